@@ -1,0 +1,1 @@
+"""One module per check family; each check is a pure function ``Context -> Iterable[Hit]``."""

@@ -1,0 +1,123 @@
+"""Inputs that change from run to run: the wall clock and random draws nobody seeded."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..context import Context, Hit, ResolvedCall
+
+# Calls that return the current date/time whatever their arguments.
+_CLOCK_CALLS = frozenset(
+    {
+        "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow", "datetime.date.today",
+        "time.time", "time.time_ns", "time.localtime", "time.gmtime", "time.ctime", "time.asctime",
+        "pandas.Timestamp.now", "pandas.Timestamp.today", "pandas.Timestamp.utcnow", "pandas.datetime.now",
+        "pandas.datetime.today", "arrow.now", "arrow.utcnow", "pendulum.now", "pendulum.today",
+        "pendulum.yesterday", "pendulum.tomorrow", "numpy.datetime64.now",
+    }
+)
+# time.localtime(secs) / gmtime(secs) / ctime(secs) / asctime(t) are pure given an argument.
+_CLOCK_WITHOUT_ARGS_ONLY = frozenset({"time.localtime", "time.gmtime", "time.ctime", "time.asctime"})
+# Calls that read the clock when given the string "now" / "today".
+_CLOCK_STRINGS = frozenset({"pandas.Timestamp", "pandas.to_datetime", "numpy.datetime64", "pandas.Period", "arrow.get"})
+_NOW_WORDS = frozenset({"now", "today", "yesterday", "tomorrow"})
+
+
+def wall_clock(ctx: Context) -> Iterator[Hit]:
+    for rc in ctx.calls:
+        name = rc.qualname
+        if name is None:
+            continue
+        if name in _CLOCK_CALLS:
+            if name in _CLOCK_WITHOUT_ARGS_ONLY and (rc.call.args or rc.call.kwargs):
+                continue
+        elif name == "time.strftime":
+            if len(rc.call.args) > 1 or rc.call.kwargs:
+                continue
+        elif name in _CLOCK_STRINGS:
+            first = rc.call.args[0] if rc.call.args else None
+            if not (isinstance(first, str) and first.strip().lower() in _NOW_WORDS):
+                continue
+        else:
+            continue
+        yield Hit(
+            rc.cell.index,
+            rc.call.line,
+            f"`{_shown(rc)}` reads the current date/time: a rerun tomorrow computes something else, and a failed run cannot be replayed.",
+            "Make the date a parameter (e.g. `run_date = date(2024, 1, 31)` in a parameters cell) and pass it in; read the clock only at the entry point that schedules the run.",
+        )
+
+
+# Random draws from each library's global generator, and the call that seeds it.
+_GLOBAL_DRAWS = {
+    "random": (
+        frozenset({"random", "randint", "randrange", "choice", "choices", "shuffle", "sample", "uniform", "gauss", "normalvariate", "lognormvariate", "expovariate", "betavariate", "gammavariate", "triangular", "vonmisesvariate", "paretovariate", "weibullvariate", "getrandbits", "randbytes", "binomialvariate"}),
+        frozenset({"random.seed"}),
+    ),
+    "numpy.random": (
+        frozenset({"rand", "randn", "randint", "random", "random_sample", "ranf", "sample", "random_integers", "choice", "shuffle", "permutation", "bytes", "normal", "uniform", "binomial", "poisson", "exponential", "beta", "gamma", "multinomial", "multivariate_normal", "lognormal", "laplace", "logistic", "geometric", "standard_normal", "standard_cauchy", "standard_t", "chisquare", "dirichlet", "triangular", "weibull", "rayleigh", "pareto", "negative_binomial", "hypergeometric", "vonmises", "wald", "zipf", "power", "f", "gumbel", "logseries", "noncentral_chisquare", "noncentral_f", "standard_exponential", "standard_gamma"}),
+        frozenset({"numpy.random.seed"}),
+    ),
+    "torch": (
+        frozenset({"rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like", "normal", "bernoulli", "multinomial", "poisson"}),
+        frozenset({"torch.manual_seed", "torch.random.manual_seed", "lightning.seed_everything", "pytorch_lightning.seed_everything", "lightning.pytorch.seed_everything", "transformers.set_seed"}),
+    ),
+    "tensorflow.random": (
+        frozenset({"normal", "uniform", "shuffle", "truncated_normal", "categorical", "gamma", "poisson"}),
+        frozenset({"tensorflow.random.set_seed", "tensorflow.set_random_seed", "tensorflow.compat.v1.set_random_seed", "keras.utils.set_random_seed", "tensorflow.keras.utils.set_random_seed"}),
+    ),
+}
+# Generators that are non-deterministic when created without a seed, seeded globally or not.
+_GENERATORS = frozenset(
+    {"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.SeedSequence", "numpy.random.PCG64", "numpy.random.MT19937", "numpy.random.Philox", "numpy.random.SFC64", "random.Random"}
+)
+# Library calls that draw from numpy's global generator unless given random_state.
+_NEEDS_RANDOM_STATE = frozenset({"sklearn.model_selection.train_test_split", "sklearn.utils.shuffle", "sklearn.utils.resample"})
+
+
+def unseeded_random(ctx: Context) -> Iterator[Hit]:
+    seeded: set[str] = set()
+    for rc in ctx.calls:
+        name = rc.qualname
+        call = rc.call
+        if name is None:
+            # ``df.sample(n)``: a method on a value (a DataFrame or Series; module functions such as
+            # ``random.sample`` have a resolved name) drawing from numpy's global generator.
+            if call.parts[-1] == "sample" and len(call.parts) > 1 and "random_state" not in call.kwargs and "numpy.random" not in seeded:
+                yield _hit(rc, f"`.sample(...)`", "pass `random_state=42` (or set `np.random.seed(...)` once at the top)")
+            continue
+        family = _SEED_FAMILY.get(name)
+        if family is not None:
+            # ``seed()`` and ``seed(None)`` seed from the OS: not reproducible.
+            if any(a is not None for a in call.args) or any(v is not None for v in call.kwargs.values()):
+                seeded.add(family)
+            continue
+        if name in _GENERATORS:
+            if not call.args and not any(k in ("seed", "x") for k in call.kwargs):
+                yield _hit(rc, f"`{_shown(rc)}()`", f"pass a seed: `{_shown(rc)}(42)`")
+            continue
+        if name in _NEEDS_RANDOM_STATE:
+            if "random_state" not in call.kwargs and "numpy.random" not in seeded:
+                yield _hit(rc, f"`{_shown(rc)}`", "pass `random_state=42`")
+            continue
+        module, _, func = name.rpartition(".")
+        draws = _GLOBAL_DRAWS.get(module)
+        if draws is not None and func in draws[0] and module not in seeded:
+            seed = sorted(draws[1])[0]
+            yield _hit(rc, f"`{_shown(rc)}`", f"call `{seed}(42)` once before the first draw, or use a seeded generator")
+
+
+_SEED_FAMILY = {seed: family for family, (_, seeds) in _GLOBAL_DRAWS.items() for seed in seeds}
+
+
+def _hit(rc: ResolvedCall, what: str, fix: str) -> Hit:
+    return Hit(
+        rc.cell.index,
+        rc.call.line,
+        f"{what} draws random numbers with no seed set before it: every run gives different results.",
+        f"Make it reproducible: {fix}.",
+    )
+
+
+def _shown(rc: ResolvedCall) -> str:
+    return ".".join(p for p in rc.call.parts if p) or (rc.qualname or "")

@@ -1,0 +1,104 @@
+"""``jupyter-readiness`` / ``python -m jupyterlab_readiness``: the checks as a CI gate.
+
+Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage, or any
+notebook that could not be read (the others are still checked and reported).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Sequence
+
+from . import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+_FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse's own exit code is 2 as well; keep the message short
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jupyter-readiness", description="Production-readiness checks for Jupyter notebooks.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    check = sub.add_parser(
+        "check",
+        help="check notebooks and report findings",
+        description="Check notebooks (files, or folders searched recursively). Cells are counted from 0 over all cells, markdown included.",
+    )
+    check.add_argument("paths", nargs="+", metavar="PATH", help="notebook files or folders")
+    check.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
+    check.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error", help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument("--disable", action="append", default=[], metavar="ID", help="turn a check off (repeatable)")
+    check.add_argument("--enable", action="append", default=[], metavar="ID", help="turn a check on even if pyproject.toml disables it (repeatable)")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return run_check(args)
+
+
+def run_check(args: argparse.Namespace) -> int:
+    # Imported here so `--help` and `--version` stay instant.
+    from .config import CheckConfig, ConfigError, project_config
+    from .discovery import notebook_paths
+    from .engine import check_file, failed_report
+    from .report import CheckRun
+
+    try:
+        CheckConfig().with_flags(args.disable, args.enable)
+    except ConfigError as exc:
+        print(f"jupyter-readiness: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    reports = []
+    for path, problem in notebook_paths(args.paths):
+        if problem is not None:
+            reports.append(failed_report(str(path), problem))
+            continue
+        try:
+            config = project_config(path.parent).with_flags(args.disable, args.enable)
+        except ConfigError as exc:
+            reports.append(failed_report(str(path), f"configuration error: {exc}"))
+            continue
+        reports.append(check_file(path, config))
+    if not reports:
+        print(f"jupyter-readiness: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
+        return EXIT_USAGE
+    run = CheckRun(notebooks=reports)
+    _write(run, args.format)
+    if any(r.error for r in run.notebooks):
+        return EXIT_USAGE
+    if args.fail_on == "never":
+        return EXIT_OK
+    threshold = _FAIL_RANK[args.fail_on]
+    failing = any(_FAIL_RANK[f.severity] >= threshold for r in run.notebooks for f in r.findings)
+    return EXIT_FINDINGS if failing else EXIT_OK
+
+
+def _write(run, fmt: str) -> None:
+    if fmt in ("json", "sarif"):
+        if fmt == "sarif":
+            from .output_sarif import build
+
+            data = build(run)
+        else:
+            data = run.as_dict()
+        # Indented for a person at a terminal; compact otherwise, where json's C encoder does the
+        # work (indenting switches to its pure-Python encoder, slower than the checks themselves).
+        indent = 2 if sys.stdout.isatty() else None
+        sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
+    else:
+        from .output_text import write
+
+        write(run, sys.stdout)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

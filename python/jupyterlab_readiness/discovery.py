@@ -1,0 +1,31 @@
+"""Which notebook files a list of command-line paths names."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterator
+
+_SKIPPED_DIRS = frozenset({".ipynb_checkpoints", ".git", ".hg", "node_modules", "__pycache__"})
+
+
+def notebook_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
+    """(path, None) for every notebook found, (path, reason) for an argument that is not usable."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from ((p, None) for p in _walk(path))
+        elif path.is_file():
+            yield path, None
+        elif path.exists():
+            yield path, "not a regular file"
+        else:
+            yield path, "no such file or directory"
+
+
+def _walk(root: Path) -> Iterator[Path]:
+    found: list[Path] = []
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = sorted(d for d in dirs if d not in _SKIPPED_DIRS)
+        found.extend(Path(folder, f) for f in files if f.endswith(".ipynb"))
+    yield from sorted(found)

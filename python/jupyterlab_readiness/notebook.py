@@ -1,0 +1,136 @@
+"""The notebook model the checks read: cells with their index over ALL cells, source, count, outputs.
+
+Loading is plain ``json`` plus a small nbformat-3 → 4 normalisation: importing nbformat costs more
+than analysing a whole folder of notebooks, and the checks need only these few fields.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+
+class NotebookError(Exception):
+    """The file is not a notebook this tool can read; the message says why, for a person."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cell:
+    index: int
+    cell_type: str
+    source: str
+    cell_id: str | None = None
+    execution_count: int | None = None
+    errors: tuple[tuple[str, str], ...] = ()  # (ename, evalue) of each saved error output
+
+
+@dataclass(frozen=True, slots=True)
+class Notebook:
+    cells: tuple[Cell, ...]
+    language: str = "python"
+    nbformat: int = 4
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_python(self) -> bool:
+        return self.language == "python"
+
+    def code_cells(self) -> list[Cell]:
+        return [c for c in self.cells if c.cell_type == "code"]
+
+
+def read_notebook(path: Path) -> Notebook:
+    """Read a notebook file; every failure is a NotebookError with a readable reason."""
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as exc:
+        raise NotebookError(f"cannot read file: {exc.strerror or exc}") from exc
+    try:
+        data = json.loads(raw)
+    except UnicodeDecodeError as exc:
+        raise NotebookError("not a notebook: the file is not UTF-8 text") from exc
+    except json.JSONDecodeError as exc:
+        raise NotebookError(f"not a notebook: invalid JSON at line {exc.lineno}, column {exc.colno}") from exc
+    except RecursionError as exc:
+        raise NotebookError("not a notebook: JSON nested too deeply") from exc
+    return notebook_from_json(data)
+
+
+def notebook_from_json(data: Any) -> Notebook:
+    """Build the model from notebook JSON (nbformat 4, or 3 converted)."""
+    if not isinstance(data, dict):
+        raise NotebookError("not a notebook: the JSON top level is not an object")
+    major = data.get("nbformat")
+    if not isinstance(major, int):
+        raise NotebookError("not a notebook: no 'nbformat' version")
+    if major == 3:
+        raw_cells = [c for ws in _list(data.get("worksheets")) if isinstance(ws, dict) for c in _list(ws.get("cells"))]
+    elif major == 4:
+        raw_cells = data.get("cells")
+        if not isinstance(raw_cells, list):
+            raise NotebookError("not a notebook: 'cells' is missing or not a list")
+    else:
+        raise NotebookError(f"unsupported nbformat {major} (versions 3 and 4 are read)")
+    metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+    cells = tuple(_cell(i, c, major) for i, c in enumerate(raw_cells))
+    return Notebook(cells=cells, language=kernel_language(metadata, major, raw_cells), nbformat=major, metadata=metadata)
+
+
+def kernel_language(metadata: dict[str, Any], major: int = 4, raw_cells: list[Any] | None = None) -> str:
+    """The kernel's language in lower case; notebooks that do not say are taken as Python."""
+    for key in ("kernelspec", "language_info"):
+        section = metadata.get(key)
+        if isinstance(section, dict):
+            lang = section.get("language") if key == "kernelspec" else section.get("name")
+            if isinstance(lang, str) and lang:
+                return lang.lower()
+    if major == 3:
+        for c in raw_cells or ():
+            if isinstance(c, dict) and c.get("cell_type") == "code" and isinstance(c.get("language"), str):
+                return c["language"].lower()
+    name = metadata.get("kernelspec", {}).get("name") if isinstance(metadata.get("kernelspec"), dict) else None
+    if isinstance(name, str) and name and not name.lower().startswith(("python", "conda", "py")):
+        return name.lower()
+    return "python"
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        try:
+            return "".join(value)
+        except TypeError:  # a list with non-strings in it: keep the strings
+            return "".join(v for v in value if isinstance(v, str))
+    return ""
+
+
+def _cell(index: int, raw: Any, major: int) -> Cell:
+    if not isinstance(raw, dict):
+        return Cell(index=index, cell_type="raw", source="")
+    cell_type = raw.get("cell_type") if isinstance(raw.get("cell_type"), str) else "raw"
+    if major == 3:
+        if cell_type == "heading":
+            cell_type = "markdown"
+        source = _text(raw.get("input") if cell_type == "code" else raw.get("source"))
+        count = raw.get("prompt_number")
+    else:
+        source = _text(raw.get("source"))
+        count = raw.get("execution_count")
+    # A kernel never produces count 0: treat it, like any non-int, as "not run".
+    if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+        count = None
+    cell_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    # Of the outputs only saved errors matter to the checks; images and reprs are not kept.
+    errors = tuple(
+        (_text(o.get("ename")), _text(o.get("evalue")))
+        for o in _list(raw.get("outputs"))
+        if isinstance(o, dict) and o.get("output_type") in ("error", "pyerr")  # pyerr: nbformat 3
+    )
+    return Cell(index=index, cell_type=cell_type, source=source, cell_id=cell_id, execution_count=count, errors=errors)

@@ -1,0 +1,68 @@
+"""SARIF 2.1.0 for code-scanning tools: one result per finding, located in the notebook file.
+
+SARIF has no notion of cells: the region's line is the line within the cell, and the cell is
+named in a logical location and in the result's properties (``cell_index`` 0-based, ``cell_id``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .registry import CHECKS
+from .report import CheckRun
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def build(run: CheckRun) -> dict[str, Any]:
+    rules = [
+        {
+            "id": spec.id,
+            "name": "".join(word.capitalize() for word in spec.id.split("-")),
+            "shortDescription": {"text": spec.rationale},
+            "defaultConfiguration": {"level": _LEVEL[spec.severity]},
+            "properties": {"checklist": spec.item, "family": spec.family},
+        }
+        for spec in CHECKS
+    ]
+    index = {spec.id: i for i, spec in enumerate(CHECKS)}
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for nb in run.notebooks:
+        uri = Path(nb.path).as_posix()
+        if nb.error:
+            notifications.append({"level": "error", "message": {"text": f"{nb.path}: {nb.error}"}, "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
+            continue
+        for f in nb.findings:
+            location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+            if f.line is not None:
+                location["physicalLocation"]["region"] = {"startLine": f.line}
+            if f.cell_index is not None:
+                location["logicalLocations"] = [{"name": f"cell {f.cell_index}", "kind": "member"}]
+            results.append(
+                {
+                    "ruleId": f.check,
+                    "ruleIndex": index[f.check],
+                    "level": _LEVEL[f.severity],
+                    "message": {"text": f"{f.message} {f.suggestion}"},
+                    "locations": [location],
+                    "properties": {"cell_index": f.cell_index, "cell_id": f.cell_id, "line_in_cell": f.line},
+                }
+            )
+    invocation: dict[str, Any] = {"executionSuccessful": not notifications}
+    if notifications:
+        invocation["toolExecutionNotifications"] = notifications
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {"driver": {"name": "jupyter-readiness", "version": __version__, "informationUri": "https://pypi.org/project/jupyterlab-readiness/", "rules": rules}},
+                "invocations": [invocation],
+                "results": results,
+            }
+        ],
+    }

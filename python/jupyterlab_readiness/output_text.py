@@ -1,0 +1,58 @@
+"""The report for a person in a terminal: grouped by notebook, most severe first, colour on a TTY."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import TextIO
+
+from .report import CheckRun, NotebookReport
+
+_COLOURS = {"error": "31", "warning": "33", "info": "36", "fail": "31", "warn": "33", "pass": "32", "skipped": "2", "dim": "2", "bold": "1"}
+_MARKS = {"pass": "✓", "info": "i", "warn": "!", "fail": "✗", "skipped": "-"}
+
+
+def wants_colour(stream: TextIO) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def render(run: CheckRun, colour: bool) -> str:
+    paint = (lambda code, text: f"\033[{_COLOURS[code]}m{text}\033[0m") if colour else (lambda code, text: text)
+    out: list[str] = []
+    totals = {"error": 0, "warning": 0, "info": 0}
+    for nb in run.notebooks:
+        out.extend(_notebook(nb, paint))
+        for f in nb.findings:
+            totals[f.severity] += 1
+    unreadable = sum(1 for nb in run.notebooks if nb.error)
+    summary = f"{_count(len(run.notebooks), 'notebook')}: {_count(totals['error'], 'error')}, {_count(totals['warning'], 'warning')}, {totals['info']} info"
+    if unreadable:
+        summary += f", {unreadable} unreadable"
+    out.append(paint("bold", summary))
+    return "\n".join(out) + "\n"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _notebook(nb: NotebookReport, paint) -> list[str]:
+    if nb.error:
+        return [f"{paint('bold', nb.path)}  {paint('error', 'cannot check: ' + nb.error)}", ""]
+    lines = [f"{paint('bold', nb.path)}  score {nb.score}/100"]
+    for f in nb.findings:
+        where = "notebook" if f.cell_index is None else f"cell {f.cell_index}" + (f":{f.line}" if f.line else "")
+        lines.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {f.message}")
+        lines.append(f"  {'':<12} {'':<7} {'':<22} {paint('dim', '→ ' + f.suggestion)}")
+    items = "  ".join(paint(i.status, f"{_MARKS[i.status]} {i.title}") for i in nb.checklist)
+    lines.append(f"  {items}")
+    lines.append("")
+    return lines
+
+
+def write(run: CheckRun, stream: TextIO = sys.stdout) -> None:
+    stream.write(render(run, wants_colour(stream)))

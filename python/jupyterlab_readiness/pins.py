@@ -1,0 +1,466 @@
+"""Exact version pins declared in the project files around a notebook.
+
+Only an exact version counts as a pin (``==1.2.3``, ``===1.2.3``, conda ``=1.2.3``, or any entry of
+a lock file): a range still lets tomorrow's run install something the author never ran.
+Parsing never raises; a file that cannot be read is reported in ``PinSet.errors``.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+
+# packaging is imported inside the parsers: only a folder that has pin files pays for it.
+if TYPE_CHECKING:
+    from packaging.specifiers import SpecifierSet
+
+from ._compat import tomllib
+from .distributions import normalize
+
+
+@dataclass(frozen=True)
+class PinSet:
+    """Exact pins (normalised distribution -> version), the files read and the files that failed."""
+
+    pins: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    files: tuple[str, ...] = ()
+    errors: tuple[str, ...] = ()
+
+    def pinned(self, dist: str) -> bool:
+        return normalize(dist) in self.pins
+
+    def version(self, dist: str) -> str | None:
+        return self.pins.get(normalize(dist))
+
+
+# (path, mtime_ns, size); (path, -1, -1) records that a file was absent.
+_Signature = tuple[str, int, int]
+
+
+def _signature(path: Path) -> _Signature:
+    try:
+        st = path.stat()
+    except OSError:
+        return (str(path), -1, -1)
+    return (str(path), st.st_mtime_ns, st.st_size)
+
+
+@dataclass
+class _Parse:
+    """What parsing one pin file (and the files it includes) produced."""
+
+    pins: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    signatures: list[_Signature] = field(default_factory=list)
+
+    def read_text(self, path: Path) -> str | None:
+        # Stat before reading: a write racing the read then leaves a stale signature that
+        # forces a re-parse next time, instead of caching old content under the new signature.
+        self.signatures.append(_signature(path))
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            self.error(path, reason or type(exc).__name__)
+            return None
+        self.files.append(str(path))
+        return text
+
+    def pin(self, name: str, version: str) -> None:
+        # The first pin seen for a name wins, matching the nearest-file-first merge.
+        self.pins.setdefault(normalize(name), version)
+
+    def error(self, path: Path, reason: object) -> None:
+        self.errors.append(f"{path}: {reason}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Requirement strings and requirements files
+
+_COMMENT = re.compile(r"(^|\s+)#.*$")
+# -r includes and -c constraints are both followed: an exact constraint pins what pip installs.
+_INCLUDE = re.compile(r"^(?:-[rc]\s*|--(?:requirement|constraint)(?:\s*=\s*|\s+))(?P<path>\S.*)$")
+_TRAILING_OPTIONS = re.compile(r"\s+--?[A-Za-z].*$")
+
+
+def _exact_version(specifier: SpecifierSet) -> str | None:
+    for spec in specifier:
+        if spec.operator == "===" or (spec.operator == "==" and not spec.version.endswith(".*")):
+            return spec.version
+    return None
+
+
+def _requirement_pin(text: str) -> tuple[str, str] | None:
+    """``(name, version)`` when the PEP 508 string ``text`` pins an exact version."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    try:
+        req = Requirement(text)
+    except InvalidRequirement:
+        return None
+    version = None if req.url else _exact_version(req.specifier)
+    return (req.name, version) if version else None
+
+
+def _logical_lines(text: str) -> Iterator[str]:
+    """pip's line handling: backslash continuations joined, then comments stripped."""
+    pending = ""
+    for line in text.splitlines():
+        if line.endswith("\\") and not _COMMENT.match(line):
+            pending += line[:-1]
+            continue
+        yield _COMMENT.sub("", pending + line).strip()
+        pending = ""
+    if pending:
+        yield _COMMENT.sub("", pending).strip()
+
+
+def _requirements_line(line: str, base: Path, parse: _Parse, seen: set[Path]) -> None:
+    include = _INCLUDE.match(line)
+    if include:
+        target = include.group("path").strip()
+        if "://" not in target:
+            _requirements_file(base / target, parse, seen)
+        return
+    if not line or line.startswith("-"):  # -e, --index-url, --hash … carry no pin
+        return
+    pin = _requirement_pin(_TRAILING_OPTIONS.sub("", line))
+    if pin:
+        parse.pin(*pin)
+
+
+def _requirements_file(path: Path, parse: _Parse, seen: set[Path]) -> None:
+    path = path.resolve()  # "../x.txt" and "./x.txt" name one file, for the cycle guard and files
+    if path in seen:  # pip would recurse forever on a cycle; reading each file once is enough
+        return
+    seen.add(path)
+    text = parse.read_text(path)
+    if text is None:
+        return
+    for line in _logical_lines(text):
+        _requirements_line(line, path.parent, parse, seen)
+
+
+def _parse_requirements(path: Path, parse: _Parse) -> None:
+    _requirements_file(path, parse, set())
+
+
+# ---------------------------------------------------------------------------------------------
+# TOML and JSON manifests and lock files
+
+
+def _read_toml(path: Path, parse: _Parse) -> dict[str, Any] | None:
+    text = parse.read_text(path)
+    if text is None:
+        return None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        parse.error(path, f"invalid TOML ({exc})")
+        return None
+
+
+def _table(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _array(value: object) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _pin_requirement_strings(items: list[Any], parse: _Parse) -> None:
+    for item in items:
+        # Non-strings are PEP 735 ``{include-group = …}`` tables: the group is read on its own.
+        pin = _requirement_pin(item) if isinstance(item, str) else None
+        if pin:
+            parse.pin(*pin)
+
+
+def _poetry_exact(constraint: object) -> str | None:
+    """Poetry's exact forms: ``"1.2.3"``, ``"==1.2.3"`` or ``{version = "1.2.3"}``."""
+    if isinstance(constraint, dict):
+        constraint = constraint.get("version")
+    if not isinstance(constraint, str):
+        return None
+    match = re.fullmatch(r"\s*(?:==?)?\s*(\S+)\s*", constraint)
+    if not match:
+        return None
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        Version(match.group(1))  # rejects ^, ~, *, ranges and wildcards
+    except InvalidVersion:
+        return None
+    return match.group(1)
+
+
+def _pin_poetry_table(dependencies: dict[str, Any], parse: _Parse) -> None:
+    for name, constraint in dependencies.items():
+        version = _poetry_exact(constraint)
+        if version and name != "python":
+            parse.pin(name, version)
+
+
+def _parse_pyproject(path: Path, parse: _Parse) -> None:
+    data = _read_toml(path, parse)
+    if data is None:
+        return
+    project = _table(data.get("project"))
+    _pin_requirement_strings(_array(project.get("dependencies")), parse)
+    for extra in _table(project.get("optional-dependencies")).values():
+        _pin_requirement_strings(_array(extra), parse)
+    for group in _table(data.get("dependency-groups")).values():
+        _pin_requirement_strings(_array(group), parse)
+
+    poetry = _table(_table(data.get("tool")).get("poetry"))
+    _pin_poetry_table(_table(poetry.get("dependencies")), parse)
+    _pin_poetry_table(_table(poetry.get("dev-dependencies")), parse)
+    for group in _table(poetry.get("group")).values():
+        _pin_poetry_table(_table(_table(group).get("dependencies")), parse)
+
+
+def _pipfile_exact(constraint: object) -> str | None:
+    if isinstance(constraint, dict):
+        constraint = constraint.get("version")
+    if not isinstance(constraint, str):
+        return None
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return _exact_version(SpecifierSet(constraint))
+    except InvalidSpecifier:  # "*" and garbage
+        return None
+
+
+def _parse_pipfile(path: Path, parse: _Parse) -> None:
+    data = _read_toml(path, parse)
+    if data is None:
+        return
+    for section in ("packages", "dev-packages"):
+        for name, constraint in _table(data.get(section)).items():
+            version = _pipfile_exact(constraint)
+            if version:
+                parse.pin(name, version)
+
+
+def _parse_pipfile_lock(path: Path, parse: _Parse) -> None:
+    text = parse.read_text(path)
+    if text is None:
+        return
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        parse.error(path, f"invalid JSON ({exc})")
+        return
+    for section in ("default", "develop"):
+        for name, entry in _table(_table(data).get(section)).items():
+            version = _table(entry).get("version")
+            if isinstance(version, str):  # VCS and path entries have none
+                parse.pin(name, version.removeprefix("===").removeprefix("=="))
+
+
+def _toml_lock_parser(array_key: str) -> Callable[[Path, _Parse], None]:
+    """uv.lock and poetry.lock list ``[[package]]``, PEP 751 pylock.toml ``[[packages]]``."""
+
+    def parse_lock(path: Path, parse: _Parse) -> None:
+        data = _read_toml(path, parse)
+        if data is None:
+            return
+        for package in _array(data.get(array_key)):
+            name, version = _table(package).get("name"), _table(package).get("version")
+            if isinstance(name, str) and isinstance(version, str):
+                parse.pin(name, version)
+
+    return parse_lock
+
+
+# ---------------------------------------------------------------------------------------------
+# Conda environment files: a line-based reader for the one shape that matters, because PyYAML
+# may not be installed where the linter runs.
+
+# name, then "=v", "==v" or " v", then an optional build ("=py311_0" or " py311_0").
+_CONDA_SPEC = re.compile(
+    r"(?:\S+::)?(?P<name>[A-Za-z0-9_.\-]+)(?:\s*==?\s*|\s+)(?P<version>[^\s=<>!,|*]+)"
+    r"(?:(?:=|\s+)\S+)?"
+)
+# conda-forge names whose PyPI distribution is called something else.
+_CONDA_TO_PYPI = {
+    "pytorch": "torch",
+    "matplotlib-base": "matplotlib",
+    "py-opencv": "opencv-python",
+    "opencv": "opencv-python",
+    "py-xgboost": "xgboost",
+}
+
+
+def _strip_yaml_comment(line: str) -> str:
+    quote = ""
+    for index, char in enumerate(line):
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and (index == 0 or line[index - 1].isspace()):
+            return line[:index].rstrip()
+    return line.rstrip()
+
+
+def _unquote(text: str) -> str:
+    text = text.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1].strip()
+    return text
+
+
+def _conda_pin(spec: str, parse: _Parse) -> None:
+    match = _CONDA_SPEC.fullmatch(spec)
+    if not match:
+        return
+    name, version = normalize(match.group("name")), match.group("version")
+    parse.pin(name, version)
+    if name in _CONDA_TO_PYPI:
+        parse.pin(_CONDA_TO_PYPI[name], version)
+
+
+def _parse_environment(path: Path, parse: _Parse) -> None:
+    text = parse.read_text(path)
+    if text is None:
+        return
+    in_dependencies = False
+    pip_indent: int | None = None  # indentation of the "- pip:" item while inside its list
+    for raw in text.splitlines():
+        line = _strip_yaml_comment(raw)
+        body = line.lstrip()
+        if not body:
+            continue
+        indent = len(line) - len(body)
+        if indent == 0 and not body.startswith("-"):
+            in_dependencies = _unquote(body.partition(":")[0]) == "dependencies"
+            pip_indent = None
+            continue
+        if not in_dependencies or not body.startswith("- "):
+            continue
+        item = _unquote(body[2:])
+        if pip_indent is not None and indent > pip_indent:
+            _requirements_line(item, path.parent, parse, {path})
+        elif re.fullmatch(r"""['"]?pip['"]?\s*:""", item):
+            pip_indent = indent
+        else:
+            pip_indent = None
+            _conda_pin(item, parse)
+
+
+# ---------------------------------------------------------------------------------------------
+# Discovery and caching
+
+_LOCK_PARSERS: dict[str, Callable[[Path, _Parse], None]] = {
+    "Pipfile.lock": _parse_pipfile_lock,
+    "poetry.lock": _toml_lock_parser("package"),
+    "uv.lock": _toml_lock_parser("package"),
+    "pylock.toml": _toml_lock_parser("packages"),
+}
+_MANIFEST_PARSERS: dict[str, Callable[[Path, _Parse], None]] = {
+    "pyproject.toml": _parse_pyproject,
+    "Pipfile": _parse_pipfile,
+    "environment.yml": _parse_environment,
+    "environment.yaml": _parse_environment,
+}
+
+
+def _parser_for(name: str) -> Callable[[Path, _Parse], None] | None:
+    parser = _LOCK_PARSERS.get(name) or _MANIFEST_PARSERS.get(name)
+    if parser:
+        return parser
+    if fnmatch.fnmatchcase(name, "pylock.*.toml"):  # PEP 751 named lock files
+        return _LOCK_PARSERS["pylock.toml"]
+    if fnmatch.fnmatchcase(name, "requirements*.txt"):
+        return _parse_requirements
+    return None
+
+
+def _rank(path: Path) -> tuple[int, str]:
+    # Within one folder, lock files first: they state what was actually installed.
+    is_lock = _parser_for(path.name) in _LOCK_PARSERS.values()
+    return (0 if is_lock else 1, str(path))
+
+
+def _listdir(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:  # absent, or not a directory
+        return []
+
+
+def _pin_files(directory: Path) -> list[Path]:
+    requirements_dir = directory / "requirements"
+    found = [directory / name for name in _listdir(directory) if _parser_for(name)]
+    found += [requirements_dir / n for n in _listdir(requirements_dir) if n.endswith(".txt")]
+    return sorted((path for path in found if path.is_file()), key=_rank)
+
+
+@dataclass(frozen=True)
+class _FileResult:
+    pins: Mapping[str, str]
+    files: tuple[str, ...]
+    errors: tuple[str, ...]
+    signatures: tuple[_Signature, ...]
+
+
+# One entry per pin file, valid while every file it read keeps its (mtime_ns, size): a server
+# checks many notebooks of one folder, and a user editing requirements.txt must see it re-read.
+_cache: dict[Path, _FileResult] = {}
+
+
+def _parse_file(path: Path) -> _FileResult:
+    cached = _cache.get(path)
+    if cached and all(_signature(Path(sig[0])) == sig for sig in cached.signatures):
+        return cached
+    parser = _parser_for(path.name) or _parse_requirements  # requirements/*.txt
+    parse = _Parse()
+    try:
+        parser(path, parse)
+    except Exception as exc:  # a linter must survive any malformed project file
+        parse.error(path, f"unreadable ({type(exc).__name__}: {exc})")
+    result = _FileResult(
+        MappingProxyType(parse.pins),
+        tuple(parse.files),
+        tuple(parse.errors),
+        tuple(parse.signatures),
+    )
+    _cache[path] = result
+    return result
+
+
+def _search_dirs(start_dir: Path) -> list[Path]:
+    """``start_dir`` and its parents up to the repository root; only ``start_dir`` without one."""
+    chain = []
+    for directory in (start_dir, *start_dir.parents):
+        chain.append(directory)
+        if (directory / ".git").exists() or (directory / ".hg").exists():
+            return chain
+    return [start_dir]
+
+
+def find_pins(start_dir: Path) -> PinSet:
+    """Exact pins from the pin files in ``start_dir`` and its parents up to the repository root.
+
+    The nearest file wins when two pin the same distribution differently.
+    """
+    pins: dict[str, str] = {}
+    files: dict[str, None] = {}
+    errors: dict[str, None] = {}
+    for directory in _search_dirs(Path(start_dir).resolve()):
+        for path in _pin_files(directory):
+            result = _parse_file(path)
+            for name, version in result.pins.items():
+                pins.setdefault(name, version)
+            files.update(dict.fromkeys(result.files))
+            errors.update(dict.fromkeys(result.errors))
+    return PinSet(MappingProxyType(pins), tuple(files), tuple(errors))

@@ -1,0 +1,56 @@
+"""The check catalogue: id, family, checklist item, default severity, rationale, function.
+
+Adding a check is one module under ``checks/`` and one entry here. Ids are a public contract.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Iterable
+
+from .checks import determinism, execution, hidden_state, kernel, observability, outputs, paths, pinning, secrets, structure, syntax, writes
+from .context import Context, Hit
+from .report import Severity
+
+# Checklist items, in the order shown; the score is built from them.
+CHECKLIST: tuple[tuple[str, str], ...] = (
+    ("pinned-environment", "Pinned environment"),
+    ("deterministic-inputs", "Deterministic inputs"),
+    ("idempotent-writes", "Idempotent writes"),
+    ("reproducible-execution", "Reproducible execution"),
+    ("observability", "Observability"),
+    ("secrets", "No secrets in code"),
+    ("packaged-code", "Packaged code"),
+)
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    family: str
+    item: str
+    severity: Severity
+    rationale: str
+    run: Callable[[Context], Iterable[Hit]]
+    python_only: bool = True
+
+
+CHECKS: tuple[CheckSpec, ...] = (
+    CheckSpec("out-of-order-execution", "execution", "reproducible-execution", "warning", "Saved results came from an execution order a top-to-bottom run does not replay.", execution.out_of_order_execution, python_only=False),
+    CheckSpec("unexecuted-cell", "execution", "reproducible-execution", "warning", "A skipped cell means later results never saw its effect.", execution.unexecuted_cell, python_only=False),
+    CheckSpec("hidden-state", "hidden_state", "reproducible-execution", "error", "A name read before any cell above defines it works only in the author's kernel.", hidden_state.hidden_state),
+    CheckSpec("syntax-error", "syntax", "reproducible-execution", "error", "A cell that does not parse stops every unattended run.", syntax.syntax_error),
+    CheckSpec("error-output", "outputs", "reproducible-execution", "warning", "A saved traceback shows the last run did not succeed.", outputs.error_output, python_only=False),
+    CheckSpec("wall-clock", "determinism", "deterministic-inputs", "warning", "Reading the current time makes results depend on when the run happens.", determinism.wall_clock),
+    CheckSpec("unseeded-random", "determinism", "deterministic-inputs", "warning", "Unseeded randomness makes every run different and failures unreproducible.", determinism.unseeded_random),
+    CheckSpec("absolute-path", "paths", "deterministic-inputs", "warning", "A path into one person's home directory fails on every other machine.", paths.absolute_path),
+    CheckSpec("unpinned-import", "pinning", "pinned-environment", "warning", "An unpinned dependency changes under the notebook when it is reinstalled.", pinning.unpinned_import),
+    CheckSpec("unpinned-install", "pinning", "pinned-environment", "warning", "Installing without a version inside the notebook makes every run's environment different.", pinning.unpinned_install),
+    CheckSpec("append-write", "writes", "idempotent-writes", "warning", "Appending makes a rerun duplicate its output instead of replacing it.", writes.append_write),
+    CheckSpec("hardcoded-secret", "secrets", "secrets", "error", "Credentials in a notebook leak with every copy and commit of it.", secrets.hardcoded_secret),
+    CheckSpec("print-logging", "observability", "observability", "info", "print output vanishes with the kernel; logs are what an unattended run leaves behind.", observability.print_logging),
+    CheckSpec("unpackaged-code", "structure", "packaged-code", "info", "Code that lives only in notebook cells cannot be imported, tested or scheduled.", structure.unpackaged_code),
+    CheckSpec("non-python-kernel", "kernel", "reproducible-execution", "info", "Only language-agnostic checks apply to a notebook whose kernel is not Python.", kernel.non_python_kernel, python_only=False),
+)
+
+BY_ID: dict[str, CheckSpec] = {spec.id: spec for spec in CHECKS}

@@ -1,0 +1,14 @@
+"""Pydantic validation and JSON schema for the report contract (``report.py``).
+
+Used where validation belongs — REST replies and the tests — and never on the CLI's start-up path.
+"""
+
+from __future__ import annotations
+
+from pydantic import TypeAdapter
+
+from .report import CheckRun, Finding, NotebookReport
+
+FINDING = TypeAdapter(Finding)
+NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
+CHECK_RUN = TypeAdapter(CheckRun)

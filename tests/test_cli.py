@@ -1,0 +1,154 @@
+"""The CLI as CI runs it: a real subprocess, every format and every exit code."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from jupyterlab_readiness.registry import BY_ID
+from jupyterlab_readiness.schema import CHECK_RUN
+
+from conftest import REPO, code, md, notebook
+
+
+def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120)
+
+
+def write(path: Path, *cells) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(notebook(*cells)), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tree(project: Path) -> Path:
+    """clean.ipynb (no findings), warn.ipynb (warnings only), sub/bad.ipynb (an error), a checkpoint copy."""
+    (project / "requirements.txt").write_text("pandas==2.2.0\n")
+    write(project / "clean.ipynb", md("# Clean"), code("import logging\nx = 1\nlogging.info('%s', x)", 1))
+    write(project / "warn.ipynb", code("import datetime\nstamp = datetime.datetime.now()", 1))
+    write(project / "sub" / "bad.ipynb", code("import pandas as pd", 1), code("print(undefined_frame)", 2, cell_id="c2"))
+    write(project / ".ipynb_checkpoints" / "warn-checkpoint.ipynb", code("print(nothing_here)", 1))
+    return project
+
+
+def test_json_output_follows_the_contract(tree):
+    result = cli("check", "--format", "json", ".", cwd=tree)
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    run = CHECK_RUN.validate_python(data)  # exactly the documented keys, nothing else
+    assert data["version"] == 1
+    paths = [nb["path"] for nb in data["notebooks"]]
+    assert paths == ["clean.ipynb", os.path.join("sub", "bad.ipynb"), "warn.ipynb"]  # checkpoints skipped
+    by_path = {nb.path: nb for nb in run.notebooks}
+    assert by_path["clean.ipynb"].findings == [] and by_path["clean.ipynb"].score == 100
+    bad = by_path[os.path.join("sub", "bad.ipynb")]
+    hidden = [f for f in bad.findings if f.check == "hidden-state"]
+    assert [(f.cell_index, f.cell_id, f.line, f.severity) for f in hidden] == [(1, "c2", 1, "error")]
+    assert set(data["notebooks"][0]) == {"path", "score", "findings", "checklist", "error"}
+    assert set(data["notebooks"][1]["findings"][0]) == {"check", "severity", "cell_index", "cell_id", "line", "message", "suggestion"}
+
+
+def test_exit_codes_follow_fail_on(tree):
+    assert cli("check", "warn.ipynb", cwd=tree).returncode == 0  # warnings only, default --fail-on error
+    assert cli("check", "--fail-on", "warning", "warn.ipynb", cwd=tree).returncode == 1
+    assert cli("check", "--fail-on", "info", "clean.ipynb", cwd=tree).returncode == 0
+    assert cli("check", "sub/bad.ipynb", cwd=tree).returncode == 1
+    assert cli("check", "--fail-on", "never", "sub/bad.ipynb", cwd=tree).returncode == 0
+
+
+def test_unreadable_notebook_is_exit_2_and_the_others_are_still_reported(tree):
+    (tree / "broken.ipynb").write_text("{ this is not json")
+    result = cli("check", "--format", "json", "--fail-on", "never", ".", cwd=tree)
+    assert result.returncode == 2
+    data = json.loads(result.stdout)
+    errors = {nb["path"]: nb["error"] for nb in data["notebooks"]}
+    assert "invalid JSON" in errors["broken.ipynb"]
+    assert errors["warn.ipynb"] is None and len(data["notebooks"]) == 4
+
+
+def test_usage_errors_are_exit_2(tree):
+    assert cli("check", cwd=tree).returncode == 2  # no PATH
+    bad_id = cli("check", "--disable", "no-such-check", ".", cwd=tree)
+    assert bad_id.returncode == 2 and "no-such-check" in bad_id.stderr
+    assert cli("check", "--format", "xml", ".", cwd=tree).returncode == 2
+    missing = cli("check", "--format", "json", "nope.ipynb", cwd=tree)
+    assert missing.returncode == 2 and "no such file" in json.loads(missing.stdout)["notebooks"][0]["error"]
+    (tree / "empty").mkdir()
+    empty = cli("check", "empty", cwd=tree)
+    assert empty.returncode == 2 and "no notebooks" in empty.stderr
+
+
+def test_disable_and_enable_flags_and_pyproject_config(tree):
+    assert cli("check", "--disable", "hidden-state", "sub/bad.ipynb", cwd=tree).returncode == 0
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["hidden-state"]\nseverity = { wall-clock = "error" }\n')
+    assert cli("check", "sub/bad.ipynb", cwd=tree).returncode == 0
+    assert cli("check", "--enable", "hidden-state", "sub/bad.ipynb", cwd=tree).returncode == 1
+    promoted = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
+    assert promoted.returncode == 1
+    assert [f["severity"] for f in json.loads(promoted.stdout)["notebooks"][0]["findings"] if f["check"] == "wall-clock"] == ["error"]
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["typo-check"]\n')
+    broken = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
+    assert broken.returncode == 2 and "typo-check" in json.loads(broken.stdout)["notebooks"][0]["error"]
+
+
+def test_text_output_is_for_people(tree):
+    result = cli("check", ".", cwd=tree)
+    out = result.stdout
+    assert "sub/bad.ipynb" in out.replace(os.sep, "/") and "score" in out
+    assert "cell 1:1" in out and "hidden-state" in out and "→ " in out
+    assert "3 notebooks: 1 error, 1 warning" in out
+    assert "\033[" not in out  # NO_COLOR / not a TTY
+    coloured = cli("check", ".", cwd=tree, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
+    assert "\033[31m" in coloured.stdout
+
+
+def test_sarif_output(tree):
+    result = cli("check", "--format", "sarif", ".", cwd=tree)
+    assert result.returncode == 1
+    sarif = json.loads(result.stdout)
+    assert sarif["version"] == "2.1.0" and sarif["$schema"].endswith("sarif-2.1.0.json")
+    (run,) = sarif["runs"]
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "jupyter-readiness"
+    rule_ids = [rule["id"] for rule in driver["rules"]]
+    assert set(rule_ids) == set(BY_ID)
+    assert all(rule["defaultConfiguration"]["level"] in ("error", "warning", "note") for rule in driver["rules"])
+    hidden = [r for r in run["results"] if r["ruleId"] == "hidden-state"]
+    assert len(hidden) == 1
+    result0 = hidden[0]
+    assert rule_ids[result0["ruleIndex"]] == "hidden-state" and result0["level"] == "error"
+    location = result0["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"] == "sub/bad.ipynb"
+    assert location["physicalLocation"]["region"]["startLine"] == 1
+    assert location["logicalLocations"][0]["name"] == "cell 1"
+    assert result0["properties"] == {"cell_index": 1, "cell_id": "c2", "line_in_cell": 1}
+    assert result0["message"]["text"]
+    for r in run["results"]:
+        region = r["locations"][0]["physicalLocation"].get("region")
+        assert region is None or region["startLine"] >= 1
+    assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_version_and_help_and_entry_points(tree):
+    version = cli("--version", cwd=tree)
+    assert version.returncode == 0 and version.stdout.startswith("jupyter-readiness ")
+    help_text = cli("check", "--help", cwd=tree).stdout
+    for flag in ("--format", "--fail-on", "--disable", "--enable"):
+        assert flag in help_text
+    script = shutil.which("jupyter-readiness")
+    assert script, "the console script is installed with the package"
+    via_jupyter = subprocess.run(["jupyter", "readiness", "check", "--format", "json", "warn.ipynb"], cwd=tree, capture_output=True, text=True, timeout=120)
+    assert via_jupyter.returncode == 0 and json.loads(via_jupyter.stdout)["notebooks"][0]["path"] == "warn.ipynb"
+
+
+def test_pre_commit_hook_definition_runs_the_check():
+    hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
+    assert "id: jupyter-readiness" in hooks and "entry: jupyter-readiness check" in hooks and "types: [jupyter]" in hooks

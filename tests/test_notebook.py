@@ -1,0 +1,85 @@
+"""Loading: nbformat 4 and 3, kernel languages, and a clear error for everything else."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jupyterlab_readiness.engine import check_file
+from jupyterlab_readiness.notebook import NotebookError, notebook_from_json, read_notebook
+
+from conftest import code, md, notebook
+
+V3 = {
+    "nbformat": 3,
+    "nbformat_minor": 0,
+    "metadata": {"name": "old"},
+    "worksheets": [
+        {
+            "cells": [
+                {"cell_type": "heading", "level": 1, "source": ["Title"], "metadata": {}},
+                {"cell_type": "code", "language": "python", "input": ["import datetime\n", "t = datetime.datetime.now()"], "prompt_number": 3, "outputs": [], "metadata": {}},
+                {"cell_type": "code", "language": "python", "input": "x = 1", "prompt_number": 2, "outputs": [], "metadata": {}},
+            ]
+        }
+    ],
+}
+
+
+def test_nbformat4_cells_keep_index_over_all_cells_and_ids():
+    nb = notebook_from_json(notebook(md("# hi"), code("x = 1", 0, cell_id="abc"), code("y", 4)))
+    assert [(c.index, c.cell_type, c.cell_id, c.execution_count) for c in nb.cells] == [(0, "markdown", None, None), (1, "code", "abc", None), (2, "code", None, 4)]
+
+
+def test_nbformat3_is_converted(tmp_path):
+    path = tmp_path / "old.ipynb"
+    path.write_text(json.dumps(V3))
+    nb = read_notebook(path)
+    assert (nb.nbformat, nb.language) == (3, "python")
+    assert [(c.cell_type, c.execution_count) for c in nb.cells] == [("markdown", None), ("code", 3), ("code", 2)]
+    report = check_file(path)
+    checks = {(f.check, f.cell_index, f.line) for f in report.findings}
+    assert ("wall-clock", 1, 2) in checks and ("out-of-order-execution", 2, None) in checks
+
+
+@pytest.mark.parametrize(
+    ("metadata", "language"),
+    [
+        ({"kernelspec": {"name": "ir", "language": "R"}}, "r"),
+        ({"language_info": {"name": "julia"}}, "julia"),
+        ({"kernelspec": {"name": "python3", "language": "python"}}, "python"),
+        ({"kernelspec": {"name": "conda-env-py37-py"}}, "python"),
+        ({}, "python"),
+    ],
+)
+def test_kernel_language(metadata, language):
+    assert notebook_from_json({"nbformat": 4, "metadata": metadata, "cells": []}).language == language
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"", "invalid JSON"),
+        (b"{not json", "invalid JSON"),
+        (b"[1, 2]", "top level is not an object"),
+        (b'{"cells": []}', "no 'nbformat'"),
+        (b'{"nbformat": 5, "cells": []}', "unsupported nbformat 5"),
+        (b'{"nbformat": 4, "cells": {}}', "'cells' is missing or not a list"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not UTF-8"),
+        (b"[" * 100000, "nested too deeply"),
+    ],
+)
+def test_unreadable_files_give_a_reason_never_a_traceback(tmp_path, content, reason):
+    path = tmp_path / "bad.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(NotebookError, match=reason):
+        read_notebook(path)
+    report = check_file(path)
+    assert report.error and reason in report.error and report.score == 0 and report.findings == []
+
+
+def test_odd_cells_are_tolerated(tmp_path):
+    nb = {"nbformat": 4, "metadata": {}, "cells": ["junk", {"cell_type": "code", "source": None, "execution_count": "7", "outputs": [1, None]}, {"source": ["x"]}]}
+    parsed = notebook_from_json(nb)
+    assert [(c.cell_type, c.source, c.execution_count) for c in parsed.cells] == [("raw", "", None), ("code", "", None), ("raw", "x", None)]

@@ -1,0 +1,477 @@
+import json
+import os
+import textwrap
+
+import pytest
+
+from jupyterlab_readiness.pins import PinSet, find_pins
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository root (``.git``) with a notebook folder below it."""
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    return tmp_path / "repo"
+
+
+# -- PinSet ------------------------------------------------------------------------------------
+
+
+def test_pinset_normalizes_lookups():
+    pins = PinSet(pins={"scikit-learn": "1.4.0"})
+    assert pins.pinned("Scikit_Learn")
+    assert pins.version("scikit.learn") == "1.4.0"
+    assert not pins.pinned("numpy")
+    assert pins.version("numpy") is None
+
+
+def test_pinset_is_immutable(repo):
+    write(repo / "requirements.txt", "numpy==1.26.4\n")
+    pins = find_pins(repo)
+    with pytest.raises(TypeError):
+        pins.pins["numpy"] = "2"
+    with pytest.raises(AttributeError):
+        pins.files = ()
+
+
+# -- requirements*.txt -------------------------------------------------------------------------
+
+
+def test_requirements_exact_pins_only(repo):
+    write(
+        repo / "requirements.txt",
+        """
+        # a comment
+        numpy==1.26.4  # trailing comment
+        Pandas_Extra[perf,io] == 2.1.0 ; python_version >= "3.9"
+        arbitrary===1.0+local
+        scipy>=1.11
+        wild==1.2.*
+        ranged>=1,<2
+        bare
+        requests==2.31.0 \\
+            --hash=sha256:aaaa \\
+            --hash=sha256:bbbb
+        -e git+https://example.com/x.git#egg=edit
+        --index-url https://pypi.example.com/simple
+        direct @ https://example.com/direct-1.0.tar.gz
+        https://example.com/archive.zip
+        ./local/path
+        this is not a requirement ((
+        """,
+    )
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {
+        "numpy": "1.26.4",
+        "pandas-extra": "2.1.0",
+        "arbitrary": "1.0+local",
+        "requests": "2.31.0",
+    }
+    assert pins.files == (str(repo / "requirements.txt"),)
+    assert pins.errors == ()
+
+
+def test_requirements_glob_and_directory(repo):
+    write(repo / "requirements-dev.txt", "pytest==8.0.0\n")
+    write(repo / "requirements" / "base.txt", "polars==0.20.1\n")
+    write(repo / "requirements" / "notes.md", "fake==1.0\n")
+    write(repo / "dev-requirements.txt", "ignored==1.0\n")  # does not match requirements*.txt
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {"pytest": "8.0.0", "polars": "0.20.1"}
+
+
+def test_requirements_includes_relative_and_cyclic(repo):
+    write(repo / "requirements.txt", "-r requirements/base.txt\nflask==3.0.0\n")
+    write(repo / "requirements" / "base.txt", "--requirement=../more/extra.txt\nnumpy==1.26.4\n")
+    write(repo / "more" / "extra.txt", "-r ../requirements.txt\n-rsibling.txt\nscipy==1.11.4\n")
+    write(repo / "more" / "sibling.txt", "-c ../constraints.in\n")
+    write(repo / "constraints.in", "urllib3==2.1.0\n")
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {
+        "numpy": "1.26.4",
+        "scipy": "1.11.4",
+        "urllib3": "2.1.0",
+        "flask": "3.0.0",
+    }
+    assert str(repo / "more" / "extra.txt") in pins.files
+    assert str(repo / "constraints.in") in pins.files
+    assert pins.errors == ()
+
+
+def test_requirements_self_include_terminates(repo):
+    write(repo / "requirements.txt", "-r requirements.txt\nnumpy==1.0\n")
+    assert dict(find_pins(repo).pins) == {"numpy": "1.0"}
+
+
+def test_requirements_missing_include_is_an_error(repo):
+    write(repo / "requirements.txt", "-r missing.txt\nnumpy==1.0\n")
+    pins = find_pins(repo)
+    assert pins.pinned("numpy")
+    assert len(pins.errors) == 1
+    assert "missing.txt" in pins.errors[0]
+
+
+def test_binary_requirements_is_an_error_not_an_exception(repo):
+    (repo / "requirements.txt").write_bytes(b"\xff\xfe\x00\x81garbage\x00")
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {}
+    assert len(pins.errors) == 1 and "requirements.txt" in pins.errors[0]
+    assert pins.files == ()
+
+
+# -- pyproject.toml ----------------------------------------------------------------------------
+
+
+def test_pyproject_pep621_dependency_groups_and_poetry(repo):
+    write(
+        repo / "pyproject.toml",
+        """
+        [project]
+        name = "demo"
+        dependencies = [
+            "numpy==1.26.4", "pandas>=2", "extra-pkg[fast]==0.3; sys_platform != 'win32'",
+        ]
+
+        [project.optional-dependencies]
+        plot = ["matplotlib==3.8.2", "seaborn"]
+
+        [dependency-groups]
+        test = ["pytest==8.0.0", {include-group = "lint"}]
+        lint = ["ruff~=0.3"]
+
+        [tool.poetry.dependencies]
+        python = "3.11.7"
+        requests = "2.31.0"
+        httpx = "==0.27.0"
+        rich = {version = "13.7.0", extras = ["jupyter"]}
+        caret = "^1.2.3"
+        tilde = "~1.2"
+        star = "*"
+        floor = ">=1.0"
+        wildcard = "1.2.*"
+        gitdep = {git = "https://example.com/x.git"}
+        multi = [{version = "1.0", python = "<3.9"}, {version = "2.0", python = ">=3.9"}]
+
+        [tool.poetry.dev-dependencies]
+        black = "24.1.1"
+
+        [tool.poetry.group.docs.dependencies]
+        sphinx = "7.2.6"
+        """,
+    )
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {
+        "numpy": "1.26.4",
+        "extra-pkg": "0.3",
+        "matplotlib": "3.8.2",
+        "pytest": "8.0.0",
+        "requests": "2.31.0",
+        "httpx": "0.27.0",
+        "rich": "13.7.0",
+        "black": "24.1.1",
+        "sphinx": "7.2.6",
+    }
+    assert not pins.pinned("python")
+
+
+def test_pyproject_invalid_toml_is_an_error(repo):
+    write(repo / "pyproject.toml", "[project\ndependencies = [\n")
+    write(repo / "requirements.txt", "numpy==1.0\n")
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {"numpy": "1.0"}
+    assert len(pins.errors) == 1 and "invalid TOML" in pins.errors[0]
+
+
+def test_pyproject_wrong_shapes_are_ignored(repo):
+    write(
+        repo / "pyproject.toml",
+        """
+        project = "not a table"
+        dependency-groups = ["not", "a", "table"]
+        [tool]
+        poetry = 3
+        """,
+    )
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {} and pins.errors == ()
+
+
+# -- environment.yml ---------------------------------------------------------------------------
+
+
+def test_environment_yml(repo):
+    write(repo / "extra-reqs.txt", "torchvision==0.17.0\n")
+    write(
+        repo / "environment.yml",
+        """
+        name: demo  # comment
+        channels:
+          - conda-forge
+          - numpy=9.9.9  # not a dependency: channels list
+        dependencies:
+          - python=3.11
+          - numpy=1.26.4=py311h64a7726_0
+          - "pandas==2.1.4"
+          - 'conda-forge::scipy=1.11.4'
+          - conda-forge/linux-64::xarray==2024.1.0
+          - scikit-learn 1.4.0 py311_0
+          - pytorch=2.2.0
+          - matplotlib=3.8.*
+          - seaborn>=0.13
+          - statsmodels
+          - pip
+          - pip:
+            - requests==2.31.0  # pinned via pip
+            - "httpx>=0.27"
+            - -r extra-reqs.txt
+            - --index-url https://example.com/simple
+          - polars=0.20.5
+        variables:
+          - ignored=1.0
+        """,
+    )
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {
+        "python": "3.11",
+        "numpy": "1.26.4",
+        "pandas": "2.1.4",
+        "scipy": "1.11.4",
+        "xarray": "2024.1.0",
+        "scikit-learn": "1.4.0",
+        "pytorch": "2.2.0",
+        "torch": "2.2.0",
+        "requests": "2.31.0",
+        "torchvision": "0.17.0",
+        "polars": "0.20.5",
+    }
+    assert str(repo / "extra-reqs.txt") in pins.files
+
+
+def test_environment_yaml_unindented_list(repo):
+    write(
+        repo / "environment.yaml",
+        """
+        dependencies:
+        - numpy==1.26.4
+        - pip:
+          - requests==2.31.0
+        - pandas=2.1.4
+        """,
+    )
+    assert dict(find_pins(repo).pins) == {
+        "numpy": "1.26.4",
+        "requests": "2.31.0",
+        "pandas": "2.1.4",
+    }
+
+
+def test_environment_garbage_does_not_raise(repo):
+    (repo / "environment.yml").write_bytes(
+        b"dependencies:\n  - \x00\x01 [[[ {{{\n  - : : :\n\t- x==\n"
+    )
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {} and pins.errors == ()
+
+
+# -- Pipfile and Pipfile.lock ------------------------------------------------------------------
+
+
+def test_pipfile(repo):
+    write(
+        repo / "Pipfile",
+        """
+        [packages]
+        numpy = "==1.26.4"
+        pandas = {version = "==2.1.4", extras = ["performance"]}
+        requests = "*"
+        scipy = ">=1.11"
+        gitdep = {git = "https://example.com/x.git"}
+
+        [dev-packages]
+        pytest = "==8.0.0"
+
+        [requires]
+        python_version = "3.11"
+        """,
+    )
+    assert dict(find_pins(repo).pins) == {"numpy": "1.26.4", "pandas": "2.1.4", "pytest": "8.0.0"}
+
+
+def test_pipfile_lock(repo):
+    lock = {
+        "_meta": {"hash": {"sha256": "x"}},
+        "default": {
+            "numpy": {"version": "==1.26.4", "hashes": []},
+            "editable-thing": {"editable": True, "path": "."},
+        },
+        "develop": {"PyTest": {"version": "==8.0.0"}},
+    }
+    (repo / "Pipfile.lock").write_text(json.dumps(lock))
+    assert dict(find_pins(repo).pins) == {"numpy": "1.26.4", "pytest": "8.0.0"}
+
+
+def test_pipfile_lock_invalid_json_is_an_error(repo):
+    (repo / "Pipfile.lock").write_text("{not json")
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {}
+    assert len(pins.errors) == 1 and "invalid JSON" in pins.errors[0]
+
+
+# -- TOML lock files ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("filename", "array"), [("uv.lock", "package"), ("poetry.lock", "package")]
+)
+def test_package_lock_files(repo, filename, array):
+    write(
+        repo / filename,
+        f"""
+        version = 1
+
+        [[{array}]]
+        name = "Numpy"
+        version = "1.26.4"
+
+        [[{array}]]
+        name = "no-version"
+
+        [[{array}]]
+        name = "typing_extensions"
+        version = "4.9.0"
+        """,
+    )
+    assert dict(find_pins(repo).pins) == {"numpy": "1.26.4", "typing-extensions": "4.9.0"}
+
+
+@pytest.mark.parametrize("filename", ["pylock.toml", "pylock.dev.toml"])
+def test_pylock(repo, filename):
+    write(
+        repo / filename,
+        """
+        lock-version = "1.0"
+        created-by = "test"
+
+        [[packages]]
+        name = "numpy"
+        version = "1.26.4"
+
+        [[packages]]
+        name = "from-vcs"
+        """,
+    )
+    assert dict(find_pins(repo).pins) == {"numpy": "1.26.4"}
+
+
+def test_pylock_uses_packages_not_package(repo):
+    write(repo / "pylock.toml", '[[package]]\nname = "numpy"\nversion = "1.0"\n')
+    assert dict(find_pins(repo).pins) == {}
+
+
+def test_lock_file_wins_over_manifest_in_the_same_folder(repo):
+    write(repo / "requirements.txt", "numpy==1.0.0\n")
+    write(repo / "uv.lock", '[[package]]\nname = "numpy"\nversion = "1.26.4"\n')
+    assert find_pins(repo).version("numpy") == "1.26.4"
+
+
+# -- discovery ---------------------------------------------------------------------------------
+
+
+def test_parents_up_to_repository_root_but_not_beyond(tmp_path, repo):
+    write(tmp_path / "requirements.txt", "outside==1.0\n")
+    write(repo / "requirements.txt", "numpy==1.26.4\npandas==2.0.0\n")
+    write(repo / "analysis" / "requirements.txt", "pandas==2.1.4\n")
+    notebooks = repo / "analysis" / "notebooks"
+    notebooks.mkdir()
+    pins = find_pins(notebooks)
+    assert dict(pins.pins) == {"pandas": "2.1.4", "numpy": "1.26.4"}  # nearest wins
+    assert pins.files == (
+        str(repo / "analysis" / "requirements.txt"),
+        str(repo / "requirements.txt"),
+    )
+
+
+def test_mercurial_root(tmp_path):
+    write(tmp_path / "requirements.txt", "outside==1.0\n")
+    (tmp_path / "hg" / ".hg").mkdir(parents=True)
+    write(tmp_path / "hg" / "requirements.txt", "numpy==1.0\n")
+    (tmp_path / "hg" / "sub").mkdir()
+    assert dict(find_pins(tmp_path / "hg" / "sub").pins) == {"numpy": "1.0"}
+
+
+def test_without_repository_only_start_dir(tmp_path):
+    write(tmp_path / "requirements.txt", "parent==1.0\n")
+    write(tmp_path / "nb" / "requirements.txt", "numpy==1.0\n")
+    assert dict(find_pins(tmp_path / "nb").pins) == {"numpy": "1.0"}
+
+
+def test_nothing_found(repo):
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {} and pins.files == () and pins.errors == ()
+    assert dict(find_pins(repo / "does-not-exist").pins) == {}
+
+
+# -- cache -------------------------------------------------------------------------------------
+
+
+def bump_mtime(path):
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_edited_file_is_reread(repo):
+    requirements = write(repo / "requirements.txt", "numpy==1.26.4\n")
+    assert find_pins(repo).version("numpy") == "1.26.4"
+    requirements.write_text("numpy==2.0.0\n")
+    bump_mtime(requirements)
+    assert find_pins(repo).version("numpy") == "2.0.0"
+
+
+def test_same_size_edit_with_new_mtime_is_reread(repo):
+    requirements = write(repo / "requirements.txt", "numpy==1.0.0\n")
+    assert find_pins(repo).version("numpy") == "1.0.0"
+    requirements.write_text("numpy==2.0.0\n")
+    bump_mtime(requirements)
+    assert find_pins(repo).version("numpy") == "2.0.0"
+
+
+def test_edited_include_is_reread(repo):
+    write(repo / "requirements.txt", "-r base.txt\n")
+    base = write(repo / "base.txt", "numpy==1.0.0\n")
+    assert find_pins(repo).version("numpy") == "1.0.0"
+    base.write_text("numpy==1.26.4\n")
+    bump_mtime(base)
+    assert find_pins(repo).version("numpy") == "1.26.4"
+
+
+def test_include_created_later_is_read(repo):
+    write(repo / "requirements.txt", "-r base.txt\n")
+    assert find_pins(repo).errors
+    write(repo / "base.txt", "numpy==1.0.0\n")
+    pins = find_pins(repo)
+    assert pins.version("numpy") == "1.0.0" and pins.errors == ()
+
+
+def test_new_and_deleted_files_are_seen(repo):
+    assert not find_pins(repo).pinned("numpy")
+    requirements = write(repo / "requirements.txt", "numpy==1.0.0\n")
+    assert find_pins(repo).pinned("numpy")
+    requirements.unlink()
+    assert not find_pins(repo).pinned("numpy")
+
+
+def test_unchanged_files_are_not_reparsed(repo, monkeypatch):
+    write(repo / "requirements.txt", "numpy==1.0.0\n")
+    first = find_pins(repo)
+
+    def fail(*args, **kwargs):
+        raise AssertionError("re-read an unchanged file")
+
+    monkeypatch.setattr("pathlib.Path.read_text", fail)
+    assert find_pins(repo) == first

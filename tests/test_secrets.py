@@ -1,0 +1,151 @@
+"""hardcoded-secret: credentials written into cells — and never repeated in the report."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import code, findings_of, md
+
+AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
+GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
+
+
+def secret_findings(report):
+    return [f for f in report.findings if f.check == "hardcoded-secret"]
+
+
+def assert_not_leaked(report, secret):
+    """The secret appears in no field of any finding, nor anywhere in the report's JSON."""
+    for finding in report.findings:
+        for value in finding.as_dict().values():
+            assert secret not in str(value)
+    assert secret not in json.dumps(report.as_dict())
+
+
+# The ids never contain the secret: pytest puts the test id into tmp_path, i.e. into report.path.
+POSITIVES = [
+    ('password = "hunter22"', "hunter22", "`password`"),
+    ('API_KEY = "abcd1234efgh"', "abcd1234efgh", "`API_KEY`"),
+    ('conn = connect(host="db", password="s3cr3tpw")', "s3cr3tpw", "`password`"),
+    ('cfg = {"api_key": "k3yk3yk3y9"}', "k3yk3yk3y9", "`api_key`"),
+    ('self_password = "pa55w0rd!"', "pa55w0rd!", "`self_password`"),
+    ('os.environ["DB_PASSWORD"] = "t0ps3cret"', "t0ps3cret", "`DB_PASSWORD`"),
+    ('access_token = "abcd1234efgh5678"', "abcd1234efgh5678", "`access_token`"),
+    ('def connect(user, password="hunter22"):\n    return user', "hunter22", "`password`"),
+    ('class Settings: db_password = "hunter22"', "hunter22", "`db_password`"),
+    (f'key = "{AWS_KEY}"', AWS_KEY, "AWS access key"),
+    (f'print("{AWS_KEY}")', AWS_KEY, "AWS access key"),
+    (f'headers = {{"Authorization": "Bearer {GITHUB_TOKEN}"}}', GITHUB_TOKEN, "GitHub token"),
+    ('engine = create_engine("postgresql://user:pw123@host/db")', "pw123", "password in a connection URL"),
+]
+
+
+POSITIVE_IDS = [
+    "password-name", "api-key-name", "password-keyword", "dict-key", "suffix-name", "environ-assignment",
+    "access-token-name", "parameter-default", "class-attribute", "aws-shape-bound", "aws-shape-anywhere",
+    "github-shape", "url-password",
+]
+assert len(POSITIVE_IDS) == len(POSITIVES)
+
+
+@pytest.mark.parametrize("source, secret, what", POSITIVES, ids=POSITIVE_IDS)
+def test_secret_fires_and_is_never_repeated(check, source, secret, what):
+    report = check(code("import os\n" + source, 1))
+    assert findings_of(report, "hardcoded-secret") == [(0, 2)]
+    (finding,) = secret_findings(report)
+    assert finding.severity == "error"
+    assert what in finding.message
+    assert "Credential" in finding.message
+    assert "os.environ" in finding.suggestion
+    assert_not_leaked(report, secret)
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        'password = os.environ["PW"]',
+        'password = os.getenv("PW")',
+        'password = ""',
+        'password = "xxxx"',
+        'api_key = "<your key here>"',
+        'api_key = "YOUR_API_KEY"',
+        'api_key = "${API_KEY}"',
+        'pad_token = "[PAD]"',
+        'eos_token = "</s>"',
+        'bos_token = "<s>"',
+        'token_url = "https://example.com/oauth/token"',
+        'password_file = "secrets.txt"',
+        'password_length = "12345"',
+        'username = "hunter22"',
+        'url = "https://example.com/a/b"',
+        'url = "postgresql://user@host/db"',
+        'msg = "enter your password here"',
+    ],
+)
+def test_non_secrets_do_not_fire(check, source):
+    report = check(code("import os\n" + source, 1))
+    assert findings_of(report, "hardcoded-secret") == []
+
+
+def test_bare_token_names_are_treated_as_tokenizer_vocabulary(check):
+    # Documents current behaviour: a variable or key named exactly `token`/`tokens` is taken for
+    # NLP vocabulary (`token = "hello"`) and never fires on the name alone, while `*_token` names
+    # do. A key-shaped value still fires through its shape whatever the name.
+    report = check(
+        code('token = "abcd1234efgh5678"\ntokens = "abcd1234efgh5678"\ncfg = {"token": "abcd1234efgh5678"}', 1),
+        code('auth_token = "abcd1234efgh5678"', 2),
+        code(f'token = "{GITHUB_TOKEN}"', 3),
+    )
+    assert findings_of(report, "hardcoded-secret") == [(1, 1), (2, 1)]
+    assert "`auth_token`" in secret_findings(report)[0].message
+    assert "GitHub token" in secret_findings(report)[1].message
+    assert_not_leaked(report, "abcd1234efgh5678")
+    assert_not_leaked(report, GITHUB_TOKEN)
+
+
+def test_one_finding_per_line_and_lines_are_exact(check):
+    report = check(
+        md("# Config"),
+        code(f'import os\nuser = "ana"\npassword = "hunter22"  # {AWS_KEY}\napi_key = "{AWS_KEY}"', 1),
+    )
+    # line 3: the name binding (a comment is not a string literal); line 4: one finding although
+    # both the name and the AWS key shape match.
+    assert findings_of(report, "hardcoded-secret") == [(1, 3), (1, 4)]
+    assert_not_leaked(report, "hunter22")
+    assert_not_leaked(report, AWS_KEY)
+
+
+def test_secret_in_a_cell_that_also_has_a_user_path_is_not_leaked(check):
+    # Other checks quote literals (absolute-path shows the path): the URL password must still
+    # not surface through any of them.
+    report = check(code('import os\nengine = create_engine("postgresql://ana:pw123xyz@localhost/db")\nout = "/home/ana/out.csv"', 1))
+    assert findings_of(report, "hardcoded-secret") == [(0, 2)]
+    assert findings_of(report, "absolute-path") == [(0, 3)]
+    assert_not_leaked(report, "pw123xyz")
+
+
+def test_secret_names_are_case_insensitive(check):
+    report = check(code('DB_Password = "hunter22"\nSecretKey = "q9w8e7r6t5"', 1))
+    assert findings_of(report, "hardcoded-secret") == [(0, 1), (0, 2)]
+    assert "`DB_Password`" in secret_findings(report)[0].message
+    assert "`SecretKey`" in secret_findings(report)[1].message
+    assert_not_leaked(report, "hunter22")
+    assert_not_leaked(report, "q9w8e7r6t5")
+
+
+def test_secret_echoed_in_a_saved_traceback_is_not_repeated_by_the_report(check):
+    # The driver's error message quotes the connection URL; error-output quotes the evalue. The
+    # report (printed in CI logs, uploaded as SARIF) must not carry the password through it.
+    error = {
+        "output_type": "error",
+        "ename": "OperationalError",
+        "evalue": "could not connect to postgresql://ana:pw123xyz@localhost/db",
+        "traceback": [],
+    }
+    report = check(code('engine = create_engine("postgresql://ana:pw123xyz@localhost/db")\nengine.connect()', 1, outputs=[error]))
+    assert findings_of(report, "hardcoded-secret") == [(0, 1)]
+    assert findings_of(report, "error-output") == [(0, None)]
+    assert "OperationalError" in [f for f in report.findings if f.check == "error-output"][0].message
+    assert_not_leaked(report, "pw123xyz")
