@@ -152,3 +152,14 @@ def test_version_and_help_and_entry_points(tree):
 def test_pre_commit_hook_definition_runs_the_check():
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
     assert "id: jupyter-readiness" in hooks and "entry: jupyter-readiness check" in hooks and "types: [jupyter]" in hooks
+
+
+def test_readme_documents_the_two_commands_every_check_and_flag():
+    readme = (REPO / "README.md").read_text()
+    first_lines = readme.split("## CLI")[0]
+    assert "jupyter lab" in first_lines and "bash scripts/setup.sh && bash scripts/test.sh" in first_lines
+    assert "bash scripts/setup.sh && bash scripts/test.sh" in (REPO / ".ci" / "run").read_text()
+    for check_id in BY_ID:
+        assert f"`{check_id}`" in readme, check_id
+    for flag in ("--format", "--fail-on", "--disable", "--enable"):
+        assert flag in readme

@@ -7,6 +7,7 @@ notebook that could not be read (the others are still checked and reported).
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from typing import Sequence
@@ -42,6 +43,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
+    # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
+    # are freed by reference counting), about 8% of a run over a folder.
+    gc.set_threshold(100_000, 20, 100)
     return run_check(args)
 
 

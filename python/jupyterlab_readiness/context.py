@@ -1,14 +1,24 @@
-"""What a check receives: the notebook, each code cell's facts, and derived views computed once."""
+"""What a check receives: the notebook, each code cell's facts, and derived views computed once.
+
+Re-checking a live notebook after one edit must cost a fraction of a cold check, so per-cell work
+is memoised on the cell's (cached) facts: ``memo(facts, key, compute)``. A key names the check and
+everything else the result depends on — for call-based checks, the imports in force when the cell
+starts, interned to an id (``CellScope.aliases_id``).
+"""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
-from .facts import Call, CellFacts, cell_facts
+from .facts import Call, CellFacts, Import, cell_facts
 from .notebook import Cell, Notebook
+
+T = TypeVar("T")
+Local = tuple[int | None, str, str]  # (line, message, suggestion) within one cell
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,9 +32,22 @@ class Hit:
 
 
 class ResolvedCall(NamedTuple):
-    cell: Cell
     call: Call
     qualname: str | None  # "datetime.datetime.now" once aliases are resolved; None if the head is unknown
+
+
+class CellScope(NamedTuple):
+    cell: Cell
+    facts: CellFacts
+    aliases: dict[str, str]  # imported name → what it refers to, when the cell starts
+    aliases_id: int  # the same id for the same aliases, across cells and notebooks
+
+
+def memo(facts: CellFacts, key: Any, compute: Callable[[], T]) -> T:
+    found = facts.memo.get(key)
+    if found is None:
+        found = facts.memo[key] = compute()
+    return found
 
 
 class Context:
@@ -42,21 +65,35 @@ class Context:
         return [(c, cell_facts(c.source)) for c in self.notebook.cells if c.cell_type == "code"]
 
     @cached_property
-    def calls(self) -> list[ResolvedCall]:
-        """Every call in document order, its head resolved through the imports seen so far."""
+    def scopes(self) -> list[CellScope]:
+        """Code cells with the imports in force when each starts."""
         aliases: dict[str, str] = {}
-        resolved: list[ResolvedCall] = []
+        aliases_id = _intern(aliases)
+        scopes = []
         for cell, facts in self.code:
-            imports = facts.imports
-            pending = 0
-            for call in facts.calls:
-                while pending < len(imports) and imports[pending].line <= call.line:
-                    _alias(aliases, imports[pending])
-                    pending += 1
-                resolved.append(ResolvedCall(cell, call, _qualify(aliases, call.parts)))
-            for imp in imports[pending:]:
-                _alias(aliases, imp)
-        return resolved
+            scopes.append(CellScope(cell, facts, aliases, aliases_id))
+            if facts.imports:
+                after = dict(aliases)
+                for imp in facts.imports:
+                    _alias(after, imp)
+                if after != aliases:
+                    aliases, aliases_id = after, _intern(after)
+        return scopes
+
+    def calls(self, scope: CellScope) -> tuple[ResolvedCall, ...]:
+        """The cell's calls in order, heads resolved through the imports seen so far."""
+        return memo(scope.facts, ("calls", scope.aliases_id), lambda: _resolve(scope.facts, scope.aliases))
+
+    def per_cell(self, check: str, scan: Callable[[Context, CellScope], Iterable[Local]]) -> Iterator[Hit]:
+        """Run a check that looks at one cell at a time (its facts and the imports in force),
+        memoised per cell."""
+        for scope in self.scopes:
+            key = (check, scope.aliases_id)
+            found = scope.facts.memo.get(key)  # memo() inlined: this loop runs per cell per check
+            if found is None:
+                found = scope.facts.memo[key] = tuple(scan(self, scope))
+            for line, message, suggestion in found:
+                yield Hit(scope.cell.index, line, message, suggestion)
 
     def is_local_module(self, top: str) -> bool:
         """A module or package beside the notebook: the project's own code, never a dependency."""
@@ -68,7 +105,34 @@ class Context:
         return known
 
 
-def _alias(aliases: dict[str, str], imp) -> None:
+_INTERNED: dict[tuple[tuple[str, str], ...], int] = {}
+_IDS = itertools.count()  # never reused, even after the table is cleared: memo keys stay unique
+
+
+def _intern(aliases: dict[str, str]) -> int:
+    key = tuple(sorted(aliases.items()))
+    found = _INTERNED.get(key)
+    if found is None:
+        if len(_INTERNED) > 10_000:
+            _INTERNED.clear()
+        found = _INTERNED[key] = next(_IDS)
+    return found
+
+
+def _resolve(facts: CellFacts, start: dict[str, str]) -> tuple[ResolvedCall, ...]:
+    imports = facts.imports
+    aliases = dict(start) if imports else start
+    pending = 0
+    resolved = []
+    for call in facts.calls:
+        while pending < len(imports) and imports[pending].line <= call.line:
+            _alias(aliases, imports[pending])
+            pending += 1
+        resolved.append(ResolvedCall(call, _qualify(aliases, call.parts)))
+    return tuple(resolved)
+
+
+def _alias(aliases: dict[str, str], imp: Import) -> None:
     if imp.bound is not None and not imp.relative:
         aliases[imp.bound] = imp.target
 

@@ -74,6 +74,9 @@ class CellFacts:
     string_bindings: list[StringBinding] = field(default_factory=list)
     defines_functions: bool = False
     statements: int = 0
+    # Per-cell results of checks, keyed by check and by whatever else they depend on (see
+    # context.memo): they live as long as these facts, so an unchanged cell is never re-checked.
+    memo: dict[Any, Any] = field(default_factory=dict)
 
 
 _CACHE: OrderedDict[str, CellFacts] = OrderedDict()

@@ -112,25 +112,37 @@ def _text(value: Any) -> str:
 
 
 def _cell(index: int, raw: Any, major: int) -> Cell:
-    if not isinstance(raw, dict):
+    # Runs for every cell on every live re-check: plain type tests, no work for absent fields.
+    if type(raw) is not dict:
         return Cell(index=index, cell_type="raw", source="")
-    cell_type = raw.get("cell_type") if isinstance(raw.get("cell_type"), str) else "raw"
+    cell_type = raw.get("cell_type")
+    if type(cell_type) is not str:
+        cell_type = "raw"
     if major == 3:
         if cell_type == "heading":
             cell_type = "markdown"
-        source = _text(raw.get("input") if cell_type == "code" else raw.get("source"))
+        source = raw.get("input") if cell_type == "code" else raw.get("source")
         count = raw.get("prompt_number")
     else:
-        source = _text(raw.get("source"))
+        source = raw.get("source")
         count = raw.get("execution_count")
+    if type(source) is not str:
+        source = _text(source)
     # A kernel never produces count 0: treat it, like any non-int, as "not run".
-    if not isinstance(count, int) or isinstance(count, bool) or count <= 0:
+    if type(count) is not int or count <= 0:
         count = None
-    cell_id = raw.get("id") if isinstance(raw.get("id"), str) else None
+    cell_id = raw.get("id")
+    if type(cell_id) is not str:
+        cell_id = None
     # Of the outputs only saved errors matter to the checks; images and reprs are not kept.
-    errors = tuple(
-        (_text(o.get("ename")), _text(o.get("evalue")))
-        for o in _list(raw.get("outputs"))
-        if isinstance(o, dict) and o.get("output_type") in ("error", "pyerr")  # pyerr: nbformat 3
+    outputs = raw.get("outputs")
+    errors = (
+        tuple(
+            (_text(o.get("ename")), _text(o.get("evalue")))
+            for o in outputs
+            if type(o) is dict and o.get("output_type") in ("error", "pyerr")  # pyerr: nbformat 3
+        )
+        if outputs and type(outputs) is list
+        else ()
     )
-    return Cell(index=index, cell_type=cell_type, source=source, cell_id=cell_id, execution_count=count, errors=errors)
+    return Cell(index, cell_type, source, cell_id, count, errors)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit, ResolvedCall
+from ..context import CellScope, Context, Hit, Local, ResolvedCall, memo
 
 # Calls that return the current date/time whatever their arguments.
 _CLOCK_CALLS = frozenset(
@@ -24,24 +24,28 @@ _NOW_WORDS = frozenset({"now", "today", "yesterday", "tomorrow"})
 
 
 def wall_clock(ctx: Context) -> Iterator[Hit]:
-    for rc in ctx.calls:
+    return ctx.per_cell("wall-clock", _wall_clock_in)
+
+
+def _wall_clock_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
+    for rc in ctx.calls(scope):
         name = rc.qualname
         if name is None:
             continue
+        args, kwargs = rc.call.args, rc.call.kwargs
         if name in _CLOCK_CALLS:
-            if name in _CLOCK_WITHOUT_ARGS_ONLY and (rc.call.args or rc.call.kwargs):
+            if name in _CLOCK_WITHOUT_ARGS_ONLY and (args or kwargs):
                 continue
         elif name == "time.strftime":
-            if len(rc.call.args) > 1 or rc.call.kwargs:
+            if len(args) > 1 or kwargs:
                 continue
         elif name in _CLOCK_STRINGS:
-            first = rc.call.args[0] if rc.call.args else None
+            first = args[0] if args else None
             if not (isinstance(first, str) and first.strip().lower() in _NOW_WORDS):
                 continue
         else:
             continue
-        yield Hit(
-            rc.cell.index,
+        yield (
             rc.call.line,
             f"`{_shown(rc)}` reads the current date/time: a rerun tomorrow computes something else, and a failed run cannot be replayed.",
             "Make the date a parameter (e.g. `run_date = date(2024, 1, 31)` in a parameters cell) and pass it in; read the clock only at the entry point that schedules the run.",
@@ -67,6 +71,7 @@ _GLOBAL_DRAWS = {
         frozenset({"tensorflow.random.set_seed", "tensorflow.set_random_seed", "tensorflow.compat.v1.set_random_seed", "keras.utils.set_random_seed", "tensorflow.keras.utils.set_random_seed"}),
     ),
 }
+_SEED_FAMILY = {seed: family for family, (_, seeds) in _GLOBAL_DRAWS.items() for seed in seeds}
 # Generators that are non-deterministic when created without a seed, seeded globally or not.
 _GENERATORS = frozenset(
     {"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.SeedSequence", "numpy.random.PCG64", "numpy.random.MT19937", "numpy.random.Philox", "numpy.random.SFC64", "random.Random"}
@@ -76,15 +81,25 @@ _NEEDS_RANDOM_STATE = frozenset({"sklearn.model_selection.train_test_split", "sk
 
 
 def unseeded_random(ctx: Context) -> Iterator[Hit]:
-    seeded: set[str] = set()
-    for rc in ctx.calls:
+    # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key.
+    seeded: frozenset[str] = frozenset()
+    for scope in ctx.scopes:
+        hits, seeded = memo(scope.facts, ("unseeded-random", scope.aliases_id, seeded), lambda before=seeded: _unseeded_in(ctx, scope, before))
+        for line, message, suggestion in hits:
+            yield Hit(scope.cell.index, line, message, suggestion)
+
+
+def _unseeded_in(ctx: Context, scope: CellScope, before: frozenset[str]) -> tuple[tuple[Local, ...], frozenset[str]]:
+    seeded = set(before)
+    hits: list[Local] = []
+    for rc in ctx.calls(scope):
         name = rc.qualname
         call = rc.call
         if name is None:
             # ``df.sample(n)``: a method on a value (a DataFrame or Series; module functions such as
             # ``random.sample`` have a resolved name) drawing from numpy's global generator.
             if call.parts[-1] == "sample" and len(call.parts) > 1 and "random_state" not in call.kwargs and "numpy.random" not in seeded:
-                yield _hit(rc, f"`.sample(...)`", "pass `random_state=42` (or set `np.random.seed(...)` once at the top)")
+                hits.append(_hit(rc, "`.sample(...)`", "pass `random_state=42` (or set `np.random.seed(...)` once at the top)"))
             continue
         family = _SEED_FAMILY.get(name)
         if family is not None:
@@ -94,25 +109,22 @@ def unseeded_random(ctx: Context) -> Iterator[Hit]:
             continue
         if name in _GENERATORS:
             if not call.args and not any(k in ("seed", "x") for k in call.kwargs):
-                yield _hit(rc, f"`{_shown(rc)}()`", f"pass a seed: `{_shown(rc)}(42)`")
+                hits.append(_hit(rc, f"`{_shown(rc)}()`", f"pass a seed: `{_shown(rc)}(42)`"))
             continue
         if name in _NEEDS_RANDOM_STATE:
             if "random_state" not in call.kwargs and "numpy.random" not in seeded:
-                yield _hit(rc, f"`{_shown(rc)}`", "pass `random_state=42`")
+                hits.append(_hit(rc, f"`{_shown(rc)}`", "pass `random_state=42`"))
             continue
         module, _, func = name.rpartition(".")
         draws = _GLOBAL_DRAWS.get(module)
         if draws is not None and func in draws[0] and module not in seeded:
             seed = sorted(draws[1])[0]
-            yield _hit(rc, f"`{_shown(rc)}`", f"call `{seed}(42)` once before the first draw, or use a seeded generator")
+            hits.append(_hit(rc, f"`{_shown(rc)}`", f"call `{seed}(42)` once before the first draw, or use a seeded generator"))
+    return tuple(hits), frozenset(seeded)
 
 
-_SEED_FAMILY = {seed: family for family, (_, seeds) in _GLOBAL_DRAWS.items() for seed in seeds}
-
-
-def _hit(rc: ResolvedCall, what: str, fix: str) -> Hit:
-    return Hit(
-        rc.cell.index,
+def _hit(rc: ResolvedCall, what: str, fix: str) -> Local:
+    return (
         rc.call.line,
         f"{what} draws random numbers with no seed set before it: every run gives different results.",
         f"Make it reproducible: {fix}.",

@@ -4,24 +4,26 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit
+from ..context import Context, Hit, memo
 
 _LOGGING_MODULES = frozenset({"logging", "loguru", "structlog", "absl.logging", "mlflow", "wandb"})
 
 
 def print_logging(ctx: Context) -> Iterator[Hit]:
-    prints = [rc for rc in ctx.calls if rc.qualname == "print"]
-    if not prints:
+    count, first = 0, None
+    for scope in ctx.scopes:
+        lines = memo(scope.facts, ("print-lines", scope.aliases_id), lambda: tuple(rc.call.line for rc in ctx.calls(scope) if rc.qualname == "print"))
+        if lines and first is None:
+            first = (scope.cell.index, lines[0])
+        count += len(lines)
+    if first is None:
         return
     for _, facts in ctx.code:
         for imp in facts.imports:
             if imp.module.split(".")[0] in _LOGGING_MODULES or imp.module in _LOGGING_MODULES:
                 return
-    first = prints[0]
-    count = len(prints)
     yield Hit(
-        first.cell.index,
-        first.call.line,
+        *first,
         f"The notebook reports with print() ({count} call{'s' if count > 1 else ''}) and never logs: an unattended run leaves no record of what it did or where it failed.",
         "Use `logging` (`log = logging.getLogger(__name__)`; `log.info(\"rows loaded: %d\", n)`) for what a run should record; keep print for interactive display.",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import Context, Hit
+from ..context import CellScope, Context, Hit, Local
 
 # A home folder ("/home/" alone is the fixed start of f"/home/{user}/…"), a Windows drive, "~/".
 _USER_PATH = re.compile(r"^(?:/Users/|/home/|[A-Za-z]:[\\/][^\\/\s]|~[^\s/\\]*[/\\])")
@@ -13,16 +13,18 @@ _MAX_SHOWN = 60
 
 
 def absolute_path(ctx: Context) -> Iterator[Hit]:
-    for cell, facts in ctx.code:
-        seen: set[str] = set()
-        for line, value in facts.strings:
-            if not value or (value[0] not in "/~" and value[1:2] != ":") or len(value) > 4096 or value in seen or not _USER_PATH.match(value):
-                continue
-            seen.add(value)
-            shown = value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 1] + "…"
-            yield Hit(
-                cell.index,
-                line,
-                f"`{shown}` only exists on one machine: the run fails anywhere else (a scheduler, a colleague, CI).",
-                "Use a path relative to the project (e.g. `Path(\"data\") / \"file.csv\"`) or make it a parameter read from configuration or an environment variable.",
-            )
+    return ctx.per_cell("absolute-path", _paths_in)
+
+
+def _paths_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
+    seen: set[str] = set()
+    for line, value in scope.facts.strings:
+        if not value or (value[0] not in "/~" and value[1:2] != ":") or len(value) > 4096 or value in seen or not _USER_PATH.match(value):
+            continue
+        seen.add(value)
+        shown = value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 1] + "…"
+        yield (
+            line,
+            f"`{shown}` only exists on one machine: the run fails anywhere else (a scheduler, a colleague, CI).",
+            "Use a path relative to the project (e.g. `Path(\"data\") / \"file.csv\"`) or make it a parameter read from configuration or an environment variable.",
+        )

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Iterator
 
-from ..context import Context, Hit
+from ..context import CellScope, Context, Hit, Local
 from ..distributions import distributions_for, installed_version, normalize
 from ..facts import Magic
 from ..pins import find_pins
@@ -51,19 +51,21 @@ def _import_hit(index: int, line: int, module: str, top: str, dists: tuple[str, 
 
 
 def unpinned_install(ctx: Context) -> Iterator[Hit]:
-    for cell, facts in ctx.code:
-        for magic in facts.magics:
-            for line, tool, specs in _install_commands(magic):
-                loose = [spec for spec in specs if not _exact(spec, conda=tool == "conda")]
-                if not loose:
-                    continue
-                shown = ", ".join(loose[:5]) + (" …" if len(loose) > 5 else "")
-                yield Hit(
-                    cell.index,
-                    line,
-                    f"`{tool} install` of {shown} without an exact version: each run may install something different.",
-                    f"Pin every package (e.g. `%pip install {_example(loose[0])}`), or better, list them pinned in requirements.txt and install from it once, outside the notebook.",
-                )
+    return ctx.per_cell("unpinned-install", _installs_in_cell)
+
+
+def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
+    for magic in scope.facts.magics:
+        for line, tool, specs in _install_commands(magic):
+            loose = [spec for spec in specs if not _exact(spec, conda=tool == "conda")]
+            if not loose:
+                continue
+            shown = ", ".join(loose[:5]) + (" …" if len(loose) > 5 else "")
+            yield (
+                line,
+                f"`{tool} install` of {shown} without an exact version: each run may install something different.",
+                f"Pin every package (e.g. `%pip install {_example(loose[0])}`), or better, list them pinned in requirements.txt and install from it once, outside the notebook.",
+            )
 
 
 # pip/conda options that consume the next token

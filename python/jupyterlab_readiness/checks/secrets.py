@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import Context, Hit
+from ..context import CellScope, Context, Hit, Local
 
 # Shapes of real keys, one alternation so each string is scanned once; the group name says which.
 _KEY_SHAPES = re.compile(
@@ -45,28 +45,31 @@ def redact(text: str) -> str:
 
 
 def hardcoded_secret(ctx: Context) -> Iterator[Hit]:
-    for cell, facts in ctx.code:
-        lines: set[int] = set()
-        for binding in facts.string_bindings:
-            if binding.line in lines or not _SECRET_NAME.search(binding.name) or _NOT_SECRET_NAME.search(binding.name):
-                continue
-            value = binding.value.strip()
-            if len(value) < 4 or " " in value or _PLACEHOLDER.match(value):
-                continue
-            lines.add(binding.line)
-            yield _hit(cell.index, binding.line, f"a literal string is bound to `{binding.name}`")
-        for line, value in facts.strings:
-            if line in lines or len(value) < 16 or not any(hint in value for hint in _KEY_HINTS):
-                continue
-            match = _KEY_SHAPES.search(value)
-            if match:
-                lines.add(line)
-                yield _hit(cell.index, line, f"a string here has the shape of {_KEY_LABELS[match.lastgroup]}")
+    return ctx.per_cell("hardcoded-secret", _secrets_in)
 
 
-def _hit(index: int, line: int, what: str) -> Hit:
-    return Hit(
-        index,
+def _secrets_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
+    facts = scope.facts
+    lines: set[int] = set()
+    for binding in facts.string_bindings:
+        if binding.line in lines or not _SECRET_NAME.search(binding.name) or _NOT_SECRET_NAME.search(binding.name):
+            continue
+        value = binding.value.strip()
+        if len(value) < 4 or " " in value or _PLACEHOLDER.match(value):
+            continue
+        lines.add(binding.line)
+        yield _hit(binding.line, f"a literal string is bound to `{binding.name}`")
+    for line, value in facts.strings:
+        if line in lines or len(value) < 16 or not any(hint in value for hint in _KEY_HINTS):
+            continue
+        match = _KEY_SHAPES.search(value)
+        if match:
+            lines.add(line)
+            yield _hit(line, f"a string here has the shape of {_KEY_LABELS[match.lastgroup]}")
+
+
+def _hit(line: int, what: str) -> Local:
+    return (
         line,
         f"Credential in the notebook: {what}. Anyone with the file (or its git history) has it.",
         "Read it at run time instead, e.g. `os.environ[\"API_KEY\"]` or a secrets manager, and rotate the one that was written here.",

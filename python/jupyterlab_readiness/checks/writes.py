@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit
+from ..context import CellScope, Context, Hit, Local
 from ..facts import Call
 
 _OPENERS = frozenset({"open", "io.open", "codecs.open", "os.fdopen", "gzip.open", "bz2.open", "lzma.open"})
@@ -12,7 +12,11 @@ _MODE_METHODS = frozenset({"to_csv", "to_json", "to_excel", "to_parquet", "mode"
 
 
 def append_write(ctx: Context) -> Iterator[Hit]:
-    for rc in ctx.calls:
+    return ctx.per_cell("append-write", _appends_in)
+
+
+def _appends_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
+    for rc in ctx.calls(scope):
         call = rc.call
         method = call.parts[-1]
         what = None
@@ -30,8 +34,7 @@ def append_write(ctx: Context) -> Iterator[Hit]:
             what = f"`.{method}(..., append)`"
         if what is None:
             continue
-        yield Hit(
-            rc.cell.index,
+        yield (
             call.line,
             f"{what} appends: running the notebook twice writes the data twice.",
             "Write the whole result each run (mode \"w\" / if_exists=\"replace\"), or write to a file named by the run's date and replace it, so a rerun gives the same output.",
