@@ -24,6 +24,9 @@ def test_corpus_notebook(row):
     path = CORPUS / row["file"]
     report = check_file(path)
     assert report.error is None, report.error
+    # the one-shot path (the CLI's) and a memoised re-check agree with the first check
+    assert check_file(path, memoize=False).as_dict() == report.as_dict()
+    assert check_file(path).as_dict() == report.as_dict()
     assert 0 <= report.score <= 100
     checks = {f.check for f in report.findings}
     language = row["kernel_language"].lower()

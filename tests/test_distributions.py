@@ -2,7 +2,6 @@ import importlib.metadata
 
 import pytest
 
-from jupyterlab_readiness import distributions
 from jupyterlab_readiness.distributions import (
     IMPORT_TO_DISTRIBUTIONS,
     distributions_for,

@@ -72,7 +72,7 @@ def run_check(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             reports.append(failed_report(str(path), f"configuration error: {exc}"))
             continue
-        reports.append(check_file(path, config))
+        reports.append(check_file(path, config, memoize=False))
     if not reports:
         print(f"jupyter-readiness: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE

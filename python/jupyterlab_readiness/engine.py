@@ -23,14 +23,17 @@ _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}
 _RANK = {"pass": 0, "info": 1, "warn": 2, "fail": 3}
 
 
-def check_file(path: Path, config: CheckConfig | None = None, shown_path: str | None = None) -> NotebookReport:
-    """Read and check a notebook file; an unreadable file gives a report with ``error`` set."""
+def check_file(path: Path, config: CheckConfig | None = None, shown_path: str | None = None, *, memoize: bool = True) -> NotebookReport:
+    """Read and check a notebook file; an unreadable file gives a report with ``error`` set.
+
+    ``memoize=False`` for one-shot runs that will not check these cells again (see context.py).
+    """
     shown = shown_path or str(path)
     try:
         notebook = read_notebook(path)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown)
+    return check_model(notebook, Path(path), config, shown, memoize=memoize)
 
 
 def check_notebook(nb: dict[str, Any], path: Path | str, config: CheckConfig | None = None) -> NotebookReport:
@@ -42,9 +45,9 @@ def check_notebook(nb: dict[str, Any], path: Path | str, config: CheckConfig | N
     return check_model(notebook, Path(path), config, str(path))
 
 
-def check_model(notebook: Notebook, path: Path | None, config: CheckConfig | None, shown_path: str) -> NotebookReport:
+def check_model(notebook: Notebook, path: Path | None, config: CheckConfig | None, shown_path: str, *, memoize: bool = True) -> NotebookReport:
     config = config or CheckConfig()
-    ctx = Context(notebook, path)
+    ctx = Context(notebook, path, memoize)
     cells = notebook.cells
     findings: list[Finding] = []
     statuses: dict[str, str] = {}

@@ -121,12 +121,6 @@ def _compute(source: str) -> CellFacts:
     return facts
 
 
-def literal(node: ast.AST) -> Any:
-    if isinstance(node, ast.Constant):
-        return node.value
-    return NOT_LITERAL
-
-
 def dotted(node: ast.AST) -> tuple[str | None, ...]:
     """("a", "b", "c") for ``a.b.c``; the head is None when the chain starts at a call, subscript …"""
     parts: list[str | None] = []
@@ -332,7 +326,7 @@ class _Visitor:
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         args = node.args
         positional = args.posonlyargs + args.args
-        for arg, default in [*zip(positional[len(positional) - len(args.defaults) :], args.defaults), *zip(args.kwonlyargs, args.kw_defaults)]:
+        for arg, default in [*zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]:
             if default is None:
                 continue
             self.expr(default)
@@ -466,7 +460,7 @@ class _Visitor:
                 stack.append(node.target.id)
                 stack.append(node.value)
             elif t is ast.Dict:
-                for key, value in zip(reversed(node.keys), reversed(node.values)):
+                for key, value in zip(reversed(node.keys), reversed(node.values), strict=True):
                     stack.append(value)
                     if key is not None:
                         stack.append(key)

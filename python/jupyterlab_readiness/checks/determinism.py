@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import CellScope, Context, Hit, Local, ResolvedCall, memo
+from ..context import CellScope, Context, Hit, Local, ResolvedCall
 
 # Calls that return the current date/time whatever their arguments.
 _CLOCK_CALLS = frozenset(
@@ -84,7 +84,7 @@ def unseeded_random(ctx: Context) -> Iterator[Hit]:
     # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key.
     seeded: frozenset[str] = frozenset()
     for scope in ctx.scopes:
-        hits, seeded = memo(scope.facts, ("unseeded-random", scope.aliases_id, seeded), lambda before=seeded: _unseeded_in(ctx, scope, before))
+        hits, seeded = ctx.memo(scope.facts, ("unseeded-random", scope.aliases_id, seeded), lambda scope=scope, before=seeded: _unseeded_in(ctx, scope, before))
         for line, message, suggestion in hits:
             yield Hit(scope.cell.index, line, message, suggestion)
 

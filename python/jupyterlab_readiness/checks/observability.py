@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit, memo
+from ..context import Context, Hit
 
 _LOGGING_MODULES = frozenset({"logging", "loguru", "structlog", "absl.logging", "mlflow", "wandb"})
 
@@ -12,7 +12,7 @@ _LOGGING_MODULES = frozenset({"logging", "loguru", "structlog", "absl.logging", 
 def print_logging(ctx: Context) -> Iterator[Hit]:
     count, first = 0, None
     for scope in ctx.scopes:
-        lines = memo(scope.facts, ("print-lines", scope.aliases_id), lambda: tuple(rc.call.line for rc in ctx.calls(scope) if rc.qualname == "print"))
+        lines = ctx.memo(scope.facts, ("print-lines", scope.aliases_id), lambda scope=scope: tuple(rc.call.line for rc in ctx.calls(scope) if rc.qualname == "print"))
         if lines and first is None:
             first = (scope.cell.index, lines[0])
         count += len(lines)
