@@ -37,6 +37,10 @@ class CheckConfig:
     def severity_of(self, check_id: str) -> str:
         return self.severity.get(check_id) or BY_ID[check_id].severity
 
+    def merged(self, disabled: Iterable[str], severity: Mapping[str, str]) -> CheckConfig:
+        """Server settings on top of the project's: more checks off, their severities win."""
+        return CheckConfig(self.disabled | frozenset(disabled), {**self.severity, **severity}, self.source)
+
     def with_flags(self, disable: Iterable[str] = (), enable: Iterable[str] = ()) -> CheckConfig:
         """Command-line --disable/--enable on top of this configuration (flags win)."""
         disable, enable = list(disable), list(enable)
@@ -50,6 +54,13 @@ def validate_ids(ids: Iterable[str], where: str) -> None:
         raise ConfigError(f"unknown check id(s) in {where}: {', '.join(unknown)} (known: {', '.join(sorted(BY_ID))})")
 
 
+def validate_severities(severity: Mapping[str, object], where: str) -> None:
+    validate_ids(severity, where)
+    bad = {k: v for k, v in severity.items() if v not in SEVERITIES}
+    if bad:
+        raise ConfigError(f"{where}: severity must be one of {', '.join(SEVERITIES)}: {bad}")
+
+
 def from_table(table: Mapping[str, object], source: str | None = None) -> CheckConfig:
     where = source or "configuration"
     disable = table.get("disable", [])
@@ -57,10 +68,8 @@ def from_table(table: Mapping[str, object], source: str | None = None) -> CheckC
     severity = table.get("severity", {})
     if not isinstance(disable, list) or not isinstance(enable, list) or not isinstance(severity, dict):
         raise ConfigError(f"{where}: 'disable' and 'enable' must be lists of check ids, 'severity' a table")
-    validate_ids([*disable, *enable, *severity], where)
-    bad = {k: v for k, v in severity.items() if v not in SEVERITIES}
-    if bad:
-        raise ConfigError(f"{where}: severity must be one of {', '.join(SEVERITIES)}: {bad}")
+    validate_ids([*disable, *enable], where)
+    validate_severities(severity, where)
     return CheckConfig(frozenset(disable) - frozenset(enable), dict(severity), source)
 
 

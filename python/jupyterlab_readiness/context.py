@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
 from .facts import Call, CellFacts, Import, cell_facts
+from .kernel_state import KernelState
 from .notebook import Cell, Notebook
 
 T = TypeVar("T")
@@ -45,10 +46,11 @@ class CellScope(NamedTuple):
 
 
 class Context:
-    def __init__(self, notebook: Notebook, path: Path | None, memoize: bool = True) -> None:
+    def __init__(self, notebook: Notebook, path: Path | None, memoize: bool = True, kernel: KernelState | None = None) -> None:
         self.notebook = notebook
         self.path = path
         self.memoize = memoize
+        self.kernel = kernel  # set when the live kernel was probed
         self.directory = path.parent if path is not None else None
         self._local: dict[str, bool] = {}
 

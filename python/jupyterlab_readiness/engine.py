@@ -14,6 +14,7 @@ from typing import Any
 from . import facts
 from .config import CheckConfig
 from .context import Context
+from .kernel_state import KernelState
 from .notebook import Notebook, NotebookError, notebook_from_json, read_notebook
 from .registry import CHECKLIST, CHECKS
 from .report import ChecklistItem, Finding, NotebookReport
@@ -36,24 +37,25 @@ def check_file(path: Path, config: CheckConfig | None = None, shown_path: str | 
     return check_model(notebook, Path(path), config, shown, memoize=memoize)
 
 
-def check_notebook(nb: dict[str, Any], path: Path | str, config: CheckConfig | None = None) -> NotebookReport:
-    """Check notebook JSON (e.g. the live model sent by the browser)."""
+def check_notebook(nb: dict[str, Any], path: Path | str, config: CheckConfig | None = None, kernel: KernelState | None = None, shown_path: str | None = None) -> NotebookReport:
+    """Check notebook JSON (e.g. the live model sent by the browser), with its kernel's state if known."""
+    shown = shown_path or str(path)
     try:
         notebook = notebook_from_json(nb)
     except NotebookError as exc:
-        return failed_report(str(path), str(exc))
-    return check_model(notebook, Path(path), config, str(path))
+        return failed_report(shown, str(exc))
+    return check_model(notebook, Path(path), config, shown, kernel=kernel)
 
 
-def check_model(notebook: Notebook, path: Path | None, config: CheckConfig | None, shown_path: str, *, memoize: bool = True) -> NotebookReport:
+def check_model(notebook: Notebook, path: Path | None, config: CheckConfig | None, shown_path: str, *, memoize: bool = True, kernel: KernelState | None = None) -> NotebookReport:
     config = config or CheckConfig()
-    ctx = Context(notebook, path, memoize)
+    ctx = Context(notebook, path, memoize, kernel)
     cells = notebook.cells
     findings: list[Finding] = []
     statuses: dict[str, str] = {}
     counts: dict[str, int] = {}
     for spec in CHECKS:
-        if not config.is_enabled(spec.id) or (spec.python_only and not notebook.is_python):
+        if not config.is_enabled(spec.id) or (spec.python_only and not notebook.is_python) or (spec.live and kernel is None):
             continue
         statuses.setdefault(spec.item, "pass")
         severity = config.severity_of(spec.id)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .checks import determinism, execution, hidden_state, kernel, observability, outputs, paths, pinning, secrets, structure, syntax, writes
+from .checks import determinism, execution, hidden_state, kernel, live, observability, outputs, paths, pinning, secrets, structure, syntax, writes
 from .context import Context, Hit
 from .report import Severity
 
@@ -33,12 +33,15 @@ class CheckSpec:
     rationale: str
     run: Callable[[Context], Iterable[Hit]]
     python_only: bool = True
+    live: bool = False  # needs the notebook's running kernel (the server probes it; the CLI never runs it)
 
 
 CHECKS: tuple[CheckSpec, ...] = (
     CheckSpec("out-of-order-execution", "execution", "reproducible-execution", "warning", "Saved results came from an execution order a top-to-bottom run does not replay.", execution.out_of_order_execution, python_only=False),
     CheckSpec("unexecuted-cell", "execution", "reproducible-execution", "warning", "A skipped cell means later results never saw its effect.", execution.unexecuted_cell, python_only=False),
     CheckSpec("hidden-state", "hidden_state", "reproducible-execution", "error", "A name read before any cell above defines it works only in the author's kernel.", hidden_state.hidden_state),
+    CheckSpec("edited-since-run", "live", "reproducible-execution", "warning", "Output and kernel state that come from code no longer in the cell mislead whoever reads them.", live.edited_since_run, live=True),
+    CheckSpec("kernel-only-state", "live", "reproducible-execution", "warning", "Names that exist only in the kernel vanish at the next restart, and so does the code that made them.", live.kernel_only_state, live=True),
     CheckSpec("syntax-error", "syntax", "reproducible-execution", "error", "A cell that does not parse stops every unattended run.", syntax.syntax_error),
     CheckSpec("error-output", "outputs", "reproducible-execution", "warning", "A saved traceback shows the last run did not succeed.", outputs.error_output, python_only=False),
     CheckSpec("wall-clock", "determinism", "deterministic-inputs", "warning", "Reading the current time makes results depend on when the run happens.", determinism.wall_clock),

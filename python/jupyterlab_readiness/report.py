@@ -13,6 +13,7 @@ from typing import Any, Literal, Optional
 
 Severity = Literal["error", "warning", "info"]
 ItemStatus = Literal["pass", "info", "warn", "fail", "skipped"]
+KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"]
 _STRICT = {"extra": "forbid"}  # read by pydantic: unknown keys are a validation error
 
 
@@ -81,6 +82,31 @@ class NotebookReport:
             "checklist": [i.as_dict() for i in self.checklist],
             "error": self.error,
         }
+
+
+@dataclass(slots=True)
+class KernelInfo:
+    """How the notebook's kernel answered the probe (REST only)."""
+
+    __pydantic_config__ = _STRICT
+
+    status: KernelStatus
+    elapsed_ms: float
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "elapsed_ms": round(self.elapsed_ms, 1)}
+
+
+@dataclass(slots=True, kw_only=True)
+class CheckReply(NotebookReport):
+    """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status."""
+
+    __pydantic_config__ = _STRICT
+
+    kernel: KernelInfo
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**NotebookReport.as_dict(self), "kernel": self.kernel.as_dict()}
 
 
 @dataclass(slots=True)

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from .report import CheckRun, Finding, NotebookReport
+from .report import CheckReply, CheckRun, Finding, NotebookReport
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
 CHECK_RUN = TypeAdapter(CheckRun)
+CHECK_REPLY = TypeAdapter(CheckReply)

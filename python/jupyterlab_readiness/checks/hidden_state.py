@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from ..context import Context, Hit
+from .live import restore_hint
 
 
 def hidden_state(ctx: Context) -> Iterator[Hit]:
@@ -23,7 +24,9 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
                 if name in defined or name in reported or (star is not None and line > star):
                     continue
                 reported.add(name)
-                yield _hit(cell.index, line, name, definers.get(name))
+                hit = _hit(cell.index, line, name, definers.get(name))
+                restore = restore_hint(ctx, name) if name not in definers else None
+                yield Hit(hit.cell_index, hit.line, hit.message, restore) if restore else hit
         defined |= facts.binds
         defined -= facts.unbinds
         if facts.star_import_line is not None:

@@ -29,15 +29,27 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
             seen.add(top)
             if pins is None:
                 pins = find_pins(ctx.directory) if ctx.directory is not None else None
-            dists = distributions_for(imp.module)
+            dists, versions = _distributions(ctx, imp.module, top)
             if pins is not None and any(pins.pinned(d) for d in dists):
                 continue
-            yield _import_hit(cell.index, imp.line, imp.module, top, dists, pins.files if pins else ())
+            yield _import_hit(cell.index, imp.line, top, dists, versions, pins.files if pins else ())
 
 
-def _import_hit(index: int, line: int, module: str, top: str, dists: tuple[str, ...], files: tuple[str, ...]) -> Hit:
+def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Candidate distributions for ``module`` and the versions known for them: from the kernel's
+    environment when the live kernel answered for this module, else from this process's."""
+    kernel = ctx.kernel
+    found = kernel.distributions.get(top) if kernel is not None and kernel.distributions is not None else None
+    local = distributions_for(module)
+    if found:
+        names = tuple(dict.fromkeys([normalize(d) for d, _ in found] + list(local)))
+        return names, {normalize(d): v for d, v in found}
+    return local, {}
+
+
+def _import_hit(index: int, line: int, top: str, dists: tuple[str, ...], versions: dict[str, str], files: tuple[str, ...]) -> Hit:
     dist = dists[0]
-    version = installed_version(dist)
+    version = versions.get(dist) or installed_version(dist)
     names = " or ".join(dists[:3])
     source = f"`{top}` comes from {names}" if normalize(top) != dist or len(dists) > 1 else f"`{top}`"
     where = "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it" if files else "no requirements or lock file was found beside the notebook or up to the repository root"

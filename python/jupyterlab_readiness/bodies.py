@@ -1,0 +1,26 @@
+"""Request bodies of the REST API (validated with pydantic: a bad body is a 400, never a 500)."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from .errors import BadRequest
+
+
+class CheckRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
+    kernel_id: Optional[str] = Field(default=None, max_length=256, description="the notebook's kernel, to probe it")
+    notebook: Optional[dict[str, Any]] = Field(default=None, description="the live nbformat-4 model; null to read the file")
+
+
+def parse(model: type[BaseModel], body: bytes) -> Any:
+    try:
+        return model.model_validate_json(body or b"null")
+    except ValidationError as exc:
+        # Field locations and reasons only: never echo the submitted values (a notebook may hold secrets).
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors(include_input=False, include_url=False))
+        raise BadRequest(f"invalid request body: {problems}") from None

@@ -1,0 +1,77 @@
+"""Checks that compare the notebook with its live kernel (run only when a kernel was probed)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from ..context import Context, Hit
+
+# Names IPython or common magics put in the namespace that no cell "defines".
+_KERNEL_OWN = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
+_MAX_QUOTED = 400
+
+
+def edited_since_run(ctx: Context) -> Iterator[Hit]:
+    kernel = ctx.kernel
+    if kernel is None:
+        return
+    sources = {c.source for c in ctx.notebook.cells if c.cell_type == "code"}
+    for cell in ctx.notebook.cells:
+        count = cell.execution_count
+        if cell.cell_type != "code" or count is None:
+            continue
+        ran = kernel.history.get(count)
+        if ran is None or (ran != cell.source and ran in sources):
+            # This kernel never produced that count, or it belongs to another cell: the output
+            # comes from an earlier kernel session.
+            yield Hit(
+                cell.index,
+                None,
+                f"The output of this cell ([{count}]) comes from an earlier kernel session, not from the running kernel.",
+                "Restart the kernel and run all cells so the outputs match what the code does now.",
+            )
+        elif ran.rstrip() != cell.source.rstrip():
+            yield Hit(
+                cell.index,
+                None,
+                f"This cell was edited after it ran as [{count}]: its output and the kernel's state come from the old code.",
+                "Run the cell again (and the cells below it that use its results).",
+            )
+
+
+def kernel_only_state(ctx: Context) -> Iterator[Hit]:
+    kernel = ctx.kernel
+    if kernel is None:
+        return
+    defined: set[str] = set()
+    for _, facts in ctx.code:
+        if facts.star_import_line is not None:
+            return  # a star import or %run defines names nobody can list: never guess
+        defined |= facts.binds
+    orphans = sorted(name for name in kernel.names - defined if not name.startswith("_") and name not in _KERNEL_OWN)
+    if not orphans:
+        return
+    shown = ", ".join(f"`{n}`" for n in orphans[:12]) + (f" and {len(orphans) - 12} more" if len(orphans) > 12 else "")
+    yield Hit(
+        None,
+        None,
+        f"The kernel holds {len(orphans)} name{'s' if len(orphans) > 1 else ''} that no cell defines ({shown}): left by deleted or rewritten cells, and gone after a restart.",
+        "Restart the kernel and run all cells; if something breaks, the missing definition is in the kernel's history (cells that read such a name say where).",
+    )
+
+
+def restore_hint(ctx: Context, name: str) -> str | None:
+    """The code from this kernel's history that defined ``name`` and is no longer in any cell."""
+    kernel = ctx.kernel
+    if kernel is None:
+        return None
+    from ..facts import cell_facts
+
+    sources = {c.source.strip() for c in ctx.notebook.cells if c.cell_type == "code"}
+    for count in sorted(kernel.history, reverse=True):  # the latest definition is the one in the kernel
+        code = kernel.history[count]
+        if code.strip() in sources or name not in cell_facts(code).binds:
+            continue
+        quoted = code if len(code) <= _MAX_QUOTED else code[: _MAX_QUOTED - 1] + "…"
+        return f"The kernel got `{name}` from code you ran as [{count}] that is no longer in the notebook — restore it in a cell above:\n{quoted}"
+    return None

@@ -1,0 +1,17 @@
+"""Why a server request cannot be answered; the handlers map each to one HTTP status."""
+
+
+class ReadinessError(Exception):
+    status = 500
+
+
+class BadRequest(ReadinessError):
+    status = 400
+
+
+class Forbidden(ReadinessError):
+    status = 403
+
+
+class NotFound(ReadinessError):
+    status = 404

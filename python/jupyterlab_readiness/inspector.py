@@ -1,0 +1,110 @@
+"""The live kernel, seen through jupyter-server's kernel manager and the probe (probe.py).
+
+A busy kernel is never waited on: jupyter-server tracks each kernel's execution state, and a
+probe that still lands behind a just-started cell gives up after ``probe_timeout``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from typing import Any
+
+from jupyter_core.utils import ensure_async
+
+from .errors import NotFound
+from .kernel_state import KernelState
+from .probe import kernel_distributions, probe
+from .report import KernelInfo
+
+
+class KernelInspector:
+    def __init__(self, kernel_manager: Any, kernel_spec_manager: Any, *, probe_timeout: float, distributions_timeout: float, max_names: int, max_history_chars: int) -> None:
+        self.kernel_manager = kernel_manager
+        self.kernel_spec_manager = kernel_spec_manager
+        self.probe_timeout = probe_timeout
+        self.distributions_timeout = distributions_timeout
+        self.max_names = max_names
+        self.max_history_chars = max_history_chars
+        # (kernel id, module) → distributions; dropped when the kernel runs an install
+        self._distributions: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
+        self._installs_seen: dict[str, int] = {}
+
+    async def inspect(self, kernel_id: str, modules: list[str]) -> tuple[KernelInfo, KernelState | None]:
+        if kernel_id not in self.kernel_manager:
+            raise NotFound(f"no such kernel: {kernel_id}")
+        started = time.perf_counter()
+        km = self.kernel_manager.get_kernel(kernel_id)
+        if not self._is_python(km):
+            return KernelInfo("not-python", 0.0), None
+        if not await ensure_async(km.is_alive()):
+            return KernelInfo("dead", _ms(started)), None
+        if not await _settles(km, min(_GRACE, self.probe_timeout)):
+            return KernelInfo("busy", _ms(started)), None
+        client = _probe_client(km)
+        client.start_channels()
+        try:
+            snapshot = await probe(client, timeout=self.probe_timeout, max_names=self.max_names, max_history_chars=self.max_history_chars)
+            if snapshot.status != "ok":
+                return KernelInfo(snapshot.status, _ms(started)), None
+            distributions = await self._kernel_distributions(client, kernel_id, modules, snapshot.history)
+        finally:
+            client.stop_channels()
+        state = KernelState(
+            names=frozenset(entry.name for entry in snapshot.names),
+            history=dict(snapshot.history),
+            execution_count=snapshot.execution_count,
+            distributions=distributions,
+        )
+        return KernelInfo("ok", _ms(started)), state
+
+    def _is_python(self, km: Any) -> bool:
+        try:
+            spec = self.kernel_spec_manager.get_kernel_spec(km.kernel_name)
+        except Exception:  # noqa: BLE001 - a kernel without a spec: let the probe find out
+            return True
+        return (getattr(spec, "language", "") or "python").lower() == "python"
+
+    async def _kernel_distributions(self, client: Any, kernel_id: str, modules: list[str], history: dict[int, str]) -> dict[str, tuple[tuple[str, str], ...]] | None:
+        # An install run in the kernel may change what provides a module: forget what we knew.
+        installs = sum(1 for code in history.values() if "install" in code)
+        if self._installs_seen.get(kernel_id) != installs:
+            self._installs_seen[kernel_id] = installs
+            self._distributions = {k: v for k, v in self._distributions.items() if k[0] != kernel_id}
+        missing = [m for m in modules if (kernel_id, m) not in self._distributions]
+        if missing:
+            found = await kernel_distributions(client, missing, timeout=self.distributions_timeout)
+            if found is None:
+                return None  # the kernel did not answer in time: resolve in the server's environment
+            for module in missing:
+                self._distributions[(kernel_id, module)] = tuple(tuple(pair) for pair in found.get(module, ()))
+        return {m: self._distributions[(kernel_id, m)] for m in modules}
+
+
+# The server learns that a cell finished from the kernel's "idle" status message, which can trail
+# the cell's reply by a few milliseconds: exactly when the sidebar re-checks.
+_GRACE = 0.25
+
+
+async def _settles(km: Any, grace: float) -> bool:
+    """False when a cell is still running after ``grace`` seconds: never queue the probe behind it."""
+    deadline = time.perf_counter() + grace
+    while getattr(km, "execution_state", None) == "busy":
+        if time.perf_counter() >= deadline:
+            return False
+        await asyncio.sleep(0.01)
+    return True
+
+
+def _probe_client(km: Any) -> Any:
+    """A client of the kernel with its own session id. jupyter_client uses the session id as the
+    ZMQ identity of the shell socket, and ``km.client()`` reuses the manager's session: a second
+    client with that identity takes over the replies meant for any other client made that way."""
+    session = km.session.clone()
+    session.session = str(uuid.uuid4())
+    return km.client(session=session)
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000

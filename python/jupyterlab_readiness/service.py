@@ -1,0 +1,98 @@
+"""What the REST API does, without tornado: confine the path, read the notebook, ask the kernel,
+run the engine. The handlers only parse the request and map ReadinessError to HTTP statuses."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path, PurePosixPath
+from typing import Any, Protocol
+
+from .config import CheckConfig, ConfigError, project_config
+from .engine import check_model, failed_report
+from .errors import Forbidden
+from .kernel_state import KernelState
+from .notebook import NotebookError, notebook_from_json
+from .registry import CHECKS
+from .report import CheckReply, KernelInfo, NotebookReport
+from .bodies import CheckRequest
+
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+
+class Inspector(Protocol):
+    async def inspect(self, kernel_id: str, modules: list[str]) -> tuple[KernelInfo, KernelState | None]: ...
+
+
+class Contents(Protocol):
+    async def read_text(self, path: str) -> str: ...
+
+
+def catalogue(settings: CheckConfig) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": spec.id,
+            "category": spec.family,
+            "checklist": spec.item,
+            "severity": settings.severity_of(spec.id),
+            "default_severity": spec.severity,
+            "rationale": spec.rationale,
+            "enabled": settings.is_enabled(spec.id),
+            "live": spec.live,
+        }
+        for spec in CHECKS
+    ]
+
+
+def confine(root: Path, api_path: str) -> Path:
+    """The file a server-relative path names; refused when it could leave the root."""
+    if "\x00" in api_path or "\\" in api_path:
+        raise Forbidden("the path is refused: it is outside the server root")
+    parts = PurePosixPath(api_path.strip("/")).parts
+    if not parts or ".." in parts or api_path.startswith("/") or ":" in parts[0]:
+        raise Forbidden("the path is refused: it is outside the server root")
+    root = root.resolve()
+    full = (root / Path(*parts)).resolve()  # resolves symbolic links that point outside, too
+    if not full.is_relative_to(root):
+        raise Forbidden("the path is refused: it is outside the server root")
+    return full
+
+
+async def check(request: CheckRequest, *, root: Path, contents: Contents, inspector: Inspector, settings: CheckConfig) -> dict[str, Any]:
+    os_path = confine(root, request.path)
+    kernel = KernelInfo("none", 0.0)
+    if request.notebook is None:
+        raw = await contents.read_text(request.path)
+        try:
+            data = json.loads(raw)
+        except (json.JSONDecodeError, RecursionError) as exc:
+            return _reply(failed_report(request.path, f"not a notebook: invalid JSON ({type(exc).__name__})"), kernel)
+    else:
+        data = request.notebook
+    try:
+        notebook = notebook_from_json(data)
+    except NotebookError as exc:
+        return _reply(failed_report(request.path, str(exc)), kernel)
+    try:
+        config = project_config(os_path.parent).merged(settings.disabled, settings.severity)
+    except ConfigError as exc:
+        return _reply(failed_report(request.path, f"configuration error: {exc}"), kernel)
+    state = None
+    if request.kernel_id:
+        if not notebook.is_python:
+            kernel = KernelInfo("not-python", 0.0)
+        else:
+            kernel, state = await inspector.inspect(request.kernel_id, _third_party_modules(notebook))
+    report = check_model(notebook, os_path, config, request.path, kernel=state)
+    return _reply(report, kernel)
+
+
+def _reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
+    return CheckReply(path=report.path, score=report.score, findings=report.findings, checklist=report.checklist, error=report.error, kernel=kernel).as_dict()
+
+
+def _third_party_modules(notebook) -> list[str]:
+    from .facts import cell_facts
+
+    tops = {imp.module.split(".")[0] for cell in notebook.code_cells() for imp in cell_facts(cell.source).imports if imp.module and not imp.relative}
+    return sorted(t for t in tops if t not in _STDLIB)

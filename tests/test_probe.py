@@ -1,0 +1,473 @@
+"""The kernel probe against real ipykernel kernels (no mocks).
+
+One module-scoped kernel serves most tests; its event loop is one ``asyncio.Runner`` kept for the
+whole module (zmq sockets of an AsyncKernelClient belong to one loop). Tests that kill or block a
+kernel start their own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+jupyter_client = pytest.importorskip("jupyter_client")
+pytest.importorskip("ipykernel")
+
+from jupyter_client.manager import start_new_async_kernel  # noqa: E402
+
+from jupyterlab_readiness.probe import (  # noqa: E402
+    PROBE_USER_EXPRESSION,
+    KernelSnapshot,
+    kernel_distributions,
+    probe,
+)
+
+START_TIMEOUT = 60
+
+
+# --------------------------------------------------------------------------- helpers
+@pytest.fixture(scope="module")
+def runner():
+    with asyncio.Runner() as r:
+        yield r
+
+
+async def _start(kernel_name: str = "python3"):
+    return await start_new_async_kernel(kernel_name=kernel_name, startup_timeout=START_TIMEOUT)
+
+
+async def _stop(km, kc) -> None:
+    try:
+        kc.stop_channels()
+    finally:
+        if await km.is_alive():
+            await km.shutdown_kernel(now=True)
+
+
+async def drain_iopub(kc) -> list[dict[str, Any]]:
+    msgs = []
+    while True:
+        try:
+            msgs.append(await kc.get_iopub_msg(timeout=0.05))
+        except Exception:
+            return msgs
+
+
+async def execute(kc, code: str, timeout: float = 60) -> dict[str, Any]:
+    """Run a real cell (store_history, counted) and wait for its reply and its idle status."""
+    msg_id = kc.execute(code)
+    while True:
+        msg = await kc.get_shell_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            reply = msg["content"]
+            break
+    while True:
+        msg = await kc.get_iopub_msg(timeout=timeout)
+        if (
+            msg["parent_header"].get("msg_id") == msg_id
+            and msg["msg_type"] == "status"
+            and msg["content"]["execution_state"] == "idle"
+        ):
+            break
+    assert reply["status"] == "ok", reply
+    return reply
+
+
+# The kernel-state query used to compare before/after a probe: a silent user expression of its
+# own, returning JSON through the same _repr_json_ trick (so it changes nothing either).
+STATE_EXPRESSION = (
+    "(lambda d: type('S', (), {'_repr_json_': lambda self: d})())({"
+    "'dir': sorted(dir()),"
+    "'count': get_ipython().execution_count,"
+    "'In': len(In), 'Out': len(Out), 'Out_keys': sorted(Out),"
+    "'ids': [id(_), id(__), id(___)],"
+    "'_i': _i, '_ii': _ii, '_iii': _iii,"
+    "'ns_ids': {k: id(v) for k, v in get_ipython().user_ns.items()},"
+    "'trap_calls': list(globals().get('trap_calls', [])),"
+    "})"
+)
+
+
+async def kernel_state(kc) -> dict[str, Any]:
+    msg_id = kc.execute("", silent=True, store_history=False, user_expressions={"s": STATE_EXPRESSION})
+    while True:
+        msg = await kc.get_shell_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            break
+    ue = msg["content"]["user_expressions"]["s"]
+    assert ue["status"] == "ok", ue
+    return ue["data"]["application/json"]
+
+
+SETUP_CELLS = [
+    "x = 1",
+    "import json as j",
+    'df = {"a": [1]}',
+    "big = bytearray(50_000_000)",
+    "_private = 'kept'",
+    textwrap.dedent(
+        """\
+        trap_calls = []
+
+        class TrapMeta(type):
+            def __getattr__(cls, name):
+                trap_calls.append(("meta.__getattr__", name))
+                raise AttributeError(name)
+
+        class Trap(metaclass=TrapMeta):
+            def __getattr__(self, name):
+                trap_calls.append(("__getattr__", name))
+                raise AttributeError(name)
+            def __len__(self):
+                trap_calls.append(("__len__",))
+                raise RuntimeError("len called")
+            def __sizeof__(self):
+                trap_calls.append(("__sizeof__",))
+                raise RuntimeError("sizeof called")
+            def __repr__(self):
+                trap_calls.append(("__repr__",))
+                return "Trap()"
+            def __eq__(self, other):
+                trap_calls.append(("__eq__",))
+                return False
+            __hash__ = object.__hash__
+            @property
+            def __class__(self):
+                trap_calls.append(("__class__",))
+                return int
+
+        class NotNumpy:
+            __module__ = "mylib"
+            @property
+            def nbytes(self):
+                trap_calls.append(("nbytes",))
+                return 1
+
+        trap = Trap()
+        not_numpy = NotNumpy()
+        trap_calls.clear()"""
+    ),
+    "%time y = 2",
+    "x + 41",  # an output: sets _, _7 and Out[7]
+]
+
+
+@pytest.fixture(scope="module")
+def kernel(runner):
+    km, kc = runner.run(_start())
+    try:
+        for cell in SETUP_CELLS:
+            runner.run(execute(kc, cell))
+        yield km, kc
+    finally:
+        runner.run(_stop(km, kc))
+
+
+@pytest.fixture
+def run(runner):
+    return runner.run
+
+
+def by_name(snapshot: KernelSnapshot) -> dict[str, Any]:
+    return {e.name: e for e in snapshot.names}
+
+
+# --------------------------------------------------------------------------- the expression
+def test_expression_is_plain_python_text():
+    compile(PROBE_USER_EXPRESSION, "<probe>", "eval")
+    # reached only through __import__: shadowing `type`, `id`, `len`… in the user's namespace
+    # cannot change the probe
+    assert PROBE_USER_EXPRESSION.startswith("(lambda b, g:")
+    assert '__import__("builtins")' in PROBE_USER_EXPRESSION
+
+
+# --------------------------------------------------------------------------- ok kernel
+def test_names_types_modules(kernel, run):
+    _, kc = kernel
+    snap = run(probe(kc))
+    assert snap.status == "ok", snap.error
+    assert snap.error is None
+    names = by_name(snap)
+    assert (names["x"].type, names["x"].module, names["x"].size) == ("int", "builtins", sys.getsizeof(1))
+    assert names["j"].type == "module" and names["j"].size is None
+    assert names["df"].type == "dict" and names["df"].size == sys.getsizeof({"a": [1]})
+    # bytearray: shallow getsizeof (its own buffer), never more
+    assert names["big"].type == "bytearray" and 50_000_000 <= names["big"].size < 50_001_000
+    assert names["_private"].type == "str"
+    assert names["Trap"].type == "TrapMeta" and names["Trap"].module == "__main__"
+    # type() is read, not __class__ (the trap's __class__ claims int)
+    assert names["trap"].type == "Trap" and names["trap"].size is None
+    assert names["not_numpy"].size is None  # module "mylib": its nbytes is never read
+    assert names["y"].type == "int"
+    assert all(isinstance(e.id, int) for e in snap.names)
+    assert snap.python and snap.python.split()[0] == sys.version.split()[0]
+    # order is definition order
+    order = [e.name for e in snap.names]
+    assert order.index("x") < order.index("j") < order.index("df") < order.index("y")
+
+
+def test_ipython_names_hidden(kernel, run):
+    _, kc = kernel
+    snap = run(probe(kc))
+    names = set(by_name(snap))
+    for hidden in ("_", "__", "___", "_i", "_ii", "_iii", "_i1", "_i8", "_8", "_oh", "_ih", "_dh",
+                   "In", "Out", "exit", "quit", "get_ipython", "open", "__name__", "__builtins__",
+                   "__builtin__", "__doc__", "__spec__", "__loader__", "__package__"):
+        assert hidden not in names, hidden
+    assert {"x", "j", "df", "big", "_private", "trap_calls", "TrapMeta", "Trap", "NotNumpy",
+            "trap", "not_numpy", "y"} == names
+
+
+def test_probe_changes_nothing(kernel, run):
+    _, kc = kernel
+    run(drain_iopub(kc))
+    before = run(kernel_state(kc))
+    run(drain_iopub(kc))
+    sent: list[dict[str, Any]] = []
+    original = kc.execute
+
+    def recording_execute(code, **kwargs):  # a spy on what is sent; the kernel is real
+        sent.append({"code": code, **kwargs})
+        return original(code, **kwargs)
+
+    kc.execute = recording_execute
+    try:
+        snap = run(probe(kc))
+    finally:
+        del kc.execute
+    assert snap.status == "ok", snap.error
+    iopub = run(_iopub_until_idle(kc))
+    after = run(kernel_state(kc))
+
+    assert before == after  # dir(), count, In/Out, _/__/___, ids of every value, trap untouched
+    assert before["trap_calls"] == []
+    assert snap.execution_count == before["count"] - 1
+
+    # exactly one request: empty code, silent, no history, no stdin, the query in user_expressions
+    assert len(sent) == 1
+    request = sent[0]
+    assert request["code"] == ""
+    assert request["silent"] is True and request["store_history"] is False and request["allow_stdin"] is False
+    assert list(request["user_expressions"].values()) == [PROBE_USER_EXPRESSION]
+    # iopub: busy and idle only, nothing displayed or printed
+    assert [(m["msg_type"], m["content"].get("execution_state")) for m in iopub] == [
+        ("status", "busy"),
+        ("status", "idle"),
+    ]
+
+
+async def _iopub_until_idle(kc) -> list[dict[str, Any]]:
+    msgs = []
+    while True:
+        msg = await kc.get_iopub_msg(timeout=10)
+        msgs.append(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return msgs
+
+
+def test_trap_never_touched(kernel, run):
+    _, kc = kernel
+    for _ in range(3):
+        assert run(probe(kc)).status == "ok"
+    assert run(kernel_state(kc))["trap_calls"] == []
+    # the trap does record when touched (so the assertion above means something)
+    run(execute(kc, "try:\n    len(trap)\nexcept RuntimeError:\n    pass\ngetattr(trap, 'nbytes', None)"))
+    assert run(kernel_state(kc))["trap_calls"] == [["__len__"], ["__getattr__", "nbytes"]]
+    run(execute(kc, "trap_calls.clear()"))
+
+
+def test_history_and_count(kernel, run):
+    _, kc = kernel
+    snap = run(probe(kc))
+    # other tests of this module may have run cells after the setup ones
+    assert snap.execution_count >= len(SETUP_CELLS)
+    assert sorted(snap.history) == list(range(1, snap.execution_count + 1))
+    assert {k: v for k, v in snap.history.items() if k <= len(SETUP_CELLS)} == {
+        i + 1: src for i, src in enumerate(SETUP_CELLS)
+    }
+    assert snap.history[7] == "%time y = 2"  # raw source, not the transformed one
+    run(execute(kc, "z = 3\n\n"))
+    again = run(probe(kc))
+    assert again.execution_count == snap.execution_count + 1
+    assert again.history[again.execution_count] == "z = 3"  # IPython strips trailing newlines
+    run(execute(kc, "del z"))
+
+
+def test_history_cap_keeps_most_recent(kernel, run):
+    _, kc = kernel
+    full = run(probe(kc)).history
+    n = max(full)
+    snap = run(probe(kc, max_history_chars=len(full[n]) + len(full[n - 1])))
+    assert snap.history == {n - 1: full[n - 1], n: full[n]}
+    # a cell that does not fit stops the history there, even if older ones would fit
+    snap = run(probe(kc, max_history_chars=len(full[n]) + len(full[n - 1]) - 1))
+    assert snap.history == {n: full[n]}
+    assert run(probe(kc, max_history_chars=0)).history == {}
+
+
+def test_truncated(kernel, run):
+    _, kc = kernel
+    snap = run(probe(kc, max_names=2))
+    assert snap.status == "ok"
+    assert [e.name for e in snap.names] == ["x", "j"]
+    assert snap.truncated is True
+    n = len(run(probe(kc)).names)
+    exact = run(probe(kc, max_names=n))
+    assert len(exact.names) == n and exact.truncated is False  # exactly fits
+    assert run(probe(kc, max_names=n - 1)).truncated is True
+
+
+def test_numpy_size_from_nbytes(kernel, run):
+    pytest.importorskip("numpy")
+    _, kc = kernel
+    run(execute(kc, "import numpy as _np\narr = _np.ones(1000)\nscalar = _np.float32(1)"))
+    try:
+        names = by_name(run(probe(kc)))
+        assert (names["arr"].type, names["arr"].module, names["arr"].size) == ("ndarray", "numpy", 8000)
+        assert names["scalar"].size == 4
+    finally:
+        run(execute(kc, "del _np, arr, scalar"))
+
+
+def test_snapshot_is_json_roundtrip(kernel, run):
+    _, kc = kernel
+    snap = run(probe(kc))
+    again = KernelSnapshot.model_validate(json.loads(snap.model_dump_json()))
+    assert again == snap
+
+
+def test_kernel_distributions(kernel, run):
+    _, kc = kernel
+    before = run(kernel_state(kc))
+    dists = run(kernel_distributions(kc, ["json", "jupyter_client", "nosuchmod", "os.path"]))
+    assert run(kernel_state(kc)) == before
+    assert dists["json"] == [] and dists["nosuchmod"] == [] and dists["os.path"] == []
+    [(name, version)] = dists["jupyter_client"]
+    assert name.replace("-", "_").lower() == "jupyter_client"
+    assert version == jupyter_client.__version__
+
+
+def test_shadowed_import_is_unavailable_not_raised(kernel, run):
+    _, kc = kernel
+    run(execute(kc, "__import__ = None"))
+    try:
+        snap = run(probe(kc))
+        assert snap.status == "unavailable"
+        assert "TypeError" in snap.error
+    finally:
+        run(execute(kc, "del __import__"))
+    assert run(probe(kc)).status == "ok"
+
+
+# --------------------------------------------------------------------------- busy / dead
+def test_busy_kernel(run):
+    async def scenario():
+        km, kc = await _start()
+        try:
+            sleep_id = kc.execute("import time; time.sleep(30)")
+            await asyncio.sleep(0.3)  # let the cell start
+            t0 = time.perf_counter()
+            snap = await probe(kc, timeout=1)
+            waited = time.perf_counter() - t0
+            assert snap.status == "busy", snap
+            assert waited < 1.5 and snap.elapsed_ms < 1500
+            assert snap.names == [] and snap.error
+            await km.interrupt_kernel()
+            while True:
+                msg = await kc.get_shell_msg(timeout=30)
+                if msg["parent_header"].get("msg_id") == sleep_id:
+                    assert msg["content"]["status"] == "error"
+                    break
+            # the queued probe's late reply is discarded; a new probe works
+            deadline = time.monotonic() + 10
+            while True:
+                snap = await probe(kc, timeout=2)
+                if snap.status == "ok" or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.2)
+            assert snap.status == "ok", snap
+            assert snap.history[1] == "import time; time.sleep(30)"
+        finally:
+            await _stop(km, kc)
+
+    run(scenario())
+
+
+def test_dead_kernel(run):
+    async def scenario():
+        km, kc = await _start()
+        try:
+            assert (await probe(kc)).status == "ok"
+            await km.shutdown_kernel(now=True)
+            t0 = time.perf_counter()
+            snap = await probe(kc, timeout=1)
+            assert snap.status == "dead" and snap.error
+            assert time.perf_counter() - t0 < 1.5
+            assert await kernel_distributions(kc, ["json"]) == {}
+            kc.stop_channels()
+            snap = await probe(kc, timeout=1)
+            assert snap.status in ("dead", "unavailable") and snap.error
+        finally:
+            await _stop(km, kc)
+
+    run(scenario())
+
+
+def test_no_kernel(run):
+    snap = run(probe(None))
+    assert snap.status == "none" and snap.error
+
+
+# --------------------------------------------------------------------------- not Python
+ECHO_KERNEL = '''
+from ipykernel.kernelbase import Kernel
+
+class EchoKernel(Kernel):
+    implementation = "echo"
+    implementation_version = "1.0"
+    language_info = {"name": "echo", "mimetype": "text/plain", "file_extension": ".txt"}
+    banner = "echo"
+
+    async def do_execute(self, code, silent, store_history=True, user_expressions=None,
+                         allow_stdin=False, *, cell_meta=None, cell_id=None):
+        return {"status": "ok", "execution_count": self.execution_count, "payload": [],
+                "user_expressions": {k: {"status": "error", "ename": "SyntaxError",
+                                         "evalue": "not echo", "traceback": []}
+                                     for k in (user_expressions or {})}}
+
+if __name__ == "__main__":
+    from ipykernel.kernelapp import IPKernelApp
+    IPKernelApp.launch_instance(kernel_class=EchoKernel)
+'''
+
+
+def test_not_python_kernel(run, tmp_path: Path, monkeypatch):
+    """A real (non-Python) wrapper kernel that cannot evaluate the expression."""
+    (tmp_path / "echo_kernel.py").write_text(ECHO_KERNEL)
+    spec = tmp_path / "kernels" / "readiness_echo"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, str(tmp_path / "echo_kernel.py"), "-f", "{connection_file}"],
+        "display_name": "echo", "language": "echo",
+    }))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path) + os.pathsep + os.environ.get("JUPYTER_PATH", ""))
+
+    async def scenario():
+        km, kc = await _start("readiness_echo")
+        try:
+            snap = await probe(kc)
+            assert snap.status == "not-python", snap
+            assert "echo" in snap.error
+            assert await kernel_distributions(kc, ["json"]) == {}
+        finally:
+            await _stop(km, kc)
+
+    run(scenario())

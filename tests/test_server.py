@@ -1,0 +1,251 @@
+"""The REST API in a real jupyter-server with a real ipykernel (pytest-jupyter's jp_fetch)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import time
+
+import pytest
+import tornado
+from jupyter_server.auth.authorizer import Authorizer
+
+from jupyterlab_readiness.registry import BY_ID
+from jupyterlab_readiness.schema import CHECK_REPLY
+
+from conftest import code, md, notebook
+
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
+
+# ---------------------------------------------------------------- fixtures
+
+
+@pytest.fixture
+def jp_server_config():
+    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}}, "Readiness": {"probe_timeout": 1.0}}
+
+
+async def post_check(jp_fetch, body, **kwargs):
+    response = await jp_fetch("readiness", "check", method="POST", body=json.dumps(body), **kwargs)
+    reply = json.loads(response.body)
+    CHECK_REPLY.validate_python(reply)  # every reply is validated against the contract
+    return reply
+
+
+async def expect_error(jp_fetch, status, body):
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await jp_fetch("readiness", "check", method="POST", body=body if isinstance(body, str) else json.dumps(body))
+    assert info.value.code == status
+    return json.loads(info.value.response.body)
+
+
+class Kernel:
+    """A real kernel started through the server, and a client to run cells in it."""
+
+    def __init__(self, serverapp, kernel_id):
+        self.id = kernel_id
+        self.manager = serverapp.kernel_manager.get_kernel(kernel_id)
+        self.client = self.manager.client()
+        self.client.start_channels()
+
+    async def run(self, source: str) -> int:
+        msg_id = self.client.execute(source)
+        while True:
+            reply = await self.client.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                assert reply["content"]["status"] == "ok", reply["content"]
+                return reply["content"]["execution_count"]
+
+    async def query(self, expression: str):
+        """Evaluate an expression silently; JSON comes back as a mime bundle (no repr parsing)."""
+        wrapped = f'type("Q", (), {{"_repr_mimebundle_": lambda self, include=None, exclude=None: {{"application/json": {{"v": {expression}}}}}}})()'
+        msg_id = self.client.execute("", silent=True, store_history=False, user_expressions={"q": wrapped})
+        while True:
+            reply = await self.client.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]["user_expressions"]["q"]["data"]["application/json"]["v"]
+
+
+@contextlib.asynccontextmanager
+async def running_kernel(jp_fetch, jp_serverapp):
+    response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": "python3"}))
+    kernel_id = json.loads(response.body)["id"]
+    k = Kernel(jp_serverapp, kernel_id)
+    await k.client.wait_for_ready(timeout=60)
+    yield k
+    k.client.stop_channels()
+    if kernel_id in jp_serverapp.kernel_manager:
+        with contextlib.suppress(Exception):  # a test may have killed it already
+            await jp_serverapp.kernel_manager.shutdown_kernel(kernel_id, now=True)
+
+
+# ---------------------------------------------------------------- catalogue
+
+
+async def test_catalogue_lists_every_check(jp_fetch):
+    response = await jp_fetch("readiness", "checks")
+    checks = json.loads(response.body)["checks"]
+    assert [c["id"] for c in checks] == list(BY_ID)
+    live = {c["id"] for c in checks if c["live"]}
+    assert live == {"edited-since-run", "kernel-only-state"}
+    hidden = next(c for c in checks if c["id"] == "hidden-state")
+    assert hidden == {**hidden, "category": "hidden_state", "checklist": "reproducible-execution", "severity": "error", "enabled": True}
+    assert hidden["rationale"]
+
+
+@pytest.mark.parametrize("jp_server_config", [{"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}}, "Readiness": {"disabled_checks": ["print-logging"], "severity_overrides": {"wall-clock": "error"}}}])
+async def test_server_settings_apply_to_catalogue_and_reports(jp_fetch, jp_root_dir):
+    checks = {c["id"]: c for c in json.loads((await jp_fetch("readiness", "checks")).body)["checks"]}
+    assert checks["print-logging"]["enabled"] is False and checks["wall-clock"]["severity"] == "error"
+    nb = notebook(code("import datetime\nprint(datetime.datetime.now())", 1))
+    reply = await post_check(jp_fetch, {"path": "x.ipynb", "notebook": nb})
+    assert [(f["check"], f["severity"]) for f in reply["findings"] if f["check"] in ("wall-clock", "print-logging")] == [("wall-clock", "error")]
+
+
+# ---------------------------------------------------------------- static checks over REST
+
+
+async def test_check_reads_the_file_through_the_contents_manager(jp_fetch, jp_root_dir):
+    (jp_root_dir / "sub").mkdir()
+    (jp_root_dir / "sub" / "nb.ipynb").write_text(json.dumps(notebook(md("# t"), code("y = x + 1", 1), code("x = 1", 2))))
+    reply = await post_check(jp_fetch, {"path": "sub/nb.ipynb"})
+    assert reply["path"] == "sub/nb.ipynb" and reply["error"] is None
+    assert ("hidden-state", 1, 1) in {(f["check"], f["cell_index"], f["line"]) for f in reply["findings"]}
+    assert reply["kernel"]["status"] == "none"
+
+
+async def test_the_live_model_wins_over_the_file_and_pyproject_applies(jp_fetch, jp_root_dir):
+    (jp_root_dir / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["hidden-state"]\n')
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(notebook(code("import datetime\nnow = datetime.datetime.now()", 1))))
+    unsaved = notebook(code("y = undefined_name", 1), code("import random\nrandom.random()", 2))
+    reply = await post_check(jp_fetch, {"path": "nb.ipynb", "notebook": unsaved})
+    checks = {f["check"] for f in reply["findings"]}
+    assert "unseeded-random" in checks and "wall-clock" not in checks and "hidden-state" not in checks
+
+
+async def test_a_corrupt_notebook_is_a_report_with_an_error(jp_fetch, jp_root_dir):
+    (jp_root_dir / "bad.ipynb").write_text("{ not json")
+    reply = await post_check(jp_fetch, {"path": "bad.ipynb"})
+    assert reply["error"] and "invalid JSON" in reply["error"] and reply["findings"] == [] and reply["score"] == 0
+    reply = await post_check(jp_fetch, {"path": "x.ipynb", "notebook": {"nbformat": 9, "cells": []}})
+    assert "unsupported nbformat 9" in reply["error"]
+
+
+# ---------------------------------------------------------------- bad requests and security
+
+
+@pytest.mark.parametrize(
+    "body",
+    ["not json at all", "[]", json.dumps({"kernel_id": None}), json.dumps({"path": "", "notebook": None}), json.dumps({"path": "a.ipynb", "extra": 1}), json.dumps({"path": "a.ipynb", "notebook": "a string"})],
+)
+async def test_a_malformed_body_is_a_400_with_a_json_message(jp_fetch, body):
+    error = await expect_error(jp_fetch, 400, body)
+    assert error["message"].startswith("invalid request body")
+
+
+async def test_a_bad_body_is_never_echoed(jp_fetch):
+    secret = "sk-proj-THISISASECRETVALUE1234567890"
+    error = await expect_error(jp_fetch, 400, {"path": ["not", "a", "string", secret]})
+    assert secret not in json.dumps(error)
+
+
+@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "sub/../../outside.ipynb", "..\\..\\x.ipynb", "C:/Windows/x.ipynb"])
+async def test_paths_outside_the_root_are_refused(jp_fetch, path):
+    error = await expect_error(jp_fetch, 403, {"path": path})
+    assert "outside the server root" in error["message"]
+
+
+async def test_a_symlink_out_of_the_root_is_refused_and_never_read(jp_fetch, jp_root_dir, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "secret.ipynb"
+    outside.write_text(json.dumps(notebook(code("password = 'hunter22'", 1))))
+    (jp_root_dir / "link.ipynb").symlink_to(outside)
+    error = await expect_error(jp_fetch, 403, {"path": "link.ipynb"})
+    assert "hunter22" not in json.dumps(error)
+
+
+async def test_a_missing_notebook_is_a_404(jp_fetch):
+    error = await expect_error(jp_fetch, 404, {"path": "nope.ipynb"})
+    assert "nope.ipynb" in error["message"]
+
+
+async def test_an_unknown_kernel_is_a_404(jp_fetch):
+    error = await expect_error(jp_fetch, 404, {"path": "x.ipynb", "notebook": notebook(code("x = 1")), "kernel_id": "no-such-kernel"})
+    assert "no such kernel" in error["message"]
+
+
+async def test_unauthenticated_requests_are_refused(jp_serverapp, http_server_client, jp_base_url):
+    for method, url, body in (("GET", "readiness/checks", None), ("POST", "readiness/check", json.dumps({"path": "a.ipynb"}))):
+        with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+            await http_server_client.fetch(jp_base_url + url, method=method, body=body, headers={"Authorization": "token wrong"})
+        assert info.value.code in (401, 403)
+
+
+class NoKernelsAuthorizer(Authorizer):
+    """A real authorizer policy: everything but executing in kernels."""
+
+    def is_authorized(self, handler, user, action, resource):
+        return not (resource == "kernels" and action == "execute")
+
+
+@pytest.mark.parametrize("jp_server_config", [{"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}, "authorizer_class": NoKernelsAuthorizer}}])
+async def test_probing_a_kernel_needs_kernel_execute_permission(jp_fetch):
+    reply = await post_check(jp_fetch, {"path": "a.ipynb", "notebook": notebook(code("x = 1", 1))})
+    assert reply["kernel"]["status"] == "none"
+    error = await expect_error(jp_fetch, 403, {"path": "a.ipynb", "notebook": notebook(code("x = 1", 1)), "kernel_id": "any"})
+    assert "kernels" in error["message"]
+
+
+# ---------------------------------------------------------------- the live kernel
+
+
+async def test_live_checks_against_a_real_kernel(jp_fetch, jp_serverapp):
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        sources = ["import json as js", "data = js.loads('[1, 2]')", "total = sum(data)", "scratch = 42", "clean = [d * 2 for d in data]"]
+        counts = [await kernel.run(s) for s in sources]
+        # the notebook as the user now sees it: cell 2 edited, the `scratch` and `clean` cells deleted
+        cells = [code(sources[0], counts[0]), code("data = js.loads('[1, 2, 3]')", counts[1]), code(sources[2], counts[2]), code("print(clean)", None)]
+        before_names = await kernel.query("sorted(get_ipython().user_ns)")
+        before_count = await kernel.query("get_ipython().execution_count")
+        reply = await post_check(jp_fetch, {"path": "live.ipynb", "notebook": notebook(*cells), "kernel_id": kernel.id})
+        assert reply["kernel"]["status"] == "ok" and reply["kernel"]["elapsed_ms"] < 2000
+        found = {(f["check"], f["cell_index"]) for f in reply["findings"]}
+        assert ("edited-since-run", 1) in found
+        assert ("edited-since-run", 0) not in found and ("edited-since-run", 2) not in found
+        (orphans,) = [f for f in reply["findings"] if f["check"] == "kernel-only-state"]
+        assert "`scratch`" in orphans["message"] and "`clean`" in orphans["message"] and "`data`" not in orphans["message"]
+        (hidden,) = [f for f in reply["findings"] if f["check"] == "hidden-state"]
+        assert hidden["cell_index"] == 3 and "clean = [d * 2 for d in data]" in hidden["suggestion"]
+        # the probe changed nothing in the kernel
+        assert await kernel.query("sorted(get_ipython().user_ns)") == before_names
+        assert await kernel.query("get_ipython().execution_count") == before_count
+
+
+async def test_a_busy_kernel_is_answered_quickly_with_static_findings(jp_fetch, jp_serverapp):
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        kernel.client.execute("import time; time.sleep(30)")
+        for _ in range(100):  # until the server has seen the kernel go busy
+            if kernel.manager.execution_state == "busy":
+                break
+            await asyncio.sleep(0.05)
+        started = time.perf_counter()
+        reply = await post_check(jp_fetch, {"path": "b.ipynb", "notebook": notebook(code("import datetime\nt = datetime.datetime.now()", 1)), "kernel_id": kernel.id})
+        assert time.perf_counter() - started < 2.0
+        assert reply["kernel"]["status"] == "busy"
+        assert "wall-clock" in {f["check"] for f in reply["findings"]}
+        await jp_serverapp.kernel_manager.interrupt_kernel(kernel.id)
+
+
+async def test_a_dead_kernel_gives_its_status_not_a_500(jp_fetch, jp_serverapp):
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        await kernel.manager.shutdown_kernel(now=True)  # dead, but still registered with the server
+        reply = await post_check(jp_fetch, {"path": "d.ipynb", "notebook": notebook(code("x = 1", 1)), "kernel_id": kernel.id})
+        assert reply["kernel"]["status"] in ("dead", "unavailable")
+        assert reply["error"] is None
+
+
+async def test_a_non_python_notebook_is_not_probed(jp_fetch, jp_serverapp):
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        reply = await post_check(jp_fetch, {"path": "r.ipynb", "notebook": notebook(code("x <- 1", 1), language="R"), "kernel_id": kernel.id})
+        assert reply["kernel"]["status"] == "not-python"
+        assert "non-python-kernel" in {f["check"] for f in reply["findings"]}
