@@ -249,3 +249,21 @@ async def test_a_non_python_notebook_is_not_probed(jp_fetch, jp_serverapp):
         reply = await post_check(jp_fetch, {"path": "r.ipynb", "notebook": notebook(code("x <- 1", 1), language="R"), "kernel_id": kernel.id})
         assert reply["kernel"]["status"] == "not-python"
         assert "non-python-kernel" in {f["check"] for f in reply["findings"]}
+
+
+async def test_unpinned_import_is_resolved_in_the_kernels_environment(jp_fetch, jp_serverapp, tmp_path_factory):
+    # A distribution only the kernel can see: the server's own environment knows nothing of it.
+    site = tmp_path_factory.mktemp("kernel-site")
+    (site / "kernel_only_mod").mkdir()
+    (site / "kernel_only_mod" / "__init__.py").write_text("")
+    info = site / "readiness_kernel_only-7.7.7.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: readiness-kernel-only\nVersion: 7.7.7\n")
+    (info / "RECORD").write_text("kernel_only_mod/__init__.py,,\nreadiness_kernel_only-7.7.7.dist-info/METADATA,,\n")
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        count = await kernel.run(f"import sys\nsys.path.insert(0, {str(site)!r})\nimport kernel_only_mod")
+        nb = notebook(code(f"import sys\nsys.path.insert(0, {str(site)!r})\nimport kernel_only_mod", count))
+        reply = await post_check(jp_fetch, {"path": "k.ipynb", "notebook": nb, "kernel_id": kernel.id})
+        assert reply["kernel"]["status"] == "ok"
+        (finding,) = [f for f in reply["findings"] if f["check"] == "unpinned-import"]
+        assert "readiness-kernel-only" in finding["message"] and "readiness-kernel-only==7.7.7" in finding["suggestion"]
