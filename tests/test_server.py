@@ -132,6 +132,16 @@ async def test_a_corrupt_notebook_is_a_report_with_an_error(jp_fetch, jp_root_di
     assert "unsupported nbformat 9" in reply["error"]
 
 
+async def test_checks_the_user_turned_off_are_not_run(jp_fetch):
+    nb = notebook(code("import datetime\nprint(datetime.datetime.now())", 1))
+    reply = await post_check(jp_fetch, {"path": "x.ipynb", "notebook": nb, "disable": ["wall-clock"]})
+    assert "wall-clock" not in {f["check"] for f in reply["findings"]}
+    item = next(i for i in reply["checklist"] if i["id"] == "deterministic-inputs")
+    assert item["status"] == "pass"
+    error = await expect_error(jp_fetch, 400, {"path": "x.ipynb", "notebook": nb, "disable": ["no-such-check"]})
+    assert "no-such-check" in error["message"]
+
+
 # ---------------------------------------------------------------- bad requests and security
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import BadRequest
+from .registry import BY_ID
 
 
 class CheckRequest(BaseModel):
@@ -15,6 +16,15 @@ class CheckRequest(BaseModel):
     path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
     kernel_id: Optional[str] = Field(default=None, max_length=256, description="the notebook's kernel, to probe it")
     notebook: Optional[dict[str, Any]] = Field(default=None, description="the live nbformat-4 model; null to read the file")
+    disable: list[str] = Field(default_factory=list, max_length=100, description="check ids the user turned off (sidebar settings)")
+
+    @field_validator("disable")
+    @classmethod
+    def _known(cls, ids: list[str]) -> list[str]:
+        unknown = sorted(set(ids) - BY_ID.keys())
+        if unknown:
+            raise ValueError(f"unknown check id(s): {', '.join(unknown)}")
+        return ids
 
 
 def parse(model: type[BaseModel], body: bytes) -> Any:

@@ -74,7 +74,7 @@ async def check(request: CheckRequest, *, root: Path, contents: Contents, inspec
     except NotebookError as exc:
         return _reply(failed_report(request.path, str(exc)), kernel)
     try:
-        config = project_config(os_path.parent).merged(settings.disabled, settings.severity)
+        config = project_config(os_path.parent).merged(settings.disabled | frozenset(request.disable), settings.severity)
     except ConfigError as exc:
         return _reply(failed_report(request.path, f"configuration error: {exc}"), kernel)
     state = None
