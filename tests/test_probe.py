@@ -16,14 +16,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import jupyter_client
 import pytest
+from jupyter_client.manager import start_new_async_kernel
 
-jupyter_client = pytest.importorskip("jupyter_client")
-pytest.importorskip("ipykernel")
-
-from jupyter_client.manager import start_new_async_kernel  # noqa: E402
-
-from jupyterlab_readiness.probe import (  # noqa: E402
+from jupyterlab_readiness.probe import (
     PROBE_USER_EXPRESSION,
     KernelSnapshot,
     kernel_distributions,
@@ -326,7 +323,6 @@ def test_truncated(kernel, run):
 
 
 def test_numpy_size_from_nbytes(kernel, run):
-    pytest.importorskip("numpy")
     _, kc = kernel
     run(execute(kc, "import numpy as _np\narr = _np.ones(1000)\nscalar = _np.float32(1)"))
     try:
