@@ -130,7 +130,7 @@ def report(rows: list[dict], args) -> str:
         f"({args.kernel}), measured empty first, then populated. Python {platform.python_version()}, "
         f"{platform.machine()}.",
         "",
-        "| workload | names reported | payload KiB | first probe ms | median ms | min ms | max ms "
+        "| workload | names reported | snapshot JSON KiB | first probe ms | median ms | min ms | max ms "
         "| kernel VmRSS before MiB | after MiB | Δ KiB | of which warm-up KiB | VmHWM Δ KiB |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]

@@ -333,6 +333,19 @@ def test_numpy_size_from_nbytes(kernel, run):
         run(execute(kc, "del _np, arr, scalar"))
 
 
+def test_concurrent_probes_share_one_client(kernel, run):
+    _, kc = kernel
+
+    async def both():
+        return await asyncio.gather(probe(kc, timeout=5), probe(kc, timeout=5),
+                                    kernel_distributions(kc, ["jupyter_client"], timeout=10))
+
+    a, b, dists = run(both())
+    assert a.status == b.status == "ok"
+    assert [e.name for e in a.names] == [e.name for e in b.names]
+    assert len(dists["jupyter_client"]) == 1
+
+
 def test_snapshot_is_json_roundtrip(kernel, run):
     _, kc = kernel
     snap = run(probe(kc))
@@ -345,10 +358,26 @@ def test_kernel_distributions(kernel, run):
     before = run(kernel_state(kc))
     dists = run(kernel_distributions(kc, ["json", "jupyter_client", "nosuchmod", "os.path"]))
     assert run(kernel_state(kc)) == before
+    assert set(dists) == {"json", "jupyter_client", "nosuchmod", "os.path"}
     assert dists["json"] == [] and dists["nosuchmod"] == [] and dists["os.path"] == []
     [(name, version)] = dists["jupyter_client"]
     assert name.replace("-", "_").lower() == "jupyter_client"
     assert version == jupyter_client.__version__
+
+
+def test_shadowed_builtins_do_not_matter(kernel, run):
+    _, kc = kernel
+    shadowed = ["type", "id", "len", "list", "dict", "str", "isinstance", "getattr", "exec", "locals", "sys", "gc"]
+    run(execute(kc, "\n".join(f"{n} = None" for n in shadowed)))
+    try:
+        snap = run(probe(kc))
+        assert snap.status == "ok", snap.error
+        names = by_name(snap)
+        assert all(names[n].type == "NoneType" for n in shadowed)
+        assert names["x"].type == "int"
+        assert run(kernel_distributions(kc, ["jupyter_client"]))["jupyter_client"]
+    finally:
+        run(execute(kc, "del " + ", ".join(shadowed)))
 
 
 def test_shadowed_import_is_unavailable_not_raised(kernel, run):
@@ -376,6 +405,7 @@ def test_busy_kernel(run):
             assert snap.status == "busy", snap
             assert waited < 1.5 and snap.elapsed_ms < 1500
             assert snap.names == [] and snap.error
+            assert await kernel_distributions(kc, ["json"], timeout=0.5) is None  # unknown, not []
             await km.interrupt_kernel()
             while True:
                 msg = await kc.get_shell_msg(timeout=30)
@@ -407,7 +437,7 @@ def test_dead_kernel(run):
             snap = await probe(kc, timeout=1)
             assert snap.status == "dead" and snap.error
             assert time.perf_counter() - t0 < 1.5
-            assert await kernel_distributions(kc, ["json"]) == {}
+            assert await kernel_distributions(kc, ["json"]) is None
             kc.stop_channels()
             snap = await probe(kc, timeout=1)
             assert snap.status in ("dead", "unavailable") and snap.error
@@ -420,6 +450,7 @@ def test_dead_kernel(run):
 def test_no_kernel(run):
     snap = run(probe(None))
     assert snap.status == "none" and snap.error
+    assert run(kernel_distributions(None, ["json"])) is None
 
 
 # --------------------------------------------------------------------------- not Python
@@ -462,7 +493,7 @@ def test_not_python_kernel(run, tmp_path: Path, monkeypatch):
             snap = await probe(kc)
             assert snap.status == "not-python", snap
             assert "echo" in snap.error
-            assert await kernel_distributions(kc, ["json"]) == {}
+            assert await kernel_distributions(kc, ["json"]) is None
         finally:
             await _stop(km, kc)
 

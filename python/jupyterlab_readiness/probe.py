@@ -447,10 +447,13 @@ async def _request(client: Any, expression: str, deadline: float) -> dict[str, A
     remaining = deadline - time.monotonic()
     if remaining <= 0:
         raise _KernelProblem("busy", "no time left to send the request")
-    try:
-        await asyncio.wait_for(lock.acquire(), remaining)
-    except asyncio.TimeoutError:
-        raise _KernelProblem("busy", "another probe of this kernel is still waiting for its reply") from None
+    if lock.locked():
+        try:
+            await asyncio.wait_for(lock.acquire(), remaining)
+        except asyncio.TimeoutError:
+            raise _KernelProblem("busy", "another probe of this kernel is still waiting for its reply") from None
+    else:
+        await lock.acquire()  # free: taken at once
     try:
         if not getattr(client, "channels_running", True):
             raise _KernelProblem("unavailable", "the kernel client's channels are not running")
@@ -621,7 +624,9 @@ async def probe(
     return snapshot
 
 
-async def kernel_distributions(client: Any, modules: list[str], *, timeout: float = 5.0) -> dict[str, list[tuple[str, str]]]:
+async def kernel_distributions(
+    client: Any, modules: list[str], *, timeout: float = 5.0
+) -> dict[str, list[tuple[str, str]]] | None:
     """Resolve import names to ``[(distribution, version), …]`` in the KERNEL's environment.
 
     One silent request (same rules as :func:`probe`) running
@@ -630,18 +635,21 @@ async def kernel_distributions(client: Any, modules: list[str], *, timeout: floa
     modules no installed distribution provides map to ``[]``. Slower than :func:`probe` (it scans
     the installed distributions): cache the result.
 
-    Never raises for kernel problems: if the kernel cannot answer (busy, dead, not Python …) the
-    result is ``{}`` — no module is resolved, which the caller must not read as "not installed".
+    Never raises for kernel problems: if the kernel cannot answer (no client, busy, dead, not
+    Python, no ``importlib.metadata`` …) the result is ``None`` — nothing was resolved, which the
+    caller must not cache as "no distribution". An empty ``modules`` list gives ``{}``.
     """
-    if client is None or not modules:
+    if client is None:
+        return None
+    if not modules:
         return {}
     try:
         data, _ = await _evaluate(client, distributions_expression(list(modules)), timeout)
     except _KernelProblem:
-        return {}
+        return None
     found = data.get("distributions")
-    if not isinstance(found, dict):
-        return {}
+    if data.get("error") or not isinstance(found, dict):
+        return None
     out: dict[str, list[tuple[str, str]]] = {}
     for module in modules:
         pairs = found.get(module) or []
