@@ -18,6 +18,8 @@ import sys
 import time
 from pathlib import Path
 
+from report import emit  # noqa: E402 - benchmarks/ is the script's own folder
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "python"))  # run from a source tree, like the other benchmarks
 
@@ -174,10 +176,7 @@ def main() -> None:
         ap.error("--probes must be ≥ 1")
     rows = asyncio.run(run(args))
     text = report(rows, args)
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+    emit(text, args.out)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from report import emit  # noqa: E402 - benchmarks/ is the script's own folder
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(1, str(HERE.parent / "python"))  # run from a source tree, like bench_static
@@ -83,10 +85,7 @@ def main() -> None:
         f"{'yes' if not mismatches else f'NO ({mismatches}/{args.runs} runs differ)'}",
         "",
     ])
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+    emit(text, args.out)
 
 
 if __name__ == "__main__":

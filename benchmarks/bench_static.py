@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from report import emit  # noqa: E402 - benchmarks/ is the script's own folder
+
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(HERE))
@@ -255,10 +257,7 @@ def main() -> None:
             notes += seen_notes(tmp, w)
         text = report(args, workloads, results, pynblint if "pynblint" in wanted else "skipped", notes)
 
-    print(text)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text, encoding="utf-8")
+    emit(text, args.out)
 
 
 if __name__ == "__main__":

@@ -279,23 +279,7 @@ def _probe_without_gc(user_ns, max_names, max_history_chars):
             gc.enable()
 
 
-class ReadinessProbe(object):
-    __slots__ = ("_data",)
-
-    def __init__(self, data):
-        self._data = data
-
-    def _repr_json_(self):
-        return self._data
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"application/json": self._data, "text/plain": "<jupyterlab_readiness probe>"}
-
-    def __repr__(self):
-        return "<jupyterlab_readiness probe>"
-
-
-result = ReadinessProbe(_probe_without_gc(user_ns, max_names, max_history_chars))
+result = JsonResult(_probe_without_gc(user_ns, max_names, max_history_chars), "probe")
 '''
 
 _DISTRIBUTIONS_SOURCE = r'''
@@ -356,30 +340,35 @@ def _distributions(modules):
     return {"v": 1, "error": None, "distributions": out}
 
 
-class ReadinessDistributions(object):
-    __slots__ = ("_data",)
+result = JsonResult(_distributions(modules), "distributions")
+'''
 
-    def __init__(self, data):
+
+# Both requests answer with this: IPython's display formatter turns it into an application/json
+# bundle, so the reply carries real JSON and nothing ever parses a printed repr.
+_RESULT_SOURCE = r'''
+class JsonResult(object):
+    __slots__ = ("_data", "_label")
+
+    def __init__(self, data, label):
         self._data = data
+        self._label = label
 
     def _repr_json_(self):
         return self._data
 
     def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"application/json": self._data, "text/plain": "<jupyterlab_readiness distributions>"}
+        return {"application/json": self._data, "text/plain": "<jupyterlab_readiness %s>" % self._label}
 
     def __repr__(self):
-        return "<jupyterlab_readiness distributions>"
-
-
-result = ReadinessDistributions(_distributions(modules))
+        return "<jupyterlab_readiness %s>" % self._label
 '''
 
 
 def _wrap(source: str, inputs: str) -> str:
     """The single expression: exec ``source`` in a throwaway dict, evaluate to its ``result``."""
     return (
-        '(lambda b, g: (b.exec(' + repr(source) + ', g), g.pop("result"), g.clear())[1])'
+        '(lambda b, g: (b.exec(' + repr(_RESULT_SOURCE + source) + ', g), g.pop("result"), g.clear())[1])'
         '(__import__("builtins"), {"__builtins__": __import__("builtins"), '
         '"__name__": "jupyterlab_readiness_probe", ' + inputs + "})"
     )
