@@ -261,15 +261,24 @@ async def test_a_non_python_notebook_is_not_probed(jp_fetch, jp_serverapp):
         assert "non-python-kernel" in {f["check"] for f in reply["findings"]}
 
 
-async def test_unpinned_import_is_resolved_in_the_kernels_environment(jp_fetch, jp_serverapp, tmp_path_factory):
-    # A distribution only the kernel can see: the server's own environment knows nothing of it.
+def kernel_only_site(tmp_path_factory):
+    """Distributions only a kernel that puts this folder on sys.path can see: import name
+    kernel_only_mod from readiness-kernel-only 7.7.7, which requires readiness-kernel-dep 1.2.3."""
     site = tmp_path_factory.mktemp("kernel-site")
-    (site / "kernel_only_mod").mkdir()
-    (site / "kernel_only_mod" / "__init__.py").write_text("")
-    info = site / "readiness_kernel_only-7.7.7.dist-info"
-    info.mkdir()
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: readiness-kernel-only\nVersion: 7.7.7\n")
-    (info / "RECORD").write_text("kernel_only_mod/__init__.py,,\nreadiness_kernel_only-7.7.7.dist-info/METADATA,,\n")
+    for dist, version, module, requires in (("readiness_kernel_only", "7.7.7", "kernel_only_mod", "readiness-kernel-dep>=1\nRequires-Dist: notinstalled-extra ; extra == 'x'\n"), ("readiness_kernel_dep", "1.2.3", "kernel_dep_mod", "")):
+        (site / module).mkdir()
+        (site / module / "__init__.py").write_text("")
+        info = site / f"{dist}-{version}.dist-info"
+        info.mkdir()
+        name = dist.replace("_", "-")
+        requires_line = f"Requires-Dist: {requires}" if requires else ""
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires_line}")
+        (info / "RECORD").write_text(f"{module}/__init__.py,,\n{info.name}/METADATA,,\n")
+    return site
+
+
+async def test_unpinned_import_is_resolved_in_the_kernels_environment(jp_fetch, jp_serverapp, tmp_path_factory):
+    site = kernel_only_site(tmp_path_factory)
     async with running_kernel(jp_fetch, jp_serverapp) as kernel:
         count = await kernel.run(f"import sys\nsys.path.insert(0, {str(site)!r})\nimport kernel_only_mod")
         nb = notebook(code(f"import sys\nsys.path.insert(0, {str(site)!r})\nimport kernel_only_mod", count))
@@ -277,3 +286,53 @@ async def test_unpinned_import_is_resolved_in_the_kernels_environment(jp_fetch, 
         assert reply["kernel"]["status"] == "ok"
         (finding,) = [f for f in reply["findings"] if f["check"] == "unpinned-import"]
         assert "readiness-kernel-only" in finding["message"] and "readiness-kernel-only==7.7.7" in finding["suggestion"]
+
+
+# ---------------------------------------------------------------- freeze env
+
+
+async def post_freeze(jp_fetch, body):
+    response = await jp_fetch("readiness", "freeze", method="POST", body=json.dumps(body))
+    return json.loads(response.body)
+
+
+async def test_freeze_pins_what_the_kernel_has_installed(jp_fetch, jp_serverapp, jp_root_dir, tmp_path_factory):
+    site = kernel_only_site(tmp_path_factory)
+    source = f"import sys\nsys.path.insert(0, {str(site)!r})\nimport kernel_only_mod\nimport not_installed_anywhere"
+    (jp_root_dir / "work").mkdir()
+    (jp_root_dir / "work" / "requirements.txt").write_text("# pins\nreadiness-kernel-only>=7\n")
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        await kernel.run(f"import sys\nsys.path.insert(0, {str(site)!r})")
+        (jp_root_dir / "work" / "nb.ipynb").write_text(json.dumps(notebook(code(source, 1))))
+        body = {"path": "work/nb.ipynb", "kernel_id": kernel.id, "lock": True, "write": False}
+        preview = await post_freeze(jp_fetch, body)
+        assert preview["file"] == "work/requirements.txt"
+        assert preview["changed"] == ["readiness-kernel-only>=7 → readiness-kernel-only==7.7.7"]
+        assert preview["unresolved"] == ["not_installed_anywhere"]
+        assert preview["lock"]["file"] == "work/requirements-lock.txt"
+        assert "readiness-kernel-dep==1.2.3" in preview["lock"]["after"] and "notinstalled-extra" not in preview["lock"]["after"]
+        assert (jp_root_dir / "work" / "requirements.txt").read_text() == "# pins\nreadiness-kernel-only>=7\n"  # a preview writes nothing
+        assert not (jp_root_dir / "work" / "requirements-lock.txt").exists()
+        written = await post_freeze(jp_fetch, {**body, "write": True})
+        assert (jp_root_dir / "work" / "requirements.txt").read_text() == written["after"] == "# pins\nreadiness-kernel-only==7.7.7\n"
+        again = await post_freeze(jp_fetch, {**body, "write": True})
+        assert again["added"] == [] and again["changed"] == [] and again["before"] == again["after"]
+        # the re-check no longer reports the frozen import
+        report = await post_check(jp_fetch, {"path": "work/nb.ipynb", "kernel_id": kernel.id})
+        unpinned = [f["message"] for f in report["findings"] if f["check"] == "unpinned-import"]
+        assert len(unpinned) == 1 and "not_installed_anywhere" in unpinned[0]
+
+
+async def test_freeze_refuses_bad_requests(jp_fetch, jp_root_dir):
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml", 1))))
+    for body, status in (
+        ({"path": "../../etc/passwd"}, 403),
+        ({"path": "nb.ipynb", "target": "setup.py"}, 400),
+        ({"path": "nb.ipynb", "target": "pyproject"}, 400),
+        ({"path": "missing.ipynb"}, 404),
+        ({"path": "nb.ipynb", "kernel_id": "no-such-kernel"}, 404),
+    ):
+        with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+            await jp_fetch("readiness", "freeze", method="POST", body=json.dumps(body))
+        assert info.value.code == status, body
+    assert not (jp_root_dir / "requirements.txt").exists()

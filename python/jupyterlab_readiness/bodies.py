@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -34,3 +34,13 @@ def parse(model: type[BaseModel], body: bytes) -> Any:
         # Field locations and reasons only: never echo the submitted values (a notebook may hold secrets).
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors(include_input=False, include_url=False))
         raise BadRequest(f"invalid request body: {problems}") from None
+
+
+class FreezeRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
+    kernel_id: Optional[str] = Field(default=None, max_length=256, description="pin what this kernel has installed; null: the server's environment")
+    target: Literal["auto", "requirements", "pyproject"] = "auto"
+    lock: bool = False
+    write: bool = False

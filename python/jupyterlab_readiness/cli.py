@@ -13,6 +13,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
+from .freeze import LOCK_NAME
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -38,16 +39,82 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error", help="lowest severity that makes the exit code 1 (default: error)")
     check.add_argument("--disable", action="append", default=[], metavar="ID", help="turn a check off (repeatable)")
     check.add_argument("--enable", action="append", default=[], metavar="ID", help="turn a check on even if pyproject.toml disables it (repeatable)")
+    freeze = sub.add_parser(
+        "freeze",
+        help="pin exactly what a notebook imports and installs",
+        description="Pin the distributions a notebook imports or pip-installs at the versions installed in this environment. "
+        "Merges into pyproject.toml's [project].dependencies (when the project has one) or requirements.txt beside the notebook.",
+    )
+    freeze.add_argument("notebook", metavar="NOTEBOOK")
+    freeze.add_argument("--target", choices=("auto", "requirements", "pyproject"), default="auto", help="where the pins go (default: auto)")
+    freeze.add_argument("--lock", action="store_true", help=f"also write the installed dependency closure to {LOCK_NAME}")
+    freeze.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
+    freeze.add_argument("--format", choices=("text", "json"), default="text", help="text: a diff; json: the same object as the REST API")
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "freeze":
+        return run_freeze(args)
     # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
     # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
     # are freed by reference counting), about 8% of a run over a folder.
     gc.set_threshold(100_000, 20, 100)
     return run_check(args)
+
+
+def run_freeze(args: argparse.Namespace) -> int:
+    import difflib
+    from pathlib import Path
+
+    from . import freeze
+    from .context import Context
+    from .files import read_text, write_atomic
+    from .notebook import NotebookError, read_notebook
+    from .probe import local_environment
+
+    path = Path(args.notebook)
+    try:
+        notebook = read_notebook(path)
+    except NotebookError as exc:
+        print(f"jupyter-readiness: error: {path}: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not notebook.is_python:
+        print(f"jupyter-readiness: error: {path}: freeze pins Python packages; the kernel language is {notebook.language!r}", file=sys.stderr)
+        return EXIT_USAGE
+    want = freeze.wanted(notebook, Context(notebook, path).is_local_module)
+    try:
+        result = freeze.plan(want, local_environment(want.modules, want.installs, closure=args.lock), path, args.target, args.lock, read_text)
+    except ValueError as exc:
+        print(f"jupyter-readiness: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not args.dry_run:
+        write_atomic(result.target, result.merge.after)
+        if result.lock_file is not None:
+            write_atomic(result.lock_file, result.lock_after)
+    if args.format == "json":
+        sys.stdout.write(json.dumps(result.as_dict(_shown)) + "\n")
+        return EXIT_OK
+    for file, before, after in ((result.target, result.merge.before, result.merge.after), (result.lock_file, result.lock_before, result.lock_after)):
+        if file is not None and before != after:
+            sys.stdout.writelines(difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{_shown(file)}", f"b/{_shown(file)}"))
+    if result.merge.before == result.merge.after and (result.lock_file is None or result.lock_before == result.lock_after):
+        print(f"{_shown(result.target)} already pins everything the notebook uses.")
+    for name in result.unresolved:
+        print(f"unresolved: {name} (no installed distribution provides it; install it, or remove the import)")
+    if args.dry_run:
+        print("(dry run: nothing written)")
+    return EXIT_OK
+
+
+def _shown(path) -> str:
+    import os
+
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 def run_check(args: argparse.Namespace) -> int:

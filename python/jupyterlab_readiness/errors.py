@@ -15,3 +15,7 @@ class Forbidden(ReadinessError):
 
 class NotFound(ReadinessError):
     status = 404
+
+
+class Conflict(ReadinessError):
+    status = 409

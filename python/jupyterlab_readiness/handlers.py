@@ -1,7 +1,8 @@
 """REST routes under /readiness/: authenticate, authorize, parse, call service.py, map errors.
 
 Every route is ``@tornado.web.authenticated`` and ``@authorized``. Checking a notebook reads it
-(``contents: read``); probing its kernel also needs ``kernels: execute``.
+(``contents: read``); freezing writes beside it (``contents: write``); asking its kernel also
+needs ``kernels: execute``.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 
 from . import service
 from .errors import Forbidden, NotFound, ReadinessError
-from .bodies import CheckRequest, parse
+from .bodies import CheckRequest, FreezeRequest, parse
 
 AUTH_RESOURCE = "readiness"
 
@@ -58,6 +59,20 @@ class CheckHandler(_Handler):
         self.finish(json.dumps(reply))
 
 
+class FreezeHandler(_Handler):
+    @tornado.web.authenticated
+    @authorized(action="write", resource="contents")
+    async def post(self) -> None:
+        try:
+            request = parse(FreezeRequest, self.request.body)
+            if request.kernel_id and not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "execute", "kernels")):
+                raise Forbidden("not authorized to inspect kernels")
+            reply = await service.freeze(request, root=Path(self.serverapp.root_dir), contents=_Contents(self.contents_manager), inspector=self.settings["readiness_inspector"])
+        except ReadinessError as error:
+            raise self._http_error(error) from None
+        self.finish(json.dumps(reply))
+
+
 class _Contents:
     """The server's contents manager, which may not be on local disk."""
 
@@ -75,4 +90,4 @@ class _Contents:
 
 
 def routes() -> list[tuple[str, type]]:
-    return [(r"/readiness/checks", ChecksHandler), (r"/readiness/check", CheckHandler)]
+    return [(r"/readiness/checks", ChecksHandler), (r"/readiness/check", CheckHandler), (r"/readiness/freeze", FreezeHandler)]

@@ -15,7 +15,7 @@ from jupyter_core.utils import ensure_async
 
 from .errors import NotFound
 from .kernel_state import KernelState
-from .probe import kernel_distributions, probe
+from .probe import kernel_distributions, kernel_environment, probe
 from .report import KernelInfo
 
 
@@ -58,6 +58,20 @@ class KernelInspector:
             distributions=distributions,
         )
         return KernelInfo("ok", _ms(started)), state
+
+    async def environment(self, kernel_id: str, modules: list[str], dists: list[str], closure: bool) -> dict[str, Any] | None:
+        """What freeze pins, read in the kernel's environment; None when the kernel cannot answer."""
+        if kernel_id not in self.kernel_manager:
+            raise NotFound(f"no such kernel: {kernel_id}")
+        km = self.kernel_manager.get_kernel(kernel_id)
+        if not self._is_python(km) or not await ensure_async(km.is_alive()) or not await _settles(km, min(_GRACE, self.probe_timeout)):
+            return None
+        client = _probe_client(km)
+        client.start_channels()
+        try:
+            return await kernel_environment(client, modules, dists, closure=closure, timeout=self.distributions_timeout * 2)
+        finally:
+            client.stop_channels()
 
     def _is_python(self, km: Any) -> bool:
         try:

@@ -438,7 +438,7 @@ def _parse_file(path: Path) -> _FileResult:
     return result
 
 
-def _search_dirs(start_dir: Path) -> list[Path]:
+def search_dirs(start_dir: Path) -> list[Path]:
     """``start_dir`` and its parents up to the repository root; only ``start_dir`` without one."""
     chain = []
     for directory in (start_dir, *start_dir.parents):
@@ -456,7 +456,7 @@ def find_pins(start_dir: Path) -> PinSet:
     pins: dict[str, str] = {}
     files: dict[str, None] = {}
     errors: dict[str, None] = {}
-    for directory in _search_dirs(Path(start_dir).resolve()):
+    for directory in search_dirs(Path(start_dir).resolve()):
         for path in _pin_files(directory):
             result = _parse_file(path)
             for name, version in result.pins.items():

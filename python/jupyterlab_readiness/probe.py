@@ -339,8 +339,6 @@ def _distributions(modules):
         out[module] = found
     return {"v": 1, "error": None, "distributions": out}
 
-
-result = JsonResult(_distributions(modules), "distributions")
 '''
 
 
@@ -386,7 +384,7 @@ def probe_expression(max_names: int = 20000, max_history_chars: int = 1_000_000)
 
 def distributions_expression(modules: list[str]) -> str:
     """The user expression resolving ``modules`` to ``[distribution, version]`` in the kernel."""
-    return _wrap(_DISTRIBUTIONS_SOURCE, '"modules": ' + repr([str(m) for m in modules]))
+    return _wrap(_DISTRIBUTIONS_SOURCE + 'result = JsonResult(_distributions(modules), "distributions")\n', '"modules": ' + repr([str(m) for m in modules]))
 
 
 #: the probe's expression text with the default caps (20,000 names, 1,000,000 history chars)
@@ -648,3 +646,98 @@ async def kernel_distributions(
             if isinstance(p, list) and len(p) == 2 and isinstance(p[0], str) and isinstance(p[1], str)
         ]
     return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Freeze: exact versions for modules and installed names, and their installed dependency closure.
+# The same standard-library source runs in the kernel (kernel_environment) or, without a kernel,
+# in this process (local_environment).
+
+_ENVIRONMENT_SOURCE = r'''
+import re
+
+
+def _environment(modules, dists, closure):
+    try:
+        import importlib.metadata as md
+    except ImportError:
+        import importlib_metadata as md
+    found = _distributions(modules)
+    versions = {}
+    for name in dists:
+        try:
+            versions[name] = [md.distribution(name).metadata["Name"], md.version(name)]
+        except Exception:
+            versions[name] = None
+    lock = None
+    if closure:
+        roots = [pair[0] for pairs in found["distributions"].values() for pair in pairs]
+        roots += [pair[0] for pair in versions.values() if pair]
+        lock = _closure(md, roots)
+    return {"v": 1, "error": found.get("error"), "modules": found["distributions"], "versions": versions, "closure": lock}
+
+
+def _closure(md, roots):
+    # Requirements whose markers do not hold here (another platform, an extra nobody asked for)
+    # are not followed; packaging evaluates markers when the environment has it.
+    marker_class = None
+    for where in ("packaging.markers", "pip._vendor.packaging.markers"):
+        try:
+            marker_class = __import__(where, fromlist=["Marker"]).Marker
+            break
+        except Exception:
+            pass
+    name_re = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
+    seen = {}
+    todo = list(roots)
+    while todo:
+        name = todo.pop()
+        key = re.sub(r"[-_.]+", "-", name).lower()
+        if key in seen:
+            continue
+        try:
+            dist = md.distribution(name)
+        except Exception:
+            continue
+        seen[key] = [dist.metadata["Name"], dist.version]
+        for requirement in dist.requires or ():
+            spec, _, marker = requirement.partition(";")
+            marker = marker.strip()
+            if marker:
+                if marker_class is None:
+                    if "extra" in marker:
+                        continue
+                else:
+                    try:
+                        if not marker_class(marker).evaluate({"extra": ""}):
+                            continue
+                    except Exception:
+                        continue
+            match = name_re.match(spec)
+            if match:
+                todo.append(match.group(1))
+    return sorted(seen.values(), key=lambda pair: pair[0].lower())
+'''
+
+
+def _environment_inputs(modules: list[str], dists: list[str], closure: bool) -> str:
+    return f'"modules": {[str(m) for m in modules]!r}, "dists": {[str(d) for d in dists]!r}, "closure": {bool(closure)!r}'
+
+
+async def kernel_environment(client: Any, modules: list[str], dists: list[str], *, closure: bool, timeout: float = 10.0) -> dict[str, Any] | None:
+    """Versions for ``modules`` (via their distributions) and installed names ``dists``, plus the
+    installed dependency closure when asked, all from the KERNEL's environment. None when the
+    kernel cannot answer."""
+    source = _DISTRIBUTIONS_SOURCE + _ENVIRONMENT_SOURCE + 'result = JsonResult(_environment(modules, dists, closure), "environment")\n'
+    try:
+        data, _ = await _evaluate(client, _wrap(source, _environment_inputs(modules, dists, closure)), timeout)
+    except _KernelProblem:
+        return None
+    return None if data.get("error") else data
+
+
+def local_environment(modules: list[str], dists: list[str], *, closure: bool) -> dict[str, Any]:
+    """The same answer as kernel_environment, from this process's environment (the CLI)."""
+    namespace: dict[str, Any] = {"__name__": "jupyterlab_readiness_environment"}
+    exec(_DISTRIBUTIONS_SOURCE + _ENVIRONMENT_SOURCE, namespace)  # noqa: S102 - our own source text
+    return namespace["_environment"](list(modules), list(dists), closure)

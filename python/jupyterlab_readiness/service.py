@@ -9,19 +9,25 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
 from .config import CheckConfig, ConfigError, project_config
+from .context import Context
 from .engine import check_model, failed_report
-from .errors import Forbidden
+from . import freeze as freeze_core
+from .errors import BadRequest, Conflict, Forbidden
+from .files import read_text, write_atomic
+from .probe import local_environment
 from .kernel_state import KernelState
 from .notebook import NotebookError, notebook_from_json
 from .registry import CHECKS
 from .report import CheckReply, KernelInfo, NotebookReport
-from .bodies import CheckRequest
+from .bodies import CheckRequest, FreezeRequest
 
 _STDLIB = frozenset(sys.stdlib_module_names)
 
 
 class Inspector(Protocol):
     async def inspect(self, kernel_id: str, modules: list[str]) -> tuple[KernelInfo, KernelState | None]: ...
+
+    async def environment(self, kernel_id: str, modules: list[str], dists: list[str], closure: bool) -> dict[str, Any] | None: ...
 
 
 class Contents(Protocol):
@@ -96,3 +102,32 @@ def _third_party_modules(notebook) -> list[str]:
 
     tops = {imp.module.split(".")[0] for cell in notebook.code_cells() for imp in cell_facts(cell.source).imports if imp.module and not imp.relative}
     return sorted(t for t in tops if t not in _STDLIB)
+
+
+async def freeze(request: FreezeRequest, *, root: Path, contents: Contents, inspector: Inspector) -> dict[str, Any]:
+    os_path = confine(root, request.path)
+    try:
+        notebook = notebook_from_json(json.loads(await contents.read_text(request.path)))
+    except (json.JSONDecodeError, RecursionError, NotebookError) as exc:
+        raise BadRequest(f"cannot read the notebook: {exc}") from None
+    if not notebook.is_python:
+        raise BadRequest(f"freeze pins Python packages; this notebook's kernel language is {notebook.language!r}")
+    want = freeze_core.wanted(notebook, Context(notebook, os_path).is_local_module)
+    if request.kernel_id:
+        environment = await inspector.environment(request.kernel_id, want.modules, want.installs, request.lock)
+        if environment is None:
+            raise Conflict("the kernel did not answer (busy, dead or not Python): run freeze again when it is idle")
+    else:
+        environment = local_environment(want.modules, want.installs, closure=request.lock)
+    try:
+        result = freeze_core.plan(want, environment, os_path, request.target, request.lock, read_text)
+    except ValueError as exc:
+        raise BadRequest(str(exc)) from None
+    for file in (result.target, result.lock_file):
+        if file is not None and not file.resolve().is_relative_to(root.resolve()):
+            raise Forbidden("the file to write is outside the server root")
+    if request.write:
+        write_atomic(result.target, result.merge.after)
+        if result.lock_file is not None:
+            write_atomic(result.lock_file, result.lock_after)
+    return result.as_dict(lambda p: p.resolve().relative_to(root.resolve()).as_posix())

@@ -80,6 +80,18 @@ def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
             )
 
 
+def installed_names(facts) -> list[str]:
+    """The distribution names a cell's pip/conda installs name (versions and extras dropped)."""
+    names = []
+    for magic in facts.magics:
+        for _, _, specs in _install_commands(magic):
+            for spec in specs:
+                match = _REQUIREMENT_NAME.match(spec)
+                if match:
+                    names.append(match.group(0))
+    return names
+
+
 # pip/conda options that consume the next token
 _VALUE_OPTIONS = frozenset(
     "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links -t --target --prefix --root "
@@ -180,6 +192,7 @@ def _exact(spec: str, *, conda: bool) -> bool:
     return bool(match) and any(_EXACT_CLAUSE.fullmatch(clause.strip()) for clause in match.group(1).split(","))
 
 
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
 _REQUIREMENT = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(.*)$")
 _EXACT_CLAUSE = re.compile(r"===?\s*[^\s*,]+")
 

@@ -1,0 +1,119 @@
+"""Freeze environment: merging pins into requirements.txt / pyproject.toml, idempotently, and the CLI."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from jupyterlab_readiness.engine import check_file
+from jupyterlab_readiness.freeze import Pins, choose_target, merge_pyproject, merge_requirements
+
+from conftest import REPO, code, notebook
+
+PINS = Pins({"pandas": ("pandas", "2.2.2"), "scikit-learn": ("scikit-learn", "1.5.0"), "pyyaml": ("PyYAML", "6.0.1")})
+
+
+def test_requirements_merge_keeps_comments_order_and_unrelated_lines():
+    before = "# data stack\npandas>=2  # dataframes\nrequests==2.31.0\n\nscikit_learn[alldeps] ; python_version >= '3.9'\n-r more.txt\n"
+    merge = merge_requirements(before, PINS)
+    assert merge.after == (
+        "# data stack\npandas==2.2.2  # dataframes\nrequests==2.31.0\n\nscikit_learn[alldeps]==1.5.0 ; python_version >= '3.9'\n-r more.txt\nPyYAML==6.0.1\n"
+    )
+    assert merge.added == ["PyYAML==6.0.1"] and len(merge.changed) == 2
+    again = merge_requirements(merge.after, PINS)
+    assert again.after == merge.after and again.added == [] and again.changed == []
+
+
+def test_requirements_merge_never_duplicates_and_creates_a_missing_file():
+    assert merge_requirements("pandas\npandas>=1\n", Pins({"pandas": ("pandas", "2.2.2")})).after == "pandas==2.2.2\npandas==2.2.2\n"
+    created = merge_requirements("", PINS)
+    assert created.after == "pandas==2.2.2\nPyYAML==6.0.1\nscikit-learn==1.5.0\n"
+    assert merge_requirements(created.after, PINS).after == created.after
+
+
+def test_pyproject_merge_keeps_comments_and_formatting():
+    before = '[project]\nname = "demo"  # the name\ndependencies = [\n    # runtime\n    "pandas>=2",\n    "requests",\n]\n\n[tool.other]\nx = 1\n'
+    merge = merge_pyproject(before, PINS)
+    assert "# the name" in merge.after and "# runtime" in merge.after and "[tool.other]" in merge.after
+    assert '"pandas==2.2.2"' in merge.after and '"requests"' in merge.after and '"PyYAML==6.0.1"' in merge.after
+    assert '"pandas>=2"' not in merge.after
+    again = merge_pyproject(merge.after, PINS)
+    assert again.after == merge.after and again.added == [] and again.changed == []
+
+
+def test_pyproject_without_dependencies_gets_them(tmp_path):
+    merge = merge_pyproject('[project]\nname = "demo"\n', Pins({"pandas": ("pandas", "2.2.2")}))
+    assert 'dependencies = ["pandas==2.2.2"]' in merge.after
+
+
+def test_auto_target_prefers_the_projects_pyproject(project):
+    sub = project / "notebooks"
+    sub.mkdir()
+    assert choose_target(sub, "auto") == ("requirements", sub / "requirements.txt")
+    (project / "pyproject.toml").write_text('[tool.ruff]\nline-length = 100\n')
+    assert choose_target(sub, "auto")[0] == "requirements"  # no [project] table
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert choose_target(sub, "auto") == ("pyproject", project / "pyproject.toml")
+    assert choose_target(sub, "requirements") == ("requirements", sub / "requirements.txt")
+    (project / "pyproject.toml").unlink()
+    with pytest.raises(ValueError, match="no pyproject.toml"):
+        choose_target(sub, "pyproject")
+
+
+def freeze_cli(*args, cwd):
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "freeze", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def frozen_project(project):
+    # yaml (PyYAML) and jupyter_client are installed here: import names that differ from
+    # their distributions' names, and one module nothing provides
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml\nimport jupyter_client as jc\nimport os\nimport nothing_provides_this\n!pip install pytest", 1))))
+    (project / "requirements.txt").write_text("pyyaml>=5  # config\n# keep me\nrequests\n")
+    return project
+
+
+def test_cli_dry_run_shows_a_diff_and_writes_nothing(frozen_project):
+    result = freeze_cli("nb.ipynb", "--dry-run", cwd=frozen_project)
+    assert result.returncode == 0, result.stderr
+    yaml_version = importlib.metadata.version("PyYAML")
+    assert f"+pyyaml=={yaml_version}  # config" in result.stdout and "-pyyaml>=5  # config" in result.stdout
+    assert "unresolved: nothing_provides_this" in result.stdout and "dry run" in result.stdout
+    assert (frozen_project / "requirements.txt").read_text() == "pyyaml>=5  # config\n# keep me\nrequests\n"
+
+
+def test_cli_writes_idempotently_and_the_findings_go_away(frozen_project):
+    before = {f.message.split("`")[1] for f in check_file(frozen_project / "nb.ipynb").findings if f.check == "unpinned-import"}
+    assert {"yaml", "jupyter_client"} <= before
+    first = freeze_cli("nb.ipynb", "--lock", "--format", "json", cwd=frozen_project)
+    assert first.returncode == 0, first.stderr
+    reply = json.loads(first.stdout)
+    assert set(reply) == {"file", "before", "after", "added", "changed", "unresolved", "lock"}
+    assert reply["file"] == "requirements.txt" and reply["unresolved"] == ["nothing_provides_this"]
+    assert f"jupyter_client=={importlib.metadata.version('jupyter_client')}" in reply["added"]
+    assert f"pytest=={importlib.metadata.version('pytest')}" in reply["added"]
+    written = (frozen_project / "requirements.txt").read_bytes()
+    lock = (frozen_project / "requirements-lock.txt").read_text()
+    assert "# keep me" in written.decode() and "requests\n" in written.decode()
+    assert f"pluggy=={importlib.metadata.version('pluggy')}" in lock  # pytest's dependency: the closure
+    assert "numpy==" not in lock  # installed here, but nothing frozen needs it: not a dump of everything
+    second = json.loads(freeze_cli("nb.ipynb", "--lock", "--format", "json", cwd=frozen_project).stdout)
+    assert second["added"] == [] and second["changed"] == [] and second["before"] == second["after"]
+    assert (frozen_project / "requirements.txt").read_bytes() == written
+    after = {f.message.split("`")[1] for f in check_file(frozen_project / "nb.ipynb").findings if f.check == "unpinned-import"}
+    assert after == {"nothing_provides_this"}
+
+
+def test_cli_refuses_unreadable_input(project):
+    (project / "bad.ipynb").write_text("{nope")
+    result = freeze_cli("bad.ipynb", cwd=project)
+    assert result.returncode == 2 and "invalid JSON" in result.stderr
+    assert freeze_cli("missing.ipynb", cwd=project).returncode == 2
+    (project / "r.ipynb").write_text(json.dumps(notebook(code("library(x)", 1), language="R")))
+    assert freeze_cli("r.ipynb", cwd=project).returncode == 2
