@@ -12,6 +12,7 @@ import pytest
 
 from jupyterlab_readiness.engine import check_file
 from jupyterlab_readiness.freeze import Pins, choose_target, merge_pyproject, merge_requirements
+from jupyterlab_readiness.schema import FREEZE_REPLY
 
 from conftest import REPO, code, notebook
 
@@ -94,7 +95,7 @@ def test_cli_writes_idempotently_and_the_findings_go_away(frozen_project):
     first = freeze_cli("nb.ipynb", "--lock", "--format", "json", cwd=frozen_project)
     assert first.returncode == 0, first.stderr
     reply = json.loads(first.stdout)
-    assert set(reply) == {"file", "before", "after", "added", "changed", "unresolved", "lock"}
+    FREEZE_REPLY.validate_python(reply)  # the same object as the REST reply
     assert reply["file"] == "requirements.txt" and reply["unresolved"] == ["nothing_provides_this"]
     assert f"jupyter_client=={importlib.metadata.version('jupyter_client')}" in reply["added"]
     assert f"pytest=={importlib.metadata.version('pytest')}" in reply["added"]

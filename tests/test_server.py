@@ -12,7 +12,7 @@ import tornado
 from jupyter_server.auth.authorizer import Authorizer
 
 from jupyterlab_readiness.registry import BY_ID
-from jupyterlab_readiness.schema import CHECK_REPLY
+from jupyterlab_readiness.schema import CATALOGUE, CHECK_REPLY, FREEZE_REPLY
 
 from conftest import code, md, notebook
 
@@ -85,6 +85,7 @@ async def running_kernel(jp_fetch, jp_serverapp):
 
 async def test_catalogue_lists_every_check(jp_fetch):
     response = await jp_fetch("readiness", "checks")
+    CATALOGUE.validate_json(response.body)
     checks = json.loads(response.body)["checks"]
     assert [c["id"] for c in checks] == list(BY_ID)
     live = {c["id"] for c in checks if c["live"]}
@@ -293,6 +294,7 @@ async def test_unpinned_import_is_resolved_in_the_kernels_environment(jp_fetch, 
 
 async def post_freeze(jp_fetch, body):
     response = await jp_fetch("readiness", "freeze", method="POST", body=json.dumps(body))
+    FREEZE_REPLY.validate_json(response.body)
     return json.loads(response.body)
 
 

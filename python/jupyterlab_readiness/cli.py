@@ -94,7 +94,7 @@ def run_freeze(args: argparse.Namespace) -> int:
         if result.lock_file is not None:
             write_atomic(result.lock_file, result.lock_after)
     if args.format == "json":
-        sys.stdout.write(json.dumps(result.as_dict(_shown)) + "\n")
+        sys.stdout.write(json.dumps(result.reply(_shown).as_dict()) + "\n")
         return EXIT_OK
     for file, before, after in ((result.target, result.merge.before, result.merge.after), (result.lock_file, result.lock_before, result.lock_after)):
         if file is not None and before != after:

@@ -20,6 +20,7 @@ from .distributions import normalize
 from .facts import cell_facts
 from .notebook import Notebook
 from .pins import search_dirs
+from .report import FreezeReply, LockFile
 
 _STDLIB = frozenset(sys.stdlib_module_names)
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
@@ -194,19 +195,9 @@ class FreezeResult:
     lock_before: str = ""
     lock_after: str = ""
 
-    def as_dict(self, shown: Callable[[Path], str]) -> dict[str, Any]:
-        lock = None
-        if self.lock_file is not None:
-            lock = {"file": shown(self.lock_file), "before": self.lock_before, "after": self.lock_after}
-        return {
-            "file": shown(self.target),
-            "before": self.merge.before,
-            "after": self.merge.after,
-            "added": self.merge.added,
-            "changed": self.merge.changed,
-            "unresolved": self.unresolved,
-            "lock": lock,
-        }
+    def reply(self, shown: Callable[[Path], str]) -> FreezeReply:
+        lock = None if self.lock_file is None else LockFile(shown(self.lock_file), self.lock_before, self.lock_after)
+        return FreezeReply(shown(self.target), self.merge.before, self.merge.after, self.merge.added, self.merge.changed, self.unresolved, lock)
 
 
 def plan(want: Wanted, environment: dict[str, Any], notebook_path: Path, target: str, lock: bool, read_text: Callable[[Path], str | None]) -> FreezeResult:

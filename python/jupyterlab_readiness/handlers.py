@@ -36,7 +36,7 @@ class ChecksHandler(_Handler):
     @tornado.web.authenticated
     @authorized(action="read")
     def get(self) -> None:
-        self.finish(json.dumps({"checks": service.catalogue(self.extensionapp.server_config())}))
+        self.finish(json.dumps(service.catalogue(self.extensionapp.server_config())))
 
 
 class CheckHandler(_Handler):

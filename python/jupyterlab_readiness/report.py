@@ -120,3 +120,60 @@ class CheckRun:
 
     def as_dict(self) -> dict[str, Any]:
         return {"version": self.version, "notebooks": [nb.as_dict() for nb in self.notebooks]}
+
+
+@dataclass(slots=True)
+class CheckInfo:
+    """One entry of ``GET /readiness/checks``."""
+
+    __pydantic_config__ = _STRICT
+
+    id: str
+    category: str  # the check family (one module under checks/)
+    checklist: str  # the checklist item it counts towards
+    severity: Severity  # in force on this server
+    default_severity: Severity
+    rationale: str
+    enabled: bool
+    live: bool  # needs the notebook's kernel
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(slots=True)
+class Catalogue:
+    __pydantic_config__ = _STRICT
+
+    checks: list[CheckInfo]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"checks": [c.as_dict() for c in self.checks]}
+
+
+@dataclass(slots=True)
+class LockFile:
+    __pydantic_config__ = _STRICT
+
+    file: str
+    before: str
+    after: str
+
+
+@dataclass(slots=True)
+class FreezeReply:
+    """What ``POST /readiness/freeze`` answers and ``jupyter-readiness freeze --format json`` prints."""
+
+    __pydantic_config__ = _STRICT
+
+    file: str
+    before: str
+    after: str
+    added: list[str]
+    changed: list[str]
+    unresolved: list[str]
+    lock: Optional[LockFile]
+
+    def as_dict(self) -> dict[str, Any]:
+        lock = None if self.lock is None else {"file": self.lock.file, "before": self.lock.before, "after": self.lock.after}
+        return {"file": self.file, "before": self.before, "after": self.after, "added": self.added, "changed": self.changed, "unresolved": self.unresolved, "lock": lock}

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from .report import CheckReply, CheckRun, Finding, NotebookReport
+from .report import Catalogue, CheckReply, CheckRun, Finding, FreezeReply, NotebookReport
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
 CHECK_RUN = TypeAdapter(CheckRun)
 CHECK_REPLY = TypeAdapter(CheckReply)
+CATALOGUE = TypeAdapter(Catalogue)
+FREEZE_REPLY = TypeAdapter(FreezeReply)

@@ -18,7 +18,7 @@ from .probe import local_environment
 from .kernel_state import KernelState
 from .notebook import NotebookError, notebook_from_json
 from .registry import CHECKS
-from .report import CheckReply, KernelInfo, NotebookReport
+from .report import Catalogue, CheckInfo, CheckReply, KernelInfo, NotebookReport
 from .bodies import CheckRequest, FreezeRequest
 
 _STDLIB = frozenset(sys.stdlib_module_names)
@@ -34,20 +34,13 @@ class Contents(Protocol):
     async def read_text(self, path: str) -> str: ...
 
 
-def catalogue(settings: CheckConfig) -> list[dict[str, Any]]:
-    return [
-        {
-            "id": spec.id,
-            "category": spec.family,
-            "checklist": spec.item,
-            "severity": settings.severity_of(spec.id),
-            "default_severity": spec.severity,
-            "rationale": spec.rationale,
-            "enabled": settings.is_enabled(spec.id),
-            "live": spec.live,
-        }
-        for spec in CHECKS
-    ]
+def catalogue(settings: CheckConfig) -> dict[str, Any]:
+    return Catalogue(
+        [
+            CheckInfo(spec.id, spec.family, spec.item, settings.severity_of(spec.id), spec.severity, spec.rationale, settings.is_enabled(spec.id), spec.live)
+            for spec in CHECKS
+        ]
+    ).as_dict()
 
 
 def confine(root: Path, api_path: str) -> Path:
@@ -130,4 +123,4 @@ async def freeze(request: FreezeRequest, *, root: Path, contents: Contents, insp
         write_atomic(result.target, result.merge.after)
         if result.lock_file is not None:
             write_atomic(result.lock_file, result.lock_after)
-    return result.as_dict(lambda p: p.resolve().relative_to(root.resolve()).as_posix())
+    return result.reply(lambda p: p.resolve().relative_to(root.resolve()).as_posix()).as_dict()
