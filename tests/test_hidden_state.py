@@ -94,8 +94,9 @@ def test_star_import_means_unknown_names_are_never_guessed(check):
     assert hidden(check, "early_read", "from os.path import *", "join('a')") == [(0, 1)]
 
 
-def test_percent_run_brings_unknown_names(check):
+def test_percent_run_and_pylab_bring_unknown_names(check):
     assert hidden(check, "%run setup.py", "model.fit()") == []
+    assert hidden(check, "%pylab inline", "plot(linspace(0, 1))") == []
 
 
 def test_global_in_function_binds_module_name(check):

@@ -497,8 +497,8 @@ class _Visitor:
         else:
             return
         self.facts.magics.append(magic)
-        # %run and %store -r bring in names nobody can see: like a star import.
-        if magic.kind == "line" and (magic.name == "run" or (magic.name == "store" and "-r" in magic.args.split())):
+        # %run, %pylab and %store -r bring in names nobody can see: like a star import.
+        if magic.kind == "line" and (magic.name in ("run", "pylab") or (magic.name == "store" and "-r" in magic.args.split())):
             if self.facts.star_import_line is None:
                 self.facts.star_import_line = node.lineno
 
