@@ -163,3 +163,17 @@ def test_readme_documents_the_two_commands_every_check_and_flag():
         assert f"`{check_id}`" in readme, check_id
     for flag in ("--format", "--fail-on", "--disable", "--enable"):
         assert flag in readme
+
+
+def test_text_output_wraps_to_a_terminal_and_keeps_one_line_per_message_otherwise(tree):
+    from jupyterlab_readiness.engine import check_file
+    from jupyterlab_readiness.output_text import render
+    from jupyterlab_readiness.report import CheckRun
+
+    run = CheckRun([check_file(tree / "sub" / "bad.ipynb")])
+    wrapped = render(run, colour=False, width=80)
+    assert all(len(line) <= 80 for line in wrapped.splitlines() if not line.startswith(str(tree)))
+    assert len(wrapped.splitlines()) > len(render(run, colour=False).splitlines())
+    one_line = render(run, colour=False)
+    for finding in run.notebooks[0].findings:
+        assert finding.message in one_line  # unbroken, for grep

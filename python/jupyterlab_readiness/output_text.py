@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+import textwrap
 from typing import TextIO
 
 from .report import CheckRun, NotebookReport
@@ -20,12 +22,13 @@ def wants_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
-def render(run: CheckRun, colour: bool) -> str:
+def render(run: CheckRun, colour: bool, width: int | None = None) -> str:
+    """``width``: wrap messages to it (a terminal); None keeps one line per message (logs, grep)."""
     paint = (lambda code, text: f"\033[{_COLOURS[code]}m{text}\033[0m") if colour else (lambda code, text: text)
     out: list[str] = []
     totals = {"error": 0, "warning": 0, "info": 0}
     for nb in run.notebooks:
-        out.extend(_notebook(nb, paint))
+        out.extend(_notebook(nb, paint, width))
         for f in nb.findings:
             totals[f.severity] += 1
     unreadable = sum(1 for nb in run.notebooks if nb.error)
@@ -40,14 +43,26 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _notebook(nb: NotebookReport, paint) -> list[str]:
+_INDENT = 2 + 12 + 1 + 7 + 1 + 22 + 1  # where the message column starts
+
+
+def _wrapped(text: str, width: int | None) -> list[str]:
+    if width is None or width - _INDENT < 30:
+        return [text]
+    return textwrap.wrap(text, width - _INDENT, break_on_hyphens=False) or [""]
+
+
+def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
     if nb.error:
         return [f"{paint('bold', nb.path)}  {paint('error', 'cannot check: ' + nb.error)}", ""]
     lines = [f"{paint('bold', nb.path)}  score {nb.score}/100"]
+    pad = " " * _INDENT
     for f in nb.findings:
         where = "notebook" if f.cell_index is None else f"cell {f.cell_index}" + (f":{f.line}" if f.line else "")
-        lines.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {f.message}")
-        lines.append(f"  {'':<12} {'':<7} {'':<22} {paint('dim', '→ ' + f.suggestion)}")
+        message = _wrapped(f.message, width)
+        lines.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {message[0]}")
+        lines.extend(pad + more for more in message[1:])
+        lines.extend(pad + paint("dim", ("→ " if i == 0 else "  ") + part) for i, part in enumerate(_wrapped(f.suggestion, None if width is None else width - 2)))
     items = "  ".join(paint(i.status, f"{_MARKS[i.status]} {i.title}") for i in nb.checklist)
     lines.append(f"  {items}")
     lines.append("")
@@ -55,4 +70,5 @@ def _notebook(nb: NotebookReport, paint) -> list[str]:
 
 
 def write(run: CheckRun, stream: TextIO = sys.stdout) -> None:
-    stream.write(render(run, wants_colour(stream)))
+    width = shutil.get_terminal_size().columns if hasattr(stream, "isatty") and stream.isatty() else None
+    stream.write(render(run, wants_colour(stream), width))
