@@ -63,8 +63,16 @@ def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
         lines.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {message[0]}")
         lines.extend(pad + more for more in message[1:])
         lines.extend(pad + paint("dim", ("→ " if i == 0 else "  ") + part) for i, part in enumerate(_wrapped(f.suggestion, None if width is None else width - 2)))
-    items = "  ".join(paint(i.status, f"{_MARKS[i.status]} {i.title}") for i in nb.checklist)
-    lines.append(f"  {items}")
+    row: list[str] = []
+    used = 2
+    for item in nb.checklist:
+        text = f"{_MARKS[item.status]} {item.title}"
+        if row and width is not None and used + 2 + len(text) > width:
+            lines.append("  " + "  ".join(row))
+            row, used = [], 2
+        row.append(paint(item.status, text))
+        used += len(text) + 2
+    lines.append("  " + "  ".join(row))
     lines.append("")
     return lines
 
