@@ -1,41 +1,138 @@
 import {
+  ILayoutRestorer,
   JupyterFrontEnd,
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
+import { ICommandPalette, IToolbarWidgetRegistry } from '@jupyterlab/apputils';
+import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
+import { ITranslator, nullTranslator } from '@jupyterlab/translation';
+
+import { fetchCatalogue } from './api';
+import { ReadinessChecker } from './checker';
+import { addCommands } from './commands';
+import { jumpToFinding } from './jump';
+import { updateMarkers } from './markers';
+import { PANEL_ID, ReadinessPanel } from './panel';
+import { IReadiness, IReadinessSettings } from './tokens';
+import { ScoreItem } from './toolbar';
 
 /**
- * The plugin id; also the key of its settings (schema/plugin.json).
+ * The core plugin's id; also the key of the settings (schema/plugin.json).
  */
 const PLUGIN_ID = 'jupyterlab-readiness:plugin';
 
+const DOMAIN = 'jupyterlab_readiness';
+
 /**
- * jupyterlab-readiness: production-readiness checks for notebooks.
- * The sidebar, cell markers and commands are added on top of this plugin.
+ * Checks every open notebook and keeps its latest report (IReadiness).
  */
-const plugin: JupyterFrontEndPlugin<void> = {
+const core: JupyterFrontEndPlugin<IReadiness> = {
   id: PLUGIN_ID,
-  description:
-    'Production-readiness checks for notebooks, with one-click fixes.',
+  description: 'Checks open notebooks for production readiness.',
   autoStart: true,
-  optional: [ISettingRegistry],
-  activate: (app: JupyterFrontEnd, settingRegistry: ISettingRegistry | null) => {
-    console.log('jupyterlab-readiness is activated');
+  provides: IReadiness,
+  requires: [INotebookTracker],
+  optional: [ISettingRegistry, ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    tracker: INotebookTracker,
+    settingRegistry: ISettingRegistry | null,
+    translator: ITranslator | null
+  ): IReadiness => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    const checker = new ReadinessChecker(tracker, trans);
+
+    fetchCatalogue()
+      .then(({ checks }) => checker.setKnownChecks(checks.map(c => c.id)))
+      .catch(reason =>
+        console.error('jupyterlab-readiness: cannot read the check catalogue.', reason)
+      );
 
     if (settingRegistry) {
       settingRegistry
         .load(PLUGIN_ID)
         .then(settings => {
-          void settings; // no options yet; loaded so the schema is validated
+          const apply = () =>
+            checker.configure(settings.composite as unknown as IReadinessSettings);
+          apply();
+          settings.changed.connect(apply);
         })
-        .catch(reason => {
-          console.error(
-            'jupyterlab-readiness: failed to load settings.',
-            reason
-          );
-        });
+        .catch(reason =>
+          console.error('jupyterlab-readiness: failed to load settings.', reason)
+        );
     }
+
+    console.log('jupyterlab-readiness is activated');
+    return checker;
   }
 };
 
-export default plugin;
+/**
+ * The Readiness sidebar (right area) and the commands that open and run it.
+ */
+const sidebar: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-readiness:sidebar',
+  description: 'The Readiness sidebar, commands and menu.',
+  autoStart: true,
+  requires: [IReadiness, INotebookTracker],
+  optional: [ITranslator, ILayoutRestorer, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    readiness: IReadiness,
+    tracker: INotebookTracker,
+    translator: ITranslator | null,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    const panel = new ReadinessPanel({
+      readiness,
+      tracker,
+      trans,
+      onJump: (notebook, finding) => void jumpToFinding(app, notebook, finding)
+    });
+    app.shell.add(panel, 'right', { rank: 600 });
+    restorer?.add(panel, PANEL_ID);
+    addCommands(app, readiness, tracker, trans, PANEL_ID, palette);
+  }
+};
+
+/**
+ * Badges on the cells that have findings.
+ */
+const markers: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-readiness:markers',
+  description: 'Marks the cells that have readiness findings.',
+  autoStart: true,
+  requires: [IReadiness],
+  activate: (app: JupyterFrontEnd, readiness: IReadiness) => {
+    readiness.changed.connect((_, panel) => updateMarkers(readiness, panel));
+  }
+};
+
+/**
+ * The `readiness` item of the notebook toolbar (declared in schema/plugin.json).
+ */
+const toolbar: JupyterFrontEndPlugin<void> = {
+  id: 'jupyterlab-readiness:toolbar',
+  description: 'Shows the readiness score in the notebook toolbar.',
+  autoStart: true,
+  requires: [IReadiness, IToolbarWidgetRegistry],
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    readiness: IReadiness,
+    registry: IToolbarWidgetRegistry,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    registry.addFactory<NotebookPanel>(
+      'Notebook',
+      'readiness',
+      panel => new ScoreItem(panel, readiness, app.commands, trans)
+    );
+  }
+};
+
+export default [core, sidebar, markers, toolbar];

@@ -33,10 +33,18 @@ def test_counts_the_kernel_never_produced_are_stale_output_not_edits():
     nb = notebook(code("a = 1", 7), code("b = 2", 1))
     report = live(nb, history={1: "b = 2"}, names={"b"})
     ((index, message),) = of(report, "edited-since-run")
-    assert index == 0 and "earlier kernel session" in message
+    assert index is None and "1 cell (cell 0) come from an earlier kernel session" in message
     # count 1 in the kernel ran another cell's source: that output is from an earlier session too
     nb2 = notebook(code("c = 3", 1), code("b = 2", 2))
-    assert [i for i, m in of(live(nb2, history={1: "b = 2", 2: "b = 2"}), "edited-since-run") if "earlier kernel session" in m] == [0]
+    ((index, message),) = of(live(nb2, history={1: "b = 2", 2: "b = 2"}), "edited-since-run")
+    assert index is None and "(cell 0)" in message
+
+
+def test_a_reopened_notebook_gets_one_stale_output_finding_not_one_per_cell():
+    nb = notebook(*(code(f"v{i} = {i}", i + 1) for i in range(14)), code("w = 1", 20))
+    findings = of(live(nb, history={}, names=set()), "edited-since-run")
+    assert len(findings) == 1 and findings[0][0] is None
+    assert "15 cells (cell 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 5 more)" in findings[0][1]
 
 
 def test_kernel_only_state_lists_names_no_cell_defines():

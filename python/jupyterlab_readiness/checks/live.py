@@ -16,20 +16,16 @@ def edited_since_run(ctx: Context) -> Iterator[Hit]:
     if kernel is None:
         return
     sources = {c.source for c in ctx.notebook.cells if c.cell_type == "code"}
+    stale: list[int] = []
     for cell in ctx.notebook.cells:
         count = cell.execution_count
         if cell.cell_type != "code" or count is None:
             continue
         ran = kernel.history.get(count)
         if ran is None or (ran != cell.source and ran in sources):
-            # This kernel never produced that count, or it belongs to another cell: the output
-            # comes from an earlier kernel session.
-            yield Hit(
-                cell.index,
-                None,
-                f"The output of this cell ([{count}]) comes from an earlier kernel session, not from the running kernel.",
-                "Restart the kernel and run all cells so the outputs match what the code does now.",
-            )
+            # This kernel never produced that count, or it ran another cell's code: the output
+            # comes from an earlier kernel session (typically a notebook just reopened).
+            stale.append(cell.index)
         elif ran.rstrip() != cell.source.rstrip():
             yield Hit(
                 cell.index,
@@ -37,6 +33,16 @@ def edited_since_run(ctx: Context) -> Iterator[Hit]:
                 f"This cell was edited after it ran as [{count}]: its output and the kernel's state come from the old code.",
                 "Run the cell again (and the cells below it that use its results).",
             )
+    if stale:
+        # One finding, not one per cell: after reopening a notebook every output is stale, and
+        # a marker on each cell would drown the findings that matter.
+        shown = ", ".join(str(i) for i in stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        yield Hit(
+            None,
+            None,
+            f"The saved outputs of {len(stale)} cell{'s' if len(stale) > 1 else ''} (cell {shown}) come from an earlier kernel session, not from the running kernel.",
+            "Restart the kernel and run all cells so the outputs match what the code does now.",
+        )
 
 
 def kernel_only_state(ctx: Context) -> Iterator[Hit]:

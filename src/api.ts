@@ -1,0 +1,53 @@
+/**
+ * Calls to the server extension's REST routes under /readiness/.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+import type { CheckCatalogue, CheckReply, CheckRequest } from './types';
+
+async function request<T>(
+  path: string,
+  init: RequestInit,
+  settings = ServerConnection.makeSettings()
+): Promise<T> {
+  const url = URLExt.join(settings.baseUrl, 'readiness', path);
+  // An aborted request rejects too (as a NetworkError): callers that abort
+  // check their own signal and drop the outcome.
+  const response = await ServerConnection.makeRequest(url, init, settings);
+  const text = await response.text();
+  let data: any = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    // not JSON (e.g. a proxy's HTML error page): the status line is the message
+  }
+  if (!response.ok) {
+    throw new ServerConnection.ResponseError(
+      response,
+      data?.message || response.statusText || `HTTP ${response.status}`
+    );
+  }
+  return data as T;
+}
+
+/**
+ * Check one notebook; `signal` aborts the request when a newer one supersedes it.
+ */
+export function checkNotebook(
+  body: CheckRequest,
+  signal?: AbortSignal
+): Promise<CheckReply> {
+  return request<CheckReply>('check', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
+}
+
+/**
+ * The catalogue of checks the server knows.
+ */
+export function fetchCatalogue(): Promise<CheckCatalogue> {
+  return request<CheckCatalogue>('checks', { method: 'GET' });
+}

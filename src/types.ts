@@ -1,0 +1,95 @@
+/**
+ * The REST contract of the server extension, mirrored from
+ * python/jupyterlab_readiness/report.py (replies), bodies.py (request body)
+ * and service.catalogue (the check catalogue). Keep the three in step.
+ */
+import type { INotebookContent } from '@jupyterlab/nbformat';
+
+export type Severity = 'error' | 'warning' | 'info';
+
+export type ItemStatus = 'pass' | 'info' | 'warn' | 'fail' | 'skipped';
+
+export type KernelStatus =
+  | 'ok'
+  | 'busy'
+  | 'dead'
+  | 'unavailable'
+  | 'not-python'
+  | 'none';
+
+/**
+ * One finding. `cell_index` is 0-based over ALL cells (markdown included),
+ * null for the notebook as a whole; `line` is 1-based within the cell, or null.
+ */
+export interface Finding {
+  check: string;
+  severity: Severity;
+  cell_index: number | null;
+  cell_id: string | null;
+  line: number | null;
+  message: string;
+  suggestion: string;
+}
+
+export interface ChecklistItem {
+  id: string;
+  title: string;
+  status: ItemStatus;
+  findings: number;
+  checks: string[];
+}
+
+/**
+ * The report for one notebook; `error` says why it could not be read
+ * (then the score is 0 and there are no findings).
+ */
+export interface NotebookReport {
+  path: string;
+  score: number;
+  findings: Finding[];
+  checklist: ChecklistItem[];
+  error: string | null;
+}
+
+/**
+ * How the notebook's kernel answered the server's probe.
+ */
+export interface KernelInfo {
+  status: KernelStatus;
+  elapsed_ms: number;
+}
+
+/**
+ * The reply of `POST /readiness/check`.
+ */
+export interface CheckReply extends NotebookReport {
+  kernel: KernelInfo;
+}
+
+/**
+ * The body of `POST /readiness/check`.
+ */
+export interface CheckRequest {
+  path: string;
+  kernel_id: string | null;
+  notebook: INotebookContent | null;
+  disable: string[];
+}
+
+/**
+ * One entry of `GET /readiness/checks`.
+ */
+export interface CheckSpec {
+  id: string;
+  category: string;
+  checklist: string;
+  severity: Severity;
+  default_severity: Severity;
+  rationale: string;
+  enabled: boolean;
+  live: boolean;
+}
+
+export interface CheckCatalogue {
+  checks: CheckSpec[];
+}
