@@ -4,7 +4,13 @@
 import { URLExt } from '@jupyterlab/coreutils';
 import { ServerConnection } from '@jupyterlab/services';
 
-import type { CheckCatalogue, CheckReply, CheckRequest } from './types';
+import type {
+  CheckCatalogue,
+  CheckReply,
+  CheckRequest,
+  FreezeReply,
+  FreezeRequest
+} from './types';
 
 async function request<T>(
   path: string,
@@ -50,4 +56,19 @@ export function checkNotebook(
  */
 export function fetchCatalogue(): Promise<CheckCatalogue> {
   return request<CheckCatalogue>('checks', { method: 'GET' });
+}
+
+/**
+ * Pin what the notebook imports (a preview unless `body.write`); `signal`
+ * aborts a preview that a newer one supersedes.
+ */
+export function freezeEnvironment(
+  body: FreezeRequest,
+  signal?: AbortSignal
+): Promise<FreezeReply> {
+  return request<FreezeReply>('freeze', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
 }

@@ -1,13 +1,14 @@
 /**
- * The Readiness commands. The actions (freeze env, extract to module, export
- * as package) are registered but disabled until they exist, so the menu and
- * palette already show where they will live.
+ * The Readiness commands. The actions still to come (extract to module,
+ * export as package) are registered but disabled, so the menu already shows
+ * where they will live.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
+import { freezeNotebook } from './freeze';
 import { readinessIcon } from './icons';
 import type { IReadiness } from './tokens';
 
@@ -51,12 +52,25 @@ export function addCommands(
     }
   });
 
+  commands.addCommand(CommandIDs.freezeEnv, {
+    label: trans.__('Freeze Environment'),
+    caption: trans.__(
+      'Pin what the notebook imports at the exact versions installed in its kernel'
+    ),
+    // Enabled while a notebook is the main area's current widget. It runs on
+    // the tracker's current notebook: that one then, and always the one the
+    // sidebar shows (whose Freeze button runs this command).
+    isEnabled: () =>
+      tracker.currentWidget !== null && tracker.currentWidget === shell.currentWidget,
+    execute: async () => {
+      const panel = tracker.currentWidget;
+      if (panel) {
+        await freezeNotebook(panel, readiness, trans);
+      }
+    }
+  });
+
   const comingSoon: Array<[string, string, string]> = [
-    [
-      CommandIDs.freezeEnv,
-      trans.__('Freeze Environment'),
-      trans.__('Coming soon: exact pins for what the notebook imports, from the live kernel')
-    ],
     [
       CommandIDs.extractToModule,
       trans.__('Extract to Module'),
@@ -77,10 +91,16 @@ export function addCommands(
     });
   }
 
-  tracker.currentChanged.connect(() => commands.notifyCommandChanged(CommandIDs.check));
+  const notify = () => {
+    commands.notifyCommandChanged(CommandIDs.check);
+    commands.notifyCommandChanged(CommandIDs.freezeEnv);
+  };
+  tracker.currentChanged.connect(notify);
+  // Optional in a shell: the lab shell has it.
+  shell.currentChanged?.connect(notify);
 
   if (palette) {
-    for (const command of [CommandIDs.check, CommandIDs.openPanel]) {
+    for (const command of [CommandIDs.check, CommandIDs.openPanel, CommandIDs.freezeEnv]) {
       palette.addItem({ command, category });
     }
   }

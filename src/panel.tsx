@@ -28,7 +28,16 @@ export interface IPanelOptions {
   tracker: INotebookTracker;
   trans: TranslationBundle;
   onJump: (panel: NotebookPanel, finding: Finding) => void;
+  /**
+   * Freeze the environment of the notebook (the findings of FREEZE_CHECKS offer it).
+   */
+  onFreeze: (panel: NotebookPanel) => void;
 }
+
+/**
+ * The checks whose findings "Freeze environment" settles.
+ */
+const FREEZE_CHECKS = new Set(['unpinned-import', 'unpinned-install']);
 
 export class ReadinessPanel extends ReactWidget {
   constructor(private readonly _options: IPanelOptions) {
@@ -193,7 +202,7 @@ function groupFindings(reply: CheckReply): Array<[string, Finding[]]> {
 function FindingRow(
   props: IPanelOptions & { panel: NotebookPanel; finding: Finding }
 ): JSX.Element {
-  const { finding, panel, trans, onJump } = props;
+  const { finding, panel, trans, onJump, onFreeze } = props;
   const Icon = severityIcons[finding.severity];
   const where =
     finding.cell_index === null
@@ -232,6 +241,23 @@ function FindingRow(
           <div className="readiness-finding-suggestion">
             {finding.suggestion}
           </div>
+        )}
+        {FREEZE_CHECKS.has(finding.check) && (
+          <button
+            className="readiness-action-button readiness-freeze-button"
+            title={trans.__('Pin what the notebook imports at the exact installed versions')}
+            onClick={event => {
+              // The row's own click jumps to the cell.
+              event.stopPropagation();
+              onFreeze(panel);
+            }}
+            onKeyDown={event => {
+              // Enter and Space press this button, not the row around it.
+              event.stopPropagation();
+            }}
+          >
+            {trans.__('Freeze environment')}
+          </button>
         )}
       </div>
     </li>

@@ -1,6 +1,6 @@
 /**
  * The REST contract of the server extension, mirrored from
- * python/jupyterlab_readiness/report.py (replies), bodies.py (request body)
+ * python/jupyterlab_readiness/report.py (replies), bodies.py (request bodies)
  * and service.catalogue (the check catalogue). Keep the three in step.
  */
 import type { INotebookContent } from '@jupyterlab/nbformat';
@@ -92,4 +92,44 @@ export interface CheckSpec {
 
 export interface CheckCatalogue {
   checks: CheckSpec[];
+}
+
+/**
+ * Where `POST /readiness/freeze` merges the pins: `auto` is the project's
+ * pyproject.toml when it has a [project] table, else requirements.txt.
+ */
+export type FreezeTarget = 'auto' | 'requirements' | 'pyproject';
+
+/**
+ * The body of `POST /readiness/freeze`; `write: false` is a preview.
+ */
+export interface FreezeRequest {
+  path: string;
+  kernel_id: string | null;
+  target: FreezeTarget;
+  lock: boolean;
+  write: boolean;
+}
+
+/**
+ * The lock file's text before and after (requirements-lock.txt).
+ */
+export interface LockFile {
+  file: string;
+  before: string;
+  after: string;
+}
+
+/**
+ * The reply of `POST /readiness/freeze`. Paths are relative to the server
+ * root; `unresolved` lists modules no installed distribution provides.
+ */
+export interface FreezeReply {
+  file: string;
+  before: string;
+  after: string;
+  added: string[];
+  changed: string[];
+  unresolved: string[];
+  lock: LockFile | null;
 }

@@ -26,7 +26,10 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
     'Export as Package'
   ]);
   expect(commands[1].enabled).toBe(true);
-  for (const action of commands.slice(2)) {
+  // Freeze Environment works on a notebook (freeze.spec.ts), and none is open here.
+  expect(commands[2].enabled).toBe(false);
+  expect(commands[2].caption).not.toMatch(/^Coming soon/);
+  for (const action of commands.slice(3)) {
     expect(action.enabled).toBe(false);
     expect(action.caption).toMatch(/^Coming soon: /);
   }
@@ -45,6 +48,9 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
   await page.locator('.lm-CommandPalette-input').fill('Readiness');
   await expect(
     page.locator('.lm-CommandPalette-item', { hasText: 'Open Readiness Panel' })
+  ).toHaveCount(1);
+  await expect(
+    page.locator('.lm-CommandPalette-item', { hasText: 'Freeze Environment' })
   ).toHaveCount(1);
   await page.locator('.lm-CommandPalette-item', { hasText: 'Open Readiness Panel' }).click();
   await expect(page.locator('#readiness-panel')).toBeVisible();

@@ -35,9 +35,14 @@ test.describe('Readiness sidebar', () => {
       )
       .toEqual({ active: 3, line: 1 });
     await expect(page.locator('.jp-Notebook .jp-Cell').nth(3)).toHaveClass(/jp-mod-active/);
+    // The jump focuses the cell's editor asynchronously: wait for it, or that focus could land
+    // after the row's below and Enter would type into the cell instead.
+    await expect(page.locator('.jp-Notebook .jp-Cell').nth(3).locator('.cm-editor')).toHaveClass(/cm-focused/);
 
     // Keyboard: rows are focusable and Enter follows them too.
-    await page.locator(finding('out-of-order-execution', 2)).focus();
+    const keyboardRow = page.locator(finding('out-of-order-execution', 2));
+    await keyboardRow.focus();
+    await expect(keyboardRow).toBeFocused();
     await page.keyboard.press('Enter');
     await expect
       .poll(() =>

@@ -1,0 +1,384 @@
+/**
+ * Freeze environment: a dialog previews what the server would pin (the target
+ * file's diff, the lock file's if asked for, what is added, changed and left
+ * unresolved); Write writes it and re-checks the notebook, so the
+ * unpinned-import findings it settled go away.
+ */
+import { Dialog, Notification } from '@jupyterlab/apputils';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { freezeEnvironment } from './api';
+import { diffLines, withContext } from './diff';
+import type { IReadiness } from './tokens';
+import type { FreezeReply, FreezeRequest, FreezeTarget } from './types';
+
+/**
+ * What the dialog resolves with: the request of the preview on screen, and
+ * whether it has anything to write.
+ */
+interface IFreezeChoice {
+  request: FreezeRequest;
+  canWrite: boolean;
+}
+
+/**
+ * Preview, and on Write, freeze the environment of a notebook.
+ */
+export async function freezeNotebook(
+  panel: NotebookPanel,
+  readiness: IReadiness,
+  trans: TranslationBundle
+): Promise<void> {
+  const { context } = panel;
+  await context.ready;
+  if (context.model.dirty) {
+    // The server reads the saved file: pins for imports only in unsaved
+    // cells would be missing.
+    try {
+      await context.save();
+    } catch (error) {
+      Notification.error(
+        trans.__('Freeze environment: the notebook could not be saved: %1', messageOf(error, trans))
+      );
+      return;
+    }
+  }
+
+  const body = new FreezePreview({
+    path: context.localPath,
+    kernelId: panel.sessionContext.session?.kernel?.id ?? null,
+    trans
+  });
+  const dialog = new Dialog<IFreezeChoice>({
+    title: trans.__('Freeze environment'),
+    body,
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({
+        label: trans.__('Write'),
+        caption: trans.__('Write the pins shown')
+      })
+    ],
+    // The first control, rather than Write, which is disabled until the preview arrives.
+    focusNodeSelector: '.readiness-freeze-target'
+  });
+  dialog.addClass('readiness-freeze-dialog');
+  body.writeButton = dialog.node.querySelector<HTMLButtonElement>(
+    '.jp-Dialog-button.jp-mod-accept'
+  );
+
+  let choice: IFreezeChoice | null;
+  try {
+    const result = await dialog.launch();
+    choice = result.button.accept ? result.value : null;
+  } catch {
+    // The dialog was disposed without an answer (e.g. the app is closing).
+    return;
+  }
+  // Enter in a control accepts the dialog even while Write is disabled.
+  if (!choice?.canWrite) {
+    return;
+  }
+
+  let reply: FreezeReply;
+  try {
+    reply = await freezeEnvironment({ ...choice.request, write: true });
+  } catch (error) {
+    Notification.error(
+      trans.__('Freeze environment failed: %1', messageOf(error, trans)),
+      { autoClose: false }
+    );
+    return;
+  }
+  const files = [reply.file, ...(reply.lock ? [reply.lock.file] : [])];
+  Notification.success(trans.__('Pinned the environment in %1.', files.join(', ')), {
+    autoClose: 5000
+  });
+  if (!panel.isDisposed) {
+    await readiness.check(panel);
+  }
+}
+
+interface IPreviewOptions {
+  path: string;
+  kernelId: string | null;
+  trans: TranslationBundle;
+}
+
+type PreviewState = 'loading' | 'ready' | 'error';
+
+/**
+ * The dialog's body: the controls, and the preview the server answered for
+ * them. Changing a control asks again; a newer request aborts the older.
+ */
+class FreezePreview
+  extends ReactWidget
+  implements Dialog.IBodyWidget<IFreezeChoice>
+{
+  constructor(private readonly _options: IPreviewOptions) {
+    super();
+    this.addClass('jp-Readiness');
+    this.addClass('readiness-freeze');
+    void this._preview();
+  }
+
+  /**
+   * The dialog's Write button, enabled only when there is something to write.
+   */
+  set writeButton(button: HTMLButtonElement | null) {
+    this._writeButton = button;
+    this._syncWrite();
+  }
+
+  getValue(): IFreezeChoice {
+    return { request: this._request(), canWrite: this._canWrite() };
+  }
+
+  dispose(): void {
+    this._controller?.abort();
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    const { trans, kernelId } = this._options;
+    const reply = this._reply;
+    return (
+      <div className="readiness-freeze-body" data-state={this._state}>
+        <div className="readiness-freeze-controls">
+          <label className="readiness-freeze-control">
+            <span>{trans.__('Target')}</span>
+            <select
+              className="jp-mod-styled readiness-freeze-target"
+              value={this._target}
+              onChange={event => {
+                this._target = event.currentTarget.value as FreezeTarget;
+                void this._preview();
+              }}
+            >
+              <option value="auto">
+                {trans.__('auto (pyproject.toml if the project has one, else requirements.txt)')}
+              </option>
+              <option value="requirements">requirements.txt</option>
+              <option value="pyproject">pyproject.toml</option>
+            </select>
+          </label>
+          <label className="readiness-freeze-control">
+            <input
+              type="checkbox"
+              className="readiness-freeze-lock"
+              checked={this._lock}
+              onChange={event => {
+                this._lock = event.currentTarget.checked;
+                void this._preview();
+              }}
+            />
+            <span>{trans.__('Also write a lock file (requirements-lock.txt)')}</span>
+          </label>
+        </div>
+        <p className="readiness-freeze-source">
+          {kernelId
+            ? trans.__("Exact versions installed in the notebook's kernel.")
+            : trans.__("No kernel: exact versions installed in the server's environment.")}
+        </p>
+        {this._state === 'loading' && (
+          <p className="readiness-freeze-loading">{trans.__('Reading the environment…')}</p>
+        )}
+        {this._state === 'error' && (
+          <div className="readiness-error readiness-freeze-error" role="alert">
+            <div className="readiness-freeze-message">{this._error}</div>
+            {/* A busy kernel (409) answers once its cell finishes. */}
+            <button
+              className="readiness-action-button readiness-freeze-retry"
+              onClick={() => void this._preview()}
+            >
+              {trans.__('Try again')}
+            </button>
+          </div>
+        )}
+        {reply && this._state === 'ready' && (
+          <FreezeSummary reply={reply} trans={trans} />
+        )}
+      </div>
+    );
+  }
+
+  private async _preview(): Promise<void> {
+    this._controller?.abort();
+    const controller = new AbortController();
+    this._controller = controller;
+    this._set('loading');
+    try {
+      const reply = await freezeEnvironment(this._request(), controller.signal);
+      if (!controller.signal.aborted) {
+        this._reply = reply;
+        this._set('ready');
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) {
+        this._reply = null;
+        this._error = messageOf(error, this._options.trans);
+        this._set('error');
+      }
+    }
+  }
+
+  private _request(): FreezeRequest {
+    return {
+      path: this._options.path,
+      kernel_id: this._options.kernelId,
+      target: this._target,
+      lock: this._lock,
+      write: false
+    };
+  }
+
+  private _canWrite(): boolean {
+    return this._state === 'ready' && this._reply !== null && hasChanges(this._reply);
+  }
+
+  private _set(state: PreviewState): void {
+    this._state = state;
+    this._syncWrite();
+    this.update();
+  }
+
+  private _syncWrite(): void {
+    if (this._writeButton) {
+      this._writeButton.disabled = !this._canWrite();
+    }
+  }
+
+  private _target: FreezeTarget = 'auto';
+  private _lock = false;
+  private _state: PreviewState = 'loading';
+  private _reply: FreezeReply | null = null;
+  private _error = '';
+  private _controller: AbortController | null = null;
+  private _writeButton: HTMLButtonElement | null = null;
+}
+
+function hasChanges(reply: FreezeReply): boolean {
+  return (
+    reply.before !== reply.after ||
+    (reply.lock !== null && reply.lock.before !== reply.lock.after)
+  );
+}
+
+function FreezeSummary(props: {
+  reply: FreezeReply;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { reply, trans } = props;
+  return (
+    <>
+      {!hasChanges(reply) && (
+        <p className="readiness-freeze-status" role="status">
+          {trans.__('Already pinned: nothing to write.')}
+        </p>
+      )}
+      <FileDiff file={reply.file} before={reply.before} after={reply.after} trans={trans} />
+      {reply.lock && (
+        <FileDiff
+          file={reply.lock.file}
+          before={reply.lock.before}
+          after={reply.lock.after}
+          trans={trans}
+        />
+      )}
+      <NameList
+        kind="added"
+        title={trans.__('Added')}
+        names={reply.added}
+        trans={trans}
+      />
+      <NameList
+        kind="changed"
+        title={trans.__('Changed')}
+        names={reply.changed}
+        trans={trans}
+      />
+      <NameList
+        kind="unresolved"
+        title={trans.__('Unresolved')}
+        note={trans.__('no installed package provides it; not pinned')}
+        names={reply.unresolved}
+        trans={trans}
+      />
+    </>
+  );
+}
+
+function FileDiff(props: {
+  file: string;
+  before: string;
+  after: string;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { file, before, after, trans } = props;
+  const state =
+    before === after ? trans.__('unchanged') : before === '' ? trans.__('new file') : null;
+  return (
+    <section className="readiness-freeze-file" data-file={file}>
+      <h3 className="readiness-freeze-heading">
+        <span className="readiness-freeze-filename">{file}</span>
+        {state && <span className="readiness-freeze-filestate">{state}</span>}
+      </h3>
+      {before !== after && (
+        <pre className="readiness-diff">
+          {withContext(diffLines(before, after)).map((line, i) =>
+            line.op === '…' ? (
+              <span key={i} className="readiness-diff-line readiness-diff-gap">
+                {trans._n('… %1 unchanged line', '… %1 unchanged lines', line.count)}
+              </span>
+            ) : (
+              <span
+                key={i}
+                className={`readiness-diff-line readiness-diff-${DIFF_CLASS[line.op]}`}
+              >
+                {line.op}
+                {line.text}
+              </span>
+            )
+          )}
+        </pre>
+      )}
+    </section>
+  );
+}
+
+const DIFF_CLASS = { '+': 'add', '-': 'remove', ' ': 'same' } as const;
+
+function NameList(props: {
+  kind: string;
+  title: string;
+  names: string[];
+  note?: string;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { kind, title, names, note } = props;
+  if (names.length === 0) {
+    return null;
+  }
+  return (
+    <section className={`readiness-freeze-list readiness-freeze-${kind}`}>
+      <h3 className="readiness-freeze-heading">
+        {title}
+        {note && <span className="readiness-freeze-note">{note}</span>}
+      </h3>
+      <ul>
+        {names.map(name => (
+          <li key={name}>
+            <code>{name}</code>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function messageOf(error: unknown, trans: TranslationBundle): string {
+  return (error as Error)?.message || trans.__('Unknown error');
+}
