@@ -12,7 +12,7 @@ import tornado
 from jupyter_server.auth.authorizer import Authorizer
 
 from jupyterlab_readiness.registry import BY_ID
-from jupyterlab_readiness.schema import CATALOGUE, CHECK_REPLY, FREEZE_REPLY
+from jupyterlab_readiness.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
 
 from conftest import code, md, notebook
 
@@ -338,3 +338,35 @@ async def test_freeze_refuses_bad_requests(jp_fetch, jp_root_dir):
             await jp_fetch("readiness", "freeze", method="POST", body=json.dumps(body))
         assert info.value.code == status, body
     assert not (jp_root_dir / "requirements.txt").exists()
+
+
+# ---------------------------------------------------------------- extract to module
+
+
+async def test_extract_previews_then_writes_the_module(jp_fetch, jp_root_dir):
+    (jp_root_dir / "work").mkdir()
+    nb = notebook(code("raw = [1, 2, 3]", 1), md("## Totals"), code("total = sum(raw)\ncount = len(raw)", 2), code("print(total / count)", 3))
+    body = {"path": "work/report.ipynb", "notebook": nb, "cell_indices": [2]}
+    response = await jp_fetch("readiness", "extract", method="POST", body=json.dumps(body))
+    preview = EXTRACT_REPLY.validate_json(response.body)
+    assert (preview.module, preview.function, preview.module_file) == ("report", "totals", "work/report.py")
+    assert preview.parameters == ["raw"] and preview.returns == ["total", "count"] and preview.written is False
+    assert "".join(preview.replacement_cell["source"]) == "from report import totals\ntotal, count = totals(raw)"
+    assert not (jp_root_dir / "work" / "report.py").exists()
+    written = json.loads((await jp_fetch("readiness", "extract", method="POST", body=json.dumps({**body, "write": True}))).body)
+    assert written["written"] is True and (jp_root_dir / "work" / "report.py").read_text() == written["module_text"]
+
+
+async def test_extract_refusals_are_400s_and_paths_are_confined(jp_fetch):
+    nb = notebook(code("x = undefined_above + 1", 1), code("print(x)", 2))
+    error = await expect_error_at(jp_fetch, "extract", 400, {"path": "a.ipynb", "notebook": nb, "cell_indices": [0]})
+    assert "undefined_above" in error["message"]
+    error = await expect_error_at(jp_fetch, "extract", 403, {"path": "../x.ipynb", "notebook": nb, "cell_indices": [0]})
+    assert "outside the server root" in error["message"]
+
+
+async def expect_error_at(jp_fetch, route, status, body):
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await jp_fetch("readiness", route, method="POST", body=json.dumps(body))
+    assert info.value.code == status
+    return json.loads(info.value.response.body)

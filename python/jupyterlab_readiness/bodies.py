@@ -44,3 +44,14 @@ class FreezeRequest(BaseModel):
     target: Literal["auto", "requirements", "pyproject"] = "auto"
     lock: bool = False
     write: bool = False
+
+
+class ExtractRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
+    notebook: Optional[dict[str, Any]] = Field(default=None, description="the live nbformat-4 model; null to read the file")
+    cell_indices: list[int] = Field(min_length=1, max_length=10_000, description="0-based over all cells, contiguous code cells")
+    module: Optional[str] = Field(default=None, max_length=100, description="module name (no .py); null: derived from the notebook")
+    function: Optional[str] = Field(default=None, max_length=100, description="function name; null: from the heading above, else the code")
+    write: bool = Field(default=False, description="write the module file; false: preview only")

@@ -50,6 +50,20 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument("--lock", action="store_true", help=f"also write the installed dependency closure to {LOCK_NAME}")
     freeze.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     freeze.add_argument("--format", choices=("text", "json"), default="text", help="text: a diff; json: the same object as the REST API")
+    extract = sub.add_parser(
+        "extract",
+        help="move contiguous code cells into a function of a Python module the notebook imports",
+        description="Replace contiguous code cells by one cell that imports a function made of their code. "
+        "The module is written beside the notebook (an existing one gets the function added or replaced); "
+        "the original notebook is untouched unless --in-place.",
+    )
+    extract.add_argument("notebook", metavar="NOTEBOOK")
+    extract.add_argument("--cells", required=True, help="0-based cell indices over all cells, as in the check output: 3-5 or 3,4,5")
+    extract.add_argument("--module", help="module name without .py (default: from the notebook's name)")
+    extract.add_argument("--function", help="function name (default: from the markdown heading above, else the code)")
+    where = extract.add_mutually_exclusive_group()
+    where.add_argument("--in-place", action="store_true", help="rewrite NOTEBOOK itself")
+    where.add_argument("--out", metavar="NEW.ipynb", help="write the rewritten notebook here (default: NAME.extracted.ipynb)")
     return parser
 
 
@@ -57,6 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command == "freeze":
         return run_freeze(args)
+    if args.command == "extract":
+        return run_extract(args)
     # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
     # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
     # are freed by reference counting), about 8% of a run over a folder.
@@ -106,6 +122,50 @@ def run_freeze(args: argparse.Namespace) -> int:
     if args.dry_run:
         print("(dry run: nothing written)")
     return EXIT_OK
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from . import extraction
+    from .extract import ExtractionRefused
+    from .files import read_text, write_atomic
+    from .notebook import NotebookError
+
+    path = Path(args.notebook)
+    try:
+        cells = _cell_list(args.cells)
+        data = json.loads(path.read_text(encoding="utf-8"))
+        result = extraction.plan(data, path, cells, args.module, args.function, read_text, _shown)
+    except (OSError, ValueError, NotebookError, RecursionError) as exc:  # ExtractionRefused and bad JSON are ValueErrors
+        reason = str(exc) if isinstance(exc, (ExtractionRefused, NotebookError)) else f"{path}: {exc}"
+        print(f"jupyter-readiness: not extracted: {reason}", file=sys.stderr)
+        return EXIT_USAGE
+    out = path if args.in_place else Path(args.out) if args.out else path.with_name(f"{path.stem}.extracted.ipynb")
+    text = json.dumps(result.notebook, indent=1, ensure_ascii=False) + "\n"
+    existing = read_text(out)
+    if not args.in_place and existing is not None and existing != text:
+        print(f"jupyter-readiness: not extracted: {_shown(out)} exists and differs; remove it or choose --out", file=sys.stderr)
+        return EXIT_USAGE
+    write_atomic(result.module_file, result.reply.module_text)
+    write_atomic(out, text)
+    reply = result.reply
+    returns = ", ".join(reply.returns) or "nothing"
+    print(f"{_shown(result.module_file)}: {reply.function}({', '.join(reply.parameters)}) → {returns}")
+    print(f"{_shown(out)}: cells {reply.cell_indices[0]}-{reply.cell_indices[-1]} replaced by a call to it")
+    for warning in reply.warnings:
+        print(f"warning: {warning}")
+    return EXIT_OK
+
+
+def _cell_list(text: str) -> list[int]:
+    cells: list[int] = []
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise ValueError(f"--cells takes indices like 3-5 or 3,4,5, not {text!r}")
+        cells.extend(range(int(first), int(last) + 1) if dash else [int(first)])
+    return cells
 
 
 def _shown(path) -> str:

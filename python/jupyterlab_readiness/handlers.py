@@ -1,7 +1,7 @@
 """REST routes under /readiness/: authenticate, authorize, parse, call service.py, map errors.
 
 Every route is ``@tornado.web.authenticated`` and ``@authorized``. Checking a notebook reads it
-(``contents: read``); freezing writes beside it (``contents: write``); asking its kernel also
+(``contents: read``); freezing and extracting write beside it (``contents: write``); asking its kernel also
 needs ``kernels: execute``.
 """
 
@@ -19,7 +19,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 
 from . import service
 from .errors import Forbidden, NotFound, ReadinessError
-from .bodies import CheckRequest, FreezeRequest, parse
+from .bodies import CheckRequest, ExtractRequest, FreezeRequest, parse
 
 AUTH_RESOURCE = "readiness"
 
@@ -73,6 +73,18 @@ class FreezeHandler(_Handler):
         self.finish(json.dumps(reply))
 
 
+class ExtractHandler(_Handler):
+    @tornado.web.authenticated
+    @authorized(action="write", resource="contents")
+    async def post(self) -> None:
+        try:
+            request = parse(ExtractRequest, self.request.body)
+            reply = await service.extract(request, root=Path(self.serverapp.root_dir), contents=_Contents(self.contents_manager))
+        except ReadinessError as error:
+            raise self._http_error(error) from None
+        self.finish(json.dumps(reply))
+
+
 class _Contents:
     """The server's contents manager, which may not be on local disk."""
 
@@ -90,4 +102,4 @@ class _Contents:
 
 
 def routes() -> list[tuple[str, type]]:
-    return [(r"/readiness/checks", ChecksHandler), (r"/readiness/check", CheckHandler), (r"/readiness/freeze", FreezeHandler)]
+    return [(r"/readiness/checks", ChecksHandler), (r"/readiness/check", CheckHandler), (r"/readiness/freeze", FreezeHandler), (r"/readiness/extract", ExtractHandler)]

@@ -177,3 +177,24 @@ class FreezeReply:
     def as_dict(self) -> dict[str, Any]:
         lock = None if self.lock is None else {"file": self.lock.file, "before": self.lock.before, "after": self.lock.after}
         return {"file": self.file, "before": self.before, "after": self.after, "added": self.added, "changed": self.changed, "unresolved": self.unresolved, "lock": lock}
+
+
+@dataclass(slots=True)
+class ExtractReply:
+    """What ``POST /readiness/extract`` answers and ``jupyter-readiness extract`` plans."""
+
+    __pydantic_config__ = _STRICT
+
+    module: str
+    function: str
+    module_file: str
+    module_text: str  # the whole file after the extraction (an existing module is merged, never overwritten)
+    replacement_cell: dict[str, Any]  # the nbformat-4 code cell that replaces the selection
+    cell_indices: list[int]
+    parameters: list[str]
+    returns: list[str]
+    warnings: list[str]
+    written: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}

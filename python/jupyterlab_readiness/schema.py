@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from .report import Catalogue, CheckReply, CheckRun, Finding, FreezeReply, NotebookReport
+from .report import Catalogue, CheckReply, CheckRun, ExtractReply, Finding, FreezeReply, NotebookReport
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
@@ -15,3 +15,4 @@ CHECK_RUN = TypeAdapter(CheckRun)
 CHECK_REPLY = TypeAdapter(CheckReply)
 CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
+EXTRACT_REPLY = TypeAdapter(ExtractReply)

@@ -11,6 +11,8 @@ from typing import Any, Protocol
 from .config import CheckConfig, ConfigError, project_config
 from .context import Context
 from .engine import check_model, failed_report
+from .extract import ExtractionRefused
+from . import extraction
 from . import freeze as freeze_core
 from .errors import BadRequest, Conflict, Forbidden
 from .files import read_text, write_atomic
@@ -19,7 +21,7 @@ from .kernel_state import KernelState
 from .notebook import NotebookError, notebook_from_json
 from .registry import CHECKS
 from .report import Catalogue, CheckInfo, CheckReply, KernelInfo, NotebookReport
-from .bodies import CheckRequest, FreezeRequest
+from .bodies import CheckRequest, ExtractRequest, FreezeRequest
 
 _STDLIB = frozenset(sys.stdlib_module_names)
 
@@ -124,3 +126,16 @@ async def freeze(request: FreezeRequest, *, root: Path, contents: Contents, insp
         if result.lock_file is not None:
             write_atomic(result.lock_file, result.lock_after)
     return result.reply(lambda p: p.resolve().relative_to(root.resolve()).as_posix()).as_dict()
+
+
+async def extract(request: ExtractRequest, *, root: Path, contents: Contents) -> dict[str, Any]:
+    os_path = confine(root, request.path)
+    try:
+        data = request.notebook if request.notebook is not None else json.loads(await contents.read_text(request.path))
+        result = extraction.plan(data, os_path, request.cell_indices, request.module, request.function, read_text, lambda p: p.resolve().relative_to(root.resolve()).as_posix())
+    except (json.JSONDecodeError, RecursionError, NotebookError, ExtractionRefused) as exc:
+        raise BadRequest(str(exc)) from None
+    if request.write:
+        write_atomic(result.module_file, result.reply.module_text)
+        result.reply.written = True
+    return result.reply.as_dict()

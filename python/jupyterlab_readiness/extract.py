@@ -1,0 +1,1419 @@
+"""Extract to module: contiguous code cells → one function in a Python module, plus the one cell
+that calls it. Pure: notebook model and texts in, texts out; the caller writes the files.
+
+What the generated function looks like
+- Parameters: the module-level names the selection reads that a cell above defines (reads inside
+  functions the selection defines count: after extraction they are closures over the function's
+  locals or globals of the module). A name the selection both reads (before binding it) and
+  rebinds is a parameter and a return value.
+- Names that cells above bind only by a top-level ``import`` become imports of the module instead
+  of parameters (``pd`` from ``import pandas as pd``); so do the selection's own top-level imports
+  that the function uses. Selection imports that later cells read (or that nothing reads: they may
+  be imported for a side effect) are repeated in the replacement cell.
+- Returns: the names the selection binds that any code cell below reads (anywhere, function bodies
+  included), or that a function defined above reads; one returned plainly, several as a NamedTuple
+  (``<Function>Result``, placed just before the ``def``), a plain tuple when a name starts with ``_``.
+- Display: IPython shows the value of a cell's last expression. When the selection's last
+  statement is such an expression, the replacement cell shows the same value: a bare name is
+  returned (if the selection binds it) and named on the replacement cell's last line; another
+  expression is returned — as the function's only value, the replacement cell ending with the bare
+  call, or else as an extra value ``<function>_output`` that the replacement cell binds and ends
+  with. Values displayed by earlier selected cells are not shown any more (a warning says so).
+  Printed output keeps its order and now appears under the replacement cell.
+- Locals nothing reads (ruff F841/F401 in a function): a single plain binding gets the exact
+  ``# noqa`` ruff needs; anything else (unpacking, several bindings) is returned instead.
+- A name a cell above defined is a parameter when the selection may read it before binding it, or
+  may leave it unbound while a later cell reads it; a ``for`` loop is assumed to run at least once
+  (warning), so loop variables are not parameters (ruff PLR1704).
+- A cell before the last that ends with a shown value: a pure expression is dropped, one with
+  calls kept (``_ = …`` unless it is a call); the value is no longer shown (warning).
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import copy
+import io
+import keyword
+import re
+import symtable
+import sys
+import tokenize
+import unicodedata
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .facts import ALWAYS_DEFINED, cell_facts
+from .magics import translate
+from .notebook import Cell, Notebook
+
+__all__ = ["Extraction", "ExtractionRefused", "apply", "default_names", "extract"]
+
+
+class ExtractionRefused(ValueError):
+    """The extraction cannot be done; the message says why and what to do, for a person."""
+
+
+@dataclass
+class Extraction:
+    module_text: str  # the whole module file: the existing text with the function added or replaced
+    replacement_source: str  # the source of the one code cell that replaces the selection
+    function: str
+    parameters: list[str]
+    returns: list[str]  # the names the replacement cell binds, in order
+    warnings: list[str] = field(default_factory=list)
+    module: str = ""
+
+
+_WRAPPER = "__readiness_extracted__"
+_BUILTINS = frozenset(dir(builtins))
+# What IPython puts in the user namespace besides builtins: meaningless in a module.
+_IPYTHON_NAMES = frozenset({"get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh"})
+_MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__file__", "__builtins__"})
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+# An import as a value: ("import", dotted, asname) or ("from", "." * level + module, name, asname).
+ImportKey = tuple
+
+
+# ------------------------------------------------------------------------------------ public API
+def default_names(notebook: Notebook, cell_indices: list[int], notebook_path: Path) -> tuple[str, str]:
+    """(module name, function name) to offer in the dialog: the module after the notebook's file
+    name, the function after the nearest markdown heading above the selection, else the code."""
+    taken = _notebook_names(notebook)
+    imported = _imported_packages(notebook)
+    module = _snake(Path(notebook_path).stem) or "extracted"
+    if _bad_module_name(module, imported):
+        module = f"{module}_lib"
+    first = min(cell_indices) if cell_indices else 0
+    candidates: list[str] = []
+    heading = _heading_above(notebook, first)
+    if heading:
+        candidates.append(_snake(heading, max_words=5))
+    selected = [c for c in notebook.cells if c.index in set(cell_indices) and c.cell_type == "code"]
+    for cell in selected:
+        target = _first_assigned_name(cell.source)
+        if target:
+            candidates.append(_snake(f"compute_{target}"))
+            break
+    candidates.append(f"step_{first}")
+    for candidate in candidates:
+        if candidate and not _bad_function_name(candidate) and candidate not in taken and candidate != module:
+            return module, candidate
+    base = candidates[-1]
+    n = 2
+    while f"{base}_{n}" in taken:
+        n += 1
+    return module, f"{base}_{n}"
+
+
+def extract(
+    notebook: Notebook,
+    cell_indices: list[int],
+    module: str,
+    function: str,
+    existing_module_text: str | None,
+    *,
+    notebook_name: str | None = None,
+) -> Extraction:
+    """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
+    ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
+    ``notebook_name`` (e.g. "analysis.ipynb") only goes into the docstrings."""
+    if not notebook.is_python:
+        raise ExtractionRefused(f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a module.")
+    selected = _selection(notebook.cells, cell_indices)
+    # A module the notebook imports is a package it uses, unless the file already exists beside it
+    # (the notebook then imports functions extracted before).
+    _check_module_name(module, set() if existing_module_text is not None else _imported_packages(notebook))
+    _check_function_name(function)
+    trees = [_check_cell(cell) for cell in selected]
+    if not any(tree.body for tree in trees):
+        raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
+    first, last = selected[0].index, selected[-1].index
+    code = notebook.code_cells()
+    above = [c for c in code if c.index < first]
+    below = [c for c in code if c.index > last]
+    return _Planner(notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name).run()
+
+
+def apply(notebook_json: dict, cell_indices: list[int], replacement_source: str) -> dict:
+    """The notebook JSON with the selected cells replaced by one code cell holding
+    ``replacement_source`` (no outputs, not run); every other cell and all metadata unchanged."""
+    if not isinstance(notebook_json, dict) or notebook_json.get("nbformat") != 4 or not isinstance(notebook_json.get("cells"), list):
+        raise ExtractionRefused("Only nbformat 4 notebooks can be rewritten: open and save the notebook in JupyterLab first.")
+    raw_cells = notebook_json["cells"]
+    cells = tuple(Cell(i, c.get("cell_type") if isinstance(c, dict) and isinstance(c.get("cell_type"), str) else "raw", "") for i, c in enumerate(raw_cells))
+    selected = _selection(cells, cell_indices)
+    start, stop = selected[0].index, selected[-1].index + 1
+    result = copy.deepcopy(notebook_json)
+    old = result["cells"]
+    as_list = any(isinstance(c, dict) and isinstance(c.get("source"), list) for c in old)
+    source: Any = replacement_source.splitlines(keepends=True) if as_list else replacement_source
+    new_cell: dict[str, Any] = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+    minor = result.get("nbformat_minor")
+    if any(isinstance(c, dict) and "id" in c for c in old) or (isinstance(minor, int) and minor >= 5):
+        ids = {c.get("id") for c in old if isinstance(c, dict)}
+        seed = "|".join(str(old[i].get("id")) for i in range(start, stop) if isinstance(old[i], dict)) + "|" + replacement_source
+        new_id = uuid.uuid5(uuid.NAMESPACE_URL, "jupyterlab-readiness:" + seed).hex[:8]
+        while new_id in ids:
+            new_id = uuid.uuid5(uuid.NAMESPACE_URL, new_id).hex[:8]
+        new_cell = {"id": new_id, **new_cell}
+    result["cells"] = old[:start] + [new_cell] + old[stop:]
+    return result
+
+
+# ------------------------------------------------------------------------------ validation
+def _selection(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]:
+    if not cell_indices:
+        raise ExtractionRefused("No cells selected: select one or more consecutive code cells.")
+    if any(not isinstance(i, int) or isinstance(i, bool) for i in cell_indices):
+        raise ExtractionRefused("Cell indices must be whole numbers (0-based over all cells).")
+    indices = sorted(set(cell_indices))
+    bad = [i for i in indices if not 0 <= i < len(cells)]
+    if bad:
+        raise ExtractionRefused(f"Cell {bad[0]} does not exist: the notebook has {len(cells)} cells (numbered from 0).")
+    missing = [i for i in range(indices[0], indices[-1] + 1) if i not in set(indices)]
+    if missing:
+        raise ExtractionRefused(f"The selection is not contiguous: cell {missing[0]} lies between the selected cells. Select consecutive code cells.")
+    for i in indices:
+        if cells[i].cell_type != "code":
+            raise ExtractionRefused(
+                f"Cell {i} is a {cells[i].cell_type} cell: only consecutive code cells can be extracted. "
+                "Move it out of the selection, or extract the code cells on each side of it separately."
+            )
+    return [cells[i] for i in indices]
+
+
+def _check_module_name(module: str, imported: set[str]) -> None:
+    if module.endswith(".py"):
+        raise ExtractionRefused(f"Give the module name without `.py`: `{module[:-3]}`.")
+    if not module.isidentifier() or keyword.iskeyword(module):
+        raise ExtractionRefused(f"`{module}` is not a valid module name: use letters, digits and underscores, not starting with a digit, and not a Python keyword.")
+    if module != module.lower():
+        raise ExtractionRefused(f"Module names are lower case in Python (PEP 8): use `{module.lower()}`.")
+    if _bad_module_name(module, imported):
+        raise ExtractionRefused(f"A module named `{module}` would shadow the `{module}` module Python or this notebook imports: choose another name, e.g. `{module}_steps`.")
+
+
+def _check_function_name(function: str) -> None:
+    if not function.isidentifier() or keyword.iskeyword(function):
+        raise ExtractionRefused(f"`{function}` is not a valid function name: use letters, digits and underscores, not starting with a digit, and not a Python keyword.")
+    if _bad_function_name(function):
+        raise ExtractionRefused(f"`{function}` is a Python builtin or a special name: choose another function name.")
+
+
+def _bad_module_name(module: str, imported: set[str]) -> bool:
+    return module in sys.stdlib_module_names or module in sys.builtin_module_names or module in imported or keyword.iskeyword(module) or not module.isidentifier()
+
+
+def _bad_function_name(function: str) -> bool:
+    return function in _BUILTINS or function in _IPYTHON_NAMES or (function.startswith("__") and function.endswith("__")) or keyword.iskeyword(function) or not function.isidentifier()
+
+
+def _check_cell(cell: Cell) -> ast.Module:
+    facts = cell_facts(cell.source)
+    if facts.syntax_error is not None:
+        line, message = facts.syntax_error
+        where = f" on line {line}" if line else ""
+        raise ExtractionRefused(f"Cell {cell.index} has a syntax error{where} ({message}): fix it before extracting.")
+    lines = _LINE_BREAK.split(cell.source)
+    translated = translate(cell.source)
+    if translated != cell.source:
+        changed = next((n for n, (a, b) in enumerate(zip(lines, _LINE_BREAK.split(translated)), 1) if a != b), 1)
+        text = lines[changed - 1].strip() if changed <= len(lines) else ""
+        raise ExtractionRefused(
+            f"Cell {cell.index} uses IPython syntax (line {changed}: `{text}`): a module cannot run magics or shell escapes. "
+            "Move that line to its own cell outside the selection, or write it in plain Python (e.g. `subprocess.run`)."
+        )
+    if facts.star_import_line is not None:
+        raise ExtractionRefused(
+            f"Cell {cell.index} has a star import (line {facts.star_import_line}): nobody can tell which names it brings. "
+            "Import the names you use explicitly, then extract."
+        )
+    tree = _parse(cell.source)
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            kind = "global" if isinstance(node, ast.Global) else "nonlocal"
+            raise ExtractionRefused(
+                f"Cell {cell.index} line {node.lineno} declares `{kind} {', '.join(node.names)}`: code that rebinds names outside its own scope "
+                "cannot be moved into a function safely. Return the value instead of assigning it, then extract."
+            )
+    for node in _module_scope_nodes(tree):
+        what = {ast.Return: "`return`", ast.Yield: "`yield`", ast.YieldFrom: "`yield from`", ast.Await: "top-level `await`", ast.AsyncFor: "top-level `async for`", ast.AsyncWith: "top-level `async with`"}.get(type(node))
+        if what:
+            raise ExtractionRefused(f"Cell {cell.index} line {node.lineno} uses {what} outside a function: it would change meaning inside the extracted function. Remove it, then extract.")
+    return tree
+
+
+def _parse(source: str) -> ast.Module:
+    try:
+        return ast.parse(source)
+    except (SyntaxError, ValueError) as exc:  # facts parsed it, so this is unexpected
+        raise ExtractionRefused(f"The code does not parse: {exc}") from exc
+
+
+def _module_scope_nodes(tree: ast.AST) -> Iterator[ast.AST]:
+    """Every node of ``tree`` outside function, lambda and class bodies (decorators, defaults and
+    bases included: they run in the enclosing scope)."""
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            stack.extend(node.decorator_list)
+            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
+            if node.returns is not None:
+                stack.append(node.returns)
+        elif isinstance(node, ast.ClassDef):
+            stack.extend(node.decorator_list + node.bases + [k.value for k in node.keywords])
+        elif isinstance(node, ast.Lambda):
+            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
+        else:
+            stack.extend(ast.iter_child_nodes(node))
+
+
+# ------------------------------------------------------------------------------ name helpers
+def _scope_binds(stmt: ast.stmt) -> set[str]:
+    """Names a statement binds in the scope it runs in (not inside the functions it defines)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names.update(_alias_bound(node, a) for a in node.names if a.name != "*")
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+            if isinstance(node, ast.ClassDef):
+                stack.extend(node.decorator_list + node.bases)
+            else:
+                stack.extend(node.decorator_list)
+                stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
+            continue
+        elif isinstance(node, ast.Lambda):
+            continue
+        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
+            names.add(node.name)
+        elif isinstance(node, ast.MatchMapping) and node.rest:
+            names.add(node.rest)
+        if isinstance(node, _COMPREHENSIONS):
+            # only walrus targets inside a comprehension bind in the enclosing scope
+            names.update(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
+
+
+def _alias_bound(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
+    if alias.asname:
+        return alias.asname
+    return alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name
+
+
+def _alias_key(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> ImportKey:
+    asname = alias.asname if alias.asname != alias.name else None  # ``import x as x`` is just x
+    if isinstance(node, ast.Import):
+        return ("import", alias.name, asname)
+    return ("from", "." * node.level + (node.module or ""), alias.name, asname)
+
+
+def _key_bound(key: ImportKey) -> str:
+    if key[0] == "import":
+        return key[2] or key[1].split(".")[0]
+    return key[3] or key[2]
+
+
+def _reads(tree: ast.AST) -> set[str]:
+    """Every name a piece of code reads, at any depth (conservative)."""
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            names.add(node.id)
+        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.add(node.target.id)
+    return names
+
+
+def _function_body_reads(tree: ast.AST) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, _SCOPES):
+            names |= _reads(node)
+    return names
+
+
+def _cell_tree(source: str) -> ast.Module | None:
+    try:
+        return ast.parse(translate(source))
+    except (SyntaxError, ValueError, RecursionError):
+        return None
+
+
+class _ReadFirst(Exception):
+    """The name is read where it may not be bound yet."""
+
+
+def _flow(stmts: list[ast.stmt], name: str, bound: bool = False, loops_run: bool = False) -> bool:
+    """Run through ``stmts`` as the extracted function would: raise _ReadFirst when ``name`` may be
+    read before the function binds it (so it must come in as a parameter); return whether it is
+    certainly bound at the end. Conservative: reads inside nested functions count where defined.
+    With ``loops_run``, a ``for`` loop's target counts as bound after the loop."""
+    for stmt in stmts:
+        bound = _flow_stmt(stmt, name, bound, loops_run)
+    return bound
+
+
+def _reads_name(node: ast.AST | None, name: str, bound: bool) -> None:
+    if node is None or bound:
+        return
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store):
+            raise _ReadFirst
+        if isinstance(n, _COMPREHENSIONS) and any(name in {t.id for t in ast.walk(g.target) if isinstance(t, ast.Name)} for g in n.generators):
+            stack.append(n.generators[0].iter)  # the comprehension's own variable: only its first iterable is outside
+            continue
+        if isinstance(n, ast.Lambda) and name in {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)}:
+            continue
+        stack.extend(ast.iter_child_nodes(n))
+
+
+def _binds_name(node: ast.AST, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(node))
+
+
+def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
+    if isinstance(stmt, ast.Assign):
+        _reads_name(stmt.value, name, bound)
+        for target in stmt.targets:
+            if not isinstance(target, ast.Name):
+                _reads_name(target, name, bound)  # ``x[0] = …`` and ``x.a = …`` read x
+        return bound or any(_binds_name(t, name) for t in stmt.targets) or _walrus_binds(stmt.value, name)
+    if isinstance(stmt, ast.AugAssign):
+        _reads_name(stmt.value, name, bound)
+        if isinstance(stmt.target, ast.Name) and stmt.target.id == name and not bound:
+            raise _ReadFirst
+        _reads_name(stmt.target, name, bound)
+        return bound
+    if isinstance(stmt, ast.AnnAssign):
+        _reads_name(stmt.value, name, bound)
+        return bound or (stmt.value is not None and _binds_name(stmt.target, name))
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return bound or any(_alias_bound(stmt, a) == name for a in stmt.names)
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        _reads_name(stmt, name, bound)  # decorators, defaults, bases, and (conservatively) the body
+        return bound or stmt.name == name
+    if isinstance(stmt, (ast.For, ast.AsyncFor)):
+        _reads_name(stmt.iter, name, bound)
+        after = _flow(stmt.body, name, bound or _binds_name(stmt.target, name), loops_run)
+        _flow(stmt.orelse, name, bound, loops_run)
+        return bound or (loops_run and (_binds_name(stmt.target, name) or after))
+    if isinstance(stmt, ast.While):
+        _reads_name(stmt.test, name, bound)
+        after_test = bound or _walrus_binds(stmt.test, name)
+        _flow(stmt.body, name, after_test, loops_run)
+        _flow(stmt.orelse, name, after_test, loops_run)
+        return after_test
+    if isinstance(stmt, ast.If):
+        _reads_name(stmt.test, name, bound)
+        after_test = bound or _walrus_binds(stmt.test, name)
+        return _flow(stmt.body, name, after_test, loops_run) & _flow(stmt.orelse, name, after_test, loops_run)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        for item in stmt.items:
+            _reads_name(item.context_expr, name, bound)
+            bound = bound or _walrus_binds(item.context_expr, name) or (item.optional_vars is not None and _binds_name(item.optional_vars, name))
+        return _flow(stmt.body, name, bound, loops_run)
+    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
+        after_body = _flow(stmt.body, name, bound, loops_run)
+        handlers = [_flow(h.body, name, bound or h.name == name, loops_run) for h in stmt.handlers]
+        for h in stmt.handlers:
+            _reads_name(h.type, name, bound)
+        after_else = _flow(stmt.orelse, name, after_body, loops_run)
+        return _flow(stmt.finalbody, name, bound, loops_run) or (after_else and all(handlers))
+    if isinstance(stmt, ast.Match):
+        _reads_name(stmt.subject, name, bound)
+        for case in stmt.cases:
+            in_case = bound or any(isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name == name for n in ast.walk(case.pattern))
+            _reads_name(case.guard, name, in_case)
+            _flow(case.body, name, in_case, loops_run)
+        return bound
+    if isinstance(stmt, ast.Delete):
+        for target in stmt.targets:
+            _reads_name(target, name, bound)
+        return bound and not any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+    _reads_name(stmt, name, bound)  # Expr, Return, Raise, Assert …
+    return bound or _walrus_binds(stmt, name)
+
+
+def _walrus_binds(node: ast.AST | None, name: str) -> bool:
+    return node is not None and any(isinstance(n, ast.NamedExpr) and n.target.id == name for n in ast.walk(node))
+
+
+def _notebook_names(notebook: Notebook) -> set[str]:
+    names: set[str] = set()
+    for cell in notebook.code_cells():
+        facts = cell_facts(cell.source)
+        names |= facts.binds
+        tree = _cell_tree(cell.source)
+        if tree is not None:
+            names |= _reads(tree)
+    return names
+
+
+def _imported_packages(notebook: Notebook) -> set[str]:
+    packages: set[str] = set()
+    for cell in notebook.code_cells():
+        for imp in cell_facts(cell.source).imports:
+            if not imp.relative and imp.module:
+                packages.add(imp.module.split(".")[0])
+    return packages
+
+
+def _snake(text: str, max_words: int = 8) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
+    words = re.findall(r"[A-Za-z0-9]+", text.lower())
+    while words and words[0][0].isdigit():
+        words.pop(0)
+    return "_".join(words[:max_words])
+
+
+def _heading_above(notebook: Notebook, first: int) -> str | None:
+    for cell in reversed(notebook.cells[:first]):
+        if cell.cell_type != "markdown":
+            continue
+        headings = [m.group(1) for m in re.finditer(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", cell.source, re.MULTILINE)]
+        headings += [m.group(1) for m in re.finditer(r"<h[1-6][^>]*>(.*?)</h[1-6]>", cell.source, re.IGNORECASE | re.DOTALL)]
+        if headings:
+            return re.sub(r"<[^>]+>|[`*_\[\]()]", " ", headings[-1])
+    return None
+
+
+def _first_assigned_name(source: str) -> str | None:
+    tree = _cell_tree(source)
+    if tree is None:
+        return None
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            for target in targets:
+                for node in ast.walk(target):
+                    if isinstance(node, ast.Name) and not node.id.startswith("_"):
+                        return node.id
+    return None
+
+
+# ------------------------------------------------------------------------------ the body text
+@dataclass
+class _Line:
+    cell: int  # cell index
+    number: int  # line number in the cell, 1-based
+    text: str
+    in_string: bool  # the line starts inside a multi-line string: never re-indented
+    ends_in_string: bool  # the line ends inside a multi-line string: no comment can go after it
+
+
+def _string_lines(source: str) -> tuple[set[int], set[int]]:
+    """(lines that start inside a string, lines that end inside one), 1-based."""
+    starts: set[int] = set()
+    ends: set[int] = set()
+    fstring_start = getattr(tokenize, "FSTRING_START", None)
+    fstring_end = getattr(tokenize, "FSTRING_END", None)
+    open_fstrings: list[tuple[int, int]] = []
+    try:
+        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+            if tok.type == fstring_start:
+                open_fstrings.append(tok.start)
+                continue
+            if tok.type == fstring_end and open_fstrings:
+                begin, end = open_fstrings.pop()[0], tok.end[0]
+            elif tok.type == tokenize.STRING and not open_fstrings:
+                begin, end = tok.start[0], tok.end[0]
+            else:
+                continue
+            if end > begin:
+                starts.update(range(begin + 1, end + 1))
+                ends.update(range(begin, end))
+    except (tokenize.TokenError, SyntaxError, IndentationError) as exc:
+        raise ExtractionRefused(f"The code cannot be tokenized: {exc}") from exc
+    return starts, ends
+
+
+def _indent_unit(lines: list[_Line]) -> str:
+    return "\t" if any(line.text.startswith("\t") and not line.in_string for line in lines) else "    "
+
+
+def _render(lines: list[_Line], indent: str) -> list[str]:
+    out = []
+    for line in lines:
+        if line.in_string:
+            out.append(line.text)
+        elif not line.text.strip():
+            out.append("")
+        else:
+            out.append(indent + line.text)
+    return out
+
+
+# ------------------------------------------------------------------------------ the planner
+class _Planner:
+    def __init__(self, notebook, selected, trees, above, below, module, function, existing, notebook_name) -> None:
+        self.notebook: Notebook = notebook
+        self.selected: list[Cell] = selected
+        self.trees: list[ast.Module] = trees
+        self.above: list[Cell] = above
+        self.below: list[Cell] = below
+        self.module = module
+        self.function = function
+        self.existing = existing
+        self.notebook_name = notebook_name
+        self.warnings: list[str] = []
+
+    # -- the whole plan ---------------------------------------------------------------------
+    def run(self) -> Extraction:
+        self._check_collisions()
+        defined, star_cell, import_sources = self._defined_above()
+        later_reads = self._later_reads()
+
+        lines, stmts = self._body_lines()
+        lines, stmts = self._drop_shown_values(lines, stmts)
+        hoisted_sel = self._hoistable_selection_imports(stmts)
+        drop = {(c, n) for stmt_cell, stmt, keys in hoisted_sel for c, n in _stmt_lines(stmt_cell, stmt)}
+        body = [line for line in lines if (line.cell, line.number) not in drop]
+        hoisted_bound = {_key_bound(k): k for _, _, keys in hoisted_sel for k in keys}
+
+        # The value the selection's last statement displays. A bare name is not part of the function:
+        # the replacement cell names it.
+        trailing = self._trailing_display(stmts)
+        shown_name: str | None = None
+        if trailing is not None and isinstance(trailing[1].value, ast.Name):
+            cell, stmt = trailing
+            shown_name = stmt.value.id
+            body = [line for line in body if not (line.cell == cell.index and stmt.lineno <= line.number <= stmt.end_lineno)]
+            stmts = [x for x in stmts if x[1] is not stmt]
+
+        # Phase 1: what the function would see with the body as written.
+        local_syms, globals_read, closures = self._analyse(body)
+        locals_ = {name for name, sym in local_syms.items() if sym.is_local()}
+        referenced = {name for name, sym in local_syms.items() if sym.is_referenced()} | {n for frees in closures.values() for n in frees}
+        # symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do
+        for _, stmt in stmts:
+            for node in _module_scope_nodes(stmt):
+                if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
+                    referenced.add(node.target.id)
+                elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
+                    referenced.add(node.id)
+
+        module_imports: set[ImportKey] = set()
+        parameters: set[str] = set()
+        unresolved: dict[str, str] = {}
+        for name in globals_read:
+            if name in hoisted_bound:
+                module_imports.add(hoisted_bound[name])
+            elif name in defined:
+                if name in import_sources:
+                    module_imports.add(import_sources[name])
+                else:
+                    parameters.add(name)
+            elif name == "display":
+                module_imports.add(_DISPLAY_IMPORT)
+            elif name in _BUILTINS and name not in _IPYTHON_NAMES and name not in _MODULE_DUNDERS:
+                continue
+            else:
+                unresolved[name] = self._why_undefined(name, star_cell)
+        all_stmts = [stmt for _, stmt in stmts]
+        # A local that a cell above defined too: a parameter when the selection may read it before
+        # binding it, or may leave it unbound while a later cell reads it.
+        bound_at_end: dict[str, bool] = {}
+        for name in sorted(locals_):
+            try:
+                bound_at_end[name] = _flow(all_stmts, name)
+            except _ReadFirst:
+                bound_at_end[name] = False
+                if name in defined:
+                    parameters.add(name)
+        # A ``for`` loop is taken to run at least once: its variable is not made a parameter just
+        # for the case where it runs zero times (ruff's PLR1704 would flag the loop), but a warning says so.
+        for name in sorted(locals_ & set(defined) & later_reads):
+            if not bound_at_end[name] and name not in parameters:
+                if _flow(all_stmts, name, loops_run=True):
+                    bound_at_end[name] = True
+                    self.warnings.append(
+                        f"`{name}` is bound by a loop in the selection: if the loop runs zero times, the notebook kept the old `{name}` "
+                        f"but calling {self.function}() fails (UnboundLocalError)."
+                    )
+                else:
+                    parameters.add(name)
+        for name in self._free_reads_undefined(defined):
+            if name not in parameters and name not in unresolved and name in locals_:
+                unresolved[name] = self._why_undefined(name, star_cell)
+        if unresolved:
+            name, why = min(unresolved.items())
+            others = sorted(set(unresolved) - {name})
+            more = f" (also: {', '.join(f'`{n}`' for n in others)})" if others else ""
+            raise ExtractionRefused(
+                f"The selection reads `{name}`{more}, but {why}: a fresh top-to-bottom run fails there with NameError. "
+                "Fix the hidden state first (define it in a cell above the selection), then extract."
+            )
+
+        deleted = self._net_deleted()
+        definite = {name for name, ok in bound_at_end.items() if ok}
+        returns = [n for n in _first_bind_order(all_stmts) if n in locals_ and n in later_reads and n not in deleted and n not in hoisted_bound]
+        for name in returns:
+            if name not in definite and name not in parameters:
+                self.warnings.append(f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails.")
+        self._check_stale_closures(closures, returns, locals_ | parameters)
+
+        # Imports of the selection: module (used by the function) and/or the replacement cell.
+        cell_imports: list[ImportKey] = []
+        for _, _, keys in hoisted_sel:
+            for key in keys:
+                bound = _key_bound(key)
+                if bound in later_reads or key not in module_imports:
+                    cell_imports.append(key)
+
+        display_line: str | None = None
+        if shown_name is not None:
+            name = shown_name
+            if name in locals_:
+                if name not in returns:
+                    returns.append(name)
+                    if name not in definite and name not in parameters:
+                        self.warnings.append(f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails.")
+            elif name in hoisted_bound:
+                if hoisted_bound[name] not in cell_imports:
+                    cell_imports.append(hoisted_bound[name])
+            elif name not in defined and (name not in _BUILTINS or name in _MODULE_DUNDERS or name in _IPYTHON_NAMES):
+                raise ExtractionRefused(
+                    f"The selection shows `{name}`, but {self._why_undefined(name, star_cell)}: a fresh top-to-bottom run fails there with NameError. "
+                    "Fix the hidden state first (define it in a cell above the selection), then extract."
+                )
+            display_line = name
+
+        # Locals nothing reads: ruff reports them (F841, F401, RUF059 …). The simple ones get a
+        # ``noqa`` for exactly the report ruff makes; the others are returned.
+        dead = sorted(n for n in locals_ - referenced - set(returns) - hoisted_bound.keys() if not n.startswith("_"))
+        marks, to_return = self._dead_names(body, dead)
+        for line in body:
+            code = marks.get((line.cell, line.number))
+            if code and "noqa" not in line.text:
+                line.text += f"  # noqa: {code}"
+        for name in to_return:
+            returns.append(name)
+            self.warnings.append(f"`{name}` is assigned but never read: {self.function}() returns it so the notebook keeps it as before.")
+
+        # Display of the last expression, when it is not a bare name.
+        prefix: str | None = None
+        if trailing is not None and shown_name is None:
+            if not returns:
+                prefix = "return "
+            else:
+                output_name = self._fresh_name(f"{self.function}_output")
+                prefix = f"{output_name} = "
+                returns.append(output_name)
+                display_line = output_name
+            if prefix is not None:
+                cell, stmt = trailing
+                for line in body:
+                    if line.cell == cell.index and line.number == stmt.lineno:
+                        line.text = prefix + line.text
+                        break
+        if not any(line.text.strip() and not line.text.lstrip().startswith("#") for line in body if not line.in_string):
+            raise ExtractionRefused("Besides imports, the selection holds no statements to put in a function: there is nothing to extract.")
+
+        ordered_params = _order_by_first_use(parameters, all_stmts)
+        self._warn_outputs()
+        self._warn_helpers(returns, closures)
+
+        use_namedtuple = len(returns) > 1 and not any(n.startswith("_") for n in returns)
+        if len(returns) > 1 and not use_namedtuple:
+            self.warnings.append(f"{self.function}() returns a plain tuple: a NamedTuple cannot have fields starting with `_` ({', '.join(n for n in returns if n.startswith('_'))}).")
+        result_class = f"{_camel(self.function)}Result" if use_namedtuple else None
+        if result_class and result_class in _notebook_or_selection_names(self.notebook) | locals_ | globals_read:
+            raise ExtractionRefused(f"The selection already uses the name `{result_class}`, which the module needs for {self.function}()'s results: rename it, or choose another function name.")
+        if result_class:
+            module_imports |= {("from", "typing", "Any", None), ("from", "typing", "NamedTuple", None)}
+        for key in module_imports:
+            if _key_bound(key) == self.function:
+                raise ExtractionRefused(f"The function name `{self.function}` is also a name the function imports: choose another function name.")
+
+        block = self._function_block(body, ordered_params, returns, prefix == "return ", result_class)
+        module_text = _merge_module(self.existing, self.function, block, result_class, module_imports, self._header())
+        replacement = self._replacement(cell_imports, ordered_params, returns, display_line, deleted & set(defined))
+        _verify(module_text, replacement)
+        return Extraction(
+            module_text=module_text,
+            replacement_source=replacement,
+            function=self.function,
+            parameters=ordered_params,
+            returns=list(returns),
+            warnings=self.warnings,
+            module=self.module,
+        )
+
+    # -- collisions -------------------------------------------------------------------------
+    def _check_collisions(self) -> None:
+        for cell in self.notebook.code_cells():
+            facts = cell_facts(cell.source)
+            tree = _cell_tree(cell.source)
+            reads = _reads(tree) if tree is not None else set()
+            if self.function in facts.binds or self.function in reads:
+                raise ExtractionRefused(
+                    f"Cell {cell.index} already uses the name `{self.function}`: the replacement cell would rebind it. Choose another function name."
+                )
+
+    def _fresh_name(self, base: str) -> str:
+        taken = _notebook_or_selection_names(self.notebook)
+        name, n = base, 2
+        while name in taken or name == self.function:
+            name, n = f"{base}{n}", n + 1
+        return name
+
+    # -- what is defined above ----------------------------------------------------------------
+    def _defined_above(self) -> tuple[dict[str, int], int | None, dict[str, ImportKey]]:
+        defined: dict[str, int] = {}  # name → last cell above that binds it
+        star_cell = None
+        for cell in self.above:
+            facts = cell_facts(cell.source)
+            for name in facts.binds:
+                defined[name] = cell.index
+            for name in facts.unbinds:
+                defined.pop(name, None)
+            if facts.star_import_line is not None and star_cell is None:
+                star_cell = cell.index
+        # Names whose last binder above binds them, last, with an unconditional plain import.
+        import_sources: dict[str, ImportKey] = {}
+        by_index = {c.index: c for c in self.above}
+        trees: dict[int, ast.Module | None] = {}
+        for name, index in defined.items():
+            if not any(imp.bound == name and not imp.relative for imp in cell_facts(by_index[index].source).imports):
+                continue
+            if index not in trees:
+                trees[index] = _cell_tree(by_index[index].source)
+            tree = trees[index]
+            if tree is None:
+                continue
+            binders = [s for s in tree.body if name in _scope_binds(s) or _mentions_store(s, name)]
+            stmt = binders[-1] if binders else None
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)) and not (isinstance(stmt, ast.ImportFrom) and (stmt.level or stmt.module == "__future__")):
+                aliases = [a for a in stmt.names if _alias_bound(stmt, a) == name]
+                if len(aliases) == 1:
+                    import_sources[name] = _alias_key(stmt, aliases[0])
+        return defined, star_cell, import_sources
+
+    def _why_undefined(self, name: str, star_cell: int | None) -> str:
+        if name in _IPYTHON_NAMES or name in _MODULE_DUNDERS:
+            return f"`{name}` is IPython's (or the notebook's `__main__`'s), which a module does not have"
+        later = next((c.index for c in self.notebook.code_cells() if c.index > self.selected[-1].index and name in cell_facts(c.source).binds), None)
+        if later is not None:
+            return f"only cell {later}, below the selection, defines it"
+        inside = next((c.index for c in self.selected if name in cell_facts(c.source).binds), None)
+        if inside is not None:
+            return f"cell {inside} reads it before binding it, and no cell above defines it"
+        if star_cell is not None:
+            return f"it may come from the star import in cell {star_cell}, which cannot be reproduced; import it explicitly"
+        return "no cell above the selection defines it"
+
+    def _free_reads_undefined(self, defined: dict[str, int]) -> set[str]:
+        bound: set[str] = set()
+        missing: set[str] = set()
+        for cell in self.selected:
+            facts = cell_facts(cell.source)
+            for _, name in facts.free_reads:
+                if name not in bound and name not in defined:
+                    missing.add(name)
+            bound |= facts.binds
+            bound -= facts.unbinds
+        return missing
+
+    def _net_deleted(self) -> set[str]:
+        deleted: set[str] = set()
+        for cell in self.selected:
+            facts = cell_facts(cell.source)
+            deleted = (deleted - facts.binds) | facts.unbinds
+        return deleted
+
+    # -- what is read below -------------------------------------------------------------------
+    def _later_reads(self) -> set[str]:
+        """Names the notebook may read, after the selection ran, from what the selection bound:
+        what each cell below reads before binding it itself (a later cell's own ``for x in …``
+        does not need the selection's ``x``), whatever functions below and above read when they
+        are called, and every word of a cell that does not parse."""
+        names: set[str] = set()
+        unparsed: list[str] = []
+        for cell in self.below:
+            facts = cell_facts(cell.source)
+            tree = _cell_tree(cell.source)
+            if tree is None or facts.syntax_error is not None:
+                unparsed.append(cell.source)
+                continue
+            names.update(name for _, name in facts.free_reads)
+            names |= _function_body_reads(tree)
+            names |= {n for n in _reads(tree) if n in ALWAYS_DEFINED}  # a builtin the selection shadows
+            if facts.star_import_line is not None:  # after ``%run`` or a star import: anything
+                names |= _reads(tree)
+        for cell in self.above:  # functions defined above read globals when called later
+            tree = _cell_tree(cell.source)
+            if tree is not None:
+                names |= _function_body_reads(tree)
+            else:
+                unparsed.append(cell.source)
+        if unparsed:
+            names |= set(re.findall(r"[A-Za-z_]\w*", "\n".join(unparsed)))
+        return names
+
+    # -- the body -------------------------------------------------------------------------------
+    def _body_lines(self) -> tuple[list[_Line], list[tuple[Cell, ast.stmt]]]:
+        lines: list[_Line] = []
+        stmts: list[tuple[Cell, ast.stmt]] = []
+        for cell, tree in zip(self.selected, self.trees):
+            source = cell.source
+            starts, ends = _string_lines(source)
+            cell_lines = _LINE_BREAK.split(source)
+            while cell_lines and not cell_lines[-1].strip() and len(cell_lines) not in starts:
+                cell_lines.pop()
+            first = 0
+            while first < len(cell_lines) and not cell_lines[first].strip():
+                first += 1
+            if first == len(cell_lines):
+                continue
+            if lines:
+                lines.append(_Line(cell.index, 0, "", False, False))
+            for number in range(first + 1, len(cell_lines) + 1):
+                lines.append(_Line(cell.index, number, cell_lines[number - 1].rstrip() if number not in ends else cell_lines[number - 1], number in starts, number in ends))
+            stmts.extend((cell, stmt) for stmt in tree.body)
+        return lines, stmts
+
+    def _drop_shown_values(self, lines: list[_Line], stmts: list[tuple[Cell, ast.stmt]]) -> tuple[list[_Line], list[tuple[Cell, ast.stmt]]]:
+        """A cell before the last that ends with an expression only to show its value (``df``,
+        ``df.shape``): the value is no longer shown, and in a function the statement is useless
+        (ruff B018), so it goes. Expressions that call something stay, for their effects (as
+        ``_ = …`` unless they are a call)."""
+        last_of: dict[int, int] = {}
+        for i, (cell, _) in enumerate(stmts):
+            last_of[cell.index] = i
+        drop: set[int] = set()
+        for cell_index, i in last_of.items():
+            cell, stmt = stmts[i]
+            if i == len(stmts) - 1 or not self._displays(cell, stmt):
+                continue
+            self.warnings.append(f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction it is no longer shown.")
+            if not self._alone_on_lines(stmts, i):
+                continue
+            if _pure(stmt.value):
+                drop.add(i)
+            elif not isinstance(stmt.value, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom)):
+                # ``df.head().shape``: evaluated for its calls, without a useless expression (B018)
+                for line in lines:
+                    if line.cell == cell.index and line.number == stmt.lineno:
+                        line.text = "_ = " + line.text
+                        break
+        if not drop:
+            return lines, stmts
+        gone = {key for i in drop for key in _stmt_lines(*stmts[i])}
+        return [ln for ln in lines if (ln.cell, ln.number) not in gone], [x for i, x in enumerate(stmts) if i not in drop]
+
+    def _hoistable_selection_imports(self, stmts: list[tuple[Cell, ast.stmt]]) -> list[tuple[Cell, ast.stmt, list[ImportKey]]]:
+        bind_count: dict[str, int] = {}
+        for _, stmt in stmts:
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    name = _alias_bound(stmt, alias)
+                    bind_count[name] = bind_count.get(name, 0) + 1
+            else:
+                for name in _scope_binds(stmt):
+                    bind_count[name] = bind_count.get(name, 0) + 1
+                # a binding inside a nested function shadows nothing at this level
+        hoisted = []
+        for index, (cell, stmt) in enumerate(stmts):
+            if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or stmt.col_offset != 0:
+                continue
+            if isinstance(stmt, ast.ImportFrom) and (stmt.level or stmt.module == "__future__"):
+                continue
+            if not self._alone_on_lines(stmts, index):
+                continue
+            if any(bind_count.get(_alias_bound(stmt, a), 0) != 1 for a in stmt.names):
+                continue
+            hoisted.append((cell, stmt, [_alias_key(stmt, a) for a in stmt.names]))
+        return hoisted
+
+    @staticmethod
+    def _alone_on_lines(stmts: list[tuple[Cell, ast.stmt]], index: int) -> bool:
+        cell, stmt = stmts[index]
+        for other_index in (index - 1, index + 1):
+            if 0 <= other_index < len(stmts):
+                other_cell, other = stmts[other_index]
+                if other_cell.index == cell.index and not (other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno):
+                    return False
+        return True
+
+    def _wrapped(self, body: list[_Line]) -> str:
+        indent = _indent_unit(body)
+        rendered = _render(body, indent)
+        if not any(line.strip() for line in rendered):
+            rendered = [indent + "pass"]
+        return f"def {_WRAPPER}():\n" + "\n".join(rendered) + f"\n{indent}pass\n"
+
+    def _analyse(self, body: list[_Line]) -> tuple[dict[str, symtable.Symbol], set[str], dict[str, set[str]]]:
+        """(the function's own symbols, names it reads as globals (nested scopes included),
+        free names of each function or class the selection defines at its top level)."""
+        source = self._wrapped(body)
+        try:
+            table = symtable.symtable(source, "<extract>", "exec")
+        except SyntaxError as exc:
+            raise ExtractionRefused(f"The selection cannot be compiled as a function body: {exc.msg} (line {exc.lineno}).") from exc
+        func = next(t for t in table.get_children() if t.get_name() == _WRAPPER)
+        symbols = {s.get_name(): s for s in func.get_symbols()}
+        globals_read = {name for name, s in symbols.items() if s.is_global() and s.is_referenced()}
+        closures: dict[str, set[str]] = {}
+
+        def walk(t: symtable.SymbolTable) -> tuple[set[str], set[str]]:
+            glob, free = set(), set()
+            for s in t.get_symbols():
+                if s.is_global() and s.is_referenced() and not s.is_local():
+                    glob.add(s.get_name())
+                if s.is_free():
+                    free.add(s.get_name())
+            for child in t.get_children():
+                g, f = walk(child)
+                glob |= g
+                free |= f
+            return glob, free
+
+        for child in func.get_children():
+            glob, free = walk(child)
+            globals_read |= glob
+            # what the function or class will hold on to: the extracted function's locals, and the
+            # globals it reads (parameters, once extracted)
+            own = (free & {n for n, s in symbols.items() if s.is_local()}) | glob
+            key = child.get_name()
+            closures[key] = closures.get(key, set()) | own
+        return symbols, globals_read, closures
+
+    def _check_stale_closures(self, closures: dict[str, set[str]], returns: list[str], captured: set[str]) -> None:
+        later_binds: dict[str, int] = {}
+        for cell in self.below:
+            for name in cell_facts(cell.source).binds:
+                later_binds.setdefault(name, cell.index)
+        for helper in returns:
+            for name in sorted(closures.get(helper, set()) & captured):
+                if name in later_binds:
+                    raise ExtractionRefused(
+                        f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell {later_binds[name]} rebinds: "
+                        f"inside {self.function}() it would keep seeing the old value. Pass `{name}` to `{helper}` as a parameter, then extract."
+                    )
+
+    def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
+        if not stmts:
+            return None
+        cell, stmt = stmts[-1]
+        if not self._displays(cell, stmt):
+            return None
+        if stmt.col_offset != 0 or (len(stmts) > 1 and stmts[-2][0].index == cell.index and stmts[-2][1].end_lineno >= stmt.lineno):
+            self.warnings.append(f"Cell {cell.index} ends with an expression that shares its line with other code: its value is no longer displayed.")
+            return None
+        return cell, stmt
+
+    @staticmethod
+    def _displays(cell: Cell, stmt: ast.stmt) -> bool:
+        if not isinstance(stmt, ast.Expr):
+            return False
+        value = stmt.value
+        if isinstance(value, ast.Constant) and value.value is None:
+            return False
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("print", "display"):
+            return False
+        lines = _LINE_BREAK.split(cell.source)
+        rest = lines[stmt.end_lineno - 1][stmt.end_col_offset :] if stmt.end_lineno <= len(lines) else ""
+        return not rest.lstrip().startswith(";")
+
+    def _dead_names(self, body: list[_Line], dead: list[str]) -> tuple[dict[tuple[int, int], str], list[str]]:
+        """(body line → the ruff code to silence on it, dead names to return instead)."""
+        if not dead:
+            return {}, []
+        func = ast.parse(self._wrapped(body)).body[0]
+        sites: dict[str, list[tuple[str, int]]] = {name: [] for name in dead}  # (kind, line)
+
+        def add(name: str, kind: str, line: int) -> None:
+            if name in sites:
+                sites[name].append((kind, line))
+
+        for node in _module_scope_nodes(ast.Module(body=func.body, type_ignores=[])):
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        add(target.id, "F841", target.lineno)
+                    else:
+                        for n in ast.walk(target):
+                            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+                                add(n.id, "unpack", n.lineno)
+            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+                add(node.target.id, "F841" if node.value is not None else "F842", node.target.lineno)
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if isinstance(item.optional_vars, ast.Name):
+                        add(item.optional_vars.id, "F841", item.optional_vars.lineno)
+                    elif item.optional_vars is not None:
+                        for n in ast.walk(item.optional_vars):
+                            if isinstance(n, ast.Name):
+                                add(n.id, "unpack", n.lineno)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                add(node.name, "except", node.type.end_lineno if node.type is not None else node.lineno)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    add(_alias_bound(node, alias), "F401", alias.lineno)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                for n in ast.walk(node.target):
+                    if isinstance(n, ast.Name):
+                        add(n.id, "loop", n.lineno)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                add(node.name, "def", node.lineno)
+            elif isinstance(node, ast.NamedExpr):
+                add(node.target.id, "walrus", node.lineno)
+        marks: dict[tuple[int, int], str] = {}
+        to_return: list[str] = []
+        for name in dead:
+            found = [(kind, line) for kind, line in sites[name] if kind not in ("loop", "def")]
+            if not found:
+                continue
+            kind, number = found[0]
+            line = body[number - 2]
+            fits = not line.ends_in_string and not line.in_string
+            if len(found) == 1 and kind in ("F841", "F842", "F401", "except") and fits:
+                marks[(line.cell, line.number)] = "F841" if kind == "except" else kind
+            elif all(k not in ("except", "F842") for k, _ in found):
+                to_return.append(name)
+            else:  # bound by ``except … as`` (unbound after the handler): silence each report
+                for k, n in found:
+                    if k != "unpack":
+                        marks[(body[n - 2].cell, body[n - 2].number)] = "F841" if k == "except" else k
+        return marks, to_return
+
+    def _warn_outputs(self) -> None:
+        for cell in self.selected:
+            calls = cell_facts(cell.source).calls
+            if any(c.parts in (("print",), ("display",)) for c in calls):
+                self.warnings.append(f"Cell {cell.index} prints or displays: its output now appears under the replacement cell, from the call to {self.function}().")
+
+    def _warn_helpers(self, returns: list[str], closures: dict[str, set[str]]) -> None:
+        helpers = [n for n in returns if n in closures]
+        if helpers:
+            self.warnings.append(
+                f"{', '.join(f'`{n}`' for n in helpers)} become{'s' if len(helpers) == 1 else ''} nested in {self.function}(): "
+                "calling them from the notebook works as before, but they cannot be pickled (e.g. for multiprocessing); consider extracting them into module functions of their own."
+            )
+
+    # -- texts --------------------------------------------------------------------------------
+    def _header(self) -> str:
+        source = f" notebook {_doc_safe(self.notebook_name)}" if self.notebook_name else " a notebook"
+        return f'"""Functions extracted from{source} by jupyterlab-readiness."""\n'
+
+    def _function_block(self, body: list[_Line], parameters: list[str], returns: list[str], returns_display: bool, result_class: str | None) -> str:
+        indent = _indent_unit(body)
+        first, last = self.selected[0].index, self.selected[-1].index
+        cells = f"cell {first}" if first == last else f"cells {first}-{last}"
+        origin = f"{cells} of {_doc_safe(self.notebook_name)}" if self.notebook_name else f"notebook {cells}"
+        heading = _doc_safe(_heading_above(self.notebook, first))
+        if heading:
+            doc = [f'{indent}"""{heading}.' if heading[-1:] not in ".!?:" else f'{indent}"""{heading}', "", f"{indent}Extracted by jupyterlab-readiness from {origin}."]
+        else:
+            doc = [f'{indent}"""Code from {origin}, extracted by jupyterlab-readiness.', ""]
+        if parameters:
+            doc.append(f"{indent}Parameters: {', '.join(parameters)}.")
+        if returns:
+            doc.append(f"{indent}Returns: {', '.join(returns)}{f' (as {result_class})' if result_class else ''}.")
+        elif returns_display:
+            doc.append(f"{indent}Returns: the value the last cell displayed.")
+        if doc[-1] == "":
+            doc.pop()
+        doc.append(f'{indent}"""')
+        lines = []
+        if result_class:
+            lines.append(f"class {result_class}(NamedTuple):")
+            lines.append(f'{indent}"""What {self.function}() returns."""')
+            lines.append("")
+            lines.extend(f"{indent}{name}: Any" for name in returns)
+            lines.extend(["", ""])
+        annotation = f" -> {result_class}" if result_class else ""
+        lines.append(f"def {self.function}({', '.join(parameters)}){annotation}:")
+        lines.extend(doc)
+        rendered = _render(body, indent)
+        while rendered and not rendered[-1].strip():
+            rendered.pop()
+        lines.extend(rendered)
+        if returns:
+            value = f"{result_class}({', '.join(returns)})" if result_class else ", ".join(returns)
+            lines.append(f"{indent}return {value}")
+        return "\n".join(lines) + "\n"
+
+    def _replacement(self, cell_imports: list[ImportKey], parameters: list[str], returns: list[str], display: str | None, deleted: set[str]) -> str:
+        lines = _render_imports(set(cell_imports))
+        lines.append(f"from {self.module} import {self.function}")
+        call = f"{self.function}({', '.join(parameters)})"
+        if returns:
+            lines.append(f"{', '.join(returns)} = {call}")
+        else:
+            lines.append(call)
+        lines.extend(f"del {name}" for name in sorted(deleted))
+        if display is not None:
+            lines.append(display)
+        return "\n".join(lines)
+
+
+def _pure(expr: ast.expr) -> bool:
+    """No call, await, yield or binding anywhere in it: evaluating it only reads."""
+    return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda, *_COMPREHENSIONS)) for n in ast.walk(expr))
+
+
+def _mentions_store(stmt: ast.stmt, name: str) -> bool:
+    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt))
+
+
+def _stmt_lines(cell: Cell, stmt: ast.stmt) -> list[tuple[int, int]]:
+    return [(cell.index, n) for n in range(stmt.lineno, stmt.end_lineno + 1)]
+
+
+def _first_bind_order(stmts: list[ast.stmt]) -> list[str]:
+    order: list[str] = []
+    for stmt in stmts:
+        positions = []
+        for node in _module_scope_nodes(stmt):
+            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+                positions.append(((node.lineno, node.col_offset), node.id))
+        for name in sorted(_scope_binds(stmt), key=lambda n: min([p for p, m in positions if m == n], default=(0, 0))):
+            if name not in order:
+                order.append(name)
+    return order
+
+
+def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:
+    order: list[str] = []
+    for stmt in stmts:
+        found = sorted(((n.lineno, n.col_offset), n.id) for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in names and n.id not in order)
+        for _, name in found:
+            if name not in order:
+                order.append(name)
+    return order + sorted(names - set(order))
+
+
+def _notebook_or_selection_names(notebook: Notebook) -> set[str]:
+    return _notebook_names(notebook)
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part) or "Extracted"
+
+
+def _doc_safe(text: str | None) -> str:
+    text = " ".join((text or "").split())
+    return text.replace("\\", "/").replace('"', "'")
+
+
+def _verify(module_text: str, replacement: str) -> None:
+    for what, text in (("module", module_text), ("replacement cell", replacement)):
+        try:
+            compile(text, f"<{what}>", "exec", dont_inherit=True)
+        except SyntaxError as exc:  # a bug here, never the user's fault: refuse rather than write it
+            raise ExtractionRefused(f"Could not generate a valid {what} ({exc.msg}, line {exc.lineno}); nothing was written. Please report this.") from exc
+
+
+# ------------------------------------------------------------------------------ imports and merging
+def _render_imports(keys: Iterable[ImportKey]) -> list[str]:
+    """Import lines the way ruff's default isort rule (I001) wants them: sections (future,
+    standard library, third party, relative) one blank line apart; in each, ``import x`` lines
+    before ``from x import y`` lines, modules case-insensitively; members constants, classes,
+    then the rest; aliased members on lines of their own; lines over 88 characters wrapped."""
+    sections: dict[int, list[ImportKey]] = {}
+    for key in set(keys):
+        sections.setdefault(_section(key), []).append(key)
+    lines: list[str] = []
+    for section in sorted(sections):
+        if lines:
+            lines.append("")
+        ks = sections[section]
+        plain = sorted((k for k in ks if k[0] == "import"), key=lambda k: (_module_key(k[1]), k[2] or ""))
+        lines.extend(f"import {k[1]}" + (f" as {k[2]}" if k[2] else "") for k in plain)
+        groups: dict[tuple[str, str | None], list[ImportKey]] = {}
+        for k in ks:
+            if k[0] == "from":
+                groups.setdefault((k[1], k[2] if k[3] else None), []).append(k)
+        entries = []
+        for (module, _), members in groups.items():
+            members.sort(key=lambda k: _member_key(k[2]))
+            names = [k[2] + (f" as {k[3]}" if k[3] else "") for k in members]
+            entries.append(((_module_key(module), _member_key(members[0][2])), _from_line(module, names)))
+        lines.extend(text for _, text in sorted(entries))
+    return lines
+
+
+def _section(key: ImportKey) -> int:
+    module = key[1]
+    if module == "__future__":
+        return 0
+    if module.startswith("."):
+        return 3
+    return 1 if module.split(".")[0] in sys.stdlib_module_names else 2
+
+
+def _module_key(module: str) -> tuple[int, str]:
+    level = len(module) - len(module.lstrip("."))
+    return (-level, module.lstrip(".").lower())
+
+
+def _member_key(name: str) -> tuple[int, str]:
+    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
+    return (kind, name.lower())
+
+
+def _from_line(module: str, names: list[str]) -> str:
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= 88:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
+def _top_level_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
+    bindings: dict[str, list[ast.stmt]] = {}
+    for stmt in tree.body:
+        for name in _scope_binds(stmt):
+            bindings.setdefault(name, []).append(stmt)
+    return bindings
+
+
+def _used_names(tree: ast.Module) -> set[str]:
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+            used.add(node.id)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
+            used.add(node.value)  # __all__ entries, string annotations
+    return used
+
+
+def _span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
+    """0-based [start, stop) of a top-level statement with its decorators and the indented lines
+    (comments) that follow it, not counting blank lines at the end."""
+    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
+    stop = node.end_lineno
+    j = stop
+    while j < len(lines) and (not lines[j].strip() or lines[j][:1] in (" ", "\t")):
+        j += 1
+        if lines[j - 1].strip():
+            stop = j
+    return start, stop
+
+
+def _merge_module(existing: str | None, function: str, block: str, result_class: str | None, imports: set[ImportKey], header: str) -> str:
+    if existing is None or not existing.strip():
+        parts = [header]
+        if imports:
+            parts.append("\n" + "\n".join(_render_imports(imports)) + "\n")
+        return "".join(parts) + "\n\n" + block
+    try:
+        tree = ast.parse(existing)
+    except (SyntaxError, ValueError) as exc:
+        raise ExtractionRefused(f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another module name; nothing was written.") from exc
+    bindings = _top_level_bindings(tree)
+    old_def = None
+    for stmt in bindings.get(function, []):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function and old_def is None:
+            old_def = stmt
+        else:
+            raise ExtractionRefused(f"The module already defines `{function}` as something other than a function: choose another function name.")
+    old_class = None
+    if old_def is not None and isinstance(old_def.returns, ast.Name):
+        candidate = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == old_def.returns.id), None)
+        if candidate is not None and any((isinstance(b, ast.Name) and b.id == "NamedTuple") or (isinstance(b, ast.Attribute) and b.attr == "NamedTuple") for b in candidate.bases):
+            old_class = candidate
+    if result_class and result_class in bindings and (old_class is None or old_class.name != result_class or len(bindings[result_class]) > 1):
+        raise ExtractionRefused(f"The module already defines `{result_class}`, the name of {function}()'s result class: rename it, or choose another function name.")
+    existing_imports: dict[str, ImportKey] = {}
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+            for alias in stmt.names:
+                existing_imports[_alias_bound(stmt, alias)] = _alias_key(stmt, alias)
+    for key in sorted(imports):
+        bound = _key_bound(key)
+        other = existing_imports.get(bound)
+        if other is not None and other != key and not (key[0] == other[0] == "import" and key[1].split(".")[0] == other[1].split(".")[0]):
+            raise ExtractionRefused(f"The module already imports `{bound}` as something else ({_render_imports([other])[0]}), but {function}() needs {_render_imports([key])[0]}: rename one of them.")
+        if other is None and bound in bindings and bound != function:
+            raise ExtractionRefused(f"The module already defines `{bound}`, but {function}() needs it as {_render_imports([key])[0]}: rename one of them.")
+
+    lines = existing.splitlines()
+    edits: list[tuple[int, int, list[str]]] = []
+    new_lines = block.rstrip("\n").split("\n")
+    if old_def is not None:
+        edits.append((*_span(lines, old_def), new_lines))
+        if old_class is not None:
+            start, stop = _span(lines, old_class)
+            while stop < len(lines) and not lines[stop].strip():
+                stop += 1
+            edits.append((start, stop, []))
+    for start, stop, replacement in sorted(edits, reverse=True):
+        lines[start:stop] = replacement
+    if old_def is None:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines += ["", "", *new_lines]
+    edited = "\n".join(lines) + "\n"
+    return _merge_imports(edited, imports, _used_names(_without_imports(tree)))
+
+
+def _without_imports(tree: ast.Module) -> ast.Module:
+    return ast.Module(body=[s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))], type_ignores=[])
+
+
+def _merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) -> str:
+    tree = ast.parse(text)
+    lines = text.split("\n")
+    body = tree.body
+    i = 0
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        i = 1
+    block: list[ast.stmt] = []
+    while i + len(block) < len(body) and isinstance(body[i + len(block)], (ast.Import, ast.ImportFrom)):
+        block.append(body[i + len(block)])
+    present = {_alias_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
+    missing = {k for k in imports if k not in present}
+    if block:
+        first, last = block[0].lineno - 1, block[-1].end_lineno
+        simple = not any("#" in line or ";" in line or "\\" in line for line in lines[first:last])
+        if simple:
+            used_after = _used_names(_without_imports(tree))
+            keys = {_alias_key(s, a) for s in block for a in s.names}
+            stale = {k for k in keys if _key_bound(k) in used_before and _key_bound(k) not in used_after and k[1] != "__future__"}
+            rendered = "\n".join(_render_imports((keys - stale) | missing)).split("\n") if (keys - stale) | missing else []
+            lines[first:last] = rendered
+            if not rendered:
+                while first < len(lines) and not lines[first].strip():
+                    del lines[first]
+                if first > 0:
+                    lines[first:first] = ["", ""]
+            return "\n".join(lines)
+        if not missing:
+            return text
+        lines[last:last] = "\n".join(_render_imports(missing)).split("\n")
+        return "\n".join(lines)
+    if not missing:
+        return text
+    rendered = _render_imports(missing)
+    if i == 1:  # after the docstring
+        at = body[0].end_lineno
+        rest = lines[at:]
+        while rest and not rest[0].strip():
+            rest.pop(0)
+        return "\n".join(lines[:at] + [""] + rendered + ["", ""] + rest)
+    rest = list(lines)
+    while rest and not rest[0].strip():
+        rest.pop(0)
+    return "\n".join(rendered + ["", ""] + rest)

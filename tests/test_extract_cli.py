@@ -1,0 +1,78 @@
+"""jupyter-readiness extract: files written, the original untouched, refusals write nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import REPO, code, md, notebook
+
+
+def extract_cli(*args, cwd):
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "extract", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.fixture
+def work(project):
+    nb = notebook(code("import json\nraw = '[1, 2, 3]'", 1), md("## Parse the data"), code("data = json.loads(raw)\ntotal = sum(data)", 2), code("print(total, data)", 3))
+    (project / "analysis.ipynb").write_text(json.dumps(nb))
+    return project
+
+
+def test_extract_writes_the_module_and_a_new_notebook_leaving_the_original(work):
+    original = (work / "analysis.ipynb").read_text()
+    result = extract_cli("analysis.ipynb", "--cells", "2", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "analysis.py: parse_the_data(raw) → data, total" in result.stdout
+    module = (work / "analysis.py").read_text()
+    assert "def parse_the_data(raw)" in module and "import json" in module
+    rewritten = json.loads((work / "analysis.extracted.ipynb").read_text())
+    assert [c["cell_type"] for c in rewritten["cells"]] == ["code", "markdown", "code", "code"]
+    assert rewritten["cells"][2]["source"] == "from analysis import parse_the_data\ndata, total = parse_the_data(raw)"
+    assert (work / "analysis.ipynb").read_text() == original
+    # idempotent: the same command again changes nothing
+    module_bytes, notebook_bytes = (work / "analysis.py").read_bytes(), (work / "analysis.extracted.ipynb").read_bytes()
+    assert extract_cli("analysis.ipynb", "--cells", "2", cwd=work).returncode == 0
+    assert (work / "analysis.py").read_bytes() == module_bytes and (work / "analysis.extracted.ipynb").read_bytes() == notebook_bytes
+
+
+def test_in_place_and_out(work):
+    assert extract_cli("analysis.ipynb", "--cells", "2-2", "--module", "steps", "--function", "load", "--out", "new.ipynb", cwd=work).returncode == 0
+    assert "def load(raw)" in (work / "steps.py").read_text() and (work / "new.ipynb").exists()
+    assert extract_cli("analysis.ipynb", "--cells", "2", "--module", "steps", "--function", "load", "--in-place", cwd=work).returncode == 0
+    assert "from steps import load" in (work / "analysis.ipynb").read_text()
+
+
+@pytest.mark.parametrize(
+    ("args", "reason"),
+    [
+        (["--cells", "1"], "markdown cell"),
+        (["--cells", "0-9"], "cell"),
+        (["--cells", "x"], "--cells takes indices"),
+        (["--cells", "2", "--function", "print"], "print"),
+        (["--cells", "2", "--module", "json"], "json"),
+    ],
+)
+def test_refusals_are_exit_2_with_a_reason_and_write_nothing(work, args, reason):
+    before = sorted(p.name for p in work.iterdir())
+    result = extract_cli("analysis.ipynb", *args, cwd=work)
+    assert result.returncode == 2 and reason in result.stderr
+    assert sorted(p.name for p in work.iterdir()) == before
+
+
+def test_an_existing_different_output_is_never_overwritten(work):
+    (work / "analysis.extracted.ipynb").write_text("my own notes")
+    result = extract_cli("analysis.ipynb", "--cells", "2", cwd=work)
+    assert result.returncode == 2 and "exists and differs" in result.stderr
+    assert (work / "analysis.extracted.ipynb").read_text() == "my own notes" and not (work / "analysis.py").exists()
+
+
+def test_magics_in_the_selection_are_refused(project):
+    (project / "m.ipynb").write_text(json.dumps(notebook(code("%matplotlib inline\nx = 1", 1), code("print(x)", 2))))
+    result = extract_cli("m.ipynb", "--cells", "0", cwd=project)
+    assert result.returncode == 2 and not (project / "m.py").exists()
