@@ -19,3 +19,7 @@ class NotFound(ReadinessError):
 
 class Conflict(ReadinessError):
     status = 409
+
+
+class ExtractionRefused(ValueError):
+    """Cells that cannot be extracted to a module; the message says why and what to do, for a person."""

@@ -40,22 +40,37 @@ import re
 import symtable
 import sys
 import tokenize
-import unicodedata
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import ExtractionRefused
+from .extract_imports import _merge_module, _render_imports
+from .extract_scopes import (
+    _COMPREHENSIONS,
+    ImportKey,
+    _alias_bound,
+    _alias_key,
+    _cell_tree,
+    _first_assigned_name,
+    _flow,
+    _function_body_reads,
+    _heading_above,
+    _imported_packages,
+    _key_bound,
+    _notebook_names,
+    _ReadFirst,
+    _reads,
+    _scope_binds,
+    _snake,
+)
 from .facts import ALWAYS_DEFINED, cell_facts
 from .magics import translate
 from .notebook import Cell, Notebook
 
 __all__ = ["Extraction", "ExtractionRefused", "apply", "default_names", "extract"]
-
-
-class ExtractionRefused(ValueError):
-    """The extraction cannot be done; the message says why and what to do, for a person."""
 
 
 @dataclass
@@ -76,11 +91,7 @@ _IPYTHON_NAMES = frozenset({"get_ipython", "In", "Out", "_", "__", "___", "_i", 
 _MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__file__", "__builtins__"})
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
-_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
-# An import as a value: ("import", dotted, asname) or ("from", "." * level + module, name, asname).
-ImportKey = tuple
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -277,239 +288,6 @@ def _module_scope_nodes(tree: ast.AST) -> Iterator[ast.AST]:
             stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
         else:
             stack.extend(ast.iter_child_nodes(node))
-
-
-# ------------------------------------------------------------------------------ name helpers
-def _scope_binds(stmt: ast.stmt) -> set[str]:
-    """Names a statement binds in the scope it runs in (not inside the functions it defines)."""
-    names: set[str] = set()
-    stack: list[ast.AST] = [stmt]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
-            names.add(node.id)
-        elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(_alias_bound(node, a) for a in node.names if a.name != "*")
-        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(node.name)
-            if isinstance(node, ast.ClassDef):
-                stack.extend(node.decorator_list + node.bases)
-            else:
-                stack.extend(node.decorator_list)
-                stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
-            continue
-        elif isinstance(node, ast.Lambda):
-            continue
-        elif isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name:
-            names.add(node.name)
-        elif isinstance(node, ast.MatchMapping) and node.rest:
-            names.add(node.rest)
-        if isinstance(node, _COMPREHENSIONS):
-            # only walrus targets inside a comprehension bind in the enclosing scope
-            names.update(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return names
-
-
-def _alias_bound(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
-    if alias.asname:
-        return alias.asname
-    return alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name
-
-
-def _alias_key(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> ImportKey:
-    asname = alias.asname if alias.asname != alias.name else None  # ``import x as x`` is just x
-    if isinstance(node, ast.Import):
-        return ("import", alias.name, asname)
-    return ("from", "." * node.level + (node.module or ""), alias.name, asname)
-
-
-def _key_bound(key: ImportKey) -> str:
-    if key[0] == "import":
-        return key[2] or key[1].split(".")[0]
-    return key[3] or key[2]
-
-
-def _reads(tree: ast.AST) -> set[str]:
-    """Every name a piece of code reads, at any depth (conservative)."""
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            names.add(node.target.id)
-    return names
-
-
-def _function_body_reads(tree: ast.AST) -> set[str]:
-    names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, _SCOPES):
-            names |= _reads(node)
-    return names
-
-
-def _cell_tree(source: str) -> ast.Module | None:
-    try:
-        return ast.parse(translate(source))
-    except (SyntaxError, ValueError, RecursionError):
-        return None
-
-
-class _ReadFirst(Exception):
-    """The name is read where it may not be bound yet."""
-
-
-def _flow(stmts: list[ast.stmt], name: str, bound: bool = False, loops_run: bool = False) -> bool:
-    """Run through ``stmts`` as the extracted function would: raise _ReadFirst when ``name`` may be
-    read before the function binds it (so it must come in as a parameter); return whether it is
-    certainly bound at the end. Conservative: reads inside nested functions count where defined.
-    With ``loops_run``, a ``for`` loop's target counts as bound after the loop."""
-    for stmt in stmts:
-        bound = _flow_stmt(stmt, name, bound, loops_run)
-    return bound
-
-
-def _reads_name(node: ast.AST | None, name: str, bound: bool) -> None:
-    if node is None or bound:
-        return
-    stack = [node]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store):
-            raise _ReadFirst
-        if isinstance(n, _COMPREHENSIONS) and any(name in {t.id for t in ast.walk(g.target) if isinstance(t, ast.Name)} for g in n.generators):
-            stack.append(n.generators[0].iter)  # the comprehension's own variable: only its first iterable is outside
-            continue
-        if isinstance(n, ast.Lambda) and name in {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)}:
-            continue
-        stack.extend(ast.iter_child_nodes(n))
-
-
-def _binds_name(node: ast.AST, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(node))
-
-
-def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
-    if isinstance(stmt, ast.Assign):
-        _reads_name(stmt.value, name, bound)
-        for target in stmt.targets:
-            if not isinstance(target, ast.Name):
-                _reads_name(target, name, bound)  # ``x[0] = …`` and ``x.a = …`` read x
-        return bound or any(_binds_name(t, name) for t in stmt.targets) or _walrus_binds(stmt.value, name)
-    if isinstance(stmt, ast.AugAssign):
-        _reads_name(stmt.value, name, bound)
-        if isinstance(stmt.target, ast.Name) and stmt.target.id == name and not bound:
-            raise _ReadFirst
-        _reads_name(stmt.target, name, bound)
-        return bound
-    if isinstance(stmt, ast.AnnAssign):
-        _reads_name(stmt.value, name, bound)
-        return bound or (stmt.value is not None and _binds_name(stmt.target, name))
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return bound or any(_alias_bound(stmt, a) == name for a in stmt.names)
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        _reads_name(stmt, name, bound)  # decorators, defaults, bases, and (conservatively) the body
-        return bound or stmt.name == name
-    if isinstance(stmt, (ast.For, ast.AsyncFor)):
-        _reads_name(stmt.iter, name, bound)
-        after = _flow(stmt.body, name, bound or _binds_name(stmt.target, name), loops_run)
-        _flow(stmt.orelse, name, bound, loops_run)
-        return bound or (loops_run and (_binds_name(stmt.target, name) or after))
-    if isinstance(stmt, ast.While):
-        _reads_name(stmt.test, name, bound)
-        after_test = bound or _walrus_binds(stmt.test, name)
-        _flow(stmt.body, name, after_test, loops_run)
-        _flow(stmt.orelse, name, after_test, loops_run)
-        return after_test
-    if isinstance(stmt, ast.If):
-        _reads_name(stmt.test, name, bound)
-        after_test = bound or _walrus_binds(stmt.test, name)
-        return _flow(stmt.body, name, after_test, loops_run) & _flow(stmt.orelse, name, after_test, loops_run)
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        for item in stmt.items:
-            _reads_name(item.context_expr, name, bound)
-            bound = bound or _walrus_binds(item.context_expr, name) or (item.optional_vars is not None and _binds_name(item.optional_vars, name))
-        return _flow(stmt.body, name, bound, loops_run)
-    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-        after_body = _flow(stmt.body, name, bound, loops_run)
-        handlers = [_flow(h.body, name, bound or h.name == name, loops_run) for h in stmt.handlers]
-        for h in stmt.handlers:
-            _reads_name(h.type, name, bound)
-        after_else = _flow(stmt.orelse, name, after_body, loops_run)
-        return _flow(stmt.finalbody, name, bound, loops_run) or (after_else and all(handlers))
-    if isinstance(stmt, ast.Match):
-        _reads_name(stmt.subject, name, bound)
-        for case in stmt.cases:
-            in_case = bound or any(isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name == name for n in ast.walk(case.pattern))
-            _reads_name(case.guard, name, in_case)
-            _flow(case.body, name, in_case, loops_run)
-        return bound
-    if isinstance(stmt, ast.Delete):
-        for target in stmt.targets:
-            _reads_name(target, name, bound)
-        return bound and not any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
-    _reads_name(stmt, name, bound)  # Expr, Return, Raise, Assert …
-    return bound or _walrus_binds(stmt, name)
-
-
-def _walrus_binds(node: ast.AST | None, name: str) -> bool:
-    return node is not None and any(isinstance(n, ast.NamedExpr) and n.target.id == name for n in ast.walk(node))
-
-
-def _notebook_names(notebook: Notebook) -> set[str]:
-    names: set[str] = set()
-    for cell in notebook.code_cells():
-        facts = cell_facts(cell.source)
-        names |= facts.binds
-        tree = _cell_tree(cell.source)
-        if tree is not None:
-            names |= _reads(tree)
-    return names
-
-
-def _imported_packages(notebook: Notebook) -> set[str]:
-    packages: set[str] = set()
-    for cell in notebook.code_cells():
-        for imp in cell_facts(cell.source).imports:
-            if not imp.relative and imp.module:
-                packages.add(imp.module.split(".")[0])
-    return packages
-
-
-def _snake(text: str, max_words: int = 8) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    words = re.findall(r"[A-Za-z0-9]+", text.lower())
-    while words and words[0][0].isdigit():
-        words.pop(0)
-    return "_".join(words[:max_words])
-
-
-def _heading_above(notebook: Notebook, first: int) -> str | None:
-    for cell in reversed(notebook.cells[:first]):
-        if cell.cell_type != "markdown":
-            continue
-        headings = [m.group(1) for m in re.finditer(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", cell.source, re.MULTILINE)]
-        headings += [m.group(1) for m in re.finditer(r"<h[1-6][^>]*>(.*?)</h[1-6]>", cell.source, re.IGNORECASE | re.DOTALL)]
-        if headings:
-            return re.sub(r"<[^>]+>|[`*_\[\]()]", " ", headings[-1])
-    return None
-
-
-def _first_assigned_name(source: str) -> str | None:
-    tree = _cell_tree(source)
-    if tree is None:
-        return None
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for target in targets:
-                for node in ast.walk(target):
-                    if isinstance(node, ast.Name) and not node.id.startswith("_"):
-                        return node.id
-    return None
 
 
 # ------------------------------------------------------------------------------ the body text
@@ -1224,196 +1002,3 @@ def _verify(module_text: str, replacement: str) -> None:
             compile(text, f"<{what}>", "exec", dont_inherit=True)
         except SyntaxError as exc:  # a bug here, never the user's fault: refuse rather than write it
             raise ExtractionRefused(f"Could not generate a valid {what} ({exc.msg}, line {exc.lineno}); nothing was written. Please report this.") from exc
-
-
-# ------------------------------------------------------------------------------ imports and merging
-def _render_imports(keys: Iterable[ImportKey]) -> list[str]:
-    """Import lines the way ruff's default isort rule (I001) wants them: sections (future,
-    standard library, third party, relative) one blank line apart; in each, ``import x`` lines
-    before ``from x import y`` lines, modules case-insensitively; members constants, classes,
-    then the rest; aliased members on lines of their own; lines over 88 characters wrapped."""
-    sections: dict[int, list[ImportKey]] = {}
-    for key in set(keys):
-        sections.setdefault(_section(key), []).append(key)
-    lines: list[str] = []
-    for section in sorted(sections):
-        if lines:
-            lines.append("")
-        ks = sections[section]
-        plain = sorted((k for k in ks if k[0] == "import"), key=lambda k: (_module_key(k[1]), k[2] or ""))
-        lines.extend(f"import {k[1]}" + (f" as {k[2]}" if k[2] else "") for k in plain)
-        groups: dict[tuple[str, str | None], list[ImportKey]] = {}
-        for k in ks:
-            if k[0] == "from":
-                groups.setdefault((k[1], k[2] if k[3] else None), []).append(k)
-        entries = []
-        for (module, _), members in groups.items():
-            members.sort(key=lambda k: _member_key(k[2]))
-            names = [k[2] + (f" as {k[3]}" if k[3] else "") for k in members]
-            entries.append(((_module_key(module), _member_key(members[0][2])), _from_line(module, names)))
-        lines.extend(text for _, text in sorted(entries))
-    return lines
-
-
-def _section(key: ImportKey) -> int:
-    module = key[1]
-    if module == "__future__":
-        return 0
-    if module.startswith("."):
-        return 3
-    return 1 if module.split(".")[0] in sys.stdlib_module_names else 2
-
-
-def _module_key(module: str) -> tuple[int, str]:
-    level = len(module) - len(module.lstrip("."))
-    return (-level, module.lstrip(".").lower())
-
-
-def _member_key(name: str) -> tuple[int, str]:
-    kind = 0 if len(name) > 1 and name.isupper() else 1 if name[:1].isupper() else 2
-    return (kind, name.lower())
-
-
-def _from_line(module: str, names: list[str]) -> str:
-    line = f"from {module} import {', '.join(names)}"
-    if len(line) <= 88:
-        return line
-    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
-
-
-def _top_level_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
-    bindings: dict[str, list[ast.stmt]] = {}
-    for stmt in tree.body:
-        for name in _scope_binds(stmt):
-            bindings.setdefault(name, []).append(stmt)
-    return bindings
-
-
-def _used_names(tree: ast.Module) -> set[str]:
-    used: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            used.add(node.id)
-        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value.isidentifier():
-            used.add(node.value)  # __all__ entries, string annotations
-    return used
-
-
-def _span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
-    """0-based [start, stop) of a top-level statement with its decorators and the indented lines
-    (comments) that follow it, not counting blank lines at the end."""
-    start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
-    stop = node.end_lineno
-    j = stop
-    while j < len(lines) and (not lines[j].strip() or lines[j][:1] in (" ", "\t")):
-        j += 1
-        if lines[j - 1].strip():
-            stop = j
-    return start, stop
-
-
-def _merge_module(existing: str | None, function: str, block: str, result_class: str | None, imports: set[ImportKey], header: str) -> str:
-    if existing is None or not existing.strip():
-        parts = [header]
-        if imports:
-            parts.append("\n" + "\n".join(_render_imports(imports)) + "\n")
-        return "".join(parts) + "\n\n" + block
-    try:
-        tree = ast.parse(existing)
-    except (SyntaxError, ValueError) as exc:
-        raise ExtractionRefused(f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another module name; nothing was written.") from exc
-    bindings = _top_level_bindings(tree)
-    old_def = None
-    for stmt in bindings.get(function, []):
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function and old_def is None:
-            old_def = stmt
-        else:
-            raise ExtractionRefused(f"The module already defines `{function}` as something other than a function: choose another function name.")
-    old_class = None
-    if old_def is not None and isinstance(old_def.returns, ast.Name):
-        candidate = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == old_def.returns.id), None)
-        if candidate is not None and any((isinstance(b, ast.Name) and b.id == "NamedTuple") or (isinstance(b, ast.Attribute) and b.attr == "NamedTuple") for b in candidate.bases):
-            old_class = candidate
-    if result_class and result_class in bindings and (old_class is None or old_class.name != result_class or len(bindings[result_class]) > 1):
-        raise ExtractionRefused(f"The module already defines `{result_class}`, the name of {function}()'s result class: rename it, or choose another function name.")
-    existing_imports: dict[str, ImportKey] = {}
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-            for alias in stmt.names:
-                existing_imports[_alias_bound(stmt, alias)] = _alias_key(stmt, alias)
-    for key in sorted(imports):
-        bound = _key_bound(key)
-        other = existing_imports.get(bound)
-        if other is not None and other != key and not (key[0] == other[0] == "import" and key[1].split(".")[0] == other[1].split(".")[0]):
-            raise ExtractionRefused(f"The module already imports `{bound}` as something else ({_render_imports([other])[0]}), but {function}() needs {_render_imports([key])[0]}: rename one of them.")
-        if other is None and bound in bindings and bound != function:
-            raise ExtractionRefused(f"The module already defines `{bound}`, but {function}() needs it as {_render_imports([key])[0]}: rename one of them.")
-
-    lines = existing.splitlines()
-    edits: list[tuple[int, int, list[str]]] = []
-    new_lines = block.rstrip("\n").split("\n")
-    if old_def is not None:
-        edits.append((*_span(lines, old_def), new_lines))
-        if old_class is not None:
-            start, stop = _span(lines, old_class)
-            while stop < len(lines) and not lines[stop].strip():
-                stop += 1
-            edits.append((start, stop, []))
-    for start, stop, replacement in sorted(edits, reverse=True):
-        lines[start:stop] = replacement
-    if old_def is None:
-        while lines and not lines[-1].strip():
-            lines.pop()
-        lines += ["", "", *new_lines]
-    edited = "\n".join(lines) + "\n"
-    return _merge_imports(edited, imports, _used_names(_without_imports(tree)))
-
-
-def _without_imports(tree: ast.Module) -> ast.Module:
-    return ast.Module(body=[s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))], type_ignores=[])
-
-
-def _merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) -> str:
-    tree = ast.parse(text)
-    lines = text.split("\n")
-    body = tree.body
-    i = 0
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
-        i = 1
-    block: list[ast.stmt] = []
-    while i + len(block) < len(body) and isinstance(body[i + len(block)], (ast.Import, ast.ImportFrom)):
-        block.append(body[i + len(block)])
-    present = {_alias_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
-    missing = {k for k in imports if k not in present}
-    if block:
-        first, last = block[0].lineno - 1, block[-1].end_lineno
-        simple = not any("#" in line or ";" in line or "\\" in line for line in lines[first:last])
-        if simple:
-            used_after = _used_names(_without_imports(tree))
-            keys = {_alias_key(s, a) for s in block for a in s.names}
-            stale = {k for k in keys if _key_bound(k) in used_before and _key_bound(k) not in used_after and k[1] != "__future__"}
-            rendered = "\n".join(_render_imports((keys - stale) | missing)).split("\n") if (keys - stale) | missing else []
-            lines[first:last] = rendered
-            if not rendered:
-                while first < len(lines) and not lines[first].strip():
-                    del lines[first]
-                if first > 0:
-                    lines[first:first] = ["", ""]
-            return "\n".join(lines)
-        if not missing:
-            return text
-        lines[last:last] = "\n".join(_render_imports(missing)).split("\n")
-        return "\n".join(lines)
-    if not missing:
-        return text
-    rendered = _render_imports(missing)
-    if i == 1:  # after the docstring
-        at = body[0].end_lineno
-        rest = lines[at:]
-        while rest and not rest[0].strip():
-            rest.pop(0)
-        return "\n".join(lines[:at] + [""] + rendered + ["", ""] + rest)
-    rest = list(lines)
-    while rest and not rest[0].strip():
-        rest.pop(0)
-    return "\n".join(rendered + ["", ""] + rest)

@@ -3,9 +3,10 @@ plan with extract.py, and say what would be written. Writing stays with the call
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .extract import apply, default_names, extract
 from .notebook import notebook_from_json
