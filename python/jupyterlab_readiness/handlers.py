@@ -8,6 +8,7 @@ needs ``kernels: execute``.
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,11 @@ from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
+from pydantic import BaseModel
 
 from . import service
-from .errors import Forbidden, NotFound, ReadinessError
 from .bodies import CheckRequest, ExtractRequest, FreezeRequest, parse
+from .errors import Forbidden, NotFound, ReadinessError
 
 AUTH_RESOURCE = "readiness"
 
@@ -27,9 +29,25 @@ AUTH_RESOURCE = "readiness"
 class _Handler(ExtensionHandlerMixin, APIHandler):
     auth_resource = AUTH_RESOURCE
 
-    def _http_error(self, error: ReadinessError) -> tornado.web.HTTPError:
-        # The one place where domain errors become HTTP statuses (APIHandler writes them as JSON).
-        return tornado.web.HTTPError(error.status, str(error).replace("%", "%%"))
+    async def _answer(self, body_model: type[BaseModel], act: Callable[[Any], Awaitable[dict[str, Any]]]) -> None:
+        """Parse the body, check the kernel permission when a kernel is named, act, reply; the
+        one place where domain errors become HTTP statuses (APIHandler writes them as JSON)."""
+        try:
+            request = parse(body_model, self.request.body)
+            if getattr(request, "kernel_id", None) and not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "execute", "kernels")):
+                raise Forbidden("not authorized to inspect kernels")
+            reply = await act(request)
+        except ReadinessError as error:
+            raise tornado.web.HTTPError(error.status, str(error).replace("%", "%%")) from None
+        self.finish(json.dumps(reply))
+
+    @property
+    def _root(self) -> Path:
+        return Path(self.serverapp.root_dir)
+
+    @property
+    def _contents(self) -> _Contents:
+        return _Contents(self.contents_manager)
 
 
 class ChecksHandler(_Handler):
@@ -43,46 +61,26 @@ class CheckHandler(_Handler):
     @tornado.web.authenticated
     @authorized(action="read", resource="contents")
     async def post(self) -> None:
-        try:
-            request = parse(CheckRequest, self.request.body)
-            if request.kernel_id and not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "execute", "kernels")):
-                raise Forbidden("not authorized to inspect kernels")
-            reply = await service.check(
-                request,
-                root=Path(self.serverapp.root_dir),
-                contents=_Contents(self.contents_manager),
-                inspector=self.settings["readiness_inspector"],
-                settings=self.extensionapp.server_config(),
-            )
-        except ReadinessError as error:
-            raise self._http_error(error) from None
-        self.finish(json.dumps(reply))
+        await self._answer(
+            CheckRequest,
+            lambda request: service.check(
+                request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"], settings=self.extensionapp.server_config()
+            ),
+        )
 
 
 class FreezeHandler(_Handler):
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        try:
-            request = parse(FreezeRequest, self.request.body)
-            if request.kernel_id and not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "execute", "kernels")):
-                raise Forbidden("not authorized to inspect kernels")
-            reply = await service.freeze(request, root=Path(self.serverapp.root_dir), contents=_Contents(self.contents_manager), inspector=self.settings["readiness_inspector"])
-        except ReadinessError as error:
-            raise self._http_error(error) from None
-        self.finish(json.dumps(reply))
+        await self._answer(FreezeRequest, lambda request: service.freeze(request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]))
 
 
 class ExtractHandler(_Handler):
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        try:
-            request = parse(ExtractRequest, self.request.body)
-            reply = await service.extract(request, root=Path(self.serverapp.root_dir), contents=_Contents(self.contents_manager))
-        except ReadinessError as error:
-            raise self._http_error(error) from None
-        self.finish(json.dumps(reply))
+        await self._answer(ExtractRequest, lambda request: service.extract(request, root=self._root, contents=self._contents))
 
 
 class _Contents:
