@@ -8,6 +8,8 @@ import type {
   CheckCatalogue,
   CheckReply,
   CheckRequest,
+  ExtractReply,
+  ExtractRequest,
   FreezeReply,
   FreezeRequest
 } from './types';
@@ -67,6 +69,21 @@ export function freezeEnvironment(
   signal?: AbortSignal
 ): Promise<FreezeReply> {
   return request<FreezeReply>('freeze', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
+}
+
+/**
+ * Extract cells into a module function (a preview unless `body.write`);
+ * `signal` aborts a preview that a newer one supersedes.
+ */
+export function extractToModule(
+  body: ExtractRequest,
+  signal?: AbortSignal
+): Promise<ExtractReply> {
+  return request<ExtractReply>('extract', {
     method: 'POST',
     body: JSON.stringify(body),
     signal

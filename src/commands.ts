@@ -1,13 +1,13 @@
 /**
- * The Readiness commands. The actions still to come (extract to module,
- * export as package) are registered but disabled, so the menu already shows
- * where they will live.
+ * The Readiness commands. The action still to come (export as package) is
+ * registered but disabled, so the menu already shows where it will live.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
+import { extractCells, selectedCodeCells } from './extract';
 import { freezeNotebook } from './freeze';
 import { readinessIcon } from './icons';
 import type { IReadiness } from './tokens';
@@ -19,6 +19,11 @@ export namespace CommandIDs {
   export const extractToModule = 'readiness:extract-to-module';
   export const exportPackage = 'readiness:export-package';
 }
+
+/**
+ * The file browser's refresh command (@jupyterlab/filebrowser-extension).
+ */
+const REFRESH_FILES = 'filebrowser:refresh';
 
 export function addCommands(
   app: JupyterFrontEnd,
@@ -70,12 +75,37 @@ export function addCommands(
     }
   });
 
+  commands.addCommand(CommandIDs.extractToModule, {
+    label: trans.__('Extract to Module'),
+    caption: trans.__(
+      'Move the selected code cells into a function of a Python module, and call it from the notebook'
+    ),
+    // Like Freeze, on the main area's current notebook; and only when the
+    // selection (or the active cell) is code cells.
+    isEnabled: () => {
+      const panel = tracker.currentWidget;
+      return (
+        panel !== null &&
+        panel === shell.currentWidget &&
+        panel.context.isReady &&
+        selectedCodeCells(panel) !== null
+      );
+    },
+    execute: async () => {
+      const panel = tracker.currentWidget;
+      if (panel) {
+        await extractCells(panel, readiness, app.serviceManager.contents, trans, () => {
+          // The server wrote the module: show it in the file browser now
+          // rather than at its next poll.
+          if (commands.hasCommand(REFRESH_FILES)) {
+            void commands.execute(REFRESH_FILES);
+          }
+        });
+      }
+    }
+  });
+
   const comingSoon: Array<[string, string, string]> = [
-    [
-      CommandIDs.extractToModule,
-      trans.__('Extract to Module'),
-      trans.__('Coming soon: move cells into a Python module of functions')
-    ],
     [
       CommandIDs.exportPackage,
       trans.__('Export as Package'),
@@ -94,13 +124,21 @@ export function addCommands(
   const notify = () => {
     commands.notifyCommandChanged(CommandIDs.check);
     commands.notifyCommandChanged(CommandIDs.freezeEnv);
+    commands.notifyCommandChanged(CommandIDs.extractToModule);
   };
   tracker.currentChanged.connect(notify);
+  tracker.activeCellChanged.connect(notify);
+  tracker.selectionChanged.connect(notify);
   // Optional in a shell: the lab shell has it.
   shell.currentChanged?.connect(notify);
 
   if (palette) {
-    for (const command of [CommandIDs.check, CommandIDs.openPanel, CommandIDs.freezeEnv]) {
+    for (const command of [
+      CommandIDs.check,
+      CommandIDs.openPanel,
+      CommandIDs.freezeEnv,
+      CommandIDs.extractToModule
+    ]) {
       palette.addItem({ command, category });
     }
   }

@@ -3,7 +3,7 @@
  * python/jupyterlab_readiness/report.py (replies), bodies.py (request bodies)
  * and service.catalogue (the check catalogue). Keep the three in step.
  */
-import type { INotebookContent } from '@jupyterlab/nbformat';
+import type { ICodeCell, INotebookContent } from '@jupyterlab/nbformat';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -132,4 +132,39 @@ export interface FreezeReply {
   changed: string[];
   unresolved: string[];
   lock: LockFile | null;
+}
+
+/**
+ * The body of `POST /readiness/extract`; `write: false` is a preview. Null
+ * names let the server propose them (the module from the notebook's name, the
+ * function from the markdown heading above the cells).
+ */
+export interface ExtractRequest {
+  path: string;
+  notebook: INotebookContent | null;
+  /**
+   * 0-based over ALL cells: contiguous code cells.
+   */
+  cell_indices: number[];
+  module: string | null;
+  function: string | null;
+  write: boolean;
+}
+
+/**
+ * The reply of `POST /readiness/extract` (a refusal is a 400 whose message is
+ * the reason). `module_text` is the whole module after the extraction (an
+ * existing module merged); `module_file` is relative to the server root.
+ */
+export interface ExtractReply {
+  module: string;
+  function: string;
+  module_file: string;
+  module_text: string;
+  replacement_cell: ICodeCell;
+  cell_indices: number[];
+  parameters: string[];
+  returns: string[];
+  warnings: string[];
+  written: boolean;
 }

@@ -26,13 +26,14 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
     'Export as Package'
   ]);
   expect(commands[1].enabled).toBe(true);
-  // Freeze Environment works on a notebook (freeze.spec.ts), and none is open here.
-  expect(commands[2].enabled).toBe(false);
-  expect(commands[2].caption).not.toMatch(/^Coming soon/);
-  for (const action of commands.slice(3)) {
+  // Freeze Environment and Extract to Module work on a notebook (freeze.spec.ts,
+  // extract.spec.ts), and none is open here.
+  for (const action of commands.slice(2, 4)) {
     expect(action.enabled).toBe(false);
-    expect(action.caption).toMatch(/^Coming soon: /);
+    expect(action.caption).not.toMatch(/^Coming soon/);
   }
+  expect(commands[4].enabled).toBe(false);
+  expect(commands[4].caption).toMatch(/^Coming soon: /);
 
   // The main menu, from schema/plugin.json.
   await page.menu.open('Readiness');

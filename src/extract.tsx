@@ -1,0 +1,432 @@
+/**
+ * Extract to module: a dialog previews the function the server would write
+ * for the selected code cells (the module's whole text, the cell that
+ * replaces them, parameters, returns, warnings; the names are editable and
+ * previewed again); Extract writes the module and replaces the cells in the
+ * live notebook in one undoable step, then re-checks it.
+ */
+import { Dialog, Notification } from '@jupyterlab/apputils';
+import { PathExt } from '@jupyterlab/coreutils';
+import type { MultilineString, INotebookContent } from '@jupyterlab/nbformat';
+import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { Contents } from '@jupyterlab/services';
+import type { TranslationBundle } from '@jupyterlab/translation';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { extractToModule } from './api';
+import type { IReadiness } from './tokens';
+import type { ExtractReply, ExtractRequest } from './types';
+
+/**
+ * How long after the last keystroke in a name field the preview is asked again.
+ */
+const DEBOUNCE_MS = 300;
+
+/**
+ * The indices (0-based over all cells) of the selected cells, or of the
+ * active cell when none is selected; null unless they are all code cells.
+ */
+export function selectedCodeCells(panel: NotebookPanel): number[] | null {
+  const notebook = panel.content;
+  const indices: number[] = [];
+  notebook.widgets.forEach((cell, index) => {
+    if (notebook.isSelectedOrActive(cell)) {
+      indices.push(index);
+    }
+  });
+  if (
+    indices.length === 0 ||
+    indices.some(index => notebook.widgets[index].model.type !== 'code')
+  ) {
+    return null;
+  }
+  return indices;
+}
+
+/**
+ * What the dialog resolves with: the preview on screen, if it can be written.
+ */
+interface IExtractChoice {
+  reply: ExtractReply | null;
+}
+
+/**
+ * Preview, and on Extract, move the selected code cells of a notebook into a
+ * module function.
+ */
+export async function extractCells(
+  panel: NotebookPanel,
+  readiness: IReadiness,
+  contents: Contents.IManager,
+  trans: TranslationBundle,
+  onWritten: (file: string) => void = () => undefined
+): Promise<void> {
+  const { context } = panel;
+  await context.ready;
+  const indices = selectedCodeCells(panel);
+  if (!indices) {
+    return;
+  }
+  // The live model: unsaved edits count, and the server never reads a stale file.
+  const notebook = context.model.toJSON() as INotebookContent;
+  const body = new ExtractPreview({
+    path: context.localPath,
+    notebook,
+    indices,
+    trans
+  });
+  const dialog = new Dialog<IExtractChoice>({
+    title: trans.__('Extract to module'),
+    body,
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({
+        label: trans.__('Extract'),
+        caption: trans.__('Write the module shown and replace the cells')
+      })
+    ],
+    focusNodeSelector: '.readiness-extract-function'
+  });
+  dialog.addClass('readiness-extract-dialog');
+  body.extractButton = dialog.node.querySelector<HTMLButtonElement>(
+    '.jp-Dialog-button.jp-mod-accept'
+  );
+
+  let preview: ExtractReply | null;
+  try {
+    const result = await dialog.launch();
+    preview = result.button.accept ? result.value?.reply ?? null : null;
+  } catch {
+    // The dialog was disposed without an answer (e.g. the app is closing).
+    return;
+  }
+  // Enter in a name field accepts the dialog even while Extract is disabled.
+  if (!preview || panel.isDisposed) {
+    return;
+  }
+  if (!sameCells(panel, notebook, indices)) {
+    Notification.error(
+      trans.__(
+        'Extract to module: the cells changed while the dialog was open; nothing was written. Run it again.'
+      ),
+      { autoClose: false }
+    );
+    return;
+  }
+
+  const existed = await fileExists(contents, preview.module_file);
+  let reply: ExtractReply;
+  try {
+    reply = await extractToModule({
+      path: context.localPath,
+      notebook,
+      cell_indices: indices,
+      module: preview.module,
+      function: preview.function,
+      write: true
+    });
+  } catch (error) {
+    Notification.error(
+      trans.__('Extract to module failed: %1', messageOf(error, trans)),
+      { autoClose: false }
+    );
+    return;
+  }
+  onWritten(reply.module_file);
+  if (panel.isDisposed || !sameCells(panel, notebook, indices)) {
+    Notification.warning(
+      trans.__(
+        'Wrote %1, but the cells changed meanwhile: the notebook was left as it is.',
+        reply.module_file
+      ),
+      { autoClose: false }
+    );
+    return;
+  }
+  replaceCells(panel, indices, joinSource(reply.replacement_cell.source));
+
+  // A toast shows 140 characters: the file's name (it is beside the notebook), not its path.
+  const file = PathExt.basename(reply.module_file);
+  Notification.success(
+    existed
+      ? trans.__(
+          'Updated %1 with %2(). The kernel may hold an older copy: restart it or `importlib.reload` the module.',
+          file,
+          reply.function
+        )
+      : trans.__('Extracted %1() into %2.', reply.function, file),
+    { autoClose: existed ? false : 5000 }
+  );
+  await readiness.check(panel);
+}
+
+/**
+ * Replace the cells at `indices` (contiguous) by one code cell, as ONE step
+ * of the notebook's undo history: the shared model's undo manager records
+ * the transaction's deletion and insertion together (its `stopCapturing`
+ * keeps a neighbouring edit from merging into the same step), so
+ * `notebook:undo-cell-action` (Z in command mode) restores the cells.
+ */
+function replaceCells(panel: NotebookPanel, indices: number[], source: string): void {
+  const notebook = panel.content;
+  const shared = notebook.model!.sharedModel;
+  // The YNotebook's Y.UndoManager; ISharedNotebook does not declare it.
+  const history = (shared as { undoManager?: { stopCapturing(): void } }).undoManager;
+  const start = Math.min(...indices);
+  const end = Math.max(...indices) + 1;
+  history?.stopCapturing();
+  shared.transact(() => {
+    shared.deleteCellRange(start, end);
+    shared.insertCell(start, { cell_type: 'code', source, metadata: {} });
+  });
+  history?.stopCapturing();
+  notebook.deselectAll();
+  notebook.activeCellIndex = start;
+  notebook.mode = 'command';
+  void notebook.scrollToItem(start);
+}
+
+/**
+ * Whether the live notebook still has the cells the request was built from.
+ */
+function sameCells(
+  panel: NotebookPanel,
+  notebook: INotebookContent,
+  indices: number[]
+): boolean {
+  const cells = panel.content.model?.sharedModel.cells;
+  if (!cells || cells.length !== notebook.cells.length) {
+    return false;
+  }
+  return indices.every(index => {
+    const before = notebook.cells[index];
+    const now = cells[index];
+    return (
+      now.cell_type === before.cell_type &&
+      // nbformat 4.0-4.4 models leave the ids out of toJSON().
+      (before.id === undefined || now.id === before.id) &&
+      now.getSource() === joinSource(before.source)
+    );
+  });
+}
+
+async function fileExists(contents: Contents.IManager, path: string): Promise<boolean> {
+  try {
+    await contents.get(path, { content: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function joinSource(source: MultilineString): string {
+  return Array.isArray(source) ? source.join('') : source;
+}
+
+interface IPreviewOptions {
+  path: string;
+  notebook: INotebookContent;
+  indices: number[];
+  trans: TranslationBundle;
+}
+
+type PreviewState = 'loading' | 'ready' | 'error';
+
+/**
+ * The dialog's body: the names, and the extraction the server previewed for
+ * them. Editing a name asks again after a pause; a newer request aborts the older.
+ */
+class ExtractPreview
+  extends ReactWidget
+  implements Dialog.IBodyWidget<IExtractChoice>
+{
+  constructor(private readonly _options: IPreviewOptions) {
+    super();
+    this.addClass('jp-Readiness');
+    this.addClass('readiness-extract');
+    void this._preview();
+  }
+
+  /**
+   * The dialog's Extract button, enabled only while a preview is on screen.
+   */
+  set extractButton(button: HTMLButtonElement | null) {
+    this._extractButton = button;
+    this._syncExtract();
+  }
+
+  getValue(): IExtractChoice {
+    return { reply: this._state === 'ready' ? this._reply : null };
+  }
+
+  dispose(): void {
+    clearTimeout(this._timer);
+    this._controller?.abort();
+    super.dispose();
+  }
+
+  protected render(): JSX.Element {
+    const { trans, indices } = this._options;
+    const reply = this._reply;
+    return (
+      <div className="readiness-extract-body" data-state={this._state}>
+        <p className="readiness-extract-cells">
+          {trans._n('Cell %2', 'Cells %2', indices.length, indices.join(', '))}
+        </p>
+        <div className="readiness-extract-controls">
+          <label className="readiness-extract-control">
+            <span>{trans.__('Module')}</span>
+            <input
+              type="text"
+              className="jp-mod-styled readiness-extract-module"
+              spellCheck={false}
+              value={this._module}
+              placeholder={trans.__('from the notebook name')}
+              onChange={event => this._edit({ module: event.currentTarget.value })}
+            />
+          </label>
+          <label className="readiness-extract-control">
+            <span>{trans.__('Function')}</span>
+            <input
+              type="text"
+              className="jp-mod-styled readiness-extract-function"
+              spellCheck={false}
+              value={this._function}
+              placeholder={trans.__('from the heading above')}
+              onChange={event => this._edit({ function: event.currentTarget.value })}
+            />
+          </label>
+        </div>
+        {this._state === 'loading' && (
+          <p className="readiness-extract-loading">{trans.__('Preparing the preview…')}</p>
+        )}
+        {this._state === 'error' && (
+          <div className="readiness-error readiness-extract-error" role="alert">
+            {this._error}
+          </div>
+        )}
+        {reply && this._state !== 'error' && (
+          <ExtractSummary reply={reply} trans={trans} />
+        )}
+      </div>
+    );
+  }
+
+  private _edit(change: { module?: string; function?: string }): void {
+    this._module = change.module ?? this._module;
+    this._function = change.function ?? this._function;
+    // Extract waits for the preview of the names shown.
+    this._controller?.abort();
+    this._set('loading');
+    clearTimeout(this._timer);
+    this._timer = setTimeout(() => void this._preview(), DEBOUNCE_MS);
+  }
+
+  private async _preview(): Promise<void> {
+    this._controller?.abort();
+    const controller = new AbortController();
+    this._controller = controller;
+    this._set('loading');
+    try {
+      const reply = await extractToModule(this._request(), controller.signal);
+      if (!controller.signal.aborted) {
+        if (this._first) {
+          // The server's proposal fills the fields once; afterwards they are the user's.
+          this._first = false;
+          this._module = reply.module;
+          this._function = reply.function;
+        }
+        this._reply = reply;
+        this._set('ready');
+      }
+    } catch (error) {
+      if (!controller.signal.aborted) {
+        this._error = messageOf(error, this._options.trans);
+        this._set('error');
+      }
+    }
+  }
+
+  private _request(): ExtractRequest {
+    const { path, notebook, indices } = this._options;
+    return {
+      path,
+      notebook,
+      cell_indices: indices,
+      module: this._module.trim() || null,
+      function: this._function.trim() || null,
+      write: false
+    };
+  }
+
+  private _set(state: PreviewState): void {
+    this._state = state;
+    this._syncExtract();
+    this.update();
+  }
+
+  private _syncExtract(): void {
+    if (this._extractButton) {
+      this._extractButton.disabled = this._state !== 'ready';
+    }
+  }
+
+  private _module = '';
+  private _function = '';
+  private _first = true;
+  private _state: PreviewState = 'loading';
+  private _reply: ExtractReply | null = null;
+  private _error = '';
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _controller: AbortController | null = null;
+  private _extractButton: HTMLButtonElement | null = null;
+}
+
+function ExtractSummary(props: {
+  reply: ExtractReply;
+  trans: TranslationBundle;
+}): JSX.Element {
+  const { reply, trans } = props;
+  const none = <span className="readiness-extract-none">{trans.__('none')}</span>;
+  return (
+    <>
+      <dl className="readiness-extract-signature">
+        <dt>{trans.__('Parameters')}</dt>
+        <dd className="readiness-extract-parameters">
+          {reply.parameters.length ? <code>{reply.parameters.join(', ')}</code> : none}
+        </dd>
+        <dt>{trans.__('Returns')}</dt>
+        <dd className="readiness-extract-returns">
+          {reply.returns.length ? <code>{reply.returns.join(', ')}</code> : none}
+        </dd>
+      </dl>
+      {reply.warnings.length > 0 && (
+        <section className="readiness-extract-warnings">
+          <h3 className="readiness-extract-heading">{trans.__('Warnings')}</h3>
+          <ul>
+            {reply.warnings.map((warning, i) => (
+              <li key={i}>{warning}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <section className="readiness-extract-file" data-file={reply.module_file}>
+        <h3 className="readiness-extract-heading">
+          <span className="readiness-extract-filename">{reply.module_file}</span>
+        </h3>
+        <pre className="readiness-code readiness-extract-module-text">{reply.module_text}</pre>
+      </section>
+      <section className="readiness-extract-replacement">
+        <h3 className="readiness-extract-heading">{trans.__('Replacement cell')}</h3>
+        <pre className="readiness-code readiness-extract-cell">
+          {joinSource(reply.replacement_cell.source)}
+        </pre>
+      </section>
+    </>
+  );
+}
+
+function messageOf(error: unknown, trans: TranslationBundle): string {
+  return (error as Error)?.message || trans.__('Unknown error');
+}
