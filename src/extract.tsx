@@ -11,10 +11,10 @@ import type { MultilineString, INotebookContent } from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { extractToModule } from './api';
+import { messageOf, PreviewBody } from './preview';
 import type { IReadiness } from './tokens';
 import type { ExtractReply, ExtractRequest } from './types';
 
@@ -89,7 +89,7 @@ export async function extractCells(
     focusNodeSelector: '.readiness-extract-function'
   });
   dialog.addClass('readiness-extract-dialog');
-  body.extractButton = dialog.node.querySelector<HTMLButtonElement>(
+  body.actionButton = dialog.node.querySelector<HTMLButtonElement>(
     '.jp-Dialog-button.jp-mod-accept'
   );
 
@@ -231,46 +231,30 @@ interface IPreviewOptions {
   trans: TranslationBundle;
 }
 
-type PreviewState = 'loading' | 'ready' | 'error';
-
 /**
  * The dialog's body: the names, and the extraction the server previewed for
  * them. Editing a name asks again after a pause; a newer request aborts the older.
  */
-class ExtractPreview
-  extends ReactWidget
-  implements Dialog.IBodyWidget<IExtractChoice>
-{
+class ExtractPreview extends PreviewBody<ExtractReply, IExtractChoice> {
   constructor(private readonly _options: IPreviewOptions) {
-    super();
-    this.addClass('jp-Readiness');
-    this.addClass('readiness-extract');
-    void this._preview();
-  }
-
-  /**
-   * The dialog's Extract button, enabled only while a preview is on screen.
-   */
-  set extractButton(button: HTMLButtonElement | null) {
-    this._extractButton = button;
-    this._syncExtract();
+    super('readiness-extract', _options.trans);
+    void this.preview();
   }
 
   getValue(): IExtractChoice {
-    return { reply: this._state === 'ready' ? this._reply : null };
+    return { reply: this.state === 'ready' ? this.reply : null };
   }
 
   dispose(): void {
     clearTimeout(this._timer);
-    this._controller?.abort();
     super.dispose();
   }
 
   protected render(): JSX.Element {
     const { trans, indices } = this._options;
-    const reply = this._reply;
+    const reply = this.reply;
     return (
-      <div className="readiness-extract-body" data-state={this._state}>
+      <div className="readiness-extract-body" data-state={this.state}>
         <p className="readiness-extract-cells">
           {trans._n('Cell %2', 'Cells %2', indices.length, indices.join(', '))}
         </p>
@@ -298,15 +282,15 @@ class ExtractPreview
             />
           </label>
         </div>
-        {this._state === 'loading' && (
+        {this.state === 'loading' && (
           <p className="readiness-extract-loading">{trans.__('Preparing the preview…')}</p>
         )}
-        {this._state === 'error' && (
+        {this.state === 'error' && (
           <div className="readiness-error readiness-extract-error" role="alert">
-            {this._error}
+            {this.error}
           </div>
         )}
-        {reply && this._state !== 'error' && (
+        {reply && this.state !== 'error' && (
           <ExtractSummary reply={reply} trans={trans} />
         )}
       </div>
@@ -317,35 +301,30 @@ class ExtractPreview
     this._module = change.module ?? this._module;
     this._function = change.function ?? this._function;
     // Extract waits for the preview of the names shown.
-    this._controller?.abort();
-    this._set('loading');
+    this.controller?.abort();
+    this.setState('loading');
     clearTimeout(this._timer);
-    this._timer = setTimeout(() => void this._preview(), DEBOUNCE_MS);
+    this._timer = setTimeout(() => void this.preview(), DEBOUNCE_MS);
   }
 
-  private async _preview(): Promise<void> {
-    this._controller?.abort();
-    const controller = new AbortController();
-    this._controller = controller;
-    this._set('loading');
-    try {
-      const reply = await extractToModule(this._request(), controller.signal);
-      if (!controller.signal.aborted) {
-        if (this._first) {
-          // The server's proposal fills the fields once; afterwards they are the user's.
-          this._first = false;
-          this._module = reply.module;
-          this._function = reply.function;
-        }
-        this._reply = reply;
-        this._set('ready');
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) {
-        this._error = messageOf(error, this._options.trans);
-        this._set('error');
-      }
+  protected fetchPreview(signal: AbortSignal): Promise<ExtractReply> {
+    return extractToModule(this._request(), signal);
+  }
+
+  protected received(reply: ExtractReply): void {
+    if (this._first) {
+      // The server's proposal fills the fields once; afterwards they are the user's.
+      this._first = false;
+      this._module = reply.module;
+      this._function = reply.function;
     }
+  }
+
+  /**
+   * Extract is enabled only while the preview of the names shown is on screen.
+   */
+  protected canAct(): boolean {
+    return this.state === 'ready';
   }
 
   private _request(): ExtractRequest {
@@ -360,27 +339,10 @@ class ExtractPreview
     };
   }
 
-  private _set(state: PreviewState): void {
-    this._state = state;
-    this._syncExtract();
-    this.update();
-  }
-
-  private _syncExtract(): void {
-    if (this._extractButton) {
-      this._extractButton.disabled = this._state !== 'ready';
-    }
-  }
-
   private _module = '';
   private _function = '';
   private _first = true;
-  private _state: PreviewState = 'loading';
-  private _reply: ExtractReply | null = null;
-  private _error = '';
   private _timer: ReturnType<typeof setTimeout> | undefined;
-  private _controller: AbortController | null = null;
-  private _extractButton: HTMLButtonElement | null = null;
 }
 
 function ExtractSummary(props: {
@@ -427,6 +389,3 @@ function ExtractSummary(props: {
   );
 }
 
-function messageOf(error: unknown, trans: TranslationBundle): string {
-  return (error as Error)?.message || trans.__('Unknown error');
-}

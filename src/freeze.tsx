@@ -7,11 +7,11 @@
 import { Dialog, Notification } from '@jupyterlab/apputils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { freezeEnvironment } from './api';
 import { diffLines, withContext } from './diff';
+import { messageOf, PreviewBody } from './preview';
 import type { IReadiness } from './tokens';
 import type { FreezeReply, FreezeRequest, FreezeTarget } from './types';
 
@@ -66,7 +66,7 @@ export async function freezeNotebook(
     focusNodeSelector: '.readiness-freeze-target'
   });
   dialog.addClass('readiness-freeze-dialog');
-  body.writeButton = dialog.node.querySelector<HTMLButtonElement>(
+  body.actionButton = dialog.node.querySelector<HTMLButtonElement>(
     '.jp-Dialog-button.jp-mod-accept'
   );
 
@@ -108,45 +108,25 @@ interface IPreviewOptions {
   trans: TranslationBundle;
 }
 
-type PreviewState = 'loading' | 'ready' | 'error';
-
 /**
  * The dialog's body: the controls, and the preview the server answered for
  * them. Changing a control asks again; a newer request aborts the older.
  */
-class FreezePreview
-  extends ReactWidget
-  implements Dialog.IBodyWidget<IFreezeChoice>
-{
+class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
   constructor(private readonly _options: IPreviewOptions) {
-    super();
-    this.addClass('jp-Readiness');
-    this.addClass('readiness-freeze');
-    void this._preview();
-  }
-
-  /**
-   * The dialog's Write button, enabled only when there is something to write.
-   */
-  set writeButton(button: HTMLButtonElement | null) {
-    this._writeButton = button;
-    this._syncWrite();
+    super('readiness-freeze', _options.trans);
+    void this.preview();
   }
 
   getValue(): IFreezeChoice {
-    return { request: this._request(), canWrite: this._canWrite() };
-  }
-
-  dispose(): void {
-    this._controller?.abort();
-    super.dispose();
+    return { request: this._request(), canWrite: this.canAct() };
   }
 
   protected render(): JSX.Element {
     const { trans, kernelId } = this._options;
-    const reply = this._reply;
+    const reply = this.reply;
     return (
-      <div className="readiness-freeze-body" data-state={this._state}>
+      <div className="readiness-freeze-body" data-state={this.state}>
         <div className="readiness-freeze-controls">
           <label className="readiness-freeze-control">
             <span>{trans.__('Target')}</span>
@@ -155,7 +135,7 @@ class FreezePreview
               value={this._target}
               onChange={event => {
                 this._target = event.currentTarget.value as FreezeTarget;
-                void this._preview();
+                void this.preview();
               }}
             >
               <option value="auto">
@@ -172,7 +152,7 @@ class FreezePreview
               checked={this._lock}
               onChange={event => {
                 this._lock = event.currentTarget.checked;
-                void this._preview();
+                void this.preview();
               }}
             />
             <span>{trans.__('Also write a lock file (requirements-lock.txt)')}</span>
@@ -183,46 +163,30 @@ class FreezePreview
             ? trans.__("Exact versions installed in the notebook's kernel.")
             : trans.__("No kernel: exact versions installed in the server's environment.")}
         </p>
-        {this._state === 'loading' && (
+        {this.state === 'loading' && (
           <p className="readiness-freeze-loading">{trans.__('Reading the environment…')}</p>
         )}
-        {this._state === 'error' && (
+        {this.state === 'error' && (
           <div className="readiness-error readiness-freeze-error" role="alert">
-            <div className="readiness-freeze-message">{this._error}</div>
+            <div className="readiness-freeze-message">{this.error}</div>
             {/* A busy kernel (409) answers once its cell finishes. */}
             <button
               className="readiness-action-button readiness-freeze-retry"
-              onClick={() => void this._preview()}
+              onClick={() => void this.preview()}
             >
               {trans.__('Try again')}
             </button>
           </div>
         )}
-        {reply && this._state === 'ready' && (
+        {reply && this.state === 'ready' && (
           <FreezeSummary reply={reply} trans={trans} />
         )}
       </div>
     );
   }
 
-  private async _preview(): Promise<void> {
-    this._controller?.abort();
-    const controller = new AbortController();
-    this._controller = controller;
-    this._set('loading');
-    try {
-      const reply = await freezeEnvironment(this._request(), controller.signal);
-      if (!controller.signal.aborted) {
-        this._reply = reply;
-        this._set('ready');
-      }
-    } catch (error) {
-      if (!controller.signal.aborted) {
-        this._reply = null;
-        this._error = messageOf(error, this._options.trans);
-        this._set('error');
-      }
-    }
+  protected fetchPreview(signal: AbortSignal): Promise<FreezeReply> {
+    return freezeEnvironment(this._request(), signal);
   }
 
   private _request(): FreezeRequest {
@@ -235,29 +199,15 @@ class FreezePreview
     };
   }
 
-  private _canWrite(): boolean {
-    return this._state === 'ready' && this._reply !== null && hasChanges(this._reply);
-  }
-
-  private _set(state: PreviewState): void {
-    this._state = state;
-    this._syncWrite();
-    this.update();
-  }
-
-  private _syncWrite(): void {
-    if (this._writeButton) {
-      this._writeButton.disabled = !this._canWrite();
-    }
+  /**
+   * Write is enabled only when the preview has something to write.
+   */
+  protected canAct(): boolean {
+    return this.state === 'ready' && this.reply !== null && hasChanges(this.reply);
   }
 
   private _target: FreezeTarget = 'auto';
   private _lock = false;
-  private _state: PreviewState = 'loading';
-  private _reply: FreezeReply | null = null;
-  private _error = '';
-  private _controller: AbortController | null = null;
-  private _writeButton: HTMLButtonElement | null = null;
 }
 
 function hasChanges(reply: FreezeReply): boolean {
@@ -379,6 +329,3 @@ function NameList(props: {
   );
 }
 
-function messageOf(error: unknown, trans: TranslationBundle): string {
-  return (error as Error)?.message || trans.__('Unknown error');
-}
