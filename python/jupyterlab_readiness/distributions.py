@@ -9,6 +9,10 @@ from __future__ import annotations
 
 import functools
 import re
+import sys
+
+# Top-level modules that are never a dependency to pin.
+STDLIB = frozenset(sys.stdlib_module_names) | {"__main__", "builtins"}
 
 
 def normalize(name: str) -> str:
@@ -341,7 +345,9 @@ def distributions_for(module: str) -> tuple[str, ...]:
         # Installed metadata only knows top-level names; for a namespace package such as
         # ``google`` that is every google-* distribution, so a submodule entry is more exact.
         return curated
-    from .installed import installed  # the installed environment is read only when asked
+    from .installed import (
+        installed,  # the installed environment is read only when asked
+    )
 
     found = installed().modules.get(top, ()) + curated
     return tuple(dict.fromkeys(found)) or (normalize(top),)

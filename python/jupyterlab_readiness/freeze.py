@@ -10,19 +10,17 @@ pins again gives the same bytes and reports nothing added or changed.
 from __future__ import annotations
 
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .checks.pinning import installed_names
+from .checks.pinning import installed_names, third_party_modules
 from .distributions import normalize
 from .facts import cell_facts
 from .notebook import Notebook
 from .pins import search_dirs
 from .report import FreezeReply, LockFile
 
-_STDLIB = frozenset(sys.stdlib_module_names)
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 LOCK_NAME = "requirements-lock.txt"
 
@@ -48,17 +46,8 @@ class Merge:
 
 
 def wanted(notebook: Notebook, is_local: Callable[[str], bool]) -> Wanted:
-    modules: set[str] = set()
-    installs: dict[str, None] = {}
-    for cell in notebook.code_cells():
-        facts = cell_facts(cell.source)
-        for imp in facts.imports:
-            top = imp.module.split(".")[0]
-            if top and not imp.relative and top not in _STDLIB and not is_local(top):
-                modules.add(top)
-        for name in installed_names(facts):
-            installs.setdefault(name)
-    return Wanted(sorted(modules), list(installs))
+    installs = {name: None for cell in notebook.code_cells() for name in installed_names(cell_facts(cell.source))}
+    return Wanted(third_party_modules(notebook, is_local), list(installs))
 
 
 def resolve(want: Wanted, environment: dict[str, Any]) -> Pins:

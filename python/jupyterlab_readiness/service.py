@@ -4,26 +4,24 @@ run the engine. The handlers only parse the request and map ReadinessError to HT
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
+from . import extraction
+from . import freeze as freeze_core
+from .bodies import CheckRequest, ExtractRequest, FreezeRequest
+from .checks.pinning import third_party_modules
 from .config import CheckConfig, ConfigError, project_config
 from .context import Context
 from .engine import check_model, failed_report
-from .extract import ExtractionRefused
-from . import extraction
-from . import freeze as freeze_core
 from .errors import BadRequest, Conflict, Forbidden
+from .extract import ExtractionRefused
 from .files import read_text, write_atomic
-from .probe import local_environment
 from .kernel_state import KernelState
 from .notebook import NotebookError, notebook_from_json
+from .probe import local_environment
 from .registry import CHECKS
 from .report import Catalogue, CheckInfo, CheckReply, KernelInfo, NotebookReport
-from .bodies import CheckRequest, ExtractRequest, FreezeRequest
-
-_STDLIB = frozenset(sys.stdlib_module_names)
 
 
 class Inspector(Protocol):
@@ -83,20 +81,13 @@ async def check(request: CheckRequest, *, root: Path, contents: Contents, inspec
         if not notebook.is_python:
             kernel = KernelInfo("not-python", 0.0)
         else:
-            kernel, state = await inspector.inspect(request.kernel_id, _third_party_modules(notebook))
+            kernel, state = await inspector.inspect(request.kernel_id, third_party_modules(notebook, Context(notebook, os_path).is_local_module))
     report = check_model(notebook, os_path, config, request.path, kernel=state)
     return _reply(report, kernel)
 
 
 def _reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
     return CheckReply(path=report.path, score=report.score, findings=report.findings, checklist=report.checklist, error=report.error, kernel=kernel).as_dict()
-
-
-def _third_party_modules(notebook) -> list[str]:
-    from .facts import cell_facts
-
-    tops = {imp.module.split(".")[0] for cell in notebook.code_cells() for imp in cell_facts(cell.source).imports if imp.module and not imp.relative}
-    return sorted(t for t in tops if t not in _STDLIB)
 
 
 async def freeze(request: FreezeRequest, *, root: Path, contents: Contents, inspector: Inspector) -> dict[str, Any]:

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import re
 import shlex
-import sys
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..context import CellScope, Context, Hit, Local
-from ..distributions import distributions_for, installed_version, normalize
-from ..facts import Magic
+from ..distributions import STDLIB, distributions_for, installed_version, normalize
+from ..facts import Magic, cell_facts
+from ..notebook import Notebook
 from ..pins import find_pins
-
-_STDLIB = frozenset(sys.stdlib_module_names) | {"__main__", "builtins"}
 
 
 def unpinned_import(ctx: Context) -> Iterator[Hit]:
@@ -24,7 +22,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
             if imp.relative or not imp.module:
                 continue
             top = imp.module.split(".")[0]
-            if top in seen or top in _STDLIB or ctx.is_local_module(top):
+            if top in seen or top in STDLIB or ctx.is_local_module(top):
                 continue
             seen.add(top)
             if pins is None:
@@ -78,6 +76,12 @@ def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
                 f"`{tool} install` of {shown} without an exact version: each run may install something different.",
                 f"Pin every package (e.g. `%pip install {_example(loose[0])}`), or better, list them pinned in requirements.txt and install from it once, outside the notebook.",
             )
+
+
+def third_party_modules(notebook: Notebook, is_local: Callable[[str], bool]) -> list[str]:
+    """Top-level modules the notebook imports that some distribution must provide."""
+    tops = {imp.module.split(".")[0] for cell in notebook.code_cells() for imp in cell_facts(cell.source).imports if imp.module and not imp.relative}
+    return sorted(top for top in tops if top not in STDLIB and not is_local(top))
 
 
 def installed_names(facts) -> list[str]:
