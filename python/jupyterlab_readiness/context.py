@@ -53,6 +53,7 @@ class Context:
         self.kernel = kernel  # set when the live kernel was probed
         self.directory = path.parent if path is not None else None
         self._local: dict[str, bool] = {}
+        self._calls: dict[int, tuple[ResolvedCall, ...]] = {}  # id of a CellScope in self.scopes → its calls
 
     @cached_property
     def code(self) -> list[tuple[Cell, CellFacts]]:
@@ -86,8 +87,12 @@ class Context:
         return found
 
     def calls(self, scope: CellScope) -> tuple[ResolvedCall, ...]:
-        """The cell's calls in order, heads resolved through the imports seen so far."""
-        return self.memo(scope.facts, ("calls", scope.aliases_id), lambda: _resolve(scope.facts, scope.aliases))
+        """The cell's calls in order, heads resolved through the imports seen so far; resolved
+        once per check run even without the memo, as four checks read them."""
+        found = self._calls.get(id(scope))
+        if found is None:
+            found = self._calls[id(scope)] = self.memo(scope.facts, ("calls", scope.aliases_id), lambda: _resolve(scope.facts, scope.aliases))
+        return found
 
     def per_cell(self, check: str, scan: Callable[[Context, CellScope], Iterable[Local]]) -> Iterator[Hit]:
         """Run a check that looks at one cell at a time (its facts and the imports in force),
