@@ -10,7 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { fetchCatalogue } from './api';
 import { ReadinessChecker } from './checker';
-import { addCommands, CommandIDs } from './commands';
+import { addCommands } from './commands';
 import { jumpToFinding } from './jump';
 import { updateMarkers } from './markers';
 import { PANEL_ID, ReadinessPanel } from './panel';
@@ -91,8 +91,8 @@ const sidebar: JupyterFrontEndPlugin<void> = {
       tracker,
       trans,
       onJump: (notebook, finding) => void jumpToFinding(app, notebook, finding),
-      // The command runs on the current notebook, which is the one the sidebar shows.
-      onFreeze: () => void app.commands.execute(CommandIDs.freezeEnv)
+      // The commands run on the current notebook, which is the one the sidebar shows.
+      onAction: command => void app.commands.execute(command)
     });
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, PANEL_ID);

@@ -10,6 +10,7 @@ import {
 } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
+import { CommandIDs } from './commands';
 import { readinessIcon, severityIcons } from './icons';
 import { scoreLevel } from './score';
 import { IReadiness } from './tokens';
@@ -29,15 +30,37 @@ export interface IPanelOptions {
   trans: TranslationBundle;
   onJump: (panel: NotebookPanel, finding: Finding) => void;
   /**
-   * Freeze the environment of the notebook (the findings of FREEZE_CHECKS offer it).
+   * Run one of the notebook actions (FINDING_ACTIONS) on the current notebook.
    */
-  onFreeze: (panel: NotebookPanel) => void;
+  onAction: (command: string) => void;
 }
 
 /**
- * The checks whose findings "Freeze environment" settles.
+ * Findings that an action settles, and the button their row offers for it.
  */
-const FREEZE_CHECKS = new Set(['unpinned-import', 'unpinned-install']);
+const FINDING_ACTIONS: Record<
+  string,
+  { command: string; className: string; label: string; title: string }
+> = {
+  'unpinned-import': {
+    command: CommandIDs.freezeEnv,
+    className: 'readiness-freeze-button',
+    label: 'Freeze environment',
+    title: 'Pin what the notebook imports at the exact installed versions'
+  },
+  'unpinned-install': {
+    command: CommandIDs.freezeEnv,
+    className: 'readiness-freeze-button',
+    label: 'Freeze environment',
+    title: 'Pin what the notebook imports at the exact installed versions'
+  },
+  'unpackaged-code': {
+    command: CommandIDs.extractToModule,
+    className: 'readiness-extract-button',
+    label: 'Extract to module',
+    title: 'Move the selected code cells into a function of a Python module'
+  }
+};
 
 export class ReadinessPanel extends ReactWidget {
   constructor(private readonly _options: IPanelOptions) {
@@ -202,7 +225,8 @@ function groupFindings(reply: CheckReply): Array<[string, Finding[]]> {
 function FindingRow(
   props: IPanelOptions & { panel: NotebookPanel; finding: Finding }
 ): JSX.Element {
-  const { finding, panel, trans, onJump, onFreeze } = props;
+  const { finding, panel, trans, onJump, onAction } = props;
+  const action = FINDING_ACTIONS[finding.check];
   const Icon = severityIcons[finding.severity];
   const where =
     finding.cell_index === null
@@ -242,21 +266,21 @@ function FindingRow(
             {finding.suggestion}
           </div>
         )}
-        {FREEZE_CHECKS.has(finding.check) && (
+        {action && (
           <button
-            className="readiness-action-button readiness-freeze-button"
-            title={trans.__('Pin what the notebook imports at the exact installed versions')}
+            className={`readiness-action-button ${action.className}`}
+            title={trans.__(action.title)}
             onClick={event => {
               // The row's own click jumps to the cell.
               event.stopPropagation();
-              onFreeze(panel);
+              onAction(action.command);
             }}
             onKeyDown={event => {
               // Enter and Space press this button, not the row around it.
               event.stopPropagation();
             }}
           >
-            {trans.__('Freeze environment')}
+            {trans.__(action.label)}
           </button>
         )}
       </div>

@@ -172,3 +172,26 @@ test('a refusal shows the reason and disables Extract', async ({ page, tmpPath }
   await expect(dialog).toHaveCount(0);
   expect(await page.contents.fileExists(`${tmpPath}/hidden.py`)).toBe(false);
 });
+
+test('the sidebar offers Extract to module on an unpackaged-code finding', async ({
+  page,
+  tmpPath
+}) => {
+  // Fifteen top-level statements and not one function: the packaged-code item's finding.
+  const statements = Array.from({ length: 15 }, (_, i) => `v${i} = ${i}`).join('\n');
+  await openNotebook(
+    page,
+    tmpPath,
+    'flat.ipynb',
+    notebook([code(statements, null, 'c0'), code('print(v14)', null, 'c1')])
+  );
+  await page.notebook.selectCells(0);
+  const row = page.locator('#readiness-panel [data-check="unpackaged-code"]');
+  await expect(row).toHaveCount(1);
+  await row.locator('.readiness-extract-button').click();
+  const dialog = page.locator('.readiness-extract-dialog');
+  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute('data-state', 'ready');
+  await expect(dialog.locator('.readiness-extract-cells')).toContainText('0');
+  await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
+  await expect(dialog).toHaveCount(0);
+});
