@@ -5,7 +5,7 @@
  * previewed again); Extract writes the module and replaces the cells in the
  * live notebook in one undoable step, then re-checks it.
  */
-import { Dialog, Notification } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { MultilineString, INotebookContent } from '@jupyterlab/nbformat';
 import type { NotebookPanel } from '@jupyterlab/notebook';
@@ -14,7 +14,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { extractToModule } from './api';
-import { messageOf, PreviewBody } from './preview';
+import { askWithPreview, messageOf, PreviewBody } from './preview';
 import type { IReadiness } from './tokens';
 import type { ExtractReply, ExtractRequest } from './types';
 
@@ -76,31 +76,15 @@ export async function extractCells(
     indices,
     trans
   });
-  const dialog = new Dialog<IExtractChoice>({
+  const choice = await askWithPreview(body, {
     title: trans.__('Extract to module'),
-    body,
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.okButton({
-        label: trans.__('Extract'),
-        caption: trans.__('Write the module shown and replace the cells')
-      })
-    ],
-    focusNodeSelector: '.readiness-extract-function'
+    className: 'readiness-extract-dialog',
+    action: trans.__('Extract'),
+    caption: trans.__('Write the module shown and replace the cells'),
+    focusNodeSelector: '.readiness-extract-function',
+    trans
   });
-  dialog.addClass('readiness-extract-dialog');
-  body.actionButton = dialog.node.querySelector<HTMLButtonElement>(
-    '.jp-Dialog-button.jp-mod-accept'
-  );
-
-  let preview: ExtractReply | null;
-  try {
-    const result = await dialog.launch();
-    preview = result.button.accept ? result.value?.reply ?? null : null;
-  } catch {
-    // The dialog was disposed without an answer (e.g. the app is closing).
-    return;
-  }
+  const preview = choice?.reply ?? null;
   // Enter in a name field accepts the dialog even while Extract is disabled.
   if (!preview || panel.isDisposed) {
     return;

@@ -4,14 +4,14 @@
  * unresolved); Write writes it and re-checks the notebook, so the
  * unpinned-import findings it settled go away.
  */
-import { Dialog, Notification } from '@jupyterlab/apputils';
+import { Notification } from '@jupyterlab/apputils';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { freezeEnvironment } from './api';
 import { diffLines, withContext } from './diff';
-import { messageOf, PreviewBody } from './preview';
+import { askWithPreview, messageOf, PreviewBody } from './preview';
 import type { IReadiness } from './tokens';
 import type { FreezeReply, FreezeRequest, FreezeTarget } from './types';
 
@@ -52,32 +52,15 @@ export async function freezeNotebook(
     kernelId: panel.sessionContext.session?.kernel?.id ?? null,
     trans
   });
-  const dialog = new Dialog<IFreezeChoice>({
+  const choice = await askWithPreview(body, {
     title: trans.__('Freeze environment'),
-    body,
-    buttons: [
-      Dialog.cancelButton({ label: trans.__('Cancel') }),
-      Dialog.okButton({
-        label: trans.__('Write'),
-        caption: trans.__('Write the pins shown')
-      })
-    ],
+    className: 'readiness-freeze-dialog',
+    action: trans.__('Write'),
+    caption: trans.__('Write the pins shown'),
     // The first control, rather than Write, which is disabled until the preview arrives.
-    focusNodeSelector: '.readiness-freeze-target'
+    focusNodeSelector: '.readiness-freeze-target',
+    trans
   });
-  dialog.addClass('readiness-freeze-dialog');
-  body.actionButton = dialog.node.querySelector<HTMLButtonElement>(
-    '.jp-Dialog-button.jp-mod-accept'
-  );
-
-  let choice: IFreezeChoice | null;
-  try {
-    const result = await dialog.launch();
-    choice = result.button.accept ? result.value : null;
-  } catch {
-    // The dialog was disposed without an answer (e.g. the app is closing).
-    return;
-  }
   // Enter in a control accepts the dialog even while Write is disabled.
   if (!choice?.canWrite) {
     return;

@@ -3,7 +3,7 @@
  * preview (a `write: false` request) of the current choices, and enables the
  * dialog's action button only when that preview allows the action.
  */
-import type { Dialog } from '@jupyterlab/apputils';
+import { Dialog } from '@jupyterlab/apputils';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 
@@ -98,4 +98,42 @@ export abstract class PreviewBody<TReply, TValue>
   protected error = '';
   protected controller: AbortController | null = null;
   private _button: HTMLButtonElement | null = null;
+}
+
+/**
+ * Show `body` in a dialog whose accept button is its action; the body's value
+ * when the user accepts, null when they cancel or the dialog is disposed
+ * unanswered (e.g. the app is closing).
+ */
+export async function askWithPreview<TReply, TValue>(
+  body: PreviewBody<TReply, TValue>,
+  options: {
+    title: string;
+    className: string;
+    action: string;
+    caption: string;
+    focusNodeSelector: string;
+    trans: TranslationBundle;
+  }
+): Promise<TValue | null> {
+  const { trans } = options;
+  const dialog = new Dialog<TValue>({
+    title: options.title,
+    body,
+    buttons: [
+      Dialog.cancelButton({ label: trans.__('Cancel') }),
+      Dialog.okButton({ label: options.action, caption: options.caption })
+    ],
+    focusNodeSelector: options.focusNodeSelector
+  });
+  dialog.addClass(options.className);
+  body.actionButton = dialog.node.querySelector<HTMLButtonElement>(
+    '.jp-Dialog-button.jp-mod-accept'
+  );
+  try {
+    const result = await dialog.launch();
+    return result.button.accept ? result.value : null;
+  } catch {
+    return null;
+  }
 }
