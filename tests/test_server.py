@@ -186,7 +186,8 @@ async def test_an_unknown_kernel_is_a_404(jp_fetch):
 
 
 async def test_unauthenticated_requests_are_refused(jp_serverapp, http_server_client, jp_base_url):
-    for method, url, body in (("GET", "readiness/checks", None), ("POST", "readiness/check", json.dumps({"path": "a.ipynb"}))):
+    post = json.dumps({"path": "a.ipynb"})
+    for method, url, body in (("GET", "readiness/checks", None), *(("POST", f"readiness/{route}", post) for route in ("check", "freeze", "extract", "export"))):
         with pytest.raises(tornado.httpclient.HTTPClientError) as info:
             await http_server_client.fetch(jp_base_url + url, method=method, body=body, headers={"Authorization": "token wrong"})
         assert info.value.code in (401, 403)

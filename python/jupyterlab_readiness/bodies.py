@@ -55,3 +55,14 @@ class ExtractRequest(BaseModel):
     module: Optional[str] = Field(default=None, max_length=100, description="module name (no .py); null: derived from the notebook")
     function: Optional[str] = Field(default=None, max_length=100, description="function name; null: from the heading above, else the code")
     write: bool = Field(default=False, description="write the module file; false: preview only")
+
+
+class ExportRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
+    notebook: Optional[dict[str, Any]] = Field(default=None, description="the live nbformat-4 model; null to read the file")
+    kernel_id: Optional[str] = Field(default=None, max_length=256, description="pin what this kernel has installed; null: the server's environment")
+    name: Optional[str] = Field(default=None, max_length=100, description="package (import) name; null: from the notebook's file name")
+    out: Optional[str] = Field(default=None, min_length=1, max_length=4096, description="destination folder relative to the server root; null: <notebook folder>/<name>")
+    write: bool = Field(default=False, description="write the files; false: preview only")

@@ -23,3 +23,7 @@ class Conflict(ReadinessError):
 
 class ExtractionRefused(ValueError):
     """Cells that cannot be extracted to a module; the message says why and what to do, for a person."""
+
+
+class ExportRefused(ValueError):
+    """A notebook that cannot be exported to a package safely; the message says why and what to do."""

@@ -133,10 +133,13 @@ def extract(
     existing_module_text: str | None,
     *,
     notebook_name: str | None = None,
+    display: bool = True,
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
-    ``notebook_name`` (e.g. "analysis.ipynb") only goes into the docstrings."""
+    ``notebook_name`` (e.g. "analysis.ipynb") only goes into the docstrings. ``display=False`` is
+    for code that no notebook will show (export to package): values the cells displayed are not
+    kept, and nothing warns about output moving."""
     if not notebook.is_python:
         raise ExtractionRefused(f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a module.")
     selected = _selection(notebook.cells, cell_indices)
@@ -151,7 +154,7 @@ def extract(
     code = notebook.code_cells()
     above = [c for c in code if c.index < first]
     below = [c for c in code if c.index > last]
-    return _Planner(notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name).run()
+    return _Planner(notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name, display).run()
 
 
 def apply(notebook_json: dict, cell_indices: list[int], replacement_source: str) -> dict:
@@ -344,7 +347,7 @@ def _render(lines: list[_Line], indent: str) -> list[str]:
 
 # ------------------------------------------------------------------------------ the planner
 class _Planner:
-    def __init__(self, notebook, selected, trees, above, below, module, function, existing, notebook_name) -> None:
+    def __init__(self, notebook, selected, trees, above, below, module, function, existing, notebook_name, display=True) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
         self.trees: list[ast.Module] = trees
@@ -354,6 +357,7 @@ class _Planner:
         self.function = function
         self.existing = existing
         self.notebook_name = notebook_name
+        self.display = display
         self.warnings: list[str] = []
 
     # -- the whole plan ---------------------------------------------------------------------
@@ -682,9 +686,10 @@ class _Planner:
         drop: set[int] = set()
         for cell_index, i in last_of.items():
             cell, stmt = stmts[i]
-            if i == len(stmts) - 1 or not self._displays(cell, stmt):
+            if (self.display and i == len(stmts) - 1) or not self._displays(cell, stmt):
                 continue
-            self.warnings.append(f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction it is no longer shown.")
+            if self.display:
+                self.warnings.append(f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction it is no longer shown.")
             if not self._alone_on_lines(stmts, i):
                 continue
             if _pure(stmt.value):
@@ -791,7 +796,7 @@ class _Planner:
                     )
 
     def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
-        if not stmts:
+        if not stmts or not self.display:
             return None
         cell, stmt = stmts[-1]
         if not self._displays(cell, stmt):
@@ -877,6 +882,8 @@ class _Planner:
         return marks, to_return
 
     def _warn_outputs(self) -> None:
+        if not self.display:
+            return
         for cell in self.selected:
             calls = cell_facts(cell.source).calls
             if any(c.parts in (("print",), ("display",)) for c in calls):

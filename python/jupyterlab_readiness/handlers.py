@@ -1,7 +1,7 @@
 """REST routes under /readiness/: authenticate, authorize, parse, call service.py, map errors.
 
 Every route is ``@tornado.web.authenticated`` and ``@authorized``. Checking a notebook reads it
-(``contents: read``); freezing and extracting write beside it (``contents: write``); asking its kernel also
+(``contents: read``); freezing, extracting and exporting write beside it (``contents: write``); asking its kernel also
 needs ``kernels: execute``.
 """
 
@@ -20,7 +20,7 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel
 
 from . import service
-from .bodies import CheckRequest, ExtractRequest, FreezeRequest, parse
+from .bodies import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, parse
 from .errors import Forbidden, NotFound, ReadinessError
 
 AUTH_RESOURCE = "readiness"
@@ -83,6 +83,13 @@ class ExtractHandler(_Handler):
         await self._answer(ExtractRequest, lambda request: service.extract(request, root=self._root, contents=self._contents))
 
 
+class ExportHandler(_Handler):
+    @tornado.web.authenticated
+    @authorized(action="write", resource="contents")
+    async def post(self) -> None:
+        await self._answer(ExportRequest, lambda request: service.export(request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]))
+
+
 class _Contents:
     """The server's contents manager, which may not be on local disk."""
 
@@ -100,4 +107,4 @@ class _Contents:
 
 
 def routes() -> list[tuple[str, type]]:
-    return [(r"/readiness/checks", ChecksHandler), (r"/readiness/check", CheckHandler), (r"/readiness/freeze", FreezeHandler), (r"/readiness/extract", ExtractHandler)]
+    return [(r"/readiness/checks", ChecksHandler), (r"/readiness/check", CheckHandler), (r"/readiness/freeze", FreezeHandler), (r"/readiness/extract", ExtractHandler), (r"/readiness/export", ExportHandler)]

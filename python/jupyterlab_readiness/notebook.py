@@ -24,6 +24,7 @@ class Cell:
     cell_id: str | None = None
     execution_count: int | None = None
     errors: tuple[tuple[str, str], ...] = ()  # (ename, evalue) of each saved error output
+    tags: tuple[str, ...] = ()  # metadata.tags: "parameters" (papermill), "skip-export"
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,4 +146,7 @@ def _cell(index: int, raw: Any, major: int) -> Cell:
         if outputs and type(outputs) is list
         else ()
     )
-    return Cell(index, cell_type, source, cell_id, count, errors)
+    metadata = raw.get("metadata")
+    tags = metadata.get("tags") if type(metadata) is dict else None
+    tags = tuple(t for t in tags if type(t) is str) if type(tags) is list and tags else ()
+    return Cell(index, cell_type, source, cell_id, count, errors, tags)

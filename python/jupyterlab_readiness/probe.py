@@ -674,7 +674,8 @@ def _environment(modules, dists, closure):
         roots = [pair[0] for pairs in found["distributions"].values() for pair in pairs]
         roots += [pair[0] for pair in versions.values() if pair]
         lock = _closure(md, roots)
-    return {"v": 1, "error": found.get("error"), "modules": found["distributions"], "versions": versions, "closure": lock}
+    python = "%d.%d" % __import__("sys").version_info[:2]
+    return {"v": 1, "error": found.get("error"), "modules": found["distributions"], "versions": versions, "closure": lock, "python": python}
 
 
 def _closure(md, roots):

@@ -198,3 +198,74 @@ class ExtractReply:
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(slots=True)
+class ExportFile:
+    __pydantic_config__ = _STRICT
+
+    path: str  # relative to the export folder, posix
+    status: Literal["create", "update", "unchanged", "conflict"]  # conflict: edited since the last export, left alone
+    text: str  # what the export generates (for a conflict: what it would have written)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(slots=True)
+class ExportParameter:
+    __pydantic_config__ = _STRICT
+
+    name: str
+    type: str
+    default: str  # Python literal text; "None" for the clock, filled in at the command line
+    origin: Literal["cell", "clock"]
+    cell_index: Optional[int]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(slots=True)
+class ExportStep:
+    __pydantic_config__ = _STRICT
+
+    function: str
+    heading: Optional[str]
+    cell_indices: list[int]
+    parameters: list[str]
+    returns: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+@dataclass(slots=True)
+class ExportReply:
+    """What ``POST /readiness/export`` answers and ``jupyter-readiness export --format json`` prints.
+    When ``refused`` is set, nothing can be written and ``files`` is empty."""
+
+    __pydantic_config__ = _STRICT
+
+    name: str  # the import name
+    distribution: str
+    out: str
+    notebook: str
+    files: list[ExportFile]
+    parameters: list[ExportParameter]
+    parameters_cell: Optional[int]
+    steps: list[ExportStep]
+    refused: Optional[str]
+    blocking: list[Finding]
+    weakening: list[Finding]
+    score: int
+    warnings: list[str]
+    unresolved: list[str]
+    conflicts: list[str]
+    written: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        out = {name: getattr(self, name) for name in self.__slots__}
+        for key in ("files", "parameters", "steps", "blocking", "weakening"):
+            out[key] = [item.as_dict() for item in out[key]]
+        return out

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from .report import Catalogue, CheckReply, CheckRun, ExtractReply, Finding, FreezeReply, NotebookReport
+from .report import Catalogue, CheckReply, CheckRun, ExportReply, ExtractReply, Finding, FreezeReply, NotebookReport
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
@@ -16,3 +16,4 @@ CHECK_REPLY = TypeAdapter(CheckReply)
 CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
+EXPORT_REPLY = TypeAdapter(ExportReply)

@@ -7,9 +7,10 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
+from . import export as export_core
 from . import extraction
 from . import freeze as freeze_core
-from .bodies import CheckRequest, ExtractRequest, FreezeRequest
+from .bodies import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
 from .checks.pinning import third_party_modules
 from .config import CheckConfig, ConfigError, project_config
 from .context import Context
@@ -130,3 +131,49 @@ async def extract(request: ExtractRequest, *, root: Path, contents: Contents) ->
         write_atomic(result.module_file, result.reply.module_text)
         result.reply.written = True
     return result.reply.as_dict()
+
+
+async def export(request: ExportRequest, *, root: Path, contents: Contents, inspector: Inspector) -> dict[str, Any]:
+    os_path = confine(root, request.path)
+    out = confine(root, request.out) if request.out is not None else None
+    try:
+        data = request.notebook if request.notebook is not None else json.loads(await contents.read_text(request.path))
+        notebook = notebook_from_json(data)
+    except (json.JSONDecodeError, RecursionError, NotebookError) as exc:
+        raise BadRequest(f"cannot read the notebook: {exc}") from None
+    environment: dict[str, Any] = {}
+    if notebook.is_python:
+        want = export_core.wanted(notebook, os_path)
+        if request.kernel_id:
+            environment = await inspector.environment(request.kernel_id, want.modules, want.installs, False)
+            if environment is None:
+                raise Conflict("the kernel did not answer (busy, dead or not Python): export again when it is idle")
+        else:
+            environment = local_environment(want.modules, want.installs, closure=False)
+    shown = _shown_in(root)
+    try:
+        result = export_core.plan(data, os_path, out, request.name, environment, read_text, Path.is_file, shown)
+    except (export_core.BadPackageName, NotebookError) as exc:
+        raise BadRequest(str(exc)) from None
+    # The default destination is beside the notebook; a symlinked folder there could still lead out.
+    if not result.out.resolve().is_relative_to(root.resolve()):
+        raise Forbidden("the export folder is outside the server root")
+    if request.write:
+        if result.reply.refused:
+            raise Conflict(f"not exported: {result.reply.refused}")
+        try:
+            export_core.write(result)
+        except ValueError as exc:  # ExportRefused: the destination is a file
+            raise Conflict(str(exc)) from None
+    return result.reply.as_dict()
+
+
+def _shown_in(root: Path):
+    resolved = root.resolve()
+
+    def shown(path: Path) -> str:
+        full = path.resolve()
+        return full.relative_to(resolved).as_posix() if full.is_relative_to(resolved) else path.as_posix()
+
+    return shown
+

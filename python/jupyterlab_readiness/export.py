@@ -1,0 +1,230 @@
+"""Export to package: the notebook becomes an installable, parameterised, tested package.
+
+``plan`` decides everything — refusal, parameters, steps, pins, every file's text and whether it
+may be written — from the notebook, an environment's answer (the kernel's, or this process's for
+the CLI; see probe.py) and the files already there. ``write`` writes what the plan allows.
+
+Re-export is idempotent: every generated file carries a header, and ``.readiness-export.json``
+records the hash of what was written. A file whose text differs from both the new text and the
+recorded hash was edited by someone (or was there before): it is a conflict and is left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import keyword
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import freeze
+from .config import CheckConfig
+from .context import Context
+from .distributions import normalize
+from .engine import check_model
+from .errors import ExportRefused
+from .export_params import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
+from .export_render import Package, header, relative_dir, render
+from .export_steps import STEPS_MODULE, build
+from .extract_scopes import _imported_packages, _notebook_names, _snake
+from .facts import cell_facts
+from .files import write_atomic
+from .notebook import Notebook, notebook_from_json
+from .report import ExportFile, ExportParameter, ExportReply, ExportStep
+
+MANIFEST = ".readiness-export.json"
+BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
+# What the generated code itself imports; pinned like the notebook's imports when installed.
+FRAMEWORK = {"pydantic": ">=2.5,<3", "pydantic-settings": ">=2.1,<3"}
+_RESERVED = frozenset({STEPS_MODULE, "tests", "test", "src", "pipeline", "parameters", "cli"})
+
+
+class BadPackageName(ValueError):
+    """The package name asked for cannot be used; the message says why."""
+
+
+@dataclass
+class ExportPlan:
+    out: Path
+    reply: ExportReply
+    writes: dict[Path, str] = field(default_factory=dict)  # what write() may write
+
+
+def default_name(notebook: Notebook, notebook_path: Path) -> str:
+    name = _snake(Path(notebook_path).stem) or "pipeline"
+    if _bad_name(name, _imported_packages(notebook)):
+        name = f"{name}_pipeline"
+    return name
+
+
+def check_name(name: str, notebook: Notebook) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
+        raise BadPackageName(f"`{name}` is not a valid package name: use lower-case letters, digits and underscores, not starting with a digit (e.g. `{default_name(notebook, Path(_snake(name) or 'pipeline'))}`).")
+    if name != name.lower():
+        raise BadPackageName(f"Package names are lower case (PEP 8): use `{name.lower()}`.")
+    if _bad_name(name, _imported_packages(notebook)):
+        raise BadPackageName(f"A package named `{name}` would shadow a module Python or this notebook imports, or a module of the package itself: choose another name, e.g. `{name}_pipeline`.")
+
+
+def _bad_name(name: str, imported: set[str]) -> bool:
+    return name in sys.stdlib_module_names or name in sys.builtin_module_names or name in imported or name in _RESERVED or not name.isidentifier() or keyword.iskeyword(name)
+
+
+def wanted(notebook: Notebook, notebook_path: Path) -> freeze.Wanted:
+    """What to ask an environment for: the notebook's third-party modules, what it installs, and
+    the distributions the generated code imports."""
+    want = freeze.wanted(notebook, Context(notebook, notebook_path).is_local_module)
+    return freeze.Wanted(want.modules, [*want.installs, *(d for d in FRAMEWORK if d not in want.installs)])
+
+
+def plan(
+    notebook_json: dict[str, Any],
+    notebook_path: Path,
+    out: Path | None,
+    name: str | None,
+    environment: dict[str, Any],
+    read_text: Callable[[Path], str | None],
+    is_file: Callable[[Path], bool],
+    shown: Callable[[Path], str],
+) -> ExportPlan:
+    """Raises notebook.NotebookError (unreadable notebook) and BadPackageName; a notebook that
+    cannot be exported safely gives a plan whose reply says ``refused`` and writes nothing."""
+    notebook = notebook_from_json(notebook_json)
+    name = name or default_name(notebook, notebook_path)
+    check_name(name, notebook)
+    out = out if out is not None else notebook_path.parent / name
+    distribution = name.replace("_", "-")
+    report = check_model(notebook, notebook_path, CheckConfig(), notebook_path.name, memoize=False)
+    blocking = [f for f in report.findings if f.check in BLOCKING]
+    weakening = [f for f in report.findings if f.check not in BLOCKING and f.severity in ("error", "warning")]
+    reply = ExportReply(name, distribution, shown(out), notebook_path.name, [], [], None, [], None, blocking, weakening, report.score, [], [], [], False)
+    if not notebook.is_python:
+        reply.refused = f"This notebook's kernel runs {notebook.language}: only Python notebooks can be exported to a Python package."
+        return ExportPlan(out, reply)
+    if blocking:
+        reply.refused = f"The notebook cannot be exported safely: {len(blocking)} finding{'s' if len(blocking) != 1 else ''} to fix first (hidden state or syntax errors), listed below. A fresh top-to-bottom run would fail or compute something else."
+        return ExportPlan(out, reply)
+    try:
+        parameters_cell, parameters = find_parameters(notebook)
+        _check_parameters_first(notebook, parameters_cell, parameters)
+        exported = [c for c in notebook.code_cells() if SKIP_TAG not in c.tags and c is not parameters_cell]
+        run_name = free_name("run_date", _notebook_names(notebook) | {p.name for p in parameters})
+        clock = rewrite_clock(exported, run_name)
+        if clock.sources:
+            parameters.append(Parameter(run_name, "datetime | None", "None", "clock", None))
+        pipeline = build(notebook, parameters_cell, parameters, clock, notebook_path)
+    except ExportRefused as exc:
+        reply.refused = str(exc)
+        return ExportPlan(out, reply)
+    reply.parameters = [ExportParameter(p.name, p.type, p.default, p.origin, p.cell_index) for p in parameters]
+    reply.parameters_cell = parameters_cell.index if parameters_cell is not None else None
+    reply.steps = [ExportStep(s.function, s.heading, s.cell_indices, s.parameters, s.returns) for s in pipeline.steps]
+    warnings = list(pipeline.warnings)
+    warnings += [f"Cell {cell} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): the pipeline's result depends on when it runs." for cell, line, call in clock.left]
+    context = Context(notebook, notebook_path)
+    for module in sorted(_imported_packages(notebook)):
+        if context.is_local_module(module):
+            warnings.append(f"The notebook imports `{module}` from its own folder: copy that module into src/{name}/ and import it from there, or the package will not find it once installed.")
+    if pipeline.left_out:
+        warnings.append(f"Left out: cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))} (tagged `{SKIP_TAG}`, or only displaying values).")
+    dependencies, unresolved = _dependencies(freeze.resolve(wanted(notebook, notebook_path), environment))
+    reply.unresolved = unresolved
+    reply.warnings = warnings
+    python = environment.get("python") or "%d.%d" % sys.version_info[:2]
+    notebook_dir = notebook_path.parent
+    package = Package(
+        name=name,
+        distribution=distribution,
+        notebook=notebook_path.name,
+        notebook_dir=relative_dir(str(notebook_dir), str(out)),
+        requires_python=f">={python}",
+        dependencies=dependencies,
+        parameters=parameters,
+        parameters_cell=reply.parameters_cell,
+        pipeline=pipeline,
+        report=report,
+        inputs=[r for r in pipeline.reads if is_file(notebook_dir / r)],
+    )
+    texts = render(package)
+    return _reconcile(out, reply, texts, read_text)
+
+
+def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter]) -> None:
+    """The pipeline takes the parameters before any step: a cell above the parameters cell that
+    assigns one would, in the package, override the value passed in."""
+    if cell is None:
+        return
+    names = {p.name for p in parameters}
+    for above in notebook.code_cells():
+        if above.index >= cell.index:
+            break
+        clash = sorted(names & cell_facts(above.source).binds)
+        if clash and SKIP_TAG not in above.tags:
+            raise ExportRefused(f"Cell {above.index}, above the parameters cell (cell {cell.index}), assigns `{clash[0]}`: move the parameters cell to the top, or rename one of them.")
+
+
+def _dependencies(pins: freeze.Pins) -> tuple[list[str], list[str]]:
+    versions = dict(pins.versions)
+    unresolved = [u for u in pins.unresolved if u not in FRAMEWORK]
+    lines = [f"{pair[0]}=={pair[1]}" for _, pair in sorted(versions.items())]
+    for dist, fallback in FRAMEWORK.items():
+        if normalize(dist) not in versions:
+            lines.append(f"{dist}{fallback}")  # not installed where the versions came from
+    return sorted(lines, key=str.lower), unresolved
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], read_text: Callable[[Path], str | None]) -> ExportPlan:
+    try:
+        recorded = json.loads(read_text(out / MANIFEST) or "{}").get("files", {})
+        recorded = recorded if isinstance(recorded, dict) else {}
+    except (ValueError, AttributeError):
+        recorded = {}  # a manifest someone broke: every existing file that differs is a conflict
+    plan = ExportPlan(out, reply)
+    manifest: dict[str, str] = {}
+    for relative, text in texts.items():
+        existing = read_text(out / relative)
+        if existing is None:
+            status = "create"
+        elif existing == text:
+            status = "unchanged"
+        elif recorded.get(relative) == _sha(existing):
+            status = "update"
+        else:
+            status = "conflict"
+            reply.conflicts.append(relative)
+        if status == "conflict":
+            if isinstance(recorded.get(relative), str):
+                manifest[relative] = recorded[relative]
+        else:
+            manifest[relative] = _sha(text)
+        if status in ("create", "update"):
+            plan.writes[out / relative] = text
+        reply.files.append(ExportFile(relative, status, text))
+    manifest_text = json.dumps({"generator": "jupyterlab-readiness", "header": header(reply.notebook).strip(), "notebook": reply.notebook, "files": dict(sorted(manifest.items()))}, indent=1) + "\n"
+    before = read_text(out / MANIFEST)
+    status = "create" if before is None else "unchanged" if before == manifest_text else "update"
+    if status != "unchanged":
+        plan.writes[out / MANIFEST] = manifest_text
+    reply.files.append(ExportFile(MANIFEST, status, manifest_text))
+    return plan
+
+
+def write(plan: ExportPlan) -> None:
+    """Write what the plan allows (never a conflict), each file atomically; the manifest last, so
+    an interrupted export is finished by the next one rather than taken for user edits."""
+    if plan.reply.refused:
+        raise ExportRefused(plan.reply.refused)
+    if plan.out.exists() and not plan.out.is_dir():
+        raise ExportRefused(f"{plan.reply.out} exists and is not a folder: choose another destination.")
+    manifest = plan.out / MANIFEST
+    for path, text in sorted(plan.writes.items(), key=lambda item: item[0] == manifest):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(path, text)
+    plan.reply.written = True

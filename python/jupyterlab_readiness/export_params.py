@@ -1,0 +1,243 @@
+"""Export to package, the inputs of the pipeline: the parameters cell, and the wall clock made a
+parameter (``run_date``) so that the pipeline itself computes the same thing on every run.
+
+Pure: cells in, parameters and rewritten sources out.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+from .errors import ExportRefused
+from .notebook import Cell, Notebook
+
+PARAMETERS_TAG = "parameters"  # papermill's convention
+SKIP_TAG = "skip-export"
+
+
+@dataclass
+class Parameter:
+    name: str
+    type: str  # the annotation, e.g. "float", "list[str]"
+    default: str  # Python literal text
+    origin: str  # "cell": from the parameters cell; "clock": stands for the wall clock
+    cell_index: int | None
+
+
+def find_parameters(notebook: Notebook) -> tuple[Cell | None, list[Parameter]]:
+    """The cell tagged ``parameters``, else the first code cell made only of literal assignments;
+    with the parameters it assigns, in order. A tagged cell that computes something is refused:
+    a scheduler could not pass a value for it."""
+    cells = [c for c in notebook.code_cells() if SKIP_TAG not in c.tags]
+    tagged = [c for c in cells if PARAMETERS_TAG in c.tags]
+    if tagged:
+        return tagged[0], _literal_assignments(tagged[0], strict=True) or []
+    for cell in cells:
+        found = _literal_assignments(cell, strict=False)
+        if found:
+            return cell, found
+    return None, []
+
+
+def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:
+    try:
+        tree = ast.parse(cell.source)
+    except (SyntaxError, ValueError):
+        if strict:
+            raise ExportRefused(f"The parameters cell (cell {cell.index}) does not parse: fix it before exporting.") from None
+        return None
+    found: dict[str, Parameter] = {}
+    for stmt in tree.body:
+        name = annotation = value = None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
+            name, value, annotation = stmt.target.id, stmt.value, ast.unparse(stmt.annotation)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str):
+            continue  # a docstring-like note
+        literal = _literal(value) if value is not None else _NOT_LITERAL
+        if name is None or literal is _NOT_LITERAL or name.startswith("_"):
+            if strict:
+                raise ExportRefused(
+                    f"The parameters cell (cell {cell.index}) line {stmt.lineno} is not a literal assignment (`{ast.unparse(stmt)[:60]}`): "
+                    "a parameter must be a name set to a literal (number, string, bool, None, list, tuple or dict of those) so the command line can pass another value. "
+                    "Move computed values to the next cell."
+                )
+            return None
+        found.pop(name, None)
+        found[name] = Parameter(name, annotation or _type_of(literal), ast.unparse(value), "cell", cell.index)
+    return list(found.values()) or None
+
+
+_NOT_LITERAL = object()
+
+
+def _literal(node: ast.expr) -> object:
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _NOT_LITERAL
+
+
+def _type_of(value: object) -> str:
+    if value is None:
+        return "str | None"
+    if isinstance(value, (bool, int, float, str, bytes, complex)):
+        return type(value).__name__
+    if isinstance(value, (list, set, frozenset)):
+        kind = "list" if isinstance(value, list) else "set"
+        return f"{kind}[{_common(value)}]"
+    if isinstance(value, tuple):
+        return f"tuple[{_common(value)}, ...]"
+    if isinstance(value, dict):
+        keys = _common(value.keys())
+        return f"dict[{keys}, {_common(value.values())}]"
+    return "Any"
+
+
+def _common(values) -> str:
+    kinds = {_type_of(v) for v in values}
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds == {"int", "float"}:
+        return "float"
+    return "Any"
+
+
+# ------------------------------------------------------------------------------------- the clock
+@dataclass
+class ClockRewrite:
+    sources: dict[int, str]  # cell index → source with the clock reads replaced by the parameter
+    left: list[tuple[int, int, str]]  # (cell, line, call) clock reads that stay as they were
+
+
+# qualified call → how it reads from the parameter ({run} is its name, {func} the called object's
+# text); used only when called without arguments.
+_NO_ARGS = {
+    "datetime.datetime.now": "{run}",
+    "datetime.datetime.today": "{run}",
+    "datetime.date.today": "{run}.date()",
+    "time.time": "{run}.timestamp()",
+    "pandas.Timestamp.now": "{owner}({run})",
+    "pandas.Timestamp.today": "{owner}({run})",
+}
+_NOW_STRINGS = {"pandas.Timestamp", "pandas.to_datetime", "numpy.datetime64"}
+_OTHER_CLOCKS = frozenset(
+    {"datetime.datetime.utcnow", "time.time_ns", "time.localtime", "time.gmtime", "time.ctime", "time.asctime", "time.strftime", "pandas.Timestamp.utcnow", "arrow.now", "arrow.utcnow", "pendulum.now", "pendulum.today"}
+)
+
+
+def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
+    """Every read of the wall clock that has an exact equivalent in terms of one ``datetime``
+    parameter ``run``, replaced by it. Aliases come from the imports of all the cells."""
+    aliases = _aliases(cells)
+    sources: dict[int, str] = {}
+    left: list[tuple[int, int, str]] = []
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source)
+        except (SyntaxError, ValueError):
+            continue
+        edits: list[tuple[int, int, int, int, str]] = []
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Call):
+                continue
+            qualname = _qualname(node.func, aliases)
+            if qualname is None:
+                continue
+            text = _replacement(node, qualname, cell.source, run)
+            if text is not None:
+                edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text))
+            elif qualname in _NO_ARGS or qualname in _OTHER_CLOCKS:
+                left.append((cell.index, node.lineno, ast.get_source_segment(cell.source, node) or qualname))
+        if edits:
+            sources[cell.index] = _apply(cell.source, _outermost(edits))
+    return ClockRewrite(sources, left)
+
+
+def _replacement(node: ast.Call, qualname: str, source: str, run: str) -> str | None:
+    func = node.func
+    if qualname in _NO_ARGS and not node.args and not node.keywords:
+        owner = ast.get_source_segment(source, func.value) if isinstance(func, ast.Attribute) else None
+        return _NO_ARGS[qualname].format(run=run, owner=owner)
+    if qualname in ("datetime.datetime.now",) and len(node.args) + len(node.keywords) == 1:
+        tz = node.args[0] if node.args else node.keywords[0].value
+        if node.keywords and node.keywords[0].arg != "tz":
+            return None
+        return f"{run}.astimezone({ast.get_source_segment(source, tz)})"
+    if qualname in _NOW_STRINGS and len(node.args) == 1 and not node.keywords:
+        arg = node.args[0]
+        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip().lower() in ("now", "today"):
+            called = ast.get_source_segment(source, func)
+            if qualname == "numpy.datetime64" and arg.value.strip().lower() == "today":
+                return f"{called}({run}.date())"
+            return f"{called}({run})"
+    return None
+
+
+def _aliases(cells: list[Cell]) -> dict[str, str]:
+    aliases: dict[str, str] = {}
+    for cell in cells:
+        try:
+            tree = ast.parse(cell.source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.asname:
+                        aliases[alias.asname] = alias.name
+                    else:
+                        head = alias.name.split(".")[0]
+                        aliases[head] = head
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                for alias in node.names:
+                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _qualname(func: ast.expr, aliases: dict[str, str]) -> str | None:
+    parts: list[str] = []
+    while isinstance(func, ast.Attribute):
+        parts.append(func.attr)
+        func = func.value
+    if not isinstance(func, ast.Name) or func.id not in aliases:
+        return None
+    name = ".".join([aliases[func.id], *reversed(parts)])
+    return name.replace("pandas.core.", "pandas.").replace("pandas._libs.tslibs.timestamps.", "pandas.")
+
+
+def _outermost(edits: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int, int, int, str]]:
+    kept: list[tuple[int, int, int, int, str]] = []
+    for edit in sorted(edits, key=lambda e: (e[0], e[1], -e[2], -e[3])):
+        if kept and (edit[0], edit[1]) < (kept[-1][2], kept[-1][3]):
+            continue  # inside a call already replaced
+        kept.append(edit)
+    return kept
+
+
+def _apply(source: str, edits: list[tuple[int, int, int, int, str]]) -> str:
+    """Replace (line, byte column) spans; the AST counts columns in UTF-8 bytes."""
+    lines = source.splitlines(keepends=True)
+    data = [line.encode("utf-8") for line in lines]
+    for start_line, start_col, end_line, end_col, text in sorted(edits, reverse=True):
+        head = data[start_line - 1][:start_col]
+        tail = data[end_line - 1][end_col:]
+        data[start_line - 1 : end_line] = [head + text.encode("utf-8") + tail]
+    return b"".join(data).decode("utf-8")
+
+
+def free_name(base: str, taken: set[str]) -> str:
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
+
+
+def is_heading(cell: Cell) -> bool:
+    return cell.cell_type == "markdown" and (_HEADING.search(cell.source) is not None or re.search(r"<h[1-6]", cell.source, re.IGNORECASE) is not None)

@@ -1,0 +1,342 @@
+"""Export to package, the pipeline: the notebook's code split into one function per section (by
+its headings) with the extraction logic, and the lines of ``run()`` that call them in order.
+
+How: a working copy of the notebook holds a cell assigning every parameter, the headings and the
+exported code cells. Each section in turn is extracted (``extract(..., display=False)``) into the
+same ``steps`` module and replaced by its call, so a later section sees what the earlier ones
+return as names defined above it — exactly how extract to module treats a notebook. What is left
+at the end (the calls, in order) is the body of ``run()``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import ExportRefused, ExtractionRefused
+from .export_params import SKIP_TAG, ClockRewrite, Parameter, _apply, _outermost, is_heading
+from .extract import apply, default_names, extract
+from .extract_imports import _merge_imports, _render_imports
+from .extract_scopes import _alias_key, _heading_above, _key_bound, _reads
+from .magics import translate
+from .notebook import Cell, Notebook, notebook_from_json
+
+STEPS_MODULE = "steps"
+# IPython lines that only set up the notebook's session or environment: a package has its own.
+_SESSION_MAGICS = frozenset({"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"})
+_INSTALL = re.compile(r"^\s*(?:\S*python\S*\s+-m\s+)?(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
+# Methods that only look at a value, called as the whole statement to show it in the notebook.
+_VIEW_METHODS = frozenset({"head", "tail", "describe", "info", "sample", "value_counts", "nunique", "show", "memory_usage", "style", "to_frame"})
+_WRITE_METHODS = frozenset({"to_csv", "to_json", "to_excel", "to_parquet", "to_pickle", "to_html", "to_feather", "to_markdown", "to_latex", "savefig", "write_text", "write_bytes"})
+
+
+@dataclass
+class Step:
+    function: str
+    heading: str | None
+    cell_indices: list[int]  # in the notebook
+    parameters: list[str]
+    returns: list[str]
+    lines: list[str]  # the statements of run() that call it
+
+
+@dataclass
+class Pipeline:
+    steps_text: str  # src/PKG/steps.py
+    steps: list[Step]
+    imports: list[str]  # import lines run() needs besides the steps
+    inputs: list[str]  # parameters run() reads, in order
+    handed: list[str]  # names the steps hand on, bound when run() ends
+    left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
+    warnings: list[str] = field(default_factory=list)
+    writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
+    reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
+
+
+def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Parameter], clock: ClockRewrite, notebook_path: Path) -> Pipeline:
+    """Raises ExportRefused when a cell cannot go into a package (IPython-only code, or code the
+    extraction cannot move safely)."""
+    cells: list[dict] = [_code("\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass")]
+    left_out: list[int] = []
+    origin: list[int] = [-1]
+    code_sources: list[str] = []
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown" and is_heading(cell):
+            cells.append({"cell_type": "markdown", "metadata": {}, "source": cell.source})
+            origin.append(cell.index)
+        if cell.cell_type != "code" or cell is parameters_cell or not cell.source.strip():
+            continue
+        if SKIP_TAG in cell.tags:
+            left_out.append(cell.index)
+            continue
+        source = _package_source(cell, clock.sources.get(cell.index, cell.source))
+        if source is None:
+            left_out.append(cell.index)
+            continue
+        code_sources.append(source)
+        cells.append(_code(source))
+        origin.append(cell.index)
+    nb_json = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": cells}
+
+    steps: list[Step] = []
+    module_text: str | None = None
+    warnings: list[str] = []
+    # Sections never merge or vanish, so the k-th section stays the k-th as earlier ones collapse.
+    for k in range(len(_sections(nb_json["cells"]))):
+        section = _sections(nb_json["cells"])[k]
+        model = notebook_from_json(nb_json)
+        if all(_imports_only(model.cells[i].source) for i in section):
+            continue
+        originals = [origin[i] for i in section]
+        heading = _heading_above(model, section[0])
+        _, function = default_names(model, section, notebook_path)
+        try:
+            extraction = extract(model, section, STEPS_MODULE, function, module_text, notebook_name=notebook_path.name, display=False)
+        except ExtractionRefused as exc:
+            where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
+            raise ExportRefused(f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}") from None
+        module_text = extraction.module_text
+        warnings.extend(extraction.warnings)
+        nb_json = apply(nb_json, section, extraction.replacement_source)
+        origin[section[0] : section[-1] + 1] = [originals[0]]
+        steps.append(Step(extraction.function, heading.strip() if heading else None, originals, extraction.parameters, extraction.returns, []))
+    if module_text is None:
+        raise ExportRefused("The notebook has no code to export besides its parameters: there is no pipeline to package.")
+
+    imports, handed, by_function = _run_body(nb_json, {s.function for s in steps})
+    for step in steps:
+        step.lines = by_function.get(step.function, [])
+    names = {p.name for p in parameters}
+    body_reads: set[str] = set()
+    for step in steps:
+        for line in step.lines:
+            body_reads |= _reads(ast.parse(line))
+    inputs = [p.name for p in parameters if p.name in body_reads]
+    writes, reads = _file_literals(code_sources)
+    return Pipeline(
+        steps_text=_with_logging(module_text),
+        steps=steps,
+        imports=_render_imports({key for key in imports if _key_bound(key) in body_reads}),
+        inputs=inputs,
+        handed=[n for n in handed if n not in names],
+        left_out=left_out,
+        warnings=warnings,
+        writes=writes,
+        reads=reads,
+    )
+
+
+def _code(source: str) -> dict:
+    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+
+
+def _package_source(cell: Cell, source: str) -> str | None:
+    """The cell's code as the package runs it: session magics and installs gone, statements that
+    only show a value gone; None when nothing is left (a display cell). Raises ExportRefused for
+    IPython syntax a package cannot run."""
+    translated = translate(source)
+    try:
+        tree = ast.parse(translated)
+    except (SyntaxError, ValueError) as exc:
+        raise ExportRefused(f"Cell {cell.index} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting.") from None
+    lines = translated.splitlines()
+    originals = source.splitlines()
+    drop: set[int] = set()
+    statements = tree.body
+    for stmt in statements:
+        alone = all(other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno for other in statements if other is not stmt)
+        if not alone:
+            continue
+        if _session_only(stmt) or _shows_only(stmt):
+            drop.update(range(stmt.lineno, stmt.end_lineno + 1))
+    kept = [line for number, line in enumerate(lines, 1) if number not in drop]
+    for number, line in enumerate(lines, 1):
+        if number not in drop and "get_ipython()" in line and (number > len(originals) or "get_ipython()" not in originals[number - 1]):
+            text = originals[number - 1].strip() if number <= len(originals) else line.strip()
+            raise ExportRefused(
+                f"Cell {cell.index} line {number} uses IPython syntax a package cannot run (`{text}`): write it in plain Python "
+                "(e.g. `subprocess.run` for a shell command), or tag the cell `skip-export` if the package does not need it."
+            )
+    if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
+        return None
+    return "\n".join(kept)
+
+
+def _session_only(stmt: ast.stmt) -> bool:
+    if not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)):
+        return False
+    call = stmt.value
+    func = call.func
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) and func.value.func.id == "get_ipython"):
+        return False
+    first = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
+    second = call.args[1].value if len(call.args) > 1 and isinstance(call.args[1], ast.Constant) else ""
+    if func.attr == "run_line_magic":
+        return first in _SESSION_MAGICS
+    if func.attr == "run_cell_magic":
+        return first in ("time", "timeit", "capture", "prun") and not second  # the body below stays
+    if func.attr == "system":
+        return isinstance(first, str) and _INSTALL.match(first) is not None
+    return False
+
+
+def _shows_only(stmt: ast.stmt) -> bool:
+    if not isinstance(stmt, ast.Expr):
+        return False
+    value = stmt.value
+    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+        return False  # a docstring-like note: harmless, and ruff keeps it
+    if _no_calls(value):
+        return True
+    if isinstance(value, ast.Call):
+        func = value.func
+        if isinstance(func, ast.Name) and func.id == "display":
+            return True
+        if isinstance(func, ast.Attribute) and func.attr in _VIEW_METHODS and _no_calls(func.value) and all(_no_calls(a) for a in value.args):
+            return True
+    return False
+
+
+def _no_calls(node: ast.AST) -> bool:
+    return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)) for n in ast.walk(node))
+
+
+def _sections(cells: list[dict]) -> list[list[int]]:
+    """Runs of code cells after the parameters cell, split at headings."""
+    sections: list[list[int]] = []
+    current: list[int] = []
+    for i, cell in enumerate(cells):
+        if i == 0:
+            continue
+        if cell["cell_type"] == "code":
+            current.append(i)
+        elif current:
+            sections.append(current)
+            current = []
+    if current:
+        sections.append(current)
+    return sections
+
+
+def _imports_only(source: str) -> bool:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return False
+    return all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
+
+
+def _run_body(nb_json: dict, functions: set[str]) -> tuple[list[tuple], list[str], dict[str, list[str]]]:
+    """(imports of the cells left, names bound at the end, the lines calling each step)."""
+    imports: dict[tuple, None] = {}
+    handed: list[str] = []
+    by_function: dict[str, list[str]] = {}
+    for cell in nb_json["cells"][1:]:
+        if cell["cell_type"] != "code":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        tree = ast.parse(source)
+        lines: list[str] = []
+        owner: str | None = None
+        for stmt in tree.body:
+            if isinstance(stmt, ast.ImportFrom) and stmt.module == STEPS_MODULE:
+                owner = stmt.names[0].name
+                continue
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for alias in stmt.names:
+                    imports[_alias_key(stmt, alias)] = None
+                continue
+            lines.append(ast.get_source_segment(source, stmt) or ast.unparse(stmt))
+            if isinstance(stmt, ast.Delete):
+                gone = {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+                handed = [n for n in handed if n not in gone]
+            for node in ast.walk(stmt):
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id not in handed:
+                    handed.append(node.id)
+        if owner in functions:
+            by_function[owner] = lines
+    return list(imports), handed, by_function
+
+
+def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
+    """(relative file names the code writes by literal name, every other path-like string)."""
+    writes: dict[str, None] = {}
+    strings: dict[str, None] = {}
+    for source in sources:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            continue
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value):
+                strings[node.value] = None
+            if not isinstance(node, ast.Call) or not node.args:
+                continue
+            first = node.args[0]
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str) and _path_like(first.value)):
+                continue
+            func = node.func
+            method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            opens_for_write = method == "open" and isinstance(mode, ast.Constant) and isinstance(mode.value, str) and any(c in mode.value for c in "wax")
+            if method in _WRITE_METHODS or opens_for_write:
+                writes[first.value] = None
+    return list(writes), [s for s in strings if s not in writes]
+
+
+def _path_like(text: str) -> bool:
+    return 0 < len(text) < 260 and "\n" not in text and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:")) and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None and ":" not in text
+
+
+# ------------------------------------------------------------------------------ print → logging
+def _with_logging(text: str) -> str:
+    """``print(...)`` calls become ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``)
+    with the same message text; prints to other files stay prints (they write a file)."""
+    tree = ast.parse(text)
+    if any(isinstance(n, ast.Name) and n.id in ("print", "logger") and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)) or any(
+        isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in ("print", "logger") for n in ast.walk(tree)
+    ):
+        return text
+    edits = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
+            replacement = _log_call(node, text)
+            if replacement is not None:
+                edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, replacement))
+    if not edits:
+        return text
+    text = _apply(text, _outermost(edits))
+    text = _merge_imports(text, {("import", "logging", None)}, set())
+    tree = ast.parse(text)
+    last_import = max(s.end_lineno for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)))
+    lines = text.split("\n")
+    lines[last_import:last_import] = ["", "logger = logging.getLogger(__name__)"]
+    return "\n".join(lines)
+
+
+def _log_call(node: ast.Call, text: str) -> str | None:
+    if any(isinstance(a, ast.Starred) for a in node.args):
+        return None
+    keywords = {k.arg: k.value for k in node.keywords}
+    if None in keywords or set(keywords) - {"sep", "end", "file", "flush"}:
+        return None
+    level = "info"
+    if "file" in keywords:
+        target = ast.unparse(keywords["file"])
+        if target not in ("sys.stderr", "sys.stdout"):
+            return None
+        level = "warning" if target == "sys.stderr" else "info"
+    sep = " "
+    if "sep" in keywords:
+        value = keywords["sep"]
+        if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, type(None)))):
+            return None
+        sep = " " if value.value is None else value.value
+    args = [ast.get_source_segment(text, a) or ast.unparse(a) for a in node.args]
+    if not args:
+        return f'logger.{level}("")'
+    template = sep.replace("%", "%%").join(["%s"] * len(args))
+    return f"logger.{level}({json.dumps(template, ensure_ascii=False)}, {', '.join(args)})"
