@@ -8,6 +8,8 @@ import type {
   CheckCatalogue,
   CheckReply,
   CheckRequest,
+  ExportReply,
+  ExportRequest,
   ExtractReply,
   ExtractRequest,
   FreezeReply,
@@ -84,6 +86,21 @@ export function extractToModule(
   signal?: AbortSignal
 ): Promise<ExtractReply> {
   return request<ExtractReply>('extract', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
+}
+
+/**
+ * Export the notebook as an installable package (a preview unless
+ * `body.write`); `signal` aborts a preview that a newer one supersedes.
+ */
+export function exportPackage(
+  body: ExportRequest,
+  signal?: AbortSignal
+): Promise<ExportReply> {
+  return request<ExportReply>('export', {
     method: 'POST',
     body: JSON.stringify(body),
     signal

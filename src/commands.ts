@@ -1,12 +1,12 @@
 /**
- * The Readiness commands. The action still to come (export as package) is
- * registered but disabled, so the menu already shows where it will live.
+ * The Readiness commands.
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
+import { exportNotebook, packageIcon } from './export';
 import { extractCells, selectedCodeCells } from './extract';
 import { freezeNotebook } from './freeze';
 import { readinessIcon } from './icons';
@@ -105,28 +105,43 @@ export function addCommands(
     }
   });
 
-  const comingSoon: Array<[string, string, string]> = [
-    [
-      CommandIDs.exportPackage,
-      trans.__('Export as Package'),
-      trans.__('Coming soon: an installable package with pinned dependencies')
-    ]
-  ];
-  for (const [id, label, caption] of comingSoon) {
-    commands.addCommand(id, {
-      label,
-      caption,
-      isEnabled: () => false,
-      execute: () => undefined
-    });
-  }
+  commands.addCommand(CommandIDs.exportPackage, {
+    label: trans.__('Export as Package'),
+    caption: trans.__(
+      'Write the notebook as an installable Python package with pinned dependencies'
+    ),
+    icon: packageIcon,
+    // Like Extract, on the main area's current notebook once its model is loaded.
+    // Its items: the Readiness menu, and File > Save and Export Notebook As
+    // (both in schema/plugin.json; the settings merge a submenu's items by its
+    // id, so this item joins the one @jupyterlab/notebook-extension declares).
+    isEnabled: () => {
+      const panel = tracker.currentWidget;
+      return panel !== null && panel === shell.currentWidget && panel.context.isReady;
+    },
+    execute: async () => {
+      const panel = tracker.currentWidget;
+      if (panel) {
+        await exportNotebook(panel, trans, () => {
+          if (commands.hasCommand(REFRESH_FILES)) {
+            void commands.execute(REFRESH_FILES);
+          }
+        });
+      }
+    }
+  });
 
   const notify = () => {
     commands.notifyCommandChanged(CommandIDs.check);
     commands.notifyCommandChanged(CommandIDs.freezeEnv);
     commands.notifyCommandChanged(CommandIDs.extractToModule);
+    commands.notifyCommandChanged(CommandIDs.exportPackage);
   };
   tracker.currentChanged.connect(notify);
+  // Export waits for the notebook's model to load.
+  tracker.widgetAdded.connect((_, panel) => {
+    panel.context.ready.then(notify, () => undefined);
+  });
   tracker.activeCellChanged.connect(notify);
   tracker.selectionChanged.connect(notify);
   // Optional in a shell: the lab shell has it.
@@ -137,7 +152,8 @@ export function addCommands(
       CommandIDs.check,
       CommandIDs.openPanel,
       CommandIDs.freezeEnv,
-      CommandIDs.extractToModule
+      CommandIDs.extractToModule,
+      CommandIDs.exportPackage
     ]) {
       palette.addItem({ command, category });
     }

@@ -168,3 +168,86 @@ export interface ExtractReply {
   warnings: string[];
   written: boolean;
 }
+
+/**
+ * The body of `POST /readiness/export`; `write: false` is a preview. Null
+ * fields let the server decide: the notebook from its file, the package name
+ * from the notebook's file name, the folder `<notebook dir>/<name>`.
+ */
+export interface ExportRequest {
+  path: string;
+  notebook: INotebookContent | null;
+  /**
+   * The pins come from this kernel's environment (else the server's).
+   */
+  kernel_id: string | null;
+  name: string | null;
+  /**
+   * The destination folder, relative to the server root.
+   */
+  out: string | null;
+  write: boolean;
+}
+
+/**
+ * What writing a file of the package does. `conflict`: the file was edited
+ * since the last export (or was there before it), so the export leaves it
+ * alone; its `text` is what the export would have written.
+ */
+export type ExportFileStatus = 'create' | 'update' | 'unchanged' | 'conflict';
+
+/**
+ * One file of the package; `path` is relative to the reply's `out` (posix).
+ */
+export interface ExportFile {
+  path: string;
+  status: ExportFileStatus;
+  text: string;
+}
+
+/**
+ * A parameter of the pipeline: from the `parameters`-tagged cell, or a clock
+ * read (`datetime.now()`) turned into one. `default` is Python literal text.
+ */
+export interface ExportParameter {
+  name: string;
+  type: string;
+  default: string;
+  origin: 'cell' | 'clock';
+  cell_index: number | null;
+}
+
+/**
+ * One step of the pipeline: a function made of cells (0-based over ALL cells).
+ */
+export interface ExportStep {
+  function: string;
+  heading: string | null;
+  cell_indices: number[];
+  parameters: string[];
+  returns: string[];
+}
+
+/**
+ * The reply of `POST /readiness/export`. When `refused` is not null (the
+ * `blocking` findings say why) nothing can be written and `files` is empty.
+ * Paths are relative to the server root, except the files' (relative to `out`).
+ */
+export interface ExportReply {
+  name: string;
+  distribution: string;
+  out: string;
+  notebook: string;
+  files: ExportFile[];
+  parameters: ExportParameter[];
+  parameters_cell: number | null;
+  steps: ExportStep[];
+  refused: string | null;
+  blocking: Finding[];
+  weakening: Finding[];
+  score: number;
+  warnings: string[];
+  unresolved: string[];
+  conflicts: string[];
+  written: boolean;
+}

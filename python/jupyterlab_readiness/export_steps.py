@@ -82,7 +82,7 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
     nb_json = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": cells}
 
     steps: list[Step] = []
-    module_text: str | None = None
+    modules: list[str] = []
     warnings: list[str] = []
     # Sections never merge or vanish, so the k-th section stays the k-th as earlier ones collapse.
     for k in range(len(_sections(nb_json["cells"]))):
@@ -94,16 +94,18 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
         heading = _heading_above(model, section[0])
         _, function = default_names(model, section, notebook_path)
         try:
-            extraction = extract(model, section, STEPS_MODULE, function, module_text, notebook_name=notebook_path.name, display=False)
+            # Each section is extracted into a module of its own, combined at the end; "" (an
+            # existing, empty module) once the notebook's replacement cells import from it.
+            extraction = extract(model, section, STEPS_MODULE, function, "" if modules else None, notebook_name=notebook_path.name, display=False)
         except ExtractionRefused as exc:
             where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
             raise ExportRefused(f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}") from None
-        module_text = extraction.module_text
+        modules.append(extraction.module_text)
         warnings.extend(extraction.warnings)
         nb_json = apply(nb_json, section, extraction.replacement_source)
         origin[section[0] : section[-1] + 1] = [originals[0]]
         steps.append(Step(extraction.function, heading.strip() if heading else None, originals, extraction.parameters, extraction.returns, []))
-    if module_text is None:
+    if not modules:
         raise ExportRefused("The notebook has no code to export besides its parameters: there is no pipeline to package.")
 
     imports, handed, by_function = _run_body(nb_json, {s.function for s in steps})
@@ -117,7 +119,7 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
     return Pipeline(
-        steps_text=_with_logging(module_text),
+        steps_text=_with_logging(_combine(modules)),
         steps=steps,
         imports=_render_imports({key for key in imports if _key_bound(key) in body_reads}),
         inputs=inputs,
@@ -127,6 +129,30 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
         writes=writes,
         reads=reads,
     )
+
+
+def _combine(modules: list[str]) -> str:
+    """One module from the modules extracted section by section: their imports merged, their
+    functions in order. (Merging into one growing module instead re-reads it for every section,
+    which is quadratic in a notebook of a hundred sections.)"""
+    docstring = ""
+    imports: set[tuple] = set()
+    blocks: list[str] = []
+    for text in modules:
+        tree = ast.parse(text)
+        lines = text.split("\n")
+        body = tree.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            docstring = docstring or "\n".join(lines[body[0].lineno - 1 : body[0].end_lineno])
+            body = body[1:]
+        imports |= {_alias_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
+        rest = [s for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+        if rest:
+            blocks.append("\n".join(lines[rest[0].lineno - 1 - len(rest[0].decorator_list if hasattr(rest[0], "decorator_list") else []) :]).strip("\n"))
+    head = [docstring, ""] if docstring else []
+    if imports:
+        head += [*_render_imports(imports), "", ""]
+    return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
 
 
 def _code(source: str) -> dict:

@@ -56,15 +56,15 @@ from .extract_scopes import (
     _cell_tree,
     _first_assigned_name,
     _flow,
-    _function_body_reads,
     _heading_above,
     _imported_packages,
     _key_bound,
     _notebook_names,
     _ReadFirst,
-    _reads,
     _scope_binds,
     _snake,
+    _source_function_body_reads,
+    _source_reads,
 )
 from .facts import ALWAYS_DEFINED, cell_facts
 from .magics import translate
@@ -546,8 +546,7 @@ class _Planner:
     def _check_collisions(self) -> None:
         for cell in self.notebook.code_cells():
             facts = cell_facts(cell.source)
-            tree = _cell_tree(cell.source)
-            reads = _reads(tree) if tree is not None else set()
+            reads = _source_reads(cell.source)
             if self.function in facts.binds or self.function in reads:
                 raise ExtractionRefused(
                     f"Cell {cell.index} already uses the name `{self.function}`: the replacement cell would rebind it. Choose another function name."
@@ -639,14 +638,14 @@ class _Planner:
                 unparsed.append(cell.source)
                 continue
             names.update(name for _, name in facts.free_reads)
-            names |= _function_body_reads(tree)
-            names |= {n for n in _reads(tree) if n in ALWAYS_DEFINED}  # a builtin the selection shadows
+            reads = _source_reads(cell.source)
+            names |= _source_function_body_reads(cell.source)
+            names |= {n for n in reads if n in ALWAYS_DEFINED}  # a builtin the selection shadows
             if facts.star_import_line is not None:  # after ``%run`` or a star import: anything
-                names |= _reads(tree)
+                names |= reads
         for cell in self.above:  # functions defined above read globals when called later
-            tree = _cell_tree(cell.source)
-            if tree is not None:
-                names |= _function_body_reads(tree)
+            if _cell_tree(cell.source) is not None:
+                names |= _source_function_body_reads(cell.source)
             else:
                 unparsed.append(cell.source)
         if unparsed:

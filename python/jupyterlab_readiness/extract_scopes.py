@@ -4,6 +4,7 @@ call things (used by extract.py and extract_imports.py)."""
 from __future__ import annotations
 
 import ast
+import functools
 import re
 import unicodedata
 
@@ -87,11 +88,26 @@ def _function_body_reads(tree: ast.AST) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=4096)
 def _cell_tree(source: str) -> ast.Module | None:
+    """The cell's syntax tree, shared: callers only read it. Cached because exporting a notebook
+    extracts section after section, each looking at every cell again."""
     try:
         return ast.parse(translate(source))
     except (SyntaxError, ValueError, RecursionError):
         return None
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_reads(source: str) -> frozenset[str]:
+    tree = _cell_tree(source)
+    return frozenset(_reads(tree)) if tree is not None else frozenset()
+
+
+@functools.lru_cache(maxsize=4096)
+def _source_function_body_reads(source: str) -> frozenset[str]:
+    tree = _cell_tree(source)
+    return frozenset(_function_body_reads(tree)) if tree is not None else frozenset()
 
 
 class _ReadFirst(Exception):
@@ -200,9 +216,7 @@ def _notebook_names(notebook: Notebook) -> set[str]:
     for cell in notebook.code_cells():
         facts = cell_facts(cell.source)
         names |= facts.binds
-        tree = _cell_tree(cell.source)
-        if tree is not None:
-            names |= _reads(tree)
+        names |= _source_reads(cell.source)
     return names
 
 

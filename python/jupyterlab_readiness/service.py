@@ -141,8 +141,17 @@ async def export(request: ExportRequest, *, root: Path, contents: Contents, insp
         notebook = notebook_from_json(data)
     except (json.JSONDecodeError, RecursionError, NotebookError) as exc:
         raise BadRequest(f"cannot read the notebook: {exc}") from None
-    environment: dict[str, Any] = {}
-    if notebook.is_python:
+    shown = _shown_in(root)
+
+    def plan(environment: dict[str, Any]) -> export_core.ExportPlan:
+        try:
+            return export_core.plan(data, os_path, out, request.name, environment, read_text, Path.is_file, shown)
+        except (export_core.BadPackageName, NotebookError) as exc:
+            raise BadRequest(str(exc)) from None
+
+    # A refused export needs no versions: answer it without asking a kernel that may be busy.
+    result = plan({})
+    if not result.reply.refused:
         want = export_core.wanted(notebook, os_path)
         if request.kernel_id:
             environment = await inspector.environment(request.kernel_id, want.modules, want.installs, False)
@@ -150,11 +159,7 @@ async def export(request: ExportRequest, *, root: Path, contents: Contents, insp
                 raise Conflict("the kernel did not answer (busy, dead or not Python): export again when it is idle")
         else:
             environment = local_environment(want.modules, want.installs, closure=False)
-    shown = _shown_in(root)
-    try:
-        result = export_core.plan(data, os_path, out, request.name, environment, read_text, Path.is_file, shown)
-    except (export_core.BadPackageName, NotebookError) as exc:
-        raise BadRequest(str(exc)) from None
+        result = plan(environment)
     # The default destination is beside the notebook; a symlinked folder there could still lead out.
     if not result.out.resolve().is_relative_to(root.resolve()):
         raise Forbidden("the export folder is outside the server root")

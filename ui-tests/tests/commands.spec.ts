@@ -28,12 +28,10 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
   expect(commands[1].enabled).toBe(true);
   // Freeze Environment and Extract to Module work on a notebook (freeze.spec.ts,
   // extract.spec.ts), and none is open here.
-  for (const action of commands.slice(2, 4)) {
+  for (const action of commands.slice(2, 5)) {
     expect(action.enabled).toBe(false);
     expect(action.caption).not.toMatch(/^Coming soon/);
   }
-  expect(commands[4].enabled).toBe(false);
-  expect(commands[4].caption).toMatch(/^Coming soon: /);
 
   // The main menu, from schema/plugin.json.
   await page.menu.open('Readiness');

@@ -79,3 +79,19 @@ export async function waitForKernelIdle(page: IJupyterLabPageFixture): Promise<v
     return panel?.sessionContext?.session?.kernel?.status === 'idle';
   });
 }
+
+/**
+ * The cell with these tags in its metadata (e.g. `parameters` for papermill).
+ */
+export function tagged(cell: Cell, tags: string[]): Cell {
+  return { ...cell, metadata: { ...(cell.metadata as object), tags } };
+}
+
+/**
+ * Run a command without waiting for it (a dialog it opens stays open).
+ */
+export async function startCommand(page: IJupyterLabPageFixture, id: string): Promise<void> {
+  await page.evaluate(command => {
+    void (window as any).jupyterapp.commands.execute(command);
+  }, id);
+}
