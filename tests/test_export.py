@@ -300,3 +300,38 @@ async def test_rest_refusals_bad_names_and_confinement(jp_fetch, jp_root_dir):
     message = await export_error(jp_fetch, 400, {"path": "s.ipynb", "notebook": REPORT, "secret": "hunter2"})
     assert "hunter2" not in message
     assert "no such notebook" in await export_error(jp_fetch, 404, {"path": "missing.ipynb"})
+
+
+def test_helper_functions_stay_module_level_functions_unless_they_read_notebook_variables(tmp_path):
+    nb = notebook(
+        tagged("radius = 2.0", "parameters"),
+        code("import math\n\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2"),
+        code("scale = 3\n\ndef scaled(x):\n    return x * scale"),
+        md("## Report"),
+        code("print(round(area(radius), 2), scaled(radius))"),
+    )
+    result = plan(nb, tmp_path)
+    steps = files(result)["src/sales/steps.py"]
+    assert "\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2\n" in steps
+    assert "\nimport math\n" in steps and "readiness_export_steps" not in steps
+    # `scaled` reads the notebook's `scale`: it stays inside the step that defines it, and is handed on
+    assert [(s.function, s.parameters, s.returns) for s in result.reply.steps] == [("compute_scale", [], ["scaled"]), ("report", ["radius", "scaled"], [])]
+    pipeline = files(result)["src/sales/pipeline.py"]
+    assert "    scaled = compute_scale()\n" in pipeline and "    report(radius, scaled)\n" in pipeline
+    export.write(result)
+    project = tmp_path / "sales"
+    run = subprocess.run([sys.executable, "-m", "sales", "--radius", "1"], capture_output=True, text=True, env={"PYTHONPATH": str(project / "src")}, cwd=tmp_path, timeout=120)
+    assert run.returncode == 0 and "INFO sales.steps: 3.14 3.0" in run.stderr, run.stderr
+
+
+async def test_rest_pins_what_the_kernel_has_installed(jp_fetch, jp_serverapp, jp_root_dir, tmp_path_factory):
+    from test_server import kernel_only_site, running_kernel
+
+    site = kernel_only_site(tmp_path_factory)
+    nb = notebook(code(f"import sys\nsys.path.insert(0, {str(site)!r})"), code("import kernel_only_mod\nprint(kernel_only_mod.__name__)"))
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        await kernel.run(f"import sys\nsys.path.insert(0, {str(site)!r})")
+        reply = await post_export(jp_fetch, {"path": "k.ipynb", "notebook": nb, "kernel_id": kernel.id})
+    pyproject = next(f.text for f in reply.files if f.path == "pyproject.toml")
+    assert '"readiness-kernel-only==7.7.7"' in pyproject and reply.unresolved == []
+    assert f'requires-python = ">={sys.version_info[0]}.{sys.version_info[1]}"' in pyproject

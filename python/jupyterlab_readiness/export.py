@@ -28,7 +28,7 @@ from .engine import check_model
 from .errors import ExportRefused
 from .export_params import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
 from .export_render import Package, header, relative_dir, render
-from .export_steps import STEPS_MODULE, build
+from .export_steps import build
 from .extract_scopes import _imported_packages, _notebook_names, _snake
 from .facts import cell_facts
 from .files import write_atomic
@@ -39,7 +39,7 @@ MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
 # What the generated code itself imports; pinned like the notebook's imports when installed.
 FRAMEWORK = {"pydantic": ">=2.5,<3", "pydantic-settings": ">=2.1,<3"}
-_RESERVED = frozenset({STEPS_MODULE, "tests", "test", "src", "pipeline", "parameters", "cli"})
+_RESERVED = frozenset({"steps", "tests", "test", "src", "pipeline", "parameters", "cli"})
 
 
 class BadPackageName(ValueError):

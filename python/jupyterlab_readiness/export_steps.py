@@ -11,8 +11,10 @@ at the end (the calls, in order) is the body of ``run()``.
 from __future__ import annotations
 
 import ast
+import builtins
 import json
 import re
+import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,10 +23,14 @@ from .export_params import SKIP_TAG, ClockRewrite, Parameter, _apply, _outermost
 from .extract import apply, default_names, extract
 from .extract_imports import _merge_imports, _render_imports
 from .extract_scopes import _alias_key, _heading_above, _key_bound, _reads
+from .facts import cell_facts
 from .magics import translate
 from .notebook import Cell, Notebook, notebook_from_json
 
-STEPS_MODULE = "steps"
+# The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
+# imports from it inside that module are dropped (the names are its own).
+STEPS_MODULE = "readiness_export_steps"
+_BUILTINS = frozenset(dir(builtins))
 # IPython lines that only set up the notebook's session or environment: a package has its own.
 _SESSION_MAGICS = frozenset({"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"})
 _INSTALL = re.compile(r"^\s*(?:\S*python\S*\s+-m\s+)?(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
@@ -63,6 +69,10 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
     left_out: list[int] = []
     origin: list[int] = [-1]
     code_sources: list[str] = []
+    definitions: list[str] = []  # functions and classes that go to the module as they are
+    definition_imports: set[tuple] = set()
+    assigned = _assigned_names(notebook, parameters_cell)
+    imported: dict[str, tuple] = {}
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
             cells.append({"cell_type": "markdown", "metadata": {}, "source": cell.source})
@@ -77,6 +87,15 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
             left_out.append(cell.index)
             continue
         code_sources.append(source)
+        hoisted = _hoistable(source, imported, assigned)
+        if hoisted is not None:
+            texts, keys, names = hoisted
+            definitions.extend(texts)
+            definition_imports |= keys
+            own = set(_top_level_imports(source).values())
+            source = "\n".join(_render_imports(own | {("from", STEPS_MODULE, name, None) for name in names}))
+            assigned -= set(names)
+        imported.update(_top_level_imports(source))
         cells.append(_code(source))
         origin.append(cell.index)
     nb_json = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": cells}
@@ -94,9 +113,9 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
         heading = _heading_above(model, section[0])
         _, function = default_names(model, section, notebook_path)
         try:
-            # Each section is extracted into a module of its own, combined at the end; "" (an
-            # existing, empty module) once the notebook's replacement cells import from it.
-            extraction = extract(model, section, STEPS_MODULE, function, "" if modules else None, notebook_name=notebook_path.name, display=False)
+            # Each section is extracted into a module of its own ("": one that exists, empty, so
+            # the working copy may import from it), combined at the end.
+            extraction = extract(model, section, STEPS_MODULE, function, "", notebook_name=notebook_path.name, display=False)
         except ExtractionRefused as exc:
             where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
             raise ExportRefused(f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}") from None
@@ -106,7 +125,8 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
         origin[section[0] : section[-1] + 1] = [originals[0]]
         steps.append(Step(extraction.function, heading.strip() if heading else None, originals, extraction.parameters, extraction.returns, []))
     if not modules:
-        raise ExportRefused("The notebook has no code to export besides its parameters: there is no pipeline to package.")
+        shown = f" (cells {', '.join(map(str, left_out[:10]))}{' …' if len(left_out) > 10 else ''} only display values or are tagged `{SKIP_TAG}`)" if left_out else ""
+        raise ExportRefused(f"The notebook has no code to export besides its parameters{shown}: there is no pipeline to package.")
 
     imports, handed, by_function = _run_body(nb_json, {s.function for s in steps})
     for step in steps:
@@ -119,7 +139,7 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
     return Pipeline(
-        steps_text=_with_logging(_combine(modules)),
+        steps_text=_with_logging(_combine(modules, definitions, definition_imports)),
         steps=steps,
         imports=_render_imports({key for key in imports if _key_bound(key) in body_reads}),
         inputs=inputs,
@@ -131,13 +151,13 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
     )
 
 
-def _combine(modules: list[str]) -> str:
+def _combine(modules: list[str], definitions: list[str], definition_imports: set[tuple]) -> str:
     """One module from the modules extracted section by section: their imports merged, their
     functions in order. (Merging into one growing module instead re-reads it for every section,
     which is quadratic in a notebook of a hundred sections.)"""
     docstring = ""
-    imports: set[tuple] = set()
-    blocks: list[str] = []
+    imports: set[tuple] = set(definition_imports)
+    blocks: list[str] = list(definitions)
     for text in modules:
         tree = ast.parse(text)
         lines = text.split("\n")
@@ -150,9 +170,74 @@ def _combine(modules: list[str]) -> str:
         if rest:
             blocks.append("\n".join(lines[rest[0].lineno - 1 - len(rest[0].decorator_list if hasattr(rest[0], "decorator_list") else []) :]).strip("\n"))
     head = [docstring, ""] if docstring else []
+    imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     if imports:
         head += [*_render_imports(imports), "", ""]
     return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
+
+
+def _assigned_names(notebook: Notebook, parameters_cell: Cell | None) -> set[str]:
+    """Names some code cell binds other than by an import: a function reading one of them cannot
+    move to module level, where that name does not exist."""
+    names: set[str] = set()
+    for cell in notebook.code_cells():
+        facts = cell_facts(cell.source)
+        names |= facts.binds - {imp.bound for imp in facts.imports}
+        if cell is parameters_cell:
+            names |= facts.binds
+    return names
+
+
+def _top_level_imports(source: str) -> dict[str, tuple]:
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError):
+        return {}
+    return {_key_bound(_alias_key(s, a)): _alias_key(s, a) for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)) and not getattr(s, "level", 0) for a in s.names}
+
+
+def _hoistable(source: str, imported: dict[str, tuple], assigned: set[str]) -> tuple[list[str], set[tuple], list[str]] | None:
+    """A cell of only imports and function or class definitions that read nothing but builtins,
+    imported names and each other: (their texts, the imports they need, their names), to put in
+    the module as they are rather than nested in a step. None otherwise."""
+    tree = ast.parse(source)
+    kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+    defs = [s for s in tree.body if isinstance(s, kinds)]
+    docstring = lambda s: isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)  # noqa: E731
+    if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or docstring(s) for s in tree.body):
+        return None
+    names = [d.name for d in defs]
+    if any(name in assigned and sum(1 for d in defs if d.name == name) != 1 for name in names):
+        return None
+    try:
+        table = symtable.symtable(source, "<cell>", "exec")
+    except SyntaxError:
+        return None
+    needed = {s.get_name() for s in table.get_symbols() if s.is_referenced()}
+
+    def walk(t: symtable.SymbolTable) -> None:
+        for symbol in t.get_symbols():
+            if symbol.is_global() and symbol.is_referenced():
+                needed.add(symbol.get_name())
+        for child in t.get_children():
+            walk(child)
+
+    for child in table.get_children():
+        walk(child)
+    own = _top_level_imports(source)
+    keys: set[tuple] = set()
+    for name in sorted(needed - set(names)):
+        if name in own:
+            keys.add(own[name])
+        elif name in imported and name not in assigned:
+            keys.add(imported[name])
+        elif name in _BUILTINS and name not in assigned:
+            continue
+        else:
+            return None
+    lines = source.split("\n")
+    texts = ["\n".join(lines[min([d.lineno, *(x.lineno for x in d.decorator_list)]) - 1 : d.end_lineno]) for d in defs]
+    return texts, keys, names
 
 
 def _code(source: str) -> dict:
@@ -269,7 +354,7 @@ def _run_body(nb_json: dict, functions: set[str]) -> tuple[list[tuple], list[str
         owner: str | None = None
         for stmt in tree.body:
             if isinstance(stmt, ast.ImportFrom) and stmt.module == STEPS_MODULE:
-                owner = stmt.names[0].name
+                owner = next((a.name for a in stmt.names if a.name in functions), owner)
                 continue
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
