@@ -87,7 +87,7 @@ def test_a_report_becomes_steps_parameters_and_a_clock_parameter(tmp_path):
     assert 'requires-python = ">=3.11"' in pyproject and 'sales = "sales.cli:main"' in pyproject
     assert "sizes: list[int] = Field(default=[1, 2]" in texts["src/sales/parameters.py"]
     assert '"--sizes", dest="sizes", help="list[int], JSON, default: [1, 2]"' in texts["src/sales/cli.py"]
-    assert "| `--run-date` | `SALES_RUN_DATE` | `Optional[datetime]` | now (filled in by the command line) |" in texts["README.md"]
+    assert "| `--run-date` | `SALES_RUN_DATE` | `datetime | None` | now (filled in by the command line) |" in texts["README.md"]
     assert "0 6 * * *" in texts["README.md"] and "Score **" in texts["README.md"]
     assert json.loads(texts["tests/conftest.py"].split("INPUTS = ")[1].split("\n")[0]) == []
     assert '["report.csv"]' in texts["tests/test_pipeline.py"]  # the literal output name; the dated one is not literal
@@ -335,3 +335,25 @@ async def test_rest_pins_what_the_kernel_has_installed(jp_fetch, jp_serverapp, j
     pyproject = next(f.text for f in reply.files if f.path == "pyproject.toml")
     assert '"readiness-kernel-only==7.7.7"' in pyproject and reply.unresolved == []
     assert f'requires-python = ">={sys.version_info[0]}.{sys.version_info[1]}"' in pyproject
+
+
+def test_annotations_match_the_kernels_python(tmp_path):
+    old = plan(REPORT, tmp_path, environment={**ENVIRONMENT, "python": "3.9"})
+    texts = files(old)
+    assert "run_date: Optional[datetime] = Field(default=None" in texts["src/sales/parameters.py"]
+    assert "def main(argv: Optional[Sequence[str]] = None) -> int:" in texts["src/sales/cli.py"]
+    assert 'requires-python = ">=3.9"' in texts["pyproject.toml"]
+    new = files(plan(REPORT, tmp_path))
+    assert "run_date: datetime | None = Field(default=None" in new["src/sales/parameters.py"] and "Optional" not in new["src/sales/cli.py"]
+
+
+def test_input_files_named_by_code_or_parameters_are_copied_for_the_tests_never_from_outside(tmp_path):
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "orders.csv").write_text("a\n1\n")
+    (tmp_path / "lookup.json").write_text("{}")
+    nb = notebook(
+        tagged("source = 'data/orders.csv'", "parameters"),
+        code("import json\nwith open('lookup.json') as f:\n    lookup = json.load(f)\nwith open('../outside.txt') as g:\n    print(g.read())\nwith open(source) as h:\n    print(h.read(), lookup)"),
+    )
+    conftest = files(plan(nb, tmp_path))["tests/conftest.py"]
+    assert 'INPUTS = ["lookup.json", "data/orders.csv"]' in conftest and 'NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / ".."' in conftest

@@ -11,6 +11,7 @@ recorded hash was edited by someone (or was there before): it is a conflict and 
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import keyword
@@ -146,10 +147,23 @@ def plan(
         parameters_cell=reply.parameters_cell,
         pipeline=pipeline,
         report=report,
-        inputs=[r for r in pipeline.reads if is_file(notebook_dir / r)],
+        inputs=[r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if is_file(notebook_dir / r)],
     )
     texts = render(package)
     return _reconcile(out, reply, texts, read_text)
+
+
+def _string_defaults(parameters: list[Parameter]) -> list[str]:
+    """Parameter values that may name an input file (``input_path = "data/orders.csv"``)."""
+    values = []
+    for p in parameters:
+        try:
+            value = ast.literal_eval(p.default)
+        except (ValueError, SyntaxError):
+            continue
+        if isinstance(value, str) and value and not Path(value).is_absolute() and ".." not in Path(value).parts:
+            values.append(value)
+    return values
 
 
 def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter]) -> None:

@@ -96,34 +96,49 @@ def _init(pkg: Package) -> str:
     )
 
 
-def _annotation(parameter: Parameter) -> str:
+def _modern(pkg: Package) -> bool:
+    """``X | None`` in annotations pydantic evaluates needs Python 3.10."""
+    match = re.match(r">=(\d+)\.(\d+)", pkg.requires_python)
+    return match is None or (int(match.group(1)), int(match.group(2))) >= (3, 10)
+
+
+def _optional(kind: str, modern: bool) -> str:
+    return f"{kind} | None" if modern else f"Optional[{kind}]"
+
+
+def _annotation(parameter: Parameter, modern: bool = True) -> str:
     if parameter.origin == "clock":
-        return "Optional[datetime]"
+        return _optional("datetime", modern)
     kind = parameter.type
     if kind.endswith(" | None"):
-        return f"Optional[{kind[: -len(' | None')]}]"
+        return _optional(kind[: -len(" | None")], modern)
     return kind
 
 
 def _parameters(pkg: Package) -> str:
     where = f"the parameters cell of {pkg.notebook} (cell {pkg.parameters_cell})" if pkg.parameters_cell is not None else f"{pkg.notebook}, which has no parameters cell"
+    modern = _modern(pkg)
     fields = []
     for p in pkg.parameters:
         if p.origin == "clock":
-            what = "The date and time of the run, read from the clock where the notebook read it; the command line fills in the current time when it is not given."
-            fields.append(f"    {p.name}: {_annotation(p)} = Field(default=None, description={json.dumps(what)})")
+            what = "When the run happens (the notebook read the clock); the command line fills in the current time."
+            fields.append(f"    {p.name}: {_annotation(p, modern)} = Field(default=None, description={json.dumps(what)})")
         else:
-            fields.append(f"    {p.name}: {_annotation(p)} = Field(default={p.default}, description={json.dumps(f'cell {p.cell_index} of {pkg.notebook}')})")
-    annotations = [_annotation(p) for p in pkg.parameters]
+            fields.append(f"    {p.name}: {_annotation(p, modern)} = Field(default={p.default}, description={json.dumps(f'cell {p.cell_index} of {pkg.notebook}')})")
+    annotations = [_annotation(p, modern) for p in pkg.parameters]
     typing = [name for name in ("Any", "Optional") if any(re.search(rf"\b{name}\b", a) for a in annotations)]
-    lines = [header(pkg.notebook).rstrip("\n"), f'"""The parameters of the pipeline, with the values of {where}.', "", f"Each is also read from the environment, e.g. ``{pkg.name.upper()}_{(pkg.parameters[0].name if pkg.parameters else 'NAME').upper()}``, and the command line takes each as a flag.", '"""', ""]
+    if pkg.parameters:
+        usage = f"Each is also read from the environment, e.g. ``{pkg.name.upper()}_{pkg.parameters[0].name.upper()}``, and the command line takes each as a flag."
+    else:
+        usage = "Tag a cell ``parameters`` in the notebook and export again to give the pipeline inputs."
+    lines = [header(pkg.notebook).rstrip("\n"), f'"""The parameters of the pipeline, with the values of {where}.', "", usage, '"""', ""]
     if any(p.origin == "clock" for p in pkg.parameters):
         lines.append("from datetime import datetime")
     if typing:
         lines.append(f"from typing import {', '.join(typing)}")
     if len(lines) > 6:
         lines.append("")
-    lines += ["from pydantic import Field", "from pydantic_settings import BaseSettings, SettingsConfigDict", "", ""]
+    lines += [*(["from pydantic import Field"] if fields else []), "from pydantic_settings import BaseSettings, SettingsConfigDict", "", ""]
     lines += ["class Parameters(BaseSettings):", f'    """The inputs of one run of {pkg.notebook}."""', "", f'    model_config = SettingsConfigDict(env_prefix="{pkg.name.upper()}_", extra="forbid")']
     if fields:
         lines.append("")
@@ -133,7 +148,7 @@ def _parameters(pkg: Package) -> str:
 
 def _pipeline(pkg: Package) -> str:
     pipeline = pkg.pipeline
-    functions = [s.function for s in pipeline.steps]
+    functions = sorted(s.function for s in pipeline.steps)
     lines = [header(pkg.notebook).rstrip("\n"), f'"""The pipeline of {pkg.notebook}: its sections, one function each (see steps.py), called in the notebook\'s order."""', ""]
     lines += ["import logging", "from typing import Any"]
     lines += ["", *pipeline.imports] if pipeline.imports else []
@@ -159,6 +174,7 @@ def _indent(statement: str) -> str:
 
 
 def _cli(pkg: Package) -> str:
+    modern = _modern(pkg)
     arguments = []
     json_fields = []
     for p in pkg.parameters:
@@ -191,7 +207,7 @@ import os
 import sys
 import time
 from collections.abc import Sequence
-{"from datetime import datetime" + chr(10) if clock else ""}from typing import Any, Optional
+{"from datetime import datetime" + chr(10) if clock else ""}from typing import {"Any" if modern else "Any, Optional"}
 
 from pydantic import ValidationError
 
@@ -211,7 +227,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: {_optional("Sequence[str]", modern)} = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=args.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     started = time.monotonic()
@@ -231,13 +247,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         if args.workdir:
             os.chdir(args.workdir)
         run(params)
-    except Exception as exc:  # noqa: BLE001 - any failure is reported the same way, with its traceback in the log
+    except Exception as exc:  # any failure is reported the same way, with its traceback in the log
         logger.exception("the pipeline failed")
         return _finish("failed", started, params, f"{{type(exc).__name__}}: {{exc}}", EXIT_FAILED)
     return _finish("ok", started, params, None, EXIT_OK)
 
 
-def _finish(status: str, started: float, params: Optional[Parameters], error: Optional[str], code: int) -> int:
+def _finish(status: str, started: float, params: {_optional("Parameters", modern)}, error: {_optional("str", modern)}, code: int) -> int:
     record: dict[str, Any] = {{"package": "{pkg.name}", "status": status, "exit_code": code, "seconds": round(time.monotonic() - started, 3)}}
     if params is not None:
         record["parameters"] = {{k: ("***" if k in SECRET_FIELDS else v) for k, v in params.model_dump(mode="json").items()}}
@@ -368,7 +384,7 @@ def test_running_twice_gives_the_same_files(workdir, params):
 
 def _test_steps(pkg: Package) -> str:
     pipeline = pkg.pipeline
-    functions = [s.function for s in pipeline.steps]
+    functions = sorted(s.function for s in pipeline.steps)
     tests = []
     for number, step in enumerate(pipeline.steps):
         before = [line for s in pipeline.steps[:number] for line in s.lines]
@@ -409,7 +425,7 @@ import copy
 def _copy(values):
     try:
         return copy.deepcopy(values)
-    except Exception:  # noqa: BLE001 - an object that cannot be copied is passed as it is
+    except Exception:  # an object that cannot be copied is passed as it is
         return values
 
 
@@ -425,7 +441,7 @@ def _readme(pkg: Package) -> str:
     for p in pkg.parameters:
         flag = "--" + p.name.replace("_", "-")
         default = "now (filled in by the command line)" if p.origin == "clock" else f"`{p.default}`"
-        flags.append(f"| `{flag}` | `{pkg.name.upper()}_{p.name.upper()}` | `{_annotation(p)}` | {default} |")
+        flags.append(f"| `{flag}` | `{pkg.name.upper()}_{p.name.upper()}` | `{_annotation(p, _modern(pkg))}` | {default} |")
     example = " ".join(f"--{p.name.replace('_', '-')} {_shell(p.default)}" for p in pkg.parameters if p.origin == "cell" and p.type != "bool")[:200]
     steps = [f"{n}. `{s.function}({', '.join(s.parameters)})`{' — ' + s.heading if s.heading else ''} (cells {s.cell_indices[0]}–{s.cell_indices[-1]})" for n, s in enumerate(pipeline.steps, 1)]
     checklist = [f"| {item.title} | {item.status} | {item.findings} |" for item in report.checklist]

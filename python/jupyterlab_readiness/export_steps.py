@@ -399,7 +399,7 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _path_like(text: str) -> bool:
-    return 0 < len(text) < 260 and "\n" not in text and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:")) and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None and ":" not in text
+    return 0 < len(text) < 260 and "\n" not in text and ".." not in text.replace("\\", "/").split("/") and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:")) and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None and ":" not in text
 
 
 # ------------------------------------------------------------------------------ print → logging

@@ -1,4 +1,6 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import * as fs from 'fs';
+import * as path from 'path';
 
 import {
   code,
@@ -108,6 +110,16 @@ test('export as package previews, writes, and is idempotent', async ({ page, tmp
   await ui.file('src/sales_report/pipeline.py').click();
   await expect(ui.text).toHaveAttribute('data-path', 'src/sales_report/pipeline.py');
   await expect(ui.text).toContainText('def ');
+  // For the README; with READINESS_DOCS_SCREENSHOTS=1 also to docs/.
+  const shot = await ui.dialog.locator('.jp-Dialog-content').screenshot();
+  const targets = [path.resolve(__dirname, '..', 'test-results')];
+  if (process.env.READINESS_DOCS_SCREENSHOTS) {
+    targets.push(path.resolve(__dirname, '..', '..', 'docs'));
+  }
+  for (const dir of targets) {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'export-dialog.png'), shot);
+  }
 
   // Another name: the preview follows, and so does the default folder.
   await ui.name.fill('daily_sales');
