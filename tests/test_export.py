@@ -13,8 +13,9 @@ import tornado
 
 from jupyterlab_readiness import export
 from jupyterlab_readiness.export_params import rewrite_clock
+from jupyterlab_readiness.extract import quiet_compiler
 from jupyterlab_readiness.files import read_text
-from jupyterlab_readiness.notebook import notebook_from_json
+from jupyterlab_readiness.notebook import NotebookError, notebook_from_json
 from jupyterlab_readiness.schema import EXPORT_REPLY
 
 from conftest import code, md, notebook
@@ -357,3 +358,28 @@ def test_input_files_named_by_code_or_parameters_are_copied_for_the_tests_never_
     )
     conftest = files(plan(nb, tmp_path))["tests/conftest.py"]
     assert 'INPUTS = ["lookup.json", "data/orders.csv"]' in conftest and 'NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / ".."' in conftest
+
+
+def test_every_corpus_notebook_exports_or_is_refused_with_a_reason():
+    from conftest import CORPUS
+
+    exported = refused = 0
+    for path in sorted(CORPUS.rglob("*.ipynb")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError:
+            continue  # not JSON: the CLI's usage error, tested above
+        try:
+            reply = export.plan(data, path, Path("/nonexistent") / path.stem, None, ENVIRONMENT, read_text, Path.is_file, str).reply
+        except (export.BadPackageName, NotebookError):
+            continue  # a clear error, as for any unreadable notebook
+        if reply.refused:
+            refused += 1
+            assert reply.files == [] and len(reply.refused) > 20
+            continue
+        exported += 1
+        with quiet_compiler():  # the notebooks' own "\\l" in LaTeX labels
+            for file in reply.files:
+                if file.path.endswith(".py"):
+                    compile(file.text, f"{path.name}:{file.path}", "exec")
+    assert exported >= 80 and refused >= 80

@@ -30,6 +30,7 @@ from .errors import ExportRefused
 from .export_params import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
 from .export_render import Package, header, relative_dir, render
 from .export_steps import build
+from .extract import quiet_compiler
 from .extract_scopes import _imported_packages, _notebook_names, _snake
 from .facts import cell_facts
 from .files import write_atomic
@@ -93,6 +94,11 @@ def plan(
 ) -> ExportPlan:
     """Raises notebook.NotebookError (unreadable notebook) and BadPackageName; a notebook that
     cannot be exported safely gives a plan whose reply says ``refused`` and writes nothing."""
+    with quiet_compiler():
+        return _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown)
+
+
+def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown) -> ExportPlan:
     notebook = notebook_from_json(notebook_json)
     name = name or default_name(notebook, notebook_path)
     check_name(name, notebook)

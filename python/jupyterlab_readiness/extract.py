@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import ast
 import builtins
+import contextlib
 import copy
 import io
 import keyword
@@ -41,6 +42,7 @@ import symtable
 import sys
 import tokenize
 import uuid
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -154,7 +156,18 @@ def extract(
     code = notebook.code_cells()
     above = [c for c in code if c.index < first]
     below = [c for c in code if c.index > last]
-    return _Planner(notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name, display).run()
+    with quiet_compiler():
+        return _Planner(notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name, display).run()
+
+
+@contextlib.contextmanager
+def quiet_compiler() -> Iterator[None]:
+    """Compiling the user's code must not print the compiler's complaints about it (``"\\l"`` in a
+    LaTeX label is an invalid escape): they would land in the server's log or the CLI's stderr."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        warnings.simplefilter("ignore", DeprecationWarning)
+        yield
 
 
 def apply(notebook_json: dict, cell_indices: list[int], replacement_source: str) -> dict:
