@@ -569,3 +569,9 @@ def test_equivalence_selection_outputs_are_not_empty(equivalence_runs: dict[str,
     shown = {name: _selection_outputs(run["original"]["cells"][EQUIVALENCE[name][1][0] : EQUIVALENCE[name][1][-1] + 1]) for name, run in equivalence_runs.items()}
     assert all(shown[name] for name in ("pandas pipeline", "accumulating loop", "mutated list", "unused results"))
     assert any(o[0] == "execute_result" for o in shown["pandas pipeline"])
+
+
+def test_a_nested_functions_own_parameter_is_not_a_read_of_the_outer_name():
+    nb = notebook_from_json(notebook(code("def mse(w):\n    return w * 2\n\nw = 1\nfor _ in range(3):\n    w = w + mse(w)"), code("print(w)")))
+    extraction = extract(nb, [0], "m", "fit", None)
+    assert extraction.parameters == [] and "bound only conditionally" not in " ".join(extraction.warnings)

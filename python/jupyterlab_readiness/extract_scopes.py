@@ -162,8 +162,17 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
         return bound or (stmt.value is not None and _binds_name(stmt.target, name))
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
         return bound or any(_alias_bound(stmt, a) == name for a in stmt.names)
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        _reads_name(stmt, name, bound)  # decorators, defaults, bases, and (conservatively) the body
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        args = stmt.args
+        for node in (*stmt.decorator_list, *args.defaults, *args.kw_defaults):
+            _reads_name(node, name, bound)
+        own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
+        if name not in own:  # the function's own parameter is another variable
+            for node in stmt.body:
+                _reads_name(node, name, bound)  # conservatively: as if called where defined
+        return bound or stmt.name == name
+    if isinstance(stmt, ast.ClassDef):
+        _reads_name(stmt, name, bound)  # decorators, bases, and (conservatively) the body
         return bound or stmt.name == name
     if isinstance(stmt, (ast.For, ast.AsyncFor)):
         _reads_name(stmt.iter, name, bound)
