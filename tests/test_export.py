@@ -69,7 +69,7 @@ def test_a_report_becomes_steps_parameters_and_a_clock_parameter(tmp_path):
         ("sizes", "list[int]", "[1, 2]", "cell"),
         ("run_date", "datetime | None", "None", "clock"),
     ]
-    assert reply.parameters_cell == 1
+    assert reply.parameters_cell == 1 and reply.parameters[-1].cell_index == 9
     assert [(s.function, s.heading, s.cell_indices, s.parameters, s.returns) for s in reply.steps] == [
         ("load", "Load", [4], ["region"], ["df"]),
         ("summarise", "Summarise", [9], ["df", "threshold", "run_date"], []),

@@ -121,7 +121,7 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
         run_name = free_name("run_date", _notebook_names(notebook) | {p.name for p in parameters})
         clock = rewrite_clock(exported, run_name)
         if clock.sources:
-            parameters.append(Parameter(run_name, "datetime | None", "None", "clock", None))
+            parameters.append(Parameter(run_name, "datetime | None", "None", "clock", min(clock.sources)))
         pipeline = build(notebook, parameters_cell, parameters, clock, notebook_path)
     except ExportRefused as exc:
         reply.refused = str(exc)

@@ -23,7 +23,7 @@ class Parameter:
     type: str  # the annotation, e.g. "float", "list[str]"
     default: str  # Python literal text
     origin: str  # "cell": from the parameters cell; "clock": stands for the wall clock
-    cell_index: int | None
+    cell_index: int | None  # the parameters cell; for the clock, the first cell that reads it
 
 
 def find_parameters(notebook: Notebook) -> tuple[Cell | None, list[Parameter]]:
