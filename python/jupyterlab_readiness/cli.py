@@ -13,7 +13,7 @@ import sys
 from typing import Sequence
 
 from . import __version__
-from .freeze import LOCK_NAME
+from .pins import LOCK_NAME
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}

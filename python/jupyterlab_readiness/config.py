@@ -15,7 +15,6 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from ._compat import tomllib
 from .registry import BY_ID
 
 SEVERITIES = ("error", "warning", "info")
@@ -84,6 +83,8 @@ def _project_config(directory: Path) -> CheckConfig:
         candidate = folder / "pyproject.toml"
         if not candidate.is_file():
             continue
+        from ._compat import tomllib  # here, not at start-up: most folders have no pyproject.toml
+
         try:
             data = tomllib.loads(candidate.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

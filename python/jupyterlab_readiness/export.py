@@ -35,7 +35,7 @@ from .extract_scopes import _imported_packages, _notebook_names, _snake
 from .facts import cell_facts
 from .files import write_atomic
 from .notebook import Notebook, notebook_from_json
-from .report import ExportFile, ExportParameter, ExportReply, ExportStep
+from .replies import ExportFile, ExportParameter, ExportReply, ExportStep
 
 MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})

@@ -10,7 +10,7 @@ from typing import Any
 
 from .extract import apply, default_names, extract
 from .notebook import notebook_from_json
-from .report import ExtractReply
+from .replies import ExtractReply
 
 
 @dataclass

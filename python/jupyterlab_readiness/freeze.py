@@ -18,11 +18,10 @@ from .checks.pinning import installed_names, third_party_modules
 from .distributions import normalize
 from .facts import cell_facts
 from .notebook import Notebook
-from .pins import search_dirs
-from .report import FreezeReply, LockFile
+from .pins import LOCK_NAME, search_dirs
+from .replies import FreezeReply, LockFile
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-LOCK_NAME = "requirements-lock.txt"
 
 
 @dataclass

@@ -16,7 +16,7 @@ from jupyter_core.utils import ensure_async
 from .errors import NotFound
 from .kernel_state import KernelState
 from .probe import kernel_distributions, kernel_environment, probe
-from .report import KernelInfo
+from .replies import KernelInfo
 
 
 class KernelInspector:

@@ -20,8 +20,9 @@ from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
 
-from ._compat import tomllib
 from .distributions import normalize
+
+LOCK_NAME = "requirements-lock.txt"  # what freeze --lock writes, and a pin file like any other
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,8 @@ def _read_toml(path: Path, parse: _Parse) -> dict[str, Any] | None:
     text = parse.read_text(path)
     if text is None:
         return None
+    from ._compat import tomllib  # here, not at start-up: most folders have no TOML to read
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from .report import Catalogue, CheckReply, CheckRun, ExportReply, ExtractReply, Finding, FreezeReply, NotebookReport
+from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply
+from .report import CheckRun, Finding, NotebookReport
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)

@@ -22,7 +22,8 @@ from .kernel_state import KernelState
 from .notebook import NotebookError, notebook_from_json
 from .probe import local_environment
 from .registry import CHECKS
-from .report import Catalogue, CheckInfo, CheckReply, KernelInfo, NotebookReport
+from .replies import Catalogue, CheckInfo, CheckReply, KernelInfo
+from .report import NotebookReport
 
 
 class Inspector(Protocol):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shlex
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -118,6 +117,8 @@ def _install_commands(magic: Magic) -> Iterator[tuple[int, str, list[str]]]:
         lines = [(magic.line + 1 + i, text) for i, text in enumerate(magic.body.splitlines())]
     else:
         return
+    import shlex  # here, not at start-up: only shell lines get this far
+
     for line, text in lines:
         try:
             tokens = shlex.split(text, comments=True)
