@@ -475,3 +475,16 @@ def test_unchanged_files_are_not_reparsed(repo, monkeypatch):
 
     monkeypatch.setattr("pathlib.Path.read_text", fail)
     assert find_pins(repo) == first
+
+
+def test_a_pin_file_added_to_a_folder_listed_before_is_found(tmp_path):
+    import os
+
+    from jupyterlab_readiness.pins import find_pins
+
+    assert find_pins(tmp_path).pins == {}
+    old = 1_000_000_000  # an old folder: its listing is cached
+    os.utime(tmp_path, ns=(old, old))
+    assert find_pins(tmp_path).pins == {}
+    (tmp_path / "requirements.txt").write_text("pandas==2.2.2\n")  # changes the folder's mtime
+    assert dict(find_pins(tmp_path).pins) == {"pandas": "2.2.2"}

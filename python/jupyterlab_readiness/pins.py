@@ -11,6 +11,7 @@ import fnmatch
 import json
 import os
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -401,11 +402,33 @@ def _listdir(folder: Path) -> list[str]:
         return []
 
 
+def _mtime(folder: Path) -> int | None:
+    try:
+        return os.stat(folder).st_mtime_ns
+    except OSError:
+        return None
+
+
+# Each folder's pin files, valid while the folder and its requirements/ keep their mtime (adding,
+# removing or renaming an entry changes it): a folder of many notebooks is listed once, not once
+# per notebook.
+_listings: dict[Path, tuple[tuple[int | None, int | None], list[Path]]] = {}
+
+
 def _pin_files(directory: Path) -> list[Path]:
     requirements_dir = directory / "requirements"
+    stamp = (_mtime(directory), _mtime(requirements_dir))
+    cached = _listings.get(directory)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
     found = [directory / name for name in _listdir(directory) if _parser_for(name)]
     found += [requirements_dir / n for n in _listdir(requirements_dir) if n.endswith(".txt")]
-    return sorted((path for path in found if path.is_file()), key=_rank)
+    files = sorted((path for path in found if path.is_file()), key=_rank)
+    # A change in the same clock tick as the listing would keep the mtime: only a folder left
+    # alone for a while is cached (git's "racily clean" rule).
+    if all(t is None or time.time_ns() - t > 2_000_000_000 for t in stamp):
+        _listings[directory] = (stamp, files)
+    return files
 
 
 @dataclass(frozen=True)
