@@ -293,6 +293,8 @@ async def test_rest_refusals_bad_names_and_confinement(jp_fetch, jp_root_dir):
     hidden = notebook(code("print(total)"))
     preview = await post_export(jp_fetch, {"path": "h.ipynb", "notebook": hidden})
     assert preview.refused and [f.check for f in preview.blocking] == ["hidden-state"] and preview.files == []
+    # blocked before any kernel is asked for versions (this one does not even exist)
+    assert (await post_export(jp_fetch, {"path": "h.ipynb", "notebook": hidden, "kernel_id": "no-such-kernel"})).refused
     assert "not exported" in await export_error(jp_fetch, 409, {"path": "h.ipynb", "notebook": hidden, "write": True})
     assert not (jp_root_dir / "h").exists()
     assert "lower case" in await export_error(jp_fetch, 400, {"path": "s.ipynb", "notebook": REPORT, "name": "Sales"})

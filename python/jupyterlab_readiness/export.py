@@ -75,6 +75,11 @@ def _bad_name(name: str, imported: set[str]) -> bool:
     return name in sys.stdlib_module_names or name in sys.builtin_module_names or name in imported or name in _RESERVED or not name.isidentifier() or keyword.iskeyword(name)
 
 
+def blocked(notebook: Notebook, notebook_path: Path) -> bool:
+    """Whether plan() will refuse for the kernel's language or the findings, before any work."""
+    return not notebook.is_python or any(f.check in BLOCKING for f in check_model(notebook, notebook_path, CheckConfig(), notebook_path.name).findings)
+
+
 def wanted(notebook: Notebook, notebook_path: Path) -> freeze.Wanted:
     """What to ask an environment for: the notebook's third-party modules, what it installs, and
     the distributions the generated code imports."""

@@ -150,9 +150,9 @@ async def export(request: ExportRequest, *, root: Path, contents: Contents, insp
         except (export_core.BadPackageName, NotebookError) as exc:
             raise BadRequest(str(exc)) from None
 
-    # A refused export needs no versions: answer it without asking a kernel that may be busy.
-    result = plan({})
-    if not result.reply.refused:
+    # A blocked export needs no versions: answer it without asking a kernel that may be busy.
+    environment: dict[str, Any] = {}
+    if not export_core.blocked(notebook, os_path):
         want = export_core.wanted(notebook, os_path)
         if request.kernel_id:
             environment = await inspector.environment(request.kernel_id, want.modules, want.installs, False)
@@ -160,7 +160,7 @@ async def export(request: ExportRequest, *, root: Path, contents: Contents, insp
                 raise Conflict("the kernel did not answer (busy, dead or not Python): export again when it is idle")
         else:
             environment = local_environment(want.modules, want.installs, closure=False)
-        result = plan(environment)
+    result = plan(environment)
     # The default destination is beside the notebook; a symlinked folder there could still lead out.
     if not result.out.resolve().is_relative_to(root.resolve()):
         raise Forbidden("the export folder is outside the server root")
