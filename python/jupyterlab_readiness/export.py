@@ -36,6 +36,7 @@ from .facts import cell_facts
 from .files import write_atomic
 from .notebook import Notebook, notebook_from_json
 from .replies import ExportFile, ExportParameter, ExportReply, ExportStep
+from .report import NotebookReport
 
 MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
@@ -75,9 +76,14 @@ def _bad_name(name: str, imported: set[str]) -> bool:
     return name in sys.stdlib_module_names or name in sys.builtin_module_names or name in imported or name in _RESERVED or not name.isidentifier() or keyword.iskeyword(name)
 
 
-def blocked(notebook: Notebook, notebook_path: Path) -> bool:
+def readiness(notebook: Notebook, notebook_path: Path) -> NotebookReport:
+    """The readiness report at export time: what blocks the export, and what goes in the README."""
+    return check_model(notebook, notebook_path, CheckConfig(), notebook_path.name)
+
+
+def blocked(notebook: Notebook, report: NotebookReport) -> bool:
     """Whether plan() will refuse for the kernel's language or the findings, before any work."""
-    return not notebook.is_python or any(f.check in BLOCKING for f in check_model(notebook, notebook_path, CheckConfig(), notebook_path.name).findings)
+    return not notebook.is_python or any(f.check in BLOCKING for f in report.findings)
 
 
 def wanted(notebook: Notebook, notebook_path: Path) -> freeze.Wanted:
@@ -96,20 +102,22 @@ def plan(
     read_text: Callable[[Path], str | None],
     is_file: Callable[[Path], bool],
     shown: Callable[[Path], str],
+    report: NotebookReport | None = None,
 ) -> ExportPlan:
     """Raises notebook.NotebookError (unreadable notebook) and BadPackageName; a notebook that
-    cannot be exported safely gives a plan whose reply says ``refused`` and writes nothing."""
+    cannot be exported safely gives a plan whose reply says ``refused`` and writes nothing.
+    ``report``: readiness() of this notebook, when the caller already has it."""
     with quiet_compiler():
-        return _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown)
+        return _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown, report)
 
 
-def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown) -> ExportPlan:
+def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown, report) -> ExportPlan:
     notebook = notebook_from_json(notebook_json)
     name = name or default_name(notebook, notebook_path)
     check_name(name, notebook)
     out = out if out is not None else notebook_path.parent / name
     distribution = name.replace("_", "-")
-    report = check_model(notebook, notebook_path, CheckConfig(), notebook_path.name, memoize=False)
+    report = report or readiness(notebook, notebook_path)
     blocking = [f for f in report.findings if f.check in BLOCKING]
     weakening = [f for f in report.findings if f.check not in BLOCKING and f.severity in ("error", "warning")]
     reply = ExportReply(name, distribution, shown(out), notebook_path.name, [], [], None, [], None, blocking, weakening, report.score, [], [], [], False)

@@ -142,17 +142,10 @@ async def export(request: ExportRequest, *, root: Path, contents: Contents, insp
         notebook = notebook_from_json(data)
     except (json.JSONDecodeError, RecursionError, NotebookError) as exc:
         raise BadRequest(f"cannot read the notebook: {exc}") from None
-    shown = _shown_in(root)
-
-    def plan(environment: dict[str, Any]) -> export_core.ExportPlan:
-        try:
-            return export_core.plan(data, os_path, out, request.name, environment, read_text, Path.is_file, shown)
-        except (export_core.BadPackageName, NotebookError) as exc:
-            raise BadRequest(str(exc)) from None
-
     # A blocked export needs no versions: answer it without asking a kernel that may be busy.
     environment: dict[str, Any] = {}
-    if not export_core.blocked(notebook, os_path):
+    report = export_core.readiness(notebook, os_path)
+    if not export_core.blocked(notebook, report):
         want = export_core.wanted(notebook, os_path)
         if request.kernel_id:
             environment = await inspector.environment(request.kernel_id, want.modules, want.installs, False)
@@ -160,7 +153,10 @@ async def export(request: ExportRequest, *, root: Path, contents: Contents, insp
                 raise Conflict("the kernel did not answer (busy, dead or not Python): export again when it is idle")
         else:
             environment = local_environment(want.modules, want.installs, closure=False)
-    result = plan(environment)
+    try:
+        result = export_core.plan(data, os_path, out, request.name, environment, read_text, Path.is_file, _shown_in(root), report)
+    except export_core.BadPackageName as exc:
+        raise BadRequest(str(exc)) from None
     # The default destination is beside the notebook; a symlinked folder there could still lead out.
     if not result.out.resolve().is_relative_to(root.resolve()):
         raise Forbidden("the export folder is outside the server root")
