@@ -28,7 +28,7 @@ CORPUS = HERE.parent.parent / "shared" / "corpus"
 
 
 def notebooks() -> list[tuple[Path, dict]]:
-    from jupyterlab_readiness.notebook import NotebookError, notebook_from_json
+    from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
 
     found = []
     for path in sorted(CORPUS.rglob("*.ipynb")):
@@ -42,9 +42,9 @@ def notebooks() -> list[tuple[Path, dict]]:
 
 
 def run_ours(items: list[tuple[Path, dict]]) -> tuple[float, list[float], int]:
-    from jupyterlab_readiness import export
-    from jupyterlab_readiness.engine import clear_cache
-    from jupyterlab_readiness.extract_scopes import _cell_tree, _source_function_body_reads, _source_reads
+    from jupyterlab_readiness.actions.export import plan as export
+    from jupyterlab_readiness.lint.engine import clear_cache
+    from jupyterlab_readiness.notebook.scopes import _cell_tree, _source_function_body_reads, _source_reads
     from jupyterlab_readiness.files import read_text
 
     for cached in (_cell_tree, _source_reads, _source_function_body_reads):

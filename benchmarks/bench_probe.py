@@ -25,7 +25,7 @@ sys.path.insert(0, str(HERE.parent / "python"))  # run from a source tree, like 
 
 from jupyter_client.manager import start_new_async_kernel  # noqa: E402
 
-from jupyterlab_readiness.probe import probe  # noqa: E402
+from jupyterlab_readiness.server.probe import probe  # noqa: E402
 
 
 def status_kib(pid: int, field: str) -> int:

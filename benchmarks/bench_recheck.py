@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, help="also write the markdown report here")
     args = ap.parse_args()
 
-    from jupyterlab_readiness.engine import check_notebook, clear_cache
+    from jupyterlab_readiness.lint.engine import check_notebook, clear_cache
 
     with tempfile.TemporaryDirectory(prefix="bench-recheck-") as tmp:
         path = write_notebook(Path(tmp) / "generated.ipynb", code_cells=args.cells, seed=0)

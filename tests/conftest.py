@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_readiness.engine import check_file, check_notebook
-from jupyterlab_readiness.report import NotebookReport
+from jupyterlab_readiness.lint.engine import check_file, check_notebook
+from jupyterlab_readiness.contract.report import NotebookReport
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
@@ -65,7 +65,7 @@ __all__ = ["code", "md", "notebook", "findings_of", "check_notebook", "REPO", "C
 @pytest.fixture
 def fake_site(tmp_path: Path, monkeypatch):
     """fake_site("name-1.0", "pkg/__init__.py", …): a real installed distribution on sys.path."""
-    from jupyterlab_readiness.distributions import distributions_for, installed_version
+    from jupyterlab_readiness.environment.distributions import distributions_for, installed_version
 
     site = tmp_path / "site-packages"
     site.mkdir()

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyterlab_readiness.registry import BY_ID
-from jupyterlab_readiness.schema import CHECK_RUN
+from jupyterlab_readiness.checks.registry import BY_ID
+from jupyterlab_readiness.contract.schema import CHECK_RUN
 
 from conftest import REPO, code, md, notebook
 
@@ -166,9 +166,9 @@ def test_readme_documents_the_two_commands_every_check_and_flag():
 
 
 def test_text_output_wraps_to_a_terminal_and_keeps_one_line_per_message_otherwise(tree):
-    from jupyterlab_readiness.engine import check_file
-    from jupyterlab_readiness.output_text import render
-    from jupyterlab_readiness.report import CheckRun
+    from jupyterlab_readiness.lint.engine import check_file
+    from jupyterlab_readiness.cli.text import render
+    from jupyterlab_readiness.contract.report import CheckRun
 
     run = CheckRun([check_file(tree / "sub" / "bad.ipynb")])
     wrapped = render(run, colour=False, width=80)

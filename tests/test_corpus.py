@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from jupyterlab_readiness.engine import check_file
+from jupyterlab_readiness.lint.engine import check_file
 
 from conftest import CORPUS
 

@@ -2,7 +2,7 @@ import importlib.metadata
 
 import pytest
 
-from jupyterlab_readiness.distributions import (
+from jupyterlab_readiness.environment.distributions import (
     IMPORT_TO_DISTRIBUTIONS,
     distributions_for,
     installed_version,

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import tornado
 
-from jupyterlab_readiness import export
-from jupyterlab_readiness.export_params import rewrite_clock
-from jupyterlab_readiness.extract import quiet_compiler
+from jupyterlab_readiness.actions.export import plan as export
+from jupyterlab_readiness.actions.export.parameters import rewrite_clock
+from jupyterlab_readiness.actions.extract.planner import quiet_compiler
 from jupyterlab_readiness.files import read_text
-from jupyterlab_readiness.notebook import NotebookError, notebook_from_json
-from jupyterlab_readiness.schema import EXPORT_REPLY
+from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
+from jupyterlab_readiness.contract.schema import EXPORT_REPLY
 
 from conftest import code, md, notebook
 

@@ -15,14 +15,14 @@ from typing import Any
 import nbformat
 import pytest
 from conftest import code, md, notebook
-from jupyterlab_readiness.extract import (
+from jupyterlab_readiness.actions.extract.planner import (
     Extraction,
     ExtractionRefused,
     apply,
     default_names,
     extract,
 )
-from jupyterlab_readiness.notebook import notebook_from_json
+from jupyterlab_readiness.notebook.model import notebook_from_json
 
 
 def model(*cells: dict[str, Any]):

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from jupyterlab_readiness.engine import check_file
-from jupyterlab_readiness.freeze import Pins, choose_target, merge_pyproject, merge_requirements
-from jupyterlab_readiness.schema import FREEZE_REPLY
+from jupyterlab_readiness.lint.engine import check_file
+from jupyterlab_readiness.actions.freeze.plan import Pins, choose_target, merge_pyproject, merge_requirements
+from jupyterlab_readiness.contract.schema import FREEZE_REPLY
 
 from conftest import REPO, code, notebook
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from jupyterlab_readiness.engine import check_notebook
-from jupyterlab_readiness.kernel_state import KernelState
+from jupyterlab_readiness.lint.engine import check_notebook
+from jupyterlab_readiness.checks.kernel_state import KernelState
 
 from conftest import code, md, notebook
 

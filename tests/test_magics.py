@@ -6,8 +6,8 @@ import ast
 
 import pytest
 
-from jupyterlab_readiness.facts import cell_facts
-from jupyterlab_readiness.magics import translate
+from jupyterlab_readiness.notebook.facts import cell_facts
+from jupyterlab_readiness.notebook.magics import translate
 
 
 @pytest.mark.parametrize(

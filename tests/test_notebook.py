@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from jupyterlab_readiness.engine import check_file
-from jupyterlab_readiness.notebook import NotebookError, notebook_from_json, read_notebook
+from jupyterlab_readiness.lint.engine import check_file
+from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json, read_notebook
 
 from conftest import code, md, notebook
 

@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from jupyterlab_readiness.pins import PinSet, find_pins
+from jupyterlab_readiness.environment.pins import PinSet, find_pins
 
 
 def write(path, text):
@@ -480,7 +480,7 @@ def test_unchanged_files_are_not_reparsed(repo, monkeypatch):
 def test_a_pin_file_added_to_a_folder_listed_before_is_found(tmp_path):
     import os
 
-    from jupyterlab_readiness.pins import find_pins
+    from jupyterlab_readiness.environment.pins import find_pins
 
     assert find_pins(tmp_path).pins == {}
     old = 1_000_000_000  # an old folder: its listing is cached

@@ -20,7 +20,7 @@ import jupyter_client
 import pytest
 from jupyter_client.manager import start_new_async_kernel
 
-from jupyterlab_readiness.probe import (
+from jupyterlab_readiness.server.probe import (
     PROBE_USER_EXPRESSION,
     KernelSnapshot,
     kernel_distributions,

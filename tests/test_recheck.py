@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from jupyterlab_readiness.engine import check_notebook, clear_cache
+from jupyterlab_readiness.lint.engine import check_notebook, clear_cache
 
 from conftest import code, md, notebook
 
@@ -55,8 +55,8 @@ def test_memo_changes_nothing_but_speed():
     clear_cache()
     memo_first = _dump(check_notebook(copy.deepcopy(BASE), "/tmp/nb.ipynb"))
     memo_hit = _dump(check_notebook(copy.deepcopy(BASE), "/tmp/nb.ipynb"))
-    from jupyterlab_readiness.engine import check_model
-    from jupyterlab_readiness.notebook import notebook_from_json
+    from jupyterlab_readiness.lint.engine import check_model
+    from jupyterlab_readiness.notebook.model import notebook_from_json
 
     plain = _dump(check_model(notebook_from_json(copy.deepcopy(BASE)), None, None, "/tmp/nb.ipynb", memoize=False))
     assert memo_first == memo_hit

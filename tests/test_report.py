@@ -7,10 +7,10 @@ import json
 import pytest
 
 from conftest import check_notebook, code, findings_of, md, notebook
-from jupyterlab_readiness.config import CheckConfig
-from jupyterlab_readiness.engine import check_file
-from jupyterlab_readiness.registry import CHECKS
-from jupyterlab_readiness.schema import FINDING, NOTEBOOK_REPORT
+from jupyterlab_readiness.lint.config import CheckConfig
+from jupyterlab_readiness.lint.engine import check_file
+from jupyterlab_readiness.checks.registry import CHECKS
+from jupyterlab_readiness.contract.schema import FINDING, NOTEBOOK_REPORT
 
 ITEMS = [
     "pinned-environment",

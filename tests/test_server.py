@@ -11,8 +11,8 @@ import pytest
 import tornado
 from jupyter_server.auth.authorizer import Authorizer
 
-from jupyterlab_readiness.registry import BY_ID
-from jupyterlab_readiness.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
+from jupyterlab_readiness.checks.registry import BY_ID
+from jupyterlab_readiness.contract.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
 
 from conftest import code, md, notebook
 

@@ -11,7 +11,7 @@ def _jupyter_labextension_paths():
 
 
 def _jupyter_server_extension_points():
-    from .app import Readiness
+    from .server.app import Readiness
 
     return [{"module": "jupyterlab_readiness", "app": Readiness}]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import CellScope, Context, Hit, Local, ResolvedCall
+from .context import CellScope, Context, Hit, Local, ResolvedCall
 
 # Calls that return the current date/time whatever their arguments.
 _CLOCK_CALLS = frozenset(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit
+from .context import Context, Hit
 
 RESTART_AND_RUN = "Restart the kernel and run all cells top to bottom, then save, so the saved order is the order that works."
 

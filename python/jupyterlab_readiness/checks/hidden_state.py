@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit
+from .context import Context, Hit
 from .live import restore_hint
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit
+from .context import Context, Hit
 
 # Names IPython or common magics put in the namespace that no cell "defines".
 _KERNEL_OWN = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
@@ -71,7 +71,7 @@ def restore_hint(ctx: Context, name: str) -> str | None:
     kernel = ctx.kernel
     if kernel is None:
         return None
-    from ..facts import cell_facts
+    from ..notebook.facts import cell_facts
 
     sources = {c.source.strip() for c in ctx.notebook.cells if c.cell_type == "code"}
     for count in sorted(kernel.history, reverse=True):  # the latest definition is the one in the kernel

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit
+from .context import Context, Hit
 
 _LOGGING_MODULES = frozenset({"logging", "loguru", "structlog", "absl.logging", "mlflow", "wandb"})
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import Context, Hit
+from .context import Context, Hit
 from .secrets import redact
 
 _MAX_VALUE = 120

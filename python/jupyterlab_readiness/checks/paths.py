@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import CellScope, Context, Hit, Local
+from .context import CellScope, Context, Hit, Local
 
 # A home folder ("/home/" alone is the fixed start of f"/home/{user}/…"), a Windows drive, "~/".
 _USER_PATH = re.compile(r"^(?:/Users/|/home/|[A-Za-z]:[\\/][^\\/\s]|~[^\s/\\]*[/\\])")

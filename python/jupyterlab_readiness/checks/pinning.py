@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..context import CellScope, Context, Hit, Local
-from ..distributions import STDLIB, distributions_for, installed_version, normalize
-from ..facts import Magic, cell_facts
-from ..notebook import Notebook
-from ..pins import find_pins
+from .context import CellScope, Context, Hit, Local
+from ..environment.distributions import STDLIB, distributions_for, installed_version, normalize
+from ..notebook.facts import Magic, cell_facts
+from ..notebook.model import Notebook
+from ..environment.pins import find_pins
 
 
 def unpinned_import(ctx: Context) -> Iterator[Hit]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import CellScope, Context, Hit, Local
+from .context import CellScope, Context, Hit, Local
 
 # Shapes of real keys, one alternation so each string is scanned once; the group name says which.
 _KEY_SHAPES = re.compile(

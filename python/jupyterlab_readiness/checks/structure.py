@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import Context, Hit
+from .context import Context, Hit
 
 # Below this many top-level statements a notebook is a sketch, not a pipeline.
 _MIN_STATEMENTS = 15

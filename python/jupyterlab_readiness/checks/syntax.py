@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from ..context import Context, Hit
+from .context import Context, Hit
 
 _PYTHON2_PRINT = re.compile(r"^[ \t]*print[ \t]+[^\s(=]", re.MULTILINE)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from ..context import CellScope, Context, Hit, Local
-from ..facts import Call
+from .context import CellScope, Context, Hit, Local
+from ..notebook.facts import Call
 
 _OPENERS = frozenset({"open", "io.open", "codecs.open", "os.fdopen", "gzip.open", "bz2.open", "lzma.open"})
 _MODE_METHODS = frozenset({"to_csv", "to_json", "to_excel", "to_parquet", "mode"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from jupyter_server.extension.application import ExtensionApp
 from traitlets import Dict, Float, Int, List, TraitError, Unicode, validate
 
-from .config import CheckConfig, ConfigError, validate_ids, validate_severities
+from ..lint.config import CheckConfig, ConfigError, validate_ids, validate_severities
 
 
 class Readiness(ExtensionApp):

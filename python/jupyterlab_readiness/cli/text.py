@@ -8,7 +8,7 @@ import sys
 import textwrap
 from typing import TextIO
 
-from .report import CheckRun, NotebookReport
+from ..contract.report import CheckRun, NotebookReport
 
 _COLOURS = {"error": "31", "warning": "33", "info": "36", "fail": "31", "warn": "33", "pass": "32", "skipped": "2", "dim": "2", "bold": "1"}
 _MARKS = {"pass": "✓", "info": "i", "warn": "!", "fail": "✗", "skipped": "-"}

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
-from .registry import BY_ID
+from ..checks.registry import BY_ID
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -83,7 +83,7 @@ def _project_config(directory: Path) -> CheckConfig:
         candidate = folder / "pyproject.toml"
         if not candidate.is_file():
             continue
-        from ._compat import tomllib  # here, not at start-up: most folders have no pyproject.toml
+        from ..compat import tomllib  # here, not at start-up: most folders have no pyproject.toml
 
         try:
             data = tomllib.loads(candidate.read_text(encoding="utf-8"))

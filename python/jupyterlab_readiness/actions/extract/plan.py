@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .extract import apply, default_names, extract
-from .notebook import notebook_from_json
-from .replies import ExtractReply
+from .planner import apply, default_names, extract
+from ...notebook.model import notebook_from_json
+from ...contract.replies import ExtractReply
 
 
 @dataclass

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from .checks import determinism, execution, hidden_state, kernel, live, observability, outputs, paths, pinning, secrets, structure, syntax, writes
+from . import determinism, execution, hidden_state, kernel, live, observability, outputs, paths, pinning, secrets, structure, syntax, writes
 from .context import Context, Hit
-from .report import Severity
+from ..contract.report import Severity
 
 # Checklist items, in the order shown; the score is built from them.
 CHECKLIST: tuple[tuple[str, str], ...] = (

@@ -162,7 +162,7 @@ def _read_toml(path: Path, parse: _Parse) -> dict[str, Any] | None:
     text = parse.read_text(path)
     if text is None:
         return None
-    from ._compat import tomllib  # here, not at start-up: most folders have no TOML to read
+    from ..compat import tomllib  # here, not at start-up: most folders have no TOML to read
 
     try:
         return tomllib.loads(text)

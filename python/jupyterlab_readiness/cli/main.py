@@ -12,8 +12,8 @@ import json
 import sys
 from typing import Sequence
 
-from . import __version__
-from .pins import LOCK_NAME
+from .. import __version__
+from ..environment.pins import LOCK_NAME
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -98,11 +98,11 @@ def run_freeze(args: argparse.Namespace) -> int:
     import difflib
     from pathlib import Path
 
-    from . import freeze
-    from .context import Context
-    from .files import read_text, write_atomic
-    from .notebook import NotebookError, read_notebook
-    from .probe import local_environment
+    from ..actions.freeze import plan as freeze
+    from ..checks.context import Context
+    from ..files import read_text, write_atomic
+    from ..notebook.model import NotebookError, read_notebook
+    from ..server.probe import local_environment
 
     path = Path(args.notebook)
     try:
@@ -141,10 +141,10 @@ def run_freeze(args: argparse.Namespace) -> int:
 def run_extract(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from . import extraction
-    from .extract import ExtractionRefused
-    from .files import read_text, write_atomic
-    from .notebook import NotebookError
+    from ..actions.extract import plan as extraction
+    from ..actions.extract.planner import ExtractionRefused
+    from ..files import read_text, write_atomic
+    from ..notebook.model import NotebookError
 
     path = Path(args.notebook)
     try:
@@ -175,10 +175,10 @@ def run_extract(args: argparse.Namespace) -> int:
 def run_export(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from . import export
-    from .files import read_text
-    from .notebook import NotebookError, notebook_from_json
-    from .probe import local_environment
+    from ..actions.export import plan as export
+    from ..files import read_text
+    from ..notebook.model import NotebookError, notebook_from_json
+    from ..server.probe import local_environment
 
     path = Path(args.notebook)
     try:
@@ -238,10 +238,10 @@ def _shown(path) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     # Imported here so `--help` and `--version` stay instant.
-    from .config import CheckConfig, ConfigError, project_config
-    from .discovery import notebook_paths
-    from .engine import check_file, failed_report
-    from .report import CheckRun
+    from ..lint.config import CheckConfig, ConfigError, project_config
+    from ..lint.discovery import notebook_paths
+    from ..lint.engine import check_file, failed_report
+    from ..contract.report import CheckRun
 
     try:
         CheckConfig().with_flags(args.disable, args.enable)
@@ -276,7 +276,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _write(run, fmt: str) -> None:
     if fmt in ("json", "sarif"):
         if fmt == "sarif":
-            from .output_sarif import build
+            from .sarif import build
 
             data = build(run)
         else:
@@ -286,7 +286,7 @@ def _write(run, fmt: str) -> None:
         indent = 2 if sys.stdout.isatty() else None
         sys.stdout.write(json.dumps(data, indent=indent, ensure_ascii=False) + "\n")
     else:
-        from .output_text import write
+        from .text import write
 
         write(run, sys.stdout)
 

@@ -7,8 +7,8 @@ import ast
 import sys
 from collections.abc import Iterable
 
-from .errors import ExtractionRefused
-from .extract_scopes import (
+from ...errors import ExtractionRefused
+from ...notebook.scopes import (
     ImportKey,
     _alias_bound,
     _alias_key,

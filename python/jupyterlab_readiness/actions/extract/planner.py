@@ -48,9 +48,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ExtractionRefused
-from .extract_imports import _merge_module, _render_imports
-from .extract_scopes import (
+from ...errors import ExtractionRefused
+from .imports import _merge_module, _render_imports
+from ...notebook.scopes import (
     _COMPREHENSIONS,
     ImportKey,
     _alias_bound,
@@ -68,9 +68,9 @@ from .extract_scopes import (
     _source_function_body_reads,
     _source_reads,
 )
-from .facts import ALWAYS_DEFINED, cell_facts
-from .magics import translate
-from .notebook import Cell, Notebook
+from ...notebook.facts import ALWAYS_DEFINED, cell_facts
+from ...notebook.magics import translate
+from ...notebook.model import Cell, Notebook
 
 __all__ = ["Extraction", "ExtractionRefused", "apply", "default_names", "extract"]
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import facts
+from ..notebook import facts
 from .config import CheckConfig
-from .context import Context
-from .kernel_state import KernelState
-from .notebook import Notebook, NotebookError, notebook_from_json, read_notebook
-from .registry import CHECKLIST, CHECKS
-from .report import ChecklistItem, Finding, NotebookReport
+from ..checks.context import Context
+from ..checks.kernel_state import KernelState
+from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
+from ..checks.registry import CHECKLIST, CHECKS
+from ..contract.report import ChecklistItem, Finding, NotebookReport
 
 _CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
 _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}

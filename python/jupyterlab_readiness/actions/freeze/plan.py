@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from .checks.pinning import installed_names, third_party_modules
-from .distributions import normalize
-from .facts import cell_facts
-from .notebook import Notebook
-from .pins import LOCK_NAME, search_dirs
-from .replies import FreezeReply, LockFile
+from ...checks.pinning import installed_names, third_party_modules
+from ...environment.distributions import normalize
+from ...notebook.facts import cell_facts
+from ...notebook.model import Notebook
+from ...environment.pins import LOCK_NAME, search_dirs
+from ...contract.replies import FreezeReply, LockFile
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -161,7 +161,7 @@ def choose_target(notebook_dir: Path, target: str) -> tuple[str, Path]:
 
 
 def _project_pyproject(start: Path) -> Path | None:
-    from ._compat import tomllib
+    from ...compat import tomllib
 
     for folder in search_dirs(start):
         candidate = folder / "pyproject.toml"

@@ -21,22 +21,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import freeze
-from .config import CheckConfig
-from .context import Context
-from .distributions import normalize
-from .engine import check_model
-from .errors import ExportRefused
-from .export_params import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
-from .export_render import Package, header, relative_dir, render
-from .export_steps import build
-from .extract import quiet_compiler
-from .extract_scopes import _imported_packages, _notebook_names, _snake
-from .facts import cell_facts
-from .files import write_atomic
-from .notebook import Notebook, notebook_from_json
-from .replies import ExportFile, ExportParameter, ExportReply, ExportStep
-from .report import NotebookReport
+from ..freeze import plan as freeze
+from ...lint.config import CheckConfig
+from ...checks.context import Context
+from ...environment.distributions import normalize
+from ...lint.engine import check_model
+from ...errors import ExportRefused
+from .parameters import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
+from .render import Package, header, relative_dir, render
+from .steps import build
+from ..extract.planner import quiet_compiler
+from ...notebook.scopes import _imported_packages, _notebook_names, _snake
+from ...notebook.facts import cell_facts
+from ...files import write_atomic
+from ...notebook.model import Notebook, notebook_from_json
+from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
+from ...contract.report import NotebookReport
 
 MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})

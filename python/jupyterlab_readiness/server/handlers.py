@@ -20,8 +20,8 @@ from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel
 
 from . import service
-from .bodies import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, parse
-from .errors import Forbidden, NotFound, ReadinessError
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, parse
+from ..errors import Forbidden, NotFound, ReadinessError
 
 AUTH_RESOURCE = "readiness"
 

@@ -7,23 +7,23 @@ import json
 from pathlib import Path, PurePosixPath
 from typing import Any, Protocol
 
-from . import export as export_core
-from . import extraction
-from . import freeze as freeze_core
-from .bodies import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
-from .checks.pinning import third_party_modules
-from .config import CheckConfig, ConfigError, project_config
-from .context import Context
-from .engine import check_model, failed_report
-from .errors import BadRequest, Conflict, Forbidden
-from .extract import ExtractionRefused
-from .files import read_text, write_atomic
-from .kernel_state import KernelState
-from .notebook import NotebookError, notebook_from_json
+from ..actions.export import plan as export_core
+from ..actions.extract import plan as extraction
+from ..actions.freeze import plan as freeze_core
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from ..checks.pinning import third_party_modules
+from ..lint.config import CheckConfig, ConfigError, project_config
+from ..checks.context import Context
+from ..lint.engine import check_model, failed_report
+from ..errors import BadRequest, Conflict, Forbidden
+from ..actions.extract.planner import ExtractionRefused
+from ..files import read_text, write_atomic
+from ..checks.kernel_state import KernelState
+from ..notebook.model import NotebookError, notebook_from_json
 from .probe import local_environment
-from .registry import CHECKS
-from .replies import Catalogue, CheckInfo, CheckReply, KernelInfo
-from .report import NotebookReport
+from ..checks.registry import CHECKS
+from ..contract.replies import Catalogue, CheckInfo, CheckReply, KernelInfo
+from ..contract.report import NotebookReport
 
 
 class Inspector(Protocol):

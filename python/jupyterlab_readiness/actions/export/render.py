@@ -10,9 +10,9 @@ import os
 import re
 from dataclasses import dataclass
 
-from .export_params import Parameter
-from .export_steps import Pipeline
-from .report import NotebookReport
+from .parameters import Parameter
+from .steps import Pipeline
+from ...contract.report import NotebookReport
 
 _SECRET_NAME = re.compile(r"pass(word|wd)?|secret|token|api_?key|credential", re.IGNORECASE)
 _JSON_TYPES = ("list[", "dict[", "tuple[", "set[")

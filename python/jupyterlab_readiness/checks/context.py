@@ -15,9 +15,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
 
-from .facts import Call, CellFacts, Import, cell_facts
+from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from .kernel_state import KernelState
-from .notebook import Cell, Notebook
+from ..notebook.model import Cell, Notebook
 
 T = TypeVar("T")
 Local = tuple[int | None, str, str]  # (line, message, suggestion) within one cell

@@ -6,8 +6,8 @@ from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from .errors import BadRequest
-from .registry import BY_ID
+from ..errors import BadRequest
+from ..checks.registry import BY_ID
 
 
 class CheckRequest(BaseModel):

@@ -345,9 +345,7 @@ def distributions_for(module: str) -> tuple[str, ...]:
         # Installed metadata only knows top-level names; for a namespace package such as
         # ``google`` that is every google-* distribution, so a submodule entry is more exact.
         return curated
-    from .installed import (
-        installed,  # the installed environment is read only when asked
-    )
+    from .installed import installed
 
     found = installed().modules.get(top, ()) + curated
     return tuple(dict.fromkeys(found)) or (normalize(top),)

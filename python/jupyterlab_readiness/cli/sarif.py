@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .registry import CHECKS
-from .report import CheckRun
+from .. import __version__
+from ..checks.registry import CHECKS
+from ..contract.report import CheckRun
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}

@@ -13,10 +13,10 @@ from typing import Any
 
 from jupyter_core.utils import ensure_async
 
-from .errors import NotFound
-from .kernel_state import KernelState
+from ..errors import NotFound
+from ..checks.kernel_state import KernelState
 from .probe import kernel_distributions, kernel_environment, probe
-from .replies import KernelInfo
+from ..contract.replies import KernelInfo
 
 
 class KernelInspector:

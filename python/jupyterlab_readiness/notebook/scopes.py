@@ -10,7 +10,7 @@ import unicodedata
 
 from .facts import cell_facts
 from .magics import translate
-from .notebook import Notebook
+from .model import Notebook
 
 # An import as a value: ("import", dotted, asname) or ("from", "." * level + module, name, asname).
 ImportKey = tuple

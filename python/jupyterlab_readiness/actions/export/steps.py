@@ -18,14 +18,14 @@ import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import ExportRefused, ExtractionRefused
-from .export_params import SKIP_TAG, ClockRewrite, Parameter, _apply, _outermost, is_heading
-from .extract import apply, default_names, extract
-from .extract_imports import _merge_imports, _render_imports
-from .extract_scopes import _alias_key, _heading_above, _key_bound, _reads
-from .facts import cell_facts
-from .magics import translate
-from .notebook import Cell, Notebook, notebook_from_json
+from ...errors import ExportRefused, ExtractionRefused
+from .parameters import SKIP_TAG, ClockRewrite, Parameter, _apply, _outermost, is_heading
+from ..extract.planner import apply, default_names, extract
+from ..extract.imports import _merge_imports, _render_imports
+from ...notebook.scopes import _alias_key, _heading_above, _key_bound, _reads
+from ...notebook.facts import cell_facts
+from ...notebook.magics import translate
+from ...notebook.model import Cell, Notebook, notebook_from_json
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
