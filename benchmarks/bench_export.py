@@ -20,7 +20,7 @@ import sys
 import time
 from pathlib import Path
 
-from report import emit  # noqa: E402 - benchmarks/ is the script's own folder
+from report import emit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(1, str(HERE.parent / "python"))  # run from a source tree, like bench_static
@@ -43,9 +43,9 @@ def notebooks() -> list[tuple[Path, dict]]:
 
 def run_ours(items: list[tuple[Path, dict]]) -> tuple[float, list[float], int]:
     from jupyterlab_readiness.actions.export import plan as export
+    from jupyterlab_readiness.files import read_text
     from jupyterlab_readiness.lint.engine import clear_cache
     from jupyterlab_readiness.notebook.scopes import _cell_tree, _source_function_body_reads, _source_reads
-    from jupyterlab_readiness.files import read_text
 
     for cached in (_cell_tree, _source_reads, _source_function_body_reads):
         cached.cache_clear()
@@ -55,7 +55,9 @@ def run_ours(items: list[tuple[Path, dict]]) -> tuple[float, list[float], int]:
     start = time.perf_counter()
     for path, data in items:
         t = time.perf_counter()
-        reply = export.plan(data, path, Path("/nonexistent") / path.stem, None, environment, read_text, Path.is_file, str).reply
+        reply = export.plan(
+            data, path, Path("/nonexistent") / path.stem, None, environment, read_text, Path.is_file, str
+        ).reply
         each.append(time.perf_counter() - t)
         exported += reply.refused is None
     return time.perf_counter() - start, each, exported
@@ -70,7 +72,7 @@ def run_nbconvert(items: list[tuple[Path, dict]]) -> float:
     for _, data in items:
         try:
             exporter.from_notebook_node(nbformat.from_dict(data))
-        except Exception:  # noqa: BLE001 - the peer's failures cost what they cost
+        except Exception:
             pass
     return time.perf_counter() - start
 

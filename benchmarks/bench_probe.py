@@ -18,7 +18,7 @@ import sys
 import time
 from pathlib import Path
 
-from report import emit  # noqa: E402 - benchmarks/ is the script's own folder
+from report import emit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "python"))  # run from a source tree, like the other benchmarks

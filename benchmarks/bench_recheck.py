@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from report import emit  # noqa: E402 - benchmarks/ is the script's own folder
+from report import emit
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -69,22 +69,26 @@ def main() -> None:
             mismatches += findings_dump(recheck) != findings_dump(check_notebook(edited, path))
 
     ratio = statistics.median(warm) / statistics.median(cold)
-    text = "\n".join([
-        "# Re-check benchmark",
-        "",
-        f"Generated notebook: {args.cells} code cells, {n_findings} findings; "
-        f"{args.runs} runs; edit = one line added to the middle code cell.",
-        "",
-        "| measure | median ms | min ms | max ms |",
-        "|---|---:|---:|---:|",
-        *(f"| {name} | {statistics.median(ts) * 1e3:.1f} | {min(ts) * 1e3:.1f} | {max(ts) * 1e3:.1f} |"
-          for name, ts in (("cold check (empty cache)", cold), ("re-check after 1-cell edit", warm))),
-        "",
-        f"Re-check / cold: **{ratio:.3f}** (target ≤ 0.1) {'✅' if ratio <= 0.1 else '❌'}",
-        f"Re-check findings equal to a cold check of the edited notebook: "
-        f"{'yes' if not mismatches else f'NO ({mismatches}/{args.runs} runs differ)'}",
-        "",
-    ])
+    text = "\n".join(
+        [
+            "# Re-check benchmark",
+            "",
+            f"Generated notebook: {args.cells} code cells, {n_findings} findings; "
+            f"{args.runs} runs; edit = one line added to the middle code cell.",
+            "",
+            "| measure | median ms | min ms | max ms |",
+            "|---|---:|---:|---:|",
+            *(
+                f"| {name} | {statistics.median(ts) * 1e3:.1f} | {min(ts) * 1e3:.1f} | {max(ts) * 1e3:.1f} |"
+                for name, ts in (("cold check (empty cache)", cold), ("re-check after 1-cell edit", warm))
+            ),
+            "",
+            f"Re-check / cold: **{ratio:.3f}** (target ≤ 0.1) {'✅' if ratio <= 0.1 else '❌'}",
+            f"Re-check findings equal to a cold check of the edited notebook: "
+            f"{'yes' if not mismatches else f'NO ({mismatches}/{args.runs} runs differ)'}",
+            "",
+        ]
+    )
     emit(text, args.out)
 
 

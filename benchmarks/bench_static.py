@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from report import emit  # noqa: E402 - benchmarks/ is the script's own folder
+from report import emit
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -89,8 +89,7 @@ def generated_workload(tmp: Path) -> Workload:
 
 def commands(pynblint: str | None, tmp: Path) -> dict[str, list[str]]:
     cmds = {
-        "ours": [sys.executable, "-m", "jupyterlab_readiness", "check", "--format", "json",
-                 "--fail-on", "never"],
+        "ours": [sys.executable, "-m", "jupyterlab_readiness", "check", "--format", "json", "--fail-on", "never"],
         "floor": [sys.executable, str(HERE / "floor.py")],
     }
     if pynblint:
@@ -118,8 +117,9 @@ def time_once(cmd: list[str], cwd: Path, env: dict[str, str], stdout: Path) -> t
         return elapsed, proc.returncode, err.read().decode(errors="replace")[-2000:]
 
 
-def bench(workload: Workload, cmds: dict[str, list[str]], runs: int, warmup: int, tmp: Path,
-          env: dict[str, str]) -> dict[str, Timing]:
+def bench(
+    workload: Workload, cmds: dict[str, list[str]], runs: int, warmup: int, tmp: Path, env: dict[str, str]
+) -> dict[str, Timing]:
     timings = {name: Timing() for name in cmds}
     # Interleave tools (A B C A B C …) so drift in machine load hits all of them alike.
     for i in range(warmup + runs):
@@ -132,8 +132,7 @@ def bench(workload: Workload, cmds: dict[str, list[str]], runs: int, warmup: int
                 t.times.append(elapsed)
                 t.codes.append(code)
             label = "warm-up" if i < warmup else f"run {i + 1 - warmup}"
-            print(f"  {workload.name:24} {name:9} {label:>7}: {elapsed:7.3f} s  rc={code}",
-                  file=sys.stderr, flush=True)
+            print(f"  {workload.name:24} {name:9} {label:>7}: {elapsed:7.3f} s  rc={code}", file=sys.stderr, flush=True)
     return timings
 
 
@@ -151,14 +150,12 @@ def seen_notes(tmp: Path, workload: Workload) -> list[str]:
         elif errors := sum(bool(r.get("error")) for r in reports):
             notes.append(f"- ours on {workload.name}: {errors} of {len(reports)} notebooks unreadable.")
         elif len(reports) != workload.notebooks:
-            notes.append(f"- ours analysed {len(reports)} of the {workload.notebooks} notebooks of "
-                         f"{workload.name}.")
+            notes.append(f"- ours analysed {len(reports)} of the {workload.notebooks} notebooks of {workload.name}.")
     if pynblint.is_file():
         stats = json.loads(pynblint.read_bytes()).get("repository_stats")
         seen = stats["number_of_notebooks"] if stats else 1  # a single file has no repository stats
         if seen != workload.notebooks:
-            notes.append(f"- pynblint analysed {seen} of the {workload.notebooks} notebooks of "
-                         f"{workload.name}.")
+            notes.append(f"- pynblint analysed {seen} of the {workload.notebooks} notebooks of {workload.name}.")
     for path in (ours, pynblint):
         path.unlink(missing_ok=True)
     return notes
@@ -176,8 +173,9 @@ def ratio(num: Timing | None, den: Timing | None) -> float | None:
     return statistics.median(num.times) / statistics.median(den.times)
 
 
-def report(args, workloads: list[Workload], results: dict[str, dict[str, Timing]],
-           pynblint: str | None, notes: list[str]) -> str:
+def report(
+    args, workloads: list[Workload], results: dict[str, dict[str, Timing]], pynblint: str | None, notes: list[str]
+) -> str:
     lines = [
         "# Static-check benchmark",
         "",
@@ -211,14 +209,18 @@ def report(args, workloads: list[Workload], results: dict[str, dict[str, Timing]
         ]
         lines.append(f"| {w.name} | {cells[0]} | {cells[1]} |")
     failures = [
-        (w.name, name, t) for w in workloads for name, t in results[w.name].items()
+        (w.name, name, t)
+        for w in workloads
+        for name, t in results[w.name].items()
         if any(c not in (0, 2) for c in t.codes)
     ]
     if failures or notes or not pynblint:
         lines += ["", "Notes:", *notes]
     if not pynblint:
-        lines.append(f"- pynblint not found; install it with `{PYNBLINT_INSTALL}` and pass "
-                     "`--pynblint .bench-venv/bin/pynblint` (or set `PYNBLINT`).")
+        lines.append(
+            f"- pynblint not found; install it with `{PYNBLINT_INSTALL}` and pass "
+            "`--pynblint .bench-venv/bin/pynblint` (or set `PYNBLINT`)."
+        )
     for wname, name, t in failures:
         tail = t.stderr.strip().splitlines()[-1:] or [""]
         lines.append(f"- {name} on {wname} exited with {sorted(set(t.codes))}: `{tail[0][:200]}`")

@@ -121,9 +121,7 @@ def generate_notebook(code_cells: int = 1000, seed: int = 0, markdown_every: int
     for i in range(code_cells):
         if i % markdown_every == 0:
             md = rng.choice(MARKDOWN).format(i=i, n=rng.randint(10, 99))
-            cells.append(
-                {"cell_type": "markdown", "id": f"md-{i}", "metadata": {}, "source": _source_lines(md)}
-            )
+            cells.append({"cell_type": "markdown", "id": f"md-{i}", "metadata": {}, "source": _source_lines(md)})
         j = rng.randrange(max(i, 1))  # refer to an earlier cell's names
         n = rng.randint(2, 500)
         roll = rng.random()

@@ -8,14 +8,16 @@ from typing import Any
 
 import pytest
 
-from jupyterlab_readiness.lint.engine import check_file, check_notebook
 from jupyterlab_readiness.contract.report import NotebookReport
+from jupyterlab_readiness.lint.engine import check_file, check_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus"
 
 
-def code(source: str, count: int | None = None, outputs: list[dict[str, Any]] | None = None, cell_id: str | None = None) -> dict[str, Any]:
+def code(
+    source: str, count: int | None = None, outputs: list[dict[str, Any]] | None = None, cell_id: str | None = None
+) -> dict[str, Any]:
     cell = {"cell_type": "code", "source": source, "execution_count": count, "metadata": {}, "outputs": outputs or []}
     if cell_id:
         cell["id"] = cell_id
@@ -30,7 +32,13 @@ def notebook(*cells: dict[str, Any], language: str = "python") -> dict[str, Any]
     return {
         "nbformat": 4,
         "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3" if language == "python" else language, "language": language, "display_name": language}},
+        "metadata": {
+            "kernelspec": {
+                "name": "python3" if language == "python" else language,
+                "language": language,
+                "display_name": language,
+            }
+        },
         "cells": list(cells),
     }
 
@@ -59,7 +67,7 @@ def findings_of(report: NotebookReport, check_id: str) -> list[tuple[int | None,
     return [(f.cell_index, f.line) for f in report.findings if f.check == check_id]
 
 
-__all__ = ["code", "md", "notebook", "findings_of", "check_notebook", "REPO", "CORPUS"]
+__all__ = ["CORPUS", "REPO", "check_notebook", "code", "findings_of", "md", "notebook"]
 
 
 @pytest.fixture

@@ -11,15 +11,21 @@ from pathlib import Path
 
 import pytest
 
+from conftest import REPO, code, md, notebook
 from jupyterlab_readiness.checks.registry import BY_ID
 from jupyterlab_readiness.contract.schema import CHECK_RUN
-
-from conftest import REPO, code, md, notebook
 
 
 def cli(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     full_env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", *args], cwd=cwd, env=full_env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", *args],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def write(path: Path, *cells) -> Path:
@@ -34,7 +40,9 @@ def tree(project: Path) -> Path:
     (project / "requirements.txt").write_text("pandas==2.2.0\n")
     write(project / "clean.ipynb", md("# Clean"), code("import logging\nx = 1\nlogging.info('%s', x)", 1))
     write(project / "warn.ipynb", code("import datetime\nstamp = datetime.datetime.now()", 1))
-    write(project / "sub" / "bad.ipynb", code("import pandas as pd", 1), code("print(undefined_frame)", 2, cell_id="c2"))
+    write(
+        project / "sub" / "bad.ipynb", code("import pandas as pd", 1), code("print(undefined_frame)", 2, cell_id="c2")
+    )
     write(project / ".ipynb_checkpoints" / "warn-checkpoint.ipynb", code("print(nothing_here)", 1))
     return project
 
@@ -53,7 +61,15 @@ def test_json_output_follows_the_contract(tree):
     hidden = [f for f in bad.findings if f.check == "hidden-state"]
     assert [(f.cell_index, f.cell_id, f.line, f.severity) for f in hidden] == [(1, "c2", 1, "error")]
     assert set(data["notebooks"][0]) == {"path", "score", "findings", "checklist", "error"}
-    assert set(data["notebooks"][1]["findings"][0]) == {"check", "severity", "cell_index", "cell_id", "line", "message", "suggestion"}
+    assert set(data["notebooks"][1]["findings"][0]) == {
+        "check",
+        "severity",
+        "cell_index",
+        "cell_id",
+        "line",
+        "message",
+        "suggestion",
+    }
 
 
 def test_exit_codes_follow_fail_on(tree):
@@ -88,12 +104,16 @@ def test_usage_errors_are_exit_2(tree):
 
 def test_disable_and_enable_flags_and_pyproject_config(tree):
     assert cli("check", "--disable", "hidden-state", "sub/bad.ipynb", cwd=tree).returncode == 0
-    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["hidden-state"]\nseverity = { wall-clock = "error" }\n')
+    (tree / "pyproject.toml").write_text(
+        '[tool.jupyter-readiness]\ndisable = ["hidden-state"]\nseverity = { wall-clock = "error" }\n'
+    )
     assert cli("check", "sub/bad.ipynb", cwd=tree).returncode == 0
     assert cli("check", "--enable", "hidden-state", "sub/bad.ipynb", cwd=tree).returncode == 1
     promoted = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
     assert promoted.returncode == 1
-    assert [f["severity"] for f in json.loads(promoted.stdout)["notebooks"][0]["findings"] if f["check"] == "wall-clock"] == ["error"]
+    assert [
+        f["severity"] for f in json.loads(promoted.stdout)["notebooks"][0]["findings"] if f["check"] == "wall-clock"
+    ] == ["error"]
     (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["typo-check"]\n')
     broken = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
     assert broken.returncode == 2 and "typo-check" in json.loads(broken.stdout)["notebooks"][0]["error"]
@@ -145,13 +165,21 @@ def test_version_and_help_and_entry_points(tree):
         assert flag in help_text
     script = shutil.which("jupyter-readiness")
     assert script, "the console script is installed with the package"
-    via_jupyter = subprocess.run(["jupyter", "readiness", "check", "--format", "json", "warn.ipynb"], cwd=tree, capture_output=True, text=True, timeout=120)
+    via_jupyter = subprocess.run(
+        ["jupyter", "readiness", "check", "--format", "json", "warn.ipynb"],
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert via_jupyter.returncode == 0 and json.loads(via_jupyter.stdout)["notebooks"][0]["path"] == "warn.ipynb"
 
 
 def test_pre_commit_hook_definition_runs_the_check():
     hooks = (REPO / ".pre-commit-hooks.yaml").read_text()
-    assert "id: jupyter-readiness" in hooks and "entry: jupyter-readiness check" in hooks and "types: [jupyter]" in hooks
+    assert (
+        "id: jupyter-readiness" in hooks and "entry: jupyter-readiness check" in hooks and "types: [jupyter]" in hooks
+    )
 
 
 def test_readme_documents_the_two_commands_every_check_and_flag():
@@ -166,9 +194,9 @@ def test_readme_documents_the_two_commands_every_check_and_flag():
 
 
 def test_text_output_wraps_to_a_terminal_and_keeps_one_line_per_message_otherwise(tree):
-    from jupyterlab_readiness.lint.engine import check_file
     from jupyterlab_readiness.cli.text import render
     from jupyterlab_readiness.contract.report import CheckRun
+    from jupyterlab_readiness.lint.engine import check_file
 
     run = CheckRun([check_file(tree / "sub" / "bad.ipynb")])
     wrapped = render(run, colour=False, width=80)

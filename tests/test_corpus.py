@@ -8,9 +8,8 @@ import json
 
 import pytest
 
-from jupyterlab_readiness.lint.engine import check_file
-
 from conftest import CORPUS
+from jupyterlab_readiness.lint.engine import check_file
 
 ROWS = list(csv.DictReader((CORPUS / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
 
@@ -48,7 +47,12 @@ def test_corpus_notebook(row):
 
     # MANIFEST: an unexecuted code cell between the first and last executed ones (empty or not).
     # DESIGN: a non-empty code cell never run while a code cell below it has run.
-    sources = ["".join(c.get("source", c.get("input", ""))) if isinstance(c.get("source", c.get("input", "")), list) else c.get("source", c.get("input", "")) for c in code]
+    sources = [
+        "".join(c.get("source", c.get("input", "")))
+        if isinstance(c.get("source", c.get("input", "")), list)
+        else c.get("source", c.get("input", ""))
+        for c in code
+    ]
     run = [i for i, c in enumerate(counts) if c]
     if run:
         between_nonblank = any(not counts[i] and sources[i].strip() for i in range(run[0], run[-1]))

@@ -31,9 +31,18 @@ def messages(report, check_id):
         ('import numpy as np\nstart = np.datetime64("now")', "np.datetime64"),
     ],
     ids=[
-        "import-datetime", "from-datetime-import-datetime", "import-datetime-as-dt", "dt-date-today",
-        "from-datetime-import-date", "aliased-class", "time-time", "strftime-without-time",
-        "pd-Timestamp-now", "pd-to_datetime-today", "pd-Timestamp-now-string", "np-datetime64-now",
+        "import-datetime",
+        "from-datetime-import-datetime",
+        "import-datetime-as-dt",
+        "dt-date-today",
+        "from-datetime-import-date",
+        "aliased-class",
+        "time-time",
+        "strftime-without-time",
+        "pd-Timestamp-now",
+        "pd-to_datetime-today",
+        "pd-Timestamp-now-string",
+        "np-datetime64-now",
     ],
 )
 def test_wall_clock_fires_on_line_two(check, source, shown):
@@ -62,8 +71,16 @@ def test_wall_clock_fires_on_line_two(check, source, shown):
         "import time\nt = time.localtime(1700000000)",
     ],
     ids=[
-        "strftime-with-time", "perf_counter", "monotonic", "to_datetime-fixed", "Timestamp-fixed",
-        "datetime64-fixed", "date-constructor", "datetime-constructor", "strptime", "localtime-with-secs",
+        "strftime-with-time",
+        "perf_counter",
+        "monotonic",
+        "to_datetime-fixed",
+        "Timestamp-fixed",
+        "datetime64-fixed",
+        "date-constructor",
+        "datetime-constructor",
+        "strptime",
+        "localtime-with-secs",
     ],
 )
 def test_wall_clock_does_not_fire_on_fixed_dates_and_timers(check, source):
@@ -95,7 +112,10 @@ def test_local_object_named_like_a_clock_is_not_flagged(check):
 
 
 def test_each_clock_read_is_its_own_finding(check):
-    report = check(code("import time\nfrom datetime import datetime\na = time.time()\nb = datetime.now()", 1), code("c = time.time()", 2))
+    report = check(
+        code("import time\nfrom datetime import datetime\na = time.time()\nb = datetime.now()", 1),
+        code("c = time.time()", 2),
+    )
     assert findings_of(report, "wall-clock") == [(0, 3), (0, 4), (1, 1)]
 
 
@@ -135,7 +155,12 @@ def test_random_seed_without_an_argument_does_not_count(check):
 
 def test_seed_none_does_not_count_either(check):
     # random.seed(None) / np.random.seed(None) seed from the OS, exactly like no argument.
-    report = check(code("import random\nimport numpy as np\nrandom.seed(None)\nnp.random.seed(seed=None)\na = random.random()\nb = np.random.rand(2)", 1))
+    report = check(
+        code(
+            "import random\nimport numpy as np\nrandom.seed(None)\nnp.random.seed(seed=None)\na = random.random()\nb = np.random.rand(2)",
+            1,
+        )
+    )
     assert findings_of(report, "unseeded-random") == [(0, 5), (0, 6)]
 
 
@@ -154,7 +179,9 @@ def test_numpy_legacy_draw_without_seed_fires(check):
 
 
 def test_numpy_legacy_draw_after_np_random_seed_does_not_fire(check):
-    report = check(code("import numpy as np\nnp.random.seed(1)", 1), code("x = np.random.rand(3)\ny = np.random.normal(size=3)", 2))
+    report = check(
+        code("import numpy as np\nnp.random.seed(1)", 1), code("x = np.random.rand(3)\ny = np.random.normal(size=3)", 2)
+    )
     assert findings_of(report, "unseeded-random") == []
 
 
@@ -167,7 +194,9 @@ def test_default_rng_without_seed_fires_even_after_np_random_seed(check):
     assert "np.random.default_rng(42)" in finding.suggestion
 
 
-@pytest.mark.parametrize("call", ["np.random.default_rng(42)", "np.random.default_rng(seed=42)", "np.random.RandomState(0)"])
+@pytest.mark.parametrize(
+    "call", ["np.random.default_rng(42)", "np.random.default_rng(seed=42)", "np.random.RandomState(0)"]
+)
 def test_seeded_generator_does_not_fire(check, call):
     report = check(code(f"import numpy as np\nrng = {call}\nx = rng.random(3)", 1))
     assert findings_of(report, "unseeded-random") == []
@@ -183,12 +212,22 @@ def test_torch_draw_without_seed_fires_and_manual_seed_fixes_it(check):
 
 
 def test_seeding_one_library_does_not_seed_another(check):
-    report = check(code("import random\nimport numpy as np\nimport torch\nnp.random.seed(0)\na = random.random()\nb = torch.rand(2)\nc = np.random.rand(2)", 1))
+    report = check(
+        code(
+            "import random\nimport numpy as np\nimport torch\nnp.random.seed(0)\na = random.random()\nb = torch.rand(2)\nc = np.random.rand(2)",
+            1,
+        )
+    )
     assert findings_of(report, "unseeded-random") == [(0, 5), (0, 6)]
 
 
 def test_train_test_split_without_random_state_fires(check):
-    report = check(code("from sklearn.model_selection import train_test_split\nX_train, X_test, y_train, y_test = train_test_split(X, y)", 1))
+    report = check(
+        code(
+            "from sklearn.model_selection import train_test_split\nX_train, X_test, y_train, y_test = train_test_split(X, y)",
+            1,
+        )
+    )
     assert findings_of(report, "unseeded-random") == [(0, 2)]
     (message,) = messages(report, "unseeded-random")
     assert "`train_test_split`" in message
@@ -197,7 +236,9 @@ def test_train_test_split_without_random_state_fires(check):
 
 
 def test_train_test_split_with_random_state_does_not_fire(check):
-    report = check(code("from sklearn.model_selection import train_test_split\nparts = train_test_split(X, y, random_state=0)", 1))
+    report = check(
+        code("from sklearn.model_selection import train_test_split\nparts = train_test_split(X, y, random_state=0)", 1)
+    )
     assert findings_of(report, "unseeded-random") == []
 
 
@@ -209,7 +250,9 @@ def test_dataframe_sample_without_random_state_fires(check):
 
 
 def test_dataframe_sample_with_random_state_does_not_fire(check):
-    report = check(code("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2, 3]})\nsub = df.sample(2, random_state=1)", 1))
+    report = check(
+        code("import pandas as pd\ndf = pd.DataFrame({'a': [1, 2, 3]})\nsub = df.sample(2, random_state=1)", 1)
+    )
     assert findings_of(report, "unseeded-random") == []
 
 
@@ -225,5 +268,7 @@ def test_random_sample_is_the_random_modules_function(check):
     assert findings_of(report, "unseeded-random") == []
 
     # numpy's seed does not seed the random module.
-    report = check(code("import random\nimport numpy as np\nnp.random.seed(3)\npicked = random.sample([1, 2, 3], 2)", 1))
+    report = check(
+        code("import random\nimport numpy as np\nnp.random.seed(3)\npicked = random.sample([1, 2, 3], 2)", 1)
+    )
     assert findings_of(report, "unseeded-random") == [(0, 4)]

@@ -35,9 +35,7 @@ def test_table_is_large_and_normalized():
 
 def test_table_has_150_names_the_fallback_gets_wrong():
     differing = [
-        module
-        for module, dists in IMPORT_TO_DISTRIBUTIONS.items()
-        if dists != (normalize(module.split(".")[0]),)
+        module for module, dists in IMPORT_TO_DISTRIBUTIONS.items() if dists != (normalize(module.split(".")[0]),)
     ]
     assert len(differing) >= 150
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from conftest import code, findings_of, md
 
-
 # -- out-of-order-execution ---------------------------------------------------------------------
 
 

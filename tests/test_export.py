@@ -11,18 +11,21 @@ from pathlib import Path
 import pytest
 import tornado
 
+from conftest import code, md, notebook
 from jupyterlab_readiness.actions.export import plan as export
 from jupyterlab_readiness.actions.export.parameters import rewrite_clock
 from jupyterlab_readiness.actions.extract.planner import quiet_compiler
+from jupyterlab_readiness.contract.schema import EXPORT_REPLY
 from jupyterlab_readiness.files import read_text
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
-from jupyterlab_readiness.contract.schema import EXPORT_REPLY
-
-from conftest import code, md, notebook
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
-ENVIRONMENT = {"modules": {"pandas": [["pandas", "2.2.2"]]}, "versions": {"pydantic": ["pydantic", "2.9.0"], "pydantic-settings": None}, "python": "3.11"}
+ENVIRONMENT = {
+    "modules": {"pandas": [["pandas", "2.2.2"]]},
+    "versions": {"pydantic": ["pydantic", "2.9.0"], "pydantic-settings": None},
+    "python": "3.11",
+}
 
 
 def tagged(source: str, *tags: str) -> dict:
@@ -41,7 +44,9 @@ REPORT = notebook(
     md("Some prose, not a heading."),
     code("df"),
     md("## Summarise"),
-    code("big = df[df.amount > threshold]\nprint('total', big.amount.sum())\nbig.to_csv(f'report_{date.today()}.csv')\nbig.to_csv('report.csv')"),
+    code(
+        "big = df[df.amount > threshold]\nprint('total', big.amount.sum())\nbig.to_csv(f'report_{date.today()}.csv')\nbig.to_csv('report.csv')"
+    ),
     tagged("big.plot()", "skip-export"),
 )
 
@@ -49,7 +54,16 @@ REPORT = notebook(
 def plan(nb: dict, tmp_path: Path, **kwargs) -> export.ExportPlan:
     path = tmp_path / kwargs.pop("file", "sales.ipynb")
     path.write_text(json.dumps(nb))
-    result = export.plan(nb, path, kwargs.pop("out", None), kwargs.pop("name", None), kwargs.pop("environment", ENVIRONMENT), read_text, Path.is_file, lambda p: p.relative_to(tmp_path).as_posix())
+    result = export.plan(
+        nb,
+        path,
+        kwargs.pop("out", None),
+        kwargs.pop("name", None),
+        kwargs.pop("environment", ENVIRONMENT),
+        read_text,
+        Path.is_file,
+        lambda p: p.relative_to(tmp_path).as_posix(),
+    )
     EXPORT_REPLY.validate_python(result.reply.as_dict())
     return result
 
@@ -84,11 +98,18 @@ def test_a_report_becomes_steps_parameters_and_a_clock_parameter(tmp_path):
     assert "    df = load(region)\n" in pipeline and "    summarise(df, threshold, run_date)\n" in pipeline
     assert "sizes" not in pipeline  # a parameter nothing reads is not unpacked
     pyproject = texts["pyproject.toml"]
-    assert '"pandas==2.2.2"' in pyproject and '"pydantic==2.9.0"' in pyproject and '"pydantic-settings>=2.1,<3"' in pyproject
+    assert (
+        '"pandas==2.2.2"' in pyproject
+        and '"pydantic==2.9.0"' in pyproject
+        and '"pydantic-settings>=2.1,<3"' in pyproject
+    )
     assert 'requires-python = ">=3.11"' in pyproject and 'sales = "sales.cli:main"' in pyproject
     assert "sizes: list[int] = Field(default=[1, 2]" in texts["src/sales/parameters.py"]
     assert '"--sizes", dest="sizes", help="list[int], JSON, default: [1, 2]"' in texts["src/sales/cli.py"]
-    assert "| `--run-date` | `SALES_RUN_DATE` | `datetime | None` | now (filled in by the command line) |" in texts["README.md"]
+    assert (
+        "| `--run-date` | `SALES_RUN_DATE` | `datetime | None` | now (filled in by the command line) |"
+        in texts["README.md"]
+    )
     assert "0 6 * * *" in texts["README.md"] and "Score **" in texts["README.md"]
     assert json.loads(texts["tests/conftest.py"].split("INPUTS = ")[1].split("\n")[0]) == []
     assert '["report.csv"]' in texts["tests/test_pipeline.py"]  # the literal output name; the dated one is not literal
@@ -99,14 +120,25 @@ def test_a_report_becomes_steps_parameters_and_a_clock_parameter(tmp_path):
 
 
 def test_without_a_tag_the_first_literal_only_cell_holds_the_parameters(tmp_path):
-    nb = notebook(code("import math"), code("radius = 2.0  # metres\nlabel = None"), code("area = math.pi * radius ** 2\nprint(label, area)"))
+    nb = notebook(
+        code("import math"),
+        code("radius = 2.0  # metres\nlabel = None"),
+        code("area = math.pi * radius ** 2\nprint(label, area)"),
+    )
     reply = plan(nb, tmp_path).reply
-    assert [(p.name, p.type, p.origin) for p in reply.parameters] == [("radius", "float", "cell"), ("label", "str | None", "cell")]
+    assert [(p.name, p.type, p.origin) for p in reply.parameters] == [
+        ("radius", "float", "cell"),
+        ("label", "str | None", "cell"),
+    ]
     assert reply.parameters_cell == 1 and [s.parameters for s in reply.steps] == [["radius", "label"]]
 
 
 def test_a_notebook_without_parameters_exports_a_pipeline_without_inputs(tmp_path):
-    nb = notebook(code("import json"), md("## Count"), code("counts = {k: len(k) for k in ('a', 'bb')}\nprint(json.dumps(counts))"))
+    nb = notebook(
+        code("import json"),
+        md("## Count"),
+        code("counts = {k: len(k) for k in ('a', 'bb')}\nprint(json.dumps(counts))"),
+    )
     result = plan(nb, tmp_path)
     assert result.reply.parameters == [] and result.reply.parameters_cell is None
     assert "The notebook has no parameters cell" in files(result)["README.md"]
@@ -115,7 +147,12 @@ def test_a_notebook_without_parameters_exports_a_pipeline_without_inputs(tmp_pat
 def test_a_tagged_parameters_cell_must_hold_literals(tmp_path):
     nb = notebook(tagged("n = 3\nstart = n * 2", "parameters"), code("print(start)"))
     reply = plan(nb, tmp_path).reply
-    assert reply.refused and "cell 0" in reply.refused and "line 2 is not a literal assignment" in reply.refused and reply.files == []
+    assert (
+        reply.refused
+        and "cell 0" in reply.refused
+        and "line 2 is not a literal assignment" in reply.refused
+        and reply.files == []
+    )
 
 
 def test_clock_reads_become_the_run_parameter_only_where_exact():
@@ -134,7 +171,9 @@ def test_clock_reads_become_the_run_parameter_only_where_exact():
 
 
 def test_the_run_parameter_never_takes_a_name_the_notebook_uses(tmp_path):
-    nb = notebook(code("from datetime import datetime\nrun_date = 'x'\nnow = datetime.now()\nprint(run_date, now.year > 2000)"))
+    nb = notebook(
+        code("from datetime import datetime\nrun_date = 'x'\nnow = datetime.now()\nprint(run_date, now.year > 2000)")
+    )
     reply = plan(nb, tmp_path).reply
     assert [p.name for p in reply.parameters if p.origin == "clock"] == ["run_date_2"]
 
@@ -160,14 +199,26 @@ def test_a_non_python_notebook_is_refused(tmp_path):
 
 
 def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tmp_path):
-    ok = notebook(code("%matplotlib inline\n!pip install -q pandas\nimport pandas as pd"), code("%%time\nx = pd.Series([1]).sum()\nprint(x)"))
+    ok = notebook(
+        code("%matplotlib inline\n!pip install -q pandas\nimport pandas as pd"),
+        code("%%time\nx = pd.Series([1]).sum()\nprint(x)"),
+    )
     assert plan(ok, tmp_path).reply.refused is None
     bad = notebook(code("files = !ls\nprint(files)"))
     refused = plan(bad, tmp_path).reply.refused
     assert "Cell 0 line 1 uses IPython syntax" in refused and "`files = !ls`" in refused and "skip-export" in refused
 
 
-@pytest.mark.parametrize(("name", "why"), [("Sales", "lower case"), ("1sales", "not a valid package name"), ("json", "shadow"), ("pandas", "shadow"), ("steps", "shadow")])
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("Sales", "lower case"),
+        ("1sales", "not a valid package name"),
+        ("json", "shadow"),
+        ("pandas", "shadow"),
+        ("steps", "shadow"),
+    ],
+)
 def test_bad_package_names_are_refused_with_the_reason(tmp_path, name, why):
     with pytest.raises(export.BadPackageName, match=why):
         plan(REPORT, tmp_path, name=name)
@@ -178,7 +229,9 @@ def test_reexport_changes_nothing_and_edited_files_are_conflicts(tmp_path):
     assert {f.status for f in first.reply.files} == {"create"}
     export.write(first)
     out = tmp_path / "daily_sales"
-    assert json.loads((out / ".readiness-export.json").read_text())["files"].keys() == {f.path for f in first.reply.files} - {".readiness-export.json"}
+    assert json.loads((out / ".readiness-export.json").read_text())["files"].keys() == {
+        f.path for f in first.reply.files
+    } - {".readiness-export.json"}
     again = plan(REPORT, tmp_path, name="daily_sales")
     assert {f.status for f in again.reply.files} == {"unchanged"} and again.writes == {}
     # the user edits one file; the notebook changes so that every file would change
@@ -207,29 +260,56 @@ def test_a_file_that_was_there_before_the_first_export_is_a_conflict(tmp_path):
 
 
 def test_the_generated_package_runs_and_logs_what_the_notebook_printed(tmp_path):
-    nb = notebook(tagged("n = 4", "parameters"), md("## Squares"), code("squares = [i * i for i in range(n)]\nprint('sum', sum(squares))"), md("## Save"), code("with open('out.txt', 'w') as f:\n    f.write(str(squares))"))
+    nb = notebook(
+        tagged("n = 4", "parameters"),
+        md("## Squares"),
+        code("squares = [i * i for i in range(n)]\nprint('sum', sum(squares))"),
+        md("## Save"),
+        code("with open('out.txt', 'w') as f:\n    f.write(str(squares))"),
+    )
     result = plan(nb, tmp_path, name="squares_job")
     export.write(result)
     project = tmp_path / "squares_job"
     work = tmp_path / "work"
     work.mkdir()
     env = {"PYTHONPATH": str(project / "src"), "PATH": "/usr/bin:/bin"}
-    run = subprocess.run([sys.executable, "-m", "squares_job", "--n", "5", "--workdir", str(work)], capture_output=True, text=True, env=env, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "squares_job", "--n", "5", "--workdir", str(work)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
     assert run.returncode == 0, run.stderr
     summary = json.loads(run.stdout.strip().splitlines()[-1])
     assert summary["status"] == "ok" and summary["parameters"] == {"n": 5}
     assert "INFO squares_job.steps: sum 30" in run.stderr
     assert (work / "out.txt").read_text() == "[0, 1, 4, 9, 16]"
-    bad = subprocess.run([sys.executable, "-m", "squares_job", "--n", "five"], capture_output=True, text=True, env=env, timeout=120)
+    bad = subprocess.run(
+        [sys.executable, "-m", "squares_job", "--n", "five"], capture_output=True, text=True, env=env, timeout=120
+    )
     assert bad.returncode == 2 and json.loads(bad.stdout)["status"] == "invalid-parameters" and "five" not in bad.stdout
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests")], capture_output=True, text=True, env={**env, "PYTHONPATH": str(project / "src")}, cwd=project, timeout=300)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(project / "tests")],
+        capture_output=True,
+        text=True,
+        env={**env, "PYTHONPATH": str(project / "src")},
+        cwd=project,
+        timeout=300,
+    )
     assert tests.returncode == 0, tests.stdout + tests.stderr
     assert "5 passed" in tests.stdout  # 3 of the whole pipeline, 1 per step
 
 
 # ------------------------------------------------------------------------------------- the CLI
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "export", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=120,
+    )
 
 
 def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
@@ -283,9 +363,14 @@ async def test_rest_previews_then_writes_then_reports_unchanged(jp_fetch, jp_roo
     preview = await post_export(jp_fetch, {"path": "work/sales.ipynb"})
     assert preview.out == "work/sales" and preview.written is False and not (jp_root_dir / "work" / "sales").exists()
     assert [s.function for s in preview.steps] == ["load", "summarise"] and preview.parameters_cell == 1
-    written = await post_export(jp_fetch, {"path": "work/sales.ipynb", "notebook": REPORT, "name": "nightly", "out": "jobs/nightly", "write": True})
+    written = await post_export(
+        jp_fetch,
+        {"path": "work/sales.ipynb", "notebook": REPORT, "name": "nightly", "out": "jobs/nightly", "write": True},
+    )
     assert written.written and (jp_root_dir / "jobs" / "nightly" / "src" / "nightly" / "pipeline.py").is_file()
-    again = await post_export(jp_fetch, {"path": "work/sales.ipynb", "name": "nightly", "out": "jobs/nightly", "write": True})
+    again = await post_export(
+        jp_fetch, {"path": "work/sales.ipynb", "name": "nightly", "out": "jobs/nightly", "write": True}
+    )
     assert {f.status for f in again.files} == {"unchanged"}
 
 
@@ -298,7 +383,9 @@ async def test_rest_refusals_bad_names_and_confinement(jp_fetch, jp_root_dir):
     assert "not exported" in await export_error(jp_fetch, 409, {"path": "h.ipynb", "notebook": hidden, "write": True})
     assert not (jp_root_dir / "h").exists()
     assert "lower case" in await export_error(jp_fetch, 400, {"path": "s.ipynb", "notebook": REPORT, "name": "Sales"})
-    assert "outside the server root" in await export_error(jp_fetch, 403, {"path": "s.ipynb", "notebook": REPORT, "out": "../elsewhere"})
+    assert "outside the server root" in await export_error(
+        jp_fetch, 403, {"path": "s.ipynb", "notebook": REPORT, "out": "../elsewhere"}
+    )
     assert "outside the server root" in await export_error(jp_fetch, 403, {"path": "../s.ipynb", "notebook": REPORT})
     message = await export_error(jp_fetch, 400, {"path": "s.ipynb", "notebook": REPORT, "secret": "hunter2"})
     assert "hunter2" not in message
@@ -308,22 +395,37 @@ async def test_rest_refusals_bad_names_and_confinement(jp_fetch, jp_root_dir):
 def test_helper_functions_stay_module_level_functions_unless_they_read_notebook_variables(tmp_path):
     nb = notebook(
         tagged("radius = 2.0", "parameters"),
-        code("import math\n\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2"),
+        code(
+            "import math\n\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2"
+        ),
         code("scale = 3\n\ndef scaled(x):\n    return x * scale"),
         md("## Report"),
         code("print(round(area(radius), 2), scaled(radius))"),
     )
     result = plan(nb, tmp_path)
     steps = files(result)["src/sales/steps.py"]
-    assert "\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2\n" in steps
+    assert (
+        "\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2\n"
+        in steps
+    )
     assert "\nimport math\n" in steps and "readiness_export_steps" not in steps
     # `scaled` reads the notebook's `scale`: it stays inside the step that defines it, and is handed on
-    assert [(s.function, s.parameters, s.returns) for s in result.reply.steps] == [("compute_scale", [], ["scaled"]), ("report", ["radius", "scaled"], [])]
+    assert [(s.function, s.parameters, s.returns) for s in result.reply.steps] == [
+        ("compute_scale", [], ["scaled"]),
+        ("report", ["radius", "scaled"], []),
+    ]
     pipeline = files(result)["src/sales/pipeline.py"]
     assert "    scaled = compute_scale()\n" in pipeline and "    report(radius, scaled)\n" in pipeline
     export.write(result)
     project = tmp_path / "sales"
-    run = subprocess.run([sys.executable, "-m", "sales", "--radius", "1"], capture_output=True, text=True, env={"PYTHONPATH": str(project / "src")}, cwd=tmp_path, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-m", "sales", "--radius", "1"],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(project / "src")},
+        cwd=tmp_path,
+        timeout=120,
+    )
     assert run.returncode == 0 and "INFO sales.steps: 3.14 3.0" in run.stderr, run.stderr
 
 
@@ -331,7 +433,10 @@ async def test_rest_pins_what_the_kernel_has_installed(jp_fetch, jp_serverapp, j
     from test_server import kernel_only_site, running_kernel
 
     site = kernel_only_site(tmp_path_factory)
-    nb = notebook(code(f"import sys\nsys.path.insert(0, {str(site)!r})"), code("import kernel_only_mod\nprint(kernel_only_mod.__name__)"))
+    nb = notebook(
+        code(f"import sys\nsys.path.insert(0, {str(site)!r})"),
+        code("import kernel_only_mod\nprint(kernel_only_mod.__name__)"),
+    )
     async with running_kernel(jp_fetch, jp_serverapp) as kernel:
         await kernel.run(f"import sys\nsys.path.insert(0, {str(site)!r})")
         reply = await post_export(jp_fetch, {"path": "k.ipynb", "notebook": nb, "kernel_id": kernel.id})
@@ -347,7 +452,10 @@ def test_annotations_match_the_kernels_python(tmp_path):
     assert "def main(argv: Optional[Sequence[str]] = None) -> int:" in texts["src/sales/cli.py"]
     assert 'requires-python = ">=3.9"' in texts["pyproject.toml"]
     new = files(plan(REPORT, tmp_path))
-    assert "run_date: datetime | None = Field(default=None" in new["src/sales/parameters.py"] and "Optional" not in new["src/sales/cli.py"]
+    assert (
+        "run_date: datetime | None = Field(default=None" in new["src/sales/parameters.py"]
+        and "Optional" not in new["src/sales/cli.py"]
+    )
 
 
 def test_input_files_named_by_code_or_parameters_are_copied_for_the_tests_never_from_outside(tmp_path):
@@ -356,10 +464,15 @@ def test_input_files_named_by_code_or_parameters_are_copied_for_the_tests_never_
     (tmp_path / "lookup.json").write_text("{}")
     nb = notebook(
         tagged("source = 'data/orders.csv'", "parameters"),
-        code("import json\nwith open('lookup.json') as f:\n    lookup = json.load(f)\nwith open('../outside.txt') as g:\n    print(g.read())\nwith open(source) as h:\n    print(h.read(), lookup)"),
+        code(
+            "import json\nwith open('lookup.json') as f:\n    lookup = json.load(f)\nwith open('../outside.txt') as g:\n    print(g.read())\nwith open(source) as h:\n    print(h.read(), lookup)"
+        ),
     )
     conftest = files(plan(nb, tmp_path))["tests/conftest.py"]
-    assert 'INPUTS = ["lookup.json", "data/orders.csv"]' in conftest and 'NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / ".."' in conftest
+    assert (
+        'INPUTS = ["lookup.json", "data/orders.csv"]' in conftest
+        and 'NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / ".."' in conftest
+    )
 
 
 def test_every_corpus_notebook_exports_or_is_refused_with_a_reason():
@@ -372,7 +485,9 @@ def test_every_corpus_notebook_exports_or_is_refused_with_a_reason():
         except ValueError:
             continue  # not JSON: the CLI's usage error, tested above
         try:
-            reply = export.plan(data, path, Path("/nonexistent") / path.stem, None, ENVIRONMENT, read_text, Path.is_file, str).reply
+            reply = export.plan(
+                data, path, Path("/nonexistent") / path.stem, None, ENVIRONMENT, read_text, Path.is_file, str
+            ).reply
         except (export.BadPackageName, NotebookError):
             continue  # a clear error, as for any unreadable notebook
         if reply.refused:

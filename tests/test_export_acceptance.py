@@ -78,9 +78,18 @@ SALES_CSV = "order_id,region,product,amount\n" + "".join(
     f"{i},{region},{product},{amount}\n"
     for i, (region, product, amount) in enumerate(
         [
-            ("north", "apples", 12.5), ("south", "pears", 8.0), ("north", "plums", 3.25), ("east", "apples", 20.0),
-            ("south", "apples", 15.75), ("west", "pears", 4.5), ("east", "plums", 9.0), ("north", "pears", 7.0),
-            ("west", "apples", 30.0), ("south", "plums", 2.0), ("east", "pears", 11.5), ("north", "apples", 6.75),
+            ("north", "apples", 12.5),
+            ("south", "pears", 8.0),
+            ("north", "plums", 3.25),
+            ("east", "apples", 20.0),
+            ("south", "apples", 15.75),
+            ("west", "pears", 4.5),
+            ("east", "plums", 9.0),
+            ("north", "pears", 7.0),
+            ("west", "apples", 30.0),
+            ("south", "plums", 2.0),
+            ("east", "pears", 11.5),
+            ("north", "apples", 6.75),
         ],
         start=1,
     )
@@ -92,7 +101,9 @@ REPORT = Case(
     parameters={"n_rows": 1000, "min_amount": 4.0, "currency": "EUR"},
     writes=("report.csv", "totals.json"),
     cells=[
-        md("# Regional sales report\n\nReads `sales.csv`, sums revenue per region, writes `report.csv` and `totals.json`."),
+        md(
+            "# Regional sales report\n\nReads `sales.csv`, sums revenue per region, writes `report.csv` and `totals.json`."
+        ),
         code("n_rows = 1000\nmin_amount = 4.0\ncurrency = 'EUR'"),
         code("import json\n\nimport pandas as pd"),
         md("## Load the orders"),
@@ -132,7 +143,9 @@ TRAINING = Case(
     parameters={"seed": 7, "n_samples": 200, "learning_rate": 0.1, "epochs": 60},
     writes=("weights.npy", "model.json"),
     cells=[
-        md("# Train a linear model\n\nSynthetic data from a seeded generator; closed-form least squares, then gradient descent."),
+        md(
+            "# Train a linear model\n\nSynthetic data from a seeded generator; closed-form least squares, then gradient descent."
+        ),
         code("seed = 7\nn_samples = 200\nlearning_rate = 0.1\nepochs = 60"),
         code("import json\n\nimport numpy as np"),
         md("## Synthetic data"),
@@ -145,7 +158,9 @@ TRAINING = Case(
             "print('data', X.shape, round(float(y.mean()), 4))"
         ),
         md("## Closed-form fit"),
-        code("w_closed, *_ = np.linalg.lstsq(Xb, y, rcond=None)\nprint('closed-form weights', np.round(w_closed, 4).tolist())"),
+        code(
+            "w_closed, *_ = np.linalg.lstsq(Xb, y, rcond=None)\nprint('closed-form weights', np.round(w_closed, 4).tolist())"
+        ),
         md("## Gradient descent"),
         code(
             "def mse(w):\n"
@@ -172,17 +187,25 @@ TRAINING = Case(
 
 FORECAST = Case(
     name="stock_forecast",
-    parameters={"warehouse": "berlin", "horizon_days": 14, "growth_rate": 0.03, "safety_factor": 1.2, "products": ["apples", "pears", "plums"]},
+    parameters={
+        "warehouse": "berlin",
+        "horizon_days": 14,
+        "growth_rate": 0.03,
+        "safety_factor": 1.2,
+        "products": ["apples", "pears", "plums"],
+    },
     writes=("order_berlin_{today}.json",),
     reads_clock=True,
     cells=[
         md("# Stock forecast"),
-        parameters_cell("warehouse = 'berlin'\nhorizon_days = 14\ngrowth_rate = 0.03\nsafety_factor = 1.2\nproducts = ['apples', 'pears', 'plums']"),
+        parameters_cell(
+            "warehouse = 'berlin'\nhorizon_days = 14\ngrowth_rate = 0.03\nsafety_factor = 1.2\nproducts = ['apples', 'pears', 'plums']"
+        ),
         code("import json\nfrom datetime import date"),
         md("## Helpers"),
         code(
             "def forecast(base, days, rate):\n"
-            "    \"\"\"Daily demand for `days` days, growing by `rate` a day.\"\"\"\n"
+            '    """Daily demand for `days` days, growing by `rate` a day."""\n'
             "    return [round(base * (1 + rate) ** d, 3) for d in range(1, days + 1)]"
         ),
         md("## Forecast demand"),
@@ -261,7 +284,18 @@ def write_notebook(case: Case, folder: Path) -> Path:
 
 def export(notebook_path: Path, name: str, out: Path, *options: str) -> subprocess.CompletedProcess[str]:
     """Run ``python -m jupyterlab_readiness export`` in a process of its own."""
-    command = [sys.executable, "-m", "jupyterlab_readiness", "export", str(notebook_path), "--name", name, "--out", str(out), *options]
+    command = [
+        sys.executable,
+        "-m",
+        "jupyterlab_readiness",
+        "export",
+        str(notebook_path),
+        "--name",
+        name,
+        "--out",
+        str(out),
+        *options,
+    ]
     return subprocess.run(command, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
 
 
@@ -271,15 +305,23 @@ def make_venv(folder: Path, project: Path) -> Path:
 
     ``--no-compile`` halves pip's CPU time (no .pyc for all of pandas and numpy up front; Python
     compiles what is imported when it is imported)."""
-    subprocess.run([sys.executable, "-m", "venv", str(folder)], capture_output=True, text=True, timeout=PIP_TIMEOUT, check=True)
+    subprocess.run(
+        [sys.executable, "-m", "venv", str(folder)], capture_output=True, text=True, timeout=PIP_TIMEOUT, check=True
+    )
     bin_dir = folder / "bin"
     env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
     done = subprocess.run(
         [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-compile", f"{project}[test]"],
-        capture_output=True, text=True, timeout=PIP_TIMEOUT, env=env, check=False,
+        capture_output=True,
+        text=True,
+        timeout=PIP_TIMEOUT,
+        env=env,
+        check=False,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"pip install {project}[test] failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+        raise RuntimeError(
+            f"pip install {project}[test] failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}"
+        )
     return bin_dir
 
 
@@ -304,13 +346,25 @@ def execute_notebook(path: Path, cwd: Path) -> Any:
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=RUN_TIMEOUT, startup_timeout=RUN_TIMEOUT, kernel_name="python3", resources={"metadata": {"path": str(cwd)}}).execute()
+    NotebookClient(
+        nb,
+        timeout=RUN_TIMEOUT,
+        startup_timeout=RUN_TIMEOUT,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(cwd)}},
+    ).execute()
     return nb
 
 
 def streams(nb: Any, name: str) -> str:
     """The text the executed notebook wrote to one stream (``stdout`` or ``stderr``), all cells."""
-    return "".join(out.get("text", "") for cell in nb.cells if cell.cell_type == "code" for out in cell.outputs if out.output_type == "stream" and out.name == name)
+    return "".join(
+        out.get("text", "")
+        for cell in nb.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "stream" and out.name == name
+    )
 
 
 @dataclass(frozen=True)
@@ -357,7 +411,15 @@ def run_command(bin_dir: Path, case: Case, args: list[str], cwd: Path) -> subpro
     """Run the package's console script from the venv, with none of its environment variables set."""
     prefix = case.name.upper() + "_"
     env = {k: v for k, v in os.environ.items() if not k.startswith(prefix)}
-    return subprocess.run([str(bin_dir / case.distribution), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    return subprocess.run(
+        [str(bin_dir / case.distribution), *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
 
 
 def summary(done: subprocess.CompletedProcess[str]) -> dict[str, Any]:
@@ -469,8 +531,13 @@ def test_export_writes_an_installable_project(exported: Exported) -> None:
     """The export exits 0 and writes the whole project, its dependencies pinned to this environment."""
     assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
     pkg = f"src/{exported.case.name}"
-    expected = {"pyproject.toml", "README.md", *(f"{pkg}/{m}.py" for m in ("__init__", "__main__", "cli", "parameters", "pipeline", "steps")),
-                *(f"tests/{m}.py" for m in ("conftest", "test_pipeline", "test_steps")), ".readiness-export.json"}
+    expected = {
+        "pyproject.toml",
+        "README.md",
+        *(f"{pkg}/{m}.py" for m in ("__init__", "__main__", "cli", "parameters", "pipeline", "steps")),
+        *(f"tests/{m}.py" for m in ("conftest", "test_pipeline", "test_steps")),
+        ".readiness-export.json",
+    }
     assert set(generated_files(exported.out)) == expected
     assert all((exported.out / name).is_file() for name in expected)
     project = tomllib.loads((exported.out / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -483,14 +550,29 @@ def test_export_writes_an_installable_project(exported: Exported) -> None:
 def test_the_package_own_tests_pass_in_a_fresh_venv(exported: Exported) -> None:
     """pip installs ``project[test]`` into a new venv, and the generated tests pass there."""
     bin_dir = exported.bin_dir()
-    done = subprocess.run([str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=exported.out, capture_output=True, text=True, timeout=PIP_TIMEOUT, check=False)
+    done = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=exported.out,
+        capture_output=True,
+        text=True,
+        timeout=PIP_TIMEOUT,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"\b\d+ passed\b", done.stdout) and not re.search(r"\b\d+ (failed|errors?|skipped)\b", done.stdout), done.stdout
+    assert re.search(r"\b\d+ passed\b", done.stdout) and not re.search(
+        r"\b\d+ (failed|errors?|skipped)\b", done.stdout
+    ), done.stdout
 
 
 def test_the_notebook_itself_runs_cleanly(exported: Exported, runs: Runs) -> None:
     """The reference is sound: the notebook ran without errors or stderr, printed, and wrote its files."""
-    errors = [out for cell in runs.notebook.cells if cell.cell_type == "code" for out in cell.outputs if out.output_type == "error"]
+    errors = [
+        out
+        for cell in runs.notebook.cells
+        if cell.cell_type == "code"
+        for out in cell.outputs
+        if out.output_type == "error"
+    ]
     assert not errors
     assert streams(runs.notebook, "stderr") == ""
     assert streams(runs.notebook, "stdout").count("\n") >= 3
@@ -513,7 +595,9 @@ def test_the_command_writes_the_same_files_as_the_notebook(runs: Runs) -> None:
     """Same file names, same bytes, between the nbclient run and the command's run."""
     assert sorted(runs.command_files) == sorted(runs.notebook_files)
     different = [name for name in runs.notebook_files if runs.command_files[name] != runs.notebook_files[name]]
-    assert not different, {name: (runs.notebook_files[name][:300], runs.command_files[name][:300]) for name in different}
+    assert not different, {
+        name: (runs.notebook_files[name][:300], runs.command_files[name][:300]) for name in different
+    }
 
 
 def test_the_command_logs_what_the_notebook_printed(exported: Exported, runs: Runs) -> None:
@@ -522,7 +606,9 @@ def test_the_command_logs_what_the_notebook_printed(exported: Exported, runs: Ru
     steps = [r for r in records if r.logger == f"{exported.case.name}.steps"]
     assert {r.level for r in steps} == {"INFO"}
     assert "".join(r.message + "\n" for r in steps) == streams(runs.notebook, "stdout")
-    unexpected = [r for r in records if r.logger not in (f"{exported.case.name}.steps", f"{exported.case.name}.pipeline")]
+    unexpected = [
+        r for r in records if r.logger not in (f"{exported.case.name}.steps", f"{exported.case.name}.pipeline")
+    ]
     assert not unexpected
 
 
@@ -537,7 +623,9 @@ def test_the_pipeline_logs_its_steps_in_section_order(exported: Exported, runs: 
     assert [(int(m[1]), int(m[2])) for m in steps] == [(i, n) for i in range(1, n + 1)], lines
     headings = [m[4] for m in steps]
     notebook_sections = sections(exported.case)
-    assert headings == [h for h in notebook_sections if h in headings], f"{headings} are not sections in notebook order: {list(notebook_sections)}"
+    assert headings == [h for h in notebook_sections if h in headings], (
+        f"{headings} are not sections in notebook order: {list(notebook_sections)}"
+    )
     printing = [h for h, source in notebook_sections.items() if "print(" in source]
     assert set(printing) <= set(headings), lines
 
@@ -559,8 +647,25 @@ def test_the_generated_code_passes_ruff(exported: Exported, tmp_path: Path) -> N
     config = tmp_path / "ruff.toml"
     config.write_text(RUFF_CONFIG, encoding="utf-8")
     files = [str(exported.out / name) for name in generated_files(exported.out) if name.endswith(".py")]
-    done = subprocess.run([sys.executable, "-m", "ruff", "check", "--no-cache", "--config", str(config), "--output-format", "concise", *files],
-                          cwd=exported.out, capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ruff",
+            "check",
+            "--no-cache",
+            "--config",
+            str(config),
+            "--output-format",
+            "concise",
+            *files,
+        ],
+        cwd=exported.out,
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
@@ -613,13 +718,22 @@ def test_an_input_named_by_a_parameter_is_copied_for_the_generated_tests(tmp_pat
             code("input_path = 'data/orders.csv'\nmin_amount = 6"),
             code("import csv"),
             md("## Count"),
-            code("with open(input_path, newline='') as f:\n    rows = [r for r in csv.DictReader(f) if float(r['amount']) >= min_amount]\nprint(len(rows), 'orders')"),
+            code(
+                "with open(input_path, newline='') as f:\n    rows = [r for r in csv.DictReader(f) if float(r['amount']) >= min_amount]\nprint(len(rows), 'orders')"
+            ),
         ],
     )
     notebook_path = write_notebook(case, tmp_path / "notebook")
     out = tmp_path / "project"
     done = export(notebook_path, case.name, out)
     assert done.returncode == 0, done.stdout + done.stderr
-    tests = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=out, env={**os.environ, "PYTHONPATH": str(out / "src")},
-                           capture_output=True, text=True, timeout=RUN_TIMEOUT, check=False)
+    tests = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
+        cwd=out,
+        env={**os.environ, "PYTHONPATH": str(out / "src")},
+        capture_output=True,
+        text=True,
+        timeout=RUN_TIMEOUT,
+        check=False,
+    )
     assert tests.returncode == 0, tests.stdout[-3000:]

@@ -14,6 +14,7 @@ from typing import Any
 
 import nbformat
 import pytest
+
 from conftest import code, md, notebook
 from jupyterlab_readiness.actions.extract.planner import (
     Extraction,
@@ -34,7 +35,23 @@ def ruff(text: str, tmp_path: Path, name: str = "extracted_mod.py") -> None:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     try:
-        done = subprocess.run([sys.executable, "-m", "ruff", "check", "--isolated", "--no-cache", "--output-format", "concise", str(path)], capture_output=True, text=True, timeout=60, check=False)
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ruff",
+                "check",
+                "--isolated",
+                "--no-cache",
+                "--output-format",
+                "concise",
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     except FileNotFoundError:  # pragma: no cover
         pytest.fail("ruff is needed by this test: pip install ruff")
     if "No module named ruff" in done.stderr:
@@ -42,8 +59,16 @@ def ruff(text: str, tmp_path: Path, name: str = "extracted_mod.py") -> None:
     assert done.returncode == 0, f"ruff check failed:\n{done.stdout}{done.stderr}\n--- module ---\n{text}"
 
 
-def run_extract(cells: list[dict[str, Any]], indices: list[int], function: str = "step", existing: str | None = None, module: str = "steps") -> Extraction:
-    return extract(notebook_from_json(notebook(*cells)), indices, module, function, existing, notebook_name="analysis.ipynb")
+def run_extract(
+    cells: list[dict[str, Any]],
+    indices: list[int],
+    function: str = "step",
+    existing: str | None = None,
+    module: str = "steps",
+) -> Extraction:
+    return extract(
+        notebook_from_json(notebook(*cells)), indices, module, function, existing, notebook_name="analysis.ipynb"
+    )
 
 
 # ------------------------------------------------------------------------------------ refusals
@@ -52,11 +77,21 @@ REFUSALS = [
     ("shell", [code("x = 1"), code("!ls\ny = x")], [1], "magics or shell escapes"),
     ("star import", [code("x = 1"), code("from math import *\ny = sqrt(x)")], [1], "star import"),
     ("global", [code("x = 1"), code("def f():\n    global x\n    x = 2\nf()")], [1], "global x"),
-    ("nonlocal", [code("def f():\n    a = 1\n    def g():\n        nonlocal a\n        a = 2\n    g()\n    return a\nr = f()")], [0], "nonlocal a"),
+    (
+        "nonlocal",
+        [code("def f():\n    a = 1\n    def g():\n        nonlocal a\n        a = 2\n    g()\n    return a\nr = f()")],
+        [0],
+        "nonlocal a",
+    ),
     ("syntax error", [code("x = 1"), code("y = (x +")], [1], "syntax error"),
     ("hidden state", [code("x = 1"), code("y = x + z")], [1], "`z`"),
     ("defined below", [code("x = 1"), code("y = x + later"), code("later = 3")], [1], "cell 2, below"),
-    ("read in helper, defined nowhere", [code("x = 1"), code("def f():\n    return x + ghost\ny = f()")], [1], "`ghost`"),
+    (
+        "read in helper, defined nowhere",
+        [code("x = 1"), code("def f():\n    return x + ghost\ny = f()")],
+        [1],
+        "`ghost`",
+    ),
     ("top-level return", [code("x = 1"), code("return x")], [1], "`return`"),
     ("top-level yield", [code("x = 1"), code("yield x")], [1], "`yield`"),
     ("markdown in between", [code("x = 1"), code("y = x"), md("# note"), code("z = y")], [1, 2, 3], "markdown cell"),
@@ -131,7 +166,9 @@ def test_helper_closing_over_a_name_rebound_below_is_refused() -> None:
 # ----------------------------------------------------------------------- parameters, returns, imports
 def test_parameters_returns_and_imports(tmp_path: Path) -> None:
     cells = [
-        code("import pandas as pd\nimport numpy as np\nfrom math import sqrt as root\nthreshold = 2\nraw = pd.DataFrame({'a': [1, 2, 3]})"),
+        code(
+            "import pandas as pd\nimport numpy as np\nfrom math import sqrt as root\nthreshold = 2\nraw = pd.DataFrame({'a': [1, 2, 3]})"
+        ),
         md("## Filter the rows"),
         code("kept = raw[raw['a'] >= threshold]\nscore = root(float(np.sum(kept['a'])))\ntmp = 1"),
         code("print(kept, score)"),
@@ -139,12 +176,18 @@ def test_parameters_returns_and_imports(tmp_path: Path) -> None:
     e = run_extract(cells, [2], function="filter_rows")
     assert e.parameters == ["raw", "threshold"]
     assert e.returns == ["kept", "score"]
-    assert '"""\n\nfrom math import sqrt as root\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\n\nclass' in e.module_text  # reproduced, isort order
+    assert (
+        '"""\n\nfrom math import sqrt as root\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\n\nclass'
+        in e.module_text
+    )  # reproduced, isort order
     assert "import pandas" not in e.module_text  # not used by the cells
     assert "class FilterRowsResult(NamedTuple):" in e.module_text
     assert "def filter_rows(raw, threshold) -> FilterRowsResult:" in e.module_text
     assert "tmp = 1  # noqa: F841" in e.module_text
-    assert '    """Filter the rows.\n\n    Extracted by jupyterlab-readiness from cell 2 of analysis.ipynb.\n    Parameters: raw, threshold.\n' in e.module_text
+    assert (
+        '    """Filter the rows.\n\n    Extracted by jupyterlab-readiness from cell 2 of analysis.ipynb.\n    Parameters: raw, threshold.\n'
+        in e.module_text
+    )
     assert e.replacement_source == "from steps import filter_rows\nkept, score = filter_rows(raw, threshold)"
     ruff(e.module_text, tmp_path)
 
@@ -167,7 +210,11 @@ def test_clean_rebinding_is_not_a_parameter() -> None:
 
 
 def test_nested_function_reads_become_parameters(tmp_path: Path) -> None:
-    cells = [code("import re\nsep = '-'"), code("def slug(s):\n    return re.sub(r'\\W+', sep, s)"), code("print(slug('a b'))")]
+    cells = [
+        code("import re\nsep = '-'"),
+        code("def slug(s):\n    return re.sub(r'\\W+', sep, s)"),
+        code("print(slug('a b'))"),
+    ]
     e = run_extract(cells, [1], function="make_slug")
     assert e.parameters == ["sep"]
     assert e.returns == ["slug"]
@@ -177,7 +224,11 @@ def test_nested_function_reads_become_parameters(tmp_path: Path) -> None:
 
 
 def test_later_reads_inside_functions_and_functions_above_count() -> None:
-    cells = [code("def report():\n    return shown"), code("shown = 1\nalso = 2\nother = 3"), code("def g():\n    return also\nprint(report(), g())")]
+    cells = [
+        code("def report():\n    return shown"),
+        code("shown = 1\nalso = 2\nother = 3"),
+        code("def g():\n    return also\nprint(report(), g())"),
+    ]
     e = run_extract(cells, [1])
     assert e.returns == ["shown", "also"]
     assert "    other = 3  # noqa: F841\n" in e.module_text
@@ -193,11 +244,20 @@ def test_unused_results_return_nothing(tmp_path: Path) -> None:
 
 
 def test_selection_imports_go_to_module_and_to_the_cell_when_read_later(tmp_path: Path) -> None:
-    cells = [code("x = 4"), code("import math\nimport json\nimport this_is_for_side_effects_only\ny = math.sqrt(x)"), code("print(json.dumps(y))")]
+    cells = [
+        code("x = 4"),
+        code("import math\nimport json\nimport this_is_for_side_effects_only\ny = math.sqrt(x)"),
+        code("print(json.dumps(y))"),
+    ]
     e = run_extract(cells, [1])
     assert "import math\n" in e.module_text
     assert "json" not in e.module_text and "this_is_for" not in e.module_text
-    assert e.replacement_source.splitlines()[:4] == ["import json", "", "import this_is_for_side_effects_only", "from steps import step"]
+    assert e.replacement_source.splitlines()[:4] == [
+        "import json",
+        "",
+        "import this_is_for_side_effects_only",
+        "from steps import step",
+    ]
     assert e.returns == ["y"]
     ruff(e.module_text, tmp_path)
 
@@ -219,7 +279,7 @@ def test_multiline_strings_keep_their_content(tmp_path: Path) -> None:
     e = run_extract([code("pass"), code(src), code("print(q, n)")], [1])
     assert '    q = """\nSELECT *\n  FROM t\n"""' in e.module_text
     namespace: dict[str, Any] = {}
-    exec(compile(e.module_text, "m", "exec"), namespace)  # noqa: S102 - our generated code
+    exec(compile(e.module_text, "m", "exec"), namespace)
     assert namespace["step"]() == ("\nSELECT *\n  FROM t\n", "\nSELECT *\n  FROM t\n\nx")
     ruff(e.module_text, tmp_path)
 
@@ -234,7 +294,9 @@ def test_displayed_last_expression(tmp_path: Path) -> None:
     assert e.returns == [] and "    return n * 2\n" in e.module_text and e.replacement_source.endswith("\nstep(vals)")
     # an expression besides other returns: an extra value, shown at the end
     e = run_extract([*base, code("n = len(vals)\nn * 2"), code("print(n)")], [1])
-    assert e.returns == ["n", "step_output"] and e.replacement_source.endswith("n, step_output = step(vals)\nstep_output")
+    assert e.returns == ["n", "step_output"] and e.replacement_source.endswith(
+        "n, step_output = step(vals)\nstep_output"
+    )
     # silenced with ';', or a print: nothing extra
     e = run_extract([*base, code("n = len(vals)\nn * 2;"), code("print(1)")], [1])
     assert "return" not in e.module_text.split('"""')[-1]
@@ -261,21 +323,79 @@ EDGE_CASES = {
     "crlf": ([code("a = 1"), code("b = a + 1\r\nc = b * 2\r\n"), code("print(c)")], [1], ["a"], ["c"]),
     "trailing comment": ([code("a = 1"), code("b = a + 1\n# done\n"), code("print(b)")], [1], ["a"], ["b"]),
     "comment-only cell": ([code("a = 1"), code("# a note"), code("b = a"), code("print(b)")], [1, 2], ["a"], ["b"]),
-    "conditional import above": ([code("try:\n    import ujson as json\nexcept ImportError:\n    import json"), code("s = json.dumps([1])"), code("print(s)")], [1], ["json"], ["s"]),
-    "dotted import": ([code("p = 'a'"), code("import os.path\nq = os.path.join(p, 'b')"), code("print(q)")], [1], ["p"], ["q"]),
+    "conditional import above": (
+        [
+            code("try:\n    import ujson as json\nexcept ImportError:\n    import json"),
+            code("s = json.dumps([1])"),
+            code("print(s)"),
+        ],
+        [1],
+        ["json"],
+        ["s"],
+    ),
+    "dotted import": (
+        [code("p = 'a'"), code("import os.path\nq = os.path.join(p, 'b')"), code("print(q)")],
+        [1],
+        ["p"],
+        ["q"],
+    ),
     "long import line": (
-        [code("from os.path import join, basename, dirname, splitext, exists, isdir, isfile, getsize, abspath"), code("v = [join, basename, dirname, splitext, exists, isdir, isfile, getsize, abspath]"), code("print(len(v))")],
+        [
+            code("from os.path import join, basename, dirname, splitext, exists, isdir, isfile, getsize, abspath"),
+            code("v = [join, basename, dirname, splitext, exists, isdir, isfile, getsize, abspath]"),
+            code("print(len(v))"),
+        ],
         [1],
         [],
         ["v"],
     ),
     "shown import": ([code("a = 1"), code("import math\nb = a\nmath"), code("print(b)")], [1], ["a"], ["b"]),
-    "dead with and except": ([code("a = 'x'"), code("import io\nwith io.StringIO(a) as fh:\n    pass\ntry:\n    b = 1 / len(a)\nexcept ZeroDivisionError as err:\n    b = 0"), code("print(b)")], [1], ["a"], ["b"]),
-    "match": ([code("v = (1, 2)"), code("match v:\n    case (p, q):\n        s = p + q"), code("print(s)")], [1], ["v"], ["s"]),
-    "class reading a parameter": ([code("base = 2"), code("class K:\n    factor = base\n\n    def m(self):\n        return base"), code("print(K().m())")], [1], ["base"], ["K"]),
-    "loop variable defined above, read below": ([code("i = -1\nn = 3"), code("for i in range(n):\n    pass"), code("print(i)")], [1], ["n"], ["i"]),
-    "later cell binds its own loop variable": ([code("n = 3"), code("for i in range(n):\n    pass"), code("for i in range(2):\n    print(i)")], [1], ["n"], []),
-    "middle shown attribute of a call": ([code("s = 'ab'"), code("t = s.upper()\nt.lower().upper"), code("u = t * 2"), code("print(u)")], [1, 2], ["s"], ["u"]),
+    "dead with and except": (
+        [
+            code("a = 'x'"),
+            code(
+                "import io\nwith io.StringIO(a) as fh:\n    pass\ntry:\n    b = 1 / len(a)\nexcept ZeroDivisionError as err:\n    b = 0"
+            ),
+            code("print(b)"),
+        ],
+        [1],
+        ["a"],
+        ["b"],
+    ),
+    "match": (
+        [code("v = (1, 2)"), code("match v:\n    case (p, q):\n        s = p + q"), code("print(s)")],
+        [1],
+        ["v"],
+        ["s"],
+    ),
+    "class reading a parameter": (
+        [
+            code("base = 2"),
+            code("class K:\n    factor = base\n\n    def m(self):\n        return base"),
+            code("print(K().m())"),
+        ],
+        [1],
+        ["base"],
+        ["K"],
+    ),
+    "loop variable defined above, read below": (
+        [code("i = -1\nn = 3"), code("for i in range(n):\n    pass"), code("print(i)")],
+        [1],
+        ["n"],
+        ["i"],
+    ),
+    "later cell binds its own loop variable": (
+        [code("n = 3"), code("for i in range(n):\n    pass"), code("for i in range(2):\n    print(i)")],
+        [1],
+        ["n"],
+        [],
+    ),
+    "middle shown attribute of a call": (
+        [code("s = 'ab'"), code("t = s.upper()\nt.lower().upper"), code("u = t * 2"), code("print(u)")],
+        [1, 2],
+        ["s"],
+        ["u"],
+    ),
 }
 
 
@@ -301,9 +421,17 @@ def test_tab_indented_cells_keep_tabs() -> None:
 
 
 def test_default_names() -> None:
-    nb = model(code("import pandas as pd"), md("# Report\n## 2. Load & clean the Data!"), code("df = pd.DataFrame()"), code("x = 1"))
+    nb = model(
+        code("import pandas as pd"),
+        md("# Report\n## 2. Load & clean the Data!"),
+        code("df = pd.DataFrame()"),
+        code("x = 1"),
+    )
     assert default_names(nb, [2], Path("/w/01 Sales Analysis.ipynb")) == ("sales_analysis", "load_clean_the_data")
-    assert default_names(nb, [0], Path("pandas.ipynb")) == ("pandas_lib", "compute_pd") or default_names(nb, [0], Path("pandas.ipynb"))[0] == "pandas_lib"
+    assert (
+        default_names(nb, [0], Path("pandas.ipynb")) == ("pandas_lib", "compute_pd")
+        or default_names(nb, [0], Path("pandas.ipynb"))[0] == "pandas_lib"
+    )
     nb2 = model(code("value = 3"), code("total = value * 2"))
     assert default_names(nb2, [1], Path("json.ipynb")) == ("json_lib", "compute_total")
     nb3 = model(code("compute_total = 1"), code("total = 2"))
@@ -321,7 +449,9 @@ MERGE_CELLS = [
 
 def test_merge_adds_replaces_and_is_idempotent(tmp_path: Path) -> None:
     first = run_extract(MERGE_CELLS, [1], function="stats")
-    assert first.module_text.startswith('"""Functions extracted from notebook analysis.ipynb by jupyterlab-readiness."""\n\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\n\nclass StatsResult')
+    assert first.module_text.startswith(
+        '"""Functions extracted from notebook analysis.ipynb by jupyterlab-readiness."""\n\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\n\nclass StatsResult'
+    )
     again = run_extract(MERGE_CELLS, [1], function="stats", existing=first.module_text)
     assert again.module_text == first.module_text  # idempotent
     both = run_extract(MERGE_CELLS, [2], function="spread_of", existing=first.module_text)
@@ -333,7 +463,10 @@ def test_merge_adds_replaces_and_is_idempotent(tmp_path: Path) -> None:
     assert changed.module_text.count("def stats(") == 1 and changed.module_text.count("class StatsResult") == 1
     assert "spread = max(vals) - min(vals)" in changed.module_text.split("def spread_of")[0]
     assert changed.module_text.index("def stats(") < changed.module_text.index("def spread_of(")
-    assert run_extract(MERGE_CELLS, [1, 2], function="stats", existing=changed.module_text).module_text == changed.module_text
+    assert (
+        run_extract(MERGE_CELLS, [1, 2], function="stats", existing=changed.module_text).module_text
+        == changed.module_text
+    )
     ruff(changed.module_text, tmp_path)
 
 
@@ -341,13 +474,17 @@ def test_merge_keeps_user_text_and_imports(tmp_path: Path) -> None:
     existing = '"""My helpers."""\n\nimport os\nfrom typing import Any\n\nLIMIT = 3  # keep me\n\n\ndef other(x: Any) -> str:\n    # a comment\n    return os.sep * x\n'
     e = run_extract(MERGE_CELLS, [1], function="stats", existing=existing)
     text = e.module_text
-    assert text.startswith('"""My helpers."""\n\nimport os\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\nLIMIT = 3  # keep me\n')
+    assert text.startswith(
+        '"""My helpers."""\n\nimport os\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\nLIMIT = 3  # keep me\n'
+    )
     assert "def other(x: Any) -> str:\n    # a comment\n    return os.sep * x\n" in text
     assert run_extract(MERGE_CELLS, [1], function="stats", existing=text).module_text == text
     ruff(text, tmp_path)
     # switching to a single return value drops the result class and the typing names it needed,
     # never an import the module used before for something else
-    single = run_extract([*MERGE_CELLS[:1], code("arr = np.array(vals)"), code("print(arr)")], [1], function="stats", existing=text)
+    single = run_extract(
+        [*MERGE_CELLS[:1], code("arr = np.array(vals)"), code("print(arr)")], [1], function="stats", existing=text
+    )
     assert "StatsResult" not in single.module_text and "NamedTuple" not in single.module_text
     assert "from typing import Any\n" in single.module_text and "import os\n" in single.module_text
     ruff(single.module_text, tmp_path)
@@ -387,7 +524,20 @@ def test_apply_replaces_the_cells_and_keeps_the_rest() -> None:
 
 
 def test_apply_keeps_list_sources_and_no_ids_for_old_minor() -> None:
-    nb = {"nbformat": 4, "nbformat_minor": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": ["a = 1\n", "b = 2"], "metadata": {}, "outputs": [], "execution_count": None}]}
+    nb = {
+        "nbformat": 4,
+        "nbformat_minor": 4,
+        "metadata": {},
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": ["a = 1\n", "b = 2"],
+                "metadata": {},
+                "outputs": [],
+                "execution_count": None,
+            }
+        ],
+    }
     out = apply(nb, [0], "from m import f\na = f()")
     assert out["cells"][0]["source"] == ["from m import f\n", "a = f()"] and "id" not in out["cells"][0]
     nbformat.validate(nbformat.from_dict(out))
@@ -410,7 +560,12 @@ def _normal_outputs(cell: dict[str, Any]) -> list[Any]:
             else:
                 result.append(("stream", out["name"], text))
         elif kind in ("execute_result", "display_data"):
-            data = {k: _ADDRESS.sub("0x?", "".join(v) if isinstance(v, list) else v if isinstance(v, str) else json.dumps(v)) for k, v in out["data"].items()}
+            data = {
+                k: _ADDRESS.sub(
+                    "0x?", "".join(v) if isinstance(v, list) else v if isinstance(v, str) else json.dumps(v)
+                )
+                for k, v in out["data"].items()
+            }
             result.append((kind, json.dumps(data, sort_keys=True)))
         else:
             result.append((kind, out.get("ename"), _ADDRESS.sub("0x?", str(out.get("evalue")))))
@@ -451,9 +606,13 @@ EQUIVALENCE = {
         [
             code("import numpy as np\nimport pandas as pd"),
             md("# Sales"),
-            code("raw = pd.DataFrame({'region': ['n', 's', 'n', 'e', 's'], 'units': [3, 5, None, 2, 7], 'price': [9.5, 3.0, 4.0, 10.0, 2.5]})"),
+            code(
+                "raw = pd.DataFrame({'region': ['n', 's', 'n', 'e', 's'], 'units': [3, 5, None, 2, 7], 'price': [9.5, 3.0, 4.0, 10.0, 2.5]})"
+            ),
             md("## Clean and enrich"),
-            code("clean = raw.dropna().copy()\nclean['revenue'] = clean['units'] * clean['price']\nclean['log_rev'] = np.log(clean['revenue']).round(3)\nprint(len(clean), 'rows kept')"),
+            code(
+                "clean = raw.dropna().copy()\nclean['revenue'] = clean['units'] * clean['price']\nclean['log_rev'] = np.log(clean['revenue']).round(3)\nprint(len(clean), 'rows kept')"
+            ),
             code("by_region = clean.groupby('region')['revenue'].sum().sort_values()\nby_region"),
             code("print(by_region.to_dict())\nclean.describe()"),
             code("clean.assign(share=clean['revenue'] / clean['revenue'].sum()).round(3)"),
@@ -466,7 +625,9 @@ EQUIVALENCE = {
     "accumulating loop": (
         [
             code("values = [3, 1, 4, 1, 5, 9, 2, 6]\ntotal = 0\ncounts = {}"),
-            code("for v in values:\n    total += v\n    counts[v % 3] = counts.get(v % 3, 0) + 1\nprint('running', total)"),
+            code(
+                "for v in values:\n    total += v\n    counts[v % 3] = counts.get(v % 3, 0) + 1\nprint('running', total)"
+            ),
             code("mean = total / len(values)\nmean"),
             code("print(total, counts, mean)"),
             code("total * 2"),
@@ -506,7 +667,9 @@ EQUIVALENCE = {
     "unused results": (
         [
             code("import json\ndata = {'b': 2, 'a': 1}"),
-            code("blob = json.dumps(data, sort_keys=True)\nchecksum = sum(map(ord, blob))\nprint('size', len(blob))\nlen(blob) * 2"),
+            code(
+                "blob = json.dumps(data, sort_keys=True)\nchecksum = sum(map(ord, blob))\nprint('size', len(blob))\nlen(blob) * 2"
+            ),
             code("print(sorted(data))"),
         ],
         [1],
@@ -566,12 +729,19 @@ def test_equivalence(name: str, equivalence_runs: dict[str, Any], tmp_path: Path
 
 def test_equivalence_selection_outputs_are_not_empty(equivalence_runs: dict[str, Any]) -> None:
     """The comparisons above are not vacuous: selections print and display."""
-    shown = {name: _selection_outputs(run["original"]["cells"][EQUIVALENCE[name][1][0] : EQUIVALENCE[name][1][-1] + 1]) for name, run in equivalence_runs.items()}
+    shown = {
+        name: _selection_outputs(run["original"]["cells"][EQUIVALENCE[name][1][0] : EQUIVALENCE[name][1][-1] + 1])
+        for name, run in equivalence_runs.items()
+    }
     assert all(shown[name] for name in ("pandas pipeline", "accumulating loop", "mutated list", "unused results"))
     assert any(o[0] == "execute_result" for o in shown["pandas pipeline"])
 
 
 def test_a_nested_functions_own_parameter_is_not_a_read_of_the_outer_name():
-    nb = notebook_from_json(notebook(code("def mse(w):\n    return w * 2\n\nw = 1\nfor _ in range(3):\n    w = w + mse(w)"), code("print(w)")))
+    nb = notebook_from_json(
+        notebook(
+            code("def mse(w):\n    return w * 2\n\nw = 1\nfor _ in range(3):\n    w = w + mse(w)"), code("print(w)")
+        )
+    )
     extraction = extract(nb, [0], "m", "fit", None)
     assert extraction.parameters == [] and "bound only conditionally" not in " ".join(extraction.warnings)

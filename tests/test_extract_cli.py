@@ -14,12 +14,24 @@ from conftest import REPO, code, md, notebook
 
 def extract_cli(*args, cwd):
     env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
-    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "extract", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "extract", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def work(project):
-    nb = notebook(code("import json\nraw = '[1, 2, 3]'", 1), md("## Parse the data"), code("data = json.loads(raw)\ntotal = sum(data)", 2), code("print(total, data)", 3))
+    nb = notebook(
+        code("import json\nraw = '[1, 2, 3]'", 1),
+        md("## Parse the data"),
+        code("data = json.loads(raw)\ntotal = sum(data)", 2),
+        code("print(total, data)", 3),
+    )
     (project / "analysis.ipynb").write_text(json.dumps(nb))
     return project
 
@@ -38,13 +50,34 @@ def test_extract_writes_the_module_and_a_new_notebook_leaving_the_original(work)
     # idempotent: the same command again changes nothing
     module_bytes, notebook_bytes = (work / "analysis.py").read_bytes(), (work / "analysis.extracted.ipynb").read_bytes()
     assert extract_cli("analysis.ipynb", "--cells", "2", cwd=work).returncode == 0
-    assert (work / "analysis.py").read_bytes() == module_bytes and (work / "analysis.extracted.ipynb").read_bytes() == notebook_bytes
+    assert (work / "analysis.py").read_bytes() == module_bytes and (
+        work / "analysis.extracted.ipynb"
+    ).read_bytes() == notebook_bytes
 
 
 def test_in_place_and_out(work):
-    assert extract_cli("analysis.ipynb", "--cells", "2-2", "--module", "steps", "--function", "load", "--out", "new.ipynb", cwd=work).returncode == 0
+    assert (
+        extract_cli(
+            "analysis.ipynb",
+            "--cells",
+            "2-2",
+            "--module",
+            "steps",
+            "--function",
+            "load",
+            "--out",
+            "new.ipynb",
+            cwd=work,
+        ).returncode
+        == 0
+    )
     assert "def load(raw)" in (work / "steps.py").read_text() and (work / "new.ipynb").exists()
-    assert extract_cli("analysis.ipynb", "--cells", "2", "--module", "steps", "--function", "load", "--in-place", cwd=work).returncode == 0
+    assert (
+        extract_cli(
+            "analysis.ipynb", "--cells", "2", "--module", "steps", "--function", "load", "--in-place", cwd=work
+        ).returncode
+        == 0
+    )
     assert "from steps import load" in (work / "analysis.ipynb").read_text()
 
 

@@ -10,11 +10,10 @@ import sys
 
 import pytest
 
-from jupyterlab_readiness.lint.engine import check_file
+from conftest import REPO, code, notebook
 from jupyterlab_readiness.actions.freeze.plan import Pins, choose_target, merge_pyproject, merge_requirements
 from jupyterlab_readiness.contract.schema import FREEZE_REPLY
-
-from conftest import REPO, code, notebook
+from jupyterlab_readiness.lint.engine import check_file
 
 PINS = Pins({"pandas": ("pandas", "2.2.2"), "scikit-learn": ("scikit-learn", "1.5.0"), "pyyaml": ("PyYAML", "6.0.1")})
 
@@ -31,7 +30,10 @@ def test_requirements_merge_keeps_comments_order_and_unrelated_lines():
 
 
 def test_requirements_merge_never_duplicates_and_creates_a_missing_file():
-    assert merge_requirements("pandas\npandas>=1\n", Pins({"pandas": ("pandas", "2.2.2")})).after == "pandas==2.2.2\npandas==2.2.2\n"
+    assert (
+        merge_requirements("pandas\npandas>=1\n", Pins({"pandas": ("pandas", "2.2.2")})).after
+        == "pandas==2.2.2\npandas==2.2.2\n"
+    )
     created = merge_requirements("", PINS)
     assert created.after == "pandas==2.2.2\nPyYAML==6.0.1\nscikit-learn==1.5.0\n"
     assert merge_requirements(created.after, PINS).after == created.after
@@ -56,7 +58,7 @@ def test_auto_target_prefers_the_projects_pyproject(project):
     sub = project / "notebooks"
     sub.mkdir()
     assert choose_target(sub, "auto") == ("requirements", sub / "requirements.txt")
-    (project / "pyproject.toml").write_text('[tool.ruff]\nline-length = 100\n')
+    (project / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
     assert choose_target(sub, "auto")[0] == "requirements"  # no [project] table
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
     assert choose_target(sub, "auto") == ("pyproject", project / "pyproject.toml")
@@ -68,14 +70,30 @@ def test_auto_target_prefers_the_projects_pyproject(project):
 
 def freeze_cli(*args, cwd):
     env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
-    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "freeze", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "freeze", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def frozen_project(project):
     # yaml (PyYAML) and jupyter_client are installed here: import names that differ from
     # their distributions' names, and one module nothing provides
-    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml\nimport jupyter_client as jc\nimport os\nimport nothing_provides_this\n!pip install pytest", 1))))
+    (project / "nb.ipynb").write_text(
+        json.dumps(
+            notebook(
+                code(
+                    "import yaml\nimport jupyter_client as jc\nimport os\nimport nothing_provides_this\n!pip install pytest",
+                    1,
+                )
+            )
+        )
+    )
     (project / "requirements.txt").write_text("pyyaml>=5  # config\n# keep me\nrequests\n")
     return project
 
@@ -90,7 +108,11 @@ def test_cli_dry_run_shows_a_diff_and_writes_nothing(frozen_project):
 
 
 def test_cli_writes_idempotently_and_the_findings_go_away(frozen_project):
-    before = {f.message.split("`")[1] for f in check_file(frozen_project / "nb.ipynb").findings if f.check == "unpinned-import"}
+    before = {
+        f.message.split("`")[1]
+        for f in check_file(frozen_project / "nb.ipynb").findings
+        if f.check == "unpinned-import"
+    }
     assert {"yaml", "jupyter_client"} <= before
     first = freeze_cli("nb.ipynb", "--lock", "--format", "json", cwd=frozen_project)
     assert first.returncode == 0, first.stderr
@@ -107,7 +129,11 @@ def test_cli_writes_idempotently_and_the_findings_go_away(frozen_project):
     second = json.loads(freeze_cli("nb.ipynb", "--lock", "--format", "json", cwd=frozen_project).stdout)
     assert second["added"] == [] and second["changed"] == [] and second["before"] == second["after"]
     assert (frozen_project / "requirements.txt").read_bytes() == written
-    after = {f.message.split("`")[1] for f in check_file(frozen_project / "nb.ipynb").findings if f.check == "unpinned-import"}
+    after = {
+        f.message.split("`")[1]
+        for f in check_file(frozen_project / "nb.ipynb").findings
+        if f.check == "unpinned-import"
+    }
     assert after == {"nothing_provides_this"}
 
 

@@ -58,7 +58,10 @@ def test_del_unbinds_at_top_level(check):
     assert hidden(check, "x = 1\ndel x\nprint(x)") == [(0, 3)]
     assert hidden(check, "x = 1", "del x", "print(x)") == [(2, 1)]
     # a conditional del may not happen: never guess
-    assert hidden(check, "x = 1\nif flag_set:\n    del x\nprint(x)", ) == [(0, 2)]
+    assert hidden(
+        check,
+        "x = 1\nif flag_set:\n    del x\nprint(x)",
+    ) == [(0, 2)]
 
 
 def test_augmented_assignment_reads_first(check):
@@ -108,7 +111,13 @@ def test_imports_bind(check):
 
 
 def test_match_statement_captures(check):
-    assert hidden(check, "match {'k': 1}:\n    case {'k': value, **rest}:\n        print(value, rest)\n    case [first, *others]:\n        print(first, others)") == []
+    assert (
+        hidden(
+            check,
+            "match {'k': 1}:\n    case {'k': value, **rest}:\n        print(value, rest)\n    case [first, *others]:\n        print(first, others)",
+        )
+        == []
+    )
 
 
 def test_magics_do_not_hide_definitions(check):
@@ -131,7 +140,10 @@ def test_cells_with_syntax_errors_are_skipped_not_blamed(check):
 
 @pytest.mark.parametrize(
     "source",
-    ["def f():\n    nonlocal_name = 1\n    def g():\n        nonlocal nonlocal_name\n        nonlocal_name = 2\n", "async def main():\n    async with lock:\n        await thing()\n"],
+    [
+        "def f():\n    nonlocal_name = 1\n    def g():\n        nonlocal nonlocal_name\n        nonlocal_name = 2\n",
+        "async def main():\n    async with lock:\n        await thing()\n",
+    ],
 )
 def test_nested_scopes_do_not_leak(check, source):
     assert hidden(check, source) == []

@@ -11,10 +11,11 @@ from jupyterlab_readiness.environment.distributions import distributions_for, in
 from jupyterlab_readiness.environment.installed import installed, scan
 
 
-
 def test_scan_agrees_with_importlib_metadata_on_this_environment():
     found = scan(sys.path)
-    expected = {top: {normalize(d) for d in dists} for top, dists in importlib.metadata.packages_distributions().items()}
+    expected = {
+        top: {normalize(d) for d in dists} for top, dists in importlib.metadata.packages_distributions().items()
+    }
     assert {top: set(d) for top, d in found.modules.items()} == expected
     for dist in importlib.metadata.distributions():
         name = normalize(dist.metadata["Name"])

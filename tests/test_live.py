@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from jupyterlab_readiness.lint.engine import check_notebook
-from jupyterlab_readiness.checks.kernel_state import KernelState
-
 from conftest import code, md, notebook
+from jupyterlab_readiness.checks.kernel_state import KernelState
+from jupyterlab_readiness.lint.engine import check_notebook
 
 
 def live(nb, **state):
-    kernel = KernelState(names=frozenset(state.get("names", ())), history=state.get("history", {}), execution_count=state.get("count"))
+    kernel = KernelState(
+        names=frozenset(state.get("names", ())), history=state.get("history", {}), execution_count=state.get("count")
+    )
     return check_notebook(nb, "/tmp/live.ipynb", kernel=kernel)
 
 
@@ -51,7 +52,13 @@ def test_kernel_only_state_lists_names_no_cell_defines():
     nb = notebook(code("import pandas as pd\ndf = pd.DataFrame()", 1))
     report = live(nb, names={"pd", "df", "old_model", "_private", "In", "tmp"})
     ((index, message),) = of(report, "kernel-only-state")
-    assert index is None and "`old_model`" in message and "`tmp`" in message and "`df`" not in message and "_private" not in message
+    assert (
+        index is None
+        and "`old_model`" in message
+        and "`tmp`" in message
+        and "`df`" not in message
+        and "_private" not in message
+    )
 
 
 def test_kernel_only_state_never_guesses_after_a_star_import():
@@ -75,7 +82,11 @@ def test_live_checks_do_not_run_without_a_kernel():
 def test_kernel_distributions_decide_unpinned_import(project):
     (project / "requirements.txt").write_text("internal-toolkit==2.0.1\n")
     nb = notebook(code("import itk_core\nimport other_thing", 1))
-    kernel = KernelState(names=frozenset(), history={}, distributions={"itk_core": (("internal_toolkit", "2.0.1"),), "other_thing": (("Other-Dist", "0.3"),)})
+    kernel = KernelState(
+        names=frozenset(),
+        history={},
+        distributions={"itk_core": (("internal_toolkit", "2.0.1"),), "other_thing": (("Other-Dist", "0.3"),)},
+    )
     report = check_notebook(nb, project / "nb.ipynb", kernel=kernel)
     findings = [f for f in report.findings if f.check == "unpinned-import"]
     assert len(findings) == 1 and "other-dist" in findings[0].message and "other-dist==0.3" in findings[0].suggestion

@@ -48,7 +48,9 @@ def test_line_numbers_are_kept_across_continued_shell_lines_and_cell_magics():
 
 def test_python_cell_magic_keeps_its_body_as_code():
     facts = cell_facts("%%time\nimport datetime\nnow = datetime.datetime.now()")
-    assert [(c.line, c.parts) for c in facts.calls if c.parts[0] == "datetime"] == [(3, ("datetime", "datetime", "now"))]
+    assert [(c.line, c.parts) for c in facts.calls if c.parts[0] == "datetime"] == [
+        (3, ("datetime", "datetime", "now"))
+    ]
     assert "now" in facts.binds
 
 
@@ -74,7 +76,10 @@ def test_real_syntax_errors_report_the_users_line():
 
 def test_magic_arguments_with_equals_signs_are_not_taken_for_assignments():
     source = "a = 1\n%config InlineBackend.figure_format = 'retina'"
-    assert translate(source).split("\n")[1] == "get_ipython().run_line_magic('config', \"InlineBackend.figure_format = 'retina'\")"
+    assert (
+        translate(source).split("\n")[1]
+        == "get_ipython().run_line_magic('config', \"InlineBackend.figure_format = 'retina'\")"
+    )
 
 
 def test_syntax_only_ipython_understands_goes_to_ipythons_transformer():

@@ -6,10 +6,9 @@ import json
 
 import pytest
 
+from conftest import code, md, notebook
 from jupyterlab_readiness.lint.engine import check_file
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json, read_notebook
-
-from conftest import code, md, notebook
 
 V3 = {
     "nbformat": 3,
@@ -19,8 +18,22 @@ V3 = {
         {
             "cells": [
                 {"cell_type": "heading", "level": 1, "source": ["Title"], "metadata": {}},
-                {"cell_type": "code", "language": "python", "input": ["import datetime\n", "t = datetime.datetime.now()"], "prompt_number": 3, "outputs": [], "metadata": {}},
-                {"cell_type": "code", "language": "python", "input": "x = 1", "prompt_number": 2, "outputs": [], "metadata": {}},
+                {
+                    "cell_type": "code",
+                    "language": "python",
+                    "input": ["import datetime\n", "t = datetime.datetime.now()"],
+                    "prompt_number": 3,
+                    "outputs": [],
+                    "metadata": {},
+                },
+                {
+                    "cell_type": "code",
+                    "language": "python",
+                    "input": "x = 1",
+                    "prompt_number": 2,
+                    "outputs": [],
+                    "metadata": {},
+                },
             ]
         }
     ],
@@ -29,7 +42,11 @@ V3 = {
 
 def test_nbformat4_cells_keep_index_over_all_cells_and_ids():
     nb = notebook_from_json(notebook(md("# hi"), code("x = 1", 0, cell_id="abc"), code("y", 4)))
-    assert [(c.index, c.cell_type, c.cell_id, c.execution_count) for c in nb.cells] == [(0, "markdown", None, None), (1, "code", "abc", None), (2, "code", None, 4)]
+    assert [(c.index, c.cell_type, c.cell_id, c.execution_count) for c in nb.cells] == [
+        (0, "markdown", None, None),
+        (1, "code", "abc", None),
+        (2, "code", None, 4),
+    ]
 
 
 def test_nbformat3_is_converted(tmp_path):
@@ -80,6 +97,18 @@ def test_unreadable_files_give_a_reason_never_a_traceback(tmp_path, content, rea
 
 
 def test_odd_cells_are_tolerated(tmp_path):
-    nb = {"nbformat": 4, "metadata": {}, "cells": ["junk", {"cell_type": "code", "source": None, "execution_count": "7", "outputs": [1, None]}, {"source": ["x"]}]}
+    nb = {
+        "nbformat": 4,
+        "metadata": {},
+        "cells": [
+            "junk",
+            {"cell_type": "code", "source": None, "execution_count": "7", "outputs": [1, None]},
+            {"source": ["x"]},
+        ],
+    }
     parsed = notebook_from_json(nb)
-    assert [(c.cell_type, c.source, c.execution_count) for c in parsed.cells] == [("raw", "", None), ("code", "", None), ("raw", "x", None)]
+    assert [(c.cell_type, c.source, c.execution_count) for c in parsed.cells] == [
+        ("raw", "", None),
+        ("code", "", None),
+        ("raw", "x", None),
+    ]

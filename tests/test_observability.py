@@ -40,7 +40,13 @@ def test_print_inside_a_function_counts(check):
 
 @pytest.mark.parametrize(
     "logging_cell",
-    ["import logging", "import logging.config", "from logging import getLogger", "from loguru import logger", "import structlog"],
+    [
+        "import logging",
+        "import logging.config",
+        "from logging import getLogger",
+        "from loguru import logger",
+        "import structlog",
+    ],
 )
 def test_any_logging_import_anywhere_silences_it(check, logging_cell):
     # Even when the logging import comes after the prints.

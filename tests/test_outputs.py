@@ -67,9 +67,19 @@ def test_very_long_value_is_truncated(check):
 
 def test_one_finding_per_cell_for_several_errors(check):
     report = check(
-        code("a()", 1, outputs=[KEY_ERROR, {"output_type": "error", "ename": "TypeError", "evalue": "t", "traceback": []}]),
+        code(
+            "a()",
+            1,
+            outputs=[KEY_ERROR, {"output_type": "error", "ename": "TypeError", "evalue": "t", "traceback": []}],
+        ),
         code("b = 1", 2),
-        code("c()", 3, outputs=[{"output_type": "error", "ename": "NameError", "evalue": "name 'c' is not defined", "traceback": []}]),
+        code(
+            "c()",
+            3,
+            outputs=[
+                {"output_type": "error", "ename": "NameError", "evalue": "name 'c' is not defined", "traceback": []}
+            ],
+        ),
     )
     assert findings_of(report, "error-output") == [(0, None), (2, None)]
     assert "KeyError" in error_findings(report)[0].message
@@ -91,7 +101,14 @@ def v3_notebook(outputs, source="x = int('bad')"):
             {
                 "cells": [
                     {"cell_type": "heading", "level": 1, "source": "Title", "metadata": {}},
-                    {"cell_type": "code", "input": source, "prompt_number": 1, "language": "python", "outputs": outputs, "metadata": {}},
+                    {
+                        "cell_type": "code",
+                        "input": source,
+                        "prompt_number": 1,
+                        "language": "python",
+                        "outputs": outputs,
+                        "metadata": {},
+                    },
                 ]
             }
         ],

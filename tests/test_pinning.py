@@ -96,7 +96,9 @@ def test_message_names_the_distribution_for_sklearn(check):
 
 
 def test_pin_from_pyproject_project_dependencies(check, project):
-    (project / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "0"\ndependencies = ["pandas==2.2.0", "numpy>=1.26"]\n')
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nversion = "0"\ndependencies = ["pandas==2.2.0", "numpy>=1.26"]\n'
+    )
     report = check(code("import pandas as pd\nimport numpy as np", 1))
     assert findings_of(report, "unpinned-import") == [(0, 2)]
     assert "`numpy`" in messages(report, "unpinned-import")[0]
@@ -122,7 +124,10 @@ def test_pin_from_a_parent_folder_up_to_the_repository_root(check, project):
 
 def test_stdlib_and_future_never_fire(check):
     report = check(
-        code("from __future__ import annotations\nimport os, json, collections.abc\nfrom pathlib import Path\nimport sys\nfrom typing import Any", 1),
+        code(
+            "from __future__ import annotations\nimport os, json, collections.abc\nfrom pathlib import Path\nimport sys\nfrom typing import Any",
+            1,
+        ),
     )
     assert findings_of(report, "unpinned-import") == []
 

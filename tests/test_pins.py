@@ -272,9 +272,7 @@ def test_environment_yaml_unindented_list(repo):
 
 
 def test_environment_garbage_does_not_raise(repo):
-    (repo / "environment.yml").write_bytes(
-        b"dependencies:\n  - \x00\x01 [[[ {{{\n  - : : :\n\t- x==\n"
-    )
+    (repo / "environment.yml").write_bytes(b"dependencies:\n  - \x00\x01 [[[ {{{\n  - : : :\n\t- x==\n")
     pins = find_pins(repo)
     assert dict(pins.pins) == {} and pins.errors == ()
 
@@ -326,9 +324,7 @@ def test_pipfile_lock_invalid_json_is_an_error(repo):
 # -- TOML lock files ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("filename", "array"), [("uv.lock", "package"), ("poetry.lock", "package")]
-)
+@pytest.mark.parametrize(("filename", "array"), [("uv.lock", "package"), ("poetry.lock", "package")])
 def test_package_lock_files(repo, filename, array):
     write(
         repo / filename,

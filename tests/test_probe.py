@@ -215,12 +215,48 @@ def test_ipython_names_hidden(kernel, run):
     _, kc = kernel
     snap = run(probe(kc))
     names = set(by_name(snap))
-    for hidden in ("_", "__", "___", "_i", "_ii", "_iii", "_i1", "_i8", "_8", "_oh", "_ih", "_dh",
-                   "In", "Out", "exit", "quit", "get_ipython", "open", "__name__", "__builtins__",
-                   "__builtin__", "__doc__", "__spec__", "__loader__", "__package__"):
+    for hidden in (
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_i1",
+        "_i8",
+        "_8",
+        "_oh",
+        "_ih",
+        "_dh",
+        "In",
+        "Out",
+        "exit",
+        "quit",
+        "get_ipython",
+        "open",
+        "__name__",
+        "__builtins__",
+        "__builtin__",
+        "__doc__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+    ):
         assert hidden not in names, hidden
-    assert {"x", "j", "df", "big", "_private", "trap_calls", "TrapMeta", "Trap", "NotNumpy",
-            "trap", "not_numpy", "y"} == names
+    assert {
+        "x",
+        "j",
+        "df",
+        "big",
+        "_private",
+        "trap_calls",
+        "TrapMeta",
+        "Trap",
+        "NotNumpy",
+        "trap",
+        "not_numpy",
+        "y",
+    } == names
 
 
 def test_probe_changes_nothing(kernel, run):
@@ -337,8 +373,9 @@ def test_concurrent_probes_share_one_client(kernel, run):
     _, kc = kernel
 
     async def both():
-        return await asyncio.gather(probe(kc, timeout=5), probe(kc, timeout=5),
-                                    kernel_distributions(kc, ["jupyter_client"], timeout=10))
+        return await asyncio.gather(
+            probe(kc, timeout=5), probe(kc, timeout=5), kernel_distributions(kc, ["jupyter_client"], timeout=10)
+        )
 
     a, b, dists = run(both())
     assert a.status == b.status == "ok"
@@ -454,7 +491,7 @@ def test_no_kernel(run):
 
 
 # --------------------------------------------------------------------------- not Python
-ECHO_KERNEL = '''
+ECHO_KERNEL = """
 from ipykernel.kernelbase import Kernel
 
 class EchoKernel(Kernel):
@@ -473,7 +510,7 @@ class EchoKernel(Kernel):
 if __name__ == "__main__":
     from ipykernel.kernelapp import IPKernelApp
     IPKernelApp.launch_instance(kernel_class=EchoKernel)
-'''
+"""
 
 
 def test_not_python_kernel(run, tmp_path: Path, monkeypatch):
@@ -481,10 +518,15 @@ def test_not_python_kernel(run, tmp_path: Path, monkeypatch):
     (tmp_path / "echo_kernel.py").write_text(ECHO_KERNEL)
     spec = tmp_path / "kernels" / "readiness_echo"
     spec.mkdir(parents=True)
-    (spec / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, str(tmp_path / "echo_kernel.py"), "-f", "{connection_file}"],
-        "display_name": "echo", "language": "echo",
-    }))
+    (spec / "kernel.json").write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, str(tmp_path / "echo_kernel.py"), "-f", "{connection_file}"],
+                "display_name": "echo",
+                "language": "echo",
+            }
+        )
+    )
     monkeypatch.setenv("JUPYTER_PATH", str(tmp_path) + os.pathsep + os.environ.get("JUPYTER_PATH", ""))
 
     async def scenario():

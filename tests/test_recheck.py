@@ -6,9 +6,8 @@ import copy
 
 import pytest
 
-from jupyterlab_readiness.lint.engine import check_notebook, clear_cache
-
 from conftest import code, md, notebook
+from jupyterlab_readiness.lint.engine import check_notebook, clear_cache
 
 BASE = notebook(
     md("# Pipeline"),
@@ -32,7 +31,9 @@ def _cold(nb):
 
 EDITS = {
     "unchanged": lambda nb: None,
-    "import alias changes meaning for a later cell": lambda nb: nb["cells"][1].update(source="import time as dt\nimport numpy as np"),
+    "import alias changes meaning for a later cell": lambda nb: nb["cells"][1].update(
+        source="import time as dt\nimport numpy as np"
+    ),
     "seed removed above a draw": lambda nb: nb["cells"][3].update(source="pass"),
     "cells reordered": lambda nb: nb["cells"].insert(1, nb["cells"].pop(4)),
     "same source twice": lambda nb: nb["cells"].append(copy.deepcopy(nb["cells"][2])),
@@ -63,7 +64,14 @@ def test_memo_changes_nothing_but_speed():
     assert [f["check"] for f in plain[0]] == [f["check"] for f in memo_first[0]]
     assert plain[1:] == memo_first[1:]
     checks = {f["check"] for f in memo_first[0]}
-    assert {"wall-clock", "append-write", "print-logging", "hardcoded-secret", "absolute-path", "unpinned-install"} <= checks
+    assert {
+        "wall-clock",
+        "append-write",
+        "print-logging",
+        "hardcoded-secret",
+        "absolute-path",
+        "unpinned-install",
+    } <= checks
 
 
 def test_alias_change_is_seen_by_a_later_unchanged_cell():

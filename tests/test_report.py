@@ -7,10 +7,10 @@ import json
 import pytest
 
 from conftest import check_notebook, code, findings_of, md, notebook
-from jupyterlab_readiness.lint.config import CheckConfig
-from jupyterlab_readiness.lint.engine import check_file
 from jupyterlab_readiness.checks.registry import CHECKS
 from jupyterlab_readiness.contract.schema import FINDING, NOTEBOOK_REPORT
+from jupyterlab_readiness.lint.config import CheckConfig
+from jupyterlab_readiness.lint.engine import check_file
 
 ITEMS = [
     "pinned-environment",
@@ -96,7 +96,11 @@ def test_mixed_items_score(check):
     report = check(
         code('import random\nx = random.random()\npassword = "hunter22"\nprint(x)', 1),
     )
-    assert statuses(report) == dict.fromkeys(ITEMS, "pass") | {"deterministic-inputs": "warn", "secrets": "fail", "observability": "info"}
+    assert statuses(report) == dict.fromkeys(ITEMS, "pass") | {
+        "deterministic-inputs": "warn",
+        "secrets": "fail",
+        "observability": "info",
+    }
     assert report.score == round(100 * (4 + 0.5 + 0 + 0.9) / 7)
 
 
@@ -190,7 +194,11 @@ def test_unreadable_notebook_gives_an_error_report(project, content):
 
 
 def test_error_messages_say_why(project):
-    cases = {"list": (b"[]", "not an object"), "v5": (b'{"nbformat": 5, "cells": []}', "nbformat 5"), "json": (b"{", "invalid JSON")}
+    cases = {
+        "list": (b"[]", "not an object"),
+        "v5": (b'{"nbformat": 5, "cells": []}', "nbformat 5"),
+        "json": (b"{", "invalid JSON"),
+    }
     for name, (content, reason) in cases.items():
         path = project / f"{name}.ipynb"
         path.write_bytes(content)
@@ -219,7 +227,12 @@ def test_odd_cells_inside_a_valid_notebook_do_not_crash(project):
             "a string",
             {"cell_type": "code"},
             {"cell_type": "code", "source": 5, "execution_count": "3", "outputs": "none"},
-            {"cell_type": "code", "source": ["x = 1\n", 7, "y = 2"], "execution_count": True, "outputs": [None, {"output_type": "error"}]},
+            {
+                "cell_type": "code",
+                "source": ["x = 1\n", 7, "y = 2"],
+                "execution_count": True,
+                "outputs": [None, {"output_type": "error"}],
+            },
             {"cell_type": 3, "source": "z"},
         ],
     }
@@ -237,16 +250,31 @@ def test_every_finding_validates_and_the_report_round_trips(check, project):
     report = check(
         md("# Everything wrong"),
         code("import pandas as pd\nimport random\nimport datetime\n!pip install seaborn", 3, cell_id="imports"),
-        code('df = pd.read_csv("/Users/ana/data.csv")\nt = datetime.datetime.now()\nx = random.random()', 2, outputs=[error]),
+        code(
+            'df = pd.read_csv("/Users/ana/data.csv")\nt = datetime.datetime.now()\nx = random.random()',
+            2,
+            outputs=[error],
+        ),
         code('password = "hunter22"\ndf.to_csv("out.csv", mode="a")\nprint(undefined_name)', None),
         code("y = (", 4),
         code("\n".join(f"v{i} = {i}" for i in range(15)), 5),
     )
     checks = {f.check for f in report.findings}
     assert checks >= {
-        "unpinned-import", "unpinned-install", "absolute-path", "wall-clock", "unseeded-random",
-        "error-output", "out-of-order-execution", "unexecuted-cell", "hardcoded-secret",
-        "append-write", "print-logging", "syntax-error", "unpackaged-code", "hidden-state",
+        "unpinned-import",
+        "unpinned-install",
+        "absolute-path",
+        "wall-clock",
+        "unseeded-random",
+        "error-output",
+        "out-of-order-execution",
+        "unexecuted-cell",
+        "hardcoded-secret",
+        "append-write",
+        "print-logging",
+        "syntax-error",
+        "unpackaged-code",
+        "hidden-state",
     }
     for finding in report.findings:
         again = FINDING.validate_python(finding.as_dict())
@@ -256,7 +284,9 @@ def test_every_finding_validates_and_the_report_round_trips(check, project):
         assert finding.line is None or finding.line >= 1
         assert finding.message and finding.suggestion
         assert finding.severity == next(s.severity for s in CHECKS if s.id == finding.check)
-    assert [f.cell_id for f in report.findings if f.cell_index == 1] and all(f.cell_id == "imports" for f in report.findings if f.cell_index == 1)
+    assert [f.cell_id for f in report.findings if f.cell_index == 1] and all(
+        f.cell_id == "imports" for f in report.findings if f.cell_index == 1
+    )
     dumped = json.dumps(report.as_dict())
     assert NOTEBOOK_REPORT.validate_json(dumped) == report
     data = json.loads(dumped)
@@ -266,7 +296,15 @@ def test_every_finding_validates_and_the_report_round_trips(check, project):
 
 
 def test_finding_model_rejects_contract_violations():
-    good = {"check": "wall-clock", "severity": "warning", "cell_index": 0, "cell_id": None, "line": 1, "message": "m", "suggestion": "s"}
+    good = {
+        "check": "wall-clock",
+        "severity": "warning",
+        "cell_index": 0,
+        "cell_id": None,
+        "line": 1,
+        "message": "m",
+        "suggestion": "s",
+    }
     FINDING.validate_python(good)
     with pytest.raises(ValueError):
         FINDING.validate_python(good | {"severity": "fatal"})

@@ -43,9 +43,19 @@ POSITIVES = [
 
 
 POSITIVE_IDS = [
-    "password-name", "api-key-name", "password-keyword", "dict-key", "suffix-name", "environ-assignment",
-    "access-token-name", "parameter-default", "class-attribute", "aws-shape-bound", "aws-shape-anywhere",
-    "github-shape", "url-password",
+    "password-name",
+    "api-key-name",
+    "password-keyword",
+    "dict-key",
+    "suffix-name",
+    "environ-assignment",
+    "access-token-name",
+    "parameter-default",
+    "class-attribute",
+    "aws-shape-bound",
+    "aws-shape-anywhere",
+    "github-shape",
+    "url-password",
 ]
 assert len(POSITIVE_IDS) == len(POSITIVES)
 
@@ -120,7 +130,11 @@ def test_one_finding_per_line_and_lines_are_exact(check):
 def test_secret_in_a_cell_that_also_has_a_user_path_is_not_leaked(check):
     # Other checks quote literals (absolute-path shows the path): the URL password must still
     # not surface through any of them.
-    report = check(code('import os\nengine = create_engine("postgresql://ana:pw123xyz@localhost/db")\nout = "/home/ana/out.csv"', 1))
+    report = check(
+        code(
+            'import os\nengine = create_engine("postgresql://ana:pw123xyz@localhost/db")\nout = "/home/ana/out.csv"', 1
+        )
+    )
     assert findings_of(report, "hardcoded-secret") == [(0, 2)]
     assert findings_of(report, "absolute-path") == [(0, 3)]
     assert_not_leaked(report, "pw123xyz")
@@ -144,7 +158,9 @@ def test_secret_echoed_in_a_saved_traceback_is_not_repeated_by_the_report(check)
         "evalue": "could not connect to postgresql://ana:pw123xyz@localhost/db",
         "traceback": [],
     }
-    report = check(code('engine = create_engine("postgresql://ana:pw123xyz@localhost/db")\nengine.connect()', 1, outputs=[error]))
+    report = check(
+        code('engine = create_engine("postgresql://ana:pw123xyz@localhost/db")\nengine.connect()', 1, outputs=[error])
+    )
     assert findings_of(report, "hardcoded-secret") == [(0, 1)]
     assert findings_of(report, "error-output") == [(0, None)]
     assert "OperationalError" in [f for f in report.findings if f.check == "error-output"][0].message

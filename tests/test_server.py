@@ -11,10 +11,9 @@ import pytest
 import tornado
 from jupyter_server.auth.authorizer import Authorizer
 
+from conftest import code, md, notebook
 from jupyterlab_readiness.checks.registry import BY_ID
 from jupyterlab_readiness.contract.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
-
-from conftest import code, md, notebook
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -91,17 +90,33 @@ async def test_catalogue_lists_every_check(jp_fetch):
     live = {c["id"] for c in checks if c["live"]}
     assert live == {"edited-since-run", "kernel-only-state"}
     hidden = next(c for c in checks if c["id"] == "hidden-state")
-    assert hidden == {**hidden, "category": "hidden_state", "checklist": "reproducible-execution", "severity": "error", "enabled": True}
+    assert hidden == {
+        **hidden,
+        "category": "hidden_state",
+        "checklist": "reproducible-execution",
+        "severity": "error",
+        "enabled": True,
+    }
     assert hidden["rationale"]
 
 
-@pytest.mark.parametrize("jp_server_config", [{"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}}, "Readiness": {"disabled_checks": ["print-logging"], "severity_overrides": {"wall-clock": "error"}}}])
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}},
+            "Readiness": {"disabled_checks": ["print-logging"], "severity_overrides": {"wall-clock": "error"}},
+        }
+    ],
+)
 async def test_server_settings_apply_to_catalogue_and_reports(jp_fetch, jp_root_dir):
     checks = {c["id"]: c for c in json.loads((await jp_fetch("readiness", "checks")).body)["checks"]}
     assert checks["print-logging"]["enabled"] is False and checks["wall-clock"]["severity"] == "error"
     nb = notebook(code("import datetime\nprint(datetime.datetime.now())", 1))
     reply = await post_check(jp_fetch, {"path": "x.ipynb", "notebook": nb})
-    assert [(f["check"], f["severity"]) for f in reply["findings"] if f["check"] in ("wall-clock", "print-logging")] == [("wall-clock", "error")]
+    assert [
+        (f["check"], f["severity"]) for f in reply["findings"] if f["check"] in ("wall-clock", "print-logging")
+    ] == [("wall-clock", "error")]
 
 
 # ---------------------------------------------------------------- static checks over REST
@@ -109,7 +124,9 @@ async def test_server_settings_apply_to_catalogue_and_reports(jp_fetch, jp_root_
 
 async def test_check_reads_the_file_through_the_contents_manager(jp_fetch, jp_root_dir):
     (jp_root_dir / "sub").mkdir()
-    (jp_root_dir / "sub" / "nb.ipynb").write_text(json.dumps(notebook(md("# t"), code("y = x + 1", 1), code("x = 1", 2))))
+    (jp_root_dir / "sub" / "nb.ipynb").write_text(
+        json.dumps(notebook(md("# t"), code("y = x + 1", 1), code("x = 1", 2)))
+    )
     reply = await post_check(jp_fetch, {"path": "sub/nb.ipynb"})
     assert reply["path"] == "sub/nb.ipynb" and reply["error"] is None
     assert ("hidden-state", 1, 1) in {(f["check"], f["cell_index"], f["line"]) for f in reply["findings"]}
@@ -118,7 +135,9 @@ async def test_check_reads_the_file_through_the_contents_manager(jp_fetch, jp_ro
 
 async def test_the_live_model_wins_over_the_file_and_pyproject_applies(jp_fetch, jp_root_dir):
     (jp_root_dir / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["hidden-state"]\n')
-    (jp_root_dir / "nb.ipynb").write_text(json.dumps(notebook(code("import datetime\nnow = datetime.datetime.now()", 1))))
+    (jp_root_dir / "nb.ipynb").write_text(
+        json.dumps(notebook(code("import datetime\nnow = datetime.datetime.now()", 1)))
+    )
     unsaved = notebook(code("y = undefined_name", 1), code("import random\nrandom.random()", 2))
     reply = await post_check(jp_fetch, {"path": "nb.ipynb", "notebook": unsaved})
     checks = {f["check"] for f in reply["findings"]}
@@ -148,7 +167,14 @@ async def test_checks_the_user_turned_off_are_not_run(jp_fetch):
 
 @pytest.mark.parametrize(
     "body",
-    ["not json at all", "[]", json.dumps({"kernel_id": None}), json.dumps({"path": "", "notebook": None}), json.dumps({"path": "a.ipynb", "extra": 1}), json.dumps({"path": "a.ipynb", "notebook": "a string"})],
+    [
+        "not json at all",
+        "[]",
+        json.dumps({"kernel_id": None}),
+        json.dumps({"path": "", "notebook": None}),
+        json.dumps({"path": "a.ipynb", "extra": 1}),
+        json.dumps({"path": "a.ipynb", "notebook": "a string"}),
+    ],
 )
 async def test_a_malformed_body_is_a_400_with_a_json_message(jp_fetch, body):
     error = await expect_error(jp_fetch, 400, body)
@@ -161,7 +187,9 @@ async def test_a_bad_body_is_never_echoed(jp_fetch):
     assert secret not in json.dumps(error)
 
 
-@pytest.mark.parametrize("path", ["../../etc/passwd", "/etc/passwd", "sub/../../outside.ipynb", "..\\..\\x.ipynb", "C:/Windows/x.ipynb"])
+@pytest.mark.parametrize(
+    "path", ["../../etc/passwd", "/etc/passwd", "sub/../../outside.ipynb", "..\\..\\x.ipynb", "C:/Windows/x.ipynb"]
+)
 async def test_paths_outside_the_root_are_refused(jp_fetch, path):
     error = await expect_error(jp_fetch, 403, {"path": path})
     assert "outside the server root" in error["message"]
@@ -181,15 +209,22 @@ async def test_a_missing_notebook_is_a_404(jp_fetch):
 
 
 async def test_an_unknown_kernel_is_a_404(jp_fetch):
-    error = await expect_error(jp_fetch, 404, {"path": "x.ipynb", "notebook": notebook(code("x = 1")), "kernel_id": "no-such-kernel"})
+    error = await expect_error(
+        jp_fetch, 404, {"path": "x.ipynb", "notebook": notebook(code("x = 1")), "kernel_id": "no-such-kernel"}
+    )
     assert "no such kernel" in error["message"]
 
 
 async def test_unauthenticated_requests_are_refused(jp_serverapp, http_server_client, jp_base_url):
     post = json.dumps({"path": "a.ipynb"})
-    for method, url, body in (("GET", "readiness/checks", None), *(("POST", f"readiness/{route}", post) for route in ("check", "freeze", "extract", "export"))):
+    for method, url, body in (
+        ("GET", "readiness/checks", None),
+        *(("POST", f"readiness/{route}", post) for route in ("check", "freeze", "extract", "export")),
+    ):
         with pytest.raises(tornado.httpclient.HTTPClientError) as info:
-            await http_server_client.fetch(jp_base_url + url, method=method, body=body, headers={"Authorization": "token wrong"})
+            await http_server_client.fetch(
+                jp_base_url + url, method=method, body=body, headers={"Authorization": "token wrong"}
+            )
         assert info.value.code in (401, 403)
 
 
@@ -200,11 +235,16 @@ class NoKernelsAuthorizer(Authorizer):
         return not (resource == "kernels" and action == "execute")
 
 
-@pytest.mark.parametrize("jp_server_config", [{"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}, "authorizer_class": NoKernelsAuthorizer}}])
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [{"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}, "authorizer_class": NoKernelsAuthorizer}}],
+)
 async def test_probing_a_kernel_needs_kernel_execute_permission(jp_fetch):
     reply = await post_check(jp_fetch, {"path": "a.ipynb", "notebook": notebook(code("x = 1", 1))})
     assert reply["kernel"]["status"] == "none"
-    error = await expect_error(jp_fetch, 403, {"path": "a.ipynb", "notebook": notebook(code("x = 1", 1)), "kernel_id": "any"})
+    error = await expect_error(
+        jp_fetch, 403, {"path": "a.ipynb", "notebook": notebook(code("x = 1", 1)), "kernel_id": "any"}
+    )
     assert "kernels" in error["message"]
 
 
@@ -213,10 +253,21 @@ async def test_probing_a_kernel_needs_kernel_execute_permission(jp_fetch):
 
 async def test_live_checks_against_a_real_kernel(jp_fetch, jp_serverapp):
     async with running_kernel(jp_fetch, jp_serverapp) as kernel:
-        sources = ["import json as js", "data = js.loads('[1, 2]')", "total = sum(data)", "scratch = 42", "clean = [d * 2 for d in data]"]
+        sources = [
+            "import json as js",
+            "data = js.loads('[1, 2]')",
+            "total = sum(data)",
+            "scratch = 42",
+            "clean = [d * 2 for d in data]",
+        ]
         counts = [await kernel.run(s) for s in sources]
         # the notebook as the user now sees it: cell 2 edited, the `scratch` and `clean` cells deleted
-        cells = [code(sources[0], counts[0]), code("data = js.loads('[1, 2, 3]')", counts[1]), code(sources[2], counts[2]), code("print(clean)", None)]
+        cells = [
+            code(sources[0], counts[0]),
+            code("data = js.loads('[1, 2, 3]')", counts[1]),
+            code(sources[2], counts[2]),
+            code("print(clean)", None),
+        ]
         before_names = await kernel.query("sorted(get_ipython().user_ns)")
         before_count = await kernel.query("get_ipython().execution_count")
         reply = await post_check(jp_fetch, {"path": "live.ipynb", "notebook": notebook(*cells), "kernel_id": kernel.id})
@@ -225,7 +276,9 @@ async def test_live_checks_against_a_real_kernel(jp_fetch, jp_serverapp):
         assert ("edited-since-run", 1) in found
         assert ("edited-since-run", 0) not in found and ("edited-since-run", 2) not in found
         (orphans,) = [f for f in reply["findings"] if f["check"] == "kernel-only-state"]
-        assert "`scratch`" in orphans["message"] and "`clean`" in orphans["message"] and "`data`" not in orphans["message"]
+        assert (
+            "`scratch`" in orphans["message"] and "`clean`" in orphans["message"] and "`data`" not in orphans["message"]
+        )
         (hidden,) = [f for f in reply["findings"] if f["check"] == "hidden-state"]
         assert hidden["cell_index"] == 3 and "clean = [d * 2 for d in data]" in hidden["suggestion"]
         # the probe changed nothing in the kernel
@@ -241,7 +294,14 @@ async def test_a_busy_kernel_is_answered_quickly_with_static_findings(jp_fetch, 
                 break
             await asyncio.sleep(0.05)
         started = time.perf_counter()
-        reply = await post_check(jp_fetch, {"path": "b.ipynb", "notebook": notebook(code("import datetime\nt = datetime.datetime.now()", 1)), "kernel_id": kernel.id})
+        reply = await post_check(
+            jp_fetch,
+            {
+                "path": "b.ipynb",
+                "notebook": notebook(code("import datetime\nt = datetime.datetime.now()", 1)),
+                "kernel_id": kernel.id,
+            },
+        )
         assert time.perf_counter() - started < 2.0
         assert reply["kernel"]["status"] == "busy"
         assert "wall-clock" in {f["check"] for f in reply["findings"]}
@@ -251,14 +311,18 @@ async def test_a_busy_kernel_is_answered_quickly_with_static_findings(jp_fetch, 
 async def test_a_dead_kernel_gives_its_status_not_a_500(jp_fetch, jp_serverapp):
     async with running_kernel(jp_fetch, jp_serverapp) as kernel:
         await kernel.manager.shutdown_kernel(now=True)  # dead, but still registered with the server
-        reply = await post_check(jp_fetch, {"path": "d.ipynb", "notebook": notebook(code("x = 1", 1)), "kernel_id": kernel.id})
+        reply = await post_check(
+            jp_fetch, {"path": "d.ipynb", "notebook": notebook(code("x = 1", 1)), "kernel_id": kernel.id}
+        )
         assert reply["kernel"]["status"] in ("dead", "unavailable")
         assert reply["error"] is None
 
 
 async def test_a_non_python_notebook_is_not_probed(jp_fetch, jp_serverapp):
     async with running_kernel(jp_fetch, jp_serverapp) as kernel:
-        reply = await post_check(jp_fetch, {"path": "r.ipynb", "notebook": notebook(code("x <- 1", 1), language="R"), "kernel_id": kernel.id})
+        reply = await post_check(
+            jp_fetch, {"path": "r.ipynb", "notebook": notebook(code("x <- 1", 1), language="R"), "kernel_id": kernel.id}
+        )
         assert reply["kernel"]["status"] == "not-python"
         assert "non-python-kernel" in {f["check"] for f in reply["findings"]}
 
@@ -267,7 +331,15 @@ def kernel_only_site(tmp_path_factory):
     """Distributions only a kernel that puts this folder on sys.path can see: import name
     kernel_only_mod from readiness-kernel-only 7.7.7, which requires readiness-kernel-dep 1.2.3."""
     site = tmp_path_factory.mktemp("kernel-site")
-    for dist, version, module, requires in (("readiness_kernel_only", "7.7.7", "kernel_only_mod", "readiness-kernel-dep>=1\nRequires-Dist: notinstalled-extra ; extra == 'x'\n"), ("readiness_kernel_dep", "1.2.3", "kernel_dep_mod", "")):
+    for dist, version, module, requires in (
+        (
+            "readiness_kernel_only",
+            "7.7.7",
+            "kernel_only_mod",
+            "readiness-kernel-dep>=1\nRequires-Dist: notinstalled-extra ; extra == 'x'\n",
+        ),
+        ("readiness_kernel_dep", "1.2.3", "kernel_dep_mod", ""),
+    ):
         (site / module).mkdir()
         (site / module / "__init__.py").write_text("")
         info = site / f"{dist}-{version}.dist-info"
@@ -313,11 +385,20 @@ async def test_freeze_pins_what_the_kernel_has_installed(jp_fetch, jp_serverapp,
         assert preview["changed"] == ["readiness-kernel-only>=7 → readiness-kernel-only==7.7.7"]
         assert preview["unresolved"] == ["not_installed_anywhere"]
         assert preview["lock"]["file"] == "work/requirements-lock.txt"
-        assert "readiness-kernel-dep==1.2.3" in preview["lock"]["after"] and "notinstalled-extra" not in preview["lock"]["after"]
-        assert (jp_root_dir / "work" / "requirements.txt").read_text() == "# pins\nreadiness-kernel-only>=7\n"  # a preview writes nothing
+        assert (
+            "readiness-kernel-dep==1.2.3" in preview["lock"]["after"]
+            and "notinstalled-extra" not in preview["lock"]["after"]
+        )
+        assert (
+            jp_root_dir / "work" / "requirements.txt"
+        ).read_text() == "# pins\nreadiness-kernel-only>=7\n"  # a preview writes nothing
         assert not (jp_root_dir / "work" / "requirements-lock.txt").exists()
         written = await post_freeze(jp_fetch, {**body, "write": True})
-        assert (jp_root_dir / "work" / "requirements.txt").read_text() == written["after"] == "# pins\nreadiness-kernel-only==7.7.7\n"
+        assert (
+            (jp_root_dir / "work" / "requirements.txt").read_text()
+            == written["after"]
+            == "# pins\nreadiness-kernel-only==7.7.7\n"
+        )
         again = await post_freeze(jp_fetch, {**body, "write": True})
         assert again["added"] == [] and again["changed"] == [] and again["before"] == again["after"]
         # the re-check no longer reports the frozen import
@@ -346,7 +427,12 @@ async def test_freeze_refuses_bad_requests(jp_fetch, jp_root_dir):
 
 async def test_extract_previews_then_writes_the_module(jp_fetch, jp_root_dir):
     (jp_root_dir / "work").mkdir()
-    nb = notebook(code("raw = [1, 2, 3]", 1), md("## Totals"), code("total = sum(raw)\ncount = len(raw)", 2), code("print(total / count)", 3))
+    nb = notebook(
+        code("raw = [1, 2, 3]", 1),
+        md("## Totals"),
+        code("total = sum(raw)\ncount = len(raw)", 2),
+        code("print(total / count)", 3),
+    )
     body = {"path": "work/report.ipynb", "notebook": nb, "cell_indices": [2]}
     response = await jp_fetch("readiness", "extract", method="POST", body=json.dumps(body))
     preview = EXTRACT_REPLY.validate_json(response.body)
@@ -354,7 +440,9 @@ async def test_extract_previews_then_writes_the_module(jp_fetch, jp_root_dir):
     assert preview.parameters == ["raw"] and preview.returns == ["total", "count"] and preview.written is False
     assert "".join(preview.replacement_cell["source"]) == "from report import totals\ntotal, count = totals(raw)"
     assert not (jp_root_dir / "work" / "report.py").exists()
-    written = json.loads((await jp_fetch("readiness", "extract", method="POST", body=json.dumps({**body, "write": True}))).body)
+    written = json.loads(
+        (await jp_fetch("readiness", "extract", method="POST", body=json.dumps({**body, "write": True}))).body
+    )
     assert written["written"] is True and (jp_root_dir / "work" / "report.py").read_text() == written["module_text"]
 
 

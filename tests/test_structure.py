@@ -6,9 +6,18 @@ from conftest import code, findings_of, md
 
 # 16 top-level statements over three cells, no def/class.
 SCRIPT = [
-    code("import pandas as pd\nimport numpy as np\nraw = pd.read_csv('data.csv')\nraw = raw.dropna()\nraw['y'] = raw['x'] * 2", 1),
-    code("means = raw.mean()\nstds = raw.std()\nz = (raw - means) / stds\nz = z.clip(-3, 3)\nz['k'] = np.arange(len(z))", 2),
-    code("top = z.nlargest(10, 'y')\ntop = top.reset_index()\ntop.to_csv('top.csv', index=False)\nsummary = top.describe()\nn = len(top)\nsummary", 3),
+    code(
+        "import pandas as pd\nimport numpy as np\nraw = pd.read_csv('data.csv')\nraw = raw.dropna()\nraw['y'] = raw['x'] * 2",
+        1,
+    ),
+    code(
+        "means = raw.mean()\nstds = raw.std()\nz = (raw - means) / stds\nz = z.clip(-3, 3)\nz['k'] = np.arange(len(z))",
+        2,
+    ),
+    code(
+        "top = z.nlargest(10, 'y')\ntop = top.reset_index()\ntop.to_csv('top.csv', index=False)\nsummary = top.describe()\nn = len(top)\nsummary",
+        3,
+    ),
 ]
 
 

@@ -48,7 +48,7 @@ def test_other_cells_are_still_analysed(check):
         "%matplotlib inline\nimport math",
         "!pip list",
         "files = !ls\nn = len(files)",
-        "%%bash\nfor f in *.csv; do echo \"$f\"; done\nif [ -d data ]; then ls data; fi",
+        '%%bash\nfor f in *.csv; do echo "$f"; done\nif [ -d data ]; then ls data; fi',
         "def f(x):\n    return x\n%time y = f(1)",
         "import pandas as pd\ndf = pd.DataFrame()\ndf.head?",
         "%%time\nimport math\nz = math.sqrt(4)",
@@ -57,7 +57,19 @@ def test_other_cells_are_still_analysed(check):
         "%load_ext autoreload\n%autoreload 2",
         "%%writefile helper.py\ndef helper(:\n    pass",
     ],
-    ids=["line-magic", "shell", "assign-shell", "bash-cell", "time-statement", "help-suffix", "time-cell", "getoutput", "help-prefix", "autoreload", "writefile"],
+    ids=[
+        "line-magic",
+        "shell",
+        "assign-shell",
+        "bash-cell",
+        "time-statement",
+        "help-suffix",
+        "time-cell",
+        "getoutput",
+        "help-prefix",
+        "autoreload",
+        "writefile",
+    ],
 )
 def test_ipython_syntax_is_not_a_syntax_error(check, source):
     report = check(code(source, 1))
@@ -72,7 +84,13 @@ def test_time_magic_statement_is_analysed_as_python(check):
 
 @pytest.mark.parametrize(
     "source",
-    ["x = 1\x00", "x = " + "(" * 300 + "1" + ")" * 300, "x = " + "[" * 5000 + "]" * 5000, "x = " + "-" * 100_000 + "1", "y = " + "+".join(["1"] * 50_000)],
+    [
+        "x = 1\x00",
+        "x = " + "(" * 300 + "1" + ")" * 300,
+        "x = " + "[" * 5000 + "]" * 5000,
+        "x = " + "-" * 100_000 + "1",
+        "y = " + "+".join(["1"] * 50_000),
+    ],
     ids=["nul-byte", "nested-parens", "very-nested-lists", "unary-chain", "long-binop"],
 )
 def test_pathological_cells_do_not_crash(check, source):

@@ -24,7 +24,18 @@ LINE = SETUP.count("\n") + 1  # the line of the statement appended after SETUP
         ('df.to_sql("t", con, if_exists="append")', '.to_sql(..., if_exists="append")'),
         ('df.write.mode("append").parquet(p)', '.mode("append")'),
     ],
-    ids=["open-a", "open-mode-a+", "open-ab", "open-at", "path-open-a", "path-open-mode-a", "to_csv-a", "to_csv-a-header", "to_sql-append", "spark-append"],
+    ids=[
+        "open-a",
+        "open-mode-a+",
+        "open-ab",
+        "open-at",
+        "path-open-a",
+        "path-open-mode-a",
+        "to_csv-a",
+        "to_csv-a-header",
+        "to_sql-append",
+        "spark-append",
+    ],
 )
 def test_append_mode_writes_fire(check, statement, shown):
     report = check(code(SETUP + statement, 1))
@@ -44,7 +55,7 @@ def test_append_mode_writes_fire(check, statement, shown):
         'f = open(p, "w")',
         'f = open(p, "wb")',
         'f = open(p, mode="r+")',
-        'f = Path(p).open()',
+        "f = Path(p).open()",
         'f = Path(p).open("w")',
         "df.to_csv(p)",
         'df.to_csv(p, mode="w")',

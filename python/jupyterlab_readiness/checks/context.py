@@ -10,14 +10,15 @@ off: storing results nobody will ask for again costs about 4% of a cold check.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, NamedTuple, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
-from .kernel_state import KernelState
 from ..notebook.model import Cell, Notebook
+from .kernel_state import KernelState
 
 T = TypeVar("T")
 Local = tuple[int | None, str, str]  # (line, message, suggestion) within one cell
@@ -46,7 +47,9 @@ class CellScope(NamedTuple):
 
 
 class Context:
-    def __init__(self, notebook: Notebook, path: Path | None, memoize: bool = True, kernel: KernelState | None = None) -> None:
+    def __init__(
+        self, notebook: Notebook, path: Path | None, memoize: bool = True, kernel: KernelState | None = None
+    ) -> None:
         self.notebook = notebook
         self.path = path
         self.memoize = memoize
@@ -91,7 +94,9 @@ class Context:
         once per check run even without the memo, as four checks read them."""
         found = self._calls.get(id(scope))
         if found is None:
-            found = self._calls[id(scope)] = self.memo(scope.facts, ("calls", scope.aliases_id), lambda: _resolve(scope.facts, scope.aliases))
+            found = self._calls[id(scope)] = self.memo(
+                scope.facts, ("calls", scope.aliases_id), lambda: _resolve(scope.facts, scope.aliases)
+            )
         return found
 
     def per_cell(self, check: str, scan: Callable[[Context, CellScope], Iterable[Local]]) -> Iterator[Hit]:

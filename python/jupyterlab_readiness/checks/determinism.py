@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import CellScope, Context, Hit, Local, ResolvedCall
 
 # Calls that return the current date/time whatever their arguments.
 _CLOCK_CALLS = frozenset(
     {
-        "datetime.datetime.now", "datetime.datetime.today", "datetime.datetime.utcnow", "datetime.date.today",
-        "time.time", "time.time_ns", "time.localtime", "time.gmtime", "time.ctime", "time.asctime",
-        "pandas.Timestamp.now", "pandas.Timestamp.today", "pandas.Timestamp.utcnow", "pandas.datetime.now",
-        "pandas.datetime.today", "arrow.now", "arrow.utcnow", "pendulum.now", "pendulum.today",
-        "pendulum.yesterday", "pendulum.tomorrow", "numpy.datetime64.now",
+        "datetime.datetime.now",
+        "datetime.datetime.today",
+        "datetime.datetime.utcnow",
+        "datetime.date.today",
+        "time.time",
+        "time.time_ns",
+        "time.localtime",
+        "time.gmtime",
+        "time.ctime",
+        "time.asctime",
+        "pandas.Timestamp.now",
+        "pandas.Timestamp.today",
+        "pandas.Timestamp.utcnow",
+        "pandas.datetime.now",
+        "pandas.datetime.today",
+        "arrow.now",
+        "arrow.utcnow",
+        "pendulum.now",
+        "pendulum.today",
+        "pendulum.yesterday",
+        "pendulum.tomorrow",
+        "numpy.datetime64.now",
     }
 )
 # time.localtime(secs) / gmtime(secs) / ctime(secs) / asctime(t) are pure given an argument.
@@ -55,36 +72,156 @@ def _wall_clock_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
 # Random draws from each library's global generator, and the call that seeds it.
 _GLOBAL_DRAWS = {
     "random": (
-        frozenset({"random", "randint", "randrange", "choice", "choices", "shuffle", "sample", "uniform", "gauss", "normalvariate", "lognormvariate", "expovariate", "betavariate", "gammavariate", "triangular", "vonmisesvariate", "paretovariate", "weibullvariate", "getrandbits", "randbytes", "binomialvariate"}),
+        frozenset(
+            {
+                "random",
+                "randint",
+                "randrange",
+                "choice",
+                "choices",
+                "shuffle",
+                "sample",
+                "uniform",
+                "gauss",
+                "normalvariate",
+                "lognormvariate",
+                "expovariate",
+                "betavariate",
+                "gammavariate",
+                "triangular",
+                "vonmisesvariate",
+                "paretovariate",
+                "weibullvariate",
+                "getrandbits",
+                "randbytes",
+                "binomialvariate",
+            }
+        ),
         frozenset({"random.seed"}),
     ),
     "numpy.random": (
-        frozenset({"rand", "randn", "randint", "random", "random_sample", "ranf", "sample", "random_integers", "choice", "shuffle", "permutation", "bytes", "normal", "uniform", "binomial", "poisson", "exponential", "beta", "gamma", "multinomial", "multivariate_normal", "lognormal", "laplace", "logistic", "geometric", "standard_normal", "standard_cauchy", "standard_t", "chisquare", "dirichlet", "triangular", "weibull", "rayleigh", "pareto", "negative_binomial", "hypergeometric", "vonmises", "wald", "zipf", "power", "f", "gumbel", "logseries", "noncentral_chisquare", "noncentral_f", "standard_exponential", "standard_gamma"}),
+        frozenset(
+            {
+                "rand",
+                "randn",
+                "randint",
+                "random",
+                "random_sample",
+                "ranf",
+                "sample",
+                "random_integers",
+                "choice",
+                "shuffle",
+                "permutation",
+                "bytes",
+                "normal",
+                "uniform",
+                "binomial",
+                "poisson",
+                "exponential",
+                "beta",
+                "gamma",
+                "multinomial",
+                "multivariate_normal",
+                "lognormal",
+                "laplace",
+                "logistic",
+                "geometric",
+                "standard_normal",
+                "standard_cauchy",
+                "standard_t",
+                "chisquare",
+                "dirichlet",
+                "triangular",
+                "weibull",
+                "rayleigh",
+                "pareto",
+                "negative_binomial",
+                "hypergeometric",
+                "vonmises",
+                "wald",
+                "zipf",
+                "power",
+                "f",
+                "gumbel",
+                "logseries",
+                "noncentral_chisquare",
+                "noncentral_f",
+                "standard_exponential",
+                "standard_gamma",
+            }
+        ),
         frozenset({"numpy.random.seed"}),
     ),
     "torch": (
-        frozenset({"rand", "randn", "randint", "randperm", "rand_like", "randn_like", "randint_like", "normal", "bernoulli", "multinomial", "poisson"}),
-        frozenset({"torch.manual_seed", "torch.random.manual_seed", "lightning.seed_everything", "pytorch_lightning.seed_everything", "lightning.pytorch.seed_everything", "transformers.set_seed"}),
+        frozenset(
+            {
+                "rand",
+                "randn",
+                "randint",
+                "randperm",
+                "rand_like",
+                "randn_like",
+                "randint_like",
+                "normal",
+                "bernoulli",
+                "multinomial",
+                "poisson",
+            }
+        ),
+        frozenset(
+            {
+                "torch.manual_seed",
+                "torch.random.manual_seed",
+                "lightning.seed_everything",
+                "pytorch_lightning.seed_everything",
+                "lightning.pytorch.seed_everything",
+                "transformers.set_seed",
+            }
+        ),
     ),
     "tensorflow.random": (
         frozenset({"normal", "uniform", "shuffle", "truncated_normal", "categorical", "gamma", "poisson"}),
-        frozenset({"tensorflow.random.set_seed", "tensorflow.set_random_seed", "tensorflow.compat.v1.set_random_seed", "keras.utils.set_random_seed", "tensorflow.keras.utils.set_random_seed"}),
+        frozenset(
+            {
+                "tensorflow.random.set_seed",
+                "tensorflow.set_random_seed",
+                "tensorflow.compat.v1.set_random_seed",
+                "keras.utils.set_random_seed",
+                "tensorflow.keras.utils.set_random_seed",
+            }
+        ),
     ),
 }
 _SEED_FAMILY = {seed: family for family, (_, seeds) in _GLOBAL_DRAWS.items() for seed in seeds}
 # Generators that are non-deterministic when created without a seed, seeded globally or not.
 _GENERATORS = frozenset(
-    {"numpy.random.default_rng", "numpy.random.RandomState", "numpy.random.SeedSequence", "numpy.random.PCG64", "numpy.random.MT19937", "numpy.random.Philox", "numpy.random.SFC64", "random.Random"}
+    {
+        "numpy.random.default_rng",
+        "numpy.random.RandomState",
+        "numpy.random.SeedSequence",
+        "numpy.random.PCG64",
+        "numpy.random.MT19937",
+        "numpy.random.Philox",
+        "numpy.random.SFC64",
+        "random.Random",
+    }
 )
 # Library calls that draw from numpy's global generator unless given random_state.
-_NEEDS_RANDOM_STATE = frozenset({"sklearn.model_selection.train_test_split", "sklearn.utils.shuffle", "sklearn.utils.resample"})
+_NEEDS_RANDOM_STATE = frozenset(
+    {"sklearn.model_selection.train_test_split", "sklearn.utils.shuffle", "sklearn.utils.resample"}
+)
 
 
 def unseeded_random(ctx: Context) -> Iterator[Hit]:
     # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key.
     seeded: frozenset[str] = frozenset()
     for scope in ctx.scopes:
-        hits, seeded = ctx.memo(scope.facts, ("unseeded-random", scope.aliases_id, seeded), lambda scope=scope, before=seeded: _unseeded_in(ctx, scope, before))
+        hits, seeded = ctx.memo(
+            scope.facts,
+            ("unseeded-random", scope.aliases_id, seeded),
+            lambda scope=scope, before=seeded: _unseeded_in(ctx, scope, before),
+        )
         for line, message, suggestion in hits:
             yield Hit(scope.cell.index, line, message, suggestion)
 
@@ -98,8 +235,15 @@ def _unseeded_in(ctx: Context, scope: CellScope, before: frozenset[str]) -> tupl
         if name is None:
             # ``df.sample(n)``: a method on a value (a DataFrame or Series; module functions such as
             # ``random.sample`` have a resolved name) drawing from numpy's global generator.
-            if call.parts[-1] == "sample" and len(call.parts) > 1 and "random_state" not in call.kwargs and "numpy.random" not in seeded:
-                hits.append(_hit(rc, "`.sample(...)`", "pass `random_state=42` (or set `np.random.seed(...)` once at the top)"))
+            if (
+                call.parts[-1] == "sample"
+                and len(call.parts) > 1
+                and "random_state" not in call.kwargs
+                and "numpy.random" not in seeded
+            ):
+                hits.append(
+                    _hit(rc, "`.sample(...)`", "pass `random_state=42` (or set `np.random.seed(...)` once at the top)")
+                )
             continue
         family = _SEED_FAMILY.get(name)
         if family is not None:
@@ -119,7 +263,9 @@ def _unseeded_in(ctx: Context, scope: CellScope, before: frozenset[str]) -> tupl
         draws = _GLOBAL_DRAWS.get(module)
         if draws is not None and func in draws[0] and module not in seeded:
             seed = sorted(draws[1])[0]
-            hits.append(_hit(rc, f"`{_shown(rc)}`", f"call `{seed}(42)` once before the first draw, or use a seeded generator"))
+            hits.append(
+                _hit(rc, f"`{_shown(rc)}`", f"call `{seed}(42)` once before the first draw, or use a seeded generator")
+            )
     return tuple(hits), frozenset(seeded)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import Context, Hit
 
-RESTART_AND_RUN = "Restart the kernel and run all cells top to bottom, then save, so the saved order is the order that works."
+RESTART_AND_RUN = (
+    "Restart the kernel and run all cells top to bottom, then save, so the saved order is the order that works."
+)
 
 
 def out_of_order_execution(ctx: Context) -> Iterator[Hit]:

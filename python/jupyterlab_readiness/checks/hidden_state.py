@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import Context, Hit
 from .live import restore_hint
@@ -46,4 +46,9 @@ def _hit(index: int, line: int, name: str, definer: int | None) -> Hit:
     else:
         where = "no cell defines it"
         fix = f"Add the code that defines `{name}` in a cell above (it may live only in the kernel from a deleted cell), or remove this use."
-    return Hit(index, line, f"`{name}` is read here but a fresh top-to-bottom run has not defined it yet ({where}): NameError.", fix)
+    return Hit(
+        index,
+        line,
+        f"`{name}` is read here but a fresh top-to-bottom run has not defined it yet ({where}): NameError.",
+        fix,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import Context, Hit
 
@@ -12,7 +12,11 @@ _LOGGING_MODULES = frozenset({"logging", "loguru", "structlog", "absl.logging", 
 def print_logging(ctx: Context) -> Iterator[Hit]:
     count, first = 0, None
     for scope in ctx.scopes:
-        lines = ctx.memo(scope.facts, ("print-lines", scope.aliases_id), lambda scope=scope: tuple(rc.call.line for rc in ctx.calls(scope) if rc.qualname == "print"))
+        lines = ctx.memo(
+            scope.facts,
+            ("print-lines", scope.aliases_id),
+            lambda scope=scope: tuple(rc.call.line for rc in ctx.calls(scope) if rc.qualname == "print"),
+        )
         if lines and first is None:
             first = (scope.cell.index, lines[0])
         count += len(lines)
@@ -25,5 +29,5 @@ def print_logging(ctx: Context) -> Iterator[Hit]:
     yield Hit(
         *first,
         f"The notebook reports with print() ({count} call{'s' if count > 1 else ''}) and never logs: an unattended run leaves no record of what it did or where it failed.",
-        "Use `logging` (`log = logging.getLogger(__name__)`; `log.info(\"rows loaded: %d\", n)`) for what a run should record; keep print for interactive display.",
+        'Use `logging` (`log = logging.getLogger(__name__)`; `log.info("rows loaded: %d", n)`) for what a run should record; keep print for interactive display.',
     )

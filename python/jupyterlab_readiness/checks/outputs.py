@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import Context, Hit
 from .secrets import redact
@@ -23,6 +23,8 @@ def error_output(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 cell.index,
                 None,
-                f"The saved output is a traceback ({ename}: {evalue})" if evalue else f"The saved output is a traceback ({ename})",
+                f"The saved output is a traceback ({ename}: {evalue})"
+                if evalue
+                else f"The saved output is a traceback ({ename})",
                 "Fix the error and re-run, or clear the output if the failure is intentional and documented; a notebook that ends in an error is not a run that succeeded.",
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import CellScope, Context, Hit, Local
 
@@ -19,12 +19,18 @@ def absolute_path(ctx: Context) -> Iterator[Hit]:
 def _paths_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
     seen: set[str] = set()
     for line, value in scope.facts.strings:
-        if not value or (value[0] not in "/~" and value[1:2] != ":") or len(value) > 4096 or value in seen or not _USER_PATH.match(value):
+        if (
+            not value
+            or (value[0] not in "/~" and value[1:2] != ":")
+            or len(value) > 4096
+            or value in seen
+            or not _USER_PATH.match(value)
+        ):
             continue
         seen.add(value)
         shown = value if len(value) <= _MAX_SHOWN else value[: _MAX_SHOWN - 1] + "…"
         yield (
             line,
             f"`{shown}` only exists on one machine: the run fails anywhere else (a scheduler, a colleague, CI).",
-            "Use a path relative to the project (e.g. `Path(\"data\") / \"file.csv\"`) or make it a parameter read from configuration or an environment variable.",
+            'Use a path relative to the project (e.g. `Path("data") / "file.csv"`) or make it a parameter read from configuration or an environment variable.',
         )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
-from .context import CellScope, Context, Hit, Local
 from ..environment.distributions import STDLIB, distributions_for, installed_version, normalize
+from ..environment.pins import find_pins
 from ..notebook.facts import Magic, cell_facts
 from ..notebook.model import Notebook
-from ..environment.pins import find_pins
+from .context import CellScope, Context, Hit, Local
 
 
 def unpinned_import(ctx: Context) -> Iterator[Hit]:
@@ -44,12 +44,18 @@ def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...]
     return local, {}
 
 
-def _import_hit(index: int, line: int, top: str, dists: tuple[str, ...], versions: dict[str, str], files: tuple[str, ...]) -> Hit:
+def _import_hit(
+    index: int, line: int, top: str, dists: tuple[str, ...], versions: dict[str, str], files: tuple[str, ...]
+) -> Hit:
     dist = dists[0]
     version = versions.get(dist) or installed_version(dist)
     names = " or ".join(dists[:3])
     source = f"`{top}` comes from {names}" if normalize(top) != dist or len(dists) > 1 else f"`{top}`"
-    where = "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it" if files else "no requirements or lock file was found beside the notebook or up to the repository root"
+    where = (
+        "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
+        if files
+        else "no requirements or lock file was found beside the notebook or up to the repository root"
+    )
     pin = f"`{dist}=={version}`" if version else f"`{dist}==<the version you tested with>`"
     return Hit(
         index,
@@ -79,7 +85,12 @@ def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
 
 def third_party_modules(notebook: Notebook, is_local: Callable[[str], bool]) -> list[str]:
     """Top-level modules the notebook imports that some distribution must provide."""
-    tops = {imp.module.split(".")[0] for cell in notebook.code_cells() for imp in cell_facts(cell.source).imports if imp.module and not imp.relative}
+    tops = {
+        imp.module.split(".")[0]
+        for cell in notebook.code_cells()
+        for imp in cell_facts(cell.source).imports
+        if imp.module and not imp.relative
+    }
     return sorted(top for top in tops if top not in STDLIB and not is_local(top))
 
 
@@ -97,10 +108,48 @@ def installed_names(facts) -> list[str]:
 
 # pip/conda options that consume the next token
 _VALUE_OPTIONS = frozenset(
-    "-r --requirement -c --constraint -e --editable -i --index-url --extra-index-url -f --find-links -t --target --prefix --root "
-    "--platform --python-version --implementation --abi --upgrade-strategy --progress-bar --src -C --config-settings "
-    "--global-option --no-binary --only-binary --trusted-host --proxy --retries --timeout --log --cache-dir --report "
-    "-n --name -p --channel --override-channels --file".split()
+    [
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--upgrade-strategy",
+        "--progress-bar",
+        "--src",
+        "-C",
+        "--config-settings",
+        "--global-option",
+        "--no-binary",
+        "--only-binary",
+        "--trusted-host",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--log",
+        "--cache-dir",
+        "--report",
+        "-n",
+        "--name",
+        "-p",
+        "--channel",
+        "--override-channels",
+        "--file",
+    ]
 )
 _SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
 # > log, >>log, 2>/dev/null, 2>&1, &>x, < input: group 1 is what follows the operator, if glued
@@ -176,7 +225,12 @@ def _tool(tokens: list[str], i: int) -> tuple[str, int] | None:
         return "pip", i + 1
     if token in ("conda", "mamba", "micromamba"):
         return "conda", i + 1
-    if i + 2 < len(tokens) and tokens[i + 1] == "-m" and tokens[i + 2] == "pip" and ("python" in token or "executable" in token):
+    if (
+        i + 2 < len(tokens)
+        and tokens[i + 1] == "-m"
+        and tokens[i + 2] == "pip"
+        and ("python" in token or "executable" in token)
+    ):
         return "pip", i + 3
     if token in ("uv",) and i + 2 < len(tokens) and tokens[i + 1] == "pip":
         return "pip", i + 2

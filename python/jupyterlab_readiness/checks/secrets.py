@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import CellScope, Context, Hit, Local
 
@@ -27,14 +27,29 @@ _KEY_SHAPES = re.compile(
 # Substrings every key shape contains: a cheap test before the regex.
 _KEY_HINTS = ("AKIA", "ASIA", "gh", "xox", "sk-", "_live_", "AIza", "hf_", "PRIVATE KEY", "://")
 _KEY_LABELS = {
-    "aws": "an AWS access key", "github": "a GitHub token", "slack": "a Slack token", "openai": "an OpenAI/Anthropic key",
-    "stripe": "a Stripe key", "google": "a Google API key", "huggingface": "a Hugging Face token",
-    "private_key": "a private key", "url_password": "a password in a connection URL",
+    "aws": "an AWS access key",
+    "github": "a GitHub token",
+    "slack": "a Slack token",
+    "openai": "an OpenAI/Anthropic key",
+    "stripe": "a Stripe key",
+    "google": "a Google API key",
+    "huggingface": "a Hugging Face token",
+    "private_key": "a private key",
+    "url_password": "a password in a connection URL",
 }
-_SECRET_NAME = re.compile(r"(?:^|_)(?:pass(?:word|wd)?|pwd|secret|token|api_?key|apikey|access_?key|secret_?key|private_?key|auth|credentials?)(?:$|_)", re.IGNORECASE)
+_SECRET_NAME = re.compile(
+    r"(?:^|_)(?:pass(?:word|wd)?|pwd|secret|token|api_?key|apikey|access_?key|secret_?key|private_?key|auth|credentials?)(?:$|_)",
+    re.IGNORECASE,
+)
 # Tokenizer vocabulary is not a credential: ``pad_token = "[PAD]"``.
-_NOT_SECRET_NAME = re.compile(r"(?:^|_)(?:pad|bos|eos|unk|sep|cls|mask|start|end|special|additional)_tokens?$|^tokens?$|_len$|_length$|_url$|_uri$|_file$|_path$|_type$", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"^(?:|x+|\*+|\.+|<.*>|\[.*\]|\{.*\}|\$\{?\w+\}?|%\(\w+\)s|your[_ -].*|.*here|changeme|none|null|todo|tbd|example|test|dummy|secret|password|token|xxx.*)$", re.IGNORECASE)
+_NOT_SECRET_NAME = re.compile(
+    r"(?:^|_)(?:pad|bos|eos|unk|sep|cls|mask|start|end|special|additional)_tokens?$|^tokens?$|_len$|_length$|_url$|_uri$|_file$|_path$|_type$",
+    re.IGNORECASE,
+)
+_PLACEHOLDER = re.compile(
+    r"^(?:|x+|\*+|\.+|<.*>|\[.*\]|\{.*\}|\$\{?\w+\}?|%\(\w+\)s|your[_ -].*|.*here|changeme|none|null|todo|tbd|example|test|dummy|secret|password|token|xxx.*)$",
+    re.IGNORECASE,
+)
 
 
 def redact(text: str) -> str:
@@ -72,5 +87,5 @@ def _hit(line: int, what: str) -> Local:
     return (
         line,
         f"Credential in the notebook: {what}. Anyone with the file (or its git history) has it.",
-        "Read it at run time instead, e.g. `os.environ[\"API_KEY\"]` or a secrets manager, and rotate the one that was written here.",
+        'Read it at run time instead, e.g. `os.environ["API_KEY"]` or a secrets manager, and rotate the one that was written here.',
     )

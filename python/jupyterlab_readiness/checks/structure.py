@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .context import Context, Hit
 
@@ -22,7 +22,9 @@ def unpackaged_code(ctx: Context) -> Iterator[Hit]:
             if imp.relative:
                 return
         statements += facts.statements
-    if statements < _MIN_STATEMENTS or any(ctx.is_local_module(imp.module.split(".")[0]) for _, f in code for imp in f.imports if imp.module):
+    if statements < _MIN_STATEMENTS or any(
+        ctx.is_local_module(imp.module.split(".")[0]) for _, f in code for imp in f.imports if imp.module
+    ):
         return
     yield Hit(
         None,
@@ -30,4 +32,3 @@ def unpackaged_code(ctx: Context) -> Iterator[Hit]:
         f"All {statements} top-level statements run in the notebook itself; no function or module holds the pipeline, so nothing can be imported, tested or scheduled.",
         "Move the steps into functions with explicit inputs and outputs (Readiness ▸ Extract to module), and keep the notebook for calling and showing them.",
     )
-

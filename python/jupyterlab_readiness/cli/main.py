@@ -10,7 +10,7 @@ import argparse
 import gc
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from .. import __version__
 from ..environment.pins import LOCK_NAME
@@ -35,10 +35,23 @@ def build_parser() -> argparse.ArgumentParser:
         description="Check notebooks (files, or folders searched recursively). Cells are counted from 0 over all cells, markdown included.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notebook files or folders")
-    check.add_argument("--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)")
-    check.add_argument("--fail-on", choices=("error", "warning", "info", "never"), default="error", help="lowest severity that makes the exit code 1 (default: error)")
+    check.add_argument(
+        "--format", choices=("text", "json", "sarif"), default="text", help="output format (default: text)"
+    )
+    check.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="error",
+        help="lowest severity that makes the exit code 1 (default: error)",
+    )
     check.add_argument("--disable", action="append", default=[], metavar="ID", help="turn a check off (repeatable)")
-    check.add_argument("--enable", action="append", default=[], metavar="ID", help="turn a check on even if pyproject.toml disables it (repeatable)")
+    check.add_argument(
+        "--enable",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="turn a check on even if pyproject.toml disables it (repeatable)",
+    )
     freeze = sub.add_parser(
         "freeze",
         help="pin exactly what a notebook imports and installs",
@@ -46,10 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
         "Merges into pyproject.toml's [project].dependencies (when the project has one) or requirements.txt beside the notebook.",
     )
     freeze.add_argument("notebook", metavar="NOTEBOOK")
-    freeze.add_argument("--target", choices=("auto", "requirements", "pyproject"), default="auto", help="where the pins go (default: auto)")
-    freeze.add_argument("--lock", action="store_true", help=f"also write the installed dependency closure to {LOCK_NAME}")
+    freeze.add_argument(
+        "--target",
+        choices=("auto", "requirements", "pyproject"),
+        default="auto",
+        help="where the pins go (default: auto)",
+    )
+    freeze.add_argument(
+        "--lock", action="store_true", help=f"also write the installed dependency closure to {LOCK_NAME}"
+    )
     freeze.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
-    freeze.add_argument("--format", choices=("text", "json"), default="text", help="text: a diff; json: the same object as the REST API")
+    freeze.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text: a diff; json: the same object as the REST API"
+    )
     extract = sub.add_parser(
         "extract",
         help="move contiguous code cells into a function of a Python module the notebook imports",
@@ -58,12 +80,16 @@ def build_parser() -> argparse.ArgumentParser:
         "the original notebook is untouched unless --in-place.",
     )
     extract.add_argument("notebook", metavar="NOTEBOOK")
-    extract.add_argument("--cells", required=True, help="0-based cell indices over all cells, as in the check output: 3-5 or 3,4,5")
+    extract.add_argument(
+        "--cells", required=True, help="0-based cell indices over all cells, as in the check output: 3-5 or 3,4,5"
+    )
     extract.add_argument("--module", help="module name without .py (default: from the notebook's name)")
     extract.add_argument("--function", help="function name (default: from the markdown heading above, else the code)")
     where = extract.add_mutually_exclusive_group()
     where.add_argument("--in-place", action="store_true", help="rewrite NOTEBOOK itself")
-    where.add_argument("--out", metavar="NEW.ipynb", help="write the rewritten notebook here (default: NAME.extracted.ipynb)")
+    where.add_argument(
+        "--out", metavar="NEW.ipynb", help="write the rewritten notebook here (default: NAME.extracted.ipynb)"
+    )
     export = sub.add_parser(
         "export",
         help="export the notebook as an installable, parameterised, tested Python package",
@@ -73,9 +99,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("notebook", metavar="NOTEBOOK")
     export.add_argument("--name", metavar="PKG", help="package (import) name (default: from the notebook's file name)")
-    export.add_argument("--out", metavar="DIR", help="folder to write the project to (default: PKG beside the notebook)")
+    export.add_argument(
+        "--out", metavar="DIR", help="folder to write the project to (default: PKG beside the notebook)"
+    )
     export.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
-    export.add_argument("--format", choices=("text", "json"), default="text", help="text: a summary; json: the same object as the REST API")
+    export.add_argument(
+        "--format",
+        choices=("text", "json"),
+        default="text",
+        help="text: a summary; json: the same object as the REST API",
+    )
     return parser
 
 
@@ -111,11 +144,21 @@ def run_freeze(args: argparse.Namespace) -> int:
         print(f"jupyter-readiness: error: {path}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     if not notebook.is_python:
-        print(f"jupyter-readiness: error: {path}: freeze pins Python packages; the kernel language is {notebook.language!r}", file=sys.stderr)
+        print(
+            f"jupyter-readiness: error: {path}: freeze pins Python packages; the kernel language is {notebook.language!r}",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     want = freeze.wanted(notebook, Context(notebook, path).is_local_module)
     try:
-        result = freeze.plan(want, local_environment(want.modules, want.installs, closure=args.lock), path, args.target, args.lock, read_text)
+        result = freeze.plan(
+            want,
+            local_environment(want.modules, want.installs, closure=args.lock),
+            path,
+            args.target,
+            args.lock,
+            read_text,
+        )
     except ValueError as exc:
         print(f"jupyter-readiness: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
@@ -126,10 +169,19 @@ def run_freeze(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(json.dumps(result.reply(_shown).as_dict()) + "\n")
         return EXIT_OK
-    for file, before, after in ((result.target, result.merge.before, result.merge.after), (result.lock_file, result.lock_before, result.lock_after)):
+    for file, before, after in (
+        (result.target, result.merge.before, result.merge.after),
+        (result.lock_file, result.lock_before, result.lock_after),
+    ):
         if file is not None and before != after:
-            sys.stdout.writelines(difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{_shown(file)}", f"b/{_shown(file)}"))
-    if result.merge.before == result.merge.after and (result.lock_file is None or result.lock_before == result.lock_after):
+            sys.stdout.writelines(
+                difflib.unified_diff(
+                    before.splitlines(True), after.splitlines(True), f"a/{_shown(file)}", f"b/{_shown(file)}"
+                )
+            )
+    if result.merge.before == result.merge.after and (
+        result.lock_file is None or result.lock_before == result.lock_after
+    ):
         print(f"{_shown(result.target)} already pins everything the notebook uses.")
     for name in result.unresolved:
         print(f"unresolved: {name} (no installed distribution provides it; install it, or remove the import)")
@@ -151,7 +203,12 @@ def run_extract(args: argparse.Namespace) -> int:
         cells = _cell_list(args.cells)
         data = json.loads(path.read_text(encoding="utf-8"))
         result = extraction.plan(data, path, cells, args.module, args.function, read_text, _shown)
-    except (OSError, ValueError, NotebookError, RecursionError) as exc:  # ExtractionRefused and bad JSON are ValueErrors
+    except (
+        OSError,
+        ValueError,
+        NotebookError,
+        RecursionError,
+    ) as exc:  # ExtractionRefused and bad JSON are ValueErrors
         reason = str(exc) if isinstance(exc, (ExtractionRefused, NotebookError)) else f"{path}: {exc}"
         print(f"jupyter-readiness: not extracted: {reason}", file=sys.stderr)
         return EXIT_USAGE
@@ -159,7 +216,10 @@ def run_extract(args: argparse.Namespace) -> int:
     text = json.dumps(result.notebook, indent=1, ensure_ascii=False) + "\n"
     existing = read_text(out)
     if not args.in_place and existing is not None and existing != text:
-        print(f"jupyter-readiness: not extracted: {_shown(out)} exists and differs; remove it or choose --out", file=sys.stderr)
+        print(
+            f"jupyter-readiness: not extracted: {_shown(out)} exists and differs; remove it or choose --out",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     write_atomic(result.module_file, result.reply.module_text)
     write_atomic(out, text)
@@ -186,11 +246,22 @@ def run_export(args: argparse.Namespace) -> int:
         notebook = notebook_from_json(data)
         want = export.wanted(notebook, path)
         environment = local_environment(want.modules, want.installs, closure=False) if notebook.is_python else {}
-        result = export.plan(data, path, Path(args.out) if args.out else None, args.name, environment, read_text, Path.is_file, _shown)
+        result = export.plan(
+            data, path, Path(args.out) if args.out else None, args.name, environment, read_text, Path.is_file, _shown
+        )
         if not args.dry_run and not result.reply.refused:
             export.write(result)
-    except (OSError, ValueError, NotebookError, RecursionError) as exc:  # BadPackageName, ExportRefused and bad JSON are ValueErrors
-        reason = str(exc) if isinstance(exc, (ValueError, NotebookError)) and not isinstance(exc, json.JSONDecodeError) else f"{path}: {exc}"
+    except (
+        OSError,
+        ValueError,
+        NotebookError,
+        RecursionError,
+    ) as exc:  # BadPackageName, ExportRefused and bad JSON are ValueErrors
+        reason = (
+            str(exc)
+            if isinstance(exc, (ValueError, NotebookError)) and not isinstance(exc, json.JSONDecodeError)
+            else f"{path}: {exc}"
+        )
         print(f"jupyter-readiness: not exported: {reason}", file=sys.stderr)
         return EXIT_USAGE
     reply = result.reply
@@ -199,17 +270,24 @@ def run_export(args: argparse.Namespace) -> int:
     elif reply.refused:
         print(f"jupyter-readiness: not exported: {reply.refused}", file=sys.stderr)
         for finding in reply.blocking:
-            print(f"  cell {finding.cell_index}, line {finding.line or '-'}: [{finding.check}] {finding.message}", file=sys.stderr)
+            print(
+                f"  cell {finding.cell_index}, line {finding.line or '-'}: [{finding.check}] {finding.message}",
+                file=sys.stderr,
+            )
     else:
         verb = "would write" if args.dry_run else "wrote"
         for file in reply.files:
             print(f"{file.status:>9}  {reply.out}/{file.path}")
         parameters = ", ".join(f"{p.name}: {p.type} = {p.default}" for p in reply.parameters) or "none"
-        print(f"{reply.distribution}: {len(reply.steps)} steps ({', '.join(s.function for s in reply.steps)}); parameters: {parameters}")
+        print(
+            f"{reply.distribution}: {len(reply.steps)} steps ({', '.join(s.function for s in reply.steps)}); parameters: {parameters}"
+        )
         changed = sum(1 for f in reply.files if f.status in ("create", "update"))
         print(f"{verb} {changed} file{'s' if changed != 1 else ''}; readiness score at export {reply.score}/100")
         for conflict in reply.conflicts:
-            print(f"conflict: {reply.out}/{conflict} was edited since the last export: left as it is (delete it to get the new version)")
+            print(
+                f"conflict: {reply.out}/{conflict} was edited since the last export: left as it is (delete it to get the new version)"
+            )
         for name in reply.unresolved:
             print(f"unresolved: {name} (no installed distribution provides it: not in the dependencies)")
         for warning in reply.warnings:
@@ -238,10 +316,10 @@ def _shown(path) -> str:
 
 def run_check(args: argparse.Namespace) -> int:
     # Imported here so `--help` and `--version` stay instant.
+    from ..contract.report import CheckRun
     from ..lint.config import CheckConfig, ConfigError, project_config
     from ..lint.discovery import notebook_paths
     from ..lint.engine import check_file, failed_report
-    from ..contract.report import CheckRun
 
     try:
         CheckConfig().with_flags(args.disable, args.enable)

@@ -34,7 +34,13 @@ def build(run: CheckRun) -> dict[str, Any]:
     for nb in run.notebooks:
         uri = Path(nb.path).as_posix()
         if nb.error:
-            notifications.append({"level": "error", "message": {"text": f"{nb.path}: {nb.error}"}, "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}]})
+            notifications.append(
+                {
+                    "level": "error",
+                    "message": {"text": f"{nb.path}: {nb.error}"},
+                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
+                }
+            )
             continue
         for f in nb.findings:
             location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
@@ -60,7 +66,14 @@ def build(run: CheckRun) -> dict[str, Any]:
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {"driver": {"name": "jupyter-readiness", "version": __version__, "informationUri": "https://pypi.org/project/jupyterlab-readiness/", "rules": rules}},
+                "tool": {
+                    "driver": {
+                        "name": "jupyter-readiness",
+                        "version": __version__,
+                        "informationUri": "https://pypi.org/project/jupyterlab-readiness/",
+                        "rules": rules,
+                    }
+                },
                 "invocations": [invocation],
                 "results": results,
             }

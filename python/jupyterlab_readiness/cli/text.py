@@ -10,7 +10,17 @@ from typing import TextIO
 
 from ..contract.report import CheckRun, NotebookReport
 
-_COLOURS = {"error": "31", "warning": "33", "info": "36", "fail": "31", "warn": "33", "pass": "32", "skipped": "2", "dim": "2", "bold": "1"}
+_COLOURS = {
+    "error": "31",
+    "warning": "33",
+    "info": "36",
+    "fail": "31",
+    "warn": "33",
+    "pass": "32",
+    "skipped": "2",
+    "dim": "2",
+    "bold": "1",
+}
 _MARKS = {"pass": "✓", "info": "i", "warn": "!", "fail": "✗", "skipped": "-"}
 
 
@@ -62,7 +72,10 @@ def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
         message = _wrapped(f.message, width)
         lines.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {message[0]}")
         lines.extend(pad + more for more in message[1:])
-        lines.extend(pad + paint("dim", ("→ " if i == 0 else "  ") + part) for i, part in enumerate(_wrapped(f.suggestion, None if width is None else width - 2)))
+        lines.extend(
+            pad + paint("dim", ("→ " if i == 0 else "  ") + part)
+            for i, part in enumerate(_wrapped(f.suggestion, None if width is None else width - 2))
+        )
     row: list[str] = []
     used = 2
     for item in nb.checklist:

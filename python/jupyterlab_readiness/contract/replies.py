@@ -7,7 +7,7 @@ through ``schema.py`` like the report.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from .report import _STRICT, Finding, NotebookReport, Severity
 
@@ -89,11 +89,23 @@ class FreezeReply:
     added: list[str]
     changed: list[str]
     unresolved: list[str]
-    lock: Optional[LockFile]
+    lock: LockFile | None
 
     def as_dict(self) -> dict[str, Any]:
-        lock = None if self.lock is None else {"file": self.lock.file, "before": self.lock.before, "after": self.lock.after}
-        return {"file": self.file, "before": self.before, "after": self.after, "added": self.added, "changed": self.changed, "unresolved": self.unresolved, "lock": lock}
+        lock = (
+            None
+            if self.lock is None
+            else {"file": self.lock.file, "before": self.lock.before, "after": self.lock.after}
+        )
+        return {
+            "file": self.file,
+            "before": self.before,
+            "after": self.after,
+            "added": self.added,
+            "changed": self.changed,
+            "unresolved": self.unresolved,
+            "lock": lock,
+        }
 
 
 @dataclass(slots=True)
@@ -137,7 +149,7 @@ class ExportParameter:
     type: str
     default: str  # Python literal text; "None" for the clock, filled in at the command line
     origin: Literal["cell", "clock"]
-    cell_index: Optional[int]
+    cell_index: int | None
 
     def as_dict(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in self.__slots__}
@@ -148,7 +160,7 @@ class ExportStep:
     __pydantic_config__ = _STRICT
 
     function: str
-    heading: Optional[str]
+    heading: str | None
     cell_indices: list[int]
     parameters: list[str]
     returns: list[str]
@@ -170,9 +182,9 @@ class ExportReply:
     notebook: str
     files: list[ExportFile]
     parameters: list[ExportParameter]
-    parameters_cell: Optional[int]
+    parameters_cell: int | None
     steps: list[ExportStep]
-    refused: Optional[str]
+    refused: str | None
     blocking: list[Finding]
     weakening: list[Finding]
     score: int

@@ -9,7 +9,7 @@ validate through them), honouring ``__pydantic_config__`` and running ``__post_i
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 ItemStatus = Literal["pass", "info", "warn", "fail", "skipped"]
@@ -25,9 +25,9 @@ class Finding:
 
     check: str
     severity: Severity
-    cell_index: Optional[int]
-    cell_id: Optional[str]
-    line: Optional[int]
+    cell_index: int | None
+    cell_id: str | None
+    line: int | None
     message: str
     suggestion: str
 
@@ -54,7 +54,13 @@ class ChecklistItem:
     checks: list[str]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "title": self.title, "status": self.status, "findings": self.findings, "checks": list(self.checks)}
+        return {
+            "id": self.id,
+            "title": self.title,
+            "status": self.status,
+            "findings": self.findings,
+            "checks": list(self.checks),
+        }
 
 
 @dataclass(slots=True)
@@ -67,7 +73,7 @@ class NotebookReport:
     score: int
     findings: list[Finding] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
-    error: Optional[str] = None
+    error: str | None = None
 
     def __post_init__(self) -> None:
         if not 0 <= self.score <= 100:

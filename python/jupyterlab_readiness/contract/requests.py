@@ -2,21 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from ..errors import BadRequest
 from ..checks.registry import BY_ID
+from ..errors import BadRequest
 
 
 class CheckRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
-    kernel_id: Optional[str] = Field(default=None, max_length=256, description="the notebook's kernel, to probe it")
-    notebook: Optional[dict[str, Any]] = Field(default=None, description="the live nbformat-4 model; null to read the file")
-    disable: list[str] = Field(default_factory=list, max_length=100, description="check ids the user turned off (sidebar settings)")
+    kernel_id: str | None = Field(default=None, max_length=256, description="the notebook's kernel, to probe it")
+    notebook: dict[str, Any] | None = Field(
+        default=None, description="the live nbformat-4 model; null to read the file"
+    )
+    disable: list[str] = Field(
+        default_factory=list, max_length=100, description="check ids the user turned off (sidebar settings)"
+    )
 
     @field_validator("disable")
     @classmethod
@@ -32,7 +36,10 @@ def parse(model: type[BaseModel], body: bytes) -> Any:
         return model.model_validate_json(body or b"null")
     except ValidationError as exc:
         # Field locations and reasons only: never echo the submitted values (a notebook may hold secrets).
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in exc.errors(include_input=False, include_url=False))
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
+            for e in exc.errors(include_input=False, include_url=False)
+        )
         raise BadRequest(f"invalid request body: {problems}") from None
 
 
@@ -40,7 +47,9 @@ class FreezeRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
-    kernel_id: Optional[str] = Field(default=None, max_length=256, description="pin what this kernel has installed; null: the server's environment")
+    kernel_id: str | None = Field(
+        default=None, max_length=256, description="pin what this kernel has installed; null: the server's environment"
+    )
     target: Literal["auto", "requirements", "pyproject"] = "auto"
     lock: bool = False
     write: bool = False
@@ -50,10 +59,18 @@ class ExtractRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
-    notebook: Optional[dict[str, Any]] = Field(default=None, description="the live nbformat-4 model; null to read the file")
-    cell_indices: list[int] = Field(min_length=1, max_length=10_000, description="0-based over all cells, contiguous code cells")
-    module: Optional[str] = Field(default=None, max_length=100, description="module name (no .py); null: derived from the notebook")
-    function: Optional[str] = Field(default=None, max_length=100, description="function name; null: from the heading above, else the code")
+    notebook: dict[str, Any] | None = Field(
+        default=None, description="the live nbformat-4 model; null to read the file"
+    )
+    cell_indices: list[int] = Field(
+        min_length=1, max_length=10_000, description="0-based over all cells, contiguous code cells"
+    )
+    module: str | None = Field(
+        default=None, max_length=100, description="module name (no .py); null: derived from the notebook"
+    )
+    function: str | None = Field(
+        default=None, max_length=100, description="function name; null: from the heading above, else the code"
+    )
     write: bool = Field(default=False, description="write the module file; false: preview only")
 
 
@@ -61,8 +78,19 @@ class ExportRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
-    notebook: Optional[dict[str, Any]] = Field(default=None, description="the live nbformat-4 model; null to read the file")
-    kernel_id: Optional[str] = Field(default=None, max_length=256, description="pin what this kernel has installed; null: the server's environment")
-    name: Optional[str] = Field(default=None, max_length=100, description="package (import) name; null: from the notebook's file name")
-    out: Optional[str] = Field(default=None, min_length=1, max_length=4096, description="destination folder relative to the server root; null: <notebook folder>/<name>")
+    notebook: dict[str, Any] | None = Field(
+        default=None, description="the live nbformat-4 model; null to read the file"
+    )
+    kernel_id: str | None = Field(
+        default=None, max_length=256, description="pin what this kernel has installed; null: the server's environment"
+    )
+    name: str | None = Field(
+        default=None, max_length=100, description="package (import) name; null: from the notebook's file name"
+    )
+    out: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4096,
+        description="destination folder relative to the server root; null: <notebook folder>/<name>",
+    )
     write: bool = Field(default=False, description="write the files; false: preview only")

@@ -351,7 +351,7 @@ def distributions_for(module: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found)) or (normalize(top),)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def installed_version(dist: str) -> str | None:
     """Version of the installed distribution ``dist``, or None when it is not installed."""
     from .installed import installed

@@ -106,7 +106,9 @@ def _mtime(folder: str) -> int | None:
 
 
 def _cache_dir() -> Path:
-    base = os.environ.get("JUPYTER_READINESS_CACHE_DIR") or os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "jupyterlab-readiness")
+    base = os.environ.get("JUPYTER_READINESS_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "jupyterlab-readiness"
+    )
     return Path(base)
 
 

@@ -12,10 +12,11 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any
 
 # packaging is imported inside the parsers: only a folder that has pin files pays for it.
 if TYPE_CHECKING:

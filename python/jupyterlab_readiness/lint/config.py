@@ -10,10 +10,10 @@ agree. Example::
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from ..checks.registry import BY_ID
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 _SKIPPED_DIRS = frozenset({".ipynb_checkpoints", ".git", ".hg", "node_modules", "__pycache__"})
 

@@ -11,20 +11,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..notebook import facts
-from .config import CheckConfig
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
-from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
 from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
+from ..notebook import facts
+from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
+from .config import CheckConfig
 
 _CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
 _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}
 _RANK = {"pass": 0, "info": 1, "warn": 2, "fail": 3}
 
 
-def check_file(path: Path, config: CheckConfig | None = None, shown_path: str | None = None, *, memoize: bool = True) -> NotebookReport:
+def check_file(
+    path: Path, config: CheckConfig | None = None, shown_path: str | None = None, *, memoize: bool = True
+) -> NotebookReport:
     """Read and check a notebook file; an unreadable file gives a report with ``error`` set.
 
     ``memoize=False`` for one-shot runs that will not check these cells again (see context.py).
@@ -37,7 +39,13 @@ def check_file(path: Path, config: CheckConfig | None = None, shown_path: str | 
     return check_model(notebook, Path(path), config, shown, memoize=memoize)
 
 
-def check_notebook(nb: dict[str, Any], path: Path | str, config: CheckConfig | None = None, kernel: KernelState | None = None, shown_path: str | None = None) -> NotebookReport:
+def check_notebook(
+    nb: dict[str, Any],
+    path: Path | str,
+    config: CheckConfig | None = None,
+    kernel: KernelState | None = None,
+    shown_path: str | None = None,
+) -> NotebookReport:
     """Check notebook JSON (e.g. the live model sent by the browser), with its kernel's state if known."""
     shown = shown_path or str(path)
     try:
@@ -47,7 +55,15 @@ def check_notebook(nb: dict[str, Any], path: Path | str, config: CheckConfig | N
     return check_model(notebook, Path(path), config, shown, kernel=kernel)
 
 
-def check_model(notebook: Notebook, path: Path | None, config: CheckConfig | None, shown_path: str, *, memoize: bool = True, kernel: KernelState | None = None) -> NotebookReport:
+def check_model(
+    notebook: Notebook,
+    path: Path | None,
+    config: CheckConfig | None,
+    shown_path: str,
+    *,
+    memoize: bool = True,
+    kernel: KernelState | None = None,
+) -> NotebookReport:
     config = config or CheckConfig()
     ctx = Context(notebook, path, memoize, kernel)
     cells = notebook.cells
@@ -55,13 +71,27 @@ def check_model(notebook: Notebook, path: Path | None, config: CheckConfig | Non
     statuses: dict[str, str] = {}
     counts: dict[str, int] = {}
     for spec in CHECKS:
-        if not config.is_enabled(spec.id) or (spec.python_only and not notebook.is_python) or (spec.live and kernel is None):
+        if (
+            not config.is_enabled(spec.id)
+            or (spec.python_only and not notebook.is_python)
+            or (spec.live and kernel is None)
+        ):
             continue
         statuses.setdefault(spec.item, "pass")
         severity = config.severity_of(spec.id)
         for hit in spec.run(ctx):
             cell_id = cells[hit.cell_index].cell_id if hit.cell_index is not None else None
-            findings.append(Finding(check=spec.id, severity=severity, cell_index=hit.cell_index, cell_id=cell_id, line=hit.line, message=hit.message, suggestion=hit.suggestion))
+            findings.append(
+                Finding(
+                    check=spec.id,
+                    severity=severity,
+                    cell_index=hit.cell_index,
+                    cell_id=cell_id,
+                    line=hit.line,
+                    message=hit.message,
+                    suggestion=hit.suggestion,
+                )
+            )
             counts[spec.item] = counts.get(spec.item, 0) + 1
             status = _STATUS_OF[severity]
             if _RANK[status] > _RANK[statuses[spec.item]]:

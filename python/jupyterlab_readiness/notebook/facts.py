@@ -25,7 +25,29 @@ from .magics import translate
 
 # Names a fresh IPython kernel always has: builtins plus what IPython puts in the user namespace.
 ALWAYS_DEFINED = frozenset(dir(builtins)) | frozenset(
-    {"get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh", "exit", "quit", "display", "__name__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__"}
+    {
+        "get_ipython",
+        "In",
+        "Out",
+        "_",
+        "__",
+        "___",
+        "_i",
+        "_ii",
+        "_iii",
+        "_ih",
+        "_oh",
+        "_dh",
+        "exit",
+        "quit",
+        "display",
+        "__name__",
+        "__doc__",
+        "__builtins__",
+        "__spec__",
+        "__loader__",
+        "__package__",
+    }
 )
 
 NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "<not a literal>"})()
@@ -133,7 +155,7 @@ def dotted(node: ast.AST) -> tuple[str | None, ...]:
 
 
 class _Scope:
-    __slots__ = ("kind", "names", "globals")
+    __slots__ = ("globals", "kind", "names")
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # "module", "class", "function", "comprehension"
@@ -326,7 +348,10 @@ class _Visitor:
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         args = node.args
         positional = args.posonlyargs + args.args
-        for arg, default in [*zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True), *zip(args.kwonlyargs, args.kw_defaults, strict=True)]:
+        for arg, default in [
+            *zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True),
+            *zip(args.kwonlyargs, args.kw_defaults, strict=True),
+        ]:
             if default is None:
                 continue
             self.expr(default)
@@ -464,7 +489,12 @@ class _Visitor:
                     stack.append(value)
                     if key is not None:
                         stack.append(key)
-                        if type(key) is ast.Constant and type(key.value) is str and type(value) is ast.Constant and type(value.value) is str:
+                        if (
+                            type(key) is ast.Constant
+                            and type(key.value) is str
+                            and type(value) is ast.Constant
+                            and type(value.value) is str
+                        ):
                             facts.string_bindings.append(StringBinding(node.lineno, key.value, value.value))
             else:
                 stack.extend(reversed(list(ast.iter_child_nodes(node))))
@@ -483,7 +513,12 @@ class _Visitor:
             else:
                 kwargs[keyword.arg] = NOT_LITERAL
         self.facts.calls.append(Call(node.lineno, parts, args, kwargs))
-        if parts[0] is None and type(func) is ast.Attribute and type(func.value) is ast.Call and dotted(func.value.func) == ("get_ipython",):
+        if (
+            parts[0] is None
+            and type(func) is ast.Attribute
+            and type(func.value) is ast.Call
+            and dotted(func.value.func) == ("get_ipython",)
+        ):
             self.ipython_call(node, func.attr, args)
 
     def ipython_call(self, node: ast.Call, method: str, args: tuple[Any, ...]) -> None:
@@ -498,7 +533,9 @@ class _Visitor:
             return
         self.facts.magics.append(magic)
         # %run, %pylab and %store -r bring in names nobody can see: like a star import.
-        if magic.kind == "line" and (magic.name in ("run", "pylab") or (magic.name == "store" and "-r" in magic.args.split())):
+        if magic.kind == "line" and (
+            magic.name in ("run", "pylab") or (magic.name == "store" and "-r" in magic.args.split())
+        ):
             if self.facts.star_import_line is None:
                 self.facts.star_import_line = node.lineno
 
@@ -528,6 +565,10 @@ def _binding_name(target: ast.expr) -> str | None:
         return target.id
     if isinstance(target, ast.Attribute):
         return target.attr
-    if isinstance(target, ast.Subscript) and isinstance(target.slice, ast.Constant) and isinstance(target.slice.value, str):
+    if (
+        isinstance(target, ast.Subscript)
+        and isinstance(target.slice, ast.Constant)
+        and isinstance(target.slice.value, str)
+    ):
         return target.slice.value
     return None

@@ -112,12 +112,14 @@ def _translate_cell_magic(lines: list[str], first: int) -> str:
         return "\n".join([*prefix, head_line, *_translate_logical_lines(body_lines)])
     body = "\n".join(body_lines)
     # Not Python: the body is one string argument, padded so the line count stays the same.
-    return "\n".join([*prefix, f"get_ipython().run_cell_magic({name!r}, {args!r}, {body!r})", *([""] * len(body_lines))])
+    return "\n".join(
+        [*prefix, f"get_ipython().run_cell_magic({name!r}, {args!r}, {body!r})", *([""] * len(body_lines))]
+    )
 
 
 def _translate_line(line: str) -> str:
     stripped = line.lstrip()
-    if not stripped or stripped[0] not in "%!?" and "=" not in stripped and not stripped.rstrip().endswith("?"):
+    if not stripped or (stripped[0] not in "%!?" and "=" not in stripped and not stripped.rstrip().endswith("?")):
         return line
     m = _ASSIGN.match(line)
     if m and not m.group(2).rstrip().endswith(("=", "!", "<", ">")):
@@ -163,5 +165,5 @@ def _ipython_translate(source: str) -> str | None:
         return None
     try:
         return TransformerManager().transform_cell(source)
-    except Exception:  # noqa: BLE001 - IPython raises many kinds on malformed input; ours stands
+    except Exception:
         return None

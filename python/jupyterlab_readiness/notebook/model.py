@@ -76,7 +76,9 @@ def notebook_from_json(data: Any) -> Notebook:
         raise NotebookError(f"unsupported nbformat {major} (versions 3 and 4 are read)")
     metadata = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
     cells = tuple(_cell(i, c, major) for i, c in enumerate(raw_cells))
-    return Notebook(cells=cells, language=kernel_language(metadata, major, raw_cells), nbformat=major, metadata=metadata)
+    return Notebook(
+        cells=cells, language=kernel_language(metadata, major, raw_cells), nbformat=major, metadata=metadata
+    )
 
 
 def kernel_language(metadata: dict[str, Any], major: int = 4, raw_cells: list[Any] | None = None) -> str:

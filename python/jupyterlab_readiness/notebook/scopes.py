@@ -132,7 +132,9 @@ def _reads_name(node: ast.AST | None, name: str, bound: bool) -> None:
         n = stack.pop()
         if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store):
             raise _ReadFirst
-        if isinstance(n, _COMPREHENSIONS) and any(name in {t.id for t in ast.walk(g.target) if isinstance(t, ast.Name)} for g in n.generators):
+        if isinstance(n, _COMPREHENSIONS) and any(
+            name in {t.id for t in ast.walk(g.target) if isinstance(t, ast.Name)} for g in n.generators
+        ):
             stack.append(n.generators[0].iter)  # the comprehension's own variable: only its first iterable is outside
             continue
         if isinstance(n, ast.Lambda) and name in {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)}:
@@ -166,7 +168,9 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
         args = stmt.args
         for node in (*stmt.decorator_list, *args.defaults, *args.kw_defaults):
             _reads_name(node, name, bound)
-        own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
+        own = {
+            a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None
+        }
         if name not in own:  # the function's own parameter is another variable
             for node in stmt.body:
                 _reads_name(node, name, bound)  # conservatively: as if called where defined
@@ -192,7 +196,11 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
     if isinstance(stmt, (ast.With, ast.AsyncWith)):
         for item in stmt.items:
             _reads_name(item.context_expr, name, bound)
-            bound = bound or _walrus_binds(item.context_expr, name) or (item.optional_vars is not None and _binds_name(item.optional_vars, name))
+            bound = (
+                bound
+                or _walrus_binds(item.context_expr, name)
+                or (item.optional_vars is not None and _binds_name(item.optional_vars, name))
+            )
         return _flow(stmt.body, name, bound, loops_run)
     if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
         after_body = _flow(stmt.body, name, bound, loops_run)
@@ -204,7 +212,9 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
     if isinstance(stmt, ast.Match):
         _reads_name(stmt.subject, name, bound)
         for case in stmt.cases:
-            in_case = bound or any(isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name == name for n in ast.walk(case.pattern))
+            in_case = bound or any(
+                isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name == name for n in ast.walk(case.pattern)
+            )
             _reads_name(case.guard, name, in_case)
             _flow(case.body, name, in_case, loops_run)
         return bound
@@ -252,7 +262,9 @@ def _heading_above(notebook: Notebook, first: int) -> str | None:
         if cell.cell_type != "markdown":
             continue
         headings = [m.group(1) for m in re.finditer(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", cell.source, re.MULTILINE)]
-        headings += [m.group(1) for m in re.finditer(r"<h[1-6][^>]*>(.*?)</h[1-6]>", cell.source, re.IGNORECASE | re.DOTALL)]
+        headings += [
+            m.group(1) for m in re.finditer(r"<h[1-6][^>]*>(.*?)</h[1-6]>", cell.source, re.IGNORECASE | re.DOTALL)
+        ]
         if headings:
             return re.sub(r"<[^>]+>|[`*_\[\]()]", " ", headings[-1])
     return None

@@ -40,7 +40,9 @@ class Readiness(ExtensionApp):
         help="Seconds to wait for the kernel to resolve imports to installed distributions (cached per kernel until it runs an install).",
     )
     max_names = Int(20_000, config=True, help="At most this many namespace names are read from the kernel.")
-    max_history_chars = Int(1_000_000, config=True, help="At most this many characters of the kernel's input history are read.")
+    max_history_chars = Int(
+        1_000_000, config=True, help="At most this many characters of the kernel's input history are read."
+    )
 
     @validate("disabled_checks")
     def _valid_ids(self, proposal):

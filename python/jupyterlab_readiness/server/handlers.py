@@ -19,9 +19,9 @@ from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
 from pydantic import BaseModel
 
-from . import service
 from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, parse
 from ..errors import Forbidden, NotFound, ReadinessError
+from . import service
 
 AUTH_RESOURCE = "readiness"
 
@@ -34,7 +34,9 @@ class _Handler(ExtensionHandlerMixin, APIHandler):
         one place where domain errors become HTTP statuses (APIHandler writes them as JSON)."""
         try:
             request = parse(body_model, self.request.body)
-            if getattr(request, "kernel_id", None) and not await ensure_async(self.authorizer.is_authorized(self, self.current_user, "execute", "kernels")):
+            if getattr(request, "kernel_id", None) and not await ensure_async(
+                self.authorizer.is_authorized(self, self.current_user, "execute", "kernels")
+            ):
                 raise Forbidden("not authorized to inspect kernels")
             reply = await act(request)
         except ReadinessError as error:
@@ -64,7 +66,11 @@ class CheckHandler(_Handler):
         await self._answer(
             CheckRequest,
             lambda request: service.check(
-                request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"], settings=self.extensionapp.server_config()
+                request,
+                root=self._root,
+                contents=self._contents,
+                inspector=self.settings["readiness_inspector"],
+                settings=self.extensionapp.server_config(),
             ),
         )
 
@@ -73,21 +79,33 @@ class FreezeHandler(_Handler):
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        await self._answer(FreezeRequest, lambda request: service.freeze(request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]))
+        await self._answer(
+            FreezeRequest,
+            lambda request: service.freeze(
+                request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]
+            ),
+        )
 
 
 class ExtractHandler(_Handler):
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        await self._answer(ExtractRequest, lambda request: service.extract(request, root=self._root, contents=self._contents))
+        await self._answer(
+            ExtractRequest, lambda request: service.extract(request, root=self._root, contents=self._contents)
+        )
 
 
 class ExportHandler(_Handler):
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        await self._answer(ExportRequest, lambda request: service.export(request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]))
+        await self._answer(
+            ExportRequest,
+            lambda request: service.export(
+                request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]
+            ),
+        )
 
 
 class _Contents:
@@ -107,4 +125,10 @@ class _Contents:
 
 
 def routes() -> list[tuple[str, type]]:
-    return [(r"/readiness/checks", ChecksHandler), (r"/readiness/check", CheckHandler), (r"/readiness/freeze", FreezeHandler), (r"/readiness/extract", ExtractHandler), (r"/readiness/export", ExportHandler)]
+    return [
+        (r"/readiness/checks", ChecksHandler),
+        (r"/readiness/check", CheckHandler),
+        (r"/readiness/freeze", FreezeHandler),
+        (r"/readiness/extract", ExtractHandler),
+        (r"/readiness/export", ExportHandler),
+    ]

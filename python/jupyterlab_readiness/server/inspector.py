@@ -13,14 +13,23 @@ from typing import Any
 
 from jupyter_core.utils import ensure_async
 
-from ..errors import NotFound
 from ..checks.kernel_state import KernelState
-from .probe import kernel_distributions, kernel_environment, probe
 from ..contract.replies import KernelInfo
+from ..errors import NotFound
+from .probe import kernel_distributions, kernel_environment, probe
 
 
 class KernelInspector:
-    def __init__(self, kernel_manager: Any, kernel_spec_manager: Any, *, probe_timeout: float, distributions_timeout: float, max_names: int, max_history_chars: int) -> None:
+    def __init__(
+        self,
+        kernel_manager: Any,
+        kernel_spec_manager: Any,
+        *,
+        probe_timeout: float,
+        distributions_timeout: float,
+        max_names: int,
+        max_history_chars: int,
+    ) -> None:
         self.kernel_manager = kernel_manager
         self.kernel_spec_manager = kernel_spec_manager
         self.probe_timeout = probe_timeout
@@ -45,7 +54,9 @@ class KernelInspector:
         client = _probe_client(km)
         client.start_channels()
         try:
-            snapshot = await probe(client, timeout=self.probe_timeout, max_names=self.max_names, max_history_chars=self.max_history_chars)
+            snapshot = await probe(
+                client, timeout=self.probe_timeout, max_names=self.max_names, max_history_chars=self.max_history_chars
+            )
             if snapshot.status != "ok":
                 return KernelInfo(snapshot.status, _ms(started)), None
             distributions = await self._kernel_distributions(client, kernel_id, modules, snapshot.history)
@@ -59,28 +70,38 @@ class KernelInspector:
         )
         return KernelInfo("ok", _ms(started)), state
 
-    async def environment(self, kernel_id: str, modules: list[str], dists: list[str], closure: bool) -> dict[str, Any] | None:
+    async def environment(
+        self, kernel_id: str, modules: list[str], dists: list[str], closure: bool
+    ) -> dict[str, Any] | None:
         """What freeze pins, read in the kernel's environment; None when the kernel cannot answer."""
         if kernel_id not in self.kernel_manager:
             raise NotFound(f"no such kernel: {kernel_id}")
         km = self.kernel_manager.get_kernel(kernel_id)
-        if not self._is_python(km) or not await ensure_async(km.is_alive()) or not await _settles(km, min(_GRACE, self.probe_timeout)):
+        if (
+            not self._is_python(km)
+            or not await ensure_async(km.is_alive())
+            or not await _settles(km, min(_GRACE, self.probe_timeout))
+        ):
             return None
         client = _probe_client(km)
         client.start_channels()
         try:
-            return await kernel_environment(client, modules, dists, closure=closure, timeout=self.distributions_timeout * 2)
+            return await kernel_environment(
+                client, modules, dists, closure=closure, timeout=self.distributions_timeout * 2
+            )
         finally:
             client.stop_channels()
 
     def _is_python(self, km: Any) -> bool:
         try:
             spec = self.kernel_spec_manager.get_kernel_spec(km.kernel_name)
-        except Exception:  # noqa: BLE001 - a kernel without a spec: let the probe find out
+        except Exception:
             return True
         return (getattr(spec, "language", "") or "python").lower() == "python"
 
-    async def _kernel_distributions(self, client: Any, kernel_id: str, modules: list[str], history: dict[int, str]) -> dict[str, tuple[tuple[str, str], ...]] | None:
+    async def _kernel_distributions(
+        self, client: Any, kernel_id: str, modules: list[str], history: dict[int, str]
+    ) -> dict[str, tuple[tuple[str, str], ...]] | None:
         # An install run in the kernel may change what provides a module: forget what we knew.
         installs = sum(1 for code in history.values() if "install" in code)
         if self._installs_seen.get(kernel_id) != installs:

@@ -48,15 +48,15 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 __all__ = [
-    "NamespaceEntry",
+    "DISTRIBUTIONS_USER_EXPRESSION",
+    "PROBE_USER_EXPRESSION",
     "KernelSnapshot",
     "KernelStatus",
-    "PROBE_USER_EXPRESSION",
-    "DISTRIBUTIONS_USER_EXPRESSION",
-    "probe",
-    "kernel_distributions",
-    "probe_expression",
+    "NamespaceEntry",
     "distributions_expression",
+    "kernel_distributions",
+    "probe",
+    "probe_expression",
 ]
 
 KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"]
@@ -118,7 +118,7 @@ class KernelSnapshot(BaseModel):
 # Runs INSIDE the kernel, in a private globals dict (see the module docstring). Only the standard
 # library, syntax of Python ≥ 3.6, no f-strings. Inputs (globals): user_ns, max_names,
 # max_history_chars. Output: the global `result`.
-_NAMESPACE_SOURCE = r'''
+_NAMESPACE_SOURCE = r"""
 import sys
 
 def _probe(user_ns, max_names, max_history_chars):
@@ -280,9 +280,9 @@ def _probe_without_gc(user_ns, max_names, max_history_chars):
 
 
 result = JsonResult(_probe_without_gc(user_ns, max_names, max_history_chars), "probe")
-'''
+"""
 
-_DISTRIBUTIONS_SOURCE = r'''
+_DISTRIBUTIONS_SOURCE = r"""
 import sys
 
 def _distributions(modules):
@@ -339,12 +339,12 @@ def _distributions(modules):
         out[module] = found
     return {"v": 1, "error": None, "distributions": out}
 
-'''
+"""
 
 
 # Both requests answer with this: IPython's display formatter turns it into an application/json
 # bundle, so the reply carries real JSON and nothing ever parses a printed repr.
-_RESULT_SOURCE = r'''
+_RESULT_SOURCE = r"""
 class JsonResult(object):
     __slots__ = ("_data", "_label")
 
@@ -360,13 +360,13 @@ class JsonResult(object):
 
     def __repr__(self):
         return "<jupyterlab_readiness %s>" % self._label
-'''
+"""
 
 
 def _wrap(source: str, inputs: str) -> str:
     """The single expression: exec ``source`` in a throwaway dict, evaluate to its ``result``."""
     return (
-        '(lambda b, g: (b.exec(' + repr(_RESULT_SOURCE + source) + ', g), g.pop("result"), g.clear())[1])'
+        "(lambda b, g: (b.exec(" + repr(_RESULT_SOURCE + source) + ', g), g.pop("result"), g.clear())[1])'
         '(__import__("builtins"), {"__builtins__": __import__("builtins"), '
         '"__name__": "jupyterlab_readiness_probe", ' + inputs + "})"
     )
@@ -384,7 +384,10 @@ def probe_expression(max_names: int = 20000, max_history_chars: int = 1_000_000)
 
 def distributions_expression(modules: list[str]) -> str:
     """The user expression resolving ``modules`` to ``[distribution, version]`` in the kernel."""
-    return _wrap(_DISTRIBUTIONS_SOURCE + 'result = JsonResult(_distributions(modules), "distributions")\n', '"modules": ' + repr([str(m) for m in modules]))
+    return _wrap(
+        _DISTRIBUTIONS_SOURCE + 'result = JsonResult(_distributions(modules), "distributions")\n',
+        '"modules": ' + repr([str(m) for m in modules]),
+    )
 
 
 #: the probe's expression text with the default caps (20,000 names, 1,000,000 history chars)
@@ -519,7 +522,9 @@ async def _evaluate(client: Any, expression: str, timeout: float) -> tuple[dict[
     problem: str | None = None
     data: Any = None
     if status != "ok":
-        problem = f"the kernel answered {status!r}: {content.get('ename', '')}: {content.get('evalue', '')}".rstrip(": ")
+        problem = f"the kernel answered {status!r}: {content.get('ename', '')}: {content.get('evalue', '')}".rstrip(
+            ": "
+        )
     else:
         ue = (content.get("user_expressions") or {}).get(EXPRESSION_KEY)
         if not isinstance(ue, dict):
@@ -606,7 +611,9 @@ async def probe(
     try:
         snapshot = _snapshot(data, content)
     except (ValidationError, TypeError, ValueError, KeyError, IndexError) as e:
-        return KernelSnapshot(status="unavailable", elapsed_ms=elapsed(), error=f"malformed probe data from the kernel: {e}")
+        return KernelSnapshot(
+            status="unavailable", elapsed_ms=elapsed(), error=f"malformed probe data from the kernel: {e}"
+        )
     snapshot.elapsed_ms = elapsed()
     return snapshot
 
@@ -653,7 +660,7 @@ async def kernel_distributions(
 # The same standard-library source runs in the kernel (kernel_environment) or, without a kernel,
 # in this process (local_environment).
 
-_ENVIRONMENT_SOURCE = r'''
+_ENVIRONMENT_SOURCE = r"""
 import re
 
 
@@ -718,18 +725,26 @@ def _closure(md, roots):
             if match:
                 todo.append(match.group(1))
     return sorted(seen.values(), key=lambda pair: pair[0].lower())
-'''
+"""
 
 
 def _environment_inputs(modules: list[str], dists: list[str], closure: bool) -> str:
-    return f'"modules": {[str(m) for m in modules]!r}, "dists": {[str(d) for d in dists]!r}, "closure": {bool(closure)!r}'
+    return (
+        f'"modules": {[str(m) for m in modules]!r}, "dists": {[str(d) for d in dists]!r}, "closure": {bool(closure)!r}'
+    )
 
 
-async def kernel_environment(client: Any, modules: list[str], dists: list[str], *, closure: bool, timeout: float = 10.0) -> dict[str, Any] | None:
+async def kernel_environment(
+    client: Any, modules: list[str], dists: list[str], *, closure: bool, timeout: float = 10.0
+) -> dict[str, Any] | None:
     """Versions for ``modules`` (via their distributions) and installed names ``dists``, plus the
     installed dependency closure when asked, all from the KERNEL's environment. None when the
     kernel cannot answer."""
-    source = _DISTRIBUTIONS_SOURCE + _ENVIRONMENT_SOURCE + 'result = JsonResult(_environment(modules, dists, closure), "environment")\n'
+    source = (
+        _DISTRIBUTIONS_SOURCE
+        + _ENVIRONMENT_SOURCE
+        + 'result = JsonResult(_environment(modules, dists, closure), "environment")\n'
+    )
     try:
         data, _ = await _evaluate(client, _wrap(source, _environment_inputs(modules, dists, closure)), timeout)
     except _KernelProblem:
@@ -740,5 +755,5 @@ async def kernel_environment(client: Any, modules: list[str], dists: list[str], 
 def local_environment(modules: list[str], dists: list[str], *, closure: bool) -> dict[str, Any]:
     """The same answer as kernel_environment, from this process's environment (the CLI)."""
     namespace: dict[str, Any] = {"__name__": "jupyterlab_readiness_environment"}
-    exec(_DISTRIBUTIONS_SOURCE + _ENVIRONMENT_SOURCE, namespace)  # noqa: S102 - our own source text
+    exec(_DISTRIBUTIONS_SOURCE + _ENVIRONMENT_SOURCE, namespace)
     return namespace["_environment"](list(modules), list(dists), closure)

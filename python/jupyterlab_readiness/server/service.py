@@ -9,27 +9,29 @@ from typing import Any, Protocol
 
 from ..actions.export import plan as export_core
 from ..actions.extract import plan as extraction
-from ..actions.freeze import plan as freeze_core
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
-from ..checks.pinning import third_party_modules
-from ..lint.config import CheckConfig, ConfigError, project_config
-from ..checks.context import Context
-from ..lint.engine import check_model, failed_report
-from ..errors import BadRequest, Conflict, Forbidden
 from ..actions.extract.planner import ExtractionRefused
-from ..files import read_text, write_atomic
+from ..actions.freeze import plan as freeze_core
+from ..checks.context import Context
 from ..checks.kernel_state import KernelState
-from ..notebook.model import NotebookError, notebook_from_json
-from .probe import local_environment
+from ..checks.pinning import third_party_modules
 from ..checks.registry import CHECKS
 from ..contract.replies import Catalogue, CheckInfo, CheckReply, KernelInfo
 from ..contract.report import NotebookReport
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from ..errors import BadRequest, Conflict, Forbidden
+from ..files import read_text, write_atomic
+from ..lint.config import CheckConfig, ConfigError, project_config
+from ..lint.engine import check_model, failed_report
+from ..notebook.model import NotebookError, notebook_from_json
+from .probe import local_environment
 
 
 class Inspector(Protocol):
     async def inspect(self, kernel_id: str, modules: list[str]) -> tuple[KernelInfo, KernelState | None]: ...
 
-    async def environment(self, kernel_id: str, modules: list[str], dists: list[str], closure: bool) -> dict[str, Any] | None: ...
+    async def environment(
+        self, kernel_id: str, modules: list[str], dists: list[str], closure: bool
+    ) -> dict[str, Any] | None: ...
 
 
 class Contents(Protocol):
@@ -39,7 +41,16 @@ class Contents(Protocol):
 def catalogue(settings: CheckConfig) -> dict[str, Any]:
     return Catalogue(
         [
-            CheckInfo(spec.id, spec.family, spec.item, settings.severity_of(spec.id), spec.severity, spec.rationale, settings.is_enabled(spec.id), spec.live)
+            CheckInfo(
+                spec.id,
+                spec.family,
+                spec.item,
+                settings.severity_of(spec.id),
+                spec.severity,
+                spec.rationale,
+                settings.is_enabled(spec.id),
+                spec.live,
+            )
             for spec in CHECKS
         ]
     ).as_dict()
@@ -59,7 +70,9 @@ def confine(root: Path, api_path: str) -> Path:
     return full
 
 
-async def check(request: CheckRequest, *, root: Path, contents: Contents, inspector: Inspector, settings: CheckConfig) -> dict[str, Any]:
+async def check(
+    request: CheckRequest, *, root: Path, contents: Contents, inspector: Inspector, settings: CheckConfig
+) -> dict[str, Any]:
     os_path = confine(root, request.path)
     kernel = KernelInfo("none", 0.0)
     if request.notebook is None:
@@ -75,7 +88,9 @@ async def check(request: CheckRequest, *, root: Path, contents: Contents, inspec
     except NotebookError as exc:
         return _reply(failed_report(request.path, str(exc)), kernel)
     try:
-        config = project_config(os_path.parent).merged(settings.disabled | frozenset(request.disable), settings.severity)
+        config = project_config(os_path.parent).merged(
+            settings.disabled | frozenset(request.disable), settings.severity
+        )
     except ConfigError as exc:
         return _reply(failed_report(request.path, f"configuration error: {exc}"), kernel)
     state = None
@@ -83,13 +98,22 @@ async def check(request: CheckRequest, *, root: Path, contents: Contents, inspec
         if not notebook.is_python:
             kernel = KernelInfo("not-python", 0.0)
         else:
-            kernel, state = await inspector.inspect(request.kernel_id, third_party_modules(notebook, Context(notebook, os_path).is_local_module))
+            kernel, state = await inspector.inspect(
+                request.kernel_id, third_party_modules(notebook, Context(notebook, os_path).is_local_module)
+            )
     report = check_model(notebook, os_path, config, request.path, kernel=state)
     return _reply(report, kernel)
 
 
 def _reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
-    return CheckReply(path=report.path, score=report.score, findings=report.findings, checklist=report.checklist, error=report.error, kernel=kernel).as_dict()
+    return CheckReply(
+        path=report.path,
+        score=report.score,
+        findings=report.findings,
+        checklist=report.checklist,
+        error=report.error,
+        kernel=kernel,
+    ).as_dict()
 
 
 async def freeze(request: FreezeRequest, *, root: Path, contents: Contents, inspector: Inspector) -> dict[str, Any]:
@@ -125,7 +149,15 @@ async def extract(request: ExtractRequest, *, root: Path, contents: Contents) ->
     os_path = confine(root, request.path)
     try:
         data = request.notebook if request.notebook is not None else json.loads(await contents.read_text(request.path))
-        result = extraction.plan(data, os_path, request.cell_indices, request.module, request.function, read_text, lambda p: p.resolve().relative_to(root.resolve()).as_posix())
+        result = extraction.plan(
+            data,
+            os_path,
+            request.cell_indices,
+            request.module,
+            request.function,
+            read_text,
+            lambda p: p.resolve().relative_to(root.resolve()).as_posix(),
+        )
     except (json.JSONDecodeError, RecursionError, NotebookError, ExtractionRefused) as exc:
         raise BadRequest(str(exc)) from None
     if request.write:
@@ -154,7 +186,9 @@ async def export(request: ExportRequest, *, root: Path, contents: Contents, insp
         else:
             environment = local_environment(want.modules, want.installs, closure=False)
     try:
-        result = export_core.plan(data, os_path, out, request.name, environment, read_text, Path.is_file, _shown_in(root), report)
+        result = export_core.plan(
+            data, os_path, out, request.name, environment, read_text, Path.is_file, _shown_in(root), report
+        )
     except export_core.BadPackageName as exc:
         raise BadRequest(str(exc)) from None
     # The default destination is beside the notebook; a symlinked folder there could still lead out.
@@ -178,4 +212,3 @@ def _shown_in(root: Path):
         return full.relative_to(resolved).as_posix() if full.is_relative_to(resolved) else path.as_posix()
 
     return shown
-

@@ -46,7 +46,9 @@ def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:
         tree = ast.parse(cell.source)
     except (SyntaxError, ValueError):
         if strict:
-            raise ExportRefused(f"The parameters cell (cell {cell.index}) does not parse: fix it before exporting.") from None
+            raise ExportRefused(
+                f"The parameters cell (cell {cell.index}) does not parse: fix it before exporting."
+            ) from None
         return None
     found: dict[str, Parameter] = {}
     for stmt in tree.body:
@@ -125,7 +127,20 @@ _NO_ARGS = {
 }
 _NOW_STRINGS = {"pandas.Timestamp", "pandas.to_datetime", "numpy.datetime64"}
 _OTHER_CLOCKS = frozenset(
-    {"datetime.datetime.utcnow", "time.time_ns", "time.localtime", "time.gmtime", "time.ctime", "time.asctime", "time.strftime", "pandas.Timestamp.utcnow", "arrow.now", "arrow.utcnow", "pendulum.now", "pendulum.today"}
+    {
+        "datetime.datetime.utcnow",
+        "time.time_ns",
+        "time.localtime",
+        "time.gmtime",
+        "time.ctime",
+        "time.asctime",
+        "time.strftime",
+        "pandas.Timestamp.utcnow",
+        "arrow.now",
+        "arrow.utcnow",
+        "pendulum.now",
+        "pendulum.today",
+    }
 )
 
 
@@ -169,7 +184,11 @@ def _replacement(node: ast.Call, qualname: str, source: str, run: str) -> str | 
         return f"{run}.astimezone({ast.get_source_segment(source, tz)})"
     if qualname in _NOW_STRINGS and len(node.args) == 1 and not node.keywords:
         arg = node.args[0]
-        if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip().lower() in ("now", "today"):
+        if (
+            isinstance(arg, ast.Constant)
+            and isinstance(arg.value, str)
+            and arg.value.strip().lower() in ("now", "today")
+        ):
             called = ast.get_source_segment(source, func)
             if qualname == "numpy.datetime64" and arg.value.strip().lower() == "today":
                 return f"{called}({run}.date())"
@@ -240,4 +259,6 @@ _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)
 
 
 def is_heading(cell: Cell) -> bool:
-    return cell.cell_type == "markdown" and (_HEADING.search(cell.source) is not None or re.search(r"<h[1-6]", cell.source, re.IGNORECASE) is not None)
+    return cell.cell_type == "markdown" and (
+        _HEADING.search(cell.source) is not None or re.search(r"<h[1-6]", cell.source, re.IGNORECASE) is not None
+    )

@@ -21,22 +21,22 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..freeze import plan as freeze
-from ...lint.config import CheckConfig
 from ...checks.context import Context
+from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
+from ...contract.report import NotebookReport
 from ...environment.distributions import normalize
-from ...lint.engine import check_model
 from ...errors import ExportRefused
+from ...files import write_atomic
+from ...lint.config import CheckConfig
+from ...lint.engine import check_model
+from ...notebook.facts import cell_facts
+from ...notebook.model import Notebook, notebook_from_json
+from ...notebook.scopes import _imported_packages, _notebook_names, _snake
+from ..extract.planner import quiet_compiler
+from ..freeze import plan as freeze
 from .parameters import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
-from ..extract.planner import quiet_compiler
-from ...notebook.scopes import _imported_packages, _notebook_names, _snake
-from ...notebook.facts import cell_facts
-from ...files import write_atomic
-from ...notebook.model import Notebook, notebook_from_json
-from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
-from ...contract.report import NotebookReport
 
 MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
@@ -65,15 +65,26 @@ def default_name(notebook: Notebook, notebook_path: Path) -> str:
 
 def check_name(name: str, notebook: Notebook) -> None:
     if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-        raise BadPackageName(f"`{name}` is not a valid package name: use lower-case letters, digits and underscores, not starting with a digit (e.g. `{default_name(notebook, Path(_snake(name) or 'pipeline'))}`).")
+        raise BadPackageName(
+            f"`{name}` is not a valid package name: use lower-case letters, digits and underscores, not starting with a digit (e.g. `{default_name(notebook, Path(_snake(name) or 'pipeline'))}`)."
+        )
     if name != name.lower():
         raise BadPackageName(f"Package names are lower case (PEP 8): use `{name.lower()}`.")
     if _bad_name(name, _imported_packages(notebook)):
-        raise BadPackageName(f"A package named `{name}` would shadow a module Python or this notebook imports, or a module of the package itself: choose another name, e.g. `{name}_pipeline`.")
+        raise BadPackageName(
+            f"A package named `{name}` would shadow a module Python or this notebook imports, or a module of the package itself: choose another name, e.g. `{name}_pipeline`."
+        )
 
 
 def _bad_name(name: str, imported: set[str]) -> bool:
-    return name in sys.stdlib_module_names or name in sys.builtin_module_names or name in imported or name in _RESERVED or not name.isidentifier() or keyword.iskeyword(name)
+    return (
+        name in sys.stdlib_module_names
+        or name in sys.builtin_module_names
+        or name in imported
+        or name in _RESERVED
+        or not name.isidentifier()
+        or keyword.iskeyword(name)
+    )
 
 
 def readiness(notebook: Notebook, notebook_path: Path) -> NotebookReport:
@@ -120,7 +131,24 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
     report = report or readiness(notebook, notebook_path)
     blocking = [f for f in report.findings if f.check in BLOCKING]
     weakening = [f for f in report.findings if f.check not in BLOCKING and f.severity in ("error", "warning")]
-    reply = ExportReply(name, distribution, shown(out), notebook_path.name, [], [], None, [], None, blocking, weakening, report.score, [], [], [], False)
+    reply = ExportReply(
+        name,
+        distribution,
+        shown(out),
+        notebook_path.name,
+        [],
+        [],
+        None,
+        [],
+        None,
+        blocking,
+        weakening,
+        report.score,
+        [],
+        [],
+        [],
+        False,
+    )
     if not notebook.is_python:
         reply.refused = f"This notebook's kernel runs {notebook.language}: only Python notebooks can be exported to a Python package."
         return ExportPlan(out, reply)
@@ -143,13 +171,20 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
     reply.parameters_cell = parameters_cell.index if parameters_cell is not None else None
     reply.steps = [ExportStep(s.function, s.heading, s.cell_indices, s.parameters, s.returns) for s in pipeline.steps]
     warnings = list(pipeline.warnings)
-    warnings += [f"Cell {cell} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): the pipeline's result depends on when it runs." for cell, line, call in clock.left]
+    warnings += [
+        f"Cell {cell} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): the pipeline's result depends on when it runs."
+        for cell, line, call in clock.left
+    ]
     context = Context(notebook, notebook_path)
     for module in sorted(_imported_packages(notebook)):
         if context.is_local_module(module):
-            warnings.append(f"The notebook imports `{module}` from its own folder: copy that module into src/{name}/ and import it from there, or the package will not find it once installed.")
+            warnings.append(
+                f"The notebook imports `{module}` from its own folder: copy that module into src/{name}/ and import it from there, or the package will not find it once installed."
+            )
     if pipeline.left_out:
-        warnings.append(f"Left out: cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))} (tagged `{SKIP_TAG}`, or only displaying values).")
+        warnings.append(
+            f"Left out: cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))} (tagged `{SKIP_TAG}`, or only displaying values)."
+        )
     dependencies, unresolved = _dependencies(freeze.resolve(wanted(notebook, notebook_path), environment))
     reply.unresolved = unresolved
     reply.warnings = warnings
@@ -166,7 +201,9 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
         parameters_cell=reply.parameters_cell,
         pipeline=pipeline,
         report=report,
-        inputs=[r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if is_file(notebook_dir / r)],
+        inputs=[
+            r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if is_file(notebook_dir / r)
+        ],
     )
     texts = render(package)
     return _reconcile(out, reply, texts, read_text)
@@ -196,7 +233,9 @@ def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter
             break
         clash = sorted(names & cell_facts(above.source).binds)
         if clash and SKIP_TAG not in above.tags:
-            raise ExportRefused(f"Cell {above.index}, above the parameters cell (cell {cell.index}), assigns `{clash[0]}`: move the parameters cell to the top, or rename one of them.")
+            raise ExportRefused(
+                f"Cell {above.index}, above the parameters cell (cell {cell.index}), assigns `{clash[0]}`: move the parameters cell to the top, or rename one of them."
+            )
 
 
 def _dependencies(pins: freeze.Pins) -> tuple[list[str], list[str]]:
@@ -213,7 +252,9 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], read_text: Callable[[Path], str | None]) -> ExportPlan:
+def _reconcile(
+    out: Path, reply: ExportReply, texts: dict[str, str], read_text: Callable[[Path], str | None]
+) -> ExportPlan:
     try:
         recorded = json.loads(read_text(out / MANIFEST) or "{}").get("files", {})
         recorded = recorded if isinstance(recorded, dict) else {}
@@ -240,7 +281,18 @@ def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], read_text: 
         if status in ("create", "update"):
             plan.writes[out / relative] = text
         reply.files.append(ExportFile(relative, status, text))
-    manifest_text = json.dumps({"generator": "jupyterlab-readiness", "header": header(reply.notebook).strip(), "notebook": reply.notebook, "files": dict(sorted(manifest.items()))}, indent=1) + "\n"
+    manifest_text = (
+        json.dumps(
+            {
+                "generator": "jupyterlab-readiness",
+                "header": header(reply.notebook).strip(),
+                "notebook": reply.notebook,
+                "files": dict(sorted(manifest.items())),
+            },
+            indent=1,
+        )
+        + "\n"
+    )
     before = read_text(out / MANIFEST)
     status = "create" if before is None else "unchanged" if before == manifest_text else "update"
     if status != "unchanged":

@@ -10,9 +10,9 @@ import os
 import re
 from dataclasses import dataclass
 
+from ...contract.report import NotebookReport
 from .parameters import Parameter
 from .steps import Pipeline
-from ...contract.report import NotebookReport
 
 _SECRET_NAME = re.compile(r"pass(word|wd)?|secret|token|api_?key|credential", re.IGNORECASE)
 _JSON_TYPES = ("list[", "dict[", "tuple[", "set[")
@@ -44,7 +44,8 @@ def render(pkg: Package) -> dict[str, str]:
         "pyproject.toml": _pyproject(pkg),
         "README.md": _readme(pkg),
         f"{src}/__init__.py": _init(pkg),
-        f"{src}/__main__.py": header(pkg.notebook) + f'"""``python -m {pkg.name}``: the same as the ``{pkg.distribution}`` command."""\n\nfrom .cli import main\n\nraise SystemExit(main())\n',
+        f"{src}/__main__.py": header(pkg.notebook)
+        + f'"""``python -m {pkg.name}``: the same as the ``{pkg.distribution}`` command."""\n\nfrom .cli import main\n\nraise SystemExit(main())\n',
         f"{src}/parameters.py": _parameters(pkg),
         f"{src}/pipeline.py": _pipeline(pkg),
         f"{src}/steps.py": header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n",
@@ -92,7 +93,7 @@ def _init(pkg: Package) -> str:
     return (
         header(pkg.notebook)
         + f'"""The pipeline of {pkg.notebook} as a package: ``run(Parameters(...))``, or the ``{pkg.distribution}`` command."""\n\n'
-        + "from .parameters import Parameters\nfrom .pipeline import run\n\n__all__ = [\"Parameters\", \"run\"]\n"
+        + 'from .parameters import Parameters\nfrom .pipeline import run\n\n__all__ = ["Parameters", "run"]\n'
     )
 
 
@@ -116,30 +117,55 @@ def _annotation(parameter: Parameter, modern: bool = True) -> str:
 
 
 def _parameters(pkg: Package) -> str:
-    where = f"the parameters cell of {pkg.notebook} (cell {pkg.parameters_cell})" if pkg.parameters_cell is not None else f"{pkg.notebook}, which has no parameters cell"
+    where = (
+        f"the parameters cell of {pkg.notebook} (cell {pkg.parameters_cell})"
+        if pkg.parameters_cell is not None
+        else f"{pkg.notebook}, which has no parameters cell"
+    )
     modern = _modern(pkg)
     fields = []
     for p in pkg.parameters:
         if p.origin == "clock":
             what = "When the run happens (the notebook read the clock); the command line fills in the current time."
-            fields.append(f"    {p.name}: {_annotation(p, modern)} = Field(default=None, description={json.dumps(what)})")
+            fields.append(
+                f"    {p.name}: {_annotation(p, modern)} = Field(default=None, description={json.dumps(what)})"
+            )
         else:
-            fields.append(f"    {p.name}: {_annotation(p, modern)} = Field(default={p.default}, description={json.dumps(f'cell {p.cell_index} of {pkg.notebook}')})")
+            fields.append(
+                f"    {p.name}: {_annotation(p, modern)} = Field(default={p.default}, description={json.dumps(f'cell {p.cell_index} of {pkg.notebook}')})"
+            )
     annotations = [_annotation(p, modern) for p in pkg.parameters]
     typing = [name for name in ("Any", "Optional") if any(re.search(rf"\b{name}\b", a) for a in annotations)]
     if pkg.parameters:
         usage = f"Each is also read from the environment, e.g. ``{pkg.name.upper()}_{pkg.parameters[0].name.upper()}``, and the command line takes each as a flag."
     else:
         usage = "Tag a cell ``parameters`` in the notebook and export again to give the pipeline inputs."
-    lines = [header(pkg.notebook).rstrip("\n"), f'"""The parameters of the pipeline, with the values of {where}.', "", usage, '"""', ""]
+    lines = [
+        header(pkg.notebook).rstrip("\n"),
+        f'"""The parameters of the pipeline, with the values of {where}.',
+        "",
+        usage,
+        '"""',
+        "",
+    ]
     if any(p.origin == "clock" for p in pkg.parameters):
         lines.append("from datetime import datetime")
     if typing:
         lines.append(f"from typing import {', '.join(typing)}")
     if len(lines) > 6:
         lines.append("")
-    lines += [*(["from pydantic import Field"] if fields else []), "from pydantic_settings import BaseSettings, SettingsConfigDict", "", ""]
-    lines += ["class Parameters(BaseSettings):", f'    """The inputs of one run of {pkg.notebook}."""', "", f'    model_config = SettingsConfigDict(env_prefix="{pkg.name.upper()}_", extra="forbid")']
+    lines += [
+        *(["from pydantic import Field"] if fields else []),
+        "from pydantic_settings import BaseSettings, SettingsConfigDict",
+        "",
+        "",
+    ]
+    lines += [
+        "class Parameters(BaseSettings):",
+        f'    """The inputs of one run of {pkg.notebook}."""',
+        "",
+        f'    model_config = SettingsConfigDict(env_prefix="{pkg.name.upper()}_", extra="forbid")',
+    ]
     if fields:
         lines.append("")
         lines += fields
@@ -149,16 +175,34 @@ def _parameters(pkg: Package) -> str:
 def _pipeline(pkg: Package) -> str:
     pipeline = pkg.pipeline
     functions = sorted(s.function for s in pipeline.steps)
-    lines = [header(pkg.notebook).rstrip("\n"), f'"""The pipeline of {pkg.notebook}: its sections, one function each (see steps.py), called in the notebook\'s order."""', ""]
+    lines = [
+        header(pkg.notebook).rstrip("\n"),
+        f'"""The pipeline of {pkg.notebook}: its sections, one function each (see steps.py), called in the notebook\'s order."""',
+        "",
+    ]
     lines += ["import logging", "from typing import Any"]
     lines += ["", *pipeline.imports] if pipeline.imports else []
-    lines += ["", "from .parameters import Parameters", f"from .steps import {', '.join(functions)}", "", "logger = logging.getLogger(__name__)", "", ""]
-    lines += ["def run(params: Parameters) -> dict[str, Any]:", '    """Run every step with ``params``; returns the values the steps hand on to each other."""']
+    lines += [
+        "",
+        "from .parameters import Parameters",
+        f"from .steps import {', '.join(functions)}",
+        "",
+        "logger = logging.getLogger(__name__)",
+        "",
+        "",
+    ]
+    lines += [
+        "def run(params: Parameters) -> dict[str, Any]:",
+        '    """Run every step with ``params``; returns the values the steps hand on to each other."""',
+    ]
     for name in pipeline.inputs:
         lines.append(f"    {name} = params.{name}")
     clock = [p.name for p in pkg.parameters if p.origin == "clock" and p.name in pipeline.inputs]
     for name in clock:
-        lines += [f"    if {name} is None:", f'        raise ValueError("{name} is required: the command line fills in the current time, a caller passes it")']
+        lines += [
+            f"    if {name} is None:",
+            f'        raise ValueError("{name} is required: the command line fills in the current time, a caller passes it")',
+        ]
     total = len(pipeline.steps)
     for number, step in enumerate(pipeline.steps, 1):
         label = f" ({step.heading})" if step.heading else ""
@@ -180,9 +224,13 @@ def _cli(pkg: Package) -> str:
     for p in pkg.parameters:
         flag = "--" + p.name.replace("_", "-")
         if p.origin == "clock":
-            arguments.append(f'    parser.add_argument("{flag}", dest="{p.name}", metavar="ISO-DATETIME", help="the run\'s date and time, e.g. 2024-01-31 or 2024-01-31T06:00 (default: now)")')
+            arguments.append(
+                f'    parser.add_argument("{flag}", dest="{p.name}", metavar="ISO-DATETIME", help="the run\'s date and time, e.g. 2024-01-31 or 2024-01-31T06:00 (default: now)")'
+            )
         elif p.type == "bool":
-            arguments.append(f'    parser.add_argument("{flag}", dest="{p.name}", action=argparse.BooleanOptionalAction, default=None, help="default: {p.default}")')
+            arguments.append(
+                f'    parser.add_argument("{flag}", dest="{p.name}", action=argparse.BooleanOptionalAction, default=None, help="default: {p.default}")'
+            )
         else:
             is_json = p.type.startswith(_JSON_TYPES)
             if is_json:
@@ -266,7 +314,10 @@ def _finish(status: str, started: float, params: {_optional("Parameters", modern
 
 
 def _clock_default(clock: list[str]) -> str:
-    return "".join(f"    if params.{name} is None:\n        params = params.model_copy(update={{\"{name}\": datetime.now()}})\n" for name in clock)
+    return "".join(
+        f'    if params.{name} is None:\n        params = params.model_copy(update={{"{name}": datetime.now()}})\n'
+        for name in clock
+    )
 
 
 def _conftest(pkg: Package) -> str:
@@ -400,18 +451,33 @@ def _test_steps(pkg: Package) -> str:
         else:
             arguments, first, second = "", f"    first = {call}", f"    second = {call}"
         if len(step.returns) > 1:
-            shape = f"    assert first._fields == {tuple(step.returns)!r}" if not any(n.startswith("_") for n in step.returns) else f"    assert len(first) == {len(step.returns)}"
+            shape = (
+                f"    assert first._fields == {tuple(step.returns)!r}"
+                if not any(n.startswith("_") for n in step.returns)
+                else f"    assert len(first) == {len(step.returns)}"
+            )
         elif len(step.returns) == 1:
             shape = ""
         else:
             shape = "    assert first is None"
-        body = [*unpack, *[_indent(line) for line in before], arguments, first, second, shape, f'    assert same(first, second), "{step.function}() gave different results for the same inputs"']
+        body = [
+            *unpack,
+            *[_indent(line) for line in before],
+            arguments,
+            first,
+            second,
+            shape,
+            f'    assert same(first, second), "{step.function}() gave different results for the same inputs"',
+        ]
         title = f" ({step.heading})" if step.heading else ""
         doc = f'    """{step.function}(){json.dumps(title)[1:-1]}: what it declares, and the same again for the same inputs."""'
-        tests.append(f"def test_{step.function}(workdir, params, same):\n{doc}\n" + "\n".join(line for line in body if line) + "\n")
+        tests.append(
+            f"def test_{step.function}(workdir, params, same):\n{doc}\n"
+            + "\n".join(line for line in body if line)
+            + "\n"
+        )
     imports = "\n".join(pipeline.imports)
-    return (
-        f'''{header(pkg.notebook).rstrip()}
+    return f'''{header(pkg.notebook).rstrip()}
 """Unit tests of the steps: each runs on what the steps before it produce from the notebook's
 parameter values, returns what it declares, and returns the same again for the same inputs (a step
 that does not is not reproducible: an unseeded random draw, the clock, or state kept between runs).
@@ -429,9 +495,7 @@ def _copy(values):
         return values
 
 
-'''
-        + "\n\n".join(tests)
-    )
+''' + "\n\n".join(tests)
 
 
 def _readme(pkg: Package) -> str:
@@ -441,11 +505,24 @@ def _readme(pkg: Package) -> str:
     for p in pkg.parameters:
         flag = "--" + p.name.replace("_", "-")
         default = "now (filled in by the command line)" if p.origin == "clock" else f"`{p.default}`"
-        flags.append(f"| `{flag}` | `{pkg.name.upper()}_{p.name.upper()}` | `{_annotation(p, _modern(pkg))}` | {default} |")
-    example = " ".join(f"--{p.name.replace('_', '-')} {_shell(p.default)}" for p in pkg.parameters if p.origin == "cell" and p.type != "bool")[:200]
-    steps = [f"{n}. `{s.function}({', '.join(s.parameters)})`{' — ' + s.heading if s.heading else ''} (cells {s.cell_indices[0]}–{s.cell_indices[-1]})" for n, s in enumerate(pipeline.steps, 1)]
+        flags.append(
+            f"| `{flag}` | `{pkg.name.upper()}_{p.name.upper()}` | `{_annotation(p, _modern(pkg))}` | {default} |"
+        )
+    example = " ".join(
+        f"--{p.name.replace('_', '-')} {_shell(p.default)}"
+        for p in pkg.parameters
+        if p.origin == "cell" and p.type != "bool"
+    )[:200]
+    steps = [
+        f"{n}. `{s.function}({', '.join(s.parameters)})`{' — ' + s.heading if s.heading else ''} (cells {s.cell_indices[0]}–{s.cell_indices[-1]})"
+        for n, s in enumerate(pipeline.steps, 1)
+    ]
     checklist = [f"| {item.title} | {item.status} | {item.findings} |" for item in report.checklist]
-    findings = [f"- cell {f.cell_index if f.cell_index is not None else '–'}, line {f.line or '–'} · **{f.check}** ({f.severity}): {f.message}" for f in report.findings if f.severity != "info"]
+    findings = [
+        f"- cell {f.cell_index if f.cell_index is not None else '–'}, line {f.line or '–'} · **{f.check}** ({f.severity}): {f.message}"
+        for f in report.findings
+        if f.severity != "info"
+    ]
     left_out = ", ".join(str(i) for i in pipeline.left_out)
     parts = [
         header(pkg.notebook, markdown=True),
@@ -474,7 +551,9 @@ def _readme(pkg: Package) -> str:
     if flags:
         parts += ["| Flag | Environment variable | Type | Default |", "|---|---|---|---|", *flags]
     else:
-        parts.append("The notebook has no parameters cell: the pipeline takes none. Tag a cell `parameters` in the notebook and export again to add some.")
+        parts.append(
+            "The notebook has no parameters cell: the pipeline takes none. Tag a cell `parameters` in the notebook and export again to add some."
+        )
     parts += [
         "",
         "## Schedule it",

@@ -19,24 +19,55 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import ExportRefused, ExtractionRefused
-from .parameters import SKIP_TAG, ClockRewrite, Parameter, _apply, _outermost, is_heading
-from ..extract.planner import apply, default_names, extract
-from ..extract.imports import _merge_imports, _render_imports
-from ...notebook.scopes import _alias_key, _heading_above, _key_bound, _reads
 from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook, notebook_from_json
+from ...notebook.scopes import _alias_key, _heading_above, _key_bound, _reads
+from ..extract.imports import _merge_imports, _render_imports
+from ..extract.planner import apply, default_names, extract
+from .parameters import SKIP_TAG, ClockRewrite, Parameter, _apply, _outermost, is_heading
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
 STEPS_MODULE = "readiness_export_steps"
 _BUILTINS = frozenset(dir(builtins))
 # IPython lines that only set up the notebook's session or environment: a package has its own.
-_SESSION_MAGICS = frozenset({"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"})
+_SESSION_MAGICS = frozenset(
+    {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"}
+)
 _INSTALL = re.compile(r"^\s*(?:\S*python\S*\s+-m\s+)?(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
 # Methods that only look at a value, called as the whole statement to show it in the notebook.
-_VIEW_METHODS = frozenset({"head", "tail", "describe", "info", "sample", "value_counts", "nunique", "show", "memory_usage", "style", "to_frame"})
-_WRITE_METHODS = frozenset({"to_csv", "to_json", "to_excel", "to_parquet", "to_pickle", "to_html", "to_feather", "to_markdown", "to_latex", "savefig", "write_text", "write_bytes"})
+_VIEW_METHODS = frozenset(
+    {
+        "head",
+        "tail",
+        "describe",
+        "info",
+        "sample",
+        "value_counts",
+        "nunique",
+        "show",
+        "memory_usage",
+        "style",
+        "to_frame",
+    }
+)
+_WRITE_METHODS = frozenset(
+    {
+        "to_csv",
+        "to_json",
+        "to_excel",
+        "to_parquet",
+        "to_pickle",
+        "to_html",
+        "to_feather",
+        "to_markdown",
+        "to_latex",
+        "savefig",
+        "write_text",
+        "write_bytes",
+    }
+)
 
 
 @dataclass
@@ -62,10 +93,18 @@ class Pipeline:
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
 
 
-def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Parameter], clock: ClockRewrite, notebook_path: Path) -> Pipeline:
+def build(
+    notebook: Notebook,
+    parameters_cell: Cell | None,
+    parameters: list[Parameter],
+    clock: ClockRewrite,
+    notebook_path: Path,
+) -> Pipeline:
     """Raises ExportRefused when a cell cannot go into a package (IPython-only code, or code the
     extraction cannot move safely)."""
-    cells: list[dict] = [_code("\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass")]
+    cells: list[dict] = [
+        _code("\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass")
+    ]
     left_out: list[int] = []
     origin: list[int] = [-1]
     code_sources: list[str] = []
@@ -98,7 +137,12 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
         imported.update(_top_level_imports(source))
         cells.append(_code(source))
         origin.append(cell.index)
-    nb_json = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": {"name": "python3", "language": "python"}}, "cells": cells}
+    nb_json = {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
+        "cells": cells,
+    }
 
     steps: list[Step] = []
     modules: list[str] = []
@@ -115,18 +159,37 @@ def build(notebook: Notebook, parameters_cell: Cell | None, parameters: list[Par
         try:
             # Each section is extracted into a module of its own ("": one that exists, empty, so
             # the working copy may import from it), combined at the end.
-            extraction = extract(model, section, STEPS_MODULE, function, "", notebook_name=notebook_path.name, display=False)
+            extraction = extract(
+                model, section, STEPS_MODULE, function, "", notebook_name=notebook_path.name, display=False
+            )
         except ExtractionRefused as exc:
             where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
-            raise ExportRefused(f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}") from None
+            raise ExportRefused(
+                f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}"
+            ) from None
         modules.append(extraction.module_text)
         warnings.extend(extraction.warnings)
         nb_json = apply(nb_json, section, extraction.replacement_source)
         origin[section[0] : section[-1] + 1] = [originals[0]]
-        steps.append(Step(extraction.function, heading.strip() if heading else None, originals, extraction.parameters, extraction.returns, []))
+        steps.append(
+            Step(
+                extraction.function,
+                heading.strip() if heading else None,
+                originals,
+                extraction.parameters,
+                extraction.returns,
+                [],
+            )
+        )
     if not modules:
-        shown = f" (cells {', '.join(map(str, left_out[:10]))}{' …' if len(left_out) > 10 else ''} only display values or are tagged `{SKIP_TAG}`)" if left_out else ""
-        raise ExportRefused(f"The notebook has no code to export besides its parameters{shown}: there is no pipeline to package.")
+        shown = (
+            f" (cells {', '.join(map(str, left_out[:10]))}{' …' if len(left_out) > 10 else ''} only display values or are tagged `{SKIP_TAG}`)"
+            if left_out
+            else ""
+        )
+        raise ExportRefused(
+            f"The notebook has no code to export besides its parameters{shown}: there is no pipeline to package."
+        )
 
     imports, handed, by_function = _run_body(nb_json, {s.function for s in steps})
     for step in steps:
@@ -162,13 +225,24 @@ def _combine(modules: list[str], definitions: list[str], definition_imports: set
         tree = ast.parse(text)
         lines = text.split("\n")
         body = tree.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+        if (
+            body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
             docstring = docstring or "\n".join(lines[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {_alias_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
         rest = [s for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
         if rest:
-            blocks.append("\n".join(lines[rest[0].lineno - 1 - len(rest[0].decorator_list if hasattr(rest[0], "decorator_list") else []) :]).strip("\n"))
+            blocks.append(
+                "\n".join(
+                    lines[
+                        rest[0].lineno - 1 - len(rest[0].decorator_list if hasattr(rest[0], "decorator_list") else []) :
+                    ]
+                ).strip("\n")
+            )
     head = [docstring, ""] if docstring else []
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     if imports:
@@ -193,17 +267,26 @@ def _top_level_imports(source: str) -> dict[str, tuple]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError):
         return {}
-    return {_key_bound(_alias_key(s, a)): _alias_key(s, a) for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)) and not getattr(s, "level", 0) for a in s.names}
+    return {
+        _key_bound(_alias_key(s, a)): _alias_key(s, a)
+        for s in tree.body
+        if isinstance(s, (ast.Import, ast.ImportFrom)) and not getattr(s, "level", 0)
+        for a in s.names
+    }
 
 
-def _hoistable(source: str, imported: dict[str, tuple], assigned: set[str]) -> tuple[list[str], set[tuple], list[str]] | None:
+def _hoistable(
+    source: str, imported: dict[str, tuple], assigned: set[str]
+) -> tuple[list[str], set[tuple], list[str]] | None:
     """A cell of only imports and function or class definitions that read nothing but builtins,
     imported names and each other: (their texts, the imports they need, their names), to put in
     the module as they are rather than nested in a step. None otherwise."""
     tree = ast.parse(source)
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     defs = [s for s in tree.body if isinstance(s, kinds)]
-    docstring = lambda s: isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)  # noqa: E731
+    docstring = lambda s: (
+        isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
+    )  # noqa: E731
     if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or docstring(s) for s in tree.body):
         return None
     names = [d.name for d in defs]
@@ -252,20 +335,30 @@ def _package_source(cell: Cell, source: str) -> str | None:
     try:
         tree = ast.parse(translated)
     except (SyntaxError, ValueError) as exc:
-        raise ExportRefused(f"Cell {cell.index} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting.") from None
+        raise ExportRefused(
+            f"Cell {cell.index} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting."
+        ) from None
     lines = translated.splitlines()
     originals = source.splitlines()
     drop: set[int] = set()
     statements = tree.body
     for stmt in statements:
-        alone = all(other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno for other in statements if other is not stmt)
+        alone = all(
+            other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno
+            for other in statements
+            if other is not stmt
+        )
         if not alone:
             continue
         if _session_only(stmt) or _shows_only(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     for number, line in enumerate(lines, 1):
-        if number not in drop and "get_ipython()" in line and (number > len(originals) or "get_ipython()" not in originals[number - 1]):
+        if (
+            number not in drop
+            and "get_ipython()" in line
+            and (number > len(originals) or "get_ipython()" not in originals[number - 1])
+        ):
             text = originals[number - 1].strip() if number <= len(originals) else line.strip()
             raise ExportRefused(
                 f"Cell {cell.index} line {number} uses IPython syntax a package cannot run (`{text}`): write it in plain Python "
@@ -281,7 +374,12 @@ def _session_only(stmt: ast.stmt) -> bool:
         return False
     call = stmt.value
     func = call.func
-    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call) and isinstance(func.value.func, ast.Name) and func.value.func.id == "get_ipython"):
+    if not (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "get_ipython"
+    ):
         return False
     first = call.args[0].value if call.args and isinstance(call.args[0], ast.Constant) else None
     second = call.args[1].value if len(call.args) > 1 and isinstance(call.args[1], ast.Constant) else ""
@@ -306,13 +404,21 @@ def _shows_only(stmt: ast.stmt) -> bool:
         func = value.func
         if isinstance(func, ast.Name) and func.id == "display":
             return True
-        if isinstance(func, ast.Attribute) and func.attr in _VIEW_METHODS and _no_calls(func.value) and all(_no_calls(a) for a in value.args):
+        if (
+            isinstance(func, ast.Attribute)
+            and func.attr in _VIEW_METHODS
+            and _no_calls(func.value)
+            and all(_no_calls(a) for a in value.args)
+        ):
             return True
     return False
 
 
 def _no_calls(node: ast.AST) -> bool:
-    return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda)) for n in ast.walk(node))
+    return not any(
+        isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda))
+        for n in ast.walk(node)
+    )
 
 
 def _sections(cells: list[dict]) -> list[list[int]]:
@@ -391,15 +497,29 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
                 continue
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
-            opens_for_write = method == "open" and isinstance(mode, ast.Constant) and isinstance(mode.value, str) and any(c in mode.value for c in "wax")
+            mode = (
+                node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            )
+            opens_for_write = (
+                method == "open"
+                and isinstance(mode, ast.Constant)
+                and isinstance(mode.value, str)
+                and any(c in mode.value for c in "wax")
+            )
             if method in _WRITE_METHODS or opens_for_write:
                 writes[first.value] = None
     return list(writes), [s for s in strings if s not in writes]
 
 
 def _path_like(text: str) -> bool:
-    return 0 < len(text) < 260 and "\n" not in text and ".." not in text.replace("\\", "/").split("/") and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:")) and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None and ":" not in text
+    return (
+        0 < len(text) < 260
+        and "\n" not in text
+        and ".." not in text.replace("\\", "/").split("/")
+        and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:"))
+        and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None
+        and ":" not in text
+    )
 
 
 # ------------------------------------------------------------------------------ print → logging
@@ -407,9 +527,9 @@ def _with_logging(text: str) -> str:
     """``print(...)`` calls become ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``)
     with the same message text; prints to other files stay prints (they write a file)."""
     tree = ast.parse(text)
-    if any(isinstance(n, ast.Name) and n.id in ("print", "logger") and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)) or any(
-        isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in ("print", "logger") for n in ast.walk(tree)
-    ):
+    if any(
+        isinstance(n, ast.Name) and n.id in ("print", "logger") and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)
+    ) or any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in ("print", "logger") for n in ast.walk(tree)):
         return text
     edits = []
     for node in ast.walk(tree):

@@ -102,7 +102,9 @@ def _span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
     return start, stop
 
 
-def _merge_module(existing: str | None, function: str, block: str, result_class: str | None, imports: set[ImportKey], header: str) -> str:
+def _merge_module(
+    existing: str | None, function: str, block: str, result_class: str | None, imports: set[ImportKey], header: str
+) -> str:
     if existing is None or not existing.strip():
         parts = [header]
         if imports:
@@ -111,21 +113,35 @@ def _merge_module(existing: str | None, function: str, block: str, result_class:
     try:
         tree = ast.parse(existing)
     except (SyntaxError, ValueError) as exc:
-        raise ExtractionRefused(f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another module name; nothing was written.") from exc
+        raise ExtractionRefused(
+            f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another module name; nothing was written."
+        ) from exc
     bindings = _top_level_bindings(tree)
     old_def = None
     for stmt in bindings.get(function, []):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function and old_def is None:
             old_def = stmt
         else:
-            raise ExtractionRefused(f"The module already defines `{function}` as something other than a function: choose another function name.")
+            raise ExtractionRefused(
+                f"The module already defines `{function}` as something other than a function: choose another function name."
+            )
     old_class = None
     if old_def is not None and isinstance(old_def.returns, ast.Name):
         candidate = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == old_def.returns.id), None)
-        if candidate is not None and any((isinstance(b, ast.Name) and b.id == "NamedTuple") or (isinstance(b, ast.Attribute) and b.attr == "NamedTuple") for b in candidate.bases):
+        if candidate is not None and any(
+            (isinstance(b, ast.Name) and b.id == "NamedTuple")
+            or (isinstance(b, ast.Attribute) and b.attr == "NamedTuple")
+            for b in candidate.bases
+        ):
             old_class = candidate
-    if result_class and result_class in bindings and (old_class is None or old_class.name != result_class or len(bindings[result_class]) > 1):
-        raise ExtractionRefused(f"The module already defines `{result_class}`, the name of {function}()'s result class: rename it, or choose another function name.")
+    if (
+        result_class
+        and result_class in bindings
+        and (old_class is None or old_class.name != result_class or len(bindings[result_class]) > 1)
+    ):
+        raise ExtractionRefused(
+            f"The module already defines `{result_class}`, the name of {function}()'s result class: rename it, or choose another function name."
+        )
     existing_imports: dict[str, ImportKey] = {}
     for stmt in tree.body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -134,10 +150,18 @@ def _merge_module(existing: str | None, function: str, block: str, result_class:
     for key in sorted(imports):
         bound = _key_bound(key)
         other = existing_imports.get(bound)
-        if other is not None and other != key and not (key[0] == other[0] == "import" and key[1].split(".")[0] == other[1].split(".")[0]):
-            raise ExtractionRefused(f"The module already imports `{bound}` as something else ({_render_imports([other])[0]}), but {function}() needs {_render_imports([key])[0]}: rename one of them.")
+        if (
+            other is not None
+            and other != key
+            and not (key[0] == other[0] == "import" and key[1].split(".")[0] == other[1].split(".")[0])
+        ):
+            raise ExtractionRefused(
+                f"The module already imports `{bound}` as something else ({_render_imports([other])[0]}), but {function}() needs {_render_imports([key])[0]}: rename one of them."
+            )
         if other is None and bound in bindings and bound != function:
-            raise ExtractionRefused(f"The module already defines `{bound}`, but {function}() needs it as {_render_imports([key])[0]}: rename one of them.")
+            raise ExtractionRefused(
+                f"The module already defines `{bound}`, but {function}() needs it as {_render_imports([key])[0]}: rename one of them."
+            )
 
     lines = existing.splitlines()
     edits: list[tuple[int, int, list[str]]] = []
@@ -168,7 +192,12 @@ def _merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) ->
     lines = text.split("\n")
     body = tree.body
     i = 0
-    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
         i = 1
     block: list[ast.stmt] = []
     while i + len(block) < len(body) and isinstance(body[i + len(block)], (ast.Import, ast.ImportFrom)):
@@ -181,8 +210,14 @@ def _merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) ->
         if simple:
             used_after = _used_names(_without_imports(tree))
             keys = {_alias_key(s, a) for s in block for a in s.names}
-            stale = {k for k in keys if _key_bound(k) in used_before and _key_bound(k) not in used_after and k[1] != "__future__"}
-            rendered = "\n".join(_render_imports((keys - stale) | missing)).split("\n") if (keys - stale) | missing else []
+            stale = {
+                k
+                for k in keys
+                if _key_bound(k) in used_before and _key_bound(k) not in used_after and k[1] != "__future__"
+            }
+            rendered = (
+                "\n".join(_render_imports((keys - stale) | missing)).split("\n") if (keys - stale) | missing else []
+            )
             lines[first:last] = rendered
             if not rendered:
                 while first < len(lines) and not lines[first].strip():

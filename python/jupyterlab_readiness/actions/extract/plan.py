@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .planner import apply, default_names, extract
-from ...notebook.model import notebook_from_json
 from ...contract.replies import ExtractReply
+from ...notebook.model import notebook_from_json
+from .planner import apply, default_names, extract
 
 
 @dataclass
@@ -20,7 +20,15 @@ class ExtractionPlan:
     notebook: dict[str, Any]  # the rewritten notebook JSON
 
 
-def plan(notebook_json: dict[str, Any], notebook_path: Path, cell_indices: list[int], module: str | None, function: str | None, read_text: Callable[[Path], str | None], shown: Callable[[Path], str]) -> ExtractionPlan:
+def plan(
+    notebook_json: dict[str, Any],
+    notebook_path: Path,
+    cell_indices: list[int],
+    module: str | None,
+    function: str | None,
+    read_text: Callable[[Path], str | None],
+    shown: Callable[[Path], str],
+) -> ExtractionPlan:
     """Raises notebook.NotebookError for an unreadable notebook and extract.ExtractionRefused when
     the cells cannot be extracted safely; nothing is written either way."""
     notebook = notebook_from_json(notebook_json)
@@ -28,7 +36,9 @@ def plan(notebook_json: dict[str, Any], notebook_path: Path, cell_indices: list[
     module = module or default_module
     function = function or default_function
     module_file = notebook_path.parent / f"{module}.py"
-    extraction = extract(notebook, cell_indices, module, function, read_text(module_file), notebook_name=notebook_path.name)
+    extraction = extract(
+        notebook, cell_indices, module, function, read_text(module_file), notebook_name=notebook_path.name
+    )
     rewritten = apply(notebook_json, cell_indices, extraction.replacement_source)
     first = min(cell_indices)
     reply = ExtractReply(

@@ -49,7 +49,9 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ExtractionRefused
-from .imports import _merge_module, _render_imports
+from ...notebook.facts import ALWAYS_DEFINED, cell_facts
+from ...notebook.magics import translate
+from ...notebook.model import Cell, Notebook
 from ...notebook.scopes import (
     _COMPREHENSIONS,
     ImportKey,
@@ -68,9 +70,7 @@ from ...notebook.scopes import (
     _source_function_body_reads,
     _source_reads,
 )
-from ...notebook.facts import ALWAYS_DEFINED, cell_facts
-from ...notebook.magics import translate
-from ...notebook.model import Cell, Notebook
+from .imports import _merge_module, _render_imports
 
 __all__ = ["Extraction", "ExtractionRefused", "apply", "default_names", "extract"]
 
@@ -90,10 +90,11 @@ _WRAPPER = "__readiness_extracted__"
 _BUILTINS = frozenset(dir(builtins))
 # What IPython puts in the user namespace besides builtins: meaningless in a module.
 _IPYTHON_NAMES = frozenset({"get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh"})
-_MODULE_DUNDERS = frozenset({"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__file__", "__builtins__"})
+_MODULE_DUNDERS = frozenset(
+    {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__file__", "__builtins__"}
+)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
-
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -143,7 +144,9 @@ def extract(
     for code that no notebook will show (export to package): values the cells displayed are not
     kept, and nothing warns about output moving."""
     if not notebook.is_python:
-        raise ExtractionRefused(f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a module.")
+        raise ExtractionRefused(
+            f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a module."
+        )
     selected = _selection(notebook.cells, cell_indices)
     # A module the notebook imports is a package it uses, unless the file already exists beside it
     # (the notebook then imports functions extracted before).
@@ -157,7 +160,9 @@ def extract(
     above = [c for c in code if c.index < first]
     below = [c for c in code if c.index > last]
     with quiet_compiler():
-        return _Planner(notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name, display).run()
+        return _Planner(
+            notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name, display
+        ).run()
 
 
 @contextlib.contextmanager
@@ -173,21 +178,40 @@ def quiet_compiler() -> Iterator[None]:
 def apply(notebook_json: dict, cell_indices: list[int], replacement_source: str) -> dict:
     """The notebook JSON with the selected cells replaced by one code cell holding
     ``replacement_source`` (no outputs, not run); every other cell and all metadata unchanged."""
-    if not isinstance(notebook_json, dict) or notebook_json.get("nbformat") != 4 or not isinstance(notebook_json.get("cells"), list):
-        raise ExtractionRefused("Only nbformat 4 notebooks can be rewritten: open and save the notebook in JupyterLab first.")
+    if (
+        not isinstance(notebook_json, dict)
+        or notebook_json.get("nbformat") != 4
+        or not isinstance(notebook_json.get("cells"), list)
+    ):
+        raise ExtractionRefused(
+            "Only nbformat 4 notebooks can be rewritten: open and save the notebook in JupyterLab first."
+        )
     raw_cells = notebook_json["cells"]
-    cells = tuple(Cell(i, c.get("cell_type") if isinstance(c, dict) and isinstance(c.get("cell_type"), str) else "raw", "") for i, c in enumerate(raw_cells))
+    cells = tuple(
+        Cell(i, c.get("cell_type") if isinstance(c, dict) and isinstance(c.get("cell_type"), str) else "raw", "")
+        for i, c in enumerate(raw_cells)
+    )
     selected = _selection(cells, cell_indices)
     start, stop = selected[0].index, selected[-1].index + 1
     result = copy.deepcopy(notebook_json)
     old = result["cells"]
     as_list = any(isinstance(c, dict) and isinstance(c.get("source"), list) for c in old)
     source: Any = replacement_source.splitlines(keepends=True) if as_list else replacement_source
-    new_cell: dict[str, Any] = {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
+    new_cell: dict[str, Any] = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {},
+        "outputs": [],
+        "source": source,
+    }
     minor = result.get("nbformat_minor")
     if any(isinstance(c, dict) and "id" in c for c in old) or (isinstance(minor, int) and minor >= 5):
         ids = {c.get("id") for c in old if isinstance(c, dict)}
-        seed = "|".join(str(old[i].get("id")) for i in range(start, stop) if isinstance(old[i], dict)) + "|" + replacement_source
+        seed = (
+            "|".join(str(old[i].get("id")) for i in range(start, stop) if isinstance(old[i], dict))
+            + "|"
+            + replacement_source
+        )
         new_id = uuid.uuid5(uuid.NAMESPACE_URL, "jupyterlab-readiness:" + seed).hex[:8]
         while new_id in ids:
             new_id = uuid.uuid5(uuid.NAMESPACE_URL, new_id).hex[:8]
@@ -208,7 +232,9 @@ def _selection(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]:
         raise ExtractionRefused(f"Cell {bad[0]} does not exist: the notebook has {len(cells)} cells (numbered from 0).")
     missing = [i for i in range(indices[0], indices[-1] + 1) if i not in set(indices)]
     if missing:
-        raise ExtractionRefused(f"The selection is not contiguous: cell {missing[0]} lies between the selected cells. Select consecutive code cells.")
+        raise ExtractionRefused(
+            f"The selection is not contiguous: cell {missing[0]} lies between the selected cells. Select consecutive code cells."
+        )
     for i in indices:
         if cells[i].cell_type != "code":
             raise ExtractionRefused(
@@ -222,26 +248,44 @@ def _check_module_name(module: str, imported: set[str]) -> None:
     if module.endswith(".py"):
         raise ExtractionRefused(f"Give the module name without `.py`: `{module[:-3]}`.")
     if not module.isidentifier() or keyword.iskeyword(module):
-        raise ExtractionRefused(f"`{module}` is not a valid module name: use letters, digits and underscores, not starting with a digit, and not a Python keyword.")
+        raise ExtractionRefused(
+            f"`{module}` is not a valid module name: use letters, digits and underscores, not starting with a digit, and not a Python keyword."
+        )
     if module != module.lower():
         raise ExtractionRefused(f"Module names are lower case in Python (PEP 8): use `{module.lower()}`.")
     if _bad_module_name(module, imported):
-        raise ExtractionRefused(f"A module named `{module}` would shadow the `{module}` module Python or this notebook imports: choose another name, e.g. `{module}_steps`.")
+        raise ExtractionRefused(
+            f"A module named `{module}` would shadow the `{module}` module Python or this notebook imports: choose another name, e.g. `{module}_steps`."
+        )
 
 
 def _check_function_name(function: str) -> None:
     if not function.isidentifier() or keyword.iskeyword(function):
-        raise ExtractionRefused(f"`{function}` is not a valid function name: use letters, digits and underscores, not starting with a digit, and not a Python keyword.")
+        raise ExtractionRefused(
+            f"`{function}` is not a valid function name: use letters, digits and underscores, not starting with a digit, and not a Python keyword."
+        )
     if _bad_function_name(function):
         raise ExtractionRefused(f"`{function}` is a Python builtin or a special name: choose another function name.")
 
 
 def _bad_module_name(module: str, imported: set[str]) -> bool:
-    return module in sys.stdlib_module_names or module in sys.builtin_module_names or module in imported or keyword.iskeyword(module) or not module.isidentifier()
+    return (
+        module in sys.stdlib_module_names
+        or module in sys.builtin_module_names
+        or module in imported
+        or keyword.iskeyword(module)
+        or not module.isidentifier()
+    )
 
 
 def _bad_function_name(function: str) -> bool:
-    return function in _BUILTINS or function in _IPYTHON_NAMES or (function.startswith("__") and function.endswith("__")) or keyword.iskeyword(function) or not function.isidentifier()
+    return (
+        function in _BUILTINS
+        or function in _IPYTHON_NAMES
+        or (function.startswith("__") and function.endswith("__"))
+        or keyword.iskeyword(function)
+        or not function.isidentifier()
+    )
 
 
 def _check_cell(cell: Cell) -> ast.Module:
@@ -273,9 +317,18 @@ def _check_cell(cell: Cell) -> ast.Module:
                 "cannot be moved into a function safely. Return the value instead of assigning it, then extract."
             )
     for node in _module_scope_nodes(tree):
-        what = {ast.Return: "`return`", ast.Yield: "`yield`", ast.YieldFrom: "`yield from`", ast.Await: "top-level `await`", ast.AsyncFor: "top-level `async for`", ast.AsyncWith: "top-level `async with`"}.get(type(node))
+        what = {
+            ast.Return: "`return`",
+            ast.Yield: "`yield`",
+            ast.YieldFrom: "`yield from`",
+            ast.Await: "top-level `await`",
+            ast.AsyncFor: "top-level `async for`",
+            ast.AsyncWith: "top-level `async with`",
+        }.get(type(node))
         if what:
-            raise ExtractionRefused(f"Cell {cell.index} line {node.lineno} uses {what} outside a function: it would change meaning inside the extracted function. Remove it, then extract.")
+            raise ExtractionRefused(
+                f"Cell {cell.index} line {node.lineno} uses {what} outside a function: it would change meaning inside the extracted function. Remove it, then extract."
+            )
     return tree
 
 
@@ -360,7 +413,9 @@ def _render(lines: list[_Line], indent: str) -> list[str]:
 
 # ------------------------------------------------------------------------------ the planner
 class _Planner:
-    def __init__(self, notebook, selected, trees, above, below, module, function, existing, notebook_name, display=True) -> None:
+    def __init__(
+        self, notebook, selected, trees, above, below, module, function, existing, notebook_name, display=True
+    ) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
         self.trees: list[ast.Module] = trees
@@ -393,13 +448,17 @@ class _Planner:
         if trailing is not None and isinstance(trailing[1].value, ast.Name):
             cell, stmt = trailing
             shown_name = stmt.value.id
-            body = [line for line in body if not (line.cell == cell.index and stmt.lineno <= line.number <= stmt.end_lineno)]
+            body = [
+                line for line in body if not (line.cell == cell.index and stmt.lineno <= line.number <= stmt.end_lineno)
+            ]
             stmts = [x for x in stmts if x[1] is not stmt]
 
         # Phase 1: what the function would see with the body as written.
         local_syms, globals_read, closures = self._analyse(body)
         locals_ = {name for name, sym in local_syms.items() if sym.is_local()}
-        referenced = {name for name, sym in local_syms.items() if sym.is_referenced()} | {n for frees in closures.values() for n in frees}
+        referenced = {name for name, sym in local_syms.items() if sym.is_referenced()} | {
+            n for frees in closures.values() for n in frees
+        }
         # symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do
         for _, stmt in stmts:
             for node in _module_scope_nodes(stmt):
@@ -462,10 +521,16 @@ class _Planner:
 
         deleted = self._net_deleted()
         definite = {name for name, ok in bound_at_end.items() if ok}
-        returns = [n for n in _first_bind_order(all_stmts) if n in locals_ and n in later_reads and n not in deleted and n not in hoisted_bound]
+        returns = [
+            n
+            for n in _first_bind_order(all_stmts)
+            if n in locals_ and n in later_reads and n not in deleted and n not in hoisted_bound
+        ]
         for name in returns:
             if name not in definite and name not in parameters:
-                self.warnings.append(f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails.")
+                self.warnings.append(
+                    f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails."
+                )
         self._check_stale_closures(closures, returns, locals_ | parameters)
 
         # Imports of the selection: module (used by the function) and/or the replacement cell.
@@ -483,7 +548,9 @@ class _Planner:
                 if name not in returns:
                     returns.append(name)
                     if name not in definite and name not in parameters:
-                        self.warnings.append(f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails.")
+                        self.warnings.append(
+                            f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails."
+                        )
             elif name in hoisted_bound:
                 if hoisted_bound[name] not in cell_imports:
                     cell_imports.append(hoisted_bound[name])
@@ -504,7 +571,9 @@ class _Planner:
                 line.text += f"  # noqa: {code}"
         for name in to_return:
             returns.append(name)
-            self.warnings.append(f"`{name}` is assigned but never read: {self.function}() returns it so the notebook keeps it as before.")
+            self.warnings.append(
+                f"`{name}` is assigned but never read: {self.function}() returns it so the notebook keeps it as before."
+            )
 
         # Display of the last expression, when it is not a bare name.
         prefix: str | None = None
@@ -523,7 +592,9 @@ class _Planner:
                         line.text = prefix + line.text
                         break
         if not any(line.text.strip() and not line.text.lstrip().startswith("#") for line in body if not line.in_string):
-            raise ExtractionRefused("Besides imports, the selection holds no statements to put in a function: there is nothing to extract.")
+            raise ExtractionRefused(
+                "Besides imports, the selection holds no statements to put in a function: there is nothing to extract."
+            )
 
         ordered_params = _order_by_first_use(parameters, all_stmts)
         self._warn_outputs()
@@ -531,15 +602,21 @@ class _Planner:
 
         use_namedtuple = len(returns) > 1 and not any(n.startswith("_") for n in returns)
         if len(returns) > 1 and not use_namedtuple:
-            self.warnings.append(f"{self.function}() returns a plain tuple: a NamedTuple cannot have fields starting with `_` ({', '.join(n for n in returns if n.startswith('_'))}).")
+            self.warnings.append(
+                f"{self.function}() returns a plain tuple: a NamedTuple cannot have fields starting with `_` ({', '.join(n for n in returns if n.startswith('_'))})."
+            )
         result_class = f"{_camel(self.function)}Result" if use_namedtuple else None
         if result_class and result_class in _notebook_or_selection_names(self.notebook) | locals_ | globals_read:
-            raise ExtractionRefused(f"The selection already uses the name `{result_class}`, which the module needs for {self.function}()'s results: rename it, or choose another function name.")
+            raise ExtractionRefused(
+                f"The selection already uses the name `{result_class}`, which the module needs for {self.function}()'s results: rename it, or choose another function name."
+            )
         if result_class:
             module_imports |= {("from", "typing", "Any", None), ("from", "typing", "NamedTuple", None)}
         for key in module_imports:
             if _key_bound(key) == self.function:
-                raise ExtractionRefused(f"The function name `{self.function}` is also a name the function imports: choose another function name.")
+                raise ExtractionRefused(
+                    f"The function name `{self.function}` is also a name the function imports: choose another function name."
+                )
 
         block = self._function_block(body, ordered_params, returns, prefix == "return ", result_class)
         module_text = _merge_module(self.existing, self.function, block, result_class, module_imports, self._header())
@@ -598,7 +675,9 @@ class _Planner:
                 continue
             binders = [s for s in tree.body if name in _scope_binds(s) or _mentions_store(s, name)]
             stmt = binders[-1] if binders else None
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)) and not (isinstance(stmt, ast.ImportFrom) and (stmt.level or stmt.module == "__future__")):
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)) and not (
+                isinstance(stmt, ast.ImportFrom) and (stmt.level or stmt.module == "__future__")
+            ):
                 aliases = [a for a in stmt.names if _alias_bound(stmt, a) == name]
                 if len(aliases) == 1:
                     import_sources[name] = _alias_key(stmt, aliases[0])
@@ -607,7 +686,14 @@ class _Planner:
     def _why_undefined(self, name: str, star_cell: int | None) -> str:
         if name in _IPYTHON_NAMES or name in _MODULE_DUNDERS:
             return f"`{name}` is IPython's (or the notebook's `__main__`'s), which a module does not have"
-        later = next((c.index for c in self.notebook.code_cells() if c.index > self.selected[-1].index and name in cell_facts(c.source).binds), None)
+        later = next(
+            (
+                c.index
+                for c in self.notebook.code_cells()
+                if c.index > self.selected[-1].index and name in cell_facts(c.source).binds
+            ),
+            None,
+        )
         if later is not None:
             return f"only cell {later}, below the selection, defines it"
         inside = next((c.index for c in self.selected if name in cell_facts(c.source).binds), None)
@@ -683,11 +769,21 @@ class _Planner:
             if lines:
                 lines.append(_Line(cell.index, 0, "", False, False))
             for number in range(first + 1, len(cell_lines) + 1):
-                lines.append(_Line(cell.index, number, cell_lines[number - 1].rstrip() if number not in ends else cell_lines[number - 1], number in starts, number in ends))
+                lines.append(
+                    _Line(
+                        cell.index,
+                        number,
+                        cell_lines[number - 1].rstrip() if number not in ends else cell_lines[number - 1],
+                        number in starts,
+                        number in ends,
+                    )
+                )
             stmts.extend((cell, stmt) for stmt in tree.body)
         return lines, stmts
 
-    def _drop_shown_values(self, lines: list[_Line], stmts: list[tuple[Cell, ast.stmt]]) -> tuple[list[_Line], list[tuple[Cell, ast.stmt]]]:
+    def _drop_shown_values(
+        self, lines: list[_Line], stmts: list[tuple[Cell, ast.stmt]]
+    ) -> tuple[list[_Line], list[tuple[Cell, ast.stmt]]]:
         """A cell before the last that ends with an expression only to show its value (``df``,
         ``df.shape``): the value is no longer shown, and in a function the statement is useless
         (ruff B018), so it goes. Expressions that call something stay, for their effects (as
@@ -701,7 +797,9 @@ class _Planner:
             if (self.display and i == len(stmts) - 1) or not self._displays(cell, stmt):
                 continue
             if self.display:
-                self.warnings.append(f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction it is no longer shown.")
+                self.warnings.append(
+                    f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction it is no longer shown."
+                )
             if not self._alone_on_lines(stmts, i):
                 continue
             if _pure(stmt.value):
@@ -715,9 +813,13 @@ class _Planner:
         if not drop:
             return lines, stmts
         gone = {key for i in drop for key in _stmt_lines(*stmts[i])}
-        return [ln for ln in lines if (ln.cell, ln.number) not in gone], [x for i, x in enumerate(stmts) if i not in drop]
+        return [ln for ln in lines if (ln.cell, ln.number) not in gone], [
+            x for i, x in enumerate(stmts) if i not in drop
+        ]
 
-    def _hoistable_selection_imports(self, stmts: list[tuple[Cell, ast.stmt]]) -> list[tuple[Cell, ast.stmt, list[ImportKey]]]:
+    def _hoistable_selection_imports(
+        self, stmts: list[tuple[Cell, ast.stmt]]
+    ) -> list[tuple[Cell, ast.stmt, list[ImportKey]]]:
         bind_count: dict[str, int] = {}
         for _, stmt in stmts:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -747,7 +849,9 @@ class _Planner:
         for other_index in (index - 1, index + 1):
             if 0 <= other_index < len(stmts):
                 other_cell, other = stmts[other_index]
-                if other_cell.index == cell.index and not (other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno):
+                if other_cell.index == cell.index and not (
+                    other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno
+                ):
                     return False
         return True
 
@@ -765,7 +869,9 @@ class _Planner:
         try:
             table = symtable.symtable(source, "<extract>", "exec")
         except SyntaxError as exc:
-            raise ExtractionRefused(f"The selection cannot be compiled as a function body: {exc.msg} (line {exc.lineno}).") from exc
+            raise ExtractionRefused(
+                f"The selection cannot be compiled as a function body: {exc.msg} (line {exc.lineno})."
+            ) from exc
         func = next(t for t in table.get_children() if t.get_name() == _WRAPPER)
         symbols = {s.get_name(): s for s in func.get_symbols()}
         globals_read = {name for name, s in symbols.items() if s.is_global() and s.is_referenced()}
@@ -813,8 +919,12 @@ class _Planner:
         cell, stmt = stmts[-1]
         if not self._displays(cell, stmt):
             return None
-        if stmt.col_offset != 0 or (len(stmts) > 1 and stmts[-2][0].index == cell.index and stmts[-2][1].end_lineno >= stmt.lineno):
-            self.warnings.append(f"Cell {cell.index} ends with an expression that shares its line with other code: its value is no longer displayed.")
+        if stmt.col_offset != 0 or (
+            len(stmts) > 1 and stmts[-2][0].index == cell.index and stmts[-2][1].end_lineno >= stmt.lineno
+        ):
+            self.warnings.append(
+                f"Cell {cell.index} ends with an expression that shares its line with other code: its value is no longer displayed."
+            )
             return None
         return cell, stmt
 
@@ -899,7 +1009,9 @@ class _Planner:
         for cell in self.selected:
             calls = cell_facts(cell.source).calls
             if any(c.parts in (("print",), ("display",)) for c in calls):
-                self.warnings.append(f"Cell {cell.index} prints or displays: its output now appears under the replacement cell, from the call to {self.function}().")
+                self.warnings.append(
+                    f"Cell {cell.index} prints or displays: its output now appears under the replacement cell, from the call to {self.function}()."
+                )
 
     def _warn_helpers(self, returns: list[str], closures: dict[str, set[str]]) -> None:
         helpers = [n for n in returns if n in closures]
@@ -914,14 +1026,25 @@ class _Planner:
         source = f" notebook {_doc_safe(self.notebook_name)}" if self.notebook_name else " a notebook"
         return f'"""Functions extracted from{source} by jupyterlab-readiness."""\n'
 
-    def _function_block(self, body: list[_Line], parameters: list[str], returns: list[str], returns_display: bool, result_class: str | None) -> str:
+    def _function_block(
+        self,
+        body: list[_Line],
+        parameters: list[str],
+        returns: list[str],
+        returns_display: bool,
+        result_class: str | None,
+    ) -> str:
         indent = _indent_unit(body)
         first, last = self.selected[0].index, self.selected[-1].index
         cells = f"cell {first}" if first == last else f"cells {first}-{last}"
         origin = f"{cells} of {_doc_safe(self.notebook_name)}" if self.notebook_name else f"notebook {cells}"
         heading = _doc_safe(_heading_above(self.notebook, first))
         if heading:
-            doc = [f'{indent}"""{heading}.' if heading[-1:] not in ".!?:" else f'{indent}"""{heading}', "", f"{indent}Extracted by jupyterlab-readiness from {origin}."]
+            doc = [
+                f'{indent}"""{heading}.' if heading[-1:] not in ".!?:" else f'{indent}"""{heading}',
+                "",
+                f"{indent}Extracted by jupyterlab-readiness from {origin}.",
+            ]
         else:
             doc = [f'{indent}"""Code from {origin}, extracted by jupyterlab-readiness.', ""]
         if parameters:
@@ -952,7 +1075,14 @@ class _Planner:
             lines.append(f"{indent}return {value}")
         return "\n".join(lines) + "\n"
 
-    def _replacement(self, cell_imports: list[ImportKey], parameters: list[str], returns: list[str], display: str | None, deleted: set[str]) -> str:
+    def _replacement(
+        self,
+        cell_imports: list[ImportKey],
+        parameters: list[str],
+        returns: list[str],
+        display: str | None,
+        deleted: set[str],
+    ) -> str:
         lines = _render_imports(set(cell_imports))
         lines.append(f"from {self.module} import {self.function}")
         call = f"{self.function}({', '.join(parameters)})"
@@ -968,7 +1098,10 @@ class _Planner:
 
 def _pure(expr: ast.expr) -> bool:
     """No call, await, yield or binding anywhere in it: evaluating it only reads."""
-    return not any(isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda, *_COMPREHENSIONS)) for n in ast.walk(expr))
+    return not any(
+        isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda, *_COMPREHENSIONS))
+        for n in ast.walk(expr)
+    )
 
 
 def _mentions_store(stmt: ast.stmt, name: str) -> bool:
@@ -995,7 +1128,11 @@ def _first_bind_order(stmts: list[ast.stmt]) -> list[str]:
 def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:
     order: list[str] = []
     for stmt in stmts:
-        found = sorted(((n.lineno, n.col_offset), n.id) for n in ast.walk(stmt) if isinstance(n, ast.Name) and n.id in names and n.id not in order)
+        found = sorted(
+            ((n.lineno, n.col_offset), n.id)
+            for n in ast.walk(stmt)
+            if isinstance(n, ast.Name) and n.id in names and n.id not in order
+        )
         for _, name in found:
             if name not in order:
                 order.append(name)
@@ -1020,4 +1157,6 @@ def _verify(module_text: str, replacement: str) -> None:
         try:
             compile(text, f"<{what}>", "exec", dont_inherit=True)
         except SyntaxError as exc:  # a bug here, never the user's fault: refuse rather than write it
-            raise ExtractionRefused(f"Could not generate a valid {what} ({exc.msg}, line {exc.lineno}); nothing was written. Please report this.") from exc
+            raise ExtractionRefused(
+                f"Could not generate a valid {what} ({exc.msg}, line {exc.lineno}); nothing was written. Please report this."
+            ) from exc

@@ -10,16 +10,17 @@ pins again gives the same bytes and reports nothing added or changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ...checks.pinning import installed_names, third_party_modules
+from ...contract.replies import FreezeReply, LockFile
 from ...environment.distributions import normalize
+from ...environment.pins import LOCK_NAME, search_dirs
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
-from ...environment.pins import LOCK_NAME, search_dirs
-from ...contract.replies import FreezeReply, LockFile
 
 _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
@@ -142,7 +143,10 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
 
 
 def render_lock(closure: list[list[str]], notebook: str) -> str:
-    lines = [f"# Exact versions of what {notebook} needs, and what those need in turn, as installed", "# when it was frozen. Install with: pip install -r " + LOCK_NAME]
+    lines = [
+        f"# Exact versions of what {notebook} needs, and what those need in turn, as installed",
+        "# when it was frozen. Install with: pip install -r " + LOCK_NAME,
+    ]
     lines += [f"{name}=={version}" for name, version in closure]
     return "\n".join(lines) + "\n"
 
@@ -156,7 +160,9 @@ def choose_target(notebook_dir: Path, target: str) -> tuple[str, Path]:
         if pyproject is not None:
             return "pyproject", pyproject
         if target == "pyproject":
-            raise ValueError("no pyproject.toml with a [project] table beside the notebook or above it in the repository")
+            raise ValueError(
+                "no pyproject.toml with a [project] table beside the notebook or above it in the repository"
+            )
     return "requirements", notebook_dir / "requirements.txt"
 
 
@@ -185,10 +191,25 @@ class FreezeResult:
 
     def reply(self, shown: Callable[[Path], str]) -> FreezeReply:
         lock = None if self.lock_file is None else LockFile(shown(self.lock_file), self.lock_before, self.lock_after)
-        return FreezeReply(shown(self.target), self.merge.before, self.merge.after, self.merge.added, self.merge.changed, self.unresolved, lock)
+        return FreezeReply(
+            shown(self.target),
+            self.merge.before,
+            self.merge.after,
+            self.merge.added,
+            self.merge.changed,
+            self.unresolved,
+            lock,
+        )
 
 
-def plan(want: Wanted, environment: dict[str, Any], notebook_path: Path, target: str, lock: bool, read_text: Callable[[Path], str | None]) -> FreezeResult:
+def plan(
+    want: Wanted,
+    environment: dict[str, Any],
+    notebook_path: Path,
+    target: str,
+    lock: bool,
+    read_text: Callable[[Path], str | None],
+) -> FreezeResult:
     """Everything freeze would write, from the environment's answer; ``read_text`` gives a
     file's current text (None when it does not exist)."""
     pins = resolve(want, environment)
