@@ -45,9 +45,10 @@ def run_ours(items: list[tuple[Path, dict]]) -> tuple[float, list[float], int]:
     from jupyterlab_readiness.actions.export import plan as export
     from jupyterlab_readiness.files import read_text
     from jupyterlab_readiness.lint.engine import clear_cache
-    from jupyterlab_readiness.notebook.scopes import _cell_tree, _source_function_body_reads, _source_reads
+    from jupyterlab_readiness.notebook.parse import cell_tree
+    from jupyterlab_readiness.notebook.scopes import source_function_body_reads, source_reads
 
-    for cached in (_cell_tree, _source_reads, _source_function_body_reads):
+    for cached in (cell_tree, source_reads, source_function_body_reads):
         cached.cache_clear()
     clear_cache()
     environment = {"modules": {}, "versions": {}, "python": "3.11"}  # versions are the kernel's answer, not timed here

@@ -87,8 +87,9 @@ def test_in_place_and_out(work):
         (["--cells", "1"], "markdown cell"),
         (["--cells", "0-9"], "cell"),
         (["--cells", "x"], "--cells takes indices"),
-        (["--cells", "2", "--function", "print"], "print"),
-        (["--cells", "2", "--module", "json"], "json"),
+        # the reasons name the problem, never the name that was given (a server reply must not echo input)
+        (["--cells", "2", "--function", "print"], "builtin"),
+        (["--cells", "2", "--module", "json"], "shadow"),
     ],
 )
 def test_refusals_are_exit_2_with_a_reason_and_write_nothing(work, args, reason):

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..notebook.names import KERNEL_NAMESPACE
 from .context import Context, Hit
 
-# Names IPython or common magics put in the namespace that no cell "defines".
-_KERNEL_OWN = frozenset({"In", "Out", "get_ipython", "exit", "quit", "open"})
 _MAX_QUOTED = 400
 
 
@@ -54,7 +53,7 @@ def kernel_only_state(ctx: Context) -> Iterator[Hit]:
         if facts.star_import_line is not None:
             return  # a star import or %run defines names nobody can list: never guess
         defined |= facts.binds
-    orphans = sorted(name for name in kernel.names - defined if not name.startswith("_") and name not in _KERNEL_OWN)
+    orphans = sorted(name for name in kernel.names - defined if not name.startswith("_") and name not in KERNEL_NAMESPACE)
     if not orphans:
         return
     shown = ", ".join(f"`{n}`" for n in orphans[:12]) + (f" and {len(orphans) - 12} more" if len(orphans) > 12 else "")

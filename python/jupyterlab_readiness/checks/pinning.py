@@ -6,10 +6,11 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..environment.distributions import STDLIB, distributions_for, installed_version, normalize
+from ..environment.distributions import distributions_for, installed_version, normalize
 from ..environment.pins import find_pins
 from ..notebook.facts import Magic, cell_facts
 from ..notebook.model import Notebook
+from ..notebook.names import STDLIB_MODULES
 from .context import CellScope, Context, Hit, Local
 
 
@@ -21,7 +22,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
             if imp.relative or not imp.module:
                 continue
             top = imp.module.split(".")[0]
-            if top in seen or top in STDLIB or ctx.is_local_module(top):
+            if top in seen or top in STDLIB_MODULES or ctx.is_local_module(top):
                 continue
             seen.add(top)
             if pins is None:
@@ -91,7 +92,7 @@ def third_party_modules(notebook: Notebook, is_local: Callable[[str], bool]) -> 
         for imp in cell_facts(cell.source).imports
         if imp.module and not imp.relative
     }
-    return sorted(top for top in tops if top not in STDLIB and not is_local(top))
+    return sorted(top for top in tops if top not in STDLIB_MODULES and not is_local(top))
 
 
 def installed_names(facts) -> list[str]:

@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import sys
-
-# Top-level modules that are never a dependency to pin.
-STDLIB = frozenset(sys.stdlib_module_names) | {"__main__", "builtins"}
 
 
 def normalize(name: str) -> str:

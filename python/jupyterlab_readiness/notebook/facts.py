@@ -15,40 +15,13 @@ the ``def`` on, since a later call will bind them.
 from __future__ import annotations
 
 import ast
-import builtins
-import warnings
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from .magics import translate
-
-# Names a fresh IPython kernel always has: builtins plus what IPython puts in the user namespace.
-ALWAYS_DEFINED = frozenset(dir(builtins)) | frozenset(
-    {
-        "get_ipython",
-        "In",
-        "Out",
-        "_",
-        "__",
-        "___",
-        "_i",
-        "_ii",
-        "_iii",
-        "_ih",
-        "_oh",
-        "_dh",
-        "exit",
-        "quit",
-        "display",
-        "__name__",
-        "__doc__",
-        "__builtins__",
-        "__spec__",
-        "__loader__",
-        "__package__",
-    }
-)
+from .names import ALWAYS_DEFINED
+from .parse import ParseFailure, parse_cell
 
 NOT_LITERAL: Any = type("NotLiteral", (), {"__repr__": lambda self: "<not a literal>"})()
 
@@ -103,37 +76,36 @@ class CellFacts:
 
 _CACHE: OrderedDict[str, CellFacts] = OrderedDict()
 _CACHE_MAX = 50_000
+# The server checks notebooks in worker threads: the cache's order and size change under a lock.
+_LOCK = threading.Lock()
 
 
 def cell_facts(source: str) -> CellFacts:
     """Facts for one code cell's source, from the cache when this exact source was seen before."""
     hit = _CACHE.get(source)
     if hit is not None:
-        _CACHE.move_to_end(source)
+        with _LOCK:
+            if source in _CACHE:
+                _CACHE.move_to_end(source)
         return hit
     facts = _compute(source)
-    _CACHE[source] = facts
-    if len(_CACHE) > _CACHE_MAX:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[source] = facts
+        if len(_CACHE) > _CACHE_MAX:
+            _CACHE.popitem(last=False)
     return facts
 
 
 def clear_cache() -> None:
-    _CACHE.clear()
+    with _LOCK:
+        _CACHE.clear()
 
 
 def _compute(source: str) -> CellFacts:
     facts = CellFacts()
-    try:
-        with warnings.catch_warnings():
-            # The user's invalid escapes and the like are not ours to print.
-            warnings.simplefilter("ignore")
-            tree = ast.parse(translate(source))
-    except SyntaxError as exc:
-        facts.syntax_error = (exc.lineno, exc.msg or "invalid syntax")
-        return facts
-    except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
-        facts.syntax_error = (None, f"cannot parse: {type(exc).__name__}")
+    tree = parse_cell(source)
+    if isinstance(tree, ParseFailure):
+        facts.syntax_error = (tree.line, tree.message)
         return facts
     facts.statements = len(tree.body)
     try:
@@ -477,7 +449,7 @@ class _Visitor:
                 stack.append(node.value)
             elif t is str:
                 self.bind(node, walrus=True)
-            elif t in _COMPREHENSIONS:
+            elif t in COMPREHENSIONS:
                 self.comprehension(node)
             elif t is ast.Lambda:
                 self.function(node)
@@ -557,7 +529,7 @@ class _Visitor:
         self.scopes.pop()
 
 
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
 def _binding_name(target: ast.expr) -> str | None:

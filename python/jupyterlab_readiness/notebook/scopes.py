@@ -1,24 +1,22 @@
-"""Extract to module: which names a piece of code binds and reads, in what order, and what to
-call things (used by extract.py and extract_imports.py)."""
+"""Scope analysis over syntax trees: which names a piece of code binds and reads, in what order,
+and what its imports bind (used by the extraction and the export)."""
 
 from __future__ import annotations
 
 import ast
 import functools
-import re
-import unicodedata
 
 from .facts import cell_facts
-from .magics import translate
 from .model import Notebook
+from .parse import cell_tree
 
 # An import as a value: ("import", dotted, asname) or ("from", "." * level + module, name, asname).
 ImportKey = tuple
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
-_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
 
-def _scope_binds(stmt: ast.stmt) -> set[str]:
+def scope_binds(stmt: ast.stmt) -> set[str]:
     """Names a statement binds in the scope it runs in (not inside the functions it defines)."""
     names: set[str] = set()
     stack: list[ast.AST] = [stmt]
@@ -27,7 +25,7 @@ def _scope_binds(stmt: ast.stmt) -> set[str]:
         if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
             names.add(node.id)
         elif isinstance(node, (ast.Import, ast.ImportFrom)):
-            names.update(_alias_bound(node, a) for a in node.names if a.name != "*")
+            names.update(alias_bound(node, a) for a in node.names if a.name != "*")
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             names.add(node.name)
             if isinstance(node, ast.ClassDef):
@@ -42,7 +40,7 @@ def _scope_binds(stmt: ast.stmt) -> set[str]:
             names.add(node.name)
         elif isinstance(node, ast.MatchMapping) and node.rest:
             names.add(node.rest)
-        if isinstance(node, _COMPREHENSIONS):
+        if isinstance(node, COMPREHENSIONS):
             # only walrus targets inside a comprehension bind in the enclosing scope
             names.update(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
             continue
@@ -50,26 +48,26 @@ def _scope_binds(stmt: ast.stmt) -> set[str]:
     return names
 
 
-def _alias_bound(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
+def alias_bound(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> str:
     if alias.asname:
         return alias.asname
     return alias.name.split(".")[0] if isinstance(node, ast.Import) else alias.name
 
 
-def _alias_key(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> ImportKey:
+def import_key(node: ast.Import | ast.ImportFrom, alias: ast.alias) -> ImportKey:
     asname = alias.asname if alias.asname != alias.name else None  # ``import x as x`` is just x
     if isinstance(node, ast.Import):
         return ("import", alias.name, asname)
     return ("from", "." * node.level + (node.module or ""), alias.name, asname)
 
 
-def _key_bound(key: ImportKey) -> str:
+def import_key_bound(key: ImportKey) -> str:
     if key[0] == "import":
         return key[2] or key[1].split(".")[0]
     return key[3] or key[2]
 
 
-def _reads(tree: ast.AST) -> set[str]:
+def read_names(tree: ast.AST) -> set[str]:
     """Every name a piece of code reads, at any depth (conservative)."""
     names: set[str] = set()
     for node in ast.walk(tree):
@@ -80,42 +78,32 @@ def _reads(tree: ast.AST) -> set[str]:
     return names
 
 
-def _function_body_reads(tree: ast.AST) -> set[str]:
+def function_body_reads(tree: ast.AST) -> set[str]:
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, _SCOPES):
-            names |= _reads(node)
+            names |= read_names(node)
     return names
 
 
 @functools.lru_cache(maxsize=4096)
-def _cell_tree(source: str) -> ast.Module | None:
-    """The cell's syntax tree, shared: callers only read it. Cached because exporting a notebook
-    extracts section after section, each looking at every cell again."""
-    try:
-        return ast.parse(translate(source))
-    except (SyntaxError, ValueError, RecursionError):
-        return None
+def source_reads(source: str) -> frozenset[str]:
+    tree = cell_tree(source)
+    return frozenset(read_names(tree)) if tree is not None else frozenset()
 
 
 @functools.lru_cache(maxsize=4096)
-def _source_reads(source: str) -> frozenset[str]:
-    tree = _cell_tree(source)
-    return frozenset(_reads(tree)) if tree is not None else frozenset()
+def source_function_body_reads(source: str) -> frozenset[str]:
+    tree = cell_tree(source)
+    return frozenset(function_body_reads(tree)) if tree is not None else frozenset()
 
 
-@functools.lru_cache(maxsize=4096)
-def _source_function_body_reads(source: str) -> frozenset[str]:
-    tree = _cell_tree(source)
-    return frozenset(_function_body_reads(tree)) if tree is not None else frozenset()
-
-
-class _ReadFirst(Exception):
+class ReadFirst(Exception):
     """The name is read where it may not be bound yet."""
 
 
-def _flow(stmts: list[ast.stmt], name: str, bound: bool = False, loops_run: bool = False) -> bool:
-    """Run through ``stmts`` as the extracted function would: raise _ReadFirst when ``name`` may be
+def flow(stmts: list[ast.stmt], name: str, bound: bool = False, loops_run: bool = False) -> bool:
+    """Run through ``stmts`` as the extracted function would: raise ReadFirst when ``name`` may be
     read before the function binds it (so it must come in as a parameter); return whether it is
     certainly bound at the end. Conservative: reads inside nested functions count where defined.
     With ``loops_run``, a ``for`` loop's target counts as bound after the loop."""
@@ -131,8 +119,8 @@ def _reads_name(node: ast.AST | None, name: str, bound: bool) -> None:
     while stack:
         n = stack.pop()
         if isinstance(n, ast.Name) and n.id == name and not isinstance(n.ctx, ast.Store):
-            raise _ReadFirst
-        if isinstance(n, _COMPREHENSIONS) and any(
+            raise ReadFirst
+        if isinstance(n, COMPREHENSIONS) and any(
             name in {t.id for t in ast.walk(g.target) if isinstance(t, ast.Name)} for g in n.generators
         ):
             stack.append(n.generators[0].iter)  # the comprehension's own variable: only its first iterable is outside
@@ -156,14 +144,14 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
     if isinstance(stmt, ast.AugAssign):
         _reads_name(stmt.value, name, bound)
         if isinstance(stmt.target, ast.Name) and stmt.target.id == name and not bound:
-            raise _ReadFirst
+            raise ReadFirst
         _reads_name(stmt.target, name, bound)
         return bound
     if isinstance(stmt, ast.AnnAssign):
         _reads_name(stmt.value, name, bound)
         return bound or (stmt.value is not None and _binds_name(stmt.target, name))
     if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return bound or any(_alias_bound(stmt, a) == name for a in stmt.names)
+        return bound or any(alias_bound(stmt, a) == name for a in stmt.names)
     if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
         args = stmt.args
         for node in (*stmt.decorator_list, *args.defaults, *args.kw_defaults):
@@ -180,19 +168,19 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
         return bound or stmt.name == name
     if isinstance(stmt, (ast.For, ast.AsyncFor)):
         _reads_name(stmt.iter, name, bound)
-        after = _flow(stmt.body, name, bound or _binds_name(stmt.target, name), loops_run)
-        _flow(stmt.orelse, name, bound, loops_run)
+        after = flow(stmt.body, name, bound or _binds_name(stmt.target, name), loops_run)
+        flow(stmt.orelse, name, bound, loops_run)
         return bound or (loops_run and (_binds_name(stmt.target, name) or after))
     if isinstance(stmt, ast.While):
         _reads_name(stmt.test, name, bound)
         after_test = bound or _walrus_binds(stmt.test, name)
-        _flow(stmt.body, name, after_test, loops_run)
-        _flow(stmt.orelse, name, after_test, loops_run)
+        flow(stmt.body, name, after_test, loops_run)
+        flow(stmt.orelse, name, after_test, loops_run)
         return after_test
     if isinstance(stmt, ast.If):
         _reads_name(stmt.test, name, bound)
         after_test = bound or _walrus_binds(stmt.test, name)
-        return _flow(stmt.body, name, after_test, loops_run) & _flow(stmt.orelse, name, after_test, loops_run)
+        return flow(stmt.body, name, after_test, loops_run) & flow(stmt.orelse, name, after_test, loops_run)
     if isinstance(stmt, (ast.With, ast.AsyncWith)):
         for item in stmt.items:
             _reads_name(item.context_expr, name, bound)
@@ -201,14 +189,14 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
                 or _walrus_binds(item.context_expr, name)
                 or (item.optional_vars is not None and _binds_name(item.optional_vars, name))
             )
-        return _flow(stmt.body, name, bound, loops_run)
+        return flow(stmt.body, name, bound, loops_run)
     if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-        after_body = _flow(stmt.body, name, bound, loops_run)
-        handlers = [_flow(h.body, name, bound or h.name == name, loops_run) for h in stmt.handlers]
+        after_body = flow(stmt.body, name, bound, loops_run)
+        handlers = [flow(h.body, name, bound or h.name == name, loops_run) for h in stmt.handlers]
         for h in stmt.handlers:
             _reads_name(h.type, name, bound)
-        after_else = _flow(stmt.orelse, name, after_body, loops_run)
-        return _flow(stmt.finalbody, name, bound, loops_run) or (after_else and all(handlers))
+        after_else = flow(stmt.orelse, name, after_body, loops_run)
+        return flow(stmt.finalbody, name, bound, loops_run) or (after_else and all(handlers))
     if isinstance(stmt, ast.Match):
         _reads_name(stmt.subject, name, bound)
         for case in stmt.cases:
@@ -216,7 +204,7 @@ def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
                 isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name == name for n in ast.walk(case.pattern)
             )
             _reads_name(case.guard, name, in_case)
-            _flow(case.body, name, in_case, loops_run)
+            flow(case.body, name, in_case, loops_run)
         return bound
     if isinstance(stmt, ast.Delete):
         for target in stmt.targets:
@@ -230,55 +218,19 @@ def _walrus_binds(node: ast.AST | None, name: str) -> bool:
     return node is not None and any(isinstance(n, ast.NamedExpr) and n.target.id == name for n in ast.walk(node))
 
 
-def _notebook_names(notebook: Notebook) -> set[str]:
+def notebook_names(notebook: Notebook) -> set[str]:
     names: set[str] = set()
     for cell in notebook.code_cells():
         facts = cell_facts(cell.source)
         names |= facts.binds
-        names |= _source_reads(cell.source)
+        names |= source_reads(cell.source)
     return names
 
 
-def _imported_packages(notebook: Notebook) -> set[str]:
+def imported_packages(notebook: Notebook) -> set[str]:
     packages: set[str] = set()
     for cell in notebook.code_cells():
         for imp in cell_facts(cell.source).imports:
             if not imp.relative and imp.module:
                 packages.add(imp.module.split(".")[0])
     return packages
-
-
-def _snake(text: str, max_words: int = 8) -> str:
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", text)
-    words = re.findall(r"[A-Za-z0-9]+", text.lower())
-    while words and words[0][0].isdigit():
-        words.pop(0)
-    return "_".join(words[:max_words])
-
-
-def _heading_above(notebook: Notebook, first: int) -> str | None:
-    for cell in reversed(notebook.cells[:first]):
-        if cell.cell_type != "markdown":
-            continue
-        headings = [m.group(1) for m in re.finditer(r"^ {0,3}#{1,6}[ \t]+(.+?)[ \t#]*$", cell.source, re.MULTILINE)]
-        headings += [
-            m.group(1) for m in re.finditer(r"<h[1-6][^>]*>(.*?)</h[1-6]>", cell.source, re.IGNORECASE | re.DOTALL)
-        ]
-        if headings:
-            return re.sub(r"<[^>]+>|[`*_\[\]()]", " ", headings[-1])
-    return None
-
-
-def _first_assigned_name(source: str) -> str | None:
-    tree = _cell_tree(source)
-    if tree is None:
-        return None
-    for stmt in tree.body:
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-            for target in targets:
-                for node in ast.walk(target):
-                    if isinstance(node, ast.Name) and not node.id.startswith("_"):
-                        return node.id
-    return None

@@ -168,7 +168,7 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
             elif qualname in _NO_ARGS or qualname in _OTHER_CLOCKS:
                 left.append((cell.index, node.lineno, ast.get_source_segment(cell.source, node) or qualname))
         if edits:
-            sources[cell.index] = _apply(cell.source, _outermost(edits))
+            sources[cell.index] = apply_edits(cell.source, outermost_edits(edits))
     return ClockRewrite(sources, left)
 
 
@@ -228,7 +228,7 @@ def _qualname(func: ast.expr, aliases: dict[str, str]) -> str | None:
     return name.replace("pandas.core.", "pandas.").replace("pandas._libs.tslibs.timestamps.", "pandas.")
 
 
-def _outermost(edits: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int, int, int, str]]:
+def outermost_edits(edits: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int, int, int, str]]:
     kept: list[tuple[int, int, int, int, str]] = []
     for edit in sorted(edits, key=lambda e: (e[0], e[1], -e[2], -e[3])):
         if kept and (edit[0], edit[1]) < (kept[-1][2], kept[-1][3]):
@@ -237,7 +237,7 @@ def _outermost(edits: list[tuple[int, int, int, int, str]]) -> list[tuple[int, i
     return kept
 
 
-def _apply(source: str, edits: list[tuple[int, int, int, int, str]]) -> str:
+def apply_edits(source: str, edits: list[tuple[int, int, int, int, str]]) -> str:
     """Replace (line, byte column) spans; the AST counts columns in UTF-8 bytes."""
     lines = source.splitlines(keepends=True)
     data = [line.encode("utf-8") for line in lines]

@@ -14,7 +14,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import keyword
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,9 +30,10 @@ from ...lint.config import CheckConfig
 from ...lint.engine import check_model
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook, notebook_from_json
-from ...notebook.scopes import _imported_packages, _notebook_names, _snake
-from ..extract.planner import quiet_compiler
+from ...notebook.parse import quiet_compiler
+from ...notebook.scopes import imported_packages, notebook_names
 from ..freeze import plan as freeze
+from ..naming import module_name_problem, snake
 from .parameters import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
@@ -42,7 +42,8 @@ MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
 # What the generated code itself imports; pinned like the notebook's imports when installed.
 FRAMEWORK = {"pydantic": ">=2.5,<3", "pydantic-settings": ">=2.1,<3"}
-_RESERVED = frozenset({"steps", "tests", "test", "src", "pipeline", "parameters", "cli"})
+# Modules of the generated package: a package of the same name would shadow one of them.
+RESERVED = frozenset({"steps", "tests", "test", "src", "pipeline", "parameters", "cli"})
 
 
 class BadPackageName(ValueError):
@@ -57,34 +58,16 @@ class ExportPlan:
 
 
 def default_name(notebook: Notebook, notebook_path: Path) -> str:
-    name = _snake(Path(notebook_path).stem) or "pipeline"
-    if _bad_name(name, _imported_packages(notebook)):
+    name = snake(Path(notebook_path).stem) or "pipeline"
+    if module_name_problem(name, imported_packages(notebook), RESERVED, kind="package"):
         name = f"{name}_pipeline"
     return name
 
 
 def check_name(name: str, notebook: Notebook) -> None:
-    if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-        raise BadPackageName(
-            f"`{name}` is not a valid package name: use lower-case letters, digits and underscores, not starting with a digit (e.g. `{default_name(notebook, Path(_snake(name) or 'pipeline'))}`)."
-        )
-    if name != name.lower():
-        raise BadPackageName(f"Package names are lower case (PEP 8): use `{name.lower()}`.")
-    if _bad_name(name, _imported_packages(notebook)):
-        raise BadPackageName(
-            f"A package named `{name}` would shadow a module Python or this notebook imports, or a module of the package itself: choose another name, e.g. `{name}_pipeline`."
-        )
-
-
-def _bad_name(name: str, imported: set[str]) -> bool:
-    return (
-        name in sys.stdlib_module_names
-        or name in sys.builtin_module_names
-        or name in imported
-        or name in _RESERVED
-        or not name.isidentifier()
-        or keyword.iskeyword(name)
-    )
+    problem = module_name_problem(name, imported_packages(notebook), RESERVED, kind="package")
+    if problem:
+        raise BadPackageName(problem)
 
 
 def readiness(notebook: Notebook, notebook_path: Path) -> NotebookReport:
@@ -159,7 +142,7 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
         parameters_cell, parameters = find_parameters(notebook)
         _check_parameters_first(notebook, parameters_cell, parameters)
         exported = [c for c in notebook.code_cells() if SKIP_TAG not in c.tags and c is not parameters_cell]
-        run_name = free_name("run_date", _notebook_names(notebook) | {p.name for p in parameters})
+        run_name = free_name("run_date", notebook_names(notebook) | {p.name for p in parameters})
         clock = rewrite_clock(exported, run_name)
         if clock.sources:
             parameters.append(Parameter(run_name, "datetime | None", "None", "clock", min(clock.sources)))
@@ -176,7 +159,7 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
         for cell, line, call in clock.left
     ]
     context = Context(notebook, notebook_path)
-    for module in sorted(_imported_packages(notebook)):
+    for module in sorted(imported_packages(notebook)):
         if context.is_local_module(module):
             warnings.append(
                 f"The notebook imports `{module}` from its own folder: copy that module into src/{name}/ and import it from there, or the package will not find it once installed."

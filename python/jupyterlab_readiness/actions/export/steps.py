@@ -11,7 +11,6 @@ at the end (the calls, in order) is the body of ``run()``.
 from __future__ import annotations
 
 import ast
-import builtins
 import json
 import re
 import symtable
@@ -22,15 +21,16 @@ from ...errors import ExportRefused, ExtractionRefused
 from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook, notebook_from_json
-from ...notebook.scopes import _alias_key, _heading_above, _key_bound, _reads
-from ..extract.imports import _merge_imports, _render_imports
+from ...notebook.names import BUILTINS
+from ...notebook.scopes import import_key, import_key_bound, read_names
+from ..extract.imports import merge_imports, render_imports
 from ..extract.planner import apply, default_names, extract
-from .parameters import SKIP_TAG, ClockRewrite, Parameter, _apply, _outermost, is_heading
+from ..naming import heading_above
+from .parameters import SKIP_TAG, ClockRewrite, Parameter, apply_edits, is_heading, outermost_edits
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
 STEPS_MODULE = "readiness_export_steps"
-_BUILTINS = frozenset(dir(builtins))
 # IPython lines that only set up the notebook's session or environment: a package has its own.
 _SESSION_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"}
@@ -132,7 +132,7 @@ def build(
             definitions.extend(texts)
             definition_imports |= keys
             own = set(_top_level_imports(source).values())
-            source = "\n".join(_render_imports(own | {("from", STEPS_MODULE, name, None) for name in names}))
+            source = "\n".join(render_imports(own | {("from", STEPS_MODULE, name, None) for name in names}))
             assigned -= set(names)
         imported.update(_top_level_imports(source))
         cells.append(_code(source))
@@ -154,7 +154,7 @@ def build(
         if all(_imports_only(model.cells[i].source) for i in section):
             continue
         originals = [origin[i] for i in section]
-        heading = _heading_above(model, section[0])
+        heading = heading_above(model, section[0])
         _, function = default_names(model, section, notebook_path)
         try:
             # Each section is extracted into a module of its own ("": one that exists, empty, so
@@ -198,13 +198,13 @@ def build(
     body_reads: set[str] = set()
     for step in steps:
         for line in step.lines:
-            body_reads |= _reads(ast.parse(line))
+            body_reads |= read_names(ast.parse(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
     return Pipeline(
         steps_text=_with_logging(_combine(modules, definitions, definition_imports)),
         steps=steps,
-        imports=_render_imports({key for key in imports if _key_bound(key) in body_reads}),
+        imports=render_imports({key for key in imports if import_key_bound(key) in body_reads}),
         inputs=inputs,
         handed=[n for n in handed if n not in names],
         left_out=left_out,
@@ -233,7 +233,7 @@ def _combine(modules: list[str], definitions: list[str], definition_imports: set
         ):
             docstring = docstring or "\n".join(lines[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
-        imports |= {_alias_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
+        imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
         rest = [s for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
         if rest:
             blocks.append(
@@ -246,7 +246,7 @@ def _combine(modules: list[str], definitions: list[str], definition_imports: set
     head = [docstring, ""] if docstring else []
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     if imports:
-        head += [*_render_imports(imports), "", ""]
+        head += [*render_imports(imports), "", ""]
     return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
 
 
@@ -268,7 +268,7 @@ def _top_level_imports(source: str) -> dict[str, tuple]:
     except (SyntaxError, ValueError):
         return {}
     return {
-        _key_bound(_alias_key(s, a)): _alias_key(s, a)
+        import_key_bound(import_key(s, a)): import_key(s, a)
         for s in tree.body
         if isinstance(s, (ast.Import, ast.ImportFrom)) and not getattr(s, "level", 0)
         for a in s.names
@@ -286,7 +286,7 @@ def _hoistable(
     defs = [s for s in tree.body if isinstance(s, kinds)]
     docstring = lambda s: (
         isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
-    )  # noqa: E731
+    )
     if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or docstring(s) for s in tree.body):
         return None
     names = [d.name for d in defs]
@@ -314,7 +314,7 @@ def _hoistable(
             keys.add(own[name])
         elif name in imported and name not in assigned:
             keys.add(imported[name])
-        elif name in _BUILTINS and name not in assigned:
+        elif name in BUILTINS and name not in assigned:
             continue
         else:
             return None
@@ -464,7 +464,7 @@ def _run_body(nb_json: dict, functions: set[str]) -> tuple[list[tuple], list[str
                 continue
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
-                    imports[_alias_key(stmt, alias)] = None
+                    imports[import_key(stmt, alias)] = None
                 continue
             lines.append(ast.get_source_segment(source, stmt) or ast.unparse(stmt))
             if isinstance(stmt, ast.Delete):
@@ -539,8 +539,8 @@ def _with_logging(text: str) -> str:
                 edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, replacement))
     if not edits:
         return text
-    text = _apply(text, _outermost(edits))
-    text = _merge_imports(text, {("import", "logging", None)}, set())
+    text = apply_edits(text, outermost_edits(edits))
+    text = merge_imports(text, {("import", "logging", None)}, set())
     tree = ast.parse(text)
     last_import = max(s.end_lineno for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)))
     lines = text.split("\n")

@@ -10,14 +10,14 @@ from collections.abc import Iterable
 from ...errors import ExtractionRefused
 from ...notebook.scopes import (
     ImportKey,
-    _alias_bound,
-    _alias_key,
-    _key_bound,
-    _scope_binds,
+    alias_bound,
+    import_key,
+    import_key_bound,
+    scope_binds,
 )
 
 
-def _render_imports(keys: Iterable[ImportKey]) -> list[str]:
+def render_imports(keys: Iterable[ImportKey]) -> list[str]:
     """Import lines the way ruff's default isort rule (I001) wants them: sections (future,
     standard library, third party, relative) one blank line apart; in each, ``import x`` lines
     before ``from x import y`` lines, modules case-insensitively; members constants, classes,
@@ -74,7 +74,7 @@ def _from_line(module: str, names: list[str]) -> str:
 def _top_level_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
     bindings: dict[str, list[ast.stmt]] = {}
     for stmt in tree.body:
-        for name in _scope_binds(stmt):
+        for name in scope_binds(stmt):
             bindings.setdefault(name, []).append(stmt)
     return bindings
 
@@ -102,13 +102,13 @@ def _span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
     return start, stop
 
 
-def _merge_module(
+def merge_module(
     existing: str | None, function: str, block: str, result_class: str | None, imports: set[ImportKey], header: str
 ) -> str:
     if existing is None or not existing.strip():
         parts = [header]
         if imports:
-            parts.append("\n" + "\n".join(_render_imports(imports)) + "\n")
+            parts.append("\n" + "\n".join(render_imports(imports)) + "\n")
         return "".join(parts) + "\n\n" + block
     try:
         tree = ast.parse(existing)
@@ -146,9 +146,9 @@ def _merge_module(
     for stmt in tree.body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
             for alias in stmt.names:
-                existing_imports[_alias_bound(stmt, alias)] = _alias_key(stmt, alias)
+                existing_imports[alias_bound(stmt, alias)] = import_key(stmt, alias)
     for key in sorted(imports):
-        bound = _key_bound(key)
+        bound = import_key_bound(key)
         other = existing_imports.get(bound)
         if (
             other is not None
@@ -156,11 +156,11 @@ def _merge_module(
             and not (key[0] == other[0] == "import" and key[1].split(".")[0] == other[1].split(".")[0])
         ):
             raise ExtractionRefused(
-                f"The module already imports `{bound}` as something else ({_render_imports([other])[0]}), but {function}() needs {_render_imports([key])[0]}: rename one of them."
+                f"The module already imports `{bound}` as something else ({render_imports([other])[0]}), but {function}() needs {render_imports([key])[0]}: rename one of them."
             )
         if other is None and bound in bindings and bound != function:
             raise ExtractionRefused(
-                f"The module already defines `{bound}`, but {function}() needs it as {_render_imports([key])[0]}: rename one of them."
+                f"The module already defines `{bound}`, but {function}() needs it as {render_imports([key])[0]}: rename one of them."
             )
 
     lines = existing.splitlines()
@@ -180,14 +180,14 @@ def _merge_module(
             lines.pop()
         lines += ["", "", *new_lines]
     edited = "\n".join(lines) + "\n"
-    return _merge_imports(edited, imports, _used_names(_without_imports(tree)))
+    return merge_imports(edited, imports, _used_names(_without_imports(tree)))
 
 
 def _without_imports(tree: ast.Module) -> ast.Module:
     return ast.Module(body=[s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))], type_ignores=[])
 
 
-def _merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) -> str:
+def merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) -> str:
     tree = ast.parse(text)
     lines = text.split("\n")
     body = tree.body
@@ -202,21 +202,21 @@ def _merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) ->
     block: list[ast.stmt] = []
     while i + len(block) < len(body) and isinstance(body[i + len(block)], (ast.Import, ast.ImportFrom)):
         block.append(body[i + len(block)])
-    present = {_alias_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
+    present = {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
     missing = {k for k in imports if k not in present}
     if block:
         first, last = block[0].lineno - 1, block[-1].end_lineno
         simple = not any("#" in line or ";" in line or "\\" in line for line in lines[first:last])
         if simple:
             used_after = _used_names(_without_imports(tree))
-            keys = {_alias_key(s, a) for s in block for a in s.names}
+            keys = {import_key(s, a) for s in block for a in s.names}
             stale = {
                 k
                 for k in keys
-                if _key_bound(k) in used_before and _key_bound(k) not in used_after and k[1] != "__future__"
+                if import_key_bound(k) in used_before and import_key_bound(k) not in used_after and k[1] != "__future__"
             }
             rendered = (
-                "\n".join(_render_imports((keys - stale) | missing)).split("\n") if (keys - stale) | missing else []
+                "\n".join(render_imports((keys - stale) | missing)).split("\n") if (keys - stale) | missing else []
             )
             lines[first:last] = rendered
             if not rendered:
@@ -227,11 +227,11 @@ def _merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) ->
             return "\n".join(lines)
         if not missing:
             return text
-        lines[last:last] = "\n".join(_render_imports(missing)).split("\n")
+        lines[last:last] = "\n".join(render_imports(missing)).split("\n")
         return "\n".join(lines)
     if not missing:
         return text
-    rendered = _render_imports(missing)
+    rendered = render_imports(missing)
     if i == 1:  # after the docstring
         at = body[0].end_lineno
         rest = lines[at:]

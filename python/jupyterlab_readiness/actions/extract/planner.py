@@ -32,45 +32,39 @@ What the generated function looks like
 from __future__ import annotations
 
 import ast
-import builtins
-import contextlib
 import copy
 import io
-import keyword
 import re
 import symtable
-import sys
 import tokenize
 import uuid
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ...errors import ExtractionRefused
-from ...notebook.facts import ALWAYS_DEFINED, cell_facts
+from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook
+from ...notebook.names import ALWAYS_DEFINED, BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
+from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.scopes import (
-    _COMPREHENSIONS,
+    COMPREHENSIONS,
     ImportKey,
-    _alias_bound,
-    _alias_key,
-    _cell_tree,
-    _first_assigned_name,
-    _flow,
-    _heading_above,
-    _imported_packages,
-    _key_bound,
-    _notebook_names,
-    _ReadFirst,
-    _scope_binds,
-    _snake,
-    _source_function_body_reads,
-    _source_reads,
+    ReadFirst,
+    alias_bound,
+    flow,
+    import_key,
+    import_key_bound,
+    imported_packages,
+    notebook_names,
+    scope_binds,
+    source_function_body_reads,
+    source_reads,
 )
-from .imports import _merge_module, _render_imports
+from ..naming import first_assigned_name, function_name_problem, heading_above, module_name_problem, snake
+from .imports import merge_module, render_imports
 
 __all__ = ["Extraction", "ExtractionRefused", "apply", "default_names", "extract"]
 
@@ -87,12 +81,6 @@ class Extraction:
 
 
 _WRAPPER = "__readiness_extracted__"
-_BUILTINS = frozenset(dir(builtins))
-# What IPython puts in the user namespace besides builtins: meaningless in a module.
-_IPYTHON_NAMES = frozenset({"get_ipython", "In", "Out", "_", "__", "___", "_i", "_ii", "_iii", "_ih", "_oh", "_dh"})
-_MODULE_DUNDERS = frozenset(
-    {"__name__", "__doc__", "__spec__", "__loader__", "__package__", "__file__", "__builtins__"}
-)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
 
@@ -101,25 +89,25 @@ _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
 def default_names(notebook: Notebook, cell_indices: list[int], notebook_path: Path) -> tuple[str, str]:
     """(module name, function name) to offer in the dialog: the module after the notebook's file
     name, the function after the nearest markdown heading above the selection, else the code."""
-    taken = _notebook_names(notebook)
-    imported = _imported_packages(notebook)
-    module = _snake(Path(notebook_path).stem) or "extracted"
-    if _bad_module_name(module, imported):
+    taken = notebook_names(notebook)
+    imported = imported_packages(notebook)
+    module = snake(Path(notebook_path).stem) or "extracted"
+    if module_name_problem(module, imported):
         module = f"{module}_lib"
     first = min(cell_indices) if cell_indices else 0
     candidates: list[str] = []
-    heading = _heading_above(notebook, first)
+    heading = heading_above(notebook, first)
     if heading:
-        candidates.append(_snake(heading, max_words=5))
+        candidates.append(snake(heading, max_words=5))
     selected = [c for c in notebook.cells if c.index in set(cell_indices) and c.cell_type == "code"]
     for cell in selected:
-        target = _first_assigned_name(cell.source)
+        target = first_assigned_name(cell.source)
         if target:
-            candidates.append(_snake(f"compute_{target}"))
+            candidates.append(snake(f"compute_{target}"))
             break
     candidates.append(f"step_{first}")
     for candidate in candidates:
-        if candidate and not _bad_function_name(candidate) and candidate not in taken and candidate != module:
+        if candidate and not function_name_problem(candidate) and candidate not in taken and candidate != module:
             return module, candidate
     base = candidates[-1]
     n = 2
@@ -150,7 +138,7 @@ def extract(
     selected = _selection(notebook.cells, cell_indices)
     # A module the notebook imports is a package it uses, unless the file already exists beside it
     # (the notebook then imports functions extracted before).
-    _check_module_name(module, set() if existing_module_text is not None else _imported_packages(notebook))
+    _check_module_name(module, set() if existing_module_text is not None else imported_packages(notebook))
     _check_function_name(function)
     trees = [_check_cell(cell) for cell in selected]
     if not any(tree.body for tree in trees):
@@ -163,16 +151,6 @@ def extract(
         return _Planner(
             notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name, display
         ).run()
-
-
-@contextlib.contextmanager
-def quiet_compiler() -> Iterator[None]:
-    """Compiling the user's code must not print the compiler's complaints about it (``"\\l"`` in a
-    LaTeX label is an invalid escape): they would land in the server's log or the CLI's stderr."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SyntaxWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        yield
 
 
 def apply(notebook_json: dict, cell_indices: list[int], replacement_source: str) -> dict:
@@ -245,47 +223,15 @@ def _selection(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]:
 
 
 def _check_module_name(module: str, imported: set[str]) -> None:
-    if module.endswith(".py"):
-        raise ExtractionRefused(f"Give the module name without `.py`: `{module[:-3]}`.")
-    if not module.isidentifier() or keyword.iskeyword(module):
-        raise ExtractionRefused(
-            f"`{module}` is not a valid module name: use letters, digits and underscores, not starting with a digit, and not a Python keyword."
-        )
-    if module != module.lower():
-        raise ExtractionRefused(f"Module names are lower case in Python (PEP 8): use `{module.lower()}`.")
-    if _bad_module_name(module, imported):
-        raise ExtractionRefused(
-            f"A module named `{module}` would shadow the `{module}` module Python or this notebook imports: choose another name, e.g. `{module}_steps`."
-        )
+    problem = module_name_problem(module, imported)
+    if problem:
+        raise ExtractionRefused(problem)
 
 
 def _check_function_name(function: str) -> None:
-    if not function.isidentifier() or keyword.iskeyword(function):
-        raise ExtractionRefused(
-            f"`{function}` is not a valid function name: use letters, digits and underscores, not starting with a digit, and not a Python keyword."
-        )
-    if _bad_function_name(function):
-        raise ExtractionRefused(f"`{function}` is a Python builtin or a special name: choose another function name.")
-
-
-def _bad_module_name(module: str, imported: set[str]) -> bool:
-    return (
-        module in sys.stdlib_module_names
-        or module in sys.builtin_module_names
-        or module in imported
-        or keyword.iskeyword(module)
-        or not module.isidentifier()
-    )
-
-
-def _bad_function_name(function: str) -> bool:
-    return (
-        function in _BUILTINS
-        or function in _IPYTHON_NAMES
-        or (function.startswith("__") and function.endswith("__"))
-        or keyword.iskeyword(function)
-        or not function.isidentifier()
-    )
+    problem = function_name_problem(function)
+    if problem:
+        raise ExtractionRefused(problem)
 
 
 def _check_cell(cell: Cell) -> ast.Module:
@@ -439,7 +385,7 @@ class _Planner:
         hoisted_sel = self._hoistable_selection_imports(stmts)
         drop = {(c, n) for stmt_cell, stmt, keys in hoisted_sel for c, n in _stmt_lines(stmt_cell, stmt)}
         body = [line for line in lines if (line.cell, line.number) not in drop]
-        hoisted_bound = {_key_bound(k): k for _, _, keys in hoisted_sel for k in keys}
+        hoisted_bound = {import_key_bound(k): k for _, _, keys in hoisted_sel for k in keys}
 
         # The value the selection's last statement displays. A bare name is not part of the function:
         # the replacement cell names it.
@@ -480,7 +426,7 @@ class _Planner:
                     parameters.add(name)
             elif name == "display":
                 module_imports.add(_DISPLAY_IMPORT)
-            elif name in _BUILTINS and name not in _IPYTHON_NAMES and name not in _MODULE_DUNDERS:
+            elif name in BUILTINS and name not in IPYTHON_HISTORY and name not in MODULE_DUNDERS:
                 continue
             else:
                 unresolved[name] = self._why_undefined(name, star_cell)
@@ -490,8 +436,8 @@ class _Planner:
         bound_at_end: dict[str, bool] = {}
         for name in sorted(locals_):
             try:
-                bound_at_end[name] = _flow(all_stmts, name)
-            except _ReadFirst:
+                bound_at_end[name] = flow(all_stmts, name)
+            except ReadFirst:
                 bound_at_end[name] = False
                 if name in defined:
                     parameters.add(name)
@@ -499,7 +445,7 @@ class _Planner:
         # for the case where it runs zero times (ruff's PLR1704 would flag the loop), but a warning says so.
         for name in sorted(locals_ & set(defined) & later_reads):
             if not bound_at_end[name] and name not in parameters:
-                if _flow(all_stmts, name, loops_run=True):
+                if flow(all_stmts, name, loops_run=True):
                     bound_at_end[name] = True
                     self.warnings.append(
                         f"`{name}` is bound by a loop in the selection: if the loop runs zero times, the notebook kept the old `{name}` "
@@ -537,7 +483,7 @@ class _Planner:
         cell_imports: list[ImportKey] = []
         for _, _, keys in hoisted_sel:
             for key in keys:
-                bound = _key_bound(key)
+                bound = import_key_bound(key)
                 if bound in later_reads or key not in module_imports:
                     cell_imports.append(key)
 
@@ -554,7 +500,7 @@ class _Planner:
             elif name in hoisted_bound:
                 if hoisted_bound[name] not in cell_imports:
                     cell_imports.append(hoisted_bound[name])
-            elif name not in defined and (name not in _BUILTINS or name in _MODULE_DUNDERS or name in _IPYTHON_NAMES):
+            elif name not in defined and (name not in BUILTINS or name in MODULE_DUNDERS or name in IPYTHON_HISTORY):
                 raise ExtractionRefused(
                     f"The selection shows `{name}`, but {self._why_undefined(name, star_cell)}: a fresh top-to-bottom run fails there with NameError. "
                     "Fix the hidden state first (define it in a cell above the selection), then extract."
@@ -613,13 +559,13 @@ class _Planner:
         if result_class:
             module_imports |= {("from", "typing", "Any", None), ("from", "typing", "NamedTuple", None)}
         for key in module_imports:
-            if _key_bound(key) == self.function:
+            if import_key_bound(key) == self.function:
                 raise ExtractionRefused(
                     f"The function name `{self.function}` is also a name the function imports: choose another function name."
                 )
 
         block = self._function_block(body, ordered_params, returns, prefix == "return ", result_class)
-        module_text = _merge_module(self.existing, self.function, block, result_class, module_imports, self._header())
+        module_text = merge_module(self.existing, self.function, block, result_class, module_imports, self._header())
         replacement = self._replacement(cell_imports, ordered_params, returns, display_line, deleted & set(defined))
         _verify(module_text, replacement)
         return Extraction(
@@ -636,7 +582,7 @@ class _Planner:
     def _check_collisions(self) -> None:
         for cell in self.notebook.code_cells():
             facts = cell_facts(cell.source)
-            reads = _source_reads(cell.source)
+            reads = source_reads(cell.source)
             if self.function in facts.binds or self.function in reads:
                 raise ExtractionRefused(
                     f"Cell {cell.index} already uses the name `{self.function}`: the replacement cell would rebind it. Choose another function name."
@@ -669,22 +615,22 @@ class _Planner:
             if not any(imp.bound == name and not imp.relative for imp in cell_facts(by_index[index].source).imports):
                 continue
             if index not in trees:
-                trees[index] = _cell_tree(by_index[index].source)
+                trees[index] = cell_tree(by_index[index].source)
             tree = trees[index]
             if tree is None:
                 continue
-            binders = [s for s in tree.body if name in _scope_binds(s) or _mentions_store(s, name)]
+            binders = [s for s in tree.body if name in scope_binds(s) or _mentions_store(s, name)]
             stmt = binders[-1] if binders else None
             if isinstance(stmt, (ast.Import, ast.ImportFrom)) and not (
                 isinstance(stmt, ast.ImportFrom) and (stmt.level or stmt.module == "__future__")
             ):
-                aliases = [a for a in stmt.names if _alias_bound(stmt, a) == name]
+                aliases = [a for a in stmt.names if alias_bound(stmt, a) == name]
                 if len(aliases) == 1:
-                    import_sources[name] = _alias_key(stmt, aliases[0])
+                    import_sources[name] = import_key(stmt, aliases[0])
         return defined, star_cell, import_sources
 
     def _why_undefined(self, name: str, star_cell: int | None) -> str:
-        if name in _IPYTHON_NAMES or name in _MODULE_DUNDERS:
+        if name in IPYTHON_HISTORY or name in MODULE_DUNDERS:
             return f"`{name}` is IPython's (or the notebook's `__main__`'s), which a module does not have"
         later = next(
             (
@@ -732,19 +678,19 @@ class _Planner:
         unparsed: list[str] = []
         for cell in self.below:
             facts = cell_facts(cell.source)
-            tree = _cell_tree(cell.source)
+            tree = cell_tree(cell.source)
             if tree is None or facts.syntax_error is not None:
                 unparsed.append(cell.source)
                 continue
             names.update(name for _, name in facts.free_reads)
-            reads = _source_reads(cell.source)
-            names |= _source_function_body_reads(cell.source)
+            reads = source_reads(cell.source)
+            names |= source_function_body_reads(cell.source)
             names |= {n for n in reads if n in ALWAYS_DEFINED}  # a builtin the selection shadows
             if facts.star_import_line is not None:  # after ``%run`` or a star import: anything
                 names |= reads
         for cell in self.above:  # functions defined above read globals when called later
-            if _cell_tree(cell.source) is not None:
-                names |= _source_function_body_reads(cell.source)
+            if cell_tree(cell.source) is not None:
+                names |= source_function_body_reads(cell.source)
             else:
                 unparsed.append(cell.source)
         if unparsed:
@@ -824,10 +770,10 @@ class _Planner:
         for _, stmt in stmts:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
-                    name = _alias_bound(stmt, alias)
+                    name = alias_bound(stmt, alias)
                     bind_count[name] = bind_count.get(name, 0) + 1
             else:
-                for name in _scope_binds(stmt):
+                for name in scope_binds(stmt):
                     bind_count[name] = bind_count.get(name, 0) + 1
                 # a binding inside a nested function shadows nothing at this level
         hoisted = []
@@ -838,9 +784,9 @@ class _Planner:
                 continue
             if not self._alone_on_lines(stmts, index):
                 continue
-            if any(bind_count.get(_alias_bound(stmt, a), 0) != 1 for a in stmt.names):
+            if any(bind_count.get(alias_bound(stmt, a), 0) != 1 for a in stmt.names):
                 continue
-            hoisted.append((cell, stmt, [_alias_key(stmt, a) for a in stmt.names]))
+            hoisted.append((cell, stmt, [import_key(stmt, a) for a in stmt.names]))
         return hoisted
 
     @staticmethod
@@ -975,7 +921,7 @@ class _Planner:
                 add(node.name, "except", node.type.end_lineno if node.type is not None else node.lineno)
             elif isinstance(node, (ast.Import, ast.ImportFrom)):
                 for alias in node.names:
-                    add(_alias_bound(node, alias), "F401", alias.lineno)
+                    add(alias_bound(node, alias), "F401", alias.lineno)
             elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
                 for n in ast.walk(node.target):
                     if isinstance(n, ast.Name):
@@ -1038,7 +984,7 @@ class _Planner:
         first, last = self.selected[0].index, self.selected[-1].index
         cells = f"cell {first}" if first == last else f"cells {first}-{last}"
         origin = f"{cells} of {_doc_safe(self.notebook_name)}" if self.notebook_name else f"notebook {cells}"
-        heading = _doc_safe(_heading_above(self.notebook, first))
+        heading = _doc_safe(heading_above(self.notebook, first))
         if heading:
             doc = [
                 f'{indent}"""{heading}.' if heading[-1:] not in ".!?:" else f'{indent}"""{heading}',
@@ -1083,7 +1029,7 @@ class _Planner:
         display: str | None,
         deleted: set[str],
     ) -> str:
-        lines = _render_imports(set(cell_imports))
+        lines = render_imports(set(cell_imports))
         lines.append(f"from {self.module} import {self.function}")
         call = f"{self.function}({', '.join(parameters)})"
         if returns:
@@ -1099,7 +1045,7 @@ class _Planner:
 def _pure(expr: ast.expr) -> bool:
     """No call, await, yield or binding anywhere in it: evaluating it only reads."""
     return not any(
-        isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda, *_COMPREHENSIONS))
+        isinstance(n, (ast.Call, ast.Await, ast.Yield, ast.YieldFrom, ast.NamedExpr, ast.Lambda, *COMPREHENSIONS))
         for n in ast.walk(expr)
     )
 
@@ -1119,7 +1065,7 @@ def _first_bind_order(stmts: list[ast.stmt]) -> list[str]:
         for node in _module_scope_nodes(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 positions.append(((node.lineno, node.col_offset), node.id))
-        for name in sorted(_scope_binds(stmt), key=lambda n: min([p for p, m in positions if m == n], default=(0, 0))):
+        for name in sorted(scope_binds(stmt), key=lambda n: min([p for p, m in positions if m == n], default=(0, 0))):
             if name not in order:
                 order.append(name)
     return order
@@ -1140,7 +1086,7 @@ def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:
 
 
 def _notebook_or_selection_names(notebook: Notebook) -> set[str]:
-    return _notebook_names(notebook)
+    return notebook_names(notebook)
 
 
 def _camel(name: str) -> str:
