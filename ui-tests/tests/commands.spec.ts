@@ -4,7 +4,7 @@ test.use({ autoGoto: true });
 
 test('commands, palette and the Readiness menu', async ({ page }) => {
   const commands = await page.evaluate(() => {
-    const registry = (window as any).jupyterapp.commands;
+    const registry = window.jupyterapp.commands;
     return [
       'readiness:check',
       'readiness:open-panel',

@@ -74,10 +74,7 @@ test('export as package previews, writes, and is idempotent', async ({
 
   // Enabled on a notebook; in the palette under its label.
   expect(
-    await page.evaluate(
-      id => (window as any).jupyterapp.commands.isEnabled(id),
-      EXPORT
-    )
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), EXPORT)
   ).toBe(true);
   await page.keyboard.press('Control+Shift+C');
   await page.locator('.lm-CommandPalette-input').fill('Export as Package');
@@ -266,10 +263,7 @@ test('the File menu lists it under Save and Export Notebook As', async ({
 }) => {
   // Disabled without a notebook.
   expect(
-    await page.evaluate(
-      id => (window as any).jupyterapp.commands.isEnabled(id),
-      EXPORT
-    )
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), EXPORT)
   ).toBe(false);
   await openNotebook(
     page,

@@ -1,4 +1,5 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import {
   code,
@@ -36,10 +37,8 @@ const ORIGINAL = [
 async function cellSources(page: IJupyterLabPageFixture): Promise<string[]> {
   return page.evaluate(() =>
     (
-      window as any
-    ).jupyterapp.shell.currentWidget.content.model.sharedModel.cells.map(
-      (cell: any) => cell.getSource()
-    )
+      window.jupyterapp.shell.currentWidget as NotebookPanel
+    ).content.model!.sharedModel.cells.map(cell => cell.getSource())
   );
 }
 
@@ -67,10 +66,7 @@ test('extract to module writes the function and replaces the cells, undoably', a
   // In the palette, enabled on a code cell; disabled on the markdown cell.
   await page.notebook.selectCells(1);
   expect(
-    await page.evaluate(
-      id => (window as any).jupyterapp.commands.isEnabled(id),
-      EXTRACT
-    )
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), EXTRACT)
   ).toBe(false);
   await page.notebook.selectCells(2);
   await page.keyboard.press('Control+Shift+C');
@@ -153,7 +149,8 @@ test('extract to module writes the function and replaces the cells, undoably', a
   expect(
     await page.evaluate(
       () =>
-        (window as any).jupyterapp.shell.currentWidget.content.activeCellIndex
+        (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+          .activeCellIndex
     )
   ).toBe(2);
   await page.menu.clickMenuItem('Kernel>Restart Kernel…');
@@ -172,7 +169,7 @@ test('extract to module writes the function and replaces the cells, undoably', a
   // Extracting again into the now existing module: the kernel may hold the old copy.
   await page.notebook.selectCells(2);
   await page.evaluate(id => {
-    void (window as any).jupyterapp.commands.execute(id);
+    void window.jupyterapp.commands.execute(id);
   }, EXTRACT);
   await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute(
     'data-state',

@@ -1,4 +1,5 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import {
   code,
@@ -42,10 +43,7 @@ test('freeze environment pins the imports and settles their findings', async ({
 
   // On a notebook the command is enabled, in the palette and the Readiness menu.
   expect(
-    await page.evaluate(
-      id => (window as any).jupyterapp.commands.isEnabled(id),
-      FREEZE
-    )
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), FREEZE)
   ).toBe(true);
   await page.keyboard.press('Control+Shift+C');
   await page.locator('.lm-CommandPalette-input').fill('Freeze Environment');
@@ -156,12 +154,12 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
   // Start the sleeping cell without waiting for it, then freeze while it runs.
   await page.notebook.selectCells(1);
   await page.evaluate(() => {
-    void (window as any).jupyterapp.commands.execute('notebook:run-cell');
+    void window.jupyterapp.commands.execute('notebook:run-cell');
   });
   await page.waitForFunction(
     () =>
-      (window as any).jupyterapp.shell.currentWidget.sessionContext.session
-        .kernel.status === 'busy'
+      (window.jupyterapp.shell.currentWidget as NotebookPanel).sessionContext
+        .session!.kernel!.status === 'busy'
   );
   // The finding's button from the keyboard: Enter presses it, not the row's jump.
   await importRow(page, 'yaml').locator('.readiness-freeze-button').focus();

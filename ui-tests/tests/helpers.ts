@@ -2,6 +2,7 @@
  * Shared helpers of the Readiness Galata tests.
  */
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 export const PANEL = '#readiness-panel';
 
@@ -86,7 +87,7 @@ export async function waitForKernelIdle(
   page: IJupyterLabPageFixture
 ): Promise<void> {
   await page.waitForFunction(() => {
-    const panel = (window as any).jupyterapp.shell.currentWidget;
+    const panel = window.jupyterapp.shell.currentWidget as NotebookPanel | null;
     return panel?.sessionContext?.session?.kernel?.status === 'idle';
   });
 }
@@ -106,6 +107,6 @@ export async function startCommand(
   id: string
 ): Promise<void> {
   await page.evaluate(command => {
-    void (window as any).jupyterapp.commands.execute(command);
+    void window.jupyterapp.commands.execute(command);
   }, id);
 }

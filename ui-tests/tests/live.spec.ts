@@ -13,6 +13,13 @@ import {
 
 test.use({ autoGoto: true });
 
+/**
+ * The page's window, where a run leaves the promise of its latency and kernel status.
+ */
+type LatencyWindow = typeof window & {
+  readinessLatency: Promise<[number, string]>;
+};
+
 test('running a cell after editing another shows edited-since-run', async ({
   page,
   tmpPath
@@ -71,45 +78,45 @@ test('sidebar latency after a cell finishes executing', async ({
       const prompt = cell.querySelector('.jp-InputPrompt')!;
       const panel = document.querySelector('#readiness-panel')!;
       const row = `.readiness-finding[data-check="error-output"][data-cell-index="${index}"]`;
-      (window as any).readinessLatency = new Promise<[number, string]>(
-        resolve => {
-          let finished: number | undefined;
-          const onPrompt = new MutationObserver(() => {
-            if (
-              finished === undefined &&
-              /\[\d+\]/.test(prompt.textContent ?? '')
-            ) {
-              finished = performance.now();
-            }
-          });
-          const onPanel = new MutationObserver(() => {
-            if (finished !== undefined && panel.querySelector(row)) {
-              const shown = performance.now();
-              onPrompt.disconnect();
-              onPanel.disconnect();
-              const kernel = panel.querySelector('[data-kernel-status]');
-              resolve([
-                shown - finished,
-                kernel?.getAttribute('data-kernel-status') ?? ''
-              ]);
-            }
-          });
-          onPrompt.observe(prompt, {
-            childList: true,
-            characterData: true,
-            subtree: true
-          });
-          onPanel.observe(panel, {
-            childList: true,
-            subtree: true,
-            attributes: true
-          });
-        }
-      );
+      (window as LatencyWindow).readinessLatency = new Promise<
+        [number, string]
+      >(resolve => {
+        let finished: number | undefined;
+        const onPrompt = new MutationObserver(() => {
+          if (
+            finished === undefined &&
+            /\[\d+\]/.test(prompt.textContent ?? '')
+          ) {
+            finished = performance.now();
+          }
+        });
+        const onPanel = new MutationObserver(() => {
+          if (finished !== undefined && panel.querySelector(row)) {
+            const shown = performance.now();
+            onPrompt.disconnect();
+            onPanel.disconnect();
+            const kernel = panel.querySelector('[data-kernel-status]');
+            resolve([
+              shown - finished,
+              kernel?.getAttribute('data-kernel-status') ?? ''
+            ]);
+          }
+        });
+        onPrompt.observe(prompt, {
+          childList: true,
+          characterData: true,
+          subtree: true
+        });
+        onPanel.observe(panel, {
+          childList: true,
+          subtree: true,
+          attributes: true
+        });
+      });
     }, index);
     await page.notebook.runCell(index);
     const [latency, status] = await page.evaluate(
-      () => (window as any).readinessLatency
+      () => (window as LatencyWindow).readinessLatency
     );
     if (index > 0) {
       samples.push(latency);

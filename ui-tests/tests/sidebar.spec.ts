@@ -1,4 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import { finding, openNotebook, ORDERING, PANEL } from './helpers';
 
@@ -34,11 +35,12 @@ test.describe('Readiness sidebar', () => {
     await expect
       .poll(() =>
         page.evaluate(() => {
-          const notebook = (window as any).jupyterapp.shell.currentWidget
-            .content;
+          const notebook = (
+            window.jupyterapp.shell.currentWidget as NotebookPanel
+          ).content;
           return {
             active: notebook.activeCellIndex,
-            line: notebook.activeCell.editor.getCursorPosition().line
+            line: notebook.activeCell!.editor!.getCursorPosition().line
           };
         })
       )
@@ -61,7 +63,7 @@ test.describe('Readiness sidebar', () => {
       .poll(() =>
         page.evaluate(
           () =>
-            (window as any).jupyterapp.shell.currentWidget.content
+            (window.jupyterapp.shell.currentWidget as NotebookPanel).content
               .activeCellIndex
         )
       )
@@ -122,13 +124,13 @@ test.describe('Readiness settings', () => {
   test('disabledChecks and autoCheck apply live', async ({ page, tmpPath }) => {
     await openNotebook(page, tmpPath, 'ordering.ipynb', ORDERING);
     await expect(page.locator(finding('wall-clock', 3))).toHaveCount(1);
-    const set = (key: string, value: unknown) =>
+    const set = (key: string, value: string[] | boolean) =>
       page.evaluate(
         async ([key, value]) => {
-          const registry = await (window as any).galata.getPlugin(
+          const registry = await window.galata.getPlugin(
             '@jupyterlab/apputils-extension:settings'
           );
-          await registry.set('jupyterlab-readiness:plugin', key, value);
+          await registry!.set('jupyterlab-readiness:plugin', key, value);
         },
         [key, value] as const
       );

@@ -13,7 +13,7 @@ async function setTheme(
 ): Promise<void> {
   await page.evaluate(
     theme =>
-      (window as any).jupyterapp.commands.execute('apputils:change-theme', {
+      window.jupyterapp.commands.execute('apputils:change-theme', {
         theme
       }),
     theme
