@@ -26,7 +26,7 @@ async function request<T>(
   // check their own signal and drop the outcome.
   const response = await ServerConnection.makeRequest(url, init, settings);
   const text = await response.text();
-  let data: any = null;
+  let data: unknown = null;
   try {
     data = text ? JSON.parse(text) : null;
   } catch {
@@ -35,7 +35,9 @@ async function request<T>(
   if (!response.ok) {
     throw new ServerConnection.ResponseError(
       response,
-      data?.message || response.statusText || `HTTP ${response.status}`
+      (data as { message?: string } | null)?.message ||
+        response.statusText ||
+        `HTTP ${response.status}`
     );
   }
   return data as T;

@@ -216,7 +216,11 @@ export class ReadinessChecker implements IReadiness {
    * The server answered without the live checks because the kernel was busy:
    * check again once it is idle, a few times at most.
    */
-  private _retryIfBusy(panel: NotebookPanel, watch: IWatch, busy: boolean): void {
+  private _retryIfBusy(
+    panel: NotebookPanel,
+    watch: IWatch,
+    busy: boolean
+  ): void {
     watch.retryOnIdle = false;
     if (!busy) {
       watch.busyRetries = 0;

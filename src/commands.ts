@@ -38,7 +38,9 @@ export function addCommands(
 
   commands.addCommand(CommandIDs.openPanel, {
     label: trans.__('Open Readiness Panel'),
-    caption: trans.__('Show the readiness score and findings of the current notebook'),
+    caption: trans.__(
+      'Show the readiness score and findings of the current notebook'
+    ),
     icon: readinessIcon,
     execute: () => shell.activateById(panelId)
   });
@@ -66,7 +68,8 @@ export function addCommands(
     // the tracker's current notebook: that one then, and always the one the
     // sidebar shows (whose Freeze button runs this command).
     isEnabled: () =>
-      tracker.currentWidget !== null && tracker.currentWidget === shell.currentWidget,
+      tracker.currentWidget !== null &&
+      tracker.currentWidget === shell.currentWidget,
     execute: async () => {
       const panel = tracker.currentWidget;
       if (panel) {
@@ -94,13 +97,19 @@ export function addCommands(
     execute: async () => {
       const panel = tracker.currentWidget;
       if (panel) {
-        await extractCells(panel, readiness, app.serviceManager.contents, trans, () => {
-          // The server wrote the module: show it in the file browser now
-          // rather than at its next poll.
-          if (commands.hasCommand(REFRESH_FILES)) {
-            void commands.execute(REFRESH_FILES);
+        await extractCells(
+          panel,
+          readiness,
+          app.serviceManager.contents,
+          trans,
+          () => {
+            // The server wrote the module: show it in the file browser now
+            // rather than at its next poll.
+            if (commands.hasCommand(REFRESH_FILES)) {
+              void commands.execute(REFRESH_FILES);
+            }
           }
-        });
+        );
       }
     }
   });
@@ -117,7 +126,9 @@ export function addCommands(
     // id, so this item joins the one @jupyterlab/notebook-extension declares).
     isEnabled: () => {
       const panel = tracker.currentWidget;
-      return panel !== null && panel === shell.currentWidget && panel.context.isReady;
+      return (
+        panel !== null && panel === shell.currentWidget && panel.context.isReady
+      );
     },
     execute: async () => {
       const panel = tracker.currentWidget;

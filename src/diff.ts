@@ -41,7 +41,8 @@ export function diffLines(before: string, after: string): IDiffLine[] {
   ) {
     tail++;
   }
-  const same = (lines: string[]): IDiffLine[] => lines.map(text => ({ op: ' ', text }));
+  const same = (lines: string[]): IDiffLine[] =>
+    lines.map(text => ({ op: ' ', text }));
   return [
     ...same(a.slice(0, head)),
     ...middle(a.slice(head, a.length - tail), b.slice(head, b.length - tail)),
@@ -101,13 +102,16 @@ function middle(a: string[], b: string[]): IDiffLine[] {
     ];
   }
   // lcs[i][j]: the longest common subsequence of a[i:] and b[j:].
-  const lcs = Array.from({ length: a.length + 1 }, () =>
-    new Uint32Array(b.length + 1)
+  const lcs = Array.from(
+    { length: a.length + 1 },
+    () => new Uint32Array(b.length + 1)
   );
   for (let i = a.length - 1; i >= 0; i--) {
     for (let j = b.length - 1; j >= 0; j--) {
       lcs[i][j] =
-        a[i] === b[j] ? lcs[i + 1][j + 1] + 1 : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
+        a[i] === b[j]
+          ? lcs[i + 1][j + 1] + 1
+          : Math.max(lcs[i + 1][j], lcs[i][j + 1]);
     }
   }
   const out: IDiffLine[] = [];

@@ -87,9 +87,12 @@ export async function exportNotebook(
   try {
     reply = await exportPackage({ ...choice.request, write: true });
   } catch (error) {
-    Notification.error(trans.__('Export as package failed: %1', messageOf(error, trans)), {
-      autoClose: false
-    });
+    Notification.error(
+      trans.__('Export as package failed: %1', messageOf(error, trans)),
+      {
+        autoClose: false
+      }
+    );
     return;
   }
   onWritten(reply.out);
@@ -177,7 +180,9 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
               value={this._name}
               placeholder={trans.__('from the notebook name')}
               aria-invalid={this.state === 'error'}
-              onChange={event => this._edit({ name: event.currentTarget.value })}
+              onChange={event =>
+                this._edit({ name: event.currentTarget.value })
+              }
             />
           </label>
           <label className="readiness-export-control">
@@ -188,7 +193,9 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
               className="jp-mod-styled"
               spellCheck={false}
               value={out}
-              placeholder={trans.__('beside the notebook, named after the package')}
+              placeholder={trans.__(
+                'beside the notebook, named after the package'
+              )}
               onChange={event => this._edit({ out: event.currentTarget.value })}
             />
           </label>
@@ -210,7 +217,9 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
           </div>
         )}
         {this.state === 'loading' && (
-          <p className="readiness-export-loading">{trans.__('Preparing the preview…')}</p>
+          <p className="readiness-export-loading">
+            {trans.__('Preparing the preview…')}
+          </p>
         )}
         {reply && this.state !== 'error' && (
           <ExportSummary
@@ -232,7 +241,8 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
     try {
       return await exportPackage(this._request(), signal);
     } catch (error) {
-      this._status = (error as ServerConnection.ResponseError).response?.status ?? null;
+      this._status =
+        (error as ServerConnection.ResponseError).response?.status ?? null;
       throw error;
     }
   }
@@ -333,7 +343,10 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
   private _timer: ReturnType<typeof setTimeout> | undefined;
 }
 
-function statusLabel(status: ExportFileStatus, trans: TranslationBundle): string {
+function statusLabel(
+  status: ExportFileStatus,
+  trans: TranslationBundle
+): string {
   switch (status) {
     case 'create':
       return trans.__('create');
@@ -365,7 +378,9 @@ function ExportSummary(props: {
       </p>
       {reply.refused !== null && (
         <section className="readiness-export-refused" role="alert">
-          <h3 className="readiness-export-heading">{trans.__('Cannot export yet')}</h3>
+          <h3 className="readiness-export-heading">
+            {trans.__('Cannot export yet')}
+          </h3>
           <p className="readiness-export-reason">{reply.refused}</p>
           <FindingList
             className="readiness-export-blocking"
@@ -446,10 +461,22 @@ function fileCounts(files: ExportFile[], trans: TranslationBundle): string {
     files.filter(file => file.status === status).length;
   const parts: string[] = [];
   const add = (n: number, text: string) => n > 0 && parts.push(text);
-  add(count('create'), trans._n('%1 to create', '%1 to create', count('create')));
-  add(count('update'), trans._n('%1 to update', '%1 to update', count('update')));
-  add(count('unchanged'), trans._n('%1 unchanged', '%1 unchanged', count('unchanged')));
-  add(count('conflict'), trans._n('%1 conflict', '%1 conflicts', count('conflict')));
+  add(
+    count('create'),
+    trans._n('%1 to create', '%1 to create', count('create'))
+  );
+  add(
+    count('update'),
+    trans._n('%1 to update', '%1 to update', count('update'))
+  );
+  add(
+    count('unchanged'),
+    trans._n('%1 unchanged', '%1 unchanged', count('unchanged'))
+  );
+  add(
+    count('conflict'),
+    trans._n('%1 conflict', '%1 conflicts', count('conflict'))
+  );
   return parts.join(', ');
 }
 
@@ -493,7 +520,12 @@ function FileTree(props: {
       {[...dir.dirs.values()].map(sub => (
         <li key={`${sub.name}/`} className="readiness-export-dir">
           <span className="readiness-export-dirname">{sub.name}/</span>
-          <FileTree dir={sub} selected={selected} onSelect={onSelect} trans={trans} />
+          <FileTree
+            dir={sub}
+            selected={selected}
+            onSelect={onSelect}
+            trans={trans}
+          />
         </li>
       ))}
       {dir.files.map(({ name, file }) => (
@@ -537,7 +569,10 @@ function Parameters(props: {
         {trans.__('Parameters')}
         {reply.parameters_cell !== null && (
           <span className="readiness-export-note">
-            {trans.__('from the parameters cell (cell %1)', reply.parameters_cell)}
+            {trans.__(
+              'from the parameters cell (cell %1)',
+              reply.parameters_cell
+            )}
           </span>
         )}
       </h3>
@@ -644,13 +679,19 @@ function FindingList(props: {
           data-check={finding.check}
           data-cell-index={finding.cell_index ?? ''}
         >
-          <span className="readiness-export-finding-message">{finding.message}</span>
+          <span className="readiness-export-finding-message">
+            {finding.message}
+          </span>
           <span className="readiness-export-note">
             {finding.cell_index === null
               ? trans.__('notebook')
               : finding.line === null
                 ? trans.__('cell %1', finding.cell_index)
-                : trans.__('cell %1, line %2', finding.cell_index, finding.line)}
+                : trans.__(
+                    'cell %1, line %2',
+                    finding.cell_index,
+                    finding.line
+                  )}
           </span>
         </li>
       ))}

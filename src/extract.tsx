@@ -152,11 +152,16 @@ export async function extractCells(
  * keeps a neighbouring edit from merging into the same step), so
  * `notebook:undo-cell-action` (Z in command mode) restores the cells.
  */
-function replaceCells(panel: NotebookPanel, indices: number[], source: string): void {
+function replaceCells(
+  panel: NotebookPanel,
+  indices: number[],
+  source: string
+): void {
   const notebook = panel.content;
   const shared = notebook.model!.sharedModel;
   // The YNotebook's Y.UndoManager; ISharedNotebook does not declare it.
-  const history = (shared as { undoManager?: { stopCapturing(): void } }).undoManager;
+  const history = (shared as { undoManager?: { stopCapturing(): void } })
+    .undoManager;
   const start = Math.min(...indices);
   const end = Math.max(...indices) + 1;
   history?.stopCapturing();
@@ -195,7 +200,10 @@ function sameCells(
   });
 }
 
-async function fileExists(contents: Contents.IManager, path: string): Promise<boolean> {
+async function fileExists(
+  contents: Contents.IManager,
+  path: string
+): Promise<boolean> {
   try {
     await contents.get(path, { content: false });
     return true;
@@ -251,7 +259,9 @@ class ExtractPreview extends PreviewBody<ExtractReply, IExtractChoice> {
               spellCheck={false}
               value={this._module}
               placeholder={trans.__('from the notebook name')}
-              onChange={event => this._edit({ module: event.currentTarget.value })}
+              onChange={event =>
+                this._edit({ module: event.currentTarget.value })
+              }
             />
           </label>
           <label className="readiness-extract-control">
@@ -262,12 +272,16 @@ class ExtractPreview extends PreviewBody<ExtractReply, IExtractChoice> {
               spellCheck={false}
               value={this._function}
               placeholder={trans.__('from the heading above')}
-              onChange={event => this._edit({ function: event.currentTarget.value })}
+              onChange={event =>
+                this._edit({ function: event.currentTarget.value })
+              }
             />
           </label>
         </div>
         {this.state === 'loading' && (
-          <p className="readiness-extract-loading">{trans.__('Preparing the preview…')}</p>
+          <p className="readiness-extract-loading">
+            {trans.__('Preparing the preview…')}
+          </p>
         )}
         {this.state === 'error' && (
           <div className="readiness-error readiness-extract-error" role="alert">
@@ -334,17 +348,27 @@ function ExtractSummary(props: {
   trans: TranslationBundle;
 }): JSX.Element {
   const { reply, trans } = props;
-  const none = <span className="readiness-extract-none">{trans.__('none')}</span>;
+  const none = (
+    <span className="readiness-extract-none">{trans.__('none')}</span>
+  );
   return (
     <>
       <dl className="readiness-extract-signature">
         <dt>{trans.__('Parameters')}</dt>
         <dd className="readiness-extract-parameters">
-          {reply.parameters.length ? <code>{reply.parameters.join(', ')}</code> : none}
+          {reply.parameters.length ? (
+            <code>{reply.parameters.join(', ')}</code>
+          ) : (
+            none
+          )}
         </dd>
         <dt>{trans.__('Returns')}</dt>
         <dd className="readiness-extract-returns">
-          {reply.returns.length ? <code>{reply.returns.join(', ')}</code> : none}
+          {reply.returns.length ? (
+            <code>{reply.returns.join(', ')}</code>
+          ) : (
+            none
+          )}
         </dd>
       </dl>
       {reply.warnings.length > 0 && (
@@ -359,12 +383,18 @@ function ExtractSummary(props: {
       )}
       <section className="readiness-extract-file" data-file={reply.module_file}>
         <h3 className="readiness-extract-heading">
-          <span className="readiness-extract-filename">{reply.module_file}</span>
+          <span className="readiness-extract-filename">
+            {reply.module_file}
+          </span>
         </h3>
-        <pre className="readiness-code readiness-extract-module-text">{reply.module_text}</pre>
+        <pre className="readiness-code readiness-extract-module-text">
+          {reply.module_text}
+        </pre>
       </section>
       <section className="readiness-extract-replacement">
-        <h3 className="readiness-extract-heading">{trans.__('Replacement cell')}</h3>
+        <h3 className="readiness-extract-heading">
+          {trans.__('Replacement cell')}
+        </h3>
         <pre className="readiness-code readiness-extract-cell">
           {joinSource(reply.replacement_cell.source)}
         </pre>
@@ -372,4 +402,3 @@ function ExtractSummary(props: {
     </>
   );
 }
-

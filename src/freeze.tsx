@@ -41,7 +41,10 @@ export async function freezeNotebook(
       await context.save();
     } catch (error) {
       Notification.error(
-        trans.__('Freeze environment: the notebook could not be saved: %1', messageOf(error, trans))
+        trans.__(
+          'Freeze environment: the notebook could not be saved: %1',
+          messageOf(error, trans)
+        )
       );
       return;
     }
@@ -77,9 +80,12 @@ export async function freezeNotebook(
     return;
   }
   const files = [reply.file, ...(reply.lock ? [reply.lock.file] : [])];
-  Notification.success(trans.__('Pinned the environment in %1.', files.join(', ')), {
-    autoClose: 5000
-  });
+  Notification.success(
+    trans.__('Pinned the environment in %1.', files.join(', ')),
+    {
+      autoClose: 5000
+    }
+  );
   if (!panel.isDisposed) {
     await readiness.check(panel);
   }
@@ -122,7 +128,9 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
               }}
             >
               <option value="auto">
-                {trans.__('auto (pyproject.toml if the project has one, else requirements.txt)')}
+                {trans.__(
+                  'auto (pyproject.toml if the project has one, else requirements.txt)'
+                )}
               </option>
               <option value="requirements">requirements.txt</option>
               <option value="pyproject">pyproject.toml</option>
@@ -138,16 +146,22 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
                 void this.preview();
               }}
             />
-            <span>{trans.__('Also write a lock file (requirements-lock.txt)')}</span>
+            <span>
+              {trans.__('Also write a lock file (requirements-lock.txt)')}
+            </span>
           </label>
         </div>
         <p className="readiness-freeze-source">
           {kernelId
             ? trans.__("Exact versions installed in the notebook's kernel.")
-            : trans.__("No kernel: exact versions installed in the server's environment.")}
+            : trans.__(
+                "No kernel: exact versions installed in the server's environment."
+              )}
         </p>
         {this.state === 'loading' && (
-          <p className="readiness-freeze-loading">{trans.__('Reading the environment…')}</p>
+          <p className="readiness-freeze-loading">
+            {trans.__('Reading the environment…')}
+          </p>
         )}
         {this.state === 'error' && (
           <div className="readiness-error readiness-freeze-error" role="alert">
@@ -186,7 +200,9 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
    * Write is enabled only when the preview has something to write.
    */
   protected canAct(): boolean {
-    return this.state === 'ready' && this.reply !== null && hasChanges(this.reply);
+    return (
+      this.state === 'ready' && this.reply !== null && hasChanges(this.reply)
+    );
   }
 
   private _target: FreezeTarget = 'auto';
@@ -212,7 +228,12 @@ function FreezeSummary(props: {
           {trans.__('Already pinned: nothing to write.')}
         </p>
       )}
-      <FileDiff file={reply.file} before={reply.before} after={reply.after} trans={trans} />
+      <FileDiff
+        file={reply.file}
+        before={reply.before}
+        after={reply.after}
+        trans={trans}
+      />
       {reply.lock && (
         <FileDiff
           file={reply.lock.file}
@@ -252,7 +273,11 @@ function FileDiff(props: {
 }): JSX.Element {
   const { file, before, after, trans } = props;
   const state =
-    before === after ? trans.__('unchanged') : before === '' ? trans.__('new file') : null;
+    before === after
+      ? trans.__('unchanged')
+      : before === ''
+        ? trans.__('new file')
+        : null;
   return (
     <section className="readiness-freeze-file" data-file={file}>
       <h3 className="readiness-freeze-heading">
@@ -264,7 +289,11 @@ function FileDiff(props: {
           {withContext(diffLines(before, after)).map((line, i) =>
             line.op === '…' ? (
               <span key={i} className="readiness-diff-line readiness-diff-gap">
-                {trans._n('… %1 unchanged line', '… %1 unchanged lines', line.count)}
+                {trans._n(
+                  '… %1 unchanged line',
+                  '… %1 unchanged lines',
+                  line.count
+                )}
               </span>
             ) : (
               <span
@@ -311,4 +340,3 @@ function NameList(props: {
     </section>
   );
 }
-

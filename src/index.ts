@@ -46,7 +46,10 @@ const core: JupyterFrontEndPlugin<IReadiness> = {
     fetchCatalogue()
       .then(({ checks }) => checker.setKnownChecks(checks.map(c => c.id)))
       .catch(reason =>
-        console.error('jupyterlab-readiness: cannot read the check catalogue.', reason)
+        console.error(
+          'jupyterlab-readiness: cannot read the check catalogue.',
+          reason
+        )
       );
 
     if (settingRegistry) {
@@ -54,12 +57,17 @@ const core: JupyterFrontEndPlugin<IReadiness> = {
         .load(PLUGIN_ID)
         .then(settings => {
           const apply = () =>
-            checker.configure(settings.composite as unknown as IReadinessSettings);
+            checker.configure(
+              settings.composite as unknown as IReadinessSettings
+            );
           apply();
           settings.changed.connect(apply);
         })
         .catch(reason =>
-          console.error('jupyterlab-readiness: failed to load settings.', reason)
+          console.error(
+            'jupyterlab-readiness: failed to load settings.',
+            reason
+          )
         );
     }
 

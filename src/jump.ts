@@ -31,7 +31,10 @@ export async function jumpToFinding(
     return;
   }
   notebook.mode = 'edit';
-  const line = Math.max(0, Math.min((finding.line ?? 1) - 1, editor.lineCount - 1));
+  const line = Math.max(
+    0,
+    Math.min((finding.line ?? 1) - 1, editor.lineCount - 1)
+  );
   editor.setCursorPosition({ line, column: 0 });
   editor.focus();
 }

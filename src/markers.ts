@@ -15,7 +15,10 @@ const FLAG = 'readiness-cell-flag';
 const SEVERITY = 'data-readiness-severity';
 const BADGE = 'readiness-cell-badge';
 
-export function updateMarkers(readiness: IReadiness, panel: NotebookPanel): void {
+export function updateMarkers(
+  readiness: IReadiness,
+  panel: NotebookPanel
+): void {
   const reply = readiness.stateOf(panel)?.reply;
   const byCell = new Map<Cell, Finding[]>();
   for (const finding of reply?.findings ?? []) {

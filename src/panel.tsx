@@ -3,11 +3,7 @@
  */
 import type { NotebookPanel, INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
-import {
-  ReactWidget,
-  refreshIcon,
-  UseSignal
-} from '@jupyterlab/ui-components';
+import { ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CommandIDs } from './commands';
@@ -81,7 +77,9 @@ export class ReadinessPanel extends ReactWidget {
             signal={readiness.changed}
             shouldUpdate={(_, panel) => panel === tracker.currentWidget}
           >
-            {() => <PanelBody {...this._options} panel={tracker.currentWidget} />}
+            {() => (
+              <PanelBody {...this._options} panel={tracker.currentWidget} />
+            )}
           </UseSignal>
         )}
       </UseSignal>
@@ -295,14 +293,21 @@ function KernelLine(props: {
   const { status, trans } = props;
   const text: Record<KernelStatus, string> = {
     ok: trans.__('Live kernel checked.'),
-    busy: trans.__('Kernel busy: live checks skipped, re-checked after the cell finishes.'),
+    busy: trans.__(
+      'Kernel busy: live checks skipped, re-checked after the cell finishes.'
+    ),
     dead: trans.__('Kernel dead: live checks skipped.'),
     unavailable: trans.__('Kernel unavailable: live checks skipped.'),
-    'not-python': trans.__('Not a Python kernel: language-agnostic checks only.'),
+    'not-python': trans.__(
+      'Not a Python kernel: language-agnostic checks only.'
+    ),
     none: trans.__('No kernel: static checks only.')
   };
   return (
-    <span className={`readiness-kernel readiness-kernel-${status}`} data-kernel-status={status}>
+    <span
+      className={`readiness-kernel readiness-kernel-${status}`}
+      data-kernel-status={status}
+    >
       {text[status]}
     </span>
   );

@@ -10,12 +10,7 @@ export type Severity = 'error' | 'warning' | 'info';
 export type ItemStatus = 'pass' | 'info' | 'warn' | 'fail' | 'skipped';
 
 export type KernelStatus =
-  | 'ok'
-  | 'busy'
-  | 'dead'
-  | 'unavailable'
-  | 'not-python'
-  | 'none';
+  'ok' | 'busy' | 'dead' | 'unavailable' | 'not-python' | 'none';
 
 /**
  * One finding. `cell_index` is 0-based over ALL cells (markdown included),

@@ -4,7 +4,7 @@ test.use({ autoGoto: true });
 
 test('commands, palette and the Readiness menu', async ({ page }) => {
   const commands = await page.evaluate(() => {
-    const registry = (window as any).jupyterapp.commands;
+    const registry = window.jupyterapp.commands;
     return [
       'readiness:check',
       'readiness:open-panel',
@@ -38,7 +38,9 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
   const menu = page.locator('#jp-mainmenu-readiness');
   await expect(menu.locator('.lm-Menu-item')).toHaveCount(4);
   await expect(
-    menu.locator('.lm-Menu-item.lm-mod-disabled', { hasText: 'Freeze Environment' })
+    menu.locator('.lm-Menu-item.lm-mod-disabled', {
+      hasText: 'Freeze Environment'
+    })
   ).toHaveCount(1);
   await page.keyboard.press('Escape');
 
@@ -51,7 +53,9 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
   await expect(
     page.locator('.lm-CommandPalette-item', { hasText: 'Freeze Environment' })
   ).toHaveCount(1);
-  await page.locator('.lm-CommandPalette-item', { hasText: 'Open Readiness Panel' }).click();
+  await page
+    .locator('.lm-CommandPalette-item', { hasText: 'Open Readiness Panel' })
+    .click();
   await expect(page.locator('#readiness-panel')).toBeVisible();
   await expect(page.locator('#readiness-panel')).toContainText(
     'Open a notebook to check its readiness.'

@@ -42,7 +42,8 @@ function exportDialog(page: IJupyterLabPageFixture) {
     name: dialog.locator('input[name="package-name"]'),
     out: dialog.locator('input[name="export-out"]'),
     files: dialog.locator('.readiness-export-file'),
-    file: (path: string) => dialog.locator(`.readiness-export-file[data-path="${path}"]`),
+    file: (path: string) =>
+      dialog.locator(`.readiness-export-file[data-path="${path}"]`),
     params: dialog.locator('.readiness-export-param'),
     blocking: dialog.locator('.readiness-export-blocking'),
     error: dialog.locator('.readiness-export-error'),
@@ -55,19 +56,25 @@ function exportDialog(page: IJupyterLabPageFixture) {
 /**
  * Wait for the preview of the fields shown (the body's `data-state`).
  */
-async function previewed(page: IJupyterLabPageFixture, state = 'ready'): Promise<void> {
+async function previewed(
+  page: IJupyterLabPageFixture,
+  state = 'ready'
+): Promise<void> {
   await expect(
     page.locator('.readiness-export-dialog .readiness-export-body')
   ).toHaveAttribute('data-state', state);
 }
 
-test('export as package previews, writes, and is idempotent', async ({ page, tmpPath }) => {
+test('export as package previews, writes, and is idempotent', async ({
+  page,
+  tmpPath
+}) => {
   await openNotebook(page, tmpPath, 'sales_report.ipynb', SALES);
   await waitForKernelIdle(page);
 
   // Enabled on a notebook; in the palette under its label.
   expect(
-    await page.evaluate(id => (window as any).jupyterapp.commands.isEnabled(id), EXPORT)
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), EXPORT)
   ).toBe(true);
   await page.keyboard.press('Control+Shift+C');
   await page.locator('.lm-CommandPalette-input').fill('Export as Package');
@@ -81,11 +88,17 @@ test('export as package previews, writes, and is idempotent', async ({ page, tmp
   // From the Readiness menu: the server's defaults fill the fields.
   await page.menu.clickMenuItem('Readiness>Export as Package');
   const ui = exportDialog(page);
-  await expect(ui.dialog.locator('.jp-Dialog-header')).toHaveText('Export as package');
+  await expect(ui.dialog.locator('.jp-Dialog-header')).toHaveText(
+    'Export as package'
+  );
   await previewed(page);
   await expect(ui.name).toHaveValue('sales_report');
   await expect(ui.out).toHaveValue(`${tmpPath}/sales_report`);
-  for (const path of ['pyproject.toml', 'README.md', 'src/sales_report/pipeline.py']) {
+  for (const path of [
+    'pyproject.toml',
+    'README.md',
+    'src/sales_report/pipeline.py'
+  ]) {
     await expect(ui.file(path)).toHaveAttribute('data-status', 'create');
   }
   await expect(ui.params).toHaveCount(2);
@@ -98,7 +111,12 @@ test('export as package previews, writes, and is idempotent', async ({ page, tmp
     'cell 1'
   ]);
   await expect(ui.params.nth(1)).toHaveAttribute('data-name', 'days');
-  await expect(ui.params.nth(1).locator('td')).toHaveText(['days', 'int', '7', 'cell 1']);
+  await expect(ui.params.nth(1).locator('td')).toHaveText([
+    'days',
+    'int',
+    '7',
+    'cell 1'
+  ]);
   await expect(ui.blocking).toHaveCount(0);
   await expect(ui.exportButton).toHaveText('Export');
   await expect(ui.exportButton).toBeEnabled();
@@ -108,7 +126,10 @@ test('export as package previews, writes, and is idempotent', async ({ page, tmp
   await expect(ui.text).toHaveAttribute('data-path', 'pyproject.toml');
   await expect(ui.text).toContainText('[project]');
   await ui.file('src/sales_report/pipeline.py').click();
-  await expect(ui.text).toHaveAttribute('data-path', 'src/sales_report/pipeline.py');
+  await expect(ui.text).toHaveAttribute(
+    'data-path',
+    'src/sales_report/pipeline.py'
+  );
   await expect(ui.text).toContainText('def ');
   // For the README; with READINESS_DOCS_SCREENSHOTS=1 also to docs/.
   const shot = await ui.dialog.locator('.jp-Dialog-content').screenshot();
@@ -147,20 +168,30 @@ test('export as package previews, writes, and is idempotent', async ({ page, tmp
   await ui.exportButton.click();
   await expect(ui.dialog).toHaveCount(0);
   await expect(
-    page.getByText(`Exported sales-report: ${count} files written, 0 unchanged.`)
+    page.getByText(
+      `Exported sales-report: ${count} files written, 0 unchanged.`
+    )
   ).toBeVisible();
-  expect(await page.contents.fileExists(`${tmpPath}/sales_report/pyproject.toml`)).toBe(true);
   expect(
-    await page.contents.fileExists(`${tmpPath}/sales_report/src/sales_report/pipeline.py`)
+    await page.contents.fileExists(`${tmpPath}/sales_report/pyproject.toml`)
+  ).toBe(true);
+  expect(
+    await page.contents.fileExists(
+      `${tmpPath}/sales_report/src/sales_report/pipeline.py`
+    )
   ).toBe(true);
   await page.sidebar.openTab('filebrowser');
   await expect(
-    page.locator('.jp-DirListing-item .jp-DirListing-itemText', { hasText: 'sales_report' })
+    page.locator('.jp-DirListing-item .jp-DirListing-itemText', {
+      hasText: 'sales_report'
+    })
   ).not.toHaveCount(0);
   await page.sidebar.close('left');
 
   // Again, from File > Save and Export Notebook As: everything is unchanged.
-  await page.menu.clickMenuItem('File>Save and Export Notebook As>Export as Package');
+  await page.menu.clickMenuItem(
+    'File>Save and Export Notebook As>Export as Package'
+  );
   await previewed(page);
   await expect(ui.files).toHaveCount(count);
   await expect(
@@ -169,7 +200,9 @@ test('export as package previews, writes, and is idempotent', async ({ page, tmp
   await ui.exportButton.click();
   await expect(ui.dialog).toHaveCount(0);
   await expect(
-    page.getByText(`Exported sales-report: 0 files written, ${count} unchanged.`)
+    page.getByText(
+      `Exported sales-report: 0 files written, ${count} unchanged.`
+    )
   ).toBeVisible();
 
   // A generated file edited since: a conflict, which Export leaves as it is.
@@ -178,12 +211,16 @@ test('export as package previews, writes, and is idempotent', async ({ page, tmp
   await startCommand(page, EXPORT);
   await previewed(page);
   await expect(ui.file('README.md')).toHaveAttribute('data-status', 'conflict');
-  await expect(ui.dialog.locator('.readiness-export-conflicts')).toContainText('README.md');
+  await expect(ui.dialog.locator('.readiness-export-conflicts')).toContainText(
+    'README.md'
+  );
   await expect(ui.exportButton).toBeEnabled();
   await ui.exportButton.click();
   await expect(ui.dialog).toHaveCount(0);
   await expect(
-    page.getByText('Export as package left 1 conflicting file as it is: README.md')
+    page.getByText(
+      'Export as package left 1 conflicting file as it is: README.md'
+    )
   ).toBeVisible();
   const response = await page.request.get(
     `/api/contents/${readme}?type=file&format=text&content=1`
@@ -196,7 +233,10 @@ test('hidden state blocks the export', async ({ page, tmpPath }) => {
     page,
     tmpPath,
     'hidden.ipynb',
-    notebook([code('rows = [1, 2, 3]', null, 'c0'), code('print(undefined_total)', null, 'c1')])
+    notebook([
+      code('rows = [1, 2, 3]', null, 'c0'),
+      code('print(undefined_total)', null, 'c1')
+    ])
   );
   // The export asks the kernel for the pins: once it is up.
   await waitForKernelIdle(page);
@@ -212,17 +252,29 @@ test('hidden state blocks the export', async ({ page, tmpPath }) => {
   await expect(ui.exportButton).toBeDisabled();
   await ui.cancel.click();
   await expect(ui.dialog).toHaveCount(0);
-  expect(await page.contents.fileExists(`${tmpPath}/hidden/pyproject.toml`)).toBe(false);
+  expect(
+    await page.contents.fileExists(`${tmpPath}/hidden/pyproject.toml`)
+  ).toBe(false);
 });
 
-test('the File menu lists it under Save and Export Notebook As', async ({ page, tmpPath }) => {
+test('the File menu lists it under Save and Export Notebook As', async ({
+  page,
+  tmpPath
+}) => {
   // Disabled without a notebook.
   expect(
-    await page.evaluate(id => (window as any).jupyterapp.commands.isEnabled(id), EXPORT)
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), EXPORT)
   ).toBe(false);
-  await openNotebook(page, tmpPath, 'menu.ipynb', notebook([code('x = 1', null, 'c0')]));
+  await openNotebook(
+    page,
+    tmpPath,
+    'menu.ipynb',
+    notebook([code('x = 1', null, 'c0')])
+  );
   await page.menu.open('File');
-  await page.locator('.lm-Menu-item', { hasText: 'Save and Export Notebook As' }).hover();
+  await page
+    .locator('.lm-Menu-item', { hasText: 'Save and Export Notebook As' })
+    .hover();
   const item = page.locator('#jp-mainmenu-file-notebookexport .lm-Menu-item', {
     hasText: 'Export as Package'
   });

@@ -1,6 +1,13 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
-import { code, markdown, notebook, openNotebook, waitForKernelIdle } from './helpers';
+import {
+  code,
+  markdown,
+  notebook,
+  openNotebook,
+  waitForKernelIdle
+} from './helpers';
 
 // Galata's kernels mock answers every proxied POST under /api/kernels with
 // 201, and the client rejects a restart that does not answer 200: leave that
@@ -29,13 +36,16 @@ const ORIGINAL = [
 
 async function cellSources(page: IJupyterLabPageFixture): Promise<string[]> {
   return page.evaluate(() =>
-    (window as any).jupyterapp.shell.currentWidget.content.model.sharedModel.cells.map(
-      (cell: any) => cell.getSource()
-    )
+    (
+      window.jupyterapp.shell.currentWidget as NotebookPanel
+    ).content.model!.sharedModel.cells.map(cell => cell.getSource())
   );
 }
 
-async function extractFromContextMenu(page: IJupyterLabPageFixture, index: number) {
+async function extractFromContextMenu(
+  page: IJupyterLabPageFixture,
+  index: number
+) {
   await page.notebook.selectCells(index);
   const cell = await page.notebook.getCellLocator(index);
   await cell!.locator('.jp-InputPrompt').click({ button: 'right' });
@@ -56,7 +66,7 @@ test('extract to module writes the function and replaces the cells, undoably', a
   // In the palette, enabled on a code cell; disabled on the markdown cell.
   await page.notebook.selectCells(1);
   expect(
-    await page.evaluate(id => (window as any).jupyterapp.commands.isEnabled(id), EXTRACT)
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), EXTRACT)
   ).toBe(false);
   await page.notebook.selectCells(2);
   await page.keyboard.press('Control+Shift+C');
@@ -70,10 +80,19 @@ test('extract to module writes the function and replaces the cells, undoably', a
 
   await extractFromContextMenu(page, 2);
   const dialog = page.locator('.readiness-extract-dialog');
-  await expect(dialog.locator('.jp-Dialog-header')).toHaveText('Extract to module');
-  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute('data-state', 'ready');
-  await expect(dialog.locator('.readiness-extract-function')).toHaveValue('totals');
-  await expect(dialog.locator('.readiness-extract-module')).toHaveValue('sales_report');
+  await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
+    'Extract to module'
+  );
+  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute(
+    'data-state',
+    'ready'
+  );
+  await expect(dialog.locator('.readiness-extract-function')).toHaveValue(
+    'totals'
+  );
+  await expect(dialog.locator('.readiness-extract-module')).toHaveValue(
+    'sales_report'
+  );
   await expect(dialog.locator('.readiness-extract-file')).toHaveAttribute(
     'data-file',
     `${tmpPath}/sales_report.py`
@@ -84,8 +103,12 @@ test('extract to module writes the function and replaces the cells, undoably', a
   await expect(dialog.locator('.readiness-extract-cell')).toHaveText(
     'from sales_report import totals\ntotal, count = totals(raw)'
   );
-  await expect(dialog.locator('.readiness-extract-parameters')).toHaveText('raw');
-  await expect(dialog.locator('.readiness-extract-returns')).toHaveText('total, count');
+  await expect(dialog.locator('.readiness-extract-parameters')).toHaveText(
+    'raw'
+  );
+  await expect(dialog.locator('.readiness-extract-returns')).toHaveText(
+    'total, count'
+  );
 
   // Editing a name previews again; back to the proposal before extracting.
   await dialog.locator('.readiness-extract-function').fill('compute_totals');
@@ -101,7 +124,9 @@ test('extract to module writes the function and replaces the cells, undoably', a
   await expect(extract).toBeEnabled();
   await extract.click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByText('Extracted totals() into sales_report.py.')).toBeVisible();
+  await expect(
+    page.getByText('Extracted totals() into sales_report.py.')
+  ).toBeVisible();
 
   // The module is in the server's folder, and the file browser lists it.
   const response = await page.request.get(
@@ -111,7 +136,9 @@ test('extract to module writes the function and replaces the cells, undoably', a
   expect((await response.json()).content).toContain('def totals(raw)');
   await page.sidebar.openTab('filebrowser');
   await expect(
-    page.locator('.jp-DirListing-item .jp-DirListing-itemText', { hasText: 'sales_report.py' })
+    page.locator('.jp-DirListing-item .jp-DirListing-itemText', {
+      hasText: 'sales_report.py'
+    })
   ).toHaveCount(1);
   await page.sidebar.close('left');
 
@@ -121,7 +148,9 @@ test('extract to module writes the function and replaces the cells, undoably', a
   expect(await cellSources(page)).toEqual(extracted);
   expect(
     await page.evaluate(
-      () => (window as any).jupyterapp.shell.currentWidget.content.activeCellIndex
+      () =>
+        (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+          .activeCellIndex
     )
   ).toBe(2);
   await page.menu.clickMenuItem('Kernel>Restart Kernel…');
@@ -140,9 +169,12 @@ test('extract to module writes the function and replaces the cells, undoably', a
   // Extracting again into the now existing module: the kernel may hold the old copy.
   await page.notebook.selectCells(2);
   await page.evaluate(id => {
-    void (window as any).jupyterapp.commands.execute(id);
+    void window.jupyterapp.commands.execute(id);
   }, EXTRACT);
-  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute('data-state', 'ready');
+  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute(
+    'data-state',
+    'ready'
+  );
   await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
   await expect(
     page.getByText(
@@ -153,21 +185,34 @@ test('extract to module writes the function and replaces the cells, undoably', a
   expect(await cellSources(page)).toEqual(extracted);
 });
 
-test('a refusal shows the reason and disables Extract', async ({ page, tmpPath }) => {
+test('a refusal shows the reason and disables Extract', async ({
+  page,
+  tmpPath
+}) => {
   await openNotebook(
     page,
     tmpPath,
     'hidden.ipynb',
-    notebook([code('x = 1', null, 'c0'), code('y = x + never_defined', null, 'c1')])
+    notebook([
+      code('x = 1', null, 'c0'),
+      code('y = x + never_defined', null, 'c1')
+    ])
   );
   await extractFromContextMenu(page, 1);
   const dialog = page.locator('.readiness-extract-dialog');
-  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute('data-state', 'error');
+  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute(
+    'data-state',
+    'error'
+  );
   await expect(dialog.locator('.readiness-extract-error')).toContainText(
     'no cell above the selection defines it'
   );
-  await expect(dialog.locator('.readiness-extract-error')).toContainText('never_defined');
-  await expect(dialog.locator('.jp-Dialog-button.jp-mod-accept')).toBeDisabled();
+  await expect(dialog.locator('.readiness-extract-error')).toContainText(
+    'never_defined'
+  );
+  await expect(
+    dialog.locator('.jp-Dialog-button.jp-mod-accept')
+  ).toBeDisabled();
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
   await expect(dialog).toHaveCount(0);
   expect(await page.contents.fileExists(`${tmpPath}/hidden.py`)).toBe(false);
@@ -178,7 +223,9 @@ test('the sidebar offers Extract to module on an unpackaged-code finding', async
   tmpPath
 }) => {
   // Fifteen top-level statements and not one function: the packaged-code item's finding.
-  const statements = Array.from({ length: 15 }, (_, i) => `v${i} = ${i}`).join('\n');
+  const statements = Array.from({ length: 15 }, (_, i) => `v${i} = ${i}`).join(
+    '\n'
+  );
   await openNotebook(
     page,
     tmpPath,
@@ -190,7 +237,10 @@ test('the sidebar offers Extract to module on an unpackaged-code finding', async
   await expect(row).toHaveCount(1);
   await row.locator('.readiness-extract-button').click();
   const dialog = page.locator('.readiness-extract-dialog');
-  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute('data-state', 'ready');
+  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute(
+    'data-state',
+    'ready'
+  );
   await expect(dialog.locator('.readiness-extract-cells')).toContainText('0');
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
   await expect(dialog).toHaveCount(0);

@@ -1,6 +1,14 @@
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
-import { code, finding, notebook, openNotebook, PANEL, waitForKernelIdle } from './helpers';
+import {
+  code,
+  finding,
+  notebook,
+  openNotebook,
+  PANEL,
+  waitForKernelIdle
+} from './helpers';
 
 test.use({ autoGoto: true });
 
@@ -35,7 +43,7 @@ test('freeze environment pins the imports and settles their findings', async ({
 
   // On a notebook the command is enabled, in the palette and the Readiness menu.
   expect(
-    await page.evaluate(id => (window as any).jupyterapp.commands.isEnabled(id), FREEZE)
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), FREEZE)
   ).toBe(true);
   await page.keyboard.press('Control+Shift+C');
   await page.locator('.lm-CommandPalette-input').fill('Freeze Environment');
@@ -55,17 +63,22 @@ test('freeze environment pins the imports and settles their findings', async ({
   // From the finding's button; the dialog previews requirements.txt.
   await importRow(page, 'yaml').locator('.readiness-freeze-button').click();
   const dialog = page.locator('.readiness-freeze-dialog');
-  await expect(dialog.locator('.jp-Dialog-header')).toHaveText('Freeze environment');
+  await expect(dialog.locator('.jp-Dialog-header')).toHaveText(
+    'Freeze environment'
+  );
   await expect(dialog.locator('.readiness-freeze-body')).toHaveAttribute(
     'data-state',
     'ready'
   );
-  await expect(dialog.locator('.readiness-freeze-file').first()).toHaveAttribute(
-    'data-file',
-    `${tmpPath}/requirements.txt`
-  );
-  const diff = (await dialog.locator('.readiness-diff').first().innerText()).split('\n');
-  const pyyaml = diff.map(line => /^\+PyYAML==(\d+(?:\.\d+)+)$/.exec(line)).find(Boolean);
+  await expect(
+    dialog.locator('.readiness-freeze-file').first()
+  ).toHaveAttribute('data-file', `${tmpPath}/requirements.txt`);
+  const diff = (
+    await dialog.locator('.readiness-diff').first().innerText()
+  ).split('\n');
+  const pyyaml = diff
+    .map(line => /^\+PyYAML==(\d+(?:\.\d+)+)$/.exec(line))
+    .find(Boolean);
   expect(pyyaml, diff.join('\n')).toBeTruthy();
   const version = pyyaml![1];
   expect(diff).toContainEqual(expect.stringMatching(/^\+jupyter_client==\d/));
@@ -74,7 +87,9 @@ test('freeze environment pins the imports and settles their findings', async ({
   );
   const unresolved = dialog.locator('.readiness-freeze-unresolved');
   await expect(unresolved).toContainText('nothing_provides_this_module');
-  await expect(unresolved).toContainText('no installed package provides it; not pinned');
+  await expect(unresolved).toContainText(
+    'no installed package provides it; not pinned'
+  );
 
   // Write: the file has the pins, and the re-check drops their findings.
   const write = dialog.locator('.jp-Dialog-button.jp-mod-accept');
@@ -82,7 +97,9 @@ test('freeze environment pins the imports and settles their findings', async ({
   await expect(write).toBeEnabled();
   await write.click();
   await expect(dialog).toHaveCount(0);
-  await expect(page.getByText(/Pinned the environment in .*requirements\.txt/)).toBeVisible();
+  await expect(
+    page.getByText(/Pinned the environment in .*requirements\.txt/)
+  ).toBeVisible();
   const response = await page.request.get(
     `/api/contents/${tmpPath}/requirements.txt?type=file&format=text&content=1`
   );
@@ -105,9 +122,13 @@ test('freeze environment pins the imports and settles their findings', async ({
   await expect(dialog.locator('.readiness-freeze-status')).toHaveText(
     'Already pinned: nothing to write.'
   );
-  await expect(dialog.locator('.readiness-freeze-file').first()).toContainText('unchanged');
+  await expect(dialog.locator('.readiness-freeze-file').first()).toContainText(
+    'unchanged'
+  );
   await expect(dialog.locator('.readiness-diff')).toHaveCount(0);
-  await expect(dialog.locator('.jp-Dialog-button.jp-mod-accept')).toBeDisabled();
+  await expect(
+    dialog.locator('.jp-Dialog-button.jp-mod-accept')
+  ).toBeDisabled();
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
   await expect(dialog).toHaveCount(0);
   await expect(page.locator(PANEL)).toBeVisible();
@@ -121,7 +142,10 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
     page,
     tmpPath,
     'busy.ipynb',
-    notebook([code('import yaml', null, 'c0'), code('import time\ntime.sleep(4)', null, 'c1')])
+    notebook([
+      code('import yaml', null, 'c0'),
+      code('import time\ntime.sleep(4)', null, 'c1')
+    ])
   );
   await waitForKernelIdle(page);
   await page.notebook.runCell(0);
@@ -130,12 +154,12 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
   // Start the sleeping cell without waiting for it, then freeze while it runs.
   await page.notebook.selectCells(1);
   await page.evaluate(() => {
-    void (window as any).jupyterapp.commands.execute('notebook:run-cell');
+    void window.jupyterapp.commands.execute('notebook:run-cell');
   });
   await page.waitForFunction(
     () =>
-      (window as any).jupyterapp.shell.currentWidget.sessionContext.session.kernel
-        .status === 'busy'
+      (window.jupyterapp.shell.currentWidget as NotebookPanel).sessionContext
+        .session!.kernel!.status === 'busy'
   );
   // The finding's button from the keyboard: Enter presses it, not the row's jump.
   await importRow(page, 'yaml').locator('.readiness-freeze-button').focus();
@@ -148,7 +172,9 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
   await expect(dialog.locator('.readiness-freeze-error')).toContainText(
     'the kernel did not answer'
   );
-  await expect(dialog.locator('.jp-Dialog-button.jp-mod-accept')).toBeDisabled();
+  await expect(
+    dialog.locator('.jp-Dialog-button.jp-mod-accept')
+  ).toBeDisabled();
 
   await waitForKernelIdle(page);
   await dialog.locator('.readiness-freeze-retry').click();
@@ -161,5 +187,7 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
   await expect(dialog).toHaveCount(0);
   // Cancel writes nothing.
-  expect(await page.contents.fileExists(`${tmpPath}/requirements.txt`)).toBe(false);
+  expect(await page.contents.fileExists(`${tmpPath}/requirements.txt`)).toBe(
+    false
+  );
 });

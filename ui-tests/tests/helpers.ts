@@ -2,17 +2,23 @@
  * Shared helpers of the Readiness Galata tests.
  */
 import { expect, IJupyterLabPageFixture } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 export const PANEL = '#readiness-panel';
 
 export function finding(check: string, cellIndex?: number): string {
-  const cell = cellIndex === undefined ? '' : `[data-cell-index="${cellIndex}"]`;
+  const cell =
+    cellIndex === undefined ? '' : `[data-cell-index="${cellIndex}"]`;
   return `${PANEL} .readiness-finding[data-check="${check}"]${cell}`;
 }
 
 type Cell = Record<string, unknown>;
 
-export function code(source: string, executionCount: number | null, id: string): Cell {
+export function code(
+  source: string,
+  executionCount: number | null,
+  id: string
+): Cell {
   return {
     cell_type: 'code',
     execution_count: executionCount,
@@ -31,7 +37,11 @@ export function notebook(cells: Cell[]): string {
   return JSON.stringify({
     cells,
     metadata: {
-      kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' },
+      kernelspec: {
+        name: 'python3',
+        display_name: 'Python 3',
+        language: 'python'
+      },
       language_info: { name: 'python' }
     },
     nbformat: 4,
@@ -73,9 +83,11 @@ export async function openNotebook(
 /**
  * Wait until the notebook's kernel is idle, so its first check can probe it.
  */
-export async function waitForKernelIdle(page: IJupyterLabPageFixture): Promise<void> {
+export async function waitForKernelIdle(
+  page: IJupyterLabPageFixture
+): Promise<void> {
   await page.waitForFunction(() => {
-    const panel = (window as any).jupyterapp.shell.currentWidget;
+    const panel = window.jupyterapp.shell.currentWidget as NotebookPanel | null;
     return panel?.sessionContext?.session?.kernel?.status === 'idle';
   });
 }
@@ -90,8 +102,11 @@ export function tagged(cell: Cell, tags: string[]): Cell {
 /**
  * Run a command without waiting for it (a dialog it opens stays open).
  */
-export async function startCommand(page: IJupyterLabPageFixture, id: string): Promise<void> {
+export async function startCommand(
+  page: IJupyterLabPageFixture,
+  id: string
+): Promise<void> {
   await page.evaluate(command => {
-    void (window as any).jupyterapp.commands.execute(command);
+    void window.jupyterapp.commands.execute(command);
   }, id);
 }

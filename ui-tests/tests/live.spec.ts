@@ -3,9 +3,22 @@ import * as path from 'path';
 
 import { expect, test } from '@jupyterlab/galata';
 
-import { code, finding, notebook, openNotebook, waitForKernelIdle } from './helpers';
+import {
+  code,
+  finding,
+  notebook,
+  openNotebook,
+  waitForKernelIdle
+} from './helpers';
 
 test.use({ autoGoto: true });
+
+/**
+ * The page's window, where a run leaves the promise of its latency and kernel status.
+ */
+type LatencyWindow = typeof window & {
+  readinessLatency: Promise<[number, string]>;
+};
 
 test('running a cell after editing another shows edited-since-run', async ({
   page,
@@ -26,7 +39,9 @@ test('running a cell after editing another shows edited-since-run', async ({
   await page.notebook.runCell(1);
 
   await expect(page.locator(finding('edited-since-run', 0))).toHaveCount(1);
-  await expect(page.locator('#readiness-panel [data-kernel-status="ok"]')).toHaveCount(1);
+  await expect(
+    page.locator('#readiness-panel [data-kernel-status="ok"]')
+  ).toHaveCount(1);
   await expect(page.locator('.jp-Notebook .jp-Cell').nth(0)).toHaveClass(
     /readiness-cell-flag/
   );
@@ -42,13 +57,18 @@ const SAMPLES = 6;
  * MutationObservers and performance.now(); the first run warms the kernel
  * and is not counted.
  */
-test('sidebar latency after a cell finishes executing', async ({ page, tmpPath }) => {
+test('sidebar latency after a cell finishes executing', async ({
+  page,
+  tmpPath
+}) => {
   const cells = Array.from({ length: SAMPLES + 1 }, (_, i) =>
     code(`raise ValueError("sample ${i}")`, null, `c${i}`)
   );
   await openNotebook(page, tmpPath, 'latency.ipynb', notebook(cells));
   await waitForKernelIdle(page);
-  await expect(page.locator('#readiness-panel [data-kernel-status="ok"]')).toHaveCount(1);
+  await expect(
+    page.locator('#readiness-panel [data-kernel-status="ok"]')
+  ).toHaveCount(1);
 
   const samples: number[] = [];
   const kernelStatus: string[] = [];
@@ -58,10 +78,15 @@ test('sidebar latency after a cell finishes executing', async ({ page, tmpPath }
       const prompt = cell.querySelector('.jp-InputPrompt')!;
       const panel = document.querySelector('#readiness-panel')!;
       const row = `.readiness-finding[data-check="error-output"][data-cell-index="${index}"]`;
-      (window as any).readinessLatency = new Promise<[number, string]>(resolve => {
+      (window as LatencyWindow).readinessLatency = new Promise<
+        [number, string]
+      >(resolve => {
         let finished: number | undefined;
         const onPrompt = new MutationObserver(() => {
-          if (finished === undefined && /\[\d+\]/.test(prompt.textContent ?? '')) {
+          if (
+            finished === undefined &&
+            /\[\d+\]/.test(prompt.textContent ?? '')
+          ) {
             finished = performance.now();
           }
         });
@@ -71,15 +96,28 @@ test('sidebar latency after a cell finishes executing', async ({ page, tmpPath }
             onPrompt.disconnect();
             onPanel.disconnect();
             const kernel = panel.querySelector('[data-kernel-status]');
-            resolve([shown - finished, kernel?.getAttribute('data-kernel-status') ?? '']);
+            resolve([
+              shown - finished,
+              kernel?.getAttribute('data-kernel-status') ?? ''
+            ]);
           }
         });
-        onPrompt.observe(prompt, { childList: true, characterData: true, subtree: true });
-        onPanel.observe(panel, { childList: true, subtree: true, attributes: true });
+        onPrompt.observe(prompt, {
+          childList: true,
+          characterData: true,
+          subtree: true
+        });
+        onPanel.observe(panel, {
+          childList: true,
+          subtree: true,
+          attributes: true
+        });
       });
     }, index);
     await page.notebook.runCell(index);
-    const [latency, status] = await page.evaluate(() => (window as any).readinessLatency);
+    const [latency, status] = await page.evaluate(
+      () => (window as LatencyWindow).readinessLatency
+    );
     if (index > 0) {
       samples.push(latency);
       kernelStatus.push(status);

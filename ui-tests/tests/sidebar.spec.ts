@@ -1,4 +1,5 @@
 import { expect, test } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import { finding, openNotebook, ORDERING, PANEL } from './helpers';
 
@@ -10,34 +11,48 @@ test.describe('Readiness sidebar', () => {
   });
 
   test('lists the findings with their check and cell', async ({ page }) => {
-    await expect(page.locator(finding('out-of-order-execution', 2))).toHaveCount(1);
+    await expect(
+      page.locator(finding('out-of-order-execution', 2))
+    ).toHaveCount(1);
     await expect(page.locator(finding('wall-clock', 3))).toHaveCount(1);
-    await expect(page.locator(finding('wall-clock', 3))).toContainText('datetime.now');
+    await expect(page.locator(finding('wall-clock', 3))).toContainText(
+      'datetime.now'
+    );
     // The checklist heads the panel and the findings are grouped under its items.
     await expect(page.locator(`${PANEL} .readiness-item`)).toHaveCount(7);
     await expect(
-      page.locator(`${PANEL} .readiness-group`, { hasText: 'Deterministic inputs' })
+      page.locator(`${PANEL} .readiness-group`, {
+        hasText: 'Deterministic inputs'
+      })
     ).toContainText('datetime.now');
   });
 
-  test('clicking a finding activates its cell at its line', async ({ page }) => {
+  test('clicking a finding activates its cell at its line', async ({
+    page
+  }) => {
     const row = page.locator(finding('wall-clock', 3));
     await row.click();
     await expect
       .poll(() =>
         page.evaluate(() => {
-          const notebook = (window as any).jupyterapp.shell.currentWidget.content;
+          const notebook = (
+            window.jupyterapp.shell.currentWidget as NotebookPanel
+          ).content;
           return {
             active: notebook.activeCellIndex,
-            line: notebook.activeCell.editor.getCursorPosition().line
+            line: notebook.activeCell!.editor!.getCursorPosition().line
           };
         })
       )
       .toEqual({ active: 3, line: 1 });
-    await expect(page.locator('.jp-Notebook .jp-Cell').nth(3)).toHaveClass(/jp-mod-active/);
+    await expect(page.locator('.jp-Notebook .jp-Cell').nth(3)).toHaveClass(
+      /jp-mod-active/
+    );
     // The jump focuses the cell's editor asynchronously: wait for it, or that focus could land
     // after the row's below and Enter would type into the cell instead.
-    await expect(page.locator('.jp-Notebook .jp-Cell').nth(3).locator('.cm-editor')).toHaveClass(/cm-focused/);
+    await expect(
+      page.locator('.jp-Notebook .jp-Cell').nth(3).locator('.cm-editor')
+    ).toHaveClass(/cm-focused/);
 
     // Keyboard: rows are focusable and Enter follows them too.
     const keyboardRow = page.locator(finding('out-of-order-execution', 2));
@@ -47,7 +62,9 @@ test.describe('Readiness sidebar', () => {
     await expect
       .poll(() =>
         page.evaluate(
-          () => (window as any).jupyterapp.shell.currentWidget.content.activeCellIndex
+          () =>
+            (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+              .activeCellIndex
         )
       )
       .toBe(2);
@@ -73,20 +90,27 @@ test.describe('Readiness sidebar', () => {
     await expect(cell).not.toHaveAttribute('data-readiness-severity', /.*/);
     await expect(cell.locator('.readiness-cell-badge')).toHaveCount(0);
     // The other finding, and its marker, stay.
-    await expect(page.locator(finding('out-of-order-execution', 2))).toHaveCount(1);
+    await expect(
+      page.locator(finding('out-of-order-execution', 2))
+    ).toHaveCount(1);
     await expect(page.locator('.jp-Notebook .jp-Cell').nth(2)).toHaveClass(
       /readiness-cell-flag/
     );
   });
 
-  test('the toolbar shows the score and opens the sidebar', async ({ page }) => {
-    const item = page.locator('.jp-NotebookPanel-toolbar .readiness-score-button');
+  test('the toolbar shows the score and opens the sidebar', async ({
+    page
+  }) => {
+    const item = page.locator(
+      '.jp-NotebookPanel-toolbar .readiness-score-button'
+    );
     await expect(item).toHaveText(/^Ready \d+$/);
     const score = await item.getAttribute('data-readiness-score');
     expect(Number(score)).toBeGreaterThanOrEqual(0);
     await expect(item).toHaveText(`Ready ${score}`);
     await expect(page.locator(`${PANEL} .readiness-score`)).toHaveText(score!);
-    const level = Number(score) >= 80 ? 'good' : Number(score) >= 50 ? 'warn' : 'bad';
+    const level =
+      Number(score) >= 80 ? 'good' : Number(score) >= 50 ? 'warn' : 'bad';
     await expect(item).toHaveClass(new RegExp(`readiness-level-${level}`));
 
     await page.sidebar.close('right');
@@ -100,13 +124,13 @@ test.describe('Readiness settings', () => {
   test('disabledChecks and autoCheck apply live', async ({ page, tmpPath }) => {
     await openNotebook(page, tmpPath, 'ordering.ipynb', ORDERING);
     await expect(page.locator(finding('wall-clock', 3))).toHaveCount(1);
-    const set = (key: string, value: unknown) =>
+    const set = (key: string, value: string[] | boolean) =>
       page.evaluate(
         async ([key, value]) => {
-          const registry = await (window as any).galata.getPlugin(
+          const registry = await window.galata.getPlugin(
             '@jupyterlab/apputils-extension:settings'
           );
-          await registry.set('jupyterlab-readiness:plugin', key, value);
+          await registry!.set('jupyterlab-readiness:plugin', key, value);
         },
         [key, value] as const
       );
@@ -117,13 +141,19 @@ test.describe('Readiness settings', () => {
     await expect(page.locator('.jp-Notebook .jp-Cell').nth(3)).not.toHaveClass(
       /readiness-cell-flag/
     );
-    await expect(page.locator(finding('out-of-order-execution', 2))).toHaveCount(1);
+    await expect(
+      page.locator(finding('out-of-order-execution', 2))
+    ).toHaveCount(1);
 
     // With autoCheck off, edits are not checked; "Check now" still is.
     await set('disabledChecks', []);
     await expect(page.locator(finding('wall-clock', 3))).toHaveCount(1);
     await set('autoCheck', false);
-    await page.notebook.setCell(2, 'code', 'y = x + 2\nimport time\nt = time.time()');
+    await page.notebook.setCell(
+      2,
+      'code',
+      'y = x + 2\nimport time\nt = time.time()'
+    );
     await page.waitForTimeout(1500); // longer than the 1000 ms typing delay
     await expect(page.locator(finding('wall-clock', 2))).toHaveCount(0);
     await page.locator(`${PANEL} .readiness-recheck`).click();

@@ -7,12 +7,21 @@ import { finding, openNotebook, ORDERING, PANEL } from './helpers';
 
 test.use({ autoGoto: true, viewport: { width: 1280, height: 800 } });
 
-async function setTheme(page: IJupyterLabPageFixture, theme: string): Promise<void> {
+async function setTheme(
+  page: IJupyterLabPageFixture,
+  theme: string
+): Promise<void> {
   await page.evaluate(
-    theme => (window as any).jupyterapp.commands.execute('apputils:change-theme', { theme }),
+    theme =>
+      window.jupyterapp.commands.execute('apputils:change-theme', {
+        theme
+      }),
     theme
   );
-  await expect(page.locator('body')).toHaveAttribute('data-jp-theme-name', theme);
+  await expect(page.locator('body')).toHaveAttribute(
+    'data-jp-theme-name',
+    theme
+  );
 }
 
 /**
@@ -70,8 +79,14 @@ const CORPUS_NOTEBOOK = path.resolve(
   '../../../shared/corpus/donnemartin__data-science-ipython-notebooks/kaggle__titanic.ipynb'
 );
 
-test('screenshots of the sidebar on a corpus notebook', async ({ page, tmpPath }) => {
-  test.skip(!fs.existsSync(CORPUS_NOTEBOOK), `no corpus notebook at ${CORPUS_NOTEBOOK}`);
+test('screenshots of the sidebar on a corpus notebook', async ({
+  page,
+  tmpPath
+}) => {
+  test.skip(
+    !fs.existsSync(CORPUS_NOTEBOOK),
+    `no corpus notebook at ${CORPUS_NOTEBOOK}`
+  );
   await openNotebook(
     page,
     tmpPath,
@@ -79,8 +94,12 @@ test('screenshots of the sidebar on a corpus notebook', async ({ page, tmpPath }
     fs.readFileSync(CORPUS_NOTEBOOK, 'utf-8')
   );
   await page.sidebar.setWidth(420, 'right');
-  await expect(page.locator(`${PANEL} .readiness-finding`).first()).toBeVisible();
-  await expect(page.locator(`${PANEL} [data-kernel-status="ok"]`)).toHaveCount(1);
+  await expect(
+    page.locator(`${PANEL} .readiness-finding`).first()
+  ).toBeVisible();
+  await expect(page.locator(`${PANEL} [data-kernel-status="ok"]`)).toHaveCount(
+    1
+  );
 
   const targets = [path.resolve(__dirname, '..', 'test-results')];
   if (process.env.READINESS_DOCS_SCREENSHOTS) {
