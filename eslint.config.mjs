@@ -16,7 +16,9 @@ export default tseslint.config(
       'lib/',
       'python/jupyterlab_readiness/labextension/',
       'ui-tests/test-results/',
-      'ui-tests/playwright-report/'
+      'ui-tests/playwright-report/',
+      // generated from the Python contract (jlpm build:contract)
+      'src/contract.ts'
     ]
   },
   {

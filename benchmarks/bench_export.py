@@ -43,7 +43,9 @@ def notebooks() -> list[tuple[Path, dict]]:
 
 def run_ours(items: list[tuple[Path, dict]]) -> tuple[float, list[float], int]:
     from jupyterlab_readiness.actions.export import plan as export
-    from jupyterlab_readiness.files import read_text
+    from jupyterlab_readiness.contract.requests import ExportRequest
+    from jupyterlab_readiness.environment.answer import Environment
+    from jupyterlab_readiness.files import Root
     from jupyterlab_readiness.lint.engine import clear_cache
     from jupyterlab_readiness.notebook.parse import cell_tree
     from jupyterlab_readiness.notebook.scopes import source_function_body_reads, source_reads
@@ -51,14 +53,14 @@ def run_ours(items: list[tuple[Path, dict]]) -> tuple[float, list[float], int]:
     for cached in (cell_tree, source_reads, source_function_body_reads):
         cached.cache_clear()
     clear_cache()
-    environment = {"modules": {}, "versions": {}, "python": "3.11"}  # versions are the kernel's answer, not timed here
+    environment = Environment(python="3.11")  # versions are the kernel's answer, not timed here
+    root = Root(None)
     each, exported = [], 0
     start = time.perf_counter()
     for path, data in items:
         t = time.perf_counter()
-        reply = export.plan(
-            data, path, Path("/nonexistent") / path.stem, None, environment, read_text, Path.is_file, str
-        ).reply
+        request = ExportRequest(path=str(path), notebook=data, out=f"/nonexistent/{path.stem}")
+        reply = export.plan(request, environment, root).reply
         each.append(time.perf_counter() - t)
         exported += reply.refused is None
     return time.perf_counter() - start, each, exported

@@ -1,248 +1,71 @@
 /**
- * The REST contract of the server extension, mirrored from
- * python/jupyterlab_readiness/report.py (replies), bodies.py (request bodies)
- * and service.catalogue (the check catalogue). Keep the three in step.
+ * The REST contract of the server extension. The interfaces are generated
+ * (src/contract.ts, from python/jupyterlab_readiness/contract/rest.schema.json,
+ * which the Python models produce); this module names their parts and narrows
+ * the fields the generator can only type loosely (notebook JSON).
  */
 import type { ICodeCell, INotebookContent } from '@jupyterlab/nbformat';
 
-export type Severity = 'error' | 'warning' | 'info';
+import type * as contract from './contract';
 
-export type ItemStatus = 'pass' | 'info' | 'warn' | 'fail' | 'skipped';
+export type {
+  Catalogue as CheckCatalogue,
+  CheckInfo as CheckSpec,
+  CheckReply,
+  ChecklistItem,
+  ExportFile,
+  ExportParameter,
+  ExportReply,
+  ExportStep,
+  Finding,
+  FreezeReply,
+  KernelInfo,
+  LockFile,
+  NotebookReport
+} from './contract';
 
-export type KernelStatus =
-  'ok' | 'busy' | 'dead' | 'unavailable' | 'not-python' | 'none';
+export type Severity = contract.Finding['severity'];
 
-/**
- * One finding. `cell_index` is 0-based over ALL cells (markdown included),
- * null for the notebook as a whole; `line` is 1-based within the cell, or null.
- */
-export interface Finding {
-  check: string;
-  severity: Severity;
-  cell_index: number | null;
-  cell_id: string | null;
-  line: number | null;
-  message: string;
-  suggestion: string;
-}
+export type ItemStatus = contract.ChecklistItem['status'];
 
-export interface ChecklistItem {
-  id: string;
-  title: string;
-  status: ItemStatus;
-  findings: number;
-  checks: string[];
-}
-
-/**
- * The report for one notebook; `error` says why it could not be read
- * (then the score is 0 and there are no findings).
- */
-export interface NotebookReport {
-  path: string;
-  score: number;
-  findings: Finding[];
-  checklist: ChecklistItem[];
-  error: string | null;
-}
-
-/**
- * How the notebook's kernel answered the server's probe.
- */
-export interface KernelInfo {
-  status: KernelStatus;
-  elapsed_ms: number;
-}
-
-/**
- * The reply of `POST /readiness/check`.
- */
-export interface CheckReply extends NotebookReport {
-  kernel: KernelInfo;
-}
-
-/**
- * The body of `POST /readiness/check`.
- */
-export interface CheckRequest {
-  path: string;
-  kernel_id: string | null;
-  notebook: INotebookContent | null;
-  disable: string[];
-}
-
-/**
- * One entry of `GET /readiness/checks`.
- */
-export interface CheckSpec {
-  id: string;
-  category: string;
-  checklist: string;
-  severity: Severity;
-  default_severity: Severity;
-  rationale: string;
-  enabled: boolean;
-  live: boolean;
-}
-
-export interface CheckCatalogue {
-  checks: CheckSpec[];
-}
+export type KernelStatus = contract.KernelInfo['status'];
 
 /**
  * Where `POST /readiness/freeze` merges the pins: `auto` is the project's
  * pyproject.toml when it has a [project] table, else requirements.txt.
  */
-export type FreezeTarget = 'auto' | 'requirements' | 'pyproject';
+export type FreezeTarget = NonNullable<contract.FreezeRequest['target']>;
 
 /**
- * The body of `POST /readiness/freeze`; `write: false` is a preview.
+ * What writing a file of the package does (`conflict`: edited since the last
+ * export, or there before it, so the export leaves it alone).
  */
-export interface FreezeRequest {
-  path: string;
-  kernel_id: string | null;
-  target: FreezeTarget;
-  lock: boolean;
-  write: boolean;
-}
+export type ExportFileStatus = contract.ExportFile['status'];
+
+type WithNotebook<T> = Omit<T, 'notebook'> & {
+  notebook?: INotebookContent | null;
+};
 
 /**
- * The lock file's text before and after (requirements-lock.txt).
+ * The bodies the frontend sends: the live notebook (unsaved edits count).
  */
-export interface LockFile {
-  file: string;
-  before: string;
-  after: string;
-}
-
-/**
- * The reply of `POST /readiness/freeze`. Paths are relative to the server
- * root; `unresolved` lists modules no installed distribution provides.
- */
-export interface FreezeReply {
-  file: string;
-  before: string;
-  after: string;
-  added: string[];
-  changed: string[];
-  unresolved: string[];
-  lock: LockFile | null;
-}
-
-/**
- * The body of `POST /readiness/extract`; `write: false` is a preview. Null
- * names let the server propose them (the module from the notebook's name, the
- * function from the markdown heading above the cells).
- */
-export interface ExtractRequest {
-  path: string;
-  notebook: INotebookContent | null;
+export type CheckRequest = WithNotebook<contract.CheckRequest>;
+export type FreezeRequest = WithNotebook<contract.FreezeRequest>;
+export type ExtractRequest = Omit<
+  WithNotebook<contract.ExtractRequest>,
+  'cell_indices'
+> & {
   /**
-   * 0-based over ALL cells: contiguous code cells.
+   * 0-based over ALL cells: contiguous code cells (at least one; the server
+   * says so when there is none).
    */
   cell_indices: number[];
-  module: string | null;
-  function: string | null;
-  write: boolean;
-}
+};
+export type ExportRequest = WithNotebook<contract.ExportRequest>;
 
 /**
- * The reply of `POST /readiness/extract` (a refusal is a 400 whose message is
- * the reason). `module_text` is the whole module after the extraction (an
- * existing module merged); `module_file` is relative to the server root.
+ * The reply of `POST /readiness/extract`, its replacement cell typed as one.
  */
-export interface ExtractReply {
-  module: string;
-  function: string;
-  module_file: string;
-  module_text: string;
+export type ExtractReply = Omit<contract.ExtractReply, 'replacement_cell'> & {
   replacement_cell: ICodeCell;
-  cell_indices: number[];
-  parameters: string[];
-  returns: string[];
-  warnings: string[];
-  written: boolean;
-}
-
-/**
- * The body of `POST /readiness/export`; `write: false` is a preview. Null
- * fields let the server decide: the notebook from its file, the package name
- * from the notebook's file name, the folder `<notebook dir>/<name>`.
- */
-export interface ExportRequest {
-  path: string;
-  notebook: INotebookContent | null;
-  /**
-   * The pins come from this kernel's environment (else the server's).
-   */
-  kernel_id: string | null;
-  name: string | null;
-  /**
-   * The destination folder, relative to the server root.
-   */
-  out: string | null;
-  write: boolean;
-}
-
-/**
- * What writing a file of the package does. `conflict`: the file was edited
- * since the last export (or was there before it), so the export leaves it
- * alone; its `text` is what the export would have written.
- */
-export type ExportFileStatus = 'create' | 'update' | 'unchanged' | 'conflict';
-
-/**
- * One file of the package; `path` is relative to the reply's `out` (posix).
- */
-export interface ExportFile {
-  path: string;
-  status: ExportFileStatus;
-  text: string;
-}
-
-/**
- * A parameter of the pipeline: from the `parameters`-tagged cell, or a clock
- * read (`datetime.now()`) turned into one. `default` is Python literal text.
- */
-export interface ExportParameter {
-  name: string;
-  type: string;
-  default: string;
-  origin: 'cell' | 'clock';
-  cell_index: number | null;
-}
-
-/**
- * One step of the pipeline: a function made of cells (0-based over ALL cells).
- */
-export interface ExportStep {
-  function: string;
-  heading: string | null;
-  cell_indices: number[];
-  parameters: string[];
-  returns: string[];
-}
-
-/**
- * The reply of `POST /readiness/export`. When `refused` is not null (the
- * `blocking` findings say why) nothing can be written and `files` is empty.
- * Paths are relative to the server root, except the files' (relative to `out`).
- */
-export interface ExportReply {
-  name: string;
-  distribution: string;
-  out: string;
-  notebook: string;
-  files: ExportFile[];
-  parameters: ExportParameter[];
-  parameters_cell: number | null;
-  steps: ExportStep[];
-  refused: string | null;
-  blocking: Finding[];
-  weakening: Finding[];
-  score: number;
-  warnings: string[];
-  unresolved: string[];
-  conflicts: string[];
-  written: boolean;
-}
+};

@@ -12,12 +12,17 @@ import pytest
 import tornado
 
 from conftest import code, md, notebook
+from jupyterlab_readiness.actions.errors import BadName
 from jupyterlab_readiness.actions.export import plan as export
 from jupyterlab_readiness.actions.export.parameters import rewrite_clock
-from jupyterlab_readiness.actions.extract.planner import quiet_compiler
+from jupyterlab_readiness.actions.plan import Plan, apply
+from jupyterlab_readiness.contract.report import to_dict
+from jupyterlab_readiness.contract.requests import ExportRequest
 from jupyterlab_readiness.contract.schema import EXPORT_REPLY
-from jupyterlab_readiness.files import read_text
+from jupyterlab_readiness.environment.answer import Environment
+from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
+from jupyterlab_readiness.notebook.parse import quiet_compiler
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -51,24 +56,26 @@ REPORT = notebook(
 )
 
 
-def plan(nb: dict, tmp_path: Path, **kwargs) -> export.ExportPlan:
+def plan(nb: dict, tmp_path: Path, **kwargs) -> Plan:
     path = tmp_path / kwargs.pop("file", "sales.ipynb")
     path.write_text(json.dumps(nb))
-    result = export.plan(
-        nb,
-        path,
-        kwargs.pop("out", None),
-        kwargs.pop("name", None),
-        kwargs.pop("environment", ENVIRONMENT),
-        read_text,
-        Path.is_file,
-        lambda p: p.relative_to(tmp_path).as_posix(),
+    out = kwargs.pop("out", None)
+    request = ExportRequest(
+        path=path.name,
+        notebook=nb,
+        name=kwargs.pop("name", None),
+        out=Path(out).relative_to(tmp_path).as_posix() if out is not None else None,
     )
-    EXPORT_REPLY.validate_python(result.reply.as_dict())
+    result = export.plan(request, Environment.from_answer(kwargs.pop("environment", ENVIRONMENT)), Root(tmp_path))
+    EXPORT_REPLY.validate_python(to_dict(result.reply))
     return result
 
 
-def files(result: export.ExportPlan) -> dict[str, str]:
+def write(result: Plan, tmp_path: Path) -> None:
+    apply(result, Root(tmp_path))
+
+
+def files(result: Plan) -> dict[str, str]:
     return {f.path: f.text for f in result.reply.files}
 
 
@@ -190,7 +197,7 @@ def test_hidden_state_and_syntax_errors_refuse_with_the_findings(tmp_path, cells
     assert reply.refused and "cannot be exported safely" in reply.refused and reply.files == []
     assert [f.check for f in reply.blocking] == [expected]
     with pytest.raises(ValueError, match="cannot be exported safely"):
-        export.write(plan(notebook(*cells), tmp_path))
+        write(plan(notebook(*cells), tmp_path), tmp_path)
 
 
 def test_a_non_python_notebook_is_refused(tmp_path):
@@ -220,14 +227,14 @@ def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tm
     ],
 )
 def test_bad_package_names_are_refused_with_the_reason(tmp_path, name, why):
-    with pytest.raises(export.BadPackageName, match=why):
+    with pytest.raises(BadName, match=why):
         plan(REPORT, tmp_path, name=name)
 
 
 def test_reexport_changes_nothing_and_edited_files_are_conflicts(tmp_path):
     first = plan(REPORT, tmp_path, name="daily_sales")
     assert {f.status for f in first.reply.files} == {"create"}
-    export.write(first)
+    write(first, tmp_path)
     out = tmp_path / "daily_sales"
     assert json.loads((out / ".readiness-export.json").read_text())["files"].keys() == {
         f.path for f in first.reply.files
@@ -242,7 +249,7 @@ def test_reexport_changes_nothing_and_edited_files_are_conflicts(tmp_path):
     statuses = {f.path: f.status for f in third.reply.files}
     assert statuses["README.md"] == "conflict" and third.reply.conflicts == ["README.md"]
     assert statuses["src/daily_sales/parameters.py"] == "update" and statuses["src/daily_sales/steps.py"] == "unchanged"
-    export.write(third)
+    write(third, tmp_path)
     assert (out / "README.md").read_text() == "# mine\n"
     assert "default=0.6" in (out / "src/daily_sales/parameters.py").read_text()
     # still a conflict next time: the manifest keeps the hash of what the export last wrote
@@ -255,7 +262,7 @@ def test_a_file_that_was_there_before_the_first_export_is_a_conflict(tmp_path):
     (out / "pyproject.toml").write_text("[project]\nname = 'theirs'\n")
     result = plan(REPORT, tmp_path)
     assert result.reply.conflicts == ["pyproject.toml"]
-    export.write(result)
+    write(result, tmp_path)
     assert (out / "pyproject.toml").read_text() == "[project]\nname = 'theirs'\n"
 
 
@@ -268,7 +275,7 @@ def test_the_generated_package_runs_and_logs_what_the_notebook_printed(tmp_path)
         code("with open('out.txt', 'w') as f:\n    f.write(str(squares))"),
     )
     result = plan(nb, tmp_path, name="squares_job")
-    export.write(result)
+    write(result, tmp_path)
     project = tmp_path / "squares_job"
     work = tmp_path / "work"
     work.mkdir()
@@ -416,7 +423,7 @@ def test_helper_functions_stay_module_level_functions_unless_they_read_notebook_
     ]
     pipeline = files(result)["src/sales/pipeline.py"]
     assert "    scaled = compute_scale()\n" in pipeline and "    report(radius, scaled)\n" in pipeline
-    export.write(result)
+    write(result, tmp_path)
     project = tmp_path / "sales"
     run = subprocess.run(
         [sys.executable, "-m", "sales", "--radius", "1"],
@@ -485,10 +492,9 @@ def test_every_corpus_notebook_exports_or_is_refused_with_a_reason():
         except ValueError:
             continue  # not JSON: the CLI's usage error, tested above
         try:
-            reply = export.plan(
-                data, path, Path("/nonexistent") / path.stem, None, ENVIRONMENT, read_text, Path.is_file, str
-            ).reply
-        except (export.BadPackageName, NotebookError):
+            request = ExportRequest(path=str(path), notebook=data, out=f"/nonexistent/{path.stem}")
+            reply = export.plan(request, Environment.from_answer(ENVIRONMENT), Root(None)).reply
+        except (BadName, NotebookError):
             continue  # a clear error, as for any unreadable notebook
         if reply.refused:
             refused += 1

@@ -16,13 +16,10 @@ import nbformat
 import pytest
 
 from conftest import code, md, notebook
-from jupyterlab_readiness.actions.extract.planner import (
-    Extraction,
-    ExtractionRefused,
-    apply,
-    default_names,
-    extract,
-)
+from jupyterlab_readiness.actions.errors import ExtractionRefused
+from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
+from jupyterlab_readiness.actions.extract.planner import Extraction, extract
+from jupyterlab_readiness.actions.extract.selection import default_names
 from jupyterlab_readiness.notebook.model import notebook_from_json
 
 
@@ -125,7 +122,7 @@ def test_refusals(cells: list[dict[str, Any]], indices: list[int], expected: str
         ("steps", "2step", "not a valid function name"),
         ("steps", "lambda", "not a valid function name"),
         ("steps", "list", "builtin"),
-        ("steps", "total", "already uses the name `total`"),
+        ("steps", "total", "already uses the function's name"),
     ],
 )
 def test_bad_names_are_refused(module: str, function: str, expected: str) -> None:

@@ -11,8 +11,10 @@ import sys
 import pytest
 
 from conftest import REPO, code, notebook
-from jupyterlab_readiness.actions.freeze.plan import Pins, choose_target, merge_pyproject, merge_requirements
+from jupyterlab_readiness.actions.freeze.merge import Pins, merge_pyproject, merge_requirements
+from jupyterlab_readiness.actions.freeze.plan import choose_target
 from jupyterlab_readiness.contract.schema import FREEZE_REPLY
+from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.lint.engine import check_file
 
 PINS = Pins({"pandas": ("pandas", "2.2.2"), "scikit-learn": ("scikit-learn", "1.5.0"), "pyyaml": ("PyYAML", "6.0.1")})
@@ -57,15 +59,15 @@ def test_pyproject_without_dependencies_gets_them(tmp_path):
 def test_auto_target_prefers_the_projects_pyproject(project):
     sub = project / "notebooks"
     sub.mkdir()
-    assert choose_target(sub, "auto") == ("requirements", sub / "requirements.txt")
+    assert choose_target(sub, "auto", Root(None)) == ("requirements", sub / "requirements.txt")
     (project / "pyproject.toml").write_text("[tool.ruff]\nline-length = 100\n")
-    assert choose_target(sub, "auto")[0] == "requirements"  # no [project] table
+    assert choose_target(sub, "auto", Root(None))[0] == "requirements"  # no [project] table
     (project / "pyproject.toml").write_text('[project]\nname = "x"\n')
-    assert choose_target(sub, "auto") == ("pyproject", project / "pyproject.toml")
-    assert choose_target(sub, "requirements") == ("requirements", sub / "requirements.txt")
+    assert choose_target(sub, "auto", Root(None)) == ("pyproject", project / "pyproject.toml")
+    assert choose_target(sub, "requirements", Root(None)) == ("requirements", sub / "requirements.txt")
     (project / "pyproject.toml").unlink()
     with pytest.raises(ValueError, match="no pyproject.toml"):
-        choose_target(sub, "pyproject")
+        choose_target(sub, "pyproject", Root(None))
 
 
 def freeze_cli(*args, cwd):

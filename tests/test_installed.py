@@ -7,8 +7,9 @@ import json
 import subprocess
 import sys
 
-from jupyterlab_readiness.environment.distributions import distributions_for, installed_version, normalize
+from jupyterlab_readiness.environment.distributions import distributions_for, installed_version
 from jupyterlab_readiness.environment.installed import installed, scan
+from jupyterlab_readiness.environment.pep503 import normalize
 
 
 def test_scan_agrees_with_importlib_metadata_on_this_environment():

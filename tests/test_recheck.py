@@ -7,6 +7,7 @@ import copy
 import pytest
 
 from conftest import code, md, notebook
+from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.lint.engine import check_notebook, clear_cache
 
 BASE = notebook(
@@ -21,7 +22,7 @@ BASE = notebook(
 
 
 def _dump(report):
-    return [f.as_dict() for f in report.findings], [i.as_dict() for i in report.checklist], report.score
+    return [to_dict(f) for f in report.findings], [to_dict(i) for i in report.checklist], report.score
 
 
 def _cold(nb):

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import check_notebook, code, findings_of, md, notebook
 from jupyterlab_readiness.checks.registry import CHECKS
+from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.contract.schema import FINDING, NOTEBOOK_REPORT
 from jupyterlab_readiness.lint.config import CheckConfig
 from jupyterlab_readiness.lint.engine import check_file
@@ -190,7 +191,7 @@ def test_unreadable_notebook_gives_an_error_report(project, content):
     assert report.findings == []
     assert report.checklist == []
     assert report.path == str(path)
-    NOTEBOOK_REPORT.validate_json(json.dumps(report.as_dict()))
+    NOTEBOOK_REPORT.validate_json(json.dumps(to_dict(report)))
 
 
 def test_error_messages_say_why(project):
@@ -277,9 +278,9 @@ def test_every_finding_validates_and_the_report_round_trips(check, project):
         "hidden-state",
     }
     for finding in report.findings:
-        again = FINDING.validate_python(finding.as_dict())
+        again = FINDING.validate_python(to_dict(finding))
         assert again == finding
-        FINDING.validate_json(json.dumps(finding.as_dict()))
+        FINDING.validate_json(json.dumps(to_dict(finding)))
         assert finding.cell_index is None or 0 <= finding.cell_index < 6
         assert finding.line is None or finding.line >= 1
         assert finding.message and finding.suggestion
@@ -287,7 +288,7 @@ def test_every_finding_validates_and_the_report_round_trips(check, project):
     assert [f.cell_id for f in report.findings if f.cell_index == 1] and all(
         f.cell_id == "imports" for f in report.findings if f.cell_index == 1
     )
-    dumped = json.dumps(report.as_dict())
+    dumped = json.dumps(to_dict(report))
     assert NOTEBOOK_REPORT.validate_json(dumped) == report
     data = json.loads(dumped)
     assert set(data) == {"path", "score", "findings", "checklist", "error"}

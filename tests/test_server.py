@@ -159,7 +159,7 @@ async def test_checks_the_user_turned_off_are_not_run(jp_fetch):
     item = next(i for i in reply["checklist"] if i["id"] == "deterministic-inputs")
     assert item["status"] == "pass"
     error = await expect_error(jp_fetch, 400, {"path": "x.ipynb", "notebook": nb, "disable": ["no-such-check"]})
-    assert "no-such-check" in error["message"]
+    assert "unknown check id" in error["message"] and "no-such-check" not in error["message"]  # never echoed
 
 
 # ---------------------------------------------------------------- bad requests and security
@@ -205,7 +205,7 @@ async def test_a_symlink_out_of_the_root_is_refused_and_never_read(jp_fetch, jp_
 
 async def test_a_missing_notebook_is_a_404(jp_fetch):
     error = await expect_error(jp_fetch, 404, {"path": "nope.ipynb"})
-    assert "nope.ipynb" in error["message"]
+    assert error["message"] == "no such notebook"  # the path is not echoed
 
 
 async def test_an_unknown_kernel_is_a_404(jp_fetch):

@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from ..environment.requirements import is_local_module
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from ..notebook.model import Cell, Notebook
 from .kernel_state import KernelState
@@ -48,12 +49,18 @@ class CellScope(NamedTuple):
 
 class Context:
     def __init__(
-        self, notebook: Notebook, path: Path | None, memoize: bool = True, kernel: KernelState | None = None
+        self,
+        notebook: Notebook,
+        path: Path | None,
+        memoize: bool = True,
+        kernel: KernelState | None = None,
+        ceiling: Path | None = None,
     ) -> None:
         self.notebook = notebook
         self.path = path
         self.memoize = memoize
         self.kernel = kernel  # set when the live kernel was probed
+        self.ceiling = ceiling  # a server's root: no project file above it is read
         self.directory = path.parent if path is not None else None
         self._local: dict[str, bool] = {}
         self._calls: dict[int, tuple[ResolvedCall, ...]] = {}  # id of a CellScope in self.scopes → its calls
@@ -118,9 +125,7 @@ class Context:
         """A module or package beside the notebook: the project's own code, never a dependency."""
         known = self._local.get(top)
         if known is None:
-            directory = self.directory
-            known = directory is not None and ((directory / f"{top}.py").is_file() or (directory / top).is_dir())
-            self._local[top] = known
+            known = self._local[top] = is_local_module(self.directory, top)
         return known
 
 

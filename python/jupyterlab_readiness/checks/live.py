@@ -53,7 +53,9 @@ def kernel_only_state(ctx: Context) -> Iterator[Hit]:
         if facts.star_import_line is not None:
             return  # a star import or %run defines names nobody can list: never guess
         defined |= facts.binds
-    orphans = sorted(name for name in kernel.names - defined if not name.startswith("_") and name not in KERNEL_NAMESPACE)
+    orphans = sorted(
+        name for name in kernel.names - defined if not name.startswith("_") and name not in KERNEL_NAMESPACE
+    )
     if not orphans:
         return
     shown = ", ".join(f"`{n}`" for n in orphans[:12]) + (f" and {len(orphans) - 12} more" if len(orphans) > 12 else "")

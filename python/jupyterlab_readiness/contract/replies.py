@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .report import _STRICT, Finding, NotebookReport, Severity
+from .report import STRICT, Finding, NotebookReport, Severity
 
 KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"]
 
@@ -18,32 +18,29 @@ KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"
 class KernelInfo:
     """How the notebook's kernel answered the probe (REST only)."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     status: KernelStatus
-    elapsed_ms: float
+    elapsed_ms: float  # rounded to 0.1 ms
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"status": self.status, "elapsed_ms": round(self.elapsed_ms, 1)}
+    def __post_init__(self) -> None:
+        self.elapsed_ms = round(self.elapsed_ms, 1)
 
 
 @dataclass(slots=True, kw_only=True)
 class CheckReply(NotebookReport):
     """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     kernel: KernelInfo
-
-    def as_dict(self) -> dict[str, Any]:
-        return {**NotebookReport.as_dict(self), "kernel": self.kernel.as_dict()}
 
 
 @dataclass(slots=True)
 class CheckInfo:
     """One entry of ``GET /readiness/checks``."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     id: str
     category: str  # the check family (one module under checks/)
@@ -54,23 +51,17 @@ class CheckInfo:
     enabled: bool
     live: bool  # needs the notebook's kernel
 
-    def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
 
 @dataclass(slots=True)
 class Catalogue:
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     checks: list[CheckInfo]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"checks": [c.as_dict() for c in self.checks]}
 
 
 @dataclass(slots=True)
 class LockFile:
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     file: str
     before: str
@@ -81,7 +72,7 @@ class LockFile:
 class FreezeReply:
     """What ``POST /readiness/freeze`` answers and ``jupyter-readiness freeze --format json`` prints."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     file: str
     before: str
@@ -90,29 +81,14 @@ class FreezeReply:
     changed: list[str]
     unresolved: list[str]
     lock: LockFile | None
-
-    def as_dict(self) -> dict[str, Any]:
-        lock = (
-            None
-            if self.lock is None
-            else {"file": self.lock.file, "before": self.lock.before, "after": self.lock.after}
-        )
-        return {
-            "file": self.file,
-            "before": self.before,
-            "after": self.after,
-            "added": self.added,
-            "changed": self.changed,
-            "unresolved": self.unresolved,
-            "lock": lock,
-        }
+    written: bool = False
 
 
 @dataclass(slots=True)
 class ExtractReply:
     """What ``POST /readiness/extract`` answers and ``jupyter-readiness extract`` plans."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     module: str
     function: str
@@ -125,25 +101,19 @@ class ExtractReply:
     warnings: list[str]
     written: bool
 
-    def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
 
 @dataclass(slots=True)
 class ExportFile:
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     path: str  # relative to the export folder, posix
     status: Literal["create", "update", "unchanged", "conflict"]  # conflict: edited since the last export, left alone
     text: str  # what the export generates (for a conflict: what it would have written)
 
-    def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
 
 @dataclass(slots=True)
 class ExportParameter:
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     name: str
     type: str
@@ -151,13 +121,10 @@ class ExportParameter:
     origin: Literal["cell", "clock"]
     cell_index: int | None
 
-    def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
 
 @dataclass(slots=True)
 class ExportStep:
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     function: str
     heading: str | None
@@ -165,16 +132,13 @@ class ExportStep:
     parameters: list[str]
     returns: list[str]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__slots__}
-
 
 @dataclass(slots=True)
 class ExportReply:
     """What ``POST /readiness/export`` answers and ``jupyter-readiness export --format json`` prints.
     When ``refused`` is set, nothing can be written and ``files`` is empty."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     name: str  # the import name
     distribution: str
@@ -192,9 +156,3 @@ class ExportReply:
     unresolved: list[str]
     conflicts: list[str]
     written: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {name: getattr(self, name) for name in self.__slots__}
-        for key in ("files", "parameters", "steps", "blocking", "weakening"):
-            out[key] = [item.as_dict() for item in out[key]]
-        return out

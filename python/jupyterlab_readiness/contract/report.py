@@ -2,8 +2,9 @@
 
 These are stdlib dataclasses rather than pydantic models so that the CLI starts without importing
 pydantic, which costs more than checking a 1,000-cell notebook. Pydantic still owns validation and
-the JSON schema: ``schema.py`` wraps these types in TypeAdapters (the REST handlers and the tests
-validate through them), honouring ``__pydantic_config__`` and running ``__post_init__``.
+the JSON schema: ``schema.py`` wraps these types in TypeAdapters (the tests, and the server in its
+debug mode, validate replies through them), honouring ``__pydantic_config__`` and running
+``__post_init__``. ``to_dict`` is the one way any of them becomes JSON.
 """
 
 from __future__ import annotations
@@ -13,7 +14,9 @@ from typing import Any, Literal
 
 Severity = Literal["error", "warning", "info"]
 ItemStatus = Literal["pass", "info", "warn", "fail", "skipped"]
-_STRICT = {"extra": "forbid"}  # read by pydantic: unknown keys are a validation error
+# Read by pydantic: unknown keys are a validation error, and in the JSON schema of a reply every
+# field is required (a reply always carries them all, defaults included).
+STRICT = {"extra": "forbid", "json_schema_serialization_defaults_required": True}
 
 
 @dataclass(slots=True)
@@ -21,7 +24,7 @@ class Finding:
     """One finding. ``cell_index`` is 0-based over ALL cells (markdown included), None for the
     notebook as a whole; ``line`` is 1-based within the cell, or None."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     check: str
     severity: Severity
@@ -31,21 +34,10 @@ class Finding:
     message: str
     suggestion: str
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "check": self.check,
-            "severity": self.severity,
-            "cell_index": self.cell_index,
-            "cell_id": self.cell_id,
-            "line": self.line,
-            "message": self.message,
-            "suggestion": self.suggestion,
-        }
-
 
 @dataclass(slots=True)
 class ChecklistItem:
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     id: str
     title: str
@@ -53,21 +45,12 @@ class ChecklistItem:
     findings: int
     checks: list[str]
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "status": self.status,
-            "findings": self.findings,
-            "checks": list(self.checks),
-        }
-
 
 @dataclass(slots=True)
 class NotebookReport:
     """The report for one notebook; ``error`` says why it could not be read (score 0, no findings)."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     path: str
     score: int
@@ -79,24 +62,25 @@ class NotebookReport:
         if not 0 <= self.score <= 100:
             raise ValueError(f"score {self.score} is outside 0-100")
 
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "score": self.score,
-            "findings": [f.as_dict() for f in self.findings],
-            "checklist": [i.as_dict() for i in self.checklist],
-            "error": self.error,
-        }
-
 
 @dataclass(slots=True)
 class CheckRun:
     """What ``jupyter-readiness check --format json`` prints."""
 
-    __pydantic_config__ = _STRICT
+    __pydantic_config__ = STRICT
 
     notebooks: list[NotebookReport]
     version: Literal[1] = 1
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"version": self.version, "notebooks": [nb.as_dict() for nb in self.notebooks]}
+
+def to_dict(value: Any) -> Any:
+    """The JSON form of a contract object: a dataclass as its fields in declaration order,
+    recursively; lists, tuples and dicts item by item; anything else as it is."""
+    fields = getattr(type(value), "__dataclass_fields__", None)
+    if fields is not None:
+        return {name: to_dict(getattr(value, name)) for name in fields}
+    if isinstance(value, (list, tuple)):
+        return [to_dict(item) for item in value]
+    if isinstance(value, dict):
+        return {key: to_dict(item) for key, item in value.items()}
+    return value

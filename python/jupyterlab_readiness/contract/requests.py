@@ -1,13 +1,11 @@
-"""Request bodies of the REST API (validated with pydantic: a bad body is a 400, never a 500)."""
+"""Request bodies of the REST API (validated with pydantic: a bad body is a 400, never a 500), which
+are also what the CLI hands to an action's ``plan``."""
 
 from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-
-from ..checks.registry import BY_ID
-from ..errors import BadRequest
+from pydantic import BaseModel, ConfigDict, Field
 
 
 class CheckRequest(BaseModel):
@@ -19,28 +17,10 @@ class CheckRequest(BaseModel):
         default=None, description="the live nbformat-4 model; null to read the file"
     )
     disable: list[str] = Field(
-        default_factory=list, max_length=100, description="check ids the user turned off (sidebar settings)"
+        default_factory=list,
+        max_length=100,
+        description="check ids the user turned off (sidebar settings); ids the server does not know are a 400",
     )
-
-    @field_validator("disable")
-    @classmethod
-    def _known(cls, ids: list[str]) -> list[str]:
-        unknown = sorted(set(ids) - BY_ID.keys())
-        if unknown:
-            raise ValueError(f"unknown check id(s): {', '.join(unknown)}")
-        return ids
-
-
-def parse(model: type[BaseModel], body: bytes) -> Any:
-    try:
-        return model.model_validate_json(body or b"null")
-    except ValidationError as exc:
-        # Field locations and reasons only: never echo the submitted values (a notebook may hold secrets).
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
-            for e in exc.errors(include_input=False, include_url=False)
-        )
-        raise BadRequest(f"invalid request body: {problems}") from None
 
 
 class FreezeRequest(BaseModel):
@@ -49,6 +29,9 @@ class FreezeRequest(BaseModel):
     path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
     kernel_id: str | None = Field(
         default=None, max_length=256, description="pin what this kernel has installed; null: the server's environment"
+    )
+    notebook: dict[str, Any] | None = Field(
+        default=None, description="the live nbformat-4 model; null to read the file"
     )
     target: Literal["auto", "requirements", "pyproject"] = "auto"
     lock: bool = False

@@ -1,14 +1,22 @@
-"""Pydantic validation and JSON schema for the report contract (``report.py``).
+"""Pydantic validation and JSON schema for the REST contract (``report.py``, ``replies.py``,
+``requests.py``): the one source from which ``rest.schema.json`` and the TypeScript types are made.
 
-Used where validation belongs — REST replies and the tests — and never on the CLI's start-up path.
+Used where validation belongs — the tests, the server's debug mode — and never on the CLI's start-up
+path. ``python -m jupyterlab_readiness.contract.schema`` writes the schema file.
 """
 
 from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
 
 from pydantic import TypeAdapter
 
 from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply
 from .report import CheckRun, Finding, NotebookReport
+from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
@@ -18,3 +26,57 @@ CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
+
+# Each route's reply, by the route's name (see server/handlers.py).
+REPLIES: dict[str, TypeAdapter] = {
+    "checks": CATALOGUE,
+    "check": CHECK_REPLY,
+    "freeze": FREEZE_REPLY,
+    "extract": EXTRACT_REPLY,
+    "export": EXPORT_REPLY,
+}
+
+# The committed schema beside this file; src/contract.ts is generated from it (jlpm build:contract).
+SCHEMA_FILE = Path(__file__).with_name("rest.schema.json")
+
+
+def json_schema() -> dict[str, Any]:
+    """One JSON schema for the whole REST contract: every request body and reply, with shared
+    definitions, named as the TypeScript interfaces will be."""
+    adapters: list[tuple[str, str, TypeAdapter]] = [
+        ("CheckRequest", "validation", TypeAdapter(CheckRequest)),
+        ("FreezeRequest", "validation", TypeAdapter(FreezeRequest)),
+        ("ExtractRequest", "validation", TypeAdapter(ExtractRequest)),
+        ("ExportRequest", "validation", TypeAdapter(ExportRequest)),
+        ("Catalogue", "serialization", CATALOGUE),
+        ("CheckReply", "serialization", CHECK_REPLY),
+        ("FreezeReply", "serialization", FREEZE_REPLY),
+        ("ExtractReply", "serialization", EXTRACT_REPLY),
+        ("ExportReply", "serialization", EXPORT_REPLY),
+        ("CheckRun", "serialization", CHECK_RUN),
+    ]
+    refs, definitions = TypeAdapter.json_schemas(
+        [(name, mode, adapter) for name, mode, adapter in adapters], ref_template="#/$defs/{model}"
+    )
+    for definition in definitions["$defs"].values():
+        for prop in definition.get("properties", {}).values():
+            prop.pop("title", None)  # a titled property would become a TypeScript type of its own
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "ReadinessContract",
+        "description": "The REST API of jupyterlab-readiness (/readiness/...) and the CLI's JSON output. "
+        "Generated from python/jupyterlab_readiness/contract/ by `python -m jupyterlab_readiness.contract.schema`.",
+        "type": "object",
+        "properties": {name: refs[(name, mode)] for name, mode, _ in adapters},
+        "additionalProperties": False,
+        "$defs": definitions["$defs"],
+    }
+
+
+def render() -> str:
+    return json.dumps(json_schema(), indent=2, sort_keys=True) + "\n"
+
+
+if __name__ == "__main__":
+    SCHEMA_FILE.write_text(render(), encoding="utf-8")
+    sys.stdout.write(f"wrote {SCHEMA_FILE}\n")

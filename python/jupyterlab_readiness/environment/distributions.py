@@ -8,13 +8,9 @@ environment's metadata is completed by a curated table of the common names that 
 from __future__ import annotations
 
 import functools
-import re
 
-
-def normalize(name: str) -> str:
-    """PEP 503 normalised distribution name."""
-    return re.sub(r"[-_.]+", "-", name).lower()
-
+from .installed import installed
+from .pep503 import normalize
 
 _OPENCV = (
     "opencv-python",
@@ -341,8 +337,6 @@ def distributions_for(module: str) -> tuple[str, ...]:
         # Installed metadata only knows top-level names; for a namespace package such as
         # ``google`` that is every google-* distribution, so a submodule entry is more exact.
         return curated
-    from .installed import installed
-
     found = installed().modules.get(top, ()) + curated
     return tuple(dict.fromkeys(found)) or (normalize(top),)
 
@@ -350,6 +344,4 @@ def distributions_for(module: str) -> tuple[str, ...]:
 @functools.cache
 def installed_version(dist: str) -> str | None:
     """Version of the installed distribution ``dist``, or None when it is not installed."""
-    from .installed import installed
-
     return installed().versions.get(normalize(dist))

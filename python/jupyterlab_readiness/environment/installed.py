@@ -18,7 +18,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .distributions import normalize
+from .pep503 import normalize
 
 _FORMAT = 1
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from packaging.specifiers import SpecifierSet
 
-from .distributions import normalize
+from .pep503 import normalize
 
 LOCK_NAME = "requirements-lock.txt"  # what freeze --lock writes, and a pin file like any other
 
@@ -58,6 +58,7 @@ def _signature(path: Path) -> _Signature:
 class _Parse:
     """What parsing one pin file (and the files it includes) produced."""
 
+    ceiling: Path | None = None  # nothing outside it is read (a server's root)
     pins: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -67,6 +68,12 @@ class _Parse:
         # Stat before reading: a write racing the read then leaves a stale signature that
         # forces a re-parse next time, instead of caching old content under the new signature.
         self.signatures.append(_signature(path))
+        if self.ceiling is not None and not path.resolve().is_relative_to(self.ceiling):
+            self.error(path, "outside the server root: not read")
+            return None
+        if not path.is_file():  # a FIFO would block the reader for ever
+            self.error(path, "not a regular file")
+            return None
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
@@ -440,17 +447,18 @@ class _FileResult:
     signatures: tuple[_Signature, ...]
 
 
-# One entry per pin file, valid while every file it read keeps its (mtime_ns, size): a server
-# checks many notebooks of one folder, and a user editing requirements.txt must see it re-read.
-_cache: dict[Path, _FileResult] = {}
+# One entry per pin file (and ceiling), valid while every file it read keeps its (mtime_ns, size):
+# a server checks many notebooks of one folder, and a user editing requirements.txt must see it
+# re-read.
+_cache: dict[tuple[Path, Path | None], _FileResult] = {}
 
 
-def _parse_file(path: Path) -> _FileResult:
-    cached = _cache.get(path)
+def _parse_file(path: Path, ceiling: Path | None) -> _FileResult:
+    cached = _cache.get((path, ceiling))
     if cached and all(_signature(Path(sig[0])) == sig for sig in cached.signatures):
         return cached
     parser = _parser_for(path.name) or _parse_requirements  # requirements/*.txt
-    parse = _Parse()
+    parse = _Parse(ceiling)
     try:
         parser(path, parse)
     except Exception as exc:  # a linter must survive any malformed project file
@@ -461,31 +469,36 @@ def _parse_file(path: Path) -> _FileResult:
         tuple(parse.errors),
         tuple(parse.signatures),
     )
-    _cache[path] = result
+    _cache[(path, ceiling)] = result
     return result
 
 
-def search_dirs(start_dir: Path) -> list[Path]:
-    """``start_dir`` and its parents up to the repository root; only ``start_dir`` without one."""
+def search_dirs(start_dir: Path, ceiling: Path | None = None) -> list[Path]:
+    """``start_dir`` and its parents up to the repository root; only ``start_dir`` without one.
+    With a ``ceiling`` (a server's root), never above it: the ceiling ends the search like a
+    repository root."""
     chain = []
     for directory in (start_dir, *start_dir.parents):
+        if ceiling is not None and not directory.is_relative_to(ceiling):
+            return chain or [start_dir]
         chain.append(directory)
-        if (directory / ".git").exists() or (directory / ".hg").exists():
+        if directory == ceiling or (directory / ".git").exists() or (directory / ".hg").exists():
             return chain
     return [start_dir]
 
 
-def find_pins(start_dir: Path) -> PinSet:
-    """Exact pins from the pin files in ``start_dir`` and its parents up to the repository root.
+def find_pins(start_dir: Path, ceiling: Path | None = None) -> PinSet:
+    """Exact pins from the pin files in ``start_dir`` and its parents up to the repository root
+    (and no higher than ``ceiling``, where a file above it is never read, includes included).
 
     The nearest file wins when two pin the same distribution differently.
     """
     pins: dict[str, str] = {}
     files: dict[str, None] = {}
     errors: dict[str, None] = {}
-    for directory in search_dirs(Path(start_dir).resolve()):
+    for directory in search_dirs(Path(start_dir).resolve(), ceiling):
         for path in _pin_files(directory):
-            result = _parse_file(path)
+            result = _parse_file(path, ceiling)
             for name, version in result.pins.items():
                 pins.setdefault(name, version)
             files.update(dict.fromkeys(result.files))

@@ -10,6 +10,7 @@ agree. Example::
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -72,28 +73,43 @@ def from_table(table: Mapping[str, object], source: str | None = None) -> CheckC
     return CheckConfig(frozenset(disable) - frozenset(enable), dict(severity), source)
 
 
-def project_config(directory: Path) -> CheckConfig:
-    """The configuration from the nearest pyproject.toml (upwards) that has our table."""
-    return _project_config(directory.resolve())
-
-
-@lru_cache(maxsize=1024)
-def _project_config(directory: Path) -> CheckConfig:
+def project_config(directory: Path, ceiling: Path | None = None) -> CheckConfig:
+    """The configuration from the nearest pyproject.toml (upwards, never above ``ceiling``, a
+    server's root) that has our table; re-read whenever that file changes."""
+    directory = directory.resolve()
     for folder in (directory, *directory.parents):
+        if ceiling is not None and not folder.is_relative_to(ceiling):
+            break
         candidate = folder / "pyproject.toml"
-        if not candidate.is_file():
-            continue
-        from ..compat import tomllib  # here, not at start-up: most folders have no pyproject.toml
-
         try:
-            data = tomllib.loads(candidate.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{candidate}: cannot read it: {exc}") from exc
-        table = data.get("tool", {}).get("jupyter-readiness")
-        if isinstance(table, dict):
-            return from_table(table, str(candidate))
+            info = candidate.stat()
+        except OSError:
+            continue
+        if not stat.S_ISREG(info.st_mode) or (ceiling is not None and not candidate.resolve().is_relative_to(ceiling)):
+            continue  # a FIFO, or a link out of the root: never read
+        # A server names the file without its folder: no server path in a reply.
+        where = "pyproject.toml" if ceiling is not None else str(candidate)
+        found = _file_config(candidate, info.st_mtime_ns, info.st_size, where)
+        if found is not None:
+            return found
     return CheckConfig()
 
 
+@lru_cache(maxsize=1024)
+def _file_config(path: Path, mtime_ns: int, size: int, where: str) -> CheckConfig | None:
+    """The table in one pyproject.toml (None when it has none), cached while the file is unchanged."""
+    from ..compat import tomllib  # here, not at start-up: most folders have no pyproject.toml
+
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        reason = (
+            exc.strerror if isinstance(exc, OSError) else "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc
+        )
+        raise ConfigError(f"{where}: cannot read it: {reason}") from None
+    table = data.get("tool", {}).get("jupyter-readiness")
+    return from_table(table, where) if isinstance(table, dict) else None
+
+
 def clear_cache() -> None:
-    _project_config.cache_clear()
+    _file_config.cache_clear()

@@ -63,9 +63,11 @@ def check_model(
     *,
     memoize: bool = True,
     kernel: KernelState | None = None,
+    ceiling: Path | None = None,
 ) -> NotebookReport:
+    """``ceiling``: a server's root, above which no project file (pins) is read."""
     config = config or CheckConfig()
-    ctx = Context(notebook, path, memoize, kernel)
+    ctx = Context(notebook, path, memoize, kernel, ceiling)
     cells = notebook.cells
     findings: list[Finding] = []
     statuses: dict[str, str] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from jupyter_server.extension.application import ExtensionApp
-from traitlets import Dict, Float, Int, List, TraitError, Unicode, validate
+from traitlets import Bool, Dict, Float, Int, List, TraitError, Unicode, validate
 
 from ..lint.config import CheckConfig, ConfigError, validate_ids, validate_severities
 
@@ -44,6 +44,27 @@ class Readiness(ExtensionApp):
         1_000_000, config=True, help="At most this many characters of the kernel's input history are read."
     )
 
+    max_body_bytes = Int(
+        32 * 1024 * 1024,
+        config=True,
+        help="Largest request body accepted (bytes); a larger one is a 413. The sidebar sends the live notebook.",
+    )
+    max_cells = Int(10_000, config=True, help="Most cells a notebook may have to be checked or acted on (else 413).")
+    max_source_chars = Int(
+        5_000_000, config=True, help="Most characters all of a notebook's cells may hold together (else 413)."
+    )
+    workers = Int(2, config=True, help="Threads that check notebooks and plan actions, off the server's event loop.")
+    work_timeout = Float(
+        60.0,
+        config=True,
+        help="Seconds a check, a plan or a write may take before the request is answered 503.",
+    )
+    validate_replies = Bool(
+        False,
+        config=True,
+        help="Debug mode: validate every reply against the REST contract's schema before sending it.",
+    )
+
     @validate("disabled_checks")
     def _valid_ids(self, proposal):
         try:
@@ -64,9 +85,12 @@ class Readiness(ExtensionApp):
         return CheckConfig(frozenset(self.disabled_checks), dict(self.severity_overrides))
 
     def initialize_settings(self) -> None:
+        from ..files import Root
         from .inspector import KernelInspector
+        from .service import Limits, Service
+        from .workers import Workers
 
-        self.settings["readiness_inspector"] = KernelInspector(
+        inspector = KernelInspector(
             self.serverapp.kernel_manager,
             self.serverapp.kernel_spec_manager,
             probe_timeout=self.probe_timeout,
@@ -74,6 +98,19 @@ class Readiness(ExtensionApp):
             max_names=self.max_names,
             max_history_chars=self.max_history_chars,
         )
+        self._workers = Workers(self.workers, self.work_timeout)
+        self.settings["readiness_service"] = Service(
+            Root(self.serverapp.root_dir),
+            inspector,
+            self.server_config(),
+            Limits(self.max_cells, self.max_source_chars),
+            self._workers,
+        )
+
+    async def stop_extension(self) -> None:
+        workers = getattr(self, "_workers", None)
+        if workers is not None:
+            workers.shutdown()
 
     def initialize_handlers(self) -> None:
         from .handlers import routes

@@ -1,15 +1,16 @@
-"""REST routes under /readiness/: authenticate, authorize, parse, call service.py, map errors.
+"""REST routes under /readiness/: authenticate, authorize, parse, call the service, and turn what
+it raises into an HTTP status — in one place, ``_answer``.
 
 Every route is ``@tornado.web.authenticated`` and ``@authorized``. Checking a notebook reads it
-(``contents: read``); freezing, extracting and exporting write beside it (``contents: write``); asking its kernel also
-needs ``kernels: execute``.
+(``contents: read``); freezing, extracting and exporting write beside it (``contents: write``);
+asking its kernel also needs ``kernels: execute``. An error reply is ``{"message", "reason"}`` like
+jupyter-server's own; its message names the problem and never repeats what was sent.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 import tornado
@@ -17,111 +18,133 @@ from jupyter_core.utils import ensure_async
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.handler import ExtensionHandlerMixin
-from pydantic import BaseModel
+from pydantic import BaseModel, ValidationError
 
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, parse
-from ..errors import Forbidden, NotFound, ReadinessError
-from . import service
+from ..actions.errors import ActionRefused
+from ..actions.source import NoSuchNotebook
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from ..files import OutsideRoot, Unreadable
+from ..notebook.model import NotebookError
+from .errors import BadRequest, Forbidden, ReadinessError, TooLarge
+from .service import Service
 
 AUTH_RESOURCE = "readiness"
+
+# What the service and the actions raise, as HTTP statuses; anything else is a bug (500).
+_STATUS: tuple[tuple[type[Exception], int], ...] = (
+    (ReadinessError, 0),  # carries its own status
+    (OutsideRoot, 403),
+    (NoSuchNotebook, 404),
+    (NotebookError, 400),
+    (Unreadable, 400),
+    (ActionRefused, 400),
+)
 
 
 class _Handler(ExtensionHandlerMixin, APIHandler):
     auth_resource = AUTH_RESOURCE
+    route = ""  # the route's name in contract/schema.py's REPLIES
+
+    @property
+    def _service(self) -> Service:
+        return self.settings["readiness_service"]
 
     async def _answer(self, body_model: type[BaseModel], act: Callable[[Any], Awaitable[dict[str, Any]]]) -> None:
-        """Parse the body, check the kernel permission when a kernel is named, act, reply; the
-        one place where domain errors become HTTP statuses (APIHandler writes them as JSON)."""
+        """Parse the body, check the kernel permission when a kernel is named, act, reply."""
         try:
-            request = parse(body_model, self.request.body)
+            request = self._parse(body_model)
             if getattr(request, "kernel_id", None) and not await ensure_async(
                 self.authorizer.is_authorized(self, self.current_user, "execute", "kernels")
             ):
                 raise Forbidden("not authorized to inspect kernels")
             reply = await act(request)
-        except ReadinessError as error:
-            raise tornado.web.HTTPError(error.status, str(error).replace("%", "%%")) from None
+        except Exception as error:
+            status = next((code or error.status for kind, code in _STATUS if isinstance(error, kind)), None)
+            if status is None:
+                raise
+            prefix = "cannot read the file: " if isinstance(error, Unreadable) else ""
+            self._error(status, prefix + str(error))
+            return
+        self._validated(reply)
         self.finish(json.dumps(reply))
 
-    @property
-    def _root(self) -> Path:
-        return Path(self.serverapp.root_dir)
+    def _parse(self, model: type[BaseModel]) -> Any:
+        body = self.request.body or b""
+        limit = self.extensionapp.max_body_bytes
+        if len(body) > limit:
+            raise TooLarge(f"the request body is larger than {limit} bytes (Readiness.max_body_bytes)")
+        try:
+            return model.model_validate_json(body or b"null")
+        except ValidationError as exc:
+            # Field names and reasons only, never the values (a notebook may hold secrets) nor the
+            # names of fields nobody declared.
+            problems = "; ".join(
+                "unknown field"
+                if e["type"] == "extra_forbidden"
+                else f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
+                for e in exc.errors(include_input=False, include_url=False)
+            )
+            raise BadRequest(f"invalid request body: {problems}") from None
 
-    @property
-    def _contents(self) -> _Contents:
-        return _Contents(self.contents_manager)
+    def _error(self, status: int, message: str) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps({"message": message, "reason": self._reason}))
+
+    def _validated(self, reply: dict[str, Any]) -> None:
+        """In the debug mode (``Readiness.validate_replies``) every reply is checked against the
+        contract's schema before it leaves."""
+        if self.extensionapp.validate_replies:
+            from ..contract.schema import REPLIES
+
+            REPLIES[self.route].validate_python(reply)
 
 
 class ChecksHandler(_Handler):
+    route = "checks"
+
     @tornado.web.authenticated
     @authorized(action="read")
     def get(self) -> None:
-        self.finish(json.dumps(service.catalogue(self.extensionapp.server_config())))
+        reply = self._service.catalogue()
+        self._validated(reply)
+        self.finish(json.dumps(reply))
 
 
 class CheckHandler(_Handler):
+    route = "check"
+
     @tornado.web.authenticated
     @authorized(action="read", resource="contents")
     async def post(self) -> None:
-        await self._answer(
-            CheckRequest,
-            lambda request: service.check(
-                request,
-                root=self._root,
-                contents=self._contents,
-                inspector=self.settings["readiness_inspector"],
-                settings=self.extensionapp.server_config(),
-            ),
-        )
+        await self._answer(CheckRequest, self._service.check)
 
 
 class FreezeHandler(_Handler):
+    route = "freeze"
+
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        await self._answer(
-            FreezeRequest,
-            lambda request: service.freeze(
-                request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]
-            ),
-        )
+        await self._answer(FreezeRequest, self._service.freeze)
 
 
 class ExtractHandler(_Handler):
+    route = "extract"
+
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        await self._answer(
-            ExtractRequest, lambda request: service.extract(request, root=self._root, contents=self._contents)
-        )
+        await self._answer(ExtractRequest, self._service.extract)
 
 
 class ExportHandler(_Handler):
+    route = "export"
+
     @tornado.web.authenticated
     @authorized(action="write", resource="contents")
     async def post(self) -> None:
-        await self._answer(
-            ExportRequest,
-            lambda request: service.export(
-                request, root=self._root, contents=self._contents, inspector=self.settings["readiness_inspector"]
-            ),
-        )
-
-
-class _Contents:
-    """The server's contents manager, which may not be on local disk."""
-
-    def __init__(self, manager: Any) -> None:
-        self.manager = manager
-
-    async def read_text(self, path: str) -> str:
-        try:
-            model = await ensure_async(self.manager.get(path, content=True, type="file", format="text"))
-        except tornado.web.HTTPError as error:
-            if error.status_code == 404:
-                raise NotFound(f"no such notebook: {path}") from None
-            raise ReadinessError(f"cannot read the notebook: {error.log_message}") from None
-        return model["content"]
+        await self._answer(ExportRequest, self._service.export)
 
 
 def routes() -> list[tuple[str, type]]:

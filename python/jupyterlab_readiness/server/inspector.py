@@ -15,7 +15,7 @@ from jupyter_core.utils import ensure_async
 
 from ..checks.kernel_state import KernelState
 from ..contract.replies import KernelInfo
-from ..errors import NotFound
+from .errors import NotFound
 from .probe import kernel_distributions, kernel_environment, probe
 
 
@@ -42,7 +42,7 @@ class KernelInspector:
 
     async def inspect(self, kernel_id: str, modules: list[str]) -> tuple[KernelInfo, KernelState | None]:
         if kernel_id not in self.kernel_manager:
-            raise NotFound(f"no such kernel: {kernel_id}")
+            raise NotFound("no such kernel")
         started = time.perf_counter()
         km = self.kernel_manager.get_kernel(kernel_id)
         if not self._is_python(km):
@@ -75,7 +75,7 @@ class KernelInspector:
     ) -> dict[str, Any] | None:
         """What freeze pins, read in the kernel's environment; None when the kernel cannot answer."""
         if kernel_id not in self.kernel_manager:
-            raise NotFound(f"no such kernel: {kernel_id}")
+            raise NotFound("no such kernel")
         km = self.kernel_manager.get_kernel(kernel_id)
         if (
             not self._is_python(km)

@@ -1,29 +1,33 @@
-"""What the REST API does, without tornado: confine the path, read the notebook, ask the kernel,
-run the engine. The handlers only parse the request and map ReadinessError to HTTP statuses."""
+"""What each REST route does, without tornado: read the notebook through the root, ask the kernel,
+run the engine or an action's plan — the CPU-bound parts in the worker pool, never on the event
+loop — and apply the plan when asked to write. ``handlers.py`` parses requests and turns the
+exceptions raised here into HTTP statuses, in one place."""
 
 from __future__ import annotations
 
-import json
-from pathlib import Path, PurePosixPath
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..actions.export import plan as export_core
-from ..actions.extract import plan as extraction
-from ..actions.extract.planner import ExtractionRefused
-from ..actions.freeze import plan as freeze_core
+from ..actions.export import plan as export_action
+from ..actions.extract import plan as extract_action
+from ..actions.freeze import plan as freeze_action
+from ..actions.plan import Plan, apply
+from ..actions.source import Source, load
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
-from ..checks.pinning import third_party_modules
-from ..checks.registry import CHECKS
+from ..checks.registry import BY_ID, CHECKS
 from ..contract.replies import Catalogue, CheckInfo, CheckReply, KernelInfo
-from ..contract.report import NotebookReport
+from ..contract.report import NotebookReport, to_dict
 from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
-from ..errors import BadRequest, Conflict, Forbidden
-from ..files import read_text, write_atomic
+from ..environment.answer import Environment
+from ..environment.requirements import third_party_modules
+from ..files import Root
 from ..lint.config import CheckConfig, ConfigError, project_config
 from ..lint.engine import check_model, failed_report
-from ..notebook.model import NotebookError, notebook_from_json
+from ..notebook.model import Notebook, NotebookError
+from .errors import BadRequest, Conflict, TooLarge
 from .probe import local_environment
+from .workers import Workers
 
 
 class Inspector(Protocol):
@@ -34,181 +38,146 @@ class Inspector(Protocol):
     ) -> dict[str, Any] | None: ...
 
 
-class Contents(Protocol):
-    async def read_text(self, path: str) -> str: ...
+@dataclass(frozen=True)
+class Limits:
+    """What one request may ask of the server (see the ``Readiness`` traits)."""
+
+    max_cells: int
+    max_source_chars: int
 
 
-def catalogue(settings: CheckConfig) -> dict[str, Any]:
-    return Catalogue(
-        [
-            CheckInfo(
-                spec.id,
-                spec.family,
-                spec.item,
-                settings.severity_of(spec.id),
-                spec.severity,
-                spec.rationale,
-                settings.is_enabled(spec.id),
-                spec.live,
+class Service:
+    def __init__(
+        self, root: Root, inspector: Inspector, settings: CheckConfig, limits: Limits, workers: Workers
+    ) -> None:
+        self.root = root
+        self.inspector = inspector
+        self.settings = settings
+        self.limits = limits
+        self.workers = workers
+
+    def catalogue(self) -> dict[str, Any]:
+        settings = self.settings
+        return to_dict(
+            Catalogue(
+                [
+                    CheckInfo(
+                        spec.id,
+                        spec.family,
+                        spec.item,
+                        settings.severity_of(spec.id),
+                        spec.severity,
+                        spec.rationale,
+                        settings.is_enabled(spec.id),
+                        spec.live,
+                    )
+                    for spec in CHECKS
+                ]
             )
-            for spec in CHECKS
-        ]
-    ).as_dict()
+        )
 
-
-def confine(root: Path, api_path: str) -> Path:
-    """The file a server-relative path names; refused when it could leave the root."""
-    if "\x00" in api_path or "\\" in api_path:
-        raise Forbidden("the path is refused: it is outside the server root")
-    parts = PurePosixPath(api_path.strip("/")).parts
-    if not parts or ".." in parts or api_path.startswith("/") or ":" in parts[0]:
-        raise Forbidden("the path is refused: it is outside the server root")
-    root = root.resolve()
-    full = (root / Path(*parts)).resolve()  # resolves symbolic links that point outside, too
-    if not full.is_relative_to(root):
-        raise Forbidden("the path is refused: it is outside the server root")
-    return full
-
-
-async def check(
-    request: CheckRequest, *, root: Path, contents: Contents, inspector: Inspector, settings: CheckConfig
-) -> dict[str, Any]:
-    os_path = confine(root, request.path)
-    kernel = KernelInfo("none", 0.0)
-    if request.notebook is None:
-        raw = await contents.read_text(request.path)
+    # -- check ----------------------------------------------------------------------------
+    async def check(self, request: CheckRequest) -> dict[str, Any]:
+        if set(request.disable) - BY_ID.keys():
+            raise BadRequest("invalid request body: disable: unknown check id")
+        kernel = KernelInfo("none", 0.0)
         try:
-            data = json.loads(raw)
-        except (json.JSONDecodeError, RecursionError) as exc:
-            return _reply(failed_report(request.path, f"not a notebook: invalid JSON ({type(exc).__name__})"), kernel)
-    else:
-        data = request.notebook
-    try:
-        notebook = notebook_from_json(data)
-    except NotebookError as exc:
-        return _reply(failed_report(request.path, str(exc)), kernel)
-    try:
-        config = project_config(os_path.parent).merged(
-            settings.disabled | frozenset(request.disable), settings.severity
-        )
-    except ConfigError as exc:
-        return _reply(failed_report(request.path, f"configuration error: {exc}"), kernel)
-    state = None
-    if request.kernel_id:
-        if not notebook.is_python:
-            kernel = KernelInfo("not-python", 0.0)
-        else:
-            kernel, state = await inspector.inspect(
-                request.kernel_id, third_party_modules(notebook, Context(notebook, os_path).is_local_module)
+            source = await self.workers.run(self._load, request.path, request.notebook)
+        except NotebookError as exc:
+            return _check_reply(failed_report(request.path, str(exc)), kernel)
+        try:
+            config = project_config(source.path.parent, self.root.ceiling).merged(
+                self.settings.disabled | frozenset(request.disable), self.settings.severity
             )
-    report = check_model(notebook, os_path, config, request.path, kernel=state)
-    return _reply(report, kernel)
-
-
-def _reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
-    return CheckReply(
-        path=report.path,
-        score=report.score,
-        findings=report.findings,
-        checklist=report.checklist,
-        error=report.error,
-        kernel=kernel,
-    ).as_dict()
-
-
-async def freeze(request: FreezeRequest, *, root: Path, contents: Contents, inspector: Inspector) -> dict[str, Any]:
-    os_path = confine(root, request.path)
-    try:
-        notebook = notebook_from_json(json.loads(await contents.read_text(request.path)))
-    except (json.JSONDecodeError, RecursionError, NotebookError) as exc:
-        raise BadRequest(f"cannot read the notebook: {exc}") from None
-    if not notebook.is_python:
-        raise BadRequest(f"freeze pins Python packages; this notebook's kernel language is {notebook.language!r}")
-    want = freeze_core.wanted(notebook, Context(notebook, os_path).is_local_module)
-    if request.kernel_id:
-        environment = await inspector.environment(request.kernel_id, want.modules, want.installs, request.lock)
-        if environment is None:
-            raise Conflict("the kernel did not answer (busy, dead or not Python): run freeze again when it is idle")
-    else:
-        environment = local_environment(want.modules, want.installs, closure=request.lock)
-    try:
-        result = freeze_core.plan(want, environment, os_path, request.target, request.lock, read_text)
-    except ValueError as exc:
-        raise BadRequest(str(exc)) from None
-    for file in (result.target, result.lock_file):
-        if file is not None and not file.resolve().is_relative_to(root.resolve()):
-            raise Forbidden("the file to write is outside the server root")
-    if request.write:
-        write_atomic(result.target, result.merge.after)
-        if result.lock_file is not None:
-            write_atomic(result.lock_file, result.lock_after)
-    return result.reply(lambda p: p.resolve().relative_to(root.resolve()).as_posix()).as_dict()
-
-
-async def extract(request: ExtractRequest, *, root: Path, contents: Contents) -> dict[str, Any]:
-    os_path = confine(root, request.path)
-    try:
-        data = request.notebook if request.notebook is not None else json.loads(await contents.read_text(request.path))
-        result = extraction.plan(
-            data,
-            os_path,
-            request.cell_indices,
-            request.module,
-            request.function,
-            read_text,
-            lambda p: p.resolve().relative_to(root.resolve()).as_posix(),
-        )
-    except (json.JSONDecodeError, RecursionError, NotebookError, ExtractionRefused) as exc:
-        raise BadRequest(str(exc)) from None
-    if request.write:
-        write_atomic(result.module_file, result.reply.module_text)
-        result.reply.written = True
-    return result.reply.as_dict()
-
-
-async def export(request: ExportRequest, *, root: Path, contents: Contents, inspector: Inspector) -> dict[str, Any]:
-    os_path = confine(root, request.path)
-    out = confine(root, request.out) if request.out is not None else None
-    try:
-        data = request.notebook if request.notebook is not None else json.loads(await contents.read_text(request.path))
-        notebook = notebook_from_json(data)
-    except (json.JSONDecodeError, RecursionError, NotebookError) as exc:
-        raise BadRequest(f"cannot read the notebook: {exc}") from None
-    # A blocked export needs no versions: answer it without asking a kernel that may be busy.
-    environment: dict[str, Any] = {}
-    report = export_core.readiness(notebook, os_path)
-    if not export_core.blocked(notebook, report):
-        want = export_core.wanted(notebook, os_path)
+        except ConfigError as exc:
+            return _check_reply(failed_report(request.path, f"configuration error: {exc}"), kernel)
+        state = None
         if request.kernel_id:
-            environment = await inspector.environment(request.kernel_id, want.modules, want.installs, False)
-            if environment is None:
-                raise Conflict("the kernel did not answer (busy, dead or not Python): export again when it is idle")
-        else:
-            environment = local_environment(want.modules, want.installs, closure=False)
-    try:
-        result = export_core.plan(
-            data, os_path, out, request.name, environment, read_text, Path.is_file, _shown_in(root), report
+            if not source.model.is_python:
+                kernel = KernelInfo("not-python", 0.0)
+            else:
+                modules = third_party_modules(source.model, Context(source.model, source.path).is_local_module)
+                kernel, state = await self.inspector.inspect(request.kernel_id, modules)
+        report = await self.workers.run(
+            lambda: check_model(
+                source.model, source.path, config, request.path, kernel=state, ceiling=self.root.ceiling
+            )
         )
-    except export_core.BadPackageName as exc:
-        raise BadRequest(str(exc)) from None
-    # The default destination is beside the notebook; a symlinked folder there could still lead out.
-    if not result.out.resolve().is_relative_to(root.resolve()):
-        raise Forbidden("the export folder is outside the server root")
-    if request.write:
-        if result.reply.refused:
-            raise Conflict(f"not exported: {result.reply.refused}")
+        return _check_reply(report, kernel)
+
+    # -- actions --------------------------------------------------------------------------
+    async def freeze(self, request: FreezeRequest) -> dict[str, Any]:
+        source = await self._action_source(request.path, request.notebook)
+        if not source.model.is_python:
+            raise BadRequest("freeze pins Python packages; this notebook's kernel is not Python")
+        want = freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+        environment = await self._environment(request.kernel_id, want, closure=request.lock, verb="run freeze")
+        plan = await self.workers.run(freeze_action.plan, request, environment, self.root, source)
+        return await self._finish(plan, request.write)
+
+    async def extract(self, request: ExtractRequest) -> dict[str, Any]:
+        source = await self._action_source(request.path, request.notebook)
+        plan = await self.workers.run(extract_action.plan, request, self.root, source)
+        return await self._finish(plan, request.write)
+
+    async def export(self, request: ExportRequest) -> dict[str, Any]:
+        source = await self._action_source(request.path, request.notebook)
+        report = await self.workers.run(export_action.readiness, source.model, source.path)
+        # A blocked export needs no versions: answer it without asking a kernel that may be busy.
+        environment = Environment()
+        if not export_action.blocked(source.model, report):
+            want = export_action.wanted(source.model, source.path)
+            environment = await self._environment(request.kernel_id, want, closure=False, verb="export")
+        plan = await self.workers.run(export_action.plan, request, environment, self.root, source, report)
+        if request.write and plan.reply.refused:
+            raise Conflict("not exported: the notebook cannot be exported safely (see the preview's findings)")
+        return await self._finish(plan, request.write)
+
+    # -- shared steps ---------------------------------------------------------------------
+    def _load(self, api_path: str, live: dict[str, Any] | None) -> Source:
+        source = load(api_path, live, self.root)
+        self._within_limits(source.model)
+        return source
+
+    async def _action_source(self, api_path: str, live: dict[str, Any] | None) -> Source:
         try:
-            export_core.write(result)
-        except ValueError as exc:  # ExportRefused: the destination is a file
-            raise Conflict(str(exc)) from None
-    return result.reply.as_dict()
+            return await self.workers.run(self._load, api_path, live)
+        except NotebookError as exc:
+            raise BadRequest(f"cannot read the notebook: {exc}") from None
+
+    def _within_limits(self, notebook: Notebook) -> None:
+        if len(notebook.cells) > self.limits.max_cells:
+            raise TooLarge(f"the notebook has more than {self.limits.max_cells} cells (Readiness.max_cells)")
+        if sum(len(cell.source) for cell in notebook.cells) > self.limits.max_source_chars:
+            raise TooLarge(
+                f"the notebook's cells hold more than {self.limits.max_source_chars} characters "
+                "(Readiness.max_source_chars)"
+            )
+
+    async def _environment(self, kernel_id: str | None, want: Any, *, closure: bool, verb: str) -> Environment:
+        """What is installed where the notebook runs: its kernel's environment, else the server's."""
+        if kernel_id:
+            answer = await self.inspector.environment(kernel_id, want.modules, want.installs, closure)
+            if answer is None:
+                raise Conflict(f"the kernel did not answer (busy, dead or not Python): {verb} again when it is idle")
+        else:
+            answer = await self.workers.run(local_environment, want.modules, want.installs, closure=closure)
+        return Environment.from_answer(answer)
+
+    async def _finish(self, plan: Plan[Any], write: bool) -> dict[str, Any]:
+        if write:
+            await self.workers.run(apply, plan, self.root)
+        return to_dict(plan.reply)
 
 
-def _shown_in(root: Path):
-    resolved = root.resolve()
-
-    def shown(path: Path) -> str:
-        full = path.resolve()
-        return full.relative_to(resolved).as_posix() if full.is_relative_to(resolved) else path.as_posix()
-
-    return shown
+def _check_reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
+    return to_dict(
+        CheckReply(
+            path=report.path,
+            score=report.score,
+            findings=report.findings,
+            checklist=report.checklist,
+            error=report.error,
+            kernel=kernel,
+        )
+    )

@@ -10,8 +10,8 @@ import ast
 import re
 from dataclasses import dataclass
 
-from ...errors import ExportRefused
 from ...notebook.model import Cell, Notebook
+from ..errors import ExportRefused
 
 PARAMETERS_TAG = "parameters"  # papermill's convention
 SKIP_TAG = "skip-export"

@@ -2,7 +2,7 @@
 
 ``plan`` decides everything — refusal, parameters, steps, pins, every file's text and whether it
 may be written — from the notebook, an environment's answer (the kernel's, or this process's for
-the CLI; see probe.py) and the files already there. ``write`` writes what the plan allows.
+the CLI) and the files already there; ``actions.plan.apply`` writes what the plan allows.
 
 Re-export is idempotent: every generated file carries a header, and ``.readiness-export.json``
 records the hash of what was written. A file whose text differs from both the new text and the
@@ -14,26 +14,26 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import sys
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from ...checks.context import Context
 from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
 from ...contract.report import NotebookReport
-from ...environment.distributions import normalize
-from ...errors import ExportRefused
-from ...files import write_atomic
+from ...contract.requests import ExportRequest
+from ...environment.answer import Environment
+from ...environment.pep503 import normalize
+from ...files import Root, Unreadable
 from ...lint.config import CheckConfig
 from ...lint.engine import check_model
 from ...notebook.facts import cell_facts
-from ...notebook.model import Notebook, notebook_from_json
+from ...notebook.model import Notebook
 from ...notebook.parse import quiet_compiler
 from ...notebook.scopes import imported_packages, notebook_names
+from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
 from ..naming import module_name_problem, snake
+from ..plan import Plan
+from ..source import Source, load
 from .parameters import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
@@ -46,17 +46,6 @@ FRAMEWORK = {"pydantic": ">=2.5,<3", "pydantic-settings": ">=2.1,<3"}
 RESERVED = frozenset({"steps", "tests", "test", "src", "pipeline", "parameters", "cli"})
 
 
-class BadPackageName(ValueError):
-    """The package name asked for cannot be used; the message says why."""
-
-
-@dataclass
-class ExportPlan:
-    out: Path
-    reply: ExportReply
-    writes: dict[Path, str] = field(default_factory=dict)  # what write() may write
-
-
 def default_name(notebook: Notebook, notebook_path: Path) -> str:
     name = snake(Path(notebook_path).stem) or "pipeline"
     if module_name_problem(name, imported_packages(notebook), RESERVED, kind="package"):
@@ -67,7 +56,7 @@ def default_name(notebook: Notebook, notebook_path: Path) -> str:
 def check_name(name: str, notebook: Notebook) -> None:
     problem = module_name_problem(name, imported_packages(notebook), RESERVED, kind="package")
     if problem:
-        raise BadPackageName(problem)
+        raise BadName(problem)
 
 
 def readiness(notebook: Notebook, notebook_path: Path) -> NotebookReport:
@@ -88,28 +77,29 @@ def wanted(notebook: Notebook, notebook_path: Path) -> freeze.Wanted:
 
 
 def plan(
-    notebook_json: dict[str, Any],
-    notebook_path: Path,
-    out: Path | None,
-    name: str | None,
-    environment: dict[str, Any],
-    read_text: Callable[[Path], str | None],
-    is_file: Callable[[Path], bool],
-    shown: Callable[[Path], str],
+    request: ExportRequest,
+    environment: Environment,
+    root: Root,
+    source: Source | None = None,
     report: NotebookReport | None = None,
-) -> ExportPlan:
-    """Raises notebook.NotebookError (unreadable notebook) and BadPackageName; a notebook that
-    cannot be exported safely gives a plan whose reply says ``refused`` and writes nothing.
-    ``report``: readiness() of this notebook, when the caller already has it."""
+) -> Plan[ExportReply]:
+    """Raises BadName, ExportRefused (the destination is a file), and what source.load raises; a
+    notebook that cannot be exported safely gives a plan whose reply says ``refused`` and writes
+    nothing. ``source`` and ``report`` (readiness() of it): when the caller has them already."""
+    source = source or load(request.path, request.notebook, root)
     with quiet_compiler():
-        return _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown, report)
+        return _plan(request, environment, root, source, report)
 
 
-def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_file, shown, report) -> ExportPlan:
-    notebook = notebook_from_json(notebook_json)
-    name = name or default_name(notebook, notebook_path)
+def _plan(
+    request: ExportRequest, environment: Environment, root: Root, source: Source, report: NotebookReport | None
+) -> Plan[ExportReply]:
+    notebook, notebook_path = source.model, source.path
+    name = request.name or default_name(notebook, notebook_path)
     check_name(name, notebook)
-    out = out if out is not None else notebook_path.parent / name
+    out = root.resolve(request.out) if request.out is not None else root.confine(notebook_path.parent / name)
+    if out.exists() and not out.is_dir():
+        raise ExportRefused("The destination exists and is not a folder: choose another destination.")
     distribution = name.replace("_", "-")
     report = report or readiness(notebook, notebook_path)
     blocking = [f for f in report.findings if f.check in BLOCKING]
@@ -117,7 +107,7 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
     reply = ExportReply(
         name,
         distribution,
-        shown(out),
+        root.shown(out),
         notebook_path.name,
         [],
         [],
@@ -134,10 +124,14 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
     )
     if not notebook.is_python:
         reply.refused = f"This notebook's kernel runs {notebook.language}: only Python notebooks can be exported to a Python package."
-        return ExportPlan(out, reply)
+        return Plan(reply)
     if blocking:
-        reply.refused = f"The notebook cannot be exported safely: {len(blocking)} finding{'s' if len(blocking) != 1 else ''} to fix first (hidden state or syntax errors), listed below. A fresh top-to-bottom run would fail or compute something else."
-        return ExportPlan(out, reply)
+        count = f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''}"
+        reply.refused = (
+            f"The notebook cannot be exported safely: {count} to fix first (hidden state or syntax errors), "
+            "listed below. A fresh top-to-bottom run would fail or compute something else."
+        )
+        return Plan(reply)
     try:
         parameters_cell, parameters = find_parameters(notebook)
         _check_parameters_first(notebook, parameters_cell, parameters)
@@ -149,47 +143,46 @@ def _plan(notebook_json, notebook_path, out, name, environment, read_text, is_fi
         pipeline = build(notebook, parameters_cell, parameters, clock, notebook_path)
     except ExportRefused as exc:
         reply.refused = str(exc)
-        return ExportPlan(out, reply)
+        return Plan(reply)
     reply.parameters = [ExportParameter(p.name, p.type, p.default, p.origin, p.cell_index) for p in parameters]
     reply.parameters_cell = parameters_cell.index if parameters_cell is not None else None
     reply.steps = [ExportStep(s.function, s.heading, s.cell_indices, s.parameters, s.returns) for s in pipeline.steps]
     warnings = list(pipeline.warnings)
     warnings += [
-        f"Cell {cell} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): the pipeline's result depends on when it runs."
+        f"Cell {cell} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): "
+        "the pipeline's result depends on when it runs."
         for cell, line, call in clock.left
     ]
     context = Context(notebook, notebook_path)
     for module in sorted(imported_packages(notebook)):
         if context.is_local_module(module):
             warnings.append(
-                f"The notebook imports `{module}` from its own folder: copy that module into src/{name}/ and import it from there, or the package will not find it once installed."
+                f"The notebook imports `{module}` from its own folder: copy that module into src/{name}/ and import "
+                "it from there, or the package will not find it once installed."
             )
     if pipeline.left_out:
-        warnings.append(
-            f"Left out: cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))} (tagged `{SKIP_TAG}`, or only displaying values)."
-        )
+        cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))}"
+        warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
     dependencies, unresolved = _dependencies(freeze.resolve(wanted(notebook, notebook_path), environment))
     reply.unresolved = unresolved
     reply.warnings = warnings
-    python = environment.get("python") or "%d.%d" % sys.version_info[:2]
     notebook_dir = notebook_path.parent
     package = Package(
         name=name,
         distribution=distribution,
         notebook=notebook_path.name,
         notebook_dir=relative_dir(str(notebook_dir), str(out)),
-        requires_python=f">={python}",
+        requires_python=f">={environment.python}",
         dependencies=dependencies,
         parameters=parameters,
         parameters_cell=reply.parameters_cell,
         pipeline=pipeline,
         report=report,
         inputs=[
-            r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if is_file(notebook_dir / r)
+            r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
     )
-    texts = render(package)
-    return _reconcile(out, reply, texts, read_text)
+    return _reconcile(out, reply, render(package), root)
 
 
 def _string_defaults(parameters: list[Parameter]) -> list[str]:
@@ -235,18 +228,16 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _reconcile(
-    out: Path, reply: ExportReply, texts: dict[str, str], read_text: Callable[[Path], str | None]
-) -> ExportPlan:
+def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], root: Root) -> Plan[ExportReply]:
     try:
-        recorded = json.loads(read_text(out / MANIFEST) or "{}").get("files", {})
+        recorded = json.loads(root.read_text(out / MANIFEST) or "{}").get("files", {})
         recorded = recorded if isinstance(recorded, dict) else {}
     except (ValueError, AttributeError):
         recorded = {}  # a manifest someone broke: every existing file that differs is a conflict
-    plan = ExportPlan(out, reply)
+    plan = Plan(reply)
     manifest: dict[str, str] = {}
     for relative, text in texts.items():
-        existing = read_text(out / relative)
+        existing = _existing(out / relative, root)
         if existing is None:
             status = "create"
         elif existing == text:
@@ -276,7 +267,7 @@ def _reconcile(
         )
         + "\n"
     )
-    before = read_text(out / MANIFEST)
+    before = root.read_text(out / MANIFEST)
     status = "create" if before is None else "unchanged" if before == manifest_text else "update"
     if status != "unchanged":
         plan.writes[out / MANIFEST] = manifest_text
@@ -284,15 +275,10 @@ def _reconcile(
     return plan
 
 
-def write(plan: ExportPlan) -> None:
-    """Write what the plan allows (never a conflict), each file atomically; the manifest last, so
-    an interrupted export is finished by the next one rather than taken for user edits."""
-    if plan.reply.refused:
-        raise ExportRefused(plan.reply.refused)
-    if plan.out.exists() and not plan.out.is_dir():
-        raise ExportRefused(f"{plan.reply.out} exists and is not a folder: choose another destination.")
-    manifest = plan.out / MANIFEST
-    for path, text in sorted(plan.writes.items(), key=lambda item: item[0] == manifest):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomic(path, text)
-    plan.reply.written = True
+def _existing(path: Path, root: Root) -> str | None:
+    """A file already at a generated file's place: its text; a folder or binary file there reads as
+    text nobody generated, so it is a conflict and is left alone."""
+    try:
+        return root.read_text(path)
+    except Unreadable:
+        return "\x00"

@@ -17,14 +17,16 @@ import symtable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ...errors import ExportRefused, ExtractionRefused
 from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook, notebook_from_json
 from ...notebook.names import BUILTINS
 from ...notebook.scopes import import_key, import_key_bound, read_names
+from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import merge_imports, render_imports
-from ..extract.planner import apply, default_names, extract
+from ..extract.notebook_edit import replace_cells
+from ..extract.planner import extract
+from ..extract.selection import default_names
 from ..naming import heading_above
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, apply_edits, is_heading, outermost_edits
 
@@ -169,7 +171,7 @@ def build(
             ) from None
         modules.append(extraction.module_text)
         warnings.extend(extraction.warnings)
-        nb_json = apply(nb_json, section, extraction.replacement_source)
+        nb_json = replace_cells(nb_json, section, extraction.replacement_source)
         origin[section[0] : section[-1] + 1] = [originals[0]]
         steps.append(
             Step(

@@ -7,7 +7,6 @@ import ast
 import sys
 from collections.abc import Iterable
 
-from ...errors import ExtractionRefused
 from ...notebook.scopes import (
     ImportKey,
     alias_bound,
@@ -15,6 +14,7 @@ from ...notebook.scopes import (
     import_key_bound,
     scope_binds,
 )
+from ..errors import ExtractionRefused
 
 
 def render_imports(keys: Iterable[ImportKey]) -> list[str]:

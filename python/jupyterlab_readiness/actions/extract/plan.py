@@ -1,56 +1,61 @@
-"""Extract to module, the orchestration shared by the REST API and the CLI: read what exists,
-plan with extract.py, and say what would be written. Writing stays with the caller."""
+"""Extract to module: the action. Names are checked before any file is read; the module beside the
+notebook is read (an existing one gets the function added or replaced) and the plan says what it
+becomes. The rewritten notebook is the CLI's to write; JupyterLab applies the replacement cell to
+the live notebook instead, so undo works."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, field
 from typing import Any
 
 from ...contract.replies import ExtractReply
-from ...notebook.model import notebook_from_json
-from .planner import apply, default_names, extract
+from ...contract.requests import ExtractRequest
+from ...files import Root
+from ..errors import ExtractionRefused
+from ..naming import module_name_problem
+from ..plan import Plan
+from ..source import Source, load
+from .notebook_edit import replace_cells
+from .planner import extract
+from .selection import default_names
 
 
 @dataclass
-class ExtractionPlan:
-    module_file: Path
-    reply: ExtractReply
-    notebook: dict[str, Any]  # the rewritten notebook JSON
+class ExtractPlan(Plan[ExtractReply]):
+    notebook: dict[str, Any] = field(default_factory=dict)  # the notebook JSON with the cells replaced
 
 
-def plan(
-    notebook_json: dict[str, Any],
-    notebook_path: Path,
-    cell_indices: list[int],
-    module: str | None,
-    function: str | None,
-    read_text: Callable[[Path], str | None],
-    shown: Callable[[Path], str],
-) -> ExtractionPlan:
-    """Raises notebook.NotebookError for an unreadable notebook and extract.ExtractionRefused when
-    the cells cannot be extracted safely; nothing is written either way."""
-    notebook = notebook_from_json(notebook_json)
-    default_module, default_function = default_names(notebook, cell_indices, notebook_path)
-    module = module or default_module
-    function = function or default_function
-    module_file = notebook_path.parent / f"{module}.py"
+def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> ExtractPlan:
+    """Raises ExtractionRefused when the cells cannot be extracted safely, and what source.load
+    raises; nothing is written either way."""
+    source = source or load(request.path, request.notebook, root)
+    default_module, default_function = default_names(source.model, request.cell_indices, source.path)
+    module = request.module or default_module
+    function = request.function or default_function
+    # The name becomes a file name: refuse anything but a plain module name before touching a file.
+    problem = module_name_problem(module, set())
+    if problem:
+        raise ExtractionRefused(problem)
+    module_file = source.path.parent / f"{module}.py"
     extraction = extract(
-        notebook, cell_indices, module, function, read_text(module_file), notebook_name=notebook_path.name
+        source.model,
+        request.cell_indices,
+        module,
+        function,
+        root.read_text(module_file),
+        notebook_name=source.path.name,
     )
-    rewritten = apply(notebook_json, cell_indices, extraction.replacement_source)
-    first = min(cell_indices)
+    rewritten = replace_cells(source.json, request.cell_indices, extraction.replacement_source)
     reply = ExtractReply(
         module=module,
         function=extraction.function,
-        module_file=shown(module_file),
+        module_file=root.shown(module_file),
         module_text=extraction.module_text,
-        replacement_cell=rewritten["cells"][first],
-        cell_indices=sorted(cell_indices),
+        replacement_cell=rewritten["cells"][min(request.cell_indices)],
+        cell_indices=sorted(request.cell_indices),
         parameters=extraction.parameters,
         returns=extraction.returns,
         warnings=extraction.warnings,
         written=False,
     )
-    return ExtractionPlan(module_file, reply, rewritten)
+    return ExtractPlan(reply, {module_file: extraction.module_text}, notebook=rewritten)

@@ -32,20 +32,11 @@ What the generated function looks like
 from __future__ import annotations
 
 import ast
-import copy
-import io
 import re
 import symtable
-import tokenize
-import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-from ...errors import ExtractionRefused
 from ...notebook.facts import cell_facts
-from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import ALWAYS_DEFINED, BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
 from ...notebook.parse import cell_tree, quiet_compiler
@@ -63,10 +54,11 @@ from ...notebook.scopes import (
     source_function_body_reads,
     source_reads,
 )
-from ..naming import first_assigned_name, function_name_problem, heading_above, module_name_problem, snake
+from ..errors import ExtractionRefused
+from ..naming import heading_above
+from .body import LINE_BREAK, Line, indent_unit, render_lines, string_lines
 from .imports import merge_module, render_imports
-
-__all__ = ["Extraction", "ExtractionRefused", "apply", "default_names", "extract"]
+from .selection import check_cell, check_function_name, check_module_name, module_scope_nodes, select_cells
 
 
 @dataclass
@@ -81,41 +73,10 @@ class Extraction:
 
 
 _WRAPPER = "__readiness_extracted__"
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
 
 
 # ------------------------------------------------------------------------------------ public API
-def default_names(notebook: Notebook, cell_indices: list[int], notebook_path: Path) -> tuple[str, str]:
-    """(module name, function name) to offer in the dialog: the module after the notebook's file
-    name, the function after the nearest markdown heading above the selection, else the code."""
-    taken = notebook_names(notebook)
-    imported = imported_packages(notebook)
-    module = snake(Path(notebook_path).stem) or "extracted"
-    if module_name_problem(module, imported):
-        module = f"{module}_lib"
-    first = min(cell_indices) if cell_indices else 0
-    candidates: list[str] = []
-    heading = heading_above(notebook, first)
-    if heading:
-        candidates.append(snake(heading, max_words=5))
-    selected = [c for c in notebook.cells if c.index in set(cell_indices) and c.cell_type == "code"]
-    for cell in selected:
-        target = first_assigned_name(cell.source)
-        if target:
-            candidates.append(snake(f"compute_{target}"))
-            break
-    candidates.append(f"step_{first}")
-    for candidate in candidates:
-        if candidate and not function_name_problem(candidate) and candidate not in taken and candidate != module:
-            return module, candidate
-    base = candidates[-1]
-    n = 2
-    while f"{base}_{n}" in taken:
-        n += 1
-    return module, f"{base}_{n}"
-
-
 def extract(
     notebook: Notebook,
     cell_indices: list[int],
@@ -135,12 +96,12 @@ def extract(
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a module."
         )
-    selected = _selection(notebook.cells, cell_indices)
+    selected = select_cells(notebook.cells, cell_indices)
     # A module the notebook imports is a package it uses, unless the file already exists beside it
     # (the notebook then imports functions extracted before).
-    _check_module_name(module, set() if existing_module_text is not None else imported_packages(notebook))
-    _check_function_name(function)
-    trees = [_check_cell(cell) for cell in selected]
+    check_module_name(module, set() if existing_module_text is not None else imported_packages(notebook))
+    check_function_name(function)
+    trees = [check_cell(cell) for cell in selected]
     if not any(tree.body for tree in trees):
         raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
     first, last = selected[0].index, selected[-1].index
@@ -153,211 +114,6 @@ def extract(
         ).run()
 
 
-def apply(notebook_json: dict, cell_indices: list[int], replacement_source: str) -> dict:
-    """The notebook JSON with the selected cells replaced by one code cell holding
-    ``replacement_source`` (no outputs, not run); every other cell and all metadata unchanged."""
-    if (
-        not isinstance(notebook_json, dict)
-        or notebook_json.get("nbformat") != 4
-        or not isinstance(notebook_json.get("cells"), list)
-    ):
-        raise ExtractionRefused(
-            "Only nbformat 4 notebooks can be rewritten: open and save the notebook in JupyterLab first."
-        )
-    raw_cells = notebook_json["cells"]
-    cells = tuple(
-        Cell(i, c.get("cell_type") if isinstance(c, dict) and isinstance(c.get("cell_type"), str) else "raw", "")
-        for i, c in enumerate(raw_cells)
-    )
-    selected = _selection(cells, cell_indices)
-    start, stop = selected[0].index, selected[-1].index + 1
-    result = copy.deepcopy(notebook_json)
-    old = result["cells"]
-    as_list = any(isinstance(c, dict) and isinstance(c.get("source"), list) for c in old)
-    source: Any = replacement_source.splitlines(keepends=True) if as_list else replacement_source
-    new_cell: dict[str, Any] = {
-        "cell_type": "code",
-        "execution_count": None,
-        "metadata": {},
-        "outputs": [],
-        "source": source,
-    }
-    minor = result.get("nbformat_minor")
-    if any(isinstance(c, dict) and "id" in c for c in old) or (isinstance(minor, int) and minor >= 5):
-        ids = {c.get("id") for c in old if isinstance(c, dict)}
-        seed = (
-            "|".join(str(old[i].get("id")) for i in range(start, stop) if isinstance(old[i], dict))
-            + "|"
-            + replacement_source
-        )
-        new_id = uuid.uuid5(uuid.NAMESPACE_URL, "jupyterlab-readiness:" + seed).hex[:8]
-        while new_id in ids:
-            new_id = uuid.uuid5(uuid.NAMESPACE_URL, new_id).hex[:8]
-        new_cell = {"id": new_id, **new_cell}
-    result["cells"] = old[:start] + [new_cell] + old[stop:]
-    return result
-
-
-# ------------------------------------------------------------------------------ validation
-def _selection(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]:
-    if not cell_indices:
-        raise ExtractionRefused("No cells selected: select one or more consecutive code cells.")
-    if any(not isinstance(i, int) or isinstance(i, bool) for i in cell_indices):
-        raise ExtractionRefused("Cell indices must be whole numbers (0-based over all cells).")
-    indices = sorted(set(cell_indices))
-    bad = [i for i in indices if not 0 <= i < len(cells)]
-    if bad:
-        raise ExtractionRefused(f"Cell {bad[0]} does not exist: the notebook has {len(cells)} cells (numbered from 0).")
-    missing = [i for i in range(indices[0], indices[-1] + 1) if i not in set(indices)]
-    if missing:
-        raise ExtractionRefused(
-            f"The selection is not contiguous: cell {missing[0]} lies between the selected cells. Select consecutive code cells."
-        )
-    for i in indices:
-        if cells[i].cell_type != "code":
-            raise ExtractionRefused(
-                f"Cell {i} is a {cells[i].cell_type} cell: only consecutive code cells can be extracted. "
-                "Move it out of the selection, or extract the code cells on each side of it separately."
-            )
-    return [cells[i] for i in indices]
-
-
-def _check_module_name(module: str, imported: set[str]) -> None:
-    problem = module_name_problem(module, imported)
-    if problem:
-        raise ExtractionRefused(problem)
-
-
-def _check_function_name(function: str) -> None:
-    problem = function_name_problem(function)
-    if problem:
-        raise ExtractionRefused(problem)
-
-
-def _check_cell(cell: Cell) -> ast.Module:
-    facts = cell_facts(cell.source)
-    if facts.syntax_error is not None:
-        line, message = facts.syntax_error
-        where = f" on line {line}" if line else ""
-        raise ExtractionRefused(f"Cell {cell.index} has a syntax error{where} ({message}): fix it before extracting.")
-    lines = _LINE_BREAK.split(cell.source)
-    translated = translate(cell.source)
-    if translated != cell.source:
-        changed = next((n for n, (a, b) in enumerate(zip(lines, _LINE_BREAK.split(translated)), 1) if a != b), 1)
-        text = lines[changed - 1].strip() if changed <= len(lines) else ""
-        raise ExtractionRefused(
-            f"Cell {cell.index} uses IPython syntax (line {changed}: `{text}`): a module cannot run magics or shell escapes. "
-            "Move that line to its own cell outside the selection, or write it in plain Python (e.g. `subprocess.run`)."
-        )
-    if facts.star_import_line is not None:
-        raise ExtractionRefused(
-            f"Cell {cell.index} has a star import (line {facts.star_import_line}): nobody can tell which names it brings. "
-            "Import the names you use explicitly, then extract."
-        )
-    tree = _parse(cell.source)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            kind = "global" if isinstance(node, ast.Global) else "nonlocal"
-            raise ExtractionRefused(
-                f"Cell {cell.index} line {node.lineno} declares `{kind} {', '.join(node.names)}`: code that rebinds names outside its own scope "
-                "cannot be moved into a function safely. Return the value instead of assigning it, then extract."
-            )
-    for node in _module_scope_nodes(tree):
-        what = {
-            ast.Return: "`return`",
-            ast.Yield: "`yield`",
-            ast.YieldFrom: "`yield from`",
-            ast.Await: "top-level `await`",
-            ast.AsyncFor: "top-level `async for`",
-            ast.AsyncWith: "top-level `async with`",
-        }.get(type(node))
-        if what:
-            raise ExtractionRefused(
-                f"Cell {cell.index} line {node.lineno} uses {what} outside a function: it would change meaning inside the extracted function. Remove it, then extract."
-            )
-    return tree
-
-
-def _parse(source: str) -> ast.Module:
-    try:
-        return ast.parse(source)
-    except (SyntaxError, ValueError) as exc:  # facts parsed it, so this is unexpected
-        raise ExtractionRefused(f"The code does not parse: {exc}") from exc
-
-
-def _module_scope_nodes(tree: ast.AST) -> Iterator[ast.AST]:
-    """Every node of ``tree`` outside function, lambda and class bodies (decorators, defaults and
-    bases included: they run in the enclosing scope)."""
-    stack: list[ast.AST] = [tree]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            stack.extend(node.decorator_list)
-            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
-            if node.returns is not None:
-                stack.append(node.returns)
-        elif isinstance(node, ast.ClassDef):
-            stack.extend(node.decorator_list + node.bases + [k.value for k in node.keywords])
-        elif isinstance(node, ast.Lambda):
-            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
-        else:
-            stack.extend(ast.iter_child_nodes(node))
-
-
-# ------------------------------------------------------------------------------ the body text
-@dataclass
-class _Line:
-    cell: int  # cell index
-    number: int  # line number in the cell, 1-based
-    text: str
-    in_string: bool  # the line starts inside a multi-line string: never re-indented
-    ends_in_string: bool  # the line ends inside a multi-line string: no comment can go after it
-
-
-def _string_lines(source: str) -> tuple[set[int], set[int]]:
-    """(lines that start inside a string, lines that end inside one), 1-based."""
-    starts: set[int] = set()
-    ends: set[int] = set()
-    fstring_start = getattr(tokenize, "FSTRING_START", None)
-    fstring_end = getattr(tokenize, "FSTRING_END", None)
-    open_fstrings: list[tuple[int, int]] = []
-    try:
-        for tok in tokenize.generate_tokens(io.StringIO(source).readline):
-            if tok.type == fstring_start:
-                open_fstrings.append(tok.start)
-                continue
-            if tok.type == fstring_end and open_fstrings:
-                begin, end = open_fstrings.pop()[0], tok.end[0]
-            elif tok.type == tokenize.STRING and not open_fstrings:
-                begin, end = tok.start[0], tok.end[0]
-            else:
-                continue
-            if end > begin:
-                starts.update(range(begin + 1, end + 1))
-                ends.update(range(begin, end))
-    except (tokenize.TokenError, SyntaxError, IndentationError) as exc:
-        raise ExtractionRefused(f"The code cannot be tokenized: {exc}") from exc
-    return starts, ends
-
-
-def _indent_unit(lines: list[_Line]) -> str:
-    return "\t" if any(line.text.startswith("\t") and not line.in_string for line in lines) else "    "
-
-
-def _render(lines: list[_Line], indent: str) -> list[str]:
-    out = []
-    for line in lines:
-        if line.in_string:
-            out.append(line.text)
-        elif not line.text.strip():
-            out.append("")
-        else:
-            out.append(indent + line.text)
-    return out
-
-
-# ------------------------------------------------------------------------------ the planner
 class _Planner:
     def __init__(
         self, notebook, selected, trees, above, below, module, function, existing, notebook_name, display=True
@@ -374,199 +130,240 @@ class _Planner:
         self.display = display
         self.warnings: list[str] = []
 
-    # -- the whole plan ---------------------------------------------------------------------
+    # -- the whole plan, phase by phase: each phase reads what the ones before it set on self -------
     def run(self) -> Extraction:
         self._check_collisions()
-        defined, star_cell, import_sources = self._defined_above()
-        later_reads = self._later_reads()
+        self.defined, self.star_cell, self.import_sources = self._defined_above()
+        self.later_reads = self._later_reads()
+        self._take_body()
+        self._take_trailing_display()
+        self._analyse_names()
+        self._resolve_parameters()
+        self._choose_returns()
+        self._split_imports()
+        self._show_trailing_name()
+        self._silence_dead_names()
+        self._show_trailing_value()
+        self._warn_outputs()
+        self._warn_helpers(self.returns, self.closures)
+        return self._texts()
 
+    def _take_body(self) -> None:
+        """The selection's lines, without the values earlier cells only displayed and without the
+        imports hoisted to the module."""
         lines, stmts = self._body_lines()
-        lines, stmts = self._drop_shown_values(lines, stmts)
-        hoisted_sel = self._hoistable_selection_imports(stmts)
-        drop = {(c, n) for stmt_cell, stmt, keys in hoisted_sel for c, n in _stmt_lines(stmt_cell, stmt)}
-        body = [line for line in lines if (line.cell, line.number) not in drop]
-        hoisted_bound = {import_key_bound(k): k for _, _, keys in hoisted_sel for k in keys}
+        lines, self.stmts = self._drop_shown_values(lines, stmts)
+        self.hoisted = self._hoistable_selection_imports(self.stmts)
+        drop = {(c, n) for stmt_cell, stmt, _ in self.hoisted for c, n in _stmt_lines(stmt_cell, stmt)}
+        self.body = [line for line in lines if (line.cell, line.number) not in drop]
+        self.hoisted_bound = {import_key_bound(k): k for _, _, keys in self.hoisted for k in keys}
 
-        # The value the selection's last statement displays. A bare name is not part of the function:
-        # the replacement cell names it.
-        trailing = self._trailing_display(stmts)
-        shown_name: str | None = None
-        if trailing is not None and isinstance(trailing[1].value, ast.Name):
-            cell, stmt = trailing
-            shown_name = stmt.value.id
-            body = [
-                line for line in body if not (line.cell == cell.index and stmt.lineno <= line.number <= stmt.end_lineno)
+    def _take_trailing_display(self) -> None:
+        """The value the selection's last statement displays. A bare name is not part of the
+        function: the replacement cell names it."""
+        self.trailing = self._trailing_display(self.stmts)
+        self.shown_name: str | None = None
+        if self.trailing is not None and isinstance(self.trailing[1].value, ast.Name):
+            cell, stmt = self.trailing
+            self.shown_name = stmt.value.id
+            self.body = [
+                line
+                for line in self.body
+                if not (line.cell == cell.index and stmt.lineno <= line.number <= stmt.end_lineno)
             ]
-            stmts = [x for x in stmts if x[1] is not stmt]
+            self.stmts = [x for x in self.stmts if x[1] is not stmt]
+        self.all_stmts = [stmt for _, stmt in self.stmts]
 
-        # Phase 1: what the function would see with the body as written.
-        local_syms, globals_read, closures = self._analyse(body)
-        locals_ = {name for name, sym in local_syms.items() if sym.is_local()}
-        referenced = {name for name, sym in local_syms.items() if sym.is_referenced()} | {
-            n for frees in closures.values() for n in frees
+    def _analyse_names(self) -> None:
+        """What the function would see with the body as written: its locals, what it reads, and
+        where each name it reads as a global comes from (an import, a parameter, a builtin)."""
+        local_syms, self.globals_read, self.closures = self._analyse(self.body)
+        self.locals = {name for name, sym in local_syms.items() if sym.is_local()}
+        self.referenced = {name for name, sym in local_syms.items() if sym.is_referenced()} | {
+            n for frees in self.closures.values() for n in frees
         }
         # symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do
-        for _, stmt in stmts:
-            for node in _module_scope_nodes(stmt):
+        for stmt in self.all_stmts:
+            for node in module_scope_nodes(stmt):
                 if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-                    referenced.add(node.target.id)
+                    self.referenced.add(node.target.id)
                 elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
-                    referenced.add(node.id)
-
-        module_imports: set[ImportKey] = set()
-        parameters: set[str] = set()
-        unresolved: dict[str, str] = {}
-        for name in globals_read:
-            if name in hoisted_bound:
-                module_imports.add(hoisted_bound[name])
-            elif name in defined:
-                if name in import_sources:
-                    module_imports.add(import_sources[name])
+                    self.referenced.add(node.id)
+        self.module_imports: set[ImportKey] = set()
+        self.parameters: set[str] = set()
+        self.unresolved: dict[str, str] = {}
+        for name in self.globals_read:
+            if name in self.hoisted_bound:
+                self.module_imports.add(self.hoisted_bound[name])
+            elif name in self.defined:
+                if name in self.import_sources:
+                    self.module_imports.add(self.import_sources[name])
                 else:
-                    parameters.add(name)
+                    self.parameters.add(name)
             elif name == "display":
-                module_imports.add(_DISPLAY_IMPORT)
+                self.module_imports.add(_DISPLAY_IMPORT)
             elif name in BUILTINS and name not in IPYTHON_HISTORY and name not in MODULE_DUNDERS:
                 continue
             else:
-                unresolved[name] = self._why_undefined(name, star_cell)
-        all_stmts = [stmt for _, stmt in stmts]
-        # A local that a cell above defined too: a parameter when the selection may read it before
-        # binding it, or may leave it unbound while a later cell reads it.
-        bound_at_end: dict[str, bool] = {}
-        for name in sorted(locals_):
+                self.unresolved[name] = self._why_undefined(name, self.star_cell)
+
+    def _resolve_parameters(self) -> None:
+        """A local that a cell above defined too is a parameter when the selection may read it
+        before binding it, or may leave it unbound while a later cell reads it."""
+        self.bound_at_end: dict[str, bool] = {}
+        for name in sorted(self.locals):
             try:
-                bound_at_end[name] = flow(all_stmts, name)
+                self.bound_at_end[name] = flow(self.all_stmts, name)
             except ReadFirst:
-                bound_at_end[name] = False
-                if name in defined:
-                    parameters.add(name)
+                self.bound_at_end[name] = False
+                if name in self.defined:
+                    self.parameters.add(name)
         # A ``for`` loop is taken to run at least once: its variable is not made a parameter just
         # for the case where it runs zero times (ruff's PLR1704 would flag the loop), but a warning says so.
-        for name in sorted(locals_ & set(defined) & later_reads):
-            if not bound_at_end[name] and name not in parameters:
-                if flow(all_stmts, name, loops_run=True):
-                    bound_at_end[name] = True
+        for name in sorted(self.locals & set(self.defined) & self.later_reads):
+            if not self.bound_at_end[name] and name not in self.parameters:
+                if flow(self.all_stmts, name, loops_run=True):
+                    self.bound_at_end[name] = True
                     self.warnings.append(
-                        f"`{name}` is bound by a loop in the selection: if the loop runs zero times, the notebook kept the old `{name}` "
-                        f"but calling {self.function}() fails (UnboundLocalError)."
+                        f"`{name}` is bound by a loop in the selection: if the loop runs zero times, "
+                        f"the notebook kept the old `{name}` but calling {self.function}() fails (UnboundLocalError)."
                     )
                 else:
-                    parameters.add(name)
-        for name in self._free_reads_undefined(defined):
-            if name not in parameters and name not in unresolved and name in locals_:
-                unresolved[name] = self._why_undefined(name, star_cell)
-        if unresolved:
-            name, why = min(unresolved.items())
-            others = sorted(set(unresolved) - {name})
+                    self.parameters.add(name)
+        for name in self._free_reads_undefined(self.defined):
+            if name not in self.parameters and name not in self.unresolved and name in self.locals:
+                self.unresolved[name] = self._why_undefined(name, self.star_cell)
+        if self.unresolved:
+            name, why = min(self.unresolved.items())
+            others = sorted(set(self.unresolved) - {name})
             more = f" (also: {', '.join(f'`{n}`' for n in others)})" if others else ""
             raise ExtractionRefused(
-                f"The selection reads `{name}`{more}, but {why}: a fresh top-to-bottom run fails there with NameError. "
-                "Fix the hidden state first (define it in a cell above the selection), then extract."
+                f"The selection reads `{name}`{more}, but {why}: a fresh top-to-bottom run fails there with "
+                "NameError. Fix the hidden state first (define it in a cell above the selection), then extract."
             )
 
-        deleted = self._net_deleted()
-        definite = {name for name, ok in bound_at_end.items() if ok}
-        returns = [
+    def _choose_returns(self) -> None:
+        """The names the selection binds that the notebook reads after it, in binding order."""
+        self.deleted = self._net_deleted()
+        self.definite = {name for name, ok in self.bound_at_end.items() if ok}
+        self.returns = [
             n
-            for n in _first_bind_order(all_stmts)
-            if n in locals_ and n in later_reads and n not in deleted and n not in hoisted_bound
+            for n in _first_bind_order(self.all_stmts)
+            if n in self.locals and n in self.later_reads and n not in self.deleted and n not in self.hoisted_bound
         ]
-        for name in returns:
-            if name not in definite and name not in parameters:
-                self.warnings.append(
-                    f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails."
-                )
-        self._check_stale_closures(closures, returns, locals_ | parameters)
+        for name in self.returns:
+            self._warn_if_conditional(name)
+        self._check_stale_closures(self.closures, self.returns, self.locals | self.parameters)
 
-        # Imports of the selection: module (used by the function) and/or the replacement cell.
-        cell_imports: list[ImportKey] = []
-        for _, _, keys in hoisted_sel:
+    def _warn_if_conditional(self, name: str) -> None:
+        if name not in self.definite and name not in self.parameters:
+            self.warnings.append(
+                f"`{name}` is bound only conditionally in the selection: if that branch does not run, "
+                f"calling {self.function}() fails."
+            )
+
+    def _split_imports(self) -> None:
+        """The selection's imports: to the module (used by the function) and/or the replacement cell."""
+        self.cell_imports: list[ImportKey] = []
+        for _, _, keys in self.hoisted:
             for key in keys:
-                bound = import_key_bound(key)
-                if bound in later_reads or key not in module_imports:
-                    cell_imports.append(key)
+                if import_key_bound(key) in self.later_reads or key not in self.module_imports:
+                    self.cell_imports.append(key)
 
-        display_line: str | None = None
-        if shown_name is not None:
-            name = shown_name
-            if name in locals_:
-                if name not in returns:
-                    returns.append(name)
-                    if name not in definite and name not in parameters:
-                        self.warnings.append(
-                            f"`{name}` is bound only conditionally in the selection: if that branch does not run, calling {self.function}() fails."
-                        )
-            elif name in hoisted_bound:
-                if hoisted_bound[name] not in cell_imports:
-                    cell_imports.append(hoisted_bound[name])
-            elif name not in defined and (name not in BUILTINS or name in MODULE_DUNDERS or name in IPYTHON_HISTORY):
-                raise ExtractionRefused(
-                    f"The selection shows `{name}`, but {self._why_undefined(name, star_cell)}: a fresh top-to-bottom run fails there with NameError. "
-                    "Fix the hidden state first (define it in a cell above the selection), then extract."
-                )
-            display_line = name
+    def _show_trailing_name(self) -> None:
+        """A bare name the selection ended with: returned (when the selection binds it) and named
+        on the replacement cell's last line."""
+        self.display_line: str | None = None
+        name = self.shown_name
+        if name is None:
+            return
+        if name in self.locals:
+            if name not in self.returns:
+                self.returns.append(name)
+                self._warn_if_conditional(name)
+        elif name in self.hoisted_bound:
+            if self.hoisted_bound[name] not in self.cell_imports:
+                self.cell_imports.append(self.hoisted_bound[name])
+        elif name not in self.defined and (name not in BUILTINS or name in MODULE_DUNDERS or name in IPYTHON_HISTORY):
+            raise ExtractionRefused(
+                f"The selection shows `{name}`, but {self._why_undefined(name, self.star_cell)}: a fresh "
+                "top-to-bottom run fails there with NameError. Fix the hidden state first (define it in a cell "
+                "above the selection), then extract."
+            )
+        self.display_line = name
 
-        # Locals nothing reads: ruff reports them (F841, F401, RUF059 …). The simple ones get a
-        # ``noqa`` for exactly the report ruff makes; the others are returned.
-        dead = sorted(n for n in locals_ - referenced - set(returns) - hoisted_bound.keys() if not n.startswith("_"))
-        marks, to_return = self._dead_names(body, dead)
-        for line in body:
+    def _silence_dead_names(self) -> None:
+        """Locals nothing reads: ruff reports them (F841, F401, RUF059 …). The simple ones get a
+        ``noqa`` for exactly the report ruff makes; the others are returned."""
+        dead = sorted(
+            n
+            for n in self.locals - self.referenced - set(self.returns) - self.hoisted_bound.keys()
+            if not n.startswith("_")
+        )
+        marks, to_return = self._dead_names(self.body, dead)
+        for line in self.body:
             code = marks.get((line.cell, line.number))
             if code and "noqa" not in line.text:
                 line.text += f"  # noqa: {code}"
         for name in to_return:
-            returns.append(name)
+            self.returns.append(name)
             self.warnings.append(
                 f"`{name}` is assigned but never read: {self.function}() returns it so the notebook keeps it as before."
             )
 
-        # Display of the last expression, when it is not a bare name.
-        prefix: str | None = None
-        if trailing is not None and shown_name is None:
-            if not returns:
-                prefix = "return "
+    def _show_trailing_value(self) -> None:
+        """The display of the last expression, when it is not a bare name: returned alone, or
+        bound to a fresh name the replacement cell ends with."""
+        self.prefix: str | None = None
+        if self.trailing is not None and self.shown_name is None:
+            if not self.returns:
+                self.prefix = "return "
             else:
                 output_name = self._fresh_name(f"{self.function}_output")
-                prefix = f"{output_name} = "
-                returns.append(output_name)
-                display_line = output_name
-            if prefix is not None:
-                cell, stmt = trailing
-                for line in body:
-                    if line.cell == cell.index and line.number == stmt.lineno:
-                        line.text = prefix + line.text
-                        break
-        if not any(line.text.strip() and not line.text.lstrip().startswith("#") for line in body if not line.in_string):
+                self.prefix = f"{output_name} = "
+                self.returns.append(output_name)
+                self.display_line = output_name
+            cell, stmt = self.trailing
+            for line in self.body:
+                if line.cell == cell.index and line.number == stmt.lineno:
+                    line.text = self.prefix + line.text
+                    break
+        if not any(
+            line.text.strip() and not line.text.lstrip().startswith("#") for line in self.body if not line.in_string
+        ):
             raise ExtractionRefused(
                 "Besides imports, the selection holds no statements to put in a function: there is nothing to extract."
             )
 
-        ordered_params = _order_by_first_use(parameters, all_stmts)
-        self._warn_outputs()
-        self._warn_helpers(returns, closures)
-
+    def _texts(self) -> Extraction:
+        ordered_params = _order_by_first_use(self.parameters, self.all_stmts)
+        returns = self.returns
         use_namedtuple = len(returns) > 1 and not any(n.startswith("_") for n in returns)
         if len(returns) > 1 and not use_namedtuple:
+            underscored = ", ".join(n for n in returns if n.startswith("_"))
             self.warnings.append(
-                f"{self.function}() returns a plain tuple: a NamedTuple cannot have fields starting with `_` ({', '.join(n for n in returns if n.startswith('_'))})."
+                f"{self.function}() returns a plain tuple: a NamedTuple cannot have fields starting with `_` ({underscored})."
             )
         result_class = f"{_camel(self.function)}Result" if use_namedtuple else None
-        if result_class and result_class in _notebook_or_selection_names(self.notebook) | locals_ | globals_read:
+        if result_class and result_class in notebook_names(self.notebook) | self.locals | self.globals_read:
             raise ExtractionRefused(
-                f"The selection already uses the name `{result_class}`, which the module needs for {self.function}()'s results: rename it, or choose another function name."
+                "The selection already uses the name of the NamedTuple the module needs for the function's "
+                "results: rename it, or choose another function name."
             )
         if result_class:
-            module_imports |= {("from", "typing", "Any", None), ("from", "typing", "NamedTuple", None)}
-        for key in module_imports:
+            self.module_imports |= {("from", "typing", "Any", None), ("from", "typing", "NamedTuple", None)}
+        for key in self.module_imports:
             if import_key_bound(key) == self.function:
                 raise ExtractionRefused(
-                    f"The function name `{self.function}` is also a name the function imports: choose another function name."
+                    "The function name is also a name the function imports: choose another function name."
                 )
-
-        block = self._function_block(body, ordered_params, returns, prefix == "return ", result_class)
-        module_text = merge_module(self.existing, self.function, block, result_class, module_imports, self._header())
-        replacement = self._replacement(cell_imports, ordered_params, returns, display_line, deleted & set(defined))
+        block = self._function_block(self.body, ordered_params, returns, self.prefix == "return ", result_class)
+        module_text = merge_module(
+            self.existing, self.function, block, result_class, self.module_imports, self._header()
+        )
+        replacement = self._replacement(
+            self.cell_imports, ordered_params, returns, self.display_line, self.deleted & set(self.defined)
+        )
         _verify(module_text, replacement)
         return Extraction(
             module_text=module_text,
@@ -585,11 +382,12 @@ class _Planner:
             reads = source_reads(cell.source)
             if self.function in facts.binds or self.function in reads:
                 raise ExtractionRefused(
-                    f"Cell {cell.index} already uses the name `{self.function}`: the replacement cell would rebind it. Choose another function name."
+                    f"Cell {cell.index} already uses the function's name: the replacement cell would rebind it. "
+                    "Choose another function name."
                 )
 
     def _fresh_name(self, base: str) -> str:
-        taken = _notebook_or_selection_names(self.notebook)
+        taken = notebook_names(self.notebook)
         name, n = base, 2
         while name in taken or name == self.function:
             name, n = f"{base}{n}", n + 1
@@ -698,13 +496,13 @@ class _Planner:
         return names
 
     # -- the body -------------------------------------------------------------------------------
-    def _body_lines(self) -> tuple[list[_Line], list[tuple[Cell, ast.stmt]]]:
-        lines: list[_Line] = []
+    def _body_lines(self) -> tuple[list[Line], list[tuple[Cell, ast.stmt]]]:
+        lines: list[Line] = []
         stmts: list[tuple[Cell, ast.stmt]] = []
         for cell, tree in zip(self.selected, self.trees):
             source = cell.source
-            starts, ends = _string_lines(source)
-            cell_lines = _LINE_BREAK.split(source)
+            starts, ends = string_lines(source)
+            cell_lines = LINE_BREAK.split(source)
             while cell_lines and not cell_lines[-1].strip() and len(cell_lines) not in starts:
                 cell_lines.pop()
             first = 0
@@ -713,10 +511,10 @@ class _Planner:
             if first == len(cell_lines):
                 continue
             if lines:
-                lines.append(_Line(cell.index, 0, "", False, False))
+                lines.append(Line(cell.index, 0, "", False, False))
             for number in range(first + 1, len(cell_lines) + 1):
                 lines.append(
-                    _Line(
+                    Line(
                         cell.index,
                         number,
                         cell_lines[number - 1].rstrip() if number not in ends else cell_lines[number - 1],
@@ -728,8 +526,8 @@ class _Planner:
         return lines, stmts
 
     def _drop_shown_values(
-        self, lines: list[_Line], stmts: list[tuple[Cell, ast.stmt]]
-    ) -> tuple[list[_Line], list[tuple[Cell, ast.stmt]]]:
+        self, lines: list[Line], stmts: list[tuple[Cell, ast.stmt]]
+    ) -> tuple[list[Line], list[tuple[Cell, ast.stmt]]]:
         """A cell before the last that ends with an expression only to show its value (``df``,
         ``df.shape``): the value is no longer shown, and in a function the statement is useless
         (ruff B018), so it goes. Expressions that call something stay, for their effects (as
@@ -801,14 +599,14 @@ class _Planner:
                     return False
         return True
 
-    def _wrapped(self, body: list[_Line]) -> str:
-        indent = _indent_unit(body)
-        rendered = _render(body, indent)
+    def _wrapped(self, body: list[Line]) -> str:
+        indent = indent_unit(body)
+        rendered = render_lines(body, indent)
         if not any(line.strip() for line in rendered):
             rendered = [indent + "pass"]
         return f"def {_WRAPPER}():\n" + "\n".join(rendered) + f"\n{indent}pass\n"
 
-    def _analyse(self, body: list[_Line]) -> tuple[dict[str, symtable.Symbol], set[str], dict[str, set[str]]]:
+    def _analyse(self, body: list[Line]) -> tuple[dict[str, symtable.Symbol], set[str], dict[str, set[str]]]:
         """(the function's own symbols, names it reads as globals (nested scopes included),
         free names of each function or class the selection defines at its top level)."""
         source = self._wrapped(body)
@@ -883,11 +681,11 @@ class _Planner:
             return False
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("print", "display"):
             return False
-        lines = _LINE_BREAK.split(cell.source)
+        lines = LINE_BREAK.split(cell.source)
         rest = lines[stmt.end_lineno - 1][stmt.end_col_offset :] if stmt.end_lineno <= len(lines) else ""
         return not rest.lstrip().startswith(";")
 
-    def _dead_names(self, body: list[_Line], dead: list[str]) -> tuple[dict[tuple[int, int], str], list[str]]:
+    def _dead_names(self, body: list[Line], dead: list[str]) -> tuple[dict[tuple[int, int], str], list[str]]:
         """(body line → the ruff code to silence on it, dead names to return instead)."""
         if not dead:
             return {}, []
@@ -898,7 +696,7 @@ class _Planner:
             if name in sites:
                 sites[name].append((kind, line))
 
-        for node in _module_scope_nodes(ast.Module(body=func.body, type_ignores=[])):
+        for node in module_scope_nodes(ast.Module(body=func.body, type_ignores=[])):
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     if isinstance(target, ast.Name):
@@ -974,13 +772,13 @@ class _Planner:
 
     def _function_block(
         self,
-        body: list[_Line],
+        body: list[Line],
         parameters: list[str],
         returns: list[str],
         returns_display: bool,
         result_class: str | None,
     ) -> str:
-        indent = _indent_unit(body)
+        indent = indent_unit(body)
         first, last = self.selected[0].index, self.selected[-1].index
         cells = f"cell {first}" if first == last else f"cells {first}-{last}"
         origin = f"{cells} of {_doc_safe(self.notebook_name)}" if self.notebook_name else f"notebook {cells}"
@@ -1012,7 +810,7 @@ class _Planner:
         annotation = f" -> {result_class}" if result_class else ""
         lines.append(f"def {self.function}({', '.join(parameters)}){annotation}:")
         lines.extend(doc)
-        rendered = _render(body, indent)
+        rendered = render_lines(body, indent)
         while rendered and not rendered[-1].strip():
             rendered.pop()
         lines.extend(rendered)
@@ -1062,7 +860,7 @@ def _first_bind_order(stmts: list[ast.stmt]) -> list[str]:
     order: list[str] = []
     for stmt in stmts:
         positions = []
-        for node in _module_scope_nodes(stmt):
+        for node in module_scope_nodes(stmt):
             if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
                 positions.append(((node.lineno, node.col_offset), node.id))
         for name in sorted(scope_binds(stmt), key=lambda n: min([p for p, m in positions if m == n], default=(0, 0))):
@@ -1083,10 +881,6 @@ def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:
             if name not in order:
                 order.append(name)
     return order + sorted(names - set(order))
-
-
-def _notebook_or_selection_names(notebook: Notebook) -> set[str]:
-    return notebook_names(notebook)
 
 
 def _camel(name: str) -> str:

@@ -1,0 +1,187 @@
+"""``jupyter-readiness freeze | extract | export``: the actions from the command line. Each builds
+the same request the REST API receives, plans with the action's ``plan`` and writes with
+``apply`` — the server does exactly the same — then prints a summary, a diff or the JSON reply."""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+PROG = "jupyter-readiness"
+
+
+def run_freeze(args: argparse.Namespace) -> int:
+    from ..actions.freeze import plan as freeze
+    from ..actions.plan import apply
+    from ..actions.source import load
+    from ..checks.context import Context
+    from ..contract.requests import FreezeRequest
+    from ..environment.answer import Environment
+    from ..server.probe import local_environment
+
+    def act(root):
+        source = load(args.notebook, None, root)
+        if not source.model.is_python:
+            raise _Refusal(f"freeze pins Python packages; the kernel language is {source.model.language!r}")
+        request = FreezeRequest(path=args.notebook, target=args.target, lock=args.lock, write=not args.dry_run)
+        want = freeze.wanted(source.model, Context(source.model, source.path).is_local_module)
+        environment = Environment.from_answer(local_environment(want.modules, want.installs, closure=args.lock))
+        plan = freeze.plan(request, environment, root, source)
+        if request.write:
+            apply(plan, root)
+        return plan
+
+    plan = _attempt(act, "error")
+    if plan is None:
+        return EXIT_USAGE
+    reply = plan.reply
+    if args.format == "json":
+        return _print_json(reply, EXIT_OK)
+    files = [(reply.file, reply.before, reply.after)]
+    if reply.lock is not None:
+        files.append((reply.lock.file, reply.lock.before, reply.lock.after))
+    for file, before, after in files:
+        if before != after:
+            sys.stdout.writelines(
+                difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{file}", f"b/{file}")
+            )
+    if all(before == after for _, before, after in files):
+        print(f"{reply.file} already pins everything the notebook uses.")
+    for name in reply.unresolved:
+        print(f"unresolved: {name} (no installed distribution provides it; install it, or remove the import)")
+    if args.dry_run:
+        print("(dry run: nothing written)")
+    return EXIT_OK
+
+
+def run_extract(args: argparse.Namespace) -> int:
+    from ..actions.extract import plan as extraction
+    from ..actions.plan import apply
+    from ..contract.requests import ExtractRequest
+
+    def act(root):
+        request = ExtractRequest(
+            path=args.notebook, cell_indices=_cell_list(args.cells), module=args.module, function=args.function
+        )
+        plan = extraction.plan(request, root)
+        path = Path(args.notebook)
+        out = path if args.in_place else Path(args.out) if args.out else path.with_name(f"{path.stem}.extracted.ipynb")
+        text = json.dumps(plan.notebook, indent=1, ensure_ascii=False) + "\n"
+        existing = root.read_text(out)
+        if not args.in_place and existing is not None and existing != text:
+            raise _Refusal(f"{root.shown(out)} exists and differs; remove it or choose --out")
+        plan.writes[root.confine(out)] = text
+        apply(plan, root)
+        return plan, root.shown(out)
+
+    done = _attempt(act, "not extracted")
+    if done is None:
+        return EXIT_USAGE
+    plan, out = done
+    reply = plan.reply
+    returns = ", ".join(reply.returns) or "nothing"
+    print(f"{reply.module_file}: {reply.function}({', '.join(reply.parameters)}) → {returns}")
+    print(f"{out}: cells {reply.cell_indices[0]}-{reply.cell_indices[-1]} replaced by a call to it")
+    for warning in reply.warnings:
+        print(f"warning: {warning}")
+    return EXIT_OK
+
+
+def run_export(args: argparse.Namespace) -> int:
+    from ..actions.export import plan as export
+    from ..actions.plan import apply
+    from ..actions.source import load
+    from ..contract.requests import ExportRequest
+    from ..environment.answer import Environment
+    from ..server.probe import local_environment
+
+    def act(root):
+        source = load(args.notebook, None, root)
+        request = ExportRequest(path=args.notebook, name=args.name, out=args.out, write=not args.dry_run)
+        environment = Environment()
+        if source.model.is_python:
+            want = export.wanted(source.model, source.path)
+            environment = Environment.from_answer(local_environment(want.modules, want.installs, closure=False))
+        plan = export.plan(request, environment, root, source)
+        if request.write and not plan.reply.refused:
+            apply(plan, root)
+        return plan
+
+    plan = _attempt(act, "not exported")
+    if plan is None:
+        return EXIT_USAGE
+    reply = plan.reply
+    if args.format == "json":
+        return _print_json(reply, EXIT_FINDINGS if reply.refused or reply.conflicts else EXIT_OK)
+    if reply.refused:
+        print(f"{PROG}: not exported: {reply.refused}", file=sys.stderr)
+        for finding in reply.blocking:
+            print(
+                f"  cell {finding.cell_index}, line {finding.line or '-'}: [{finding.check}] {finding.message}",
+                file=sys.stderr,
+            )
+        return EXIT_FINDINGS
+    verb = "would write" if args.dry_run else "wrote"
+    for file in reply.files:
+        print(f"{file.status:>9}  {reply.out}/{file.path}")
+    parameters = ", ".join(f"{p.name}: {p.type} = {p.default}" for p in reply.parameters) or "none"
+    steps = ", ".join(s.function for s in reply.steps)
+    print(f"{reply.distribution}: {len(reply.steps)} steps ({steps}); parameters: {parameters}")
+    changed = sum(1 for f in reply.files if f.status in ("create", "update"))
+    print(f"{verb} {changed} file{'s' if changed != 1 else ''}; readiness score at export {reply.score}/100")
+    for conflict in reply.conflicts:
+        print(
+            f"conflict: {reply.out}/{conflict} was edited since the last export: "
+            "left as it is (delete it to get the new version)"
+        )
+    for name in reply.unresolved:
+        print(f"unresolved: {name} (no installed distribution provides it: not in the dependencies)")
+    for warning in reply.warnings:
+        print(f"warning: {warning}")
+    return EXIT_FINDINGS if reply.conflicts else EXIT_OK
+
+
+class _Refusal(Exception):
+    """A reason the command line gives for not acting (bad arguments, an existing file)."""
+
+
+def _attempt(act: Callable, verb: str):
+    """What ``act(root)`` returned, or None after printing why it could not act."""
+    from ..actions.errors import ActionRefused
+    from ..actions.source import NoSuchNotebook
+    from ..files import OutsideRoot, Root, Unreadable
+    from ..notebook.model import NotebookError
+
+    root = Root(None)
+    try:
+        return act(root)
+    except (ActionRefused, NotebookError, _Refusal) as exc:
+        print(f"{PROG}: {verb}: {exc}", file=sys.stderr)
+    except (NoSuchNotebook, Unreadable, OutsideRoot) as exc:
+        print(f"{PROG}: {verb}: cannot read a file: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"{PROG}: {verb}: {exc.strerror or exc}", file=sys.stderr)
+    return None
+
+
+def _print_json(reply, code: int) -> int:
+    from ..contract.report import to_dict
+
+    sys.stdout.write(json.dumps(to_dict(reply), ensure_ascii=False) + "\n")
+    return code
+
+
+def _cell_list(text: str) -> list[int]:
+    cells: list[int] = []
+    for part in text.split(","):
+        first, dash, last = part.strip().partition("-")
+        if not first.isdigit() or (dash and not last.isdigit()):
+            raise _Refusal(f"--cells takes indices like 3-5 or 3,4,5, not {text!r}")
+        cells.extend(range(int(first), int(last) + 1) if dash else [int(first)])
+    return cells

@@ -1,0 +1,178 @@
+"""What a notebook needs installed: the third-party modules it imports and the packages it
+installs with pip or conda from its cells (shell escapes, ``%pip``, ``%%bash``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from ..notebook.facts import CellFacts, Magic, cell_facts
+from ..notebook.model import Notebook
+from ..notebook.names import STDLIB_MODULES
+
+
+def is_local_module(directory: Path | None, top: str) -> bool:
+    """A module or package beside the notebook: the project's own code, never a dependency."""
+    return directory is not None and ((directory / f"{top}.py").is_file() or (directory / top).is_dir())
+
+
+def third_party_modules(notebook: Notebook, is_local: Callable[[str], bool]) -> list[str]:
+    """Top-level modules the notebook imports that some distribution must provide."""
+    tops = {
+        imp.module.split(".")[0]
+        for cell in notebook.code_cells()
+        for imp in cell_facts(cell.source).imports
+        if imp.module and not imp.relative
+    }
+    return sorted(top for top in tops if top not in STDLIB_MODULES and not is_local(top))
+
+
+def installed_names(facts: CellFacts) -> list[str]:
+    """The distribution names a cell's pip/conda installs name (versions and extras dropped)."""
+    names = []
+    for magic in facts.magics:
+        for _, _, specs in install_commands(magic):
+            for spec in specs:
+                match = _REQUIREMENT_NAME.match(spec)
+                if match:
+                    names.append(match.group(0))
+    return names
+
+
+# pip/conda options that consume the next token
+_VALUE_OPTIONS = frozenset(
+    [
+        "-r",
+        "--requirement",
+        "-c",
+        "--constraint",
+        "-e",
+        "--editable",
+        "-i",
+        "--index-url",
+        "--extra-index-url",
+        "-f",
+        "--find-links",
+        "-t",
+        "--target",
+        "--prefix",
+        "--root",
+        "--platform",
+        "--python-version",
+        "--implementation",
+        "--abi",
+        "--upgrade-strategy",
+        "--progress-bar",
+        "--src",
+        "-C",
+        "--config-settings",
+        "--global-option",
+        "--no-binary",
+        "--only-binary",
+        "--trusted-host",
+        "--proxy",
+        "--retries",
+        "--timeout",
+        "--log",
+        "--cache-dir",
+        "--report",
+        "-n",
+        "--name",
+        "-p",
+        "--channel",
+        "--override-channels",
+        "--file",
+    ]
+)
+_SEPARATORS = frozenset({"&&", "||", ";", "|", "&"})
+# > log, >>log, 2>/dev/null, 2>&1, &>x, < input: group 1 is what follows the operator, if glued
+_REDIRECT = re.compile(r"^(?:\d*|&)(?:>>?|<)(.*)$")
+
+
+def install_commands(magic: Magic) -> Iterator[tuple[int, str, list[str]]]:
+    """(line in the cell, "pip" | "conda", requirement specs) for each install a magic runs."""
+    if magic.kind == "line" and magic.name in ("pip", "conda", "mamba"):
+        lines = [(magic.line, f"{magic.name} {magic.args}")]
+    elif magic.kind == "shell":
+        lines = [(magic.line, magic.args)]
+    elif magic.kind == "cell" and magic.name in ("bash", "sh", "script", "system"):
+        lines = [(magic.line + 1 + i, text) for i, text in enumerate(magic.body.splitlines())]
+    else:
+        return
+    import shlex  # here, not at start-up: only shell lines get this far
+
+    for line, text in lines:
+        try:
+            tokens = shlex.split(text, comments=True)
+        except ValueError:
+            tokens = text.split()
+        for tool, specs in _installs_in(_split_separators(tokens)):
+            yield line, tool, specs
+
+
+def _split_separators(tokens: list[str]) -> list[str]:
+    # shlex keeps "pkg==1;" as one word: split a trailing ";" or "&" off so it ends the command.
+    out: list[str] = []
+    for token in tokens:
+        if len(token) > 1 and token[-1] in ";&" and not token.endswith("&&"):
+            out.extend((token[:-1], token[-1]))
+        else:
+            out.append(token)
+    return out
+
+
+def _installs_in(tokens: list[str]) -> Iterator[tuple[str, list[str]]]:
+    i = 0
+    while i < len(tokens):
+        tool = _tool(tokens, i)
+        if tool is None:
+            i += 1
+            continue
+        tool_name, install_at = tool
+        if install_at >= len(tokens) or tokens[install_at] != "install":
+            i += 1
+            continue
+        specs: list[str] = []
+        j = install_at + 1
+        while j < len(tokens) and tokens[j] not in _SEPARATORS:
+            token = tokens[j]
+            redirect = _REDIRECT.match(token)
+            if redirect:
+                j += 1 if redirect.group(1) else 2  # "2>/dev/null" is whole; "> log" takes the next word
+                continue
+            if token.startswith("-"):
+                j += 2 if token in _VALUE_OPTIONS else 1
+                continue
+            if not _is_path_or_url(token) and not token.startswith(("$", "{")):
+                specs.append(token)
+            j += 1
+        if specs:
+            yield tool_name, specs
+        i = j
+
+
+def _tool(tokens: list[str], i: int) -> tuple[str, int] | None:
+    """("pip", index of "install") when a pip/conda invocation starts at token i."""
+    token = tokens[i].rsplit("/", 1)[-1]
+    if token in ("pip", "pip3") or token.startswith("pip3."):
+        return "pip", i + 1
+    if token in ("conda", "mamba", "micromamba"):
+        return "conda", i + 1
+    if (
+        i + 2 < len(tokens)
+        and tokens[i + 1] == "-m"
+        and tokens[i + 2] == "pip"
+        and ("python" in token or "executable" in token)
+    ):
+        return "pip", i + 3
+    if token in ("uv",) and i + 2 < len(tokens) and tokens[i + 1] == "pip":
+        return "pip", i + 2
+    return None
+
+
+def _is_path_or_url(token: str) -> bool:
+    return "://" in token or token.startswith((".", "/", "~")) or token.endswith((".whl", ".tar.gz", ".zip"))
+
+
+_REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -1,0 +1,31 @@
+"""Why a server request cannot be answered; ``handlers.py`` maps each to its HTTP status."""
+
+from __future__ import annotations
+
+
+class ReadinessError(Exception):
+    status = 500
+
+
+class BadRequest(ReadinessError):
+    status = 400
+
+
+class Forbidden(ReadinessError):
+    status = 403
+
+
+class NotFound(ReadinessError):
+    status = 404
+
+
+class Conflict(ReadinessError):
+    status = 409
+
+
+class TooLarge(ReadinessError):
+    status = 413
+
+
+class Unavailable(ReadinessError):
+    status = 503

@@ -1,0 +1,264 @@
+/* Generated from python/jupyterlab_readiness/contract/rest.schema.json by jlpm build:contract: do not edit. */
+
+/**
+ * The REST API of jupyterlab-readiness (/readiness/...) and the CLI's JSON output. Generated from python/jupyterlab_readiness/contract/ by `python -m jupyterlab_readiness.contract.schema`.
+ */
+export interface ReadinessContract {
+  Catalogue?: Catalogue;
+  CheckReply?: CheckReply;
+  CheckRequest?: CheckRequest;
+  CheckRun?: CheckRun;
+  ExportReply?: ExportReply;
+  ExportRequest?: ExportRequest;
+  ExtractReply?: ExtractReply;
+  ExtractRequest?: ExtractRequest;
+  FreezeReply?: FreezeReply;
+  FreezeRequest?: FreezeRequest;
+}
+export interface Catalogue {
+  checks: CheckInfo[];
+}
+/**
+ * One entry of ``GET /readiness/checks``.
+ */
+export interface CheckInfo {
+  category: string;
+  checklist: string;
+  default_severity: 'error' | 'warning' | 'info';
+  enabled: boolean;
+  id: string;
+  live: boolean;
+  rationale: string;
+  severity: 'error' | 'warning' | 'info';
+}
+/**
+ * What ``POST /readiness/check`` answers: the notebook report plus the kernel's status.
+ */
+export interface CheckReply {
+  checklist: ChecklistItem[];
+  error: string | null;
+  findings: Finding[];
+  kernel: KernelInfo;
+  path: string;
+  score: number;
+}
+export interface ChecklistItem {
+  checks: string[];
+  findings: number;
+  id: string;
+  status: 'pass' | 'info' | 'warn' | 'fail' | 'skipped';
+  title: string;
+}
+/**
+ * One finding. ``cell_index`` is 0-based over ALL cells (markdown included), None for the
+ * notebook as a whole; ``line`` is 1-based within the cell, or None.
+ */
+export interface Finding {
+  cell_id: string | null;
+  cell_index: number | null;
+  check: string;
+  line: number | null;
+  message: string;
+  severity: 'error' | 'warning' | 'info';
+  suggestion: string;
+}
+/**
+ * How the notebook's kernel answered the probe (REST only).
+ */
+export interface KernelInfo {
+  elapsed_ms: number;
+  status: 'ok' | 'busy' | 'dead' | 'unavailable' | 'not-python' | 'none';
+}
+export interface CheckRequest {
+  /**
+   * check ids the user turned off (sidebar settings); ids the server does not know are a 400
+   *
+   * @maxItems 100
+   */
+  disable?: string[];
+  /**
+   * the notebook's kernel, to probe it
+   */
+  kernel_id?: string | null;
+  /**
+   * the live nbformat-4 model; null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+}
+/**
+ * What ``jupyter-readiness check --format json`` prints.
+ */
+export interface CheckRun {
+  notebooks: NotebookReport[];
+  version: 1;
+}
+/**
+ * The report for one notebook; ``error`` says why it could not be read (score 0, no findings).
+ */
+export interface NotebookReport {
+  checklist: ChecklistItem[];
+  error: string | null;
+  findings: Finding[];
+  path: string;
+  score: number;
+}
+/**
+ * What ``POST /readiness/export`` answers and ``jupyter-readiness export --format json`` prints.
+ * When ``refused`` is set, nothing can be written and ``files`` is empty.
+ */
+export interface ExportReply {
+  blocking: Finding[];
+  conflicts: string[];
+  distribution: string;
+  files: ExportFile[];
+  name: string;
+  notebook: string;
+  out: string;
+  parameters: ExportParameter[];
+  parameters_cell: number | null;
+  refused: string | null;
+  score: number;
+  steps: ExportStep[];
+  unresolved: string[];
+  warnings: string[];
+  weakening: Finding[];
+  written: boolean;
+}
+export interface ExportFile {
+  path: string;
+  status: 'create' | 'update' | 'unchanged' | 'conflict';
+  text: string;
+}
+export interface ExportParameter {
+  cell_index: number | null;
+  default: string;
+  name: string;
+  origin: 'cell' | 'clock';
+  type: string;
+}
+export interface ExportStep {
+  cell_indices: number[];
+  function: string;
+  heading: string | null;
+  parameters: string[];
+  returns: string[];
+}
+export interface ExportRequest {
+  /**
+   * pin what this kernel has installed; null: the server's environment
+   */
+  kernel_id?: string | null;
+  /**
+   * package (import) name; null: from the notebook's file name
+   */
+  name?: string | null;
+  /**
+   * the live nbformat-4 model; null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * destination folder relative to the server root; null: <notebook folder>/<name>
+   */
+  out?: string | null;
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+  /**
+   * write the files; false: preview only
+   */
+  write?: boolean;
+}
+/**
+ * What ``POST /readiness/extract`` answers and ``jupyter-readiness extract`` plans.
+ */
+export interface ExtractReply {
+  cell_indices: number[];
+  function: string;
+  module: string;
+  module_file: string;
+  module_text: string;
+  parameters: string[];
+  replacement_cell: {
+    [k: string]: unknown;
+  };
+  returns: string[];
+  warnings: string[];
+  written: boolean;
+}
+export interface ExtractRequest {
+  /**
+   * 0-based over all cells, contiguous code cells
+   *
+   * @minItems 1
+   * @maxItems 10000
+   */
+  cell_indices: [number, ...number[]];
+  /**
+   * function name; null: from the heading above, else the code
+   */
+  function?: string | null;
+  /**
+   * module name (no .py); null: derived from the notebook
+   */
+  module?: string | null;
+  /**
+   * the live nbformat-4 model; null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+  /**
+   * write the module file; false: preview only
+   */
+  write?: boolean;
+}
+/**
+ * What ``POST /readiness/freeze`` answers and ``jupyter-readiness freeze --format json`` prints.
+ */
+export interface FreezeReply {
+  added: string[];
+  after: string;
+  before: string;
+  changed: string[];
+  file: string;
+  lock: LockFile | null;
+  unresolved: string[];
+  written: boolean;
+}
+export interface LockFile {
+  after: string;
+  before: string;
+  file: string;
+}
+export interface FreezeRequest {
+  /**
+   * pin what this kernel has installed; null: the server's environment
+   */
+  kernel_id?: string | null;
+  lock?: boolean;
+  /**
+   * the live nbformat-4 model; null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+  target?: 'auto' | 'requirements' | 'pyproject';
+  write?: boolean;
+}
