@@ -1,4 +1,6 @@
-"""Shared fixtures: build real notebook JSON, write it to disk, check it with the engine."""
+"""Shared fixtures (the notebook builders are in helpers/notebooks.py): a project folder, a check
+of a notebook written there, a fake installed distribution, and the jupyter server the REST tests
+run (pytest-jupyter), with every reply validated against the contract's schema."""
 
 from __future__ import annotations
 
@@ -8,38 +10,27 @@ from typing import Any
 
 import pytest
 
+from helpers.notebooks import CORPUS, notebook
 from jupyterlab_readiness.contract.report import NotebookReport
-from jupyterlab_readiness.lint.engine import check_file, check_notebook
+from jupyterlab_readiness.lint.engine import check_file
 
-REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
-
-
-def code(
-    source: str, count: int | None = None, outputs: list[dict[str, Any]] | None = None, cell_id: str | None = None
-) -> dict[str, Any]:
-    cell = {"cell_type": "code", "source": source, "execution_count": count, "metadata": {}, "outputs": outputs or []}
-    if cell_id:
-        cell["id"] = cell_id
-    return cell
+pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 
-def md(source: str) -> dict[str, Any]:
-    return {"cell_type": "markdown", "source": source, "metadata": {}}
+def pytest_collection_modifyitems(config, items):
+    if not CORPUS.is_dir():
+        skip = pytest.mark.skip(reason=f"the shared corpus is not beside the repository ({CORPUS})")
+        for item in items:
+            if "corpus" in item.keywords:
+                item.add_marker(skip)
 
 
-def notebook(*cells: dict[str, Any], language: str = "python") -> dict[str, Any]:
+@pytest.fixture
+def jp_server_config():
+    """The server under test: this extension, and every reply checked against the REST schema."""
     return {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {
-            "kernelspec": {
-                "name": "python3" if language == "python" else language,
-                "language": language,
-                "display_name": language,
-            }
-        },
-        "cells": list(cells),
+        "ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}},
+        "Readiness": {"probe_timeout": 1.0, "validate_replies": True},
     }
 
 
@@ -60,14 +51,6 @@ def check(project: Path):
         return check_file(path)
 
     return run
-
-
-def findings_of(report: NotebookReport, check_id: str) -> list[tuple[int | None, int | None]]:
-    """(cell_index, line) of each finding of one check, in report order."""
-    return [(f.cell_index, f.line) for f in report.findings if f.check == check_id]
-
-
-__all__ = ["CORPUS", "REPO", "check_notebook", "code", "findings_of", "md", "notebook"]
 
 
 @pytest.fixture

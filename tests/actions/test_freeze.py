@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, code, notebook
+from helpers.notebooks import REPO, code, notebook
 from jupyterlab_readiness.actions.freeze.merge import Pins, merge_pyproject, merge_requirements
 from jupyterlab_readiness.actions.freeze.plan import choose_target
 from jupyterlab_readiness.contract.schema import FREEZE_REPLY

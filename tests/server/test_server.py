@@ -11,18 +11,11 @@ import pytest
 import tornado
 from jupyter_server.auth.authorizer import Authorizer
 
-from conftest import code, md, notebook
+from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.checks.registry import BY_ID
 from jupyterlab_readiness.contract.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
 
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
-
 # ---------------------------------------------------------------- fixtures
-
-
-@pytest.fixture
-def jp_server_config():
-    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}}, "Readiness": {"probe_timeout": 1.0}}
 
 
 async def post_check(jp_fetch, body, **kwargs):
@@ -105,7 +98,11 @@ async def test_catalogue_lists_every_check(jp_fetch):
     [
         {
             "ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}},
-            "Readiness": {"disabled_checks": ["print-logging"], "severity_overrides": {"wall-clock": "error"}},
+            "Readiness": {
+                "disabled_checks": ["print-logging"],
+                "severity_overrides": {"wall-clock": "error"},
+                "validate_replies": True,
+            },
         }
     ],
 )
@@ -237,7 +234,15 @@ class NoKernelsAuthorizer(Authorizer):
 
 @pytest.mark.parametrize(
     "jp_server_config",
-    [{"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}, "authorizer_class": NoKernelsAuthorizer}}],
+    [
+        {
+            "ServerApp": {
+                "jpserver_extensions": {"jupyterlab_readiness": True},
+                "authorizer_class": NoKernelsAuthorizer,
+            },
+            "Readiness": {"validate_replies": True},
+        }
+    ],
 )
 async def test_probing_a_kernel_needs_kernel_execute_permission(jp_fetch):
     reply = await post_check(jp_fetch, {"path": "a.ipynb", "notebook": notebook(code("x = 1", 1))})

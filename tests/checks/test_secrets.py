@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import code, findings_of, md
+from helpers.notebooks import code, findings_of, md
 from jupyterlab_readiness.contract.report import to_dict
 
 AWS_KEY = "AKIAIOSFODNN7EXAMPLE"

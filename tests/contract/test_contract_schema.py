@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from conftest import REPO
+from helpers.notebooks import REPO
 from jupyterlab_readiness.contract.schema import SCHEMA_FILE, render
 
 CONTRACT_TS = REPO / "src" / "contract.ts"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import tornado
 
-from conftest import code, md, notebook
+from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import BadName
 from jupyterlab_readiness.actions.export import plan as export
 from jupyterlab_readiness.actions.export.parameters import rewrite_clock
@@ -23,8 +23,6 @@ from jupyterlab_readiness.environment.answer import Environment
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
 from jupyterlab_readiness.notebook.parse import quiet_compiler
-
-pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
 ENVIRONMENT = {
     "modules": {"pandas": [["pandas", "2.2.2"]]},
@@ -347,11 +345,6 @@ def test_cli_refusals_and_usage_errors(tmp_path):
 
 
 # ------------------------------------------------------------------------------------ REST
-@pytest.fixture
-def jp_server_config():
-    return {"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}}}
-
-
 async def post_export(jp_fetch, body):
     response = await jp_fetch("readiness", "export", method="POST", body=json.dumps(body))
     return EXPORT_REPLY.validate_json(response.body)
@@ -482,8 +475,9 @@ def test_input_files_named_by_code_or_parameters_are_copied_for_the_tests_never_
     )
 
 
+@pytest.mark.corpus
 def test_every_corpus_notebook_exports_or_is_refused_with_a_reason():
-    from conftest import CORPUS
+    from helpers.notebooks import CORPUS
 
     exported = refused = 0
     for path in sorted(CORPUS.rglob("*.ipynb")):

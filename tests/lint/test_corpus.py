@@ -8,11 +8,14 @@ import json
 
 import pytest
 
-from conftest import CORPUS
+from helpers.notebooks import CORPUS
 from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.lint.engine import check_file
 
-ROWS = list(csv.DictReader((CORPUS / "MANIFEST.tsv").open(encoding="utf-8"), delimiter="\t"))
+MANIFEST = CORPUS / "MANIFEST.tsv"
+# Read at collection; without the corpus there are no rows, and the marker skips with the reason.
+ROWS = list(csv.DictReader(MANIFEST.open(encoding="utf-8"), delimiter="\t")) if MANIFEST.is_file() else []
+pytestmark = pytest.mark.corpus
 
 
 def test_corpus_is_present():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import code, findings_of, md
+from helpers.notebooks import code, findings_of, md
 
 # -- out-of-order-execution ---------------------------------------------------------------------
 

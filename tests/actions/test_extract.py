@@ -15,7 +15,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from conftest import code, md, notebook
+from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import ExtractionRefused
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
 from jupyterlab_readiness.actions.extract.planner import Extraction, extract

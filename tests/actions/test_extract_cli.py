@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, code, md, notebook
+from helpers.notebooks import REPO, code, md, notebook
 
 
 def extract_cli(*args, cwd):

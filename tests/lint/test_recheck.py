@@ -6,7 +6,7 @@ import copy
 
 import pytest
 
-from conftest import code, md, notebook
+from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.lint.engine import check_notebook, clear_cache
 

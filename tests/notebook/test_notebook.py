@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import code, md, notebook
+from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.lint.engine import check_file
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json, read_notebook
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import code, findings_of, md
+from helpers.notebooks import code, findings_of, md
 
 SETUP = 'import pandas as pd\nfrom pathlib import Path\np = "out.csv"\ndf = pd.DataFrame({"a": [1]})\ncon = None\n'
 LINE = SETUP.count("\n") + 1  # the line of the statement appended after SETUP

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import check_notebook, code, findings_of, md, notebook
+from helpers.notebooks import check_notebook, code, findings_of, md, notebook
 from jupyterlab_readiness.checks.registry import CHECKS
 from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.contract.schema import FINDING, NOTEBOOK_REPORT

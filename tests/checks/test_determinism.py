@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import code, findings_of, md
+from helpers.notebooks import code, findings_of, md
 
 
 def messages(report, check_id):

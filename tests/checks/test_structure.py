@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import code, findings_of, md
+from helpers.notebooks import code, findings_of, md
 
 # 16 top-level statements over three cells, no def/class.
 SCRIPT = [

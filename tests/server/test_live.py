@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import code, md, notebook
+from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.checks.kernel_state import KernelState
 from jupyterlab_readiness.lint.engine import check_notebook
 

@@ -38,7 +38,11 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
-from conftest import code, md, notebook
+from helpers.notebooks import code, md, notebook
+
+# Each case installs a package into a fresh virtual environment: minutes, not seconds.
+pytestmark = pytest.mark.slow
+
 
 PIP_TIMEOUT = 600
 RUN_TIMEOUT = 120

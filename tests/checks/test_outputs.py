@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import check_notebook, code, findings_of, md
+from helpers.notebooks import check_notebook, code, findings_of, md
 
 KEY_ERROR = {
     "output_type": "error",
