@@ -7,7 +7,7 @@ For every Python notebook of ../shared/corpus/, one run times ``export.plan`` (r
 parameters, one extraction per section, pins, every file's text) and nbconvert's
 ``PythonExporter`` (JSON → a .py script, the peer that does the least); runs alternate and the
 medians are reported, with the per-notebook distribution of ours. Caches of cell facts are
-cleared before each run of ours, so every run is cold. No target in DESIGN.md: this measures what
+cleared before each run of ours, so every run is cold. No target was set for this: it measures what
 the preview costs, and that it stays interactive on the corpus's largest notebooks.
 """
 

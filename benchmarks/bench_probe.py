@@ -2,7 +2,7 @@
 
 Usage: python benchmarks/bench_probe.py [--probes 20] [--names 10000] [--array-elements 125000000]
                                         [--rows 1000000] [--out FILE]
-Target (DESIGN.md): probe round trip < 100 ms (median) on an idle kernel holding 10,000 names,
+Target (README, Performance): probe round trip < 100 ms (median) on an idle kernel holding 10,000 names,
 a 1 GB numpy array and a 1,000,000-row DataFrame; kernel memory unchanged. Needs numpy and
 pandas in the kernel's environment (``pip install numpy pandas``; they are not dependencies of the
 package). See benchmarks/README.md.

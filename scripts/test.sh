@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Run every test of jupyterlab-readiness: the Python suite, then the Galata
-# (JupyterLab-in-Chromium) suite. scripts/setup.sh installs what it needs.
+# Run every test of jupyterlab-readiness: lint (ruff, eslint, prettier), the Python suite, then the
+# Galata (JupyterLab-in-Chromium) suite. scripts/setup.sh installs what it needs.
 # Usage: bash scripts/test.sh
 set -euo pipefail
 
@@ -22,6 +22,9 @@ if ! jupyter labextension list 2>&1 | grep -E "jupyterlab-readiness.*enabled.*OK
     echo "    bash scripts/setup.sh" >&2
     exit 1
 fi
+
+echo "=== Lint (scripts/lint.sh) ==="
+bash "$ROOT/scripts/lint.sh"
 
 echo "=== Python tests (pytest) ==="
 # pytest's exit 5 ("no tests collected") fails this script like any other failure.

@@ -42,7 +42,7 @@ def test_corpus_notebook(row):
     code = [c for c in cells if c.get("cell_type") == "code"]
     counts = [c.get("execution_count", c.get("prompt_number")) for c in code]
 
-    # MANIFEST: non-null counts do not strictly increase. DESIGN: a count of 0 is no count.
+    # MANIFEST: non-null counts do not strictly increase. The check (README): a count of 0 is no count.
     real = [c for c in counts if c]
     ours_ooo = "out-of-order-execution" in checks
     assert ours_ooo == any(b <= a for a, b in zip(real, real[1:]))
@@ -50,7 +50,7 @@ def test_corpus_notebook(row):
         assert row["out_of_order"] == "yes"
 
     # MANIFEST: an unexecuted code cell between the first and last executed ones (empty or not).
-    # DESIGN: a non-empty code cell never run while a code cell below it has run.
+    # The check (README): a non-empty code cell never run while a code cell below it has run.
     sources = [
         "".join(c.get("source", c.get("input", "")))
         if isinstance(c.get("source", c.get("input", "")), list)

@@ -22,7 +22,10 @@ def module_name_problem(
     if kind == "module" and name.endswith(".py"):
         return "Give the module name without `.py`."
     if not name.isidentifier() or keyword.iskeyword(name) or not name.isascii():
-        return f"That is not a valid {kind} name: use lower-case letters, digits and underscores, not starting with a digit, and not a Python keyword."
+        return (
+            f"That is not a valid {kind} name: use lower-case letters, digits and underscores, not starting with a "
+            "digit, and not a Python keyword."
+        )
     if name != name.lower():
         return f"{kind.capitalize()} names are lower case in Python (PEP 8): use the lower-case form."
     if name in STDLIB_MODULES or name in imported or name in reserved:
@@ -37,7 +40,10 @@ def module_name_problem(
 def function_name_problem(name: str) -> str | None:
     """Why ``name`` cannot name a new function; None when it can."""
     if not name.isidentifier() or keyword.iskeyword(name):
-        return "That is not a valid function name: use letters, digits and underscores, not starting with a digit, and not a Python keyword."
+        return (
+            "That is not a valid function name: use letters, digits and underscores, not starting with a digit, "
+            "and not a Python keyword."
+        )
     if name in BUILTINS or name in IPYTHON_HISTORY or (name.startswith("__") and name.endswith("__")):
         return "That function name is a Python builtin or a special name: choose another."
     return None

@@ -64,8 +64,10 @@ def _wall_clock_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
             continue
         yield (
             rc.call.line,
-            f"`{_shown(rc)}` reads the current date/time: a rerun tomorrow computes something else, and a failed run cannot be replayed.",
-            "Make the date a parameter (e.g. `run_date = date(2024, 1, 31)` in a parameters cell) and pass it in; read the clock only at the entry point that schedules the run.",
+            f"`{_shown(rc)}` reads the current date/time: a rerun tomorrow computes something else, and a failed run "
+            "cannot be replayed.",
+            "Make the date a parameter (e.g. `run_date = date(2024, 1, 31)` in a parameters cell) and pass it in; "
+            "read the clock only at the entry point that schedules the run.",
         )
 
 

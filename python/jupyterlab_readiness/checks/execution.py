@@ -23,7 +23,8 @@ def out_of_order_execution(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 cell.index,
                 None,
-                f"This cell ran as [{count}], {what} cell {highest_cell} above it ([{highest}]): the saved results come from an order nobody can replay.",
+                f"This cell ran as [{count}], {what} cell {highest_cell} above it ([{highest}]): the saved results "
+                "come from an order nobody can replay.",
                 RESTART_AND_RUN,
             )
         if highest is None or count > highest:
@@ -39,5 +40,6 @@ def unexecuted_cell(ctx: Context) -> Iterator[Hit]:
                 cell.index,
                 None,
                 "This cell was never run, but cells below it were: their saved results did not see its effect.",
-                "Run it (or delete it if it is obsolete), then restart and run all to confirm the notebook works top to bottom.",
+                "Run it (or delete it if it is obsolete), then restart and run all to confirm the notebook works top "
+                "to bottom.",
             )

@@ -12,6 +12,7 @@ def non_python_kernel(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             None,
             None,
-            f"The kernel language is {ctx.notebook.language!r}: only execution order and saved errors are checked; the Python checks do not apply.",
+            f"The kernel language is {ctx.notebook.language!r}: only execution order and saved errors are checked; "
+            "the Python checks do not apply.",
             "Nothing to do here, or use a linter for that language for the rest.",
         )

@@ -29,7 +29,8 @@ def edited_since_run(ctx: Context) -> Iterator[Hit]:
             yield Hit(
                 cell.index,
                 None,
-                f"This cell was edited after it ran as [{count}]: its output and the kernel's state come from the old code.",
+                f"This cell was edited after it ran as [{count}]: its output and the kernel's state come from the old "
+                "code.",
                 "Run the cell again (and the cells below it that use its results).",
             )
     if stale:
@@ -39,7 +40,8 @@ def edited_since_run(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             None,
             None,
-            f"The saved outputs of {len(stale)} cell{'s' if len(stale) > 1 else ''} (cell {shown}) come from an earlier kernel session, not from the running kernel.",
+            f"The saved outputs of {len(stale)} cell{'s' if len(stale) > 1 else ''} (cell {shown}) come from an "
+            "earlier kernel session, not from the running kernel.",
             "Restart the kernel and run all cells so the outputs match what the code does now.",
         )
 
@@ -62,8 +64,10 @@ def kernel_only_state(ctx: Context) -> Iterator[Hit]:
     yield Hit(
         None,
         None,
-        f"The kernel holds {len(orphans)} name{'s' if len(orphans) > 1 else ''} that no cell defines ({shown}): left by deleted or rewritten cells, and gone after a restart.",
-        "Restart the kernel and run all cells; if something breaks, the missing definition is in the kernel's history (cells that read such a name say where).",
+        f"The kernel holds {len(orphans)} name{'s' if len(orphans) > 1 else ''} that no cell defines ({shown}): left "
+        "by deleted or rewritten cells, and gone after a restart.",
+        "Restart the kernel and run all cells; if something breaks, the missing definition is in the kernel's history "
+        "(cells that read such a name say where).",
     )
 
 
@@ -80,5 +84,8 @@ def restore_hint(ctx: Context, name: str) -> str | None:
         if code.strip() in sources or name not in cell_facts(code).binds:
             continue
         quoted = code if len(code) <= _MAX_QUOTED else code[: _MAX_QUOTED - 1] + "…"
-        return f"The kernel got `{name}` from code you ran as [{count}] that is no longer in the notebook — restore it in a cell above:\n{quoted}"
+        return (
+            f"The kernel got `{name}` from code you ran as [{count}] that is no longer in the notebook — restore "
+            f"it in a cell above:\n{quoted}"
+        )
     return None

@@ -28,6 +28,8 @@ def print_logging(ctx: Context) -> Iterator[Hit]:
                 return
     yield Hit(
         *first,
-        f"The notebook reports with print() ({count} call{'s' if count > 1 else ''}) and never logs: an unattended run leaves no record of what it did or where it failed.",
-        'Use `logging` (`log = logging.getLogger(__name__)`; `log.info("rows loaded: %d", n)`) for what a run should record; keep print for interactive display.',
+        f"The notebook reports with print() ({count} call{'s' if count > 1 else ''}) and never logs: an unattended "
+        "run leaves no record of what it did or where it failed.",
+        'Use `logging` (`log = logging.getLogger(__name__)`; `log.info("rows loaded: %d", n)`) for what a run should '
+        "record; keep print for interactive display.",
     )

@@ -26,5 +26,6 @@ def error_output(ctx: Context) -> Iterator[Hit]:
                 f"The saved output is a traceback ({ename}: {evalue})"
                 if evalue
                 else f"The saved output is a traceback ({ename})",
-                "Fix the error and re-run, or clear the output if the failure is intentional and documented; a notebook that ends in an error is not a run that succeeded.",
+                "Fix the error and re-run, or clear the output if the failure is intentional and documented; a "
+                "notebook that ends in an error is not a run that succeeded.",
             )

@@ -32,5 +32,6 @@ def _paths_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
         yield (
             line,
             f"`{shown}` only exists on one machine: the run fails anywhere else (a scheduler, a colleague, CI).",
-            'Use a path relative to the project (e.g. `Path("data") / "file.csv"`) or make it a parameter read from configuration or an environment variable.',
+            'Use a path relative to the project (e.g. `Path("data") / "file.csv"`) or make it a parameter read from '
+            "configuration or an environment variable.",
         )

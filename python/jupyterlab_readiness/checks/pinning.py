@@ -61,7 +61,8 @@ def _import_hit(
     return Hit(
         index,
         line,
-        f"{source} is imported but its version is not pinned ({where}): next month's install may bring a release that breaks or changes results.",
+        f"{source} is imported but its version is not pinned ({where}): next month's install may bring a release that "
+        "breaks or changes results.",
         f"Add {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from your kernel).",
     )
 
@@ -80,7 +81,8 @@ def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
             yield (
                 line,
                 f"`{tool} install` of {shown} without an exact version: each run may install something different.",
-                f"Pin every package (e.g. `%pip install {_example(loose[0])}`), or better, list them pinned in requirements.txt and install from it once, outside the notebook.",
+                f"Pin every package (e.g. `%pip install {_example(loose[0])}`), or better, list them pinned in "
+                "requirements.txt and install from it once, outside the notebook.",
             )
 
 

@@ -29,6 +29,8 @@ def unpackaged_code(ctx: Context) -> Iterator[Hit]:
     yield Hit(
         None,
         None,
-        f"All {statements} top-level statements run in the notebook itself; no function or module holds the pipeline, so nothing can be imported, tested or scheduled.",
-        "Move the steps into functions with explicit inputs and outputs (Readiness ▸ Extract to module), and keep the notebook for calling and showing them.",
+        f"All {statements} top-level statements run in the notebook itself; no function or module holds the pipeline, "
+        "so nothing can be imported, tested or scheduled.",
+        "Move the steps into functions with explicit inputs and outputs (Readiness ▸ Extract to module), and keep the "
+        "notebook for calling and showing them.",
     )

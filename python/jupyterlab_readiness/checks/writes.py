@@ -39,7 +39,8 @@ def _appends_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
         yield (
             call.line,
             f"{what} appends: running the notebook twice writes the data twice.",
-            'Write the whole result each run (mode "w" / if_exists="replace"), or write to a file named by the run\'s date and replace it, so a rerun gives the same output.',
+            'Write the whole result each run (mode "w" / if_exists="replace"), or write to a file named by the run\'s '
+            "date and replace it, so a rerun gives the same output.",
         )
 
 

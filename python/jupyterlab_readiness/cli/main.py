@@ -29,7 +29,8 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check notebooks and report findings",
-        description="Check notebooks (files, or folders searched recursively). Cells are counted from 0 over all cells, markdown included.",
+        description="Check notebooks (files, or folders searched recursively). Cells are counted from 0 over all "
+        "cells, markdown included.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notebook files or folders")
     check.add_argument(
@@ -52,8 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     freeze = sub.add_parser(
         "freeze",
         help="pin exactly what a notebook imports and installs",
-        description="Pin the distributions a notebook imports or pip-installs at the versions installed in this environment. "
-        "Merges into pyproject.toml's [project].dependencies (when the project has one) or requirements.txt beside the notebook.",
+        description="Pin the distributions a notebook imports or pip-installs at the versions installed in this "
+        "environment. "
+        "Merges into pyproject.toml's [project].dependencies (when the project has one) or requirements.txt beside "
+        "the notebook.",
     )
     freeze.add_argument("notebook", metavar="NOTEBOOK")
     freeze.add_argument(
@@ -90,9 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser(
         "export",
         help="export the notebook as an installable, parameterised, tested Python package",
-        description="Write a package made of the notebook: pyproject.toml with pinned dependencies, src/PKG/ (one function per section, "
-        "a parameters model, a command line), tests/ and a README. Re-exporting never overwrites a file edited since the last export. "
-        "Exit codes: 0 exported; 1 refused (findings to fix first) or files left alone as conflicts; 2 bad usage or an unreadable notebook.",
+        description="Write a package made of the notebook: pyproject.toml with pinned dependencies, src/PKG/ (one "
+        "function per section, "
+        "a parameters model, a command line), tests/ and a README. Re-exporting never overwrites a file edited since "
+        "the last export. "
+        "Exit codes: 0 exported; 1 refused (findings to fix first) or files left alone as conflicts; 2 bad usage or "
+        "an unreadable notebook.",
     )
     export.add_argument("notebook", metavar="NOTEBOOK")
     export.add_argument("--name", metavar="PKG", help="package (import) name (default: from the notebook's file name)")

@@ -42,7 +42,10 @@ def render(run: CheckRun, colour: bool, width: int | None = None) -> str:
         for f in nb.findings:
             totals[f.severity] += 1
     unreadable = sum(1 for nb in run.notebooks if nb.error)
-    summary = f"{_count(len(run.notebooks), 'notebook')}: {_count(totals['error'], 'error')}, {_count(totals['warning'], 'warning')}, {totals['info']} info"
+    summary = (
+        f"{_count(len(run.notebooks), 'notebook')}: {_count(totals['error'], 'error')}, "
+        f"{_count(totals['warning'], 'warning')}, {totals['info']} info"
+    )
     if unreadable:
         summary += f", {unreadable} unreadable"
     out.append(paint("bold", summary))

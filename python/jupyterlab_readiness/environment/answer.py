@@ -20,7 +20,7 @@ class Environment:
     # the installed dependency closure of what was asked for (freeze --lock); None when not asked
     closure: tuple[Pair, ...] | None = None
     # "3.11": the Python the answer comes from
-    python: str = "%d.%d" % sys.version_info[:2]
+    python: str = f"{sys.version_info[0]}.{sys.version_info[1]}"
 
     @classmethod
     def from_answer(cls, data: Mapping[str, Any]) -> Environment:

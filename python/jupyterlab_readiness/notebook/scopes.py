@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Callable
+from typing import Any
 
 from .facts import cell_facts
 from .model import Notebook
@@ -135,83 +137,132 @@ def _binds_name(node: ast.AST, name: str) -> bool:
 
 
 def _flow_stmt(stmt: ast.stmt, name: str, bound: bool, loops_run: bool) -> bool:
-    if isinstance(stmt, ast.Assign):
-        _reads_name(stmt.value, name, bound)
-        for target in stmt.targets:
-            if not isinstance(target, ast.Name):
-                _reads_name(target, name, bound)  # ``x[0] = …`` and ``x.a = …`` read x
-        return bound or any(_binds_name(t, name) for t in stmt.targets) or _walrus_binds(stmt.value, name)
-    if isinstance(stmt, ast.AugAssign):
-        _reads_name(stmt.value, name, bound)
-        if isinstance(stmt.target, ast.Name) and stmt.target.id == name and not bound:
-            raise ReadFirst
-        _reads_name(stmt.target, name, bound)
-        return bound
-    if isinstance(stmt, ast.AnnAssign):
-        _reads_name(stmt.value, name, bound)
-        return bound or (stmt.value is not None and _binds_name(stmt.target, name))
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return bound or any(alias_bound(stmt, a) == name for a in stmt.names)
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        args = stmt.args
-        for node in (*stmt.decorator_list, *args.defaults, *args.kw_defaults):
-            _reads_name(node, name, bound)
-        own = {
-            a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None
-        }
-        if name not in own:  # the function's own parameter is another variable
-            for node in stmt.body:
-                _reads_name(node, name, bound)  # conservatively: as if called where defined
-        return bound or stmt.name == name
-    if isinstance(stmt, ast.ClassDef):
-        _reads_name(stmt, name, bound)  # decorators, bases, and (conservatively) the body
-        return bound or stmt.name == name
-    if isinstance(stmt, (ast.For, ast.AsyncFor)):
-        _reads_name(stmt.iter, name, bound)
-        after = flow(stmt.body, name, bound or _binds_name(stmt.target, name), loops_run)
-        flow(stmt.orelse, name, bound, loops_run)
-        return bound or (loops_run and (_binds_name(stmt.target, name) or after))
-    if isinstance(stmt, ast.While):
-        _reads_name(stmt.test, name, bound)
-        after_test = bound or _walrus_binds(stmt.test, name)
-        flow(stmt.body, name, after_test, loops_run)
-        flow(stmt.orelse, name, after_test, loops_run)
-        return after_test
-    if isinstance(stmt, ast.If):
-        _reads_name(stmt.test, name, bound)
-        after_test = bound or _walrus_binds(stmt.test, name)
-        return flow(stmt.body, name, after_test, loops_run) & flow(stmt.orelse, name, after_test, loops_run)
-    if isinstance(stmt, (ast.With, ast.AsyncWith)):
-        for item in stmt.items:
-            _reads_name(item.context_expr, name, bound)
-            bound = (
-                bound
-                or _walrus_binds(item.context_expr, name)
-                or (item.optional_vars is not None and _binds_name(item.optional_vars, name))
-            )
-        return flow(stmt.body, name, bound, loops_run)
-    if isinstance(stmt, (ast.Try, getattr(ast, "TryStar", ast.Try))):
-        after_body = flow(stmt.body, name, bound, loops_run)
-        handlers = [flow(h.body, name, bound or h.name == name, loops_run) for h in stmt.handlers]
-        for h in stmt.handlers:
-            _reads_name(h.type, name, bound)
-        after_else = flow(stmt.orelse, name, after_body, loops_run)
-        return flow(stmt.finalbody, name, bound, loops_run) or (after_else and all(handlers))
-    if isinstance(stmt, ast.Match):
-        _reads_name(stmt.subject, name, bound)
-        for case in stmt.cases:
-            in_case = bound or any(
-                isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name == name for n in ast.walk(case.pattern)
-            )
-            _reads_name(case.guard, name, in_case)
-            flow(case.body, name, in_case, loops_run)
-        return bound
-    if isinstance(stmt, ast.Delete):
-        for target in stmt.targets:
-            _reads_name(target, name, bound)
-        return bound and not any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+    flow_of = _FLOWS.get(type(stmt))
+    if flow_of is not None:
+        return flow_of(stmt, name, bound, loops_run)
     _reads_name(stmt, name, bound)  # Expr, Return, Raise, Assert …
     return bound or _walrus_binds(stmt, name)
+
+
+def _flow_assign(stmt: ast.Assign, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt.value, name, bound)
+    for target in stmt.targets:
+        if not isinstance(target, ast.Name):
+            _reads_name(target, name, bound)  # ``x[0] = …`` and ``x.a = …`` read x
+    return bound or any(_binds_name(t, name) for t in stmt.targets) or _walrus_binds(stmt.value, name)
+
+
+def _flow_aug_assign(stmt: ast.AugAssign, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt.value, name, bound)
+    if isinstance(stmt.target, ast.Name) and stmt.target.id == name and not bound:
+        raise ReadFirst
+    _reads_name(stmt.target, name, bound)
+    return bound
+
+
+def _flow_ann_assign(stmt: ast.AnnAssign, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt.value, name, bound)
+    return bound or (stmt.value is not None and _binds_name(stmt.target, name))
+
+
+def _flow_import(stmt: ast.Import | ast.ImportFrom, name: str, bound: bool, loops_run: bool) -> bool:
+    return bound or any(alias_bound(stmt, a) == name for a in stmt.names)
+
+
+def _flow_def(stmt: ast.FunctionDef | ast.AsyncFunctionDef, name: str, bound: bool, loops_run: bool) -> bool:
+    args = stmt.args
+    for node in (*stmt.decorator_list, *args.defaults, *args.kw_defaults):
+        _reads_name(node, name, bound)
+    own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
+    if name not in own:  # the function's own parameter is another variable
+        for node in stmt.body:
+            _reads_name(node, name, bound)  # conservatively: as if called where defined
+    return bound or stmt.name == name
+
+
+def _flow_class(stmt: ast.ClassDef, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt, name, bound)  # decorators, bases, and (conservatively) the body
+    return bound or stmt.name == name
+
+
+def _flow_for(stmt: ast.For | ast.AsyncFor, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt.iter, name, bound)
+    after = flow(stmt.body, name, bound or _binds_name(stmt.target, name), loops_run)
+    flow(stmt.orelse, name, bound, loops_run)
+    return bound or (loops_run and (_binds_name(stmt.target, name) or after))
+
+
+def _flow_while(stmt: ast.While, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt.test, name, bound)
+    after_test = bound or _walrus_binds(stmt.test, name)
+    flow(stmt.body, name, after_test, loops_run)
+    flow(stmt.orelse, name, after_test, loops_run)
+    return after_test
+
+
+def _flow_if(stmt: ast.If, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt.test, name, bound)
+    after_test = bound or _walrus_binds(stmt.test, name)
+    return flow(stmt.body, name, after_test, loops_run) & flow(stmt.orelse, name, after_test, loops_run)
+
+
+def _flow_with(stmt: ast.With | ast.AsyncWith, name: str, bound: bool, loops_run: bool) -> bool:
+    for item in stmt.items:
+        _reads_name(item.context_expr, name, bound)
+        bound = (
+            bound
+            or _walrus_binds(item.context_expr, name)
+            or (item.optional_vars is not None and _binds_name(item.optional_vars, name))
+        )
+    return flow(stmt.body, name, bound, loops_run)
+
+
+def _flow_try(stmt: ast.Try, name: str, bound: bool, loops_run: bool) -> bool:
+    after_body = flow(stmt.body, name, bound, loops_run)
+    handlers = [flow(h.body, name, bound or h.name == name, loops_run) for h in stmt.handlers]
+    for h in stmt.handlers:
+        _reads_name(h.type, name, bound)
+    after_else = flow(stmt.orelse, name, after_body, loops_run)
+    return flow(stmt.finalbody, name, bound, loops_run) or (after_else and all(handlers))
+
+
+def _flow_match(stmt: ast.Match, name: str, bound: bool, loops_run: bool) -> bool:
+    _reads_name(stmt.subject, name, bound)
+    for case in stmt.cases:
+        in_case = bound or any(
+            isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name == name for n in ast.walk(case.pattern)
+        )
+        _reads_name(case.guard, name, in_case)
+        flow(case.body, name, in_case, loops_run)
+    return bound
+
+
+def _flow_delete(stmt: ast.Delete, name: str, bound: bool, loops_run: bool) -> bool:
+    for target in stmt.targets:
+        _reads_name(target, name, bound)
+    return bound and not any(isinstance(t, ast.Name) and t.id == name for t in stmt.targets)
+
+
+_FLOWS: dict[type, Callable[[Any, str, bool, bool], bool]] = {
+    ast.Assign: _flow_assign,
+    ast.AugAssign: _flow_aug_assign,
+    ast.AnnAssign: _flow_ann_assign,
+    ast.Import: _flow_import,
+    ast.ImportFrom: _flow_import,
+    ast.FunctionDef: _flow_def,
+    ast.AsyncFunctionDef: _flow_def,
+    ast.ClassDef: _flow_class,
+    ast.For: _flow_for,
+    ast.AsyncFor: _flow_for,
+    ast.While: _flow_while,
+    ast.If: _flow_if,
+    ast.With: _flow_with,
+    ast.AsyncWith: _flow_with,
+    ast.Try: _flow_try,
+    getattr(ast, "TryStar", ast.Try): _flow_try,
+    ast.Match: _flow_match,
+    ast.Delete: _flow_delete,
+}
 
 
 def _walrus_binds(node: ast.AST | None, name: str) -> bool:

@@ -21,7 +21,8 @@ class Readiness(ExtensionApp):
         Unicode(),
         default_value=[],
         config=True,
-        help="Check ids the server never runs, in addition to those a project's pyproject.toml disables. Example: ['print-logging'].",
+        help="Check ids the server never runs, in addition to those a project's pyproject.toml disables. Example: "
+        "['print-logging'].",
     )
     severity_overrides = Dict(
         value_trait=Unicode(),
@@ -32,12 +33,14 @@ class Readiness(ExtensionApp):
     probe_timeout = Float(
         1.0,
         config=True,
-        help="Seconds to wait for the kernel probe. A kernel that does not answer in time (a cell is running) is reported as busy with the static findings.",
+        help="Seconds to wait for the kernel probe. A kernel that does not answer in time (a cell is running) is "
+        "reported as busy with the static findings.",
     )
     distributions_timeout = Float(
         5.0,
         config=True,
-        help="Seconds to wait for the kernel to resolve imports to installed distributions (cached per kernel until it runs an install).",
+        help="Seconds to wait for the kernel to resolve imports to installed distributions (cached per kernel until "
+        "it runs an install).",
     )
     max_names = Int(20_000, config=True, help="At most this many namespace names are read from the kernel.")
     max_history_chars = Int(

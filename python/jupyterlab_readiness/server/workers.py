@@ -36,7 +36,8 @@ class Workers:
             return await asyncio.wait_for(asyncio.shield(future), self.timeout)
         except asyncio.TimeoutError:
             raise Unavailable(
-                f"the request took longer than {self.timeout:g} s (Readiness.work_timeout): try again, or raise the limit"
+                f"the request took longer than {self.timeout:g} s (Readiness.work_timeout): "
+                "try again, or raise the limit"
             ) from None
 
     def shutdown(self) -> None:

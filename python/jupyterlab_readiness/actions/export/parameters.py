@@ -63,8 +63,10 @@ def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:
         if name is None or literal is _NOT_LITERAL or name.startswith("_"):
             if strict:
                 raise ExportRefused(
-                    f"The parameters cell (cell {cell.index}) line {stmt.lineno} is not a literal assignment (`{ast.unparse(stmt)[:60]}`): "
-                    "a parameter must be a name set to a literal (number, string, bool, None, list, tuple or dict of those) so the command line can pass another value. "
+                    f"The parameters cell (cell {cell.index}) line {stmt.lineno} is not a literal assignment "
+                    f"(`{ast.unparse(stmt)[:60]}`): "
+                    "a parameter must be a name set to a literal (number, string, bool, None, list, tuple or dict of "
+                    "those) so the command line can pass another value. "
                     "Move computed values to the next cell."
                 )
             return None

@@ -123,7 +123,10 @@ def _plan(
         False,
     )
     if not notebook.is_python:
-        reply.refused = f"This notebook's kernel runs {notebook.language}: only Python notebooks can be exported to a Python package."
+        reply.refused = (
+            f"This notebook's kernel runs {notebook.language}: only Python notebooks can be exported to a "
+            "Python package."
+        )
         return Plan(reply)
     if blocking:
         count = f"{len(blocking)} finding{'s' if len(blocking) != 1 else ''}"
@@ -210,7 +213,8 @@ def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter
         clash = sorted(names & cell_facts(above.source).binds)
         if clash and SKIP_TAG not in above.tags:
             raise ExportRefused(
-                f"Cell {above.index}, above the parameters cell (cell {cell.index}), assigns `{clash[0]}`: move the parameters cell to the top, or rename one of them."
+                f"Cell {above.index}, above the parameters cell (cell {cell.index}), assigns `{clash[0]}`: move the "
+                "parameters cell to the top, or rename one of them."
             )
 
 

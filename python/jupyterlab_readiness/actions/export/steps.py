@@ -185,7 +185,8 @@ def build(
         )
     if not modules:
         shown = (
-            f" (cells {', '.join(map(str, left_out[:10]))}{' …' if len(left_out) > 10 else ''} only display values or are tagged `{SKIP_TAG}`)"
+            f" (cells {', '.join(map(str, left_out[:10]))}{' …' if len(left_out) > 10 else ''} only display values or "
+            f"are tagged `{SKIP_TAG}`)"
             if left_out
             else ""
         )
@@ -286,10 +287,7 @@ def _hoistable(
     tree = ast.parse(source)
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     defs = [s for s in tree.body if isinstance(s, kinds)]
-    docstring = lambda s: (
-        isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant) and isinstance(s.value.value, str)
-    )
-    if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or docstring(s) for s in tree.body):
+    if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or _is_docstring(s) for s in tree.body):
         return None
     names = [d.name for d in defs]
     if any(name in assigned and sum(1 for d in defs if d.name == name) != 1 for name in names):
@@ -363,8 +361,10 @@ def _package_source(cell: Cell, source: str) -> str | None:
         ):
             text = originals[number - 1].strip() if number <= len(originals) else line.strip()
             raise ExportRefused(
-                f"Cell {cell.index} line {number} uses IPython syntax a package cannot run (`{text}`): write it in plain Python "
-                "(e.g. `subprocess.run` for a shell command), or tag the cell `skip-export` if the package does not need it."
+                f"Cell {cell.index} line {number} uses IPython syntax a package cannot run (`{text}`): write it in "
+                "plain Python "
+                "(e.g. `subprocess.run` for a shell command), or tag the cell `skip-export` if the package does not "
+                "need it."
             )
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None
@@ -573,3 +573,7 @@ def _log_call(node: ast.Call, text: str) -> str | None:
         return f'logger.{level}("")'
     template = sep.replace("%", "%%").join(["%s"] * len(args))
     return f"logger.{level}({json.dumps(template, ensure_ascii=False)}, {', '.join(args)})"
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)

@@ -105,6 +105,8 @@ def _span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
 def merge_module(
     existing: str | None, function: str, block: str, result_class: str | None, imports: set[ImportKey], header: str
 ) -> str:
+    """The module with ``block`` (the function, and its result class before it) added, or
+    replacing the function of that name extracted before; ``imports`` merged into its imports."""
     if existing is None or not existing.strip():
         parts = [header]
         if imports:
@@ -114,34 +116,74 @@ def merge_module(
         tree = ast.parse(existing)
     except (SyntaxError, ValueError) as exc:
         raise ExtractionRefused(
-            f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another module name; nothing was written."
+            f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another "
+            "module name; nothing was written."
         ) from exc
     bindings = _top_level_bindings(tree)
-    old_def = None
-    for stmt in bindings.get(function, []):
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function and old_def is None:
-            old_def = stmt
-        else:
-            raise ExtractionRefused(
-                f"The module already defines `{function}` as something other than a function: choose another function name."
-            )
-    old_class = None
-    if old_def is not None and isinstance(old_def.returns, ast.Name):
-        candidate = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == old_def.returns.id), None)
-        if candidate is not None and any(
-            (isinstance(b, ast.Name) and b.id == "NamedTuple")
-            or (isinstance(b, ast.Attribute) and b.attr == "NamedTuple")
-            for b in candidate.bases
-        ):
-            old_class = candidate
+    old_def = _previous_extraction(bindings, function)
+    old_class = _result_class_of(tree, old_def)
     if (
         result_class
         and result_class in bindings
         and (old_class is None or old_class.name != result_class or len(bindings[result_class]) > 1)
     ):
         raise ExtractionRefused(
-            f"The module already defines `{result_class}`, the name of {function}()'s result class: rename it, or choose another function name."
+            "The module already defines the name of the function's result class: rename it, or choose another "
+            "function name."
         )
+    _check_import_clashes(tree, bindings, imports, function)
+    lines = existing.splitlines()
+    new_lines = block.rstrip("\n").split("\n")
+    if old_def is None:
+        while lines and not lines[-1].strip():
+            lines.pop()
+        lines += ["", "", *new_lines]
+    else:
+        edits: list[tuple[int, int, list[str]]] = [(*_span(lines, old_def), new_lines)]
+        if old_class is not None:
+            start, stop = _span(lines, old_class)
+            while stop < len(lines) and not lines[stop].strip():
+                stop += 1
+            edits.append((start, stop, []))
+        for start, stop, replacement in sorted(edits, reverse=True):
+            lines[start:stop] = replacement
+    edited = "\n".join(lines) + "\n"
+    return merge_imports(edited, imports, _used_names(_without_imports(tree)))
+
+
+def _previous_extraction(
+    bindings: dict[str, list[ast.stmt]], function: str
+) -> ast.FunctionDef | ast.AsyncFunctionDef | None:
+    """The function of that name a previous extraction wrote (replaced by the new one)."""
+    old_def = None
+    for stmt in bindings.get(function, []):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name == function and old_def is None:
+            old_def = stmt
+        else:
+            raise ExtractionRefused(
+                "The module already defines the function's name as something other than a function: choose another "
+                "function name."
+            )
+    return old_def
+
+
+def _result_class_of(tree: ast.Module, old_def: ast.stmt | None) -> ast.ClassDef | None:
+    """The NamedTuple a previous extraction wrote for the function's results, if any."""
+    if old_def is None or not isinstance(old_def.returns, ast.Name):
+        return None
+    candidate = next((s for s in tree.body if isinstance(s, ast.ClassDef) and s.name == old_def.returns.id), None)
+    if candidate is not None and any(
+        (isinstance(b, ast.Name) and b.id == "NamedTuple") or (isinstance(b, ast.Attribute) and b.attr == "NamedTuple")
+        for b in candidate.bases
+    ):
+        return candidate
+    return None
+
+
+def _check_import_clashes(
+    tree: ast.Module, bindings: dict[str, list[ast.stmt]], imports: set[ImportKey], function: str
+) -> None:
+    """An import the function needs must not rebind a name the module uses for something else."""
     existing_imports: dict[str, ImportKey] = {}
     for stmt in tree.body:
         if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -156,31 +198,14 @@ def merge_module(
             and not (key[0] == other[0] == "import" and key[1].split(".")[0] == other[1].split(".")[0])
         ):
             raise ExtractionRefused(
-                f"The module already imports `{bound}` as something else ({render_imports([other])[0]}), but {function}() needs {render_imports([key])[0]}: rename one of them."
+                f"The module already imports `{bound}` as something else ({render_imports([other])[0]}), but the "
+                f"function needs {render_imports([key])[0]}: rename one of them."
             )
         if other is None and bound in bindings and bound != function:
             raise ExtractionRefused(
-                f"The module already defines `{bound}`, but {function}() needs it as {render_imports([key])[0]}: rename one of them."
+                f"The module already defines `{bound}`, but the function needs it as {render_imports([key])[0]}: "
+                "rename one of them."
             )
-
-    lines = existing.splitlines()
-    edits: list[tuple[int, int, list[str]]] = []
-    new_lines = block.rstrip("\n").split("\n")
-    if old_def is not None:
-        edits.append((*_span(lines, old_def), new_lines))
-        if old_class is not None:
-            start, stop = _span(lines, old_class)
-            while stop < len(lines) and not lines[stop].strip():
-                stop += 1
-            edits.append((start, stop, []))
-    for start, stop, replacement in sorted(edits, reverse=True):
-        lines[start:stop] = replacement
-    if old_def is None:
-        while lines and not lines[-1].strip():
-            lines.pop()
-        lines += ["", "", *new_lines]
-    edited = "\n".join(lines) + "\n"
-    return merge_imports(edited, imports, _used_names(_without_imports(tree)))
 
 
 def _without_imports(tree: ast.Module) -> ast.Module:
@@ -237,8 +262,8 @@ def merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) -> 
         rest = lines[at:]
         while rest and not rest[0].strip():
             rest.pop(0)
-        return "\n".join(lines[:at] + [""] + rendered + ["", ""] + rest)
+        return "\n".join([*lines[:at], "", *rendered, "", "", *rest])
     rest = list(lines)
     while rest and not rest[0].strip():
         rest.pop(0)
-    return "\n".join(rendered + ["", ""] + rest)
+    return "\n".join([*rendered, "", "", *rest])

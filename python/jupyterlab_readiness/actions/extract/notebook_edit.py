@@ -53,7 +53,7 @@ def replace_cells(notebook_json: dict, cell_indices: list[int], replacement_sour
         while new_id in ids:
             new_id = uuid.uuid5(uuid.NAMESPACE_URL, new_id).hex[:8]
         new_cell = {"id": new_id, **new_cell}
-    result["cells"] = old[:start] + [new_cell] + old[stop:]
+    result["cells"] = [*old[:start], new_cell, *old[stop:]]
     return result
 
 

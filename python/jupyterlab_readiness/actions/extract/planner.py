@@ -34,7 +34,9 @@ from __future__ import annotations
 import ast
 import re
 import symtable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from ...notebook.facts import cell_facts
 from ...notebook.model import Cell, Notebook
@@ -94,7 +96,8 @@ def extract(
     kept, and nothing warns about output moving."""
     if not notebook.is_python:
         raise ExtractionRefused(
-            f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a module."
+            f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
+            "module."
         )
     selected = select_cells(notebook.cells, cell_indices)
     # A module the notebook imports is a package it uses, unless the file already exists beside it
@@ -342,7 +345,8 @@ class _Planner:
         if len(returns) > 1 and not use_namedtuple:
             underscored = ", ".join(n for n in returns if n.startswith("_"))
             self.warnings.append(
-                f"{self.function}() returns a plain tuple: a NamedTuple cannot have fields starting with `_` ({underscored})."
+                f"{self.function}() returns a plain tuple: a NamedTuple cannot have fields starting with `_` "
+                f"({underscored})."
             )
         result_class = f"{_camel(self.function)}Result" if use_namedtuple else None
         if result_class and result_class in notebook_names(self.notebook) | self.locals | self.globals_read:
@@ -444,7 +448,10 @@ class _Planner:
         if inside is not None:
             return f"cell {inside} reads it before binding it, and no cell above defines it"
         if star_cell is not None:
-            return f"it may come from the star import in cell {star_cell}, which cannot be reproduced; import it explicitly"
+            return (
+                f"it may come from the star import in cell {star_cell}, which cannot be reproduced; import it "
+                "explicitly"
+            )
         return "no cell above the selection defines it"
 
     def _free_reads_undefined(self, defined: dict[str, int]) -> set[str]:
@@ -499,7 +506,7 @@ class _Planner:
     def _body_lines(self) -> tuple[list[Line], list[tuple[Cell, ast.stmt]]]:
         lines: list[Line] = []
         stmts: list[tuple[Cell, ast.stmt]] = []
-        for cell, tree in zip(self.selected, self.trees):
+        for cell, tree in zip(self.selected, self.trees, strict=True):
             source = cell.source
             starts, ends = string_lines(source)
             cell_lines = LINE_BREAK.split(source)
@@ -542,7 +549,8 @@ class _Planner:
                 continue
             if self.display:
                 self.warnings.append(
-                    f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction it is no longer shown."
+                    f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction "
+                    "it is no longer shown."
                 )
             if not self._alone_on_lines(stmts, i):
                 continue
@@ -653,8 +661,10 @@ class _Planner:
             for name in sorted(closures.get(helper, set()) & captured):
                 if name in later_binds:
                     raise ExtractionRefused(
-                        f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell {later_binds[name]} rebinds: "
-                        f"inside {self.function}() it would keep seeing the old value. Pass `{name}` to `{helper}` as a parameter, then extract."
+                        f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell "
+                        f"{later_binds[name]} rebinds: "
+                        f"inside {self.function}() it would keep seeing the old value. Pass `{name}` to `{helper}` as "
+                        "a parameter, then extract."
                     )
 
     def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
@@ -667,7 +677,8 @@ class _Planner:
             len(stmts) > 1 and stmts[-2][0].index == cell.index and stmts[-2][1].end_lineno >= stmt.lineno
         ):
             self.warnings.append(
-                f"Cell {cell.index} ends with an expression that shares its line with other code: its value is no longer displayed."
+                f"Cell {cell.index} ends with an expression that shares its line with other code: its value is no "
+                "longer displayed."
             )
             return None
         return cell, stmt
@@ -690,44 +701,7 @@ class _Planner:
         if not dead:
             return {}, []
         func = ast.parse(self._wrapped(body)).body[0]
-        sites: dict[str, list[tuple[str, int]]] = {name: [] for name in dead}  # (kind, line)
-
-        def add(name: str, kind: str, line: int) -> None:
-            if name in sites:
-                sites[name].append((kind, line))
-
-        for node in module_scope_nodes(ast.Module(body=func.body, type_ignores=[])):
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        add(target.id, "F841", target.lineno)
-                    else:
-                        for n in ast.walk(target):
-                            if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
-                                add(n.id, "unpack", n.lineno)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
-                add(node.target.id, "F841" if node.value is not None else "F842", node.target.lineno)
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    if isinstance(item.optional_vars, ast.Name):
-                        add(item.optional_vars.id, "F841", item.optional_vars.lineno)
-                    elif item.optional_vars is not None:
-                        for n in ast.walk(item.optional_vars):
-                            if isinstance(n, ast.Name):
-                                add(n.id, "unpack", n.lineno)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                add(node.name, "except", node.type.end_lineno if node.type is not None else node.lineno)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    add(alias_bound(node, alias), "F401", alias.lineno)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                for n in ast.walk(node.target):
-                    if isinstance(n, ast.Name):
-                        add(n.id, "loop", n.lineno)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                add(node.name, "def", node.lineno)
-            elif isinstance(node, ast.NamedExpr):
-                add(node.target.id, "walrus", node.lineno)
+        sites = _binding_sites(func.body, dead)
         marks: dict[tuple[int, int], str] = {}
         to_return: list[str] = []
         for name in dead:
@@ -754,15 +728,18 @@ class _Planner:
             calls = cell_facts(cell.source).calls
             if any(c.parts in (("print",), ("display",)) for c in calls):
                 self.warnings.append(
-                    f"Cell {cell.index} prints or displays: its output now appears under the replacement cell, from the call to {self.function}()."
+                    f"Cell {cell.index} prints or displays: its output now appears under the replacement cell, from "
+                    f"the call to {self.function}()."
                 )
 
     def _warn_helpers(self, returns: list[str], closures: dict[str, set[str]]) -> None:
         helpers = [n for n in returns if n in closures]
         if helpers:
             self.warnings.append(
-                f"{', '.join(f'`{n}`' for n in helpers)} become{'s' if len(helpers) == 1 else ''} nested in {self.function}(): "
-                "calling them from the notebook works as before, but they cannot be pickled (e.g. for multiprocessing); consider extracting them into module functions of their own."
+                f"{', '.join(f'`{n}`' for n in helpers)} become{'s' if len(helpers) == 1 else ''} nested in "
+                f"{self.function}(): "
+                "calling them from the notebook works as before, but they cannot be pickled (e.g. for "
+                "multiprocessing); consider extracting them into module functions of their own."
             )
 
     # -- texts --------------------------------------------------------------------------------
@@ -898,5 +875,77 @@ def _verify(module_text: str, replacement: str) -> None:
             compile(text, f"<{what}>", "exec", dont_inherit=True)
         except SyntaxError as exc:  # a bug here, never the user's fault: refuse rather than write it
             raise ExtractionRefused(
-                f"Could not generate a valid {what} ({exc.msg}, line {exc.lineno}); nothing was written. Please report this."
+                f"Could not generate a valid {what} ({exc.msg}, line {exc.lineno}); nothing was written. Please "
+                "report this."
             ) from exc
+
+
+def _binding_sites(body: list[ast.stmt], names: list[str]) -> dict[str, list[tuple[str, int]]]:
+    """Where the function body binds each of ``names``: (kind, line), the kind being the ruff code
+    such a binding is reported under when nothing reads it ("unpack", "loop", "def", "walrus" and
+    "except" are bindings ruff reports differently or not at all)."""
+    sites: dict[str, list[tuple[str, int]]] = {name: [] for name in names}
+    for node in module_scope_nodes(ast.Module(body=body, type_ignores=[])):
+        bindings = _BINDINGS.get(type(node))
+        for name, kind, line in bindings(node) if bindings else ():
+            if name in sites:
+                sites[name].append((kind, line))
+    return sites
+
+
+Binding = tuple[str, str, int]  # (name, kind, line)
+
+
+def _stored(target: ast.AST, kind: str) -> Iterator[Binding]:
+    for n in ast.walk(target):
+        if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store):
+            yield n.id, kind, n.lineno
+
+
+def _assign_bindings(node: ast.Assign) -> Iterator[Binding]:
+    for target in node.targets:
+        if isinstance(target, ast.Name):
+            yield target.id, "F841", target.lineno
+        else:
+            yield from _stored(target, "unpack")
+
+
+def _ann_assign_bindings(node: ast.AnnAssign) -> Iterator[Binding]:
+    if isinstance(node.target, ast.Name):
+        yield node.target.id, "F841" if node.value is not None else "F842", node.target.lineno
+
+
+def _with_bindings(node: ast.With | ast.AsyncWith) -> Iterator[Binding]:
+    for item in node.items:
+        if isinstance(item.optional_vars, ast.Name):
+            yield item.optional_vars.id, "F841", item.optional_vars.lineno
+        elif item.optional_vars is not None:
+            yield from _stored(item.optional_vars, "unpack")
+
+
+def _except_bindings(node: ast.ExceptHandler) -> Iterator[Binding]:
+    if node.name:
+        yield node.name, "except", node.type.end_lineno if node.type is not None else node.lineno
+
+
+def _import_bindings(node: ast.Import | ast.ImportFrom) -> Iterator[Binding]:
+    for alias in node.names:
+        yield alias_bound(node, alias), "F401", alias.lineno
+
+
+_BINDINGS: dict[type, Callable[[Any], Iterator[Binding]]] = {
+    ast.Assign: _assign_bindings,
+    ast.AnnAssign: _ann_assign_bindings,
+    ast.With: _with_bindings,
+    ast.AsyncWith: _with_bindings,
+    ast.ExceptHandler: _except_bindings,
+    ast.Import: _import_bindings,
+    ast.ImportFrom: _import_bindings,
+    ast.For: lambda node: _stored(node.target, "loop"),
+    ast.AsyncFor: lambda node: _stored(node.target, "loop"),
+    ast.comprehension: lambda node: _stored(node.target, "loop"),
+    ast.FunctionDef: lambda node: iter([(node.name, "def", node.lineno)]),
+    ast.AsyncFunctionDef: lambda node: iter([(node.name, "def", node.lineno)]),
+    ast.ClassDef: lambda node: iter([(node.name, "def", node.lineno)]),
+    ast.NamedExpr: lambda node: iter([(node.target.id, "walrus", node.lineno)]),
+}

@@ -58,7 +58,8 @@ def select_cells(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]
     missing = [i for i in range(indices[0], indices[-1] + 1) if i not in set(indices)]
     if missing:
         raise ExtractionRefused(
-            f"The selection is not contiguous: cell {missing[0]} lies between the selected cells. Select consecutive code cells."
+            f"The selection is not contiguous: cell {missing[0]} lies between the selected cells. Select consecutive "
+            "code cells."
         )
     for i in indices:
         if cells[i].cell_type != "code":
@@ -90,15 +91,19 @@ def check_cell(cell: Cell) -> ast.Module:
     lines = LINE_BREAK.split(cell.source)
     translated = translate(cell.source)
     if translated != cell.source:
-        changed = next((n for n, (a, b) in enumerate(zip(lines, LINE_BREAK.split(translated)), 1) if a != b), 1)
+        changed = next(
+            (n for n, (a, b) in enumerate(zip(lines, LINE_BREAK.split(translated), strict=False), 1) if a != b), 1
+        )
         text = lines[changed - 1].strip() if changed <= len(lines) else ""
         raise ExtractionRefused(
-            f"Cell {cell.index} uses IPython syntax (line {changed}: `{text}`): a module cannot run magics or shell escapes. "
+            f"Cell {cell.index} uses IPython syntax (line {changed}: `{text}`): a module cannot run magics or shell "
+            "escapes. "
             "Move that line to its own cell outside the selection, or write it in plain Python (e.g. `subprocess.run`)."
         )
     if facts.star_import_line is not None:
         raise ExtractionRefused(
-            f"Cell {cell.index} has a star import (line {facts.star_import_line}): nobody can tell which names it brings. "
+            f"Cell {cell.index} has a star import (line {facts.star_import_line}): nobody can tell which names it "
+            "brings. "
             "Import the names you use explicitly, then extract."
         )
     tree = _parse(cell.source)
@@ -106,7 +111,8 @@ def check_cell(cell: Cell) -> ast.Module:
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             kind = "global" if isinstance(node, ast.Global) else "nonlocal"
             raise ExtractionRefused(
-                f"Cell {cell.index} line {node.lineno} declares `{kind} {', '.join(node.names)}`: code that rebinds names outside its own scope "
+                f"Cell {cell.index} line {node.lineno} declares `{kind} {', '.join(node.names)}`: code that rebinds "
+                "names outside its own scope "
                 "cannot be moved into a function safely. Return the value instead of assigning it, then extract."
             )
     for node in module_scope_nodes(tree):
@@ -120,7 +126,8 @@ def check_cell(cell: Cell) -> ast.Module:
         }.get(type(node))
         if what:
             raise ExtractionRefused(
-                f"Cell {cell.index} line {node.lineno} uses {what} outside a function: it would change meaning inside the extracted function. Remove it, then extract."
+                f"Cell {cell.index} line {node.lineno} uses {what} outside a function: it would change meaning inside "
+                "the extracted function. Remove it, then extract."
             )
     return tree
 
