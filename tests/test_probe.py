@@ -8,11 +8,13 @@ kernel start their own.
 from __future__ import annotations
 
 import asyncio
+import dis
 import json
 import os
 import sys
 import textwrap
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,7 @@ import pytest
 from jupyter_client.manager import start_new_async_kernel
 
 from jupyterlab_readiness.server.probe import (
+    DISTRIBUTIONS_USER_EXPRESSION,
     PROBE_USER_EXPRESSION,
     KernelSnapshot,
     kernel_distributions,
@@ -178,12 +181,26 @@ def by_name(snapshot: KernelSnapshot) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the expression
-def test_expression_is_plain_python_text():
-    compile(PROBE_USER_EXPRESSION, "<probe>", "eval")
-    # reached only through __import__: shadowing `type`, `id`, `len`… in the user's namespace
-    # cannot change the probe
-    assert PROBE_USER_EXPRESSION.startswith("(lambda b, g:")
-    assert '__import__("builtins")' in PROBE_USER_EXPRESSION
+def _name_lookups(code) -> list[str]:
+    """Instructions of ``code`` (and its nested code) that resolve a name through the globals or
+    the builtins of the frame: in a user expression, the user's namespace and its ``__builtins__``."""
+    found = [
+        f"{i.opname} {i.argval}"
+        for i in dis.get_instructions(code)
+        if i.opname in ("LOAD_NAME", "LOAD_GLOBAL", "STORE_NAME", "STORE_GLOBAL", "DELETE_NAME", "IMPORT_NAME", "LOAD_BUILD_CLASS", "LOAD_FROM_DICT_OR_GLOBALS")
+    ]
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found += _name_lookups(const)
+    return found
+
+
+def test_expression_looks_up_no_name():
+    # evaluated with the user's namespace as globals: any name would resolve through it (and its
+    # __builtins__) first, so the expression has none — shadowing `__import__`, `type`, `exec`…
+    # cannot reach the probe
+    for expression in (PROBE_USER_EXPRESSION, DISTRIBUTIONS_USER_EXPRESSION):
+        assert _name_lookups(compile(expression, "<probe>", "eval")) == []
 
 
 # --------------------------------------------------------------------------- ok kernel
@@ -380,16 +397,26 @@ def test_shadowed_builtins_do_not_matter(kernel, run):
         run(execute(kc, "del " + ", ".join(shadowed)))
 
 
-def test_shadowed_import_is_unavailable_not_raised(kernel, run):
+def test_user_import_and_builtins_are_never_called(kernel, run):
+    """The user's `__import__` and a replaced `__builtins__` entry: the expression looks up no
+    name, so neither is reached (the probe used to call a global `__import__`)."""
     _, kc = kernel
-    run(execute(kc, "__import__ = None"))
+    run(execute(kc, textwrap.dedent("""\
+        import builtins as _real_builtins
+        def __import__(name, *args, **kwargs):
+            trap_calls.append(("__import__", name))
+            return _real_builtins.__import__(name, *args, **kwargs)
+        def _trap_exec(*args, **kwargs):
+            trap_calls.append(("exec",))
+        __builtins__ = dict(vars(_real_builtins), __import__=__import__, exec=_trap_exec)""")))
     try:
         snap = run(probe(kc))
-        assert snap.status == "unavailable"
-        assert "TypeError" in snap.error
+        assert snap.status == "ok", snap.error
+        assert run(kernel_distributions(kc, ["jupyter_client"]))["jupyter_client"]
+        assert by_name(snap)["x"].type == "int"
     finally:
-        run(execute(kc, "del __import__"))
-    assert run(probe(kc)).status == "ok"
+        run(execute(kc, "__builtins__ = _real_builtins\ndel __import__, _trap_exec, _real_builtins"))
+    assert run(kernel_state(kc))["trap_calls"] == []
 
 
 # --------------------------------------------------------------------------- busy / dead
@@ -498,3 +525,4 @@ def test_not_python_kernel(run, tmp_path: Path, monkeypatch):
             await _stop(km, kc)
 
     run(scenario())
+

@@ -102,7 +102,7 @@ def run_freeze(args: argparse.Namespace) -> int:
     from ..checks.context import Context
     from ..files import read_text, write_atomic
     from ..notebook.model import NotebookError, read_notebook
-    from ..server.probe import local_environment
+    from ..environment.kernel.distributions import local_environment
 
     path = Path(args.notebook)
     try:
@@ -178,7 +178,7 @@ def run_export(args: argparse.Namespace) -> int:
     from ..actions.export import plan as export
     from ..files import read_text
     from ..notebook.model import NotebookError, notebook_from_json
-    from ..server.probe import local_environment
+    from ..environment.kernel.distributions import local_environment
 
     path = Path(args.notebook)
     try:
