@@ -92,6 +92,30 @@ def hostile_namespace(calls: Recorder) -> dict:
             calls.append("Key.__eq__")
             return str.__eq__(self, other)
 
+    class Text(str):
+        def isascii(self):
+            calls.append("Text.isascii")
+            return True
+
+        def encode(self, *args):
+            calls.append("Text.encode")
+            return b""
+
+        def __hash__(self):
+            calls.append("Text.__hash__")
+            return 0
+
+    class Renamed:
+        pass
+
+    Renamed.__qualname__ = Text("Renamed\ud800")
+    Renamed.__module__ = Text("mod")
+
+    class NoModule:
+        pass
+
+    NoModule.__module__ = 42
+
     def user_import(*args, **kwargs):
         calls.append("__import__")
         raise ImportError("user __import__")
@@ -115,6 +139,8 @@ def hostile_namespace(calls: Recorder) -> dict:
         "user_array": UserArray(),
         "frame": pd.DataFrame({"a": [1]}),
         "class_trap": ClassTrap(),
+        "renamed": Renamed(),
+        "no_module": NoModule(),
         "\ud800": 1,
         "caf\udce9": 2,
         1: "not a name",
@@ -151,6 +177,7 @@ def test_snapshot_reads_a_hostile_namespace_without_calling_user_code():
     assert names["masked"][2] == 27 and names["categorical"][2] is None
     assert names["user_array"][2] is None and names["frame"][2] is None
     assert names["class_trap"][0] == "ClassTrap"  # type(), not __class__
+    assert names["renamed"][:2] == ("Renamed\\ud800", "mod") and names["no_module"][1] is None
     # escaped, marked; keys that are not exactly str are skipped; order kept
     assert data["names"][-1] == "last" and "subclassed" not in names and 1 not in names
     escaped = [data["names"][i] for i in data["escaped"]]

@@ -153,6 +153,17 @@ def _text(s):
     return s, False
 
 
+def _as_str(obj):
+    """``obj`` as an exact str (a str subclass copied by str's own C code, so none of its methods
+    run), or None when it is no str at all."""
+    if _type(obj) is _str:
+        return obj
+    for k in _mro(_type(obj)):
+        if k is _str:
+            return _str.__str__(obj)
+    return None
+
+
 def _module_dict(modules, name):
     """The globals of the module ``sys.modules[name]`` if it is a plain module, else None."""
     module = _dict.get(modules, name)
@@ -317,10 +328,11 @@ def _history(shell, max_history_chars):
 
 
 def _type_entry(t, sizes):
-    """``[qualname, module]`` of a type and how its values get a size (type's own descriptors)."""
-    name = _text(_qualname(t))[0]
-    module = _modname(t)
-    module = _text(module)[0] if _type(module) is _str else None
+    """``[qualname, module]`` of a type and how its values get a size (type's own descriptors;
+    a class may hold a str subclass there, or anything as ``__module__``)."""
+    name = _text(_as_str(_qualname(t)))[0]
+    module = _as_str(_modname(t))
+    module = _text(module)[0] if module is not None else None
     try:
         kind = sizes.kind(t)
     except _Exception:
