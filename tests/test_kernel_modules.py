@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import ast
 import builtins
+import dis
 import gc
 import json
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 import numpy as np
@@ -243,14 +245,29 @@ def test_probe_restores_the_collectors_state():
         gc.enable()
 
 
-def test_replaced_builtins_make_the_module_refuse_never_call_them():
+def _builtins_named(code) -> set[str]:
+    names = {i.argval for i in dis.get_instructions(code) if i.opname in ("LOAD_GLOBAL", "LOAD_NAME") and hasattr(builtins, i.argval)}
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _builtins_named(const)
+    return names - {"__name__"}
+
+
+def test_every_builtin_the_probe_names_is_checked_before_use():
+    """A builtin replaced in the builtins module (not the user's namespace: that one is never
+    consulted) makes the namespace probe refuse; it is never called."""
+    text = server_probe.kernel_source("reply") + server_probe.kernel_source("namespace") + "result = JsonReply(probe({'a': 1}, 10, 10), 'probe')\n"
+    named = _builtins_named(compile(text, "<probe>", "exec"))
+    assert named == {"Exception", "UnicodeEncodeError", "bytearray", "frozenset", "id", "len", "range", "slice"}
     calls = Recorder()
-    text = server_probe.kernel_source("namespace")
-    for name in ("id", "len", "bytearray"):
-        fake = dict(vars(builtins), **{name: lambda *args, **kwargs: calls.append(name)})
+    for name in sorted(named):
+        fake = dict(vars(builtins), **{name: lambda *args, _name=name, **kwargs: calls.append(_name)})
         with pytest.raises(KeyError, match=f"builtins.{name} is replaced"):
             exec(text, {"__builtins__": fake, "__name__": "probe_test"})  # noqa: S102 - the module's own text
     assert calls == []
+    done = {"__builtins__": dict(vars(builtins)), "__name__": "probe_test"}
+    exec(text, done)  # noqa: S102
+    assert done["result"]._repr_json_()["names"] == ["a"]
 
 
 # --------------------------------------------------------------------------- the expression

@@ -37,16 +37,20 @@ the user namespace IPython passed) and the next one is IPython's own ``user_expr
 the user did not write, whose ``f_builtins`` is the interpreter's builtins dict as IPython was
 bound to it when imported. ``exec`` and ``__import__`` are taken from that dict and checked to be
 the interpreter's own C functions (``type(f) is type([].append)`` and the C-level ``__name__``,
-which Python code cannot forge); otherwise the expression raises instead of calling them. Then
+which Python code cannot forge); otherwise the expression raises a KeyError instead of calling
+them (the probe answers "unavailable"). Then
 ``exec(SOURCE, g)`` runs the kernel module texts in ``g``, a fresh dict whose ``__builtins__`` is
 that dict; ``g`` holds every helper name, is cleared afterwards (so nothing lingers as a
 reference cycle) and none of it lands in the user's namespace.
 
 Limits of the route: it trusts the interpreter and IPython — the frame that calls ``eval``, the
-contents of the ``builtins`` module (a replaced ``builtins.exec``/``__import__``/``id``… makes
-the probe refuse rather than call it), ``sys.modules`` entries for ``sys``, ``gc``, ``IPython``,
-``numpy`` and ``pandas``, and IPython's and pandas' own code. Code that rewrites those changes
-every caller in the kernel, IPython included; the probe does not try to outwit it.
+contents of the ``builtins`` module (the probe's own code refuses to call a replaced
+``builtins.exec``, ``__import__``, ``id``, ``len``…; IPython's code, which formats the reply,
+calls whatever is there), the ``sys.modules`` entries for ``sys``, ``gc``, ``IPython``,
+``numpy``, ``pandas`` and ``pandas.arrays``, and IPython's and pandas' own code. Code that
+rewrites those changes every caller in the kernel, IPython included; the probe does not try to
+outwit it. Dict lookups of the probe's own str keys (in class dicts, ``sys.modules``) compare
+hashes first, so only a key crafted to collide with one of them could have its ``__eq__`` run.
 
 What an execute_request triggers anyway
 ---------------------------------------

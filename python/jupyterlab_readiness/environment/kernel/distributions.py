@@ -8,8 +8,10 @@ code runs: ``importlib.metadata.packages_distributions()`` (or the same inferenc
 library only (``packaging`` is used for markers when the environment has it), Python >= 3.8
 syntax, no annotations and no ``from __future__`` (texts are concatenated).
 
-It reads no user object; ``importlib.metadata`` consults the kernel's ``sys.meta_path`` finders
-and distribution metadata on disk, which is what "the kernel's environment" means.
+It reads no user object. ``importlib.metadata`` consults the kernel's ``sys.meta_path`` finders
+and distribution metadata on disk, which is what "the kernel's environment" means; like any
+library code it runs with the interpreter's builtins as they are (the namespace probe, which
+touches user objects, checks the builtins it calls; this request does not pretend to).
 """
 
 import contextlib

@@ -27,10 +27,18 @@ class NotAType:
     __name__ = "jupyterlab_readiness reply (not a type)"
 
 
-def _answering(value):
-    """A property that answers ``value``, bound now: the globals this text runs in are cleared
-    once the request has its result, before IPython formats it."""
-    return property(lambda self: value)
+class _Answer:
+    """A descriptor that answers ``value`` whatever the instance: bound now, because the globals
+    this text runs in are cleared once the request has its result, before IPython formats it
+    (and not a ``property``: no builtin is looked up by name)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __get__(self, instance, owner=None):
+        return self.value
 
 
 class JsonReply:
@@ -42,7 +50,7 @@ class JsonReply:
         self._data = data
         self._label = label
 
-    __class__ = _answering(NotAType())
+    __class__ = _Answer(NotAType())
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         return {"application/json": self._data, "text/plain": self.__repr__()}
