@@ -8,6 +8,7 @@ The same code against real kernels: tests/test_probe.py.
 
 from __future__ import annotations
 
+import _thread
 import ast
 import builtins
 import dis
@@ -281,6 +282,37 @@ def test_the_expression_reaches_the_real_builtins_from_a_hostile_namespace():
     assert data["v"] == 1 and by_name(data)["x"] == ("int", "builtins", sys.getsizeof(1))
     # the private globals were cleared: nothing of the probe stays alive through the reply
     assert result._repr_json_() is data
+
+
+def test_the_expression_called_from_c_takes_the_builtins_from_the_genuine_exec(monkeypatch):
+    """A kernel that calls eval from C has no frame above the expression: exec is looked for in
+    the namespace's own __builtins__, used only if genuine, and the builtins module it belongs to
+    (not the dict it was found in) serves the probe's code."""
+    calls = Recorder()
+
+    class Builtins(dict):
+        def __getitem__(self, key):
+            calls.append(("__getitem__", key))
+            return dict.__getitem__(self, key)
+
+        def get(self, *args):
+            calls.append("get")
+            return dict.get(self, *args)
+
+    def fake_exec(*args):
+        calls.append("exec")
+
+    refusals = []  # the thread's exception goes to sys.unraisablehook
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: refusals.append(str(unraisable.exc_value)))
+    for user_builtins, works in ((builtins, True), (Builtins(vars(builtins)), True), (Builtins(vars(builtins), exec=fake_exec), False)):
+        ns = {"__builtins__": user_builtins, "x": 1, "sink": []}
+        # a thread started on eval itself: no Python frame calls it
+        _thread.start_new_thread(eval, ("sink.append(" + server_probe.PROBE_USER_EXPRESSION + ")", ns, ns))
+        deadline = time.monotonic() + 10
+        while not (ns["sink"] if works else refusals) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert [r._repr_json_()["names"] for r in ns["sink"]] == ([["x", "sink"]] if works else [])
+    assert calls == [] and len(refusals) == 1 and "is replaced in this kernel" in refusals[0]
 
 
 def test_the_expression_refuses_a_replaced_builtins_exec(monkeypatch):

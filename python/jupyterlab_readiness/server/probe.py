@@ -26,22 +26,26 @@ the expression looks up no name at all — only literals, lambda parameters, att
 interpreter types (generator, frame, dict, function) and calls of what those give. It is, in
 outline::
 
-    (lambda T, box: (
+    (lambda T, D, box: (
         box.append((lambda: (yield box[0].gi_frame.f_back))()),   # a generator that reads the
         (lambda here: ...)(box[0].send(None)),                    # frame that resumed it
-    ))(().__class__.__class__, [])
+    )[1])(().__class__.__class__, {}.__class__.get, [])
 
 ``here`` is the frame of the outer lambda. From it the expression walks ``f_back`` while the
 frame's globals are the user's; the last such frame is the one ``eval`` made (its ``f_locals`` is
 the user namespace IPython passed) and the next one is IPython's own ``user_expressions``, code
 the user did not write, whose ``f_builtins`` is the interpreter's builtins dict as IPython was
-bound to it when imported. ``exec`` and ``__import__`` are taken from that dict and checked to be
-the interpreter's own C functions (``type(f) is type([].append)`` and the C-level ``__name__``,
-which Python code cannot forge); otherwise the expression raises a KeyError instead of calling
-them (the probe answers "unavailable"). Then
-``exec(SOURCE, g)`` runs the kernel module texts in ``g``, a fresh dict whose ``__builtins__`` is
-that dict; ``g`` holds every helper name, is cleared afterwards (so nothing lingers as a
-reference cycle) and none of it lands in the user's namespace.
+bound to it when imported (a kernel that calls ``eval`` from C has no such frame: then the eval
+frame's own builtins, the namespace's ``__builtins__``, are where ``exec`` is looked for). That
+``exec`` is used only if it is the interpreter's own C function: ``type(f) is type([].append)``
+and its C-level ``__name__`` is ``"exec"``, which Python code cannot forge. Its ``__self__`` is
+then the ``builtins`` module itself, and *that* module's dict — not the dict it was found in —
+becomes the builtins of the probe's code, after its ``__import__`` passes the same check.
+Otherwise the expression raises a KeyError instead of calling anything (the probe answers
+"unavailable"). Dicts are read with ``dict.get`` itself, so a dict subclass's ``__getitem__``
+never runs. Then ``exec(SOURCE, g)`` runs the kernel module texts in ``g``, a fresh dict whose
+``__builtins__`` is that dict; ``g`` holds every helper name, is cleared afterwards (so nothing
+lingers as a reference cycle) and none of it lands in the user's namespace.
 
 Limits of the route: it trusts the interpreter and IPython — the frame that calls ``eval``, the
 contents of the ``builtins`` module (the probe's own code refuses to call a replaced
@@ -203,19 +207,24 @@ def _sent_text(name: str) -> str:
 
 
 # The single expression (see the module docstring). @SOURCE@ and @INPUTS@ are filled in by
-# _wrap; nothing in it is a name lookup: T, box, here, E, B, X, g, W and f are lambda parameters.
+# _wrap; nothing in it is a name lookup: T (type), D (dict.get), box, here, E, X, B, g, c, W and f
+# are lambda parameters.
+_REFUSE = "{}.pop('builtins.exec or builtins.__import__ is replaced in this kernel: the probe does not run')"
 _BOOTSTRAP = (
-    "(lambda T, box: ("
+    "(lambda T, D, box: ("
+    # a generator that, while running, reads the frame that resumed it
     "box.append((lambda: (yield box[0].gi_frame.f_back))()), "
-    "(lambda here: (lambda E: (lambda B: (lambda X, g: (X(@SOURCE@, g), g.pop('result'), g.clear(), box.clear())[1])("
-    "B['exec'] if T(B['exec']) is T([].append) and B['exec'].__name__ == 'exec' "
-    "and T(B['__import__']) is T([].append) and B['__import__'].__name__ == '__import__' "
-    "else {}.pop('builtins.exec or builtins.__import__ is replaced in this kernel: the probe does not run'), "
+    "(lambda here: (lambda E: (lambda X: (lambda B: (lambda g: (X(@SOURCE@, g), g.pop('result'), g.clear(), box.clear())[1])("
     "{'__builtins__': B, '__name__': 'jupyterlab_readiness_probe', 'user_ns': E.f_locals, @INPUTS@})"
-    ")(E.f_back.f_builtins)"
-    ")((lambda W: W(W, here))(lambda W, f: f if f.f_back.f_globals is not here.f_globals else W(W, f.f_back)))"
+    " if T(D(B, '__import__')) is T([].append) and D(B, '__import__').__name__ == '__import__' else " + _REFUSE + ""
+    # B: the builtins module's own dict, reached from the genuine exec
+    ")(X.__self__.__dict__)"
+    # X: exec from the builtins of the frame above the expression, if it is the C function
+    ")((lambda c: c if T(c) is T([].append) and c.__name__ == 'exec' else " + _REFUSE + ")(D((E.f_back or E).f_builtins, 'exec')))"
+    # E: the last frame running with the user's globals (the one eval made)
+    ")((lambda W: W(W, here))(lambda W, f: f if f.f_back is None or f.f_back.f_globals is not here.f_globals else W(W, f.f_back)))"
     ")(box[0].send(None))"
-    ")[1])(().__class__.__class__, [])"
+    ")[1])(().__class__.__class__, {}.__class__.get, [])"
 )
 
 
