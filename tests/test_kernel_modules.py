@@ -220,12 +220,14 @@ def test_caps_and_ipython_names():
 
 def test_history_most_recent_first_within_the_cap():
     class History:
-        input_hist_raw = ["", "a = 1", "b = 2", object(), "c = '\ud800'"]
+        def __init__(self):
+            self.input_hist_raw = ["", "a = 1", "b = 2", object(), "c = '\ud800'"]
 
     class Shell:
-        execution_count = 5
-        user_ns_hidden = {"hidden_by_ipython": 1}
-        history_manager = History()
+        def __init__(self):
+            self.execution_count = 5
+            self.user_ns_hidden = {"hidden_by_ipython": 1}
+            self.history_manager = History()
 
     data = namespace.snapshot({"hidden_by_ipython": 1, "a": 1}, Shell(), 10, 20)
     assert data["names"] == ["a"] and data["execution_count"] == 4
