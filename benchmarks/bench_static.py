@@ -124,7 +124,7 @@ def bench(
     # Interleave tools (A B C A B C …) so drift in machine load hits all of them alike.
     for i in range(warmup + runs):
         for name, cmd in cmds.items():
-            elapsed, code, err = time_once(cmd + [str(workload.target)], tmp, env, tmp / f"{name}.stdout")
+            elapsed, code, err = time_once([*cmd, str(workload.target)], tmp, env, tmp / f"{name}.stdout")
             t = timings[name]
             if code not in (0, 2) and not t.stderr:
                 t.stderr = err

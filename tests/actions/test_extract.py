@@ -164,7 +164,8 @@ def test_helper_closing_over_a_name_rebound_below_is_refused() -> None:
 def test_parameters_returns_and_imports(tmp_path: Path) -> None:
     cells = [
         code(
-            "import pandas as pd\nimport numpy as np\nfrom math import sqrt as root\nthreshold = 2\nraw = pd.DataFrame({'a': [1, 2, 3]})"
+            "import pandas as pd\nimport numpy as np\nfrom math import sqrt as root\nthreshold = 2\nraw = "
+            "pd.DataFrame({'a': [1, 2, 3]})"
         ),
         md("## Filter the rows"),
         code("kept = raw[raw['a'] >= threshold]\nscore = root(float(np.sum(kept['a'])))\ntmp = 1"),
@@ -182,8 +183,8 @@ def test_parameters_returns_and_imports(tmp_path: Path) -> None:
     assert "def filter_rows(raw, threshold) -> FilterRowsResult:" in e.module_text
     assert "tmp = 1  # noqa: F841" in e.module_text
     assert (
-        '    """Filter the rows.\n\n    Extracted by jupyterlab-readiness from cell 2 of analysis.ipynb.\n    Parameters: raw, threshold.\n'
-        in e.module_text
+        '    """Filter the rows.\n\n    Extracted by jupyterlab-readiness from cell 2 of analysis.ipynb.\n    '
+        "Parameters: raw, threshold.\n" in e.module_text
     )
     assert e.replacement_source == "from steps import filter_rows\nkept, score = filter_rows(raw, threshold)"
     ruff(e.module_text, tmp_path)
@@ -351,7 +352,8 @@ EDGE_CASES = {
         [
             code("a = 'x'"),
             code(
-                "import io\nwith io.StringIO(a) as fh:\n    pass\ntry:\n    b = 1 / len(a)\nexcept ZeroDivisionError as err:\n    b = 0"
+                "import io\nwith io.StringIO(a) as fh:\n    pass\ntry:\n    b = 1 / len(a)\nexcept ZeroDivisionError "
+                "as err:\n    b = 0"
             ),
             code("print(b)"),
         ],
@@ -447,7 +449,8 @@ MERGE_CELLS = [
 def test_merge_adds_replaces_and_is_idempotent(tmp_path: Path) -> None:
     first = run_extract(MERGE_CELLS, [1], function="stats")
     assert first.module_text.startswith(
-        '"""Functions extracted from notebook analysis.ipynb by jupyterlab-readiness."""\n\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\n\nclass StatsResult'
+        '"""Functions extracted from notebook analysis.ipynb by jupyterlab-readiness."""\n\nfrom typing import Any, '
+        "NamedTuple\n\nimport numpy as np\n\n\nclass StatsResult"
     )
     again = run_extract(MERGE_CELLS, [1], function="stats", existing=first.module_text)
     assert again.module_text == first.module_text  # idempotent
@@ -468,11 +471,15 @@ def test_merge_adds_replaces_and_is_idempotent(tmp_path: Path) -> None:
 
 
 def test_merge_keeps_user_text_and_imports(tmp_path: Path) -> None:
-    existing = '"""My helpers."""\n\nimport os\nfrom typing import Any\n\nLIMIT = 3  # keep me\n\n\ndef other(x: Any) -> str:\n    # a comment\n    return os.sep * x\n'
+    existing = (
+        '"""My helpers."""\n\nimport os\nfrom typing import Any\n\nLIMIT = 3  # keep me\n\n\ndef other(x: Any) '
+        "-> str:\n    # a comment\n    return os.sep * x\n"
+    )
     e = run_extract(MERGE_CELLS, [1], function="stats", existing=existing)
     text = e.module_text
     assert text.startswith(
-        '"""My helpers."""\n\nimport os\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\nLIMIT = 3  # keep me\n'
+        '"""My helpers."""\n\nimport os\nfrom typing import Any, NamedTuple\n\nimport numpy as np\n\nLIMIT = 3  # '
+        "keep me\n"
     )
     assert "def other(x: Any) -> str:\n    # a comment\n    return os.sep * x\n" in text
     assert run_extract(MERGE_CELLS, [1], function="stats", existing=text).module_text == text
@@ -604,11 +611,13 @@ EQUIVALENCE = {
             code("import numpy as np\nimport pandas as pd"),
             md("# Sales"),
             code(
-                "raw = pd.DataFrame({'region': ['n', 's', 'n', 'e', 's'], 'units': [3, 5, None, 2, 7], 'price': [9.5, 3.0, 4.0, 10.0, 2.5]})"
+                "raw = pd.DataFrame({'region': ['n', 's', 'n', 'e', 's'], 'units': [3, 5, None, 2, 7], 'price': [9.5, "
+                "3.0, 4.0, 10.0, 2.5]})"
             ),
             md("## Clean and enrich"),
             code(
-                "clean = raw.dropna().copy()\nclean['revenue'] = clean['units'] * clean['price']\nclean['log_rev'] = np.log(clean['revenue']).round(3)\nprint(len(clean), 'rows kept')"
+                "clean = raw.dropna().copy()\nclean['revenue'] = clean['units'] * clean['price']\nclean['log_rev'] = "
+                "np.log(clean['revenue']).round(3)\nprint(len(clean), 'rows kept')"
             ),
             code("by_region = clean.groupby('region')['revenue'].sum().sort_values()\nby_region"),
             code("print(by_region.to_dict())\nclean.describe()"),
@@ -623,7 +632,8 @@ EQUIVALENCE = {
         [
             code("values = [3, 1, 4, 1, 5, 9, 2, 6]\ntotal = 0\ncounts = {}"),
             code(
-                "for v in values:\n    total += v\n    counts[v % 3] = counts.get(v % 3, 0) + 1\nprint('running', total)"
+                "for v in values:\n    total += v\n    counts[v % 3] = counts.get(v % 3, 0) + 1\nprint('running', "
+                "total)"
             ),
             code("mean = total / len(values)\nmean"),
             code("print(total, counts, mean)"),
@@ -641,7 +651,8 @@ EQUIVALENCE = {
             code(
                 "def slug(text):\n    return re.sub(r'[^a-z0-9]+', '-', text.lower()).strip('-')\n\n\n"
                 "def scaled(x):\n    return math.floor(x * SCALE)\n\n\n"
-                "class Box:\n    def __init__(self, v):\n        self.v = v\n\n    def __repr__(self):\n        return f'Box({self.v})'"
+                "class Box:\n    def __init__(self, v):\n        self.v = v\n\n    def __repr__(self):\n        "
+                "return f'Box({self.v})'"
             ),
             code("titles = ['Hello World', 'Data  Science!']\nprint([slug(t) for t in titles], scaled(1.234))\nBox(3)"),
         ],
@@ -665,7 +676,8 @@ EQUIVALENCE = {
         [
             code("import json\ndata = {'b': 2, 'a': 1}"),
             code(
-                "blob = json.dumps(data, sort_keys=True)\nchecksum = sum(map(ord, blob))\nprint('size', len(blob))\nlen(blob) * 2"
+                "blob = json.dumps(data, sort_keys=True)\nchecksum = sum(map(ord, blob))\nprint('size', "
+                "len(blob))\nlen(blob) * 2"
             ),
             code("print(sorted(data))"),
         ],

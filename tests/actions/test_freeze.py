@@ -21,10 +21,14 @@ PINS = Pins({"pandas": ("pandas", "2.2.2"), "scikit-learn": ("scikit-learn", "1.
 
 
 def test_requirements_merge_keeps_comments_order_and_unrelated_lines():
-    before = "# data stack\npandas>=2  # dataframes\nrequests==2.31.0\n\nscikit_learn[alldeps] ; python_version >= '3.9'\n-r more.txt\n"
+    before = (
+        "# data stack\npandas>=2  # dataframes\nrequests==2.31.0\n\nscikit_learn[alldeps] ; python_version >= "
+        "'3.9'\n-r more.txt\n"
+    )
     merge = merge_requirements(before, PINS)
     assert merge.after == (
-        "# data stack\npandas==2.2.2  # dataframes\nrequests==2.31.0\n\nscikit_learn[alldeps]==1.5.0 ; python_version >= '3.9'\n-r more.txt\nPyYAML==6.0.1\n"
+        "# data stack\npandas==2.2.2  # dataframes\nrequests==2.31.0\n\nscikit_learn[alldeps]==1.5.0 ; python_version "
+        ">= '3.9'\n-r more.txt\nPyYAML==6.0.1\n"
     )
     assert merge.added == ["PyYAML==6.0.1"] and len(merge.changed) == 2
     again = merge_requirements(merge.after, PINS)
@@ -42,7 +46,10 @@ def test_requirements_merge_never_duplicates_and_creates_a_missing_file():
 
 
 def test_pyproject_merge_keeps_comments_and_formatting():
-    before = '[project]\nname = "demo"  # the name\ndependencies = [\n    # runtime\n    "pandas>=2",\n    "requests",\n]\n\n[tool.other]\nx = 1\n'
+    before = (
+        '[project]\nname = "demo"  # the name\ndependencies = [\n    # runtime\n    "pandas>=2",\n    '
+        '"requests",\n]\n\n[tool.other]\nx = 1\n'
+    )
     merge = merge_pyproject(before, PINS)
     assert "# the name" in merge.after and "# runtime" in merge.after and "[tool.other]" in merge.after
     assert '"pandas==2.2.2"' in merge.after and '"requests"' in merge.after and '"PyYAML==6.0.1"' in merge.after
@@ -66,7 +73,7 @@ def test_auto_target_prefers_the_projects_pyproject(project):
     assert choose_target(sub, "auto", Root(None)) == ("pyproject", project / "pyproject.toml")
     assert choose_target(sub, "requirements", Root(None)) == ("requirements", sub / "requirements.txt")
     (project / "pyproject.toml").unlink()
-    with pytest.raises(ValueError, match="no pyproject.toml"):
+    with pytest.raises(ValueError, match=r"no pyproject\.toml"):
         choose_target(sub, "pyproject", Root(None))
 
 
@@ -90,7 +97,8 @@ def frozen_project(project):
         json.dumps(
             notebook(
                 code(
-                    "import yaml\nimport jupyter_client as jc\nimport os\nimport nothing_provides_this\n!pip install pytest",
+                    "import yaml\nimport jupyter_client as jc\nimport os\nimport nothing_provides_this\n!pip install "
+                    "pytest",
                     1,
                 )
             )

@@ -157,7 +157,8 @@ def test_seed_none_does_not_count_either(check):
     # random.seed(None) / np.random.seed(None) seed from the OS, exactly like no argument.
     report = check(
         code(
-            "import random\nimport numpy as np\nrandom.seed(None)\nnp.random.seed(seed=None)\na = random.random()\nb = np.random.rand(2)",
+            "import random\nimport numpy as np\nrandom.seed(None)\nnp.random.seed(seed=None)\na = random.random()\nb "
+            "= np.random.rand(2)",
             1,
         )
     )
@@ -214,7 +215,8 @@ def test_torch_draw_without_seed_fires_and_manual_seed_fixes_it(check):
 def test_seeding_one_library_does_not_seed_another(check):
     report = check(
         code(
-            "import random\nimport numpy as np\nimport torch\nnp.random.seed(0)\na = random.random()\nb = torch.rand(2)\nc = np.random.rand(2)",
+            "import random\nimport numpy as np\nimport torch\nnp.random.seed(0)\na = random.random()\nb = "
+            "torch.rand(2)\nc = np.random.rand(2)",
             1,
         )
     )
@@ -224,7 +226,8 @@ def test_seeding_one_library_does_not_seed_another(check):
 def test_train_test_split_without_random_state_fires(check):
     report = check(
         code(
-            "from sklearn.model_selection import train_test_split\nX_train, X_test, y_train, y_test = train_test_split(X, y)",
+            "from sklearn.model_selection import train_test_split\nX_train, X_test, y_train, y_test = "
+            "train_test_split(X, y)",
             1,
         )
     )

@@ -107,7 +107,8 @@ def test_pin_from_pyproject_project_dependencies(check, project):
 
 def test_pin_from_environment_yml(check, project):
     (project / "environment.yml").write_text(
-        "name: x\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pandas=2.2.0\n  - numpy\n  - pip\n  - pip:\n    - requests==2.32.3\n"
+        "name: x\nchannels:\n  - conda-forge\ndependencies:\n  - python=3.11\n  - pandas=2.2.0\n  - numpy\n  - pip\n  "
+        "- pip:\n    - requests==2.32.3\n"
     )
     report = check(code("import pandas as pd\nimport numpy as np\nimport requests", 1))
     assert findings_of(report, "unpinned-import") == [(0, 2)]
@@ -125,7 +126,8 @@ def test_pin_from_a_parent_folder_up_to_the_repository_root(check, project):
 def test_stdlib_and_future_never_fire(check):
     report = check(
         code(
-            "from __future__ import annotations\nimport os, json, collections.abc\nfrom pathlib import Path\nimport sys\nfrom typing import Any",
+            "from __future__ import annotations\nimport os, json, collections.abc\nfrom pathlib import Path\nimport "
+            "sys\nfrom typing import Any",
             1,
         ),
     )

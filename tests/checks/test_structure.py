@@ -7,7 +7,8 @@ from helpers.notebooks import code, findings_of, md
 # 16 top-level statements over three cells, no def/class.
 SCRIPT = [
     code(
-        "import pandas as pd\nimport numpy as np\nraw = pd.read_csv('data.csv')\nraw = raw.dropna()\nraw['y'] = raw['x'] * 2",
+        "import pandas as pd\nimport numpy as np\nraw = pd.read_csv('data.csv')\nraw = raw.dropna()\nraw['y'] = "
+        "raw['x'] * 2",
         1,
     ),
     code(
@@ -15,7 +16,8 @@ SCRIPT = [
         2,
     ),
     code(
-        "top = z.nlargest(10, 'y')\ntop = top.reset_index()\ntop.to_csv('top.csv', index=False)\nsummary = top.describe()\nn = len(top)\nsummary",
+        "top = z.nlargest(10, 'y')\ntop = top.reset_index()\ntop.to_csv('top.csv', index=False)\nsummary = "
+        "top.describe()\nn = len(top)\nsummary",
         3,
     ),
 ]

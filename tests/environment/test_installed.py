@@ -43,7 +43,10 @@ def test_the_cache_file_is_written_once_and_read_by_the_next_process(fake_site, 
     # a second process with the same sys.path reads the file: prove it by planting a marker in it
     data["modules"]["planted_marker"] = ["from-the-cache"]
     cache.write_text(json.dumps(data))
-    code = f"import sys; sys.path[:] = {sys.path!r}; from jupyterlab_readiness.environment.installed import installed; print(installed().modules.get('planted_marker'))"
+    code = (
+        f"import sys; sys.path[:] = {sys.path!r}; from jupyterlab_readiness.environment.installed import "
+        "installed; print(installed().modules.get('planted_marker'))"
+    )
     env = {"JUPYTER_READINESS_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.stdout.strip() == "('from-the-cache',)", result.stderr

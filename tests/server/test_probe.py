@@ -8,11 +8,14 @@ kernel start their own.
 from __future__ import annotations
 
 import asyncio
+import collections
+import dis
 import json
 import os
 import sys
 import textwrap
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ import pytest
 from jupyter_client.manager import start_new_async_kernel
 
 from jupyterlab_readiness.server.probe import (
+    DISTRIBUTIONS_USER_EXPRESSION,
     PROBE_USER_EXPRESSION,
     KernelSnapshot,
     kernel_distributions,
@@ -54,7 +58,7 @@ async def drain_iopub(kc) -> list[dict[str, Any]]:
     while True:
         try:
             msgs.append(await kc.get_iopub_msg(timeout=0.05))
-        except Exception:
+        except Exception:  # noqa: BLE001 - a timeout, a dead kernel: reported, not raised
             return msgs
 
 
@@ -178,12 +182,36 @@ def by_name(snapshot: KernelSnapshot) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- the expression
-def test_expression_is_plain_python_text():
-    compile(PROBE_USER_EXPRESSION, "<probe>", "eval")
-    # reached only through __import__: shadowing `type`, `id`, `len`… in the user's namespace
-    # cannot change the probe
-    assert PROBE_USER_EXPRESSION.startswith("(lambda b, g:")
-    assert '__import__("builtins")' in PROBE_USER_EXPRESSION
+def _name_lookups(code) -> list[str]:
+    """Instructions of ``code`` (and its nested code) that resolve a name through the globals or
+    the builtins of the frame: in a user expression, the user's namespace and its ``__builtins__``."""
+    found = [
+        f"{i.opname} {i.argval}"
+        for i in dis.get_instructions(code)
+        if i.opname
+        in (
+            "LOAD_NAME",
+            "LOAD_GLOBAL",
+            "STORE_NAME",
+            "STORE_GLOBAL",
+            "DELETE_NAME",
+            "IMPORT_NAME",
+            "LOAD_BUILD_CLASS",
+            "LOAD_FROM_DICT_OR_GLOBALS",
+        )
+    ]
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            found += _name_lookups(const)
+    return found
+
+
+def test_expression_looks_up_no_name():
+    # evaluated with the user's namespace as globals: any name would resolve through it (and its
+    # __builtins__) first, so the expression has none — shadowing `__import__`, `type`, `exec`…
+    # cannot reach the probe
+    for expression in (PROBE_USER_EXPRESSION, DISTRIBUTIONS_USER_EXPRESSION):
+        assert _name_lookups(compile(expression, "<probe>", "eval")) == []
 
 
 # --------------------------------------------------------------------------- ok kernel
@@ -417,16 +445,31 @@ def test_shadowed_builtins_do_not_matter(kernel, run):
         run(execute(kc, "del " + ", ".join(shadowed)))
 
 
-def test_shadowed_import_is_unavailable_not_raised(kernel, run):
+def test_user_import_and_builtins_are_never_called(kernel, run):
+    """The user's `__import__` and a replaced `__builtins__` entry: the expression looks up no
+    name, so neither is reached (the probe used to call a global `__import__`)."""
     _, kc = kernel
-    run(execute(kc, "__import__ = None"))
+    run(
+        execute(
+            kc,
+            textwrap.dedent("""\
+        import builtins as _real_builtins
+        def __import__(name, *args, **kwargs):
+            trap_calls.append(("__import__", name))
+            return _real_builtins.__import__(name, *args, **kwargs)
+        def _trap_exec(*args, **kwargs):
+            trap_calls.append(("exec",))
+        __builtins__ = dict(vars(_real_builtins), __import__=__import__, exec=_trap_exec)"""),
+        )
+    )
     try:
         snap = run(probe(kc))
-        assert snap.status == "unavailable"
-        assert "TypeError" in snap.error
+        assert snap.status == "ok", snap.error
+        assert run(kernel_distributions(kc, ["jupyter_client"]))["jupyter_client"]
+        assert by_name(snap)["x"].type == "int"
     finally:
-        run(execute(kc, "del __import__"))
-    assert run(probe(kc)).status == "ok"
+        run(execute(kc, "__builtins__ = _real_builtins\ndel __import__, _trap_exec, _real_builtins"))
+    assert run(kernel_state(kc))["trap_calls"] == []
 
 
 # --------------------------------------------------------------------------- busy / dead
@@ -536,6 +579,297 @@ def test_not_python_kernel(run, tmp_path: Path, monkeypatch):
             assert snap.status == "not-python", snap
             assert "echo" in snap.error
             assert await kernel_distributions(kc, ["json"]) is None
+        finally:
+            await _stop(km, kc)
+
+    run(scenario())
+
+
+# --------------------------------------------------------------------------- hostile namespaces
+# A kernel of its own: these cells patch sys, register formatters for `object` and leave names
+# no ordinary notebook has.
+HOSTILE_CELLS = [
+    "x = 1",
+    textwrap.dedent(
+        """\
+        import sys, time
+        import numpy as np
+        import pandas as pd
+        from pandas.api.extensions import ExtensionArray, ExtensionDtype
+
+        trap_calls = []
+
+        def _slow(what):
+            trap_calls.append(what)
+            time.sleep(2)
+
+        class FakeNumpy:
+            __module__ = "numpy"
+            @property
+            def nbytes(self):
+                _slow("FakeNumpy.nbytes")
+                return 1
+            def __sizeof__(self):
+                _slow("FakeNumpy.__sizeof__")
+                return 1
+
+        class FakePandas:
+            __module__ = "pandas.core.series"
+            __qualname__ = "Series"
+            @property
+            def nbytes(self):
+                _slow("FakePandas.nbytes")
+                return 1
+
+        class OwnArray(np.ndarray):
+            @property
+            def nbytes(self):
+                _slow("OwnArray.nbytes")
+                return 1
+
+        class Meta(type):
+            def __eq__(cls, other):
+                trap_calls.append("Meta.__eq__")
+                return False
+            def __hash__(cls):
+                trap_calls.append("Meta.__hash__")
+                return 0
+            def __getattr__(cls, name):
+                trap_calls.append(("Meta.__getattr__", name))
+                raise AttributeError(name)
+
+        class Sneaky(np.ndarray, metaclass=Meta):
+            pass
+
+        class TrapDtype(ExtensionDtype):
+            name = "readiness-trap"
+            type = object
+            kind = "O"
+            @classmethod
+            def construct_array_type(cls):
+                return TrapArray
+
+        class TrapArray(ExtensionArray):
+            def __init__(self, values):
+                self._values = np.asarray(values, dtype=object)
+            @classmethod
+            def _from_sequence(cls, scalars, *, dtype=None, copy=False):
+                return cls(scalars)
+            @property
+            def dtype(self):
+                return TrapDtype()
+            def __len__(self):
+                return len(self._values)
+            def __getitem__(self, item):
+                return self._values[item] if isinstance(item, int) else TrapArray(self._values[item])
+            def isna(self):
+                return np.zeros(len(self._values), dtype=bool)
+            def copy(self):
+                return TrapArray(self._values.copy())
+            def take(self, indices, *, allow_fill=False, fill_value=None):
+                return TrapArray(self._values.take(indices))
+            @classmethod
+            def _concat_same_type(cls, to_concat):
+                return cls(np.concatenate([a._values for a in to_concat]))
+            @property
+            def nbytes(self):
+                _slow("TrapArray.nbytes")
+                return 1
+
+        fake_numpy = FakeNumpy()
+        fake_pandas = FakePandas()
+        own_array = np.ones(10).view(OwnArray)
+        sneaky = np.ones(4).view(Sneaky)
+        plain_subclass = np.ones(3).view(type("PlainSubclass", (np.ndarray,), {}))
+        arr = np.ones(1000)
+        scalar = np.float32(1)
+        series = pd.Series([1, 2, 3])
+        trap_array = TrapArray([1, 2])
+        trap_series = pd.Series(trap_array)
+        masked = pd.array([1, 2, None])
+        frame = pd.DataFrame({"a": [1]})
+        trap_calls.clear()"""
+    ),
+    textwrap.dedent(
+        """\
+        _real_getsizeof = sys.getsizeof
+        def _slow_getsizeof(obj, *default):
+            _slow("sys.getsizeof")
+            return 1
+        sys.getsizeof = _slow_getsizeof"""
+    ),
+    textwrap.dedent(
+        """\
+        class Key(str):
+            def __hash__(self):
+                trap_calls.append("Key.__hash__")
+                return str.__hash__(self)
+            def __eq__(self, other):
+                trap_calls.append("Key.__eq__")
+                return str.__eq__(self, other)
+
+        class Odd:
+            pass
+        Odd.__qualname__ = "Odd\\udc80"
+        odd = Odd()
+        globals()["\\ud800"] = 1
+        globals()["caf\\udce9"] = 2
+        globals()[1] = "a key that is not a name"
+        globals()[("a", "tuple")] = 3
+        globals()[Key("subclassed_key")] = 4
+        after = 5
+        trap_calls.clear()"""
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def hostile(runner):
+    km, kc = runner.run(_start())
+    try:
+        for cell in HOSTILE_CELLS:
+            runner.run(execute(kc, cell))
+        yield km, kc
+    finally:
+        runner.run(_stop(km, kc))
+
+
+# keys that are not str (or hash through user code) in the namespace: listed without hashing
+HOSTILE_STATE = (
+    "(lambda d: type('S', (), {'_repr_json_': lambda self: d})())({"
+    "'trap_calls': list(trap_calls),"
+    "'keys': [repr(k) for k in list(globals())],"
+    "'ids': [id(v) for v in list(globals().values())],"
+    "'count': get_ipython().execution_count,"
+    "})"
+)
+
+
+async def hostile_state(kc) -> dict[str, Any]:
+    msg_id = kc.execute("", silent=True, store_history=False, user_expressions={"s": HOSTILE_STATE})
+    while True:
+        msg = await kc.get_shell_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            break
+    ue = msg["content"]["user_expressions"]["s"]
+    assert ue["status"] == "ok", ue
+    return ue["data"]["application/json"]
+
+
+def test_hostile_namespace_is_read_without_calling_user_code(hostile, run):
+    _, kc = hostile
+    before = run(hostile_state(kc))
+    t0 = time.perf_counter()
+    snap = run(probe(kc, timeout=1))
+    assert time.perf_counter() - t0 < 0.5  # nothing slow ran (each trap sleeps 2 s)
+    assert snap.status == "ok", snap.error
+    after = run(hostile_state(kc))
+    assert after == before and after["trap_calls"] == []
+    names = by_name(snap)
+    # numpy/pandas only by identity with the real classes, never by __module__
+    assert (names["fake_numpy"].module, names["fake_numpy"].size) == ("numpy", None)
+    assert (names["fake_pandas"].type, names["fake_pandas"].size) == ("Series", None)
+    assert names["own_array"].size is None  # overrides nbytes: not read
+    assert names["sneaky"].size == 32  # numpy's own C nbytes, metaclass untouched
+    assert names["plain_subclass"].size == 24
+    assert (names["arr"].size, names["scalar"].size, names["series"].size) == (8000, 4, 24)
+    assert names["masked"].size == 27  # pandas' own IntegerArray: data + mask
+    assert names["trap_array"].size is None and names["trap_series"].size is None
+    assert names["frame"].size is None
+    # the replaced sys.getsizeof is not called: the same sizes from the types' own __sizeof__
+    assert (names["x"].size, names["after"].size) == (sys.getsizeof(1), sys.getsizeof(5))
+    assert names["trap_calls"].size == sys.getsizeof([])
+
+
+def test_names_that_cannot_travel_as_utf8_are_escaped(hostile, run):
+    _, kc = hostile
+    snap = run(probe(kc))
+    assert snap.status == "ok", snap.error
+    names = by_name(snap)
+    assert names["\\ud800"].escaped and names["caf\\udce9"].escaped
+    assert names["\\ud800"].type == "int" and not names["x"].escaped
+    assert names["odd"].type == "Odd\\udc80"
+    assert "subclassed_key" not in names  # keys that are not exactly str are not names
+    order = [e.name for e in snap.names]
+    assert order[-1] == "after" and "x" in order
+    json.loads(snap.model_dump_json())
+    assert run(hostile_state(kc))["trap_calls"] == []
+
+
+async def _iopub_of(kc, msg_id: str) -> list[str]:
+    """The iopub message types of one request, up to its idle status."""
+    types_seen = []
+    while True:
+        msg = await kc.get_iopub_msg(timeout=10)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        types_seen.append(msg["msg_type"])
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return types_seen
+
+
+HOOKS = textwrap.dedent(
+    """\
+    import ast
+    hook_calls = []
+    _ip = get_ipython()
+    def _recorder(what):
+        return lambda *args, **kwargs: hook_calls.append(what)
+    for _event in ("pre_execute", "pre_run_cell", "post_execute", "post_run_cell"):
+        _ip.events.register(_event, _recorder(_event))
+    _ip.input_transformers_cleanup.append(lambda lines: (hook_calls.append("input_transformers_cleanup"), lines)[1])
+    _ip.input_transformers_post.append(lambda lines: (hook_calls.append("input_transformers_post"), lines)[1])
+    class _AstRecorder(ast.NodeTransformer):
+        def visit(self, node):
+            hook_calls.append("ast_transformer")
+            return node
+    _ip.ast_transformers.append(_AstRecorder())
+    _formatters = dict(_ip.display_formatter.formatters)
+    _formatters["ipython_display"] = _ip.display_formatter.ipython_display_formatter
+    _formatters["mimebundle"] = _ip.display_formatter.mimebundle_formatter
+    for _mime, _formatter in _formatters.items():
+        _formatter.for_type(object, _recorder("formatter " + _mime))"""
+)
+
+
+def test_what_an_execute_request_triggers(run, tmp_path):
+    """User formatters (registered for `object`, the widest net) never see the probe's reply; the
+    hooks an execute_request runs anyway are the ones the module docstring lists."""
+
+    async def scenario():
+        km, kc = await _start()
+        try:
+            await execute(kc, HOOKS)
+
+            async def calls_between(action) -> list[str]:
+                # hook_calls from the end of one cell to the start of the next, with `action`
+                # between them; the difference of two such runs is what `action` triggered
+                await execute(kc, "hook_calls.clear()")
+                await action()
+                out = tmp_path / "calls.json"
+                await execute(kc, f"import json as _json; open({str(out)!r}, 'w').write(_json.dumps(hook_calls))")
+                return json.loads(out.read_text())
+
+            async def nothing():
+                pass
+
+            async def one_probe():
+                snap = await probe(kc, timeout=5)
+                assert snap.status == "ok", snap.error
+                assert "x" not in by_name(snap)
+
+            async def user_expression():  # the formatters do fire on an ordinary object
+                msg_id = kc.execute("", silent=True, store_history=False, user_expressions={"o": "object()"})
+                await _iopub_of(kc, msg_id)
+
+            baseline = collections.Counter(await calls_between(nothing))
+            triggered = collections.Counter(await calls_between(one_probe)) - baseline
+            assert not [c for c in triggered if c.startswith("formatter")], triggered
+            assert triggered["post_execute"] == 1
+            assert not {"pre_execute", "pre_run_cell", "post_run_cell", "ast_transformer"} & set(triggered)
+            assert set(triggered) <= {"post_execute", "input_transformers_cleanup", "input_transformers_post"}
+            ordinary = collections.Counter(await calls_between(user_expression)) - baseline
+            assert [c for c in ordinary if c.startswith("formatter")], ordinary  # the recorders are live
         finally:
             await _stop(km, kc)
 

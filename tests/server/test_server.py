@@ -51,7 +51,10 @@ class Kernel:
 
     async def query(self, expression: str):
         """Evaluate an expression silently; JSON comes back as a mime bundle (no repr parsing)."""
-        wrapped = f'type("Q", (), {{"_repr_mimebundle_": lambda self, include=None, exclude=None: {{"application/json": {{"v": {expression}}}}}}})()'
+        wrapped = (
+            f'type("Q", (), {{"_repr_mimebundle_": lambda self, include=None, exclude=None: '
+            f'{{"application/json": {{"v": {expression}}}}}}})()'
+        )
         msg_id = self.client.execute("", silent=True, store_history=False, user_expressions={"q": wrapped})
         while True:
             reply = await self.client.get_shell_msg(timeout=30)
@@ -311,6 +314,63 @@ async def test_a_busy_kernel_is_answered_quickly_with_static_findings(jp_fetch, 
         assert reply["kernel"]["status"] == "busy"
         assert "wall-clock" in {f["check"] for f in reply["findings"]}
         await jp_serverapp.kernel_manager.interrupt_kernel(kernel.id)
+
+
+def many_distributions(tmp_path_factory, count=2000):
+    """A folder of ``count`` installed distributions: a kernel with it on sys.path takes half a
+    second or more to map import names to distributions (as a big environment does)."""
+    site = tmp_path_factory.mktemp("many-distributions")
+    for i in range(count):
+        info = site / f"readiness_filler_{i}-1.0.dist-info"
+        info.mkdir()
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: readiness-filler-{i}\nVersion: 1.0\n")
+        (info / "top_level.txt").write_text(f"readiness_filler_{i}\n")
+    return site
+
+
+async def _while_busy(kernel, first):
+    """Start ``first`` (a coroutine) and return its task once our own request keeps the kernel
+    busy: its probe has answered and its distributions request is scanning."""
+    task = asyncio.ensure_future(first)
+    for _ in range(400):
+        if kernel.manager.execution_state == "busy":
+            break
+        await asyncio.sleep(0.005)
+    await asyncio.sleep(0.15)
+    assert not task.done() and kernel.manager.execution_state == "busy"
+    return task
+
+
+async def test_concurrent_probes_of_one_kernel_do_not_report_each_other_busy(jp_fetch, jp_serverapp, tmp_path_factory):
+    """Two tabs on one kernel. The server's own requests make the kernel "busy" while they run:
+    they must queue behind each other or share one answer, never read each other as a running
+    cell (each phase asks about a module no request has resolved yet, so the kernel scans)."""
+    inspector = jp_serverapp.web_app.settings["readiness_service"].inspector
+    site = many_distributions(tmp_path_factory)
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        await kernel.run(f"import sys\nsys.path.insert(0, {str(site)!r})")
+        # the same notebook in two tabs, and another notebook on the same kernel
+        first = await _while_busy(kernel, inspector.inspect(kernel.id, ["jupyter_client"]))
+        results = await asyncio.gather(
+            first, inspector.inspect(kernel.id, ["jupyter_client"]), inspector.inspect(kernel.id, ["pytest"])
+        )
+        assert [info.status for info, _ in results] == ["ok", "ok", "ok"]
+        assert results[0][1].distributions["jupyter_client"] and results[1][1].distributions["jupyter_client"]
+        assert results[2][1].distributions["pytest"]
+        # a freeze while a check runs, and the other way round
+        first = await _while_busy(kernel, inspector.inspect(kernel.id, ["tornado"]))
+        environment = await inspector.environment(kernel.id, ["pydantic"], [], False)
+        assert (await first)[0].status == "ok"
+        assert environment is not None and environment["modules"]["pydantic"]
+        first = await _while_busy(kernel, inspector.environment(kernel.id, ["nbformat"], [], True))
+        info, state = await inspector.inspect(kernel.id, ["tornado"])
+        assert info.status == "ok" and state.distributions["tornado"] and (await first)["closure"]
+        # and through REST: two checks of one notebook
+        nb = notebook(code("import traitlets", 1))
+        body = {"path": "c.ipynb", "notebook": nb, "kernel_id": kernel.id}
+        first = await _while_busy(kernel, post_check(jp_fetch, body))
+        replies = await asyncio.gather(first, post_check(jp_fetch, body))
+        assert [r["kernel"]["status"] for r in replies] == ["ok", "ok"]
 
 
 async def test_a_dead_kernel_gives_its_status_not_a_500(jp_fetch, jp_serverapp):

@@ -23,7 +23,7 @@ def run_freeze(args: argparse.Namespace) -> int:
     from ..checks.context import Context
     from ..contract.requests import FreezeRequest
     from ..environment.answer import Environment
-    from ..server.probe import local_environment
+    from ..environment.kernel.distributions import local_environment
 
     def act(root):
         source = load(args.notebook, None, root)
@@ -99,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
     from ..actions.source import load
     from ..contract.requests import ExportRequest
     from ..environment.answer import Environment
-    from ..server.probe import local_environment
+    from ..environment.kernel.distributions import local_environment
 
     def act(root):
         source = load(args.notebook, None, root)

@@ -461,7 +461,7 @@ def _parse_file(path: Path, ceiling: Path | None) -> _FileResult:
     parse = _Parse(ceiling)
     try:
         parser(path, parse)
-    except Exception as exc:  # a linter must survive any malformed project file
+    except Exception as exc:  # noqa: BLE001 - a linter must survive any malformed project file
         parse.error(path, f"unreadable ({type(exc).__name__}: {exc})")
     result = _FileResult(
         MappingProxyType(parse.pins),

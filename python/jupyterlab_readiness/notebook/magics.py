@@ -165,5 +165,5 @@ def _ipython_translate(source: str) -> str | None:
         return None
     try:
         return TransformerManager().transform_cell(source)
-    except Exception:
+    except Exception:  # noqa: BLE001 - IPython raises many kinds on malformed input; ours stands
         return None

@@ -2,11 +2,18 @@
 
 A busy kernel is never waited on: jupyter-server tracks each kernel's execution state, and a
 probe that still lands behind a just-started cell gives up after ``probe_timeout``.
+
+Our own requests must not look like a running cell to each other: the probe's execute_request
+makes the kernel "busy" for as long as it runs (a first distributions request scans the
+installed packages for a second or more). So the requests to one kernel are serialised — one
+inspect or environment at a time per kernel, each bounded by its own timeouts — and identical
+inspects that overlap (two tabs on one notebook) share the one in flight.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import time
 import uuid
 from typing import Any
@@ -39,11 +46,44 @@ class KernelInspector:
         # (kernel id, module) → distributions; dropped when the kernel runs an install
         self._distributions: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {}
         self._installs_seen: dict[str, int] = {}
+        # kernel id → the lock its requests take in turn
+        self._locks: dict[str, asyncio.Lock] = {}
+        # (kernel id, modules) → the inspect in flight, shared by identical requests
+        self._inflight: dict[tuple[str, tuple[str, ...]], asyncio.Future[tuple[KernelInfo, KernelState | None]]] = {}
 
     async def inspect(self, kernel_id: str, modules: list[str]) -> tuple[KernelInfo, KernelState | None]:
         if kernel_id not in self.kernel_manager:
             raise NotFound("no such kernel")
+        key = (kernel_id, tuple(modules))
+        shared = self._inflight.get(key)
+        if shared is None:
+            shared = self._inflight[key] = asyncio.ensure_future(self._inspect_in_turn(kernel_id, list(modules)))
+            shared.add_done_callback(functools.partial(self._landed, key))
+        # shielded: a caller that goes away does not cancel the answer the others wait for
+        return await asyncio.shield(shared)
+
+    def _landed(self, key: tuple[str, tuple[str, ...]], future: asyncio.Future[Any]) -> None:
+        if self._inflight.get(key) is future:
+            del self._inflight[key]
+        if not future.cancelled():
+            future.exception()  # retrieved: every caller may have gone away
+
+    def _turn(self, kernel_id: str) -> asyncio.Lock:
+        """The lock of ``kernel_id`` (locks of kernels that are gone, and free, are dropped)."""
+        for gone in [k for k, lock in self._locks.items() if k not in self.kernel_manager and not lock.locked()]:
+            del self._locks[gone]
+        return self._locks.setdefault(kernel_id, asyncio.Lock())
+
+    async def _inspect_in_turn(self, kernel_id: str, modules: list[str]) -> tuple[KernelInfo, KernelState | None]:
         started = time.perf_counter()
+        async with self._turn(kernel_id):
+            if kernel_id not in self.kernel_manager:
+                raise NotFound("no such kernel")
+            return await self._inspect(kernel_id, modules, started)
+
+    async def _inspect(
+        self, kernel_id: str, modules: list[str], started: float
+    ) -> tuple[KernelInfo, KernelState | None]:
         km = self.kernel_manager.get_kernel(kernel_id)
         if not self._is_python(km):
             return KernelInfo("not-python", 0.0), None
@@ -76,6 +116,14 @@ class KernelInspector:
         """What freeze pins, read in the kernel's environment; None when the kernel cannot answer."""
         if kernel_id not in self.kernel_manager:
             raise NotFound("no such kernel")
+        async with self._turn(kernel_id):
+            if kernel_id not in self.kernel_manager:
+                raise NotFound("no such kernel")
+            return await self._environment(kernel_id, modules, dists, closure)
+
+    async def _environment(
+        self, kernel_id: str, modules: list[str], dists: list[str], closure: bool
+    ) -> dict[str, Any] | None:
         km = self.kernel_manager.get_kernel(kernel_id)
         if (
             not self._is_python(km)
@@ -95,7 +143,7 @@ class KernelInspector:
     def _is_python(self, km: Any) -> bool:
         try:
             spec = self.kernel_spec_manager.get_kernel_spec(km.kernel_name)
-        except Exception:
+        except Exception:  # noqa: BLE001 - a kernel without a spec: let the probe find out
             return True
         return (getattr(spec, "language", "") or "python").lower() == "python"
 

@@ -6,46 +6,85 @@ The rules (``DESIGN.md``, "The kernel probe — rules"):
   ``allow_stdin=False``; the query travels in ``user_expressions``. The user's namespace is
   neither added to nor changed (``dir()``, ``_``/``__``/``___``/``Out`` are untouched), the
   execution count does not move and nothing is published on iopub except busy/idle.
-* The kernel may run another Python than the server, so the query is *text* that uses only the
-  standard library (Python ≥ 3.6 syntax, no f-strings), and import → distribution resolution
-  happens in the kernel (:func:`kernel_distributions`).
-* A printed repr is never parsed. IPython answers ``user_expressions`` with a mime bundle made by
-  its display formatter, so the expression evaluates to an instance of a throwaway class with
-  ``_repr_json_`` (and ``_repr_mimebundle_``) returning the already-computed data: the reply
-  carries ``application/json`` data that is a real JSON object.
-* Names, types, sizes and ids are read, never values: ``sys.getsizeof`` only on exact builtin
-  types (shallow, O(1)), ``nbytes`` only on numpy/pandas classes that define it (looked up on the
-  type, so a user ``__getattr__`` never runs); anything else has ``size`` null.
+* The kernel may run another Python than the server, so the code that runs in the kernel is
+  *text*: the modules of ``jupyterlab_readiness.environment.kernel`` (``reply``, ``namespace``,
+  ``distributions``: real, importable, standard-library-only modules in Python ≥ 3.8 syntax,
+  read here as text once and cached), and import → distribution resolution happens in the kernel
+  (:func:`kernel_distributions`).
+* A printed repr is never parsed: the request evaluates to a ``JsonReply`` whose mime bundle is
+  the already-computed ``application/json`` data (``kernel/reply.py``).
+* Names, types, sizes and ids are read, never values, and no code the user can reach or replace
+  runs (``kernel/namespace.py`` says exactly what is read and what is trusted).
 
-How the expression works
-------------------------
-A Python expression cannot hold ``try``/``except``, and one odd object (a property that raises)
-must not void the whole probe. So the expression is::
+How the expression reaches the real builtins
+--------------------------------------------
+IPython evaluates a user expression with ``eval(expression, user_global_ns, user_ns)``: every
+name in it resolves through the user's namespace first and then through *its* ``__builtins__``
+entry, which the user may replace too. ``__import__("builtins")`` is therefore the user's
+``__import__`` if they defined one, and ``sys.modules`` is only reachable through an import. So
+the expression looks up no name at all — only literals, lambda parameters, attribute reads on
+interpreter types (generator, frame, dict, function) and calls of what those give. It is, in
+outline::
 
-    (lambda b, g: (b.exec(SOURCE, g), g.pop("result"), g.clear())[1])(
-        __import__("builtins"), {"__builtins__": __import__("builtins"), "user_ns": <locals()>, ...})
+    (lambda T, D, box: (
+        box.append((lambda: (yield box[0].gi_frame.f_back))()),   # a generator that reads the
+        (lambda here: ...)(box[0].send(None)),                    # frame that resumed it
+    )[1])(().__class__.__class__, {}.__class__.get, [])
 
-``SOURCE`` (a string literal inside the expression) runs in ``g``, a fresh dict that is thrown
-away with the lambda (and cleared, so its functions do not linger as reference cycles): every
-helper name lives there, none in the user's namespace. ``locals()``
-evaluated at the expression's top level is the namespace IPython passed to ``eval`` — the user's.
-Builtins are reached through ``__import__("builtins")``, so a user variable called ``type``,
-``id`` or ``list`` changes nothing. The data is computed before the result object is returned;
-``_repr_json_`` only hands it over, so the display formatter cannot fail (a failing formatter
-would print a traceback into the notebook).
+``here`` is the frame of the outer lambda. From it the expression walks ``f_back`` while the
+frame's globals are the user's; the last such frame is the one ``eval`` made (its ``f_locals`` is
+the user namespace IPython passed) and the next one is IPython's own ``user_expressions``, code
+the user did not write, whose ``f_builtins`` is the interpreter's builtins dict as IPython was
+bound to it when imported (a kernel that calls ``eval`` from C has no such frame: then the eval
+frame's own builtins, the namespace's ``__builtins__``, are where ``exec`` is looked for). That
+``exec`` is used only if it is the interpreter's own C function: ``type(f) is type([].append)``
+and its C-level ``__name__`` is ``"exec"``, which Python code cannot forge. Its ``__self__`` is
+then the ``builtins`` module itself, and *that* module's dict — not the dict it was found in —
+becomes the builtins of the probe's code, after its ``__import__`` passes the same check.
+Otherwise the expression raises a KeyError instead of calling anything (the probe answers
+"unavailable"). Dicts are read with ``dict.get`` itself, so a dict subclass's ``__getitem__``
+never runs. Then ``exec(SOURCE, g)`` runs the kernel module texts in ``g``, a fresh dict whose
+``__builtins__`` is that dict; ``g`` holds every helper name, is cleared afterwards (so nothing
+lingers as a reference cycle) and none of it lands in the user's namespace.
+
+Limits of the route: it trusts the interpreter and IPython — the frame that calls ``eval``, the
+contents of the ``builtins`` module (the probe's own code refuses to call a replaced
+``builtins.exec``, ``__import__``, ``id``, ``len``…; IPython's code, which formats the reply,
+calls whatever is there), the ``sys.modules`` entries for ``sys``, ``gc``, ``IPython``,
+``numpy``, ``pandas`` and ``pandas.arrays``, and IPython's and pandas' own code. Code that
+rewrites those changes every caller in the kernel, IPython included; the probe does not try to
+outwit it. Dict lookups of the probe's own str keys (in class dicts, ``sys.modules``) compare
+hashes first, so only a key crafted to collide with one of them could have its ``__eq__`` run.
+
+What an execute_request triggers anyway
+---------------------------------------
+The probe is an ``execute_request``, so the kernel does what it does for every request before
+the expression is evaluated (measured on IPython 8 / ipykernel 7): input transformers registered
+in ``input_transformers_cleanup`` and ``input_transformers_post`` are called (twice) with the
+empty cell, and ``post_execute`` callbacks run once (for example matplotlib-inline's
+``flush_figures``, which has nothing to draw unless a figure is pending). ``pre_execute``,
+``pre_run_cell`` and ``post_run_cell`` do not fire (empty code, ``silent=True``), AST transformers
+and the display hook do not run, the execution count and history do not move, and IPython's
+``last_execution_result`` becomes the probe's empty one. The reply object is formatted only by
+its own methods: a display formatter the user registered — for ``object`` too — never sees it
+(``kernel/reply.py``); only a formatter *class* replaced in IPython itself would.
 """
 
 from __future__ import annotations
 
+import ast
 import asyncio
 import functools
 import gc
 import queue
 import time
 import weakref
-from typing import Any, Literal
+from importlib import resources
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError
+
+from ..contract.replies import KernelStatus
 
 __all__ = [
     "DISTRIBUTIONS_USER_EXPRESSION",
@@ -55,11 +94,12 @@ __all__ = [
     "NamespaceEntry",
     "distributions_expression",
     "kernel_distributions",
+    "kernel_environment",
+    "kernel_source",
     "probe",
     "probe_expression",
 ]
 
-KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"]
 
 #: the key of the probe's entry in ``user_expressions`` (anything unique to us would do)
 EXPRESSION_KEY = "jupyterlab_readiness"
@@ -85,6 +125,9 @@ class NamespaceEntry(BaseModel):
     #: ``id()`` of the value in the kernel: tells whether two names hold the same object and
     #: whether a name was rebound between two probes
     id: int
+    #: True when the key cannot travel as UTF-8 (lone surrogates, e.g. ``globals()["\\ud800"]``):
+    #: ``name`` is then its backslash-escaped form, e.g. the six characters ``\\ud800``
+    escaped: bool = False
 
 
 class KernelSnapshot(BaseModel):
@@ -114,280 +157,113 @@ class KernelSnapshot(BaseModel):
     error: str | None = None
 
 
-# --------------------------------------------------------------------------- kernel-side code
-# Runs INSIDE the kernel, in a private globals dict (see the module docstring). Only the standard
-# library, syntax of Python ≥ 3.6, no f-strings. Inputs (globals): user_ns, max_names,
-# max_history_chars. Output: the global `result`.
-_NAMESPACE_SOURCE = r"""
-import sys
+# --------------------------------------------------------------------------- the expression
+@functools.cache
+def kernel_source(name: str) -> str:
+    """The text of the kernel-side module ``jupyterlab_readiness.environment.kernel.<name>``."""
+    return resources.files("jupyterlab_readiness.environment.kernel").joinpath(f"{name}.py").read_text(encoding="utf-8")
 
-def _probe(user_ns, max_names, max_history_chars):
-    _type = type
-    _id = id
-    _getsizeof = sys.getsizeof
-    # descriptors of `type` itself: read a class's name/module/mro/dict without going through
-    # its metaclass (a metaclass __getattribute__/__getattr__ never runs)
-    _qualname = type.__dict__["__qualname__"].__get__
-    _modname = type.__dict__["__module__"].__get__
-    _mro = type.__dict__["__mro__"].__get__
-    _tdict = type.__dict__["__dict__"].__get__
-    # exact builtin types whose sys.getsizeof is shallow and O(1); compared by id, so a
-    # metaclass __eq__/__hash__ never runs
-    shallow = set(_id(t) for t in (int, float, complex, bool, str, bytes, bytearray, list, tuple,
-                                   dict, set, frozenset, type(None), range, slice))
 
-    ip = None
+def _docstring(node: ast.AST) -> ast.Expr | None:
+    """The docstring statement of a module, class or function body (unless it is the body's only
+    statement: that one must stay)."""
+    body = getattr(node, "body", None) if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) else None
+    if body and len(body) > 1:
+        first = body[0]
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            return first
+    return None
+
+
+def _code_of(text: str) -> str:
+    """The AST of ``text`` without docstrings, dumped: what the code does, not how it is laid out."""
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        if _docstring(node) is not None:
+            del node.body[0]  # type: ignore[attr-defined]
+    return ast.dump(tree)
+
+
+@functools.cache
+def _sent_text(name: str) -> str:
+    """``kernel_source(name)`` as sent: docstrings, comment lines and blank lines left out (the
+    kernel compiles the text on every request; the code is the module's own, line for line).
+    The full text when leaving lines out would change the code (a string spanning lines)."""
+    text = kernel_source(name)
+    drop: set[int] = set()
+    for node in ast.walk(ast.parse(text)):
+        docstring = _docstring(node)
+        if docstring is not None:
+            drop.update(range(docstring.lineno, (docstring.end_lineno or docstring.lineno) + 1))
+    lines = [
+        line
+        for number, line in enumerate(text.splitlines(), 1)
+        if number not in drop and line.strip() and not line.lstrip().startswith("#")
+    ]
+    compact = "\n".join(lines) + "\n"
     try:
-        mod = sys.modules.get("IPython")
-        if mod is not None:
-            ip = mod.get_ipython()
-    except Exception:
-        ip = None
-    hidden = set()
-    try:
-        h = getattr(ip, "user_ns_hidden", None)
-        if _type(h) is dict:
-            hidden = set(k for k in h if _type(k) is str)
-    except Exception:
-        pass
-    hidden.update(("_", "__", "___", "_i", "_ii", "_iii", "_oh", "_ih", "_dh", "In", "Out",
-                   "exit", "quit", "get_ipython", "__builtin__", "__builtins__", "__name__",
-                   "__doc__", "__package__", "__loader__", "__spec__"))
-
-    def ipython_name(n):
-        # _N (output history) and _iN (input history)
-        if n[:1] != "_":
-            return False
-        rest = n[2:] if n[1:2] == "i" else n[1:]
-        return rest.isdigit() and rest.isascii() if hasattr(rest, "isascii") else rest.isdigit()
-
-    def nbytes_of(t, m):
-        # the class attribute `nbytes` of a numpy/pandas type (looked up on the type, never on
-        # the instance), or None
-        if m is None or not (m == "numpy" or m.startswith("numpy.") or m == "pandas"
-                             or m.startswith("pandas.")):
-            return None
-        for k in _mro(t):
-            d = _tdict(k)
-            if "nbytes" in d:
-                attr = d["nbytes"]
-                if getattr(_type(attr), "__get__", None) is None:
-                    return None
-                return attr
-        return None
-
-    def as_int(r):
-        if _type(r) is int:
-            return r
-        rm = _modname(_type(r))
-        if _type(rm) is str and (rm == "numpy" or rm.startswith("numpy.")) and hasattr(_type(r), "__index__"):
-            return int(r)
-        return None
-
-    if isinstance(user_ns, dict):
-        items = list(dict.items(user_ns))
-    else:
-        items = list(user_ns.items())
-    # columns, not one list per name: fewer allocations, smaller JSON; types interned in a table
-    names = []
-    type_index = []
-    sizes = []
-    ids = []
-    types = []        # [[qualname, module], ...]
-    type_info = {}    # id(type) -> (index in types, shallow?, nbytes descriptor or None)
-    truncated = False
-    for n, v in items:
-        if _type(n) is not str or n in hidden or ipython_name(n):
-            continue
-        if len(names) >= max_names:
-            truncated = True
-            break
-        t = _type(v)
-        info = type_info.get(_id(t))
-        if info is None:
-            try:
-                tn = _qualname(t)
-            except Exception:
-                tn = "?"
-            try:
-                m = _modname(t)
-                if _type(m) is not str:
-                    m = None
-            except Exception:
-                m = None
-            try:
-                nb = nbytes_of(t, m)
-            except Exception:
-                nb = None
-            info = (len(types), _id(t) in shallow, nb)
-            types.append([tn, m])
-            type_info[_id(t)] = info
-        s = None
-        if info[1]:
-            s = _getsizeof(v)
-        elif info[2] is not None:
-            try:
-                s = as_int(_type(info[2]).__get__(info[2], v, t))
-            except Exception:
-                s = None
-        names.append(n)
-        type_index.append(info[0])
-        sizes.append(s)
-        ids.append(_id(v))
-
-    count = None
-    history = {}
-    history_complete = True
-    if ip is not None:
-        try:
-            c = ip.execution_count
-            if _type(c) is int:
-                count = c - 1
-        except Exception:
-            pass
-        try:
-            raw = ip.history_manager.input_hist_raw
-            total = 0
-            i = len(raw) - 1
-            while i >= 1:
-                src = raw[i]
-                if _type(src) is not str:
-                    src = str(src)
-                total += len(src)
-                if total > max_history_chars:
-                    history_complete = False
-                    break
-                history[str(i)] = src
-                i -= 1
-        except Exception:
-            pass
-    return {"v": 1, "execution_count": count, "names": names, "type_index": type_index,
-            "types": types, "sizes": sizes, "ids": ids, "truncated": truncated,
-            "history": history, "history_complete": history_complete, "python": sys.version}
+        same = _code_of(compact) == _code_of(text)
+    except SyntaxError:
+        same = False
+    return compact if same else text
 
 
-def _probe_without_gc(user_ns, max_names, max_history_chars):
-    # the probe allocates tens of thousands of small objects on a big heap: a collection
-    # triggered by them would cost more than the probe; the collector's state is restored
-    import gc
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _probe(user_ns, max_names, max_history_chars)
-    finally:
-        if enabled:
-            gc.enable()
+# The single expression (see the module docstring). @SOURCE@ and @INPUTS@ are filled in by
+# _wrap; nothing in it is a name lookup: T (type), D (dict.get), box, here, E, X, B, g, c, W and f
+# are lambda parameters.
+_REFUSE = "{}.pop('builtins.exec or builtins.__import__ is replaced in this kernel: the probe does not run')"
+_BOOTSTRAP = (
+    "(lambda T, D, box: ("
+    # a generator that, while running, reads the frame that resumed it
+    "box.append((lambda: (yield box[0].gi_frame.f_back))()), "
+    "(lambda here: (lambda E: (lambda X: (lambda B: (lambda g: (X(@SOURCE@, g), g.pop('result'), g.clear(), "
+    "box.clear())[1])("
+    "{'__builtins__': B, '__name__': 'jupyterlab_readiness_probe', 'user_ns': E.f_locals, @INPUTS@})"
+    " if T(D(B, '__import__')) is T([].append) and D(B, '__import__').__name__ == '__import__' else " + _REFUSE + ""
+    # B: the builtins module's own dict, reached from the genuine exec
+    ")(X.__self__.__dict__)"
+    # X: exec from the builtins of the frame above the expression, if it is the C function
+    ")((lambda c: c if T(c) is T([].append) and c.__name__ == 'exec' else "
+    + _REFUSE
+    + ")(D((E.f_back or E).f_builtins, 'exec')))"
+    # E: the last frame running with the user's globals (the one eval made)
+    ")((lambda W: W(W, here))(lambda W, f: f if f.f_back is None or f.f_back.f_globals is not here.f_globals else "
+    "W(W, f.f_back)))"
+    ")(box[0].send(None))"
+    ")[1])(().__class__.__class__, {}.__class__.get, [])"
+)
 
 
-result = JsonResult(_probe_without_gc(user_ns, max_names, max_history_chars), "probe")
-"""
-
-_DISTRIBUTIONS_SOURCE = r"""
-import sys
-
-def _distributions(modules):
-    try:
-        import importlib.metadata as md
-    except ImportError:
-        try:
-            import importlib_metadata as md
-        except ImportError:
-            return {"v": 1, "error": "importlib.metadata is not available in the kernel",
-                    "distributions": {}}
-    stdlib = set(getattr(sys, "stdlib_module_names", ())) | set(sys.builtin_module_names)
-    pd = getattr(md, "packages_distributions", None)
-    if pd is not None:
-        mapping = pd()
-    else:
-        # Python < 3.10: the same inference as importlib.metadata.packages_distributions
-        mapping = {}
-        for dist in md.distributions():
-            try:
-                name = dist.metadata["Name"]
-                tops = (dist.read_text("top_level.txt") or "").split()
-                if not tops:
-                    for f in (dist.files or ()):
-                        parts = f.parts
-                        if len(parts) > 1:
-                            if parts[0].endswith(".dist-info") or parts[0].endswith(".egg-info") or parts[0] == "..":
-                                continue
-                            tops.append(parts[0])
-                        elif f.suffix == ".py":
-                            tops.append(f.stem)
-                for top in set(tops):
-                    mapping.setdefault(top, []).append(name)
-            except Exception:
-                continue
-    versions = {}
-    out = {}
-    for module in modules:
-        top = module.split(".")[0]
-        found = []
-        if top and top not in stdlib:
-            seen = set()
-            for dist in mapping.get(top, ()):
-                if not isinstance(dist, str) or dist in seen:
-                    continue
-                seen.add(dist)
-                if dist not in versions:
-                    try:
-                        versions[dist] = md.version(dist)
-                    except Exception:
-                        versions[dist] = None
-                if versions[dist] is not None:
-                    found.append([dist, versions[dist]])
-        out[module] = found
-    return {"v": 1, "error": None, "distributions": out}
-
-"""
-
-
-# Both requests answer with this: IPython's display formatter turns it into an application/json
-# bundle, so the reply carries real JSON and nothing ever parses a printed repr.
-_RESULT_SOURCE = r"""
-class JsonResult(object):
-    __slots__ = ("_data", "_label")
-
-    def __init__(self, data, label):
-        self._data = data
-        self._label = label
-
-    def _repr_json_(self):
-        return self._data
-
-    def _repr_mimebundle_(self, include=None, exclude=None):
-        return {"application/json": self._data, "text/plain": "<jupyterlab_readiness %s>" % self._label}
-
-    def __repr__(self):
-        return "<jupyterlab_readiness %s>" % self._label
-"""
-
-
-def _wrap(source: str, inputs: str) -> str:
-    """The single expression: exec ``source`` in a throwaway dict, evaluate to its ``result``."""
-    return (
-        "(lambda b, g: (b.exec(" + repr(_RESULT_SOURCE + source) + ', g), g.pop("result"), g.clear())[1])'
-        '(__import__("builtins"), {"__builtins__": __import__("builtins"), '
-        '"__name__": "jupyterlab_readiness_probe", ' + inputs + "})"
-    )
+def _wrap(modules: tuple[str, ...], call: str, inputs: str) -> str:
+    """The expression that runs the kernel modules' texts, then ``result = JsonReply(<call>)``,
+    with ``inputs`` (dict entries) as globals, and evaluates to that result."""
+    source = "".join(_sent_text(m) for m in ("reply", *modules)) + f"result = JsonReply({call})\n"
+    return _BOOTSTRAP.replace("@SOURCE@", repr(source)).replace("@INPUTS@", inputs)
 
 
 @functools.lru_cache(maxsize=16)
 def probe_expression(max_names: int = 20000, max_history_chars: int = 1_000_000) -> str:
     """The user expression for these caps (``PROBE_USER_EXPRESSION`` is the default one)."""
     return _wrap(
-        _NAMESPACE_SOURCE,
-        '"user_ns": __import__("builtins").locals(), '
-        f'"max_names": {int(max_names)}, "max_history_chars": {int(max_history_chars)}',
+        ("namespace",),
+        'probe(user_ns, max_names, max_history_chars), "probe"',
+        f"'max_names': {int(max_names)}, 'max_history_chars': {int(max_history_chars)}",
     )
 
 
 def distributions_expression(modules: list[str]) -> str:
     """The user expression resolving ``modules`` to ``[distribution, version]`` in the kernel."""
     return _wrap(
-        _DISTRIBUTIONS_SOURCE + 'result = JsonResult(_distributions(modules), "distributions")\n',
-        '"modules": ' + repr([str(m) for m in modules]),
+        ("distributions",), 'distributions(modules), "distributions"', "'modules': " + repr([str(m) for m in modules])
     )
+
+
+def environment_expression(modules: list[str], dists: list[str], closure: bool) -> str:
+    """The user expression answering what freeze pins, from the kernel's environment."""
+    inputs = (
+        f"'modules': {[str(m) for m in modules]!r}, 'dists': {[str(d) for d in dists]!r}, 'closure': {bool(closure)!r}"
+    )
+    return _wrap(("distributions",), 'environment(modules, dists, closure), "environment"', inputs)
 
 
 #: the probe's expression text with the default caps (20,000 names, 1,000,000 history chars)
@@ -424,8 +300,8 @@ def _lock_for(client: Any) -> asyncio.Lock:
 async def _is_alive(client: Any) -> bool:
     try:
         return bool(await client.is_alive())
-    except Exception:
-        return True  # cannot tell: do not call it dead
+    except Exception:  # noqa: BLE001 - cannot tell: do not call it dead
+        return True
 
 
 async def _request(client: Any, expression: str, deadline: float) -> dict[str, Any]:
@@ -458,7 +334,7 @@ async def _request(client: Any, expression: str, deadline: float) -> dict[str, A
                 allow_stdin=False,
                 stop_on_error=False,
             )
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - any failure to send is reported as unavailable
             raise _KernelProblem("unavailable", f"could not send the request: {type(e).__name__}: {e}") from None
         return await _wait_reply(client, msg_id, deadline, "execute_reply")
     finally:
@@ -481,7 +357,7 @@ async def _wait_reply(client: Any, msg_id: str, deadline: float, msg_type: str) 
                 "no reply within the timeout: the kernel is running a cell "
                 "(the probe is queued and will run later, silently)",
             ) from None
-        except Exception as e:
+        except Exception as e:  # noqa: BLE001 - a channel error of any kind is reported, never raised
             alive = await _is_alive(client)
             raise _KernelProblem(
                 "unavailable" if alive else "dead",
@@ -502,7 +378,7 @@ async def _language(client: Any, deadline: float) -> str | None:
     try:
         msg_id = client.kernel_info()
         content = await _wait_reply(client, msg_id, deadline, "kernel_info_reply")
-    except Exception:
+    except Exception:  # noqa: BLE001 - no language: the caller reports unavailable
         return None
     info = content.get("language_info") or {}
     name = info.get("name") if isinstance(info, dict) else None
@@ -551,10 +427,13 @@ def _entries(data: dict[str, Any]) -> list[dict[str, Any]]:
     if not (len(names) == len(index) == len(sizes) == len(ids)):
         raise ValueError("columns of different lengths")
     table = [(t[0], t[1]) for t in types]
-    return [
+    entries = [
         {"name": n, "type": table[i][0], "module": table[i][1], "size": s, "id": k}
-        for n, i, s, k in zip(names, index, sizes, ids)
+        for n, i, s, k in zip(names, index, sizes, ids, strict=True)
     ]
+    for i in data.get("escaped") or ():
+        entries[i]["escaped"] = True
+    return entries
 
 
 def _snapshot(data: dict[str, Any], content: dict[str, Any]) -> KernelSnapshot:
@@ -655,105 +534,15 @@ async def kernel_distributions(
     return out
 
 
-# ---------------------------------------------------------------------------------------------
-# Freeze: exact versions for modules and installed names, and their installed dependency closure.
-# The same standard-library source runs in the kernel (kernel_environment) or, without a kernel,
-# in this process (local_environment).
-
-_ENVIRONMENT_SOURCE = r"""
-import re
-
-
-def _environment(modules, dists, closure):
-    try:
-        import importlib.metadata as md
-    except ImportError:
-        import importlib_metadata as md
-    found = _distributions(modules)
-    versions = {}
-    for name in dists:
-        try:
-            versions[name] = [md.distribution(name).metadata["Name"], md.version(name)]
-        except Exception:
-            versions[name] = None
-    lock = None
-    if closure:
-        roots = [pair[0] for pairs in found["distributions"].values() for pair in pairs]
-        roots += [pair[0] for pair in versions.values() if pair]
-        lock = _closure(md, roots)
-    python = "%d.%d" % __import__("sys").version_info[:2]
-    return {"v": 1, "error": found.get("error"), "modules": found["distributions"], "versions": versions, "closure": lock, "python": python}
-
-
-def _closure(md, roots):
-    # Requirements whose markers do not hold here (another platform, an extra nobody asked for)
-    # are not followed; packaging evaluates markers when the environment has it.
-    marker_class = None
-    for where in ("packaging.markers", "pip._vendor.packaging.markers"):
-        try:
-            marker_class = __import__(where, fromlist=["Marker"]).Marker
-            break
-        except Exception:
-            pass
-    name_re = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-    seen = {}
-    todo = list(roots)
-    while todo:
-        name = todo.pop()
-        key = re.sub(r"[-_.]+", "-", name).lower()
-        if key in seen:
-            continue
-        try:
-            dist = md.distribution(name)
-        except Exception:
-            continue
-        seen[key] = [dist.metadata["Name"], dist.version]
-        for requirement in dist.requires or ():
-            spec, _, marker = requirement.partition(";")
-            marker = marker.strip()
-            if marker:
-                if marker_class is None:
-                    if "extra" in marker:
-                        continue
-                else:
-                    try:
-                        if not marker_class(marker).evaluate({"extra": ""}):
-                            continue
-                    except Exception:
-                        continue
-            match = name_re.match(spec)
-            if match:
-                todo.append(match.group(1))
-    return sorted(seen.values(), key=lambda pair: pair[0].lower())
-"""
-
-
-def _environment_inputs(modules: list[str], dists: list[str], closure: bool) -> str:
-    return (
-        f'"modules": {[str(m) for m in modules]!r}, "dists": {[str(d) for d in dists]!r}, "closure": {bool(closure)!r}'
-    )
-
-
 async def kernel_environment(
     client: Any, modules: list[str], dists: list[str], *, closure: bool, timeout: float = 10.0
 ) -> dict[str, Any] | None:
     """Versions for ``modules`` (via their distributions) and installed names ``dists``, plus the
-    installed dependency closure when asked, all from the KERNEL's environment. None when the
-    kernel cannot answer."""
-    source = (
-        _DISTRIBUTIONS_SOURCE
-        + _ENVIRONMENT_SOURCE
-        + 'result = JsonResult(_environment(modules, dists, closure), "environment")\n'
-    )
+    installed dependency closure when asked, all from the KERNEL's environment
+    (``kernel/distributions.py``; :func:`local_environment` is the same answer from this
+    process). None when the kernel cannot answer."""
     try:
-        data, _ = await _evaluate(client, _wrap(source, _environment_inputs(modules, dists, closure)), timeout)
+        data, _ = await _evaluate(client, environment_expression(modules, dists, closure), timeout)
     except _KernelProblem:
         return None
     return None if data.get("error") else data
-
-
-def local_environment(modules: list[str], dists: list[str], *, closure: bool) -> dict[str, Any]:
-    """The same answer as kernel_environment, from this process's environment (the CLI)."""
-    namespace: dict[str, Any] = {"__name__": "jupyterlab_readiness_environment"}
-    exec(_DISTRIBUTIONS_SOURCE + _ENVIRONMENT_SOURCE, namespace)
-    return namespace["_environment"](list(modules), list(dists), closure)

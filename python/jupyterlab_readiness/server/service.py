@@ -20,13 +20,13 @@ from ..contract.replies import Catalogue, CheckInfo, CheckReply, KernelInfo
 from ..contract.report import NotebookReport, to_dict
 from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
 from ..environment.answer import Environment
+from ..environment.kernel.distributions import local_environment
 from ..environment.requirements import third_party_modules
 from ..files import Root
 from ..lint.config import CheckConfig, ConfigError, project_config
 from ..lint.engine import check_model, failed_report
 from ..notebook.model import Notebook, NotebookError
 from .errors import BadRequest, Conflict, TooLarge
-from .probe import local_environment
 from .workers import Workers
 
 
