@@ -149,3 +149,12 @@ def test_secret_echoed_in_a_saved_traceback_is_not_repeated_by_the_report(check)
     assert findings_of(report, "error-output") == [(0, None)]
     assert "OperationalError" in [f for f in report.findings if f.check == "error-output"][0].message
     assert_not_leaked(report, "pw123xyz")
+
+
+def test_facts_bind_compared_literals_and_dict_values_at_their_line():
+    from jupyterlab_readiness.facts import cell_facts
+
+    facts = cell_facts('if password == "a1":\n    pass\nok = "b2" != cfg.token\ncfg = {\n    "user": "ana",\n    "pw": "c3",\n}\nx = a < "d4"')
+    assert sorted((b.line, b.name, b.value) for b in facts.string_bindings) == [
+        (1, "password", "a1"), (3, "token", "b2"), (5, "user", "ana"), (6, "pw", "c3"),
+    ]

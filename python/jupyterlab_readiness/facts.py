@@ -56,7 +56,7 @@ class Magic(NamedTuple):
 
 class StringBinding(NamedTuple):
     line: int
-    name: str  # the variable, attribute, key or keyword a literal string is bound to
+    name: str  # the variable, attribute, key or keyword a literal string is bound to (or compared with by == / !=)
     value: str
 
 
@@ -406,6 +406,15 @@ class _Visitor:
         if name:
             self.facts.string_bindings.append(StringBinding(line, name, value.value))
 
+    def compared_string(self, left: ast.expr, right: ast.expr, line: int) -> None:
+        """``password == "hunter22"`` (either way round) records the literal like a binding."""
+        for named, value in ((left, right), (right, left)):
+            if type(value) is ast.Constant and type(value.value) is str:
+                name = _binding_name(named)
+                if name:
+                    self.facts.string_bindings.append(StringBinding(line, name, value.value))
+                return
+
     # -- expressions ------------------------------------------------------------------------
     def expr(self, root: ast.expr) -> None:  # noqa: C901 - the hot loop, kept flat on purpose
         # An explicit stack, children pushed last-first so they are visited in evaluation order
@@ -442,6 +451,8 @@ class _Visitor:
             elif t is ast.Compare:
                 stack.extend(reversed(node.comparators))
                 stack.append(node.left)
+                if len(node.ops) == 1 and type(node.ops[0]) in _EQUALITY:
+                    self.compared_string(node.left, node.comparators[0], node.lineno)
             elif t is ast.BoolOp or t is ast.JoinedStr:
                 stack.extend(reversed(node.values))
             elif t is ast.UnaryOp:
@@ -465,7 +476,7 @@ class _Visitor:
                     if key is not None:
                         stack.append(key)
                         if type(key) is ast.Constant and type(key.value) is str and type(value) is ast.Constant and type(value.value) is str:
-                            facts.string_bindings.append(StringBinding(node.lineno, key.value, value.value))
+                            facts.string_bindings.append(StringBinding(value.lineno, key.value, value.value))
             else:
                 stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
@@ -521,6 +532,7 @@ class _Visitor:
 
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_EQUALITY = (ast.Eq, ast.NotEq)
 
 
 def _binding_name(target: ast.expr) -> str | None:
