@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import code, findings_of, md
+from secret_cases import CASES
 
-AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
+# AWS's documentation example, AKIAIOSFODNN7EXAMPLE, is a placeholder (see secret_cases.py).
+AWS_KEY = "AKIA" + "Q3EGRN7WZKXM4TBY"
 GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
 
@@ -158,3 +159,26 @@ def test_facts_bind_compared_literals_and_dict_values_at_their_line():
     assert sorted((b.line, b.name, b.value) for b in facts.string_bindings) == [
         (1, "password", "a1"), (3, "token", "b2"), (5, "user", "ana"), (6, "pw", "c3"),
     ]
+
+
+# -- the labelled fixture set (tests/secret_cases.py) -----------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fixture_case(check, case):
+    report = check(code(case.source, 1))
+    expected = [(0, line) for line in case.lines] if case.fires else []
+    assert findings_of(report, "hardcoded-secret") == expected, f"{case.family} ({case.origin})"
+    if case.secret:
+        assert_not_leaked(report, case.secret)
+
+
+def test_fixture_set_covers_every_family_both_ways():
+    assert len(CASES) >= 100
+    assert len({c.id for c in CASES}) == len(CASES)
+    families = {c.family for c in CASES}
+    for family in families - {"entropy"}:
+        assert {c.fires for c in CASES if c.family == family} == {True, False}, family
+    for case in CASES:
+        assert case.fires == bool(case.secret) == bool(case.lines), case.id
+
