@@ -14,7 +14,9 @@ Two rules, both over a cell's string literals (comments are not scanned):
   secret (``SECRET_NAME``, ``AWS_ACCESS_KEY_ID``, ``password_field``, ``token_url``) is not one,
   nor is tokenizer vocabulary (``pad_token = "[PAD]"``). Placeholders (``<your-key>``,
   ``${TOKEN}``, ``changeme``, ``xxxx`` …), file paths and values that are themselves the name of a
-  secret (``"OPENAI_API_KEY"``) are not credentials.
+  secret (``"OPENAI_API_KEY"``) are not credentials. The default of ``os.getenv("X_TOKEN", …)``
+  and the password argument of ``HTTPBasicAuth``, ``….login(user, password)`` and
+  ``keyring.set_password`` count as bound to a secret's name.
 """
 
 from __future__ import annotations
@@ -363,13 +365,20 @@ def _is_credential_value(value: str, kind: str) -> bool:
         return False
     if kind != _PASSPHRASE and any(c.isspace() for c in value):
         return False  # a prompt, a sentence or a label; only passphrases have spaces
-    if len(set(value)) <= 2 or _all_run(value.lower()) or _has_run(value, 6, sequences=kind == _WEAK):
+    if len(set(value)) <= 2 or _all_run(value.lower()) or _mostly_one_character(value):
         return False  # "aaaa", "0000", "12345678", "abcdefgh", "AIzaaaaaaaaa…"
+    if kind == _WEAK and _has_run(value, 6):
+        return False
     if _SECRET_NAME_VALUE.match(value) and _NAME_VALUE_WORDS.search(value):
         return False
     if kind == _WEAK:
         return bool(_RANDOM_VALUE.fullmatch(value)) and any(c.isdigit() for c in value) and any(c.isalpha() for c in value) and _entropy(value) >= 3.5
     return True
+
+
+def _mostly_one_character(text: str) -> bool:
+    # Twitter bearer tokens start with 21 "A"s and are real; "AIzaaaaaaaaaaaaa…" is not.
+    return len(text) >= 8 and max(Counter(text).values()) * 2 > len(text)
 
 
 def _all_run(text: str) -> bool:
@@ -380,6 +389,9 @@ def _all_run(text: str) -> bool:
 # -- the check ----------------------------------------------------------------------------------
 
 _ENVIRON_DEFAULTS = frozenset({"getenv", "get", "setdefault", "get_secret", "getenv_or_default"})
+# Calls whose positional argument at this index is a password: HTTPBasicAuth("ana", "…"),
+# smtp.login("me@example.com", "…"), keyring.set_password("db", "ana", "…").
+_PASSWORD_ARGUMENTS = {"HTTPBasicAuth": 1, "HTTPDigestAuth": 1, "HTTPProxyAuth": 1, "BasicAuth": 1, "login": 1, "set_password": 2}
 
 
 def hardcoded_secret(ctx: Context) -> Iterator[Hit]:
@@ -401,14 +413,22 @@ def _secrets_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
                 yield _hit(binding.line, found if found is not True else f"a literal string is bound to {_quoted(binding.name)}")
     if len(strings) > 1:
         for call in facts.calls:
-            # os.getenv("DB_PASSWORD", "hunter22"), os.environ.setdefault(…): the default is the secret.
-            if len(call.args) == 2 and call.parts[-1] in _ENVIRON_DEFAULTS and call.line not in lines:
+            if len(call.args) < 2 or call.line in lines:
+                continue
+            function = call.parts[-1]
+            if function in _ENVIRON_DEFAULTS and len(call.args) == 2:
+                # os.getenv("DB_PASSWORD", "hunter22"), os.environ.setdefault(…): the default is the secret.
                 name, value = call.args
                 kind = _name_kind(name) if type(name) is str and type(value) is str else None
                 found = kind and _named_secret(value, kind)
                 if found:
                     lines.add(call.line)
                     yield _hit(call.line, found if found is not True else f"a literal string is the default of {_quoted(name)}")
+            elif function in _PASSWORD_ARGUMENTS and len(call.args) > _PASSWORD_ARGUMENTS[function]:
+                value = call.args[_PASSWORD_ARGUMENTS[function]]
+                if type(value) is str and _named_secret(value, _PASSPHRASE):
+                    lines.add(call.line)
+                    yield _hit(call.line, f"a literal password is passed to `{function}`")
     gate = _ANY_GATE.search
     for line, value in strings:
         if len(value) >= _MIN_SHAPE_LENGTH and gate(value) and line not in lines:  # the gate stops most strings
