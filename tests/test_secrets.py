@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
+import secret_cases as sc
 from conftest import code, findings_of, md
+from jupyterlab_readiness.checks.secrets import redact
 from secret_cases import CASES
 
 # AWS's documentation example, AKIAIOSFODNN7EXAMPLE, is a placeholder (see secret_cases.py).
@@ -182,3 +184,35 @@ def test_fixture_set_covers_every_family_both_ways():
     for case in CASES:
         assert case.fires == bool(case.secret) == bool(case.lines), case.id
 
+
+# -- redact(): saved tracebacks quote credentials; error-output masks them --------------------
+
+REDACTED = [
+    (sc.AKIA, sc.AKIA), (sc.A3T, sc.A3T), (sc.GHP, sc.GHP), (sc.GITHUB_PAT, sc.GITHUB_PAT), (sc.GLPAT, sc.GLPAT),
+    (sc.XOXB, sc.XOXB), (sc.SLACK_HOOK, sc.SLACK_HOOK[-24:]), (sc.SK_TEST, sc.SK_TEST), (sc.GOOGLE_DASH, sc.GOOGLE_DASH),
+    (sc.GOOGLE_UNDERSCORE, sc.GOOGLE_UNDERSCORE), (sc.OPENAI_PROJ, sc.OPENAI_PROJ), (sc.ANTHROPIC, sc.ANTHROPIC), (sc.HF, sc.HF),
+    (sc.TWILIO_SK, sc.TWILIO_SK), (sc.SENDGRID, sc.SENDGRID), (sc.NPM, sc.NPM), (sc.PYPI, sc.PYPI), (sc.AZURE_AD, sc.AZURE_AD),
+    (f"AccountName=acme;AccountKey={sc.AZURE_ACCOUNT_KEY};", sc.AZURE_ACCOUNT_KEY), (sc.JWT, sc.JWT.split(".")[2]),
+    (f"-----BEGIN RSA PRIVATE KEY----- {sc.PEM_LINES} -----END RSA PRIVATE KEY-----", sc.PEM_LINES.split()[1]),
+    (f"postgresql://etl:{sc.URL_PW}@db/sales", sc.URL_PW), ("Server=db;Uid=etl;Pwd=Qv7rLm2pX9;", "Qv7rLm2pX9"),
+    ("401 Unauthorized: Bearer abcDEF123456ghiJKL789", "abcDEF123456ghiJKL789"),
+]
+
+
+@pytest.mark.parametrize("text, secret", REDACTED, ids=[f"shape-{i}" for i in range(len(REDACTED))])
+def test_redact_masks_every_shape(text, secret):
+    masked = redact(f"HTTPError: request with {text} failed")
+    assert secret not in masked
+    assert masked.startswith("HTTPError: request with ") and masked.endswith(" failed")
+
+
+def test_redact_leaves_plain_text_alone():
+    text = "KeyError: 'AKIA' not in columns; see https://example.com/docs?a=1 (token count 12)"
+    assert redact(text) == text
+
+
+def test_credential_quoted_by_a_saved_traceback_is_masked_in_the_report(check):
+    error = {"output_type": "error", "ename": "GithubException", "evalue": f"401 Bad credentials for {sc.GITHUB_PAT}", "traceback": []}
+    report = check(code("g = Github(os.environ['GH'])\ng.get_user()", 1, outputs=[error]))
+    assert findings_of(report, "error-output") == [(0, None)]
+    assert_not_leaked(report, sc.GITHUB_PAT)
