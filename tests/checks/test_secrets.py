@@ -6,10 +6,14 @@ import json
 
 import pytest
 
+from helpers import secret_cases as sc
 from helpers.notebooks import code, findings_of, md
+from helpers.secret_cases import CASES
+from jupyterlab_readiness.checks.secrets import redact
 from jupyterlab_readiness.contract.report import to_dict
 
-AWS_KEY = "AKIAIOSFODNN7EXAMPLE"
+# AWS's documentation example, AKIAIOSFODNN7EXAMPLE, is a placeholder (see secret_cases.py).
+AWS_KEY = "AKIA" + "Q3EGRN7WZKXM4TBY"
 GITHUB_TOKEN = "ghp_" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4o5P6q7R8"
 
 
@@ -164,5 +168,96 @@ def test_secret_echoed_in_a_saved_traceback_is_not_repeated_by_the_report(check)
     )
     assert findings_of(report, "hardcoded-secret") == [(0, 1)]
     assert findings_of(report, "error-output") == [(0, None)]
-    assert "OperationalError" in [f for f in report.findings if f.check == "error-output"][0].message
+    assert "OperationalError" in next(f for f in report.findings if f.check == "error-output").message
     assert_not_leaked(report, "pw123xyz")
+
+
+def test_facts_bind_compared_literals_and_dict_values_at_their_line():
+    from jupyterlab_readiness.notebook.facts import cell_facts
+
+    facts = cell_facts(
+        'if password == "a1":\n    pass\nok = "b2" != cfg.token\ncfg = {\n    "user": "ana",\n    "pw": "c3",\n}\nx = '
+        'a < "d4"'
+    )
+    assert sorted((b.line, b.name, b.value) for b in facts.string_bindings) == [
+        (1, "password", "a1"),
+        (3, "token", "b2"),
+        (5, "user", "ana"),
+        (6, "pw", "c3"),
+    ]
+
+
+# -- the labelled fixture set (tests/helpers/secret_cases.py) -----------------------------------------
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_fixture_case(check, case):
+    report = check(code(case.source, 1))
+    expected = [(0, line) for line in case.lines] if case.fires and not case.known_miss else []
+    assert findings_of(report, "hardcoded-secret") == expected, f"{case.family} ({case.origin})"
+    if case.secret:
+        assert_not_leaked(report, case.secret)
+
+
+def test_fixture_set_covers_every_family_both_ways():
+    assert len(CASES) >= 100
+    assert len({c.id for c in CASES}) == len(CASES)
+    families = {c.family for c in CASES}
+    for family in families - {"entropy", "generic", "positional"}:
+        assert {c.fires for c in CASES if c.family == family} == {True, False}, family
+    for case in CASES:
+        assert case.fires == bool(case.secret) == bool(case.lines), case.id
+
+
+# -- redact(): saved tracebacks quote credentials; error-output masks them --------------------
+
+REDACTED = [
+    (sc.AKIA, sc.AKIA),
+    (sc.A3T, sc.A3T),
+    (sc.GHP, sc.GHP),
+    (sc.GITHUB_PAT, sc.GITHUB_PAT),
+    (sc.GLPAT, sc.GLPAT),
+    (sc.XOXB, sc.XOXB),
+    (sc.SLACK_HOOK, sc.SLACK_HOOK[-24:]),
+    (sc.SK_TEST, sc.SK_TEST),
+    (sc.GOOGLE_DASH, sc.GOOGLE_DASH),
+    (sc.GOOGLE_UNDERSCORE, sc.GOOGLE_UNDERSCORE),
+    (sc.OPENAI_PROJ, sc.OPENAI_PROJ),
+    (sc.ANTHROPIC, sc.ANTHROPIC),
+    (sc.HF, sc.HF),
+    (sc.TWILIO_SK, sc.TWILIO_SK),
+    (sc.SENDGRID, sc.SENDGRID),
+    (sc.NPM, sc.NPM),
+    (sc.PYPI, sc.PYPI),
+    (sc.AZURE_AD, sc.AZURE_AD),
+    (f"AccountName=acme;AccountKey={sc.AZURE_ACCOUNT_KEY};", sc.AZURE_ACCOUNT_KEY),
+    (sc.JWT, sc.JWT.split(".")[2]),
+    (f"-----BEGIN RSA PRIVATE KEY----- {sc.PEM_LINES} -----END RSA PRIVATE KEY-----", sc.PEM_LINES.split()[1]),
+    (f"postgresql://etl:{sc.URL_PW}@db/sales", sc.URL_PW),
+    ("Server=db;Uid=etl;Pwd=Qv7rLm2pX9;", "Qv7rLm2pX9"),
+    ("401 Unauthorized: Bearer abcDEF123456ghiJKL789", "abcDEF123456ghiJKL789"),
+]
+
+
+@pytest.mark.parametrize("text, secret", REDACTED, ids=[f"shape-{i}" for i in range(len(REDACTED))])
+def test_redact_masks_every_shape(text, secret):
+    masked = redact(f"HTTPError: request with {text} failed")
+    assert secret not in masked
+    assert masked.startswith("HTTPError: request with ") and masked.endswith(" failed")
+
+
+def test_redact_leaves_plain_text_alone():
+    text = "KeyError: 'AKIA' not in columns; see https://example.com/docs?a=1 (token count 12)"
+    assert redact(text) == text
+
+
+def test_credential_quoted_by_a_saved_traceback_is_masked_in_the_report(check):
+    error = {
+        "output_type": "error",
+        "ename": "GithubException",
+        "evalue": f"401 Bad credentials for {sc.GITHUB_PAT}",
+        "traceback": [],
+    }
+    report = check(code("g = Github(os.environ['GH'])\ng.get_user()", 1, outputs=[error]))
+    assert findings_of(report, "error-output") == [(0, None)]
+    assert_not_leaked(report, sc.GITHUB_PAT)

@@ -51,7 +51,8 @@ class Magic(NamedTuple):
 
 class StringBinding(NamedTuple):
     line: int
-    name: str  # the variable, attribute, key or keyword a literal string is bound to
+    # the variable, attribute, key or keyword a literal string is bound to (or compared with by == / !=)
+    name: str
     value: str
 
 
@@ -403,6 +404,15 @@ class _Visitor:
         if name:
             self.facts.string_bindings.append(StringBinding(line, name, value.value))
 
+    def compared_string(self, left: ast.expr, right: ast.expr, line: int) -> None:
+        """``password == "hunter22"`` (either way round) records the literal like a binding."""
+        for named, value in ((left, right), (right, left)):
+            if type(value) is ast.Constant and type(value.value) is str:
+                name = _binding_name(named)
+                if name:
+                    self.facts.string_bindings.append(StringBinding(line, name, value.value))
+                return
+
     # -- expressions ------------------------------------------------------------------------
     def expr(self, root: ast.expr) -> None:  # noqa: C901 - the hot loop, kept flat on purpose
         # An explicit stack, children pushed last-first so they are visited in evaluation order
@@ -439,6 +449,8 @@ class _Visitor:
             elif t is ast.Compare:
                 stack.extend(reversed(node.comparators))
                 stack.append(node.left)
+                if len(node.ops) == 1 and type(node.ops[0]) in _EQUALITY:
+                    self.compared_string(node.left, node.comparators[0], node.lineno)
             elif t is ast.BoolOp or t is ast.JoinedStr:
                 stack.extend(reversed(node.values))
             elif t is ast.UnaryOp:
@@ -449,7 +461,7 @@ class _Visitor:
                 stack.append(node.value)
             elif t is str:
                 self.bind(node, walrus=True)
-            elif t in COMPREHENSIONS:
+            elif t in _COMPREHENSIONS:
                 self.comprehension(node)
             elif t is ast.Lambda:
                 self.function(node)
@@ -467,7 +479,7 @@ class _Visitor:
                             and type(value) is ast.Constant
                             and type(value.value) is str
                         ):
-                            facts.string_bindings.append(StringBinding(node.lineno, key.value, value.value))
+                            facts.string_bindings.append(StringBinding(value.lineno, key.value, value.value))
             else:
                 stack.extend(reversed(list(ast.iter_child_nodes(node))))
 
@@ -505,11 +517,11 @@ class _Visitor:
             return
         self.facts.magics.append(magic)
         # %run, %pylab and %store -r bring in names nobody can see: like a star import.
-        if magic.kind == "line" and (
+        hides_names = magic.kind == "line" and (
             magic.name in ("run", "pylab") or (magic.name == "store" and "-r" in magic.args.split())
-        ):
-            if self.facts.star_import_line is None:
-                self.facts.star_import_line = node.lineno
+        )
+        if hides_names and self.facts.star_import_line is None:
+            self.facts.star_import_line = node.lineno
 
     def comprehension(self, node: ast.ListComp | ast.SetComp | ast.DictComp | ast.GeneratorExp) -> None:
         generators = node.generators
@@ -529,7 +541,8 @@ class _Visitor:
         self.scopes.pop()
 
 
-COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_EQUALITY = (ast.Eq, ast.NotEq)
 
 
 def _binding_name(target: ast.expr) -> str | None:
