@@ -48,3 +48,12 @@ def cell_tree(source: str) -> ast.Module | None:
     because exporting a notebook extracts section after section, each looking at every cell again."""
     tree = parse_cell(source)
     return None if isinstance(tree, ParseFailure) else tree
+
+
+@functools.lru_cache(maxsize=8192)
+def python_tree(source: str) -> ast.Module:
+    """``ast.parse(source)`` of plain Python (no IPython translation), shared: callers only read
+    it. Raises SyntaxError and ValueError as ``ast.parse`` does. Cached because the export looks
+    at each cell's code several times (parameters, clock reads, imports, file names, steps)."""
+    with quiet_compiler():
+        return ast.parse(source)

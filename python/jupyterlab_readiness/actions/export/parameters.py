@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ...notebook.model import Cell, Notebook
+from ...notebook.parse import python_tree
 from ..errors import ExportRefused
 
 PARAMETERS_TAG = "parameters"  # papermill's convention
@@ -43,7 +44,7 @@ def find_parameters(notebook: Notebook) -> tuple[Cell | None, list[Parameter]]:
 
 def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:
     try:
-        tree = ast.parse(cell.source)
+        tree = python_tree(cell.source)
     except (SyntaxError, ValueError):
         if strict:
             raise ExportRefused(
@@ -154,7 +155,7 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
     left: list[tuple[int, int, str]] = []
     for cell in cells:
         try:
-            tree = ast.parse(cell.source)
+            tree = python_tree(cell.source)
         except (SyntaxError, ValueError):
             continue
         edits: list[tuple[int, int, int, int, str]] = []
@@ -202,7 +203,7 @@ def _aliases(cells: list[Cell]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for cell in cells:
         try:
-            tree = ast.parse(cell.source)
+            tree = python_tree(cell.source)
         except (SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):

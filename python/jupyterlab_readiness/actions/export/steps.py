@@ -21,6 +21,7 @@ from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook, notebook_from_json
 from ...notebook.names import BUILTINS
+from ...notebook.parse import python_tree
 from ...notebook.scopes import import_key, import_key_bound, read_names
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import merge_imports, render_imports
@@ -201,7 +202,7 @@ def build(
     body_reads: set[str] = set()
     for step in steps:
         for line in step.lines:
-            body_reads |= read_names(ast.parse(line))
+            body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
     return Pipeline(
@@ -267,7 +268,7 @@ def _assigned_names(notebook: Notebook, parameters_cell: Cell | None) -> set[str
 
 def _top_level_imports(source: str) -> dict[str, tuple]:
     try:
-        tree = ast.parse(source)
+        tree = python_tree(source)
     except (SyntaxError, ValueError):
         return {}
     return {
@@ -284,7 +285,7 @@ def _hoistable(
     """A cell of only imports and function or class definitions that read nothing but builtins,
     imported names and each other: (their texts, the imports they need, their names), to put in
     the module as they are rather than nested in a step. None otherwise."""
-    tree = ast.parse(source)
+    tree = python_tree(source)
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     defs = [s for s in tree.body if isinstance(s, kinds)]
     if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or _is_docstring(s) for s in tree.body):
@@ -333,7 +334,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
     IPython syntax a package cannot run."""
     translated = translate(source)
     try:
-        tree = ast.parse(translated)
+        tree = python_tree(translated)
     except (SyntaxError, ValueError) as exc:
         raise ExportRefused(
             f"Cell {cell.index} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting."
@@ -442,7 +443,7 @@ def _sections(cells: list[dict]) -> list[list[int]]:
 
 def _imports_only(source: str) -> bool:
     try:
-        tree = ast.parse(source)
+        tree = python_tree(source)
     except (SyntaxError, ValueError):
         return False
     return all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
@@ -457,7 +458,7 @@ def _run_body(nb_json: dict, functions: set[str]) -> tuple[list[tuple], list[str
         if cell["cell_type"] != "code":
             continue
         source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
-        tree = ast.parse(source)
+        tree = python_tree(source)
         lines: list[str] = []
         owner: str | None = None
         for stmt in tree.body:
@@ -486,7 +487,7 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
     strings: dict[str, None] = {}
     for source in sources:
         try:
-            tree = ast.parse(source)
+            tree = python_tree(source)
         except (SyntaxError, ValueError):
             continue
         for node in ast.walk(tree):

@@ -39,15 +39,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ...notebook.facts import cell_facts
+from ...notebook.flow import flow
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import ALWAYS_DEFINED, BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
 from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
-    ReadFirst,
     alias_bound,
-    flow,
     import_key,
     import_key_bound,
     imported_packages,
@@ -213,26 +212,29 @@ class _Planner:
     def _resolve_parameters(self) -> None:
         """A local that a cell above defined too is a parameter when the selection may read it
         before binding it, or may leave it unbound while a later cell reads it."""
+        read_first, bound_at_end = flow(self.all_stmts, self.locals)
         self.bound_at_end: dict[str, bool] = {}
         for name in sorted(self.locals):
-            try:
-                self.bound_at_end[name] = flow(self.all_stmts, name)
-            except ReadFirst:
-                self.bound_at_end[name] = False
-                if name in self.defined:
-                    self.parameters.add(name)
+            self.bound_at_end[name] = name not in read_first and name in bound_at_end
+            if name in read_first and name in self.defined:
+                self.parameters.add(name)
         # A ``for`` loop is taken to run at least once: its variable is not made a parameter just
         # for the case where it runs zero times (ruff's PLR1704 would flag the loop), but a warning says so.
-        for name in sorted(self.locals & set(self.defined) & self.later_reads):
-            if not self.bound_at_end[name] and name not in self.parameters:
-                if flow(self.all_stmts, name, loops_run=True):
-                    self.bound_at_end[name] = True
-                    self.warnings.append(
-                        f"`{name}` is bound by a loop in the selection: if the loop runs zero times, "
-                        f"the notebook kept the old `{name}` but calling {self.function}() fails (UnboundLocalError)."
-                    )
-                else:
-                    self.parameters.add(name)
+        maybe_unbound = [
+            name
+            for name in sorted(self.locals & set(self.defined) & self.later_reads)
+            if not self.bound_at_end[name] and name not in self.parameters
+        ]
+        _, bound_if_loops_run = flow(self.all_stmts, maybe_unbound, loops_run=True)
+        for name in maybe_unbound:
+            if name in bound_if_loops_run:
+                self.bound_at_end[name] = True
+                self.warnings.append(
+                    f"`{name}` is bound by a loop in the selection: if the loop runs zero times, "
+                    f"the notebook kept the old `{name}` but calling {self.function}() fails (UnboundLocalError)."
+                )
+            else:
+                self.parameters.add(name)
         for name in self._free_reads_undefined(self.defined):
             if name not in self.parameters and name not in self.unresolved and name in self.locals:
                 self.unresolved[name] = self._why_undefined(name, self.star_cell)

@@ -10,6 +10,7 @@ from pathlib import Path
 from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook
+from ...notebook.parse import python_tree
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import ExtractionRefused
 from ..naming import first_assigned_name, function_name_problem, heading_above, module_name_problem, snake
@@ -134,7 +135,7 @@ def check_cell(cell: Cell) -> ast.Module:
 
 def _parse(source: str) -> ast.Module:
     try:
-        return ast.parse(source)
+        return python_tree(source)
     except (SyntaxError, ValueError) as exc:  # facts parsed it, so this is unexpected
         raise ExtractionRefused(f"The code does not parse: {exc}") from exc
 

@@ -1,0 +1,204 @@
+"""Definite assignment through a block of statements, for many names in one pass.
+
+``flow(stmts, names)`` runs through ``stmts`` as a function body would and answers, for each of
+``names``: may it be read before the code binds it (then it must come in from outside: a
+parameter), and is it certainly bound at the end. Conservative where it cannot know: reads inside
+nested functions count where the function is defined (as if it were called there); a branch binds
+a name only if every branch does; a ``while`` body may not run. With ``loops_run``, a ``for``
+loop is taken to run at least once, so its target and what its body binds count as bound after it.
+
+One walk over each statement serves every name (the extraction asks about every local of a
+selection: per name, that was quadratic in the size of the selection).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .scopes import alias_bound
+
+_COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+
+
+class _Flow:
+    def __init__(self, names: frozenset[str], loops_run: bool) -> None:
+        self.names = names
+        self.loops_run = loops_run
+        self.read_first: set[str] = set()
+
+    def block(self, stmts: list[ast.stmt], bound: frozenset[str]) -> frozenset[str]:
+        for stmt in stmts:
+            step = _STEPS.get(type(stmt))
+            if step is not None:
+                bound = step(self, stmt, bound)
+            else:  # Expr, Return, Raise, Assert …
+                self.reads(stmt, bound)
+                bound = bound | _walrus_targets(stmt)
+        return bound
+
+    def reads(self, node: ast.AST | None, bound: frozenset[str]) -> None:
+        """Record the watched names ``node`` reads while they are not bound. A comprehension's own
+        variables, and a lambda's parameters, are other variables inside them."""
+        watched = self.names - bound - self.read_first
+        if node is None or not watched:
+            return
+        stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset())]
+        while stack:
+            n, shadowed = stack.pop()
+            if isinstance(n, ast.Name):
+                if n.id in watched and n.id not in shadowed and not isinstance(n.ctx, ast.Store):
+                    self.read_first.add(n.id)
+                continue
+            if isinstance(n, _COMPREHENSIONS):
+                own = {t.id for g in n.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)} & watched
+                if own:
+                    # the comprehension's own variables: only its first iterable is outside
+                    stack.append((n.generators[0].iter, shadowed))
+                    stack.extend((child, shadowed | own) for child in ast.iter_child_nodes(n))
+                    continue
+            elif isinstance(n, ast.Lambda):
+                params = {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)} & watched
+                if params:
+                    stack.extend((child, shadowed | params) for child in ast.iter_child_nodes(n))
+                    continue
+            stack.extend((child, shadowed) for child in ast.iter_child_nodes(n))
+
+
+def flow(stmts: list[ast.stmt], names: Iterable[str], *, loops_run: bool = False) -> tuple[set[str], frozenset[str]]:
+    """(the names that may be read before ``stmts`` bind them, the names certainly bound at the end)."""
+    state = _Flow(frozenset(names), loops_run)
+    bound = state.block(stmts, frozenset())
+    return state.read_first, bound & state.names
+
+
+def _stored(node: ast.AST) -> frozenset[str]:
+    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+
+
+def _walrus_targets(node: ast.AST | None) -> frozenset[str]:
+    if node is None:
+        return frozenset()
+    return frozenset(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+
+
+def _assign(f: _Flow, stmt: ast.Assign, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt.value, bound)
+    for target in stmt.targets:
+        if not isinstance(target, ast.Name):
+            f.reads(target, bound)  # ``x[0] = …`` and ``x.a = …`` read x
+    return bound.union(*(_stored(t) for t in stmt.targets), _walrus_targets(stmt.value))
+
+
+def _aug_assign(f: _Flow, stmt: ast.AugAssign, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt.value, bound)
+    target = stmt.target
+    if isinstance(target, ast.Name) and target.id in f.names and target.id not in bound:
+        f.read_first.add(target.id)  # ``x += 1`` reads x first
+    f.reads(target, bound)
+    return bound
+
+
+def _ann_assign(f: _Flow, stmt: ast.AnnAssign, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt.value, bound)
+    return bound | _stored(stmt.target) if stmt.value is not None else bound
+
+
+def _import(f: _Flow, stmt: ast.Import | ast.ImportFrom, bound: frozenset[str]) -> frozenset[str]:
+    return bound | {alias_bound(stmt, a) for a in stmt.names}
+
+
+def _def(f: _Flow, stmt: ast.FunctionDef | ast.AsyncFunctionDef, bound: frozenset[str]) -> frozenset[str]:
+    args = stmt.args
+    for node in (*stmt.decorator_list, *args.defaults, *args.kw_defaults):
+        f.reads(node, bound)
+    own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
+    # conservatively, the body's reads count as if the function were called where it is defined;
+    # the function's own parameters are other variables
+    for node in stmt.body:
+        f.reads(node, bound | own)
+    return bound | {stmt.name}
+
+
+def _class(f: _Flow, stmt: ast.ClassDef, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt, bound)  # decorators, bases, and (conservatively) the body
+    return bound | {stmt.name}
+
+
+def _for(f: _Flow, stmt: ast.For | ast.AsyncFor, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt.iter, bound)
+    target = _stored(stmt.target)
+    after = f.block(stmt.body, bound | target)
+    f.block(stmt.orelse, bound)
+    return bound | target | after if f.loops_run else bound
+
+
+def _while(f: _Flow, stmt: ast.While, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt.test, bound)
+    after_test = bound | _walrus_targets(stmt.test)
+    f.block(stmt.body, after_test)
+    f.block(stmt.orelse, after_test)
+    return after_test
+
+
+def _if(f: _Flow, stmt: ast.If, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt.test, bound)
+    after_test = bound | _walrus_targets(stmt.test)
+    return f.block(stmt.body, after_test) & f.block(stmt.orelse, after_test)
+
+
+def _with(f: _Flow, stmt: ast.With | ast.AsyncWith, bound: frozenset[str]) -> frozenset[str]:
+    for item in stmt.items:
+        f.reads(item.context_expr, bound)
+        bound = bound | _walrus_targets(item.context_expr)
+        if item.optional_vars is not None:
+            bound = bound | _stored(item.optional_vars)
+    return f.block(stmt.body, bound)
+
+
+def _try(f: _Flow, stmt: ast.Try, bound: frozenset[str]) -> frozenset[str]:
+    after_body = f.block(stmt.body, bound)
+    handlers = [f.block(h.body, bound | ({h.name} if h.name else set())) for h in stmt.handlers]
+    for h in stmt.handlers:
+        f.reads(h.type, bound)
+    after_else = f.block(stmt.orelse, after_body)
+    return f.block(stmt.finalbody, bound) | after_else.intersection(*handlers)
+
+
+def _match(f: _Flow, stmt: ast.Match, bound: frozenset[str]) -> frozenset[str]:
+    f.reads(stmt.subject, bound)
+    for case in stmt.cases:
+        captured = {n.name for n in ast.walk(case.pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name}
+        in_case = bound | captured
+        f.reads(case.guard, in_case)
+        f.block(case.body, in_case)
+    return bound
+
+
+def _delete(f: _Flow, stmt: ast.Delete, bound: frozenset[str]) -> frozenset[str]:
+    for target in stmt.targets:
+        f.reads(target, bound)
+    return bound - {t.id for t in stmt.targets if isinstance(t, ast.Name)}
+
+
+_STEPS: dict[type, Callable[[_Flow, Any, frozenset[str]], frozenset[str]]] = {
+    ast.Assign: _assign,
+    ast.AugAssign: _aug_assign,
+    ast.AnnAssign: _ann_assign,
+    ast.Import: _import,
+    ast.ImportFrom: _import,
+    ast.FunctionDef: _def,
+    ast.AsyncFunctionDef: _def,
+    ast.ClassDef: _class,
+    ast.For: _for,
+    ast.AsyncFor: _for,
+    ast.While: _while,
+    ast.If: _if,
+    ast.With: _with,
+    ast.AsyncWith: _with,
+    ast.Try: _try,
+    getattr(ast, "TryStar", ast.Try): _try,
+    ast.Match: _match,
+    ast.Delete: _delete,
+}
