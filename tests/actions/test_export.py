@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import tornado
 
+from helpers.kernels import kernel_only_site, running_kernel
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import BadName
 from jupyterlab_readiness.actions.export import plan as export
@@ -430,8 +431,6 @@ def test_helper_functions_stay_module_level_functions_unless_they_read_notebook_
 
 
 async def test_rest_pins_what_the_kernel_has_installed(jp_fetch, jp_serverapp, jp_root_dir, tmp_path_factory):
-    from test_server import kernel_only_site, running_kernel
-
     site = kernel_only_site(tmp_path_factory)
     nb = notebook(
         code(f"import sys\nsys.path.insert(0, {str(site)!r})"),

@@ -1,0 +1,74 @@
+"""Real kernels for the server tests: started through the server's REST API, with a client to run
+cells in them, and a folder of distributions only such a kernel can see."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+
+
+class Kernel:
+    """A real kernel started through the server, and a client to run cells in it."""
+
+    def __init__(self, serverapp, kernel_id):
+        self.id = kernel_id
+        self.manager = serverapp.kernel_manager.get_kernel(kernel_id)
+        self.client = self.manager.client()
+        self.client.start_channels()
+
+    async def run(self, source: str) -> int:
+        msg_id = self.client.execute(source)
+        while True:
+            reply = await self.client.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                assert reply["content"]["status"] == "ok", reply["content"]
+                return reply["content"]["execution_count"]
+
+    async def query(self, expression: str):
+        """Evaluate an expression silently; JSON comes back as a mime bundle (no repr parsing)."""
+        wrapped = (
+            f'type("Q", (), {{"_repr_mimebundle_": lambda self, include=None, exclude=None: '
+            f'{{"application/json": {{"v": {expression}}}}}}})()'
+        )
+        msg_id = self.client.execute("", silent=True, store_history=False, user_expressions={"q": wrapped})
+        while True:
+            reply = await self.client.get_shell_msg(timeout=30)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                return reply["content"]["user_expressions"]["q"]["data"]["application/json"]["v"]
+
+
+@contextlib.asynccontextmanager
+async def running_kernel(jp_fetch, jp_serverapp):
+    response = await jp_fetch("api", "kernels", method="POST", body=json.dumps({"name": "python3"}))
+    kernel_id = json.loads(response.body)["id"]
+    k = Kernel(jp_serverapp, kernel_id)
+    await k.client.wait_for_ready(timeout=60)
+    yield k
+    k.client.stop_channels()
+    if kernel_id in jp_serverapp.kernel_manager:
+        with contextlib.suppress(Exception):  # a test may have killed it already
+            await jp_serverapp.kernel_manager.shutdown_kernel(kernel_id, now=True)
+
+
+def kernel_only_site(tmp_path_factory):
+    """Distributions only a kernel that puts this folder on sys.path can see: import name
+    kernel_only_mod from readiness-kernel-only 7.7.7, which requires readiness-kernel-dep 1.2.3."""
+    site = tmp_path_factory.mktemp("kernel-site")
+    for dist, version, module, requires in (
+        (
+            "readiness_kernel_only",
+            "7.7.7",
+            "kernel_only_mod",
+            "readiness-kernel-dep>=1\nRequires-Dist: notinstalled-extra ; extra == 'x'\n",
+        ),
+        ("readiness_kernel_dep", "1.2.3", "kernel_dep_mod", ""),
+    ):
+        (site / module).mkdir()
+        (site / module / "__init__.py").write_text("")
+        info = site / f"{dist}-{version}.dist-info"
+        info.mkdir()
+        name = dist.replace("_", "-")
+        requires_line = f"Requires-Dist: {requires}" if requires else ""
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires_line}")
+        (info / "RECORD").write_text(f"{module}/__init__.py,,\n{info.name}/METADATA,,\n")
+    return site
