@@ -102,6 +102,8 @@ class Entry:
     path: str
     libraries: str
     why: str
+    source: Path | None = None  # a notebook file outside the corpus (the minimal cases)
+    inputs_dir: Path | None = None
 
     @property
     def package(self) -> str:
@@ -113,7 +115,13 @@ class Entry:
 
     @property
     def inputs(self) -> Path:
+        if self.inputs_dir is not None:
+            return self.inputs_dir
         return SHARED / "corpus-inputs" / self.repo.replace("/", "__")
+
+    @property
+    def notebook_file(self) -> Path:
+        return self.source if self.source is not None else SHARED / "corpus" / self.file
 
 
 def manifest() -> dict[str, dict[str, str]]:
@@ -207,6 +215,14 @@ TIMING = re.compile(r"\b\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s|sec|secs|seconds|min)\
 TIME_LINE = re.compile(r"^(CPU times:|Wall time:|\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s) ± .* per loop)")
 
 
+def sanitise_lines(text: str, root: Path | None, tags: list[int]) -> tuple[str, list[int]]:
+    """``sanitise`` that also keeps, for each remaining line, its tag (the cell that printed it)."""
+    if root is not None:
+        text = text.replace(str(root), "<dir>")
+    kept = [(line, tag) for line, tag in zip(text.splitlines(), tags + [-1] * len(text)) if not TIME_LINE.match(line.strip())]
+    return "\n".join(TIMING.sub("<time>", ADDRESS.sub("0x…", line)).rstrip() for line, _ in kept), [tag for _, tag in kept]
+
+
 def sanitise(text: str, root: Path | None = None) -> str:
     """Printed text without what changes on every run for reasons outside the notebook's
     computation: memory addresses, %time / %timeit lines, durations, the scratch folder's path."""
@@ -245,20 +261,20 @@ def execute_worker(notebook: str, cwd: str, out: str) -> None:
         client.execute()
     except CellExecutionError as e:
         error = str(e).strip().splitlines()[-1][:500] if str(e).strip() else type(e).__name__
-    except Exception as e:  # a timeout, a dead kernel
+    except Exception as e:  # noqa: BLE001 - a timeout, a dead kernel: reported, not raised
         error = f"{type(e).__name__}: {e}"[:500]
     seconds = time.perf_counter() - start
     stdout, displays, figures = [], 0, 0
-    for cell in nb.cells:
+    for cell_no, cell in enumerate(nb.cells):
         if cell.cell_type != "code":
             continue
         for o in cell.get("outputs", []):
             if o.output_type == "stream" and o.get("name") == "stdout":
-                stdout.append(o.get("text", ""))
+                stdout.append((cell_no, o.get("text", "")))
             elif o.output_type in ("execute_result", "display_data"):
                 displays += 1
                 figures += "image/png" in o.get("data", {})
-    Path(out).write_text(json.dumps({"error": error, "seconds": seconds, "stdout": "".join(stdout), "displays": displays,
+    Path(out).write_text(json.dumps({"error": error, "seconds": seconds, "stdout": "".join(t for _, t in stdout), "stdout_cells": [n for n, t in stdout for _ in t], "displays": displays,
                                      "figures": figures, "executable": sys.executable}), encoding="utf-8")
 
 
@@ -270,7 +286,7 @@ def prepare(entry: Entry, root: Path) -> Path:
         shutil.copytree(entry.inputs, src)
     target = src / entry.path
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(SHARED / "corpus" / entry.file, target)
+    shutil.copyfile(entry.notebook_file, target)
     return target
 
 
@@ -302,12 +318,17 @@ def execute_notebook(bin_dir: Path, entry: Entry, root: Path, tag: str) -> dict[
     files = written(before, snapshot(work))
     files.pop(entry.path, None)  # nbclient does not save the notebook, but be sure
     result["files"] = files
-    result["stdout"] = sanitise(result["stdout"], work)
+    # which cell printed each line (of the first character of the line)
+    cells = result.pop("stdout_cells", [])
+    starts = [0] + [i + 1 for i, ch in enumerate(result["stdout"]) if ch == "\n"]
+    line_cells = [cells[i] if i < len(cells) else -1 for i in starts[: len(result["stdout"].splitlines())]]
+    result["stdout"], result["stdout_line_cells"] = sanitise_lines(result["stdout"], work, line_cells)
     return result
 
 
 # ------------------------------------------------------------------------------------ the package's run
 
+WARNING = re.compile(r"^\S.*:\d+: \w*Warning: ")
 RECORD = re.compile(r"^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},\d{3} (DEBUG|INFO|WARNING|ERROR|CRITICAL) ([\w.]+): (.*)$")
 
 
@@ -315,14 +336,19 @@ def step_messages(stderr: str, package: str) -> str:
     """What the steps logged (records of ``PKG.steps``, continuation lines included): the
     package's counterpart of the notebook's stdout."""
     lines: list[str] = []
-    inside = False
+    inside = warning = False
     for line in stderr.splitlines():
         m = RECORD.match(line)
         if m:
-            inside = m[2] == f"{package}.steps" or m[2].startswith(f"{package}.steps.")
+            inside, warning = m[2] == f"{package}.steps" or m[2].startswith(f"{package}.steps."), False
             if inside:
                 lines.append(m[3])
+        elif WARNING.match(line):  # a warning printed to stderr, not a record (the notebook shows it on stderr too)
+            warning = True
+        elif warning and line.startswith("  "):  # the warning's source line
+            continue
         elif inside:
+            warning = False
             lines.append(line)
     return "\n".join(lines)
 
@@ -352,7 +378,11 @@ def pytest_counts(output: str) -> dict[str, int]:
 def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
     """``ruff check`` (default rules) and ``ruff format --check`` on the generated package,
     ignoring any configuration it carries (``--isolated``)."""
-    files = [str(p) for p in sorted(project.rglob("*.py")) if ".venv" not in p.parts]
+    try:  # the files the export wrote (not build/ copies that an in-tree install leaves)
+        listed = json.loads((project / ".readiness-export.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError):
+        listed = [p.relative_to(project).as_posix() for p in project.rglob("*.py")]
+    files = [str(project / name) for name in sorted(listed) if name.endswith(".py")]
     if not files:
         return {"check": {}, "format": 0}
     done = run([str(bin_dir / "ruff"), "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero", *files], timeout=120)
@@ -364,25 +394,43 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
     except ValueError:
         rules["ruff-crashed"] = 1
     fmt = run([str(bin_dir / "ruff"), "format", "--isolated", "--no-cache", "--check", *files], timeout=120)
-    unformatted = len(re.findall(r"^Would reformat: ", fmt.stdout, re.M))
+    unformatted = len(re.findall(r"^Would reformat: ", fmt.stdout, re.MULTILINE))
     return {"check": dict(sorted(rules.items(), key=lambda kv: -kv[1])), "format": unformatted}
 
 
 # ------------------------------------------------------------------------------------ comparison
 
 
-def compare_text(a: str, b: str, c: str) -> str:
+NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf")
+
+
+def compare_text(a: str, b: str, c: str, cells_a: list[int] | None = None, cells_b: list[int] | None = None) -> str:
     """``exact`` when the command's text ``c`` equals the notebook's first run ``a``;
-    ``nondeterministic`` when ``a`` and the second run ``b`` differ and ``c`` equals ``a`` wherever
-    they agree (line by line, same line count); else ``mismatch``."""
+    ``nondeterministic`` when the notebook's two runs ``a`` and ``b`` differ, and ``c`` equals
+    ``a`` on every line printed by a cell whose output was the same in both runs, and has the same
+    shape (numbers masked) on the lines of the cells whose output differed; else ``mismatch``."""
     if c == a:
         return "exact"
     if a == b:
         return "mismatch"
     la, lb, lc = a.splitlines(), b.splitlines(), c.splitlines()
-    if len(la) == len(lb) == len(lc) and all(x == z for x, y, z in zip(la, lb, lc) if x == y):
-        return "nondeterministic"
-    return "mismatch"
+    if len(la) != len(lc):
+        return "mismatch"
+    if cells_a is None or cells_b is None or len(cells_a) != len(la) or len(cells_b) != len(lb):
+        cells_a, cells_b = list(range(len(la))), list(range(len(lb)))  # no cell tags: line by line
+    by_cell: dict[int, tuple[list[str], list[str]]] = {}
+    for line, cell in zip(la, cells_a):
+        by_cell.setdefault(cell, ([], []))[0].append(line)
+    for line, cell in zip(lb, cells_b):
+        by_cell.setdefault(cell, ([], []))[1].append(line)
+    volatile = {cell for cell, (x, y) in by_cell.items() if x != y}
+    for x, z, cell in zip(la, lc, cells_a):
+        if cell in volatile:
+            if NUMBER.sub("#", x) != NUMBER.sub("#", z):
+                return "mismatch"
+        elif x != z:
+            return "mismatch"
+    return "nondeterministic"
 
 
 def compare_files(a: dict[str, str], b: dict[str, str], c: dict[str, str]) -> tuple[str, list[str]]:
@@ -505,7 +553,7 @@ def bench_one(entry: Entry, scratch: Path, keep: bool) -> Result:
         result.tests = pytest_counts(tests.stdout)
         if tests.returncode != 0:
             result.tests.setdefault("exit", tests.returncode)
-            fails = re.findall(r"^(?:FAILED|ERROR) .*$", tests.stdout, re.M)
+            fails = re.findall(r"^(?:FAILED|ERROR) .*$", tests.stdout, re.MULTILINE)
             result.tests_tail = "\n".join(fails[:8])[:1200]
 
         if done.returncode != 0:
@@ -516,14 +564,14 @@ def bench_one(entry: Entry, scratch: Path, keep: bool) -> Result:
         files = written(before, snapshot(work))
         text = sanitise(step_messages(done.stderr, entry.package), work)
         result.files_status, result.file_problems = compare_files(first["files"], second["files"], files)
-        result.text_status = compare_text(first["stdout"], second["stdout"], text)
+        result.text_status = compare_text(first["stdout"], second["stdout"], text, first.get("stdout_line_cells"), second.get("stdout_line_cells"))
         if result.text_status == "mismatch":
             result.text_diff = first_difference(first["stdout"], text)
         statuses = {result.files_status, result.text_status}
         result.status = "mismatch" if "mismatch" in statuses else "nondeterministic" if "nondeterministic" in statuses else "exact"
         result.detail = "; ".join(result.file_problems[:3] + ([result.text_diff.splitlines()[0]] if result.text_diff else []))[:300]
         return result
-    except Exception as e:  # the harness must report, not die
+    except Exception as e:  # noqa: BLE001 - the harness must report, not die
         result.status, result.detail = "harness-error", f"{type(e).__name__}: {e}"[:500]
         return result
     finally:
@@ -611,8 +659,8 @@ def discover(jobs: int, scratch: Path) -> None:
         data = json.loads((SHARED / "corpus" / file).read_text(encoding="utf-8"))
         cells = data.get("cells") or [c for ws in data.get("worksheets", []) for c in ws.get("cells", [])]
         source = "\n".join("".join(c.get("source") or c.get("input") or "") for c in cells if c.get("cell_type") == "code")
-        imports = {m[0] or m[1] for m in re.findall(r"^\s*(?:from\s+(\w+)|import\s+(\w+))", source, re.M)}
-        shell = re.search(r"^\s*(!|%(cd|pip|conda|sx|system|%bash|%sh|%script|%writefile|run|load)\b)", source, re.M)
+        imports = {m[0] or m[1] for m in re.findall(r"^\s*(?:from\s+(\w+)|import\s+(\w+))", source, re.MULTILINE)}
+        shell = re.search(r"^\s*(!|%(cd|pip|conda|sx|system|%bash|%sh|%script|%writefile|run|load)\b)", source, re.MULTILINE)
         if imports <= allowed | stdlib and row["nbformat"] == "4" and source.strip() and not shell:
             name = re.sub(r"\W+", "_", Path(file).stem.split("__")[-1])[:40]
             candidates.append(Entry(name, file, row["repo"], row["path_in_repo"], ",".join(sorted(imports - stdlib)), ""))
@@ -633,6 +681,27 @@ def discover(jobs: int, scratch: Path) -> None:
                   f"{entry.file}\t{entry.libraries}\t{(res['error'] or '')[:150]}", flush=True)
 
 
+# ------------------------------------------------------------------------------------ minimal cases
+
+
+def case_entries(folder: Path) -> list[Entry]:
+    """The minimal cases of ``tests/fixtures/export_cases.py`` written as notebooks under ``folder``."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from fixtures.export_cases import CASES, notebook
+
+    entries = []
+    for name, case in CASES.items():
+        inputs = folder / name / "inputs"
+        inputs.mkdir(parents=True, exist_ok=True)
+        for rel, text in case.inputs.items():
+            (inputs / rel).parent.mkdir(parents=True, exist_ok=True)
+            (inputs / rel).write_text(text, encoding="utf-8")
+        path = folder / name / f"{name}.ipynb"
+        path.write_text(json.dumps(notebook(case), indent=1), encoding="utf-8")
+        entries.append(Entry(name, f"case:{name}", "", f"{name}.ipynb", "", case.cause, source=path, inputs_dir=inputs))
+    return entries
+
+
 # ------------------------------------------------------------------------------------ main
 
 
@@ -643,10 +712,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="notebooks benchmarked at once (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folders (printed) for debugging")
     parser.add_argument("--scratch", type=Path, default=None, help="scratch folder (default: a new temporary folder)")
-    parser.add_argument("--out", type=Path, default=HERE / "results" / "fidelity.json", help="JSON results file")
+    parser.add_argument("--out", type=Path, default=None, help="JSON results file (default results/fidelity.json, results/fidelity-cases.json with --cases)")
     parser.add_argument("--discover", action="store_true", help="run candidate corpus notebooks once and list which run")
+    parser.add_argument("--cases", action="store_true", help="run the minimal cases of tests/fixtures/export_cases.py instead of the suite")
     parser.add_argument("--_execute", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.out is None:
+        args.out = HERE / "results" / ("fidelity-cases.json" if args.cases else "fidelity.json")
     if args._execute:
         execute_worker(*args._execute)
         return 0
@@ -657,7 +729,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.discover:
         discover(args.jobs, scratch)
         return 0
-    suite = load_suite()
+    suite = case_entries(scratch / "_cases") if args.cases else load_suite()
     names = set(args.only) | (set(SLICE) if args.slice else set())
     if names:
         unknown = names - {e.name for e in suite}
