@@ -86,7 +86,7 @@ UV_PIN = "uv==0.9.5"
 
 CELL_TIMEOUT = 300
 STEP_TIMEOUT = 1800
-SLICE = ["bikes_weekday", "pandas_missing_data", "titanic_cart"]  # small and fast: tests/test_fidelity_slice.py
+SLICE = ["fizzbuzz", "prime_numbers", "series7"]  # small, fast, standard library + numpy: tests/test_fidelity_slice.py
 
 # ------------------------------------------------------------------------------------ the suite
 
@@ -318,7 +318,12 @@ def execute_notebook(bin_dir: Path, entry: Entry, root: Path, tag: str) -> dict[
     files = written(before, snapshot(work))
     files.pop(entry.path, None)  # nbclient does not save the notebook, but be sure
     result["files"] = files
-    # which cell printed each line (of the first character of the line)
+    return printed(result, work)
+
+
+def printed(result: dict[str, Any], work: Path) -> dict[str, Any]:
+    """The worker's raw stdout sanitised, with the cell that printed each remaining line (the cell
+    of the line's first character)."""
     cells = result.pop("stdout_cells", [])
     starts = [0] + [i + 1 for i, ch in enumerate(result["stdout"]) if ch == "\n"]
     line_cells = [cells[i] if i < len(cells) else -1 for i in starts[: len(result["stdout"].splitlines())]]
@@ -385,7 +390,7 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
     files = [str(project / name) for name in sorted(listed) if name.endswith(".py")]
     if not files:
         return {"check": {}, "format": 0}
-    done = run([str(bin_dir / "ruff"), "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero", *files], timeout=120)
+    done = run([str(bin_dir / "python"), "-m", "ruff", "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero", *files], timeout=120)
     rules: dict[str, int] = {}
     try:
         for item in json.loads(done.stdout or "[]"):
@@ -393,7 +398,7 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
             rules[code] = rules.get(code, 0) + 1
     except ValueError:
         rules["ruff-crashed"] = 1
-    fmt = run([str(bin_dir / "ruff"), "format", "--isolated", "--no-cache", "--check", *files], timeout=120)
+    fmt = run([str(bin_dir / "python"), "-m", "ruff", "format", "--isolated", "--no-cache", "--check", *files], timeout=120)
     unformatted = len(re.findall(r"^Would reformat: ", fmt.stdout, re.MULTILINE))
     return {"check": dict(sorted(rules.items(), key=lambda kv: -kv[1])), "format": unformatted}
 
@@ -483,12 +488,14 @@ class Result:
     seconds: dict[str, float] = field(default_factory=dict)
 
 
-def bench_one(entry: Entry, scratch: Path, keep: bool) -> Result:
+def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | None = None) -> Result:
+    """The whole measurement for one notebook, in ``scratch/NAME``. ``nb_bin``: the bin folder of
+    the environment that runs the notebook and the export (default: the notebook venv)."""
     result = Result(entry.name, entry.file)
     root = scratch / entry.name
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
-    nb_bin = notebook_venv()
+    nb_bin = nb_bin or notebook_venv()
     try:
         notebook = prepare(entry, root)
         t = time.perf_counter()
@@ -714,6 +721,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scratch", type=Path, default=None, help="scratch folder (default: a new temporary folder)")
     parser.add_argument("--out", type=Path, default=None, help="JSON results file (default results/fidelity.json, results/fidelity-cases.json with --cases)")
     parser.add_argument("--discover", action="store_true", help="run candidate corpus notebooks once and list which run")
+    parser.add_argument("--current-env", action="store_true",
+                        help="run the notebooks and the export with this Python's environment instead of the notebook venv "
+                        "(it needs ipykernel, nbclient, pydantic-settings, pytest, ruff and what the notebooks import)")
     parser.add_argument("--cases", action="store_true", help="run the minimal cases of tests/fixtures/export_cases.py instead of the suite")
     parser.add_argument("--_execute", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -736,12 +746,12 @@ def main(argv: list[str] | None = None) -> int:
         if unknown:
             parser.error(f"not in the suite: {', '.join(sorted(unknown))}")
         suite = [e for e in suite if e.name in names]
-    notebook_venv()
+    nb_bin = Path(sys.executable).parent if args.current_env else notebook_venv()
     uv()
     start = time.perf_counter()
     results: list[Result] = []
     with ThreadPoolExecutor(max(1, args.jobs)) as pool:
-        for r in pool.map(lambda e: bench_one(e, scratch, args.keep), suite):
+        for r in pool.map(lambda e: bench_one(e, scratch, args.keep, nb_bin), suite):
             print(f"{r.name}: {r.status} {r.detail[:120]}", file=sys.stderr, flush=True)
             results.append(r)
     total = time.perf_counter() - start
