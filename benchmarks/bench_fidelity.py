@@ -85,6 +85,7 @@ NOTEBOOK_PINS = [
 UV_PIN = "uv==0.9.5"
 
 CELL_TIMEOUT = 300
+TESTS_TIMEOUT = 900  # a generated test suite that takes longer is reported as timed out
 STEP_TIMEOUT = 1800
 SLICE = ["fizzbuzz", "prime_numbers", "series7"]  # small, fast, standard library + numpy: tests/test_fidelity_slice.py
 
@@ -382,7 +383,8 @@ def pytest_counts(output: str) -> dict[str, int]:
 
 def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
     """``ruff check`` (default rules) and ``ruff format --check`` on the generated package,
-    ignoring any configuration it carries (``--isolated``)."""
+    ignoring any configuration it carries (``--isolated``), run from the package's folder as its
+    engineer would (ruff then knows the package's own imports are first-party, for isort)."""
     try:  # the files the export wrote (not build/ copies that an in-tree install leaves)
         listed = json.loads((project / ".readiness-export.json").read_text(encoding="utf-8"))["files"]
     except (OSError, ValueError, KeyError):
@@ -390,7 +392,7 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
     files = [str(project / name) for name in sorted(listed) if name.endswith(".py")]
     if not files:
         return {"check": {}, "format": 0}
-    done = run([str(bin_dir / "python"), "-m", "ruff", "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero", *files], timeout=120)
+    done = run([str(bin_dir / "python"), "-m", "ruff", "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero", *files], timeout=120, cwd=project)
     rules: dict[str, int] = {}
     try:
         for item in json.loads(done.stdout or "[]"):
@@ -398,7 +400,7 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
             rules[code] = rules.get(code, 0) + 1
     except ValueError:
         rules["ruff-crashed"] = 1
-    fmt = run([str(bin_dir / "python"), "-m", "ruff", "format", "--isolated", "--no-cache", "--check", *files], timeout=120)
+    fmt = run([str(bin_dir / "python"), "-m", "ruff", "format", "--isolated", "--no-cache", "--check", *files], timeout=120, cwd=project)
     unformatted = len(re.findall(r"^Would reformat: ", fmt.stdout, re.MULTILINE))
     return {"check": dict(sorted(rules.items(), key=lambda kv: -kv[1])), "format": unformatted}
 
@@ -407,6 +409,11 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
 
 
 NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?|nan|inf")
+
+
+def shape(line: str) -> str:
+    """A line with its numbers masked and its runs of spaces collapsed (column widths follow the numbers)."""
+    return " ".join(NUMBER.sub("#", line).split())
 
 
 def compare_text(a: str, b: str, c: str, cells_a: list[int] | None = None, cells_b: list[int] | None = None) -> str:
@@ -431,7 +438,7 @@ def compare_text(a: str, b: str, c: str, cells_a: list[int] | None = None, cells
     volatile = {cell for cell, (x, y) in by_cell.items() if x != y}
     for x, z, cell in zip(la, lc, cells_a):
         if cell in volatile:
-            if NUMBER.sub("#", x) != NUMBER.sub("#", z):
+            if shape(x) != shape(z):
                 return "mismatch"
         elif x != z:
             return "mismatch"
@@ -554,14 +561,14 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
         result.stdout_contract = line is not None and n_lines == 1
 
         t = time.perf_counter()
-        tests = run([str(pkg_bin / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"], cwd=project, env=cmd_env)
+        tests = run(timeout=TESTS_TIMEOUT, cmd=[str(pkg_bin / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"], cwd=project, env=cmd_env)
         result.seconds["tests"] = round(time.perf_counter() - t, 1)
         (root / "tests.log").write_text(tests.stdout + "\n--- stderr ---\n" + tests.stderr, encoding="utf-8")
         result.tests = pytest_counts(tests.stdout)
         if tests.returncode != 0:
             result.tests.setdefault("exit", tests.returncode)
             fails = re.findall(r"^(?:FAILED|ERROR) .*$", tests.stdout, re.MULTILINE)
-            result.tests_tail = "\n".join(fails[:8])[:1200]
+            result.tests_tail = "\n".join(fails[:8])[:1200] if tests.returncode != -9 else f"tests timed out after {TESTS_TIMEOUT} s"
 
         if done.returncode != 0:
             result.status = "command-failed"
@@ -592,8 +599,12 @@ STATUS_ORDER = ["exact", "nondeterministic", "mismatch", "command-failed", "inst
 
 
 def tests_cell(r: Result) -> str:
+    if not r.tests and r.tests_tail:
+        return r.tests_tail
     if not r.tests:
         return "–"
+    if r.tests.get("exit") == -9:
+        return f"timed out ({TESTS_TIMEOUT} s)"
     failed = r.tests.get("failed", 0) + r.tests.get("error", 0)
     return f"{r.tests.get('passed', 0)} ✓ / {failed} ✗" if failed or r.tests.get("exit") else f"{r.tests.get('passed', 0)} ✓"
 

@@ -30,7 +30,7 @@ def test_small_real_notebooks_reproduce_exactly(tmp_path: Path) -> None:
     entries = [e for e in bench_fidelity.load_suite() if e.name in bench_fidelity.SLICE]
     assert [e.name for e in entries] == bench_fidelity.SLICE
     here = Path(sys.executable).parent
-    with ThreadPoolExecutor(2) as pool:
+    with ThreadPoolExecutor(len(entries)) as pool:
         results = list(pool.map(lambda e: bench_fidelity.bench_one(e, tmp_path, keep=False, nb_bin=here), entries))
     report = bench_fidelity.markdown(results)
     for r in results:
