@@ -136,7 +136,9 @@ def load_suite(path: Path = SUITE) -> list[Entry]:
     with open(path, newline="", encoding="utf-8") as f:
         for row in csv.DictReader((line for line in f if not line.startswith("#")), delimiter="\t"):
             info = rows[row["file"]]
-            entries.append(Entry(row["name"], row["file"], info["repo"], info["path_in_repo"], row["libraries"], row["why"]))
+            entries.append(
+                Entry(row["name"], row["file"], info["repo"], info["path_in_repo"], row["libraries"], row["why"])
+            )
     return entries
 
 
@@ -199,11 +201,25 @@ def package_venv(project: Path, folder: Path, python: Path) -> tuple[Path | None
         env = {**os.environ, "UV_CACHE_DIR": str(CACHE / "uv-cache"), "UV_NO_PROGRESS": "1", "UV_LINK_MODE": "copy"}
         done = run([str(tool), "venv", "--quiet", "--python", str(python), str(folder)], env=env)
         if done.returncode == 0:
-            done = run([str(tool), "pip", "install", "--quiet", "--python", str(folder / "bin" / "python"), f"{project}[test]"], env=env)
+            done = run(
+                [
+                    str(tool),
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--python",
+                    str(folder / "bin" / "python"),
+                    f"{project}[test]",
+                ],
+                env=env,
+            )
     else:
         done = run([str(python), "-m", "venv", str(folder)])
         if done.returncode == 0:
-            done = run([str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile", f"{project}[test]"], env=pip_env())
+            done = run(
+                [str(folder / "bin" / "python"), "-m", "pip", "install", "--quiet", "--no-compile", f"{project}[test]"],
+                env=pip_env(),
+            )
     if done.returncode != 0:
         return None, (done.stdout[-2000:] + "\n" + done.stderr[-2000:]).strip()
     return folder / "bin", ""
@@ -212,7 +228,9 @@ def package_venv(project: Path, folder: Path, python: Path) -> tuple[Path | None
 # ------------------------------------------------------------------------------------ running a notebook
 
 ADDRESS = re.compile(r"0x[0-9a-fA-F]{6,}")
-TIMING = re.compile(r"\b\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s|sec|secs|seconds|min)\b(?:\s*±\s*\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s))?")
+TIMING = re.compile(
+    r"\b\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s|sec|secs|seconds|min)\b(?:\s*±\s*\d+(?:\.\d+)?\s*(?:ns|µs|us|ms|s))?"
+)
 TIME_LINE = re.compile(r"^(CPU times:|Wall time:|\d+(?:\.\d+)? ?(?:ns|µs|us|ms|s) ± .* per loop)")
 
 
@@ -220,8 +238,14 @@ def sanitise_lines(text: str, root: Path | None, tags: list[int]) -> tuple[str, 
     """``sanitise`` that also keeps, for each remaining line, its tag (the cell that printed it)."""
     if root is not None:
         text = text.replace(str(root), "<dir>")
-    kept = [(line, tag) for line, tag in zip(text.splitlines(), tags + [-1] * len(text)) if not TIME_LINE.match(line.strip())]
-    return "\n".join(TIMING.sub("<time>", ADDRESS.sub("0x…", line)).rstrip() for line, _ in kept), [tag for _, tag in kept]
+    kept = [
+        (line, tag)
+        for line, tag in zip(text.splitlines(), tags + [-1] * len(text), strict=False)
+        if not TIME_LINE.match(line.strip())
+    ]
+    return "\n".join(TIMING.sub("<time>", ADDRESS.sub("0x…", line)).rstrip() for line, _ in kept), [
+        tag for _, tag in kept
+    ]
 
 
 def sanitise(text: str, root: Path | None = None) -> str:
@@ -256,13 +280,19 @@ def execute_worker(notebook: str, cwd: str, out: str) -> None:
     nb = nbformat.read(notebook, as_version=4)
     error = None
     start = time.perf_counter()
-    client = NotebookClient(nb, timeout=CELL_TIMEOUT, startup_timeout=120, kernel_name="python3", allow_errors=False,
-                            resources={"metadata": {"path": cwd}})
+    client = NotebookClient(
+        nb,
+        timeout=CELL_TIMEOUT,
+        startup_timeout=120,
+        kernel_name="python3",
+        allow_errors=False,
+        resources={"metadata": {"path": cwd}},
+    )
     try:
         client.execute()
     except CellExecutionError as e:
         error = str(e).strip().splitlines()[-1][:500] if str(e).strip() else type(e).__name__
-    except Exception as e:  # noqa: BLE001 - a timeout, a dead kernel: reported, not raised
+    except Exception as e:  # a timeout, a dead kernel: reported, not raised
         error = f"{type(e).__name__}: {e}"[:500]
     seconds = time.perf_counter() - start
     stdout, displays, figures = [], 0, 0
@@ -275,8 +305,20 @@ def execute_worker(notebook: str, cwd: str, out: str) -> None:
             elif o.output_type in ("execute_result", "display_data"):
                 displays += 1
                 figures += "image/png" in o.get("data", {})
-    Path(out).write_text(json.dumps({"error": error, "seconds": seconds, "stdout": "".join(t for _, t in stdout), "stdout_cells": [n for n, t in stdout for _ in t], "displays": displays,
-                                     "figures": figures, "executable": sys.executable}), encoding="utf-8")
+    Path(out).write_text(
+        json.dumps(
+            {
+                "error": error,
+                "seconds": seconds,
+                "stdout": "".join(t for _, t in stdout),
+                "stdout_cells": [n for n, t in stdout for _ in t],
+                "displays": displays,
+                "figures": figures,
+                "executable": sys.executable,
+            }
+        ),
+        encoding="utf-8",
+    )
 
 
 def prepare(entry: Entry, root: Path) -> Path:
@@ -297,9 +339,20 @@ def contained_env(bin_dir: Path, home: Path) -> dict[str, str]:
     index or configuration, so a ``%pip install`` cannot change the shared venv; the notebook
     venv first on PATH (the ``python3`` kernel spec runs ``python``)."""
     home.mkdir(parents=True, exist_ok=True)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "JUPYTER", "MPL", "PYTHON", "GIT_", "XDG_", "VIRTUAL_ENV"))}
-    env.update(PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}", HOME=str(home), PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1",
-               GIT_CONFIG_GLOBAL=str(home / ".gitconfig"), GIT_CONFIG_NOSYSTEM="1", MPLCONFIGDIR=str(home / ".mpl"))
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PIP_", "JUPYTER", "MPL", "PYTHON", "GIT_", "XDG_", "VIRTUAL_ENV"))
+    }
+    env.update(
+        PATH=f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+        HOME=str(home),
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_NO_INDEX="1",
+        GIT_CONFIG_GLOBAL=str(home / ".gitconfig"),
+        GIT_CONFIG_NOSYSTEM="1",
+        MPLCONFIGDIR=str(home / ".mpl"),
+    )
     return env
 
 
@@ -312,9 +365,24 @@ def execute_notebook(bin_dir: Path, entry: Entry, root: Path, tag: str) -> dict[
     before = snapshot(work)
     out = root / f"{tag}.json"
     env = contained_env(bin_dir, root / f"{tag}-home")
-    done = run([str(bin_dir / "python"), str(Path(__file__).resolve()), "--_execute", str(notebook), str(notebook.parent), str(out)], env=env)
+    done = run(
+        [
+            str(bin_dir / "python"),
+            str(Path(__file__).resolve()),
+            "--_execute",
+            str(notebook),
+            str(notebook.parent),
+            str(out),
+        ],
+        env=env,
+    )
     if done.returncode != 0 or not out.exists():
-        return {"error": f"runner failed ({done.returncode}): {done.stderr[-1000:]}", "seconds": 0.0, "stdout": "", "files": {}}
+        return {
+            "error": f"runner failed ({done.returncode}): {done.stderr[-1000:]}",
+            "seconds": 0.0,
+            "stdout": "",
+            "files": {},
+        }
     result = json.loads(out.read_text(encoding="utf-8"))
     files = written(before, snapshot(work))
     files.pop(entry.path, None)  # nbclient does not save the notebook, but be sure
@@ -392,7 +460,22 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
     files = [str(project / name) for name in sorted(listed) if name.endswith(".py")]
     if not files:
         return {"check": {}, "format": 0}
-    done = run([str(bin_dir / "python"), "-m", "ruff", "check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero", *files], timeout=120, cwd=project)
+    done = run(
+        [
+            str(bin_dir / "python"),
+            "-m",
+            "ruff",
+            "check",
+            "--isolated",
+            "--no-cache",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            *files,
+        ],
+        timeout=120,
+        cwd=project,
+    )
     rules: dict[str, int] = {}
     try:
         for item in json.loads(done.stdout or "[]"):
@@ -400,7 +483,11 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
             rules[code] = rules.get(code, 0) + 1
     except ValueError:
         rules["ruff-crashed"] = 1
-    fmt = run([str(bin_dir / "python"), "-m", "ruff", "format", "--isolated", "--no-cache", "--check", *files], timeout=120, cwd=project)
+    fmt = run(
+        [str(bin_dir / "python"), "-m", "ruff", "format", "--isolated", "--no-cache", "--check", *files],
+        timeout=120,
+        cwd=project,
+    )
     unformatted = len(re.findall(r"^Would reformat: ", fmt.stdout, re.MULTILINE))
     return {"check": dict(sorted(rules.items(), key=lambda kv: -kv[1])), "format": unformatted}
 
@@ -431,12 +518,12 @@ def compare_text(a: str, b: str, c: str, cells_a: list[int] | None = None, cells
     if cells_a is None or cells_b is None or len(cells_a) != len(la) or len(cells_b) != len(lb):
         cells_a, cells_b = list(range(len(la))), list(range(len(lb)))  # no cell tags: line by line
     by_cell: dict[int, tuple[list[str], list[str]]] = {}
-    for line, cell in zip(la, cells_a):
+    for line, cell in zip(la, cells_a, strict=False):
         by_cell.setdefault(cell, ([], []))[0].append(line)
-    for line, cell in zip(lb, cells_b):
+    for line, cell in zip(lb, cells_b, strict=False):
         by_cell.setdefault(cell, ([], []))[1].append(line)
     volatile = {cell for cell, (x, y) in by_cell.items() if x != y}
-    for x, z, cell in zip(la, lc, cells_a):
+    for x, z, cell in zip(la, lc, cells_a, strict=False):
         if cell in volatile:
             if shape(x) != shape(z):
                 return "mismatch"
@@ -462,7 +549,9 @@ def compare_files(a: dict[str, str], b: dict[str, str], c: dict[str, str]) -> tu
 
 
 def first_difference(a: str, c: str) -> str:
-    diff = [line for line in difflib.unified_diff(a.splitlines(), c.splitlines(), "notebook", "package", n=0, lineterm="")][2:8]
+    diff = [
+        line for line in difflib.unified_diff(a.splitlines(), c.splitlines(), "notebook", "package", n=0, lineterm="")
+    ][2:8]
     return "\n".join(diff)[:600]
 
 
@@ -521,8 +610,23 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
         project = root / "package"
         t = time.perf_counter()
         env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
-        done = run([str(nb_bin / "python"), "-m", "jupyterlab_readiness", "export", str(notebook), "--name", entry.package,
-                    "--out", str(project), "--format", "json"], env=env, timeout=600)
+        done = run(
+            [
+                str(nb_bin / "python"),
+                "-m",
+                "jupyterlab_readiness",
+                "export",
+                str(notebook),
+                "--name",
+                entry.package,
+                "--out",
+                str(project),
+                "--format",
+                "json",
+            ],
+            env=env,
+            timeout=600,
+        )
         result.seconds["export"] = round(time.perf_counter() - t, 1)
         result.export_exit = done.returncode
         (root / "export.json").write_text(done.stdout + "\n--- stderr ---\n" + done.stderr, encoding="utf-8")
@@ -561,14 +665,30 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
         result.stdout_contract = line is not None and n_lines == 1
 
         t = time.perf_counter()
-        tests = run(timeout=TESTS_TIMEOUT, cmd=[str(pkg_bin / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider", "-W", "ignore::DeprecationWarning"], cwd=project, env=cmd_env)
+        tests = run(
+            timeout=TESTS_TIMEOUT,
+            cmd=[
+                str(pkg_bin / "python"),
+                "-m",
+                "pytest",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "-W",
+                "ignore::DeprecationWarning",
+            ],
+            cwd=project,
+            env=cmd_env,
+        )
         result.seconds["tests"] = round(time.perf_counter() - t, 1)
         (root / "tests.log").write_text(tests.stdout + "\n--- stderr ---\n" + tests.stderr, encoding="utf-8")
         result.tests = pytest_counts(tests.stdout)
         if tests.returncode != 0:
             result.tests.setdefault("exit", tests.returncode)
             fails = re.findall(r"^(?:FAILED|ERROR) .*$", tests.stdout, re.MULTILINE)
-            result.tests_tail = "\n".join(fails[:8])[:1200] if tests.returncode != -9 else f"tests timed out after {TESTS_TIMEOUT} s"
+            result.tests_tail = (
+                "\n".join(fails[:8])[:1200] if tests.returncode != -9 else f"tests timed out after {TESTS_TIMEOUT} s"
+            )
 
         if done.returncode != 0:
             result.status = "command-failed"
@@ -578,14 +698,20 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
         files = written(before, snapshot(work))
         text = sanitise(step_messages(done.stderr, entry.package), work)
         result.files_status, result.file_problems = compare_files(first["files"], second["files"], files)
-        result.text_status = compare_text(first["stdout"], second["stdout"], text, first.get("stdout_line_cells"), second.get("stdout_line_cells"))
+        result.text_status = compare_text(
+            first["stdout"], second["stdout"], text, first.get("stdout_line_cells"), second.get("stdout_line_cells")
+        )
         if result.text_status == "mismatch":
             result.text_diff = first_difference(first["stdout"], text)
         statuses = {result.files_status, result.text_status}
-        result.status = "mismatch" if "mismatch" in statuses else "nondeterministic" if "nondeterministic" in statuses else "exact"
-        result.detail = "; ".join(result.file_problems[:3] + ([result.text_diff.splitlines()[0]] if result.text_diff else []))[:300]
+        result.status = (
+            "mismatch" if "mismatch" in statuses else "nondeterministic" if "nondeterministic" in statuses else "exact"
+        )
+        result.detail = "; ".join(
+            result.file_problems[:3] + ([result.text_diff.splitlines()[0]] if result.text_diff else [])
+        )[:300]
         return result
-    except Exception as e:  # noqa: BLE001 - the harness must report, not die
+    except Exception as e:  # the harness must report, not die
         result.status, result.detail = "harness-error", f"{type(e).__name__}: {e}"[:500]
         return result
     finally:
@@ -595,7 +721,17 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
 
 # ------------------------------------------------------------------------------------ report
 
-STATUS_ORDER = ["exact", "nondeterministic", "mismatch", "command-failed", "install-failed", "refused", "export-error", "notebook-failed", "harness-error"]
+STATUS_ORDER = [
+    "exact",
+    "nondeterministic",
+    "mismatch",
+    "command-failed",
+    "install-failed",
+    "refused",
+    "export-error",
+    "notebook-failed",
+    "harness-error",
+]
 
 
 def tests_cell(r: Result) -> str:
@@ -606,7 +742,11 @@ def tests_cell(r: Result) -> str:
     if r.tests.get("exit") == -9:
         return f"timed out ({TESTS_TIMEOUT} s)"
     failed = r.tests.get("failed", 0) + r.tests.get("error", 0)
-    return f"{r.tests.get('passed', 0)} ✓ / {failed} ✗" if failed or r.tests.get("exit") else f"{r.tests.get('passed', 0)} ✓"
+    return (
+        f"{r.tests.get('passed', 0)} ✓ / {failed} ✗"
+        if failed or r.tests.get("exit")
+        else f"{r.tests.get('passed', 0)} ✓"
+    )
 
 
 def ruff_cell(r: Result) -> str:
@@ -617,16 +757,27 @@ def ruff_cell(r: Result) -> str:
 
 
 def markdown(results: list[Result]) -> str:
-    out = ["| notebook | status | tests | files · printed | ruff check / fmt files | shown | s nb · export · install · cmd · tests | detail |",
-           "|---|---|---|---|---|---|---|---|"]
+    out = [
+        "| notebook | status | tests | files · printed | ruff check / fmt files | shown "
+        "| s nb · export · install · cmd · tests | detail |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in results:
         status = r.status + (" (trivial)" if r.trivial and r.status in ("exact", "nondeterministic") else "")
         compared = f"{r.files_written} {r.files_status or '–'} · {r.stdout_lines} {r.text_status or '–'}"
         shown = f"{r.displays} ({r.figures} fig)"
         s = r.seconds
-        secs = " · ".join(f"{s[k]:.0f}" if k in s else "–" for k in ("notebook", "export", "install", "command", "tests"))
-        detail = (r.detail or r.tests_tail.splitlines()[0] if (r.detail or r.tests_tail) else "").replace("|", "\\|").replace("\n", " ")[:160]
-        out.append(f"| {r.name} | {status} | {tests_cell(r)} | {compared} | {ruff_cell(r)} | {shown} | {secs} | {detail} |")
+        secs = " · ".join(
+            f"{s[k]:.0f}" if k in s else "–" for k in ("notebook", "export", "install", "command", "tests")
+        )
+        detail = (
+            (r.detail or r.tests_tail.splitlines()[0] if (r.detail or r.tests_tail) else "")
+            .replace("|", "\\|")
+            .replace("\n", " ")[:160]
+        )
+        out.append(
+            f"| {r.name} | {status} | {tests_cell(r)} | {compared} | {ruff_cell(r)} | {shown} | {secs} | {detail} |"
+        )
     return "\n".join(out)
 
 
@@ -646,7 +797,10 @@ def summary(results: list[Result]) -> dict[str, Any]:
         "by_status": count,
         "exported": len(exported),
         "installed": sum(r.status not in ("install-failed", "refused", "export-error") for r in runnable),
-        "tests_pass": sum(bool(r.tests) and not (r.tests.get("failed") or r.tests.get("error") or r.tests.get("exit")) for r in exported),
+        "tests_pass": sum(
+            bool(r.tests) and not (r.tests.get("failed") or r.tests.get("error") or r.tests.get("exit"))
+            for r in exported
+        ),
         "ruff_check_clean": sum(bool(r.ruff) and not r.ruff["check"] for r in exported),
         "ruff_format_clean": sum(bool(r.ruff) and r.ruff["format"] == 0 for r in exported),
         "ruff_rules": dict(sorted(rules.items(), key=lambda kv: -kv[1])),
@@ -655,10 +809,14 @@ def summary(results: list[Result]) -> dict[str, Any]:
 
 
 def summary_text(s: dict[str, Any]) -> str:
-    return (f"{s['exact']} of {s['runnable']} reproduce exactly, {s['nondeterministic']} within the notebook's own nondeterminism "
-            f"({s['trivial_exact']} of the exact ones print and write nothing). Exported {s['exported']}, installed {s['installed']}, "
-            f"generated tests pass {s['tests_pass']}; ruff check clean {s['ruff_check_clean']}, ruff format clean {s['ruff_format_clean']} "
-            f"of {s['exported']}. By status: " + ", ".join(f"{k} {v}" for k, v in s["by_status"].items() if v))
+    return (
+        f"{s['exact']} of {s['runnable']} reproduce exactly, "
+        f"{s['nondeterministic']} within the notebook's own nondeterminism "
+        f"({s['trivial_exact']} of the exact ones print and write nothing). "
+        f"Exported {s['exported']}, installed {s['installed']}, generated tests pass {s['tests_pass']}; "
+        f"ruff check clean {s['ruff_check_clean']}, ruff format clean {s['ruff_format_clean']} "
+        f"of {s['exported']}. By status: " + ", ".join(f"{k} {v}" for k, v in s["by_status"].items() if v)
+    )
 
 
 # ------------------------------------------------------------------------------------ discovery
@@ -676,12 +834,18 @@ def discover(jobs: int, scratch: Path) -> None:
             continue
         data = json.loads((SHARED / "corpus" / file).read_text(encoding="utf-8"))
         cells = data.get("cells") or [c for ws in data.get("worksheets", []) for c in ws.get("cells", [])]
-        source = "\n".join("".join(c.get("source") or c.get("input") or "") for c in cells if c.get("cell_type") == "code")
+        source = "\n".join(
+            "".join(c.get("source") or c.get("input") or "") for c in cells if c.get("cell_type") == "code"
+        )
         imports = {m[0] or m[1] for m in re.findall(r"^\s*(?:from\s+(\w+)|import\s+(\w+))", source, re.MULTILINE)}
-        shell = re.search(r"^\s*(!|%(cd|pip|conda|sx|system|%bash|%sh|%script|%writefile|run|load)\b)", source, re.MULTILINE)
+        shell = re.search(
+            r"^\s*(!|%(cd|pip|conda|sx|system|%bash|%sh|%script|%writefile|run|load)\b)", source, re.MULTILINE
+        )
         if imports <= allowed | stdlib and row["nbformat"] == "4" and source.strip() and not shell:
             name = re.sub(r"\W+", "_", Path(file).stem.split("__")[-1])[:40]
-            candidates.append(Entry(name, file, row["repo"], row["path_in_repo"], ",".join(sorted(imports - stdlib)), ""))
+            candidates.append(
+                Entry(name, file, row["repo"], row["path_in_repo"], ",".join(sorted(imports - stdlib)), "")
+            )
     nb_bin = notebook_venv()
 
     def one(entry: Entry) -> tuple[Entry, dict[str, Any]]:
@@ -695,8 +859,11 @@ def discover(jobs: int, scratch: Path) -> None:
     with ThreadPoolExecutor(jobs) as pool:
         for entry, res in pool.map(one, candidates):
             ok = "OK  " if not res["error"] else "FAIL"
-            print(f"{ok} {res['seconds']:6.1f}s files={len(res['files'])} lines={len(res['stdout'].splitlines())} "
-                  f"{entry.file}\t{entry.libraries}\t{(res['error'] or '')[:150]}", flush=True)
+            print(
+                f"{ok} {res['seconds']:6.1f}s files={len(res['files'])} lines={len(res['stdout'].splitlines())} "
+                f"{entry.file}\t{entry.libraries}\t{(res['error'] or '')[:150]}",
+                flush=True,
+            )
 
 
 # ------------------------------------------------------------------------------------ minimal cases
@@ -725,17 +892,33 @@ def case_entries(folder: Path) -> list[Entry]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--only", action="append", default=[], metavar="NAME", help="run only these notebooks (repeatable)")
+    parser.add_argument(
+        "--only", action="append", default=[], metavar="NAME", help="run only these notebooks (repeatable)"
+    )
     parser.add_argument("--slice", action="store_true", help=f"run only the fast slice: {', '.join(SLICE)}")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks benchmarked at once (default 2)")
     parser.add_argument("--keep", action="store_true", help="keep the scratch folders (printed) for debugging")
     parser.add_argument("--scratch", type=Path, default=None, help="scratch folder (default: a new temporary folder)")
-    parser.add_argument("--out", type=Path, default=None, help="JSON results file (default results/fidelity.json, results/fidelity-cases.json with --cases)")
-    parser.add_argument("--discover", action="store_true", help="run candidate corpus notebooks once and list which run")
-    parser.add_argument("--current-env", action="store_true",
-                        help="run the notebooks and the export with this Python's environment instead of the notebook venv "
-                        "(it needs ipykernel, nbclient, pydantic-settings, pytest, ruff and what the notebooks import)")
-    parser.add_argument("--cases", action="store_true", help="run the minimal cases of tests/fixtures/export_cases.py instead of the suite")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="JSON results file (default results/fidelity.json, results/fidelity-cases.json with --cases)",
+    )
+    parser.add_argument(
+        "--discover", action="store_true", help="run candidate corpus notebooks once and list which run"
+    )
+    parser.add_argument(
+        "--current-env",
+        action="store_true",
+        help="run the notebooks and the export with this Python's environment instead of the notebook venv "
+        "(it needs ipykernel, nbclient, pydantic-settings, pytest, ruff and what the notebooks import)",
+    )
+    parser.add_argument(
+        "--cases",
+        action="store_true",
+        help="run the minimal cases of tests/fixtures/export_cases.py instead of the suite",
+    )
     parser.add_argument("--_execute", nargs=3, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.out is None:
@@ -773,8 +956,19 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nRuff rules (default set) over the generated packages: {s['ruff_rules']}")
     print(f"Wall time {total:.0f} s with --jobs {args.jobs}.")
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps({"summary": s, "seconds": round(total, 1), "jobs": args.jobs, "pins": NOTEBOOK_PINS,
-                                    "results": [asdict(r) for r in results]}, indent=1), encoding="utf-8")
+    args.out.write_text(
+        json.dumps(
+            {
+                "summary": s,
+                "seconds": round(total, 1),
+                "jobs": args.jobs,
+                "pins": NOTEBOOK_PINS,
+                "results": [asdict(r) for r in results],
+            },
+            indent=1,
+        ),
+        encoding="utf-8",
+    )
     if args.keep:
         print(f"scratch folders kept in {scratch}", file=sys.stderr)
     elif args.scratch is None:

@@ -20,12 +20,14 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
 
-import bench_fidelity  # noqa: E402 - the benchmark's folder is not a package
+import bench_fidelity  # noqa: E402 - benchmarks/ is not a package: found through sys.path above
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.mark.skipif(not (bench_fidelity.SHARED / "corpus" / "MANIFEST.tsv").exists(), reason="no ../shared/corpus beside the repository")
+@pytest.mark.skipif(
+    not (bench_fidelity.SHARED / "corpus" / "MANIFEST.tsv").exists(), reason="no ../shared/corpus beside the repository"
+)
 def test_small_real_notebooks_reproduce_exactly(tmp_path: Path) -> None:
     entries = [e for e in bench_fidelity.load_suite() if e.name in bench_fidelity.SLICE]
     assert [e.name for e in entries] == bench_fidelity.SLICE
@@ -36,5 +38,7 @@ def test_small_real_notebooks_reproduce_exactly(tmp_path: Path) -> None:
     for r in results:
         assert r.status == "exact", report
         assert r.stdout_lines > 0, f"{r.name}: the slice is meant to compare printed values\n{report}"
-        assert r.tests.get("passed", 0) > 0 and not (r.tests.get("failed") or r.tests.get("error") or r.tests.get("exit")), report
+        assert r.tests.get("passed", 0) > 0 and not (
+            r.tests.get("failed") or r.tests.get("error") or r.tests.get("exit")
+        ), report
         assert r.stdout_contract, f"{r.name}: the command's stdout is not one JSON line\n{report}"
