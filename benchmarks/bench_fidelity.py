@@ -710,6 +710,8 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
         result.detail = "; ".join(
             result.file_problems[:3] + ([result.text_diff.splitlines()[0]] if result.text_diff else [])
         )[:300]
+        if not result.stdout_contract:
+            result.detail = ("stdout is not one JSON line; " + result.detail)[:300]
         return result
     except Exception as e:  # the harness must report, not die
         result.status, result.detail = "harness-error", f"{type(e).__name__}: {e}"[:500]
@@ -801,6 +803,7 @@ def summary(results: list[Result]) -> dict[str, Any]:
             bool(r.tests) and not (r.tests.get("failed") or r.tests.get("error") or r.tests.get("exit"))
             for r in exported
         ),
+        "stdout_contract_broken": [r.name for r in exported if r.stdout_contract is False],
         "ruff_check_clean": sum(bool(r.ruff) and not r.ruff["check"] for r in exported),
         "ruff_format_clean": sum(bool(r.ruff) and r.ruff["format"] == 0 for r in exported),
         "ruff_rules": dict(sorted(rules.items(), key=lambda kv: -kv[1])),
