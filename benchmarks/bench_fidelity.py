@@ -488,7 +488,9 @@ def ruff_report(bin_dir: Path, project: Path) -> dict[str, Any]:
         timeout=120,
         cwd=project,
     )
-    unformatted = len(re.findall(r"^Would reformat: ", fmt.stdout, re.MULTILINE))
+    # "N files would be reformatted" (ruff 0.17; older ones list "Would reformat: PATH" lines)
+    counted = re.search(r"(\d+) files? would be reformatted", fmt.stdout + fmt.stderr)
+    unformatted = int(counted[1]) if counted else len(re.findall(r"^Would reformat: ", fmt.stdout, re.MULTILINE))
     return {"check": dict(sorted(rules.items(), key=lambda kv: -kv[1])), "format": unformatted}
 
 
