@@ -1,0 +1,371 @@
+"""Minimal notebooks for each cause of export infidelity found by ``benchmarks/bench_fidelity.py``
+on real notebooks (issue 14): one case per distinct cause, the smallest notebook that shows it.
+
+Each case says what today's exporter does (``today``), what the correct behaviour is
+(``correct``: what a test should assert) and which notebooks of the fidelity suite it breaks
+(``suite``; a case from issue 14's list that this suite did not hit has none). Input files, if
+any, go beside the notebook (``inputs``). Build one with ``notebook(CASES[name])``.
+
+``python benchmarks/bench_fidelity.py --cases`` runs every case through the same harness as the
+real notebooks (nbclient run, export, isolated install, generated tests, console script,
+comparison), so each ``today`` can be checked against the exporter of the moment. These are not
+tests yet: the engineer fixing the exporter turns each ``correct`` into one.
+"""
+
+# ruff: noqa: E501 - the causes and behaviours are prose, kept one sentence per string
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def code(source: str, tags: list[str] | None = None) -> dict[str, Any]:
+    return {
+        "cell_type": "code",
+        "source": source,
+        "execution_count": None,
+        "metadata": {"tags": tags} if tags else {},
+        "outputs": [],
+    }
+
+
+def md(source: str) -> dict[str, Any]:
+    return {"cell_type": "markdown", "source": source, "metadata": {}}
+
+
+@dataclass(frozen=True)
+class ExportCase:
+    cells: list[dict[str, Any]]
+    cause: str
+    today: str
+    correct: str
+    suite: tuple[str, ...] = ()
+    inputs: dict[str, str] = field(default_factory=dict)
+
+
+def notebook(case: ExportCase) -> dict[str, Any]:
+    """The case as nbformat 4 JSON (cell ids included)."""
+    cells = [{**cell, "id": f"cell-{i}"} for i, cell in enumerate(case.cells)]
+    return {
+        "nbformat": 4,
+        "nbformat_minor": 5,
+        "metadata": {
+            "kernelspec": {"name": "python3", "language": "python", "display_name": "Python 3"},
+            "language_info": {"name": "python"},
+        },
+        "cells": cells,
+    }
+
+
+CASES: dict[str, ExportCase] = {
+    # ---------------------------------------------------------------- wrong results or a failing package
+    "matplotlib_state_across_steps": ExportCase(
+        cause="pyplot's global state crosses steps: in the notebook the inline backend closes every figure when its cell ends; "
+        "in the package the 3-D axes of one step is still pyplot's current axes in the next, so plt.axis([4 values]) fails.",
+        today="Exported; the command exits 1 (TypeError: The first argument to axis() must be an iterable of the form "
+        "[xmin, xmax, ymin, ymax, zmin, zmax]); the step test of the 2-D section fails the same way when run after the 3-D one.",
+        correct="Every exported cell that draws ends with plt.close('all') (or the step runs in its own figure context); the "
+        "generated tests isolate pyplot state (an autouse fixture closing figures); the command exits 0 and logs `done`.",
+        suite=("linear_algebra_ml3",),
+        cells=[
+            code("import matplotlib.pyplot as plt"),
+            md("## A 3-D line"),
+            code("ax = plt.figure().add_subplot(projection='3d')\nax.plot([0, 1], [0, 1], [0, 1])"),
+            md("## A 2-D line"),
+            code("plt.plot([0, 1], [1, 0])\nplt.axis([0, 1, 0, 1])\nprint('done')"),
+        ],
+    ),
+    "redefined_function": ExportCase(
+        cause="Two cells define a function of the same name (a helper rewritten further down, as notebooks do); both "
+        "definitions move to module level in steps.py and the second replaces the first, so the step that used the first "
+        "computes something else (issue 14's wrong answer without an error).",
+        today="Exported; steps.py holds both `def score` at module level, the second wins: the command exits 0 and logs 4 "
+        "and 4 where the notebook printed 2 and 4 (mismatch, no error), and its 5 generated tests pass.",
+        correct="Each step computes with the definition the notebook had at that point (rename the second, or keep a "
+        "redefinition local to the steps that use it): the command logs 2 then 4, as the notebook printed.",
+        suite=("cheryl_mind", "differentiation", "triplets"),
+        cells=[
+            md("## Add"),
+            code("def score(x):\n    return x + 1"),
+            code("print(score(1))"),
+            md("## Multiply"),
+            code("def score(x):\n    return x * 4"),
+            code("print(score(1))"),
+        ],
+    ),
+    "stdout_written_not_by_print": ExportCase(
+        cause="Only `print` calls become log records; text a step writes to stdout otherwise (help(), pprint, "
+        "sys.stdout.write, a library's own printing) goes to the command's stdout, before its JSON line, and is missing "
+        "from the log. Found behind python3_basics' first refusal (`help(firstVariable.lower)`).",
+        today="Exported; the command's stdout is the help text followed by the JSON summary (two lines and more, where "
+        "the contract is one), and the logged values miss the help text (mismatch).",
+        correct="Everything a step writes to stdout goes to the log (sys.stdout redirected to a logging stream while steps "
+        "run); stdout holds exactly the one JSON line; the help text is logged as the notebook showed it.",
+        suite=("python3_basics",),
+        cells=[
+            md("## Help"),
+            code("word = 'Hello'\nprint(word.upper())"),
+            code("help(word.lower)"),
+        ],
+    ),
+    "pipeline_passes_unimported_helper": ExportCase(
+        cause="A section calls a helper defined in an earlier section, then redefines it: the helper becomes a parameter of "
+        "the step, and pipeline.py passes the module-level function by name without importing it. Found behind "
+        "differentiation's first refusal (its `D`).",
+        today="Exported ('2 steps'); the command exits 1: NameError: name 'f' is not defined, raised in pipeline.run().",
+        correct="Every generated module compiles and its names resolve before the export reports success; here the step "
+        "uses the first definition, then its own (no parameter needed): the command logs 2, 6, 20 as the notebook printed.",
+        suite=("differentiation",),
+        cells=[
+            md("## Define"),
+            code("def f(y):\n    return y + 1"),
+            code("print(f(1))"),
+            md("## Redefine"),
+            code("print(f(5))\n\n\ndef f(y):\n    return y * 10\n\n\nprint(f(2))"),
+        ],
+    ),
+    "step_named_like_test_locals": ExportCase(
+        cause="Generated step tests keep results in locals named `first` and `second`; a step function named `first` or "
+        "`second` (a section headed 'First' or 'Second') is shadowed inside its own test.",
+        today="Exported; the command is right, but test_first and test_second fail with UnboundLocalError: cannot access "
+        "local variable 'first'.",
+        correct="Test locals never collide with step names (e.g. `result_1`, `result_2`, or the step called through the "
+        "module: `steps.first()`); both tests pass.",
+        suite=(),  # found while writing the redefined_function case
+        cells=[
+            md("## First"),
+            code("x = 2\nprint(x)"),
+            md("## Second"),
+            code("print(x * 2)"),
+        ],
+    ),
+    "runtime_dependency_not_imported": ExportCase(
+        cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
+        "dependency of the package: the pins come from the notebook's import statements only.",
+        today="Exported with dependencies pandas, numpy (and pydantic…) only; in a fresh venv the command fails with "
+        "ImportError: Missing optional dependency 'scipy'.",
+        correct="The package's dependencies include every distribution the notebook's run loaded (a rehearsal or the kernel's "
+        "sys.modules, mapped to distributions), here scipy pinned; or the export warns that a run-time import is not pinned.",
+        suite=("pandas_tools_ml3",),
+        cells=[
+            code("import pandas as pd"),
+            md("## Fill the gaps"),
+            code(
+                "s = pd.Series([1.0, None, 3.0, 2.0, None, 5.0])\nprint(s.interpolate(method='cubic').round(3).tolist())"
+            ),
+        ],
+    ),
+    "displayed_values_lost": ExportCase(
+        cause="What the notebook shows is its output: a table displayed as a cell's last expression and a figure drawn by "
+        "pyplot. Display-only cells are left out of the package and a figure is drawn where nobody sees it.",
+        today="Exported; the command exits 0, writes no file and logs nothing of the table or the figure (the benchmark "
+        "counts this 'exact' because the notebook printed and wrote nothing: 'trivial' in its table).",
+        correct="The package saves what the notebook displays into the run's output folder, named by step (the table as CSV, "
+        "the figure as PNG), and logs where; the export warns when a pipeline would write and log nothing.",
+        suite=(
+            "onehot_encoding",
+            "datetime_basics",
+            "fictitious_names",
+            "pokemon",
+            "bikes_csv",
+            "bikes_weekday",
+            "kenken",
+            "anigrams",
+        ),
+        cells=[
+            code("import matplotlib.pyplot as plt\nimport pandas as pd"),
+            md("## Table"),
+            code("df = pd.DataFrame({'day': ['mon', 'tue', 'wed'], 'rides': [3, 5, 4]})"),
+            code("df.describe()"),
+            md("## Chart"),
+            code("df.plot(x='day', y='rides')\nplt.title('rides')"),
+        ],
+    ),
+    # ---------------------------------------------------------------- generated tests that cannot pass, or cost too much
+    "unseeded_random_tests": ExportCase(
+        cause="Unseeded random draws (np.random.rand): the export itself reports unseeded randomness, yet generates "
+        "'same result twice' step tests and a 'second run changes nothing' pipeline test, which are bound to fail.",
+        today="Exported; the command reproduces within the notebook's own nondeterminism, but 2 generated tests fail: "
+        "test_draw ('draw() gave different results for the same inputs') and test_running_twice_gives_the_same_files "
+        "('a second run changed [a.npy]').",
+        correct="The package gets a `seed` parameter applied at the start of run() (random, numpy's global state, and the "
+        "frameworks the notebook imports) so both tests pass with it; or those tests are not generated and the README says "
+        "why. The README lists the notebook's randomness among what the package does not reproduce byte for byte.",
+        suite=("housing_market", "numpy_tools_ml2", "numpy_tools_ml3"),
+        cells=[
+            code("import numpy as np"),
+            md("## Draw"),
+            code("a = np.random.rand(3)\nprint(a.shape)"),
+            md("## Save"),
+            code("np.save('a.npy', a)\nprint('saved')"),
+        ],
+    ),
+    "tests_rerun_the_pipeline": ExportCase(
+        cause="The generated tests run the whole pipeline again and again: each pipeline test runs it (one twice), and each "
+        "step test re-runs every step before it, twice for the step itself; nothing is shared between tests.",
+        today="Exported; the command takes ~1 s, the generated tests ~7 s (the slow step runs 7 times). On the suite: "
+        "set_game (a 2-minute pipeline of one step) spent over 15 minutes in its tests, anigrams 2 minutes for a 20-second run.",
+        correct="Upstream results are computed once per session (a session-scoped fixture) and shared by the step tests; "
+        "the 'same result twice' check reuses them; the whole test suite costs at most ~3 pipeline runs.",
+        suite=("set_game", "anigrams"),
+        cells=[
+            code("import time"),
+            md("## Slow"),
+            code("time.sleep(1)\ntotal = sum(range(100))\nprint(total)"),
+            md("## Report"),
+            code("print(total * 2)"),
+        ],
+    ),
+    "ruff_on_generated_code": ExportCase(
+        cause="The generated files fail ruff with its default rules (0.17): `ruff check` because each step test calls "
+        "every step above it and binds all their results, used or not (F841 for one value, RUF059 for unpacked ones), "
+        "test_steps.py's _copy catches a blind Exception (BLE001), and import blocks are left unformatted (I001: a long "
+        "`from .steps import …` line, no blank lines after imports); `ruff format --check` because cli.py and "
+        "test_pipeline.py (in every package), pipeline.py, steps.py (quotes, long calls, docstrings of copied code) and "
+        "test_steps.py are not in ruff's format.",
+        today="Exported; `ruff check --isolated`, run from the package folder, reports BLE001, F841 (`c`) and RUF059 (`a`) "
+        "in tests/test_steps.py; `ruff format --isolated --check` would reformat cli.py, test_pipeline.py and more.",
+        correct="`ruff check` and `ruff format --check` pass with the default rules on every generated file (a test binds "
+        "only what it passes on, e.g. `_, b = make()`, or shares upstream results through a fixture; no blind except; the "
+        "export formats what it writes, code copied from the notebook included).",
+        suite=("every exported notebook",),
+        cells=[
+            code("import math"),
+            md("## Make"),
+            code("a = 3\nb = 4\nprint(a + b)"),
+            md("## Scale"),
+            code("c = 10 * b\nprint(c)"),
+            md("## Hypotenuse"),
+            code("print(math.hypot(a, b))"),
+            md("## Twice"),
+            code("print(b * 2, c * 2)"),
+        ],
+    ),
+    # ---------------------------------------------------------------- refusals that are not needed
+    "future_import": ExportCase(
+        cause="`from __future__ import …` in a section: the section's code is put into steps.py after other statements, "
+        "where a __future__ import is a SyntaxError.",
+        today="Refused: 'Could not generate a valid module (from __future__ imports must occur at the beginning of the file, "
+        "line N); nothing was written. Please report this.'",
+        correct="__future__ imports are hoisted to the top of every generated module (or dropped where they change nothing on "
+        "Python 3, as `division` and `print_function`); the command prints 3.5.",
+        suite=("differentiation",),
+        cells=[
+            md("# Ratios"),
+            md("## Divide"),
+            code("from __future__ import division\nimport math\n\nratio = 7 / 2\nprint(ratio)"),
+            md("## Root"),
+            code("print(round(math.sqrt(ratio), 4))"),
+        ],
+    ),
+    "dunder_main_guard": ExportCase(
+        cause="`if __name__ == '__main__':` in a cell: always true in a notebook; the extractor reads `__name__` as hidden "
+        "state and refuses (and inside a module it would be false, silently skipping the block).",
+        today="Refused: 'The selection reads `__name__`, but `__name__` is IPython's … a fresh top-to-bottom run fails there "
+        "with NameError' (false: the notebook ran).",
+        correct="Exported, with the guarded block kept as the notebook ran it (the condition is true in a notebook: inline the "
+        "body, or evaluate `__name__` as '__main__'); the command logs 42. The hidden-state check does not fire on `__name__`.",
+        suite=("cheryl_mind", "triplets"),
+        cells=[
+            md("## Solve"),
+            code("def solve():\n    return 6 * 7\n\n\nif __name__ == '__main__':\n    print(solve())"),
+        ],
+    ),
+    "star_import_from_typing": ExportCase(
+        cause="`from typing import *` (a module whose exported names are known): refused as 'nobody can tell which names it brings'.",
+        today="Refused: 'Cell N has a star import (line 1): nobody can tell which names it brings. Import the names you use "
+        "explicitly, then extract.'",
+        correct="Star imports from modules whose names are known (typing, math, itertools, collections …: anything importable "
+        "in the export's environment with __all__ or public names) are resolved to the names used (`from typing import List`); "
+        "the command logs [1, 2, 3].",
+        suite=("triplets",),
+        cells=[
+            md("## Numbers"),
+            code(
+                "from typing import *\n\n\ndef firsts(n: int) -> List[int]:\n    return list(range(1, n + 1))\n\n\nprint(firsts(3))"
+            ),
+        ],
+    ),
+    "help_line": ExportCase(
+        cause="An IPython help line (`name.method?`) is refused as 'IPython syntax a package cannot run'.",
+        today="Refused: 'Cell N line 1 uses IPython syntax a package cannot run (`word.lower?`) …'.",
+        correct="Help lines (`x?`, `x??`, `?x`) are dropped like display cells, with a warning in the reply; the command logs "
+        "'hello'.",
+        suite=("python_basics_video1", "python3_basics"),
+        cells=[
+            md("## Strings"),
+            code("word = 'Hello'"),
+            code("word.lower?"),
+            code("print(word.lower())"),
+        ],
+    ),
+    "string_only_section": ExportCase(
+        cause="A section whose code is only a string literal (code commented out with triple quotes) and comments: "
+        "'Besides imports, the selection holds no statements'.",
+        today="Refused: 'The section “Optional” (cell N) cannot become a function: Besides imports, the selection holds no "
+        "statements …'.",
+        correct="A section with nothing to run (only strings, comments, pass, or empty cells) is skipped with a note; the "
+        "command logs 45.",
+        suite=("titanic_cart",),
+        cells=[
+            md("## Total"),
+            code("total = sum(range(10))\nprint(total)"),
+            md("## Optional"),
+            code('"""\nprint(total * 2)\n"""'),
+            code("# print(total * 3)"),
+        ],
+    ),
+    "parameters_late_literal_cell": ExportCase(
+        cause="The parameters heuristic takes 'the first cell made only of literal assignments' even when it comes after "
+        "computation, then refuses because an earlier cell assigns the same name.",
+        today="Refused: 'Cell 1, above the parameters cell (cell 2), assigns `num`: move the parameters cell to the top, or "
+        "rename one of them.'",
+        correct="Only a literal-only cell before any other computation (imports, markdown and other literal cells aside) is "
+        "taken as parameters; here there are none: exported without parameters, the command logs 6 then 10.",
+        suite=("python3_basics",),
+        cells=[
+            md("## Numbers"),
+            code("num = 3\nprint(num * 2)"),
+            code("num = 10"),
+            code("print(num)"),
+        ],
+    ),
+    "helper_reads_global_rebound_later": ExportCase(
+        cause="A helper defined in one section reads a global that a later section rebinds (norvig's `Factors` reads "
+        "`primes`, which a later `%time primes = Primes(...)` cell rebinds). In the notebook each call sees the current value; "
+        "the extractor refuses rather than freeze the old one. Found behind euler_utils' first refusal.",
+        today="Refused: '`small`, defined in the selection and used below it, reads `limit`, which cell N rebinds: inside "
+        "setup() it would keep seeing the old value. Pass `limit` to `small` as a parameter, then extract.'",
+        correct="Exported so that every call sees the value the notebook had at that point (the name lives in one namespace "
+        "the steps share and update, or the rebinding step re-creates the helper); the command logs [0, 1, 2] then "
+        "[0, 1, 2, 3, 4]. If the export still refuses, the message names the later cell and the rewrite is offered.",
+        suite=("euler_utils",),
+        cells=[
+            md("## Setup"),
+            code("limit = 3\n\n\ndef small(n):\n    return [k for k in range(n) if k < limit]"),
+            md("## Use"),
+            code("print(small(10))"),
+            md("## Raise"),
+            code("limit = 5\nprint(small(10))"),
+        ],
+    ),
+    "undefined_name_in_uncalled_function": ExportCase(
+        cause="A helper whose body reads a name the notebook never defines (`re`, never imported) and that is never called: "
+        "harmless in the notebook, but the extractor treats a function body's free name like a top-level read.",
+        today="Refused: 'The selection reads `re`, but no cell above the selection defines it: a fresh top-to-bottom run "
+        "fails there with NameError' (false: the notebook ran; only a call would fail).",
+        correct="Exported (the function is copied as is: calling it fails exactly as in the notebook), with a warning naming "
+        "the undefined name; the generated module passes ruff (the line carries `# noqa: F821` or the warning says why not); "
+        "the command logs 42. Function-body reads resolve at call time, as the hidden-state check already says.",
+        suite=("euler_utils",),
+        cells=[
+            md("## Utilities"),
+            code(
+                "def grep(pattern, lines):\n    for line in lines:\n        if re.search(pattern, line):\n            print(line)\n\n\n"
+                "def double(x):\n    return 2 * x"
+            ),
+            md("## Use"),
+            code("print(double(21))"),
+        ],
+    ),
+}
