@@ -292,7 +292,7 @@ def execute_worker(notebook: str, cwd: str, out: str) -> None:
         client.execute()
     except CellExecutionError as e:
         error = str(e).strip().splitlines()[-1][:500] if str(e).strip() else type(e).__name__
-    except Exception as e:  # a timeout, a dead kernel: reported, not raised
+    except Exception as e:  # noqa: BLE001 - a timeout, a dead kernel: reported, not raised
         error = f"{type(e).__name__}: {e}"[:500]
     seconds = time.perf_counter() - start
     stdout, displays, figures = [], 0, 0
@@ -715,7 +715,7 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
         if not result.stdout_contract:
             result.detail = ("stdout is not one JSON line; " + result.detail)[:300]
         return result
-    except Exception as e:  # the harness must report, not die
+    except Exception as e:  # noqa: BLE001 - the harness must report, not die
         result.status, result.detail = "harness-error", f"{type(e).__name__}: {e}"[:500]
         return result
     finally:
