@@ -1,0 +1,248 @@
+"""What an attacker (or an unlucky user) can send, against a real server: every read and write
+stays under the root, bad input is a 4xx that repeats nothing that was sent and shows no server
+path, nothing blocks the event loop, and files come out with the user's umask."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import stat
+import time
+
+import pytest
+import tornado
+
+from helpers.notebooks import code, md, notebook
+
+NB = notebook(md("# Load"), code("x = 1\nprint(x)", 1), md("# Double"), code("y = x * 2\nprint(y)", 2))
+
+
+async def post(jp_fetch, route, body, **kwargs):
+    response = await jp_fetch("readiness", route, method="POST", body=json.dumps(body), **kwargs)
+    return json.loads(response.body)
+
+
+async def refused(jp_fetch, route, status, body, *, raw: bytes | None = None, **kwargs):
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await jp_fetch("readiness", route, method="POST", body=raw if raw is not None else json.dumps(body), **kwargs)
+    assert info.value.code == status, info.value.response.body
+    reply = json.loads(info.value.response.body)
+    assert set(reply) == {"message", "reason"}
+    return reply["message"]
+
+
+def never_shows(message: str, *secrets: str) -> None:
+    for secret in secrets:
+        assert secret not in message, f"{secret!r} echoed in {message!r}"
+    assert "/tmp/" not in message and "/root" not in message and "/home" not in message, message
+
+
+# ---------------------------------------------------------------- 1. writes stay under the root
+
+
+async def test_export_through_a_symlinked_subfolder_writes_nothing_outside(jp_fetch, jp_root_dir, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside")
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(NB))
+    package = jp_root_dir / "pkg"
+    package.mkdir()
+    (package / "src").symlink_to(outside, target_is_directory=True)
+    message = await refused(jp_fetch, "export", 403, {"path": "nb.ipynb", "name": "pkg", "write": True})
+    never_shows(message, str(outside))
+    assert list(outside.iterdir()) == []
+
+
+async def test_freeze_into_a_requirements_file_linked_out_of_the_root_is_refused(
+    jp_fetch, jp_root_dir, tmp_path_factory
+):
+    outside = tmp_path_factory.mktemp("outside") / "requirements.txt"
+    outside.write_text("keep==1\n")
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(notebook(code("import tornado", 1))))
+    (jp_root_dir / "requirements.txt").symlink_to(outside)
+    await refused(jp_fetch, "freeze", 403, {"path": "nb.ipynb", "target": "requirements", "write": True})
+    assert outside.read_text() == "keep==1\n"
+
+
+# ---------------------------------------------------------------- 3. bad input is a 4xx, never a 500
+
+
+async def test_a_folder_a_binary_file_and_a_nul_byte_are_4xx(jp_fetch, jp_root_dir):
+    (jp_root_dir / "folder.ipynb").mkdir()
+    (jp_root_dir / "latin1.ipynb").write_bytes('{"cells": ["caf\xe9"]}'.encode("latin-1"))
+    for route in ("check", "freeze", "extract", "export"):
+        body = {"path": "folder.ipynb"} | ({"cell_indices": [0]} if route == "extract" else {})
+        never_shows(await refused(jp_fetch, route, 400, body), "folder.ipynb")
+        body["path"] = "latin1.ipynb"
+        message = await refused(jp_fetch, route, 400, body)
+        assert "not UTF-8" in message
+        never_shows(message, "latin1.ipynb", str(jp_root_dir))
+        body["path"] = "a\x00b.ipynb"
+        await refused(jp_fetch, route, 403, body)
+
+
+async def test_an_export_destination_that_is_a_file_is_a_400(jp_fetch, jp_root_dir):
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(NB))
+    (jp_root_dir / "taken").write_text("mine")
+    message = await refused(jp_fetch, "export", 400, {"path": "nb.ipynb", "out": "taken", "write": True})
+    assert "not a folder" in message
+    never_shows(message, "taken")
+    assert (jp_root_dir / "taken").read_text() == "mine"
+
+
+@pytest.mark.parametrize("module", ["../outside/x", "a\x00b", "x.py", "con:sole", "Outside"])
+async def test_extract_refuses_a_module_name_before_reading_anything(jp_fetch, jp_root_dir, module):
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(NB))
+    message = await refused(jp_fetch, "extract", 400, {"path": "nb.ipynb", "cell_indices": [3], "module": module})
+    never_shows(message, module)
+
+
+async def test_extract_never_opens_a_fifo_or_follows_a_module_link_out_of_the_root(
+    jp_fetch, jp_root_dir, tmp_path_factory
+):
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(NB))
+    os.mkfifo(jp_root_dir / "piped.py")
+    started = time.monotonic()
+    message = await refused(jp_fetch, "extract", 400, {"path": "nb.ipynb", "cell_indices": [3], "module": "piped"})
+    assert time.monotonic() - started < 10 and "not a regular file" in message
+    outside = tmp_path_factory.mktemp("outside") / "secret.py"
+    outside.write_text("TOKEN = 'abc'\n")
+    (jp_root_dir / "linked.py").symlink_to(outside)
+    await refused(jp_fetch, "extract", 403, {"path": "nb.ipynb", "cell_indices": [3], "module": "linked"})
+
+
+# ---------------------------------------------------------------- 5. limits, and the event loop stays free
+
+
+@pytest.mark.parametrize(
+    "jp_server_config",
+    [
+        {
+            "ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}},
+            "Readiness": {"validate_replies": True, "max_body_bytes": 20_000, "max_cells": 50},
+        }
+    ],
+)
+async def test_limits_are_413s(jp_fetch):
+    big = notebook(code("x = '" + "a" * 30_000 + "'"))
+    message = await refused(jp_fetch, "check", 413, {"path": "a.ipynb", "notebook": big})
+    assert "max_body_bytes" in message
+    many = notebook(*[code(f"x{i} = {i}") for i in range(60)])
+    message = await refused(jp_fetch, "check", 413, {"path": "a.ipynb", "notebook": many})
+    assert "max_cells" in message
+
+
+async def test_the_server_answers_other_requests_while_a_large_notebook_is_checked(jp_fetch):
+    cells = [code("\n".join(f"v{i}_{j} = {i} + {j}" for j in range(30)), i + 1) for i in range(3000)]
+    body = {"path": "big.ipynb", "notebook": notebook(*cells)}
+    check = asyncio.ensure_future(post(jp_fetch, "check", body))
+    await asyncio.sleep(0.05)
+    latencies = []
+    while not check.done():
+        started = time.perf_counter()
+        await jp_fetch("api", "status")
+        latencies.append(time.perf_counter() - started)
+        await asyncio.sleep(0.02)
+    reply = await check
+    assert reply["error"] is None and len(latencies) >= 3
+    assert sorted(latencies)[len(latencies) // 2] < 0.1, latencies  # the median status call
+
+
+# ---------------------------------------------------------------- 6. nothing above the root is read
+
+
+async def test_configuration_and_pins_above_the_root_are_never_read(jp_fetch, jp_root_dir):
+    above = jp_root_dir.parent
+    (above / "pyproject.toml").write_text('[project]\nname = "x"\n[tool.jupyter-readiness]\ndisable = [\n')
+    (above / "requirements.txt").write_text("tornado==0.0.1\n")
+    try:
+        (jp_root_dir / "nb.ipynb").write_text(json.dumps(notebook(code("import tornado", 1))))
+        reply = await post(jp_fetch, "check", {"path": "nb.ipynb"})
+        assert reply["error"] is None
+        assert [f["check"] for f in reply["findings"]].count("unpinned-import") == 1  # the pin above is not seen
+        freeze = await post(jp_fetch, "freeze", {"path": "nb.ipynb", "target": "auto", "write": False})
+        assert freeze["file"] == "requirements.txt"  # not the pyproject.toml above the root
+    finally:
+        (above / "pyproject.toml").unlink()
+        (above / "requirements.txt").unlink()
+
+
+# ---------------------------------------------------------------- 7, 8. nothing echoed, % shown once
+
+
+@pytest.mark.parametrize(
+    ("route", "body", "secrets"),
+    [
+        ("check", {"path": "a.ipynb", "sneaky_field": 1}, ["sneaky_field"]),
+        ("check", {"path": "a.ipynb", "notebook": NB, "disable": ["evil-<script>"]}, ["evil-<script>"]),
+        ("check", {"path": "missing-<b>.ipynb"}, ["missing-<b>"]),
+        ("check", {"path": "a.ipynb", "notebook": NB, "kernel_id": "k-<img>"}, ["k-<img>"]),
+        ("export", {"path": "a.ipynb", "notebook": NB, "name": "Evil<Name>"}, ["Evil<Name>", "evil<name>"]),
+        ("extract", {"path": "a.ipynb", "notebook": NB, "cell_indices": [3], "function": "print"}, ["print"]),
+        ("extract", {"path": "a.ipynb", "notebook": NB, "cell_indices": [3], "module": "json"}, ["json"]),
+    ],
+)
+async def test_errors_never_echo_what_was_sent(jp_fetch, route, body, secrets):
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await jp_fetch("readiness", route, method="POST", body=json.dumps(body))
+    assert 400 <= info.value.code < 500
+    never_shows(json.loads(info.value.response.body)["message"], *secrets)
+
+
+async def test_a_percent_sign_in_a_message_is_shown_once(jp_fetch):
+    magic = notebook(code("%time y = 1", 1))
+    message = await refused(jp_fetch, "extract", 400, {"path": "a.ipynb", "notebook": magic, "cell_indices": [0]})
+    assert "`%time y = 1`" in message and "%%" not in message
+
+
+# ---------------------------------------------------------------- 9. the user's umask
+
+
+async def test_new_files_get_the_mode_the_umask_gives(jp_fetch, jp_root_dir):
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(NB))
+    reply = await post(jp_fetch, "export", {"path": "nb.ipynb", "name": "nb_pkg", "write": True})
+    assert reply["written"]
+    umask = os.umask(0o022)
+    os.umask(umask)
+    for written in (jp_root_dir / "nb_pkg" / "pyproject.toml", jp_root_dir / "nb_pkg" / "src" / "nb_pkg" / "steps.py"):
+        assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~umask
+    assert stat.S_IMODE((jp_root_dir / "nb_pkg" / "src").stat().st_mode) == 0o777 & ~umask
+
+
+# ---------------------------------------------------------------- cookies, XSRF and origins
+
+
+async def cookie_session(jp_serverapp, http_server_client, jp_base_url) -> tuple[str, str]:
+    """(the Cookie header of a session logged in with the token, its XSRF token)."""
+    token = jp_serverapp.identity_provider.token
+    login = await http_server_client.fetch(
+        f"{jp_base_url}tree?token={token}", follow_redirects=False, raise_error=False
+    )
+    cookies = "; ".join(c.split(";")[0] for c in login.headers.get_list("Set-Cookie"))
+    assert "_xsrf=" in cookies, "the token login sets a session cookie and an XSRF cookie"
+    return cookies, next(c.split("=", 1)[1] for c in cookies.split("; ") if c.startswith("_xsrf="))
+
+
+async def test_a_cookie_authenticated_post_needs_the_xsrf_token(jp_serverapp, http_server_client, jp_base_url):
+    cookies, xsrf = await cookie_session(jp_serverapp, http_server_client, jp_base_url)
+    url, body = f"{jp_base_url}readiness/check", json.dumps({"path": "a.ipynb", "notebook": NB})
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await http_server_client.fetch(url, method="POST", body=body, headers={"Cookie": cookies})
+    assert info.value.code == 403
+    done = await http_server_client.fetch(
+        url, method="POST", body=body, headers={"Cookie": cookies, "X-XSRFToken": xsrf}
+    )
+    assert done.code == 200
+
+
+async def test_a_foreign_origin_is_refused(jp_serverapp, http_server_client, jp_base_url):
+    """A page on another site riding the user's session cookie (a token in a header is proof
+    enough on its own, so jupyter-server checks origins for cookie sessions)."""
+    cookies, xsrf = await cookie_session(jp_serverapp, http_server_client, jp_base_url)
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await http_server_client.fetch(
+            f"{jp_base_url}readiness/check",
+            method="POST",
+            body=json.dumps({"path": "a.ipynb", "notebook": NB}),
+            headers={"Cookie": cookies, "X-XSRFToken": xsrf, "Origin": "https://evil.example"},
+        )
+    assert info.value.code in (403, 404)
