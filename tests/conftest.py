@@ -12,7 +12,8 @@ from jupyterlab_readiness.lint.engine import check_file, check_notebook
 from jupyterlab_readiness.contract.report import NotebookReport
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+# Beside the repository (../shared/corpus), or beside the folder of git worktrees it is checked out in.
+CORPUS = next((p / "shared" / "corpus" for p in REPO.parents if (p / "shared" / "corpus").is_dir()), REPO.parent / "shared" / "corpus")
 
 
 def code(source: str, count: int | None = None, outputs: list[dict[str, Any]] | None = None, cell_id: str | None = None) -> dict[str, Any]:

@@ -4,6 +4,7 @@ route. The generated packages are installed and run for real in test_export_acce
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -18,7 +19,7 @@ from jupyterlab_readiness.files import read_text
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
 from jupyterlab_readiness.contract.schema import EXPORT_REPLY
 
-from conftest import code, md, notebook
+from conftest import REPO, code, md, notebook
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -229,7 +230,8 @@ def test_the_generated_package_runs_and_logs_what_the_notebook_printed(tmp_path)
 
 # ------------------------------------------------------------------------------------- the CLI
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "export", *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}  # this tree's package, not an installed one
+    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "export", *args], capture_output=True, text=True, cwd=cwd, env=env, timeout=120)
 
 
 def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
