@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal, Optional
 
+from .baseline import RehearsalRecord
 from .report import _STRICT, Finding, NotebookReport, Severity
 
 KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"]
@@ -186,3 +187,63 @@ class ExportReply:
         for key in ("files", "parameters", "steps", "blocking", "weakening"):
             out[key] = [item.as_dict() for item in out[key]]
         return out
+
+
+@dataclass(slots=True)
+class OutputDiff:
+    """The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
+    run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff."""
+
+    __pydantic_config__ = _STRICT
+
+    cell_index: int
+    check: Literal["output-mismatch", "nondeterministic-output"]
+    before: str  # "saved" | "run 1"
+    after: str  # "fresh run" | "run 2"
+    diff: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
+
+
+RehearsalStatus = Literal["passed", "failed", "cancelled", "error"]
+
+
+@dataclass(slots=True)
+class RehearseReply:
+    """What ``jupyter-readiness rehearse --format json`` prints (and the rehearse job will answer).
+
+    ``status``: ``passed`` every run finished and no finding is an error; ``failed`` otherwise;
+    ``cancelled``; ``error`` the rehearsal could not run (``error`` says why: an unreadable
+    notebook, no such kernel, a folder over the size limit) and nothing else is set. ``record`` is
+    the baseline and findings as stored beside the notebook; its ``cells`` are the per-cell results
+    (status, time and peak memory of each run, files written and read)."""
+
+    __pydantic_config__ = _STRICT
+
+    path: str
+    status: RehearsalStatus
+    error: Optional[str]
+    findings: list[Finding]
+    diffs: list[OutputDiff]
+    notes: list[str]  # what the rehearsal could not watch, parameters not in the parameters cell …
+    record: Optional[RehearsalRecord]
+    record_file: Optional[str]  # where the record was written (None: not written)
+    seconds: float  # start to end
+    first_cell_seconds: Optional[float]  # start until the first cell was sent to the first kernel
+    version: Literal[1] = 1
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "version": self.version,
+            "path": self.path,
+            "status": self.status,
+            "error": self.error,
+            "findings": [f.as_dict() for f in self.findings],
+            "diffs": [d.as_dict() for d in self.diffs],
+            "notes": list(self.notes),
+            "record": None if self.record is None else self.record.as_dict(),
+            "record_file": self.record_file,
+            "seconds": round(self.seconds, 3),
+            "first_cell_seconds": None if self.first_cell_seconds is None else round(self.first_cell_seconds, 3),
+        }

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply
+from .baseline import RehearsalRecord
+from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply, RehearseReply
 from .report import CheckRun, Finding, NotebookReport
 
 FINDING = TypeAdapter(Finding)
@@ -18,3 +19,5 @@ CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
+REHEARSE_REPLY = TypeAdapter(RehearseReply)
+REHEARSAL_RECORD = TypeAdapter(RehearsalRecord)
