@@ -1,7 +1,8 @@
 """``jupyter-readiness`` / ``python -m jupyterlab_readiness``: the checks as a CI gate.
 
 Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; 2 bad usage, or any
-notebook that could not be read (the others are still checked and reported).
+notebook that could not be read (the others are still checked and reported). ``rehearse`` lives
+in ``rehearse.py``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--out", metavar="DIR", help="folder to write the project to (default: PKG beside the notebook)")
     export.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
     export.add_argument("--format", choices=("text", "json"), default="text", help="text: a summary; json: the same object as the REST API")
+    from .rehearse import add_parser as add_rehearse  # a small module: its imports are deferred to run()
+
+    add_rehearse(sub)
     return parser
 
 
@@ -87,6 +91,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_extract(args)
     if args.command == "export":
         return run_export(args)
+    if args.command == "rehearse":
+        from .rehearse import run as run_rehearse
+
+        return run_rehearse(args)
     # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
     # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
     # are freed by reference counting), about 8% of a run over a folder.
@@ -242,6 +250,7 @@ def run_check(args: argparse.Namespace) -> int:
     from ..lint.discovery import notebook_paths
     from ..lint.engine import check_file, failed_report
     from ..contract.report import CheckRun
+    from ..actions.rehearse.baseline import read_record
 
     try:
         CheckConfig().with_flags(args.disable, args.enable)
@@ -258,7 +267,7 @@ def run_check(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             reports.append(failed_report(str(path), f"configuration error: {exc}"))
             continue
-        reports.append(check_file(path, config, memoize=False))
+        reports.append(check_file(path, config, memoize=False, rehearsal=read_record(path)))
     if not reports:
         print(f"jupyter-readiness: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE

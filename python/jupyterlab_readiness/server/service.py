@@ -10,6 +10,7 @@ from typing import Any, Protocol
 from ..actions.export import plan as export_core
 from ..actions.extract import plan as extraction
 from ..actions.freeze import plan as freeze_core
+from ..actions.rehearse.baseline import read_record
 from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
 from ..checks.pinning import third_party_modules
 from ..lint.config import CheckConfig, ConfigError, project_config
@@ -84,7 +85,7 @@ async def check(request: CheckRequest, *, root: Path, contents: Contents, inspec
             kernel = KernelInfo("not-python", 0.0)
         else:
             kernel, state = await inspector.inspect(request.kernel_id, third_party_modules(notebook, Context(notebook, os_path).is_local_module))
-    report = check_model(notebook, os_path, config, request.path, kernel=state)
+    report = check_model(notebook, os_path, config, request.path, kernel=state, rehearsal=read_record(os_path, within=root))
     return _reply(report, kernel)
 
 
