@@ -124,7 +124,8 @@ def install(config):
         return path == folder[:-1] or path.startswith(folder)
 
     def may_write(path):
-        return path in allowed_files or path.startswith(allowed) or (sep + "__pycache__" + sep) in path
+        # (path + sep): a temporary folder itself is opened for writing by O_TMPFILE files
+        return path in allowed_files or (path + sep).startswith(allowed) or (sep + "__pycache__" + sep) in path
 
     def check_write(path, what, dir_fd=None):
         """Record a write; the full path when it must be refused, else None."""
