@@ -269,11 +269,11 @@ print('done')
 
 def test_the_log_reader_keeps_a_partial_line_for_later(tmp_path):
     log = tmp_path / "log"
-    log.write_bytes(b'["w", "a.txt", "w"]\n["r", "b')
+    log.write_bytes(b'w\t"a.txt"\t"w"\nr\t"b')
     reader = LogReader(log)
     assert reader.read() == [Access("w", "a.txt", "w")]
     with open(log, "ab") as handle:
-        handle.write(b'.txt", ""]\nnot json\n')
+        handle.write(b'.txt"\t""\nnot a record\nx\t"y"\t""\n')
     assert reader.read() == [Access("r", "b.txt", "")]
     assert reader.read() == []
 

@@ -7,18 +7,19 @@ shows nothing new and the execution count does not move. It uses only the standa
 Python 3.8 syntax, as the kernel may run another Python than the server. It is installed before
 the notebook's first cell and cannot be removed (audit hooks can't be).
 
-What it records, one JSON array per line appended to the log file it is given (opened before the
-hook is installed, written with ``os.write``, which raises no audit event), each at most once:
+What it records, one line per record appended to the log file it is given (opened before the hook
+is installed, written with ``os.write``, which raises no audit event): a kind, then the path and
+a detail as JSON strings, separated by tabs; each record at most once:
 
-- ``["w", path, mode]``  a file under the folder opened for writing (mode ``w`` truncate, ``a``
+- ``w path mode``  a file under the folder opened for writing (mode ``w`` truncate, ``a``
   append, ``x`` exclusive create, ``u`` update in place), or removed, renamed, created (``os.*``);
-- ``["W", path, operation]``  the same outside the folder and outside the allowed places: refused
+- ``W path operation``  the same outside the folder and outside the allowed places: refused
   with ``PermissionError`` before anything is touched;
-- ``["r", path, ""]`` / ``["R", path, ""]``  a file opened for reading under / outside the folder
+- ``r path`` / ``R path``  a file opened for reading under / outside the folder
   (the Python installation, system folders, temp folders and tool caches are not recorded);
-- ``["n", "host:port", event]``  a name looked up or a socket connected (``socket.getaddrinfo``,
+- ``n host:port event``  a name looked up or a socket connected (``socket.getaddrinfo``,
   ``socket.connect``, ``sqlite3.connect`` to a file is a write);
-- ``["p", command, event]``  a process started (its own reads and writes are not watched).
+- ``p command event``  a process started (its own reads and writes are not watched).
 
 Allowed outside the folder: the kernel's temporary folder (``tempfile.gettempdir()``: the
 rehearsal gives each kernel a private ``TMPDIR``), ``/dev/shm`` and ``/dev/null``-like devices,
@@ -65,11 +66,35 @@ def install(config):
     O_APPEND, O_TRUNC, O_EXCL = flag(os, "O_APPEND", 0), flag(os, "O_TRUNC", 0), flag(os, "O_EXCL", 0)
     O_DIRECTORY = flag(os, "O_DIRECTORY", 0)
 
+    realpath, lstat, getcwd = os.path.realpath, os.lstat, os.getcwd
+    S_IFMT, S_IFLNK = 0o170000, 0o120000
+    folders = {}  # a folder → its real path; forgotten whenever the notebook renames, links or removes
+
     def real(path):
-        return os.path.normcase(os.path.realpath(path))
+        """The real path of an absolute, normalised path: its folder's (cached) plus its name, or
+        the whole real path when the name itself is a symbolic link."""
+        return resolved(path) if sep == "/" else os.path.normcase(resolved(path))
+
+    def resolved(path):
+        head, _, tail = path.rpartition(sep)
+        head = head or sep
+        if not tail:
+            return realpath(path)
+        base = folders.get(head)
+        if base is None:
+            if len(folders) > 4096:
+                folders.clear()
+            base = folders[head] = realpath(head)
+        full = base + tail if base.endswith(sep) else base + sep + tail
+        try:
+            if lstat(full).st_mode & S_IFMT == S_IFLNK:
+                return realpath(full)
+        except OSError:  # not there (yet): nothing to follow
+            pass
+        return full
 
     def root(path):
-        return real(path).rstrip(sep) + sep
+        return os.path.normcase(realpath(path)).rstrip(sep) + sep
 
     folder = root(config["folder"])
     home = os.path.expanduser("~")
@@ -98,27 +123,36 @@ def install(config):
 
     log = os.open(config["log"], os.O_WRONLY | os.O_APPEND | flag(os, "O_CREAT", 0) | flag(os, "O_CLOEXEC", 0), 0o600)
     seen = set()
+    quote = json.encoder.encode_basestring_ascii  # a JSON string, no tab or newline left raw
+    write = os.write
+    normpath, fspath, fsdecode, isabs = os.path.normpath, os.fspath, os.fsdecode, os.path.isabs
+    posix = sep == "/"
+    dot, double = sep + ".", sep + sep
 
     def record(kind, path, detail):
+        """One line: kind, path and detail as JSON strings, separated by tabs."""
         key = (kind, path, detail)
         if key in seen:
             return
         seen.add(key)
-        os.write(log, (json.dumps([kind, path, detail]) + "\n").encode("utf-8", "replace"))
+        write(log, (kind + "\t" + quote(path) + "\t" + quote(detail) + "\n").encode("ascii"))
 
     def absolute(path, dir_fd=None):
-        if isinstance(path, int):
-            return None
-        path = os.fsdecode(os.fspath(path))
-        if not os.path.isabs(path):
+        if type(path) is not str:
+            if isinstance(path, int):
+                return None
+            path = fsdecode(fspath(path))
+        if not (path[:1] == sep if posix else isabs(path)):
             base = None
             if dir_fd is not None and dir_fd != -1:
                 try:
                     base = os.readlink("/proc/self/fd/%d" % dir_fd)
                 except OSError:
                     return None
-            path = os.path.join(base or os.getcwd(), path)
-        return os.path.normpath(path)
+            path = (base or getcwd()) + sep + path
+        if dot in path or double in path or path[-1:] == sep or not posix:
+            return normpath(path)
+        return path
 
     def inside(path):
         return path == folder[:-1] or path.startswith(folder)
@@ -168,6 +202,8 @@ def install(config):
             full = absolute(args[0], dir_fd)
             if full is None or os.path.isdir(full):
                 return None  # mkdir of an existing folder changes nothing: let it fail as usual
+        if event in ("os.rename", "os.symlink", "os.link", "os.rmdir", "os.remove", "shutil.rmtree"):
+            folders.clear()  # a folder may now be, or stop being, a link
         refused = None
         for at in positions:
             refused = check_write(args[at], operation, dir_fd) or refused

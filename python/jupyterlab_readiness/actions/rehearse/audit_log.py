@@ -60,7 +60,8 @@ class LogReader:
         found = []
         for line in lines:
             try:
-                kind, path, detail = json.loads(line)
+                kind, path, detail = line.decode("ascii").split("\t")
+                path, detail = json.loads(path), json.loads(detail)
             except (ValueError, TypeError):
                 continue
             if kind in ("w", "W", "r", "R", "n", "p") and isinstance(path, str) and isinstance(detail, str):
