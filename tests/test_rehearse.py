@@ -293,6 +293,7 @@ def test_cancel_from_another_thread_stops_and_cleans_up(project, base):
     assert outcome.status == "cancelled" and outcome.record is None
     assert time.monotonic() - started < 30
     assert seen[-1] == "finished" and rehearsal.progress.status == "cancelled"
+    assert [(e.run, e.cell_index, e.status) for e in rehearsal.finished_cells] == [(1, 0, "ok"), (1, 1, "cancelled")]
     assert leftovers(base) == ([], [])
     assert not record_path(path).exists()
 

@@ -314,6 +314,20 @@ def test_a_host_looked_up_is_listed_once_without_its_address():
     assert finding.severity == "info" and "`api.example.com:443`" in finding.message and "`10.0.0.5:5432`" in finding.message and "93.184" not in finding.message
 
 
+def test_static_findings_the_runs_contradict_are_noted():
+    from jupyterlab_readiness.actions.rehearse.snapshot import FileChange
+    from jupyterlab_readiness.contract.report import NotebookReport
+
+    static = NotebookReport("a.ipynb", 50, [Finding("hidden-state", "error", 0, None, 1, "`x` is read here", "s"), Finding("append-write", "warning", 1, None, 1, "appends", "s")])
+    appends = [Access("w", "log.txt", "a")]
+    runs = [RunResult(n, [CellRun(0, "ok"), CellRun(1, "ok", accesses=appends)]) for n in (1, 2)]
+    notes = build(_evidence([code("print(x)"), code("open('log.txt', 'a')")], runs, static=static)).notes
+    assert any("cell 0: the static `hidden-state` finding is not confirmed" in n for n in notes)
+    assert any("cell 1: the static `append-write` finding is not confirmed: `log.txt` was the same" in n for n in notes)
+    changed = build(_evidence([code("print(x)"), code("open('log.txt', 'a')")], runs, static=static, changes=[FileChange("log.txt", "changed", 2, 4, True)]))
+    assert not any("append-write" in n for n in changed.notes) and [f.check for f in changed.findings] == ["non-idempotent-write"]
+
+
 # ---------------------------------------------------------------------- the record and engine
 def _record(nb: dict, findings: list[Finding], parameters=None) -> RehearsalRecord:
     model = notebook_from_json(nb)

@@ -57,6 +57,7 @@ def build(ev: Evidence) -> Built:
     _mismatches(ev, built, nondeterministic)
     _non_idempotent(ev, built)
     _processes(ev, built)
+    _not_confirmed(ev, built)
     built.findings.sort(key=lambda f: (-1 if f.cell_index is None else f.cell_index, f.line or 0, f.check))
     return built
 
@@ -301,3 +302,25 @@ def _processes(ev: Evidence, built: Built) -> None:
             if access.kind == "p" and (cell.cell_index, access.path) not in seen:
                 seen.add((cell.cell_index, access.path))
                 built.notes.append(f"cell {cell.cell_index} started a process (`{access.path}`): what it reads and writes is not watched by the rehearsal")
+
+
+def _not_confirmed(ev: Evidence, built: Built) -> None:
+    """Static findings the runs contradict are named in the notes (the static finding stays: the
+    code may take another path on another day)."""
+    if ev.static is None:
+        return
+    first = ev.runs[0].by_index()
+    changed = {c.path for c in ev.changes}
+    noted: set[tuple[str, int]] = set()
+    for f in ev.static.findings:
+        if f.cell_index is None or (f.check, f.cell_index) in noted:
+            continue
+        run = first.get(f.cell_index)
+        if f.check == "hidden-state" and run is not None and run.status == "ok":
+            noted.add((f.check, f.cell_index))
+            built.notes.append(f"cell {f.cell_index}: the static `hidden-state` finding is not confirmed: the cell ran without error in a fresh kernel")
+        elif f.check == "append-write" and len(ev.runs) == 2 and all(r.completed for r in ev.runs):
+            appended = {a.path for c in ev.runs[1].cells if c.cell_index == f.cell_index for a in c.accesses if a.kind == "w" and a.detail == "a"}
+            if appended and not appended & changed:
+                noted.add((f.check, f.cell_index))
+                built.notes.append(f"cell {f.cell_index}: the static `append-write` finding is not confirmed: {_listed(sorted(appended))} was the same after both runs")

@@ -21,6 +21,7 @@ hashing, comparing) run in worker threads, never on the event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import copy
 import json
 import logging
@@ -29,7 +30,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Callable, Iterator, Literal
 
 from ...contract.baseline import RehearsalRecord
 from ...contract.replies import OutputDiff, RehearsalStatus, RehearseReply
@@ -93,6 +94,10 @@ class Outcome:
     runs: list[RunResult] = field(default_factory=list)
     seconds: float = 0.0
     first_cell_seconds: float | None = None
+    # Where the time went, in seconds: copy (plan and copy the folder), runs (kernels started and
+    # cells run), snapshots (listing and hashing the folder), compare (findings, diffs, record),
+    # cleanup (waiting for workers, removing the private directory).
+    timings: dict[str, float] = field(default_factory=dict)
 
     def reply(self, path: str, record_file: str | None = None) -> RehearseReply:
         return RehearseReply(path, self.status, self.error, self.findings, self.diffs, self.notes, self.record, record_file, self.seconds, self.first_cell_seconds)
@@ -110,7 +115,9 @@ class Rehearsal:
         self._cancel = Cancellation()
         self._started: float | None = None
         self._progress = Progress("started", 0.0, runs=self.options.runs)
+        self._finished_cells: list[Progress] = []
         self._workers: list[threading.Event] = []
+        self._timings: dict[str, float] = {}
         self._halt = threading.Event()  # tells worker threads to stop (cancel or time limit)
 
     # ------------------------------------------------------------------ control
@@ -125,11 +132,19 @@ class Rehearsal:
 
     @property
     def progress(self) -> Progress:
+        """The latest event (an immutable value: safe to read from any thread)."""
         return self._progress
+
+    @property
+    def finished_cells(self) -> list[Progress]:
+        """Every ``cell-finished`` event so far, both runs (a copy: safe to read from any thread)."""
+        return list(self._finished_cells)
 
     def _emit(self, event: ProgressEvent, **fields: Any) -> None:
         elapsed = 0.0 if self._started is None else time.monotonic() - self._started
         self._progress = Progress(event, elapsed, runs=self.options.runs, **fields)
+        if event == "cell-finished":
+            self._finished_cells.append(self._progress)
         if self._callback is not None:
             try:
                 self._callback(self._progress)
@@ -155,8 +170,10 @@ class Rehearsal:
             outcome = Outcome("error", error=f"the time limit ({self.options.timeout:g} s) ran out before the first cell could run")
         finally:
             self._halt.set()
-            await self._cleanup(private)
+            with self._timed("cleanup"):
+                await self._cleanup(private)
         outcome.seconds = time.monotonic() - self._started
+        outcome.timings = {k: round(v, 4) for k, v in self._timings.items()}
         if outcome.record is not None:
             outcome.record.seconds = outcome.seconds
         self._emit("finished", status=outcome.status)
@@ -213,13 +230,15 @@ class Rehearsal:
             folder = prep.folder
         else:
             self._emit("copying")
-            plan = await self._blocking(deadline, scratch.plan_copy, prep.folder, options.max_folder_bytes)
-            folder = private / "work" / (prep.folder.name or "folder")
-            await self._blocking(deadline, scratch.copy_folder, prep.folder, folder, plan, self._halt)
+            with self._timed("copy"):
+                plan = await self._blocking(deadline, scratch.plan_copy, prep.folder, options.max_folder_bytes)
+                folder = private / "work" / (prep.folder.name or "folder")
+                await self._blocking(deadline, scratch.copy_folder, prep.folder, folder, plan, self._halt)
         folder = folder.resolve()
         cwd = folder / prep.relative
         cwd.mkdir(parents=True, exist_ok=True)
-        initial = await self._blocking(None, snapshot.take, folder, None, False)
+        with self._timed("snapshots"):
+            initial = await self._blocking(None, snapshot.take, folder, None, False)
         runs: list[RunResult] = []
         states = [initial]
         first_cell: float | None = None
@@ -231,19 +250,22 @@ class Rehearsal:
             nb = copy.deepcopy(prep.nb)
             runner = KernelRun(nb, prep.origins, prep.injected_at, spec, self._cancel, deadline, self._on_cell)
             try:
-                result = await runner.run()
+                with self._timed("runs"):
+                    result = await runner.run()
             except KernelFailed as exc:
                 raise Refused(str(exc)) from None
             if first_cell is None and runner.first_cell_at is not None:
                 first_cell = runner.first_cell_at - (self._started or 0.0)
             runs.append(result)
-            states.append(await self._blocking(None, snapshot.take, folder, states[-1]))
+            with self._timed("snapshots"):
+                states.append(await self._blocking(None, snapshot.take, folder, states[-1]))
             if not result.completed:
                 if number < options.runs:
                     prep.notes.append("the second run was skipped as the first did not finish: outputs between runs and idempotent writes were not compared")
                 break
         self._emit("comparing")
-        outcome = await self._blocking(None, self._conclude, prep, runs, states, folder, private)
+        with self._timed("compare"):
+            outcome = await self._blocking(None, self._conclude, prep, runs, states, folder, private)
         outcome.first_cell_seconds = first_cell
         return outcome
 
@@ -293,6 +315,14 @@ class Rehearsal:
             self._emit("cell-started", run=run, cell_index=cell.cell_index, position=position, cells=of)
         else:
             self._emit("cell-finished", run=run, cell_index=cell.cell_index, position=position, cells=of, status=cell.status, seconds=cell.seconds, peak_memory=cell.peak_memory)
+
+    @contextlib.contextmanager
+    def _timed(self, phase: str) -> Iterator[None]:
+        began = time.monotonic()
+        try:
+            yield
+        finally:
+            self._timings[phase] = self._timings.get(phase, 0.0) + time.monotonic() - began
 
     async def _blocking(self, deadline: float | None, function: Callable[..., Any], *args: Any) -> Any:
         """Run blocking work in a worker thread, racing cancellation and the time limit; the

@@ -41,6 +41,7 @@ class RunResult:
     stopped: Stop | None = None  # None: every cell ran
     startup_seconds: float | None = None  # kernel start until ready, hook installed
     peak_memory: int | None = None
+    cpu_seconds: float | None = None  # the kernel process's CPU time after its last cell (Linux)
     kernel_said: str = ""  # the end of the kernel process's own stdout/stderr when it died
 
     @property

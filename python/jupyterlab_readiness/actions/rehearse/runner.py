@@ -30,7 +30,7 @@ from nbformat import NotebookNode
 
 from .audit_log import LogReader, install_code
 from .cancel import Cancellation, Cancelled, TimeLimit, settle
-from .memory import PeakMemory
+from .procfs import PeakMemory, cpu_seconds
 from .results import CellError, CellRun, RunResult
 
 log = logging.getLogger(__name__)
@@ -155,6 +155,7 @@ class KernelRun:
                     self.on_cell("finished", spec.number, record, position, len(cells))
                 if record.status == "cancelled":
                     raise Cancelled()
+                result.cpu_seconds = cpu_seconds(memory.pid)
                 if record.status != "ok":
                     result.stopped = result.stopped or ("error" if record.status == "error" else "dead")
                     if record.status == "dead":

@@ -1,4 +1,5 @@
-"""Peak memory of the kernel process per cell, read from Linux's ``/proc`` (psutil is not needed).
+"""What Linux's ``/proc`` says about the kernel process: its peak memory per cell and its CPU
+time (psutil is not needed; elsewhere there are no values).
 
 ``VmHWM`` in ``/proc/<pid>/status`` is the process's peak resident set size. Writing ``5`` to
 ``/proc/<pid>/clear_refs`` (Linux 4.0+, allowed for one's own processes) resets it to the current
@@ -10,6 +11,7 @@ are not added, and a kernelspec whose command is a wrapper (``conda run`` …) m
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -38,4 +40,16 @@ class PeakMemory:
                         return int(line.split()[1]) * 1024
         except (OSError, ValueError, IndexError):
             return None
+        return None
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time the process has used so far (not its children's), or None."""
+    if pid is None or not sys.platform.startswith("linux"):
+        return None
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
         return None
