@@ -68,7 +68,12 @@ def install(config):
 
     realpath, lstat, getcwd = os.path.realpath, os.lstat, os.getcwd
     S_IFMT, S_IFLNK = 0o170000, 0o120000
-    folders = {}  # a folder → its real path; forgotten whenever the notebook renames, links or removes
+    # Real paths of folders and of files, and the working folder, are cached: forgotten whenever
+    # the notebook renames, links or removes something (or changes folder), the only ways Python
+    # code changes what a path resolves to.
+    folders = {}
+    files = {}
+    cwd = [None]
 
     def real(path):
         """The real path of an absolute, normalised path: its folder's (cached) plus its name, or
@@ -76,6 +81,14 @@ def install(config):
         return resolved(path) if sep == "/" else os.path.normcase(resolved(path))
 
     def resolved(path):
+        found = files.get(path)
+        if found is None:
+            if len(files) > 16384:
+                files.clear()
+            found = files[path] = resolve(path)
+        return found
+
+    def resolve(path):
         head, _, tail = path.rpartition(sep)
         head = head or sep
         if not tail:
@@ -149,7 +162,11 @@ def install(config):
                     base = os.readlink("/proc/self/fd/%d" % dir_fd)
                 except OSError:
                     return None
-            path = (base or getcwd()) + sep + path
+            if base is None:
+                base = cwd[0]
+                if base is None:
+                    base = cwd[0] = getcwd()
+            path = base + sep + path
         if dot in path or double in path or path[-1:] == sep or not posix:
             return normpath(path)
         return path
@@ -203,7 +220,8 @@ def install(config):
             if full is None or os.path.isdir(full):
                 return None  # mkdir of an existing folder changes nothing: let it fail as usual
         if event in ("os.rename", "os.symlink", "os.link", "os.rmdir", "os.remove", "shutil.rmtree"):
-            folders.clear()  # a folder may now be, or stop being, a link
+            folders.clear()  # a path may now be, or stop being, a link
+            files.clear()
         refused = None
         for at in positions:
             refused = check_write(args[at], operation, dir_fd) or refused
@@ -258,7 +276,10 @@ def install(config):
         record("p", str(command)[:200], event)
         return None
 
-    handlers = {"open": lambda event, args: on_open(args), "sqlite3.connect": lambda event, args: on_sqlite(args)}
+    def on_chdir(event, args):
+        cwd[0] = None
+
+    handlers = {"open": lambda event, args: on_open(args), "sqlite3.connect": lambda event, args: on_sqlite(args), "os.chdir": on_chdir}
     for name in _WRITE_EVENTS:
         handlers[name] = on_change
     for name in ("socket.getaddrinfo", "socket.connect", "socket.connect_ex"):

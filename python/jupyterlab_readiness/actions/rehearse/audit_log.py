@@ -61,9 +61,19 @@ class LogReader:
         for line in lines:
             try:
                 kind, path, detail = line.decode("ascii").split("\t")
-                path, detail = json.loads(path), json.loads(detail)
+                path, detail = _string(path), _string(detail)
             except (ValueError, TypeError):
                 continue
             if kind in ("w", "W", "r", "R", "n", "p") and isinstance(path, str) and isinstance(detail, str):
                 found.append(Access(kind, path.replace("\\", "/") if kind in ("w", "r") else path, detail))
         return found
+
+
+def _string(quoted: str) -> str:
+    """A JSON string (as the hook writes it): most have no escape and need no JSON parser."""
+    if "\\" not in quoted and len(quoted) >= 2 and quoted[0] == quoted[-1] == '"':
+        return quoted[1:-1]
+    value = json.loads(quoted)
+    if not isinstance(value, str):
+        raise ValueError("not a string")
+    return value

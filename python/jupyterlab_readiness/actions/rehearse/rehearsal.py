@@ -26,6 +26,7 @@ import copy
 import json
 import logging
 import os
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -159,8 +160,12 @@ class Rehearsal:
         outcome: Outcome
         self._emit("started")
         try:
-            prepared = self._prepare()
-            private = scratch.make_private_dir(self.options.scratch_base)
+            # In a worker thread: reading nbformat and the kernelspecs (and importing them the
+            # first time) and sweeping the temp folder are blocking work, not for the event loop.
+            prepared = await self._blocking(deadline, self._prepare)
+            base = Path(self.options.scratch_base or tempfile.gettempdir())
+            await self._blocking(deadline, scratch.sweep_abandoned, base)
+            private = scratch.make_private_dir(base, sweep=False)  # here, not in a thread: cleanup must know it
             outcome = await self._rehearse(prepared, private, deadline)
         except Refused as exc:
             outcome = Outcome("error", error=str(exc))

@@ -116,10 +116,11 @@ def copy_folder(source: Path, target: Path, plan: Plan, stop: threading.Event | 
             os.symlink(pointee, target / relative)
 
 
-def make_private_dir(base: Path | None = None) -> Path:
+def make_private_dir(base: Path | None = None, sweep: bool = True) -> Path:
     """A new private directory for one rehearsal (mode 0700), after sweeping abandoned ones."""
     base = Path(base or tempfile.gettempdir())
-    sweep_abandoned(base)
+    if sweep:
+        sweep_abandoned(base)
     return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=base))
 
 
