@@ -328,9 +328,9 @@ def test_a_task_cancelled_from_outside_still_cleans_up(project, base):
 
 
 # ------------------------------------------------------------------------------------- CLI
-def cli(*args: str, cwd: Path, base: Path, **kwargs) -> subprocess.CompletedProcess:
+def cli(*args: str, cwd: Path, base: Path, stderr=subprocess.PIPE) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1", "TMPDIR": str(base)}
-    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "rehearse", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300, **kwargs)
+    return subprocess.run([sys.executable, "-m", "jupyterlab_readiness", "rehearse", *args], cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True, timeout=300)
 
 
 def test_cli_reports_records_and_sets_exit_codes(project, base):
@@ -401,9 +401,40 @@ def test_cli_interrupted_leaves_no_kernel_and_no_folder(project, base, signum, c
     assert not (project / ".readiness").exists()
 
 
-def test_cli_in_place_runs_in_the_real_folder(project, base):
-    (project / "w.ipynb").write_text(json.dumps(notebook(code("open('made.txt', 'w').write('1')"))))
-    result = cli("w.ipynb", "--in-place", "--runs", "1", cwd=project, base=base)
-    assert result.returncode == 0, result.stderr
+def test_cli_in_place_runs_in_the_real_folder_with_a_progress_line_per_cell_on_a_terminal(project, base):
+    import pty
+
+    (project / "w.ipynb").write_text(json.dumps(notebook(code("open('made.txt', 'w').write('1')"), code("print(2)"))))
+    controller, terminal = pty.openpty()
+    try:
+        result = cli("w.ipynb", "--in-place", "--runs", "1", cwd=project, base=base, stderr=terminal)
+        os.close(terminal)
+        progress = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal was closed and drained
+                break
+            if not chunk:
+                break
+            progress += chunk
+    finally:
+        os.close(controller)
+    assert result.returncode == 0
     assert (project / "made.txt").read_text() == "1"
+    lines = progress.decode().replace("\r\x1b[K", "\n").splitlines()
+    assert any(line.startswith("run 1/1  cell 0 (1 of 2)  ok  ") and line.endswith("MiB") for line in lines), lines
+    assert any(line.startswith("run 1/1  cell 1 (2 of 2)  ok  ") for line in lines), lines
+    assert leftovers(base) == ([], [])
+
+
+def test_an_nbformat_3_notebook_is_rehearsed(project, base):
+    v3 = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": "old"},
+        "worksheets": [{"cells": [{"cell_type": "heading", "level": 1, "source": ["Old"], "metadata": {}}, {"cell_type": "code", "input": ["x = 2\n", "print(x * 3)"], "language": "python", "outputs": [{"output_type": "stream", "stream": "stdout", "text": ["6\n"]}], "prompt_number": 1, "metadata": {}}]}],
+    }
+    outcome = rehearse_sync(v3, project / "old.ipynb", Options(scratch_base=base, runs=1))
+    assert outcome.status == "passed" and outcome.findings == [] and outcome.runs[0].by_index()[1].outputs[0]["text"] == "6\n"
     assert leftovers(base) == ([], [])

@@ -153,9 +153,12 @@ def lines(items: list[Item]) -> list[str]:
     return out
 
 
+MAX_DIFFED_LINES = 2000  # difflib is quadratic at worst: huge outputs are diffed on their start
+
+
 def diff(a: list[Item], b: list[Item], a_label: str, b_label: str) -> str:
     """A unified diff of the two outputs' lines, at most MAX_DIFF_LINES lines."""
-    text = list(difflib.unified_diff(lines(a), lines(b), a_label, b_label, n=1, lineterm=""))
+    text = list(difflib.unified_diff(lines(a)[:MAX_DIFFED_LINES], lines(b)[:MAX_DIFFED_LINES], a_label, b_label, n=1, lineterm=""))
     if len(text) > MAX_DIFF_LINES:
         text = text[:MAX_DIFF_LINES] + [f"… ({len(text) - MAX_DIFF_LINES} more diff lines)"]
     return "\n".join(text)
