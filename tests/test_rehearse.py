@@ -373,6 +373,7 @@ def test_cli_exit_2_when_it_cannot_run(project, base):
     assert cli("missing.ipynb", cwd=project, base=base).returncode == 2
     no_kernel = cli("other.ipynb", cwd=project, base=base)
     assert no_kernel.returncode == 2 and "no such kernel: 'no-such-kernel'" in no_kernel.stderr and "python3" in no_kernel.stderr
+    assert cli("other.ipynb", "--kernel", "python3", "--runs", "1", "--no-record", cwd=project, base=base).returncode == 0
     too_big = cli("fine.ipynb", "--max-folder-size", "4kB", cwd=project, base=base)
     assert too_big.returncode == 2 and "more than 4 KB" in too_big.stderr and "--in-place" in too_big.stderr
     bad_name = cli("fine.ipynb", "-p", "not-a-name", "1", cwd=project, base=base)

@@ -40,6 +40,7 @@ def add_parser(sub) -> None:
     rehearse.add_argument("--runs", type=int, choices=(1, 2), default=2, help="fresh runs (default 2; 1 skips the comparison between runs and the idempotence check)")
     rehearse.add_argument("--timeout", type=float, default=3600.0, metavar="S", help="time limit for the whole rehearsal in seconds (default 3600; 0: none)")
     rehearse.add_argument("--cell-timeout", type=float, default=600.0, metavar="S", help="time limit per cell in seconds (default 600; 0: none)")
+    rehearse.add_argument("--kernel", metavar="NAME", help="the kernelspec to run (default: the notebook's)")
     rehearse.add_argument("--in-place", action="store_true", help="run in the notebook's real folder instead of a scratch copy (its files WILL be changed)")
     rehearse.add_argument("--folder", metavar="DIR", help="the folder to copy and confine writes to (default: the notebook's; e.g. the project folder when the notebook reads ../data)")
     rehearse.add_argument("--max-folder-size", default="200MB", metavar="SIZE", help="refuse to copy a folder holding more than this (default 200MB)")
@@ -77,6 +78,7 @@ def run(args: argparse.Namespace) -> int:
         in_place=args.in_place,
         folder=Path(args.folder) if args.folder else None,
         max_folder_bytes=limit or None,
+        kernel_name=args.kernel,
     )
     progress = _ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:

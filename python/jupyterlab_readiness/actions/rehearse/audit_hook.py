@@ -31,8 +31,10 @@ anyone's, and a notebook that needs scratch space should ask ``tempfile`` for it
 What an audit hook cannot see: I/O done by C code through its own calls (pyarrow and parquet,
 h5py/HDF5, netCDF, many database drivers, image codecs that open files themselves), what a
 subprocess or a shell escape (``!cmd``) does, memory maps and files opened before the hook (the
-kernel's own), and a file descriptor reused after it was opened. Code that really wants to can
-also get around it (ctypes). It is a seat belt for honest notebooks, not a sandbox.
+kernel's own), a file descriptor reused after it was opened, and a symbolic link made by a
+subprocess or compiled code (real paths are cached until Python code renames, links or removes
+something, or changes folder). Code that really wants to can also get around it (ctypes). It is a
+seat belt for honest notebooks, not a sandbox.
 """
 
 import json

@@ -197,6 +197,7 @@ class Rehearsal:
         nb = _runnable(self.notebook_json)
         kernel = options.kernel_name or notebook_kernel(model)
         _check_kernel(kernel)
+        from . import runner  # noqa: F401 - imported here, in a worker thread: nbclient and jupyter_client take a while
         folder = (options.folder or self.path.parent).resolve()
         notebook_dir = self.path.parent.resolve()
         if not folder.is_dir():

@@ -128,6 +128,8 @@ class KernelRun:
                 if self.first_cell_at is None:
                     self.first_cell_at = began
                 limit = self._limit(spec.cell_timeout)
+                remaining = self._remaining()
+                total_binds = remaining is not None and (spec.cell_timeout is None or remaining < spec.cell_timeout)
                 try:
                     await self.cancel.race(self.client.async_execute_cell(cell, index), timeout=limit)
                     record.status = "ok"
@@ -137,8 +139,7 @@ class KernelRun:
                     record.status = "dead"
                 except TimeLimit:
                     record.status = "timeout"
-                    remaining = self._remaining()
-                    result.stopped = "total-timeout" if remaining is not None and remaining <= 0.05 else "timeout"
+                    result.stopped = "total-timeout" if total_binds else "timeout"
                 except Cancelled:
                     record.status = "cancelled"
                     result.stopped = "cancelled"
