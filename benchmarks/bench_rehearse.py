@@ -105,8 +105,8 @@ async def plain_runs(data: dict, folder: Path, shutdown: str, runs: int = 2) -> 
             if not first:
                 first.append(time.perf_counter() - started)
 
-        def on_executed(cell, cell_index, execute_reply):
-            last_cpu[0] = cpu_seconds(client.km.provisioner.pid) or 0.0
+        def on_executed(cell, cell_index, execute_reply, last_cpu=last_cpu):
+            last_cpu[0] = cpu_seconds(client.km.provisioner.pid) or 0.0  # noqa: B023 - called during this iteration's run
 
         client = NotebookClient(
             nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(folder)}}, on_cell_execute=on_execute, on_cell_executed=on_executed, shutdown_kernel=shutdown

@@ -10,7 +10,6 @@ import struct
 import subprocess
 import sys
 import zlib
-from pathlib import Path
 
 import pytest
 
@@ -276,6 +275,12 @@ def test_the_log_reader_keeps_a_partial_line_for_later(tmp_path):
         handle.write(b'.txt"\t""\nnot a record\nx\t"y"\t""\n')
     assert reader.read() == [Access("r", "b.txt", "")]
     assert reader.read() == []
+    from json.encoder import encode_basestring_ascii as quote  # what the hook writes
+
+    odd = 'tab\there "quoted" é \\ back'
+    with open(log, "ab") as handle:
+        handle.write(f"R\t{quote(odd)}\t{quote('')}\n".encode("ascii"))
+    assert reader.read() == [Access("R", odd, "")]
 
 
 # --------------------------------------------------------------------------------- tracebacks
