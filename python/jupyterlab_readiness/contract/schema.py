@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply
+from .baseline import RehearsalRecord
+from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply, RehearseReply
 from .report import CheckRun, Finding, NotebookReport
 from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
 
@@ -26,6 +27,8 @@ CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
+REHEARSE_REPLY = TypeAdapter(RehearseReply)
+REHEARSAL_RECORD = TypeAdapter(RehearsalRecord)
 
 # Each route's reply, by the route's name (see server/handlers.py).
 REPLIES: dict[str, TypeAdapter] = {
@@ -54,6 +57,7 @@ def json_schema() -> dict[str, Any]:
         ("ExtractReply", "serialization", EXTRACT_REPLY),
         ("ExportReply", "serialization", EXPORT_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
+        ("RehearseReply", "serialization", REHEARSE_REPLY),
     ]
     refs, definitions = TypeAdapter.json_schemas(
         [(name, mode, adapter) for name, mode, adapter in adapters], ref_template="#/$defs/{model}"

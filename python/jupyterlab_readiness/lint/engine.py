@@ -4,12 +4,19 @@ Score: each checklist item whose checks ran gets a credit from its worst finding
 info 0.9, warning 0.5, error 0 — and the score is the mean credit × 100, rounded. Items whose
 checks are all disabled or do not apply (Python checks on an R notebook) are left out. A notebook
 that cannot be read scores 0 and carries an ``error`` instead of findings.
+
+The rehearsal's checks (``rehearsal-error``, ``output-mismatch`` …) never run here: their findings
+come from the record of the notebook's last rehearsal, which the adapter reads (the sidecar file,
+``actions/rehearse/baseline.py``) and passes in. While the record's key matches the notebook (same
+kernel, same code cells; markdown may have changed: findings follow their cells) they are added,
+with the configuration's enable/disable and severity overrides applied, and count in the
+checklist and the score like any other; a stale record is ignored.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
@@ -19,13 +26,21 @@ from ..notebook import facts
 from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
 from .config import CheckConfig
 
+if TYPE_CHECKING:
+    from ..contract.baseline import RehearsalRecord
+
 _CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
 _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}
 _RANK = {"pass": 0, "info": 1, "warn": 2, "fail": 3}
 
 
 def check_file(
-    path: Path, config: CheckConfig | None = None, shown_path: str | None = None, *, memoize: bool = True
+    path: Path,
+    config: CheckConfig | None = None,
+    shown_path: str | None = None,
+    *,
+    memoize: bool = True,
+    rehearsal: RehearsalRecord | None = None,
 ) -> NotebookReport:
     """Read and check a notebook file; an unreadable file gives a report with ``error`` set.
 
@@ -36,7 +51,7 @@ def check_file(
         notebook = read_notebook(path)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, memoize=memoize)
+    return check_model(notebook, Path(path), config, shown, memoize=memoize, rehearsal=rehearsal)
 
 
 def check_notebook(
@@ -45,6 +60,7 @@ def check_notebook(
     config: CheckConfig | None = None,
     kernel: KernelState | None = None,
     shown_path: str | None = None,
+    rehearsal: RehearsalRecord | None = None,
 ) -> NotebookReport:
     """Check notebook JSON (e.g. the live model sent by the browser), with its kernel's state if known."""
     shown = shown_path or str(path)
@@ -52,7 +68,7 @@ def check_notebook(
         notebook = notebook_from_json(nb)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, kernel=kernel)
+    return check_model(notebook, Path(path), config, shown, kernel=kernel, rehearsal=rehearsal)
 
 
 def check_model(
@@ -63,6 +79,7 @@ def check_model(
     *,
     memoize: bool = True,
     kernel: KernelState | None = None,
+    rehearsal: RehearsalRecord | None = None,
     ceiling: Path | None = None,
 ) -> NotebookReport:
     """``ceiling``: a server's root, above which no project file (pins) is read."""
@@ -72,26 +89,37 @@ def check_model(
     findings: list[Finding] = []
     statuses: dict[str, str] = {}
     counts: dict[str, int] = {}
+    remembered = _remembered(notebook, rehearsal) if rehearsal is not None and notebook.is_python else None
     for spec in CHECKS:
         if (
             not config.is_enabled(spec.id)
             or (spec.python_only and not notebook.is_python)
             or (spec.live and kernel is None)
+            or (spec.rehearsal and remembered is None)
         ):
             continue
         statuses.setdefault(spec.item, "pass")
-        severity = config.severity_of(spec.id)
-        for hit in spec.run(ctx):
-            cell_id = cells[hit.cell_index].cell_id if hit.cell_index is not None else None
+        if spec.rehearsal:
+            assert remembered is not None
+            overridden = config.severity.get(spec.id)
+            hits = [
+                (f.cell_index, f.line, f.message, f.suggestion, overridden or f.severity)
+                for f in remembered.get(spec.id, ())
+            ]
+        else:
+            severity = config.severity_of(spec.id)
+            hits = [(hit.cell_index, hit.line, hit.message, hit.suggestion, severity) for hit in spec.run(ctx)]
+        for cell_index, line, message, suggestion, severity in hits:
+            cell_id = cells[cell_index].cell_id if cell_index is not None else None
             findings.append(
                 Finding(
                     check=spec.id,
                     severity=severity,
-                    cell_index=hit.cell_index,
+                    cell_index=cell_index,
                     cell_id=cell_id,
-                    line=hit.line,
-                    message=hit.message,
-                    suggestion=hit.suggestion,
+                    line=line,
+                    message=message,
+                    suggestion=suggestion,
                 )
             )
             counts[spec.item] = counts.get(spec.item, 0) + 1
@@ -112,6 +140,26 @@ def check_model(
     scored = [_CREDIT[i.status] for i in checklist if i.status != "skipped"]
     score = round(100 * sum(scored) / len(scored)) if scored else 0
     return NotebookReport(path=shown_path, score=score, findings=findings, checklist=checklist, error=None)
+
+
+def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[Finding]] | None:
+    """The record's findings by check id, moved to the cells' current indices; None when the
+    record does not apply to this notebook (its code, kernel or parameters changed)."""
+    from ..notebook.fingerprint import code_fingerprint
+
+    if record.key != code_fingerprint(notebook, record.parameters):
+        return None
+    now = [c.index for c in notebook.cells if c.cell_type == "code"]
+    if len(now) != len(record.code_cells):
+        return None
+    moved = dict(zip(record.code_cells, now))
+    found: dict[str, list[Finding]] = {}
+    for f in record.findings:
+        index = None if f.cell_index is None else moved.get(f.cell_index)
+        if f.cell_index is not None and index is None:
+            continue
+        found.setdefault(f.check, []).append(Finding(f.check, f.severity, index, None, f.line, f.message, f.suggestion))
+    return found
 
 
 def failed_report(path: str, error: str) -> NotebookReport:

@@ -12,6 +12,7 @@ from ..actions.export import plan as export_action
 from ..actions.extract import plan as extract_action
 from ..actions.freeze import plan as freeze_action
 from ..actions.plan import Plan, apply
+from ..actions.rehearse.baseline import read_record
 from ..actions.source import Source, load
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
@@ -100,7 +101,13 @@ class Service:
                 kernel, state = await self.inspector.inspect(request.kernel_id, modules)
         report = await self.workers.run(
             lambda: check_model(
-                source.model, source.path, config, request.path, kernel=state, ceiling=self.root.ceiling
+                source.model,
+                source.path,
+                config,
+                request.path,
+                kernel=state,
+                rehearsal=read_record(source.path, self.root),
+                ceiling=self.root.ceiling,
             )
         )
         return _check_reply(report, kernel)
