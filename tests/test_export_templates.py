@@ -103,3 +103,12 @@ def test_a_variable_a_template_needs_and_does_not_get_is_an_error(package):
     del variables["distribution"]
     with pytest.raises(jinja2.UndefinedError, match="distribution"):
         render.render_project(variables)
+
+
+def test_a_cache_of_compiled_templates_it_cannot_write_is_no_cache(tmp_path, package):
+    cache = render._CompiledTemplates(str(tmp_path / "not-there"))
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(render.TEMPLATES), bytecode_cache=cache, **render.ENVIRONMENT_OPTIONS
+    )
+    template = environment.get_template(f"project/src/{{{{ package }}}}/__main__.py{render.SUFFIX}")
+    assert template.render(render.project_variables(package)).endswith("raise SystemExit(main())\n")

@@ -19,6 +19,7 @@ Python; the templates only lay it out.
 from __future__ import annotations
 
 import ast
+import contextlib
 import functools
 import json
 import os
@@ -29,6 +30,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.bccache
 
 from ...contract.report import NotebookReport
 from .parameters import Parameter
@@ -89,8 +91,8 @@ def render(pkg: Package) -> dict[str, str]:
 def render_project(variables: dict[str, Any]) -> dict[str, str]:
     """Every file of the project template: {relative path: text}, paths rendered as Copier does."""
     files = {}
-    for name, path in _project_files():
-        target = path.render(variables)
+    for name, path, path_template in _project_files():
+        target = path_template.render(variables) if path_template else path
         if target.endswith(SUFFIX):
             files[target[: -len(SUFFIX)]] = _template(name).render(variables)
         else:
@@ -317,12 +319,36 @@ _FILTERS = {"to_json": _to_json, "optional": _optional, "set_display": _set_disp
 # ------------------------------------------------------------------------------------- Jinja
 
 
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Jinja's cache of compiled templates, in the user's own folder of the temp directory (Jinja
+    checks it is theirs): a one-shot ``export`` from the command line loads them instead of
+    compiling them again (~0.1 s). Best effort: a cache it cannot read or write is no cache."""
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except Exception:  # unreadable or corrupt: compile the template instead
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    try:
+        return _CompiledTemplates()
+    except (OSError, RuntimeError):  # no temp directory, or one that is not safely the user's
+        return None
+
+
 @functools.cache
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         auto_reload=False,  # the templates are part of the package: never changed while it runs
+        bytecode_cache=_compiled_templates(),
         **ENVIRONMENT_OPTIONS,
     )
     environment.filters.update(_FILTERS)
@@ -335,14 +361,16 @@ def _template(name: str) -> jinja2.Template:
 
 
 @functools.cache
-def _project_files() -> list[tuple[str, jinja2.Template]]:
-    """(template name, its path in the project as a template) for each file of the project template."""
+def _project_files() -> list[tuple[str, str, jinja2.Template | None]]:
+    """For each file of the project template: its template name, its path in the project, and that
+    path as a template when it holds Jinja syntax (``src/{{ package }}/…``)."""
     prefix = f"{PROJECT}/"
-    return [
-        (name, _environment().from_string(name[len(prefix) :]))
+    paths = [
+        (name, name[len(prefix) :])
         for name in _environment().list_templates()
         if name.startswith(prefix) and name[len(prefix) :] not in _TEMPLATE_CONFIG
     ]
+    return [(name, path, _environment().from_string(path) if "{" in path else None) for name, path in paths]
 
 
 def relative_dir(notebook_dir: str, out: str) -> str:
