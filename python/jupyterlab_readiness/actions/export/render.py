@@ -93,10 +93,10 @@ def render_project(variables: dict[str, Any]) -> dict[str, str]:
     files = {}
     for name, path, path_template in _project_files():
         target = path_template.render(variables) if path_template else path
-        if target.endswith(SUFFIX):
-            files[target[: -len(SUFFIX)]] = _template(name).render(variables)
+        if name.endswith(SUFFIX):
+            files[target.removesuffix(SUFFIX)] = _template(name).render(variables)
         else:
-            files[target] = _environment().loader.get_source(_environment(), name)[0]
+            files[target] = (TEMPLATES / name).read_bytes().decode("utf-8")
     return files
 
 
@@ -191,7 +191,7 @@ def _parameter(parameter: Parameter, pkg: Package, modern: bool) -> dict[str, An
 
 def _is_json(parameter: Parameter) -> bool:
     """A value the command line takes as JSON text."""
-    return parameter.origin != "clock" and parameter.type != "bool" and parameter.type.startswith(_JSON_TYPES)
+    return parameter.origin == "cell" and parameter.type.startswith(_JSON_TYPES)
 
 
 def _option(parameter: Parameter) -> dict[str, Any]:
