@@ -86,7 +86,7 @@ def test_outputs_compare_stdout_results_errors_and_images_by_size():
         "output_type": "display_data",
         "metadata": {},
         "data": {"image/png": _png(w, h), "text/plain": "<Figure size 640x480 with 1 Axes>"},
-    }  # noqa: E731
+    }
     a = [stream("stdout", "rows: 1"), stream("stderr", "warning!"), stream("stdout", "0\n"), image(640, 480)]
     b = [
         stream("stdout", ["rows: 10\n"]),

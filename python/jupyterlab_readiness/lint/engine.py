@@ -152,7 +152,7 @@ def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[F
     now = [c.index for c in notebook.cells if c.cell_type == "code"]
     if len(now) != len(record.code_cells):
         return None
-    moved = dict(zip(record.code_cells, now))
+    moved = dict(zip(record.code_cells, now, strict=True))
     found: dict[str, list[Finding]] = {}
     for f in record.findings:
         index = None if f.cell_index is None else moved.get(f.cell_index)
