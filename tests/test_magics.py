@@ -83,3 +83,43 @@ def test_syntax_only_ipython_understands_goes_to_ipythons_transformer():
     translated = translate(source)
     ast.parse(translated)
     assert "run_line_magic" in translated and "x = 1" in translated
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("    x = 1\n    y = x", "x = 1\ny = x"),  # IPython removes the first line's indentation
+        ("\n\n  a = 1\n  b = 2", "\n\na = 1\nb = 2"),  # blank lines first: kept, line numbers too
+        ("    # note\nif a:\n    b = 1", "# note\nif a:\nb = 1"),  # valid Python IPython breaks
+        (">>> x = 1\n>>> y = 2", "x = 1\ny = 2"),
+        ("In [1]: x = 5", "x = 5"),
+        ("x = [1,\n...   2]", "x = [1,\n  2]"),  # a second line starting with "... " is a prompt too
+        ("x = [1,\n2, ...]", "x = [1,\n2, ...]"),
+    ],
+)
+def test_cleanup_follows_ipython(source, expected):
+    from jupyterlab_readiness.notebook.magics import cleanup
+
+    assert cleanup(source) == expected
+
+
+def test_indented_cell_and_indented_magic_parse():
+    assert cell_facts("    import os\n    os.getcwd()").syntax_error is None
+    assert cell_facts("  %matplotlib inline").magics[0].name == "matplotlib"
+
+
+@pytest.mark.parametrize(
+    ("source", "magic"),
+    [("ls", ("ls", "")), ("cd data", ("cd", "data")), ("pip install pandas", ("pip", "install pandas")), ("  run -i setup.py", ("run", "-i setup.py")), ("\nls\n", ("ls", ""))],
+)
+def test_automagic_on_a_one_line_cell(source, magic):
+    from jupyterlab_readiness.notebook.magics import automagic
+
+    assert automagic(source) == magic
+
+
+@pytest.mark.parametrize("source", ["ls = 3", "cd, x = 1, 2", "x = 1\nls", "ls\n\n", "print(1)", "%ls", "time.sleep(1)"])
+def test_no_automagic(source):
+    from jupyterlab_readiness.notebook.magics import automagic
+
+    assert automagic(source) is None
