@@ -282,6 +282,8 @@ class _Visitor:
         self.loop_reads: list[list[tuple[int, str]]] = []
         self.loop_calls: list[list[int]] = []
         self.loop_exits: list[tuple[list[_State], list[_State]]] = []  # (breaks, continues)
+        self.loop_frames: list[list[Any]] = []  # per module-level loop: [branch_depth at its body, jumped]
+        self.branch_depth = 0  # module-level blocks that may not run (if/else, handlers, match cases)
         self.loop_depth = 0  # loops around this point within the current function or module
         self.guarded = 0  # inside a try body whose handlers catch NameError: reads never fail
         self.annotation = False  # visiting an annotation that Python evaluates
@@ -386,8 +388,8 @@ class _Visitor:
                     return
                 if kind == "module":
                     break
-                if name in scope.names:
-                    return
+                if name in scope.names and (kind != "class" or scope is scopes[-1]):
+                    return  # a class body's names are not seen from the scopes nested in it
         st = self.st
         if st is None or self.guarded:
             return
@@ -399,7 +401,17 @@ class _Visitor:
             facts.unbound_reads.add((line, name))
         if self.annotation:
             facts.annotation_reads.add((line, name))
-        (self.loop_reads[-1] if self.loop_reads else facts.free_reads).append((line, name))
+        (self.loop_reads[-1] if self.deferred() else facts.free_reads).append((line, name))
+
+    def deferred(self) -> bool:
+        """Inside a module-level loop, whether a read (or call) here may be skipped on the first
+        iteration — in a branch, or after a ``break``/``continue`` — so that a name the loop binds
+        later counts as bound by a previous iteration. One that runs on the first iteration
+        fails there whatever the loop binds later."""
+        frames = self.loop_frames
+        if not frames:
+            return False
+        return self.branch_depth != frames[0][0] or any(frame[1] for frame in frames)
 
     def bind(self, name: str, *, walrus: bool = False, value: Any = None) -> None:
         scopes = self.scopes
@@ -509,6 +521,7 @@ class _Visitor:
                 self.compile_check = True
             elif not self.function_depth and self.loop_exits and self.st is not None:
                 self.loop_exits[-1][0 if t is ast.Break else 1].append(self.capture())
+                self.loop_frames[-1][1] = True
                 self.st = None
         elif t is ast.Match:
             self.match(node)
@@ -529,10 +542,12 @@ class _Visitor:
             self.block(node.orelse)
         else:
             base = self.fork()
+            self.branch_depth += 1
             self.block(node.body)
             taken = self.capture()
             self.restore(base)
             self.block(node.orelse)
+            self.branch_depth -= 1
             self.apply(self.merged(base, [taken, self.capture()]))
 
     def loop(self, node: ast.For | ast.AsyncFor | ast.While, target: ast.expr | None) -> None:
@@ -546,11 +561,13 @@ class _Visitor:
             return
         base = self.fork()
         self.loop_exits.append(([], []))
+        self.loop_frames.append([self.branch_depth, False])
         self.loop_reads.append([])
         self.loop_calls.append([])
         if target is not None:
             self.target(target)
         self.block(node.body)
+        self.loop_frames.pop()
         breaks, continues = self.loop_exits.pop()
         self.loop_depth -= 1
         # When the loop tests again, or ends: after no iteration, or after some.
@@ -608,6 +625,7 @@ class _Visitor:
                 entry_vals[name] = None
                 entry_head = (entry_head, name, mask, None)
         entry = (entry_st, entry_vals, entry_head)
+        self.branch_depth += 1
         for handler in node.handlers:
             self.restore(entry)
             if handler.type is not None:
@@ -619,6 +637,7 @@ class _Visitor:
             else:
                 self.block(handler.body)
             ends.append(self.capture())
+        self.branch_depth -= 1
         self.apply(self.merged(base, ends))
         if node.finalbody:
             if self.st is None:  # every path leaves with an exception; ``finally`` still runs
@@ -639,6 +658,7 @@ class _Visitor:
             return
         base = self.fork()
         ends = [base]  # no case matched
+        self.branch_depth += 1
         for case in node.cases:
             self.restore(base)
             self.pattern(case.pattern)
@@ -646,6 +666,7 @@ class _Visitor:
                 self.expr(case.guard)
             self.block(case.body)
             ends.append(self.capture())
+        self.branch_depth -= 1
         self.apply(self.merged(base, ends))
 
     def import_(self, node: ast.Import | ast.ImportFrom) -> None:
@@ -956,11 +977,11 @@ class _Visitor:
                     return
                 if kind == "module":
                     break
-                if name in scope.names:
+                if name in scope.names and (kind != "class" or scope is scopes[-1]):
                     return  # a class-body or comprehension name: not the module's
         if self.st is None or self.guarded:
             return
-        if self.loop_calls:
+        if self.deferred():
             self.loop_calls[-1].append(len(self.facts.call_sites))
         self.facts.call_sites.append(CallSite(line, key, self.head))
 
