@@ -134,3 +134,17 @@ def test_automagic_line_that_is_not_python_is_translated_as_the_magic():
 
 def test_autocall_escapes_go_to_ipython():
     assert cell_facts("/print 1").syntax_error is None
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [("/print 1 2", "print(1, 2)"), (",f a b", 'f("a", "b")'), (";f a b", 'f("a b")'), ("x = 1\n;", 'x = 1\n("")'), ("%matplotlib inline\nplot()\n;", None)],
+)
+def test_autocall_escapes_are_translated_like_ipython_without_importing_it(source, expected, monkeypatch):
+    from jupyterlab_readiness.notebook import magics
+
+    monkeypatch.setattr(magics, "_ipython_translate", lambda source: pytest.fail("IPython's translator was used"))
+    facts = cell_facts(source + "\n# no cache hit")
+    assert facts.syntax_error is None
+    if expected is not None:
+        assert magics.second_chance(source, len(source.split("\n"))) == expected

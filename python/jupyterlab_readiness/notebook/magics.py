@@ -60,8 +60,6 @@ _CLASSIC_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
 _CLASSIC_INITIAL = re.compile(r"^>>>( |$)")
 _IPYTHON_PROMPT = re.compile(r"^(((\[nav\]|\[ins\])?\ )?In\ \[\d+\]:\ |\s*\.{3,}:\ ?)")
 _LINE_SPLIT = re.compile(r"^(\s*)([,;/%]|!!?|\?\??)?\s*(%{0,2}[\w\.\*]*)(.*?$|$)")
-# A line starting with IPython's autocall escapes (``/f x``, ``,f a b``, ``;f a b``): never Python.
-ESCAPE_LINE = re.compile(r"^[ \t]*[,;/]", re.MULTILINE)
 
 
 def cleanup(source: str) -> str:
@@ -145,6 +143,9 @@ def translate(source: str) -> str:
     except SyntaxError as ours:
         if not _near_ipython_syntax(source, ours.lineno):
             raise  # a plain Python error (Python 2 code, a typo): IPython would not fix it
+        fixed = _fix_escapes(translated, ours.lineno)
+        if fixed is not None:
+            return fixed
         fallback = _ipython_translate(source)
         if fallback is not None:
             try:
@@ -172,13 +173,56 @@ def _parses(source: str) -> bool:
         return False
 
 
-def second_chance(source: str) -> str | None:
-    """For a cell that does not parse and has none of the usual IPython syntax: IPython's own
-    translation when a line starts with an autocall escape (``/``, ``,``, ``;``), else None."""
-    text = cleanup(source)
-    if ESCAPE_LINE.search(text) is None:
-        return None
+def second_chance(source: str, lineno: int | None) -> str | None:
+    """For a cell that does not parse: when the line that failed starts with one of IPython's
+    autocall escapes (``/f x`` → ``f(x)``, ``,f a b`` → ``f("a", "b")``, ``;f a b`` → ``f("a b")``;
+    a lone ``;`` → ``("")``), that line as IPython translates it, then the next failing line …;
+    IPython's own translator only if that is not enough. None when no escape is at fault."""
+    return _fix_escapes(cleanup(source), lineno)
+
+
+def _fix_escapes(text: str, lineno: int | None) -> str | None:
+    """``text`` with the escape lines that make it fail translated, if that makes it parse;
+    IPython's translator if escapes are at fault but that is not enough; else None."""
+    lines = text.split("\n")
+    for _ in range(len(lines)):
+        if lineno is None or not 0 < lineno <= len(lines) or lines[lineno - 1].lstrip()[:1] not in (",", ";", "/"):
+            return None
+        _escape(lines, lineno - 1)
+        try:
+            ast.parse("\n".join(lines))
+            return "\n".join(lines)
+        except SyntaxError as exc:
+            lineno = exc.lineno
+        except ValueError:
+            return None
     return _ipython_translate(text)
+
+
+def _escape(lines: list[str], index: int) -> None:
+    """IPython's EscapedCommand for ``,`` ``;`` ``/`` on one line (continued with ``\\``), in place;
+    the lines it took in become empty so line numbers do not move."""
+    line = lines[index]
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    end = index
+    parts = [stripped]
+    while parts[-1].endswith("\\") and end + 1 < len(lines):
+        parts[-1] = parts[-1][:-1]
+        end += 1
+        parts.append(lines[end])
+    command = " ".join(p.rstrip() if i == len(parts) - 1 else p for i, p in enumerate(parts)).rstrip()
+    escape, content = command[0], command[1:]
+    name, _, args = content.partition(" ")
+    if escape == ",":
+        call = '%s("%s")' % (name, '", "'.join(args.split()))
+    elif escape == ";":
+        call = '%s("%s")' % (name, args)
+    else:
+        call = "%s(%s)" % (name, ", ".join(args.split()))
+    lines[index] = indent + call
+    for i in range(index + 1, end + 1):
+        lines[i] = ""
 
 
 def _starts_with_ipython(source: str) -> bool:
