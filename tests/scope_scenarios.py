@@ -155,6 +155,7 @@ class SyntaxScenario(NamedTuple):
     id: str
     source: str
     error: bool  # IPython's transformations + compile reject it
+    before: tuple[str, ...] = ()  # cells run first (automagic depends on the names they define)
 
 
 X = SyntaxScenario
@@ -188,8 +189,12 @@ SYNTAX: list[SyntaxScenario] = [
     X("not-automagic-two-lines", "cd ..\nx = 1", True),
     X("not-automagic-trailing-blank", "pip install pandas\n\n", True),
     X("not-automagic-unknown-word", "frobnicate the thing", True),
+    X("automagic-shadowed-by-variable", "cd ..", True, ("cd = 'somewhere'",)),
+    X("automagic-shadowed-then-deleted", "cd ..", False, ("cd = 'somewhere'", "del cd")),
+    X("automagic-other-name-defined", "pip install pandas", False, ("cd = 'somewhere'",)),
     X("autocall-slash", "/print 1", False),
     X("autocall-comma", ",print a b", False),
+    X("autocall-semicolon-alone", "x = 1\n;", False),  # a lone ";" line becomes ("")
     X("return-outside", "return 5", True),
     X("yield-outside", "yield 1", True),
     X("break-outside", "break", True),

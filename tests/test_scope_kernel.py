@@ -23,7 +23,7 @@ from jupyter_client.manager import start_new_kernel
 from conftest import code, notebook
 from jupyterlab_readiness.lint.engine import check_notebook
 from jupyterlab_readiness.notebook.magics import LINE_MAGICS
-from scope_scenarios import HIDDEN_STATE, SYNTAX, Scenario
+from scope_scenarios import HIDDEN_STATE, SYNTAX
 
 pytestmark = pytest.mark.kernel
 
@@ -129,7 +129,7 @@ def static_verdict(cells: list[str]) -> list[tuple[int, str]]:
 
 
 def test_scenarios_are_many_and_distinct():
-    assert len(HIDDEN_STATE) >= 60 and len(SYNTAX) >= 40
+    assert len(HIDDEN_STATE) >= 60 and len(SYNTAX) >= 50
     assert len({s.id for s in HIDDEN_STATE}) == len(HIDDEN_STATE)
     assert len({s.id for s in SYNTAX}) == len(SYNTAX)
 
@@ -147,14 +147,26 @@ def test_hidden_state_agrees_with_the_kernel(kernel):
     assert disagreements == []
 
 
-def test_syntax_errors_agree_with_ipython(kernel):
+def ipython_verdicts(kernel: Kernel, sources: list[str], before: tuple[str, ...] = ()) -> list[bool]:
     kernel.reset()
+    for cell in before:
+        assert kernel.execute(cell)["status"] == "ok"
     assert kernel.execute(_VERDICT, silent=True, store_history=False)["status"] == "ok"
-    verdicts = ast.literal_eval(kernel.expression(f"_readiness_verdicts({json.dumps([s.source for s in SYNTAX])})"))
+    verdicts = ast.literal_eval(kernel.expression(f"_readiness_verdicts({json.dumps(sources)})"))
     kernel.reset()
+    return verdicts
+
+
+def test_syntax_errors_agree_with_ipython(kernel):
+    alone = [s for s in SYNTAX if not s.before]
+    verdicts = dict(zip(alone, ipython_verdicts(kernel, [s.source for s in alone]), strict=True))
+    for scenario in SYNTAX:
+        if scenario.before:
+            (verdicts[scenario],) = ipython_verdicts(kernel, [scenario.source], scenario.before)
     disagreements = []
-    for scenario, ipython in zip(SYNTAX, verdicts, strict=True):
-        ours = static_syntax_error(scenario.source)
+    for scenario in SYNTAX:
+        ipython = verdicts[scenario]
+        ours = static_syntax_error(scenario.source, scenario.before)
         if ipython != scenario.error:
             disagreements.append(f"{scenario.id}: label error={scenario.error} but IPython says {ipython}")
         elif ours != ipython:
@@ -162,9 +174,9 @@ def test_syntax_errors_agree_with_ipython(kernel):
     assert disagreements == []
 
 
-def static_syntax_error(source: str) -> bool:
-    report = check_notebook(notebook(code(source)), Path("scenario.ipynb"))
-    return any(f.check == "syntax-error" for f in report.findings)
+def static_syntax_error(source: str, before: tuple[str, ...] = ()) -> bool:
+    report = check_notebook(notebook(*(code(cell) for cell in (*before, source))), Path("scenario.ipynb"))
+    return any(f.check == "syntax-error" and f.cell_index == len(before) for f in report.findings)
 
 
 def test_line_magics_are_the_kernels(kernel):
@@ -172,5 +184,3 @@ def test_line_magics_are_the_kernels(kernel):
     assert names == set(LINE_MAGICS)
 
 
-def _label(scenario: Scenario) -> str:  # for a readable failure in a -k run
-    return scenario.id

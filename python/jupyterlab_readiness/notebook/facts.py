@@ -145,8 +145,10 @@ class CellFacts:
     unbinds: set[str] = field(default_factory=set)  # names this cell leaves deleted
     exit_values: dict[str, Any] = field(default_factory=dict)  # bound name → FunctionInfo / ClassInfo / None
     call_sites: list[CallSite] = field(default_factory=list)
+    callables: set[str] = field(default_factory=set)  # names a module-level def or class of this cell binds
     future_annotations: bool = False  # ``from __future__ import annotations``: later annotations are not evaluated
     automagic: tuple[str, str] | None = None  # a one-line cell IPython runs as this magic unless the name is defined
+    magic_only: str | None = None  # a one-line automagic that is not Python: a syntax error once the name is defined
     star_import_line: int | None = None  # after this line, unknown names may exist
     imports: list[Import] = field(default_factory=list)
     calls: list[Call] = field(default_factory=list)
@@ -189,8 +191,8 @@ def _compute(source: str) -> CellFacts:
             warnings.simplefilter("ignore")
             try:
                 tree = ast.parse(translate(source))
-            except SyntaxError:
-                fallback = second_chance(source)
+            except SyntaxError as exc:
+                fallback = second_chance(source, exc.lineno)
                 if fallback is None:
                     raise
                 tree = ast.parse(fallback)
@@ -211,8 +213,13 @@ def _compute(source: str) -> CellFacts:
         error = _compile_error(tree)
         if error is not None:
             return CellFacts(syntax_error=error)
-    if facts.statements == 1 and not facts.magics and may_be_automagic(source):
-        facts.automagic = automagic(source)  # Python here, the magic if the name is not defined
+    if facts.statements == 1 and may_be_automagic(source):
+        magic = automagic(source)
+        if magic is not None:
+            if facts.magics:  # only the magic parses
+                facts.magic_only = magic[0]
+            else:  # Python here, the magic if the name is not defined
+                facts.automagic = magic
     return facts
 
 
@@ -253,7 +260,7 @@ class _Scope:
         self.globals: set[str] = set()
         # A module-level function's (or method's) reads and calls when it is called; None when the
         # function is not one whose calls are followed (nested functions, lambdas).
-        self.reads: list[tuple[int, str]] | None = None
+        self.reads: set[str] | None = None
         self.calls: list[tuple[str | None, ...]] | None = None
         self.generator = False
         self.is_async = False
@@ -380,11 +387,16 @@ class _Visitor:
             return
         scopes = self.scopes
         if len(scopes) > 1:  # inside a class body, comprehension or function: its own names first
+            scope = scopes[-1]
+            if scope.kind == "function":  # the common case: directly in a function body
+                if scope.reads is not None and not self.guarded:
+                    scope.reads.add(name)
+                return
             for scope in reversed(scopes):
                 kind = scope.kind
                 if kind == "function":  # runs when called
                     if scope.reads is not None and not self.guarded:
-                        scope.reads.append((line, name))
+                        scope.reads.add(name)
                     return
                 if kind == "module":
                     break
@@ -739,7 +751,7 @@ class _Visitor:
         if any(s.kind == "class" for s in self.scopes):
             scope.names.add("__class__")  # the implicit cell ``super()`` uses
         if follow:
-            scope.reads = []
+            scope.reads = set()
             scope.calls = []
         self.scopes.append(scope)
         self.function_depth += 1
@@ -758,13 +770,15 @@ class _Visitor:
         info = None
         if follow and not scope.generator and not scope.is_async and _plain_decorators(node, enclosing.kind == "class"):
             local = scope.names - scope.globals
-            reads = frozenset(name for _, name in scope.reads if name not in local)  # type: ignore[union-attr]
+            reads = frozenset(scope.reads - local)  # type: ignore[operator]
             calls = tuple(dict.fromkeys(key for key in scope.calls if (key[0] or key[1]) not in local))  # type: ignore[union-attr]
             info = FunctionInfo(node.name, node.lineno, reads, calls)
         if not self.function_depth and enclosing.kind == "module":
             for decorator in node.decorator_list:  # ``@deco`` calls deco at the def
                 if type(decorator) is ast.Name:
                     self.call_site(decorator.lineno, (decorator.id,))
+            if info is not None:
+                self.facts.callables.add(node.name)
         self.bind(node.name, value=info)
 
     def class_(self, node: ast.ClassDef) -> None:
@@ -801,6 +815,8 @@ class _Visitor:
             if scope.values is not None:
                 methods = {name: value for name, value in scope.values.items() if isinstance(value, FunctionInfo)}
             info = ClassInfo(node.name, node.lineno, methods)
+            if methods is not None:
+                self.facts.callables.add(node.name)
         self.bind(node.name, value=info)
 
     def check_async(self) -> None:
