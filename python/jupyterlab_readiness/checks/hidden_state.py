@@ -47,7 +47,11 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
         defined -= facts.unbinds
         for name in facts.unbinds:
             values.pop(name, None)
-        values.update(facts.exit_values)
+        for name, value in facts.exit_values.items():
+            if value is None:
+                values.pop(name, None)
+            else:
+                values[name] = value
         future_annotations = future_annotations or facts.future_annotations
         if facts.star_import_line is not None:
             open_namespace = True
@@ -65,11 +69,19 @@ def _cell_hits(ctx: Context, index: int, facts: CellFacts, defined: set[str], va
         if future_annotations and (line, name) in facts.annotation_reads:
             continue
         events.append((line, name, None))
-    for site in facts.call_sites:
-        if star is not None and site.line > star:
-            continue
-        for name, function in _missing_at_call(site, defined, values):
-            events.append((site.line, name, function))
+    if facts.call_sites:
+        # Only a call whose head may hold a function or class (bound so by an earlier cell or by a
+        # def/class of this one) can run a body; the others are skipped without a lookup.
+        callables = facts.callables
+        for site in facts.call_sites:
+            key = site.key
+            head = key[0] if key[0] is not None else key[1]
+            if head not in callables and values.get(head) is None:  # type: ignore[arg-type]
+                continue
+            if star is not None and site.line > star:
+                continue
+            for name, function in _missing_at_call(site, defined, values):
+                events.append((site.line, name, function))
     if not events:
         return
     events.sort(key=lambda e: e[0])
