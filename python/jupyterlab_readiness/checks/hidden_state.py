@@ -41,7 +41,7 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
             if magic[0] in _RUNS_MAGIC_NAMESPACE:
                 open_namespace = True
             continue
-        if not open_namespace:
+        if not open_namespace and (facts.free_reads or facts.call_sites):
             yield from _cell_hits(ctx, cell.index, facts, defined, values, definers, future_annotations)
         defined |= facts.binds
         defined -= facts.unbinds

@@ -9,9 +9,10 @@ possibilities — as it was when the cell started (``ENTRY``), bound by the cell
 by the cell (``UNBOUND``: ``del``, or an ``except … as name`` target, which Python deletes when the
 handler ends) — merged where branches meet. A read is recorded when it may fail: in
 ``free_reads`` when it fails unless an earlier cell defined the name, also in ``unbound_reads``
-when it fails whatever ran before. A name is taken as bound as soon as some path binds it (a read
-in a loop body of a name the same loop binds later counts as bound: a previous iteration did it),
-so only certain failures are reported. ``raise`` (and ``break``/``continue``) end a path;
+when it fails whatever ran before. A name is taken as bound as soon as some path binds it, so only
+certain failures are reported; in a loop, a read that may be skipped on the first iteration (in a
+branch, after a ``break``/``continue``) of a name the loop binds later counts as bound (a previous
+iteration did it), while one that runs on the first iteration fails there. ``raise`` (and ``break``/``continue``) end a path;
 ``if __name__ == "__main__":`` and constant tests (``if False:``) are decided statically, since a
 notebook always runs as ``__main__``. Reads guarded by a ``try`` whose handler catches
 ``NameError`` (or any exception) never fail. Comprehension targets and class-body names are local
@@ -124,6 +125,9 @@ class CallSite(NamedTuple):
     key: tuple[str | None, ...]
     state: StateNode | None  # the module state when the call runs
     loop_state: StateNode | None = None  # in a loop: the state after it (a later iteration also calls)
+
+
+_new_tuple = tuple.__new__  # builds a CallSite without the NamedTuple constructor's Python frame
 
 
 def state_of(node: StateNode | None, name: str) -> tuple[int, Any] | None:
@@ -304,9 +308,13 @@ class _Visitor:
             st, vals, _ = self.merged(({}, {}, None), self.killed) if self.killed else ({}, {}, None)
             st = st or {}
         facts = self.facts
-        facts.binds = {name for name, mask in st.items() if mask & BOUND}
-        facts.unbinds = {name for name, mask in st.items() if mask == UNBOUND}
-        facts.exit_values = {name: (vals.get(name) if mask == BOUND else None) for name, mask in st.items() if mask & BOUND}
+        binds, unbinds, values = facts.binds, facts.unbinds, facts.exit_values
+        for name, mask in st.items():
+            if mask & BOUND:
+                binds.add(name)
+                values[name] = vals.get(name) if mask == BOUND else None
+            elif mask == UNBOUND:
+                unbinds.add(name)
 
     # -- module state -----------------------------------------------------------------------
     def set(self, name: str, mask: int, value: Any = None) -> None:
@@ -314,7 +322,11 @@ class _Visitor:
         if st is None:
             return
         st[name] = mask
-        self.vals[name] = value
+        vals = self.vals  # only names that hold a function or class: most cells define none
+        if value is not None:
+            vals[name] = value
+        elif vals:
+            vals.pop(name, None)
         self.head = (self.head, name, mask, value)
         for acc in self.try_accs:
             acc[name] = acc.get(name, 0) | mask
@@ -368,7 +380,8 @@ class _Visitor:
             if mask != BOUND:
                 value = None
             st[name] = mask
-            vals[name] = value
+            if value is not None:
+                vals[name] = value
             if base_st.get(name, ENTRY) != mask or base_vals.get(name) is not value:
                 head = (head, name, mask, value)
         return (st, vals, head)
@@ -383,14 +396,12 @@ class _Visitor:
 
     # -- names ------------------------------------------------------------------------------
     def read(self, name: str, line: int) -> None:
-        if name in ALWAYS_DEFINED:
-            return
         scopes = self.scopes
         if len(scopes) > 1:  # inside a class body, comprehension or function: its own names first
             scope = scopes[-1]
             if scope.kind == "function":  # the common case: directly in a function body
                 if scope.reads is not None and not self.guarded:
-                    scope.reads.add(name)
+                    scope.reads.add(name)  # locals and builtins are taken out at the function's end
                 return
             for scope in reversed(scopes):
                 kind = scope.kind
@@ -403,7 +414,7 @@ class _Visitor:
                 if name in scope.names and (kind != "class" or scope is scopes[-1]):
                     return  # a class body's names are not seen from the scopes nested in it
         st = self.st
-        if st is None or self.guarded:
+        if st is None or self.guarded or name in ALWAYS_DEFINED:
             return
         mask = st.get(name, ENTRY)
         if mask & BOUND:
@@ -413,7 +424,7 @@ class _Visitor:
             facts.unbound_reads.add((line, name))
         if self.annotation:
             facts.annotation_reads.add((line, name))
-        (self.loop_reads[-1] if self.deferred() else facts.free_reads).append((line, name))
+        (self.loop_reads[-1] if self.loop_frames and self.deferred() else facts.free_reads).append((line, name))
 
     def deferred(self) -> bool:
         """Inside a module-level loop, whether a read (or call) here may be skipped on the first
@@ -460,8 +471,6 @@ class _Visitor:
             value = node.value
             for target in node.targets:
                 self.string_binding(target, value, node.lineno)
-                if type(target) is ast.Starred or (type(target) in (ast.Tuple, ast.List) and sum(type(e) is ast.Starred for e in target.elts) > 1):
-                    self.compile_check = True
                 self.target(target)
         elif t is ast.AugAssign:
             self.expr(node.value)
@@ -634,7 +643,7 @@ class _Visitor:
             for name, mask in acc.items():
                 mask |= entry_st.get(name, ENTRY)
                 entry_st[name] = mask
-                entry_vals[name] = None
+                entry_vals.pop(name, None)
                 entry_head = (entry_head, name, mask, None)
         entry = (entry_st, entry_vals, entry_head)
         self.branch_depth += 1
@@ -748,7 +757,7 @@ class _Visitor:
         scope = _Scope("function")
         scope.names.update(params)
         scope.is_async = type(node) is ast.AsyncFunctionDef
-        if any(s.kind == "class" for s in self.scopes):
+        if enclosing.kind == "class":
             scope.names.add("__class__")  # the implicit cell ``super()`` uses
         if follow:
             scope.reads = set()
@@ -770,7 +779,7 @@ class _Visitor:
         info = None
         if follow and not scope.generator and not scope.is_async and _plain_decorators(node, enclosing.kind == "class"):
             local = scope.names - scope.globals
-            reads = frozenset(scope.reads - local)  # type: ignore[operator]
+            reads = frozenset(scope.reads - local - ALWAYS_DEFINED)  # type: ignore[operator]
             calls = tuple(dict.fromkeys(key for key in scope.calls if (key[0] or key[1]) not in local))  # type: ignore[union-attr]
             info = FunctionInfo(node.name, node.lineno, reads, calls)
         if not self.function_depth and enclosing.kind == "module":
@@ -792,14 +801,14 @@ class _Visitor:
         scope.names.update(("__module__", "__qualname__"))
         # What ``C()`` and ``C.m()`` run is certain for a plain class: no bases but object, no
         # metaclass, no decorator, and a body whose names are bound unconditionally.
-        plain = (
-            not self.function_depth
-            and len(self.scopes) == 1
-            and not node.keywords
-            and not node.decorator_list
-            and all(type(b) is ast.Name and b.id == "object" for b in node.bases)
-            and not any(type(s) in _COMPOUND for s in node.body)
-        )
+        plain = not self.function_depth and len(self.scopes) == 1 and not node.keywords and not node.decorator_list
+        if plain:
+            for base in node.bases:
+                if type(base) is not ast.Name or base.id != "object":
+                    plain = False
+            for stmt in node.body:
+                if type(stmt) in _COMPOUND:
+                    plain = False
         if plain:
             scope.values = {}
         self.scopes.append(scope)
@@ -834,6 +843,7 @@ class _Visitor:
             for elt in node.elts:
                 self.target(elt)
         elif t is ast.Starred:
+            self.compile_check = True  # ``*a = …`` and two starred targets are compile errors
             self.target(node.value)
         else:  # attribute or subscript: reads the object being assigned into
             self.expr(node)
@@ -972,7 +982,12 @@ class _Visitor:
         head = parts[0]
         if head is not None:
             if len(parts) <= 2 and head not in _BUILTIN_NAMES:
-                self.call_site(node.lineno, parts)
+                scope = self.scopes[-1]
+                if scope.kind == "function":  # the common case: directly in a function body
+                    if scope.calls is not None and not self.guarded:
+                        scope.calls.append(parts)
+                else:
+                    self.call_site(node.lineno, parts)
         elif type(func) is ast.Attribute and type(func.value) is ast.Call and type(func.value.func) is ast.Name:
             inner = func.value.func.id
             if inner == "get_ipython":
@@ -995,11 +1010,15 @@ class _Visitor:
                     break
                 if name in scope.names and (kind != "class" or scope is scopes[-1]):
                     return  # a class-body or comprehension name: not the module's
-        if self.st is None or self.guarded:
+        st = self.st
+        if st is None or self.guarded:
             return
-        if self.deferred():
-            self.loop_calls[-1].append(len(self.facts.call_sites))
-        self.facts.call_sites.append(CallSite(line, key, self.head))
+        if st.get(name) == BOUND and name not in self.vals:
+            return  # this cell bound the name to something else than a def or class just before
+        sites = self.facts.call_sites
+        if self.loop_frames and self.deferred():
+            self.loop_calls[-1].append(len(sites))
+        sites.append(_new_tuple(CallSite, (line, key, self.head, None)))
 
     def ipython_call(self, node: ast.Call, method: str, args: tuple[Any, ...]) -> None:
         strings = [a for a in args if isinstance(a, str)]

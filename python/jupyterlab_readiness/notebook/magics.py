@@ -160,8 +160,11 @@ _FIRST_WORD = re.compile(r"\s*([A-Za-z_]\w*)")
 
 
 def may_be_automagic(source: str) -> bool:
-    """A cheap test before ``automagic()``: the first word names a line magic."""
-    m = _FIRST_WORD.match(source)
+    """A cheap test before ``automagic()``: one line whose first word names a line magic."""
+    stripped = source.strip()
+    if "\n" in stripped or "\r" in stripped:
+        return False
+    m = _FIRST_WORD.match(stripped)
     return m is not None and m.group(1) in _AUTOMAGICS
 
 
