@@ -41,20 +41,32 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
             if magic[0] in _RUNS_MAGIC_NAMESPACE:
                 open_namespace = True
             continue
-        if not open_namespace and (facts.free_reads or facts.call_sites):
-            yield from _cell_hits(ctx, cell.index, facts, defined, values, definers, future_annotations)
+        if not open_namespace:
+            # The common case first, without a call: every read defined, no call into a known body.
+            reads = facts.free_reads
+            if (reads and (facts.unbound_reads or not defined.issuperset([name for _, name in reads]))) or (facts.call_sites and _may_call(facts, values)):
+                yield from _cell_hits(ctx, cell.index, facts, defined, values, definers, future_annotations)
         defined |= facts.binds
         defined -= facts.unbinds
-        for name in facts.unbinds:
-            values.pop(name, None)
-        for name, value in facts.exit_values.items():
-            if value is None:
+        if values:
+            for name in facts.unbinds:
                 values.pop(name, None)
-            else:
-                values[name] = value
+        exit_values = facts.exit_values
+        if exit_values:
+            for name, value in exit_values.items():
+                if value is None:
+                    if values:
+                        values.pop(name, None)
+                else:
+                    values[name] = value
         future_annotations = future_annotations or facts.future_annotations
         if facts.star_import_line is not None:
             open_namespace = True
+
+
+def _may_call(facts: CellFacts, values: dict[str, Any]) -> bool:
+    callables = facts.callables
+    return any(head in callables or head in values for head in facts.call_heads)
 
 
 def _cell_hits(ctx: Context, index: int, facts: CellFacts, defined: set[str], values: dict[str, Any], definers: dict[str, int], future_annotations: bool) -> Iterator[Hit]:
@@ -62,9 +74,9 @@ def _cell_hits(ctx: Context, index: int, facts: CellFacts, defined: set[str], va
     unbound = facts.unbound_reads
     events: list[tuple[int, str, str | None]] = []  # (line, name, function whose call reads it)
     for line, name in facts.free_reads:
-        if star is not None and line > star:
+        if name in defined and not (unbound and (line, name) in unbound):
             continue
-        if name in defined and (line, name) not in unbound:
+        if star is not None and line > star:
             continue
         if future_annotations and (line, name) in facts.annotation_reads:
             continue
@@ -72,16 +84,16 @@ def _cell_hits(ctx: Context, index: int, facts: CellFacts, defined: set[str], va
     if facts.call_sites:
         # Only a call whose head may hold a function or class (bound so by an earlier cell or by a
         # def/class of this one) can run a body; the others are skipped without a lookup.
-        callables = facts.callables
-        for site in facts.call_sites:
-            key = site.key
-            head = key[0] if key[0] is not None else key[1]
-            if head not in callables and values.get(head) is None:  # type: ignore[arg-type]
-                continue
-            if star is not None and site.line > star:
-                continue
-            for name, function in _missing_at_call(site, defined, values):
-                events.append((site.line, name, function))
+        heads = {head for head in facts.call_heads if head in facts.callables or head in values}
+        if heads:
+            for site in facts.call_sites:
+                key = site.key
+                if (key[0] if key[0] is not None else key[1]) not in heads:
+                    continue
+                if star is not None and site.line > star:
+                    continue
+                for name, function in _missing_at_call(site, defined, values):
+                    events.append((site.line, name, function))
     if not events:
         return
     events.sort(key=lambda e: e[0])

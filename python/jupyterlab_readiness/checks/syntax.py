@@ -12,9 +12,13 @@ _PYTHON2_PRINT = re.compile(r"^[ \t]*print[ \t]+[^\s(=]", re.MULTILINE)
 
 
 def syntax_error(ctx: Context) -> Iterator[Hit]:
-    shadowed = _shadowed_automagics(ctx) if any(facts.magic_only for _, facts in ctx.code) else {}
+    shadowed: dict[int, tuple[str, int]] | None = None  # computed at the first one-line automagic
     for cell, facts in ctx.code:
         if facts.syntax_error is None:
+            if facts.magic_only is None:
+                continue
+            if shadowed is None:
+                shadowed = _shadowed_automagics(ctx)
             if cell.index in shadowed:
                 name, definer = shadowed[cell.index]
                 line = facts.magics[0].line if facts.magics else None

@@ -143,13 +143,15 @@ def state_of(node: StateNode | None, name: str) -> tuple[int, Any] | None:
 class CellFacts:
     syntax_error: tuple[int | None, str] | None = None  # (line, message)
     free_reads: list[tuple[int, str]] = field(default_factory=list)
-    unbound_reads: set[tuple[int, str]] = field(default_factory=set)  # of free_reads: fail whatever ran before
-    annotation_reads: set[tuple[int, str]] = field(default_factory=set)  # of free_reads: in annotations
+    # The scope fields below are shared empty values until the cell has some (most cells have none).
+    unbound_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset()  # of free_reads: fail whatever ran before
+    annotation_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset()  # of free_reads: in annotations
     binds: set[str] = field(default_factory=set)
     unbinds: set[str] = field(default_factory=set)  # names this cell leaves deleted
-    exit_values: dict[str, Any] = field(default_factory=dict)  # bound name → FunctionInfo / ClassInfo / None
-    call_sites: list[CallSite] = field(default_factory=list)
-    callables: set[str] = field(default_factory=set)  # names a module-level def or class of this cell binds
+    exit_values: dict[str, Any] | None = None  # bound name → FunctionInfo / ClassInfo / None (None: none bound)
+    call_sites: list[CallSite] | tuple[()] = ()
+    call_heads: frozenset[str] | set[str] = frozenset()  # the names call_sites call through
+    callables: frozenset[str] | set[str] = frozenset()  # names a module-level def or class of this cell binds
     future_annotations: bool = False  # ``from __future__ import annotations``: later annotations are not evaluated
     automagic: tuple[str, str] | None = None  # a one-line cell IPython runs as this magic unless the name is defined
     magic_only: str | None = None  # a one-line automagic that is not Python: a syntax error once the name is defined
@@ -256,19 +258,20 @@ def dotted(node: ast.AST) -> tuple[str | None, ...]:
 
 
 class _Scope:
-    __slots__ = ("kind", "names", "globals", "reads", "calls", "generator", "is_async", "values")
+    """A scope being visited. The rarely set fields are class attributes until set."""
+
+    # A module-level function's (or method's) reads and calls when it is called; None when the
+    # function is not one whose calls are followed (nested functions, lambdas).
+    reads: set[str] | None = None
+    calls: list[tuple[str | None, ...]] | None = None
+    generator = False
+    is_async = False
+    values: dict[str, Any] | None = None  # class scope: name → FunctionInfo of a method, else None
 
     def __init__(self, kind: str) -> None:
         self.kind = kind  # "module", "class", "function", "comprehension"
         self.names: set[str] = set()
         self.globals: set[str] = set()
-        # A module-level function's (or method's) reads and calls when it is called; None when the
-        # function is not one whose calls are followed (nested functions, lambdas).
-        self.reads: set[str] | None = None
-        self.calls: list[tuple[str | None, ...]] | None = None
-        self.generator = False
-        self.is_async = False
-        self.values: dict[str, Any] | None = None  # class scope: name → FunctionInfo of a method, else None
 
 
 _State = tuple  # (st, vals, head): a path's module state — masks, values, the state node
@@ -308,13 +311,16 @@ class _Visitor:
             st, vals, _ = self.merged(({}, {}, None), self.killed) if self.killed else ({}, {}, None)
             st = st or {}
         facts = self.facts
-        binds, unbinds, values = facts.binds, facts.unbinds, facts.exit_values
+        binds, unbinds = facts.binds, facts.unbinds
         for name, mask in st.items():
             if mask & BOUND:
                 binds.add(name)
-                values[name] = vals.get(name) if mask == BOUND else None
             elif mask == UNBOUND:
                 unbinds.add(name)
+        if vals:  # names that may hold a function or class after the cell
+            facts.exit_values = {name: (vals.get(name) if st[name] == BOUND else None) for name in binds}
+        elif binds:
+            facts.exit_values = dict.fromkeys(binds)
 
     # -- module state -----------------------------------------------------------------------
     def set(self, name: str, mask: int, value: Any = None) -> None:
@@ -421,9 +427,13 @@ class _Visitor:
             return
         facts = self.facts
         if mask == UNBOUND:
-            facts.unbound_reads.add((line, name))
+            if not facts.unbound_reads:
+                facts.unbound_reads = set()
+            facts.unbound_reads.add((line, name))  # type: ignore[union-attr]
         if self.annotation:
-            facts.annotation_reads.add((line, name))
+            if not facts.annotation_reads:
+                facts.annotation_reads = set()
+            facts.annotation_reads.add((line, name))  # type: ignore[union-attr]
         (self.loop_reads[-1] if self.loop_frames and self.deferred() else facts.free_reads).append((line, name))
 
     def deferred(self) -> bool:
@@ -603,7 +613,7 @@ class _Visitor:
         (self.loop_reads[-1] if self.loop_reads else self.facts.free_reads).extend(still_free)
         sites = self.facts.call_sites
         for index in calls:
-            sites[index] = sites[index]._replace(loop_state=again[2])
+            sites[index] = sites[index]._replace(loop_state=again[2])  # type: ignore[index]
         if self.loop_calls:
             self.loop_calls[-1].extend(calls)
         self.restore(again)
@@ -787,7 +797,7 @@ class _Visitor:
                 if type(decorator) is ast.Name:
                     self.call_site(decorator.lineno, (decorator.id,))
             if info is not None:
-                self.facts.callables.add(node.name)
+                self._callable(node.name)
         self.bind(node.name, value=info)
 
     def class_(self, node: ast.ClassDef) -> None:
@@ -825,8 +835,14 @@ class _Visitor:
                 methods = {name: value for name, value in scope.values.items() if isinstance(value, FunctionInfo)}
             info = ClassInfo(node.name, node.lineno, methods)
             if methods is not None:
-                self.facts.callables.add(node.name)
+                self._callable(node.name)
         self.bind(node.name, value=info)
+
+    def _callable(self, name: str) -> None:
+        facts = self.facts
+        if not facts.callables:
+            facts.callables = set()
+        facts.callables.add(name)  # type: ignore[union-attr]
 
     def check_async(self) -> None:
         for scope in reversed(self.scopes):
@@ -981,9 +997,14 @@ class _Visitor:
         self.facts.calls.append(Call(node.lineno, parts, args, kwargs))
         head = parts[0]
         if head is not None:
-            if len(parts) <= 2 and head not in _BUILTIN_NAMES:
-                scope = self.scopes[-1]
-                if scope.kind == "function":  # the common case: directly in a function body
+            # f(…), or C.m(…) with a class name in CapWords (PEP 8): x.m(…) on a lowercase name is
+            # a value's method (df.head(), plt.plot()), never followed, so not even recorded.
+            if (len(parts) == 1 or (len(parts) == 2 and head[0].isupper())) and head not in _BUILTIN_NAMES:
+                scopes = self.scopes
+                if len(scopes) == 1:  # module level: the common case
+                    self.module_call(node.lineno, parts, head)
+                elif scopes[-1].kind == "function":  # directly in a function body
+                    scope = scopes[-1]
                     if scope.calls is not None and not self.guarded:
                         scope.calls.append(parts)
                 else:
@@ -992,7 +1013,7 @@ class _Visitor:
             inner = func.value.func.id
             if inner == "get_ipython":
                 self.ipython_call(node, func.attr, args)
-            elif inner not in _BUILTIN_NAMES:
+            elif inner[0].isupper() and inner not in _BUILTIN_NAMES:
                 self.call_site(node.lineno, (None, inner, func.attr))
 
     def call_site(self, line: int, key: tuple[str | None, ...]) -> None:
@@ -1010,15 +1031,23 @@ class _Visitor:
                     break
                 if name in scope.names and (kind != "class" or scope is scopes[-1]):
                     return  # a class-body or comprehension name: not the module's
+        self.module_call(line, key, name)
+
+    def module_call(self, line: int, key: tuple[str | None, ...], name: str) -> None:
         st = self.st
         if st is None or self.guarded:
             return
         if st.get(name) == BOUND and name not in self.vals:
             return  # this cell bound the name to something else than a def or class just before
-        sites = self.facts.call_sites
+        facts = self.facts
+        sites = facts.call_sites
+        if not sites:
+            sites = facts.call_sites = []
+            facts.call_heads = set()
+        facts.call_heads.add(name)  # type: ignore[union-attr]
         if self.loop_frames and self.deferred():
             self.loop_calls[-1].append(len(sites))
-        sites.append(_new_tuple(CallSite, (line, key, self.head, None)))
+        sites.append(_new_tuple(CallSite, (line, key, self.head, None)))  # type: ignore[union-attr]
 
     def ipython_call(self, node: ast.Call, method: str, args: tuple[Any, ...]) -> None:
         strings = [a for a in args if isinstance(a, str)]
