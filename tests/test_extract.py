@@ -57,8 +57,8 @@ REFUSALS = [
     ("hidden state", [code("x = 1"), code("y = x + z")], [1], "`z`"),
     ("defined below", [code("x = 1"), code("y = x + later"), code("later = 3")], [1], "cell 2, below"),
     ("read in helper, defined nowhere", [code("x = 1"), code("def f():\n    return x + ghost\ny = f()")], [1], "`ghost`"),
-    ("top-level return", [code("x = 1"), code("return x")], [1], "`return`"),
-    ("top-level yield", [code("x = 1"), code("yield x")], [1], "`yield`"),
+    ("top-level return", [code("x = 1"), code("return x")], [1], "'return' outside function"),  # a compile error: IPython never runs the cell
+    ("top-level yield", [code("x = 1"), code("yield x")], [1], "'yield' outside function"),
     ("markdown in between", [code("x = 1"), code("y = x"), md("# note"), code("z = y")], [1, 2, 3], "markdown cell"),
     ("markdown selected", [code("x = 1"), md("# note")], [1], "markdown cell"),
     ("not contiguous", [code("x = 1"), code("y = x"), code("w = 2"), code("z = y")], [1, 3], "not contiguous"),
