@@ -8,6 +8,7 @@ export interface ReadinessContract {
   CheckReply?: CheckReply;
   CheckRequest?: CheckRequest;
   CheckRun?: CheckRun;
+  ContractRun?: ContractRun;
   ExportReply?: ExportReply;
   ExportRequest?: ExportRequest;
   ExtractReply?: ExtractReply;
@@ -107,6 +108,54 @@ export interface NotebookReport {
   findings: Finding[];
   path: string;
   score: number;
+}
+/**
+ * What ``jupyter-readiness contract --format json`` prints.
+ */
+export interface ContractRun {
+  changed_since: string | null;
+  notebooks: ContractVerdict[];
+  version: 1;
+}
+/**
+ * The handoff verdict for one notebook: READY when every clause is met. ``error``: the
+ * notebook could not be read or the contract is invalid (then not ready, no clauses).
+ */
+export interface ContractVerdict {
+  clauses: ClauseVerdict[];
+  contract: string | null;
+  error: string | null;
+  path: string;
+  ready: boolean;
+  score: number;
+  unmet: number;
+  waivers: WaiverVerdict[];
+}
+/**
+ * One clause of the contract, met or not, and why.
+ */
+export interface ClauseVerdict {
+  actions: ('freeze' | 'rehearse' | 'export' | 'test-export' | 'waive')[];
+  clause:
+    'checklist' | 'max-severity' | 'min-score' | 'no-secrets' | 'parameters-cell' | 'rehearsed' | 'exported-tests-pass';
+  findings: Finding[];
+  id: string;
+  met: boolean;
+  reason: string;
+  title: string;
+}
+/**
+ * A waiver of the contract that names this notebook, and what it did.
+ */
+export interface WaiverVerdict {
+  cell: string | null;
+  check: string;
+  expires: string | null;
+  findings: number;
+  note: string;
+  notebook: string;
+  reason: string;
+  status: 'applied' | 'expired' | 'unused';
 }
 /**
  * What ``POST /readiness/export`` answers and ``jupyter-readiness export --format json`` prints.

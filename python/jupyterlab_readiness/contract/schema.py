@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply
+from .replies import Catalogue, CheckReply, ContractRun, ExportReply, ExtractReply, FreezeReply
 from .report import CheckRun, Finding, NotebookReport
 from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
 
@@ -26,6 +26,7 @@ CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
+CONTRACT_RUN = TypeAdapter(ContractRun)
 
 # Each route's reply, by the route's name (see server/handlers.py).
 REPLIES: dict[str, TypeAdapter] = {
@@ -54,6 +55,7 @@ def json_schema() -> dict[str, Any]:
         ("ExtractReply", "serialization", EXTRACT_REPLY),
         ("ExportReply", "serialization", EXPORT_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
+        ("ContractRun", "serialization", CONTRACT_RUN),
     ]
     refs, definitions = TypeAdapter.json_schemas(
         [(name, mode, adapter) for name, mode, adapter in adapters], ref_template="#/$defs/{model}"

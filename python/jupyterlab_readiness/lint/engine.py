@@ -8,12 +8,13 @@ that cannot be read scores 0 and carries an ``error`` instead of findings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
-from ..checks.registry import CHECKLIST, CHECKS
+from ..checks.registry import BY_ID, CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..notebook import facts
 from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
@@ -109,9 +110,26 @@ def check_model(
         )
         for item, title in CHECKLIST
     ]
-    scored = [_CREDIT[i.status] for i in checklist if i.status != "skipped"]
-    score = round(100 * sum(scored) / len(scored)) if scored else 0
+    score = _score([i.status for i in checklist])
     return NotebookReport(path=shown_path, score=score, findings=findings, checklist=checklist, error=None)
+
+
+def _score(statuses: Iterable[str]) -> int:
+    scored = [_CREDIT[status] for status in statuses if status != "skipped"]
+    return round(100 * sum(scored) / len(scored)) if scored else 0
+
+
+def rescored(checklist: Iterable[ChecklistItem], findings: Iterable[Finding]) -> int:
+    """The score the report would have with only these of its findings (a handoff contract's
+    waivers accept the others); items that were skipped stay skipped."""
+    statuses = {item.id: "pass" for item in checklist if item.status != "skipped"}
+    for finding in findings:
+        spec = BY_ID.get(finding.check)
+        if spec is not None and spec.item in statuses:
+            status = _STATUS_OF[finding.severity]
+            if _RANK[status] > _RANK[statuses[spec.item]]:
+                statuses[spec.item] = status
+    return _score(statuses.values())
 
 
 def failed_report(path: str, error: str) -> NotebookReport:
