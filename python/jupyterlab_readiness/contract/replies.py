@@ -29,11 +29,14 @@ class KernelInfo:
 
 @dataclass(slots=True, kw_only=True)
 class CheckReply(NotebookReport):
-    """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status."""
+    """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status and
+    the handoff verdict under the project's contract (computed as ``jupyter-readiness contract``
+    computes it: the project's configuration, no kernel; so the sidebar and CI agree)."""
 
     __pydantic_config__ = STRICT
 
     kernel: KernelInfo
+    contract: ContractVerdict
 
 
 @dataclass(slots=True)

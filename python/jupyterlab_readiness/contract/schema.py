@@ -14,9 +14,9 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
-from .replies import Catalogue, CheckReply, ContractRun, ExportReply, ExtractReply, FreezeReply
+from .replies import Catalogue, CheckReply, ContractRun, ExportReply, ExtractReply, FreezeReply, WaiveReply
 from .report import CheckRun, Finding, NotebookReport
-from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, WaiveRequest
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
@@ -26,6 +26,7 @@ CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
+WAIVE_REPLY = TypeAdapter(WaiveReply)
 CONTRACT_RUN = TypeAdapter(ContractRun)
 
 # Each route's reply, by the route's name (see server/handlers.py).
@@ -35,6 +36,7 @@ REPLIES: dict[str, TypeAdapter] = {
     "freeze": FREEZE_REPLY,
     "extract": EXTRACT_REPLY,
     "export": EXPORT_REPLY,
+    "waive": WAIVE_REPLY,
 }
 
 # The committed schema beside this file; src/contract.ts is generated from it (jlpm build:contract).
@@ -49,11 +51,13 @@ def json_schema() -> dict[str, Any]:
         ("FreezeRequest", "validation", TypeAdapter(FreezeRequest)),
         ("ExtractRequest", "validation", TypeAdapter(ExtractRequest)),
         ("ExportRequest", "validation", TypeAdapter(ExportRequest)),
+        ("WaiveRequest", "validation", TypeAdapter(WaiveRequest)),
         ("Catalogue", "serialization", CATALOGUE),
         ("CheckReply", "serialization", CHECK_REPLY),
         ("FreezeReply", "serialization", FREEZE_REPLY),
         ("ExtractReply", "serialization", EXTRACT_REPLY),
         ("ExportReply", "serialization", EXPORT_REPLY),
+        ("WaiveReply", "serialization", WAIVE_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
         ("ContractRun", "serialization", CONTRACT_RUN),
     ]
