@@ -221,3 +221,22 @@ def test_test_export_records_the_packages_tests_for_the_contract(project):
     )
     assert result.returncode == 1 and "failed (exit code 3)" in result.stderr
     assert "(exit code 3: 3 failed)" in cli("contract", "daily.ipynb", cwd=project).stdout
+
+
+def test_the_readme_documents_the_contract_its_clauses_and_commands():
+    from jupyterlab_readiness.handoff.spec import CLAUSE_KEYS, WAIVER_KEYS
+
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Handoff contract")[1].split("\n## ")[0]
+    for key in (*CLAUSE_KEYS, *WAIVER_KEYS):
+        assert f"`{key}`" in section or f"{key} =" in section, key
+    for text in (
+        "--changed-since",
+        "--format text|json|markdown",
+        "test-export",
+        "ci init",
+        "pre-commit",
+        "action.yml",
+    ):
+        assert text in section, text
+    assert "POST /readiness/waive" in readme and '"contract": {"path", "ready"' in readme

@@ -155,7 +155,8 @@ def _handoff_commands(sub) -> None:
         help="run the exported package's tests and record the result for the contract",
         description="Run the tests of the package exported from NOTEBOOK (default command: python -m pytest -q in the "
         "package's folder, with its src/ on the path) and record the outcome in .readiness/NOTEBOOK.tests.json, "
-        "which the exported-tests-pass clause reads. Give your own command after --. Exit code: the command's.",
+        "which the exported-tests-pass clause reads. Give your own command after --. Exit codes: 0 the tests "
+        "passed, 1 they failed, 2 they could not run.",
     )
     test_export.add_argument("notebook", metavar="NOTEBOOK")
     test_export.add_argument(
