@@ -8,6 +8,7 @@ export interface ReadinessContract {
   CheckReply?: CheckReply;
   CheckRequest?: CheckRequest;
   CheckRun?: CheckRun;
+  ContractRun?: ContractRun;
   ExportReply?: ExportReply;
   ExportRequest?: ExportRequest;
   ExtractReply?: ExtractReply;
@@ -15,6 +16,8 @@ export interface ReadinessContract {
   FreezeReply?: FreezeReply;
   FreezeRequest?: FreezeRequest;
   RehearseReply?: RehearseReply;
+  WaiveReply?: WaiveReply;
+  WaiveRequest?: WaiveRequest;
 }
 export interface Catalogue {
   checks: CheckInfo[];
@@ -33,10 +36,13 @@ export interface CheckInfo {
   severity: 'error' | 'warning' | 'info';
 }
 /**
- * What ``POST /readiness/check`` answers: the notebook report plus the kernel's status.
+ * What ``POST /readiness/check`` answers: the notebook report plus the kernel's status and
+ * the handoff verdict under the project's contract (computed as ``jupyter-readiness contract``
+ * computes it: the project's configuration, no kernel; so the sidebar and CI agree).
  */
 export interface CheckReply {
   checklist: ChecklistItem[];
+  contract: ContractVerdict;
   error: string | null;
   findings: Finding[];
   kernel: KernelInfo;
@@ -51,6 +57,33 @@ export interface ChecklistItem {
   title: string;
 }
 /**
+ * The handoff verdict for one notebook: READY when every clause is met. ``error``: the
+ * notebook could not be read or the contract is invalid (then not ready, no clauses).
+ */
+export interface ContractVerdict {
+  clauses: ClauseVerdict[];
+  contract: string | null;
+  error: string | null;
+  path: string;
+  ready: boolean;
+  score: number;
+  unmet: number;
+  waivers: WaiverVerdict[];
+}
+/**
+ * One clause of the contract, met or not, and why.
+ */
+export interface ClauseVerdict {
+  actions: ('freeze' | 'rehearse' | 'export' | 'test-export' | 'waive')[];
+  clause:
+    'checklist' | 'max-severity' | 'min-score' | 'no-secrets' | 'parameters-cell' | 'rehearsed' | 'exported-tests-pass';
+  findings: Finding[];
+  id: string;
+  met: boolean;
+  reason: string;
+  title: string;
+}
+/**
  * One finding. ``cell_index`` is 0-based over ALL cells (markdown included), None for the
  * notebook as a whole; ``line`` is 1-based within the cell, or None.
  */
@@ -62,6 +95,19 @@ export interface Finding {
   message: string;
   severity: 'error' | 'warning' | 'info';
   suggestion: string;
+}
+/**
+ * A waiver of the contract that names this notebook, and what it did.
+ */
+export interface WaiverVerdict {
+  cell: string | null;
+  check: string;
+  expires: string | null;
+  findings: number;
+  note: string;
+  notebook: string;
+  reason: string;
+  status: 'applied' | 'expired' | 'unused';
 }
 /**
  * How the notebook's kernel answered the probe (REST only).
@@ -108,6 +154,14 @@ export interface NotebookReport {
   findings: Finding[];
   path: string;
   score: number;
+}
+/**
+ * What ``jupyter-readiness contract --format json`` prints.
+ */
+export interface ContractRun {
+  changed_since: string | null;
+  notebooks: ContractVerdict[];
+  version: 1;
 }
 /**
  * What ``POST /readiness/export`` answers and ``jupyter-readiness export --format json`` prints.
@@ -338,4 +392,55 @@ export interface FileBaseline {
   path: string;
   sha256: string;
   size: number;
+}
+/**
+ * What ``POST /readiness/waive`` answers: the contract file before and after the waiver.
+ */
+export interface WaiveReply {
+  after: string;
+  before: string;
+  created: boolean;
+  file: string;
+  replaced: boolean;
+  waiver: WaiverEntry;
+  written: boolean;
+}
+export interface WaiverEntry {
+  cell: string | null;
+  check: string;
+  expires: string | null;
+  notebook: string;
+  reason: string;
+}
+export interface WaiveRequest {
+  /**
+   * the cell's id; null waives the whole notebook
+   */
+  cell_id?: string | null;
+  /**
+   * the check id of the finding to waive
+   */
+  check: string;
+  /**
+   * the last day the waiver counts (ISO date); null: never
+   */
+  expires?: string | null;
+  /**
+   * the live nbformat-4 model (to find the cell); null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+  /**
+   * why the team accepts the finding
+   */
+  reason: string;
+  /**
+   * write the contract file; false: preview only
+   */
+  write?: boolean;
 }

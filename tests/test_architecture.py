@@ -23,9 +23,10 @@ RANK = {
     "environment": 2,
     "checks": 3,
     "lint": 4,
-    "actions": 5,
-    "cli": 6,
-    "server": 6,
+    "handoff": 5,
+    "actions": 6,
+    "cli": 7,
+    "server": 7,
 }
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "labextension" not in p.parts)
 

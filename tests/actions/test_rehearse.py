@@ -22,12 +22,13 @@ import pytest
 from nbclient import NotebookClient
 
 from helpers.notebooks import REPO, code, md, notebook
-from jupyterlab_readiness.actions.rehearse.baseline import read_record, record_path
+from jupyterlab_readiness.actions.rehearse.baseline import record_path
 from jupyterlab_readiness.actions.rehearse.rehearsal import Options, Rehearsal, rehearse_sync
 from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.contract.schema import REHEARSE_REPLY
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.lint.engine import check_file
+from jupyterlab_readiness.lint.sidecar import read_record
 
 
 def tagged(source: str, *tags: str) -> dict:

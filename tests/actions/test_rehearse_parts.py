@@ -18,7 +18,7 @@ from jupyterlab_readiness.actions.rehearse import outputs as out
 from jupyterlab_readiness.actions.rehearse import parameters as params
 from jupyterlab_readiness.actions.rehearse import scratch, snapshot
 from jupyterlab_readiness.actions.rehearse.audit_log import Access, LogReader, install_code
-from jupyterlab_readiness.actions.rehearse.baseline import read_record, record_path, write_record
+from jupyterlab_readiness.actions.rehearse.baseline import record_path, write_record
 from jupyterlab_readiness.actions.rehearse.cancel import Cancellation, Cancelled, TimeLimit
 from jupyterlab_readiness.actions.rehearse.findings import Evidence, build
 from jupyterlab_readiness.actions.rehearse.rehearsal import Progress
@@ -37,6 +37,7 @@ from jupyterlab_readiness.contract.schema import REHEARSAL_RECORD
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.lint.config import CheckConfig
 from jupyterlab_readiness.lint.engine import check_notebook
+from jupyterlab_readiness.lint.sidecar import read_record
 from jupyterlab_readiness.notebook.fingerprint import code_fingerprint
 from jupyterlab_readiness.notebook.model import notebook_from_json
 

@@ -14,12 +14,12 @@ _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
 
 def run_check(args: argparse.Namespace) -> int:
     # Imported here so `--help` and `--version` stay instant.
-    from ..actions.rehearse.baseline import read_record
     from ..contract.report import CheckRun
     from ..files import Root
     from ..lint.config import CheckConfig, ConfigError, project_config
     from ..lint.discovery import notebook_paths
     from ..lint.engine import check_file, failed_report
+    from ..lint.sidecar import read_record
 
     try:
         CheckConfig().with_flags(args.disable, args.enable)

@@ -115,7 +115,76 @@ def build_parser() -> argparse.ArgumentParser:
     from .rehearse import add_parser as add_rehearse  # a small module: its imports are deferred to run()
 
     add_rehearse(sub)
+
+    _handoff_commands(sub)
     return parser
+
+
+def _handoff_commands(sub) -> None:
+    contract = sub.add_parser(
+        "contract",
+        help="judge notebooks against the project's handoff contract: READY or NOT READY",
+        description="The handoff verdict of each notebook under the project's contract ([tool.jupyter-readiness."
+        "contract] in pyproject.toml, or readiness-contract.toml; a default contract when none is declared): every "
+        "clause met or unmet, and why. Exit codes: 0 every notebook is ready; 1 one is not; 2 an unreadable notebook, "
+        "an invalid contract or bad usage.",
+    )
+    contract.add_argument("paths", nargs="+", metavar="PATH", help="notebook files or folders")
+    contract.add_argument(
+        "--format",
+        choices=("text", "json", "markdown"),
+        default="text",
+        help="text for a terminal, json (the REST verdict), markdown for a pull-request comment or a CI job summary",
+    )
+    contract.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only the notebooks that differ from the merge base of REF and HEAD (committed, staged, unstaged or "
+        "untracked)",
+    )
+    waive = sub.add_parser(
+        "waive",
+        help="accept a finding in writing: add a waiver to the project's contract",
+        description="Write a waiver (check, cell, reason, expiry) into the file the contract is declared in (or the "
+        "project's pyproject.toml, or a new readiness-contract.toml beside the notebook), keeping its format.",
+    )
+    waive.add_argument("notebook", metavar="NOTEBOOK")
+    waive.add_argument("--check", required=True, metavar="ID", help="the check id of the finding")
+    waive.add_argument("--cell", metavar="CELL_ID", help="the cell's id (default: the whole notebook)")
+    waive.add_argument("--reason", required=True, help="why the team accepts the finding")
+    waive.add_argument("--expires", metavar="YYYY-MM-DD", help="the last day the waiver counts")
+    waive.add_argument("--dry-run", action="store_true", help="show the change, write nothing")
+    test_export = sub.add_parser(
+        "test-export",
+        help="run the exported package's tests and record the result for the contract",
+        description="Run the tests of the package exported from NOTEBOOK (default command: python -m pytest -q in the "
+        "package's folder, with its src/ on the path) and record the outcome in .readiness/NOTEBOOK.tests.json, "
+        "which the exported-tests-pass clause reads. Give your own command after --. Exit codes: 0 the tests "
+        "passed, 1 they failed, 2 they could not run.",
+    )
+    test_export.add_argument("notebook", metavar="NOTEBOOK")
+    test_export.add_argument(
+        "--package", metavar="DIR", help="the exported package's folder (default: the export's, beside the notebook)"
+    )
+    test_export.add_argument(
+        "test_command", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="the test command (default: pytest)"
+    )
+    ci = sub.add_parser("ci", help="set up CI for the handoff contract")
+    ci_sub = ci.add_subparsers(dest="ci_command", required=True, parser_class=_Parser)
+    init = ci_sub.add_parser(
+        "init",
+        help="write a ready CI workflow into this repository",
+        description="Write a workflow that judges the changed notebooks against the contract on every pull request "
+        "(GitHub: .github/workflows/readiness.yml with a job summary and code scanning; GitLab: "
+        ".gitlab/readiness.gitlab-ci.yml, included from .gitlab-ci.yml). Idempotent; a different existing file is "
+        "left alone unless --force.",
+    )
+    provider = init.add_mutually_exclusive_group()
+    provider.add_argument("--github", dest="provider", action="store_const", const="github", help="GitHub Actions")
+    provider.add_argument("--gitlab", dest="provider", action="store_const", const="gitlab", help="GitLab CI")
+    init.add_argument("--force", action="store_true", help="overwrite a different existing file")
+    init.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
+    init.add_argument("--repo", metavar="DIR", default=".", help="the repository (default: the current folder)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -128,6 +197,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import actions
 
         return getattr(actions, f"run_{args.command}")(args)
+    if args.command == "contract":
+        from .contract import run_contract
+
+        return run_contract(args)
+    if args.command in ("waive", "test-export", "ci"):
+        from . import handoff
+
+        return getattr(handoff, f"run_{args.command.replace('-', '_')}")(args)
     # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
     # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
     # are freed by reference counting), about 8% of a run over a folder.

@@ -30,11 +30,14 @@ class KernelInfo:
 
 @dataclass(slots=True, kw_only=True)
 class CheckReply(NotebookReport):
-    """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status."""
+    """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status and
+    the handoff verdict under the project's contract (computed as ``jupyter-readiness contract``
+    computes it: the project's configuration, no kernel; so the sidebar and CI agree)."""
 
     __pydantic_config__ = STRICT
 
     kernel: KernelInfo
+    contract: ContractVerdict
 
 
 @dataclass(slots=True)
@@ -204,3 +207,126 @@ class RehearseReply:
         self.seconds = round(self.seconds, 3)
         if self.first_cell_seconds is not None:
             self.first_cell_seconds = round(self.first_cell_seconds, 3)
+
+
+# ---------------------------------------------------------------- the handoff contract
+
+ClauseKind = Literal[
+    "checklist",
+    "max-severity",
+    "min-score",
+    "no-secrets",
+    "parameters-cell",
+    "rehearsed",
+    "exported-tests-pass",
+]
+# What meets an unmet clause, for the sidebar to offer: the freeze, rehearse and export actions,
+# running the exported package's tests, or waiving the findings with a reason.
+ClauseAction = Literal["freeze", "rehearse", "export", "test-export", "waive"]
+
+
+@dataclass(slots=True)
+class ClauseVerdict:
+    """One clause of the contract, met or not, and why."""
+
+    __pydantic_config__ = STRICT
+
+    id: str  # stable: "checklist:pinned-environment", "max-severity:all", "max-severity:hidden-state", "min-score" …
+    clause: ClauseKind
+    title: str  # "Pinned environment passes", "No finding above warning" …
+    met: bool
+    reason: str  # why it is met, or what is missing and how to meet it
+    findings: list[Finding]  # the findings (not waived) that break it; empty when met
+    actions: list[ClauseAction]
+
+
+@dataclass(slots=True)
+class WaiverVerdict:
+    """A waiver of the contract that names this notebook, and what it did."""
+
+    __pydantic_config__ = STRICT
+
+    check: str
+    notebook: str  # as written in the contract (relative to the contract file's folder)
+    cell: str | None  # a cell id; None: the whole notebook
+    reason: str
+    expires: str | None  # ISO date, inclusive
+    status: Literal["applied", "expired", "unused"]  # unused: it matches no finding
+    findings: int  # findings it waived (0 unless applied)
+    note: str  # for an expired or unused waiver: what to do about it
+
+
+@dataclass(slots=True)
+class ContractVerdict:
+    """The handoff verdict for one notebook: READY when every clause is met. ``error``: the
+    notebook could not be read or the contract is invalid (then not ready, no clauses)."""
+
+    __pydantic_config__ = STRICT
+
+    path: str
+    ready: bool
+    contract: str | None  # the file the contract is declared in; None: the default contract
+    clauses: list[ClauseVerdict]  # the unmet first, each group in the contract's order
+    unmet: int
+    waivers: list[WaiverVerdict]
+    score: int  # the report's score (a min-score clause counts waived findings as accepted)
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class ContractRun:
+    """What ``jupyter-readiness contract --format json`` prints."""
+
+    __pydantic_config__ = STRICT
+
+    notebooks: list[ContractVerdict]
+    changed_since: str | None = None  # the ref given to --changed-since
+    version: Literal[1] = 1
+
+
+@dataclass(slots=True)
+class WaiverEntry:
+    __pydantic_config__ = STRICT
+
+    check: str
+    notebook: str  # relative to the contract file's folder
+    cell: str | None
+    reason: str
+    expires: str | None  # ISO date
+
+
+@dataclass(slots=True)
+class WaiveReply:
+    """What ``POST /readiness/waive`` answers: the contract file before and after the waiver."""
+
+    __pydantic_config__ = STRICT
+
+    file: str  # the contract file (created when the project declared no contract)
+    created: bool
+    replaced: bool  # a waiver of the same check, notebook and cell was there: its reason and expiry were replaced
+    waiver: WaiverEntry
+    before: str
+    after: str
+    written: bool = False
+
+
+@dataclass(slots=True)
+class CiFile:
+    __pydantic_config__ = STRICT
+
+    path: str
+    status: Literal["create", "unchanged", "conflict", "overwrite"]  # conflict: a different file is there (--force)
+    text: str
+
+
+@dataclass(slots=True)
+class CiInitReply:
+    """What ``jupyter-readiness ci init`` plans and writes."""
+
+    __pydantic_config__ = STRICT
+
+    provider: Literal["github", "gitlab"]
+    files: list[CiFile]
+    conflicts: list[str]  # files there that differ: nothing is written unless --force
+    notes: list[str]  # what to do by hand (include the GitLab job from an existing .gitlab-ci.yml)
+    written: bool = False

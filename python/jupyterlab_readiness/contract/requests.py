@@ -3,6 +3,7 @@ are also what the CLI hands to an action's ``plan``."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,3 +78,19 @@ class ExportRequest(BaseModel):
         description="destination folder relative to the server root; null: <notebook folder>/<name>",
     )
     write: bool = Field(default=False, description="write the files; false: preview only")
+
+
+class WaiveRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
+    notebook: dict[str, Any] | None = Field(
+        default=None, description="the live nbformat-4 model (to find the cell); null to read the file"
+    )
+    check: str = Field(min_length=1, max_length=100, description="the check id of the finding to waive")
+    cell_id: str | None = Field(
+        default=None, min_length=1, max_length=256, description="the cell's id; null waives the whole notebook"
+    )
+    reason: str = Field(min_length=1, max_length=1000, description="why the team accepts the finding")
+    expires: date | None = Field(default=None, description="the last day the waiver counts (ISO date); null: never")
+    write: bool = Field(default=False, description="write the contract file; false: preview only")

@@ -15,9 +15,18 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .baseline import RehearsalRecord
-from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply, RehearseReply
+from .replies import (
+    Catalogue,
+    CheckReply,
+    ContractRun,
+    ExportReply,
+    ExtractReply,
+    FreezeReply,
+    RehearseReply,
+    WaiveReply,
+)
 from .report import CheckRun, Finding, NotebookReport
-from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, WaiveRequest
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
@@ -30,6 +39,9 @@ EXPORT_REPLY = TypeAdapter(ExportReply)
 REHEARSE_REPLY = TypeAdapter(RehearseReply)
 REHEARSAL_RECORD = TypeAdapter(RehearsalRecord)
 
+WAIVE_REPLY = TypeAdapter(WaiveReply)
+CONTRACT_RUN = TypeAdapter(ContractRun)
+
 # Each route's reply, by the route's name (see server/handlers.py).
 REPLIES: dict[str, TypeAdapter] = {
     "checks": CATALOGUE,
@@ -37,6 +49,7 @@ REPLIES: dict[str, TypeAdapter] = {
     "freeze": FREEZE_REPLY,
     "extract": EXTRACT_REPLY,
     "export": EXPORT_REPLY,
+    "waive": WAIVE_REPLY,
 }
 
 # The committed schema beside this file; src/contract.ts is generated from it (jlpm build:contract).
@@ -51,13 +64,16 @@ def json_schema() -> dict[str, Any]:
         ("FreezeRequest", "validation", TypeAdapter(FreezeRequest)),
         ("ExtractRequest", "validation", TypeAdapter(ExtractRequest)),
         ("ExportRequest", "validation", TypeAdapter(ExportRequest)),
+        ("WaiveRequest", "validation", TypeAdapter(WaiveRequest)),
         ("Catalogue", "serialization", CATALOGUE),
         ("CheckReply", "serialization", CHECK_REPLY),
         ("FreezeReply", "serialization", FREEZE_REPLY),
         ("ExtractReply", "serialization", EXTRACT_REPLY),
         ("ExportReply", "serialization", EXPORT_REPLY),
+        ("WaiveReply", "serialization", WAIVE_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
         ("RehearseReply", "serialization", REHEARSE_REPLY),
+        ("ContractRun", "serialization", CONTRACT_RUN),
     ]
     refs, definitions = TypeAdapter.json_schemas(
         [(name, mode, adapter) for name, mode, adapter in adapters], ref_template="#/$defs/{model}"

@@ -15,16 +15,18 @@ checklist and the score like any other; a stale record is ignored.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
-from ..checks.registry import CHECKLIST, CHECKS
+from ..checks.registry import BY_ID, CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..notebook import facts
 from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
 from .config import CheckConfig
+from .sidecar import current_findings
 
 if TYPE_CHECKING:
     from ..contract.baseline import RehearsalRecord
@@ -137,29 +139,37 @@ def check_model(
         )
         for item, title in CHECKLIST
     ]
-    scored = [_CREDIT[i.status] for i in checklist if i.status != "skipped"]
-    score = round(100 * sum(scored) / len(scored)) if scored else 0
+    score = _score([i.status for i in checklist])
     return NotebookReport(path=shown_path, score=score, findings=findings, checklist=checklist, error=None)
 
 
 def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[Finding]] | None:
-    """The record's findings by check id, moved to the cells' current indices; None when the
-    record does not apply to this notebook (its code, kernel or parameters changed)."""
-    from ..notebook.fingerprint import code_fingerprint
-
-    if record.key != code_fingerprint(notebook, record.parameters):
+    """The record's findings by check id, at the cells' current indices; None when it does not apply."""
+    findings = current_findings(record, notebook)
+    if findings is None:
         return None
-    now = [c.index for c in notebook.cells if c.cell_type == "code"]
-    if len(now) != len(record.code_cells):
-        return None
-    moved = dict(zip(record.code_cells, now, strict=True))
     found: dict[str, list[Finding]] = {}
-    for f in record.findings:
-        index = None if f.cell_index is None else moved.get(f.cell_index)
-        if f.cell_index is not None and index is None:
-            continue
-        found.setdefault(f.check, []).append(Finding(f.check, f.severity, index, None, f.line, f.message, f.suggestion))
+    for f in findings:
+        found.setdefault(f.check, []).append(f)
     return found
+
+
+def _score(statuses: Iterable[str]) -> int:
+    scored = [_CREDIT[status] for status in statuses if status != "skipped"]
+    return round(100 * sum(scored) / len(scored)) if scored else 0
+
+
+def rescored(checklist: Iterable[ChecklistItem], findings: Iterable[Finding]) -> int:
+    """The score the report would have with only these of its findings (a handoff contract's
+    waivers accept the others); items that were skipped stay skipped."""
+    statuses = {item.id: "pass" for item in checklist if item.status != "skipped"}
+    for finding in findings:
+        spec = BY_ID.get(finding.check)
+        if spec is not None and spec.item in statuses:
+            status = _STATUS_OF[finding.severity]
+            if _RANK[status] > _RANK[statuses[spec.item]]:
+                statuses[spec.item] = status
+    return _score(statuses.values())
 
 
 def failed_report(path: str, error: str) -> NotebookReport:

@@ -2,7 +2,7 @@
 it raises into an HTTP status — in one place, ``_answer``.
 
 Every route is ``@tornado.web.authenticated`` and ``@authorized``. Checking a notebook reads it
-(``contents: read``); freezing, extracting and exporting write beside it (``contents: write``);
+(``contents: read``); freezing, extracting, exporting and waiving write beside it (``contents: write``);
 asking its kernel also needs ``kernels: execute``. An error reply is ``{"message", "reason"}`` like
 jupyter-server's own; its message names the problem and never repeats what was sent.
 """
@@ -22,8 +22,9 @@ from pydantic import BaseModel, ValidationError
 
 from ..actions.errors import ActionRefused
 from ..actions.source import NoSuchNotebook
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, WaiveRequest
 from ..files import OutsideRoot, Unreadable
+from ..handoff.spec import ContractError
 from ..notebook.model import NotebookError
 from .errors import BadRequest, Forbidden, ReadinessError, TooLarge
 from .service import Service
@@ -36,6 +37,7 @@ _STATUS: tuple[tuple[type[Exception], int], ...] = (
     (OutsideRoot, 403),
     (NoSuchNotebook, 404),
     (NotebookError, 400),
+    (ContractError, 409),  # the contract file is invalid, or cannot be edited safely: fix it first
     (Unreadable, 400),
     (ActionRefused, 400),
 )
@@ -147,6 +149,15 @@ class ExportHandler(_Handler):
         await self._answer(ExportRequest, self._service.export)
 
 
+class WaiveHandler(_Handler):
+    route = "waive"
+
+    @tornado.web.authenticated
+    @authorized(action="write", resource="contents")
+    async def post(self) -> None:
+        await self._answer(WaiveRequest, self._service.waive)
+
+
 def routes() -> list[tuple[str, type]]:
     return [
         (r"/readiness/checks", ChecksHandler),
@@ -154,4 +165,5 @@ def routes() -> list[tuple[str, type]]:
         (r"/readiness/freeze", FreezeHandler),
         (r"/readiness/extract", ExtractHandler),
         (r"/readiness/export", ExportHandler),
+        (r"/readiness/waive", WaiveHandler),
     ]

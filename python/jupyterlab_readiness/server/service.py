@@ -5,6 +5,8 @@ exceptions raised here into HTTP statuses, in one place."""
 
 from __future__ import annotations
 
+import datetime as dt
+import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -12,20 +14,23 @@ from ..actions.export import plan as export_action
 from ..actions.extract import plan as extract_action
 from ..actions.freeze import plan as freeze_action
 from ..actions.plan import Plan, apply
-from ..actions.rehearse.baseline import read_record
 from ..actions.source import Source, load
+from ..actions.waive import plan as waive_action
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
 from ..checks.registry import BY_ID, CHECKS
-from ..contract.replies import Catalogue, CheckInfo, CheckReply, KernelInfo
+from ..contract.replies import Catalogue, CheckInfo, CheckReply, ContractVerdict, KernelInfo
 from ..contract.report import NotebookReport, to_dict
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, WaiveRequest
 from ..environment.answer import Environment
 from ..environment.kernel.distributions import local_environment
 from ..environment.requirements import third_party_modules
 from ..files import Root
+from ..handoff.judge import judge
+from ..handoff.verdict import failed_verdict
 from ..lint.config import CheckConfig, ConfigError, project_config
 from ..lint.engine import check_model, failed_report
+from ..lint.sidecar import read_record
 from ..notebook.model import Notebook, NotebookError
 from .errors import BadRequest, Conflict, TooLarge
 from .workers import Workers
@@ -56,6 +61,7 @@ class Service:
         self.settings = settings
         self.limits = limits
         self.workers = workers
+        self._contract_writes = threading.Lock()  # one waiver at a time: read, edit and write the file
 
     def catalogue(self) -> dict[str, Any]:
         settings = self.settings
@@ -87,11 +93,10 @@ class Service:
         except NotebookError as exc:
             return _check_reply(failed_report(request.path, str(exc)), kernel)
         try:
-            config = project_config(source.path.parent, self.root.ceiling).merged(
-                self.settings.disabled | frozenset(request.disable), self.settings.severity
-            )
+            project = project_config(source.path.parent, self.root.ceiling)
         except ConfigError as exc:
             return _check_reply(failed_report(request.path, f"configuration error: {exc}"), kernel)
+        config = project.merged(self.settings.disabled | frozenset(request.disable), self.settings.severity)
         state = None
         if request.kernel_id:
             if not source.model.is_python:
@@ -110,7 +115,21 @@ class Service:
                 ceiling=self.root.ceiling,
             )
         )
-        return _check_reply(report, kernel)
+        # The verdict is the CLI's: the project's configuration only, no kernel, so the sidebar
+        # and CI agree; the report is reused when it was made that way.
+        same = state is None and config.disabled == project.disabled and dict(config.severity) == dict(project.severity)
+        verdict = await self.workers.run(
+            lambda: judge(
+                source.model,
+                source.path,
+                request.path,
+                self.root,
+                today=dt.date.today(),
+                report=report if same else None,
+                config=project,
+            )
+        )
+        return _check_reply(report, kernel, verdict)
 
     # -- actions --------------------------------------------------------------------------
     async def freeze(self, request: FreezeRequest) -> dict[str, Any]:
@@ -139,6 +158,18 @@ class Service:
         if request.write and plan.reply.refused:
             raise Conflict("not exported: the notebook cannot be exported safely (see the preview's findings)")
         return await self._finish(plan, request.write)
+
+    async def waive(self, request: WaiveRequest) -> dict[str, Any]:
+        source = await self._action_source(request.path, request.notebook)
+
+        def plan_and_write() -> Plan[Any]:
+            with self._contract_writes:
+                plan = waive_action.plan(request, self.root, dt.date.today(), source)
+                if request.write:
+                    apply(plan, self.root)
+                return plan
+
+        return to_dict((await self.workers.run(plan_and_write)).reply)
 
     # -- shared steps ---------------------------------------------------------------------
     def _load(self, api_path: str, live: dict[str, Any] | None) -> Source:
@@ -177,7 +208,9 @@ class Service:
         return to_dict(plan.reply)
 
 
-def _check_reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
+def _check_reply(report: NotebookReport, kernel: KernelInfo, verdict: ContractVerdict | None = None) -> dict[str, Any]:
+    if verdict is None:  # the notebook or the project's configuration could not be read
+        verdict = failed_verdict(report.path, report.error or "not checked")
     return to_dict(
         CheckReply(
             path=report.path,
@@ -186,5 +219,6 @@ def _check_reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
             checklist=report.checklist,
             error=report.error,
             kernel=kernel,
+            contract=verdict,
         )
     )

@@ -5,7 +5,7 @@ in the notebook's folder, written atomically (a reader sees the old record or th
 per notebook, replaced by every rehearsal that ran (a cancelled or refused one writes nothing). A
 sidecar rather than the notebook's metadata: rehearsing never modifies the notebook (no conflict
 with the open editor, no diff in version control for a run) and ``git`` can ignore it or keep
-it. Adapters read it (``read_record``) and pass it to the check engine, which shows its findings
+it. Adapters read it (``lint.sidecar.read_record``) and pass it to the check engine, which shows its findings
 while the notebook's code is the same (``notebook/fingerprint.py``).
 """
 
@@ -16,7 +16,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ...files import OutsideRoot, Root, Unreadable
+from ...files import Root
+from ...lint.sidecar import sidecar_path
 
 if TYPE_CHECKING:  # the check CLI reads records on its start-up path: no dataclass built until one exists
     from ...contract.baseline import RehearsalRecord
@@ -25,29 +26,9 @@ if TYPE_CHECKING:  # the check CLI reads records on its start-up path: no datacl
     from .results import RunResult
     from .snapshot import Snapshot
 
-SIDECAR_FOLDER = ".readiness"
-
 
 def record_path(notebook_path: Path) -> Path:
-    return Path(notebook_path).parent / SIDECAR_FOLDER / f"{Path(notebook_path).name}.rehearsal.json"
-
-
-def read_record(notebook_path: Path, root: Root) -> RehearsalRecord | None:
-    """The notebook's last rehearsal record, or None (none, unreadable, outside the root, or
-    another version)."""
-    try:
-        text = root.read_text(record_path(notebook_path))
-    except (OutsideRoot, Unreadable):
-        return None
-    if text is None:
-        return None
-    try:
-        data = json.loads(text)
-    except (ValueError, RecursionError):
-        return None
-    from ...contract.baseline import record_from_dict
-
-    return record_from_dict(data)
+    return sidecar_path(notebook_path, "rehearsal")
 
 
 def write_record(notebook_path: Path, record: RehearsalRecord, root: Root) -> Path:

@@ -1,0 +1,63 @@
+"""``jupyter-readiness ci init``: write a ready CI workflow into the user's repository. Idempotent
+(the same files twice write nothing the second time); an existing file that differs is a
+conflict, and nothing at all is written unless ``force``.
+
+GitHub: ``.github/workflows/readiness.yml``. GitLab: the job in ``.gitlab/readiness.gitlab-ci.yml``
+and a ``.gitlab-ci.yml`` that includes it when the repository has none; an existing
+``.gitlab-ci.yml`` is never rewritten — the reply says which line to add to it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from ... import __version__
+from ...contract.replies import CiFile, CiInitReply
+from ...files import Root, Unreadable
+from ..plan import Plan
+from . import templates
+
+GITHUB_WORKFLOW = ".github/workflows/readiness.yml"
+GITLAB_ROOT = ".gitlab-ci.yml"
+
+
+def plan(
+    provider: Literal["github", "gitlab"], repository: Path, root: Root, *, force: bool = False
+) -> Plan[CiInitReply]:
+    version = __version__
+    wanted: dict[str, str] = {}
+    notes: list[str] = []
+    if provider == "github":
+        wanted[GITHUB_WORKFLOW] = templates.github_workflow(version)
+    else:
+        wanted[templates.GITLAB_INCLUDE] = templates.gitlab_job(version)
+        existing = _existing(repository / GITLAB_ROOT, root)
+        if existing is None or existing == templates.gitlab_root(version):
+            wanted[GITLAB_ROOT] = templates.gitlab_root(version)
+        elif templates.GITLAB_INCLUDE not in existing:
+            notes.append(f"add to {GITLAB_ROOT}: include: [{{local: {templates.GITLAB_INCLUDE}}}]")
+    reply = CiInitReply(provider, [], [], notes)
+    writes: dict[Path, str] = {}
+    for relative, text in wanted.items():
+        path = root.confine(repository / relative)
+        existing = _existing(path, root)
+        if existing == text:
+            status = "unchanged"
+        elif existing is None:
+            status = "create"
+        elif force:
+            status = "overwrite"
+        else:
+            status = "conflict"
+            reply.conflicts.append(relative)
+        reply.files.append(CiFile(relative, status, text))
+        if status in ("create", "overwrite"):
+            writes[path] = text
+    return Plan(reply, {} if reply.conflicts else writes)
+
+
+def _existing(path: Path, root: Root) -> str | None:
+    try:
+        return root.read_text(path)
+    except Unreadable:
+        return "\x00"  # a folder or a binary file there: not ours, a conflict

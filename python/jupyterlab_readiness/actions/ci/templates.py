@@ -1,0 +1,144 @@
+"""The CI files ``jupyter-readiness ci init`` writes, as plain text (no YAML library needed). The
+judging script is the one the repository's own GitHub Action (``action.yml``) runs; a test keeps
+the two identical."""
+
+from __future__ import annotations
+
+# What every CI runs: choose the base to compare with, judge the changed notebooks (markdown for
+# the job summary), keep the exit code, and export the findings as SARIF for code scanning.
+# Environment: PATHS, CHANGED_SINCE, ALL, EVENT, PR_BASE, PUSH_BEFORE, SARIF, RUNNER_TEMP,
+# GITHUB_STEP_SUMMARY, GITHUB_OUTPUT (the last four as a GitHub runner sets them).
+JUDGE_SCRIPT = """\
+ref="$CHANGED_SINCE"
+if [ -z "$ref" ] && [ "$ALL" != "true" ]; then
+  case "$EVENT" in
+    pull_request | pull_request_target | merge_group) ref="$PR_BASE" ;;
+    push) ref="$PUSH_BEFORE" ;;
+  esac
+fi
+case "$ref" in 0000000000000000000000000000000000000000) ref="" ;; esac
+args=()
+if [ -n "$ref" ]; then args+=(--changed-since "$ref"); fi
+read -r -a paths <<< "${PATHS:-.}"
+out="${RUNNER_TEMP:-/tmp}/jupyter-readiness"
+mkdir -p "$out"
+status=0
+jupyter-readiness contract "${args[@]}" --format markdown "${paths[@]}" > "$out/contract.md" || status=$?
+cat "$out/contract.md"
+if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then cat "$out/contract.md" >> "$GITHUB_STEP_SUMMARY"; fi
+if [ "$SARIF" = "true" ]; then
+  jupyter-readiness check --format sarif --fail-on never "${paths[@]}" > "$out/readiness.sarif" || true
+  echo "sarif=$out/readiness.sarif" >> "$GITHUB_OUTPUT"
+fi
+echo "status=$status" >> "$GITHUB_OUTPUT"
+if [ "$status" = 0 ]; then echo "ready=true" >> "$GITHUB_OUTPUT"; else echo "ready=false" >> "$GITHUB_OUTPUT"; fi
+"""
+
+
+def requirement(version: str) -> str:
+    """What pip installs: this version (a source tree that was never built knows none: the latest)."""
+    known = version and "+" not in version and version != "0.0.0"
+    return f"jupyterlab-readiness=={version}" if known else "jupyterlab-readiness"
+
+
+def _indent(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
+
+
+def github_workflow(version: str) -> str:
+    return f"""\
+# Written by `jupyter-readiness ci init --github` (jupyterlab-readiness {version}).
+# Judges the notebooks a pull request (or a push) changes against the project's handoff contract
+# ([tool.jupyter-readiness.contract] in pyproject.toml, or readiness-contract.toml): the verdict
+# goes to the job summary, the findings to code scanning. Edit it freely: `ci init` never
+# overwrites a changed file without --force.
+name: Notebook handoff contract
+
+on:
+  pull_request:
+  push:
+    branches: [main, master]
+
+permissions:
+  contents: read
+  security-events: write  # upload the findings (SARIF) to code scanning
+
+jobs:
+  handoff-contract:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+        with:
+          fetch-depth: 0  # --changed-since compares with the pull request's base commit
+      - uses: actions/setup-python@v5
+        with:
+          python-version: "3.12"
+      - name: Install jupyterlab-readiness
+        run: python -m pip install --disable-pip-version-check "{requirement(version)}"
+      - name: Judge the changed notebooks
+        id: contract
+        shell: bash
+        env:
+          PATHS: "."
+          CHANGED_SINCE: ""
+          ALL: "false"
+          EVENT: ${{{{ github.event_name }}}}
+          PR_BASE: ${{{{ github.event.pull_request.base.sha }}}}
+          PUSH_BEFORE: ${{{{ github.event.before }}}}
+          SARIF: "true"
+        run: |
+{_indent(JUDGE_SCRIPT, 10)}      - name: Upload the findings to code scanning
+        if: always() && steps.contract.outputs.sarif != ''
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: ${{{{ steps.contract.outputs.sarif }}}}
+          category: jupyter-readiness
+      - name: Verdict
+        shell: bash
+        env:
+          STATUS: ${{{{ steps.contract.outputs.status }}}}
+        run: exit "${{STATUS:-2}}"
+"""
+
+
+GITLAB_INCLUDE = ".gitlab/readiness.gitlab-ci.yml"
+
+
+def gitlab_job(version: str) -> str:
+    return f"""\
+# Written by `jupyter-readiness ci init --gitlab` (jupyterlab-readiness {version}); included from
+# .gitlab-ci.yml. Judges the notebooks a merge request (or a push) changes against the project's
+# handoff contract; the verdict (markdown) is in the job log and kept as an artifact. Edit it
+# freely: `ci init` never overwrites a changed file without --force.
+handoff-contract:
+  stage: test
+  image: python:3.12
+  variables:
+    GIT_DEPTH: "0"  # --changed-since compares with the merge request's base commit
+  rules:
+    - if: $CI_PIPELINE_SOURCE == "merge_request_event"
+    - if: $CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH
+  script:
+    - python -m pip install --disable-pip-version-check "{requirement(version)}"
+    - |
+      ref="${{CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}}"
+      case "$ref" in 0000000000000000000000000000000000000000) ref="" ;; esac
+      status=0
+      jupyter-readiness contract ${{ref:+--changed-since "$ref"}} --format markdown . > readiness-contract.md \\
+        || status=$?
+      cat readiness-contract.md
+      exit "$status"
+  artifacts:
+    when: always
+    paths:
+      - readiness-contract.md
+"""
+
+
+def gitlab_root(version: str) -> str:
+    return f"""\
+# Written by `jupyter-readiness ci init --gitlab` (jupyterlab-readiness {version}).
+include:
+  - local: {GITLAB_INCLUDE}
+"""

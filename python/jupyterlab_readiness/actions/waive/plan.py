@@ -1,0 +1,53 @@
+"""Waive a finding: write the waiver (check, notebook, cell, reason, expiry) into the file the
+project's contract is declared in — format-preserving, atomic through ``apply`` — so a team
+accepts a known finding in writing instead of disabling a check for everyone.
+
+Where it goes: the contract's file; else the project's pyproject.toml (a new
+``[[tool.jupyter-readiness.contract.waivers]]``, the rest of the default contract unchanged);
+else a new ``readiness-contract.toml`` beside the notebook."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ...contract.replies import WaiverEntry, WaiveReply
+from ...contract.requests import WaiveRequest
+from ...files import Root
+from ...handoff.edit import NewWaiver, with_waiver
+from ...handoff.source import waiver_file
+from ...handoff.spec import item_of
+from ..errors import ActionRefused
+from ..plan import Plan
+from ..source import Source, load
+
+
+class WaiverRefused(ActionRefused):
+    """A waiver that cannot be written (unknown check, no such cell, no reason, a past date)."""
+
+
+def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | None = None) -> Plan[WaiveReply]:
+    """Raises WaiverRefused, ContractError (the contract file is invalid, or cannot be edited
+    safely) and what source.load raises. Messages never repeat what was sent."""
+    source = source or load(request.path, request.notebook, root)
+    if item_of(request.check) is None:
+        raise WaiverRefused("unknown check id: a waiver names one of the checks")
+    if request.cell_id is not None and request.cell_id not in {c.cell_id for c in source.model.cells}:
+        raise WaiverRefused("the notebook has no cell with this id (save it, so its cells have ids)")
+    reason = " ".join(request.reason.split())
+    if not reason:
+        raise WaiverRefused("a waiver needs a reason: why does the team accept this finding?")
+    if request.expires is not None and request.expires < today:
+        raise WaiverRefused("the expiry date is in the past: a waiver counts until the day it names")
+    path, kind, before = waiver_file(source.path.parent, root)
+    notebook = source.path.relative_to(path.parent).as_posix()
+    waiver = NewWaiver(request.check, notebook, request.cell_id, reason, request.expires)
+    after, replaced = with_waiver(before, kind, waiver, root.shown(path))
+    entry = WaiverEntry(
+        waiver.check,
+        waiver.notebook,
+        waiver.cell,
+        waiver.reason,
+        waiver.expires.isoformat() if waiver.expires is not None else None,
+    )
+    reply = WaiveReply(root.shown(path), before is None, replaced, entry, before or "", after)
+    return Plan(reply, {root.confine(path): after})

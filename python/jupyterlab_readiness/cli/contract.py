@@ -1,0 +1,169 @@
+"""``jupyter-readiness contract``: the handoff verdict of every notebook of the paths given (or of
+those changed since a git ref), as text, JSON or markdown for a pull-request comment or a CI job
+summary. Exit codes: 0 every notebook is ready, 1 one is not, 2 an unreadable notebook, an invalid
+contract or bad usage (every other notebook is still judged and reported)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import html
+import json
+import sys
+from typing import TextIO
+
+from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+PROG = "jupyter-readiness"
+
+
+def run_contract(args: argparse.Namespace) -> int:
+    from ..contract.replies import ContractRun
+    from ..files import Root
+    from ..handoff.judge import judge
+    from ..handoff.verdict import failed_verdict
+    from ..lint.selection import SelectionError, select_notebooks
+    from ..notebook.model import NotebookError, read_notebook
+
+    try:
+        selected = list(select_notebooks(args.paths, changed_since=args.changed_since))
+    except SelectionError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    root, today = Root(None), dt.date.today()
+    verdicts = []
+    for path, problem in selected:
+        if problem is not None:
+            verdicts.append(failed_verdict(str(path), problem))
+            continue
+        try:
+            notebook = read_notebook(path)
+        except NotebookError as exc:
+            verdicts.append(failed_verdict(str(path), f"cannot read the notebook: {exc}"))
+            continue
+        verdicts.append(judge(notebook, path, str(path), root, today=today, memoize=False))
+    if not verdicts and args.changed_since is None:
+        print(f"{PROG}: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
+        return EXIT_USAGE
+    run = ContractRun(verdicts, args.changed_since)
+    write(run, args.format, sys.stdout)
+    if any(v.error for v in verdicts):
+        return EXIT_USAGE
+    return EXIT_OK if all(v.ready for v in verdicts) else EXIT_FINDINGS
+
+
+def write(run, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        from ..contract.report import to_dict
+
+        out.write(json.dumps(to_dict(run), ensure_ascii=False) + "\n")
+    elif fmt == "markdown":
+        out.write(markdown(run))
+    else:
+        from .text import wants_colour
+
+        out.write(text(run, wants_colour(out)))
+
+
+# ---------------------------------------------------------------- text
+
+
+def _plural(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _headline(verdict) -> str:
+    if verdict.error:
+        return "cannot be judged"
+    total = len(verdict.clauses)
+    if verdict.ready:
+        return f"ready: {'every clause met' if total != 1 else 'its clause is met'} ({total})"
+    return f"not ready: {verdict.unmet} of {_plural(total, 'clause')} unmet"
+
+
+def text(run, colour: bool) -> str:
+    paint = (lambda code, s: f"\033[{code}m{s}\033[0m") if colour else (lambda code, s: s)
+    lines: list[str] = []
+    if not run.notebooks:
+        return f"No notebook changed since {run.changed_since}.\n"
+    for verdict in run.notebooks:
+        word = paint("31;1", "NOT READY") if not verdict.ready else paint("32;1", "READY")
+        source = f"contract: {verdict.contract}" if verdict.contract else "the default contract"
+        counts = _headline(verdict).split(": ", 1)[-1]
+        lines.append(f"{paint('1', verdict.path)}  {word}  {counts}  ({source})")
+        if verdict.error:
+            lines.extend(f"  {paint('31', line)}" for line in verdict.error.splitlines())
+        for clause in verdict.clauses:
+            mark = paint("32", "✓") if clause.met else paint("31", "✗")
+            lines.append(f"  {mark} {clause.title}: {clause.reason}")
+        for waiver in verdict.waivers:
+            where = f"cell {waiver.cell}" if waiver.cell else "the notebook"
+            state = {"applied": f"applied to {_plural(waiver.findings, 'finding')}"}.get(waiver.status, waiver.status)
+            lines.append(f"  waiver {waiver.check} in {where}: {state} ({waiver.reason})")
+            if waiver.note:
+                lines.append(f"    {paint('33', waiver.note)}")
+        lines.append("")
+    ready = sum(1 for v in run.notebooks if v.ready)
+    failed = sum(1 for v in run.notebooks if v.error)
+    summary = (
+        f"{_plural(len(run.notebooks), 'notebook')}: {ready} ready, {len(run.notebooks) - ready - failed} not ready"
+    )
+    if failed:
+        summary += f", {failed} cannot be judged"
+    lines.append(paint("1", summary))
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------- markdown
+
+_MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters
+
+
+def _cell(value: str) -> str:
+    """Text for a markdown table cell: HTML escaped (``<your-key>`` would vanish as a tag), one line."""
+    return html.escape(" ".join(value.split()), quote=False).replace("|", "\\|")
+
+
+def _code(value: str) -> str:
+    return f"<code>{html.escape(value)}</code>"
+
+
+def markdown(run) -> str:
+    """One table per notebook, the ones not ready first; ready ones folded."""
+    if not run.notebooks:
+        return f"## Handoff contract\n\nNo notebook changed since {_code(run.changed_since or '')}.\n"
+    ready = sum(1 for v in run.notebooks if v.ready)
+    parts = [f"## Handoff contract: {ready} of {_plural(len(run.notebooks), 'notebook')} ready\n"]
+    if run.changed_since:
+        parts.append(f"Notebooks changed since {_code(run.changed_since)}.\n")
+    ordered = sorted(run.notebooks, key=lambda v: (v.ready, v.error is None))
+    for verdict in ordered:
+        parts.append(_notebook_markdown(verdict))
+    out = "\n".join(parts)
+    if len(out) > _MAX_MARKDOWN:
+        cut = out.rfind("\n", 0, _MAX_MARKDOWN)
+        out = out[:cut] + "\n\n… (cut: run `jupyter-readiness contract` for the rest)\n"
+    return out
+
+
+def _notebook_markdown(verdict) -> str:
+    name = _code(verdict.path)
+    if verdict.error:
+        quoted = "\n".join(f"> {_cell(line)}" for line in verdict.error.splitlines())
+        return f"### ⚠️ {name}: cannot be judged\n\n{quoted}\n"
+    source = f"contract {_code(verdict.contract)}" if verdict.contract else "the default contract"
+    rows = ["| | Clause | Why |", "|---|---|---|"]
+    rows += [f"| {'✅' if c.met else '❌'} | {_cell(c.title)} | {_cell(c.reason)} |" for c in verdict.clauses]
+    table = "\n".join(rows)
+    waivers = ""
+    if verdict.waivers:
+        lines = ["| Check | Cell | Status | Reason |", "|---|---|---|---|"]
+        for w in verdict.waivers:
+            status = w.status + (f": {w.note}" if w.note else "")
+            cell = _code(w.cell) if w.cell else "notebook"
+            lines.append(f"| {_code(w.check)} | {cell} | {_cell(status)} | {_cell(w.reason)} |")
+        waivers = "\n\n**Waivers**\n\n" + "\n".join(lines)
+    details = f"{source} · score {verdict.score}/100\n\n{table}{waivers}\n"
+    if verdict.ready:
+        return f"<details><summary>✅ {name}: {_headline(verdict)}</summary>\n\n{details}\n</details>\n"
+    return f"### ❌ {name}: {_headline(verdict)}\n\n{details}"

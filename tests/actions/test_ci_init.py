@@ -1,0 +1,91 @@
+"""``jupyter-readiness ci init``: a ready workflow written into the user's repository, idempotent,
+never overwriting a different file without --force."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+from helpers.notebooks import REPO
+from jupyterlab_readiness.actions.ci import plan as ci
+from jupyterlab_readiness.actions.ci.templates import JUDGE_SCRIPT
+from jupyterlab_readiness.actions.plan import apply
+from jupyterlab_readiness.files import Root
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_github_init_is_idempotent_and_never_overwrites_without_force(project):
+    (project / "notebooks").mkdir()
+    first = cli("ci", "init", "--github", cwd=project / "notebooks")  # from a subfolder: the repository's top
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines() == ["   create  ../.github/workflows/readiness.yml"]
+    workflow = project / ".github" / "workflows" / "readiness.yml"
+    text = workflow.read_text()
+    stamp = workflow.stat().st_mtime_ns
+    second = cli("ci", "init", "--github", cwd=project)
+    assert second.returncode == 0 and second.stdout.splitlines() == ["unchanged  .github/workflows/readiness.yml"]
+    assert workflow.stat().st_mtime_ns == stamp  # nothing rewritten
+    workflow.write_text(text + "# the team's own step\n")
+    third = cli("ci", "init", cwd=project)  # GitHub by default
+    assert (
+        third.returncode == 1 and "nothing written: .github/workflows/readiness.yml exists and differs" in third.stderr
+    )
+    assert workflow.read_text().endswith("# the team's own step\n")
+    dry = cli("ci", "init", "--force", "--dry-run", cwd=project)
+    assert (
+        dry.returncode == 0 and "overwrite" in dry.stdout and workflow.read_text().endswith("# the team's own step\n")
+    )
+    forced = cli("ci", "init", "--force", cwd=project)
+    assert forced.returncode == 0 and workflow.read_text() == text
+
+
+def test_the_github_workflow_is_valid_and_runs_the_actions_script(project):
+    reply = ci.plan("github", project, Root(None)).reply
+    (file,) = reply.files
+    workflow = yaml.safe_load(file.text)
+    assert workflow["permissions"] == {"contents": "read", "security-events": "write"}
+    steps = workflow["jobs"]["handoff-contract"]["steps"]
+    assert steps[0] == {"uses": "actions/checkout@v4", "with": {"fetch-depth": 0}}
+    judge = next(s for s in steps if s.get("id") == "contract")
+    assert judge["run"] == JUDGE_SCRIPT
+    assert next(s for s in steps if "upload-sarif" in s.get("uses", ""))["with"]["category"] == "jupyter-readiness"
+
+
+def test_gitlab_init_includes_its_job_and_leaves_an_existing_pipeline_alone(project):
+    created = ci.plan("gitlab", project, Root(None))
+    assert [(f.path, f.status) for f in created.reply.files] == [
+        (".gitlab/readiness.gitlab-ci.yml", "create"),
+        (".gitlab-ci.yml", "create"),
+    ]
+    apply(created, Root(None))
+    assert yaml.safe_load((project / ".gitlab-ci.yml").read_text()) == {
+        "include": [{"local": ".gitlab/readiness.gitlab-ci.yml"}]
+    }
+    job = yaml.safe_load((project / ".gitlab" / "readiness.gitlab-ci.yml").read_text())["handoff-contract"]
+    assert job["variables"] == {"GIT_DEPTH": "0"} and "jupyter-readiness contract" in job["script"][1]
+    again = ci.plan("gitlab", project, Root(None))
+    assert [f.status for f in again.reply.files] == ["unchanged", "unchanged"] and not again.writes
+    # a repository with its own pipeline: the job file only, and a note instead of an edit
+    own = project / "own"
+    (own / ".git").mkdir(parents=True)
+    (own / ".gitlab-ci.yml").write_text("test:\n  script: [pytest]\n")
+    result = cli("ci", "init", "--repo", str(own), cwd=project)  # GitLab: it has a .gitlab-ci.yml
+    assert result.returncode == 0, result.stderr
+    assert "note: add to .gitlab-ci.yml: include: [{local: .gitlab/readiness.gitlab-ci.yml}]" in result.stdout
+    assert (own / ".gitlab-ci.yml").read_text() == "test:\n  script: [pytest]\n"
+    assert (own / ".gitlab" / "readiness.gitlab-ci.yml").is_file()

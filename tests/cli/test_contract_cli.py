@@ -1,0 +1,242 @@
+"""``jupyter-readiness contract``, ``waive`` and ``test-export`` as CI runs them: a real
+subprocess, every format and exit code, --changed-since in a real git repository."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.git import commit, git, init, write_notebook
+from helpers.notebooks import REPO, code, md, notebook
+from jupyterlab_readiness.contract.schema import CONTRACT_RUN
+
+
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def write(path: Path, *cells) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(notebook(*cells)), encoding="utf-8")
+    return path
+
+
+CLEAN = "import logging\nlogging.info('%s', 1)"
+CONTRACT = """\
+[project]
+name = "team"
+
+[tool.jupyter-readiness.contract]
+checklist = ["pinned-environment", "reproducible-execution"]
+min-score = 90
+
+[[tool.jupyter-readiness.contract.waivers]]
+check = "wall-clock"
+notebook = "reports/daily.ipynb"
+reason = "a daily report <by design> | dated today"
+"""
+
+
+@pytest.fixture
+def tree(project: Path) -> Path:
+    """ready.ipynb, reports/daily.ipynb (a waived wall-clock read: ready), sub/bad.ipynb (hidden state)."""
+    (project / "pyproject.toml").write_text(CONTRACT)
+    write(project / "ready.ipynb", md("# Ready"), code(CLEAN, 1))
+    write(project / "reports" / "daily.ipynb", code("import datetime\nday = datetime.date.today()\n" + CLEAN, 1))
+    write(project / "sub" / "bad.ipynb", code("total = frame.sum()", 1, cell_id="c0"))
+    return project
+
+
+def test_text_output_and_exit_code(tree):
+    result = cli("contract", ".", cwd=tree)
+    assert result.returncode == 1, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "ready.ipynb  READY  every clause met (5)  (contract: pyproject.toml)"
+    assert "reports/daily.ipynb  READY  every clause met (5)  (contract: pyproject.toml)" in lines
+    assert "sub/bad.ipynb  NOT READY  3 of 5 clauses unmet  (contract: pyproject.toml)" in lines
+    assert "  ✗ Reproducible execution passes: 1 finding at warning or above: `hidden-state` (error) in cell 0" in lines
+    assert (
+        "  waiver wall-clock in the notebook: applied to 1 finding (a daily report <by design> | dated today)" in lines
+    )
+    assert lines[-1] == "3 notebooks: 2 ready, 1 not ready"
+    assert cli("contract", "ready.ipynb", "reports", cwd=tree).returncode == 0
+
+
+def test_json_output_is_the_documented_verdict(tree):
+    result = cli("contract", "--format", "json", "sub", "ready.ipynb", cwd=tree)
+    assert result.returncode == 1
+    run = CONTRACT_RUN.validate_json(result.stdout)
+    assert [(v.path, v.ready, v.unmet) for v in run.notebooks] == [
+        ("sub/bad.ipynb", False, 3),
+        ("ready.ipynb", True, 0),
+    ]
+    bad = run.notebooks[0]
+    assert [c.id for c in bad.clauses if not c.met] == [
+        "checklist:reproducible-execution",
+        "max-severity:all",
+        "min-score",
+    ]
+    assert json.loads(result.stdout)["version"] == 1
+
+
+def test_markdown_is_a_table_per_notebook_for_a_pull_request(tree):
+    result = cli("contract", "--format", "markdown", ".", cwd=tree)
+    assert result.returncode == 1
+    out = result.stdout
+    assert out.startswith("## Handoff contract: 2 of 3 notebooks ready\n")
+    bad = out.index("### ❌ <code>sub/bad.ipynb</code>: not ready: 3 of 5 clauses unmet")
+    assert bad < out.index("✅ <code>ready.ipynb</code>")  # the notebooks not ready first
+    assert (
+        "| | Clause | Why |\n|---|---|---|\n"
+        "| ❌ | Reproducible execution passes | 1 finding at warning or above: `hidden-state` (error) in cell 0 |"
+    ) in out
+    assert out.count("| | Clause | Why |") == 3  # one table per notebook
+    assert "<details><summary>✅ <code>reports/daily.ipynb</code>: ready: every clause met (5)</summary>" in out
+    # the waiver's reason is escaped: no HTML tag, no broken table
+    assert "| <code>wall-clock</code> | notebook | applied | a daily report &lt;by design&gt; \\| dated today |" in out
+
+
+def test_unreadable_notebooks_and_invalid_contracts_are_exit_2(tree):
+    (tree / "broken.ipynb").write_text("{ nope")
+    result = cli("contract", "--format", "markdown", ".", cwd=tree)
+    assert result.returncode == 2
+    assert (
+        "### ⚠️ <code>broken.ipynb</code>: cannot be judged\n\n> cannot read the notebook: not a notebook"
+        in result.stdout
+    )
+    assert "<code>ready.ipynb</code>" in result.stdout  # the others are still judged
+    (tree / "broken.ipynb").unlink()
+    (tree / "pyproject.toml").write_text(CONTRACT.replace("min-score = 90", "min-score = 'ninety'"))
+    result = cli("contract", "ready.ipynb", cwd=tree)
+    assert result.returncode == 2
+    assert (
+        "pyproject.toml:6: tool.jupyter-readiness.contract.min-score: must be an integer from 0 to 100" in result.stdout
+    )
+    assert cli("contract", "nothing-here", cwd=tree).returncode == 2
+    empty = tree / "empty"
+    empty.mkdir()
+    result = cli("contract", "empty", cwd=tree)
+    assert result.returncode == 2 and "no notebooks" in result.stderr
+
+
+def test_changed_since_judges_only_the_changed_notebooks_in_a_git_repository(tmp_path):
+    repo = init(tmp_path / "repo")
+    (repo / "pyproject.toml").write_text("[tool.jupyter-readiness.contract]\nchecklist = []\n")
+    write_notebook(repo / "old.ipynb", "y = undefined")  # not ready, but not changed
+    write_notebook(repo / "changed.ipynb", CLEAN)
+    base = commit(repo, "base")
+    result = cli("contract", "--changed-since", base, ".", cwd=repo)
+    assert result.returncode == 0 and result.stdout == f"No notebook changed since {base}.\n"
+    result = cli("contract", "--changed-since", base, "--format", "markdown", ".", cwd=repo)
+    assert result.returncode == 0 and f"No notebook changed since <code>{base}</code>." in result.stdout
+    write_notebook(repo / "changed.ipynb", CLEAN + "\nx = 2")
+    commit(repo, "edit a notebook")
+    write_notebook(repo / "new.ipynb", "z = also_undefined")  # untracked
+    result = cli("contract", "--changed-since", base, "--format", "json", ".", cwd=repo)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["changed_since"] == base
+    assert [(v["path"], v["ready"]) for v in data["notebooks"]] == [("changed.ipynb", True), ("new.ipynb", False)]
+    git(repo, "add", "new.ipynb")
+    staged = json.loads(cli("contract", "--changed-since", "HEAD", "--format", "json", ".", cwd=repo).stdout)
+    assert [v["path"] for v in staged["notebooks"]] == ["new.ipynb"]
+    result = cli("contract", "--changed-since", "no-such-ref", ".", cwd=repo)
+    assert result.returncode == 2 and "'no-such-ref' is not a commit this repository knows" in result.stderr
+
+
+def test_waive_from_the_command_line(tree):
+    reason = "frame comes from the runner"
+    result = cli("waive", "sub/bad.ipynb", "--check", "hidden-state", "--cell", "c0", "--reason", reason, cwd=tree)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.endswith("pyproject.toml: added a waiver of hidden-state in cell c0 of sub/bad.ipynb\n")
+    assert '+notebook = "sub/bad.ipynb"' in result.stdout  # the diff
+    verdict = json.loads(cli("contract", "--format", "json", "sub/bad.ipynb", cwd=tree).stdout)["notebooks"][0]
+    assert verdict["ready"] and verdict["waivers"][0]["status"] == "applied"
+    before = (tree / "pyproject.toml").read_text()
+    result = cli(
+        "waive", "sub/bad.ipynb", "--check", "hidden-state", "--cell", "c0", "--reason", "x", "--dry-run", cwd=tree
+    )
+    assert result.returncode == 0 and "would replace" in result.stdout
+    assert (tree / "pyproject.toml").read_text() == before
+    for bad in (["--check", "nope"], ["--cell", "zz"], ["--expires", "2001-01-01"], ["--expires", "soon"]):
+        args = ["waive", "sub/bad.ipynb", "--check", "hidden-state", "--reason", "r", *bad]
+        result = cli(*args, cwd=tree)
+        assert result.returncode == 2 and result.stderr.startswith("jupyter-readiness: not waived: "), result.stderr
+    assert (tree / "pyproject.toml").read_text() == before
+
+
+# ---------------------------------------------------------------- test-export: the exported package's tests
+
+
+PIPELINE = notebook(
+    md("# Daily totals"),
+    {**code("limit = 3", 1), "metadata": {"tags": ["parameters"]}},
+    md("## Compute"),
+    code("import logging\nvalues = list(range(limit))\ntotal = sum(values)\nlogging.info('total %s', total)", 2),
+)
+
+
+def test_test_export_records_the_packages_tests_for_the_contract(project):
+    (project / "pyproject.toml").write_text(
+        "[tool.jupyter-readiness.contract]\nchecklist = []\nexported-tests-pass = true\nparameters-cell = true\n"
+    )
+    (project / "daily.ipynb").write_text(json.dumps(PIPELINE))
+    verdict = json.loads(cli("contract", "--format", "json", "daily.ipynb", cwd=project).stdout)["notebooks"][0]
+    tests = next(c for c in verdict["clauses"] if c["id"] == "exported-tests-pass")
+    assert not tests["met"] and tests["actions"] == ["export", "test-export"]
+    result = cli("test-export", "daily.ipynb", cwd=project)
+    assert result.returncode == 2 and "no exported package in daily: export the notebook first" in result.stderr
+    exported = cli("export", "daily.ipynb", cwd=project)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    result = cli("test-export", "daily.ipynb", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "passed" in result.stdout and "recorded in .readiness/daily.ipynb.tests.json" in result.stderr
+    record = json.loads((project / ".readiness" / "daily.ipynb.tests.json").read_text())
+    assert record["passed"] and record["package"] == "daily" and record["command"][1:] == ["-m", "pytest", "-q"]
+    result = cli("contract", "daily.ipynb", cwd=project)
+    assert result.returncode == 0, result.stdout
+    assert "✓ Exported package's tests pass: the tests of daily passed on " in result.stdout
+    # the team's own command, failing
+    result = cli(
+        "test-export",
+        "daily.ipynb",
+        "--",
+        sys.executable,
+        "-c",
+        "import sys; print('3 failed'); sys.exit(3)",
+        cwd=project,
+    )
+    assert result.returncode == 1 and "failed (exit code 3)" in result.stderr
+    assert "(exit code 3: 3 failed)" in cli("contract", "daily.ipynb", cwd=project).stdout
+
+
+def test_the_readme_documents_the_contract_its_clauses_and_commands():
+    from jupyterlab_readiness.handoff.spec import CLAUSE_KEYS, WAIVER_KEYS
+
+    readme = (REPO / "README.md").read_text()
+    section = readme.split("## Handoff contract")[1].split("\n## ")[0]
+    for key in (*CLAUSE_KEYS, *WAIVER_KEYS):
+        assert f"`{key}`" in section or f"{key} =" in section, key
+    for text in (
+        "--changed-since",
+        "--format text|json|markdown",
+        "test-export",
+        "ci init",
+        "pre-commit",
+        "action.yml",
+    ):
+        assert text in section, text
+    assert "POST /readiness/waive" in readme and '"contract": {"path", "ready"' in readme

@@ -1,0 +1,101 @@
+"""Writing a waiver into a contract file: format-preserving, one waiver per check, notebook and
+cell, and nothing written that would change the file's other keys or break the contract."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from jupyterlab_readiness.compat import tomllib
+from jupyterlab_readiness.handoff.edit import NewWaiver, with_waiver
+from jupyterlab_readiness.handoff.spec import ContractError
+
+WAIVER = NewWaiver("unpinned-import", "notebooks/a.ipynb", "c1", "an internal wheel", dt.date(2026, 6, 30))
+ADDED = """\
+[[tool.jupyter-readiness.contract.waivers]]
+check = "unpinned-import"
+notebook = "notebooks/a.ipynb"
+cell = "c1"
+reason = "an internal wheel"
+expires = 2026-06-30
+"""
+
+PYPROJECT = """\
+[project]
+name = "demo"  # the team's project
+dependencies = [
+    "pandas==2.2.0",
+]
+
+[tool.jupyter-readiness]
+disable = ["print-logging"]
+
+[tool.jupyter-readiness.contract]
+min-score = 80   # agreed in the handoff review
+
+[[tool.jupyter-readiness.contract.waivers]]
+check = "hidden-state"
+notebook = "notebooks/a.ipynb"
+reason = "loaded by the team's start-up script"
+
+[tool.ruff]
+line-length = 100
+"""
+
+
+def test_a_waiver_is_added_after_the_others_and_nothing_else_moves():
+    after, replaced = with_waiver(PYPROJECT, "pyproject", WAIVER, "pyproject.toml")
+    assert not replaced
+    head, tail = PYPROJECT.split("[tool.ruff]")
+    assert after == head + ADDED + "\n[tool.ruff]" + tail
+
+
+def test_the_same_waiver_again_replaces_its_reason_and_expiry():
+    once, _ = with_waiver(PYPROJECT, "pyproject", WAIVER, "pyproject.toml")
+    again, replaced = with_waiver(once, "pyproject", WAIVER, "pyproject.toml")
+    assert replaced and again == once  # idempotent
+    renewed, replaced = with_waiver(
+        once, "pyproject", NewWaiver(WAIVER.check, WAIVER.notebook, "c1", "pinned by the platform", None), "x"
+    )
+    waivers = tomllib.loads(renewed)["tool"]["jupyter-readiness"]["contract"]["waivers"]
+    assert replaced and len(waivers) == 2
+    assert waivers[1] == {
+        "check": "unpinned-import",
+        "notebook": "notebooks/a.ipynb",
+        "cell": "c1",
+        "reason": "pinned by the platform",
+    }
+
+
+def test_a_project_without_a_contract_gets_one_with_only_the_waiver():
+    text = "[project]\nname = 'demo'\n\n[tool.ruff]\nline-length = 100\n"
+    after, _ = with_waiver(text, "pyproject", WAIVER, "pyproject.toml")
+    assert after == text + "\n" + ADDED
+    contract = tomllib.loads(after)["tool"]["jupyter-readiness"]["contract"]
+    assert list(contract) == ["waivers"]  # the default contract's clauses are untouched
+
+
+def test_a_new_standalone_file_and_an_inline_array():
+    created, _ = with_waiver(None, "standalone", WAIVER, "readiness-contract.toml")
+    assert created.startswith("# The handoff contract of the notebooks in this folder")
+    assert created.endswith(ADDED.replace("tool.jupyter-readiness.contract.", ""))
+    inline = (
+        "[tool.jupyter-readiness.contract]\n"
+        'waivers = [\n  { check = "wall-clock", notebook = "b.ipynb", reason = "daily" },\n]\n'
+    )
+    after, _ = with_waiver(inline, "pyproject", WAIVER, "pyproject.toml")
+    waivers = tomllib.loads(after)["tool"]["jupyter-readiness"]["contract"]["waivers"]
+    assert [w["check"] for w in waivers] == ["wall-clock", "unpinned-import"]
+    assert after.startswith(inline.split("]\n")[0])  # the existing entry is kept as written
+
+
+def test_what_cannot_be_edited_safely_is_refused():
+    with pytest.raises(ContractError, match=r"pyproject\.toml: not valid TOML"):
+        with_waiver("[tool\n", "pyproject", WAIVER, "pyproject.toml")
+    with pytest.raises(ContractError, match="without changing other keys"):
+        with_waiver("[tool]\njupyter-readiness.contract.min-score = 50\n", "pyproject", WAIVER, "pyproject.toml")
+    with pytest.raises(ContractError, match=r"pyproject.toml:2: tool.jupyter-readiness.contract.min-score"):
+        with_waiver("[tool.jupyter-readiness.contract]\nmin-score = 500\n", "pyproject", WAIVER, "pyproject.toml")
+    with pytest.raises(ContractError, match="waivers: must be an array"):
+        with_waiver("[tool.jupyter-readiness.contract]\nwaivers = 3\n", "pyproject", WAIVER, "pyproject.toml")
