@@ -19,15 +19,15 @@ from pathlib import Path
 
 from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
-from ...notebook.model import Cell, Notebook, notebook_from_json
+from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
 from ...notebook.scopes import import_key, import_key_bound, read_names
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import merge_imports, render_imports
-from ..extract.notebook_edit import replace_cells
 from ..extract.planner import extract
 from ..extract.selection import default_names
+from ..extract.surroundings import Surroundings
 from ..naming import heading_above
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, apply_edits, is_heading, outermost_edits
 
@@ -105,9 +105,8 @@ def build(
 ) -> Pipeline:
     """Raises ExportRefused when a cell cannot go into a package (IPython-only code, or code the
     extraction cannot move safely)."""
-    cells: list[dict] = [
-        _code("\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass")
-    ]
+    first = "\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass"
+    cells: list[Cell] = [Cell(0, "code", first)]
     left_out: list[int] = []
     origin: list[int] = [-1]
     code_sources: list[str] = []
@@ -117,7 +116,7 @@ def build(
     imported: dict[str, tuple] = {}
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": cell.source})
+            cells.append(Cell(len(cells), "markdown", cell.source))
             origin.append(cell.index)
         if cell.cell_type != "code" or cell is parameters_cell or not cell.source.strip():
             continue
@@ -138,32 +137,35 @@ def build(
             source = "\n".join(render_imports(own | {("from", STEPS_MODULE, name, None) for name in names}))
             assigned -= set(names)
         imported.update(_top_level_imports(source))
-        cells.append(_code(source))
+        cells.append(Cell(len(cells), "code", source))
         origin.append(cell.index)
-    nb_json = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
-        "cells": cells,
-    }
 
     steps: list[Step] = []
     modules: list[str] = []
     warnings: list[str] = []
-    # Sections never merge or vanish, so the k-th section stays the k-th as earlier ones collapse.
-    for k in range(len(_sections(nb_json["cells"]))):
-        section = _sections(nb_json["cells"])[k]
-        model = notebook_from_json(nb_json)
-        if all(_imports_only(model.cells[i].source) for i in section):
+    working = Surroundings(cells)
+    for section in _sections(cells):
+        if all(_imports_only(cells[i].source) for i in section):
             continue
         originals = [origin[i] for i in section]
-        heading = heading_above(model, section[0])
-        _, function = default_names(model, section, notebook_path)
+        # Each section extracted so far became one cell: the ones below it moved up.
+        indices = [i - working.removed for i in section]
+        working.select(indices[0], indices[-1])
+        model = Notebook(working.cells_to_selection_end())
+        heading = heading_above(model, indices[0])
+        _, function = default_names(model, indices, notebook_path, working)
         try:
             # Each section is extracted into a module of its own ("": one that exists, empty, so
             # the working copy may import from it), combined at the end.
             extraction = extract(
-                model, section, STEPS_MODULE, function, "", notebook_name=notebook_path.name, display=False
+                model,
+                indices,
+                STEPS_MODULE,
+                function,
+                "",
+                notebook_name=notebook_path.name,
+                display=False,
+                surroundings=working,
             )
         except ExtractionRefused as exc:
             where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
@@ -172,8 +174,7 @@ def build(
             ) from None
         modules.append(extraction.module_text)
         warnings.extend(extraction.warnings)
-        nb_json = replace_cells(nb_json, section, extraction.replacement_source)
-        origin[section[0] : section[-1] + 1] = [originals[0]]
+        working.replace(extraction.replacement_source)
         steps.append(
             Step(
                 extraction.function,
@@ -195,7 +196,7 @@ def build(
             f"The notebook has no code to export besides its parameters{shown}: there is no pipeline to package."
         )
 
-    imports, handed, by_function = _run_body(nb_json, {s.function for s in steps})
+    imports, handed, by_function = _run_body(working.code_sources()[1:], {s.function for s in steps})
     for step in steps:
         step.lines = by_function.get(step.function, [])
     names = {p.name for p in parameters}
@@ -324,10 +325,6 @@ def _hoistable(
     return texts, keys, names
 
 
-def _code(source: str) -> dict:
-    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
-
-
 def _package_source(cell: Cell, source: str) -> str | None:
     """The cell's code as the package runs it: session magics and installs gone, statements that
     only show a value gone; None when nothing is left (a display cell). Raises ExportRefused for
@@ -424,14 +421,14 @@ def _no_calls(node: ast.AST) -> bool:
     )
 
 
-def _sections(cells: list[dict]) -> list[list[int]]:
+def _sections(cells: list[Cell]) -> list[list[int]]:
     """Runs of code cells after the parameters cell, split at headings."""
     sections: list[list[int]] = []
     current: list[int] = []
     for i, cell in enumerate(cells):
         if i == 0:
             continue
-        if cell["cell_type"] == "code":
+        if cell.cell_type == "code":
             current.append(i)
         elif current:
             sections.append(current)
@@ -449,15 +446,13 @@ def _imports_only(source: str) -> bool:
     return all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
 
 
-def _run_body(nb_json: dict, functions: set[str]) -> tuple[list[tuple], list[str], dict[str, list[str]]]:
-    """(imports of the cells left, names bound at the end, the lines calling each step)."""
+def _run_body(sources: list[str], functions: set[str]) -> tuple[list[tuple], list[str], dict[str, list[str]]]:
+    """(imports of the code cells left after the parameters cell, names bound at the end, the lines
+    calling each step)."""
     imports: dict[tuple, None] = {}
     handed: list[str] = []
     by_function: dict[str, list[str]] = {}
-    for cell in nb_json["cells"][1:]:
-        if cell["cell_type"] != "code":
-            continue
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    for source in sources:
         tree = python_tree(source)
         lines: list[str] = []
         owner: str | None = None
