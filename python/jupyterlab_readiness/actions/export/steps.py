@@ -24,8 +24,8 @@ from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
 from ...notebook.scopes import import_key, import_key_bound, read_names
 from ..errors import ExportRefused, ExtractionRefused
-from ..extract.imports import merge_imports, render_imports
-from ..extract.planner import extract
+from ..extract.imports import render_imports
+from ..extract.planner import Extraction, extract
 from ..extract.selection import default_names
 from ..extract.surroundings import Surroundings
 from ..naming import heading_above
@@ -141,7 +141,7 @@ def build(
         origin.append(cell.index)
 
     steps: list[Step] = []
-    modules: list[str] = []
+    modules: list[Extraction] = []
     warnings: list[str] = []
     working = Surroundings(cells)
     for section in _sections(cells):
@@ -172,7 +172,7 @@ def build(
             raise ExportRefused(
                 f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}"
             ) from None
-        modules.append(extraction.module_text)
+        modules.append(extraction)
         warnings.extend(extraction.warnings)
         working.replace(extraction.replacement_source)
         steps.append(
@@ -207,7 +207,7 @@ def build(
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
     return Pipeline(
-        steps_text=_with_logging(_combine(modules, definitions, definition_imports)),
+        steps_text=_combine(modules, definitions, definition_imports),
         steps=steps,
         imports=render_imports({key for key in imports if import_key_bound(key) in body_reads}),
         inputs=inputs,
@@ -219,38 +219,32 @@ def build(
     )
 
 
-def _combine(modules: list[str], definitions: list[str], definition_imports: set[tuple]) -> str:
+def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> str:
     """One module from the modules extracted section by section: their imports merged, their
-    functions in order. (Merging into one growing module instead re-reads it for every section,
-    which is quadratic in a notebook of a hundred sections.)"""
+    functions in order, ``print`` calls made log records. (Merging into one growing module instead
+    re-reads it for every section, which is quadratic in a notebook of a hundred sections.)"""
     docstring = ""
     imports: set[tuple] = set(definition_imports)
     blocks: list[str] = list(definitions)
-    for text in modules:
-        tree = ast.parse(text)
-        lines = text.split("\n")
-        body = tree.body
-        if (
-            body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            docstring = docstring or "\n".join(lines[body[0].lineno - 1 : body[0].end_lineno])
+    for extraction in modules:
+        # Each module is its docstring, its imports, then the function (no module existed before).
+        text, block = extraction.module_text, extraction.function_text
+        head = text[: len(text) - len(block)]
+        body = ast.parse(head).body
+        if _is_docstring(body[0]):
+            docstring = docstring or "\n".join(head.split("\n")[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
-        rest = [s for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
-        if rest:
-            blocks.append(
-                "\n".join(
-                    lines[
-                        rest[0].lineno - 1 - len(rest[0].decorator_list if hasattr(rest[0], "decorator_list") else []) :
-                    ]
-                ).strip("\n")
-            )
-    head = [docstring, ""] if docstring else []
+        blocks.append(block.strip("\n"))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
-    if imports:
+    logged = _with_logging(blocks)
+    head = [docstring, ""]
+    if logged is not None:
+        blocks = logged
+        # the logger after the imports; two blank lines before the code when the import is the only one
+        head += [*render_imports(imports | {_LOGGING}), "", "logger = logging.getLogger(__name__)", "", ""]
+        head += [] if imports else [""]
+    elif imports:
         head += [*render_imports(imports), "", ""]
     return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
 
@@ -521,32 +515,47 @@ def _path_like(text: str) -> bool:
 
 
 # ------------------------------------------------------------------------------ print → logging
-def _with_logging(text: str) -> str:
-    """``print(...)`` calls become ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``)
-    with the same message text; prints to other files stay prints (they write a file)."""
-    tree = ast.parse(text)
-    if any(
-        isinstance(n, ast.Name) and n.id in ("print", "logger") and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)
-    ) or any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in ("print", "logger") for n in ast.walk(tree)):
-        return text
+_LOGGING = ("import", "logging", None)
+_NOT_LOGGED = object()  # a piece of the module binds ``print`` or ``logger`` itself
+
+
+def _with_logging(pieces: list[str]) -> list[str] | None:
+    """``print(...)`` calls in the module's pieces (its functions and classes) become
+    ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``) with the same message text;
+    prints to other files stay prints (they write a file). None when nothing changes: no print, or
+    the module binds ``print`` or ``logger`` itself."""
+    found = [_print_edits(piece) for piece in pieces]
+    if any(edits is _NOT_LOGGED for edits in found) or not any(found):
+        return None
+    return [
+        apply_edits(piece, outermost_edits(edits)) if edits else piece
+        for piece, edits in zip(pieces, found, strict=True)
+    ]
+
+
+def _print_edits(piece: str) -> list[tuple[int, int, int, int, str]] | object:
+    """The edits making the piece's prints log records, or _NOT_LOGGED."""
+    if piece.isascii() and "print" not in piece and "logger" not in piece:
+        return []  # (identifiers are ASCII here, so neither name can occur)
     edits = []
-    for node in ast.walk(tree):
+    lines = None
+    for node in ast.walk(ast.parse(piece)):
+        if (isinstance(node, ast.Name) and node.id in _LOGGING_NAMES and isinstance(node.ctx, ast.Store)) or (
+            isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in _LOGGING_NAMES
+        ):
+            return _NOT_LOGGED
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-            replacement = _log_call(node, text)
+            lines = lines or source_lines(piece)
+            replacement = _log_call(node, lines)
             if replacement is not None:
                 edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, replacement))
-    if not edits:
-        return text
-    text = apply_edits(text, outermost_edits(edits))
-    text = merge_imports(text, {("import", "logging", None)}, set())
-    tree = ast.parse(text)
-    last_import = max(s.end_lineno for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)))
-    lines = text.split("\n")
-    lines[last_import:last_import] = ["", "logger = logging.getLogger(__name__)"]
-    return "\n".join(lines)
+    return edits
 
 
-def _log_call(node: ast.Call, text: str) -> str | None:
+_LOGGING_NAMES = ("print", "logger")
+
+
+def _log_call(node: ast.Call, lines: list[str]) -> str | None:
     if any(isinstance(a, ast.Starred) for a in node.args):
         return None
     keywords = {k.arg: k.value for k in node.keywords}
@@ -564,7 +573,7 @@ def _log_call(node: ast.Call, text: str) -> str | None:
         if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, type(None)))):
             return None
         sep = " " if value.value is None else value.value
-    args = [ast.get_source_segment(text, a) or ast.unparse(a) for a in node.args]
+    args = [source_segment(lines, a) or ast.unparse(a) for a in node.args]
     if not args:
         return f'logger.{level}("")'
     template = sep.replace("%", "%%").join(["%s"] * len(args))
@@ -573,3 +582,29 @@ def _log_call(node: ast.Call, text: str) -> str | None:
 
 def _is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+_SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of ``text`` as the parser counts them (only \\r\\n, \\r and \\n end one), each with its
+    end: ``source_segment`` then takes node after node out of them."""
+    return _SOURCE_LINE.findall(text)
+
+
+def source_segment(lines: list[str], node: ast.AST) -> str | None:
+    """``ast.get_source_segment`` over ``source_lines(text)``, which it would split again (character
+    by character) on every call."""
+    if getattr(node, "end_lineno", None) is None or getattr(node, "end_col_offset", None) is None:
+        return None
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+    return "".join(
+        [
+            lines[first].encode()[node.col_offset :].decode(),
+            *lines[first + 1 : last],
+            lines[last].encode()[: node.end_col_offset].decode(),
+        ]
+    )

@@ -67,6 +67,8 @@ class Extraction:
     returns: list[str]  # the names the replacement cell binds, in order
     warnings: list[str] = field(default_factory=list)
     module: str = ""
+    # the function as the module text ends with it when no module existed (its result class first)
+    function_text: str = ""
 
 
 _WRAPPER = "__readiness_extracted__"
@@ -386,6 +388,7 @@ class _Planner:
             returns=list(returns),
             warnings=self.warnings,
             module=self.module,
+            function_text=block,
         )
 
     # -- collisions -------------------------------------------------------------------------
