@@ -2,6 +2,9 @@
 
 Importable (``from generate import generate_notebook``) and runnable:
 ``python benchmarks/generate.py OUT.ipynb [--cells 1000] [--seed 0]``.
+
+``exportable_notebook`` makes a notebook that export to package accepts (no hidden state, one
+section per heading), for the export's scaling benchmark.
 """
 
 from __future__ import annotations
@@ -157,6 +160,66 @@ def generate_notebook(code_cells: int = 1000, seed: int = 0, markdown_every: int
         "nbformat": 4,
         "nbformat_minor": 5,
     }
+
+
+def exportable_notebook(code_cells: int = 1000, lines: int = 30, per_section: int = 10, seed: int = 0) -> dict:
+    """A parameters cell, an import cell, then ``code_cells`` cells of ``lines`` lines each, a heading
+    every ``per_section`` cells; each cell reads the previous cell's result, the last one prints it."""
+    rng = random.Random(seed)
+    cells: list[dict] = [
+        {
+            "cell_type": "code",
+            "id": "p",
+            "metadata": {"tags": ["parameters"]},
+            "execution_count": 1,
+            "outputs": [],
+            "source": "scale = 2\nlabel = 'run'",
+        },
+        {
+            "cell_type": "code",
+            "id": "i",
+            "metadata": {},
+            "execution_count": 2,
+            "outputs": [],
+            "source": "import math\nimport json",
+        },
+    ]
+    previous = "scale"
+    for i in range(code_cells):
+        if i % per_section == 0:
+            cells.append(
+                {"cell_type": "markdown", "id": f"m{i}", "metadata": {}, "source": f"## Section {i // per_section}"}
+            )
+        body = [f"v{i}_0 = {previous} * {rng.randint(1, 9)}"]
+        for j in range(1, lines - 1):
+            before = f"v{i}_{j - 1}"
+            body.append(
+                f"v{i}_{j} = math.sqrt(abs({before})) + {j} if {before} > {rng.randint(0, 50)} else {before} + {j}"
+            )
+        body.append(f"r{i} = v{i}_{lines - 2}")
+        previous = f"r{i}"
+        cells.append(
+            {
+                "cell_type": "code",
+                "id": f"c{i}",
+                "metadata": {},
+                "execution_count": i + 3,
+                "outputs": [],
+                "source": "\n".join(body),
+            }
+        )
+    cells.append(
+        {
+            "cell_type": "code",
+            "id": "end",
+            "metadata": {},
+            "execution_count": code_cells + 3,
+            "outputs": [],
+            "source": f"print(label, {previous})",
+        }
+    )
+    kernelspec = {"name": "python3", "language": "python", "display_name": "p"}
+    return {"nbformat": 4, "nbformat_minor": 5, "metadata": {"kernelspec": kernelspec}, "cells": cells}
 
 
 def write_notebook(path: Path, code_cells: int = 1000, seed: int = 0) -> Path:

@@ -755,3 +755,30 @@ def test_a_nested_functions_own_parameter_is_not_a_read_of_the_outer_name():
     )
     extraction = extract(nb, [0], "m", "fit", None)
     assert extraction.parameters == [] and "bound only conditionally" not in " ".join(extraction.warnings)
+
+
+def test_returned_names_keep_one_order_whatever_the_hash_seed() -> None:
+    """Names bound with no assignment (two imports in one statement) are returned in the order
+    they are bound, the same in every process: string hashes, hence set order, vary by process."""
+    program = (
+        "from helpers.notebooks import code, notebook\n"
+        "from jupyterlab_readiness.actions.extract.planner import extract\n"
+        "from jupyterlab_readiness.notebook.model import notebook_from_json\n"
+        "nb = notebook_from_json(notebook(code('if True:\\n    import sys, os\\n    from os import sep, path'), "
+        "code('print(os, sys, path, sep)')))\n"
+        "print(extract(nb, [0], 'm', 'f', None).returns)\n"
+    )
+    root = Path(__file__).resolve().parents[2]
+    seen = set()
+    for seed in ("0", "1", "2", "3", "4", "5"):
+        done = subprocess.run(
+            [sys.executable, "-c", program],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=True,
+            cwd=root,
+            env={"PYTHONHASHSEED": seed, "PYTHONPATH": f"{root / 'python'}:{root / 'tests'}", "PATH": ""},
+        )
+        seen.add(done.stdout.strip())
+    assert seen == {"['sys', 'os', 'sep', 'path']"}

@@ -172,15 +172,17 @@ _CACHE_MAX = 50_000
 _LOCK = threading.Lock()
 
 
-def cell_facts(source: str) -> CellFacts:
-    """Facts for one code cell's source, from the cache when this exact source was seen before."""
+def cell_facts(source: str, tree: ast.Module | None = None) -> CellFacts:
+    """Facts for one code cell's source, from the cache when this exact source was seen before.
+    ``tree``: the cell's tree (``parse.cell_tree``) when the caller keeps it, so as not to parse the
+    cell again; without it the tree is not kept."""
     hit = _CACHE.get(source)
     if hit is not None:
         with _LOCK:
             if source in _CACHE:
                 _CACHE.move_to_end(source)
         return hit
-    facts = _compute(source)
+    facts = _compute(source, tree)
     with _LOCK:
         _CACHE[source] = facts
         if len(_CACHE) > _CACHE_MAX:
@@ -193,9 +195,10 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def _compute(source: str) -> CellFacts:
+def _compute(source: str, tree: ast.Module | None) -> CellFacts:
     facts = CellFacts()
-    tree = parse_cell(source)
+    if tree is None:
+        tree = parse_cell(source)
     if isinstance(tree, ParseFailure):
         facts.syntax_error = (tree.line, tree.message)
         return facts

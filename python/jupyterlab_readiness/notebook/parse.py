@@ -52,9 +52,13 @@ def parse_cell(source: str) -> ast.Module | ParseFailure:
 @functools.lru_cache(maxsize=4096)
 def cell_tree(source: str) -> ast.Module | None:
     """The cell's syntax tree (None when it does not parse), shared: callers only read it. Cached
-    because exporting a notebook extracts section after section, each looking at every cell again."""
-    tree = parse_cell(source)
-    return None if isinstance(tree, ParseFailure) else tree
+    because exporting a notebook extracts section after section, each looking at every cell again.
+    It is ``python_tree`` of the translated text: a plain cell is parsed once for both."""
+    try:
+        with quiet_compiler():
+            return python_tree(translate(source))
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
 
 
 @functools.lru_cache(maxsize=8192)

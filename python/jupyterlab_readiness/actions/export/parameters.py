@@ -7,9 +7,12 @@ Pure: cells in, parameters and rewritten sources out.
 from __future__ import annotations
 
 import ast
+import functools
 import re
 from dataclasses import dataclass
 
+from ...notebook.facts import cell_facts
+from ...notebook.magics import needs_translation
 from ...notebook.model import Cell, Notebook
 from ...notebook.parse import python_tree
 from ..errors import ExportRefused
@@ -147,13 +150,22 @@ _OTHER_CLOCKS = frozenset(
 )
 
 
+_CLOCKS = frozenset(_NO_ARGS) | _NOW_STRINGS | _OTHER_CLOCKS
+
+
 def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
     """Every read of the wall clock that has an exact equivalent in terms of one ``datetime``
-    parameter ``run``, replaced by it. Aliases come from the imports of all the cells."""
+    parameter ``run``, replaced by it. Aliases come from the imports of all the cells. Only the
+    cells whose calls (in their facts) may read a clock are looked at."""
     aliases = _aliases(cells)
     sources: dict[int, str] = {}
     left: list[tuple[int, int, str]] = []
     for cell in cells:
+        if _plain_facts(cell.source) and not any(
+            parts[0] in aliases and _resolve(parts, aliases) in _CLOCKS
+            for parts in {call.parts for call in cell_facts(cell.source).calls}
+        ):
+            continue
         try:
             tree = python_tree(cell.source)
         except (SyntaxError, ValueError):
@@ -202,22 +214,42 @@ def _replacement(node: ast.Call, qualname: str, source: str, run: str) -> str | 
 def _aliases(cells: list[Cell]) -> dict[str, str]:
     aliases: dict[str, str] = {}
     for cell in cells:
-        try:
-            tree = python_tree(cell.source)
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        aliases[alias.asname] = alias.name
-                    else:
-                        head = alias.name.split(".")[0]
-                        aliases[head] = head
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                for alias in node.names:
-                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        aliases.update(_imported(cell.source))
     return aliases
+
+
+@functools.lru_cache(maxsize=4096)
+def _imported(source: str) -> dict[str, str]:
+    """What the cell's imports bind: the name → what it imports (read-only). From the cell's facts,
+    unless the cell is not plain Python (what the walk below skips) or imports one name as two
+    different things: which one wins then depends on the walk's order (breadth first)."""
+    if _plain_facts(source):
+        imports = {(i.bound, i.target) for i in cell_facts(source).imports if i.bound is not None and not i.relative}
+        if len(imports) == len({bound for bound, _ in imports}):
+            return dict(imports)
+    aliases: dict[str, str] = {}
+    try:
+        tree = python_tree(source)
+    except (SyntaxError, ValueError):
+        return aliases
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname:
+                    aliases[alias.asname] = alias.name
+                else:
+                    head = alias.name.split(".")[0]
+                    aliases[head] = head
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    return aliases
+
+
+def _plain_facts(source: str) -> bool:
+    """Whether the cell is plain Python and its facts cover it: the facts were taken from the very
+    text ``python_tree`` parses."""
+    return not needs_translation(source) and cell_facts(source).syntax_error is None
 
 
 def _qualname(func: ast.expr, aliases: dict[str, str]) -> str | None:
@@ -227,7 +259,12 @@ def _qualname(func: ast.expr, aliases: dict[str, str]) -> str | None:
         func = func.value
     if not isinstance(func, ast.Name) or func.id not in aliases:
         return None
-    name = ".".join([aliases[func.id], *reversed(parts)])
+    return _resolve((func.id, *reversed(parts)), aliases)
+
+
+def _resolve(parts: tuple[str | None, ...], aliases: dict[str, str]) -> str:
+    """The called thing's full name, ``parts`` being how the call names it (the head imported)."""
+    name = ".".join([aliases[parts[0]], *parts[1:]])
     return name.replace("pandas.core.", "pandas.").replace("pandas._libs.tslibs.timestamps.", "pandas.")
 
 

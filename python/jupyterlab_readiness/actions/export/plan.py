@@ -27,7 +27,7 @@ from ...lint.config import CheckConfig
 from ...lint.engine import check_model
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
-from ...notebook.parse import quiet_compiler
+from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
@@ -95,6 +95,9 @@ def _plan(
     request: ExportRequest, environment: Environment, root: Root, source: Source, report: NotebookReport | None
 ) -> Plan[ExportReply]:
     notebook, notebook_path = source.model, source.path
+    if notebook.is_python:  # the export reads each cell's tree and its facts: parse each cell once for both
+        for cell in notebook.code_cells():
+            cell_facts(cell.source, cell_tree(cell.source))
     name = request.name or default_name(notebook, notebook_path)
     check_name(name, notebook)
     out = root.resolve(request.out) if request.out is not None else root.confine(notebook_path.parent / name)

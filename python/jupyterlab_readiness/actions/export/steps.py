@@ -19,15 +19,15 @@ from pathlib import Path
 
 from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
-from ...notebook.model import Cell, Notebook, notebook_from_json
+from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
 from ...notebook.scopes import import_key, import_key_bound, read_names
 from ..errors import ExportRefused, ExtractionRefused
-from ..extract.imports import merge_imports, render_imports
-from ..extract.notebook_edit import replace_cells
-from ..extract.planner import extract
+from ..extract.imports import render_imports
+from ..extract.planner import Extraction, extract
 from ..extract.selection import default_names
+from ..extract.surroundings import Surroundings
 from ..naming import heading_above
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, apply_edits, is_heading, outermost_edits
 
@@ -105,9 +105,8 @@ def build(
 ) -> Pipeline:
     """Raises ExportRefused when a cell cannot go into a package (IPython-only code, or code the
     extraction cannot move safely)."""
-    cells: list[dict] = [
-        _code("\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass")
-    ]
+    first = "\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass"
+    cells: list[Cell] = [Cell(0, "code", first)]
     left_out: list[int] = []
     origin: list[int] = [-1]
     code_sources: list[str] = []
@@ -117,7 +116,7 @@ def build(
     imported: dict[str, tuple] = {}
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
-            cells.append({"cell_type": "markdown", "metadata": {}, "source": cell.source})
+            cells.append(Cell(len(cells), "markdown", cell.source))
             origin.append(cell.index)
         if cell.cell_type != "code" or cell is parameters_cell or not cell.source.strip():
             continue
@@ -138,42 +137,44 @@ def build(
             source = "\n".join(render_imports(own | {("from", STEPS_MODULE, name, None) for name in names}))
             assigned -= set(names)
         imported.update(_top_level_imports(source))
-        cells.append(_code(source))
+        cells.append(Cell(len(cells), "code", source))
         origin.append(cell.index)
-    nb_json = {
-        "nbformat": 4,
-        "nbformat_minor": 5,
-        "metadata": {"kernelspec": {"name": "python3", "language": "python"}},
-        "cells": cells,
-    }
 
     steps: list[Step] = []
-    modules: list[str] = []
+    modules: list[Extraction] = []
     warnings: list[str] = []
-    # Sections never merge or vanish, so the k-th section stays the k-th as earlier ones collapse.
-    for k in range(len(_sections(nb_json["cells"]))):
-        section = _sections(nb_json["cells"])[k]
-        model = notebook_from_json(nb_json)
-        if all(_imports_only(model.cells[i].source) for i in section):
+    working = Surroundings(cells)
+    for section in _sections(cells):
+        if all(_imports_only(cells[i].source) for i in section):
             continue
         originals = [origin[i] for i in section]
-        heading = heading_above(model, section[0])
-        _, function = default_names(model, section, notebook_path)
+        # Each section extracted so far became one cell: the ones below it moved up.
+        indices = [i - working.removed for i in section]
+        working.select(indices[0], indices[-1])
+        model = Notebook(working.cells_to_selection_end())
+        heading = heading_above(model, indices[0])
+        _, function = default_names(model, indices, notebook_path, working)
         try:
             # Each section is extracted into a module of its own ("": one that exists, empty, so
             # the working copy may import from it), combined at the end.
             extraction = extract(
-                model, section, STEPS_MODULE, function, "", notebook_name=notebook_path.name, display=False
+                model,
+                indices,
+                STEPS_MODULE,
+                function,
+                "",
+                notebook_name=notebook_path.name,
+                display=False,
+                surroundings=working,
             )
         except ExtractionRefused as exc:
             where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
             raise ExportRefused(
                 f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}"
             ) from None
-        modules.append(extraction.module_text)
+        modules.append(extraction)
         warnings.extend(extraction.warnings)
-        nb_json = replace_cells(nb_json, section, extraction.replacement_source)
-        origin[section[0] : section[-1] + 1] = [originals[0]]
+        working.replace(extraction.replacement_source)
         steps.append(
             Step(
                 extraction.function,
@@ -195,7 +196,7 @@ def build(
             f"The notebook has no code to export besides its parameters{shown}: there is no pipeline to package."
         )
 
-    imports, handed, by_function = _run_body(nb_json, {s.function for s in steps})
+    imports, handed, by_function = _run_body(working.code_sources()[1:], {s.function for s in steps})
     for step in steps:
         step.lines = by_function.get(step.function, [])
     names = {p.name for p in parameters}
@@ -206,7 +207,7 @@ def build(
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
     return Pipeline(
-        steps_text=_with_logging(_combine(modules, definitions, definition_imports)),
+        steps_text=_combine(modules, definitions, definition_imports),
         steps=steps,
         imports=render_imports({key for key in imports if import_key_bound(key) in body_reads}),
         inputs=inputs,
@@ -218,38 +219,32 @@ def build(
     )
 
 
-def _combine(modules: list[str], definitions: list[str], definition_imports: set[tuple]) -> str:
+def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> str:
     """One module from the modules extracted section by section: their imports merged, their
-    functions in order. (Merging into one growing module instead re-reads it for every section,
-    which is quadratic in a notebook of a hundred sections.)"""
+    functions in order, ``print`` calls made log records. (Merging into one growing module instead
+    re-reads it for every section, which is quadratic in a notebook of a hundred sections.)"""
     docstring = ""
     imports: set[tuple] = set(definition_imports)
     blocks: list[str] = list(definitions)
-    for text in modules:
-        tree = ast.parse(text)
-        lines = text.split("\n")
-        body = tree.body
-        if (
-            body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            docstring = docstring or "\n".join(lines[body[0].lineno - 1 : body[0].end_lineno])
+    for extraction in modules:
+        # Each module is its docstring, its imports, then the function (no module existed before).
+        text, block = extraction.module_text, extraction.function_text
+        head = text[: len(text) - len(block)]
+        body = ast.parse(head).body
+        if _is_docstring(body[0]):
+            docstring = docstring or "\n".join(head.split("\n")[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
-        rest = [s for s in body if not isinstance(s, (ast.Import, ast.ImportFrom))]
-        if rest:
-            blocks.append(
-                "\n".join(
-                    lines[
-                        rest[0].lineno - 1 - len(rest[0].decorator_list if hasattr(rest[0], "decorator_list") else []) :
-                    ]
-                ).strip("\n")
-            )
-    head = [docstring, ""] if docstring else []
+        blocks.append(block.strip("\n"))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
-    if imports:
+    logged = _with_logging(blocks)
+    head = [docstring, ""]
+    if logged is not None:
+        blocks = logged
+        # the logger after the imports; two blank lines before the code when the import is the only one
+        head += [*render_imports(imports | {_LOGGING}), "", "logger = logging.getLogger(__name__)", "", ""]
+        head += [] if imports else [""]
+    elif imports:
         head += [*render_imports(imports), "", ""]
     return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
 
@@ -322,10 +317,6 @@ def _hoistable(
     lines = source.split("\n")
     texts = ["\n".join(lines[min([d.lineno, *(x.lineno for x in d.decorator_list)]) - 1 : d.end_lineno]) for d in defs]
     return texts, keys, names
-
-
-def _code(source: str) -> dict:
-    return {"cell_type": "code", "execution_count": None, "metadata": {}, "outputs": [], "source": source}
 
 
 def _package_source(cell: Cell, source: str) -> str | None:
@@ -424,14 +415,14 @@ def _no_calls(node: ast.AST) -> bool:
     )
 
 
-def _sections(cells: list[dict]) -> list[list[int]]:
+def _sections(cells: list[Cell]) -> list[list[int]]:
     """Runs of code cells after the parameters cell, split at headings."""
     sections: list[list[int]] = []
     current: list[int] = []
     for i, cell in enumerate(cells):
         if i == 0:
             continue
-        if cell["cell_type"] == "code":
+        if cell.cell_type == "code":
             current.append(i)
         elif current:
             sections.append(current)
@@ -449,15 +440,13 @@ def _imports_only(source: str) -> bool:
     return all(isinstance(s, (ast.Import, ast.ImportFrom)) for s in tree.body)
 
 
-def _run_body(nb_json: dict, functions: set[str]) -> tuple[list[tuple], list[str], dict[str, list[str]]]:
-    """(imports of the cells left, names bound at the end, the lines calling each step)."""
+def _run_body(sources: list[str], functions: set[str]) -> tuple[list[tuple], list[str], dict[str, list[str]]]:
+    """(imports of the code cells left after the parameters cell, names bound at the end, the lines
+    calling each step)."""
     imports: dict[tuple, None] = {}
     handed: list[str] = []
     by_function: dict[str, list[str]] = {}
-    for cell in nb_json["cells"][1:]:
-        if cell["cell_type"] != "code":
-            continue
-        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    for source in sources:
         tree = python_tree(source)
         lines: list[str] = []
         owner: str | None = None
@@ -526,32 +515,47 @@ def _path_like(text: str) -> bool:
 
 
 # ------------------------------------------------------------------------------ print → logging
-def _with_logging(text: str) -> str:
-    """``print(...)`` calls become ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``)
-    with the same message text; prints to other files stay prints (they write a file)."""
-    tree = ast.parse(text)
-    if any(
-        isinstance(n, ast.Name) and n.id in ("print", "logger") and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)
-    ) or any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in ("print", "logger") for n in ast.walk(tree)):
-        return text
+_LOGGING = ("import", "logging", None)
+_NOT_LOGGED = object()  # a piece of the module binds ``print`` or ``logger`` itself
+
+
+def _with_logging(pieces: list[str]) -> list[str] | None:
+    """``print(...)`` calls in the module's pieces (its functions and classes) become
+    ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``) with the same message text;
+    prints to other files stay prints (they write a file). None when nothing changes: no print, or
+    the module binds ``print`` or ``logger`` itself."""
+    found = [_print_edits(piece) for piece in pieces]
+    if any(edits is _NOT_LOGGED for edits in found) or not any(found):
+        return None
+    return [
+        apply_edits(piece, outermost_edits(edits)) if edits else piece
+        for piece, edits in zip(pieces, found, strict=True)
+    ]
+
+
+def _print_edits(piece: str) -> list[tuple[int, int, int, int, str]] | object:
+    """The edits making the piece's prints log records, or _NOT_LOGGED."""
+    if piece.isascii() and "print" not in piece and "logger" not in piece:
+        return []  # (identifiers are ASCII here, so neither name can occur)
     edits = []
-    for node in ast.walk(tree):
+    lines = None
+    for node in ast.walk(ast.parse(piece)):
+        if (isinstance(node, ast.Name) and node.id in _LOGGING_NAMES and isinstance(node.ctx, ast.Store)) or (
+            isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in _LOGGING_NAMES
+        ):
+            return _NOT_LOGGED
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-            replacement = _log_call(node, text)
+            lines = lines or source_lines(piece)
+            replacement = _log_call(node, lines)
             if replacement is not None:
                 edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, replacement))
-    if not edits:
-        return text
-    text = apply_edits(text, outermost_edits(edits))
-    text = merge_imports(text, {("import", "logging", None)}, set())
-    tree = ast.parse(text)
-    last_import = max(s.end_lineno for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom)))
-    lines = text.split("\n")
-    lines[last_import:last_import] = ["", "logger = logging.getLogger(__name__)"]
-    return "\n".join(lines)
+    return edits
 
 
-def _log_call(node: ast.Call, text: str) -> str | None:
+_LOGGING_NAMES = ("print", "logger")
+
+
+def _log_call(node: ast.Call, lines: list[str]) -> str | None:
     if any(isinstance(a, ast.Starred) for a in node.args):
         return None
     keywords = {k.arg: k.value for k in node.keywords}
@@ -569,7 +573,7 @@ def _log_call(node: ast.Call, text: str) -> str | None:
         if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, type(None)))):
             return None
         sep = " " if value.value is None else value.value
-    args = [ast.get_source_segment(text, a) or ast.unparse(a) for a in node.args]
+    args = [source_segment(lines, a) or ast.unparse(a) for a in node.args]
     if not args:
         return f'logger.{level}("")'
     template = sep.replace("%", "%%").join(["%s"] * len(args))
@@ -578,3 +582,29 @@ def _log_call(node: ast.Call, text: str) -> str | None:
 
 def _is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+_SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def source_lines(text: str) -> list[str]:
+    """The lines of ``text`` as the parser counts them (only \\r\\n, \\r and \\n end one), each with its
+    end: ``source_segment`` then takes node after node out of them."""
+    return _SOURCE_LINE.findall(text)
+
+
+def source_segment(lines: list[str], node: ast.AST) -> str | None:
+    """``ast.get_source_segment`` over ``source_lines(text)``, which it would split again (character
+    by character) on every call."""
+    if getattr(node, "end_lineno", None) is None or getattr(node, "end_col_offset", None) is None:
+        return None
+    first, last = node.lineno - 1, node.end_lineno - 1
+    if first == last:
+        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
+    return "".join(
+        [
+            lines[first].encode()[node.col_offset :].decode(),
+            *lines[first + 1 : last],
+            lines[last].encode()[: node.end_col_offset].decode(),
+        ]
+    )

@@ -32,7 +32,6 @@ What the generated function looks like
 from __future__ import annotations
 
 import ast
-import re
 import symtable
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -41,25 +40,22 @@ from typing import Any
 from ...notebook.facts import cell_facts
 from ...notebook.flow import flow
 from ...notebook.model import Cell, Notebook
-from ...notebook.names import ALWAYS_DEFINED, BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
-from ...notebook.parse import cell_tree, quiet_compiler
+from ...notebook.names import BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
+from ...notebook.parse import quiet_compiler
 from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
     alias_bound,
     import_key,
     import_key_bound,
-    imported_packages,
-    notebook_names,
     scope_binds,
-    source_function_body_reads,
-    source_reads,
 )
 from ..errors import ExtractionRefused
 from ..naming import heading_above
 from .body import LINE_BREAK, Line, indent_unit, render_lines, string_lines
 from .imports import merge_module, render_imports
 from .selection import check_cell, check_function_name, check_module_name, module_scope_nodes, select_cells
+from .surroundings import Surroundings
 
 
 @dataclass
@@ -71,6 +67,8 @@ class Extraction:
     returns: list[str]  # the names the replacement cell binds, in order
     warnings: list[str] = field(default_factory=list)
     module: str = ""
+    # the function as the module text ends with it when no module existed (its result class first)
+    function_text: str = ""
 
 
 _WRAPPER = "__readiness_extracted__"
@@ -87,44 +85,45 @@ def extract(
     *,
     notebook_name: str | None = None,
     display: bool = True,
+    surroundings: Surroundings | None = None,
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
     ``notebook_name`` (e.g. "analysis.ipynb") only goes into the docstrings. ``display=False`` is
     for code that no notebook will show (export to package): values the cells displayed are not
-    kept, and nothing warns about output moving."""
+    kept, and nothing warns about output moving. ``surroundings``: the cells around the selection,
+    moved to it (``select``); the export passes its own, kept up to date section after section,
+    with a ``notebook`` of the cells up to the selection's end. By default, from ``notebook``."""
     if not notebook.is_python:
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
             "module."
         )
     selected = select_cells(notebook.cells, cell_indices)
+    if surroundings is None:
+        surroundings = Surroundings(notebook.cells)
+        surroundings.select(selected[0].index, selected[-1].index)
     # A module the notebook imports is a package it uses, unless the file already exists beside it
     # (the notebook then imports functions extracted before).
-    check_module_name(module, set() if existing_module_text is not None else imported_packages(notebook))
+    check_module_name(module, set() if existing_module_text is not None else surroundings.packages)
     check_function_name(function)
     trees = [check_cell(cell) for cell in selected]
     if not any(tree.body for tree in trees):
         raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
-    first, last = selected[0].index, selected[-1].index
-    code = notebook.code_cells()
-    above = [c for c in code if c.index < first]
-    below = [c for c in code if c.index > last]
     with quiet_compiler():
         return _Planner(
-            notebook, selected, trees, above, below, module, function, existing_module_text, notebook_name, display
+            notebook, selected, trees, surroundings, module, function, existing_module_text, notebook_name, display
         ).run()
 
 
 class _Planner:
     def __init__(
-        self, notebook, selected, trees, above, below, module, function, existing, notebook_name, display=True
+        self, notebook, selected, trees, surroundings, module, function, existing, notebook_name, display=True
     ) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
         self.trees: list[ast.Module] = trees
-        self.above: list[Cell] = above
-        self.below: list[Cell] = below
+        self.around: Surroundings = surroundings
         self.module = module
         self.function = function
         self.existing = existing
@@ -135,8 +134,12 @@ class _Planner:
     # -- the whole plan, phase by phase: each phase reads what the ones before it set on self -------
     def run(self) -> Extraction:
         self._check_collisions()
-        self.defined, self.star_cell, self.import_sources = self._defined_above()
-        self.later_reads = self._later_reads()
+        self.defined, self.star_cell, self.import_sources = (
+            self.around.defined,
+            self.around.star_cell,
+            self.around.import_sources,
+        )
+        self.later_reads = self.around.later_reads
         self._take_body()
         self._take_trailing_display()
         self._analyse_names()
@@ -222,7 +225,7 @@ class _Planner:
         # for the case where it runs zero times (ruff's PLR1704 would flag the loop), but a warning says so.
         maybe_unbound = [
             name
-            for name in sorted(self.locals & set(self.defined) & self.later_reads)
+            for name in sorted(n for n in self.locals if n in self.defined and n in self.later_reads)
             if not self.bound_at_end[name] and name not in self.parameters
         ]
         _, bound_if_loops_run = flow(self.all_stmts, maybe_unbound, loops_run=True)
@@ -351,7 +354,9 @@ class _Planner:
                 f"({underscored})."
             )
         result_class = f"{_camel(self.function)}Result" if use_namedtuple else None
-        if result_class and result_class in notebook_names(self.notebook) | self.locals | self.globals_read:
+        if result_class and (
+            result_class in self.around.taken or result_class in self.locals or result_class in self.globals_read
+        ):
             raise ExtractionRefused(
                 "The selection already uses the name of the NamedTuple the module needs for the function's "
                 "results: rename it, or choose another function name."
@@ -368,7 +373,11 @@ class _Planner:
             self.existing, self.function, block, result_class, self.module_imports, self._header()
         )
         replacement = self._replacement(
-            self.cell_imports, ordered_params, returns, self.display_line, self.deleted & set(self.defined)
+            self.cell_imports,
+            ordered_params,
+            returns,
+            self.display_line,
+            {n for n in self.deleted if n in self.defined},
         )
         _verify(module_text, replacement)
         return Extraction(
@@ -379,71 +388,27 @@ class _Planner:
             returns=list(returns),
             warnings=self.warnings,
             module=self.module,
+            function_text=block,
         )
 
     # -- collisions -------------------------------------------------------------------------
     def _check_collisions(self) -> None:
-        for cell in self.notebook.code_cells():
-            facts = cell_facts(cell.source)
-            reads = source_reads(cell.source)
-            if self.function in facts.binds or self.function in reads:
-                raise ExtractionRefused(
-                    f"Cell {cell.index} already uses the function's name: the replacement cell would rebind it. "
-                    "Choose another function name."
-                )
+        if self.function in self.around.taken:
+            raise ExtractionRefused(
+                f"Cell {self.around.first_user(self.function)} already uses the function's name: the replacement "
+                "cell would rebind it. Choose another function name."
+            )
 
     def _fresh_name(self, base: str) -> str:
-        taken = notebook_names(self.notebook)
         name, n = base, 2
-        while name in taken or name == self.function:
+        while name in self.around.taken or name == self.function:
             name, n = f"{base}{n}", n + 1
         return name
-
-    # -- what is defined above ----------------------------------------------------------------
-    def _defined_above(self) -> tuple[dict[str, int], int | None, dict[str, ImportKey]]:
-        defined: dict[str, int] = {}  # name → last cell above that binds it
-        star_cell = None
-        for cell in self.above:
-            facts = cell_facts(cell.source)
-            for name in facts.binds:
-                defined[name] = cell.index
-            for name in facts.unbinds:
-                defined.pop(name, None)
-            if facts.star_import_line is not None and star_cell is None:
-                star_cell = cell.index
-        # Names whose last binder above binds them, last, with an unconditional plain import.
-        import_sources: dict[str, ImportKey] = {}
-        by_index = {c.index: c for c in self.above}
-        trees: dict[int, ast.Module | None] = {}
-        for name, index in defined.items():
-            if not any(imp.bound == name and not imp.relative for imp in cell_facts(by_index[index].source).imports):
-                continue
-            if index not in trees:
-                trees[index] = cell_tree(by_index[index].source)
-            tree = trees[index]
-            if tree is None:
-                continue
-            binders = [s for s in tree.body if name in scope_binds(s) or _mentions_store(s, name)]
-            stmt = binders[-1] if binders else None
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)) and not (
-                isinstance(stmt, ast.ImportFrom) and (stmt.level or stmt.module == "__future__")
-            ):
-                aliases = [a for a in stmt.names if alias_bound(stmt, a) == name]
-                if len(aliases) == 1:
-                    import_sources[name] = import_key(stmt, aliases[0])
-        return defined, star_cell, import_sources
 
     def _why_undefined(self, name: str, star_cell: int | None) -> str:
         if name in IPYTHON_HISTORY or name in MODULE_DUNDERS:
             return f"`{name}` is IPython's (or the notebook's `__main__`'s), which a module does not have"
-        later = next(
-            (
-                c.index
-                for c in self.notebook.code_cells()
-                if c.index > self.selected[-1].index and name in cell_facts(c.source).binds
-            ),
-            None,
-        )
+        later = self.around.first_binder_below(name)
         if later is not None:
             return f"only cell {later}, below the selection, defines it"
         inside = next((c.index for c in self.selected if name in cell_facts(c.source).binds), None)
@@ -474,35 +439,6 @@ class _Planner:
             facts = cell_facts(cell.source)
             deleted = (deleted - facts.binds) | facts.unbinds
         return deleted
-
-    # -- what is read below -------------------------------------------------------------------
-    def _later_reads(self) -> set[str]:
-        """Names the notebook may read, after the selection ran, from what the selection bound:
-        what each cell below reads before binding it itself (a later cell's own ``for x in …``
-        does not need the selection's ``x``), whatever functions below and above read when they
-        are called, and every word of a cell that does not parse."""
-        names: set[str] = set()
-        unparsed: list[str] = []
-        for cell in self.below:
-            facts = cell_facts(cell.source)
-            tree = cell_tree(cell.source)
-            if tree is None or facts.syntax_error is not None:
-                unparsed.append(cell.source)
-                continue
-            names.update(name for _, name in facts.free_reads)
-            reads = source_reads(cell.source)
-            names |= source_function_body_reads(cell.source)
-            names |= {n for n in reads if n in ALWAYS_DEFINED}  # a builtin the selection shadows
-            if facts.star_import_line is not None:  # after ``%run`` or a star import: anything
-                names |= reads
-        for cell in self.above:  # functions defined above read globals when called later
-            if cell_tree(cell.source) is not None:
-                names |= source_function_body_reads(cell.source)
-            else:
-                unparsed.append(cell.source)
-        if unparsed:
-            names |= set(re.findall(r"[A-Za-z_]\w*", "\n".join(unparsed)))
-        return names
 
     # -- the body -------------------------------------------------------------------------------
     def _body_lines(self) -> tuple[list[Line], list[tuple[Cell, ast.stmt]]]:
@@ -655,16 +591,13 @@ class _Planner:
         return symbols, globals_read, closures
 
     def _check_stale_closures(self, closures: dict[str, set[str]], returns: list[str], captured: set[str]) -> None:
-        later_binds: dict[str, int] = {}
-        for cell in self.below:
-            for name in cell_facts(cell.source).binds:
-                later_binds.setdefault(name, cell.index)
         for helper in returns:
             for name in sorted(closures.get(helper, set()) & captured):
-                if name in later_binds:
+                rebinder = self.around.first_binder_below(name)
+                if rebinder is not None:
                     raise ExtractionRefused(
                         f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell "
-                        f"{later_binds[name]} rebinds: "
+                        f"{rebinder} rebinds: "
                         f"inside {self.function}() it would keep seeing the old value. Pass `{name}` to `{helper}` as "
                         "a parameter, then extract."
                     )
@@ -827,25 +760,42 @@ def _pure(expr: ast.expr) -> bool:
     )
 
 
-def _mentions_store(stmt: ast.stmt, name: str) -> bool:
-    return any(isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Store) for n in ast.walk(stmt))
-
-
 def _stmt_lines(cell: Cell, stmt: ast.stmt) -> list[tuple[int, int]]:
     return [(cell.index, n) for n in range(stmt.lineno, stmt.end_lineno + 1)]
 
 
 def _first_bind_order(stmts: list[ast.stmt]) -> list[str]:
-    order: list[str] = []
+    """The names the statements bind in their scope, in the order they are first bound: within a
+    statement, by where each name is first assigned; names no assignment binds (imports,
+    definitions, ``except … as``, ``del``) first, by where they are bound. (Sorting by the first
+    key alone left those in the order of a set of strings: hash randomization made the order of
+    ``import os, sys`` inside an ``if`` change from run to run.)"""
+    order: dict[str, None] = {}
     for stmt in stmts:
-        positions = []
+        stores: dict[str, tuple[int, int]] = {}
+        sites: dict[str, tuple[int, int]] = {}
         for node in module_scope_nodes(stmt):
-            if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                positions.append(((node.lineno, node.col_offset), node.id))
-        for name in sorted(scope_binds(stmt), key=lambda n: min([p for p, m in positions if m == n], default=(0, 0))):
-            if name not in order:
-                order.append(name)
-    return order
+            for name, position in _binding_positions(node):
+                table = stores if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) else sites
+                table[name] = min(position, table.get(name, position))
+        for name in sorted(scope_binds(stmt), key=lambda n: (stores.get(n, (0, 0)), sites.get(n, (0, 0)), n)):
+            order.setdefault(name)
+    return list(order)
+
+
+def _binding_positions(node: ast.AST) -> Iterator[tuple[str, tuple[int, int]]]:
+    """The names ``node`` itself binds, and where."""
+    if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+        yield node.id, (node.lineno, node.col_offset)
+    elif isinstance(node, (ast.Import, ast.ImportFrom)):
+        for alias in node.names:
+            yield alias_bound(node, alias), (alias.lineno, alias.col_offset)
+    elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) or (
+        isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name
+    ):
+        yield node.name, (node.lineno, node.col_offset)
+    elif isinstance(node, ast.MatchMapping) and node.rest:
+        yield node.rest, (node.lineno, node.col_offset)
 
 
 def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:

@@ -15,13 +15,17 @@ from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import ExtractionRefused
 from ..naming import first_assigned_name, function_name_problem, heading_above, module_name_problem, snake
 from .body import LINE_BREAK
+from .surroundings import Surroundings
 
 
-def default_names(notebook: Notebook, cell_indices: list[int], notebook_path: Path) -> tuple[str, str]:
+def default_names(
+    notebook: Notebook, cell_indices: list[int], notebook_path: Path, surroundings: Surroundings | None = None
+) -> tuple[str, str]:
     """(module name, function name) to offer in the dialog: the module after the notebook's file
-    name, the function after the nearest markdown heading above the selection, else the code."""
-    taken = notebook_names(notebook)
-    imported = imported_packages(notebook)
+    name, the function after the nearest markdown heading above the selection, else the code.
+    ``surroundings``: the notebook's names and packages, when the caller keeps them (export)."""
+    taken = surroundings.taken if surroundings is not None else notebook_names(notebook)
+    imported = surroundings.packages if surroundings is not None else imported_packages(notebook)
     module = snake(Path(notebook_path).stem) or "extracted"
     if module_name_problem(module, imported):
         module = f"{module}_lib"
@@ -30,7 +34,8 @@ def default_names(notebook: Notebook, cell_indices: list[int], notebook_path: Pa
     heading = heading_above(notebook, first)
     if heading:
         candidates.append(snake(heading, max_words=5))
-    selected = [c for c in notebook.cells if c.index in set(cell_indices) and c.cell_type == "code"]
+    wanted = set(cell_indices)
+    selected = [c for c in notebook.cells if c.index in wanted and c.cell_type == "code"]
     for cell in selected:
         target = first_assigned_name(cell.source)
         if target:

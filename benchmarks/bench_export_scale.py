@@ -1,0 +1,131 @@
+"""Export-to-package scaling benchmark: how the preview's cost grows with the notebook's size.
+
+Usage: python benchmarks/bench_export_scale.py [--sizes 100,300,1000] [--runs 5] [--out FILE]
+
+For each size, ``generate.exportable_notebook(size)`` (30-line cells, a heading every 10 cells,
+so 1,000 cells are 30,000 lines in 100 sections) is planned with ``export.plan`` exactly as the
+dialog's preview does (refusal checks, parameters, one extraction per section, every file's text),
+cold: every cache of the package is cleared before each run. Alternated with it, the floor: json
+load of the same notebook text and ``ast.parse`` of each code cell, nothing else. Sizes and the
+floor alternate run by run, so load drift on a shared machine hits all of them alike.
+
+Reported per size: median / min / max seconds, the cost per code cell, and ours / floor. The
+preview is linear when the cost per cell (and ours / floor) stays flat as the notebook grows; the
+target is 1,000 cells in under 2 s on an idle machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from generate import exportable_notebook
+from report import emit
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(1, str(HERE.parent / "python"))  # run from a source tree, like bench_static
+TARGET_CELLS, TARGET_SECONDS = 1000, 2.0
+
+
+def clear_caches() -> None:
+    """Forget everything the package caches (cell facts, trees, per-source results): a cold run."""
+    from jupyterlab_readiness.notebook.facts import clear_cache
+
+    clear_cache()
+    for name, module in list(sys.modules.items()):
+        if name.startswith("jupyterlab_readiness"):
+            for value in vars(module).values():
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
+
+
+def plan_once(notebook: dict, size: int) -> float:
+    from jupyterlab_readiness.actions.export import plan as export
+    from jupyterlab_readiness.contract.requests import ExportRequest
+    from jupyterlab_readiness.environment.answer import Environment
+    from jupyterlab_readiness.files import Root
+
+    clear_caches()
+    request = ExportRequest(
+        path=f"/nonexistent/scale_{size}.ipynb", notebook=notebook, out=f"/nonexistent/scale_{size}"
+    )
+    start = time.perf_counter()
+    reply = export.plan(request, Environment(python="3.11"), Root(None)).reply
+    elapsed = time.perf_counter() - start
+    if reply.refused:
+        raise SystemExit(f"the generated notebook of {size} cells was refused: {reply.refused}")
+    return elapsed
+
+
+def floor_once(text: str) -> float:
+    start = time.perf_counter()
+    for cell in json.loads(text)["cells"]:
+        if cell["cell_type"] == "code":
+            ast.parse(cell["source"])
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sizes", default="100,300,1000", help="code cells per notebook, comma-separated")
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--out", type=Path, help="also write the markdown report here")
+    args = ap.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    notebooks = {size: exportable_notebook(size) for size in sizes}
+    texts = {size: json.dumps(nb) for size, nb in notebooks.items()}
+    load_before = os.getloadavg()[0]
+    plan_once(exportable_notebook(10), 10)  # imports and lazy set-up, untimed
+    ours: dict[int, list[float]] = {size: [] for size in sizes}
+    floor: dict[int, list[float]] = {size: [] for size in sizes}
+    for run in range(args.runs):
+        for size in sizes:
+            ours[size].append(plan_once(notebooks[size], size))
+            floor[size].append(floor_once(texts[size]))
+            print(f"run {run + 1}/{args.runs}, {size} cells: {ours[size][-1]:.2f} s", file=sys.stderr)
+    load_after = os.getloadavg()[0]
+
+    lines = [
+        f"## Export preview by notebook size: {args.runs} alternated runs, medians",
+        "",
+        "| code cells | lines | ours median | min / max | per cell | floor median | ours / floor |",
+        "|---:|---:|---:|---|---:|---:|---:|",
+    ]
+    per_cell = {}
+    for size in sizes:
+        median, base = statistics.median(ours[size]), statistics.median(floor[size])
+        per_cell[size] = median / size
+        line_count = sum(c["source"].count("\n") + 1 for c in notebooks[size]["cells"] if c["cell_type"] == "code")
+        lines.append(
+            f"| {size:,} | {line_count:,} | {median:.2f} s | {min(ours[size]):.2f} / {max(ours[size]):.2f} s | "
+            f"{per_cell[size] * 1000:.2f} ms | {base:.3f} s | {median / base:.1f}× |"
+        )
+    small, large = min(sizes), max(sizes)
+    growth = per_cell[large] / per_cell[small]
+    lines += [
+        "",
+        f"Linearity: the cost per cell at {large:,} cells is {growth:.2f}× the cost at {small:,} cells "
+        f"({'linear' if growth <= 1.5 else 'NOT linear'}: at most 1.5× allowed for noise and the garbage "
+        "collector's larger heap).",
+    ]
+    if TARGET_CELLS in ours:
+        median = statistics.median(ours[TARGET_CELLS])
+        lines.append(
+            f"Target: {TARGET_CELLS:,} cells in under {TARGET_SECONDS:.0f} s on an idle machine: "
+            f"{median:.2f} s here ({'met' if median < TARGET_SECONDS else 'not met'} on this machine)."
+        )
+    lines.append(
+        f"Load average (1 min) before / after: {load_before:.1f} / {load_after:.1f} on {os.cpu_count()} CPUs; "
+        "on a loaded machine compare ours / floor, which load inflates alike."
+    )
+    emit("\n".join(lines) + "\n", args.out)
+
+
+if __name__ == "__main__":
+    main()
