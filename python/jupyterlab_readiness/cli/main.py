@@ -50,6 +50,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="turn a check on even if pyproject.toml disables it (repeatable)",
     )
+    add_selection_arguments(check)
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        metavar="N",
+        help="check on N processes (default: the CPUs available); the output is the same for any N",
+    )
+    check.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where results are cached (default: .readiness_cache at the project root: the nearest folder with "
+        ".git or pyproject.toml above the paths, else the current folder)",
+    )
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     freeze = sub.add_parser(
         "freeze",
         help="pin exactly what a notebook imports and installs",
@@ -113,6 +128,31 @@ def build_parser() -> argparse.ArgumentParser:
         help="text: a summary; json: the same object as the REST API",
     )
     return parser
+
+
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags that narrow which notebooks of the paths a command checks (lint/selection.py)."""
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only notebooks that differ from the merge base of git REF and HEAD: committed since, staged, "
+        "unstaged, or untracked",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="only shard K of N: a deterministic, balanced part of the notebooks by the hash of their path",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

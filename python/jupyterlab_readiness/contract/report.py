@@ -84,3 +84,52 @@ def to_dict(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: to_dict(item) for key, item in value.items()}
     return value
+
+
+def report_from_dict(data: Any) -> NotebookReport:
+    """The inverse of ``to_dict`` for one report, checking every field's type (for data this
+    program wrote earlier, such as a cache entry: anything else raises ValueError)."""
+    try:
+        findings = [
+            Finding(
+                _typed(f["check"], str),
+                _member(f["severity"], _SEVERITIES),
+                _typed(f["cell_index"], int, None),
+                _typed(f["cell_id"], str, None),
+                _typed(f["line"], int, None),
+                _typed(f["message"], str),
+                _typed(f["suggestion"], str),
+            )
+            for f in _typed(data["findings"], list)
+        ]
+        checklist = [
+            ChecklistItem(
+                _typed(i["id"], str),
+                _typed(i["title"], str),
+                _member(i["status"], _STATUSES),
+                _typed(i["findings"], int),
+                [_typed(c, str) for c in _typed(i["checks"], list)],
+            )
+            for i in _typed(data["checklist"], list)
+        ]
+        return NotebookReport(
+            _typed(data["path"], str), _typed(data["score"], int), findings, checklist, _typed(data["error"], str, None)
+        )
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"not a report: {exc!r}") from None
+
+
+_SEVERITIES = frozenset(("error", "warning", "info"))
+_STATUSES = frozenset(("pass", "info", "warn", "fail", "skipped"))
+
+
+def _member(value: Any, allowed: frozenset[str]) -> Any:
+    if type(value) is str and value in allowed:
+        return value
+    raise ValueError(f"unexpected value {value!r}")
+
+
+def _typed(value: Any, kind: type, *alternatives: None) -> Any:
+    if type(value) is kind or (alternatives and value is None):
+        return value
+    raise ValueError(f"expected {kind.__name__}, got {type(value).__name__}")

@@ -28,6 +28,13 @@ class Installed:
     modules: dict[str, tuple[str, ...]]  # top-level import name → normalised distributions
     versions: dict[str, str]  # normalised distribution → version
 
+    def digest(self) -> str:
+        """A fingerprint of the index: results that map imports to distributions depend on it."""
+        import hashlib
+
+        text = json.dumps([sorted(self.modules.items()), sorted(self.versions.items())], separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
 
 _MEMO: dict[str, Installed] = {}
 

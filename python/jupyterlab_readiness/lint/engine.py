@@ -16,7 +16,7 @@ from ..checks.kernel_state import KernelState
 from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..notebook import facts
-from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
+from ..notebook.model import Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
 from .config import CheckConfig
 
 _CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
@@ -37,6 +37,25 @@ def check_file(
     except NotebookError as exc:
         return failed_report(shown, str(exc))
     return check_model(notebook, Path(path), config, shown, memoize=memoize)
+
+
+def check_bytes(
+    raw: bytes, path: Path, config: CheckConfig | None = None, shown_path: str | None = None, *, memoize: bool = True
+) -> NotebookReport:
+    """Check a notebook file's content (already read, e.g. to hash it for the cache)."""
+    shown = shown_path or str(path)
+    try:
+        notebook = notebook_from_bytes(raw)
+    except NotebookError as exc:
+        return failed_report(shown, str(exc))
+    return check_model(notebook, Path(path), config, shown, memoize=memoize)
+
+
+def side_inputs(path: Path) -> tuple[Path, ...]:
+    """Files beside a notebook whose content its report may depend on, apart from the notebook,
+    the configuration, the pin files and the modules beside it (the cache keys on their content).
+    A check that reads another file lists it here: the rehearsal's record is one."""
+    return (path.parent / ".readiness" / f"{path.name}.rehearsal.json",)
 
 
 def check_notebook(

@@ -1,0 +1,274 @@
+"""The persistent result cache: a notebook whose content and context are unchanged since a run
+is not read as JSON again; its report is read back from one file.
+
+**Key** — a SHA-256 over everything a report depends on, so a stale entry is never found:
+
+- the notebook's bytes;
+- the tool: the entry format, the package version and the content of the package's own source
+  files (a source checkout that changed is another tool); the Python version (the standard
+  library's module names, the parser);
+- the effective configuration: the checks disabled and the severities, after ``pyproject.toml``
+  and the command-line flags;
+- the pins the notebook's folder sees: what ``find_pins`` returns (every exact pin, and the pin
+  files read, relative to the folder), so adding, editing or removing a pin file anywhere the
+  lookup walks, or a file it includes, changes the key;
+- the modules and packages beside the notebook (``is_local_module``);
+- the installed distributions' index (import name → distributions, versions) that
+  ``unpinned-import`` maps imports through;
+- the content of each file of ``engine.side_inputs`` (the rehearsal's record), or its absence.
+
+Pin and configuration files are parsed on every run (small, each once per process); notebooks
+whose key has an entry are only hashed. Keys hold no absolute path: a cache restored into another
+checkout of the same tree still hits.
+
+**Entries** — ``<folder>/v1/<key>.json``: the key, the SHA-256 of the payload, then the report as
+JSON (its path left empty: the path shown is the run's). An entry whose key, digest or fields do
+not check out (garbage, truncated, another program's or another version's) is a miss and is
+rewritten. Writes go to a temporary file renamed over the entry (atomic: concurrent runs see the
+old entry or the new one, never a mix). A hit older than an hour gets its mtime refreshed; when a
+run that wrote entries leaves the folder above ``max_bytes`` or ``max_entries``, the least recently
+used entries go until it is back under 80 % of both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+from .. import __version__
+from ..contract.report import NotebookReport, report_from_dict, to_dict
+from .config import CheckConfig
+from .engine import side_inputs
+
+FORMAT = 1
+DEFAULT_NAME = ".readiness_cache"
+MAX_BYTES = 100 * 1024 * 1024
+MAX_ENTRIES = 50_000
+_TOUCH_AFTER_NS = 3600 * 10**9
+_STALE_TEMP_S = 3600
+_KEY_CHARS = frozenset("0123456789abcdef")
+
+
+class CacheUnavailable(OSError):
+    """The cache folder cannot be created or written."""
+
+
+def _sha256(*parts: bytes) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(len(part).to_bytes(8, "little"))
+        h.update(part)
+    return h.hexdigest()
+
+
+def _file_digest(path: Path) -> str:
+    """The content's hash, or "absent" (unreadable counts as absent: nothing reads it either)."""
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()
+    except OSError:
+        return "absent"
+
+
+def tool_fingerprint() -> str:
+    """The version, the source of this package (every .py file, by content) and Python's version."""
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0{sys.implementation.cache_tag}".encode())
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d not in ("labextension", "__pycache__"))
+        for name in sorted(files):
+            if name.endswith(".py"):
+                path = os.path.join(folder, name)
+                h.update(os.path.relpath(path, package).encode() + b"\0")
+                h.update(_file_digest(Path(path)).encode())
+    return h.hexdigest()
+
+
+def environment_fingerprint() -> str:
+    """The installed distributions' index, as ``unpinned-import`` sees it."""
+    from ..environment.installed import installed
+
+    return installed().digest()
+
+
+def config_text(config: CheckConfig) -> str:
+    return json.dumps([sorted(config.disabled), sorted(config.severity.items())], separators=(",", ":"))
+
+
+def folder_text(directory: Path) -> str:
+    """What a notebook's folder contributes: the pins it sees and the modules beside it."""
+    from ..environment.pins import find_pins
+    from ..environment.requirements import local_module_names
+
+    pins = find_pins(directory)
+    base = directory.resolve()
+    files = [os.path.relpath(f, base) for f in pins.files]
+    return json.dumps([sorted(pins.pins.items()), files, local_module_names(directory)], separators=(",", ":"))
+
+
+class ResultCache:
+    """One cache folder, used by one process (workers each make their own from ``folder``)."""
+
+    def __init__(
+        self,
+        folder: Path,
+        *,
+        max_bytes: int = MAX_BYTES,
+        max_entries: int = MAX_ENTRIES,
+        static: str | None = None,
+    ) -> None:
+        self.folder = Path(folder)
+        self.entries = self.folder / f"v{FORMAT}"
+        self.max_bytes = max_bytes
+        self.max_entries = max_entries
+        # Tool and environment: the same for every notebook of a run, computed once (and passed
+        # to worker processes, which then do not recompute it).
+        self.static = (
+            static if static is not None else _sha256(tool_fingerprint().encode(), environment_fingerprint().encode())
+        )
+        self._folders: dict[str, str] = {}
+        self.written = 0
+
+    # -- creating the folder --------------------------------------------------------------------
+    @classmethod
+    def open(cls, folder: Path, **kwargs) -> ResultCache:
+        """The cache in ``folder``, created (with a ``.gitignore`` of ``*``) when absent;
+        CacheUnavailable when it cannot be written."""
+        folder = Path(folder)
+        try:
+            created = not folder.exists()
+            folder.mkdir(parents=True, exist_ok=True)
+            if created:
+                _write_new(folder / ".gitignore", b"# Created by jupyter-readiness: never committed.\n*\n")
+                _write_new(
+                    folder / "CACHEDIR.TAG",
+                    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+                    b"# This file is a cache directory tag created by jupyter-readiness.\n",
+                )
+            (folder / f"v{FORMAT}").mkdir(exist_ok=True)
+            if not os.access(folder / f"v{FORMAT}", os.W_OK | os.X_OK):
+                raise PermissionError(13, "Permission denied", str(folder))
+        except OSError as exc:
+            raise CacheUnavailable(f"cannot use {folder}: {exc.strerror or exc}") from None
+        return cls(folder, **kwargs)
+
+    # -- keys -----------------------------------------------------------------------------------
+    def key(self, path: Path, raw: bytes, config: CheckConfig) -> str:
+        directory = os.path.dirname(os.path.abspath(path))
+        folder = self._folders.get(directory)
+        if folder is None:
+            folder = self._folders[directory] = folder_text(Path(directory))
+        configured = config_text(config)
+        sides = [_file_digest(p) for p in side_inputs(Path(path))]
+        return _sha256(
+            self.static.encode(),
+            hashlib.sha256(raw).digest(),
+            configured.encode(),
+            folder.encode(),
+            "\0".join(sides).encode(),
+        )
+
+    # -- entries --------------------------------------------------------------------------------
+    def get(self, key: str, shown_path: str) -> NotebookReport | None:
+        """The stored report (with ``shown_path``), or None when there is no valid entry."""
+        path = self.entries / f"{key}.json"
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+                mtime = os.fstat(fh.fileno()).st_mtime_ns
+        except OSError:
+            return None
+        report = _decode(data, key)
+        if report is None:
+            return None
+        if time.time_ns() - mtime > _TOUCH_AFTER_NS:
+            with contextlib.suppress(OSError):
+                os.utime(path)  # recently used: pruned last
+        report.path = shown_path
+        return report
+
+    def put(self, key: str, report: NotebookReport) -> None:
+        """Store a report; a failure to write is not an error (the next run checks again)."""
+        data = to_dict(report)
+        data["path"] = ""
+        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        body = f"{key}\n{hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+        final = self.entries / f"{key}.json"
+        temp = self.entries / f".{key}.{os.getpid()}.tmp"
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+            try:
+                os.write(fd, body)
+            finally:
+                os.close(fd)
+            os.replace(temp, final)
+        except OSError:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            return
+        self.written += 1
+
+    # -- size -----------------------------------------------------------------------------------
+    def prune(self) -> int:
+        """Bring the folder under its limits, least recently used first; returns entries removed."""
+        entries = []
+        now = time.time()
+        try:
+            with os.scandir(self.entries) as it:
+                for entry in it:
+                    name = entry.name
+                    try:
+                        info = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    if _is_entry_name(name):
+                        entries.append((info.st_mtime_ns, info.st_size, entry.path))
+                    elif name.endswith(".tmp") and name.startswith(".") and now - info.st_mtime > _STALE_TEMP_S:
+                        with contextlib.suppress(OSError):
+                            os.unlink(entry.path)  # left by a killed run
+        except OSError:
+            return 0
+        total = sum(size for _, size, _ in entries)
+        if total <= self.max_bytes and len(entries) <= self.max_entries:
+            return 0
+        entries.sort()
+        keep_bytes, keep_count = self.max_bytes * 0.8, self.max_entries * 0.8
+        count, removed = len(entries), 0
+        for _, size, path in entries:
+            if total <= keep_bytes and count <= keep_count:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed += 1
+            total -= size
+            count -= 1
+        return removed
+
+
+def _is_entry_name(name: str) -> bool:
+    return len(name) == 69 and name.endswith(".json") and _KEY_CHARS.issuperset(name[:64])
+
+
+def _decode(data: bytes, key: str) -> NotebookReport | None:
+    stored_key, _, rest = data.partition(b"\n")
+    digest, _, payload = rest.partition(b"\n")
+    if stored_key != key.encode() or digest != hashlib.sha256(payload).hexdigest().encode():
+        return None
+    try:
+        return report_from_dict(json.loads(payload))
+    except ValueError:  # JSONDecodeError and UnicodeDecodeError included
+        return None
+
+
+def _write_new(path: Path, content: bytes) -> None:
+    with contextlib.suppress(FileExistsError):
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        try:
+            os.write(fd, content)
+        finally:
+            os.close(fd)

@@ -1,0 +1,134 @@
+"""Which notebooks a run checks: discovery under the command-line paths, then ``--changed-since``
+and ``--shard``, the same for every command that takes paths (``check``, the contract command).
+
+- **Project root**: the nearest folder with ``.git`` or ``pyproject.toml`` at or above the paths
+  (their common folder), else the current folder. The cache lives there and shards hash paths
+  relative to it, so every machine of a CI matrix computes the same shards.
+- **Changed since REF**: the notebooks that differ between the merge base of REF and HEAD (what
+  ``git diff REF...`` compares) and the working tree — committed since, staged, unstaged — plus
+  untracked ones that git does not ignore. Deleted notebooks are gone, so not checked. A change
+  to a pin file or to the configuration selects nothing by itself (the cache re-checks what it
+  affects when the whole tree is checked).
+- **Shard K/N**: the notebooks (after ``--changed-since``) sorted by a hash of their path relative
+  to the project root (posix separators), dealt round-robin: shard K takes positions K-1, K-1+N …
+  The N shards partition the selection, each within one notebook of the others' size, whatever
+  the machine. The checked notebooks keep the discovery order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .discovery import notebook_paths
+
+
+class SelectionError(ValueError):
+    """A selection that cannot be made (a bad shard, no git repository, an unknown ref)."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``"K/N"`` with 1 ≤ K ≤ N."""
+        k, sep, n = text.partition("/")
+        try:
+            shard = cls(int(k), int(n))
+        except ValueError:
+            shard = None
+        if not sep or shard is None or not 1 <= shard.index <= shard.count:
+            raise SelectionError(f"--shard takes K/N with 1 ≤ K ≤ N (e.g. 2/4), not {text!r}")
+        return shard
+
+
+@dataclass(frozen=True)
+class Selection:
+    root: Path  # the project root (absolute)
+    notebooks: list[tuple[Path, str | None]]  # (path as shown, None) or (argument, why it is unusable)
+    found: int  # notebooks discovered before --changed-since and --shard
+
+
+def project_root(paths: Sequence[str], cwd: Path | None = None) -> Path:
+    """The nearest folder with ``.git`` or ``pyproject.toml`` at or above the paths' common folder,
+    else the current folder."""
+    here = Path(os.path.abspath(cwd or os.getcwd()))
+    folders = []
+    for raw in paths:
+        path = Path(os.path.abspath(here / raw))
+        folders.append(str(path if path.is_dir() else path.parent))
+    try:
+        start = Path(os.path.commonpath(folders)) if folders else here
+    except ValueError:  # different drives (Windows)
+        return here
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists() or (folder / "pyproject.toml").is_file():
+            return folder
+    return here
+
+
+def select_notebooks(
+    paths: Sequence[str],
+    *,
+    shard: Shard | None = None,
+    changed_since: str | None = None,
+    root: Path | None = None,
+) -> Selection:
+    """The notebooks to check, in discovery order, with the arguments that name nothing usable."""
+    root = root or project_root(paths)
+    found = list(notebook_paths(list(paths)))
+    discovered = sum(1 for _, problem in found if problem is None)
+    chosen = found
+    if changed_since is not None:
+        changed = changed_notebooks(changed_since, root)
+        chosen = [(p, problem) for p, problem in chosen if problem is not None or _real(p) in changed]
+    if shard is not None:
+        keep = set(in_shard([p for p, problem in chosen if problem is None], shard, root))
+        chosen = [(p, problem) for p, problem in chosen if problem is not None or p in keep]
+    return Selection(root, chosen, discovered)
+
+
+def shard_key(path: Path, root: Path) -> str:
+    """What a shard is decided by: the path relative to the project root, posix separators."""
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+
+
+def in_shard(paths: Iterable[Path], shard: Shard, root: Path) -> list[Path]:
+    """The paths of shard K/N: sorted by the hash of ``shard_key`` (ties by the key), dealt round-robin."""
+    keyed = sorted((hashlib.sha256(shard_key(p, root).encode()).hexdigest(), shard_key(p, root), p) for p in paths)
+    return [p for i, (_, _, p) in enumerate(keyed) if i % shard.count == shard.index - 1]
+
+
+def changed_notebooks(ref: str, root: Path) -> set[str]:
+    """Real paths of the ``.ipynb`` files that differ from ``ref`` (see the module's docstring)."""
+    top = _git(root, "rev-parse", "--show-toplevel").strip()
+    if not top:
+        raise SelectionError(f"--changed-since needs a git repository; {root} is not in one")
+    base = _git(Path(top), "merge-base", ref, "HEAD", what=f"--changed-since {ref}").strip()
+    names = _git(Path(top), "diff", "--name-only", "--no-renames", "-z", base, "--", "*.ipynb")
+    names += _git(Path(top), "ls-files", "--others", "--exclude-standard", "-z", "--", "*.ipynb")
+    return {os.path.realpath(os.path.join(top, name)) for name in names.split("\0") if name}
+
+
+def _git(cwd: Path, *args: str, what: str | None = None) -> str:
+    try:
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SelectionError(f"--changed-since needs git: {exc.strerror or exc}") from None
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["git failed"])[-1]
+        if what is None and "not a git repository" in done.stderr:
+            return ""
+        raise SelectionError(f"{what or 'git ' + args[0]}: {reason}")
+    return done.stdout
+
+
+def _real(path: Path) -> str:
+    return os.path.realpath(path)
