@@ -16,7 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from ..environment.requirements import is_local_module
+from ..environment.local import is_local_module
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from ..notebook.model import Cell, Notebook
 from .kernel_state import KernelState

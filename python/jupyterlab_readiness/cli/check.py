@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from ..contract.report import NotebookReport
 from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
 
 _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
@@ -69,7 +70,7 @@ def run_check(args: argparse.Namespace) -> int:
     jobs = args.jobs or available_cpus()
     writer = _Writer(render)
     written = 0
-    for piece in ordered_map(_work, items, jobs, _init, (settings, render)):
+    for piece in ordered_map(_work, items, jobs, _init, (settings, render), first=_first):
         writer.add(piece)
         written += piece.written
     writer.finish()
@@ -143,29 +144,53 @@ def _init(settings, render: _Render) -> None:
 
     _STATE["checker"] = Checker(settings)
     _STATE["render"] = render
+    # A JSON report is written straight from a cache entry; the other formats need the report.
+    _STATE["parsed"] = render.format != "json" or render.indent is not None
+
+
+def _first(item: tuple[str, str | None]) -> _Piece | None:
+    """In this process: the piece of a notebook that needs no check (a cache hit, a path that
+    names nothing), else None and a worker checks it."""
+    from pathlib import Path
+
+    path, problem = item
+    if problem is not None:
+        from ..lint.engine import failed_report
+
+        return _piece(failed_report(path, problem), _STATE["render"], 0)
+    found = _STATE["checker"].cached(Path(path), path, parsed=_STATE["parsed"])
+    return None if found is None else _as_piece(found, path)
 
 
 def _work(chunk: list[tuple[str, str | None]]) -> list[_Piece]:
     from pathlib import Path
 
-    from ..lint.engine import failed_report
-
-    checker, render = _STATE["checker"], _STATE["render"]
+    checker = _STATE["checker"]
     cache = checker.cache
     pieces = []
-    for path, problem in chunk:
+    for path, _ in chunk:
         before = cache.written if cache is not None else 0
-        report = failed_report(path, problem) if problem is not None else checker.report(Path(path), path)
-        written = (cache.written if cache is not None else 0) - before
-        pieces.append(_piece(report, render, written))
+        found = checker.lookup(Path(path), path, parsed=_STATE["parsed"])
+        pieces.append(_as_piece(found, path, (cache.written if cache is not None else 0) - before))
     return pieces
 
 
-def _piece(report, render: _Render, written: int) -> _Piece:
-    counts = {"error": 0, "warning": 0, "info": 0}
-    for f in report.findings:
-        counts[f.severity] += 1
-    worst = max((_FAIL_RANK[s] for s, n in counts.items() if n), default=-1)
+def _as_piece(found, path: str, written: int = 0) -> _Piece:
+    if isinstance(found, NotebookReport):
+        return _piece(found, _STATE["render"], written)
+    return _Piece(found.json_text(path), found.counts, _worst(found.counts), found.unreadable, None, written)
+
+
+def _worst(counts: tuple[int, int, int]) -> int:
+    return max((rank for rank, n in zip((2, 1, 0), counts, strict=True) if n), default=-1)
+
+
+def _piece(report: NotebookReport, render: _Render, written: int) -> _Piece:
+    counts = (
+        sum(f.severity == "error" for f in report.findings),
+        sum(f.severity == "warning" for f in report.findings),
+        sum(f.severity == "info" for f in report.findings),
+    )
     note = None
     if render.format == "text":
         from .text import render_notebook
@@ -180,9 +205,7 @@ def _piece(report, render: _Render, written: int) -> _Piece:
 
         note = notification(report)
         text = _separator(render).join(_item(r, render) for r in results_for(report))
-    return _Piece(
-        text, (counts["error"], counts["warning"], counts["info"]), worst, report.error is not None, note, written
-    )
+    return _Piece(text, counts, _worst(counts), report.error is not None, note, written)
 
 
 def _item(value: Any, render: _Render) -> str:

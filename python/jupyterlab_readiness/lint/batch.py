@@ -13,10 +13,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..contract.report import NotebookReport
-from ..notebook import facts
-from .cache import ResultCache
-from .config import ConfigError, project_config
-from .engine import check_bytes, failed_report
+from .cache import ResultCache, Stored
+from .config import CheckConfig, ConfigError, project_config
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -42,29 +40,60 @@ class Checker:
             if settings.cache_folder is not None
             else None
         )
+        self._configs: dict[Path, CheckConfig | str] = {}
 
     def report(self, path: Path, shown: str) -> NotebookReport:
-        try:
-            config = project_config(path.parent).with_flags(self.settings.disable, self.settings.enable)
-        except ConfigError as exc:
-            return failed_report(shown, f"configuration error: {exc}")
+        found = self.lookup(path, shown, parsed=True)
+        assert isinstance(found, NotebookReport)
+        return found
+
+    def lookup(self, path: Path, shown: str, *, parsed: bool = False) -> NotebookReport | Stored:
+        """The notebook's report, or (unless ``parsed``) its cache entry as stored: a JSON report
+        is written from it without parsing it (the entry's digest proves it is what was stored)."""
+        found = self.cached(path, shown, parsed=parsed, check=True)
+        assert found is not None
+        return found
+
+    def cached(
+        self, path: Path, shown: str, *, parsed: bool = False, check: bool = False
+    ) -> NotebookReport | Stored | None:
+        """What ``lookup`` gives when it needs no check; None when it does (unless ``check``)."""
+        directory = path.parent
+        config = self._configs.get(directory)
+        if config is None:
+            try:
+                config = project_config(directory).with_flags(self.settings.disable, self.settings.enable)
+            except ConfigError as exc:
+                config = str(exc)
+            self._configs[directory] = config  # one run sees one state of each folder
+        if isinstance(config, str):
+            return NotebookReport(shown, 0, error=f"configuration error: {config}")
         try:
             raw = path.read_bytes()
         except OSError as exc:
-            return failed_report(shown, f"cannot read file: {exc.strerror or exc}")
+            return NotebookReport(shown, 0, error=f"cannot read file: {exc.strerror or exc}")
         cache = self.cache
-        if cache is None:
-            return self._check(raw, path, config, shown)
-        key = cache.key(path, raw, config)
-        found = cache.get(key, shown)
-        if found is not None:
-            return found
+        key = None
+        if cache is not None:
+            key = cache.key(path, raw, config)
+            stored = cache.get_stored(key)
+            if stored is not None:
+                found = stored.report(shown) if parsed else stored
+                if found is not None:
+                    return found
+        if not check:
+            return None
         report = self._check(raw, path, config, shown)
-        cache.put(key, report)
+        if cache is not None and key is not None:
+            cache.put(key, report)
         return report
 
     @staticmethod
     def _check(raw: bytes, path: Path, config, shown: str) -> NotebookReport:
+        # Imported at the first check: a run served from the cache never loads the checks.
+        from ..notebook import facts
+        from .engine import check_bytes
+
         try:
             return check_bytes(raw, path, config, shown, memoize=False)
         finally:
@@ -81,9 +110,20 @@ def available_cpus() -> int:
 
 
 def chunk_size(items: int, jobs: int) -> int:
-    """Small enough that the workers finish together, large enough that a warm run (a cache read
-    per notebook) is not dominated by handing chunks to processes."""
-    return max(1, min(32, items // (jobs * 16)))
+    """Small enough that the workers finish together, large enough that handing chunks to
+    processes costs little next to checking them."""
+    return max(1, min(16, items // (jobs * 16)))
+
+
+class _Chunk:
+    """Items waiting to be checked together on a worker, and then their results."""
+
+    __slots__ = ("future", "items", "results")
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.future: Any = None
+        self.results: list[Any] | None = None
 
 
 def ordered_map(
@@ -92,35 +132,68 @@ def ordered_map(
     jobs: int,
     initializer: Callable[..., Any],
     initargs: tuple[Any, ...] = (),
+    first: Callable[[T], R | None] = lambda item: None,
 ) -> Iterator[R]:
-    """``work`` over chunks of ``items``, results in the order of the items. With ``jobs`` > 1,
-    on that many worker processes (forked where the system allows it, so a worker starts with the
-    parent's imports); at most ``4 × jobs`` chunks are in flight, so memory stays flat however
-    many items there are. ``initializer(*initargs)`` runs once in each process that calls ``work``."""
+    """Each item's result in the order of the items: ``first(item)`` in this process (a cache
+    hit), else ``work`` over chunks of the items it left, on ``jobs`` worker processes (forked
+    where the system allows it, so a worker starts with this process's imports; started only at
+    the first item left for them, so a warm run never starts one). At most a window of results
+    is held, so memory stays flat however many items there are. ``initializer(*initargs)`` runs
+    in this process first and in each worker as it starts."""
+    initializer(*initargs)
     jobs = min(jobs, len(items))
-    if jobs <= 1:
-        initializer(*initargs)
+    size = chunk_size(len(items), jobs) if jobs > 1 else 1
+    window = max(64, 8 * size * jobs)
+    pool = None
+    queue: deque[tuple[_Chunk | None, Any]] = deque()  # (chunk, index in it) or (None, result)
+    filling = _Chunk()
+
+    def submit(chunk: _Chunk) -> None:
+        nonlocal pool
+        if jobs <= 1:
+            chunk.results = work(chunk.items)
+            return
+        if pool is None:
+            pool = _pool(jobs, initializer, initargs)
+        chunk.future = pool.submit(work, chunk.items)
+
+    def ready() -> Iterator[R]:
+        nonlocal filling
+        while queue:
+            chunk, value = queue[0]
+            if chunk is not None and chunk.results is None:
+                if chunk is filling:  # the oldest item still waits for its chunk to fill: send it
+                    submit(chunk)
+                    filling = _Chunk()
+                if chunk.results is None:
+                    if len(queue) < window and not chunk.future.done():
+                        return
+                    chunk.results = chunk.future.result()
+            queue.popleft()
+            yield value if chunk is None else chunk.results[value]
+
+    try:
         for item in items:
-            yield from work([item])
-        return
+            found = first(item)
+            if found is not None:
+                queue.append((None, found))
+            else:
+                filling.items.append(item)
+                queue.append((filling, len(filling.items) - 1))
+                if len(filling.items) >= size:
+                    submit(filling)
+                    filling = _Chunk()
+            yield from ready()
+        window = 0  # the end: wait for every result
+        yield from ready()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int, initializer: Callable[..., Any], initargs: tuple[Any, ...]):
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    size = chunk_size(len(items), jobs)
-    chunks = (list(items[i : i + size]) for i in range(0, len(items), size))
-    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
-    try:
-        pending: deque = deque()
-        for chunk in chunks:
-            pending.append(executor.submit(work, chunk))
-            if len(pending) >= 4 * jobs:
-                break
-        while pending:
-            done = pending.popleft().result()
-            for chunk in chunks:
-                pending.append(executor.submit(work, chunk))
-                break
-            yield from done
-    finally:
-        executor.shutdown(wait=True, cancel_futures=True)
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)

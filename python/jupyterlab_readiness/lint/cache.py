@@ -15,14 +15,15 @@ is not read as JSON again; its report is read back from one file.
 - the modules and packages beside the notebook (``is_local_module``);
 - the installed distributions' index (import name → distributions, versions) that
   ``unpinned-import`` maps imports through;
-- the content of each file of ``engine.side_inputs`` (the rehearsal's record), or its absence.
+- the content of each file of ``inputs.side_inputs`` (the rehearsal's record), or its absence.
 
 Pin and configuration files are parsed on every run (small, each once per process); notebooks
 whose key has an entry are only hashed. Keys hold no absolute path: a cache restored into another
 checkout of the same tree still hits.
 
-**Entries** — ``<folder>/v1/<key>.json``: the key, the SHA-256 of the payload, then the report as
-JSON (its path left empty: the path shown is the run's). An entry whose key, digest or fields do
+**Entries** — ``<folder>/v1/<key>.json``: the key, the SHA-256 of the rest, the finding counts,
+then the report as JSON (its path left empty: the path shown is the run's; a JSON report is
+written from it without parsing it). An entry whose key, digest or fields do
 not check out (garbage, truncated, another program's or another version's) is a miss and is
 rewritten. Writes go to a temporary file renamed over the entry (atomic: concurrent runs see the
 old entry or the new one, never a mix). A hit older than an hour gets its mtime refreshed; when a
@@ -39,11 +40,12 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 from .. import __version__
 from ..contract.report import NotebookReport, report_from_dict, to_dict
 from .config import CheckConfig
-from .engine import side_inputs
+from .inputs import side_inputs
 
 FORMAT = 1
 DEFAULT_NAME = ".readiness_cache"
@@ -102,8 +104,8 @@ def config_text(config: CheckConfig) -> str:
 
 def folder_text(directory: Path) -> str:
     """What a notebook's folder contributes: the pins it sees and the modules beside it."""
+    from ..environment.local import local_module_names
     from ..environment.pins import find_pins
-    from ..environment.requirements import local_module_names
 
     pins = find_pins(directory)
     base = directory.resolve()
@@ -131,7 +133,10 @@ class ResultCache:
         self.static = (
             static if static is not None else _sha256(tool_fingerprint().encode(), environment_fingerprint().encode())
         )
+        # One run sees one state of each folder: what it contributes is computed once.
         self._folders: dict[str, str] = {}
+        self._configs: dict[int, tuple[CheckConfig, str]] = {}
+        self._side_folders: dict[str, bool] = {}
         self.written = 0
 
     # -- creating the folder --------------------------------------------------------------------
@@ -163,19 +168,34 @@ class ResultCache:
         folder = self._folders.get(directory)
         if folder is None:
             folder = self._folders[directory] = folder_text(Path(directory))
-        configured = config_text(config)
-        sides = [_file_digest(p) for p in side_inputs(Path(path))]
+        configured = self._configs.get(id(config))
+        if configured is None or configured[0] is not config:
+            configured = self._configs[id(config)] = (config, config_text(config))
+        sides = [self._side_digest(p) for p in side_inputs(Path(path))]
         return _sha256(
             self.static.encode(),
             hashlib.sha256(raw).digest(),
-            configured.encode(),
+            configured[1].encode(),
             folder.encode(),
             "\0".join(sides).encode(),
         )
 
+    def _side_digest(self, path: Path) -> str:
+        # Most folders have no side files at all: one look at the folder instead of an open per notebook.
+        parent = str(path.parent)
+        exists = self._side_folders.get(parent)
+        if exists is None:
+            exists = self._side_folders[parent] = os.path.isdir(parent)
+        return _file_digest(path) if exists else "absent"
+
     # -- entries --------------------------------------------------------------------------------
     def get(self, key: str, shown_path: str) -> NotebookReport | None:
         """The stored report (with ``shown_path``), or None when there is no valid entry."""
+        stored = self.get_stored(key)
+        return None if stored is None else stored.report(shown_path)
+
+    def get_stored(self, key: str) -> Stored | None:
+        """The entry under ``key`` when its key, digest and fields check out, else None."""
         path = self.entries / f"{key}.json"
         try:
             with open(path, "rb") as fh:
@@ -183,21 +203,19 @@ class ResultCache:
                 mtime = os.fstat(fh.fileno()).st_mtime_ns
         except OSError:
             return None
-        report = _decode(data, key)
-        if report is None:
-            return None
-        if time.time_ns() - mtime > _TOUCH_AFTER_NS:
+        stored = _decode(data, key)
+        if stored is not None and time.time_ns() - mtime > _TOUCH_AFTER_NS:
             with contextlib.suppress(OSError):
                 os.utime(path)  # recently used: pruned last
-        report.path = shown_path
-        return report
+        return stored
 
     def put(self, key: str, report: NotebookReport) -> None:
         """Store a report; a failure to write is not an error (the next run checks again)."""
         data = to_dict(report)
         data["path"] = ""
-        payload = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        body = f"{key}\n{hashlib.sha256(payload).hexdigest()}\n".encode() + payload
+        counts = [sum(f.severity == s for f in report.findings) for s in ("error", "warning", "info")]
+        rest = (json.dumps([*counts, report.error is not None]) + "\n" + json.dumps(data, ensure_ascii=False)).encode()
+        body = f"{key}\n{hashlib.sha256(rest).hexdigest()}\n".encode() + rest
         final = self.entries / f"{key}.json"
         temp = self.entries / f".{key}.{os.getpid()}.tmp"
         try:
@@ -254,15 +272,45 @@ def _is_entry_name(name: str) -> bool:
     return len(name) == 69 and name.endswith(".json") and _KEY_CHARS.issuperset(name[:64])
 
 
-def _decode(data: bytes, key: str) -> NotebookReport | None:
+_PAYLOAD_START = '{"path": ""'
+
+
+class Stored(NamedTuple):
+    """A valid entry: the report as ``json.dumps(to_dict(report))`` with an empty path, and the
+    counts the exit code needs, so a JSON report can be written without parsing it."""
+
+    payload: str
+    counts: tuple[int, int, int]  # findings: errors, warnings, infos
+    unreadable: bool
+
+    def report(self, shown_path: str) -> NotebookReport | None:
+        try:
+            report = report_from_dict(json.loads(self.payload))
+        except ValueError:
+            return None
+        report.path = shown_path
+        return report
+
+    def json_text(self, shown_path: str) -> str:
+        """``json.dumps(to_dict(report))`` of the report under ``shown_path``."""
+        return '{"path": ' + json.dumps(shown_path, ensure_ascii=False) + self.payload[len(_PAYLOAD_START) :]
+
+
+def _decode(data: bytes, key: str) -> Stored | None:
     stored_key, _, rest = data.partition(b"\n")
-    digest, _, payload = rest.partition(b"\n")
-    if stored_key != key.encode() or digest != hashlib.sha256(payload).hexdigest().encode():
+    digest, _, rest = rest.partition(b"\n")
+    if stored_key != key.encode() or digest != hashlib.sha256(rest).hexdigest().encode():
         return None
+    summary, _, payload = rest.partition(b"\n")
     try:
-        return report_from_dict(json.loads(payload))
-    except ValueError:  # JSONDecodeError and UnicodeDecodeError included
+        errors, warnings, infos, unreadable = json.loads(summary)
+        text = payload.decode()
+    except (ValueError, TypeError):  # JSONDecodeError and UnicodeDecodeError included; not 4 items
         return None
+    counts = (errors, warnings, infos)
+    if not all(type(n) is int for n in counts) or type(unreadable) is not bool or not text.startswith(_PAYLOAD_START):
+        return None
+    return Stored(text, counts, unreadable)
 
 
 def _write_new(path: Path, content: bytes) -> None:

@@ -51,13 +51,6 @@ def check_bytes(
     return check_model(notebook, Path(path), config, shown, memoize=memoize)
 
 
-def side_inputs(path: Path) -> tuple[Path, ...]:
-    """Files beside a notebook whose content its report may depend on, apart from the notebook,
-    the configuration, the pin files and the modules beside it (the cache keys on their content).
-    A check that reads another file lists it here: the rehearsal's record is one."""
-    return (path.parent / ".readiness" / f"{path.name}.rehearsal.json",)
-
-
 def check_notebook(
     nb: dict[str, Any],
     path: Path | str,

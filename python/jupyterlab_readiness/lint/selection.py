@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import subprocess
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -118,6 +117,8 @@ def changed_notebooks(ref: str, root: Path) -> set[str]:
 
 
 def _git(cwd: Path, *args: str, what: str | None = None) -> str:
+    import subprocess  # here, not at start-up: only --changed-since runs git
+
     try:
         done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
     except OSError as exc:

@@ -1,0 +1,11 @@
+"""Files besides the notebook whose content its report may depend on, apart from the configuration,
+the pin files and the modules beside it: the result cache keys on their content (or absence)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def side_inputs(path: Path) -> tuple[Path, ...]:
+    """A check that reads another file lists it here: the rehearsal's record is one."""
+    return (path.parent / ".readiness" / f"{path.name}.rehearsal.json",)
