@@ -4,6 +4,22 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
+
+from .pins import PinSet, find_pins
+
+
+class Folder(NamedTuple):
+    """What a notebook's folder gives its checks: the exact pins it sees and the names of the
+    modules and packages beside it. A run over many notebooks computes it once per folder, and
+    the result cache keys on it, so a cached report and its key come from the same state."""
+
+    pins: PinSet
+    modules: frozenset[str]
+
+
+def folder_state(directory: Path) -> Folder:
+    return Folder(find_pins(directory), frozenset(local_module_names(directory)))
 
 
 def is_local_module(directory: Path | None, top: str) -> bool:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from ..contract.report import NotebookReport
+from ..environment.local import Folder, folder_state
 from .cache import ResultCache, Stored
 from .config import CheckConfig, ConfigError, project_config
 
@@ -40,7 +41,9 @@ class Checker:
             if settings.cache_folder is not None
             else None
         )
+        # One run sees one state of each folder: its configuration, pins and modules, looked up once.
         self._configs: dict[Path, CheckConfig | str] = {}
+        self._folders: dict[Path, Folder] = {}
 
     def report(self, path: Path, shown: str) -> NotebookReport:
         found = self.lookup(path, shown, parsed=True)
@@ -65,17 +68,20 @@ class Checker:
                 config = project_config(directory).with_flags(self.settings.disable, self.settings.enable)
             except ConfigError as exc:
                 config = str(exc)
-            self._configs[directory] = config  # one run sees one state of each folder
+            self._configs[directory] = config
         if isinstance(config, str):
             return NotebookReport(shown, 0, error=f"configuration error: {config}")
         try:
             raw = path.read_bytes()
         except OSError as exc:
             return NotebookReport(shown, 0, error=f"cannot read file: {exc.strerror or exc}")
+        state = self._folders.get(directory)
+        if state is None:
+            state = self._folders[directory] = folder_state(directory)
         cache = self.cache
         key = None
         if cache is not None:
-            key = cache.key(path, raw, config)
+            key = cache.key(path, raw, config, state)
             stored = cache.get_stored(key)
             if stored is not None:
                 found = stored.report(shown) if parsed else stored
@@ -83,19 +89,23 @@ class Checker:
                     return found
         if not check:
             return None
-        report = self._check(raw, path, config, shown)
+        report = self._check(raw, path, config, shown, state)
         if cache is not None and key is not None:
-            cache.put(key, report)
+            stored = cache.put(key, report)
+            if not parsed:
+                return stored  # its JSON was made for the entry: written as it is
         return report
 
     @staticmethod
-    def _check(raw: bytes, path: Path, config, shown: str) -> NotebookReport:
+    def _check(raw: bytes, path: Path, config: CheckConfig, shown: str, state: Folder) -> NotebookReport:
         # Imported at the first check: a run served from the cache never loads the checks.
         from ..notebook import facts
+        from ..notebook.parse import quiet_process
         from .engine import check_bytes
 
+        quiet_process()  # a one-shot process: the compiler's warnings silenced once, not per cell
         try:
-            return check_bytes(raw, path, config, shown, memoize=False)
+            return check_bytes(raw, path, config, shown, memoize=False, folder=state)
         finally:
             # One-shot: no cell is checked again, and a run's memory must not grow with the tree.
             facts.clear_cache()

@@ -44,6 +44,7 @@ from typing import NamedTuple
 
 from .. import __version__
 from ..contract.report import NotebookReport, report_from_dict, to_dict
+from ..environment.local import Folder, folder_state
 from .config import CheckConfig
 from .inputs import side_inputs
 
@@ -102,15 +103,12 @@ def config_text(config: CheckConfig) -> str:
     return json.dumps([sorted(config.disabled), sorted(config.severity.items())], separators=(",", ":"))
 
 
-def folder_text(directory: Path) -> str:
-    """What a notebook's folder contributes: the pins it sees and the modules beside it."""
-    from ..environment.local import local_module_names
-    from ..environment.pins import find_pins
-
-    pins = find_pins(directory)
+def folder_text(folder: Folder, directory: Path) -> str:
+    """What a notebook's folder contributes: the pins it sees (the pin files relative to the
+    folder) and the modules beside it."""
     base = directory.resolve()
-    files = [os.path.relpath(f, base) for f in pins.files]
-    return json.dumps([sorted(pins.pins.items()), files, local_module_names(directory)], separators=(",", ":"))
+    files = [os.path.relpath(f, base) for f in folder.pins.files]
+    return json.dumps([sorted(folder.pins.pins.items()), files, sorted(folder.modules)], separators=(",", ":"))
 
 
 class ResultCache:
@@ -163,11 +161,12 @@ class ResultCache:
         return cls(folder, **kwargs)
 
     # -- keys -----------------------------------------------------------------------------------
-    def key(self, path: Path, raw: bytes, config: CheckConfig) -> str:
+    def key(self, path: Path, raw: bytes, config: CheckConfig, state: Folder | None = None) -> str:
+        """``state``: the notebook's folder's (the one its check uses), else looked up."""
         directory = os.path.dirname(os.path.abspath(path))
         folder = self._folders.get(directory)
         if folder is None:
-            folder = self._folders[directory] = folder_text(Path(directory))
+            folder = self._folders[directory] = folder_text(state or folder_state(Path(directory)), Path(directory))
         configured = self._configs.get(id(config))
         if configured is None or configured[0] is not config:
             configured = self._configs[id(config)] = (config, config_text(config))
@@ -209,27 +208,31 @@ class ResultCache:
                 os.utime(path)  # recently used: pruned last
         return stored
 
-    def put(self, key: str, report: NotebookReport) -> None:
-        """Store a report; a failure to write is not an error (the next run checks again)."""
+    def put(self, key: str, report: NotebookReport) -> Stored:
+        """Store a report and return its entry; a failure to write is not an error (the next run
+        checks again)."""
         data = to_dict(report)
         data["path"] = ""
-        counts = [sum(f.severity == s for f in report.findings) for s in ("error", "warning", "info")]
-        rest = (json.dumps([*counts, report.error is not None]) + "\n" + json.dumps(data, ensure_ascii=False)).encode()
+        counts = (
+            sum(f.severity == "error" for f in report.findings),
+            sum(f.severity == "warning" for f in report.findings),
+            sum(f.severity == "info" for f in report.findings),
+        )
+        stored = Stored(json.dumps(data, ensure_ascii=False), counts, report.error is not None)
+        rest = (json.dumps([*counts, stored.unreadable]) + "\n" + stored.payload).encode()
         body = f"{key}\n{hashlib.sha256(rest).hexdigest()}\n".encode() + rest
         final = self.entries / f"{key}.json"
         temp = self.entries / f".{key}.{os.getpid()}.tmp"
         try:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
-            try:
-                os.write(fd, body)
-            finally:
-                os.close(fd)
+            with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), "wb") as fh:
+                fh.write(body)  # all of it: a short write is retried, a failure raises
             os.replace(temp, final)
         except OSError:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-            return
+            return stored
         self.written += 1
+        return stored
 
     # -- size -----------------------------------------------------------------------------------
     def prune(self) -> int:
@@ -314,9 +317,8 @@ def _decode(data: bytes, key: str) -> Stored | None:
 
 
 def _write_new(path: Path, content: bytes) -> None:
-    with contextlib.suppress(FileExistsError):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            os.write(fd, content)
-        finally:
-            os.close(fd)
+    with (
+        contextlib.suppress(FileExistsError),
+        open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666), "wb") as fh,
+    ):
+        fh.write(content)

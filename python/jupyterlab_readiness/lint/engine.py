@@ -15,6 +15,7 @@ from ..checks.context import Context
 from ..checks.kernel_state import KernelState
 from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
+from ..environment.local import Folder
 from ..notebook import facts
 from ..notebook.model import Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
 from .config import CheckConfig
@@ -40,15 +41,22 @@ def check_file(
 
 
 def check_bytes(
-    raw: bytes, path: Path, config: CheckConfig | None = None, shown_path: str | None = None, *, memoize: bool = True
+    raw: bytes,
+    path: Path,
+    config: CheckConfig | None = None,
+    shown_path: str | None = None,
+    *,
+    memoize: bool = True,
+    folder: Folder | None = None,
 ) -> NotebookReport:
-    """Check a notebook file's content (already read, e.g. to hash it for the cache)."""
+    """Check a notebook file's content (already read, e.g. to hash it for the cache); ``folder``:
+    its folder's state, when the caller looked it up already (see ``environment.local.Folder``)."""
     shown = shown_path or str(path)
     try:
         notebook = notebook_from_bytes(raw)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, memoize=memoize)
+    return check_model(notebook, Path(path), config, shown, memoize=memoize, folder=folder)
 
 
 def check_notebook(
@@ -76,10 +84,11 @@ def check_model(
     memoize: bool = True,
     kernel: KernelState | None = None,
     ceiling: Path | None = None,
+    folder: Folder | None = None,
 ) -> NotebookReport:
     """``ceiling``: a server's root, above which no project file (pins) is read."""
     config = config or CheckConfig()
-    ctx = Context(notebook, path, memoize, kernel, ceiling)
+    ctx = Context(notebook, path, memoize, kernel, ceiling, folder)
     cells = notebook.cells
     findings: list[Finding] = []
     statuses: dict[str, str] = {}
