@@ -76,6 +76,8 @@ class CheckRun:
 def to_dict(value: Any) -> Any:
     """The JSON form of a contract object: a dataclass as its fields in declaration order,
     recursively; lists, tuples and dicts item by item; anything else as it is."""
+    if type(value) is NotebookReport:  # what a run over a tree writes thousands of: spelled out
+        return _report_dict(value)
     fields = getattr(type(value), "__dataclass_fields__", None)
     if fields is not None:
         return {name: to_dict(getattr(value, name)) for name in fields}
@@ -84,6 +86,31 @@ def to_dict(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: to_dict(item) for key, item in value.items()}
     return value
+
+
+def _report_dict(r: NotebookReport) -> dict[str, Any]:
+    """``to_dict`` of a report, field by field (``tests/contract`` checks it against the generic form)."""
+    return {
+        "path": r.path,
+        "score": r.score,
+        "findings": [
+            {
+                "check": f.check,
+                "severity": f.severity,
+                "cell_index": f.cell_index,
+                "cell_id": f.cell_id,
+                "line": f.line,
+                "message": f.message,
+                "suggestion": f.suggestion,
+            }
+            for f in r.findings
+        ],
+        "checklist": [
+            {"id": i.id, "title": i.title, "status": i.status, "findings": i.findings, "checks": list(i.checks)}
+            for i in r.checklist
+        ],
+        "error": r.error,
+    }
 
 
 def report_from_dict(data: Any) -> NotebookReport:
