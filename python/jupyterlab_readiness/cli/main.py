@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..environment.pins import LOCK_NAME
 from .codes import EXIT_USAGE
 
 
@@ -23,6 +22,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..environment.pins import LOCK_NAME
+
     parser = _Parser(prog="jupyter-readiness", description="Production-readiness checks for Jupyter notebooks.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -156,15 +157,15 @@ def _positive(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # A short-lived process that makes millions of objects and few cycles (syntax trees and facts
+    # hold none and are freed by reference counting): the cyclic collector's default rhythm would
+    # re-scan them for nothing, from the imports on (about 7% of checking one large notebook).
+    gc.set_threshold(100_000, 20, 100)
     args = build_parser().parse_args(argv)
     if args.command in ("freeze", "extract", "export"):
         from . import actions
 
         return getattr(actions, f"run_{args.command}")(args)
-    # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
-    # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
-    # are freed by reference counting), about 8% of a run over a folder.
-    gc.set_threshold(100_000, 20, 100)
     from .check import run_check
 
     return run_check(args)
