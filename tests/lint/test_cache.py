@@ -282,7 +282,20 @@ def test_two_runs_at_once_share_one_cache(project):
         outputs = [p.communicate(timeout=120)[0] for p in runs]
         assert [p.returncode for p in runs] == [0, 0]
         assert outputs == [expected, expected]
-    entries = list((project / "shared" / "v1").iterdir())
-    assert len(entries) == 40  # one per notebook, no temporary file left
+    entries = list((project / "shared" / "v1").glob("*.json"))
+    assert len(entries) == 40  # one per notebook …
+    assert not list((project / "shared" / "v1").glob(".*"))  # … and no temporary file left
     fresh = ResultCache(project / "shared")
     assert all(fresh.get(entry.stem, "x") is not None for entry in entries)
+
+
+def test_the_tool_fingerprint_is_kept_while_the_source_files_keep_their_size_and_mtime(tmp_path):
+    memo = tmp_path / "tool"
+    real = cache_module.tool_fingerprint()
+    assert cache_module.tool_fingerprint(memo) == real
+    state, _, digest = memo.read_text().rpartition("\n")
+    assert digest == real
+    memo.write_text(f"{state}\n{'0' * 64}")  # the memo is what answers while the state holds …
+    assert cache_module.tool_fingerprint(memo) == "0" * 64
+    memo.write_text(f"{state.replace('.py', '.pyx', 1)}\n{'0' * 64}")  # … and a state that differs is not trusted
+    assert cache_module.tool_fingerprint(memo) == real

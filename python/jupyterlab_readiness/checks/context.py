@@ -11,23 +11,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..environment.local import Folder, is_local_module
 from ..environment.pins import PinSet, find_pins
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from ..notebook.model import Cell, Notebook
-from .kernel_state import KernelState
+
+if TYPE_CHECKING:  # the live kernel's state: the server's, never the CLI's
+    from .kernel_state import KernelState
 
 T = TypeVar("T")
 Local = tuple[int | None, str, str]  # (line, message, suggestion) within one cell
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A finding before the engine adds severity and cell id."""
 
     cell_index: int | None

@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ..contract.report import NotebookReport
@@ -22,8 +21,7 @@ _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
 _SENTINEL = "\0items\0"
 
 
-@dataclass(frozen=True)
-class _Render:
+class _Render(NamedTuple):
     """How each notebook's part is rendered (the same in every process of the run)."""
 
     format: str

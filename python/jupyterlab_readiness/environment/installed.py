@@ -16,16 +16,15 @@ import os
 import sys
 import tempfile
 import zlib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .pep503 import normalize
 
 _FORMAT = 2
 
 
-@dataclass(frozen=True)
-class Installed:
+class Installed(NamedTuple):
     modules: dict[str, tuple[str, ...]]  # top-level import name → normalised distributions
     versions: dict[str, str]  # normalised distribution → version
 

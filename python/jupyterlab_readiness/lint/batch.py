@@ -8,9 +8,8 @@ import os
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from ..contract.report import NotebookReport
 from ..environment.local import Folder, folder_state
@@ -21,8 +20,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 
-@dataclass(frozen=True)
-class BatchSettings:
+class BatchSettings(NamedTuple):
     """What every process of a run needs to check a notebook (picklable, for worker processes)."""
 
     disable: tuple[str, ...] = ()

@@ -78,18 +78,50 @@ def _file_digest(path: Path) -> str:
         return "absent"
 
 
-def tool_fingerprint() -> str:
-    """The version, the source of this package (every .py file, by content) and Python's version."""
+def tool_fingerprint(memo: Path | None = None) -> str:
+    """The version, the source of this package (every .py file, by content) and Python's version.
+
+    ``memo``: a file that keeps the result under each source file's (size, mtime): while none
+    changed, the files are listed and not read."""
     package = Path(__file__).resolve().parents[1]
-    h = hashlib.sha256(f"{FORMAT}\0{__version__}\0{sys.version}\0{sys.implementation.cache_tag}".encode())
-    for folder, dirs, files in os.walk(package):
-        dirs[:] = sorted(d for d in dirs if d not in ("labextension", "__pycache__"))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                path = os.path.join(folder, name)
-                h.update(os.path.relpath(path, package).encode() + b"\0")
-                h.update(_file_digest(Path(path)).encode())
-    return h.hexdigest()
+    head = f"{FORMAT}\0{__version__}\0{sys.version}\0{sys.implementation.cache_tag}"
+    files: list[tuple[str, int, int]] = []
+    _source_files(str(package), "", files)
+    files.sort()
+    state = json.dumps([head, str(package), files])
+    if memo is not None:
+        try:
+            stored_state, _, stored = memo.read_text(encoding="utf-8").rpartition("\n")
+            if stored_state == state and len(stored) == 64:
+                return stored
+        except (OSError, UnicodeDecodeError):
+            pass
+    h = hashlib.sha256(head.encode())
+    for relative, _, _ in files:
+        h.update(relative.encode() + b"\0")
+        h.update(_file_digest(package / relative).encode())
+    digest = h.hexdigest()
+    if memo is not None:
+        _write_atomically(memo, f"{state}\n{digest}".encode())
+    return digest
+
+
+def _source_files(folder: str, prefix: str, found: list[tuple[str, int, int]]) -> None:
+    """(path relative to the package, size, mtime) of every .py file under ``folder``."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        try:
+            if name.endswith(".py") and entry.is_file():
+                info = entry.stat()
+                found.append((prefix + name, info.st_size, info.st_mtime_ns))
+            elif entry.is_dir() and name not in ("labextension", "__pycache__"):
+                _source_files(entry.path, f"{prefix}{name}/", found)
+        except OSError:
+            continue
 
 
 def environment_fingerprint() -> str:
@@ -128,9 +160,10 @@ class ResultCache:
         self.max_entries = max_entries
         # Tool and environment: the same for every notebook of a run, computed once (and passed
         # to worker processes, which then do not recompute it).
-        self.static = (
-            static if static is not None else _sha256(tool_fingerprint().encode(), environment_fingerprint().encode())
-        )
+        if static is None:
+            tool = tool_fingerprint(self.entries / "tool")
+            static = _sha256(tool.encode(), environment_fingerprint().encode())
+        self.static = static
         # One run sees one state of each folder: what it contributes is computed once.
         self._folders: dict[str, str] = {}
         self._configs: dict[int, tuple[CheckConfig, str]] = {}
@@ -221,15 +254,7 @@ class ResultCache:
         stored = Stored(json.dumps(data, ensure_ascii=False), counts, report.error is not None)
         rest = (json.dumps([*counts, stored.unreadable]) + "\n" + stored.payload).encode()
         body = f"{key}\n{hashlib.sha256(rest).hexdigest()}\n".encode() + rest
-        final = self.entries / f"{key}.json"
-        temp = self.entries / f".{key}.{os.getpid()}.tmp"
-        try:
-            with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), "wb") as fh:
-                fh.write(body)  # all of it: a short write is retried, a failure raises
-            os.replace(temp, final)
-        except OSError:
-            with contextlib.suppress(OSError):
-                os.unlink(temp)
+        if not _write_atomically(self.entries / f"{key}.json", body):
             return stored
         self.written += 1
         return stored
@@ -314,6 +339,20 @@ def _decode(data: bytes, key: str) -> Stored | None:
     if not all(type(n) is int for n in counts) or type(unreadable) is not bool or not text.startswith(_PAYLOAD_START):
         return None
     return Stored(text, counts, unreadable)
+
+
+def _write_atomically(path: Path, content: bytes) -> bool:
+    """Write to a temporary file renamed over ``path``: a reader sees the old file or the new one."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), "wb") as fh:
+            fh.write(content)  # all of it: a short write is retried, a failure raises
+        os.replace(temp, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        return False
+    return True
 
 
 def _write_new(path: Path, content: bytes) -> None:

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import stat
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "info")
 
@@ -23,10 +24,9 @@ class ConfigError(ValueError):
     """Configuration that names an unknown check or severity."""
 
 
-@dataclass(frozen=True)
-class CheckConfig:
+class CheckConfig(NamedTuple):
     disabled: frozenset[str] = frozenset()
-    severity: Mapping[str, str] = field(default_factory=dict)
+    severity: Mapping[str, str] = MappingProxyType({})
     source: str | None = None  # the pyproject.toml it came from, for messages
 
     def is_enabled(self, check_id: str) -> bool:

@@ -9,16 +9,18 @@ that cannot be read scores 0 and carries an ``error`` instead of findings.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..checks.context import Context
-from ..checks.kernel_state import KernelState
 from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..environment.local import Folder
 from ..notebook import facts
 from ..notebook.model import Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
 from .config import CheckConfig
+
+if TYPE_CHECKING:  # the live kernel's state: the server's, never the CLI's
+    from ..checks.kernel_state import KernelState
 
 _CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
 _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}

@@ -17,11 +17,10 @@ and ``--shard``, the same for every command that takes paths (``check``, the con
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from .discovery import notebook_paths
 
@@ -30,8 +29,7 @@ class SelectionError(ValueError):
     """A selection that cannot be made (a bad shard, no git repository, an unknown ref)."""
 
 
-@dataclass(frozen=True)
-class Shard:
+class Shard(NamedTuple):
     index: int  # 1-based
     count: int
 
@@ -48,8 +46,7 @@ class Shard:
         return shard
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     root: Path  # the project root (absolute)
     notebooks: list[tuple[Path, str | None]]  # (path as shown, None) or (argument, why it is unusable)
     found: int  # notebooks discovered before --changed-since and --shard
@@ -101,6 +98,8 @@ def shard_key(path: Path, root: Path) -> str:
 
 def in_shard(paths: Iterable[Path], shard: Shard, root: Path) -> list[Path]:
     """The paths of shard K/N: sorted by the hash of ``shard_key`` (ties by the key), dealt round-robin."""
+    import hashlib  # here, not at start-up: only --shard hashes paths
+
     keyed = sorted((hashlib.sha256(shard_key(p, root).encode()).hexdigest(), shard_key(p, root), p) for p in paths)
     return [p for i, (_, _, p) in enumerate(keyed) if i % shard.count == shard.index - 1]
 
