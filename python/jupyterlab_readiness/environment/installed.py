@@ -51,7 +51,7 @@ def installed() -> Installed:
         # One file per interpreter; inside, each folder's distributions under its mtime, so a
         # folder that changed (under ``python -m``, the current folder is on sys.path) is the only
         # one listed again.
-        cache = _cache_dir() / f"installed-{zlib.crc32(f'{sys.executable} {sys.version}'.encode()):08x}.json"
+        cache = user_cache_dir() / f"installed-{zlib.crc32(f'{sys.executable} {sys.version}'.encode()):08x}.json"
         found = _MEMO[state] = _load_or_scan(cache, present)
     return found
 
@@ -152,7 +152,8 @@ def _mtime(folder: str) -> int | None:
         return None
 
 
-def _cache_dir() -> Path:
+def user_cache_dir() -> Path:
+    """This tool's folder for what it keeps about the machine rather than a project."""
     base = os.environ.get("JUPYTER_READINESS_CACHE_DIR") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "jupyterlab-readiness"
     )

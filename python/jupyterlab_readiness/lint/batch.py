@@ -42,6 +42,7 @@ class Checker:
         # One run sees one state of each folder: its configuration, pins and modules, looked up once.
         self._configs: dict[Path, CheckConfig | str] = {}
         self._folders: dict[Path, Folder] = {}
+        self._missed: tuple[Path, bytes, str | None] | None = None  # the last lookup that found nothing
 
     def report(self, path: Path, shown: str) -> NotebookReport:
         found = self.lookup(path, shown, parsed=True)
@@ -69,23 +70,29 @@ class Checker:
             self._configs[directory] = config
         if isinstance(config, str):
             return NotebookReport(shown, 0, error=f"configuration error: {config}")
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            return NotebookReport(shown, 0, error=f"cannot read file: {exc.strerror or exc}")
         state = self._folders.get(directory)
         if state is None:
             state = self._folders[directory] = folder_state(directory)
         cache = self.cache
-        key = None
-        if cache is not None:
-            key = cache.key(path, raw, config, state)
-            stored = cache.get_stored(key)
-            if stored is not None:
-                found = stored.report(shown) if parsed else stored
-                if found is not None:
-                    return found
+        missed, self._missed = self._missed, None
+        if missed is not None and missed[0] == path:
+            # This process looked it up a moment ago and found nothing: check what it read then.
+            _, raw, key = missed
+        else:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                return NotebookReport(shown, 0, error=f"cannot read file: {exc.strerror or exc}")
+            key = None
+            if cache is not None:
+                key = cache.key(path, raw, config, state)
+                stored = cache.get_stored(key)
+                if stored is not None:
+                    found = stored.report(shown) if parsed else stored
+                    if found is not None:
+                        return found
         if not check:
+            self._missed = (path, raw, key)
             return None
         report = self._check(raw, path, config, shown, state)
         if cache is not None and key is not None:

@@ -102,6 +102,8 @@ def tool_fingerprint(memo: Path | None = None) -> str:
         h.update(_file_digest(package / relative).encode())
     digest = h.hexdigest()
     if memo is not None:
+        with contextlib.suppress(OSError):
+            memo.parent.mkdir(parents=True, exist_ok=True)
         _write_atomically(memo, f"{state}\n{digest}".encode())
     return digest
 
@@ -122,6 +124,15 @@ def _source_files(folder: str, prefix: str, found: list[tuple[str, int, int]]) -
                 _source_files(entry.path, f"{prefix}{name}/", found)
         except OSError:
             continue
+
+
+def _tool_memo() -> Path:
+    """Where the tool's fingerprint is kept: with the installed index, not in a project's cache (a
+    first run in a new checkout does not read the package's sources again), one file per install."""
+    from ..environment.installed import user_cache_dir
+
+    package = str(Path(__file__).resolve().parents[1])
+    return user_cache_dir() / f"tool-{hashlib.sha256(f'{package} {sys.version}'.encode()).hexdigest()[:16]}.txt"
 
 
 def environment_fingerprint() -> str:
@@ -161,7 +172,7 @@ class ResultCache:
         # Tool and environment: the same for every notebook of a run, computed once (and passed
         # to worker processes, which then do not recompute it).
         if static is None:
-            tool = tool_fingerprint(self.entries / "tool")
+            tool = tool_fingerprint(_tool_memo())
             static = _sha256(tool.encode(), environment_fingerprint().encode())
         self.static = static
         # One run sees one state of each folder: what it contributes is computed once.
