@@ -1,7 +1,8 @@
 """The floor: the least any static notebook checker must do.
 
 json-load each notebook and ``ast.parse`` each code cell; cells that do not parse (magics, shell
-escapes, syntax errors) are skipped. Usage: ``python benchmarks/floor.py DIR_OR_FILE``.
+escapes, syntax errors) are skipped. Usage: ``python benchmarks/floor.py DIR_OR_FILE`` (a folder
+is searched recursively).
 """
 
 import ast
@@ -11,7 +12,7 @@ from pathlib import Path
 
 
 def main(target: Path) -> None:
-    paths = sorted(target.glob("*.ipynb")) if target.is_dir() else [target]
+    paths = sorted(target.rglob("*.ipynb")) if target.is_dir() else [target]
     for path in paths:
         with open(path, "rb") as fh:
             nb = json.load(fh)

@@ -161,7 +161,8 @@ def test_version_and_help_and_entry_points(tree):
     version = cli("--version", cwd=tree)
     assert version.returncode == 0 and version.stdout.startswith("jupyter-readiness ")
     help_text = cli("check", "--help", cwd=tree).stdout
-    for flag in ("--format", "--fail-on", "--disable", "--enable"):
+    flags = ("--format", "--fail-on", "--disable", "--enable", "--jobs", "--shard", "--changed-since", "--no-cache")
+    for flag in flags:
         assert flag in help_text
     script = shutil.which("jupyter-readiness")
     assert script, "the console script is installed with the package"
@@ -189,7 +190,17 @@ def test_readme_documents_the_two_commands_every_check_and_flag():
     assert "bash scripts/setup.sh && bash scripts/test.sh" in (REPO / ".ci" / "run").read_text()
     for check_id in BY_ID:
         assert f"`{check_id}`" in readme, check_id
-    for flag in ("--format", "--fail-on", "--disable", "--enable"):
+    for flag in (
+        "--format",
+        "--fail-on",
+        "--disable",
+        "--enable",
+        "--jobs",
+        "--shard",
+        "--changed-since",
+        "--cache-dir",
+        "--no-cache",
+    ):
         assert flag in readme
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.metadata
 import json
+import os
 import subprocess
 import sys
 
@@ -35,13 +36,14 @@ def test_a_package_installed_later_is_seen_and_versions_come_from_dist_info(fake
 
 
 def test_the_cache_file_is_written_once_and_read_by_the_next_process(fake_site, tmp_path):
-    fake_site("cachedist-1.0", "cachedmod.py")
+    site = fake_site("cachedist-1.0", "cachedmod.py").parent
     installed()
     (cache,) = (tmp_path / "cache").glob("installed-*.json")
     data = json.loads(cache.read_text())
-    assert data["modules"]["cachedmod"] == ["cachedist"] and data["versions"]["cachedist"] == "1.0"
+    _, dists = data["folders"][str(site)]
+    assert dists == [["cachedist", "1.0", ["cachedmod"]]]
     # a second process with the same sys.path reads the file: prove it by planting a marker in it
-    data["modules"]["planted_marker"] = ["from-the-cache"]
+    dists.append(["from-the-cache", "9", ["planted_marker"]])
     cache.write_text(json.dumps(data))
     code = (
         f"import sys; sys.path[:] = {sys.path!r}; from jupyterlab_readiness.environment.installed import "
@@ -50,6 +52,28 @@ def test_the_cache_file_is_written_once_and_read_by_the_next_process(fake_site, 
     env = {"JUPYTER_READINESS_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin"}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
     assert result.stdout.strip() == "('from-the-cache',)", result.stderr
+
+
+def test_only_a_folder_that_changed_is_listed_again(fake_site, tmp_path, monkeypatch):
+    from jupyterlab_readiness.environment import installed as module
+
+    site = fake_site("firstdist-1.0", "firstmod.py").parent
+    other = tmp_path / "other-site"
+    other.mkdir()
+    monkeypatch.syspath_prepend(str(other))
+    installed()
+    listed = []
+    real = module._folder_dists
+    monkeypatch.setattr(module, "_folder_dists", lambda folder: listed.append(folder) or real(folder))
+    module._MEMO.clear()
+    assert installed().versions["firstdist"] == "1.0" and listed == []  # all from the file
+    (other / "seconddist-2.0.dist-info").mkdir()
+    (other / "seconddist-2.0.dist-info" / "top_level.txt").write_text("secondmod\n")
+    info = other.stat()  # as an install a moment later would leave it (not within the same clock tick)
+    os.utime(other, ns=(info.st_atime_ns, info.st_mtime_ns + 10**9))
+    assert installed().modules["secondmod"] == ("seconddist",)
+    assert listed == [str(other)]  # the one folder whose mtime changed
+    assert installed().modules["firstmod"] == ("firstdist",) and str(site) not in listed
 
 
 def test_an_unwritable_cache_folder_is_not_an_error(fake_site, tmp_path, monkeypatch):

@@ -1,98 +1,174 @@
-"""Notebook selection shared by ``check`` and ``contract``: --changed-since in a real git
-repository with commits, staged, unstaged and untracked changes; shards."""
+"""Which notebooks a run checks: the project root, --shard K/N and --changed-since REF (in real git
+repositories with commits)."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from helpers.git import commit, git, init, write_notebook
-from jupyterlab_readiness.lint.selection import SelectionError, select_notebooks
+from helpers.notebooks import code, notebook
+from jupyterlab_readiness.lint.selection import (
+    SelectionError,
+    Shard,
+    in_shard,
+    project_root,
+    select_notebooks,
+    shard_key,
+)
+
+requires_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
-def names(paths, **kwargs) -> list[str]:
-    return [Path(os.path.relpath(p)).as_posix() for p, problem in select_notebooks(paths, **kwargs) if problem is None]
+def write(path: Path, source: str = "x = 1") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(notebook(code(source, 1))), encoding="utf-8")
+    return path
+
+
+def chosen(selection) -> list[str]:
+    return [str(p) for p, problem in selection.notebooks if problem is None]
+
+
+def test_project_root_is_the_nearest_git_or_pyproject_folder(tmp_path, monkeypatch):
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    (tmp_path / "repo" / "pkg" / "pyproject.toml").parent.mkdir()
+    (tmp_path / "repo" / "pkg" / "pyproject.toml").write_text("")
+    write(tmp_path / "repo" / "pkg" / "nbs" / "a.ipynb")
+    write(tmp_path / "repo" / "docs" / "b.ipynb")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    write(elsewhere / "c.ipynb")
+    monkeypatch.chdir(tmp_path)
+    assert project_root(["repo/pkg/nbs"]) == tmp_path / "repo" / "pkg"
+    assert project_root(["repo/pkg/nbs/a.ipynb"]) == tmp_path / "repo" / "pkg"
+    assert project_root(["repo/docs/b.ipynb", "repo/pkg/nbs"]) == tmp_path / "repo"  # their common folder's
+    assert project_root(["elsewhere"]) == tmp_path  # none above: the current folder
+    (tmp_path / "repo" / ".git").rmdir()
+    (tmp_path / "repo" / ".git").write_text("gitdir: /somewhere/else\n")  # a worktree's .git is a file
+    assert project_root(["repo/docs"]) == tmp_path / "repo"
 
 
 @pytest.fixture
-def repo(tmp_path, monkeypatch) -> tuple[Path, str]:
-    """A repository whose base commit has seven notebooks; then every kind of change."""
-    root = init(tmp_path / "repo")
-    for name in ("committed", "staged", "unstaged", "untouched", "deleted", "sub/deep"):
-        write_notebook(root / f"{name}.ipynb", "x = 1")
-    (root / ".gitignore").write_text("ignored.ipynb\n")
-    base = commit(root, "base")
-    write_notebook(root / "committed.ipynb", "x = 2")
-    write_notebook(root / "sub" / "deep.ipynb", "x = 2")
-    (root / "deleted.ipynb").unlink()
-    commit(root, "change two notebooks, delete one")
-    write_notebook(root / "staged.ipynb", "x = 3")
-    git(root, "add", "staged.ipynb")
-    write_notebook(root / "unstaged.ipynb", "x = 4")
-    write_notebook(root / "untracked.ipynb", "x = 5")
-    write_notebook(root / "ignored.ipynb", "x = 6")
-    write_notebook(root / ".ipynb_checkpoints" / "committed-checkpoint.ipynb", "x = 7")
-    (root / "notes.txt").write_text("not a notebook")
-    monkeypatch.chdir(root)
-    return root, base
+def tree(project: Path) -> Path:
+    for i in range(37):
+        write(project / f"dir{i % 4}" / f"nb{i:02}.ipynb")
+    return project
 
 
-def test_changed_since_lists_committed_staged_unstaged_and_untracked_notebooks(repo):
-    root, base = repo
-    assert names(["."]) == [
-        "committed.ipynb",
-        "ignored.ipynb",
-        "staged.ipynb",
-        "sub/deep.ipynb",
-        "unstaged.ipynb",
-        "untouched.ipynb",
-        "untracked.ipynb",
-    ]
-    changed = ["committed.ipynb", "staged.ipynb", "sub/deep.ipynb", "unstaged.ipynb", "untracked.ipynb"]
-    assert names(["."], changed_since=base) == changed
-    assert names(["."], changed_since="HEAD") == ["staged.ipynb", "unstaged.ipynb", "untracked.ipynb"]
-    # narrowed to the paths given, files and folders, from any folder of the repository
-    assert names(["sub", "staged.ipynb", "untouched.ipynb"], changed_since=base) == ["sub/deep.ipynb", "staged.ipynb"]
-    os.chdir(root / "sub")
-    assert names(["."], changed_since=base) == ["deep.ipynb"]
+@pytest.mark.parametrize("count", [1, 2, 3, 4, 7, 50])
+def test_shards_partition_the_notebooks_and_are_balanced(tree, count, monkeypatch):
+    monkeypatch.chdir(tree)
+    everything = chosen(select_notebooks(["."]))
+    parts = [chosen(select_notebooks(["."], shard=Shard(k, count))) for k in range(1, count + 1)]
+    assert sorted(p for part in parts for p in part) == sorted(everything)  # the union is everything …
+    assert sum(len(part) for part in parts) == len(everything)  # … and the shards are disjoint
+    assert max(map(len, parts)) - min(map(len, parts)) <= 1
+    for part in parts:  # each shard keeps the discovery order
+        assert part == [p for p in everything if p in part]
 
 
-def test_changed_since_a_branch_compares_with_the_merge_base(repo):
-    """A pull request's notebooks: not those the target branch changed after the branch point."""
-    root, base = repo
-    commit(root, "work in progress")
-    git(root, "checkout", "-q", "-b", "feature", base)
-    write_notebook(root / "feature.ipynb", "y = 1")
-    commit(root, "a feature notebook")
-    git(root, "checkout", "-q", "main")
-    write_notebook(root / "untouched.ipynb", "main moved on")
-    commit(root, "main changes a notebook after the branch point")
-    git(root, "checkout", "-q", "feature")
-    assert names(["."], changed_since="main") == ["feature.ipynb"]
+def test_shards_depend_on_the_path_in_the_project_only(tree, tmp_path, monkeypatch):
+    """Another machine, another checkout folder, another current folder: the same shards."""
+    monkeypatch.chdir(tree)
+    here = [shard_key(p, tree) for p in in_shard(tree.rglob("*.ipynb"), Shard(2, 3), tree)]
+    copy = tmp_path / "elsewhere" / "checkout"
+    shutil.copytree(tree, copy, ignore=shutil.ignore_patterns("elsewhere"))
+    monkeypatch.chdir(copy / "dir1")
+    there = chosen(select_notebooks([str(copy)], shard=Shard(2, 3)))
+    assert sorted(here) == sorted(shard_key(Path(p), copy) for p in there)
+    assert all("/" in k and "\\" not in k for k in here)
 
 
-def test_a_bad_ref_or_no_repository_is_a_selection_error(repo, tmp_path):
-    with pytest.raises(SelectionError, match="not a commit this repository knows"):
-        list(select_notebooks(["."], changed_since="no-such-branch"))
-    with pytest.raises(SelectionError, match="git ref"):
-        list(select_notebooks(["."], changed_since="--output=/tmp/x"))
-    outside = tmp_path / "plain"
-    write_notebook(outside / "a.ipynb", "x = 1")
-    with pytest.raises(SelectionError, match="needs a git repository"):
-        list(select_notebooks([str(outside)], changed_since="HEAD"))
-
-
-def test_arguments_that_are_not_notebooks_are_still_reported(repo):
-    found = list(select_notebooks(["missing.ipynb", "committed.ipynb"], changed_since="HEAD"))
-    assert [(str(p), problem) for p, problem in found] == [("missing.ipynb", "no such file or directory")]
-
-
-def test_shards_split_the_notebooks_deterministically(repo):
-    everything = names(["."])
-    shards = [names(["."], shard=(k, 3)) for k in (1, 2, 3)]
-    assert sorted(n for shard in shards for n in shard) == sorted(everything)
-    assert shards == [names(["."], shard=(k, 3)) for k in (1, 2, 3)]  # the same on every run
+@pytest.mark.parametrize("text", ["0/3", "4/3", "1", "a/b", "1/0", "-1/2", ""])
+def test_a_bad_shard_is_refused(text):
     with pytest.raises(SelectionError):
-        list(select_notebooks(["."], shard=(0, 3)))
+        Shard.parse(text)
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+        "GIT_CONFIG_GLOBAL": os.devnull,
+        "GIT_CONFIG_NOSYSTEM": "1",
+    }
+    return subprocess.run(["git", *args], cwd=repo, env=env, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for name in ("same", "edited", "staged", "unstaged", "deleted", "renamed"):
+        write(repo / "nbs" / f"{name}.ipynb", f"{name} = 1")
+    write(repo / "other" / "elsewhere.ipynb")
+    (repo / ".gitignore").write_text("ignored*.ipynb\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "tag", "base")
+    return repo
+
+
+@requires_git
+def test_changed_since_is_committed_staged_unstaged_and_untracked(repo, monkeypatch):
+    git(repo, "switch", "-q", "-c", "feature")
+    write(repo / "nbs" / "edited.ipynb", "edited = 2")
+    (repo / "nbs" / "deleted.ipynb").unlink()
+    git(repo, "mv", "nbs/renamed.ipynb", "nbs/moved.ipynb")
+    git(repo, "commit", "-q", "-am", "on the branch")
+    git(repo, "switch", "-q", "main")  # main moves on after the branch point: not a change of ours
+    write(repo / "other" / "elsewhere.ipynb", "main_only = 1")
+    git(repo, "commit", "-q", "-am", "on main")
+    git(repo, "switch", "-q", "feature")
+    write(repo / "nbs" / "staged.ipynb", "staged = 2")
+    git(repo, "add", "nbs/staged.ipynb")
+    write(repo / "nbs" / "unstaged.ipynb", "unstaged = 2")
+    write(repo / "nbs" / "untracked.ipynb")
+    write(repo / "nbs" / "ignored-scratch.ipynb")
+    (repo / "nbs" / "notes.txt").write_text("not a notebook")
+    monkeypatch.chdir(repo)
+    found = chosen(select_notebooks(["."], changed_since="main"))
+    assert found == [
+        os.path.join("nbs", name)
+        for name in ("edited.ipynb", "moved.ipynb", "staged.ipynb", "unstaged.ipynb", "untracked.ipynb")
+    ]
+    # Only under the paths given; a file argument is kept only when it changed.
+    assert chosen(select_notebooks(["other"], changed_since="main")) == []
+    assert chosen(select_notebooks(["nbs/same.ipynb", "nbs/edited.ipynb"], changed_since="main")) == [
+        os.path.join("nbs", "edited.ipynb")
+    ]
+    assert chosen(select_notebooks(["."], changed_since="HEAD")) == [
+        os.path.join("nbs", name) for name in ("staged.ipynb", "unstaged.ipynb", "untracked.ipynb")
+    ]
+
+
+@requires_git
+def test_changed_since_and_shard_together_partition_the_changes(repo, monkeypatch):
+    for i in range(9):
+        write(repo / "nbs" / f"new{i}.ipynb")
+    monkeypatch.chdir(repo / "nbs")  # from a subfolder: paths stay relative to where we are
+    changed = chosen(select_notebooks(["."], changed_since="base"))
+    assert changed == [f"new{i}.ipynb" for i in range(9)]
+    parts = [chosen(select_notebooks(["."], changed_since="base", shard=Shard(k, 2))) for k in (1, 2)]
+    assert sorted(parts[0] + parts[1]) == changed and {len(p) for p in parts} == {4, 5}
+
+
+@requires_git
+def test_changed_since_needs_a_repository_and_a_known_ref(repo, tmp_path, monkeypatch):
+    monkeypatch.chdir(repo)
+    with pytest.raises(SelectionError, match="no-such-ref"):
+        select_notebooks(["."], changed_since="no-such-ref")
+    outside = tmp_path / "plain"
+    write(outside / "a.ipynb")
+    monkeypatch.chdir(outside)
+    with pytest.raises(SelectionError, match="git repository"):
+        select_notebooks(["."], changed_since="main")

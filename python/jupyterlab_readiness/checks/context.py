@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from ..environment.requirements import is_local_module
+from ..environment.local import Folder, is_local_module
+from ..environment.pins import PinSet, find_pins
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from ..notebook.model import Cell, Notebook
-from .kernel_state import KernelState
+
+if TYPE_CHECKING:  # the live kernel's state: the server's, never the CLI's
+    from .kernel_state import KernelState
 
 T = TypeVar("T")
 Local = tuple[int | None, str, str]  # (line, message, suggestion) within one cell
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A finding before the engine adds severity and cell id."""
 
     cell_index: int | None
@@ -55,12 +56,14 @@ class Context:
         memoize: bool = True,
         kernel: KernelState | None = None,
         ceiling: Path | None = None,
+        folder: Folder | None = None,
     ) -> None:
         self.notebook = notebook
         self.path = path
         self.memoize = memoize
         self.kernel = kernel  # set when the live kernel was probed
         self.ceiling = ceiling  # a server's root: no project file above it is read
+        self.folder = folder  # the folder's pins and modules, when the caller looked them up already
         self.directory = path.parent if path is not None else None
         self._local: dict[str, bool] = {}
         self._calls: dict[int, tuple[ResolvedCall, ...]] = {}  # id of a CellScope in self.scopes → its calls
@@ -123,10 +126,18 @@ class Context:
 
     def is_local_module(self, top: str) -> bool:
         """A module or package beside the notebook: the project's own code, never a dependency."""
+        if self.folder is not None:
+            return top in self.folder.modules
         known = self._local.get(top)
         if known is None:
             known = self._local[top] = is_local_module(self.directory, top)
         return known
+
+    def pins(self) -> PinSet | None:
+        """The exact pins the notebook's folder sees (None for a notebook with no folder)."""
+        if self.folder is not None:
+            return self.folder.pins
+        return find_pins(self.directory, self.ceiling) if self.directory is not None else None
 
 
 _INTERNED: dict[tuple[tuple[str, str], ...], int] = {}

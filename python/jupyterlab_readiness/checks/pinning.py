@@ -8,7 +8,6 @@ from pathlib import Path
 
 from ..environment.distributions import distributions_for, installed_version
 from ..environment.pep503 import normalize
-from ..environment.pins import find_pins
 from ..environment.requirements import install_commands
 from ..notebook.names import STDLIB_MODULES
 from .context import CellScope, Context, Hit, Local
@@ -26,7 +25,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
                 continue
             seen.add(top)
             if pins is None:
-                pins = find_pins(ctx.directory, ctx.ceiling) if ctx.directory is not None else None
+                pins = ctx.pins()
             dists, versions = _distributions(ctx, imp.module, top)
             if pins is not None and any(pins.pinned(d) for d in dists):
                 continue

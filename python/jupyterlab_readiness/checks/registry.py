@@ -6,7 +6,7 @@ Adding a check is one module under ``checks/`` and one entry here. Ids are a pub
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..contract.report import Severity
 from . import (
@@ -38,8 +38,7 @@ CHECKLIST: tuple[tuple[str, str], ...] = (
 )
 
 
-@dataclass(frozen=True)
-class CheckSpec:
+class CheckSpec(NamedTuple):
     id: str
     family: str
     item: str

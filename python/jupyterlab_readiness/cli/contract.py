@@ -22,11 +22,12 @@ def run_contract(args: argparse.Namespace) -> int:
     from ..files import Root
     from ..handoff.judge import judge
     from ..handoff.verdict import failed_verdict
-    from ..lint.selection import SelectionError, select_notebooks
+    from ..lint.selection import SelectionError, Shard, select_notebooks
     from ..notebook.model import NotebookError, read_notebook
 
     try:
-        selected = list(select_notebooks(args.paths, changed_since=args.changed_since))
+        shard = Shard.parse(args.shard) if args.shard else None
+        selected = select_notebooks(args.paths, shard=shard, changed_since=args.changed_since).notebooks
     except SelectionError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

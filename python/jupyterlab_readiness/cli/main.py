@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
-from ..environment.pins import LOCK_NAME
 from .codes import EXIT_USAGE
 
 
@@ -23,6 +22,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from ..environment.pins import LOCK_NAME
+
     parser = _Parser(prog="jupyter-readiness", description="Production-readiness checks for Jupyter notebooks.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -50,6 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ID",
         help="turn a check on even if pyproject.toml disables it (repeatable)",
     )
+    add_selection_arguments(check)
+    check.add_argument(
+        "--jobs",
+        "-j",
+        type=_positive,
+        metavar="N",
+        help="check on N processes (default: the CPUs available); the output is the same for any N",
+    )
+    check.add_argument(
+        "--cache-dir",
+        metavar="DIR",
+        help="where results are cached (default: .readiness_cache at the project root: the nearest folder with "
+        ".git or pyproject.toml above the paths, else the current folder)",
+    )
+    check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     freeze = sub.add_parser(
         "freeze",
         help="pin exactly what a notebook imports and installs",
@@ -136,12 +152,7 @@ def _handoff_commands(sub) -> None:
         default="text",
         help="text for a terminal, json (the REST verdict), markdown for a pull-request comment or a CI job summary",
     )
-    contract.add_argument(
-        "--changed-since",
-        metavar="REF",
-        help="only the notebooks that differ from the merge base of REF and HEAD (committed, staged, unstaged or "
-        "untracked)",
-    )
+    add_selection_arguments(contract)
     waive = sub.add_parser(
         "waive",
         help="accept a finding in writing: add a waiver to the project's contract",
@@ -187,7 +198,36 @@ def _handoff_commands(sub) -> None:
     init.add_argument("--repo", metavar="DIR", default=".", help="the repository (default: the current folder)")
 
 
+def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
+    """The flags that narrow which notebooks of the paths a command checks (lint/selection.py)."""
+    parser.add_argument(
+        "--changed-since",
+        metavar="REF",
+        help="only notebooks that differ from the merge base of git REF and HEAD: committed since, staged, "
+        "unstaged, or untracked",
+    )
+    parser.add_argument(
+        "--shard",
+        metavar="K/N",
+        help="only shard K of N: a deterministic, balanced part of the notebooks by the hash of their path",
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, not {text!r}")
+    return value
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    # A short-lived process that makes millions of objects and few cycles (syntax trees and facts
+    # hold none and are freed by reference counting): the cyclic collector's default rhythm would
+    # re-scan them for nothing, from the imports on (about 7% of checking one large notebook).
+    gc.set_threshold(100_000, 20, 100)
     args = build_parser().parse_args(argv)
     if args.command == "rehearse":
         from .rehearse import run as run_rehearse
@@ -205,13 +245,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import handoff
 
         return getattr(handoff, f"run_{args.command.replace('-', '_')}")(args)
-    # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
-    # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
-    # are freed by reference counting), about 8% of a run over a folder.
-    gc.set_threshold(100_000, 20, 100)
     from .check import run_check
 
-    return run_check(args)
+    code = run_check(args)
+    if argv is None:
+        _exit_now(code)
+    return code
+
+
+def _exit_now(code: int) -> None:
+    """End a process that is the command and nothing else (the console script, ``python -m``)
+    without the interpreter's teardown: freeing every object and module one by one, and a last
+    full collection, cost a few percent of checking a large notebook for nothing. Output is
+    flushed first; the run's files were all closed or atomically renamed already."""
+    import os
+
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:  # the reader went away (`| head`): Python's own exit status for it
+        os._exit(120)
+    os._exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

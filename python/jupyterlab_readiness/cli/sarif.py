@@ -11,13 +11,62 @@ from typing import Any
 
 from .. import __version__
 from ..checks.registry import CHECKS
-from ..contract.report import CheckRun
+from ..contract.report import CheckRun, NotebookReport
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {"error": "error", "warning": "warning", "info": "note"}
+_INDEX = {spec.id: i for i, spec in enumerate(CHECKS)}
 
 
 def build(run: CheckRun) -> dict[str, Any]:
+    results: list[dict[str, Any]] = []
+    notifications: list[dict[str, Any]] = []
+    for nb in run.notebooks:
+        note = notification(nb)
+        if note is not None:
+            notifications.append(note)
+        results.extend(results_for(nb))
+    return document(results, notifications)
+
+
+def notification(nb: NotebookReport) -> dict[str, Any] | None:
+    """The tool execution notification of a notebook that could not be checked, else None."""
+    if not nb.error:
+        return None
+    return {
+        "level": "error",
+        "message": {"text": f"{nb.path}: {nb.error}"},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(nb.path).as_posix()}}}],
+    }
+
+
+def results_for(nb: NotebookReport) -> list[dict[str, Any]]:
+    """One SARIF result per finding of the notebook (none for one that could not be checked)."""
+    if nb.error:
+        return []
+    uri = Path(nb.path).as_posix()
+    results = []
+    for f in nb.findings:
+        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+        if f.line is not None:
+            location["physicalLocation"]["region"] = {"startLine": f.line}
+        if f.cell_index is not None:
+            location["logicalLocations"] = [{"name": f"cell {f.cell_index}", "kind": "member"}]
+        results.append(
+            {
+                "ruleId": f.check,
+                "ruleIndex": _INDEX[f.check],
+                "level": _LEVEL[f.severity],
+                "message": {"text": f"{f.message} {f.suggestion}"},
+                "locations": [location],
+                "properties": {"cell_index": f.cell_index, "cell_id": f.cell_id, "line_in_cell": f.line},
+            }
+        )
+    return results
+
+
+def document(results: list[Any], notifications: list[dict[str, Any]]) -> dict[str, Any]:
+    """The SARIF log around the results (``results`` may be a placeholder to stream them into)."""
     rules = [
         {
             "id": spec.id,
@@ -28,36 +77,6 @@ def build(run: CheckRun) -> dict[str, Any]:
         }
         for spec in CHECKS
     ]
-    index = {spec.id: i for i, spec in enumerate(CHECKS)}
-    results: list[dict[str, Any]] = []
-    notifications: list[dict[str, Any]] = []
-    for nb in run.notebooks:
-        uri = Path(nb.path).as_posix()
-        if nb.error:
-            notifications.append(
-                {
-                    "level": "error",
-                    "message": {"text": f"{nb.path}: {nb.error}"},
-                    "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri}}}],
-                }
-            )
-            continue
-        for f in nb.findings:
-            location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
-            if f.line is not None:
-                location["physicalLocation"]["region"] = {"startLine": f.line}
-            if f.cell_index is not None:
-                location["logicalLocations"] = [{"name": f"cell {f.cell_index}", "kind": "member"}]
-            results.append(
-                {
-                    "ruleId": f.check,
-                    "ruleIndex": index[f.check],
-                    "level": _LEVEL[f.severity],
-                    "message": {"text": f"{f.message} {f.suggestion}"},
-                    "locations": [location],
-                    "properties": {"cell_index": f.cell_index, "cell_id": f.cell_id, "line_in_cell": f.line},
-                }
-            )
     invocation: dict[str, Any] = {"executionSuccessful": not notifications}
     if notifications:
         invocation["toolExecutionNotifications"] = notifications

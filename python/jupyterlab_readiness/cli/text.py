@@ -34,22 +34,35 @@ def wants_colour(stream: TextIO) -> bool:
 
 def render(run: CheckRun, colour: bool, width: int | None = None) -> str:
     """``width``: wrap messages to it (a terminal); None keeps one line per message (logs, grep)."""
-    paint = (lambda code, text: f"\033[{_COLOURS[code]}m{text}\033[0m") if colour else (lambda code, text: text)
-    out: list[str] = []
     totals = {"error": 0, "warning": 0, "info": 0}
+    parts = []
     for nb in run.notebooks:
-        out.extend(_notebook(nb, paint, width))
+        parts.append(render_notebook(nb, colour, width))
         for f in nb.findings:
             totals[f.severity] += 1
     unreadable = sum(1 for nb in run.notebooks if nb.error)
+    parts.append(render_summary(len(run.notebooks), totals, unreadable, colour))
+    return "".join(parts)
+
+
+def render_notebook(nb: NotebookReport, colour: bool, width: int | None = None) -> str:
+    """One notebook's block of the report (each part of ``render`` can be written as it is ready)."""
+    return "".join(line + "\n" for line in _notebook(nb, _painter(colour), width))
+
+
+def render_summary(notebooks: int, totals: dict[str, int], unreadable: int, colour: bool) -> str:
+    """The last line: notebooks, findings by severity (``totals``), unreadable notebooks."""
     summary = (
-        f"{_count(len(run.notebooks), 'notebook')}: {_count(totals['error'], 'error')}, "
+        f"{_count(notebooks, 'notebook')}: {_count(totals['error'], 'error')}, "
         f"{_count(totals['warning'], 'warning')}, {totals['info']} info"
     )
     if unreadable:
         summary += f", {unreadable} unreadable"
-    out.append(paint("bold", summary))
-    return "\n".join(out) + "\n"
+    return _painter(colour)("bold", summary) + "\n"
+
+
+def _painter(colour: bool):
+    return (lambda code, text: f"\033[{_COLOURS[code]}m{text}\033[0m") if colour else (lambda code, text: text)
 
 
 def _count(n: int, noun: str) -> str:
@@ -93,6 +106,10 @@ def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
     return lines
 
 
+def width_for(stream: TextIO) -> int | None:
+    """The terminal's width when ``stream`` is one; None (no wrapping) otherwise."""
+    return shutil.get_terminal_size().columns if hasattr(stream, "isatty") and stream.isatty() else None
+
+
 def write(run: CheckRun, stream: TextIO = sys.stdout) -> None:
-    width = shutil.get_terminal_size().columns if hasattr(stream, "isatty") and stream.isatty() else None
-    stream.write(render(run, wants_colour(stream), width))
+    stream.write(render(run, wants_colour(stream), width_for(stream)))

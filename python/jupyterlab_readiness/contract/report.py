@@ -76,6 +76,8 @@ class CheckRun:
 def to_dict(value: Any) -> Any:
     """The JSON form of a contract object: a dataclass as its fields in declaration order,
     recursively; lists, tuples and dicts item by item; anything else as it is."""
+    if type(value) is NotebookReport:  # what a run over a tree writes thousands of: spelled out
+        return _report_dict(value)
     fields = getattr(type(value), "__dataclass_fields__", None)
     if fields is not None:
         return {name: to_dict(getattr(value, name)) for name in fields}
@@ -84,3 +86,77 @@ def to_dict(value: Any) -> Any:
     if isinstance(value, dict):
         return {key: to_dict(item) for key, item in value.items()}
     return value
+
+
+def _report_dict(r: NotebookReport) -> dict[str, Any]:
+    """``to_dict`` of a report, field by field (``tests/contract`` checks it against the generic form)."""
+    return {
+        "path": r.path,
+        "score": r.score,
+        "findings": [
+            {
+                "check": f.check,
+                "severity": f.severity,
+                "cell_index": f.cell_index,
+                "cell_id": f.cell_id,
+                "line": f.line,
+                "message": f.message,
+                "suggestion": f.suggestion,
+            }
+            for f in r.findings
+        ],
+        "checklist": [
+            {"id": i.id, "title": i.title, "status": i.status, "findings": i.findings, "checks": list(i.checks)}
+            for i in r.checklist
+        ],
+        "error": r.error,
+    }
+
+
+def report_from_dict(data: Any) -> NotebookReport:
+    """The inverse of ``to_dict`` for one report, checking every field's type (for data this
+    program wrote earlier, such as a cache entry: anything else raises ValueError)."""
+    try:
+        findings = [
+            Finding(
+                _typed(f["check"], str),
+                _member(f["severity"], _SEVERITIES),
+                _typed(f["cell_index"], int, None),
+                _typed(f["cell_id"], str, None),
+                _typed(f["line"], int, None),
+                _typed(f["message"], str),
+                _typed(f["suggestion"], str),
+            )
+            for f in _typed(data["findings"], list)
+        ]
+        checklist = [
+            ChecklistItem(
+                _typed(i["id"], str),
+                _typed(i["title"], str),
+                _member(i["status"], _STATUSES),
+                _typed(i["findings"], int),
+                [_typed(c, str) for c in _typed(i["checks"], list)],
+            )
+            for i in _typed(data["checklist"], list)
+        ]
+        return NotebookReport(
+            _typed(data["path"], str), _typed(data["score"], int), findings, checklist, _typed(data["error"], str, None)
+        )
+    except (KeyError, TypeError) as exc:
+        raise ValueError(f"not a report: {exc!r}") from None
+
+
+_SEVERITIES = frozenset(("error", "warning", "info"))
+_STATUSES = frozenset(("pass", "info", "warn", "fail", "skipped"))
+
+
+def _member(value: Any, allowed: frozenset[str]) -> Any:
+    if type(value) is str and value in allowed:
+        return value
+    raise ValueError(f"unexpected value {value!r}")
+
+
+def _typed(value: Any, kind: type, *alternatives: None) -> Any:
+    if type(value) is kind or (alternatives and value is None):
+        return value
+    raise ValueError(f"expected {kind.__name__}, got {type(value).__name__}")

@@ -13,10 +13,9 @@ import os
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 # packaging is imported inside the parsers: only a folder that has pin files pays for it.
 if TYPE_CHECKING:
@@ -27,11 +26,10 @@ from .pep503 import normalize
 LOCK_NAME = "requirements-lock.txt"  # what freeze --lock writes, and a pin file like any other
 
 
-@dataclass(frozen=True)
-class PinSet:
+class PinSet(NamedTuple):
     """Exact pins (normalised distribution -> version), the files read and the files that failed."""
 
-    pins: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    pins: Mapping[str, str] = MappingProxyType({})
     files: tuple[str, ...] = ()
     errors: tuple[str, ...] = ()
 
@@ -54,15 +52,17 @@ def _signature(path: Path) -> _Signature:
     return (str(path), st.st_mtime_ns, st.st_size)
 
 
-@dataclass
 class _Parse:
     """What parsing one pin file (and the files it includes) produced."""
 
-    ceiling: Path | None = None  # nothing outside it is read (a server's root)
-    pins: dict[str, str] = field(default_factory=dict)
-    files: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    signatures: list[_Signature] = field(default_factory=list)
+    __slots__ = ("ceiling", "errors", "files", "pins", "signatures")
+
+    def __init__(self, ceiling: Path | None = None) -> None:
+        self.ceiling = ceiling  # nothing outside it is read (a server's root)
+        self.pins: dict[str, str] = {}
+        self.files: list[str] = []
+        self.errors: list[str] = []
+        self.signatures: list[_Signature] = []
 
     def read_text(self, path: Path) -> str | None:
         # Stat before reading: a write racing the read then leaves a stale signature that
@@ -439,8 +439,7 @@ def _pin_files(directory: Path) -> list[Path]:
     return files
 
 
-@dataclass(frozen=True)
-class _FileResult:
+class _FileResult(NamedTuple):
     pins: Mapping[str, str]
     files: tuple[str, ...]
     errors: tuple[str, ...]

@@ -5,16 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 
 from ..notebook.facts import CellFacts, Magic, cell_facts
 from ..notebook.model import Notebook
 from ..notebook.names import STDLIB_MODULES
-
-
-def is_local_module(directory: Path | None, top: str) -> bool:
-    """A module or package beside the notebook: the project's own code, never a dependency."""
-    return directory is not None and ((directory / f"{top}.py").is_file() or (directory / top).is_dir())
 
 
 def third_party_modules(notebook: Notebook, is_local: Callable[[str], bool]) -> list[str]:

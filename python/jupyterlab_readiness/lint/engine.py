@@ -20,15 +20,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..checks.context import Context
-from ..checks.kernel_state import KernelState
 from ..checks.registry import BY_ID, CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
+from ..environment.local import Folder
 from ..notebook import facts
-from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
+from ..notebook.model import Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
 from .config import CheckConfig
 from .sidecar import current_findings
 
 if TYPE_CHECKING:
+    from ..checks.kernel_state import KernelState  # the live kernel's state: the server's, never the CLI's
     from ..contract.baseline import RehearsalRecord
 
 _CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
@@ -54,6 +55,26 @@ def check_file(
     except NotebookError as exc:
         return failed_report(shown, str(exc))
     return check_model(notebook, Path(path), config, shown, memoize=memoize, rehearsal=rehearsal)
+
+
+def check_bytes(
+    raw: bytes,
+    path: Path,
+    config: CheckConfig | None = None,
+    shown_path: str | None = None,
+    *,
+    memoize: bool = True,
+    folder: Folder | None = None,
+    rehearsal: RehearsalRecord | None = None,
+) -> NotebookReport:
+    """Check a notebook file's content (already read, e.g. to hash it for the cache); ``folder``:
+    its folder's state, when the caller looked it up already (see ``environment.local.Folder``)."""
+    shown = shown_path or str(path)
+    try:
+        notebook = notebook_from_bytes(raw)
+    except NotebookError as exc:
+        return failed_report(shown, str(exc))
+    return check_model(notebook, Path(path), config, shown, memoize=memoize, folder=folder, rehearsal=rehearsal)
 
 
 def check_notebook(
@@ -83,10 +104,11 @@ def check_model(
     kernel: KernelState | None = None,
     rehearsal: RehearsalRecord | None = None,
     ceiling: Path | None = None,
+    folder: Folder | None = None,
 ) -> NotebookReport:
     """``ceiling``: a server's root, above which no project file (pins) is read."""
     config = config or CheckConfig()
-    ctx = Context(notebook, path, memoize, kernel, ceiling)
+    ctx = Context(notebook, path, memoize, kernel, ceiling, folder)
     cells = notebook.cells
     findings: list[Finding] = []
     statuses: dict[str, str] = {}

@@ -1,106 +1,155 @@
-"""Which notebooks a command works on: the paths given (``discovery.notebook_paths``), narrowed to
-those that changed since a git ref and to one shard of a CI matrix. One implementation for
-``check`` and ``contract``.
+"""Which notebooks a run checks: discovery under the command-line paths, then ``--changed-since``
+and ``--shard``, the same for every command that takes paths (``check``, the contract command).
 
-``changed_since``: the notebooks that differ from the merge base of REF and HEAD — committed since,
-staged, unstaged or untracked (not ignored); deleted ones are gone and not listed. The merge base
-(rather than REF itself) is what a pull request changed: notebooks changed on the target branch
-after the branch point are not the pull request's. ``shard=(k, n)``, 1 ≤ k ≤ n: the notebooks whose
-path hashes to k of n (deterministic, the same on every runner).
+- **Project root**: the nearest folder with ``.git`` or ``pyproject.toml`` at or above the paths
+  (their common folder), else the current folder. The cache lives there and shards hash paths
+  relative to it, so every machine of a CI matrix computes the same shards.
+- **Changed since REF**: the notebooks that differ between the merge base of REF and HEAD (what
+  ``git diff REF...`` compares) and the working tree — committed since, staged, unstaged — plus
+  untracked ones that git does not ignore. Deleted notebooks are gone, so not checked. A change
+  to a pin file or to the configuration selects nothing by itself (the cache re-checks what it
+  affects when the whole tree is checked).
+- **Shard K/N**: the notebooks (after ``--changed-since``) sorted by a hash of their path relative
+  to the project root (posix separators), dealt round-robin: shard K takes positions K-1, K-1+N …
+  The N shards partition the selection, each within one notebook of the others' size, whatever
+  the machine. The checked notebooks keep the discovery order.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from .discovery import notebook_paths
 
 
 class SelectionError(ValueError):
-    """The selection cannot be made (not a git repository, an unknown ref, a bad shard); the
-    message says why, for a person."""
+    """A selection that cannot be made (a bad shard, no git repository, an unknown ref)."""
+
+
+class Shard(NamedTuple):
+    index: int  # 1-based
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> Shard:
+        """``"K/N"`` with 1 ≤ K ≤ N."""
+        k, sep, n = text.partition("/")
+        try:
+            shard = cls(int(k), int(n))
+        except ValueError:
+            shard = None
+        if not sep or shard is None or not 1 <= shard.index <= shard.count:
+            raise SelectionError(f"--shard takes K/N with 1 ≤ K ≤ N (e.g. 2/4), not {text!r}")
+        return shard
+
+
+class Selection(NamedTuple):
+    root: Path  # the project root (absolute)
+    notebooks: list[tuple[Path, str | None]]  # (path as shown, None) or (argument, why it is unusable)
+    found: int  # notebooks discovered before --changed-since and --shard
+
+
+def project_root(paths: Sequence[str], cwd: Path | None = None) -> Path:
+    """The nearest folder with ``.git`` or ``pyproject.toml`` at or above the paths' common folder,
+    else the current folder."""
+    here = Path(os.path.abspath(cwd or os.getcwd()))
+    start = common_folder(paths, here)
+    if start is None:
+        return here
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists() or (folder / "pyproject.toml").is_file():
+            return folder
+    return here
+
+
+def common_folder(paths: Sequence[str], here: Path) -> Path | None:
+    """The deepest folder holding every path (``here`` when there are none; None across drives)."""
+    folders = []
+    for raw in paths:
+        path = Path(os.path.abspath(here / raw))
+        folders.append(str(path if path.is_dir() else path.parent))
+    try:
+        return Path(os.path.commonpath(folders)) if folders else here
+    except ValueError:  # different drives (Windows)
+        return None
 
 
 def select_notebooks(
-    paths: list[str], *, changed_since: str | None = None, shard: tuple[int, int] | None = None
-) -> Iterator[tuple[Path, str | None]]:
-    """(path, None) for every selected notebook, (path, reason) for an argument that is not usable,
-    in the order ``notebook_paths`` gives. Raises SelectionError before yielding anything."""
+    paths: Sequence[str],
+    *,
+    shard: Shard | None = None,
+    changed_since: str | None = None,
+    root: Path | None = None,
+) -> Selection:
+    """The notebooks to check, in discovery order, with the arguments that name nothing usable."""
+    root = root or project_root(paths)
+    found = list(notebook_paths(list(paths)))
+    discovered = sum(1 for _, problem in found if problem is None)
+    chosen = found
+    if changed_since is not None:
+        # the repository the paths are in, which need not be the current folder's
+        changed = changed_notebooks(changed_since, common_folder(paths, Path.cwd()) or root)
+        chosen = [(p, problem) for p, problem in chosen if problem is not None or _real(p) in changed]
     if shard is not None:
-        k, n = shard
-        if not (isinstance(k, int) and isinstance(n, int) and 1 <= k <= n):
-            raise SelectionError("a shard is K/N with 1 ≤ K ≤ N")
-    changed = _changed(paths, changed_since) if changed_since is not None else None
-    for path, problem in notebook_paths(paths):
-        if problem is None:
-            if changed is not None and _real(path) not in changed:
-                continue
-            if shard is not None and not in_shard(path, shard):
-                continue
-        yield path, problem
+        keep = set(in_shard([p for p, problem in chosen if problem is None], shard, root))
+        chosen = [(p, problem) for p, problem in chosen if problem is not None or p in keep]
+    return Selection(root, chosen, discovered)
 
 
-def in_shard(path: Path, shard: tuple[int, int]) -> bool:
-    k, n = shard
-    key = Path(os.path.relpath(path)).as_posix() if not Path(path).is_absolute() else Path(path).as_posix()
-    return int.from_bytes(hashlib.sha256(key.encode("utf-8")).digest()[:8], "big") % n == k - 1
+def shard_key(path: Path, root: Path) -> str:
+    """What a shard is decided by: the path relative to the project root, posix separators."""
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
 
 
-def _real(path: Path) -> Path:
-    return Path(os.path.realpath(path))
+def in_shard(paths: Iterable[Path], shard: Shard, root: Path) -> list[Path]:
+    """The paths of shard K/N: sorted by the hash of ``shard_key`` (ties by the key), dealt round-robin."""
+    import hashlib  # here, not at start-up: only --shard hashes paths
+
+    keyed = sorted((hashlib.sha256(shard_key(p, root).encode()).hexdigest(), shard_key(p, root), p) for p in paths)
+    return [p for i, (_, _, p) in enumerate(keyed) if i % shard.count == shard.index - 1]
 
 
-def _changed(paths: list[str], ref: str) -> set[Path]:
-    """The real paths of the .ipynb files that differ from the merge base of ``ref`` and HEAD, in
-    every repository the paths are in."""
+def changed_notebooks(ref: str, root: Path) -> set[str]:
+    """Real paths of the ``.ipynb`` files that differ from ``ref`` (see the module's docstring)."""
+    top = _git(root, "rev-parse", "--show-toplevel").strip()
+    if not top:
+        raise SelectionError(f"--changed-since needs a git repository; {root} is not in one")
     if not ref or ref.startswith("-"):
         raise SelectionError("--changed-since takes a git ref (a branch, a tag or a commit)")
-    changed: set[Path] = set()
-    for top in sorted({_toplevel(Path(p)) for p in paths if Path(p).exists()}):
-        _git(
-            top,
-            "rev-parse",
-            "--verify",
-            "--quiet",
-            f"{ref}^{{commit}}",
-            what=f"{ref!r} is not a commit this repository knows (a shallow clone: fetch it first)",
-        )
-        try:  # no common history (a shallow clone without it): compare with REF itself
-            base = _git(top, "merge-base", ref, "HEAD").strip() or ref
-        except SelectionError:
-            base = ref
-        listed = _git(top, "diff", "--name-only", "--no-renames", "--diff-filter=d", "-z", base, "--")
-        listed += _git(top, "ls-files", "--others", "--exclude-standard", "-z")
-        for name in listed.split("\0"):
-            if name.endswith(".ipynb"):
-                changed.add(_real(top / name))
-    return changed
-
-
-def _toplevel(path: Path) -> Path:
-    folder = path if path.is_dir() else path.parent
-    return Path(_git(folder, "rev-parse", "--show-toplevel", what="--changed-since needs a git repository").strip())
+    _git(
+        Path(top),
+        "rev-parse",
+        "--verify",
+        "--quiet",
+        f"{ref}^{{commit}}",
+        what=f"--changed-since: {ref!r} is not a commit this repository knows (a shallow clone: fetch it first)",
+    )
+    try:  # no common history (a shallow clone without it): compare with REF itself
+        base = _git(Path(top), "merge-base", ref, "HEAD", what="merge-base").strip() or ref
+    except SelectionError:
+        base = ref
+    names = _git(Path(top), "diff", "--name-only", "--no-renames", "-z", base, "--", "*.ipynb")
+    names += _git(Path(top), "ls-files", "--others", "--exclude-standard", "-z", "--", "*.ipynb")
+    return {os.path.realpath(os.path.join(top, name)) for name in names.split("\0") if name}
 
 
 def _git(cwd: Path, *args: str, what: str | None = None) -> str:
+    import subprocess  # here, not at start-up: only --changed-since runs git
+
     try:
-        done = subprocess.run(
-            ["git", "-c", "core.quotepath=off", *args],
-            cwd=cwd,
-            capture_output=True,
-            text=True,
-            encoding="utf-8",
-            timeout=120,
-        )
-    except FileNotFoundError:
-        raise SelectionError("--changed-since needs git, and it is not installed") from None
-    except subprocess.TimeoutExpired:
-        raise SelectionError("git did not answer within 120 s") from None
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False)
+    except OSError as exc:
+        raise SelectionError(f"--changed-since needs git: {exc.strerror or exc}") from None
     if done.returncode != 0:
-        detail = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit code {done.returncode}"
-        raise SelectionError(what or f"git {args[0]} failed: {detail}")
+        reason = (done.stderr.strip().splitlines() or ["git failed"])[-1]
+        if what is None and "not a git repository" in done.stderr:
+            return ""
+        raise SelectionError(f"{what or 'git ' + args[0]}: {reason}")
     return done.stdout
+
+
+def _real(path: Path) -> str:
+    return os.path.realpath(path)

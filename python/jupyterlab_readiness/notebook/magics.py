@@ -223,16 +223,26 @@ def translate(source: str) -> str:
         if magic is not None and not _parses(source):
             return _automagic_call(source, magic)
         return source
+    return _translated(source)[0]
+
+
+def parse_translated(source: str) -> ast.Module:
+    """``ast.parse(translate(source))``, parsing once: the tree ``translate`` proved parseable
+    with. Raises as both do."""
+    if not needs_translation(source):
+        return ast.parse(source)
+    return _translated(source)[1]
+
+
+def _translated(source: str) -> tuple[str, ast.Module]:
     if not _starts_with_ipython(source):
         try:
-            ast.parse(source)
-            return source  # the pattern matched inside a string or an expression, not a magic
+            return source, ast.parse(source)  # the pattern matched inside a string or an expression, not a magic
         except SyntaxError:
             pass
     translated = _translate_lines(source)
     try:
-        ast.parse(translated)
-        return translated
+        return translated, ast.parse(translated)
     except SyntaxError as ours:
         if not _near_ipython_syntax(source, ours.lineno):
             raise  # a plain Python error (Python 2 code, a typo): IPython would not fix it
@@ -242,8 +252,7 @@ def translate(source: str) -> str:
         fallback = _ipython_translate(source)
         if fallback is not None:
             try:
-                ast.parse(fallback)
-                return fallback
+                return fallback, ast.parse(fallback)
             except SyntaxError:
                 pass
         raise ours

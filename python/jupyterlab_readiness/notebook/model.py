@@ -48,6 +48,11 @@ def read_notebook(path: Path) -> Notebook:
         raw = Path(path).read_bytes()
     except OSError as exc:
         raise NotebookError(f"cannot read file: {exc.strerror or exc}") from exc
+    return notebook_from_bytes(raw)
+
+
+def notebook_from_bytes(raw: bytes) -> Notebook:
+    """The model of a notebook file's content; every failure is a NotebookError."""
     try:
         data = json.loads(raw)
     except UnicodeDecodeError as exc:

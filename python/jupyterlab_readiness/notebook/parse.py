@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .magics import second_chance, translate
+from .magics import parse_translated, second_chance, translate
 
 
 class ParseFailure(NamedTuple):
@@ -25,10 +25,28 @@ class ParseFailure(NamedTuple):
 def quiet_compiler() -> Iterator[None]:
     """Compiling the user's code must not print the compiler's complaints about it (``"\\l"`` in a
     LaTeX label is an invalid escape): they would land in the server's log or the CLI's stderr."""
+    if _QUIET[0]:
+        yield
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
         yield
+
+
+# Set by quiet_process(): the filters are in place for good, no need to swap them per parse.
+_QUIET = [False]
+
+
+def quiet_process() -> None:
+    """For a one-shot process that parses cells and nothing else of note (the CLI's check): the
+    compiler's warnings silenced once, rather than around each of thousands of parses (saving the
+    filters and restoring them costs a third of parsing a small cell)."""
+    if _QUIET[0]:
+        return
+    warnings.simplefilter("ignore", SyntaxWarning)
+    warnings.simplefilter("ignore", DeprecationWarning)
+    _QUIET[0] = True
 
 
 def parse_cell(source: str) -> ast.Module | ParseFailure:
@@ -36,17 +54,21 @@ def parse_cell(source: str) -> ast.Module | ParseFailure:
     second chance on the lines that fail), or why it has none."""
     try:
         with quiet_compiler():
-            try:
-                return ast.parse(translate(source))
-            except SyntaxError as exc:
-                fallback = second_chance(source, exc.lineno)
-                if fallback is None:
-                    raise
-                return ast.parse(fallback)
+            return _parse(source)
     except SyntaxError as exc:
         return ParseFailure(exc.lineno, exc.msg or "invalid syntax")
     except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
         return ParseFailure(None, f"cannot parse: {type(exc).__name__}")
+
+
+def _parse(source: str) -> ast.Module:
+    try:
+        return parse_translated(source)
+    except SyntaxError as exc:
+        fallback = second_chance(source, exc.lineno)
+        if fallback is None:
+            raise
+        return ast.parse(fallback)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -1,0 +1,218 @@
+"""Many notebooks in one run: each one's report from the persistent cache or from a check, in the
+order given, on worker processes when asked, streamed (a bounded window of results is held, never
+all of them). Shared by the commands that check a tree (``check``, the contract command)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, NamedTuple, TypeVar
+
+from ..contract.report import NotebookReport
+from ..environment.local import Folder, folder_state
+from .cache import ResultCache, Stored
+from .config import CheckConfig, ConfigError, project_config
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+class BatchSettings(NamedTuple):
+    """What every process of a run needs to check a notebook (picklable, for worker processes)."""
+
+    disable: tuple[str, ...] = ()
+    enable: tuple[str, ...] = ()
+    cache_folder: str | None = None  # None: no cache
+    cache_static: str | None = None  # the run's tool and environment fingerprint (computed once)
+
+
+class Checker:
+    """Reports for one process: configuration per folder, the cache, a cold check on a miss."""
+
+    def __init__(self, settings: BatchSettings) -> None:
+        self.settings = settings
+        self.cache = (
+            ResultCache(Path(settings.cache_folder), static=settings.cache_static)
+            if settings.cache_folder is not None
+            else None
+        )
+        # One run sees one state of each folder: its configuration, pins and modules, looked up once.
+        self._configs: dict[Path, CheckConfig | str] = {}
+        self._folders: dict[Path, Folder] = {}
+        self._missed: tuple[Path, bytes, str | None] | None = None  # the last lookup that found nothing
+
+    def report(self, path: Path, shown: str) -> NotebookReport:
+        found = self.lookup(path, shown, parsed=True)
+        assert isinstance(found, NotebookReport)
+        return found
+
+    def lookup(self, path: Path, shown: str, *, parsed: bool = False) -> NotebookReport | Stored:
+        """The notebook's report, or (unless ``parsed``) its cache entry as stored: a JSON report
+        is written from it without parsing it (the entry's digest proves it is what was stored)."""
+        found = self.cached(path, shown, parsed=parsed, check=True)
+        assert found is not None
+        return found
+
+    def cached(
+        self, path: Path, shown: str, *, parsed: bool = False, check: bool = False
+    ) -> NotebookReport | Stored | None:
+        """What ``lookup`` gives when it needs no check; None when it does (unless ``check``)."""
+        directory = path.parent
+        config = self._configs.get(directory)
+        if config is None:
+            try:
+                config = project_config(directory).with_flags(self.settings.disable, self.settings.enable)
+            except ConfigError as exc:
+                config = str(exc)
+            self._configs[directory] = config
+        if isinstance(config, str):
+            return NotebookReport(shown, 0, error=f"configuration error: {config}")
+        state = self._folders.get(directory)
+        if state is None:
+            state = self._folders[directory] = folder_state(directory)
+        cache = self.cache
+        missed, self._missed = self._missed, None
+        if missed is not None and missed[0] == path:
+            # This process looked it up a moment ago and found nothing: check what it read then.
+            _, raw, key = missed
+        else:
+            try:
+                raw = path.read_bytes()
+            except OSError as exc:
+                return NotebookReport(shown, 0, error=f"cannot read file: {exc.strerror or exc}")
+            key = None
+            if cache is not None:
+                key = cache.key(path, raw, config, state)
+                stored = cache.get_stored(key)
+                if stored is not None:
+                    found = stored.report(shown) if parsed else stored
+                    if found is not None:
+                        return found
+        if not check:
+            self._missed = (path, raw, key)
+            return None
+        report = self._check(raw, path, config, shown, state)
+        if cache is not None and key is not None:
+            stored = cache.put(key, report)
+            if not parsed:
+                return stored  # its JSON was made for the entry: written as it is
+        return report
+
+    @staticmethod
+    def _check(raw: bytes, path: Path, config: CheckConfig, shown: str, state: Folder) -> NotebookReport:
+        # Imported at the first check: a run served from the cache never loads the checks.
+        from ..files import Root
+        from ..notebook import facts
+        from ..notebook.parse import quiet_process
+        from .engine import check_bytes
+        from .sidecar import read_record
+
+        quiet_process()  # a one-shot process: the compiler's warnings silenced once, not per cell
+        try:
+            return check_bytes(
+                raw, path, config, shown, memoize=False, folder=state, rehearsal=read_record(path, Root(None))
+            )
+        finally:
+            # One-shot: no cell is checked again, and a run's memory must not grow with the tree.
+            facts.clear_cache()
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the system has one)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def chunk_size(items: int, jobs: int) -> int:
+    """Small enough that the workers finish together, large enough that handing chunks to
+    processes costs little next to checking them."""
+    return max(1, min(16, items // (jobs * 16)))
+
+
+class _Chunk:
+    """Items waiting to be checked together on a worker, and then their results."""
+
+    __slots__ = ("future", "items", "results")
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self.future: Any = None
+        self.results: list[Any] | None = None
+
+
+def ordered_map(
+    work: Callable[[list[T]], list[R]],
+    items: Sequence[T],
+    jobs: int,
+    initializer: Callable[..., Any],
+    initargs: tuple[Any, ...] = (),
+    first: Callable[[T], R | None] = lambda item: None,
+) -> Iterator[R]:
+    """Each item's result in the order of the items: ``first(item)`` in this process (a cache
+    hit), else ``work`` over chunks of the items it left, on ``jobs`` worker processes (forked
+    where the system allows it, so a worker starts with this process's imports; started only at
+    the first item left for them, so a warm run never starts one). At most a window of results
+    is held, so memory stays flat however many items there are. ``initializer(*initargs)`` runs
+    in this process first and in each worker as it starts."""
+    initializer(*initargs)
+    jobs = min(jobs, len(items))
+    size = chunk_size(len(items), jobs) if jobs > 1 else 1
+    window = max(64, 8 * size * jobs)
+    pool = None
+    queue: deque[tuple[_Chunk | None, Any]] = deque()  # (chunk, index in it) or (None, result)
+    filling = _Chunk()
+
+    def submit(chunk: _Chunk) -> None:
+        nonlocal pool
+        if jobs <= 1:
+            chunk.results = work(chunk.items)
+            return
+        if pool is None:
+            pool = _pool(jobs, initializer, initargs)
+        chunk.future = pool.submit(work, chunk.items)
+
+    def ready() -> Iterator[R]:
+        nonlocal filling
+        while queue:
+            chunk, value = queue[0]
+            if chunk is not None and chunk.results is None:
+                if chunk is filling:  # the oldest item still waits for its chunk to fill: send it
+                    submit(chunk)
+                    filling = _Chunk()
+                if chunk.results is None:
+                    if len(queue) < window and not chunk.future.done():
+                        return
+                    chunk.results = chunk.future.result()
+            queue.popleft()
+            yield value if chunk is None else chunk.results[value]
+
+    try:
+        for item in items:
+            found = first(item)
+            if found is not None:
+                queue.append((None, found))
+            else:
+                filling.items.append(item)
+                queue.append((filling, len(filling.items) - 1))
+                if len(filling.items) >= size:
+                    submit(filling)
+                    filling = _Chunk()
+            yield from ready()
+        window = 0  # the end: wait for every result
+        yield from ready()
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _pool(jobs: int, initializer: Callable[..., Any], initargs: tuple[Any, ...]):
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
