@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from ...notebook.model import Cell, Notebook
 from ...notebook.parse import python_tree
+from ...notebook.rewrite import apply_edits, import_aliases, outermost_edits
+from ...notebook.rewrite import qualname as resolve
 from ..errors import ExportRefused
 
 PARAMETERS_TAG = "parameters"  # papermill's convention
@@ -150,7 +152,7 @@ _OTHER_CLOCKS = frozenset(
 def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
     """Every read of the wall clock that has an exact equivalent in terms of one ``datetime``
     parameter ``run``, replaced by it. Aliases come from the imports of all the cells."""
-    aliases = _aliases(cells)
+    aliases = import_aliases(c.source for c in cells)
     sources: dict[int, str] = {}
     left: list[tuple[int, int, str]] = []
     for cell in cells:
@@ -162,7 +164,7 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            qualname = _qualname(node.func, aliases)
+            qualname = resolve(node.func, aliases)
             if qualname is None:
                 continue
             text = _replacement(node, qualname, cell.source, run)
@@ -197,65 +199,6 @@ def _replacement(node: ast.Call, qualname: str, source: str, run: str) -> str | 
                 return f"{called}({run}.date())"
             return f"{called}({run})"
     return None
-
-
-def _aliases(cells: list[Cell]) -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for cell in cells:
-        try:
-            tree = python_tree(cell.source)
-        except (SyntaxError, ValueError):
-            continue
-        for node in ast.walk(tree):
-            if isinstance(node, ast.Import):
-                for alias in node.names:
-                    if alias.asname:
-                        aliases[alias.asname] = alias.name
-                    else:
-                        head = alias.name.split(".")[0]
-                        aliases[head] = head
-            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                for alias in node.names:
-                    aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
-
-
-def _qualname(func: ast.expr, aliases: dict[str, str]) -> str | None:
-    parts: list[str] = []
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name) or func.id not in aliases:
-        return None
-    name = ".".join([aliases[func.id], *reversed(parts)])
-    return name.replace("pandas.core.", "pandas.").replace("pandas._libs.tslibs.timestamps.", "pandas.")
-
-
-def outermost_edits(edits: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int, int, int, str]]:
-    kept: list[tuple[int, int, int, int, str]] = []
-    for edit in sorted(edits, key=lambda e: (e[0], e[1], -e[2], -e[3])):
-        if kept and (edit[0], edit[1]) < (kept[-1][2], kept[-1][3]):
-            continue  # inside a call already replaced
-        kept.append(edit)
-    return kept
-
-
-def apply_edits(source: str, edits: list[tuple[int, int, int, int, str]]) -> str:
-    """Replace (line, byte column) spans; the AST counts columns in UTF-8 bytes."""
-    lines = source.splitlines(keepends=True)
-    data = [line.encode("utf-8") for line in lines]
-    for start_line, start_col, end_line, end_col, text in sorted(edits, reverse=True):
-        head = data[start_line - 1][:start_col]
-        tail = data[end_line - 1][end_col:]
-        data[start_line - 1 : end_line] = [head + text.encode("utf-8") + tail]
-    return b"".join(data).decode("utf-8")
-
-
-def free_name(base: str, taken: set[str]) -> str:
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    return name
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)

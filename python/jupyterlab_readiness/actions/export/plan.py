@@ -28,13 +28,14 @@ from ...lint.engine import check_model
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from ...notebook.parse import quiet_compiler
+from ...notebook.rewrite import free_name
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
 from ..naming import module_name_problem, snake
 from ..plan import Plan
 from ..source import Source, load
-from .parameters import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
+from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
 

@@ -11,7 +11,6 @@ at the end (the calls, in order) is the body of ``run()``.
 from __future__ import annotations
 
 import ast
-import json
 import re
 import symtable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook, notebook_from_json
 from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
+from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
 from ...notebook.scopes import import_key, import_key_bound, read_names
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import merge_imports, render_imports
@@ -29,7 +29,7 @@ from ..extract.notebook_edit import replace_cells
 from ..extract.planner import extract
 from ..extract.selection import default_names
 from ..naming import heading_above
-from .parameters import SKIP_TAG, ClockRewrite, Parameter, apply_edits, is_heading, outermost_edits
+from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
@@ -530,16 +530,9 @@ def _with_logging(text: str) -> str:
     """``print(...)`` calls become ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``)
     with the same message text; prints to other files stay prints (they write a file)."""
     tree = ast.parse(text)
-    if any(
-        isinstance(n, ast.Name) and n.id in ("print", "logger") and isinstance(n.ctx, ast.Store) for n in ast.walk(tree)
-    ) or any(isinstance(n, (ast.FunctionDef, ast.ClassDef)) and n.name in ("print", "logger") for n in ast.walk(tree)):
+    if binds_any(tree, {"print", "logger"}):
         return text
-    edits = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-            replacement = _log_call(node, text)
-            if replacement is not None:
-                edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, replacement))
+    edits = print_edits(tree, text, "logger")
     if not edits:
         return text
     text = apply_edits(text, outermost_edits(edits))
@@ -549,31 +542,6 @@ def _with_logging(text: str) -> str:
     lines = text.split("\n")
     lines[last_import:last_import] = ["", "logger = logging.getLogger(__name__)"]
     return "\n".join(lines)
-
-
-def _log_call(node: ast.Call, text: str) -> str | None:
-    if any(isinstance(a, ast.Starred) for a in node.args):
-        return None
-    keywords = {k.arg: k.value for k in node.keywords}
-    if None in keywords or set(keywords) - {"sep", "end", "file", "flush"}:
-        return None
-    level = "info"
-    if "file" in keywords:
-        target = ast.unparse(keywords["file"])
-        if target not in ("sys.stderr", "sys.stdout"):
-            return None
-        level = "warning" if target == "sys.stderr" else "info"
-    sep = " "
-    if "sep" in keywords:
-        value = keywords["sep"]
-        if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, type(None)))):
-            return None
-        sep = " " if value.value is None else value.value
-    args = [ast.get_source_segment(text, a) or ast.unparse(a) for a in node.args]
-    if not args:
-        return f'logger.{level}("")'
-    template = sep.replace("%", "%%").join(["%s"] * len(args))
-    return f"logger.{level}({json.dumps(template, ensure_ascii=False)}, {', '.join(args)})"
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
