@@ -35,12 +35,15 @@ export interface CheckInfo {
  * What ``POST /readiness/check`` answers: the notebook report plus the kernel's status.
  */
 export interface CheckReply {
+  band: 'ready' | 'attention' | 'blocked';
   checklist: ChecklistItem[];
   error: string | null;
   findings: Finding[];
   kernel: KernelInfo;
+  must_fix: number;
   path: string;
   score: number;
+  suppressed: Suppressed[];
 }
 export interface ChecklistItem {
   checks: string[];
@@ -52,15 +55,102 @@ export interface ChecklistItem {
 /**
  * One finding. ``cell_index`` is 0-based over ALL cells (markdown included), None for the
  * notebook as a whole; ``line`` is 1-based within the cell, or None.
+ *
+ * ``cells``: every cell the finding is about, its own first (one re-run cell: every cell it put
+ * out of order); ``[]`` for a notebook-level finding about no cell in particular. ``cause``: the
+ * finding this one follows from (a hidden-state read of a name that a cell which does not parse
+ * defines), shown under it. ``file``/``file_line``: for a finding in a local module the notebook
+ * imports, the module (relative to the notebook's folder, '/'-separated) and the line in it;
+ * ``cell_index``/``line`` are then the importing cell and line. ``execution_count``: the cell's
+ * count when it was checked (``[13]`` in JupyterLab). ``fixes``: computed only when asked for (the
+ * server's check, ``check --show-fixes``, ``fix``); see fixes.py.
  */
 export interface Finding {
+  cause: Cause | null;
   cell_id: string | null;
   cell_index: number | null;
+  cells: number[];
   check: string;
+  execution_count: number | null;
+  file: string | null;
+  file_line: number | null;
+  fixes: Fix[];
   line: number | null;
   message: string;
   severity: 'error' | 'warning' | 'info';
   suggestion: string;
+}
+/**
+ * The finding another one follows from: fix it, and the other goes (or reads differently).
+ */
+export interface Cause {
+  cell_index: number | null;
+  check: string;
+}
+/**
+ * A way to resolve a finding. ``edits``: cell edits the core computed (empty for a command).
+ * ``command``: a JupyterLab command that is the fix instead (``notebook:restart-run-all``,
+ * ``readiness:rehearse``, ``readiness:freeze-env``, ``readiness:extract-to-module``); the CLI
+ * never runs commands. ``safe``: the fix keeps what the notebook computes (ruff's convention:
+ * ``fix`` applies only safe fixes unless ``--unsafe-fixes``); ``note`` says what an unsafe fix
+ * may change, or what to do next.
+ */
+export interface Fix {
+  command: string | null;
+  edits: (ReplaceSource | InsertText | InsertCell | SetTags | ClearOutputs)[];
+  id: string;
+  note: string | null;
+  safe: boolean;
+  title: string;
+}
+/**
+ * Replace the cell's whole source.
+ */
+export interface ReplaceSource {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'replace-source';
+  source: string;
+}
+/**
+ * Insert ``text`` at the end of line ``line`` of the cell (before its line break); ``line`` 0
+ * inserts it before the first line. Used where the edit must not carry the cell's source (an
+ * ignore comment on a line that holds a credential).
+ */
+export interface InsertText {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'insert-text';
+  line: number;
+  text: string;
+}
+/**
+ * Insert a new cell (no outputs, never run) so that it has index ``index``; the cells from
+ * there on move down one.
+ */
+export interface InsertCell {
+  cell_type: 'code' | 'markdown';
+  index: number;
+  kind: 'insert-cell';
+  source: string;
+  tags: string[];
+}
+/**
+ * Set the cell's ``metadata.tags`` to exactly ``tags``.
+ */
+export interface SetTags {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'set-tags';
+  tags: string[];
+}
+/**
+ * Remove the cell's outputs (its execution count stays).
+ */
+export interface ClearOutputs {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'clear-outputs';
 }
 /**
  * How the notebook's kernel answered the probe (REST only).
@@ -68,6 +158,17 @@ export interface Finding {
 export interface KernelInfo {
   elapsed_ms: number;
   status: 'ok' | 'busy' | 'dead' | 'unavailable' | 'not-python' | 'none';
+}
+/**
+ * A finding a ``# readiness: ignore[...]`` comment silenced: where, and the comment's reason
+ * (the text after the brackets), if any. ``file``: the local module whose line holds the comment.
+ */
+export interface Suppressed {
+  cell_index: number | null;
+  check: string;
+  file: string | null;
+  line: number | null;
+  reason: string | null;
 }
 export interface CheckRequest {
   /**
@@ -100,13 +201,22 @@ export interface CheckRun {
 }
 /**
  * The report for one notebook; ``error`` says why it could not be read (score 0, no findings).
+ *
+ * ``score``, ``band`` and ``must_fix`` come from lint/score.py, the one place every view (CLI,
+ * sidebar, toolbar, export) takes them from: ``band`` is "blocked" when an error-severity finding
+ * remains (``must_fix`` counts them, findings folded under a cause not counted again),
+ * "attention" with warnings, else "ready". ``suppressed``: findings silenced by a
+ * ``# readiness: ignore[...]`` comment, kept out of ``findings`` and of the score.
  */
 export interface NotebookReport {
+  band: 'ready' | 'attention' | 'blocked';
   checklist: ChecklistItem[];
   error: string | null;
   findings: Finding[];
+  must_fix: number;
   path: string;
   score: number;
+  suppressed: Suppressed[];
 }
 /**
  * What ``POST /readiness/export`` answers and ``jupyter-readiness export --format json`` prints.

@@ -27,12 +27,30 @@ Local = tuple[int | None, str, str]  # (line, message, suggestion) within one ce
 
 @dataclass(frozen=True, slots=True)
 class Hit:
-    """A finding before the engine adds severity and cell id."""
+    """A finding before the engine adds severity and cell id.
+
+    ``cells``: the other cells it is about, when one cause affects several (the engine lists the
+    hit's own cell first). ``subject``: the name or module the hit is about (``df`` for a
+    hidden-state read, ``pandas`` for an unpinned import), for the fixes and for grouping; never
+    shown. ``cause``: the cell of the finding this one follows from (a cell that does not parse).
+    ``file``/``file_line``: set for a hit in a local module the notebook imports (checks/modules.py).
+    """
 
     cell_index: int | None
     line: int | None
     message: str
     suggestion: str
+    cells: tuple[int, ...] = ()
+    subject: str | None = None
+    cause: tuple[str, int] | None = None  # (check, cell) of the finding this one follows from
+    file: str | None = None
+    file_line: int | None = None
+
+
+def cell_label(index: int) -> str:
+    """How a message names a cell: from 1, as JupyterLab's status bar and ruff do (``cell_index``
+    in the JSON stays 0-based)."""
+    return f"cell {index + 1}"
 
 
 class ResolvedCall(NamedTuple):

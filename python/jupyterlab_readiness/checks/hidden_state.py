@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from .context import Context, Hit
+from .context import Context, Hit, cell_label
 from .live import restore_hint
 
 
@@ -26,7 +27,7 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
                 reported.add(name)
                 hit = _hit(cell.index, line, name, definers.get(name))
                 restore = restore_hint(ctx, name) if name not in definers else None
-                yield Hit(hit.cell_index, hit.line, hit.message, restore) if restore else hit
+                yield replace(hit, suggestion=restore) if restore else hit
         defined |= facts.binds
         defined -= facts.unbinds
         if facts.star_import_line is not None:
@@ -35,8 +36,8 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
 
 def _hit(index: int, line: int, name: str, definer: int | None) -> Hit:
     if definer is not None and definer > index:
-        where = f"cell {definer} below defines it"
-        fix = f"Move the code that defines `{name}` (cell {definer}) above this cell, or this cell below it."
+        where = f"{cell_label(definer)} below defines it"
+        fix = f"Move the code that defines `{name}` ({cell_label(definer)}) above this cell, or this cell below it."
     elif definer == index:
         where = "this cell binds it only further down, or deletes it first"
         fix = f"Assign `{name}` before this line."
@@ -51,4 +52,5 @@ def _hit(index: int, line: int, name: str, definer: int | None) -> Hit:
         line,
         f"`{name}` is read here but a fresh top-to-bottom run has not defined it yet ({where}): NameError.",
         fix,
+        subject=name,
     )

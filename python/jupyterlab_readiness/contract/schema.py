@@ -14,9 +14,15 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from . import fixes, report
 from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply
 from .report import CheckRun, Finding, NotebookReport
 from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+
+# report.py names the classes of fixes.py for type checkers only (a plain check never creates
+# them): pydantic resolves the report's annotations in report.py's namespace, so they go there.
+for _name in ("Cause", "Fix", "Suppressed"):
+    setattr(report, _name, getattr(fixes, _name))
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)

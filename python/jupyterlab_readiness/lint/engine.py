@@ -1,25 +1,32 @@
 """Notebook in, report out: runs the enabled checks and builds findings, checklist and score.
 
-Score: each checklist item whose checks ran gets a credit from its worst finding — none 1.0,
-info 0.9, warning 0.5, error 0 — and the score is the mean credit × 100, rounded. Items whose
-checks are all disabled or do not apply (Python checks on an R notebook) are left out. A notebook
-that cannot be read scores 0 and carries an ``error`` instead of findings.
+Findings with one cause are one row (``cells`` lists what else they affect) or say what they
+follow from (``cause``, checks/causes.py); ``# readiness: ignore[...]`` comments move findings to
+``suppressed`` (notebook/ignore.py); score, band and must-fix count come from score.py. A
+notebook that cannot be read scores 0 and carries an ``error`` instead of findings. Fixes are
+computed only when asked for (``fixes``): a plain check never builds one.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..checks.context import Context
+from ..checks.causes import FOLDS
+from ..checks.context import Context, Hit
 from ..checks.kernel_state import KernelState
 from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..notebook import facts
-from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_notebook
+from ..notebook.ignore import ignores
+from ..notebook.model import Cell, Notebook, NotebookError, notebook_from_json, read_notebook
+from . import score as scoring
 from .config import CheckConfig
 
-_CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
+if TYPE_CHECKING:
+    from ..contract.fixes import Suppressed
+    from ..fixes.options import FixOptions
+
 _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}
 _RANK = {"pass": 0, "info": 1, "warn": 2, "fail": 3}
 
@@ -64,14 +71,16 @@ def check_model(
     memoize: bool = True,
     kernel: KernelState | None = None,
     ceiling: Path | None = None,
+    fixes: FixOptions | None = None,
 ) -> NotebookReport:
-    """``ceiling``: a server's root, above which no project file (pins) is read."""
+    """``ceiling``: a server's root, above which no project file (pins) is read. ``fixes``: compute
+    each finding's fixes with these options (None: none, as a plain check)."""
     config = config or CheckConfig()
     ctx = Context(notebook, path, memoize, kernel, ceiling)
     cells = notebook.cells
     findings: list[Finding] = []
+    hits: list[Hit] = []
     statuses: dict[str, str] = {}
-    counts: dict[str, int] = {}
     for spec in CHECKS:
         if (
             not config.is_enabled(spec.id)
@@ -81,24 +90,36 @@ def check_model(
             continue
         statuses.setdefault(spec.item, "pass")
         severity = config.severity_of(spec.id)
-        for hit in spec.run(ctx):
-            cell_id = cells[hit.cell_index].cell_id if hit.cell_index is not None else None
-            findings.append(
-                Finding(
-                    check=spec.id,
-                    severity=severity,
-                    cell_index=hit.cell_index,
-                    cell_id=cell_id,
-                    line=hit.line,
-                    message=hit.message,
-                    suggestion=hit.suggestion,
-                )
-            )
-            counts[spec.item] = counts.get(spec.item, 0) + 1
-            status = _STATUS_OF[severity]
-            if _RANK[status] > _RANK[statuses[spec.item]]:
-                statuses[spec.item] = status
-    findings.sort(key=lambda f: (-1 if f.cell_index is None else f.cell_index, f.line or 0, f.check))
+        run = spec.run(ctx)
+        fold = FOLDS.get(spec.id)
+        if fold is not None:
+            run = fold(ctx, run)
+        for hit in run:
+            findings.append(_finding(spec.id, severity, hit, cells))
+            hits.append(hit)
+    suppressed = _suppress(findings, hits, cells)
+    _link_causes(findings, hits)
+    if fixes is not None:
+        from ..fixes.compute import attach
+
+        attach(ctx, findings, hits, fixes)
+    order = sorted(
+        range(len(findings)),
+        key=lambda i: (
+            -1 if findings[i].cell_index is None else findings[i].cell_index,
+            findings[i].line or 0,
+            findings[i].check,
+        ),
+    )
+    findings = [findings[i] for i in order]
+    counts: dict[str, int] = {}
+    item_of = _ITEM_OF
+    for f in findings:
+        item = item_of[f.check]
+        counts[item] = counts.get(item, 0) + 1
+        status = _STATUS_OF[f.severity]
+        if _RANK[status] > _RANK[statuses[item]]:
+            statuses[item] = status
     checklist = [
         ChecklistItem(
             id=item,
@@ -109,9 +130,83 @@ def check_model(
         )
         for item, title in CHECKLIST
     ]
-    scored = [_CREDIT[i.status] for i in checklist if i.status != "skipped"]
-    score = round(100 * sum(scored) / len(scored)) if scored else 0
-    return NotebookReport(path=shown_path, score=score, findings=findings, checklist=checklist, error=None)
+    return NotebookReport(
+        path=shown_path,
+        score=scoring.score(findings),
+        findings=findings,
+        checklist=checklist,
+        error=None,
+        band=scoring.band(findings),
+        must_fix=scoring.must_fix(findings),
+        suppressed=suppressed,
+    )
+
+
+_ITEM_OF = {spec.id: spec.item for spec in CHECKS}
+
+
+def _finding(check: str, severity: Any, hit: Hit, cells: tuple[Cell, ...]) -> Finding:
+    index = hit.cell_index
+    if index is None:
+        return Finding(check, severity, None, None, hit.line, hit.message, hit.suggestion, cells=list(hit.cells))
+    cell = cells[index]
+    return Finding(
+        check,
+        severity,
+        index,
+        cell.cell_id,
+        hit.line,
+        hit.message,
+        hit.suggestion,
+        cells=[index, *hit.cells] if hit.cells else [index],
+        file=hit.file,
+        file_line=hit.file_line,
+        execution_count=cell.execution_count,
+    )
+
+
+def _suppress(findings: list[Finding], hits: list[Hit], cells: tuple[Cell, ...]) -> list[Suppressed]:
+    """Move the findings a ``# readiness: ignore`` comment silences out of ``findings`` (and their
+    hits out of ``hits``, in step); what was silenced. A finding about the whole notebook is
+    silenced by a cell-level comment in the first code cell that names its check."""
+    first_code = next((c for c in cells if c.cell_type == "code"), None)
+    if not any("readiness:" in c.source for c in cells if c.cell_type == "code"):
+        return []
+    from ..contract.fixes import Suppressed
+
+    suppressed: list[Suppressed] = []
+    kept = 0
+    for finding, hit in zip(findings, hits, strict=True):
+        index = finding.cell_index
+        if index is not None:
+            found = ignores(cells[index].source).find(finding.check, finding.line)
+        elif first_code is not None:
+            cell = ignores(first_code.source).cell
+            found = cell if cell is not None and cell.checks is not None and finding.check in cell.checks else None
+        else:
+            found = None
+        if found is None:
+            findings[kept], hits[kept] = finding, hit
+            kept += 1
+        else:
+            suppressed.append(Suppressed(finding.check, index, finding.line, found.reason, finding.file))
+    del findings[kept:], hits[kept:]
+    return suppressed
+
+
+def _link_causes(findings: list[Finding], hits: list[Hit]) -> None:
+    """A hit's ``cause`` (check, cell) becomes the finding's, when that finding is in the report
+    (its check may be disabled, or the finding suppressed)."""
+    caused = [i for i, hit in enumerate(hits) if hit.cause is not None]
+    if not caused:
+        return
+    from ..contract.fixes import Cause
+
+    present = {(f.check, f.cell_index) for f in findings}
+    for i in caused:
+        check, cell = hits[i].cause  # type: ignore[misc]
+        if (check, cell) in present:
+            findings[i].cause = Cause(check, cell)
 
 
 def failed_report(path: str, error: str) -> NotebookReport:

@@ -171,13 +171,5 @@ class Service:
 
 
 def _check_reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
-    return to_dict(
-        CheckReply(
-            path=report.path,
-            score=report.score,
-            findings=report.findings,
-            checklist=report.checklist,
-            error=report.error,
-            kernel=kernel,
-        )
-    )
+    fields = {name: getattr(report, name) for name in NotebookReport.__dataclass_fields__}
+    return to_dict(CheckReply(**fields, kernel=kernel))
