@@ -1,0 +1,172 @@
+"""What every fix reads and builds: a cell's syntax tree with the lines IPython syntax left alone,
+names the notebook already uses, the parameters cell (papermill's ``parameters`` tag) and the
+edits that add a parameter to it, and the order edits of one fix go in."""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+from collections.abc import Iterable
+
+from ..checks.context import Context, Hit
+from ..contract.fixes import Edit, InsertCell, ReplaceSource
+from ..contract.report import Finding
+from ..notebook.magics import translate
+from ..notebook.model import Cell
+from ..notebook.parse import cell_tree
+from ..notebook.rewrite import free_name, import_aliases
+from .options import FixOptions
+
+PARAMETERS_TAG = "parameters"
+
+
+class Tree:
+    """A code cell's syntax tree (IPython syntax translated) and which of its lines are the
+    user's text as it is, so positions on them can be edited in the source."""
+
+    __slots__ = ("kept", "source", "tree")
+
+    def __init__(self, source: str, tree: ast.Module, kept: frozenset[int]) -> None:
+        self.source = source
+        self.tree = tree
+        self.kept = kept
+
+    def editable(self, node: ast.AST) -> bool:
+        start, end = node.lineno, node.end_lineno  # type: ignore[attr-defined]
+        return all(line in self.kept for line in range(start, (end or start) + 1))
+
+    def segment(self, node: ast.AST) -> str:
+        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+
+
+@functools.lru_cache(maxsize=1024)
+def tree_of(source: str) -> Tree | None:
+    tree = cell_tree(source)
+    if tree is None:
+        return None
+    translated = translate(source)
+    if translated == source:
+        kept = frozenset(range(1, source.count("\n") + 2))
+    else:
+        ours, theirs = source.splitlines(), translated.splitlines()
+        kept = frozenset(i + 1 for i, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a == b)
+    return Tree(source, tree, kept)
+
+
+def aliases_at(ctx: Context, cell: Cell) -> dict[str, str]:
+    """The imports in force in ``cell``: earlier cells', then the cell's own."""
+    for scope in ctx.scopes:
+        if scope.cell.index == cell.index:
+            return {**scope.aliases, **import_aliases([cell.source])}
+    return import_aliases([cell.source])
+
+
+def taken_names(ctx: Context) -> set[str]:
+    """Every name the notebook binds or reads at module level: a new name must be none of them."""
+    names: set[str] = set()
+    for _, facts in ctx.code:
+        names |= facts.binds
+        names.update(name for _, name in facts.free_reads)
+    return names
+
+
+def calls_on(tree: Tree, line: int) -> list[ast.Call]:
+    return [n for n in ast.walk(tree.tree) if isinstance(n, ast.Call) and n.lineno == line]
+
+
+def literal(value: str) -> str:
+    """A string literal in double quotes, as black and ruff format write it."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+# ------------------------------------------------------------------------------- parameters
+class Parameters:
+    """The notebook's parameters cell and the literals it assigns."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+        self.cell: Cell | None = next((c for c, _ in ctx.code if PARAMETERS_TAG in c.tags), None)
+        self.values: dict[str, str] = {}  # name → literal source text
+        if self.cell is not None:
+            tree = tree_of(self.cell.source)
+            for stmt in tree.tree.body if tree is not None else ():
+                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                    self.values[stmt.targets[0].id] = ast.unparse(stmt.value)
+        self.first_code = next((c.index for c, _ in ctx.code), 0)
+
+    def usable_for(self, cell_index: int) -> bool:
+        """Whether a parameter is defined before ``cell_index`` runs (a tagged cell below it is not)."""
+        return self.cell is None or self.cell.index < cell_index
+
+    def named(self, names: Iterable[str], literal_type: type) -> str | None:
+        """An existing parameter with one of these names holding a literal of this type."""
+        for name in names:
+            text = self.values.get(name)
+            if text is None:
+                continue
+            try:
+                value = ast.literal_eval(text)
+            except (ValueError, SyntaxError):
+                continue
+            if type(value) is literal_type:
+                return name
+        return None
+
+    def holding(self, literal: str) -> str | None:
+        return next((name for name, text in self.values.items() if text == literal), None)
+
+    def add(self, wanted: list[tuple[str, str, str | None]]) -> tuple[list[str], list[Edit]]:
+        """Add parameters (base name, literal text, comment): the names given and the edits that
+        write them (appended to the parameters cell, or a new tagged cell before the first code
+        cell)."""
+        taken = taken_names(self.ctx) | set(self.values)
+        names: list[str] = []
+        lines: list[str] = []
+        for base, literal, comment in wanted:
+            name = free_name(base, taken)
+            taken.add(name)
+            names.append(name)
+            lines.append(f"{name} = {literal}" + (f"  # {comment}" if comment else ""))
+        text = "\n".join(lines)
+        if self.cell is not None:
+            source = self.cell.source
+            joined = source + ("" if not source or source.endswith("\n") else "\n") + text
+            return names, [ReplaceSource(cell_index=self.cell.index, cell_id=self.cell.cell_id, source=joined)]
+        return names, [InsertCell(index=self.first_code, cell_type="code", source=text, tags=[PARAMETERS_TAG])]
+
+
+def ordered(edits: list[Edit]) -> list[Edit]:
+    """Cell edits first, inserted cells last from the bottom up: every index in the list is then an
+    index of the notebook the finding came from, and also of the notebook when the edit applies."""
+    inserts = sorted((e for e in edits if isinstance(e, InsertCell)), key=lambda e: -e.index)
+    return [e for e in edits if not isinstance(e, InsertCell)] + inserts
+
+
+def cell_of(ctx: Context, finding: Finding) -> Cell | None:
+    index = finding.cell_index
+    if index is None:
+        return None
+    cell = ctx.notebook.cells[index]
+    return cell if cell.cell_type == "code" else None
+
+
+class FixEnv:
+    """What a family's fix function receives: the check's context, the options, every finding of
+    the report with its hit, and the parameters cell (read once per report)."""
+
+    def __init__(self, ctx: Context, options: FixOptions, findings: list[Finding], hits: list[Hit]) -> None:
+        self.ctx = ctx
+        self.options = options
+        self.findings = findings
+        self.hits = hits
+        self._parameters: Parameters | None = None
+
+    @property
+    def parameters(self) -> Parameters:
+        if self._parameters is None:
+            self._parameters = Parameters(self.ctx)
+        return self._parameters
+
+    def of_check(self, check: str) -> list[tuple[Finding, Hit]]:
+        return [(f, h) for f, h in zip(self.findings, self.hits, strict=True) if f.check == check]
