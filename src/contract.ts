@@ -12,6 +12,8 @@ export interface ReadinessContract {
   ExportRequest?: ExportRequest;
   ExtractReply?: ExtractReply;
   ExtractRequest?: ExtractRequest;
+  FixReply?: FixReply;
+  FixRequest?: FixRequest;
   FreezeReply?: FreezeReply;
   FreezeRequest?: FreezeRequest;
 }
@@ -261,6 +263,12 @@ export interface ExportStep {
 }
 export interface ExportRequest {
   /**
+   * check ids the user turned off (sidebar settings), so the readiness at export is the sidebar's
+   *
+   * @maxItems 100
+   */
+  disable?: string[];
+  /**
    * pin what this kernel has installed; null: the server's environment
    */
   kernel_id?: string | null;
@@ -332,6 +340,71 @@ export interface ExtractRequest {
   path: string;
   /**
    * write the module file; false: preview only
+   */
+  write?: boolean;
+}
+/**
+ * What ``POST /readiness/fix`` answers (``jupyter-readiness fix`` plans the same): the fixes
+ * applied in order, the cells' sources before and after as a unified diff (credentials masked),
+ * the fixed notebook, and its report (what remains, and the fixes still available).
+ */
+export interface FixReply {
+  applied: AppliedFix[];
+  diff: string;
+  notebook: {
+    [k: string]: unknown;
+  };
+  path: string;
+  report: NotebookReport;
+  unsafe_available: number;
+  written: boolean;
+}
+/**
+ * One fix ``fix`` applied: the finding it resolved, located in the notebook as it was then.
+ */
+export interface AppliedFix {
+  cell_id: string | null;
+  cell_index: number | null;
+  check: string;
+  fix: string;
+  line: number | null;
+  note: string | null;
+  safe: boolean;
+  title: string;
+}
+export interface FixRequest {
+  /**
+   * check ids the user turned off (sidebar settings)
+   *
+   * @maxItems 100
+   */
+  disable?: string[];
+  /**
+   * the notebook's kernel: its history restores deleted definitions, its environment pins installs
+   */
+  kernel_id?: string | null;
+  /**
+   * the live nbformat-4 model; null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+  /**
+   * fix only findings of these check ids; empty: all
+   *
+   * @maxItems 100
+   */
+  select?: string[];
+  /**
+   * also apply fixes that may change what the notebook computes
+   */
+  unsafe?: boolean;
+  /**
+   * write the fixed notebook to the file; false: preview only
    */
   write?: boolean;
 }

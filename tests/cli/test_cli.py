@@ -60,7 +60,16 @@ def test_json_output_follows_the_contract(tree):
     bad = by_path[os.path.join("sub", "bad.ipynb")]
     hidden = [f for f in bad.findings if f.check == "hidden-state"]
     assert [(f.cell_index, f.cell_id, f.line, f.severity) for f in hidden] == [(1, "c2", 1, "error")]
-    assert set(data["notebooks"][0]) == {"path", "score", "findings", "checklist", "error"}
+    assert set(data["notebooks"][0]) == {
+        "path",
+        "score",
+        "findings",
+        "checklist",
+        "error",
+        "band",
+        "must_fix",
+        "suppressed",
+    }
     assert set(data["notebooks"][1]["findings"][0]) == {
         "check",
         "severity",
@@ -69,7 +78,14 @@ def test_json_output_follows_the_contract(tree):
         "line",
         "message",
         "suggestion",
+        "fixes",
+        "cells",
+        "cause",
+        "file",
+        "file_line",
+        "execution_count",
     }
+    assert (bad.band, bad.must_fix) == ("blocked", 1) and by_path["clean.ipynb"].band == "ready"
 
 
 def test_exit_codes_follow_fail_on(tree):

@@ -112,6 +112,33 @@ def build_parser() -> argparse.ArgumentParser:
         default="text",
         help="text: a summary; json: the same object as the REST API",
     )
+    fix = sub.add_parser(
+        "fix",
+        help="apply the fixes the checks offer (safe ones unless --unsafe-fixes)",
+        description="Apply the fixes the checks offer to notebooks (files, or folders searched recursively), as "
+        "ruff's --fix does: safe fixes (they keep what the notebook computes) by default, unsafe ones too with "
+        "--unsafe-fixes. Each notebook is written atomically, its formatting and metadata kept; a second run changes "
+        "nothing. Exit codes: 0 nothing at or above --fail-on remains (with --diff: nothing would change); 1 "
+        "something does (with --diff: something would change); 2 bad usage or a notebook that could not be fixed.",
+    )
+    fix.add_argument("paths", nargs="+", metavar="NOTEBOOK", help="notebook files or folders")
+    fix.add_argument(
+        "--select", action="append", default=[], metavar="ID", help="fix only findings of this check (repeatable)"
+    )
+    fix.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes that may change what the notebook computes"
+    )
+    fix.add_argument("--diff", action="store_true", help="print a diff of the cells' sources, write nothing")
+    fix.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="error",
+        help="lowest severity left after fixing that makes the exit code 1 (default: error)",
+    )
+    fix.add_argument("--disable", action="append", default=[], metavar="ID", help="turn a check off (repeatable)")
+    fix.add_argument(
+        "--enable", action="append", default=[], metavar="ID", help="turn a check on even if pyproject.toml disables it"
+    )
     return parser
 
 
@@ -121,6 +148,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import actions
 
         return getattr(actions, f"run_{args.command}")(args)
+    if args.command == "fix":
+        from .fix import run_fix
+
+        return run_fix(args)
     # A short-lived process whose live objects (per-cell facts) only grow: the cyclic collector's
     # default rhythm re-scans them hundreds of times for nothing (syntax trees hold no cycles and
     # are freed by reference counting), about 8% of a run over a folder.

@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from . import fixes, report
-from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply
+from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FixReply, FreezeReply
 from .report import CheckRun, Finding, NotebookReport
-from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from .requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest
 
 # report.py names the classes of fixes.py for type checkers only (a plain check never creates
 # them): pydantic resolves the report's annotations in report.py's namespace, so they go there.
@@ -32,6 +32,7 @@ CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
+FIX_REPLY = TypeAdapter(FixReply)
 
 # Each route's reply, by the route's name (see server/handlers.py).
 REPLIES: dict[str, TypeAdapter] = {
@@ -40,6 +41,7 @@ REPLIES: dict[str, TypeAdapter] = {
     "freeze": FREEZE_REPLY,
     "extract": EXTRACT_REPLY,
     "export": EXPORT_REPLY,
+    "fix": FIX_REPLY,
 }
 
 # The committed schema beside this file; src/contract.ts is generated from it (jlpm build:contract).
@@ -54,11 +56,13 @@ def json_schema() -> dict[str, Any]:
         ("FreezeRequest", "validation", TypeAdapter(FreezeRequest)),
         ("ExtractRequest", "validation", TypeAdapter(ExtractRequest)),
         ("ExportRequest", "validation", TypeAdapter(ExportRequest)),
+        ("FixRequest", "validation", TypeAdapter(FixRequest)),
         ("Catalogue", "serialization", CATALOGUE),
         ("CheckReply", "serialization", CHECK_REPLY),
         ("FreezeReply", "serialization", FREEZE_REPLY),
         ("ExtractReply", "serialization", EXTRACT_REPLY),
         ("ExportReply", "serialization", EXPORT_REPLY),
+        ("FixReply", "serialization", FIX_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
     ]
     refs, definitions = TypeAdapter.json_schemas(

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..actions.errors import ActionRefused
 from ..actions.source import NoSuchNotebook
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest
 from ..files import OutsideRoot, Unreadable
 from ..notebook.model import NotebookError
 from .errors import BadRequest, Forbidden, ReadinessError, TooLarge
@@ -147,6 +147,15 @@ class ExportHandler(_Handler):
         await self._answer(ExportRequest, self._service.export)
 
 
+class FixHandler(_Handler):
+    route = "fix"
+
+    @tornado.web.authenticated
+    @authorized(action="write", resource="contents")
+    async def post(self) -> None:
+        await self._answer(FixRequest, self._service.fix)
+
+
 def routes() -> list[tuple[str, type]]:
     return [
         (r"/readiness/checks", ChecksHandler),
@@ -154,4 +163,5 @@ def routes() -> list[tuple[str, type]]:
         (r"/readiness/freeze", FreezeHandler),
         (r"/readiness/extract", ExtractHandler),
         (r"/readiness/export", ExportHandler),
+        (r"/readiness/fix", FixHandler),
     ]
