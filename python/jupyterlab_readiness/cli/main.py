@@ -29,8 +29,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check notebooks and report findings",
-        description="Check notebooks (files, or folders searched recursively). Cells are counted from 0 over all "
-        "cells, markdown included.",
+        description="Check notebooks (files, or folders searched recursively). The text output numbers cells "
+        "as JupyterLab does (from 1 over all cells, markdown included, with the execution count: cell 49 [13]); "
+        "the JSON's cell_index counts from 0.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notebook files or folders")
     check.add_argument(
@@ -81,7 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("notebook", metavar="NOTEBOOK")
     extract.add_argument(
-        "--cells", required=True, help="0-based cell indices over all cells, as in the check output: 3-5 or 3,4,5"
+        "--cells",
+        required=True,
+        help="0-based cell indices over all cells, as cell_index in the JSON output: 3-5 or 3,4,5",
     )
     extract.add_argument("--module", help="module name without .py (default: from the notebook's name)")
     extract.add_argument("--function", help="function name (default: from the markdown heading above, else the code)")
