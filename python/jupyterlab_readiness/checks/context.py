@@ -16,6 +16,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from ..environment.local_modules import LocalModule, find_local_modules
 from ..environment.requirements import is_local_module
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from ..notebook.model import Cell, Notebook
@@ -80,6 +81,8 @@ class Context:
         self.kernel = kernel  # set when the live kernel was probed
         self.ceiling = ceiling  # a server's root: no project file above it is read
         self.directory = path.parent if path is not None else None
+        self.seeded_before: frozenset[str] = frozenset()  # for a local module: what the notebook seeds
+        self.module_contexts: dict[str, Context] = {}  # a local module's file → its own context
         self._local: dict[str, bool] = {}
         self._calls: dict[int, tuple[ResolvedCall, ...]] = {}  # id of a CellScope in self.scopes → its calls
 
@@ -105,6 +108,20 @@ class Context:
                 if after != aliases:
                     aliases, aliases_id = after, _intern(after)
         return scopes
+
+    @cached_property
+    def local_modules(self) -> list[LocalModule]:
+        """The modules beside the notebook that it imports (checks/modules.py follows into them),
+        read through the root: never above the ceiling."""
+        if self.directory is None or not self.notebook.is_python:
+            return []
+        imports = [
+            (imp.module, imp.target, cell.index, imp.line)
+            for cell, facts in self.code
+            for imp in facts.imports
+            if imp.module and not imp.relative
+        ]
+        return find_local_modules(self.directory, self.ceiling, imports, self.is_local_module) if imports else []
 
     def memo(self, facts: CellFacts, key: Any, compute: Callable[[], T]) -> T:
         if not self.memoize:

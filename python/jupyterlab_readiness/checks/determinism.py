@@ -223,8 +223,9 @@ _NEEDS_RANDOM_STATE = frozenset(
 
 
 def unseeded_random(ctx: Context) -> Iterator[Hit]:
-    # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key.
-    seeded: frozenset[str] = frozenset()
+    # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key. A
+    # local module starts with what the notebook that imports it seeds (checks/modules.py).
+    seeded: frozenset[str] = ctx.seeded_before
     for scope in ctx.scopes:
         hits, seeded = ctx.memo(
             scope.facts,
@@ -306,3 +307,16 @@ def unseeded_generator(qualname: str) -> bool:
 
 def needs_random_state(qualname: str) -> bool:
     return qualname in _NEEDS_RANDOM_STATE
+
+
+def seeded_families(ctx: Context) -> frozenset[str]:
+    """The libraries whose global generator the notebook seeds somewhere (a local module's draws,
+    run when the notebook calls them, are taken as seeded by it)."""
+    seeded: frozenset[str] = ctx.seeded_before
+    for scope in ctx.scopes:
+        _, seeded = ctx.memo(
+            scope.facts,
+            ("unseeded-random", scope.aliases_id, seeded),
+            lambda scope=scope, before=seeded: _unseeded_in(ctx, scope, before),
+        )
+    return seeded

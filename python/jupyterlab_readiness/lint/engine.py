@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from ..checks.causes import FOLDS
 from ..checks.context import Context, Hit
 from ..checks.kernel_state import KernelState
+from ..checks.modules import FOLLOWED, suppressed_in_module, with_modules
 from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..notebook import facts
@@ -94,10 +95,12 @@ def check_model(
         fold = FOLDS.get(spec.id)
         if fold is not None:
             run = fold(ctx, run)
+        if spec.id in FOLLOWED:
+            run = with_modules(ctx, spec.run, run)
         for hit in run:
             findings.append(_finding(spec.id, severity, hit, cells))
             hits.append(hit)
-    suppressed = _suppress(findings, hits, cells)
+    suppressed = _suppress(ctx, findings, hits)
     _link_causes(findings, hits)
     if fixes is not None:
         from ..fixes.compute import attach
@@ -165,31 +168,37 @@ def _finding(check: str, severity: Any, hit: Hit, cells: tuple[Cell, ...]) -> Fi
     )
 
 
-def _suppress(findings: list[Finding], hits: list[Hit], cells: tuple[Cell, ...]) -> list[Suppressed]:
+def _suppress(ctx: Context, findings: list[Finding], hits: list[Hit]) -> list[Suppressed]:
     """Move the findings a ``# readiness: ignore`` comment silences out of ``findings`` (and their
     hits out of ``hits``, in step); what was silenced. A finding about the whole notebook is
-    silenced by a cell-level comment in the first code cell that names its check."""
-    first_code = next((c for c in cells if c.cell_type == "code"), None)
-    if not any("readiness:" in c.source for c in cells if c.cell_type == "code"):
+    silenced by a cell-level comment in the first code cell that names its check; one in a local
+    module by a comment on its line there, or on the importing line."""
+    cells = ctx.notebook.cells
+    in_modules = any(f.file is not None for f in findings)
+    if not in_modules and not any("readiness:" in c.source for c in cells if c.cell_type == "code"):
         return []
     from ..contract.fixes import Suppressed
 
+    first_code = next((c for c in cells if c.cell_type == "code"), None)
     suppressed: list[Suppressed] = []
     kept = 0
     for finding, hit in zip(findings, hits, strict=True):
         index = finding.cell_index
-        if index is not None:
-            found = ignores(cells[index].source).find(finding.check, finding.line)
-        elif first_code is not None:
+        found = where = None
+        if finding.file is not None:
+            found = suppressed_in_module(ctx, finding.file, finding.check, finding.file_line)
+            where = (finding.file_line, finding.file)
+        if found is None and index is not None:
+            found, where = ignores(cells[index].source).find(finding.check, finding.line), (finding.line, None)
+        elif found is None and first_code is not None:
             cell = ignores(first_code.source).cell
             found = cell if cell is not None and cell.checks is not None and finding.check in cell.checks else None
-        else:
-            found = None
-        if found is None:
+            where = (None, None)
+        if found is None or where is None:
             findings[kept], hits[kept] = finding, hit
             kept += 1
         else:
-            suppressed.append(Suppressed(finding.check, index, finding.line, found.reason, finding.file))
+            suppressed.append(Suppressed(finding.check, index, where[0], found.reason, where[1]))
     del findings[kept:], hits[kept:]
     return suppressed
 
