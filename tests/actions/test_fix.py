@@ -288,3 +288,19 @@ def test_each_fix_removes_its_finding_runs_and_keeps_safe_outputs(name, kernel_r
     if not run["unsafe"] and "original" in run:
         original = [o for o in _outputs(run["original"]) if o[0] != "error"]
         assert fixed == original
+
+
+def test_check_shows_fixes_only_when_asked(project):
+    (project / "nb.ipynb").write_text(nbformat_text(notebook(code("import random\nx = random.random()", 1))))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "jupyterlab_readiness", "check", *args, "nb.ipynb"]
+        return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+    plain = json.loads(check("--format", "json").stdout)["notebooks"][0]["findings"]
+    assert all(f["fixes"] == [] for f in plain)
+    shown = json.loads(check("--format", "json", "--show-fixes").stdout)["notebooks"][0]["findings"]
+    (random,) = [f for f in shown if f["check"] == "unseeded-random"]
+    assert [f["id"] for f in random["fixes"]] == ["seed-random", "ignore"]
+    assert "✎ Seed the random draws (safe; jupyter-readiness fix)" in check("--show-fixes").stdout

@@ -9,7 +9,11 @@ from jupyterlab_readiness.contract.report import NotebookReport
 from jupyterlab_readiness.lint.engine import check_notebook
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
+# Beside the repository (../shared/corpus), or beside the folder of git worktrees it is checked out in.
+CORPUS = next(
+    (p / "shared" / "corpus" for p in REPO.parents if (p / "shared" / "corpus").is_dir()),
+    REPO.parent / "shared" / "corpus",
+)
 
 
 def code(

@@ -34,7 +34,7 @@ def run_check(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             reports.append(failed_report(str(path), f"configuration error: {exc}"))
             continue
-        reports.append(check_file(path, config, memoize=False))
+        reports.append(check_file(path, config, memoize=False, fixes=_fix_options(args)))
     if not reports:
         print(f"jupyter-readiness: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
@@ -67,3 +67,12 @@ def _write(run, fmt: str) -> None:
         from .text import write
 
         write(run, sys.stdout)
+
+
+def _fix_options(args: argparse.Namespace):
+    """With ``--show-fixes``, each finding's fixes (a plain check computes none)."""
+    if not getattr(args, "show_fixes", False):
+        return None
+    from ..fixes.options import FixOptions
+
+    return FixOptions.at_now()

@@ -43,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         default="error",
         help="lowest severity that makes the exit code 1 (default: error)",
     )
+    check.add_argument(
+        "--show-fixes",
+        action="store_true",
+        help="compute each finding's fixes: in the JSON's fixes, and a line per fix in the text (fix applies them)",
+    )
     check.add_argument("--disable", action="append", default=[], metavar="ID", help="turn a check off (repeatable)")
     check.add_argument(
         "--enable",

@@ -7,9 +7,12 @@ import os
 import shutil
 import sys
 import textwrap
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from ..contract.report import CheckRun, Finding, NotebookReport
+
+if TYPE_CHECKING:
+    from ..contract.fixes import Fix
 
 _COLOURS = {
     "error": "31",
@@ -81,6 +84,7 @@ def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
             pad + paint("dim", ("→ " if i == 0 else "  ") + part)
             for i, part in enumerate(_wrapped(f.suggestion, None if width is None else width - 2))
         )
+        lines.extend(pad + paint("dim", _fix_line(fix)) for fix in f.fixes if fix.id != "ignore")
     row: list[str] = []
     used = 2
     for item in nb.checklist:
@@ -93,6 +97,12 @@ def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
     lines.append("  " + "  ".join(row))
     lines.append("")
     return lines
+
+
+def _fix_line(fix: Fix) -> str:
+    if fix.command is not None:
+        return f"⚙ {fix.title} (in JupyterLab: {fix.command})"
+    return f"✎ {fix.title} ({'safe' if fix.safe else 'unsafe: --unsafe-fixes'}; jupyter-readiness fix)"
 
 
 def where(f: Finding) -> str:

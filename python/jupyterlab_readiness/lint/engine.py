@@ -33,7 +33,12 @@ _RANK = {"pass": 0, "info": 1, "warn": 2, "fail": 3}
 
 
 def check_file(
-    path: Path, config: CheckConfig | None = None, shown_path: str | None = None, *, memoize: bool = True
+    path: Path,
+    config: CheckConfig | None = None,
+    shown_path: str | None = None,
+    *,
+    memoize: bool = True,
+    fixes: FixOptions | None = None,
 ) -> NotebookReport:
     """Read and check a notebook file; an unreadable file gives a report with ``error`` set.
 
@@ -44,7 +49,7 @@ def check_file(
         notebook = read_notebook(path)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, memoize=memoize)
+    return check_model(notebook, Path(path), config, shown, memoize=memoize, fixes=fixes)
 
 
 def check_notebook(
