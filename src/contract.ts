@@ -16,6 +16,7 @@ export interface ReadinessContract {
   FixRequest?: FixRequest;
   FreezeReply?: FreezeReply;
   FreezeRequest?: FreezeRequest;
+  RehearseReply?: RehearseReply;
 }
 export interface Catalogue {
   checks: CheckInfo[];
@@ -444,4 +445,80 @@ export interface FreezeRequest {
   path: string;
   target?: 'auto' | 'requirements' | 'pyproject';
   write?: boolean;
+}
+/**
+ * What ``jupyter-readiness rehearse --format json`` prints (and the rehearse job answers).
+ *
+ * ``status``: ``passed`` every run finished and no finding is an error; ``failed`` otherwise;
+ * ``cancelled``; ``error`` the rehearsal could not run (``error`` says why: an unreadable
+ * notebook, no such kernel, a folder over the size limit) and nothing else is set. ``record`` is
+ * the baseline and findings as stored beside the notebook; its ``cells`` are the per-cell results
+ * (status, time and peak memory of each run, files written and read).
+ */
+export interface RehearseReply {
+  diffs: OutputDiff[];
+  error: string | null;
+  findings: Finding[];
+  first_cell_seconds: number | null;
+  notes: string[];
+  path: string;
+  record: RehearsalRecord | null;
+  record_file: string | null;
+  seconds: number;
+  status: 'passed' | 'failed' | 'cancelled' | 'error';
+  version: 1;
+}
+/**
+ * The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
+ * run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff.
+ */
+export interface OutputDiff {
+  after: string;
+  before: string;
+  cell_index: number;
+  check: 'output-mismatch' | 'nondeterministic-output';
+  diff: string;
+}
+export interface RehearsalRecord {
+  cells: CellBaseline[];
+  code_cells: number[];
+  files: FileBaseline[];
+  findings: Finding[];
+  in_place: boolean;
+  kernel: string;
+  key: string;
+  notebook: string;
+  parameters: {
+    [k: string]: unknown;
+  };
+  passed: boolean;
+  rehearsed_at: string;
+  runs: number;
+  seconds: number;
+  version: 1;
+}
+export interface CellBaseline {
+  cell_id: string | null;
+  cell_index: number;
+  external: string[];
+  reads: string[];
+  runs: CellTiming[];
+  writes: string[];
+}
+/**
+ * One code cell in one run.
+ */
+export interface CellTiming {
+  peak_memory: number | null;
+  seconds: number | null;
+  status: 'ok' | 'error' | 'timeout' | 'dead' | 'cancelled' | 'not-run';
+}
+/**
+ * A file the first run created or changed, as it was after that run.
+ */
+export interface FileBaseline {
+  cells: number[];
+  path: string;
+  sha256: string;
+  size: number;
 }

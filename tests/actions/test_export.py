@@ -4,6 +4,7 @@ route. The generated packages are installed and run for real in test_export_acce
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,7 +13,7 @@ import pytest
 import tornado
 
 from helpers.kernels import kernel_only_site, running_kernel
-from helpers.notebooks import code, md, notebook
+from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.errors import BadName
 from jupyterlab_readiness.actions.export import plan as export
 from jupyterlab_readiness.actions.export.parameters import rewrite_clock
@@ -309,11 +310,13 @@ def test_the_generated_package_runs_and_logs_what_the_notebook_printed(tmp_path)
 
 # ------------------------------------------------------------------------------------- the CLI
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}  # this tree's package, not an installed one
     return subprocess.run(
         [sys.executable, "-m", "jupyterlab_readiness", "export", *args],
         capture_output=True,
         text=True,
         cwd=cwd,
+        env=env,
         timeout=120,
     )
 

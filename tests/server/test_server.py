@@ -14,6 +14,7 @@ from helpers.kernels import kernel_only_site, running_kernel
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.checks.registry import BY_ID
 from jupyterlab_readiness.contract.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
+from jupyterlab_readiness.files import Root
 
 # ---------------------------------------------------------------- fixtures
 
@@ -99,6 +100,39 @@ async def test_the_live_model_wins_over_the_file_and_pyproject_applies(jp_fetch,
     reply = await post_check(jp_fetch, {"path": "nb.ipynb", "notebook": unsaved})
     checks = {f["check"] for f in reply["findings"]}
     assert "unseeded-random" in checks and "wall-clock" not in checks and "hidden-state" not in checks
+
+
+async def test_check_adds_the_remembered_rehearsal_while_the_code_is_the_same(jp_fetch, jp_root_dir):
+    from jupyterlab_readiness.actions.rehearse.baseline import write_record
+    from jupyterlab_readiness.contract.baseline import RehearsalRecord
+    from jupyterlab_readiness.contract.report import Finding
+    from jupyterlab_readiness.notebook.fingerprint import code_fingerprint
+    from jupyterlab_readiness.notebook.model import notebook_from_json
+
+    nb = notebook(code("open('log.csv', 'a').write('x')", 1))
+    (jp_root_dir / "nb.ipynb").write_text(json.dumps(nb))
+    finding = Finding("non-idempotent-write", "error", 0, None, None, "`log.csv` grew", "Write it whole")
+    record = RehearsalRecord(
+        code_fingerprint(notebook_from_json(nb)),
+        "nb.ipynb",
+        "2026-01-01T00:00:00Z",
+        "python3",
+        {},
+        2,
+        False,
+        False,
+        4.0,
+        [0],
+        [finding],
+        [],
+        [],
+    )
+    write_record(jp_root_dir / "nb.ipynb", record, Root(None))
+    reply = await post_check(jp_fetch, {"path": "nb.ipynb"})
+    assert ("non-idempotent-write", 0) in {(f["check"], f["cell_index"]) for f in reply["findings"]}
+    edited = notebook(code("open('log.csv', 'w').write('x')", 1))
+    reply = await post_check(jp_fetch, {"path": "nb.ipynb", "notebook": edited})
+    assert "non-idempotent-write" not in {f["check"] for f in reply["findings"]}
 
 
 async def test_a_corrupt_notebook_is_a_report_with_an_error(jp_fetch, jp_root_dir):

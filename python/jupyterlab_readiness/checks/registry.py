@@ -48,6 +48,12 @@ class CheckSpec:
     run: Callable[[Context], Iterable[Hit]]
     python_only: bool = True
     live: bool = False  # needs the notebook's running kernel (the server probes it; the CLI never runs it)
+    rehearsal: bool = False  # produced only by a rehearsal (two fresh runs); the engine adds them from its record
+
+
+def _from_a_rehearsal(ctx: Context) -> Iterable[Hit]:
+    """Dynamic checks have no static part: their findings come from ``actions/rehearse``."""
+    return ()
 
 
 CHECKS: tuple[CheckSpec, ...] = (
@@ -192,6 +198,61 @@ CHECKS: tuple[CheckSpec, ...] = (
         "Only language-agnostic checks apply to a notebook whose kernel is not Python.",
         kernel.non_python_kernel,
         python_only=False,
+    ),
+    # Dynamic checks: from a rehearsal (two runs in fresh kernels, in a scratch copy of the folder).
+    CheckSpec(
+        "rehearsal-error",
+        "rehearsal",
+        "reproducible-execution",
+        "error",
+        "A cell that raises in a fresh kernel stops every unattended run, whatever the saved outputs show.",
+        _from_a_rehearsal,
+        rehearsal=True,
+    ),
+    CheckSpec(
+        "output-mismatch",
+        "rehearsal",
+        "reproducible-execution",
+        "warning",
+        "Saved outputs that a fresh run does not reproduce describe a past state, not the code.",
+        _from_a_rehearsal,
+        rehearsal=True,
+    ),
+    CheckSpec(
+        "nondeterministic-output",
+        "rehearsal",
+        "deterministic-inputs",
+        "warning",
+        "A cell whose output changes from run to run cannot be checked against yesterday's.",
+        _from_a_rehearsal,
+        rehearsal=True,
+    ),
+    CheckSpec(
+        "external-input",
+        "rehearsal",
+        "deterministic-inputs",
+        "warning",
+        "Files outside the project and network hosts are inputs another machine, or another day, does not have.",
+        _from_a_rehearsal,
+        rehearsal=True,
+    ),
+    CheckSpec(
+        "non-idempotent-write",
+        "rehearsal",
+        "idempotent-writes",
+        "error",
+        "A file that a second run leaves different from the first doubles or drifts on every scheduled run.",
+        _from_a_rehearsal,
+        rehearsal=True,
+    ),
+    CheckSpec(
+        "write-outside-folder",
+        "rehearsal",
+        "idempotent-writes",
+        "error",
+        "Writing outside the project folder changes files that no run of the project owns.",
+        _from_a_rehearsal,
+        rehearsal=True,
     ),
 )
 

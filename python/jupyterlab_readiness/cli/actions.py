@@ -22,8 +22,6 @@ def run_freeze(args: argparse.Namespace) -> int:
     from ..actions.source import load
     from ..checks.context import Context
     from ..contract.requests import FreezeRequest
-    from ..environment.answer import Environment
-    from ..environment.kernel.distributions import local_environment
 
     def act(root):
         source = load(args.notebook, None, root)
@@ -31,8 +29,7 @@ def run_freeze(args: argparse.Namespace) -> int:
             raise _Refusal(f"freeze pins Python packages; the kernel language is {source.model.language!r}")
         request = FreezeRequest(path=args.notebook, target=args.target, lock=args.lock, write=not args.dry_run)
         want = freeze.wanted(source.model, Context(source.model, source.path).is_local_module)
-        environment = Environment.from_answer(local_environment(want.modules, want.installs, closure=args.lock))
-        plan = freeze.plan(request, environment, root, source)
+        plan = freeze.plan(request, _installed(want, closure=args.lock), root, source)
         if request.write:
             apply(plan, root)
         return plan
@@ -98,17 +95,12 @@ def run_export(args: argparse.Namespace) -> int:
     from ..actions.plan import apply
     from ..actions.source import load
     from ..contract.requests import ExportRequest
-    from ..environment.answer import Environment
-    from ..environment.kernel.distributions import local_environment
 
     def act(root):
         source = load(args.notebook, None, root)
         request = ExportRequest(path=args.notebook, name=args.name, out=args.out, write=not args.dry_run)
-        environment = Environment()
-        if source.model.is_python:
-            want = export.wanted(source.model, source.path)
-            environment = Environment.from_answer(local_environment(want.modules, want.installs, closure=False))
-        plan = export.plan(request, environment, root, source)
+        want = export.wanted(source.model, source.path) if source.model.is_python else None
+        plan = export.plan(request, _installed(want, closure=False), root, source)
         if request.write and not plan.reply.refused:
             apply(plan, root)
         return plan
@@ -145,6 +137,16 @@ def run_export(args: argparse.Namespace) -> int:
     for warning in reply.warnings:
         print(f"warning: {warning}")
     return EXIT_FINDINGS if reply.conflicts else EXIT_OK
+
+
+def _installed(want, *, closure: bool):
+    """What this Python has installed of what the notebook wants (the server asks the kernel)."""
+    from ..environment.answer import Environment
+    from ..environment.kernel.distributions import local_environment
+
+    if want is None:
+        return Environment()
+    return Environment.from_answer(local_environment(want.modules, want.installs, closure=closure))
 
 
 class _Refusal(Exception):

@@ -14,7 +14,9 @@ _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
 
 def run_check(args: argparse.Namespace) -> int:
     # Imported here so `--help` and `--version` stay instant.
+    from ..actions.rehearse.baseline import read_record
     from ..contract.report import CheckRun
+    from ..files import Root
     from ..lint.config import CheckConfig, ConfigError, project_config
     from ..lint.discovery import notebook_paths
     from ..lint.engine import check_file, failed_report
@@ -24,6 +26,7 @@ def run_check(args: argparse.Namespace) -> int:
     except ConfigError as exc:
         print(f"jupyter-readiness: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    root = Root(None)
     reports = []
     for path, problem in notebook_paths(args.paths):
         if problem is not None:
@@ -34,7 +37,9 @@ def run_check(args: argparse.Namespace) -> int:
         except ConfigError as exc:
             reports.append(failed_report(str(path), f"configuration error: {exc}"))
             continue
-        reports.append(check_file(path, config, memoize=False, fixes=_fix_options(args)))
+        reports.append(
+            check_file(path, config, memoize=False, rehearsal=read_record(path, root), fixes=_fix_options(args))
+        )
     if not reports:
         print(f"jupyter-readiness: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE

@@ -147,11 +147,18 @@ def build_parser() -> argparse.ArgumentParser:
     fix.add_argument(
         "--enable", action="append", default=[], metavar="ID", help="turn a check on even if pyproject.toml disables it"
     )
+    from .rehearse import add_parser as add_rehearse  # a small module: its imports are deferred to run()
+
+    add_rehearse(sub)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "rehearse":
+        from .rehearse import run as run_rehearse
+
+        return run_rehearse(args)
     if args.command in ("freeze", "extract", "export"):
         from . import actions
 

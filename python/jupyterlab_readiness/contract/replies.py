@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from .baseline import RehearsalRecord
 from .report import STRICT, Finding, NotebookReport, Severity
 
 KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"]
@@ -156,6 +157,53 @@ class ExportReply:
     unresolved: list[str]
     conflicts: list[str]
     written: bool
+
+
+@dataclass(slots=True)
+class OutputDiff:
+    """The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
+    run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff."""
+
+    __pydantic_config__ = STRICT
+
+    cell_index: int
+    check: Literal["output-mismatch", "nondeterministic-output"]
+    before: str  # "saved" | "run 1"
+    after: str  # "fresh run" | "run 2"
+    diff: str
+
+
+RehearsalStatus = Literal["passed", "failed", "cancelled", "error"]
+
+
+@dataclass(slots=True)
+class RehearseReply:
+    """What ``jupyter-readiness rehearse --format json`` prints (and the rehearse job answers).
+
+    ``status``: ``passed`` every run finished and no finding is an error; ``failed`` otherwise;
+    ``cancelled``; ``error`` the rehearsal could not run (``error`` says why: an unreadable
+    notebook, no such kernel, a folder over the size limit) and nothing else is set. ``record`` is
+    the baseline and findings as stored beside the notebook; its ``cells`` are the per-cell results
+    (status, time and peak memory of each run, files written and read)."""
+
+    __pydantic_config__ = STRICT
+
+    path: str
+    status: RehearsalStatus
+    error: str | None
+    findings: list[Finding]
+    diffs: list[OutputDiff]
+    notes: list[str]  # what the rehearsal could not watch, parameters not in the parameters cell …
+    record: RehearsalRecord | None
+    record_file: str | None  # where the record was written (None: not written)
+    seconds: float  # start to end, rounded to the millisecond
+    first_cell_seconds: float | None  # start until the first cell was sent to the first kernel
+    version: Literal[1] = 1
+
+    def __post_init__(self) -> None:
+        self.seconds = round(self.seconds, 3)
+        if self.first_cell_seconds is not None:
+            self.first_cell_seconds = round(self.first_cell_seconds, 3)
 
 
 @dataclass(slots=True)

@@ -15,7 +15,8 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from . import fixes, report
-from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FixReply, FreezeReply
+from .baseline import RehearsalRecord
+from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FixReply, FreezeReply, RehearseReply
 from .report import CheckRun, Finding, NotebookReport
 from .requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest
 
@@ -33,6 +34,8 @@ FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
 FIX_REPLY = TypeAdapter(FixReply)
+REHEARSE_REPLY = TypeAdapter(RehearseReply)
+REHEARSAL_RECORD = TypeAdapter(RehearsalRecord)
 
 # Each route's reply, by the route's name (see server/handlers.py).
 REPLIES: dict[str, TypeAdapter] = {
@@ -64,6 +67,7 @@ def json_schema() -> dict[str, Any]:
         ("ExportReply", "serialization", EXPORT_REPLY),
         ("FixReply", "serialization", FIX_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
+        ("RehearseReply", "serialization", REHEARSE_REPLY),
     ]
     refs, definitions = TypeAdapter.json_schemas(
         [(name, mode, adapter) for name, mode, adapter in adapters], ref_template="#/$defs/{model}"

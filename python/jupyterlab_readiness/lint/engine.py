@@ -5,6 +5,13 @@ follow from (``cause``, checks/causes.py); ``# readiness: ignore[...]`` comments
 ``suppressed`` (notebook/ignore.py); score, band and must-fix count come from score.py. A
 notebook that cannot be read scores 0 and carries an ``error`` instead of findings. Fixes are
 computed only when asked for (``fixes``): a plain check never builds one.
+
+The rehearsal's checks (``rehearsal-error``, ``output-mismatch`` …) never run here: their findings
+come from the record of the notebook's last rehearsal, which the adapter reads (the sidecar file,
+``actions/rehearse/baseline.py``) and passes in. While the record's key matches the notebook (same
+kernel, same code cells; markdown may have changed: findings follow their cells) they are added,
+with the configuration's enable/disable and severity overrides applied, and count in the
+checklist and the score like any other; a stale record is ignored.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from . import score as scoring
 from .config import CheckConfig
 
 if TYPE_CHECKING:
+    from ..contract.baseline import RehearsalRecord
     from ..contract.fixes import Suppressed
     from ..fixes.options import FixOptions
 
@@ -38,6 +46,7 @@ def check_file(
     shown_path: str | None = None,
     *,
     memoize: bool = True,
+    rehearsal: RehearsalRecord | None = None,
     fixes: FixOptions | None = None,
 ) -> NotebookReport:
     """Read and check a notebook file; an unreadable file gives a report with ``error`` set.
@@ -49,7 +58,7 @@ def check_file(
         notebook = read_notebook(path)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, memoize=memoize, fixes=fixes)
+    return check_model(notebook, Path(path), config, shown, memoize=memoize, rehearsal=rehearsal, fixes=fixes)
 
 
 def check_notebook(
@@ -58,6 +67,7 @@ def check_notebook(
     config: CheckConfig | None = None,
     kernel: KernelState | None = None,
     shown_path: str | None = None,
+    rehearsal: RehearsalRecord | None = None,
 ) -> NotebookReport:
     """Check notebook JSON (e.g. the live model sent by the browser), with its kernel's state if known."""
     shown = shown_path or str(path)
@@ -65,7 +75,7 @@ def check_notebook(
         notebook = notebook_from_json(nb)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, kernel=kernel)
+    return check_model(notebook, Path(path), config, shown, kernel=kernel, rehearsal=rehearsal)
 
 
 def check_model(
@@ -76,6 +86,7 @@ def check_model(
     *,
     memoize: bool = True,
     kernel: KernelState | None = None,
+    rehearsal: RehearsalRecord | None = None,
     ceiling: Path | None = None,
     fixes: FixOptions | None = None,
 ) -> NotebookReport:
@@ -87,14 +98,24 @@ def check_model(
     findings: list[Finding] = []
     hits: list[Hit] = []
     statuses: dict[str, str] = {}
+    remembered = _remembered(notebook, rehearsal) if rehearsal is not None and notebook.is_python else None
     for spec in CHECKS:
         if (
             not config.is_enabled(spec.id)
             or (spec.python_only and not notebook.is_python)
             or (spec.live and kernel is None)
+            or (spec.rehearsal and remembered is None)
         ):
             continue
         statuses.setdefault(spec.item, "pass")
+        if spec.rehearsal:
+            assert remembered is not None
+            overridden = config.severity.get(spec.id)
+            for f in remembered.get(spec.id, ()):
+                hit = Hit(f.cell_index, f.line, f.message, f.suggestion)
+                findings.append(_finding(spec.id, overridden or f.severity, hit, cells))
+                hits.append(hit)
+            continue
         severity = config.severity_of(spec.id)
         run = spec.run(ctx)
         fold = FOLDS.get(spec.id)
@@ -221,6 +242,26 @@ def _link_causes(findings: list[Finding], hits: list[Hit]) -> None:
         check, cell = hits[i].cause  # type: ignore[misc]
         if (check, cell) in present:
             findings[i].cause = Cause(check, cell)
+
+
+def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[Finding]] | None:
+    """The record's findings by check id, moved to the cells' current indices; None when the
+    record does not apply to this notebook (its code, kernel or parameters changed)."""
+    from ..notebook.fingerprint import code_fingerprint
+
+    if record.key != code_fingerprint(notebook, record.parameters):
+        return None
+    now = [c.index for c in notebook.cells if c.cell_type == "code"]
+    if len(now) != len(record.code_cells):
+        return None
+    moved = dict(zip(record.code_cells, now, strict=True))
+    found: dict[str, list[Finding]] = {}
+    for f in record.findings:
+        index = None if f.cell_index is None else moved.get(f.cell_index)
+        if f.cell_index is not None and index is None:
+            continue
+        found.setdefault(f.check, []).append(Finding(f.check, f.severity, index, None, f.line, f.message, f.suggestion))
+    return found
 
 
 def failed_report(path: str, error: str) -> NotebookReport:

@@ -70,19 +70,11 @@ class Readiness(ExtensionApp):
 
     @validate("disabled_checks")
     def _valid_ids(self, proposal):
-        try:
-            validate_ids(proposal["value"], "Readiness.disabled_checks")
-        except ConfigError as exc:
-            raise TraitError(str(exc)) from None
-        return proposal["value"]
+        return _checked(validate_ids, proposal["value"], "Readiness.disabled_checks")
 
     @validate("severity_overrides")
     def _valid_severities(self, proposal):
-        try:
-            validate_severities(proposal["value"], "Readiness.severity_overrides")
-        except ConfigError as exc:
-            raise TraitError(str(exc)) from None
-        return proposal["value"]
+        return _checked(validate_severities, proposal["value"], "Readiness.severity_overrides")
 
     def server_config(self) -> CheckConfig:
         return CheckConfig(frozenset(self.disabled_checks), dict(self.severity_overrides))
@@ -119,3 +111,12 @@ class Readiness(ExtensionApp):
         from .handlers import routes
 
         self.handlers.extend(routes())
+
+
+def _checked(validate, value, where: str):
+    """``value`` when ``validate`` accepts it; its reason as the trait's error otherwise."""
+    try:
+        validate(value, where)
+    except ConfigError as exc:
+        raise TraitError(str(exc)) from None
+    return value

@@ -13,6 +13,7 @@ from ..actions.extract import plan as extract_action
 from ..actions.fix import plan as fix_action
 from ..actions.freeze import plan as freeze_action
 from ..actions.plan import Plan, apply
+from ..actions.rehearse.baseline import read_record
 from ..actions.source import Source, load
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
@@ -112,7 +113,14 @@ class Service:
         options = FixOptions.at_now() if fixes else None
         report = await self.workers.run(
             lambda: check_model(
-                source.model, source.path, config, shown, kernel=state, ceiling=self.root.ceiling, fixes=options
+                source.model,
+                source.path,
+                config,
+                shown,
+                kernel=state,
+                rehearsal=read_record(source.path, self.root),
+                ceiling=self.root.ceiling,
+                fixes=options,
             )
         )
         return report, kernel

@@ -1,0 +1,226 @@
+"""Cell outputs made comparable: saved outputs against a fresh run's, and one run's against another's.
+
+What is compared, per cell, in order: the standard output (consecutive chunks joined, carriage
+returns and backspaces applied as a terminal would), results and displays by their ``text/plain``
+(else ``text/html``, ``text/markdown``, ``text/latex``), images as present/absent with their size
+in pixels (PNG, JPEG and GIF headers; within 10 % or 4 px, as fonts and renderers differ between
+machines), and errors by ``ename: evalue``. Not compared: standard error (warnings, progress
+bars, library chatter, whose text varies with versions and terminals) and other MIME types, which
+count as present/absent only.
+
+Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
+addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``3 ms ± 41 µs per
+loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and the real one
+both read ``<folder>``) and temporary paths (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``).
+"""
+
+from __future__ import annotations
+
+import base64
+import difflib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
+_OBJECT_ID = re.compile(r"\b(id\s*[=:]\s*)\d{8,}\b")
+_UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
+_STYLER_ID = re.compile(r"\bT_[0-9a-f]{5,}")  # pandas Styler's table ids
+_DURATION = re.compile(
+    r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)(?![\w/])"
+)
+_LOOPS = re.compile(r"\b\d[\d,]*\s+loops?\s+each")
+_TQDM = re.compile(r"\[\d+:\d\d(?::\d\d)?<[\d:?]+(?:,\s*[\d.?]+\s?(?:it/s|s/it))?\]|\b[\d.]+\s?(?:it/s|s/it)\b")
+_TEMP = re.compile(r"(?:/private)?(?:/tmp|/var/tmp|/dev/shm|/var/folders/[^\s/'\"]+/[^\s/'\"]+/T)/[^\s'\",)\]]*")
+_WINDOWS_TEMP = re.compile(
+    r"[A-Za-z]:\\{1,2}Users\\{1,2}[^\\\s]+\\{1,2}AppData\\{1,2}Local\\{1,2}Temp\\{1,2}[^\s'\",)\]]*", re.IGNORECASE
+)
+_BACKSPACE = re.compile("[^\n]\x08")  # a character then a backspace (nbclient's r"[^\n]\b" is a word boundary)
+_CARRIAGE_RETURN = re.compile(r".*\r(?=[^\n])")
+_TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
+_IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
+MAX_DIFF_LINES = 80
+
+
+class Sanitiser:
+    """Replaces what differs between runs without being a different result (see the module doc).
+    ``folders``: absolute paths → placeholder (the scratch copy and the real folder → ``<folder>``)."""
+
+    def __init__(self, folders: dict[str, str] | None = None, temp: list[str] | tuple[str, ...] = ()) -> None:
+        """``temp``: more temporary folders (the kernels' own): a path under one reads ``<tmp>``."""
+        self.folders = sorted(((p, r) for p, r in (folders or {}).items() if p), key=lambda item: -len(item[0]))
+        roots = sorted({t.rstrip("/\\") for t in temp if t}, key=len, reverse=True)
+        self.temp = (
+            re.compile("(?:" + "|".join(re.escape(r) for r in roots) + r")(?:[/\\][^\s'\",)\]]*)?") if roots else None
+        )
+
+    def __call__(self, text: str) -> str:
+        text = _ANSI.sub("", text)
+        for path, placeholder in self.folders:
+            text = text.replace(path, placeholder)
+        if self.temp is not None:
+            text = self.temp.sub("<tmp>", text)
+        text = _TEMP.sub("<tmp>", text)
+        text = _WINDOWS_TEMP.sub("<tmp>", text)
+        text = _ADDRESS.sub("0x…", text)
+        text = _OBJECT_ID.sub(r"\1…", text)
+        text = _UUID.sub("<uuid>", text)
+        text = _STYLER_ID.sub("T_…", text)
+        text = _TQDM.sub("<time>", text)
+        text = _LOOPS.sub("<n> loops each", text)
+        return _DURATION.sub("<time>", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One comparable piece of a cell's output."""
+
+    kind: str  # "stdout" | "result" | "display" | "error" | "image"
+    text: str
+    size: tuple[int, int] | None = None  # images: (width, height) in pixels when known
+
+    def same_as(self, other: Item) -> bool:
+        if self.kind != other.kind:
+            return False
+        if self.kind != "image":
+            return self.text == other.text
+        if self.text.split(" ", 1)[0] != other.text.split(" ", 1)[0]:  # the MIME type
+            return False
+        if self.size is None or other.size is None:
+            return True
+        return all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size))
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(v for v in value if isinstance(v, str))
+    return "" if value is None else str(value)
+
+
+def _terminal(text: str) -> str:
+    old = None
+    while old != text:
+        old, text = text, _BACKSPACE.sub("", text)
+    return _CARRIAGE_RETURN.sub("", text)
+
+
+def comparable(outputs: Iterable[Any], sanitise: Sanitiser) -> list[Item]:
+    """A cell's outputs (nbformat 4 dicts; nbformat 3 names accepted) as comparable items."""
+    items: list[Item] = []
+    stdout: list[str] = []
+
+    def flush() -> None:
+        if stdout:
+            items.append(Item("stdout", sanitise(_terminal("".join(stdout)))))
+            stdout.clear()
+
+    for out in outputs or ():
+        if not isinstance(out, dict):
+            continue
+        kind = out.get("output_type")
+        if kind == "stream":
+            if out.get("name", "stdout") == "stdout":
+                stdout.append(_text(out.get("text")))
+            continue  # stderr is not compared, and does not split stdout
+        flush()
+        if kind in ("execute_result", "display_data", "pyout"):
+            data = out.get("data") if isinstance(out.get("data"), dict) else {}
+            if kind == "pyout":  # nbformat 3 keeps MIME data at the top level
+                data = {"text/plain": out.get("text"), **{k: v for k, v in out.items() if "/" in k}}
+            for mime in _IMAGE_MIMES:
+                if mime in data:
+                    size = image_size(mime, _text(data[mime]))
+                    items.append(Item("image", f"[{mime} {size[0]}×{size[1]}]" if size else f"[{mime}]", size))
+            text = next((_text(data[m]) for m in _TEXT_MIMES if data.get(m)), None)
+            label = "result" if kind != "display_data" else "display"
+            if text is not None:
+                items.append(Item(label, sanitise(text)))
+            else:
+                others = sorted(m for m in data if m not in _IMAGE_MIMES)
+                if others:
+                    items.append(Item(label, f"[{', '.join(others)}]"))
+        elif kind in ("error", "pyerr"):
+            items.append(Item("error", sanitise(f"{_text(out.get('ename'))}: {_text(out.get('evalue'))}")))
+    flush()
+    return items
+
+
+def same(a: list[Item], b: list[Item]) -> bool:
+    return len(a) == len(b) and all(x.same_as(y) for x, y in zip(a, b))
+
+
+def lines(items: list[Item]) -> list[str]:
+    out: list[str] = []
+    for item in items:
+        out.extend(item.text.splitlines() or [""])
+    return out
+
+
+MAX_DIFFED_LINES = 2000  # difflib is quadratic at worst: huge outputs are diffed on their start
+
+
+def diff(a: list[Item], b: list[Item], a_label: str, b_label: str) -> str:
+    """A unified diff of the two outputs' lines, at most MAX_DIFF_LINES lines."""
+    text = list(
+        difflib.unified_diff(
+            lines(a)[:MAX_DIFFED_LINES], lines(b)[:MAX_DIFFED_LINES], a_label, b_label, n=1, lineterm=""
+        )
+    )
+    if len(text) > MAX_DIFF_LINES:
+        text = text[:MAX_DIFF_LINES] + [f"… ({len(text) - MAX_DIFF_LINES} more diff lines)"]
+    return "\n".join(text)
+
+
+def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
+    """The first line that differs in each (``""`` where one output has no such line), shortened."""
+    la, lb = lines(a), lines(b)
+    for x, y in zip(la, lb):
+        if x != y:
+            return _short(x), _short(y)
+    if len(la) == len(lb):  # same lines: an image's size differs
+        for x, y in zip(a, b):
+            if not x.same_as(y):
+                return _short(x.text), _short(y.text)
+        return "", ""
+    return (_short(la[len(lb)]), "") if len(la) > len(lb) else ("", _short(lb[len(la)]))
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = text.strip()
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def image_size(mime: str, data: str) -> tuple[int, int] | None:
+    """Width and height from a base64 PNG, GIF or JPEG's header; None when not found."""
+    compact = "".join(data.split())
+    try:
+        if mime == "image/png":
+            head = base64.b64decode(compact[:44] + "=" * (-len(compact[:44]) % 4))
+            if head[:8] == b"\x89PNG\r\n\x1a\n" and head[12:16] == b"IHDR":
+                return int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
+        elif mime == "image/gif":
+            head = base64.b64decode(compact[:16])
+            if head[:3] == b"GIF":
+                return int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+        elif mime == "image/jpeg":
+            return _jpeg_size(base64.b64decode(compact))
+    except (ValueError, TypeError):
+        return None
+    return None
+
+
+def _jpeg_size(raw: bytes) -> tuple[int, int] | None:
+    at = 2
+    while at + 9 < len(raw):
+        if raw[at] != 0xFF:
+            return None
+        marker = raw[at + 1]
+        length = int.from_bytes(raw[at + 2 : at + 4], "big")
+        if marker in (0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF):
+            return int.from_bytes(raw[at + 7 : at + 9], "big"), int.from_bytes(raw[at + 5 : at + 7], "big")
+        at += 2 + length
+    return None

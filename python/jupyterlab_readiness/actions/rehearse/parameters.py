@@ -1,0 +1,101 @@
+"""Papermill-style parameters: values given for a rehearsal override the ``parameters`` cell's.
+
+As papermill does, a cell tagged ``injected-parameters`` that assigns the given values is put
+right after the first cell tagged ``parameters`` (at the top when there is none), so the
+notebook's own defaults run first and the given values win. A value is read as a Python literal
+(``3``, ``2.5``, ``True``, ``None``, ``'text'``, ``[1, 2]``, ``{"a": 1}``), anything else is taken
+as a string (``2024-01-31``, ``eu-west``).
+"""
+
+from __future__ import annotations
+
+import ast
+import copy
+import keyword
+from typing import Any
+
+INJECTED_TAG = "injected-parameters"
+
+
+class BadParameter(ValueError):
+    """A parameter name that is not a Python identifier; the message says which."""
+
+
+def parse_value(text: str) -> Any:
+    """A Python literal if ``text`` is one, else the text itself."""
+    try:
+        return ast.literal_eval(text.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return text
+
+
+def parse_pairs(pairs: list[tuple[str, str]] | list[list[str]]) -> dict[str, Any]:
+    """``-p NAME VALUE`` pairs from the command line → {name: value}; a later pair wins."""
+    values: dict[str, Any] = {}
+    for name, text in pairs:
+        check_name(name)
+        values[name] = parse_value(text)
+    return values
+
+
+def check_name(name: str) -> None:
+    if not name.isidentifier() or keyword.iskeyword(name):
+        raise BadParameter(f"parameter name {name!r} is not a Python identifier")
+
+
+def parameters_cell(cells: list[dict[str, Any]]) -> int | None:
+    """The index of the first cell tagged ``parameters``, or None."""
+    for index, cell in enumerate(cells):
+        tags = cell.get("metadata", {}).get("tags", []) if isinstance(cell.get("metadata"), dict) else []
+        if isinstance(tags, list) and "parameters" in tags:
+            return index
+    return None
+
+
+def source(values: dict[str, Any]) -> str:
+    lines = ["# Parameters (injected by the rehearsal)"]
+    for name, value in values.items():
+        check_name(name)
+        lines.append(f"{name} = {value!r}")
+    return "\n".join(lines) + "\n"
+
+
+def inject(nb: dict[str, Any], values: dict[str, Any]) -> tuple[dict[str, Any], int | None]:
+    """A copy of the notebook (nbformat 4) with the injected cell; returns it and the index the
+    injected cell has in it (None when there are no values)."""
+    if not values:
+        return nb, None
+    out = copy.copy(nb)
+    cells = list(nb.get("cells", []))
+    at = parameters_cell(cells)
+    position = 0 if at is None else at + 1
+    cell = {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {"tags": [INJECTED_TAG]},
+        "outputs": [],
+        "source": source(values),
+    }
+    if nb.get("nbformat_minor", 0) >= 5 or any("id" in c for c in cells if isinstance(c, dict)):
+        cell["id"] = "injected-parameters"
+    cells.insert(position, cell)
+    out["cells"] = cells
+    return out, position
+
+
+def unknown_names(cell_source: str | None, values: dict[str, Any]) -> list[str]:
+    """Given names that the parameters cell does not assign (papermill warns about them too)."""
+    if cell_source is None:
+        return sorted(values)
+    try:
+        tree = ast.parse(cell_source)
+    except SyntaxError:
+        return []
+    assigned = {
+        t.id
+        for node in ast.walk(tree)
+        if isinstance(node, (ast.Assign, ast.AnnAssign))
+        for t in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        if isinstance(t, ast.Name)
+    }
+    return sorted(name for name in values if name not in assigned)

@@ -1,0 +1,55 @@
+"""What Linux's ``/proc`` says about the kernel process: its peak memory per cell and its CPU
+time (psutil is not needed; elsewhere there are no values).
+
+``VmHWM`` in ``/proc/<pid>/status`` is the process's peak resident set size. Writing ``5`` to
+``/proc/<pid>/clear_refs`` (Linux 4.0+, allowed for one's own processes) resets it to the current
+size, so resetting before a cell and reading after it gives the cell's own peak. Where the reset
+is refused the value is the peak since the kernel started (still an upper bound for the cell);
+elsewhere (macOS, Windows) there is no value. Only the kernel process counts: processes it starts
+are not added, and a kernelspec whose command is a wrapper (``conda run`` …) measures the wrapper.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+class PeakMemory:
+    def __init__(self, pid: int | None) -> None:
+        self.pid = pid if sys.platform.startswith("linux") else None
+        self.resettable = self.pid is not None
+
+    def reset(self) -> None:
+        if not self.resettable:
+            return
+        try:
+            with open(f"/proc/{self.pid}/clear_refs", "w") as handle:
+                handle.write("5")
+        except OSError:
+            self.resettable = False
+
+    def peak(self) -> int | None:
+        """The peak resident set size in bytes since the last reset, or None."""
+        if self.pid is None:
+            return None
+        try:
+            with open(f"/proc/{self.pid}/status", "rb") as handle:
+                for line in handle:
+                    if line.startswith(b"VmHWM:"):
+                        return int(line.split()[1]) * 1024
+        except (OSError, ValueError, IndexError):
+            return None
+        return None
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """User + system CPU time the process has used so far (not its children's), or None."""
+    if pid is None or not sys.platform.startswith("linux"):
+        return None
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            fields = handle.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None

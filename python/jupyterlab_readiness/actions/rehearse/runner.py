@@ -1,0 +1,345 @@
+"""One run of a rehearsal: a new kernel of the notebook's kernelspec, the audit hook installed
+before the first cell, then every code cell top to bottom with nbclient — stopping at the first
+error, as an unattended run would — with each cell's time, peak memory and file/network accesses.
+
+The kernel is never the user's: it is started here with its own connection file, working
+directory and ``TMPDIR`` (both inside the rehearsal's private directory), IPython history off (so
+the user's history database is not written), and it is always killed at the end — on success,
+error, timeout or cancellation — together with its process group (what it started), whatever
+else happens, before anything is awaited.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import re
+import signal
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError, DeadKernelError
+from nbformat import NotebookNode
+
+from .audit_log import LogReader, install_code
+from .cancel import Cancellation, Cancelled, TimeLimit, settle
+from .procfs import PeakMemory, cpu_seconds
+from .results import CellError, CellRun, RunResult
+
+log = logging.getLogger(__name__)
+
+REFUSAL = "the rehearsal refuses writes outside the notebook's folder"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CELL_FRAME = re.compile(r"(?:Cell In\s*\[(\d+)\],\s*line (\d+))|(?:<ipython-input-(\d+)-[0-9a-f]+>)")
+_ARROW = re.compile(r"^-+>\s*(\d+)", re.MULTILINE)
+
+
+class KernelFailed(Exception):
+    """The kernel could not be started or prepared (the message says why, for a person)."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunSpec:
+    kernel_name: str
+    cwd: Path  # where the kernel starts: the notebook's folder (in the copy, or the real one)
+    folder: Path  # where it may write: the copied folder (or the real one, in place)
+    private: Path  # the rehearsal's private directory
+    number: int  # 1 or 2
+    cell_timeout: float | None
+    startup_timeout: float = 60.0
+    allow: tuple[str, ...] = ()  # more folders the notebook may write in
+
+
+CellEvent = Callable[[str, int, CellRun, int, int], None]  # (started|finished, run, cell, position, of)
+
+
+class _Client(NotebookClient):
+    """nbclient's client, keeping track of its kernel-alive pollers so none outlives a run."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pollers: set[asyncio.Task[Any]] = set()
+
+    async def _async_poll_kernel_alive(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self.pollers.add(task)
+        try:
+            await super()._async_poll_kernel_alive()
+        finally:
+            if task is not None:
+                self.pollers.discard(task)
+
+
+class KernelRun:
+    def __init__(
+        self,
+        nb: NotebookNode,
+        origins: list[int],
+        injected: int | None,
+        spec: RunSpec,
+        cancel: Cancellation,
+        deadline: float | None,
+        on_cell: CellEvent | None = None,
+    ) -> None:
+        """``origins[i]``: the index, in the notebook as given, of cell ``i`` of ``nb`` (which may
+        hold an injected parameters cell, at index ``injected``)."""
+        self.nb = nb
+        self.origins = origins
+        self.injected = injected
+        self.spec = spec
+        self.cancel = cancel
+        self.deadline = deadline
+        self.on_cell = on_cell
+        self.km: AsyncKernelManager | None = None
+        self.client: _Client | None = None
+        self.first_cell_at: float | None = None  # time.monotonic() when the first cell was sent
+        self._console: Any = None
+
+    def _remaining(self) -> float | None:
+        return None if self.deadline is None else self.deadline - time.monotonic()
+
+    def _limit(self, own: float | None) -> float | None:
+        remaining = self._remaining()
+        if own is None:
+            return remaining
+        return own if remaining is None else min(own, remaining)
+
+    async def run(self) -> RunResult:
+        """Run the notebook; raises Cancelled, KernelFailed, or TimeLimit while starting."""
+        spec = self.spec
+        cells = [
+            CellRun(self.origins[i], injected=(i == self.injected))
+            for i, cell in enumerate(self.nb.cells)
+            if _runs(cell)
+        ]
+        result = RunResult(spec.number, cells)
+        try:
+            started = time.monotonic()
+            await self._start()
+            result.startup_seconds = time.monotonic() - started
+            assert self.km is not None and self.client is not None
+            memory = PeakMemory(getattr(self.km.provisioner, "pid", None))
+            reader = LogReader(self._log)
+            position = 0
+            for index, cell in enumerate(self.nb.cells):
+                if not _runs(cell):
+                    continue
+                record = cells[position]
+                position += 1
+                if self.on_cell:
+                    self.on_cell("started", spec.number, record, position, len(cells))
+                memory.reset()
+                began = time.monotonic()
+                if self.first_cell_at is None:
+                    self.first_cell_at = began
+                limit = self._limit(spec.cell_timeout)
+                remaining = self._remaining()
+                total_binds = remaining is not None and (spec.cell_timeout is None or remaining < spec.cell_timeout)
+                try:
+                    await self.cancel.race(self.client.async_execute_cell(cell, index), timeout=limit)
+                    record.status = "ok"
+                except CellExecutionError:
+                    record.status = "error"
+                except DeadKernelError:
+                    record.status = "dead"
+                except TimeLimit:
+                    record.status = "timeout"
+                    result.stopped = "total-timeout" if total_binds else "timeout"
+                except Cancelled:
+                    record.status = "cancelled"
+                    result.stopped = "cancelled"
+                record.seconds = _kernel_seconds(cell) if record.status in ("ok", "error") else None
+                if record.seconds is None:
+                    record.seconds = time.monotonic() - began
+                record.peak_memory = memory.peak()
+                record.outputs = [dict(o) for o in cell.get("outputs", [])]
+                record.error = _error(cell, self.client.code_cells_executed) if record.status == "error" else None
+                record.accesses = reader.read()
+                if record.peak_memory is not None:
+                    result.peak_memory = max(result.peak_memory or 0, record.peak_memory)
+                if self.on_cell:
+                    self.on_cell("finished", spec.number, record, position, len(cells))
+                if record.status == "cancelled":
+                    raise Cancelled()
+                result.cpu_seconds = cpu_seconds(memory.pid)
+                if record.status != "ok":
+                    result.stopped = result.stopped or ("error" if record.status == "error" else "dead")
+                    if record.status == "dead":
+                        self._console.flush()
+                        result.kernel_said = self.console_tail(600).strip()
+                    break
+            return result
+        finally:
+            await self.close()
+
+    @property
+    def _log(self) -> Path:
+        return self.spec.private / f"audit-{self.spec.number}.jsonl"
+
+    @property
+    def console_log(self) -> Path:
+        return self.spec.private / f"kernel-{self.spec.number}.log"
+
+    def console_tail(self, limit: int = 2000) -> str:
+        """The end of what the kernel process printed to its stdout/stderr (why it died)."""
+        try:
+            with open(self.console_log, "rb") as handle:
+                handle.seek(max(0, self.console_log.stat().st_size - limit))
+                return handle.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    async def _start(self) -> None:
+        spec = self.spec
+        tmp = spec.private / f"tmp-{spec.number}"
+        tmp.mkdir(exist_ok=True)
+        self._log.write_bytes(b"")
+        env = dict(os.environ)
+        env.update({"TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp)})
+        env.pop("JPY_SESSION_NAME", None)
+        km = self.km = AsyncKernelManager(kernel_name=spec.kernel_name)
+        km.connection_file = str(spec.private / f"kernel-{spec.number}.json")
+        startup = self._limit(spec.startup_timeout)
+        # The kernel's own stdout and stderr (its start-up warnings, C libraries writing to the
+        # descriptors) go to a file, not to the terminal or the server's log.
+        self._console = open(self.console_log, "wb")  # noqa: SIM115 - closed in close()
+        try:
+            await self.cancel.race(
+                km.start_kernel(
+                    cwd=str(spec.cwd),
+                    env=env,
+                    extra_arguments=["--HistoryManager.enabled=False"],
+                    stdout=self._console,
+                    stderr=self._console,
+                ),
+                timeout=startup,
+            )
+            client = self.client = _Client(
+                self.nb,
+                km=km,
+                timeout=None,
+                allow_errors=False,
+                record_timing=True,
+                startup_timeout=int(max(1, startup or spec.startup_timeout)),
+                iopub_timeout=4,
+            )
+            await self.cancel.race(client.async_start_new_kernel_client(), timeout=self._limit(spec.startup_timeout))
+            assert client.kc is not None
+            msg_id = client.kc.execute(
+                install_code(spec.folder, self._log, spec.allow), silent=True, store_history=False, allow_stdin=False
+            )
+            reply = await self.cancel.race(
+                client.async_wait_for_reply(msg_id), timeout=self._limit(spec.startup_timeout)
+            )
+        except (Cancelled, TimeLimit):
+            raise
+        except Exception as exc:  # a kernel that does not start or answer
+            self._console.flush()
+            said = self.console_tail(600).strip()
+            raise KernelFailed(
+                f"the kernel {spec.kernel_name!r} could not be started: {type(exc).__name__}: {exc}"
+                + (f"; it printed: {said}" if said else "")
+            ) from exc
+        content = (reply or {}).get("content", {})
+        if content.get("status") != "ok":
+            raise KernelFailed(
+                f"the audit hook could not be installed in the kernel ({content.get('ename')}: {content.get('evalue')}); rehearsals need Python 3.8 or later"
+            )
+
+    async def close(self) -> None:
+        """Kill the kernel and its process group (synchronously, before any await), then release
+        the client's channels and the manager's resources."""
+        km, client = self.km, self.client
+        if km is None:
+            return
+        kill(km)
+        if self._console is not None:
+            self._console.close()
+        for task in list(client.pollers if client is not None else ()):
+            task.cancel()
+        if client is not None and client.kc is not None:
+            with contextlib.suppress(Exception):
+                client.kc.stop_channels()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(km.cleanup_resources(), 5)  # type: ignore[misc]
+        for task in list(client.pollers if client is not None else ()):
+            await settle(task, 1.0)
+
+
+def kill(km: AsyncKernelManager) -> None:
+    """SIGKILL the kernel's process group (or the process) and reap it; never raises."""
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    pgid = getattr(provisioner, "pgid", None)
+    try:
+        own_group = os.getpgid(0) if hasattr(os, "getpgid") else None
+    except OSError:
+        own_group = None
+    if pgid and hasattr(os, "killpg") and pgid != own_group:
+        with contextlib.suppress(OSError):
+            os.killpg(pgid, signal.SIGKILL)
+    if process is not None:
+        with contextlib.suppress(OSError):
+            process.kill()
+        with contextlib.suppress(Exception):
+            process.wait(timeout=10)
+
+
+def _runs(cell: NotebookNode) -> bool:
+    """nbclient runs this cell (code, not blank, not tagged skip-execution)."""
+    return (
+        cell.get("cell_type") == "code"
+        and bool(str(cell.get("source", "")).strip())
+        and "skip-execution" not in cell.get("metadata", {}).get("tags", [])
+    )
+
+
+def _kernel_seconds(cell: NotebookNode) -> float | None:
+    """The kernel's own time for the cell (execute_input → execute_reply), from nbclient's timing."""
+    timing = cell.get("metadata", {}).get("execution", {})
+    try:
+        start = datetime.fromisoformat(timing["iopub.execute_input"].replace("Z", "+00:00"))
+        end = datetime.fromisoformat(timing["shell.execute_reply"].replace("Z", "+00:00"))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
+    return max(0.0, (end - start).total_seconds())
+
+
+def _error(cell: NotebookNode, count: int) -> CellError | None:
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            ename, evalue = str(out.get("ename", "")), str(out.get("evalue", ""))
+            return CellError(
+                ename,
+                evalue,
+                error_line(out.get("traceback", []), count),
+                ename == "PermissionError" and REFUSAL in evalue,
+            )
+    return None
+
+
+def error_line(traceback: list[str], count: int) -> int | None:
+    """The line, in the cell run as ``In[count]``, of the statement that raised."""
+    text = _ANSI.sub("", "\n".join(t for t in traceback if isinstance(t, str)))
+    first = None
+    for match in _CELL_FRAME.finditer(text):
+        number = match.group(1) or match.group(3)
+        if match.group(2):
+            line = int(match.group(2))
+        else:
+            arrow = _ARROW.search(text, match.end())
+            line = int(arrow.group(1)) if arrow else None
+        if number is not None and int(number) == count:
+            return line
+        if first is None:
+            first = line
+    return first

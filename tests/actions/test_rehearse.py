@@ -1,0 +1,536 @@
+"""Rehearsals with real kernels: two fresh runs, compared, in a scratch copy of the folder.
+
+Every test checks, after the rehearsal, that no kernel process and no private folder is left
+(``leftovers``). The pure parts (sanitising, parameters, copies, snapshots, the record and the
+engine) are tested without kernels in test_rehearse_parts.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+from helpers.notebooks import REPO, code, md, notebook
+from jupyterlab_readiness.actions.rehearse.baseline import read_record, record_path
+from jupyterlab_readiness.actions.rehearse.rehearsal import Options, Rehearsal, rehearse_sync
+from jupyterlab_readiness.contract.report import to_dict
+from jupyterlab_readiness.contract.schema import REHEARSE_REPLY
+from jupyterlab_readiness.files import Root
+from jupyterlab_readiness.lint.engine import check_file
+
+
+def tagged(source: str, *tags: str) -> dict:
+    cell = code(source)
+    cell["metadata"]["tags"] = list(tags)
+    return cell
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """Processes whose command line contains ``marker`` (the kernels' connection files live in
+    the rehearsal's private folder, so a kernel names it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = next(
+                (line for line in (entry / "status").read_text().splitlines() if line.startswith("State:")), ""
+            )
+        except OSError:
+            continue
+        if marker in cmdline and "Z" not in state.split()[1:2]:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.fixture
+def base(tmp_path: Path) -> Path:
+    """Where rehearsals put their private folders in these tests."""
+    folder = tmp_path / "scratch-base"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    folder = tmp_path / "project"
+    folder.mkdir()
+    (folder / ".git").mkdir()
+    return folder
+
+
+def leftovers(base: Path) -> tuple[list[str], list[int]]:
+    return sorted(p.name for p in base.iterdir()), processes_mentioning(str(base))
+
+
+@pytest.fixture
+def rehearse(project: Path, base: Path):
+    """rehearse(*cells, **options) → Outcome, for a notebook saved in ``project``; afterwards no
+    private folder and no kernel process may be left."""
+
+    def run(*cells: dict, name: str = "analysis.ipynb", progress=None, **options):
+        nb = notebook(*cells)
+        path = project / name
+        path.write_text(json.dumps(nb), encoding="utf-8")
+        outcome = rehearse_sync(nb, path, Options(scratch_base=base, **options), progress)
+        assert leftovers(base) == ([], []), "a rehearsal left a private folder or a kernel process behind"
+        REHEARSE_REPLY.validate_python(to_dict(outcome.reply(name)))
+        return outcome
+
+    return run
+
+
+def checks(outcome) -> list[tuple[str, int | None]]:
+    return [(f.check, f.cell_index) for f in outcome.findings]
+
+
+# ----------------------------------------------------------------------------------- passes
+def test_a_clean_notebook_passes_and_records_its_baseline(rehearse, project):
+    outcome = rehearse(
+        md("# Squares"),
+        code("import json\nn = 4", count=1),
+        code(
+            "squares = [i * i for i in range(n)]\nprint(squares)",
+            count=2,
+            outputs=[{"output_type": "stream", "name": "stdout", "text": "[0, 1, 4, 9]\n"}],
+        ),
+        code("with open('squares.json', 'w') as f:\n    json.dump(squares, f)", count=3),
+        code("", count=None),
+        code(
+            "len(squares)",
+            count=4,
+            outputs=[
+                {"output_type": "execute_result", "execution_count": 4, "metadata": {}, "data": {"text/plain": "4"}}
+            ],
+        ),
+    )
+    assert outcome.status == "passed" and outcome.findings == [] and outcome.error is None
+    record = outcome.record
+    assert record is not None and record.passed and record.runs == 2 and record.kernel == "python3"
+    assert [c.cell_index for c in record.cells] == [1, 2, 3, 5]  # the blank cell does not run
+    for cell in record.cells:
+        assert [t.status for t in cell.runs] == ["ok", "ok"]
+        assert all(t.seconds is not None and t.seconds >= 0 for t in cell.runs)
+        if sys.platform.startswith("linux"):
+            assert all(t.peak_memory and t.peak_memory > 10 * 2**20 for t in cell.runs)
+    assert record.cells[2].writes == ["squares.json"]
+    (written,) = record.files
+    assert written.path == "squares.json" and written.size == len("[0, 1, 4, 9]") and written.cells == [3]
+    assert len(written.sha256) == 64
+    assert not (project / "squares.json").exists(), "the notebook's real folder is untouched"
+    assert outcome.first_cell_seconds is not None and 0 < outcome.first_cell_seconds < outcome.seconds
+
+
+def test_the_audit_hook_adds_no_name_and_no_execution_count(rehearse, project):
+    """The same cell prints the same namespace in a rehearsal as in a plain nbclient run."""
+    cells = (code("print(sorted(dir()))"), code("print(len(In), _ih[-1][:5])"))
+    plain = nbformat.from_dict(notebook(*cells))
+    NotebookClient(plain, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(project)}}).execute()
+    outcome = rehearse(*cells)
+    fresh = outcome.runs[0].by_index()
+    for index in (0, 1):
+        assert fresh[index].outputs[0]["text"] == plain.cells[index].outputs[0]["text"]
+    assert "'In', 'Out', '_'" in fresh[0].outputs[0]["text"] and "install" not in fresh[0].outputs[0]["text"]
+
+
+# ------------------------------------------------------------------------------ rehearsal-error
+def test_hidden_state_fails_with_the_name_and_confirms_the_static_finding(rehearse):
+    outcome = rehearse(code("x = 1"), code("y = 2\ntotal = x + undefined_total\nprint(total)"), code("print('never')"))
+    assert outcome.status == "failed"
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index, finding.line, finding.severity) == ("rehearsal-error", 1, 2, "error")
+    assert "`undefined_total` is not defined" in finding.message and "hidden-state" in finding.message
+    assert "1 cell below did not run" in finding.message
+    assert "Define `undefined_total`" in finding.suggestion
+    assert len(outcome.runs) == 1 and any("second run was skipped" in n for n in outcome.notes)
+    assert [c.status for c in outcome.runs[0].cells] == ["ok", "error", "not-run"]
+
+
+def test_a_cell_that_fails_only_on_the_second_run_cannot_be_run_twice(rehearse):
+    outcome = rehearse(code("import os\nos.mkdir('out')"), code("print('done')"))
+    (finding,) = [f for f in outcome.findings if f.check == "rehearsal-error"]
+    assert finding.cell_index == 0 and "FileExistsError" in finding.message and "cannot be run twice" in finding.message
+
+
+def test_a_dying_kernel_is_reported_on_its_cell(rehearse):
+    outcome = rehearse(code("print('hi')"), code("import os\nos._exit(3)"), code("print('never')"))
+    (finding,) = outcome.findings
+    assert finding.check == "rehearsal-error" and finding.cell_index == 1 and "kernel died" in finding.message
+
+
+# ----------------------------------------------------------------------- non-idempotent-write
+def test_an_appending_writer_is_caught_and_an_overwriting_writer_is_not(rehearse, project):
+    (project / "seed.csv").write_text("a,b\n")
+    outcome = rehearse(
+        code("with open('report.csv', 'w') as f:\n    f.write('total,3\\n')"),
+        code("with open('history.csv', 'a') as f:\n    f.write('run,1\\n')"),
+        code("import shutil\nshutil.copy('seed.csv', 'copy.csv')"),
+    )
+    assert checks(outcome) == [("non-idempotent-write", 1)]
+    (finding,) = outcome.findings
+    assert (
+        "`history.csv`" in finding.message
+        and "grew from 6 to 12 bytes" in finding.message
+        and "appended" in finding.message
+    )
+    assert "append-write" in finding.message  # the static finding, confirmed
+    assert {f.path for f in outcome.record.files} == {"report.csv", "history.csv", "copy.csv"}
+    assert (project / "seed.csv").read_text() == "a,b\n" and not (project / "history.csv").exists()
+
+
+def test_a_file_named_by_the_clock_is_created_anew_by_the_second_run(rehearse):
+    outcome = rehearse(code("import time\nopen(f'out-{time.time_ns()}.txt', 'w').write('x')"))
+    (finding,) = outcome.findings
+    assert finding.check == "non-idempotent-write" and finding.cell_index == 0 and "created" in finding.message
+
+
+# -------------------------------------------------------------------- nondeterministic-output
+def test_an_unseeded_draw_is_nondeterministic_and_a_seeded_one_is_not(rehearse):
+    outcome = rehearse(
+        code("import random\nrng = random.Random(7)\nprint(rng.random())"),
+        code("print(random.random())"),
+    )
+    assert checks(outcome) == [("nondeterministic-output", 1)]
+    (finding,) = outcome.findings
+    assert "run 1 `0." in finding.message and "unseeded-random" in finding.message
+    (diff,) = outcome.diffs
+    assert (
+        diff.cell_index == 1
+        and diff.check == "nondeterministic-output"
+        and diff.diff.startswith("--- run 1\n+++ run 2")
+    )
+
+
+# --------------------------------------------------------------------------- output-mismatch
+def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
+    stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731
+    outcome = rehearse(
+        code(
+            "class Thing: pass\nprint(Thing())", count=1, outputs=stream("<__main__.Thing object at 0x7f3a2b1c9d80>\n")
+        ),
+        code(
+            "import time\nt = time.perf_counter()\nprint(f'took {time.perf_counter() - t:.4f} s')",
+            count=2,
+            outputs=stream("took 12.5000 s\n"),
+        ),
+        code("import os\nprint(os.getcwd())", count=3, outputs=stream(f"{project}\n")),
+        code("import tempfile\nprint(tempfile.mkdtemp())", count=4, outputs=stream("/tmp/tmpab12cd34\n")),
+        code("print(6 * 7)", count=5, outputs=stream("41\n")),
+        code("print('unsaved')"),  # no saved output, never run: nothing to compare
+    )
+    assert checks(outcome) == [("output-mismatch", 4)]
+    (finding,) = outcome.findings
+    assert "saved `41`, fresh run `42`" in finding.message
+    (diff,) = outcome.diffs
+    assert diff.diff.splitlines()[-2:] == ["-41", "+42"]
+
+
+# ---------------------------------------------------------------------- write-outside-folder
+def test_a_write_outside_the_folder_is_refused_reported_and_the_file_untouched(rehearse, tmp_path):
+    outside = tmp_path / "elsewhere" / "results.csv"
+    outside.parent.mkdir()
+    outside.write_text("precious\n")
+    outcome = rehearse(
+        code(f"with open({str(outside)!r}, 'w') as f:\n    f.write('overwritten')"), code("print('after')")
+    )
+    assert outside.read_text() == "precious\n"
+    assert checks(outcome) == [("write-outside-folder", 0)]  # the PermissionError is not a second finding
+    (finding,) = outcome.findings
+    assert finding.severity == "error" and str(outside) in finding.message and "run stopped there" in finding.message
+    assert outcome.status == "failed"
+
+
+def test_temp_files_and_caches_may_be_written(rehearse):
+    outcome = rehearse(
+        code(
+            "import tempfile, os, pathlib\nwith tempfile.NamedTemporaryFile('w') as f:\n    f.write('x')\nopen('/dev/null', 'w').write('x')\nprint('ok')"
+        )
+    )
+    assert outcome.status == "passed", outcome.findings
+
+
+# ----------------------------------------------------------------------------- external-input
+def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehearse, tmp_path):
+    data = tmp_path / "private-data.csv"
+    data.write_text("1,2\n")
+    outcome = rehearse(
+        code(f"print(open({str(data)!r}).read())"),
+        code("import socket\ntry:\n    socket.getaddrinfo('data.example.invalid', 443)\nexcept OSError:\n    pass"),
+        code("import subprocess\nsubprocess.run(['true'])"),
+    )
+    files, hosts = [f for f in outcome.findings if f.check == "external-input"]
+    assert files.cell_index == 0 and files.severity == "warning" and str(data) in files.message
+    assert hosts.cell_index == 1 and hosts.severity == "info" and "data.example.invalid:443" in hosts.message
+    assert any("cell 2 started a process (`true`)" in note for note in outcome.notes)
+    assert outcome.record.cells[0].external == [str(data)]
+
+
+# ------------------------------------------------------------------------------- parameters
+def test_parameters_override_the_parameters_cell(rehearse, project):
+    outcome = rehearse(
+        md("# Report"),
+        tagged("day = '2024-01-01'\nlimit = 10", "parameters"),
+        code(
+            "print(day, limit * 2)",
+            count=2,
+            outputs=[{"output_type": "stream", "name": "stdout", "text": "2024-01-01 20\n"}],
+        ),
+        parameters={"day": "2024-02-29", "limit": 3},
+    )
+    assert outcome.status == "passed" and outcome.findings == []  # saved outputs are not compared with other parameters
+    assert outcome.runs[0].by_index()[2].outputs[0]["text"] == "2024-02-29 6\n"
+    injected = [c for c in outcome.runs[0].cells if c.injected]
+    assert len(injected) == 1 and injected[0].cell_index == 1 and injected[0].status == "ok"
+    assert outcome.record.parameters == {"day": "2024-02-29", "limit": 3}
+
+
+# ----------------------------------------------------------------- time limits and cancelling
+def test_a_cell_over_its_time_limit_is_stopped_and_everything_cleaned_up(rehearse):
+    outcome = rehearse(
+        code("print('start')"), code("import time\ntime.sleep(60)"), code("print('never')"), cell_timeout=2
+    )
+    (finding,) = outcome.findings
+    assert (
+        finding.check == "rehearsal-error"
+        and finding.cell_index == 1
+        and "did not finish within 2 s" in finding.message
+    )
+    assert outcome.seconds < 30
+
+
+def test_the_total_time_limit_stops_the_rehearsal(rehearse):
+    outcome = rehearse(code("import time\ntime.sleep(60)"), timeout=12)
+    if outcome.status == "error":  # a very slow machine: the kernel was not even ready in time
+        assert "time limit" in outcome.error
+    else:
+        (finding,) = outcome.findings
+        assert "time limit (12 s) ran out" in finding.message
+    assert outcome.seconds < 40
+
+
+def test_cancel_from_another_thread_stops_and_cleans_up(project, base):
+    nb = notebook(code("print(1)"), code("import time\ntime.sleep(60)"))
+    path = project / "slow.ipynb"
+    seen = []
+
+    def progress(event):
+        seen.append(event.event)
+        if event.event == "cell-started" and event.cell_index == 1:
+            threading.Timer(0.5, rehearsal.cancel).start()
+
+    rehearsal = Rehearsal(nb, path, Options(scratch_base=base), progress)
+    started = time.monotonic()
+    outcome = asyncio.run(rehearsal.run())
+    assert outcome.status == "cancelled" and outcome.record is None
+    assert time.monotonic() - started < 30
+    assert seen[-1] == "finished" and rehearsal.progress.status == "cancelled"
+    assert [(e.run, e.cell_index, e.status) for e in rehearsal.finished_cells] == [(1, 0, "ok"), (1, 1, "cancelled")]
+    assert leftovers(base) == ([], [])
+    assert not record_path(path).exists()
+
+
+def test_cancel_before_the_start_and_after_the_end_is_harmless(project, base):
+    nb = notebook(code("print(1)"))
+    early = Rehearsal(nb, project / "a.ipynb", Options(scratch_base=base))
+    early.cancel()
+    assert asyncio.run(early.run()).status == "cancelled"
+    late = Rehearsal(nb, project / "a.ipynb", Options(scratch_base=base, runs=1))
+    assert asyncio.run(late.run()).status == "passed"
+    late.cancel()
+    assert leftovers(base) == ([], [])
+
+
+def test_a_task_cancelled_from_outside_still_cleans_up(project, base):
+    nb = notebook(code("import time\ntime.sleep(60)"))
+
+    async def main():
+        events = asyncio.Queue()
+        rehearsal = Rehearsal(nb, project / "a.ipynb", Options(scratch_base=base), lambda e: events.put_nowait(e))
+        task = asyncio.create_task(rehearsal.run())
+        while (await events.get()).event != "cell-started":
+            pass
+        assert processes_mentioning(str(base)), "the kernel is running"
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+
+    asyncio.run(main())
+    assert leftovers(base) == ([], [])
+
+
+# ------------------------------------------------------------------------------------- CLI
+def cli(*args: str, cwd: Path, base: Path, stderr=subprocess.PIPE) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1", "TMPDIR": str(base)}
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "rehearse", *args],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=stderr,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_cli_reports_records_and_sets_exit_codes(project, base):
+    good = notebook(
+        tagged("n = 2", "parameters"),
+        code("print(n + 1)", count=2, outputs=[{"output_type": "stream", "name": "stdout", "text": "3\n"}]),
+    )
+    (project / "good.ipynb").write_text(json.dumps(good))
+    result = cli("good.ipynb", cwd=project, base=base)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "rehearsal passed: 2 fresh runs of kernel python3" in result.stdout
+        and "baseline recorded in .readiness/good.ipynb.rehearsal.json" in result.stdout
+    )
+    record = read_record(project / "good.ipynb", Root(None))
+    assert record is not None and record.passed
+    as_json = cli(
+        "good.ipynb", "-p", "n", "41", "--runs", "1", "--format", "json", "--no-record", cwd=project, base=base
+    )
+    reply = REHEARSE_REPLY.validate_json(as_json.stdout)
+    assert (
+        as_json.returncode == 0
+        and reply.status == "passed"
+        and reply.record.parameters == {"n": 41}
+        and reply.record_file is None
+    )
+    assert read_record(project / "good.ipynb", Root(None)).parameters == {}  # --no-record left the first record
+
+    bad = notebook(code("print(missing)"))
+    (project / "bad.ipynb").write_text(json.dumps(bad))
+    failed = cli("bad.ipynb", cwd=project, base=base)
+    assert failed.returncode == 1 and "rehearsal-error" in failed.stdout
+    assert cli("bad.ipynb", "--fail-on", "never", "--no-record", cwd=project, base=base).returncode == 0
+    # `check` shows the remembered finding while the code is the same, and not once it changes
+    report = check_file(project / "bad.ipynb", rehearsal=read_record(project / "bad.ipynb", Root(None)))
+    assert ("rehearsal-error", 0) in [(f.check, f.cell_index) for f in report.findings]
+    bad["cells"][0]["source"] = "missing = 1\nprint(missing)"
+    (project / "bad.ipynb").write_text(json.dumps(bad))
+    report = check_file(project / "bad.ipynb", rehearsal=read_record(project / "bad.ipynb", Root(None)))
+    assert not [f for f in report.findings if f.check == "rehearsal-error"]
+    assert leftovers(base) == ([], [])
+
+
+def test_cli_exit_2_when_it_cannot_run(project, base):
+    (project / "broken.ipynb").write_text("{not json")
+    other = notebook(code("print(1)"))
+    other["metadata"]["kernelspec"]["name"] = "no-such-kernel"
+    (project / "other.ipynb").write_text(json.dumps(other))
+    (project / "fine.ipynb").write_text(json.dumps(notebook(code("print(1)"))))
+    (project / "big.bin").write_bytes(b"x" * 5000)
+    unreadable = cli("broken.ipynb", cwd=project, base=base)
+    assert unreadable.returncode == 2 and "invalid JSON" in unreadable.stderr
+    assert cli("missing.ipynb", cwd=project, base=base).returncode == 2
+    no_kernel = cli("other.ipynb", cwd=project, base=base)
+    assert (
+        no_kernel.returncode == 2
+        and "no such kernel: 'no-such-kernel'" in no_kernel.stderr
+        and "python3" in no_kernel.stderr
+    )
+    assert (
+        cli("other.ipynb", "--kernel", "python3", "--runs", "1", "--no-record", cwd=project, base=base).returncode == 0
+    )
+    too_big = cli("fine.ipynb", "--max-folder-size", "4kB", cwd=project, base=base)
+    assert too_big.returncode == 2 and "more than 4 KB" in too_big.stderr and "--in-place" in too_big.stderr
+    bad_name = cli("fine.ipynb", "-p", "not-a-name", "1", cwd=project, base=base)
+    assert bad_name.returncode == 2 and "not a Python identifier" in bad_name.stderr
+    assert not (project / ".readiness").exists()
+    assert leftovers(base) == ([], [])
+
+
+@pytest.mark.parametrize("signum, code_expected", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_cli_interrupted_leaves_no_kernel_and_no_folder(project, base, signum, code_expected):
+    (project / "slow.ipynb").write_text(json.dumps(notebook(code("import time\ntime.sleep(120)"))))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1", "TMPDIR": str(base)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab_readiness", "rehearse", "slow.ipynb"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not processes_mentioning(str(base)) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert processes_mentioning(str(base)), "the kernel started"
+        time.sleep(1.0)
+        process.send_signal(signum)
+        out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == code_expected, err
+    assert leftovers(base) == ([], [])
+    assert not (project / ".readiness").exists()
+
+
+def test_cli_in_place_runs_in_the_real_folder_with_a_progress_line_per_cell_on_a_terminal(project, base):
+    import pty
+
+    (project / "w.ipynb").write_text(json.dumps(notebook(code("open('made.txt', 'w').write('1')"), code("print(2)"))))
+    controller, terminal = pty.openpty()
+    try:
+        result = cli("w.ipynb", "--in-place", "--runs", "1", cwd=project, base=base, stderr=terminal)
+        os.close(terminal)
+        progress = b""
+        while True:
+            try:
+                chunk = os.read(controller, 65536)
+            except OSError:  # the terminal was closed and drained
+                break
+            if not chunk:
+                break
+            progress += chunk
+    finally:
+        os.close(controller)
+    assert result.returncode == 0
+    assert (project / "made.txt").read_text() == "1"
+    lines = progress.decode().replace("\r\x1b[K", "\n").splitlines()
+    assert any(line.startswith("run 1/1  cell 0 (1 of 2)  ok  ") and line.endswith("MiB") for line in lines), lines
+    assert any(line.startswith("run 1/1  cell 1 (2 of 2)  ok  ") for line in lines), lines
+    assert leftovers(base) == ([], [])
+
+
+def test_an_nbformat_3_notebook_is_rehearsed(project, base):
+    v3 = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {"name": "old"},
+        "worksheets": [
+            {
+                "cells": [
+                    {"cell_type": "heading", "level": 1, "source": ["Old"], "metadata": {}},
+                    {
+                        "cell_type": "code",
+                        "input": ["x = 2\n", "print(x * 3)"],
+                        "language": "python",
+                        "outputs": [{"output_type": "stream", "stream": "stdout", "text": ["6\n"]}],
+                        "prompt_number": 1,
+                        "metadata": {},
+                    },
+                ]
+            }
+        ],
+    }
+    outcome = rehearse_sync(v3, project / "old.ipynb", Options(scratch_base=base, runs=1))
+    assert (
+        outcome.status == "passed"
+        and outcome.findings == []
+        and outcome.runs[0].by_index()[1].outputs[0]["text"] == "6\n"
+    )
+    assert leftovers(base) == ([], [])

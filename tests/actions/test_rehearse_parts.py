@@ -1,0 +1,650 @@
+"""The parts of a rehearsal that need no kernel: sanitising and comparing outputs, parameters,
+the scratch copy, snapshots, the audit hook (in a child Python), the record and the engine."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import struct
+import subprocess
+import sys
+import zlib
+
+import pytest
+
+from helpers.notebooks import code, md, notebook
+from jupyterlab_readiness.actions.rehearse import outputs as out
+from jupyterlab_readiness.actions.rehearse import parameters as params
+from jupyterlab_readiness.actions.rehearse import scratch, snapshot
+from jupyterlab_readiness.actions.rehearse.audit_log import Access, LogReader, install_code
+from jupyterlab_readiness.actions.rehearse.baseline import read_record, record_path, write_record
+from jupyterlab_readiness.actions.rehearse.cancel import Cancellation, Cancelled, TimeLimit
+from jupyterlab_readiness.actions.rehearse.findings import Evidence, build
+from jupyterlab_readiness.actions.rehearse.rehearsal import Progress
+from jupyterlab_readiness.actions.rehearse.results import CellError, CellRun, RunResult
+from jupyterlab_readiness.actions.rehearse.runner import error_line
+from jupyterlab_readiness.cli.rehearse import progress_line, render
+from jupyterlab_readiness.contract.baseline import (
+    CellBaseline,
+    CellTiming,
+    FileBaseline,
+    RehearsalRecord,
+    record_from_dict,
+)
+from jupyterlab_readiness.contract.report import Finding, to_dict
+from jupyterlab_readiness.contract.schema import REHEARSAL_RECORD
+from jupyterlab_readiness.files import Root
+from jupyterlab_readiness.lint.config import CheckConfig
+from jupyterlab_readiness.lint.engine import check_notebook
+from jupyterlab_readiness.notebook.fingerprint import code_fingerprint
+from jupyterlab_readiness.notebook.model import notebook_from_json
+
+
+# ------------------------------------------------------------------------------ sanitising
+def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
+    sanitise = out.Sanitiser({"/tmp/rh/work/proj": "<folder>", "/home/ann/proj": "<folder>"}, temp=["/tmp/rh"])
+    same_pairs = [
+        ("<Foo object at 0x7f3a2b1c9d80>", "<Foo object at 0x55d0c0ffee00>"),
+        ("<function f at 0x10a2b3c4d>", "<function f at 0x7ffe12345678>"),
+        ("Model(id=140234567890123)", "Model(id=139999999999999)"),
+        ("run 3f2504e0-4f89-11d3-9a0c-0305e82c3301 done", "run 9b2e1c3a-0000-4f89-9a0c-123456789abc done"),
+        ("CPU times: user 1.2 ms, sys: 30 µs\nWall time: 2.5 s", "CPU times: user 9.9 ms, sys: 0 ns\nWall time: 12 s"),
+        (
+            "1.23 µs ± 4.5 ns per loop (mean ± std. dev. of 7 runs, 1,000,000 loops each)",
+            "2.01 µs ± 9.1 ns per loop (mean ± std. dev. of 7 runs, 100,000 loops each)",
+        ),
+        ("100%|██████████| 10/10 [00:01<00:00, 9.52it/s]", "100%|██████████| 10/10 [00:03<00:00, 3.10it/s]"),
+        ("saved to /home/ann/proj/out.csv", "saved to /tmp/rh/work/proj/out.csv"),
+        ("scratch /tmp/rh/tmp-1/tmpa1b2c3", "scratch /tmp/rh/tmp-2/tmpz9y8x7"),
+        ("File /tmp/ipykernel_123/456.py, line 3", "File /tmp/ipykernel_999/789.py, line 3"),
+        ("\x1b[31mred\x1b[0m", "red"),
+    ]
+    for a, b in same_pairs:
+        assert sanitise(a) == sanitise(b), (a, b)
+    different_pairs = [
+        ("42", "43"),
+        ("2024-01-01 10:00:00", "2024-01-02 10:00:00"),
+        ("[1, 2]", "[2, 1]"),
+        ("0.374", "0.951"),
+        ("/home/bob/data.csv", "/home/ann/data.csv"),
+    ]
+    for a, b in different_pairs:
+        assert sanitise(a) != sanitise(b), (a, b)
+
+
+def _png(width: int, height: int) -> str:
+    raw = b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    raw += struct.pack(">I", zlib.crc32(raw[12:]) & 0xFFFFFFFF) + b"\x00" * 40
+    return base64.b64encode(raw).decode()
+
+
+def test_outputs_compare_stdout_results_errors_and_images_by_size():
+    s = out.Sanitiser()
+    stream = lambda name, text: {"output_type": "stream", "name": name, "text": text}  # noqa: E731
+    image = lambda w, h: {
+        "output_type": "display_data",
+        "metadata": {},
+        "data": {"image/png": _png(w, h), "text/plain": "<Figure size 640x480 with 1 Axes>"},
+    }
+    a = [stream("stdout", "rows: 1"), stream("stderr", "warning!"), stream("stdout", "0\n"), image(640, 480)]
+    b = [
+        stream("stdout", ["rows: 10\n"]),
+        image(652, 480),
+    ]  # chunks split differently, no stderr, a slightly wider figure
+    assert out.same(out.comparable(a, s), out.comparable(b, s))
+    assert out.comparable(a, s)[1].size == (640, 480)
+    assert not out.same(out.comparable(a, s), out.comparable([stream("stdout", "rows: 11\n"), image(640, 480)], s))
+    assert not out.same(out.comparable(a, s), out.comparable([stream("stdout", "rows: 10\n")], s))  # the image is gone
+    assert not out.same(out.comparable(a, s), out.comparable([stream("stdout", "rows: 10\n"), image(1280, 960)], s))
+    progress = [stream("stdout", "10%\r50%\r100%\nab\x08c\n")]
+    assert out.comparable(progress, s)[0].text == "100%\nac\n"
+    result = {
+        "output_type": "execute_result",
+        "execution_count": 3,
+        "metadata": {},
+        "data": {"text/plain": "   a\n0  1", "text/html": "<table>…</table>"},
+    }
+    assert out.comparable([result], s) == [out.Item("result", "   a\n0  1")]
+    error = {"output_type": "error", "ename": "ValueError", "evalue": "bad <X at 0x7f0011223344>", "traceback": ["…"]}
+    assert out.comparable([error], s) == [out.Item("error", "ValueError: bad <X at 0x…>")]
+    v3 = {"output_type": "pyout", "prompt_number": 1, "text": ["4"]}
+    assert out.comparable([v3], s) == [out.Item("result", "4")]
+
+
+def test_diff_and_first_difference_show_the_lines_that_differ():
+    s = out.Sanitiser()
+    a = out.comparable([{"output_type": "stream", "name": "stdout", "text": "a\nb\nc\n"}], s)
+    b = out.comparable([{"output_type": "stream", "name": "stdout", "text": "a\nB\nc\nd\n"}], s)
+    assert out.first_difference(a, b) == ("b", "B")
+    text = out.diff(a, b, "saved", "fresh run")
+    assert text.startswith("--- saved\n+++ fresh run") and "-b\n+B" in text and "+d" in text
+    assert out.first_difference(a, a + [out.Item("stdout", "more")]) == ("", "more")
+    long = out.comparable(
+        [{"output_type": "stream", "name": "stdout", "text": "".join(f"{i}\n" for i in range(500))}], s
+    )
+    assert out.diff([], long, "a", "b").count("\n") <= out.MAX_DIFF_LINES + 1
+
+
+# ------------------------------------------------------------------------------- parameters
+def test_parameter_values_are_literals_else_strings():
+    assert params.parse_pairs(
+        [
+            ("n", "3"),
+            ("ratio", "0.5"),
+            ("flag", "True"),
+            ("none", "None"),
+            ("day", "2024-01-31"),
+            ("name", "'quoted'"),
+            ("region", "eu-west"),
+            ("ids", "[1, 2]"),
+            ("n", "4"),
+        ]
+    ) == {
+        "n": 4,
+        "ratio": 0.5,
+        "flag": True,
+        "none": None,
+        "day": "2024-01-31",
+        "name": "quoted",
+        "region": "eu-west",
+        "ids": [1, 2],
+    }
+    for bad in ("not-a-name", "class", "1x", ""):
+        with pytest.raises(params.BadParameter):
+            params.parse_pairs([(bad, "1")])
+
+
+def test_the_injected_cell_follows_the_parameters_cell_like_papermill():
+    nb = notebook(md("# t"), code("day = '2024-01-01'"), code("print(day)"))
+    nb["cells"][1]["metadata"]["tags"] = ["parameters"]
+    injected, at = params.inject(nb, {"day": "2024-02-29", "n": 3})
+    assert at == 2 and injected["cells"][2]["metadata"]["tags"] == ["injected-parameters"]
+    assert injected["cells"][2]["source"] == "# Parameters (injected by the rehearsal)\nday = '2024-02-29'\nn = 3\n"
+    assert len(nb["cells"]) == 3, "the given notebook is not modified"
+    assert params.unknown_names("day = '2024-01-01'", {"day": 1, "n": 2}) == ["n"]
+    untagged, at = params.inject(notebook(code("print(1)")), {"x": 1})
+    assert at == 0 and untagged["cells"][0]["source"].endswith("x = 1\n")
+    assert params.inject(nb, {}) == (nb, None)
+
+
+# ---------------------------------------------------------------------------------- scratch
+def test_the_copy_skips_repositories_environments_and_caches_and_keeps_links(tmp_path):
+    src = tmp_path / "proj"
+    for folder in (
+        ".git/objects",
+        ".ipynb_checkpoints",
+        "node_modules/x",
+        "__pycache__",
+        "env/bin",
+        "data/raw",
+        ".readiness",
+    ):
+        (src / folder).mkdir(parents=True)
+    (src / "env" / "pyvenv.cfg").write_text("home = /usr\n")
+    (src / "env" / "bin" / "python").write_text("x" * 1000)
+    (src / ".git" / "objects" / "pack").write_text("x" * 1000)
+    (src / "data" / "raw" / "in.csv").write_text("a,b\n")
+    (src / "nb.ipynb").write_text("{}")
+    (src / "inside").symlink_to(src / "data")
+    (src / "outside").symlink_to(tmp_path)
+    plan = scratch.plan_copy(src, 10_000)
+    assert sorted(plan.files) == ["data/raw/in.csv", "nb.ipynb"] and plan.total_bytes == 6
+    dst = tmp_path / "copy" / "proj"
+    scratch.copy_folder(src, dst, plan)
+    assert (dst / "data" / "raw" / "in.csv").read_text() == "a,b\n"
+    assert os.readlink(dst / "inside") == str(dst / "data"), "an absolute link into the folder points into the copy"
+    assert os.readlink(dst / "outside") == str(tmp_path)
+    assert not (dst / ".git").exists() and not (dst / "env").exists()
+    with pytest.raises(scratch.FolderTooBig, match="more than 5 bytes"):
+        scratch.plan_copy(src, 5)
+
+
+def test_the_copy_stops_when_told(tmp_path):
+    import threading
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "a.txt").write_text("a")
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(scratch.Stopped):
+        scratch.copy_folder(src, tmp_path / "dst", scratch.plan_copy(src, None), stop)
+
+
+def test_sizes_and_abandoned_private_folders(tmp_path):
+    assert (
+        scratch.parse_size("200MB") == 200_000_000
+        and scratch.parse_size("1.5G") == 1_500_000_000
+        and scratch.parse_size("64KiB") == 65536
+        and scratch.parse_size("12") == 12
+    )
+    with pytest.raises(ValueError):
+        scratch.parse_size("lots")
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    abandoned = tmp_path / f"{scratch.PREFIX}{dead}-abc"
+    (abandoned / "work").mkdir(parents=True)
+    (abandoned / "work" / "f").write_text("x")
+    os.chmod(abandoned / "work", 0o500)
+    mine = tmp_path / f"{scratch.PREFIX}{os.getpid()}-def"
+    mine.mkdir()
+    assert scratch.sweep_abandoned(tmp_path) == [abandoned]
+    assert not abandoned.exists() and mine.exists()
+    private = scratch.make_private_dir(tmp_path)
+    assert private.name.startswith(f"{scratch.PREFIX}{os.getpid()}-") and oct(private.stat().st_mode & 0o777) == "0o700"
+
+
+# -------------------------------------------------------------------------------- snapshots
+def test_snapshots_tell_appends_from_rewrites_and_new_files(tmp_path):
+    folder = tmp_path / "f"
+    folder.mkdir()
+    (folder / "input.csv").write_text("in\n")
+    (folder / "log.txt").write_text("")
+    initial = snapshot.take(folder, None, hash_changes=False)
+    assert initial["input.csv"].sha256 is None
+    (folder / "log.txt").write_text("run 1\n")
+    (folder / "report.txt").write_text("total 1\n")
+    (folder / "same.txt").write_text("same\n")
+    (folder / "gone.txt").write_text("x")
+    first = snapshot.take(folder, initial)
+    assert snapshot.written(initial, first) == ["gone.txt", "log.txt", "report.txt", "same.txt"]
+    assert first["input.csv"] is initial["input.csv"] and first["log.txt"].sha256
+    (folder / "log.txt").write_text("run 1\nrun 1\n")
+    (folder / "report.txt").write_text("total 2\n")
+    os.utime(folder / "same.txt", ns=(1, 1))  # touched, same bytes
+    (folder / "gone.txt").unlink()
+    (folder / "new.txt").write_text("n")
+    (folder / "input.csv").write_text("IN\n")  # changed by the second run only
+    second = snapshot.take(folder, first)
+    changes = {
+        c.path: c
+        for c in snapshot.differences(
+            folder,
+            first,
+            second,
+            lambda p: snapshot.sha256_of(folder.parent / "f" / p) if p != "input.csv" else "unknown",
+        )
+    }
+    assert set(changes) == {"log.txt", "report.txt", "gone.txt", "new.txt", "input.csv"}
+    assert changes["log.txt"].appended and (changes["log.txt"].before_size, changes["log.txt"].after_size) == (6, 12)
+    assert not changes["report.txt"].appended and changes["report.txt"].kind == "changed"
+    assert changes["gone.txt"].kind == "removed" and changes["new.txt"].kind == "created"
+    unknown = snapshot.differences(folder, first, second, lambda p: None)
+    assert "input.csv" not in {c.path for c in unknown}, "same size, no hash to compare: never reported on a time stamp"
+
+
+# ------------------------------------------------------------------------------- audit hook
+def test_the_audit_hook_refuses_writes_outside_and_records_what_it_sees(tmp_path):
+    folder = tmp_path / "proj"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "in.csv").write_text("x")
+    outside = tmp_path / "outside.txt"
+    outside.write_text("keep")
+    private_tmp = tmp_path / "private-tmp"
+    private_tmp.mkdir()
+    log = tmp_path / "audit.jsonl"
+    script = f"""
+import os, sys, tempfile, socket, shutil
+{install_code(folder, log)}
+assert sorted(k for k in dir() if not k.startswith('__')) == ['os', 'shutil', 'socket', 'sys', 'tempfile'], dir()
+os.chdir({str(folder)!r})
+open('out.txt', 'w').write('1')
+open('log.txt', 'a').write('1')
+open('in.csv').read()
+open({str(outside)!r}).read()
+for attempt in (lambda: open({str(outside)!r}, 'w'), lambda: os.remove({str(outside)!r}), lambda: os.rename('out.txt', {str(outside)!r}), lambda: shutil.rmtree({str(tmp_path / "nothing")!r}), lambda: open('../escape.txt', 'x')):
+    try:
+        attempt()
+    except PermissionError as exc:
+        assert 'refuses writes outside' in str(exc)
+    else:
+        raise SystemExit('not refused')
+with tempfile.NamedTemporaryFile('w') as f:
+    f.write('fine')
+os.makedirs({str(tmp_path)!r}, exist_ok=True)  # exists: allowed to fail quietly
+os.makedirs('sub/deeper', exist_ok=True)
+open('/dev/null', 'w').write('x')
+try:
+    socket.getaddrinfo('host.example.invalid', 443)
+except OSError:
+    pass
+import subprocess
+subprocess.run(['true'])
+print('done')
+"""
+    env = {**os.environ, "TMPDIR": str(private_tmp)}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=folder, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "done", result.stderr
+    assert outside.read_text() == "keep" and (folder / "out.txt").exists() and not (tmp_path / "escape.txt").exists()
+    found = LogReader(log).read()
+    assert (
+        Access("w", "out.txt", "w") in found
+        and Access("w", "log.txt", "a") in found
+        and Access("r", "in.csv", "") in found
+    )
+    assert Access("R", str(outside), "") in found
+    refused = [a for a in found if a.kind == "W"]
+    assert {a.detail for a in refused} == {"w", "remove", "rename", "rmtree", "x"}
+    assert Access("w", "sub/deeper", "mkdir") in found
+    assert Access("n", "host.example.invalid:443", "socket.getaddrinfo") in found
+    assert Access("p", "true", "subprocess.Popen") in found
+    assert not [a for a in found if a.kind in ("w", "W") and "private-tmp" in a.path]
+    assert not [a for a in found if a.kind == "R" and (a.path.startswith(sys.prefix) or "site-packages" in a.path)]
+
+
+def test_the_log_reader_keeps_a_partial_line_for_later(tmp_path):
+    log = tmp_path / "log"
+    log.write_bytes(b'w\t"a.txt"\t"w"\nr\t"b')
+    reader = LogReader(log)
+    assert reader.read() == [Access("w", "a.txt", "w")]
+    with open(log, "ab") as handle:
+        handle.write(b'.txt"\t""\nnot a record\nx\t"y"\t""\n')
+    assert reader.read() == [Access("r", "b.txt", "")]
+    assert reader.read() == []
+    from json.encoder import encode_basestring_ascii as quote  # what the hook writes
+
+    odd = 'tab\there "quoted" é \\ back'
+    with open(log, "ab") as handle:
+        handle.write(f"R\t{quote(odd)}\t{quote('')}\n".encode("ascii"))
+    assert reader.read() == [Access("R", odd, "")]
+
+
+# --------------------------------------------------------------------------------- tracebacks
+def test_the_line_that_raised_comes_from_the_cell_frame():
+    ipython8 = [
+        "\x1b[0;31mNameError\x1b[0m   Traceback",
+        "Cell \x1b[0;32mIn[2], line 4\x1b[0m\n\x1b[0;32m----> 4\x1b[0m f()\n",
+        "Cell \x1b[0;32mIn[1], line 2\x1b[0m, in f()\n----> 2 x\n",
+        "NameError: name 'x' is not defined",
+    ]
+    assert error_line(ipython8, 2) == 4
+    assert error_line(ipython8, 9) == 4  # no frame of that count: the outermost cell frame
+    ipython7 = [
+        "---------",
+        "<ipython-input-3-abc123> in <module>\n      1 a = 1\n----> 2 b\n",
+        "NameError: name 'b' is not defined",
+    ]
+    assert error_line(ipython7, 3) == 2
+    assert error_line(["SyntaxError: invalid syntax"], 1) is None
+
+
+# ---------------------------------------------------------------------------------- findings
+def _evidence(cells, runs, **kw):
+    nb = notebook(*cells)
+    return Evidence(
+        notebook_from_json(nb),
+        kw.pop("saved", {}),
+        runs,
+        kw.pop("changes", []),
+        out.Sanitiser(),
+        kw.pop("real", "/home/ann/proj"),
+        **kw,
+    )
+
+
+def test_findings_name_the_refused_write_once_and_no_second_error():
+    run = RunResult(
+        1,
+        [
+            CellRun(
+                0,
+                "error",
+                error=CellError(
+                    "PermissionError",
+                    "[Errno 13] the rehearsal refuses writes outside the notebook's folder: '/home/ann/proj/x.csv'",
+                    1,
+                    True,
+                ),
+                accesses=[Access("W", "/home/ann/proj/x.csv", "w")],
+            )
+        ],
+        stopped="error",
+    )
+    built = build(_evidence([code("open('/home/ann/proj/x.csv', 'w')")], [run]))
+    (finding,) = built.findings
+    assert finding.check == "write-outside-folder" and "absolute path into the notebook's own folder" in finding.message
+
+
+def test_an_injected_parameter_error_goes_on_the_parameters_cell():
+    run = RunResult(
+        1,
+        [
+            CellRun(0, "ok"),
+            CellRun(0, "error", error=CellError("SyntaxError", "bad", 2), injected=True),
+            CellRun(1, "not-run"),
+        ],
+        stopped="error",
+    )
+    (finding,) = build(_evidence([code("n = 1"), code("print(n)")], [run])).findings
+    assert finding.cell_index == 0 and finding.line is None and "(the injected parameters)" in finding.message
+
+
+def test_a_host_looked_up_is_listed_once_without_its_address():
+    accesses = [
+        Access("n", "api.example.com:443", "socket.getaddrinfo"),
+        Access("n", "93.184.216.34:443", "socket.connect"),
+        Access("n", "10.0.0.5:5432", "socket.connect"),
+    ]
+    run = RunResult(1, [CellRun(0, "ok", accesses=accesses)])
+    (finding,) = build(_evidence([code("fetch()")], [run])).findings
+    assert (
+        finding.severity == "info"
+        and "`api.example.com:443`" in finding.message
+        and "`10.0.0.5:5432`" in finding.message
+        and "93.184" not in finding.message
+    )
+
+
+def test_static_findings_the_runs_contradict_are_noted():
+    from jupyterlab_readiness.actions.rehearse.snapshot import FileChange
+    from jupyterlab_readiness.contract.report import NotebookReport
+
+    static = NotebookReport(
+        "a.ipynb",
+        50,
+        [
+            Finding("hidden-state", "error", 0, None, 1, "`x` is read here", "s"),
+            Finding("append-write", "warning", 1, None, 1, "appends", "s"),
+        ],
+    )
+    appends = [Access("w", "log.txt", "a")]
+    runs = [RunResult(n, [CellRun(0, "ok"), CellRun(1, "ok", accesses=appends)]) for n in (1, 2)]
+    notes = build(_evidence([code("print(x)"), code("open('log.txt', 'a')")], runs, static=static)).notes
+    assert any("cell 0: the static `hidden-state` finding is not confirmed" in n for n in notes)
+    assert any("cell 1: the static `append-write` finding is not confirmed: `log.txt` was the same" in n for n in notes)
+    changed = build(
+        _evidence(
+            [code("print(x)"), code("open('log.txt', 'a')")],
+            runs,
+            static=static,
+            changes=[FileChange("log.txt", "changed", 2, 4, True)],
+        )
+    )
+    assert not any("append-write" in n for n in changed.notes) and [f.check for f in changed.findings] == [
+        "non-idempotent-write"
+    ]
+
+
+# ---------------------------------------------------------------------- the record and engine
+def _record(nb: dict, findings: list[Finding], parameters=None) -> RehearsalRecord:
+    model = notebook_from_json(nb)
+    code_cells = [c.index for c in model.cells if c.cell_type == "code"]
+    return RehearsalRecord(
+        key=code_fingerprint(model, parameters or {}),
+        notebook="a.ipynb",
+        rehearsed_at="2026-01-01T00:00:00Z",
+        kernel="python3",
+        parameters=parameters or {},
+        runs=2,
+        in_place=False,
+        passed=False,
+        seconds=3.2,
+        code_cells=code_cells,
+        findings=findings,
+        cells=[
+            CellBaseline(i, None, [CellTiming("ok", 0.01, 70_000_000), CellTiming("ok", 0.02, None)], ["out.csv"])
+            for i in code_cells
+        ],
+        files=[FileBaseline("out.csv", 12, "ab" * 32, [code_cells[0]])],
+    )
+
+
+def test_the_record_round_trips_and_bad_records_are_ignored(tmp_path):
+    nb = notebook(code("print(1)"))
+    record = _record(nb, [Finding("non-idempotent-write", "error", 0, None, None, "m", "s")], {"day": "2024-01-01"})
+    path = tmp_path / "a.ipynb"
+    written = write_record(path, record, Root(None))
+    assert written == record_path(path) == tmp_path / ".readiness" / "a.ipynb.rehearsal.json"
+    assert read_record(path, Root(None)) == record
+    REHEARSAL_RECORD.validate_python(json.loads(written.read_text()))
+    assert not list(written.parent.glob("*.tmp")) and write_record(path, record, Root(None)) == written
+    for junk in ("{", "[]", '{"version": 2}', json.dumps({**to_dict(record), "findings": [{"check": "x"}]})):
+        written.write_text(junk)
+        assert read_record(path, Root(None)) is None
+    assert read_record(tmp_path / "none.ipynb", Root(None)) is None
+    record_from_dict(to_dict(record))  # no exception
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (tmp_path / "root").mkdir()
+    (tmp_path / "root" / ".readiness").symlink_to(outside)
+    write_record(
+        outside / "x", record, Root(None)
+    )  # outside/.readiness/x.rehearsal.json exists, but the link points at outside itself
+    (outside / "a.ipynb.rehearsal.json").write_text(json.dumps(to_dict(record)))
+    assert read_record(tmp_path / "root" / "a.ipynb", Root(None)) is not None
+    assert read_record(tmp_path / "root" / "a.ipynb", Root(tmp_path / "root")) is None
+
+
+def test_the_engine_adds_remembered_findings_while_the_code_is_the_same():
+    nb = notebook(md("# A"), code("import random\nprint(random.random())"), code("open('out.csv', 'a').write('x')"))
+    findings = [
+        Finding("nondeterministic-output", "warning", 1, None, None, "Two fresh runs give different output", "Seed"),
+        Finding("non-idempotent-write", "error", 2, None, None, "`out.csv` grew", "Write whole"),
+        Finding("external-input", "info", 2, None, None, "Contacts x:443", "Pin"),
+    ]
+    record = _record(nb, findings)
+    without = check_notebook(nb, "a.ipynb")
+    assert not [f for f in without.findings if f.check in ("nondeterministic-output", "non-idempotent-write")]
+    report = check_notebook(nb, "a.ipynb", rehearsal=record)
+    got = [
+        (f.check, f.cell_index, f.severity)
+        for f in report.findings
+        if f.check in ("nondeterministic-output", "non-idempotent-write", "external-input")
+    ]
+    assert sorted(got) == [
+        ("external-input", 2, "info"),
+        ("non-idempotent-write", 2, "error"),
+        ("nondeterministic-output", 1, "warning"),
+    ]
+    idempotent = next(i for i in report.checklist if i.id == "idempotent-writes")
+    assert idempotent.status == "fail" and "non-idempotent-write" in idempotent.checks and report.score < without.score
+    # a markdown cell added above: the findings follow their cells
+    moved = {**nb, "cells": [md("intro"), *nb["cells"]]}
+    shifted = check_notebook(moved, "a.ipynb", rehearsal=record)
+    assert ("non-idempotent-write", 3) in [(f.check, f.cell_index) for f in shifted.findings]
+    # the configuration applies: disabled, or another severity
+    config = CheckConfig(frozenset({"nondeterministic-output"}), {"non-idempotent-write": "warning"})
+    configured = check_notebook(nb, "a.ipynb", config, rehearsal=record)
+    assert not [f for f in configured.findings if f.check == "nondeterministic-output"]
+    assert next(f for f in configured.findings if f.check == "non-idempotent-write").severity == "warning"
+    # the code changed: the record no longer applies
+    edited = json.loads(json.dumps(nb))
+    edited["cells"][2]["source"] = "open('out.csv', 'w').write('x')"
+    assert not [
+        f for f in check_notebook(edited, "a.ipynb", rehearsal=record).findings if f.check == "non-idempotent-write"
+    ]
+
+
+def test_a_passing_record_counts_its_items_as_checked():
+    nb = notebook(code("print(1)"))
+    report = check_notebook(nb, "a.ipynb", rehearsal=_record(nb, []))
+    assert [f.check for f in report.findings if f.check.startswith(("rehearsal", "output", "non-"))] == []
+    items = {i.id: i for i in report.checklist}
+    assert (
+        items["reproducible-execution"].status == "pass" and "rehearsal-error" in items["reproducible-execution"].checks
+    )
+
+
+def test_the_fingerprint_ignores_markdown_and_outputs_but_not_code_kernel_or_parameters():
+    nb = notebook(md("a"), code("x = 1", count=3, outputs=[{"output_type": "stream", "name": "stdout", "text": "1"}]))
+    key = code_fingerprint(notebook_from_json(nb))
+    assert code_fingerprint(notebook_from_json(notebook(md("b"), md("c"), code("x = 1")))) == key
+    assert code_fingerprint(notebook_from_json(notebook(code("x = 2")))) != key
+    assert code_fingerprint(notebook_from_json(nb), {"x": 1}) != key
+    other_kernel = json.loads(json.dumps(nb))
+    other_kernel["metadata"]["kernelspec"]["name"] = "py39"
+    assert code_fingerprint(notebook_from_json(other_kernel)) != key
+
+
+# ------------------------------------------------------------------------------ cancellation
+def test_race_returns_times_out_and_cancels_across_threads():
+    import asyncio
+    import threading
+
+    async def main():
+        token = Cancellation()
+        assert await token.race(asyncio.sleep(0, "done")) == "done"
+        with pytest.raises(TimeLimit):
+            await token.race(asyncio.sleep(10), timeout=0.05)
+        threading.Timer(0.05, token.cancel).start()
+        with pytest.raises(Cancelled):
+            await token.race(asyncio.sleep(10))
+        with pytest.raises(Cancelled):
+            await token.race(asyncio.sleep(0))  # already cancelled
+
+    asyncio.run(main())
+
+
+# ------------------------------------------------------------------------------------- text
+def test_progress_lines_and_text_report():
+    assert (
+        progress_line(Progress("cell-started", 1.0, run=1, runs=2, cell_index=3, position=2, cells=7))
+        == "run 1/2  cell 3 (2 of 7) …"
+    )
+    assert (
+        progress_line(
+            Progress(
+                "cell-finished",
+                1.0,
+                run=2,
+                runs=2,
+                cell_index=3,
+                position=2,
+                cells=7,
+                status="ok",
+                seconds=0.4212,
+                peak_memory=85 * 2**20,
+            )
+        )
+        == "run 2/2  cell 3 (2 of 7)  ok  0.42 s  85 MiB"
+    )
+    assert progress_line(Progress("started", 0.0)) is None
+    from jupyterlab_readiness.actions.rehearse.rehearsal import Outcome
+    from jupyterlab_readiness.contract.replies import OutputDiff
+
+    nb = notebook(code("print(1)"))
+    record = _record(nb, [Finding("output-mismatch", "warning", 0, None, None, "The saved output differs", "Run all")])
+    outcome = Outcome(
+        "failed",
+        findings=record.findings,
+        diffs=[OutputDiff(0, "output-mismatch", "saved", "fresh run", "--- saved\n+++ fresh run\n-1\n+2")],
+        record=record,
+        seconds=3.2,
+        first_cell_seconds=1.5,
+    )
+    text = render(outcome.reply("a.ipynb", ".readiness/a.ipynb.rehearsal.json"), colour=False)
+    assert "a.ipynb  rehearsal failed: 2 fresh runs of kernel python3, 3.20 s (first cell after 1.50 s)" in text
+    assert "cell 0       warning output-mismatch" in text and "-1" in text and "+2" in text
+    assert (
+        "67 MiB" in text
+        and "out.csv  12 bytes" in text
+        and "baseline recorded in .readiness/a.ipynb.rehearsal.json" in text
+    )
+    assert (
+        render(Outcome("error", error="no such kernel").reply("a.ipynb"), colour=False)
+        == "a.ipynb  cannot rehearse: no such kernel\n"
+    )
