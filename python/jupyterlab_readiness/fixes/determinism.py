@@ -37,7 +37,7 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
         run = names[0]
     else:
         run = existing
-    aliases = aliases_at(env.ctx, cell)
+    aliases = aliases_at(env, cell)
     spans: list[Span] = []
     for node in calls_on(tree, finding.line):
         name = qualname(node.func, aliases)
@@ -105,7 +105,7 @@ def unseeded_random(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
         return []
     existing = parameters.named(_SEED_NAMES, int)
     seed, edits = _seed_parameter(env, existing)
-    aliases = aliases_at(env.ctx, cell)
+    aliases = aliases_at(env, cell)
     spans: list[Span] = []
     family = None
     for node in calls_on(tree, finding.line):
@@ -123,7 +123,7 @@ def unseeded_random(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
         elif name is not None and global_draw_family(name) is not None:
             family = global_draw_family(name)
     if not spans:
-        return _seed_family(env, family) if family is not None else []
+        return env.once(("seed", family), lambda: _seed_family(env, family)) if family is not None else []
     source = apply_edits(cell.source, outermost_edits(spans))
     return [_seed_fix([ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source), *edits], seed)]
 
@@ -145,7 +145,7 @@ def _seed_family(env: FixEnv, family: str) -> list[Fix]:
         tree = tree_of(cell.source)
         if tree is None:
             continue
-        aliases = aliases_at(env.ctx, cell)
+        aliases = aliases_at(env, cell)
         for node in calls_on(tree, finding.line):
             name = qualname(node.func, aliases)
             if name is not None and global_draw_family(name) == family and isinstance(node.func, ast.Attribute):

@@ -6,14 +6,12 @@ line; for a finding about the whole notebook, in the first code cell."""
 
 from __future__ import annotations
 
-import ast
-
 from ..checks.context import Context
 from ..contract.fixes import Fix, InsertText
 from ..contract.report import Finding
 from ..notebook.ignore import comment, ignores
 from ..notebook.model import Cell
-from ..notebook.parse import cell_tree
+from .view import tree_of
 
 # Cell magics whose body reads ``#`` as a comment (Python or a shell).
 _COMMENT_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "bash", "sh", "python", "python3"})
@@ -46,24 +44,16 @@ def ignore_fix(ctx: Context, finding: Finding) -> Fix | None:
 
 
 def _line_level(cell: Cell, line: int, text: str) -> InsertText | None:
+    """The comment at the end of ``line``, when it changes no code there: the line is Python as
+    written (not a magic, whose arguments would take it), does not end inside a string that goes on,
+    nor with a backslash."""
+    tree = tree_of(cell.source)
+    if tree is None or line not in tree.kept or tree.ends_in_string(line):
+        return None
     lines = cell.source.splitlines()
-    if not 1 <= line <= len(lines):
-        return None
-    current = lines[line - 1]
-    if current.rstrip().endswith("\\"):
-        return None
-    changed = "\n".join([*lines[: line - 1], current + "  " + text, *lines[line:]])
-    if not _same_code(cell.source, changed, current):
+    if not 1 <= line <= len(lines) or lines[line - 1].rstrip().endswith("\\"):
         return None
     return InsertText(cell_index=cell.index, cell_id=cell.cell_id, line=line, text="  " + text)
-
-
-def _same_code(before: str, after: str, line: str) -> bool:
-    """Whether adding the comment leaves the code as it was (the line does not end inside a string)."""
-    if not any(q in line for q in "'\"") and "'''" not in before and '"""' not in before:
-        return True  # no string can swallow the comment
-    old, new = cell_tree(before), cell_tree(after)
-    return old is not None and new is not None and ast.dump(old) == ast.dump(new)
 
 
 def _cell_level(cell: Cell, text: str) -> InsertText | None:

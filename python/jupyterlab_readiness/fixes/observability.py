@@ -4,13 +4,14 @@ the export). Unsafe: the text goes to the log (stderr, with a time and a level),
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..checks.context import Hit
 from ..contract.fixes import Edit, Fix, InsertCell, ReplaceSource
 from ..contract.report import Finding
 from ..notebook.rewrite import apply_edits, binds_any, free_name, outermost_edits, print_edits
-from .view import FixEnv, literal, ordered, taken_names, tree_of
+from .view import FixEnv, literal, ordered, tree_of
 
 _SETUP = """import logging
 
@@ -20,25 +21,23 @@ logging.basicConfig(format="%(asctime)s %(levelname)s %(message)s")
 
 
 def print_logging(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
+    return env.once("print-logging", lambda: _print_logging(env))
+
+
+def _print_logging(env: FixEnv) -> list[Fix]:
     ctx = env.ctx
-    taken = taken_names(ctx)
+    taken = env.taken
     if "print" in taken:
         return []
     log = "log" if "log" not in taken else free_name("logger", taken)
     edits: list[Edit] = []
     first = None
     for cell, _ in ctx.code:
-        tree = tree_of(cell.source)
-        if tree is None or binds_any(tree.tree, {"print", log}):
-            continue
-        spans = [
-            s for s in print_edits(tree.tree, cell.source, log) if all(i in tree.kept for i in range(s[0], s[2] + 1))
-        ]
-        if not spans:
+        source = _logged(cell.source, log) if "print" in cell.source else None
+        if source is None:
             continue
         if first is None:
             first = cell.index
-        source = apply_edits(cell.source, outermost_edits(spans))
         edits.append(ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source))
     if first is None:
         return []
@@ -56,3 +55,14 @@ def print_logging(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
             "log of every run.",
         )
     ]
+
+
+@functools.lru_cache(maxsize=4096)
+def _logged(source: str, log: str) -> str | None:
+    """The cell with its prints as log calls (on lines that are Python as written); None when it has
+    none, or binds ``print`` or the logger's name itself."""
+    tree = tree_of(source)
+    if tree is None or binds_any(tree.tree, {"print", log}):
+        return None
+    spans = [s for s in print_edits(tree.tree, source, log) if all(i in tree.kept for i in range(s[0], s[2] + 1))]
+    return apply_edits(source, outermost_edits(spans)) if spans else None

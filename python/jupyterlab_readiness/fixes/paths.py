@@ -4,6 +4,7 @@ scheduler or a colleague passes their own), read by name wherever the cell used 
 from __future__ import annotations
 
 import ast
+import functools
 import re
 
 from ..checks.context import Hit
@@ -22,7 +23,7 @@ def absolute_path(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     tree = tree_of(cell.source)
     if tree is None:
         return []
-    literals = _replaceable(tree)
+    literals = _replaceable(cell.source, tree)
     values = list(dict.fromkeys(v for n, v in literals if n.lineno == finding.line))
     if not values:
         return []
@@ -51,7 +52,8 @@ def absolute_path(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     ]
 
 
-def _replaceable(tree: Tree) -> list[tuple[ast.Constant, str]]:
+@functools.lru_cache(maxsize=1024)
+def _replaceable(source: str, tree: Tree) -> list[tuple[ast.Constant, str]]:
     """User-path string literals that a name can stand for: not a docstring, not part of an
     f-string, a pattern or an annotation, on lines that are the user's text."""
     skip: set[int] = set()

@@ -12,6 +12,7 @@ from ..checks.context import Hit
 from ..checks.secrets import environ_default_call, is_passphrase, is_password_argument, is_secret, shape_of
 from ..contract.fixes import Fix, ReplaceSource
 from ..contract.report import Finding
+from ..notebook.model import Cell
 from ..notebook.rewrite import Span, apply_edits, free_name, outermost_edits, span
 from .view import FixEnv, Tree, cell_of, tree_of
 
@@ -44,6 +45,10 @@ def hardcoded_secret(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     cell = cell_of(env.ctx, finding)
     if cell is None:
         return []
+    return env.once(("secret", cell.index), lambda: _from_environment(env, cell))
+
+
+def _from_environment(env: FixEnv, cell: Cell) -> list[Fix]:
     tree = tree_of(cell.source)
     if tree is None or _os_is_taken(env, tree):
         return []

@@ -7,7 +7,8 @@ from __future__ import annotations
 import ast
 import functools
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from ..checks.context import Context, Hit
 from ..contract.fixes import Edit, InsertCell, ReplaceSource
@@ -15,32 +16,70 @@ from ..contract.report import Finding
 from ..notebook.magics import translate
 from ..notebook.model import Cell
 from ..notebook.parse import cell_tree
-from ..notebook.rewrite import free_name, import_aliases
+from ..notebook.rewrite import free_name
 from .options import FixOptions
 
 PARAMETERS_TAG = "parameters"
+T = TypeVar("T")
 
 
 class Tree:
     """A code cell's syntax tree (IPython syntax translated) and which of its lines are the
-    user's text as it is, so positions on them can be edited in the source."""
+    user's text as it is, so positions on them can be edited in the source. Cached by source, with
+    what the fixes look up in it computed once."""
 
-    __slots__ = ("kept", "source", "tree")
+    __slots__ = ("_calls", "_in_strings", "_lines", "kept", "source", "tree")
 
     def __init__(self, source: str, tree: ast.Module, kept: frozenset[int]) -> None:
         self.source = source
         self.tree = tree
         self.kept = kept
+        self._calls: dict[int, list[ast.Call]] | None = None
+        self._in_strings: frozenset[int] | None = None
+        self._lines: list[bytes] | None = None
 
     def editable(self, node: ast.AST) -> bool:
         start, end = node.lineno, node.end_lineno  # type: ignore[attr-defined]
         return all(line in self.kept for line in range(start, (end or start) + 1))
 
     def segment(self, node: ast.AST) -> str:
-        return ast.get_source_segment(self.source, node) or ast.unparse(node)
+        """The node's text as written (``ast.get_source_segment``, with the lines split once)."""
+        if self._lines is None:
+            self._lines = [line.encode("utf-8") for line in self.source.splitlines(keepends=True)]
+        lines = self._lines
+        start, end = node.lineno - 1, node.end_lineno - 1  # type: ignore[attr-defined, operator]
+        if end >= len(lines):
+            return ast.unparse(node)
+        if start == end:
+            return lines[start][node.col_offset : node.end_col_offset].decode("utf-8")  # type: ignore[attr-defined]
+        parts = [lines[start][node.col_offset :], *lines[start + 1 : end], lines[end][: node.end_col_offset]]  # type: ignore[attr-defined]
+        return b"".join(parts).decode("utf-8")
+
+    def calls_on(self, line: int) -> list[ast.Call]:
+        if self._calls is None:
+            calls: dict[int, list[ast.Call]] = {}
+            for node in ast.walk(self.tree):
+                if isinstance(node, ast.Call):
+                    calls.setdefault(node.lineno, []).append(node)
+            self._calls = calls
+        return self._calls.get(line, [])
+
+    def ends_in_string(self, line: int) -> bool:
+        """Whether the end of ``line`` is inside a string that goes on to the next line."""
+        if self._in_strings is None:
+            inside: set[int] = set()
+            for node in ast.walk(self.tree):
+                if (
+                    isinstance(node, (ast.Constant, ast.JoinedStr))
+                    and node.end_lineno
+                    and node.end_lineno > node.lineno
+                ):
+                    inside.update(range(node.lineno, node.end_lineno))
+            self._in_strings = frozenset(inside)
+        return line in self._in_strings
 
 
-@functools.lru_cache(maxsize=1024)
+@functools.lru_cache(maxsize=2048)
 def tree_of(source: str) -> Tree | None:
     tree = cell_tree(source)
     if tree is None:
@@ -54,25 +93,21 @@ def tree_of(source: str) -> Tree | None:
     return Tree(source, tree, kept)
 
 
-def aliases_at(ctx: Context, cell: Cell) -> dict[str, str]:
-    """The imports in force in ``cell``: earlier cells', then the cell's own."""
-    for scope in ctx.scopes:
-        if scope.cell.index == cell.index:
-            return {**scope.aliases, **import_aliases([cell.source])}
-    return import_aliases([cell.source])
-
-
-def taken_names(ctx: Context) -> set[str]:
-    """Every name the notebook binds or reads at module level: a new name must be none of them."""
-    names: set[str] = set()
-    for _, facts in ctx.code:
-        names |= facts.binds
-        names.update(name for _, name in facts.free_reads)
-    return names
+def aliases_at(env: FixEnv, cell: Cell) -> dict[str, str]:
+    """The imports in force in ``cell``: earlier cells', then the cell's own (from its facts)."""
+    found = env.aliases.get(cell.index)
+    if found is None:
+        scope = env.scopes.get(cell.index)
+        found = dict(scope.aliases) if scope is not None else {}
+        for imp in scope.facts.imports if scope is not None else ():
+            if imp.bound is not None and not imp.relative:
+                found[imp.bound] = imp.target
+        env.aliases[cell.index] = found
+    return found
 
 
 def calls_on(tree: Tree, line: int) -> list[ast.Call]:
-    return [n for n in ast.walk(tree.tree) if isinstance(n, ast.Call) and n.lineno == line]
+    return tree.calls_on(line)
 
 
 def literal(value: str) -> str:
@@ -84,8 +119,9 @@ def literal(value: str) -> str:
 class Parameters:
     """The notebook's parameters cell and the literals it assigns."""
 
-    def __init__(self, ctx: Context) -> None:
-        self.ctx = ctx
+    def __init__(self, env: FixEnv) -> None:
+        self.env = env
+        ctx = env.ctx
         self.cell: Cell | None = next((c for c, _ in ctx.code if PARAMETERS_TAG in c.tags), None)
         self.values: dict[str, str] = {}  # name → literal source text
         if self.cell is not None:
@@ -94,6 +130,7 @@ class Parameters:
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
                     self.values[stmt.targets[0].id] = ast.unparse(stmt.value)
         self.first_code = next((c.index for c, _ in ctx.code), 0)
+        self._added: dict[tuple[tuple[str, str, str | None], ...], tuple[list[str], list[Edit]]] = {}
 
     def usable_for(self, cell_index: int) -> bool:
         """Whether a parameter is defined before ``cell_index`` runs (a tagged cell below it is not)."""
@@ -120,7 +157,14 @@ class Parameters:
         """Add parameters (base name, literal text, comment): the names given and the edits that
         write them (appended to the parameters cell, or a new tagged cell before the first code
         cell)."""
-        taken = taken_names(self.ctx) | set(self.values)
+        key = tuple(wanted)
+        found = self._added.get(key)
+        if found is None:
+            found = self._added[key] = self._add(wanted)
+        return found
+
+    def _add(self, wanted: list[tuple[str, str, str | None]]) -> tuple[list[str], list[Edit]]:
+        taken = self.env.taken | set(self.values)
         names: list[str] = []
         lines: list[str] = []
         for base, literal, comment in wanted:
@@ -153,20 +197,46 @@ def cell_of(ctx: Context, finding: Finding) -> Cell | None:
 
 class FixEnv:
     """What a family's fix function receives: the check's context, the options, every finding of
-    the report with its hit, and the parameters cell (read once per report)."""
+    the report with its hit; and what several fixes read, computed once per report (the
+    parameters cell, the names in use, each cell's imports, fixes shared by many findings)."""
 
     def __init__(self, ctx: Context, options: FixOptions, findings: list[Finding], hits: list[Hit]) -> None:
         self.ctx = ctx
         self.options = options
         self.findings = findings
         self.hits = hits
+        self.scopes = {scope.cell.index: scope for scope in ctx.scopes}
+        self.aliases: dict[int, dict[str, str]] = {}
+        self.shared: dict[Any, Any] = {}  # a fix many findings share, by what it depends on
         self._parameters: Parameters | None = None
+        self._taken: set[str] | None = None
+        self._by_check: dict[str, list[tuple[Finding, Hit]]] | None = None
 
     @property
     def parameters(self) -> Parameters:
         if self._parameters is None:
-            self._parameters = Parameters(self.ctx)
+            self._parameters = Parameters(self)
         return self._parameters
 
+    @property
+    def taken(self) -> set[str]:
+        """Every name the notebook binds or reads at module level: a new name must be none of them."""
+        if self._taken is None:
+            names: set[str] = set()
+            for _, facts in self.ctx.code:
+                names |= facts.binds
+                names.update(name for _, name in facts.free_reads)
+            self._taken = names
+        return self._taken
+
     def of_check(self, check: str) -> list[tuple[Finding, Hit]]:
-        return [(f, h) for f, h in zip(self.findings, self.hits, strict=True) if f.check == check]
+        if self._by_check is None:
+            self._by_check = {}
+            for f, h in zip(self.findings, self.hits, strict=True):
+                self._by_check.setdefault(f.check, []).append((f, h))
+        return self._by_check.get(check, [])
+
+    def once(self, key: Any, compute: Callable[[], T]) -> T:
+        if key not in self.shared:
+            self.shared[key] = compute()
+        return self.shared[key]

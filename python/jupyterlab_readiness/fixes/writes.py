@@ -22,7 +22,7 @@ def append_write(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     tree = tree_of(cell.source)
     if tree is None:
         return []
-    aliases = aliases_at(env.ctx, cell)
+    aliases = aliases_at(env, cell)
     spans: list[Span] = []
     for node in calls_on(tree, finding.line):
         if tree.editable(node):
