@@ -89,8 +89,9 @@ REFUSALS = [
         [1],
         "`ghost`",
     ),
-    ("top-level return", [code("x = 1"), code("return x")], [1], "`return`"),
-    ("top-level yield", [code("x = 1"), code("yield x")], [1], "`yield`"),
+    # compile errors: IPython never runs such a cell
+    ("top-level return", [code("x = 1"), code("return x")], [1], "'return' outside function"),
+    ("top-level yield", [code("x = 1"), code("yield x")], [1], "'yield' outside function"),
     ("markdown in between", [code("x = 1"), code("y = x"), md("# note"), code("z = y")], [1, 2, 3], "markdown cell"),
     ("markdown selected", [code("x = 1"), md("# note")], [1], "markdown cell"),
     ("not contiguous", [code("x = 1"), code("y = x"), code("w = 2"), code("z = y")], [1, 3], "not contiguous"),

@@ -151,3 +151,131 @@ def test_nested_scopes_do_not_leak(check, source):
 
 def test_walrus_value_is_read_before_the_target_binds(check):
     assert hidden(check, "if (n := n + 1):\n    pass") == [(0, 1)]
+
+
+# -- except targets ---------------------------------------------------------------------------
+def test_except_target_is_unbound_after_the_handler(check):
+    # never bound before: after the try, unbound whether or not the handler ran
+    assert hidden(check, "try:\n    import json\nexcept ImportError as err:\n    pass\nprint(err)") == [(0, 5)]
+    # bound before, but the body always raises: the handler deletes it
+    assert hidden(check, "err = 1\ntry:\n    raise ValueError\nexcept ValueError as err:\n    pass\nprint(err)") == [
+        (0, 6)
+    ]
+    # bound before, and the body may not raise: the name may still be bound
+    assert hidden(check, "err = 1\ntry:\n    int('1')\nexcept ValueError as err:\n    pass\nprint(err)") == []
+    # a handler that re-raises never reaches the read; a name copied in the handler survives it
+    assert hidden(check, "err = 1\ntry:\n    raise ValueError\nexcept ValueError as err:\n    raise\nprint(err)") == []
+    assert hidden(check, "try:\n    raise ValueError\nexcept ValueError as err:\n    kept = err\nprint(kept)") == []
+
+
+def test_except_target_deleted_across_cells(check):
+    assert hidden(check, "err = 1", "try:\n    raise KeyError\nexcept KeyError as err:\n    pass", "print(err)") == [
+        (2, 1)
+    ]
+    assert (
+        hidden(check, "err = 1", "try:\n    {}.pop(1)\nexcept KeyError as err:\n    pass", "print(err)") == []
+    )  # may survive
+    assert hidden(check, "err = 1\ntry:\n    raise KeyError\nexcept KeyError as err:\n    pass", "print(err)") == [
+        (1, 1)
+    ]
+
+
+def test_reads_guarded_by_a_name_error_handler_never_fail(check):
+    assert hidden(check, "try:\n    cache\nexcept NameError:\n    cache = {}\nprint(cache)") == []
+    assert hidden(check, "try:\n    model\nexcept Exception:\n    model = None") == []
+    assert hidden(check, "try:\n    model\nexcept ValueError:\n    pass") == [(0, 2)]
+
+
+# -- calls ------------------------------------------------------------------------------------
+def test_function_reads_are_checked_where_it_is_called(check):
+    report = check(code("def f():\n    return zzz"), code("f()"), code("zzz = 1"))
+    assert findings_of(report, "hidden-state") == [(1, 1)]
+    finding = report.findings[0]
+    assert (
+        "`f()`" in finding.message and "`zzz`" in finding.message and "cell 3 below" in finding.message
+    )  # counted from 1
+    assert hidden(check, "def f():\n    return zzz", "zzz = 1", "f()") == []
+    assert hidden(check, "def f():\n    return zzz\nf()\nzzz = 1") == [(0, 3)]
+
+
+def test_calls_are_followed_transitively_with_late_binding_and_cycles(check):
+    assert hidden(check, "def f():\n    return g()", "def g():\n    return zzz", "f()") == [(2, 1)]
+    assert hidden(check, "def f():\n    return g()", "f()", "def g():\n    return 1") == [(1, 1)]  # g itself is missing
+    assert hidden(check, "def f(n):\n    return g(n - 1) if n else zzz\ndef g(n):\n    return f(n)", "f(2)") == [(1, 1)]
+    assert hidden(check, "def f(n):\n    return f(n - 1) if n else 0", "f(3)") == []
+
+
+def test_locals_parameters_and_nested_functions_are_not_module_reads(check):
+    assert (
+        hidden(
+            check,
+            "def f(a, *b, c=1, **d):\n    e = a\n    for i in b:\n        e += i\n    return [x for x in d], e, c",
+            "f(1)",
+        )
+        == []
+    )
+    assert hidden(check, "def f():\n    def g():\n        return later\n    return g", "f()") == []
+    assert hidden(check, "def f():\n    return lambda: later", "f()") == []
+
+
+def test_unknown_callees_are_not_guessed(check):
+    assert hidden(check, "def f():\n    return zzz\ng = f", "g()") == []  # an alias
+    assert (
+        hidden(check, "def f():\n    return zzz", "list(map(lambda _: f(), [1]))") == []
+    )  # called later, inside a lambda
+    assert hidden(check, "import functools\n@functools.lru_cache\ndef f():\n    return zzz", "f()") == []  # decorated
+    assert hidden(check, "def f():\n    yield zzz", "f()") == []  # a generator: the call runs nothing
+    assert hidden(check, "if flag_set := True:\n    def f():\n        return zzz", "f()") == []  # conditional def
+
+
+def test_methods_of_plain_classes(check):
+    assert hidden(check, "class C:\n    def m(self):\n        return zzz", "C().m()") == [(1, 1)]
+    assert hidden(check, "class C:\n    @staticmethod\n    def m():\n        return zzz", "C.m()") == [(1, 1)]
+    assert hidden(check, "class C:\n    def __init__(self):\n        self.x = zzz", "c = C()") == [(1, 1)]
+    assert hidden(check, "class C(dict):\n    def m(self):\n        return zzz", "C().m()") == []  # a base: not certain
+    assert (
+        hidden(
+            check,
+            "class C:\n    def m(self):\n        return self.n()\n    def n(self):\n        return zzz",
+            "C().m()",
+        )
+        == []
+    )  # via self: not followed
+
+
+def test_calls_in_loops_see_what_a_previous_iteration_bound(check):
+    assert hidden(check, "def f():\n    return acc", "acc = 0\nfor i in range(3):\n    acc = f() + i") == []
+    assert hidden(check, "def f():\n    return seen", "for i in range(3):\n    if i:\n        f()\n    seen = i") == []
+
+
+# -- class bodies and __main__ ----------------------------------------------------------------
+def test_class_body_implicit_names_and_dunder_class(check):
+    assert hidden(check, "class C:\n    where = __module__\n    name = __qualname__") == []
+    assert hidden(check, "class C:\n    def m(self):\n        return __class__, super()", "C().m()") == []
+    assert hidden(check, "print(__qualname__)") == [(0, 1)]
+    assert hidden(check, "class C:\n    def m(self):\n        return __module__", "C().m()") == [(1, 1)]
+
+
+def test_main_block_always_runs_in_a_notebook(check):
+    assert hidden(check, 'if __name__ == "__main__":\n    config = {}', "print(config)") == []
+    assert hidden(check, 'x = 1\nif __name__ == "__main__":\n    del x', "print(x)") == [(1, 1)]
+    assert hidden(check, 'if __name__ != "__main__":\n    print(never_read)') == []
+    assert hidden(check, "if False:\n    del x\nx = 1") == []
+
+
+def test_single_line_automagic_depends_on_the_name_being_defined(check):
+    assert hidden(check, "pwd") == []  # IPython runs %pwd
+    assert hidden(check, "cd = None", "cd") == []
+    assert hidden(check, "ls = [1]", "ls - la") == [(1, 1)]  # ls is a variable: Python runs, la is missing
+
+
+def test_future_annotations_are_not_evaluated(check):
+    assert (
+        hidden(
+            check,
+            "from __future__ import annotations",
+            "def f(x: Later) -> Later:\n    return x",
+            "class Later:\n    pass",
+        )
+        == []
+    )

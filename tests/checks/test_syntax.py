@@ -107,3 +107,14 @@ def test_nul_byte_is_a_syntax_error(check):
     report = check(code("x = 1\x00", 1))
     ((index, line),) = findings_of(report, "syntax-error")
     assert index == 0 and line in (None, 1)
+
+
+def test_a_one_line_automagic_is_python_once_the_name_is_a_variable(check):
+    # IPython runs `cd ..` as %cd only while no variable `cd` exists; then it is Python, and invalid
+    report = check(code("cd ..", 1))
+    assert findings_of(report, "syntax-error") == []
+    report = check(code("cd = 'somewhere'", 1), code("cd ..", 2))
+    assert findings_of(report, "syntax-error") == [(1, 1)]
+    assert "`cd`" in syntax_findings(report)[0].message
+    report = check(code("cd = 'somewhere'\ndel cd", 1), code("cd ..", 2))
+    assert findings_of(report, "syntax-error") == []

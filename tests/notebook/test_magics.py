@@ -88,3 +88,82 @@ def test_syntax_only_ipython_understands_goes_to_ipythons_transformer():
     translated = translate(source)
     ast.parse(translated)
     assert "run_line_magic" in translated and "x = 1" in translated
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("    x = 1\n    y = x", "x = 1\ny = x"),  # IPython removes the first line's indentation
+        ("\n\n  a = 1\n  b = 2", "\n\na = 1\nb = 2"),  # blank lines first: kept, line numbers too
+        ("    # note\nif a:\n    b = 1", "# note\nif a:\nb = 1"),  # valid Python IPython breaks
+        (">>> x = 1\n>>> y = 2", "x = 1\ny = 2"),
+        ("In [1]: x = 5", "x = 5"),
+        ("x = [1,\n...   2]", "x = [1,\n  2]"),  # a second line starting with "... " is a prompt too
+        ("x = [1,\n2, ...]", "x = [1,\n2, ...]"),
+    ],
+)
+def test_cleanup_follows_ipython(source, expected):
+    from jupyterlab_readiness.notebook.magics import cleanup
+
+    assert cleanup(source) == expected
+
+
+def test_indented_cell_and_indented_magic_parse():
+    assert cell_facts("    import os\n    os.getcwd()").syntax_error is None
+    assert cell_facts("  %matplotlib inline").magics[0].name == "matplotlib"
+
+
+@pytest.mark.parametrize(
+    ("source", "magic"),
+    [
+        ("ls", ("ls", "")),
+        ("cd data", ("cd", "data")),
+        ("pip install pandas", ("pip", "install pandas")),
+        ("  run -i setup.py", ("run", "-i setup.py")),
+        ("\nls\n", ("ls", "")),
+    ],
+)
+def test_automagic_on_a_one_line_cell(source, magic):
+    from jupyterlab_readiness.notebook.magics import automagic
+
+    assert automagic(source) == magic
+
+
+@pytest.mark.parametrize(
+    "source", ["ls = 3", "cd, x = 1, 2", "x = 1\nls", "ls\n\n", "print(1)", "%ls", "time.sleep(1)"]
+)
+def test_no_automagic(source):
+    from jupyterlab_readiness.notebook.magics import automagic
+
+    assert automagic(source) is None
+
+
+def test_automagic_line_that_is_not_python_is_translated_as_the_magic():
+    facts = cell_facts("pip install pandas")
+    assert facts.syntax_error is None and [(m.name, m.args) for m in facts.magics] == [("pip", "install pandas")]
+    # Python too: the hidden-state check chooses, from the names defined before the cell
+    assert cell_facts("pwd").automagic == ("pwd", "")
+
+
+def test_autocall_escapes_go_to_ipython():
+    assert cell_facts("/print 1").syntax_error is None
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("/print 1 2", "print(1, 2)"),
+        (",f a b", 'f("a", "b")'),
+        (";f a b", 'f("a b")'),
+        ("x = 1\n;", 'x = 1\n("")'),
+        ("%matplotlib inline\nplot()\n;", None),
+    ],
+)
+def test_autocall_escapes_are_translated_like_ipython_without_importing_it(source, expected, monkeypatch):
+    from jupyterlab_readiness.notebook import magics
+
+    monkeypatch.setattr(magics, "_ipython_translate", lambda source: pytest.fail("IPython's translator was used"))
+    facts = cell_facts(source + "\n# no cache hit")
+    assert facts.syntax_error is None
+    if expected is not None:
+        assert magics.second_chance(source, len(source.split("\n"))) == expected

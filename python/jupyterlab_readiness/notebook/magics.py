@@ -9,11 +9,22 @@ translate into parseable code goes to IPython's transformer when IPython is inst
 Two deliberate differences from IPython, made so the analysis sees the user's code:
 ``%time``/``%timeit``/``%prun`` lines become the statement they time, and the bodies of cell magics
 that run Python in the user namespace (``%%time``, ``%%capture`` …) stay Python below the magic line.
+
+What IPython itself does first is followed exactly (``cleanup``): it drops leading blank lines,
+removes the first line's indentation from every line that starts with it (an indented cell runs),
+and strips pasted ``>>>`` / ``In [1]:`` prompts. A cell of one line whose first word names a line
+magic is run by IPython as that magic (automagic, on in every kernel) unless the name is defined
+in the user namespace: ``cd data``, ``pip install x``, ``run setup.py``. Where such a line is not
+Python it is translated as the magic here (if the user had defined the name, IPython would report
+a syntax error: checks/syntax.py says so); where it is Python too (``ls``, ``pwd``), ``automagic()``
+names the magic and the hidden-state check decides from the names defined before the cell.
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
+import keyword
 import re
 
 # A line that might be IPython syntax; checked before doing any work so plain cells cost one scan.
@@ -30,6 +41,171 @@ STATEMENT_LINE_MAGICS = frozenset({"time", "timeit", "prun"})
 PYTHON_CELL_MAGICS = frozenset({"time", "timeit", "prun", "capture", "debug", "memit"})
 
 
+# The line magics of a fresh ipykernel (IPython 8): what automagic can run. tests/test_scope_kernel.py
+# compares this with a real kernel's list. Names that are always shadowed (builtins, keywords) never run.
+LINE_MAGICS = frozenset(
+    [
+        "alias",
+        "alias_magic",
+        "autoawait",
+        "autocall",
+        "automagic",
+        "autosave",
+        "bookmark",
+        "cat",
+        "cd",
+        "clear",
+        "colors",
+        "conda",
+        "config",
+        "connect_info",
+        "cp",
+        "debug",
+        "dhist",
+        "dirs",
+        "doctest_mode",
+        "ed",
+        "edit",
+        "env",
+        "gui",
+        "hist",
+        "history",
+        "killbgscripts",
+        "ldir",
+        "less",
+        "lf",
+        "lk",
+        "ll",
+        "load",
+        "load_ext",
+        "loadpy",
+        "logoff",
+        "logon",
+        "logstart",
+        "logstate",
+        "logstop",
+        "ls",
+        "lsmagic",
+        "lx",
+        "macro",
+        "magic",
+        "man",
+        "matplotlib",
+        "mkdir",
+        "more",
+        "mv",
+        "notebook",
+        "page",
+        "pastebin",
+        "pdb",
+        "pdef",
+        "pdoc",
+        "pfile",
+        "pinfo",
+        "pinfo2",
+        "pip",
+        "popd",
+        "pprint",
+        "precision",
+        "prun",
+        "psearch",
+        "psource",
+        "pushd",
+        "pwd",
+        "pycat",
+        "pylab",
+        "qtconsole",
+        "quickref",
+        "recall",
+        "rehashx",
+        "reload_ext",
+        "rep",
+        "rerun",
+        "reset",
+        "reset_selective",
+        "rm",
+        "rmdir",
+        "run",
+        "save",
+        "sc",
+        "set_env",
+        "store",
+        "subshell",
+        "sx",
+        "system",
+        "tb",
+        "time",
+        "timeit",
+        "unalias",
+        "unload_ext",
+        "who",
+        "who_ls",
+        "whos",
+        "xdel",
+        "xmode",
+    ]
+)
+_AUTOMAGICS = LINE_MAGICS - frozenset(dir(builtins)) - frozenset(keyword.kwlist)
+
+# IPython's own patterns (inputtransformer2 cleanup, splitinput.line_split), verbatim in behaviour.
+_INDENT = re.compile(r"^[ \t]+")
+_CLASSIC_PROMPT = re.compile(r"^(>>>|\.\.\.)( |$)")
+_CLASSIC_INITIAL = re.compile(r"^>>>( |$)")
+_IPYTHON_PROMPT = re.compile(r"^(((\[nav\]|\[ins\])?\ )?In\ \[\d+\]:\ |\s*\.{3,}:\ ?)")
+_LINE_SPLIT = re.compile(r"^(\s*)([,;/%]|!!?|\?\??)?\s*(%{0,2}[\w\.\*]*)(.*?$|$)")
+
+
+def cleanup(source: str) -> str:
+    """IPython's cleanup transforms, line numbers kept: leading blank lines (left as they are, they
+    change nothing), the first line's indentation removed from each line that starts with it,
+    ``>>>`` and ``In [n]:`` prompts stripped when the first line (or the second) has one."""
+    if not source or (not source[0].isspace() and ">>>" not in source and "..." not in source and "In [" not in source):
+        return source
+    lines = source.splitlines(keepends=True)
+    first = 0
+    while first < len(lines) and (not lines[first] or lines[first].isspace()):
+        first += 1
+    if first == len(lines):
+        return source
+    rest = lines[first:]
+    m = _INDENT.match(rest[0])
+    if m:
+        space = m.group(0)
+        rest = [line[len(space) :] if line.startswith(space) else line for line in rest]
+    for prompt, initial in ((_CLASSIC_PROMPT, _CLASSIC_INITIAL), (_IPYTHON_PROMPT, _IPYTHON_PROMPT)):
+        if initial.match(rest[0]) or (len(rest) > 1 and prompt.match(rest[1])):
+            rest = [prompt.sub("", line, count=1) for line in rest]
+    return "".join(lines[:first] + rest)
+
+
+def automagic(source: str) -> tuple[str, str] | None:
+    """(magic, arguments) when IPython would run this cell as a line magic without ``%``: the cell
+    is one line (after cleanup), its first word names a line magic and is not followed by ``=`` or
+    ``,`` — provided, at run time, that no variable of that name exists (the caller decides)."""
+    text = cleanup(source)
+    lines = text.splitlines(keepends=True)
+    first = 0
+    while first < len(lines) and (not lines[first] or lines[first].isspace()):
+        first += 1
+    rest = "".join(lines[first:])
+    if len(rest.splitlines()) != 1 or needs_translation(rest):
+        return None
+    m = _LINE_SPLIT.match(rest.splitlines()[0])
+    if m is None or m.group(2):
+        return None
+    name, args = m.group(3).strip(), m.group(4).lstrip()
+    if name not in _AUTOMAGICS or (args and args[0] in "=,"):
+        return None
+    return name, args
+
+
+def _automagic_call(source: str, magic: tuple[str, str]) -> str:
+    """The magic call on the line where the cell's one line is (blank lines above kept)."""
+    lines = source.splitlines()
+    index = next(i for i, line in enumerate(lines) if line.strip())
+    return "\n".join([*([""] * index), f"get_ipython().run_line_magic({magic[0]!r}, {magic[1]!r})"])
+
+
 def needs_translation(source: str) -> bool:
     # The substring test is C-speed and rules out nine cells in ten before the regex runs.
     return ("%" in source or "!" in source or "?" in source) and _MAYBE_IPYTHON.search(source) is not None
@@ -41,7 +217,11 @@ def translate(source: str) -> str:
     Raises SyntaxError (with the line in the user's cell) when neither this translation nor
     IPython's yields parseable code.
     """
+    source = cleanup(source)
     if not needs_translation(source):
+        magic = automagic(source) if may_be_automagic(source) else None
+        if magic is not None and not _parses(source):
+            return _automagic_call(source, magic)
         return source
     if not _starts_with_ipython(source):
         try:
@@ -56,6 +236,9 @@ def translate(source: str) -> str:
     except SyntaxError as ours:
         if not _near_ipython_syntax(source, ours.lineno):
             raise  # a plain Python error (Python 2 code, a typo): IPython would not fix it
+        fixed = _fix_escapes(translated, ours.lineno)
+        if fixed is not None:
+            return fixed
         fallback = _ipython_translate(source)
         if fallback is not None:
             try:
@@ -64,6 +247,78 @@ def translate(source: str) -> str:
             except SyntaxError:
                 pass
         raise ours
+
+
+_FIRST_WORD = re.compile(r"\s*([A-Za-z_]\w*)")
+
+
+def may_be_automagic(source: str) -> bool:
+    """A cheap test before ``automagic()``: one line whose first word names a line magic."""
+    stripped = source.strip()
+    if "\n" in stripped or "\r" in stripped:
+        return False
+    m = _FIRST_WORD.match(stripped)
+    return m is not None and m.group(1) in _AUTOMAGICS
+
+
+def _parses(source: str) -> bool:
+    try:
+        ast.parse(source)
+        return True
+    except (SyntaxError, ValueError):
+        return False
+
+
+def second_chance(source: str, lineno: int | None) -> str | None:
+    """For a cell that does not parse: when the line that failed starts with one of IPython's
+    autocall escapes (``/f x`` → ``f(x)``, ``,f a b`` → ``f("a", "b")``, ``;f a b`` → ``f("a b")``;
+    a lone ``;`` → ``("")``), that line as IPython translates it, then the next failing line …;
+    IPython's own translator only if that is not enough. None when no escape is at fault."""
+    return _fix_escapes(cleanup(source), lineno)
+
+
+def _fix_escapes(text: str, lineno: int | None) -> str | None:
+    """``text`` with the escape lines that make it fail translated, if that makes it parse;
+    IPython's translator if escapes are at fault but that is not enough; else None."""
+    lines = text.split("\n")
+    for _ in range(len(lines)):
+        if lineno is None or not 0 < lineno <= len(lines) or lines[lineno - 1].lstrip()[:1] not in (",", ";", "/"):
+            return None
+        _escape(lines, lineno - 1)
+        try:
+            ast.parse("\n".join(lines))
+            return "\n".join(lines)
+        except SyntaxError as exc:
+            lineno = exc.lineno
+        except ValueError:
+            return None
+    return _ipython_translate(text)
+
+
+def _escape(lines: list[str], index: int) -> None:
+    """IPython's EscapedCommand for ``,`` ``;`` ``/`` on one line (continued with ``\\``), in place;
+    the lines it took in become empty so line numbers do not move."""
+    line = lines[index]
+    stripped = line.lstrip()
+    indent = line[: len(line) - len(stripped)]
+    end = index
+    parts = [stripped]
+    while parts[-1].endswith("\\") and end + 1 < len(lines):
+        parts[-1] = parts[-1][:-1]
+        end += 1
+        parts.append(lines[end])
+    command = " ".join(p.rstrip() if i == len(parts) - 1 else p for i, p in enumerate(parts)).rstrip()
+    escape, content = command[0], command[1:]
+    name, _, args = content.partition(" ")
+    if escape == ",":
+        call = '%s("%s")' % (name, '", "'.join(args.split()))
+    elif escape == ";":
+        call = '%s("%s")' % (name, args)
+    else:
+        call = "%s(%s)" % (name, ", ".join(args.split()))
+    lines[index] = indent + call
+    for i in range(index + 1, end + 1):
+        lines[i] = ""
 
 
 def _starts_with_ipython(source: str) -> bool:
@@ -155,7 +410,10 @@ def _near_ipython_syntax(source: str, lineno: int | None) -> bool:
     if lineno is None:
         return True
     lines = source.split("\n")
-    return 0 < lineno <= len(lines) and _MAYBE_IPYTHON.search(lines[lineno - 1]) is not None
+    if not 0 < lineno <= len(lines):
+        return False
+    line = lines[lineno - 1]
+    return _MAYBE_IPYTHON.search(line) is not None or line.lstrip()[:1] in (",", ";", "/")
 
 
 def _ipython_translate(source: str) -> str | None:

@@ -13,7 +13,7 @@ import warnings
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from .magics import translate
+from .magics import second_chance, translate
 
 
 class ParseFailure(NamedTuple):
@@ -32,10 +32,17 @@ def quiet_compiler() -> Iterator[None]:
 
 
 def parse_cell(source: str) -> ast.Module | ParseFailure:
-    """The cell's syntax tree once IPython syntax is translated, or why it has none."""
+    """The cell's syntax tree once IPython syntax is translated (IPython's autocall escapes given a
+    second chance on the lines that fail), or why it has none."""
     try:
         with quiet_compiler():
-            return ast.parse(translate(source))
+            try:
+                return ast.parse(translate(source))
+            except SyntaxError as exc:
+                fallback = second_chance(source, exc.lineno)
+                if fallback is None:
+                    raise
+                return ast.parse(fallback)
     except SyntaxError as exc:
         return ParseFailure(exc.lineno, exc.msg or "invalid syntax")
     except (ValueError, RecursionError, MemoryError) as exc:  # NUL bytes, absurd nesting
