@@ -392,3 +392,20 @@ def test_plain_checks_compute_no_fixes(tmp_path):
     nb = notebook(code("import random\nx = random.random()", 1))
     report = check_model(notebook_from_json(nb), tmp_path / "a.ipynb", None, "a.ipynb")
     assert all(f.fixes == [] for f in report.findings)
+
+
+def test_a_cell_of_literals_becomes_the_parameters_cell(tmp_path):
+    nb = notebook(code('region = "north"\nlimit = 10', 1), code("import random\nx = random.random()", 2))
+    (finding,) = only(report_of(nb, tmp_path), "unseeded-random")
+    assert [e.kind for e in finding.fixes[0].edits] == ["replace-source", "replace-source", "set-tags"]
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook)[0] == 'region = "north"\nlimit = 10\nseed = 42  # seeds every random draw'
+    assert outcome.notebook["cells"][0]["metadata"] == {"tags": ["parameters"]}
+
+
+def test_a_path_in_a_cell_of_literals_is_fixed_by_tagging_it(tmp_path):
+    nb = notebook(code('DATA = "/home/ana/sales.csv"', 1), code("import pandas as pd\ndf = pd.read_csv(DATA)", 2))
+    (finding,) = only(report_of(nb, tmp_path), "absolute-path")
+    assert [e.kind for e in finding.fixes[0].edits] == ["set-tags"]
+    outcome = fixed(nb, tmp_path, "absolute-path")
+    assert sources(outcome.notebook) == sources(nb) and only(outcome.report, "absolute-path") == []

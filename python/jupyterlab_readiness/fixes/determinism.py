@@ -31,9 +31,8 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     existing = parameters.named(_RUN_DATE_NAMES, str)
     edits: list[Edit] = []
     if existing is None:
-        names, edits = parameters.add(
-            [("run_date", literal(env.options.now), "the run's date and time; was the clock")]
-        )
+        wanted = [("run_date", literal(env.options.now), "the run's date and time; was the clock")]
+        names, edits = parameters.add(wanted, cell.index)
         run = names[0]
     else:
         run = existing
@@ -104,7 +103,7 @@ def unseeded_random(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     if tree is None:
         return []
     existing = parameters.named(_SEED_NAMES, int)
-    seed, edits = _seed_parameter(env, existing)
+    seed, edits = _seed_parameter(env, existing, cell.index)
     aliases = aliases_at(env, cell)
     spans: list[Span] = []
     family = None
@@ -128,10 +127,10 @@ def unseeded_random(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     return [_seed_fix([ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source), *edits], seed)]
 
 
-def _seed_parameter(env: FixEnv, existing: str | None) -> tuple[str, list[Edit]]:
+def _seed_parameter(env: FixEnv, existing: str | None, before: int) -> tuple[str, list[Edit]]:
     if existing is not None:
         return existing, []
-    names, edits = env.parameters.add([("seed", "42", "seeds every random draw")])
+    names, edits = env.parameters.add([("seed", "42", "seeds every random draw")], before)
     return names[0], edits
 
 
@@ -165,7 +164,7 @@ def _seed_before(env: FixEnv, cell: Cell, tree: Tree, node: ast.Call, family: st
         or not parameters.usable_for(cell.index)
     ):
         return []
-    seed, edits = _seed_parameter(env, parameters.named(_SEED_NAMES, int))
+    seed, edits = _seed_parameter(env, parameters.named(_SEED_NAMES, int), cell.index)
     line = f"{module}.{SEED_CALL[family]}({seed})\n"
     source = apply_edits(cell.source, [(statement.lineno, 0, statement.lineno, 0, line)])
     return [_seed_fix([ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source), *edits], seed)]

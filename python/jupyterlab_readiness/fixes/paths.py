@@ -9,15 +9,20 @@ import re
 
 from ..checks.context import Hit
 from ..checks.paths import is_user_path
-from ..contract.fixes import Fix, ReplaceSource
+from ..contract.fixes import Fix, ReplaceSource, SetTags
 from ..contract.report import Finding
 from ..notebook.rewrite import Span, apply_edits, span
-from .view import FixEnv, Tree, cell_of, literal, ordered, tree_of
+from .view import PARAMETERS_TAG, FixEnv, Tree, cell_of, literal, ordered, tree_of
 
 
 def absolute_path(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     cell = cell_of(env.ctx, finding)
     parameters = env.parameters
+    if cell is not None and cell is parameters.cell and not parameters.tagged:
+        # a cell of literal assignments that is the parameters in all but name: tag it
+        tags = SetTags(cell_index=cell.index, cell_id=cell.cell_id, tags=[*cell.tags, PARAMETERS_TAG])
+        note = "Tags this cell `parameters` (papermill's convention): its values are defaults a scheduler overrides."
+        return [Fix("parameterize-path", "Make this cell the parameters cell", True, [tags], note=note)]
     if cell is None or finding.line is None or cell is parameters.cell or not parameters.usable_for(cell.index):
         return []
     tree = tree_of(cell.source)
@@ -35,7 +40,7 @@ def absolute_path(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
             names[value] = found
         else:
             wanted.append((_base_name(value), literal(value), None))
-    added, edits = parameters.add(wanted) if wanted else ([], [])
+    added, edits = parameters.add(wanted, cell.index) if wanted else ([], [])
     for value, name in zip([v for v in values if v not in names], added, strict=True):
         names[value] = name
     spans: list[Span] = [span(node, names[value]) for node, value in literals if value in names]

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from ..checks.context import Context, Hit
-from ..contract.fixes import Edit, InsertCell, ReplaceSource
+from ..contract.fixes import Edit, InsertCell, ReplaceSource, SetTags
 from ..contract.report import Finding
 from ..notebook.magics import translate
 from ..notebook.model import Cell
@@ -117,24 +117,31 @@ def literal(value: str) -> str:
 
 # ------------------------------------------------------------------------------- parameters
 class Parameters:
-    """The notebook's parameters cell and the literals it assigns."""
+    """The notebook's parameters cell and the literals it assigns: the cell tagged ``parameters``
+    (papermill's convention), else — as the export reads it — the first code cell made only of
+    literal assignments, which gets the tag when a fix adds to it."""
 
     def __init__(self, env: FixEnv) -> None:
         self.env = env
         ctx = env.ctx
         self.cell: Cell | None = next((c for c, _ in ctx.code if PARAMETERS_TAG in c.tags), None)
+        self.tagged = self.cell is not None
         self.values: dict[str, str] = {}  # name → literal source text
-        if self.cell is not None:
-            tree = tree_of(self.cell.source)
-            for stmt in tree.tree.body if tree is not None else ():
-                if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                    self.values[stmt.targets[0].id] = ast.unparse(stmt.value)
+        if self.cell is None:
+            for cell, _ in ctx.code:
+                found = _literal_assignments(cell.source)
+                if found:
+                    self.cell, self.values = cell, found
+                    break
+        else:
+            self.values = _literal_assignments(self.cell.source, strict=False) or {}
         self.first_code = next((c.index for c, _ in ctx.code), 0)
-        self._added: dict[tuple[tuple[str, str, str | None], ...], tuple[list[str], list[Edit]]] = {}
+        self._added: dict[tuple[Any, ...], tuple[list[str], list[Edit]]] = {}
 
     def usable_for(self, cell_index: int) -> bool:
-        """Whether a parameter is defined before ``cell_index`` runs (a tagged cell below it is not)."""
-        return self.cell is None or self.cell.index < cell_index
+        """Whether a parameter can be defined before ``cell_index`` runs (a tagged cell below it
+        cannot hold it; without a tag, a new tagged cell can go at the top)."""
+        return not self.tagged or self.cell is None or self.cell.index < cell_index
 
     def named(self, names: Iterable[str], literal_type: type) -> str | None:
         """An existing parameter with one of these names holding a literal of this type."""
@@ -153,17 +160,18 @@ class Parameters:
     def holding(self, literal: str) -> str | None:
         return next((name for name, text in self.values.items() if text == literal), None)
 
-    def add(self, wanted: list[tuple[str, str, str | None]]) -> tuple[list[str], list[Edit]]:
-        """Add parameters (base name, literal text, comment): the names given and the edits that
-        write them (appended to the parameters cell, or a new tagged cell before the first code
-        cell)."""
-        key = tuple(wanted)
+    def add(self, wanted: list[tuple[str, str, str | None]], before: int) -> tuple[list[str], list[Edit]]:
+        """Add parameters (base name, literal text, comment) that cell ``before`` reads: the names
+        given and the edits that write them — appended to the parameters cell (tagged if it was
+        not), or a new tagged cell before the first code cell."""
+        into = self.cell if self.cell is not None and (self.tagged or self.cell.index < before) else None
+        key = (tuple(wanted), into is not None)
         found = self._added.get(key)
         if found is None:
-            found = self._added[key] = self._add(wanted)
+            found = self._added[key] = self._add(wanted, into)
         return found
 
-    def _add(self, wanted: list[tuple[str, str, str | None]]) -> tuple[list[str], list[Edit]]:
+    def _add(self, wanted: list[tuple[str, str, str | None]], into: Cell | None) -> tuple[list[str], list[Edit]]:
         taken = self.env.taken | set(self.values)
         names: list[str] = []
         lines: list[str] = []
@@ -173,11 +181,35 @@ class Parameters:
             names.append(name)
             lines.append(f"{name} = {literal}" + (f"  # {comment}" if comment else ""))
         text = "\n".join(lines)
-        if self.cell is not None:
-            source = self.cell.source
-            joined = source + ("" if not source or source.endswith("\n") else "\n") + text
-            return names, [ReplaceSource(cell_index=self.cell.index, cell_id=self.cell.cell_id, source=joined)]
-        return names, [InsertCell(index=self.first_code, cell_type="code", source=text, tags=[PARAMETERS_TAG])]
+        if into is None:
+            return names, [InsertCell(index=self.first_code, cell_type="code", source=text, tags=[PARAMETERS_TAG])]
+        source = into.source
+        joined = source + ("" if not source or source.endswith("\n") else "\n") + text
+        edits: list[Edit] = [ReplaceSource(cell_index=into.index, cell_id=into.cell_id, source=joined)]
+        if not self.tagged:
+            edits.append(SetTags(cell_index=into.index, cell_id=into.cell_id, tags=[*into.tags, PARAMETERS_TAG]))
+        return names, edits
+
+
+def _literal_assignments(source: str, *, strict: bool = True) -> dict[str, str] | None:
+    """name → literal text of a cell made only of ``name = literal`` lines (``strict``: nothing
+    else in it); None when it is not such a cell."""
+    tree = tree_of(source)
+    if tree is None or not tree.tree.body:
+        return None
+    found: dict[str, str] = {}
+    for stmt in tree.tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            try:
+                ast.literal_eval(stmt.value)
+            except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+                if strict:
+                    return None
+                continue
+            found[stmt.targets[0].id] = ast.unparse(stmt.value)
+        elif strict and not (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)):
+            return None
+    return found
 
 
 def ordered(edits: list[Edit]) -> list[Edit]:
