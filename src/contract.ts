@@ -13,6 +13,8 @@ export interface ReadinessContract {
   ExportRequest?: ExportRequest;
   ExtractReply?: ExtractReply;
   ExtractRequest?: ExtractRequest;
+  FixReply?: FixReply;
+  FixRequest?: FixRequest;
   FreezeReply?: FreezeReply;
   FreezeRequest?: FreezeRequest;
   RehearseReply?: RehearseReply;
@@ -41,13 +43,16 @@ export interface CheckInfo {
  * computes it: the project's configuration, no kernel; so the sidebar and CI agree).
  */
 export interface CheckReply {
+  band: 'ready' | 'attention' | 'blocked';
   checklist: ChecklistItem[];
   contract: ContractVerdict;
   error: string | null;
   findings: Finding[];
   kernel: KernelInfo;
+  must_fix: number;
   path: string;
   score: number;
+  suppressed: Suppressed[];
 }
 export interface ChecklistItem {
   checks: string[];
@@ -86,15 +91,102 @@ export interface ClauseVerdict {
 /**
  * One finding. ``cell_index`` is 0-based over ALL cells (markdown included), None for the
  * notebook as a whole; ``line`` is 1-based within the cell, or None.
+ *
+ * ``cells``: every cell the finding is about, its own first (one re-run cell: every cell it put
+ * out of order); ``[]`` for a notebook-level finding about no cell in particular. ``cause``: the
+ * finding this one follows from (a hidden-state read of a name that a cell which does not parse
+ * defines), shown under it. ``file``/``file_line``: for a finding in a local module the notebook
+ * imports, the module (relative to the notebook's folder, '/'-separated) and the line in it;
+ * ``cell_index``/``line`` are then the importing cell and line. ``execution_count``: the cell's
+ * count when it was checked (``[13]`` in JupyterLab). ``fixes``: computed only when asked for (the
+ * server's check, ``check --show-fixes``, ``fix``); see fixes.py.
  */
 export interface Finding {
+  cause: Cause | null;
   cell_id: string | null;
   cell_index: number | null;
+  cells: number[];
   check: string;
+  execution_count: number | null;
+  file: string | null;
+  file_line: number | null;
+  fixes: Fix[];
   line: number | null;
   message: string;
   severity: 'error' | 'warning' | 'info';
   suggestion: string;
+}
+/**
+ * The finding another one follows from: fix it, and the other goes (or reads differently).
+ */
+export interface Cause {
+  cell_index: number | null;
+  check: string;
+}
+/**
+ * A way to resolve a finding. ``edits``: cell edits the core computed (empty for a command).
+ * ``command``: a JupyterLab command that is the fix instead (``notebook:restart-run-all``,
+ * ``readiness:rehearse``, ``readiness:freeze-env``, ``readiness:extract-to-module``); the CLI
+ * never runs commands. ``safe``: the fix keeps what the notebook computes (ruff's convention:
+ * ``fix`` applies only safe fixes unless ``--unsafe-fixes``); ``note`` says what an unsafe fix
+ * may change, or what to do next.
+ */
+export interface Fix {
+  command: string | null;
+  edits: (ReplaceSource | InsertText | InsertCell | SetTags | ClearOutputs)[];
+  id: string;
+  note: string | null;
+  safe: boolean;
+  title: string;
+}
+/**
+ * Replace the cell's whole source.
+ */
+export interface ReplaceSource {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'replace-source';
+  source: string;
+}
+/**
+ * Insert ``text`` at the end of line ``line`` of the cell (before its line break); ``line`` 0
+ * inserts it before the first line. Used where the edit must not carry the cell's source (an
+ * ignore comment on a line that holds a credential).
+ */
+export interface InsertText {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'insert-text';
+  line: number;
+  text: string;
+}
+/**
+ * Insert a new cell (no outputs, never run) so that it has index ``index``; the cells from
+ * there on move down one.
+ */
+export interface InsertCell {
+  cell_type: 'code' | 'markdown';
+  index: number;
+  kind: 'insert-cell';
+  source: string;
+  tags: string[];
+}
+/**
+ * Set the cell's ``metadata.tags`` to exactly ``tags``.
+ */
+export interface SetTags {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'set-tags';
+  tags: string[];
+}
+/**
+ * Remove the cell's outputs (its execution count stays).
+ */
+export interface ClearOutputs {
+  cell_id: string | null;
+  cell_index: number;
+  kind: 'clear-outputs';
 }
 /**
  * A waiver of the contract that names this notebook, and what it did.
@@ -115,6 +207,17 @@ export interface WaiverVerdict {
 export interface KernelInfo {
   elapsed_ms: number;
   status: 'ok' | 'busy' | 'dead' | 'unavailable' | 'not-python' | 'none';
+}
+/**
+ * A finding a ``# readiness: ignore[...]`` comment silenced: where, and the comment's reason
+ * (the text after the brackets), if any. ``file``: the local module whose line holds the comment.
+ */
+export interface Suppressed {
+  cell_index: number | null;
+  check: string;
+  file: string | null;
+  line: number | null;
+  reason: string | null;
 }
 export interface CheckRequest {
   /**
@@ -147,13 +250,22 @@ export interface CheckRun {
 }
 /**
  * The report for one notebook; ``error`` says why it could not be read (score 0, no findings).
+ *
+ * ``score``, ``band`` and ``must_fix`` come from lint/score.py, the one place every view (CLI,
+ * sidebar, toolbar, export) takes them from: ``band`` is "blocked" when an error-severity finding
+ * remains (``must_fix`` counts them, findings folded under a cause not counted again),
+ * "attention" with warnings, else "ready". ``suppressed``: findings silenced by a
+ * ``# readiness: ignore[...]`` comment, kept out of ``findings`` and of the score.
  */
 export interface NotebookReport {
+  band: 'ready' | 'attention' | 'blocked';
   checklist: ChecklistItem[];
   error: string | null;
   findings: Finding[];
+  must_fix: number;
   path: string;
   score: number;
+  suppressed: Suppressed[];
 }
 /**
  * What ``jupyter-readiness contract --format json`` prints.
@@ -205,6 +317,12 @@ export interface ExportStep {
   returns: string[];
 }
 export interface ExportRequest {
+  /**
+   * check ids the user turned off (sidebar settings), so the readiness at export is the sidebar's
+   *
+   * @maxItems 100
+   */
+  disable?: string[];
   /**
    * pin what this kernel has installed; null: the server's environment
    */
@@ -277,6 +395,71 @@ export interface ExtractRequest {
   path: string;
   /**
    * write the module file; false: preview only
+   */
+  write?: boolean;
+}
+/**
+ * What ``POST /readiness/fix`` answers (``jupyter-readiness fix`` plans the same): the fixes
+ * applied in order, the cells' sources before and after as a unified diff (credentials masked),
+ * the fixed notebook, and its report (what remains, and the fixes still available).
+ */
+export interface FixReply {
+  applied: AppliedFix[];
+  diff: string;
+  notebook: {
+    [k: string]: unknown;
+  };
+  path: string;
+  report: NotebookReport;
+  unsafe_available: number;
+  written: boolean;
+}
+/**
+ * One fix ``fix`` applied: the finding it resolved, located in the notebook as it was then.
+ */
+export interface AppliedFix {
+  cell_id: string | null;
+  cell_index: number | null;
+  check: string;
+  fix: string;
+  line: number | null;
+  note: string | null;
+  safe: boolean;
+  title: string;
+}
+export interface FixRequest {
+  /**
+   * check ids the user turned off (sidebar settings)
+   *
+   * @maxItems 100
+   */
+  disable?: string[];
+  /**
+   * the notebook's kernel: its history restores deleted definitions, its environment pins installs
+   */
+  kernel_id?: string | null;
+  /**
+   * the live nbformat-4 model; null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+  /**
+   * fix only findings of these check ids; empty: all
+   *
+   * @maxItems 100
+   */
+  select?: string[];
+  /**
+   * also apply fixes that may change what the notebook computes
+   */
+  unsafe?: boolean;
+  /**
+   * write the fixed notebook to the file; false: preview only
    */
   write?: boolean;
 }

@@ -22,11 +22,12 @@ RANK = {
     "notebook": 1,
     "environment": 2,
     "checks": 3,
-    "lint": 4,
-    "handoff": 5,
-    "actions": 6,
-    "cli": 7,
-    "server": 7,
+    "fixes": 4,
+    "lint": 5,
+    "handoff": 6,
+    "actions": 7,
+    "cli": 8,
+    "server": 8,
 }
 MODULES = sorted(p for p in PACKAGE.rglob("*.py") if "labextension" not in p.parts)
 

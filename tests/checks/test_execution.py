@@ -12,29 +12,39 @@ def test_strictly_increasing_counts_are_fine(check):
     assert findings_of(report, "out-of-order-execution") == []
 
 
-def test_lower_count_after_higher_fires_on_the_lower_cell(check):
+def test_lower_count_after_higher_is_one_finding_on_the_cell_that_ran_later(check):
     report = check(code("a = 1", 1), code("b = 2", 3), code("c = 3", 2), code("d = 4", 4))
-    assert findings_of(report, "out-of-order-execution") == [(2, None)]
+    assert findings_of(report, "out-of-order-execution") == [(1, None)]
     (finding,) = [f for f in report.findings if f.check == "out-of-order-execution"]
+    assert finding.cells == [1, 2]  # the cell that ran later, then the cell it put out of order
     assert "[2]" in finding.message and "[3]" in finding.message
-    assert "cell 1" in finding.message  # the cell above it that ran later
+    assert finding.message.startswith("Cell 2 ran as [3]") and "cell 3 below" in finding.message  # from 1
     assert finding.severity == "warning"
     assert "restart" in finding.suggestion.lower()
 
 
-def test_every_cell_below_the_highest_count_fires(check):
-    report = check(code("a = 1", 5), code("b = 2", 3), code("c = 3", 4), code("d = 4", 6))
-    assert findings_of(report, "out-of-order-execution") == [(1, None), (2, None)]
-    messages = [f.message for f in report.findings if f.check == "out-of-order-execution"]
-    assert all("[5]" in m and "cell 0" in m for m in messages)
-
-
-def test_repeated_count_fires_on_the_second_cell(check):
-    report = check(code("a = 1", 2), code("b = 2", 2))
-    assert findings_of(report, "out-of-order-execution") == [(1, None)]
+def test_one_re_run_cell_is_one_finding_listing_every_cell_it_affects(check):
+    cells = [code(f"x{i} = {i}", i + 1) for i in range(16)]
+    cells[2] = code("x2 = 2", 40)  # re-run late: the 13 cells below it now look older
+    report = check(*cells)
     (finding,) = [f for f in report.findings if f.check == "out-of-order-execution"]
-    assert "same count" in finding.message
-    assert "[2]" in finding.message
+    assert (finding.cell_index, finding.cells) == (2, list(range(2, 16)))
+    assert "the 13 cells below it" in finding.message and "and 7 more" in finding.message
+
+
+def test_two_causes_are_two_findings(check):
+    report = check(code("a = 1", 5), code("b = 2", 3), code("c = 3", 4), code("d = 4", 9), code("e = 5", 6))
+    found = [(f.cell_index, f.cells) for f in report.findings if f.check == "out-of-order-execution"]
+    assert found == [(0, [0, 1, 2]), (3, [3, 4])]
+    messages = [f.message for f in report.findings if f.check == "out-of-order-execution"]
+    assert "[5]" in messages[0] and "Cell 1" in messages[0] and "[9]" in messages[1]
+
+
+def test_repeated_count_is_one_finding_on_the_first_cell(check):
+    report = check(code("a = 1", 2), code("b = 2", 2))
+    assert findings_of(report, "out-of-order-execution") == [(0, None)]
+    (finding,) = [f for f in report.findings if f.check == "out-of-order-execution"]
+    assert "both ran as [2]" in finding.message and finding.cells == [0, 1]
 
 
 def test_count_zero_is_treated_as_no_count(check):
@@ -58,9 +68,10 @@ def test_markdown_cells_between_are_ignored_but_counted_in_cell_index(check):
         md("Even more"),
         code("c = 3", 2),
     )
-    assert findings_of(report, "out-of-order-execution") == [(6, None)]
+    assert findings_of(report, "out-of-order-execution") == [(4, None)]
     (finding,) = [f for f in report.findings if f.check == "out-of-order-execution"]
-    assert "cell 4" in finding.message  # the index over ALL cells of the cell that ran as [3]
+    assert finding.cells == [4, 6]  # indices over ALL cells
+    assert "Cell 5" in finding.message and "cell 7" in finding.message  # counted from 1, as JupyterLab does
 
 
 def test_unexecuted_cells_do_not_break_the_ordering(check):
@@ -71,7 +82,7 @@ def test_unexecuted_cells_do_not_break_the_ordering(check):
 def test_cell_id_is_carried_on_the_finding(check):
     report = check(code("a = 1", 2, cell_id="first"), code("b = 2", 1, cell_id="second"))
     (finding,) = [f for f in report.findings if f.check == "out-of-order-execution"]
-    assert (finding.cell_index, finding.cell_id) == (1, "second")
+    assert (finding.cell_index, finding.cell_id, finding.execution_count) == (0, "first", 2)
 
 
 # -- unexecuted-cell ----------------------------------------------------------------------------
@@ -128,7 +139,7 @@ def test_language_agnostic_checks_still_run_on_an_r_notebook(check):
         code("print(y)", 3, outputs=[ERROR]),
         language="R",
     )
-    assert findings_of(report, "out-of-order-execution") == [(1, None)]
+    assert findings_of(report, "out-of-order-execution") == [(0, None)]
     assert findings_of(report, "unexecuted-cell") == [(2, None)]
     assert findings_of(report, "error-output") == [(3, None)]
 

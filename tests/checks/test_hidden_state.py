@@ -15,8 +15,8 @@ def test_read_before_any_definition_fires_with_the_cell_that_defines_it(check):
     report = check(code("total = price * 2"), md("## later"), code("price = 10"))
     assert findings_of(report, "hidden-state") == [(0, 1)]
     finding = report.findings[[f.check for f in report.findings].index("hidden-state")]
-    assert "`price`" in finding.message and "cell 2 below" in finding.message
-    assert "cell 2" in finding.suggestion
+    assert "`price`" in finding.message and "cell 3 below" in finding.message  # cells counted from 1 in messages
+    assert "cell 3" in finding.suggestion
 
 
 def test_defined_above_is_fine_and_builtins_and_ipython_names_are_always_defined(check):
@@ -191,7 +191,9 @@ def test_function_reads_are_checked_where_it_is_called(check):
     report = check(code("def f():\n    return zzz"), code("f()"), code("zzz = 1"))
     assert findings_of(report, "hidden-state") == [(1, 1)]
     finding = report.findings[0]
-    assert "`f()`" in finding.message and "`zzz`" in finding.message and "cell 2 below" in finding.message
+    assert (
+        "`f()`" in finding.message and "`zzz`" in finding.message and "cell 3 below" in finding.message
+    )  # counted from 1
     assert hidden(check, "def f():\n    return zzz", "zzz = 1", "f()") == []
     assert hidden(check, "def f():\n    return zzz\nf()\nzzz = 1") == [(0, 3)]
 

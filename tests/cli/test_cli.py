@@ -60,7 +60,16 @@ def test_json_output_follows_the_contract(tree):
     bad = by_path[os.path.join("sub", "bad.ipynb")]
     hidden = [f for f in bad.findings if f.check == "hidden-state"]
     assert [(f.cell_index, f.cell_id, f.line, f.severity) for f in hidden] == [(1, "c2", 1, "error")]
-    assert set(data["notebooks"][0]) == {"path", "score", "findings", "checklist", "error"}
+    assert set(data["notebooks"][0]) == {
+        "path",
+        "score",
+        "findings",
+        "checklist",
+        "error",
+        "band",
+        "must_fix",
+        "suppressed",
+    }
     assert set(data["notebooks"][1]["findings"][0]) == {
         "check",
         "severity",
@@ -69,7 +78,14 @@ def test_json_output_follows_the_contract(tree):
         "line",
         "message",
         "suggestion",
+        "fixes",
+        "cells",
+        "cause",
+        "file",
+        "file_line",
+        "execution_count",
     }
+    assert (bad.band, bad.must_fix) == ("blocked", 1) and by_path["clean.ipynb"].band == "ready"
 
 
 def test_exit_codes_follow_fail_on(tree):
@@ -123,7 +139,8 @@ def test_text_output_is_for_people(tree):
     result = cli("check", ".", cwd=tree)
     out = result.stdout
     assert "sub/bad.ipynb" in out.replace(os.sep, "/") and "score" in out
-    assert "cell 1:1" in out and "hidden-state" in out and "→ " in out
+    assert "cell 2 [2]:1" in out and "hidden-state" in out and "→ " in out  # cell_index 1, run as [2]
+    assert "/100, blocked: 1 to fix first" in out and "clean.ipynb  score 100/100, ready" in out
     assert "3 notebooks: 1 error, 1 warning" in out
     assert "\033[" not in out  # NO_COLOR / not a TTY
     coloured = cli("check", ".", cwd=tree, env={"NO_COLOR": "", "FORCE_COLOR": "1"})
@@ -148,8 +165,14 @@ def test_sarif_output(tree):
     location = result0["locations"][0]
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "sub/bad.ipynb"
     assert location["physicalLocation"]["region"]["startLine"] == 1
-    assert location["logicalLocations"][0]["name"] == "cell 1"
-    assert result0["properties"] == {"cell_index": 1, "cell_id": "c2", "line_in_cell": 1}
+    assert location["logicalLocations"][0]["name"] == "cell 2"  # as JupyterLab numbers it
+    assert result0["properties"] == {
+        "cell_index": 1,
+        "cell_number": 2,
+        "cell_id": "c2",
+        "execution_count": 2,
+        "line_in_cell": 1,
+    }
     assert result0["message"]["text"]
     for r in run["results"]:
         region = r["locations"][0]["physicalLocation"].get("region")

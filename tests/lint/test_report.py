@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 
 import pytest
 
@@ -70,19 +71,23 @@ def test_one_warning_item(check):
     report = check(code("import random\nx = random.random()\ny = random.random()", 1))
     assert statuses(report) == dict.fromkeys(ITEMS, "pass") | {"deterministic-inputs": "warn"}
     assert next(i for i in report.checklist if i.id == "deterministic-inputs").findings == 2
-    assert report.score == round(100 * (6 + 0.5) / 7) == 93
+    # two warnings of one check: 1 + 1/2 penalty points (score.py)
+    assert report.score == round(50 + 50 * math.exp(-1.5 / 8)) == 91
+    assert (report.band, report.must_fix) == ("attention", 0)
 
 
 def test_one_info_item(check):
     report = check(code('print("hi")', 1))
     assert statuses(report) == dict.fromkeys(ITEMS, "pass") | {"observability": "info"}
-    assert report.score == round(100 * (6 + 0.9) / 7) == 99
+    assert report.score == round(50 + 50 * math.exp(-0.25 / 8)) == 98
+    assert (report.band, report.must_fix) == ("ready", 0)
 
 
 def test_one_error_item(check):
     report = check(code('password = "hunter22"', 1))
     assert statuses(report) == dict.fromkeys(ITEMS, "pass") | {"secrets": "fail"}
-    assert report.score == round(100 * 6 / 7) == 86
+    assert report.score == 49  # one error and nothing else: the top of the blocked range
+    assert (report.band, report.must_fix) == ("blocked", 1)
 
 
 def test_item_status_is_its_worst_finding(check):
@@ -90,7 +95,7 @@ def test_item_status_is_its_worst_finding(check):
     report = check(code("a = 1", 2), code("b = (", 1))
     assert statuses(report)["reproducible-execution"] == "fail"
     assert next(i for i in report.checklist if i.id == "reproducible-execution").findings == 2
-    assert report.score == round(100 * 6 / 7)
+    assert report.score == math.floor(49 * math.exp(-1 / 16)) == 46
 
 
 def test_mixed_items_score(check):
@@ -102,7 +107,7 @@ def test_mixed_items_score(check):
         "secrets": "fail",
         "observability": "info",
     }
-    assert report.score == round(100 * (4 + 0.5 + 0 + 0.9) / 7)
+    assert report.score == math.floor(49 * math.exp(-(1 + 0.25) / 16)) == 45
 
 
 def test_findings_are_sorted_notebook_level_first_then_by_cell_and_line(check):
@@ -122,8 +127,7 @@ def test_disabled_check_removes_its_findings_and_skips_an_item_with_no_other_che
     assert findings_of(report, "print-logging") == [(0, 2)]
     assert statuses(report)["secrets"] == "skipped"
     assert next(i for i in report.checklist if i.id == "secrets").findings == 0
-    # Skipped items are left out of the score: 5 passes and one info over 6 items.
-    assert report.score == round(100 * (5 + 0.9) / 6)
+    assert report.score == 98  # the info finding alone
 
 
 def test_disabling_some_checks_of_an_item_keeps_the_item(project):
@@ -155,7 +159,7 @@ def test_severity_override_changes_the_finding_and_the_item(project):
     (finding,) = [f for f in report.findings if f.check == "unseeded-random"]
     assert finding.severity == "error"
     assert statuses(report)["deterministic-inputs"] == "fail"
-    assert report.score == round(100 * 6 / 7)
+    assert (report.score, report.band) == (49, "blocked")
 
     report = check_file(path, CheckConfig(severity={"unseeded-random": "info"}))
     (finding,) = [f for f in report.findings if f.check == "unseeded-random"]
@@ -291,8 +295,23 @@ def test_every_finding_validates_and_the_report_round_trips(check, project):
     dumped = json.dumps(to_dict(report))
     assert NOTEBOOK_REPORT.validate_json(dumped) == report
     data = json.loads(dumped)
-    assert set(data) == {"path", "score", "findings", "checklist", "error"}
-    assert set(data["findings"][0]) == {"check", "severity", "cell_index", "cell_id", "line", "message", "suggestion"}
+    assert set(data) == {"path", "score", "findings", "checklist", "error", "band", "must_fix", "suppressed"}
+    assert set(data["findings"][0]) == {
+        "check",
+        "severity",
+        "cell_index",
+        "cell_id",
+        "line",
+        "message",
+        "suggestion",
+        "fixes",
+        "cells",
+        "cause",
+        "file",
+        "file_line",
+        "execution_count",
+    }
+    assert all(f["fixes"] == [] for f in data["findings"])  # computed only when asked for
     assert 0 <= report.score <= 100
 
 

@@ -34,18 +34,20 @@ def test_counts_the_kernel_never_produced_are_stale_output_not_edits():
     nb = notebook(code("a = 1", 7), code("b = 2", 1))
     report = live(nb, history={1: "b = 2"}, names={"b"})
     ((index, message),) = of(report, "edited-since-run")
-    assert index is None and "1 cell (cell 0) come from an earlier kernel session" in message
+    assert index is None and "1 cell (cell 1) come from an earlier kernel session" in message
     # count 1 in the kernel ran another cell's source: that output is from an earlier session too
     nb2 = notebook(code("c = 3", 1), code("b = 2", 2))
     ((index, message),) = of(live(nb2, history={1: "b = 2", 2: "b = 2"}), "edited-since-run")
-    assert index is None and "(cell 0)" in message
+    assert index is None and "(cell 1)" in message  # counted from 1
 
 
 def test_a_reopened_notebook_gets_one_stale_output_finding_not_one_per_cell():
     nb = notebook(*(code(f"v{i} = {i}", i + 1) for i in range(14)), code("w = 1", 20))
     findings = of(live(nb, history={}, names=set()), "edited-since-run")
     assert len(findings) == 1 and findings[0][0] is None
-    assert "15 cells (cell 0, 1, 2, 3, 4, 5, 6, 7, 8, 9 and 5 more)" in findings[0][1]
+    assert "15 cells (cell 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 and 5 more)" in findings[0][1]  # counted from 1
+    (finding,) = [f for f in live(nb, history={}, names=set()).findings if f.check == "edited-since-run"]
+    assert finding.cells == list(range(15))  # the cells it is about, 0-based like cell_index
 
 
 def test_kernel_only_state_lists_names_no_cell_defines():

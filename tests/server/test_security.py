@@ -69,7 +69,7 @@ async def test_freeze_into_a_requirements_file_linked_out_of_the_root_is_refused
 async def test_a_folder_a_binary_file_and_a_nul_byte_are_4xx(jp_fetch, jp_root_dir):
     (jp_root_dir / "folder.ipynb").mkdir()
     (jp_root_dir / "latin1.ipynb").write_bytes('{"cells": ["caf\xe9"]}'.encode("latin-1"))
-    for route in ("check", "freeze", "extract", "export"):
+    for route in ("check", "freeze", "extract", "export", "fix"):
         body = {"path": "folder.ipynb"} | ({"cell_indices": [0]} if route == "extract" else {})
         never_shows(await refused(jp_fetch, route, 400, body), "folder.ipynb")
         body["path"] = "latin1.ipynb"

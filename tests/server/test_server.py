@@ -210,7 +210,7 @@ async def test_unauthenticated_requests_are_refused(jp_serverapp, http_server_cl
     post = json.dumps({"path": "a.ipynb"})
     for method, url, body in (
         ("GET", "readiness/checks", None),
-        *(("POST", f"readiness/{route}", post) for route in ("check", "freeze", "extract", "export")),
+        *(("POST", f"readiness/{route}", post) for route in ("check", "freeze", "extract", "export", "fix")),
     ):
         with pytest.raises(tornado.httpclient.HTTPClientError) as info:
             await http_server_client.fetch(

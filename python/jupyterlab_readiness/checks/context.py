@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..environment.local import Folder, is_local_module
+from ..environment.local_modules import LocalModule, find_local_modules
 from ..environment.pins import PinSet, find_pins
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from ..notebook.model import Cell, Notebook
@@ -27,13 +29,32 @@ T = TypeVar("T")
 Local = tuple[int | None, str, str]  # (line, message, suggestion) within one cell
 
 
-class Hit(NamedTuple):
-    """A finding before the engine adds severity and cell id."""
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """A finding before the engine adds severity and cell id.
+
+    ``cells``: the other cells it is about, when one cause affects several (the engine lists the
+    hit's own cell first). ``subject``: the name or module the hit is about (``df`` for a
+    hidden-state read, ``pandas`` for an unpinned import), for the fixes and for grouping; never
+    shown. ``cause``: the cell of the finding this one follows from (a cell that does not parse).
+    ``file``/``file_line``: set for a hit in a local module the notebook imports (checks/modules.py).
+    """
 
     cell_index: int | None
     line: int | None
     message: str
     suggestion: str
+    cells: tuple[int, ...] = ()
+    subject: str | None = None
+    cause: tuple[str, int] | None = None  # (check, cell) of the finding this one follows from
+    file: str | None = None
+    file_line: int | None = None
+
+
+def cell_label(index: int) -> str:
+    """How a message names a cell: from 1, as JupyterLab's status bar and ruff do (``cell_index``
+    in the JSON stays 0-based)."""
+    return f"cell {index + 1}"
 
 
 class ResolvedCall(NamedTuple):
@@ -65,6 +86,8 @@ class Context:
         self.ceiling = ceiling  # a server's root: no project file above it is read
         self.folder = folder  # the folder's pins and modules, when the caller looked them up already
         self.directory = path.parent if path is not None else None
+        self.seeded_before: frozenset[str] = frozenset()  # for a local module: what the notebook seeds
+        self.module_contexts: dict[str, Context] = {}  # a local module's file → its own context
         self._local: dict[str, bool] = {}
         self._calls: dict[int, tuple[ResolvedCall, ...]] = {}  # id of a CellScope in self.scopes → its calls
 
@@ -90,6 +113,20 @@ class Context:
                 if after != aliases:
                     aliases, aliases_id = after, _intern(after)
         return scopes
+
+    @cached_property
+    def local_modules(self) -> list[LocalModule]:
+        """The modules beside the notebook that it imports (checks/modules.py follows into them),
+        read through the root: never above the ceiling."""
+        if self.directory is None or not self.notebook.is_python:
+            return []
+        imports = [
+            (imp.module, imp.target, cell.index, imp.line)
+            for cell, facts in self.code
+            for imp in facts.imports
+            if imp.module and not imp.relative
+        ]
+        return find_local_modules(self.directory, self.ceiling, imports, self.is_local_module) if imports else []
 
     def memo(self, facts: CellFacts, key: Any, compute: Callable[[], T]) -> T:
         if not self.memoize:

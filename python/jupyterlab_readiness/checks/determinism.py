@@ -196,6 +196,13 @@ _GLOBAL_DRAWS = {
     ),
 }
 _SEED_FAMILY = {seed: family for family, (_, seeds) in _GLOBAL_DRAWS.items() for seed in seeds}
+# The call that seeds each family's global generator, as the suggestion and the fix write it.
+SEED_CALL = {
+    "random": "seed",
+    "numpy.random": "seed",
+    "torch": "manual_seed",
+    "tensorflow.random": "set_seed",
+}
 # Generators that are non-deterministic when created without a seed, seeded globally or not.
 _GENERATORS = frozenset(
     {
@@ -216,8 +223,9 @@ _NEEDS_RANDOM_STATE = frozenset(
 
 
 def unseeded_random(ctx: Context) -> Iterator[Hit]:
-    # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key.
-    seeded: frozenset[str] = frozenset()
+    # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key. A
+    # local module starts with what the notebook that imports it seeds (checks/modules.py).
+    seeded: frozenset[str] = ctx.seeded_before
     for scope in ctx.scopes:
         hits, seeded = ctx.memo(
             scope.facts,
@@ -264,7 +272,7 @@ def _unseeded_in(ctx: Context, scope: CellScope, before: frozenset[str]) -> tupl
         module, _, func = name.rpartition(".")
         draws = _GLOBAL_DRAWS.get(module)
         if draws is not None and func in draws[0] and module not in seeded:
-            seed = sorted(draws[1])[0]
+            seed = f"{module}.{SEED_CALL[module]}"
             hits.append(
                 _hit(rc, f"`{_shown(rc)}`", f"call `{seed}(42)` once before the first draw, or use a seeded generator")
             )
@@ -281,3 +289,34 @@ def _hit(rc: ResolvedCall, what: str, fix: str) -> Local:
 
 def _shown(rc: ResolvedCall) -> str:
     return ".".join(p for p in rc.call.parts if p) or (rc.qualname or "")
+
+
+# -- what the fixes need to know (fixes/determinism.py) -------------------------------------------
+
+
+def global_draw_family(qualname: str) -> str | None:
+    """The library whose global generator a call draws from ("numpy.random"), or None."""
+    module, _, func = qualname.rpartition(".")
+    draws = _GLOBAL_DRAWS.get(module)
+    return module if draws is not None and func in draws[0] else None
+
+
+def unseeded_generator(qualname: str) -> bool:
+    return qualname in _GENERATORS
+
+
+def needs_random_state(qualname: str) -> bool:
+    return qualname in _NEEDS_RANDOM_STATE
+
+
+def seeded_families(ctx: Context) -> frozenset[str]:
+    """The libraries whose global generator the notebook seeds somewhere (a local module's draws,
+    run when the notebook calls them, are taken as seeded by it)."""
+    seeded: frozenset[str] = ctx.seeded_before
+    for scope in ctx.scopes:
+        _, seeded = ctx.memo(
+            scope.facts,
+            ("unseeded-random", scope.aliases_id, seeded),
+            lambda scope=scope, before=seeded: _unseeded_in(ctx, scope, before),
+        )
+    return seeded

@@ -14,10 +14,11 @@ method reached through ``self`` or a base class).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 from ..notebook.facts import BOUND, ENTRY, CallSite, CellFacts, ClassInfo, FunctionInfo, state_of
-from .context import Context, Hit
+from .context import Context, Hit, cell_label
 from .live import restore_hint
 
 _RUNS_MAGIC_NAMESPACE = ("run", "pylab")  # automagic lines that bring names nobody can see
@@ -115,7 +116,7 @@ def _cell_hits(
         reported.add(name)
         hit = _hit(index, line, name, definers.get(name), function)
         restore = restore_hint(ctx, name) if name not in definers else None
-        yield Hit(hit.cell_index, hit.line, hit.message, restore) if restore else hit
+        yield replace(hit, suggestion=restore) if restore else hit
 
 
 class _At:
@@ -208,8 +209,8 @@ def _missing_at_call(site: CallSite, defined: set[str], values: dict[str, Any]) 
 
 def _hit(index: int, line: int, name: str, definer: int | None, function: str | None) -> Hit:
     if definer is not None and definer > index:
-        where = f"cell {definer} below defines it"
-        fix = f"Move the code that defines `{name}` (cell {definer}) above this cell, or this cell below it."
+        where = f"{cell_label(definer)} below defines it"
+        fix = f"Move the code that defines `{name}` ({cell_label(definer)}) above this cell, or this cell below it."
     elif definer == index:
         where = (
             "this cell binds it only further down, or deletes it first"
@@ -227,4 +228,4 @@ def _hit(index: int, line: int, name: str, definer: int | None, function: str | 
         message = f"`{name}` is read here but a fresh top-to-bottom run has not defined it yet ({where}): NameError."
     else:
         message = f"`{function}()` is called here and reads `{name}`, which a fresh top-to-bottom run has not defined yet at this call ({where}): NameError."
-    return Hit(index, line, message, fix)
+    return Hit(index, line, message, fix, subject=name)

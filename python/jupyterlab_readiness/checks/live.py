@@ -36,13 +36,14 @@ def edited_since_run(ctx: Context) -> Iterator[Hit]:
     if stale:
         # One finding, not one per cell: after reopening a notebook every output is stale, and
         # a marker on each cell would drown the findings that matter.
-        shown = ", ".join(str(i) for i in stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
+        shown = ", ".join(str(i + 1) for i in stale[:10]) + (f" and {len(stale) - 10} more" if len(stale) > 10 else "")
         yield Hit(
             None,
             None,
             f"The saved outputs of {len(stale)} cell{'s' if len(stale) > 1 else ''} (cell {shown}) come from an "
             "earlier kernel session, not from the running kernel.",
             "Restart the kernel and run all cells so the outputs match what the code does now.",
+            cells=tuple(stale),
         )
 
 
@@ -73,6 +74,20 @@ def kernel_only_state(ctx: Context) -> Iterator[Hit]:
 
 def restore_hint(ctx: Context, name: str) -> str | None:
     """The code from this kernel's history that defined ``name`` and is no longer in any cell."""
+    found = deleted_definition(ctx, name)
+    if found is None:
+        return None
+    count, code = found
+    quoted = code if len(code) <= _MAX_QUOTED else code[: _MAX_QUOTED - 1] + "…"
+    return (
+        f"The kernel got `{name}` from code you ran as [{count}] that is no longer in the notebook — restore "
+        f"it in a cell above:\n{quoted}"
+    )
+
+
+def deleted_definition(ctx: Context, name: str) -> tuple[int, str] | None:
+    """(execution count, code) of the latest code this kernel ran that binds ``name`` and is no
+    longer in any cell; None without a kernel or such code."""
     kernel = ctx.kernel
     if kernel is None:
         return None
@@ -83,9 +98,5 @@ def restore_hint(ctx: Context, name: str) -> str | None:
         code = kernel.history[count]
         if code.strip() in sources or name not in cell_facts(code).binds:
             continue
-        quoted = code if len(code) <= _MAX_QUOTED else code[: _MAX_QUOTED - 1] + "…"
-        return (
-            f"The kernel got `{name}` from code you ran as [{count}] that is no longer in the notebook — restore "
-            f"it in a cell above:\n{quoted}"
-        )
+        return count, code
     return None

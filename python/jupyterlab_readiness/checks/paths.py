@@ -13,7 +13,12 @@ _MAX_SHOWN = 60
 
 
 def absolute_path(ctx: Context) -> Iterator[Hit]:
-    return ctx.per_cell("absolute-path", _paths_in)
+    # A value in the cell tagged ``parameters`` is a default a scheduler overrides (papermill -p):
+    # that is where the fix puts it.
+    parameters = {c.index for c in ctx.notebook.cells if "parameters" in c.tags}
+    for hit in ctx.per_cell("absolute-path", _paths_in):
+        if hit.cell_index not in parameters:
+            yield hit
 
 
 def _paths_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
@@ -35,3 +40,8 @@ def _paths_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
             'Use a path relative to the project (e.g. `Path("data") / "file.csv"`) or make it a parameter read from '
             "configuration or an environment variable.",
         )
+
+
+def is_user_path(value: str) -> bool:
+    """Whether a literal names a path on one person's machine (what the check fires on)."""
+    return bool(value) and len(value) <= 4096 and _USER_PATH.match(value) is not None

@@ -63,6 +63,7 @@ def _import_hit(
         f"{source} is imported but its version is not pinned ({where}): next month's install may bring a release that "
         "breaks or changes results.",
         f"Add {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from your kernel).",
+        subject=top,
     )
 
 

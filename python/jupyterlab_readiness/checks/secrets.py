@@ -809,3 +809,33 @@ def _hit(line: int, what: str) -> Local:
         'Read it at run time instead, e.g. `os.environ["API_KEY"]` or a secrets manager, and rotate the one that was '
         "written here.",
     )
+
+
+# -- what the fix needs to know (fixes/secrets.py) ------------------------------------------------
+
+
+def is_secret(value: str, name: str | None) -> bool:
+    """Whether the check takes this literal for a credential: bound to (or compared with, or the
+    default of) ``name``, or, without a name, by its shape alone."""
+    if name is not None:
+        kind = _name_kind(name)
+        if kind is not None:
+            return bool(_named_secret(value, kind))
+    return len(value) >= _MIN_SHAPE_LENGTH and _shapes(value)[0] is not None
+
+
+def is_password_argument(function: str, position: int) -> bool:
+    return _PASSWORD_ARGUMENTS.get(function) == position
+
+
+def is_passphrase(value: str) -> bool:
+    return bool(_named_secret(value, _PASSPHRASE))
+
+
+def environ_default_call(function: str) -> bool:
+    return function in _ENVIRON_DEFAULTS
+
+
+def shape_of(value: str) -> str | None:
+    """The label of the credential shape a literal has ("an AWS access key ID"), or None."""
+    return _key_shape(value) if len(value) >= _MIN_SHAPE_LENGTH else None

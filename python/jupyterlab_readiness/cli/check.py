@@ -56,12 +56,15 @@ def run_check(args: argparse.Namespace) -> int:
     if not selection.notebooks and not selection.found:
         print(f"jupyter-readiness: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
-    cache = _open_cache(args, selection.root) if selection.notebooks else None
+    fixes = _fix_options(args)
+    # A fix depends on the moment it is computed (a clock read becomes a parameter holding it): not cached.
+    cache = _open_cache(args, selection.root) if selection.notebooks and fixes is None else None
     settings = BatchSettings(
         tuple(args.disable),
         tuple(args.enable),
         None if cache is None else str(cache.folder),
         None if cache is None else cache.static,
+        fixes,
     )
     render = _render_settings(args.format)
     items = [(str(path), problem) for path, problem in selection.notebooks]
@@ -282,3 +285,12 @@ class _Writer:
             sys.stdout.write(tail + "\n")
         if self.out is not sys.stdout:
             self.out.close()
+
+
+def _fix_options(args: argparse.Namespace):
+    """With ``--show-fixes``, each finding's fixes (a plain check computes none)."""
+    if not getattr(args, "show_fixes", False):
+        return None
+    from ..fixes.options import FixOptions
+
+    return FixOptions.at_now()

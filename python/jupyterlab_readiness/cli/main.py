@@ -30,8 +30,9 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser(
         "check",
         help="check notebooks and report findings",
-        description="Check notebooks (files, or folders searched recursively). Cells are counted from 0 over all "
-        "cells, markdown included.",
+        description="Check notebooks (files, or folders searched recursively). The text output numbers cells "
+        "as JupyterLab does (from 1 over all cells, markdown included, with the execution count: cell 49 [13]); "
+        "the JSON's cell_index counts from 0.",
     )
     check.add_argument("paths", nargs="+", metavar="PATH", help="notebook files or folders")
     check.add_argument(
@@ -42,6 +43,11 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("error", "warning", "info", "never"),
         default="error",
         help="lowest severity that makes the exit code 1 (default: error)",
+    )
+    check.add_argument(
+        "--show-fixes",
+        action="store_true",
+        help="compute each finding's fixes: in the JSON's fixes, and a line per fix in the text (fix applies them)",
     )
     check.add_argument("--disable", action="append", default=[], metavar="ID", help="turn a check off (repeatable)")
     check.add_argument(
@@ -97,7 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     extract.add_argument("notebook", metavar="NOTEBOOK")
     extract.add_argument(
-        "--cells", required=True, help="0-based cell indices over all cells, as in the check output: 3-5 or 3,4,5"
+        "--cells",
+        required=True,
+        help="0-based cell indices over all cells, as cell_index in the JSON output: 3-5 or 3,4,5",
     )
     extract.add_argument("--module", help="module name without .py (default: from the notebook's name)")
     extract.add_argument("--function", help="function name (default: from the markdown heading above, else the code)")
@@ -127,6 +135,33 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("text", "json"),
         default="text",
         help="text: a summary; json: the same object as the REST API",
+    )
+    fix = sub.add_parser(
+        "fix",
+        help="apply the fixes the checks offer (safe ones unless --unsafe-fixes)",
+        description="Apply the fixes the checks offer to notebooks (files, or folders searched recursively), as "
+        "ruff's --fix does: safe fixes (they keep what the notebook computes) by default, unsafe ones too with "
+        "--unsafe-fixes. Each notebook is written atomically, its formatting and metadata kept; a second run changes "
+        "nothing. Exit codes: 0 nothing at or above --fail-on remains (with --diff: nothing would change); 1 "
+        "something does (with --diff: something would change); 2 bad usage or a notebook that could not be fixed.",
+    )
+    fix.add_argument("paths", nargs="+", metavar="NOTEBOOK", help="notebook files or folders")
+    fix.add_argument(
+        "--select", action="append", default=[], metavar="ID", help="fix only findings of this check (repeatable)"
+    )
+    fix.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply fixes that may change what the notebook computes"
+    )
+    fix.add_argument("--diff", action="store_true", help="print a diff of the cells' sources, write nothing")
+    fix.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        default="error",
+        help="lowest severity left after fixing that makes the exit code 1 (default: error)",
+    )
+    fix.add_argument("--disable", action="append", default=[], metavar="ID", help="turn a check off (repeatable)")
+    fix.add_argument(
+        "--enable", action="append", default=[], metavar="ID", help="turn a check on even if pyproject.toml disables it"
     )
     from .rehearse import add_parser as add_rehearse  # a small module: its imports are deferred to run()
 
@@ -245,6 +280,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from . import handoff
 
         return getattr(handoff, f"run_{args.command.replace('-', '_')}")(args)
+    if args.command == "fix":
+        from .fix import run_fix
+
+        return run_fix(args)
     from .check import run_check
 
     code = run_check(args)

@@ -1,7 +1,10 @@
 """SARIF 2.1.0 for code-scanning tools: one result per finding, located in the notebook file.
 
 SARIF has no notion of cells: the region's line is the line within the cell, and the cell is
-named in a logical location and in the result's properties (``cell_index`` 0-based, ``cell_id``).
+named in a logical location as JupyterLab numbers it (``cell 49``, from 1) and in the result's
+properties (``cell_index`` 0-based as in the JSON, ``cell_number`` from 1, ``cell_id``,
+``execution_count``). A finding in a local module the notebook imports is located in the module
+file at its line, with the importing cell as a related location.
 """
 
 from __future__ import annotations
@@ -51,17 +54,27 @@ def results_for(nb: NotebookReport) -> list[dict[str, Any]]:
         if f.line is not None:
             location["physicalLocation"]["region"] = {"startLine": f.line}
         if f.cell_index is not None:
-            location["logicalLocations"] = [{"name": f"cell {f.cell_index}", "kind": "member"}]
-        results.append(
-            {
-                "ruleId": f.check,
-                "ruleIndex": _INDEX[f.check],
-                "level": _LEVEL[f.severity],
-                "message": {"text": f"{f.message} {f.suggestion}"},
-                "locations": [location],
-                "properties": {"cell_index": f.cell_index, "cell_id": f.cell_id, "line_in_cell": f.line},
-            }
-        )
+            location["logicalLocations"] = [{"name": f"cell {f.cell_index + 1}", "kind": "member"}]
+        result: dict[str, Any] = {
+            "ruleId": f.check,
+            "ruleIndex": _INDEX[f.check],
+            "level": _LEVEL[f.severity],
+            "message": {"text": f"{f.message} {f.suggestion}"},
+            "locations": [location],
+            "properties": {
+                "cell_index": f.cell_index,
+                "cell_number": None if f.cell_index is None else f.cell_index + 1,
+                "cell_id": f.cell_id,
+                "execution_count": f.execution_count,
+                "line_in_cell": f.line,
+            },
+        }
+        if f.file is not None:
+            module = (Path(nb.path).parent / f.file).as_posix()
+            physical = {"artifactLocation": {"uri": module}, "region": {"startLine": f.file_line or 1}}
+            result["locations"] = [{"physicalLocation": physical}]
+            result["relatedLocations"] = [{"id": 0, **location, "message": {"text": "imported here"}}]
+        results.append(result)
     return results
 
 

@@ -1,4 +1,5 @@
-"""The report for a person in a terminal: grouped by notebook, most severe first, colour on a TTY."""
+"""The report for a person in a terminal: grouped by notebook, colour on a TTY; cells numbered as
+JupyterLab shows them (from 1, with the execution count), unlike the JSON's 0-based ``cell_index``."""
 
 from __future__ import annotations
 
@@ -6,9 +7,12 @@ import os
 import shutil
 import sys
 import textwrap
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from ..contract.report import CheckRun, NotebookReport
+from ..contract.report import CheckRun, Finding, NotebookReport
+
+if TYPE_CHECKING:
+    from ..contract.fixes import Fix
 
 _COLOURS = {
     "error": "31",
@@ -69,11 +73,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-_INDENT = 2 + 12 + 1 + 7 + 1 + 22 + 1  # where the message column starts
+_WHERE = 16  # "cell 149 [130]:12"
+_INDENT = 2 + _WHERE + 1 + 7 + 1 + 22 + 1  # where the message column starts
 
 
 def _wrapped(text: str, width: int | None) -> list[str]:
-    if width is None or width - _INDENT < 30:
+    if width is None or width - _INDENT < 20:
         return [text]
     return textwrap.wrap(text, width - _INDENT, break_on_hyphens=False) or [""]
 
@@ -81,17 +86,18 @@ def _wrapped(text: str, width: int | None) -> list[str]:
 def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
     if nb.error:
         return [f"{paint('bold', nb.path)}  {paint('error', 'cannot check: ' + nb.error)}", ""]
-    lines = [f"{paint('bold', nb.path)}  score {nb.score}/100"]
+    verdict = {"ready": "ready", "attention": "needs attention", "blocked": f"blocked: {nb.must_fix} to fix first"}
+    lines = [f"{paint('bold', nb.path)}  score {nb.score}/100, {verdict[nb.band]}"]
     pad = " " * _INDENT
     for f in nb.findings:
-        where = "notebook" if f.cell_index is None else f"cell {f.cell_index}" + (f":{f.line}" if f.line else "")
         message = _wrapped(f.message, width)
-        lines.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {message[0]}")
+        lines.append(f"  {where(f):<{_WHERE}} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {message[0]}")
         lines.extend(pad + more for more in message[1:])
         lines.extend(
             pad + paint("dim", ("→ " if i == 0 else "  ") + part)
             for i, part in enumerate(_wrapped(f.suggestion, None if width is None else width - 2))
         )
+        lines.extend(pad + paint("dim", _fix_line(fix)) for fix in f.fixes if fix.id != "ignore")
     row: list[str] = []
     used = 2
     for item in nb.checklist:
@@ -109,6 +115,21 @@ def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
 def width_for(stream: TextIO) -> int | None:
     """The terminal's width when ``stream`` is one; None (no wrapping) otherwise."""
     return shutil.get_terminal_size().columns if hasattr(stream, "isatty") and stream.isatty() else None
+
+
+def _fix_line(fix: Fix) -> str:
+    if fix.command is not None:
+        return f"⚙ {fix.title} (in JupyterLab: {fix.command})"
+    return f"✎ {fix.title} ({'safe' if fix.safe else 'unsafe: --unsafe-fixes'}; jupyter-readiness fix)"
+
+
+def where(f: Finding) -> str:
+    """``cell 49 [13]:2``: the cell counted from 1 over all cells, as JupyterLab's status bar and
+    ruff number them, its execution count as the prompt shows it, and the line in the cell."""
+    if f.cell_index is None:
+        return "notebook"
+    count = f" [{f.execution_count}]" if f.execution_count is not None else ""
+    return f"cell {f.cell_index + 1}{count}" + (f":{f.line}" if f.line else "")
 
 
 def write(run: CheckRun, stream: TextIO = sys.stdout) -> None:

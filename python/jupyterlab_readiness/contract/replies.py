@@ -330,3 +330,39 @@ class CiInitReply:
     conflicts: list[str]  # files there that differ: nothing is written unless --force
     notes: list[str]  # what to do by hand (include the GitLab job from an existing .gitlab-ci.yml)
     written: bool = False
+
+
+# ---------------------------------------------------------------- fixes
+
+
+@dataclass(slots=True)
+class AppliedFix:
+    """One fix ``fix`` applied: the finding it resolved, located in the notebook as it was then."""
+
+    __pydantic_config__ = STRICT
+
+    check: str
+    fix: str  # the fix's id
+    title: str
+    safe: bool
+    cell_index: int | None
+    cell_id: str | None
+    line: int | None
+    note: str | None
+
+
+@dataclass(slots=True)
+class FixReply:
+    """What ``POST /readiness/fix`` answers (``jupyter-readiness fix`` plans the same): the fixes
+    applied in order, the cells' sources before and after as a unified diff (credentials masked),
+    the fixed notebook, and its report (what remains, and the fixes still available)."""
+
+    __pydantic_config__ = STRICT
+
+    path: str
+    applied: list[AppliedFix]
+    diff: str
+    notebook: dict[str, Any]
+    report: NotebookReport
+    unsafe_available: int  # findings left with a fix that only --unsafe-fixes (unsafe: true) applies
+    written: bool = False

@@ -10,10 +10,15 @@ debug mode, validate replies through them), honouring ``__pydantic_config__`` an
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # defined in fixes.py, imported only where used (see there); schema.py resolves them
+    from .fixes import Cause, Fix, Suppressed
 
 Severity = Literal["error", "warning", "info"]
 ItemStatus = Literal["pass", "info", "warn", "fail", "skipped"]
+# "blocked": an error-severity finding (must fix); "attention": warnings; "ready": at most info.
+Band = Literal["ready", "attention", "blocked"]
 # Read by pydantic: unknown keys are a validation error, and in the JSON schema of a reply every
 # field is required (a reply always carries them all, defaults included).
 STRICT = {"extra": "forbid", "json_schema_serialization_defaults_required": True}
@@ -22,7 +27,16 @@ STRICT = {"extra": "forbid", "json_schema_serialization_defaults_required": True
 @dataclass(slots=True)
 class Finding:
     """One finding. ``cell_index`` is 0-based over ALL cells (markdown included), None for the
-    notebook as a whole; ``line`` is 1-based within the cell, or None."""
+    notebook as a whole; ``line`` is 1-based within the cell, or None.
+
+    ``cells``: every cell the finding is about, its own first (one re-run cell: every cell it put
+    out of order); ``[]`` for a notebook-level finding about no cell in particular. ``cause``: the
+    finding this one follows from (a hidden-state read of a name that a cell which does not parse
+    defines), shown under it. ``file``/``file_line``: for a finding in a local module the notebook
+    imports, the module (relative to the notebook's folder, '/'-separated) and the line in it;
+    ``cell_index``/``line`` are then the importing cell and line. ``execution_count``: the cell's
+    count when it was checked (``[13]`` in JupyterLab). ``fixes``: computed only when asked for (the
+    server's check, ``check --show-fixes``, ``fix``); see fixes.py."""
 
     __pydantic_config__ = STRICT
 
@@ -33,6 +47,12 @@ class Finding:
     line: int | None
     message: str
     suggestion: str
+    fixes: list[Fix] = field(default_factory=list)
+    cells: list[int] = field(default_factory=list)
+    cause: Cause | None = None
+    file: str | None = None
+    file_line: int | None = None
+    execution_count: int | None = None
 
 
 @dataclass(slots=True)
@@ -48,7 +68,13 @@ class ChecklistItem:
 
 @dataclass(slots=True)
 class NotebookReport:
-    """The report for one notebook; ``error`` says why it could not be read (score 0, no findings)."""
+    """The report for one notebook; ``error`` says why it could not be read (score 0, no findings).
+
+    ``score``, ``band`` and ``must_fix`` come from lint/score.py, the one place every view (CLI,
+    sidebar, toolbar, export) takes them from: ``band`` is "blocked" when an error-severity finding
+    remains (``must_fix`` counts them, findings folded under a cause not counted again),
+    "attention" with warnings, else "ready". ``suppressed``: findings silenced by a
+    ``# readiness: ignore[...]`` comment, kept out of ``findings`` and of the score."""
 
     __pydantic_config__ = STRICT
 
@@ -57,6 +83,9 @@ class NotebookReport:
     findings: list[Finding] = field(default_factory=list)
     checklist: list[ChecklistItem] = field(default_factory=list)
     error: str | None = None
+    band: Band = "blocked"
+    must_fix: int = 0
+    suppressed: list[Suppressed] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if not 0 <= self.score <= 100:

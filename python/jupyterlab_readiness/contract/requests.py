@@ -78,6 +78,11 @@ class ExportRequest(BaseModel):
         description="destination folder relative to the server root; null: <notebook folder>/<name>",
     )
     write: bool = Field(default=False, description="write the files; false: preview only")
+    disable: list[str] = Field(
+        default_factory=list,
+        max_length=100,
+        description="check ids the user turned off (sidebar settings), so the readiness at export is the sidebar's",
+    )
 
 
 class WaiveRequest(BaseModel):
@@ -94,3 +99,25 @@ class WaiveRequest(BaseModel):
     reason: str = Field(min_length=1, max_length=1000, description="why the team accepts the finding")
     expires: date | None = Field(default=None, description="the last day the waiver counts (ISO date); null: never")
     write: bool = Field(default=False, description="write the contract file; false: preview only")
+
+
+class FixRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
+    notebook: dict[str, Any] | None = Field(
+        default=None, description="the live nbformat-4 model; null to read the file"
+    )
+    kernel_id: str | None = Field(
+        default=None,
+        max_length=256,
+        description="the notebook's kernel: its history restores deleted definitions, its environment pins installs",
+    )
+    select: list[str] = Field(
+        default_factory=list, max_length=100, description="fix only findings of these check ids; empty: all"
+    )
+    unsafe: bool = Field(default=False, description="also apply fixes that may change what the notebook computes")
+    disable: list[str] = Field(
+        default_factory=list, max_length=100, description="check ids the user turned off (sidebar settings)"
+    )
+    write: bool = Field(default=False, description="write the fixed notebook to the file; false: preview only")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import TypeAdapter
 
+from . import fixes, report
 from .baseline import RehearsalRecord
 from .replies import (
     Catalogue,
@@ -21,12 +22,18 @@ from .replies import (
     ContractRun,
     ExportReply,
     ExtractReply,
+    FixReply,
     FreezeReply,
     RehearseReply,
     WaiveReply,
 )
 from .report import CheckRun, Finding, NotebookReport
-from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, WaiveRequest
+from .requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest, WaiveRequest
+
+# report.py names the classes of fixes.py for type checkers only (a plain check never creates
+# them): pydantic resolves the report's annotations in report.py's namespace, so they go there.
+for _name in ("Cause", "Fix", "Suppressed"):
+    setattr(report, _name, getattr(fixes, _name))
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
@@ -36,6 +43,7 @@ CATALOGUE = TypeAdapter(Catalogue)
 FREEZE_REPLY = TypeAdapter(FreezeReply)
 EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
+FIX_REPLY = TypeAdapter(FixReply)
 REHEARSE_REPLY = TypeAdapter(RehearseReply)
 REHEARSAL_RECORD = TypeAdapter(RehearsalRecord)
 
@@ -50,6 +58,7 @@ REPLIES: dict[str, TypeAdapter] = {
     "extract": EXTRACT_REPLY,
     "export": EXPORT_REPLY,
     "waive": WAIVE_REPLY,
+    "fix": FIX_REPLY,
 }
 
 # The committed schema beside this file; src/contract.ts is generated from it (jlpm build:contract).
@@ -65,12 +74,14 @@ def json_schema() -> dict[str, Any]:
         ("ExtractRequest", "validation", TypeAdapter(ExtractRequest)),
         ("ExportRequest", "validation", TypeAdapter(ExportRequest)),
         ("WaiveRequest", "validation", TypeAdapter(WaiveRequest)),
+        ("FixRequest", "validation", TypeAdapter(FixRequest)),
         ("Catalogue", "serialization", CATALOGUE),
         ("CheckReply", "serialization", CHECK_REPLY),
         ("FreezeReply", "serialization", FREEZE_REPLY),
         ("ExtractReply", "serialization", EXTRACT_REPLY),
         ("ExportReply", "serialization", EXPORT_REPLY),
         ("WaiveReply", "serialization", WAIVE_REPLY),
+        ("FixReply", "serialization", FIX_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
         ("RehearseReply", "serialization", REHEARSE_REPLY),
         ("ContractRun", "serialization", CONTRACT_RUN),

@@ -307,7 +307,7 @@ def _unconfirmed(key: str, ran: set[str]) -> str | None:
 
 def _min_score(minimum: int, state: _Notebook) -> ClauseVerdict:
     title = f"Score at least {minimum}"
-    score = rescored(state.report.checklist, state.kept)
+    score = rescored(state.kept)
     counted = f"score {score}"
     if state.waived and score != state.report.score:
         counted += f" with the waived findings accepted ({state.report.score} without)"

@@ -9,12 +9,15 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..contract.report import NotebookReport
 from ..environment.local import Folder, folder_state
 from .cache import ResultCache, Stored
 from .config import CheckConfig, ConfigError, project_config
+
+if TYPE_CHECKING:
+    from ..fixes.options import FixOptions
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -27,6 +30,7 @@ class BatchSettings(NamedTuple):
     enable: tuple[str, ...] = ()
     cache_folder: str | None = None  # None: no cache
     cache_static: str | None = None  # the run's tool and environment fingerprint (computed once)
+    fixes: FixOptions | None = None  # --show-fixes: each finding's fixes (never cached)
 
 
 class Checker:
@@ -94,7 +98,7 @@ class Checker:
         if not check:
             self._missed = (path, raw, key)
             return None
-        report = self._check(raw, path, config, shown, state)
+        report = self._check(raw, path, config, shown, state, self.settings.fixes)
         if cache is not None and key is not None:
             stored = cache.put(key, report)
             if not parsed:
@@ -102,7 +106,9 @@ class Checker:
         return report
 
     @staticmethod
-    def _check(raw: bytes, path: Path, config: CheckConfig, shown: str, state: Folder) -> NotebookReport:
+    def _check(
+        raw: bytes, path: Path, config: CheckConfig, shown: str, state: Folder, fixes: FixOptions | None
+    ) -> NotebookReport:
         # Imported at the first check: a run served from the cache never loads the checks.
         from ..files import Root
         from ..notebook import facts
@@ -113,7 +119,14 @@ class Checker:
         quiet_process()  # a one-shot process: the compiler's warnings silenced once, not per cell
         try:
             return check_bytes(
-                raw, path, config, shown, memoize=False, folder=state, rehearsal=read_record(path, Root(None))
+                raw,
+                path,
+                config,
+                shown,
+                memoize=False,
+                folder=state,
+                rehearsal=read_record(path, Root(None)),
+                fixes=fixes,
             )
         finally:
             # One-shot: no cell is checked again, and a run's memory must not grow with the tree.

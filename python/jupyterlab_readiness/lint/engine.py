@@ -1,9 +1,10 @@
 """Notebook in, report out: runs the enabled checks and builds findings, checklist and score.
 
-Score: each checklist item whose checks ran gets a credit from its worst finding — none 1.0,
-info 0.9, warning 0.5, error 0 — and the score is the mean credit × 100, rounded. Items whose
-checks are all disabled or do not apply (Python checks on an R notebook) are left out. A notebook
-that cannot be read scores 0 and carries an ``error`` instead of findings.
+Findings with one cause are one row (``cells`` lists what else they affect) or say what they
+follow from (``cause``, checks/causes.py); ``# readiness: ignore[...]`` comments move findings to
+``suppressed`` (notebook/ignore.py); score, band and must-fix count come from score.py. A
+notebook that cannot be read scores 0 and carries an ``error`` instead of findings. Fixes are
+computed only when asked for (``fixes``): a plain check never builds one.
 
 The rehearsal's checks (``rehearsal-error``, ``output-mismatch`` …) never run here: their findings
 come from the record of the notebook's last rehearsal, which the adapter reads (the sidecar file,
@@ -19,20 +20,25 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..checks.context import Context
-from ..checks.registry import BY_ID, CHECKLIST, CHECKS
+from ..checks.causes import FOLDS
+from ..checks.context import Context, Hit
+from ..checks.modules import FOLLOWED, suppressed_in_module, with_modules
+from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..environment.local import Folder
 from ..notebook import facts
-from ..notebook.model import Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
+from ..notebook.ignore import ignores
+from ..notebook.model import Cell, Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
+from . import score as scoring
 from .config import CheckConfig
 from .sidecar import current_findings
 
 if TYPE_CHECKING:
     from ..checks.kernel_state import KernelState  # the live kernel's state: the server's, never the CLI's
     from ..contract.baseline import RehearsalRecord
+    from ..contract.fixes import Suppressed
+    from ..fixes.options import FixOptions
 
-_CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
 _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}
 _RANK = {"pass": 0, "info": 1, "warn": 2, "fail": 3}
 
@@ -44,6 +50,7 @@ def check_file(
     *,
     memoize: bool = True,
     rehearsal: RehearsalRecord | None = None,
+    fixes: FixOptions | None = None,
 ) -> NotebookReport:
     """Read and check a notebook file; an unreadable file gives a report with ``error`` set.
 
@@ -54,7 +61,7 @@ def check_file(
         notebook = read_notebook(path)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, memoize=memoize, rehearsal=rehearsal)
+    return check_model(notebook, Path(path), config, shown, memoize=memoize, rehearsal=rehearsal, fixes=fixes)
 
 
 def check_bytes(
@@ -66,6 +73,7 @@ def check_bytes(
     memoize: bool = True,
     folder: Folder | None = None,
     rehearsal: RehearsalRecord | None = None,
+    fixes: FixOptions | None = None,
 ) -> NotebookReport:
     """Check a notebook file's content (already read, e.g. to hash it for the cache); ``folder``:
     its folder's state, when the caller looked it up already (see ``environment.local.Folder``)."""
@@ -74,7 +82,9 @@ def check_bytes(
         notebook = notebook_from_bytes(raw)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
-    return check_model(notebook, Path(path), config, shown, memoize=memoize, folder=folder, rehearsal=rehearsal)
+    return check_model(
+        notebook, Path(path), config, shown, memoize=memoize, folder=folder, rehearsal=rehearsal, fixes=fixes
+    )
 
 
 def check_notebook(
@@ -105,14 +115,16 @@ def check_model(
     rehearsal: RehearsalRecord | None = None,
     ceiling: Path | None = None,
     folder: Folder | None = None,
+    fixes: FixOptions | None = None,
 ) -> NotebookReport:
-    """``ceiling``: a server's root, above which no project file (pins) is read."""
+    """``ceiling``: a server's root, above which no project file (pins) is read. ``fixes``: compute
+    each finding's fixes with these options (None: none, as a plain check)."""
     config = config or CheckConfig()
     ctx = Context(notebook, path, memoize, kernel, ceiling, folder)
     cells = notebook.cells
     findings: list[Finding] = []
+    hits: list[Hit] = []
     statuses: dict[str, str] = {}
-    counts: dict[str, int] = {}
     remembered = _remembered(notebook, rehearsal) if rehearsal is not None and notebook.is_python else None
     for spec in CHECKS:
         if (
@@ -126,31 +138,44 @@ def check_model(
         if spec.rehearsal:
             assert remembered is not None
             overridden = config.severity.get(spec.id)
-            hits = [
-                (f.cell_index, f.line, f.message, f.suggestion, overridden or f.severity)
-                for f in remembered.get(spec.id, ())
-            ]
-        else:
-            severity = config.severity_of(spec.id)
-            hits = [(hit.cell_index, hit.line, hit.message, hit.suggestion, severity) for hit in spec.run(ctx)]
-        for cell_index, line, message, suggestion, severity in hits:
-            cell_id = cells[cell_index].cell_id if cell_index is not None else None
-            findings.append(
-                Finding(
-                    check=spec.id,
-                    severity=severity,
-                    cell_index=cell_index,
-                    cell_id=cell_id,
-                    line=line,
-                    message=message,
-                    suggestion=suggestion,
-                )
-            )
-            counts[spec.item] = counts.get(spec.item, 0) + 1
-            status = _STATUS_OF[severity]
-            if _RANK[status] > _RANK[statuses[spec.item]]:
-                statuses[spec.item] = status
-    findings.sort(key=lambda f: (-1 if f.cell_index is None else f.cell_index, f.line or 0, f.check))
+            for f in remembered.get(spec.id, ()):
+                hit = Hit(f.cell_index, f.line, f.message, f.suggestion)
+                findings.append(_finding(spec.id, overridden or f.severity, hit, cells))
+                hits.append(hit)
+            continue
+        severity = config.severity_of(spec.id)
+        run = spec.run(ctx)
+        fold = FOLDS.get(spec.id)
+        if fold is not None:
+            run = fold(ctx, run)
+        if spec.id in FOLLOWED:
+            run = with_modules(ctx, spec.run, run)
+        for hit in run:
+            findings.append(_finding(spec.id, severity, hit, cells))
+            hits.append(hit)
+    suppressed = _suppress(ctx, findings, hits)
+    _link_causes(findings, hits)
+    if fixes is not None:
+        from ..fixes.compute import attach
+
+        attach(ctx, findings, hits, fixes)
+    order = sorted(
+        range(len(findings)),
+        key=lambda i: (
+            -1 if findings[i].cell_index is None else findings[i].cell_index,
+            findings[i].line or 0,
+            findings[i].check,
+        ),
+    )
+    findings = [findings[i] for i in order]
+    counts: dict[str, int] = {}
+    item_of = _ITEM_OF
+    for f in findings:
+        item = item_of[f.check]
+        counts[item] = counts.get(item, 0) + 1
+        status = _STATUS_OF[f.severity]
+        if _RANK[status] > _RANK[statuses[item]]:
+            statuses[item] = status
     checklist = [
         ChecklistItem(
             id=item,
@@ -161,8 +186,89 @@ def check_model(
         )
         for item, title in CHECKLIST
     ]
-    score = _score([i.status for i in checklist])
-    return NotebookReport(path=shown_path, score=score, findings=findings, checklist=checklist, error=None)
+    return NotebookReport(
+        path=shown_path,
+        score=scoring.score(findings),
+        findings=findings,
+        checklist=checklist,
+        error=None,
+        band=scoring.band(findings),
+        must_fix=scoring.must_fix(findings),
+        suppressed=suppressed,
+    )
+
+
+_ITEM_OF = {spec.id: spec.item for spec in CHECKS}
+
+
+def _finding(check: str, severity: Any, hit: Hit, cells: tuple[Cell, ...]) -> Finding:
+    index = hit.cell_index
+    if index is None:
+        return Finding(check, severity, None, None, hit.line, hit.message, hit.suggestion, cells=list(hit.cells))
+    cell = cells[index]
+    return Finding(
+        check,
+        severity,
+        index,
+        cell.cell_id,
+        hit.line,
+        hit.message,
+        hit.suggestion,
+        cells=[index, *hit.cells] if hit.cells else [index],
+        file=hit.file,
+        file_line=hit.file_line,
+        execution_count=cell.execution_count,
+    )
+
+
+def _suppress(ctx: Context, findings: list[Finding], hits: list[Hit]) -> list[Suppressed]:
+    """Move the findings a ``# readiness: ignore`` comment silences out of ``findings`` (and their
+    hits out of ``hits``, in step); what was silenced. A finding about the whole notebook is
+    silenced by a cell-level comment in the first code cell that names its check; one in a local
+    module by a comment on its line there, or on the importing line."""
+    cells = ctx.notebook.cells
+    in_modules = any(f.file is not None for f in findings)
+    if not in_modules and not any("readiness:" in c.source for c in cells if c.cell_type == "code"):
+        return []
+    from ..contract.fixes import Suppressed
+
+    first_code = next((c for c in cells if c.cell_type == "code"), None)
+    suppressed: list[Suppressed] = []
+    kept = 0
+    for finding, hit in zip(findings, hits, strict=True):
+        index = finding.cell_index
+        found = where = None
+        if finding.file is not None:
+            found = suppressed_in_module(ctx, finding.file, finding.check, finding.file_line)
+            where = (finding.file_line, finding.file)
+        if found is None and index is not None:
+            found, where = ignores(cells[index].source).find(finding.check, finding.line), (finding.line, None)
+        elif found is None and first_code is not None:
+            cell = ignores(first_code.source).cell
+            found = cell if cell is not None and cell.checks is not None and finding.check in cell.checks else None
+            where = (None, None)
+        if found is None or where is None:
+            findings[kept], hits[kept] = finding, hit
+            kept += 1
+        else:
+            suppressed.append(Suppressed(finding.check, index, where[0], found.reason, where[1]))
+    del findings[kept:], hits[kept:]
+    return suppressed
+
+
+def _link_causes(findings: list[Finding], hits: list[Hit]) -> None:
+    """A hit's ``cause`` (check, cell) becomes the finding's, when that finding is in the report
+    (its check may be disabled, or the finding suppressed)."""
+    caused = [i for i, hit in enumerate(hits) if hit.cause is not None]
+    if not caused:
+        return
+    from ..contract.fixes import Cause
+
+    present = {(f.check, f.cell_index) for f in findings}
+    for i in caused:
+        check, cell = hits[i].cause  # type: ignore[misc]
+        if (check, cell) in present:
+            findings[i].cause = Cause(check, cell)
 
 
 def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[Finding]] | None:
@@ -176,22 +282,10 @@ def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[F
     return found
 
 
-def _score(statuses: Iterable[str]) -> int:
-    scored = [_CREDIT[status] for status in statuses if status != "skipped"]
-    return round(100 * sum(scored) / len(scored)) if scored else 0
-
-
-def rescored(checklist: Iterable[ChecklistItem], findings: Iterable[Finding]) -> int:
+def rescored(findings: Iterable[Finding]) -> int:
     """The score the report would have with only these of its findings (a handoff contract's
-    waivers accept the others); items that were skipped stay skipped."""
-    statuses = {item.id: "pass" for item in checklist if item.status != "skipped"}
-    for finding in findings:
-        spec = BY_ID.get(finding.check)
-        if spec is not None and spec.item in statuses:
-            status = _STATUS_OF[finding.severity]
-            if _RANK[status] > _RANK[statuses[spec.item]]:
-                statuses[spec.item] = status
-    return _score(statuses.values())
+    waivers accept the others)."""
+    return scoring.score(list(findings))
 
 
 def failed_report(path: str, error: str) -> NotebookReport:

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from ..actions.errors import ActionRefused
 from ..actions.source import NoSuchNotebook
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, WaiveRequest
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest, WaiveRequest
 from ..files import OutsideRoot, Unreadable
 from ..handoff.spec import ContractError
 from ..notebook.model import NotebookError
@@ -158,6 +158,15 @@ class WaiveHandler(_Handler):
         await self._answer(WaiveRequest, self._service.waive)
 
 
+class FixHandler(_Handler):
+    route = "fix"
+
+    @tornado.web.authenticated
+    @authorized(action="write", resource="contents")
+    async def post(self) -> None:
+        await self._answer(FixRequest, self._service.fix)
+
+
 def routes() -> list[tuple[str, type]]:
     return [
         (r"/readiness/checks", ChecksHandler),
@@ -166,4 +175,5 @@ def routes() -> list[tuple[str, type]]:
         (r"/readiness/extract", ExtractHandler),
         (r"/readiness/export", ExportHandler),
         (r"/readiness/waive", WaiveHandler),
+        (r"/readiness/fix", FixHandler),
     ]

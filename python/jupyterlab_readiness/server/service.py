@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from ..actions.export import plan as export_action
 from ..actions.extract import plan as extract_action
+from ..actions.fix import plan as fix_action
 from ..actions.freeze import plan as freeze_action
 from ..actions.plan import Plan, apply
 from ..actions.source import Source, load
@@ -21,18 +22,19 @@ from ..checks.kernel_state import KernelState
 from ..checks.registry import BY_ID, CHECKS
 from ..contract.replies import Catalogue, CheckInfo, CheckReply, ContractVerdict, KernelInfo
 from ..contract.report import NotebookReport, to_dict
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, WaiveRequest
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest, WaiveRequest
 from ..environment.answer import Environment
 from ..environment.kernel.distributions import local_environment
 from ..environment.requirements import third_party_modules
 from ..files import Root
+from ..fixes.options import FixOptions
 from ..handoff.judge import judge
 from ..handoff.verdict import failed_verdict
 from ..lint.config import CheckConfig, ConfigError, project_config
 from ..lint.engine import check_model, failed_report
 from ..lint.sidecar import read_record
 from ..notebook.model import Notebook, NotebookError
-from .errors import BadRequest, Conflict, TooLarge
+from .errors import BadRequest, Conflict, NotFound, TooLarge
 from .workers import Workers
 
 
@@ -87,37 +89,22 @@ class Service:
     async def check(self, request: CheckRequest) -> dict[str, Any]:
         if set(request.disable) - BY_ID.keys():
             raise BadRequest("invalid request body: disable: unknown check id")
-        kernel = KernelInfo("none", 0.0)
         try:
             source = await self.workers.run(self._load, request.path, request.notebook)
         except NotebookError as exc:
-            return _check_reply(failed_report(request.path, str(exc)), kernel)
-        try:
-            project = project_config(source.path.parent, self.root.ceiling)
-        except ConfigError as exc:
-            return _check_reply(failed_report(request.path, f"configuration error: {exc}"), kernel)
-        config = project.merged(self.settings.disabled | frozenset(request.disable), self.settings.severity)
-        state = None
-        if request.kernel_id:
-            if not source.model.is_python:
-                kernel = KernelInfo("not-python", 0.0)
-            else:
-                modules = third_party_modules(source.model, Context(source.model, source.path).is_local_module)
-                kernel, state = await self.inspector.inspect(request.kernel_id, modules)
-        report = await self.workers.run(
-            lambda: check_model(
-                source.model,
-                source.path,
-                config,
-                request.path,
-                kernel=state,
-                rehearsal=read_record(source.path, self.root),
-                ceiling=self.root.ceiling,
-            )
-        )
+            return _check_reply(failed_report(request.path, str(exc)), KernelInfo("none", 0.0))
+        report, kernel = await self._report(source, request.path, request.disable, request.kernel_id, fixes=True)
+        if report.error is not None:
+            return _check_reply(report, kernel)
         # The verdict is the CLI's: the project's configuration only, no kernel, so the sidebar
         # and CI agree; the report is reused when it was made that way.
-        same = state is None and config.disabled == project.disabled and dict(config.severity) == dict(project.severity)
+        project = project_config(source.path.parent, self.root.ceiling)
+        config = self._config(source, request.disable)
+        same = (
+            not request.kernel_id
+            and config.disabled == project.disabled
+            and dict(config.severity) == dict(project.severity)
+        )
         verdict = await self.workers.run(
             lambda: judge(
                 source.model,
@@ -130,6 +117,52 @@ class Service:
             )
         )
         return _check_reply(report, kernel, verdict)
+
+    async def _report(
+        self, source: Source, shown: str, disable: list[str], kernel_id: str | None, *, fixes: bool
+    ) -> tuple[NotebookReport, KernelInfo]:
+        """The notebook's report as the sidebar shows it: the project's configuration with the
+        server's and the user's settings on top, and the kernel's state when it has one. The
+        export's "readiness at export" is this same report."""
+        kernel = KernelInfo("none", 0.0)
+        try:
+            config = self._config(source, disable)
+        except ConfigError as exc:
+            return failed_report(shown, f"configuration error: {exc}"), kernel
+        state = None
+        if kernel_id:
+            try:
+                kernel, state = await self._kernel_state(source, kernel_id)
+            except NotFound:
+                if fixes:  # the check route: an unknown kernel is a 404
+                    raise
+                # the export: a notebook it refuses needs no kernel (one that it does not refuse
+                # meets the unknown kernel when asking for versions)
+        options = FixOptions.at_now() if fixes else None
+        report = await self.workers.run(
+            lambda: check_model(
+                source.model,
+                source.path,
+                config,
+                shown,
+                kernel=state,
+                rehearsal=read_record(source.path, self.root),
+                ceiling=self.root.ceiling,
+                fixes=options,
+            )
+        )
+        return report, kernel
+
+    def _config(self, source: Source, disable: list[str]) -> CheckConfig:
+        return project_config(source.path.parent, self.root.ceiling).merged(
+            self.settings.disabled | frozenset(disable), self.settings.severity
+        )
+
+    async def _kernel_state(self, source: Source, kernel_id: str) -> tuple[KernelInfo, KernelState | None]:
+        if not source.model.is_python:
+            return KernelInfo("not-python", 0.0), None
+        modules = third_party_modules(source.model, Context(source.model, source.path).is_local_module)
+        return await self.inspector.inspect(kernel_id, modules)
 
     # -- actions --------------------------------------------------------------------------
     async def freeze(self, request: FreezeRequest) -> dict[str, Any]:
@@ -147,8 +180,12 @@ class Service:
         return await self._finish(plan, request.write)
 
     async def export(self, request: ExportRequest) -> dict[str, Any]:
+        if set(request.disable) - BY_ID.keys():
+            raise BadRequest("invalid request body: disable: unknown check id")
         source = await self._action_source(request.path, request.notebook)
-        report = await self.workers.run(export_action.readiness, source.model, source.path)
+        report, _ = await self._report(source, request.path, request.disable, request.kernel_id, fixes=False)
+        if report.error:
+            raise BadRequest(report.error)
         # A blocked export needs no versions: answer it without asking a kernel that may be busy.
         environment = Environment()
         if not export_action.blocked(source.model, report):
@@ -170,6 +207,27 @@ class Service:
                 return plan
 
         return to_dict((await self.workers.run(plan_and_write)).reply)
+
+    async def fix(self, request: FixRequest) -> dict[str, Any]:
+        if (set(request.disable) | set(request.select)) - BY_ID.keys():
+            raise BadRequest("invalid request body: disable or select: unknown check id")
+        source = await self._action_source(request.path, request.notebook)
+        try:
+            config = self._config(source, request.disable)
+        except ConfigError as exc:
+            raise BadRequest(f"configuration error: {exc}") from None
+        state = None
+        if request.kernel_id:
+            _, state = await self._kernel_state(source, request.kernel_id)
+        environment = Environment()
+        want = freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+        if want.installs and (not request.select or "unpinned-install" in request.select):
+            installs = freeze_action.Wanted([], want.installs)
+            environment = await self._environment(request.kernel_id, installs, closure=False, verb="fix")
+        plan = await self.workers.run(
+            lambda: fix_action.plan(request, environment, self.root, source, kernel=state, config=config)
+        )
+        return await self._finish(plan, request.write)
 
     # -- shared steps ---------------------------------------------------------------------
     def _load(self, api_path: str, live: dict[str, Any] | None) -> Source:
@@ -211,14 +269,5 @@ class Service:
 def _check_reply(report: NotebookReport, kernel: KernelInfo, verdict: ContractVerdict | None = None) -> dict[str, Any]:
     if verdict is None:  # the notebook or the project's configuration could not be read
         verdict = failed_verdict(report.path, report.error or "not checked")
-    return to_dict(
-        CheckReply(
-            path=report.path,
-            score=report.score,
-            findings=report.findings,
-            checklist=report.checklist,
-            error=report.error,
-            kernel=kernel,
-            contract=verdict,
-        )
-    )
+    fields = {name: getattr(report, name) for name in NotebookReport.__dataclass_fields__}
+    return to_dict(CheckReply(**fields, kernel=kernel, contract=verdict))

@@ -7,14 +7,14 @@ Pure: cells in, parameters and rewritten sources out.
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from dataclasses import dataclass
 
 from ...notebook.facts import cell_facts
-from ...notebook.magics import needs_translation
 from ...notebook.model import Cell, Notebook
 from ...notebook.parse import python_tree
+from ...notebook.rewrite import apply_edits, import_aliases, outermost_edits, plain_facts
+from ...notebook.rewrite import qualname as resolve
 from ..errors import ExportRefused
 
 PARAMETERS_TAG = "parameters"  # papermill's convention
@@ -157,11 +157,11 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
     """Every read of the wall clock that has an exact equivalent in terms of one ``datetime``
     parameter ``run``, replaced by it. Aliases come from the imports of all the cells. Only the
     cells whose calls (in their facts) may read a clock are looked at."""
-    aliases = _aliases(cells)
+    aliases = import_aliases(c.source for c in cells)
     sources: dict[int, str] = {}
     left: list[tuple[int, int, str]] = []
     for cell in cells:
-        if _plain_facts(cell.source) and not any(
+        if plain_facts(cell.source) and not any(
             parts[0] in aliases and _resolve(parts, aliases) in _CLOCKS
             for parts in {call.parts for call in cell_facts(cell.source).calls}
         ):
@@ -174,7 +174,7 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
                 continue
-            qualname = _qualname(node.func, aliases)
+            qualname = resolve(node.func, aliases)
             if qualname is None:
                 continue
             text = _replacement(node, qualname, cell.source, run)
@@ -211,88 +211,10 @@ def _replacement(node: ast.Call, qualname: str, source: str, run: str) -> str | 
     return None
 
 
-def _aliases(cells: list[Cell]) -> dict[str, str]:
-    aliases: dict[str, str] = {}
-    for cell in cells:
-        aliases.update(_imported(cell.source))
-    return aliases
-
-
-@functools.lru_cache(maxsize=4096)
-def _imported(source: str) -> dict[str, str]:
-    """What the cell's imports bind: the name → what it imports (read-only). From the cell's facts,
-    unless the cell is not plain Python (what the walk below skips) or imports one name as two
-    different things: which one wins then depends on the walk's order (breadth first)."""
-    if _plain_facts(source):
-        imports = {(i.bound, i.target) for i in cell_facts(source).imports if i.bound is not None and not i.relative}
-        if len(imports) == len({bound for bound, _ in imports}):
-            return dict(imports)
-    aliases: dict[str, str] = {}
-    try:
-        tree = python_tree(source)
-    except (SyntaxError, ValueError):
-        return aliases
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.asname:
-                    aliases[alias.asname] = alias.name
-                else:
-                    head = alias.name.split(".")[0]
-                    aliases[head] = head
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            for alias in node.names:
-                aliases[alias.asname or alias.name] = f"{node.module}.{alias.name}"
-    return aliases
-
-
-def _plain_facts(source: str) -> bool:
-    """Whether the cell is plain Python and its facts cover it: the facts were taken from the very
-    text ``python_tree`` parses."""
-    return not needs_translation(source) and cell_facts(source).syntax_error is None
-
-
-def _qualname(func: ast.expr, aliases: dict[str, str]) -> str | None:
-    parts: list[str] = []
-    while isinstance(func, ast.Attribute):
-        parts.append(func.attr)
-        func = func.value
-    if not isinstance(func, ast.Name) or func.id not in aliases:
-        return None
-    return _resolve((func.id, *reversed(parts)), aliases)
-
-
 def _resolve(parts: tuple[str | None, ...], aliases: dict[str, str]) -> str:
     """The called thing's full name, ``parts`` being how the call names it (the head imported)."""
     name = ".".join([aliases[parts[0]], *parts[1:]])
     return name.replace("pandas.core.", "pandas.").replace("pandas._libs.tslibs.timestamps.", "pandas.")
-
-
-def outermost_edits(edits: list[tuple[int, int, int, int, str]]) -> list[tuple[int, int, int, int, str]]:
-    kept: list[tuple[int, int, int, int, str]] = []
-    for edit in sorted(edits, key=lambda e: (e[0], e[1], -e[2], -e[3])):
-        if kept and (edit[0], edit[1]) < (kept[-1][2], kept[-1][3]):
-            continue  # inside a call already replaced
-        kept.append(edit)
-    return kept
-
-
-def apply_edits(source: str, edits: list[tuple[int, int, int, int, str]]) -> str:
-    """Replace (line, byte column) spans; the AST counts columns in UTF-8 bytes."""
-    lines = source.splitlines(keepends=True)
-    data = [line.encode("utf-8") for line in lines]
-    for start_line, start_col, end_line, end_col, text in sorted(edits, reverse=True):
-        head = data[start_line - 1][:start_col]
-        tail = data[end_line - 1][end_col:]
-        data[start_line - 1 : end_line] = [head + text.encode("utf-8") + tail]
-    return b"".join(data).decode("utf-8")
-
-
-def free_name(base: str, taken: set[str]) -> str:
-    name, n = base, 2
-    while name in taken:
-        name, n = f"{base}_{n}", n + 1
-    return name
 
 
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]+\S", re.MULTILINE)

@@ -23,18 +23,19 @@ from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
 from ...files import Root, Unreadable
-from ...lint.config import CheckConfig
+from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from ...notebook.parse import cell_tree, quiet_compiler
+from ...notebook.rewrite import free_name
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
 from ..naming import module_name_problem, snake
 from ..plan import Plan
 from ..source import Source, load
-from .parameters import SKIP_TAG, Parameter, find_parameters, free_name, rewrite_clock
+from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
 
@@ -59,9 +60,15 @@ def check_name(name: str, notebook: Notebook) -> None:
         raise BadName(problem)
 
 
-def readiness(notebook: Notebook, notebook_path: Path) -> NotebookReport:
-    """The readiness report at export time: what blocks the export, and what goes in the README."""
-    return check_model(notebook, notebook_path, CheckConfig(), notebook_path.name)
+def readiness(notebook: Notebook, notebook_path: Path, ceiling: Path | None = None) -> NotebookReport:
+    """The readiness report at export time: what blocks the export, and what goes in the README.
+    The project's configuration applies, as for ``check`` (the server passes the sidebar's report
+    instead: the same configuration, the user's settings and the kernel)."""
+    try:
+        config = project_config(notebook_path.parent, ceiling)
+    except ConfigError as exc:
+        raise ExportRefused(f"configuration error: {exc}") from None
+    return check_model(notebook, notebook_path, config, notebook_path.name)
 
 
 def blocked(notebook: Notebook, report: NotebookReport) -> bool:
@@ -104,7 +111,7 @@ def _plan(
     if out.exists() and not out.is_dir():
         raise ExportRefused("The destination exists and is not a folder: choose another destination.")
     distribution = name.replace("_", "-")
-    report = report or readiness(notebook, notebook_path)
+    report = report or readiness(notebook, notebook_path, root.ceiling)
     blocking = [f for f in report.findings if f.check in BLOCKING]
     weakening = [f for f in report.findings if f.check not in BLOCKING and f.severity in ("error", "warning")]
     reply = ExportReply(

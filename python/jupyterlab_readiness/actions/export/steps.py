@@ -11,7 +11,6 @@ at the end (the calls, in order) is the body of ``run()``.
 from __future__ import annotations
 
 import ast
-import json
 import re
 import symtable
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
+from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
 from ...notebook.scopes import import_key, import_key_bound, read_names
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import render_imports
@@ -29,7 +29,7 @@ from ..extract.planner import Extraction, extract
 from ..extract.selection import default_names
 from ..extract.surroundings import Surroundings
 from ..naming import heading_above
-from .parameters import SKIP_TAG, ClockRewrite, Parameter, apply_edits, is_heading, outermost_edits
+from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
@@ -537,74 +537,11 @@ def _print_edits(piece: str) -> list[tuple[int, int, int, int, str]] | object:
     """The edits making the piece's prints log records, or _NOT_LOGGED."""
     if piece.isascii() and "print" not in piece and "logger" not in piece:
         return []  # (identifiers are ASCII here, so neither name can occur)
-    edits = []
-    lines = None
-    for node in ast.walk(ast.parse(piece)):
-        if (isinstance(node, ast.Name) and node.id in _LOGGING_NAMES and isinstance(node.ctx, ast.Store)) or (
-            isinstance(node, (ast.FunctionDef, ast.ClassDef)) and node.name in _LOGGING_NAMES
-        ):
-            return _NOT_LOGGED
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
-            lines = lines or source_lines(piece)
-            replacement = _log_call(node, lines)
-            if replacement is not None:
-                edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, replacement))
-    return edits
-
-
-_LOGGING_NAMES = ("print", "logger")
-
-
-def _log_call(node: ast.Call, lines: list[str]) -> str | None:
-    if any(isinstance(a, ast.Starred) for a in node.args):
-        return None
-    keywords = {k.arg: k.value for k in node.keywords}
-    if None in keywords or set(keywords) - {"sep", "end", "file", "flush"}:
-        return None
-    level = "info"
-    if "file" in keywords:
-        target = ast.unparse(keywords["file"])
-        if target not in ("sys.stderr", "sys.stdout"):
-            return None
-        level = "warning" if target == "sys.stderr" else "info"
-    sep = " "
-    if "sep" in keywords:
-        value = keywords["sep"]
-        if not (isinstance(value, ast.Constant) and isinstance(value.value, (str, type(None)))):
-            return None
-        sep = " " if value.value is None else value.value
-    args = [source_segment(lines, a) or ast.unparse(a) for a in node.args]
-    if not args:
-        return f'logger.{level}("")'
-    template = sep.replace("%", "%%").join(["%s"] * len(args))
-    return f"logger.{level}({json.dumps(template, ensure_ascii=False)}, {', '.join(args)})"
+    tree = ast.parse(piece)
+    if binds_any(tree, {"print", "logger"}):
+        return _NOT_LOGGED
+    return print_edits(tree, piece, "logger")
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
-
-
-_SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
-
-
-def source_lines(text: str) -> list[str]:
-    """The lines of ``text`` as the parser counts them (only \\r\\n, \\r and \\n end one), each with its
-    end: ``source_segment`` then takes node after node out of them."""
-    return _SOURCE_LINE.findall(text)
-
-
-def source_segment(lines: list[str], node: ast.AST) -> str | None:
-    """``ast.get_source_segment`` over ``source_lines(text)``, which it would split again (character
-    by character) on every call."""
-    if getattr(node, "end_lineno", None) is None or getattr(node, "end_col_offset", None) is None:
-        return None
-    first, last = node.lineno - 1, node.end_lineno - 1
-    if first == last:
-        return lines[first].encode()[node.col_offset : node.end_col_offset].decode()
-    return "".join(
-        [
-            lines[first].encode()[node.col_offset :].decode(),
-            *lines[first + 1 : last],
-            lines[last].encode()[: node.end_col_offset].decode(),
-        ]
-    )

@@ -1,0 +1,306 @@
+"""Fix as an action: the plan and its atomic write in the file's own style, the command line
+(``jupyter-readiness fix``), the REST route, and every fix proved on real kernels (nbclient): the
+finding is gone, the fixed notebook runs, and a safe fix gives the same outputs."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+import pytest
+import tornado
+
+from helpers.notebooks import REPO, code, md, notebook
+from jupyterlab_readiness.actions.fix import plan as fixing
+from jupyterlab_readiness.actions.plan import apply
+from jupyterlab_readiness.checks.kernel_state import KernelState
+from jupyterlab_readiness.contract.requests import FixRequest
+from jupyterlab_readiness.contract.schema import FIX_REPLY
+from jupyterlab_readiness.environment.answer import Environment
+from jupyterlab_readiness.files import Root
+from jupyterlab_readiness.lint.fix import fix_notebook
+
+NOW = "2024-05-01T09:30:00"
+KEY = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+ERROR = {"output_type": "error", "ename": "ZeroDivisionError", "evalue": "division by zero", "traceback": []}
+
+
+def nbformat_text(nb: dict[str, Any]) -> str:
+    """What JupyterLab (nbformat) writes."""
+    return json.dumps(nb, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def with_ids(nb: dict[str, Any]) -> dict[str, Any]:
+    for i, cell in enumerate(nb["cells"]):
+        cell["id"] = f"cell-{i}"
+    return nb
+
+
+def plan_for(path: Path, **request: Any):
+    return fixing.plan(FixRequest(path=str(path), **request), Environment(), Root(None), now=NOW)
+
+
+# ------------------------------------------------------------------------------ plan and write
+def test_the_write_keeps_the_files_style_and_changes_only_the_fixed_lines(tmp_path):
+    nb = with_ids(notebook(md("# Héllo"), code("import random\nx = random.random()\nprint(x)", 1)))
+    nb["metadata"]["custom"] = {"keep": [1, 2]}
+    for cell in nb["cells"]:
+        cell["source"] = cell["source"].splitlines(keepends=True)  # nbformat's list of lines
+    path = tmp_path / "nb.ipynb"
+    before = nbformat_text(nb)
+    path.write_text(before, encoding="utf-8")
+    plan = plan_for(path)
+    assert [a.fix for a in plan.reply.applied] == ["seed-random"]
+    assert apply(plan, Root(None)) == [path.resolve()]
+    after = path.read_text(encoding="utf-8")
+    data = json.loads(after)
+    assert data["metadata"]["custom"] == {"keep": [1, 2]} and "Héllo" in after  # not escaped
+    assert isinstance(data["cells"][2]["source"], list)  # lists of lines stay lists
+    assert after == nbformat_text(data)  # the same style: indent 1, sorted keys
+    removed = [line for line in before.splitlines() if line not in after.splitlines()]
+    assert removed == []  # only additions: the parameters cell and the seeding line
+    assert plan_for(path).writes == {}  # idempotent: a second run plans nothing
+
+
+def test_another_style_is_kept_too(tmp_path):
+    nb = notebook(code("import random\nx = random.random()", 1))
+    path = tmp_path / "nb.ipynb"
+    path.write_text(json.dumps(nb, indent=2), encoding="utf-8")  # unsorted keys, no final line break
+    apply(plan_for(path), Root(None))
+    text = path.read_text(encoding="utf-8")
+    assert text == json.dumps(json.loads(text), indent=2) and not text.endswith("\n")
+
+
+def test_the_diff_shows_the_cells_and_masks_credentials(tmp_path):
+    nb = with_ids(notebook(code(f'password = "hunter22"\ntoken = "{KEY}"\nprint(1)', 1, [ERROR])))
+    path = tmp_path / "nb.ipynb"
+    path.write_text(nbformat_text(nb))
+    plan = plan_for(path, unsafe=True)
+    diff = plan.reply.diff
+    assert diff.startswith(f"--- a/{path.name}") or diff.startswith("--- a/")
+    assert "# %% id=cell-0 outputs=1" in diff and "+# %% id=cell-0\n" in diff  # the traceback was cleared
+    assert '+password = os.environ["PASSWORD"]' in diff
+    assert "hunter22" not in diff and KEY not in diff
+    assert "hunter22" not in json.dumps(FIX_REPLY.dump_python(plan.reply, mode="json"))  # only in the old notebook
+
+
+# ------------------------------------------------------------------------------------- CLI
+def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "fix", *args], cwd=cwd, env=env, capture_output=True, text=True
+    )
+
+
+def test_cli_fix_diff_select_unsafe_and_exit_codes(project):
+    nb = notebook(
+        code("import datetime\nimport random\nt = datetime.datetime.now()\nx = random.random()", 1),
+        code("y = 1 / 0", 2, [ERROR]),
+        code('password = "hunter22"', 3),
+    )
+    path = project / "nb.ipynb"
+    path.write_text(nbformat_text(nb))
+    original = path.read_text()
+    diff = cli("nb.ipynb", "--diff", cwd=project)
+    assert diff.returncode == 1 and "+random.seed(seed)" in diff.stdout and path.read_text() == original
+    assert "fromisoformat" not in diff.stdout  # wall-clock's fix is unsafe
+    only_outputs = cli("nb.ipynb", "--diff", "--select", "error-output", cwd=project)
+    assert "seed" not in only_outputs.stdout and "outputs=1" in only_outputs.stdout
+    done = cli("nb.ipynb", cwd=project)
+    assert done.returncode == 1, done.stderr  # the credential (an error) remains: unsafe fix
+    assert "fixed 2 (unseeded-random, error-output)" in done.stdout
+    assert "fixable with --unsafe-fixes" in done.stdout and "hunter22" not in done.stdout
+    again = cli("nb.ipynb", cwd=project)
+    assert "fixed 0" in again.stdout and cli("nb.ipynb", "--diff", cwd=project).returncode == 0
+    unsafe = cli("nb.ipynb", "--unsafe-fixes", cwd=project)
+    assert unsafe.returncode == 0, unsafe.stdout + unsafe.stderr  # nothing at error level is left
+    text = path.read_text()
+    assert "hunter22" not in text and "fromisoformat(run_date)" in text
+    assert cli("nb.ipynb", "--select", "no-such-check", cwd=project).returncode == 2
+    (project / "bad.ipynb").write_text("{")
+    assert cli("bad.ipynb", cwd=project).returncode == 2
+    assert cli("missing.ipynb", cwd=project).returncode == 2
+
+
+# ------------------------------------------------------------------------------------ REST
+async def post_fix(jp_fetch, body):
+    response = await jp_fetch("readiness", "fix", method="POST", body=json.dumps(body))
+    return FIX_REPLY.validate_json(response.body)
+
+
+async def test_rest_preview_and_write(jp_fetch, jp_root_dir):
+    nb = notebook(code("import random\nx = random.random()", 1))
+    (jp_root_dir / "nb.ipynb").write_text(nbformat_text(nb))
+    preview = await post_fix(jp_fetch, {"path": "nb.ipynb"})
+    assert [a.fix for a in preview.applied] == ["seed-random"] and not preview.written
+    assert json.loads((jp_root_dir / "nb.ipynb").read_text()) == nb
+    assert preview.notebook["cells"][0]["source"] == "seed = 42  # seeds every random draw"
+    # the new parameters cell has not run yet, while the cell below it has: run it (or run all)
+    assert [f.check for f in preview.report.findings] == ["unexecuted-cell"] and preview.report.band == "attention"
+    done = await post_fix(jp_fetch, {"path": "nb.ipynb", "write": True})
+    assert done.written and json.loads((jp_root_dir / "nb.ipynb").read_text()) == done.notebook
+    live = await post_fix(jp_fetch, {"path": "nb.ipynb", "notebook": nb, "select": ["absolute-path"]})
+    assert live.applied == [] and live.diff == ""
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await jp_fetch("readiness", "fix", method="POST", body=json.dumps({"path": "nb.ipynb", "select": ["nope"]}))
+    assert info.value.code == 400
+
+
+async def test_the_check_route_carries_fixes(jp_fetch):
+    nb = notebook(code("import random\nx = random.random()", 1))
+    response = await jp_fetch("readiness", "check", method="POST", body=json.dumps({"path": "a.ipynb", "notebook": nb}))
+    (finding,) = [f for f in json.loads(response.body)["findings"] if f["check"] == "unseeded-random"]
+    assert [f["id"] for f in finding["fixes"]] == ["seed-random", "ignore"]
+    assert finding["fixes"][0]["edits"][0] == {
+        "kind": "replace-source",
+        "cell_index": 0,
+        "cell_id": None,
+        "source": "import random\nrandom.seed(seed)\nx = random.random()",
+    }
+
+
+# --------------------------------------------------------------------------- on real kernels
+# name → (cells, check, unsafe, environment variables the fixed notebook needs, kernel state)
+CASES: dict[str, tuple[list[dict[str, Any]], str, bool]] = {
+    "wall clock": (
+        [
+            code("import datetime\nimport time\nimport pandas as pd"),
+            code(
+                "stamp = datetime.datetime.now()\nday = datetime.date.today()\nt = time.time()\nts = pd.Timestamp.now()"
+                "\nprint(type(stamp).__name__, type(day).__name__, type(t).__name__, type(ts).__name__)"
+            ),
+        ],
+        "wall-clock",
+        True,
+    ),
+    "unseeded random": (
+        [
+            code("import random\nimport numpy as np\nimport pandas as pd"),
+            code(
+                "x = random.random()\nrng = np.random.default_rng()\nv = rng.integers(0, 10, 5)\ny = np.random.rand(4)"
+                "\nprint(len(v), len(y), 0 <= x < 1)"
+            ),
+            code("df = pd.DataFrame({'a': range(10)})\nprint(len(df.sample(3)))"),
+        ],
+        "unseeded-random",
+        False,
+    ),
+    "absolute path": (
+        [code('import os\npath = "/home/ana/data/sales.csv"\nprint(os.path.basename(path), path)')],
+        "absolute-path",
+        False,
+    ),
+    "credential": (
+        [code(f'api_key = "{KEY}"\nprint(len(api_key))')],
+        "hardcoded-secret",
+        True,
+    ),
+    "append write": (
+        [code('with open("log.txt", "a") as f:\n    f.write("run\\n")\nprint(open("log.txt").read().count("run"))')],
+        "append-write",
+        True,
+    ),
+    "print": (
+        [code("total = 3"), code('print("total", total)\nprint(total * 2, sep="-")')],
+        "print-logging",
+        True,
+    ),
+    "install": ([code("%pip install --quiet --dry-run --no-index ipykernel")], "unpinned-install", False),
+    "traceback": ([code("x = 1\nprint(x)", 1, [ERROR])], "error-output", False),
+    "deleted definition": (
+        [code("import math", 1), code("print(helper(3))", 3)],
+        "hidden-state",
+        True,
+    ),
+}
+HISTORY = KernelState(frozenset({"helper", "math"}), {1: "import math", 2: "def helper(x):\n    return x * 2"}, 3)
+
+
+def _outputs(nb: dict[str, Any]) -> list[Any]:
+    shown = []
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            if out["output_type"] == "stream":
+                shown.append(("stream", out["name"], out["text"]))
+            elif out["output_type"] in ("execute_result", "display_data"):
+                shown.append((out["output_type"], out["data"].get("text/plain")))
+            elif out["output_type"] == "error":
+                shown.append(("error", out["ename"]))
+    return shown
+
+
+def _execute(nb_json: dict[str, Any], folder: Path) -> dict[str, Any]:
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(copy.deepcopy(nb_json))
+    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return json.loads(nbformat.writes(nb))
+
+
+@pytest.fixture(scope="module")
+def kernel_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """Every case fixed, and original and fixed notebooks run in fresh kernels, in parallel."""
+    os.environ.setdefault("API_KEY", "from-the-environment")  # what the credential fix reads
+    runs: dict[str, Any] = {}
+    jobs = []
+    for name, (cells, check, unsafe) in CASES.items():
+        original = notebook(*cells)
+        folder = tmp_path_factory.mktemp(name.replace(" ", "_"))
+        kernel = HISTORY if check == "hidden-state" else None
+        from jupyterlab_readiness.fixes.options import FixOptions
+
+        outcome = fix_notebook(
+            original,
+            folder / "nb.ipynb",
+            None,
+            "nb.ipynb",
+            select=frozenset({check}),
+            unsafe=unsafe,
+            kernel=kernel,
+            options=FixOptions(NOW),
+        )
+        runs[name] = {"outcome": outcome, "check": check, "unsafe": unsafe}
+        jobs.append((name, "fixed", outcome.notebook, folder))
+        if check != "hidden-state":  # the original stops with a NameError: nothing to compare
+            jobs.append((name, "original", original, tmp_path_factory.mktemp(name.replace(" ", "_") + "_orig")))
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = {(name, which): pool.submit(_execute, nb, folder) for name, which, nb, folder in jobs}
+        for (name, which), future in futures.items():
+            runs[name][which] = future.result()
+    return runs
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_each_fix_removes_its_finding_runs_and_keeps_safe_outputs(name, kernel_runs):
+    run = kernel_runs[name]
+    outcome = run["outcome"]
+    assert outcome.applied, f"{name}: no fix was applied"
+    assert [f for f in outcome.report.findings if f.check == run["check"]] == []
+    fixed = _outputs(run["fixed"])
+    assert not any(o[0] == "error" for o in fixed), fixed
+    if not run["unsafe"] and "original" in run:
+        original = [o for o in _outputs(run["original"]) if o[0] != "error"]
+        assert fixed == original
+
+
+def test_check_shows_fixes_only_when_asked(project):
+    (project / "nb.ipynb").write_text(nbformat_text(notebook(code("import random\nx = random.random()", 1))))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+
+    def check(*args: str) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "jupyterlab_readiness", "check", *args, "nb.ipynb"]
+        return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True)
+
+    plain = json.loads(check("--format", "json").stdout)["notebooks"][0]["findings"]
+    assert all(f["fixes"] == [] for f in plain)
+    shown = json.loads(check("--format", "json", "--show-fixes").stdout)["notebooks"][0]["findings"]
+    (random,) = [f for f in shown if f["check"] == "unseeded-random"]
+    assert [f["id"] for f in random["fixes"]] == ["seed-random", "ignore"]
+    assert "✎ Seed the random draws (safe; jupyter-readiness fix)" in check("--show-fixes").stdout

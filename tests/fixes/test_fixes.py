@@ -1,0 +1,411 @@
+"""Each fix family: the edits it computes, that applying them makes its finding go away, and the
+rules every fix follows (edits in order, ids, no credential in a fix, the ignore fix)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from helpers.notebooks import code, md, notebook
+from jupyterlab_readiness.checks.kernel_state import KernelState
+from jupyterlab_readiness.contract.fixes import InsertCell, InsertText, ReplaceSource
+from jupyterlab_readiness.contract.report import Finding, NotebookReport, to_dict
+from jupyterlab_readiness.contract.schema import FINDING
+from jupyterlab_readiness.fixes.apply import apply_fixes
+from jupyterlab_readiness.fixes.options import FixOptions
+from jupyterlab_readiness.lint.engine import check_model
+from jupyterlab_readiness.lint.fix import fix_notebook
+from jupyterlab_readiness.notebook.model import notebook_from_json
+
+NOW = "2024-05-01T09:30:00"
+OPTIONS = FixOptions(now=NOW)
+KEY = "sk-proj-" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8S9t0"
+ERROR = {"output_type": "error", "ename": "KeyError", "evalue": "'x'", "traceback": []}
+
+
+def report_of(nb: dict[str, Any], tmp_path: Path, kernel: KernelState | None = None) -> NotebookReport:
+    return check_model(
+        notebook_from_json(nb), tmp_path / "analysis.ipynb", None, "analysis.ipynb", kernel=kernel, fixes=OPTIONS
+    )
+
+
+def fixed(nb: dict[str, Any], tmp_path: Path, check: str, *, unsafe: bool = False, kernel: KernelState | None = None):
+    return fix_notebook(
+        nb,
+        tmp_path / "analysis.ipynb",
+        None,
+        "analysis.ipynb",
+        select=frozenset({check}),
+        unsafe=unsafe,
+        kernel=kernel,
+        options=OPTIONS,
+    )
+
+
+def sources(nb: dict[str, Any]) -> list[str]:
+    return ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in nb["cells"]]
+
+
+def only(report: NotebookReport, check: str) -> list[Finding]:
+    return [f for f in report.findings if f.check == check]
+
+
+def fix_ids(finding: Finding) -> list[str]:
+    return [f.id for f in finding.fixes]
+
+
+# ------------------------------------------------------------------------------------ wall clock
+def test_wall_clock_becomes_a_run_date_parameter_in_a_new_tagged_cell(tmp_path):
+    nb = notebook(
+        md("# Daily"), code("import datetime\nstamp = datetime.datetime.now()\nday = datetime.date.today()", 1)
+    )
+    (finding, _) = only(report_of(nb, tmp_path), "wall-clock")
+    fix = finding.fixes[0]
+    assert (fix.id, fix.safe) == ("parameterize-clock", False) and "2024-05-01T09:30:00" in fix.note
+    assert [type(e) for e in fix.edits] == [ReplaceSource, InsertCell]  # cell edits first, inserts last
+    insert = fix.edits[1]
+    assert (insert.index, insert.tags) == (1, ["parameters"])  # before the first code cell
+    outcome = fixed(nb, tmp_path, "wall-clock", unsafe=True)
+    assert sources(outcome.notebook) == [
+        "# Daily",
+        'run_date = "2024-05-01T09:30:00"  # the run\'s date and time; was the clock',
+        "import datetime\nstamp = datetime.datetime.fromisoformat(run_date)\n"
+        "day = datetime.date.fromisoformat(run_date[:10])",
+    ]
+    assert outcome.notebook["cells"][1]["metadata"] == {"tags": ["parameters"]}
+    assert only(outcome.report, "wall-clock") == []
+    assert not fixed(nb, tmp_path, "wall-clock").applied  # unsafe: not applied without --unsafe-fixes
+
+
+def test_wall_clock_reuses_the_parameters_cell_and_its_run_date(tmp_path):
+    params = code('region = "north"', 1)
+    params["metadata"] = {"tags": ["parameters"]}
+    nb = notebook(params, code("import pandas as pd\nimport time\nt = time.time()\nnow = pd.Timestamp.now()", 2))
+    outcome = fixed(nb, tmp_path, "wall-clock", unsafe=True)
+    assert sources(outcome.notebook)[0] == (
+        'region = "north"\nrun_date = "2024-05-01T09:30:00"  # the run\'s date and time; was the clock'
+    )
+    assert 'time.mktime(time.strptime(run_date, "%Y-%m-%dT%H:%M:%S"))' in sources(outcome.notebook)[1]
+    assert "now = pd.Timestamp(run_date)" in sources(outcome.notebook)[1]
+    assert len(outcome.notebook["cells"]) == 2 and only(outcome.report, "wall-clock") == []
+
+
+def test_wall_clock_without_an_exact_equivalent_has_no_edit_fix(tmp_path):
+    nb = notebook(code("import arrow\nt = arrow.utcnow()", 1))
+    (finding,) = only(report_of(nb, tmp_path), "wall-clock")
+    assert fix_ids(finding) == ["ignore"]
+
+
+def test_a_parameters_cell_below_the_read_gets_no_fix(tmp_path):
+    params = code('run_date = "2024-01-01"', 2)
+    params["metadata"] = {"tags": ["parameters"]}
+    nb = notebook(code("import datetime\nt = datetime.datetime.now()", 1), params)
+    (finding,) = only(report_of(nb, tmp_path), "wall-clock")
+    assert fix_ids(finding) == ["ignore"]
+
+
+# ------------------------------------------------------------------------------------ randomness
+def test_unseeded_draws_are_seeded_from_a_seed_parameter(tmp_path):
+    nb = notebook(
+        code("import random\nimport numpy as np\nimport pandas as pd", 1),
+        code("x = random.random()\nrng = np.random.default_rng()\ny = np.random.rand(3)", 2),
+        code("df = pd.DataFrame({'a': [1, 2, 3]})\ns = df.sample(2)", 3),
+    )
+    fixes = {f.line: f.fixes[0] for f in only(report_of(nb, tmp_path), "unseeded-random")}
+    assert all(fix.id == "seed-random" and fix.safe for fix in fixes.values())
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook) == [
+        "seed = 42  # seeds every random draw",
+        "import random\nimport numpy as np\nimport pandas as pd",
+        "random.seed(seed)\nx = random.random()\nrng = np.random.default_rng(seed)\nnp.random.seed(seed)\n"
+        "y = np.random.rand(3)",
+        "df = pd.DataFrame({'a': [1, 2, 3]})\ns = df.sample(2, random_state=seed)",
+    ]
+    assert only(outcome.report, "unseeded-random") == []
+
+
+def test_every_finding_of_a_family_gets_the_seed_before_the_first_draw(tmp_path):
+    nb = notebook(code("import random\na = random.random()", 1), code("b = random.randint(0, 3)", 2))
+    findings = only(report_of(nb, tmp_path), "unseeded-random")
+    assert len(findings) == 2 and findings[0].fixes[0] == findings[1].fixes[0]
+    assert "random.seed(seed)\na = random.random()" in findings[1].fixes[0].edits[0].source
+
+
+def test_an_existing_seed_parameter_is_used(tmp_path):
+    params = code("SEED = 7", 1)
+    params["metadata"] = {"tags": ["parameters"]}
+    nb = notebook(params, code("import sklearn.model_selection as ms\na, b = ms.train_test_split([1, 2, 3, 4])", 2))
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook) == [
+        "SEED = 7",
+        "import sklearn.model_selection as ms\na, b = ms.train_test_split([1, 2, 3, 4], random_state=SEED)",
+    ]
+
+
+def test_a_draw_whose_module_is_imported_inside_a_function_gets_no_seed(tmp_path):
+    nb = notebook(code("def f():\n    import random\n    return random.random()\nf()", 1))
+    assert all(fix_ids(f) == ["ignore"] for f in only(report_of(nb, tmp_path), "unseeded-random"))
+
+
+# --------------------------------------------------------------------------------------- paths
+def test_an_absolute_path_becomes_a_parameter_of_the_same_value(tmp_path):
+    nb = notebook(
+        code("import pandas as pd", 1),
+        code('df = pd.read_csv("/Users/ana/data/sales.csv")\nbackup = "/Users/ana/data/sales.csv"', 2),
+    )
+    (finding,) = only(report_of(nb, tmp_path), "absolute-path")
+    assert finding.fixes[0].id == "parameterize-path" and finding.fixes[0].safe
+    outcome = fixed(nb, tmp_path, "absolute-path")
+    assert sources(outcome.notebook) == [
+        'sales_path = "/Users/ana/data/sales.csv"',
+        "import pandas as pd",
+        "df = pd.read_csv(sales_path)\nbackup = sales_path",
+    ]
+    assert only(outcome.report, "absolute-path") == []  # a parameter's default: a scheduler passes its own
+
+
+def test_paths_in_f_strings_and_docstrings_are_left_alone(tmp_path):
+    nb = notebook(code('user = "ana"\np = f"/home/{user}/x.csv"', 1))
+    (finding,) = only(report_of(nb, tmp_path), "absolute-path")
+    assert fix_ids(finding) == ["ignore"]
+
+
+# ------------------------------------------------------------------------------------- secrets
+def test_a_credential_is_read_from_the_environment_and_never_written_in_the_fix(tmp_path):
+    nb = notebook(
+        code(f'import openai\napi_key = "{KEY}"\nclient = openai.OpenAI(api_key="{KEY}")\npassword = "hunter22"', 1)
+    )
+    report = report_of(nb, tmp_path)
+    secrets = only(report, "hardcoded-secret")
+    assert len(secrets) == 3
+    fix = secrets[0].fixes[0]
+    assert (fix.id, fix.safe) == ("secret-from-environment", False)
+    assert all(f.fixes[0] == fix for f in secrets)  # one fix removes every credential of the cell
+    assert fix.edits[0].source == (
+        'import os\nimport openai\napi_key = os.environ["API_KEY"]\n'
+        'client = openai.OpenAI(api_key=os.environ["API_KEY_2"])\npassword = os.environ["PASSWORD"]'
+    )
+    assert "rotate" in fix.note or "revoke" in fix.note
+    dumped = json.dumps(to_dict(report))
+    assert KEY not in dumped and "hunter22" not in dumped  # not in any fix, note or message
+    outcome = fixed(nb, tmp_path, "hardcoded-secret", unsafe=True)
+    assert only(outcome.report, "hardcoded-secret") == []
+
+
+def test_other_fixes_of_a_cell_with_a_credential_carry_no_source(tmp_path):
+    nb = notebook(code(f'import datetime\nt = datetime.datetime.now()\ntoken = "{KEY}"', 1))
+    report = report_of(nb, tmp_path)
+    (clock,) = only(report, "wall-clock")
+    assert fix_ids(clock) == ["ignore"] and isinstance(clock.fixes[0].edits[0], InsertText)
+    assert KEY not in json.dumps(to_dict(report))
+
+
+def test_an_environment_default_becomes_the_environment_read(tmp_path):
+    nb = notebook(code('import os\npw = os.getenv("DB_PASSWORD", "s3cr3t-Pa55word")', 1))
+    outcome = fixed(nb, tmp_path, "hardcoded-secret", unsafe=True)
+    assert sources(outcome.notebook) == ['import os\npw = os.environ["DB_PASSWORD"]']
+
+
+# -------------------------------------------------------------------------------------- writes
+def test_append_modes_become_overwrite(tmp_path):
+    nb = notebook(
+        code(
+            'import pandas as pd\nf = open("log.txt", "a")\ndf = pd.DataFrame()\ndf.to_csv("out.csv", mode="a", '
+            "header=False)\ndf.to_sql('t', None, if_exists='append')",
+            1,
+        )
+    )
+    findings = only(report_of(nb, tmp_path), "append-write")
+    assert [f.fixes[0].id for f in findings] == ["overwrite"] * 3 and not findings[0].fixes[0].safe
+    outcome = fixed(nb, tmp_path, "append-write", unsafe=True)
+    assert sources(outcome.notebook) == [
+        'import pandas as pd\nf = open("log.txt", "w")\ndf = pd.DataFrame()\ndf.to_csv("out.csv", mode="w", '
+        "header=False)\ndf.to_sql('t', None, if_exists='replace')"
+    ]
+
+
+# ------------------------------------------------------------------------------- observability
+def test_prints_become_log_calls_after_a_logger_cell(tmp_path):
+    nb = notebook(code("x = 3", 1), code('print("rows", x)\nprint(x, sep="")', 2), code("print()", 3))
+    (finding,) = only(report_of(nb, tmp_path), "print-logging")
+    fix = finding.fixes[0]
+    assert (fix.id, fix.safe) == ("print-to-logging", False)
+    outcome = fixed(nb, tmp_path, "print-logging", unsafe=True)
+    assert sources(outcome.notebook) == [
+        "x = 3",
+        'import logging\n\nlogging.basicConfig(format="%(asctime)s %(levelname)s %(message)s")\n'
+        'log = logging.getLogger("analysis")\nlog.setLevel(logging.INFO)',
+        'log.info("%s %s", "rows", x)\nlog.info("%s", x)',
+        'log.info("")',
+    ]
+    assert only(outcome.report, "print-logging") == []
+
+
+def test_a_notebook_that_binds_log_gets_another_logger_name(tmp_path):
+    nb = notebook(code("import math\nlog = math.log\nprint(log(1))", 1))
+    outcome = fixed(nb, tmp_path, "print-logging", unsafe=True)
+    assert "logger.info(" in sources(outcome.notebook)[1]
+
+
+# --------------------------------------------------------------------------------------- pins
+def test_an_install_is_pinned_to_the_version_installed_where_it_runs(tmp_path):
+    nb = notebook(code("%pip install --quiet requests 'numpy>=1' somethingnotinstalled", 1))
+    versions = {"requests": ("requests", "2.31.0"), "numpy": ("numpy", "1.26.4")}
+    outcome = fix_notebook(
+        nb,
+        tmp_path / "a.ipynb",
+        None,
+        "a.ipynb",
+        options=FixOptions(NOW, versions),
+        select=frozenset({"unpinned-install"}),
+    )
+    assert sources(outcome.notebook) == ["%pip install --quiet requests==2.31.0 'numpy==1.26.4' somethingnotinstalled"]
+    (left,) = only(outcome.report, "unpinned-install")  # what nothing installed provides stays, with no fix
+    assert "somethingnotinstalled" in left.message and not any(f.edits for f in left.fixes)
+
+
+def test_pins_come_from_the_kernel_when_the_check_ran_live(tmp_path):
+    nb = notebook(code("!pip install pandas", 1))
+    kernel = KernelState(frozenset(), {}, 1, {"pandas": (("pandas", "2.2.1"),)})
+    outcome = fixed(nb, tmp_path, "unpinned-install", kernel=kernel)
+    assert sources(outcome.notebook) == ["!pip install pandas==2.2.1"]
+
+
+def test_unpinned_imports_offer_the_freeze_command(tmp_path):
+    (finding,) = only(report_of(notebook(code("import pandas", 1)), tmp_path), "unpinned-import")
+    assert [(f.id, f.command) for f in finding.fixes] == [("freeze-env", "readiness:freeze-env"), ("ignore", None)]
+
+
+# ------------------------------------------------------------------------- state in the kernel
+def test_a_deleted_definition_is_restored_from_the_kernels_history_above_its_first_use(tmp_path):
+    nb = notebook(code("import math", 1), code("y = helper(3)", 3), code("z = helper(4)", 4))
+    kernel = KernelState(
+        frozenset({"helper", "y", "z"}), {2: "def helper(x):\n    return x * 2", 3: "y = helper(3)"}, 4
+    )
+    report = report_of(nb, tmp_path, kernel)
+    first, second = only(report, "hidden-state")  # both cells read it
+    fix = first.fixes[0]
+    assert second.fixes[0] == fix  # the definition goes above the first use, whichever read it is fixed
+    assert (fix.id, fix.safe) == ("restore-definition", False)
+    assert fix.edits == [InsertCell(index=1, cell_type="code", source="def helper(x):\n    return x * 2", tags=[])]
+    (orphans,) = only(report, "kernel-only-state")
+    assert [f.id for f in orphans.fixes] == ["restore-definition", "restart-run-all", "ignore"]
+    outcome = fixed(nb, tmp_path, "hidden-state", unsafe=True, kernel=kernel)
+    assert sources(outcome.notebook)[1] == "def helper(x):\n    return x * 2"
+    assert only(outcome.report, "hidden-state") == []
+
+
+# ------------------------------------------------------------------------- outputs and commands
+def test_a_saved_traceback_is_cleared(tmp_path):
+    nb = notebook(code("x = {}['x']", 1, [ERROR]))
+    (finding,) = only(report_of(nb, tmp_path), "error-output")
+    assert [(f.id, f.safe) for f in finding.fixes][:1] == [("clear-outputs", True)]
+    outcome = fixed(nb, tmp_path, "error-output")
+    assert outcome.notebook["cells"][0]["outputs"] == [] and only(outcome.report, "error-output") == []
+    assert outcome.notebook["cells"][0]["execution_count"] == 1
+
+
+def test_execution_order_findings_offer_commands(tmp_path):
+    nb = notebook(code("a = 1", 2), code("b = 2", 1), code("c = 3", None), code("d = 4", 3))
+    for check in ("out-of-order-execution", "unexecuted-cell"):
+        (finding,) = only(report_of(nb, tmp_path), check)
+        assert [(f.id, f.command, f.edits) for f in finding.fixes[:2]] == [
+            ("restart-run-all", "notebook:restart-run-all", []),
+            ("rehearse", "readiness:rehearse", []),
+        ]
+
+
+# ------------------------------------------------------------------------------------ ignore
+@pytest.mark.parametrize(
+    ("cells", "check", "expected"),
+    [
+        (
+            [code("import random\nx = random.random()", 1)],
+            "unseeded-random",
+            "x = random.random()  # readiness: ignore[unseeded-random]",
+        ),
+        ([code('s = """/home/ana/x\nmore"""', 1)], "absolute-path", "# readiness: ignore[absolute-path]\ns = "),
+        ([code("x = {}['x']", 1, [ERROR])], "error-output", "# readiness: ignore[error-output]\nx = "),
+        (
+            [code("%%time\nimport random\nx = random.random()  \\\n  + 1", 1)],
+            "unseeded-random",
+            "%%time\n# readiness: ignore[unseeded-random]\n",
+        ),
+        ([code(f'token = "{KEY}"', 1)], "hardcoded-secret", "# readiness: ignore[hardcoded-secret]"),
+    ],
+)
+def test_the_ignore_fix_silences_the_finding(tmp_path, cells, check, expected):
+    nb = notebook(*cells)
+    (finding,) = only(report_of(nb, tmp_path), check)
+    ignore = finding.fixes[-1]
+    assert (ignore.id, ignore.safe, ignore.title) == ("ignore", True, f"Ignore this {check} finding")
+    assert [type(e) for e in ignore.edits] == [InsertText] and KEY not in json.dumps(to_dict(ignore))
+    after = apply_fixes(nb, [ignore])
+    assert expected in sources(after)[0]
+    report = report_of(after, tmp_path)
+    assert only(report, check) == [] and [s.check for s in report.suppressed] == [check]
+
+
+def test_notebook_level_findings_are_ignored_in_the_first_code_cell(tmp_path):
+    nb = notebook(md("# t"), *[code(f"x{i} = {i}", i + 1) for i in range(16)])
+    (finding,) = only(report_of(nb, tmp_path), "unpackaged-code")
+    after = apply_fixes(nb, [finding.fixes[-1]])
+    assert sources(after)[1] == "# readiness: ignore[unpackaged-code]\nx0 = 0"
+    assert only(report_of(after, tmp_path), "unpackaged-code") == []
+
+
+# ------------------------------------------------------------------------------------- rules
+def test_every_fix_validates_against_the_contract_and_applies(tmp_path):
+    nb = notebook(
+        md("# All"),
+        code("import datetime, random, numpy as np\n%pip install requests\nprint('x')", 1, cell_id="a"),
+        code('t = datetime.datetime.now()\nr = random.random()\np = "/home/bob/x.csv"', 3, [ERROR], cell_id="b"),
+        code('open("o.txt", "a")\nprint(undefined_thing)', 2, cell_id="c"),
+    )
+    report = report_of(nb, tmp_path)
+    assert all(f.fixes and f.fixes[-1].id == "ignore" for f in report.findings if f.cell_index is not None)
+    for finding in report.findings:
+        assert FINDING.validate_python(to_dict(finding)) == finding
+        for fix in finding.fixes:
+            if fix.edits:
+                apply_fixes(nb, [fix])  # applies cleanly to the notebook it came from
+            assert fix.edits or fix.command
+            kinds = [e.kind for e in fix.edits]
+            assert kinds == sorted(kinds, key=lambda k: k == "insert-cell")  # inserts last
+
+
+def test_fixing_twice_changes_nothing(tmp_path):
+    nb = notebook(
+        code("import datetime\nimport random\nt = datetime.datetime.now()\nx = random.random()\nprint(x)", 1),
+        code('open("/home/bob/log.txt", "a").write("x")', 2, [ERROR]),
+    )
+    first = fix_notebook(nb, tmp_path / "a.ipynb", None, "a.ipynb", unsafe=True, options=OPTIONS)
+    assert first.applied
+    second = fix_notebook(first.notebook, tmp_path / "a.ipynb", None, "a.ipynb", unsafe=True, options=OPTIONS)
+    assert second.applied == [] and second.notebook == first.notebook
+
+
+def test_plain_checks_compute_no_fixes(tmp_path):
+    nb = notebook(code("import random\nx = random.random()", 1))
+    report = check_model(notebook_from_json(nb), tmp_path / "a.ipynb", None, "a.ipynb")
+    assert all(f.fixes == [] for f in report.findings)
+
+
+def test_a_cell_of_literals_becomes_the_parameters_cell(tmp_path):
+    nb = notebook(code('region = "north"\nlimit = 10', 1), code("import random\nx = random.random()", 2))
+    (finding,) = only(report_of(nb, tmp_path), "unseeded-random")
+    assert [e.kind for e in finding.fixes[0].edits] == ["replace-source", "replace-source", "set-tags"]
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook)[0] == 'region = "north"\nlimit = 10\nseed = 42  # seeds every random draw'
+    assert outcome.notebook["cells"][0]["metadata"] == {"tags": ["parameters"]}
+
+
+def test_a_path_in_a_cell_of_literals_is_fixed_by_tagging_it(tmp_path):
+    nb = notebook(code('DATA = "/home/ana/sales.csv"', 1), code("import pandas as pd\ndf = pd.read_csv(DATA)", 2))
+    (finding,) = only(report_of(nb, tmp_path), "absolute-path")
+    assert [e.kind for e in finding.fixes[0].edits] == ["set-tags"]
+    outcome = fixed(nb, tmp_path, "absolute-path")
+    assert sources(outcome.notebook) == sources(nb) and only(outcome.report, "absolute-path") == []
