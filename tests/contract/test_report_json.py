@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 
 from helpers.notebooks import code, md
-from jupyterlab_readiness.contract.report import NotebookReport, report_from_dict, to_dict
+from jupyterlab_readiness.contract.report import Finding, NotebookReport, report_from_dict, to_dict
 
 
 def generic(value):
@@ -25,12 +25,16 @@ def test_a_report_s_dict_is_the_generic_one_and_reads_back(check):
         md("# T"),
         code("import pandas as pd\nimport datetime\nnow = datetime.datetime.now()", 2, cell_id="a"),
         code("print(undefined)", 1),
+        code("x = (", 4),
+        code("print(x)", 5),
+        code("import time\nt = time.time()  # readiness: ignore[wall-clock] the run's own timing", 6),
     )
-    assert report.findings and report.checklist
+    assert report.findings and report.checklist and report.suppressed
+    assert any(f.cause is not None for f in report.findings) and any(f.execution_count for f in report.findings)
     data = to_dict(report)
     assert data == generic(report)
     assert list(data) == [f.name for f in dataclasses.fields(NotebookReport)]
-    assert list(data["findings"][0]) == ["check", "severity", "cell_index", "cell_id", "line", "message", "suggestion"]
+    assert list(data["findings"][0]) == [f.name for f in dataclasses.fields(Finding)]
     assert to_dict(report_from_dict(data)) == data
     failed = NotebookReport("x.ipynb", 0, error="not a notebook")
     assert to_dict(report_from_dict(to_dict(failed))) == to_dict(failed) == generic(failed)
@@ -47,6 +51,9 @@ def test_a_report_s_dict_is_the_generic_one_and_reads_back(check):
         lambda d: d["checklist"][0].update(status="great"),
         lambda d: d["checklist"][0].update(checks="hidden-state"),
         lambda d: d.update(findings={}),
+        lambda d: d.update(band="great"),
+        lambda d: d["findings"][0].update(cells=["1"]),
+        lambda d: d["findings"][0].update(fixes=[{"id": "ignore"}]),  # a report with fixes is never stored
     ],
 )
 def test_report_from_dict_refuses_what_to_dict_never_writes(check, change):

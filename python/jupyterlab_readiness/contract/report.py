@@ -131,6 +131,12 @@ def _report_dict(r: NotebookReport) -> dict[str, Any]:
                 "line": f.line,
                 "message": f.message,
                 "suggestion": f.suggestion,
+                "fixes": [to_dict(fix) for fix in f.fixes] if f.fixes else [],
+                "cells": list(f.cells),
+                "cause": None if f.cause is None else {"check": f.cause.check, "cell_index": f.cause.cell_index},
+                "file": f.file,
+                "file_line": f.file_line,
+                "execution_count": f.execution_count,
             }
             for f in r.findings
         ],
@@ -139,25 +145,21 @@ def _report_dict(r: NotebookReport) -> dict[str, Any]:
             for i in r.checklist
         ],
         "error": r.error,
+        "band": r.band,
+        "must_fix": r.must_fix,
+        "suppressed": [
+            {"check": s.check, "cell_index": s.cell_index, "line": s.line, "reason": s.reason, "file": s.file}
+            for s in r.suppressed
+        ],
     }
 
 
 def report_from_dict(data: Any) -> NotebookReport:
-    """The inverse of ``to_dict`` for one report, checking every field's type (for data this
-    program wrote earlier, such as a cache entry: anything else raises ValueError)."""
+    """The inverse of ``to_dict`` for one report without fixes (what a plain check makes),
+    checking every field's type (for data this program wrote earlier, such as a cache entry:
+    anything else raises ValueError)."""
     try:
-        findings = [
-            Finding(
-                _typed(f["check"], str),
-                _member(f["severity"], _SEVERITIES),
-                _typed(f["cell_index"], int, None),
-                _typed(f["cell_id"], str, None),
-                _typed(f["line"], int, None),
-                _typed(f["message"], str),
-                _typed(f["suggestion"], str),
-            )
-            for f in _typed(data["findings"], list)
-        ]
+        findings = [_finding_from_dict(f) for f in _typed(data["findings"], list)]
         checklist = [
             ChecklistItem(
                 _typed(i["id"], str),
@@ -168,15 +170,61 @@ def report_from_dict(data: Any) -> NotebookReport:
             )
             for i in _typed(data["checklist"], list)
         ]
+        suppressed = [_suppressed_from_dict(s) for s in _typed(data["suppressed"], list)]
         return NotebookReport(
-            _typed(data["path"], str), _typed(data["score"], int), findings, checklist, _typed(data["error"], str, None)
+            _typed(data["path"], str),
+            _typed(data["score"], int),
+            findings,
+            checklist,
+            _typed(data["error"], str, None),
+            _member(data["band"], _BANDS),
+            _typed(data["must_fix"], int),
+            suppressed,
         )
     except (KeyError, TypeError) as exc:
         raise ValueError(f"not a report: {exc!r}") from None
 
 
+def _finding_from_dict(f: Any) -> Finding:
+    if _typed(f["fixes"], list):
+        raise ValueError("a report with fixes is never stored")
+    cause = _typed(f["cause"], dict, None)
+    if cause is not None:
+        from .fixes import Cause
+
+        cause = Cause(_typed(cause["check"], str), _typed(cause["cell_index"], int, None))
+    return Finding(
+        _typed(f["check"], str),
+        _member(f["severity"], _SEVERITIES),
+        _typed(f["cell_index"], int, None),
+        _typed(f["cell_id"], str, None),
+        _typed(f["line"], int, None),
+        _typed(f["message"], str),
+        _typed(f["suggestion"], str),
+        [],
+        [_typed(c, int) for c in _typed(f["cells"], list)],
+        cause,
+        _typed(f["file"], str, None),
+        _typed(f["file_line"], int, None),
+        _typed(f["execution_count"], int, None),
+    )
+
+
+def _suppressed_from_dict(s: Any) -> Suppressed:
+    from .fixes import Suppressed
+
+    return Suppressed(
+        _typed(s["check"], str),
+        _typed(s["cell_index"], int, None),
+        _typed(s["line"], int, None),
+        _typed(s["reason"], str, None),
+        _typed(s["file"], str, None),
+    )
+
+
 _SEVERITIES = frozenset(("error", "warning", "info"))
 _STATUSES = frozenset(("pass", "info", "warn", "fail", "skipped"))
+_BANDS = frozenset(("ready", "attention", "blocked"))
 
 
 def _member(value: Any, allowed: frozenset[str]) -> Any:

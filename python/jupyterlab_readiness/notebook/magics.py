@@ -229,8 +229,15 @@ def translate(source: str) -> str:
 def parse_translated(source: str) -> ast.Module:
     """``ast.parse(translate(source))``, parsing once: the tree ``translate`` proved parseable
     with. Raises as both do."""
+    source = cleanup(source)
     if not needs_translation(source):
-        return ast.parse(source)
+        try:
+            return ast.parse(source)
+        except SyntaxError:
+            magic = automagic(source) if may_be_automagic(source) else None
+            if magic is None:
+                raise
+            return ast.parse(_automagic_call(source, magic))
     return _translated(source)[1]
 
 
@@ -246,15 +253,13 @@ def _translated(source: str) -> tuple[str, ast.Module]:
     except SyntaxError as ours:
         if not _near_ipython_syntax(source, ours.lineno):
             raise  # a plain Python error (Python 2 code, a typo): IPython would not fix it
-        fixed = _fix_escapes(translated, ours.lineno)
-        if fixed is not None:
-            return fixed
-        fallback = _ipython_translate(source)
-        if fallback is not None:
-            try:
-                return fallback, ast.parse(fallback)
-            except SyntaxError:
-                pass
+        for attempt in (lambda: _fix_escapes(translated, ours.lineno), lambda: _ipython_translate(source)):
+            fallback = attempt()
+            if fallback is not None:
+                try:
+                    return fallback, ast.parse(fallback)
+                except SyntaxError:
+                    pass
         raise ours
 
 
