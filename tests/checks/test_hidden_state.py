@@ -114,7 +114,8 @@ def test_match_statement_captures(check):
     assert (
         hidden(
             check,
-            "match {'k': 1}:\n    case {'k': value, **rest}:\n        print(value, rest)\n    case [first, *others]:\n        print(first, others)",
+            "match {'k': 1}:\n    case {'k': value, **rest}:\n        print(value, rest)\n    case [first, "
+            "*others]:\n        print(first, others)",
         )
         == []
     )

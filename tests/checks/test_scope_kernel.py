@@ -1,10 +1,10 @@
 """Scope analysis checked against what a real IPython kernel does (tests/helpers/scope_scenarios.py).
 
 hidden-state: every scenario runs top to bottom in one ipykernel, each in a fresh namespace
-(``%reset -f`` without its slow ``gc.collect()``, the working directory and the compiler's ``__future__`` flags put back, and the
-namespace compared with the kernel's pristine one before the first cell). The first NameError —
-which cell, which name — or its absence must equal both the scenario's label and the check's
-findings. syntax-error: IPython's own path to running a cell — ``transform_cell`` (input
+(``%reset -f`` without its slow ``gc.collect()``, the working directory and the compiler's
+``__future__`` flags put back, and the namespace compared with the kernel's pristine one before the
+first cell). The first NameError — which cell, which name — or its absence must equal both the
+scenario's label and the check's findings. syntax-error: IPython's own path to running a cell — ``transform_cell`` (input
 transformations, plus automagic on one-line cells), ``ast_parse``, then compiling statement by
 statement as ``run_ast_nodes`` does — decides, in the kernel, without running the cell.
 """
@@ -40,7 +40,10 @@ get_ipython().compile.flags = {flags!r}
 get_ipython().reset(new_session=False)
 get_ipython().user_ns.update({plain!r})
 """
-_STATE = "repr((sorted((k, type(v).__name__) for k, v in get_ipython().user_ns.items()), __import__('os').getcwd(), get_ipython().compile.flags, sorted(dir(__import__('builtins')))))"
+_STATE = (
+    "repr((sorted((k, type(v).__name__) for k, v in get_ipython().user_ns.items()), __import__('os').getcwd(), "
+    "get_ipython().compile.flags, sorted(dir(__import__('builtins')))))"
+)
 _PLAIN = "repr({k: v for k, v in get_ipython().user_ns.items() if v is None or type(v) is str})"
 
 # IPython's own steps before running a cell (InteractiveShell.run_cell), without running it.

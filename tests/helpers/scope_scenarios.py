@@ -177,7 +177,8 @@ HIDDEN_STATE: list[Scenario] = [
     S(
         "del-nested-under-if-false",
         [
-            "import contextlib\ntest = True\nif False:\n    with contextlib.nullcontext():\n        del(test)\nassert(test)"
+            "import contextlib\ntest = True\nif False:\n    with contextlib.nullcontext():\n        "
+            "del(test)\nassert(test)"
         ],
         None,
         "pyflakes delConditionalNested",
@@ -257,7 +258,8 @@ HIDDEN_STATE: list[Scenario] = [
     S(
         "call-nested-class",
         [
-            "def f(foo):\n    class C:\n        bar = foo\n        def g(self):\n            return foo\n    return C()",
+            "def f(foo):\n    class C:\n        bar = foo\n        def g(self):\n            return foo\n    return "
+            "C()",
             "f(123).g()",
         ],
         None,

@@ -52,20 +52,25 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
                 yield from _cell_hits(ctx, cell.index, facts, defined, values, definers, future_annotations)
         defined |= facts.binds
         defined -= facts.unbinds
-        if values:
-            for name in facts.unbinds:
-                values.pop(name, None)
-        exit_values = facts.exit_values
-        if exit_values:
-            for name, value in exit_values.items():
-                if value is None:
-                    if values:
-                        values.pop(name, None)
-                else:
-                    values[name] = value
+        _carry_values(values, facts)
         future_annotations = future_annotations or facts.future_annotations
         if facts.star_import_line is not None:
             open_namespace = True
+
+
+def _carry_values(values: dict[str, Any], facts: CellFacts) -> None:
+    """The functions and classes names certainly hold after the cell ran."""
+    if values:
+        for name in facts.unbinds:
+            values.pop(name, None)
+    exit_values = facts.exit_values
+    if exit_values:
+        for name, value in exit_values.items():
+            if value is None:
+                if values:
+                    values.pop(name, None)
+            else:
+                values[name] = value
 
 
 def _may_call(facts: CellFacts, values: dict[str, Any]) -> bool:
@@ -223,9 +228,15 @@ def _hit(index: int, line: int, name: str, definer: int | None, function: str | 
         fix = f"Remove the `del {name}` above, or stop reading `{name}` after it."
     else:
         where = "no cell defines it"
-        fix = f"Add the code that defines `{name}` in a cell above (it may live only in the kernel from a deleted cell), or remove this use."
+        fix = (
+            f"Add the code that defines `{name}` in a cell above (it may live only in the kernel from a deleted "
+            "cell), or remove this use."
+        )
     if function is None:
         message = f"`{name}` is read here but a fresh top-to-bottom run has not defined it yet ({where}): NameError."
     else:
-        message = f"`{function}()` is called here and reads `{name}`, which a fresh top-to-bottom run has not defined yet at this call ({where}): NameError."
+        message = (
+            f"`{function}()` is called here and reads `{name}`, which a fresh top-to-bottom run has not defined "
+            f"yet at this call ({where}): NameError."
+        )
     return Hit(index, line, message, fix, subject=name)

@@ -25,7 +25,8 @@ def syntax_error(ctx: Context) -> Iterator[Hit]:
                 yield Hit(
                     cell.index,
                     line,
-                    f"This line runs as the magic `%{name}` only while no variable `{name}` exists; cell {definer} defines one, so IPython runs it as Python, "
+                    f"This line runs as the magic `%{name}` only while no variable `{name}` exists; cell {definer} "
+                    "defines one, so IPython runs it as Python, "
                     "and it does not parse. A top-to-bottom run stops here.",
                     f"Write `%{name}` to call the magic, or rename the variable `{name}`.",
                 )

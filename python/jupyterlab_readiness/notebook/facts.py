@@ -12,9 +12,9 @@ handler ends) — merged where branches meet. A read is recorded when it may fai
 when it fails whatever ran before. A name is taken as bound as soon as some path binds it, so only
 certain failures are reported; in a loop, a read that may be skipped on the first iteration (in a
 branch, after a ``break``/``continue``) of a name the loop binds later counts as bound (a previous
-iteration did it), while one that runs on the first iteration fails there. ``raise`` (and ``break``/``continue``) end a path;
-``if __name__ == "__main__":`` and constant tests (``if False:``) are decided statically, since a
-notebook always runs as ``__main__``. Reads guarded by a ``try`` whose handler catches
+iteration did it), while one that runs on the first iteration fails there. ``raise`` (and
+``break``/``continue``) end a path; ``if __name__ == "__main__":`` and constant tests (``if False:``)
+are decided statically, since a notebook always runs as ``__main__``. Reads guarded by a ``try`` whose handler catches
 ``NameError`` (or any exception) never fail. Comprehension targets and class-body names are local
 to their scope; class bodies also have ``__module__`` and ``__qualname__``; walrus targets bind in
 the enclosing scope; names a function declares ``global`` and assigns count as bound from the
@@ -599,10 +599,7 @@ class _Visitor:
         pending = self.loop_reads.pop()
         calls = self.loop_calls.pop()
         st = again[0]
-        if st is None:
-            still_free = []
-        else:
-            still_free = [(line, name) for line, name in pending if not st.get(name, ENTRY) & BOUND]
+        still_free = [] if st is None else [(line, name) for line, name in pending if not st.get(name, ENTRY) & BOUND]
         (self.loop_reads[-1] if self.loop_reads else self.facts.free_reads).extend(still_free)
         sites = self.facts.call_sites
         for index in calls:
@@ -734,15 +731,7 @@ class _Visitor:
     def function(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda) -> None:
         args = node.args
         positional = args.posonlyargs + args.args
-        for arg, default in [
-            *zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True),
-            *zip(args.kwonlyargs, args.kw_defaults, strict=True),
-        ]:
-            if default is None:
-                continue
-            self.expr(default)
-            if type(default) is ast.Constant and type(default.value) is str:
-                self.facts.string_bindings.append(StringBinding(default.lineno, arg.arg, default.value))
+        self._defaults(args, positional)
         params = [a.arg for a in (*positional, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None]
         if len(set(params)) != len(params) or "__debug__" in params:
             self.compile_check = True
@@ -755,15 +744,7 @@ class _Visitor:
             and (enclosing.kind == "module" or (enclosing.kind == "class" and len(self.scopes) == 2))
         )
         if not is_lambda:
-            self.facts.defines_functions = True
-            for decorator in node.decorator_list:
-                self.expr(decorator)
-            if not self.function_depth:
-                for a in (*positional, *args.kwonlyargs, args.vararg, args.kwarg):
-                    if a is not None and a.annotation is not None:
-                        self.annotate(a.annotation)
-                if node.returns is not None:
-                    self.annotate(node.returns)
+            self._signature(node, positional)
         scope = _Scope("function")
         scope.names.update(params)
         scope.is_async = type(node) is ast.AsyncFunctionDef
@@ -784,8 +765,38 @@ class _Visitor:
         self.loop_depth, self.guarded, self.annotation = saved
         self.function_depth -= 1
         self.scopes.pop()
-        if is_lambda:
-            return
+        if not is_lambda:
+            self._defined(node, scope, enclosing, follow)
+
+    def _defaults(self, args: ast.arguments, positional: list[ast.arg]) -> None:
+        """Default values run at the def, in the enclosing scope."""
+        for arg, default in [
+            *zip(positional[len(positional) - len(args.defaults) :], args.defaults, strict=True),
+            *zip(args.kwonlyargs, args.kw_defaults, strict=True),
+        ]:
+            if default is None:
+                continue
+            self.expr(default)
+            if type(default) is ast.Constant and type(default.value) is str:
+                self.facts.string_bindings.append(StringBinding(default.lineno, arg.arg, default.value))
+
+    def _signature(self, node: ast.FunctionDef | ast.AsyncFunctionDef, positional: list[ast.arg]) -> None:
+        """Decorators (and, at module level, annotations) are evaluated at the def."""
+        args = node.args
+        self.facts.defines_functions = True
+        for decorator in node.decorator_list:
+            self.expr(decorator)
+        if not self.function_depth:
+            for a in (*positional, *args.kwonlyargs, args.vararg, args.kwarg):
+                if a is not None and a.annotation is not None:
+                    self.annotate(a.annotation)
+            if node.returns is not None:
+                self.annotate(node.returns)
+
+    def _defined(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: _Scope, enclosing: _Scope, follow: bool
+    ) -> None:
+        """The def binds its name, with what its body reads and calls when it is followed at call sites."""
         info = None
         if follow and not scope.generator and not scope.is_async and _plain_decorators(node, enclosing.kind == "class"):
             local = scope.names - scope.globals

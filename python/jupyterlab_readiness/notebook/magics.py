@@ -253,8 +253,9 @@ def _translated(source: str) -> tuple[str, ast.Module]:
     except SyntaxError as ours:
         if not _near_ipython_syntax(source, ours.lineno):
             raise  # a plain Python error (Python 2 code, a typo): IPython would not fix it
-        for attempt in (lambda: _fix_escapes(translated, ours.lineno), lambda: _ipython_translate(source)):
-            fallback = attempt()
+        failed_at = ours.lineno
+        for attempt in (lambda: _fix_escapes(translated, failed_at), lambda: _ipython_translate(source)):
+            fallback = attempt()  # (IPython's translator only when the escapes are not enough: it is slow)
             if fallback is not None:
                 try:
                     return fallback, ast.parse(fallback)
@@ -325,11 +326,11 @@ def _escape(lines: list[str], index: int) -> None:
     escape, content = command[0], command[1:]
     name, _, args = content.partition(" ")
     if escape == ",":
-        call = '%s("%s")' % (name, '", "'.join(args.split()))
+        call = name + '("' + '", "'.join(args.split()) + '")'
     elif escape == ";":
-        call = '%s("%s")' % (name, args)
+        call = name + '("' + args + '")'
     else:
-        call = "%s(%s)" % (name, ", ".join(args.split()))
+        call = name + "(" + ", ".join(args.split()) + ")"
     lines[index] = indent + call
     for i in range(index + 1, end + 1):
         lines[i] = ""
