@@ -4,7 +4,8 @@ hidden-state: every scenario runs top to bottom in one ipykernel, each in a fres
 (``%reset -f`` without its slow ``gc.collect()``, the working directory and the compiler's
 ``__future__`` flags put back, and the namespace compared with the kernel's pristine one before the
 first cell). The first NameError — which cell, which name — or its absence must equal both the
-scenario's label and the check's findings. syntax-error: IPython's own path to running a cell — ``transform_cell`` (input
+scenario's label and the check's findings. syntax-error: IPython's own path to running a cell —
+``transform_cell`` (input
 transformations, plus automagic on one-line cells), ``ast_parse``, then compiling statement by
 statement as ``run_ast_nodes`` does — decides, in the kernel, without running the cell.
 """
