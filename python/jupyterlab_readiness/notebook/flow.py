@@ -14,6 +14,7 @@ selection: per name, that was quadratic in the size of the selection).
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -77,7 +78,10 @@ def _stored(node: ast.AST) -> frozenset[str]:
     return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _walrus_targets(node: ast.AST | None) -> frozenset[str]:
+    """Cached by the node itself: trees are shared (``parse.python_tree``) and an export asks about
+    every statement once per section."""
     if node is None:
         return frozenset()
     return frozenset(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))

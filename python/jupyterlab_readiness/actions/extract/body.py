@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 import tokenize
 from dataclasses import dataclass
 
 from ..errors import ExtractionRefused
 
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
+# A string goes on to the next line only when triple-quoted, after a backslash at a line's end or,
+# from Python 3.12, as an f-string whose replacement field does: without these, no need to tokenize.
+_SPANS_LINES = re.compile(r"'{3}|\"{3}|\\[\r\n]" + (r"|[fF][rR]?['\"]" if sys.version_info >= (3, 12) else ""))
 
 
 @dataclass
@@ -26,6 +30,8 @@ def string_lines(source: str) -> tuple[set[int], set[int]]:
     """(lines that start inside a string, lines that end inside one), 1-based."""
     starts: set[int] = set()
     ends: set[int] = set()
+    if not _SPANS_LINES.search(source):
+        return starts, ends
     fstring_start = getattr(tokenize, "FSTRING_START", None)
     fstring_end = getattr(tokenize, "FSTRING_END", None)
     open_fstrings: list[tuple[int, int]] = []

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import ast
 import symtable
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,6 +130,19 @@ class _Planner:
         self.notebook_name = notebook_name
         self.display = display
         self.warnings: list[str] = []
+        # per statement, asked by several phases: what it binds, and its nodes in its own scope
+        self._binds_of: dict[ast.stmt, set[str]] = {}
+        self._scope_nodes_of: dict[ast.stmt, list[ast.AST]] = {}
+
+    def _binds(self, stmt: ast.stmt) -> set[str]:
+        if stmt not in self._binds_of:
+            self._binds_of[stmt] = scope_binds(stmt)
+        return self._binds_of[stmt]
+
+    def _scope_nodes(self, stmt: ast.stmt) -> list[ast.AST]:
+        if stmt not in self._scope_nodes_of:
+            self._scope_nodes_of[stmt] = list(module_scope_nodes(stmt))
+        return self._scope_nodes_of[stmt]
 
     # -- the whole plan, phase by phase: each phase reads what the ones before it set on self -------
     def run(self) -> Extraction:
@@ -189,7 +202,7 @@ class _Planner:
         }
         # symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do
         for stmt in self.all_stmts:
-            for node in module_scope_nodes(stmt):
+            for node in self._scope_nodes(stmt):
                 if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
                     self.referenced.add(node.target.id)
                 elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
@@ -228,7 +241,7 @@ class _Planner:
             for name in sorted(n for n in self.locals if n in self.defined and n in self.later_reads)
             if not self.bound_at_end[name] and name not in self.parameters
         ]
-        _, bound_if_loops_run = flow(self.all_stmts, maybe_unbound, loops_run=True)
+        _, bound_if_loops_run = flow(self.all_stmts, maybe_unbound, loops_run=True) if maybe_unbound else (None, ())
         for name in maybe_unbound:
             if name in bound_if_loops_run:
                 self.bound_at_end[name] = True
@@ -256,7 +269,7 @@ class _Planner:
         self.definite = {name for name, ok in self.bound_at_end.items() if ok}
         self.returns = [
             n
-            for n in _first_bind_order(self.all_stmts)
+            for n in _first_bind_order(self.all_stmts, self._binds, self._scope_nodes)
             if n in self.locals and n in self.later_reads and n not in self.deleted and n not in self.hoisted_bound
         ]
         for name in self.returns:
@@ -517,7 +530,7 @@ class _Planner:
                     name = alias_bound(stmt, alias)
                     bind_count[name] = bind_count.get(name, 0) + 1
             else:
-                for name in scope_binds(stmt):
+                for name in self._binds(stmt):
                     bind_count[name] = bind_count.get(name, 0) + 1
                 # a binding inside a nested function shadows nothing at this level
         hoisted = []
@@ -764,7 +777,11 @@ def _stmt_lines(cell: Cell, stmt: ast.stmt) -> list[tuple[int, int]]:
     return [(cell.index, n) for n in range(stmt.lineno, stmt.end_lineno + 1)]
 
 
-def _first_bind_order(stmts: list[ast.stmt]) -> list[str]:
+def _first_bind_order(
+    stmts: list[ast.stmt],
+    binds: Callable[[ast.stmt], set[str]] = scope_binds,
+    scope_nodes: Callable[[ast.stmt], Iterable[ast.AST]] = module_scope_nodes,
+) -> list[str]:
     """The names the statements bind in their scope, in the order they are first bound: within a
     statement, by where each name is first assigned; names no assignment binds (imports,
     definitions, ``except … as``, ``del``) first, by where they are bound. (Sorting by the first
@@ -774,11 +791,11 @@ def _first_bind_order(stmts: list[ast.stmt]) -> list[str]:
     for stmt in stmts:
         stores: dict[str, tuple[int, int]] = {}
         sites: dict[str, tuple[int, int]] = {}
-        for node in module_scope_nodes(stmt):
+        for node in scope_nodes(stmt):
             for name, position in _binding_positions(node):
                 table = stores if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) else sites
                 table[name] = min(position, table.get(name, position))
-        for name in sorted(scope_binds(stmt), key=lambda n: (stores.get(n, (0, 0)), sites.get(n, (0, 0)), n)):
+        for name in sorted(binds(stmt), key=lambda n: (stores.get(n, (0, 0)), sites.get(n, (0, 0)), n)):
             order.setdefault(name)
     return list(order)
 
@@ -801,6 +818,8 @@ def _binding_positions(node: ast.AST) -> Iterator[tuple[str, tuple[int, int]]]:
 def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:
     order: list[str] = []
     for stmt in stmts:
+        if len(order) == len(names):
+            break
         found = sorted(
             ((n.lineno, n.col_offset), n.id)
             for n in ast.walk(stmt)

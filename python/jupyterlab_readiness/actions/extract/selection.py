@@ -113,7 +113,9 @@ def check_cell(cell: Cell) -> ast.Module:
             "Import the names you use explicitly, then extract."
         )
     tree = _parse(cell.source)
-    for node in ast.walk(tree):
+    # (the statements need their keyword, and keywords are plain ASCII: no need to look without one)
+    maybe_declares = "global" in cell.source or "nonlocal" in cell.source
+    for node in ast.walk(tree) if maybe_declares else ():
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             kind = "global" if isinstance(node, ast.Global) else "nonlocal"
             raise ExtractionRefused(
