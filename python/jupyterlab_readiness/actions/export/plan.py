@@ -38,6 +38,7 @@ from ..source import Source, load
 from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
+from .style import styled
 
 MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
@@ -195,7 +196,13 @@ def _plan(
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
     )
-    return _reconcile(out, reply, render(package), root)
+    try:
+        texts, style_warnings = styled(render(package), name)
+    except ExportRefused as exc:
+        reply.refused = str(exc)
+        return Plan(reply)
+    reply.warnings = [*warnings, *style_warnings]
+    return _reconcile(out, reply, texts, root)
 
 
 def _string_defaults(parameters: list[Parameter]) -> list[str]:

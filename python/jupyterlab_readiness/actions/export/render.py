@@ -266,9 +266,9 @@ def _returns_check(step: Step) -> str:
     """The assertion a step's test makes about what it returns ('' when there is none to make)."""
     if len(step.returns) > 1:
         if any(n.startswith("_") for n in step.returns):
-            return f"assert len(first) == {len(step.returns)}"
-        return f"assert first._fields == {tuple(step.returns)!r}"
-    return "" if step.returns else "assert first is None"
+            return f"assert len(result) == {len(step.returns)}"
+        return f"assert result._fields == {tuple(step.returns)!r}"
+    return "" if step.returns else "assert result is None"
 
 
 def _indent(statement: str) -> str:

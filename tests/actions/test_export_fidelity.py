@@ -1,0 +1,114 @@
+"""Export fidelity, one minimal case of ``tests/helpers/export_cases.py`` per cause (issue 14): the
+case is exported with the CLI, its command run with this Python (the package's ``src`` on the
+path), its generated tests run, and ruff run on it with the default rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from helpers.export_cases import CASES, notebook
+from helpers.notebooks import REPO
+
+PACKAGE = "pkg"
+
+
+@dataclass
+class Exported:
+    project: Path
+    export: subprocess.CompletedProcess
+
+    @property
+    def reply(self) -> dict:
+        return json.loads(self.export.stdout)
+
+
+def export(name: str, tmp_path: Path) -> Exported:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "nb.ipynb").write_text(json.dumps(notebook(CASES[name])), encoding="utf-8")
+    for relative, text in CASES[name].inputs.items():
+        (folder / relative).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", "nb.ipynb", "--name", PACKAGE, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        timeout=300,
+    )
+    return Exported(folder / PACKAGE, done)
+
+
+def command(exported: Exported, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", PACKAGE, "--workdir", str(work), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=300,
+    )
+
+
+def package_tests(exported: Exported) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        capture_output=True,
+        text=True,
+        cwd=exported.project,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=600,
+    )
+
+
+def logged(run: subprocess.CompletedProcess) -> list[str]:
+    """The messages the steps logged, in order."""
+    marker = f" INFO {PACKAGE}.steps: "
+    return [line.split(marker, 1)[1] for line in run.stderr.splitlines() if marker in line]
+
+
+def one_json_line(run: subprocess.CompletedProcess) -> dict:
+    lines = run.stdout.splitlines()
+    assert len(lines) == 1, run.stdout
+    return json.loads(lines[0])
+
+
+def ruff(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--isolated", "--no-cache", "."],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=120,
+    )
+
+
+def test_the_generated_package_passes_ruff_and_its_tests_share_the_upstream_run(tmp_path: Path) -> None:
+    exported = export("ruff_on_generated_code", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
+    check, fmt = ruff(exported.project, "check"), ruff(exported.project, "format", "--check")
+    assert check.returncode == 0, check.stdout
+    assert fmt.returncode == 0, fmt.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["7", "40", "5.0", "8 80"]
+    tests = package_tests(exported)
+    assert tests.returncode == 0 and "7 passed" in tests.stdout, tests.stdout
+    steps = (exported.project / "tests" / "test_steps.py").read_text(encoding="utf-8")
+    assert steps.count("= make()") == 1, "the steps run once, in the session fixture, not again in every test"
+
+
+@pytest.mark.parametrize("name", ["unseeded_random_tests", "displayed_values_lost", "matplotlib_state_across_steps"])
+def test_notebook_code_kept_as_it_ran_passes_ruff_too(name: str, tmp_path: Path) -> None:
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
