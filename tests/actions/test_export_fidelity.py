@@ -112,3 +112,24 @@ def test_notebook_code_kept_as_it_ran_passes_ruff_too(name: str, tmp_path: Path)
     assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
     assert ruff(exported.project, "check").returncode == 0
     assert ruff(exported.project, "format", "--check").returncode == 0
+
+
+def test_figures_are_saved_by_step_and_closed_at_the_end_of_each_cell_that_draws(tmp_path: Path) -> None:
+    exported = export("matplotlib_state_across_steps", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["done"]  # the 3-D axes of the first step did not leak into plt.axis of the second
+    saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
+    assert saved == ["a_2_d_line-cell4-1.png", "a_3_d_line-cell2-1.png"]
+    assert "figure saved to displays/a_3_d_line-cell2-1.png" in run.stderr
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tmp_path: Path) -> None:
+    exported = export("stdout_written_not_by_print", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok"
+    assert logged(run)[:3] == ["HELLO", "Help on built-in function lower:", ""]

@@ -82,7 +82,7 @@ def render(pkg: Package) -> dict[str, str]:
     src = f"src/{pkg.name}"
     files = render_project(variables)
     code = {**variables, **code_variables(pkg)}
-    for module in ("parameters", "pipeline", "cli"):
+    for module in ("parameters", "pipeline", "cli", *(("displays",) if pkg.pipeline.draws else ())):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
     return _in_reading_order(files, src)
@@ -111,6 +111,7 @@ _ORDER = (
     "{src}/pipeline.py",
     "{src}/steps.py",
     "{src}/cli.py",
+    "{src}/displays.py",
     "tests/conftest.py",
     "tests/test_pipeline.py",
     "tests/test_steps.py",
@@ -151,6 +152,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "returned": list(pipeline.handed),
         "left_out": list(pipeline.left_out),
         "warnings": list(pipeline.warnings),
+        "draws": pipeline.draws,
         "readiness": _readiness(pkg.report),
     }
 

@@ -34,6 +34,41 @@ from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
 STEPS_MODULE = "readiness_export_steps"
+# The module of the generated package that saves what the notebook displays (displays.py): a cell
+# that draws imports ``save_figures`` from it under this name, and calls it at its end with this
+# placeholder for the step, replaced by the step's function name once the sections are extracted.
+DISPLAYS_MODULE = "readiness_export_displays"
+_STEP_PLACEHOLDER = "__readiness_step__"
+# pyplot's and seaborn's usual names, and the methods that draw on a figure (pandas' .plot included).
+_PLOTTING_NAMES = frozenset({"plt", "pyplot", "sns", "seaborn"})
+_DRAWING_METHODS = frozenset(
+    {
+        "plot",
+        "plot_surface",
+        "plot_wireframe",
+        "scatter",
+        "hist",
+        "bar",
+        "barh",
+        "imshow",
+        "pie",
+        "boxplot",
+        "violinplot",
+        "contour",
+        "contourf",
+        "quiver",
+        "fill_between",
+        "add_subplot",
+        "subplots",
+        "heatmap",
+        "pairplot",
+        "countplot",
+        "lineplot",
+        "scatterplot",
+        "histplot",
+        "barplot",
+    }
+)
 # IPython lines that only set up the notebook's session or environment: a package has its own.
 _SESSION_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"}
@@ -91,6 +126,7 @@ class Pipeline:
     inputs: list[str]  # parameters run() reads, in order
     handed: list[str]  # names the steps hand on, bound when run() ends
     left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
+    draws: bool = False  # some cell draws figures: the package saves them (displays.py)
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
@@ -114,6 +150,7 @@ def build(
     definition_imports: set[tuple] = set()
     assigned = _assigned_names(notebook, parameters_cell)
     imported: dict[str, tuple] = {}
+    draws = False
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
             cells.append(Cell(len(cells), "markdown", cell.source))
@@ -128,6 +165,12 @@ def build(
             left_out.append(cell.index)
             continue
         code_sources.append(source)
+        if _draws(source):
+            draws = True
+            source = (
+                f"from {DISPLAYS_MODULE} import save_figures\n{source}\n"
+                f"save_figures({_STEP_PLACEHOLDER!r}, {cell.index})"
+            )
         hoisted = _hoistable(source, imported, assigned)
         if hoisted is not None:
             texts, keys, names = hoisted
@@ -216,6 +259,7 @@ def build(
         warnings=warnings,
         writes=writes,
         reads=reads,
+        draws=draws,
     )
 
 
@@ -235,8 +279,9 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
             docstring = docstring or "\n".join(head.split("\n")[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
-        blocks.append(block.strip("\n"))
+        blocks.append(block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
+    imports = {("from", ".displays", *key[2:]) if key[1] == DISPLAYS_MODULE else key for key in imports}
     logged = _with_logging(blocks)
     head = [docstring, ""]
     if logged is not None:
@@ -361,6 +406,26 @@ def _package_source(cell: Cell, source: str) -> str | None:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None
     return "\n".join(kept)
+
+
+def _draws(source: str) -> bool:
+    """Whether the cell's own statements (not the bodies of the functions it defines) draw a
+    matplotlib figure: a call of pyplot or seaborn, or of a drawing method (``df.plot()``)."""
+    tree = python_tree(source)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            continue
+        for node in ast.walk(stmt):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr in _DRAWING_METHODS:
+                return True
+            root = node.func.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in _PLOTTING_NAMES:
+                return True
+    return False
 
 
 def _session_only(stmt: ast.stmt) -> bool:
