@@ -133,3 +133,22 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
     run = command(exported, tmp_path)
     assert one_json_line(run)["status"] == "ok"
     assert logged(run)[:3] == ["HELLO", "Help on built-in function lower:", ""]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "warning"),
+    [
+        ("help_line", ["hello"], "an IPython help line (`word.lower?`) only shows documentation: left out"),
+        ("future_import", ["3.5", "1.8708"], None),
+        ("parameters_late_literal_cell", ["6", "10"], None),
+    ],
+)
+def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str | None, tmp_path: Path) -> None:
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    if warning:
+        assert any(warning in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == expected
+    assert ruff(exported.project, "check").returncode == 0

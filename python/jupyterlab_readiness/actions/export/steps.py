@@ -73,6 +73,21 @@ _DRAWING_METHODS = frozenset(
 _SESSION_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"}
 )
+# IPython's help lines (`x?`, `x??`, `?x`): they only show documentation; dropped with a warning.
+_HELP_MAGICS = frozenset({"pinfo", "pinfo2", "psearch", "pdoc", "pdef", "psource", "pfile"})
+# __future__ features that change nothing on Python 3: their imports are dropped (anywhere but at
+# the top of a module they are a SyntaxError).
+_NO_OP_FUTURES = frozenset(
+    {
+        "division",
+        "print_function",
+        "absolute_import",
+        "unicode_literals",
+        "generators",
+        "nested_scopes",
+        "with_statement",
+    }
+)
 _INSTALL = re.compile(r"^\s*(?:\S*python\S*\s+-m\s+)?(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
 # Methods that only look at a value, called as the whole statement to show it in the notebook.
 _VIEW_METHODS = frozenset(
@@ -151,6 +166,7 @@ def build(
     assigned = _assigned_names(notebook, parameters_cell)
     imported: dict[str, tuple] = {}
     draws = False
+    help_warnings: list[str] = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
             cells.append(Cell(len(cells), "markdown", cell.source))
@@ -160,6 +176,11 @@ def build(
         if SKIP_TAG in cell.tags:
             left_out.append(cell.index)
             continue
+        help_warnings.extend(
+            f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
+            "only shows documentation: left out."
+            for line in help_lines(cell.source)
+        )
         source = _package_source(cell, clock.sources.get(cell.index, cell.source))
         if source is None:
             left_out.append(cell.index)
@@ -185,7 +206,7 @@ def build(
 
     steps: list[Step] = []
     modules: list[Extraction] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(help_warnings)
     working = Surroundings(cells)
     for section in _sections(cells):
         if all(_imports_only(cells[i].source) for i in section):
@@ -387,7 +408,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
         )
         if not alone:
             continue
-        if _session_only(stmt) or _shows_only(stmt):
+        if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _no_op_future(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     for number, line in enumerate(lines, 1):
@@ -426,6 +447,38 @@ def _draws(source: str) -> bool:
             if isinstance(root, ast.Name) and root.id in _PLOTTING_NAMES:
                 return True
     return False
+
+
+def _help_line(stmt: ast.stmt) -> bool:
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "run_line_magic"
+        and isinstance(call.func.value, ast.Call)
+        and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id == "get_ipython"
+        and bool(call.args)
+        and isinstance(call.args[0], ast.Constant)
+        and call.args[0].value in _HELP_MAGICS
+    )
+
+
+def _no_op_future(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.ImportFrom)
+        and stmt.module == "__future__"
+        and all(a.name in _NO_OP_FUTURES for a in stmt.names)
+    )
+
+
+def help_lines(source: str) -> list[int]:
+    """The lines of a cell that are IPython help lines (`x?`), 1-based."""
+    try:
+        tree = python_tree(translate(source))
+    except (SyntaxError, ValueError):
+        return []
+    return [s.lineno for s in tree.body if _help_line(s)]
 
 
 def _session_only(stmt: ast.stmt) -> bool:
