@@ -74,6 +74,7 @@ NOTEBOOK_PINS = [
     "nbclient==0.11.0",
     "nbformat==5.11.1",
     # the export CLI (run from this source tree with PYTHONPATH) and what the packages use
+    "jinja2==3.1.6",  # the export renders its files from templates
     "pydantic==2.13.4",
     "pydantic-settings==2.14.1",
     "tomlkit==0.15.2",
