@@ -152,3 +152,18 @@ def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run) == expected
     assert ruff(exported.project, "check").returncode == 0
+
+
+def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
+    exported = export("unseeded_random_tests", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [(p["name"], p["type"], p["default"]) for p in exported.reply["parameters"]] == [("seed", "int", "0")]
+    saved = []
+    for _ in range(2):
+        run = command(exported, tmp_path, "--seed", "7")
+        assert one_json_line(run)["parameters"] == {"seed": 7}, run.stderr
+        saved.append((tmp_path / "work" / "a.npy").read_bytes())
+    assert saved[0] == saved[1]
+    tests = package_tests(exported)  # "same result twice" and "a second run changes nothing" both hold
+    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
+    assert "seeds them with `seed`" in (exported.project / "README.md").read_text(encoding="utf-8")

@@ -154,6 +154,12 @@ def _plan(
         clock = rewrite_clock(exported, run_name)
         if clock.sources:
             parameters.append(Parameter(run_name, "datetime | None", "None", "clock", min(clock.sources)))
+        random_cells = [
+            f.cell_index for f in report.findings if f.check == "unseeded-random" and f.cell_index is not None
+        ]
+        if random_cells:  # the package seeds every run with it, so its results and tests repeat
+            seed_name = free_name("seed", notebook_names(notebook) | {p.name for p in parameters} | {run_name})
+            parameters.append(Parameter(seed_name, "int", "0", "seed", min(random_cells)))
         pipeline = build(notebook, parameters_cell, parameters, clock, notebook_path)
     except ExportRefused as exc:
         reply.refused = str(exc)

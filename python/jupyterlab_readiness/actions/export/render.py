@@ -142,6 +142,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "parameters": [_parameter(p, pkg, modern) for p in pkg.parameters],
         "parameters_cell": pkg.parameters_cell,
         "clock_parameters": [p.name for p in pkg.parameters if p.origin == "clock"],
+        "seed": _seed(pkg),
         "used_parameters": list(pipeline.inputs),
         "example_arguments": _example_arguments(pkg.parameters),
         "input_files": list(pkg.inputs),
@@ -155,6 +156,16 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "draws": pipeline.draws,
         "readiness": _readiness(pkg.report),
     }
+
+
+def _seed(pkg: Package) -> dict[str, Any] | None:
+    """The seed parameter (the notebook draws unseeded random numbers): its name and the random
+    number generators the package seeds with it: the standard library's, and numpy's global one
+    when the notebook imports numpy."""
+    seed = next((p for p in pkg.parameters if p.origin == "seed"), None)
+    if seed is None:
+        return None
+    return {"name": seed.name, "numpy": any(d.lower().startswith("numpy==") for d in pkg.dependencies)}
 
 
 def code_variables(pkg: Package) -> dict[str, Any]:
