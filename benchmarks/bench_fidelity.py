@@ -74,6 +74,7 @@ NOTEBOOK_PINS = [
     "nbclient==0.11.0",
     "nbformat==5.11.1",
     # the export CLI (run from this source tree with PYTHONPATH) and what the packages use
+    "jinja2==3.1.6",  # the export renders its files from templates
     "pydantic==2.13.4",
     "pydantic-settings==2.14.1",
     "tomlkit==0.15.2",
@@ -570,6 +571,7 @@ class Result:
     trivial: bool = False  # the notebook prints nothing and writes nothing: nothing to compare
     displays: int = 0
     figures: int = 0
+    saved_displays: int = 0  # files the package saved in displays/ (figures it drew)
     files_written: int = 0
     stdout_lines: int = 0
     export_exit: int | None = None
@@ -698,6 +700,9 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
             result.detail = str(err)[:400]
             return result
         files = written(before, snapshot(work))
+        # what the notebook displayed, saved by the package (displays.py): shown, not written, by the notebook
+        result.saved_displays = sum(name.startswith("displays/") for name in files)
+        files = {name: digest for name, digest in files.items() if not name.startswith("displays/")}
         text = sanitise(step_messages(done.stderr, entry.package), work)
         result.files_status, result.file_problems = compare_files(first["files"], second["files"], files)
         result.text_status = compare_text(
@@ -769,7 +774,7 @@ def markdown(results: list[Result]) -> str:
     for r in results:
         status = r.status + (" (trivial)" if r.trivial and r.status in ("exact", "nondeterministic") else "")
         compared = f"{r.files_written} {r.files_status or '–'} · {r.stdout_lines} {r.text_status or '–'}"
-        shown = f"{r.displays} ({r.figures} fig)"
+        shown = f"{r.displays} ({r.figures} fig, {r.saved_displays} saved)"
         s = r.seconds
         secs = " · ".join(
             f"{s[k]:.0f}" if k in s else "–" for k in ("notebook", "export", "install", "command", "tests")

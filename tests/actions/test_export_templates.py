@@ -92,7 +92,8 @@ def test_every_file_comes_from_a_template_or_the_steps(package):
         for p in project_templates()
     }
     code = {f"{src}/{p.name.removesuffix(render.SUFFIX)}" for p in (render.TEMPLATES / render.CODE).iterdir()}
-    assert set(files) == from_templates | code | {f"{src}/steps.py"}
+    drawn = set() if package.pipeline.draws else {f"{src}/displays.py"}  # only when a cell draws
+    assert set(files) == from_templates | (code - drawn) | {f"{src}/steps.py"}
     assert list(files)[:2] == ["pyproject.toml", "README.md"] and list(files)[-1] == "tests/test_steps.py"
     header = render.header(package.notebook)
     assert all(text.startswith(header) for path, text in files.items() if path.endswith((".py", ".toml")))

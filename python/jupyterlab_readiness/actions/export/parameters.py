@@ -38,11 +38,27 @@ def find_parameters(notebook: Notebook) -> tuple[Cell | None, list[Parameter]]:
     tagged = [c for c in cells if PARAMETERS_TAG in c.tags]
     if tagged:
         return tagged[0], _literal_assignments(tagged[0], strict=True) or []
-    for cell in cells:
+    for cell in cells:  # only a literal cell before any computation: a later one is the notebook's own code
         found = _literal_assignments(cell, strict=False)
         if found:
             return cell, found
+        if not _imports_only(cell):
+            break
     return None, []
+
+
+def _imports_only(cell: Cell) -> bool:
+    """A cell of imports, comments, magics or nothing: no computation."""
+    try:
+        tree = python_tree(cell.source)
+    except (SyntaxError, ValueError):
+        return False
+    return all(
+        isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass))
+        or (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))
+        or (isinstance(s, ast.Expr) and "get_ipython" in ast.unparse(s))
+        for s in tree.body
+    )
 
 
 def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:

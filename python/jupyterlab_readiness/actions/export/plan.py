@@ -38,6 +38,7 @@ from ..source import Source, load
 from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
+from .style import styled
 
 MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
@@ -153,6 +154,12 @@ def _plan(
         clock = rewrite_clock(exported, run_name)
         if clock.sources:
             parameters.append(Parameter(run_name, "datetime | None", "None", "clock", min(clock.sources)))
+        random_cells = [
+            f.cell_index for f in report.findings if f.check == "unseeded-random" and f.cell_index is not None
+        ]
+        if random_cells:  # the package seeds every run with it, so its results and tests repeat
+            seed_name = free_name("seed", notebook_names(notebook) | {p.name for p in parameters} | {run_name})
+            parameters.append(Parameter(seed_name, "int", "0", "seed", min(random_cells)))
         pipeline = build(notebook, parameters_cell, parameters, clock, notebook_path)
     except ExportRefused as exc:
         reply.refused = str(exc)
@@ -195,7 +202,13 @@ def _plan(
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
     )
-    return _reconcile(out, reply, render(package), root)
+    try:
+        texts, style_warnings = styled(render(package), name)
+    except ExportRefused as exc:
+        reply.refused = str(exc)
+        return Plan(reply)
+    reply.warnings = [*warnings, *style_warnings]
+    return _reconcile(out, reply, texts, root)
 
 
 def _string_defaults(parameters: list[Parameter]) -> list[str]:

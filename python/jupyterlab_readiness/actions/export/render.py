@@ -82,7 +82,7 @@ def render(pkg: Package) -> dict[str, str]:
     src = f"src/{pkg.name}"
     files = render_project(variables)
     code = {**variables, **code_variables(pkg)}
-    for module in ("parameters", "pipeline", "cli"):
+    for module in ("parameters", "pipeline", "cli", *(("displays",) if pkg.pipeline.draws else ())):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
     return _in_reading_order(files, src)
@@ -111,6 +111,7 @@ _ORDER = (
     "{src}/pipeline.py",
     "{src}/steps.py",
     "{src}/cli.py",
+    "{src}/displays.py",
     "tests/conftest.py",
     "tests/test_pipeline.py",
     "tests/test_steps.py",
@@ -141,6 +142,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "parameters": [_parameter(p, pkg, modern) for p in pkg.parameters],
         "parameters_cell": pkg.parameters_cell,
         "clock_parameters": [p.name for p in pkg.parameters if p.origin == "clock"],
+        "seed": _seed(pkg),
         "used_parameters": list(pipeline.inputs),
         "example_arguments": _example_arguments(pkg.parameters),
         "input_files": list(pkg.inputs),
@@ -151,8 +153,19 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "returned": list(pipeline.handed),
         "left_out": list(pipeline.left_out),
         "warnings": list(pipeline.warnings),
+        "draws": pipeline.draws,
         "readiness": _readiness(pkg.report),
     }
+
+
+def _seed(pkg: Package) -> dict[str, Any] | None:
+    """The seed parameter (the notebook draws unseeded random numbers): its name and the random
+    number generators the package seeds with it: the standard library's, and numpy's global one
+    when the notebook imports numpy."""
+    seed = next((p for p in pkg.parameters if p.origin == "seed"), None)
+    if seed is None:
+        return None
+    return {"name": seed.name, "numpy": any(d.lower().startswith("numpy==") for d in pkg.dependencies)}
 
 
 def code_variables(pkg: Package) -> dict[str, Any]:
@@ -266,9 +279,9 @@ def _returns_check(step: Step) -> str:
     """The assertion a step's test makes about what it returns ('' when there is none to make)."""
     if len(step.returns) > 1:
         if any(n.startswith("_") for n in step.returns):
-            return f"assert len(first) == {len(step.returns)}"
-        return f"assert first._fields == {tuple(step.returns)!r}"
-    return "" if step.returns else "assert first is None"
+            return f"assert len(result) == {len(step.returns)}"
+        return f"assert result._fields == {tuple(step.returns)!r}"
+    return "" if step.returns else "assert result is None"
 
 
 def _indent(statement: str) -> str:

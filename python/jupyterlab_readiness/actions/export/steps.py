@@ -34,9 +34,59 @@ from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
 STEPS_MODULE = "readiness_export_steps"
+# The module of the generated package that saves what the notebook displays (displays.py): a cell
+# that draws imports ``save_figures`` from it under this name, and calls it at its end with this
+# placeholder for the step, replaced by the step's function name once the sections are extracted.
+DISPLAYS_MODULE = "readiness_export_displays"
+_STEP_PLACEHOLDER = "__readiness_step__"
+# pyplot's and seaborn's usual names, and the methods that draw on a figure (pandas' .plot included).
+_PLOTTING_NAMES = frozenset({"plt", "pyplot", "sns", "seaborn"})
+_DRAWING_METHODS = frozenset(
+    {
+        "plot",
+        "plot_surface",
+        "plot_wireframe",
+        "scatter",
+        "hist",
+        "bar",
+        "barh",
+        "imshow",
+        "pie",
+        "boxplot",
+        "violinplot",
+        "contour",
+        "contourf",
+        "quiver",
+        "fill_between",
+        "add_subplot",
+        "subplots",
+        "heatmap",
+        "pairplot",
+        "countplot",
+        "lineplot",
+        "scatterplot",
+        "histplot",
+        "barplot",
+    }
+)
 # IPython lines that only set up the notebook's session or environment: a package has its own.
 _SESSION_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"}
+)
+# IPython's help lines (`x?`, `x??`, `?x`): they only show documentation; dropped with a warning.
+_HELP_MAGICS = frozenset({"pinfo", "pinfo2", "psearch", "pdoc", "pdef", "psource", "pfile"})
+# __future__ features that change nothing on Python 3: their imports are dropped (anywhere but at
+# the top of a module they are a SyntaxError).
+_NO_OP_FUTURES = frozenset(
+    {
+        "division",
+        "print_function",
+        "absolute_import",
+        "unicode_literals",
+        "generators",
+        "nested_scopes",
+        "with_statement",
+    }
 )
 _INSTALL = re.compile(r"^\s*(?:\S*python\S*\s+-m\s+)?(?:pip3?|conda|mamba|uv\s+pip)\s+install\b")
 # Methods that only look at a value, called as the whole statement to show it in the notebook.
@@ -91,6 +141,7 @@ class Pipeline:
     inputs: list[str]  # parameters run() reads, in order
     handed: list[str]  # names the steps hand on, bound when run() ends
     left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
+    draws: bool = False  # some cell draws figures: the package saves them (displays.py)
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
@@ -114,6 +165,8 @@ def build(
     definition_imports: set[tuple] = set()
     assigned = _assigned_names(notebook, parameters_cell)
     imported: dict[str, tuple] = {}
+    draws = False
+    help_warnings: list[str] = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
             cells.append(Cell(len(cells), "markdown", cell.source))
@@ -123,11 +176,22 @@ def build(
         if SKIP_TAG in cell.tags:
             left_out.append(cell.index)
             continue
+        help_warnings.extend(
+            f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
+            "only shows documentation: left out."
+            for line in help_lines(cell.source)
+        )
         source = _package_source(cell, clock.sources.get(cell.index, cell.source))
         if source is None:
             left_out.append(cell.index)
             continue
         code_sources.append(source)
+        if _draws(source):
+            draws = True
+            source = (
+                f"from {DISPLAYS_MODULE} import save_figures\n{source}\n"
+                f"save_figures({_STEP_PLACEHOLDER!r}, {cell.index})"
+            )
         hoisted = _hoistable(source, imported, assigned)
         if hoisted is not None:
             texts, keys, names = hoisted
@@ -142,7 +206,7 @@ def build(
 
     steps: list[Step] = []
     modules: list[Extraction] = []
-    warnings: list[str] = []
+    warnings: list[str] = list(help_warnings)
     working = Surroundings(cells)
     for section in _sections(cells):
         if all(_imports_only(cells[i].source) for i in section):
@@ -216,6 +280,7 @@ def build(
         warnings=warnings,
         writes=writes,
         reads=reads,
+        draws=draws,
     )
 
 
@@ -235,8 +300,9 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
             docstring = docstring or "\n".join(head.split("\n")[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
-        blocks.append(block.strip("\n"))
+        blocks.append(block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
+    imports = {("from", ".displays", *key[2:]) if key[1] == DISPLAYS_MODULE else key for key in imports}
     logged = _with_logging(blocks)
     head = [docstring, ""]
     if logged is not None:
@@ -342,7 +408,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
         )
         if not alone:
             continue
-        if _session_only(stmt) or _shows_only(stmt):
+        if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _no_op_future(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     for number, line in enumerate(lines, 1):
@@ -361,6 +427,58 @@ def _package_source(cell: Cell, source: str) -> str | None:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None
     return "\n".join(kept)
+
+
+def _draws(source: str) -> bool:
+    """Whether the cell's own statements (not the bodies of the functions it defines) draw a
+    matplotlib figure: a call of pyplot or seaborn, or of a drawing method (``df.plot()``)."""
+    tree = python_tree(source)
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
+            continue
+        for node in ast.walk(stmt):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            if node.func.attr in _DRAWING_METHODS:
+                return True
+            root = node.func.value
+            while isinstance(root, ast.Attribute):
+                root = root.value
+            if isinstance(root, ast.Name) and root.id in _PLOTTING_NAMES:
+                return True
+    return False
+
+
+def _help_line(stmt: ast.stmt) -> bool:
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    return (
+        isinstance(call, ast.Call)
+        and isinstance(call.func, ast.Attribute)
+        and call.func.attr == "run_line_magic"
+        and isinstance(call.func.value, ast.Call)
+        and isinstance(call.func.value.func, ast.Name)
+        and call.func.value.func.id == "get_ipython"
+        and bool(call.args)
+        and isinstance(call.args[0], ast.Constant)
+        and call.args[0].value in _HELP_MAGICS
+    )
+
+
+def _no_op_future(stmt: ast.stmt) -> bool:
+    return (
+        isinstance(stmt, ast.ImportFrom)
+        and stmt.module == "__future__"
+        and all(a.name in _NO_OP_FUTURES for a in stmt.names)
+    )
+
+
+def help_lines(source: str) -> list[int]:
+    """The lines of a cell that are IPython help lines (`x?`), 1-based."""
+    try:
+        tree = python_tree(translate(source))
+    except (SyntaxError, ValueError):
+        return []
+    return [s.lineno for s in tree.body if _help_line(s)]
 
 
 def _session_only(stmt: ast.stmt) -> bool:

@@ -1,0 +1,169 @@
+"""Export fidelity, one minimal case of ``tests/helpers/export_cases.py`` per cause (issue 14): the
+case is exported with the CLI, its command run with this Python (the package's ``src`` on the
+path), its generated tests run, and ruff run on it with the default rules."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from helpers.export_cases import CASES, notebook
+from helpers.notebooks import REPO
+
+PACKAGE = "pkg"
+
+
+@dataclass
+class Exported:
+    project: Path
+    export: subprocess.CompletedProcess
+
+    @property
+    def reply(self) -> dict:
+        return json.loads(self.export.stdout)
+
+
+def export(name: str, tmp_path: Path) -> Exported:
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "nb.ipynb").write_text(json.dumps(notebook(CASES[name])), encoding="utf-8")
+    for relative, text in CASES[name].inputs.items():
+        (folder / relative).write_text(text, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", "nb.ipynb", "--name", PACKAGE, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        timeout=300,
+    )
+    return Exported(folder / PACKAGE, done)
+
+
+def command(exported: Exported, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    work = tmp_path / "work"
+    work.mkdir(exist_ok=True)
+    return subprocess.run(
+        [sys.executable, "-m", PACKAGE, "--workdir", str(work), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=300,
+    )
+
+
+def package_tests(exported: Exported) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        capture_output=True,
+        text=True,
+        cwd=exported.project,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=600,
+    )
+
+
+def logged(run: subprocess.CompletedProcess) -> list[str]:
+    """The messages the steps logged, in order."""
+    marker = f" INFO {PACKAGE}.steps: "
+    return [line.split(marker, 1)[1] for line in run.stderr.splitlines() if marker in line]
+
+
+def one_json_line(run: subprocess.CompletedProcess) -> dict:
+    lines = run.stdout.splitlines()
+    assert len(lines) == 1, run.stdout
+    return json.loads(lines[0])
+
+
+def ruff(project: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "ruff", *args, "--isolated", "--no-cache", "."],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        timeout=120,
+    )
+
+
+def test_the_generated_package_passes_ruff_and_its_tests_share_the_upstream_run(tmp_path: Path) -> None:
+    exported = export("ruff_on_generated_code", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
+    check, fmt = ruff(exported.project, "check"), ruff(exported.project, "format", "--check")
+    assert check.returncode == 0, check.stdout
+    assert fmt.returncode == 0, fmt.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["7", "40", "5.0", "8 80"]
+    tests = package_tests(exported)
+    assert tests.returncode == 0 and "7 passed" in tests.stdout, tests.stdout
+    steps = (exported.project / "tests" / "test_steps.py").read_text(encoding="utf-8")
+    assert steps.count("= make()") == 1, "the steps run once, in the session fixture, not again in every test"
+
+
+@pytest.mark.parametrize("name", ["unseeded_random_tests", "displayed_values_lost", "matplotlib_state_across_steps"])
+def test_notebook_code_kept_as_it_ran_passes_ruff_too(name: str, tmp_path: Path) -> None:
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+
+def test_figures_are_saved_by_step_and_closed_at_the_end_of_each_cell_that_draws(tmp_path: Path) -> None:
+    exported = export("matplotlib_state_across_steps", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["done"]  # the 3-D axes of the first step did not leak into plt.axis of the second
+    saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
+    assert saved == ["a_2_d_line-cell4-1.png", "a_3_d_line-cell2-1.png"]
+    assert "figure saved to displays/a_3_d_line-cell2-1.png" in run.stderr
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tmp_path: Path) -> None:
+    exported = export("stdout_written_not_by_print", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok"
+    assert logged(run)[:3] == ["HELLO", "Help on built-in function lower:", ""]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected", "warning"),
+    [
+        ("help_line", ["hello"], "an IPython help line (`word.lower?`) only shows documentation: left out"),
+        ("future_import", ["3.5", "1.8708"], None),
+        ("parameters_late_literal_cell", ["6", "10"], None),
+    ],
+)
+def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str | None, tmp_path: Path) -> None:
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    if warning:
+        assert any(warning in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == expected
+    assert ruff(exported.project, "check").returncode == 0
+
+
+def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
+    exported = export("unseeded_random_tests", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [(p["name"], p["type"], p["default"]) for p in exported.reply["parameters"]] == [("seed", "int", "0")]
+    saved = []
+    for _ in range(2):
+        run = command(exported, tmp_path, "--seed", "7")
+        assert one_json_line(run)["parameters"] == {"seed": 7}, run.stderr
+        saved.append((tmp_path / "work" / "a.npy").read_bytes())
+    assert saved[0] == saved[1]
+    tests = package_tests(exported)  # "same result twice" and "a second run changes nothing" both hold
+    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
+    assert "seeds them with `seed`" in (exported.project / "README.md").read_text(encoding="utf-8")
