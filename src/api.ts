@@ -13,7 +13,9 @@ import type {
   ExtractReply,
   ExtractRequest,
   FreezeReply,
-  FreezeRequest
+  FreezeRequest,
+  WaiveReply,
+  WaiveRequest
 } from './types';
 
 async function request<T>(
@@ -103,6 +105,21 @@ export function exportPackage(
   signal?: AbortSignal
 ): Promise<ExportReply> {
   return request<ExportReply>('export', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
+}
+
+/**
+ * Waive a finding in the project's contract file (a preview unless
+ * `body.write`); `signal` aborts a preview that a newer one supersedes.
+ */
+export function waiveFinding(
+  body: WaiveRequest,
+  signal?: AbortSignal
+): Promise<WaiveReply> {
+  return request<WaiveReply>('waive', {
     method: 'POST',
     body: JSON.stringify(body),
     signal

@@ -13,15 +13,19 @@ export type {
   CheckInfo as CheckSpec,
   CheckReply,
   ChecklistItem,
+  ClauseVerdict,
+  ContractVerdict,
   ExportFile,
   ExportParameter,
   ExportReply,
   ExportStep,
   Finding,
+  Fix,
   FreezeReply,
   KernelInfo,
   LockFile,
-  NotebookReport
+  NotebookReport,
+  WaiveReply
 } from './contract';
 
 export type Severity = contract.Finding['severity'];
@@ -62,6 +66,7 @@ export type ExtractRequest = Omit<
   cell_indices: number[];
 };
 export type ExportRequest = WithNotebook<contract.ExportRequest>;
+export type WaiveRequest = WithNotebook<contract.WaiveRequest>;
 
 /**
  * The reply of `POST /readiness/extract`, its replacement cell typed as one.
