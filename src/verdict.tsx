@@ -47,10 +47,11 @@ export function verdictText(
   return verdict.ready
     ? trans.__('Ready for handoff')
     : trans._n(
-        'Not ready: %1 of %2 clause unmet',
-        'Not ready: %1 of %2 clauses unmet',
-        verdict.unmet,
-        verdict.clauses.length
+        // Singular or plural after the total: "1 of 3 clauses".
+        'Not ready: %2 of %1 clause unmet',
+        'Not ready: %2 of %1 clauses unmet',
+        verdict.clauses.length,
+        verdict.unmet
       );
 }
 
