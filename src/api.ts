@@ -14,6 +14,8 @@ import type {
   ExtractRequest,
   FreezeReply,
   FreezeRequest,
+  FixReply,
+  FixRequest,
   WaiveReply,
   WaiveRequest
 } from './types';
@@ -123,5 +125,16 @@ export function waiveFinding(
     method: 'POST',
     body: JSON.stringify(body),
     signal
+  });
+}
+
+/**
+ * Apply the fixes of a notebook's findings (to a copy: the fixed notebook is
+ * in the reply; the file is written only with `body.write`).
+ */
+export function fixNotebook(body: FixRequest): Promise<FixReply> {
+  return request<FixReply>('fix', {
+    method: 'POST',
+    body: JSON.stringify(body)
   });
 }

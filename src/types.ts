@@ -21,6 +21,7 @@ export type {
   ExportStep,
   Finding,
   Fix,
+  FixReply,
   FreezeReply,
   KernelInfo,
   LockFile,
@@ -67,6 +68,7 @@ export type ExtractRequest = Omit<
 };
 export type ExportRequest = WithNotebook<contract.ExportRequest>;
 export type WaiveRequest = WithNotebook<contract.WaiveRequest>;
+export type FixRequest = WithNotebook<contract.FixRequest>;
 
 /**
  * The reply of `POST /readiness/extract`, its replacement cell typed as one.

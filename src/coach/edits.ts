@@ -126,9 +126,7 @@ export function applyPlan(panel: NotebookPanel, plan: IEditPlan): void {
   const model = panel.content.model!;
   model.sharedModel.transact(() => {
     for (const change of plan.changes) {
-      if (change.after !== change.before) {
-        replaceChanged(change.cell, change.before, change.after);
-      }
+      replaceChanged(change.cell, change.before, change.after);
       if (change.tags !== null) {
         if (change.tags.length > 0) {
           change.cell.setMetadata('tags', change.tags);
@@ -157,7 +155,14 @@ export function applyPlan(panel: NotebookPanel, plan: IEditPlan): void {
  * Replace only the span that differs, so the cursor and the rest of the
  * cell's text (and anyone else editing it) are left alone.
  */
-function replaceChanged(cell: ISharedCell, before: string, after: string) {
+export function replaceChanged(
+  cell: ISharedCell,
+  before: string,
+  after: string
+): void {
+  if (before === after) {
+    return;
+  }
   let head = 0;
   while (
     head < before.length &&

@@ -13,6 +13,7 @@ import { severityIcons } from '../icons';
 import type { IReadiness } from '../tokens';
 import type { CheckReply, Finding, Fix, ItemStatus, Severity } from '../types';
 import { changesOf, IChanges } from './changes';
+import { fixAllSafe, hasSafeFix } from './fixall';
 import { applyFixNow, previewAndFix } from './fixdialog';
 import {
   findingKey,
@@ -42,6 +43,7 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
   const { panel, reply, trans } = props;
   const [filter, setFilter] = React.useState<IFilter>(NO_FILTER);
   const changes = changesOf(panel, reply);
+  const fixable = reply.findings.filter(hasSafeFix).length;
   const groups = groupFindings(reply.findings, filter, reply.checklist);
   const toggleSeverity = (severity: Severity) =>
     setFilter({
@@ -86,6 +88,19 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
         <p className="readiness-clean">{trans.__('No findings.')}</p>
       ) : (
         <>
+          {fixable > 0 && (
+            <button
+              className="readiness-action-button readiness-fix-all"
+              title={trans.__(
+                'Apply every fix that keeps what the notebook computes, after a preview'
+              )}
+              onClick={() =>
+                void fixAllSafe(panel, reply.findings, props.readiness, trans)
+              }
+            >
+              {trans._n('Fix %1 safely', 'Fix all %1 safely', fixable)}
+            </button>
+          )}
           <div className="readiness-filters">
             {SEVERITIES.map(severity => (
               <button

@@ -115,6 +115,25 @@ test.describe('Readiness coach', () => {
     await expect(page.locator(finding('print-logging'))).toHaveCount(0);
   });
 
+  test('fix all safe applies the safe fixes only, after a preview', async ({
+    page
+  }) => {
+    await page.click(`${PANEL} .readiness-fix-all`);
+    const dialog = page.locator('.jp-Dialog');
+    await expect(
+      dialog.locator('.readiness-fix-applied li[data-check="unseeded-random"]')
+    ).toHaveCount(1);
+    await expect(
+      dialog.locator('.readiness-fix-applied li[data-check="print-logging"]')
+    ).toHaveCount(0);
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    // The safe fix inserted a tagged parameters cell above the draw and seeded it.
+    await expect.poll(() => cellSource(page, 1)).toContain('random.seed');
+    await expect(page.locator(finding('unseeded-random'))).toHaveCount(0);
+    // The unsafe print → logging fix is left for the author to review.
+    await expect(page.locator(finding('print-logging'))).toHaveCount(1);
+  });
+
   test('F8 and Shift F8 move between findings', async ({ page }) => {
     await page.notebook.selectCells(0);
     await page.keyboard.press('Escape');
