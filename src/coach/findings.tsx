@@ -35,6 +35,15 @@ export interface ICoachProps {
 }
 
 /**
+ * The classes the command buttons had before fixes named their commands:
+ * DOM hooks that tests and user styles rely on, kept.
+ */
+const COMMAND_CLASSES: Record<string, string> = {
+  'readiness:freeze-env': 'readiness-freeze-button',
+  'readiness:extract-to-module': 'readiness-extract-button'
+};
+
+/**
  * The id of the ignore fix every finding in a code cell carries.
  */
 const IGNORE = 'ignore';
@@ -317,7 +326,7 @@ function FixButtons(props: ICoachProps & { finding: Finding }): JSX.Element {
         return (
           <React.Fragment key={fix.id}>
             <button
-              className="readiness-action-button readiness-fix-command"
+              className={`readiness-action-button readiness-fix-command ${COMMAND_CLASSES[command] ?? ''}`}
               data-fix={fix.id}
               data-command={command}
               disabled={!available}
