@@ -13,7 +13,11 @@ import type {
   ExtractReply,
   ExtractRequest,
   FreezeReply,
-  FreezeRequest
+  FreezeRequest,
+  FixReply,
+  FixRequest,
+  WaiveReply,
+  WaiveRequest
 } from './types';
 
 async function request<T>(
@@ -106,5 +110,31 @@ export function exportPackage(
     method: 'POST',
     body: JSON.stringify(body),
     signal
+  });
+}
+
+/**
+ * Waive a finding in the project's contract file (a preview unless
+ * `body.write`); `signal` aborts a preview that a newer one supersedes.
+ */
+export function waiveFinding(
+  body: WaiveRequest,
+  signal?: AbortSignal
+): Promise<WaiveReply> {
+  return request<WaiveReply>('waive', {
+    method: 'POST',
+    body: JSON.stringify(body),
+    signal
+  });
+}
+
+/**
+ * Apply the fixes of a notebook's findings (to a copy: the fixed notebook is
+ * in the reply; the file is written only with `body.write`).
+ */
+export function fixNotebook(body: FixRequest): Promise<FixReply> {
+  return request<FixReply>('fix', {
+    method: 'POST',
+    body: JSON.stringify(body)
   });
 }

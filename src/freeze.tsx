@@ -10,7 +10,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { freezeEnvironment } from './api';
-import { diffLines, withContext } from './diff';
+import { DiffView } from './diffview';
 import { askWithPreview, messageOf, PreviewBody } from './preview';
 import type { IReadiness } from './tokens';
 import type { FreezeReply, FreezeRequest, FreezeTarget } from './types';
@@ -285,33 +285,11 @@ function FileDiff(props: {
         {state && <span className="readiness-freeze-filestate">{state}</span>}
       </h3>
       {before !== after && (
-        <pre className="readiness-diff">
-          {withContext(diffLines(before, after)).map((line, i) =>
-            line.op === '…' ? (
-              <span key={i} className="readiness-diff-line readiness-diff-gap">
-                {trans._n(
-                  '… %1 unchanged line',
-                  '… %1 unchanged lines',
-                  line.count
-                )}
-              </span>
-            ) : (
-              <span
-                key={i}
-                className={`readiness-diff-line readiness-diff-${DIFF_CLASS[line.op]}`}
-              >
-                {line.op}
-                {line.text}
-              </span>
-            )
-          )}
-        </pre>
+        <DiffView before={before} after={after} trans={trans} />
       )}
     </section>
   );
 }
-
-const DIFF_CLASS = { '+': 'add', '-': 'remove', ' ': 'same' } as const;
 
 function NameList(props: {
   kind: string;

@@ -10,6 +10,7 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { fetchCatalogue } from './api';
 import { ReadinessChecker } from './checker';
+import { coach } from './coach/plugin';
 import { addCommands } from './commands';
 import { jumpToFinding } from './jump';
 import { updateMarkers } from './markers';
@@ -100,7 +101,7 @@ const sidebar: JupyterFrontEndPlugin<void> = {
       trans,
       onJump: (notebook, finding) => void jumpToFinding(app, notebook, finding),
       // The commands run on the current notebook, which is the one the sidebar shows.
-      onAction: command => void app.commands.execute(command)
+      commands: app.commands
     });
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, PANEL_ID);
@@ -145,4 +146,4 @@ const toolbar: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [core, sidebar, markers, toolbar];
+export default [core, sidebar, markers, toolbar, coach];

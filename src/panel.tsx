@@ -6,17 +6,14 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { CommandIDs } from './commands';
-import { readinessIcon, severityIcons } from './icons';
-import { scoreLevel } from './score';
+import type { CommandRegistry } from '@lumino/commands';
+
+import { CoachFindings } from './coach/findings';
+import { readinessIcon } from './icons';
+import { bandText, scoreLevel } from './score';
 import { IReadiness } from './tokens';
-import type {
-  CheckReply,
-  ChecklistItem,
-  Finding,
-  ItemStatus,
-  KernelStatus
-} from './types';
+import type { CheckReply, Finding, KernelStatus } from './types';
+import { VerdictHead } from './verdict';
 
 export const PANEL_ID = 'readiness-panel';
 
@@ -26,37 +23,10 @@ export interface IPanelOptions {
   trans: TranslationBundle;
   onJump: (panel: NotebookPanel, finding: Finding) => void;
   /**
-   * Run one of the notebook actions (FINDING_ACTIONS) on the current notebook.
+   * Runs the commands a fix or a contract clause names.
    */
-  onAction: (command: string) => void;
+  commands: CommandRegistry;
 }
-
-/**
- * Findings that an action settles, and the button their row offers for it.
- */
-const FINDING_ACTIONS: Record<
-  string,
-  { command: string; className: string; label: string; title: string }
-> = {
-  'unpinned-import': {
-    command: CommandIDs.freezeEnv,
-    className: 'readiness-freeze-button',
-    label: 'Freeze environment',
-    title: 'Pin what the notebook imports at the exact installed versions'
-  },
-  'unpinned-install': {
-    command: CommandIDs.freezeEnv,
-    className: 'readiness-freeze-button',
-    label: 'Freeze environment',
-    title: 'Pin what the notebook imports at the exact installed versions'
-  },
-  'unpackaged-code': {
-    command: CommandIDs.extractToModule,
-    className: 'readiness-extract-button',
-    label: 'Extract to module',
-    title: 'Move the selected code cells into a function of a Python module'
-  }
-};
 
 export class ReadinessPanel extends ReactWidget {
   constructor(private readonly _options: IPanelOptions) {
@@ -148,141 +118,25 @@ function Report(
       </div>
     );
   }
-  const grouped = groupFindings(reply);
   return (
     <>
+      <VerdictHead {...props} verdict={reply.contract} />
       <div className="readiness-summary">
         <span
-          className={`readiness-score readiness-level-${scoreLevel(reply.score)}`}
+          className={`readiness-score readiness-level-${scoreLevel(reply.band)}`}
           data-readiness-score={reply.score}
+          data-readiness-band={reply.band}
         >
           {reply.score}
         </span>
         <span className="readiness-score-label">
+          <span className="readiness-band">{bandText(reply, trans)}</span>
           {trans.__('readiness score (of 100)')}
           <KernelLine status={reply.kernel.status} trans={trans} />
         </span>
       </div>
-      <ul className="readiness-checklist">
-        {reply.checklist.map(item => (
-          <li
-            key={item.id}
-            className={`readiness-item readiness-status-${item.status}`}
-            data-item={item.id}
-          >
-            <span className="readiness-item-status">
-              {statusLabel(item.status, trans)}
-            </span>
-            <span className="readiness-item-title">{item.title}</span>
-            {item.findings > 0 && (
-              <span className="readiness-item-count">{item.findings}</span>
-            )}
-          </li>
-        ))}
-      </ul>
-      {reply.findings.length === 0 ? (
-        <p className="readiness-clean">{trans.__('No findings.')}</p>
-      ) : (
-        grouped.map(([title, findings]) => (
-          <section key={title} className="readiness-group">
-            <h3 className="readiness-group-title">{title}</h3>
-            <ul className="readiness-findings">
-              {findings.map((finding, i) => (
-                <FindingRow key={i} {...props} finding={finding} />
-              ))}
-            </ul>
-          </section>
-        ))
-      )}
+      <CoachFindings {...props} />
     </>
-  );
-}
-
-/**
- * Findings under the checklist item their check belongs to, in checklist order.
- */
-function groupFindings(reply: CheckReply): Array<[string, Finding[]]> {
-  const itemOf = new Map<string, ChecklistItem>();
-  for (const item of reply.checklist) {
-    for (const check of item.checks) {
-      itemOf.set(check, item);
-    }
-  }
-  const groups = new Map<string, Finding[]>();
-  for (const item of reply.checklist) {
-    groups.set(item.title, []);
-  }
-  for (const finding of reply.findings) {
-    // A check the checklist does not list still shows, under its own id.
-    const title = itemOf.get(finding.check)?.title ?? finding.check;
-    groups.set(title, [...(groups.get(title) ?? []), finding]);
-  }
-  return [...groups].filter(([, findings]) => findings.length > 0);
-}
-
-function FindingRow(
-  props: IPanelOptions & { panel: NotebookPanel; finding: Finding }
-): JSX.Element {
-  const { finding, panel, trans, onJump, onAction } = props;
-  const action = FINDING_ACTIONS[finding.check];
-  const Icon = severityIcons[finding.severity];
-  const where =
-    finding.cell_index === null
-      ? trans.__('notebook')
-      : finding.line === null
-        ? trans.__('cell %1', finding.cell_index)
-        : trans.__('cell %1, line %2', finding.cell_index, finding.line);
-  return (
-    <li
-      className={`readiness-finding readiness-severity-${finding.severity}`}
-      data-check={finding.check}
-      data-cell-index={finding.cell_index ?? ''}
-      tabIndex={0}
-      role="button"
-      title={trans.__('Go to the cell')}
-      onClick={() => onJump(panel, finding)}
-      onKeyDown={event => {
-        if (event.key === 'Enter' || event.key === ' ') {
-          event.preventDefault();
-          onJump(panel, finding);
-        }
-      }}
-    >
-      <Icon.react
-        tag="span"
-        className="readiness-finding-icon"
-        title={finding.severity}
-      />
-      <div className="readiness-finding-text">
-        <div className="readiness-finding-message">{finding.message}</div>
-        <div className="readiness-finding-meta">
-          <span className="readiness-finding-where">{where}</span>
-          <span className="readiness-finding-check">{finding.check}</span>
-        </div>
-        {finding.suggestion && (
-          <div className="readiness-finding-suggestion">
-            {finding.suggestion}
-          </div>
-        )}
-        {action && (
-          <button
-            className={`readiness-action-button ${action.className}`}
-            title={trans.__(action.title)}
-            onClick={event => {
-              // The row's own click jumps to the cell.
-              event.stopPropagation();
-              onAction(action.command);
-            }}
-            onKeyDown={event => {
-              // Enter and Space press this button, not the row around it.
-              event.stopPropagation();
-            }}
-          >
-            {trans.__(action.label)}
-          </button>
-        )}
-      </div>
-    </li>
   );
 }
 
@@ -311,19 +165,4 @@ function KernelLine(props: {
       {text[status]}
     </span>
   );
-}
-
-function statusLabel(status: ItemStatus, trans: TranslationBundle): string {
-  switch (status) {
-    case 'pass':
-      return trans.__('pass');
-    case 'info':
-      return trans.__('info');
-    case 'warn':
-      return trans.__('warn');
-    case 'fail':
-      return trans.__('fail');
-    case 'skipped':
-      return trans.__('skipped');
-  }
 }

@@ -1,6 +1,7 @@
 /**
- * The notebook toolbar item `readiness`: "Ready 72", coloured by level;
- * clicking it opens the Readiness sidebar.
+ * The notebook toolbar item `readiness`: the band as the CLI names it and the
+ * score ("Blocked: 2 to fix first · 34"), coloured by band, then the handoff
+ * verdict (READY / NOT READY); clicking it opens the Readiness sidebar.
  */
 import type { CommandRegistry } from '@lumino/commands';
 import type { NotebookPanel } from '@jupyterlab/notebook';
@@ -9,8 +10,9 @@ import { ReactWidget, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CommandIDs } from './commands';
-import { scoreLevel } from './score';
+import { bandText, scoreLevel } from './score';
 import type { IReadiness } from './tokens';
+import { verdictText } from './verdict';
 
 export class ScoreItem extends ReactWidget {
   constructor(
@@ -38,18 +40,41 @@ export class ScoreItem extends ReactWidget {
     const trans = this._trans;
     const reply = this._readiness.stateOf(this._panel)?.reply;
     // An unreadable notebook scores 0 but has no meaningful score to show.
-    const score = reply && !reply.error ? reply.score : null;
-    const level = score === null ? 'unknown' : scoreLevel(score);
+    const shown = reply && !reply.error ? reply : null;
+    const level = shown === null ? 'unknown' : scoreLevel(shown.band);
+    const verdict = shown?.contract ?? null;
+    const band = shown ? bandText(shown, trans) : '';
     return (
       <button
         className={`jp-ToolbarButtonComponent jp-mod-minimal jp-Button readiness-score-button readiness-level-${level}`}
-        data-readiness-score={score ?? undefined}
-        title={trans.__('Readiness score (of 100): open the Readiness panel')}
+        data-readiness-score={shown?.score}
+        data-readiness-band={shown?.band}
+        data-readiness-verdict={
+          verdict ? (verdict.ready ? 'ready' : 'not-ready') : undefined
+        }
+        title={
+          verdict
+            ? trans.__(
+                'Readiness score (of 100), %1. %2. Open the Readiness panel',
+                band,
+                verdictText(verdict, trans)
+              )
+            : trans.__('Readiness score (of 100): open the Readiness panel')
+        }
         onClick={() => void this._commands.execute(CommandIDs.openPanel)}
       >
         <span className="jp-ToolbarButtonComponent-label">
-          {score === null ? trans.__('Ready –') : trans.__('Ready %1', score)}
+          {shown === null
+            ? trans.__('Ready –')
+            : trans.__('%1 · %2', band, shown.score)}
         </span>
+        {verdict && (
+          <span
+            className={`readiness-verdict-badge readiness-verdict-${verdict.ready ? 'ready' : 'not-ready'}`}
+          >
+            {verdict.ready ? trans.__('READY') : trans.__('NOT READY')}
+          </span>
+        )}
       </button>
     );
   }

@@ -13,15 +13,20 @@ export type {
   CheckInfo as CheckSpec,
   CheckReply,
   ChecklistItem,
+  ClauseVerdict,
+  ContractVerdict,
   ExportFile,
   ExportParameter,
   ExportReply,
   ExportStep,
   Finding,
+  Fix,
+  FixReply,
   FreezeReply,
   KernelInfo,
   LockFile,
-  NotebookReport
+  NotebookReport,
+  WaiveReply
 } from './contract';
 
 export type Severity = contract.Finding['severity'];
@@ -62,6 +67,8 @@ export type ExtractRequest = Omit<
   cell_indices: number[];
 };
 export type ExportRequest = WithNotebook<contract.ExportRequest>;
+export type WaiveRequest = WithNotebook<contract.WaiveRequest>;
+export type FixRequest = WithNotebook<contract.FixRequest>;
 
 /**
  * The reply of `POST /readiness/extract`, its replacement cell typed as one.

@@ -12,18 +12,16 @@ test.describe('Readiness sidebar', () => {
 
   test('lists the findings with their check and cell', async ({ page }) => {
     await expect(
-      page.locator(finding('out-of-order-execution', 2))
+      page.locator(finding('out-of-order-execution', 1))
     ).toHaveCount(1);
     await expect(page.locator(finding('wall-clock', 3))).toHaveCount(1);
     await expect(page.locator(finding('wall-clock', 3))).toContainText(
       'datetime.now'
     );
-    // The checklist heads the panel and the findings are grouped under its items.
+    // The checklist heads the findings, which are grouped by severity.
     await expect(page.locator(`${PANEL} .readiness-item`)).toHaveCount(7);
     await expect(
-      page.locator(`${PANEL} .readiness-group`, {
-        hasText: 'Deterministic inputs'
-      })
+      page.locator(`${PANEL} .readiness-group[data-severity="warning"]`)
     ).toContainText('datetime.now');
   });
 
@@ -55,7 +53,7 @@ test.describe('Readiness sidebar', () => {
     ).toHaveClass(/cm-focused/);
 
     // Keyboard: rows are focusable and Enter follows them too.
-    const keyboardRow = page.locator(finding('out-of-order-execution', 2));
+    const keyboardRow = page.locator(finding('out-of-order-execution', 1));
     await keyboardRow.focus();
     await expect(keyboardRow).toBeFocused();
     await page.keyboard.press('Enter');
@@ -67,7 +65,7 @@ test.describe('Readiness sidebar', () => {
               .activeCellIndex
         )
       )
-      .toBe(2);
+      .toBe(1);
   });
 
   test('fixing a cell removes its finding and its marker', async ({ page }) => {
@@ -91,27 +89,30 @@ test.describe('Readiness sidebar', () => {
     await expect(cell.locator('.readiness-cell-badge')).toHaveCount(0);
     // The other finding, and its marker, stay.
     await expect(
-      page.locator(finding('out-of-order-execution', 2))
+      page.locator(finding('out-of-order-execution', 1))
     ).toHaveCount(1);
-    await expect(page.locator('.jp-Notebook .jp-Cell').nth(2)).toHaveClass(
+    await expect(page.locator('.jp-Notebook .jp-Cell').nth(1)).toHaveClass(
       /readiness-cell-flag/
     );
   });
 
-  test('the toolbar shows the score and opens the sidebar', async ({
+  test('the toolbar shows the band, the score and the verdict, and opens the sidebar', async ({
     page
   }) => {
     const item = page.locator(
       '.jp-NotebookPanel-toolbar .readiness-score-button'
     );
-    await expect(item).toHaveText(/^Ready \d+$/);
+    // Warnings only: the band the CLI calls "needs attention"; nothing the default contract refuses.
+    await expect(item).toHaveAttribute('data-readiness-band', 'attention');
     const score = await item.getAttribute('data-readiness-score');
     expect(Number(score)).toBeGreaterThanOrEqual(0);
-    await expect(item).toHaveText(`Ready ${score}`);
+    await expect(item.locator('.jp-ToolbarButtonComponent-label')).toHaveText(
+      `Needs attention · ${score}`
+    );
+    await expect(item).toHaveAttribute('data-readiness-verdict', 'ready');
+    await expect(item.locator('.readiness-verdict-badge')).toHaveText('READY');
     await expect(page.locator(`${PANEL} .readiness-score`)).toHaveText(score!);
-    const level =
-      Number(score) >= 80 ? 'good' : Number(score) >= 50 ? 'warn' : 'bad';
-    await expect(item).toHaveClass(new RegExp(`readiness-level-${level}`));
+    await expect(item).toHaveClass(/readiness-level-warn/);
 
     await page.sidebar.close('right');
     await expect(page.locator(PANEL)).toBeHidden();
@@ -142,7 +143,7 @@ test.describe('Readiness settings', () => {
       /readiness-cell-flag/
     );
     await expect(
-      page.locator(finding('out-of-order-execution', 2))
+      page.locator(finding('out-of-order-execution', 1))
     ).toHaveCount(1);
 
     // With autoCheck off, edits are not checked; "Check now" still is.
