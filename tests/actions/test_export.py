@@ -50,7 +50,8 @@ REPORT = notebook(
     code("df"),
     md("## Summarise"),
     code(
-        "big = df[df.amount > threshold]\nprint('total', big.amount.sum())\nbig.to_csv(f'report_{date.today()}.csv')\nbig.to_csv('report.csv')"
+        "big = df[df.amount > threshold]\nprint('total', big.amount.sum())\n"
+        "big.to_csv(f'report_{date.today()}.csv')\nbig.to_csv('report.csv')"
     ),
     tagged("big.plot()", "skip-export"),
 )
@@ -163,7 +164,11 @@ def test_a_tagged_parameters_cell_must_hold_literals(tmp_path):
 
 
 def test_clock_reads_become_the_run_parameter_only_where_exact():
-    source = "import datetime as dt, time\nimport pandas as pd\na = dt.datetime.now()\nb = dt.date.today()\nc = time.time()\nd = pd.Timestamp('now')\ne = dt.datetime.utcnow()\nf = dt.datetime.now(dt.timezone.utc).isoformat()"
+    source = (
+        "import datetime as dt, time\nimport pandas as pd\na = dt.datetime.now()\nb = dt.date.today()\n"
+        "c = time.time()\nd = pd.Timestamp('now')\ne = dt.datetime.utcnow()\n"
+        "f = dt.datetime.now(dt.timezone.utc).isoformat()"
+    )
     cell = notebook_from_json(notebook(code(source))).cells[0]
     result = rewrite_clock([cell], "run_date")
     assert result.sources[0].splitlines()[2:] == [
@@ -400,7 +405,8 @@ def test_helper_functions_stay_module_level_functions_unless_they_read_notebook_
     nb = notebook(
         tagged("radius = 2.0", "parameters"),
         code(
-            "import math\n\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2"
+            "import math\n\n\n@staticmethod\ndef _unused():\n    pass\n\n\n"
+            "def area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2"
         ),
         code("scale = 3\n\ndef scaled(x):\n    return x * scale"),
         md("## Report"),
@@ -409,8 +415,8 @@ def test_helper_functions_stay_module_level_functions_unless_they_read_notebook_
     result = plan(nb, tmp_path)
     steps = files(result)["src/sales/steps.py"]
     assert (
-        "\n\n@staticmethod\ndef _unused():\n    pass\n\n\ndef area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2\n"
-        in steps
+        "\n\n@staticmethod\ndef _unused():\n    pass\n\n\n"
+        "def area(r):\n    '''Disc area.'''\n    return math.pi * r ** 2\n" in steps
     )
     assert "\nimport math\n" in steps and "readiness_export_steps" not in steps
     # `scaled` reads the notebook's `scale`: it stays inside the step that defines it, and is handed on
@@ -467,7 +473,9 @@ def test_input_files_named_by_code_or_parameters_are_copied_for_the_tests_never_
     nb = notebook(
         tagged("source = 'data/orders.csv'", "parameters"),
         code(
-            "import json\nwith open('lookup.json') as f:\n    lookup = json.load(f)\nwith open('../outside.txt') as g:\n    print(g.read())\nwith open(source) as h:\n    print(h.read(), lookup)"
+            "import json\nwith open('lookup.json') as f:\n    lookup = json.load(f)\nwith "
+            "open('../outside.txt') as g:\n    print(g.read())\nwith open(source) as "
+            "h:\n    print(h.read(), lookup)"
         ),
     )
     conftest = files(plan(nb, tmp_path))["tests/conftest.py"]

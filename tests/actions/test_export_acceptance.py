@@ -106,7 +106,8 @@ REPORT = Case(
     writes=("report.csv", "totals.json"),
     cells=[
         md(
-            "# Regional sales report\n\nReads `sales.csv`, sums revenue per region, writes `report.csv` and `totals.json`."
+            "# Regional sales report\n\nReads `sales.csv`, sums revenue per region, "
+            "writes `report.csv` and `totals.json`."
         ),
         code("n_rows = 1000\nmin_amount = 4.0\ncurrency = 'EUR'"),
         code("import json\n\nimport pandas as pd"),
@@ -136,7 +137,8 @@ REPORT = Case(
         code(
             "summary.to_csv('report.csv', index=False)\n"
             "with open('totals.json', 'w') as f:\n"
-            "    json.dump({'currency': currency, 'regions': len(summary), 'total': round(total, 2)}, f, indent=2, sort_keys=True)\n"
+            "    json.dump({'currency': currency, 'regions': len(summary), 'total': "
+            "round(total, 2)}, f, indent=2, sort_keys=True)\n"
             "print('wrote report.csv and totals.json')"
         ),
     ],
@@ -148,7 +150,8 @@ TRAINING = Case(
     writes=("weights.npy", "model.json"),
     cells=[
         md(
-            "# Train a linear model\n\nSynthetic data from a seeded generator; closed-form least squares, then gradient descent."
+            "# Train a linear model\n\nSynthetic data from a seeded generator; closed-form "
+            "least squares, then gradient descent."
         ),
         code("seed = 7\nn_samples = 200\nlearning_rate = 0.1\nepochs = 60"),
         code("import json\n\nimport numpy as np"),
@@ -163,7 +166,8 @@ TRAINING = Case(
         ),
         md("## Closed-form fit"),
         code(
-            "w_closed, *_ = np.linalg.lstsq(Xb, y, rcond=None)\nprint('closed-form weights', np.round(w_closed, 4).tolist())"
+            "w_closed, *_ = np.linalg.lstsq(Xb, y, rcond=None)\nprint('closed-form weights', "
+            "np.round(w_closed, 4).tolist())"
         ),
         md("## Gradient descent"),
         code(
@@ -203,7 +207,8 @@ FORECAST = Case(
     cells=[
         md("# Stock forecast"),
         parameters_cell(
-            "warehouse = 'berlin'\nhorizon_days = 14\ngrowth_rate = 0.03\nsafety_factor = 1.2\nproducts = ['apples', 'pears', 'plums']"
+            "warehouse = 'berlin'\nhorizon_days = 14\ngrowth_rate = 0.03\nsafety_factor "
+            "= 1.2\nproducts = ['apples', 'pears', 'plums']"
         ),
         code("import json\nfrom datetime import date"),
         md("## Helpers"),
@@ -251,7 +256,8 @@ PRIMES = Case(
         md("## Gaps"),
         code(
             "gaps = [b - a for a, b in zip(primes, primes[1:])]\n"
-            "stats = {'mean_gap': round(statistics.mean(gaps), 4), 'max_gap': max(gaps), 'common': Counter(gaps).most_common(3)}\n"
+            "stats = {'mean_gap': round(statistics.mean(gaps), 4), 'max_gap': max(gaps), "
+            "'common': Counter(gaps).most_common(3)}\n"
             "print(json.dumps(stats))"
         ),
         code("stats"),
@@ -723,7 +729,8 @@ def test_an_input_named_by_a_parameter_is_copied_for_the_generated_tests(tmp_pat
             code("import csv"),
             md("## Count"),
             code(
-                "with open(input_path, newline='') as f:\n    rows = [r for r in csv.DictReader(f) if float(r['amount']) >= min_amount]\nprint(len(rows), 'orders')"
+                "with open(input_path, newline='') as f:\n    rows = [r for r in csv.DictReader(f) "
+                "if float(r['amount']) >= min_amount]\nprint(len(rows), 'orders')"
             ),
         ],
     )

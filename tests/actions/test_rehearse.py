@@ -255,7 +255,8 @@ def test_a_write_outside_the_folder_is_refused_reported_and_the_file_untouched(r
 def test_temp_files_and_caches_may_be_written(rehearse):
     outcome = rehearse(
         code(
-            "import tempfile, os, pathlib\nwith tempfile.NamedTemporaryFile('w') as f:\n    f.write('x')\nopen('/dev/null', 'w').write('x')\nprint('ok')"
+            "import tempfile, os, pathlib\nwith tempfile.NamedTemporaryFile('w') as "
+            "f:\n    f.write('x')\nopen('/dev/null', 'w').write('x')\nprint('ok')"
         )
     )
     assert outcome.status == "passed", outcome.findings
@@ -471,7 +472,7 @@ def test_cli_interrupted_leaves_no_kernel_and_no_folder(project, base, signum, c
         assert processes_mentioning(str(base)), "the kernel started"
         time.sleep(1.0)
         process.send_signal(signum)
-        out, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == code_expected, err

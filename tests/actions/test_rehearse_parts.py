@@ -81,12 +81,17 @@ def _png(width: int, height: int) -> str:
 
 def test_outputs_compare_stdout_results_errors_and_images_by_size():
     s = out.Sanitiser()
-    stream = lambda name, text: {"output_type": "stream", "name": name, "text": text}  # noqa: E731
-    image = lambda w, h: {
-        "output_type": "display_data",
-        "metadata": {},
-        "data": {"image/png": _png(w, h), "text/plain": "<Figure size 640x480 with 1 Axes>"},
-    }  # noqa: E731
+
+    def stream(name: str, text) -> dict:
+        return {"output_type": "stream", "name": name, "text": text}
+
+    def image(w: int, h: int) -> dict:
+        return {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {"image/png": _png(w, h), "text/plain": "<Figure size 640x480 with 1 Axes>"},
+        }
+
     a = [stream("stdout", "rows: 1"), stream("stderr", "warning!"), stream("stdout", "0\n"), image(640, 480)]
     b = [
         stream("stdout", ["rows: 10\n"]),
@@ -119,7 +124,7 @@ def test_diff_and_first_difference_show_the_lines_that_differ():
     assert out.first_difference(a, b) == ("b", "B")
     text = out.diff(a, b, "saved", "fresh run")
     assert text.startswith("--- saved\n+++ fresh run") and "-b\n+B" in text and "+d" in text
-    assert out.first_difference(a, a + [out.Item("stdout", "more")]) == ("", "more")
+    assert out.first_difference(a, [*a, out.Item("stdout", "more")]) == ("", "more")
     long = out.comparable(
         [{"output_type": "stream", "name": "stdout", "text": "".join(f"{i}\n" for i in range(500))}], s
     )
@@ -294,7 +299,13 @@ open('out.txt', 'w').write('1')
 open('log.txt', 'a').write('1')
 open('in.csv').read()
 open({str(outside)!r}).read()
-for attempt in (lambda: open({str(outside)!r}, 'w'), lambda: os.remove({str(outside)!r}), lambda: os.rename('out.txt', {str(outside)!r}), lambda: shutil.rmtree({str(tmp_path / "nothing")!r}), lambda: open('../escape.txt', 'x')):
+for attempt in (
+    lambda: open({str(outside)!r}, 'w'),
+    lambda: os.remove({str(outside)!r}),
+    lambda: os.rename('out.txt', {str(outside)!r}),
+    lambda: shutil.rmtree({str(tmp_path / "nothing")!r}),
+    lambda: open('../escape.txt', 'x'),
+):
     try:
         attempt()
     except PermissionError as exc:

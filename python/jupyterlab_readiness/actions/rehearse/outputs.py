@@ -90,7 +90,7 @@ class Item:
             return False
         if self.size is None or other.size is None:
             return True
-        return all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size))
+        return all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size, strict=True))
 
 
 def _text(value: Any) -> str:
@@ -150,7 +150,7 @@ def comparable(outputs: Iterable[Any], sanitise: Sanitiser) -> list[Item]:
 
 
 def same(a: list[Item], b: list[Item]) -> bool:
-    return len(a) == len(b) and all(x.same_as(y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(x.same_as(y) for x, y in zip(a, b, strict=True))
 
 
 def lines(items: list[Item]) -> list[str]:
@@ -171,18 +171,18 @@ def diff(a: list[Item], b: list[Item], a_label: str, b_label: str) -> str:
         )
     )
     if len(text) > MAX_DIFF_LINES:
-        text = text[:MAX_DIFF_LINES] + [f"… ({len(text) - MAX_DIFF_LINES} more diff lines)"]
+        text = [*text[:MAX_DIFF_LINES], f"… ({len(text) - MAX_DIFF_LINES} more diff lines)"]
     return "\n".join(text)
 
 
 def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
     """The first line that differs in each (``""`` where one output has no such line), shortened."""
     la, lb = lines(a), lines(b)
-    for x, y in zip(la, lb):
+    for x, y in zip(la, lb, strict=False):  # the shorter one's lines
         if x != y:
             return _short(x), _short(y)
     if len(la) == len(lb):  # same lines: an image's size differs
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=False):  # the same lines may still be split into other items
             if not x.same_as(y):
                 return _short(x.text), _short(y.text)
         return "", ""

@@ -252,7 +252,8 @@ class KernelRun:
         content = (reply or {}).get("content", {})
         if content.get("status") != "ok":
             raise KernelFailed(
-                f"the audit hook could not be installed in the kernel ({content.get('ename')}: {content.get('evalue')}); rehearsals need Python 3.8 or later"
+                f"the audit hook could not be installed in the kernel ({content.get('ename')}: "
+                f"{content.get('evalue')}); rehearsals need Python 3.8 or later"
             )
 
     async def close(self) -> None:
