@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import TypeAdapter
 
 from .baseline import RehearsalRecord
-from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply, RehearseReply
+from .replies import Catalogue, CheckReply, ExportReply, ExtractReply, FreezeReply, RehearseJob, RehearseReply
 from .report import CheckRun, Finding, NotebookReport
-from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from .requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, RehearseRequest
 
 FINDING = TypeAdapter(Finding)
 NOTEBOOK_REPORT = TypeAdapter(NotebookReport)
@@ -29,6 +29,7 @@ EXTRACT_REPLY = TypeAdapter(ExtractReply)
 EXPORT_REPLY = TypeAdapter(ExportReply)
 REHEARSE_REPLY = TypeAdapter(RehearseReply)
 REHEARSAL_RECORD = TypeAdapter(RehearsalRecord)
+REHEARSE_JOB = TypeAdapter(RehearseJob)
 
 # Each route's reply, by the route's name (see server/handlers.py).
 REPLIES: dict[str, TypeAdapter] = {
@@ -37,6 +38,7 @@ REPLIES: dict[str, TypeAdapter] = {
     "freeze": FREEZE_REPLY,
     "extract": EXTRACT_REPLY,
     "export": EXPORT_REPLY,
+    "rehearse": REHEARSE_JOB,
 }
 
 # The committed schema beside this file; src/contract.ts is generated from it (jlpm build:contract).
@@ -51,6 +53,7 @@ def json_schema() -> dict[str, Any]:
         ("FreezeRequest", "validation", TypeAdapter(FreezeRequest)),
         ("ExtractRequest", "validation", TypeAdapter(ExtractRequest)),
         ("ExportRequest", "validation", TypeAdapter(ExportRequest)),
+        ("RehearseRequest", "validation", TypeAdapter(RehearseRequest)),
         ("Catalogue", "serialization", CATALOGUE),
         ("CheckReply", "serialization", CHECK_REPLY),
         ("FreezeReply", "serialization", FREEZE_REPLY),
@@ -58,6 +61,7 @@ def json_schema() -> dict[str, Any]:
         ("ExportReply", "serialization", EXPORT_REPLY),
         ("CheckRun", "serialization", CHECK_RUN),
         ("RehearseReply", "serialization", REHEARSE_REPLY),
+        ("RehearseJob", "serialization", REHEARSE_JOB),
     ]
     refs, definitions = TypeAdapter.json_schemas(
         [(name, mode, adapter) for name, mode, adapter in adapters], ref_template="#/$defs/{model}"

@@ -10,7 +10,9 @@ come from the record of the notebook's last rehearsal, which the adapter reads (
 ``actions/rehearse/baseline.py``) and passes in. While the record's key matches the notebook (same
 kernel, same code cells; markdown may have changed: findings follow their cells) they are added,
 with the configuration's enable/disable and severity overrides applied, and count in the
-checklist and the score like any other; a stale record is ignored.
+checklist and the score like any other; a stale record is ignored. Static findings the rehearsal
+confirmed or contradicted (a ``hidden-state`` proved by a NameError, or a cell that ran fine) say
+so at the end of their message.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from ..notebook.model import Notebook, NotebookError, notebook_from_json, read_n
 from .config import CheckConfig
 
 if TYPE_CHECKING:
-    from ..contract.baseline import RehearsalRecord
+    from ..contract.baseline import RehearsalRecord, StaticVerdict
 
 _CREDIT = {"pass": 1.0, "info": 0.9, "warn": 0.5, "fail": 0.0}
 _STATUS_OF = {"error": "fail", "warning": "warn", "info": "info"}
@@ -104,11 +106,13 @@ def check_model(
             overridden = config.severity.get(spec.id)
             hits = [
                 (f.cell_index, f.line, f.message, f.suggestion, overridden or f.severity)
-                for f in remembered.get(spec.id, ())
+                for f in remembered.findings.get(spec.id, ())
             ]
         else:
             severity = config.severity_of(spec.id)
             hits = [(hit.cell_index, hit.line, hit.message, hit.suggestion, severity) for hit in spec.run(ctx)]
+            if remembered is not None and remembered.verdicts:
+                hits = [(i, line, remembered.said(spec.id, i, m), s, sev) for i, line, m, s, sev in hits]
         for cell_index, line, message, suggestion, severity in hits:
             cell_id = cells[cell_index].cell_id if cell_index is not None else None
             findings.append(
@@ -142,9 +146,10 @@ def check_model(
     return NotebookReport(path=shown_path, score=score, findings=findings, checklist=checklist, error=None)
 
 
-def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[Finding]] | None:
-    """The record's findings by check id, moved to the cells' current indices; None when the
-    record does not apply to this notebook (its code, kernel or parameters changed)."""
+def record_cells(notebook: Notebook, record: RehearsalRecord) -> dict[int, int] | None:
+    """Where the record's cells are now: the code cells' indices when rehearsed → their indices in
+    this notebook (markdown cells may have been added or removed); None when the record does not
+    apply to this notebook (its code, kernel or parameters changed)."""
     from ..notebook.fingerprint import code_fingerprint
 
     if record.key != code_fingerprint(notebook, record.parameters):
@@ -152,13 +157,47 @@ def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[F
     now = [c.index for c in notebook.cells if c.cell_type == "code"]
     if len(now) != len(record.code_cells):
         return None
-    moved = dict(zip(record.code_cells, now))
-    found: dict[str, list[Finding]] = {}
+    return dict(zip(record.code_cells, now, strict=True))
+
+
+class _Remembered:
+    """What a record that applies adds to a report, at the cells' current indices. (A plain class:
+    a dataclass costs the CLI's start-up half a millisecond.)"""
+
+    __slots__ = ("findings", "verdicts", "when")
+
+    def __init__(self, when: str) -> None:
+        self.when = when  # the rehearsal's time, for a person
+        self.findings: dict[str, list[Finding]] = {}  # by check id
+        self.verdicts: dict[tuple[str, int], StaticVerdict] = {}  # (static check id, cell index) →
+
+    def said(self, check: str, cell_index: int | None, message: str) -> str:
+        """The static finding's message, with what the rehearsal found about it."""
+        verdict = self.verdicts.get((check, cell_index)) if cell_index is not None else None
+        if verdict is None:
+            return message
+        outcome = "confirmed it" if verdict.confirmed else "did not confirm it"
+        return f"{message} The rehearsal of {self.when} {outcome}: {verdict.reason}."
+
+
+def _remembered(notebook: Notebook, record: RehearsalRecord) -> _Remembered | None:
+    """The record's findings by check id and its verdicts on static findings, moved to the cells'
+    current indices; None when the record does not apply to this notebook."""
+    moved = record_cells(notebook, record)
+    if moved is None:
+        return None
+    found = _Remembered(record.rehearsed_at.replace("T", " ").removesuffix("Z")[:16] + " UTC")
     for f in record.findings:
         index = None if f.cell_index is None else moved.get(f.cell_index)
         if f.cell_index is not None and index is None:
             continue
-        found.setdefault(f.check, []).append(Finding(f.check, f.severity, index, None, f.line, f.message, f.suggestion))
+        found.findings.setdefault(f.check, []).append(
+            Finding(f.check, f.severity, index, None, f.line, f.message, f.suggestion)
+        )
+    for verdict in record.static:
+        index = moved.get(verdict.cell_index)
+        if index is not None:
+            found.verdicts[(verdict.check, index)] = verdict
     return found
 
 

@@ -3,7 +3,9 @@
 One finding per cell and check, on the cell concerned (the injected parameters cell's findings go
 on the ``parameters`` cell), each with a concrete suggestion; static findings the rehearsal
 confirms are named in the message (a NameError proves a ``hidden-state``, a grown file an
-``append-write``, a changing output an ``unseeded-random`` or ``wall-clock``).
+``append-write``, a changing output an ``unseeded-random`` or ``wall-clock``). Those it confirms
+or contradicts are also listed as verdicts (``StaticVerdict``), which the record keeps so that
+``check`` can say so on the static finding itself.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...contract.replies import OutputDiff
+from ...contract.baseline import OutputDiff, StaticVerdict
 from ...contract.report import Finding, NotebookReport, Severity
 from ...notebook.model import Notebook
 from . import outputs as out
@@ -46,6 +48,7 @@ class Built:
     findings: list[Finding]
     diffs: list[OutputDiff]
     notes: list[str]
+    verdicts: list[StaticVerdict] = field(default_factory=list)  # static findings confirmed or contradicted
 
 
 def build(ev: Evidence) -> Built:
@@ -78,6 +81,12 @@ def _add(
         else None
     )
     built.findings.append(Finding(check, severity, cell_index, cell_id, line, message, suggestion))
+
+
+def _verdict(built: Built, check: str, cell_index: int, confirmed: bool, reason: str) -> None:
+    """The static ``check`` on this cell is confirmed (or contradicted) by the runs; once per cell."""
+    if not any(v.check == check and v.cell_index == cell_index for v in built.verdicts):
+        built.verdicts.append(StaticVerdict(check, cell_index, confirmed, reason))
 
 
 def _static(ev: Evidence, check: str, cell_index: int) -> list[Finding]:
@@ -172,6 +181,14 @@ def _errors(ev: Evidence, built: Built) -> None:
                     if confirmed
                     else " — hidden state: no cell above defines it in a top-to-bottom run."
                 )
+                if confirmed and not failing.injected:
+                    _verdict(
+                        built,
+                        "hidden-state",
+                        failing.cell_index,
+                        True,
+                        f"in a fresh kernel the cell raised NameError: `{name.group(1)}` is not defined",
+                    )
                 message = (
                     f"In a fresh kernel this cell{where} raises NameError: `{name.group(1)}` "
                     f"is not defined{proof}{stopped}"
@@ -308,8 +325,10 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
         causes = []
         if _static(ev, "unseeded-random", index):
             causes.append("it draws random numbers without a seed (`unseeded-random`)")
+            _verdict(built, "unseeded-random", index, True, "two fresh runs gave different output here")
         if _static(ev, "wall-clock", index):
             causes.append("it reads the clock (`wall-clock`)")
+            _verdict(built, "wall-clock", index, True, "two fresh runs gave different output here")
         read_changed = sorted({acc.path for acc in b.accesses if acc.kind == "r" and acc.path in changed_paths})
         if read_changed:
             causes.append(f"it reads {_listed(read_changed)}, which the first run left different")
@@ -409,6 +428,7 @@ def _non_idempotent(ev: Evidence, built: Built) -> None:
             )
         if index is not None and change.appended and _static(ev, "append-write", index):
             message += " This is the append the static check `append-write` pointed at, confirmed."
+            _verdict(built, "append-write", index, True, f"`{path}` grew in the second run (appended)")
         if index is None:
             message += (
                 " No cell opened it through Python: it was written by compiled code the "
@@ -448,6 +468,7 @@ def _not_confirmed(ev: Evidence, built: Built) -> None:
                 f"cell {f.cell_index}: the static `hidden-state` finding is not confirmed: "
                 "the cell ran without error in a fresh kernel"
             )
+            _verdict(built, f.check, f.cell_index, False, "the cell ran without error in a fresh kernel")
         elif f.check == "append-write" and len(ev.runs) == 2 and all(r.completed for r in ev.runs):
             appended = {
                 a.path
@@ -461,4 +482,7 @@ def _not_confirmed(ev: Evidence, built: Built) -> None:
                 built.notes.append(
                     f"cell {f.cell_index}: the static `append-write` finding is not confirmed: "
                     f"{_listed(sorted(appended))} was the same after both runs"
+                )
+                _verdict(
+                    built, f.check, f.cell_index, False, f"{_listed(sorted(appended))} was the same after both runs"
                 )

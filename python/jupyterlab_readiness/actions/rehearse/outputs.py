@@ -8,6 +8,10 @@ machines), and errors by ``ename: evalue``. Not compared: standard error (warnin
 bars, library chatter, whose text varies with versions and terminals) and other MIME types, which
 count as present/absent only.
 
+Images sent by JupyterLab arrive as placeholders (``<image/png 12345 bytes, 640x480>``: the
+frontend never sends image bytes, only their MIME type, size and, for PNG, GIF and JPEG, pixel
+dimensions) and compare with a fresh run's images like the images themselves.
+
 Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
 addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``3 ms ± 41 µs per
 loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and the real one
@@ -42,6 +46,8 @@ _CARRIAGE_RETURN = re.compile(r".*\r(?=[^\n])")
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 MAX_DIFF_LINES = 80
+# What the frontend sends instead of a non-text MIME payload (src/slim.ts): type, bytes, pixels.
+_PLACEHOLDER = re.compile(r"<([\w.+-]+/[\w.+-]+) (\d+) bytes(?:, (\d+)x(\d+))?>")
 
 
 class Sanitiser:
@@ -86,7 +92,7 @@ class Item:
             return False
         if self.kind != "image":
             return self.text == other.text
-        if self.text.split(" ", 1)[0] != other.text.split(" ", 1)[0]:  # the MIME type
+        if self.text.strip("[]").split(" ", 1)[0] != other.text.strip("[]").split(" ", 1)[0]:  # the MIME type
             return False
         if self.size is None or other.size is None:
             return True
@@ -195,7 +201,12 @@ def _short(text: str, width: int = 60) -> str:
 
 
 def image_size(mime: str, data: str) -> tuple[int, int] | None:
-    """Width and height from a base64 PNG, GIF or JPEG's header; None when not found."""
+    """Width and height from a base64 PNG, GIF or JPEG's header (or from the frontend's
+    placeholder); None when not found."""
+    placeholder = _PLACEHOLDER.fullmatch(data.strip())
+    if placeholder is not None:
+        width, height = placeholder.group(3, 4)
+        return (int(width), int(height)) if width and height else None
     compact = "".join(data.split())
     try:
         if mime == "image/png":

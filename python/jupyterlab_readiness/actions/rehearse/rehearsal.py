@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ...contract.baseline import RehearsalRecord
-from ...contract.replies import OutputDiff, RehearsalStatus, RehearseReply
+from ...contract.baseline import OutputDiff, RehearsalRecord
+from ...contract.replies import RehearsalStatus, RehearseReply
 from ...contract.report import Finding
 from ...notebook.fingerprint import kernel_name as notebook_kernel
 from ...notebook.model import Notebook, NotebookError, notebook_from_json
@@ -385,6 +385,8 @@ class Rehearsal:
             after_first=states[1],
             findings=built.findings,
             seconds=0.0,
+            diffs=built.diffs,
+            static=built.verdicts,
         )
         status: RehearsalStatus = "passed" if record.passed else "failed"
         return Outcome(status, None, built.findings, built.diffs, prep.notes + built.notes, record, runs)
