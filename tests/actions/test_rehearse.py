@@ -21,6 +21,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from helpers.kernels import processes_mentioning
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.rehearse.baseline import read_record, record_path
 from jupyterlab_readiness.actions.rehearse.rehearsal import Options, Rehearsal, rehearse_sync
@@ -34,25 +35,6 @@ def tagged(source: str, *tags: str) -> dict:
     cell = code(source)
     cell["metadata"]["tags"] = list(tags)
     return cell
-
-
-def processes_mentioning(marker: str) -> list[int]:
-    """Processes whose command line contains ``marker`` (the kernels' connection files live in
-    the rehearsal's private folder, so a kernel names it)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            state = next(
-                (line for line in (entry / "status").read_text().splitlines() if line.startswith("State:")), ""
-            )
-        except OSError:
-            continue
-        if marker in cmdline and "Z" not in state.split()[1:2]:
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture

@@ -12,22 +12,27 @@ from ..actions.export import plan as export_action
 from ..actions.extract import plan as extract_action
 from ..actions.freeze import plan as freeze_action
 from ..actions.plan import Plan, apply
+from ..actions.rehearse import parameters as rehearse_parameters
 from ..actions.rehearse.baseline import read_record
+from ..actions.rehearse.rehearsal import Options
 from ..actions.source import Source, load
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
 from ..checks.registry import BY_ID, CHECKS
-from ..contract.replies import Catalogue, CheckInfo, CheckReply, KernelInfo
+from ..contract.baseline import CellBaseline, OutputDiff, RehearsalRecord
+from ..contract.replies import Catalogue, CheckInfo, CheckReply, KernelInfo, RehearsalSummary
 from ..contract.report import NotebookReport, to_dict
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest
+from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FreezeRequest, RehearseRequest
 from ..environment.answer import Environment
 from ..environment.kernel.distributions import local_environment
 from ..environment.requirements import third_party_modules
 from ..files import Root
 from ..lint.config import CheckConfig, ConfigError, project_config
-from ..lint.engine import check_model, failed_report
+from ..lint.engine import check_model, failed_report, record_cells
+from ..notebook.fingerprint import kernel_name
 from ..notebook.model import Notebook, NotebookError
 from .errors import BadRequest, Conflict, TooLarge
+from .rehearsals import Rehearsals
 from .workers import Workers
 
 
@@ -37,6 +42,8 @@ class Inspector(Protocol):
     async def environment(
         self, kernel_id: str, modules: list[str], dists: list[str], closure: bool
     ) -> dict[str, Any] | None: ...
+
+    async def kernel_languages(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -49,13 +56,20 @@ class Limits:
 
 class Service:
     def __init__(
-        self, root: Root, inspector: Inspector, settings: CheckConfig, limits: Limits, workers: Workers
+        self,
+        root: Root,
+        inspector: Inspector,
+        settings: CheckConfig,
+        limits: Limits,
+        workers: Workers,
+        rehearsals: Rehearsals,
     ) -> None:
         self.root = root
         self.inspector = inspector
         self.settings = settings
         self.limits = limits
         self.workers = workers
+        self.rehearsals = rehearsals
 
     def catalogue(self) -> dict[str, Any]:
         settings = self.settings
@@ -99,18 +113,22 @@ class Service:
             else:
                 modules = third_party_modules(source.model, Context(source.model, source.path).is_local_module)
                 kernel, state = await self.inspector.inspect(request.kernel_id, modules)
-        report = await self.workers.run(
-            lambda: check_model(
+
+        def work() -> tuple[NotebookReport, RehearsalSummary | None]:
+            record = read_record(source.path, self.root)
+            report = check_model(
                 source.model,
                 source.path,
                 config,
                 request.path,
                 kernel=state,
-                rehearsal=read_record(source.path, self.root),
+                rehearsal=record,
                 ceiling=self.root.ceiling,
             )
-        )
-        return _check_reply(report, kernel)
+            return report, None if record is None else _summary(source.model, record)
+
+        report, summary = await self.workers.run(work)
+        return _check_reply(report, kernel, summary)
 
     # -- actions --------------------------------------------------------------------------
     async def freeze(self, request: FreezeRequest) -> dict[str, Any]:
@@ -139,6 +157,40 @@ class Service:
         if request.write and plan.reply.refused:
             raise Conflict("not exported: the notebook cannot be exported safely (see the preview's findings)")
         return await self._finish(plan, request.write)
+
+    # -- rehearse (a long-running job: see rehearsals.py) ------------------------------------
+    async def rehearse(self, request: RehearseRequest) -> tuple[str, str]:
+        """Start a rehearsal job; its id, and its status as JSON text."""
+        self.rehearsals.check_open()
+        source = await self._action_source(request.path, request.notebook)
+        if not source.model.is_python:
+            raise BadRequest("a rehearsal runs Python notebooks; this notebook's kernel is not Python")
+        if any(not _identifier(name) for name in request.parameters):
+            raise BadRequest("invalid request body: parameters: a name is not a Python identifier")
+        kernels = await self.inspector.kernel_languages()
+        name = request.kernel_name or kernel_name(source.model)
+        if name not in kernels:
+            installed = ", ".join(sorted(kernels)) or "none"
+            which = "the kernel asked for" if request.kernel_name else "the notebook's kernel"
+            raise BadRequest(f"{which} is not installed on the server (installed kernels: {installed})")
+        if kernels[name].lower() != "python":
+            raise BadRequest("a rehearsal runs Python kernels; the kernel asked for is not Python")
+        options = Options(
+            parameters={k: rehearse_parameters.parse_value(v) for k, v in request.parameters.items()},
+            runs=request.runs,
+            timeout=request.timeout or None,
+            cell_timeout=request.cell_timeout or None,
+            in_place=request.in_place,
+            kernel_name=name,
+        )
+        job = self.rehearsals.start(request.path, source.path, source.json, options)
+        return job.id, job.status_json()
+
+    def rehearsal(self, job_id: str, since: int = 0) -> str:
+        return self.rehearsals.get(job_id).status_json(since)
+
+    def cancel_rehearsal(self, job_id: str) -> str:
+        return self.rehearsals.cancel(job_id).status_json()
 
     # -- shared steps ---------------------------------------------------------------------
     def _load(self, api_path: str, live: dict[str, Any] | None) -> Source:
@@ -177,7 +229,9 @@ class Service:
         return to_dict(plan.reply)
 
 
-def _check_reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
+def _check_reply(
+    report: NotebookReport, kernel: KernelInfo, rehearsal: RehearsalSummary | None = None
+) -> dict[str, Any]:
     return to_dict(
         CheckReply(
             path=report.path,
@@ -186,5 +240,47 @@ def _check_reply(report: NotebookReport, kernel: KernelInfo) -> dict[str, Any]:
             checklist=report.checklist,
             error=report.error,
             kernel=kernel,
+            rehearsal=rehearsal,
         )
     )
+
+
+def _summary(notebook: Notebook, record: RehearsalRecord) -> RehearsalSummary:
+    """When the notebook was last rehearsed and how it went; the per-cell results and diffs at the
+    cells' current indices while the record applies."""
+    moved = record_cells(notebook, record) if notebook.is_python else None
+    cells: list[CellBaseline] = []
+    diffs: list[OutputDiff] = []
+    if moved is not None:
+        for cell in record.cells:
+            index = moved.get(cell.cell_index)
+            if index is not None:
+                cells.append(
+                    CellBaseline(
+                        index, notebook.cells[index].cell_id, cell.runs, cell.writes, cell.reads, cell.external
+                    )
+                )
+        for diff in record.diffs:
+            index = moved.get(diff.cell_index)
+            if index is not None:
+                diffs.append(OutputDiff(index, diff.check, diff.before, diff.after, diff.diff))
+    return RehearsalSummary(
+        rehearsed_at=record.rehearsed_at,
+        passed=record.passed,
+        applies=moved is not None,
+        runs=record.runs,
+        seconds=record.seconds,
+        in_place=record.in_place,
+        parameters=record.parameters,
+        findings=len(record.findings),
+        cells=cells,
+        diffs=diffs,
+    )
+
+
+def _identifier(name: str) -> bool:
+    try:
+        rehearse_parameters.check_name(name)
+    except rehearse_parameters.BadParameter:
+        return False
+    return True
