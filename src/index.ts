@@ -10,11 +10,12 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 
 import { fetchCatalogue } from './api';
 import { ReadinessChecker } from './checker';
-import { addCommands } from './commands';
+import { addCommands, addRehearseCommand } from './commands';
 import { jumpToFinding } from './jump';
 import { updateMarkers } from './markers';
 import { PANEL_ID, ReadinessPanel } from './panel';
-import { IReadiness, IReadinessSettings } from './tokens';
+import { RehearsalManager } from './rehearse';
+import { IReadiness, IReadinessSettings, IRehearsals } from './tokens';
 import { ScoreItem } from './toolbar';
 
 /**
@@ -84,14 +85,15 @@ const sidebar: JupyterFrontEndPlugin<void> = {
   description: 'The Readiness sidebar, commands and menu.',
   autoStart: true,
   requires: [IReadiness, INotebookTracker],
-  optional: [ITranslator, ILayoutRestorer, ICommandPalette],
+  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IRehearsals],
   activate: (
     app: JupyterFrontEnd,
     readiness: IReadiness,
     tracker: INotebookTracker,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    rehearsals: IRehearsals | null
   ) => {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
     const panel = new ReadinessPanel({
@@ -100,11 +102,37 @@ const sidebar: JupyterFrontEndPlugin<void> = {
       trans,
       onJump: (notebook, finding) => void jumpToFinding(app, notebook, finding),
       // The commands run on the current notebook, which is the one the sidebar shows.
-      onAction: command => void app.commands.execute(command)
+      onAction: command => void app.commands.execute(command),
+      rehearsals
     });
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, PANEL_ID);
     addCommands(app, readiness, tracker, trans, PANEL_ID, palette);
+  }
+};
+
+/**
+ * Rehearse Notebook: two fresh runs in new kernels on the server, their
+ * progress in the sidebar (IRehearsals), the running cell highlighted.
+ */
+const rehearse: JupyterFrontEndPlugin<IRehearsals> = {
+  id: 'jupyterlab-readiness:rehearse',
+  description: 'Rehearses notebooks: two fresh runs in new kernels, compared.',
+  autoStart: true,
+  provides: IRehearsals,
+  requires: [IReadiness, INotebookTracker],
+  optional: [ITranslator, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    readiness: IReadiness,
+    tracker: INotebookTracker,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null
+  ): IRehearsals => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    const rehearsals = new RehearsalManager(readiness, trans);
+    addRehearseCommand(app, rehearsals, tracker, trans, PANEL_ID, palette);
+    return rehearsals;
   }
 };
 
@@ -145,4 +173,4 @@ const toolbar: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [core, sidebar, markers, toolbar];
+export default [core, rehearse, sidebar, markers, toolbar];

@@ -1,7 +1,9 @@
 /**
  * Cell markers: a cell with findings gets the class `readiness-cell-flag`,
  * `data-readiness-severity` (its worst severity) and a badge whose tooltip
- * lists the findings. Markers follow every new report and vanish with it.
+ * lists the findings. A cell the last rehearsal ran (while its record applies)
+ * shows its time and peak memory in a `readiness-cell-timing` label. Markers
+ * follow every new report and vanish with it.
  */
 import type { Cell } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
@@ -9,11 +11,12 @@ import type { NotebookPanel } from '@jupyterlab/notebook';
 import { cellOf, worst } from './cells';
 import { severityIcons } from './icons';
 import type { IReadiness } from './tokens';
-import type { Finding } from './types';
+import type { CellBaseline, Finding } from './types';
 
 const FLAG = 'readiness-cell-flag';
 const SEVERITY = 'data-readiness-severity';
 const BADGE = 'readiness-cell-badge';
+const TIMING = 'readiness-cell-timing';
 
 export function updateMarkers(
   readiness: IReadiness,
@@ -27,6 +30,17 @@ export function updateMarkers(
       byCell.set(cell, [...(byCell.get(cell) ?? []), finding]);
     }
   }
+  const timings = new Map<Cell, CellBaseline>();
+  const rehearsal = reply?.rehearsal;
+  for (const baseline of rehearsal?.applies ? rehearsal.cells : []) {
+    const cell = cellOf(panel, {
+      cell_index: baseline.cell_index,
+      cell_id: baseline.cell_id
+    } as Finding);
+    if (cell) {
+      timings.set(cell, baseline);
+    }
+  }
   for (const cell of panel.content.widgets) {
     const findings = byCell.get(cell);
     if (findings) {
@@ -34,7 +48,58 @@ export function updateMarkers(
     } else {
       unmark(cell);
     }
+    showTiming(cell, timings.get(cell) ?? null);
   }
+}
+
+/**
+ * The label with the cell's time and peak memory in the last rehearsal
+ * (`data-seconds`, `data-peak-memory`: run 1's); removed when there is none.
+ */
+function showTiming(cell: Cell, baseline: CellBaseline | null): void {
+  let label = cell.node.querySelector<HTMLElement>(`:scope > .${TIMING}`);
+  const first = baseline?.runs[0];
+  if (!baseline || !first) {
+    label?.remove();
+    return;
+  }
+  if (!label) {
+    label = document.createElement('div');
+    label.className = TIMING;
+    cell.node.appendChild(label);
+  }
+  const runs = baseline.runs.map((run, i) => {
+    const parts: string[] = [run.status];
+    if (run.seconds !== null) {
+      parts.push(`${seconds(run.seconds)} s`);
+    }
+    if (run.peak_memory !== null) {
+      parts.push(`${mebibytes(run.peak_memory)} MiB`);
+    }
+    return `run ${i + 1}: ${parts.join(', ')}`;
+  });
+  const text = [
+    first.seconds === null ? first.status : `${seconds(first.seconds)} s`,
+    ...(first.peak_memory === null
+      ? []
+      : [`${mebibytes(first.peak_memory)} MiB`])
+  ].join(' · ');
+  if (label.textContent !== text) {
+    label.textContent = text;
+  }
+  label.dataset.status = first.status;
+  label.dataset.seconds = first.seconds === null ? '' : String(first.seconds);
+  label.dataset.peakMemory =
+    first.peak_memory === null ? '' : String(first.peak_memory);
+  label.title = `Last rehearsal — ${runs.join('; ')}`;
+}
+
+function seconds(value: number): string {
+  return value < 10 ? value.toFixed(2) : value.toFixed(1);
+}
+
+function mebibytes(bytes: number): number {
+  return Math.round(bytes / 2 ** 20);
 }
 
 function mark(cell: Cell, findings: Finding[]): void {

@@ -8,8 +8,9 @@ import * as React from 'react';
 
 import { CommandIDs } from './commands';
 import { readinessIcon, severityIcons } from './icons';
+import { RehearsalSection, showDiff } from './rehearse';
 import { scoreLevel } from './score';
-import { IReadiness } from './tokens';
+import { IReadiness, IRehearsals } from './tokens';
 import type {
   CheckReply,
   ChecklistItem,
@@ -29,7 +30,17 @@ export interface IPanelOptions {
    * Run one of the notebook actions (FINDING_ACTIONS) on the current notebook.
    */
   onAction: (command: string) => void;
+  /**
+   * The rehearsals (when the rehearse plugin is there): the sidebar shows
+   * their progress and the notebook's last rehearsal.
+   */
+  rehearsals?: IRehearsals | null;
 }
+
+/**
+ * Findings whose outputs' diff the last rehearsal kept.
+ */
+const DIFF_CHECKS = new Set(['output-mismatch', 'nondeterministic-output']);
 
 /**
  * Findings that an action settles, and the button their row offers for it.
@@ -126,6 +137,26 @@ function PanelBody(
           {state.error}
         </div>
       )}
+      {props.rehearsals && (
+        <RehearsalSection
+          panel={panel}
+          rehearsals={props.rehearsals}
+          last={reply?.rehearsal ?? null}
+          trans={trans}
+          onRehearse={() => props.onAction(CommandIDs.rehearse)}
+          onJump={(cellIndex, cellId) =>
+            props.onJump(panel, {
+              check: 'rehearsal',
+              severity: 'info',
+              cell_index: cellIndex,
+              cell_id: cellId,
+              line: null,
+              message: '',
+              suggestion: ''
+            })
+          }
+        />
+      )}
       {reply ? (
         <Report {...props} panel={panel} reply={reply} />
       ) : (
@@ -221,10 +252,19 @@ function groupFindings(reply: CheckReply): Array<[string, Finding[]]> {
 }
 
 function FindingRow(
-  props: IPanelOptions & { panel: NotebookPanel; finding: Finding }
+  props: IPanelOptions & {
+    panel: NotebookPanel;
+    reply: CheckReply;
+    finding: Finding;
+  }
 ): JSX.Element {
   const { finding, panel, trans, onJump, onAction } = props;
   const action = FINDING_ACTIONS[finding.check];
+  const diff = DIFF_CHECKS.has(finding.check)
+    ? props.reply.rehearsal?.diffs.find(
+        d => d.cell_index === finding.cell_index && d.check === finding.check
+      )
+    : undefined;
   const Icon = severityIcons[finding.severity];
   const where =
     finding.cell_index === null
@@ -279,6 +319,21 @@ function FindingRow(
             }}
           >
             {trans.__(action.label)}
+          </button>
+        )}
+        {diff && (
+          <button
+            className="readiness-action-button readiness-diff-button"
+            title={trans.__('Show how the outputs differ')}
+            onClick={event => {
+              event.stopPropagation();
+              void showDiff(diff, trans);
+            }}
+            onKeyDown={event => {
+              event.stopPropagation();
+            }}
+          >
+            {trans.__('Show diff')}
           </button>
         )}
       </div>

@@ -10,6 +10,9 @@ import type * as contract from './contract';
 
 export type {
   Catalogue as CheckCatalogue,
+  CellBaseline,
+  CellProgress,
+  CellTiming,
   CheckInfo as CheckSpec,
   CheckReply,
   ChecklistItem,
@@ -21,7 +24,11 @@ export type {
   FreezeReply,
   KernelInfo,
   LockFile,
-  NotebookReport
+  NotebookReport,
+  OutputDiff,
+  RehearsalSummary,
+  RehearseJob,
+  RehearseReply
 } from './contract';
 
 export type Severity = contract.Finding['severity'];
@@ -62,6 +69,7 @@ export type ExtractRequest = Omit<
   cell_indices: number[];
 };
 export type ExportRequest = WithNotebook<contract.ExportRequest>;
+export type RehearseRequest = WithNotebook<contract.RehearseRequest>;
 
 /**
  * The reply of `POST /readiness/extract`, its replacement cell typed as one.

@@ -9,12 +9,16 @@ const baseConfig = require('@jupyterlab/galata/lib/playwright-config');
 
 const CHROMIUM = process.env.READINESS_CHROMIUM || '/usr/bin/chromium';
 
+// The server's port (jupyter_server_test_config.py reads the same variable).
+const PORT = process.env.READINESS_GALATA_PORT || '8888';
+
 module.exports = {
   ...baseConfig,
   // print every test's result, on CI too (the base uses the terse 'github' one there)
   reporter: [['list'], ['html', { open: 'never' }]],
   use: {
     ...baseConfig.use,
+    baseURL: `http://localhost:${PORT}`,
     video: 'off',
     trace: 'off',
     launchOptions: {
@@ -32,7 +36,7 @@ module.exports = {
   },
   webServer: {
     command: 'jlpm start',
-    url: 'http://localhost:8888/lab',
+    url: `http://localhost:${PORT}/lab`,
     timeout: 120 * 1000,
     reuseExistingServer: !process.env.CI
   }
