@@ -11,7 +11,7 @@ import { exportNotebook, packageIcon } from './export';
 import { extractCells, selectedCodeCells } from './extract';
 import { freezeNotebook } from './freeze';
 import { readinessIcon } from './icons';
-import { askRehearsal } from './rehearse';
+import { askRehearsal } from './rehearse-dialog';
 import type { IReadiness, IRehearsals } from './tokens';
 
 export namespace CommandIDs {

@@ -14,7 +14,7 @@ import { addCommands, addRehearseCommand } from './commands';
 import { jumpToFinding } from './jump';
 import { updateMarkers } from './markers';
 import { PANEL_ID, ReadinessPanel } from './panel';
-import { RehearsalManager } from './rehearse';
+import { RehearsalManager } from './rehearsals';
 import { IReadiness, IReadinessSettings, IRehearsals } from './tokens';
 import { ScoreItem } from './toolbar';
 
@@ -144,8 +144,16 @@ const markers: JupyterFrontEndPlugin<void> = {
   description: 'Marks the cells that have readiness findings.',
   autoStart: true,
   requires: [IReadiness],
-  activate: (app: JupyterFrontEnd, readiness: IReadiness) => {
-    readiness.changed.connect((_, panel) => updateMarkers(readiness, panel));
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    readiness: IReadiness,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    readiness.changed.connect((_, panel) =>
+      updateMarkers(readiness, panel, trans)
+    );
   }
 };
 

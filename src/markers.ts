@@ -7,9 +7,11 @@
  */
 import type { Cell } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
+import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { cellOf, worst } from './cells';
 import { severityIcons } from './icons';
+import { timingText } from './timing';
 import type { IReadiness } from './tokens';
 import type { CellBaseline, Finding } from './types';
 
@@ -20,7 +22,8 @@ const TIMING = 'readiness-cell-timing';
 
 export function updateMarkers(
   readiness: IReadiness,
-  panel: NotebookPanel
+  panel: NotebookPanel,
+  trans: TranslationBundle
 ): void {
   const reply = readiness.stateOf(panel)?.reply;
   const byCell = new Map<Cell, Finding[]>();
@@ -33,10 +36,7 @@ export function updateMarkers(
   const timings = new Map<Cell, CellBaseline>();
   const rehearsal = reply?.rehearsal;
   for (const baseline of rehearsal?.applies ? rehearsal.cells : []) {
-    const cell = cellOf(panel, {
-      cell_index: baseline.cell_index,
-      cell_id: baseline.cell_id
-    } as Finding);
+    const cell = cellOf(panel, baseline);
     if (cell) {
       timings.set(cell, baseline);
     }
@@ -48,7 +48,7 @@ export function updateMarkers(
     } else {
       unmark(cell);
     }
-    showTiming(cell, timings.get(cell) ?? null);
+    showTiming(cell, timings.get(cell) ?? null, trans);
   }
 }
 
@@ -56,7 +56,11 @@ export function updateMarkers(
  * The label with the cell's time and peak memory in the last rehearsal
  * (`data-seconds`, `data-peak-memory`: run 1's); removed when there is none.
  */
-function showTiming(cell: Cell, baseline: CellBaseline | null): void {
+function showTiming(
+  cell: Cell,
+  baseline: CellBaseline | null,
+  trans: TranslationBundle
+): void {
   let label = cell.node.querySelector<HTMLElement>(`:scope > .${TIMING}`);
   const first = baseline?.runs[0];
   if (!baseline || !first) {
@@ -68,22 +72,11 @@ function showTiming(cell: Cell, baseline: CellBaseline | null): void {
     label.className = TIMING;
     cell.node.appendChild(label);
   }
-  const runs = baseline.runs.map((run, i) => {
-    const parts: string[] = [run.status];
-    if (run.seconds !== null) {
-      parts.push(`${seconds(run.seconds)} s`);
-    }
-    if (run.peak_memory !== null) {
-      parts.push(`${mebibytes(run.peak_memory)} MiB`);
-    }
-    return `run ${i + 1}: ${parts.join(', ')}`;
-  });
-  const text = [
-    first.seconds === null ? first.status : `${seconds(first.seconds)} s`,
-    ...(first.peak_memory === null
-      ? []
-      : [`${mebibytes(first.peak_memory)} MiB`])
-  ].join(' · ');
+  // "ok" goes without saying on the label, not in the tooltip listing each run.
+  const runs = baseline.runs.map((run, i) =>
+    trans.__('run %1: %2', i + 1, timingText(run, trans) || run.status)
+  );
+  const text = timingText(first, trans) || first.status;
   if (label.textContent !== text) {
     label.textContent = text;
   }
@@ -91,15 +84,7 @@ function showTiming(cell: Cell, baseline: CellBaseline | null): void {
   label.dataset.seconds = first.seconds === null ? '' : String(first.seconds);
   label.dataset.peakMemory =
     first.peak_memory === null ? '' : String(first.peak_memory);
-  label.title = `Last rehearsal — ${runs.join('; ')}`;
-}
-
-function seconds(value: number): string {
-  return value < 10 ? value.toFixed(2) : value.toFixed(1);
-}
-
-function mebibytes(bytes: number): number {
-  return Math.round(bytes / 2 ** 20);
+  label.title = trans.__('Last rehearsal — %1', runs.join('; '));
 }
 
 function mark(cell: Cell, findings: Finding[]): void {

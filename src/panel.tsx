@@ -7,8 +7,10 @@ import { ReactWidget, refreshIcon, UseSignal } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { CommandIDs } from './commands';
+import type { JumpTarget } from './jump';
 import { readinessIcon, severityIcons } from './icons';
-import { RehearsalSection, showDiff } from './rehearse';
+import { showDiff } from './output-diff';
+import { RehearsalSection } from './rehearsal-section';
 import { scoreLevel } from './score';
 import { IReadiness, IRehearsals } from './tokens';
 import type {
@@ -25,7 +27,7 @@ export interface IPanelOptions {
   readiness: IReadiness;
   tracker: INotebookTracker;
   trans: TranslationBundle;
-  onJump: (panel: NotebookPanel, finding: Finding) => void;
+  onJump: (panel: NotebookPanel, target: JumpTarget) => void;
   /**
    * Run one of the notebook actions (FINDING_ACTIONS) on the current notebook.
    */
@@ -146,13 +148,9 @@ function PanelBody(
           onRehearse={() => props.onAction(CommandIDs.rehearse)}
           onJump={(cellIndex, cellId) =>
             props.onJump(panel, {
-              check: 'rehearsal',
-              severity: 'info',
               cell_index: cellIndex,
               cell_id: cellId,
-              line: null,
-              message: '',
-              suggestion: ''
+              line: null
             })
           }
         />

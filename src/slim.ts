@@ -29,7 +29,7 @@ export function liveNotebook(panel: NotebookPanel): INotebookContent {
  * A copy of `notebook` whose non-text MIME payloads are placeholders (the
  * cells and outputs that hold none are shared with the original).
  */
-export function slimNotebook(notebook: INotebookContent): INotebookContent {
+function slimNotebook(notebook: INotebookContent): INotebookContent {
   return {
     ...notebook,
     cells: notebook.cells.map(cell => {
@@ -54,7 +54,7 @@ export function slimNotebook(notebook: INotebookContent): INotebookContent {
 /**
  * The placeholder of one payload.
  */
-export function placeholder(mime: string, value: unknown): string {
+function placeholder(mime: string, value: unknown): string {
   const text = textOf(value);
   const base64 = isBase64Mime(mime) && text !== null;
   const bytes =
@@ -140,10 +140,7 @@ function head(base64: string, chars: number): Uint8Array | null {
 /**
  * Width and height from a PNG, GIF or JPEG header, as the server reads them.
  */
-export function pixelSize(
-  mime: string,
-  base64: string
-): [number, number] | null {
+function pixelSize(mime: string, base64: string): [number, number] | null {
   if (mime === 'image/png') {
     const b = head(base64, 44);
     if (

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 import { expect, IJupyterLabPageFixture, test } from '@jupyterlab/galata';
+import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import {
   code,
@@ -227,6 +228,71 @@ test('a rehearsal shows its progress, then the finding on the right cell', async
   ).toBe(true);
 });
 
+/**
+ * A 3x2 PNG (73 bytes) as a saved output, beside its text/plain.
+ */
+const PNG =
+  'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAEElEQVR4nGP4z8AAQQxwFgBB0gX7h/C5SAAAAABJRU5ErkJggg==';
+
+const PLOTTED = notebook([
+  code('x = 1', 1, 'c0'),
+  {
+    ...code('x', 2, 'c1'),
+    outputs: [
+      {
+        output_type: 'display_data',
+        data: { 'image/png': PNG, 'text/plain': '<Figure size 3x2>' },
+        metadata: {}
+      }
+    ]
+  }
+]);
+
+test('the rehearsal sends the notebook as edited, its images as placeholders', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, tmpPath, 'plotted.ipynb', PLOTTED);
+  await waitForKernelIdle(page);
+  // An edit that is not saved.
+  await page.notebook.setCell(0, 'code', 'x = 2');
+  expect(
+    await page.evaluate(
+      () =>
+        (window.jupyterapp.shell.currentWidget as NotebookPanel).context.model
+          .dirty
+    )
+  ).toBe(true);
+
+  await page.locator(`${SECTION} .readiness-rehearse-button`).click();
+  const sent = page.waitForRequest(
+    request =>
+      request.method() === 'POST' &&
+      new URL(request.url()).pathname === '/readiness/rehearse'
+  );
+  await clickRehearse(page);
+  const body = (await sent).postDataJSON();
+  const cells = body.notebook.cells;
+  expect(cells[0].source).toBe('x = 2');
+  expect(cells[1].outputs[0].data).toEqual({
+    'image/png': '<image/png 73 bytes, 3x2>',
+    'text/plain': '<Figure size 3x2>'
+  });
+  // The fresh run shows `2` where an image is saved: a warning, so it passed.
+  await expect(page.locator(RESULT)).toHaveAttribute('data-status', 'passed');
+  const mismatch = page.locator(finding('output-mismatch', 1));
+  await expect(mismatch).toHaveCount(1);
+  // Its diff, from the finding's row.
+  await mismatch.locator('.readiness-diff-button').click();
+  const diff = page.locator('.readiness-rehearse-diff-dialog');
+  await expect(diff.locator('.readiness-diff-remove').first()).toContainText(
+    'image/png'
+  );
+  await expect(diff.locator('.readiness-diff-add').first()).toBeVisible();
+  await diff.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(diff).toHaveCount(0);
+});
+
 test('cancel stops a long rehearsal and leaves the kernels as they were', async ({
   page,
   tmpPath
@@ -235,7 +301,12 @@ test('cancel stops a long rehearsal and leaves the kernels as they were', async 
   await waitForKernelIdle(page);
   const before = await kernelIds(page);
 
-  await page.locator(`${SECTION} .readiness-rehearse-button`).click();
+  // From the notebook's toolbar (schema/plugin.json).
+  await page
+    .locator(
+      '.jp-NotebookPanel-toolbar [data-jp-item-name="readiness-rehearse"] button'
+    )
+    .click();
   await clickRehearse(page);
   const progress = page.locator(PROGRESS);
   await expect(progress).toHaveAttribute('data-position', '2', {
