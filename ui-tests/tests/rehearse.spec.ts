@@ -165,17 +165,36 @@ test('a rehearsal shows its progress, then the finding on the right cell', async
   await dialog.locator('.readiness-rehearse-in-place').uncheck();
   await expect(dialog.locator('.readiness-rehearse-warning')).toHaveCount(0);
   await expect(dialog.locator('.readiness-rehearse-runs')).toHaveValue('2');
+  // Another value for `n` (the run reads it, the hidden state stays hidden).
+  await dialog
+    .locator('.readiness-rehearse-parameter[data-name="n"]')
+    .fill('4');
 
+  const sent = page.waitForRequest(
+    request =>
+      request.method() === 'POST' &&
+      new URL(request.url()).pathname === '/readiness/rehearse'
+  );
   await clickRehearse(page);
-  // The progress view: run 1, cell 2 of 4 (the sleeping one), highlighted.
+  // Only the changed parameter is sent, with the dialog's defaults.
+  expect((await sent).postDataJSON()).toMatchObject({
+    path: `${tmpPath}/hidden.ipynb`,
+    parameters: { n: '4' },
+    runs: 2,
+    timeout: 3600,
+    cell_timeout: 600,
+    in_place: false
+  });
+  // The progress view: run 1, the sleeping cell, highlighted. The injected
+  // parameters cell (after the parameters cell) runs too: it is cell 3 of 5.
   const progress = page.locator(PROGRESS);
   await expect(progress).toHaveAttribute('data-run', '1');
-  await expect(progress).toHaveAttribute('data-position', '2', {
+  await expect(progress).toHaveAttribute('data-cell-index', '1', {
     timeout: 30000
   });
-  await expect(progress).toHaveAttribute('data-cell-index', '1');
+  await expect(progress).toHaveAttribute('data-position', '3');
   await expect(progress.locator('.readiness-rehearse-line')).toContainText(
-    'Run 1 of 2: cell 2 of 4'
+    'Run 1 of 2: cell 3 of 5'
   );
   await expect(progress.locator('.readiness-rehearse-cancel')).toBeEnabled();
   await expect(page.locator('.jp-Notebook .jp-Cell').nth(1)).toHaveClass(
@@ -185,7 +204,7 @@ test('a rehearsal shows its progress, then the finding on the right cell', async
   // The view polls: an instant cell (the parameters) may finish between two
   // polls unseen, the sleeping one is always seen, and highlighted.
   const seen = await page.evaluate(() => (window as Window_).readinessRehearse);
-  expect(seen.positions).toContain(2);
+  expect(seen.positions).toContain(3);
   expect(seen.highlighted).toContain(1);
 
   // The outcome: failed, the finding on cell 2, the static finding confirmed.
