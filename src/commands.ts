@@ -3,7 +3,7 @@
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
-import { fastForwardIcon } from '@jupyterlab/ui-components';
+import { codeCheckIcon } from '@jupyterlab/ui-components';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
@@ -192,7 +192,8 @@ export function addRehearseCommand(
     caption: trans.__(
       'Run the notebook top to bottom in a new kernel, twice, in a scratch copy of its folder, and compare'
     ),
-    icon: fastForwardIcon,
+    // Not the fast-forward of Restart and Run All, which sits in the same toolbar.
+    icon: codeCheckIcon,
     // On the main area's current notebook once loaded, when it is not being rehearsed.
     isEnabled: () => {
       const panel = tracker.currentWidget;
