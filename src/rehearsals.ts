@@ -62,7 +62,6 @@ export class RehearsalManager implements IRehearsals {
     if (this.isRunning(panel)) {
       return;
     }
-    const requestedAt = performance.now();
     await panel.context.ready;
     const notebook = liveNotebook(panel);
     this._follow(panel);
@@ -73,8 +72,7 @@ export class RehearsalManager implements IRehearsals {
       error: null,
       cellIds: notebook.cells.map(cell =>
         typeof cell.id === 'string' ? cell.id : null
-      ),
-      requestedAt
+      )
     };
     this._set(panel, state);
     let job: RehearseJob;

@@ -134,10 +134,6 @@ export namespace IRehearsals {
      * cell after edits moved it.
      */
     cellIds: Array<string | null>;
-    /**
-     * performance.now() when the user asked for the rehearsal.
-     */
-    requestedAt: number;
   }
 }
 
