@@ -210,19 +210,26 @@ def report(results: dict[str, dict[str, list[dict]]], args: argparse.Namespace) 
         "",
         f"{platform.python_implementation()} {platform.python_version()}, {platform.system()} {platform.machine()}, "
         f"{args.rounds} timed rounds after a warm-up, workloads and tools alternated, medians. "
-        f"Plain = two nbclient runs one after the other (what a rehearsal runs), `shutdown_kernel={args.plain_shutdown!r}`; "
-        "rehearsal = `Rehearsal.run()` with its defaults (scratch copy, audit hook, two runs, snapshots, comparison, record built, cleanup).",
+        "Plain = two nbclient runs one after the other (what a rehearsal runs), "
+        f"`shutdown_kernel={args.plain_shutdown!r}`; "
+        "rehearsal = `Rehearsal.run()` with its defaults (scratch copy, audit hook, two runs, snapshots, comparison, "
+        "record built, cleanup).",
         "",
-        "Wall time (what a user waits; sensitive to other load on the machine). Hook = the cells' kernel-side time in the rehearsal minus in the plain runs; "
-        "comparison = snapshots (listing and hashing the folder after each run) + findings, diffs and record; the target is (hook + comparison) / plain ≤ 10 %.",
+        "Wall time (what a user waits; sensitive to other load on the machine). Hook = the cells' kernel-side time in "
+        "the rehearsal minus in the plain runs; "
+        "comparison = snapshots (listing and hashing the folder after each run) + findings, diffs and record; the "
+        "target is (hook + comparison) / plain ≤ 10 %.",
         "",
-        "| workload | plain s | rehearsal s | total | hook s | comparison s | **(hook + comparison) / plain** | copy s | cleanup s | first cell plain / rehearsal s | rehearsal found |",
+        "| workload | plain s | rehearsal s | total | hook s | comparison s | **(hook + comparison) / plain** | copy "
+        "s | cleanup s | first cell plain / rehearsal s | rehearsal found |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     cpu_lines = [
         "",
-        "CPU time (robust to other load): kernels = the two kernel processes' CPU at their last cell; ours = this process (nbclient's message handling, and for the rehearsal "
-        "also the copy, snapshots, comparison and cleanup). Overhead = (rehearsal − plain) / plain over kernels + ours.",
+        "CPU time (robust to other load): kernels = the two kernel processes' CPU at their last cell; ours = this "
+        "process (nbclient's message handling, and for the rehearsal "
+        "also the copy, snapshots, comparison and cleanup). Overhead = (rehearsal − plain) / plain over kernels + "
+        "ours.",
         "",
         "| workload | kernels plain / rehearsal s | ours plain / rehearsal s | **CPU overhead** |",
         "|---|---:|---:|---:|",
@@ -241,7 +248,8 @@ def report(results: dict[str, dict[str, list[dict]]], args: argparse.Namespace) 
         firsts.append(_median(ours, "first_cell") - _median(plain, "first_cell"))
         found = ", ".join(ours[-1]["findings"]) or "nothing"
         lines.append(
-            f"| {name} | {p:.2f} | {r:.2f} | {100 * (r / p - 1):+.1f} % | {hook:.2f} | {comparison:.3f} | **{100 * share:.1f} %** | {_median(ours, 'copy'):.3f} | {_median(ours, 'cleanup'):.3f} | "
+            f"| {name} | {p:.2f} | {r:.2f} | {100 * (r / p - 1):+.1f} % | {hook:.2f} | {comparison:.3f} | "
+            f"**{100 * share:.1f} %** | {_median(ours, 'copy'):.3f} | {_median(ours, 'cleanup'):.3f} | "
             f"{_median(plain, 'first_cell'):.2f} / {_median(ours, 'first_cell'):.2f} | {ours[-1]['status']}: {found} |"
         )
         kp, kr = _median(plain, "kernel_cpu"), _median(ours, "kernel_cpu")
@@ -252,12 +260,15 @@ def report(results: dict[str, dict[str, list[dict]]], args: argparse.Namespace) 
     if overheads:
         lines += [
             "",
-            f"Median over workloads: (hook + comparison) / plain {100 * statistics.median(targeted):.1f} % (worst {100 * max(targeted):.1f} %; target ≤ 10 %); "
-            f"total rehearsal / plain {100 * statistics.median(overheads):+.1f} %; first cell {statistics.median(firsts):+.2f} s later than plain nbclient's.",
+            f"Median over workloads: (hook + comparison) / plain {100 * statistics.median(targeted):.1f} % (worst "
+            f"{100 * max(targeted):.1f} %; target ≤ 10 %); "
+            f"total rehearsal / plain {100 * statistics.median(overheads):+.1f} %; first cell "
+            f"{statistics.median(firsts):+.2f} s later than plain nbclient's.",
         ]
         cpu_lines += [
             "",
-            f"Median CPU overhead {100 * statistics.median(cpu_overheads):+.1f} % (worst {100 * max(cpu_overheads):+.1f} %).",
+            f"Median CPU overhead {100 * statistics.median(cpu_overheads):+.1f} % (worst "
+            f"{100 * max(cpu_overheads):+.1f} %).",
         ]
     return "\n".join(lines + cpu_lines) + "\n"
 

@@ -16,9 +16,26 @@ import type {
   FreezeRequest,
   FixReply,
   FixRequest,
+  RehearseJob,
+  RehearseRequest,
   WaiveReply,
   WaiveRequest
 } from './types';
+
+/**
+ * A request the server refused: its status, message, and any more members of
+ * the JSON error reply (a 409 for a notebook already being rehearsed names
+ * that `job_id`).
+ */
+export class RequestError extends ServerConnection.ResponseError {
+  constructor(
+    response: Response,
+    message: string,
+    readonly data: Record<string, unknown>
+  ) {
+    super(response, message);
+  }
+}
 
 async function request<T>(
   path: string,
@@ -37,11 +54,12 @@ async function request<T>(
     // not JSON (e.g. a proxy's HTML error page): the status line is the message
   }
   if (!response.ok) {
-    throw new ServerConnection.ResponseError(
+    throw new RequestError(
       response,
       (data as { message?: string } | null)?.message ||
         response.statusText ||
-        `HTTP ${response.status}`
+        `HTTP ${response.status}`,
+      data && typeof data === 'object' ? (data as Record<string, unknown>) : {}
     );
   }
   return data as T;
@@ -136,5 +154,41 @@ export function fixNotebook(body: FixRequest): Promise<FixReply> {
   return request<FixReply>('fix', {
     method: 'POST',
     body: JSON.stringify(body)
+  });
+}
+
+/**
+ * Start a rehearsal of the notebook (two fresh runs in new kernels): the job
+ * as it starts. A notebook already being rehearsed is a RequestError 409 whose
+ * `data.job_id` is that job.
+ */
+export function startRehearsal(body: RehearseRequest): Promise<RehearseJob> {
+  return request<RehearseJob>('rehearse', {
+    method: 'POST',
+    body: JSON.stringify(body)
+  });
+}
+
+/**
+ * A rehearsal job's progress (its reply once finished); `since` leaves out the
+ * finished cells already seen.
+ */
+export function rehearsalStatus(
+  jobId: string,
+  since: number,
+  signal?: AbortSignal
+): Promise<RehearseJob> {
+  return request<RehearseJob>(
+    `rehearse/${encodeURIComponent(jobId)}?since=${since}`,
+    { method: 'GET', signal }
+  );
+}
+
+/**
+ * Cancel a rehearsal job (it stops within moments: poll until it is finished).
+ */
+export function cancelRehearsal(jobId: string): Promise<RehearseJob> {
+  return request<RehearseJob>(`rehearse/${encodeURIComponent(jobId)}`, {
+    method: 'DELETE'
   });
 }

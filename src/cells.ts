@@ -7,10 +7,16 @@ import type { NotebookPanel } from '@jupyterlab/notebook';
 import type { Finding, Severity } from './types';
 
 /**
- * The cell a finding points at, or null for a notebook-level finding. The
- * cell id wins over the index: cells inserted since the check shift indices.
+ * Where something is in the notebook: a finding, a rehearsed cell.
  */
-export function cellOf(panel: NotebookPanel, finding: Finding): Cell | null {
+export type CellRef = Pick<Finding, 'cell_index' | 'cell_id'>;
+
+/**
+ * The cell a finding (or a rehearsed cell) points at, or null for a
+ * notebook-level finding. The cell id wins over the index: cells inserted
+ * since the check shift indices.
+ */
+export function cellOf(panel: NotebookPanel, finding: CellRef): Cell | null {
   const cells = panel.content.widgets;
   if (finding.cell_id) {
     const byId = cells.find(cell => cell.model.id === finding.cell_id);

@@ -4,7 +4,6 @@
  * while the user edits. One request per notebook at a time: a newer check
  * aborts the older, and an aborted check's reply is dropped.
  */
-import type { INotebookContent } from '@jupyterlab/nbformat';
 import {
   INotebookTracker,
   NotebookActions,
@@ -15,6 +14,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
 import { checkNotebook } from './api';
+import { liveNotebook } from './slim';
 import { IReadiness, IReadinessSettings } from './tokens';
 
 /**
@@ -117,7 +117,7 @@ export class ReadinessChecker implements IReadiness {
         {
           path: context.localPath,
           kernel_id: sessionContext.session?.kernel?.id ?? null,
-          notebook: context.model.toJSON() as INotebookContent,
+          notebook: liveNotebook(panel),
           disable: this._disabled()
         },
         controller.signal

@@ -3,6 +3,7 @@
  */
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
+import { codeCheckIcon } from '@jupyterlab/ui-components';
 import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
@@ -10,7 +11,8 @@ import { exportNotebook, packageIcon } from './export';
 import { extractCells, selectedCodeCells } from './extract';
 import { freezeNotebook } from './freeze';
 import { readinessIcon } from './icons';
-import type { IReadiness } from './tokens';
+import { askRehearsal } from './rehearse-dialog';
+import type { IReadiness, IRehearsals } from './tokens';
 
 export namespace CommandIDs {
   export const check = 'readiness:check';
@@ -18,6 +20,7 @@ export namespace CommandIDs {
   export const freezeEnv = 'readiness:freeze-env';
   export const extractToModule = 'readiness:extract-to-module';
   export const exportPackage = 'readiness:export-package';
+  export const rehearse = 'readiness:rehearse';
 }
 
 /**
@@ -169,4 +172,60 @@ export function addCommands(
       palette.addItem({ command, category });
     }
   }
+}
+
+/**
+ * Rehearse Notebook (`readiness:rehearse`): in the Readiness menu
+ * (schema/plugin.json), the palette and the sidebar's Rehearsal section.
+ */
+export function addRehearseCommand(
+  app: JupyterFrontEnd,
+  rehearsals: IRehearsals,
+  tracker: INotebookTracker,
+  trans: TranslationBundle,
+  panelId: string,
+  palette: ICommandPalette | null
+): void {
+  const { commands, shell } = app;
+  commands.addCommand(CommandIDs.rehearse, {
+    label: trans.__('Rehearse Notebook'),
+    caption: trans.__(
+      'Run the notebook top to bottom in a new kernel, twice, in a scratch copy of its folder, and compare'
+    ),
+    // Not the fast-forward of Restart and Run All, which sits in the same toolbar.
+    icon: codeCheckIcon,
+    // On the main area's current notebook once loaded, when it is not being rehearsed.
+    isEnabled: () => {
+      const panel = tracker.currentWidget;
+      return (
+        panel !== null &&
+        panel === shell.currentWidget &&
+        panel.context.isReady &&
+        !rehearsals.isRunning(panel)
+      );
+    },
+    execute: async () => {
+      const panel = tracker.currentWidget;
+      if (!panel || rehearsals.isRunning(panel)) {
+        return;
+      }
+      const options = await askRehearsal(panel, trans);
+      if (options && !panel.isDisposed) {
+        // The progress is shown in the sidebar.
+        shell.activateById(panelId);
+        await rehearsals.start(panel, options);
+      }
+    }
+  });
+  const notify = () => commands.notifyCommandChanged(CommandIDs.rehearse);
+  tracker.currentChanged.connect(notify);
+  tracker.widgetAdded.connect((_, panel) => {
+    panel.context.ready.then(notify, () => undefined);
+  });
+  rehearsals.changed.connect(notify);
+  shell.currentChanged?.connect(notify);
+  palette?.addItem({
+    command: CommandIDs.rehearse,
+    category: trans.__('Readiness')
+  });
 }

@@ -17,7 +17,9 @@ export interface ReadinessContract {
   FixRequest?: FixRequest;
   FreezeReply?: FreezeReply;
   FreezeRequest?: FreezeRequest;
+  RehearseJob?: RehearseJob;
   RehearseReply?: RehearseReply;
+  RehearseRequest?: RehearseRequest;
   WaiveReply?: WaiveReply;
   WaiveRequest?: WaiveRequest;
 }
@@ -38,9 +40,10 @@ export interface CheckInfo {
   severity: 'error' | 'warning' | 'info';
 }
 /**
- * What ``POST /readiness/check`` answers: the notebook report plus the kernel's status and
- * the handoff verdict under the project's contract (computed as ``jupyter-readiness contract``
- * computes it: the project's configuration, no kernel; so the sidebar and CI agree).
+ * What ``POST /readiness/check`` answers: the notebook report plus the kernel's status, the
+ * handoff verdict under the project's contract (computed as ``jupyter-readiness contract``
+ * computes it: the project's configuration, no kernel; so the sidebar and CI agree), and the
+ * notebook's last rehearsal (null: never rehearsed, or its record is unreadable).
  */
 export interface CheckReply {
   band: 'ready' | 'attention' | 'blocked';
@@ -51,6 +54,7 @@ export interface CheckReply {
   kernel: KernelInfo;
   must_fix: number;
   path: string;
+  rehearsal: RehearsalSummary | null;
   score: number;
   suppressed: Suppressed[];
 }
@@ -207,6 +211,52 @@ export interface WaiverVerdict {
 export interface KernelInfo {
   elapsed_ms: number;
   status: 'ok' | 'busy' | 'dead' | 'unavailable' | 'not-python' | 'none';
+}
+/**
+ * The notebook's last rehearsal, from the record beside it (REST check reply). ``applies``:
+ * the record matches the notebook's code, kernel and parameters, so its findings are in the
+ * report; ``cells`` and ``diffs`` are then at the cells' current indices (else empty).
+ */
+export interface RehearsalSummary {
+  applies: boolean;
+  cells: CellBaseline[];
+  diffs: OutputDiff[];
+  findings: number;
+  in_place: boolean;
+  parameters: {
+    [k: string]: unknown;
+  };
+  passed: boolean;
+  rehearsed_at: string;
+  runs: number;
+  seconds: number;
+}
+export interface CellBaseline {
+  cell_id: string | null;
+  cell_index: number;
+  external: string[];
+  reads: string[];
+  runs: CellTiming[];
+  writes: string[];
+}
+/**
+ * One code cell in one run.
+ */
+export interface CellTiming {
+  peak_memory: number | null;
+  seconds: number | null;
+  status: 'ok' | 'error' | 'timeout' | 'dead' | 'cancelled' | 'not-run';
+}
+/**
+ * The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
+ * run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff.
+ */
+export interface OutputDiff {
+  after: string;
+  before: string;
+  cell_index: number;
+  check: 'output-mismatch' | 'nondeterministic-output';
+  diff: string;
 }
 /**
  * A finding a ``# readiness: ignore[...]`` comment silenced: where, and the comment's reason
@@ -501,6 +551,41 @@ export interface FreezeRequest {
   write?: boolean;
 }
 /**
+ * What ``POST /readiness/rehearse`` answers (the job it started) and ``GET`` / ``DELETE
+ * /readiness/rehearse/<job_id>`` answer: where the rehearsal is, and its reply once finished.
+ *
+ * ``phase`` and the fields after it are the latest progress event: ``cell-started`` with
+ * ``cell_index`` is the cell running now (cell ``position`` of ``cells`` in run ``run`` of
+ * ``runs``). ``finished_cells`` lists the cells finished so far, from the ``since``-th on (a
+ * query parameter, so a poller asks only for what it has not seen).
+ */
+export interface RehearseJob {
+  cell_index: number | null;
+  cells: number;
+  elapsed: number;
+  finished_cells: CellProgress[];
+  first_cell_seconds: number | null;
+  job_id: string;
+  path: string;
+  phase: 'started' | 'copying' | 'kernel-starting' | 'cell-started' | 'cell-finished' | 'comparing' | 'finished';
+  position: number;
+  reply: RehearseReply | null;
+  run: number;
+  runs: number;
+  state: 'running' | 'cancelling' | 'finished';
+}
+/**
+ * A cell a rehearsal job's run has finished.
+ */
+export interface CellProgress {
+  cell_index: number;
+  peak_memory: number | null;
+  position: number;
+  run: number;
+  seconds: number | null;
+  status: 'ok' | 'error' | 'timeout' | 'dead' | 'cancelled' | 'not-run';
+}
+/**
  * What ``jupyter-readiness rehearse --format json`` prints (and the rehearse job answers).
  *
  * ``status``: ``passed`` every run finished and no finding is an error; ``failed`` otherwise;
@@ -522,20 +607,10 @@ export interface RehearseReply {
   status: 'passed' | 'failed' | 'cancelled' | 'error';
   version: 1;
 }
-/**
- * The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
- * run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff.
- */
-export interface OutputDiff {
-  after: string;
-  before: string;
-  cell_index: number;
-  check: 'output-mismatch' | 'nondeterministic-output';
-  diff: string;
-}
 export interface RehearsalRecord {
   cells: CellBaseline[];
   code_cells: number[];
+  diffs: OutputDiff[];
   files: FileBaseline[];
   findings: Finding[];
   in_place: boolean;
@@ -549,23 +624,8 @@ export interface RehearsalRecord {
   rehearsed_at: string;
   runs: number;
   seconds: number;
+  static: StaticVerdict[];
   version: 1;
-}
-export interface CellBaseline {
-  cell_id: string | null;
-  cell_index: number;
-  external: string[];
-  reads: string[];
-  runs: CellTiming[];
-  writes: string[];
-}
-/**
- * One code cell in one run.
- */
-export interface CellTiming {
-  peak_memory: number | null;
-  seconds: number | null;
-  status: 'ok' | 'error' | 'timeout' | 'dead' | 'cancelled' | 'not-run';
 }
 /**
  * A file the first run created or changed, as it was after that run.
@@ -575,6 +635,54 @@ export interface FileBaseline {
   path: string;
   sha256: string;
   size: number;
+}
+/**
+ * A static finding on this cell that the rehearsal confirmed (a NameError proves a
+ * ``hidden-state``) or contradicted (the cell ran fine in a fresh kernel), and why.
+ */
+export interface StaticVerdict {
+  cell_index: number;
+  check: string;
+  confirmed: boolean;
+  reason: string;
+}
+export interface RehearseRequest {
+  /**
+   * seconds for each cell; 0: no limit
+   */
+  cell_timeout?: number;
+  /**
+   * run in the notebook's real folder (its files are changed); else a scratch copy
+   */
+  in_place?: boolean;
+  /**
+   * the kernelspec to run; null: the notebook's
+   */
+  kernel_name?: string | null;
+  /**
+   * the live nbformat-4 model (unsaved edits count); null to read the file
+   */
+  notebook?: {
+    [k: string]: unknown;
+  } | null;
+  /**
+   * name → value text, over the values of the cell tagged `parameters`; a value is read as a Python literal, anything else as a string (as `jupyter-readiness rehearse -p NAME VALUE`)
+   */
+  parameters?: {
+    [k: string]: string;
+  };
+  /**
+   * the notebook, relative to the server root
+   */
+  path: string;
+  /**
+   * fresh runs; 1 skips the comparison between runs
+   */
+  runs?: 1 | 2;
+  /**
+   * seconds for the whole rehearsal; 0: no limit
+   */
+  timeout?: number;
 }
 /**
  * What ``POST /readiness/waive`` answers: the contract file before and after the waiver.

@@ -14,6 +14,7 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { exportPackage } from './api';
+import { liveNotebook } from './slim';
 import { askWithPreview, messageOf, PreviewBody } from './preview';
 import type {
   ExportFile,
@@ -62,8 +63,9 @@ export async function exportNotebook(
 ): Promise<void> {
   const { context } = panel;
   await context.ready;
-  // The live model: unsaved edits count, and the server never reads a stale file.
-  const notebook = context.model.toJSON() as INotebookContent;
+  // The live model: unsaved edits count, and the server never reads a stale
+  // file (its image bytes left out: liveNotebook).
+  const notebook = liveNotebook(panel);
   const body = new ExportPreview({
     path: context.localPath,
     notebook,

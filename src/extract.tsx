@@ -14,6 +14,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
 
 import { extractToModule } from './api';
+import { liveNotebook } from './slim';
 import { askWithPreview, messageOf, PreviewBody } from './preview';
 import type { IReadiness } from './tokens';
 import type { ExtractReply, ExtractRequest } from './types';
@@ -68,8 +69,9 @@ export async function extractCells(
   if (!indices) {
     return;
   }
-  // The live model: unsaved edits count, and the server never reads a stale file.
-  const notebook = context.model.toJSON() as INotebookContent;
+  // The live model: unsaved edits count, and the server never reads a stale
+  // file (its image bytes left out: liveNotebook).
+  const notebook = liveNotebook(panel);
   const body = new ExtractPreview({
     path: context.localPath,
     notebook,

@@ -11,11 +11,12 @@ import { ITranslator, nullTranslator } from '@jupyterlab/translation';
 import { fetchCatalogue } from './api';
 import { ReadinessChecker } from './checker';
 import { coach } from './coach/plugin';
-import { addCommands } from './commands';
+import { addCommands, addRehearseCommand } from './commands';
 import { jumpToFinding } from './jump';
 import { updateMarkers } from './markers';
 import { PANEL_ID, ReadinessPanel } from './panel';
-import { IReadiness, IReadinessSettings } from './tokens';
+import { RehearsalManager } from './rehearsals';
+import { IReadiness, IReadinessSettings, IRehearsals } from './tokens';
 import { ScoreItem } from './toolbar';
 
 /**
@@ -85,14 +86,15 @@ const sidebar: JupyterFrontEndPlugin<void> = {
   description: 'The Readiness sidebar, commands and menu.',
   autoStart: true,
   requires: [IReadiness, INotebookTracker],
-  optional: [ITranslator, ILayoutRestorer, ICommandPalette],
+  optional: [ITranslator, ILayoutRestorer, ICommandPalette, IRehearsals],
   activate: (
     app: JupyterFrontEnd,
     readiness: IReadiness,
     tracker: INotebookTracker,
     translator: ITranslator | null,
     restorer: ILayoutRestorer | null,
-    palette: ICommandPalette | null
+    palette: ICommandPalette | null,
+    rehearsals: IRehearsals | null
   ) => {
     const trans = (translator ?? nullTranslator).load(DOMAIN);
     const panel = new ReadinessPanel({
@@ -101,11 +103,37 @@ const sidebar: JupyterFrontEndPlugin<void> = {
       trans,
       onJump: (notebook, finding) => void jumpToFinding(app, notebook, finding),
       // The commands run on the current notebook, which is the one the sidebar shows.
-      commands: app.commands
+      commands: app.commands,
+      rehearsals
     });
     app.shell.add(panel, 'right', { rank: 600 });
     restorer?.add(panel, PANEL_ID);
     addCommands(app, readiness, tracker, trans, PANEL_ID, palette);
+  }
+};
+
+/**
+ * Rehearse Notebook: two fresh runs in new kernels on the server, their
+ * progress in the sidebar (IRehearsals), the running cell highlighted.
+ */
+const rehearse: JupyterFrontEndPlugin<IRehearsals> = {
+  id: 'jupyterlab-readiness:rehearse',
+  description: 'Rehearses notebooks: two fresh runs in new kernels, compared.',
+  autoStart: true,
+  provides: IRehearsals,
+  requires: [IReadiness, INotebookTracker],
+  optional: [ITranslator, ICommandPalette],
+  activate: (
+    app: JupyterFrontEnd,
+    readiness: IReadiness,
+    tracker: INotebookTracker,
+    translator: ITranslator | null,
+    palette: ICommandPalette | null
+  ): IRehearsals => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    const rehearsals = new RehearsalManager(readiness, trans);
+    addRehearseCommand(app, rehearsals, tracker, trans, PANEL_ID, palette);
+    return rehearsals;
   }
 };
 
@@ -117,8 +145,16 @@ const markers: JupyterFrontEndPlugin<void> = {
   description: 'Marks the cells that have readiness findings.',
   autoStart: true,
   requires: [IReadiness],
-  activate: (app: JupyterFrontEnd, readiness: IReadiness) => {
-    readiness.changed.connect((_, panel) => updateMarkers(readiness, panel));
+  optional: [ITranslator],
+  activate: (
+    app: JupyterFrontEnd,
+    readiness: IReadiness,
+    translator: ITranslator | null
+  ) => {
+    const trans = (translator ?? nullTranslator).load(DOMAIN);
+    readiness.changed.connect((_, panel) =>
+      updateMarkers(readiness, panel, trans)
+    );
   }
 };
 
@@ -146,4 +182,4 @@ const toolbar: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default [core, sidebar, markers, toolbar, coach];
+export default [core, rehearse, sidebar, markers, toolbar, coach];

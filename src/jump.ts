@@ -5,13 +5,17 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 
-import { cellOf } from './cells';
-import type { Finding } from './types';
+import { cellOf, type CellRef } from './cells';
+
+/**
+ * A finding, or any cell with the line to put the cursor on (null: the first).
+ */
+export type JumpTarget = CellRef & { line: number | null };
 
 export async function jumpToFinding(
   app: JupyterFrontEnd,
   panel: NotebookPanel,
-  finding: Finding
+  finding: JumpTarget
 ): Promise<void> {
   const cell = cellOf(panel, finding);
   if (!cell) {

@@ -9,10 +9,13 @@ import * as React from 'react';
 import type { CommandRegistry } from '@lumino/commands';
 
 import { CoachFindings } from './coach/findings';
+import { CommandIDs } from './commands';
 import { readinessIcon } from './icons';
+import type { JumpTarget } from './jump';
+import { RehearsalSection } from './rehearsal-section';
 import { bandText, scoreLevel } from './score';
-import { IReadiness } from './tokens';
-import type { CheckReply, Finding, KernelStatus } from './types';
+import { IReadiness, IRehearsals } from './tokens';
+import type { CheckReply, KernelStatus } from './types';
 import { VerdictHead } from './verdict';
 
 export const PANEL_ID = 'readiness-panel';
@@ -21,11 +24,16 @@ export interface IPanelOptions {
   readiness: IReadiness;
   tracker: INotebookTracker;
   trans: TranslationBundle;
-  onJump: (panel: NotebookPanel, finding: Finding) => void;
+  onJump: (panel: NotebookPanel, target: JumpTarget) => void;
   /**
    * Runs the commands a fix or a contract clause names.
    */
   commands: CommandRegistry;
+  /**
+   * The rehearsals (when the rehearse plugin is there): the sidebar shows
+   * their progress and the notebook's last rehearsal.
+   */
+  rehearsals?: IRehearsals | null;
 }
 
 export class ReadinessPanel extends ReactWidget {
@@ -95,6 +103,22 @@ function PanelBody(
         <div className="readiness-error" role="alert">
           {state.error}
         </div>
+      )}
+      {props.rehearsals && (
+        <RehearsalSection
+          panel={panel}
+          rehearsals={props.rehearsals}
+          last={reply?.rehearsal ?? null}
+          trans={trans}
+          onRehearse={() => void props.commands.execute(CommandIDs.rehearse)}
+          onJump={(cellIndex, cellId) =>
+            props.onJump(panel, {
+              cell_index: cellIndex,
+              cell_id: cellId,
+              line: null
+            })
+          }
+        />
       )}
       {reply ? (
         <Report {...props} panel={panel} reply={reply} />

@@ -10,6 +10,9 @@ import type * as contract from './contract';
 
 export type {
   Catalogue as CheckCatalogue,
+  CellBaseline,
+  CellProgress,
+  CellTiming,
   CheckInfo as CheckSpec,
   CheckReply,
   ChecklistItem,
@@ -26,6 +29,10 @@ export type {
   KernelInfo,
   LockFile,
   NotebookReport,
+  OutputDiff,
+  RehearsalSummary,
+  RehearseJob,
+  RehearseReply,
   WaiveReply
 } from './contract';
 
@@ -69,6 +76,7 @@ export type ExtractRequest = Omit<
 export type ExportRequest = WithNotebook<contract.ExportRequest>;
 export type WaiveRequest = WithNotebook<contract.WaiveRequest>;
 export type FixRequest = WithNotebook<contract.FixRequest>;
+export type RehearseRequest = WithNotebook<contract.RehearseRequest>;
 
 /**
  * The reply of `POST /readiness/extract`, its replacement cell typed as one.

@@ -14,3 +14,6 @@ c.ServerApp.port = int(os.environ.get("READINESS_GALATA_PORT", "8888"))  # noqa:
 
 # CI runs as root.
 c.ServerApp.allow_root = True  # noqa: F821
+
+# The tests read the rehearsal record beside a notebook, in its hidden `.readiness/` folder.
+c.ContentsManager.allow_hidden = True  # noqa: F821

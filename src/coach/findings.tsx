@@ -22,6 +22,7 @@ import {
   NO_FILTER,
   SEVERITIES
 } from './order';
+import { showDiff } from '../output-diff';
 import { waiveWithPreview } from './waive';
 import { findingPlace } from './where';
 
@@ -254,6 +255,7 @@ function FindingRow(
           </div>
         )}
         <FixButtons {...props} />
+        <DiffButton {...props} />
         {folded.length > 0 && (
           <details
             className="readiness-folded"
@@ -285,6 +287,42 @@ function FindingRow(
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * Findings whose outputs' diff the last rehearsal kept.
+ */
+const DIFF_CHECKS = new Set(['output-mismatch', 'nondeterministic-output']);
+
+/**
+ * Show diff, for a finding whose outputs the last rehearsal compared.
+ */
+function DiffButton(props: ICoachProps & { finding: Finding }): JSX.Element {
+  const { finding, reply, trans } = props;
+  const diff = DIFF_CHECKS.has(finding.check)
+    ? reply.rehearsal?.diffs.find(
+        d => d.cell_index === finding.cell_index && d.check === finding.check
+      )
+    : undefined;
+  if (!diff) {
+    return <></>;
+  }
+  return (
+    <button
+      className="readiness-action-button readiness-diff-button"
+      title={trans.__('Show how the outputs differ')}
+      onClick={event => {
+        // The row's own click jumps to the cell.
+        event.stopPropagation();
+        void showDiff(diff, trans);
+      }}
+      onKeyDown={event => {
+        event.stopPropagation();
+      }}
+    >
+      {trans.__('Show diff')}
+    </button>
   );
 }
 

@@ -21,6 +21,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from helpers.kernels import processes_mentioning
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.rehearse.baseline import record_path
 from jupyterlab_readiness.actions.rehearse.rehearsal import Options, Rehearsal, rehearse_sync
@@ -35,25 +36,6 @@ def tagged(source: str, *tags: str) -> dict:
     cell = code(source)
     cell["metadata"]["tags"] = list(tags)
     return cell
-
-
-def processes_mentioning(marker: str) -> list[int]:
-    """Processes whose command line contains ``marker`` (the kernels' connection files live in
-    the rehearsal's private folder, so a kernel names it)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
-        try:
-            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
-            state = next(
-                (line for line in (entry / "status").read_text().splitlines() if line.startswith("State:")), ""
-            )
-        except OSError:
-            continue
-        if marker in cmdline and "Z" not in state.split()[1:2]:
-            found.append(int(entry.name))
-    return found
 
 
 @pytest.fixture
@@ -256,7 +238,8 @@ def test_a_write_outside_the_folder_is_refused_reported_and_the_file_untouched(r
 def test_temp_files_and_caches_may_be_written(rehearse):
     outcome = rehearse(
         code(
-            "import tempfile, os, pathlib\nwith tempfile.NamedTemporaryFile('w') as f:\n    f.write('x')\nopen('/dev/null', 'w').write('x')\nprint('ok')"
+            "import tempfile, os, pathlib\nwith tempfile.NamedTemporaryFile('w') as "
+            "f:\n    f.write('x')\nopen('/dev/null', 'w').write('x')\nprint('ok')"
         )
     )
     assert outcome.status == "passed", outcome.findings
@@ -472,7 +455,7 @@ def test_cli_interrupted_leaves_no_kernel_and_no_folder(project, base, signum, c
         assert processes_mentioning(str(base)), "the kernel started"
         time.sleep(1.0)
         process.send_signal(signum)
-        out, err = process.communicate(timeout=60)
+        _, err = process.communicate(timeout=60)
     finally:
         process.kill()
     assert process.returncode == code_expected, err

@@ -82,12 +82,17 @@ def _png(width: int, height: int) -> str:
 
 def test_outputs_compare_stdout_results_errors_and_images_by_size():
     s = out.Sanitiser()
-    stream = lambda name, text: {"output_type": "stream", "name": name, "text": text}  # noqa: E731
-    image = lambda w, h: {
-        "output_type": "display_data",
-        "metadata": {},
-        "data": {"image/png": _png(w, h), "text/plain": "<Figure size 640x480 with 1 Axes>"},
-    }
+
+    def stream(name: str, text) -> dict:
+        return {"output_type": "stream", "name": name, "text": text}
+
+    def image(w: int, h: int) -> dict:
+        return {
+            "output_type": "display_data",
+            "metadata": {},
+            "data": {"image/png": _png(w, h), "text/plain": "<Figure size 640x480 with 1 Axes>"},
+        }
+
     a = [stream("stdout", "rows: 1"), stream("stderr", "warning!"), stream("stdout", "0\n"), image(640, 480)]
     b = [
         stream("stdout", ["rows: 10\n"]),
@@ -120,7 +125,7 @@ def test_diff_and_first_difference_show_the_lines_that_differ():
     assert out.first_difference(a, b) == ("b", "B")
     text = out.diff(a, b, "saved", "fresh run")
     assert text.startswith("--- saved\n+++ fresh run") and "-b\n+B" in text and "+d" in text
-    assert out.first_difference(a, a + [out.Item("stdout", "more")]) == ("", "more")
+    assert out.first_difference(a, [*a, out.Item("stdout", "more")]) == ("", "more")
     long = out.comparable(
         [{"output_type": "stream", "name": "stdout", "text": "".join(f"{i}\n" for i in range(500))}], s
     )
@@ -295,7 +300,13 @@ open('out.txt', 'w').write('1')
 open('log.txt', 'a').write('1')
 open('in.csv').read()
 open({str(outside)!r}).read()
-for attempt in (lambda: open({str(outside)!r}, 'w'), lambda: os.remove({str(outside)!r}), lambda: os.rename('out.txt', {str(outside)!r}), lambda: shutil.rmtree({str(tmp_path / "nothing")!r}), lambda: open('../escape.txt', 'x')):
+for attempt in (
+    lambda: open({str(outside)!r}, 'w'),
+    lambda: os.remove({str(outside)!r}),
+    lambda: os.rename('out.txt', {str(outside)!r}),
+    lambda: shutil.rmtree({str(tmp_path / "nothing")!r}),
+    lambda: open('../escape.txt', 'x'),
+):
     try:
         attempt()
     except PermissionError as exc:
@@ -454,9 +465,14 @@ def test_static_findings_the_runs_contradict_are_noted():
     )
     appends = [Access("w", "log.txt", "a")]
     runs = [RunResult(n, [CellRun(0, "ok"), CellRun(1, "ok", accesses=appends)]) for n in (1, 2)]
-    notes = build(_evidence([code("print(x)"), code("open('log.txt', 'a')")], runs, static=static)).notes
+    built = build(_evidence([code("print(x)"), code("open('log.txt', 'a')")], runs, static=static))
+    notes = built.notes
     assert any("cell 0: the static `hidden-state` finding is not confirmed" in n for n in notes)
     assert any("cell 1: the static `append-write` finding is not confirmed: `log.txt` was the same" in n for n in notes)
+    assert [(v.check, v.cell_index, v.confirmed) for v in built.verdicts] == [
+        ("hidden-state", 0, False),
+        ("append-write", 1, False),
+    ]
     changed = build(
         _evidence(
             [code("print(x)"), code("open('log.txt', 'a')")],
@@ -468,6 +484,22 @@ def test_static_findings_the_runs_contradict_are_noted():
     assert not any("append-write" in n for n in changed.notes) and [f.check for f in changed.findings] == [
         "non-idempotent-write"
     ]
+    assert {(v.check, v.cell_index, v.confirmed) for v in changed.verdicts} == {
+        ("hidden-state", 0, False),
+        ("append-write", 1, True),
+    }
+
+
+def test_a_name_error_confirms_the_static_hidden_state_as_a_verdict():
+    from jupyterlab_readiness.contract.report import NotebookReport
+
+    static = NotebookReport("a.ipynb", 50, [Finding("hidden-state", "error", 1, None, 1, "`df` is read here", "s")])
+    failing = CellRun(1, "error", error=CellError("NameError", "name 'df' is not defined", 1))
+    built = build(
+        _evidence([code("import json"), code("df.head()")], [RunResult(1, [CellRun(0, "ok"), failing])], static=static)
+    )
+    assert [(v.check, v.cell_index, v.confirmed) for v in built.verdicts] == [("hidden-state", 1, True)]
+    assert "`df` is not defined" in built.verdicts[0].reason
 
 
 # ---------------------------------------------------------------------- the record and engine
@@ -558,6 +590,56 @@ def test_the_engine_adds_remembered_findings_while_the_code_is_the_same():
     assert not [
         f for f in check_notebook(edited, "a.ipynb", rehearsal=record).findings if f.check == "non-idempotent-write"
     ]
+
+
+def test_static_findings_say_what_the_rehearsal_found_while_the_record_applies():
+    from jupyterlab_readiness.contract.baseline import OutputDiff, StaticVerdict
+
+    nb = notebook(code("print(x)"), code("exec('y = 1')\nprint(y)"), code("open('log.txt', 'a').write('1')"))
+    record = _record(nb, [Finding("rehearsal-error", "error", 0, None, 1, "NameError", "Define it")])
+    record.static = [
+        StaticVerdict("hidden-state", 0, True, "in a fresh kernel the cell raised NameError: `x` is not defined"),
+        StaticVerdict("hidden-state", 1, False, "the cell ran without error in a fresh kernel"),
+    ]
+    record.diffs = [OutputDiff(2, "output-mismatch", "saved", "fresh run", "-a\n+b")]
+    messages = {(f.check, f.cell_index): f.message for f in check_notebook(nb, "a.ipynb", rehearsal=record).findings}
+    assert messages[("hidden-state", 0)].endswith(
+        "The rehearsal of 2026-01-01 00:00 UTC confirmed it: in a fresh kernel the cell raised NameError: "
+        "`x` is not defined."
+    )
+    plain = {(f.check, f.cell_index): f.message for f in check_notebook(nb, "a.ipynb").findings}
+    if ("hidden-state", 1) in plain:  # exec() defines it: the static check may or may not see it
+        assert "did not confirm it: the cell ran without error" in messages[("hidden-state", 1)]
+    assert "rehearsal" not in messages[("append-write", 2)]
+    # a markdown cell added above: the verdicts follow their cells; after a code edit they are gone
+    moved = check_notebook({**nb, "cells": [md("intro"), *nb["cells"]]}, "a.ipynb", rehearsal=record)
+    assert "confirmed it" in next(f.message for f in moved.findings if (f.check, f.cell_index) == ("hidden-state", 1))
+    edited = json.loads(json.dumps(nb))
+    edited["cells"][2]["source"] = "open('log.txt', 'w').write('1')"
+    assert not any("rehearsal of" in f.message for f in check_notebook(edited, "a.ipynb", rehearsal=record).findings)
+    # verdicts and diffs are kept in the record, and a record written before they existed still reads
+    assert record_from_dict(to_dict(record)) == record
+    old = to_dict(record)
+    del old["static"], old["diffs"]
+    assert record_from_dict(old).static == [] and record_from_dict(old).diffs == []
+    REHEARSAL_RECORD.validate_python(to_dict(record))
+
+
+def test_images_sent_as_placeholders_compare_by_size():
+    s = out.Sanitiser()
+
+    def shown(data: str) -> list[out.Item]:
+        return out.comparable([{"output_type": "display_data", "metadata": {}, "data": {"image/png": data}}], s)
+
+    assert out.image_size("image/png", "<image/png 1234 bytes, 640x480>") == (640, 480)
+    assert out.image_size("image/png", "<image/png 1234 bytes>") is None
+    assert out.image_size("image/svg+xml", "<image/svg+xml 99 bytes>") is None
+    real = shown(_png(640, 480))
+    assert out.same(shown("<image/png 1234 bytes, 640x480>"), real)
+    assert out.same(shown("<image/png 1234 bytes, 642x480>"), real)  # within 4 px
+    assert not out.same(shown("<image/png 1234 bytes, 64x48>"), real)
+    assert out.same(shown("<image/png 1234 bytes>"), real)  # no size known: present is enough
+    assert not out.same([], real)
 
 
 def test_a_passing_record_counts_its_items_as_checked():

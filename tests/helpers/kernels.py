@@ -1,10 +1,13 @@
 """Real kernels for the server tests: started through the server's REST API, with a client to run
-cells in them, and a folder of distributions only such a kernel can see."""
+cells in them, a folder of distributions only such a kernel can see, and the processes still naming
+a folder (the rehearsals' kernels name their private folder)."""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import os
+from pathlib import Path
 
 
 class Kernel:
@@ -72,3 +75,22 @@ def kernel_only_site(tmp_path_factory):
         (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires_line}")
         (info / "RECORD").write_text(f"{module}/__init__.py,,\n{info.name}/METADATA,,\n")
     return site
+
+
+def processes_mentioning(marker: str) -> list[int]:
+    """Processes whose command line contains ``marker`` (the kernels' connection files live in
+    the rehearsal's private folder, so a kernel names it)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode("utf-8", "replace")
+            state = next(
+                (line for line in (entry / "status").read_text().splitlines() if line.startswith("State:")), ""
+            )
+        except OSError:
+            continue
+        if marker in cmdline and "Z" not in state.split()[1:2]:
+            found.append(int(entry.name))
+    return found

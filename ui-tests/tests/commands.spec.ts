@@ -10,7 +10,8 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
       'readiness:open-panel',
       'readiness:freeze-env',
       'readiness:extract-to-module',
-      'readiness:export-package'
+      'readiness:export-package',
+      'readiness:rehearse'
     ].map(id => ({
       id,
       label: registry.label(id),
@@ -23,12 +24,13 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
     'Open Readiness Panel',
     'Freeze Environment',
     'Extract to Module',
-    'Export as Package'
+    'Export as Package',
+    'Rehearse Notebook'
   ]);
   expect(commands[1].enabled).toBe(true);
-  // Freeze Environment and Extract to Module work on a notebook (freeze.spec.ts,
-  // extract.spec.ts), and none is open here.
-  for (const action of commands.slice(2, 5)) {
+  // Freeze, Extract, Export and Rehearse work on a notebook (freeze.spec.ts,
+  // extract.spec.ts, export.spec.ts, rehearse.spec.ts), and none is open here.
+  for (const action of commands.slice(2, 6)) {
     expect(action.enabled).toBe(false);
     expect(action.caption).not.toMatch(/^Coming soon/);
   }
@@ -36,7 +38,8 @@ test('commands, palette and the Readiness menu', async ({ page }) => {
   // The main menu, from schema/plugin.json.
   await page.menu.open('Readiness');
   const menu = page.locator('#jp-mainmenu-readiness');
-  await expect(menu.locator('.lm-Menu-item')).toHaveCount(4);
+  // Four actions, a separator, Rehearse Notebook.
+  await expect(menu.locator('.lm-Menu-item')).toHaveCount(6);
   await expect(
     menu.locator('.lm-Menu-item.lm-mod-disabled', {
       hasText: 'Freeze Environment'

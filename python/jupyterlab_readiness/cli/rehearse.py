@@ -8,6 +8,7 @@ Ctrl-C and 143 after SIGTERM (the kernels and the scratch folder are cleaned up 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -16,7 +17,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from ..actions.rehearse.rehearsal import Outcome, Progress
+    from ..contract.baseline import RehearsalRecord
     from ..contract.replies import RehearseReply
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERRUPTED, EXIT_TERMINATED = 0, 1, 2, 130, 143
@@ -37,11 +41,16 @@ def add_parser(sub) -> None:
     rehearse = sub.add_parser(
         "rehearse",
         help="run the notebook twice in fresh kernels, in a scratch copy of its folder, and compare",
-        description="Run the notebook top to bottom in a new kernel of its kernelspec, then again in another, in a scratch copy of its folder, "
-        "watched by an audit hook (files written and read, network hosts; writes outside the folder refused). Reports cells that fail, "
-        "saved outputs a fresh run does not reproduce, outputs that differ between the runs, files the second run leaves different, "
-        "writes outside the folder and inputs from outside it; records the baseline (per-cell time and memory, files written) in "
-        ".readiness/NOTEBOOK.rehearsal.json, which `check` then reads. Exit codes: 0 nothing at or above --fail-on; 1 findings at or above it; "
+        description="Run the notebook top to bottom in a new kernel of its kernelspec, then again "
+        "in another, in a scratch copy of its folder, "
+        "watched by an audit hook (files written and read, network hosts; writes outside "
+        "the folder refused). Reports cells that fail, "
+        "saved outputs a fresh run does not reproduce, outputs that differ between the "
+        "runs, files the second run leaves different, "
+        "writes outside the folder and inputs from outside it; records the baseline "
+        "(per-cell time and memory, files written) in "
+        ".readiness/NOTEBOOK.rehearsal.json, which `check` then reads. Exit codes: 0 "
+        "nothing at or above --fail-on; 1 findings at or above it; "
         "2 could not run; 130/143 interrupted.",
     )
     rehearse.add_argument("notebook", metavar="NOTEBOOK")
@@ -52,7 +61,10 @@ def add_parser(sub) -> None:
         action="append",
         default=[],
         metavar=("NAME", "VALUE"),
-        help="override a value of the cell tagged 'parameters' (papermill style; VALUE is a Python literal, else a string); repeatable",
+        help=(
+            "override a value of the cell tagged 'parameters' (papermill style; VALUE is "
+            "a Python literal, else a string); repeatable"
+        ),
     )
     rehearse.add_argument(
         "--runs",
@@ -84,7 +96,10 @@ def add_parser(sub) -> None:
     rehearse.add_argument(
         "--folder",
         metavar="DIR",
-        help="the folder to copy and confine writes to (default: the notebook's; e.g. the project folder when the notebook reads ../data)",
+        help=(
+            "the folder to copy and confine writes to (default: the notebook's; e.g. the "
+            "project folder when the notebook reads ../data)"
+        ),
     )
     rehearse.add_argument(
         "--max-folder-size",
@@ -203,10 +218,8 @@ def _run(data, path: Path, options, progress) -> tuple[Outcome, int | None]:
                 loop.remove_signal_handler(signal.SIGINT)
 
         for number in (signal.SIGINT, signal.SIGTERM):
-            try:
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # Windows: Ctrl-C cancels the task instead
                 loop.add_signal_handler(number, on_signal, number)
-            except (NotImplementedError, RuntimeError):  # Windows: Ctrl-C cancels the task instead
-                pass
         return await rehearsal.run()
 
     outcome = asyncio.run(main())
@@ -281,14 +294,43 @@ def _seconds(value: float) -> str:
 
 
 def render(reply: RehearseReply, colour: bool) -> str:
-    paint = (lambda code, text: f"\033[{_COLOURS[code]}m{text}\033[0m") if colour else (lambda code, text: text)
+    paint = _painter(colour)
     if reply.status == "error":
         return f"{paint('bold', reply.path)}  {paint('error', 'cannot rehearse: ' + (reply.error or ''))}\n"
     if reply.status == "cancelled":
         return f"{paint('bold', reply.path)}  rehearsal cancelled after {_seconds(reply.seconds)}: nothing recorded\n"
     record = reply.record
     runs = record.runs if record else 0
-    head = f"{paint('bold', reply.path)}  rehearsal {paint(reply.status, reply.status)}: {runs} fresh run{'s' if runs != 1 else ''}"
+    out = [_head(reply, paint), *_finding_lines(reply, paint)]
+    if not reply.findings:
+        out.append(
+            "  no findings: the notebook ran top to bottom"
+            + (", twice, with the same outputs and files." if runs == 2 else ".")
+        )
+    out.extend(f"  note: {note}" for note in reply.notes)
+    if record is not None and record.cells:
+        out.extend(["", *_cell_table(record, paint)])
+    if record is not None and record.files:
+        out.extend(["", paint("bold", "  files the first run wrote")])
+        out.extend(f"  {file.path}  {file.size:,} bytes  sha256 {file.sha256[:12]}…" for file in record.files)
+    if reply.record_file:
+        out.append(f"  baseline recorded in {reply.record_file}")
+    return "\n".join(out) + "\n"
+
+
+def _painter(colour: bool) -> Callable[[str, str], str]:
+    if colour:
+        return lambda code, text: f"\033[{_COLOURS[code]}m{text}\033[0m"
+    return lambda code, text: text
+
+
+def _head(reply: RehearseReply, paint: Callable[[str, str], str]) -> str:
+    record = reply.record
+    runs = record.runs if record else 0
+    head = (
+        f"{paint('bold', reply.path)}  rehearsal {paint(reply.status, reply.status)}: {runs} "
+        f"fresh run{'s' if runs != 1 else ''}"
+    )
     if record is not None:
         head += f" of kernel {record.kernel}"
         if record.parameters:
@@ -298,7 +340,12 @@ def render(reply: RehearseReply, colour: bool) -> str:
     head += f", {_seconds(reply.seconds)}"
     if reply.first_cell_seconds is not None:
         head += f" (first cell after {_seconds(reply.first_cell_seconds)})"
-    out = [head]
+    return head
+
+
+def _finding_lines(reply: RehearseReply, paint: Callable[[str, str], str]) -> list[str]:
+    """Each finding with its suggestion, and the diff of the outputs when there is one."""
+    out = []
     diffs = {(d.cell_index, d.check): d for d in reply.diffs}
     for f in reply.findings:
         where = "notebook" if f.cell_index is None else f"cell {f.cell_index}" + (f":{f.line}" if f.line else "")
@@ -307,40 +354,29 @@ def render(reply: RehearseReply, colour: bool) -> str:
         diff = diffs.get((f.cell_index, f.check)) if f.cell_index is not None else None
         if diff is not None and diff.diff:
             out.extend(" " * 46 + paint("dim", line) for line in diff.diff.splitlines())
-    if not reply.findings:
+    return out
+
+
+def _cell_table(record: RehearsalRecord, paint: Callable[[str, str], str]) -> list[str]:
+    """One line per code cell: status, time and peak memory of each run, files written."""
+    done = max(len(cell.runs) for cell in record.cells)
+    out = [paint("bold", "  cell    " + "   ".join(f"run {n + 1:<19}" for n in range(done)) + "files written")]
+    for cell in record.cells:
+        columns = []
+        for timing in cell.runs:
+            text = timing.status if timing.status != "ok" else ""
+            if timing.seconds is not None:
+                text = (text + " " if text else "") + _seconds(timing.seconds)
+            if timing.peak_memory is not None:
+                text += f"  {timing.peak_memory / 2**20:.0f} MiB"
+            columns.append(f"{text:<23}")
         out.append(
-            "  no findings: the notebook ran top to bottom"
-            + (", twice, with the same outputs and files." if runs == 2 else ".")
+            f"  {cell.cell_index:<6}  "
+            + "   ".join(columns)
+            + ", ".join(cell.writes[:4])
+            + (" …" if len(cell.writes) > 4 else "")
         )
-    for note in reply.notes:
-        out.append(f"  note: {note}")
-    if record is not None and record.cells:
-        done = max(len(cell.runs) for cell in record.cells)
-        out.append("")
-        out.append(paint("bold", "  cell    " + "   ".join(f"run {n + 1:<19}" for n in range(done)) + "files written"))
-        for cell in record.cells:
-            columns = []
-            for timing in cell.runs:
-                text = timing.status if timing.status != "ok" else ""
-                if timing.seconds is not None:
-                    text = (text + " " if text else "") + _seconds(timing.seconds)
-                if timing.peak_memory is not None:
-                    text += f"  {timing.peak_memory / 2**20:.0f} MiB"
-                columns.append(f"{text:<23}")
-            out.append(
-                f"  {cell.cell_index:<6}  "
-                + "   ".join(columns)
-                + ", ".join(cell.writes[:4])
-                + (" …" if len(cell.writes) > 4 else "")
-            )
-    if record is not None and record.files:
-        out.append("")
-        out.append(paint("bold", "  files the first run wrote"))
-        for file in record.files:
-            out.append(f"  {file.path}  {file.size:,} bytes  sha256 {file.sha256[:12]}…")
-    if reply.record_file:
-        out.append(f"  baseline recorded in {reply.record_file}")
-    return "\n".join(out) + "\n"
+    return out
 
 
 def write_text(reply: RehearseReply, stream: TextIO) -> None:

@@ -61,6 +61,33 @@ class FileBaseline:
 
 
 @dataclass(slots=True)
+class OutputDiff:
+    """The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
+    run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff."""
+
+    __pydantic_config__ = STRICT
+
+    cell_index: int
+    check: Literal["output-mismatch", "nondeterministic-output"]
+    before: str  # "saved" | "run 1"
+    after: str  # "fresh run" | "run 2"
+    diff: str
+
+
+@dataclass(slots=True)
+class StaticVerdict:
+    """A static finding on this cell that the rehearsal confirmed (a NameError proves a
+    ``hidden-state``) or contradicted (the cell ran fine in a fresh kernel), and why."""
+
+    __pydantic_config__ = STRICT
+
+    check: str  # hidden-state, append-write, unseeded-random, wall-clock
+    cell_index: int
+    confirmed: bool
+    reason: str
+
+
+@dataclass(slots=True)
 class RehearsalRecord:
     __pydantic_config__ = STRICT
 
@@ -80,6 +107,9 @@ class RehearsalRecord:
     cells: list[CellBaseline]
     files: list[FileBaseline]
     version: Literal[1] = 1
+    # Added since the first records (a record without them reads as empty lists):
+    diffs: list[OutputDiff] = field(default_factory=list)  # the outputs behind output-mismatch / nondeterministic
+    static: list[StaticVerdict] = field(default_factory=list)  # static findings confirmed or contradicted
 
     def __post_init__(self) -> None:
         self.seconds = round(self.seconds, 3)
@@ -104,6 +134,8 @@ def record_from_dict(data: Any) -> RehearsalRecord | None:
             for c in data["cells"]
         ]
         files = [FileBaseline(**f) for f in data["files"]]
+        diffs = [OutputDiff(**d) for d in data.get("diffs", [])]
+        static = [StaticVerdict(**v) for v in data.get("static", [])]
         record = RehearsalRecord(
             key=str(data["key"]),
             notebook=str(data["notebook"]),
@@ -118,8 +150,10 @@ def record_from_dict(data: Any) -> RehearsalRecord | None:
             findings=findings,
             cells=cells,
             files=files,
+            diffs=diffs,
+            static=static,
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
     if any(f.severity not in ("error", "warning", "info") or not isinstance(f.check, str) for f in findings):
         return None

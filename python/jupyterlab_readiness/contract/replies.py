@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from .baseline import RehearsalRecord
+from .baseline import CellBaseline, CellStatus, OutputDiff, RehearsalRecord
 from .report import STRICT, Finding, NotebookReport, Severity
 
 KernelStatus = Literal["ok", "busy", "dead", "unavailable", "not-python", "none"]
@@ -28,16 +28,38 @@ class KernelInfo:
         self.elapsed_ms = round(self.elapsed_ms, 1)
 
 
+@dataclass(slots=True)
+class RehearsalSummary:
+    """The notebook's last rehearsal, from the record beside it (REST check reply). ``applies``:
+    the record matches the notebook's code, kernel and parameters, so its findings are in the
+    report; ``cells`` and ``diffs`` are then at the cells' current indices (else empty)."""
+
+    __pydantic_config__ = STRICT
+
+    rehearsed_at: str  # ISO 8601, UTC
+    passed: bool
+    applies: bool
+    runs: int
+    seconds: float
+    in_place: bool
+    parameters: dict[str, Any]
+    findings: int  # how many findings it recorded
+    cells: list[CellBaseline]  # per code cell: status, time and peak memory of each run
+    diffs: list[OutputDiff]  # the outputs behind its output-mismatch and nondeterministic-output findings
+
+
 @dataclass(slots=True, kw_only=True)
 class CheckReply(NotebookReport):
-    """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status and
-    the handoff verdict under the project's contract (computed as ``jupyter-readiness contract``
-    computes it: the project's configuration, no kernel; so the sidebar and CI agree)."""
+    """What ``POST /readiness/check`` answers: the notebook report plus the kernel's status, the
+    handoff verdict under the project's contract (computed as ``jupyter-readiness contract``
+    computes it: the project's configuration, no kernel; so the sidebar and CI agree), and the
+    notebook's last rehearsal (null: never rehearsed, or its record is unreadable)."""
 
     __pydantic_config__ = STRICT
 
     kernel: KernelInfo
     contract: ContractVerdict
+    rehearsal: RehearsalSummary | None = None
 
 
 @dataclass(slots=True)
@@ -160,20 +182,6 @@ class ExportReply:
     unresolved: list[str]
     conflicts: list[str]
     written: bool
-
-
-@dataclass(slots=True)
-class OutputDiff:
-    """The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
-    run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff."""
-
-    __pydantic_config__ = STRICT
-
-    cell_index: int
-    check: Literal["output-mismatch", "nondeterministic-output"]
-    before: str  # "saved" | "run 1"
-    after: str  # "fresh run" | "run 2"
-    diff: str
 
 
 RehearsalStatus = Literal["passed", "failed", "cancelled", "error"]
@@ -366,3 +374,53 @@ class FixReply:
     report: NotebookReport
     unsafe_available: int  # findings left with a fix that only --unsafe-fixes (unsafe: true) applies
     written: bool = False
+
+
+JobState = Literal["running", "cancelling", "finished"]
+JobPhase = Literal["started", "copying", "kernel-starting", "cell-started", "cell-finished", "comparing", "finished"]
+
+
+@dataclass(slots=True)
+class CellProgress:
+    """A cell a rehearsal job's run has finished."""
+
+    __pydantic_config__ = STRICT
+
+    run: int  # 1 or 2
+    cell_index: int  # over all cells of the notebook as sent
+    position: int  # 1-based among the cells a run executes
+    status: CellStatus
+    seconds: float | None
+    peak_memory: int | None  # bytes (Linux)
+
+
+@dataclass(slots=True)
+class RehearseJob:
+    """What ``POST /readiness/rehearse`` answers (the job it started) and ``GET`` / ``DELETE
+    /readiness/rehearse/<job_id>`` answer: where the rehearsal is, and its reply once finished.
+
+    ``phase`` and the fields after it are the latest progress event: ``cell-started`` with
+    ``cell_index`` is the cell running now (cell ``position`` of ``cells`` in run ``run`` of
+    ``runs``). ``finished_cells`` lists the cells finished so far, from the ``since``-th on (a
+    query parameter, so a poller asks only for what it has not seen)."""
+
+    __pydantic_config__ = STRICT
+
+    job_id: str
+    path: str
+    state: JobState  # cancelling: DELETE asked, the kernels are being stopped
+    phase: JobPhase
+    elapsed: float  # seconds since the job started
+    run: int  # 0 before the first run
+    runs: int
+    cell_index: int | None
+    position: int
+    cells: int
+    first_cell_seconds: float | None  # from the start until the first cell was sent to the first kernel
+    finished_cells: list[CellProgress]
+    reply: RehearseReply | None  # set once the state is finished
+
+    def __post_init__(self) -> None:
+        self.elapsed = round(self.elapsed, 3)
+        if self.first_cell_seconds is not None:
+            self.first_cell_seconds = round(self.first_cell_seconds, 3)

@@ -4,7 +4,7 @@ are also what the CLI hands to an action's ``plan``."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -121,3 +121,27 @@ class FixRequest(BaseModel):
         default_factory=list, max_length=100, description="check ids the user turned off (sidebar settings)"
     )
     write: bool = Field(default=False, description="write the fixed notebook to the file; false: preview only")
+
+
+class RehearseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    path: str = Field(min_length=1, max_length=4096, description="the notebook, relative to the server root")
+    notebook: dict[str, Any] | None = Field(
+        default=None, description="the live nbformat-4 model (unsaved edits count); null to read the file"
+    )
+    parameters: dict[str, Annotated[str, Field(max_length=10_000)]] = Field(
+        default_factory=dict,
+        max_length=200,
+        description="name → value text, over the values of the cell tagged `parameters`; a value is read as a "
+        "Python literal, anything else as a string (as `jupyter-readiness rehearse -p NAME VALUE`)",
+    )
+    runs: Literal[1, 2] = Field(default=2, description="fresh runs; 1 skips the comparison between runs")
+    timeout: float = Field(default=3600.0, ge=0, le=604_800, description="seconds for the whole rehearsal; 0: no limit")
+    cell_timeout: float = Field(default=600.0, ge=0, le=604_800, description="seconds for each cell; 0: no limit")
+    in_place: bool = Field(
+        default=False, description="run in the notebook's real folder (its files are changed); else a scratch copy"
+    )
+    kernel_name: str | None = Field(
+        default=None, min_length=1, max_length=256, description="the kernelspec to run; null: the notebook's"
+    )

@@ -24,11 +24,20 @@ from .replies import (
     ExtractReply,
     FixReply,
     FreezeReply,
+    RehearseJob,
     RehearseReply,
     WaiveReply,
 )
 from .report import CheckRun, Finding, NotebookReport
-from .requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest, WaiveRequest
+from .requests import (
+    CheckRequest,
+    ExportRequest,
+    ExtractRequest,
+    FixRequest,
+    FreezeRequest,
+    RehearseRequest,
+    WaiveRequest,
+)
 
 # report.py names the classes of fixes.py for type checkers only (a plain check never creates
 # them): pydantic resolves the report's annotations in report.py's namespace, so they go there.
@@ -46,6 +55,7 @@ EXPORT_REPLY = TypeAdapter(ExportReply)
 FIX_REPLY = TypeAdapter(FixReply)
 REHEARSE_REPLY = TypeAdapter(RehearseReply)
 REHEARSAL_RECORD = TypeAdapter(RehearsalRecord)
+REHEARSE_JOB = TypeAdapter(RehearseJob)
 
 WAIVE_REPLY = TypeAdapter(WaiveReply)
 CONTRACT_RUN = TypeAdapter(ContractRun)
@@ -59,6 +69,7 @@ REPLIES: dict[str, TypeAdapter] = {
     "export": EXPORT_REPLY,
     "waive": WAIVE_REPLY,
     "fix": FIX_REPLY,
+    "rehearse": REHEARSE_JOB,
 }
 
 # The committed schema beside this file; src/contract.ts is generated from it (jlpm build:contract).
@@ -75,6 +86,7 @@ def json_schema() -> dict[str, Any]:
         ("ExportRequest", "validation", TypeAdapter(ExportRequest)),
         ("WaiveRequest", "validation", TypeAdapter(WaiveRequest)),
         ("FixRequest", "validation", TypeAdapter(FixRequest)),
+        ("RehearseRequest", "validation", TypeAdapter(RehearseRequest)),
         ("Catalogue", "serialization", CATALOGUE),
         ("CheckReply", "serialization", CHECK_REPLY),
         ("FreezeReply", "serialization", FREEZE_REPLY),
@@ -85,6 +97,7 @@ def json_schema() -> dict[str, Any]:
         ("CheckRun", "serialization", CHECK_RUN),
         ("RehearseReply", "serialization", REHEARSE_REPLY),
         ("ContractRun", "serialization", CONTRACT_RUN),
+        ("RehearseJob", "serialization", REHEARSE_JOB),
     ]
     refs, definitions = TypeAdapter.json_schemas(
         [(name, mode, adapter) for name, mode, adapter in adapters], ref_template="#/$defs/{model}"

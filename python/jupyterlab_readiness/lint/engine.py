@@ -11,12 +11,15 @@ come from the record of the notebook's last rehearsal, which the adapter reads (
 ``actions/rehearse/baseline.py``) and passes in. While the record's key matches the notebook (same
 kernel, same code cells; markdown may have changed: findings follow their cells) they are added,
 with the configuration's enable/disable and severity overrides applied, and count in the
-checklist and the score like any other; a stale record is ignored.
+checklist and the score like any other; a stale record is ignored. Static findings the rehearsal
+confirmed or contradicted (a ``hidden-state`` proved by a NameError, or a cell that ran fine) say
+so at the end of their message.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -31,11 +34,11 @@ from ..notebook.ignore import ignores
 from ..notebook.model import Cell, Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
 from . import score as scoring
 from .config import CheckConfig
-from .sidecar import current_findings
+from .sidecar import record_cells
 
 if TYPE_CHECKING:
     from ..checks.kernel_state import KernelState  # the live kernel's state: the server's, never the CLI's
-    from ..contract.baseline import RehearsalRecord
+    from ..contract.baseline import RehearsalRecord, StaticVerdict
     from ..contract.fixes import Suppressed
     from ..fixes.options import FixOptions
 
@@ -138,7 +141,7 @@ def check_model(
         if spec.rehearsal:
             assert remembered is not None
             overridden = config.severity.get(spec.id)
-            for f in remembered.get(spec.id, ()):
+            for f in remembered.findings.get(spec.id, ()):
                 hit = Hit(f.cell_index, f.line, f.message, f.suggestion)
                 findings.append(_finding(spec.id, overridden or f.severity, hit, cells))
                 hits.append(hit)
@@ -151,6 +154,8 @@ def check_model(
         if spec.id in FOLLOWED:
             run = with_modules(ctx, spec.run, run)
         for hit in run:
+            if remembered is not None and remembered.verdicts:
+                hit = replace(hit, message=remembered.said(spec.id, hit.cell_index, hit.message))
             findings.append(_finding(spec.id, severity, hit, cells))
             hits.append(hit)
     suppressed = _suppress(ctx, findings, hits)
@@ -271,14 +276,52 @@ def _link_causes(findings: list[Finding], hits: list[Hit]) -> None:
             findings[i].cause = Cause(check, cell)
 
 
-def _remembered(notebook: Notebook, record: RehearsalRecord) -> dict[str, list[Finding]] | None:
-    """The record's findings by check id, at the cells' current indices; None when it does not apply."""
-    findings = current_findings(record, notebook)
-    if findings is None:
+class _Remembered:
+    """What a record that applies adds to a report, at the cells' current indices. (A plain class:
+    a dataclass costs the CLI's start-up half a millisecond.)"""
+
+    __slots__ = ("findings", "verdicts", "when")
+
+    def __init__(self, when: str) -> None:
+        self.when = when  # the rehearsal's time, for a person
+        self.findings: dict[str, list[Finding]] = {}  # by check id
+        self.verdicts: dict[tuple[str, int], StaticVerdict] = {}  # (static check id, cell index) →
+
+    def said(self, check: str, cell_index: int | None, message: str) -> str:
+        """The static finding's message, with what the rehearsal found about it."""
+        verdict = self.verdicts.get((check, cell_index)) if cell_index is not None else None
+        if verdict is None:
+            return message
+        outcome = "confirmed it" if verdict.confirmed else "did not confirm it"
+        return f"{message} The rehearsal of {self.when} {outcome}: {verdict.reason}."
+
+
+def _remembered(notebook: Notebook, record: RehearsalRecord) -> _Remembered | None:
+    """The record's findings by check id and its verdicts on static findings, moved to the cells'
+    current indices; None when the record does not apply to this notebook."""
+    moved = record_cells(notebook, record)
+    if moved is None:
         return None
-    found: dict[str, list[Finding]] = {}
-    for f in findings:
-        found.setdefault(f.check, []).append(f)
+    found = _Remembered(record.rehearsed_at.replace("T", " ").removesuffix("Z")[:16] + " UTC")
+    for f in record.findings:
+        index = None if f.cell_index is None else moved.get(f.cell_index)
+        if f.cell_index is not None and index is None:
+            continue
+        found.findings.setdefault(f.check, []).append(
+            Finding(
+                f.check,
+                f.severity,
+                index,
+                None if index is None else notebook.cells[index].cell_id,
+                f.line,
+                f.message,
+                f.suggestion,
+            )
+        )
+    for verdict in record.static:
+        index = moved.get(verdict.cell_index)
+        if index is not None:
+            found.verdicts[(verdict.check, index)] = verdict
     return found
 
 

@@ -58,10 +58,10 @@ def read_record(notebook_path: Path, root: Root) -> RehearsalRecord | None:
     return read_rehearsal(notebook_path, root)[0]
 
 
-def current_findings(record: RehearsalRecord, notebook: Notebook) -> list[Finding] | None:
-    """The record's findings moved to the cells' current indices; None when the record does not
-    apply to this notebook (its code, kernel or parameters changed since)."""
-    from ..contract.report import Finding
+def record_cells(notebook: Notebook, record: RehearsalRecord) -> dict[int, int] | None:
+    """Where the record's cells are now: the code cells' indices when rehearsed → their indices in
+    this notebook (markdown cells may have been added or removed); None when the record does not
+    apply to this notebook (its code, kernel or parameters changed)."""
     from ..notebook.fingerprint import code_fingerprint
 
     if record.key != code_fingerprint(notebook, record.parameters):
@@ -69,7 +69,17 @@ def current_findings(record: RehearsalRecord, notebook: Notebook) -> list[Findin
     now = [c.index for c in notebook.cells if c.cell_type == "code"]
     if len(now) != len(record.code_cells):
         return None
-    moved = dict(zip(record.code_cells, now, strict=True))
+    return dict(zip(record.code_cells, now, strict=True))
+
+
+def current_findings(record: RehearsalRecord, notebook: Notebook) -> list[Finding] | None:
+    """The record's findings moved to the cells' current indices; None when the record does not
+    apply to this notebook (its code, kernel or parameters changed since)."""
+    from ..contract.report import Finding
+
+    moved = record_cells(notebook, record)
+    if moved is None:
+        return None
     found = []
     for f in record.findings:
         index = None if f.cell_index is None else moved.get(f.cell_index)

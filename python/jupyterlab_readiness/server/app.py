@@ -62,6 +62,30 @@ class Readiness(ExtensionApp):
         config=True,
         help="Seconds a check, a plan or a write may take before the request is answered 503.",
     )
+    max_rehearsals = Int(
+        2,
+        config=True,
+        help="Rehearsals (each two fresh kernels, one after the other) this server runs at once; one more is a 503. "
+        "One notebook is rehearsed by one job at a time (a second is a 409).",
+    )
+    rehearsal_retention = Float(
+        600.0,
+        config=True,
+        help="Seconds a finished rehearsal job is kept for its reply (GET /readiness/rehearse/<job_id>) before it is "
+        "forgotten; its record stays beside the notebook.",
+    )
+    rehearsal_scratch_dir = Unicode(
+        "",
+        config=True,
+        help="Where rehearsals make their private folders (scratch copy, kernels' temp folders); empty: the system's "
+        "temp folder.",
+    )
+    rehearsal_max_folder_bytes = Int(
+        200_000_000,
+        config=True,
+        help="A rehearsal refuses to copy a notebook's folder holding more than this many bytes (0: no limit); "
+        "'in place' rehearsals copy nothing.",
+    )
     validate_replies = Bool(
         False,
         config=True,
@@ -76,12 +100,19 @@ class Readiness(ExtensionApp):
     def _valid_severities(self, proposal):
         return _checked(validate_severities, proposal["value"], "Readiness.severity_overrides")
 
+    @validate("max_rehearsals", "rehearsal_retention", "rehearsal_max_folder_bytes")
+    def _non_negative(self, proposal):
+        if proposal["value"] < 0:
+            raise TraitError(f"Readiness.{proposal['trait'].name} must be 0 or more")
+        return proposal["value"]
+
     def server_config(self) -> CheckConfig:
         return CheckConfig(frozenset(self.disabled_checks), dict(self.severity_overrides))
 
     def initialize_settings(self) -> None:
         from ..files import Root
         from .inspector import KernelInspector
+        from .rehearsals import Rehearsals
         from .service import Limits, Service
         from .workers import Workers
 
@@ -94,15 +125,26 @@ class Readiness(ExtensionApp):
             max_history_chars=self.max_history_chars,
         )
         self._workers = Workers(self.workers, self.work_timeout)
+        root = Root(self.serverapp.root_dir)
+        config = self.server_config()
+        self._rehearsals = Rehearsals(
+            root,
+            config,
+            limit=self.max_rehearsals,
+            retention=self.rehearsal_retention,
+            scratch=self.rehearsal_scratch_dir or None,
+            max_folder_bytes=self.rehearsal_max_folder_bytes or None,
+        )
         self.settings["readiness_service"] = Service(
-            Root(self.serverapp.root_dir),
-            inspector,
-            self.server_config(),
-            Limits(self.max_cells, self.max_source_chars),
-            self._workers,
+            root, inspector, config, Limits(self.max_cells, self.max_source_chars), self._workers, self._rehearsals
         )
 
     async def stop_extension(self) -> None:
+        """The server is stopping: every rehearsal is cancelled and waited for (its kernels killed,
+        its scratch folder removed), then the worker threads go."""
+        rehearsals = getattr(self, "_rehearsals", None)
+        if rehearsals is not None:
+            await rehearsals.shutdown()
         workers = getattr(self, "_workers", None)
         if workers is not None:
             workers.shutdown()

@@ -6,6 +6,11 @@ from __future__ import annotations
 class ReadinessError(Exception):
     status = 500
 
+    def __init__(self, message: str, **fields: str) -> None:
+        """``fields``: more members of the JSON error reply (never anything the request sent)."""
+        super().__init__(message)
+        self.fields = fields
+
 
 class BadRequest(ReadinessError):
     status = 400

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import inspect
 import time
 import uuid
 from typing import Any
@@ -61,6 +62,16 @@ class KernelInspector:
             shared.add_done_callback(functools.partial(self._landed, key))
         # shielded: a caller that goes away does not cancel the answer the others wait for
         return await asyncio.shield(shared)
+
+    async def kernel_languages(self) -> dict[str, str]:
+        """The installed kernelspecs' names → their language (read from disk: in a thread)."""
+        get = self.kernel_spec_manager.get_all_specs
+        specs = await get() if inspect.iscoroutinefunction(get) else await asyncio.to_thread(get)
+        return {
+            name: str((entry.get("spec") or {}).get("language") or "")
+            for name, entry in specs.items()
+            if isinstance(entry, dict)
+        }
 
     def _landed(self, key: tuple[str, tuple[str, ...]], future: asyncio.Future[Any]) -> None:
         if self._inflight.get(key) is future:

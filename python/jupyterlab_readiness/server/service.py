@@ -15,14 +15,25 @@ from ..actions.extract import plan as extract_action
 from ..actions.fix import plan as fix_action
 from ..actions.freeze import plan as freeze_action
 from ..actions.plan import Plan, apply
+from ..actions.rehearse import parameters as rehearse_parameters
+from ..actions.rehearse.rehearsal import Options
 from ..actions.source import Source, load
 from ..actions.waive import plan as waive_action
 from ..checks.context import Context
 from ..checks.kernel_state import KernelState
 from ..checks.registry import BY_ID, CHECKS
-from ..contract.replies import Catalogue, CheckInfo, CheckReply, ContractVerdict, KernelInfo
+from ..contract.baseline import CellBaseline, OutputDiff, RehearsalRecord
+from ..contract.replies import Catalogue, CheckInfo, CheckReply, ContractVerdict, KernelInfo, RehearsalSummary
 from ..contract.report import NotebookReport, to_dict
-from ..contract.requests import CheckRequest, ExportRequest, ExtractRequest, FixRequest, FreezeRequest, WaiveRequest
+from ..contract.requests import (
+    CheckRequest,
+    ExportRequest,
+    ExtractRequest,
+    FixRequest,
+    FreezeRequest,
+    RehearseRequest,
+    WaiveRequest,
+)
 from ..environment.answer import Environment
 from ..environment.kernel.distributions import local_environment
 from ..environment.requirements import third_party_modules
@@ -32,9 +43,11 @@ from ..handoff.judge import judge
 from ..handoff.verdict import failed_verdict
 from ..lint.config import CheckConfig, ConfigError, project_config
 from ..lint.engine import check_model, failed_report
-from ..lint.sidecar import read_record
+from ..lint.sidecar import read_record, record_cells
+from ..notebook.fingerprint import kernel_name
 from ..notebook.model import Notebook, NotebookError
 from .errors import BadRequest, Conflict, NotFound, TooLarge
+from .rehearsals import Rehearsals
 from .workers import Workers
 
 
@@ -44,6 +57,8 @@ class Inspector(Protocol):
     async def environment(
         self, kernel_id: str, modules: list[str], dists: list[str], closure: bool
     ) -> dict[str, Any] | None: ...
+
+    async def kernel_languages(self) -> dict[str, str]: ...
 
 
 @dataclass(frozen=True)
@@ -56,7 +71,13 @@ class Limits:
 
 class Service:
     def __init__(
-        self, root: Root, inspector: Inspector, settings: CheckConfig, limits: Limits, workers: Workers
+        self,
+        root: Root,
+        inspector: Inspector,
+        settings: CheckConfig,
+        limits: Limits,
+        workers: Workers,
+        rehearsals: Rehearsals,
     ) -> None:
         self.root = root
         self.inspector = inspector
@@ -64,6 +85,7 @@ class Service:
         self.limits = limits
         self.workers = workers
         self._contract_writes = threading.Lock()  # one waiver at a time: read, edit and write the file
+        self.rehearsals = rehearsals
 
     def catalogue(self) -> dict[str, Any]:
         settings = self.settings
@@ -93,9 +115,11 @@ class Service:
             source = await self.workers.run(self._load, request.path, request.notebook)
         except NotebookError as exc:
             return _check_reply(failed_report(request.path, str(exc)), KernelInfo("none", 0.0))
-        report, kernel = await self._report(source, request.path, request.disable, request.kernel_id, fixes=True)
+        report, kernel, summary = await self._report(
+            source, request.path, request.disable, request.kernel_id, fixes=True
+        )
         if report.error is not None:
-            return _check_reply(report, kernel)
+            return _check_reply(report, kernel, rehearsal=summary)
         # The verdict is the CLI's: the project's configuration only, no kernel, so the sidebar
         # and CI agree; the report is reused when it was made that way.
         project = project_config(source.path.parent, self.root.ceiling)
@@ -116,19 +140,20 @@ class Service:
                 config=project,
             )
         )
-        return _check_reply(report, kernel, verdict)
+        return _check_reply(report, kernel, verdict, summary)
 
     async def _report(
         self, source: Source, shown: str, disable: list[str], kernel_id: str | None, *, fixes: bool
-    ) -> tuple[NotebookReport, KernelInfo]:
+    ) -> tuple[NotebookReport, KernelInfo, RehearsalSummary | None]:
         """The notebook's report as the sidebar shows it: the project's configuration with the
-        server's and the user's settings on top, and the kernel's state when it has one. The
-        export's "readiness at export" is this same report."""
+        server's and the user's settings on top, and the kernel's state when it has one; with the
+        summary of the notebook's last rehearsal. The export's "readiness at export" is this same
+        report."""
         kernel = KernelInfo("none", 0.0)
         try:
             config = self._config(source, disable)
         except ConfigError as exc:
-            return failed_report(shown, f"configuration error: {exc}"), kernel
+            return failed_report(shown, f"configuration error: {exc}"), kernel, None
         state = None
         if kernel_id:
             try:
@@ -139,19 +164,23 @@ class Service:
                 # the export: a notebook it refuses needs no kernel (one that it does not refuse
                 # meets the unknown kernel when asking for versions)
         options = FixOptions.at_now() if fixes else None
-        report = await self.workers.run(
-            lambda: check_model(
+
+        def work() -> tuple[NotebookReport, RehearsalSummary | None]:
+            record = read_record(source.path, self.root)
+            report = check_model(
                 source.model,
                 source.path,
                 config,
                 shown,
                 kernel=state,
-                rehearsal=read_record(source.path, self.root),
+                rehearsal=record,
                 ceiling=self.root.ceiling,
                 fixes=options,
             )
-        )
-        return report, kernel
+            return report, None if record is None else _summary(source.model, record)
+
+        report, summary = await self.workers.run(work)
+        return report, kernel, summary
 
     def _config(self, source: Source, disable: list[str]) -> CheckConfig:
         return project_config(source.path.parent, self.root.ceiling).merged(
@@ -183,7 +212,7 @@ class Service:
         if set(request.disable) - BY_ID.keys():
             raise BadRequest("invalid request body: disable: unknown check id")
         source = await self._action_source(request.path, request.notebook)
-        report, _ = await self._report(source, request.path, request.disable, request.kernel_id, fixes=False)
+        report, _, _ = await self._report(source, request.path, request.disable, request.kernel_id, fixes=False)
         if report.error:
             raise BadRequest(report.error)
         # A blocked export needs no versions: answer it without asking a kernel that may be busy.
@@ -229,6 +258,40 @@ class Service:
         )
         return await self._finish(plan, request.write)
 
+    # -- rehearse (a long-running job: see rehearsals.py) ------------------------------------
+    async def rehearse(self, request: RehearseRequest) -> tuple[str, str]:
+        """Start a rehearsal job; its id, and its status as JSON text."""
+        self.rehearsals.check_open()
+        source = await self._action_source(request.path, request.notebook)
+        if not source.model.is_python:
+            raise BadRequest("a rehearsal runs Python notebooks; this notebook's kernel is not Python")
+        if any(not _identifier(name) for name in request.parameters):
+            raise BadRequest("invalid request body: parameters: a name is not a Python identifier")
+        kernels = await self.inspector.kernel_languages()
+        name = request.kernel_name or kernel_name(source.model)
+        if name not in kernels:
+            installed = ", ".join(sorted(kernels)) or "none"
+            which = "the kernel asked for" if request.kernel_name else "the notebook's kernel"
+            raise BadRequest(f"{which} is not installed on the server (installed kernels: {installed})")
+        if kernels[name].lower() != "python":
+            raise BadRequest("a rehearsal runs Python kernels; the kernel asked for is not Python")
+        options = Options(
+            parameters={k: rehearse_parameters.parse_value(v) for k, v in request.parameters.items()},
+            runs=request.runs,
+            timeout=request.timeout or None,
+            cell_timeout=request.cell_timeout or None,
+            in_place=request.in_place,
+            kernel_name=name,
+        )
+        job = self.rehearsals.start(request.path, source.path, source.json, options)
+        return job.id, job.status_json()
+
+    def rehearsal(self, job_id: str, since: int = 0) -> str:
+        return self.rehearsals.get(job_id).status_json(since)
+
+    def cancel_rehearsal(self, job_id: str) -> str:
+        return self.rehearsals.cancel(job_id).status_json()
+
     # -- shared steps ---------------------------------------------------------------------
     def _load(self, api_path: str, live: dict[str, Any] | None) -> Source:
         source = load(api_path, live, self.root)
@@ -266,8 +329,54 @@ class Service:
         return to_dict(plan.reply)
 
 
-def _check_reply(report: NotebookReport, kernel: KernelInfo, verdict: ContractVerdict | None = None) -> dict[str, Any]:
+def _check_reply(
+    report: NotebookReport,
+    kernel: KernelInfo,
+    verdict: ContractVerdict | None = None,
+    rehearsal: RehearsalSummary | None = None,
+) -> dict[str, Any]:
     if verdict is None:  # the notebook or the project's configuration could not be read
         verdict = failed_verdict(report.path, report.error or "not checked")
     fields = {name: getattr(report, name) for name in NotebookReport.__dataclass_fields__}
-    return to_dict(CheckReply(**fields, kernel=kernel, contract=verdict))
+    return to_dict(CheckReply(**fields, kernel=kernel, contract=verdict, rehearsal=rehearsal))
+
+
+def _summary(notebook: Notebook, record: RehearsalRecord) -> RehearsalSummary:
+    """When the notebook was last rehearsed and how it went; the per-cell results and diffs at the
+    cells' current indices while the record applies."""
+    moved = record_cells(notebook, record) if notebook.is_python else None
+    cells: list[CellBaseline] = []
+    diffs: list[OutputDiff] = []
+    if moved is not None:
+        for cell in record.cells:
+            index = moved.get(cell.cell_index)
+            if index is not None:
+                cells.append(
+                    CellBaseline(
+                        index, notebook.cells[index].cell_id, cell.runs, cell.writes, cell.reads, cell.external
+                    )
+                )
+        for diff in record.diffs:
+            index = moved.get(diff.cell_index)
+            if index is not None:
+                diffs.append(OutputDiff(index, diff.check, diff.before, diff.after, diff.diff))
+    return RehearsalSummary(
+        rehearsed_at=record.rehearsed_at,
+        passed=record.passed,
+        applies=moved is not None,
+        runs=record.runs,
+        seconds=record.seconds,
+        in_place=record.in_place,
+        parameters=record.parameters,
+        findings=len(record.findings),
+        cells=cells,
+        diffs=diffs,
+    )
+
+
+def _identifier(name: str) -> bool:
+    try:
+        rehearse_parameters.check_name(name)
+    except rehearse_parameters.BadParameter:
+        return False
+    return True

@@ -26,8 +26,11 @@ class Workers:
         self.timeout = timeout
         self._executor = ThreadPoolExecutor(max_workers=size, thread_name_prefix="readiness")
         self._slots = threading.BoundedSemaphore(size + (queue if queue is not None else 4 * size))
+        self._closed = False
 
     async def run(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        if self._closed:
+            raise Unavailable("the server is shutting down")
         if not self._slots.acquire(blocking=False):
             raise Unavailable("the server is busy with other readiness requests: try again in a moment")
         future = asyncio.get_running_loop().run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
@@ -41,4 +44,5 @@ class Workers:
             ) from None
 
     def shutdown(self) -> None:
+        self._closed = True
         self._executor.shutdown(wait=False, cancel_futures=True)

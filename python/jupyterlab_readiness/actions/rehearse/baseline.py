@@ -20,7 +20,7 @@ from ...files import Root
 from ...lint.sidecar import sidecar_path
 
 if TYPE_CHECKING:  # the check CLI reads records on its start-up path: no dataclass built until one exists
-    from ...contract.baseline import RehearsalRecord
+    from ...contract.baseline import OutputDiff, RehearsalRecord, StaticVerdict
     from ...contract.report import Finding
     from ...notebook.model import Notebook
     from .results import RunResult
@@ -54,6 +54,8 @@ def build_record(
     findings: list[Finding],
     seconds: float,
     when: datetime | None = None,
+    diffs: list[OutputDiff] | None = None,
+    static: list[StaticVerdict] | None = None,
 ) -> RehearsalRecord:
     from ...contract.baseline import CellBaseline, CellTiming, FileBaseline, RehearsalRecord
     from ...notebook.fingerprint import code_fingerprint
@@ -107,4 +109,6 @@ def build_record(
         findings=list(findings),
         cells=cells,
         files=files,
+        diffs=list(diffs or ()),
+        static=list(static or ()),
     )

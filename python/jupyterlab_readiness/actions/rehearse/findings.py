@@ -3,7 +3,9 @@
 One finding per cell and check, on the cell concerned (the injected parameters cell's findings go
 on the ``parameters`` cell), each with a concrete suggestion; static findings the rehearsal
 confirms are named in the message (a NameError proves a ``hidden-state``, a grown file an
-``append-write``, a changing output an ``unseeded-random`` or ``wall-clock``).
+``append-write``, a changing output an ``unseeded-random`` or ``wall-clock``). Those it confirms
+or contradicts are also listed as verdicts (``StaticVerdict``), which the record keeps so that
+``check`` can say so on the static finding itself.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...contract.replies import OutputDiff
+from ...contract.baseline import OutputDiff, StaticVerdict
 from ...contract.report import Finding, NotebookReport, Severity
 from ...notebook.model import Notebook
 from . import outputs as out
@@ -46,6 +48,7 @@ class Built:
     findings: list[Finding]
     diffs: list[OutputDiff]
     notes: list[str]
+    verdicts: list[StaticVerdict] = field(default_factory=list)  # static findings confirmed or contradicted
 
 
 def build(ev: Evidence) -> Built:
@@ -78,6 +81,12 @@ def _add(
         else None
     )
     built.findings.append(Finding(check, severity, cell_index, cell_id, line, message, suggestion))
+
+
+def _verdict(built: Built, check: str, cell_index: int, confirmed: bool, reason: str) -> None:
+    """The static ``check`` on this cell is confirmed (or contradicted) by the runs; once per cell."""
+    if not any(v.check == check and v.cell_index == cell_index for v in built.verdicts):
+        built.verdicts.append(StaticVerdict(check, cell_index, confirmed, reason))
 
 
 def _static(ev: Evidence, check: str, cell_index: int) -> list[Finding]:
@@ -117,7 +126,10 @@ def _errors(ev: Evidence, built: Built) -> None:
             if limit
             else f"In a fresh kernel this cell{where} did not finish in time.{stopped}"
         )
-        suggestion = "Look for what waits for a person (input(), a widget, a login prompt) or loops without end; if the cell is only slow, rehearse with a larger --cell-timeout."
+        suggestion = (
+            "Look for what waits for a person (input(), a widget, a login prompt) or loops "
+            "without end; if the cell is only slow, rehearse with a larger --cell-timeout."
+        )
         if run.stopped == "total-timeout":
             message = (
                 f"The rehearsal's time limit ({ev.timeout:g} s) ran out while this cell{where} was running.{stopped}"
@@ -131,18 +143,33 @@ def _errors(ev: Evidence, built: Built) -> None:
         memory = f" (peak memory {failing.peak_memory / 2**20:.0f} MiB)" if failing.peak_memory else ""
         said = run.kernel_said.strip().splitlines()[-1][:200] if run.kernel_said.strip() else ""
         said = f" Its last words: `{said}`." if said else ""
-        message = f"The kernel died while running this cell{where}{memory}: a crash in compiled code, os._exit(), or memory running out.{said}{stopped}"
-        suggestion = "Run the notebook in a fresh kernel to see how it ends; if memory ran out, process the data in chunks or on a smaller sample."
+        message = (
+            f"The kernel died while running this cell{where}{memory}: a crash in compiled "
+            f"code, os._exit(), or memory running out.{said}{stopped}"
+        )
+        suggestion = (
+            "Run the notebook in a fresh kernel to see how it ends; if memory ran out, process "
+            "the data in chunks or on a smaller sample."
+        )
     else:
         error = failing.error
         ename, evalue = (error.ename, error.evalue) if error else ("an error", "")
         raised = f"{ename}: {evalue}" if evalue else ename
         if second_only:
-            message = f"The first fresh run passed, but the second — on the files the first one left — raises {raised} in this cell{where}: the notebook cannot be run twice.{stopped}"
-            suggestion = "Make the cell accept its own earlier output: overwrite rather than create (exist_ok=True, mode 'w', if_exists='replace'), or clean up first."
+            message = (
+                "The first fresh run passed, but the second — on the files the first one "
+                f"left — raises {raised} in this cell{where}: the notebook cannot be run twice.{stopped}"
+            )
+            suggestion = (
+                "Make the cell accept its own earlier output: overwrite rather than create "
+                "(exist_ok=True, mode 'w', if_exists='replace'), or clean up first."
+            )
         else:
             message = f"In a fresh kernel this cell{where} raises {raised}.{stopped}"
-            suggestion = "Fix the error so the notebook runs top to bottom in a new kernel (Restart Kernel and Run All shows it too)."
+            suggestion = (
+                "Fix the error so the notebook runs top to bottom in a new kernel (Restart "
+                "Kernel and Run All shows it too)."
+            )
             name = _NAME_ERROR.search(evalue) if ename in ("NameError", "UnboundLocalError") else None
             module = _MODULE.search(evalue) if ename in ("ModuleNotFoundError", "ImportError") else None
             if name:
@@ -154,14 +181,33 @@ def _errors(ev: Evidence, built: Built) -> None:
                     if confirmed
                     else " — hidden state: no cell above defines it in a top-to-bottom run."
                 )
-                message = f"In a fresh kernel this cell{where} raises NameError: `{name.group(1)}` is not defined{proof}{stopped}"
-                suggestion = f"Define `{name.group(1)}` in a cell above this one (or move the cell that defines it up), then Restart Kernel and Run All to check."
+                if confirmed and not failing.injected:
+                    _verdict(
+                        built,
+                        "hidden-state",
+                        failing.cell_index,
+                        True,
+                        f"in a fresh kernel the cell raised NameError: `{name.group(1)}` is not defined",
+                    )
+                message = (
+                    f"In a fresh kernel this cell{where} raises NameError: `{name.group(1)}` "
+                    f"is not defined{proof}{stopped}"
+                )
+                suggestion = (
+                    f"Define `{name.group(1)}` in a cell above this one (or move the cell "
+                    "that defines it up), then Restart Kernel and Run All to check."
+                )
             elif module:
-                suggestion = f"Install the distribution that provides `{module.group(1)}` in the kernel's environment and pin it (Freeze environment), or remove the import."
+                suggestion = (
+                    f"Install the distribution that provides `{module.group(1)}` in the kernel's "
+                    "environment and pin it (Freeze environment), or remove the import."
+                )
             elif ename in ("FileNotFoundError", "NotADirectoryError"):
                 suggestion = (
-                    "The rehearsal runs in a copy of the notebook's folder: keep the notebook's inputs under it (read by relative paths), "
-                    "make the path a parameter, or rehearse with --folder set to the project folder when it reads from ../."
+                    "The rehearsal runs in a copy of the notebook's folder: keep the "
+                    "notebook's inputs under it (read by relative paths), "
+                    "make the path a parameter, or rehearse with --folder set to the "
+                    "project folder when it reads from ../."
                 )
     _add(ev, built, "rehearsal-error", "error", failing.cell_index, line, message, suggestion)
 
@@ -187,7 +233,10 @@ def _refused_writes(ev: Evidence, built: Built) -> None:
             message += " An absolute path into the notebook's own folder works only where the folder is at this path."
         if index in stopped_at:
             message += " The cell raised PermissionError and the run stopped there."
-        suggestion = "Write under the notebook's folder by a relative path (e.g. `output/result.csv`), or make the destination a parameter, so that no run touches files its project does not own."
+        suggestion = (
+            "Write under the notebook's folder by a relative path (e.g. `output/result.csv`), "
+            "or make the destination a parameter, so that no run touches files its project does not own."
+        )
         _add(ev, built, "write-outside-folder", "error", index, None, message, suggestion)
 
 
@@ -223,17 +272,28 @@ def _external(ev: Evidence, built: Built) -> None:
         parts = []
         if others:
             parts.append(
-                f"Reads {_listed(others)} from outside the notebook's folder: {'a file' if len(others) == 1 else 'files'} only this machine has."
+                f"Reads {_listed(others)} from outside the notebook's folder: "
+                f"{'a file' if len(others) == 1 else 'files'} only this machine has."
             )
         if into_folder:
             parts.append(
-                f"Reads {_listed(into_folder)} by an absolute path into the notebook's own folder: it works only where the folder is at this path."
+                f"Reads {_listed(into_folder)} by an absolute path into the notebook's "
+                "own folder: it works only where the folder is at this path."
             )
-        suggestion = "Keep inputs under the project folder and read them by relative paths, or make each path a parameter and document where the file comes from."
+        suggestion = (
+            "Keep inputs under the project folder and read them by relative paths, or make "
+            "each path a parameter and document where the file comes from."
+        )
         _add(ev, built, "external-input", "warning", index, None, " ".join(parts), suggestion)
     for index, contacted in sorted(hosts.items()):
-        message = f"Contacts {_listed(contacted)} over the network: an input that can change, or be unreachable, on the next run."
-        suggestion = "Pin what you read (a dated snapshot, a version, a commit), cache it under the project, and fail with a clear message when the host is down."
+        message = (
+            f"Contacts {_listed(contacted)} over the network: an input that can change, or "
+            "be unreachable, on the next run."
+        )
+        suggestion = (
+            "Pin what you read (a dated snapshot, a version, a commit), cache it under the "
+            "project, and fail with a clear message when the host is down."
+        )
         _add(ev, built, "external-input", "info", index, None, message, suggestion)
 
 
@@ -265,14 +325,20 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
         causes = []
         if _static(ev, "unseeded-random", index):
             causes.append("it draws random numbers without a seed (`unseeded-random`)")
+            _verdict(built, "unseeded-random", index, True, "two fresh runs gave different output here")
         if _static(ev, "wall-clock", index):
             causes.append("it reads the clock (`wall-clock`)")
+            _verdict(built, "wall-clock", index, True, "two fresh runs gave different output here")
         read_changed = sorted({acc.path for acc in b.accesses if acc.kind == "r" and acc.path in changed_paths})
         if read_changed:
             causes.append(f"it reads {_listed(read_changed)}, which the first run left different")
         because = f" Likely because {' and '.join(causes)}." if causes else ""
         message = f"Two fresh runs give different output here: run 1 `{x}`, run 2 `{y}`.{because}"
-        suggestion = "Seed every random generator (random.seed, np.random.default_rng(seed), random_state=…), pass dates and times in as parameters, and sort sets before printing, so that every run prints the same."
+        suggestion = (
+            "Seed every random generator (random.seed, np.random.default_rng(seed), random_state=…), "
+            "pass dates and times in as parameters, and sort sets before printing, so that "
+            "every run prints the same."
+        )
         _add(ev, built, "nondeterministic-output", "warning", index, None, message, suggestion)
         built.diffs.append(
             OutputDiff(index, "nondeterministic-output", "run 1", "run 2", out.diff(items_a, items_b, "run 1", "run 2"))
@@ -296,7 +362,11 @@ def _mismatches(ev: Evidence, built: Built, nondeterministic: set[int]) -> None:
         shown_x = f"`{x}`" if x else "nothing"
         shown_y = f"`{y}`" if y else "nothing"
         message = f"The saved output differs from a fresh run's: saved {shown_x}, fresh run {shown_y}."
-        suggestion = "Restart the kernel, Run All and save, so that the saved outputs come from the code as it is — or find what the saved run had that a fresh one lacks (deleted cells, other input files, another date)."
+        suggestion = (
+            "Restart the kernel, Run All and save, so that the saved outputs come from the "
+            "code as it is — or find what the saved run had that a fresh one lacks (deleted "
+            "cells, other input files, another date)."
+        )
         _add(ev, built, "output-mismatch", "warning", index, None, message, suggestion)
         built.diffs.append(
             OutputDiff(
@@ -324,21 +394,46 @@ def _non_idempotent(ev: Evidence, built: Built) -> None:
         index = appended_by.get(change.path, cells[-1].cell_index if cells else None)
         path = change.path
         if change.kind == "created":
-            message = f"The second run created `{path}`, which the first run did not: a file name made from the time, a counter or a random value?"
-            suggestion = "Name output files from the notebook's parameters (e.g. the run date passed in), not from the clock or a counter, so that a rerun replaces its own output."
+            message = (
+                f"The second run created `{path}`, which the first run did not: a file name "
+                "made from the time, a counter or a random value?"
+            )
+            suggestion = (
+                "Name output files from the notebook's parameters (e.g. the run date passed "
+                "in), not from the clock or a counter, so that a rerun replaces its own output."
+            )
         elif change.kind == "removed":
             message = f"The second run removed `{path}`, which the first run had left."
-            suggestion = "Make the notebook leave the same files every run: create what it removes, or remove it at the end of every run."
+            suggestion = (
+                "Make the notebook leave the same files every run: create what it removes, "
+                "or remove it at the end of every run."
+            )
         elif change.appended:
-            message = f"`{path}` is different after the second run: it grew from {change.before_size:,} to {change.after_size:,} bytes, the first run's content followed by more (appended)."
-            suggestion = "Write the file whole on every run (open(…, 'w'), to_csv without mode='a', to_sql(if_exists='replace')), or remove it first, so that a rerun gives the same file."
+            message = (
+                f"`{path}` is different after the second run: it grew from {change.before_size:,} "
+                f"to {change.after_size:,} bytes, the first run's content followed by more (appended)."
+            )
+            suggestion = (
+                "Write the file whole on every run (open(…, 'w'), to_csv without mode='a', "
+                "to_sql(if_exists='replace')), or remove it first, so that a rerun gives the same file."
+            )
         else:
-            message = f"`{path}` is different after the second run ({change.before_size:,} → {change.after_size:,} bytes): rewritten with other content."
-            suggestion = "Make the file depend only on the notebook's inputs: seed randomness, pass the date in as a parameter, keep timestamps out of it — then a rerun writes the same bytes."
+            message = (
+                f"`{path}` is different after the second run ({change.before_size:,} → {change.after_size:,} "
+                "bytes): rewritten with other content."
+            )
+            suggestion = (
+                "Make the file depend only on the notebook's inputs: seed randomness, pass "
+                "the date in as a parameter, keep timestamps out of it — then a rerun writes the same bytes."
+            )
         if index is not None and change.appended and _static(ev, "append-write", index):
             message += " This is the append the static check `append-write` pointed at, confirmed."
+            _verdict(built, "append-write", index, True, f"`{path}` grew in the second run (appended)")
         if index is None:
-            message += " No cell opened it through Python: it was written by compiled code the rehearsal's audit hook cannot see (parquet, HDF5, a database driver)."
+            message += (
+                " No cell opened it through Python: it was written by compiled code the "
+                "rehearsal's audit hook cannot see (parquet, HDF5, a database driver)."
+            )
         _add(ev, built, "non-idempotent-write", "error", index, None, message, suggestion)
 
 
@@ -350,7 +445,8 @@ def _processes(ev: Evidence, built: Built) -> None:
             if access.kind == "p" and (cell.cell_index, access.path) not in seen:
                 seen.add((cell.cell_index, access.path))
                 built.notes.append(
-                    f"cell {cell.cell_index} started a process (`{access.path}`): what it reads and writes is not watched by the rehearsal"
+                    f"cell {cell.cell_index} started a process (`{access.path}`): what "
+                    "it reads and writes is not watched by the rehearsal"
                 )
 
 
@@ -369,8 +465,10 @@ def _not_confirmed(ev: Evidence, built: Built) -> None:
         if f.check == "hidden-state" and run is not None and run.status == "ok":
             noted.add((f.check, f.cell_index))
             built.notes.append(
-                f"cell {f.cell_index}: the static `hidden-state` finding is not confirmed: the cell ran without error in a fresh kernel"
+                f"cell {f.cell_index}: the static `hidden-state` finding is not confirmed: "
+                "the cell ran without error in a fresh kernel"
             )
+            _verdict(built, f.check, f.cell_index, False, "the cell ran without error in a fresh kernel")
         elif f.check == "append-write" and len(ev.runs) == 2 and all(r.completed for r in ev.runs):
             appended = {
                 a.path
@@ -382,5 +480,9 @@ def _not_confirmed(ev: Evidence, built: Built) -> None:
             if appended and not appended & changed:
                 noted.add((f.check, f.cell_index))
                 built.notes.append(
-                    f"cell {f.cell_index}: the static `append-write` finding is not confirmed: {_listed(sorted(appended))} was the same after both runs"
+                    f"cell {f.cell_index}: the static `append-write` finding is not confirmed: "
+                    f"{_listed(sorted(appended))} was the same after both runs"
+                )
+                _verdict(
+                    built, f.check, f.cell_index, False, f"{_listed(sorted(appended))} was the same after both runs"
                 )

@@ -8,6 +8,10 @@ machines), and errors by ``ename: evalue``. Not compared: standard error (warnin
 bars, library chatter, whose text varies with versions and terminals) and other MIME types, which
 count as present/absent only.
 
+Images sent by JupyterLab arrive as placeholders (``<image/png 12345 bytes, 640x480>``: the
+frontend never sends image bytes, only their MIME type, size and, for PNG, GIF and JPEG, pixel
+dimensions) and compare with a fresh run's images like the images themselves.
+
 Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
 addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``3 ms ± 41 µs per
 loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and the real one
@@ -42,6 +46,8 @@ _CARRIAGE_RETURN = re.compile(r".*\r(?=[^\n])")
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 MAX_DIFF_LINES = 80
+# What the frontend sends instead of a non-text MIME payload (src/slim.ts): type, bytes, pixels.
+_PLACEHOLDER = re.compile(r"<([\w.+-]+/[\w.+-]+) (\d+) bytes(?:, (\d+)x(\d+))?>")
 
 
 class Sanitiser:
@@ -86,11 +92,11 @@ class Item:
             return False
         if self.kind != "image":
             return self.text == other.text
-        if self.text.split(" ", 1)[0] != other.text.split(" ", 1)[0]:  # the MIME type
+        if self.text.strip("[]").split(" ", 1)[0] != other.text.strip("[]").split(" ", 1)[0]:  # the MIME type
             return False
         if self.size is None or other.size is None:
             return True
-        return all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size))
+        return all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size, strict=True))
 
 
 def _text(value: Any) -> str:
@@ -150,7 +156,7 @@ def comparable(outputs: Iterable[Any], sanitise: Sanitiser) -> list[Item]:
 
 
 def same(a: list[Item], b: list[Item]) -> bool:
-    return len(a) == len(b) and all(x.same_as(y) for x, y in zip(a, b))
+    return len(a) == len(b) and all(x.same_as(y) for x, y in zip(a, b, strict=True))
 
 
 def lines(items: list[Item]) -> list[str]:
@@ -171,18 +177,18 @@ def diff(a: list[Item], b: list[Item], a_label: str, b_label: str) -> str:
         )
     )
     if len(text) > MAX_DIFF_LINES:
-        text = text[:MAX_DIFF_LINES] + [f"… ({len(text) - MAX_DIFF_LINES} more diff lines)"]
+        text = [*text[:MAX_DIFF_LINES], f"… ({len(text) - MAX_DIFF_LINES} more diff lines)"]
     return "\n".join(text)
 
 
 def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
     """The first line that differs in each (``""`` where one output has no such line), shortened."""
     la, lb = lines(a), lines(b)
-    for x, y in zip(la, lb):
+    for x, y in zip(la, lb, strict=False):  # the shorter one's lines
         if x != y:
             return _short(x), _short(y)
     if len(la) == len(lb):  # same lines: an image's size differs
-        for x, y in zip(a, b):
+        for x, y in zip(a, b, strict=False):  # the same lines may still be split into other items
             if not x.same_as(y):
                 return _short(x.text), _short(y.text)
         return "", ""
@@ -195,7 +201,12 @@ def _short(text: str, width: int = 60) -> str:
 
 
 def image_size(mime: str, data: str) -> tuple[int, int] | None:
-    """Width and height from a base64 PNG, GIF or JPEG's header; None when not found."""
+    """Width and height from a base64 PNG, GIF or JPEG's header (or from the frontend's
+    placeholder); None when not found."""
+    placeholder = _PLACEHOLDER.fullmatch(data.strip())
+    if placeholder is not None:
+        width, height = placeholder.group(3, 4)
+        return (int(width), int(height)) if width and height else None
     compact = "".join(data.split())
     try:
         if mime == "image/png":

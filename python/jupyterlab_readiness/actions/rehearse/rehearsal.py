@@ -2,7 +2,8 @@
 in a scratch copy of its folder, watched by an audit hook; the runs are compared with the saved
 outputs, with each other and by the files they leave. The entry point for the CLI and a job API.
 
-    rehearsal = Rehearsal(notebook_json, Path("analysis.ipynb"), Options(parameters={"day": "2024-01-31"}), progress=callback)
+    options = Options(parameters={"day": "2024-01-31"})
+    rehearsal = Rehearsal(notebook_json, Path("analysis.ipynb"), options, progress=callback)
     outcome = await rehearsal.run()          # or: outcome = rehearse_sync(...)
     rehearsal.cancel()                       # from any thread or task, at any time
     outcome.reply("analysis.ipynb")          # the RehearseReply contract
@@ -34,8 +35,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from ...contract.baseline import RehearsalRecord
-from ...contract.replies import OutputDiff, RehearsalStatus, RehearseReply
+from ...contract.baseline import OutputDiff, RehearsalRecord
+from ...contract.replies import RehearsalStatus, RehearseReply
 from ...contract.report import Finding
 from ...notebook.fingerprint import kernel_name as notebook_kernel
 from ...notebook.model import Notebook, NotebookError, notebook_from_json
@@ -216,7 +217,8 @@ class Rehearsal:
             raise Refused(str(exc)) from None
         if not model.is_python:
             raise Refused(
-                f"a rehearsal runs Python notebooks (its audit hook is Python); this notebook's kernel language is {model.language!r}"
+                "a rehearsal runs Python notebooks (its audit hook is Python); this "
+                f"notebook's kernel language is {model.language!r}"
             )
         nb = _runnable(self.notebook_json)
         kernel = options.kernel_name or notebook_kernel(model)
@@ -321,7 +323,8 @@ class Rehearsal:
             if not result.completed:
                 if number < options.runs:
                     prep.notes.append(
-                        "the second run was skipped as the first did not finish: outputs between runs and idempotent writes were not compared"
+                        "the second run was skipped as the first did not finish: outputs "
+                        "between runs and idempotent writes were not compared"
                     )
                 break
         self._emit("comparing")
@@ -382,6 +385,8 @@ class Rehearsal:
             after_first=states[1],
             findings=built.findings,
             seconds=0.0,
+            diffs=built.diffs,
+            static=built.verdicts,
         )
         status: RehearsalStatus = "passed" if record.passed else "failed"
         return Outcome(status, None, built.findings, built.diffs, prep.notes + built.notes, record, runs)
@@ -470,7 +475,7 @@ def _runnable(data: dict[str, Any]) -> Any:
 
     try:
         nb = nbformat.convert(reader.reads(json.dumps(data)), 4)
-    except Exception as exc:  # nbformat's readers and converters on a broken file
+    except Exception as exc:  # noqa: BLE001 - nbformat's readers and converters raise anything on a broken file
         raise Refused(f"not a notebook nbclient can run: {exc}") from None
     for cell in nb.cells:
         if not isinstance(cell.get("metadata"), dict):

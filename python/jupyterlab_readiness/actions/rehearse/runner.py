@@ -29,7 +29,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, DeadKernelError
 from nbformat import NotebookNode
 
-from .audit_log import LogReader, install_code
+from .audit_log import Access, LogReader, install_code
 from .cancel import Cancellation, Cancelled, TimeLimit, settle
 from .procfs import PeakMemory, cpu_seconds
 from .results import CellError, CellRun, RunResult
@@ -160,17 +160,18 @@ class KernelRun:
                 record.seconds = _kernel_seconds(cell) if record.status in ("ok", "error") else None
                 if record.seconds is None:
                     record.seconds = time.monotonic() - began
-                record.peak_memory = memory.peak()
+                # Reading /proc and parsing the hook's log (thousands of lines for a cell that opens
+                # thousands of files) is blocking work: in a thread, so a server's loop stays free.
+                record.peak_memory, record.accesses, cpu = await asyncio.to_thread(_after_cell, memory, reader)
                 record.outputs = [dict(o) for o in cell.get("outputs", [])]
                 record.error = _error(cell, self.client.code_cells_executed) if record.status == "error" else None
-                record.accesses = reader.read()
                 if record.peak_memory is not None:
                     result.peak_memory = max(result.peak_memory or 0, record.peak_memory)
                 if self.on_cell:
                     self.on_cell("finished", spec.number, record, position, len(cells))
                 if record.status == "cancelled":
                     raise Cancelled()
-                result.cpu_seconds = cpu_seconds(memory.pid)
+                result.cpu_seconds = cpu
                 if record.status != "ok":
                     result.stopped = result.stopped or ("error" if record.status == "error" else "dead")
                     if record.status == "dead":
@@ -252,7 +253,8 @@ class KernelRun:
         content = (reply or {}).get("content", {})
         if content.get("status") != "ok":
             raise KernelFailed(
-                f"the audit hook could not be installed in the kernel ({content.get('ename')}: {content.get('evalue')}); rehearsals need Python 3.8 or later"
+                f"the audit hook could not be installed in the kernel ({content.get('ename')}: "
+                f"{content.get('evalue')}); rehearsals need Python 3.8 or later"
             )
 
     async def close(self) -> None:
@@ -292,6 +294,11 @@ def kill(km: AsyncKernelManager) -> None:
             process.kill()
         with contextlib.suppress(Exception):
             process.wait(timeout=10)
+
+
+def _after_cell(memory: PeakMemory, reader: LogReader) -> tuple[int | None, list[Access], float | None]:
+    """The cell's peak memory, what the hook saw during it, the kernel's CPU time so far."""
+    return memory.peak(), reader.read(), cpu_seconds(memory.pid)
 
 
 def _runs(cell: NotebookNode) -> bool:

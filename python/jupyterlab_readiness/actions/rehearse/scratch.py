@@ -99,7 +99,8 @@ def plan_copy(folder: Path, limit_bytes: int | None) -> Plan:
                 if limit_bytes is not None and total > limit_bytes:
                     raise FolderTooBig(
                         f"the notebook's folder holds more than {_size(limit_bytes)} of files to copy for a rehearsal; "
-                        "move large data out of it (and read it by a parameter), raise the limit (--max-folder-size), or rehearse --in-place"
+                        "move large data out of it (and read it by a parameter), raise "
+                        "the limit (--max-folder-size), or rehearse --in-place"
                     )
     return Plan(tuple(files), tuple(links), tuple(dirs), total)
 

@@ -8,6 +8,7 @@ Only files whose size or modification time changed are hashed (an unchanged fold
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import stat
@@ -122,9 +123,7 @@ def differences(
             continue
         appended = False
         if b.size > a.size:
-            try:
+            with contextlib.suppress(OSError):
                 appended = sha256_of(folder / path, a.size) == before_hash
-            except OSError:
-                pass
         changes.append(FileChange(path, "changed", a.size, b.size, appended))
     return changes
