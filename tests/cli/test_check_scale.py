@@ -194,3 +194,28 @@ def test_changed_since_from_the_command_line(tree):
     result = cli("check", "--changed-since", "HEAD", "--format", "json", ".", cwd=tree)
     assert result.returncode == 0, result.stderr
     assert [nb["path"] for nb in json.loads(result.stdout)["notebooks"]] == [os.path.join("plain", "nb01.ipynb")]
+
+
+def test_the_configuration_s_check_ids_are_the_registry_s():
+    from jupyterlab_readiness.checks.registry import BY_ID
+    from jupyterlab_readiness.lint.config import CHECK_IDS
+
+    assert set(BY_ID) == CHECK_IDS
+
+
+def test_a_warm_run_with_configuration_and_pins_imports_no_check(tree):
+    """A run the cache answers reads the configuration (validating its check ids) and the pins, but
+    loads neither the checks nor packaging: their imports cost more than the run."""
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["print-logging"]\n')
+    args = ["check", "--disable", "wall-clock", "--format", "json", "."]
+    cold = cli(*args, cwd=tree)
+    code = (
+        "import sys; from jupyterlab_readiness.cli.main import main; import jupyterlab_readiness.cli.main as m; "
+        "m._exit_now = lambda code: None; main(sys.argv[1:]); "
+        "loaded = sorted(n for n in sys.modules if n.startswith(('jupyterlab_readiness.checks', 'packaging'))); "
+        "print(loaded, file=sys.stderr)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+    warm = subprocess.run([sys.executable, "-c", code, *args], cwd=tree, env=env, capture_output=True, text=True)
+    assert warm.stdout == cold.stdout
+    assert warm.stderr.strip().splitlines()[-1] == "[]"
