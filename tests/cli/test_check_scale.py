@@ -219,3 +219,29 @@ def test_a_warm_run_with_configuration_and_pins_imports_no_check(tree):
     warm = subprocess.run([sys.executable, "-c", code, *args], cwd=tree, env=env, capture_output=True, text=True)
     assert warm.stdout == cold.stdout
     assert warm.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_shard_prints_the_same_for_any_jobs_and_the_shards_make_the_whole(tree, fmt):
+    full = cli("check", "--no-cache", "--jobs", "1", "--format", fmt, ".", cwd=tree)
+    parts = []
+    for k in (1, 2, 3):
+        one = cli("check", "--no-cache", "--jobs", "1", "--shard", f"{k}/3", "--format", fmt, ".", cwd=tree)
+        two = cli("check", "--no-cache", "--jobs", "2", "--shard", f"{k}/3", "--format", fmt, ".", cwd=tree)
+        assert (two.returncode, two.stdout) == (one.returncode, one.stdout), k
+        if fmt == "json":  # the cache too: a cold run that fills it, then one it answers
+            for _ in ("cold", "warm"):
+                cached = cli("check", "--jobs", "2", "--shard", f"{k}/3", "--format", fmt, ".", cwd=tree)
+                assert (cached.returncode, cached.stdout) == (one.returncode, one.stdout), k
+        parts.append(one)
+    assert [p.returncode for p in parts].count(2) == 1  # the shard holding the unreadable notebook
+
+    def items(run: subprocess.CompletedProcess[str]) -> list[str]:
+        if fmt == "text":  # each notebook's heading line
+            return [line for line in run.stdout.splitlines() if ".ipynb" in line]
+        data = json.loads(run.stdout)
+        return [json.dumps(x) for x in (data["runs"][0]["results"] if fmt == "sarif" else data["notebooks"])]
+
+    # Every notebook (or SARIF result) is in exactly one shard, as it is in the whole run.
+    assert sorted(x for p in parts for x in items(p)) == sorted(items(full))
+    assert len(items(full)) >= (31 if fmt != "sarif" else 10)
