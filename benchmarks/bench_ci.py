@@ -1,7 +1,7 @@
 """CI-scale benchmark (issue 19): `check` cold and warm, on one and two processes, against the floor
 and ruff; peak memory for a large and a small tree; `--changed-since` after one notebook changed.
 
-Usage: python benchmarks/bench_ci.py [--rounds 5] [--notebooks 10000] [--corpus DIR] [--out FILE]
+Usage: python benchmarks/bench_ci.py [--rounds 5] [--notebooks 10000] [--tree-rounds N] [--corpus DIR] [--out FILE]
                                      [--workloads corpus,generated,tree] [--keep DIR]
 See benchmarks/README.md ("CI scale") for the methodology.
 """
@@ -39,6 +39,7 @@ class Run:
     seconds: float
     code: int
     max_rss_kib: int
+    cpu: float  # user + system seconds of the process and the children it waited for (its workers)
 
 
 @dataclass
@@ -48,26 +49,30 @@ class Series:
     def median(self) -> float:
         return statistics.median(r.seconds for r in self.runs)
 
+    def median_cpu(self) -> float:
+        return statistics.median(r.cpu for r in self.runs)
+
 
 TIME = shutil.which("time", path="/usr/bin:/bin")  # GNU time: the peak RSS of the process it starts
 
 
 def run(cmd: list[str], cwd: Path, env: dict[str, str], out: Path) -> Run:
-    """One process: its wall time and the peak RSS of its largest process. The RSS comes from GNU
-    time, which forks the command from its own small process: a child forked straight from this
-    one (that has read the whole corpus) would inherit this process's peak in its rusage. For
-    --jobs, the workers' peaks count too (their parent waits for them)."""
+    """One process: its wall time, CPU time and the peak RSS of its largest process. RSS and CPU
+    time come from GNU time, which forks the command from its own small process: a child forked
+    straight from this one (that has read the whole corpus) would inherit this process's peak in
+    its rusage. For --jobs, the workers count too (their parent waits for them). CPU time is the
+    figure that other load on a shared machine disturbs least."""
     rss_file = out.with_suffix(".rss")
-    full = [TIME, "-f", "%M", "-o", str(rss_file), *cmd] if TIME else cmd
+    full = [TIME, "-f", "%M %U %S", "-o", str(rss_file), *cmd] if TIME else cmd
     with open(out, "wb") as stdout:
         start = time.perf_counter()
         proc = subprocess.run(full, cwd=cwd, env=env, stdout=stdout, stderr=subprocess.DEVNULL, check=False)
         elapsed = time.perf_counter() - start
     try:
-        rss = int(rss_file.read_text().split()[-1])
+        rss, user, system = rss_file.read_text().splitlines()[-1].split()
+        return Run(elapsed, proc.returncode, int(rss), float(user) + float(system))
     except (OSError, ValueError, IndexError):
-        rss = 0
-    return Run(elapsed, proc.returncode, rss)
+        return Run(elapsed, proc.returncode, 0, float("nan"))
 
 
 # -- the generated tree ----------------------------------------------------------------------------
@@ -167,7 +172,8 @@ def rounds(target: Path, work: Path, env: dict[str, str], n: int, tools: list[st
             result = run(commands[name], work, env, work / f"{name}.out")
             label = "warm-up" if i == 0 else f"round {i}"
             print(
-                f"  {target.name[:28]:28} {name:10} {label:>8}: {result.seconds:7.3f} s  rc={result.code} "
+                f"  {target.name[:28]:28} {name:10} {label:>8}: {result.seconds:7.3f} s  cpu {result.cpu:7.3f} s  "
+                f"rc={result.code} "
                 f"rss={result.max_rss_kib / 1024:.0f} MiB",
                 file=sys.stderr,
                 flush=True,
@@ -177,11 +183,13 @@ def rounds(target: Path, work: Path, env: dict[str, str], n: int, tools: list[st
     return series
 
 
-def ratios(series: dict[str, Series], num: str, den: str) -> list[float]:
-    """Per round: num's time / den's time (each ratio from one round, so drift in load cancels)."""
+def ratios(series: dict[str, Series], num: str, den: str, cpu: bool = False) -> list[float]:
+    """Per round: num's time / den's time (each ratio from one round, so drift in load cancels);
+    ``cpu``: of their CPU times."""
     if num not in series or den not in series:
         return []
-    return [a.seconds / b.seconds for a, b in zip(series[num].runs, series[den].runs, strict=True)]
+    pairs = zip(series[num].runs, series[den].runs, strict=True)
+    return [a.cpu / b.cpu if cpu else a.seconds / b.seconds for a, b in pairs]
 
 
 def fmt_ratio(values: list[float], target: str = "") -> str:
@@ -229,7 +237,7 @@ def table_rows(name: str, series: dict[str, Series]) -> list[str]:
         rss = max(r.max_rss_kib for r in s.runs) / 1024
         rows.append(
             f"| {name} | {tool} | {statistics.median(times):.3f} | {min(times):.3f} | {max(times):.3f} | "
-            f"{rss:.0f} | {codes} |"
+            f"{s.median_cpu():.3f} | {rss:.0f} | {codes} |"
         )
     return rows
 
@@ -238,6 +246,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--notebooks", type=int, default=10_000)
+    ap.add_argument(
+        "--tree-rounds", type=int, help="rounds for the generated tree (default: --rounds; a round there takes minutes)"
+    )
     ap.add_argument("--small", type=int, default=100, help="notebooks of the small tree (memory comparison)")
     ap.add_argument("--corpus", type=Path, default=REPO.parent / "shared" / "corpus")
     ap.add_argument("--workloads", default="corpus,generated,tree")
@@ -278,14 +289,17 @@ def main() -> None:
             )
             (tmp / "work-tree").mkdir()
             (tmp / "work-small").mkdir()
+            tree_rounds = args.tree_rounds or args.rounds
+            # Without the no-cache run: on the tree it would cost as much as a cold run and is no target.
+            tree_tools = [t for t in all_tools if t != "nocache-j1"]
             results[f"tree: {len(big):,} notebooks"] = rounds(
-                tmp / "tree", tmp / "work-tree", env, args.rounds, all_tools
+                tmp / "tree", tmp / "work-tree", env, tree_rounds, tree_tools
             )
             results[f"tree: {small} notebooks"] = rounds(
                 tmp / "tree-small", tmp / "work-small", env, args.rounds, ["cold-j1", "cold-j2", "warm"]
             )
             (tmp / "work-changed").mkdir()
-            changed, full, checked = changed_since(tmp / "tree", tmp / "work-changed", env, args.rounds)
+            changed, full, checked = changed_since(tmp / "tree", tmp / "work-changed", env, tree_rounds)
             share = statistics.median(c / f for c, f in zip(changed, full, strict=True))
             extra.append(
                 f"`--changed-since HEAD` after one notebook of the tree changed: median "
@@ -298,11 +312,11 @@ def main() -> None:
         "",
         f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M UTC} · Python {platform.python_version()} · "
         f"{platform.system()} {platform.machine()} · {os.cpu_count()} CPUs · {args.rounds} alternated rounds "
-        f"(+1 warm-up) · load average before {load_before[0]:.1f}, after {load_after[0]:.1f} · "
-        f"{(time.time() - started) / 60:.0f} min",
+        f"({args.tree_rounds or args.rounds} on the tree; +1 warm-up each) · load average before "
+        f"{load_before[0]:.1f}, after {load_after[0]:.1f} · {(time.time() - started) / 60:.0f} min",
         "",
-        "| workload | run | median s | min s | max s | peak RSS MiB (largest process) | exit codes |",
-        "|---|---|---:|---:|---:|---:|---|",
+        "| workload | run | median s | min s | max s | median CPU s | peak RSS MiB (largest process) | exit codes |",
+        "|---|---|---:|---:|---:|---:|---:|---|",
     ]
     for name, series in results.items():
         lines += table_rows(name, series)
@@ -320,6 +334,28 @@ def main() -> None:
             f"{fmt_ratio(ratios(s, 'warm', 'floor'))} | {fmt_ratio(ratios(s, 'cold-j1', 'ruff'))} | "
             f"{fmt_ratio(ratios(s, 'warm', 'ruff'))} | {fmt_ratio(ratios(s, 'nocache-j1', 'floor'))} |"
         )
+    lines += [
+        "",
+        "The same ratios of CPU time (user + system, workers included), which other load on the machine disturbs "
+        "least (`--jobs 2` / `--jobs 1` here is the CPU the second process adds, not a speed-up):",
+        "",
+        "| workload | cold `--jobs 1` / floor | `--jobs 2` / `--jobs 1` | warm / floor | cold / ruff | warm / ruff "
+        "| no cache `--jobs 1` / floor |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name, s in results.items():
+        cpu = [
+            fmt_ratio(ratios(s, num, den, cpu=True))
+            for num, den in (
+                ("cold-j1", "floor"),
+                ("cold-j2", "cold-j1"),
+                ("warm", "floor"),
+                ("cold-j1", "ruff"),
+                ("warm", "ruff"),
+                ("nocache-j1", "floor"),
+            )
+        ]
+        lines.append(f"| {name} | " + " | ".join(cpu) + " |")
     tree_names = [n for n in results if n.startswith("tree: ")]
     if len(tree_names) == 2:
         big, small = (results[n] for n in tree_names)

@@ -194,3 +194,54 @@ def test_changed_since_from_the_command_line(tree):
     result = cli("check", "--changed-since", "HEAD", "--format", "json", ".", cwd=tree)
     assert result.returncode == 0, result.stderr
     assert [nb["path"] for nb in json.loads(result.stdout)["notebooks"]] == [os.path.join("plain", "nb01.ipynb")]
+
+
+def test_the_configuration_s_check_ids_are_the_registry_s():
+    from jupyterlab_readiness.checks.registry import BY_ID
+    from jupyterlab_readiness.lint.config import CHECK_IDS
+
+    assert set(BY_ID) == CHECK_IDS
+
+
+def test_a_warm_run_with_configuration_and_pins_imports_no_check(tree):
+    """A run the cache answers reads the configuration (validating its check ids) and the pins, but
+    loads neither the checks nor packaging: their imports cost more than the run."""
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["print-logging"]\n')
+    args = ["check", "--disable", "wall-clock", "--format", "json", "."]
+    cold = cli(*args, cwd=tree)
+    code = (
+        "import sys; from jupyterlab_readiness.cli.main import main; import jupyterlab_readiness.cli.main as m; "
+        "m._exit_now = lambda code: None; main(sys.argv[1:]); "
+        "loaded = sorted(n for n in sys.modules if n.startswith(('jupyterlab_readiness.checks', 'packaging'))); "
+        "print(loaded, file=sys.stderr)"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+    warm = subprocess.run([sys.executable, "-c", code, *args], cwd=tree, env=env, capture_output=True, text=True)
+    assert warm.stdout == cold.stdout
+    assert warm.stderr.strip().splitlines()[-1] == "[]"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_shard_prints_the_same_for_any_jobs_and_the_shards_make_the_whole(tree, fmt):
+    full = cli("check", "--no-cache", "--jobs", "1", "--format", fmt, ".", cwd=tree)
+    parts = []
+    for k in (1, 2, 3):
+        one = cli("check", "--no-cache", "--jobs", "1", "--shard", f"{k}/3", "--format", fmt, ".", cwd=tree)
+        two = cli("check", "--no-cache", "--jobs", "2", "--shard", f"{k}/3", "--format", fmt, ".", cwd=tree)
+        assert (two.returncode, two.stdout) == (one.returncode, one.stdout), k
+        if fmt == "json":  # the cache too: a cold run that fills it, then one it answers
+            for _ in ("cold", "warm"):
+                cached = cli("check", "--jobs", "2", "--shard", f"{k}/3", "--format", fmt, ".", cwd=tree)
+                assert (cached.returncode, cached.stdout) == (one.returncode, one.stdout), k
+        parts.append(one)
+    assert [p.returncode for p in parts].count(2) == 1  # the shard holding the unreadable notebook
+
+    def items(run: subprocess.CompletedProcess[str]) -> list[str]:
+        if fmt == "text":  # each notebook's heading line
+            return [line for line in run.stdout.splitlines() if ".ipynb" in line]
+        data = json.loads(run.stdout)
+        return [json.dumps(x) for x in (data["runs"][0]["results"] if fmt == "sarif" else data["notebooks"])]
+
+    # Every notebook (or SARIF result) is in exactly one shard, as it is in the whole run.
+    assert sorted(x for p in parts for x in items(p)) == sorted(items(full))
+    assert len(items(full)) >= (31 if fmt != "sarif" else 10)

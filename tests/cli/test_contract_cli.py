@@ -240,3 +240,21 @@ def test_the_readme_documents_the_contract_its_clauses_and_commands():
     ):
         assert text in section, text
     assert "POST /readiness/waive" in readme and '"contract": {"path", "ready"' in readme
+
+
+def test_shards_split_the_verdicts_as_they_split_check(tree):
+    """--shard is the selection ``check`` uses: the contract's shards partition the notebooks, and
+    each holds the notebooks of ``check``'s shard of the same number."""
+    for i in range(6):
+        write(tree / "more" / f"nb{i}.ipynb", code(CLEAN, 1))
+    whole = json.loads(cli("contract", "--format", "json", ".", cwd=tree).stdout)["notebooks"]
+    parts = []
+    for k in (1, 2, 3):
+        result = cli("contract", "--shard", f"{k}/3", "--format", "json", ".", cwd=tree)
+        assert result.returncode in (0, 1), result.stderr
+        verdicts = json.loads(result.stdout)["notebooks"]
+        checked = json.loads(cli("check", "--no-cache", "--shard", f"{k}/3", "--format", "json", ".", cwd=tree).stdout)
+        assert [v["path"] for v in verdicts] == [nb["path"] for nb in checked["notebooks"]]
+        parts += verdicts
+    assert sorted(map(json.dumps, parts)) == sorted(map(json.dumps, whole))
+    assert len(whole) == 9

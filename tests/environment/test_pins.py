@@ -484,3 +484,48 @@ def test_a_pin_file_added_to_a_folder_listed_before_is_found(tmp_path):
     assert find_pins(tmp_path).pins == {}
     (tmp_path / "requirements.txt").write_text("pandas==2.2.2\n")  # changes the folder's mtime
     assert dict(find_pins(tmp_path).pins) == {"pandas": "2.2.2"}
+
+
+def test_the_fast_path_for_simple_pins_agrees_with_packaging():
+    """``name==1.2.3`` is answered without importing packaging: exactly as packaging answers it,
+    and every other form still goes to packaging."""
+    import itertools
+
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    from jupyterlab_readiness.environment import pins
+
+    def by_packaging(text):
+        try:
+            req = Requirement(text)
+        except InvalidRequirement:
+            return None
+        version = None if req.url else pins._exact_version(req.specifier)
+        return (req.name, version) if version else None
+
+    names = ["pandas", "scikit-learn", "Foo_Bar", "a", "zope.interface", "A1", "x-", "a..b", "ñ"]
+    operators = ["==", " == ", "\t==\t", "===", "~=", "= ="]
+    versions = ["2.2.3", "1", "01.002", "1.0.0.0.0", "1.", "1..2", "1.0a1", "1.*", "2.2.3 "]
+    fast = 0
+    for name, op, version in itertools.product(names, operators, versions):
+        for text in (f"{name}{op}{version}", f" {name}{op}{version}", f"{name}{op}{version};python_version>'3'"):
+            fast += pins._SIMPLE_PIN.fullmatch(text) is not None
+            assert pins._requirement_pin(text) == by_packaging(text), text
+    assert fast > 50  # the fast path was taken, and agreed
+
+
+def test_simple_pins_are_read_without_importing_packaging(repo):
+    import subprocess
+    import sys
+
+    write(repo / "requirements.txt", "pandas==2.2.3\nnumpy == 2.2.6  # pinned\nscikit-learn==1.6.1\n")
+    code = (
+        "import sys; from pathlib import Path; from jupyterlab_readiness.environment.pins import find_pins; "
+        f"pins = find_pins(Path({str(repo)!r})); "
+        "print(sorted(pins.pins.items()), 'packaging' in sys.modules)"
+    )
+    from helpers.notebooks import REPO
+
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[('numpy', '2.2.6'), ('pandas', '2.2.3'), ('scikit-learn', '1.6.1')] False"

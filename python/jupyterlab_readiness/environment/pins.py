@@ -107,8 +107,16 @@ def _exact_version(specifier: SpecifierSet) -> str | None:
     return None
 
 
+# The usual line, ``name==1.2.3``: what packaging returns for it, without importing packaging (the
+# import costs a CI run more than checking a few notebooks). Anything else goes to packaging.
+_SIMPLE_PIN = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?)[ \t]*==[ \t]*([0-9]+(?:\.[0-9]+)*)[ \t]*")
+
+
 def _requirement_pin(text: str) -> tuple[str, str] | None:
     """``(name, version)`` when the PEP 508 string ``text`` pins an exact version."""
+    simple = _SIMPLE_PIN.fullmatch(text)
+    if simple is not None:
+        return simple.group(1), simple.group(2)
     from packaging.requirements import InvalidRequirement, Requirement
 
     try:
