@@ -18,7 +18,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .scopes import alias_bound
+from .scopes import alias_bound, child_nodes, walk
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -32,19 +32,20 @@ class _Flow:
     def block(self, stmts: list[ast.stmt], bound: frozenset[str]) -> frozenset[str]:
         for stmt in stmts:
             step = _STEPS.get(type(stmt))
-            if step is not None:
-                bound = step(self, stmt, bound)
-            else:  # Expr, Return, Raise, Assert …
-                self.reads(stmt, bound)
-                bound = bound | _walrus_targets(stmt)
+            # Expr, Return, Raise, Assert … (no step): only reads, and walrus targets
+            bound = step(self, stmt, bound) if step is not None else bound | self.reads(stmt, bound)
         return bound
 
-    def reads(self, node: ast.AST | None, bound: frozenset[str]) -> None:
+    def reads(self, node: ast.AST | None, bound: frozenset[str]) -> frozenset[str]:
         """Record the watched names ``node`` reads while they are not bound. A comprehension's own
-        variables, and a lambda's parameters, are other variables inside them."""
+        variables, and a lambda's parameters, are other variables inside them. Returns the walrus
+        targets in ``node`` (``_walrus_targets``), found by the same walk."""
         watched = self.names - bound - self.read_first
-        if node is None or not watched:
-            return
+        if node is None:
+            return frozenset()
+        if not watched:
+            return _walrus_targets(node)
+        walrus: list[str] = []
         stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset())]
         while stack:
             n, shadowed = stack.pop()
@@ -52,19 +53,22 @@ class _Flow:
                 if n.id in watched and n.id not in shadowed and not isinstance(n.ctx, ast.Store):
                     self.read_first.add(n.id)
                 continue
-            if isinstance(n, _COMPREHENSIONS):
-                own = {t.id for g in n.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)} & watched
+            if isinstance(n, ast.NamedExpr):
+                walrus.append(n.target.id)
+            elif isinstance(n, _COMPREHENSIONS):
+                own = {t.id for g in n.generators for t in walk(g.target) if isinstance(t, ast.Name)} & watched
                 if own:
                     # the comprehension's own variables: only its first iterable is outside
                     stack.append((n.generators[0].iter, shadowed))
-                    stack.extend((child, shadowed | own) for child in ast.iter_child_nodes(n))
+                    stack.extend((child, shadowed | own) for child in child_nodes(n))
                     continue
             elif isinstance(n, ast.Lambda):
-                params = {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)} & watched
+                params = {a.arg for a in walk(n.args) if isinstance(a, ast.arg)} & watched
                 if params:
-                    stack.extend((child, shadowed | params) for child in ast.iter_child_nodes(n))
+                    stack.extend((child, shadowed | params) for child in child_nodes(n))
                     continue
-            stack.extend((child, shadowed) for child in ast.iter_child_nodes(n))
+            stack.extend((child, shadowed) for child in child_nodes(n))
+        return frozenset(walrus)
 
 
 def flow(stmts: list[ast.stmt], names: Iterable[str], *, loops_run: bool = False) -> tuple[set[str], frozenset[str]]:
@@ -75,7 +79,9 @@ def flow(stmts: list[ast.stmt], names: Iterable[str], *, loops_run: bool = False
 
 
 def _stored(node: ast.AST) -> frozenset[str]:
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    if isinstance(node, ast.Name):  # the usual target: nothing below it to walk
+        return frozenset((node.id,)) if isinstance(node.ctx, ast.Store) else frozenset()
+    return frozenset(n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -84,15 +90,15 @@ def _walrus_targets(node: ast.AST | None) -> frozenset[str]:
     every statement once per section."""
     if node is None:
         return frozenset()
-    return frozenset(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+    return frozenset(n.target.id for n in walk(node) if isinstance(n, ast.NamedExpr))
 
 
 def _assign(f: _Flow, stmt: ast.Assign, bound: frozenset[str]) -> frozenset[str]:
-    f.reads(stmt.value, bound)
+    walrus = f.reads(stmt.value, bound)
     for target in stmt.targets:
         if not isinstance(target, ast.Name):
             f.reads(target, bound)  # ``x[0] = …`` and ``x.a = …`` read x
-    return bound.union(*(_stored(t) for t in stmt.targets), _walrus_targets(stmt.value))
+    return bound.union(*(_stored(t) for t in stmt.targets), walrus)
 
 
 def _aug_assign(f: _Flow, stmt: ast.AugAssign, bound: frozenset[str]) -> frozenset[str]:
@@ -139,23 +145,20 @@ def _for(f: _Flow, stmt: ast.For | ast.AsyncFor, bound: frozenset[str]) -> froze
 
 
 def _while(f: _Flow, stmt: ast.While, bound: frozenset[str]) -> frozenset[str]:
-    f.reads(stmt.test, bound)
-    after_test = bound | _walrus_targets(stmt.test)
+    after_test = bound | f.reads(stmt.test, bound)
     f.block(stmt.body, after_test)
     f.block(stmt.orelse, after_test)
     return after_test
 
 
 def _if(f: _Flow, stmt: ast.If, bound: frozenset[str]) -> frozenset[str]:
-    f.reads(stmt.test, bound)
-    after_test = bound | _walrus_targets(stmt.test)
+    after_test = bound | f.reads(stmt.test, bound)
     return f.block(stmt.body, after_test) & f.block(stmt.orelse, after_test)
 
 
 def _with(f: _Flow, stmt: ast.With | ast.AsyncWith, bound: frozenset[str]) -> frozenset[str]:
     for item in stmt.items:
-        f.reads(item.context_expr, bound)
-        bound = bound | _walrus_targets(item.context_expr)
+        bound = bound | f.reads(item.context_expr, bound)
         if item.optional_vars is not None:
             bound = bound | _stored(item.optional_vars)
     return f.block(stmt.body, bound)
@@ -173,7 +176,7 @@ def _try(f: _Flow, stmt: ast.Try, bound: frozenset[str]) -> frozenset[str]:
 def _match(f: _Flow, stmt: ast.Match, bound: frozenset[str]) -> frozenset[str]:
     f.reads(stmt.subject, bound)
     for case in stmt.cases:
-        captured = {n.name for n in ast.walk(case.pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name}
+        captured = {n.name for n in walk(case.pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name}
         in_case = bound | captured
         f.reads(case.guard, in_case)
         f.block(case.body, in_case)
