@@ -36,7 +36,7 @@ class _Flow:
             bound = step(self, stmt, bound) if step is not None else bound | self.reads(stmt, bound)
         return bound
 
-    def reads(self, node: ast.AST | None, bound: frozenset[str]) -> frozenset[str]:
+    def reads(self, node: ast.AST | None, bound: frozenset[str]) -> frozenset[str]:  # noqa: C901 - hot, kept flat
         """Record the watched names ``node`` reads while they are not bound. A comprehension's own
         variables, and a lambda's parameters, are other variables inside them. Returns the walrus
         targets in ``node`` (``_walrus_targets``), found by the same walk."""
@@ -47,22 +47,52 @@ class _Flow:
             return _walrus_targets(node)
         walrus: list[str] = []
         stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset())]
+        push = stack.append
         while stack:
             n, shadowed = stack.pop()
-            if isinstance(n, ast.Name):
-                if n.id in watched and n.id not in shadowed and not isinstance(n.ctx, ast.Store):
+            kind = type(n)
+            # the usual expressions by type, in a flat loop (a context or an operator reads nothing)
+            if kind is ast.Name:
+                if n.id in watched and n.id not in shadowed and type(n.ctx) is not ast.Store:
                     self.read_first.add(n.id)
                 continue
-            if isinstance(n, ast.NamedExpr):
+            if kind is ast.Constant:
+                continue
+            if kind is ast.Attribute:
+                push((n.value, shadowed))
+                continue
+            if kind is ast.Call:
+                push((n.func, shadowed))
+                stack.extend([(a, shadowed) for a in n.args])
+                stack.extend([(k.value, shadowed) for k in n.keywords])
+                continue
+            if kind is ast.BinOp:
+                push((n.left, shadowed))
+                push((n.right, shadowed))
+                continue
+            if kind is ast.IfExp:
+                push((n.test, shadowed))
+                push((n.body, shadowed))
+                push((n.orelse, shadowed))
+                continue
+            if kind is ast.Compare:
+                push((n.left, shadowed))
+                stack.extend([(c, shadowed) for c in n.comparators])
+                continue
+            if kind is ast.Subscript:
+                push((n.value, shadowed))
+                push((n.slice, shadowed))
+                continue
+            if kind is ast.NamedExpr:
                 walrus.append(n.target.id)
-            elif isinstance(n, _COMPREHENSIONS):
+            elif kind in _COMPREHENSIONS:
                 own = {t.id for g in n.generators for t in walk(g.target) if isinstance(t, ast.Name)} & watched
                 if own:
                     # the comprehension's own variables: only its first iterable is outside
                     stack.append((n.generators[0].iter, shadowed))
                     stack.extend((child, shadowed | own) for child in child_nodes(n))
                     continue
-            elif isinstance(n, ast.Lambda):
+            elif kind is ast.Lambda:
                 params = {a.arg for a in walk(n.args) if isinstance(a, ast.arg)} & watched
                 if params:
                     stack.extend((child, shadowed | params) for child in child_nodes(n))

@@ -100,11 +100,44 @@ def import_key_bound(key: ImportKey) -> str:
 def read_names(tree: ast.AST) -> set[str]:
     """Every name a piece of code reads, at any depth (conservative)."""
     names: set[str] = set()
-    for node in walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            names.add(node.target.id)
+    stack: list[ast.AST] = [tree]
+    push, pushes = stack.append, stack.extend
+    while stack:  # a flat loop, the usual expressions by type (a context or operator has no names)
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Name:
+            if type(node.ctx) is not ast.Store:
+                names.add(node.id)
+        elif t is ast.Constant:
+            continue
+        elif t is ast.Attribute:
+            push(node.value)
+        elif t is ast.Call:
+            push(node.func)
+            pushes(node.args)
+            pushes([k.value for k in node.keywords])
+        elif t is ast.BinOp:
+            push(node.left)
+            push(node.right)
+        elif t is ast.Subscript:
+            push(node.value)
+            push(node.slice)
+        elif t is ast.Compare:
+            push(node.left)
+            pushes(node.comparators)
+        elif t is ast.IfExp:
+            push(node.test)
+            push(node.body)
+            push(node.orelse)
+        elif t is ast.Assign:
+            pushes(node.targets)
+            push(node.value)
+        elif t is ast.Expr:
+            push(node.value)
+        else:
+            if t is ast.AugAssign and type(node.target) is ast.Name:
+                names.add(node.target.id)
+            pushes(child_nodes(node))
     return names
 
 

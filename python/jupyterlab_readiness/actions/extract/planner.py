@@ -50,6 +50,7 @@ from ...notebook.scopes import (
     import_key,
     import_key_bound,
     scope_binds,
+    walk,
 )
 from ..errors import ExtractionRefused
 from ..naming import heading_above
@@ -848,7 +849,7 @@ def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:
             break
         found = sorted(
             ((n.lineno, n.col_offset), n.id)
-            for n in ast.walk(stmt)
+            for n in walk(stmt)
             if isinstance(n, ast.Name) and n.id in names and n.id not in order
         )
         for _, name in found:
