@@ -30,20 +30,43 @@ class _Flow:
         self.read_first: set[str] = set()
 
     def block(self, stmts: list[ast.stmt], bound: frozenset[str]) -> frozenset[str]:
+        # What assignments and expressions bind goes into ``fresh`` in place, made part of a new
+        # frozen ``bound`` only before a statement with a step of its own (or at the end): a new
+        # frozenset per statement cost the names bound so far, quadratic in a long section.
+        fresh: set[str] = set()
         for stmt in stmts:
-            step = _STEPS.get(type(stmt))
-            # Expr, Return, Raise, Assert … (no step): only reads, and walrus targets
-            bound = step(self, stmt, bound) if step is not None else bound | self.reads(stmt, bound)
-        return bound
+            kind = type(stmt)
+            if kind is ast.Assign:
+                walrus = self.reads(stmt.value, bound, fresh)
+                for target in stmt.targets:
+                    if not isinstance(target, ast.Name):
+                        self.reads(target, bound, fresh)  # ``x[0] = …`` and ``x.a = …`` read x
+                for target in stmt.targets:
+                    fresh |= _stored(target)
+                fresh |= walrus
+                continue
+            step = _STEPS.get(kind)
+            if step is None:  # Expr, Return, Raise, Assert …: only reads, and walrus targets
+                fresh |= self.reads(stmt, bound, fresh)
+                continue
+            if fresh:
+                bound, fresh = bound | fresh, set()
+            bound = step(self, stmt, bound)
+        return bound | fresh if fresh else bound
 
-    def reads(self, node: ast.AST | None, bound: frozenset[str]) -> frozenset[str]:  # noqa: C901 - hot, kept flat
+    def reads(  # noqa: C901 - hot, kept flat
+        self, node: ast.AST | None, bound: frozenset[str], fresh: set[str] | frozenset[str] = frozenset()
+    ) -> frozenset[str]:
         """Record the watched names ``node`` reads while they are not bound. A comprehension's own
         variables, and a lambda's parameters, are other variables inside them. Returns the walrus
-        targets in ``node`` (``_walrus_targets``), found by the same walk."""
-        watched = self.names - bound - self.read_first
+        targets in ``node`` (``_walrus_targets``), found by the same walk. (A watched name is one of
+        ``names`` neither bound, in ``bound`` or ``fresh``, nor read first: tested name by name, as
+        the set of them would cost the number of names for each statement, quadratic in a long
+        section.)"""
         if node is None:
             return frozenset()
-        if not watched:
+        names, read_first = self.names, self.read_first
+        if len(names) <= len(read_first):  # every name read first already (read_first is a subset)
             return _walrus_targets(node)
         walrus: list[str] = []
         stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset())]
@@ -53,8 +76,15 @@ class _Flow:
             kind = type(n)
             # the usual expressions by type, in a flat loop (a context or an operator reads nothing)
             if kind is ast.Name:
-                if n.id in watched and n.id not in shadowed and type(n.ctx) is not ast.Store:
-                    self.read_first.add(n.id)
+                name = n.id
+                if (
+                    name in names
+                    and name not in bound
+                    and name not in fresh
+                    and name not in shadowed
+                    and type(n.ctx) is not ast.Store
+                ):
+                    read_first.add(name)
                 continue
             if kind is ast.Constant:
                 continue
@@ -86,14 +116,16 @@ class _Flow:
             if kind is ast.NamedExpr:
                 walrus.append(n.target.id)
             elif kind in _COMPREHENSIONS:
-                own = {t.id for g in n.generators for t in walk(g.target) if isinstance(t, ast.Name)} & watched
+                own = {t.id for g in n.generators for t in walk(g.target) if isinstance(t, ast.Name)}
+                own = {x for x in own if x in names and x not in bound and x not in fresh and x not in read_first}
                 if own:
                     # the comprehension's own variables: only its first iterable is outside
                     stack.append((n.generators[0].iter, shadowed))
                     stack.extend((child, shadowed | own) for child in child_nodes(n))
                     continue
             elif kind is ast.Lambda:
-                params = {a.arg for a in walk(n.args) if isinstance(a, ast.arg)} & watched
+                params = {a.arg for a in walk(n.args) if isinstance(a, ast.arg)}
+                params = {x for x in params if x in names and x not in bound and x not in fresh and x not in read_first}
                 if params:
                     stack.extend((child, shadowed | params) for child in child_nodes(n))
                     continue
@@ -121,14 +153,6 @@ def _walrus_targets(node: ast.AST | None) -> frozenset[str]:
     if node is None:
         return frozenset()
     return frozenset(n.target.id for n in walk(node) if isinstance(n, ast.NamedExpr))
-
-
-def _assign(f: _Flow, stmt: ast.Assign, bound: frozenset[str]) -> frozenset[str]:
-    walrus = f.reads(stmt.value, bound)
-    for target in stmt.targets:
-        if not isinstance(target, ast.Name):
-            f.reads(target, bound)  # ``x[0] = …`` and ``x.a = …`` read x
-    return bound.union(*(_stored(t) for t in stmt.targets), walrus)
 
 
 def _aug_assign(f: _Flow, stmt: ast.AugAssign, bound: frozenset[str]) -> frozenset[str]:
@@ -220,7 +244,6 @@ def _delete(f: _Flow, stmt: ast.Delete, bound: frozenset[str]) -> frozenset[str]
 
 
 _STEPS: dict[type, Callable[[_Flow, Any, frozenset[str]], frozenset[str]]] = {
-    ast.Assign: _assign,
     ast.AugAssign: _aug_assign,
     ast.AnnAssign: _ann_assign,
     ast.Import: _import,
