@@ -18,7 +18,7 @@ import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .scopes import alias_bound
+from .scopes import alias_bound, child_nodes, walk
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -30,41 +30,107 @@ class _Flow:
         self.read_first: set[str] = set()
 
     def block(self, stmts: list[ast.stmt], bound: frozenset[str]) -> frozenset[str]:
+        # What assignments and expressions bind goes into ``fresh`` in place, made part of a new
+        # frozen ``bound`` only before a statement with a step of its own (or at the end): a new
+        # frozenset per statement cost the names bound so far, quadratic in a long section.
+        fresh: set[str] = set()
         for stmt in stmts:
-            step = _STEPS.get(type(stmt))
-            if step is not None:
-                bound = step(self, stmt, bound)
-            else:  # Expr, Return, Raise, Assert …
-                self.reads(stmt, bound)
-                bound = bound | _walrus_targets(stmt)
-        return bound
+            kind = type(stmt)
+            if kind is ast.Assign:
+                walrus = self.reads(stmt.value, bound, fresh)
+                for target in stmt.targets:
+                    if not isinstance(target, ast.Name):
+                        self.reads(target, bound, fresh)  # ``x[0] = …`` and ``x.a = …`` read x
+                for target in stmt.targets:
+                    fresh |= _stored(target)
+                fresh |= walrus
+                continue
+            step = _STEPS.get(kind)
+            if step is None:  # Expr, Return, Raise, Assert …: only reads, and walrus targets
+                fresh |= self.reads(stmt, bound, fresh)
+                continue
+            if fresh:
+                bound, fresh = bound | fresh, set()
+            bound = step(self, stmt, bound)
+        return bound | fresh if fresh else bound
 
-    def reads(self, node: ast.AST | None, bound: frozenset[str]) -> None:
+    def reads(  # noqa: C901 - hot, kept flat
+        self, node: ast.AST | None, bound: frozenset[str], fresh: set[str] | frozenset[str] = frozenset()
+    ) -> frozenset[str]:
         """Record the watched names ``node`` reads while they are not bound. A comprehension's own
-        variables, and a lambda's parameters, are other variables inside them."""
-        watched = self.names - bound - self.read_first
-        if node is None or not watched:
-            return
+        variables, and a lambda's parameters, are other variables inside them. Returns the walrus
+        targets in ``node`` (``_walrus_targets``), found by the same walk. (A watched name is one of
+        ``names`` neither bound, in ``bound`` or ``fresh``, nor read first: tested name by name, as
+        the set of them would cost the number of names for each statement, quadratic in a long
+        section.)"""
+        if node is None:
+            return frozenset()
+        names, read_first = self.names, self.read_first
+        if len(names) <= len(read_first):  # every name read first already (read_first is a subset)
+            return _walrus_targets(node)
+        walrus: list[str] = []
         stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset())]
+        push = stack.append
         while stack:
             n, shadowed = stack.pop()
-            if isinstance(n, ast.Name):
-                if n.id in watched and n.id not in shadowed and not isinstance(n.ctx, ast.Store):
-                    self.read_first.add(n.id)
+            kind = type(n)
+            # the usual expressions by type, in a flat loop (a context or an operator reads nothing)
+            if kind is ast.Name:
+                name = n.id
+                if (
+                    name in names
+                    and name not in bound
+                    and name not in fresh
+                    and name not in shadowed
+                    and type(n.ctx) is not ast.Store
+                ):
+                    read_first.add(name)
                 continue
-            if isinstance(n, _COMPREHENSIONS):
-                own = {t.id for g in n.generators for t in ast.walk(g.target) if isinstance(t, ast.Name)} & watched
+            if kind is ast.Constant:
+                continue
+            if kind is ast.Attribute:
+                push((n.value, shadowed))
+                continue
+            if kind is ast.Call:
+                push((n.func, shadowed))
+                stack.extend([(a, shadowed) for a in n.args])
+                stack.extend([(k.value, shadowed) for k in n.keywords])
+                continue
+            if kind is ast.BinOp:
+                push((n.left, shadowed))
+                push((n.right, shadowed))
+                continue
+            if kind is ast.IfExp:
+                push((n.test, shadowed))
+                push((n.body, shadowed))
+                push((n.orelse, shadowed))
+                continue
+            if kind is ast.Compare:
+                push((n.left, shadowed))
+                stack.extend([(c, shadowed) for c in n.comparators])
+                continue
+            if kind is ast.Subscript:
+                push((n.value, shadowed))
+                push((n.slice, shadowed))
+                continue
+            if kind is ast.NamedExpr:
+                walrus.append(n.target.id)
+            elif kind in _COMPREHENSIONS:
+                own = {t.id for g in n.generators for t in walk(g.target) if isinstance(t, ast.Name)}
+                own = {x for x in own if x in names and x not in bound and x not in fresh and x not in read_first}
                 if own:
                     # the comprehension's own variables: only its first iterable is outside
                     stack.append((n.generators[0].iter, shadowed))
-                    stack.extend((child, shadowed | own) for child in ast.iter_child_nodes(n))
+                    stack.extend((child, shadowed | own) for child in child_nodes(n))
                     continue
-            elif isinstance(n, ast.Lambda):
-                params = {a.arg for a in ast.walk(n.args) if isinstance(a, ast.arg)} & watched
+            elif kind is ast.Lambda:
+                params = {a.arg for a in walk(n.args) if isinstance(a, ast.arg)}
+                params = {x for x in params if x in names and x not in bound and x not in fresh and x not in read_first}
                 if params:
-                    stack.extend((child, shadowed | params) for child in ast.iter_child_nodes(n))
+                    stack.extend((child, shadowed | params) for child in child_nodes(n))
                     continue
-            stack.extend((child, shadowed) for child in ast.iter_child_nodes(n))
+            stack.extend((child, shadowed) for child in child_nodes(n))
+        return frozenset(walrus)
 
 
 def flow(stmts: list[ast.stmt], names: Iterable[str], *, loops_run: bool = False) -> tuple[set[str], frozenset[str]]:
@@ -75,7 +141,9 @@ def flow(stmts: list[ast.stmt], names: Iterable[str], *, loops_run: bool = False
 
 
 def _stored(node: ast.AST) -> frozenset[str]:
-    return frozenset(n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+    if isinstance(node, ast.Name):  # the usual target: nothing below it to walk
+        return frozenset((node.id,)) if isinstance(node.ctx, ast.Store) else frozenset()
+    return frozenset(n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -84,15 +152,7 @@ def _walrus_targets(node: ast.AST | None) -> frozenset[str]:
     every statement once per section."""
     if node is None:
         return frozenset()
-    return frozenset(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
-
-
-def _assign(f: _Flow, stmt: ast.Assign, bound: frozenset[str]) -> frozenset[str]:
-    f.reads(stmt.value, bound)
-    for target in stmt.targets:
-        if not isinstance(target, ast.Name):
-            f.reads(target, bound)  # ``x[0] = …`` and ``x.a = …`` read x
-    return bound.union(*(_stored(t) for t in stmt.targets), _walrus_targets(stmt.value))
+    return frozenset(n.target.id for n in walk(node) if isinstance(n, ast.NamedExpr))
 
 
 def _aug_assign(f: _Flow, stmt: ast.AugAssign, bound: frozenset[str]) -> frozenset[str]:
@@ -139,23 +199,20 @@ def _for(f: _Flow, stmt: ast.For | ast.AsyncFor, bound: frozenset[str]) -> froze
 
 
 def _while(f: _Flow, stmt: ast.While, bound: frozenset[str]) -> frozenset[str]:
-    f.reads(stmt.test, bound)
-    after_test = bound | _walrus_targets(stmt.test)
+    after_test = bound | f.reads(stmt.test, bound)
     f.block(stmt.body, after_test)
     f.block(stmt.orelse, after_test)
     return after_test
 
 
 def _if(f: _Flow, stmt: ast.If, bound: frozenset[str]) -> frozenset[str]:
-    f.reads(stmt.test, bound)
-    after_test = bound | _walrus_targets(stmt.test)
+    after_test = bound | f.reads(stmt.test, bound)
     return f.block(stmt.body, after_test) & f.block(stmt.orelse, after_test)
 
 
 def _with(f: _Flow, stmt: ast.With | ast.AsyncWith, bound: frozenset[str]) -> frozenset[str]:
     for item in stmt.items:
-        f.reads(item.context_expr, bound)
-        bound = bound | _walrus_targets(item.context_expr)
+        bound = bound | f.reads(item.context_expr, bound)
         if item.optional_vars is not None:
             bound = bound | _stored(item.optional_vars)
     return f.block(stmt.body, bound)
@@ -173,7 +230,7 @@ def _try(f: _Flow, stmt: ast.Try, bound: frozenset[str]) -> frozenset[str]:
 def _match(f: _Flow, stmt: ast.Match, bound: frozenset[str]) -> frozenset[str]:
     f.reads(stmt.subject, bound)
     for case in stmt.cases:
-        captured = {n.name for n in ast.walk(case.pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name}
+        captured = {n.name for n in walk(case.pattern) if isinstance(n, (ast.MatchAs, ast.MatchStar)) and n.name}
         in_case = bound | captured
         f.reads(case.guard, in_case)
         f.block(case.body, in_case)
@@ -187,7 +244,6 @@ def _delete(f: _Flow, stmt: ast.Delete, bound: frozenset[str]) -> frozenset[str]
 
 
 _STEPS: dict[type, Callable[[_Flow, Any, frozenset[str]], frozenset[str]]] = {
-    ast.Assign: _assign,
     ast.AugAssign: _aug_assign,
     ast.AnnAssign: _ann_assign,
     ast.Import: _import,

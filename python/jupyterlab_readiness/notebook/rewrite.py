@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from .facts import cell_facts
 from .magics import needs_translation
 from .parse import python_tree
+from .scopes import walk
 
 # (start line, start byte column, end line, end byte column, replacement text), as the AST counts
 Span = tuple[int, int, int, int, str]
@@ -120,7 +121,7 @@ def calls(tree: ast.AST, aliases: dict[str, str]) -> Iterator[tuple[ast.Call, st
 # ------------------------------------------------------------------------------ print → logging
 def binds_any(tree: ast.AST, names: set[str]) -> bool:
     """Whether the code assigns, defines or imports one of ``names`` anywhere."""
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
             return True
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in names:
@@ -137,7 +138,7 @@ def print_edits(tree: ast.AST, text: str, logger: str) -> list[Span]:
     ``file=sys.stderr``) with the same message text; prints to other files stay prints."""
     edits = []
     lines = None
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print":
             lines = lines or source_lines(text)
             replacement = log_call(node, lines, logger)

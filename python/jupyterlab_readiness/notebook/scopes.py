@@ -14,6 +14,36 @@ from .parse import cell_tree
 ImportKey = tuple
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
+_AST = ast.AST
+
+
+def walk(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.walk(node))``: the same nodes in the same (breadth-first) order, about three times
+    faster (no generator per node). The export walks every statement of a notebook several times."""
+    nodes = [node]
+    i = 0
+    while i < len(nodes):
+        current = nodes[i]
+        i += 1
+        for name in current._fields:
+            value = getattr(current, name, None)
+            if isinstance(value, list):
+                nodes.extend(v for v in value if isinstance(v, _AST))
+            elif isinstance(value, _AST):
+                nodes.append(value)
+    return nodes
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """``list(ast.iter_child_nodes(node))``, faster."""
+    children: list[ast.AST] = []
+    for name in node._fields:
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            children.extend(v for v in value if isinstance(v, _AST))
+        elif isinstance(value, _AST):
+            children.append(value)
+    return children
 
 
 def scope_binds(stmt: ast.stmt) -> set[str]:
@@ -42,9 +72,9 @@ def scope_binds(stmt: ast.stmt) -> set[str]:
             names.add(node.rest)
         if isinstance(node, COMPREHENSIONS):
             # only walrus targets inside a comprehension bind in the enclosing scope
-            names.update(n.target.id for n in ast.walk(node) if isinstance(n, ast.NamedExpr))
+            names.update(n.target.id for n in walk(node) if isinstance(n, ast.NamedExpr))
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return names
 
 
@@ -70,17 +100,50 @@ def import_key_bound(key: ImportKey) -> str:
 def read_names(tree: ast.AST) -> set[str]:
     """Every name a piece of code reads, at any depth (conservative)."""
     names: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-            names.add(node.id)
-        elif isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
-            names.add(node.target.id)
+    stack: list[ast.AST] = [tree]
+    push, pushes = stack.append, stack.extend
+    while stack:  # a flat loop, the usual expressions by type (a context or operator has no names)
+        node = stack.pop()
+        t = type(node)
+        if t is ast.Name:
+            if type(node.ctx) is not ast.Store:
+                names.add(node.id)
+        elif t is ast.Constant:
+            continue
+        elif t is ast.Attribute:
+            push(node.value)
+        elif t is ast.Call:
+            push(node.func)
+            pushes(node.args)
+            pushes([k.value for k in node.keywords])
+        elif t is ast.BinOp:
+            push(node.left)
+            push(node.right)
+        elif t is ast.Subscript:
+            push(node.value)
+            push(node.slice)
+        elif t is ast.Compare:
+            push(node.left)
+            pushes(node.comparators)
+        elif t is ast.IfExp:
+            push(node.test)
+            push(node.body)
+            push(node.orelse)
+        elif t is ast.Assign:
+            pushes(node.targets)
+            push(node.value)
+        elif t is ast.Expr:
+            push(node.value)
+        else:
+            if t is ast.AugAssign and type(node.target) is ast.Name:
+                names.add(node.target.id)
+            pushes(child_nodes(node))
     return names
 
 
 def function_body_reads(tree: ast.AST) -> set[str]:
     names: set[str] = set()
-    for node in ast.walk(tree):
+    for node in walk(tree):
         if isinstance(node, _SCOPES):
             names |= read_names(node)
     return names
@@ -94,6 +157,8 @@ def source_reads(source: str) -> frozenset[str]:
 
 @functools.lru_cache(maxsize=4096)
 def source_function_body_reads(source: str) -> frozenset[str]:
+    if "def" not in source and "class" not in source and "lambda" not in source:
+        return frozenset()  # no function, class or lambda without its (ASCII) keyword: nothing to walk
     tree = cell_tree(source)
     return frozenset(function_body_reads(tree)) if tree is not None else frozenset()
 

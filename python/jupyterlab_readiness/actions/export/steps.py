@@ -22,7 +22,7 @@ from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
 from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
-from ...notebook.scopes import import_key, import_key_bound, read_names
+from ...notebook.scopes import import_key, import_key_bound, read_names, walk
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import render_imports
 from ..extract.planner import Extraction, extract
@@ -69,6 +69,7 @@ _DRAWING_METHODS = frozenset(
         "barplot",
     }
 )
+_DRAWING_WORD = re.compile("|".join(sorted(_PLOTTING_NAMES | _DRAWING_METHODS)))
 # IPython lines that only set up the notebook's session or environment: a package has its own.
 _SESSION_MAGICS = frozenset(
     {"matplotlib", "load_ext", "reload_ext", "autoreload", "aimport", "config", "pip", "conda", "mamba", "precision"}
@@ -400,13 +401,11 @@ def _package_source(cell: Cell, source: str) -> str | None:
     originals = source.splitlines()
     drop: set[int] = set()
     statements = tree.body
-    for stmt in statements:
-        alone = all(
-            other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno
-            for other in statements
-            if other is not stmt
-        )
-        if not alone:
+    for i, stmt in enumerate(statements):
+        # alone on its lines: the statements are in order, so only a neighbour can share one
+        if (i and statements[i - 1].end_lineno >= stmt.lineno) or (
+            i + 1 < len(statements) and statements[i + 1].lineno <= stmt.end_lineno
+        ):
             continue
         if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _no_op_future(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
@@ -432,6 +431,8 @@ def _package_source(cell: Cell, source: str) -> str | None:
 def _draws(source: str) -> bool:
     """Whether the cell's own statements (not the bodies of the functions it defines) draw a
     matplotlib figure: a call of pyplot or seaborn, or of a drawing method (``df.plot()``)."""
+    if source.isascii() and _DRAWING_WORD.search(source) is None:
+        return False  # (identifiers are ASCII here: no such name in the text, no such call)
     tree = python_tree(source)
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom)):
@@ -593,11 +594,13 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
     writes: dict[str, None] = {}
     strings: dict[str, None] = {}
     for source in sources:
+        if "'" not in source and '"' not in source:
+            continue  # no string literal at all
         try:
             tree = python_tree(source)
         except (SyntaxError, ValueError):
             continue
-        for node in ast.walk(tree):
+        for node in walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value):
                 strings[node.value] = None
             if not isinstance(node, ast.Call) or not node.args:

@@ -32,6 +32,7 @@ What the generated function looks like
 from __future__ import annotations
 
 import ast
+import re
 import symtable
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ from ...notebook.scopes import (
     import_key,
     import_key_bound,
     scope_binds,
+    walk,
 )
 from ..errors import ExtractionRefused
 from ..naming import heading_above
@@ -72,6 +74,8 @@ class Extraction:
 
 
 _WRAPPER = "__readiness_extracted__"
+# An augmented assignment's operator (``+=``, ``//=``, ``>>=`` …): without one, a cell has none.
+_AUGMENTED = re.compile(r"(?:[-+*/%@&|^]|<<|>>)=")
 _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
 
 
@@ -133,10 +137,14 @@ class _Planner:
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
         self._binds_of: dict[ast.stmt, set[str]] = {}
         self._scope_nodes_of: dict[ast.stmt, list[ast.AST]] = {}
+        # each top-level statement's cell source, for the cheap text tests that spare a walk
+        self._source_of: dict[ast.stmt, str] = {
+            stmt: cell.source for cell, tree in zip(selected, trees, strict=True) for stmt in tree.body
+        }
 
     def _binds(self, stmt: ast.stmt) -> set[str]:
         if stmt not in self._binds_of:
-            self._binds_of[stmt] = scope_binds(stmt)
+            self._binds_of[stmt] = _plain_binds(stmt, self._source_of.get(stmt))
         return self._binds_of[stmt]
 
     def _scope_nodes(self, stmt: ast.stmt) -> list[ast.AST]:
@@ -201,7 +209,11 @@ class _Planner:
             n for frees in self.closures.values() for n in frees
         }
         # symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do
+        texts = {cell.source for cell in self.selected}
+        plain = {t for t in texts if "del" not in t and not _AUGMENTED.search(t)}  # (neither can occur then)
         for stmt in self.all_stmts:
+            if self._source_of.get(stmt) in plain:
+                continue
             for node in self._scope_nodes(stmt):
                 if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name):
                     self.referenced.add(node.target.id)
@@ -789,15 +801,30 @@ def _first_bind_order(
     ``import os, sys`` inside an ``if`` change from run to run.)"""
     order: dict[str, None] = {}
     for stmt in stmts:
+        names = binds(stmt)
+        if len(names) <= 1:  # (the usual ``x = …``: nothing to order)
+            order.update(dict.fromkeys(names))
+            continue
         stores: dict[str, tuple[int, int]] = {}
         sites: dict[str, tuple[int, int]] = {}
         for node in scope_nodes(stmt):
             for name, position in _binding_positions(node):
                 table = stores if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) else sites
                 table[name] = min(position, table.get(name, position))
-        for name in sorted(binds(stmt), key=lambda n: (stores.get(n, (0, 0)), sites.get(n, (0, 0)), n)):
+        for name in sorted(names, key=lambda n: (stores.get(n, (0, 0)), sites.get(n, (0, 0)), n)):
             order.setdefault(name)
     return list(order)
+
+
+def _plain_binds(stmt: ast.stmt, source: str | None) -> set[str]:
+    """``scope_binds(stmt)``, without walking the usual statements of a cell with no ``:=`` (only
+    a walrus binds inside an expression): ``x = …`` binds its plain targets, an expression nothing."""
+    if source is not None and ":=" not in source:
+        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
+            return {t.id for t in stmt.targets}
+        if isinstance(stmt, ast.Expr):
+            return set()
+    return scope_binds(stmt)
 
 
 def _binding_positions(node: ast.AST) -> Iterator[tuple[str, tuple[int, int]]]:
@@ -822,7 +849,7 @@ def _order_by_first_use(names: set[str], stmts: list[ast.stmt]) -> list[str]:
             break
         found = sorted(
             ((n.lineno, n.col_offset), n.id)
-            for n in ast.walk(stmt)
+            for n in walk(stmt)
             if isinstance(n, ast.Name) and n.id in names and n.id not in order
         )
         for _, name in found:

@@ -123,7 +123,9 @@ def check_cell(cell: Cell) -> ast.Module:
                 "names outside its own scope "
                 "cannot be moved into a function safely. Return the value instead of assigning it, then extract."
             )
-    for node in module_scope_nodes(tree):
+    # (likewise, each of these constructs needs its keyword: most cells have none, and no walk)
+    maybe_leaves = any(keyword in cell.source for keyword in ("return", "yield", "await", "async"))
+    for node in module_scope_nodes(tree) if maybe_leaves else ():
         what = {
             ast.Return: "`return`",
             ast.Yield: "`yield`",
