@@ -708,7 +708,8 @@ def equivalence_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
         plans[name] = {"extraction": e, "folder": folder}
         jobs.append((name, "original", original, orig_folder))
         jobs.append((name, "rewritten", rewritten, folder))
-    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+    # a few kernels at a time: starting many at once on a small machine can lose one at start-up
+    with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
         futures = {(name, which): pool.submit(_execute, nb, folder) for name, which, nb, folder in jobs}
         for (name, which), future in futures.items():
             plans[name][which] = future.result()

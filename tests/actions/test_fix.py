@@ -270,7 +270,7 @@ def kernel_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         jobs.append((name, "fixed", outcome.notebook, folder))
         if check != "hidden-state":  # the original stops with a NameError: nothing to compare
             jobs.append((name, "original", original, tmp_path_factory.mktemp(name.replace(" ", "_") + "_orig")))
-    with ThreadPoolExecutor(max_workers=8) as pool:
+    with ThreadPoolExecutor(max_workers=4) as pool:  # more kernels at once can lose one at start-up
         futures = {(name, which): pool.submit(_execute, nb, folder) for name, which, nb, folder in jobs}
         for (name, which), future in futures.items():
             runs[name][which] = future.result()
