@@ -4,6 +4,8 @@ path), its generated tests run, and ruff run on it with the default rules."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -79,6 +81,17 @@ def one_json_line(run: subprocess.CompletedProcess) -> dict:
     lines = run.stdout.splitlines()
     assert len(lines) == 1, run.stdout
     return json.loads(lines[0])
+
+
+def notebook_prints(name: str) -> list[str]:
+    """What the case's notebook prints, run top to bottom in one namespace (as a kernel does)."""
+    namespace: dict = {"__name__": "__main__"}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for cell in CASES[name].cells:
+            if cell["cell_type"] == "code":
+                exec(compile(cell["source"], "<cell>", "exec"), namespace)
+    return out.getvalue().splitlines()
 
 
 def ruff(project: Path, *args: str) -> subprocess.CompletedProcess:
@@ -167,3 +180,44 @@ def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_r
     tests = package_tests(exported)  # "same result twice" and "a second run changes nothing" both hold
     assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
     assert "seeds them with `seed`" in (exported.project / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["redefined_function", "pipeline_passes_unimported_helper"])
+def test_a_redefined_function_keeps_the_definition_each_step_saw(name: str, tmp_path: Path) -> None:
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints(name) == {"redefined_function": ["2", "4"]}.get(name, ["2", "6", "20"])
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "\ndef score" not in steps and "\ndef f(" not in steps, "no redefined name at module level"
+    assert ruff(exported.project, "check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_a_helper_reading_a_redefined_helper_is_refused_rather_than_computing_another_value(tmp_path: Path) -> None:
+    assert notebook_prints("redefined_helper_read_by_helper") == ["5", "12"]
+    exported = export("redefined_helper_read_by_helper", tmp_path)
+    refused = exported.reply["refused"]
+    assert "`total`" in refused and "reads `score`, which cell 6 rebinds" in refused, refused
+    assert not exported.project.exists()
+
+
+def test_a_module_of_the_notebook_is_copied_into_the_package_and_imported_from_there(tmp_path: Path) -> None:
+    exported = export("local_module", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert not any("helpers" in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    pyproject = (exported.project / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"numpy==' in pyproject, "helpers.py imports numpy: a dependency of the package"
+    copied = (exported.project / "src" / PACKAGE / "helpers.py").read_text(encoding="utf-8")
+    assert "def double(x):" in copied
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert f"from {PACKAGE} import helpers" in steps and f"from {PACKAGE}.helpers import double" in steps
+    run = command(exported, tmp_path)  # the notebook's folder is not on the path: only the package's copy is
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["8 6"]
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout

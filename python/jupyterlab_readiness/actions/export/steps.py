@@ -29,6 +29,7 @@ from ..extract.planner import Extraction, extract
 from ..extract.selection import default_names
 from ..extract.surroundings import Surroundings
 from ..naming import heading_above
+from .modules import rewrite_imports
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
@@ -153,9 +154,12 @@ def build(
     parameters: list[Parameter],
     clock: ClockRewrite,
     notebook_path: Path,
+    local_modules: set[str] | frozenset[str] = frozenset(),
+    package: str = "",
 ) -> Pipeline:
     """Raises ExportRefused when a cell cannot go into a package (IPython-only code, or code the
-    extraction cannot move safely)."""
+    extraction cannot move safely). ``local_modules``: the notebook's own modules copied into the
+    package ``package``, whose imports become imports from it."""
     first = "\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass"
     cells: list[Cell] = [Cell(0, "code", first)]
     left_out: list[int] = []
@@ -164,6 +168,7 @@ def build(
     definitions: list[str] = []  # functions and classes that go to the module as they are
     definition_imports: set[tuple] = set()
     assigned = _assigned_names(notebook, parameters_cell)
+    rebound = _rebound_names(notebook)
     imported: dict[str, tuple] = {}
     draws = False
     help_warnings: list[str] = []
@@ -185,6 +190,7 @@ def build(
         if source is None:
             left_out.append(cell.index)
             continue
+        source = rewrite_imports(source, local_modules, package)
         code_sources.append(source)
         if _draws(source):
             draws = True
@@ -192,7 +198,7 @@ def build(
                 f"from {DISPLAYS_MODULE} import save_figures\n{source}\n"
                 f"save_figures({_STEP_PLACEHOLDER!r}, {cell.index})"
             )
-        hoisted = _hoistable(source, imported, assigned)
+        hoisted = _hoistable(source, imported, assigned, rebound)
         if hoisted is not None:
             texts, keys, names = hoisted
             definitions.extend(texts)
@@ -327,6 +333,22 @@ def _assigned_names(notebook: Notebook, parameters_cell: Cell | None) -> set[str
     return names
 
 
+def _rebound_names(notebook: Notebook) -> set[str]:
+    """Names more than one code cell binds (a helper redefined further down, a function name
+    reused for a value). A definition of one of them stays in the steps, where each step sees the
+    binding the notebook had at that point: moved to module level, the last definition would
+    replace the others for every step (a different result, and no error)."""
+    seen: set[str] = set()
+    rebound: set[str] = set()
+    for cell in notebook.code_cells():
+        if SKIP_TAG in cell.tags:
+            continue
+        binds = cell_facts(cell.source).binds
+        rebound |= seen & binds
+        seen |= binds
+    return rebound
+
+
 def _top_level_imports(source: str) -> dict[str, tuple]:
     try:
         tree = python_tree(source)
@@ -341,18 +363,19 @@ def _top_level_imports(source: str) -> dict[str, tuple]:
 
 
 def _hoistable(
-    source: str, imported: dict[str, tuple], assigned: set[str]
+    source: str, imported: dict[str, tuple], assigned: set[str], rebound: set[str]
 ) -> tuple[list[str], set[tuple], list[str]] | None:
     """A cell of only imports and function or class definitions that read nothing but builtins,
-    imported names and each other: (their texts, the imports they need, their names), to put in
-    the module as they are rather than nested in a step. None otherwise."""
+    imported names and each other, none of them a name another cell binds too: (their texts, the
+    imports they need, their names), to put in the module as they are rather than nested in a
+    step. None otherwise."""
     tree = python_tree(source)
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     defs = [s for s in tree.body if isinstance(s, kinds)]
     if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or _is_docstring(s) for s in tree.body):
         return None
     names = [d.name for d in defs]
-    if any(name in assigned and sum(1 for d in defs if d.name == name) != 1 for name in names):
+    if len(set(names)) != len(names) or rebound & set(names):
         return None
     try:
         table = symtable.symtable(source, "<cell>", "exec")
