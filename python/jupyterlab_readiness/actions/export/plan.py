@@ -22,6 +22,7 @@ from ...contract.report import NotebookReport
 from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
+from ...environment.requirements import optional_modules
 from ...files import Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
@@ -91,6 +92,7 @@ def wanted(notebook: Notebook, notebook_path: Path, ceiling: Path | None = None)
             top = (imp.module or "").split(".")[0]
             if top and not imp.relative and top not in STDLIB_MODULES and not context.is_local_module(top):
                 modules.add(top)
+    modules |= {m for m in optional_modules(notebook) if not context.is_local_module(m)}
     return freeze.Wanted(sorted(modules), [*want.installs, *(d for d in FRAMEWORK if d not in want.installs)])
 
 
@@ -198,7 +200,8 @@ def _plan(
         cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))}"
         warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
     dependencies, unresolved = _dependencies(freeze.resolve(wanted(notebook, notebook_path, root.ceiling), environment))
-    reply.unresolved = unresolved
+    optional = set(optional_modules(notebook))  # pandas' engines: pinned when installed, never asked for
+    reply.unresolved = [u for u in unresolved if u not in optional]
     reply.warnings = warnings
     notebook_dir = notebook_path.parent
     package = Package(
