@@ -154,6 +154,9 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
         ("help_line", ["hello"], "an IPython help line (`word.lower?`) only shows documentation: left out"),
         ("future_import", ["3.5", "1.8708"], None),
         ("parameters_late_literal_cell", ["6", "10"], None),
+        ("star_import_from_typing", ["[1, 2, 3]"], None),
+        ("string_only_section", ["45"], "The section “Optional” (cell 3) holds nothing to run"),
+        ("dunder_main_guard", ["42"], None),
     ],
 )
 def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str | None, tmp_path: Path) -> None:
@@ -219,5 +222,59 @@ def test_a_module_of_the_notebook_is_copied_into_the_package_and_imported_from_t
     assert logged(run) == ["8 6"]
     assert ruff(exported.project, "check").returncode == 0
     assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_a_star_import_from_the_standard_library_becomes_the_names_used_and_a_main_guard_its_body(
+    tmp_path: Path,
+) -> None:
+    exported = export("star_import_from_typing", tmp_path)
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "from typing import List\n" in steps and "*" not in steps
+    exported = export("dunder_main_guard", tmp_path)
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "__main__" not in steps and "    logger.info(" in steps
+
+
+def test_a_table_a_cell_displays_last_is_saved_as_csv_by_step_and_a_silent_pipeline_is_warned_of(
+    tmp_path: Path,
+) -> None:
+    exported = export("displayed_values_lost", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert not any("logs nothing" in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    displays = tmp_path / "work" / "displays"
+    assert sorted(p.name for p in displays.iterdir()) == ["chart-cell5-1.png", "table-cell3.csv"]
+    assert "table: table saved to displays/table-cell3.csv" in run.stderr
+    table = (displays / "table-cell3.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0] == ",rides" and table[1] == "count,3.0" and table[2] == "mean,4.0", table
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+    silent = export("silent_pipeline", tmp_path)
+    assert any("writes no file and logs nothing" in w for w in silent.reply["warnings"]), silent.reply["warnings"]
+
+
+def test_an_optional_dependency_a_pandas_call_names_is_pinned_at_the_installed_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    exported = export("runtime_dependency_not_imported", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    pyproject = (exported.project / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"scipy=={version("scipy")}"' in pyproject, "interpolate(method='cubic') needs SciPy, never imported"
+    assert exported.reply["unresolved"] == []
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("runtime_dependency_not_imported")
+
+
+def test_steps_named_by_their_place_in_a_heading_are_named_by_their_code_or_their_number(tmp_path: Path) -> None:
+    exported = export("step_named_like_test_locals", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [s["function"] for s in exported.reply["steps"]] == ["compute_x", "step_2"]
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout

@@ -128,6 +128,16 @@ CASES: dict[str, ExportCase] = {
             "def triple(x):\n    return int(np.sum([x, x, x]))\n",
         },
     ),
+    "silent_pipeline": ExportCase(
+        cause="A notebook that computes, prints nothing, writes nothing and displays nothing: its package runs and "
+        "leaves no record.",
+        today="Exported without a word; the command exits 0 and its log holds only the step names.",
+        correct="The export warns that the pipeline writes no file and logs nothing.",
+        cells=[
+            md("## Compute"),
+            code("x = sum(range(10))\ny = x * 2"),
+        ],
+    ),
     "stdout_written_not_by_print": ExportCase(
         cause="Only `print` calls become log records; text a step writes to stdout otherwise (help(), pprint, "
         "sys.stdout.write, a library's own printing) goes to the command's stdout, before its JSON line, and is missing "

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 import symtable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,6 +32,7 @@ from ..extract.surroundings import Surroundings
 from ..naming import heading_above
 from .modules import rewrite_imports
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
+from .rewrites import main_guards, star_imports, used_names
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
@@ -106,6 +108,14 @@ _VIEW_METHODS = frozenset(
         "to_frame",
     }
 )
+# The view methods whose value a notebook shows as a table (``df.head()`` as a cell's last line).
+_TABLE_VIEWS = _VIEW_METHODS - {"show", "style", "info"}
+# The function of displays.py a cell calls with the value it displays (a table is saved as CSV).
+_SAVE_TABLE = "save_table"
+# Calls that leave a record of a run besides the writes of _WRITE_METHODS.
+_RECORDING_CALLS = frozenset(
+    {"print", "pprint", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug"}
+)
 _WRITE_METHODS = frozenset(
     {
         "to_csv",
@@ -143,6 +153,7 @@ class Pipeline:
     handed: list[str]  # names the steps hand on, bound when run() ends
     left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
     draws: bool = False  # some cell draws figures: the package saves them (displays.py)
+    tables: bool = False  # some cell displays a value at its end: the package saves tables (displays.py)
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
@@ -169,8 +180,9 @@ def build(
     definition_imports: set[tuple] = set()
     assigned = _assigned_names(notebook, parameters_cell)
     rebound = _rebound_names(notebook)
+    used = _names_for_star_imports(notebook)
     imported: dict[str, tuple] = {}
-    draws = False
+    draws = tables = False
     help_warnings: list[str] = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
@@ -181,23 +193,13 @@ def build(
         if SKIP_TAG in cell.tags:
             left_out.append(cell.index)
             continue
-        help_warnings.extend(
-            f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
-            "only shows documentation: left out."
-            for line in help_lines(cell.source)
-        )
-        source = _package_source(cell, clock.sources.get(cell.index, cell.source))
+        source = _cell_code(cell, clock, local_modules, package, used, help_warnings)
         if source is None:
             left_out.append(cell.index)
             continue
-        source = rewrite_imports(source, local_modules, package)
         code_sources.append(source)
-        if _draws(source):
-            draws = True
-            source = (
-                f"from {DISPLAYS_MODULE} import save_figures\n{source}\n"
-                f"save_figures({_STEP_PLACEHOLDER!r}, {cell.index})"
-            )
+        source, shows, drawn = _with_displays(source, cell.index)
+        tables, draws = tables or shows, draws or drawn
         hoisted = _hoistable(source, imported, assigned, rebound)
         if hoisted is not None:
             texts, keys, names = hoisted
@@ -215,15 +217,17 @@ def build(
     warnings: list[str] = list(help_warnings)
     working = Surroundings(cells)
     for section in _sections(cells):
-        if all(_imports_only(cells[i].source) for i in section):
-            continue
         originals = [origin[i] for i in section]
+        skipped = _nothing_to_run(cells, section, originals)
+        if skipped is not None:  # imports only (no warning), or strings and comments
+            warnings.extend(filter(None, [skipped]))
+            continue
         # Each section extracted so far became one cell: the ones below it moved up.
         indices = [i - working.removed for i in section]
         working.select(indices[0], indices[-1])
         model = Notebook(working.cells_to_selection_end())
         heading = heading_above(model, indices[0])
-        _, function = default_names(model, indices, notebook_path, working)
+        function = _step_name(model, indices, notebook_path, working, steps)
         try:
             # Each section is extracted into a module of its own ("": one that exists, empty, so
             # the working copy may import from it), combined at the end.
@@ -276,6 +280,11 @@ def build(
             body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
+    if not (draws or tables or any(_reports(source) for source in code_sources)):
+        warnings.append(
+            "The pipeline writes no file and logs nothing (no print, logging, file write or displayed table): a run "
+            "leaves no record of what it computed. Print or save its results in the notebook, then export again."
+        )
     return Pipeline(
         steps_text=_combine(modules, definitions, definition_imports),
         steps=steps,
@@ -287,7 +296,69 @@ def build(
         writes=writes,
         reads=reads,
         draws=draws,
+        tables=tables,
     )
+
+
+def _reports(source: str) -> bool:
+    """Whether the code may leave a record: a print, a log call, a call that writes or saves."""
+    for node in ast.walk(python_tree(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in _RECORDING_CALLS or name in _WRITE_METHODS or name.startswith(("to_", "save", "write", "dump")):
+            return True
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in ("logging", "logger", "log", "sys"):
+            return True
+    return False
+
+
+def _step_name(
+    model: Notebook, indices: list[int], notebook_path: Path, working: Surroundings, steps: list[Step]
+) -> str:
+    """The step's function name: from its heading or its code, else its place in the pipeline."""
+    _, function = default_names(model, indices, notebook_path, working)
+    if re.fullmatch(r"step_\d+(?:_\d+)?", function):  # named after a cell index: the step's number reads better
+        base, n, names = f"step_{len(steps) + 1}", 2, {s.function for s in steps}
+        function = base
+        while function in working.taken or function in names:
+            function, n = f"{base}_{n}", n + 1
+    return function
+
+
+def _with_displays(source: str, cell_index: int) -> tuple[str, bool, bool]:
+    """(the cell's code with the imports of displays.py it needs, whether it saves the table it
+    shows, whether it draws: then its figures are saved and closed at its end)."""
+    tables = f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}" in source
+    if tables:
+        source = f"from {DISPLAYS_MODULE} import {_SAVE_TABLE}\n{source}"
+    draws = _draws(source)
+    if draws:
+        source = (
+            f"from {DISPLAYS_MODULE} import save_figures\n{source}\nsave_figures({_STEP_PLACEHOLDER!r}, {cell_index})"
+        )
+    return source, tables, draws
+
+
+def _cell_code(
+    cell: Cell, clock: ClockRewrite, local_modules: Iterable[str], package: str, used: set[str], warnings: list[str]
+) -> str | None:
+    """The cell's code in the package (None: nothing to run), its help lines in ``warnings``:
+    clock reads made the run date's, imports of the notebook's modules the package's, ``__main__``
+    guards made their body, star imports from the standard library the names used."""
+    warnings.extend(
+        f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
+        "only shows documentation: left out."
+        for line in help_lines(cell.source)
+    )
+    source = _package_source(cell, clock.sources.get(cell.index, cell.source))
+    if source is None:
+        return None
+    return star_imports(main_guards(rewrite_imports(source, local_modules, package)), used)
 
 
 def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> str:
@@ -347,6 +418,13 @@ def _rebound_names(notebook: Notebook) -> set[str]:
         rebound |= seen & binds
         seen |= binds
     return rebound
+
+
+def _names_for_star_imports(notebook: Notebook) -> set[str]:
+    """The names the notebook mentions, when it has a star import (which brings those it uses)."""
+    if not any("import *" in c.source for c in notebook.code_cells()):
+        return set()
+    return used_names(translate(c.source) for c in notebook.code_cells())
 
 
 def _top_level_imports(source: str) -> dict[str, tuple]:
@@ -423,6 +501,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
     originals = source.splitlines()
     drop: set[int] = set()
     statements = tree.body
+    shown = _shown_table(translated, statements)
     for stmt in statements:
         alone = all(
             other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno
@@ -434,6 +513,8 @@ def _package_source(cell: Cell, source: str) -> str | None:
         if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _no_op_future(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
+    if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
+        kept.append(f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}, {cell.index}, {shown})")
     for number, line in enumerate(lines, 1):
         if (
             number not in drop
@@ -450,6 +531,26 @@ def _package_source(cell: Cell, source: str) -> str | None:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None
     return "\n".join(kept)
+
+
+def _shown_table(source: str, statements: list[ast.stmt]) -> str | None:
+    """The text of the value the cell displays (its last statement, alone on its lines), when that
+    may be a table: a name, attribute or item (``df``, ``df.T``, ``df[cols]``), or a view method of
+    one (``df.head()``, ``df.describe()``); None otherwise."""
+    if not statements:
+        return None
+    last = statements[-1]
+    if not (_shows_only(last) and isinstance(last, ast.Expr)):
+        return None
+    if len(statements) > 1 and statements[-2].end_lineno >= last.lineno:
+        return None
+    value = last.value
+    if isinstance(value, ast.Call):
+        if not (isinstance(value.func, ast.Attribute) and value.func.attr in _TABLE_VIEWS):
+            return None
+    elif not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+        return None
+    return ast.get_source_segment(source, value)  # inside the call's parentheses, as many lines as it takes
 
 
 def _draws(source: str) -> bool:
@@ -571,6 +672,26 @@ def _sections(cells: list[Cell]) -> list[list[int]]:
     if current:
         sections.append(current)
     return sections
+
+
+def _nothing_to_run(cells: list[Cell], section: list[int], originals: list[int]) -> str | None:
+    """Why a section with no code to run is skipped: "" for imports only, a warning for strings (code
+    commented out with triple quotes) and ``pass`` too; None for a section with code to run."""
+    if all(_imports_only(cells[i].source) for i in section):
+        return ""
+    for i in section:
+        try:
+            tree = python_tree(cells[i].source)
+        except (SyntaxError, ValueError):
+            return None
+        if not all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) or _is_docstring(s) for s in tree.body):
+            return None
+    heading = heading_above(Notebook(cells), section[0])
+    where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
+    return (
+        f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) holds nothing to run (only strings, "
+        "comments or `pass`): skipped."
+    )
 
 
 def _imports_only(source: str) -> bool:
