@@ -248,6 +248,8 @@ def test_a_table_a_cell_displays_last_is_saved_as_csv_by_step_and_a_silent_pipel
     displays = tmp_path / "work" / "displays"
     assert sorted(p.name for p in displays.iterdir()) == ["chart-cell5-1.png", "table-cell3.csv"]
     assert "table: table saved to displays/table-cell3.csv" in run.stderr
+    readme = (exported.project / "README.md").read_text(encoding="utf-8")
+    assert "saved in the run's `displays/` folder" in readme and "are not reproduced" in readme
     table = (displays / "table-cell3.csv").read_text(encoding="utf-8").splitlines()
     assert table[0] == ",rides" and table[1] == "count,3.0" and table[2] == "mean,4.0", table
     assert ruff(exported.project, "check").returncode == 0
