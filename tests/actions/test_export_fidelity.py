@@ -280,3 +280,15 @@ def test_steps_named_by_their_place_in_a_heading_are_named_by_their_code_or_thei
     assert [s["function"] for s in exported.reply["steps"]] == ["compute_x", "step_2"]
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout
+
+
+def test_displays_of_a_section_s_later_cells_are_saved_through_the_package_s_displays_module(tmp_path: Path) -> None:
+    exported = export("displays_in_later_cells", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "readiness_export" not in steps and steps.count("from .displays import save_figures, save_table") == 1
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["(2, 2)"]
+    saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
+    assert saved == ["rides-cell3-1.png", "rides-cell5.csv"]

@@ -128,6 +128,23 @@ CASES: dict[str, ExportCase] = {
             "def triple(x):\n    return int(np.sum([x, x, x]))\n",
         },
     ),
+    "displays_in_later_cells": ExportCase(
+        cause="A section of several cells whose later cells draw or show a table: the extraction keeps the imports a "
+        "later cell starts with inside the step, so the step imported displays.py under the export's placeholder name.",
+        today="Exported; the command fails with ModuleNotFoundError: No module named 'readiness_export_displays' "
+        "(numpy_tools_ml2 in the fidelity suite).",
+        correct="displays.py is imported once at module level (`from .displays import save_figures, save_table`); "
+        "the command saves the figure and the table and logs (2, 2); a numpy-only notebook gets no save_table calls.",
+        suite=("numpy_tools_ml2",),
+        cells=[
+            code("import matplotlib.pyplot as plt\nimport pandas as pd"),
+            md("## Rides"),
+            code("df = pd.DataFrame({'a': [1, 2]})"),
+            code("df.plot()\nplt.title('a')"),
+            code("df['b'] = df.a * 2\nprint(df.shape)"),
+            code("df.head()"),
+        ],
+    ),
     "silent_pipeline": ExportCase(
         cause="A notebook that computes, prints nothing, writes nothing and displays nothing: its package runs and "
         "leaves no record.",

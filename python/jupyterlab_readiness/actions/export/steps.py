@@ -23,7 +23,7 @@ from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
 from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
-from ...notebook.scopes import import_key, import_key_bound, read_names
+from ...notebook.scopes import import_key, import_key_bound, imported_packages, read_names
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import render_imports
 from ..extract.planner import Extraction, extract
@@ -110,6 +110,10 @@ _VIEW_METHODS = frozenset(
 )
 # The view methods whose value a notebook shows as a table (``df.head()`` as a cell's last line).
 _TABLE_VIEWS = _VIEW_METHODS - {"show", "style", "info"}
+# Attributes of a table (or an array) that are not tables themselves.
+_NOT_TABLES = frozenset(
+    {"shape", "ndim", "size", "dtype", "nbytes", "itemsize", "columns", "index", "name", "names", "empty", "values"}
+)
 # The function of displays.py a cell calls with the value it displays (a table is saved as CSV).
 _SAVE_TABLE = "save_table"
 # Calls that leave a record of a run besides the writes of _WRITE_METHODS.
@@ -181,6 +185,7 @@ def build(
     assigned = _assigned_names(notebook, parameters_cell)
     rebound = _rebound_names(notebook)
     used = _names_for_star_imports(notebook)
+    shows_tables = "pandas" in imported_packages(notebook)  # a displayed table can only be pandas'
     imported: dict[str, tuple] = {}
     draws = tables = False
     help_warnings: list[str] = []
@@ -193,7 +198,7 @@ def build(
         if SKIP_TAG in cell.tags:
             left_out.append(cell.index)
             continue
-        source = _cell_code(cell, clock, local_modules, package, used, help_warnings)
+        source = _cell_code(cell, clock, local_modules, package, used, help_warnings, shows_tables)
         if source is None:
             left_out.append(cell.index)
             continue
@@ -345,7 +350,13 @@ def _with_displays(source: str, cell_index: int) -> tuple[str, bool, bool]:
 
 
 def _cell_code(
-    cell: Cell, clock: ClockRewrite, local_modules: Iterable[str], package: str, used: set[str], warnings: list[str]
+    cell: Cell,
+    clock: ClockRewrite,
+    local_modules: Iterable[str],
+    package: str,
+    used: set[str],
+    warnings: list[str],
+    shows_tables: bool,
 ) -> str | None:
     """The cell's code in the package (None: nothing to run), its help lines in ``warnings``:
     clock reads made the run date's, imports of the notebook's modules the package's, ``__main__``
@@ -355,7 +366,7 @@ def _cell_code(
         "only shows documentation: left out."
         for line in help_lines(cell.source)
     )
-    source = _package_source(cell, clock.sources.get(cell.index, cell.source))
+    source = _package_source(cell, clock.sources.get(cell.index, cell.source), shows_tables)
     if source is None:
         return None
     return star_imports(main_guards(rewrite_imports(source, local_modules, package)), used)
@@ -377,6 +388,8 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
             docstring = docstring or "\n".join(head.split("\n")[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
+        block, displayed = _displays_imports(block)
+        imports |= {("from", ".displays", name, None) for name in displayed}
         blocks.append(block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     imports = {("from", ".displays", *key[2:]) if key[1] == DISPLAYS_MODULE else key for key in imports}
@@ -390,6 +403,16 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
     elif imports:
         head += [*render_imports(imports), "", ""]
     return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
+
+
+_DISPLAYS_IMPORT = re.compile(rf"^[ \t]*from {DISPLAYS_MODULE} import (\w+(?:, \w+)*)[ \t]*\n(?:[ \t]*\n)?", re.M)
+
+
+def _displays_imports(block: str) -> tuple[str, set[str]]:
+    """The function without the imports of displays.py the export put at the start of its cells
+    (the extraction keeps those of a section's later cells in the body), and the names imported."""
+    names = {name.strip() for match in _DISPLAYS_IMPORT.finditer(block) for name in match[1].split(",")}
+    return (_DISPLAYS_IMPORT.sub("", block), names) if names else (block, names)
 
 
 def _assigned_names(notebook: Notebook, parameters_cell: Cell | None) -> set[str]:
@@ -486,7 +509,7 @@ def _hoistable(
     return texts, keys, names
 
 
-def _package_source(cell: Cell, source: str) -> str | None:
+def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str | None:
     """The cell's code as the package runs it: session magics and installs gone, statements that
     only show a value gone; None when nothing is left (a display cell). Raises ExportRefused for
     IPython syntax a package cannot run."""
@@ -501,7 +524,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
     originals = source.splitlines()
     drop: set[int] = set()
     statements = tree.body
-    shown = _shown_table(translated, statements)
+    shown = _shown_table(translated, statements) if shows_tables else None
     for stmt in statements:
         alone = all(
             other.end_lineno < stmt.lineno or other.lineno > stmt.end_lineno
@@ -548,7 +571,9 @@ def _shown_table(source: str, statements: list[ast.stmt]) -> str | None:
     if isinstance(value, ast.Call):
         if not (isinstance(value.func, ast.Attribute) and value.func.attr in _TABLE_VIEWS):
             return None
-    elif not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)):
+    elif not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) or (
+        isinstance(value, ast.Attribute) and value.attr in _NOT_TABLES
+    ):
         return None
     return ast.get_source_segment(source, value)  # inside the call's parentheses, as many lines as it takes
 
