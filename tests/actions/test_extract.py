@@ -450,6 +450,8 @@ def test_default_names() -> None:
         ("Next step", ""),
         ("Solve", "solve"),
         ("A 3-D line", "a_3_d_line"),
+        ("---", ""),
+        ("😀", ""),
     ],
 )
 def test_function_names_from_headings_read_as_names(heading: str, name: str) -> None:

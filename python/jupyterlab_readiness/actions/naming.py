@@ -80,6 +80,8 @@ def heading_name(heading: str, max_words: int = 5) -> str:
     never ending on a word that leaves a phrase hanging (``to``, ``of``, ``and`` …). "" when the
     heading says only where a section is (``First``, ``Part 2``, ``Next step``)."""
     every = [w for w in snake(heading, max_words=64).split("_") if w]
+    if not every:  # a heading of symbols only
+        return ""
     # an article goes, unless a number follows it (``A 3-D line``: a name cannot start with a digit)
     words = [w for w, after in zip(every, [*every[1:], ""], strict=True) if w not in _ARTICLES or after[:1].isdigit()]
     if all(w in _ORDINAL_WORDS or w.isdigit() for w in words):
