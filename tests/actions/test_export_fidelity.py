@@ -289,6 +289,6 @@ def test_displays_of_a_section_s_later_cells_are_saved_through_the_package_s_dis
     assert "readiness_export" not in steps and steps.count("from .displays import save_figures, save_table") == 1
     run = command(exported, tmp_path)
     assert one_json_line(run)["status"] == "ok", run.stderr
-    assert logged(run) == ["(2, 2)"]
+    assert logged(run)[0] == "(2, 2)" and "RangeIndex: 2 entries, 0 to 1" in logged(run)  # df.info() printed
     saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
     assert saved == ["rides-cell3-1.png", "rides-cell5.csv"]

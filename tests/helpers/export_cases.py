@@ -141,7 +141,7 @@ CASES: dict[str, ExportCase] = {
             md("## Rides"),
             code("df = pd.DataFrame({'a': [1, 2]})"),
             code("df.plot()\nplt.title('a')"),
-            code("df['b'] = df.a * 2\nprint(df.shape)"),
+            code("df['b'] = df.a * 2\nprint(df.shape)\ndf.info()"),
             code("df.head()"),
         ],
     ),

@@ -98,7 +98,6 @@ _VIEW_METHODS = frozenset(
         "head",
         "tail",
         "describe",
-        "info",
         "sample",
         "value_counts",
         "nunique",
@@ -109,7 +108,7 @@ _VIEW_METHODS = frozenset(
     }
 )
 # The view methods whose value a notebook shows as a table (``df.head()`` as a cell's last line).
-_TABLE_VIEWS = _VIEW_METHODS - {"show", "style", "info"}
+_TABLE_VIEWS = _VIEW_METHODS - {"show", "style"}
 # Attributes of a table (or an array) that are not tables themselves.
 _NOT_TABLES = frozenset(
     {"shape", "ndim", "size", "dtype", "nbytes", "itemsize", "columns", "index", "name", "names", "empty", "values"}
