@@ -506,6 +506,11 @@ def shape(line: str) -> str:
     return " ".join(NUMBER.sub("#", line).split())
 
 
+def _displayed(name: str) -> bool:
+    """A file the package saved in a run's displays/ folder (what the notebook showed)."""
+    return name.startswith("displays/") or "/displays/" in name
+
+
 def compare_text(a: str, b: str, c: str, cells_a: list[int] | None = None, cells_b: list[int] | None = None) -> str:
     """``exact`` when the command's text ``c`` equals the notebook's first run ``a``;
     ``nondeterministic`` when the notebook's two runs ``a`` and ``b`` differ, and ``c`` equals
@@ -701,8 +706,9 @@ def bench_one(entry: Entry, scratch: Path, keep: bool = False, nb_bin: Path | No
             return result
         files = written(before, snapshot(work))
         # what the notebook displayed, saved by the package (displays.py): shown, not written, by the notebook
-        result.saved_displays = sum(name.startswith("displays/") for name in files)
-        files = {name: digest for name, digest in files.items() if not name.startswith("displays/")}
+        # (the command runs in the notebook's folder, which may be a subfolder of its repository's copy)
+        result.saved_displays = sum(_displayed(name) for name in files)
+        files = {name: digest for name, digest in files.items() if not _displayed(name)}
         text = sanitise(step_messages(done.stderr, entry.package), work)
         result.files_status, result.file_problems = compare_files(first["files"], second["files"], files)
         result.text_status = compare_text(

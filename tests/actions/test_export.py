@@ -93,15 +93,17 @@ def test_a_report_becomes_steps_parameters_and_a_clock_parameter(tmp_path):
     ]
     assert reply.parameters_cell == 1 and reply.parameters[-1].cell_index == 9
     assert [(s.function, s.heading, s.cell_indices, s.parameters, s.returns) for s in reply.steps] == [
-        ("load", "Load", [4], ["region"], ["df"]),
+        ("load", "Load", [4, 5, 7], ["region"], ["df"]),
         ("summarise", "Summarise", [9], ["df", "threshold", "run_date"], []),
     ]
     texts = files(result)
     steps = texts["src/sales/steps.py"]
     assert 'logger.info("%s %s", "total", big.amount.sum())' in steps and "print(" not in steps
     assert 'f"report_{run_date.date()}.csv"' in steps and "date.today" not in steps
-    assert "head()" not in steps and "plot()" not in steps  # display-only and skip-export cells are left out
-    assert "Left out: cells 5, 7, 10" in " ".join(reply.warnings)
+    assert "plot()" not in steps  # a skip-export cell is left out
+    # what a cell displays last is saved, if a table, in the run's displays/ folder
+    assert 'save_table("load", 5, df.head())' in steps and 'save_table("load", 7, df)' in steps
+    assert "Left out: cell 10" in " ".join(reply.warnings)
     pipeline = texts["src/sales/pipeline.py"]
     assert "    df = load(region)\n" in pipeline and "    summarise(df, threshold, run_date)\n" in pipeline
     assert "sizes" not in pipeline  # a parameter nothing reads is not unpacked
@@ -329,7 +331,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
     (tmp_path / "sales.ipynb").write_text(json.dumps(REPORT))
     dry = cli("sales.ipynb", "--name", "daily", "--out", "pkg", "--dry-run", cwd=tmp_path)
-    assert dry.returncode == 0 and "would write 12 files" in dry.stdout and not (tmp_path / "pkg").exists()
+    assert dry.returncode == 0 and "would write 13 files" in dry.stdout and not (tmp_path / "pkg").exists()
     first = cli("sales.ipynb", "--name", "daily", "--out", "pkg", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "   create  pkg/src/daily/steps.py" in first.stdout and "daily: 2 steps (load, summarise)" in first.stdout

@@ -4,6 +4,8 @@ path), its generated tests run, and ruff run on it with the default rules."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -81,6 +83,17 @@ def one_json_line(run: subprocess.CompletedProcess) -> dict:
     return json.loads(lines[0])
 
 
+def notebook_prints(name: str) -> list[str]:
+    """What the case's notebook prints, run top to bottom in one namespace (as a kernel does)."""
+    namespace: dict = {"__name__": "__main__"}
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        for cell in CASES[name].cells:
+            if cell["cell_type"] == "code":
+                exec(compile(cell["source"], "<cell>", "exec"), namespace)
+    return out.getvalue().splitlines()
+
+
 def ruff(project: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "ruff", *args, "--isolated", "--no-cache", "."],
@@ -141,6 +154,9 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
         ("help_line", ["hello"], "an IPython help line (`word.lower?`) only shows documentation: left out"),
         ("future_import", ["3.5", "1.8708"], None),
         ("parameters_late_literal_cell", ["6", "10"], None),
+        ("star_import_from_typing", ["[1, 2, 3]"], None),
+        ("string_only_section", ["45"], "The section “Optional” (cell 3) holds nothing to run"),
+        ("dunder_main_guard", ["42"], None),
     ],
 )
 def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str | None, tmp_path: Path) -> None:
@@ -167,3 +183,112 @@ def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_r
     tests = package_tests(exported)  # "same result twice" and "a second run changes nothing" both hold
     assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
     assert "seeds them with `seed`" in (exported.project / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", ["redefined_function", "pipeline_passes_unimported_helper"])
+def test_a_redefined_function_keeps_the_definition_each_step_saw(name: str, tmp_path: Path) -> None:
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints(name) == {"redefined_function": ["2", "4"]}.get(name, ["2", "6", "20"])
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "\ndef score" not in steps and "\ndef f(" not in steps, "no redefined name at module level"
+    assert ruff(exported.project, "check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_a_helper_reading_a_redefined_helper_is_refused_rather_than_computing_another_value(tmp_path: Path) -> None:
+    assert notebook_prints("redefined_helper_read_by_helper") == ["5", "12"]
+    exported = export("redefined_helper_read_by_helper", tmp_path)
+    refused = exported.reply["refused"]
+    assert "`total`" in refused and "reads `score`, which cell 6 rebinds" in refused, refused
+    assert not exported.project.exists()
+
+
+def test_a_module_of_the_notebook_is_copied_into_the_package_and_imported_from_there(tmp_path: Path) -> None:
+    exported = export("local_module", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert not any("helpers" in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    pyproject = (exported.project / "pyproject.toml").read_text(encoding="utf-8")
+    assert '"numpy==' in pyproject, "helpers.py imports numpy: a dependency of the package"
+    copied = (exported.project / "src" / PACKAGE / "helpers.py").read_text(encoding="utf-8")
+    assert "def double(x):" in copied
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert f"from {PACKAGE} import helpers" in steps and f"from {PACKAGE}.helpers import double" in steps
+    run = command(exported, tmp_path)  # the notebook's folder is not on the path: only the package's copy is
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["8 6"]
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_a_star_import_from_the_standard_library_becomes_the_names_used_and_a_main_guard_its_body(
+    tmp_path: Path,
+) -> None:
+    exported = export("star_import_from_typing", tmp_path)
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "from typing import List\n" in steps and "*" not in steps
+    exported = export("dunder_main_guard", tmp_path)
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "__main__" not in steps and "    logger.info(" in steps
+
+
+def test_a_table_a_cell_displays_last_is_saved_as_csv_by_step_and_a_silent_pipeline_is_warned_of(
+    tmp_path: Path,
+) -> None:
+    exported = export("displayed_values_lost", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert not any("logs nothing" in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    displays = tmp_path / "work" / "displays"
+    assert sorted(p.name for p in displays.iterdir()) == ["chart-cell5-1.png", "table-cell3.csv"]
+    assert "table: table saved to displays/table-cell3.csv" in run.stderr
+    readme = (exported.project / "README.md").read_text(encoding="utf-8")
+    assert "saved in the run's `displays/` folder" in readme and "are not reproduced" in readme
+    table = (displays / "table-cell3.csv").read_text(encoding="utf-8").splitlines()
+    assert table[0] == ",rides" and table[1] == "count,3.0" and table[2] == "mean,4.0", table
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+    silent = export("silent_pipeline", tmp_path)
+    assert any("writes no file and logs nothing" in w for w in silent.reply["warnings"]), silent.reply["warnings"]
+
+
+def test_an_optional_dependency_a_pandas_call_names_is_pinned_at_the_installed_version(tmp_path: Path) -> None:
+    from importlib.metadata import version
+
+    exported = export("runtime_dependency_not_imported", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    pyproject = (exported.project / "pyproject.toml").read_text(encoding="utf-8")
+    assert f'"scipy=={version("scipy")}"' in pyproject, "interpolate(method='cubic') needs SciPy, never imported"
+    assert exported.reply["unresolved"] == []
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("runtime_dependency_not_imported")
+
+
+def test_steps_named_by_their_place_in_a_heading_are_named_by_their_code_or_their_number(tmp_path: Path) -> None:
+    exported = export("step_named_like_test_locals", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [s["function"] for s in exported.reply["steps"]] == ["compute_x", "step_2"]
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_displays_of_a_section_s_later_cells_are_saved_through_the_package_s_displays_module(tmp_path: Path) -> None:
+    exported = export("displays_in_later_cells", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "readiness_export" not in steps and steps.count("from .displays import save_figures, save_table") == 1
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run)[0] == "(2, 2)" and "RangeIndex: 2 entries, 0 to 1" in logged(run)  # df.info() printed
+    saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
+    assert saved == ["rides-cell3-1.png", "rides-cell5.csv"]

@@ -20,6 +20,7 @@ from jupyterlab_readiness.actions.errors import ExtractionRefused
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
 from jupyterlab_readiness.actions.extract.planner import Extraction, extract
 from jupyterlab_readiness.actions.extract.selection import default_names
+from jupyterlab_readiness.actions.naming import heading_name
 from jupyterlab_readiness.notebook.model import notebook_from_json
 
 
@@ -427,7 +428,7 @@ def test_default_names() -> None:
         code("df = pd.DataFrame()"),
         code("x = 1"),
     )
-    assert default_names(nb, [2], Path("/w/01 Sales Analysis.ipynb")) == ("sales_analysis", "load_clean_the_data")
+    assert default_names(nb, [2], Path("/w/01 Sales Analysis.ipynb")) == ("sales_analysis", "load_clean_data")
     assert (
         default_names(nb, [0], Path("pandas.ipynb")) == ("pandas_lib", "compute_pd")
         or default_names(nb, [0], Path("pandas.ipynb"))[0] == "pandas_lib"
@@ -436,6 +437,31 @@ def test_default_names() -> None:
     assert default_names(nb2, [1], Path("json.ipynb")) == ("json_lib", "compute_total")
     nb3 = model(code("compute_total = 1"), code("total = 2"))
     assert default_names(nb3, [1], Path("a.ipynb")) == ("a", "step_1")
+
+
+@pytest.mark.parametrize(
+    ("heading", "name"),
+    [
+        ("Adding a weekday column to the data set", "adding_weekday_column_to_data"),
+        ("Plot of the results for each year", "plot_of_results"),
+        ("Merge with the", "merge"),
+        ("First", ""),
+        ("Part 2", ""),
+        ("Next step", ""),
+        ("Solve", "solve"),
+        ("A 3-D line", "a_3_d_line"),
+        ("---", ""),
+        ("😀", ""),
+    ],
+)
+def test_function_names_from_headings_read_as_names(heading: str, name: str) -> None:
+    assert heading_name(heading) == name
+
+
+def test_a_heading_that_only_says_where_gives_no_name_and_a_taken_one_a_step_name() -> None:
+    nb = model(md("## First"), code("x = 2"), md("## Solve"), code("def solve():\n    return 1\ny = solve()"))
+    assert default_names(nb, [1], Path("a.ipynb"))[1] == "compute_x"
+    assert default_names(nb, [3], Path("a.ipynb"))[1] == "solve_step"
 
 
 # ------------------------------------------------------------------------------------ merging

@@ -40,12 +40,12 @@ def test_extract_writes_the_module_and_a_new_notebook_leaving_the_original(work)
     original = (work / "analysis.ipynb").read_text()
     result = extract_cli("analysis.ipynb", "--cells", "2", cwd=work)
     assert result.returncode == 0, result.stderr
-    assert "analysis.py: parse_the_data(raw) → data, total" in result.stdout
+    assert "analysis.py: parse_data(raw) → data, total" in result.stdout
     module = (work / "analysis.py").read_text()
-    assert "def parse_the_data(raw)" in module and "import json" in module
+    assert "def parse_data(raw)" in module and "import json" in module
     rewritten = json.loads((work / "analysis.extracted.ipynb").read_text())
     assert [c["cell_type"] for c in rewritten["cells"]] == ["code", "markdown", "code", "code"]
-    assert rewritten["cells"][2]["source"] == "from analysis import parse_the_data\ndata, total = parse_the_data(raw)"
+    assert rewritten["cells"][2]["source"] == "from analysis import parse_data\ndata, total = parse_data(raw)"
     assert (work / "analysis.ipynb").read_text() == original
     # idempotent: the same command again changes nothing
     module_bytes, notebook_bytes = (work / "analysis.py").read_bytes(), (work / "analysis.extracted.ipynb").read_bytes()

@@ -93,6 +93,68 @@ CASES: dict[str, ExportCase] = {
             code("print(score(1))"),
         ],
     ),
+    "redefined_helper_read_by_helper": ExportCase(
+        cause="A helper reads another helper that a later section redefines: in the notebook each call of the first helper "
+        "sees the definition current at the call, so the same call prints different values before and after.",
+        today="Exported; both `score` definitions at module level, the second wins: the command logs 12 twice where the "
+        "notebook printed 5 then 12 (mismatch, no error).",
+        correct="Never a different value without an error: exported so that each call sees the notebook's definition of "
+        "the moment, or refused with a reason naming the redefinition.",
+        suite=(),  # found while fixing redefined_function
+        cells=[
+            md("## Sum"),
+            code("def score(x):\n    return x + 1"),
+            code("def total(xs):\n    return sum(score(x) for x in xs)"),
+            code("print(total([1, 2]))"),
+            md("## Again"),
+            code("def score(x):\n    return x * 4"),
+            code("print(total([1, 2]))"),
+        ],
+    ),
+    "local_module": ExportCase(
+        cause="The notebook imports its own module (helpers.py beside it, which imports numpy): the package imported it "
+        "without bundling it, so installed elsewhere it fails at once.",
+        today="Exported with a warning to copy the module by hand; the command and every generated test fail with "
+        "ModuleNotFoundError: No module named 'helpers'.",
+        correct="helpers.py is copied into src/PKG/ with the steps' imports made the package's (`from PKG.helpers import "
+        "double`, `from PKG import helpers`); numpy, which only helpers.py imports, is a dependency; the command logs 8 6.",
+        cells=[
+            code("import helpers\nfrom helpers import double"),
+            md("## Use"),
+            code("print(double(4), helpers.triple(2))"),
+        ],
+        inputs={
+            "helpers.py": "import numpy as np\n\n\ndef double(x):\n    return 2 * x\n\n\n"
+            "def triple(x):\n    return int(np.sum([x, x, x]))\n",
+        },
+    ),
+    "displays_in_later_cells": ExportCase(
+        cause="A section of several cells whose later cells draw or show a table: the extraction keeps the imports a "
+        "later cell starts with inside the step, so the step imported displays.py under the export's placeholder name.",
+        today="Exported; the command fails with ModuleNotFoundError: No module named 'readiness_export_displays' "
+        "(numpy_tools_ml2 in the fidelity suite).",
+        correct="displays.py is imported once at module level (`from .displays import save_figures, save_table`); "
+        "the command saves the figure and the table and logs (2, 2); a numpy-only notebook gets no save_table calls.",
+        suite=("numpy_tools_ml2",),
+        cells=[
+            code("import matplotlib.pyplot as plt\nimport pandas as pd"),
+            md("## Rides"),
+            code("df = pd.DataFrame({'a': [1, 2]})"),
+            code("df.plot()\nplt.title('a')"),
+            code("df['b'] = df.a * 2\nprint(df.shape)\ndf.info()"),
+            code("df.head()"),
+        ],
+    ),
+    "silent_pipeline": ExportCase(
+        cause="A notebook that computes, prints nothing, writes nothing and displays nothing: its package runs and "
+        "leaves no record.",
+        today="Exported without a word; the command exits 0 and its log holds only the step names.",
+        correct="The export warns that the pipeline writes no file and logs nothing.",
+        cells=[
+            md("## Compute"),
+            code("x = sum(range(10))\ny = x * 2"),
+        ],
+    ),
     "stdout_written_not_by_print": ExportCase(
         cause="Only `print` calls become log records; text a step writes to stdout otherwise (help(), pprint, "
         "sys.stdout.write, a library's own printing) goes to the command's stdout, before its JSON line, and is missing "

@@ -52,6 +52,18 @@ async def test_export_through_a_symlinked_subfolder_writes_nothing_outside(jp_fe
     assert list(outside.iterdir()) == []
 
 
+async def test_export_copies_no_module_of_the_notebook_linked_out_of_the_root(jp_fetch, jp_root_dir, tmp_path_factory):
+    outside = tmp_path_factory.mktemp("outside") / "helpers.py"
+    outside.write_text("SECRET = 'outside the root'\n")
+    (jp_root_dir / "helpers.py").symlink_to(outside)
+    (jp_root_dir / "tools.py").write_text("def double(x):\n    return 2 * x\n")
+    cells = [code("import helpers\nfrom tools import double", 1), md("# Use"), code("print(double(2))", 2)]
+    reply = await post(jp_fetch, "export", {"path": "nb.ipynb", "notebook": notebook(*cells), "name": "pkg"})
+    files = {f["path"]: f["text"] for f in reply["files"]}
+    assert "src/pkg/tools.py" in files and "src/pkg/helpers.py" not in files
+    assert not any("outside the root" in text for text in files.values())
+
+
 async def test_freeze_into_a_requirements_file_linked_out_of_the_root_is_refused(
     jp_fetch, jp_root_dir, tmp_path_factory
 ):

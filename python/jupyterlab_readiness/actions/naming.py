@@ -58,6 +58,40 @@ def snake(text: str, max_words: int = 8) -> str:
     return "_".join(words[:max_words])
 
 
+# Words a name from a heading can do without (articles), and words a name must not end on (a
+# heading cut after its fifth word may stop mid-phrase: ``adding_a_weekday_column_to``).
+_ARTICLES = frozenset({"a", "an", "the"})
+_DANGLING = frozenset(
+    {"to", "of", "in", "on", "for", "with", "and", "or", "by", "from", "at", "as", "into", "onto", "over", "under"}
+    | {"about", "than", "then", "via", "vs", "per", "its", "is", "are", "be", "our", "your", "their", "this", "that"}
+    | {"these", "those", "my", "we", "it", "not", "but", "so", "if", "when", "using", "each", "all", "some"}
+)
+# Headings that say where a section is, not what it does: no name for a function.
+_ORDINAL_WORDS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "last", "next"}
+    | {"one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "final", "finally", "then"}
+    | {"step", "part", "section", "chapter", "stage", "phase", "task", "exercise", "question", "example", "cell"}
+    | {"misc", "miscellaneous", "other", "others", "more", "untitled", "notes", "note", "todo", "extra", "bonus"}
+)
+
+
+def heading_name(heading: str, max_words: int = 5) -> str:
+    """A function name from a heading: snake case without articles, at most ``max_words`` words,
+    never ending on a word that leaves a phrase hanging (``to``, ``of``, ``and`` …). "" when the
+    heading says only where a section is (``First``, ``Part 2``, ``Next step``)."""
+    every = [w for w in snake(heading, max_words=64).split("_") if w]
+    if not every:  # a heading of symbols only
+        return ""
+    # an article goes, unless a number follows it (``A 3-D line``: a name cannot start with a digit)
+    words = [w for w, after in zip(every, [*every[1:], ""], strict=True) if w not in _ARTICLES or after[:1].isdigit()]
+    if all(w in _ORDINAL_WORDS or w.isdigit() for w in words):
+        return ""
+    words = words[:max_words]
+    while len(words) > 1 and words[-1] in _DANGLING:
+        words.pop()
+    return "_".join(words)
+
+
 def heading_above(notebook: Notebook, first: int) -> str | None:
     for cell in reversed(notebook.cells[:first]):
         if cell.cell_type != "markdown":

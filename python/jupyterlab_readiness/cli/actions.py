@@ -99,7 +99,7 @@ def run_export(args: argparse.Namespace) -> int:
     def act(root):
         source = load(args.notebook, None, root)
         request = ExportRequest(path=args.notebook, name=args.name, out=args.out, write=not args.dry_run)
-        want = export.wanted(source.model, source.path) if source.model.is_python else None
+        want = export.wanted(source.model, source.path, root.ceiling) if source.model.is_python else None
         plan = export.plan(request, _installed(want, closure=False), root, source)
         if request.write and not plan.reply.refused:
             apply(plan, root)

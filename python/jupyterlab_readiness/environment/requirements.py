@@ -170,3 +170,67 @@ def _is_path_or_url(token: str) -> bool:
 
 
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+# pandas' optional dependencies a call names by itself: pandas imports them when the call runs, so
+# the notebook never imports them. (method, file suffix or None) → module; an ``engine=`` keyword
+# names the module instead (through _ENGINES).
+_PANDAS_OPTIONAL = {
+    ("read_parquet", None): "pyarrow",
+    ("to_parquet", None): "pyarrow",
+    ("read_feather", None): "pyarrow",
+    ("to_feather", None): "pyarrow",
+    ("read_orc", None): "pyarrow",
+    ("to_orc", None): "pyarrow",
+    ("read_excel", None): "openpyxl",
+    ("read_excel", ".xls"): "xlrd",
+    ("read_excel", ".ods"): "odf",
+    ("read_excel", ".xlsb"): "pyxlsb",
+    ("to_excel", None): "openpyxl",
+    ("to_excel", ".ods"): "odf",
+    ("ExcelWriter", None): "openpyxl",
+    ("read_html", None): "lxml",
+    ("read_xml", None): "lxml",
+    ("to_xml", None): "lxml",
+    ("to_markdown", None): "tabulate",
+    ("read_hdf", None): "tables",
+    ("to_hdf", None): "tables",
+    ("HDFStore", None): "tables",
+}
+_ENGINES = {"pyarrow": "pyarrow", "fastparquet": "fastparquet", "openpyxl": "openpyxl", "xlsxwriter": "xlsxwriter"}
+_ENGINES |= {"xlrd": "xlrd", "odf": "odf", "pyxlsb": "pyxlsb", "calamine": "python_calamine", "lxml": "lxml"}
+# interpolate(method=...) values that need SciPy.
+_SCIPY_METHODS = frozenset(
+    {"krogh", "piecewise_polynomial", "spline", "pchip", "akima", "cubicspline", "from_derivatives"}
+    | {"nearest", "zero", "slinear", "quadratic", "cubic", "barycentric", "polynomial"}
+)
+
+
+def optional_modules(notebook: Notebook) -> list[str]:
+    """Modules a notebook that imports pandas needs without importing them: the optional
+    dependencies its pandas calls name (``read_parquet`` → pyarrow, ``to_excel`` → openpyxl,
+    ``interpolate(method="cubic")`` → scipy). Only what the call itself says: never a guess about
+    what a value computed at run time selects."""
+    cells = [cell_facts(cell.source) for cell in notebook.code_cells()]
+    if not any(imp.module and imp.module.split(".")[0] == "pandas" for facts in cells for imp in facts.imports):
+        return []
+    found: set[str] = set()
+    for facts in cells:
+        for call in facts.calls:
+            method = call.parts[-1] if call.parts else None
+            if method == "interpolate":
+                kind = call.kwargs.get("method")
+                if isinstance(kind, str) and kind in _SCIPY_METHODS:
+                    found.add("scipy")
+                continue
+            if (method, None) not in _PANDAS_OPTIONAL:
+                continue
+            engine = call.kwargs.get("engine")
+            if isinstance(engine, str):
+                if engine in _ENGINES:
+                    found.add(_ENGINES[engine])
+                continue
+            path = call.args[0] if call.args and isinstance(call.args[0], str) else ""
+            suffix = "." + path.rsplit(".", 1)[-1].lower() if "." in path else None
+            found.add(_PANDAS_OPTIONAL.get((method, suffix), _PANDAS_OPTIONAL[(method, None)]))
+    return sorted(found)

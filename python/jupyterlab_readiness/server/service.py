@@ -218,7 +218,7 @@ class Service:
         # A blocked export needs no versions: answer it without asking a kernel that may be busy.
         environment = Environment()
         if not export_action.blocked(source.model, report):
-            want = export_action.wanted(source.model, source.path)
+            want = export_action.wanted(source.model, source.path, self.root.ceiling)
             environment = await self._environment(request.kernel_id, want, closure=False, verb="export")
         plan = await self.workers.run(export_action.plan, request, environment, self.root, source, report)
         if request.write and plan.reply.refused:

@@ -22,11 +22,13 @@ from ...contract.report import NotebookReport
 from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
+from ...environment.requirements import optional_modules
 from ...files import Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
+from ...notebook.names import STDLIB_MODULES
 from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.rewrite import free_name
 from ...notebook.scopes import imported_packages, notebook_names
@@ -35,6 +37,7 @@ from ..freeze import plan as freeze
 from ..naming import module_name_problem, snake
 from ..plan import Plan
 from ..source import Source, load
+from .modules import copied, dotted
 from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .steps import build
@@ -77,11 +80,20 @@ def blocked(notebook: Notebook, report: NotebookReport) -> bool:
     return not notebook.is_python or any(f.check in BLOCKING for f in report.findings)
 
 
-def wanted(notebook: Notebook, notebook_path: Path) -> freeze.Wanted:
-    """What to ask an environment for: the notebook's third-party modules, what it installs, and
-    the distributions the generated code imports."""
-    want = freeze.wanted(notebook, Context(notebook, notebook_path).is_local_module)
-    return freeze.Wanted(want.modules, [*want.installs, *(d for d in FRAMEWORK if d not in want.installs)])
+def wanted(notebook: Notebook, notebook_path: Path, ceiling: Path | None = None) -> freeze.Wanted:
+    """What to ask an environment for: the third-party modules of the notebook and of its own
+    modules (copied into the package), what it installs, and the distributions the generated code
+    imports. ``ceiling``: the server's root, above which no module is read."""
+    context = Context(notebook, notebook_path, ceiling=ceiling)
+    want = freeze.wanted(notebook, context.is_local_module)
+    modules = set(want.modules)
+    for module in context.local_modules:
+        for imp in cell_facts(module.source).imports:
+            top = (imp.module or "").split(".")[0]
+            if top and not imp.relative and top not in STDLIB_MODULES and not context.is_local_module(top):
+                modules.add(top)
+    modules |= {m for m in optional_modules(notebook) if not context.is_local_module(m)}
+    return freeze.Wanted(sorted(modules), [*want.installs, *(d for d in FRAMEWORK if d not in want.installs)])
 
 
 def plan(
@@ -160,7 +172,11 @@ def _plan(
         if random_cells:  # the package seeds every run with it, so its results and tests repeat
             seed_name = free_name("seed", notebook_names(notebook) | {p.name for p in parameters} | {run_name})
             parameters.append(Parameter(seed_name, "int", "0", "seed", min(random_cells)))
-        pipeline = build(notebook, parameters_cell, parameters, clock, notebook_path)
+        context = Context(notebook, notebook_path, ceiling=root.ceiling)
+        local = [m for m in context.local_modules if m.file.endswith(".py")]
+        pipeline = build(
+            notebook, parameters_cell, parameters, clock, notebook_path, {dotted(m).split(".")[0] for m in local}, name
+        )
     except ExportRefused as exc:
         reply.refused = str(exc)
         return Plan(reply)
@@ -173,9 +189,9 @@ def _plan(
         "the pipeline's result depends on when it runs."
         for cell, line, call in clock.left
     ]
-    context = Context(notebook, notebook_path)
+    bundled = {dotted(m).split(".")[0] for m in local}
     for module in sorted(imported_packages(notebook)):
-        if context.is_local_module(module):
+        if context.is_local_module(module) and module not in bundled:
             warnings.append(
                 f"The notebook imports `{module}` from its own folder: copy that module into src/{name}/ and import "
                 "it from there, or the package will not find it once installed."
@@ -183,8 +199,9 @@ def _plan(
     if pipeline.left_out:
         cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))}"
         warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
-    dependencies, unresolved = _dependencies(freeze.resolve(wanted(notebook, notebook_path), environment))
-    reply.unresolved = unresolved
+    dependencies, unresolved = _dependencies(freeze.resolve(wanted(notebook, notebook_path, root.ceiling), environment))
+    optional = set(optional_modules(notebook))  # pandas' engines: pinned when installed, never asked for
+    reply.unresolved = [u for u in unresolved if u not in optional]
     reply.warnings = warnings
     notebook_dir = notebook_path.parent
     package = Package(
@@ -203,7 +220,7 @@ def _plan(
         ],
     )
     try:
-        texts, style_warnings = styled(render(package), name)
+        texts, style_warnings = styled({**render(package), **copied(local, name, header(notebook_path.name))}, name)
     except ExportRefused as exc:
         reply.refused = str(exc)
         return Plan(reply)

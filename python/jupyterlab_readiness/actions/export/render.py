@@ -82,7 +82,8 @@ def render(pkg: Package) -> dict[str, str]:
     src = f"src/{pkg.name}"
     files = render_project(variables)
     code = {**variables, **code_variables(pkg)}
-    for module in ("parameters", "pipeline", "cli", *(("displays",) if pkg.pipeline.draws else ())):
+    shows = pkg.pipeline.draws or pkg.pipeline.tables
+    for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ())):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
     return _in_reading_order(files, src)
@@ -154,6 +155,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "left_out": list(pipeline.left_out),
         "warnings": list(pipeline.warnings),
         "draws": pipeline.draws,
+        "tables": pipeline.tables,
         "readiness": _readiness(pkg.report),
     }
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 import symtable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,14 +23,16 @@ from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
 from ...notebook.parse import python_tree
 from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
-from ...notebook.scopes import import_key, import_key_bound, read_names, walk
+from ...notebook.scopes import import_key, import_key_bound, imported_packages, read_names, walk
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import render_imports
 from ..extract.planner import Extraction, extract
 from ..extract.selection import default_names
 from ..extract.surroundings import Surroundings
 from ..naming import heading_above
+from .modules import rewrite_imports
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
+from .rewrites import main_guards, star_imports, used_names
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
@@ -96,7 +99,6 @@ _VIEW_METHODS = frozenset(
         "head",
         "tail",
         "describe",
-        "info",
         "sample",
         "value_counts",
         "nunique",
@@ -105,6 +107,18 @@ _VIEW_METHODS = frozenset(
         "style",
         "to_frame",
     }
+)
+# The view methods whose value a notebook shows as a table (``df.head()`` as a cell's last line).
+_TABLE_VIEWS = _VIEW_METHODS - {"show", "style"}
+# Attributes of a table (or an array) that are not tables themselves.
+_NOT_TABLES = frozenset(
+    {"shape", "ndim", "size", "dtype", "nbytes", "itemsize", "columns", "index", "name", "names", "empty", "values"}
+)
+# The function of displays.py a cell calls with the value it displays (a table is saved as CSV).
+_SAVE_TABLE = "save_table"
+# Calls that leave a record of a run besides the writes of _WRITE_METHODS.
+_RECORDING_CALLS = frozenset(
+    {"print", "pprint", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug"}
 )
 _WRITE_METHODS = frozenset(
     {
@@ -143,6 +157,7 @@ class Pipeline:
     handed: list[str]  # names the steps hand on, bound when run() ends
     left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
     draws: bool = False  # some cell draws figures: the package saves them (displays.py)
+    tables: bool = False  # some cell displays a value at its end: the package saves tables (displays.py)
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
@@ -154,9 +169,12 @@ def build(
     parameters: list[Parameter],
     clock: ClockRewrite,
     notebook_path: Path,
+    local_modules: set[str] | frozenset[str] = frozenset(),
+    package: str = "",
 ) -> Pipeline:
     """Raises ExportRefused when a cell cannot go into a package (IPython-only code, or code the
-    extraction cannot move safely)."""
+    extraction cannot move safely). ``local_modules``: the notebook's own modules copied into the
+    package ``package``, whose imports become imports from it."""
     first = "\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass"
     cells: list[Cell] = [Cell(0, "code", first)]
     left_out: list[int] = []
@@ -165,8 +183,11 @@ def build(
     definitions: list[str] = []  # functions and classes that go to the module as they are
     definition_imports: set[tuple] = set()
     assigned = _assigned_names(notebook, parameters_cell)
+    rebound = _rebound_names(notebook)
+    used = _names_for_star_imports(notebook)
+    shows_tables = "pandas" in imported_packages(notebook)  # a displayed table can only be pandas'
     imported: dict[str, tuple] = {}
-    draws = False
+    draws = tables = False
     help_warnings: list[str] = []
     for cell in notebook.cells:
         if cell.cell_type == "markdown" and is_heading(cell):
@@ -177,23 +198,14 @@ def build(
         if SKIP_TAG in cell.tags:
             left_out.append(cell.index)
             continue
-        help_warnings.extend(
-            f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
-            "only shows documentation: left out."
-            for line in help_lines(cell.source)
-        )
-        source = _package_source(cell, clock.sources.get(cell.index, cell.source))
+        source = _cell_code(cell, clock, local_modules, package, used, help_warnings, shows_tables)
         if source is None:
             left_out.append(cell.index)
             continue
         code_sources.append(source)
-        if _draws(source):
-            draws = True
-            source = (
-                f"from {DISPLAYS_MODULE} import save_figures\n{source}\n"
-                f"save_figures({_STEP_PLACEHOLDER!r}, {cell.index})"
-            )
-        hoisted = _hoistable(source, imported, assigned)
+        source, shows, drawn = _with_displays(source, cell.index)
+        tables, draws = tables or shows, draws or drawn
+        hoisted = _hoistable(source, imported, assigned, rebound)
         if hoisted is not None:
             texts, keys, names = hoisted
             definitions.extend(texts)
@@ -210,15 +222,17 @@ def build(
     warnings: list[str] = list(help_warnings)
     working = Surroundings(cells)
     for section in _sections(cells):
-        if all(_imports_only(cells[i].source) for i in section):
-            continue
         originals = [origin[i] for i in section]
+        skipped = _nothing_to_run(cells, section, originals)
+        if skipped is not None:  # imports only (no warning), or strings and comments
+            warnings.extend(filter(None, [skipped]))
+            continue
         # Each section extracted so far became one cell: the ones below it moved up.
         indices = [i - working.removed for i in section]
         working.select(indices[0], indices[-1])
         model = Notebook(working.cells_to_selection_end())
         heading = heading_above(model, indices[0])
-        _, function = default_names(model, indices, notebook_path, working)
+        function = _step_name(model, indices, notebook_path, working, steps)
         try:
             # Each section is extracted into a module of its own ("": one that exists, empty, so
             # the working copy may import from it), combined at the end.
@@ -271,6 +285,11 @@ def build(
             body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
+    if not (draws or tables or any(_reports(source) for source in code_sources)):
+        warnings.append(
+            "The pipeline writes no file and logs nothing (no print, logging, file write or displayed table): a run "
+            "leaves no record of what it computed. Print or save its results in the notebook, then export again."
+        )
     return Pipeline(
         steps_text=_combine(modules, definitions, definition_imports),
         steps=steps,
@@ -282,7 +301,75 @@ def build(
         writes=writes,
         reads=reads,
         draws=draws,
+        tables=tables,
     )
+
+
+def _reports(source: str) -> bool:
+    """Whether the code may leave a record: a print, a log call, a call that writes or saves."""
+    for node in ast.walk(python_tree(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name in _RECORDING_CALLS or name in _WRITE_METHODS or name.startswith(("to_", "save", "write", "dump")):
+            return True
+        root = func
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if isinstance(root, ast.Name) and root.id in ("logging", "logger", "log", "sys"):
+            return True
+    return False
+
+
+def _step_name(
+    model: Notebook, indices: list[int], notebook_path: Path, working: Surroundings, steps: list[Step]
+) -> str:
+    """The step's function name: from its heading or its code, else its place in the pipeline."""
+    _, function = default_names(model, indices, notebook_path, working)
+    if re.fullmatch(r"step_\d+(?:_\d+)?", function):  # named after a cell index: the step's number reads better
+        base, n, names = f"step_{len(steps) + 1}", 2, {s.function for s in steps}
+        function = base
+        while function in working.taken or function in names:
+            function, n = f"{base}_{n}", n + 1
+    return function
+
+
+def _with_displays(source: str, cell_index: int) -> tuple[str, bool, bool]:
+    """(the cell's code with the imports of displays.py it needs, whether it saves the table it
+    shows, whether it draws: then its figures are saved and closed at its end)."""
+    tables = f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}" in source
+    if tables:
+        source = f"from {DISPLAYS_MODULE} import {_SAVE_TABLE}\n{source}"
+    draws = _draws(source)
+    if draws:
+        source = (
+            f"from {DISPLAYS_MODULE} import save_figures\n{source}\nsave_figures({_STEP_PLACEHOLDER!r}, {cell_index})"
+        )
+    return source, tables, draws
+
+
+def _cell_code(
+    cell: Cell,
+    clock: ClockRewrite,
+    local_modules: Iterable[str],
+    package: str,
+    used: set[str],
+    warnings: list[str],
+    shows_tables: bool,
+) -> str | None:
+    """The cell's code in the package (None: nothing to run), its help lines in ``warnings``:
+    clock reads made the run date's, imports of the notebook's modules the package's, ``__main__``
+    guards made their body, star imports from the standard library the names used."""
+    warnings.extend(
+        f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
+        "only shows documentation: left out."
+        for line in help_lines(cell.source)
+    )
+    source = _package_source(cell, clock.sources.get(cell.index, cell.source), shows_tables)
+    if source is None:
+        return None
+    return star_imports(main_guards(rewrite_imports(source, local_modules, package)), used)
 
 
 def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> str:
@@ -301,6 +388,8 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
             docstring = docstring or "\n".join(head.split("\n")[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
+        block, displayed = _displays_imports(block)
+        imports |= {("from", ".displays", name, None) for name in displayed}
         blocks.append(block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     imports = {("from", ".displays", *key[2:]) if key[1] == DISPLAYS_MODULE else key for key in imports}
@@ -316,6 +405,16 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
     return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
 
 
+_DISPLAYS_IMPORT = re.compile(rf"^[ \t]*from {DISPLAYS_MODULE} import (\w+(?:, \w+)*)[ \t]*\n(?:[ \t]*\n)?", re.M)
+
+
+def _displays_imports(block: str) -> tuple[str, set[str]]:
+    """The function without the imports of displays.py the export put at the start of its cells
+    (the extraction keeps those of a section's later cells in the body), and the names imported."""
+    names = {name.strip() for match in _DISPLAYS_IMPORT.finditer(block) for name in match[1].split(",")}
+    return (_DISPLAYS_IMPORT.sub("", block), names) if names else (block, names)
+
+
 def _assigned_names(notebook: Notebook, parameters_cell: Cell | None) -> set[str]:
     """Names some code cell binds other than by an import: a function reading one of them cannot
     move to module level, where that name does not exist."""
@@ -326,6 +425,29 @@ def _assigned_names(notebook: Notebook, parameters_cell: Cell | None) -> set[str
         if cell is parameters_cell:
             names |= facts.binds
     return names
+
+
+def _rebound_names(notebook: Notebook) -> set[str]:
+    """Names more than one code cell binds (a helper redefined further down, a function name
+    reused for a value). A definition of one of them stays in the steps, where each step sees the
+    binding the notebook had at that point: moved to module level, the last definition would
+    replace the others for every step (a different result, and no error)."""
+    seen: set[str] = set()
+    rebound: set[str] = set()
+    for cell in notebook.code_cells():
+        if SKIP_TAG in cell.tags:
+            continue
+        binds = cell_facts(cell.source).binds
+        rebound |= seen & binds
+        seen |= binds
+    return rebound
+
+
+def _names_for_star_imports(notebook: Notebook) -> set[str]:
+    """The names the notebook mentions, when it has a star import (which brings those it uses)."""
+    if not any("import *" in c.source for c in notebook.code_cells()):
+        return set()
+    return used_names(translate(c.source) for c in notebook.code_cells())
 
 
 def _top_level_imports(source: str) -> dict[str, tuple]:
@@ -342,18 +464,19 @@ def _top_level_imports(source: str) -> dict[str, tuple]:
 
 
 def _hoistable(
-    source: str, imported: dict[str, tuple], assigned: set[str]
+    source: str, imported: dict[str, tuple], assigned: set[str], rebound: set[str]
 ) -> tuple[list[str], set[tuple], list[str]] | None:
     """A cell of only imports and function or class definitions that read nothing but builtins,
-    imported names and each other: (their texts, the imports they need, their names), to put in
-    the module as they are rather than nested in a step. None otherwise."""
+    imported names and each other, none of them a name another cell binds too: (their texts, the
+    imports they need, their names), to put in the module as they are rather than nested in a
+    step. None otherwise."""
     tree = python_tree(source)
     kinds = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     defs = [s for s in tree.body if isinstance(s, kinds)]
     if not defs or not all(isinstance(s, (*kinds, ast.Import, ast.ImportFrom)) or _is_docstring(s) for s in tree.body):
         return None
     names = [d.name for d in defs]
-    if any(name in assigned and sum(1 for d in defs if d.name == name) != 1 for name in names):
+    if len(set(names)) != len(names) or rebound & set(names):
         return None
     try:
         table = symtable.symtable(source, "<cell>", "exec")
@@ -386,7 +509,7 @@ def _hoistable(
     return texts, keys, names
 
 
-def _package_source(cell: Cell, source: str) -> str | None:
+def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str | None:
     """The cell's code as the package runs it: session magics and installs gone, statements that
     only show a value gone; None when nothing is left (a display cell). Raises ExportRefused for
     IPython syntax a package cannot run."""
@@ -401,6 +524,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
     originals = source.splitlines()
     drop: set[int] = set()
     statements = tree.body
+    shown = _shown_table(translated, statements) if shows_tables else None
     for i, stmt in enumerate(statements):
         # alone on its lines: the statements are in order, so only a neighbour can share one
         if (i and statements[i - 1].end_lineno >= stmt.lineno) or (
@@ -410,6 +534,8 @@ def _package_source(cell: Cell, source: str) -> str | None:
         if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _no_op_future(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
+    if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
+        kept.append(f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}, {cell.index}, {shown})")
     for number, line in enumerate(lines, 1):
         if (
             number not in drop
@@ -426,6 +552,28 @@ def _package_source(cell: Cell, source: str) -> str | None:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None
     return "\n".join(kept)
+
+
+def _shown_table(source: str, statements: list[ast.stmt]) -> str | None:
+    """The text of the value the cell displays (its last statement, alone on its lines), when that
+    may be a table: a name, attribute or item (``df``, ``df.T``, ``df[cols]``), or a view method of
+    one (``df.head()``, ``df.describe()``); None otherwise."""
+    if not statements:
+        return None
+    last = statements[-1]
+    if not (_shows_only(last) and isinstance(last, ast.Expr)):
+        return None
+    if len(statements) > 1 and statements[-2].end_lineno >= last.lineno:
+        return None
+    value = last.value
+    if isinstance(value, ast.Call):
+        if not (isinstance(value.func, ast.Attribute) and value.func.attr in _TABLE_VIEWS):
+            return None
+    elif not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) or (
+        isinstance(value, ast.Attribute) and value.attr in _NOT_TABLES
+    ):
+        return None
+    return ast.get_source_segment(source, value)  # inside the call's parentheses, as many lines as it takes
 
 
 def _draws(source: str) -> bool:
@@ -549,6 +697,26 @@ def _sections(cells: list[Cell]) -> list[list[int]]:
     if current:
         sections.append(current)
     return sections
+
+
+def _nothing_to_run(cells: list[Cell], section: list[int], originals: list[int]) -> str | None:
+    """Why a section with no code to run is skipped: "" for imports only, a warning for strings (code
+    commented out with triple quotes) and ``pass`` too; None for a section with code to run."""
+    if all(_imports_only(cells[i].source) for i in section):
+        return ""
+    for i in section:
+        try:
+            tree = python_tree(cells[i].source)
+        except (SyntaxError, ValueError):
+            return None
+        if not all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) or _is_docstring(s) for s in tree.body):
+            return None
+    heading = heading_above(Notebook(cells), section[0])
+    where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
+    return (
+        f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) holds nothing to run (only strings, "
+        "comments or `pass`): skipped."
+    )
 
 
 def _imports_only(source: str) -> bool:

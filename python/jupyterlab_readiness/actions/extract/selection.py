@@ -13,7 +13,14 @@ from ...notebook.model import Cell, Notebook
 from ...notebook.parse import python_tree
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import ExtractionRefused
-from ..naming import first_assigned_name, function_name_problem, heading_above, module_name_problem, snake
+from ..naming import (
+    first_assigned_name,
+    function_name_problem,
+    heading_above,
+    heading_name,
+    module_name_problem,
+    snake,
+)
 from .body import LINE_BREAK
 from .surroundings import Surroundings
 
@@ -32,8 +39,9 @@ def default_names(
     first = min(cell_indices) if cell_indices else 0
     candidates: list[str] = []
     heading = heading_above(notebook, first)
-    if heading:
-        candidates.append(snake(heading, max_words=5))
+    name = heading_name(heading) if heading else ""
+    if name:  # taken (the section defines a function of that name): the step's name says so
+        candidates += [name, f"{name}_step"]
     wanted = set(cell_indices)
     selected = [c for c in notebook.cells if c.index in wanted and c.cell_type == "code"]
     for cell in selected:
