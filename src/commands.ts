@@ -10,6 +10,7 @@ import { exportNotebook, packageIcon } from './export';
 import { extractCells, selectedCodeCells } from './extract';
 import { freezeNotebook } from './freeze';
 import { readinessIcon } from './icons';
+import { notPythonReason } from './language';
 import type { IReadiness } from './tokens';
 
 export namespace CommandIDs {
@@ -35,6 +36,12 @@ export function addCommands(
 ): void {
   const { commands, shell } = app;
   const category = trans.__('Readiness');
+  // A Python-only action's label says why it is disabled on another language.
+  const pythonOnly = (label: string) => () => {
+    const reason = notPythonReason(tracker.currentWidget, trans);
+    return reason ? trans.__('%1 (%2)', label, reason) : label;
+  };
+  const isPython = () => notPythonReason(tracker.currentWidget, trans) === null;
 
   commands.addCommand(CommandIDs.openPanel, {
     label: trans.__('Open Readiness Panel'),
@@ -60,7 +67,7 @@ export function addCommands(
   });
 
   commands.addCommand(CommandIDs.freezeEnv, {
-    label: trans.__('Freeze Environment'),
+    label: pythonOnly(trans.__('Freeze Environment')),
     caption: trans.__(
       'Pin what the notebook imports at the exact versions installed in its kernel'
     ),
@@ -69,7 +76,8 @@ export function addCommands(
     // sidebar shows (whose Freeze button runs this command).
     isEnabled: () =>
       tracker.currentWidget !== null &&
-      tracker.currentWidget === shell.currentWidget,
+      tracker.currentWidget === shell.currentWidget &&
+      isPython(),
     execute: async () => {
       const panel = tracker.currentWidget;
       if (panel) {
@@ -79,7 +87,7 @@ export function addCommands(
   });
 
   commands.addCommand(CommandIDs.extractToModule, {
-    label: trans.__('Extract to Module'),
+    label: pythonOnly(trans.__('Extract to Module')),
     caption: trans.__(
       'Move the selected code cells into a function of a Python module, and call it from the notebook'
     ),
@@ -91,6 +99,7 @@ export function addCommands(
         panel !== null &&
         panel === shell.currentWidget &&
         panel.context.isReady &&
+        isPython() &&
         selectedCodeCells(panel) !== null
       );
     },
@@ -115,7 +124,7 @@ export function addCommands(
   });
 
   commands.addCommand(CommandIDs.exportPackage, {
-    label: trans.__('Export as Package'),
+    label: pythonOnly(trans.__('Export as Package')),
     caption: trans.__(
       'Write the notebook as an installable Python package with pinned dependencies'
     ),
@@ -127,7 +136,10 @@ export function addCommands(
     isEnabled: () => {
       const panel = tracker.currentWidget;
       return (
-        panel !== null && panel === shell.currentWidget && panel.context.isReady
+        panel !== null &&
+        panel === shell.currentWidget &&
+        panel.context.isReady &&
+        isPython()
       );
     },
     execute: async () => {
@@ -149,9 +161,16 @@ export function addCommands(
     commands.notifyCommandChanged(CommandIDs.exportPackage);
   };
   tracker.currentChanged.connect(notify);
-  // Export waits for the notebook's model to load.
+  // Export waits for the notebook's model to load; the language arrives in
+  // its metadata with the kernel.
   tracker.widgetAdded.connect((_, panel) => {
-    panel.context.ready.then(notify, () => undefined);
+    panel.context.ready.then(
+      () => {
+        notify();
+        panel.model?.metadataChanged.connect(notify);
+      },
+      () => undefined
+    );
   });
   tracker.activeCellChanged.connect(notify);
   tracker.selectionChanged.connect(notify);

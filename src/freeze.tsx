@@ -11,7 +11,13 @@ import * as React from 'react';
 
 import { freezeEnvironment } from './api';
 import { DiffView } from './diffview';
-import { askWithPreview, messageOf, PreviewBody } from './preview';
+import {
+  askWithPreview,
+  BUSY_RETRY_DELAYS,
+  isKernelBusy,
+  messageOf,
+  PreviewBody
+} from './preview';
 import type { IReadiness } from './tokens';
 import type { FreezeReply, FreezeRequest, FreezeTarget } from './types';
 
@@ -159,14 +165,20 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
               )}
         </p>
         {this.state === 'loading' && (
-          <p className="readiness-freeze-loading">
-            {trans.__('Reading the environment…')}
+          <p className="readiness-freeze-loading" data-retries={this.retries}>
+            {this.retries === 0
+              ? trans.__('Reading the environment…')
+              : trans.__(
+                  'The kernel is busy: asking again (%1 of %2)…',
+                  this.retries,
+                  BUSY_RETRY_DELAYS.length
+                )}
           </p>
         )}
         {this.state === 'error' && (
           <div className="readiness-error readiness-freeze-error" role="alert">
             <div className="readiness-freeze-message">{this.error}</div>
-            {/* A busy kernel (409) answers once its cell finishes. */}
+            {/* A kernel still busy after the automatic retries answers once its cell finishes. */}
             <button
               className="readiness-action-button readiness-freeze-retry"
               onClick={() => void this.preview()}
@@ -180,6 +192,10 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
         )}
       </div>
     );
+  }
+
+  protected retryable(error: unknown): boolean {
+    return isKernelBusy(error);
   }
 
   protected fetchPreview(signal: AbortSignal): Promise<FreezeReply> {

@@ -22,6 +22,7 @@ import {
   NO_FILTER,
   SEVERITIES
 } from './order';
+import { whyUnavailable } from './unavailable';
 import { waiveWithPreview } from './waive';
 import { findingPlace } from './where';
 
@@ -344,7 +345,7 @@ function FixButtons(props: ICoachProps & { finding: Finding }): JSX.Element {
                   ? trans.__(
                       '%1 cannot run now: %2',
                       fix.title,
-                      commandHint(command, trans)
+                      whyUnavailable(command, panel, trans)
                     )
                   : trans.__(
                       '%1 is not available in this JupyterLab.',
@@ -384,15 +385,6 @@ function fixCaption(fix: Fix, trans: TranslationBundle): string {
     ? trans.__('Safe: keeps what the notebook computes.')
     : trans.__('Unsafe: may change what the notebook computes.');
   return fix.note ? `${safety} ${fix.note}` : safety;
-}
-
-/**
- * Why a command the fix names is disabled (it exists but cannot run now).
- */
-function commandHint(command: string, trans: TranslationBundle): string {
-  return command === 'readiness:extract-to-module'
-    ? trans.__('select the code cells to extract first')
-    : trans.__('make the notebook the current document first');
 }
 
 function focusSibling(row: HTMLElement, down: boolean): void {

@@ -11,6 +11,7 @@ import type { CommandRegistry } from '@lumino/commands';
 import type { IReadiness } from '../tokens';
 import type { Finding, Fix } from '../types';
 import { previewAndFix } from './fixdialog';
+import { whyUnavailable } from './unavailable';
 import { findingPlace } from './where';
 
 /**
@@ -93,7 +94,11 @@ function fixButton(fix: Fix, options: IHoverCardOptions): HTMLElement {
   button.title = available
     ? (fix.note ?? fix.title)
     : commands.hasCommand(command)
-      ? trans.__('%1 cannot run now: %2', fix.title, commands.caption(command))
+      ? trans.__(
+          '%1 cannot run now: %2',
+          fix.title,
+          whyUnavailable(command, panel, trans)
+        )
       : trans.__('%1 is not available in this JupyterLab.', fix.title);
   button.addEventListener('click', () => {
     void commands.execute(command);
