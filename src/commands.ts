@@ -9,6 +9,7 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { exportNotebook, packageIcon } from './export';
 import { extractCells, selectedCodeCells } from './extract';
 import { freezeNotebook } from './freeze';
+import { focusPanel } from './coach/focus';
 import { readinessIcon } from './icons';
 import { notPythonReason } from './language';
 import type { IReadiness } from './tokens';
@@ -49,7 +50,10 @@ export function addCommands(
       'Show the readiness score and findings of the current notebook'
     ),
     icon: readinessIcon,
-    execute: () => shell.activateById(panelId)
+    execute: () => {
+      shell.activateById(panelId);
+      focusPanel(panelId);
+    }
   });
 
   commands.addCommand(CommandIDs.check, {

@@ -24,6 +24,7 @@ import {
 } from './order';
 import { whyUnavailable } from './unavailable';
 import { waiveWithPreview } from './waive';
+import { useRationales } from './rationale';
 import { findingPlace } from './where';
 
 export interface ICoachProps {
@@ -55,6 +56,7 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
   const changes = changesOf(panel, reply);
   const fixable = reply.findings.filter(hasSafeFix).length;
   const groups = groupFindings(reply.findings, filter, reply.checklist);
+  const rationales = useRationales();
   const toggleSeverity = (severity: Severity) =>
     setFilter({
       ...filter,
@@ -154,15 +156,31 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
                 </span>
               </summary>
               <ul className="readiness-findings">
-                {group.rows.map(row => (
-                  <FindingRow
-                    key={findingKey(row.finding)}
-                    {...props}
-                    finding={row.finding}
-                    folded={row.folded}
-                    isNew={changes?.added.has(findingKey(row.finding)) ?? false}
-                  />
-                ))}
+                {group.rows.map((row, n) => {
+                  const check = row.finding.check;
+                  const rationale = rationales.get(check);
+                  // The why of a check, once per group: above its first row.
+                  const first = group.rows.findIndex(
+                    r => r.finding.check === check
+                  );
+                  return (
+                    <React.Fragment key={findingKey(row.finding)}>
+                      {rationale && first === n && (
+                        <li className="readiness-rationale" data-check={check}>
+                          {rationale}
+                        </li>
+                      )}
+                      <FindingRow
+                        {...props}
+                        finding={row.finding}
+                        folded={row.folded}
+                        isNew={
+                          changes?.added.has(findingKey(row.finding)) ?? false
+                        }
+                      />
+                    </React.Fragment>
+                  );
+                })}
               </ul>
             </details>
           ))}
