@@ -7,7 +7,7 @@ import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { exportNotebook, packageIcon } from './export';
-import { extractCells, selectedCodeCells } from './extract';
+import { extractCells, extractableCells } from './extract';
 import { freezeNotebook } from './freeze';
 import { focusPanel } from './coach/focus';
 import { readinessIcon } from './icons';
@@ -96,7 +96,7 @@ export function addCommands(
       'Move the selected code cells into a function of a Python module, and call it from the notebook'
     ),
     // Like Freeze, on the main area's current notebook; and only when the
-    // selection (or the active cell) is code cells.
+    // selection (or the active cell) holds code cells (and maybe markdown).
     isEnabled: () => {
       const panel = tracker.currentWidget;
       return (
@@ -104,7 +104,7 @@ export function addCommands(
         panel === shell.currentWidget &&
         panel.context.isReady &&
         isPython() &&
-        selectedCodeCells(panel) !== null
+        extractableCells(panel) !== null
       );
     },
     execute: async () => {

@@ -166,7 +166,10 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
                   return (
                     <React.Fragment key={findingKey(row.finding)}>
                       {rationale && first === n && (
-                        <li className="readiness-rationale" data-check={check}>
+                        <li
+                          className="readiness-rationale"
+                          data-rationale-of={check}
+                        >
                           {rationale}
                         </li>
                       )}

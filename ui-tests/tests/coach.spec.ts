@@ -158,7 +158,10 @@ test.describe('Readiness coach', () => {
       `${PANEL} .readiness-group[data-severity="error"] .readiness-rationale`
     );
     await expect(rationale).toHaveCount(1);
-    await expect(rationale).toHaveAttribute('data-check', 'syntax-error');
+    await expect(rationale).toHaveAttribute(
+      'data-rationale-of',
+      'syntax-error'
+    );
     await expect(rationale).not.toBeEmpty();
   });
 
