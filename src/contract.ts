@@ -498,6 +498,12 @@ export interface FreezeRequest {
    */
   path: string;
   target?: 'auto' | 'requirements' | 'pyproject';
+  /**
+   * exact versions typed for what the environment does not have: an unresolved name -> '1.2.3', or 'distribution==1.2.3' when the distribution's name differs from the module's
+   */
+  versions?: {
+    [k: string]: string;
+  };
   write?: boolean;
 }
 /**

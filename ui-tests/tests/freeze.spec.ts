@@ -87,9 +87,7 @@ test('freeze environment pins the imports and settles their findings', async ({
   );
   const unresolved = dialog.locator('.readiness-freeze-unresolved');
   await expect(unresolved).toContainText('nothing_provides_this_module');
-  await expect(unresolved).toContainText(
-    'no installed package provides it; not pinned'
-  );
+  await expect(unresolved).toContainText('Not installed in the kernel');
 
   // Write: the file has the pins, and the re-check drops their findings.
   const write = dialog.locator('.jp-Dialog-button.jp-mod-accept');
@@ -236,4 +234,58 @@ test('a kernel busy for a moment is waited for: the preview arrives without Try 
   await expect(dialog.locator('.readiness-freeze-retry')).toHaveCount(0);
   await expect(dialog.locator('.readiness-diff')).toContainText(/\+PyYAML==\d/);
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
+});
+
+test('a version typed for what the kernel does not have is pinned', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, tmpPath, 'imports.ipynb', IMPORTS);
+  await waitForKernelIdle(page);
+  await expect(page.locator(finding('unpinned-import'))).toHaveCount(3);
+  await page.evaluate(command => {
+    void window.jupyterapp.commands.execute(command);
+  }, FREEZE);
+  const dialog = page.locator('.readiness-freeze-dialog');
+  const body = dialog.locator('.readiness-freeze-body');
+  await expect(body).toHaveAttribute('data-state', 'ready');
+  const field = dialog.locator(
+    '.readiness-freeze-unresolved li[data-name="nothing_provides_this_module"] .readiness-freeze-version'
+  );
+
+  // Not a version: the server says why, and the field stays to correct it.
+  await field.fill('latest');
+  await expect(body).toHaveAttribute('data-state', 'error');
+  await expect(dialog.locator('.readiness-freeze-error')).toContainText(
+    'is not an exact version'
+  );
+  await expect(
+    dialog.locator('.jp-Dialog-button.jp-mod-accept')
+  ).toBeDisabled();
+
+  await field.fill('nothing-provides-this==1.0');
+  await expect(body).toHaveAttribute('data-state', 'ready');
+  await expect(dialog.locator('.readiness-diff').first()).toContainText(
+    '+nothing-provides-this==1.0'
+  );
+  await expect(
+    dialog.locator(
+      '.readiness-freeze-unresolved li[data-name="nothing_provides_this_module"]'
+    )
+  ).toHaveAttribute('data-typed', 'yes');
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+  // Written once the server answers the Write.
+  await expect
+    .poll(() =>
+      page.evaluate(
+        file =>
+          window.jupyterapp.serviceManager.contents
+            .get(file)
+            .then(model => model.content as string)
+            .catch(() => ''),
+        `${tmpPath}/requirements.txt`
+      )
+    )
+    .toContain('nothing-provides-this==1.0');
 });

@@ -4,7 +4,7 @@ are also what the CLI hands to an action's ``plan``."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -37,6 +37,12 @@ class FreezeRequest(BaseModel):
     target: Literal["auto", "requirements", "pyproject"] = "auto"
     lock: bool = False
     write: bool = False
+    versions: dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=dict,
+        max_length=1000,
+        description="exact versions typed for what the environment does not have: an unresolved name -> "
+        "'1.2.3', or 'distribution==1.2.3' when the distribution's name differs from the module's",
+    )
 
 
 class ExtractRequest(BaseModel):
