@@ -369,7 +369,7 @@ export interface ExtractReply {
 }
 export interface ExtractRequest {
   /**
-   * 0-based over all cells, contiguous code cells
+   * 0-based over all cells, contiguous: code cells, and markdown cells that stay in the notebook
    *
    * @minItems 1
    * @maxItems 10000

@@ -53,7 +53,9 @@ class ExtractRequest(BaseModel):
         default=None, description="the live nbformat-4 model; null to read the file"
     )
     cell_indices: list[int] = Field(
-        min_length=1, max_length=10_000, description="0-based over all cells, contiguous code cells"
+        min_length=1,
+        max_length=10_000,
+        description="0-based over all cells, contiguous: code cells, and markdown cells that stay in the notebook",
     )
     module: str | None = Field(
         default=None, max_length=100, description="module name (no .py); null: derived from the notebook"
