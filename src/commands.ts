@@ -8,9 +8,11 @@ import type { INotebookTracker } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { exportNotebook, packageIcon } from './export';
-import { extractCells, selectedCodeCells } from './extract';
+import { extractCells, extractableCells } from './extract';
 import { freezeNotebook } from './freeze';
+import { focusPanel } from './coach/focus';
 import { readinessIcon } from './icons';
+import { notPythonReason } from './language';
 import { askRehearsal } from './rehearse-dialog';
 import type { IReadiness, IRehearsals } from './tokens';
 
@@ -38,6 +40,12 @@ export function addCommands(
 ): void {
   const { commands, shell } = app;
   const category = trans.__('Readiness');
+  // A Python-only action's label says why it is disabled on another language.
+  const pythonOnly = (label: string) => () => {
+    const reason = notPythonReason(tracker.currentWidget, trans);
+    return reason ? trans.__('%1 (%2)', label, reason) : label;
+  };
+  const isPython = () => notPythonReason(tracker.currentWidget, trans) === null;
 
   commands.addCommand(CommandIDs.openPanel, {
     label: trans.__('Open Readiness Panel'),
@@ -45,7 +53,10 @@ export function addCommands(
       'Show the readiness score and findings of the current notebook'
     ),
     icon: readinessIcon,
-    execute: () => shell.activateById(panelId)
+    execute: () => {
+      shell.activateById(panelId);
+      focusPanel(panelId);
+    }
   });
 
   commands.addCommand(CommandIDs.check, {
@@ -63,7 +74,7 @@ export function addCommands(
   });
 
   commands.addCommand(CommandIDs.freezeEnv, {
-    label: trans.__('Freeze Environment'),
+    label: pythonOnly(trans.__('Freeze Environment')),
     caption: trans.__(
       'Pin what the notebook imports at the exact versions installed in its kernel'
     ),
@@ -72,7 +83,8 @@ export function addCommands(
     // sidebar shows (whose Freeze button runs this command).
     isEnabled: () =>
       tracker.currentWidget !== null &&
-      tracker.currentWidget === shell.currentWidget,
+      tracker.currentWidget === shell.currentWidget &&
+      isPython(),
     execute: async () => {
       const panel = tracker.currentWidget;
       if (panel) {
@@ -82,19 +94,20 @@ export function addCommands(
   });
 
   commands.addCommand(CommandIDs.extractToModule, {
-    label: trans.__('Extract to Module'),
+    label: pythonOnly(trans.__('Extract to Module')),
     caption: trans.__(
       'Move the selected code cells into a function of a Python module, and call it from the notebook'
     ),
     // Like Freeze, on the main area's current notebook; and only when the
-    // selection (or the active cell) is code cells.
+    // selection (or the active cell) holds code cells (and maybe markdown).
     isEnabled: () => {
       const panel = tracker.currentWidget;
       return (
         panel !== null &&
         panel === shell.currentWidget &&
         panel.context.isReady &&
-        selectedCodeCells(panel) !== null
+        isPython() &&
+        extractableCells(panel) !== null
       );
     },
     execute: async () => {
@@ -118,7 +131,7 @@ export function addCommands(
   });
 
   commands.addCommand(CommandIDs.exportPackage, {
-    label: trans.__('Export as Package'),
+    label: pythonOnly(trans.__('Export as Package')),
     caption: trans.__(
       'Write the notebook as an installable Python package with pinned dependencies'
     ),
@@ -130,7 +143,10 @@ export function addCommands(
     isEnabled: () => {
       const panel = tracker.currentWidget;
       return (
-        panel !== null && panel === shell.currentWidget && panel.context.isReady
+        panel !== null &&
+        panel === shell.currentWidget &&
+        panel.context.isReady &&
+        isPython()
       );
     },
     execute: async () => {
@@ -152,9 +168,16 @@ export function addCommands(
     commands.notifyCommandChanged(CommandIDs.exportPackage);
   };
   tracker.currentChanged.connect(notify);
-  // Export waits for the notebook's model to load.
+  // Export waits for the notebook's model to load; the language arrives in
+  // its metadata with the kernel.
   tracker.widgetAdded.connect((_, panel) => {
-    panel.context.ready.then(notify, () => undefined);
+    panel.context.ready.then(
+      () => {
+        notify();
+        panel.model?.metadataChanged.connect(notify);
+      },
+      () => undefined
+    );
   });
   tracker.activeCellChanged.connect(notify);
   tracker.selectionChanged.connect(notify);

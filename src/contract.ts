@@ -419,7 +419,7 @@ export interface ExtractReply {
 }
 export interface ExtractRequest {
   /**
-   * 0-based over all cells, contiguous code cells
+   * 0-based over all cells, contiguous: code cells, and markdown cells that stay in the notebook
    *
    * @minItems 1
    * @maxItems 10000
@@ -548,6 +548,12 @@ export interface FreezeRequest {
    */
   path: string;
   target?: 'auto' | 'requirements' | 'pyproject';
+  /**
+   * exact versions typed for what the environment does not have: an unresolved name -> '1.2.3', or 'distribution==1.2.3' when the distribution's name differs from the module's
+   */
+  versions?: {
+    [k: string]: string;
+  };
   write?: boolean;
 }
 /**

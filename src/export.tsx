@@ -14,8 +14,14 @@ import { LabIcon } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
 import { exportPackage } from './api';
+import {
+  askWithPreview,
+  BUSY_RETRY_DELAYS,
+  isKernelBusy,
+  messageOf,
+  PreviewBody
+} from './preview';
 import { liveNotebook } from './slim';
-import { askWithPreview, messageOf, PreviewBody } from './preview';
 import type {
   ExportFile,
   ExportFileStatus,
@@ -219,8 +225,14 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
           </div>
         )}
         {this.state === 'loading' && (
-          <p className="readiness-export-loading">
-            {trans.__('Preparing the preview…')}
+          <p className="readiness-export-loading" data-retries={this.retries}>
+            {this.retries === 0
+              ? trans.__('Preparing the preview…')
+              : trans.__(
+                  'The kernel is busy: asking again (%1 of %2)…',
+                  this.retries,
+                  BUSY_RETRY_DELAYS.length
+                )}
           </p>
         )}
         {reply && this.state !== 'error' && (
@@ -236,6 +248,10 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
         )}
       </div>
     );
+  }
+
+  protected retryable(error: unknown): boolean {
+    return isKernelBusy(error);
   }
 
   protected async fetchPreview(signal: AbortSignal): Promise<ExportReply> {

@@ -3,12 +3,13 @@
  * for the selected code cells (the module's whole text, the cell that
  * replaces them, parameters, returns, warnings; the names are editable and
  * previewed again); Extract writes the module and replaces the cells in the
- * live notebook in one undoable step, then re-checks it.
+ * live notebook in one undoable step (selected markdown cells stay), offers
+ * to run the new cell, and re-checks the notebook.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
 import type { MultilineString, INotebookContent } from '@jupyterlab/nbformat';
-import type { NotebookPanel } from '@jupyterlab/notebook';
+import { NotebookActions, type NotebookPanel } from '@jupyterlab/notebook';
 import type { Contents } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import * as React from 'react';
@@ -26,9 +27,11 @@ const DEBOUNCE_MS = 300;
 
 /**
  * The indices (0-based over all cells) of the selected cells, or of the
- * active cell when none is selected; null unless they are all code cells.
+ * active cell when none is selected; null unless they are code cells and
+ * markdown cells with at least one code cell (the markdown stays in the
+ * notebook, above the cell that replaces the code).
  */
-export function selectedCodeCells(panel: NotebookPanel): number[] | null {
+export function extractableCells(panel: NotebookPanel): number[] | null {
   const notebook = panel.content;
   const indices: number[] = [];
   notebook.widgets.forEach((cell, index) => {
@@ -36,9 +39,10 @@ export function selectedCodeCells(panel: NotebookPanel): number[] | null {
       indices.push(index);
     }
   });
+  const types = indices.map(index => notebook.widgets[index].model.type);
   if (
-    indices.length === 0 ||
-    indices.some(index => notebook.widgets[index].model.type !== 'code')
+    !types.includes('code') ||
+    types.some(type => type !== 'code' && type !== 'markdown')
   ) {
     return null;
   }
@@ -65,7 +69,7 @@ export async function extractCells(
 ): Promise<void> {
   const { context } = panel;
   await context.ready;
-  const indices = selectedCodeCells(panel);
+  const indices = extractableCells(panel);
   if (!indices) {
     return;
   }
@@ -130,10 +134,26 @@ export async function extractCells(
     );
     return;
   }
-  replaceCells(panel, indices, joinSource(reply.replacement_cell.source));
+  const at = replaceCells(
+    panel,
+    indices,
+    joinSource(reply.replacement_cell.source)
+  );
 
   // A toast shows 140 characters: the file's name (it is beside the notebook), not its path.
   const file = PathExt.basename(reply.module_file);
+  // The new cell has not run: until it does, the names it binds are missing
+  // below it (and the checks say so). One click runs it.
+  const run = {
+    label: trans.__('Run the new cell'),
+    caption: trans.__('Run the cell that calls %1()', reply.function),
+    callback: () => {
+      if (!panel.isDisposed) {
+        panel.content.activeCellIndex = at;
+        void NotebookActions.run(panel.content, panel.sessionContext);
+      }
+    }
+  };
   Notification.success(
     existed
       ? trans.__(
@@ -142,40 +162,47 @@ export async function extractCells(
           reply.function
         )
       : trans.__('Extracted %1() into %2.', reply.function, file),
-    { autoClose: existed ? false : 5000 }
+    { autoClose: existed ? false : 10000, actions: [run] }
   );
   await readiness.check(panel);
 }
 
 /**
- * Replace the cells at `indices` (contiguous) by one code cell, as ONE step
- * of the notebook's undo history: the shared model's undo manager records
- * the transaction's deletion and insertion together (its `stopCapturing`
- * keeps a neighbouring edit from merging into the same step), so
- * `notebook:undo-cell-action` (Z in command mode) restores the cells.
+ * Replace the code cells at `indices` (contiguous) by one code cell below
+ * the selection's markdown cells, which stay, as ONE step of the notebook's
+ * undo history: the shared model's undo manager records the transaction's
+ * deletions and insertion together (its `stopCapturing` keeps a neighbouring
+ * edit from merging into the same step), so `notebook:undo-cell-action` (Z in
+ * command mode) restores the cells. Returns the new cell's index.
  */
 function replaceCells(
   panel: NotebookPanel,
   indices: number[],
   source: string
-): void {
+): number {
   const notebook = panel.content;
   const shared = notebook.model!.sharedModel;
   // The YNotebook's Y.UndoManager; ISharedNotebook does not declare it.
   const history = (shared as { undoManager?: { stopCapturing(): void } })
     .undoManager;
-  const start = Math.min(...indices);
-  const end = Math.max(...indices) + 1;
+  const code = [...indices]
+    .filter(index => shared.cells[index].cell_type === 'code')
+    .sort((a, b) => b - a);
+  const at = Math.max(...indices) + 1 - code.length;
   history?.stopCapturing();
   shared.transact(() => {
-    shared.deleteCellRange(start, end);
-    shared.insertCell(start, { cell_type: 'code', source, metadata: {} });
+    // From the bottom up, so each index still names its cell.
+    for (const index of code) {
+      shared.deleteCell(index);
+    }
+    shared.insertCell(at, { cell_type: 'code', source, metadata: {} });
   });
   history?.stopCapturing();
   notebook.deselectAll();
-  notebook.activeCellIndex = start;
+  notebook.activeCellIndex = at;
   notebook.mode = 'command';
-  void notebook.scrollToItem(start);
+  void notebook.scrollToItem(at);
+  return at;
 }
 
 /**

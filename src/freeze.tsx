@@ -11,9 +11,20 @@ import * as React from 'react';
 
 import { freezeEnvironment } from './api';
 import { DiffView } from './diffview';
-import { askWithPreview, messageOf, PreviewBody } from './preview';
+import {
+  askWithPreview,
+  BUSY_RETRY_DELAYS,
+  isKernelBusy,
+  messageOf,
+  PreviewBody
+} from './preview';
 import type { IReadiness } from './tokens';
 import type { FreezeReply, FreezeRequest, FreezeTarget } from './types';
+
+/**
+ * How long after the last keystroke in a version field the preview is asked again.
+ */
+const VERSION_DEBOUNCE_MS = 400;
 
 /**
  * What the dialog resolves with: the request of the preview on screen, and
@@ -159,14 +170,20 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
               )}
         </p>
         {this.state === 'loading' && (
-          <p className="readiness-freeze-loading">
-            {trans.__('Reading the environment…')}
+          <p className="readiness-freeze-loading" data-retries={this.retries}>
+            {this.retries === 0
+              ? trans.__('Reading the environment…')
+              : trans.__(
+                  'The kernel is busy: asking again (%1 of %2)…',
+                  this.retries,
+                  BUSY_RETRY_DELAYS.length
+                )}
           </p>
         )}
         {this.state === 'error' && (
           <div className="readiness-error readiness-freeze-error" role="alert">
             <div className="readiness-freeze-message">{this.error}</div>
-            {/* A busy kernel (409) answers once its cell finishes. */}
+            {/* A kernel still busy after the automatic retries answers once its cell finishes. */}
             <button
               className="readiness-action-button readiness-freeze-retry"
               onClick={() => void this.preview()}
@@ -178,8 +195,30 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
         {reply && this.state === 'ready' && (
           <FreezeSummary reply={reply} trans={trans} />
         )}
+        {/* Kept through a new preview and an error (a mistyped version's 400), so the field can be corrected. */}
+        {reply && (
+          <TypedVersions
+            unresolved={reply.unresolved}
+            versions={this._versions}
+            onVersion={(name, version) => {
+              this._versions = { ...this._versions, [name]: version };
+              this.update();
+              // Previewed again once the user stops typing.
+              window.clearTimeout(this._typing);
+              this._typing = window.setTimeout(
+                () => void this.preview(),
+                VERSION_DEBOUNCE_MS
+              );
+            }}
+            trans={trans}
+          />
+        )}
       </div>
     );
+  }
+
+  protected retryable(error: unknown): boolean {
+    return isKernelBusy(error);
   }
 
   protected fetchPreview(signal: AbortSignal): Promise<FreezeReply> {
@@ -192,6 +231,9 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
       kernel_id: this._options.kernelId,
       target: this._target,
       lock: this._lock,
+      versions: Object.fromEntries(
+        Object.entries(this._versions).filter(([, v]) => v.trim() !== '')
+      ),
       write: false
     };
   }
@@ -207,6 +249,11 @@ class FreezePreview extends PreviewBody<FreezeReply, IFreezeChoice> {
 
   private _target: FreezeTarget = 'auto';
   private _lock = false;
+  /**
+   * Versions the user typed for what the kernel does not have, by name.
+   */
+  private _versions: Record<string, string> = {};
+  private _typing = 0;
 }
 
 function hasChanges(reply: FreezeReply): boolean {
@@ -254,14 +301,58 @@ function FreezeSummary(props: {
         names={reply.changed}
         trans={trans}
       />
-      <NameList
-        kind="unresolved"
-        title={trans.__('Unresolved')}
-        note={trans.__('no installed package provides it; not pinned')}
-        names={reply.unresolved}
-        trans={trans}
-      />
     </>
+  );
+}
+
+/**
+ * What the kernel does not have, each with a field for the version to pin:
+ * `1.2.3`, or `scikit-learn==1.2.3` when the module's package has another
+ * name. A name pinned as typed stays listed so its version can be changed.
+ */
+function TypedVersions(props: {
+  unresolved: string[];
+  versions: Record<string, string>;
+  onVersion: (name: string, version: string) => void;
+  trans: TranslationBundle;
+}): JSX.Element | null {
+  const { unresolved, versions, onVersion, trans } = props;
+  const names = [
+    ...unresolved,
+    ...Object.keys(versions).filter(
+      name => versions[name].trim() !== '' && !unresolved.includes(name)
+    )
+  ];
+  if (names.length === 0) {
+    return null;
+  }
+  return (
+    <section className="readiness-freeze-list readiness-freeze-unresolved">
+      <h3 className="readiness-freeze-heading">
+        {trans.__('Not installed in the kernel')}
+        <span className="readiness-freeze-note">
+          {trans.__('type the version to pin, or leave it unpinned')}
+        </span>
+      </h3>
+      <ul>
+        {names.map(name => (
+          <li
+            key={name}
+            data-name={name}
+            data-typed={unresolved.includes(name) ? 'no' : 'yes'}
+          >
+            <code>{name}</code>{' '}
+            <input
+              className="jp-mod-styled readiness-freeze-version"
+              aria-label={trans.__('Version of %1 to pin', name)}
+              placeholder={trans.__('e.g. 1.2.3 or package==1.2.3')}
+              value={versions[name] ?? ''}
+              onChange={event => onVersion(name, event.currentTarget.value)}
+            />
+          </li>
+        ))}
+      </ul>
+    </section>
   );
 }
 

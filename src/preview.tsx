@@ -4,10 +4,42 @@
  * dialog's action button only when that preview allows the action.
  */
 import { Dialog } from '@jupyterlab/apputils';
+import type { ServerConnection } from '@jupyterlab/services';
 import type { TranslationBundle } from '@jupyterlab/translation';
 import { ReactWidget } from '@jupyterlab/ui-components';
 
 export type PreviewState = 'loading' | 'ready' | 'error';
+
+/**
+ * The pauses (ms) before asking again for a preview that failed retryably:
+ * about 7 s in all, longer than most cells a user runs "just before".
+ */
+export const BUSY_RETRY_DELAYS = [500, 1000, 2000, 4000];
+
+/**
+ * Whether the server refused because the notebook's kernel did not answer
+ * (409: it is running a cell).
+ */
+export function isKernelBusy(error: unknown): boolean {
+  return (error as ServerConnection.ResponseError)?.response?.status === 409;
+}
+
+/**
+ * Resolves after `ms`, or at once when `signal` aborts.
+ */
+function wait(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(timer);
+        resolve();
+      },
+      { once: true }
+    );
+  });
+}
 
 /**
  * The readable part of a failed request (the server's JSON `message`).
@@ -52,6 +84,15 @@ export abstract class PreviewBody<TReply, TValue>
   protected abstract canAct(): boolean;
 
   /**
+   * Whether a failed preview is worth asking for again by itself: a kernel
+   * busy running a cell answers once the cell ends (see BUSY_RETRY_DELAYS).
+   */
+  protected retryable(error: unknown): boolean {
+    void error;
+    return false;
+  }
+
+  /**
    * A preview arrived and is about to be shown.
    */
   protected received(reply: TReply): void {
@@ -67,7 +108,7 @@ export abstract class PreviewBody<TReply, TValue>
     this.controller = controller;
     this.setState('loading');
     try {
-      const reply = await this.fetchPreview(controller.signal);
+      const reply = await this._fetchRetrying(controller.signal);
       if (!controller.signal.aborted) {
         this.received(reply);
         this.reply = reply;
@@ -77,6 +118,29 @@ export abstract class PreviewBody<TReply, TValue>
       if (!controller.signal.aborted) {
         this.error = messageOf(error, this.trans);
         this.setState('error');
+      }
+    }
+  }
+
+  /**
+   * The preview, asked again after each of BUSY_RETRY_DELAYS while it fails
+   * retryably, so the user is asked to try again only when waiting did not help.
+   */
+  private async _fetchRetrying(signal: AbortSignal): Promise<TReply> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const reply = await this.fetchPreview(signal);
+        this.retries = 0;
+        return reply;
+      } catch (error) {
+        const delay = BUSY_RETRY_DELAYS[attempt];
+        if (delay === undefined || signal.aborted || !this.retryable(error)) {
+          this.retries = 0;
+          throw error;
+        }
+        this.retries = attempt + 1;
+        this.update();
+        await wait(delay, signal);
       }
     }
   }
@@ -96,6 +160,10 @@ export abstract class PreviewBody<TReply, TValue>
   protected state: PreviewState = 'loading';
   protected reply: TReply | null = null;
   protected error = '';
+  /**
+   * How many times the current preview was asked again (0: first attempt).
+   */
+  protected retries = 0;
   protected controller: AbortController | null = null;
   private _button: HTMLButtonElement | null = null;
 }

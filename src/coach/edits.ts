@@ -120,12 +120,16 @@ export function insertText(source: string, line: number, text: string): string {
 }
 
 /**
- * Apply a plan in one transaction of the notebook's shared model.
+ * Apply a plan: each edited cell in a transaction of its own, whose origin is
+ * the cell, so Ctrl+Z in that cell undoes the fix (a cell's undo manager only
+ * tracks its own transactions while undo is per cell, JupyterLab's default;
+ * with document-wide undo the cell hands them to the notebook's manager).
+ * Inserted cells come last, in one notebook transaction (Undo Cell Operation).
  */
 export function applyPlan(panel: NotebookPanel, plan: IEditPlan): void {
   const model = panel.content.model!;
-  model.sharedModel.transact(() => {
-    for (const change of plan.changes) {
+  for (const change of plan.changes) {
+    change.cell.transact(() => {
       replaceChanged(change.cell, change.before, change.after);
       if (change.tags !== null) {
         if (change.tags.length > 0) {
@@ -134,21 +138,25 @@ export function applyPlan(panel: NotebookPanel, plan: IEditPlan): void {
           change.cell.deleteMetadata('tags');
         }
       }
-      if (change.clearOutputs && change.cell.cell_type === 'code') {
-        const cellModel = model.cells.get(
-          model.sharedModel.cells.indexOf(change.cell)
-        ) as ICodeCellModel;
-        cellModel.outputs.clear();
+    });
+    if (change.clearOutputs && change.cell.cell_type === 'code') {
+      const cellModel = model.cells.get(
+        model.sharedModel.cells.indexOf(change.cell)
+      ) as ICodeCellModel;
+      cellModel.outputs.clear();
+    }
+  }
+  if (plan.inserts.length > 0) {
+    model.sharedModel.transact(() => {
+      for (const insert of plan.inserts) {
+        model.sharedModel.insertCell(insert.index, {
+          cell_type: insert.cellType,
+          source: insert.source,
+          metadata: insert.tags.length > 0 ? { tags: insert.tags } : {}
+        });
       }
-    }
-    for (const insert of plan.inserts) {
-      model.sharedModel.insertCell(insert.index, {
-        cell_type: insert.cellType,
-        source: insert.source,
-        metadata: insert.tags.length > 0 ? { tags: insert.tags } : {}
-      });
-    }
-  });
+    });
+  }
 }
 
 /**

@@ -23,7 +23,9 @@ import {
   SEVERITIES
 } from './order';
 import { showDiff } from '../output-diff';
+import { whyUnavailable } from './unavailable';
 import { waiveWithPreview } from './waive';
+import { useRationales } from './rationale';
 import { findingPlace } from './where';
 
 export interface ICoachProps {
@@ -55,6 +57,7 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
   const changes = changesOf(panel, reply);
   const fixable = reply.findings.filter(hasSafeFix).length;
   const groups = groupFindings(reply.findings, filter, reply.checklist);
+  const rationales = useRationales();
   const toggleSeverity = (severity: Severity) =>
     setFilter({
       ...filter,
@@ -154,15 +157,34 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
                 </span>
               </summary>
               <ul className="readiness-findings">
-                {group.rows.map(row => (
-                  <FindingRow
-                    key={findingKey(row.finding)}
-                    {...props}
-                    finding={row.finding}
-                    folded={row.folded}
-                    isNew={changes?.added.has(findingKey(row.finding)) ?? false}
-                  />
-                ))}
+                {group.rows.map((row, n) => {
+                  const check = row.finding.check;
+                  const rationale = rationales.get(check);
+                  // The why of a check, once per group: above its first row.
+                  const first = group.rows.findIndex(
+                    r => r.finding.check === check
+                  );
+                  return (
+                    <React.Fragment key={findingKey(row.finding)}>
+                      {rationale && first === n && (
+                        <li
+                          className="readiness-rationale"
+                          data-rationale-of={check}
+                        >
+                          {rationale}
+                        </li>
+                      )}
+                      <FindingRow
+                        {...props}
+                        finding={row.finding}
+                        folded={row.folded}
+                        isNew={
+                          changes?.added.has(findingKey(row.finding)) ?? false
+                        }
+                      />
+                    </React.Fragment>
+                  );
+                })}
               </ul>
             </details>
           ))}
@@ -382,7 +404,7 @@ function FixButtons(props: ICoachProps & { finding: Finding }): JSX.Element {
                   ? trans.__(
                       '%1 cannot run now: %2',
                       fix.title,
-                      commandHint(command, trans)
+                      whyUnavailable(command, panel, trans)
                     )
                   : trans.__(
                       '%1 is not available in this JupyterLab.',
@@ -422,15 +444,6 @@ function fixCaption(fix: Fix, trans: TranslationBundle): string {
     ? trans.__('Safe: keeps what the notebook computes.')
     : trans.__('Unsafe: may change what the notebook computes.');
   return fix.note ? `${safety} ${fix.note}` : safety;
-}
-
-/**
- * Why a command the fix names is disabled (it exists but cannot run now).
- */
-function commandHint(command: string, trans: TranslationBundle): string {
-  return command === 'readiness:extract-to-module'
-    ? trans.__('select the code cells to extract first')
-    : trans.__('make the notebook the current document first');
 }
 
 function focusSibling(row: HTMLElement, down: boolean): void {

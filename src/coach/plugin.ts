@@ -2,8 +2,11 @@
  * The coach's notebook side: next/previous finding commands (F8, Shift F8,
  * declared in schema/coach.json), cell badges that open their finding in the
  * sidebar, and the sidebar opening itself the first time a notebook with
- * errors is checked (setting `openOnErrors`).
+ * errors is checked (setting `openOnErrors`); each finding's line underlined
+ * in its cell with a hover card offering its fix, and marks in the
+ * notebook's scrollbar.
  */
+import type { Extension } from '@codemirror/state';
 import type {
   JupyterFrontEnd,
   JupyterFrontEndPlugin
@@ -18,7 +21,10 @@ import { jumpToFinding } from '../jump';
 import { PANEL_ID } from '../panel';
 import { IReadiness } from '../tokens';
 import type { Finding } from '../types';
+import { hoverCard } from './hovercard';
 import { inNotebookOrder } from './order';
+import { ScrollMarks } from './scrollmarks';
+import { underlineExtension, updateUnderlines } from './underline';
 
 const PLUGIN_ID = 'jupyterlab-readiness:coach';
 
@@ -132,12 +138,41 @@ export const coach: JupyterFrontEndPlugin<void> = {
       });
     });
 
+    // One editor extension per notebook (its hover card acts on that notebook).
+    const extensions = new WeakMap<NotebookPanel, Extension>();
+    const injected = new WeakSet<object>();
+    const scrollMarks = new WeakMap<NotebookPanel, ScrollMarks>();
+    const showMarks = (panel: NotebookPanel) => {
+      const findings = findingsOf(panel);
+      let extension = extensions.get(panel);
+      if (!extension) {
+        extension = underlineExtension(found =>
+          hoverCard(found, { panel, readiness, commands, trans })
+        );
+        extensions.set(panel, extension);
+      }
+      updateUnderlines(panel, findings, extension, injected);
+      let marks = scrollMarks.get(panel);
+      if (!marks) {
+        marks = new ScrollMarks(
+          panel,
+          finding => void jumpToFinding(app, panel, finding),
+          trans
+        );
+        scrollMarks.set(panel, marks);
+      }
+      marks.update(findings);
+    };
+
     let openOnErrors = true;
     const opened = new WeakSet<NotebookPanel>();
     readiness.changed.connect((_, panel) => {
       const reply = readiness.stateOf(panel)?.reply;
       commands.notifyCommandChanged(CoachCommandIDs.nextFinding);
       commands.notifyCommandChanged(CoachCommandIDs.previousFinding);
+      if (!panel.isDisposed) {
+        showMarks(panel);
+      }
       if (!reply || reply.error || opened.has(panel)) {
         return;
       }

@@ -18,9 +18,12 @@ import pytest
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import ExtractionRefused
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
+from jupyterlab_readiness.actions.extract.plan import plan
 from jupyterlab_readiness.actions.extract.planner import Extraction, extract
 from jupyterlab_readiness.actions.extract.selection import default_names
 from jupyterlab_readiness.actions.naming import heading_name
+from jupyterlab_readiness.contract.requests import ExtractRequest
+from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.notebook.model import notebook_from_json
 
 
@@ -93,8 +96,13 @@ REFUSALS = [
     # compile errors: IPython never runs such a cell
     ("top-level return", [code("x = 1"), code("return x")], [1], "'return' outside function"),
     ("top-level yield", [code("x = 1"), code("yield x")], [1], "'yield' outside function"),
-    ("markdown in between", [code("x = 1"), code("y = x"), md("# note"), code("z = y")], [1, 2, 3], "markdown cell"),
-    ("markdown selected", [code("x = 1"), md("# note")], [1], "markdown cell"),
+    (
+        "raw in between",
+        [code("x = 1"), code("y = x"), {"cell_type": "raw", "source": "note", "metadata": {}}, code("z = y")],
+        [1, 2, 3],
+        "raw cell",
+    ),
+    ("only markdown selected", [code("x = 1"), md("# note")], [1], "no code cell"),
     ("not contiguous", [code("x = 1"), code("y = x"), code("w = 2"), code("z = y")], [1, 3], "not contiguous"),
     ("out of range", [code("x = 1")], [3], "does not exist"),
     ("empty selection", [code("x = 1")], [], "No cells selected"),
@@ -529,6 +537,47 @@ def test_merge_into_module_without_docstring_or_imports(tmp_path: Path) -> None:
     ruff(e.module_text, tmp_path)
 
 
+def test_markdown_in_the_selection_is_not_extracted_and_its_heading_names_the_function() -> None:
+    cells = [
+        code("x = 1"),
+        md("## Scale the values\nTimes two, then plus one."),
+        code("y = x * 2"),
+        md("Then the offset."),
+        code("z = y + 1"),
+        code("print(z)"),
+    ]
+    e = run_extract(cells, [1, 2, 3, 4])
+    assert "y = x * 2" in e.module_text and "z = y + 1" in e.module_text
+    assert "Times two" not in e.module_text and "Then the offset" not in e.module_text
+    assert e.parameters == ["x"] and e.returns == ["z"]
+    assert default_names(model(*cells), [1, 2, 3, 4], Path("analysis.ipynb")) == ("analysis", "scale_values")
+
+
+def test_apply_keeps_the_selections_markdown_above_the_replacement_cell() -> None:
+    nb = notebook(
+        code("x = 1", cell_id="a1"),
+        {**md("## Scale"), "id": "m1"},
+        code("y = x * 2", cell_id="b2"),
+        {**md("Then the offset."), "id": "m2"},
+        code("z = y + 1", cell_id="c3"),
+        code("print(z)", cell_id="d4"),
+    )
+    out = apply(nb, [1, 2, 3, 4], "from steps import step\nz = step(x)")
+    assert [c.get("id") for c in out["cells"][:3]] == ["a1", "m1", "m2"]
+    assert out["cells"][3]["source"] == "from steps import step\nz = step(x)"
+    assert [c.get("id") for c in out["cells"][4:]] == ["d4"]
+    nbformat.validate(nbformat.from_dict(out))
+
+
+def test_plan_names_the_replacement_cell_below_the_kept_markdown(tmp_path: Path) -> None:
+    nb = notebook(code("x = 1"), md("## Scale"), code("y = x * 2"), code("print(y)"))
+    (tmp_path / "analysis.ipynb").write_text(json.dumps(nb), encoding="utf-8")
+    planned = plan(ExtractRequest(path="analysis.ipynb", cell_indices=[1, 2]), Root(tmp_path))
+    assert planned.reply.function == "scale"
+    assert planned.reply.replacement_cell == planned.notebook["cells"][2]
+    assert planned.notebook["cells"][1]["source"] == "## Scale"
+
+
 # ------------------------------------------------------------------------------------ apply
 def test_apply_replaces_the_cells_and_keeps_the_rest() -> None:
     nb = notebook(
@@ -551,7 +600,7 @@ def test_apply_replaces_the_cells_and_keeps_the_rest() -> None:
     nbformat.validate(nbformat.from_dict(out))
     assert apply(nb, [2, 3], "from steps import step\nz = step(x)") == out  # deterministic
     with pytest.raises(ExtractionRefused):
-        apply(nb, [1, 2], "x")
+        apply(nb, [1], "x")  # markdown only: nothing to replace
 
 
 def test_apply_keeps_list_sources_and_no_ids_for_old_minor() -> None:

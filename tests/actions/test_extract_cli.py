@@ -81,10 +81,20 @@ def test_in_place_and_out(work):
     assert "from steps import load" in (work / "analysis.ipynb").read_text()
 
 
+def test_a_heading_in_the_selection_stays_above_the_call(work):
+    result = extract_cli("analysis.ipynb", "--cells", "1-2", cwd=work)
+    assert result.returncode == 0, result.stderr
+    assert "def parse_the_data(raw)" in (work / "analysis.py").read_text()
+    cells = json.loads((work / "analysis.extracted.ipynb").read_text())["cells"]
+    assert [c["cell_type"] for c in cells] == ["code", "markdown", "code", "code"]
+    assert "".join(cells[1]["source"]) == "## Parse the data"
+    assert "from analysis import parse_the_data" in "".join(cells[2]["source"])
+
+
 @pytest.mark.parametrize(
     ("args", "reason"),
     [
-        (["--cells", "1"], "markdown cell"),
+        (["--cells", "1"], "no code cell"),  # the heading alone
         (["--cells", "0-9"], "cell"),
         (["--cells", "x"], "--cells takes indices"),
         # the reasons name the problem, never the name that was given (a server reply must not echo input)

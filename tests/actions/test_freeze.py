@@ -11,9 +11,12 @@ import sys
 import pytest
 
 from helpers.notebooks import REPO, code, notebook
+from jupyterlab_readiness.actions.errors import ActionRefused
 from jupyterlab_readiness.actions.freeze.merge import Pins, merge_pyproject, merge_requirements
-from jupyterlab_readiness.actions.freeze.plan import choose_target
+from jupyterlab_readiness.actions.freeze.plan import choose_target, plan
+from jupyterlab_readiness.contract.requests import FreezeRequest
 from jupyterlab_readiness.contract.schema import FREEZE_REPLY
+from jupyterlab_readiness.environment.answer import Environment
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.lint.engine import check_file
 
@@ -75,6 +78,33 @@ def test_auto_target_prefers_the_projects_pyproject(project):
     (project / "pyproject.toml").unlink()
     with pytest.raises(ValueError, match=r"no pyproject\.toml"):
         choose_target(sub, "pyproject", Root(None))
+
+
+def typed_plan(project, versions):
+    """Freeze a notebook whose imports the environment does not have, with ``versions`` typed."""
+    (project / "nb.ipynb").write_text(
+        json.dumps(notebook(code("import yaml\nimport sklearn\n!pip install nothing-installed", 1)))
+    )
+    environment = Environment(modules={"yaml": (("PyYAML", "6.0.1"),)}, versions={"nothing-installed": None})
+    return plan(FreezeRequest(path="nb.ipynb", versions=versions), environment, Root(project)).reply
+
+
+def test_a_typed_version_pins_what_the_environment_does_not_have(project):
+    reply = typed_plan(project, {})
+    assert sorted(reply.unresolved) == ["nothing-installed", "sklearn"]
+    reply = typed_plan(project, {"sklearn": "scikit-learn==1.5.0", "nothing-installed": " 2.0 ", "yaml": "1.0"})
+    assert reply.unresolved == []
+    lines = reply.after.splitlines()
+    assert "scikit-learn==1.5.0" in lines and "nothing-installed==2.0" in lines
+    # what the environment has keeps the environment's version
+    assert "PyYAML==6.0.1" in lines and "PyYAML==1.0" not in lines
+
+
+@pytest.mark.parametrize("typed", ["latest", ">=1.0", "1.0; os_name=='nt'", "sk learn==1.0", "1.0\nevil==2"])
+def test_a_typed_text_that_is_not_an_exact_version_is_refused_without_echo(project, typed):
+    with pytest.raises(ActionRefused) as info:
+        typed_plan(project, {"sklearn": typed})
+    assert "`sklearn`" in str(info.value) and typed not in str(info.value)
 
 
 def freeze_cli(*args, cwd):

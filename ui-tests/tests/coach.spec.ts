@@ -134,6 +134,37 @@ test.describe('Readiness coach', () => {
     await expect(page.locator(finding('print-logging'))).toHaveCount(1);
   });
 
+  test('opened from the palette, the sidebar takes the focus; each check says why once per group', async ({
+    page
+  }) => {
+    await page.notebook.selectCells(3);
+    await page.keyboard.press('Control+Shift+C');
+    await page.keyboard.type('Open Readiness Panel');
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() =>
+        page.evaluate(() =>
+          document.activeElement?.classList.contains('readiness-finding')
+        )
+      )
+      .toBe(true);
+    // The keyboard carries on from there: the arrows move between findings.
+    await page.keyboard.press('ArrowDown');
+    await expect(
+      page.locator(`${PANEL} .readiness-finding`).nth(1)
+    ).toBeFocused();
+
+    const rationale = page.locator(
+      `${PANEL} .readiness-group[data-severity="error"] .readiness-rationale`
+    );
+    await expect(rationale).toHaveCount(1);
+    await expect(rationale).toHaveAttribute(
+      'data-rationale-of',
+      'syntax-error'
+    );
+    await expect(rationale).not.toBeEmpty();
+  });
+
   test('F8 and Shift F8 move between findings', async ({ page }) => {
     await page.notebook.selectCells(0);
     await page.keyboard.press('Escape');

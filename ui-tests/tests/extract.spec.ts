@@ -245,3 +245,54 @@ test('the sidebar offers Extract to module on an unpackaged-code finding', async
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
   await expect(dialog).toHaveCount(0);
 });
+
+test('a selection with a markdown cell extracts its code, keeps the markdown and offers to run the new cell', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, tmpPath, 'sales_report.ipynb', SALES);
+  await waitForKernelIdle(page);
+  await page.notebook.run();
+
+  // The heading and the code below it, together.
+  await page.notebook.selectCells(1, 2);
+  expect(
+    await page.evaluate(id => window.jupyterapp.commands.isEnabled(id), EXTRACT)
+  ).toBe(true);
+  await page.evaluate(id => {
+    void window.jupyterapp.commands.execute(id);
+  }, EXTRACT);
+  const dialog = page.locator('.readiness-extract-dialog');
+  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute(
+    'data-state',
+    'ready'
+  );
+  // The heading in the selection names the function, as one above it does.
+  await expect(dialog.locator('.readiness-extract-function')).toHaveValue(
+    'totals'
+  );
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+  await expect
+    .poll(() => cellSources(page))
+    .toEqual([
+      'raw = [1, 2, 3]',
+      '## Totals',
+      'from sales_report import totals\ntotal, count = totals(raw)',
+      'print(total / count)'
+    ]);
+
+  // The toast runs the new cell.
+  await page
+    .locator('.jp-toast-button', { hasText: 'Run the new cell' })
+    .click();
+  await expect
+    .poll(() =>
+      page.evaluate(
+        () =>
+          (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+            .model!.sharedModel.cells[2].execution_count
+      )
+    )
+    .toBeGreaterThan(0);
+});

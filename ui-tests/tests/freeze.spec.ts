@@ -87,9 +87,7 @@ test('freeze environment pins the imports and settles their findings', async ({
   );
   const unresolved = dialog.locator('.readiness-freeze-unresolved');
   await expect(unresolved).toContainText('nothing_provides_this_module');
-  await expect(unresolved).toContainText(
-    'no installed package provides it; not pinned'
-  );
+  await expect(unresolved).toContainText('Not installed in the kernel');
 
   // Write: the file has the pins, and the re-check drops their findings.
   const write = dialog.locator('.jp-Dialog-button.jp-mod-accept');
@@ -134,7 +132,7 @@ test('freeze environment pins the imports and settles their findings', async ({
   await expect(page.locator(PANEL)).toBeVisible();
 });
 
-test('a busy kernel is reported in the dialog, and Try again answers once it is idle', async ({
+test('a busy kernel is asked again by itself; still busy, the dialog says so and Try again answers once it is idle', async ({
   page,
   tmpPath
 }) => {
@@ -144,7 +142,7 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
     'busy.ipynb',
     notebook([
       code('import yaml', null, 'c0'),
-      code('import time\ntime.sleep(4)', null, 'c1')
+      code('import time\ntime.sleep(16)', null, 'c1')
     ])
   );
   await waitForKernelIdle(page);
@@ -165,9 +163,15 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
   await importRow(page, 'yaml').locator('.readiness-freeze-button').focus();
   await page.keyboard.press('Enter');
   const dialog = page.locator('.readiness-freeze-dialog');
+  // First the dialog waits and asks again by itself (BUSY_RETRY_DELAYS)...
+  await expect(
+    dialog.locator('.readiness-freeze-loading[data-retries="1"]')
+  ).toContainText('The kernel is busy: asking again (1 of 4)');
+  // ...then, the kernel still busy, it says so.
   await expect(dialog.locator('.readiness-freeze-body')).toHaveAttribute(
     'data-state',
-    'error'
+    'error',
+    { timeout: 30000 }
   );
   await expect(dialog.locator('.readiness-freeze-error')).toContainText(
     'the kernel did not answer'
@@ -176,6 +180,7 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
     dialog.locator('.jp-Dialog-button.jp-mod-accept')
   ).toBeDisabled();
 
+  // The cell outlasts the retries (about 9 s with the requests): once it ends, Try again.
   await waitForKernelIdle(page);
   await dialog.locator('.readiness-freeze-retry').click();
   await expect(dialog.locator('.readiness-freeze-body')).toHaveAttribute(
@@ -190,4 +195,97 @@ test('a busy kernel is reported in the dialog, and Try again answers once it is 
   expect(await page.contents.fileExists(`${tmpPath}/requirements.txt`)).toBe(
     false
   );
+});
+
+test('a kernel busy for a moment is waited for: the preview arrives without Try again', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(
+    page,
+    tmpPath,
+    'moment.ipynb',
+    notebook([
+      code('import yaml', null, 'c0'),
+      code('import time\ntime.sleep(2)', null, 'c1')
+    ])
+  );
+  await waitForKernelIdle(page);
+  await page.notebook.runCell(0);
+  await expect(importRow(page, 'yaml')).toHaveCount(1);
+  await page.notebook.selectCells(1);
+  await page.evaluate(() => {
+    void window.jupyterapp.commands.execute('notebook:run-cell');
+  });
+  await page.waitForFunction(
+    () =>
+      (window.jupyterapp.shell.currentWidget as NotebookPanel).sessionContext
+        .session!.kernel!.status === 'busy'
+  );
+  await page.evaluate(command => {
+    void window.jupyterapp.commands.execute(command);
+  }, FREEZE);
+  const dialog = page.locator('.readiness-freeze-dialog');
+  await expect(dialog.locator('.readiness-freeze-body')).toHaveAttribute(
+    'data-state',
+    'ready',
+    { timeout: 15000 }
+  );
+  await expect(dialog.locator('.readiness-freeze-retry')).toHaveCount(0);
+  await expect(dialog.locator('.readiness-diff')).toContainText(/\+PyYAML==\d/);
+  await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
+});
+
+test('a version typed for what the kernel does not have is pinned', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(page, tmpPath, 'imports.ipynb', IMPORTS);
+  await waitForKernelIdle(page);
+  await expect(page.locator(finding('unpinned-import'))).toHaveCount(3);
+  await page.evaluate(command => {
+    void window.jupyterapp.commands.execute(command);
+  }, FREEZE);
+  const dialog = page.locator('.readiness-freeze-dialog');
+  const body = dialog.locator('.readiness-freeze-body');
+  await expect(body).toHaveAttribute('data-state', 'ready');
+  const field = dialog.locator(
+    '.readiness-freeze-unresolved li[data-name="nothing_provides_this_module"] .readiness-freeze-version'
+  );
+
+  // Not a version: the server says why, and the field stays to correct it.
+  await field.fill('latest');
+  await expect(body).toHaveAttribute('data-state', 'error');
+  await expect(dialog.locator('.readiness-freeze-error')).toContainText(
+    'is not an exact version'
+  );
+  await expect(
+    dialog.locator('.jp-Dialog-button.jp-mod-accept')
+  ).toBeDisabled();
+
+  await field.fill('nothing-provides-this==1.0');
+  await expect(body).toHaveAttribute('data-state', 'ready');
+  await expect(dialog.locator('.readiness-diff').first()).toContainText(
+    '+nothing-provides-this==1.0'
+  );
+  await expect(
+    dialog.locator(
+      '.readiness-freeze-unresolved li[data-name="nothing_provides_this_module"]'
+    )
+  ).toHaveAttribute('data-typed', 'yes');
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+  // Written once the server answers the Write.
+  await expect
+    .poll(() =>
+      page.evaluate(
+        file =>
+          window.jupyterapp.serviceManager.contents
+            .get(file)
+            .then(model => model.content as string)
+            .catch(() => ''),
+        `${tmpPath}/requirements.txt`
+      )
+    )
+    .toContain('nothing-provides-this==1.0');
 });

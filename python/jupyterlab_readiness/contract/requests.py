@@ -37,6 +37,12 @@ class FreezeRequest(BaseModel):
     target: Literal["auto", "requirements", "pyproject"] = "auto"
     lock: bool = False
     write: bool = False
+    versions: dict[Annotated[str, Field(max_length=200)], Annotated[str, Field(max_length=200)]] = Field(
+        default_factory=dict,
+        max_length=1000,
+        description="exact versions typed for what the environment does not have: an unresolved name -> "
+        "'1.2.3', or 'distribution==1.2.3' when the distribution's name differs from the module's",
+    )
 
 
 class ExtractRequest(BaseModel):
@@ -47,7 +53,9 @@ class ExtractRequest(BaseModel):
         default=None, description="the live nbformat-4 model; null to read the file"
     )
     cell_indices: list[int] = Field(
-        min_length=1, max_length=10_000, description="0-based over all cells, contiguous code cells"
+        min_length=1,
+        max_length=10_000,
+        description="0-based over all cells, contiguous: code cells, and markdown cells that stay in the notebook",
     )
     module: str | None = Field(
         default=None, max_length=100, description="module name (no .py); null: derived from the notebook"

@@ -13,8 +13,10 @@ from .selection import select_cells
 
 
 def replace_cells(notebook_json: dict, cell_indices: list[int], replacement_source: str) -> dict:
-    """The notebook JSON with the selected cells replaced by one code cell holding
-    ``replacement_source`` (no outputs, not run); every other cell and all metadata unchanged."""
+    """The notebook JSON with the selected code cells replaced by one code cell holding
+    ``replacement_source`` (no outputs, not run); the selection's markdown cells stay, in their
+    order, above it (the prose introduces the step that now is the call); every other cell and all
+    metadata unchanged."""
     if (
         not isinstance(notebook_json, dict)
         or notebook_json.get("nbformat") != 4
@@ -28,8 +30,8 @@ def replace_cells(notebook_json: dict, cell_indices: list[int], replacement_sour
         Cell(i, c.get("cell_type") if isinstance(c, dict) and isinstance(c.get("cell_type"), str) else "raw", "")
         for i, c in enumerate(raw_cells)
     )
-    selected = select_cells(cells, cell_indices)
-    start, stop = selected[0].index, selected[-1].index + 1
+    code = {cell.index for cell in select_cells(cells, cell_indices)}
+    start, stop = min(cell_indices), max(cell_indices) + 1
     result = copy.deepcopy(notebook_json)
     old = result["cells"]
     as_list = any(isinstance(c, dict) and isinstance(c.get("source"), list) for c in old)
@@ -45,15 +47,14 @@ def replace_cells(notebook_json: dict, cell_indices: list[int], replacement_sour
     if any(isinstance(c, dict) and "id" in c for c in old) or (isinstance(minor, int) and minor >= 5):
         ids = {c.get("id") for c in old if isinstance(c, dict)}
         seed = (
-            "|".join(str(old[i].get("id")) for i in range(start, stop) if isinstance(old[i], dict))
-            + "|"
-            + replacement_source
+            "|".join(str(old[i].get("id")) for i in sorted(code) if isinstance(old[i], dict)) + "|" + replacement_source
         )
         new_id = uuid.uuid5(uuid.NAMESPACE_URL, "jupyterlab-readiness:" + seed).hex[:8]
         while new_id in ids:
             new_id = uuid.uuid5(uuid.NAMESPACE_URL, new_id).hex[:8]
         new_cell = {"id": new_id, **new_cell}
-    result["cells"] = [*old[:start], new_cell, *old[stop:]]
+    kept = [old[i] for i in range(start, stop) if i not in code]
+    result["cells"] = [*old[:start], *kept, new_cell, *old[stop:]]
     return result
 
 

@@ -11,13 +11,14 @@ from typing import Any
 from ...contract.replies import ExtractReply
 from ...contract.requests import ExtractRequest
 from ...files import Root
+from ...notebook.model import Notebook
 from ..errors import ExtractionRefused
 from ..naming import module_name_problem
 from ..plan import Plan
 from ..source import Source, load
 from .notebook_edit import replace_cells
 from .planner import extract
-from .selection import default_names
+from .selection import default_names, select_cells
 
 
 @dataclass
@@ -51,7 +52,7 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
         function=extraction.function,
         module_file=root.shown(module_file),
         module_text=extraction.module_text,
-        replacement_cell=rewritten["cells"][min(request.cell_indices)],
+        replacement_cell=rewritten["cells"][replacement_index(source.model, request.cell_indices)],
         cell_indices=sorted(request.cell_indices),
         parameters=extraction.parameters,
         returns=extraction.returns,
@@ -59,3 +60,9 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
         written=False,
     )
     return ExtractPlan(reply, {module_file: extraction.module_text}, notebook=rewritten)
+
+
+def replacement_index(notebook: Notebook, cell_indices: list[int]) -> int:
+    """Where the replacement cell lands: in place of the selection, below its markdown cells (which stay)."""
+    code = select_cells(notebook.cells, cell_indices)
+    return max(cell_indices) + 1 - len(code)

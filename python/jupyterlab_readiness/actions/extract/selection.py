@@ -36,7 +36,7 @@ def default_names(
     module = snake(Path(notebook_path).stem) or "extracted"
     if module_name_problem(module, imported):
         module = f"{module}_lib"
-    first = min(cell_indices) if cell_indices else 0
+    first = first_code_index(notebook.cells, cell_indices)
     candidates: list[str] = []
     heading = heading_above(notebook, first)
     name = heading_name(heading) if heading else ""
@@ -61,6 +61,8 @@ def default_names(
 
 
 def select_cells(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]:
+    """The code cells of a contiguous selection. Markdown cells may be part of it (a heading, the
+    prose between two steps): they are not extracted and stay in the notebook (replace_cells)."""
     if not cell_indices:
         raise ExtractionRefused("No cells selected: select one or more consecutive code cells.")
     if any(not isinstance(i, int) or isinstance(i, bool) for i in cell_indices):
@@ -76,12 +78,22 @@ def select_cells(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]
             "code cells."
         )
     for i in indices:
-        if cells[i].cell_type != "code":
+        if cells[i].cell_type not in ("code", "markdown"):
             raise ExtractionRefused(
-                f"Cell {i} is a {cells[i].cell_type} cell: only consecutive code cells can be extracted. "
-                "Move it out of the selection, or extract the code cells on each side of it separately."
+                f"Cell {i} is a {cells[i].cell_type} cell: only code cells (and the markdown cells between them) can "
+                "be extracted. Move it out of the selection, or extract the cells on each side of it separately."
             )
-    return [cells[i] for i in indices]
+    code = [cells[i] for i in indices if cells[i].cell_type == "code"]
+    if not code:
+        raise ExtractionRefused("The selection holds no code cell: select the code cells to extract.")
+    return code
+
+
+def first_code_index(cells: tuple[Cell, ...], cell_indices: list[int]) -> int:
+    """The first code cell of the selection (its smallest index when it holds none): a heading in the
+    selection above it names the function as a heading above the selection does."""
+    code = [i for i in cell_indices if 0 <= i < len(cells) and cells[i].cell_type == "code"]
+    return min(code or cell_indices or [0])
 
 
 def check_module_name(module: str, imported: set[str]) -> None:

@@ -4,6 +4,7 @@ The merging itself is in merge.py."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,34 @@ def resolve(want: Wanted, environment: Environment) -> Pins:
     return pins
 
 
+# A PEP 508 distribution name and a PEP 440 version (public, or with a local label): no specifiers,
+# no markers, nothing a requirements file would read as another line.
+_DISTRIBUTION = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?$")
+_VERSION = re.compile(r"^[0-9][A-Za-z0-9.!+_-]*$")
+
+
+def pin_typed(pins: Pins, typed: dict[str, str]) -> None:
+    """Pin what the environment does not have at the version the user typed for it ('1.2.3', or
+    'distribution==1.2.3' when the module's distribution has another name); names that are not
+    unresolved keep the environment's version. Raises ActionRefused for a text that is not an
+    exact version (without echoing it)."""
+    for name in list(pins.unresolved):
+        text = typed.get(name, "").strip()
+        if not text:
+            continue
+        distribution, pinned, version = text.partition("==")
+        if not pinned:
+            distribution, version = name, text
+        distribution, version = distribution.strip(), version.strip()
+        if not _DISTRIBUTION.match(distribution) or not _VERSION.match(version):
+            raise ActionRefused(
+                f"the version typed for `{name}` is not an exact version: type one such as 1.2.3, or "
+                "distribution==1.2.3 when the package's name differs from the module's"
+            )
+        pins.versions.setdefault(normalize(distribution), (distribution, version))
+        pins.unresolved.remove(name)
+
+
 def choose_target(notebook_dir: Path, target: str, root: Root) -> tuple[str, Path]:
     """("pyproject" | "requirements", file): auto prefers the project's pyproject.toml when it has
     a [project] table (beside the notebook or above it, up to the repository root and never above
@@ -97,6 +126,7 @@ def plan(
 
     want = wanted(source.model, Context(source.model, source.path).is_local_module)
     pins = resolve(want, environment)
+    pin_typed(pins, request.versions)
     kind, file = choose_target(source.path.parent, request.target, root)
     before = root.read_text(file) or ""
     merge = merge_pyproject(before, pins) if kind == "pyproject" else merge_requirements(before, pins)
