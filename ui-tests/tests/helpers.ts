@@ -72,11 +72,13 @@ export async function openNotebook(
   content: string
 ): Promise<void> {
   await page.contents.uploadContent(content, 'text', `${tmpPath}/${name}`);
+  // The sidebar first: it opens itself on a notebook with errors, and a click
+  // on its tab racing that would close it again.
+  await page.sidebar.openTab('readiness-panel');
   await page.notebook.openByPath(`${tmpPath}/${name}`);
   await page.notebook.activate(name);
   // Room for the notebook: its toolbar moves what does not fit into a popup.
   await page.sidebar.close('left');
-  await page.sidebar.openTab('readiness-panel');
   await expect(page.locator(PANEL)).toBeVisible();
 }
 

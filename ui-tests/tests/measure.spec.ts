@@ -71,8 +71,10 @@ test("the sidebar's height on a 135-cell notebook", async ({
     'text',
     `${tmpPath}/titanic.ipynb`
   );
-  await page.notebook.openByPath(`${tmpPath}/titanic.ipynb`);
+  // Open before the notebook: the sidebar opens itself on a notebook with
+  // errors, and a click on its tab racing that would close it again.
   await page.sidebar.openTab('readiness-panel');
+  await page.notebook.openByPath(`${tmpPath}/titanic.ipynb`);
   await expect(
     page.locator(`${PANEL} .readiness-finding`).first()
   ).toBeVisible();
