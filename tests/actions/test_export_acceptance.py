@@ -72,6 +72,7 @@ class Case:
     parameters: dict[str, Any] = field(default_factory=dict)
     writes: tuple[str, ...] = ()  # the files a run creates; "{today}" stands for date.today()
     reads_clock: bool = False
+    displays: bool = False  # a cell shows a table or draws: the package saves it (displays.py)
 
     @property
     def distribution(self) -> str:
@@ -101,6 +102,7 @@ SALES_CSV = "order_id,region,product,amount\n" + "".join(
 
 REPORT = Case(
     name="sales_report",
+    displays=True,
     inputs={"sales.csv": SALES_CSV},
     parameters={"n_rows": 1000, "min_amount": 4.0, "currency": "EUR"},
     writes=("report.csv", "totals.json"),
@@ -548,6 +550,7 @@ def test_export_writes_an_installable_project(exported: Exported) -> None:
         "pyproject.toml",
         "README.md",
         *(f"{pkg}/{m}.py" for m in ("__init__", "__main__", "cli", "parameters", "pipeline", "steps")),
+        *((f"{pkg}/displays.py",) if exported.case.displays else ()),
         *(f"tests/{m}.py" for m in ("conftest", "test_pipeline", "test_steps")),
         ".readiness-export.json",
     }

@@ -84,11 +84,11 @@ def test_in_place_and_out(work):
 def test_a_heading_in_the_selection_stays_above_the_call(work):
     result = extract_cli("analysis.ipynb", "--cells", "1-2", cwd=work)
     assert result.returncode == 0, result.stderr
-    assert "def parse_the_data(raw)" in (work / "analysis.py").read_text()
+    assert "def parse_data(raw)" in (work / "analysis.py").read_text()
     cells = json.loads((work / "analysis.extracted.ipynb").read_text())["cells"]
     assert [c["cell_type"] for c in cells] == ["code", "markdown", "code", "code"]
     assert "".join(cells[1]["source"]) == "## Parse the data"
-    assert "from analysis import parse_the_data" in "".join(cells[2]["source"])
+    assert "from analysis import parse_data" in "".join(cells[2]["source"])
 
 
 @pytest.mark.parametrize(
