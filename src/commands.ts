@@ -4,7 +4,7 @@
 import type { JupyterFrontEnd } from '@jupyterlab/application';
 import type { ICommandPalette } from '@jupyterlab/apputils';
 import { codeCheckIcon } from '@jupyterlab/ui-components';
-import type { INotebookTracker } from '@jupyterlab/notebook';
+import type { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import type { TranslationBundle } from '@jupyterlab/translation';
 
 import { exportNotebook, packageIcon } from './export';
@@ -23,6 +23,22 @@ export namespace CommandIDs {
   export const extractToModule = 'readiness:extract-to-module';
   export const exportPackage = 'readiness:export-package';
   export const rehearse = 'readiness:rehearse';
+}
+
+/**
+ * The main area's current notebook once its model is loaded, else null: what
+ * the notebook actions work on.
+ */
+function readyNotebook(
+  tracker: INotebookTracker,
+  shell: JupyterFrontEnd.IShell
+): NotebookPanel | null {
+  const panel = tracker.currentWidget;
+  return panel !== null &&
+    panel === shell.currentWidget &&
+    panel.context.isReady
+    ? panel
+    : null;
 }
 
 /**
@@ -101,14 +117,8 @@ export function addCommands(
     // Like Freeze, on the main area's current notebook; and only when the
     // selection (or the active cell) holds code cells (and maybe markdown).
     isEnabled: () => {
-      const panel = tracker.currentWidget;
-      return (
-        panel !== null &&
-        panel === shell.currentWidget &&
-        panel.context.isReady &&
-        isPython() &&
-        extractableCells(panel) !== null
-      );
+      const panel = readyNotebook(tracker, shell);
+      return panel !== null && isPython() && extractableCells(panel) !== null;
     },
     execute: async () => {
       const panel = tracker.currentWidget;
@@ -141,13 +151,7 @@ export function addCommands(
     // (both in schema/plugin.json; the settings merge a submenu's items by its
     // id, so this item joins the one @jupyterlab/notebook-extension declares).
     isEnabled: () => {
-      const panel = tracker.currentWidget;
-      return (
-        panel !== null &&
-        panel === shell.currentWidget &&
-        panel.context.isReady &&
-        isPython()
-      );
+      return readyNotebook(tracker, shell) !== null && isPython();
     },
     execute: async () => {
       const panel = tracker.currentWidget;
@@ -219,13 +223,8 @@ export function addRehearseCommand(
     icon: codeCheckIcon,
     // On the main area's current notebook once loaded, when it is not being rehearsed.
     isEnabled: () => {
-      const panel = tracker.currentWidget;
-      return (
-        panel !== null &&
-        panel === shell.currentWidget &&
-        panel.context.isReady &&
-        !rehearsals.isRunning(panel)
-      );
+      const panel = readyNotebook(tracker, shell);
+      return panel !== null && !rehearsals.isRunning(panel);
     },
     execute: async () => {
       const panel = tracker.currentWidget;
