@@ -98,7 +98,14 @@ def run_export(args: argparse.Namespace) -> int:
 
     def act(root):
         source = load(args.notebook, None, root)
-        request = ExportRequest(path=args.notebook, name=args.name, out=args.out, write=not args.dry_run)
+        request = ExportRequest(
+            path=args.notebook,
+            name=args.name,
+            out=args.out,
+            template=args.template or None,
+            contact=args.contact,
+            write=not args.dry_run,
+        )
         want = export.wanted(source.model, source.path, root.ceiling) if source.model.is_python else None
         plan = export.plan(request, _installed(want, closure=False), root, source)
         if request.write and not plan.reply.refused:
@@ -160,11 +167,16 @@ def _attempt(act: Callable, verb: str):
     from ..files import OutsideRoot, Root, Unreadable
     from ..notebook.model import NotebookError
 
+    from pydantic import ValidationError
+
     root = Root(None)
     try:
         return act(root)
     except (ActionRefused, NotebookError, _Refusal) as exc:
         print(f"{PROG}: {verb}: {exc}", file=sys.stderr)
+    except ValidationError as exc:  # an argument the request model refuses (too long, empty)
+        problems = "; ".join(f"--{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"{PROG}: {verb}: {problems}", file=sys.stderr)
     except (NoSuchNotebook, Unreadable, OutsideRoot) as exc:
         print(f"{PROG}: {verb}: cannot read a file: {exc}", file=sys.stderr)
     except OSError as exc:

@@ -121,14 +121,21 @@ def build_parser() -> argparse.ArgumentParser:
         "function per section, "
         "a parameters model, a command line), tests/ and a README. Re-exporting never overwrites a file edited since "
         "the last export. "
-        "Exit codes: 0 exported; 1 refused (findings to fix first) or files left alone as conflicts; 2 bad usage or "
-        "an unreadable notebook.",
+        "Exit codes: 0 exported; 1 refused (findings to fix first) or files left alone as conflicts; 2 bad usage, "
+        "an unreadable notebook or a template that cannot be used.",
     )
     export.add_argument("notebook", metavar="NOTEBOOK")
     export.add_argument("--name", metavar="PKG", help="package (import) name (default: from the notebook's file name)")
     export.add_argument(
         "--out", metavar="DIR", help="folder to write the project to (default: PKG beside the notebook)"
     )
+    export.add_argument(
+        "--template",
+        metavar="PATH_OR_URL",
+        help="a Copier template (folder, or https:// / gh: / gl: git URL) for the project's scaffolding instead of "
+        "the built-in one (default: [tool.jupyter-readiness] template); the computed modules stay the export's",
+    )
+    export.add_argument("--contact", metavar="WHO", help="who to contact about the package (its README says it)")
     export.add_argument("--dry-run", action="store_true", help="show what would be written, write nothing")
     export.add_argument(
         "--format",

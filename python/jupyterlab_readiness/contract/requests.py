@@ -91,6 +91,19 @@ class ExportRequest(BaseModel):
         max_length=100,
         description="check ids the user turned off (sidebar settings), so the readiness at export is the sidebar's",
     )
+    template: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=4096,
+        description="a Copier template folder relative to the server root for the project's scaffolding; null: the "
+        "project's [tool.jupyter-readiness] template, else the built-in one (URLs only from the command line or "
+        "the project's configuration)",
+    )
+    contact: str | None = Field(
+        default=None,
+        max_length=200,
+        description="who to contact about the package (the README says it); null: nobody named",
+    )
 
 
 class WaiveRequest(BaseModel):

@@ -3,6 +3,7 @@ installed: the typed form of the JSON the environment query returns."""
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,6 +22,9 @@ class Environment:
     closure: tuple[Pair, ...] | None = None
     # "3.11": the Python the answer comes from
     python: str = f"{sys.version_info[0]}.{sys.version_info[1]}"
+    # "3.11.7": the same Python's full version (the exported package's Dockerfile pins its image by
+    # it); just "3.11" from an answer that does not say
+    python_version: str = "%d.%d.%d" % tuple(sys.version_info[:3])
 
     @classmethod
     def from_answer(cls, data: Mapping[str, Any]) -> Environment:
@@ -33,12 +37,21 @@ class Environment:
         versions = {str(name): _pair(pair) for name, pair in _mapping(data.get("versions")).items()}
         closure = data.get("closure")
         python = data.get("python")
+        full = data.get("python_version")
+        python = python if isinstance(python, str) and python else cls.python
+        if not (isinstance(full, str) and _FULL_VERSION.fullmatch(full) and full.startswith(f"{python}.")):
+            full = cls.python_version if python == cls.python else python
         return cls(
             modules=modules,
             versions=versions,
             closure=tuple(p for p in map(_pair, closure) if p) if isinstance(closure, list) else None,
-            python=python if isinstance(python, str) and python else cls.python,
+            python=python,
+            python_version=full,
         )
+
+
+# What an image tag may hold: a kernel's answer goes into the package's Dockerfile.
+_FULL_VERSION = re.compile(r"\d+\.\d+\.\d+")
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:

@@ -115,6 +115,24 @@ def from_table(table: Mapping[str, object], source: str | None = None) -> CheckC
 def project_config(directory: Path, ceiling: Path | None = None) -> CheckConfig:
     """The configuration from the nearest pyproject.toml (upwards, never above ``ceiling``, a
     server's root) that has our table; re-read whenever that file changes."""
+    found = _nearest_table(directory, ceiling)
+    if found is None:
+        return CheckConfig()
+    table, _, where = found
+    return from_table(table, where)
+
+
+def project_setting(directory: Path, key: str, ceiling: Path | None = None) -> tuple[object, Path] | None:
+    """``key`` of the table ``project_config`` reads and the folder of the pyproject.toml it is in
+    (relative paths in it are relative to that); None when that table does not set it."""
+    found = _nearest_table(directory, ceiling)
+    if found is None or key not in found[0]:
+        return None
+    return found[0][key], found[1]
+
+
+def _nearest_table(directory: Path, ceiling: Path | None) -> tuple[Mapping[str, object], Path, str] | None:
+    """The nearest ``[tool.jupyter-readiness]`` table, its folder, and how messages name its file."""
     directory = directory.resolve()
     for folder in (directory, *directory.parents):
         if ceiling is not None and not folder.is_relative_to(ceiling):
@@ -128,15 +146,16 @@ def project_config(directory: Path, ceiling: Path | None = None) -> CheckConfig:
             continue  # a FIFO, or a link out of the root: never read
         # A server names the file without its folder: no server path in a reply.
         where = "pyproject.toml" if ceiling is not None else str(candidate)
-        found = _file_config(candidate, info.st_mtime_ns, info.st_size, where)
-        if found is not None:
-            return found
-    return CheckConfig()
+        table = _file_table(candidate, info.st_mtime_ns, info.st_size, where)
+        if table is not None:
+            return table, folder, where
+    return None
 
 
 @lru_cache(maxsize=1024)
-def _file_config(path: Path, mtime_ns: int, size: int, where: str) -> CheckConfig | None:
-    """The table in one pyproject.toml (None when it has none), cached while the file is unchanged."""
+def _file_table(path: Path, mtime_ns: int, size: int, where: str) -> Mapping[str, object] | None:
+    """The ``[tool.jupyter-readiness]`` table of one pyproject.toml (None when it has none), cached
+    while the file is unchanged."""
     from ..compat import tomllib  # here, not at start-up: most folders have no pyproject.toml
 
     try:
@@ -147,8 +166,8 @@ def _file_config(path: Path, mtime_ns: int, size: int, where: str) -> CheckConfi
         )
         raise ConfigError(f"{where}: cannot read it: {reason}") from None
     table = data.get("tool", {}).get("jupyter-readiness")
-    return from_table(table, where) if isinstance(table, dict) else None
+    return MappingProxyType(table) if isinstance(table, dict) else None
 
 
 def clear_cache() -> None:
-    _file_config.cache_clear()
+    _file_table.cache_clear()

@@ -12,12 +12,14 @@ recorded hash was edited by someone (or was there before): it is a conflict and 
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 from pathlib import Path
 
 from ...checks.context import Context
 from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
+from ...contract.baseline import RehearsalRecord
 from ...contract.report import NotebookReport
 from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
@@ -25,6 +27,7 @@ from ...environment.pep503 import normalize
 from ...environment.requirements import optional_modules
 from ...files import Root, Unreadable
 from ...lint.config import ConfigError, project_config
+from ...lint.sidecar import read_record, record_cells
 from ...lint.engine import check_model
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
@@ -40,8 +43,10 @@ from ..source import Source, load
 from .modules import copied, dotted
 from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
+from .resources import failure_modes, resources
 from .steps import build
 from .style import styled
+from .template import chosen, recorded_source, render_template
 
 MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
@@ -123,6 +128,7 @@ def _plan(
     out = root.resolve(request.out) if request.out is not None else root.confine(notebook_path.parent / name)
     if out.exists() and not out.is_dir():
         raise ExportRefused("The destination exists and is not a folder: choose another destination.")
+    template = chosen(request.template, notebook_path.parent, root)  # a bad one: refused before any work
     distribution = name.replace("_", "-")
     report = report or readiness(notebook, notebook_path, root.ceiling)
     blocking = [f for f in report.findings if f.check in BLOCKING]
@@ -218,14 +224,32 @@ def _plan(
         inputs=[
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
+        python_version=environment.python_version,
+        contact=(request.contact or "").strip(),
     )
+    record = _baseline(notebook, notebook_path, root)
+    package.resources = resources(record)
+    package.failure_modes = failure_modes(record, package.inputs)
+    scaffold = None
+    if template is not None:
+        src_path = recorded_source(template, out)
+        scaffold = functools.partial(render_template, template, src_path=src_path)
     try:
-        texts, style_warnings = styled({**render(package), **copied(local, name, header(notebook_path.name))}, name)
+        texts, style_warnings = styled(
+            {**render(package, scaffold), **copied(local, name, header(notebook_path.name))}, name
+        )
     except ExportRefused as exc:
         reply.refused = str(exc)
         return Plan(reply)
     reply.warnings = [*warnings, *style_warnings]
     return _reconcile(out, reply, texts, root)
+
+
+def _baseline(notebook: Notebook, notebook_path: Path, root: Root) -> RehearsalRecord | None:
+    """The notebook's last rehearsal when it rehearsed this code with these parameters (an older
+    one would describe another program)."""
+    record = read_record(notebook_path, root)
+    return record if record is not None and record_cells(notebook, record) is not None else None
 
 
 def _string_defaults(parameters: list[Parameter]) -> list[str]:

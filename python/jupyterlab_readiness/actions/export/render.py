@@ -24,7 +24,7 @@ import functools
 import json
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -32,7 +32,9 @@ from typing import Any
 import jinja2
 import jinja2.bccache
 
+from ... import __version__
 from ...contract.report import NotebookReport
+from ..ci.templates import requirement
 from .parameters import Parameter
 from .steps import Pipeline, Step
 
@@ -62,6 +64,11 @@ class Package:
     pipeline: Pipeline
     report: NotebookReport
     inputs: list[str]  # files beside the notebook it reads, relative to the notebook's folder
+    # What the package needs to run (the scaffolding's Dockerfile, CI and README):
+    python_version: str = ""  # the kernel's full Python version ("3.11.7")
+    contact: str = ""  # who to contact about it
+    resources: dict[str, Any] | None = None  # from the last rehearsal: resources.resources()
+    failure_modes: dict[str, list[str]] | None = None  # resources.failure_modes()
 
 
 def generated(notebook: str) -> str:
@@ -77,10 +84,20 @@ def header(notebook: str, markdown: bool = False) -> str:
     return f"<!-- {text} -->\n" if markdown else f"# {text}\n"
 
 
-def render(pkg: Package) -> dict[str, str]:
+def render(pkg: Package, scaffold: Callable[[dict[str, Any]], dict[str, str]] | None = None) -> dict[str, str]:
+    """Every file of the package. ``scaffold``: a team's template (``template.py``) instead of the
+    built-in one; the package's ``__init__``/``__main__`` come from the built-in one when it makes
+    none (without them the package neither imports nor runs), and the computed modules always
+    replace whatever it makes at their place."""
     variables = project_variables(pkg)
     src = f"src/{pkg.name}"
-    files = render_project(variables)
+    if scaffold is None:
+        files = render_project(variables)
+    else:
+        files = scaffold(variables)
+        built_in = render_project(variables)
+        for module in (f"{src}/__init__.py", f"{src}/__main__.py"):
+            files.setdefault(module, built_in[module])
     code = {**variables, **code_variables(pkg)}
     shows = pkg.pipeline.draws or pkg.pipeline.tables
     for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ())):
@@ -157,6 +174,12 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "draws": pipeline.draws,
         "tables": pipeline.tables,
         "readiness": _readiness(pkg.report),
+        # What the package needs to run (Dockerfile, CI, README):
+        "python_version": pkg.python_version or pkg.requires_python.removeprefix(">="),
+        "contact": pkg.contact,
+        "resources": pkg.resources,
+        "failure_modes": pkg.failure_modes or {"inputs": list(pkg.inputs), "hosts": [], "outside_files": []},
+        "readiness_requirement": requirement(__version__),
     }
 
 
