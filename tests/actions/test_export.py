@@ -331,7 +331,7 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
     (tmp_path / "sales.ipynb").write_text(json.dumps(REPORT))
     dry = cli("sales.ipynb", "--name", "daily", "--out", "pkg", "--dry-run", cwd=tmp_path)
-    assert dry.returncode == 0 and "would write 13 files" in dry.stdout and not (tmp_path / "pkg").exists()
+    assert dry.returncode == 0 and "would write 16 files" in dry.stdout and not (tmp_path / "pkg").exists()
     first = cli("sales.ipynb", "--name", "daily", "--out", "pkg", cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     assert "   create  pkg/src/daily/steps.py" in first.stdout and "daily: 2 steps (load, summarise)" in first.stdout

@@ -45,7 +45,7 @@ def package(tmp_path_factory) -> render.Package:
     (folder / "sales.ipynb").write_text(json.dumps(nb), encoding="utf-8")
     seen: list[render.Package] = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(export, "render", lambda pkg: seen.append(pkg) or render.render(pkg))
+        patch.setattr(export, "render", lambda pkg, scaffold=None: seen.append(pkg) or render.render(pkg, scaffold))
         reply = export.plan(
             ExportRequest(path="sales.ipynb", notebook=nb), Environment.from_answer({"python": "3.11"}), Root(folder)
         ).reply

@@ -162,12 +162,12 @@ class _Refusal(Exception):
 
 def _attempt(act: Callable, verb: str):
     """What ``act(root)`` returned, or None after printing why it could not act."""
+    from pydantic import ValidationError
+
     from ..actions.errors import ActionRefused
     from ..actions.source import NoSuchNotebook
     from ..files import OutsideRoot, Root, Unreadable
     from ..notebook.model import NotebookError
-
-    from pydantic import ValidationError
 
     root = Root(None)
     try:

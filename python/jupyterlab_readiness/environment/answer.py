@@ -24,7 +24,7 @@ class Environment:
     python: str = f"{sys.version_info[0]}.{sys.version_info[1]}"
     # "3.11.7": the same Python's full version (the exported package's Dockerfile pins its image by
     # it); just "3.11" from an answer that does not say
-    python_version: str = "%d.%d.%d" % tuple(sys.version_info[:3])
+    python_version: str = ".".join(map(str, sys.version_info[:3]))
 
     @classmethod
     def from_answer(cls, data: Mapping[str, Any]) -> Environment:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from ..actions.export import plan as export_action
+from ..actions.export import template as export_template
 from ..actions.extract import plan as extract_action
 from ..actions.fix import plan as fix_action
 from ..actions.freeze import plan as freeze_action
@@ -211,6 +212,13 @@ class Service:
     async def export(self, request: ExportRequest) -> dict[str, Any]:
         if set(request.disable) - BY_ID.keys():
             raise BadRequest("invalid request body: disable: unknown check id")
+        if request.template is not None and export_template.is_url(request.template):
+            # A URL in a request would make the server fetch whatever a caller names; the
+            # project's own [tool.jupyter-readiness] template may be one.
+            raise BadRequest(
+                "invalid request body: template: a folder under the server root (a URL only in the project's "
+                "[tool.jupyter-readiness] template or on the command line)"
+            )
         source = await self._action_source(request.path, request.notebook)
         report, _, _ = await self._report(source, request.path, request.disable, request.kernel_id, fixes=False)
         if report.error:

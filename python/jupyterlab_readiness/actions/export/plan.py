@@ -18,8 +18,8 @@ import json
 from pathlib import Path
 
 from ...checks.context import Context
-from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
 from ...contract.baseline import RehearsalRecord
+from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
 from ...contract.report import NotebookReport
 from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
@@ -27,8 +27,8 @@ from ...environment.pep503 import normalize
 from ...environment.requirements import optional_modules
 from ...files import Root, Unreadable
 from ...lint.config import ConfigError, project_config
-from ...lint.sidecar import read_record, record_cells
 from ...lint.engine import check_model
+from ...lint.sidecar import read_record, record_cells
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from ...notebook.names import STDLIB_MODULES
@@ -230,10 +230,9 @@ def _plan(
     record = _baseline(notebook, notebook_path, root)
     package.resources = resources(record)
     package.failure_modes = failure_modes(record, package.inputs)
-    scaffold = None
+    scaffold, notes = None, []
     if template is not None:
-        src_path = recorded_source(template, out)
-        scaffold = functools.partial(render_template, template, src_path=src_path)
+        scaffold = functools.partial(render_template, template, src_path=recorded_source(template, out), notes=notes)
     try:
         texts, style_warnings = styled(
             {**render(package, scaffold), **copied(local, name, header(notebook_path.name))}, name
@@ -241,7 +240,7 @@ def _plan(
     except ExportRefused as exc:
         reply.refused = str(exc)
         return Plan(reply)
-    reply.warnings = [*warnings, *style_warnings]
+    reply.warnings = [*warnings, *notes, *style_warnings]
     return _reconcile(out, reply, texts, root)
 
 

@@ -8,8 +8,9 @@ modules are laid over them afterwards by ``render``. ``.copier-answers.yml`` is 
 Copier's own format (``_commit``, ``_src_path``, then the answers to the questions the template
 declares), so ``copier update`` can bring a later version of the template in.
 
-Safety: a template is data, never code. Copier's tasks, migrations and Jinja extensions are
-refused (``unsafe=False`` and no user settings, so no "trusted" list turns them on); Copier itself
+Safety: a template is data, never code. Copier's tasks are skipped (with a note), its Jinja
+extensions and migrations refused (``unsafe=False`` and no user settings, so no "trusted" list
+turns them on); Copier itself
 refuses symbolic links and paths that leave the template or the destination. A folder must be
 under the server's root; a URL (https, ``gh:``, ``gl:``) only comes from the command line or the
 project's configuration, never from a request body (see ``is_url``), and is cloned in the
@@ -40,7 +41,8 @@ _URL = re.compile(r"(https://|gh:|gl:)[\w.~:/@%+-]+", re.ASCII)
 # A scaffolding this large is not a project template.
 MAX_FILES = 500
 MAX_BYTES = 8 * 1024 * 1024
-# Copier's own answers file begins so (the template Copier's documentation recommends).
+# Copier's answers file as the template its documentation recommends renders it (the header, then
+# ``to_nice_yaml``: sorted keys, indent 4), so `copier update` rewrites it in the same format.
 _ANSWERS_HEADER = "# Changes here will be overwritten by Copier; NEVER EDIT MANUALLY\n"
 
 
@@ -56,8 +58,9 @@ class TemplateSource:
 
 
 def is_url(value: str) -> bool:
-    """Whether ``value`` is meant as a URL (``scheme://``, ``gh:``, ``gl:``, ``git@``)."""
-    return "://" in value or value.startswith(("gh:", "gl:", "git@", "git+"))
+    """Whether ``value`` is meant as a URL (``scheme://``, ``gh:``, ``gl:``, ``git@``, git's
+    ``transport::address``)."""
+    return "://" in value or "::" in value or value.startswith(("gh:", "gl:", "git@", "git+"))
 
 
 def resolve(value: str, root: Root, base: Path | None = None) -> TemplateSource:
@@ -68,10 +71,7 @@ def resolve(value: str, root: Root, base: Path | None = None) -> TemplateSource:
             raise BadTemplate("The template URL is refused: use an https:// git URL (or gh:/gl: shorthand).")
         return TemplateSource(value, True)
     try:
-        if base is not None:
-            folder = root.confine(base / value)
-        else:
-            folder = root.resolve(value)
+        folder = root.confine(base / value) if base is not None else root.resolve(value)
     except OutsideRoot:
         raise BadTemplate("The template folder is refused: it is outside the server root.") from None
     if not folder.is_dir():
@@ -104,34 +104,40 @@ def recorded_source(source: TemplateSource, out: Path) -> str:
     return source.location if source.is_url else os.path.relpath(source.location, out).replace(os.sep, "/")
 
 
-def render_template(source: TemplateSource, variables: Mapping[str, Any], src_path: str) -> dict[str, str]:
-    """The template's files rendered with ``variables``, plus ``.copier-answers.yml`` (unless the
-    template writes its own) with ``src_path`` as its ``_src_path``."""
-    from copier import Worker
+def render_template(
+    source: TemplateSource, variables: Mapping[str, Any], src_path: str, notes: list[str] | None = None
+) -> dict[str, str]:
+    """The template's files rendered with ``variables``, and ``.copier-answers.yml`` with
+    ``src_path`` as its ``_src_path``. ``notes``: gets what the export left undone (its tasks)."""
+    import copier
     from copier.errors import CopierError, ForbiddenPathError, UnsafeTemplateError
-    from copier.settings import Settings
     from jinja2 import TemplateError
 
     with tempfile.TemporaryDirectory(prefix="readiness-template-") as scratch:
         destination = Path(scratch) / "project"
         try:
-            with Worker(
-                src_path=source.location,
-                dst_path=destination,
+            worker = copier.run_copy(
+                source.location,
+                destination,
                 data=dict(variables),
-                settings=Settings(),  # not the user's: their trust list would allow tasks
+                settings=copier.Settings(),  # not the user's: their trust list would allow extensions
                 defaults=True,
                 overwrite=True,
                 quiet=True,
                 unsafe=False,
                 skip_tasks=True,
                 cleanup_on_error=False,
-            ) as worker:
-                worker.run_copy()
-                answers = _answers(worker, src_path)
-        except UnsafeTemplateError as exc:
+            )
+            answers = _answers(worker, src_path)
+            if worker.template.tasks and notes is not None:
+                notes.append(
+                    f"The template's {len(worker.template.tasks)} task(s) were not run (the export runs no template "
+                    "code): run them yourself in the package's folder if it needs them."
+                )
+        except UnsafeTemplateError:
             raise BadTemplate(
-                f"The template uses {', '.join(exc.features)}, which run code: the export never runs a template's code."
+                "The template uses Jinja extensions or migrations, which run code: the export never runs a template's "
+                "code."
             ) from None
         except ForbiddenPathError:
             raise BadTemplate("The template refers to a path outside itself or outside the project.") from None
@@ -144,7 +150,7 @@ def render_template(source: TemplateSource, variables: Mapping[str, Any], src_pa
         files = _read_tree(destination)
     # Always ours, even when the template renders one: its _src_path would be a scratch path.
     files[ANSWERS_FILE] = _ANSWERS_HEADER + yaml.safe_dump(
-        answers, sort_keys=False, allow_unicode=True, default_flow_style=False
+        answers, indent=4, allow_unicode=True, default_flow_style=False
     )
     return files
 
@@ -186,5 +192,7 @@ def _read_tree(folder: Path) -> dict[str, str]:
             try:
                 files[relative] = path.read_bytes().decode("utf-8")
             except UnicodeDecodeError:
-                raise BadTemplate("The template makes a file that is not UTF-8 text: the export writes text only.") from None
+                raise BadTemplate(
+                    "The template makes a file that is not UTF-8 text: the export writes text only."
+                ) from None
     return files

@@ -122,7 +122,7 @@ def environment(modules, dists, closure):
         "versions": versions,
         "closure": lock,
         "python": f"{sys.version_info[0]}.{sys.version_info[1]}",
-        "python_version": "%d.%d.%d" % tuple(sys.version_info[:3]),
+        "python_version": ".".join(map(str, sys.version_info[:3])),
     }
 
 
