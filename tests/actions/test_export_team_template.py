@@ -236,3 +236,9 @@ async def test_rest_takes_a_template_folder_under_the_root_never_a_url(jp_fetch,
     assert "outside the server root" in outside and "xyz" not in outside
     too_long = await export_error(jp_fetch, {"path": "sales.ipynb", "contact": "x" * 201})
     assert "contact" in too_long
+
+
+def test_every_variable_the_export_passes_is_documented():
+    documented = (REPO / "docs" / "export-template-variables.md").read_text(encoding="utf-8")
+    declared = yaml.safe_load((render.TEMPLATES / render.PROJECT / "copier.yml").read_text(encoding="utf-8"))
+    assert [k for k in declared if not k.startswith("_") and f"| `{k}` |" not in documented] == []
