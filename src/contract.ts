@@ -368,6 +368,10 @@ export interface ExportStep {
 }
 export interface ExportRequest {
   /**
+   * who to contact about the package (the README says it); null: nobody named
+   */
+  contact?: string | null;
+  /**
    * check ids the user turned off (sidebar settings), so the readiness at export is the sidebar's
    *
    * @maxItems 100
@@ -395,6 +399,10 @@ export interface ExportRequest {
    * the notebook, relative to the server root
    */
   path: string;
+  /**
+   * a Copier template folder relative to the server root for the project's scaffolding; null: the project's [tool.jupyter-readiness] template, else the built-in one (URLs only from the command line or the project's configuration)
+   */
+  template?: string | null;
   /**
    * write the files; false: preview only
    */

@@ -2,8 +2,9 @@
  * Export as package: a dialog previews the installable package the server
  * would write for the notebook (its files with what writing each does, the
  * parameters and pipeline steps it found, what blocks or weakens the export);
- * the package name and the destination folder are editable and previewed
- * again; Export writes the files.
+ * the package name, the destination folder, a team's Copier template for the
+ * scaffolding and who to contact are editable and previewed again; Export
+ * writes the files.
  */
 import { Notification } from '@jupyterlab/apputils';
 import type { INotebookContent } from '@jupyterlab/nbformat';
@@ -140,8 +141,8 @@ interface IPreviewOptions {
 }
 
 /**
- * The dialog's body: the name and folder, and the package the server
- * previewed for them. Editing a field asks again after a pause; a newer
+ * The dialog's body: the name, folder, template and contact, and the package
+ * the server previewed for them. Editing a field asks again after a pause; a newer
  * request aborts the older.
  */
 class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
@@ -205,6 +206,36 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
                 'beside the notebook, named after the package'
               )}
               onChange={event => this._edit({ out: event.currentTarget.value })}
+            />
+          </label>
+          <label className="readiness-export-control">
+            <span>{trans.__('Template')}</span>
+            <input
+              type="text"
+              name="export-template"
+              className="jp-mod-styled"
+              spellCheck={false}
+              value={this._template}
+              placeholder={trans.__(
+                "the project's, else the built-in one (a Copier template folder)"
+              )}
+              onChange={event =>
+                this._edit({ template: event.currentTarget.value })
+              }
+            />
+          </label>
+          <label className="readiness-export-control">
+            <span>{trans.__('Contact')}</span>
+            <input
+              type="text"
+              name="export-contact"
+              className="jp-mod-styled"
+              value={this._contact}
+              maxLength={200}
+              placeholder={trans.__('who to call about it (in its README)')}
+              onChange={event =>
+                this._edit({ contact: event.currentTarget.value })
+              }
             />
           </label>
         </div>
@@ -287,12 +318,19 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
     );
   }
 
-  private _edit(change: { name?: string; out?: string }): void {
+  private _edit(change: {
+    name?: string;
+    out?: string;
+    template?: string;
+    contact?: string;
+  }): void {
     if (change.out !== undefined) {
       this._outEdited = true;
       this._out = change.out;
     }
     this._name = change.name ?? this._name;
+    this._template = change.template ?? this._template;
+    this._contact = change.contact ?? this._contact;
     // Export waits for the preview of the fields shown.
     this.controller?.abort();
     this.setState('loading');
@@ -309,6 +347,8 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
       name: this._name.trim() || null,
       // An emptied folder field goes back to the default.
       out: (this._outEdited && this._out.trim()) || null,
+      template: this._template.trim() || null,
+      contact: this._contact.trim() || null,
       write: false
     };
   }
@@ -352,6 +392,8 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
   private _name = '';
   private _out = '';
   private _outEdited = false;
+  private _template = '';
+  private _contact = '';
   private _file: string | null = null;
   private _first = true;
   /**

@@ -94,7 +94,8 @@ def test_every_file_comes_from_a_template_or_the_steps(package):
     code = {f"{src}/{p.name.removesuffix(render.SUFFIX)}" for p in (render.TEMPLATES / render.CODE).iterdir()}
     drawn = set() if package.pipeline.draws else {f"{src}/displays.py"}  # only when a cell draws
     assert set(files) == from_templates | (code - drawn) | {f"{src}/steps.py"}
-    assert list(files)[:2] == ["pyproject.toml", "README.md"] and list(files)[-1] == "tests/test_steps.py"
+    assert list(files)[:2] == ["pyproject.toml", "README.md"]
+    assert list(files)[-4:] == ["tests/test_steps.py", "Dockerfile", ".dockerignore", ".github/workflows/ci.yml"]
     header = render.header(package.notebook)
     assert all(text.startswith(header) for path, text in files.items() if path.endswith((".py", ".toml")))
 

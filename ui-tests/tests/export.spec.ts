@@ -283,3 +283,54 @@ test('the File menu lists it under Save and Export Notebook As', async ({
   await expect(item).not.toHaveClass(/lm-mod-disabled/);
   await page.keyboard.press('Escape');
 });
+
+test("a team's template and a contact change the preview", async ({
+  page,
+  tmpPath
+}) => {
+  await page.contents.createDirectory(`${tmpPath}/team`);
+  await page.contents.uploadContent(
+    'package:\n  type: str\ncontact:\n  type: str\n  default: ""\n',
+    'text',
+    `${tmpPath}/team/copier.yml`
+  );
+  await page.contents.uploadContent(
+    '# {{ package }}\n\nOwned by: {{ contact }}\n',
+    'text',
+    `${tmpPath}/team/README.md.jinja`
+  );
+  await openNotebook(page, tmpPath, 'team_report.ipynb', SALES);
+  await waitForKernelIdle(page);
+  await startCommand(page, EXPORT);
+  const ui = exportDialog(page);
+  const template = ui.dialog.locator('input[name="export-template"]');
+  const contact = ui.dialog.locator('input[name="export-contact"]');
+  await previewed(page);
+  await expect(ui.file('Dockerfile')).toHaveCount(1);
+
+  // A folder that is no template: the server says why, Export is disabled.
+  await template.fill(`${tmpPath}/nowhere`);
+  await previewed(page, 'error');
+  await expect(ui.error).toContainText('template folder does not exist');
+  await expect(ui.error).not.toContainText('nowhere');
+  await expect(ui.exportButton).toBeDisabled();
+
+  // The team's template: its scaffolding, the computed modules, the answers.
+  await template.fill(`${tmpPath}/team`);
+  await contact.fill('ana@example.com');
+  await previewed(page);
+  await expect(ui.file('Dockerfile')).toHaveCount(0);
+  await expect(ui.file('.copier-answers.yml')).toHaveCount(1);
+  await expect(ui.file('src/team_report/pipeline.py')).toHaveCount(1);
+  await ui.file('README.md').click();
+  await expect(ui.text).toContainText('Owned by: ana@example.com');
+  await ui.exportButton.click();
+  await expect(ui.dialog).toHaveCount(0);
+  await expect(
+    page.getByText(/Exported team-report: \d+ files written/)
+  ).toBeVisible();
+  const answers = await page.request.get(
+    `/api/contents/${tmpPath}/team_report/.copier-answers.yml?type=file&format=text&content=1`
+  );
+  expect((await answers.json()).content).toContain('_src_path: ../team');
+});

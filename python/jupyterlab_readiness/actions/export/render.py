@@ -119,7 +119,8 @@ def render_project(variables: dict[str, Any]) -> dict[str, str]:
 
 
 # The order of the reply's files (the dialog lists them so): the project's face, the package's
-# modules in reading order, its tests; anything else a template adds comes after them.
+# modules in reading order, its tests, how it runs elsewhere; anything else a template adds comes
+# after them.
 _ORDER = (
     "pyproject.toml",
     "README.md",
@@ -133,6 +134,9 @@ _ORDER = (
     "tests/conftest.py",
     "tests/test_pipeline.py",
     "tests/test_steps.py",
+    "Dockerfile",
+    ".dockerignore",
+    ".github/workflows/ci.yml",
 )
 
 
