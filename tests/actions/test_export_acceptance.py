@@ -38,6 +38,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
+from helpers import dockerfile
 from helpers.notebooks import code, md, notebook
 
 # Each case installs a package into a fresh virtual environment: minutes, not seconds.
@@ -647,6 +648,15 @@ def test_the_pipeline_logs_its_steps_in_section_order(exported: Exported, runs: 
     )
     printing = [h for h, source in notebook_sections.items() if "print(" in source]
     assert set(printing) <= set(headings), lines
+
+
+def test_the_dockerfile_parses_and_copies_only_files_of_the_package(exported: Exported) -> None:
+    """No registry is reachable to build the image: its instructions are read as Docker reads them."""
+    instructions = dockerfile.parse((exported.out / "Dockerfile").read_text(encoding="utf-8"))
+    assert instructions[0] == ("FROM", f"python:{'.'.join(map(str, sys.version_info[:3]))}-slim")
+    for source in (s for k, a in instructions if k == "COPY" for s in dockerfile.copy_sources(a)):
+        assert (exported.out / source).exists(), source
+    assert dockerfile.exec_form(dict(instructions)["ENTRYPOINT"]) == [exported.case.distribution]
 
 
 def test_re_export_changes_nothing(exported: Exported) -> None:

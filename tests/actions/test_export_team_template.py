@@ -242,3 +242,29 @@ def test_every_variable_the_export_passes_is_documented():
     documented = (REPO / "docs" / "export-template-variables.md").read_text(encoding="utf-8")
     declared = yaml.safe_load((render.TEMPLATES / render.PROJECT / "copier.yml").read_text(encoding="utf-8"))
     assert [k for k in declared if not k.startswith("_") and f"| `{k}` |" not in documented] == []
+
+
+@pytest.mark.slow
+def test_a_package_from_the_example_template_installs_in_a_fresh_venv_and_its_tests_and_command_pass(tmp_path):
+    team_template(tmp_path / "team-template")
+    (tmp_path / "sales.ipynb").write_text(json.dumps(sales()), encoding="utf-8")
+    assert cli("sales.ipynb", "--template", "team-template", cwd=tmp_path).returncode == 0
+    package = tmp_path / "sales"
+    subprocess.run([sys.executable, "-m", "venv", str(tmp_path / "venv")], check=True, timeout=300)
+    bin_dir = tmp_path / "venv" / "bin"
+    install = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-compile", f"{package}[test]"],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert install.returncode == 0, install.stdout[-3000:] + install.stderr[-3000:]
+    tests = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pytest", "-q"], cwd=package, capture_output=True, text=True, timeout=300
+    )
+    assert tests.returncode == 0 and "1 passed" in tests.stdout, tests.stdout + tests.stderr
+    work = tmp_path / "run"
+    work.mkdir()
+    ran = subprocess.run([str(bin_dir / "sales")], cwd=work, capture_output=True, text=True, timeout=300)
+    assert ran.returncode == 0 and json.loads(ran.stdout.splitlines()[-1])["status"] == "ok", ran.stderr
+    assert (work / "report.txt").read_text(encoding="utf-8") == "[2, 4, 6, 8, 10, 12, 14, 16, 18]"
