@@ -176,6 +176,8 @@ def undefined_filter_template(folder: Path) -> Path:
         ("../outside-root-xyz", lambda f: shutil.copytree(EXAMPLE, f), "outside the server root"),
         ("file:///etc/secret-xyz", None, "URL is refused"),
         ("ext::sh -c secret-xyz", None, "URL is refused"),
+        ("https://user:token-xyz@example.invalid/t.git", None, "URL is refused"),
+        ("https://example.invalid/secret-xyz.git", None, "could not be fetched"),
         ("unsafe-xyz", lambda f: template_with(f, "\n_jinja_extensions: [jinja2.ext.debug]\n"), "run code"),
         ("broken-xyz", undefined_filter_template, "does not render"),
     ],

@@ -36,8 +36,9 @@ from ..errors import ActionRefused
 ANSWERS_FILE = ".copier-answers.yml"
 _CONFIG_FILES = ("copier.yml", "copier.yaml")
 # A git URL Copier may clone: https and its GitHub/GitLab shorthands. Not file://, ssh or git's
-# ext:: transports (a local path or a command in disguise).
-_URL = re.compile(r"(https://|gh:|gl:)[\w.~:/@%+-]+", re.ASCII)
+# ext:: transports (a local path or a command in disguise), and no user:token@ (it would be written
+# into .copier-answers.yml).
+_URL = re.compile(r"(https://|gh:|gl:)[\w.~:/%+-]+", re.ASCII)
 # A scaffolding this large is not a project template.
 MAX_FILES = 500
 MAX_BYTES = 8 * 1024 * 1024
@@ -112,7 +113,12 @@ def render_template(
     import copier
     from copier.errors import CopierError, ForbiddenPathError, UnsafeTemplateError
     from jinja2 import TemplateError
+    from plumbum import ProcessExecutionError
 
+    if source.is_url:
+        # git asks for a password on the terminal when a repository is private: in a server that
+        # would wait forever; fail instead.
+        os.environ.setdefault("GIT_TERMINAL_PROMPT", "0")
     with tempfile.TemporaryDirectory(prefix="readiness-template-") as scratch:
         destination = Path(scratch) / "project"
         try:
@@ -134,6 +140,11 @@ def render_template(
                     f"The template's {len(worker.template.tasks)} task(s) were not run (the export runs no template "
                     "code): run them yourself in the package's folder if it needs them."
                 )
+        except ProcessExecutionError:  # git, cloning a URL (a local folder is copied, not cloned)
+            raise BadTemplate(
+                "The template could not be fetched: git could not clone it (no network, no such repository, or no "
+                "access)."
+            ) from None
         except UnsafeTemplateError:
             raise BadTemplate(
                 "The template uses Jinja extensions or migrations, which run code: the export never runs a template's "
