@@ -553,6 +553,9 @@ def test_export_writes_an_installable_project(exported: Exported) -> None:
         *(f"{pkg}/{m}.py" for m in ("__init__", "__main__", "cli", "parameters", "pipeline", "steps")),
         *((f"{pkg}/displays.py",) if exported.case.displays else ()),
         *(f"tests/{m}.py" for m in ("conftest", "test_pipeline", "test_steps")),
+        "Dockerfile",
+        ".dockerignore",
+        ".github/workflows/ci.yml",
         ".readiness-export.json",
     }
     assert set(generated_files(exported.out)) == expected
