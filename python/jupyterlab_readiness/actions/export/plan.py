@@ -225,7 +225,7 @@ def _plan(
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
         python_version=environment.python_version,
-        contact=(request.contact or "").strip(),
+        contact=" ".join((request.contact or "").split()),  # one line: the README's Contact section
     )
     record = _baseline(notebook, notebook_path, root)
     package.resources = resources(record)
