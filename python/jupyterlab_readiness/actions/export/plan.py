@@ -26,6 +26,7 @@ from ...environment.requirements import optional_modules
 from ...files import Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
+from ...notebook.collector import fewer_collections
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from ...notebook.names import STDLIB_MODULES
@@ -107,7 +108,7 @@ def plan(
     notebook that cannot be exported safely gives a plan whose reply says ``refused`` and writes
     nothing. ``source`` and ``report`` (readiness() of it): when the caller has them already."""
     source = source or load(request.path, request.notebook, root)
-    with quiet_compiler():
+    with quiet_compiler(), fewer_collections():
         return _plan(request, environment, root, source, report)
 
 

@@ -307,7 +307,7 @@ def build(
 
 def _reports(source: str) -> bool:
     """Whether the code may leave a record: a print, a log call, a call that writes or saves."""
-    for node in ast.walk(python_tree(source)):
+    for node in walk(python_tree(source)):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
