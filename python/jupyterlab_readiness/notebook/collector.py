@@ -7,8 +7,8 @@ collections also walk every tree the parse caches keep, several times per plan o
 notebook. While some planning runs, collections are 140× rarer: what survives the plan is scanned
 once, by the next full collection, rather than again and again during it (planning an export of
 300 cells plus one full collection after it: 16 % less CPU, 8–18 % over three alternated pairs).
-Garbage cycles are still collected, later. The thresholds are the process's (threads share them), so the first planner to
-start raises them and the last to finish puts back what it found.
+Garbage cycles are still collected, later. The thresholds are the process's (threads share
+them), so the first planner to start raises them and the last to finish puts back what it found.
 """
 
 from __future__ import annotations
