@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from .. import __version__
+from ..notebook.collector import RARE
 from .codes import EXIT_USAGE
 
 
@@ -269,7 +270,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # A short-lived process that makes millions of objects and few cycles (syntax trees and facts
     # hold none and are freed by reference counting): the cyclic collector's default rhythm would
     # re-scan them for nothing, from the imports on (about 7% of checking one large notebook).
-    gc.set_threshold(100_000, 20, 100)
+    gc.set_threshold(*RARE)
     args = build_parser().parse_args(argv)
     if args.command == "rehearse":
         from .rehearse import run as run_rehearse

@@ -984,6 +984,19 @@ class _Visitor:
                             and type(value.value) is str
                         ):
                             facts.string_bindings.append(StringBinding(value.lineno, key.value, value.value))
+            elif t is ast.IfExp:
+                stack.append(node.orelse)
+                stack.append(node.body)
+                stack.append(node.test)
+            elif t is ast.Slice:
+                if node.step is not None:
+                    stack.append(node.step)
+                if node.upper is not None:
+                    stack.append(node.upper)
+                if node.lower is not None:
+                    stack.append(node.lower)
+            elif t is ast.Starred:
+                stack.append(node.value)
             elif t is ast.Yield or t is ast.YieldFrom or t is ast.Await:
                 self.suspend(t is ast.Await)
                 if node.value is not None:

@@ -29,6 +29,7 @@ from ...files import Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
 from ...lint.sidecar import read_record, record_cells
+from ...notebook.collector import fewer_collections
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from ...notebook.names import STDLIB_MODULES
@@ -112,7 +113,7 @@ def plan(
     notebook that cannot be exported safely gives a plan whose reply says ``refused`` and writes
     nothing. ``source`` and ``report`` (readiness() of it): when the caller has them already."""
     source = source or load(request.path, request.notebook, root)
-    with quiet_compiler():
+    with quiet_compiler(), fewer_collections():
         return _plan(request, environment, root, source, report)
 
 

@@ -137,6 +137,10 @@ _WRITE_METHODS = frozenset(
     }
 )
 
+# Every name _reports looks for contains one of these: code without any of them records nothing.
+_RECORD_WORDS = ("print", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug")
+_RECORD_WORDS += ("to_", "save", "write", "dump", "log", "sys")
+
 
 @dataclass
 class Step:
@@ -307,7 +311,9 @@ def build(
 
 def _reports(source: str) -> bool:
     """Whether the code may leave a record: a print, a log call, a call that writes or saves."""
-    for node in ast.walk(python_tree(source)):
+    if source.isascii() and not any(word in source for word in _RECORD_WORDS):
+        return False  # no name below can be spelt in it (non-ASCII names are normalised: walk those)
+    for node in walk(python_tree(source)):
         if not isinstance(node, ast.Call):
             continue
         func = node.func

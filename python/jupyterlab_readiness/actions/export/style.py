@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import ExportRefused
@@ -63,9 +64,9 @@ def compile_all(files: dict[str, str]) -> None:
 def styled(files: dict[str, str], package: str) -> tuple[dict[str, str], list[str]]:
     """The files with their Python ones sorted, formatted and checked by ruff, and warnings. Raises
     ExportRefused when a module the export wrote uses a name it does not define."""
-    compile_all(files)
     ruff = ruff_binary()
     if ruff is None:
+        compile_all(files)
         return files, ["ruff is not installed here: the generated files were not formatted with it."]
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     config = ["--isolated", "--no-cache", "--config", f"lint.isort.known-first-party=['{package}']"]
@@ -75,12 +76,16 @@ def styled(files: dict[str, str], package: str) -> tuple[dict[str, str], list[st
             target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        try:
-            _ruff(ruff, folder, "check", *config, "--select", "I", "--fix", "--exit-zero", "--quiet", ".")
-            _ruff(ruff, folder, "format", "--isolated", "--no-cache", "--quiet", ".")
-            report = _ruff(ruff, folder, "check", *config, "--output-format", "json", "--exit-zero", ".")
-        except (OSError, subprocess.SubprocessError) as exc:
-            return files, [f"ruff failed on the generated files ({type(exc).__name__}): they were not formatted."]
+        # ruff works on its copies in its own processes while this one compiles the same texts:
+        # the two overlap on two CPUs. A module that does not compile still refuses the plan
+        # (once ruff is done with the scratch folder), as if it had been compiled first.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="readiness-ruff") as pool:
+            passes = pool.submit(_ruff_passes, ruff, folder, config)
+            compile_all(files)
+            try:
+                report = passes.result()
+            except (OSError, subprocess.SubprocessError) as exc:
+                return files, [f"ruff failed on the generated files ({type(exc).__name__}): they were not formatted."]
         texts = {path: (folder / path).read_text(encoding="utf-8") for path in python}
     written = {f"src/{package}/{module}.py" for module in GENERATED_MODULES}
     warnings: list[str] = []
@@ -98,6 +103,13 @@ def styled(files: dict[str, str], package: str) -> tuple[dict[str, str], list[st
             warnings.append(f"{path}: {'; '.join(dict.fromkeys(codes['F821']))} (as in the notebook).")
         texts[path] = _exempt(texts[path], sorted(codes))
     return {path: texts.get(path, text) for path, text in files.items()}, warnings
+
+
+def _ruff_passes(ruff: str, folder: Path, config: list[str]) -> str:
+    """Imports sorted, then formatted, then checked: the check's JSON report."""
+    _ruff(ruff, folder, "check", *config, "--select", "I", "--fix", "--exit-zero", "--quiet", ".")
+    _ruff(ruff, folder, "format", "--isolated", "--no-cache", "--quiet", ".")
+    return _ruff(ruff, folder, "check", *config, "--output-format", "json", "--exit-zero", ".")
 
 
 def _exempt(text: str, codes: list[str]) -> str:

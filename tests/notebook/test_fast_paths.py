@@ -1,0 +1,78 @@
+"""The hot paths of parsing and facts take shortcuts that must give exactly what the plain way
+gives: the facts' expression loop handles the common node types by hand instead of through
+``ast.iter_child_nodes``, and the tree walks replace ``ast.walk``. The plain way is written out
+here as the reference."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from jupyterlab_readiness.notebook.facts import cell_facts, clear_cache
+from jupyterlab_readiness.notebook.names import ALWAYS_DEFINED
+from jupyterlab_readiness.notebook.scopes import child_nodes, walk
+
+# Expressions whose nodes the loop handles itself (conditional expressions, slices, starred
+# arguments) mixed with those it always did, nested in each other and in the generic ones; no
+# comprehension or lambda, whose scopes the reference below does not model.
+EXPRESSIONS = [
+    "out = left if test else right",
+    "out = first(a) if second(b, *c) else third(d)[e:f:g]",
+    "out = rows[start:] + rows[:stop] + rows[::step] + rows[lo:hi] + grid[i, j:k]",
+    "out = call(*args, *more, key=value if flag else other, **kw)",
+    "out = [*head, *tail] + {*(y if z else w)}",
+    'out = {"k": v if u else t, **extra}[key] if check("s") else "fallback"',
+    "out = (p if q else r)(s) if not (m if n else o) else -(a[b:c] if d else e)",
+    "out = f'{a if b else c:>{width if wide else narrow}}' + g(h[i:j])",
+    "out = await_me if done else (yielded[0:1] if cond[2:] else starred(*seq[::2]))",
+    "out = matrix[1:-1, ::2][mask if use_mask else slice(None)]",
+]
+
+
+def _reference_reads(expression: ast.expr) -> list[str]:
+    """Free names an expression reads, in the order of the generic path: depth first, children
+    in ``ast.iter_child_nodes`` order."""
+    names: list[str] = []
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            names.append(node.id)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return names
+
+
+def _reference_calls_and_strings(expression: ast.expr) -> tuple[list[int], list[str]]:
+    calls: list[int] = []
+    strings: list[str] = []
+    stack = [expression]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Call):
+            calls.append(node.col_offset)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings.append(node.value)
+        stack.extend(reversed(list(ast.iter_child_nodes(node))))
+    return calls, strings
+
+
+@pytest.mark.parametrize("source", EXPRESSIONS)
+def test_the_expression_loop_reads_in_the_generic_order(source):
+    clear_cache()
+    value = ast.parse(source).body[0].value
+    facts = cell_facts(source)
+    assert [name for _, name in facts.free_reads] == [n for n in _reference_reads(value) if n not in ALWAYS_DEFINED]
+    calls, strings = _reference_calls_and_strings(value)
+    assert len(facts.calls) == len(calls)
+    assert [s for _, s in facts.strings] == strings
+
+
+def test_the_walks_visit_what_ast_walk_visits_in_its_order():
+    source = "\n".join(
+        [*EXPRESSIONS, "class C(B, metaclass=M):", "    def f(self, *a, k=1, **kw):", "        return [i for i in a]"]
+    )
+    tree = ast.parse(source)
+    assert walk(tree) == list(ast.walk(tree))
+    for node in ast.walk(tree):
+        assert child_nodes(node) == list(ast.iter_child_nodes(node))
