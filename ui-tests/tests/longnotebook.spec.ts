@@ -69,6 +69,8 @@ for (const mode of ['contentVisibility', 'full']) {
       page,
       tmpPath
     }) => {
+      // JupyterLab renders 300 cells when idle: slow on a loaded machine.
+      test.slow();
       await openNotebook(page, tmpPath, 'long.ipynb', LONG);
       const strip = page.locator('.jp-NotebookPanel .readiness-scroll-marks');
       await expect(
