@@ -133,6 +133,21 @@ export class ScrollMarks {
         : null;
       return box && box.height > 0 ? box : null;
     });
+    // While JupyterLab is still rendering cells (a notebook just opened),
+    // draw again once it has rendered some more.
+    if (this._settle === 0 && cells.some(cell => cell.isPlaceholder())) {
+      this._settle = window.setTimeout(() => {
+        this._settle = 0;
+        this._schedule();
+      }, SETTLE_MS);
+    }
+    const tops = new Map<Cell, { top: number; drawn: boolean }>();
+    if (boxes.every(box => box !== null)) {
+      boxes.forEach((box, i) =>
+        tops.set(cells[i], { top: box!.top - origin, drawn: true })
+      );
+      return { tops, total: scrollHeight };
+    }
     // A cell's lines, plus one for its prompt and padding.
     const lines = cells.map(
       cell => cell.model.sharedModel.getSource().split('\n').length + 1
@@ -146,7 +161,6 @@ export class ScrollMarks {
       }
     });
     const perLine = drawnLines > 0 ? drawnHeight / drawnLines : 20;
-    const tops = new Map<Cell, { top: number; drawn: boolean }>();
     let next = 0;
     cells.forEach((cell, i) => {
       const box = boxes[i];
@@ -158,14 +172,6 @@ export class ScrollMarks {
         next += lines[i] * perLine;
       }
     });
-    // While JupyterLab is still rendering cells (a notebook just opened),
-    // draw again once it has rendered some more.
-    if (this._settle === 0 && cells.some(cell => cell.isPlaceholder())) {
-      this._settle = window.setTimeout(() => {
-        this._settle = 0;
-        this._schedule();
-      }, SETTLE_MS);
-    }
     return { tops, total: Math.max(scrollHeight, next) };
   }
 

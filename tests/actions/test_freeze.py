@@ -219,3 +219,10 @@ def test_cli_refuses_a_typed_pin_that_is_not_an_exact_version(project, pin, mess
     result = freeze_cli("nb.ipynb", "--pin", pin, cwd=project)
     assert result.returncode == 2 and message in result.stderr
     assert not (project / "requirements.txt").exists()
+
+
+def test_cli_refuses_two_versions_for_one_name(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("!pip install nothing-installed", 1))))
+    result = freeze_cli("nb.ipynb", "--pin", "nothing-installed==1.0", "--pin", "nothing-installed==2.0", cwd=project)
+    assert result.returncode == 2 and "twice" in result.stderr
+    assert not (project / "requirements.txt").exists()
