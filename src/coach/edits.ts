@@ -3,12 +3,13 @@
  * model), not to the file: the user sees the change at once, keeps editing,
  * and undoes it in the cell like any other edit. The edits are first turned
  * into a plan (each touched cell's source before and after), which the
- * preview shows and `applyPlan` applies unchanged.
+ * preview shows and `applyPlan` applies unchanged, as one undoable step.
  */
 import type { ICellModel, ICodeCellModel } from '@jupyterlab/cells';
 import type { NotebookPanel } from '@jupyterlab/notebook';
 
 import type { Fix } from '../types';
+import { asOneStep, type IUndoManager } from './undo';
 
 type ISharedCell = ICellModel['sharedModel'];
 
@@ -120,42 +121,60 @@ export function insertText(source: string, line: number, text: string): string {
 }
 
 /**
- * Apply a plan: each edited cell in a transaction of its own, whose origin is
- * the cell, so Ctrl+Z in that cell undoes the fix (a cell's undo manager only
- * tracks its own transactions while undo is per cell, JupyterLab's default;
- * with document-wide undo the cell hands them to the notebook's manager).
- * Inserted cells come last, in one notebook transaction (Undo Cell Operation).
+ * Apply a plan as one step of the notebook's history: one Ctrl+Z in an edited
+ * cell (or Z in command mode) reverts all of it, inserted cells included.
+ * Each edited cell changes in a transaction of its own, whose origin is the
+ * cell, so its undo manager records it (with per-cell undo, JupyterLab's
+ * default, a cell's manager tracks only its own transactions); inserted cells
+ * come in one notebook transaction; `asOneStep` links the steps. With
+ * document-wide undo every change is the notebook's: one transaction.
  */
 export function applyPlan(panel: NotebookPanel, plan: IEditPlan): void {
   const model = panel.content.model!;
-  for (const change of plan.changes) {
-    change.cell.transact(() => {
-      replaceChanged(change.cell, change.before, change.after);
-      if (change.tags !== null) {
-        if (change.tags.length > 0) {
-          change.cell.setMetadata('tags', change.tags);
-        } else {
-          change.cell.deleteMetadata('tags');
+  const shared = model.sharedModel as typeof model.sharedModel & {
+    undoManager?: IUndoManager;
+  };
+  const perCell = shared.disableDocumentWideUndoRedo !== false;
+  const managers = [
+    shared.undoManager,
+    ...plan.changes.map(
+      change => (change.cell as { undoManager?: IUndoManager }).undoManager
+    )
+  ];
+  const edit = () => {
+    for (const change of plan.changes) {
+      change.cell.transact(() => {
+        replaceChanged(change.cell, change.before, change.after);
+        if (change.tags !== null) {
+          if (change.tags.length > 0) {
+            change.cell.setMetadata('tags', change.tags);
+          } else {
+            change.cell.deleteMetadata('tags');
+          }
         }
-      }
-    });
+      });
+    }
+    if (plan.inserts.length > 0) {
+      shared.transact(() => {
+        for (const insert of plan.inserts) {
+          shared.insertCell(insert.index, {
+            cell_type: insert.cellType,
+            source: insert.source,
+            metadata: insert.tags.length > 0 ? { tags: insert.tags } : {}
+          });
+        }
+      });
+    }
+  };
+  asOneStep(managers, perCell ? edit : () => shared.transact(edit));
+  // Outputs are not part of the undo history in JupyterLab.
+  for (const change of plan.changes) {
     if (change.clearOutputs && change.cell.cell_type === 'code') {
       const cellModel = model.cells.get(
-        model.sharedModel.cells.indexOf(change.cell)
+        shared.cells.indexOf(change.cell)
       ) as ICodeCellModel;
       cellModel.outputs.clear();
     }
-  }
-  if (plan.inserts.length > 0) {
-    model.sharedModel.transact(() => {
-      for (const insert of plan.inserts) {
-        model.sharedModel.insertCell(insert.index, {
-          cell_type: insert.cellType,
-          source: insert.source,
-          metadata: insert.tags.length > 0 ? { tags: insert.tags } : {}
-        });
-      }
-    });
   }
 }
 

@@ -3,7 +3,7 @@
  * re-checks, so fixes of one cell never undo each other: POST /readiness/fix
  * with `write: false`), the dialog shows its diff, and on Apply the fixed
  * notebook is brought into the live one cell by cell (by cell id), so the
- * editor keeps its state and each cell's edit can be undone there.
+ * editor keeps its state, as one step: one undo reverts all of it.
  */
 import { Dialog, Notification, showDialog } from '@jupyterlab/apputils';
 import type { ICodeCellModel } from '@jupyterlab/cells';
@@ -17,7 +17,7 @@ import { fixNotebook } from '../api';
 import { messageOf } from '../preview';
 import type { IReadiness } from '../tokens';
 import type { Finding, FixReply } from '../types';
-import { replaceChanged } from './edits';
+import { applyPlan, type IEditPlan } from './edits';
 
 /**
  * Whether a finding has a safe fix that edits cells (the ignore comment
@@ -60,13 +60,16 @@ export async function fixAllSafe(
       Dialog.okButton({
         label: trans.__('Apply'),
         caption: trans.__(
-          'Apply these edits to the notebook (undo in each cell)'
+          'Apply these edits to the notebook (one undo reverts them)'
         )
       })
     ]
   });
   if (result.button.accept && reply.applied.length > 0) {
-    applyNotebook(panel, reply.notebook as unknown as INotebookContent);
+    applyPlan(
+      panel,
+      planNotebook(panel, reply.notebook as unknown as INotebookContent)
+    );
     await readiness.check(panel);
   }
 }
@@ -76,45 +79,46 @@ function text(source: MultilineString): string {
 }
 
 /**
- * Bring the live notebook to `fixed`: fixes change sources, tags and outputs
- * and insert cells, never delete or move one, so a fixed cell whose id the
- * live notebook lacks is inserted where it stands.
+ * The plan that brings the live notebook to `fixed`: fixes change sources,
+ * tags and outputs and insert cells, never delete or move one, so a fixed
+ * cell whose id the live notebook lacks is inserted where it stands (in
+ * notebook order, each at its final index).
  */
-function applyNotebook(panel: NotebookPanel, fixed: INotebookContent): void {
+function planNotebook(
+  panel: NotebookPanel,
+  fixed: INotebookContent
+): IEditPlan {
   const model = panel.content.model!;
-  const shared = model.sharedModel;
-  shared.transact(() => {
-    fixed.cells.forEach((cell, index) => {
-      const at = shared.cells.findIndex(c => c.id === cell.id);
-      const tags = (cell.metadata?.tags as string[] | undefined) ?? [];
-      if (at < 0) {
-        shared.insertCell(index, {
-          cell_type: cell.cell_type as 'code' | 'markdown',
-          source: text(cell.source),
-          metadata: tags.length ? { tags } : {}
-        });
-        return;
-      }
-      const live = shared.cells[at];
-      replaceChanged(live, live.getSource(), text(cell.source));
-      const liveTags = (live.getMetadata('tags') as string[] | undefined) ?? [];
-      if (JSON.stringify(liveTags) !== JSON.stringify(tags)) {
-        if (tags.length) {
-          live.setMetadata('tags', tags);
-        } else {
-          live.deleteMetadata('tags');
-        }
-      }
-      const outputs = model.cells.get(at) as ICodeCellModel;
-      if (
+  const cells = model.sharedModel.cells;
+  const plan: IEditPlan = { changes: [], inserts: [] };
+  fixed.cells.forEach((cell, index) => {
+    const at = cells.findIndex(c => c.id === cell.id);
+    const tags = (cell.metadata?.tags as string[] | undefined) ?? [];
+    if (at < 0) {
+      plan.inserts.push({
+        index,
+        cellType: cell.cell_type as 'code' | 'markdown',
+        source: text(cell.source),
+        tags
+      });
+      return;
+    }
+    const live = cells[at];
+    const liveTags = (live.getMetadata('tags') as string[] | undefined) ?? [];
+    const outputs = (model.cells.get(at) as ICodeCellModel).outputs;
+    plan.changes.push({
+      cell: live,
+      index: at,
+      before: live.getSource(),
+      after: text(cell.source),
+      tags: JSON.stringify(liveTags) !== JSON.stringify(tags) ? tags : null,
+      clearOutputs:
         cell.cell_type === 'code' &&
         (cell.outputs as unknown[]).length === 0 &&
-        outputs.outputs?.length
-      ) {
-        outputs.outputs.clear();
-      }
+        !!outputs?.length
     });
   });
+  return plan;
 }
 
 class FixAllPreview extends ReactWidget {

@@ -76,7 +76,7 @@ export async function previewAndFix(
       Dialog.okButton({
         label: trans.__('Apply'),
         caption: trans.__(
-          'Apply these edits to the notebook (undo in the cell)'
+          'Apply these edits to the notebook (one undo reverts them)'
         )
       })
     ]

@@ -79,7 +79,7 @@ function fixButton(fix: Fix, options: IHoverCardOptions): HTMLElement {
   const command = fix.command;
   if (!command) {
     button.title = fix.safe
-      ? trans.__('Preview the edits, then apply them (undo in the cell)')
+      ? trans.__('Preview the edits, then apply them (one undo reverts them)')
       : trans.__(
           'Preview the edits, then apply them: this may change what the notebook computes'
         );

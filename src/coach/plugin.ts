@@ -12,6 +12,7 @@ import type {
   JupyterFrontEndPlugin
 } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
+import type { Cell } from '@jupyterlab/cells';
 import { INotebookTracker, NotebookPanel } from '@jupyterlab/notebook';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
 import { ITranslator, nullTranslator } from '@jupyterlab/translation';
@@ -24,7 +25,12 @@ import type { Finding } from '../types';
 import { hoverCard } from './hovercard';
 import { inNotebookOrder } from './order';
 import { ScrollMarks } from './scrollmarks';
-import { underlineExtension, updateUnderlines } from './underline';
+import {
+  findingsByCell,
+  underlineCell,
+  underlineExtension,
+  updateUnderlines
+} from './underline';
 
 const PLUGIN_ID = 'jupyterlab-readiness:coach';
 
@@ -142,6 +148,30 @@ export const coach: JupyterFrontEndPlugin<void> = {
     const extensions = new WeakMap<NotebookPanel, Extension>();
     const injected = new WeakSet<object>();
     const scrollMarks = new WeakMap<NotebookPanel, ScrollMarks>();
+    // A cell rendered after its report (out of view in a long notebook until
+    // now) gets the findings of the latest report then, and the scrollbar
+    // marks are redrawn at its lines.
+    const waiting = new WeakSet<Cell>();
+    const underlineWhenRendered = (
+      panel: NotebookPanel,
+      cell: Cell,
+      extension: Extension
+    ) => {
+      if (waiting.has(cell) || !cell.isPlaceholder()) {
+        return;
+      }
+      waiting.add(cell);
+      void cell.ready.then(() => {
+        waiting.delete(cell);
+        if (panel.isDisposed || cell.isDisposed) {
+          return;
+        }
+        const findings = findingsOf(panel);
+        const wanted = findingsByCell(panel, findings).get(cell) ?? [];
+        underlineCell(cell, wanted, extension, injected);
+        scrollMarks.get(panel)?.update(findings);
+      });
+    };
     const showMarks = (panel: NotebookPanel) => {
       const findings = findingsOf(panel);
       let extension = extensions.get(panel);
@@ -151,7 +181,9 @@ export const coach: JupyterFrontEndPlugin<void> = {
         );
         extensions.set(panel, extension);
       }
-      updateUnderlines(panel, findings, extension, injected);
+      updateUnderlines(panel, findings, extension, injected, cell =>
+        underlineWhenRendered(panel, cell, extension!)
+      );
       let marks = scrollMarks.get(panel);
       if (!marks) {
         marks = new ScrollMarks(

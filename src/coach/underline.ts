@@ -120,14 +120,34 @@ export function underlineExtension(
 
 /**
  * Underline each code cell's findings in its editor. `extension` is injected
- * once per editor (the set of editors that have it is `injected`).
+ * once per editor (the set of editors that have it is `injected`). A cell
+ * JupyterLab has not rendered yet (a long notebook renders the cells out of
+ * view later, or when they are scrolled to) has no editor: `undrawn` gets
+ * each such cell that has findings, to underline it once it is rendered.
  */
 export function updateUnderlines(
   panel: NotebookPanel,
   findings: Finding[],
   extension: Extension,
-  injected: WeakSet<object>
+  injected: WeakSet<object>,
+  undrawn: (cell: Cell) => void
 ): void {
+  const byCell = findingsByCell(panel, findings);
+  for (const cell of panel.content.widgets) {
+    const wanted = byCell.get(cell) ?? [];
+    if (!underlineCell(cell, wanted, extension, injected) && wanted.length) {
+      undrawn(cell);
+    }
+  }
+}
+
+/**
+ * The findings with a line, by the cell they are in.
+ */
+export function findingsByCell(
+  panel: NotebookPanel,
+  findings: Finding[]
+): Map<Cell, Finding[]> {
   const byCell = new Map<Cell, Finding[]>();
   for (const finding of findings) {
     const cell = cellOf(panel, finding);
@@ -135,20 +155,34 @@ export function updateUnderlines(
       byCell.set(cell, [...(byCell.get(cell) ?? []), finding]);
     }
   }
-  for (const cell of panel.content.widgets) {
-    if (cell.model.type !== 'code') {
-      continue;
-    }
-    const editor = cell.editor as CodeMirrorEditor | null;
-    const wanted = byCell.get(cell) ?? [];
-    // An editor not drawn yet gets its underlines from the next report.
-    if (!editor || (!injected.has(editor) && wanted.length === 0)) {
-      continue;
-    }
-    if (!injected.has(editor)) {
-      editor.injectExtension(extension);
-      injected.add(editor);
-    }
-    editor.editor.dispatch({ effects: setFindings.of(wanted) });
+  return byCell;
+}
+
+/**
+ * Underline `wanted` in the cell's editor; false when the cell has no editor
+ * yet (not rendered).
+ */
+export function underlineCell(
+  cell: Cell,
+  wanted: Finding[],
+  extension: Extension,
+  injected: WeakSet<object>
+): boolean {
+  if (cell.model.type !== 'code') {
+    return true;
   }
+  const editor = cell.editor as CodeMirrorEditor | null;
+  if (!editor) {
+    return false;
+  }
+  // An editor with nothing to underline, and never had, is left alone.
+  if (!injected.has(editor) && wanted.length === 0) {
+    return true;
+  }
+  if (!injected.has(editor)) {
+    editor.injectExtension(extension);
+    injected.add(editor);
+  }
+  editor.editor.dispatch({ effects: setFindings.of(wanted) });
+  return true;
 }

@@ -184,3 +184,45 @@ def test_cli_refuses_unreadable_input(project):
     assert freeze_cli("missing.ipynb", cwd=project).returncode == 2
     (project / "r.ipynb").write_text(json.dumps(notebook(code("library(x)", 1), language="R")))
     assert freeze_cli("r.ipynb", cwd=project).returncode == 2
+
+
+def test_cli_pins_a_typed_version_for_what_is_not_installed(project):
+    # sklearn_not_here: a module whose distribution has another name; nothing-installed: a pip install
+    (project / "nb.ipynb").write_text(
+        json.dumps(notebook(code("import yaml\nimport sklearn_not_here\n!pip install nothing-installed", 1)))
+    )
+    typed = ("--pin", "sklearn_not_here=scikit-learn==1.5.0", "--pin", "nothing-installed==2.0")
+    result = freeze_cli("nb.ipynb", *typed, "--target", "requirements", cwd=project)
+    assert result.returncode == 0, result.stderr
+    lines = (project / "requirements.txt").read_text().splitlines()
+    assert "scikit-learn==1.5.0" in lines and "nothing-installed==2.0" in lines
+    assert f"PyYAML=={importlib.metadata.version('PyYAML')}" in lines  # installed: the environment's version
+    assert "unresolved" not in result.stdout
+    again = freeze_cli("nb.ipynb", *typed, "--format", "json", cwd=project)
+    reply = json.loads(again.stdout)
+    assert reply["added"] == [] and reply["changed"] == [] and reply["unresolved"] == []
+    # without the typed versions they stay unresolved, and what was pinned stays
+    rest = json.loads(freeze_cli("nb.ipynb", "--format", "json", "--dry-run", cwd=project).stdout)
+    assert sorted(rest["unresolved"]) == ["nothing-installed", "sklearn_not_here"]
+
+
+@pytest.mark.parametrize(
+    ("pin", "message"),
+    [
+        ("nothing-installed", "expected NAME==VERSION"),
+        ("nothing-installed==latest", "not an exact version"),
+        ("nothing-installed=>=1.0", "not an exact version"),
+    ],
+)
+def test_cli_refuses_a_typed_pin_that_is_not_an_exact_version(project, pin, message):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("!pip install nothing-installed", 1))))
+    result = freeze_cli("nb.ipynb", "--pin", pin, cwd=project)
+    assert result.returncode == 2 and message in result.stderr
+    assert not (project / "requirements.txt").exists()
+
+
+def test_cli_refuses_two_versions_for_one_name(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("!pip install nothing-installed", 1))))
+    result = freeze_cli("nb.ipynb", "--pin", "nothing-installed==1.0", "--pin", "nothing-installed==2.0", cwd=project)
+    assert result.returncode == 2 and "twice" in result.stderr
+    assert not (project / "requirements.txt").exists()

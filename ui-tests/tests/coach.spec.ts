@@ -115,7 +115,7 @@ test.describe('Readiness coach', () => {
     await expect(page.locator(finding('print-logging'))).toHaveCount(0);
   });
 
-  test('fix all safe applies the safe fixes only, after a preview', async ({
+  test('fix all safe applies the safe fixes only, after a preview; one undo reverts it', async ({
     page
   }) => {
     await page.click(`${PANEL} .readiness-fix-all`);
@@ -132,6 +132,24 @@ test.describe('Readiness coach', () => {
     await expect(page.locator(finding('unseeded-random'))).toHaveCount(0);
     // The unsafe print → logging fix is left for the author to review.
     await expect(page.locator(finding('print-logging'))).toHaveCount(1);
+
+    // One Ctrl+Z in the seeded cell reverts all of Fix all: the edit and the
+    // inserted parameters cell.
+    await page.locator('.jp-Cell').nth(1).locator('.cm-content').click();
+    await page.keyboard.press('Control+z');
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+              .model!.cells.length
+        )
+      )
+      .toBe(4);
+    await expect
+      .poll(() => cellSource(page, 0))
+      .toBe('import random\nx = random.random()');
+    await expect(page.locator(finding('unseeded-random', 0))).toHaveCount(1);
   });
 
   test('opened from the palette, the sidebar takes the focus; each check says why once per group', async ({

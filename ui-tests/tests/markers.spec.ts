@@ -31,13 +31,23 @@ async function cellSource(
   );
 }
 
+async function cellCount(
+  page: import('@playwright/test').Page
+): Promise<number> {
+  return page.evaluate(
+    () =>
+      (window.jupyterapp.shell.currentWidget as NotebookPanel).content.model!
+        .cells.length
+  );
+}
+
 test.describe('Readiness markers', () => {
   test.beforeEach(async ({ page, tmpPath }) => {
     await openNotebook(page, tmpPath, 'marked.ipynb', MARKED);
     await expect(page.locator(finding('unseeded-random', 0))).toHaveCount(1);
   });
 
-  test('the offending line is underlined and its hover card fixes it; Ctrl+Z undoes the fix', async ({
+  test('the offending line is underlined and its hover card fixes it; one Ctrl+Z undoes the whole fix', async ({
     page
   }) => {
     const underline = page
@@ -64,21 +74,36 @@ test.describe('Readiness markers', () => {
       page.locator('.readiness-underline[data-check="unseeded-random"]')
     ).toHaveCount(0);
 
-    // Undo in the edited cell restores it, and the finding comes back (the
-    // fix also inserted a parameters cell above: the edited cell is now 2nd).
+    // The fix edited cell 1 and inserted a parameters cell above it: one
+    // Ctrl+Z in the edited cell (now the 2nd) reverts both.
+    await expect.poll(() => cellCount(page)).toBe(22);
     await expect.poll(() => cellSource(page, 1)).toContain('random');
     await page.locator('.jp-Cell').nth(1).locator('.cm-content').click();
     await page.keyboard.press('Control+z');
+    await expect.poll(() => cellCount(page)).toBe(21);
     await expect
-      .poll(() => cellSource(page, 1))
+      .poll(() => cellSource(page, 0))
       .toBe('import random\nx = random.random()');
-    await expect(page.locator(finding('unseeded-random', 1))).toHaveCount(1);
+    await expect(page.locator(finding('unseeded-random', 0))).toHaveCount(1);
     await expect(
       page
         .locator('.jp-Cell')
-        .nth(1)
+        .nth(0)
         .locator('.readiness-underline[data-check="unseeded-random"]')
     ).toHaveCount(1);
+
+    // Redo in the cell brings both back, and Z in command mode (the
+    // notebook's undo) reverts both again.
+    await page.locator('.jp-Cell').nth(0).locator('.cm-content').click();
+    await page.keyboard.press('Control+Shift+z');
+    await expect.poll(() => cellCount(page)).toBe(22);
+    await expect.poll(() => cellSource(page, 1)).toContain('seed');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('z');
+    await expect.poll(() => cellCount(page)).toBe(21);
+    await expect
+      .poll(() => cellSource(page, 0))
+      .toBe('import random\nx = random.random()');
   });
 
   test('the scrollbar has a mark per finding; a click jumps to it', async ({

@@ -78,8 +78,10 @@ test("the sidebar's height on a 135-cell notebook", async ({
   await expect(
     page.locator(`${PANEL} .readiness-finding`).first()
   ).toBeVisible();
+  // The kernel starts slowly on a loaded machine.
   await expect(page.locator(`${PANEL} [data-kernel-status="ok"]`)).toHaveCount(
-    1
+    1,
+    { timeout: 30000 }
   );
   const measure = () =>
     page.evaluate(() => {

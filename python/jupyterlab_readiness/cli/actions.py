@@ -27,7 +27,12 @@ def run_freeze(args: argparse.Namespace) -> int:
         source = load(args.notebook, None, root)
         if not source.model.is_python:
             raise _Refusal(f"freeze pins Python packages; the kernel language is {source.model.language!r}")
-        request = FreezeRequest(path=args.notebook, target=args.target, lock=args.lock, write=not args.dry_run)
+        typed = dict(args.pin)
+        if len(typed) < len(args.pin):
+            raise _Refusal("--pin names a module twice; give each one version")
+        request = FreezeRequest(
+            path=args.notebook, target=args.target, lock=args.lock, write=not args.dry_run, versions=typed
+        )
         want = freeze.wanted(source.model, Context(source.model, source.path).is_local_module)
         plan = freeze.plan(request, _installed(want, closure=args.lock), root, source)
         if request.write:

@@ -91,6 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     freeze.add_argument(
         "--lock", action="store_true", help=f"also write the installed dependency closure to {LOCK_NAME}"
     )
+    freeze.add_argument(
+        "--pin",
+        action="append",
+        type=_typed_pin,
+        default=[],
+        metavar="NAME==VERSION",
+        help="the exact version to pin for NAME, a module or install that no installed distribution provides "
+        "(repeatable); MODULE=DISTRIBUTION==VERSION when the distribution's name differs from the module's, "
+        "e.g. sklearn=scikit-learn==1.5.0",
+    )
     freeze.add_argument("--dry-run", action="store_true", help="show what would change, write nothing")
     freeze.add_argument(
         "--format", choices=("text", "json"), default="text", help="text: a diff; json: the same object as the REST API"
@@ -254,6 +264,19 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="K/N",
         help="only shard K of N: a deterministic, balanced part of the notebooks by the hash of their path",
     )
+
+
+def _typed_pin(text: str) -> tuple[str, str]:
+    """(name, typed version) as FreezeRequest.versions takes them: 'name==1.2' -> ('name', '1.2'),
+    'module=distribution==1.2' -> ('module', 'distribution==1.2'). Whether the version is an exact
+    one is the freeze plan's to judge, as it is for the REST API."""
+    name, equals, typed = text.partition("=")
+    if typed.startswith("="):
+        typed = typed[1:]
+    name, typed = name.strip(), typed.strip()
+    if not equals or not name or not typed or len(name) > 200 or len(typed) > 200:
+        raise argparse.ArgumentTypeError(f"expected NAME==VERSION or MODULE=DISTRIBUTION==VERSION, not {text!r}")
+    return name, typed
 
 
 def _positive(text: str) -> int:
