@@ -33,6 +33,7 @@ import jinja2
 import jinja2.bccache
 
 from ...contract.report import NotebookReport
+from .expectations import Expectations
 from .parameters import Parameter
 from .steps import Pipeline, Step
 
@@ -62,6 +63,7 @@ class Package:
     pipeline: Pipeline
     report: NotebookReport
     inputs: list[str]  # files beside the notebook it reads, relative to the notebook's folder
+    expectations: Expectations | None = None  # from the notebook's last rehearsal, when one applies
 
 
 def generated(notebook: str) -> str:
@@ -83,17 +85,24 @@ def render(pkg: Package) -> dict[str, str]:
     files = render_project(variables)
     code = {**variables, **code_variables(pkg)}
     shows = pkg.pipeline.draws or pkg.pipeline.tables
-    for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ())):
+    expected = pkg.expectations
+    checked = ("thresholds", "alerts") if expected else ()
+    if expected and (expected.tables or expected.records):
+        checked = ("schemas", *checked)
+    for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ()), *checked):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
     return _in_reading_order(files, src)
 
 
 def render_project(variables: dict[str, Any]) -> dict[str, str]:
-    """Every file of the project template: {relative path: text}, paths rendered as Copier does."""
+    """Every file of the project template: {relative path: text}, paths rendered as Copier does
+    (a name that renders empty, ``{% if x %}name{% endif %}.jinja``, is a file left out)."""
     files = {}
     for name, path, path_template in _project_files():
         target = path_template.render(variables) if path_template else path
+        if not target.removesuffix(SUFFIX).rsplit("/", 1)[-1]:
+            continue
         if name.endswith(SUFFIX):
             files[target.removesuffix(SUFFIX)] = _template(name).render(variables)
         else:
@@ -113,8 +122,12 @@ _ORDER = (
     "{src}/steps.py",
     "{src}/cli.py",
     "{src}/displays.py",
+    "{src}/schemas.py",
+    "{src}/thresholds.py",
+    "{src}/alerts.py",
     "tests/conftest.py",
     "tests/test_pipeline.py",
+    "tests/test_golden.py",
     "tests/test_steps.py",
 )
 
@@ -157,6 +170,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "draws": pipeline.draws,
         "tables": pipeline.tables,
         "readiness": _readiness(pkg.report),
+        "expectations": pkg.expectations.variables() if pkg.expectations else None,
     }
 
 
