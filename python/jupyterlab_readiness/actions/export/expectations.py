@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...contract.baseline import ColumnShape, OutputShape, RehearsalRecord
-from ..naming import snake
 from .parameters import Parameter
 
 ROWS_LOW, ROWS_HIGH = 0.5, 2.0
@@ -161,9 +160,10 @@ def _threshold(name: str, annotation: str, default: Any, description: str) -> di
 
 
 def _identifier(text: str, taken: frozenset[str] | set[str] = frozenset()) -> str:
-    name = snake(text) or re.sub(r"\W", "_", text).strip("_").lower() or "column"
+    # pandera and pydantic ignore attributes with a leading underscore: a digit gets a word instead
+    name = re.sub(r"\W+", "_", text).strip("_").lower() or "column"
     if name[0].isdigit():
-        name = f"_{name}"
+        name = f"column_{name}"
     while keyword.iskeyword(name) or name in _TAKEN or name in taken or name.startswith("__"):
         name = f"{name}_"
     return name
