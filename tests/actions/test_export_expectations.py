@@ -210,7 +210,16 @@ def test_the_package_alerts_on_a_dropped_column_and_on_a_tenth_of_the_rows(expor
 
 def test_the_package_tests_pass_golden_included_and_pass_ruff(exported):
     tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_golden.py", "tests/test_pipeline.py"],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_golden.py",
+            "tests/test_pipeline.py",
+        ],
         cwd=exported,
         env={**os.environ, "PYTHONPATH": str(exported / "src")},
         capture_output=True,
@@ -229,8 +238,12 @@ def test_reexport_is_identical_and_leaves_an_edited_schema_alone(exported):
     schemas = exported / "src" / ORDERS.name / "schemas.py"
     edited = schemas.read_text(encoding="utf-8").replace("nullable=False", "nullable=True", 1)
     schemas.write_text(edited, encoding="utf-8")
-    first = _readiness("export", f"{ORDERS.name}.ipynb", "--out", "project", "--dry-run", "--format", "json", cwd=folder)
-    second = _readiness("export", f"{ORDERS.name}.ipynb", "--out", "project", "--dry-run", "--format", "json", cwd=folder)
+    first = _readiness(
+        "export", f"{ORDERS.name}.ipynb", "--out", "project", "--dry-run", "--format", "json", cwd=folder
+    )
+    second = _readiness(
+        "export", f"{ORDERS.name}.ipynb", "--out", "project", "--dry-run", "--format", "json", cwd=folder
+    )
     assert first.stdout == second.stdout, "the preview differs between two runs"
     reply = json.loads(first.stdout)
     assert reply["conflicts"] == [f"src/{ORDERS.name}/schemas.py"]

@@ -110,7 +110,8 @@ SENSOR = FrameCase(
         md("## Summarise"),
         code(
             "summary = {'readings': int(len(readings)), 'sensors': int(readings['sensor'].nunique()), "
-            "'mean_c': round(float(readings['temp_c'].mean()), 3), 'hot_share': round(float(readings['hot'].mean()), 3)}\n"
+            "'mean_c': round(float(readings['temp_c'].mean()), 3), "
+            "'hot_share': round(float(readings['hot'].mean()), 3)}\n"
             "print(summary)"
         ),
         md("## Write"),
