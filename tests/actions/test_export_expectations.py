@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from helpers.frame_notebooks import ORDERS, dropped_column, tenth_of_rows, write_case
-from helpers.notebooks import REPO
+from helpers.kernels import running_kernel
+from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.export.expectations import expectations
 from jupyterlab_readiness.actions.export.parameters import Parameter
 from jupyterlab_readiness.actions.rehearse.shapes import shapes
@@ -30,6 +31,7 @@ from jupyterlab_readiness.contract.baseline import (
     record_from_dict,
 )
 from jupyterlab_readiness.contract.report import Finding, to_dict
+from jupyterlab_readiness.contract.schema import EXPORT_REPLY
 
 TIMEOUT = 180
 
@@ -248,3 +250,59 @@ def test_reexport_is_identical_and_leaves_an_edited_schema_alone(exported):
     reply = json.loads(first.stdout)
     assert reply["conflicts"] == [f"src/{ORDERS.name}/schemas.py"]
     assert schemas.read_text(encoding="utf-8") == edited
+
+
+# ------------------------------------------------------------------------- results, from the live kernel
+
+TOTALS = notebook(
+    md("# Totals"),
+    code("import pandas as pd"),
+    md("## Load"),
+    code(
+        "orders = pd.DataFrame({'region': ['n', 's', 'n'], 'amount': [1.0, 2.0, 3.0]})\n"
+        "total = float(orders['amount'].sum())\n"
+        "label = 'sum'\n"
+        "print(total, label)"
+    ),
+    md("## Report"),
+    code("by_region = orders.groupby('region')['amount'].sum()\nprint(by_region.to_string(), total, label)"),
+)
+
+
+async def test_the_live_kernel_types_what_run_returns(jp_fetch, jp_serverapp, jp_root_dir):
+    (jp_root_dir / "totals.ipynb").write_text(json.dumps(TOTALS), encoding="utf-8")
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        for cell in TOTALS["cells"]:
+            if cell["cell_type"] == "code":
+                await kernel.run(cell["source"])
+        body = {"path": "totals.ipynb", "kernel_id": kernel.id, "write": True}
+        response = await jp_fetch("readiness", "export", method="POST", body=json.dumps(body))
+    reply = EXPORT_REPLY.validate_json(response.body)
+    texts = {f.path: f.text for f in reply.files}
+    schemas = texts["src/totals/schemas.py"]
+    assert "class Results(BaseModel):" in schemas
+    for line in ("orders: pd.DataFrame", "total: float", "label: str"):
+        assert line in schemas, schemas
+    assert "validate_results(results)" in texts["src/totals/pipeline.py"]
+    assert "src/totals/thresholds.py" not in texts, "no rehearsal: no thresholds invented"
+    project = jp_root_dir / "totals"
+    env = {**os.environ, "PYTHONPATH": str(project / "src")}
+    ran = subprocess.run(
+        [sys.executable, "-m", "totals"], cwd=jp_root_dir, env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert ran.returncode == 0 and json.loads(ran.stdout)["status"] == "ok", ran.stdout + ran.stderr
+    drifted = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from totals.pipeline import run\nfrom totals.parameters import Parameters\n"
+            "import totals.pipeline as p\np.validate_results({**run(Parameters()), 'total': 'many'})",
+        ],
+        cwd=jp_root_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    last = drifted.stderr.strip().splitlines()[-1]
+    assert last.startswith("totals.schemas.SchemaDrift:") and "'total'" in last, drifted.stderr

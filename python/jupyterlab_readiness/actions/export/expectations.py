@@ -127,6 +127,35 @@ def expectations(record: RehearsalRecord | None, writes: list[str], parameters: 
     )
 
 
+# Types of the live kernel's values → the annotation of the Results field; other types get none.
+_RESULT_TYPES = {
+    ("int", "builtins"): "int",
+    ("float", "builtins"): "float",
+    ("str", "builtins"): "str",
+    ("bool", "builtins"): "bool",
+    ("list", "builtins"): "list",
+    ("dict", "builtins"): "dict",
+    ("tuple", "builtins"): "tuple",
+    ("DataFrame", "pandas"): "pd.DataFrame",  # pandas 3 names its public classes' module so
+    ("DataFrame", "pandas.core.frame"): "pd.DataFrame",
+    ("Series", "pandas"): "pd.Series",
+    ("Series", "pandas.core.series"): "pd.Series",
+}
+
+
+def result_types(handed: list[str], types: dict[str, tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """The fields of the ``Results`` model: each value ``run()`` hands back whose type in the live
+    kernel is a plain one ({name, annotation}); none without a kernel (a rehearsal records files,
+    not the kernel's values)."""
+    fields = []
+    for name in handed:
+        annotation = _RESULT_TYPES.get(types.get(name, ("", None)))
+        # pydantic ignores a leading underscore and keeps model_* for itself
+        if annotation is not None and not name.startswith(("_", "model_")):
+            fields.append({"name": name, "annotation": annotation})
+    return fields
+
+
 def _reproducible(record: RehearsalRecord, parameters: list[Parameter]) -> bool:
     """Whether the package, on the notebook's parameter values, should write the rehearsal's
     bytes: not when a run reads the clock or draws unseeded numbers (the package seeds them, the

@@ -17,6 +17,7 @@ import json
 from pathlib import Path
 
 from ...checks.context import Context
+from ...checks.kernel_state import KernelState
 from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
 from ...contract.report import NotebookReport
 from ...contract.requests import ExportRequest
@@ -38,7 +39,7 @@ from ..freeze import plan as freeze
 from ..naming import module_name_problem, snake
 from ..plan import Plan
 from ..source import Source, load
-from .expectations import Expectations, expectations
+from .expectations import Expectations, expectations, result_types
 from .modules import copied, dotted
 from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
@@ -108,17 +109,25 @@ def plan(
     root: Root,
     source: Source | None = None,
     report: NotebookReport | None = None,
+    kernel: KernelState | None = None,
 ) -> Plan[ExportReply]:
     """Raises BadName, ExportRefused (the destination is a file), and what source.load raises; a
     notebook that cannot be exported safely gives a plan whose reply says ``refused`` and writes
-    nothing. ``source`` and ``report`` (readiness() of it): when the caller has them already."""
+    nothing. ``source`` and ``report`` (readiness() of it): when the caller has them already.
+    ``kernel``: the live kernel's state, whose types of the values the steps hand on become the
+    ``Results`` schema."""
     source = source or load(request.path, request.notebook, root)
     with quiet_compiler():
-        return _plan(request, environment, root, source, report)
+        return _plan(request, environment, root, source, report, kernel)
 
 
 def _plan(
-    request: ExportRequest, environment: Environment, root: Root, source: Source, report: NotebookReport | None
+    request: ExportRequest,
+    environment: Environment,
+    root: Root,
+    source: Source,
+    report: NotebookReport | None,
+    kernel: KernelState | None,
 ) -> Plan[ExportReply]:
     notebook, notebook_path = source.model, source.path
     if notebook.is_python:  # the export reads each cell's tree and its facts: parse each cell once for both
@@ -234,6 +243,7 @@ def _plan(
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
         expectations=expected,
+        results=result_types(pipeline.handed, kernel.types if kernel is not None else {}),
     )
     try:
         texts, style_warnings = styled({**render(package), **copied(local, name, header(notebook_path.name))}, name)

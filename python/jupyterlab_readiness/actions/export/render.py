@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -64,6 +64,7 @@ class Package:
     report: NotebookReport
     inputs: list[str]  # files beside the notebook it reads, relative to the notebook's folder
     expectations: Expectations | None = None  # from the notebook's last rehearsal, when one applies
+    results: list[dict[str, Any]] = field(default_factory=list)  # typed values run() returns (live kernel)
 
 
 def generated(notebook: str) -> str:
@@ -85,9 +86,8 @@ def render(pkg: Package) -> dict[str, str]:
     files = render_project(variables)
     code = {**variables, **code_variables(pkg)}
     shows = pkg.pipeline.draws or pkg.pipeline.tables
-    expected = pkg.expectations
-    checked = ("thresholds", "alerts") if expected else ()
-    if expected and (expected.tables or expected.records):
+    checked = ("thresholds", "alerts") if pkg.expectations else ()
+    if code["schemas"]:
         checked = ("schemas", *checked)
     for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ()), *checked):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
@@ -171,6 +171,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "tables": pipeline.tables,
         "readiness": _readiness(pkg.report),
         "expectations": pkg.expectations.variables() if pkg.expectations else None,
+        "results": list(pkg.results),
     }
 
 
@@ -194,6 +195,8 @@ def code_variables(pkg: Package) -> dict[str, Any]:
         "options": [_option(p) for p in pkg.parameters],
         "json_fields": [p.name for p in pkg.parameters if _is_json(p)],
         "secret_fields": sorted(p.name for p in pkg.parameters if _SECRET_NAME.search(p.name)),
+        # schemas.py: the outputs' schemas from a rehearsal, the results' from the live kernel
+        "schemas": bool(pkg.results or (pkg.expectations and (pkg.expectations.tables or pkg.expectations.records))),
     }
 
 
