@@ -9,7 +9,9 @@ environment, where
   alert naming the column, and on a tenth of the rows it exits 3 with a ``row-count`` alert.
 
 Real processes throughout: the rehearse and export CLIs, Jupyter kernels, ``python -m venv``,
-``pip install``, the generated command. The fast slice is test_export_expectations.py.
+``pip install``, the generated command. The six packages share one fresh venv, installed by one
+pip command (their pins all come from this environment, so they agree): a sixth of the pip time of
+a venv each. The fast slice is test_export_expectations.py.
 """
 
 from __future__ import annotations
@@ -20,14 +22,13 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
-from test_export_acceptance import CASES, PIP_TIMEOUT, flags, make_venv, summary, write_notebook
+from test_export_acceptance import CASES, PIP_TIMEOUT, flags, summary, write_notebook
 
 from helpers.frame_notebooks import FRAME_CASES, FrameCase, dropped_column, tenth_of_rows, write_case
 from helpers.notebooks import REPO
@@ -40,19 +41,19 @@ NAMES = [case.name for case in CASES] + [case.name for case in FRAME_CASES]
 
 @dataclass
 class Handed:
-    """A notebook rehearsed and exported; its venv is built in the background."""
+    """A notebook rehearsed and exported, and installed in the shared venv."""
 
     case: Any  # test_export_acceptance.Case or FrameCase
     folder: Path  # the notebook's folder, with its inputs
     project: Path
     rehearse: subprocess.CompletedProcess[str]
     export: subprocess.CompletedProcess[str]
-    venv: Future[Path] | None
+    venv: Path | None  # the shared venv's bin folder
 
     def bin_dir(self) -> Path:
         if self.venv is None:
             pytest.fail(f"{self.case.name} was not exported:\n{self.export.stdout}\n{self.export.stderr}")
-        return self.venv.result(timeout=PIP_TIMEOUT * 2)
+        return self.venv
 
 
 def readiness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -68,24 +69,42 @@ def readiness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+def make_venv(folder: Path, projects: list[Path]) -> Path:
+    """A fresh venv (no system site-packages) with every ``project[test]`` installed by one pip
+    command; returns its ``bin`` folder."""
+    subprocess.run([sys.executable, "-m", "venv", str(folder)], capture_output=True, timeout=PIP_TIMEOUT, check=True)
+    bin_dir = folder / "bin"
+    env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
+    done = subprocess.run(
+        [str(bin_dir / "python"), "-m", "pip", "install", "--quiet", "--no-compile", *(f"{p}[test]" for p in projects)],
+        capture_output=True,
+        text=True,
+        timeout=PIP_TIMEOUT * 2,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"pip install failed ({done.returncode}):\n{done.stdout[-4000:]}\n{done.stderr[-4000:]}")
+    return bin_dir
+
+
 @pytest.fixture(scope="module")
 def handed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Handed]]:
-    pool = ThreadPoolExecutor(max_workers=2, thread_name_prefix="venv")  # 2 cores: pip and kernels share them
     result: dict[str, Handed] = {}
-    roots = []
     for case in [*CASES, *FRAME_CASES]:
         root = tmp_path_factory.mktemp(f"{case.name}-handed")
-        roots.append(root)
         folder = root / "notebook"
         path = write_case(case, folder) if isinstance(case, FrameCase) else write_notebook(case, folder)
         rehearsed = readiness("rehearse", path.name, cwd=folder)
         done = readiness("export", path.name, "--name", case.name, "--out", str(root / "project"), cwd=folder)
-        venv = pool.submit(make_venv, root / "venv", root / "project") if done.returncode == 0 else None
-        result[case.name] = Handed(case, folder, root / "project", rehearsed, done, venv)
+        result[case.name] = Handed(case, folder, root / "project", rehearsed, done, None)
+    exported = [h.project for h in result.values() if h.export.returncode == 0]
+    venv_dir = tmp_path_factory.mktemp("shared") / "venv"
+    bin_dir = make_venv(venv_dir, exported)
+    for h in result.values():
+        h.venv = bin_dir if h.export.returncode == 0 else None
     yield result
-    pool.shutdown(wait=True, cancel_futures=True)
-    for root in roots:
-        shutil.rmtree(root / "venv", ignore_errors=True)
+    shutil.rmtree(venv_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="module", params=NAMES)
