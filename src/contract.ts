@@ -631,6 +631,7 @@ export interface RehearsalRecord {
   kernel: string;
   key: string;
   notebook: string;
+  outputs: OutputShape[];
   parameters: {
     [k: string]: unknown;
   };
@@ -649,6 +650,25 @@ export interface FileBaseline {
   path: string;
   sha256: string;
   size: number;
+}
+/**
+ * The shape of a file the first run wrote, read back as its readers read it: a table (CSV,
+ * TSV, Parquet, a JSON list of objects, with pandas' defaults) or a record (a JSON object).
+ */
+export interface OutputShape {
+  columns: ColumnShape[];
+  kind: 'table' | 'record';
+  path: string;
+  rows: number | null;
+}
+/**
+ * One column of a table the run wrote (or one key of a JSON object it wrote).
+ */
+export interface ColumnShape {
+  dtype: string;
+  name: string;
+  nullable: boolean;
+  values: string[] | null;
 }
 /**
  * A static finding on this cell that the rehearsal confirmed (a NameError proves a

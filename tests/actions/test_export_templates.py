@@ -90,10 +90,13 @@ def test_every_file_comes_from_a_template_or_the_steps(package):
     from_templates = {
         p.relative_to(PROJECT).as_posix().removesuffix(render.SUFFIX).replace("{{ package }}", package.name)
         for p in project_templates()
+        if "{% if expectations %}" not in p.name  # the golden test: only with a rehearsal's baseline
     }
     code = {f"{src}/{p.name.removesuffix(render.SUFFIX)}" for p in (render.TEMPLATES / render.CODE).iterdir()}
     drawn = set() if package.pipeline.draws else {f"{src}/displays.py"}  # only when a cell draws
-    assert set(files) == from_templates | (code - drawn) | {f"{src}/steps.py"}
+    unrehearsed = {f"{src}/{m}.py" for m in ("schemas", "thresholds", "alerts")}  # no baseline: no contract
+    assert package.expectations is None
+    assert set(files) == from_templates | (code - drawn - unrehearsed) | {f"{src}/steps.py"}
     assert list(files)[:2] == ["pyproject.toml", "README.md"]
     assert list(files)[-4:] == ["tests/test_steps.py", "Dockerfile", ".dockerignore", ".github/workflows/ci.yml"]
     header = render.header(package.notebook)

@@ -16,3 +16,5 @@ class KernelState:
     # top-level module → (distribution, version) pairs installed in the kernel's environment;
     # None when not asked, so unpinned-import falls back to this process's environment
     distributions: dict[str, tuple[tuple[str, str], ...]] | None = field(default=None)
+    # name → (``__qualname__``, ``__module__``) of its value's type, as the probe read them (no value is read)
+    types: dict[str, tuple[str, str | None]] = field(default_factory=dict)

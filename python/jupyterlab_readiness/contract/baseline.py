@@ -61,6 +61,31 @@ class FileBaseline:
 
 
 @dataclass(slots=True)
+class ColumnShape:
+    """One column of a table the run wrote (or one key of a JSON object it wrote)."""
+
+    __pydantic_config__ = STRICT
+
+    name: str
+    dtype: str  # tables: the pandas dtype read back ("int64", "float64", "str" …); records: the JSON type
+    nullable: bool  # a missing value was seen
+    values: list[str] | None = None  # a clearly categorical string column: its distinct values, sorted
+
+
+@dataclass(slots=True)
+class OutputShape:
+    """The shape of a file the first run wrote, read back as its readers read it: a table (CSV,
+    TSV, Parquet, a JSON list of objects, with pandas' defaults) or a record (a JSON object)."""
+
+    __pydantic_config__ = STRICT
+
+    path: str  # relative to the folder (posix), as in ``files``
+    kind: Literal["table", "record"]
+    rows: int | None  # tables: rows read back; records: None
+    columns: list[ColumnShape]
+
+
+@dataclass(slots=True)
 class OutputDiff:
     """The outputs of one cell that differ: saved against a fresh run (``output-mismatch``), or
     run 1 against run 2 (``nondeterministic-output``), after sanitising; a unified diff."""
@@ -110,6 +135,7 @@ class RehearsalRecord:
     # Added since the first records (a record without them reads as empty lists):
     diffs: list[OutputDiff] = field(default_factory=list)  # the outputs behind output-mismatch / nondeterministic
     static: list[StaticVerdict] = field(default_factory=list)  # static findings confirmed or contradicted
+    outputs: list[OutputShape] = field(default_factory=list)  # the tables and records written, read back
 
     def __post_init__(self) -> None:
         self.seconds = round(self.seconds, 3)
@@ -136,6 +162,10 @@ def record_from_dict(data: Any) -> RehearsalRecord | None:
         files = [FileBaseline(**f) for f in data["files"]]
         diffs = [OutputDiff(**d) for d in data.get("diffs", [])]
         static = [StaticVerdict(**v) for v in data.get("static", [])]
+        outputs = [
+            OutputShape(o["path"], o["kind"], o["rows"], [ColumnShape(**c) for c in o["columns"]])
+            for o in data.get("outputs", [])
+        ]
         record = RehearsalRecord(
             key=str(data["key"]),
             notebook=str(data["notebook"]),
@@ -152,6 +182,7 @@ def record_from_dict(data: Any) -> RehearsalRecord | None:
             files=files,
             diffs=diffs,
             static=static,
+            outputs=outputs,
         )
     except (KeyError, TypeError, ValueError, AttributeError):
         return None

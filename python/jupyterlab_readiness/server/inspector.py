@@ -118,6 +118,7 @@ class KernelInspector:
             history=dict(snapshot.history),
             execution_count=snapshot.execution_count,
             distributions=distributions,
+            types={entry.name: (entry.type, entry.module) for entry in snapshot.names},
         )
         return KernelInfo("ok", _ms(started)), state
 

@@ -116,7 +116,7 @@ class Service:
             source = await self.workers.run(self._load, request.path, request.notebook)
         except NotebookError as exc:
             return _check_reply(failed_report(request.path, str(exc)), KernelInfo("none", 0.0))
-        report, kernel, summary = await self._report(
+        report, kernel, summary, _ = await self._report(
             source, request.path, request.disable, request.kernel_id, fixes=True
         )
         if report.error is not None:
@@ -145,7 +145,7 @@ class Service:
 
     async def _report(
         self, source: Source, shown: str, disable: list[str], kernel_id: str | None, *, fixes: bool
-    ) -> tuple[NotebookReport, KernelInfo, RehearsalSummary | None]:
+    ) -> tuple[NotebookReport, KernelInfo, RehearsalSummary | None, KernelState | None]:
         """The notebook's report as the sidebar shows it: the project's configuration with the
         server's and the user's settings on top, and the kernel's state when it has one; with the
         summary of the notebook's last rehearsal. The export's "readiness at export" is this same
@@ -154,7 +154,7 @@ class Service:
         try:
             config = self._config(source, disable)
         except ConfigError as exc:
-            return failed_report(shown, f"configuration error: {exc}"), kernel, None
+            return failed_report(shown, f"configuration error: {exc}"), kernel, None, None
         state = None
         if kernel_id:
             try:
@@ -181,7 +181,7 @@ class Service:
             return report, None if record is None else _summary(source.model, record)
 
         report, summary = await self.workers.run(work)
-        return report, kernel, summary
+        return report, kernel, summary, state
 
     def _config(self, source: Source, disable: list[str]) -> CheckConfig:
         return project_config(source.path.parent, self.root.ceiling).merged(
@@ -220,7 +220,7 @@ class Service:
                 "[tool.jupyter-readiness] template or on the command line)"
             )
         source = await self._action_source(request.path, request.notebook)
-        report, _, _ = await self._report(source, request.path, request.disable, request.kernel_id, fixes=False)
+        report, _, _, state = await self._report(source, request.path, request.disable, request.kernel_id, fixes=False)
         if report.error:
             raise BadRequest(report.error)
         # A blocked export needs no versions: answer it without asking a kernel that may be busy.
@@ -228,7 +228,7 @@ class Service:
         if not export_action.blocked(source.model, report):
             want = export_action.wanted(source.model, source.path, self.root.ceiling)
             environment = await self._environment(request.kernel_id, want, closure=False, verb="export")
-        plan = await self.workers.run(export_action.plan, request, environment, self.root, source, report)
+        plan = await self.workers.run(export_action.plan, request, environment, self.root, source, report, state)
         if request.write and plan.reply.refused:
             raise Conflict("not exported: the notebook cannot be exported safely (see the preview's findings)")
         return await self._finish(plan, request.write)

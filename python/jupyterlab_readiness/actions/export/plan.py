@@ -18,6 +18,7 @@ import json
 from pathlib import Path
 
 from ...checks.context import Context
+from ...checks.kernel_state import KernelState
 from ...contract.baseline import RehearsalRecord
 from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
 from ...contract.report import NotebookReport
@@ -41,11 +42,12 @@ from ..freeze import plan as freeze
 from ..naming import module_name_problem, snake
 from ..plan import Plan
 from ..source import Source, load
+from .expectations import Expectations, expectations, result_types
 from .modules import copied, dotted
 from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .resources import failure_modes, resources
-from .steps import build
+from .steps import Pipeline, build
 from .style import styled
 from .template import chosen, recorded_source, render_template
 
@@ -53,6 +55,9 @@ MANIFEST = ".readiness-export.json"
 BLOCKING = frozenset({"syntax-error", "hidden-state", "non-python-kernel"})
 # What the generated code itself imports; pinned like the notebook's imports when installed.
 FRAMEWORK = {"pydantic": ">=2.5,<3", "pydantic-settings": ">=2.1,<3"}
+# What the generated schemas.py imports when the package writes tables: asked for whenever the
+# notebook imports pandas, a dependency only when the rehearsal saw a table written.
+FRAMES = {"pandera": ">=0.24,<1"}
 # Modules of the generated package: a package of the same name would shadow one of them.
 RESERVED = frozenset({"steps", "tests", "test", "src", "pipeline", "parameters", "cli"})
 
@@ -99,7 +104,8 @@ def wanted(notebook: Notebook, notebook_path: Path, ceiling: Path | None = None)
             if top and not imp.relative and top not in STDLIB_MODULES and not context.is_local_module(top):
                 modules.add(top)
     modules |= {m for m in optional_modules(notebook) if not context.is_local_module(m)}
-    return freeze.Wanted(sorted(modules), [*want.installs, *(d for d in FRAMEWORK if d not in want.installs)])
+    framework = [*FRAMEWORK, *(FRAMES if "pandas" in modules else ())]
+    return freeze.Wanted(sorted(modules), [*want.installs, *(d for d in framework if d not in want.installs)])
 
 
 def plan(
@@ -108,17 +114,25 @@ def plan(
     root: Root,
     source: Source | None = None,
     report: NotebookReport | None = None,
+    kernel: KernelState | None = None,
 ) -> Plan[ExportReply]:
     """Raises BadName, ExportRefused (the destination is a file), and what source.load raises; a
     notebook that cannot be exported safely gives a plan whose reply says ``refused`` and writes
-    nothing. ``source`` and ``report`` (readiness() of it): when the caller has them already."""
+    nothing. ``source`` and ``report`` (readiness() of it): when the caller has them already.
+    ``kernel``: the live kernel's state, whose types of the values the steps hand on become the
+    ``Results`` schema."""
     source = source or load(request.path, request.notebook, root)
     with quiet_compiler(), fewer_collections():
-        return _plan(request, environment, root, source, report)
+        return _plan(request, environment, root, source, report, kernel)
 
 
 def _plan(
-    request: ExportRequest, environment: Environment, root: Root, source: Source, report: NotebookReport | None
+    request: ExportRequest,
+    environment: Environment,
+    root: Root,
+    source: Source,
+    report: NotebookReport | None,
+    kernel: KernelState | None,
 ) -> Plan[ExportReply]:
     notebook, notebook_path = source.model, source.path
     if notebook.is_python:  # the export reads each cell's tree and its facts: parse each cell once for both
@@ -206,7 +220,16 @@ def _plan(
     if pipeline.left_out:
         cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))}"
         warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
-    dependencies, unresolved = _dependencies(freeze.resolve(wanted(notebook, notebook_path, root.ceiling), environment))
+    expected = _expectations(notebook, notebook_path, root, pipeline, parameters)
+    if expected is None:
+        warnings.append(
+            "No passing rehearsal of this notebook's current code: the package carries no output schemas and no "
+            "alert thresholds. Rehearse the notebook, then export again to add them."
+        )
+    frames = expected is not None and bool(expected.tables)
+    dependencies, unresolved = _dependencies(
+        freeze.resolve(wanted(notebook, notebook_path, root.ceiling), environment), frames
+    )
     optional = set(optional_modules(notebook))  # pandas' engines: pinned when installed, never asked for
     reply.unresolved = [u for u in unresolved if u not in optional]
     reply.warnings = warnings
@@ -227,6 +250,8 @@ def _plan(
         ],
         python_version=environment.python_version,
         contact=" ".join((request.contact or "").split()),  # one line: the README's Contact section
+        expectations=expected,
+        results=result_types(pipeline.handed, kernel.types if kernel is not None else {}),
     )
     record = _baseline(notebook, notebook_path, root)
     package.resources = resources(record)
@@ -282,11 +307,26 @@ def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter
             )
 
 
-def _dependencies(pins: freeze.Pins) -> tuple[list[str], list[str]]:
+def _expectations(
+    notebook: Notebook, notebook_path: Path, root: Root, pipeline: Pipeline, parameters: list[Parameter]
+) -> Expectations | None:
+    """Schemas, thresholds and golden hashes from the notebook's last rehearsal, when it rehearsed
+    this very code (a record of other code describes another pipeline)."""
+    record = read_record(notebook_path, root)
+    if record is None or record_cells(notebook, record) is None:
+        return None
+    return expectations(record, pipeline.writes, parameters)
+
+
+def _dependencies(pins: freeze.Pins, frames: bool) -> tuple[list[str], list[str]]:
     versions = dict(pins.versions)
-    unresolved = [u for u in pins.unresolved if u not in FRAMEWORK]
+    unresolved = [u for u in pins.unresolved if u not in FRAMEWORK and u not in FRAMES]
+    wanted = {**FRAMEWORK, **(FRAMES if frames else {})}
+    if not frames:
+        for dist in FRAMES:
+            versions.pop(normalize(dist), None)
     lines = [f"{pair[0]}=={pair[1]}" for _, pair in sorted(versions.items())]
-    for dist, fallback in FRAMEWORK.items():
+    for dist, fallback in wanted.items():
         if normalize(dist) not in versions:
             lines.append(f"{dist}{fallback}")  # not installed where the versions came from
     return sorted(lines, key=str.lower), unresolved

@@ -25,7 +25,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ import jinja2.bccache
 from ... import __version__
 from ...contract.report import NotebookReport
 from ..ci.templates import requirement
+from .expectations import Expectations
 from .parameters import Parameter
 from .steps import Pipeline, Step
 
@@ -69,6 +70,8 @@ class Package:
     contact: str = ""  # who to contact about it
     resources: dict[str, Any] | None = None  # from the last rehearsal: resources.resources()
     failure_modes: dict[str, list[str]] | None = None  # resources.failure_modes()
+    expectations: Expectations | None = None  # from the notebook's last rehearsal, when one applies
+    results: list[dict[str, Any]] = field(default_factory=list)  # typed values run() returns (live kernel)
 
 
 def generated(notebook: str) -> str:
@@ -100,17 +103,23 @@ def render(pkg: Package, scaffold: Callable[[dict[str, Any]], dict[str, str]] | 
             files.setdefault(module, built_in[module])
     code = {**variables, **code_variables(pkg)}
     shows = pkg.pipeline.draws or pkg.pipeline.tables
-    for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ())):
+    checked = ("thresholds", "alerts") if pkg.expectations else ()
+    if code["schemas"]:
+        checked = ("schemas", *checked)
+    for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ()), *checked):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
     return _in_reading_order(files, src)
 
 
 def render_project(variables: dict[str, Any]) -> dict[str, str]:
-    """Every file of the project template: {relative path: text}, paths rendered as Copier does."""
+    """Every file of the project template: {relative path: text}, paths rendered as Copier does
+    (a name that renders empty, ``{% if x %}name{% endif %}.jinja``, is a file left out)."""
     files = {}
     for name, path, path_template in _project_files():
         target = path_template.render(variables) if path_template else path
+        if not target.removesuffix(SUFFIX).rsplit("/", 1)[-1]:
+            continue
         if name.endswith(SUFFIX):
             files[target.removesuffix(SUFFIX)] = _template(name).render(variables)
         else:
@@ -131,8 +140,12 @@ _ORDER = (
     "{src}/steps.py",
     "{src}/cli.py",
     "{src}/displays.py",
+    "{src}/schemas.py",
+    "{src}/thresholds.py",
+    "{src}/alerts.py",
     "tests/conftest.py",
     "tests/test_pipeline.py",
+    "tests/test_golden.py",
     "tests/test_steps.py",
     "Dockerfile",
     ".dockerignore",
@@ -184,6 +197,8 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "resources": pkg.resources,
         "failure_modes": pkg.failure_modes or {"inputs": list(pkg.inputs), "hosts": [], "outside_files": []},
         "readiness_requirement": requirement(__version__),
+        "expectations": pkg.expectations.variables() if pkg.expectations else None,
+        "results": list(pkg.results),
     }
 
 
@@ -207,6 +222,8 @@ def code_variables(pkg: Package) -> dict[str, Any]:
         "options": [_option(p) for p in pkg.parameters],
         "json_fields": [p.name for p in pkg.parameters if _is_json(p)],
         "secret_fields": sorted(p.name for p in pkg.parameters if _SECRET_NAME.search(p.name)),
+        # schemas.py: the outputs' schemas from a rehearsal, the results' from the live kernel
+        "schemas": bool(pkg.results or (pkg.expectations and (pkg.expectations.tables or pkg.expectations.records))),
     }
 
 

@@ -32,7 +32,10 @@ NOQA_REASON = "the notebook's own code, kept as it ran"
 _TIMEOUT = 60
 # The package's modules the export writes itself (steps.py holds the notebook's code, and the
 # notebook's own modules are copied as they are).
-GENERATED_MODULES = ("__init__", "__main__", "parameters", "pipeline", "cli", "displays")
+GENERATED_MODULES = (
+    *("__init__", "__main__", "parameters", "pipeline", "cli", "displays"),
+    *("schemas", "thresholds", "alerts"),
+)
 
 
 def ruff_binary() -> str | None:

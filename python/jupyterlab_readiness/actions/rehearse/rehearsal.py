@@ -341,6 +341,7 @@ class Rehearsal:
         from ...lint.engine import check_model
         from .baseline import build_record
         from .findings import Evidence, build
+        from .shapes import shapes
 
         options = self.options
         changes: list[snapshot.FileChange] = []
@@ -388,6 +389,7 @@ class Rehearsal:
             diffs=built.diffs,
             static=built.verdicts,
         )
+        record.outputs = shapes(folder, record.files)
         status: RehearsalStatus = "passed" if record.passed else "failed"
         return Outcome(status, None, built.findings, built.diffs, prep.notes + built.notes, record, runs)
 

@@ -1,0 +1,245 @@
+"""What a normal run of the exported package looks like, from the notebook's last rehearsal: the
+schemas of the tables and records it writes, the thresholds a run is held to, and the hashes its
+golden test expects. Plain data for the templates; ``None`` without a rehearsal that applies (the
+package then carries no schema and no threshold: none is invented).
+
+Thresholds are set so that a run on the rehearsal's own inputs never alerts, and far enough from
+the baseline that normal variation does not either (a scheduler pages on them):
+
+* rows of each table written: from half to twice the baseline's (a tenth of the rows is an alert);
+* run time: under 5× the baseline's cells' time, and never under it plus 30 s (start-up, a slower
+  disk);
+* peak memory: under 3× the kernel's peak, and never under it plus 256 MB;
+* each file written must exist and not be empty.
+"""
+
+from __future__ import annotations
+
+import ast
+import keyword
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from ...contract.baseline import ColumnShape, OutputShape, RehearsalRecord
+from .parameters import Parameter
+
+ROWS_LOW, ROWS_HIGH = 0.5, 2.0
+SECONDS_FACTOR, SECONDS_MARGIN = 5.0, 30.0
+MEMORY_FACTOR, MEMORY_MARGIN_MB = 3.0, 256.0
+# Findings of a rehearsal that say a file's bytes change from run to run.
+_UNSTABLE = frozenset({"nondeterministic-output", "non-idempotent-write"})
+# pandas dtypes read back → the pandera annotation (Series[...]); others are checked as present only.
+_PANDERA_TYPES = {
+    "int64": "int",
+    "float64": "float",
+    "bool": "bool",
+    "object": "str",
+    "str": "str",
+    "string": "str",
+    "datetime64[ns]": "pd.Timestamp",
+}
+_PYDANTIC_TYPES = {"bool": "bool", "int": "int", "float": "float", "str": "str", "list": "list", "dict": "dict"}
+# Names a DataFrameModel or BaseModel has itself: a column of that name gets a trailing underscore.
+_TAKEN = frozenset({"Config", "validate", "to_schema", "example", "strategy", "model_config", "model_fields"})
+
+
+@dataclass(frozen=True)
+class Expectations:
+    rehearsed_at: str
+    # pandera models: {path, model, rows, columns: [{name, field, annotation, dtype, nullable, categories}]}
+    tables: list[dict[str, Any]]
+    records: list[dict[str, Any]]  # pydantic models: {path, model, fields: [{name, field, annotation}]}
+    thresholds: list[dict[str, Any]]  # {name, annotation, default, description}
+    row_checks: list[dict[str, Any]]  # {path, minimum, maximum} (the names of the thresholds)
+    not_empty: list[str]  # files each run must write, not empty
+    golden: dict[str, str]  # path → sha256 the run must reproduce exactly
+    within: list[str]  # files legitimately different from run to run: checked by schema and thresholds
+    seconds: float | None  # the baseline's run time (its cells', first run)
+    peak_mb: float | None
+
+    def variables(self) -> dict[str, Any]:
+        return {
+            "rehearsed_at": self.rehearsed_at,
+            "tables": self.tables,
+            "records": self.records,
+            "thresholds": self.thresholds,
+            "row_checks": self.row_checks,
+            "not_empty": self.not_empty,
+            "golden": self.golden,
+            "within": self.within,
+            "seconds": self.seconds,
+            "peak_mb": self.peak_mb,
+        }
+
+
+def expectations(record: RehearsalRecord | None, writes: list[str], parameters: list[Parameter]) -> Expectations | None:
+    """``writes``: the files the pipeline writes by a literal name (a name built at run time, with
+    a date say, cannot be checked by name). A record that did not pass gives none."""
+    if record is None or not record.passed:
+        return None
+    wanted = set(writes)
+    files = [f for f in record.files if f.path in wanted]
+    shapes = [o for o in record.outputs if o.path in wanted]
+    stable = _reproducible(record, parameters)
+    unstable = {f.file for f in record.findings if f.check in _UNSTABLE and f.file}
+    golden = {f.path: f.sha256 for f in files if stable and f.path not in unstable and f.sha256}
+    seconds = _seconds(record)
+    peak_mb = _peak_mb(record)
+    thresholds: list[dict[str, Any]] = []
+    row_checks = []
+    when = record.rehearsed_at
+    for shape in shapes:
+        if shape.kind != "table" or not shape.rows:
+            continue
+        stem = _identifier(shape.path.lower())
+        low, high = max(1, math.floor(shape.rows * ROWS_LOW)), math.ceil(shape.rows * ROWS_HIGH)
+        basis = f"baseline: {shape.rows} rows in {shape.path} at the rehearsal of {when}"
+        thresholds.append(_threshold(f"{stem}_min_rows", "int", low, f"{basis}; alert under half of it"))
+        thresholds.append(_threshold(f"{stem}_max_rows", "int", high, f"{basis}; alert over twice it"))
+        row_checks.append({"path": shape.path, "minimum": f"{stem}_min_rows", "maximum": f"{stem}_max_rows"})
+    if seconds is not None:
+        limit = math.ceil(max(seconds * SECONDS_FACTOR, seconds + SECONDS_MARGIN))
+        basis = f"baseline: {seconds:g} s for the notebook's cells at the rehearsal of {when}"
+        thresholds.append(_threshold("max_seconds", "float", limit, f"{basis}; alert over 5x it (30 s at least)"))
+    if peak_mb is not None:
+        limit = math.ceil(max(peak_mb * MEMORY_FACTOR, peak_mb + MEMORY_MARGIN_MB))
+        basis = f"baseline: {peak_mb:g} MB peak memory of the kernel at the rehearsal of {when}"
+        note = f"{basis}; alert over 3x it (+256 MB at least)"
+        thresholds.append(_threshold("max_peak_memory_mb", "int", limit, note))
+    not_empty = [f.path for f in files if f.size > 0]
+    if not_empty:
+        sizes = ", ".join(f"{f.path} {f.size} bytes" for f in files if f.size > 0)
+        note = f"baseline: {sizes} at the rehearsal of {when}; alert when one is missing or empty"
+        thresholds.append(_threshold("not_empty", "list[str]", not_empty, note))
+    return Expectations(
+        rehearsed_at=when,
+        tables=[_table(s) for s in shapes if s.kind == "table"],
+        records=[_record(s) for s in shapes if s.kind == "record"],
+        thresholds=thresholds,
+        row_checks=row_checks,
+        not_empty=not_empty,
+        golden=dict(sorted(golden.items())),
+        within=sorted(f.path for f in files if f.path not in golden),
+        seconds=seconds,
+        peak_mb=peak_mb,
+    )
+
+
+# Types of the live kernel's values → the annotation of the Results field; other types get none.
+_RESULT_TYPES = {
+    ("int", "builtins"): "int",
+    ("float", "builtins"): "float",
+    ("str", "builtins"): "str",
+    ("bool", "builtins"): "bool",
+    ("list", "builtins"): "list",
+    ("dict", "builtins"): "dict",
+    ("tuple", "builtins"): "tuple",
+    ("DataFrame", "pandas"): "pd.DataFrame",  # pandas 3 names its public classes' module so
+    ("DataFrame", "pandas.core.frame"): "pd.DataFrame",
+    ("Series", "pandas"): "pd.Series",
+    ("Series", "pandas.core.series"): "pd.Series",
+}
+
+
+def result_types(handed: list[str], types: dict[str, tuple[str, str | None]]) -> list[dict[str, Any]]:
+    """The fields of the ``Results`` model: each value ``run()`` hands back whose type in the live
+    kernel is a plain one ({name, annotation}); none without a kernel (a rehearsal records files,
+    not the kernel's values)."""
+    fields = []
+    for name in handed:
+        annotation = _RESULT_TYPES.get(types.get(name, ("", None)))
+        # pydantic ignores a leading underscore and keeps model_* for itself
+        if annotation is not None and not name.startswith(("_", "model_")):
+            fields.append({"name": name, "annotation": annotation})
+    return fields
+
+
+def _reproducible(record: RehearsalRecord, parameters: list[Parameter]) -> bool:
+    """Whether the package, on the notebook's parameter values, should write the rehearsal's
+    bytes: not when a run reads the clock or draws unseeded numbers (the package seeds them, the
+    notebook did not), nor when the rehearsal ran on other parameter values."""
+    if any(p.origin in ("clock", "seed") for p in parameters):
+        return False
+    defaults = {p.name: p.default for p in parameters if p.origin == "cell"}
+    for name, value in record.parameters.items():
+        try:
+            if name not in defaults or ast.literal_eval(defaults[name]) != value:
+                return False
+        except (ValueError, SyntaxError):
+            return False
+    return True
+
+
+def _seconds(record: RehearsalRecord) -> float | None:
+    times = [c.runs[0].seconds for c in record.cells if c.runs]
+    if not times or any(t is None for t in times):
+        return None
+    return round(sum(t for t in times if t is not None), 2)
+
+
+def _peak_mb(record: RehearsalRecord) -> float | None:
+    peaks = [c.runs[0].peak_memory for c in record.cells if c.runs and c.runs[0].peak_memory is not None]
+    return round(max(peaks) / 2**20, 1) if peaks else None
+
+
+def _threshold(name: str, annotation: str, default: Any, description: str) -> dict[str, Any]:
+    return {"name": name, "annotation": annotation, "default": repr(default), "description": description}
+
+
+def _identifier(text: str, taken: frozenset[str] | set[str] = frozenset()) -> str:
+    # pandera and pydantic ignore attributes with a leading underscore: a digit gets a word instead
+    name = re.sub(r"\W+", "_", text).strip("_").lower() or "column"
+    if name[0].isdigit():
+        name = f"column_{name}"
+    while keyword.iskeyword(name) or name in _TAKEN or name in taken or name.startswith("__"):
+        name = f"{name}_"
+    return name
+
+
+def _model_name(path: str) -> str:
+    return "".join(part.capitalize() for part in _identifier(path.replace(".", "_")).split("_") if part) or "Output"
+
+
+def _fields(columns: list[ColumnShape]) -> list[tuple[ColumnShape, str]]:
+    taken: set[str] = set()
+    named = []
+    for column in columns:
+        field = _identifier(column.name, taken)
+        taken.add(field)
+        named.append((column, field))
+    return named
+
+
+def _table(shape: OutputShape) -> dict[str, Any]:
+    return {
+        "path": shape.path,
+        "model": _model_name(shape.path),
+        "rows": shape.rows,
+        "columns": [
+            {
+                "name": column.name,
+                "field": field,
+                "annotation": _pandera_type(column.dtype),
+                "dtype": column.dtype,
+                "nullable": column.nullable,
+                "categories": column.values,
+            }
+            for column, field in _fields(shape.columns)
+        ],
+    }
+
+
+def _pandera_type(dtype: str) -> str:
+    if dtype.startswith("datetime64["):  # the unit varies with the pandas version and the file
+        return "pd.Timestamp"
+    return _PANDERA_TYPES.get(dtype, "Any")
+
+
+def _record(shape: OutputShape) -> dict[str, Any]:
+    fields = []
+    for column, field in _fields(shape.columns):
+        kind = _PYDANTIC_TYPES.get(column.dtype, "Any")
+        fields.append({"name": column.name, "field": field, "annotation": kind, "alias": field != column.name})
+    return {"path": shape.path, "model": _model_name(shape.path), "fields": fields}

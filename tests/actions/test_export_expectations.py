@@ -1,0 +1,308 @@
+"""The handoff contract an exported package carries from the notebook's rehearsal: the shapes the
+rehearsal reads back from the files it wrote, the schemas, thresholds and golden hashes the export
+derives from them, and — the fast slice of test_export_alerts_acceptance.py — one real notebook
+rehearsed in a real kernel, exported, and its command run on its own input (exit 0, no alert), on
+an input with a column dropped (exit 1, a schema alert naming the column) and on a tenth of the
+rows (exit 3, a row-count alert), with the package's own tests, golden test included, passing."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers.frame_notebooks import ORDERS, dropped_column, tenth_of_rows, write_case
+from helpers.kernels import running_kernel
+from helpers.notebooks import REPO, code, md, notebook
+from jupyterlab_readiness.actions.export.expectations import expectations
+from jupyterlab_readiness.actions.export.parameters import Parameter
+from jupyterlab_readiness.actions.rehearse.shapes import shapes
+from jupyterlab_readiness.contract.baseline import (
+    CellBaseline,
+    CellTiming,
+    ColumnShape,
+    FileBaseline,
+    OutputShape,
+    RehearsalRecord,
+    record_from_dict,
+)
+from jupyterlab_readiness.contract.report import Finding, to_dict
+from jupyterlab_readiness.contract.schema import EXPORT_REPLY
+
+TIMEOUT = 180
+
+
+def _file(folder: Path, name: str, text: str) -> FileBaseline:
+    (folder / name).write_text(text, encoding="utf-8")
+    return FileBaseline(name, len(text.encode()), "0" * 64, [3])
+
+
+def test_shapes_read_tables_and_records_back_as_a_reader_would(tmp_path):
+    rows = "".join(f"{i},{'ab'[i % 2]},{'' if i == 3 else i * 1.5},{f'id{i}'}\n" for i in range(12))
+    files = [
+        _file(tmp_path, "out.csv", "n,kind,value,name\n" + rows),
+        _file(tmp_path, "totals.json", json.dumps({"total": 1.5, "n": 3, "label": "x", "extra": None})),
+        _file(tmp_path, "rows.json", json.dumps([{"a": 1, "b": "x"}, {"a": 2, "b": None}])),
+        _file(tmp_path, "list.json", json.dumps([1, 2, 3])),  # not a table, not a record
+        _file(tmp_path, "broken.csv", '"unclosed\n'),
+        _file(tmp_path, "notes.txt", "hello\n"),
+    ]
+    found = {s.path: s for s in shapes(tmp_path, files)}
+    assert set(found) == {"out.csv", "totals.json", "rows.json"}
+    table = found["out.csv"]
+    assert (table.kind, table.rows) == ("table", 12)
+    columns = {c.name: c for c in table.columns}
+    assert columns["n"].dtype == "int64" and not columns["n"].nullable
+    assert columns["value"].dtype == "float64" and columns["value"].nullable
+    assert columns["kind"].values == ["a", "b"], "2 values over 12 rows: categorical"
+    assert columns["name"].values is None, "12 distinct names in 12 rows: not categorical"
+    record = found["totals.json"]
+    assert (record.kind, record.rows) == ("record", None)
+    assert [(c.name, c.dtype, c.nullable) for c in record.columns] == [
+        ("total", "float", False),
+        ("n", "int", False),
+        ("label", "str", False),
+        ("extra", "null", True),
+    ]
+    assert found["rows.json"].rows == 2
+
+
+def _record(**changes) -> RehearsalRecord:
+    fields = dict(
+        key="k",
+        notebook="nb.ipynb",
+        rehearsed_at="2026-01-02T03:04:05Z",
+        kernel="python3",
+        parameters={},
+        runs=2,
+        in_place=False,
+        passed=True,
+        seconds=3.0,
+        code_cells=[1, 2],
+        findings=[],
+        cells=[
+            CellBaseline(1, None, [CellTiming("ok", 1.0, 100 * 2**20)]),
+            CellBaseline(2, None, [CellTiming("ok", 3.0, 200 * 2**20)]),
+        ],
+        files=[FileBaseline("out.csv", 500, "a" * 64, [2]), FileBaseline("other.csv", 10, "b" * 64, [2])],
+        outputs=[
+            OutputShape(
+                "out.csv",
+                "table",
+                40,
+                [ColumnShape("region", "str", False, ["n", "s"]), ColumnShape("2nd value", "float64", True)],
+            )
+        ],
+    )
+    fields.update(changes)
+    return RehearsalRecord(**fields)
+
+
+def test_thresholds_come_from_the_baseline_and_never_alert_on_it():
+    got = expectations(_record(), ["out.csv"], [Parameter("n", "int", "5", "cell", 1)])
+    assert got is not None
+    defaults = {t["name"]: t["default"] for t in got.thresholds}
+    assert defaults == {
+        "out_csv_min_rows": "20",
+        "out_csv_max_rows": "80",
+        "max_seconds": "34",  # 4 s: the 30 s margin is more than 5x
+        "max_peak_memory_mb": "600",  # 3x 200 MB
+        "not_empty": "['out.csv']",  # other.csv: not written by the pipeline under that name
+    }
+    assert all("2026-01-02T03:04:05Z" in t["description"] for t in got.thresholds)
+    assert got.golden == {"out.csv": "a" * 64} and got.within == []
+    (table,) = got.tables
+    assert table["model"] == "OutCsv"
+    assert [(c["field"], c["name"], c["annotation"], c["categories"]) for c in table["columns"]] == [
+        ("region", "region", "str", ["n", "s"]),
+        ("column_2nd_value", "2nd value", "float", None),
+    ]
+
+
+def test_no_thresholds_without_a_passing_rehearsal_and_no_hashes_for_what_differs_between_runs():
+    assert expectations(None, ["out.csv"], []) is None
+    assert expectations(_record(passed=False), ["out.csv"], []) is None
+    clock = expectations(_record(), ["out.csv"], [Parameter("run_date", "datetime | None", "None", "clock", 1)])
+    assert clock is not None and clock.golden == {} and clock.within == ["out.csv"]
+    other_values = expectations(_record(parameters={"n": 6}), ["out.csv"], [Parameter("n", "int", "5", "cell", 1)])
+    assert other_values is not None and other_values.golden == {}
+    finding = Finding("non-idempotent-write", "warning", 2, None, None, "m", "s", file="out.csv")
+    unstable = expectations(_record(findings=[finding]), ["out.csv"], [])
+    assert unstable is not None and unstable.golden == {} and unstable.within == ["out.csv"]
+
+
+def test_the_record_keeps_its_output_shapes_through_json():
+    record = _record()
+    again = record_from_dict(json.loads(json.dumps(to_dict(record))))
+    assert again is not None and again.outputs == record.outputs
+    older = to_dict(record)
+    del older["outputs"]  # a record written before shapes were recorded
+    assert record_from_dict(older).outputs == []
+
+
+# ------------------------------------------------------------------------- the fast slice, for real
+
+
+def _readiness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    return subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory) -> Path:
+    """ORDERS rehearsed once in a real kernel, then exported beside it."""
+    folder = tmp_path_factory.mktemp("orders") / "nb"
+    path = write_case(ORDERS, folder)
+    rehearsed = _readiness("rehearse", path.name, "--runs", "1", cwd=folder)
+    assert rehearsed.returncode == 0, rehearsed.stdout + rehearsed.stderr
+    done = _readiness("export", path.name, "--out", "project", cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return folder / "project"
+
+
+def _command(project: Path, folder: Path, table: str) -> tuple[int, dict]:
+    folder.mkdir()
+    (folder / ORDERS.table).write_text(table, encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", ORDERS.name],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(project / "src")},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    lines = done.stdout.splitlines()
+    assert len(lines) == 1, done.stdout + done.stderr
+    return done.returncode, json.loads(lines[0])
+
+
+def test_the_package_alerts_on_a_dropped_column_and_on_a_tenth_of_the_rows(exported, tmp_path):
+    names = {p.relative_to(exported).as_posix() for p in exported.rglob("*.py")}
+    src = f"src/{ORDERS.name}"
+    assert {f"{src}/schemas.py", f"{src}/thresholds.py", f"{src}/alerts.py", "tests/test_golden.py"} <= names
+    assert "pandera" in (exported / "pyproject.toml").read_text(encoding="utf-8")
+
+    code, summary = _command(exported, tmp_path / "same", ORDERS.inputs[ORDERS.table])
+    assert (code, summary["status"], summary["alerts"]) == (0, "ok", [])
+
+    code, summary = _command(exported, tmp_path / "dropped", dropped_column(ORDERS))
+    assert (code, summary["status"]) == (1, "failed")
+    (alert,) = summary["alerts"]
+    assert alert["check"] == "schema" and f"'{ORDERS.dropped}'" in alert["got"], alert
+    assert "\n" not in summary["error"] and ORDERS.dropped in summary["error"]
+
+    code, summary = _command(exported, tmp_path / "tenth", tenth_of_rows(ORDERS))
+    assert (code, summary["status"]) == (3, "degraded")
+    assert [a["check"] for a in summary["alerts"]] == ["row-count"], summary["alerts"]
+    assert "clean_orders.csv" in summary["alerts"][0]["expected"]
+
+
+def test_the_package_tests_pass_golden_included_and_pass_ruff(exported):
+    tests = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/test_golden.py",
+            "tests/test_pipeline.py",
+        ],
+        cwd=exported,
+        env={**os.environ, "PYTHONPATH": str(exported / "src")},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout + tests.stderr
+    for ruff in (["check", "."], ["format", "--check", "."]):
+        done = subprocess.run([sys.executable, "-m", "ruff", *ruff], cwd=exported, capture_output=True, text=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_reexport_is_identical_and_leaves_an_edited_schema_alone(exported):
+    folder = exported.parent
+    schemas = exported / "src" / ORDERS.name / "schemas.py"
+    edited = schemas.read_text(encoding="utf-8").replace("nullable=False", "nullable=True", 1)
+    schemas.write_text(edited, encoding="utf-8")
+    first = _readiness(
+        "export", f"{ORDERS.name}.ipynb", "--out", "project", "--dry-run", "--format", "json", cwd=folder
+    )
+    second = _readiness(
+        "export", f"{ORDERS.name}.ipynb", "--out", "project", "--dry-run", "--format", "json", cwd=folder
+    )
+    assert first.stdout == second.stdout, "the preview differs between two runs"
+    reply = json.loads(first.stdout)
+    assert reply["conflicts"] == [f"src/{ORDERS.name}/schemas.py"]
+    assert schemas.read_text(encoding="utf-8") == edited
+
+
+# ------------------------------------------------------------------------- results, from the live kernel
+
+TOTALS = notebook(
+    md("# Totals"),
+    code("import pandas as pd"),
+    md("## Load"),
+    code(
+        "orders = pd.DataFrame({'region': ['n', 's', 'n'], 'amount': [1.0, 2.0, 3.0]})\n"
+        "total = float(orders['amount'].sum())\n"
+        "label = 'sum'\n"
+        "print(total, label)"
+    ),
+    md("## Report"),
+    code("by_region = orders.groupby('region')['amount'].sum()\nprint(by_region.to_string(), total, label)"),
+)
+
+
+async def test_the_live_kernel_types_what_run_returns(jp_fetch, jp_serverapp, jp_root_dir):
+    (jp_root_dir / "totals.ipynb").write_text(json.dumps(TOTALS), encoding="utf-8")
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        for cell in TOTALS["cells"]:
+            if cell["cell_type"] == "code":
+                await kernel.run(cell["source"])
+        body = {"path": "totals.ipynb", "kernel_id": kernel.id, "write": True}
+        response = await jp_fetch("readiness", "export", method="POST", body=json.dumps(body))
+    reply = EXPORT_REPLY.validate_json(response.body)
+    texts = {f.path: f.text for f in reply.files}
+    schemas = texts["src/totals/schemas.py"]
+    assert "class Results(BaseModel):" in schemas
+    for line in ("orders: pd.DataFrame", "total: float", "label: str"):
+        assert line in schemas, schemas
+    assert "validate_results(results)" in texts["src/totals/pipeline.py"]
+    assert "src/totals/thresholds.py" not in texts, "no rehearsal: no thresholds invented"
+    project = jp_root_dir / "totals"
+    env = {**os.environ, "PYTHONPATH": str(project / "src")}
+    ran = subprocess.run(
+        [sys.executable, "-m", "totals"], cwd=jp_root_dir, env=env, capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert ran.returncode == 0 and json.loads(ran.stdout)["status"] == "ok", ran.stdout + ran.stderr
+    drifted = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from totals.pipeline import run\nfrom totals.parameters import Parameters\n"
+            "import totals.pipeline as p\np.validate_results({**run(Parameters()), 'total': 'many'})",
+        ],
+        cwd=jp_root_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
+    last = drifted.stderr.strip().splitlines()[-1]
+    assert last.startswith("totals.schemas.SchemaDrift:") and "'total'" in last, drifted.stderr
