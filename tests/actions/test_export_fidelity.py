@@ -292,3 +292,23 @@ def test_displays_of_a_section_s_later_cells_are_saved_through_the_package_s_dis
     assert logged(run)[0] == "(2, 2)" and "RangeIndex: 2 entries, 0 to 1" in logged(run)  # df.info() printed
     saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
     assert saved == ["rides-cell3-1.png", "rides-cell5.csv"]
+
+
+def test_what_a_helper_shows_with_display_is_saved_not_printed_and_no_step_is_collected_as_a_test(
+    tmp_path: Path,
+) -> None:
+    exported = export("rich_display_in_helper", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [s["function"] for s in exported.reply["steps"]] == ["show_step", "run_tests"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["shown", "ok"]  # what the notebook printed (the HTML was a display, not stdout)
+    saved = sorted((tmp_path / "work" / "displays").iterdir())
+    assert [p.suffix for p in saved] == [".html", ".html"]
+    assert {p.read_text(encoding="utf-8") for p in saved} == {"<b>1</b>", "<b>2</b>"}
+    assert {p.name.split("-display-")[0] for p in saved} == {"show_step", "run_tests"}
+    assert f"display saved to displays/{saved[0].name}" in run.stderr
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0 and "error" not in tests.stdout, tests.stdout

@@ -430,4 +430,23 @@ CASES: dict[str, ExportCase] = {
             code("print(double(21))"),
         ],
     ),
+    "rich_display_in_helper": ExportCase(
+        cause="A helper shows HTML with IPython's `display` (norvig's KenKen `show`): outside IPython, `display` prints "
+        "the object's repr to stdout, so the package logs `<IPython.core.display.HTML object>` lines the notebook never "
+        "printed. And a section headed \u201cTests\u201d became a step `tests_step`, which pytest collects as a test "
+        "when the generated tests import it (fixture not found).",
+        today="Mismatch: 2 log lines `<IPython.core.display.HTML object>`; the generated tests error on `tests_step`.",
+        correct="The package's displays.py `display` saves the HTML in displays/ (named by step) and logs where; the step "
+        "is named `run_tests`; the steps log only what the notebook printed; the generated tests pass.",
+        suite=("kenken",),
+        cells=[
+            md("## Show"),
+            code(
+                "from IPython.display import HTML, display\n\n\ndef show(n):\n    display(HTML(f'<b>{n}</b>'))\n    "
+                "return n\n\n\nshow(1)\nprint('shown')"
+            ),
+            md("## Tests"),
+            code("assert show(2) == 2\nprint('ok')"),
+        ],
+    ),
 }

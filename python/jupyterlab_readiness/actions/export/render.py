@@ -82,7 +82,7 @@ def render(pkg: Package) -> dict[str, str]:
     src = f"src/{pkg.name}"
     files = render_project(variables)
     code = {**variables, **code_variables(pkg)}
-    shows = pkg.pipeline.draws or pkg.pipeline.tables
+    shows = pkg.pipeline.draws or pkg.pipeline.tables or pkg.pipeline.rich
     for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ())):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
@@ -156,6 +156,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "warnings": list(pipeline.warnings),
         "draws": pipeline.draws,
         "tables": pipeline.tables,
+        "rich_displays": pipeline.rich,
         "readiness": _readiness(pkg.report),
     }
 

@@ -116,6 +116,9 @@ _NOT_TABLES = frozenset(
 )
 # The function of displays.py a cell calls with the value it displays (a table is saved as CSV).
 _SAVE_TABLE = "save_table"
+# Where IPython's ``display`` is imported from. Outside IPython it prints the object's repr to
+# stdout; the package imports displays.py's ``display`` instead, which saves what it shows.
+_IPYTHON_DISPLAY_MODULES = frozenset({"IPython.display", "IPython.core.display", "IPython.core.display_functions"})
 # Calls that leave a record of a run besides the writes of _WRITE_METHODS.
 _RECORDING_CALLS = frozenset(
     {"print", "pprint", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug"}
@@ -158,6 +161,7 @@ class Pipeline:
     left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
     draws: bool = False  # some cell draws figures: the package saves them (displays.py)
     tables: bool = False  # some cell displays a value at its end: the package saves tables (displays.py)
+    rich: bool = False  # some code calls IPython's display(): the package saves what it shows (displays.py)
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
@@ -285,13 +289,14 @@ def build(
             body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
-    if not (draws or tables or any(_reports(source) for source in code_sources)):
+    steps_text, rich = _combine(modules, definitions, definition_imports)
+    if not (draws or tables or rich or any(_reports(source) for source in code_sources)):
         warnings.append(
             "The pipeline writes no file and logs nothing (no print, logging, file write or displayed table): a run "
             "leaves no record of what it computed. Print or save its results in the notebook, then export again."
         )
     return Pipeline(
-        steps_text=_combine(modules, definitions, definition_imports),
+        steps_text=steps_text,
         steps=steps,
         imports=render_imports({key for key in imports if import_key_bound(key) in body_reads}),
         inputs=inputs,
@@ -302,6 +307,7 @@ def build(
         reads=reads,
         draws=draws,
         tables=tables,
+        rich=rich,
     )
 
 
@@ -328,10 +334,16 @@ def _step_name(
     """The step's function name: from its heading or its code, else its place in the pipeline."""
     _, function = default_names(model, indices, notebook_path, working)
     if re.fullmatch(r"step_\d+(?:_\d+)?", function):  # named after a cell index: the step's number reads better
-        base, n, names = f"step_{len(steps) + 1}", 2, {s.function for s in steps}
-        function = base
-        while function in working.taken or function in names:
-            function, n = f"{base}_{n}", n + 1
+        function = _free_step_name(f"step_{len(steps) + 1}", working, steps)
+    elif function.startswith("test"):  # pytest would collect the step as a test where the tests import it
+        function = _free_step_name(f"run_{function.removesuffix('_step')}", working, steps)
+    return function
+
+
+def _free_step_name(base: str, working: Surroundings, steps: list[Step]) -> str:
+    function, n, names = base, 2, {s.function for s in steps}
+    while function in working.taken or function in names:
+        function, n = f"{base}_{n}", n + 1
     return function
 
 
@@ -372,9 +384,10 @@ def _cell_code(
     return star_imports(main_guards(rewrite_imports(source, local_modules, package)), used)
 
 
-def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> str:
-    """One module from the modules extracted section by section: their imports merged, their
-    functions in order, ``print`` calls made log records. (Merging into one growing module instead
+def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> tuple[str, bool]:
+    """(One module from the modules extracted section by section: their imports merged, their
+    functions in order, ``print`` calls made log records, IPython's ``display`` made displays.py's;
+    whether it imports that ``display``). (Merging into one growing module instead
     re-reads it for every section, which is quadratic in a notebook of a hundred sections.)"""
     docstring = ""
     imports: set[tuple] = set(definition_imports)
@@ -393,6 +406,13 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
         blocks.append(block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     imports = {("from", ".displays", *key[2:]) if key[1] == DISPLAYS_MODULE else key for key in imports}
+    imports = {
+        ("from", ".displays", *key[2:])
+        if key[0] == "from" and key[1] in _IPYTHON_DISPLAY_MODULES and key[2] == "display"
+        else key
+        for key in imports
+    }
+    rich = any(key[:3] == ("from", ".displays", "display") for key in imports)
     logged = _with_logging(blocks)
     head = [docstring, ""]
     if logged is not None:
@@ -402,7 +422,7 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
         head += [] if imports else [""]
     elif imports:
         head += [*render_imports(imports), "", ""]
-    return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
+    return "\n".join(head) + "\n\n\n".join(blocks) + "\n", rich
 
 
 _DISPLAYS_IMPORT = re.compile(rf"^[ \t]*from {DISPLAYS_MODULE} import (\w+(?:, \w+)*)[ \t]*\n(?:[ \t]*\n)?", re.M)
