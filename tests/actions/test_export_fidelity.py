@@ -5,6 +5,7 @@ path), its generated tests run, and ruff run on it with the default rules."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -312,3 +313,32 @@ def test_what_a_helper_shows_with_display_is_saved_not_printed_and_no_step_is_co
     assert ruff(exported.project, "format", "--check").returncode == 0
     tests = package_tests(exported)
     assert tests.returncode == 0 and "error" not in tests.stdout, tests.stdout
+
+
+def test_a_recursive_helper_redefined_later_keeps_calling_itself_unless_it_escapes_under_another_name(
+    tmp_path: Path,
+) -> None:
+    assert notebook_prints("recursive_helper_redefined_later") == ["120", "-24"]
+    exported = export("recursive_helper_redefined_later", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["120", "-24"]
+    assert ruff(exported.project, "check").returncode == 0
+
+    escaped = tmp_path / "escaped"
+    escaped.mkdir()
+    cells = [dict(c) for c in CASES["recursive_helper_redefined_later"].cells]
+    cells[2] = {**cells[2], "source": "g = fact\nprint(fact(5))"}
+    cells.append({**cells[2], "source": "print(g(3))"})  # the notebook: 3 * the new fact(2) = -6
+    case = dataclasses.replace(CASES["recursive_helper_redefined_later"], cells=cells)
+    (escaped / "nb.ipynb").write_text(json.dumps(notebook(case)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", "nb.ipynb", "--name", PACKAGE, "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=escaped,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        timeout=300,
+    )
+    assert "reads `fact`, which cell" in json.loads(done.stdout)["refused"], done.stdout

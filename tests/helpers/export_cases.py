@@ -449,4 +449,21 @@ CASES: dict[str, ExportCase] = {
             code("assert show(2) == 2\nprint('ok')"),
         ],
     ),
+    "recursive_helper_redefined_later": ExportCase(
+        cause="A recursive helper that a later section redefines (norvig's Differentiation `D`): the helper reads its own "
+        "name, which a later cell rebinds, so the extractor refused it as a helper that would keep seeing an old value. "
+        "But the old definition is only ever called by that name, which names the new one from that cell on in the "
+        "notebook and in the package alike.",
+        today="Refused: '`fact`, defined in the selection and used below it, reads `fact`, which cell N rebinds'.",
+        correct="Exported; the command logs 120 then -24 as the notebook printed. When the old definition escapes under "
+        "another name before the redefinition (`g = fact`), it is still refused.",
+        suite=("differentiation",),
+        cells=[
+            md("## Define"),
+            code("def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)"),
+            code("print(fact(5))"),
+            md("## Redefine"),
+            code("def fact(n):\n    return -1 if n <= 1 else n * fact(n - 1)\n\n\nprint(fact(4))"),
+        ],
+    ),
 }

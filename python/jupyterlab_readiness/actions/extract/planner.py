@@ -42,7 +42,7 @@ from ...notebook.facts import cell_facts
 from ...notebook.flow import flow
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
-from ...notebook.parse import quiet_compiler
+from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
@@ -619,13 +619,21 @@ class _Planner:
         for helper in returns:
             for name in sorted(closures.get(helper, set()) & captured):
                 rebinder = self.around.first_binder_below(name)
-                if rebinder is not None:
+                if rebinder is not None and not (name == helper and not self._escapes(helper, rebinder)):
                     raise ExtractionRefused(
                         f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell "
                         f"{rebinder} rebinds: "
                         f"inside {self.function}() it would keep seeing the old value. Pass `{name}` to `{helper}` as "
                         "a parameter, then extract."
                     )
+
+    def _escapes(self, helper: str, rebinder: int) -> bool:
+        """Whether the function ``helper`` may be kept under another name before cell ``rebinder``
+        rebinds it: some code from the selection to that cell reads it other than by calling it.
+        A recursive helper that does not escape sees itself in the notebook as in the function:
+        it is only called by its name, which names the new definition from that cell on in both."""
+        cells = [*self.selected, *self.around.below_until(rebinder)]
+        return any(_reads_uncalled(cell.source, helper) for cell in cells if cell.cell_type == "code")
 
     def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
         if not stmts or not self.display:
@@ -947,3 +955,18 @@ _BINDINGS: dict[type, Callable[[Any], Iterator[Binding]]] = {
     ast.ClassDef: lambda node: iter([(node.name, "def", node.lineno)]),
     ast.NamedExpr: lambda node: iter([(node.target.id, "walrus", node.lineno)]),
 }
+
+
+def _reads_uncalled(source: str, name: str) -> bool:
+    """Whether the code reads ``name`` other than as the function of a call (``f = name``,
+    ``map(name, xs)``), at any depth; a cell that does not parse may."""
+    if name not in source:
+        return False
+    tree = cell_tree(source)
+    if tree is None:
+        return True
+    callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in callees
+        for n in ast.walk(tree)
+    )
