@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.export_cases import CASES, notebook
+from helpers.export_cases import CASES, ExportCase, notebook
 from helpers.notebooks import REPO
 
 PACKAGE = "pkg"
@@ -32,11 +32,13 @@ class Exported:
         return json.loads(self.export.stdout)
 
 
-def export(name: str, tmp_path: Path) -> Exported:
-    folder = tmp_path / name
+def export(name: str, tmp_path: Path, case: ExportCase | None = None) -> Exported:
+    """Exports the case ``name`` (or ``case``, a variant of it, in a folder of its own)."""
+    folder = tmp_path / (name if case is None else f"{name}-variant")
     folder.mkdir()
-    (folder / "nb.ipynb").write_text(json.dumps(notebook(CASES[name])), encoding="utf-8")
-    for relative, text in CASES[name].inputs.items():
+    case = case or CASES[name]
+    (folder / "nb.ipynb").write_text(json.dumps(notebook(case)), encoding="utf-8")
+    for relative, text in case.inputs.items():
         (folder / relative).write_text(text, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "jupyterlab_readiness", "export", "nb.ipynb", "--name", PACKAGE, "--format", "json"],
@@ -326,19 +328,52 @@ def test_a_recursive_helper_redefined_later_keeps_calling_itself_unless_it_escap
     assert logged(run) == ["120", "-24"]
     assert ruff(exported.project, "check").returncode == 0
 
-    escaped = tmp_path / "escaped"
-    escaped.mkdir()
     cells = [dict(c) for c in CASES["recursive_helper_redefined_later"].cells]
     cells[2] = {**cells[2], "source": "g = fact\nprint(fact(5))"}
     cells.append({**cells[2], "source": "print(g(3))"})  # the notebook: 3 * the new fact(2) = -6
-    case = dataclasses.replace(CASES["recursive_helper_redefined_later"], cells=cells)
-    (escaped / "nb.ipynb").write_text(json.dumps(notebook(case)), encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", "jupyterlab_readiness", "export", "nb.ipynb", "--name", PACKAGE, "--format", "json"],
-        capture_output=True,
-        text=True,
-        cwd=escaped,
-        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
-        timeout=300,
+    variant = export(
+        "recursive_helper_redefined_later",
+        tmp_path,
+        dataclasses.replace(CASES["recursive_helper_redefined_later"], cells=cells),
     )
-    assert "reads `fact`, which cell" in json.loads(done.stdout)["refused"], done.stdout
+    assert "reads `fact`, which cell" in variant.reply["refused"], variant.reply["refused"]
+
+
+def test_a_name_a_function_body_reads_resolves_as_in_the_notebook_when_the_function_is_called(
+    tmp_path: Path,
+) -> None:
+    exported = export("undefined_name_in_uncalled_function", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert any("`re` is read inside a function" in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "re.search(pattern, line):  # noqa: F821" in steps and "import re" not in steps
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("undefined_name_in_uncalled_function") == ["42"]
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+    below = export("name_imported_below_a_function_reading_it", tmp_path)
+    assert below.export.returncode == 0, below.export.stdout
+    steps = (below.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "\nimport re\n" in steps and "noqa" not in steps
+    run = command(below, tmp_path)
+    assert logged(run) == notebook_prints("name_imported_below_a_function_reading_it") == ["['ab']"]
+    assert ruff(below.project, "check").returncode == 0
+
+
+def test_a_helper_redefined_before_a_name_it_reads_changes_keeps_it_and_is_refused_when_called_after(
+    tmp_path: Path,
+) -> None:
+    name = "helper_replaced_before_what_it_reads_changes"
+    assert notebook_prints(name) == ["2 items", "-3 things"]
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["2 items", "-3 things"]
+
+    cells = [dict(c) for c in CASES[name].cells]
+    cells[3] = {**cells[3], "source": cells[3]["source"] + "\n\n\nprint(describe([1]))"}  # "-1 items" in the notebook
+    variant = export(name, tmp_path, dataclasses.replace(CASES[name], cells=cells))
+    assert "reads `size`, which cell" in variant.reply["refused"], variant.reply["refused"]

@@ -466,4 +466,36 @@ CASES: dict[str, ExportCase] = {
             code("def fact(n):\n    return -1 if n <= 1 else n * fact(n - 1)\n\n\nprint(fact(4))"),
         ],
     ),
+    "name_imported_below_a_function_reading_it": ExportCase(
+        cause="A function body reads a module the notebook imports only in a later cell: in the notebook the name is "
+        "looked up when the function is called, after that import ran.",
+        today="Refused: 'The selection reads `re`, but only cell N, below the selection, defines it'.",
+        correct="Exported: the module imports `re` (as the notebook had by the time of the call); the command logs "
+        "['ab'].",
+        cells=[
+            md("## Helpers"),
+            code("def words(text):\n    return re.findall(r'[a-z]+', text)"),
+            md("## Use"),
+            code("import re\n\nprint(words('ab 12'))"),
+        ],
+    ),
+    "helper_replaced_before_what_it_reads_changes": ExportCase(
+        cause="A helper reads another function that a later section redefines, but the helper itself is redefined "
+        "before anyone calls it again (norvig's Differentiation: `D` reads `arity`; `arity` is redefined for a new "
+        "representation, then `D` too). Every call of the first `D` saw the first `arity`, so the function may keep it.",
+        today="Refused: '`describe`, defined in the selection and used below it, reads `size`, which cell N rebinds'.",
+        correct="Exported; the command logs '2 items' then '-3 things'. Refused still when the old helper is called after "
+        "the rebinding (it would see the new `size` in the notebook).",
+        suite=("differentiation",),
+        cells=[
+            md("## First"),
+            code(
+                "def size(x):\n    return len(x)\n\n\ndef describe(x):\n    return f'{size(x)} items'\n\n\nprint(describe([1, 2]))"
+            ),
+            md("## Second"),
+            code("def size(x):\n    return -len(x)"),
+            md("## Third"),
+            code("def describe(x):\n    return f'{size(x)} things'\n\n\nprint(describe([1, 2, 3]))"),
+        ],
+    ),
 }

@@ -222,6 +222,7 @@ class _Planner:
         self.module_imports: set[ImportKey] = set()
         self.parameters: set[str] = set()
         self.unresolved: dict[str, str] = {}
+        self.undefined_when_called: set[str] = set()
         for name in self.globals_read:
             if name in self.hoisted_bound:
                 self.module_imports.add(self.hoisted_bound[name])
@@ -234,8 +235,25 @@ class _Planner:
                 self.module_imports.add(_DISPLAY_IMPORT)
             elif name in BUILTINS and name not in IPYTHON_HISTORY and name not in MODULE_DUNDERS:
                 continue
+            elif name in self.read_when_called:
+                self._resolve_when_called(name)
             else:
                 self.unresolved[name] = self._why_undefined(name, self.star_cell)
+
+    def _resolve_when_called(self, name: str) -> None:
+        """A name only the bodies of the selection's functions read, defined nowhere above: the
+        notebook looks it up when they are called. Imported by a cell below, the module imports it
+        (a call the notebook made ran after that import, or it would have failed); imported
+        nowhere, it stays undefined, as in the notebook: calling the function fails there too."""
+        key = self.around.import_below(name)
+        if key is not None:
+            self.module_imports.add(key)
+            return
+        self.undefined_when_called.add(name)
+        self.warnings.append(
+            f"`{name}` is read inside a function of the selection but no cell defines it: calling that function "
+            "fails with NameError, as it would in the notebook."
+        )
 
     def _resolve_parameters(self) -> None:
         """A local that a cell above defined too is a parameter when the selection may read it
@@ -334,6 +352,7 @@ class _Planner:
             if not n.startswith("_")
         )
         marks, to_return = self._dead_names(self.body, dead)
+        marks.update(self._undefined_lines())
         for line in self.body:
             code = marks.get((line.cell, line.number))
             if code and "noqa" not in line.text:
@@ -605,6 +624,7 @@ class _Planner:
                 free |= f
             return glob, free
 
+        self.read_when_called = _read_when_called(func)
         for child in func.get_children():
             glob, free = walk(child)
             globals_read |= glob
@@ -619,7 +639,7 @@ class _Planner:
         for helper in returns:
             for name in sorted(closures.get(helper, set()) & captured):
                 rebinder = self.around.first_binder_below(name)
-                if rebinder is not None and not (name == helper and not self._escapes(helper, rebinder)):
+                if rebinder is not None and not self._replaced_before(helper, name, rebinder):
                     raise ExtractionRefused(
                         f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell "
                         f"{rebinder} rebinds: "
@@ -627,13 +647,27 @@ class _Planner:
                         "a parameter, then extract."
                     )
 
-    def _escapes(self, helper: str, rebinder: int) -> bool:
-        """Whether the function ``helper`` may be kept under another name before cell ``rebinder``
-        rebinds it: some code from the selection to that cell reads it other than by calling it.
-        A recursive helper that does not escape sees itself in the notebook as in the function:
-        it is only called by its name, which names the new definition from that cell on in both."""
-        cells = [*self.selected, *self.around.below_until(rebinder)]
-        return any(_reads_uncalled(cell.source, helper) for cell in cells if cell.cell_type == "code")
+    def _replaced_before(self, helper: str, name: str, rebinder: int) -> bool:
+        """Whether the notebook never calls this definition of ``helper`` once cell ``rebinder``
+        has rebound ``name``, which the helper reads: then the value the function keeps is the one
+        every call saw. So when a cell rebinds ``helper`` itself no later than ``rebinder``, until
+        then the definition is only ever called by its name (never kept under another one), no
+        cell from ``rebinder`` on calls it before that, and that cell calls it only before
+        rebinding ``name`` or after rebinding ``helper``. A recursive helper redefined further
+        down (it reads its own name) is the usual case."""
+        redefined = self.around.first_binder_below(helper)
+        if redefined is None or redefined > rebinder:
+            return False
+        cells = [*self.selected, *self.around.below_until(redefined + 1)]
+        code = [c for c in cells if c.cell_type == "code"]
+        if any(_reads_uncalled(c.source, helper) for c in code):
+            return False
+        if any(rebinder <= c.index < redefined and helper in _names_read(c.source) for c in code):
+            return False
+        if redefined < rebinder:
+            return True
+        last = next(c for c in code if c.index == redefined)
+        return not _reads_between(last.source, helper, name if redefined == rebinder else None)
 
     def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
         if not stmts or not self.display:
@@ -663,6 +697,20 @@ class _Planner:
         lines = LINE_BREAK.split(cell.source)
         rest = lines[stmt.end_lineno - 1][stmt.end_col_offset :] if stmt.end_lineno <= len(lines) else ""
         return not rest.lstrip().startswith(";")
+
+    def _undefined_lines(self) -> dict[tuple[int, int], str]:
+        """The body lines reading a name no cell defines (see _resolve_when_called): ruff's F821 is
+        what the notebook does too, so it is silenced there rather than hidden by a definition."""
+        if not self.undefined_when_called:
+            return {}
+        func = ast.parse(self._wrapped(self.body)).body[0]
+        marks = {}
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and node.id in self.undefined_when_called:
+                line = self.body[node.lineno - 2]
+                if not line.in_string and not line.ends_in_string:
+                    marks[(line.cell, line.number)] = "F821"
+        return marks
 
     def _dead_names(self, body: list[Line], dead: list[str]) -> tuple[dict[tuple[int, int], str], list[str]]:
         """(body line → the ruff code to silence on it, dead names to return instead)."""
@@ -970,3 +1018,52 @@ def _reads_uncalled(source: str, name: str) -> bool:
         isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in callees
         for n in ast.walk(tree)
     )
+
+
+_COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
+
+
+def _read_when_called(table: symtable.SymbolTable) -> set[str]:
+    """The global names only function and lambda bodies nested in ``table`` read: looked up when
+    they are called, not when the cell runs (as the code of a comprehension or a class body is)."""
+    immediate = {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced()}
+    deferred: set[str] = set()
+    for child in table.get_children():
+        if child.get_type() == "function" and child.get_name() not in _COMPREHENSIONS:
+            deferred |= _global_reads(child)
+        else:
+            deferred |= _read_when_called(child)
+            immediate |= _global_reads(child) - _read_when_called(child)
+    return deferred - immediate
+
+
+def _global_reads(table: symtable.SymbolTable) -> set[str]:
+    names = {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced() and not s.is_local()}
+    for child in table.get_children():
+        names |= _global_reads(child)
+    return names
+
+
+def _names_read(source: str) -> set[str]:
+    tree = cell_tree(source)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} if tree is not None else {source}
+
+
+def _reads_between(source: str, helper: str, name: str | None) -> bool:
+    """Whether the cell's own statements (not its function bodies) read ``helper`` after binding
+    ``name`` (from its start when ``name`` is None) and before binding ``helper``; a cell that does
+    not parse may."""
+    tree = cell_tree(source)
+    if tree is None:
+        return True
+    started = name is None
+    for stmt in tree.body:
+        binds = scope_binds(stmt)
+        if started and any(
+            isinstance(n, ast.Name) and n.id == helper and isinstance(n.ctx, ast.Load) for n in module_scope_nodes(stmt)
+        ):
+            return True
+        if helper in binds:
+            return False
+        started = started or name in binds
+    return False
