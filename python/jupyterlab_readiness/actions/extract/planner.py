@@ -650,13 +650,13 @@ class _Planner:
     def _replaced_before(self, helper: str, name: str, rebinder: int) -> bool:
         """Whether the notebook never calls this definition of ``helper`` once cell ``rebinder``
         has rebound ``name``, which the helper reads: then the value the function keeps is the one
-        every call saw. So when a cell rebinds ``helper`` itself no later than ``rebinder``, until
-        then the definition is only ever called by its name (never kept under another one), no
-        cell from ``rebinder`` on calls it before that, and that cell calls it only before
-        rebinding ``name`` or after rebinding ``helper``. A recursive helper redefined further
+        every call saw. So when a cell below rebinds ``helper`` itself, until then the definition
+        is only ever called by its name (never kept under another one), no cell from ``rebinder``
+        on calls it before that, and that cell calls it only before rebinding ``name`` (when it is
+        ``rebinder``) or after rebinding ``helper``. A recursive helper redefined further
         down (it reads its own name) is the usual case."""
         redefined = self.around.first_binder_below(helper)
-        if redefined is None or redefined > rebinder:
+        if redefined is None:
             return False
         cells = [*self.selected, *self.around.below_until(redefined + 1)]
         code = [c for c in cells if c.cell_type == "code"]
