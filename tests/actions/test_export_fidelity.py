@@ -366,12 +366,12 @@ def test_a_helper_redefined_before_a_name_it_reads_changes_keeps_it_and_is_refus
     tmp_path: Path,
 ) -> None:
     name = "helper_replaced_before_what_it_reads_changes"
-    assert notebook_prints(name) == ["2 items", "-3 things"]
+    assert notebook_prints(name) == ["2 items", "1 items", "-3 things"]
     exported = export(name, tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout
     run = command(exported, tmp_path)
     assert one_json_line(run)["status"] == "ok", run.stderr
-    assert logged(run) == ["2 items", "-3 things"]
+    assert logged(run) == ["2 items", "1 items", "-3 things"]
 
     cells = [dict(c) for c in CASES[name].cells]
     cells[3] = {**cells[3], "source": cells[3]["source"] + "\n\n\nprint(describe([1]))"}  # "-1 items" in the notebook

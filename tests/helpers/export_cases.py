@@ -484,7 +484,7 @@ CASES: dict[str, ExportCase] = {
         "before anyone calls it again (norvig's Differentiation: `D` reads `arity`; `arity` is redefined for a new "
         "representation, then `D` too). Every call of the first `D` saw the first `arity`, so the function may keep it.",
         today="Refused: '`describe`, defined in the selection and used below it, reads `size`, which cell N rebinds'.",
-        correct="Exported; the command logs '2 items' then '-3 things'. Refused still when the old helper is called after "
+        correct="Exported; the command logs '2 items', '1 items' then '-3 things'. Refused still when the old helper is called after "
         "the rebinding (it would see the new `size` in the notebook).",
         suite=("differentiation",),
         cells=[
@@ -493,7 +493,7 @@ CASES: dict[str, ExportCase] = {
                 "def size(x):\n    return len(x)\n\n\ndef describe(x):\n    return f'{size(x)} items'\n\n\nprint(describe([1, 2]))"
             ),
             md("## Second"),
-            code("def size(x):\n    return -len(x)"),
+            code("print(describe([5]))\n\n\ndef size(x):\n    return -len(x)"),
             md("## Third"),
             code("def describe(x):\n    return f'{size(x)} things'\n\n\nprint(describe([1, 2, 3]))"),
         ],

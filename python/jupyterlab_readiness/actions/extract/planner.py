@@ -662,12 +662,17 @@ class _Planner:
         code = [c for c in cells if c.cell_type == "code"]
         if any(_reads_uncalled(c.source, helper) for c in code):
             return False
-        if any(rebinder <= c.index < redefined and helper in _names_read(c.source) for c in code):
-            return False
         if redefined < rebinder:
             return True
-        last = next(c for c in code if c.index == redefined)
-        return not _reads_between(last.source, helper, name if redefined == rebinder else None)
+        for cell in code:
+            if cell.index in (rebinder, redefined):
+                after = name if cell.index == rebinder else None
+                before = helper if cell.index == redefined else None
+                if _reads_between(cell.source, helper, after, before):
+                    return False
+            elif rebinder < cell.index < redefined and helper in _names_read(cell.source):
+                return False
+        return True
 
     def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
         if not stmts or not self.display:
@@ -1049,21 +1054,21 @@ def _names_read(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} if tree is not None else {source}
 
 
-def _reads_between(source: str, helper: str, name: str | None) -> bool:
-    """Whether the cell's own statements (not its function bodies) read ``helper`` after binding
-    ``name`` (from its start when ``name`` is None) and before binding ``helper``; a cell that does
-    not parse may."""
+def _reads_between(source: str, helper: str, after: str | None, before: str | None) -> bool:
+    """Whether the cell's own statements (not its function bodies) read ``helper`` once ``after``
+    is bound (from the start when None) and until ``before`` is (to the end when None); a cell
+    that does not parse may."""
     tree = cell_tree(source)
     if tree is None:
         return True
-    started = name is None
+    started = after is None
     for stmt in tree.body:
         binds = scope_binds(stmt)
         if started and any(
             isinstance(n, ast.Name) and n.id == helper and isinstance(n.ctx, ast.Load) for n in module_scope_nodes(stmt)
         ):
             return True
-        if helper in binds:
+        if before is not None and before in binds:
             return False
-        started = started or name in binds
+        started = started or after in binds
     return False
