@@ -377,3 +377,17 @@ def test_a_helper_redefined_before_a_name_it_reads_changes_keeps_it_and_is_refus
     cells[3] = {**cells[3], "source": cells[3]["source"] + "\n\n\nprint(describe([1]))"}  # "-1 items" in the notebook
     variant = export(name, tmp_path, dataclasses.replace(CASES[name], cells=cells))
     assert "reads `size`, which cell" in variant.reply["refused"], variant.reply["refused"]
+
+
+def test_instances_of_a_class_a_step_defines_compare_by_their_attributes_in_the_generated_tests(
+    tmp_path: Path,
+) -> None:
+    exported = export("class_defined_in_a_step", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "\n    class Point:" in steps, "the class stays in its step (the case is about that)"
+    run = command(exported, tmp_path)
+    assert logged(run) == ["3"]
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+    assert ruff(exported.project, "format", "--check").returncode == 0

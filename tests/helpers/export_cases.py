@@ -498,4 +498,22 @@ CASES: dict[str, ExportCase] = {
             code("def describe(x):\n    return f'{size(x)} things'\n\n\nprint(describe([1, 2, 3]))"),
         ],
     ),
+    "class_defined_in_a_step": ExportCase(
+        cause="A section defines a class whose `__eq__` checks `isinstance(other, Cls)` and builds instances (norvig's "
+        "Differentiation `Expression`): the class stays in the step, so each call of the step makes a new class object, "
+        "and the generated test 'returns the same again' compares instances of two class objects: never equal.",
+        today="Exact, but the step's generated test fails ('gave different results for the same inputs').",
+        correct="The generated tests compare instances of a class the step defines by their attributes when their classes "
+        "are one definition; they pass.",
+        suite=("differentiation",),
+        cells=[
+            md("## Points"),
+            code(
+                "class Point:\n    def __init__(self, x):\n        self.x = x\n\n    def __eq__(self, other):\n        "
+                "return isinstance(other, Point) and self.x == other.x\n\n    __hash__ = None\n\n\np = Point(2)"
+            ),
+            md("## Use"),
+            code("print(p.x + 1)"),
+        ],
+    ),
 }
