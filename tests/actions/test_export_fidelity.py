@@ -137,8 +137,8 @@ def test_figures_are_saved_by_step_and_closed_at_the_end_of_each_cell_that_draws
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run) == ["done"]  # the 3-D axes of the first step did not leak into plt.axis of the second
     saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
-    assert saved == ["a_2_d_line-cell4-1.png", "a_3_d_line-cell2-1.png"]
-    assert "figure saved to displays/a_3_d_line-cell2-1.png" in run.stderr
+    assert saved == ["a_2_d_line-cell5-1.png", "a_3_d_line-cell3-1.png"]
+    assert "figure saved to displays/a_3_d_line-cell3-1.png" in run.stderr
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout
 
@@ -158,7 +158,7 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
         ("future_import", ["3.5", "1.8708"], None),
         ("parameters_late_literal_cell", ["6", "10"], None),
         ("star_import_from_typing", ["[1, 2, 3]"], None),
-        ("string_only_section", ["45"], "The section “Optional” (cell 3) holds nothing to run"),
+        ("string_only_section", ["45"], "The section “Optional” (cell 4) holds nothing to run"),
         ("dunder_main_guard", ["42"], None),
     ],
 )
@@ -249,11 +249,11 @@ def test_a_table_a_cell_displays_last_is_saved_as_csv_by_step_and_a_silent_pipel
     run = command(exported, tmp_path)
     assert one_json_line(run)["status"] == "ok", run.stderr
     displays = tmp_path / "work" / "displays"
-    assert sorted(p.name for p in displays.iterdir()) == ["chart-cell5-1.png", "table-cell3.csv"]
-    assert "table: table saved to displays/table-cell3.csv" in run.stderr
+    assert sorted(p.name for p in displays.iterdir()) == ["chart-cell6-1.png", "table-cell4.csv"]
+    assert "table: table saved to displays/table-cell4.csv" in run.stderr
     readme = (exported.project / "README.md").read_text(encoding="utf-8")
     assert "saved in the run's `displays/` folder" in readme and "are not reproduced" in readme
-    table = (displays / "table-cell3.csv").read_text(encoding="utf-8").splitlines()
+    table = (displays / "table-cell4.csv").read_text(encoding="utf-8").splitlines()
     assert table[0] == ",rides" and table[1] == "count,3.0" and table[2] == "mean,4.0", table
     assert ruff(exported.project, "check").returncode == 0
     assert ruff(exported.project, "format", "--check").returncode == 0
@@ -294,7 +294,7 @@ def test_displays_of_a_section_s_later_cells_are_saved_through_the_package_s_dis
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run)[0] == "(2, 2)" and "RangeIndex: 2 entries, 0 to 1" in logged(run)  # df.info() printed
     saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
-    assert saved == ["rides-cell3-1.png", "rides-cell5.csv"]
+    assert saved == ["rides-cell4-1.png", "rides-cell6.csv"]
 
 
 def test_what_a_helper_shows_with_display_is_saved_not_printed_and_no_step_is_collected_as_a_test(

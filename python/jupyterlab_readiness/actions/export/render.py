@@ -141,7 +141,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "requires_python": pkg.requires_python,
         "dependencies": list(pkg.dependencies),
         "parameters": [_parameter(p, pkg, modern) for p in pkg.parameters],
-        "parameters_cell": pkg.parameters_cell,
+        "parameters_cell": _number(pkg.parameters_cell),
         "clock_parameters": [p.name for p in pkg.parameters if p.origin == "clock"],
         "seed": _seed(pkg),
         "used_parameters": list(pipeline.inputs),
@@ -152,13 +152,18 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "functions": sorted(s.function for s in pipeline.steps),
         "imports": list(pipeline.imports),
         "returned": list(pipeline.handed),
-        "left_out": list(pipeline.left_out),
+        "left_out": [i + 1 for i in pipeline.left_out],
         "warnings": list(pipeline.warnings),
         "draws": pipeline.draws,
         "tables": pipeline.tables,
         "rich_displays": pipeline.rich,
         "readiness": _readiness(pkg.report),
     }
+
+
+def _number(index: int | None) -> int | None:
+    """A cell as JupyterLab numbers it (from 1): the templates show cells so, the reply keeps indices."""
+    return None if index is None else index + 1
 
 
 def _seed(pkg: Package) -> dict[str, Any] | None:
@@ -199,7 +204,7 @@ def _parameter(parameter: Parameter, pkg: Package, modern: bool) -> dict[str, An
         "annotation": _annotation(parameter, modern),
         "default": parameter.default,
         "origin": parameter.origin,
-        "cell": parameter.cell_index,
+        "cell": _number(parameter.cell_index),
         "flag": _flag(parameter),
         "env": _env_prefix(pkg) + parameter.name.upper(),
     }
@@ -269,7 +274,7 @@ def _steps(pipeline: Pipeline) -> list[dict[str, Any]]:
                 "label": _in_string(f" ({step.heading})") if step.heading else "",
                 "parameters": list(step.parameters),
                 "returns": list(step.returns),
-                "cells": list(step.cell_indices),
+                "cells": [i + 1 for i in step.cell_indices],
                 "statements": [_indent(line) for line in step.lines],
                 "reads_parameters": [name for name in pipeline.inputs if name in reads],
                 "returns_check": _returns_check(step),
@@ -297,7 +302,13 @@ def _readiness(report: NotebookReport) -> dict[str, Any]:
         "score": report.score,
         "checklist": [{"title": i.title, "status": i.status, "findings": i.findings} for i in report.checklist],
         "findings": [
-            {"cell": f.cell_index, "line": f.line, "check": f.check, "severity": f.severity, "message": f.message}
+            {
+                "cell": _number(f.cell_index),
+                "line": f.line,
+                "check": f.check,
+                "severity": f.severity,
+                "message": f.message,
+            }
             for f in report.findings
             if f.severity != "info"
         ],

@@ -249,9 +249,10 @@ def build(
                 notebook_name=notebook_path.name,
                 display=False,
                 surroundings=working,
+                cell_numbers=(originals[0] + 1, originals[-1] + 1),
             )
         except ExtractionRefused as exc:
-            where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
+            where = _cells_shown(originals)
             raise ExportRefused(
                 f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}"
             ) from None
@@ -270,8 +271,8 @@ def build(
         )
     if not modules:
         shown = (
-            f" (cells {', '.join(map(str, left_out[:10]))}{' …' if len(left_out) > 10 else ''} only display values or "
-            f"are tagged `{SKIP_TAG}`)"
+            f" (cells {', '.join(str(i + 1) for i in left_out[:10])}{' …' if len(left_out) > 10 else ''} only display "
+            f"values or are tagged `{SKIP_TAG}`)"
             if left_out
             else ""
         )
@@ -355,9 +356,8 @@ def _with_displays(source: str, cell_index: int) -> tuple[str, bool, bool]:
         source = f"from {DISPLAYS_MODULE} import {_SAVE_TABLE}\n{source}"
     draws = _draws(source)
     if draws:
-        source = (
-            f"from {DISPLAYS_MODULE} import save_figures\n{source}\nsave_figures({_STEP_PLACEHOLDER!r}, {cell_index})"
-        )
+        number = cell_index + 1  # as JupyterLab shows it
+        source = f"from {DISPLAYS_MODULE} import save_figures\n{source}\nsave_figures({_STEP_PLACEHOLDER!r}, {number})"
     return source, tables, draws
 
 
@@ -374,7 +374,7 @@ def _cell_code(
     clock reads made the run date's, imports of the notebook's modules the package's, ``__main__``
     guards made their body, star imports from the standard library the names used."""
     warnings.extend(
-        f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
+        f"Cell {cell.index + 1} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
         "only shows documentation: left out."
         for line in help_lines(cell.source)
     )
@@ -538,7 +538,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
         tree = python_tree(translated)
     except (SyntaxError, ValueError) as exc:
         raise ExportRefused(
-            f"Cell {cell.index} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting."
+            f"Cell {cell.index + 1} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting."
         ) from None
     lines = translated.splitlines()
     originals = source.splitlines()
@@ -555,7 +555,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
-        kept.append(f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}, {cell.index}, {shown})")
+        kept.append(f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}, {cell.index + 1}, {shown})")
     for number, line in enumerate(lines, 1):
         if (
             number not in drop
@@ -564,7 +564,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
         ):
             text = originals[number - 1].strip() if number <= len(originals) else line.strip()
             raise ExportRefused(
-                f"Cell {cell.index} line {number} uses IPython syntax a package cannot run (`{text}`): write it in "
+                f"Cell {cell.index + 1} line {number} uses IPython syntax a package cannot run (`{text}`): write it in "
                 "plain Python "
                 "(e.g. `subprocess.run` for a shell command), or tag the cell `skip-export` if the package does not "
                 "need it."
@@ -732,11 +732,17 @@ def _nothing_to_run(cells: list[Cell], section: list[int], originals: list[int])
         if not all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) or _is_docstring(s) for s in tree.body):
             return None
     heading = heading_above(Notebook(cells), section[0])
-    where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
+    where = _cells_shown(originals)
     return (
         f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) holds nothing to run (only strings, "
         "comments or `pass`): skipped."
     )
+
+
+def _cells_shown(indices: list[int]) -> str:
+    """The cells as JupyterLab numbers them (from 1): "cell 4", "cells 4-9"."""
+    first, last = indices[0] + 1, indices[-1] + 1
+    return f"cell {first}" if first == last else f"cells {first}-{last}"
 
 
 def _imports_only(source: str) -> bool:

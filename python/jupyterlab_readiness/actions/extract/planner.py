@@ -90,6 +90,7 @@ def extract(
     notebook_name: str | None = None,
     display: bool = True,
     surroundings: Surroundings | None = None,
+    cell_numbers: tuple[int, int] | None = None,
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
@@ -97,7 +98,10 @@ def extract(
     for code that no notebook will show (export to package): values the cells displayed are not
     kept, and nothing warns about output moving. ``surroundings``: the cells around the selection,
     moved to it (``select``); the export passes its own, kept up to date section after section,
-    with a ``notebook`` of the cells up to the selection's end. By default, from ``notebook``."""
+    with a ``notebook`` of the cells up to the selection's end. By default, from ``notebook``.
+    ``cell_numbers``: the first and last cell the docstring names, as JupyterLab numbers them
+    (from 1); by default those of the selection (the export's working copy numbers its cells
+    otherwise than the notebook)."""
     if not notebook.is_python:
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
@@ -115,14 +119,24 @@ def extract(
     if not any(tree.body for tree in trees):
         raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
     with quiet_compiler():
+        numbers = cell_numbers or (selected[0].index + 1, selected[-1].index + 1)
         return _Planner(
-            notebook, selected, trees, surroundings, module, function, existing_module_text, notebook_name, display
+            notebook,
+            selected,
+            trees,
+            surroundings,
+            module,
+            function,
+            existing_module_text,
+            notebook_name,
+            display,
+            numbers,
         ).run()
 
 
 class _Planner:
     def __init__(
-        self, notebook, selected, trees, surroundings, module, function, existing, notebook_name, display=True
+        self, notebook, selected, trees, surroundings, module, function, existing, notebook_name, display, numbers
     ) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
@@ -133,6 +147,7 @@ class _Planner:
         self.existing = existing
         self.notebook_name = notebook_name
         self.display = display
+        self.cell_numbers: tuple[int, int] = numbers  # the docstring's first and last cell
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
         self._binds_of: dict[ast.stmt, set[str]] = {}
@@ -235,20 +250,29 @@ class _Planner:
                 self.module_imports.add(_DISPLAY_IMPORT)
             elif name in BUILTINS and name not in IPYTHON_HISTORY and name not in MODULE_DUNDERS:
                 continue
-            elif name in self.read_when_called:
-                self._resolve_when_called(name)
+            elif name in self.read_when_called and self.around.import_below(name) is not None:
+                # looked up when called: any call the notebook made ran after that import (or failed)
+                self.module_imports.add(self.around.import_below(name))
+            elif name in self.read_when_called and not self._may_be_called(name, local_syms):
+                self._undefined_when_called(name)
             else:
                 self.unresolved[name] = self._why_undefined(name, self.star_cell)
 
-    def _resolve_when_called(self, name: str) -> None:
-        """A name only the bodies of the selection's functions read, defined nowhere above: the
-        notebook looks it up when they are called. Imported by a cell below, the module imports it
-        (a call the notebook made ran after that import, or it would have failed); imported
-        nowhere, it stays undefined, as in the notebook: calling the function fails there too."""
-        key = self.around.import_below(name)
-        if key is not None:
-            self.module_imports.add(key)
-            return
+    def _may_be_called(self, name: str, symbols: dict[str, symtable.Symbol]) -> bool:
+        """Whether a function of the selection that reads ``name`` may be called: the selection, one
+        of its other functions or a cell below reads it (a name that is then defined nowhere was the
+        kernel's hidden state)."""
+        for reader in (f for f, names in self.closures.items() if name in names):
+            if (reader in symbols and symbols[reader].is_referenced()) or reader in self.later_reads:
+                return True
+            if any(reader in names for other, names in self.closures.items() if other != reader):
+                return True
+        return False
+
+    def _undefined_when_called(self, name: str) -> None:
+        """A name only the bodies of the selection's functions read, that no cell defines and that
+        nothing calls: calling them fails in the notebook as in the package, so the function is kept
+        as it is (ruff's F821 silenced on its lines), with a warning."""
         self.undefined_when_called.add(name)
         self.warnings.append(
             f"`{name}` is read inside a function of the selection but no cell defines it: calling that function "
@@ -777,10 +801,10 @@ class _Planner:
         result_class: str | None,
     ) -> str:
         indent = indent_unit(body)
-        first, last = self.selected[0].index, self.selected[-1].index
+        first, last = self.cell_numbers
         cells = f"cell {first}" if first == last else f"cells {first}-{last}"
         origin = f"{cells} of {_doc_safe(self.notebook_name)}" if self.notebook_name else f"notebook {cells}"
-        heading = _doc_safe(heading_above(self.notebook, first))
+        heading = _doc_safe(heading_above(self.notebook, self.selected[0].index))
         if heading:
             doc = [
                 f'{indent}"""{heading}.' if heading[-1:] not in ".!?:" else f'{indent}"""{heading}',
