@@ -391,3 +391,24 @@ def test_instances_of_a_class_a_step_defines_compare_by_their_attributes_in_the_
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout
     assert ruff(exported.project, "format", "--check").returncode == 0
+
+
+def test_a_data_literal_too_long_for_the_code_is_a_data_file_the_settings_load(tmp_path: Path) -> None:
+    exported = export("long_data_literal_parameter", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    src = exported.project / "src" / PACKAGE
+    data = json.loads((src / "data" / "raw_data.json").read_text(encoding="utf-8"))
+    assert data["hp"] == [45, 39, 44, 45]
+    parameters = (src / "parameters.py").read_text(encoding="utf-8")
+    assert "Bulbasaur" not in parameters and 'default_factory=lambda: _data("raw_data")' in parameters
+    assert 'pkg = ["data/raw_data.json"]' in (exported.project / "pyproject.toml").read_text(encoding="utf-8")
+    assert "Bulbasaur" not in (exported.project / "README.md").read_text(encoding="utf-8")
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("long_data_literal_parameter") == ["4 173"]
+    run = command(exported, tmp_path, "--raw-data", '{"name": ["Mew"], "hp": [100]}')
+    assert logged(run) == ["1 100"]
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout

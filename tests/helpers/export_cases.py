@@ -516,4 +516,21 @@ CASES: dict[str, ExportCase] = {
             code("print(p.x + 1)"),
         ],
     ),
+    "long_data_literal_parameter": ExportCase(
+        cause="The parameters cell holds a data literal (a dict of lists, as pandas_exercises' `raw_data`): it became a "
+        "`Field(default=…)` line of 300-400 characters, a --flag default and a README cell nobody can read.",
+        today="Exported with the literal in parameters.py, cli.py's help and the README's table.",
+        correct="The literal is a data file, src/PKG/data/raw_data.json, that the settings model loads as the default "
+        "(the package's build includes it); the command logs what the notebook printed; a --raw-data flag still "
+        "overrides it; ruff passes.",
+        suite=("pokemon", "fictitious_names"),
+        cells=[
+            code(
+                "raw_data = {'name': ['Bulbasaur', 'Charmander', 'Squirtle', 'Caterpie'], 'evolution': ['Ivysaur', "
+                "'Charmeleon', 'Wartortle', 'Metapod'], 'type': ['grass', 'fire', 'water', 'bug'], 'hp': [45, 39, 44, 45]}"
+            ),
+            md("## Use"),
+            code("print(len(raw_data['name']), sum(raw_data['hp']))"),
+        ],
+    ),
 }

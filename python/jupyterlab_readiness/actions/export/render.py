@@ -45,6 +45,9 @@ _TEMPLATE_CONFIG = frozenset({"copier.yml", "copier.yaml"})
 # The Jinja options; copier.yml's _envops says the same, so Copier renders the project alike.
 ENVIRONMENT_OPTIONS = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True, "autoescape": False}
 
+# A parameter's literal longer than this is a data file the settings load (src/PKG/data/NAME.json),
+# not a line of parameters.py, a --flag's default or a README cell.
+DATA_LITERAL_LIMIT = 120
 _SECRET_NAME = re.compile(r"pass(word|wd)?|secret|token|api_?key|credential", re.IGNORECASE)
 _JSON_TYPES = ("list[", "dict[", "tuple[", "set[")
 
@@ -85,6 +88,10 @@ def render(pkg: Package) -> dict[str, str]:
     shows = pkg.pipeline.draws or pkg.pipeline.tables or pkg.pipeline.rich
     for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ())):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
+    for parameter in pkg.parameters:
+        value = _data_value(parameter)
+        if value is not None:
+            files[f"{src}/{_data_file(parameter)}"] = json.dumps(value, indent=1, ensure_ascii=False) + "\n"
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
     return _in_reading_order(files, src)
 
@@ -146,6 +153,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "seed": _seed(pkg),
         "used_parameters": list(pipeline.inputs),
         "example_arguments": _example_arguments(pkg.parameters),
+        "data_files": [_data_file(p) for p in pkg.parameters if _data_value(p) is not None],
         "input_files": list(pkg.inputs),
         "output_files": list(pipeline.writes),
         "steps": _steps(pipeline),
@@ -207,6 +215,7 @@ def _parameter(parameter: Parameter, pkg: Package, modern: bool) -> dict[str, An
         "cell": _number(parameter.cell_index),
         "flag": _flag(parameter),
         "env": _env_prefix(pkg) + parameter.name.upper(),
+        "data_file": _data_file(parameter) if _data_value(parameter) is not None else None,
     }
 
 
@@ -219,14 +228,32 @@ def _option(parameter: Parameter) -> dict[str, Any]:
     """One command-line flag: ``kind`` clock (an ISO date and time), bool (--x/--no-x) or value."""
     kind = "clock" if parameter.origin == "clock" else "bool" if parameter.type == "bool" else "value"
     shown = "JSON, " if _is_json(parameter) else ""
+    default = f"the notebook's, in {_data_file(parameter)}" if _data_value(parameter) is not None else parameter.default
     return {
         "name": parameter.name,
         "flag": _flag(parameter),
         "kind": kind,
         "default": parameter.default,
         # argparse formats help with %: a literal one is doubled
-        "help": f"{parameter.type}, {shown}default: {parameter.default}".replace("%", "%%"),
+        "help": f"{parameter.type}, {shown}default: {default}".replace("%", "%%"),
     }
+
+
+def _data_file(parameter: Parameter) -> str:
+    return f"data/{parameter.name}.json"
+
+
+def _data_value(parameter: Parameter) -> Any:
+    """The value of a notebook literal too long to write in the code, when JSON holds it exactly
+    (same types: no tuple, no key that is not a string); None otherwise (then it stays code)."""
+    if parameter.origin != "cell" or len(parameter.default) <= DATA_LITERAL_LIMIT:
+        return None
+    try:
+        value = ast.literal_eval(parameter.default)
+        exact = repr(json.loads(json.dumps(value, allow_nan=False))) == repr(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if exact and isinstance(value, (list, dict)) else None
 
 
 def _modern(pkg: Package) -> bool:
@@ -250,7 +277,11 @@ def _annotation(parameter: Parameter, modern: bool = True) -> str:
 
 def _example_arguments(parameters: list[Parameter]) -> str:
     """The README's example command's flags: the notebook's values, quoted for a shell."""
-    example = " ".join(f"{_flag(p)} {_shell(p.default)}" for p in parameters if p.origin == "cell" and p.type != "bool")
+    example = " ".join(
+        f"{_flag(p)} {_shell(p.default)}"
+        for p in parameters
+        if p.origin == "cell" and p.type != "bool" and _data_value(p) is None
+    )
     return example[:200].rstrip()
 
 
