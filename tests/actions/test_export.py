@@ -145,6 +145,15 @@ def test_findings_the_export_made_parameters_are_not_listed_as_weakening_the_pac
     assert "`np.random.default_rng()`" in readme and "`random.random`" not in readme.split("Findings to look at")[1]
 
 
+def test_a_write_in_a_try_block_is_not_a_file_every_run_must_write(tmp_path):
+    nb = notebook(
+        code("import pandas as pd\n\ndf = pd.DataFrame({'a': [1]})\ndf.to_csv('a.csv')"),
+        code("try:\n    df.to_excel('a.xlsx')\nexcept ImportError as e:\n    print(e)"),
+    )
+    texts = files(plan(nb, tmp_path, file="tried.ipynb"))
+    assert 'for name in ["a.csv"]:' in texts["tests/test_pipeline.py"]  # openpyxl may be missing, as in the notebook
+
+
 def test_without_a_tag_the_first_literal_only_cell_holds_the_parameters(tmp_path):
     nb = notebook(
         code("import math"),

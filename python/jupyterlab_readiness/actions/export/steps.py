@@ -784,7 +784,9 @@ def _run_body(sources: list[str], functions: set[str]) -> tuple[list[tuple], lis
 
 
 def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
-    """(relative file names the code writes by literal name, every other path-like string)."""
+    """(relative file names the code writes by literal name, every other path-like string). A
+    write in a ``try`` block may fail on purpose (an optional engine missing): not a file every
+    run writes."""
     writes: dict[str, None] = {}
     strings: dict[str, None] = {}
     for source in sources:
@@ -794,10 +796,11 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             tree = python_tree(source)
         except (SyntaxError, ValueError):
             continue
+        tried = {id(n) for t in walk(tree) if isinstance(t, ast.Try) for stmt in t.body for n in ast.walk(stmt)}
         for node in walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value):
                 strings[node.value] = None
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call) or not node.args or id(node) in tried:
                 continue
             first = node.args[0]
             if not (isinstance(first, ast.Constant) and isinstance(first.value, str) and _path_like(first.value)):
