@@ -356,7 +356,7 @@ export interface ExportParameter {
   cell_index: number | null;
   default: string;
   name: string;
-  origin: 'cell' | 'clock';
+  origin: 'cell' | 'clock' | 'seed';
   type: string;
 }
 export interface ExportStep {

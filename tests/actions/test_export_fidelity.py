@@ -5,6 +5,7 @@ path), its generated tests run, and ruff run on it with the default rules."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import json
 import os
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.export_cases import CASES, notebook
+from helpers.export_cases import CASES, ExportCase, notebook
 from helpers.notebooks import REPO
 
 PACKAGE = "pkg"
@@ -31,11 +32,13 @@ class Exported:
         return json.loads(self.export.stdout)
 
 
-def export(name: str, tmp_path: Path) -> Exported:
-    folder = tmp_path / name
+def export(name: str, tmp_path: Path, case: ExportCase | None = None) -> Exported:
+    """Exports the case ``name`` (or ``case``, a variant of it, in a folder of its own)."""
+    folder = tmp_path / (name if case is None else f"{name}-variant")
     folder.mkdir()
-    (folder / "nb.ipynb").write_text(json.dumps(notebook(CASES[name])), encoding="utf-8")
-    for relative, text in CASES[name].inputs.items():
+    case = case or CASES[name]
+    (folder / "nb.ipynb").write_text(json.dumps(notebook(case)), encoding="utf-8")
+    for relative, text in case.inputs.items():
         (folder / relative).write_text(text, encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "jupyterlab_readiness", "export", "nb.ipynb", "--name", PACKAGE, "--format", "json"],
@@ -134,8 +137,8 @@ def test_figures_are_saved_by_step_and_closed_at_the_end_of_each_cell_that_draws
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run) == ["done"]  # the 3-D axes of the first step did not leak into plt.axis of the second
     saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
-    assert saved == ["a_2_d_line-cell4-1.png", "a_3_d_line-cell2-1.png"]
-    assert "figure saved to displays/a_3_d_line-cell2-1.png" in run.stderr
+    assert saved == ["a_2_d_line-cell5-1.png", "a_3_d_line-cell3-1.png"]
+    assert "figure saved to displays/a_3_d_line-cell3-1.png" in run.stderr
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout
 
@@ -155,7 +158,7 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
         ("future_import", ["3.5", "1.8708"], None),
         ("parameters_late_literal_cell", ["6", "10"], None),
         ("star_import_from_typing", ["[1, 2, 3]"], None),
-        ("string_only_section", ["45"], "The section “Optional” (cell 3) holds nothing to run"),
+        ("string_only_section", ["45"], "The section “Optional” (cell 4) holds nothing to run"),
         ("dunder_main_guard", ["42"], None),
     ],
 )
@@ -246,11 +249,11 @@ def test_a_table_a_cell_displays_last_is_saved_as_csv_by_step_and_a_silent_pipel
     run = command(exported, tmp_path)
     assert one_json_line(run)["status"] == "ok", run.stderr
     displays = tmp_path / "work" / "displays"
-    assert sorted(p.name for p in displays.iterdir()) == ["chart-cell5-1.png", "table-cell3.csv"]
-    assert "table: table saved to displays/table-cell3.csv" in run.stderr
+    assert sorted(p.name for p in displays.iterdir()) == ["chart-cell6-1.png", "table-cell4.csv"]
+    assert "table: table saved to displays/table-cell4.csv" in run.stderr
     readme = (exported.project / "README.md").read_text(encoding="utf-8")
     assert "saved in the run's `displays/` folder" in readme and "are not reproduced" in readme
-    table = (displays / "table-cell3.csv").read_text(encoding="utf-8").splitlines()
+    table = (displays / "table-cell4.csv").read_text(encoding="utf-8").splitlines()
     assert table[0] == ",rides" and table[1] == "count,3.0" and table[2] == "mean,4.0", table
     assert ruff(exported.project, "check").returncode == 0
     assert ruff(exported.project, "format", "--check").returncode == 0
@@ -291,4 +294,121 @@ def test_displays_of_a_section_s_later_cells_are_saved_through_the_package_s_dis
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run)[0] == "(2, 2)" and "RangeIndex: 2 entries, 0 to 1" in logged(run)  # df.info() printed
     saved = sorted(p.name for p in (tmp_path / "work" / "displays").iterdir())
-    assert saved == ["rides-cell3-1.png", "rides-cell5.csv"]
+    assert saved == ["rides-cell4-1.png", "rides-cell6.csv"]
+
+
+def test_what_a_helper_shows_with_display_is_saved_not_printed_and_no_step_is_collected_as_a_test(
+    tmp_path: Path,
+) -> None:
+    exported = export("rich_display_in_helper", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [s["function"] for s in exported.reply["steps"]] == ["show_step", "run_tests"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["shown", "ok"]  # what the notebook printed (the HTML was a display, not stdout)
+    saved = sorted((tmp_path / "work" / "displays").iterdir())
+    assert [p.suffix for p in saved] == [".html", ".html"]
+    assert {p.read_text(encoding="utf-8") for p in saved} == {"<b>1</b>", "<b>2</b>"}
+    assert {p.name.split("-display-")[0] for p in saved} == {"show_step", "run_tests"}
+    assert f"display saved to displays/{saved[0].name}" in run.stderr
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0 and "error" not in tests.stdout, tests.stdout
+
+
+def test_a_recursive_helper_redefined_later_keeps_calling_itself_unless_it_escapes_under_another_name(
+    tmp_path: Path,
+) -> None:
+    assert notebook_prints("recursive_helper_redefined_later") == ["120", "-24"]
+    exported = export("recursive_helper_redefined_later", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["120", "-24"]
+    assert ruff(exported.project, "check").returncode == 0
+
+    cells = [dict(c) for c in CASES["recursive_helper_redefined_later"].cells]
+    cells[2] = {**cells[2], "source": "g = fact\nprint(fact(5))"}
+    cells.append({**cells[2], "source": "print(g(3))"})  # the notebook: 3 * the new fact(2) = -6
+    variant = export(
+        "recursive_helper_redefined_later",
+        tmp_path,
+        dataclasses.replace(CASES["recursive_helper_redefined_later"], cells=cells),
+    )
+    assert "reads `fact`, which cell" in variant.reply["refused"], variant.reply["refused"]
+
+
+def test_a_name_a_function_body_reads_resolves_as_in_the_notebook_when_the_function_is_called(
+    tmp_path: Path,
+) -> None:
+    exported = export("undefined_name_in_uncalled_function", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert any("`re` is read inside a function" in w for w in exported.reply["warnings"]), exported.reply["warnings"]
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "re.search(pattern, line):  # noqa: F821" in steps and "import re" not in steps
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("undefined_name_in_uncalled_function") == ["42"]
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+    below = export("name_imported_below_a_function_reading_it", tmp_path)
+    assert below.export.returncode == 0, below.export.stdout
+    steps = (below.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "\nimport re\n" in steps and "noqa" not in steps
+    run = command(below, tmp_path)
+    assert logged(run) == notebook_prints("name_imported_below_a_function_reading_it") == ["['ab']"]
+    assert ruff(below.project, "check").returncode == 0
+
+
+def test_a_helper_redefined_before_a_name_it_reads_changes_keeps_it_and_is_refused_when_called_after(
+    tmp_path: Path,
+) -> None:
+    name = "helper_replaced_before_what_it_reads_changes"
+    assert notebook_prints(name) == ["2 items", "1 items", "-3 things"]
+    exported = export(name, tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["2 items", "1 items", "-3 things"]
+
+    cells = [dict(c) for c in CASES[name].cells]
+    cells[3] = {**cells[3], "source": cells[3]["source"] + "\n\n\nprint(describe([1]))"}  # "-1 items" in the notebook
+    variant = export(name, tmp_path, dataclasses.replace(CASES[name], cells=cells))
+    assert "reads `size`, which cell" in variant.reply["refused"], variant.reply["refused"]
+
+
+def test_instances_of_a_class_a_step_defines_compare_by_their_attributes_in_the_generated_tests(
+    tmp_path: Path,
+) -> None:
+    exported = export("class_defined_in_a_step", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "\n    class Point:" in steps, "the class stays in its step (the case is about that)"
+    run = command(exported, tmp_path)
+    assert logged(run) == ["3"]
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+
+def test_a_data_literal_too_long_for_the_code_is_a_data_file_the_settings_load(tmp_path: Path) -> None:
+    exported = export("long_data_literal_parameter", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    src = exported.project / "src" / PACKAGE
+    data = json.loads((src / "data" / "raw_data.json").read_text(encoding="utf-8"))
+    assert data["hp"] == [45, 39, 44, 45]
+    parameters = (src / "parameters.py").read_text(encoding="utf-8")
+    assert "Bulbasaur" not in parameters and 'default_factory=lambda: _data("raw_data")' in parameters
+    assert 'pkg = ["data/raw_data.json"]' in (exported.project / "pyproject.toml").read_text(encoding="utf-8")
+    assert "Bulbasaur" not in (exported.project / "README.md").read_text(encoding="utf-8")
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("long_data_literal_parameter") == ["4 173"]
+    run = command(exported, tmp_path, "--raw-data", '{"name": ["Mew"], "hp": [100]}')
+    assert logged(run) == ["1 100"]
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout

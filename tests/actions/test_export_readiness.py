@@ -41,4 +41,6 @@ async def test_the_export_route_scores_as_the_check_route(jp_fetch, jp_root_dir)
         (await jp_fetch("readiness", "export", method="POST", body=json.dumps({**body, "write": False}))).body
     )
     assert exported.score == checked.score
-    assert {f.check for f in exported.weakening} == {f.check for f in checked.findings if f.severity != "info"}
+    shown = {f.check for f in checked.findings if f.severity != "info"}
+    assert "wall-clock" in shown and [p.origin for p in exported.parameters] == ["clock"]
+    assert {f.check for f in exported.weakening} == shown - {"wall-clock"}  # the clock read became run_date

@@ -193,7 +193,7 @@ def test_parameters_returns_and_imports(tmp_path: Path) -> None:
     assert "def filter_rows(raw, threshold) -> FilterRowsResult:" in e.module_text
     assert "tmp = 1  # noqa: F841" in e.module_text
     assert (
-        '    """Filter the rows.\n\n    Extracted by jupyterlab-readiness from cell 2 of analysis.ipynb.\n    '
+        '    """Filter the rows.\n\n    Extracted by jupyterlab-readiness from cell 3 of analysis.ipynb.\n    '
         "Parameters: raw, threshold.\n" in e.module_text
     )
     assert e.replacement_source == "from steps import filter_rows\nkept, score = filter_rows(raw, threshold)"

@@ -430,4 +430,107 @@ CASES: dict[str, ExportCase] = {
             code("print(double(21))"),
         ],
     ),
+    "rich_display_in_helper": ExportCase(
+        cause="A helper shows HTML with IPython's `display` (norvig's KenKen `show`): outside IPython, `display` prints "
+        "the object's repr to stdout, so the package logs `<IPython.core.display.HTML object>` lines the notebook never "
+        "printed. And a section headed \u201cTests\u201d became a step `tests_step`, which pytest collects as a test "
+        "when the generated tests import it (fixture not found).",
+        today="Mismatch: 2 log lines `<IPython.core.display.HTML object>`; the generated tests error on `tests_step`.",
+        correct="The package's displays.py `display` saves the HTML in displays/ (named by step) and logs where; the step "
+        "is named `run_tests`; the steps log only what the notebook printed; the generated tests pass.",
+        suite=("kenken",),
+        cells=[
+            md("## Show"),
+            code(
+                "from IPython.display import HTML, display\n\n\ndef show(n):\n    display(HTML(f'<b>{n}</b>'))\n    "
+                "return n\n\n\nshow(1)\nprint('shown')"
+            ),
+            md("## Tests"),
+            code("assert show(2) == 2\nprint('ok')"),
+        ],
+    ),
+    "recursive_helper_redefined_later": ExportCase(
+        cause="A recursive helper that a later section redefines (norvig's Differentiation `D`): the helper reads its own "
+        "name, which a later cell rebinds, so the extractor refused it as a helper that would keep seeing an old value. "
+        "But the old definition is only ever called by that name, which names the new one from that cell on in the "
+        "notebook and in the package alike.",
+        today="Refused: '`fact`, defined in the selection and used below it, reads `fact`, which cell N rebinds'.",
+        correct="Exported; the command logs 120 then -24 as the notebook printed. When the old definition escapes under "
+        "another name before the redefinition (`g = fact`), it is still refused.",
+        suite=("differentiation",),
+        cells=[
+            md("## Define"),
+            code("def fact(n):\n    return 1 if n <= 1 else n * fact(n - 1)"),
+            code("print(fact(5))"),
+            md("## Redefine"),
+            code("def fact(n):\n    return -1 if n <= 1 else n * fact(n - 1)\n\n\nprint(fact(4))"),
+        ],
+    ),
+    "name_imported_below_a_function_reading_it": ExportCase(
+        cause="A function body reads a module the notebook imports only in a later cell: in the notebook the name is "
+        "looked up when the function is called, after that import ran.",
+        today="Refused: 'The selection reads `re`, but only cell N, below the selection, defines it'.",
+        correct="Exported: the module imports `re` (as the notebook had by the time of the call); the command logs "
+        "['ab'].",
+        cells=[
+            md("## Helpers"),
+            code("def words(text):\n    return re.findall(r'[a-z]+', text)"),
+            md("## Use"),
+            code("import re\n\nprint(words('ab 12'))"),
+        ],
+    ),
+    "helper_replaced_before_what_it_reads_changes": ExportCase(
+        cause="A helper reads another function that a later section redefines, but the helper itself is redefined "
+        "before anyone calls it again (norvig's Differentiation: `D` reads `arity`; `arity` is redefined for a new "
+        "representation, then `D` too). Every call of the first `D` saw the first `arity`, so the function may keep it.",
+        today="Refused: '`describe`, defined in the selection and used below it, reads `size`, which cell N rebinds'.",
+        correct="Exported; the command logs '2 items', '1 items' then '-3 things'. Refused still when the old helper is called after "
+        "the rebinding (it would see the new `size` in the notebook).",
+        suite=("differentiation",),
+        cells=[
+            md("## First"),
+            code(
+                "def size(x):\n    return len(x)\n\n\ndef describe(x):\n    return f'{size(x)} items'\n\n\nprint(describe([1, 2]))"
+            ),
+            md("## Second"),
+            code("print(describe([5]))\n\n\ndef size(x):\n    return -len(x)"),
+            md("## Third"),
+            code("def describe(x):\n    return f'{size(x)} things'\n\n\nprint(describe([1, 2, 3]))"),
+        ],
+    ),
+    "class_defined_in_a_step": ExportCase(
+        cause="A section defines a class whose `__eq__` checks `isinstance(other, Cls)` and builds instances (norvig's "
+        "Differentiation `Expression`): the class stays in the step, so each call of the step makes a new class object, "
+        "and the generated test 'returns the same again' compares instances of two class objects: never equal.",
+        today="Exact, but the step's generated test fails ('gave different results for the same inputs').",
+        correct="The generated tests compare instances of a class the step defines by their attributes when their classes "
+        "are one definition; they pass.",
+        suite=("differentiation",),
+        cells=[
+            md("## Points"),
+            code(
+                "class Point:\n    def __init__(self, x):\n        self.x = x\n\n    def __eq__(self, other):\n        "
+                "return isinstance(other, Point) and self.x == other.x\n\n    __hash__ = None\n\n\np = Point(2)"
+            ),
+            md("## Use"),
+            code("print(p.x + 1)"),
+        ],
+    ),
+    "long_data_literal_parameter": ExportCase(
+        cause="The parameters cell holds a data literal (a dict of lists, as pandas_exercises' `raw_data`): it became a "
+        "`Field(default=…)` line of 300-400 characters, a --flag default and a README cell nobody can read.",
+        today="Exported with the literal in parameters.py, cli.py's help and the README's table.",
+        correct="The literal is a data file, src/PKG/data/raw_data.json, that the settings model loads as the default "
+        "(the package's build includes it); the command logs what the notebook printed; a --raw-data flag still "
+        "overrides it; ruff passes.",
+        suite=("pokemon", "fictitious_names"),
+        cells=[
+            code(
+                "raw_data = {'name': ['Bulbasaur', 'Charmander', 'Squirtle', 'Caterpie'], 'evolution': ['Ivysaur', "
+                "'Charmeleon', 'Wartortle', 'Metapod'], 'type': ['grass', 'fire', 'water', 'bug'], 'hp': [45, 39, 44, 45]}"
+            ),
+            md("## Use"),
+            code("print(len(raw_data['name']), sum(raw_data['hp']))"),
+        ],
+    ),
 }

@@ -144,7 +144,7 @@ class ExportParameter:
     name: str
     type: str
     default: str  # Python literal text; "None" for the clock, filled in at the command line
-    origin: Literal["cell", "clock"]
+    origin: Literal["cell", "clock", "seed"]
     cell_index: int | None
 
 

@@ -12,6 +12,7 @@ recorded hash was edited by someone (or was there before): it is a conflict and 
 from __future__ import annotations
 
 import ast
+import dataclasses
 import functools
 import hashlib
 import json
@@ -21,7 +22,7 @@ from ...checks.context import Context
 from ...checks.kernel_state import KernelState
 from ...contract.baseline import RehearsalRecord
 from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
-from ...contract.report import NotebookReport
+from ...contract.report import Finding, NotebookReport
 from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
@@ -44,7 +45,7 @@ from ..plan import Plan
 from ..source import Source, load
 from .expectations import Expectations, expectations, result_types
 from .modules import copied, dotted
-from .parameters import SKIP_TAG, Parameter, find_parameters, rewrite_clock
+from .parameters import SKIP_TAG, ClockRewrite, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .resources import failure_modes, resources
 from .steps import Pipeline, build
@@ -206,7 +207,7 @@ def _plan(
     reply.steps = [ExportStep(s.function, s.heading, s.cell_indices, s.parameters, s.returns) for s in pipeline.steps]
     warnings = list(pipeline.warnings)
     warnings += [
-        f"Cell {cell} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): "
+        f"Cell {cell + 1} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): "
         "the pipeline's result depends on when it runs."
         for cell, line, call in clock.left
     ]
@@ -218,7 +219,7 @@ def _plan(
                 "it from there, or the package will not find it once installed."
             )
     if pipeline.left_out:
-        cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(map(str, pipeline.left_out))}"
+        cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(str(i + 1) for i in pipeline.left_out)}"
         warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
     expected = _expectations(notebook, notebook_path, root, pipeline, parameters)
     if expected is None:
@@ -230,6 +231,9 @@ def _plan(
     dependencies, unresolved = _dependencies(
         freeze.resolve(wanted(notebook, notebook_path, root.ceiling), environment), frames
     )
+    seeds_numpy = any(d.lower().startswith("numpy==") for d in dependencies)
+    handled = [f for f in report.findings if _made_parameter(f, clock, bool(random_cells), seeds_numpy)]
+    reply.weakening = [f for f in weakening if f not in handled]
     optional = set(optional_modules(notebook))  # pandas' engines: pinned when installed, never asked for
     reply.unresolved = [u for u in unresolved if u not in optional]
     reply.warnings = warnings
@@ -244,7 +248,7 @@ def _plan(
         parameters=parameters,
         parameters_cell=reply.parameters_cell,
         pipeline=pipeline,
-        report=report,
+        report=dataclasses.replace(report, findings=[f for f in report.findings if f not in handled]),
         inputs=[
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
@@ -277,6 +281,25 @@ def _baseline(notebook: Notebook, notebook_path: Path, root: Root) -> RehearsalR
     return record if record is not None and record_cells(notebook, record) is not None else None
 
 
+# The suggestions of the unseeded-random findings whose draws the package's seed covers: Python's
+# global generator, and numpy's when the package has numpy (pandas' ``.sample`` and scikit-learn's
+# ``random_state`` draw from it). A generator made without a seed (``default_rng()``) stays random.
+_SEEDED_BY_RANDOM = ("`random.seed(42)`",)
+_SEEDED_BY_NUMPY = ("`numpy.random.seed(42)`", "random_state=42")
+
+
+def _made_parameter(finding: Finding, clock: ClockRewrite, seeded: bool, seeds_numpy: bool) -> bool:
+    """Whether the export turned what the finding is about into a parameter, so that it no longer
+    weakens the package: a clock read that became the run's date, a draw the ``seed`` covers."""
+    if finding.check == "wall-clock":
+        left = {(cell, line) for cell, line, _ in clock.left}
+        return finding.cell_index in clock.sources and (finding.cell_index, finding.line) not in left
+    if finding.check == "unseeded-random" and seeded:
+        covered = _SEEDED_BY_RANDOM + (_SEEDED_BY_NUMPY if seeds_numpy else ())
+        return any(text in finding.suggestion for text in covered)
+    return False
+
+
 def _string_defaults(parameters: list[Parameter]) -> list[str]:
     """Parameter values that may name an input file (``input_path = "data/orders.csv"``)."""
     values = []
@@ -302,8 +325,8 @@ def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter
         clash = sorted(names & cell_facts(above.source).binds)
         if clash and SKIP_TAG not in above.tags:
             raise ExportRefused(
-                f"Cell {above.index}, above the parameters cell (cell {cell.index}), assigns `{clash[0]}`: move the "
-                "parameters cell to the top, or rename one of them."
+                f"Cell {above.index + 1}, above the parameters cell (cell {cell.index + 1}), assigns `{clash[0]}`: "
+                "move the parameters cell to the top, or rename one of them."
             )
 
 

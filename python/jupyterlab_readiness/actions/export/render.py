@@ -48,6 +48,9 @@ _TEMPLATE_CONFIG = frozenset({"copier.yml", "copier.yaml"})
 # The Jinja options; copier.yml's _envops says the same, so Copier renders the project alike.
 ENVIRONMENT_OPTIONS = {"keep_trailing_newline": True, "trim_blocks": True, "lstrip_blocks": True, "autoescape": False}
 
+# A parameter's literal longer than this is a data file the settings load (src/PKG/data/NAME.json),
+# not a line of parameters.py, a --flag's default or a README cell.
+DATA_LITERAL_LIMIT = 120
 _SECRET_NAME = re.compile(r"pass(word|wd)?|secret|token|api_?key|credential", re.IGNORECASE)
 _JSON_TYPES = ("list[", "dict[", "tuple[", "set[")
 
@@ -102,12 +105,16 @@ def render(pkg: Package, scaffold: Callable[[dict[str, Any]], dict[str, str]] | 
         for module in (f"{src}/__init__.py", f"{src}/__main__.py"):
             files.setdefault(module, built_in[module])
     code = {**variables, **code_variables(pkg)}
-    shows = pkg.pipeline.draws or pkg.pipeline.tables
+    shows = pkg.pipeline.draws or pkg.pipeline.tables or pkg.pipeline.rich
     checked = ("thresholds", "alerts") if pkg.expectations else ()
     if code["schemas"]:
         checked = ("schemas", *checked)
     for module in ("parameters", "pipeline", "cli", *(("displays",) if shows else ()), *checked):
         files[f"{src}/{module}.py"] = _template(f"{CODE}/{module}.py{SUFFIX}").render(code)
+    for parameter in pkg.parameters:
+        value = _data_value(parameter)
+        if value is not None:
+            files[f"{src}/{_data_file(parameter)}"] = json.dumps(value, indent=1, ensure_ascii=False) + "\n"
     files[f"{src}/steps.py"] = header(pkg.notebook) + pkg.pipeline.steps_text.rstrip("\n") + "\n"
     return _in_reading_order(files, src)
 
@@ -175,21 +182,23 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "requires_python": pkg.requires_python,
         "dependencies": list(pkg.dependencies),
         "parameters": [_parameter(p, pkg, modern) for p in pkg.parameters],
-        "parameters_cell": pkg.parameters_cell,
+        "parameters_cell": _number(pkg.parameters_cell),
         "clock_parameters": [p.name for p in pkg.parameters if p.origin == "clock"],
         "seed": _seed(pkg),
         "used_parameters": list(pipeline.inputs),
         "example_arguments": _example_arguments(pkg.parameters),
+        "data_files": [_data_file(p) for p in pkg.parameters if _data_value(p) is not None],
         "input_files": list(pkg.inputs),
         "output_files": list(pipeline.writes),
         "steps": _steps(pipeline),
         "functions": sorted(s.function for s in pipeline.steps),
         "imports": list(pipeline.imports),
         "returned": list(pipeline.handed),
-        "left_out": list(pipeline.left_out),
+        "left_out": [i + 1 for i in pipeline.left_out],
         "warnings": list(pipeline.warnings),
         "draws": pipeline.draws,
         "tables": pipeline.tables,
+        "rich_displays": pipeline.rich,
         "readiness": _readiness(pkg.report),
         # What the package needs to run (Dockerfile, CI, README):
         "python_version": pkg.python_version or pkg.requires_python.removeprefix(">="),
@@ -200,6 +209,11 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "expectations": pkg.expectations.variables() if pkg.expectations else None,
         "results": list(pkg.results),
     }
+
+
+def _number(index: int | None) -> int | None:
+    """A cell as JupyterLab numbers it (from 1): the templates show cells so, the reply keeps indices."""
+    return None if index is None else index + 1
 
 
 def _seed(pkg: Package) -> dict[str, Any] | None:
@@ -242,9 +256,10 @@ def _parameter(parameter: Parameter, pkg: Package, modern: bool) -> dict[str, An
         "annotation": _annotation(parameter, modern),
         "default": parameter.default,
         "origin": parameter.origin,
-        "cell": parameter.cell_index,
+        "cell": _number(parameter.cell_index),
         "flag": _flag(parameter),
         "env": _env_prefix(pkg) + parameter.name.upper(),
+        "data_file": _data_file(parameter) if _data_value(parameter) is not None else None,
     }
 
 
@@ -257,14 +272,32 @@ def _option(parameter: Parameter) -> dict[str, Any]:
     """One command-line flag: ``kind`` clock (an ISO date and time), bool (--x/--no-x) or value."""
     kind = "clock" if parameter.origin == "clock" else "bool" if parameter.type == "bool" else "value"
     shown = "JSON, " if _is_json(parameter) else ""
+    default = f"the notebook's, in {_data_file(parameter)}" if _data_value(parameter) is not None else parameter.default
     return {
         "name": parameter.name,
         "flag": _flag(parameter),
         "kind": kind,
         "default": parameter.default,
         # argparse formats help with %: a literal one is doubled
-        "help": f"{parameter.type}, {shown}default: {parameter.default}".replace("%", "%%"),
+        "help": f"{parameter.type}, {shown}default: {default}".replace("%", "%%"),
     }
+
+
+def _data_file(parameter: Parameter) -> str:
+    return f"data/{parameter.name}.json"
+
+
+def _data_value(parameter: Parameter) -> Any:
+    """The value of a notebook literal too long to write in the code, when JSON holds it exactly
+    (same types: no tuple, no key that is not a string); None otherwise (then it stays code)."""
+    if parameter.origin != "cell" or len(parameter.default) <= DATA_LITERAL_LIMIT:
+        return None
+    try:
+        value = ast.literal_eval(parameter.default)
+        exact = repr(json.loads(json.dumps(value, allow_nan=False))) == repr(value)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return value if exact and isinstance(value, (list, dict)) else None
 
 
 def _modern(pkg: Package) -> bool:
@@ -288,7 +321,11 @@ def _annotation(parameter: Parameter, modern: bool = True) -> str:
 
 def _example_arguments(parameters: list[Parameter]) -> str:
     """The README's example command's flags: the notebook's values, quoted for a shell."""
-    example = " ".join(f"{_flag(p)} {_shell(p.default)}" for p in parameters if p.origin == "cell" and p.type != "bool")
+    example = " ".join(
+        f"{_flag(p)} {_shell(p.default)}"
+        for p in parameters
+        if p.origin == "cell" and p.type != "bool" and _data_value(p) is None
+    )
     return example[:200].rstrip()
 
 
@@ -312,7 +349,7 @@ def _steps(pipeline: Pipeline) -> list[dict[str, Any]]:
                 "label": _in_string(f" ({step.heading})") if step.heading else "",
                 "parameters": list(step.parameters),
                 "returns": list(step.returns),
-                "cells": list(step.cell_indices),
+                "cells": [i + 1 for i in step.cell_indices],
                 "statements": [_indent(line) for line in step.lines],
                 "reads_parameters": [name for name in pipeline.inputs if name in reads],
                 "returns_check": _returns_check(step),
@@ -340,7 +377,13 @@ def _readiness(report: NotebookReport) -> dict[str, Any]:
         "score": report.score,
         "checklist": [{"title": i.title, "status": i.status, "findings": i.findings} for i in report.checklist],
         "findings": [
-            {"cell": f.cell_index, "line": f.line, "check": f.check, "severity": f.severity, "message": f.message}
+            {
+                "cell": _number(f.cell_index),
+                "line": f.line,
+                "check": f.check,
+                "severity": f.severity,
+                "message": f.message,
+            }
             for f in report.findings
             if f.severity != "info"
         ],

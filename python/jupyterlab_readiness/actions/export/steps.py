@@ -116,6 +116,9 @@ _NOT_TABLES = frozenset(
 )
 # The function of displays.py a cell calls with the value it displays (a table is saved as CSV).
 _SAVE_TABLE = "save_table"
+# Where IPython's ``display`` is imported from. Outside IPython it prints the object's repr to
+# stdout; the package imports displays.py's ``display`` instead, which saves what it shows.
+_IPYTHON_DISPLAY_MODULES = frozenset({"IPython.display", "IPython.core.display", "IPython.core.display_functions"})
 # Calls that leave a record of a run besides the writes of _WRITE_METHODS.
 _RECORDING_CALLS = frozenset(
     {"print", "pprint", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug"}
@@ -162,6 +165,7 @@ class Pipeline:
     left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
     draws: bool = False  # some cell draws figures: the package saves them (displays.py)
     tables: bool = False  # some cell displays a value at its end: the package saves tables (displays.py)
+    rich: bool = False  # some code calls IPython's display(): the package saves what it shows (displays.py)
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
@@ -249,9 +253,10 @@ def build(
                 notebook_name=notebook_path.name,
                 display=False,
                 surroundings=working,
+                cell_numbers=(originals[0] + 1, originals[-1] + 1),
             )
         except ExtractionRefused as exc:
-            where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
+            where = _cells_shown(originals)
             raise ExportRefused(
                 f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}"
             ) from None
@@ -270,8 +275,8 @@ def build(
         )
     if not modules:
         shown = (
-            f" (cells {', '.join(map(str, left_out[:10]))}{' …' if len(left_out) > 10 else ''} only display values or "
-            f"are tagged `{SKIP_TAG}`)"
+            f" (cells {', '.join(str(i + 1) for i in left_out[:10])}{' …' if len(left_out) > 10 else ''} only display "
+            f"values or are tagged `{SKIP_TAG}`)"
             if left_out
             else ""
         )
@@ -289,13 +294,14 @@ def build(
             body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = _file_literals(code_sources)
-    if not (draws or tables or any(_reports(source) for source in code_sources)):
+    steps_text, rich = _combine(modules, definitions, definition_imports)
+    if not (draws or tables or rich or any(_reports(source) for source in code_sources)):
         warnings.append(
             "The pipeline writes no file and logs nothing (no print, logging, file write or displayed table): a run "
             "leaves no record of what it computed. Print or save its results in the notebook, then export again."
         )
     return Pipeline(
-        steps_text=_combine(modules, definitions, definition_imports),
+        steps_text=steps_text,
         steps=steps,
         imports=render_imports({key for key in imports if import_key_bound(key) in body_reads}),
         inputs=inputs,
@@ -306,6 +312,7 @@ def build(
         reads=reads,
         draws=draws,
         tables=tables,
+        rich=rich,
     )
 
 
@@ -334,10 +341,16 @@ def _step_name(
     """The step's function name: from its heading or its code, else its place in the pipeline."""
     _, function = default_names(model, indices, notebook_path, working)
     if re.fullmatch(r"step_\d+(?:_\d+)?", function):  # named after a cell index: the step's number reads better
-        base, n, names = f"step_{len(steps) + 1}", 2, {s.function for s in steps}
-        function = base
-        while function in working.taken or function in names:
-            function, n = f"{base}_{n}", n + 1
+        function = _free_step_name(f"step_{len(steps) + 1}", working, steps)
+    elif function.startswith("test"):  # pytest would collect the step as a test where the tests import it
+        function = _free_step_name(f"run_{function.removesuffix('_step')}", working, steps)
+    return function
+
+
+def _free_step_name(base: str, working: Surroundings, steps: list[Step]) -> str:
+    function, n, names = base, 2, {s.function for s in steps}
+    while function in working.taken or function in names:
+        function, n = f"{base}_{n}", n + 1
     return function
 
 
@@ -349,9 +362,8 @@ def _with_displays(source: str, cell_index: int) -> tuple[str, bool, bool]:
         source = f"from {DISPLAYS_MODULE} import {_SAVE_TABLE}\n{source}"
     draws = _draws(source)
     if draws:
-        source = (
-            f"from {DISPLAYS_MODULE} import save_figures\n{source}\nsave_figures({_STEP_PLACEHOLDER!r}, {cell_index})"
-        )
+        number = cell_index + 1  # as JupyterLab shows it
+        source = f"from {DISPLAYS_MODULE} import save_figures\n{source}\nsave_figures({_STEP_PLACEHOLDER!r}, {number})"
     return source, tables, draws
 
 
@@ -368,7 +380,7 @@ def _cell_code(
     clock reads made the run date's, imports of the notebook's modules the package's, ``__main__``
     guards made their body, star imports from the standard library the names used."""
     warnings.extend(
-        f"Cell {cell.index} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
+        f"Cell {cell.index + 1} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
         "only shows documentation: left out."
         for line in help_lines(cell.source)
     )
@@ -378,9 +390,10 @@ def _cell_code(
     return star_imports(main_guards(rewrite_imports(source, local_modules, package)), used)
 
 
-def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> str:
-    """One module from the modules extracted section by section: their imports merged, their
-    functions in order, ``print`` calls made log records. (Merging into one growing module instead
+def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> tuple[str, bool]:
+    """(One module from the modules extracted section by section: their imports merged, their
+    functions in order, ``print`` calls made log records, IPython's ``display`` made displays.py's;
+    whether it imports that ``display``). (Merging into one growing module instead
     re-reads it for every section, which is quadratic in a notebook of a hundred sections.)"""
     docstring = ""
     imports: set[tuple] = set(definition_imports)
@@ -399,6 +412,13 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
         blocks.append(block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)))
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     imports = {("from", ".displays", *key[2:]) if key[1] == DISPLAYS_MODULE else key for key in imports}
+    imports = {
+        ("from", ".displays", *key[2:])
+        if key[0] == "from" and key[1] in _IPYTHON_DISPLAY_MODULES and key[2] == "display"
+        else key
+        for key in imports
+    }
+    rich = any(key[:3] == ("from", ".displays", "display") for key in imports)
     logged = _with_logging(blocks)
     head = [docstring, ""]
     if logged is not None:
@@ -408,7 +428,7 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
         head += [] if imports else [""]
     elif imports:
         head += [*render_imports(imports), "", ""]
-    return "\n".join(head) + "\n\n\n".join(blocks) + "\n"
+    return "\n".join(head) + "\n\n\n".join(blocks) + "\n", rich
 
 
 _DISPLAYS_IMPORT = re.compile(rf"^[ \t]*from {DISPLAYS_MODULE} import (\w+(?:, \w+)*)[ \t]*\n(?:[ \t]*\n)?", re.M)
@@ -524,7 +544,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
         tree = python_tree(translated)
     except (SyntaxError, ValueError) as exc:
         raise ExportRefused(
-            f"Cell {cell.index} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting."
+            f"Cell {cell.index + 1} has a syntax error (line {getattr(exc, 'lineno', '?')}): fix it before exporting."
         ) from None
     lines = translated.splitlines()
     originals = source.splitlines()
@@ -541,7 +561,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
-        kept.append(f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}, {cell.index}, {shown})")
+        kept.append(f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}, {cell.index + 1}, {shown})")
     for number, line in enumerate(lines, 1):
         if (
             number not in drop
@@ -550,7 +570,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
         ):
             text = originals[number - 1].strip() if number <= len(originals) else line.strip()
             raise ExportRefused(
-                f"Cell {cell.index} line {number} uses IPython syntax a package cannot run (`{text}`): write it in "
+                f"Cell {cell.index + 1} line {number} uses IPython syntax a package cannot run (`{text}`): write it in "
                 "plain Python "
                 "(e.g. `subprocess.run` for a shell command), or tag the cell `skip-export` if the package does not "
                 "need it."
@@ -718,11 +738,17 @@ def _nothing_to_run(cells: list[Cell], section: list[int], originals: list[int])
         if not all(isinstance(s, (ast.Import, ast.ImportFrom, ast.Pass)) or _is_docstring(s) for s in tree.body):
             return None
     heading = heading_above(Notebook(cells), section[0])
-    where = f"cell {originals[0]}" if len(originals) == 1 else f"cells {originals[0]}-{originals[-1]}"
+    where = _cells_shown(originals)
     return (
         f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) holds nothing to run (only strings, "
         "comments or `pass`): skipped."
     )
+
+
+def _cells_shown(indices: list[int]) -> str:
+    """The cells as JupyterLab numbers them (from 1): "cell 4", "cells 4-9"."""
+    first, last = indices[0] + 1, indices[-1] + 1
+    return f"cell {first}" if first == last else f"cells {first}-{last}"
 
 
 def _imports_only(source: str) -> bool:
@@ -764,7 +790,9 @@ def _run_body(sources: list[str], functions: set[str]) -> tuple[list[tuple], lis
 
 
 def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
-    """(relative file names the code writes by literal name, every other path-like string)."""
+    """(relative file names the code writes by literal name, every other path-like string). A
+    write in a ``try`` block may fail on purpose (an optional engine missing): not a file every
+    run writes."""
     writes: dict[str, None] = {}
     strings: dict[str, None] = {}
     for source in sources:
@@ -774,10 +802,11 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             tree = python_tree(source)
         except (SyntaxError, ValueError):
             continue
+        tried = {id(n) for t in walk(tree) if isinstance(t, ast.Try) for stmt in t.body for n in ast.walk(stmt)}
         for node in walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value):
                 strings[node.value] = None
-            if not isinstance(node, ast.Call) or not node.args:
+            if not isinstance(node, ast.Call) or not node.args or id(node) in tried:
                 continue
             first = node.args[0]
             if not (isinstance(first, ast.Constant) and isinstance(first.value, str) and _path_like(first.value)):

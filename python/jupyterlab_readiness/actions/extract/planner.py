@@ -42,7 +42,7 @@ from ...notebook.facts import cell_facts
 from ...notebook.flow import flow
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
-from ...notebook.parse import quiet_compiler
+from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
@@ -90,6 +90,7 @@ def extract(
     notebook_name: str | None = None,
     display: bool = True,
     surroundings: Surroundings | None = None,
+    cell_numbers: tuple[int, int] | None = None,
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
@@ -97,7 +98,10 @@ def extract(
     for code that no notebook will show (export to package): values the cells displayed are not
     kept, and nothing warns about output moving. ``surroundings``: the cells around the selection,
     moved to it (``select``); the export passes its own, kept up to date section after section,
-    with a ``notebook`` of the cells up to the selection's end. By default, from ``notebook``."""
+    with a ``notebook`` of the cells up to the selection's end. By default, from ``notebook``.
+    ``cell_numbers``: the first and last cell the docstring names, as JupyterLab numbers them
+    (from 1); by default those of the selection (the export's working copy numbers its cells
+    otherwise than the notebook)."""
     if not notebook.is_python:
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
@@ -115,14 +119,24 @@ def extract(
     if not any(tree.body for tree in trees):
         raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
     with quiet_compiler():
+        numbers = cell_numbers or (selected[0].index + 1, selected[-1].index + 1)
         return _Planner(
-            notebook, selected, trees, surroundings, module, function, existing_module_text, notebook_name, display
+            notebook,
+            selected,
+            trees,
+            surroundings,
+            module,
+            function,
+            existing_module_text,
+            notebook_name,
+            display,
+            numbers,
         ).run()
 
 
 class _Planner:
     def __init__(
-        self, notebook, selected, trees, surroundings, module, function, existing, notebook_name, display=True
+        self, notebook, selected, trees, surroundings, module, function, existing, notebook_name, display, numbers
     ) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
@@ -133,6 +147,7 @@ class _Planner:
         self.existing = existing
         self.notebook_name = notebook_name
         self.display = display
+        self.cell_numbers: tuple[int, int] = numbers  # the docstring's first and last cell
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
         self._binds_of: dict[ast.stmt, set[str]] = {}
@@ -222,6 +237,7 @@ class _Planner:
         self.module_imports: set[ImportKey] = set()
         self.parameters: set[str] = set()
         self.unresolved: dict[str, str] = {}
+        self.undefined_when_called: set[str] = set()
         for name in self.globals_read:
             if name in self.hoisted_bound:
                 self.module_imports.add(self.hoisted_bound[name])
@@ -234,8 +250,34 @@ class _Planner:
                 self.module_imports.add(_DISPLAY_IMPORT)
             elif name in BUILTINS and name not in IPYTHON_HISTORY and name not in MODULE_DUNDERS:
                 continue
+            elif name in self.read_when_called and self.around.import_below(name) is not None:
+                # looked up when called: any call the notebook made ran after that import (or failed)
+                self.module_imports.add(self.around.import_below(name))
+            elif name in self.read_when_called and not self._may_be_called(name, local_syms):
+                self._undefined_when_called(name)
             else:
                 self.unresolved[name] = self._why_undefined(name, self.star_cell)
+
+    def _may_be_called(self, name: str, symbols: dict[str, symtable.Symbol]) -> bool:
+        """Whether a function of the selection that reads ``name`` may be called: the selection, one
+        of its other functions or a cell below reads it (a name that is then defined nowhere was the
+        kernel's hidden state)."""
+        for reader in (f for f, names in self.closures.items() if name in names):
+            if (reader in symbols and symbols[reader].is_referenced()) or reader in self.later_reads:
+                return True
+            if any(reader in names for other, names in self.closures.items() if other != reader):
+                return True
+        return False
+
+    def _undefined_when_called(self, name: str) -> None:
+        """A name only the bodies of the selection's functions read, that no cell defines and that
+        nothing calls: calling them fails in the notebook as in the package, so the function is kept
+        as it is (ruff's F821 silenced on its lines), with a warning."""
+        self.undefined_when_called.add(name)
+        self.warnings.append(
+            f"`{name}` is read inside a function of the selection but no cell defines it: calling that function "
+            "fails with NameError, as it would in the notebook."
+        )
 
     def _resolve_parameters(self) -> None:
         """A local that a cell above defined too is a parameter when the selection may read it
@@ -334,6 +376,7 @@ class _Planner:
             if not n.startswith("_")
         )
         marks, to_return = self._dead_names(self.body, dead)
+        marks.update(self._undefined_lines())
         for line in self.body:
             code = marks.get((line.cell, line.number))
             if code and "noqa" not in line.text:
@@ -605,6 +648,7 @@ class _Planner:
                 free |= f
             return glob, free
 
+        self.read_when_called = _read_when_called(func)
         for child in func.get_children():
             glob, free = walk(child)
             globals_read |= glob
@@ -619,13 +663,40 @@ class _Planner:
         for helper in returns:
             for name in sorted(closures.get(helper, set()) & captured):
                 rebinder = self.around.first_binder_below(name)
-                if rebinder is not None:
+                if rebinder is not None and not self._replaced_before(helper, name, rebinder):
                     raise ExtractionRefused(
                         f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell "
                         f"{rebinder} rebinds: "
                         f"inside {self.function}() it would keep seeing the old value. Pass `{name}` to `{helper}` as "
                         "a parameter, then extract."
                     )
+
+    def _replaced_before(self, helper: str, name: str, rebinder: int) -> bool:
+        """Whether the notebook never calls this definition of ``helper`` once cell ``rebinder``
+        has rebound ``name``, which the helper reads: then the value the function keeps is the one
+        every call saw. So when a cell below rebinds ``helper`` itself, until then the definition
+        is only ever called by its name (never kept under another one), no cell from ``rebinder``
+        on calls it before that, and that cell calls it only before rebinding ``name`` (when it is
+        ``rebinder``) or after rebinding ``helper``. A recursive helper redefined further
+        down (it reads its own name) is the usual case."""
+        redefined = self.around.first_binder_below(helper)
+        if redefined is None:
+            return False
+        cells = [*self.selected, *self.around.below_until(redefined + 1)]
+        code = [c for c in cells if c.cell_type == "code"]
+        if any(_reads_uncalled(c.source, helper) for c in code):
+            return False
+        if redefined < rebinder:
+            return True
+        for cell in code:
+            if cell.index in (rebinder, redefined):
+                after = name if cell.index == rebinder else None
+                before = helper if cell.index == redefined else None
+                if _reads_between(cell.source, helper, after, before):
+                    return False
+            elif rebinder < cell.index < redefined and helper in _names_read(cell.source):
+                return False
+        return True
 
     def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
         if not stmts or not self.display:
@@ -655,6 +726,20 @@ class _Planner:
         lines = LINE_BREAK.split(cell.source)
         rest = lines[stmt.end_lineno - 1][stmt.end_col_offset :] if stmt.end_lineno <= len(lines) else ""
         return not rest.lstrip().startswith(";")
+
+    def _undefined_lines(self) -> dict[tuple[int, int], str]:
+        """The body lines reading a name no cell defines (see _resolve_when_called): ruff's F821 is
+        what the notebook does too, so it is silenced there rather than hidden by a definition."""
+        if not self.undefined_when_called:
+            return {}
+        func = ast.parse(self._wrapped(self.body)).body[0]
+        marks = {}
+        for node in ast.walk(func):
+            if isinstance(node, ast.Name) and node.id in self.undefined_when_called:
+                line = self.body[node.lineno - 2]
+                if not line.in_string and not line.ends_in_string:
+                    marks[(line.cell, line.number)] = "F821"
+        return marks
 
     def _dead_names(self, body: list[Line], dead: list[str]) -> tuple[dict[tuple[int, int], str], list[str]]:
         """(body line → the ruff code to silence on it, dead names to return instead)."""
@@ -716,10 +801,10 @@ class _Planner:
         result_class: str | None,
     ) -> str:
         indent = indent_unit(body)
-        first, last = self.selected[0].index, self.selected[-1].index
+        first, last = self.cell_numbers
         cells = f"cell {first}" if first == last else f"cells {first}-{last}"
         origin = f"{cells} of {_doc_safe(self.notebook_name)}" if self.notebook_name else f"notebook {cells}"
-        heading = _doc_safe(heading_above(self.notebook, first))
+        heading = _doc_safe(heading_above(self.notebook, self.selected[0].index))
         if heading:
             doc = [
                 f'{indent}"""{heading}.' if heading[-1:] not in ".!?:" else f'{indent}"""{heading}',
@@ -947,3 +1032,67 @@ _BINDINGS: dict[type, Callable[[Any], Iterator[Binding]]] = {
     ast.ClassDef: lambda node: iter([(node.name, "def", node.lineno)]),
     ast.NamedExpr: lambda node: iter([(node.target.id, "walrus", node.lineno)]),
 }
+
+
+def _reads_uncalled(source: str, name: str) -> bool:
+    """Whether the code reads ``name`` other than as the function of a call (``f = name``,
+    ``map(name, xs)``), at any depth; a cell that does not parse may."""
+    if name not in source:
+        return False
+    tree = cell_tree(source)
+    if tree is None:
+        return True
+    callees = {id(n.func) for n in ast.walk(tree) if isinstance(n, ast.Call)}
+    return any(
+        isinstance(n, ast.Name) and n.id == name and isinstance(n.ctx, ast.Load) and id(n) not in callees
+        for n in ast.walk(tree)
+    )
+
+
+_COMPREHENSIONS = frozenset({"listcomp", "setcomp", "dictcomp", "genexpr"})
+
+
+def _read_when_called(table: symtable.SymbolTable) -> set[str]:
+    """The global names only function and lambda bodies nested in ``table`` read: looked up when
+    they are called, not when the cell runs (as the code of a comprehension or a class body is)."""
+    immediate = {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced()}
+    deferred: set[str] = set()
+    for child in table.get_children():
+        if child.get_type() == "function" and child.get_name() not in _COMPREHENSIONS:
+            deferred |= _global_reads(child)
+        else:
+            deferred |= _read_when_called(child)
+            immediate |= _global_reads(child) - _read_when_called(child)
+    return deferred - immediate
+
+
+def _global_reads(table: symtable.SymbolTable) -> set[str]:
+    names = {s.get_name() for s in table.get_symbols() if s.is_global() and s.is_referenced() and not s.is_local()}
+    for child in table.get_children():
+        names |= _global_reads(child)
+    return names
+
+
+def _names_read(source: str) -> set[str]:
+    tree = cell_tree(source)
+    return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} if tree is not None else {source}
+
+
+def _reads_between(source: str, helper: str, after: str | None, before: str | None) -> bool:
+    """Whether the cell's own statements (not its function bodies) read ``helper`` once ``after``
+    is bound (from the start when None) and until ``before`` is (to the end when None); a cell
+    that does not parse may."""
+    tree = cell_tree(source)
+    if tree is None:
+        return True
+    started = after is None
+    for stmt in tree.body:
+        binds = scope_binds(stmt)
+        if started and any(
+            isinstance(n, ast.Name) and n.id == helper and isinstance(n.ctx, ast.Load) for n in module_scope_nodes(stmt)
+        ):
+            return True
+        if before is not None and before in binds:
+            return False
+        started = started or after in binds
+    return False

@@ -127,6 +127,14 @@ class Surroundings:
         """The first cell below the selection that binds ``name``."""
         return next((c.index for c in self._below() if name in cell_facts(c.source).binds), None)
 
+    def import_below(self, name: str) -> ImportKey | None:
+        """The plain import that binds ``name`` in the first cell below the selection importing it."""
+        return next((_import_sources(c.source)[name] for c in self._below() if name in _import_sources(c.source)), None)
+
+    def below_until(self, index: int) -> list[Cell]:
+        """The code cells below the selection and above cell ``index``."""
+        return [c for c in self._below() if c.index < index]
+
     def first_user(self, name: str) -> int | None:
         """The first cell of the notebook that binds or reads ``name``."""
         cells = (*self._done, *self.selected, *self._below())
