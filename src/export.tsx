@@ -22,6 +22,7 @@ import {
   messageOf,
   PreviewBody
 } from './preview';
+import { findingPlace } from './coach/where';
 import { liveNotebook } from './slim';
 import type {
   ExportFile,
@@ -631,7 +632,7 @@ function Parameters(props: {
           <span className="readiness-export-note">
             {trans.__(
               'from the parameters cell (cell %1)',
-              reply.parameters_cell
+              reply.parameters_cell + 1
             )}
           </span>
         )}
@@ -669,10 +670,13 @@ function Parameters(props: {
                   {param.origin === 'clock'
                     ? param.cell_index === null
                       ? trans.__('a clock read')
-                      : trans.__('a clock read in cell %1', param.cell_index)
+                      : trans.__(
+                          'a clock read in cell %1',
+                          param.cell_index + 1
+                        )
                     : param.cell_index === null
                       ? trans.__('a cell')
-                      : trans.__('cell %1', param.cell_index)}
+                      : trans.__('cell %1', param.cell_index + 1)}
                 </td>
               </tr>
             ))}
@@ -711,7 +715,7 @@ function Steps(props: {
                 'cell %2',
                 'cells %2',
                 step.cell_indices.length,
-                step.cell_indices.join(', ')
+                step.cell_indices.map(index => index + 1).join(', ')
               )}
             </span>
           </li>
@@ -743,15 +747,7 @@ function FindingList(props: {
             {finding.message}
           </span>
           <span className="readiness-export-note">
-            {finding.cell_index === null
-              ? trans.__('notebook')
-              : finding.line === null
-                ? trans.__('cell %1', finding.cell_index)
-                : trans.__(
-                    'cell %1, line %2',
-                    finding.cell_index,
-                    finding.line
-                  )}
+            {findingPlace(finding, trans)}
           </span>
         </li>
       ))}

@@ -151,7 +151,7 @@ function ProgressView(props: {
           <span className="readiness-rehearse-latest">
             {trans.__(
               'cell %1: %2',
-              latest.cell_index,
+              latest.cell_index + 1,
               timingText(latest, trans)
             )}
           </span>

@@ -108,14 +108,14 @@ test('export as package previews, writes, and is idempotent', async ({
     'region',
     'str',
     "'emea'",
-    'cell 1'
+    'cell 2'
   ]);
   await expect(ui.params.nth(1)).toHaveAttribute('data-name', 'days');
   await expect(ui.params.nth(1).locator('td')).toHaveText([
     'days',
     'int',
     '7',
-    'cell 1'
+    'cell 2'
   ]);
   await expect(ui.blocking).toHaveCount(0);
   await expect(ui.exportButton).toHaveText('Export');
@@ -248,7 +248,7 @@ test('hidden state blocks the export', async ({ page, tmpPath }) => {
   await expect(ui.blocking).not.toHaveCount(0);
   const row = ui.blocking.filter({ hasText: 'undefined_total' });
   await expect(row).toHaveCount(1);
-  await expect(row).toContainText('cell 1');
+  await expect(row).toContainText('cell 2');
   await expect(ui.files).toHaveCount(0);
   await expect(ui.exportButton).toBeDisabled();
   await ui.cancel.click();
