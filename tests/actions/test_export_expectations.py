@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.frame_notebooks import ORDERS, dropped_column, tenth_of_rows, write_case
+from helpers.frame_notebooks import ORDERS, ORDERS_PARQUET, FrameCase, dropped_column, tenth_of_rows, write_case
 from helpers.kernels import running_kernel
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.export.expectations import expectations
@@ -172,11 +172,11 @@ def exported(tmp_path_factory) -> Path:
     return folder / "project"
 
 
-def _command(project: Path, folder: Path, table: str) -> tuple[int, dict]:
+def _command(project: Path, folder: Path, table: str, case: FrameCase = ORDERS) -> tuple[int, dict]:
     folder.mkdir()
-    (folder / ORDERS.table).write_text(table, encoding="utf-8")
+    (folder / case.table).write_text(table, encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-m", ORDERS.name],
+        [sys.executable, "-m", case.name],
         cwd=folder,
         env={**os.environ, "PYTHONPATH": str(project / "src")},
         capture_output=True,
@@ -208,6 +208,26 @@ def test_the_package_alerts_on_a_dropped_column_and_on_a_tenth_of_the_rows(expor
     assert (code, summary["status"]) == (3, "degraded")
     assert [a["check"] for a in summary["alerts"]] == ["row-count"], summary["alerts"]
     assert "clean_orders.csv" in summary["alerts"][0]["expected"]
+
+
+def test_a_parquet_table_is_read_back_by_its_schema_and_alerts_like_a_csv(tmp_path):
+    folder = tmp_path / "nb"
+    path = write_case(ORDERS_PARQUET, folder)
+    rehearsed = _readiness("rehearse", path.name, "--runs", "1", cwd=folder)
+    assert rehearsed.returncode == 0, rehearsed.stdout + rehearsed.stderr
+    done = _readiness("export", path.name, "--out", "project", cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    project = folder / "project"
+    schemas = (project / "src" / ORDERS_PARQUET.name / "schemas.py").read_text(encoding="utf-8")
+    assert "clean_orders.parquet" in schemas and "DataFrameModel" in schemas
+    assert "pyarrow" in (project / "pyproject.toml").read_text(encoding="utf-8"), "the engine pandas writes with"
+
+    code, summary = _command(project, tmp_path / "same", ORDERS.inputs[ORDERS.table], ORDERS_PARQUET)
+    assert (code, summary["status"], summary["alerts"]) == (0, "ok", [])
+    code, summary = _command(project, tmp_path / "dropped", dropped_column(ORDERS_PARQUET), ORDERS_PARQUET)
+    assert (code, summary["status"]) == (1, "failed")
+    (alert,) = summary["alerts"]
+    assert alert["check"] == "schema" and f"'{ORDERS.dropped}'" in alert["got"], alert
 
 
 def test_the_package_tests_pass_golden_included_and_pass_ruff(exported):

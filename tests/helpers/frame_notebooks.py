@@ -151,3 +151,22 @@ def tenth_of_rows(case: FrameCase) -> str:
     """The case's input table with its first tenth of the rows."""
     rows = list(csv.reader(io.StringIO(case.inputs[case.table])))
     return _csv(rows[0], rows[1 : 1 + (len(rows) - 1) // 10])
+
+
+# ORDERS writing Parquet (pandas' pyarrow engine): the same shapes, read back from a binary table.
+ORDERS_PARQUET = FrameCase(
+    name="orders_parquet",
+    table=ORDERS.table,
+    dropped=ORDERS.dropped,
+    inputs=ORDERS.inputs,
+    parameters=ORDERS.parameters,
+    writes=("clean_orders.parquet", "region_totals.json"),
+    cells=[
+        *ORDERS.cells[:-1],
+        code(
+            "orders.to_parquet('clean_orders.parquet', index=False)\n"
+            "totals.to_json('region_totals.json', orient='records')\n"
+            "logging.info('wrote clean_orders.parquet and region_totals.json')"
+        ),
+    ],
+)
