@@ -8,6 +8,8 @@ import * as React from 'react';
 
 import type { CommandRegistry } from '@lumino/commands';
 
+import { ChangeLine } from './coach/changeline';
+import { changesOf } from './coach/changes';
 import { CoachFindings } from './coach/findings';
 import { CommandIDs } from './commands';
 import { readinessIcon } from './icons';
@@ -142,6 +144,7 @@ function Report(
       </div>
     );
   }
+  const changes = changesOf(props.panel, reply);
   return (
     <>
       <VerdictHead {...props} verdict={reply.contract} />
@@ -155,8 +158,14 @@ function Report(
         </span>
         <span className="readiness-score-label">
           <span className="readiness-band">{bandText(reply, trans)}</span>
-          {trans.__('readiness score (of 100)')}
-          <KernelLine status={reply.kernel.status} trans={trans} />
+          <span className="readiness-score-meta">
+            {trans.__('readiness score (of 100)')}
+            {' · '}
+            <KernelLine status={reply.kernel.status} trans={trans} />
+          </span>
+          {changes && (
+            <ChangeLine changes={changes} reply={reply} trans={trans} />
+          )}
         </span>
       </div>
       <CoachFindings {...props} />

@@ -96,7 +96,11 @@ function SectionBody(
       )}
       <LastRehearsal last={last} trans={trans} />
       {last?.applies && last.cells.length > 0 && (
-        <CellTable cells={last.cells} trans={trans} onJump={props.onJump} />
+        // Folded: a row per code cell would push the findings a screen down.
+        <details className="readiness-rehearse-cells-fold">
+          <summary>{trans.__('Time and memory per cell')}</summary>
+          <CellTable cells={last.cells} trans={trans} onJump={props.onJump} />
+        </details>
       )}
     </section>
   );
@@ -263,10 +267,14 @@ function LastRehearsal(props: {
   const { last, trans } = props;
   if (!last) {
     return (
-      <p className="readiness-rehearse-last" data-rehearsed="false">
-        {trans.__(
-          'Never rehearsed: nothing yet shows that it runs top to bottom in a fresh kernel.'
+      <p
+        className="readiness-rehearse-last"
+        data-rehearsed="false"
+        title={trans.__(
+          'Nothing yet shows that it runs top to bottom in a fresh kernel.'
         )}
+      >
+        {trans.__('Never rehearsed in a fresh kernel.')}
       </p>
     );
   }

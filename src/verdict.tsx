@@ -104,43 +104,36 @@ export function VerdictHead(props: IVerdictProps): JSX.Element {
 }
 
 function Clause(props: IVerdictProps & { clause: ClauseVerdict }): JSX.Element {
-  const { clause, panel, readiness, trans, commands, onJump } = props;
+  const { clause, trans, commands } = props;
   return (
     <li
       className={`readiness-clause readiness-clause-${clause.met ? 'met' : 'unmet'}`}
       data-clause={clause.id}
     >
-      <div className="readiness-clause-title">{clause.title}</div>
-      <div className="readiness-clause-reason">{clause.reason}</div>
-      {!clause.met && clause.findings.length > 0 && (
-        <ul className="readiness-clause-findings">
-          {clause.findings.map((finding, i) => (
-            <li
-              key={i}
-              className="readiness-clause-finding"
-              data-check={finding.check}
-              data-cell-index={finding.cell_index ?? ''}
-            >
-              <button
-                className="readiness-link"
-                title={trans.__('Go to the cell')}
-                onClick={() => onJump(panel, finding)}
-              >
-                {findingPlace(finding, trans)}: {finding.check}
-              </button>
-              {clause.actions.includes('waive') && (
-                <button
-                  className="readiness-action-button readiness-waive-button"
-                  onClick={() =>
-                    void waiveWithPreview(panel, finding, readiness, trans)
-                  }
-                >
-                  {trans.__('Waive…')}
-                </button>
+      {folds(clause) ? (
+        <details className="readiness-clause-details">
+          <summary>
+            <span className="readiness-clause-title">{clause.title}</span>{' '}
+            <span
+              className="readiness-clause-count"
+              title={trans._n(
+                '%1 finding breaks it',
+                '%1 findings break it',
+                clause.findings.length
               )}
-            </li>
-          ))}
-        </ul>
+            >
+              {clause.findings.length}
+            </span>
+          </summary>
+          <div className="readiness-clause-reason">{clause.reason}</div>
+          <ClauseFindings {...props} />
+        </details>
+      ) : (
+        <>
+          <div className="readiness-clause-title">{clause.title}</div>
+          <div className="readiness-clause-reason">{clause.reason}</div>
+          {!clause.met && <ClauseFindings {...props} />}
+        </>
       )}
       {!clause.met && (
         <div className="readiness-clause-actions">
@@ -181,5 +174,53 @@ function Clause(props: IVerdictProps & { clause: ClauseVerdict }): JSX.Element {
         </div>
       )}
     </li>
+  );
+}
+
+/**
+ * An unmet clause broken by several findings folds its reason and their list:
+ * both repeat the findings list below, and unfolded they pushed the first
+ * error a screen down. One finding costs no more than the fold's own line.
+ */
+function folds(clause: ClauseVerdict): boolean {
+  return !clause.met && clause.findings.length > 1;
+}
+
+function ClauseFindings(
+  props: IVerdictProps & { clause: ClauseVerdict }
+): JSX.Element | null {
+  const { clause, panel, readiness, trans, onJump } = props;
+  if (clause.findings.length === 0) {
+    return null;
+  }
+  return (
+    <ul className="readiness-clause-findings">
+      {clause.findings.map((finding, i) => (
+        <li
+          key={i}
+          className="readiness-clause-finding"
+          data-check={finding.check}
+          data-cell-index={finding.cell_index ?? ''}
+        >
+          <button
+            className="readiness-link"
+            title={trans.__('Go to the cell')}
+            onClick={() => onJump(panel, finding)}
+          >
+            {findingPlace(finding, trans)}: {finding.check}
+          </button>
+          {clause.actions.includes('waive') && (
+            <button
+              className="readiness-action-button readiness-waive-button"
+              onClick={() =>
+                void waiveWithPreview(panel, finding, readiness, trans)
+              }
+            >
+              {trans.__('Waive…')}
+            </button>
+          )}
+        </li>
+      ))}
+    </ul>
   );
 }

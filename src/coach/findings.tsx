@@ -1,5 +1,5 @@
 /**
- * The sidebar's findings as a coach: what changed since the last check, the
+ * The sidebar's findings as a coach: the
  * checklist rows and severities as filters, a text filter, then the findings
  * most important first (errors under "Fix first"), one row per cause with
  * what follows from it folded under it, each with its fixes.
@@ -12,7 +12,7 @@ import * as React from 'react';
 import { severityIcons } from '../icons';
 import type { IReadiness } from '../tokens';
 import type { CheckReply, Finding, Fix, ItemStatus, Severity } from '../types';
-import { changesOf, IChanges } from './changes';
+import { changesOf } from './changes';
 import { fixAllSafe, hasSafeFix } from './fixall';
 import { applyFixNow, previewAndFix } from './fixdialog';
 import {
@@ -47,6 +47,18 @@ const COMMAND_CLASSES: Record<string, string> = {
 };
 
 /**
+ * A checklist chip's status as one mark (its word is the chip's tooltip and
+ * what a screen reader says): seven chips then wrap into two or three lines.
+ */
+const STATUS_MARKS: Record<ItemStatus, string> = {
+  pass: '✓',
+  info: 'i',
+  warn: '!',
+  fail: '✗',
+  skipped: '–'
+};
+
+/**
  * The id of the ignore fix every finding in a code cell carries.
  */
 const IGNORE = 'ignore';
@@ -67,7 +79,6 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
     });
   return (
     <>
-      {changes && <ChangeLine changes={changes} reply={reply} trans={trans} />}
       <ul className="readiness-checklist" aria-label={trans.__('Checklist')}>
         {reply.checklist.map(item => (
           <li
@@ -86,10 +97,18 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
                 })
               }
             >
-              <span className="readiness-item-status">
-                {statusLabel(item.status, trans)}
+              <span
+                className="readiness-item-status"
+                title={statusLabel(item.status, trans)}
+              >
+                <span aria-hidden="true">{STATUS_MARKS[item.status]}</span>
+                <span className="readiness-sr-only">
+                  {statusLabel(item.status, trans)}
+                </span>
               </span>
-              <span className="readiness-item-title">{item.title}</span>
+              <span className="readiness-item-title" title={item.title}>
+                {item.title}
+              </span>
               {item.findings > 0 && (
                 <span className="readiness-item-count">{item.findings}</span>
               )}
@@ -101,19 +120,6 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
         <p className="readiness-clean">{trans.__('No findings.')}</p>
       ) : (
         <>
-          {fixable > 0 && (
-            <button
-              className="readiness-action-button readiness-fix-all"
-              title={trans.__(
-                'Apply every fix that keeps what the notebook computes, after a preview'
-              )}
-              onClick={() =>
-                void fixAllSafe(panel, reply.findings, props.readiness, trans)
-              }
-            >
-              {trans._n('Fix %1 safely', 'Fix all %1 safely', fixable)}
-            </button>
-          )}
           <div className="readiness-filters">
             {SEVERITIES.map(severity => (
               <button
@@ -137,6 +143,19 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
                 setFilter({ ...filter, text: event.target.value })
               }
             />
+            {fixable > 0 && (
+              <button
+                className="readiness-action-button readiness-fix-all"
+                title={trans.__(
+                  'Apply every fix that keeps what the notebook computes, after a preview'
+                )}
+                onClick={() =>
+                  void fixAllSafe(panel, reply.findings, props.readiness, trans)
+                }
+              >
+                {trans._n('Fix %1 safely', 'Fix all %1 safely', fixable)}
+              </button>
+            )}
           </div>
           {groups.length === 0 && (
             <p className="readiness-filtered-out">
@@ -191,32 +210,6 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
         </>
       )}
     </>
-  );
-}
-
-function ChangeLine(props: {
-  changes: IChanges;
-  reply: CheckReply;
-  trans: TranslationBundle;
-}): JSX.Element | null {
-  const { changes, reply, trans } = props;
-  const parts: string[] = [];
-  if (changes.scoreBefore !== reply.score) {
-    parts.push(trans.__('score %1 → %2', changes.scoreBefore, reply.score));
-  }
-  if (changes.resolved > 0) {
-    parts.push(trans._n('%1 resolved', '%1 resolved', changes.resolved));
-  }
-  if (changes.added.size > 0) {
-    parts.push(trans._n('%1 new', '%1 new', changes.added.size));
-  }
-  if (parts.length === 0) {
-    return null;
-  }
-  return (
-    <p className="readiness-changes" role="status">
-      {trans.__('Since the last check: %1', parts.join(', '))}
-    </p>
   );
 }
 

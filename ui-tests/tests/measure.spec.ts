@@ -93,6 +93,7 @@ test("the sidebar's height on a 135-cell notebook", async ({
       return {
         height_px: panel.scrollHeight,
         width_px: panel.clientWidth,
+        screen_px: panel.clientHeight,
         rows: rows.length,
         // how far down the first error row is (0 when there is none)
         first_error_px: errors
@@ -103,6 +104,20 @@ test("the sidebar's height on a 135-cell notebook", async ({
       };
     });
   const open = await measure();
+  // The first error shows without scrolling: the verdict folds what the
+  // findings list repeats and the checklist is chips.
+  expect(open.first_error_px).toBeGreaterThan(0);
+  expect(open.first_error_px).toBeLessThan(open.screen_px - 40);
+  // A folded clause still lists the findings that break it.
+  const clause = page.locator(`${PANEL} .readiness-clause-details`).first();
+  await expect(
+    clause.locator('.readiness-clause-finding').first()
+  ).toBeHidden();
+  await clause.locator('summary').click();
+  await expect(
+    clause.locator('.readiness-clause-finding').first()
+  ).toBeVisible();
+  await clause.locator('summary').click();
   // Folding the warnings and info shows what the errors-first order buys.
   for (const severity of ['warning', 'info']) {
     const group = page.locator(
