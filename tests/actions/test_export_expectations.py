@@ -32,6 +32,7 @@ from jupyterlab_readiness.actions.export.expectations import expectations
 from jupyterlab_readiness.actions.export.parameters import Parameter
 from jupyterlab_readiness.actions.export.steps import _file_literals
 from jupyterlab_readiness.actions.rehearse.shapes import shapes
+from jupyterlab_readiness.actions.rehearse.snapshot import differences, take
 from jupyterlab_readiness.contract.baseline import (
     CellBaseline,
     CellTiming,
@@ -117,6 +118,27 @@ def test_a_sqlite_file_is_a_write_when_the_code_writes_tables_into_it_else_a_rea
     assert _file_literals(reading) == ([], ["input.db"])
     not_sqlite = ["import psycopg\nframe.to_sql('t', psycopg.connect('dbname.conf'))"]
     assert _file_literals(not_sqlite) == ([], ["dbname.conf"])
+
+
+def test_a_sqlite_file_rewritten_with_the_same_rows_is_no_change_and_with_other_rows_is(tmp_path):
+    import pandas as pd
+
+    database = tmp_path / "out.db"
+
+    def write(rows: int) -> None:
+        with closing(sqlite3.connect(database)) as connection:
+            pd.DataFrame({"n": range(rows)}).to_sql("t", connection, index=False, if_exists="replace")
+
+    original = take(tmp_path, None)
+    write(5)
+    first = take(tmp_path, original)
+    write(5)
+    second = take(tmp_path, first)
+    assert first["out.db"].sha256 != second["out.db"].sha256, "SQLite's header counts the writes"
+    assert differences(tmp_path, first, second, lambda _: None) == []
+    write(6)
+    third = take(tmp_path, second)
+    assert [c.path for c in differences(tmp_path, second, third, lambda _: None)] == ["out.db"]
 
 
 def _record(**changes) -> RehearsalRecord:
@@ -310,7 +332,7 @@ def test_a_parquet_table_is_read_back_by_its_schema_and_alerts_like_a_csv(tmp_pa
 def test_tables_written_through_sql_are_read_back_from_the_database_and_alert_like_files(tmp_path):
     folder = tmp_path / "nb"
     path = write_case(ORDERS_SQL, folder)
-    rehearsed = _readiness("rehearse", path.name, "--runs", "1", cwd=folder)
+    rehearsed = _readiness("rehearse", path.name, cwd=folder)  # two runs: the database rewritten alike
     assert rehearsed.returncode == 0, rehearsed.stdout + rehearsed.stderr
     done = _readiness("export", path.name, "--out", "project", cwd=folder)
     assert done.returncode == 0, done.stdout + done.stderr

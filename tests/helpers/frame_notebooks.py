@@ -124,8 +124,6 @@ SENSOR = FrameCase(
     ],
 )
 
-FRAME_CASES = [ORDERS, SENSOR]
-
 
 def write_case(case: FrameCase, folder: Path) -> Path:
     """The notebook and its inputs in ``folder``; returns the notebook's path."""
@@ -193,3 +191,6 @@ ORDERS_SQL = FrameCase(
         ),
     ],
 )
+
+
+FRAME_CASES = [ORDERS, SENSOR, ORDERS_SQL]

@@ -16,17 +16,15 @@ each table ``sqlite_master`` lists — never a view, a trigger or any SQL the no
 from __future__ import annotations
 
 import json
-import sqlite3
 from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 from ...contract.baseline import ColumnShape, FileBaseline, OutputShape
+from .sqlite_files import MAX_BYTES, is_sqlite, read_only
 
 TABLE_SUFFIXES = (".csv", ".tsv", ".parquet", ".json")
 SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
-SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite 3 database file
-MAX_BYTES = 50_000_000  # larger outputs are not read back: the rehearsal's time stays the runs'
 # A string column is categorical when it has at most this many distinct values, each seen on
 # average at least MIN_REPEATS times: a region or a status, not a name or an id.
 MAX_CATEGORIES = 20
@@ -55,16 +53,14 @@ def shapes(folder: Path, files: list[FileBaseline]) -> list[OutputShape]:
 def sqlite_shapes(path: Path, relative: str) -> list[OutputShape]:
     """One shape per table of a SQLite file, read back as ``pandas.read_sql_query`` reads it; none
     when the file is not a SQLite database (a ``.db`` of another engine, say)."""
-    with path.open("rb") as head:
-        if head.read(len(SQLITE_MAGIC)) != SQLITE_MAGIC:
-            return []
+    if not is_sqlite(path):
+        return []
     try:
         import pandas
     except ImportError:
         return []
     found = []
-    # read-only: a reader must not create a journal or change the file the run wrote
-    with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+    with closing(read_only(path)) as connection:
         listed = connection.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
         )
