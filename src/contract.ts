@@ -653,13 +653,15 @@ export interface FileBaseline {
 }
 /**
  * The shape of a file the first run wrote, read back as its readers read it: a table (CSV,
- * TSV, Parquet, a JSON list of objects, with pandas' defaults) or a record (a JSON object).
+ * TSV, Parquet, a JSON list of objects, with pandas' defaults; or one table of a SQLite file,
+ * which gives one shape per table) or a record (a JSON object).
  */
 export interface OutputShape {
   columns: ColumnShape[];
   kind: 'table' | 'record';
   path: string;
   rows: number | null;
+  table: string | null;
 }
 /**
  * One column of a table the run wrote (or one key of a JSON object it wrote).

@@ -9,18 +9,30 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
 
-from helpers.frame_notebooks import ORDERS, ORDERS_PARQUET, FrameCase, dropped_column, tenth_of_rows, write_case
+from helpers.frame_notebooks import (
+    ORDERS,
+    ORDERS_PARQUET,
+    ORDERS_SQL,
+    FrameCase,
+    dropped_column,
+    tenth_of_rows,
+    write_case,
+)
 from helpers.kernels import running_kernel
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.export.expectations import expectations
 from jupyterlab_readiness.actions.export.parameters import Parameter
+from jupyterlab_readiness.actions.export.steps import _file_literals
 from jupyterlab_readiness.actions.rehearse.shapes import shapes
+from jupyterlab_readiness.actions.rehearse.snapshot import differences, take
 from jupyterlab_readiness.contract.baseline import (
     CellBaseline,
     CellTiming,
@@ -69,6 +81,64 @@ def test_shapes_read_tables_and_records_back_as_a_reader_would(tmp_path):
         ("extra", "null", True),
     ]
     assert found["rows.json"].rows == 2
+
+
+def test_shapes_read_each_table_of_a_sqlite_file_and_nothing_else(tmp_path):
+    import pandas as pd
+
+    database = tmp_path / "out.db"
+    with closing(sqlite3.connect(database)) as connection:
+        pd.DataFrame({"id": range(12), "kind": ["a", "b"] * 6}).to_sql("items", connection, index=False)
+        pd.DataFrame({"total": [1.5, None]}).to_sql('odd "name"', connection, index=False)
+        connection.execute("CREATE VIEW doubled AS SELECT id * 2 AS id FROM items")
+        connection.commit()
+    before = database.read_bytes()
+    (tmp_path / "not_sqlite.db").write_bytes(b"a key-value store, not SQLite\n")
+    files = [
+        FileBaseline(name, (tmp_path / name).stat().st_size, "0" * 64, [3]) for name in ("out.db", "not_sqlite.db")
+    ]
+    found = {s.table: s for s in shapes(tmp_path, files)}
+    assert set(found) == {"items", 'odd "name"'}, "one shape per table; no view, nothing from the other file"
+    items = found["items"]
+    assert (items.path, items.kind, items.rows) == ("out.db", "table", 12)
+    (ids, kinds) = items.columns
+    assert (ids.name, ids.dtype, ids.values) == ("id", "int64", None)
+    assert (kinds.name, kinds.values) == ("kind", ["a", "b"]) and kinds.dtype in ("object", "str"), "pandas 2 or 3"
+    assert [(c.name, c.dtype, c.nullable) for c in found['odd "name"'].columns] == [("total", "float64", True)]
+    assert database.read_bytes() == before and sorted(p.name for p in tmp_path.iterdir()) == ["not_sqlite.db", "out.db"]
+
+
+def test_a_sqlite_file_is_a_write_when_the_code_writes_tables_into_it_else_a_read():
+    writing = [
+        "import sqlite3\nconnection = sqlite3.connect('out.db')\nframe.to_sql('t', connection)",
+        "from sqlalchemy import create_engine\nengine = create_engine('sqlite:///warehouse.sqlite')",
+    ]
+    assert _file_literals(writing) == (["out.db", "warehouse.sqlite"], [])
+    reading = ["import sqlite3\nframe = pd.read_sql_query('SELECT 1', sqlite3.connect('input.db'))"]
+    assert _file_literals(reading) == ([], ["input.db"])
+    not_sqlite = ["import psycopg\nframe.to_sql('t', psycopg.connect('dbname.conf'))"]
+    assert _file_literals(not_sqlite) == ([], ["dbname.conf"])
+
+
+def test_a_sqlite_file_rewritten_with_the_same_rows_is_no_change_and_with_other_rows_is(tmp_path):
+    import pandas as pd
+
+    database = tmp_path / "out.db"
+
+    def write(rows: int) -> None:
+        with closing(sqlite3.connect(database)) as connection:
+            pd.DataFrame({"n": range(rows)}).to_sql("t", connection, index=False, if_exists="replace")
+
+    original = take(tmp_path, None)
+    write(5)
+    first = take(tmp_path, original)
+    write(5)
+    second = take(tmp_path, first)
+    assert first["out.db"].sha256 != second["out.db"].sha256, "SQLite's header counts the writes"
+    assert differences(tmp_path, first, second, lambda _: None) == []
+    write(6)
+    third = take(tmp_path, second)
+    assert [c.path for c in differences(tmp_path, second, third, lambda _: None)] == ["out.db"]
 
 
 def _record(**changes) -> RehearsalRecord:
@@ -123,6 +193,32 @@ def test_thresholds_come_from_the_baseline_and_never_alert_on_it():
     ]
 
 
+def test_sql_tables_get_a_model_and_thresholds_each_named_uniquely_and_no_hash():
+    column = [ColumnShape("n", "int64", False)]
+    record = _record(
+        files=[FileBaseline("out.db", 8192, "a" * 64, [2]), FileBaseline("plain.csv", 9, "b" * 64, [2])],
+        outputs=[
+            OutputShape("out.db", "table", 10, column, "t"),
+            OutputShape("out.db", "table", 30, column, "T"),
+            OutputShape("plain.csv", "table", 3, column),
+        ],
+    )
+    got = expectations(record, ["out.db", "plain.csv"], [])
+    assert got is not None
+    assert [(t["path"], t["table"], t["model"]) for t in got.tables] == [
+        ("out.db", "t", "OutDbT"),
+        ("out.db", "T", "OutDbT2"),
+        ("plain.csv", None, "PlainCsv"),
+    ]
+    assert [(r["table"], r["minimum"]) for r in got.row_checks] == [
+        ("t", "out_db_t_min_rows"),
+        ("T", "out_db_t_2_min_rows"),
+        (None, "plain_csv_min_rows"),
+    ]
+    assert "table 't' of out.db" in got.thresholds[0]["description"]
+    assert got.golden == {"plain.csv": "b" * 64} and got.within == ["out.db"]
+
+
 def test_no_thresholds_without_a_passing_rehearsal_and_no_hashes_for_what_differs_between_runs():
     assert expectations(None, ["out.csv"], []) is None
     assert expectations(_record(passed=False), ["out.csv"], []) is None
@@ -137,9 +233,12 @@ def test_no_thresholds_without_a_passing_rehearsal_and_no_hashes_for_what_differ
 
 def test_the_record_keeps_its_output_shapes_through_json():
     record = _record()
+    record.outputs.append(OutputShape("out.db", "table", 2, [ColumnShape("n", "int64", False)], "t"))
     again = record_from_dict(json.loads(json.dumps(to_dict(record))))
     assert again is not None and again.outputs == record.outputs
     older = to_dict(record)
+    del older["outputs"][1]["table"]  # a shape recorded before SQL tables were read back
+    assert record_from_dict(older).outputs[1].table is None
     del older["outputs"]  # a record written before shapes were recorded
     assert record_from_dict(older).outputs == []
 
@@ -230,7 +329,42 @@ def test_a_parquet_table_is_read_back_by_its_schema_and_alerts_like_a_csv(tmp_pa
     assert alert["check"] == "schema" and f"'{ORDERS.dropped}'" in alert["got"], alert
 
 
-def test_the_package_tests_pass_golden_included_and_pass_ruff(exported):
+def test_tables_written_through_sql_are_read_back_from_the_database_and_alert_like_files(tmp_path):
+    folder = tmp_path / "nb"
+    path = write_case(ORDERS_SQL, folder)
+    rehearsed = _readiness("rehearse", path.name, cwd=folder)  # two runs: the database rewritten alike
+    assert rehearsed.returncode == 0, rehearsed.stdout + rehearsed.stderr
+    done = _readiness("export", path.name, "--out", "project", cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    project = folder / "project"
+    package = project / "src" / ORDERS_SQL.name
+    schemas = (package / "schemas.py").read_text(encoding="utf-8")
+    assert "class OrdersDbCleanOrders(pa.DataFrameModel)" in schemas
+    assert "class OrdersDbRegionTotals(pa.DataFrameModel)" in schemas
+    thresholds = (package / "thresholds.py").read_text(encoding="utf-8")
+    assert "orders_db_clean_orders_min_rows" in thresholds and "orders_db_region_totals_max_rows" in thresholds
+    golden = (project / "tests" / "test_golden.py").read_text(encoding="utf-8")
+    assert "GOLDEN" not in golden, "a SQLite file's bytes are not stable: schemas and thresholds only"
+    assert "4 passed" in _package_tests(project), "idempotent by the database's content, not its bytes"
+
+    code, summary = _command(project, tmp_path / "same", ORDERS.inputs[ORDERS.table], ORDERS_SQL)
+    assert (code, summary["status"], summary["alerts"]) == (0, "ok", [])
+
+    code, summary = _command(project, tmp_path / "dropped", dropped_column(ORDERS_SQL), ORDERS_SQL)
+    assert (code, summary["status"]) == (1, "failed")
+    (alert,) = summary["alerts"]
+    assert alert["check"] == "schema" and f"'{ORDERS.dropped}'" in alert["got"], alert
+    line = summary["error"]
+    assert "\n" not in line and all(word in line for word in ("orders.db", "clean_orders", ORDERS.dropped)), line
+
+    code, summary = _command(project, tmp_path / "tenth", tenth_of_rows(ORDERS_SQL), ORDERS_SQL)
+    assert (code, summary["status"]) == (3, "degraded")
+    (alert,) = summary["alerts"]
+    assert alert["check"] == "row-count" and "'clean_orders' of orders.db" in alert["expected"], alert
+
+
+def _package_tests(project: Path) -> str:
+    """The project's golden and pipeline tests run, and ruff on the project: pytest's output."""
     tests = subprocess.run(
         [
             sys.executable,
@@ -242,17 +376,22 @@ def test_the_package_tests_pass_golden_included_and_pass_ruff(exported):
             "tests/test_golden.py",
             "tests/test_pipeline.py",
         ],
-        cwd=exported,
-        env={**os.environ, "PYTHONPATH": str(exported / "src")},
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(project / "src")},
         capture_output=True,
         text=True,
         timeout=TIMEOUT,
         check=False,
     )
-    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout + tests.stderr
+    assert tests.returncode == 0, tests.stdout + tests.stderr
     for ruff in (["check", "."], ["format", "--check", "."]):
-        done = subprocess.run([sys.executable, "-m", "ruff", *ruff], cwd=exported, capture_output=True, text=True)
+        done = subprocess.run([sys.executable, "-m", "ruff", *ruff], cwd=project, capture_output=True, text=True)
         assert done.returncode == 0, done.stdout + done.stderr
+    return tests.stdout
+
+
+def test_the_package_tests_pass_golden_included_and_pass_ruff(exported):
+    assert "5 passed" in _package_tests(exported)
 
 
 def test_reexport_is_identical_and_leaves_an_edited_schema_alone(exported):

@@ -1,4 +1,4 @@
-"""Two small notebooks that write DataFrames (CSV in → filter, derive, group → CSV and JSON out),
+"""Small notebooks that write DataFrames (CSV in → filter, derive, group → CSV, JSON, Parquet or SQLite out),
 with their input files, and the broken inputs an exported package must alert on: one with a
 column dropped (a schema drift: exit 1) and one with a tenth of the rows (a row count out of its
 band: exit 3). Each output table keeps the input's passthrough column, so dropping it changes the
@@ -124,8 +124,6 @@ SENSOR = FrameCase(
     ],
 )
 
-FRAME_CASES = [ORDERS, SENSOR]
-
 
 def write_case(case: FrameCase, folder: Path) -> Path:
     """The notebook and its inputs in ``folder``; returns the notebook's path."""
@@ -170,3 +168,29 @@ ORDERS_PARQUET = FrameCase(
         ),
     ],
 )
+
+# ORDERS writing both its tables through SQL into one SQLite file (pandas' ``to_sql`` on a stdlib
+# connection): a table read back per SQL table, no file hash.
+ORDERS_SQL = FrameCase(
+    name="orders_sql",
+    table=ORDERS.table,
+    dropped=ORDERS.dropped,
+    inputs=ORDERS.inputs,
+    parameters=ORDERS.parameters,
+    writes=("orders.db",),
+    cells=[
+        *ORDERS.cells[:2],
+        code("import logging\nimport sqlite3\n\nimport pandas as pd\n\nlogging.basicConfig(level=logging.INFO)"),
+        *ORDERS.cells[3:-1],
+        code(
+            "connection = sqlite3.connect('orders.db')\n"
+            "orders.to_sql('clean_orders', connection, index=False, if_exists='replace')\n"
+            "totals.to_sql('region_totals', connection, index=False, if_exists='replace')\n"
+            "connection.close()\n"
+            "logging.info('wrote clean_orders and region_totals into orders.db')"
+        ),
+    ],
+)
+
+
+FRAME_CASES = [ORDERS, SENSOR, ORDERS_SQL]

@@ -75,7 +75,8 @@ class ColumnShape:
 @dataclass(slots=True)
 class OutputShape:
     """The shape of a file the first run wrote, read back as its readers read it: a table (CSV,
-    TSV, Parquet, a JSON list of objects, with pandas' defaults) or a record (a JSON object)."""
+    TSV, Parquet, a JSON list of objects, with pandas' defaults; or one table of a SQLite file,
+    which gives one shape per table) or a record (a JSON object)."""
 
     __pydantic_config__ = STRICT
 
@@ -83,6 +84,7 @@ class OutputShape:
     kind: Literal["table", "record"]
     rows: int | None  # tables: rows read back; records: None
     columns: list[ColumnShape]
+    table: str | None = None  # the table's name in a SQLite file; None for any other file
 
 
 @dataclass(slots=True)
@@ -163,7 +165,7 @@ def record_from_dict(data: Any) -> RehearsalRecord | None:
         diffs = [OutputDiff(**d) for d in data.get("diffs", [])]
         static = [StaticVerdict(**v) for v in data.get("static", [])]
         outputs = [
-            OutputShape(o["path"], o["kind"], o["rows"], [ColumnShape(**c) for c in o["columns"]])
+            OutputShape(o["path"], o["kind"], o["rows"], [ColumnShape(**c) for c in o["columns"]], o.get("table"))
             for o in data.get("outputs", [])
         ]
         record = RehearsalRecord(

@@ -11,6 +11,9 @@ the baseline that normal variation does not either (a scheduler pages on them):
   disk);
 * peak memory: under 3× the kernel's peak, and never under it plus 256 MB;
 * each file written must exist and not be empty.
+
+A table of a SQLite file is checked by its schema and its rows like a file's; the file itself never
+by its hash (SQLite's bytes change with its page layout, not only with the data).
 """
 
 from __future__ import annotations
@@ -48,11 +51,12 @@ _TAKEN = frozenset({"Config", "validate", "to_schema", "example", "strategy", "m
 @dataclass(frozen=True)
 class Expectations:
     rehearsed_at: str
-    # pandera models: {path, model, rows, columns: [{name, field, annotation, dtype, nullable, categories}]}
+    # pandera models: {path, table, model, rows, columns: [{name, field, annotation, dtype, nullable, categories}]}
+    # (table: the table's name in a SQLite file, else None)
     tables: list[dict[str, Any]]
     records: list[dict[str, Any]]  # pydantic models: {path, model, fields: [{name, field, annotation}]}
     thresholds: list[dict[str, Any]]  # {name, annotation, default, description}
-    row_checks: list[dict[str, Any]]  # {path, minimum, maximum} (the names of the thresholds)
+    row_checks: list[dict[str, Any]]  # {path, table, minimum, maximum} (the names of the thresholds)
     not_empty: list[str]  # files each run must write, not empty
     golden: dict[str, str]  # path → sha256 the run must reproduce exactly
     within: list[str]  # files legitimately different from run to run: checked by schema and thresholds
@@ -84,21 +88,25 @@ def expectations(record: RehearsalRecord | None, writes: list[str], parameters: 
     shapes = [o for o in record.outputs if o.path in wanted]
     stable = _reproducible(record, parameters)
     unstable = {f.file for f in record.findings if f.check in _UNSTABLE and f.file}
+    unstable |= {s.path for s in shapes if s.table is not None}
     golden = {f.path: f.sha256 for f in files if stable and f.path not in unstable and f.sha256}
     seconds = _seconds(record)
     peak_mb = _peak_mb(record)
     thresholds: list[dict[str, Any]] = []
     row_checks = []
     when = record.rehearsed_at
-    for shape in shapes:
+    stems = _unique([_identifier(_label(s).lower()) for s in shapes])
+    for shape, stem in zip(shapes, stems, strict=True):
         if shape.kind != "table" or not shape.rows:
             continue
-        stem = _identifier(shape.path.lower())
         low, high = max(1, math.floor(shape.rows * ROWS_LOW)), math.ceil(shape.rows * ROWS_HIGH)
-        basis = f"baseline: {shape.rows} rows in {shape.path} at the rehearsal of {when}"
+        where = shape.path if shape.table is None else f"table '{shape.table}' of {shape.path}"
+        basis = f"baseline: {shape.rows} rows in {where} at the rehearsal of {when}"
         thresholds.append(_threshold(f"{stem}_min_rows", "int", low, f"{basis}; alert under half of it"))
         thresholds.append(_threshold(f"{stem}_max_rows", "int", high, f"{basis}; alert over twice it"))
-        row_checks.append({"path": shape.path, "minimum": f"{stem}_min_rows", "maximum": f"{stem}_max_rows"})
+        minimum, maximum = f"{stem}_min_rows", f"{stem}_max_rows"
+        row_checks.append({"path": shape.path, "table": shape.table, "minimum": minimum, "maximum": maximum})
+    models = _unique([_model_name(_label(s)) for s in shapes])
     if seconds is not None:
         limit = math.ceil(max(seconds * SECONDS_FACTOR, seconds + SECONDS_MARGIN))
         basis = f"baseline: {seconds:g} s for the notebook's cells at the rehearsal of {when}"
@@ -115,8 +123,8 @@ def expectations(record: RehearsalRecord | None, writes: list[str], parameters: 
         thresholds.append(_threshold("not_empty", "list[str]", not_empty, note))
     return Expectations(
         rehearsed_at=when,
-        tables=[_table(s) for s in shapes if s.kind == "table"],
-        records=[_record(s) for s in shapes if s.kind == "record"],
+        tables=[_table(s, m) for s, m in zip(shapes, models, strict=True) if s.kind == "table"],
+        records=[_record(s, m) for s, m in zip(shapes, models, strict=True) if s.kind == "record"],
         thresholds=thresholds,
         row_checks=row_checks,
         not_empty=not_empty,
@@ -198,6 +206,25 @@ def _identifier(text: str, taken: frozenset[str] | set[str] = frozenset()) -> st
     return name
 
 
+def _label(shape: OutputShape) -> str:
+    """What names a shape's model and thresholds: its file, and its table in a SQLite file."""
+    return shape.path if shape.table is None else f"{shape.path}_{shape.table}"
+
+
+def _unique(names: list[str]) -> list[str]:
+    # two outputs whose names fold to one identifier ("a b.db" and "a_b.db"): the later is numbered
+    seen: set[str] = set()
+    unique = []
+    for name in names:
+        candidate, n = name, 1
+        while candidate in seen:
+            n += 1
+            candidate = f"{name}_{n}" if name.islower() else f"{name}{n}"
+        seen.add(candidate)
+        unique.append(candidate)
+    return unique
+
+
 def _model_name(path: str) -> str:
     return "".join(part.capitalize() for part in _identifier(path.replace(".", "_")).split("_") if part) or "Output"
 
@@ -212,10 +239,11 @@ def _fields(columns: list[ColumnShape]) -> list[tuple[ColumnShape, str]]:
     return named
 
 
-def _table(shape: OutputShape) -> dict[str, Any]:
+def _table(shape: OutputShape, model: str) -> dict[str, Any]:
     return {
         "path": shape.path,
-        "model": _model_name(shape.path),
+        "table": shape.table,
+        "model": model,
         "rows": shape.rows,
         "columns": [
             {
@@ -237,9 +265,9 @@ def _pandera_type(dtype: str) -> str:
     return _PANDERA_TYPES.get(dtype, "Any")
 
 
-def _record(shape: OutputShape) -> dict[str, Any]:
+def _record(shape: OutputShape, model: str) -> dict[str, Any]:
     fields = []
     for column, field in _fields(shape.columns):
         kind = _PYDANTIC_TYPES.get(column.dtype, "Any")
         fields.append({"name": column.name, "field": field, "annotation": kind, "alias": field != column.name})
-    return {"path": shape.path, "model": _model_name(shape.path), "fields": fields}
+    return {"path": shape.path, "model": model, "fields": fields}

@@ -140,6 +140,10 @@ _WRITE_METHODS = frozenset(
     }
 )
 
+# A SQLite file a notebook writes tables into with ``frame.to_sql``: the file it connects to.
+_SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
+_SQLITE_URL = "sqlite:///"
+
 # Every name _reports looks for contains one of these: code without any of them records nothing.
 _RECORD_WORDS = ("print", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug")
 _RECORD_WORDS += ("to_", "save", "write", "dump", "log", "sys")
@@ -792,9 +796,11 @@ def _run_body(sources: list[str], functions: set[str]) -> tuple[list[tuple], lis
 def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
     """(relative file names the code writes by literal name, every other path-like string). A
     write in a ``try`` block may fail on purpose (an optional engine missing): not a file every
-    run writes."""
+    run writes. A SQLite file connected to by a literal name (``sqlite3.connect`` or an SQLAlchemy
+    ``sqlite:///`` URL) is written when the code writes tables with ``to_sql``, else read."""
     writes: dict[str, None] = {}
     strings: dict[str, None] = {}
+    writes_sql = any(".to_sql(" in source for source in sources)
     for source in sources:
         if "'" not in source and '"' not in source:
             continue  # no string literal at all
@@ -809,10 +815,14 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             if not isinstance(node, ast.Call) or not node.args or id(node) in tried:
                 continue
             first = node.args[0]
-            if not (isinstance(first, ast.Constant) and isinstance(first.value, str) and _path_like(first.value)):
-                continue
             func = node.func
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+            database = _sqlite_file(method, first)
+            if database is not None:
+                (writes if writes_sql else strings)[database] = None
+                continue
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str) and _path_like(first.value)):
+                continue
             mode = (
                 node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
             )
@@ -825,6 +835,18 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             if method in _WRITE_METHODS or opens_for_write:
                 writes[first.value] = None
     return list(writes), [s for s in strings if s not in writes]
+
+
+def _sqlite_file(method: str, first: ast.expr) -> str | None:
+    """The SQLite file a ``connect("x.db")`` or ``create_engine("sqlite:///x.db")`` opens, if any."""
+    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
+        return None
+    name = first.value
+    if method == "create_engine" and name.startswith(_SQLITE_URL):
+        name = name[len(_SQLITE_URL) :]
+    elif method != "connect":
+        return None
+    return name if _path_like(name) and name.lower().endswith(_SQLITE_SUFFIXES) else None
 
 
 def _path_like(text: str) -> bool:

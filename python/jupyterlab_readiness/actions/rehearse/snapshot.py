@@ -3,7 +3,8 @@ hashes, so "the second run left a file different from the first" is a fact, not 
 
 Only files whose size or modification time changed are hashed (an unchanged folder costs one
 ``lstat`` per file). Symbolic links, skipped folders (``scratch.SKIPPED_DIRS``, environments) and
-``__pycache__`` are left out.
+``__pycache__`` are left out. A SQLite file is also hashed by its content (its SQL dump): rewritten
+with the same rows it is the same file, though its header's write counter changed its bytes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from .scratch import SKIPPED_DIRS, is_environment
+from .sqlite_files import content_digest
 
 _CHUNK = 1 << 20
 
@@ -27,6 +29,7 @@ class FileState:
     size: int
     mtime_ns: int
     sha256: str | None = None  # None: not hashed (unchanged since the copy)
+    content: str | None = None  # a SQLite file's content digest; None for any other file
 
 
 Snapshot = dict[str, FileState]  # relative posix path → state
@@ -79,13 +82,14 @@ def take(folder: Path, before: Snapshot | None, hash_changes: bool = True) -> Sn
             if previous is not None and previous.size == info.st_size and previous.mtime_ns == info.st_mtime_ns:
                 found[relative] = previous
                 continue
-            digest = None
+            digest = content = None
             if hash_changes and before is not None:
                 try:
                     digest = sha256_of(full)
                 except OSError:
                     continue
-            found[relative] = FileState(info.st_size, info.st_mtime_ns, digest)
+                content = content_digest(full)
+            found[relative] = FileState(info.st_size, info.st_mtime_ns, digest, content)
     return found
 
 
@@ -114,6 +118,8 @@ def differences(
         if b is None:
             changes.append(FileChange(path, "removed", a.size, None, False))
             continue
+        if a.content is not None and a.content == b.content:
+            continue  # a SQLite file rewritten with the same schema and rows
         before_hash = a.sha256 or original_hash(path)
         if before_hash is None:
             if a.size != b.size:
