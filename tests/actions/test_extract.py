@@ -8,13 +8,13 @@ import json
 import re
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import nbformat
 import pytest
 
+from helpers.executed import execute_all
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import ExtractionRefused
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
@@ -673,14 +673,6 @@ def _as_streams_then_rest(outputs: list[Any]) -> list[Any]:
     return streams + [o for o in outputs if o[0] != "stream"]
 
 
-def _execute(nb_json: dict[str, Any], folder: Path) -> dict[str, Any]:
-    from nbclient import NotebookClient
-
-    nb = nbformat.from_dict(copy.deepcopy(nb_json))
-    NotebookClient(nb, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
-    return json.loads(nbformat.writes(nb))
-
-
 EQUIVALENCE = {
     "pandas pipeline": (
         [
@@ -783,11 +775,8 @@ def equivalence_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]
         plans[name] = {"extraction": e, "folder": folder}
         jobs.append((name, "original", original, orig_folder))
         jobs.append((name, "rewritten", rewritten, folder))
-    # a few kernels at a time: starting many at once on a small machine can lose one at start-up
-    with ThreadPoolExecutor(max_workers=min(4, len(jobs))) as pool:
-        futures = {(name, which): pool.submit(_execute, nb, folder) for name, which, nb, folder in jobs}
-        for (name, which), future in futures.items():
-            plans[name][which] = future.result()
+    for (name, which), executed in execute_all({(n, w): (nb, f) for n, w, nb, f in jobs}, timeout=60).items():
+        plans[name][which] = executed
     return plans
 
 

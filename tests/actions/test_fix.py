@@ -4,19 +4,17 @@ finding is gone, the fixed notebook runs, and a safe fix gives the same outputs.
 
 from __future__ import annotations
 
-import copy
 import json
 import os
 import subprocess
 import sys
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-import nbformat
 import pytest
 import tornado
 
+from helpers.executed import execute_all
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.fix import plan as fixing
 from jupyterlab_readiness.actions.plan import apply
@@ -236,14 +234,6 @@ def _outputs(nb: dict[str, Any]) -> list[Any]:
     return shown
 
 
-def _execute(nb_json: dict[str, Any], folder: Path) -> dict[str, Any]:
-    from nbclient import NotebookClient
-
-    nb = nbformat.from_dict(copy.deepcopy(nb_json))
-    NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
-    return json.loads(nbformat.writes(nb))
-
-
 @pytest.fixture(scope="module")
 def kernel_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Every case fixed, and original and fixed notebooks run in fresh kernels, in parallel."""
@@ -270,10 +260,8 @@ def kernel_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         jobs.append((name, "fixed", outcome.notebook, folder))
         if check != "hidden-state":  # the original stops with a NameError: nothing to compare
             jobs.append((name, "original", original, tmp_path_factory.mktemp(name.replace(" ", "_") + "_orig")))
-    with ThreadPoolExecutor(max_workers=4) as pool:  # more kernels at once can lose one at start-up
-        futures = {(name, which): pool.submit(_execute, nb, folder) for name, which, nb, folder in jobs}
-        for (name, which), future in futures.items():
-            runs[name][which] = future.result()
+    for (name, which), executed in execute_all({(n, w): (nb, f) for n, w, nb, f in jobs}).items():
+        runs[name][which] = executed
     return runs
 
 

@@ -1,0 +1,37 @@
+"""Notebooks run top to bottom in fresh kernels with nbclient, several at once, each in a process
+of its own: nbclient clients in threads of one process share pyzmq's state, and a kernel shutdown
+request once blocked forever in ``Socket.send`` there, hanging the whole suite."""
+
+from __future__ import annotations
+
+import copy
+import json
+import multiprocessing
+from collections.abc import Hashable
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import nbformat
+
+# More kernels starting at once on a small machine can lose one at start-up.
+MAX_KERNELS = 4
+
+
+def execute(nb_json: dict[str, Any], folder: Path, timeout: int = 120) -> dict[str, Any]:
+    """The notebook as nbclient leaves it after running it with ``folder`` as working folder."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.from_dict(copy.deepcopy(nb_json))
+    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    return json.loads(nbformat.writes(nb))
+
+
+def execute_all(
+    jobs: dict[Hashable, tuple[dict[str, Any], Path]], timeout: int = 120
+) -> dict[Hashable, dict[str, Any]]:
+    """``execute`` for each job, at most MAX_KERNELS at a time, each in a fresh process."""
+    spawn = multiprocessing.get_context("spawn")  # no fork of a process that holds threads and sockets
+    with ProcessPoolExecutor(max_workers=min(MAX_KERNELS, len(jobs)), mp_context=spawn) as pool:
+        futures = {key: pool.submit(execute, nb, folder, timeout) for key, (nb, folder) in jobs.items()}
+        return {key: future.result() for key, future in futures.items()}
