@@ -288,6 +288,32 @@ def _command(project: Path, folder: Path, table: str, case: FrameCase = ORDERS) 
     return done.returncode, json.loads(lines[0])
 
 
+def test_the_memory_of_the_process_that_started_the_command_is_not_the_run_s(exported, tmp_path):
+    """A scheduler or test runner that holds much memory starts the command: on Linux getrusage's
+    peak survives exec, so the package reads its own VmHWM, as the rehearsal measured the kernel."""
+    thresholds = (exported / "src" / ORDERS.name / "thresholds.py").read_text(encoding="utf-8")
+    assert "max_peak_memory_mb" in thresholds
+    folder = tmp_path / "large_parent"
+    folder.mkdir()
+    (folder / ORDERS.table).write_text(ORDERS.inputs[ORDERS.table], encoding="utf-8")
+    parent = (
+        "import os, sys\n"
+        "held = b'x' * (800 * 2**20)\n"  # far above the threshold, written so that it is resident
+        f"os.execv(sys.executable, [sys.executable, '-m', {ORDERS.name!r}])"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", parent],
+        cwd=folder,
+        env={**os.environ, "PYTHONPATH": str(exported / "src")},
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+        check=False,
+    )
+    summary = json.loads(done.stdout.splitlines()[-1])
+    assert (done.returncode, summary["status"], summary["alerts"]) == (0, "ok", []), done.stderr[-2000:]
+
+
 def test_the_package_alerts_on_a_dropped_column_and_on_a_tenth_of_the_rows(exported, tmp_path):
     names = {p.relative_to(exported).as_posix() for p in exported.rglob("*.py")}
     src = f"src/{ORDERS.name}"
