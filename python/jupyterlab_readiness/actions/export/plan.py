@@ -43,12 +43,12 @@ from ..freeze import plan as freeze
 from ..naming import module_name_problem, snake
 from ..plan import Plan
 from ..source import Source, load
-from .expectations import Expectations, expectations, result_types
+from .expectations import expectations, result_types
 from .modules import copied, dotted
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, find_parameters, rewrite_clock
 from .render import Package, header, relative_dir, render
 from .resources import failure_modes, resources
-from .steps import Pipeline, build
+from .steps import build
 from .style import styled
 from .template import chosen, recorded_source, render_template
 
@@ -221,7 +221,8 @@ def _plan(
     if pipeline.left_out:
         cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(str(i + 1) for i in pipeline.left_out)}"
         warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
-    expected = _expectations(notebook, notebook_path, root, pipeline, parameters)
+    record = _baseline(notebook, notebook_path, root)
+    expected = expectations(record, pipeline.writes, parameters) if record is not None else None
     if expected is None:
         warnings.append(
             "No passing rehearsal of this notebook's current code: the package carries no output schemas and no "
@@ -257,7 +258,6 @@ def _plan(
         expectations=expected,
         results=result_types(pipeline.handed, kernel.types if kernel is not None else {}),
     )
-    record = _baseline(notebook, notebook_path, root)
     package.resources = resources(record)
     package.failure_modes = failure_modes(record, package.inputs)
     scaffold, notes = None, []
@@ -328,17 +328,6 @@ def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter
                 f"Cell {above.index + 1}, above the parameters cell (cell {cell.index + 1}), assigns `{clash[0]}`: "
                 "move the parameters cell to the top, or rename one of them."
             )
-
-
-def _expectations(
-    notebook: Notebook, notebook_path: Path, root: Root, pipeline: Pipeline, parameters: list[Parameter]
-) -> Expectations | None:
-    """Schemas, thresholds and golden hashes from the notebook's last rehearsal, when it rehearsed
-    this very code (a record of other code describes another pipeline)."""
-    record = read_record(notebook_path, root)
-    if record is None or record_cells(notebook, record) is None:
-        return None
-    return expectations(record, pipeline.writes, parameters)
 
 
 def _dependencies(pins: freeze.Pins, frames: bool) -> tuple[list[str], list[str]]:
