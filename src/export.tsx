@@ -180,65 +180,41 @@ class ExportPreview extends PreviewBody<ExportReply, IExportChoice> {
     return (
       <div className="readiness-export-body" data-state={this.state}>
         <div className="readiness-export-controls">
-          <label className="readiness-export-control">
-            <span>{trans.__('Package name')}</span>
-            <input
-              type="text"
-              name="package-name"
-              className="jp-mod-styled"
-              spellCheck={false}
-              value={this._name}
-              placeholder={trans.__('from the notebook name')}
-              aria-invalid={this.state === 'error'}
-              onChange={event =>
-                this._edit({ name: event.currentTarget.value })
-              }
-            />
-          </label>
-          <label className="readiness-export-control">
-            <span>{trans.__('Destination folder')}</span>
-            <input
-              type="text"
-              name="export-out"
-              className="jp-mod-styled"
-              spellCheck={false}
-              value={out}
-              placeholder={trans.__(
-                'beside the notebook, named after the package'
-              )}
-              onChange={event => this._edit({ out: event.currentTarget.value })}
-            />
-          </label>
-          <label className="readiness-export-control">
-            <span>{trans.__('Template')}</span>
-            <input
-              type="text"
-              name="export-template"
-              className="jp-mod-styled"
-              spellCheck={false}
-              value={this._template}
-              placeholder={trans.__(
-                "the project's, else the built-in one (a Copier template folder)"
-              )}
-              onChange={event =>
-                this._edit({ template: event.currentTarget.value })
-              }
-            />
-          </label>
-          <label className="readiness-export-control">
-            <span>{trans.__('Contact')}</span>
-            <input
-              type="text"
-              name="export-contact"
-              className="jp-mod-styled"
-              value={this._contact}
-              maxLength={200}
-              placeholder={trans.__('who to call about it (in its README)')}
-              onChange={event =>
-                this._edit({ contact: event.currentTarget.value })
-              }
-            />
-          </label>
+          <TextControl
+            label={trans.__('Package name')}
+            name="package-name"
+            value={this._name}
+            placeholder={trans.__('from the notebook name')}
+            invalid={this.state === 'error'}
+            onChange={name => this._edit({ name })}
+          />
+          <TextControl
+            label={trans.__('Destination folder')}
+            name="export-out"
+            value={out}
+            placeholder={trans.__(
+              'beside the notebook, named after the package'
+            )}
+            onChange={out => this._edit({ out })}
+          />
+          <TextControl
+            label={trans.__('Template')}
+            name="export-template"
+            value={this._template}
+            placeholder={trans.__(
+              "the project's, else the built-in one (a Copier template folder)"
+            )}
+            onChange={template => this._edit({ template })}
+          />
+          <TextControl
+            label={trans.__('Contact')}
+            name="export-contact"
+            value={this._contact}
+            prose={true}
+            maxLength={200}
+            placeholder={trans.__('who to call about it (in its README)')}
+            onChange={contact => this._edit({ contact })}
+          />
         </div>
         {this.state === 'error' && (
           <div className="readiness-error readiness-export-error" role="alert">
@@ -778,5 +754,36 @@ function TextList(props: {
         ))}
       </ul>
     </section>
+  );
+}
+
+/**
+ * One labelled text field of the dialog.
+ */
+function TextControl(props: {
+  label: string;
+  name: string;
+  value: string;
+  placeholder: string;
+  onChange: (value: string) => void;
+  prose?: boolean; // spell-checked, unlike names and paths
+  maxLength?: number;
+  invalid?: boolean;
+}): JSX.Element {
+  return (
+    <label className="readiness-export-control">
+      <span>{props.label}</span>
+      <input
+        type="text"
+        name={props.name}
+        className="jp-mod-styled"
+        spellCheck={props.prose ? undefined : false}
+        value={props.value}
+        maxLength={props.maxLength}
+        placeholder={props.placeholder}
+        aria-invalid={props.invalid}
+        onChange={event => props.onChange(event.currentTarget.value)}
+      />
+    </label>
   );
 }
