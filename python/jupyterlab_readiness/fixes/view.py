@@ -5,7 +5,6 @@ edits that add a parameter to it, and the order edits of one fix go in."""
 from __future__ import annotations
 
 import ast
-import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
@@ -17,6 +16,7 @@ from ..notebook.magics import translate
 from ..notebook.model import Cell
 from ..notebook.parse import cell_tree
 from ..notebook.rewrite import free_name
+from ..notebook.run_memo import per_run
 from .options import FixOptions
 
 PARAMETERS_TAG = "parameters"
@@ -79,7 +79,7 @@ class Tree:
         return line in self._in_strings
 
 
-@functools.lru_cache(maxsize=2048)
+@per_run(outside=256)
 def tree_of(source: str) -> Tree | None:
     tree = cell_tree(source)
     if tree is None:

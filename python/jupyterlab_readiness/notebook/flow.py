@@ -14,10 +14,10 @@ selection: per name, that was quadratic in the size of the selection).
 from __future__ import annotations
 
 import ast
-import functools
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from .run_memo import per_run
 from .scopes import alias_bound, child_nodes, walk
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -146,7 +146,7 @@ def _stored(node: ast.AST) -> frozenset[str]:
     return frozenset(n.id for n in walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@per_run(outside=1024)
 def _walrus_targets(node: ast.AST | None) -> frozenset[str]:
     """Cached by the node itself: trees are shared (``parse.python_tree``) and an export asks about
     every statement once per section."""

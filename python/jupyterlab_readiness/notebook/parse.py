@@ -1,19 +1,20 @@
 """Parsing a code cell: IPython syntax translated, the compiler's complaints about the user's code
 kept quiet, every failure one readable reason. The only place cells are parsed. ``cell_tree`` is
-the one cache of syntax trees (read-only to its callers); ``facts.py`` caches what it derives from
-a tree instead of the tree, so a run over thousands of notebooks does not keep their trees alive.
+the one cache of syntax trees (read-only to its callers, kept for one run: ``run_memo.py``);
+``facts.py`` caches what it derives from a tree instead of the tree, so a run over thousands of
+notebooks does not keep their trees alive.
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
-import functools
 import warnings
 from collections.abc import Iterator
 from typing import NamedTuple
 
 from .magics import parse_translated, second_chance, translate
+from .run_memo import per_run
 
 
 class ParseFailure(NamedTuple):
@@ -71,7 +72,7 @@ def _parse(source: str) -> ast.Module:
         return ast.parse(fallback)
 
 
-@functools.lru_cache(maxsize=4096)
+@per_run(outside=256)
 def cell_tree(source: str) -> ast.Module | None:
     """The cell's syntax tree (None when it does not parse), shared: callers only read it. Cached
     because exporting a notebook extracts section after section, each looking at every cell again.
@@ -83,7 +84,7 @@ def cell_tree(source: str) -> ast.Module | None:
         return None
 
 
-@functools.lru_cache(maxsize=8192)
+@per_run(outside=256)
 def python_tree(source: str) -> ast.Module:
     """``ast.parse(source)`` of plain Python (no IPython translation), shared: callers only read
     it. Raises SyntaxError and ValueError as ``ast.parse`` does. Cached because the export looks

@@ -37,6 +37,7 @@ from ...notebook.model import Notebook
 from ...notebook.names import STDLIB_MODULES
 from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.rewrite import free_name
+from ...notebook.run_memo import one_run
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
@@ -123,7 +124,9 @@ def plan(
     ``kernel``: the live kernel's state, whose types of the values the steps hand on become the
     ``Results`` schema."""
     source = source or load(request.path, request.notebook, root)
-    with quiet_compiler(), fewer_collections():
+    # The run's trees go (one_run) before the collector's rhythm comes back (fewer_collections), so
+    # the full collection that follows walks what the plan returns, not every tree it parsed.
+    with quiet_compiler(), fewer_collections(), one_run():
         return _plan(request, environment, root, source, report, kernel)
 
 

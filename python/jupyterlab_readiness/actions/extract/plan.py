@@ -12,6 +12,7 @@ from ...contract.replies import ExtractReply
 from ...contract.requests import ExtractRequest
 from ...files import Root
 from ...notebook.model import Notebook
+from ...notebook.run_memo import one_run
 from ..errors import ExtractionRefused
 from ..naming import module_name_problem
 from ..plan import Plan
@@ -38,14 +39,15 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
     if problem:
         raise ExtractionRefused(problem)
     module_file = source.path.parent / f"{module}.py"
-    extraction = extract(
-        source.model,
-        request.cell_indices,
-        module,
-        function,
-        root.read_text(module_file),
-        notebook_name=source.path.name,
-    )
+    with one_run():
+        extraction = extract(
+            source.model,
+            request.cell_indices,
+            module,
+            function,
+            root.read_text(module_file),
+            notebook_name=source.path.name,
+        )
     rewritten = replace_cells(source.json, request.cell_indices, extraction.replacement_source)
     reply = ExtractReply(
         module=module,
