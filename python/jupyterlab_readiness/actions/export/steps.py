@@ -258,6 +258,7 @@ def build(
                 display=False,
                 surroundings=working,
                 cell_numbers=(originals[0] + 1, originals[-1] + 1),
+                verify=False,  # the package's modules are compiled whole at the end (style.compile_all)
             )
         except ExtractionRefused as exc:
             where = _cells_shown(originals)

@@ -91,6 +91,7 @@ def extract(
     display: bool = True,
     surroundings: Surroundings | None = None,
     cell_numbers: tuple[int, int] | None = None,
+    verify: bool = True,
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
@@ -101,7 +102,8 @@ def extract(
     with a ``notebook`` of the cells up to the selection's end. By default, from ``notebook``.
     ``cell_numbers``: the first and last cell the docstring names, as JupyterLab numbers them
     (from 1); by default those of the selection (the export's working copy numbers its cells
-    otherwise than the notebook)."""
+    otherwise than the notebook). ``verify=False``: the caller compiles what it makes of the
+    module text (the export compiles the whole package), so it is not compiled here as well."""
     if not notebook.is_python:
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
@@ -131,12 +133,24 @@ def extract(
             notebook_name,
             display,
             numbers,
+            verify,
         ).run()
 
 
 class _Planner:
     def __init__(
-        self, notebook, selected, trees, surroundings, module, function, existing, notebook_name, display, numbers
+        self,
+        notebook,
+        selected,
+        trees,
+        surroundings,
+        module,
+        function,
+        existing,
+        notebook_name,
+        display,
+        numbers,
+        verify,
     ) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
@@ -148,6 +162,7 @@ class _Planner:
         self.notebook_name = notebook_name
         self.display = display
         self.cell_numbers: tuple[int, int] = numbers  # the docstring's first and last cell
+        self.verify = verify
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
         self._binds_of: dict[ast.stmt, set[str]] = {}
@@ -447,7 +462,8 @@ class _Planner:
             self.display_line,
             {n for n in self.deleted if n in self.defined},
         )
-        _verify(module_text, replacement)
+        if self.verify:
+            _verify(module_text, replacement)
         return Extraction(
             module_text=module_text,
             replacement_source=replacement,
