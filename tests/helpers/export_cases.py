@@ -320,6 +320,30 @@ CASES: dict[str, ExportCase] = {
             code("print(round(math.sqrt(ratio), 4))"),
         ],
     ),
+    "future_annotations": ExportCase(
+        cause="`from __future__ import annotations` in a section: it changes what the code means (annotations are not "
+        "evaluated), so it cannot be dropped as `division` is, and inside a step function it is a SyntaxError.",
+        today="Refused: 'Could not generate a valid module (src/…/steps.py: from __future__ imports must occur at the "
+        "beginning of the file, line N); nothing was written. Please report this.'",
+        correct="The import goes to the top of steps.py (IPython keeps the feature on after the cell that imports it): "
+        "a method annotated with its own class runs; the command prints 28.274.",
+        cells=[
+            md("# Shapes"),
+            code("from __future__ import annotations\n\nimport math"),
+            md("## Define"),
+            code(
+                "class Circle:\n"
+                "    def __init__(self, r: float):\n"
+                "        self.r = r\n\n"
+                "    def scaled(self, k: float) -> Circle:\n"
+                "        return Circle(self.r * k)\n\n"
+                "    def area(self) -> float:\n"
+                "        return math.pi * self.r**2"
+            ),
+            md("## Use"),
+            code("c = Circle(2).scaled(1.5)\nprint(round(c.area(), 3))"),
+        ],
+    ),
     "dunder_main_guard": ExportCase(
         cause="`if __name__ == '__main__':` in a cell: always true in a notebook; the extractor reads `__name__` as hidden "
         "state and refuses (and inside a module it would be false, silently skipping the block).",

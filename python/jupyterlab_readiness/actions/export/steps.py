@@ -21,7 +21,7 @@ from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
-from ...notebook.parse import python_tree
+from ...notebook.parse import cell_tree, python_tree
 from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
 from ...notebook.scopes import import_key, import_key_bound, imported_packages, read_names, walk
 from ..errors import ExportRefused, ExtractionRefused
@@ -79,8 +79,9 @@ _SESSION_MAGICS = frozenset(
 )
 # IPython's help lines (`x?`, `x??`, `?x`): they only show documentation; dropped with a warning.
 _HELP_MAGICS = frozenset({"pinfo", "pinfo2", "psearch", "pdoc", "pdef", "psource", "pfile"})
-# __future__ features that change nothing on Python 3: their imports are dropped (anywhere but at
-# the top of a module they are a SyntaxError).
+# __future__ features that change nothing on Python 3: their imports are dropped. The others
+# (``annotations``) go to the top of steps.py: anywhere else a __future__ import is a SyntaxError,
+# and IPython keeps the feature on for the cells after the one that imports it.
 _NO_OP_FUTURES = frozenset(
     {
         "division",
@@ -210,6 +211,7 @@ def build(
         if SKIP_TAG in cell.tags:
             left_out.append(cell.index)
             continue
+        definition_imports |= _futures(cell.source)  # a cell holding only the import included
         source = _cell_code(cell, clock, local_modules, package, used, help_warnings, shows_tables)
         if source is None:
             left_out.append(cell.index)
@@ -562,7 +564,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
             i + 1 < len(statements) and statements[i + 1].lineno <= stmt.end_lineno
         ):
             continue
-        if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _no_op_future(stmt):
+        if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
@@ -644,12 +646,23 @@ def _help_line(stmt: ast.stmt) -> bool:
     )
 
 
-def _no_op_future(stmt: ast.stmt) -> bool:
-    return (
-        isinstance(stmt, ast.ImportFrom)
-        and stmt.module == "__future__"
-        and all(a.name in _NO_OP_FUTURES for a in stmt.names)
-    )
+def _future_import(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
+
+
+def _futures(source: str) -> set[tuple]:
+    """The import keys of the __future__ features the cell turns on that change something on
+    Python 3."""
+    if "__future__" not in source:
+        return set()
+    tree = cell_tree(source)
+    return {
+        ("from", "__future__", alias.name, None)
+        for stmt in (tree.body if tree is not None else ())
+        if _future_import(stmt)
+        for alias in stmt.names
+        if alias.name not in _NO_OP_FUTURES
+    }
 
 
 def help_lines(source: str) -> list[int]:
