@@ -13,6 +13,7 @@ from collections.abc import Callable
 from ..checks.context import Context, Hit
 from ..contract.fixes import Fix, ReplaceSource
 from ..contract.report import Finding
+from ..notebook.run_memo import one_run
 from . import commands, determinism, observability, paths, pinning, secrets, state, writes
 from .ignore import ignore_fix
 from .options import FixOptions
@@ -41,7 +42,13 @@ SECRET_FIX = "secret-from-environment"
 
 
 def attach(ctx: Context, findings: list[Finding], hits: list[Hit], options: FixOptions) -> None:
-    """Set ``fixes`` on each finding (``hits`` in step with ``findings``)."""
+    """Set ``fixes`` on each finding (``hits`` in step with ``findings``). One run: a cell's tree
+    is parsed once for all its findings' fixes, and dropped with them."""
+    with one_run():
+        _attach(ctx, findings, hits, options)
+
+
+def _attach(ctx: Context, findings: list[Finding], hits: list[Hit], options: FixOptions) -> None:
     env = FixEnv(ctx, options, findings, hits)
     secret_cells = {f.cell_index for f in findings if f.check == "hardcoded-secret"}
     for finding, hit in zip(findings, hits, strict=True):

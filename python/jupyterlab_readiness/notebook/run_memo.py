@@ -1,5 +1,5 @@
-"""Syntax trees kept for the length of one run (an export's plan, an extraction), not for the
-life of the process.
+"""Syntax trees kept for the length of one run (an export's plan, an extraction, the fixes of a
+check's findings), not for the life of the process.
 
 An export looks at each cell's tree many times (parameters, clock reads, imports, one extraction
 per section), so trees are shared. Kept by a process-wide cache, though, a large notebook's trees
