@@ -157,6 +157,7 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
         ("help_line", ["hello"], "an IPython help line (`word.lower?`) only shows documentation: left out"),
         ("future_import", ["3.5", "1.8708"], None),
         ("future_annotations", ["28.274"], None),
+        ("future_annotations_in_a_step", ["8"], None),
         ("parameters_late_literal_cell", ["6", "10"], None),
         ("star_import_from_typing", ["[1, 2, 3]"], None),
         ("string_only_section", ["45"], "The section “Optional” (cell 4) holds nothing to run"),

@@ -120,6 +120,31 @@ def test_refusals(cells: list[dict[str, Any]], indices: list[int], expected: str
     assert expected in str(info.value)
 
 
+_SELF_ANNOTATED = "class Node:\n    def copy(self) -> Node:\n        return Node()\n\n\nnode = Node().copy()"
+
+
+def test_a_class_annotated_with_itself_is_refused_unless_annotations_are_postponed_above() -> None:
+    """As the hidden-state check judges it: without the future import the annotation is read
+    before the class binds the name (NameError in a fresh run); with it, never read."""
+    with pytest.raises(ExtractionRefused, match="reads it before binding it"):
+        run_extract([code("x = 1"), code(_SELF_ANNOTATED)], [1])
+    extraction = run_extract([code("from __future__ import annotations\nx = 1"), code(_SELF_ANNOTATED)], [1])
+    assert "def copy(self) -> Node:" in extraction.module_text
+    assert "from __future__ import annotations" in extraction.module_text  # the module runs as the notebook did
+
+
+def test_a_name_only_annotations_read_needs_no_definition_when_annotations_are_postponed() -> None:
+    pairs = (
+        "def pairs(items) -> Iterable[tuple]:\n    return list(zip(items, items[1:]))\n\n\nresult: Sequence = pairs(x)"
+    )
+    with pytest.raises(ExtractionRefused, match="`Iterable`"):
+        run_extract([code("x = [1, 2, 3]"), code(pairs)], [1])
+    extraction = run_extract([code("from __future__ import annotations\nx = [1, 2, 3]"), code(pairs)], [1])
+    assert "-> Iterable[tuple]:" in extraction.module_text
+    with pytest.raises(ExtractionRefused, match="`Iterable`"):  # read outside an annotation too: still needed
+        run_extract([code("from __future__ import annotations\nx = [1, 2, 3]"), code(pairs + "\nkind = Iterable")], [1])
+
+
 @pytest.mark.parametrize(
     ("module", "function", "expected"),
     [

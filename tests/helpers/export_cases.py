@@ -344,6 +344,30 @@ CASES: dict[str, ExportCase] = {
             code("c = Circle(2).scaled(1.5)\nprint(round(c.area(), 3))"),
         ],
     ),
+    "future_annotations_in_a_step": ExportCase(
+        cause="A class that reads a notebook variable (so it stays inside its step) annotated with its own name, "
+        "under `from __future__ import annotations` in an earlier cell: the extraction read the annotation as "
+        "evaluated, before the class binds the name.",
+        today="Refused: 'The selection reads `Layout`, but cell 5 reads it before binding it, and no cell above "
+        "defines it' (false: the notebook ran; the hidden-state check already knew annotations are not evaluated).",
+        correct="Exported, the future import at the top of steps.py and the class inside its step; the command prints 8.",
+        cells=[
+            md("# Seats"),
+            code("from __future__ import annotations\n\nimport math"),
+            md("## Rules"),
+            code("occupied = '#'\nrows = ['L#L', '##L', 'L.#']"),
+            md("## Layout"),
+            code(
+                "class Layout(list):\n"
+                "    def next_generation(self) -> Layout:\n"
+                "        return Layout(row.replace('L', occupied) for row in self)\n\n"
+                "    def count(self, seat: str) -> int:\n"
+                "        return sum(row.count(seat) for row in self)\n\n\n"
+                "seats = Layout(rows).next_generation().count(occupied)\n"
+                "print(seats)"
+            ),
+        ],
+    ),
     "dunder_main_guard": ExportCase(
         cause="`if __name__ == '__main__':` in a cell: always true in a notebook; the extractor reads `__name__` as hidden "
         "state and refuses (and inside a module it would be false, silently skipping the block).",

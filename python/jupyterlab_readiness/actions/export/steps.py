@@ -261,6 +261,7 @@ def build(
                 surroundings=working,
                 cell_numbers=(originals[0] + 1, originals[-1] + 1),
                 verify=False,  # the package's modules are compiled whole at the end (style.compile_all)
+                postponed_annotations=_POSTPONED in definition_imports,
             )
         except ExtractionRefused as exc:
             where = _cells_shown(originals)
@@ -644,6 +645,9 @@ def _help_line(stmt: ast.stmt) -> bool:
         and isinstance(call.args[0], ast.Constant)
         and call.args[0].value in _HELP_MAGICS
     )
+
+
+_POSTPONED = ("from", "__future__", "annotations", None)
 
 
 def _future_import(stmt: ast.stmt) -> bool:

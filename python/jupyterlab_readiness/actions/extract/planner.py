@@ -47,8 +47,10 @@ from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
     alias_bound,
+    child_nodes,
     import_key,
     import_key_bound,
+    read_names,
     scope_binds,
     walk,
 )
@@ -77,6 +79,7 @@ _WRAPPER = "__readiness_extracted__"
 # An augmented assignment's operator (``+=``, ``//=``, ``>>=`` …): without one, a cell has none.
 _AUGMENTED = re.compile(r"(?:[-+*/%@&|^]|<<|>>)=")
 _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
+_POSTPONED_IMPORT = ("from", "__future__", "annotations", None)
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -92,6 +95,7 @@ def extract(
     surroundings: Surroundings | None = None,
     cell_numbers: tuple[int, int] | None = None,
     verify: bool = True,
+    postponed_annotations: bool = False,
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
@@ -103,7 +107,9 @@ def extract(
     ``cell_numbers``: the first and last cell the docstring names, as JupyterLab numbers them
     (from 1); by default those of the selection (the export's working copy numbers its cells
     otherwise than the notebook). ``verify=False``: the caller compiles what it makes of the
-    module text (the export compiles the whole package), so it is not compiled here as well."""
+    module text (the export compiles the whole package), so it is not compiled here as well.
+    ``postponed_annotations``: the module will start with ``from __future__ import annotations``
+    (the export's steps.py, when a cell imports it), besides any cell above doing so."""
     if not notebook.is_python:
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
@@ -134,6 +140,7 @@ def extract(
             display,
             numbers,
             verify,
+            postponed_annotations,
         ).run()
 
 
@@ -151,6 +158,7 @@ class _Planner:
         display,
         numbers,
         verify,
+        postponed_annotations,
     ) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
@@ -163,6 +171,7 @@ class _Planner:
         self.display = display
         self.cell_numbers: tuple[int, int] = numbers  # the docstring's first and last cell
         self.verify = verify
+        self.postponed_annotations: bool = postponed_annotations
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
         self._binds_of: dict[ast.stmt, set[str]] = {}
@@ -254,24 +263,33 @@ class _Planner:
         self.unresolved: dict[str, str] = {}
         self.undefined_when_called: set[str] = set()
         for name in self.globals_read:
-            if name in self.hoisted_bound:
-                self.module_imports.add(self.hoisted_bound[name])
-            elif name in self.defined:
-                if name in self.import_sources:
-                    self.module_imports.add(self.import_sources[name])
-                else:
-                    self.parameters.add(name)
-            elif name == "display":
-                self.module_imports.add(_DISPLAY_IMPORT)
-            elif name in BUILTINS and name not in IPYTHON_HISTORY and name not in MODULE_DUNDERS:
-                continue
-            elif name in self.read_when_called and self.around.import_below(name) is not None:
-                # looked up when called: any call the notebook made ran after that import (or failed)
-                self.module_imports.add(self.around.import_below(name))
-            elif name in self.read_when_called and not self._may_be_called(name, local_syms):
-                self._undefined_when_called(name)
+            self._place_global(name, local_syms)
+        if self._postponed():  # as the notebook ran it: annotations in the module are not evaluated either
+            self.module_imports.add(_POSTPONED_IMPORT)
+
+    def _place_global(self, name: str, local_syms: dict[str, symtable.Symbol]) -> None:
+        """Where a name the function reads as a global comes from: a module import, a parameter,
+        a builtin; unresolved when none."""
+        if name in self.hoisted_bound:
+            self.module_imports.add(self.hoisted_bound[name])
+        elif name in self.defined:
+            if name in self.import_sources:
+                self.module_imports.add(self.import_sources[name])
             else:
-                self.unresolved[name] = self._why_undefined(name, self.star_cell)
+                self.parameters.add(name)
+        elif name == "display":
+            self.module_imports.add(_DISPLAY_IMPORT)
+        elif name in BUILTINS and name not in IPYTHON_HISTORY and name not in MODULE_DUNDERS:
+            return
+        elif name in self.read_when_called and self.around.import_below(name) is not None:
+            # looked up when called: any call the notebook made ran after that import (or failed)
+            self.module_imports.add(self.around.import_below(name))
+        elif name in self.read_when_called and not self._may_be_called(name, local_syms):
+            self._undefined_when_called(name)
+        elif self._postponed() and name in self._annotation_only():
+            return  # read by annotations only, which are never evaluated
+        else:
+            self.unresolved[name] = self._why_undefined(name, self.star_cell)
 
     def _may_be_called(self, name: str, symbols: dict[str, symtable.Symbol]) -> bool:
         """Whether a function of the selection that reads ``name`` may be called: the selection, one
@@ -505,16 +523,51 @@ class _Planner:
             )
         return "no cell above the selection defines it"
 
+    def _postponed(self) -> bool:
+        """Whether annotations are postponed for the selection (not evaluated, nor read)."""
+        return (
+            self.postponed_annotations
+            or self.around.future_annotations
+            or any(cell_facts(c.source).future_annotations for c in self.selected)
+        )
+
+    def _annotation_only(self) -> set[str]:
+        """The names the selection reads in annotations and nowhere else."""
+        annotations: set[str] = set()
+        others: set[str] = set()
+        stack: list[ast.AST] = list(self.all_stmts)
+        while stack:
+            node = stack.pop()
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                args = node.args
+                every = (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
+                for part in (*(a.annotation for a in every if a is not None), node.returns):
+                    if part is not None:
+                        annotations |= read_names(part)
+                stack += [*node.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d), *node.body]
+            elif isinstance(node, ast.AnnAssign):
+                annotations |= read_names(node.annotation)
+                stack += [node.target, *([node.value] if node.value is not None else [])]
+            else:
+                if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
+                    others.add(node.id)
+                stack += child_nodes(node)
+        return annotations - others
+
     def _free_reads_undefined(self, defined: dict[str, int]) -> set[str]:
         bound: set[str] = set()
         missing: set[str] = set()
+        postponed = self.postponed_annotations or self.around.future_annotations
         for cell in self.selected:
             facts = cell_facts(cell.source)
-            for _, name in facts.free_reads:
+            for line, name in facts.free_reads:
+                if postponed and (line, name) in facts.annotation_reads:
+                    continue  # an annotation, never evaluated (as the hidden-state check judges it)
                 if name not in bound and name not in defined:
                     missing.add(name)
             bound |= facts.binds
             bound -= facts.unbinds
+            postponed = postponed or facts.future_annotations
         return missing
 
     def _net_deleted(self) -> set[str]:

@@ -73,6 +73,9 @@ class Surroundings:
         self.defined: dict[str, int] = {}
         self.import_sources: dict[str, ImportKey] = {}
         self.star_cell: int | None = None  # the first cell above with a star import (or %run)
+        # ``from __future__ import annotations`` in a cell above: IPython keeps it on for the cells
+        # after, whose annotations are then never evaluated (nor read)
+        self.future_annotations = False
         self.taken = Names()  # every name a code cell binds or reads, the selection included
         self.packages = Names()  # the top-level packages the code cells import
         self.later_reads = Names()  # what the notebook may read after the selection ran (see _reads_below)
@@ -177,6 +180,7 @@ class Surroundings:
             self.import_sources.pop(name, None)
         if facts.star_import_line is not None and self.star_cell is None:
             self.star_cell = cell.index
+        self.future_annotations = self.future_annotations or facts.future_annotations
 
 
 # ------------------------------------------------------------------------------ per cell source
