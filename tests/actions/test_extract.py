@@ -141,6 +141,10 @@ def test_a_name_only_annotations_read_needs_no_definition_when_annotations_are_p
         run_extract([code("x = [1, 2, 3]"), code(pairs)], [1])
     extraction = run_extract([code("from __future__ import annotations\nx = [1, 2, 3]"), code(pairs)], [1])
     assert "-> Iterable[tuple]:" in extraction.module_text
+    # a variable of the same name inside a function is another variable: the global is still only annotated
+    same_name = "def neighbors(cell) -> List[cell]:\n    return [cell + 1 for cell in [cell]]\n\n\nfound = neighbors(1)"
+    extraction = run_extract([code("from __future__ import annotations\nx = 1"), code(same_name)], [1])
+    assert "-> List[cell]:" in extraction.module_text
     with pytest.raises(ExtractionRefused, match="`Iterable`"):  # read outside an annotation too: still needed
         run_extract([code("from __future__ import annotations\nx = [1, 2, 3]"), code(pairs + "\nkind = Iterable")], [1])
 

@@ -32,8 +32,10 @@ What the generated function looks like
 from __future__ import annotations
 
 import ast
+import copy
 import re
 import symtable
+import textwrap
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -47,10 +49,8 @@ from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
     alias_bound,
-    child_nodes,
     import_key,
     import_key_bound,
-    read_names,
     scope_binds,
     walk,
 )
@@ -172,6 +172,7 @@ class _Planner:
         self.cell_numbers: tuple[int, int] = numbers  # the docstring's first and last cell
         self.verify = verify
         self.postponed_annotations: bool = postponed_annotations
+        self._annotation_globals: frozenset[str] | None = None
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
         self._binds_of: dict[ast.stmt, set[str]] = {}
@@ -531,28 +532,17 @@ class _Planner:
             or any(cell_facts(c.source).future_annotations for c in self.selected)
         )
 
-    def _annotation_only(self) -> set[str]:
-        """The names the selection reads in annotations and nowhere else."""
-        annotations: set[str] = set()
-        others: set[str] = set()
-        stack: list[ast.AST] = list(self.all_stmts)
-        while stack:
-            node = stack.pop()
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                args = node.args
-                every = (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg)
-                for part in (*(a.annotation for a in every if a is not None), node.returns):
-                    if part is not None:
-                        annotations |= read_names(part)
-                stack += [*node.decorator_list, *args.defaults, *(d for d in args.kw_defaults if d), *node.body]
-            elif isinstance(node, ast.AnnAssign):
-                annotations |= read_names(node.annotation)
-                stack += [node.target, *([node.value] if node.value is not None else [])]
-            else:
-                if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
-                    others.add(node.id)
-                stack += child_nodes(node)
-        return annotations - others
+    def _annotation_only(self) -> frozenset[str]:
+        """The names the selection reads as globals in annotations only: those the selection, its
+        annotations left out, no longer reads as globals (its own variables of the same name, a
+        parameter or a comprehension's, are other variables)."""
+        if self._annotation_globals is None:
+            stripped = _WithoutAnnotations().visit(ast.Module(body=copy.deepcopy(self.all_stmts), type_ignores=[]))
+            body = textwrap.indent(ast.unparse(stripped), "    ")
+            table = symtable.symtable(f"def {_WRAPPER}():\n{body}\n    pass\n", "<extract>", "exec")
+            function = next(t for t in table.get_children() if t.get_name() == _WRAPPER)
+            self._annotation_globals = frozenset(self.globals_read - _global_reads(function))
+        return self._annotation_globals
 
     def _free_reads_undefined(self, defined: dict[str, int]) -> set[str]:
         bound: set[str] = set()
@@ -1133,6 +1123,26 @@ def _read_when_called(table: symtable.SymbolTable) -> set[str]:
             deferred |= _read_when_called(child)
             immediate |= _global_reads(child) - _read_when_called(child)
     return deferred - immediate
+
+
+class _WithoutAnnotations(ast.NodeTransformer):
+    """Annotations gone (an annotated name without a value keeps a constant one: it stays local)."""
+
+    def visit_arg(self, node: ast.arg) -> ast.arg:
+        node.annotation = None
+        return node
+
+    def visit_FunctionDef(self, node: ast.FunctionDef) -> ast.FunctionDef:
+        node.returns = None
+        self.generic_visit(node)
+        return node
+
+    visit_AsyncFunctionDef = visit_FunctionDef  # NodeTransformer calls visit_<node type>
+
+    def visit_AnnAssign(self, node: ast.AnnAssign) -> ast.AnnAssign:
+        node.annotation = ast.Constant(0)
+        self.generic_visit(node)
+        return node
 
 
 def _global_reads(table: symtable.SymbolTable) -> set[str]:
