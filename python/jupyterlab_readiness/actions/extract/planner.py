@@ -126,40 +126,30 @@ def extract(
     trees = [check_cell(cell) for cell in selected]
     if not any(tree.body for tree in trees):
         raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
+    choices = _Choices(
+        notebook_name,
+        display,
+        cell_numbers or (selected[0].index + 1, selected[-1].index + 1),
+        verify,
+        postponed_annotations,
+    )
     with quiet_compiler():
-        numbers = cell_numbers or (selected[0].index + 1, selected[-1].index + 1)
-        return _Planner(
-            notebook,
-            selected,
-            trees,
-            surroundings,
-            module,
-            function,
-            existing_module_text,
-            notebook_name,
-            display,
-            numbers,
-            verify,
-            postponed_annotations,
-        ).run()
+        return _Planner(notebook, selected, trees, surroundings, module, function, existing_module_text, choices).run()
+
+
+@dataclass(frozen=True)
+class _Choices:
+    """``extract``'s keyword arguments: how the caller wants the extraction made."""
+
+    notebook_name: str | None
+    display: bool
+    cell_numbers: tuple[int, int]  # the docstring's first and last cell
+    verify: bool
+    postponed_annotations: bool
 
 
 class _Planner:
-    def __init__(
-        self,
-        notebook,
-        selected,
-        trees,
-        surroundings,
-        module,
-        function,
-        existing,
-        notebook_name,
-        display,
-        numbers,
-        verify,
-        postponed_annotations,
-    ) -> None:
+    def __init__(self, notebook, selected, trees, surroundings, module, function, existing, choices) -> None:
         self.notebook: Notebook = notebook
         self.selected: list[Cell] = selected
         self.trees: list[ast.Module] = trees
@@ -167,11 +157,7 @@ class _Planner:
         self.module = module
         self.function = function
         self.existing = existing
-        self.notebook_name = notebook_name
-        self.display = display
-        self.cell_numbers: tuple[int, int] = numbers  # the docstring's first and last cell
-        self.verify = verify
-        self.postponed_annotations: bool = postponed_annotations
+        self.choices: _Choices = choices
         self._annotation_globals: frozenset[str] | None = None
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
@@ -481,7 +467,7 @@ class _Planner:
             self.display_line,
             {n for n in self.deleted if n in self.defined},
         )
-        if self.verify:
+        if self.choices.verify:
             _verify(module_text, replacement)
         return Extraction(
             module_text=module_text,
@@ -527,7 +513,7 @@ class _Planner:
     def _postponed(self) -> bool:
         """Whether annotations are postponed for the selection (not evaluated, nor read)."""
         return (
-            self.postponed_annotations
+            self.choices.postponed_annotations
             or self.around.future_annotations
             or any(cell_facts(c.source).future_annotations for c in self.selected)
         )
@@ -547,7 +533,7 @@ class _Planner:
     def _free_reads_undefined(self, defined: dict[str, int]) -> set[str]:
         bound: set[str] = set()
         missing: set[str] = set()
-        postponed = self.postponed_annotations or self.around.future_annotations
+        postponed = self.choices.postponed_annotations or self.around.future_annotations
         for cell in self.selected:
             facts = cell_facts(cell.source)
             for line, name in facts.free_reads:
@@ -610,9 +596,9 @@ class _Planner:
         drop: set[int] = set()
         for cell_index, i in last_of.items():
             cell, stmt = stmts[i]
-            if (self.display and i == len(stmts) - 1) or not self._displays(cell, stmt):
+            if (self.choices.display and i == len(stmts) - 1) or not self._displays(cell, stmt):
                 continue
-            if self.display:
+            if self.choices.display:
                 self.warnings.append(
                     f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction "
                     "it is no longer shown."
@@ -758,7 +744,7 @@ class _Planner:
         return True
 
     def _trailing_display(self, stmts: list[tuple[Cell, ast.stmt]]) -> tuple[Cell, ast.Expr] | None:
-        if not stmts or not self.display:
+        if not stmts or not self.choices.display:
             return None
         cell, stmt = stmts[-1]
         if not self._displays(cell, stmt):
@@ -826,7 +812,7 @@ class _Planner:
         return marks, to_return
 
     def _warn_outputs(self) -> None:
-        if not self.display:
+        if not self.choices.display:
             return
         for cell in self.selected:
             calls = cell_facts(cell.source).calls
@@ -848,7 +834,7 @@ class _Planner:
 
     # -- texts --------------------------------------------------------------------------------
     def _header(self) -> str:
-        source = f" notebook {_doc_safe(self.notebook_name)}" if self.notebook_name else " a notebook"
+        source = f" notebook {_doc_safe(self.choices.notebook_name)}" if self.choices.notebook_name else " a notebook"
         return f'"""Functions extracted from{source} by jupyterlab-readiness."""\n'
 
     def _function_block(
@@ -860,9 +846,11 @@ class _Planner:
         result_class: str | None,
     ) -> str:
         indent = indent_unit(body)
-        first, last = self.cell_numbers
+        first, last = self.choices.cell_numbers
         cells = f"cell {first}" if first == last else f"cells {first}-{last}"
-        origin = f"{cells} of {_doc_safe(self.notebook_name)}" if self.notebook_name else f"notebook {cells}"
+        origin = (
+            f"{cells} of {_doc_safe(self.choices.notebook_name)}" if self.choices.notebook_name else f"notebook {cells}"
+        )
         heading = _doc_safe(heading_above(self.notebook, self.selected[0].index))
         if heading:
             doc = [
