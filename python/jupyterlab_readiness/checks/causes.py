@@ -11,7 +11,6 @@ statement that cannot be read at all (it may bind anything).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
 from ..notebook.partial import salvage
 from .context import Context, Hit, cell_label
@@ -47,8 +46,7 @@ def fold_under_syntax_errors(ctx: Context, hits: Iterable[Hit]) -> Iterator[Hit]
             if certain
             else f"then see whether `{name}` is still undefined here"
         )
-        yield replace(
-            hit,
+        yield hit._replace(
             message=message,
             suggestion=f"Fix the syntax of {cell_label(cause)} first (a top-to-bottom run stops there); {then}.",
             cause=("syntax-error", cause),

@@ -10,7 +10,6 @@ the module silences its line there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
 from ..environment.local_modules import LocalModule
 from ..notebook.ignore import Ignore, ignores
@@ -37,8 +36,7 @@ def with_modules(ctx: Context, run: Callable[[Context], Iterable[Hit]], hits: It
                 if hit.subject in reported:
                     continue
                 reported.add(hit.subject)
-            yield replace(
-                hit,
+            yield hit._replace(
                 cell_index=module.cell_index,
                 line=module.line,
                 message=f"In `{module.file}` line {hit.line} (imported here): {hit.message}",

@@ -106,6 +106,11 @@ class Checker:
         return report
 
     @staticmethod
+    def prepare() -> None:
+        """Load what a check needs, in a process about to start workers: they inherit it."""
+        from . import engine, sidecar  # noqa: F401
+
+    @staticmethod
     def _check(
         raw: bytes, path: Path, config: CheckConfig, shown: str, state: Folder, fixes: FixOptions | None
     ) -> NotebookReport:
@@ -141,10 +146,11 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def chunk_size(items: int, jobs: int) -> int:
-    """Small enough that the workers finish together, large enough that handing chunks to
-    processes costs little next to checking them."""
-    return max(1, min(16, items // (jobs * 16)))
+def chunk_size(remaining: int, jobs: int) -> int:
+    """The size of the next chunk, from the items not yet handed out: large while many remain
+    (handing a chunk to a process costs little next to checking it), down to one item at the
+    end, so that one large notebook in the last chunk does not leave the other workers idle."""
+    return max(1, min(16, remaining // (jobs * 16)))
 
 
 class _Chunk:
@@ -165,17 +171,20 @@ def ordered_map(
     initializer: Callable[..., Any],
     initargs: tuple[Any, ...] = (),
     first: Callable[[T], R | None] = lambda item: None,
+    prepare: Callable[[], Any] = lambda: None,
 ) -> Iterator[R]:
     """Each item's result in the order of the items: ``first(item)`` in this process (a cache
     hit), else ``work`` over chunks of the items it left, on ``jobs`` worker processes (forked
     where the system allows it, so a worker starts with this process's imports; started only at
     the first item left for them, so a warm run never starts one). At most a window of results
     is held, so memory stays flat however many items there are. ``initializer(*initargs)`` runs
-    in this process first and in each worker as it starts."""
+    in this process first and in each worker as it starts; ``prepare()`` runs in this process
+    just before the workers start (imports done there once, not in each worker)."""
     initializer(*initargs)
     jobs = min(jobs, len(items))
     size = chunk_size(len(items), jobs) if jobs > 1 else 1
     window = max(64, 8 * size * jobs)
+    handed = 0  # items put in chunks so far
     pool = None
     queue: deque[tuple[_Chunk | None, Any]] = deque()  # (chunk, index in it) or (None, result)
     filling = _Chunk()
@@ -186,6 +195,7 @@ def ordered_map(
             chunk.results = work(chunk.items)
             return
         if pool is None:
+            prepare()
             pool = _pool(jobs, initializer, initargs)
         chunk.future = pool.submit(work, chunk.items)
 
@@ -215,6 +225,9 @@ def ordered_map(
                 if len(filling.items) >= size:
                     submit(filling)
                     filling = _Chunk()
+                    if jobs > 1:
+                        size = chunk_size(len(items) - handed, jobs)
+            handed += 1
             yield from ready()
         window = 0  # the end: wait for every result
         yield from ready()
@@ -228,4 +241,10 @@ def _pool(jobs: int, initializer: Callable[..., Any], initargs: tuple[Any, ...])
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
+    if context is not None:
+        import gc
+
+        # The forked workers share this process's objects: a collection there must not walk
+        # them (and copy their pages).
+        gc.freeze()
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)

@@ -19,7 +19,6 @@ so at the end of their message.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,7 +154,7 @@ def check_model(
             run = with_modules(ctx, spec.run, run)
         for hit in run:
             if remembered is not None and remembered.verdicts:
-                hit = replace(hit, message=remembered.said(spec.id, hit.cell_index, hit.message))
+                hit = hit._replace(message=remembered.said(spec.id, hit.cell_index, hit.message))
             findings.append(_finding(spec.id, severity, hit, cells))
             hits.append(hit)
     suppressed = _suppress(ctx, findings, hits)
