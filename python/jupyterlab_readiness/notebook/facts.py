@@ -240,8 +240,8 @@ def _compute(source: str, tree: ast.Module | None) -> CellFacts:
     except RecursionError:
         facts.syntax_error = (None, "cannot analyse: the code is nested too deeply")
         return facts
-    if visitor.compile_check:
-        error = _compile_error(tree)
+    if visitor.to_compile:
+        error = _compile_error([tree.body[i] for i in visitor.to_compile])
         if error is not None:
             return CellFacts(syntax_error=error)
     if facts.statements == 1 and may_be_automagic(source):
@@ -254,13 +254,14 @@ def _compute(source: str, tree: ast.Module | None) -> CellFacts:
     return facts
 
 
-def _compile_error(tree: ast.Module) -> tuple[int | None, str] | None:
-    """What the compiler (not the parser) rejects — ``return`` outside a function, ``break``
-    outside a loop, a misplaced ``global`` … IPython compiles a cell statement by statement (so a
-    ``__future__`` import anywhere is fine) with top-level ``await`` allowed; so does this."""
+def _compile_error(statements: list[ast.stmt]) -> tuple[int | None, str] | None:
+    """What the compiler (not the parser) rejects in these top-level statements — ``return``
+    outside a function, ``break`` outside a loop, a misplaced ``global`` … IPython compiles a cell
+    statement by statement (so a ``__future__`` import anywhere is fine) with top-level ``await``
+    allowed; so does this, for the statements where the visitor saw something it may reject."""
     flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     with quiet_compiler():
-        for node in tree.body:
+        for node in statements:
             try:
                 compile(ast.Module(body=[node], type_ignores=[]), "<cell>", "exec", flags)
             except SyntaxError as exc:
@@ -325,11 +326,16 @@ class _Visitor:
         self.loop_depth = 0  # loops around this point within the current function or module
         self.guarded = 0  # inside a try body whose handlers catch NameError: reads never fail
         self.annotation = False  # visiting an annotation that Python evaluates
-        self.compile_check = False  # something only the compiler rejects may be here: compile the cell
+        self.compile_check = False  # something only the compiler rejects may be here: compile the statement
+        self.to_compile: list[int] = []  # the top-level statements (indices) where it was
 
     # -- entry ------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> None:
-        self.block(body)
+        for index, stmt in enumerate(body):
+            self.stmt(stmt)
+            if self.compile_check:
+                self.to_compile.append(index)
+                self.compile_check = False
         st, vals = self.st, self.vals
         if st is None:  # every path raised: the names are as where the cell stopped
             st, vals, _ = self.merged(({}, {}, None), self.killed) if self.killed else ({}, {}, None)
