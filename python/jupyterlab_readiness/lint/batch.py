@@ -15,6 +15,7 @@ from ..contract.report import NotebookReport
 from ..environment.local import Folder, folder_state
 from .cache import ResultCache, Stored
 from .config import CheckConfig, ConfigError, project_config
+from .sidecar import SIDECAR_FOLDER
 
 if TYPE_CHECKING:
     from ..fixes.options import FixOptions
@@ -46,6 +47,7 @@ class Checker:
         # One run sees one state of each folder: its configuration, pins and modules, looked up once.
         self._configs: dict[Path, CheckConfig | str] = {}
         self._folders: dict[Path, Folder] = {}
+        self._sidecars: dict[Path, bool] = {}  # folder → whether it has a sidecar folder (records)
         self._missed: tuple[Path, bytes, str | None] | None = None  # the last lookup that found nothing
 
     def report(self, path: Path, shown: str) -> NotebookReport:
@@ -98,7 +100,10 @@ class Checker:
         if not check:
             self._missed = (path, raw, key)
             return None
-        report = self._check(raw, path, config, shown, state, self.settings.fixes)
+        sidecars = self._sidecars.get(directory)
+        if sidecars is None:
+            sidecars = self._sidecars[directory] = os.path.isdir(directory / SIDECAR_FOLDER)
+        report = self._check(raw, path, config, shown, state, self.settings.fixes, sidecars)
         if cache is not None and key is not None:
             stored = cache.put(key, report)
             if not parsed:
@@ -112,8 +117,16 @@ class Checker:
 
     @staticmethod
     def _check(
-        raw: bytes, path: Path, config: CheckConfig, shown: str, state: Folder, fixes: FixOptions | None
+        raw: bytes,
+        path: Path,
+        config: CheckConfig,
+        shown: str,
+        state: Folder,
+        fixes: FixOptions | None,
+        sidecars: bool,
     ) -> NotebookReport:
+        """``sidecars``: whether the notebook's folder has a sidecar folder (without one, no
+        notebook of the folder has a rehearsal record to look for)."""
         # Imported at the first check: a run served from the cache never loads the checks.
         from ..files import Root
         from ..notebook import facts
@@ -130,7 +143,7 @@ class Checker:
                 shown,
                 memoize=False,
                 folder=state,
-                rehearsal=read_record(path, Root(None)),
+                rehearsal=read_record(path, Root(None)) if sidecars else None,
                 fixes=fixes,
             )
         finally:
