@@ -189,7 +189,9 @@ def ordered_map(
     """Each item's result in the order of the items: ``first(item)`` in this process (a cache
     hit), else ``work`` over chunks of the items it left, on ``jobs`` worker processes (forked
     where the system allows it, so a worker starts with this process's imports; started only at
-    the first item left for them, so a warm run never starts one). At most a window of results
+    the first item left for them, so a warm run never starts one). Once the workers run, every
+    later item goes to them without ``first`` (``work`` answers any item): this process would
+    otherwise read and hash each notebook on a CPU the workers need. At most a window of results
     is held, so memory stays flat however many items there are. ``initializer(*initargs)`` runs
     in this process first and in each worker as it starts; ``prepare()`` runs in this process
     just before the workers start (imports done there once, not in each worker)."""
@@ -229,7 +231,7 @@ def ordered_map(
 
     try:
         for item in items:
-            found = first(item)
+            found = first(item) if pool is None else None
             if found is not None:
                 queue.append((None, found))
             else:
@@ -254,10 +256,4 @@ def _pool(jobs: int, initializer: Callable[..., Any], initargs: tuple[Any, ...])
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork") if sys.platform.startswith("linux") else None
-    if context is not None:
-        import gc
-
-        # The forked workers share this process's objects: a collection there must not walk
-        # them (and copy their pages).
-        gc.freeze()
     return ProcessPoolExecutor(jobs, mp_context=context, initializer=initializer, initargs=initargs)
