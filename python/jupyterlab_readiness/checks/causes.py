@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 
-from ..notebook.partial import salvage
 from .context import Context, Hit, cell_label
 
 
@@ -55,6 +54,8 @@ def fold_under_syntax_errors(ctx: Context, hits: Iterable[Hit]) -> Iterator[Hit]
 
 def _cause(broken: list[tuple[int, str]], index: int, name: str) -> tuple[int | None, bool]:
     """(the cell that does not parse this finding follows from, whether it certainly binds ``name``)."""
+    from ..notebook.partial import salvage  # here: only a notebook with a cell that does not parse needs it
+
     maybe = None
     for cell_index, source in reversed(broken):
         if cell_index >= index:

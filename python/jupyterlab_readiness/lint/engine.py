@@ -29,7 +29,6 @@ from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..environment.local import Folder
 from ..notebook import facts
-from ..notebook.ignore import ignores
 from ..notebook.model import Cell, Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
 from . import score as scoring
 from .config import CheckConfig
@@ -235,6 +234,7 @@ def _suppress(ctx: Context, findings: list[Finding], hits: list[Hit]) -> list[Su
     if not in_modules and not any("readiness:" in c.source for c in cells if c.cell_type == "code"):
         return []
     from ..contract.fixes import Suppressed
+    from ..notebook.ignore import ignores  # here: most notebooks have no ignore comment
 
     first_code = next((c for c in cells if c.cell_type == "code"), None)
     suppressed: list[Suppressed] = []
