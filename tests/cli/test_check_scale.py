@@ -290,3 +290,17 @@ def test_a_rehearsal_record_beside_a_notebook_is_reported_whatever_the_jobs(proj
         assert found.pop(os.path.join("recorded", "b.ipynb")) == ["rehearsal-error"]
         assert len(found) == 5 and not any(found.values())
     assert outputs[0] == outputs[1]
+
+
+def test_a_check_command_line_reads_as_with_every_command(project):
+    """Only the check command's parser is built for a check command line; its errors still read as
+    the whole command line's (the usage lists every command) and it parses what it did."""
+    wrong = cli("check", "--bogus", "x.ipynb", cwd=project)
+    assert wrong.returncode == 2
+    assert "{check,freeze,extract,export,fix,rehearse,contract,waive,test-export,ci}" in wrong.stderr
+    assert "unrecognized arguments: --bogus" in wrong.stderr
+    bad_choice = cli("check", "--format", "xml", "x.ipynb", cwd=project)
+    assert bad_choice.returncode == 2 and "jupyter-readiness check: error: argument --format" in bad_choice.stderr
+    write(project / "a.ipynb", code("x = 1", 1))
+    ok = cli("check", "--format", "json", "--no-cache", "-j", "1", "a.ipynb", cwd=project)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["notebooks"][0]["path"] == "a.ipynb"

@@ -31,7 +31,7 @@ class _IncompleteParser(_Parser):
 
 
 class _Incomplete(Exception):
-    pass
+    """Raised by ``_IncompleteParser`` instead of reporting an error."""
 
 
 def build_parser(only_check: bool = False) -> argparse.ArgumentParser:

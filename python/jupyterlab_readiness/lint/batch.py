@@ -113,7 +113,7 @@ class Checker:
     @staticmethod
     def prepare() -> None:
         """Load what a check needs, in a process about to start workers: they inherit it."""
-        from . import engine, sidecar  # noqa: F401
+        from . import engine  # noqa: F401
 
     @staticmethod
     def _check(
@@ -199,7 +199,7 @@ def ordered_map(
     jobs = min(jobs, len(items))
     size = chunk_size(len(items), jobs) if jobs > 1 else 1
     window = max(64, 8 * size * jobs)
-    handed = 0  # items put in chunks so far
+    handed = 0  # items seen so far (answered here or put in a chunk)
     pool = None
     queue: deque[tuple[_Chunk | None, Any]] = deque()  # (chunk, index in it) or (None, result)
     filling = _Chunk()
