@@ -4,7 +4,7 @@ item at the end, and a parent that stops answering items itself once the workers
 from __future__ import annotations
 
 import os
-from itertools import pairwise
+import time
 
 from jupyterlab_readiness.lint.batch import chunk_size, ordered_map
 
@@ -24,9 +24,24 @@ def test_results_keep_the_order_and_the_last_chunks_hold_one_item():
     assert [r[0] for r in results] == [n * n for n in items]
     sizes = [r[1] for r in results]
     assert sizes[0] == 1  # the first item goes out at once: a worker starts without waiting for a chunk
-    assert sizes[1] > 1 and sizes[-10:] == [1] * 10
-    assert all(a >= b for a, b in pairwise(sizes[1:]))  # then chunks only shrink
-    assert os.getpid() not in {r[2] for r in results}  # checked on workers
+    # Chunks of up to 16 while many items are left (one leaves early when the oldest item waits
+    # for it), single items at the end.
+    assert max(sizes) > 1 and max(sizes) <= 16 and sizes[-10:] == [1] * 10
+    assert max(sizes[-30:]) < max(sizes[:100])
+    assert len({r[2] for r in results} - {os.getpid()}) == 1  # two jobs: one worker (and this process)
+
+
+def _slow_chunk(chunk: list[int]) -> list[tuple[int, int, int]]:
+    time.sleep(0.01 * len(chunk))
+    return _square_chunk(chunk)
+
+
+def test_this_process_checks_chunks_while_the_workers_have_enough_waiting():
+    items = list(range(60))
+    results = list(ordered_map(_slow_chunk, items, 2, _nothing))
+    assert [r[0] for r in results] == [n * n for n in items]
+    by = {r[2] for r in results}
+    assert os.getpid() in by and len(by) == 2
 
 
 def test_chunk_sizes_shrink_with_the_items_left():

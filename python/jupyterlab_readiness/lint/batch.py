@@ -187,11 +187,12 @@ def ordered_map(
     prepare: Callable[[], Any] = lambda: None,
 ) -> Iterator[R]:
     """Each item's result in the order of the items: ``first(item)`` in this process (a cache
-    hit), else ``work`` over chunks of the items it left, on ``jobs`` worker processes (forked
-    where the system allows it, so a worker starts with this process's imports; started only at
-    the first item left for them, so a warm run never starts one). Once the workers run, every
-    later item goes to them without ``first`` (``work`` answers any item): this process would
-    otherwise read and hash each notebook on a CPU the workers need. At most a window of results
+    hit), else ``work`` over chunks of the items it left, on ``jobs`` processes: this one and
+    ``jobs - 1`` workers (forked where the system allows it, so a worker starts with this
+    process's imports; started only at the first item left for them, so a warm run never starts
+    one). This process checks a chunk itself whenever the workers have two waiting each. Once
+    the workers run, later items skip ``first`` (``work`` answers any item): reading and hashing
+    each notebook here only delays the chunks this process checks. At most a window of results
     is held, so memory stays flat however many items there are. ``initializer(*initargs)`` runs
     in this process first and in each worker as it starts; ``prepare()`` runs in this process
     just before the workers start (imports done there once, not in each worker)."""
@@ -204,15 +205,22 @@ def ordered_map(
     queue: deque[tuple[_Chunk | None, Any]] = deque()  # (chunk, index in it) or (None, result)
     filling = _Chunk()
 
+    sent: list[_Chunk] = []  # chunks on the workers, not yet done
+
     def submit(chunk: _Chunk) -> None:
-        nonlocal pool
-        if jobs <= 1:
-            chunk.results = work(chunk.items)
-            return
-        if pool is None:
-            prepare()
-            pool = _pool(jobs, initializer, initargs)
-        chunk.future = pool.submit(work, chunk.items)
+        nonlocal pool, sent
+        if jobs > 1:
+            sent = [c for c in sent if not c.future.done()]
+            if len(sent) < 2 * (jobs - 1):  # each worker has this chunk and the next waiting
+                if pool is None:
+                    prepare()
+                    pool = _pool(jobs - 1, initializer, initargs)
+                chunk.future = pool.submit(work, chunk.items)
+                sent.append(chunk)
+                return
+        # One job, or the workers have enough waiting: this process checks the chunk rather
+        # than wait for them (one process fewer to fork and feed).
+        chunk.results = work(chunk.items)
 
     def ready() -> Iterator[R]:
         nonlocal filling
@@ -240,8 +248,7 @@ def ordered_map(
                 if len(filling.items) >= size:
                     submit(filling)
                     filling = _Chunk()
-                    if jobs > 1:
-                        size = chunk_size(len(items) - handed, jobs)
+                    size = chunk_size(len(items) - handed, jobs) if jobs > 1 else 1
             handed += 1
             yield from ready()
         window = 0  # the end: wait for every result
