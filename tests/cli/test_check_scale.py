@@ -245,3 +245,62 @@ def test_a_shard_prints_the_same_for_any_jobs_and_the_shards_make_the_whole(tree
     # Every notebook (or SARIF result) is in exactly one shard, as it is in the whole run.
     assert sorted(x for p in parts for x in items(p)) == sorted(items(full))
     assert len(items(full)) >= (31 if fmt != "sarif" else 10)
+
+
+def test_a_rehearsal_record_beside_a_notebook_is_reported_whatever_the_jobs(project):
+    """Folders are looked at once for a sidecar folder: a record is still found where there is one,
+    on every worker, and its folder's other notebooks and other folders are checked as usual."""
+    from jupyterlab_readiness.contract.baseline import RehearsalRecord
+    from jupyterlab_readiness.contract.report import Finding, to_dict
+    from jupyterlab_readiness.notebook.fingerprint import code_fingerprint
+    from jupyterlab_readiness.notebook.model import notebook_from_json
+
+    cells = [code("import os\nvalue = os.environ['HOME']", 1), code("print(value)", 2)]
+    for folder in ("recorded", "plain"):
+        for name in ("a", "b", "c"):
+            write(project / folder / f"{name}.ipynb", *cells)
+    model = notebook_from_json(notebook(*cells))
+    record = RehearsalRecord(
+        key=code_fingerprint(model, {}),
+        notebook="b.ipynb",
+        rehearsed_at="2026-01-01T00:00:00Z",
+        kernel="python3",
+        parameters={},
+        runs=2,
+        in_place=False,
+        passed=False,
+        seconds=1.0,
+        code_cells=[0, 1],
+        findings=[Finding("rehearsal-error", "error", 1, None, 1, "KeyError: 'HOME'", "Pass it in")],
+        cells=[],
+        files=[],
+    )
+    sidecar = project / "recorded" / ".readiness" / "b.ipynb.rehearsal.json"
+    sidecar.parent.mkdir()
+    sidecar.write_text(json.dumps(to_dict(record)), encoding="utf-8")
+    outputs = []
+    for jobs in ("1", "2"):
+        run = cli("check", "--no-cache", "--jobs", jobs, "--format", "json", "--fail-on", "never", ".", cwd=project)
+        assert run.returncode == 0, run.stderr
+        outputs.append(run.stdout)
+        found = {
+            nb["path"]: [f["check"] for f in nb["findings"] if f["check"] == "rehearsal-error"]
+            for nb in json.loads(run.stdout)["notebooks"]
+        }
+        assert found.pop(os.path.join("recorded", "b.ipynb")) == ["rehearsal-error"]
+        assert len(found) == 5 and not any(found.values())
+    assert outputs[0] == outputs[1]
+
+
+def test_a_check_command_line_reads_as_with_every_command(project):
+    """Only the check command's parser is built for a check command line; its errors still read as
+    the whole command line's (the usage lists every command) and it parses what it did."""
+    wrong = cli("check", "--bogus", "x.ipynb", cwd=project)
+    assert wrong.returncode == 2
+    assert "{check,freeze,extract,export,fix,rehearse,contract,waive,test-export,ci}" in wrong.stderr
+    assert "unrecognized arguments: --bogus" in wrong.stderr
+    bad_choice = cli("check", "--format", "xml", "x.ipynb", cwd=project)
+    assert bad_choice.returncode == 2 and "jupyter-readiness check: error: argument --format" in bad_choice.stderr
+    write(project / "a.ipynb", code("x = 1", 1))
+    ok = cli("check", "--format", "json", "--no-cache", "-j", "1", "a.ipynb", cwd=project)
+    assert ok.returncode == 0 and json.loads(ok.stdout)["notebooks"][0]["path"] == "a.ipynb"

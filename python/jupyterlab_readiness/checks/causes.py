@@ -11,9 +11,7 @@ statement that cannot be read at all (it may bind anything).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
 
-from ..notebook.partial import salvage
 from .context import Context, Hit, cell_label
 
 
@@ -47,8 +45,7 @@ def fold_under_syntax_errors(ctx: Context, hits: Iterable[Hit]) -> Iterator[Hit]
             if certain
             else f"then see whether `{name}` is still undefined here"
         )
-        yield replace(
-            hit,
+        yield hit._replace(
             message=message,
             suggestion=f"Fix the syntax of {cell_label(cause)} first (a top-to-bottom run stops there); {then}.",
             cause=("syntax-error", cause),
@@ -57,6 +54,8 @@ def fold_under_syntax_errors(ctx: Context, hits: Iterable[Hit]) -> Iterator[Hit]
 
 def _cause(broken: list[tuple[int, str]], index: int, name: str) -> tuple[int | None, bool]:
     """(the cell that does not parse this finding follows from, whether it certainly binds ``name``)."""
+    from ..notebook.partial import salvage  # here: only a notebook with a cell that does not parse needs it
+
     maybe = None
     for cell_index, source in reversed(broken):
         if cell_index >= index:

@@ -11,27 +11,26 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..environment.local import Folder, is_local_module
-from ..environment.local_modules import LocalModule, find_local_modules
 from ..environment.pins import PinSet, find_pins
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
 from ..notebook.model import Cell, Notebook
 
 if TYPE_CHECKING:  # the live kernel's state: the server's, never the CLI's
+    from ..environment.local_modules import LocalModule
     from .kernel_state import KernelState
 
 T = TypeVar("T")
 Local = tuple[int | None, str, str]  # (line, message, suggestion) within one cell
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """A finding before the engine adds severity and cell id.
+class Hit(NamedTuple):
+    """A finding before the engine adds severity and cell id. (A named tuple: a frozen dataclass
+    costs the CLI's start-up a millisecond and a half to create.)
 
     ``cells``: the other cells it is about, when one cause affects several (the engine lists the
     hit's own cell first). ``subject``: the name or module the hit is about (``df`` for a
@@ -120,13 +119,19 @@ class Context:
         read through the root: never above the ceiling."""
         if self.directory is None or not self.notebook.is_python:
             return []
+        if self.folder is not None and not self.folder.modules:
+            return []  # nothing beside the notebook to import (most folders): nothing to load either
         imports = [
             (imp.module, imp.target, cell.index, imp.line)
             for cell, facts in self.code
             for imp in facts.imports
             if imp.module and not imp.relative
         ]
-        return find_local_modules(self.directory, self.ceiling, imports, self.is_local_module) if imports else []
+        if not imports:
+            return []
+        from ..environment.local_modules import find_local_modules
+
+        return find_local_modules(self.directory, self.ceiling, imports, self.is_local_module)
 
     def memo(self, facts: CellFacts, key: Any, compute: Callable[[], T]) -> T:
         if not self.memoize:

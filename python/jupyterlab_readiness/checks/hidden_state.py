@@ -14,7 +14,6 @@ method reached through ``self`` or a base class).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from typing import Any
 
 from ..notebook.facts import BOUND, ENTRY, CallSite, CellFacts, ClassInfo, FunctionInfo, state_of
@@ -121,7 +120,7 @@ def _cell_hits(
         reported.add(name)
         hit = _hit(index, line, name, definers.get(name), function)
         restore = restore_hint(ctx, name) if name not in definers else None
-        yield replace(hit, suggestion=restore) if restore else hit
+        yield hit._replace(suggestion=restore) if restore else hit
 
 
 class _At:

@@ -10,12 +10,14 @@ the module silences its line there.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from ..environment.local_modules import LocalModule
-from ..notebook.ignore import Ignore, ignores
 from ..notebook.model import Cell, Notebook
 from .context import Context, Hit
+
+if TYPE_CHECKING:  # loaded only when a notebook imports a module beside it: most runs never do
+    from ..environment.local_modules import LocalModule
+    from ..notebook.ignore import Ignore
 
 FOLLOWED = frozenset(
     {"wall-clock", "unseeded-random", "append-write", "hardcoded-secret", "absolute-path", "unpinned-import"}
@@ -37,8 +39,7 @@ def with_modules(ctx: Context, run: Callable[[Context], Iterable[Hit]], hits: It
                 if hit.subject in reported:
                     continue
                 reported.add(hit.subject)
-            yield replace(
-                hit,
+            yield hit._replace(
                 cell_index=module.cell_index,
                 line=module.line,
                 message=f"In `{module.file}` line {hit.line} (imported here): {hit.message}",
@@ -49,6 +50,8 @@ def with_modules(ctx: Context, run: Callable[[Context], Iterable[Hit]], hits: It
 
 def suppressed_in_module(ctx: Context, file: str, check: str, line: int | None) -> Ignore | None:
     """The ``# readiness: ignore`` comment of a local module that silences this finding, if any."""
+    from ..notebook.ignore import ignores
+
     source = next((m.source for m in ctx.local_modules if m.file == file), None)
     return ignores(source).find(check, line) if source is not None else None
 

@@ -71,7 +71,7 @@ def run_check(args: argparse.Namespace) -> int:
     jobs = args.jobs or available_cpus()
     writer = _Writer(render)
     written = 0
-    for piece in ordered_map(_work, items, jobs, _init, (settings, render), first=_first):
+    for piece in ordered_map(_work, items, jobs, _init, (settings, render), first=_first, prepare=_prepare):
         writer.add(piece)
         written += piece.written
     writer.finish()
@@ -147,6 +147,17 @@ def _init(settings, render: _Render) -> None:
     _STATE["render"] = render
     # A JSON report is written straight from a cache entry; the other formats need the report.
     _STATE["parsed"] = render.format != "json" or render.indent is not None
+
+
+def _prepare() -> None:
+    """Before workers start: what they will import, loaded once here for all of them."""
+    from ..lint.batch import Checker
+
+    Checker.prepare()
+    if _STATE["render"].format == "text":
+        from . import text  # noqa: F401
+    elif _STATE["render"].format == "sarif":
+        from . import sarif  # noqa: F401
 
 
 def _first(item: tuple[str, str | None]) -> _Piece | None:

@@ -22,10 +22,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message}\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    from ..environment.pins import LOCK_NAME
+class _IncompleteParser(_Parser):
+    """The command line with the ``check`` command alone: its own errors would list that command
+    only, so they are left to the whole parser."""
 
-    parser = _Parser(prog="jupyter-readiness", description="Production-readiness checks for Jupyter notebooks.")
+    def error(self, message: str):
+        raise _Incomplete
+
+
+class _Incomplete(Exception):
+    """Raised by ``_IncompleteParser`` instead of reporting an error."""
+
+
+def build_parser(only_check: bool = False) -> argparse.ArgumentParser:
+    """The command line; ``only_check``: with the ``check`` command alone, for a command line that
+    starts with it (the CI gate's start-up does not build the other commands' parsers)."""
+    kind = _IncompleteParser if only_check else _Parser
+    parser = kind(prog="jupyter-readiness", description="Production-readiness checks for Jupyter notebooks.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     check = sub.add_parser(
@@ -73,6 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
         ".git or pyproject.toml above the paths, else the current folder)",
     )
     check.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    if only_check:
+        return parser
+    from ..environment.pins import LOCK_NAME
+
     freeze = sub.add_parser(
         "freeze",
         help="pin exactly what a notebook imports and installs",
@@ -294,7 +311,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # hold none and are freed by reference counting): the cyclic collector's default rhythm would
     # re-scan them for nothing, from the imports on (about 7% of checking one large notebook).
     gc.set_threshold(*RARE)
-    args = build_parser().parse_args(argv)
+    given = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = build_parser(only_check=given[:1] == ["check"]).parse_args(given)
+    except _Incomplete:
+        args = build_parser().parse_args(given)
     if args.command == "rehearse":
         from .rehearse import run as run_rehearse
 

@@ -15,6 +15,7 @@ from ..contract.report import NotebookReport
 from ..environment.local import Folder, folder_state
 from .cache import ResultCache, Stored
 from .config import CheckConfig, ConfigError, project_config
+from .sidecar import SIDECAR_FOLDER
 
 if TYPE_CHECKING:
     from ..fixes.options import FixOptions
@@ -46,6 +47,7 @@ class Checker:
         # One run sees one state of each folder: its configuration, pins and modules, looked up once.
         self._configs: dict[Path, CheckConfig | str] = {}
         self._folders: dict[Path, Folder] = {}
+        self._sidecars: dict[Path, bool] = {}  # folder → whether it has a sidecar folder (records)
         self._missed: tuple[Path, bytes, str | None] | None = None  # the last lookup that found nothing
 
     def report(self, path: Path, shown: str) -> NotebookReport:
@@ -98,7 +100,10 @@ class Checker:
         if not check:
             self._missed = (path, raw, key)
             return None
-        report = self._check(raw, path, config, shown, state, self.settings.fixes)
+        sidecars = self._sidecars.get(directory)
+        if sidecars is None:
+            sidecars = self._sidecars[directory] = os.path.isdir(directory / SIDECAR_FOLDER)
+        report = self._check(raw, path, config, shown, state, self.settings.fixes, sidecars)
         if cache is not None and key is not None:
             stored = cache.put(key, report)
             if not parsed:
@@ -106,9 +111,22 @@ class Checker:
         return report
 
     @staticmethod
+    def prepare() -> None:
+        """Load what a check needs, in a process about to start workers: they inherit it."""
+        from . import engine  # noqa: F401
+
+    @staticmethod
     def _check(
-        raw: bytes, path: Path, config: CheckConfig, shown: str, state: Folder, fixes: FixOptions | None
+        raw: bytes,
+        path: Path,
+        config: CheckConfig,
+        shown: str,
+        state: Folder,
+        fixes: FixOptions | None,
+        sidecars: bool,
     ) -> NotebookReport:
+        """``sidecars``: whether the notebook's folder has a sidecar folder (without one, no
+        notebook of the folder has a rehearsal record to look for)."""
         # Imported at the first check: a run served from the cache never loads the checks.
         from ..files import Root
         from ..notebook import facts
@@ -125,7 +143,7 @@ class Checker:
                 shown,
                 memoize=False,
                 folder=state,
-                rehearsal=read_record(path, Root(None)),
+                rehearsal=read_record(path, Root(None)) if sidecars else None,
                 fixes=fixes,
             )
         finally:
@@ -141,10 +159,11 @@ def available_cpus() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-def chunk_size(items: int, jobs: int) -> int:
-    """Small enough that the workers finish together, large enough that handing chunks to
-    processes costs little next to checking them."""
-    return max(1, min(16, items // (jobs * 16)))
+def chunk_size(remaining: int, jobs: int) -> int:
+    """The size of the next chunk, from the items not yet handed out: large while many remain
+    (handing a chunk to a process costs little next to checking it), down to one item at the
+    end, so that one large notebook in the last chunk does not leave the other workers idle."""
+    return max(1, min(16, remaining // (jobs * 16)))
 
 
 class _Chunk:
@@ -165,29 +184,43 @@ def ordered_map(
     initializer: Callable[..., Any],
     initargs: tuple[Any, ...] = (),
     first: Callable[[T], R | None] = lambda item: None,
+    prepare: Callable[[], Any] = lambda: None,
 ) -> Iterator[R]:
     """Each item's result in the order of the items: ``first(item)`` in this process (a cache
-    hit), else ``work`` over chunks of the items it left, on ``jobs`` worker processes (forked
-    where the system allows it, so a worker starts with this process's imports; started only at
-    the first item left for them, so a warm run never starts one). At most a window of results
+    hit), else ``work`` over chunks of the items it left, on ``jobs`` processes: this one and
+    ``jobs - 1`` workers (forked where the system allows it, so a worker starts with this
+    process's imports; started only at the first item left for them, so a warm run never starts
+    one). This process checks a chunk itself whenever the workers have two waiting each. Once
+    the workers run, later items skip ``first`` (``work`` answers any item): reading and hashing
+    each notebook here only delays the chunks this process checks. At most a window of results
     is held, so memory stays flat however many items there are. ``initializer(*initargs)`` runs
-    in this process first and in each worker as it starts."""
+    in this process first and in each worker as it starts; ``prepare()`` runs in this process
+    just before the workers start (imports done there once, not in each worker)."""
     initializer(*initargs)
     jobs = min(jobs, len(items))
     size = chunk_size(len(items), jobs) if jobs > 1 else 1
     window = max(64, 8 * size * jobs)
+    handed = 0  # items seen so far (answered here or put in a chunk)
     pool = None
     queue: deque[tuple[_Chunk | None, Any]] = deque()  # (chunk, index in it) or (None, result)
     filling = _Chunk()
 
+    sent: list[_Chunk] = []  # chunks on the workers, not yet done
+
     def submit(chunk: _Chunk) -> None:
-        nonlocal pool
-        if jobs <= 1:
-            chunk.results = work(chunk.items)
-            return
-        if pool is None:
-            pool = _pool(jobs, initializer, initargs)
-        chunk.future = pool.submit(work, chunk.items)
+        nonlocal pool, sent
+        if jobs > 1:
+            sent = [c for c in sent if not c.future.done()]
+            if len(sent) < 2 * (jobs - 1):  # each worker has this chunk and the next waiting
+                if pool is None:
+                    prepare()
+                    pool = _pool(jobs - 1, initializer, initargs)
+                chunk.future = pool.submit(work, chunk.items)
+                sent.append(chunk)
+                return
+        # One job, or the workers have enough waiting: this process checks the chunk rather
+        # than wait for them (one process fewer to fork and feed).
+        chunk.results = work(chunk.items)
 
     def ready() -> Iterator[R]:
         nonlocal filling
@@ -206,7 +239,7 @@ def ordered_map(
 
     try:
         for item in items:
-            found = first(item)
+            found = first(item) if pool is None else None
             if found is not None:
                 queue.append((None, found))
             else:
@@ -215,6 +248,8 @@ def ordered_map(
                 if len(filling.items) >= size:
                     submit(filling)
                     filling = _Chunk()
+                    size = chunk_size(len(items) - handed, jobs) if jobs > 1 else 1
+            handed += 1
             yield from ready()
         window = 0  # the end: wait for every result
         yield from ready()

@@ -19,7 +19,6 @@ so at the end of their message.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +29,6 @@ from ..checks.registry import CHECKLIST, CHECKS
 from ..contract.report import ChecklistItem, Finding, NotebookReport
 from ..environment.local import Folder
 from ..notebook import facts
-from ..notebook.ignore import ignores
 from ..notebook.model import Cell, Notebook, NotebookError, notebook_from_bytes, notebook_from_json, read_notebook
 from . import score as scoring
 from .config import CheckConfig
@@ -146,7 +144,7 @@ def check_model(
                 findings.append(_finding(spec.id, overridden or f.severity, hit, cells))
                 hits.append(hit)
             continue
-        severity = config.severity_of(spec.id)
+        severity = config.severity.get(spec.id) or spec.severity  # config.severity_of, without a lookup per check
         run = spec.run(ctx)
         fold = FOLDS.get(spec.id)
         if fold is not None:
@@ -155,7 +153,7 @@ def check_model(
             run = with_modules(ctx, spec.run, run)
         for hit in run:
             if remembered is not None and remembered.verdicts:
-                hit = replace(hit, message=remembered.said(spec.id, hit.cell_index, hit.message))
+                hit = hit._replace(message=remembered.said(spec.id, hit.cell_index, hit.message))
             findings.append(_finding(spec.id, severity, hit, cells))
             hits.append(hit)
     suppressed = _suppress(ctx, findings, hits)
@@ -236,6 +234,7 @@ def _suppress(ctx: Context, findings: list[Finding], hits: list[Hit]) -> list[Su
     if not in_modules and not any("readiness:" in c.source for c in cells if c.cell_type == "code"):
         return []
     from ..contract.fixes import Suppressed
+    from ..notebook.ignore import ignores  # here: most notebooks have no ignore comment
 
     first_code = next((c for c in cells if c.cell_type == "code"), None)
     suppressed: list[Suppressed] = []

@@ -32,7 +32,6 @@ from __future__ import annotations
 import ast
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from .magics import automagic, may_be_automagic
@@ -123,7 +122,7 @@ class CallSite(NamedTuple):
     loop_state: StateNode | None = None  # in a loop: the state after it (a later iteration also calls)
 
 
-_new_tuple = tuple.__new__  # builds a CallSite without the NamedTuple constructor's Python frame
+_new_tuple = tuple.__new__  # builds a named tuple (Call, CallSite …) without its constructor's Python frame
 
 
 def state_of(node: StateNode | None, name: str) -> tuple[int, Any] | None:
@@ -135,35 +134,67 @@ def state_of(node: StateNode | None, name: str) -> tuple[int, Any] | None:
     return None
 
 
-@dataclass(slots=True)
 class CellFacts:
-    syntax_error: tuple[int | None, str] | None = None  # (line, message)
-    free_reads: list[tuple[int, str]] = field(default_factory=list)
-    # The scope fields below are shared empty values until the cell has some (most cells have none).
-    unbound_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = (
-        frozenset()
-    )  # of free_reads: fail whatever ran before
-    annotation_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset()  # of free_reads: in annotations
-    binds: set[str] = field(default_factory=set)
-    unbinds: set[str] = field(default_factory=set)  # names this cell leaves deleted
-    exit_values: dict[str, Any] | None = None  # bound name → FunctionInfo / ClassInfo / None (None: none bound)
-    call_sites: list[CallSite] | tuple[()] = ()
-    call_heads: frozenset[str] | set[str] = frozenset()  # the names call_sites call through
-    callables: frozenset[str] | set[str] = frozenset()  # names a module-level def or class of this cell binds
-    future_annotations: bool = False  # ``from __future__ import annotations``: later annotations are not evaluated
-    automagic: tuple[str, str] | None = None  # a one-line cell IPython runs as this magic unless the name is defined
-    magic_only: str | None = None  # a one-line automagic that is not Python: a syntax error once the name is defined
-    star_import_line: int | None = None  # after this line, unknown names may exist
-    imports: list[Import] = field(default_factory=list)
-    calls: list[Call] = field(default_factory=list)
-    magics: list[Magic] = field(default_factory=list)
-    strings: list[tuple[int, str]] = field(default_factory=list)
-    string_bindings: list[StringBinding] = field(default_factory=list)
-    defines_functions: bool = False
-    statements: int = 0
-    # Per-cell results of checks, keyed by check and by whatever else they depend on (see
-    # context.memo): they live as long as these facts, so an unchanged cell is never re-checked.
-    memo: dict[Any, Any] = field(default_factory=dict)
+    """What one cell's source defines, reads, imports and calls. (A plain class: a dataclass costs
+    the CLI's start-up two milliseconds to create.)"""
+
+    __slots__ = (
+        "annotation_reads",
+        "automagic",
+        "binds",
+        "call_heads",
+        "call_sites",
+        "callables",
+        "calls",
+        "defines_functions",
+        "exit_values",
+        "free_reads",
+        "future_annotations",
+        "imports",
+        "magic_only",
+        "magics",
+        "memo",
+        "star_import_line",
+        "statements",
+        "string_bindings",
+        "strings",
+        "syntax_error",
+        "unbinds",
+        "unbound_reads",
+    )
+
+    def __init__(self, syntax_error: tuple[int | None, str] | None = None) -> None:
+        self.syntax_error = syntax_error  # (line, message)
+        self.free_reads: list[tuple[int, str]] = []
+        # The scope fields below are shared empty values until the cell has some (most cells have none).
+        # Of free_reads: those that fail whatever ran before, and those in annotations.
+        self.unbound_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset()
+        self.annotation_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset()
+        self.binds: set[str] = set()
+        self.unbinds: set[str] = set()  # names this cell leaves deleted
+        # bound name → FunctionInfo / ClassInfo / None (None: none bound)
+        self.exit_values: dict[str, Any] | None = None
+        self.call_sites: list[CallSite] | tuple[()] = ()
+        self.call_heads: frozenset[str] | set[str] = frozenset()  # the names call_sites call through
+        # names a module-level def or class of this cell binds
+        self.callables: frozenset[str] | set[str] = frozenset()
+        # ``from __future__ import annotations``: later annotations are not evaluated
+        self.future_annotations = False
+        # a one-line cell IPython runs as this magic unless the name is defined
+        self.automagic: tuple[str, str] | None = None
+        # a one-line automagic that is not Python: a syntax error once the name is defined
+        self.magic_only: str | None = None
+        self.star_import_line: int | None = None  # after this line, unknown names may exist
+        self.imports: list[Import] = []
+        self.calls: list[Call] = []
+        self.magics: list[Magic] = []
+        self.strings: list[tuple[int, str]] = []
+        self.string_bindings: list[StringBinding] = []
+        self.defines_functions = False
+        self.statements = 0
+        # Per-cell results of checks, keyed by check and by whatever else they depend on (see
+        # context.memo): they live as long as these facts, so an unchanged cell is never re-checked.
+        self.memo: dict[Any, Any] = {}
 
 
 _CACHE: OrderedDict[str, CellFacts] = OrderedDict()
@@ -209,8 +240,8 @@ def _compute(source: str, tree: ast.Module | None) -> CellFacts:
     except RecursionError:
         facts.syntax_error = (None, "cannot analyse: the code is nested too deeply")
         return facts
-    if visitor.compile_check:
-        error = _compile_error(tree)
+    if visitor.to_compile:
+        error = _compile_error([tree.body[i] for i in visitor.to_compile])
         if error is not None:
             return CellFacts(syntax_error=error)
     if facts.statements == 1 and may_be_automagic(source):
@@ -223,13 +254,14 @@ def _compute(source: str, tree: ast.Module | None) -> CellFacts:
     return facts
 
 
-def _compile_error(tree: ast.Module) -> tuple[int | None, str] | None:
-    """What the compiler (not the parser) rejects — ``return`` outside a function, ``break``
-    outside a loop, a misplaced ``global`` … IPython compiles a cell statement by statement (so a
-    ``__future__`` import anywhere is fine) with top-level ``await`` allowed; so does this."""
+def _compile_error(statements: list[ast.stmt]) -> tuple[int | None, str] | None:
+    """What the compiler (not the parser) rejects in these top-level statements — ``return``
+    outside a function, ``break`` outside a loop, a misplaced ``global`` … IPython compiles a cell
+    statement by statement (so a ``__future__`` import anywhere is fine) with top-level ``await``
+    allowed; so does this, for the statements where the visitor saw something it may reject."""
     flags = ast.PyCF_ALLOW_TOP_LEVEL_AWAIT
     with quiet_compiler():
-        for node in tree.body:
+        for node in statements:
             try:
                 compile(ast.Module(body=[node], type_ignores=[]), "<cell>", "exec", flags)
             except SyntaxError as exc:
@@ -294,11 +326,16 @@ class _Visitor:
         self.loop_depth = 0  # loops around this point within the current function or module
         self.guarded = 0  # inside a try body whose handlers catch NameError: reads never fail
         self.annotation = False  # visiting an annotation that Python evaluates
-        self.compile_check = False  # something only the compiler rejects may be here: compile the cell
+        self.compile_check = False  # something only the compiler rejects may be here: compile the statement
+        self.to_compile: list[int] = []  # the top-level statements (indices) where it was
 
     # -- entry ------------------------------------------------------------------------------
     def run(self, body: list[ast.stmt]) -> None:
-        self.block(body)
+        for index, stmt in enumerate(body):
+            self.stmt(stmt)
+            if self.compile_check:
+                self.to_compile.append(index)
+                self.compile_check = False
         st, vals = self.st, self.vals
         if st is None:  # every path raised: the names are as where the cell stopped
             st, vals, _ = self.merged(({}, {}, None), self.killed) if self.killed else ({}, {}, None)
@@ -1031,10 +1068,11 @@ class _Visitor:
             if type(value) is ast.Constant:
                 kwargs[keyword.arg] = value.value
                 if keyword.arg and type(value.value) is str:
-                    self.facts.string_bindings.append(StringBinding(node.lineno, keyword.arg, value.value))
+                    binding = (node.lineno, keyword.arg, value.value)
+                    self.facts.string_bindings.append(_new_tuple(StringBinding, binding))
             else:
                 kwargs[keyword.arg] = NOT_LITERAL
-        self.facts.calls.append(Call(node.lineno, parts, args, kwargs))
+        self.facts.calls.append(_new_tuple(Call, (node.lineno, parts, args, kwargs)))
         head = parts[0]
         if head is not None:
             # f(…), or C.m(…) with a class name in CapWords (PEP 8): x.m(…) on a lowercase name is

@@ -359,7 +359,7 @@ def _translate_logical_lines(lines: list[str]) -> list[str]:
         line = lines[i]
         stripped = line.lstrip()
         joined = 0
-        if stripped[:1] in ("%", "!") or _ASSIGN.match(line):
+        if stripped[:1] in ("%", "!") or (_may_assign_magic(line) and _ASSIGN.match(line)):
             while line.endswith("\\") and i + joined + 1 < len(lines):
                 joined += 1
                 line = line[:-1] + " " + lines[i + joined].strip()
@@ -387,29 +387,38 @@ def _translate_cell_magic(lines: list[str], first: int) -> str:
     )
 
 
+def _may_assign_magic(line: str) -> bool:
+    # What ``_ASSIGN`` needs at least, tested at C speed: most lines of a cell with a magic are
+    # plain Python, and the regex costs more than translating the magic itself.
+    return "=" in line and ("%" in line or "!" in line)
+
+
 def _translate_line(line: str) -> str:
     stripped = line.lstrip()
-    if not stripped or (stripped[0] not in "%!?" and "=" not in stripped and not stripped.rstrip().endswith("?")):
+    if not stripped:
         return line
-    m = _ASSIGN.match(line)
+    first = stripped[0]
+    if first not in "%!?" and not _may_assign_magic(line) and not stripped.rstrip().endswith("?"):
+        return line
+    m = _ASSIGN.match(line) if _may_assign_magic(line) else None
     if m and not m.group(2).rstrip().endswith(("=", "!", "<", ">")):
         indent, target, sigil, rest = m.groups()
         if sigil.startswith("!"):
             return f"{indent}{target} = get_ipython().getoutput({rest.strip()!r})"
         name, _, args = rest.partition(" ")
         return f"{indent}{target} = get_ipython().run_line_magic({name!r}, {args.strip()!r})"
-    m = _MAGIC.match(line)
+    m = _MAGIC.match(line) if first == "%" else None
     if m and m.group(2) == "%":
         indent, _, name, args = m.groups()
         if name in STATEMENT_LINE_MAGICS and args.strip() and not args.lstrip().startswith("-"):
             return f"{indent}{args.strip()}"
         return f"{indent}get_ipython().run_line_magic({name!r}, {args.strip()!r})"
-    m = _SHELL.match(line)
+    m = _SHELL.match(line) if first == "!" else None
     if m:
         indent, sigil, cmd = m.groups()
         method = "getoutput" if sigil == "!!" else "system"
         return f"{indent}get_ipython().{method}({cmd.strip()!r})"
-    m = _HELP_PREFIX.match(line) or None
+    m = _HELP_PREFIX.match(line) if first == "?" else None
     if m:
         indent, marks, obj = m.groups()
         return f"{indent}get_ipython().run_line_magic({'pinfo2' if marks == '??' else 'pinfo'!r}, {obj!r})"
