@@ -26,7 +26,7 @@ from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_e
 from ...notebook.scopes import import_key, import_key_bound, imported_packages, read_names, walk
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import render_imports
-from ..extract.planner import Extraction, extract
+from ..extract.planner import POSTPONED_IMPORT, Extraction, extract
 from ..extract.selection import default_names
 from ..extract.surroundings import Surroundings
 from ..naming import heading_above
@@ -261,7 +261,7 @@ def build(
                 surroundings=working,
                 cell_numbers=(originals[0] + 1, originals[-1] + 1),
                 verify=False,  # the package's modules are compiled whole at the end (style.compile_all)
-                postponed_annotations=_POSTPONED in definition_imports,
+                postponed_annotations=POSTPONED_IMPORT in definition_imports,
             )
         except ExtractionRefused as exc:
             where = _cells_shown(originals)
@@ -645,9 +645,6 @@ def _help_line(stmt: ast.stmt) -> bool:
         and isinstance(call.args[0], ast.Constant)
         and call.args[0].value in _HELP_MAGICS
     )
-
-
-_POSTPONED = ("from", "__future__", "annotations", None)
 
 
 def _future_import(stmt: ast.stmt) -> bool:

@@ -79,7 +79,7 @@ _WRAPPER = "__readiness_extracted__"
 # An augmented assignment's operator (``+=``, ``//=``, ``>>=`` …): without one, a cell has none.
 _AUGMENTED = re.compile(r"(?:[-+*/%@&|^]|<<|>>)=")
 _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
-_POSTPONED_IMPORT = ("from", "__future__", "annotations", None)
+POSTPONED_IMPORT = ("from", "__future__", "annotations", None)  # annotations never evaluated
 
 
 # ------------------------------------------------------------------------------------ public API
@@ -252,7 +252,7 @@ class _Planner:
         for name in self.globals_read:
             self._place_global(name, local_syms)
         if self._postponed():  # as the notebook ran it: annotations in the module are not evaluated either
-            self.module_imports.add(_POSTPONED_IMPORT)
+            self.module_imports.add(POSTPONED_IMPORT)
 
     def _place_global(self, name: str, local_syms: dict[str, symtable.Symbol]) -> None:
         """Where a name the function reads as a global comes from: a module import, a parameter,
@@ -510,13 +510,13 @@ class _Planner:
             )
         return "no cell above the selection defines it"
 
+    def _postponed_above(self) -> bool:
+        """Whether annotations are postponed (not evaluated, nor read) from the selection's start."""
+        return self.choices.postponed_annotations or self.around.future_annotations
+
     def _postponed(self) -> bool:
-        """Whether annotations are postponed for the selection (not evaluated, nor read)."""
-        return (
-            self.choices.postponed_annotations
-            or self.around.future_annotations
-            or any(cell_facts(c.source).future_annotations for c in self.selected)
-        )
+        """Whether annotations are postponed anywhere in the selection."""
+        return self._postponed_above() or any(cell_facts(c.source).future_annotations for c in self.selected)
 
     def _annotation_only(self) -> frozenset[str]:
         """The names the selection reads as globals in annotations only: those the selection, its
@@ -533,7 +533,7 @@ class _Planner:
     def _free_reads_undefined(self, defined: dict[str, int]) -> set[str]:
         bound: set[str] = set()
         missing: set[str] = set()
-        postponed = self.choices.postponed_annotations or self.around.future_annotations
+        postponed = self._postponed_above()
         for cell in self.selected:
             facts = cell_facts(cell.source)
             for line, name in facts.free_reads:
