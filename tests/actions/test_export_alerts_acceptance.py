@@ -30,8 +30,8 @@ from typing import Any
 import pytest
 from test_export_acceptance import CASES, PIP_TIMEOUT, flags, summary, write_notebook
 
+from helpers.cli import readiness as run_cli
 from helpers.frame_notebooks import FRAME_CASES, FrameCase, dropped_column, tenth_of_rows, write_case
-from helpers.notebooks import REPO
 
 pytestmark = pytest.mark.slow
 
@@ -57,16 +57,7 @@ class Handed:
 
 
 def readiness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
-    return subprocess.run(
-        [sys.executable, "-m", "jupyterlab_readiness", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
+    return run_cli(*args, cwd=cwd, timeout=RUN_TIMEOUT)
 
 
 def make_venv(folder: Path, projects: list[Path]) -> Path:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.cli import readiness
 from helpers.frame_notebooks import (
     ORDERS,
     ORDERS_PARQUET,
@@ -27,7 +28,7 @@ from helpers.frame_notebooks import (
     write_case,
 )
 from helpers.kernels import running_kernel
-from helpers.notebooks import REPO, code, md, notebook
+from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.export.expectations import expectations
 from jupyterlab_readiness.actions.export.parameters import Parameter
 from jupyterlab_readiness.actions.export.steps import _file_literals
@@ -247,16 +248,7 @@ def test_the_record_keeps_its_output_shapes_through_json():
 
 
 def _readiness(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
-    return subprocess.run(
-        [sys.executable, "-m", "jupyterlab_readiness", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    return readiness(*args, cwd=cwd, timeout=TIMEOUT)
 
 
 @pytest.fixture(scope="module")
