@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import time
 
-from jupyterlab_readiness.lint.batch import chunk_size, ordered_map
+from jupyterlab_readiness.lint.batch import WAITING, chunk_size, ordered_map
 
 
 def _square_chunk(chunk: list[int]) -> list[tuple[int, int, int]]:
@@ -71,3 +71,25 @@ def test_one_job_answers_every_item_in_this_process():
     results = list(ordered_map(_square_chunk, list(range(20)), 1, _nothing, first=first))
     assert asked == list(range(20))
     assert {r[2] for r in results} == {os.getpid()} and {r[1] for r in results} == {1}
+
+
+_PARENT = os.getpid()
+
+
+def _stuck_on_zero(chunk: list[int]) -> list[tuple[int, int, int]]:
+    """Each item's square, the chunk's first item and the process; a worker that takes item 0 is
+    stuck on it for a while, every other chunk is quick."""
+    if 0 in chunk and os.getpid() != _PARENT:
+        time.sleep(1.5)
+    return [(n * n, chunk[0], os.getpid()) for n in chunk]
+
+
+def test_a_stuck_worker_does_not_keep_the_chunks_it_has_not_started():
+    items = list(range(200))
+    results = list(ordered_map(_stuck_on_zero, items, 2, _nothing))
+    assert [r[0] for r in results] == [n * n for n in items]
+    worker_chunks = {first for _, first, pid in results if pid != _PARENT}
+    # The worker got item 0 first and then had WAITING chunks sent to it; while this process waited
+    # for item 0 it took back the ones the worker had not started, so the worker checked fewer.
+    assert 0 in worker_chunks
+    assert len(worker_chunks) < WAITING

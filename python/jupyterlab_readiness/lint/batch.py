@@ -20,6 +20,11 @@ from .sidecar import SIDECAR_FOLDER
 if TYPE_CHECKING:
     from ..fixes.options import FixOptions
 
+# Chunks each worker has sent to it and not finished: one it checks and the ones waiting behind
+# it. While this process checks a chunk of its own it feeds no one, and notebooks vary a hundredfold
+# in cost: with one chunk waiting, a worker often ran dry before this process came back (idle a
+# fifth of a corpus run); three waiting keep it busy.
+WAITING = 4
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -177,6 +182,51 @@ class _Chunk:
         self.results: list[Any] | None = None
 
 
+class _Workers:
+    """The worker processes of a run (started with the first chunk sent to them) and the chunks
+    sent to them and not finished."""
+
+    def __init__(
+        self,
+        work: Callable[[list[Any]], list[Any]],
+        jobs: int,
+        start: tuple[Callable[..., Any], tuple[Any, ...], Callable[[], Any]],
+    ) -> None:
+        self.work, self.jobs = work, jobs
+        self._start = start  # (initializer, initargs, prepare)
+        self.pool: Any = None
+        self._sent: list[_Chunk] = []
+
+    def run(self, chunk: _Chunk) -> None:
+        """Sends the chunk to the workers; with one job, or when the workers have ``WAITING``
+        each, this process checks it rather than wait for them (one process fewer to feed)."""
+        if self.jobs > 1:
+            self._sent = [c for c in self._sent if not c.future.done()]
+            if len(self._sent) < WAITING * (self.jobs - 1):
+                if self.pool is None:
+                    initializer, initargs, prepare = self._start
+                    prepare()
+                    self.pool = _pool(self.jobs - 1, initializer, initargs)
+                chunk.future = self.pool.submit(self.work, chunk.items)
+                self._sent.append(chunk)
+                return
+        chunk.results = self.work(chunk.items)
+
+    def wait(self, chunk: _Chunk) -> None:
+        """The results of a chunk sent to a worker. Before waiting, this process checks, newest
+        first, the chunks no worker has started: at the end of a run it would otherwise idle
+        while a worker works through the chunks waiting for it."""
+        for waiting in reversed(self._sent):
+            if waiting.results is None and waiting.future.cancel():
+                waiting.results = self.work(waiting.items)
+        if chunk.results is None:
+            chunk.results = chunk.future.result()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+
+
 def ordered_map(
     work: Callable[[list[T]], list[R]],
     items: Sequence[T],
@@ -190,7 +240,7 @@ def ordered_map(
     hit), else ``work`` over chunks of the items it left, on ``jobs`` processes: this one and
     ``jobs - 1`` workers (forked where the system allows it, so a worker starts with this
     process's imports; started only at the first item left for them, so a warm run never starts
-    one). This process checks a chunk itself whenever the workers have two waiting each. Once
+    one). This process checks a chunk itself whenever the workers have ``WAITING`` each. Once
     the workers run, later items skip ``first`` (``work`` answers any item): reading and hashing
     each notebook here only delays the chunks this process checks. At most a window of results
     is held, so memory stays flat however many items there are. ``initializer(*initargs)`` runs
@@ -201,26 +251,9 @@ def ordered_map(
     size = chunk_size(len(items), jobs) if jobs > 1 else 1
     window = max(64, 8 * size * jobs)
     handed = 0  # items seen so far (answered here or put in a chunk)
-    pool = None
+    workers = _Workers(work, jobs, (initializer, initargs, prepare))
     queue: deque[tuple[_Chunk | None, Any]] = deque()  # (chunk, index in it) or (None, result)
     filling = _Chunk()
-
-    sent: list[_Chunk] = []  # chunks on the workers, not yet done
-
-    def submit(chunk: _Chunk) -> None:
-        nonlocal pool, sent
-        if jobs > 1:
-            sent = [c for c in sent if not c.future.done()]
-            if len(sent) < 2 * (jobs - 1):  # each worker has this chunk and the next waiting
-                if pool is None:
-                    prepare()
-                    pool = _pool(jobs - 1, initializer, initargs)
-                chunk.future = pool.submit(work, chunk.items)
-                sent.append(chunk)
-                return
-        # One job, or the workers have enough waiting: this process checks the chunk rather
-        # than wait for them (one process fewer to fork and feed).
-        chunk.results = work(chunk.items)
 
     def ready() -> Iterator[R]:
         nonlocal filling
@@ -228,25 +261,25 @@ def ordered_map(
             chunk, value = queue[0]
             if chunk is not None and chunk.results is None:
                 if chunk is filling:  # the oldest item still waits for its chunk to fill: send it
-                    submit(chunk)
+                    workers.run(chunk)
                     filling = _Chunk()
                 if chunk.results is None:
                     if len(queue) < window and not chunk.future.done():
                         return
-                    chunk.results = chunk.future.result()
+                    workers.wait(chunk)
             queue.popleft()
             yield value if chunk is None else chunk.results[value]
 
     try:
         for item in items:
-            found = first(item) if pool is None else None
+            found = first(item) if workers.pool is None else None
             if found is not None:
                 queue.append((None, found))
             else:
                 filling.items.append(item)
                 queue.append((filling, len(filling.items) - 1))
                 if len(filling.items) >= size:
-                    submit(filling)
+                    workers.run(filling)
                     filling = _Chunk()
                     size = chunk_size(len(items) - handed, jobs) if jobs > 1 else 1
             handed += 1
@@ -254,8 +287,7 @@ def ordered_map(
         window = 0  # the end: wait for every result
         yield from ready()
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+        workers.close()
 
 
 def _pool(jobs: int, initializer: Callable[..., Any], initargs: tuple[Any, ...]):
