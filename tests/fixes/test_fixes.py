@@ -150,6 +150,21 @@ def test_a_draw_whose_module_is_imported_inside_a_function_gets_no_seed(tmp_path
     assert all(fix_ids(f) == ["ignore"] for f in only(report_of(nb, tmp_path), "unseeded-random"))
 
 
+def test_the_seed_goes_above_the_decorators_of_a_function_that_draws(tmp_path):
+    # a cached sampler, as notebooks memoise an expensive simulation: the seed line must not split
+    # the decorator from its def (the cell would no longer parse)
+    nb = notebook(
+        code("import functools\nimport numpy as np", 1),
+        code("# simulate once per size\n@functools.lru_cache()\ndef simulate(n):\n    return np.random.rand(n)", 2),
+    )
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook)[2] == (
+        "# simulate once per size\nnp.random.seed(seed)\n@functools.lru_cache()\ndef simulate(n):\n"
+        "    return np.random.rand(n)"
+    )
+    assert only(outcome.report, "unseeded-random") == [] and only(outcome.report, "syntax-error") == []
+
+
 # --------------------------------------------------------------------------------------- paths
 def test_an_absolute_path_becomes_a_parameter_of_the_same_value(tmp_path):
     nb = notebook(

@@ -166,8 +166,16 @@ def _seed_before(env: FixEnv, cell: Cell, tree: Tree, node: ast.Call, family: st
         return []
     seed, edits = _seed_parameter(env, parameters.named(_SEED_NAMES, int), cell.index)
     line = f"{module}.{SEED_CALL[family]}({seed})\n"
-    source = apply_edits(cell.source, [(statement.lineno, 0, statement.lineno, 0, line)])
+    start = _first_line(statement)
+    source = apply_edits(cell.source, [(start, 0, start, 0, line)])
     return [_seed_fix([ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source), *edits], seed)]
+
+
+def _first_line(statement: ast.stmt) -> int:
+    """Where the statement's text starts: a decorated definition starts at its first decorator (a
+    line put between a decorator and its ``def`` would not parse)."""
+    decorators = getattr(statement, "decorator_list", None) or ()
+    return min([statement.lineno, *(d.lineno for d in decorators)])
 
 
 def _bound_before(env: FixEnv, cell: Cell, tree: Tree, statement: ast.stmt, head: str) -> bool:
