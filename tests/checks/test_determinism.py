@@ -259,6 +259,16 @@ def test_dataframe_sample_with_random_state_does_not_fire(check):
     assert findings_of(report, "unseeded-random") == []
 
 
+@pytest.mark.parametrize(
+    "call",
+    ["pm.sample(1000, random_seed=100)", "prior.sample(10, seed=42)", "model.sample(5, rng=generator)"],
+)
+def test_a_sample_method_given_its_seed_under_another_name_does_not_fire(check, call):
+    # PyMC's random_seed, TensorFlow Probability's seed: seeded, as random_state is for pandas
+    report = check(code(f"draws = {call}", 1))
+    assert findings_of(report, "unseeded-random") == []
+
+
 def test_random_sample_is_the_random_modules_function(check):
     # Not a DataFrame method: random.sample is judged by random.seed, and named as such.
     report = check(code("import random\nxs = [1, 2, 3]\npicked = random.sample(xs, 2)", 1))

@@ -122,9 +122,31 @@ def test_unseeded_draws_are_seeded_from_a_seed_parameter(tmp_path):
         "import random\nimport numpy as np\nimport pandas as pd",
         "random.seed(seed)\nx = random.random()\nrng = np.random.default_rng(seed)\nnp.random.seed(seed)\n"
         "y = np.random.rand(3)",
-        "df = pd.DataFrame({'a': [1, 2, 3]})\ns = df.sample(2, random_state=seed)",
+        "df = pd.DataFrame({'a': [1, 2, 3]})\ns = df.sample(2)",  # numpy's generator, seeded above, draws it
     ]
     assert only(outcome.report, "unseeded-random") == []
+
+
+def test_a_sample_method_of_an_unknown_value_gets_numpys_generator_seeded_not_a_random_state(tmp_path):
+    # TensorFlow Probability's and PyMC's .sample() reject random_state=: the safe fix passed it and
+    # the cell raised TypeError; seeding numpy's generator covers pandas and breaks nothing else
+    nb = notebook(
+        code("import numpy as np\nimport tensorflow_probability as tfp\nimport pandas as pd", 1),
+        code("prior = tfp.distributions.Bernoulli(probs=0.5)\ndata = prior.sample(10)  # ten flips", 2),
+        code("rows = pd.DataFrame({'a': [1, 2, 3]}).sample(2)", 3),
+    )
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook)[1:] == [
+        "import numpy as np\nimport tensorflow_probability as tfp\nimport pandas as pd",
+        "prior = tfp.distributions.Bernoulli(probs=0.5)\nnp.random.seed(seed)\ndata = prior.sample(10)  # ten flips",
+        "rows = pd.DataFrame({'a': [1, 2, 3]}).sample(2)",
+    ]
+    assert only(outcome.report, "unseeded-random") == []
+
+
+def test_a_sample_method_with_numpy_imported_only_in_its_own_cell_after_it_gets_no_seed(tmp_path):
+    nb = notebook(code("rows = frame.sample(2)\nimport numpy as np", 1))
+    assert all(fix_ids(f) == ["ignore"] for f in only(report_of(nb, tmp_path), "unseeded-random"))
 
 
 def test_every_finding_of_a_family_gets_the_seed_before_the_first_draw(tmp_path):

@@ -222,6 +222,10 @@ _NEEDS_RANDOM_STATE = frozenset(
 )
 
 
+# The keywords a ``.sample`` method of a value takes its seed by.
+_SAMPLE_SEEDS = frozenset({"random_state", "random_seed", "seed", "rng"})
+
+
 def unseeded_random(ctx: Context) -> Iterator[Hit]:
     # Seeding carries from cell to cell, so the seed state in is part of each cell's memo key. A
     # local module starts with what the notebook that imports it seeds (checks/modules.py).
@@ -244,11 +248,13 @@ def _unseeded_in(ctx: Context, scope: CellScope, before: frozenset[str]) -> tupl
         call = rc.call
         if name is None:
             # ``df.sample(n)``: a method on a value (a DataFrame or Series; module functions such as
-            # ``random.sample`` have a resolved name) drawing from numpy's global generator.
+            # ``random.sample`` have a resolved name) drawing from numpy's global generator. Other
+            # libraries' ``.sample`` take their seed under another name (PyMC ``random_seed``,
+            # TensorFlow Probability ``seed``).
             if (
                 call.parts[-1] == "sample"
                 and len(call.parts) > 1
-                and "random_state" not in call.kwargs
+                and not _SAMPLE_SEEDS.intersection(call.kwargs)
                 and "numpy.random" not in seeded
             ):
                 hits.append(

@@ -114,13 +114,13 @@ def unseeded_random(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
         if name is not None and unseeded_generator(name):
             if not node.args and not any(k.arg in ("seed", "x") for k in node.keywords):
                 spans.append(_with_first_argument(tree, node, seed))
-        elif (name is not None and needs_random_state(name)) or (
-            name is None and isinstance(node.func, ast.Attribute) and node.func.attr == "sample"
-        ):
+        elif name is not None and needs_random_state(name):
             if not any(k.arg == "random_state" for k in node.keywords):
                 spans.append(_with_keyword(node, f"random_state={seed}"))
         elif name is not None and global_draw_family(name) is not None:
             family = global_draw_family(name)
+        elif _value_sample(node, name):
+            family = "numpy.random"
     if not spans:
         return env.once(("seed", family), lambda: _seed_family(env, family)) if family is not None else []
     source = apply_edits(cell.source, outermost_edits(spans))
@@ -148,16 +148,29 @@ def _seed_family(env: FixEnv, family: str) -> list[Fix]:
         for node in calls_on(tree, finding.line):
             name = qualname(node.func, aliases)
             if name is not None and global_draw_family(name) == family and isinstance(node.func, ast.Attribute):
-                return _seed_before(env, cell, tree, node, family)
+                return _seed_before(env, cell, tree, node, family, tree.segment(node.func.value))
+            if family == "numpy.random" and _value_sample(node, name):
+                return _seed_before(env, cell, tree, node, family, None)
     return []
 
 
-def _seed_before(env: FixEnv, cell: Cell, tree: Tree, node: ast.Call, family: str) -> list[Fix]:
-    module = tree.segment(node.func.value)  # type: ignore[attr-defined]
+def _value_sample(node: ast.Call, name: str | None) -> bool:
+    """``df.sample(n)`` on a value of unknown type, as the check sees it: a pandas object's draws
+    from numpy's global generator. The fix seeds that generator rather than pass ``random_state``,
+    which other libraries' ``.sample`` reject (TensorFlow Probability, PyMC)."""
+    return name is None and isinstance(node.func, ast.Attribute) and node.func.attr == "sample"
+
+
+def _seed_before(env: FixEnv, cell: Cell, tree: Tree, node: ast.Call, family: str, module: str | None) -> list[Fix]:
+    """The fix seeding ``family`` above the statement of ``node``, through ``module`` (the text naming
+    the family's module; None: numpy.random as imported where the statement runs)."""
     statement = next((s for s in tree.tree.body if s.lineno <= node.lineno <= (s.end_lineno or s.lineno)), None)
+    if statement is not None and module is None:
+        module = _numpy_random(env, cell, tree, statement)
     parameters = env.parameters
     if (
         statement is None
+        or module is None
         or not tree.editable(statement)
         or not _bound_before(env, cell, tree, statement, module.split(".")[0])
         or cell is parameters.cell
@@ -176,6 +189,22 @@ def _first_line(statement: ast.stmt) -> int:
     line put between a decorator and its ``def`` would not parse)."""
     decorators = getattr(statement, "decorator_list", None) or ()
     return min([statement.lineno, *(d.lineno for d in decorators)])
+
+
+def _numpy_random(env: FixEnv, cell: Cell, tree: Tree, statement: ast.stmt) -> str | None:
+    """An expression for the ``numpy.random`` module imported when ``statement`` runs, or None."""
+    scope = env.scopes.get(cell.index)
+    bound = dict(scope.aliases) if scope is not None else {}
+    for stmt in tree.tree.body:
+        if stmt is statement:
+            break
+        if isinstance(stmt, ast.Import):
+            bound.update((a.asname, a.name) if a.asname else (a.name.split(".")[0],) * 2 for a in stmt.names)
+        elif isinstance(stmt, ast.ImportFrom) and stmt.level == 0 and stmt.module:
+            bound.update((a.asname or a.name, f"{stmt.module}.{a.name}") for a in stmt.names)
+    names = sorted(bound)
+    found = next((n for n in names if bound[n] == "numpy.random"), None)
+    return found or next((f"{n}.random" for n in names if bound[n] == "numpy"), None)
 
 
 def _bound_before(env: FixEnv, cell: Cell, tree: Tree, statement: ast.stmt, head: str) -> bool:
