@@ -372,6 +372,8 @@ def test_execution_order_findings_offer_commands(tmp_path):
             "%%time\n# readiness: ignore[unseeded-random]\n",
         ),
         ([code(f'token = "{KEY}"', 1)], "hardcoded-secret", "# readiness: ignore[hardcoded-secret]"),
+        # a magic without its %: IPython runs it so only in a one-line cell, the comment line needs the %
+        ([code("pip install requests")], "unpinned-install", "# readiness: ignore[unpinned-install]\n%pip install"),
     ],
 )
 def test_the_ignore_fix_silences_the_finding(tmp_path, cells, check, expected):
@@ -384,6 +386,7 @@ def test_the_ignore_fix_silences_the_finding(tmp_path, cells, check, expected):
     assert expected in sources(after)[0]
     report = report_of(after, tmp_path)
     assert only(report, check) == [] and [s.check for s in report.suppressed] == [check]
+    assert only(report, "syntax-error") == []
 
 
 def test_notebook_level_findings_are_ignored_in_the_first_code_cell(tmp_path):

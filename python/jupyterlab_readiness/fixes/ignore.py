@@ -2,7 +2,8 @@
 silences it (notebook/ignore.py), as an insert-text edit — it never carries the cell's source, so
 an ignored credential is not copied into the fix. At the end of the finding's line when a comment
 there changes nothing else (not inside a string, not after a backslash); else as the cell's first
-line; for a finding about the whole notebook, in the first code cell."""
+line (a magic written without its ``%`` gets it: a second line turns automagic off); for a finding
+about the whole notebook, in the first code cell."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from ..checks.context import Context
 from ..contract.fixes import Fix, InsertText
 from ..contract.report import Finding
 from ..notebook.ignore import comment, ignores
+from ..notebook.magics import automagic
 from ..notebook.model import Cell
 from .view import tree_of
 
@@ -34,6 +36,8 @@ def ignore_fix(ctx: Context, finding: Finding) -> Fix | None:
             where = "as the cell's first line"
     if edit is None:
         return None
+    if edit.text.endswith("\n%"):
+        where += ", the magic below it written with its `%`"
     return Fix(
         "ignore",
         f"Ignore this {finding.check} finding",
@@ -67,6 +71,12 @@ def _cell_level(cell: Cell, text: str) -> InsertText | None:
     existing = ignores(cell.source).cell
     if existing is not None:  # add to the cell's comment line, which stays the cell-level one
         return InsertText(cell_index=cell.index, cell_id=cell.cell_id, line=first, text="  " + text)
+    if first == 1 and automagic(cell.source) is not None:
+        # IPython runs a magic without its % only in a cell of one line: the comment line above it
+        # needs the % written out, which is what IPython ran
+        if cell.source != cell.source.lstrip():
+            return None
+        return InsertText(cell_index=cell.index, cell_id=cell.cell_id, line=0, text=text + "\n%")
     if first == 1:
         return InsertText(cell_index=cell.index, cell_id=cell.cell_id, line=0, text=text + "\n")
     return InsertText(cell_index=cell.index, cell_id=cell.cell_id, line=1, text="\n" + text)
