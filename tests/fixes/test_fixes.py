@@ -107,6 +107,16 @@ def test_a_parameters_cell_below_the_read_gets_no_fix(tmp_path):
     assert fix_ids(finding) == ["ignore"]
 
 
+def test_a_clock_read_in_a_while_loop_is_not_fixed(tmp_path):
+    # polling an endpoint until a deadline: on a fixed run date the loop would never end
+    nb = notebook(
+        code("import time", 1),
+        code("deadline = 5.0\nstarted = time.time()\nwhile time.time() - started < deadline:\n    poll()", 2),
+    )
+    by_line = {f.line: fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")}
+    assert by_line == {2: ["parameterize-clock", "ignore"], 3: ["ignore"]}
+
+
 # ------------------------------------------------------------------------------------ randomness
 def test_unseeded_draws_are_seeded_from_a_seed_parameter(tmp_path):
     nb = notebook(

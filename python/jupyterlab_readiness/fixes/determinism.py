@@ -40,7 +40,8 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     spans: list[Span] = []
     for node in calls_on(tree, finding.line):
         name = qualname(node.func, aliases)
-        text = _clock_replacement(tree, node, name, run) if name is not None and tree.editable(node) else None
+        fixable = name is not None and tree.editable(node) and not _in_while(tree, node)
+        text = _clock_replacement(tree, node, name, run) if fixable else None
         if text is not None:
             spans.append(span(node, text))
     if not spans:
@@ -59,6 +60,15 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
             "tomorrow's date.",
         )
     ]
+
+
+def _in_while(tree: Tree, node: ast.Call) -> bool:
+    """Whether the clock read is in a ``while`` loop: a loop that waits for the clock (``while
+    time.time() < deadline``) would never end on a fixed date."""
+    return any(
+        isinstance(loop, ast.While) and loop.lineno <= node.lineno <= (loop.end_lineno or loop.lineno)
+        for loop in ast.walk(tree.tree)
+    )
 
 
 def _clock_replacement(tree: Tree, node: ast.Call, name: str, run: str) -> str | None:
