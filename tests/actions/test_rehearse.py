@@ -257,7 +257,7 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     files, hosts = [f for f in outcome.findings if f.check == "external-input"]
     assert files.cell_index == 0 and files.severity == "warning" and str(data) in files.message
     assert hosts.cell_index == 1 and hosts.severity == "info" and "data.example.invalid:443" in hosts.message
-    assert any("cell 2 started a process (`true`)" in note for note in outcome.notes)
+    assert any("cell 3 started a process (`true`)" in note for note in outcome.notes)
     assert outcome.record.cells[0].external == [str(data)]
 
 

@@ -73,10 +73,10 @@ def test_the_default_contract_unmet(judged):
     found = clauses(verdict)
     assert (
         found["checklist:pinned-environment"][1]
-        == "1 finding at warning or above: `unpinned-import` (warning) in cell 0"
+        == "1 finding at warning or above: `unpinned-import` (warning) in cell 1"
     )
     assert found["max-severity:all"][1].startswith(
-        "2 findings above what it tolerates: `hidden-state` (error) in cell 0"
+        "2 findings above what it tolerates: `hidden-state` (error) in cell 1"
     )
     assert found["no-secrets"] == (
         False,
@@ -97,7 +97,7 @@ def test_checklist_items_must_pass(judged):
     found = clauses(verdict)
     assert found["checklist:deterministic-inputs"] == (
         False,
-        "1 finding at warning or above: `wall-clock` (warning) in cell 0",
+        "1 finding at warning or above: `wall-clock` (warning) in cell 1",
     )
     assert found["checklist:observability"] == (True, "no warning or error among its checks")  # info is a hint
 
@@ -119,11 +119,11 @@ def test_max_severity_per_check_per_item_and_for_all(judged):
     found = clauses(verdict)
     assert found["max-severity:wall-clock"] == (
         False,
-        "1 finding above what it tolerates: `wall-clock` (warning) in cell 0",
+        "1 finding above what it tolerates: `wall-clock` (warning) in cell 1",
     )
     assert found["max-severity:idempotent-writes"] == (
         False,
-        "1 finding above what it tolerates: `append-write` (warning) in cell 1",
+        "1 finding above what it tolerates: `append-write` (warning) in cell 2",
     )
     assert found["max-severity:all"] == (True, "no errors")  # the unseeded-random warning is tolerated
     titles = {c.id: c.title for c in verdict.clauses}
@@ -188,12 +188,12 @@ def test_a_parameters_cell(judged):
     met, reason = clauses(judged(on, code("day = '2024-01-01'", 1)))["parameters-cell"]
     assert not met and reason.startswith("no code cell is tagged `parameters`")
     good = {**code("day: str = '2024-01-01'\nlimit = 3\n'''the run's inputs'''", 1), **tagged}
-    assert clauses(judged(on, md("# Report"), good))["parameters-cell"] == (True, "cell 1: `day`, `limit`")
+    assert clauses(judged(on, md("# Report"), good))["parameters-cell"] == (True, "cell 2: `day`, `limit`")
     computed = {**code("import datetime\nday = datetime.date.today()", 1), **tagged}
     met, reason = clauses(judged(on, computed))["parameters-cell"]
-    assert not met and reason.startswith("the parameters cell (cell 0) line 1 is not a name set to a literal")
+    assert not met and reason.startswith("the parameters cell (cell 1) line 1 is not a name set to a literal")
     broken = {**code("day = (", 1), **tagged}
-    assert clauses(judged(on, broken))["parameters-cell"] == (False, "the parameters cell (cell 0) does not parse")
+    assert clauses(judged(on, broken))["parameters-cell"] == (False, "the parameters cell (cell 1) does not parse")
 
 
 # ---------------------------------------------------------------- rehearsed
@@ -257,7 +257,7 @@ def test_rehearsed_met_and_each_way_it_is_not(judged, project):
     rehearsed = next(c for c in verdict.clauses if c.id == "rehearsed")
     assert (
         not rehearsed.met
-        and rehearsed.reason == "the last rehearsal on 2026-11-30 found `output-mismatch` (warning) in cell 1"
+        and rehearsed.reason == "the last rehearsal on 2026-11-30 found `output-mismatch` (warning) in cell 2"
     )
     assert rehearsed.findings[0].cell_id == "c1" and rehearsed.actions == ["rehearse", "waive"]
     # a markdown cell added above: the record still applies, its findings follow their cells
@@ -295,7 +295,7 @@ def test_the_rehearsals_findings_count_in_the_other_clauses_and_can_be_waived(ju
     verdict = judged(contract())
     assert (
         clauses(verdict)["max-severity:all"][1]
-        == "1 finding above what it tolerates: `non-idempotent-write` (error) in cell 0"
+        == "1 finding above what it tolerates: `non-idempotent-write` (error) in cell 1"
     )
     waived = judged(
         contract(
@@ -427,7 +427,7 @@ def test_a_waiver_of_another_cell_matches_nothing_and_is_reported(judged):
     assert not verdict.ready
     (waiver,) = verdict.waivers
     assert waiver.status == "unused" and waiver.findings == 0
-    assert waiver.note == "`hidden-state` fires in cell 0, not in the cell 'c1': fix the waiver's cell or remove it"
+    assert waiver.note == "`hidden-state` fires in cell 1, not in the cell 'c1': fix the waiver's cell or remove it"
     gone = (code("import logging", 1, cell_id="c0"),)
     (waiver,) = judged(WAIVED, *gone).waivers
     assert waiver.note.startswith("no cell has the id 'c1'")

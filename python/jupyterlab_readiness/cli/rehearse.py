@@ -276,9 +276,9 @@ def progress_line(event: Progress) -> str | None:
     if event.event == "kernel-starting":
         return f"{run}: starting a new kernel …"
     if event.event == "cell-started":
-        return f"{run}  cell {event.cell_index} ({event.position} of {event.cells}) …"
+        return f"{run}  cell {event.cell_index + 1} ({event.position} of {event.cells}) …"
     if event.event == "cell-finished":
-        parts = [f"{run}  cell {event.cell_index} ({event.position} of {event.cells})", event.status or ""]
+        parts = [f"{run}  cell {event.cell_index + 1} ({event.position} of {event.cells})", event.status or ""]
         if event.seconds is not None:
             parts.append(_seconds(event.seconds))
         if event.peak_memory is not None:
@@ -345,11 +345,12 @@ def _head(reply: RehearseReply, paint: Callable[[str, str], str]) -> str:
 
 def _finding_lines(reply: RehearseReply, paint: Callable[[str, str], str]) -> list[str]:
     """Each finding with its suggestion, and the diff of the outputs when there is one."""
+    from .text import where
+
     out = []
     diffs = {(d.cell_index, d.check): d for d in reply.diffs}
     for f in reply.findings:
-        where = "notebook" if f.cell_index is None else f"cell {f.cell_index}" + (f":{f.line}" if f.line else "")
-        out.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<23} {f.message}")
+        out.append(f"  {where(f):<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<23} {f.message}")
         out.append(" " * 46 + paint("dim", "→ " + f.suggestion))
         diff = diffs.get((f.cell_index, f.check)) if f.cell_index is not None else None
         if diff is not None and diff.diff:
@@ -371,7 +372,7 @@ def _cell_table(record: RehearsalRecord, paint: Callable[[str, str], str]) -> li
                 text += f"  {timing.peak_memory / 2**20:.0f} MiB"
             columns.append(f"{text:<23}")
         out.append(
-            f"  {cell.cell_index:<6}  "
+            f"  {cell.cell_index + 1:<6}  "
             + "   ".join(columns)
             + ", ".join(cell.writes[:4])
             + (" …" if len(cell.writes) > 4 else "")
