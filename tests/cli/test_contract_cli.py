@@ -122,9 +122,15 @@ def test_unreadable_notebooks_and_invalid_contracts_are_exit_2(tree):
     (tree / "pyproject.toml").write_text(CONTRACT.replace("min-score = 90", "min-score = 'ninety'"))
     result = cli("contract", "ready.ipynb", cwd=tree)
     assert result.returncode == 2
+    # the headline names no contract: the default one is not what judged (nothing did)
+    assert result.stdout.splitlines()[0] == "ready.ipynb  NOT READY  cannot be judged"
     assert (
         "pyproject.toml:6: tool.jupyter-readiness.contract.min-score: must be an integer from 0 to 100" in result.stdout
     )
+    (tree / "pyproject.toml").write_text(CONTRACT.replace("min-score = 90", "min-score = 90\nmin-score = 80"))
+    result = cli("contract", "ready.ipynb", cwd=tree)
+    assert result.returncode == 2
+    assert "invalid contract: pyproject.toml:7: not valid TOML: Cannot overwrite a value (column " in result.stdout
     assert cli("contract", "nothing-here", cwd=tree).returncode == 2
     empty = tree / "empty"
     empty.mkdir()
