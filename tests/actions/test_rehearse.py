@@ -485,8 +485,9 @@ def test_cli_in_place_runs_in_the_real_folder_with_a_progress_line_per_cell_on_a
     assert result.returncode == 0
     assert (project / "made.txt").read_text() == "1"
     lines = progress.decode().replace("\r\x1b[K", "\n").splitlines()
-    assert any(line.startswith("run 1/1  cell 0 (1 of 2)  ok  ") and line.endswith("MiB") for line in lines), lines
-    assert any(line.startswith("run 1/1  cell 1 (2 of 2)  ok  ") for line in lines), lines
+    # cells numbered as JupyterLab shows them: cell_index 0 is cell 1
+    assert any(line.startswith("run 1/1  cell 1 (1 of 2)  ok  ") and line.endswith("MiB") for line in lines), lines
+    assert any(line.startswith("run 1/1  cell 2 (2 of 2)  ok  ") for line in lines), lines
     assert leftovers(base) == ([], [])
 
 
