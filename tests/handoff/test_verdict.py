@@ -200,9 +200,17 @@ def test_a_parameters_cell(judged):
 
 
 def write_rehearsal(
-    project: Path, name: str = "analysis.ipynb", *, findings=(), runs=2, when="2026-11-30T05:31:02Z", key=None
+    project: Path,
+    name: str = "analysis.ipynb",
+    *,
+    findings=(),
+    runs=2,
+    when="2026-11-30T05:31:02Z",
+    key=None,
+    statuses: dict[int, list[str]] | None = None,
 ):
-    """A rehearsal record as `jupyter-readiness rehearse` writes it beside the notebook."""
+    """A rehearsal record as `jupyter-readiness rehearse` writes it beside the notebook;
+    ``statuses``: each code cell's status in each run, by its index."""
     path = project / name
     model = notebook_from_json(json.loads(path.read_text()))
     record = {
@@ -218,7 +226,17 @@ def write_rehearsal(
         "seconds": 1.5,
         "code_cells": [c.index for c in model.cells if c.cell_type == "code"],
         "findings": list(findings),
-        "cells": [],
+        "cells": [
+            {
+                "cell_index": index,
+                "cell_id": None,
+                "runs": [{"status": s, "seconds": None, "peak_memory": None} for s in ran],
+                "writes": [],
+                "reads": [],
+                "external": [],
+            }
+            for index, ran in (statuses or {}).items()
+        ],
         "files": [],
     }
     record_path(path).parent.mkdir(exist_ok=True)
@@ -275,6 +293,37 @@ def test_rehearsed_met_and_each_way_it_is_not(judged, project):
         clauses(judged(on))["rehearsed"][1]
         == "the rehearsal record cannot be read (it is not valid JSON): rehearse again"
     )
+
+
+def test_a_rehearsal_stopped_by_a_waived_error_did_not_rehearse_the_cells_after_it(judged, project):
+    # a cell that calls an API only reachable in production: the team waives its rehearsal-error,
+    # but the cell below it (an append) never ran, and the second run was skipped
+    cells = (md("# Report"), code(CLEAN, 1, cell_id="c0"), code("fetch()", 2, cell_id="c1"), code("log()", 3))
+    judged(None, *cells)
+    error = {**mismatch(2), "check": "rehearsal-error", "severity": "error", "message": "raises ConnectionError"}
+    on = contract(
+        "rehearsed = true",
+        "[[tool.jupyter-readiness.contract.waivers]]",
+        'check = "rehearsal-error"',
+        'notebook = "analysis.ipynb"',
+        'cell = "c1"',
+        'reason = "the API is only reachable in production"',
+    )
+    write_rehearsal(project, findings=[error], statuses={1: ["ok"], 2: ["error"], 3: ["not-run"]})
+    judged(None, md("# Title"), *cells)  # a markdown cell added since: the cell is named where it is now
+    verdict = judged(on)
+    assert verdict.waivers[0].status == "applied" and not verdict.ready, verdict.waivers[0].note
+    assert clauses(verdict)["rehearsed"] == (
+        False,
+        "the last rehearsal on 2026-11-30 did not get through the notebook: run 1 stopped at cell 4 (error) "
+        "and what follows was not rehearsed: make it run top to bottom, then rehearse again",
+    )
+    # a cell that fails only when run a second time (os.mkdir)
+    error.update(cell_index=3, message="cannot be run twice")  # c1, below the two markdown cells now
+    write_rehearsal(project, findings=[error], statuses={2: ["ok", "ok"], 3: ["ok", "error"], 4: ["ok", "not-run"]})
+    assert "run 2 stopped at cell 4 (error)" in clauses(judged(on))["rehearsed"][1]
+    write_rehearsal(project, statuses={2: ["ok", "ok"], 3: ["ok", "ok"], 4: ["ok", "ok"]})
+    assert clauses(judged(on))["rehearsed"][0]
 
 
 def test_a_rehearsal_older_than_the_contract_allows(judged, project):

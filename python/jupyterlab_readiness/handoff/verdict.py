@@ -430,6 +430,14 @@ def _rehearsed(max_age: int | None, state: _Notebook) -> ClauseVerdict:
     failing = [f for f in state.kept if f.check in _BLOCKING_REHEARSAL]
     if failing:
         return unmet(f"the last rehearsal{on} found {_listed(failing)}", failing)
+    if found.stopped is not None:
+        # a waived rehearsal-error is accepted, but the cells below it were never rehearsed
+        run, index, status = found.stopped
+        at = f" at {cell_label(index)} ({status})" if index is not None and status != "not-run" else ""
+        return unmet(
+            f"the last rehearsal{on} did not get through the notebook: run {run} stopped{at} and what "
+            "follows was not rehearsed: make it run top to bottom, then rehearse again"
+        )
     return _clause("rehearsed", "rehearsed", title, True, f"rehearsed{on}: no `rehearsal-error` or `output-mismatch`")
 
 
