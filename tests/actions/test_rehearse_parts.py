@@ -729,6 +729,10 @@ def test_progress_lines_and_text_report():
         and "out.csv  12 bytes" in text
         and "baseline recorded in .readiness/a.ipynb.rehearsal.json" in text
     )
+    # the first run stopped at the cell, so the second was skipped
+    record.cells[0].runs = [CellTiming("error", 0.01, None)]
+    stopped = render(Outcome("failed", findings=[], record=record, seconds=1.0).reply("a.ipynb"), colour=False)
+    assert stopped.startswith("a.ipynb  rehearsal failed: 1 of 2 fresh runs of kernel python3, 1.00 s")
     assert (
         render(Outcome("error", error="no such kernel").reply("a.ipynb"), colour=False)
         == "a.ipynb  cannot rehearse: no such kernel\n"

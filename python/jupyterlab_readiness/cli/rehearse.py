@@ -327,9 +327,11 @@ def _painter(colour: bool) -> Callable[[str, str], str]:
 def _head(reply: RehearseReply, paint: Callable[[str, str], str]) -> str:
     record = reply.record
     runs = record.runs if record else 0
+    # the second run is skipped when the first stops: say so rather than claim both ran
+    done = max((len(cell.runs) for cell in record.cells), default=runs) if record else 0
     head = (
-        f"{paint('bold', reply.path)}  rehearsal {paint(reply.status, reply.status)}: {runs} "
-        f"fresh run{'s' if runs != 1 else ''}"
+        f"{paint('bold', reply.path)}  rehearsal {paint(reply.status, reply.status)}: "
+        f"{f'{done} of ' if done < runs else ''}{runs} fresh run{'s' if runs != 1 else ''}"
     )
     if record is not None:
         head += f" of kernel {record.kernel}"
