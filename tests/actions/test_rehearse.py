@@ -432,6 +432,10 @@ def test_cli_exit_2_when_it_cannot_run(project, base):
     assert too_big.returncode == 2 and "more than 4 KB" in too_big.stderr and "--in-place" in too_big.stderr
     bad_name = cli("fine.ipynb", "-p", "not-a-name", "1", cwd=project, base=base)
     assert bad_name.returncode == 2 and "not a Python identifier" in bad_name.stderr
+    # a negative limit failed every cell as 'did not finish within -1 s' and recorded it
+    negative = cli("fine.ipynb", "--cell-timeout", "-1", cwd=project, base=base)
+    assert negative.returncode == 2 and "'-1' is not a number of seconds (0: no limit)" in negative.stderr
+    assert cli("fine.ipynb", "--timeout", "nan", cwd=project, base=base).returncode == 2
     assert not (project / ".readiness").exists()
     assert leftovers(base) == ([], [])
 

@@ -75,14 +75,14 @@ def add_parser(sub) -> None:
     )
     rehearse.add_argument(
         "--timeout",
-        type=float,
+        type=_limit,
         default=3600.0,
         metavar="S",
         help="time limit for the whole rehearsal in seconds (default 3600; 0: none)",
     )
     rehearse.add_argument(
         "--cell-timeout",
-        type=float,
+        type=_limit,
         default=600.0,
         metavar="S",
         help="time limit per cell in seconds (default 600; 0: none)",
@@ -119,6 +119,17 @@ def add_parser(sub) -> None:
     rehearse.add_argument(
         "--no-record", action="store_true", help="do not write the baseline record beside the notebook"
     )
+
+
+def _limit(text: str) -> float:
+    """A time limit in seconds: 0 is none; a negative one would fail every cell as 'timed out'."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0: no limit)")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
