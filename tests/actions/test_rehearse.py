@@ -257,7 +257,7 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     files, hosts = [f for f in outcome.findings if f.check == "external-input"]
     assert files.cell_index == 0 and files.severity == "warning" and str(data) in files.message
     assert hosts.cell_index == 1 and hosts.severity == "info" and "data.example.invalid:443" in hosts.message
-    assert any("cell 2 started a process (`true`)" in note for note in outcome.notes)
+    assert any("cell 3 started a process (`true`)" in note for note in outcome.notes)
     assert outcome.record.cells[0].external == [str(data)]
 
 
@@ -432,6 +432,10 @@ def test_cli_exit_2_when_it_cannot_run(project, base):
     assert too_big.returncode == 2 and "more than 4 KB" in too_big.stderr and "--in-place" in too_big.stderr
     bad_name = cli("fine.ipynb", "-p", "not-a-name", "1", cwd=project, base=base)
     assert bad_name.returncode == 2 and "not a Python identifier" in bad_name.stderr
+    # a negative limit failed every cell as 'did not finish within -1 s' and recorded it
+    negative = cli("fine.ipynb", "--cell-timeout", "-1", cwd=project, base=base)
+    assert negative.returncode == 2 and "'-1' is not a number of seconds (0: no limit)" in negative.stderr
+    assert cli("fine.ipynb", "--timeout", "nan", cwd=project, base=base).returncode == 2
     assert not (project / ".readiness").exists()
     assert leftovers(base) == ([], [])
 
@@ -485,8 +489,9 @@ def test_cli_in_place_runs_in_the_real_folder_with_a_progress_line_per_cell_on_a
     assert result.returncode == 0
     assert (project / "made.txt").read_text() == "1"
     lines = progress.decode().replace("\r\x1b[K", "\n").splitlines()
-    assert any(line.startswith("run 1/1  cell 0 (1 of 2)  ok  ") and line.endswith("MiB") for line in lines), lines
-    assert any(line.startswith("run 1/1  cell 1 (2 of 2)  ok  ") for line in lines), lines
+    # cells numbered as JupyterLab shows them: cell_index 0 is cell 1
+    assert any(line.startswith("run 1/1  cell 1 (1 of 2)  ok  ") and line.endswith("MiB") for line in lines), lines
+    assert any(line.startswith("run 1/1  cell 2 (2 of 2)  ok  ") for line in lines), lines
     assert leftovers(base) == ([], [])
 
 

@@ -467,8 +467,8 @@ def test_static_findings_the_runs_contradict_are_noted():
     runs = [RunResult(n, [CellRun(0, "ok"), CellRun(1, "ok", accesses=appends)]) for n in (1, 2)]
     built = build(_evidence([code("print(x)"), code("open('log.txt', 'a')")], runs, static=static))
     notes = built.notes
-    assert any("cell 0: the static `hidden-state` finding is not confirmed" in n for n in notes)
-    assert any("cell 1: the static `append-write` finding is not confirmed: `log.txt` was the same" in n for n in notes)
+    assert any("cell 1: the static `hidden-state` finding is not confirmed" in n for n in notes)
+    assert any("cell 2: the static `append-write` finding is not confirmed: `log.txt` was the same" in n for n in notes)
     assert [(v.check, v.cell_index, v.confirmed) for v in built.verdicts] == [
         ("hidden-state", 0, False),
         ("append-write", 1, False),
@@ -686,7 +686,7 @@ def test_race_returns_times_out_and_cancels_across_threads():
 def test_progress_lines_and_text_report():
     assert (
         progress_line(Progress("cell-started", 1.0, run=1, runs=2, cell_index=3, position=2, cells=7))
-        == "run 1/2  cell 3 (2 of 7) …"
+        == "run 1/2  cell 4 (2 of 7) …"  # cell_index 3, numbered as JupyterLab shows it
     )
     assert (
         progress_line(
@@ -703,7 +703,7 @@ def test_progress_lines_and_text_report():
                 peak_memory=85 * 2**20,
             )
         )
-        == "run 2/2  cell 3 (2 of 7)  ok  0.42 s  85 MiB"
+        == "run 2/2  cell 4 (2 of 7)  ok  0.42 s  85 MiB"
     )
     assert progress_line(Progress("started", 0.0)) is None
     from jupyterlab_readiness.actions.rehearse.rehearsal import Outcome
@@ -721,12 +721,18 @@ def test_progress_lines_and_text_report():
     )
     text = render(outcome.reply("a.ipynb", ".readiness/a.ipynb.rehearsal.json"), colour=False)
     assert "a.ipynb  rehearsal failed: 2 fresh runs of kernel python3, 3.20 s (first cell after 1.50 s)" in text
-    assert "cell 0       warning output-mismatch" in text and "-1" in text and "+2" in text
+    # cell_index 0 is JupyterLab's cell 1, in the findings and in the per-cell table
+    assert "cell 1       warning output-mismatch" in text and "-1" in text and "+2" in text
+    assert "\n  1       " in text and "\n  0       " not in text
     assert (
         "67 MiB" in text
         and "out.csv  12 bytes" in text
         and "baseline recorded in .readiness/a.ipynb.rehearsal.json" in text
     )
+    # the first run stopped at the cell, so the second was skipped
+    record.cells[0].runs = [CellTiming("error", 0.01, None)]
+    stopped = render(Outcome("failed", findings=[], record=record, seconds=1.0).reply("a.ipynb"), colour=False)
+    assert stopped.startswith("a.ipynb  rehearsal failed: 1 of 2 fresh runs of kernel python3, 1.00 s")
     assert (
         render(Outcome("error", error="no such kernel").reply("a.ipynb"), colour=False)
         == "a.ipynb  cannot rehearse: no such kernel\n"

@@ -67,7 +67,7 @@ def test_text_output_and_exit_code(tree):
     assert lines[0] == "ready.ipynb  READY  every clause met (5)  (contract: pyproject.toml)"
     assert "reports/daily.ipynb  READY  every clause met (5)  (contract: pyproject.toml)" in lines
     assert "sub/bad.ipynb  NOT READY  3 of 5 clauses unmet  (contract: pyproject.toml)" in lines
-    assert "  ✗ Reproducible execution passes: 1 finding at warning or above: `hidden-state` (error) in cell 0" in lines
+    assert "  ✗ Reproducible execution passes: 1 finding at warning or above: `hidden-state` (error) in cell 1" in lines
     assert (
         "  waiver wall-clock in the notebook: applied to 1 finding (a daily report <by design> | dated today)" in lines
     )
@@ -101,7 +101,7 @@ def test_markdown_is_a_table_per_notebook_for_a_pull_request(tree):
     assert bad < out.index("✅ <code>ready.ipynb</code>")  # the notebooks not ready first
     assert (
         "| | Clause | Why |\n|---|---|---|\n"
-        "| ❌ | Reproducible execution passes | 1 finding at warning or above: `hidden-state` (error) in cell 0 |"
+        "| ❌ | Reproducible execution passes | 1 finding at warning or above: `hidden-state` (error) in cell 1 |"
     ) in out
     assert out.count("| | Clause | Why |") == 3  # one table per notebook
     assert "<details><summary>✅ <code>reports/daily.ipynb</code>: ready: every clause met (5)</summary>" in out
@@ -122,9 +122,15 @@ def test_unreadable_notebooks_and_invalid_contracts_are_exit_2(tree):
     (tree / "pyproject.toml").write_text(CONTRACT.replace("min-score = 90", "min-score = 'ninety'"))
     result = cli("contract", "ready.ipynb", cwd=tree)
     assert result.returncode == 2
+    # the headline names no contract: the default one is not what judged (nothing did)
+    assert result.stdout.splitlines()[0] == "ready.ipynb  NOT READY  cannot be judged"
     assert (
         "pyproject.toml:6: tool.jupyter-readiness.contract.min-score: must be an integer from 0 to 100" in result.stdout
     )
+    (tree / "pyproject.toml").write_text(CONTRACT.replace("min-score = 90", "min-score = 90\nmin-score = 80"))
+    result = cli("contract", "ready.ipynb", cwd=tree)
+    assert result.returncode == 2
+    assert "invalid contract: pyproject.toml:7: not valid TOML: Cannot overwrite a value (column " in result.stdout
     assert cli("contract", "nothing-here", cwd=tree).returncode == 2
     empty = tree / "empty"
     empty.mkdir()

@@ -145,7 +145,7 @@ def test_a_pull_request_that_is_not_ready_fails_the_job(tmp_path):
     summary = action.summary.read_text()
     assert "### ❌ <code>analysis/report.ipynb</code>: not ready: 1 of 2 clauses unmet" in summary
     assert (
-        "| ❌ | No finding above warning | 1 finding above what it tolerates: `hidden-state` (error) in cell 0 |"
+        "| ❌ | No finding above warning | 1 finding above what it tolerates: `hidden-state` (error) in cell 1 |"
         in summary
     )
     assert action.outputs["contract"] == {"status": "1", "ready": "false"}  # no SARIF asked for

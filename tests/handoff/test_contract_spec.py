@@ -166,11 +166,15 @@ def test_dates_and_waivers_in_other_layouts(project):
 
 
 def test_not_toml_or_not_a_table(project):
-    assert problems(project, "[tool.jupyter-readiness.contract\nmin-score = 1\n")[0].startswith(
-        "pyproject.toml: not valid TOML: "
-    )
+    # the line first, as for the contract's other mistakes (tomllib says it at the end)
+    assert problems(project, "[tool.jupyter-readiness.contract\nmin-score = 1\n") == [
+        "pyproject.toml:1: not valid TOML: Expected ']' at the end of a table declaration (column 33)"
+    ]
     assert problems(project, "[tool.jupyter-readiness]\ncontract = 3\n") == [
         "pyproject.toml:2: tool.jupyter-readiness.contract: must be a table of clauses"
+    ]
+    assert problems(project, "# team\nmax-severity = { all =", name="readiness-contract.toml") == [
+        "readiness-contract.toml:2: not valid TOML: Invalid value at the end of the file"
     ]
 
 

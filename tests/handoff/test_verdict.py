@@ -73,10 +73,10 @@ def test_the_default_contract_unmet(judged):
     found = clauses(verdict)
     assert (
         found["checklist:pinned-environment"][1]
-        == "1 finding at warning or above: `unpinned-import` (warning) in cell 0"
+        == "1 finding at warning or above: `unpinned-import` (warning) in cell 1"
     )
     assert found["max-severity:all"][1].startswith(
-        "2 findings above what it tolerates: `hidden-state` (error) in cell 0"
+        "2 findings above what it tolerates: `hidden-state` (error) in cell 1"
     )
     assert found["no-secrets"] == (
         False,
@@ -97,7 +97,7 @@ def test_checklist_items_must_pass(judged):
     found = clauses(verdict)
     assert found["checklist:deterministic-inputs"] == (
         False,
-        "1 finding at warning or above: `wall-clock` (warning) in cell 0",
+        "1 finding at warning or above: `wall-clock` (warning) in cell 1",
     )
     assert found["checklist:observability"] == (True, "no warning or error among its checks")  # info is a hint
 
@@ -119,11 +119,11 @@ def test_max_severity_per_check_per_item_and_for_all(judged):
     found = clauses(verdict)
     assert found["max-severity:wall-clock"] == (
         False,
-        "1 finding above what it tolerates: `wall-clock` (warning) in cell 0",
+        "1 finding above what it tolerates: `wall-clock` (warning) in cell 1",
     )
     assert found["max-severity:idempotent-writes"] == (
         False,
-        "1 finding above what it tolerates: `append-write` (warning) in cell 1",
+        "1 finding above what it tolerates: `append-write` (warning) in cell 2",
     )
     assert found["max-severity:all"] == (True, "no errors")  # the unseeded-random warning is tolerated
     titles = {c.id: c.title for c in verdict.clauses}
@@ -188,21 +188,29 @@ def test_a_parameters_cell(judged):
     met, reason = clauses(judged(on, code("day = '2024-01-01'", 1)))["parameters-cell"]
     assert not met and reason.startswith("no code cell is tagged `parameters`")
     good = {**code("day: str = '2024-01-01'\nlimit = 3\n'''the run's inputs'''", 1), **tagged}
-    assert clauses(judged(on, md("# Report"), good))["parameters-cell"] == (True, "cell 1: `day`, `limit`")
+    assert clauses(judged(on, md("# Report"), good))["parameters-cell"] == (True, "cell 2: `day`, `limit`")
     computed = {**code("import datetime\nday = datetime.date.today()", 1), **tagged}
     met, reason = clauses(judged(on, computed))["parameters-cell"]
-    assert not met and reason.startswith("the parameters cell (cell 0) line 1 is not a name set to a literal")
+    assert not met and reason.startswith("the parameters cell (cell 1) line 1 is not a name set to a literal")
     broken = {**code("day = (", 1), **tagged}
-    assert clauses(judged(on, broken))["parameters-cell"] == (False, "the parameters cell (cell 0) does not parse")
+    assert clauses(judged(on, broken))["parameters-cell"] == (False, "the parameters cell (cell 1) does not parse")
 
 
 # ---------------------------------------------------------------- rehearsed
 
 
 def write_rehearsal(
-    project: Path, name: str = "analysis.ipynb", *, findings=(), runs=2, when="2026-11-30T05:31:02Z", key=None
+    project: Path,
+    name: str = "analysis.ipynb",
+    *,
+    findings=(),
+    runs=2,
+    when="2026-11-30T05:31:02Z",
+    key=None,
+    statuses: dict[int, list[str]] | None = None,
 ):
-    """A rehearsal record as `jupyter-readiness rehearse` writes it beside the notebook."""
+    """A rehearsal record as `jupyter-readiness rehearse` writes it beside the notebook;
+    ``statuses``: each code cell's status in each run, by its index."""
     path = project / name
     model = notebook_from_json(json.loads(path.read_text()))
     record = {
@@ -218,7 +226,17 @@ def write_rehearsal(
         "seconds": 1.5,
         "code_cells": [c.index for c in model.cells if c.cell_type == "code"],
         "findings": list(findings),
-        "cells": [],
+        "cells": [
+            {
+                "cell_index": index,
+                "cell_id": None,
+                "runs": [{"status": s, "seconds": None, "peak_memory": None} for s in ran],
+                "writes": [],
+                "reads": [],
+                "external": [],
+            }
+            for index, ran in (statuses or {}).items()
+        ],
         "files": [],
     }
     record_path(path).parent.mkdir(exist_ok=True)
@@ -257,7 +275,7 @@ def test_rehearsed_met_and_each_way_it_is_not(judged, project):
     rehearsed = next(c for c in verdict.clauses if c.id == "rehearsed")
     assert (
         not rehearsed.met
-        and rehearsed.reason == "the last rehearsal on 2026-11-30 found `output-mismatch` (warning) in cell 1"
+        and rehearsed.reason == "the last rehearsal on 2026-11-30 found `output-mismatch` (warning) in cell 2"
     )
     assert rehearsed.findings[0].cell_id == "c1" and rehearsed.actions == ["rehearse", "waive"]
     # a markdown cell added above: the record still applies, its findings follow their cells
@@ -275,6 +293,37 @@ def test_rehearsed_met_and_each_way_it_is_not(judged, project):
         clauses(judged(on))["rehearsed"][1]
         == "the rehearsal record cannot be read (it is not valid JSON): rehearse again"
     )
+
+
+def test_a_rehearsal_stopped_by_a_waived_error_did_not_rehearse_the_cells_after_it(judged, project):
+    # a cell that calls an API only reachable in production: the team waives its rehearsal-error,
+    # but the cell below it (an append) never ran, and the second run was skipped
+    cells = (md("# Report"), code(CLEAN, 1, cell_id="c0"), code("fetch()", 2, cell_id="c1"), code("log()", 3))
+    judged(None, *cells)
+    error = {**mismatch(2), "check": "rehearsal-error", "severity": "error", "message": "raises ConnectionError"}
+    on = contract(
+        "rehearsed = true",
+        "[[tool.jupyter-readiness.contract.waivers]]",
+        'check = "rehearsal-error"',
+        'notebook = "analysis.ipynb"',
+        'cell = "c1"',
+        'reason = "the API is only reachable in production"',
+    )
+    write_rehearsal(project, findings=[error], statuses={1: ["ok"], 2: ["error"], 3: ["not-run"]})
+    judged(None, md("# Title"), *cells)  # a markdown cell added since: the cell is named where it is now
+    verdict = judged(on)
+    assert verdict.waivers[0].status == "applied" and not verdict.ready, verdict.waivers[0].note
+    assert clauses(verdict)["rehearsed"] == (
+        False,
+        "the last rehearsal on 2026-11-30 did not get through the notebook: run 1 stopped at cell 4 (error) "
+        "and what follows was not rehearsed: make it run top to bottom, then rehearse again",
+    )
+    # a cell that fails only when run a second time (os.mkdir)
+    error.update(cell_index=3, message="cannot be run twice")  # c1, below the two markdown cells now
+    write_rehearsal(project, findings=[error], statuses={2: ["ok", "ok"], 3: ["ok", "error"], 4: ["ok", "not-run"]})
+    assert "run 2 stopped at cell 4 (error)" in clauses(judged(on))["rehearsed"][1]
+    write_rehearsal(project, statuses={2: ["ok", "ok"], 3: ["ok", "ok"], 4: ["ok", "ok"]})
+    assert clauses(judged(on))["rehearsed"][0]
 
 
 def test_a_rehearsal_older_than_the_contract_allows(judged, project):
@@ -295,7 +344,7 @@ def test_the_rehearsals_findings_count_in_the_other_clauses_and_can_be_waived(ju
     verdict = judged(contract())
     assert (
         clauses(verdict)["max-severity:all"][1]
-        == "1 finding above what it tolerates: `non-idempotent-write` (error) in cell 0"
+        == "1 finding above what it tolerates: `non-idempotent-write` (error) in cell 1"
     )
     waived = judged(
         contract(
@@ -427,7 +476,7 @@ def test_a_waiver_of_another_cell_matches_nothing_and_is_reported(judged):
     assert not verdict.ready
     (waiver,) = verdict.waivers
     assert waiver.status == "unused" and waiver.findings == 0
-    assert waiver.note == "`hidden-state` fires in cell 0, not in the cell 'c1': fix the waiver's cell or remove it"
+    assert waiver.note == "`hidden-state` fires in cell 1, not in the cell 'c1': fix the waiver's cell or remove it"
     gone = (code("import logging", 1, cell_id="c0"),)
     (waiver,) = judged(WAIVED, *gone).waivers
     assert waiver.note.startswith("no cell has the id 'c1'")

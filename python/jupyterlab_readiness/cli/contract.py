@@ -91,7 +91,9 @@ def text(run, colour: bool) -> str:
         word = paint("31;1", "NOT READY") if not verdict.ready else paint("32;1", "READY")
         source = f"contract: {verdict.contract}" if verdict.contract else "the default contract"
         counts = _headline(verdict).split(": ", 1)[-1]
-        lines.append(f"{paint('1', verdict.path)}  {word}  {counts}  ({source})")
+        # an unreadable notebook or contract has no contract to name (the error names the file)
+        shown = "" if verdict.error else f"  ({source})"
+        lines.append(f"{paint('1', verdict.path)}  {word}  {counts}{shown}")
         if verdict.error:
             lines.extend(f"  {paint('31', line)}" for line in verdict.error.splitlines())
         for clause in verdict.clauses:

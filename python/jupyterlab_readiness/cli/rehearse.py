@@ -75,14 +75,14 @@ def add_parser(sub) -> None:
     )
     rehearse.add_argument(
         "--timeout",
-        type=float,
+        type=_limit,
         default=3600.0,
         metavar="S",
         help="time limit for the whole rehearsal in seconds (default 3600; 0: none)",
     )
     rehearse.add_argument(
         "--cell-timeout",
-        type=float,
+        type=_limit,
         default=600.0,
         metavar="S",
         help="time limit per cell in seconds (default 600; 0: none)",
@@ -119,6 +119,17 @@ def add_parser(sub) -> None:
     rehearse.add_argument(
         "--no-record", action="store_true", help="do not write the baseline record beside the notebook"
     )
+
+
+def _limit(text: str) -> float:
+    """A time limit in seconds: 0 is none; a negative one would fail every cell as 'timed out'."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds (0: no limit)")
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -276,9 +287,9 @@ def progress_line(event: Progress) -> str | None:
     if event.event == "kernel-starting":
         return f"{run}: starting a new kernel …"
     if event.event == "cell-started":
-        return f"{run}  cell {event.cell_index} ({event.position} of {event.cells}) …"
+        return f"{run}  cell {event.cell_index + 1} ({event.position} of {event.cells}) …"
     if event.event == "cell-finished":
-        parts = [f"{run}  cell {event.cell_index} ({event.position} of {event.cells})", event.status or ""]
+        parts = [f"{run}  cell {event.cell_index + 1} ({event.position} of {event.cells})", event.status or ""]
         if event.seconds is not None:
             parts.append(_seconds(event.seconds))
         if event.peak_memory is not None:
@@ -327,9 +338,11 @@ def _painter(colour: bool) -> Callable[[str, str], str]:
 def _head(reply: RehearseReply, paint: Callable[[str, str], str]) -> str:
     record = reply.record
     runs = record.runs if record else 0
+    # the second run is skipped when the first stops: say so rather than claim both ran
+    done = max((len(cell.runs) for cell in record.cells), default=runs) if record else 0
     head = (
-        f"{paint('bold', reply.path)}  rehearsal {paint(reply.status, reply.status)}: {runs} "
-        f"fresh run{'s' if runs != 1 else ''}"
+        f"{paint('bold', reply.path)}  rehearsal {paint(reply.status, reply.status)}: "
+        f"{f'{done} of ' if done < runs else ''}{runs} fresh run{'s' if runs != 1 else ''}"
     )
     if record is not None:
         head += f" of kernel {record.kernel}"
@@ -345,11 +358,12 @@ def _head(reply: RehearseReply, paint: Callable[[str, str], str]) -> str:
 
 def _finding_lines(reply: RehearseReply, paint: Callable[[str, str], str]) -> list[str]:
     """Each finding with its suggestion, and the diff of the outputs when there is one."""
+    from .text import where
+
     out = []
     diffs = {(d.cell_index, d.check): d for d in reply.diffs}
     for f in reply.findings:
-        where = "notebook" if f.cell_index is None else f"cell {f.cell_index}" + (f":{f.line}" if f.line else "")
-        out.append(f"  {where:<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<23} {f.message}")
+        out.append(f"  {where(f):<12} {paint(f.severity, f'{f.severity:<7}')} {f.check:<23} {f.message}")
         out.append(" " * 46 + paint("dim", "→ " + f.suggestion))
         diff = diffs.get((f.cell_index, f.check)) if f.cell_index is not None else None
         if diff is not None and diff.diff:
@@ -371,7 +385,7 @@ def _cell_table(record: RehearsalRecord, paint: Callable[[str, str], str]) -> li
                 text += f"  {timing.peak_memory / 2**20:.0f} MiB"
             columns.append(f"{text:<23}")
         out.append(
-            f"  {cell.cell_index:<6}  "
+            f"  {cell.cell_index + 1:<6}  "
             + "   ".join(columns)
             + ", ".join(cell.writes[:4])
             + (" …" if len(cell.writes) > 4 else "")

@@ -31,9 +31,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..contract.baseline import RehearsalRecord
 from ..contract.report import Finding
 from ..files import OutsideRoot, Root, Unreadable
-from ..lint.sidecar import SIDECAR_FOLDER, current_findings, read_json, read_rehearsal, sidecar_path
+from ..lint.sidecar import SIDECAR_FOLDER, current_findings, read_json, read_rehearsal, record_cells, sidecar_path
 from ..notebook.fingerprint import code_fingerprint
 from ..notebook.model import Notebook
 
@@ -76,6 +77,9 @@ class Rehearsal:
     rehearsed_at: str
     runs: int
     findings: list[Finding]  # moved to the notebook's current cell indices (when current)
+    # where a run stopped before the last code cell (an error, a time limit, a dead kernel): (run,
+    # the cell's current index or None, its status); None when every run asked for ran every cell
+    stopped: tuple[int, int | None, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -118,7 +122,22 @@ def _rehearsal(notebook: Notebook, notebook_path: Path, root: Root) -> tuple[Reh
     if record is None:
         return None, problem
     findings = current_findings(record, notebook)
-    return Rehearsal(findings is not None, record.rehearsed_at, record.runs, findings or []), None
+    stopped = _stopped(record, record_cells(notebook, record) or {})
+    return Rehearsal(findings is not None, record.rehearsed_at, record.runs, findings or [], stopped), None
+
+
+def _stopped(record: RehearsalRecord, moved: dict[int, int]) -> tuple[int, int | None, str] | None:
+    """The first place a run did not get through: the cell that failed, timed out or lost its
+    kernel, else (a run skipped, or a time limit between cells) the first cell it did not run."""
+    for run in range(record.runs):
+        timings = [
+            (cell.cell_index, cell.runs[run].status if run < len(cell.runs) else "not-run") for cell in record.cells
+        ]
+        failed = next(((i, status) for i, status in timings if status not in ("ok", "not-run")), None)
+        missed = failed or next(((i, status) for i, status in timings if status == "not-run"), None)
+        if missed is not None:
+            return run + 1, moved.get(missed[0]), missed[1]
+    return None
 
 
 def rehearsed_on(rehearsal: Rehearsal) -> dt.date | None:

@@ -16,6 +16,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from ..checks.context import cell_label
 from ..checks.registry import BY_ID, CHECKS
 from ..contract.replies import ClauseAction, ClauseKind, ClauseVerdict, ContractVerdict, WaiverVerdict
 from ..contract.report import Finding, NotebookReport
@@ -150,7 +151,7 @@ def _unused(waiver: Waiver, findings: list[Finding], cell_ids: set[str | None]) 
         return f"no cell has the id {waiver.cell!r} (deleted or re-created?): remove the waiver or fix its cell"
     elsewhere = sorted({f.cell_index for f in findings if f.check == waiver.check and f.cell_index is not None})
     if elsewhere and waiver.cell is not None:
-        cells = ", ".join(str(i) for i in elsewhere)
+        cells = ", ".join(str(i + 1) for i in elsewhere)
         where = f"cell{'s' if len(elsewhere) > 1 else ''} {cells}"
         return f"`{waiver.check}` fires in {where}, not in the cell {waiver.cell!r}: fix the waiver's cell or remove it"
     return f"no `{waiver.check}` finding to waive (fixed?): remove the waiver"
@@ -198,7 +199,7 @@ def _count(n: int, noun: str) -> str:
 def _listed(findings: list[Finding], limit: int = 4) -> str:
     """'hidden-state in cell 3, unpinned-import in the notebook …' for a reason."""
     parts = [
-        f"`{f.check}` ({f.severity}) in {'the notebook' if f.cell_index is None else f'cell {f.cell_index}'}"
+        f"`{f.check}` ({f.severity}) in {'the notebook' if f.cell_index is None else cell_label(f.cell_index)}"
         for f in findings[:limit]
     ]
     more = len(findings) - limit
@@ -355,7 +356,7 @@ def _parameters_cell(notebook: Notebook) -> ClauseVerdict:
             "parameters-cell",
             title,
             False,
-            f"the parameters cell (cell {cell.index}) does not parse",
+            f"the parameters cell ({cell_label(cell.index)}) does not parse",
         )
     names = []
     for statement in tree.body:
@@ -366,17 +367,25 @@ def _parameters_cell(notebook: Notebook) -> ClauseVerdict:
                 "parameters-cell",
                 title,
                 False,
-                f"the parameters cell (cell {cell.index}) line {statement.lineno} is not a name set to a literal: "
-                "a scheduler could not pass another value for it; move the computation to a later cell",
+                f"the parameters cell ({cell_label(cell.index)}) line {statement.lineno} is not a name set to a "
+                "literal: a scheduler could not pass another value for it; move the computation to a later cell",
             )
         if name:
             names.append(name)
     if not names:
         return _clause(
-            "parameters-cell", "parameters-cell", title, False, f"the parameters cell (cell {cell.index}) sets nothing"
+            "parameters-cell",
+            "parameters-cell",
+            title,
+            False,
+            f"the parameters cell ({cell_label(cell.index)}) sets nothing",
         )
     return _clause(
-        "parameters-cell", "parameters-cell", title, True, f"cell {cell.index}: {', '.join(f'`{n}`' for n in names)}"
+        "parameters-cell",
+        "parameters-cell",
+        title,
+        True,
+        f"{cell_label(cell.index)}: {', '.join(f'`{n}`' for n in names)}",
     )
 
 
@@ -421,6 +430,14 @@ def _rehearsed(max_age: int | None, state: _Notebook) -> ClauseVerdict:
     failing = [f for f in state.kept if f.check in _BLOCKING_REHEARSAL]
     if failing:
         return unmet(f"the last rehearsal{on} found {_listed(failing)}", failing)
+    if found.stopped is not None:
+        # a waived rehearsal-error is accepted, but the cells below it were never rehearsed
+        run, index, status = found.stopped
+        at = f" at {cell_label(index)} ({status})" if index is not None and status != "not-run" else ""
+        return unmet(
+            f"the last rehearsal{on} did not get through the notebook: run {run} stopped{at} and what "
+            "follows was not rehearsed: make it run top to bottom, then rehearse again"
+        )
     return _clause("rehearsed", "rehearsed", title, True, f"rehearsed{on}: no `rehearsal-error` or `output-mismatch`")
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...checks.context import cell_label
 from ...contract.baseline import OutputDiff, StaticVerdict
 from ...contract.report import Finding, NotebookReport, Severity
 from ...notebook.model import Notebook
@@ -445,7 +446,7 @@ def _processes(ev: Evidence, built: Built) -> None:
             if access.kind == "p" and (cell.cell_index, access.path) not in seen:
                 seen.add((cell.cell_index, access.path))
                 built.notes.append(
-                    f"cell {cell.cell_index} started a process (`{access.path}`): what "
+                    f"{cell_label(cell.cell_index)} started a process (`{access.path}`): what "
                     "it reads and writes is not watched by the rehearsal"
                 )
 
@@ -465,7 +466,7 @@ def _not_confirmed(ev: Evidence, built: Built) -> None:
         if f.check == "hidden-state" and run is not None and run.status == "ok":
             noted.add((f.check, f.cell_index))
             built.notes.append(
-                f"cell {f.cell_index}: the static `hidden-state` finding is not confirmed: "
+                f"{cell_label(f.cell_index)}: the static `hidden-state` finding is not confirmed: "
                 "the cell ran without error in a fresh kernel"
             )
             _verdict(built, f.check, f.cell_index, False, "the cell ran without error in a fresh kernel")
@@ -480,7 +481,7 @@ def _not_confirmed(ev: Evidence, built: Built) -> None:
             if appended and not appended & changed:
                 noted.add((f.check, f.cell_index))
                 built.notes.append(
-                    f"cell {f.cell_index}: the static `append-write` finding is not confirmed: "
+                    f"{cell_label(f.cell_index)}: the static `append-write` finding is not confirmed: "
                     f"{_listed(sorted(appended))} was the same after both runs"
                 )
                 _verdict(
