@@ -1,8 +1,26 @@
-"""Differences between the Python versions we support (3.10+)."""
+"""Differences between the Python versions we support (3.10+), and the one way TOML's errors are
+reported with them."""
+
+import re
 
 try:
     import tomllib
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-__all__ = ["tomllib"]
+__all__ = ["toml_problem", "tomllib"]
+
+# tomllib (and tomli) put the place at the end of the message; moved to the front, a problem reads
+# like the other mistakes reported in a file (``file:line: …``), which editors and CI logs link to.
+_TOML_PLACE = re.compile(r"^(?P<what>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$", re.S)
+
+
+def toml_problem(exc: Exception, shown: str, text: str) -> str:
+    """``shown:line: not valid TOML: …`` for a TOMLDecodeError raised reading ``text``."""
+    message = str(exc)
+    place = _TOML_PLACE.match(message)
+    if place is None:
+        return f"{shown}: not valid TOML: {message}"
+    if place["line"] is None:
+        return f"{shown}:{max(1, len(text.splitlines()))}: not valid TOML: {place['what']} at the end of the file"
+    return f"{shown}:{place['line']}: not valid TOML: {place['what']} (column {place['column']})"

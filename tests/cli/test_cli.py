@@ -133,6 +133,12 @@ def test_disable_and_enable_flags_and_pyproject_config(tree):
     (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["typo-check"]\n')
     broken = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
     assert broken.returncode == 2 and "typo-check" in json.loads(broken.stdout)["notebooks"][0]["error"]
+    # Not TOML at all: the file and the line first, as editors and CI logs link them.
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["hidden-state"\n')
+    broken = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
+    error = json.loads(broken.stdout)["notebooks"][0]["error"]
+    assert broken.returncode == 2
+    assert error.endswith("pyproject.toml:2: not valid TOML: Unclosed array at the end of the file")
 
 
 def test_text_output_is_for_people(tree):

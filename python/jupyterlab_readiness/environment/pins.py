@@ -178,12 +178,12 @@ def _read_toml(path: Path, parse: _Parse) -> dict[str, Any] | None:
     text = parse.read_text(path)
     if text is None:
         return None
-    from ..compat import tomllib  # here, not at start-up: most folders have no TOML to read
+    from ..compat import toml_problem, tomllib  # here, not at start-up: most folders have no TOML to read
 
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        parse.error(path, f"invalid TOML ({exc})")
+        parse.errors.append(toml_problem(exc, str(path), text))
         return None
 
 

@@ -9,7 +9,6 @@ Every file is read through the root.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -130,26 +129,12 @@ def _read(path: Path, root: Root) -> tuple[str, dict[str, Any]] | None:
 
 @functools.lru_cache(maxsize=256)
 def _toml_cached(text: str, shown: str) -> tuple[dict[str, Any] | None, str | None]:
-    from ..compat import tomllib
+    from ..compat import toml_problem, tomllib
 
     try:
         return tomllib.loads(text), None
     except tomllib.TOMLDecodeError as exc:
-        return None, _toml_problem(str(exc), shown, text)
-
-
-# tomllib puts the place at the end of its message; moved to the front, the problem reads like the
-# contract's other mistakes (``file:line: …``), which editors and CI logs link to the line.
-_TOML_PLACE = re.compile(r"^(?P<what>.*) \(at (?:line (?P<line>\d+), column (?P<column>\d+)|end of document)\)$", re.S)
-
-
-def _toml_problem(message: str, shown: str, text: str) -> str:
-    place = _TOML_PLACE.match(message)
-    if place is None:
-        return f"{shown}: not valid TOML: {message}"
-    if place["line"] is None:
-        return f"{shown}:{max(1, len(text.splitlines()))}: not valid TOML: {place['what']} at the end of the file"
-    return f"{shown}:{place['line']}: not valid TOML: {place['what']} (column {place['column']})"
+        return None, toml_problem(exc, shown, text)
 
 
 def _toml(text: str, shown: str) -> dict[str, Any]:

@@ -156,15 +156,17 @@ def _nearest_table(directory: Path, ceiling: Path | None) -> tuple[Mapping[str, 
 def _file_table(path: Path, mtime_ns: int, size: int, where: str) -> Mapping[str, object] | None:
     """The ``[tool.jupyter-readiness]`` table of one pyproject.toml (None when it has none), cached
     while the file is unchanged."""
-    from ..compat import tomllib  # here, not at start-up: most folders have no pyproject.toml
+    from ..compat import toml_problem, tomllib  # here, not at start-up: most folders have no pyproject.toml
 
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        reason = (
-            exc.strerror if isinstance(exc, OSError) else "not UTF-8" if isinstance(exc, UnicodeDecodeError) else exc
-        )
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
         raise ConfigError(f"{where}: cannot read it: {reason}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(toml_problem(exc, where, text)) from None
     table = data.get("tool", {}).get("jupyter-readiness")
     return MappingProxyType(table) if isinstance(table, dict) else None
 
