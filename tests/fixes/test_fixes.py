@@ -108,13 +108,51 @@ def test_a_parameters_cell_below_the_read_gets_no_fix(tmp_path):
 
 
 def test_a_clock_read_in_a_while_loop_is_not_fixed(tmp_path):
-    # polling an endpoint until a deadline: on a fixed run date the loop would never end
+    # waiting until a deadline: on a fixed run date the loop would never end
     nb = notebook(
         code("import time", 1),
-        code("deadline = 5.0\nstarted = time.time()\nwhile time.time() - started < deadline:\n    poll()", 2),
+        code("end_time = time.time() + 5.0\nwhile time.time() < end_time:\n    poll()", 2),
     )
     by_line = {f.line: fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")}
-    assert by_line == {2: ["parameterize-clock", "ignore"], 3: ["ignore"]}
+    assert by_line == {1: ["parameterize-clock", "ignore"], 2: ["ignore"]}
+
+
+def test_a_clock_read_that_only_times_a_cell_is_measured_with_perf_counter(tmp_path):
+    # a run date would make the duration 0 (and a division by it fail): the clock meant for
+    # durations reads no date, and the difference of two of its readings is the same duration
+    nb = notebook(
+        code("import time as t", 1),
+        code("start = t.time()\nmodel = train()", 2),
+        code("elapsed = t.time() - start\nprint(f'{elapsed / 60:.1f} min')", 3),
+        code("began = t.time_ns()\nended = t.time_ns()\nprint((ended - began) // 1000)", 4),
+    )
+    report = report_of(nb, tmp_path)
+    assert [fix_ids(f) for f in only(report, "wall-clock")] == [["measure-duration", "ignore"]] * 4
+    (fix, *_) = only(report, "wall-clock")[0].fixes
+    assert fix.safe and [e.cell_index for e in fix.edits] == [1, 2]  # both ends of the duration
+    outcome = fixed(nb, tmp_path, "wall-clock")  # safe: applied without --unsafe-fixes
+    assert sources(outcome.notebook)[1:] == [
+        "start = t.perf_counter()\nmodel = train()",
+        "elapsed = t.perf_counter() - start\nprint(f'{elapsed / 60:.1f} min')",
+        "began = t.perf_counter_ns()\nended = t.perf_counter_ns()\nprint((ended - began) // 1000)",
+    ]
+    assert only(outcome.report, "wall-clock") == []
+
+
+def test_a_timer_also_used_as_a_date_gets_the_run_date_instead(tmp_path):
+    nb = notebook(code("import time\nstart = time.time()\nlog(start)\nprint(time.time() - start)", 1))
+    assert [fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")] == [["parameterize-clock", "ignore"]] * 2
+
+
+def test_a_deadline_loop_on_a_duration_keeps_its_clock_running(tmp_path):
+    nb = notebook(
+        code("import time", 1),
+        code("started = time.time()\nwhile time.time() - started < 5.0:\n    poll()", 2),
+    )
+    outcome = fixed(nb, tmp_path, "wall-clock")
+    assert sources(outcome.notebook)[1] == (
+        "started = time.perf_counter()\nwhile time.perf_counter() - started < 5.0:\n    poll()"
+    )
 
 
 # ------------------------------------------------------------------------------------ randomness
