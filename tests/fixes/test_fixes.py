@@ -329,6 +329,19 @@ def test_prints_become_log_calls_after_a_logger_cell(tmp_path):
     assert only(outcome.report, "print-logging") == []
 
 
+def test_a_print_with_comments_between_its_arguments_keeps_them(tmp_path):
+    source = (
+        'total = 3\nprint(\n    "total",  # the sum of the sales\n    total,\n)\n'
+        'print("é", total  # after the last one\n)\nprint("a",  # the keyword goes: no fix\n      total, sep="-")'
+    )
+    outcome = fixed(notebook(code(source, 1)), tmp_path, "print-logging", unsafe=True)
+    assert sources(outcome.notebook)[1] == (
+        'total = 3\nlog.info("%s %s",\n    "total",  # the sum of the sales\n    total,\n)\n'
+        'log.info("%s %s", "é", total  # after the last one\n)\n'
+        'print("a",  # the keyword goes: no fix\n      total, sep="-")'
+    )
+
+
 def test_a_notebook_that_binds_log_gets_another_logger_name(tmp_path):
     nb = notebook(code("import math\nlog = math.log\nprint(log(1))", 1))
     outcome = fixed(nb, tmp_path, "print-logging", unsafe=True)

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import ast
 import functools
+import io
 import json
 import re
+import tokenize
 from collections.abc import Iterable, Iterator
 
 from .facts import cell_facts
@@ -170,8 +172,34 @@ def log_call(node: ast.Call, lines: list[str], logger: str = "logger") -> str | 
     args = [source_segment(lines, a) or ast.unparse(a) for a in node.args]
     if not args:
         return f'{logger}.{level}("")'
-    template = sep.replace("%", "%%").join(["%s"] * len(args))
-    return f"{logger}.{level}({json.dumps(template, ensure_ascii=False)}, {', '.join(args)})"
+    template = json.dumps(sep.replace("%", "%%").join(["%s"] * len(args)), ensure_ascii=False)
+    call = source_segment(lines, node)
+    if call is not None and _has_comment(call):
+        # The user's comments between the arguments are kept, and with them the lines they are on.
+        if node.keywords:
+            return None  # the keywords to drop may sit between those comments
+        head = len(source_segment(lines, node.func) or "print") + 1  # after "print("
+        first = _offset(call, node, node.args[0])
+        return f"{logger}.{level}({template},{call[head:first] or ' '}{call[first:]}"
+    return f"{logger}.{level}({template}, {', '.join(args)})"
+
+
+def _has_comment(text: str) -> bool:
+    if "#" not in text:
+        return False
+    try:
+        return any(t.type == tokenize.COMMENT for t in tokenize.generate_tokens(io.StringIO(text).readline))
+    except (tokenize.TokenError, SyntaxError):
+        return True  # cannot tell: as if it had one
+
+
+def _offset(text: str, outer: ast.AST, inner: ast.AST) -> int:
+    """Where ``inner`` starts in ``text``, the source of ``outer`` (positions in UTF-8 bytes, as
+    the parser gives them)."""
+    lines = text.encode().split(b"\n")
+    row = inner.lineno - outer.lineno  # type: ignore[attr-defined]
+    column = inner.col_offset - (outer.col_offset if row == 0 else 0)  # type: ignore[attr-defined]
+    return len(b"\n".join([*lines[:row], lines[row][:column]]).decode())
 
 
 _SOURCE_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
