@@ -369,9 +369,13 @@ def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
 
 
 def test_cli_refusals_and_usage_errors(tmp_path):
-    (tmp_path / "hidden.ipynb").write_text(json.dumps(notebook(code("print(total)"))))
+    (tmp_path / "hidden.ipynb").write_text(json.dumps(notebook(md("# Totals"), code("print(total)"))))
     refused = cli("hidden.ipynb", cwd=tmp_path)
     assert refused.returncode == 1 and "not exported" in refused.stderr and "[hidden-state]" in refused.stderr
+    # the finding's cell as JupyterLab numbers it (the second cell), and what to do about it
+    assert (
+        "  cell 2:1: [hidden-state]" in refused.stderr and "    → Add the code that defines `total`" in refused.stderr
+    )
     assert not (tmp_path / "hidden").exists()
     (tmp_path / "broken.ipynb").write_text("{not json")
     assert cli("broken.ipynb", cwd=tmp_path).returncode == 2
