@@ -409,6 +409,17 @@ CASES: dict[str, ExportCase] = {
             code("print(word.lower())"),
         ],
     ),
+    "lone_semicolon_line": ExportCase(
+        cause="A cell ends with a line holding only `;` (to hide a plot's repr): IPython runs it as the autocall escape "
+        '`("")`, the checks parse it so, but the export read the cell as plain Python.',
+        today="Refused: 'Cell N has a syntax error (line 3): fix it before exporting.' while `check` finds no syntax error.",
+        correct="Exported as IPython runs it: the `;` line shows nothing and goes, the command logs 45.",
+        suite=(),  # found on the corpus (rhiever's notebooks end plotting cells with a lone `;`)
+        cells=[
+            md("## Total"),
+            code("total = sum(range(10))\nprint(total)\n;"),
+        ],
+    ),
     "string_only_section": ExportCase(
         cause="A section whose code is only a string literal (code commented out with triple quotes) and comments: "
         "'Besides imports, the selection holds no statements'.",
