@@ -184,8 +184,7 @@ def test_a_tagged_parameters_cell_must_hold_literals(tmp_path):
     reply = plan(nb, tmp_path).reply
     assert (
         reply.refused
-        and "cell 0" in reply.refused
-        and "line 2 is not a literal assignment" in reply.refused
+        and "The parameters cell (cell 1) line 2 is not a literal assignment" in reply.refused
         and reply.files == []
     )
 
@@ -246,6 +245,28 @@ def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tm
     bad = notebook(code("files = !ls\nprint(files)"))
     refused = plan(bad, tmp_path).reply.refused
     assert "Cell 1 line 1 uses IPython syntax" in refused and "`files = !ls`" in refused and "skip-export" in refused
+
+
+def test_a_section_that_cannot_become_a_function_names_the_notebook_s_cells(tmp_path):
+    # the export extracts from a copy of the notebook without prose, whose cells number otherwise
+    nb = notebook(
+        md("# Counting"),
+        code("start = 3"),
+        md("## Bump"),
+        md("Words about it."),
+        code("count = start\ndef bump():\n    global count\n    count += 1\nbump()"),
+        md("## Show"),
+        code("shown = [count]\ndef show():\n    print(shown)\nshow()"),
+        md("## Reset"),
+        code("shown = None"),
+        code("show()"),
+    )
+    refused = plan(nb, tmp_path).reply.refused
+    assert "The section “Bump” (cell 5) cannot become a function: Cell 5 line 3 declares `global count`" in refused
+    nb["cells"][4] = code("count = start + 1")
+    refused = plan(nb, tmp_path).reply.refused
+    assert "The section “Show” (cell 7) cannot become a function: `show`" in refused
+    assert "reads `shown`, which cell 9 rebinds" in refused, refused
 
 
 @pytest.mark.parametrize(

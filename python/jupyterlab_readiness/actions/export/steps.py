@@ -233,7 +233,9 @@ def build(
     steps: list[Step] = []
     modules: list[Extraction] = []
     warnings: list[str] = list(help_warnings)
-    working = Surroundings(cells)
+    # messages name the notebook's cells as JupyterLab numbers them (the stand-in for the parameters: that cell)
+    stand_in = parameters_cell.index + 1 if parameters_cell is not None else 0
+    working = Surroundings(cells, [stand_in if i < 0 else i + 1 for i in origin])
     for section in _sections(cells):
         originals = [origin[i] for i in section]
         skipped = _nothing_to_run(cells, section, originals)
