@@ -163,6 +163,7 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
         ("string_only_section", ["45"], "The section “Optional” (cell 4) holds nothing to run"),
         ("dunder_main_guard", ["42"], None),
         ("lone_semicolon_line", ["45"], None),
+        ("guarded_read_below", ["[1, 2]"], None),
     ],
 )
 def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str | None, tmp_path: Path) -> None:

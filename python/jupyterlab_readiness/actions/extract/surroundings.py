@@ -211,14 +211,15 @@ def _packages(source: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def _reads_below(source: str) -> frozenset[str]:
     """Names a cell below the selection may read from what the selection bound: what it reads
-    before binding it itself (its own ``for x in …`` does not need the selection's ``x``), what
+    before binding it itself (its own ``for x in …`` does not need the selection's ``x``), in a
+    ``try`` that would catch the NameError too (``gmaps`` in ``try: gmaps.directions(…)``), what
     its functions read when called, a builtin the selection may shadow, anything after a star
     import or ``%run``, and every word of a cell that does not parse."""
     facts = cell_facts(source)
     if cell_tree(source) is None or facts.syntax_error is not None:
         return frozenset(_WORD.findall(source))
     reads = source_reads(source)
-    names = {name for _, name in facts.free_reads}
+    names = {name for _, name in facts.free_reads} | facts.guarded_reads
     names |= source_function_body_reads(source)
     names |= {n for n in reads if n in ALWAYS_DEFINED}
     if facts.star_import_line is not None:
