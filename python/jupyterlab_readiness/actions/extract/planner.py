@@ -82,6 +82,19 @@ _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
 POSTPONED_IMPORT = ("from", "__future__", "annotations", None)  # annotations never evaluated
 
 
+def _what_to_do(name: str) -> str:
+    """The end of a refusal for a name the extracted function could not find."""
+    if name in IPYTHON_HISTORY or name in MODULE_DUNDERS:  # the notebook has it, a fresh run too
+        return (
+            "give the value it stands for a name of your own in the cell that computes it, read that name instead, "
+            "then extract."
+        )
+    return (
+        "a fresh top-to-bottom run fails there with NameError. Fix the hidden state first (define it in a cell above "
+        "the selection), then extract."
+    )
+
+
 # ------------------------------------------------------------------------------------ public API
 def extract(
     notebook: Notebook,
@@ -332,10 +345,7 @@ class _Planner:
             name, why = min(self.unresolved.items())
             others = sorted(set(self.unresolved) - {name})
             more = f" (also: {', '.join(f'`{n}`' for n in others)})" if others else ""
-            raise ExtractionRefused(
-                f"The selection reads `{name}`{more}, but {why}: a fresh top-to-bottom run fails there with "
-                "NameError. Fix the hidden state first (define it in a cell above the selection), then extract."
-            )
+            raise ExtractionRefused(f"The selection reads `{name}`{more}, but {why}: {_what_to_do(name)}")
 
     def _choose_returns(self) -> None:
         """The names the selection binds that the notebook reads after it, in binding order."""
@@ -381,9 +391,7 @@ class _Planner:
                 self.cell_imports.append(self.hoisted_bound[name])
         elif name not in self.defined and (name not in BUILTINS or name in MODULE_DUNDERS or name in IPYTHON_HISTORY):
             raise ExtractionRefused(
-                f"The selection shows `{name}`, but {self._why_undefined(name, self.star_cell)}: a fresh "
-                "top-to-bottom run fails there with NameError. Fix the hidden state first (define it in a cell "
-                "above the selection), then extract."
+                f"The selection shows `{name}`, but {self._why_undefined(name, self.star_cell)}: {_what_to_do(name)}"
             )
         self.display_line = name
 
