@@ -175,6 +175,7 @@ def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run) == expected
     assert ruff(exported.project, "check").returncode == 0
+    assert '("")' not in (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
 
 
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:

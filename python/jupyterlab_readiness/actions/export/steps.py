@@ -566,7 +566,9 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
             i + 1 < len(statements) and statements[i + 1].lineno <= stmt.end_lineno
         ):
             continue
-        if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
+        # a lone `;` (IPython's `("")`, written to hide a plot's repr) does nothing
+        lone_semicolon = stmt.lineno <= len(originals) and originals[stmt.lineno - 1].strip() == ";"
+        if lone_semicolon or _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
