@@ -184,8 +184,7 @@ def test_a_tagged_parameters_cell_must_hold_literals(tmp_path):
     reply = plan(nb, tmp_path).reply
     assert (
         reply.refused
-        and "cell 0" in reply.refused
-        and "line 2 is not a literal assignment" in reply.refused
+        and "The parameters cell (cell 1) line 2 is not a literal assignment" in reply.refused
         and reply.files == []
     )
 
@@ -246,6 +245,28 @@ def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tm
     bad = notebook(code("files = !ls\nprint(files)"))
     refused = plan(bad, tmp_path).reply.refused
     assert "Cell 1 line 1 uses IPython syntax" in refused and "`files = !ls`" in refused and "skip-export" in refused
+
+
+def test_a_section_that_cannot_become_a_function_names_the_notebook_s_cells(tmp_path):
+    # the export extracts from a copy of the notebook without prose, whose cells number otherwise
+    nb = notebook(
+        md("# Counting"),
+        code("start = 3"),
+        md("## Bump"),
+        md("Words about it."),
+        code("count = start\ndef bump():\n    global count\n    count += 1\nbump()"),
+        md("## Show"),
+        code("shown = [count]\ndef show():\n    print(shown)\nshow()"),
+        md("## Reset"),
+        code("shown = None"),
+        code("show()"),
+    )
+    refused = plan(nb, tmp_path).reply.refused
+    assert "The section “Bump” (cell 5) cannot become a function: Cell 5 line 3 declares `global count`" in refused
+    nb["cells"][4] = code("count = start + 1")
+    refused = plan(nb, tmp_path).reply.refused
+    assert "The section “Show” (cell 7) cannot become a function: `show`" in refused
+    assert "reads `shown`, which cell 9 rebinds" in refused, refused
 
 
 @pytest.mark.parametrize(
@@ -369,9 +390,13 @@ def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
 
 
 def test_cli_refusals_and_usage_errors(tmp_path):
-    (tmp_path / "hidden.ipynb").write_text(json.dumps(notebook(code("print(total)"))))
+    (tmp_path / "hidden.ipynb").write_text(json.dumps(notebook(md("# Totals"), code("print(total)"))))
     refused = cli("hidden.ipynb", cwd=tmp_path)
     assert refused.returncode == 1 and "not exported" in refused.stderr and "[hidden-state]" in refused.stderr
+    # the finding's cell as JupyterLab numbers it (the second cell), and what to do about it
+    assert (
+        "  cell 2:1: [hidden-state]" in refused.stderr and "    → Add the code that defines `total`" in refused.stderr
+    )
     assert not (tmp_path / "hidden").exists()
     (tmp_path / "broken.ipynb").write_text("{not json")
     assert cli("broken.ipynb", cwd=tmp_path).returncode == 2

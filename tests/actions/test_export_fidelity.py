@@ -162,6 +162,8 @@ def test_everything_a_step_prints_goes_to_the_log_and_stdout_is_one_json_line(tm
         ("star_import_from_typing", ["[1, 2, 3]"], None),
         ("string_only_section", ["45"], "The section “Optional” (cell 4) holds nothing to run"),
         ("dunder_main_guard", ["42"], None),
+        ("lone_semicolon_line", ["45"], None),
+        ("guarded_read_below", ["[1, 2]"], None),
     ],
 )
 def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str | None, tmp_path: Path) -> None:
@@ -173,6 +175,7 @@ def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run) == expected
     assert ruff(exported.project, "check").returncode == 0
+    assert '("")' not in (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
 
 
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:

@@ -109,6 +109,8 @@ REFUSALS = [
     ("only imports", [code("import os")], [0], "nothing to extract"),
     ("blank cells", [code("x = 1"), code("  \n")], [1], "no code"),
     ("IPython names", [code("x = 1"), code("y = Out[1]")], [1], "IPython"),
+    # a fresh run in IPython has `_`: the user is told to name the value, not of a NameError
+    ("IPython's last value", [code("x = 1"), code("x + 1"), code("y = _ * 2")], [2], "give the value it stands for a"),
     ("__name__", [code("x = 1"), code("if __name__ == '__main__':\n    y = x")], [1], "__name__"),
 ]
 

@@ -409,6 +409,32 @@ CASES: dict[str, ExportCase] = {
             code("print(word.lower())"),
         ],
     ),
+    "lone_semicolon_line": ExportCase(
+        cause="A cell ends with a line holding only `;` (to hide a plot's repr): IPython runs it as the autocall escape "
+        '`("")`, the checks parse it so, but the export read the cell as plain Python.',
+        today="Refused: 'Cell N has a syntax error (line 3): fix it before exporting.' while `check` finds no syntax error.",
+        correct="Exported as IPython runs it: the `;` line shows nothing and goes, the command logs 45.",
+        suite=(),  # found on the corpus (rhiever's notebooks end plotting cells with a lone `;`)
+        cells=[
+            md("## Total"),
+            code("total = sum(range(10))\nprint(total)\n;"),
+        ],
+    ),
+    "guarded_read_below": ExportCase(
+        cause="A later section reads a name only inside `try: … except Exception:` (a call to an API client made above): "
+        "the reads a caught NameError cannot break were not counted as reads, so the first step did not return the "
+        "client.",
+        today="Refused: 'The section “Query” (cell 4) cannot become a function: The selection reads `decoder`, but no cell "
+        "above the selection defines it …' while cell 2 defines it.",
+        correct="The first step returns `decoder`, the second takes it: the command logs [1, 2].",
+        suite=(),  # found on the corpus (rhiever's optimal road trip: `gmaps` read in a try)
+        cells=[
+            md("## Client"),
+            code("import json\n\ndecoder = json.JSONDecoder()"),
+            md("## Query"),
+            code("try:\n    value = decoder.decode('[1, 2]')\nexcept Exception:\n    value = None\nprint(value)"),
+        ],
+    ),
     "string_only_section": ExportCase(
         cause="A section whose code is only a string literal (code commented out with triple quotes) and comments: "
         "'Besides imports, the selection holds no statements'.",

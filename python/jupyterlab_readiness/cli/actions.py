@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .text import where
 
 PROG = "jupyter-readiness"
 
@@ -125,11 +126,9 @@ def run_export(args: argparse.Namespace) -> int:
         return _print_json(reply, EXIT_FINDINGS if reply.refused or reply.conflicts else EXIT_OK)
     if reply.refused:
         print(f"{PROG}: not exported: {reply.refused}", file=sys.stderr)
-        for finding in reply.blocking:
-            print(
-                f"  cell {finding.cell_index}, line {finding.line or '-'}: [{finding.check}] {finding.message}",
-                file=sys.stderr,
-            )
+        for finding in reply.blocking:  # numbered as JupyterLab and ``check`` number the cells, from 1
+            print(f"  {where(finding)}: [{finding.check}] {finding.message}", file=sys.stderr)
+            print(f"    → {finding.suggestion}", file=sys.stderr)
         return EXIT_FINDINGS
     verb = "would write" if args.dry_run else "wrote"
     for file in reply.files:

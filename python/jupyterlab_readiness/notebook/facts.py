@@ -150,6 +150,7 @@ class CellFacts:
         "exit_values",
         "free_reads",
         "future_annotations",
+        "guarded_reads",
         "imports",
         "magic_only",
         "magics",
@@ -170,6 +171,9 @@ class CellFacts:
         # Of free_reads: those that fail whatever ran before, and those in annotations.
         self.unbound_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset()
         self.annotation_reads: frozenset[tuple[int, str]] | set[tuple[int, str]] = frozenset()
+        # Reads that would be free_reads but for a try whose handler catches their NameError: they
+        # never fail, yet see the earlier cells' value when there is one.
+        self.guarded_reads: frozenset[str] | set[str] = frozenset()
         self.binds: set[str] = set()
         self.unbinds: set[str] = set()  # names this cell leaves deleted
         # bound name → FunctionInfo / ClassInfo / None (None: none bound)
@@ -450,11 +454,21 @@ class _Visitor:
                 if name in scope.names and (kind != "class" or scope is scopes[-1]):
                     return  # a class body's names are not seen from the scopes nested in it
         st = self.st
-        if st is None or self.guarded or name in ALWAYS_DEFINED:
+        if st is None or name in ALWAYS_DEFINED:
             return
         mask = st.get(name, ENTRY)
         if mask & BOUND:
             return
+        if self.guarded:
+            facts = self.facts
+            if not facts.guarded_reads:
+                facts.guarded_reads = set()
+            facts.guarded_reads.add(name)  # type: ignore[union-attr]
+        else:
+            self.free_read(name, line, mask)
+
+    def free_read(self, name: str, line: int, mask: int) -> None:
+        """A read at module level that fails unless an earlier cell bound ``name`` (``mask``: its state here)."""
         facts = self.facts
         if mask == UNBOUND:
             if not facts.unbound_reads:

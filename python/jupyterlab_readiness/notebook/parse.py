@@ -79,9 +79,23 @@ def cell_tree(source: str) -> ast.Module | None:
     It is ``python_tree`` of the translated text: a plain cell is parsed once for both."""
     try:
         with quiet_compiler():
-            return python_tree(translate(source))
+            return python_tree(plain_source(source))
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None
+
+
+def plain_source(source: str) -> str:
+    """The plain Python IPython runs for the cell, line numbers kept: ``translate``, then the
+    autocall escapes of the lines that still fail (a lone ``;`` ending a cell, IPython's ``("")``),
+    as ``parse_cell`` reads it. The translation as it is when that does not parse either."""
+    translated = translate(source)
+    try:
+        python_tree(translated)
+    except SyntaxError as exc:
+        return second_chance(source, exc.lineno) or translated
+    except ValueError:
+        pass
+    return translated
 
 
 @per_run(outside=256)

@@ -67,7 +67,7 @@ def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:
     except (SyntaxError, ValueError):
         if strict:
             raise ExportRefused(
-                f"The parameters cell (cell {cell.index}) does not parse: fix it before exporting."
+                f"The parameters cell (cell {cell.index + 1}) does not parse: fix it before exporting."
             ) from None
         return None
     found: dict[str, Parameter] = {}
@@ -83,7 +83,7 @@ def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:
         if name is None or literal is _NOT_LITERAL or name.startswith("_"):
             if strict:
                 raise ExportRefused(
-                    f"The parameters cell (cell {cell.index}) line {stmt.lineno} is not a literal assignment "
+                    f"The parameters cell (cell {cell.index + 1}) line {stmt.lineno} is not a literal assignment "
                     f"(`{ast.unparse(stmt)[:60]}`): "
                     "a parameter must be a name set to a literal (number, string, bool, None, list, tuple or dict of "
                     "those) so the command line can pass another value. "

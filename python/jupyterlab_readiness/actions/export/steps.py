@@ -18,10 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...notebook.facts import cell_facts
-from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
-from ...notebook.parse import cell_tree, python_tree
+from ...notebook.parse import cell_tree, plain_source, python_tree
 from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
 from ...notebook.scopes import import_key, import_key_bound, imported_packages, read_names, walk
 from ..errors import ExportRefused, ExtractionRefused
@@ -234,7 +233,9 @@ def build(
     steps: list[Step] = []
     modules: list[Extraction] = []
     warnings: list[str] = list(help_warnings)
-    working = Surroundings(cells)
+    # messages name the notebook's cells as JupyterLab numbers them (the stand-in for the parameters: that cell)
+    stand_in = parameters_cell.index + 1 if parameters_cell is not None else 0
+    working = Surroundings(cells, [stand_in if i < 0 else i + 1 for i in origin])
     for section in _sections(cells):
         originals = [origin[i] for i in section]
         skipped = _nothing_to_run(cells, section, originals)
@@ -481,7 +482,7 @@ def _names_for_star_imports(notebook: Notebook) -> set[str]:
     """The names the notebook mentions, when it has a star import (which brings those it uses)."""
     if not any("import *" in c.source for c in notebook.code_cells()):
         return set()
-    return used_names(translate(c.source) for c in notebook.code_cells())
+    return used_names(plain_source(c.source) for c in notebook.code_cells())
 
 
 def _top_level_imports(source: str) -> dict[str, tuple]:
@@ -547,8 +548,8 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
     """The cell's code as the package runs it: session magics and installs gone, statements that
     only show a value gone; None when nothing is left (a display cell). Raises ExportRefused for
     IPython syntax a package cannot run."""
-    translated = translate(source)
     try:
+        translated = plain_source(source)
         tree = python_tree(translated)
     except (SyntaxError, ValueError) as exc:
         raise ExportRefused(
@@ -565,7 +566,9 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
             i + 1 < len(statements) and statements[i + 1].lineno <= stmt.end_lineno
         ):
             continue
-        if _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
+        # a lone `;` (IPython's `("")`, written to hide a plot's repr) does nothing
+        lone_semicolon = stmt.lineno <= len(originals) and originals[stmt.lineno - 1].strip() == ";"
+        if lone_semicolon or _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
     if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
@@ -669,7 +672,7 @@ def _futures(source: str) -> set[tuple]:
 def help_lines(source: str) -> list[int]:
     """The lines of a cell that are IPython help lines (`x?`), 1-based."""
     try:
-        tree = python_tree(translate(source))
+        tree = python_tree(plain_source(source))
     except (SyntaxError, ValueError):
         return []
     return [s.lineno for s in tree.body if _help_line(s)]

@@ -82,6 +82,19 @@ _DISPLAY_IMPORT = ("from", "IPython.display", "display", None)
 POSTPONED_IMPORT = ("from", "__future__", "annotations", None)  # annotations never evaluated
 
 
+def _what_to_do(name: str) -> str:
+    """The end of a refusal for a name the extracted function could not find."""
+    if name in IPYTHON_HISTORY or name in MODULE_DUNDERS:  # the notebook has it, a fresh run too
+        return (
+            "give the value it stands for a name of your own in the cell that computes it, read that name instead, "
+            "then extract."
+        )
+    return (
+        "a fresh top-to-bottom run fails there with NameError. Fix the hidden state first (define it in a cell above "
+        "the selection), then extract."
+    )
+
+
 # ------------------------------------------------------------------------------------ public API
 def extract(
     notebook: Notebook,
@@ -123,7 +136,7 @@ def extract(
     # (the notebook then imports functions extracted before).
     check_module_name(module, set() if existing_module_text is not None else surroundings.packages)
     check_function_name(function)
-    trees = [check_cell(cell) for cell in selected]
+    trees = [check_cell(cell, surroundings.number(cell.index)) for cell in selected]
     if not any(tree.body for tree in trees):
         raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
     choices = _Choices(
@@ -332,10 +345,7 @@ class _Planner:
             name, why = min(self.unresolved.items())
             others = sorted(set(self.unresolved) - {name})
             more = f" (also: {', '.join(f'`{n}`' for n in others)})" if others else ""
-            raise ExtractionRefused(
-                f"The selection reads `{name}`{more}, but {why}: a fresh top-to-bottom run fails there with "
-                "NameError. Fix the hidden state first (define it in a cell above the selection), then extract."
-            )
+            raise ExtractionRefused(f"The selection reads `{name}`{more}, but {why}: {_what_to_do(name)}")
 
     def _choose_returns(self) -> None:
         """The names the selection binds that the notebook reads after it, in binding order."""
@@ -381,9 +391,7 @@ class _Planner:
                 self.cell_imports.append(self.hoisted_bound[name])
         elif name not in self.defined and (name not in BUILTINS or name in MODULE_DUNDERS or name in IPYTHON_HISTORY):
             raise ExtractionRefused(
-                f"The selection shows `{name}`, but {self._why_undefined(name, self.star_cell)}: a fresh "
-                "top-to-bottom run fails there with NameError. Fix the hidden state first (define it in a cell "
-                "above the selection), then extract."
+                f"The selection shows `{name}`, but {self._why_undefined(name, self.star_cell)}: {_what_to_do(name)}"
             )
         self.display_line = name
 
@@ -484,8 +492,8 @@ class _Planner:
     def _check_collisions(self) -> None:
         if self.function in self.around.taken:
             raise ExtractionRefused(
-                f"Cell {self.around.first_user(self.function)} already uses the function's name: the replacement "
-                "cell would rebind it. Choose another function name."
+                f"Cell {self.around.number(self.around.first_user(self.function))} already uses the function's name: "
+                "the replacement cell would rebind it. Choose another function name."
             )
 
     def _fresh_name(self, base: str) -> str:
@@ -499,14 +507,14 @@ class _Planner:
             return f"`{name}` is IPython's (or the notebook's `__main__`'s), which a module does not have"
         later = self.around.first_binder_below(name)
         if later is not None:
-            return f"only cell {later}, below the selection, defines it"
+            return f"only cell {self.around.number(later)}, below the selection, defines it"
         inside = next((c.index for c in self.selected if name in cell_facts(c.source).binds), None)
         if inside is not None:
-            return f"cell {inside} reads it before binding it, and no cell above defines it"
+            return f"cell {self.around.number(inside)} reads it before binding it, and no cell above defines it"
         if star_cell is not None:
             return (
-                f"it may come from the star import in cell {star_cell}, which cannot be reproduced; import it "
-                "explicitly"
+                f"it may come from the star import in cell {self.around.number(star_cell)}, which cannot be "
+                "reproduced; import it explicitly"
             )
         return "no cell above the selection defines it"
 
@@ -600,8 +608,8 @@ class _Planner:
                 continue
             if self.choices.display:
                 self.warnings.append(
-                    f"Cell {cell_index} ends with an expression whose value the notebook displayed: after extraction "
-                    "it is no longer shown."
+                    f"Cell {self.around.number(cell_index)} ends with an expression whose value the notebook "
+                    "displayed: after extraction it is no longer shown."
                 )
             if not self._alone_on_lines(stmts, i):
                 continue
@@ -711,7 +719,7 @@ class _Planner:
                 if rebinder is not None and not self._replaced_before(helper, name, rebinder):
                     raise ExtractionRefused(
                         f"`{helper}`, defined in the selection and used below it, reads `{name}`, which cell "
-                        f"{rebinder} rebinds: "
+                        f"{self.around.number(rebinder)} rebinds: "
                         f"inside {self.function}() it would keep seeing the old value. Pass `{name}` to `{helper}` as "
                         "a parameter, then extract."
                     )
@@ -753,8 +761,8 @@ class _Planner:
             len(stmts) > 1 and stmts[-2][0].index == cell.index and stmts[-2][1].end_lineno >= stmt.lineno
         ):
             self.warnings.append(
-                f"Cell {cell.index} ends with an expression that shares its line with other code: its value is no "
-                "longer displayed."
+                f"Cell {self.around.number(cell.index)} ends with an expression that shares its line with other code: "
+                "its value is no longer displayed."
             )
             return None
         return cell, stmt
@@ -818,8 +826,8 @@ class _Planner:
             calls = cell_facts(cell.source).calls
             if any(c.parts in (("print",), ("display",)) for c in calls):
                 self.warnings.append(
-                    f"Cell {cell.index} prints or displays: its output now appears under the replacement cell, from "
-                    f"the call to {self.function}()."
+                    f"Cell {self.around.number(cell.index)} prints or displays: its output now appears under the "
+                    f"replacement cell, from the call to {self.function}()."
                 )
 
     def _warn_helpers(self, returns: list[str], closures: dict[str, set[str]]) -> None:

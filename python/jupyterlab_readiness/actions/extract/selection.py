@@ -108,12 +108,13 @@ def check_function_name(function: str) -> None:
         raise ExtractionRefused(problem)
 
 
-def check_cell(cell: Cell) -> ast.Module:
+def check_cell(cell: Cell, number: int) -> ast.Module:
+    """The cell's tree; ExtractionRefused, naming the cell ``number``, when it cannot be moved."""
     facts = cell_facts(cell.source)
     if facts.syntax_error is not None:
         line, message = facts.syntax_error
         where = f" on line {line}" if line else ""
-        raise ExtractionRefused(f"Cell {cell.index} has a syntax error{where} ({message}): fix it before extracting.")
+        raise ExtractionRefused(f"Cell {number} has a syntax error{where} ({message}): fix it before extracting.")
     lines = LINE_BREAK.split(cell.source)
     translated = translate(cell.source)
     if translated != cell.source:
@@ -122,13 +123,13 @@ def check_cell(cell: Cell) -> ast.Module:
         )
         text = lines[changed - 1].strip() if changed <= len(lines) else ""
         raise ExtractionRefused(
-            f"Cell {cell.index} uses IPython syntax (line {changed}: `{text}`): a module cannot run magics or shell "
+            f"Cell {number} uses IPython syntax (line {changed}: `{text}`): a module cannot run magics or shell "
             "escapes. "
             "Move that line to its own cell outside the selection, or write it in plain Python (e.g. `subprocess.run`)."
         )
     if facts.star_import_line is not None:
         raise ExtractionRefused(
-            f"Cell {cell.index} has a star import (line {facts.star_import_line}): nobody can tell which names it "
+            f"Cell {number} has a star import (line {facts.star_import_line}): nobody can tell which names it "
             "brings. "
             "Import the names you use explicitly, then extract."
         )
@@ -139,7 +140,7 @@ def check_cell(cell: Cell) -> ast.Module:
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             kind = "global" if isinstance(node, ast.Global) else "nonlocal"
             raise ExtractionRefused(
-                f"Cell {cell.index} line {node.lineno} declares `{kind} {', '.join(node.names)}`: code that rebinds "
+                f"Cell {number} line {node.lineno} declares `{kind} {', '.join(node.names)}`: code that rebinds "
                 "names outside its own scope "
                 "cannot be moved into a function safely. Return the value instead of assigning it, then extract."
             )
@@ -156,7 +157,7 @@ def check_cell(cell: Cell) -> ast.Module:
         }.get(type(node))
         if what:
             raise ExtractionRefused(
-                f"Cell {cell.index} line {node.lineno} uses {what} outside a function: it would change meaning inside "
+                f"Cell {number} line {node.lineno} uses {what} outside a function: it would change meaning inside "
                 "the extracted function. Remove it, then extract."
             )
     return tree

@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 from ...notebook.facts import cell_facts
 from ...notebook.model import Cell
@@ -61,10 +61,14 @@ class Names:
 class Surroundings:
     """The code cells of a notebook seen from a selection that moves down it (see the module's
     docstring). Cell indices are those of the notebook as it is now: each ``replace`` puts one cell
-    in place of the selection, so the cells below it move up."""
+    in place of the selection, so the cells below it move up. ``numbers``: how messages name the
+    cell first at each index (the export's working copy stands for cells of another notebook); by
+    default its index, as the extract request gave the cells."""
 
-    def __init__(self, cells: Iterable[Cell]) -> None:
+    def __init__(self, cells: Iterable[Cell], numbers: Sequence[int] | None = None) -> None:
         self._done: list[Cell] = []  # the cells above the selection, indices final
+        self._numbers = numbers
+        self._done_numbers: list[int] = []  # how messages name each cell of _done
         self._rest: list[Cell] = list(cells)  # from _next on: the selection and below, as first numbered
         self._next = 0
         self._shift = 0  # cells the replacements removed: a cell of _rest is now at index - _shift
@@ -85,6 +89,14 @@ class Surroundings:
                 self.packages.add(_packages(cell.source))
                 self.later_reads.add(_reads_below(cell.source))
 
+    def number(self, index: int) -> int:
+        """How messages name the cell now at ``index``; a replacement cell is named as the first
+        cell it replaced."""
+        if index < len(self._done):
+            return self._done_numbers[index]
+        first = index + self._shift  # below the cells above, a cell is where it was first numbered
+        return first if self._numbers is None else self._numbers[first]
+
     @property
     def removed(self) -> int:
         """How many cells the replacements so far took out of the notebook."""
@@ -96,7 +108,7 @@ class Surroundings:
             cell = self._current(self._rest[self._next])
             if cell.cell_type == "code":
                 self.later_reads.remove(_reads_below(cell.source))
-            self._fold(cell)
+            self._fold(cell, self.number(cell.index))
             self._next += 1
         count = last - first + 1
         self.selected = [self._current(c) for c in self._rest[self._next : self._next + count]]
@@ -111,6 +123,7 @@ class Surroundings:
     def replace(self, source: str) -> None:
         """The selection becomes one code cell holding ``source`` (the call to the extracted function)."""
         first = self.selected[0].index
+        number = self.number(first)
         for cell in self.selected:
             if cell.cell_type == "code":
                 self.taken.remove(_names(cell.source))
@@ -120,7 +133,7 @@ class Surroundings:
         self._next += len(self.selected)
         self._shift += len(self.selected) - 1
         self.selected = []
-        self._fold(Cell(first, "code", source))
+        self._fold(Cell(first, "code", source), number)
 
     def code_sources(self) -> list[str]:
         """The code cells' sources, top to bottom, as the notebook is now."""
@@ -161,9 +174,10 @@ class Surroundings:
             cell.tags,
         )
 
-    def _fold(self, cell: Cell) -> None:
-        """``cell`` is above the selection from now on."""
+    def _fold(self, cell: Cell, number: int) -> None:
+        """``cell`` is above the selection from now on; messages name it ``number``."""
         self._done.append(cell)
+        self._done_numbers.append(number)
         if cell.cell_type != "code":
             return
         self.later_reads.add(_reads_above(cell.source))
@@ -197,14 +211,15 @@ def _packages(source: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=4096)
 def _reads_below(source: str) -> frozenset[str]:
     """Names a cell below the selection may read from what the selection bound: what it reads
-    before binding it itself (its own ``for x in …`` does not need the selection's ``x``), what
+    before binding it itself (its own ``for x in …`` does not need the selection's ``x``), in a
+    ``try`` that would catch the NameError too (``gmaps`` in ``try: gmaps.directions(…)``), what
     its functions read when called, a builtin the selection may shadow, anything after a star
     import or ``%run``, and every word of a cell that does not parse."""
     facts = cell_facts(source)
     if cell_tree(source) is None or facts.syntax_error is not None:
         return frozenset(_WORD.findall(source))
     reads = source_reads(source)
-    names = {name for _, name in facts.free_reads}
+    names = {name for _, name in facts.free_reads} | facts.guarded_reads
     names |= source_function_body_reads(source)
     names |= {n for n in reads if n in ALWAYS_DEFINED}
     if facts.star_import_line is not None:
