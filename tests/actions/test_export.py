@@ -236,6 +236,13 @@ def test_a_non_python_notebook_is_refused(tmp_path):
     assert reply.refused and "runs r" in reply.refused
 
 
+def test_a_notebook_with_nothing_to_run_says_what_it_lacks(tmp_path):
+    prose = plan(notebook(md("# Notes"), md("Only prose.")), tmp_path).reply.refused
+    assert prose == "The notebook has no code cells: there is no pipeline to package."
+    skipped = plan(notebook(md("# Notes"), tagged("x = 1", "skip-export")), tmp_path).reply.refused
+    assert skipped.startswith("The notebook has no code to export (cells 2 only display values or are tagged")
+
+
 def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tmp_path):
     ok = notebook(
         code("%matplotlib inline\n!pip install -q pandas\nimport pandas as pd"),

@@ -175,6 +175,19 @@ class Pipeline:
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
 
 
+def _nothing_to_export(notebook: Notebook, parameters_cell: Cell | None, left_out: list[int]) -> ExportRefused:
+    if not any(c.cell_type == "code" and c.source.strip() for c in notebook.cells):
+        return ExportRefused("The notebook has no code cells: there is no pipeline to package.")
+    besides = " besides its parameters" if parameters_cell is not None else ""
+    shown = (
+        f" (cells {', '.join(str(i + 1) for i in left_out[:10])}{' …' if len(left_out) > 10 else ''} only display "
+        f"values or are tagged `{SKIP_TAG}`)"
+        if left_out
+        else ""
+    )
+    return ExportRefused(f"The notebook has no code to export{besides}{shown}: there is no pipeline to package.")
+
+
 def build(
     notebook: Notebook,
     parameters_cell: Cell | None,
@@ -283,15 +296,7 @@ def build(
             )
         )
     if not modules:
-        shown = (
-            f" (cells {', '.join(str(i + 1) for i in left_out[:10])}{' …' if len(left_out) > 10 else ''} only display "
-            f"values or are tagged `{SKIP_TAG}`)"
-            if left_out
-            else ""
-        )
-        raise ExportRefused(
-            f"The notebook has no code to export besides its parameters{shown}: there is no pipeline to package."
-        )
+        raise _nothing_to_export(notebook, parameters_cell, left_out)
 
     imports, handed, by_function = _run_body(working.code_sources()[1:], {s.function for s in steps})
     for step in steps:
