@@ -107,6 +107,40 @@ def test_a_typed_text_that_is_not_an_exact_version_is_refused_without_echo(proje
     assert "`sklearn`" in str(info.value) and typed not in str(info.value)
 
 
+def test_a_module_imported_only_under_except_import_error_is_not_required(project):
+    # corpus: handson-ml2's 18_reinforcement_learning tries pyvirtualdisplay and passes without it
+    source = (
+        "try:\n    import yaml\nexcept ImportError:\n    yaml = None\n"
+        "try:\n    from jupyter_client import manager\nexcept (OSError, ModuleNotFoundError):\n    pass\n"
+        "try:\n    import sklearn\nexcept Exception:\n    pass\n"
+        "def load():\n    try:\n        import pytest\n    except ImportError:\n        return None\n"
+        "try:\n    import packaging\nexcept NameError:\n    pass\n"  # an ImportError would stop the notebook
+        "import requests  # required wherever else it is imported\n"
+        "try:\n    import requests\nexcept ImportError:\n    pass\n"
+    )
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code(source, 1))))
+    environment = Environment(
+        modules={name: ((name, "1.0"),) for name in ("yaml", "jupyter_client", "pytest", "packaging", "requests")}
+    )
+    reply = plan(FreezeRequest(path="nb.ipynb"), environment, Root(project)).reply
+    assert reply.added == ["packaging==1.0", "requests==1.0"] and reply.unresolved == []
+
+
+def test_a_name_both_installed_and_imported_is_unresolved_once(project):
+    # corpus: huggingface notebooks `!pip install transformers datasets` then import them
+    (project / "nb.ipynb").write_text(
+        json.dumps(notebook(code("!pip install tf-agents nothing_here\nimport tf_agents\nimport nothing_here", 1)))
+    )
+    environment = Environment(versions={"tf-agents": None, "nothing_here": None})
+    assert plan(FreezeRequest(path="nb.ipynb"), environment, Root(project)).reply.unresolved == [
+        "nothing_here",
+        "tf_agents",
+    ]
+    # the version typed for either spelling pins it
+    reply = plan(FreezeRequest(path="nb.ipynb", versions={"tf-agents": "0.19.0"}), environment, Root(project)).reply
+    assert reply.unresolved == ["nothing_here"] and reply.added == ["tf_agents==0.19.0"]
+
+
 def freeze_cli(*args, cwd):
     env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
     return subprocess.run(

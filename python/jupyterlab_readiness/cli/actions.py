@@ -55,9 +55,15 @@ def run_freeze(args: argparse.Namespace) -> int:
                 difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{file}", f"b/{file}")
             )
     if all(before == after for _, before, after in files):
-        print(f"{reply.file} already pins everything the notebook uses.")
+        # with names unresolved, not "everything": those are listed below
+        installed = " that is installed" if reply.unresolved else ""
+        print(f"{reply.file} already pins everything the notebook uses{installed}.")
     for name in reply.unresolved:
-        print(f"unresolved: {name} (no installed distribution provides it; install it, or remove the import)")
+        print(
+            f"unresolved: {name} (no installed distribution provides it; install it and freeze again, or give its "
+            f"version with --pin {name}==VERSION, or {name}=DISTRIBUTION==VERSION when its package has another name; "
+            "or remove it from the notebook)"
+        )
     if args.dry_run:
         print("(dry run: nothing written)")
     return EXIT_OK

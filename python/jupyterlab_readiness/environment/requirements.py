@@ -12,12 +12,13 @@ from ..notebook.names import STDLIB_MODULES
 
 
 def third_party_modules(notebook: Notebook, is_local: Callable[[str], bool]) -> list[str]:
-    """Top-level modules the notebook imports that some distribution must provide."""
+    """Top-level modules the notebook imports that some distribution must provide: not those it
+    imports only under a ``try`` whose handler catches ImportError, since it runs without them."""
     tops = {
         imp.module.split(".")[0]
         for cell in notebook.code_cells()
         for imp in cell_facts(cell.source).imports
-        if imp.module and not imp.relative
+        if imp.module and not imp.relative and not imp.optional
     }
     return sorted(top for top in tops if top not in STDLIB_MODULES and not is_local(top))
 

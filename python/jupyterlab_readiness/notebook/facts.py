@@ -50,6 +50,7 @@ class Import(NamedTuple):
     target: str  # what that name refers to: "pandas", "datetime.datetime", "os"
     module: str  # the module imported from, absolute dotted ("" for relative imports)
     relative: bool = False
+    optional: bool = False  # in a try body whose handlers catch ImportError: the code runs without it
 
 
 class Call(NamedTuple):
@@ -329,6 +330,7 @@ class _Visitor:
         self.branch_depth = 0  # module-level blocks that may not run (if/else, handlers, match cases)
         self.loop_depth = 0  # loops around this point within the current function or module
         self.guarded = 0  # inside a try body whose handlers catch NameError: reads never fail
+        self.import_guarded = 0  # inside a try body whose handlers catch ImportError: imports are optional
         self.annotation = False  # visiting an annotation that Python evaluates
         self.compile_check = False  # something only the compiler rejects may be here: compile the statement
         self.to_compile: list[int] = []  # the top-level statements (indices) where it was
@@ -664,11 +666,14 @@ class _Visitor:
     def try_(self, node: ast.Try) -> None:
         if type(node) is not ast.Try:  # ``except*``: break/continue/return inside are compile errors
             self.compile_check = True
-        guards = any(_catches_name_error(h.type) for h in node.handlers)
+        guards = any(_catches(h.type, _CATCHES_NAME_ERROR) for h in node.handlers)
+        import_guards = any(_catches(h.type, _CATCHES_IMPORT_ERROR) for h in node.handlers)
         if self.function_depth:
             self.guarded += guards
+            self.import_guarded += import_guards
             self.block(node.body)
             self.guarded -= guards
+            self.import_guarded -= import_guards
             for handler in node.handlers:
                 if handler.type is not None:
                     self.expr(handler.type)
@@ -682,8 +687,10 @@ class _Visitor:
         acc: dict[str, int] = {}
         self.try_accs.append(acc)
         self.guarded += guards
+        self.import_guarded += import_guards
         self.block(node.body)
         self.guarded -= guards
+        self.import_guarded -= import_guards
         self.try_accs.pop()
         self.block(node.orelse)
         ends = [self.capture()]
@@ -744,14 +751,15 @@ class _Visitor:
     def import_(self, node: ast.Import | ast.ImportFrom) -> None:
         imports = self.facts.imports
         line = node.lineno
+        optional = bool(self.import_guarded)
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
-                    imports.append(Import(line, alias.asname, alias.name, alias.name))
+                    imports.append(Import(line, alias.asname, alias.name, alias.name, optional=optional))
                     self.bind(alias.asname)
                 else:
                     head = alias.name.split(".")[0]
-                    imports.append(Import(line, head, head, alias.name))
+                    imports.append(Import(line, head, head, alias.name, optional=optional))
                     self.bind(head)
             return
         relative = bool(node.level)
@@ -762,14 +770,16 @@ class _Visitor:
                 self.facts.future_annotations = True
         for alias in node.names:
             if alias.name == "*":
-                imports.append(Import(line, None, module, module, relative))
+                imports.append(Import(line, None, module, module, relative, optional))
                 if len(self.scopes) > 1:
                     self.compile_check = True  # only allowed at module level
                 elif self.facts.star_import_line is None and self.st is not None:
                     self.facts.star_import_line = line
                 continue
             bound = alias.asname or alias.name
-            imports.append(Import(line, bound, f"{module}.{alias.name}" if module else alias.name, module, relative))
+            imports.append(
+                Import(line, bound, f"{module}.{alias.name}" if module else alias.name, module, relative, optional)
+            )
             self.bind(bound)
 
     def annotate(self, node: ast.expr) -> None:
@@ -1184,12 +1194,15 @@ _COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, 
 _CATCHES_NAME_ERROR = frozenset({"NameError", "Exception", "BaseException"})
 
 
-def _catches_name_error(node: ast.expr | None) -> bool:
+_CATCHES_IMPORT_ERROR = frozenset({"ImportError", "ModuleNotFoundError", "Exception", "BaseException"})
+
+
+def _catches(node: ast.expr | None, names: frozenset[str]) -> bool:
     if node is None:  # a bare ``except:``
         return True
     if type(node) is ast.Tuple:
-        return any(_catches_name_error(elt) for elt in node.elts)
-    return type(node) is ast.Name and node.id in _CATCHES_NAME_ERROR
+        return any(_catches(elt, names) for elt in node.elts)
+    return type(node) is ast.Name and node.id in names
 
 
 def _static_truth(test: ast.expr) -> bool | None:

@@ -37,12 +37,20 @@ def wanted(notebook: Notebook, is_local: Callable[[str], bool]) -> Wanted:
 
 def resolve(want: Wanted, environment: Environment) -> Pins:
     """Exact versions from an environment's answer; a module nothing installed provides is
-    unresolved — never guessed."""
+    unresolved — never guessed — and named once, though the notebook both installs and imports it
+    (``!pip install tf-agents`` and ``import tf_agents``)."""
     pins = Pins()
+    missing: set[str] = set()
+
+    def unresolved(name: str) -> None:
+        if normalize(name) not in missing:
+            missing.add(normalize(name))
+            pins.unresolved.append(name)
+
     for module in want.modules:
         pairs = environment.modules.get(module) or ()
         if not pairs:
-            pins.unresolved.append(module)
+            unresolved(module)
         for name, version in pairs:
             pins.versions.setdefault(normalize(name), (name, version))
     for install in want.installs:
@@ -50,7 +58,7 @@ def resolve(want: Wanted, environment: Environment) -> Pins:
         if pair:
             pins.versions.setdefault(normalize(pair[0]), pair)
         else:
-            pins.unresolved.append(install)
+            unresolved(install)
     return pins
 
 
@@ -65,8 +73,10 @@ def pin_typed(pins: Pins, typed: dict[str, str]) -> None:
     'distribution==1.2.3' when the module's distribution has another name); names that are not
     unresolved keep the environment's version. Raises ActionRefused for a text that is not an
     exact version (without echoing it)."""
+    # a name as the user typed it or as freeze lists it: tf-agents and tf_agents are one distribution
+    typed = {normalize(name): text for name, text in typed.items()}
     for name in list(pins.unresolved):
-        text = typed.get(name, "").strip()
+        text = typed.get(normalize(name), "").strip()
         if not text:
             continue
         distribution, pinned, version = text.partition("==")
