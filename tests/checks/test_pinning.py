@@ -25,6 +25,14 @@ def test_no_pin_file_fires_and_says_so(check):
     assert "pandas==" in finding.suggestion
 
 
+def test_an_import_the_notebook_can_run_without_is_not_flagged(check):
+    # what freeze does not pin either: the cell runs on without it
+    optional = "try:\n    import yaml\nexcept ImportError:\n    yaml = None"
+    assert findings_of(check(code(optional, 1)), "unpinned-import") == []
+    # imported without a guard elsewhere, it is required: flagged where it is first imported
+    assert findings_of(check(code(optional, 1), code("import yaml", 2)), "unpinned-import") == [(0, 2)]
+
+
 def test_exact_pin_in_requirements_txt(check, project):
     (project / "requirements.txt").write_text("pandas==2.2.0\n")
     report = check(code("import pandas as pd", 1))

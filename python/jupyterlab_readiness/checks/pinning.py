@@ -15,13 +15,16 @@ from .context import CellScope, Context, Hit, Local
 
 def unpinned_import(ctx: Context) -> Iterator[Hit]:
     seen: set[str] = set()
+    # A module imported only under a try that catches ImportError is one the notebook runs without,
+    # which freeze does not pin either: flagging it would ask for a fix that never comes.
+    required = {imp.module.split(".")[0] for _, facts in ctx.code for imp in facts.imports if not imp.optional}
     pins = None
     for cell, facts in ctx.code:
         for imp in facts.imports:
             if imp.relative or not imp.module:
                 continue
             top = imp.module.split(".")[0]
-            if top in seen or top in STDLIB_MODULES or ctx.is_local_module(top):
+            if top in seen or top not in required or top in STDLIB_MODULES or ctx.is_local_module(top):
                 continue
             seen.add(top)
             if pins is None:
