@@ -97,6 +97,22 @@ def test_star_import_means_unknown_names_are_never_guessed(check):
     assert hidden(check, "early_read", "from os.path import *", "join('a')") == [(0, 1)]
 
 
+def test_standard_library_star_import_binds_its_names_and_checking_goes_on(check):
+    # norvig's TwelveBalls: `from typing import *` in the first cell used to silence the check for
+    # the whole notebook, and a fresh run stops at a call reading a name defined two cells below.
+    test = "def test1() -> bool:\n    assert make(3).odd == {1}\n    return is_good(puzzle12)\n\ntest1()"
+    helpers = "def make(n):\n    return n\n\ndef is_good(p):\n    return True"
+    typing = "from typing import *\nTree = Union['W', Set[int]]"
+    assert hidden(check, typing, helpers, test, "puzzle12 = make(12)") == [(2, 5)]
+    # the star-imported names are defined, in the cells below and after the import in its own cell
+    assert hidden(check, "from math import *\nprint(sqrt(2))", "print(pi, floor(e))") == []
+    assert hidden(check, "from math import *\nx = later", "later = 1") == [(0, 2)]
+    # a name no cell binds may be exported by the kernel's version of the module: never guessed
+    assert hidden(check, "from itertools import *", "batched_in_a_newer_python([1, 2], 1)") == []
+    # a star import of any other module, or one among them, still leaves the names unknown
+    assert hidden(check, "from math import *\nfrom mylib import *", "x = later", "later = 1") == []
+
+
 def test_percent_run_and_pylab_bring_unknown_names(check):
     assert hidden(check, "%run setup.py", "model.fit()") == []
     assert hidden(check, "%pylab inline", "plot(linspace(0, 1))") == []

@@ -9,6 +9,11 @@ moment — must be defined there. A callee that is not certain is not followed, 
 name bound by anything but a ``def``/``class`` statement that runs unconditionally (an alias
 ``g = f``, a function passed as an argument, a decorated function, a generator or coroutine, a
 method reached through ``self`` or a base class).
+
+A star import from a standard library module binds the names that module exports here (listed by
+notebook/names.py); any other star import, ``%run`` or ``%pylab`` leaves the names unknown, and
+nothing after it is reported. After a standard library star import a name no cell binds is not
+reported either: the kernel's Python may export more names from that module than this one.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..notebook.facts import BOUND, ENTRY, CallSite, CellFacts, ClassInfo, FunctionInfo, state_of
+from ..notebook.names import star_names
 from .context import Context, Hit, cell_label
 from .live import restore_hint
 
@@ -32,6 +38,7 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
     defined: set[str] = set()
     values: dict[str, Any] = {}  # name → the FunctionInfo / ClassInfo it holds, when certain
     open_namespace = False  # after a star import or %run, unknown names may exist: never guess
+    star_above = False  # a standard library star import ran: names no cell binds may come from it
     future_annotations = False
     for cell, facts in code:
         if facts.syntax_error is not None:
@@ -42,19 +49,44 @@ def hidden_state(ctx: Context) -> Iterator[Hit]:
             if magic[0] in _RUNS_MAGIC_NAMESPACE:
                 open_namespace = True
             continue
+        provided = _star_provided(facts) if facts.star_import_line is not None else None
         if not open_namespace:
             # The common case first, without a call: every read defined, no call into a known body.
             reads = facts.free_reads
             if (reads and (facts.unbound_reads or not defined.issuperset([name for _, name in reads]))) or (
                 facts.call_sites and _may_call(facts, values)
             ):
-                yield from _cell_hits(ctx, cell.index, facts, defined, values, definers, future_annotations)
+                yield from _cell_hits(
+                    ctx, cell.index, facts, defined, values, definers, future_annotations, provided, star_above
+                )
         defined |= facts.binds
         defined -= facts.unbinds
         _carry_values(values, facts)
         future_annotations = future_annotations or facts.future_annotations
         if facts.star_import_line is not None:
-            open_namespace = True
+            if provided is None:
+                open_namespace = True
+            else:
+                defined |= provided
+                for name in provided:
+                    values.pop(name, None)  # rebound by the star import, whatever the cell defined before it
+                star_above = True
+
+
+def _star_provided(facts: CellFacts) -> frozenset[str] | None:
+    """The names the cell's star imports bind, when every one is from a standard library module
+    whose names are known here; None when a name may come from anywhere (another module's star
+    import, ``%run``, ``%pylab``, ``%store -r``)."""
+    if any(magic.kind == "line" and magic.name in ("run", "pylab", "store") for magic in facts.magics):
+        return None
+    provided: frozenset[str] = frozenset()
+    for imported in facts.imports:
+        if imported.bound is None:
+            names = None if imported.relative else star_names(imported.module)
+            if names is None:
+                return None
+            provided |= names
+    return provided
 
 
 def _carry_values(values: dict[str, Any], facts: CellFacts) -> None:
@@ -85,6 +117,8 @@ def _cell_hits(
     values: dict[str, Any],
     definers: dict[str, int],
     future_annotations: bool,
+    provided: frozenset[str] | None,
+    star_above: bool,
 ) -> Iterator[Hit]:
     star = facts.star_import_line
     unbound = facts.unbound_reads
@@ -92,24 +126,18 @@ def _cell_hits(
     for line, name in facts.free_reads:
         if name in defined and not (unbound and (line, name) in unbound):
             continue
-        if star is not None and line > star:
+        if (star is not None or star_above) and _star_may_bind(line, name, star, provided, star_above, definers):
             continue
         if future_annotations and (line, name) in facts.annotation_reads:
             continue
         events.append((line, name, None))
     if facts.call_sites:
-        # Only a call whose head may hold a function or class (bound so by an earlier cell or by a
-        # def/class of this one) can run a body; the others are skipped without a lookup.
-        heads = {head for head in facts.call_heads if head in facts.callables or head in values}
-        if heads:
-            for site in facts.call_sites:
-                key = site.key
-                if (key[0] if key[0] is not None else key[1]) not in heads:
-                    continue
-                if star is not None and site.line > star:
-                    continue
-                for name, function in _missing_at_call(site, defined, values):
-                    events.append((site.line, name, function))
+        # Calls after a star import of unknown names are not followed: what they run is unknown.
+        for line, name, function in _call_reads(facts, defined, values, star if provided is None else None):
+            if not (
+                (star is not None or star_above) and _star_may_bind(line, name, star, provided, star_above, definers)
+            ):
+                events.append((line, name, function))
     if not events:
         return
     events.sort(key=lambda e: e[0])
@@ -121,6 +149,39 @@ def _cell_hits(
         hit = _hit(index, line, name, definers.get(name), function)
         restore = restore_hint(ctx, name) if name not in definers else None
         yield hit._replace(suggestion=restore) if restore else hit
+
+
+def _star_may_bind(
+    line: int, name: str, star: int | None, provided: frozenset[str] | None, star_above: bool, definers: dict[str, int]
+) -> bool:
+    """Whether a star import run before this line may have bound the name: the cell's own binds its
+    module's names (``provided``), or any names when they are unknown (None). A standard library
+    module may export names in the kernel's Python that it does not here, so after one a name no
+    cell binds is never guessed."""
+    after_star = star is not None and line > star
+    if after_star and (provided is None or name in provided):
+        return True
+    return (star_above or after_star) and name not in definers
+
+
+def _call_reads(
+    facts: CellFacts, defined: set[str], values: dict[str, Any], stop: int | None
+) -> Iterator[tuple[int, str, str]]:
+    """(line, name, function) for each module name a call of the cell (before line ``stop``, when
+    given) reads through the bodies it runs, and that is not defined where it runs."""
+    # Only a call whose head may hold a function or class (bound so by an earlier cell or by a
+    # def/class of this one) can run a body; the others are skipped without a lookup.
+    heads = {head for head in facts.call_heads if head in facts.callables or head in values}
+    if not heads:
+        return
+    for site in facts.call_sites:
+        key = site.key
+        if (key[0] if key[0] is not None else key[1]) not in heads:
+            continue
+        if stop is not None and site.line > stop:
+            continue
+        for name, function in _missing_at_call(site, defined, values):
+            yield site.line, name, function
 
 
 class _At:

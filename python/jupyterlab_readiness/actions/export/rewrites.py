@@ -11,16 +11,11 @@ extraction would have to refuse:
 from __future__ import annotations
 
 import ast
-import functools
-import importlib
 from collections.abc import Iterable
 
-from ...notebook.names import STDLIB_MODULES
+from ...notebook.names import star_names
 from ...notebook.parse import python_tree
 from ...notebook.rewrite import apply_edits, span
-
-# Standard library modules whose import does something (prints, opens a browser or a window).
-_IMPORT_HAS_EFFECTS = frozenset({"this", "antigravity", "__hello__", "__phello__", "turtle", "idlelib", "tkinter"})
 
 
 def _is_main_guard(stmt: ast.stmt) -> bool:
@@ -78,22 +73,6 @@ def used_names(sources: Iterable[str]) -> set[str]:
             continue
         names |= {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
     return names
-
-
-@functools.lru_cache(maxsize=64)
-def star_names(module: str) -> frozenset[str] | None:
-    """The names ``from module import *`` binds, for a standard library module; None for any
-    other module, or one that cannot be imported here."""
-    if module.split(".")[0] not in STDLIB_MODULES or module.split(".")[0] in _IMPORT_HAS_EFFECTS:
-        return None
-    try:
-        imported = importlib.import_module(module)
-    except Exception:  # noqa: BLE001 - any failure to import: the star import stays, refused as before
-        return None
-    exported = getattr(imported, "__all__", None)
-    if exported is None:
-        return frozenset(n for n in vars(imported) if not n.startswith("_"))
-    return frozenset(n for n in exported if isinstance(n, str))
 
 
 def star_imports(source: str, used: set[str]) -> str:
