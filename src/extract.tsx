@@ -277,7 +277,12 @@ class ExtractPreview extends PreviewBody<ExtractReply, IExtractChoice> {
     return (
       <div className="readiness-extract-body" data-state={this.state}>
         <p className="readiness-extract-cells">
-          {trans._n('Cell %2', 'Cells %2', indices.length, indices.join(', '))}
+          {trans._n(
+            'Cell %2',
+            'Cells %2',
+            indices.length,
+            indices.map(index => index + 1).join(', ')
+          )}
         </p>
         <div className="readiness-extract-controls">
           <label className="readiness-extract-control">

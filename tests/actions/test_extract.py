@@ -86,7 +86,7 @@ REFUSALS = [
     ),
     ("syntax error", [code("x = 1"), code("y = (x +")], [1], "syntax error"),
     ("hidden state", [code("x = 1"), code("y = x + z")], [1], "`z`"),
-    ("defined below", [code("x = 1"), code("y = x + later"), code("later = 3")], [1], "cell 2, below"),
+    ("defined below", [code("x = 1"), code("y = x + later"), code("later = 3")], [1], "cell 3, below"),
     (
         "read in helper, defined nowhere",
         [code("x = 1"), code("def f():\n    return x + ghost\ny = f()")],

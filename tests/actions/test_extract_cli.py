@@ -41,6 +41,8 @@ def test_extract_writes_the_module_and_a_new_notebook_leaving_the_original(work)
     result = extract_cli("analysis.ipynb", "--cells", "2", cwd=work)
     assert result.returncode == 0, result.stderr
     assert "analysis.py: parse_data(raw) → data, total" in result.stdout
+    # the cell as JupyterLab shows it (the third), and the index it was given as
+    assert "analysis.extracted.ipynb: cell 3 (--cells 2-2) replaced by a call to it" in result.stdout
     module = (work / "analysis.py").read_text()
     assert "def parse_data(raw)" in module and "import json" in module
     rewritten = json.loads((work / "analysis.extracted.ipynb").read_text())

@@ -241,7 +241,8 @@ test('the sidebar offers Extract to module on an unpackaged-code finding', async
     'data-state',
     'ready'
   );
-  await expect(dialog.locator('.readiness-extract-cells')).toContainText('0');
+  // The first cell, as JupyterLab and the sidebar number cells (from 1).
+  await expect(dialog.locator('.readiness-extract-cells')).toHaveText('Cell 1');
   await dialog.locator('.jp-Dialog-button.jp-mod-reject').click();
   await expect(dialog).toHaveCount(0);
 });

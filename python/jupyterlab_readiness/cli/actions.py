@@ -96,7 +96,9 @@ def run_extract(args: argparse.Namespace) -> int:
     reply = plan.reply
     returns = ", ".join(reply.returns) or "nothing"
     print(f"{reply.module_file}: {reply.function}({', '.join(reply.parameters)}) → {returns}")
-    print(f"{out}: cells {reply.cell_indices[0]}-{reply.cell_indices[-1]} replaced by a call to it")
+    first, last = reply.cell_indices[0], reply.cell_indices[-1]
+    shown = f"cell {first + 1}" if first == last else f"cells {first + 1}-{last + 1}"  # as JupyterLab shows them
+    print(f"{out}: {shown} (--cells {first}-{last}) replaced by a call to it")
     for warning in reply.warnings:
         print(f"warning: {warning}")
     return EXIT_OK

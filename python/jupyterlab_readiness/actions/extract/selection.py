@@ -74,14 +74,14 @@ def select_cells(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]
     missing = [i for i in range(indices[0], indices[-1] + 1) if i not in set(indices)]
     if missing:
         raise ExtractionRefused(
-            f"The selection is not contiguous: cell {missing[0]} lies between the selected cells. Select consecutive "
-            "code cells."
+            f"The selection is not contiguous: cell {missing[0] + 1} lies between the selected cells. Select "
+            "consecutive code cells."
         )
     for i in indices:
         if cells[i].cell_type not in ("code", "markdown"):
             raise ExtractionRefused(
-                f"Cell {i} is a {cells[i].cell_type} cell: only code cells (and the markdown cells between them) can "
-                "be extracted. Move it out of the selection, or extract the cells on each side of it separately."
+                f"Cell {i + 1} is a {cells[i].cell_type} cell: only code cells (and the markdown cells between them) "
+                "can be extracted. Move it out of the selection, or extract the cells on each side of it separately."
             )
     code = [cells[i] for i in indices if cells[i].cell_type == "code"]
     if not code:

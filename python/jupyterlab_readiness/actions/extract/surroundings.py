@@ -63,7 +63,7 @@ class Surroundings:
     docstring). Cell indices are those of the notebook as it is now: each ``replace`` puts one cell
     in place of the selection, so the cells below it move up. ``numbers``: how messages name the
     cell first at each index (the export's working copy stands for cells of another notebook); by
-    default its index, as the extract request gave the cells."""
+    default its index + 1, as JupyterLab shows the cells (and check, rehearse and export name them)."""
 
     def __init__(self, cells: Iterable[Cell], numbers: Sequence[int] | None = None) -> None:
         self._done: list[Cell] = []  # the cells above the selection, indices final
@@ -95,7 +95,7 @@ class Surroundings:
         if index < len(self._done):
             return self._done_numbers[index]
         first = index + self._shift  # below the cells above, a cell is where it was first numbered
-        return first if self._numbers is None else self._numbers[first]
+        return first + 1 if self._numbers is None else self._numbers[first]
 
     @property
     def removed(self) -> int:
