@@ -33,6 +33,14 @@ def test_an_import_the_notebook_can_run_without_is_not_flagged(check):
     assert findings_of(check(code(optional, 1), code("import yaml", 2)), "unpinned-import") == [(0, 2)]
 
 
+def test_a_module_the_notebook_writes_itself_is_its_own_code(check):
+    written = code("%%writefile helpers.py\ndef double(x):\n    return 2 * x", 1)
+    assert findings_of(check(written, code("import helpers\nhelpers.double(2)", 2)), "unpinned-import") == []
+    # written elsewhere than beside the notebook, it is not the module `import helpers` finds
+    elsewhere = code("%%writefile build/helpers.py\ndef double(x):\n    return 2 * x", 1)
+    assert findings_of(check(elsewhere, code("import helpers", 2)), "unpinned-import") == [(1, 1)]
+
+
 def test_exact_pin_in_requirements_txt(check, project):
     (project / "requirements.txt").write_text("pandas==2.2.0\n")
     report = check(code("import pandas as pd", 1))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..environment.local import Folder, is_local_module
@@ -166,8 +166,23 @@ class Context:
             for line, message, suggestion in found:
                 yield Hit(scope.cell.index, line, message, suggestion)
 
+    @cached_property
+    def written_modules(self) -> frozenset[str]:
+        """The modules the notebook writes beside itself with ``%%writefile util.py`` (or ``%%file``):
+        its own code when it imports them, whether or not the file is there yet."""
+        names = set()
+        for _, facts in self.code:
+            for magic in facts.magics:
+                if magic.kind == "cell" and magic.name in ("writefile", "file") and magic.args.split():
+                    target = PurePosixPath(magic.args.split()[-1].strip("'\""))
+                    if target.suffix == ".py" and str(target.parent) == ".":
+                        names.add(target.stem)
+        return frozenset(names)
+
     def is_local_module(self, top: str) -> bool:
         """A module or package beside the notebook: the project's own code, never a dependency."""
+        if top in self.written_modules:
+            return True
         if self.folder is not None:
             return top in self.folder.modules
         known = self._local.get(top)
