@@ -20,10 +20,10 @@ from .sidecar import SIDECAR_FOLDER
 if TYPE_CHECKING:
     from ..fixes.options import FixOptions
 
-# Chunks each worker has sent to it and not finished: one it checks and the ones waiting behind
-# it. While this process checks a chunk of its own it feeds no one, and notebooks vary a hundredfold
-# in cost: with one chunk waiting, a worker often ran dry before this process came back (idle a
-# fifth of a corpus run); three waiting keep it busy.
+# Chunks sent to each worker and not finished: the one it checks and the ones waiting behind it.
+# While this process checks a chunk of its own it feeds no one, and notebooks vary a hundredfold in
+# cost: with one chunk waiting, a worker often ran dry before this process came back (idle a fifth
+# of a corpus run); three waiting keep it busy.
 WAITING = 4
 T = TypeVar("T")
 R = TypeVar("R")
