@@ -39,6 +39,7 @@ except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib
 
 from helpers import dockerfile
+from helpers.cli import python
 from helpers.notebooks import code, md, notebook
 
 # Each case installs a package into a fresh virtual environment: minutes, not seconds.
@@ -760,13 +761,5 @@ def test_an_input_named_by_a_parameter_is_copied_for_the_generated_tests(tmp_pat
     out = tmp_path / "project"
     done = export(notebook_path, case.name, out)
     assert done.returncode == 0, done.stdout + done.stderr
-    tests = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=out,
-        env={**os.environ, "PYTHONPATH": str(out / "src")},
-        capture_output=True,
-        text=True,
-        timeout=RUN_TIMEOUT,
-        check=False,
-    )
+    tests = python("-m", "pytest", "-q", "-p", "no:cacheprovider", cwd=out, path=out / "src", timeout=RUN_TIMEOUT)
     assert tests.returncode == 0, tests.stdout[-3000:]

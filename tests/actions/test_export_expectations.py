@@ -8,7 +8,6 @@ rows (exit 3, a row-count alert), with the package's own tests, golden test incl
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.cli import readiness
+from helpers.cli import python, readiness
 from helpers.frame_notebooks import (
     ORDERS,
     ORDERS_PARQUET,
@@ -266,15 +265,7 @@ def exported(tmp_path_factory) -> Path:
 def _command(project: Path, folder: Path, table: str, case: FrameCase = ORDERS) -> tuple[int, dict]:
     folder.mkdir()
     (folder / case.table).write_text(table, encoding="utf-8")
-    done = subprocess.run(
-        [sys.executable, "-m", case.name],
-        cwd=folder,
-        env={**os.environ, "PYTHONPATH": str(project / "src")},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    done = python("-m", case.name, cwd=folder, path=project / "src", timeout=TIMEOUT)
     lines = done.stdout.splitlines()
     assert len(lines) == 1, done.stdout + done.stderr
     return done.returncode, json.loads(lines[0])
@@ -293,15 +284,7 @@ def test_the_memory_of_the_process_that_started_the_command_is_not_the_run_s(exp
         "held = b'x' * (800 * 2**20)\n"  # far above the threshold, written so that it is resident
         f"os.execv(sys.executable, [sys.executable, '-m', {ORDERS.name!r}])"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", parent],
-        cwd=folder,
-        env={**os.environ, "PYTHONPATH": str(exported / "src")},
-        capture_output=True,
-        text=True,
-        timeout=TIMEOUT,
-        check=False,
-    )
+    done = python("-c", parent, cwd=folder, path=exported / "src", timeout=TIMEOUT)
     summary = json.loads(done.stdout.splitlines()[-1])
     assert (done.returncode, summary["status"], summary["alerts"]) == (0, "ok", []), done.stderr[-2000:]
 
@@ -383,23 +366,11 @@ def test_tables_written_through_sql_are_read_back_from_the_database_and_alert_li
 
 def _package_tests(project: Path) -> str:
     """The project's golden and pipeline tests run, and ruff on the project: pytest's output."""
-    tests = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "tests/test_golden.py",
-            "tests/test_pipeline.py",
-        ],
+    tests = python(
+        *("-m", "pytest", "-q", "-p", "no:cacheprovider", "tests/test_golden.py", "tests/test_pipeline.py"),
         cwd=project,
-        env={**os.environ, "PYTHONPATH": str(project / "src")},
-        capture_output=True,
-        text=True,
+        path=project / "src",
         timeout=TIMEOUT,
-        check=False,
     )
     assert tests.returncode == 0, tests.stdout + tests.stderr
     for ruff in (["check", "."], ["format", "--check", "."]):
@@ -463,22 +434,14 @@ async def test_the_live_kernel_types_what_run_returns(jp_fetch, jp_serverapp, jp
     assert "validate_results(results)" in texts["src/totals/pipeline.py"]
     assert "src/totals/thresholds.py" not in texts, "no rehearsal: no thresholds invented"
     project = jp_root_dir / "totals"
-    env = {**os.environ, "PYTHONPATH": str(project / "src")}
-    ran = subprocess.run(
-        [sys.executable, "-m", "totals"], cwd=jp_root_dir, env=env, capture_output=True, text=True, timeout=TIMEOUT
-    )
+    ran = python("-m", "totals", cwd=jp_root_dir, path=project / "src", timeout=TIMEOUT)
     assert ran.returncode == 0 and json.loads(ran.stdout)["status"] == "ok", ran.stdout + ran.stderr
-    drifted = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from totals.pipeline import run\nfrom totals.parameters import Parameters\n"
-            "import totals.pipeline as p\np.validate_results({**run(Parameters()), 'total': 'many'})",
-        ],
+    drifted = python(
+        "-c",
+        "from totals.pipeline import run\nfrom totals.parameters import Parameters\n"
+        "import totals.pipeline as p\np.validate_results({**run(Parameters()), 'total': 'many'})",
         cwd=jp_root_dir,
-        env=env,
-        capture_output=True,
-        text=True,
+        path=project / "src",
         timeout=TIMEOUT,
     )
     last = drifted.stderr.strip().splitlines()[-1]
