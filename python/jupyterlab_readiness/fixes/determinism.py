@@ -172,7 +172,7 @@ def _timer_uses(
         return _bare_attribute_call(node) and qualname(node.func, aliases) == clock  # type: ignore[attr-defined]
 
     for node in ast.walk(module):
-        if isinstance(node, (ast.Global, ast.Nonlocal)) or not isinstance(node, ast.Name) or node.id != name:
+        if not isinstance(node, ast.Name) or node.id != name:
             continue
         parent = parents.get(id(node))
         if isinstance(node.ctx, ast.Store):
