@@ -89,7 +89,10 @@ def test_a_stuck_worker_does_not_keep_the_chunks_it_has_not_started():
     results = list(ordered_map(_stuck_on_zero, items, 2, _nothing))
     assert [r[0] for r in results] == [n * n for n in items]
     worker_chunks = {first for _, first, pid in results if pid != _PARENT}
-    # The worker got item 0 first and then had WAITING chunks sent to it; while this process waited
-    # for item 0 it took back the ones the worker had not started, so the worker checked fewer.
+    # The worker got item 0 first, then WAITING - 1 chunks sent to it while it was stuck on it, all
+    # within the first 64 items (the least a run holds before it waits for its oldest item). While
+    # this process waited for item 0 it took back the ones the worker had not started; the executor
+    # hands a worker up to two chunks ahead, which can no longer be taken back. Chunks sent once the
+    # worker is free again may go to it as well: they are not counted.
     assert 0 in worker_chunks
-    assert len(worker_chunks) < WAITING
+    assert len([first for first in worker_chunks if 0 < first < 64]) < WAITING - 1
