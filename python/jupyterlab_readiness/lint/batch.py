@@ -119,7 +119,11 @@ class Checker:
     @staticmethod
     def prepare() -> None:
         """Load what a check needs, in a process about to start workers: they inherit it."""
+        from ..environment.installed import installed
         from . import engine  # noqa: F401
+
+        # Asked by the first import any notebook makes of a package: read here once, not in each process.
+        installed()
 
     @staticmethod
     def _check(
