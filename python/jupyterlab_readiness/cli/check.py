@@ -9,13 +9,15 @@ and no run holds more than a window of reports.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..contract.report import NotebookReport
 from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+
+if TYPE_CHECKING:
+    import argparse
 
 _FAIL_RANK = {"info": 0, "warning": 1, "error": 2}
 _SENTINEL = "\0items\0"

@@ -7,7 +7,6 @@ Parsing never raises; a file that cannot be read is reported in ``PinSet.errors`
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import re
@@ -398,9 +397,11 @@ def _parser_for(name: str) -> Callable[[Path, _Parse], None] | None:
     parser = _LOCK_PARSERS.get(name) or _MANIFEST_PARSERS.get(name)
     if parser:
         return parser
-    if fnmatch.fnmatchcase(name, "pylock.*.toml"):  # PEP 751 named lock files
+    # fnmatch's "pylock.*.toml" (PEP 751 named lock files) and "requirements*.txt", spelled out:
+    # every entry of every folder searched is asked, and a match costs several times as much.
+    if name.startswith("pylock.") and name.endswith(".toml") and len(name) >= len("pylock..toml"):
         return _LOCK_PARSERS["pylock.toml"]
-    if fnmatch.fnmatchcase(name, "requirements*.txt"):
+    if name.startswith("requirements") and name.endswith(".txt"):
         return _parse_requirements
     return None
 

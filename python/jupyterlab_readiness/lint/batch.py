@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
 from ..contract.report import NotebookReport
 from ..environment.local import Folder, folder_state
-from .cache import ResultCache, Stored
 from .config import CheckConfig, ConfigError, project_config
 from .sidecar import SIDECAR_FOLDER
 
 if TYPE_CHECKING:
     from ..fixes.options import FixOptions
+    from .cache import ResultCache, Stored
 
 # Chunks sent to each worker and not finished: the one it checks and the ones waiting behind it.
 # While this process checks a chunk of its own it feeds no one, and notebooks vary a hundredfold in
@@ -44,11 +44,12 @@ class Checker:
 
     def __init__(self, settings: BatchSettings) -> None:
         self.settings = settings
-        self.cache = (
-            ResultCache(Path(settings.cache_folder), static=settings.cache_static)
-            if settings.cache_folder is not None
-            else None
-        )
+        self.cache: ResultCache | None = None
+        if settings.cache_folder is not None:
+            # Imported here: hashing loads OpenSSL, a few ms that a --no-cache run does without.
+            from .cache import ResultCache
+
+            self.cache = ResultCache(Path(settings.cache_folder), static=settings.cache_static)
         # One run sees one state of each folder: its configuration, pins and modules, looked up once.
         self._configs: dict[Path, CheckConfig | str] = {}
         self._folders: dict[Path, Folder] = {}
@@ -118,7 +119,11 @@ class Checker:
     @staticmethod
     def prepare() -> None:
         """Load what a check needs, in a process about to start workers: they inherit it."""
+        from ..environment.installed import installed
         from . import engine  # noqa: F401
+
+        # Asked by the first import any notebook makes of a package: read here once, not in each process.
+        installed()
 
     @staticmethod
     def _check(
