@@ -146,9 +146,14 @@ class Context:
         once per check run even without the memo, as four checks read them."""
         found = self._calls.get(id(scope))
         if found is None:
-            found = self._calls[id(scope)] = self.memo(
-                scope.facts, ("calls", scope.aliases_id), lambda: _resolve(scope.facts, scope.aliases)
-            )
+            facts = scope.facts
+            if not facts.calls:  # nothing to resolve: no closure, no memo entry
+                found = ()
+            elif self.memoize:
+                found = self.memo(facts, ("calls", scope.aliases_id), lambda: _resolve(facts, scope.aliases))
+            else:
+                found = _resolve(facts, scope.aliases)
+            self._calls[id(scope)] = found
         return found
 
     def per_cell(self, check: str, scan: Callable[[Context, CellScope], Iterable[Local]]) -> Iterator[Hit]:
@@ -211,6 +216,9 @@ def _intern(aliases: dict[str, str]) -> int:
     return found
 
 
+_new_tuple = tuple.__new__  # builds a ResolvedCall without its constructor's Python frame (one per call)
+
+
 def _resolve(facts: CellFacts, start: dict[str, str]) -> tuple[ResolvedCall, ...]:
     imports = facts.imports
     aliases = dict(start) if imports else start
@@ -220,7 +228,7 @@ def _resolve(facts: CellFacts, start: dict[str, str]) -> tuple[ResolvedCall, ...
         while pending < len(imports) and imports[pending].line <= call.line:
             _alias(aliases, imports[pending])
             pending += 1
-        resolved.append(ResolvedCall(call, _qualify(aliases, call.parts)))
+        resolved.append(_new_tuple(ResolvedCall, (call, _qualify(aliases, call.parts))))
     return tuple(resolved)
 
 

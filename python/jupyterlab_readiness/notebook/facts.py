@@ -996,7 +996,8 @@ class _Visitor:
                     facts.strings.append((node.lineno, node.value))
             elif t is ast.Call:
                 self.call(node)
-                stack.extend([k.value for k in reversed(node.keywords)])
+                if node.keywords:  # most calls have none: no comprehension to run for them
+                    stack.extend([k.value for k in reversed(node.keywords)])
                 stack.extend(reversed(node.args))
                 stack.append(node.func)
             elif t is ast.Attribute:
@@ -1084,8 +1085,9 @@ class _Visitor:
 
     def call(self, node: ast.Call) -> None:
         func = node.func
-        parts = dotted(func)
-        args = tuple([a.value if type(a) is ast.Constant else NOT_LITERAL for a in node.args])
+        # A plain name and no arguments are the common cases: no helper frame, no comprehension for them.
+        parts = (func.id,) if type(func) is ast.Name else dotted(func)
+        args = tuple([a.value if type(a) is ast.Constant else NOT_LITERAL for a in node.args]) if node.args else ()
         kwargs = {}
         for keyword in node.keywords:
             value = keyword.value
