@@ -258,6 +258,16 @@ def test_prune_keeps_the_folder_under_its_size(tmp_path, nb):
     assert (small.entries / "notes.txt").exists()
 
 
+def test_an_entry_written_in_short_pieces_is_whole(cache, nb, monkeypatch):
+    report = check_file(nb)
+    k = key(cache, nb)
+    real = os.write
+    monkeypatch.setattr(os, "write", lambda fd, data: real(fd, bytes(data[:100])))
+    cache.put(k, report)
+    monkeypatch.undo()
+    assert to_dict(cache.get(k, "x")) == {**to_dict(report), "path": "x"}
+
+
 def test_two_runs_at_once_share_one_cache(project):
     """Two processes check the same tree into one cache folder at the same time; both print the
     report a run without cache prints, and every entry left is valid."""

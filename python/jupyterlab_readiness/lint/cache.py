@@ -356,8 +356,15 @@ def _write_atomically(path: Path, content: bytes) -> bool:
     """Write to a temporary file renamed over ``path``: a reader sees the old file or the new one."""
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with open(os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666), "wb") as fh:
-            fh.write(content)  # all of it: a short write is retried, a failure raises
+        # A descriptor, not a file object: three system calls (a stat, a terminal test, a seek) and
+        # two Python objects fewer per entry, and a cold run writes one entry per notebook.
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
+        try:
+            rest = memoryview(content)
+            while rest:  # a short write is continued; a failure raises
+                rest = rest[os.write(fd, rest) :]
+        finally:
+            os.close(fd)
         os.replace(temp, path)
     except OSError:
         with contextlib.suppress(OSError):
