@@ -20,6 +20,7 @@ from jupyterlab_readiness.actions.errors import ExtractionRefused
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
 from jupyterlab_readiness.actions.extract.plan import plan
 from jupyterlab_readiness.actions.extract.planner import Extraction, extract
+from jupyterlab_readiness.actions.extract.planner import _Planner as Planner
 from jupyterlab_readiness.actions.extract.selection import default_names
 from jupyterlab_readiness.actions.naming import heading_name
 from jupyterlab_readiness.contract.requests import ExtractRequest
@@ -878,3 +879,38 @@ def test_returned_names_keep_one_order_whatever_the_hash_seed() -> None:
         )
         seen.add(done.stdout.strip())
     assert seen == {"['sys', 'os', 'sep', 'path']"}
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "import os, json as j\nx = a + os.sep\ny = x = b.c(d, *e, k=f)\nprint(y)",
+        "z = 1\ndf.head().shape",  # a shown value the body keeps as ``_ = …``
+        "from pathlib import Path\nimport math\np = Path(math.pi)\nq = f'{p!r:>{w}}'",
+        "x = [a for a in b]\ny = x",  # a comprehension: symtable's answer
+        "x = lambda v: v + a\ny = x(1)",
+        "x, y = a\nz = x",
+        "x += a\nz = x",
+        "global a\na = 1",
+    ],
+)
+def test_plain_symbols_are_symtables(monkeypatch: pytest.MonkeyPatch, selection: str) -> None:
+    """The symbols read from the trees of a plain body are those symtable finds (locals, reads,
+    globals read, closures): an extraction is the same with symtable read for every body."""
+    nb = model(code("a = 1\nb = [1]\nd = e = f = w = 2\ndf = 3"), code(selection), code("print(x, y, z, p, q)"))
+    planner = "jupyterlab_readiness.actions.extract.planner._Planner"
+    analyse = Planner._analyse
+    seen: list[Any] = []
+    monkeypatch.setattr(f"{planner}._analyse", lambda self, body: seen.append(analyse(self, body)) or seen[-1])
+
+    def run() -> Extraction | str:
+        try:
+            return extract(nb, [1], "mod", "step", None, display=False)  # as the export extracts
+        except ExtractionRefused as exc:
+            return str(exc)
+
+    fast, symbols = run(), list(seen)
+    seen.clear()
+    monkeypatch.setattr(f"{planner}._plain_symbols", lambda self: None)
+    assert run() == fast
+    assert seen == symbols
