@@ -197,8 +197,18 @@ def function_body_reads(tree: ast.AST) -> set[str]:
 
 @functools.lru_cache(maxsize=4096)
 def source_reads(source: str) -> frozenset[str]:
+    """``read_names`` of the cell, statement by statement: the plain ones by ``plain_loads``, whose
+    answers the extraction of the cell's section asks for again."""
     tree = cell_tree(source)
-    return frozenset(read_names(tree)) if tree is not None else frozenset()
+    if tree is None:
+        return frozenset()
+    names: set[str] = set()
+    for stmt in tree.body:
+        # (``x = …`` reads only its value, the node flow and the extraction ask about)
+        plain = type(stmt) is ast.Assign and all(type(t) is ast.Name for t in stmt.targets)
+        loads = plain_loads(stmt.value if plain else stmt)
+        names.update(loads if loads is not None else read_names(stmt))
+    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=4096)
