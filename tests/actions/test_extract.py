@@ -17,6 +17,7 @@ import pytest
 from helpers.executed import execute_all
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import ExtractionRefused
+from jupyterlab_readiness.actions.extract.body import string_lines
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
 from jupyterlab_readiness.actions.extract.plan import plan
 from jupyterlab_readiness.actions.extract.planner import Extraction, extract
@@ -914,3 +915,15 @@ def test_plain_symbols_are_symtables(monkeypatch: pytest.MonkeyPatch, selection:
     monkeypatch.setattr(f"{planner}._plain_symbols", lambda self: None)
     assert run() == fast
     assert seen == symbols
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x = '''a\nb'''", 'x = """a\nb"""', 'x = "a\\\nb"', 'x = "a\\\r\nb"', "y = 1\nx = '''a\n\nb'''"],
+)
+def test_strings_spanning_lines_are_found(source: str) -> None:
+    """A string goes on to the next line only after one of the texts string_lines looks for
+    before tokenizing: each of them is found."""
+    first = source.count("\n", 0, source.index("=", source.rindex("x"))) + 1
+    last = len(source.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    assert string_lines(source) == (set(range(first + 1, last + 1)), set(range(first, last)))
