@@ -182,10 +182,13 @@ class _Planner:
         self._source_of: dict[ast.stmt, str] = {
             stmt: cell.source for cell, tree in zip(selected, trees, strict=True) for stmt in tree.body
         }
+        # each cell's text tested once, not once a statement (a scan of the whole cell each time)
+        self._walrus_free: dict[str, bool] = {cell.source: ":=" not in cell.source for cell in selected}
 
     def _binds(self, stmt: ast.stmt) -> set[str]:
         if stmt not in self._binds_of:
-            self._binds_of[stmt] = _plain_binds(stmt, self._source_of.get(stmt))
+            source = self._source_of.get(stmt)
+            self._binds_of[stmt] = _plain_binds(stmt, source is not None and self._walrus_free[source])
         return self._binds_of[stmt]
 
     def _scope_nodes(self, stmt: ast.stmt) -> list[ast.AST]:
@@ -631,6 +634,8 @@ class _Planner:
     def _hoistable_selection_imports(
         self, stmts: list[tuple[Cell, ast.stmt]]
     ) -> list[tuple[Cell, ast.stmt, list[ImportKey]]]:
+        if not any(isinstance(stmt, (ast.Import, ast.ImportFrom)) for _, stmt in stmts):
+            return []  # (no import to hoist: what the other statements bind does not matter)
         bind_count: dict[str, int] = {}
         for _, stmt in stmts:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -997,10 +1002,11 @@ def _first_bind_order(
     return list(order)
 
 
-def _plain_binds(stmt: ast.stmt, source: str | None) -> set[str]:
-    """``scope_binds(stmt)``, without walking the usual statements of a cell with no ``:=`` (only
-    a walrus binds inside an expression): ``x = …`` binds its plain targets, an expression nothing."""
-    if source is not None and ":=" not in source:
+def _plain_binds(stmt: ast.stmt, walrus_free: bool) -> set[str]:
+    """``scope_binds(stmt)``, without walking the usual statements of a cell with no ``:=``
+    (``walrus_free``; only a walrus binds inside an expression): ``x = …`` binds its plain targets,
+    an expression nothing."""
+    if walrus_free:
         if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
             return {t.id for t in stmt.targets}
         if isinstance(stmt, ast.Expr):
