@@ -17,7 +17,7 @@ import pytest
 from helpers.executed import execute_all
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import ExtractionRefused
-from jupyterlab_readiness.actions.extract.body import string_lines
+from jupyterlab_readiness.actions.extract.body import LINE_BREAK, split_lines, string_lines
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
 from jupyterlab_readiness.actions.extract.plan import plan
 from jupyterlab_readiness.actions.extract.planner import Extraction, extract
@@ -897,12 +897,18 @@ def test_returned_names_keep_one_order_whatever_the_hash_seed() -> None:
 )
 def test_plain_symbols_are_symtables(monkeypatch: pytest.MonkeyPatch, selection: str) -> None:
     """The symbols read from the trees of a plain body are those symtable finds (locals, reads,
-    globals read, closures): an extraction is the same with symtable read for every body."""
+    globals read, closures, names read when called): an extraction is the same with symtable read
+    for every body."""
     nb = model(code("a = 1\nb = [1]\nd = e = f = w = 2\ndf = 3"), code(selection), code("print(x, y, z, p, q)"))
     planner = "jupyterlab_readiness.actions.extract.planner._Planner"
-    analyse = Planner._analyse
+    analyse = Planner._analyse_names
     seen: list[Any] = []
-    monkeypatch.setattr(f"{planner}._analyse", lambda self, body: seen.append(analyse(self, body)) or seen[-1])
+
+    def names(self: Planner) -> None:
+        analyse(self)
+        seen.append((self.locals, self.referenced, self.globals_read, self.closures, self.read_when_called))
+
+    monkeypatch.setattr(f"{planner}._analyse_names", names)
 
     def run() -> Extraction | str:
         try:
@@ -927,3 +933,8 @@ def test_strings_spanning_lines_are_found(source: str) -> None:
     first = source.count("\n", 0, source.index("=", source.rindex("x"))) + 1
     last = len(source.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
     assert string_lines(source) == (set(range(first + 1, last + 1)), set(range(first, last)))
+
+
+@pytest.mark.parametrize("source", ["", "a", "a\nb\n", "a\r\nb", "a\rb\n\nc\r", "a\n\r\n\rb", "x\u2028y\x0cz"])
+def test_split_lines_splits_as_line_break(source: str) -> None:
+    assert split_lines(source) == LINE_BREAK.split(source)

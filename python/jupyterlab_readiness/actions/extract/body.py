@@ -28,6 +28,11 @@ class Line:
     ends_in_string: bool  # the line ends inside a multi-line string: no comment can go after it
 
 
+def split_lines(source: str) -> list[str]:
+    """``LINE_BREAK.split(source)``: without a ``\\r``, ``str.split`` does it five times faster."""
+    return source.split("\n") if "\r" not in source else LINE_BREAK.split(source)
+
+
 def string_lines(source: str) -> tuple[set[int], set[int]]:
     """(lines that start inside a string, lines that end inside one), 1-based."""
     starts: set[int] = set()

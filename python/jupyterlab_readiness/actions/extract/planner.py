@@ -57,7 +57,7 @@ from ...notebook.scopes import (
 )
 from ..errors import ExtractionRefused
 from ..naming import heading_above
-from .body import LINE_BREAK, Line, indent_unit, render_lines, string_lines
+from .body import Line, indent_unit, render_lines, split_lines, string_lines
 from .imports import merge_module, render_imports
 from .selection import check_cell, check_function_name, check_module_name, module_scope_nodes, select_cells
 from .surroundings import Surroundings
@@ -247,9 +247,27 @@ class _Planner:
     def _analyse_names(self) -> None:
         """What the function would see with the body as written: its locals, what it reads, and
         where each name it reads as a global comes from (an import, a parameter, a builtin)."""
-        self.locals, own_reads, self.globals_read, self.closures = self._analyse(self.body)
-        self.referenced = own_reads | {n for frees in self.closures.values() for n in frees}
-        # symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do
+        plain = self._plain_symbols()
+        if plain is None:
+            self.locals, own_reads, self.globals_read, self.closures = self._analyse(self.body)
+            self.referenced = own_reads | {n for frees in self.closures.values() for n in frees}
+            self._add_augmented_and_deleted()
+        else:  # no nested scope, no ``x += 1``, no ``del x``: the trees' names are all symtable would say
+            self.read_when_called: set[str] = set()
+            self.locals, own_reads = plain
+            self.globals_read, self.closures = own_reads - self.locals, {}
+            self.referenced = set(own_reads)
+        self.module_imports: set[ImportKey] = set()
+        self.parameters: set[str] = set()
+        self.unresolved: dict[str, str] = {}
+        self.undefined_when_called: set[str] = set()
+        for name in self.globals_read:
+            self._place_global(name, own_reads)
+        if self._postponed():  # as the notebook ran it: annotations in the module are not evaluated either
+            self.module_imports.add(POSTPONED_IMPORT)
+
+    def _add_augmented_and_deleted(self) -> None:
+        """symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do."""
         texts = {cell.source for cell in self.selected}
         plain = {t for t in texts if "del" not in t and not _AUGMENTED.search(t)}  # (neither can occur then)
         for stmt in self.all_stmts:
@@ -260,14 +278,6 @@ class _Planner:
                     self.referenced.add(node.target.id)
                 elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
                     self.referenced.add(node.id)
-        self.module_imports: set[ImportKey] = set()
-        self.parameters: set[str] = set()
-        self.unresolved: dict[str, str] = {}
-        self.undefined_when_called: set[str] = set()
-        for name in self.globals_read:
-            self._place_global(name, own_reads)
-        if self._postponed():  # as the notebook ran it: annotations in the module are not evaluated either
-            self.module_imports.add(POSTPONED_IMPORT)
 
     def _place_global(self, name: str, own_reads: set[str]) -> None:
         """Where a name the function reads as a global comes from: a module import, a parameter,
@@ -570,7 +580,7 @@ class _Planner:
         for cell, tree in zip(self.selected, self.trees, strict=True):
             source = cell.source
             starts, ends = string_lines(source)
-            cell_lines = LINE_BREAK.split(source)
+            cell_lines = split_lines(source)
             while cell_lines and not cell_lines[-1].strip() and len(cell_lines) not in starts:
                 cell_lines.pop()
             first = 0
@@ -682,11 +692,6 @@ class _Planner:
         """(the function's locals, the names it reads itself, names it reads as globals (nested
         scopes included), free names of each function or class the selection defines at its top
         level)."""
-        plain = self._plain_symbols()
-        if plain is not None:
-            self.read_when_called = set()
-            own, reads = plain
-            return own, reads, reads - own, {}
         source = self._wrapped(body)
         try:
             table = symtable.symtable(source, "<extract>", "exec")
@@ -725,8 +730,8 @@ class _Planner:
         return {name for name, s in symbols.items() if s.is_local()}, own_reads, globals_read, closures
 
     def _plain_symbols(self) -> tuple[set[str], set[str]] | None:
-        """(the locals, the names read) of a body of plain statements only, as symtable finds them
-        in ``_wrapped(self.body)`` without compiling the body again: ``x = …`` to names, expressions
+        """(the locals, the names read) of a body of plain statements only, as ``_analyse`` finds
+        them in ``_wrapped(self.body)`` without compiling the body again: ``x = …`` to names, expressions
         and imports, none holding a scope of its own, a declaration or anything else symtable could
         reject (``plain_loads``). None for any other body, which symtable reads."""
         hoisted = {id(stmt) for _, stmt, _ in self.hoisted}  # not in the body
@@ -817,7 +822,7 @@ class _Planner:
             return False
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("print", "display"):
             return False
-        lines = LINE_BREAK.split(cell.source)
+        lines = split_lines(cell.source)
         rest = lines[stmt.end_lineno - 1][stmt.end_col_offset :] if stmt.end_lineno <= len(lines) else ""
         return not rest.lstrip().startswith(";")
 
