@@ -17,9 +17,11 @@ import pytest
 from helpers.executed import execute_all
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import ExtractionRefused
+from jupyterlab_readiness.actions.extract.body import LINE_BREAK, split_lines, string_lines
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
 from jupyterlab_readiness.actions.extract.plan import plan
 from jupyterlab_readiness.actions.extract.planner import Extraction, extract
+from jupyterlab_readiness.actions.extract.planner import _Planner as Planner
 from jupyterlab_readiness.actions.extract.selection import default_names
 from jupyterlab_readiness.actions.naming import heading_name
 from jupyterlab_readiness.contract.requests import ExtractRequest
@@ -878,3 +880,61 @@ def test_returned_names_keep_one_order_whatever_the_hash_seed() -> None:
         )
         seen.add(done.stdout.strip())
     assert seen == {"['sys', 'os', 'sep', 'path']"}
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "import os, json as j\nx = a + os.sep\ny = x = b.c(d, *e, k=f)\nprint(y)",
+        "z = 1\ndf.head().shape",  # a shown value the body keeps as ``_ = …``
+        "from pathlib import Path\nimport math\np = Path(math.pi)\nq = f'{p!r:>{w}}'",
+        "x = [a for a in b]\ny = x",  # a comprehension: symtable's answer
+        "x = lambda v: v + a\ny = x(1)",
+        "x, y = a\nz = x",
+        "x += a\nz = x",
+        "global a\na = 1",
+    ],
+)
+def test_plain_symbols_are_symtables(monkeypatch: pytest.MonkeyPatch, selection: str) -> None:
+    """The symbols read from the trees of a plain body are those symtable finds (locals, reads,
+    globals read, closures, names read when called): an extraction is the same with symtable read
+    for every body."""
+    nb = model(code("a = 1\nb = [1]\nd = e = f = w = 2\ndf = 3"), code(selection), code("print(x, y, z, p, q)"))
+    planner = "jupyterlab_readiness.actions.extract.planner._Planner"
+    analyse = Planner._analyse_names
+    seen: list[Any] = []
+
+    def names(self: Planner) -> None:
+        analyse(self)
+        seen.append((self.locals, self.referenced, self.globals_read, self.closures, self.read_when_called))
+
+    monkeypatch.setattr(f"{planner}._analyse_names", names)
+
+    def run() -> Extraction | str:
+        try:
+            return extract(nb, [1], "mod", "step", None, display=False)  # as the export extracts
+        except ExtractionRefused as exc:
+            return str(exc)
+
+    fast, symbols = run(), list(seen)
+    seen.clear()
+    monkeypatch.setattr(f"{planner}._plain_symbols", lambda self: None)
+    assert run() == fast
+    assert seen == symbols
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x = '''a\nb'''", 'x = """a\nb"""', 'x = "a\\\nb"', 'x = "a\\\r\nb"', "y = 1\nx = '''a\n\nb'''"],
+)
+def test_strings_spanning_lines_are_found(source: str) -> None:
+    """A string goes on to the next line only after one of the texts string_lines looks for
+    before tokenizing: each of them is found."""
+    first = source.count("\n", 0, source.index("=", source.rindex("x"))) + 1
+    last = len(source.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+    assert string_lines(source) == (set(range(first + 1, last + 1)), set(range(first, last)))
+
+
+@pytest.mark.parametrize("source", ["", "a", "a\nb\n", "a\r\nb", "a\rb\n\nc\r", "a\n\r\n\rb", "x\u2028y\x0cz"])
+def test_split_lines_splits_as_line_break(source: str) -> None:
+    assert split_lines(source) == LINE_BREAK.split(source)

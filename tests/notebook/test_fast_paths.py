@@ -11,7 +11,7 @@ import pytest
 
 from jupyterlab_readiness.notebook.facts import cell_facts, clear_cache
 from jupyterlab_readiness.notebook.names import ALWAYS_DEFINED
-from jupyterlab_readiness.notebook.scopes import child_nodes, walk
+from jupyterlab_readiness.notebook.scopes import child_nodes, read_names, source_reads, walk
 
 # Expressions whose nodes the loop handles itself (conditional expressions, slices, starred
 # arguments) mixed with those it always did, nested in each other and in the generic ones; no
@@ -76,3 +76,18 @@ def test_the_walks_visit_what_ast_walk_visits_in_its_order():
     assert walk(tree) == list(ast.walk(tree))
     for node in ast.walk(tree):
         assert child_nodes(node) == list(ast.iter_child_nodes(node))
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        *EXPRESSIONS,
+        "x += y\ndel z\nw: int = v\na, b = c\nd[e] = f.g\nh.i = j",
+        "k = [m for m in n]\no = lambda p: p + q\nif (r := s):\n    t = u\nawait v\nimport w as ww, x.y",
+        "def f(a, b=c):\n    return a + d\nclass E(F):\n    g = h\nfor i in j:\n    k = l\nraise M from N",
+    ],
+)
+def test_the_cells_reads_are_read_names_of_the_cell(source):
+    """``source_reads`` walks plain statements with ``plain_loads`` (cached for the extraction):
+    the same names as ``read_names`` of the whole cell."""
+    assert source_reads(source) == read_names(ast.parse(source))

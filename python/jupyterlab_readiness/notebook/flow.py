@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .run_memo import per_run
-from .scopes import alias_bound, child_nodes, walk
+from .scopes import alias_bound, child_nodes, plain_loads, walk
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -68,6 +68,10 @@ class _Flow:
         names, read_first = self.names, self.read_first
         if len(names) <= len(read_first):  # every name read first already (read_first is a subset)
             return _walrus_targets(node)
+        loads = plain_loads(node)
+        if loads is not None:  # nothing shadowed, no walrus: what it reads, found once for every phase
+            read_first.update((loads & names).difference(bound, fresh))
+            return frozenset()
         walrus: list[str] = []
         stack: list[tuple[ast.AST, frozenset[str]]] = [(node, frozenset())]
         push = stack.append

@@ -9,6 +9,7 @@ import functools
 from .facts import cell_facts
 from .model import Notebook
 from .parse import cell_tree
+from .run_memo import per_run
 
 # An import as a value: ("import", dotted, asname) or ("from", "." * level + module, name, asname).
 ImportKey = tuple
@@ -141,6 +142,51 @@ def read_names(tree: ast.AST) -> set[str]:
     return names
 
 
+# What a flat walk cannot read plainly: a scope of its own (its variables are other variables), a
+# binding inside an expression, a suspension (a compile error outside ``async def`` or a function).
+_NOT_PLAIN = frozenset({ast.Lambda, *COMPREHENSIONS, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom})
+
+
+@per_run(outside=1024)
+def plain_loads(node: ast.AST) -> frozenset[str] | None:
+    """The names ``node`` reads (every ``Name`` in it, all loaded), or None when it stores or deletes
+    a name, or holds one of ``_NOT_PLAIN``. Cached by the node (trees are shared, ``parse.python_tree``):
+    the extraction asks about a statement both for its symbols and for its flow."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [node]
+    push, pushes = stack.append, stack.extend
+    while stack:  # a flat loop, the usual expressions by type, as read_names
+        n = stack.pop()
+        t = type(n)
+        if t is ast.Name:
+            if type(n.ctx) is not ast.Load:
+                return None
+            names.add(n.id)
+        elif t is ast.Constant:
+            continue
+        elif t is ast.Attribute:
+            push(n.value)
+        elif t is ast.Call:
+            push(n.func)
+            pushes(n.args)
+            pushes([k.value for k in n.keywords])
+        elif t is ast.BinOp:
+            push(n.left)
+            push(n.right)
+        elif t is ast.Compare:
+            push(n.left)
+            pushes(n.comparators)
+        elif t is ast.IfExp:
+            push(n.test)
+            push(n.body)
+            push(n.orelse)
+        elif t in _NOT_PLAIN:
+            return None
+        else:
+            pushes(child_nodes(n))
+    return frozenset(names)
+
+
 def function_body_reads(tree: ast.AST) -> set[str]:
     names: set[str] = set()
     for node in walk(tree):
@@ -151,8 +197,18 @@ def function_body_reads(tree: ast.AST) -> set[str]:
 
 @functools.lru_cache(maxsize=4096)
 def source_reads(source: str) -> frozenset[str]:
+    """``read_names`` of the cell, statement by statement: the plain ones by ``plain_loads``, whose
+    answers the extraction of the cell's section asks for again."""
     tree = cell_tree(source)
-    return frozenset(read_names(tree)) if tree is not None else frozenset()
+    if tree is None:
+        return frozenset()
+    names: set[str] = set()
+    for stmt in tree.body:
+        # (``x = …`` reads only its value, the node flow and the extraction ask about)
+        plain = type(stmt) is ast.Assign and all(type(t) is ast.Name for t in stmt.targets)
+        loads = plain_loads(stmt.value if plain else stmt)
+        names.update(loads if loads is not None else read_names(stmt))
+    return frozenset(names)
 
 
 @functools.lru_cache(maxsize=4096)

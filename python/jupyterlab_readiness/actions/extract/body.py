@@ -14,7 +14,9 @@ from ..errors import ExtractionRefused
 LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # A string goes on to the next line only when triple-quoted, after a backslash at a line's end or,
 # from Python 3.12, as an f-string whose replacement field does: without these, no need to tokenize.
-_SPANS_LINES = re.compile(r"'{3}|\"{3}|\\[\r\n]" + (r"|[fF][rR]?['\"]" if sys.version_info >= (3, 12) else ""))
+# (Substring tests: one regex of the alternatives took seven times as long on a large notebook.)
+_SPANNING = ("'''", '"""', "\\\n", "\\\r")
+_FSTRING = re.compile(r"[fF][rR]?['\"]") if sys.version_info >= (3, 12) else None
 
 
 @dataclass
@@ -26,11 +28,16 @@ class Line:
     ends_in_string: bool  # the line ends inside a multi-line string: no comment can go after it
 
 
+def split_lines(source: str) -> list[str]:
+    """``LINE_BREAK.split(source)``: without a ``\\r``, ``str.split`` does it five times faster."""
+    return source.split("\n") if "\r" not in source else LINE_BREAK.split(source)
+
+
 def string_lines(source: str) -> tuple[set[int], set[int]]:
     """(lines that start inside a string, lines that end inside one), 1-based."""
     starts: set[int] = set()
     ends: set[int] = set()
-    if not _SPANS_LINES.search(source):
+    if not any(text in source for text in _SPANNING) and (_FSTRING is None or not _FSTRING.search(source)):
         return starts, ends
     fstring_start = getattr(tokenize, "FSTRING_START", None)
     fstring_end = getattr(tokenize, "FSTRING_END", None)

@@ -51,12 +51,13 @@ from ...notebook.scopes import (
     alias_bound,
     import_key,
     import_key_bound,
+    plain_loads,
     scope_binds,
     walk,
 )
 from ..errors import ExtractionRefused
 from ..naming import heading_above
-from .body import LINE_BREAK, Line, indent_unit, render_lines, string_lines
+from .body import Line, indent_unit, render_lines, split_lines, string_lines
 from .imports import merge_module, render_imports
 from .selection import check_cell, check_function_name, check_module_name, module_scope_nodes, select_cells
 from .surroundings import Surroundings
@@ -172,6 +173,7 @@ class _Planner:
         self.existing = existing
         self.choices: _Choices = choices
         self._annotation_globals: frozenset[str] | None = None
+        self._underscored: set[ast.Expr] = set()  # shown values the body keeps as ``_ = …``
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
         self._binds_of: dict[ast.stmt, set[str]] = {}
@@ -180,10 +182,13 @@ class _Planner:
         self._source_of: dict[ast.stmt, str] = {
             stmt: cell.source for cell, tree in zip(selected, trees, strict=True) for stmt in tree.body
         }
+        # each cell's text tested once, not once a statement (a scan of the whole cell each time)
+        self._walrus_free: dict[str, bool] = {cell.source: ":=" not in cell.source for cell in selected}
 
     def _binds(self, stmt: ast.stmt) -> set[str]:
         if stmt not in self._binds_of:
-            self._binds_of[stmt] = _plain_binds(stmt, self._source_of.get(stmt))
+            source = self._source_of.get(stmt)
+            self._binds_of[stmt] = _plain_binds(stmt, source is not None and self._walrus_free[source])
         return self._binds_of[stmt]
 
     def _scope_nodes(self, stmt: ast.stmt) -> list[ast.AST]:
@@ -242,12 +247,27 @@ class _Planner:
     def _analyse_names(self) -> None:
         """What the function would see with the body as written: its locals, what it reads, and
         where each name it reads as a global comes from (an import, a parameter, a builtin)."""
-        local_syms, self.globals_read, self.closures = self._analyse(self.body)
-        self.locals = {name for name, sym in local_syms.items() if sym.is_local()}
-        self.referenced = {name for name, sym in local_syms.items() if sym.is_referenced()} | {
-            n for frees in self.closures.values() for n in frees
-        }
-        # symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do
+        plain = self._plain_symbols()
+        if plain is None:
+            self.locals, own_reads, self.globals_read, self.closures = self._analyse(self.body)
+            self.referenced = own_reads | {n for frees in self.closures.values() for n in frees}
+            self._add_augmented_and_deleted()
+        else:  # no nested scope, no ``x += 1``, no ``del x``: the trees' names are all symtable would say
+            self.read_when_called: set[str] = set()
+            self.locals, own_reads = plain
+            self.globals_read, self.closures = own_reads - self.locals, {}
+            self.referenced = set(own_reads)
+        self.module_imports: set[ImportKey] = set()
+        self.parameters: set[str] = set()
+        self.unresolved: dict[str, str] = {}
+        self.undefined_when_called: set[str] = set()
+        for name in self.globals_read:
+            self._place_global(name, own_reads)
+        if self._postponed():  # as the notebook ran it: annotations in the module are not evaluated either
+            self.module_imports.add(POSTPONED_IMPORT)
+
+    def _add_augmented_and_deleted(self) -> None:
+        """symtable does not count ``x += 1`` or ``del x`` as reading x; Python (and ruff) do."""
         texts = {cell.source for cell in self.selected}
         plain = {t for t in texts if "del" not in t and not _AUGMENTED.search(t)}  # (neither can occur then)
         for stmt in self.all_stmts:
@@ -258,16 +278,8 @@ class _Planner:
                     self.referenced.add(node.target.id)
                 elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Del):
                     self.referenced.add(node.id)
-        self.module_imports: set[ImportKey] = set()
-        self.parameters: set[str] = set()
-        self.unresolved: dict[str, str] = {}
-        self.undefined_when_called: set[str] = set()
-        for name in self.globals_read:
-            self._place_global(name, local_syms)
-        if self._postponed():  # as the notebook ran it: annotations in the module are not evaluated either
-            self.module_imports.add(POSTPONED_IMPORT)
 
-    def _place_global(self, name: str, local_syms: dict[str, symtable.Symbol]) -> None:
+    def _place_global(self, name: str, own_reads: set[str]) -> None:
         """Where a name the function reads as a global comes from: a module import, a parameter,
         a builtin; unresolved when none."""
         if name in self.hoisted_bound:
@@ -284,19 +296,19 @@ class _Planner:
         elif name in self.read_when_called and self.around.import_below(name) is not None:
             # looked up when called: any call the notebook made ran after that import (or failed)
             self.module_imports.add(self.around.import_below(name))
-        elif name in self.read_when_called and not self._may_be_called(name, local_syms):
+        elif name in self.read_when_called and not self._may_be_called(name, own_reads):
             self._undefined_when_called(name)
         elif self._postponed() and name in self._annotation_only():
             return  # read by annotations only, which are never evaluated
         else:
             self.unresolved[name] = self._why_undefined(name, self.star_cell)
 
-    def _may_be_called(self, name: str, symbols: dict[str, symtable.Symbol]) -> bool:
+    def _may_be_called(self, name: str, own_reads: set[str]) -> bool:
         """Whether a function of the selection that reads ``name`` may be called: the selection, one
         of its other functions or a cell below reads it (a name that is then defined nowhere was the
         kernel's hidden state)."""
         for reader in (f for f, names in self.closures.items() if name in names):
-            if (reader in symbols and symbols[reader].is_referenced()) or reader in self.later_reads:
+            if reader in own_reads or reader in self.later_reads:
                 return True
             if any(reader in names for other, names in self.closures.items() if other != reader):
                 return True
@@ -568,7 +580,7 @@ class _Planner:
         for cell, tree in zip(self.selected, self.trees, strict=True):
             source = cell.source
             starts, ends = string_lines(source)
-            cell_lines = LINE_BREAK.split(source)
+            cell_lines = split_lines(source)
             while cell_lines and not cell_lines[-1].strip() and len(cell_lines) not in starts:
                 cell_lines.pop()
             first = 0
@@ -620,6 +632,7 @@ class _Planner:
                 for line in lines:
                     if line.cell == cell.index and line.number == stmt.lineno:
                         line.text = "_ = " + line.text
+                        self._underscored.add(stmt)
                         break
         if not drop:
             return lines, stmts
@@ -631,6 +644,8 @@ class _Planner:
     def _hoistable_selection_imports(
         self, stmts: list[tuple[Cell, ast.stmt]]
     ) -> list[tuple[Cell, ast.stmt, list[ImportKey]]]:
+        if not any(isinstance(stmt, (ast.Import, ast.ImportFrom)) for _, stmt in stmts):
+            return []  # (no import to hoist: what the other statements bind does not matter)
         bind_count: dict[str, int] = {}
         for _, stmt in stmts:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -673,9 +688,10 @@ class _Planner:
             rendered = [indent + "pass"]
         return f"def {_WRAPPER}():\n" + "\n".join(rendered) + f"\n{indent}pass\n"
 
-    def _analyse(self, body: list[Line]) -> tuple[dict[str, symtable.Symbol], set[str], dict[str, set[str]]]:
-        """(the function's own symbols, names it reads as globals (nested scopes included),
-        free names of each function or class the selection defines at its top level)."""
+    def _analyse(self, body: list[Line]) -> tuple[set[str], set[str], set[str], dict[str, set[str]]]:
+        """(the function's locals, the names it reads itself, names it reads as globals (nested
+        scopes included), free names of each function or class the selection defines at its top
+        level)."""
         source = self._wrapped(body)
         try:
             table = symtable.symtable(source, "<extract>", "exec")
@@ -710,7 +726,37 @@ class _Planner:
             own = (free & {n for n, s in symbols.items() if s.is_local()}) | glob
             key = child.get_name()
             closures[key] = closures.get(key, set()) | own
-        return symbols, globals_read, closures
+        own_reads = {name for name, s in symbols.items() if s.is_referenced()}
+        return {name for name, s in symbols.items() if s.is_local()}, own_reads, globals_read, closures
+
+    def _plain_symbols(self) -> tuple[set[str], set[str]] | None:
+        """(the locals, the names read) of a body of plain statements only, as ``_analyse`` finds
+        them in ``_wrapped(self.body)`` without compiling the body again: ``x = …`` to names, expressions
+        and imports, none holding a scope of its own, a declaration or anything else symtable could
+        reject (``plain_loads``). None for any other body, which symtable reads."""
+        hoisted = {id(stmt) for _, stmt, _ in self.hoisted}  # not in the body
+        stored: set[str] = set()
+        reads: set[str] = set()
+        for stmt in self.all_stmts:
+            kind = type(stmt)
+            if id(stmt) in hoisted:
+                continue
+            if kind is ast.Assign and all(type(t) is ast.Name for t in stmt.targets):
+                stored.update(t.id for t in stmt.targets)
+                loads = plain_loads(stmt.value)
+            elif kind is ast.Expr:
+                if stmt in self._underscored:
+                    stored.add("_")
+                loads = plain_loads(stmt)
+            elif kind in (ast.Import, ast.ImportFrom) and not _future_or_star(stmt):
+                stored.update(alias_bound(stmt, a) for a in stmt.names)
+                continue
+            else:
+                return None
+            if loads is None:
+                return None
+            reads |= loads
+        return (stored, reads) if "__debug__" not in stored else None
 
     def _check_stale_closures(self, closures: dict[str, set[str]], returns: list[str], captured: set[str]) -> None:
         for helper in returns:
@@ -776,7 +822,7 @@ class _Planner:
             return False
         if isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("print", "display"):
             return False
-        lines = LINE_BREAK.split(cell.source)
+        lines = split_lines(cell.source)
         rest = lines[stmt.end_lineno - 1][stmt.end_col_offset :] if stmt.end_lineno <= len(lines) else ""
         return not rest.lstrip().startswith(";")
 
@@ -917,6 +963,11 @@ class _Planner:
         return "\n".join(lines)
 
 
+def _future_or_star(stmt: ast.Import | ast.ImportFrom) -> bool:
+    """``from __future__ import …`` or ``import *``: a compile error in a function."""
+    return isinstance(stmt, ast.ImportFrom) and (stmt.module == "__future__" or any(a.name == "*" for a in stmt.names))
+
+
 def _pure(expr: ast.expr) -> bool:
     """No call, await, yield or binding anywhere in it: evaluating it only reads."""
     return not any(
@@ -956,10 +1007,11 @@ def _first_bind_order(
     return list(order)
 
 
-def _plain_binds(stmt: ast.stmt, source: str | None) -> set[str]:
-    """``scope_binds(stmt)``, without walking the usual statements of a cell with no ``:=`` (only
-    a walrus binds inside an expression): ``x = …`` binds its plain targets, an expression nothing."""
-    if source is not None and ":=" not in source:
+def _plain_binds(stmt: ast.stmt, walrus_free: bool) -> set[str]:
+    """``scope_binds(stmt)``, without walking the usual statements of a cell with no ``:=``
+    (``walrus_free``; only a walrus binds inside an expression): ``x = …`` binds its plain targets,
+    an expression nothing."""
+    if walrus_free:
         if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
             return {t.id for t in stmt.targets}
         if isinstance(stmt, ast.Expr):

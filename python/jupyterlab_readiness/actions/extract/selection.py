@@ -21,7 +21,7 @@ from ..naming import (
     module_name_problem,
     snake,
 )
-from .body import LINE_BREAK
+from .body import split_lines
 from .surroundings import Surroundings
 
 
@@ -115,11 +115,11 @@ def check_cell(cell: Cell, number: int) -> ast.Module:
         line, message = facts.syntax_error
         where = f" on line {line}" if line else ""
         raise ExtractionRefused(f"Cell {number} has a syntax error{where} ({message}): fix it before extracting.")
-    lines = LINE_BREAK.split(cell.source)
+    lines = split_lines(cell.source)
     translated = translate(cell.source)
     if translated != cell.source:
         changed = next(
-            (n for n, (a, b) in enumerate(zip(lines, LINE_BREAK.split(translated), strict=False), 1) if a != b), 1
+            (n for n, (a, b) in enumerate(zip(lines, split_lines(translated), strict=False), 1) if a != b), 1
         )
         text = lines[changed - 1].strip() if changed <= len(lines) else ""
         raise ExtractionRefused(
