@@ -232,6 +232,11 @@ test('the sidebar offers Extract to module on an unpackaged-code finding', async
     'flat.ipynb',
     notebook([code(statements, null, 'c0'), code('print(v14)', null, 'c1')])
   );
+  // The kernel's start re-checks the notebook and redraws the sidebar: act on
+  // the sidebar once that check is in (a click during the redraw was lost).
+  await expect(
+    page.locator('#readiness-panel [data-kernel-status="ok"]')
+  ).toHaveCount(1, { timeout: 30000 });
   await page.notebook.selectCells(0);
   const row = page.locator('#readiness-panel [data-check="unpackaged-code"]');
   await expect(row).toHaveCount(1);
