@@ -14,7 +14,7 @@ from typing import Any
 import nbformat
 import pytest
 
-from helpers.executed import execute_all
+from helpers.executed import execute_all, joined_streams
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.errors import ExtractionRefused
 from jupyterlab_readiness.actions.extract.body import LINE_BREAK, split_lines, string_lines
@@ -664,14 +664,10 @@ def _normal_outputs(cell: dict[str, Any]) -> list[Any]:
     """Outputs without execution counts or memory addresses; consecutive stream outputs of the
     same name joined (how they are split depends on timing)."""
     result: list[Any] = []
-    for out in cell.get("outputs", []):
+    for out in joined_streams(cell.get("outputs", [])):
         kind = out["output_type"]
         if kind == "stream":
-            text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
-            if result and result[-1][0] == "stream" and result[-1][1] == out["name"]:
-                result[-1] = ("stream", out["name"], result[-1][2] + text)
-            else:
-                result.append(("stream", out["name"], text))
+            result.append(("stream", out["name"], out["text"]))
         elif kind in ("execute_result", "display_data"):
             data = {
                 k: _ADDRESS.sub(

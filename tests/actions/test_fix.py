@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import tornado
 
-from helpers.executed import execute_all
+from helpers.executed import execute_all, joined_streams
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.fix import plan as fixing
 from jupyterlab_readiness.actions.plan import apply
@@ -224,7 +224,7 @@ HISTORY = KernelState(frozenset({"helper", "math"}), {1: "import math", 2: "def 
 def _outputs(nb: dict[str, Any]) -> list[Any]:
     shown = []
     for cell in nb["cells"]:
-        for out in cell.get("outputs", []):
+        for out in joined_streams(cell.get("outputs", [])):
             if out["output_type"] == "stream":
                 shown.append(("stream", out["name"], out["text"]))
             elif out["output_type"] in ("execute_result", "display_data"):

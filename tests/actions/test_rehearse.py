@@ -21,6 +21,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+from helpers.executed import stdout_of
 from helpers.kernels import processes_mentioning
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.rehearse.baseline import record_path
@@ -124,8 +125,8 @@ def test_the_audit_hook_adds_no_name_and_no_execution_count(rehearse, project):
     outcome = rehearse(*cells)
     fresh = outcome.runs[0].by_index()
     for index in (0, 1):
-        assert fresh[index].outputs[0]["text"] == plain.cells[index].outputs[0]["text"]
-    assert "'In', 'Out', '_'" in fresh[0].outputs[0]["text"] and "install" not in fresh[0].outputs[0]["text"]
+        assert stdout_of(fresh[index].outputs) == stdout_of(plain.cells[index].outputs)
+    assert "'In', 'Out', '_'" in stdout_of(fresh[0].outputs) and "install" not in stdout_of(fresh[0].outputs)
 
 
 # ------------------------------------------------------------------------------ rehearsal-error
@@ -274,7 +275,7 @@ def test_parameters_override_the_parameters_cell(rehearse, project):
         parameters={"day": "2024-02-29", "limit": 3},
     )
     assert outcome.status == "passed" and outcome.findings == []  # saved outputs are not compared with other parameters
-    assert outcome.runs[0].by_index()[2].outputs[0]["text"] == "2024-02-29 6\n"
+    assert stdout_of(outcome.runs[0].by_index()[2].outputs) == "2024-02-29 6\n"
     injected = [c for c in outcome.runs[0].cells if c.injected]
     assert len(injected) == 1 and injected[0].cell_index == 1 and injected[0].status == "ok"
     assert outcome.record.parameters == {"day": "2024-02-29", "limit": 3}
@@ -520,6 +521,6 @@ def test_an_nbformat_3_notebook_is_rehearsed(project, base):
     assert (
         outcome.status == "passed"
         and outcome.findings == []
-        and outcome.runs[0].by_index()[1].outputs[0]["text"] == "6\n"
+        and stdout_of(outcome.runs[0].by_index()[1].outputs) == "6\n"
     )
     assert leftovers(base) == ([], [])

@@ -35,3 +35,25 @@ def execute_all(
     with ProcessPoolExecutor(max_workers=min(MAX_KERNELS, len(jobs)), mp_context=spawn) as pool:
         futures = {key: pool.submit(execute, nb, folder, timeout) for key, (nb, folder) in jobs.items()}
         return {key: future.result() for key, future in futures.items()}
+
+
+def joined_streams(outputs: list[Any]) -> list[Any]:
+    """Outputs as the page shows them: a kernel splits one print across stream messages when its
+    flush timer fires between the writes, so consecutive pieces of one stream are joined."""
+    shown: list[Any] = []
+    for out in outputs:
+        if out.get("output_type") != "stream":
+            shown.append(out)
+            continue
+        text = "".join(out["text"]) if isinstance(out["text"], list) else out["text"]
+        last = shown[-1] if shown else {}
+        if last.get("output_type") == "stream" and last.get("name") == out.get("name"):
+            shown[-1] = {**last, "text": last["text"] + text}
+        else:
+            shown.append({**out, "text": text})
+    return shown
+
+
+def stdout_of(outputs: list[Any]) -> str:
+    """A cell's printed text, however the kernel split it into messages."""
+    return "".join(o["text"] for o in joined_streams(outputs) if o["output_type"] == "stream" and o["name"] == "stdout")
