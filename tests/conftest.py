@@ -56,8 +56,6 @@ def check(project: Path):
 @pytest.fixture
 def fake_site(tmp_path: Path, monkeypatch):
     """fake_site("name-1.0", "pkg/__init__.py", …): a real installed distribution on sys.path."""
-    from jupyterlab_readiness.environment.distributions import distributions_for, installed_version
-
     site = tmp_path / "site-packages"
     site.mkdir()
     monkeypatch.syspath_prepend(str(site))
@@ -70,10 +68,6 @@ def fake_site(tmp_path: Path, monkeypatch):
         for f in files:
             (site / f).parent.mkdir(parents=True, exist_ok=True)
             (site / f).write_text("")
-        distributions_for.cache_clear()
-        installed_version.cache_clear()
         return info
 
-    yield install
-    distributions_for.cache_clear()
-    installed_version.cache_clear()
+    return install

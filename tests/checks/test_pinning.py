@@ -267,3 +267,18 @@ def test_loose_install_with_a_redirect_names_only_the_package(check):
     (message,) = messages(report, "unpinned-install")
     assert "of pandas without" in message
     assert "install.log" not in message and ">" not in message
+
+
+# -- a long-running server ----------------------------------------------------------------------
+
+
+def test_a_package_installed_while_the_server_runs_is_named_with_its_version(check, fake_site):
+    """The pin a finding suggests is the version installed now, not the one the process saw first."""
+    cells = (code("import fakepinmod", 1), code("%pip install readiness-pin-dist", 2))
+    before = check(*cells)
+    assert "`readiness-pin-dist==" not in " ".join(f.suggestion for f in before.findings)
+    fake_site("readiness_pin_dist-4.5.6", "fakepinmod/__init__.py")
+    after = check(*cells)
+    suggestions = {f.check: f.suggestion for f in after.findings}
+    assert "`readiness-pin-dist==4.5.6`" in suggestions["unpinned-import"]
+    assert "`%pip install readiness-pin-dist==4.5.6`" in suggestions["unpinned-install"]

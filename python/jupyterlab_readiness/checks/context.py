@@ -15,6 +15,7 @@ from functools import cached_property
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
+from ..environment.installed import Installed, installed
 from ..environment.local import Folder, is_local_module
 from ..environment.pins import PinSet, find_pins
 from ..notebook.facts import Call, CellFacts, Import, cell_facts
@@ -89,6 +90,12 @@ class Context:
         self.module_contexts: dict[str, Context] = {}  # a local module's file → its own context
         self._local: dict[str, bool] = {}
         self._calls: dict[int, tuple[ResolvedCall, ...]] = {}  # id of a CellScope in self.scopes → its calls
+
+    @cached_property
+    def environment(self) -> Installed:
+        """This process's installed packages as they are when this notebook is checked (a server
+        lives through installs)."""
+        return installed()
 
     @cached_property
     def code(self) -> list[tuple[Cell, CellFacts]]:

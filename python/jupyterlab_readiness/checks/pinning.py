@@ -32,7 +32,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
             dists, versions = _distributions(ctx, imp.module, top)
             if pins is not None and any(pins.pinned(d) for d in dists):
                 continue
-            yield _import_hit(cell.index, imp.line, top, dists, versions, pins.files if pins else ())
+            yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins.files if pins else ())
 
 
 def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -40,7 +40,7 @@ def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...]
     environment when the live kernel answered for this module, else from this process's."""
     kernel = ctx.kernel
     found = kernel.distributions.get(top) if kernel is not None and kernel.distributions is not None else None
-    local = distributions_for(module)
+    local = distributions_for(module, ctx.environment)
     if found:
         names = tuple(dict.fromkeys([normalize(d) for d, _ in found] + list(local)))
         return names, {normalize(d): v for d, v in found}
@@ -48,10 +48,16 @@ def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...]
 
 
 def _import_hit(
-    index: int, line: int, top: str, dists: tuple[str, ...], versions: dict[str, str], files: tuple[str, ...]
+    ctx: Context,
+    index: int,
+    line: int,
+    top: str,
+    dists: tuple[str, ...],
+    versions: dict[str, str],
+    files: tuple[str, ...],
 ) -> Hit:
     dist = dists[0]
-    version = versions.get(dist) or installed_version(dist)
+    version = versions.get(dist) or installed_version(dist, ctx.environment)
     names = " or ".join(dists[:3])
     source = f"`{top}` comes from {names}" if normalize(top) != dist or len(dists) > 1 else f"`{top}`"
     where = (
@@ -71,7 +77,11 @@ def _import_hit(
 
 
 def unpinned_install(ctx: Context) -> Iterator[Hit]:
-    return ctx.per_cell("unpinned-install", _installs_in_cell)
+    # Not memoised with the cell's facts: the suggested pin names the version installed now.
+    for scope in ctx.scopes:
+        if scope.facts.magics:
+            for line, message, suggestion in _installs_in_cell(ctx, scope):
+                yield Hit(scope.cell.index, line, message, suggestion)
 
 
 def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
@@ -84,7 +94,7 @@ def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
             yield (
                 line,
                 f"`{tool} install` of {shown} without an exact version: each run may install something different.",
-                f"Pin every package (e.g. `%pip install {_example(loose[0])}`), or better, list them pinned in "
+                f"Pin every package (e.g. `%pip install {_example(ctx, loose[0])}`), or better, list them pinned in "
                 "requirements.txt and install from it once, outside the notebook.",
             )
 
@@ -103,7 +113,7 @@ _REQUIREMENT = re.compile(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(?:\[[^\]]*\])?\s*(
 _EXACT_CLAUSE = re.compile(r"===?\s*[^\s*,]+")
 
 
-def _example(spec: str) -> str:
+def _example(ctx: Context, spec: str) -> str:
     name = re.split(r"[=<>\[~!;@ ]", spec, maxsplit=1)[0].strip()
-    version = installed_version(normalize(name)) if name else None
+    version = installed_version(normalize(name), ctx.environment) if name else None
     return f"{name}=={version}" if version else f"{name}==X.Y.Z"

@@ -7,9 +7,7 @@ environment's metadata is completed by a curated table of the common names that 
 
 from __future__ import annotations
 
-import functools
-
-from .installed import installed
+from .installed import Installed, installed
 from .pep503 import normalize
 
 _OPENCV = (
@@ -324,24 +322,50 @@ def _curated_match(module: str) -> tuple[str, tuple[str, ...]]:
     return "", ()
 
 
-@functools.lru_cache(maxsize=4096)
-def distributions_for(module: str) -> tuple[str, ...]:
-    """Normalised distributions that can provide ``module`` (a dotted path or a top-level name).
+def distributions_for(module: str, env: Installed | None = None) -> tuple[str, ...]:
+    """Normalised distributions that can provide ``module`` (a dotted path or a top-level name),
+    in ``env`` (by default the environment as it is now).
 
     Installed metadata first, then the curated table, de-duplicated; the normalised top-level
     name when neither knows the module.
     """
+    env = installed() if env is None else env
+    known = _answers(env)[0]
+    found = known.get(module)
+    if found is None:
+        found = known[module] = _distributions(module, env)
+    return found
+
+
+def installed_version(dist: str, env: Installed | None = None) -> str | None:
+    """Version of the installed distribution ``dist`` in ``env`` (by default the environment as it
+    is now), or None when it is not installed."""
+    env = installed() if env is None else env
+    known = _answers(env)[1]
+    if dist not in known:
+        known[dist] = env.versions.get(normalize(dist))
+    return known[dist]
+
+
+def _distributions(module: str, env: Installed) -> tuple[str, ...]:
     top = module.split(".", 1)[0]
     key, curated = _curated_match(module)
     if "." in key:
         # Installed metadata only knows top-level names; for a namespace package such as
         # ``google`` that is every google-* distribution, so a submodule entry is more exact.
         return curated
-    found = installed().modules.get(top, ()) + curated
+    found = env.modules.get(top, ()) + curated
     return tuple(dict.fromkeys(found)) or (normalize(top),)
 
 
-@functools.cache
-def installed_version(dist: str) -> str | None:
-    """Version of the installed distribution ``dist``, or None when it is not installed."""
-    return installed().versions.get(normalize(dist))
+# Answers are kept for one index at a time: an index is a snapshot, so they never go stale, and a
+# server that lives through a `pip install` gets a new index and answers afresh.
+_last: tuple[Installed, dict[str, tuple[str, ...]], dict[str, str | None]] | None = None
+
+
+def _answers(env: Installed) -> tuple[dict[str, tuple[str, ...]], dict[str, str | None]]:
+    global _last
+    last = _last
+    if last is None or last[0] is not env:
+        last = _last = (env, {}, {})
+    return last[1], last[2]

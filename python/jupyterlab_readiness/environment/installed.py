@@ -36,7 +36,7 @@ class Installed(NamedTuple):
         return hashlib.sha256(text.encode()).hexdigest()
 
 
-_MEMO: dict[str, Installed] = {}
+_MEMO: dict[tuple[tuple[str, int], ...], Installed] = {}
 # What one folder of sys.path holds: (distribution, version, top-level names) in listing order.
 _Dists = list[tuple[str, str, list[str]]]
 
@@ -45,7 +45,7 @@ def installed() -> Installed:
     """The environment as it is now (a long-running server sees packages installed after it started)."""
     folders = [(entry, _mtime(entry)) for entry in sys.path]
     present = [(entry, mtime) for entry, mtime in folders if mtime is not None]
-    state = json.dumps([_FORMAT, sys.version, present])
+    state = tuple(present)  # a snapshot is the same object for as long as no folder changes
     found = _MEMO.get(state)
     if found is None:
         # One file per interpreter; inside, each folder's distributions under its mtime, so a

@@ -83,4 +83,4 @@ def _version(env: FixEnv, name: str) -> str | None:
             for dist, version in pairs:
                 if normalize(dist) == key:
                     return version
-    return installed_version(key)
+    return installed_version(key, env.ctx.environment)
