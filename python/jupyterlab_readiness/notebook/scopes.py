@@ -147,6 +147,19 @@ def read_names(tree: ast.AST) -> set[str]:
 _NOT_PLAIN = frozenset({ast.Lambda, *COMPREHENSIONS, ast.NamedExpr, ast.Await, ast.Yield, ast.YieldFrom})
 
 
+def assigned_names(stmt: ast.stmt) -> list[str] | None:
+    """The names ``x = y = …`` binds when every target is a plain name; None for any other
+    statement (a target with an attribute, a subscript or unpacking, or no assignment)."""
+    if type(stmt) is not ast.Assign:
+        return None
+    names = []
+    for target in stmt.targets:
+        if type(target) is not ast.Name:
+            return None
+        names.append(target.id)
+    return names
+
+
 @per_run(outside=1024)
 def plain_loads(node: ast.AST) -> frozenset[str] | None:
     """The names ``node`` reads (every ``Name`` in it, all loaded), or None when it stores or deletes
@@ -205,8 +218,7 @@ def source_reads(source: str) -> frozenset[str]:
     names: set[str] = set()
     for stmt in tree.body:
         # (``x = …`` reads only its value, the node flow and the extraction ask about)
-        plain = type(stmt) is ast.Assign and all(type(t) is ast.Name for t in stmt.targets)
-        loads = plain_loads(stmt.value if plain else stmt)
+        loads = plain_loads(stmt if assigned_names(stmt) is None else stmt.value)
         names.update(loads if loads is not None else read_names(stmt))
     return frozenset(names)
 

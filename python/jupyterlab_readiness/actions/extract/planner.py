@@ -49,6 +49,7 @@ from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
     alias_bound,
+    assigned_names,
     import_key,
     import_key_bound,
     plain_loads,
@@ -741,8 +742,9 @@ class _Planner:
             kind = type(stmt)
             if id(stmt) in hoisted:
                 continue
-            if kind is ast.Assign and all(type(t) is ast.Name for t in stmt.targets):
-                stored.update(t.id for t in stmt.targets)
+            targets = assigned_names(stmt)
+            if targets is not None:
+                stored.update(targets)
                 loads = plain_loads(stmt.value)
             elif kind is ast.Expr:
                 if stmt in self._underscored:
@@ -1012,8 +1014,9 @@ def _plain_binds(stmt: ast.stmt, walrus_free: bool) -> set[str]:
     (``walrus_free``; only a walrus binds inside an expression): ``x = …`` binds its plain targets,
     an expression nothing."""
     if walrus_free:
-        if isinstance(stmt, ast.Assign) and all(isinstance(t, ast.Name) for t in stmt.targets):
-            return {t.id for t in stmt.targets}
+        targets = assigned_names(stmt)
+        if targets is not None:
+            return set(targets)
         if isinstance(stmt, ast.Expr):
             return set()
     return scope_binds(stmt)
