@@ -186,6 +186,28 @@ def test_sarif_output(tree):
     assert run["invocations"][0]["executionSuccessful"] is True
 
 
+def test_sarif_locations_are_uri_references(tree):
+    # SARIF's artifactLocation.uri is an RFC 3986 URI reference: a space or a non-ASCII letter in
+    # a notebook's name is percent-encoded, an absolute path is a file: URI.
+    named = write(tree / "my analysis é.ipynb", code("import datetime\nstamp = datetime.datetime.now()", 1))
+    (tree / "helpers dir").mkdir()
+    (tree / "helpers dir" / "clock.py").write_text("import time\nSTARTED = time.time()\n")
+    write(tree / "helpers dir" / "uses module.ipynb", code("import clock", 1))
+    for args, expected in (
+        ((".",), {"my%20analysis%20%C3%A9.ipynb", "helpers%20dir/clock.py"}),
+        ((str(named),), {named.as_uri()}),
+    ):
+        sarif = json.loads(cli("check", "--format", "sarif", *args, cwd=tree).stdout)
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+        assert expected <= uris
+        assert all(" " not in u and u.isascii() for u in uris)
+    empty = tree / "empty file.ipynb"
+    empty.write_text("")
+    sarif = json.loads(cli("check", "--format", "sarif", "empty file.ipynb", cwd=tree).stdout)
+    (note,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "empty%20file.ipynb"
+
+
 def test_version_and_help_and_entry_points(tree):
     version = cli("--version", cwd=tree)
     assert version.returncode == 0 and version.stdout.startswith("jupyter-readiness ")
