@@ -141,6 +141,21 @@ def test_disable_and_enable_flags_and_pyproject_config(tree):
     assert error.endswith("pyproject.toml:2: not valid TOML: Unclosed array at the end of the file")
 
 
+def test_an_unknown_key_in_the_configuration_table_is_an_error(tree):
+    # `disabled` for `disable`: silently ignored, the check the user meant to turn off still fails CI.
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisabled = ["wall-clock"]\n')
+    result = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
+    assert result.returncode == 2
+    error = json.loads(result.stdout)["notebooks"][0]["error"]
+    assert "unknown key(s) in [tool.jupyter-readiness]: disabled" in error and "known: disable," in error
+    # The keys other commands read are not unknown to this one.
+    (tree / "pyproject.toml").write_text(
+        '[tool.jupyter-readiness]\ndisable = ["wall-clock"]\ntemplate = "t"\n'
+        "[tool.jupyter-readiness.contract]\nmin-score = 80\n"
+    )
+    assert cli("check", "warn.ipynb", cwd=tree).returncode == 0
+
+
 def test_text_output_is_for_people(tree):
     result = cli("check", ".", cwd=tree)
     out = result.stdout
