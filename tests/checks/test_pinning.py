@@ -106,7 +106,8 @@ def test_message_names_the_distribution_for_sklearn(check):
     report = check(code("from sklearn.linear_model import LinearRegression", 1))
     assert findings_of(report, "unpinned-import") == [(0, 1)]
     (message,) = messages(report, "unpinned-import")
-    assert "`sklearn` comes from scikit-learn" in message
+    # One sentence: "`sklearn`, which comes from scikit-learn, is imported but …".
+    assert message.startswith("`sklearn`, which comes from scikit-learn, is imported but its version is not pinned")
     (finding,) = [f for f in report.findings if f.check == "unpinned-import"]
     assert "scikit-learn==" in finding.suggestion
 

@@ -304,3 +304,18 @@ def test_a_check_command_line_reads_as_with_every_command(project):
     write(project / "a.ipynb", code("x = 1", 1))
     ok = cli("check", "--format", "json", "--no-cache", "-j", "1", "a.ipynb", cwd=project)
     assert ok.returncode == 0 and json.loads(ok.stdout)["notebooks"][0]["path"] == "a.ipynb"
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_reader_that_goes_away_ends_the_run_without_a_traceback(project, fmt):
+    # `check . | head`: far more report than a pipe holds, and the reader closes it after a few bytes.
+    cells = [code(f"import random\nx{i} = random.random()", i + 1) for i in range(600)]
+    write(project / "many.ipynb", *cells)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "jupyterlab_readiness", "check", "--format", fmt, "--no-cache", "many.ipynb"]
+    with subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as proc:
+        assert proc.stdout.read(10)
+        proc.stdout.close()
+        stderr = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 120
+    assert "Traceback" not in stderr and "BrokenPipeError" not in stderr

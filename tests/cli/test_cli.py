@@ -141,6 +141,21 @@ def test_disable_and_enable_flags_and_pyproject_config(tree):
     assert error.endswith("pyproject.toml:2: not valid TOML: Unclosed array at the end of the file")
 
 
+def test_an_unknown_key_in_the_configuration_table_is_an_error(tree):
+    # `disabled` for `disable`: silently ignored, the check the user meant to turn off still fails CI.
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisabled = ["wall-clock"]\n')
+    result = cli("check", "--format", "json", "warn.ipynb", cwd=tree)
+    assert result.returncode == 2
+    error = json.loads(result.stdout)["notebooks"][0]["error"]
+    assert "unknown key(s) in [tool.jupyter-readiness]: disabled" in error and "known: disable," in error
+    # The keys other commands read are not unknown to this one.
+    (tree / "pyproject.toml").write_text(
+        '[tool.jupyter-readiness]\ndisable = ["wall-clock"]\ntemplate = "t"\n'
+        "[tool.jupyter-readiness.contract]\nmin-score = 80\n"
+    )
+    assert cli("check", "warn.ipynb", cwd=tree).returncode == 0
+
+
 def test_text_output_is_for_people(tree):
     result = cli("check", ".", cwd=tree)
     out = result.stdout
@@ -184,6 +199,28 @@ def test_sarif_output(tree):
         region = r["locations"][0]["physicalLocation"].get("region")
         assert region is None or region["startLine"] >= 1
     assert run["invocations"][0]["executionSuccessful"] is True
+
+
+def test_sarif_locations_are_uri_references(tree):
+    # SARIF's artifactLocation.uri is an RFC 3986 URI reference: a space or a non-ASCII letter in
+    # a notebook's name is percent-encoded, an absolute path is a file: URI.
+    named = write(tree / "my analysis é.ipynb", code("import datetime\nstamp = datetime.datetime.now()", 1))
+    (tree / "helpers dir").mkdir()
+    (tree / "helpers dir" / "clock.py").write_text("import time\nSTARTED = time.time()\n")
+    write(tree / "helpers dir" / "uses module.ipynb", code("import clock", 1))
+    for args, expected in (
+        ((".",), {"my%20analysis%20%C3%A9.ipynb", "helpers%20dir/clock.py"}),
+        ((str(named),), {named.as_uri()}),
+    ):
+        sarif = json.loads(cli("check", "--format", "sarif", *args, cwd=tree).stdout)
+        uris = {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in sarif["runs"][0]["results"]}
+        assert expected <= uris
+        assert all(" " not in u and u.isascii() for u in uris)
+    empty = tree / "empty file.ipynb"
+    empty.write_text("")
+    sarif = json.loads(cli("check", "--format", "sarif", "empty file.ipynb", cwd=tree).stdout)
+    (note,) = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    assert note["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "empty%20file.ipynb"
 
 
 def test_version_and_help_and_entry_points(tree):

@@ -138,6 +138,31 @@ def test_the_key_changes_with_a_side_file(cache, nb):
     assert len({before, first, key(cache, nb)}) == 3
 
 
+def test_a_local_module_the_notebook_imports_is_checked_again_when_it_changes(cache, project):
+    # Its findings are reported in the importing cell, so a cached report depends on its content
+    # (and on a module file appearing where the import looks), not only on the module's name.
+    path = write(project / "nb.ipynb", code("import helpers\nfrom pkg import sub\nhelpers.run()", 1))
+    (project / "helpers.py").write_text("def run():\n    return 1\n")
+    (project / "pkg").mkdir()
+    (project / "pkg" / "__init__.py").write_text("")
+    settings = BatchSettings(cache_folder=str(cache.folder), cache_static=cache.static)
+
+    def cached_and_cold() -> tuple[list, list]:
+        checks = lambda report: [(f.check, f.file, f.file_line) for f in report.findings]  # noqa: E731
+        return checks(Checker(settings).report(path, "nb.ipynb")), checks(check_file(path, memoize=False))
+
+    assert cached_and_cold() == ([], [])
+    (project / "helpers.py").write_text("import random\ndef run():\n    return random.random()\n")
+    cached, cold = cached_and_cold()
+    assert cached == cold == [("unseeded-random", "helpers.py", 3)]
+    (project / "pkg" / "sub.py").write_text("import time\nSTARTED = time.time()\n")  # a new file in a package
+    cached, cold = cached_and_cold()
+    assert cached == cold and ("wall-clock", "pkg/sub.py", 2) in cached
+    checker = Checker(settings)
+    checker.report(path, "nb.ipynb")
+    assert checker.cache.written == 0  # unchanged since: a hit
+
+
 def test_the_key_changes_with_the_tool_version_and_python(cache, nb, monkeypatch, tmp_path):
     monkeypatch.setenv("JUPYTER_READINESS_CACHE_DIR", str(tmp_path / "installed"))
     before = key(cache, nb)

@@ -87,6 +87,8 @@ def test_kernel_language(metadata, language):
         (b'{"cells": []}', "no 'nbformat'"),
         (b'{"nbformat": 5, "cells": []}', "unsupported nbformat 5"),
         (b'{"nbformat": 4, "cells": {}}', "'cells' is missing or not a list"),
+        (b'{"nbformat": 3, "nbformat_minor": 0}', "'worksheets' is missing or not a list"),
+        (b'{"nbformat": 3, "worksheets": null}', "'worksheets' is missing or not a list"),
         (b"\x89PNG\r\n\x1a\n\x00\x00binary", "not UTF-8"),
         (b"[" * 100000, "nested too deeply"),
     ],

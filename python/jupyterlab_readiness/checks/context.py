@@ -88,6 +88,7 @@ class Context:
         self.directory = path.parent if path is not None else None
         self.seeded_before: frozenset[str] = frozenset()  # for a local module: what the notebook seeds
         self.module_contexts: dict[str, Context] = {}  # a local module's file → its own context
+        self.probed_modules: list[Path] = []  # every local module file looked for, found or not
         self._local: dict[str, bool] = {}
         self._calls: dict[int, tuple[ResolvedCall, ...]] = {}  # id of a CellScope in self.scopes → its calls
 
@@ -138,7 +139,7 @@ class Context:
             return []
         from ..environment.local_modules import find_local_modules
 
-        return find_local_modules(self.directory, self.ceiling, imports, self.is_local_module)
+        return find_local_modules(self.directory, self.ceiling, imports, self.is_local_module, self.probed_modules)
 
     def memo(self, facts: CellFacts, key: Any, compute: Callable[[], T]) -> T:
         if not self.memoize:

@@ -59,7 +59,7 @@ def _import_hit(
     dist = dists[0]
     version = versions.get(dist) or installed_version(dist, ctx.environment)
     names = " or ".join(dists[:3])
-    source = f"`{top}` comes from {names}" if normalize(top) != dist or len(dists) > 1 else f"`{top}`"
+    source = f"`{top}`, which comes from {names}," if normalize(top) != dist or len(dists) > 1 else f"`{top}`"
     where = (
         "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
         if files

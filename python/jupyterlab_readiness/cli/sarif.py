@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from .. import __version__
 from ..checks.registry import CHECKS
@@ -39,7 +40,7 @@ def notification(nb: NotebookReport) -> dict[str, Any] | None:
     return {
         "level": "error",
         "message": {"text": f"{nb.path}: {nb.error}"},
-        "locations": [{"physicalLocation": {"artifactLocation": {"uri": Path(nb.path).as_posix()}}}],
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri(nb.path)}}}],
     }
 
 
@@ -47,10 +48,10 @@ def results_for(nb: NotebookReport) -> list[dict[str, Any]]:
     """One SARIF result per finding of the notebook (none for one that could not be checked)."""
     if nb.error:
         return []
-    uri = Path(nb.path).as_posix()
+    shown = uri(nb.path)
     results = []
     for f in nb.findings:
-        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": uri}}}
+        location: dict[str, Any] = {"physicalLocation": {"artifactLocation": {"uri": shown}}}
         if f.line is not None:
             location["physicalLocation"]["region"] = {"startLine": f.line}
         if f.cell_index is not None:
@@ -70,12 +71,20 @@ def results_for(nb: NotebookReport) -> list[dict[str, Any]]:
             },
         }
         if f.file is not None:
-            module = (Path(nb.path).parent / f.file).as_posix()
+            module = uri(str(Path(nb.path).parent / f.file))
             physical = {"artifactLocation": {"uri": module}, "region": {"startLine": f.file_line or 1}}
             result["locations"] = [{"physicalLocation": physical}]
             result["relatedLocations"] = [{"id": 0, **location, "message": {"text": "imported here"}}]
         results.append(result)
     return results
+
+
+def uri(path: str) -> str:
+    """The path as the URI reference SARIF requires (RFC 3986): spaces and non-ASCII characters
+    percent-encoded (`my analysis.ipynb` as written is no URI, and code-scanning tools decode
+    it); an absolute path as a ``file:`` URI, which a bare path with a drive letter is not."""
+    file = Path(path)
+    return file.as_uri() if file.is_absolute() else quote(file.as_posix(), safe="/")
 
 
 def document(results: list[Any], notifications: list[dict[str, Any]]) -> dict[str, Any]:

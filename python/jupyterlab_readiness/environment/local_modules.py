@@ -35,8 +35,11 @@ def find_local_modules(
     ceiling: Path | None,
     imports: Iterable[tuple[str, str, int, int]],
     is_local: Callable[[str], bool],
+    probed: list[Path] | None = None,
 ) -> list[LocalModule]:
-    """``imports``: (module, what the import binds, cell, line) of the notebook's imports, in order."""
+    """``imports``: (module, what the import binds, cell, line) of the notebook's imports, in order.
+    ``probed``: gets every file looked for, found or not (what the result depends on: a cached
+    result is valid while each is as it was)."""
     found: dict[Path, LocalModule] = {}
     queue: list[tuple[str, int, int]] = []  # (dotted module, importing cell, line)
     for module, target, cell_index, line in imports:
@@ -45,7 +48,7 @@ def find_local_modules(
             queue.extend((name, cell_index, line) for name in _candidates(module, target))
     while queue and len(found) < MAX_MODULES:
         name, cell_index, line = queue.pop(0)
-        path = _module_file(directory, name)
+        path = _module_file(directory, name, probed)
         if path is None or path in found:
             continue
         source = _read(path, ceiling)
@@ -64,9 +67,11 @@ def _candidates(module: str, target: str) -> list[str]:
     return [target, module] if target.startswith(module + ".") else [module]
 
 
-def _module_file(directory: Path, dotted: str) -> Path | None:
+def _module_file(directory: Path, dotted: str, probed: list[Path] | None) -> Path | None:
     base = directory.joinpath(*dotted.split("."))
     for candidate in (base.with_name(base.name + ".py"), base / "__init__.py"):
+        if probed is not None:
+            probed.append(candidate)
         if candidate.is_file():
             return candidate
     return None

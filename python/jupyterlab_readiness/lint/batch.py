@@ -98,7 +98,7 @@ class Checker:
             key = None
             if cache is not None:
                 key = cache.key(path, raw, config, state)
-                stored = cache.get_stored(key)
+                stored = cache.get_stored(key, directory)
                 if stored is not None:
                     found = stored.report(shown) if parsed else stored
                     if found is not None:
@@ -109,9 +109,10 @@ class Checker:
         sidecars = self._sidecars.get(directory)
         if sidecars is None:
             sidecars = self._sidecars[directory] = os.path.isdir(directory / SIDECAR_FOLDER)
-        report = self._check(raw, path, config, shown, state, self.settings.fixes, sidecars)
+        module_files: list[Path] = []
+        report = self._check(raw, path, config, shown, state, self.settings.fixes, sidecars, module_files)
         if cache is not None and key is not None:
-            stored = cache.put(key, report)
+            stored = cache.put(key, report, module_files, directory)
             if not parsed:
                 return stored  # its JSON was made for the entry: written as it is
         return report
@@ -134,6 +135,7 @@ class Checker:
         state: Folder,
         fixes: FixOptions | None,
         sidecars: bool,
+        module_files: list[Path],
     ) -> NotebookReport:
         """``sidecars``: whether the notebook's folder has a sidecar folder (without one, no
         notebook of the folder has a rehearsal record to look for)."""
@@ -155,6 +157,7 @@ class Checker:
                 folder=state,
                 rehearsal=read_record(path, Root(None)) if sidecars else None,
                 fixes=fixes,
+                module_files=module_files,
             )
         finally:
             # One-shot: no cell is checked again, and a run's memory must not grow with the tree.

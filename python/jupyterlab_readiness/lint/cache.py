@@ -17,12 +17,16 @@ is not read as JSON again; its report is read back from one file.
   ``unpinned-import`` maps imports through;
 - the content of each file of ``inputs.side_inputs`` (the rehearsal's record), or its absence.
 
+The local modules a notebook imports are known only once it is parsed, so they are not in the
+key: the entry lists each module file the check looked for (relative to the notebook's folder)
+with its content's hash or its absence, and a hit whose files changed is a miss.
+
 Pin and configuration files are parsed on every run (small, each once per process); notebooks
 whose key has an entry are only hashed. Keys hold no absolute path: a cache restored into another
 checkout of the same tree still hits.
 
-**Entries** — ``<folder>/v1/<key>.json``: the key, the SHA-256 of the rest, the finding counts,
-then the report as JSON (its path left empty: the path shown is the run's; a JSON report is
+**Entries** — ``<folder>/v1/<key>.json``: the key, the SHA-256 of the rest, the finding counts
+and the local module files, then the report as JSON (its path left empty: the path shown is the run's; a JSON report is
 written from it without parsing it). An entry whose key, digest or fields do
 not check out (garbage, truncated, another program's or another version's) is a miss and is
 rewritten. Writes go to a temporary file renamed over the entry (atomic: concurrent runs see the
@@ -39,6 +43,7 @@ import json
 import os
 import sys
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -232,13 +237,14 @@ class ResultCache:
         return _file_digest(path) if exists else "absent"
 
     # -- entries --------------------------------------------------------------------------------
-    def get(self, key: str, shown_path: str) -> NotebookReport | None:
+    def get(self, key: str, shown_path: str, directory: Path | None = None) -> NotebookReport | None:
         """The stored report (with ``shown_path``), or None when there is no valid entry."""
-        stored = self.get_stored(key)
+        stored = self.get_stored(key, directory)
         return None if stored is None else stored.report(shown_path)
 
-    def get_stored(self, key: str) -> Stored | None:
-        """The entry under ``key`` when its key, digest and fields check out, else None."""
+    def get_stored(self, key: str, directory: Path | None = None) -> Stored | None:
+        """The entry under ``key`` when its key, digest and fields check out and the local module
+        files it lists (relative to ``directory``, the notebook's folder) are as they were, else None."""
         path = self.entries / f"{key}.json"
         try:
             with open(path, "rb") as fh:
@@ -247,14 +253,21 @@ class ResultCache:
         except OSError:
             return None
         stored = _decode(data, key)
+        if stored is not None and stored.modules:
+            base = directory if directory is not None else Path()
+            if any(_file_digest(base / file) != digest for file, digest in stored.modules):
+                return None
         if stored is not None and time.time_ns() - mtime > _TOUCH_AFTER_NS:
             with contextlib.suppress(OSError):
                 os.utime(path)  # recently used: pruned last
         return stored
 
-    def put(self, key: str, report: NotebookReport) -> Stored:
+    def put(
+        self, key: str, report: NotebookReport, module_files: Iterable[Path] = (), directory: Path | None = None
+    ) -> Stored:
         """Store a report and return its entry; a failure to write is not an error (the next run
-        checks again)."""
+        checks again). ``module_files``: the local module files the check looked for, under
+        ``directory`` (the notebook's folder)."""
         data = to_dict(report)
         data["path"] = ""
         counts = (
@@ -262,8 +275,10 @@ class ResultCache:
             sum(f.severity == "warning" for f in report.findings),
             sum(f.severity == "info" for f in report.findings),
         )
-        stored = Stored(json.dumps(data, ensure_ascii=False), counts, report.error is not None)
-        rest = (json.dumps([*counts, stored.unreadable]) + "\n" + stored.payload).encode()
+        base = directory if directory is not None else Path()
+        modules = tuple((file.relative_to(base).as_posix(), _file_digest(file)) for file in dict.fromkeys(module_files))
+        stored = Stored(json.dumps(data, ensure_ascii=False), counts, report.error is not None, modules)
+        rest = (json.dumps([*counts, stored.unreadable, modules]) + "\n" + stored.payload).encode()
         body = f"{key}\n{hashlib.sha256(rest).hexdigest()}\n".encode() + rest
         if not _write_atomically(self.entries / f"{key}.json", body):
             return stored
@@ -321,6 +336,7 @@ class Stored(NamedTuple):
     payload: str
     counts: tuple[int, int, int]  # findings: errors, warnings, infos
     unreadable: bool
+    modules: tuple[tuple[str, str], ...] = ()  # (local module file, its content's hash or "absent")
 
     def report(self, shown_path: str) -> NotebookReport | None:
         try:
@@ -342,14 +358,20 @@ def _decode(data: bytes, key: str) -> Stored | None:
         return None
     summary, _, payload = rest.partition(b"\n")
     try:
-        errors, warnings, infos, unreadable = json.loads(summary)
+        errors, warnings, infos, unreadable, modules = json.loads(summary)
         text = payload.decode()
-    except (ValueError, TypeError):  # JSONDecodeError and UnicodeDecodeError included; not 4 items
+        modules = tuple((file, digest) for file, digest in modules)
+    except (ValueError, TypeError):  # JSONDecodeError and UnicodeDecodeError included; not 5 items
         return None
     counts = (errors, warnings, infos)
-    if not all(type(n) is int for n in counts) or type(unreadable) is not bool or not text.startswith(_PAYLOAD_START):
+    if (
+        not all(type(n) is int for n in counts)
+        or type(unreadable) is not bool
+        or not all(type(f) is str and type(d) is str and not os.path.isabs(f) for f, d in modules)
+        or not text.startswith(_PAYLOAD_START)
+    ):
         return None
-    return Stored(text, counts, unreadable)
+    return Stored(text, counts, unreadable, modules)
 
 
 def _write_atomically(path: Path, content: bytes) -> bool:

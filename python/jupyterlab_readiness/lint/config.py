@@ -100,8 +100,19 @@ def validate_severities(severity: Mapping[str, object], where: str) -> None:
         raise ConfigError(f"{where}: severity must be one of {', '.join(SEVERITIES)}: {bad}")
 
 
+# Every key of the table some command reads (``template``: export; ``contract``: the handoff
+# contract): any other is a typo (``disabled = [...]``) that would otherwise silently do nothing.
+_TABLE_KEYS = ("disable", "enable", "severity", "template", "contract")
+
+
 def from_table(table: Mapping[str, object], source: str | None = None) -> CheckConfig:
     where = source or "configuration"
+    unknown = sorted(str(key) for key in table if key not in _TABLE_KEYS)
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key(s) in [tool.jupyter-readiness]: {', '.join(unknown)} "
+            f"(known: {', '.join(_TABLE_KEYS)})"
+        )
     disable = table.get("disable", [])
     enable = table.get("enable", [])
     severity = table.get("severity", {})

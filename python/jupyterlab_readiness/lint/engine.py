@@ -75,16 +75,26 @@ def check_bytes(
     folder: Folder | None = None,
     rehearsal: RehearsalRecord | None = None,
     fixes: FixOptions | None = None,
+    module_files: list[Path] | None = None,
 ) -> NotebookReport:
     """Check a notebook file's content (already read, e.g. to hash it for the cache); ``folder``:
-    its folder's state, when the caller looked it up already (see ``environment.local.Folder``)."""
+    its folder's state, when the caller looked it up already (see ``environment.local.Folder``);
+    ``module_files``: see ``check_model``."""
     shown = shown_path or str(path)
     try:
         notebook = notebook_from_bytes(raw)
     except NotebookError as exc:
         return failed_report(shown, str(exc))
     return check_model(
-        notebook, Path(path), config, shown, memoize=memoize, folder=folder, rehearsal=rehearsal, fixes=fixes
+        notebook,
+        Path(path),
+        config,
+        shown,
+        memoize=memoize,
+        folder=folder,
+        rehearsal=rehearsal,
+        fixes=fixes,
+        module_files=module_files,
     )
 
 
@@ -117,9 +127,12 @@ def check_model(
     ceiling: Path | None = None,
     folder: Folder | None = None,
     fixes: FixOptions | None = None,
+    module_files: list[Path] | None = None,
 ) -> NotebookReport:
     """``ceiling``: a server's root, above which no project file (pins) is read. ``fixes``: compute
-    each finding's fixes with these options (None: none, as a plain check)."""
+    each finding's fixes with these options (None: none, as a plain check). ``module_files`` gets
+    every local module file the checks looked for, found or not: the report holds while each is
+    as it was (the result cache checks them)."""
     config = config or CheckConfig()
     ctx = Context(notebook, path, memoize, kernel, ceiling, folder)
     cells = notebook.cells
@@ -158,6 +171,8 @@ def check_model(
             hits.append(hit)
     suppressed = _suppress(ctx, findings, hits)
     _link_causes(findings, hits)
+    if module_files is not None:
+        module_files.extend(ctx.probed_modules)
     if fixes is not None:
         from ..fixes.compute import attach
 

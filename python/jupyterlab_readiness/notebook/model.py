@@ -72,7 +72,10 @@ def notebook_from_json(data: Any) -> Notebook:
     if not isinstance(major, int):
         raise NotebookError("not a notebook: no 'nbformat' version")
     if major == 3:
-        raw_cells = [c for ws in _list(data.get("worksheets")) if isinstance(ws, dict) for c in _list(ws.get("cells"))]
+        worksheets = data.get("worksheets")
+        if not isinstance(worksheets, list):  # as 'cells' for 4: else a broken file would pass as "ready"
+            raise NotebookError("not a notebook: 'worksheets' is missing or not a list")
+        raw_cells = [c for ws in worksheets if isinstance(ws, dict) for c in _list(ws.get("cells"))]
     elif major == 4:
         raw_cells = data.get("cells")
         if not isinstance(raw_cells, list):
