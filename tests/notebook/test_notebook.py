@@ -81,7 +81,8 @@ def test_kernel_language(metadata, language):
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"", "invalid JSON"),
+        (b"", "the file is empty"),
+        (b" \n", "the file is empty"),
         (b"{not json", "invalid JSON"),
         (b"[1, 2]", "top level is not an object"),
         (b'{"cells": []}', "no 'nbformat'"),

@@ -58,6 +58,8 @@ def notebook_from_bytes(raw: bytes) -> Notebook:
     except UnicodeDecodeError as exc:
         raise NotebookError("not a notebook: the file is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
+        if not raw.strip():  # a save that never finished, or a file touched and never written
+            raise NotebookError("not a notebook: the file is empty") from exc
         raise NotebookError(f"not a notebook: invalid JSON at line {exc.lineno}, column {exc.colno}") from exc
     except RecursionError as exc:
         raise NotebookError("not a notebook: JSON nested too deeply") from exc
