@@ -281,6 +281,18 @@ def test_parameters_override_the_parameters_cell(rehearse, project):
     assert outcome.record.parameters == {"day": "2024-02-29", "limit": 3}
 
 
+def test_a_parameter_the_notebook_sets_again_before_reading_it_is_called_out(rehearse):
+    # no cell is tagged: the value goes in at the top and the notebook's own `n = 3` replaces it
+    outcome = rehearse(
+        md("# Report"), code("n = 3\nlabel = 'x'"), code("print(n * 2, label)"), parameters={"n": 5}, runs=1
+    )
+    assert stdout_of(outcome.runs[0].by_index()[2].outputs) == "6 x\n"
+    assert any(
+        "`n` is set again in cell 2 before any cell reads it: the value given for it is never used" in note
+        for note in outcome.notes
+    ), outcome.notes
+
+
 # ----------------------------------------------------------------- time limits and cancelling
 def test_a_cell_over_its_time_limit_is_stopped_and_everything_cleaned_up(rehearse):
     outcome = rehearse(
