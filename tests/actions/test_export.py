@@ -324,6 +324,13 @@ def test_a_file_that_was_there_before_the_first_export_is_a_conflict(tmp_path):
     assert result.reply.conflicts == ["pyproject.toml"]
     write(result, tmp_path)
     assert (out / "pyproject.toml").read_text() == "[project]\nname = 'theirs'\n"
+    (tmp_path / "sales.ipynb").write_text(json.dumps(REPORT))
+    # the command line must not claim an export wrote a file no export ever wrote
+    told = cli("sales.ipynb", "--name", "sales", "--out", "sales", cwd=tmp_path)
+    assert (
+        told.returncode == 1
+        and "conflict: sales/pyproject.toml was edited since the last export (or was there before it)" in told.stdout
+    )
 
 
 def test_the_generated_package_runs_and_logs_what_the_notebook_printed(tmp_path):

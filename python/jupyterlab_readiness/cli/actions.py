@@ -148,7 +148,7 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"{verb} {changed} file{'s' if changed != 1 else ''}; readiness score at export {reply.score}/100")
     for conflict in reply.conflicts:
         print(
-            f"conflict: {reply.out}/{conflict} was edited since the last export: "
+            f"conflict: {reply.out}/{conflict} was edited since the last export (or was there before it): "
             "left as it is (delete it to get the new version)"
         )
     for name in reply.unresolved:
