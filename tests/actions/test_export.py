@@ -403,6 +403,14 @@ def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
     assert conflict.returncode == 1 and "conflict: pkg/README.md was edited since the last export" in conflict.stdout
 
 
+def test_cli_lists_what_weakens_the_package_as_the_dialog_does(tmp_path):
+    appends = notebook(md("# Log"), code("with open('log.txt', 'a') as f:\n    f.write('ran\\n')"))
+    (tmp_path / "log.ipynb").write_text(json.dumps(appends))
+    told = cli("log.ipynb", "--name", "log", "--out", "pkg", "--dry-run", cwd=tmp_path)
+    assert told.returncode == 0, told.stderr
+    assert 'weakens the package: cell 2:1: [append-write] `open(..., mode="a")` appends' in told.stdout
+
+
 def test_cli_refusals_and_usage_errors(tmp_path):
     (tmp_path / "hidden.ipynb").write_text(json.dumps(notebook(md("# Totals"), code("print(total)"))))
     refused = cli("hidden.ipynb", cwd=tmp_path)

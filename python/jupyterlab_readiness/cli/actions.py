@@ -155,6 +155,8 @@ def run_export(args: argparse.Namespace) -> int:
         print(f"unresolved: {name} (no installed distribution provides it: not in the dependencies)")
     for warning in reply.warnings:
         print(f"warning: {warning}")
+    for finding in reply.weakening:  # what the export dialog lists as "Weakens the package"
+        print(f"weakens the package: {where(finding)}: [{finding.check}] {finding.message}")
     return EXIT_FINDINGS if reply.conflicts else EXIT_OK
 
 
