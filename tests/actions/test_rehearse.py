@@ -262,6 +262,13 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     assert outcome.record.cells[0].external == [str(data)]
 
 
+def test_a_syntax_error_is_told_by_cell_and_line_without_ipythons_file_name(rehearse):
+    outcome = rehearse(code("print(1)"), code("x = 1\ndef f(:\n    pass"), runs=1)
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index, finding.line) == ("rehearsal-error", 1, 2)
+    assert "raises SyntaxError: invalid syntax." in finding.message and ".py, line" not in finding.message
+
+
 # ------------------------------------------------------------------------------- parameters
 def test_parameters_override_the_parameters_cell(rehearse, project):
     outcome = rehearse(
