@@ -324,6 +324,13 @@ def test_a_file_that_was_there_before_the_first_export_is_a_conflict(tmp_path):
     assert result.reply.conflicts == ["pyproject.toml"]
     write(result, tmp_path)
     assert (out / "pyproject.toml").read_text() == "[project]\nname = 'theirs'\n"
+    (tmp_path / "sales.ipynb").write_text(json.dumps(REPORT))
+    # the command line must not claim an export wrote a file no export ever wrote
+    told = cli("sales.ipynb", "--name", "sales", "--out", "sales", cwd=tmp_path)
+    assert (
+        told.returncode == 1
+        and "conflict: sales/pyproject.toml was edited since the last export (or was there before it)" in told.stdout
+    )
 
 
 def test_the_generated_package_runs_and_logs_what_the_notebook_printed(tmp_path):
@@ -394,6 +401,14 @@ def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
     (tmp_path / "pkg" / "README.md").write_text("mine\n")
     conflict = cli("sales.ipynb", "--name", "daily", "--out", "pkg", cwd=tmp_path)
     assert conflict.returncode == 1 and "conflict: pkg/README.md was edited since the last export" in conflict.stdout
+
+
+def test_cli_lists_what_weakens_the_package_as_the_dialog_does(tmp_path):
+    appends = notebook(md("# Log"), code("with open('log.txt', 'a') as f:\n    f.write('ran\\n')"))
+    (tmp_path / "log.ipynb").write_text(json.dumps(appends))
+    told = cli("log.ipynb", "--name", "log", "--out", "pkg", "--dry-run", cwd=tmp_path)
+    assert told.returncode == 0, told.stderr
+    assert 'weakens the package: cell 2:1: [append-write] `open(..., mode="a")` appends' in told.stdout
 
 
 def test_cli_refusals_and_usage_errors(tmp_path):

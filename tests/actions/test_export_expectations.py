@@ -231,6 +231,16 @@ def test_no_thresholds_without_a_passing_rehearsal_and_no_hashes_for_what_differ
     assert unstable is not None and unstable.golden == {} and unstable.within == ["out.csv"]
 
 
+def test_a_rehearsal_on_other_parameter_values_sets_no_row_band_and_no_categories():
+    # rehearsed with `-p n 40`: the package, run on the notebook's n = 5, writes other rows and values
+    other = expectations(_record(parameters={"n": 40}), ["out.csv"], [Parameter("n", "int", "5", "cell", 1)])
+    assert other is not None and other.row_checks == [] and other.golden == {}
+    assert {t["name"] for t in other.thresholds} == {"max_seconds", "max_peak_memory_mb", "not_empty"}
+    assert [c["categories"] for c in other.tables[0]["columns"]] == [None, None]
+    own = expectations(_record(parameters={"n": 5}), ["out.csv"], [Parameter("n", "int", "5", "cell", 1)])
+    assert own is not None and len(own.row_checks) == 1 and own.tables[0]["columns"][0]["categories"] == ["n", "s"]
+
+
 def test_the_record_keeps_its_output_shapes_through_json():
     record = _record()
     record.outputs.append(OutputShape("out.db", "table", 2, [ColumnShape("n", "int64", False)], "t"))

@@ -262,6 +262,13 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     assert outcome.record.cells[0].external == [str(data)]
 
 
+def test_a_syntax_error_is_told_by_cell_and_line_without_ipythons_file_name(rehearse):
+    outcome = rehearse(code("print(1)"), code("x = 1\ndef f(:\n    pass"), runs=1)
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index, finding.line) == ("rehearsal-error", 1, 2)
+    assert "raises SyntaxError: invalid syntax." in finding.message and ".py, line" not in finding.message
+
+
 # ------------------------------------------------------------------------------- parameters
 def test_parameters_override_the_parameters_cell(rehearse, project):
     outcome = rehearse(
@@ -279,6 +286,18 @@ def test_parameters_override_the_parameters_cell(rehearse, project):
     injected = [c for c in outcome.runs[0].cells if c.injected]
     assert len(injected) == 1 and injected[0].cell_index == 1 and injected[0].status == "ok"
     assert outcome.record.parameters == {"day": "2024-02-29", "limit": 3}
+
+
+def test_a_parameter_the_notebook_sets_again_before_reading_it_is_called_out(rehearse):
+    # no cell is tagged: the value goes in at the top and the notebook's own `n = 3` replaces it
+    outcome = rehearse(
+        md("# Report"), code("n = 3\nlabel = 'x'"), code("print(n * 2, label)"), parameters={"n": 5}, runs=1
+    )
+    assert stdout_of(outcome.runs[0].by_index()[2].outputs) == "6 x\n"
+    assert any(
+        "`n` is set again in cell 2 before any cell reads it: the value given for it is never used" in note
+        for note in outcome.notes
+    ), outcome.notes
 
 
 # ----------------------------------------------------------------- time limits and cancelling

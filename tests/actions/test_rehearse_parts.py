@@ -174,6 +174,20 @@ def test_the_injected_cell_follows_the_parameters_cell_like_papermill():
     assert params.inject(nb, {}) == (nb, None)
 
 
+def test_a_given_parameter_set_again_before_any_read_is_found():
+    cells = notebook(
+        md("# t"),
+        code("import os\nn = 3"),
+        code("limit = limit + 1\ndef f():\n    return day\nfrom m import region"),
+        code("n = 4\nday = 'y'\nregion = 2\nprint([k for k in range(3)])"),
+    )["cells"]
+    given = {"n": 5, "limit": 2, "day": "z", "region": "r", "k": 0, "never": 1}
+    # limit is read first, day is read by f's body: both use the given value; k binds only in its comprehension
+    assert params.overwritten(cells, 0, given) == {"n": 1, "region": 2}
+    assert params.overwritten(cells, 2, {"n": 5}) == {"n": 3}
+    assert params.overwritten(cells, 0, {}) == {}
+
+
 # ---------------------------------------------------------------------------------- scratch
 def test_the_copy_skips_repositories_environments_and_caches_and_keeps_links(tmp_path):
     src = tmp_path / "proj"

@@ -148,13 +148,15 @@ def run_export(args: argparse.Namespace) -> int:
     print(f"{verb} {changed} file{'s' if changed != 1 else ''}; readiness score at export {reply.score}/100")
     for conflict in reply.conflicts:
         print(
-            f"conflict: {reply.out}/{conflict} was edited since the last export: "
+            f"conflict: {reply.out}/{conflict} was edited since the last export (or was there before it): "
             "left as it is (delete it to get the new version)"
         )
     for name in reply.unresolved:
         print(f"unresolved: {name} (no installed distribution provides it: not in the dependencies)")
     for warning in reply.warnings:
         print(f"warning: {warning}")
+    for finding in reply.weakening:  # what the export dialog lists as "Weakens the package"
+        print(f"weakens the package: {where(finding)}: [{finding.check}] {finding.message}")
     return EXIT_FINDINGS if reply.conflicts else EXIT_OK
 
 

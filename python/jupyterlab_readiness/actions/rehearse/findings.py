@@ -25,6 +25,9 @@ from .snapshot import FileChange
 
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
 _MODULE = re.compile(r"No module named '([^']+)'")
+# IPython's name for the cell's code in a SyntaxError (``(1063758517.py, line 1)``, older
+# ``(<ipython-input-3-…>, line 1)``): meaningless to the reader, the finding names cell and line.
+_CELL_FILE = re.compile(r" \((?:<ipython-input-[^>]*>|\d+\.py), line \d+\)$")
 _MAX_LISTED = 4
 
 
@@ -155,6 +158,7 @@ def _errors(ev: Evidence, built: Built) -> None:
     else:
         error = failing.error
         ename, evalue = (error.ename, error.evalue) if error else ("an error", "")
+        evalue = _CELL_FILE.sub("", evalue)
         raised = f"{ename}: {evalue}" if evalue else ename
         if second_only:
             message = (

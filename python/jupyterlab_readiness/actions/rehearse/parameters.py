@@ -14,6 +14,8 @@ import copy
 import keyword
 from typing import Any
 
+from ...notebook.parse import cell_tree
+
 INJECTED_TAG = "injected-parameters"
 
 
@@ -99,3 +101,57 @@ def unknown_names(cell_source: str | None, values: dict[str, Any]) -> list[str]:
         if isinstance(t, ast.Name)
     }
     return sorted(name for name in values if name not in assigned)
+
+
+_OWN_SCOPES = (
+    ast.FunctionDef,
+    ast.AsyncFunctionDef,
+    ast.ClassDef,
+    ast.Lambda,
+    ast.ListComp,
+    ast.SetComp,
+    ast.DictComp,
+    ast.GeneratorExp,
+)
+
+
+def overwritten(cells: list[dict[str, Any]], start: int, values: dict[str, Any]) -> dict[str, int]:
+    """Given names that a code cell from ``start`` on assigns before any cell reads them: {name:
+    index of that cell}. The injected value never reaches the code there, which happens when the
+    notebook sets its parameters in a cell that is not tagged ``parameters`` (the values are then
+    injected at the top, above it). A cell that reads the name first (``n = n + 1``, a function
+    using it) uses the given value, so it is not counted."""
+    found: dict[str, int] = {}
+    pending = set(values)
+    for index in range(start, len(cells)):
+        cell = cells[index]
+        if not pending or cell.get("cell_type") != "code":
+            continue
+        tree = cell_tree(cell.get("source") or "")
+        for stmt in tree.body if tree is not None else []:
+            pending -= _reads(stmt)
+            for name in _binds(stmt) & pending:
+                found[name] = index
+            pending -= found.keys()
+    return found
+
+
+def _reads(node: ast.AST) -> set[str]:
+    return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+
+
+def _binds(node: ast.AST) -> set[str]:
+    """Names a statement binds in the notebook's namespace (not in a function's or comprehension's)."""
+    names: set[str] = set()
+    todo = [node]
+    while todo:
+        current = todo.pop()
+        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Store):
+            names.add(current.id)
+        elif isinstance(current, (ast.Import, ast.ImportFrom)):
+            names.update((a.asname or a.name).split(".")[0] for a in current.names)
+        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(current.name)
+        if not isinstance(current, _OWN_SCOPES):
+            todo.extend(ast.iter_child_nodes(current))
+    return names

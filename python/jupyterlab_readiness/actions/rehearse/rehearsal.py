@@ -250,6 +250,11 @@ class Rehearsal:
                     notes.append(
                         f"the parameters cell does not set {', '.join(f'`{n}`' for n in unknown)}: injected anyway"
                     )
+            for name, index in params.overwritten(nb.cells, 0 if at is None else at + 1, values).items():
+                notes.append(
+                    f"`{name}` is set again in cell {index + 1} before any cell reads it: the value given for it "
+                    "is never used" + (" (tag the cell that sets the parameters `parameters`)" if at is None else "")
+                )
         import nbformat
 
         injected_nb, injected_at = params.inject(nb, values)
