@@ -15,6 +15,7 @@ import keyword
 from typing import Any
 
 from ...notebook.parse import cell_tree
+from ...notebook.scopes import scope_binds
 
 INJECTED_TAG = "injected-parameters"
 
@@ -103,18 +104,6 @@ def unknown_names(cell_source: str | None, values: dict[str, Any]) -> list[str]:
     return sorted(name for name in values if name not in assigned)
 
 
-_OWN_SCOPES = (
-    ast.FunctionDef,
-    ast.AsyncFunctionDef,
-    ast.ClassDef,
-    ast.Lambda,
-    ast.ListComp,
-    ast.SetComp,
-    ast.DictComp,
-    ast.GeneratorExp,
-)
-
-
 def overwritten(cells: list[dict[str, Any]], start: int, values: dict[str, Any]) -> dict[str, int]:
     """Given names that a code cell from ``start`` on assigns before any cell reads them: {name:
     index of that cell}. The injected value never reaches the code there, which happens when the
@@ -130,7 +119,7 @@ def overwritten(cells: list[dict[str, Any]], start: int, values: dict[str, Any])
         tree = cell_tree(cell.get("source") or "")
         for stmt in tree.body if tree is not None else []:
             pending -= _reads(stmt)
-            for name in _binds(stmt) & pending:
+            for name in scope_binds(stmt) & pending:
                 found[name] = index
             pending -= found.keys()
     return found
@@ -138,20 +127,3 @@ def overwritten(cells: list[dict[str, Any]], start: int, values: dict[str, Any])
 
 def _reads(node: ast.AST) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
-
-
-def _binds(node: ast.AST) -> set[str]:
-    """Names a statement binds in the notebook's namespace (not in a function's or comprehension's)."""
-    names: set[str] = set()
-    todo = [node]
-    while todo:
-        current = todo.pop()
-        if isinstance(current, ast.Name) and isinstance(current.ctx, ast.Store):
-            names.add(current.id)
-        elif isinstance(current, (ast.Import, ast.ImportFrom)):
-            names.update((a.asname or a.name).split(".")[0] for a in current.names)
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            names.add(current.name)
-        if not isinstance(current, _OWN_SCOPES):
-            todo.extend(ast.iter_child_nodes(current))
-    return names
