@@ -229,6 +229,28 @@ def test_test_export_records_the_packages_tests_for_the_contract(project):
     assert "(exit code 3: 3 failed)" in cli("contract", "daily.ipynb", cwd=project).stdout
 
 
+def test_tests_of_a_package_exported_before_a_code_edit_never_count_for_the_edited_code(project):
+    (project / "pyproject.toml").write_text(
+        "[tool.jupyter-readiness.contract]\nchecklist = []\nexported-tests-pass = true\nparameters-cell = true\n"
+    )
+    (project / "daily.ipynb").write_text(json.dumps(PIPELINE))
+    assert cli("export", "daily.ipynb", cwd=project).returncode == 0
+    edited = json.loads(json.dumps(PIPELINE))
+    edited["cells"][3]["source"] = edited["cells"][3]["source"].replace("sum(values)", "sum(values) * 2")
+    (project / "daily.ipynb").write_text(json.dumps(edited))
+    # the old package's tests still pass: they test the code it was exported from, not the notebook's now
+    result = cli("test-export", "daily.ipynb", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "was exported before the notebook's last code change" in result.stderr
+    clause = "Exported package's tests pass: the notebook's code changed since its package was tested"
+    assert clause in cli("contract", "daily.ipynb", cwd=project).stdout
+    assert cli("export", "daily.ipynb", cwd=project).returncode == 0
+    result = cli("test-export", "daily.ipynb", cwd=project)
+    assert result.returncode == 0 and "exported before" not in result.stderr
+    verdict = cli("contract", "daily.ipynb", cwd=project)
+    assert verdict.returncode == 0 and "✓ Exported package's tests pass" in verdict.stdout, verdict.stdout
+
+
 def test_the_readme_documents_the_contract_its_clauses_and_commands():
     from jupyterlab_readiness.handoff.spec import CLAUSE_KEYS, WAIVER_KEYS
 

@@ -67,9 +67,10 @@ def run_waive(args: argparse.Namespace) -> int:
 
 
 def run_test_export(args: argparse.Namespace) -> int:
-    from ..actions.export.plan import MANIFEST, default_name
+    from ..actions.export.plan import MANIFEST, default_name, exported_from
     from ..files import Root
     from ..handoff.evidence import package_fingerprint, package_tests_path, package_tests_record
+    from ..notebook.fingerprint import code_fingerprint
     from ..notebook.model import NotebookError, read_notebook
 
     notebook_path = Path(args.notebook)
@@ -91,6 +92,14 @@ def run_test_export(args: argparse.Namespace) -> int:
     if digest is None:
         print(f"{PROG}: not tested: the files of {package} cannot all be read", file=sys.stderr)
         return EXIT_USAGE
+    exported_key = exported_from(package, root)
+    if exported_key is not None and exported_key != code_fingerprint(notebook):
+        print(
+            f"{PROG}: warning: {package} was exported before the notebook's last code change: its tests "
+            f"say nothing about the code now, and the contract will not count them; export it again "
+            f"(jupyter-readiness export {notebook_path}) and re-run test-export",
+            file=sys.stderr,
+        )
     command = args.test_command[1:] if args.test_command[:1] == ["--"] else list(args.test_command)
     env = dict(os.environ)
     if not command:
@@ -113,6 +122,7 @@ def run_test_export(args: argparse.Namespace) -> int:
         summary,
         time.monotonic() - started,
         dt.datetime.now(dt.timezone.utc),
+        exported_key,
     )
     written = package_tests_path(notebook_path)
     root.write(written, record)

@@ -212,12 +212,14 @@ def package_tests_record(
     summary: str,
     seconds: float,
     when: dt.datetime,
+    key: str | None = None,
 ) -> str:
-    """The text of a tests record (written by ``jupyter-readiness test-export``)."""
+    """The text of a tests record (written by ``jupyter-readiness test-export``); ``key`` is the
+    code the package was exported from when known, else the notebook's code now."""
     record = {
         "version": TESTS_VERSION,
         "notebook": Path(notebook_path).name,
-        "key": code_fingerprint(notebook),
+        "key": key or code_fingerprint(notebook),
         "package": Path(os.path.relpath(package, Path(notebook_path).parent)).as_posix(),
         "package_sha256": package_sha256,
         "command": list(command),
