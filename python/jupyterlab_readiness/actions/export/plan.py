@@ -27,7 +27,7 @@ from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
 from ...environment.requirements import optional_modules
-from ...files import Root, Unreadable
+from ...files import OutsideRoot, Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
 from ...lint.sidecar import read_record, record_cells
@@ -390,6 +390,18 @@ def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], root: Root,
         if status in ("create", "update"):
             plan.writes[out / relative] = text
         reply.files.append(ExportFile(relative, status, text))
+    for relative, digest in recorded.items():
+        # A file this export no longer generates (schemas and thresholds without a current
+        # rehearsal): still ours while unedited, so the export that generates it again updates it
+        # instead of calling it the user's edit.
+        if relative in texts or not isinstance(digest, str) or Path(relative).is_absolute():
+            continue
+        try:
+            existing = _existing(out / relative, root)
+        except OutsideRoot:  # a manifest naming a file outside the package's root: not one we wrote
+            continue
+        if existing is not None and _sha(existing) == digest:
+            manifest[relative] = digest
     manifest_text = (
         json.dumps(
             {
