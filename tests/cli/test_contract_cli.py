@@ -251,6 +251,31 @@ def test_tests_of_a_package_exported_before_a_code_edit_never_count_for_the_edit
     assert verdict.returncode == 0 and "✓ Exported package's tests pass" in verdict.stdout, verdict.stdout
 
 
+def test_test_export_takes_package_after_the_notebook_as_the_readme_writes_it(project):
+    (project / "daily.ipynb").write_text(json.dumps(PIPELINE))
+    exported = cli("export", "daily.ipynb", "--out", "pkg", cwd=project)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    result = cli("test-export", "daily.ipynb", "--package", "pkg", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((project / ".readiness" / "daily.ipynb.tests.json").read_text())["package"] == "pkg"
+    # after --, an option of test-export's own belongs to the team's command
+    echo = "import sys; print(' '.join(sys.argv[1:]))"
+    result = cli(
+        "test-export",
+        "daily.ipynb",
+        "--package",
+        "pkg",
+        "--",
+        sys.executable,
+        "-c",
+        echo,
+        "--package",
+        "x",
+        cwd=project,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "--package x", result.stdout + result.stderr
+
+
 def test_the_readme_documents_the_contract_its_clauses_and_commands():
     from jupyterlab_readiness.handoff.spec import CLAUSE_KEYS, WAIVER_KEYS
 

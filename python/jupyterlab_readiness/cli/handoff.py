@@ -100,7 +100,7 @@ def run_test_export(args: argparse.Namespace) -> int:
             f"(jupyter-readiness export {notebook_path}) and re-run test-export",
             file=sys.stderr,
         )
-    command = args.test_command[1:] if args.test_command[:1] == ["--"] else list(args.test_command)
+    command = list(args.test_command)
     env = dict(os.environ)
     if not command:
         command = [sys.executable, "-m", "pytest", "-q"]
