@@ -153,6 +153,10 @@ def run_ci(args: argparse.Namespace) -> int:
     from ..actions.plan import apply
     from ..files import Root
 
+    if not Path(args.repo).is_dir():
+        # a mistyped --repo would otherwise become a new folder holding only the workflow
+        print(f"{PROG}: ci init: --repo: no such folder: {args.repo}", file=sys.stderr)
+        return EXIT_USAGE
     repository = _repository(Path(args.repo))
     provider = args.provider or ("gitlab" if (repository / ".gitlab-ci.yml").is_file() else "github")
     root = Root(None)
