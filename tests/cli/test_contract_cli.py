@@ -276,6 +276,22 @@ def test_test_export_takes_package_after_the_notebook_as_the_readme_writes_it(pr
     assert result.returncode == 0 and result.stdout.strip() == "--package x", result.stdout + result.stderr
 
 
+def test_a_package_exported_beside_the_notebooks_folder_counts_for_the_contract(project):
+    (project / "pyproject.toml").write_text(
+        "[tool.jupyter-readiness.contract]\nchecklist = []\nexported-tests-pass = true\nparameters-cell = true\n"
+    )
+    path = project / "notebooks" / "daily.ipynb"
+    path.parent.mkdir()
+    path.write_text(json.dumps(PIPELINE))
+    out = project / "packages" / "daily"
+    exported = cli("export", "notebooks/daily.ipynb", "--out", str(out), cwd=project)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    tested = cli("test-export", "notebooks/daily.ipynb", "--package", "packages/daily", cwd=project)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    verdict = cli("contract", "notebooks/daily.ipynb", cwd=project)
+    assert verdict.returncode == 0 and "✓ Exported package's tests pass" in verdict.stdout, verdict.stdout
+
+
 def test_the_readme_documents_the_contract_its_clauses_and_commands():
     from jupyterlab_readiness.handoff.spec import CLAUSE_KEYS, WAIVER_KEYS
 
