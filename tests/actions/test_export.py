@@ -393,7 +393,13 @@ def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
     assert {f["status"] for f in again["files"]} == {"unchanged"}
     (tmp_path / "pkg" / "README.md").write_text("mine\n")
     conflict = cli("sales.ipynb", "--name", "daily", "--out", "pkg", cwd=tmp_path)
-    assert conflict.returncode == 1 and "conflict: pkg/README.md was edited since the last export" in conflict.stdout
+    assert conflict.returncode == 1 and "conflict: pkg/README.md is not what the last export wrote" in conflict.stdout
+    # a folder that already holds the team's own README: never exported, so never "edited since"
+    (tmp_path / "fresh").mkdir()
+    (tmp_path / "fresh" / "README.md").write_text("ours\n")
+    conflict = cli("sales.ipynb", "--name", "daily", "--out", "fresh", cwd=tmp_path)
+    assert conflict.returncode == 1 and "there before the first export" in conflict.stdout
+    assert "edited since the last export" not in conflict.stdout
 
 
 def test_cli_refusals_and_usage_errors(tmp_path):
