@@ -93,13 +93,6 @@ def run_test_export(args: argparse.Namespace) -> int:
         print(f"{PROG}: not tested: the files of {package} cannot all be read", file=sys.stderr)
         return EXIT_USAGE
     exported_key = exported_from(package, root)
-    if exported_key is not None and exported_key != code_fingerprint(notebook):
-        print(
-            f"{PROG}: warning: {package} was exported before the notebook's last code change: its tests "
-            f"say nothing about the code now, and the contract will not count them; export it again "
-            f"(jupyter-readiness export {notebook_path}) and re-run test-export",
-            file=sys.stderr,
-        )
     command = list(args.test_command)
     env = dict(os.environ)
     if not command:
@@ -128,6 +121,14 @@ def run_test_export(args: argparse.Namespace) -> int:
     root.write(written, record)
     outcome = "passed" if exit_code == 0 else f"failed (exit code {exit_code})"
     print(f"{PROG}: the tests of {package} {outcome}; recorded in {written}", file=sys.stderr)
+    if exported_key is not None and exported_key != code_fingerprint(notebook):
+        # after the tests' own output, where it is read
+        print(
+            f"{PROG}: warning: {package} was exported before the notebook's last code change: its tests "
+            f"say nothing about the code now, and the contract will not count them; export it again "
+            f"(jupyter-readiness export {notebook_path}) and re-run test-export",
+            file=sys.stderr,
+        )
     return EXIT_OK if exit_code == 0 else EXIT_FINDINGS
 
 
