@@ -184,6 +184,15 @@ def test_waive_from_the_command_line(tree):
     assert (tree / "pyproject.toml").read_text() == before
 
 
+def test_a_cell_id_the_notebook_lacks_says_where_ids_come_from(tree):
+    waive = ["--check", "hidden-state", "--cell", "zz", "--reason", "r"]
+    with_ids = cli("waive", "sub/bad.ipynb", *waive, cwd=tree)
+    assert with_ids.returncode == 2 and "copy it from the cell's metadata" in with_ids.stderr, with_ids.stderr
+    assert "save it" not in with_ids.stderr  # its cells have ids: saving changes nothing
+    without_ids = cli("waive", "ready.ipynb", *waive, cwd=tree)
+    assert without_ids.returncode == 2 and "the notebook's cells have no ids: save it" in without_ids.stderr
+
+
 # ---------------------------------------------------------------- test-export: the exported package's tests
 
 
