@@ -54,6 +54,13 @@ def test_github_init_is_idempotent_and_never_overwrites_without_force(project):
     assert forced.returncode == 0 and workflow.read_text() == text
 
 
+def test_a_repo_that_is_not_a_folder_is_bad_usage_and_creates_nothing(project):
+    missing = project / "reop"
+    result = cli("ci", "init", "--repo", str(missing), cwd=project)
+    assert result.returncode == 2 and "--repo: no such folder" in result.stderr, result.stdout + result.stderr
+    assert not missing.exists()
+
+
 def test_the_github_workflow_is_valid_and_runs_the_actions_script(project):
     reply = ci.plan("github", project, Root(None)).reply
     (file,) = reply.files

@@ -329,7 +329,8 @@ def test_a_file_that_was_there_before_the_first_export_is_a_conflict(tmp_path):
     told = cli("sales.ipynb", "--name", "sales", "--out", "sales", cwd=tmp_path)
     assert (
         told.returncode == 1
-        and "conflict: sales/pyproject.toml was edited since the last export (or was there before it)" in told.stdout
+        and "conflict: sales/pyproject.toml is not what the last export wrote (edited since, or there before the first "
+        "export)" in told.stdout
     )
 
 
@@ -400,7 +401,13 @@ def test_cli_exports_reports_and_sets_exit_codes(tmp_path):
     assert {f["status"] for f in again["files"]} == {"unchanged"}
     (tmp_path / "pkg" / "README.md").write_text("mine\n")
     conflict = cli("sales.ipynb", "--name", "daily", "--out", "pkg", cwd=tmp_path)
-    assert conflict.returncode == 1 and "conflict: pkg/README.md was edited since the last export" in conflict.stdout
+    assert conflict.returncode == 1 and "conflict: pkg/README.md is not what the last export wrote" in conflict.stdout
+    # a folder that already holds the team's own README: never exported, so never "edited since"
+    (tmp_path / "fresh").mkdir()
+    (tmp_path / "fresh" / "README.md").write_text("ours\n")
+    conflict = cli("sales.ipynb", "--name", "daily", "--out", "fresh", cwd=tmp_path)
+    assert conflict.returncode == 1 and "there before the first export" in conflict.stdout
+    assert "edited since the last export" not in conflict.stdout
 
 
 def test_cli_lists_what_weakens_the_package_as_the_dialog_does(tmp_path):

@@ -410,6 +410,27 @@ def test_reexport_is_identical_and_leaves_an_edited_schema_alone(exported):
     assert schemas.read_text(encoding="utf-8") == edited
 
 
+def test_schemas_left_out_without_a_current_rehearsal_come_back_as_updates_not_conflicts(tmp_path):
+    """An export after a code edit leaves schemas, thresholds and the golden test out (nothing
+    rehearsed that code); once the new code is rehearsed, the next export updates them as its own
+    files: nobody edited them."""
+    folder = tmp_path / "nb"
+    path = write_case(ORDERS, folder)
+    assert _readiness("rehearse", path.name, "--runs", "1", cwd=folder).returncode == 0
+    assert _readiness("export", path.name, "--out", "project", cwd=folder).returncode == 0
+    edited = json.loads(path.read_text(encoding="utf-8"))
+    code_cell = [c for c in edited["cells"] if c["cell_type"] == "code"][-1]
+    code_cell["source"] = "".join(code_cell["source"]) + "\nextra = 1"
+    path.write_text(json.dumps(edited), encoding="utf-8")
+    unrehearsed = _readiness("export", path.name, "--out", "project", cwd=folder)
+    assert unrehearsed.returncode == 0 and "No passing rehearsal" in unrehearsed.stdout, unrehearsed.stdout
+    assert _readiness("rehearse", path.name, "--runs", "1", cwd=folder).returncode == 0
+    again = _readiness("export", path.name, "--out", "project", "--format", "json", cwd=folder)
+    reply = json.loads(again.stdout)
+    assert again.returncode == 0 and reply["conflicts"] == [], again.stdout + again.stderr
+    assert {f["path"]: f["status"] for f in reply["files"]}[f"src/{ORDERS.name}/thresholds.py"] == "update"
+
+
 # ------------------------------------------------------------------------- results, from the live kernel
 
 TOTALS = notebook(

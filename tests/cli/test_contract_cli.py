@@ -184,6 +184,15 @@ def test_waive_from_the_command_line(tree):
     assert (tree / "pyproject.toml").read_text() == before
 
 
+def test_a_cell_id_the_notebook_lacks_says_where_ids_come_from(tree):
+    waive = ["--check", "hidden-state", "--cell", "zz", "--reason", "r"]
+    with_ids = cli("waive", "sub/bad.ipynb", *waive, cwd=tree)
+    assert with_ids.returncode == 2 and "copy it from the cell's metadata" in with_ids.stderr, with_ids.stderr
+    assert "save it" not in with_ids.stderr  # its cells have ids: saving changes nothing
+    without_ids = cli("waive", "ready.ipynb", *waive, cwd=tree)
+    assert without_ids.returncode == 2 and "the notebook's cells have no ids: save it" in without_ids.stderr
+
+
 # ---------------------------------------------------------------- test-export: the exported package's tests
 
 
@@ -227,6 +236,70 @@ def test_test_export_records_the_packages_tests_for_the_contract(project):
     )
     assert result.returncode == 1 and "failed (exit code 3)" in result.stderr
     assert "(exit code 3: 3 failed)" in cli("contract", "daily.ipynb", cwd=project).stdout
+
+
+def test_tests_of_a_package_exported_before_a_code_edit_never_count_for_the_edited_code(project):
+    (project / "pyproject.toml").write_text(
+        "[tool.jupyter-readiness.contract]\nchecklist = []\nexported-tests-pass = true\nparameters-cell = true\n"
+    )
+    (project / "daily.ipynb").write_text(json.dumps(PIPELINE))
+    assert cli("export", "daily.ipynb", cwd=project).returncode == 0
+    edited = json.loads(json.dumps(PIPELINE))
+    edited["cells"][3]["source"] = edited["cells"][3]["source"].replace("sum(values)", "sum(values) * 2")
+    (project / "daily.ipynb").write_text(json.dumps(edited))
+    # the old package's tests still pass: they test the code it was exported from, not the notebook's now
+    result = cli("test-export", "daily.ipynb", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    # the last line, after the tests' own output
+    assert "was exported before the notebook's last code change" in result.stderr.splitlines()[-1]
+    clause = "Exported package's tests pass: the notebook's code changed since its package was tested"
+    assert clause in cli("contract", "daily.ipynb", cwd=project).stdout
+    assert cli("export", "daily.ipynb", cwd=project).returncode == 0
+    result = cli("test-export", "daily.ipynb", cwd=project)
+    assert result.returncode == 0 and "exported before" not in result.stderr
+    verdict = cli("contract", "daily.ipynb", cwd=project)
+    assert verdict.returncode == 0 and "✓ Exported package's tests pass" in verdict.stdout, verdict.stdout
+
+
+def test_test_export_takes_package_after_the_notebook_as_the_readme_writes_it(project):
+    (project / "daily.ipynb").write_text(json.dumps(PIPELINE))
+    exported = cli("export", "daily.ipynb", "--out", "pkg", cwd=project)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    result = cli("test-export", "daily.ipynb", "--package", "pkg", cwd=project)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads((project / ".readiness" / "daily.ipynb.tests.json").read_text())["package"] == "pkg"
+    # after --, an option of test-export's own belongs to the team's command
+    echo = "import sys; print(' '.join(sys.argv[1:]))"
+    result = cli(
+        "test-export",
+        "daily.ipynb",
+        "--package",
+        "pkg",
+        "--",
+        sys.executable,
+        "-c",
+        echo,
+        "--package",
+        "x",
+        cwd=project,
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "--package x", result.stdout + result.stderr
+
+
+def test_a_package_exported_beside_the_notebooks_folder_counts_for_the_contract(project):
+    (project / "pyproject.toml").write_text(
+        "[tool.jupyter-readiness.contract]\nchecklist = []\nexported-tests-pass = true\nparameters-cell = true\n"
+    )
+    path = project / "notebooks" / "daily.ipynb"
+    path.parent.mkdir()
+    path.write_text(json.dumps(PIPELINE))
+    out = project / "packages" / "daily"
+    exported = cli("export", "notebooks/daily.ipynb", "--out", str(out), cwd=project)
+    assert exported.returncode == 0, exported.stdout + exported.stderr
+    tested = cli("test-export", "notebooks/daily.ipynb", "--package", "packages/daily", cwd=project)
+    assert tested.returncode == 0, tested.stdout + tested.stderr
+    verdict = cli("contract", "notebooks/daily.ipynb", cwd=project)
+    assert verdict.returncode == 0 and "✓ Exported package's tests pass" in verdict.stdout, verdict.stdout
 
 
 def test_the_readme_documents_the_contract_its_clauses_and_commands():

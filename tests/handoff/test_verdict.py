@@ -17,6 +17,7 @@ from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.contract.schema import CONTRACT_RUN
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.handoff.evidence import (
+    load_evidence,
     package_fingerprint,
     package_tests_path,
     package_tests_record,
@@ -388,6 +389,20 @@ def write_tests_record(project: Path, package: Path, exit_code: int = 0, name: s
     )
     package_tests_path(path).parent.mkdir(exist_ok=True)
     package_tests_path(path).write_text(text)
+
+
+def test_a_package_beside_the_notebooks_folder_counts_and_one_outside_the_root_never_does(tmp_path):
+    project = tmp_path / "project"
+    notebooks = project / "notebooks"
+    notebooks.mkdir(parents=True)
+    (notebooks / "analysis.ipynb").write_text(json.dumps(notebook(code(CLEAN, 1))))
+    write_tests_record(notebooks, export_package(project / "packages"))
+    path = notebooks / "analysis.ipynb"
+    found = load_evidence(read_notebook(path), path, Root(project), rehearsal=False, tests=True).tests
+    assert found is not None and found.package == "../packages/analysis" and found.package_found
+    served_from_notebooks = Root(notebooks)  # a server rooted at the notebooks' folder reads nothing above it
+    found = load_evidence(read_notebook(path), path, served_from_notebooks, rehearsal=False, tests=True).tests
+    assert found is not None and not found.package_found and not found.package_unchanged
 
 
 def test_exported_tests_pass_met_and_each_way_it_is_not(judged, project):

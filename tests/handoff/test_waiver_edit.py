@@ -90,6 +90,19 @@ def test_a_new_standalone_file_and_an_inline_array():
     assert after.startswith(inline.split("]\n")[0])  # the existing entry is kept as written
 
 
+def test_a_contract_written_as_an_inline_table_gets_the_waiver_inline():
+    for text in (
+        "[tool.jupyter-readiness]\ncontract = { min-score = 50 }  # agreed\n",
+        "tool = { jupyter-readiness = { contract = { min-score = 50 } } }\n",
+    ):
+        after, replaced = with_waiver(text, "pyproject", WAIVER, "pyproject.toml")
+        contract = tomllib.loads(after)["tool"]["jupyter-readiness"]["contract"]
+        assert not replaced and contract == {"min-score": 50, "waivers": [WAIVER.table()]}
+        assert after.count("\n") == text.count("\n")
+    again, replaced = with_waiver(after, "pyproject", WAIVER, "pyproject.toml")
+    assert replaced and again == after
+
+
 def test_what_cannot_be_edited_safely_is_refused():
     with pytest.raises(ContractError, match=r"pyproject\.toml: not valid TOML"):
         with_waiver("[tool\n", "pyproject", WAIVER, "pyproject.toml")

@@ -67,9 +67,10 @@ def run_waive(args: argparse.Namespace) -> int:
 
 
 def run_test_export(args: argparse.Namespace) -> int:
-    from ..actions.export.plan import MANIFEST, default_name
+    from ..actions.export.plan import MANIFEST, default_name, exported_from
     from ..files import Root
     from ..handoff.evidence import package_fingerprint, package_tests_path, package_tests_record
+    from ..notebook.fingerprint import code_fingerprint
     from ..notebook.model import NotebookError, read_notebook
 
     notebook_path = Path(args.notebook)
@@ -91,7 +92,8 @@ def run_test_export(args: argparse.Namespace) -> int:
     if digest is None:
         print(f"{PROG}: not tested: the files of {package} cannot all be read", file=sys.stderr)
         return EXIT_USAGE
-    command = args.test_command[1:] if args.test_command[:1] == ["--"] else list(args.test_command)
+    exported_key = exported_from(package, root)
+    command = list(args.test_command)
     env = dict(os.environ)
     if not command:
         command = [sys.executable, "-m", "pytest", "-q"]
@@ -113,11 +115,20 @@ def run_test_export(args: argparse.Namespace) -> int:
         summary,
         time.monotonic() - started,
         dt.datetime.now(dt.timezone.utc),
+        exported_key,
     )
     written = package_tests_path(notebook_path)
     root.write(written, record)
     outcome = "passed" if exit_code == 0 else f"failed (exit code {exit_code})"
     print(f"{PROG}: the tests of {package} {outcome}; recorded in {written}", file=sys.stderr)
+    if exported_key is not None and exported_key != code_fingerprint(notebook):
+        # after the tests' own output, where it is read
+        print(
+            f"{PROG}: warning: {package} was exported before the notebook's last code change: its tests "
+            f"say nothing about the code now, and the contract will not count them; export it again "
+            f"(jupyter-readiness export {notebook_path}) and re-run test-export",
+            file=sys.stderr,
+        )
     return EXIT_OK if exit_code == 0 else EXIT_FINDINGS
 
 
@@ -143,6 +154,10 @@ def run_ci(args: argparse.Namespace) -> int:
     from ..actions.plan import apply
     from ..files import Root
 
+    if not Path(args.repo).is_dir():
+        # a mistyped --repo would otherwise become a new folder holding only the workflow
+        print(f"{PROG}: ci init: --repo: no such folder: {args.repo}", file=sys.stderr)
+        return EXIT_USAGE
     repository = _repository(Path(args.repo))
     provider = args.provider or ("gitlab" if (repository / ".gitlab-ci.yml").is_file() else "github")
     root = Root(None)

@@ -240,9 +240,7 @@ def _handoff_commands(sub) -> None:
     test_export.add_argument(
         "--package", metavar="DIR", help="the exported package's folder (default: the export's, beside the notebook)"
     )
-    test_export.add_argument(
-        "test_command", nargs=argparse.REMAINDER, metavar="-- COMMAND", help="the test command (default: pytest)"
-    )
+    test_export.add_argument("test_command", nargs="*", metavar="-- COMMAND", help="the test command (default: pytest)")
     ci = sub.add_parser("ci", help="set up CI for the handoff contract")
     ci_sub = ci.add_subparsers(dest="ci_command", required=True, parser_class=_Parser)
     init = ci_sub.add_parser(
@@ -300,7 +298,16 @@ def _positive(text: str) -> int:
 
 
 def parse_args(given: list[str]) -> argparse.Namespace:
+    command = None
+    if given[:1] == ["test-export"] and "--" in given:
+        # The team's command is everything after --, split off here: a positional that took the
+        # rest of the line would also swallow the options after NOTEBOOK (--package DIR).
+        at = given.index("--")
+        given, command = given[:at], given[at + 1 :]
     try:
-        return build_parser(only_check=given[:1] == ["check"]).parse_args(given)
+        args = build_parser(only_check=given[:1] == ["check"]).parse_args(given)
     except _Incomplete:
-        return build_parser().parse_args(given)
+        args = build_parser().parse_args(given)
+    if command is not None:
+        args.test_command = command
+    return args

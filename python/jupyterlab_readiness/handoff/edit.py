@@ -89,6 +89,14 @@ def _same(entry: Any, waiver: NewWaiver) -> bool:
 def _add(contract: Any, waiver: NewWaiver) -> bool:
     values = waiver.table()
     waivers = contract.get("waivers")
+    if waivers is None and isinstance(contract, InlineTable):
+        # an array of tables cannot live inside an inline table: tomlkit would write invalid TOML
+        inline = tomlkit.inline_table()
+        inline.update(values)
+        array = tomlkit.array()
+        array.append(inline)
+        contract.append("waivers", array)
+        return False
     if waivers is None:
         aot = tomlkit.aot()
         aot.append(_table(values))

@@ -159,7 +159,9 @@ def _tests(notebook: Notebook, notebook_path: Path, root: Root) -> tuple[TestsRu
             return None, "it is from another version of jupyterlab-readiness"
         package = str(data["package"])
         folder = notebook_path.parent / package
-        found = root.is_dir(folder) and not Path(package).is_absolute() and ".." not in Path(package).parts
+        # a package beside the notebooks' folder (packages/ next to notebooks/) is named with ..;
+        # the root keeps the server inside its own tree
+        found = root.is_dir(folder) and not Path(package).is_absolute()
         digest = package_fingerprint(folder, root) if found else None
         return TestsRun(
             current=data["key"] == code_fingerprint(notebook),
@@ -212,12 +214,14 @@ def package_tests_record(
     summary: str,
     seconds: float,
     when: dt.datetime,
+    key: str | None = None,
 ) -> str:
-    """The text of a tests record (written by ``jupyter-readiness test-export``)."""
+    """The text of a tests record (written by ``jupyter-readiness test-export``); ``key`` is the
+    code the package was exported from when known, else the notebook's code now."""
     record = {
         "version": TESTS_VERSION,
         "notebook": Path(notebook_path).name,
-        "key": code_fingerprint(notebook),
+        "key": key or code_fingerprint(notebook),
         "package": Path(os.path.relpath(package, Path(notebook_path).parent)).as_posix(),
         "package_sha256": package_sha256,
         "command": list(command),

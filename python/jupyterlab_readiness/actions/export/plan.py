@@ -27,12 +27,13 @@ from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
 from ...environment.requirements import optional_modules
-from ...files import Root, Unreadable
+from ...files import OutsideRoot, Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
 from ...lint.sidecar import read_record, record_cells
 from ...notebook.collector import fewer_collections
 from ...notebook.facts import cell_facts
+from ...notebook.fingerprint import code_fingerprint
 from ...notebook.model import Notebook
 from ...notebook.names import STDLIB_MODULES
 from ...notebook.parse import cell_tree, quiet_compiler
@@ -274,7 +275,7 @@ def _plan(
         reply.refused = str(exc)
         return Plan(reply)
     reply.warnings = [*warnings, *notes, *style_warnings]
-    return _reconcile(out, reply, texts, root)
+    return _reconcile(out, reply, texts, root, code_fingerprint(notebook))
 
 
 def _baseline(notebook: Notebook, notebook_path: Path, root: Root) -> RehearsalRecord | None:
@@ -351,7 +352,18 @@ def _sha(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], root: Root) -> Plan[ExportReply]:
+def exported_from(out: Path, root: Root) -> str | None:
+    """The code fingerprint of the notebook the package in ``out`` was exported from, as its
+    manifest records it; None for a package without one (exported by an earlier version, or not
+    by the export)."""
+    try:
+        key = json.loads(root.read_text(out / MANIFEST) or "{}").get("key")
+    except (ValueError, AttributeError, Unreadable):
+        return None
+    return key if isinstance(key, str) else None
+
+
+def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], root: Root, key: str) -> Plan[ExportReply]:
     try:
         recorded = json.loads(root.read_text(out / MANIFEST) or "{}").get("files", {})
         recorded = recorded if isinstance(recorded, dict) else {}
@@ -378,12 +390,27 @@ def _reconcile(out: Path, reply: ExportReply, texts: dict[str, str], root: Root)
         if status in ("create", "update"):
             plan.writes[out / relative] = text
         reply.files.append(ExportFile(relative, status, text))
+    for relative, digest in recorded.items():
+        # A file this export no longer generates (schemas and thresholds without a current
+        # rehearsal): still ours while unedited, so the export that generates it again updates it
+        # instead of calling it the user's edit.
+        if relative in texts or not isinstance(digest, str) or Path(relative).is_absolute():
+            continue
+        try:
+            existing = _existing(out / relative, root)
+        except OutsideRoot:  # a manifest naming a file outside the package's root: not one we wrote
+            continue
+        if existing is not None and _sha(existing) == digest:
+            manifest[relative] = digest
     manifest_text = (
         json.dumps(
             {
                 "generator": "jupyterlab-readiness",
                 "header": header(reply.notebook).strip(),
                 "notebook": reply.notebook,
+                # the notebook's code the package was made from: test-export's record holds this key,
+                # so tests of a package exported before a code edit never count for the edited code
+                "key": key,
                 "files": dict(sorted(manifest.items())),
             },
             indent=1,

@@ -31,8 +31,13 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
     source = source or load(request.path, request.notebook, root)
     if item_of(request.check) is None:
         raise WaiverRefused("unknown check id: a waiver names one of the checks")
-    if request.cell_id is not None and request.cell_id not in {c.cell_id for c in source.model.cells}:
-        raise WaiverRefused("the notebook has no cell with this id (save it, so its cells have ids)")
+    ids = {c.cell_id for c in source.model.cells} - {None}
+    if request.cell_id is not None and request.cell_id not in ids:
+        raise WaiverRefused(
+            "the notebook has no cell with this id: copy it from the cell's metadata, or waive the whole notebook"
+            if ids
+            else "the notebook's cells have no ids: save it in JupyterLab (nbformat 4.5), or waive the whole notebook"
+        )
     reason = " ".join(request.reason.split())
     if not reason:
         raise WaiverRefused("a waiver needs a reason: why does the team accept this finding?")
