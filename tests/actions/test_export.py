@@ -330,7 +330,8 @@ def test_a_file_that_was_there_before_the_first_export_is_a_conflict(tmp_path):
     assert (
         told.returncode == 1
         and "conflict: sales/pyproject.toml is not what the last export wrote (edited since, or there before the first "
-        "export)" in told.stdout
+        "export)"
+        in told.stdout
     )
 
 
