@@ -18,11 +18,13 @@ from jupyterlab_readiness.actions.errors import BadName
 from jupyterlab_readiness.actions.export import plan as export
 from jupyterlab_readiness.actions.export.parameters import rewrite_clock
 from jupyterlab_readiness.actions.plan import Plan, apply
+from jupyterlab_readiness.actions.rehearse.baseline import record_path
 from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.contract.requests import ExportRequest
 from jupyterlab_readiness.contract.schema import EXPORT_REPLY
 from jupyterlab_readiness.environment.answer import Environment
 from jupyterlab_readiness.files import Root
+from jupyterlab_readiness.notebook.fingerprint import code_fingerprint
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
 from jupyterlab_readiness.notebook.parse import quiet_compiler
 
@@ -143,6 +145,98 @@ def test_findings_the_export_made_parameters_are_not_listed_as_weakening_the_pac
     assert len(left) == 1 and "default_rng()" in left[0], left  # the seed does not reach a generator made unseeded
     readme = files(result)["README.md"]
     assert "`np.random.default_rng()`" in readme and "`random.random`" not in readme.split("Findings to look at")[1]
+
+
+def test_imports_and_installs_the_package_pins_exactly_do_not_weaken_it(tmp_path):
+    nb = notebook(
+        code("%pip install pandas"),
+        code("!pip install requests"),  # not installed here: not in the dependencies
+        code("import pandas as pd\nimport mystery_mod\nfrom helpers import total"),
+        code("print(total(pd.Series([1]), mystery_mod.x))"),
+    )
+    (tmp_path / "helpers.py").write_text("import numpy\nimport missing_two\n\n\ndef total(s, x):\n    return s.sum()\n")
+    environment = {
+        "modules": {"pandas": [["pandas", "2.2.2"]], "numpy": [["numpy", "2.1.0"]]},
+        "versions": {"pandas": ["pandas", "2.2.2"], "requests": None},
+        "python": "3.11",
+    }
+    result = plan(nb, tmp_path, file="pins.ipynb", environment=environment)
+    reply = result.reply
+    pyproject = files(result)["pyproject.toml"]
+    assert '"pandas==2.2.2"' in pyproject and '"numpy==2.1.0"' in pyproject
+    assert sorted(reply.unresolved) == ["missing_two", "mystery_mod", "requests"]
+    left = [(f.check, f.cell_index, f.line, f.file) for f in reply.weakening if f.check.startswith("unpinned")]
+    assert left == [
+        ("unpinned-install", 1, 1, None),
+        ("unpinned-import", 2, 2, None),
+        ("unpinned-import", 2, 3, "helpers.py"),
+    ], left
+    assert "`pandas` is imported" not in files(result)["README.md"]  # the package's own list agrees
+
+
+def test_an_append_warns_that_the_package_s_idempotence_test_fails_until_the_write_is_fixed(tmp_path):
+    nb = notebook(
+        md("# Log"),
+        code("import pandas as pd\n\ndf = pd.DataFrame({'a': [1]})\ndf.to_csv('rows.csv', mode='a')"),
+        code("with open('log.txt', 'a') as f:\n    f.write('ran')"),
+    )
+    result = plan(nb, tmp_path, file="log.ipynb")
+    assert {(f.check, f.cell_index) for f in result.reply.weakening} >= {("append-write", 1), ("append-write", 2)}
+    (told,) = [w for w in result.reply.warnings if "test_running_twice_gives_the_same_files" in w]
+    assert "cell 2 line 4, cell 3 line 1" in told and "fails until those writes replace the file" in told
+    # the generated test stays as it is: it tells the truth about the package
+    assert "def test_running_twice_gives_the_same_files" in files(result)["tests/test_pipeline.py"]
+    # an append the rehearsal saw leave its file unchanged is not one the test trips on
+    path = tmp_path / "log.ipynb"
+    static = [{"check": "append-write", "cell_index": 2, "confirmed": False, "reason": "log.txt was the same"}]
+    rehearsed(path, [], static=static)
+    (told,) = [w for w in plan(nb, tmp_path, file="log.ipynb").reply.warnings if "twice" in w]
+    assert "cell 2 line 4;" in told and "cell 3" not in told and "that write replaces" in told
+    quiet = notebook(code("with open('log.txt', 'w') as f:\n    f.write('ran')"))
+    assert not [w for w in plan(quiet, tmp_path, file="quiet.ipynb").reply.warnings if "twice" in w]
+
+
+def test_a_rehearsal_s_non_idempotent_write_weakens_the_package(tmp_path):
+    nb = notebook(md("# Totals"), code("import json\n\nwith open('totals.json', 'w') as f:\n    json.dump({}, f)"))
+    path = tmp_path / "totals.ipynb"
+    path.write_text(json.dumps(nb))
+    drift = {
+        "check": "non-idempotent-write",
+        "severity": "error",
+        "cell_index": 1,
+        "cell_id": None,
+        "line": None,
+        "message": "`totals.json` is different after the second run (2 → 3 bytes): rewritten with other content.",
+        "suggestion": "Make the file depend only on the notebook's inputs.",
+    }
+    rehearsed(path, [drift])
+    result = export.plan(ExportRequest(path=path.name), Environment.from_answer(ENVIRONMENT), Root(tmp_path))
+    assert [(f.check, f.cell_index) for f in result.reply.weakening] == [("non-idempotent-write", 1)]
+    assert "`totals.json` is different after the second run" in files(result)["README.md"]
+
+
+def rehearsed(path: Path, findings: list[dict], static: list[dict] = ()) -> None:
+    """A record of a rehearsal of the notebook at ``path`` as it is now, as ``rehearse`` leaves it."""
+    model = notebook_from_json(json.loads(path.read_text()))
+    record = {
+        "version": 1,
+        "key": code_fingerprint(model, {}),
+        "notebook": path.name,
+        "rehearsed_at": "2026-11-30T10:00:00Z",
+        "kernel": "python3",
+        "parameters": {},
+        "runs": 2,
+        "in_place": False,
+        "passed": not any(f["severity"] == "error" for f in findings),
+        "seconds": 1.5,
+        "code_cells": [c.index for c in model.cells if c.cell_type == "code"],
+        "findings": findings,
+        "cells": [],
+        "files": [],
+        "static": list(static),
+    }
+    record_path(path).parent.mkdir(exist_ok=True)
+    record_path(path).write_text(json.dumps(record))
 
 
 def test_a_write_in_a_try_block_is_not_a_file_every_run_must_write(tmp_path):

@@ -28,11 +28,14 @@ def installed_names(facts: CellFacts) -> list[str]:
     names = []
     for magic in facts.magics:
         for _, _, specs in install_commands(magic):
-            for spec in specs:
-                match = _REQUIREMENT_NAME.match(spec)
-                if match:
-                    names.append(match.group(0))
+            names += [name for name in map(spec_name, specs) if name]
     return names
+
+
+def spec_name(spec: str) -> str | None:
+    """The distribution a pip/conda requirement spec names (``pandas`` of ``pandas[excel]>=2``)."""
+    match = _REQUIREMENT_NAME.match(spec)
+    return match.group(0) if match else None
 
 
 # pip/conda options that consume the next token

@@ -48,6 +48,7 @@ from ..source import Source, load
 from .expectations import expectations, result_types
 from .modules import copied, dotted
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, find_parameters, rewrite_clock
+from .pinned import exact, pinned_by_package
 from .render import Package, header, relative_dir, render
 from .resources import failure_modes, resources
 from .steps import build
@@ -78,15 +79,19 @@ def check_name(name: str, notebook: Notebook) -> None:
         raise BadName(problem)
 
 
-def readiness(notebook: Notebook, notebook_path: Path, ceiling: Path | None = None) -> NotebookReport:
+def readiness(
+    notebook: Notebook, notebook_path: Path, ceiling: Path | None = None, rehearsal: RehearsalRecord | None = None
+) -> NotebookReport:
     """The readiness report at export time: what blocks the export, and what goes in the README.
-    The project's configuration applies, as for ``check`` (the server passes the sidebar's report
-    instead: the same configuration, the user's settings and the kernel)."""
+    The project's configuration applies, as for ``check``, and so do the findings of the
+    notebook's last rehearsal (``rehearsal``: its record, ignored when it rehearsed other code) —
+    the server passes the sidebar's report instead: the same configuration and rehearsal, the
+    user's settings and the kernel."""
     try:
         config = project_config(notebook_path.parent, ceiling)
     except ConfigError as exc:
         raise ExportRefused(f"configuration error: {exc}") from None
-    return check_model(notebook, notebook_path, config, notebook_path.name)
+    return check_model(notebook, notebook_path, config, notebook_path.name, rehearsal=rehearsal)
 
 
 def blocked(notebook: Notebook, report: NotebookReport) -> bool:
@@ -150,7 +155,8 @@ def _plan(
         raise ExportRefused("The destination exists and is not a folder: choose another destination.")
     template = chosen(request.template, notebook_path.parent, root)  # a bad one: refused before any work
     distribution = name.replace("_", "-")
-    report = report or readiness(notebook, notebook_path, root.ceiling)
+    recorded = read_record(notebook_path, root)
+    report = report or readiness(notebook, notebook_path, root.ceiling, recorded)
     blocking = [f for f in report.findings if f.check in BLOCKING]
     weakening = [f for f in report.findings if f.check not in BLOCKING and f.severity in ("error", "warning")]
     reply = ExportReply(
@@ -225,7 +231,8 @@ def _plan(
     if pipeline.left_out:
         cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(str(i + 1) for i in pipeline.left_out)}"
         warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
-    record = _baseline(notebook, notebook_path, root)
+    # only a rehearsal of this code with these parameters describes the package's program
+    record = recorded if recorded is not None and record_cells(notebook, recorded) is not None else None
     expected = expectations(record, pipeline.writes, parameters) if record is not None else None
     if expected is None:
         warnings.append(
@@ -237,8 +244,16 @@ def _plan(
         freeze.resolve(wanted(notebook, notebook_path, root.ceiling), environment), frames
     )
     seeds_numpy = any(d.lower().startswith("numpy==") for d in dependencies)
-    handled = [f for f in report.findings if _made_parameter(f, clock, bool(random_cells), seeds_numpy)]
+    sources = {m.file: m.source for m in context.local_modules}
+    pins = exact(dependencies)
+    handled = [
+        f
+        for f in report.findings
+        if _made_parameter(f, clock, bool(random_cells), seeds_numpy)
+        or pinned_by_package(f, notebook, sources, context.is_local_module, environment, pins)
+    ]
     reply.weakening = [f for f in weakening if f not in handled]
+    warnings += _not_idempotent(reply.weakening, record, notebook)
     optional = set(optional_modules(notebook))  # pandas' engines: pinned when installed, never asked for
     reply.unresolved = [u for u in unresolved if u not in optional]
     reply.warnings = warnings
@@ -278,13 +293,6 @@ def _plan(
     return _reconcile(out, reply, texts, root, code_fingerprint(notebook))
 
 
-def _baseline(notebook: Notebook, notebook_path: Path, root: Root) -> RehearsalRecord | None:
-    """The notebook's last rehearsal when it rehearsed this code with these parameters (an older
-    one would describe another program)."""
-    record = read_record(notebook_path, root)
-    return record if record is not None and record_cells(notebook, record) is not None else None
-
-
 # The suggestions of the unseeded-random findings whose draws the package's seed covers: Python's
 # global generator, and numpy's when the package has numpy (pandas' ``.sample`` and scikit-learn's
 # ``random_state`` draw from it). A generator made without a seed (``default_rng()``) stays random.
@@ -302,6 +310,39 @@ def _made_parameter(finding: Finding, clock: ClockRewrite, seeded: bool, seeds_n
         covered = _SEEDED_BY_RANDOM + (_SEEDED_BY_NUMPY if seeds_numpy else ())
         return any(text in finding.suggestion for text in covered)
     return False
+
+
+def _not_idempotent(weakening: list[Finding], record: RehearsalRecord | None, notebook: Notebook) -> list[str]:
+    """The warning that the package's own idempotence test will fail: it runs the pipeline twice
+    and compares every file, and a file the notebook appends to grows on the second run. An append
+    the notebook's rehearsal saw leave its file unchanged (written afresh first) is not counted
+    (``record``: that rehearsal, when it rehearsed this code)."""
+    moved = (record_cells(notebook, record) if record is not None else None) or {}
+    unconfirmed = {
+        moved[v.cell_index]
+        for v in (record.static if record is not None else ())
+        if v.check == "append-write" and not v.confirmed and v.cell_index in moved
+    }
+    appends = [
+        f for f in weakening if f.check == "append-write" and (f.file is not None or f.cell_index not in unconfirmed)
+    ]
+    if not appends:
+        return []
+    where = ", ".join(_place(f) for f in appends)
+    writes = "that write replaces" if len(appends) == 1 else "those writes replace"
+    return [
+        f"The notebook appends to a file ({where}; `append-write` below): the package's test "
+        f"`test_running_twice_gives_the_same_files` fails until {writes} the file on every run. The "
+        "test is right: a scheduled rerun would add the same data again."
+    ]
+
+
+def _place(finding: Finding) -> str:
+    """Where a finding is, numbered as JupyterLab numbers cells (a notebook's own module: its line)."""
+    if finding.file is not None:
+        return f"`{finding.file}` line {finding.file_line}"
+    cell = f"cell {finding.cell_index + 1}" if finding.cell_index is not None else "the notebook"
+    return f"{cell} line {finding.line}" if finding.line else cell
 
 
 def _string_defaults(parameters: list[Parameter]) -> list[str]:
