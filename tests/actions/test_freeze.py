@@ -260,3 +260,14 @@ def test_cli_refuses_two_versions_for_one_name(project):
     result = freeze_cli("nb.ipynb", "--pin", "nothing-installed==1.0", "--pin", "nothing-installed==2.0", cwd=project)
     assert result.returncode == 2 and "twice" in result.stderr
     assert not (project / "requirements.txt").exists()
+
+
+def test_requirements_merge_keeps_a_hashed_requirements_continuation():
+    hashes = "    --hash=sha256:" + "0" * 64 + "\n"
+    before = "pandas==2.2.2 \\\n" + hashes + "numpy==2.0.0 \\\n" + hashes
+    pins = Pins({"pandas": ("pandas", "2.2.2"), "numpy": ("numpy", "2.1.0")})
+    merge = merge_requirements(before, pins)
+    assert merge.after == before.replace("numpy==2.0.0 \\", "numpy==2.1.0 \\")
+    assert merge.changed == ["numpy==2.0.0 \\ → numpy==2.1.0 \\"] and merge.added == []
+    exact = merge_requirements(merge.after, pins)
+    assert exact.after == merge.after and exact.changed == [] and exact.added == []

@@ -63,7 +63,10 @@ def _pin_line(line: str, pins: Pins) -> tuple[str | None, str]:
     if key not in pins.versions:
         return None, line
     version = pins.versions[key][1]
-    body, hash_, comment = line.partition("#")
+    # A trailing backslash joins the next line (pip-compile's `--hash=` lines) to this requirement:
+    # it must stay, or the hashes become lines of their own.
+    continued = "#" not in line and line.rstrip().endswith("\\")
+    body, hash_, comment = (line.rstrip().removesuffix("\\") if continued else line).partition("#")
     spec, semi, marker = body.partition(";")
     extras = re.match(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?", spec)
     pinned = f"{match.group(1)}{extras.group(1) or '' if extras else ''}=={version}"
@@ -71,7 +74,7 @@ def _pin_line(line: str, pins: Pins) -> tuple[str | None, str]:
         return key, line
     rebuilt = pinned + (f" ;{marker.rstrip()}" if semi else "") + (f"  #{comment}" if hash_ else "")
     indent = line[: len(line) - len(line.lstrip())]
-    return key, indent + rebuilt
+    return key, indent + rebuilt + (" \\" if continued else "")
 
 
 def merge_pyproject(text: str, pins: Pins) -> Merge:
