@@ -99,6 +99,7 @@ def test_a_heading_in_the_selection_stays_above_the_call(work):
         (["--cells", "1"], "no code cell"),  # the heading alone
         (["--cells", "0-9"], "cell"),
         (["--cells", "x"], "--cells takes indices"),
+        (["--cells", "3-2"], "--cells 3-2 is backwards: write the first cell first (2-3)"),
         # the reasons name the problem, never the name that was given (a server reply must not echo input)
         (["--cells", "2", "--function", "print"], "builtin"),
         (["--cells", "2", "--module", "json"], "shadow"),

@@ -209,5 +209,7 @@ def _cell_list(text: str) -> list[int]:
         first, dash, last = part.strip().partition("-")
         if not first.isdigit() or (dash and not last.isdigit()):
             raise _Refusal(f"--cells takes indices like 3-5 or 3,4,5, not {text!r}")
+        if dash and int(last) < int(first):
+            raise _Refusal(f"--cells {part.strip()} is backwards: write the first cell first ({last}-{first})")
         cells.extend(range(int(first), int(last) + 1) if dash else [int(first)])
     return cells
