@@ -271,3 +271,22 @@ def test_requirements_merge_keeps_a_hashed_requirements_continuation():
     assert merge.changed == ["numpy==2.0.0 \\ → numpy==2.1.0 \\"] and merge.added == []
     exact = merge_requirements(merge.after, pins)
     assert exact.after == merge.after and exact.changed == [] and exact.added == []
+
+
+def test_a_pyproject_with_dynamic_dependencies_is_not_edited(project):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndynamic = ["dependencies"]\n\n[tool.setuptools.dynamic]\n'
+        'dependencies = {file = ["requirements.in"]}\n'
+    )
+    assert choose_target(project, "auto", Root(None)) == ("requirements", project / "requirements.txt")
+    with pytest.raises(ValueError, match="declares its dependencies dynamic"):
+        choose_target(project, "pyproject", Root(None))
+
+
+def test_cli_refuses_a_pyproject_whose_dependencies_are_not_a_list(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import pytest", 1))))
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = "pytest"\n')
+    result = freeze_cli("nb.ipynb", cwd=project)
+    assert result.returncode == 2 and "is not a list of requirements" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (project / "pyproject.toml").read_text() == '[project]\nname = "x"\ndependencies = "pytest"\n'

@@ -88,6 +88,8 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     if "dependencies" not in project:
         project["dependencies"] = tomlkit.array()
     dependencies = project["dependencies"]
+    if not isinstance(dependencies, list):
+        raise ActionRefused("[project].dependencies in pyproject.toml is not a list of requirements")
     seen: set[str] = set()
     changed: list[str] = []
     for i, item in enumerate(list(dependencies)):

@@ -97,17 +97,28 @@ def choose_target(notebook_dir: Path, target: str, root: Root) -> tuple[str, Pat
     a [project] table (beside the notebook or above it, up to the repository root and never above
     the root), else requirements.txt beside the notebook."""
     if target in ("auto", "pyproject"):
-        pyproject = _project_pyproject(notebook_dir, root)
-        if pyproject is not None:
-            return "pyproject", pyproject
-        if target == "pyproject":
+        found = _project_pyproject(notebook_dir, root)
+        if found is None:
+            if target == "pyproject":
+                raise ActionRefused(
+                    "no pyproject.toml with a [project] table beside the notebook or above it in the repository"
+                )
+        elif "dependencies" not in _names(found[1].get("dynamic")):
+            return "pyproject", found[0]
+        elif target == "pyproject":
+            # a build backend refuses dependencies both listed and declared dynamic
             raise ActionRefused(
-                "no pyproject.toml with a [project] table beside the notebook or above it in the repository"
+                "pyproject.toml declares its dependencies dynamic (the build backend reads them from another "
+                "file): freeze into requirements.txt (--target requirements) or the file it reads"
             )
     return "requirements", notebook_dir / "requirements.txt"
 
 
-def _project_pyproject(start: Path, root: Root) -> Path | None:
+def _names(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _project_pyproject(start: Path, root: Root) -> tuple[Path, dict] | None:
     from ...compat import tomllib
 
     for folder in search_dirs(start, root.ceiling):
@@ -119,8 +130,9 @@ def _project_pyproject(start: Path, root: Root) -> Path | None:
         if text is None:
             continue
         try:
-            if isinstance(tomllib.loads(text).get("project"), dict):
-                return candidate
+            project = tomllib.loads(text).get("project")
+            if isinstance(project, dict):
+                return candidate, project
         except tomllib.TOMLDecodeError:
             return None
     return None
