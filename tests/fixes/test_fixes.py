@@ -365,6 +365,21 @@ def test_an_install_is_pinned_to_the_version_installed_where_it_runs(tmp_path):
     assert "somethingnotinstalled" in left.message and not any(f.edits for f in left.fixes)
 
 
+def test_an_exact_pin_on_the_line_stays_the_users_version(tmp_path):
+    nb = notebook(code("%pip install requests==2.0 numpy\n!conda install -y scipy=1.10 pandas", 1))
+    versions = {n: (n, "9.9.9") for n in ("requests", "numpy", "scipy", "pandas")}
+    outcome = fix_notebook(
+        nb,
+        tmp_path / "a.ipynb",
+        None,
+        "a.ipynb",
+        options=FixOptions(NOW, versions),
+        select=frozenset({"unpinned-install"}),
+    )
+    pip, conda = sources(outcome.notebook)[0].split("\n")
+    assert pip == "%pip install requests==2.0 numpy==9.9.9" and conda == "!conda install -y scipy=1.10 pandas=9.9.9"
+
+
 def test_pins_come_from_the_kernel_when_the_check_ran_live(tmp_path):
     nb = notebook(code("!pip install pandas", 1))
     kernel = KernelState(frozenset(), {}, 1, {"pandas": (("pandas", "2.2.1"),)})
