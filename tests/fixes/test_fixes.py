@@ -294,6 +294,13 @@ def test_an_environment_default_becomes_the_environment_read(tmp_path):
     assert sources(outcome.notebook) == ['import os\npw = os.environ["DB_PASSWORD"]']
 
 
+def test_a_credential_in_a_cell_magics_cell_gets_the_import_below_the_magic(tmp_path):
+    nb = notebook(code(f'%%capture\napi_key = "{KEY}"\nprint(len(api_key))', 1))
+    outcome = fixed(nb, tmp_path, "hardcoded-secret", unsafe=True)
+    assert sources(outcome.notebook) == ['%%capture\nimport os\napi_key = os.environ["API_KEY"]\nprint(len(api_key))']
+    assert only(outcome.report, "hardcoded-secret") == []
+
+
 # -------------------------------------------------------------------------------------- writes
 def test_append_modes_become_overwrite(tmp_path):
     nb = notebook(
