@@ -290,3 +290,14 @@ def test_cli_refuses_a_pyproject_whose_dependencies_are_not_a_list(project):
     assert result.returncode == 2 and "is not a list of requirements" in result.stderr, result.stderr
     assert "Traceback" not in result.stderr
     assert (project / "pyproject.toml").read_text() == '[project]\nname = "x"\ndependencies = "pytest"\n'
+
+
+def test_what_an_included_requirements_file_pins_is_not_pinned_again(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml\nimport pytest", 1))))
+    (project / "base.txt").write_text("PyYAML==5.4.1\n")
+    (project / "requirements.txt").write_text("-r base.txt\npyyaml\n")
+    environment = Environment(modules={"yaml": (("PyYAML", "6.0.1"),), "pytest": (("pytest", "8.0.0"),)})
+    reply = plan(FreezeRequest(path="nb.ipynb"), environment, Root(project)).reply
+    # a second, different pin of PyYAML beside `-r base.txt` would make pip refuse the file
+    assert reply.after == "-r base.txt\npyyaml\npytest==8.0.0\n" and reply.changed == []
+    assert reply.added == ["pytest==8.0.0"]

@@ -8,6 +8,7 @@ pins again gives the same bytes and reports nothing added or changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ...environment.pep503 import normalize
@@ -31,13 +32,15 @@ class Merge:
     changed: list[str]
 
 
-def merge_requirements(text: str, pins: Pins) -> Merge:
+def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) -> Merge:
+    """``included``: distributions a file the text includes (``-r base.txt``) pins exactly; they
+    are neither added nor re-pinned here: pip refuses two different pins of one distribution."""
     lines = text.splitlines()
-    seen: set[str] = set()
+    seen: set[str] = set(included)
     changed: list[str] = []
     for i, line in enumerate(lines):
         key, rewritten = _pin_line(line, pins)
-        if key is None:
+        if key is None or key in included:
             continue
         seen.add(key)
         if rewritten != line:

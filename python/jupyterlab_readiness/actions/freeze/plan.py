@@ -13,7 +13,7 @@ from ...contract.replies import FreezeReply, LockFile
 from ...contract.requests import FreezeRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
-from ...environment.pins import LOCK_NAME, search_dirs
+from ...environment.pins import LOCK_NAME, included_pins, search_dirs
 from ...environment.requirements import installed_names, third_party_modules
 from ...files import Root, Unreadable
 from ...notebook.facts import cell_facts
@@ -151,7 +151,10 @@ def plan(
     pin_typed(pins, request.versions)
     kind, file = choose_target(source.path.parent, request.target, root)
     before = root.read_text(file) or ""
-    merge = merge_pyproject(before, pins) if kind == "pyproject" else merge_requirements(before, pins)
+    if kind == "pyproject":
+        merge = merge_pyproject(before, pins)
+    else:
+        merge = merge_requirements(before, pins, included_pins(file, before, root.ceiling))
     writes = {file: merge.after}
     lock = None
     if request.lock:
