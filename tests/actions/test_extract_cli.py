@@ -83,6 +83,19 @@ def test_in_place_and_out(work):
     assert "from steps import load" in (work / "analysis.ipynb").read_text()
 
 
+def test_in_place_keeps_the_notebooks_json_style(work):
+    nb = json.loads((work / "analysis.ipynb").read_text())
+    nb["metadata"]["custom"] = {"é": [1, 2]}
+    before = json.dumps(nb, indent=2, ensure_ascii=False).replace("\n", "\r\n").encode()  # Windows, indent 2
+    (work / "analysis.ipynb").write_bytes(before)
+    assert extract_cli("analysis.ipynb", "--cells", "2", "--in-place", cwd=work).returncode == 0
+    after = (work / "analysis.ipynb").read_bytes()
+    assert after.count(b"\r\n") == after.count(b"\n")
+    kept = [line for line in before.splitlines() if line in after.splitlines()]
+    assert after.decode() == json.dumps(json.loads(after), indent=2, ensure_ascii=False).replace("\n", "\r\n")
+    assert len(kept) > len(before.splitlines()) * 2 // 3  # the cells around the extracted one are the same lines
+
+
 def test_a_heading_in_the_selection_stays_above_the_call(work):
     result = extract_cli("analysis.ipynb", "--cells", "1-2", cwd=work)
     assert result.returncode == 0, result.stderr

@@ -71,6 +71,7 @@ def run_freeze(args: argparse.Namespace) -> int:
 
 def run_extract(args: argparse.Namespace) -> int:
     from ..actions.extract import plan as extraction
+    from ..actions.fix.text import dumps_like
     from ..actions.plan import apply
     from ..contract.requests import ExtractRequest
 
@@ -81,7 +82,9 @@ def run_extract(args: argparse.Namespace) -> int:
         plan = extraction.plan(request, root)
         path = Path(args.notebook)
         out = path if args.in_place else Path(args.out) if args.out else path.with_name(f"{path.stem}.extracted.ipynb")
-        text = json.dumps(plan.notebook, indent=1, ensure_ascii=False) + "\n"
+        original = root.read_text(path)
+        # the notebook's own JSON style: an --in-place write changes only the extracted cells' lines
+        text = dumps_like(original, json.loads(original) if original else None, plan.notebook)
         existing = root.read_text(out)
         if not args.in_place and existing is not None and existing != text:
             raise _Refusal(f"{root.shown(out)} exists and differs; remove it or choose --out")
