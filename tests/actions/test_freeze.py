@@ -301,3 +301,9 @@ def test_what_an_included_requirements_file_pins_is_not_pinned_again(project):
     # a second, different pin of PyYAML beside `-r base.txt` would make pip refuse the file
     assert reply.after == "-r base.txt\npyyaml\npytest==8.0.0\n" and reply.changed == []
     assert reply.added == ["pytest==8.0.0"]
+
+
+def test_requirements_merge_keeps_windows_line_breaks():
+    merge = merge_requirements("# deps\r\npandas\r\n", PINS)
+    assert merge.after == "# deps\r\npandas==2.2.2\r\nPyYAML==6.0.1\r\nscikit-learn==1.5.0\r\n"
+    assert merge_requirements(merge.after, PINS).after == merge.after

@@ -48,7 +48,8 @@ def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) ->
             lines[i] = rewritten
     added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
     lines.extend(added)
-    after = "\n".join(lines) + "\n" if lines else ""
+    newline = "\r\n" if "\r\n" in text else "\n"  # a file saved on Windows keeps its line breaks
+    after = newline.join(lines) + newline if lines else ""
     if after == text or (not added and not changed):
         after = text  # nothing to do: the same bytes, even the file's own line endings
     return Merge(text, after, added, changed)
