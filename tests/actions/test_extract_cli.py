@@ -96,6 +96,16 @@ def test_in_place_keeps_the_notebooks_json_style(work):
     assert len(kept) > len(before.splitlines()) * 2 // 3  # the cells around the extracted one are the same lines
 
 
+def test_an_existing_module_keeps_its_windows_line_breaks(work):
+    (work / "analysis.py").write_bytes(b'"""Mine."""\r\n\r\n\r\ndef helper(x):\r\n    return x\r\n')
+    assert extract_cli("analysis.ipynb", "--cells", "2", cwd=work).returncode == 0
+    module = (work / "analysis.py").read_bytes()
+    assert b"def parse_data(raw)" in module and b"def helper(x):\r\n    return x\r\n" in module
+    assert module.count(b"\r\n") == module.count(b"\n")
+    assert extract_cli("analysis.ipynb", "--cells", "2", cwd=work).returncode == 0
+    assert (work / "analysis.py").read_bytes() == module  # re-extracting changes nothing
+
+
 def test_a_heading_in_the_selection_stays_above_the_call(work):
     result = extract_cli("analysis.ipynb", "--cells", "1-2", cwd=work)
     assert result.returncode == 0, result.stderr
