@@ -307,3 +307,13 @@ def test_requirements_merge_keeps_windows_line_breaks():
     merge = merge_requirements("# deps\r\npandas\r\n", PINS)
     assert merge.after == "# deps\r\npandas==2.2.2\r\nPyYAML==6.0.1\r\nscikit-learn==1.5.0\r\n"
     assert merge_requirements(merge.after, PINS).after == merge.after
+
+
+def test_pyproject_merge_keeps_the_arrays_indentation_and_windows_line_breaks():
+    before = '[project]\r\nname = "x"\r\ndependencies = [\r\n  "pandas>=2",  # data\r\n]\r\n'
+    merge = merge_pyproject(before, PINS)
+    assert merge.after == (
+        '[project]\r\nname = "x"\r\ndependencies = [\r\n  "pandas==2.2.2",  # data\r\n  "PyYAML==6.0.1",\r\n'
+        '  "scikit-learn==1.5.0",\r\n]\r\n'
+    )
+    assert merge_pyproject(merge.after, PINS).after == merge.after

@@ -85,7 +85,8 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     """Pins into ``[project].dependencies``, edited with tomlkit so comments and layout stay."""
     import tomlkit
 
-    document = tomlkit.parse(text)
+    crlf = "\r\n" in text  # a file saved on Windows keeps its line breaks
+    document = tomlkit.parse(text.replace("\r\n", "\n") if crlf else text)
     project = document.get("project")
     if project is None:
         raise ActionRefused("pyproject.toml has no [project] table")
@@ -94,6 +95,8 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     dependencies = project["dependencies"]
     if not isinstance(dependencies, list):
         raise ActionRefused("[project].dependencies in pyproject.toml is not a list of requirements")
+    # one already laid out a line per item gets the new items in its own indentation
+    was_multiline = "\n" in dependencies.as_string()
     seen: set[str] = set()
     changed: list[str] = []
     for i, item in enumerate(list(dependencies)):
@@ -107,10 +110,12 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
     for requirement in added:
         dependencies.append(requirement)
-    if added and len(dependencies) > 1:
+    if added and len(dependencies) > 1 and not was_multiline:
         dependencies.multiline(True)
-    after = tomlkit.dumps(document) if (added or changed) else text
-    return Merge(text, after, added, changed)
+    if not (added or changed):
+        return Merge(text, text, added, changed)
+    after = tomlkit.dumps(document)
+    return Merge(text, after.replace("\n", "\r\n") if crlf else after, added, changed)
 
 
 def render_lock(closure: tuple[tuple[str, str], ...], notebook: str) -> str:
