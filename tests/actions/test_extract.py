@@ -934,3 +934,21 @@ def test_strings_spanning_lines_are_found(source: str) -> None:
 @pytest.mark.parametrize("source", ["", "a", "a\nb\n", "a\r\nb", "a\rb\n\nc\r", "a\n\r\n\rb", "x\u2028y\x0cz"])
 def test_split_lines_splits_as_line_break(source: str) -> None:
     assert split_lines(source) == LINE_BREAK.split(source)
+
+
+def test_a_name_bound_only_in_a_loop_body_is_warned_about_the_loop_not_a_branch() -> None:
+    nb = notebook_from_json(
+        notebook(
+            code("rows = [1, 2]"),
+            code("for r in rows:\n    last = r * 2\nif rows[0] > 5:\n    big = True"),
+            code("print(last, big)"),
+        )
+    )
+    warnings = extract(nb, [1], "m", "scan", None).warnings
+    assert (
+        "`last` is bound only inside a loop in the selection: if the loop runs zero times, calling scan() fails "
+        "(UnboundLocalError)." in warnings
+    )
+    assert "`big` is bound only conditionally in the selection: if that branch does not run, calling scan() fails." in (
+        warnings
+    )

@@ -83,6 +83,29 @@ def test_in_place_and_out(work):
     assert "from steps import load" in (work / "analysis.ipynb").read_text()
 
 
+def test_in_place_keeps_the_notebooks_json_style(work):
+    nb = json.loads((work / "analysis.ipynb").read_text())
+    nb["metadata"]["custom"] = {"é": [1, 2]}
+    before = json.dumps(nb, indent=2, ensure_ascii=False).replace("\n", "\r\n").encode()  # Windows, indent 2
+    (work / "analysis.ipynb").write_bytes(before)
+    assert extract_cli("analysis.ipynb", "--cells", "2", "--in-place", cwd=work).returncode == 0
+    after = (work / "analysis.ipynb").read_bytes()
+    assert after.count(b"\r\n") == after.count(b"\n")
+    kept = [line for line in before.splitlines() if line in after.splitlines()]
+    assert after.decode() == json.dumps(json.loads(after), indent=2, ensure_ascii=False).replace("\n", "\r\n")
+    assert len(kept) > len(before.splitlines()) * 2 // 3  # the cells around the extracted one are the same lines
+
+
+def test_an_existing_module_keeps_its_windows_line_breaks(work):
+    (work / "analysis.py").write_bytes(b'"""Mine."""\r\n\r\n\r\ndef helper(x):\r\n    return x\r\n')
+    assert extract_cli("analysis.ipynb", "--cells", "2", cwd=work).returncode == 0
+    module = (work / "analysis.py").read_bytes()
+    assert b"def parse_data(raw)" in module and b"def helper(x):\r\n    return x\r\n" in module
+    assert module.count(b"\r\n") == module.count(b"\n")
+    assert extract_cli("analysis.ipynb", "--cells", "2", cwd=work).returncode == 0
+    assert (work / "analysis.py").read_bytes() == module  # re-extracting changes nothing
+
+
 def test_a_heading_in_the_selection_stays_above_the_call(work):
     result = extract_cli("analysis.ipynb", "--cells", "1-2", cwd=work)
     assert result.returncode == 0, result.stderr
@@ -99,6 +122,7 @@ def test_a_heading_in_the_selection_stays_above_the_call(work):
         (["--cells", "1"], "no code cell"),  # the heading alone
         (["--cells", "0-9"], "cell"),
         (["--cells", "x"], "--cells takes indices"),
+        (["--cells", "3-2"], "--cells 3-2 is backwards: write the first cell first (2-3)"),
         # the reasons name the problem, never the name that was given (a server reply must not echo input)
         (["--cells", "2", "--function", "print"], "builtin"),
         (["--cells", "2", "--module", "json"], "shadow"),

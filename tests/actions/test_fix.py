@@ -76,6 +76,18 @@ def test_another_style_is_kept_too(tmp_path):
     assert text == json.dumps(json.loads(text), indent=2) and not text.endswith("\n")
 
 
+def test_windows_line_breaks_are_kept(tmp_path):
+    nb = notebook(code("import random\nx = random.random()", 1))
+    path = tmp_path / "nb.ipynb"
+    before = json.dumps(nb, indent=2).replace("\n", "\r\n").encode()  # as Jupyter writes on Windows
+    path.write_bytes(before)
+    apply(plan_for(path), Root(None))
+    after = path.read_bytes()
+    assert after.count(b"\r\n") == after.count(b"\n") > before.count(b"\n")
+    removed = [line for line in before.splitlines() if line not in after.splitlines()]
+    assert removed == [b'      "source": "import random\\nx = random.random()",']  # the fixed cell's, only
+
+
 def test_the_diff_shows_the_cells_and_masks_credentials(tmp_path):
     nb = with_ids(notebook(code(f'password = "hunter22"\ntoken = "{KEY}"\nprint(1)', 1, [ERROR])))
     path = tmp_path / "nb.ipynb"

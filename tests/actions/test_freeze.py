@@ -260,3 +260,60 @@ def test_cli_refuses_two_versions_for_one_name(project):
     result = freeze_cli("nb.ipynb", "--pin", "nothing-installed==1.0", "--pin", "nothing-installed==2.0", cwd=project)
     assert result.returncode == 2 and "twice" in result.stderr
     assert not (project / "requirements.txt").exists()
+
+
+def test_requirements_merge_keeps_a_hashed_requirements_continuation():
+    hashes = "    --hash=sha256:" + "0" * 64 + "\n"
+    before = "pandas==2.2.2 \\\n" + hashes + "numpy==2.0.0 \\\n" + hashes
+    pins = Pins({"pandas": ("pandas", "2.2.2"), "numpy": ("numpy", "2.1.0")})
+    merge = merge_requirements(before, pins)
+    assert merge.after == before.replace("numpy==2.0.0 \\", "numpy==2.1.0 \\")
+    assert merge.changed == ["numpy==2.0.0 \\ → numpy==2.1.0 \\"] and merge.added == []
+    exact = merge_requirements(merge.after, pins)
+    assert exact.after == merge.after and exact.changed == [] and exact.added == []
+
+
+def test_a_pyproject_with_dynamic_dependencies_is_not_edited(project):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\ndynamic = ["dependencies"]\n\n[tool.setuptools.dynamic]\n'
+        'dependencies = {file = ["requirements.in"]}\n'
+    )
+    assert choose_target(project, "auto", Root(None)) == ("requirements", project / "requirements.txt")
+    with pytest.raises(ValueError, match="declares its dependencies dynamic"):
+        choose_target(project, "pyproject", Root(None))
+
+
+def test_cli_refuses_a_pyproject_whose_dependencies_are_not_a_list(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import pytest", 1))))
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = "pytest"\n')
+    result = freeze_cli("nb.ipynb", cwd=project)
+    assert result.returncode == 2 and "is not a list of requirements" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert (project / "pyproject.toml").read_text() == '[project]\nname = "x"\ndependencies = "pytest"\n'
+
+
+def test_what_an_included_requirements_file_pins_is_not_pinned_again(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml\nimport pytest", 1))))
+    (project / "base.txt").write_text("PyYAML==5.4.1\n")
+    (project / "requirements.txt").write_text("-r base.txt\npyyaml\n")
+    environment = Environment(modules={"yaml": (("PyYAML", "6.0.1"),), "pytest": (("pytest", "8.0.0"),)})
+    reply = plan(FreezeRequest(path="nb.ipynb"), environment, Root(project)).reply
+    # a second, different pin of PyYAML beside `-r base.txt` would make pip refuse the file
+    assert reply.after == "-r base.txt\npyyaml\npytest==8.0.0\n" and reply.changed == []
+    assert reply.added == ["pytest==8.0.0"]
+
+
+def test_requirements_merge_keeps_windows_line_breaks():
+    merge = merge_requirements("# deps\r\npandas\r\n", PINS)
+    assert merge.after == "# deps\r\npandas==2.2.2\r\nPyYAML==6.0.1\r\nscikit-learn==1.5.0\r\n"
+    assert merge_requirements(merge.after, PINS).after == merge.after
+
+
+def test_pyproject_merge_keeps_the_arrays_indentation_and_windows_line_breaks():
+    before = '[project]\r\nname = "x"\r\ndependencies = [\r\n  "pandas>=2",  # data\r\n]\r\n'
+    merge = merge_pyproject(before, PINS)
+    assert merge.after == (
+        '[project]\r\nname = "x"\r\ndependencies = [\r\n  "pandas==2.2.2",  # data\r\n  "PyYAML==6.0.1",\r\n'
+        '  "scikit-learn==1.5.0",\r\n]\r\n'
+    )
+    assert merge_pyproject(merge.after, PINS).after == merge.after

@@ -282,3 +282,21 @@ def test_text_output_wraps_to_a_terminal_and_keeps_one_line_per_message_otherwis
     one_line = render(run, colour=False)
     for finding in run.notebooks[0].findings:
         assert finding.message in one_line  # unbroken, for grep
+
+
+@pytest.mark.parametrize("command", [["check"], ["fix"]])
+def test_a_reader_that_goes_away_ends_the_command_without_a_traceback(project, command):
+    """`jupyter-readiness check … | head`: the reader closes the pipe before the report is written."""
+    write(project / "many.ipynb", *(code(f"print(undefined_{i})\nx = np.random.rand()", i + 1) for i in range(200)))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "jupyterlab_readiness", *command, "many.ipynb"],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    proc.stdout.close()
+    _, stderr = proc.communicate(timeout=120)
+    assert proc.returncode == 120 and stderr == ""

@@ -294,6 +294,13 @@ def test_an_environment_default_becomes_the_environment_read(tmp_path):
     assert sources(outcome.notebook) == ['import os\npw = os.environ["DB_PASSWORD"]']
 
 
+def test_a_credential_in_a_cell_magics_cell_gets_the_import_below_the_magic(tmp_path):
+    nb = notebook(code(f'%%capture\napi_key = "{KEY}"\nprint(len(api_key))', 1))
+    outcome = fixed(nb, tmp_path, "hardcoded-secret", unsafe=True)
+    assert sources(outcome.notebook) == ['%%capture\nimport os\napi_key = os.environ["API_KEY"]\nprint(len(api_key))']
+    assert only(outcome.report, "hardcoded-secret") == []
+
+
 # -------------------------------------------------------------------------------------- writes
 def test_append_modes_become_overwrite(tmp_path):
     nb = notebook(
@@ -363,6 +370,21 @@ def test_an_install_is_pinned_to_the_version_installed_where_it_runs(tmp_path):
     assert sources(outcome.notebook) == ["%pip install --quiet requests==2.31.0 'numpy==1.26.4' somethingnotinstalled"]
     (left,) = only(outcome.report, "unpinned-install")  # what nothing installed provides stays, with no fix
     assert "somethingnotinstalled" in left.message and not any(f.edits for f in left.fixes)
+
+
+def test_an_exact_pin_on_the_line_stays_the_users_version(tmp_path):
+    nb = notebook(code("%pip install requests==2.0 numpy\n!conda install -y scipy=1.10 pandas", 1))
+    versions = {n: (n, "9.9.9") for n in ("requests", "numpy", "scipy", "pandas")}
+    outcome = fix_notebook(
+        nb,
+        tmp_path / "a.ipynb",
+        None,
+        "a.ipynb",
+        options=FixOptions(NOW, versions),
+        select=frozenset({"unpinned-install"}),
+    )
+    pip, conda = sources(outcome.notebook)[0].split("\n")
+    assert pip == "%pip install requests==2.0 numpy==9.9.9" and conda == "!conda install -y scipy=1.10 pandas=9.9.9"
 
 
 def test_pins_come_from_the_kernel_when_the_check_ran_live(tmp_path):

@@ -87,7 +87,7 @@ def unpinned_install(ctx: Context) -> Iterator[Hit]:
 def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
     for magic in scope.facts.magics:
         for line, tool, specs in install_commands(magic):
-            loose = [spec for spec in specs if not _exact(spec, conda=tool == "conda")]
+            loose = [spec for spec in specs if not exact(spec, conda=tool == "conda")]
             if not loose:
                 continue
             shown = ", ".join(loose[:5]) + (" …" if len(loose) > 5 else "")
@@ -99,7 +99,7 @@ def _installs_in_cell(ctx: Context, scope: CellScope) -> Iterator[Local]:
             )
 
 
-def _exact(spec: str, *, conda: bool) -> bool:
+def exact(spec: str, *, conda: bool) -> bool:
     if conda:
         name, sep, rest = spec.partition("=")
         version = rest.lstrip("=").split("=")[0]

@@ -71,6 +71,7 @@ def run_freeze(args: argparse.Namespace) -> int:
 
 def run_extract(args: argparse.Namespace) -> int:
     from ..actions.extract import plan as extraction
+    from ..actions.fix.text import dumps_like
     from ..actions.plan import apply
     from ..contract.requests import ExtractRequest
 
@@ -81,7 +82,9 @@ def run_extract(args: argparse.Namespace) -> int:
         plan = extraction.plan(request, root)
         path = Path(args.notebook)
         out = path if args.in_place else Path(args.out) if args.out else path.with_name(f"{path.stem}.extracted.ipynb")
-        text = json.dumps(plan.notebook, indent=1, ensure_ascii=False) + "\n"
+        original = root.read_text(path)
+        # the notebook's own JSON style: an --in-place write changes only the extracted cells' lines
+        text = dumps_like(original, json.loads(original) if original else None, plan.notebook)
         existing = root.read_text(out)
         if not args.in_place and existing is not None and existing != text:
             raise _Refusal(f"{root.shown(out)} exists and differs; remove it or choose --out")
@@ -211,5 +214,7 @@ def _cell_list(text: str) -> list[int]:
         first, dash, last = part.strip().partition("-")
         if not first.isdigit() or (dash and not last.isdigit()):
             raise _Refusal(f"--cells takes indices like 3-5 or 3,4,5, not {text!r}")
+        if dash and int(last) < int(first):
+            raise _Refusal(f"--cells {part.strip()} is backwards: write the first cell first ({last}-{first})")
         cells.extend(range(int(first), int(last) + 1) if dash else [int(first)])
     return cells

@@ -84,6 +84,17 @@ def plain_check(given: list[str]) -> SimpleNamespace | None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _run(argv)
+    except BrokenPipeError:  # the reader went away (`| head`): nothing left to say, and no traceback
+        import os
+
+        # the interpreter flushes stdout once more at exit, which would fail the same way
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 120  # Python's own exit status for an unwritable stdout
+
+
+def _run(argv: Sequence[str] | None) -> int:
     # A short-lived process that makes millions of objects and few cycles (syntax trees and facts
     # hold none and are freed by reference counting): the cyclic collector's default rhythm would
     # re-scan them for nothing, from the imports on (about 7% of checking one large notebook).

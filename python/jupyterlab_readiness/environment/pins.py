@@ -169,6 +169,18 @@ def _parse_requirements(path: Path, parse: _Parse) -> None:
     _requirements_file(path, parse, set())
 
 
+def included_pins(path: Path, text: str, ceiling: Path | None = None) -> dict[str, str]:
+    """Exact pins (normalised name → version) of the files the requirements ``text`` of ``path``
+    includes with ``-r``/``-c``, and of what those include; not of ``text``'s own lines."""
+    parse = _Parse(ceiling)
+    seen = {path.resolve()}
+    for line in _logical_lines(text):
+        include = _INCLUDE.match(line)
+        if include and "://" not in include.group("path"):
+            _requirements_file(path.parent / include.group("path").strip(), parse, seen)
+    return parse.pins
+
+
 # ---------------------------------------------------------------------------------------------
 # TOML and JSON manifests and lock files
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from ..checks.context import Hit
+from ..checks.pinning import exact
 from ..contract.fixes import Fix, ReplaceSource
 from ..contract.report import Finding
 from ..environment.distributions import installed_version
@@ -32,6 +33,8 @@ def unpinned_install(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
             if line != finding.line:
                 continue
             for spec in specs:
+                if exact(spec, conda=tool == "conda"):
+                    continue  # the user's own pin, not the finding's: an install of that version stays one
                 pin = _pin(env, spec, tool)
                 if pin is None or pin == spec:
                     continue

@@ -65,9 +65,10 @@ def _from_environment(env: FixEnv, cell: Cell) -> list[Fix]:
         return []
     source = apply_edits(cell.source, outermost_edits(spans))
     if not _imports_os(env, cell.index, tree, min(s[0] for s in spans)):
-        if cell.source.lstrip().startswith("%%"):
-            return []  # nothing may come before a cell magic
-        source = "import os\n" + source
+        # nothing may come before a cell magic (%%time, %%capture): the import goes below its line,
+        # which the credential's line follows
+        start = source.find("\n", source.find("%%")) + 1 if source.lstrip().startswith("%%") else 0
+        source = source[:start] + "import os\n" + source[start:]
     variables = ", ".join(f"`{v}`" for v in sorted(used))
     return [
         Fix(

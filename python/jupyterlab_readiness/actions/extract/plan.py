@@ -39,21 +39,25 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
     if problem:
         raise ExtractionRefused(problem)
     module_file = source.path.parent / f"{module}.py"
+    existing = root.read_text(module_file)
+    # A module saved with Windows line breaks keeps them (Python reads either the same way).
+    crlf = existing is not None and "\r\n" in existing
     with one_run():
         extraction = extract(
             source.model,
             request.cell_indices,
             module,
             function,
-            root.read_text(module_file),
+            existing.replace("\r\n", "\n") if crlf else existing,
             notebook_name=source.path.name,
         )
+    module_text = extraction.module_text.replace("\n", "\r\n") if crlf else extraction.module_text
     rewritten = replace_cells(source.json, request.cell_indices, extraction.replacement_source)
     reply = ExtractReply(
         module=module,
         function=extraction.function,
         module_file=root.shown(module_file),
-        module_text=extraction.module_text,
+        module_text=module_text,
         replacement_cell=rewritten["cells"][replacement_index(source.model, request.cell_indices)],
         cell_indices=sorted(request.cell_indices),
         parameters=extraction.parameters,
@@ -61,7 +65,7 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
         warnings=extraction.warnings,
         written=False,
     )
-    return ExtractPlan(reply, {module_file: extraction.module_text}, notebook=rewritten)
+    return ExtractPlan(reply, {module_file: module_text}, notebook=rewritten)
 
 
 def replacement_index(notebook: Notebook, cell_indices: list[int]) -> int:

@@ -374,7 +374,15 @@ class _Planner:
         self._check_stale_closures(self.closures, self.returns, self.locals | self.parameters)
 
     def _warn_if_conditional(self, name: str) -> None:
-        if name not in self.definite and name not in self.parameters:
+        if name in self.definite or name in self.parameters:
+            return
+        if name in flow(self.all_stmts, [name], loops_run=True)[1]:
+            # "if that branch does not run" would send the reader looking for an `if`
+            self.warnings.append(
+                f"`{name}` is bound only inside a loop in the selection: if the loop runs zero times, "
+                f"calling {self.function}() fails (UnboundLocalError)."
+            )
+        else:
             self.warnings.append(
                 f"`{name}` is bound only conditionally in the selection: if that branch does not run, "
                 f"calling {self.function}() fails."

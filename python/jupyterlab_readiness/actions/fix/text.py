@@ -17,12 +17,18 @@ _STRING = re.compile(r"""(?P<q>'''|\"\"\"|'|")(?:\\.|(?!(?P=q)).)*(?P=q)""")
 def dumps_like(original: str | None, before: Any, after: Any) -> str:
     """``after`` as ``original`` (the text ``before`` was read from) was written: the first style
     that reproduces ``original`` exactly, else nbformat's (indent 1, sorted keys, UTF-8, final
-    line break)."""
+    line break). A file written with Windows line breaks keeps them: JSON strings escape their own
+    line breaks, so every raw one is the layout's."""
+    crlf = original is not None and "\r\n" in original
+    if crlf:
+        original = original.replace("\r\n", "\n")
+    text = _dumps(after, (1, True, False, True))
     if original is not None:
         for style in _styles(original):
             if _dumps(before, style) == original:
-                return _dumps(after, style)
-    return _dumps(after, (1, True, False, True))
+                text = _dumps(after, style)
+                break
+    return text.replace("\n", "\r\n") if crlf else text
 
 
 def _styles(text: str) -> list[tuple[int | None, bool, bool, bool]]:

@@ -8,6 +8,7 @@ pins again gives the same bytes and reports nothing added or changed.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 
 from ...environment.pep503 import normalize
@@ -31,13 +32,15 @@ class Merge:
     changed: list[str]
 
 
-def merge_requirements(text: str, pins: Pins) -> Merge:
+def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) -> Merge:
+    """``included``: distributions a file the text includes (``-r base.txt``) pins exactly; they
+    are neither added nor re-pinned here: pip refuses two different pins of one distribution."""
     lines = text.splitlines()
-    seen: set[str] = set()
+    seen: set[str] = set(included)
     changed: list[str] = []
     for i, line in enumerate(lines):
         key, rewritten = _pin_line(line, pins)
-        if key is None:
+        if key is None or key in included:
             continue
         seen.add(key)
         if rewritten != line:
@@ -45,7 +48,8 @@ def merge_requirements(text: str, pins: Pins) -> Merge:
             lines[i] = rewritten
     added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
     lines.extend(added)
-    after = "\n".join(lines) + "\n" if lines else ""
+    newline = "\r\n" if "\r\n" in text else "\n"  # a file saved on Windows keeps its line breaks
+    after = newline.join(lines) + newline if lines else ""
     if after == text or (not added and not changed):
         after = text  # nothing to do: the same bytes, even the file's own line endings
     return Merge(text, after, added, changed)
@@ -63,7 +67,10 @@ def _pin_line(line: str, pins: Pins) -> tuple[str | None, str]:
     if key not in pins.versions:
         return None, line
     version = pins.versions[key][1]
-    body, hash_, comment = line.partition("#")
+    # A trailing backslash joins the next line (pip-compile's `--hash=` lines) to this requirement:
+    # it must stay, or the hashes become lines of their own.
+    continued = "#" not in line and line.rstrip().endswith("\\")
+    body, hash_, comment = (line.rstrip().removesuffix("\\") if continued else line).partition("#")
     spec, semi, marker = body.partition(";")
     extras = re.match(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?", spec)
     pinned = f"{match.group(1)}{extras.group(1) or '' if extras else ''}=={version}"
@@ -71,20 +78,25 @@ def _pin_line(line: str, pins: Pins) -> tuple[str | None, str]:
         return key, line
     rebuilt = pinned + (f" ;{marker.rstrip()}" if semi else "") + (f"  #{comment}" if hash_ else "")
     indent = line[: len(line) - len(line.lstrip())]
-    return key, indent + rebuilt
+    return key, indent + rebuilt + (" \\" if continued else "")
 
 
 def merge_pyproject(text: str, pins: Pins) -> Merge:
     """Pins into ``[project].dependencies``, edited with tomlkit so comments and layout stay."""
     import tomlkit
 
-    document = tomlkit.parse(text)
+    crlf = "\r\n" in text  # a file saved on Windows keeps its line breaks
+    document = tomlkit.parse(text.replace("\r\n", "\n") if crlf else text)
     project = document.get("project")
     if project is None:
         raise ActionRefused("pyproject.toml has no [project] table")
     if "dependencies" not in project:
         project["dependencies"] = tomlkit.array()
     dependencies = project["dependencies"]
+    if not isinstance(dependencies, list):
+        raise ActionRefused("[project].dependencies in pyproject.toml is not a list of requirements")
+    # one already laid out a line per item gets the new items in its own indentation
+    was_multiline = "\n" in dependencies.as_string()
     seen: set[str] = set()
     changed: list[str] = []
     for i, item in enumerate(list(dependencies)):
@@ -98,10 +110,12 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
     for requirement in added:
         dependencies.append(requirement)
-    if added and len(dependencies) > 1:
+    if added and len(dependencies) > 1 and not was_multiline:
         dependencies.multiline(True)
-    after = tomlkit.dumps(document) if (added or changed) else text
-    return Merge(text, after, added, changed)
+    if not (added or changed):
+        return Merge(text, text, added, changed)
+    after = tomlkit.dumps(document)
+    return Merge(text, after.replace("\n", "\r\n") if crlf else after, added, changed)
 
 
 def render_lock(closure: tuple[tuple[str, str], ...], notebook: str) -> str:

@@ -13,7 +13,7 @@ from ...contract.replies import FreezeReply, LockFile
 from ...contract.requests import FreezeRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
-from ...environment.pins import LOCK_NAME, search_dirs
+from ...environment.pins import LOCK_NAME, included_pins, search_dirs
 from ...environment.requirements import installed_names, third_party_modules
 from ...files import Root, Unreadable
 from ...notebook.facts import cell_facts
@@ -97,17 +97,28 @@ def choose_target(notebook_dir: Path, target: str, root: Root) -> tuple[str, Pat
     a [project] table (beside the notebook or above it, up to the repository root and never above
     the root), else requirements.txt beside the notebook."""
     if target in ("auto", "pyproject"):
-        pyproject = _project_pyproject(notebook_dir, root)
-        if pyproject is not None:
-            return "pyproject", pyproject
-        if target == "pyproject":
+        found = _project_pyproject(notebook_dir, root)
+        if found is None:
+            if target == "pyproject":
+                raise ActionRefused(
+                    "no pyproject.toml with a [project] table beside the notebook or above it in the repository"
+                )
+        elif "dependencies" not in _names(found[1].get("dynamic")):
+            return "pyproject", found[0]
+        elif target == "pyproject":
+            # a build backend refuses dependencies both listed and declared dynamic
             raise ActionRefused(
-                "no pyproject.toml with a [project] table beside the notebook or above it in the repository"
+                "pyproject.toml declares its dependencies dynamic (the build backend reads them from another "
+                "file): freeze into requirements.txt (--target requirements) or the file it reads"
             )
     return "requirements", notebook_dir / "requirements.txt"
 
 
-def _project_pyproject(start: Path, root: Root) -> Path | None:
+def _names(value: object) -> list[object]:
+    return value if isinstance(value, list) else []
+
+
+def _project_pyproject(start: Path, root: Root) -> tuple[Path, dict] | None:
     from ...compat import tomllib
 
     for folder in search_dirs(start, root.ceiling):
@@ -119,8 +130,9 @@ def _project_pyproject(start: Path, root: Root) -> Path | None:
         if text is None:
             continue
         try:
-            if isinstance(tomllib.loads(text).get("project"), dict):
-                return candidate
+            project = tomllib.loads(text).get("project")
+            if isinstance(project, dict):
+                return candidate, project
         except tomllib.TOMLDecodeError:
             return None
     return None
@@ -139,7 +151,10 @@ def plan(
     pin_typed(pins, request.versions)
     kind, file = choose_target(source.path.parent, request.target, root)
     before = root.read_text(file) or ""
-    merge = merge_pyproject(before, pins) if kind == "pyproject" else merge_requirements(before, pins)
+    if kind == "pyproject":
+        merge = merge_pyproject(before, pins)
+    else:
+        merge = merge_requirements(before, pins, included_pins(file, before, root.ceiling))
     writes = {file: merge.after}
     lock = None
     if request.lock:
