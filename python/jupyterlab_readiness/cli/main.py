@@ -99,19 +99,6 @@ def _run(argv: Sequence[str] | None) -> int:
     # hold none and are freed by reference counting): the cyclic collector's default rhythm would
     # re-scan them for nothing, from the imports on (about 7% of checking one large notebook).
     gc.set_threshold(*RARE)
-    try:
-        return _main(argv)
-    except BrokenPipeError:
-        if argv is not None:
-            raise
-        # The reader went away mid-report (`check . | head`): no traceback for it, Python's own
-        # exit status for it, and stdout's unwritten buffer dropped instead of failing again at exit.
-        import os
-
-        os._exit(120)
-
-
-def _main(argv: Sequence[str] | None) -> int:
     given = sys.argv[1:] if argv is None else list(argv)
     args = plain_check(given) if given[:1] == ["check"] else None
     if args is None:
