@@ -74,7 +74,7 @@ class Case:
     parameters: dict[str, Any] = field(default_factory=dict)
     writes: tuple[str, ...] = ()  # the files a run creates; "{today}" stands for date.today()
     reads_clock: bool = False
-    displays: bool = False  # a cell shows a table or draws: the package saves it (displays.py)
+    displays: bool = False  # a cell shows a value or draws: the package saves it (displays.py)
 
     @property
     def distribution(self) -> str:
@@ -247,6 +247,7 @@ FORECAST = Case(
 
 PRIMES = Case(
     name="prime_gaps",
+    displays=True,  # the cell `stats` shows a dict: saved as its text
     writes=("primes.txt", "gaps.json"),
     cells=[
         code("import json\nimport math\nimport statistics\nfrom collections import Counter"),

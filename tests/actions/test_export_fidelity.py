@@ -269,6 +269,39 @@ def test_a_table_a_cell_displays_last_is_saved_as_csv_by_step_and_a_silent_pipel
     assert any("writes no file and logs nothing" in w for w in silent.reply["warnings"]), silent.reply["warnings"]
 
 
+def test_a_value_a_cell_shows_last_that_is_not_a_table_is_saved_as_the_text_the_notebook_showed(
+    tmp_path: Path,
+) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    exported = export("displayed_values_not_tables", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert "total = sum(range(10))\n" in steps  # used by the save, no `noqa: F841`
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    executed = NotebookClient(nbformat.from_dict(notebook(CASES["displayed_values_not_tables"])), timeout=120).execute()
+    shown = {
+        f"numbers-cell{index + 1}.txt": out["data"]["text/plain"]
+        for index, cell in enumerate(executed.cells)
+        for out in cell.get("outputs", [])
+        if out["output_type"] == "execute_result"
+    }
+    assert len(shown) == 4, shown  # total, primes, the tuple, the joined words; not `hidden;` nor None
+    displays = tmp_path / "work" / "displays"
+    saved = {p.name: p.read_text(encoding="utf-8") for p in displays.iterdir()}
+    assert saved == {name: text + "\n" for name, text in shown.items()}
+    assert all(f"numbers: value saved to displays/{name}" in run.stderr for name in shown)
+    assert logged(run) == notebook_prints("displayed_values_not_tables")  # still printed, once
+    readme = (exported.project / "README.md").read_text(encoding="utf-8")
+    assert "any other value as its text" in readme and "`%time` and `%timeit` lines" in readme
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
 def test_an_optional_dependency_a_pandas_call_names_is_pinned_at_the_installed_version(tmp_path: Path) -> None:
     from importlib.metadata import version
 
@@ -294,7 +327,7 @@ def test_displays_of_a_section_s_later_cells_are_saved_through_the_package_s_dis
     exported = export("displays_in_later_cells", tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout
     steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
-    assert "readiness_export" not in steps and steps.count("from .displays import save_figures, save_table") == 1
+    assert "readiness_export" not in steps and steps.count("from .displays import save_figures, save_value") == 1
     run = command(exported, tmp_path)
     assert one_json_line(run)["status"] == "ok", run.stderr
     assert logged(run)[0] == "(2, 2)" and "RangeIndex: 2 entries, 0 to 1" in logged(run)  # df.info() printed

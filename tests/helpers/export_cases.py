@@ -133,8 +133,8 @@ CASES: dict[str, ExportCase] = {
         "later cell starts with inside the step, so the step imported displays.py under the export's placeholder name.",
         today="Exported; the command fails with ModuleNotFoundError: No module named 'readiness_export_displays' "
         "(numpy_tools_ml2 in the fidelity suite).",
-        correct="displays.py is imported once at module level (`from .displays import save_figures, save_table`); "
-        "the command saves the figure and the table and logs (2, 2); a numpy-only notebook gets no save_table calls.",
+        correct="displays.py is imported once at module level (`from .displays import save_figures, save_value`); "
+        "the command saves the figure and the table and logs (2, 2).",
         suite=("numpy_tools_ml2",),
         cells=[
             code("import matplotlib.pyplot as plt\nimport pandas as pd"),
@@ -241,6 +241,24 @@ CASES: dict[str, ExportCase] = {
             code("df.describe()"),
             md("## Chart"),
             code("df.plot(x='day', y='rides')\nplt.title('rides')"),
+        ],
+    ),
+    "displayed_values_not_tables": ExportCase(
+        cause="A cell's last value that is not a pandas table (a number, a list, a dict, a tuple, a string, a call's "
+        "value) is what the notebook shows, yet only tables were saved, and only in a notebook importing pandas: the "
+        "others were dropped (`total = sum(range(10))\\ntotal` became `total = ...  # noqa: F841`).",
+        today="Exported; the command saves nothing of `total` or `primes`, and the package README does not say so.",
+        correct="Each such value is saved as its repr, the notebook's text/plain output, in `displays/STEP-cellN.txt` "
+        "and logged; None, a value hidden by a trailing `;` and a lone string are not; no `noqa: F841` is needed.",
+        cells=[
+            md("## Numbers"),
+            code("total = sum(range(10))\ntotal"),
+            code("primes = [n for n in range(2, 30) if all(n % d for d in range(2, n))]\nprimes"),
+            code("counts = {'a': 1, 'b': [1, 2]}\nlen(primes), counts"),
+            code("words = 'to be or not'.split()\n' '.join(reversed(words))"),
+            code("hidden = max(primes)\nhidden;"),
+            code("nothing = None\nnothing"),
+            code("print(total + hidden)"),
         ],
     ),
     # ---------------------------------------------------------------- generated tests that cannot pass, or cost too much

@@ -22,7 +22,7 @@ from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
 from ...notebook.parse import cell_tree, plain_source, python_tree
 from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
-from ...notebook.scopes import import_key, import_key_bound, imported_packages, read_names, walk
+from ...notebook.scopes import import_key, import_key_bound, read_names, walk
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import render_imports
 from ..extract.planner import POSTPONED_IMPORT, Extraction, extract
@@ -108,14 +108,9 @@ _VIEW_METHODS = frozenset(
         "to_frame",
     }
 )
-# The view methods whose value a notebook shows as a table (``df.head()`` as a cell's last line).
-_TABLE_VIEWS = _VIEW_METHODS - {"show", "style"}
-# Attributes of a table (or an array) that are not tables themselves.
-_NOT_TABLES = frozenset(
-    {"shape", "ndim", "size", "dtype", "nbytes", "itemsize", "columns", "index", "name", "names", "empty", "values"}
-)
-# The function of displays.py a cell calls with the value it displays (a table is saved as CSV).
-_SAVE_TABLE = "save_table"
+# The function of displays.py a cell calls with the value it displays as its last value (a table
+# is saved as CSV, any other value as its repr).
+_SAVE_VALUE = "save_value"
 # Where IPython's ``display`` is imported from. Outside IPython it prints the object's repr to
 # stdout; the package imports displays.py's ``display`` instead, which saves what it shows.
 _IPYTHON_DISPLAY_MODULES = frozenset({"IPython.display", "IPython.core.display", "IPython.core.display_functions"})
@@ -139,6 +134,9 @@ _WRITE_METHODS = frozenset(
         "write_bytes",
     }
 )
+# Calls whose value on a cell's last line is not kept: None (print, which also becomes a log
+# record as a statement of its own), or what a write returns (a count; the file is the output).
+_UNKEPT_CALLS = frozenset({"print", "display", "pprint", "write"}) | _WRITE_METHODS
 
 # A SQLite file a notebook writes tables into with ``frame.to_sql``: the file it connects to.
 _SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
@@ -168,7 +166,7 @@ class Pipeline:
     handed: list[str]  # names the steps hand on, bound when run() ends
     left_out: list[int] = field(default_factory=list)  # cells not exported (skip-export, display only)
     draws: bool = False  # some cell draws figures: the package saves them (displays.py)
-    tables: bool = False  # some cell displays a value at its end: the package saves tables (displays.py)
+    tables: bool = False  # some cell displays a value at its end: the package saves it (displays.py)
     rich: bool = False  # some code calls IPython's display(): the package saves what it shows (displays.py)
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
@@ -210,7 +208,6 @@ def build(
     assigned = _assigned_names(notebook, parameters_cell)
     rebound = _rebound_names(notebook)
     used = _names_for_star_imports(notebook)
-    shows_tables = "pandas" in imported_packages(notebook)  # a displayed table can only be pandas'
     imported: dict[str, tuple] = {}
     draws = tables = False
     help_warnings: list[str] = []
@@ -224,7 +221,7 @@ def build(
             left_out.append(cell.index)
             continue
         definition_imports |= _futures(cell.source)  # a cell holding only the import included
-        source = _cell_code(cell, clock, local_modules, package, used, help_warnings, shows_tables)
+        source = _cell_code(cell, clock, local_modules, package, used, help_warnings)
         if source is None:
             left_out.append(cell.index)
             continue
@@ -311,7 +308,7 @@ def build(
     steps_text, rich = _combine(modules, definitions, definition_imports)
     if not (draws or tables or rich or any(_reports(source) for source in code_sources)):
         warnings.append(
-            "The pipeline writes no file and logs nothing (no print, logging, file write or displayed table): a run "
+            "The pipeline writes no file and logs nothing (no print, logging, file write or displayed value): a run "
             "leaves no record of what it computed. Print or save its results in the notebook, then export again."
         )
     return Pipeline(
@@ -369,11 +366,9 @@ def _free_step_name(base: str, working: Surroundings, steps: list[Step]) -> str:
 
 
 def _with_displays(source: str, cell_index: int) -> tuple[str, bool, bool]:
-    """(the cell's code with the imports of displays.py it needs, whether it saves the table it
+    """(the cell's code with the imports of displays.py it needs, whether it saves the value it
     shows, whether it draws: then its figures are saved and closed at its end)."""
-    tables = f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}" in source
-    if tables:
-        source = f"from {DISPLAYS_MODULE} import {_SAVE_TABLE}\n{source}"
+    tables = f"{_SAVE_VALUE}({_STEP_PLACEHOLDER!r}" in source  # imported by _package_source
     draws = _draws(source)
     if draws:
         number = cell_index + 1  # as JupyterLab shows it
@@ -388,7 +383,6 @@ def _cell_code(
     package: str,
     used: set[str],
     warnings: list[str],
-    shows_tables: bool,
 ) -> str | None:
     """The cell's code in the package (None: nothing to run), its help lines in ``warnings``:
     clock reads made the run date's, imports of the notebook's modules the package's, ``__main__``
@@ -398,7 +392,7 @@ def _cell_code(
         "only shows documentation: left out."
         for line in help_lines(cell.source)
     )
-    source = _package_source(cell, clock.sources.get(cell.index, cell.source), shows_tables)
+    source = _package_source(cell, clock.sources.get(cell.index, cell.source))
     if source is None:
         return None
     return star_imports(main_guards(rewrite_imports(source, local_modules, package)), used)
@@ -549,10 +543,10 @@ def _hoistable(
     return texts, keys, names
 
 
-def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str | None:
+def _package_source(cell: Cell, source: str) -> str | None:
     """The cell's code as the package runs it: session magics and installs gone, statements that
-    only show a value gone; None when nothing is left (a display cell). Raises ExportRefused for
-    IPython syntax a package cannot run."""
+    only show a value gone, the value the cell displays last saved; None when nothing is left.
+    Raises ExportRefused for IPython syntax a package cannot run."""
     try:
         translated = plain_source(source)
         tree = python_tree(translated)
@@ -564,7 +558,7 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
     originals = source.splitlines()
     drop: set[int] = set()
     statements = tree.body
-    shown = _shown_table(translated, statements) if shows_tables else None
+    shown = _shown_value(translated, statements)
     for i, stmt in enumerate(statements):
         # alone on its lines: the statements are in order, so only a neighbour can share one
         if (i and statements[i - 1].end_lineno >= stmt.lineno) or (
@@ -575,9 +569,14 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
         lone_semicolon = stmt.lineno <= len(originals) and originals[stmt.lineno - 1].strip() == ";"
         if lone_semicolon or _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
+    if shown is not None:  # the cell's last value, which the notebook displays: run once, inside the save
+        drop.update(range(statements[-1].lineno, statements[-1].end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
-    if shown is not None:  # the cell's last value, which the notebook displays: saved if it is a table
-        kept.append(f"{_SAVE_TABLE}({_STEP_PLACEHOLDER!r}, {cell.index + 1}, {shown})")
+    if shown is not None:  # imported at the end: the lines messages name (`Cell 5 line 3`) do not move
+        kept += [
+            f"from {DISPLAYS_MODULE} import {_SAVE_VALUE}",
+            f"{_SAVE_VALUE}({_STEP_PLACEHOLDER!r}, {cell.index + 1}, {shown})",
+        ]
     for number, line in enumerate(lines, 1):
         if (
             number not in drop
@@ -596,26 +595,45 @@ def _package_source(cell: Cell, source: str, shows_tables: bool = False) -> str 
     return "\n".join(kept)
 
 
-def _shown_table(source: str, statements: list[ast.stmt]) -> str | None:
-    """The text of the value the cell displays (its last statement, alone on its lines), when that
-    may be a table: a name, attribute or item (``df``, ``df.T``, ``df[cols]``), or a view method of
-    one (``df.head()``, ``df.describe()``); None otherwise."""
+def _shown_value(source: str, statements: list[ast.stmt]) -> str | None:
+    """The text of the value the cell displays: its last statement, alone on its lines, when it is
+    an expression the notebook shows (not a string, which reads as a note and is kept as one; not
+    a print or a write, nor any call in a cell that draws, whose output is the figure; not hidden
+    by a trailing ``;``)."""
     if not statements:
         return None
     last = statements[-1]
-    if not (_shows_only(last) and isinstance(last, ast.Expr)):
+    if not isinstance(last, ast.Expr) or (isinstance(last.value, ast.Constant) and isinstance(last.value.value, str)):
         return None
     if len(statements) > 1 and statements[-2].end_lineno >= last.lineno:
         return None
     value = last.value
-    if isinstance(value, ast.Call):
-        if not (isinstance(value.func, ast.Attribute) and value.func.attr in _TABLE_VIEWS):
-            return None
-    elif not isinstance(value, (ast.Name, ast.Attribute, ast.Subscript)) or (
-        isinstance(value, ast.Attribute) and value.attr in _NOT_TABLES
+    if isinstance(value, (ast.Await, ast.Yield, ast.YieldFrom)) or (
+        isinstance(value, ast.Constant) and value.value is None
     ):
         return None
-    return ast.get_source_segment(source, value)  # inside the call's parentheses, as many lines as it takes
+    text = ast.get_source_segment(source, value) or ""
+    if not text or "get_ipython()" in text:  # IPython syntax: dropped or refused as such
+        return None
+    if isinstance(value, ast.Call):
+        func = value.func
+        name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+        if name in _UNKEPT_CALLS or _draws(source):  # in a cell that draws, the value is an artist (`Text(…)`)
+            return None
+    after = source.splitlines()[last.end_lineno - 1][last.end_col_offset :]
+    if after.lstrip().startswith(";"):  # IPython shows nothing for a cell whose code ends with `;`
+        return None
+    return _one_argument(text)  # inside the call's parentheses, as many lines as it takes
+
+
+def _one_argument(text: str) -> str:
+    """The expression as the one argument of a call: parenthesized where it would be several
+    (a bare tuple ``a, b``) or none."""
+    try:
+        call = ast.parse(f"f({text})", mode="eval").body
+    except SyntaxError:
+        return f"({text})"
+    return text if isinstance(call, ast.Call) and len(call.args) == 1 and not call.keywords else f"({text})"
 
 
 def _draws(source: str) -> bool:
