@@ -25,7 +25,7 @@ from ...notebook.names import STDLIB_MODULES
 CHECKS = frozenset({"unpinned-import", "unpinned-install"})
 
 
-def exact(dependencies: Iterable[str]) -> frozenset[str]:
+def exactly_pinned(dependencies: Iterable[str]) -> frozenset[str]:
     """The distributions a dependency list pins to one version (``pandas==2.2.2``)."""
     return frozenset(normalize(d.split("==", 1)[0]) for d in dependencies if "==" in d)
 
@@ -39,7 +39,7 @@ def pinned_by_package(
     pins: frozenset[str],
 ) -> bool:
     """Whether every distribution the finding's line imports or installs is pinned exactly in the
-    package (``pins``: exact() of its dependencies). ``modules``: the notebook's own modules'
+    package (``pins``: exactly_pinned() of its dependencies). ``modules``: the notebook's own modules'
     sources by file, for a finding in one of them. A line naming several (``import a, b``) counts
     as answered only when all are, so an unresolved one keeps its finding."""
     if finding.check not in CHECKS:

@@ -48,7 +48,7 @@ from ..source import Source, load
 from .expectations import expectations, result_types
 from .modules import copied, dotted
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, find_parameters, rewrite_clock
-from .pinned import exact, pinned_by_package
+from .pinned import exactly_pinned, pinned_by_package
 from .render import Package, header, relative_dir, render
 from .resources import failure_modes, resources
 from .steps import build
@@ -245,7 +245,7 @@ def _plan(
     )
     seeds_numpy = any(d.lower().startswith("numpy==") for d in dependencies)
     sources = {m.file: m.source for m in context.local_modules}
-    pins = exact(dependencies)
+    pins = exactly_pinned(dependencies)
     handled = [
         f
         for f in report.findings
