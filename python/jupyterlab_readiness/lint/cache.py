@@ -184,6 +184,7 @@ class ResultCache:
         self._folders: dict[str, str] = {}
         self._configs: dict[int, tuple[CheckConfig, str]] = {}
         self._side_folders: dict[str, bool] = {}
+        self._modules: dict[Path, str] = {}  # a local module file → its digest (notebooks share them)
         self.written = 0
 
     # -- creating the folder --------------------------------------------------------------------
@@ -236,6 +237,12 @@ class ResultCache:
             exists = self._side_folders[parent] = os.path.isdir(parent)
         return _file_digest(path) if exists else "absent"
 
+    def _module_digest(self, path: Path) -> str:
+        found = self._modules.get(path)
+        if found is None:
+            found = self._modules[path] = _file_digest(path)
+        return found
+
     # -- entries --------------------------------------------------------------------------------
     def get(self, key: str, shown_path: str, directory: Path | None = None) -> NotebookReport | None:
         """The stored report (with ``shown_path``), or None when there is no valid entry."""
@@ -255,7 +262,7 @@ class ResultCache:
         stored = _decode(data, key)
         if stored is not None and stored.modules:
             base = directory if directory is not None else Path()
-            if any(_file_digest(base / file) != digest for file, digest in stored.modules):
+            if any(self._module_digest(base / file) != digest for file, digest in stored.modules):
                 return None
         if stored is not None and time.time_ns() - mtime > _TOUCH_AFTER_NS:
             with contextlib.suppress(OSError):
@@ -276,7 +283,9 @@ class ResultCache:
             sum(f.severity == "info" for f in report.findings),
         )
         base = directory if directory is not None else Path()
-        modules = tuple((file.relative_to(base).as_posix(), _file_digest(file)) for file in dict.fromkeys(module_files))
+        modules = tuple(
+            (file.relative_to(base).as_posix(), self._module_digest(file)) for file in dict.fromkeys(module_files)
+        )
         stored = Stored(json.dumps(data, ensure_ascii=False), counts, report.error is not None, modules)
         rest = (json.dumps([*counts, stored.unreadable, modules]) + "\n" + stored.payload).encode()
         body = f"{key}\n{hashlib.sha256(rest).hexdigest()}\n".encode() + rest
