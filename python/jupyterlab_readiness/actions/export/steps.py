@@ -623,7 +623,8 @@ def _shown_value(source: str, statements: list[ast.stmt]) -> str | None:
     after = source.splitlines()[last.end_lineno - 1][last.end_col_offset :]
     if after.lstrip().startswith(";"):  # IPython shows nothing for a cell whose code ends with `;`
         return None
-    return _one_argument(text)  # inside the call's parentheses, as many lines as it takes
+    # inside the call's parentheses, as many lines as it takes (only a tuple can read as several)
+    return _one_argument(text) if isinstance(value, ast.Tuple) else text
 
 
 def _one_argument(text: str) -> str:
