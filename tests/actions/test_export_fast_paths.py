@@ -5,12 +5,13 @@ ruff formats the package while the plan compiles it."""
 from __future__ import annotations
 
 import ast
+import sys
 
 import pytest
 
 from helpers.export_cases import CASES
 from jupyterlab_readiness.actions.errors import ExportRefused
-from jupyterlab_readiness.actions.export import steps
+from jupyterlab_readiness.actions.export import steps, style
 from jupyterlab_readiness.actions.export.style import ruff_binary, styled
 
 SNIPPETS = [
@@ -88,3 +89,31 @@ def test_formatted_by_ruff_and_compiled():
     assert texts["src/pkg/steps.py"] == "import os\nimport sys\n\nx = [os.sep, sys.path]\n"
     assert texts["README.md"] == "# pkg\n"
     assert warnings == []
+
+
+def test_a_ruff_that_fails_leaves_the_files_as_generated_and_says_so(tmp_path, monkeypatch):
+    broken = tmp_path / "ruff"
+    broken.write_text("#!/bin/sh\necho 'ruff: cannot run' >&2\nexit 2\n")
+    broken.chmod(0o755)
+    monkeypatch.setattr(style, "ruff_binary", lambda: str(broken))
+    files = {"src/pkg/steps.py": "import sys\nimport os\nx=[os.sep,sys.path]\n", "README.md": "# pkg\n"}
+    texts, warnings = styled(files, "pkg")
+    assert texts == files
+    assert warnings == ["ruff failed on the generated files (SubprocessError): they were not formatted."]
+
+
+def test_where_no_process_can_be_started_the_modules_are_compiled_here(monkeypatch):
+    monkeypatch.setattr(sys, "executable", "/nonexistent/python")
+    files = {"src/pkg/__init__.py": "", "src/pkg/steps.py": "def f(x):\n    global x\n"}
+    with pytest.raises(ExportRefused, match=r"src/pkg/steps\.py: name 'x' is parameter and global, line 2"):
+        styled(files, "pkg")
+    texts, warnings = styled({"src/pkg/steps.py": "x=1\n"}, "pkg")
+    assert texts == {"src/pkg/steps.py": "x=1\n"}
+    assert warnings == ["ruff failed on the generated files (FileNotFoundError): they were not formatted."]
+
+
+def test_a_module_that_only_the_compiler_rejects_is_refused():
+    # parses, but the compiler's symbol table rejects it: an ast.parse would let it through
+    files = {"src/pkg/steps.py": "def f(x):\n    global x\n", "README.md": "x"}
+    with pytest.raises(ExportRefused, match=r"src/pkg/steps\.py: name 'x' is parameter and global, line 2"):
+        styled(files, "pkg")
