@@ -317,3 +317,99 @@ def test_pyproject_merge_keeps_the_arrays_indentation_and_windows_line_breaks():
         '  "scikit-learn==1.5.0",\r\n]\r\n'
     )
     assert merge_pyproject(merge.after, PINS).after == merge.after
+
+
+# ------------------------------------------------------------------ what freeze leaves as written
+def freeze_plan(project, requirements, environment, target="requirements"):
+    """Freeze a notebook importing numpy, pandas, yaml and requests against ``requirements`` (a
+    requirements.txt or a pyproject.toml's text, by ``target``)."""
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import numpy, pandas, yaml, requests", 1))))
+    (project / ("pyproject.toml" if target == "pyproject" else "requirements.txt")).write_bytes(requirements.encode())
+    return plan(FreezeRequest(path="nb.ipynb", target=target), environment, Root(project)).reply
+
+
+VERSIONS = Environment(
+    modules={
+        "numpy": (("numpy", "2.1.0"),),
+        "pandas": (("pandas", "2.2.1"),),
+        "yaml": (("PyYAML", "6.0.1"),),
+        "requests": (("requests", "2.31.0"),),
+    },
+    python="3.11",
+    python_version="3.11.7",
+)
+
+
+def test_a_requirement_keeps_its_marker_and_is_pinned_only_where_the_marker_holds(project):
+    before = (
+        'numpy<2; python_version < "3.9"  # the last numpy for 3.8\r\n'
+        "pandas[excel]>=2 ;python_version>='3.9'\r\n"
+        'pyyaml>=5; sys_platform == "win32"\r\n'
+        'pyyaml>=6; sys_platform != "win32"\r\n'
+    )
+    reply = freeze_plan(project, before, VERSIONS)
+    # numpy's line is for a Python the versions were not installed in: 2.1.0 was never tried there
+    # (nor installs there), and an unconditional pin beside it would contradict it; PyYAML is split
+    # by platform on purpose; pandas' marker holds here: pinned, its extras and marker byte for byte
+    assert reply.after == before.replace("pandas[excel]>=2 ;", "pandas[excel]==2.2.1 ;") + "requests==2.31.0\r\n"
+    assert reply.changed == ["pandas[excel]>=2 ;python_version>='3.9' → pandas[excel]==2.2.1 ;python_version>='3.9'"]
+    assert reply.added == ["requests==2.31.0"]
+    # the kernel's Python decides, not the one freeze runs in
+    old = Environment(modules=VERSIONS.modules, python="3.8", python_version="3.8.18")
+    assert freeze_plan(project, before, old).after.splitlines()[:2] == [
+        'numpy==2.1.0; python_version < "3.9"  # the last numpy for 3.8',
+        "pandas[excel]>=2 ;python_version>='3.9'",
+    ]
+
+
+def test_a_direct_reference_is_left_as_written_and_never_pinned_again(project):
+    before = (
+        "numpy @ git+https://github.com/numpy/numpy@v2.1.0#subdirectory=x  # our fork\n"
+        "-e git+https://github.com/psf/requests#egg=requests\n"
+        "./libs/pandas\n"
+        "https://files.example.org/wheels/PyYAML-6.0.1-cp311-cp311-linux_x86_64.whl\n"
+    )
+    reply = freeze_plan(project, before, VERSIONS)
+    assert reply.after == before and reply.added == [] and reply.changed == []
+    for line, name in [
+        ("pandas @ file:///opt/src/pandas", "pandas"),
+        ("--editable=./libs/numpy[dev]", "numpy"),
+        ("git+ssh://git@github.com/org/requests.git@v2", "requests"),
+        ("PyYAML-6.0.1.tar.gz", "PyYAML"),
+    ]:
+        reply = freeze_plan(project, f"{line}\n", VERSIONS)
+        assert reply.after.splitlines()[0] == line and not any(a.startswith(f"{name}==") for a in reply.added)
+
+
+def test_pyproject_dependencies_keep_markers_extras_and_direct_references(project):
+    before = (
+        '[project]\nname = "x"\ndependencies = [\n'
+        "    \"numpy<2; python_version < '3.9'\",\n"
+        '    "pandas[excel,plot]>=2",  # data\n'
+        '    "PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1#subdirectory=lib",\n'
+        "    \"requests>=2; sys_platform == 'linux'\",\n"
+        "    \"requests>=2; sys_platform != 'linux'\",\n"
+        "]\n"
+    )
+    reply = freeze_plan(project, before, VERSIONS, target="pyproject")
+    assert reply.after == before.replace('"pandas[excel,plot]>=2"', '"pandas[excel,plot]==2.2.1"')
+    assert reply.added == [] and len(reply.changed) == 1
+    assert freeze_plan(project, reply.after, VERSIONS, target="pyproject").after == reply.after
+
+
+def test_cli_leaves_direct_references_and_markers_byte_for_byte(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml\nimport pytest\nimport requests", 1))))
+    before = (
+        "PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1\n"
+        "-e ./libs/pytest\n"
+        'requests[socks]>=2; python_version >= "3.8"  # http\n'
+    )
+    (project / "requirements.txt").write_text(before)
+    result = freeze_cli("nb.ipynb", cwd=project)
+    assert result.returncode == 0, result.stderr
+    version = importlib.metadata.version("requests")
+    assert (project / "requirements.txt").read_text() == before.replace(
+        "requests[socks]>=2;", f"requests[socks]=={version};"
+    )
+    again = json.loads(freeze_cli("nb.ipynb", "--format", "json", cwd=project).stdout)
+    assert again["added"] == [] and again["changed"] == []

@@ -219,6 +219,8 @@ def test_only_the_loose_requirement_is_named(check):
         "!pip install -e .",
         "!pip install ./dist/mypkg-0.1-py3-none-any.whl",
         "!pip install git+https://github.com/org/repo@v1.0",
+        "!pip install libs/mypkg",  # pip reads a name with a slash as a path
+        "%pip install mypkg @ git+https://github.com/org/mypkg@v1.2",  # a direct reference the shell split
         "!pip list",
         "!pip uninstall -y pandas",
         "%pip freeze > requirements.txt",

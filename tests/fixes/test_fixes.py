@@ -387,6 +387,27 @@ def test_an_exact_pin_on_the_line_stays_the_users_version(tmp_path):
     assert pip == "%pip install requests==2.0 numpy==9.9.9" and conda == "!conda install -y scipy=1.10 pandas=9.9.9"
 
 
+def test_pinning_an_install_leaves_urls_paths_and_editables_as_written(tmp_path):
+    lines = [
+        "%pip install mypkg @ git+https://github.com/org/mypkg@v1.2 requests",
+        "%pip install 'mypkg @ git+https://github.com/org/mypkg@v1.2' mypkg@file:///opt/mypkg requests",
+        "!pip install -e git+https://github.com/org/mypkg#egg=mypkg -e ./libs/mypkg libs/mypkg requests",
+        "!pip install https://example.org/mypkg-1.0-py3-none-any.whl mypkg-1.0.tar.gz requests",
+    ]
+    versions = {n: (n, "9.9.9") for n in ("mypkg", "libs", "requests", "https")}
+    outcome = fix_notebook(
+        notebook(code("\n".join(lines), 1)),
+        tmp_path / "a.ipynb",
+        None,
+        "a.ipynb",
+        options=FixOptions(NOW, versions),
+        select=frozenset({"unpinned-install"}),
+    )
+    # the source the team chose stays; only the loose name beside it is pinned
+    assert sources(outcome.notebook) == ["\n".join(line.replace(" requests", " requests==9.9.9") for line in lines)]
+    assert only(outcome.report, "unpinned-install") == []
+
+
 def test_pins_come_from_the_kernel_when_the_check_ran_live(tmp_path):
     nb = notebook(code("!pip install pandas", 1))
     kernel = KernelState(frozenset(), {}, 1, {"pandas": (("pandas", "2.2.1"),)})

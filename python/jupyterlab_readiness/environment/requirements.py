@@ -101,12 +101,37 @@ def install_commands(magic: Magic) -> Iterator[tuple[int, str, list[str]]]:
     import shlex  # here, not at start-up: only shell lines get this far
 
     for line, text in lines:
+        text = _without_comment(text)
         try:
-            tokens = shlex.split(text, comments=True)
+            tokens = shlex.split(text)
         except ValueError:
             tokens = text.split()
         for tool, specs in _installs_in(_split_separators(tokens)):
             yield line, tool, specs
+
+
+def _without_comment(text: str) -> str:
+    """The shell line before its comment: a ``#`` that starts a word, outside quotes (shlex would
+    also cut at the ``#`` of ``git+https://…#egg=pkg``, and lose what follows)."""
+    if "#" not in text:
+        return text
+    quote = ""
+    escaped = False
+    word_start = True
+    for index, char in enumerate(text):
+        literal = escaped
+        if escaped:
+            escaped = False
+        elif char == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char == "#" and word_start:
+            return text[:index]
+        word_start = not quote and not literal and char.isspace()
+    return text
 
 
 def _split_separators(tokens: list[str]) -> list[str]:
@@ -142,6 +167,9 @@ def _installs_in(tokens: list[str]) -> Iterator[tuple[str, list[str]]]:
             if token.startswith("-"):
                 j += 2 if token in _VALUE_OPTIONS else 1
                 continue
+            if _direct_reference_at(tokens, j):
+                j += 3 if tokens[j + 1] == "@" else 2  # pkg @ git+https://…, unquoted: a URL, not pkg's spec
+                continue
             if not _is_path_or_url(token) and not token.startswith(("$", "{")):
                 specs.append(token)
             j += 1
@@ -169,8 +197,23 @@ def _tool(tokens: list[str], i: int) -> tuple[str, int] | None:
     return None
 
 
+def _direct_reference_at(tokens: list[str], j: int) -> bool:
+    """Whether ``tokens[j]`` is the name of a PEP 508 direct reference the shell split into words
+    (``pkg @ url``, ``pkg @url``)."""
+    return j + 1 < len(tokens) and (tokens[j + 1] == "@" or tokens[j + 1].startswith("@")) and tokens[j] != "@"
+
+
 def _is_path_or_url(token: str) -> bool:
-    return "://" in token or token.startswith((".", "/", "~")) or token.endswith((".whl", ".tar.gz", ".zip"))
+    # pip reads a name with a slash as a path (`libs/pkg`); a marker after ";" may hold one
+    requirement = token.split(";", 1)[0]
+    return (
+        "://" in token
+        or token.startswith((".", "/", "~"))
+        or "/" in requirement
+        or "\\" in requirement
+        or requirement.endswith((".whl", ".tar.gz", ".zip"))
+        or requirement.rstrip().endswith("@")
+    )
 
 
 _REQUIREMENT_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")

@@ -3,6 +3,12 @@
 Merging keeps comments, order and unrelated lines; replaces a loose spec of a pinned distribution
 (``pandas``, ``pandas>=2``) by the pin; never duplicates; and is idempotent — merging the same
 pins again gives the same bytes and reports nothing added or changed.
+
+It never changes what a requirement means: a pin keeps the requirement's extras and marker, and
+the rest of its line, byte for byte; a URL or path (``pkg @ git+…``, ``-e …``, ``./libs/pkg``) is
+exact already and stays as written, as does a distribution split by markers over several lines,
+or one whose marker does not hold where the versions were installed. None of these is added
+again. Requirements are read with ``packaging``.
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ _NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 class Pins:
     versions: dict[str, tuple[str, str]] = field(default_factory=dict)  # normalised → (name, version)
     unresolved: list[str] = field(default_factory=list)
+    # PEP 508 marker values of the environment the versions were installed in (python_version …),
+    # over this Python's: a requirement whose marker does not hold there is not re-pinned
+    markers: dict[str, str] | None = None
 
 
 @dataclass
@@ -36,16 +45,29 @@ def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) ->
     """``included``: distributions a file the text includes (``-r base.txt``) pins exactly; they
     are neither added nor re-pinned here: pip refuses two different pins of one distribution."""
     lines = text.splitlines()
+    requirements = [(group, _requirement(_joined(lines, group), comments=True)) for group in _logical(lines)]
+    pinnable = _pinnable([line for _, line in requirements], pins)
     seen: set[str] = set(included)
     changed: list[str] = []
-    for i, line in enumerate(lines):
-        key, rewritten = _pin_line(line, pins)
-        if key is None or key in included:
+    for group, requirement in requirements:
+        if requirement.key is None:
             continue
-        seen.add(key)
-        if rewritten != line:
-            changed.append(f"{line.strip()} → {rewritten.strip()}")
-            lines[i] = rewritten
+        seen.add(requirement.key)
+        if requirement.key in included or requirement.key not in pinnable:
+            continue
+        # A trailing backslash joins the next lines (pip-compile's `--hash=` lines) to this
+        # requirement: only a requirement written whole on its first line is edited, and the
+        # backslash stays, or the hashes become lines of their own.
+        if any(not lines[i].strip().startswith("-") for i in group[1:]):
+            continue
+        first = lines[group[0]]
+        continued = len(group) > 1
+        head = first.rstrip().removesuffix("\\") if continued else first
+        rewritten = _pinned(head, _requirement(head, comments=True), pins)
+        if rewritten is not None:
+            rewritten += first[len(head) :]
+            changed.append(f"{first.strip()} → {rewritten.strip()}")
+            lines[group[0]] = rewritten
     added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
     lines.extend(added)
     newline = "\r\n" if "\r\n" in text else "\n"  # a file saved on Windows keeps its line breaks
@@ -55,30 +77,154 @@ def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) ->
     return Merge(text, after, added, changed)
 
 
-def _pin_line(line: str, pins: Pins) -> tuple[str | None, str]:
-    """The pinned distribution a requirements line is about (None if none), and its pinned form."""
-    stripped = line.strip()
-    if not stripped or stripped.startswith(("#", "-")):
-        return None, line
-    match = _NAME.match(line)
-    if not match:
-        return None, line
-    key = normalize(match.group(1))
-    if key not in pins.versions:
-        return None, line
-    version = pins.versions[key][1]
-    # A trailing backslash joins the next line (pip-compile's `--hash=` lines) to this requirement:
-    # it must stay, or the hashes become lines of their own.
-    continued = "#" not in line and line.rstrip().endswith("\\")
-    body, hash_, comment = (line.rstrip().removesuffix("\\") if continued else line).partition("#")
-    spec, semi, marker = body.partition(";")
-    extras = re.match(r"^\s*[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?", spec)
-    pinned = f"{match.group(1)}{extras.group(1) or '' if extras else ''}=={version}"
-    if re.sub(r"\s+", "", spec) == pinned:
-        return key, line
-    rebuilt = pinned + (f" ;{marker.rstrip()}" if semi else "") + (f"  #{comment}" if hash_ else "")
-    indent = line[: len(line) - len(line.lstrip())]
-    return key, indent + rebuilt + (" \\" if continued else "")
+def _logical(lines: list[str]) -> list[list[int]]:
+    """The physical lines of each logical line, joined as pip joins them: a line ending with a
+    backslash continues on the next one, unless it is a comment."""
+    groups: list[list[int]] = []
+    current: list[int] = []
+    for i, line in enumerate(lines):
+        current.append(i)
+        if not line.endswith("\\") or line.lstrip().startswith("#"):
+            groups.append(current)
+            current = []
+    if current:
+        groups.append(current)
+    return groups
+
+
+def _joined(lines: list[str], group: list[int]) -> str:
+    return "".join(lines[i].removesuffix("\\") if i != group[-1] else lines[i] for i in group)
+
+
+@dataclass(frozen=True)
+class _Requirement:
+    """What one requirement (a requirements file's logical line, or a pyproject.toml entry) says."""
+
+    key: str | None = None  # the normalised distribution it is about; None: none (comment, option…)
+    direct: bool = False  # a URL or a path (``pkg @ git+…``, ``-e …``, ``./libs/pkg``): exact already
+    marker: str | None = None  # its environment marker, normalised
+    exact: str | None = None  # the version it pins exactly (``==2.2.2``), if it does
+    span: tuple[int, int] | None = None  # where ``name[extras]specifier`` is in the text
+
+
+# A comment starts at the line's start or after whitespace (``#`` inside a URL is a fragment);
+# options (``--hash=…``) after whitespace.
+_COMMENT = re.compile(r"(?:^|\s)#")
+_OPTION = re.compile(r"\s--?[A-Za-z]")
+_EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s*)(?P<target>\S.*)$")
+_ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
+
+
+def _requirement(text: str, *, comments: bool) -> _Requirement:
+    """Read with ``packaging``, as pip reads it; ``comments``: a requirements file's line (with
+    comments, options, ``-e`` and bare URLs or paths), else a PEP 508 string."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    body = text
+    if comments:
+        comment = _COMMENT.search(body)
+        body = body[: comment.start()] if comment else body
+        editable = _EDITABLE.match(body.strip())
+        if editable:
+            key = _reference_key(_OPTION.split(editable.group("target"), maxsplit=1)[0].strip())
+            return _Requirement(key, direct=True)
+        if body.lstrip().startswith("-"):  # -r, -c, --index-url …: about no distribution here
+            return _Requirement()
+        option = _OPTION.search(body)
+        body = body[: option.start()] if option else body
+    stripped = body.strip()
+    if not stripped:
+        return _Requirement()
+    try:
+        requirement = Requirement(stripped)
+    except InvalidRequirement:
+        requirement = None
+    name_part = stripped.split(";", 1)[0].rstrip()
+    location = "/" in name_part or "\\" in name_part or name_part.startswith((".", "~")) or name_part.endswith(_ARCHIVE)
+    if requirement is not None and requirement.url:  # pkg @ git+https://…, pkg @ file:///…
+        return _Requirement(normalize(requirement.name), direct=True)
+    if comments and location:  # a bare URL or path, as pip takes them: ./libs/pkg, https://…/pkg-1.0-….whl
+        return _Requirement(_reference_key(stripped.split(" ;", 1)[0].strip()), direct=True)
+    if requirement is None:  # not PEP 508 (a legacy version…): left as written, and never added again
+        match = _NAME.match(stripped)
+        return _Requirement(normalize(match.group(1)) if match else None, direct=True)
+    marker = str(requirement.marker) if requirement.marker is not None else None
+    specifiers = list(requirement.specifier)
+    exact = specifiers[0].version if len(specifiers) == 1 and specifiers[0].operator in ("==", "===") else None
+    match = _NAME.match(body)
+    end = body.index(";") if ";" in body else len(body)
+    end = len(body[:end].rstrip())
+    span = (match.start(1), end) if match else None
+    return _Requirement(normalize(requirement.name), marker=marker, exact=exact, span=span)
+
+
+def _reference_key(target: str) -> str | None:
+    """The distribution a URL or path names, as far as its text tells: its ``#egg=`` fragment, a
+    wheel's or an sdist's file name, else its last path segment (``git+https://…/org/pkg@v1.2``,
+    ``./libs/pkg``)."""
+    from urllib.parse import urlsplit
+
+    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+
+    location, _, fragment = target.partition("#")
+    egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)", fragment)
+    if egg:
+        return normalize(egg.group(1))
+    path = urlsplit(location).path if "://" in location else location
+    segment = re.split(r"[/\\]", path.rstrip("/\\"))[-1]
+    try:
+        if segment.endswith(".whl"):
+            return normalize(parse_wheel_filename(segment)[0])
+        if segment.endswith((".tar.gz", ".zip")):
+            return normalize(parse_sdist_filename(segment)[0])
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
+    segment = re.sub(r"\[[^\]]*\]$", "", segment.split("@", 1)[0]).removesuffix(".git")
+    return normalize(segment) if _NAME.fullmatch(segment) else None
+
+
+def _pinnable(requirements: list[_Requirement], pins: Pins) -> set[str]:
+    """The pinned distributions whose requirements freeze may re-pin: not one any requirement
+    names by URL or path (already exact, and from the source the team chose); not one written
+    with different markers on several lines (the author split it by environment); not one whose
+    marker does not hold where the versions were installed (that version was not tested there)."""
+    about: dict[str, list[_Requirement]] = {}
+    for requirement in requirements:
+        if requirement.key in pins.versions:
+            about.setdefault(requirement.key, []).append(requirement)
+    pinnable = set()
+    for key, found in about.items():
+        markers = {requirement.marker for requirement in found}
+        if any(requirement.direct for requirement in found) or len(markers) != 1:
+            continue
+        (marker,) = markers
+        if marker is None or _holds(marker, pins.markers):
+            pinnable.add(key)
+    return pinnable
+
+
+def _holds(marker: str, environment: dict[str, str] | None) -> bool:
+    from packaging.markers import Marker
+
+    try:
+        return Marker(marker).evaluate(environment)
+    except Exception:  # noqa: BLE001 - a marker that cannot be evaluated here: left as written
+        return False
+
+
+def _pinned(text: str, requirement: _Requirement, pins: Pins) -> str | None:
+    """``text`` with its version specifier replaced by the pin, the rest of it (extras, marker,
+    comment) byte for byte; None when it pins that version already, or cannot be edited."""
+    if requirement.key is None or requirement.direct or requirement.span is None:
+        return None
+    version = pins.versions[requirement.key][1]
+    if requirement.exact == version:
+        return None
+    start, end = requirement.span
+    match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\s*\[[^\]]*\])?", text[start:end])
+    if match is None:
+        return None
+    return text[:start] + match.group(1) + (match.group(2) or "") + "==" + version + text[end:]
 
 
 def merge_pyproject(text: str, pins: Pins) -> Merge:
@@ -97,14 +243,16 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
         raise ActionRefused("[project].dependencies in pyproject.toml is not a list of requirements")
     # one already laid out a line per item gets the new items in its own indentation
     was_multiline = "\n" in dependencies.as_string()
+    requirements = [_requirement(str(item), comments=False) for item in dependencies]
+    pinnable = _pinnable(requirements, pins)
     seen: set[str] = set()
     changed: list[str] = []
-    for i, item in enumerate(list(dependencies)):
-        key, rewritten = _pin_line(str(item), pins)
-        if key is None:
+    for i, (item, requirement) in enumerate(zip(list(dependencies), requirements, strict=True)):
+        if requirement.key is None:
             continue
-        seen.add(key)
-        if rewritten != str(item):
+        seen.add(requirement.key)
+        rewritten = _pinned(str(item), requirement, pins) if requirement.key in pinnable else None
+        if rewritten is not None:
             changed.append(f"{item} → {rewritten}")
             dependencies[i] = rewritten
     added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]

@@ -39,7 +39,8 @@ def resolve(want: Wanted, environment: Environment) -> Pins:
     """Exact versions from an environment's answer; a module nothing installed provides is
     unresolved — never guessed — and named once, though the notebook both installs and imports it
     (``!pip install tf-agents`` and ``import tf_agents``)."""
-    pins = Pins()
+    # a requirement's marker is evaluated for the Python the versions come from (the kernel's)
+    pins = Pins(markers={"python_version": environment.python, "python_full_version": environment.python_version})
     missing: set[str] = set()
 
     def unresolved(name: str) -> None:
