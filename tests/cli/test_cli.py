@@ -106,6 +106,26 @@ def test_unreadable_notebook_is_exit_2_and_the_others_are_still_reported(tree):
     assert errors["warn.ipynb"] is None and len(data["notebooks"]) == 4
 
 
+def test_a_cell_source_of_the_wrong_type_is_an_unreadable_notebook(tree):
+    # Read as an empty cell, the notebook would pass as ready with its code never checked.
+    nb = notebook(md("# t"), code("print(undefined_frame)", 1))
+    for name, source in (("int", 5), ("object", {"a": "x"}), ("null", None), ("mixed", ["x = 1\n", 2])):
+        nb["cells"][1]["source"] = source
+        (tree / f"{name}.ipynb").write_text(json.dumps(nb))
+    result = cli("check", "--format", "json", "--fail-on", "never", ".", cwd=tree)
+    assert result.returncode == 2
+    errors = {nb["path"]: nb["error"] for nb in json.loads(result.stdout)["notebooks"]}
+    not_text = "not text (a string or a list of strings)"
+    assert errors["int.ipynb"] == f"not a notebook: cell 2's 'source' is a number, {not_text}"
+    assert errors["object.ipynb"] == f"not a notebook: cell 2's 'source' is an object, {not_text}"
+    assert errors["null.ipynb"] == f"not a notebook: cell 2's 'source' is null, {not_text}"
+    mixed = "not a notebook: cell 2's 'source' is a list holding a number (item 2), not only strings"
+    assert errors["mixed.ipynb"] == mixed
+    assert errors["warn.ipynb"] is None  # the others are still checked
+    text = cli("check", "int.ipynb", cwd=tree)
+    assert text.returncode == 2 and "int.ipynb  cannot check: not a notebook: cell 2's 'source'" in text.stdout
+
+
 def test_usage_errors_are_exit_2(tree):
     assert cli("check", cwd=tree).returncode == 2  # no PATH
     bad_id = cli("check", "--disable", "no-such-check", ".", cwd=tree)
