@@ -161,6 +161,28 @@ def test_disable_and_enable_flags_and_pyproject_config(tree):
     assert error.endswith("pyproject.toml:2: not valid TOML: Unclosed array at the end of the file")
 
 
+def test_a_pyproject_that_is_not_toml_is_a_configuration_error_for_every_command_that_reads_it(tree):
+    # Not only when it has our table: whether it has one cannot be known, and skipping it would run
+    # with the defaults the project may have changed. Named relative to the current folder, with
+    # TOML's line and column, as editors and CI logs link them.
+    (tree / "pyproject.toml").write_text('[project]\nname = "x"\nversion = = 1\n')
+    sub = tree / "sub"
+    where = "../pyproject.toml:3: not valid TOML: Invalid value (column 11)"
+    result = cli("check", "--format", "json", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["notebooks"][0]["error"] == f"configuration error: {where}"
+    assert str(tree) not in result.stdout
+    result = cli("contract", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2 and f"invalid contract: {where}" in result.stdout
+    result = cli("export", "--dry-run", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2 and f"configuration error: {where}" in result.stderr
+    result = cli("fix", "--diff", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2 and where in result.stderr
+    # A pyproject.toml without a [tool.jupyter-readiness] table is valid: the defaults apply.
+    (tree / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n')
+    assert cli("check", "bad.ipynb", cwd=sub).returncode == 1
+
+
 def test_an_unknown_key_in_the_configuration_table_is_an_error(tree):
     # `disabled` for `disable`: silently ignored, the check the user meant to turn off still fails CI.
     (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisabled = ["wall-clock"]\n')

@@ -158,6 +158,19 @@ async def test_a_cell_source_of_the_wrong_type_is_a_corrupt_notebook_never_an_em
     assert error["message"] == f"cannot read the notebook: {expected}" and secret not in error["message"]
 
 
+async def test_a_pyproject_that_is_not_toml_is_a_configuration_error_named_from_the_root(jp_fetch, jp_root_dir):
+    (jp_root_dir / "work").mkdir()
+    (jp_root_dir / "work" / "pyproject.toml").write_text('[project]\nname = "x"\nversion = = 1\n')
+    nb = notebook(code("import datetime\nprint(datetime.datetime.now())", 1))
+    (jp_root_dir / "work" / "nb.ipynb").write_text(json.dumps(nb))
+    reply = await post_check(jp_fetch, {"path": "work/nb.ipynb"})
+    where = "work/pyproject.toml:3: not valid TOML: Invalid value (column 11)"
+    assert reply["error"] == f"configuration error: {where}" and reply["findings"] == []
+    assert str(jp_root_dir) not in json.dumps(reply)
+    error = await expect_error_at(jp_fetch, "export", 400, {"path": "work/nb.ipynb"})
+    assert error["message"] == f"configuration error: {where}"
+
+
 async def test_checks_the_user_turned_off_are_not_run(jp_fetch):
     nb = notebook(code("import datetime\nprint(datetime.datetime.now())", 1))
     reply = await post_check(jp_fetch, {"path": "x.ipynb", "notebook": nb, "disable": ["wall-clock"]})
