@@ -138,6 +138,24 @@ def test_usage_errors_are_exit_2(tree):
     assert empty.returncode == 2 and "no notebooks" in empty.stderr
 
 
+def test_a_check_both_disabled_and_enabled_on_the_command_line_is_a_usage_error(tree):
+    # Which one was meant cannot be known: neither wins silently, whatever the order, whichever
+    # parser reads the line (the plain reader or argparse, for an abbreviated option), check or fix.
+    conflict = "argument --enable: not allowed with argument --disable for the same check: wall-clock"
+    for given in (
+        ("check", "--enable", "wall-clock", "--disable", "wall-clock", "warn.ipynb"),
+        ("check", "--disable=wall-clock", "--disable", "hidden-state", "--enable=wall-clock", "warn.ipynb"),
+        ("check", "--disab", "wall-clock", "--enable", "wall-clock", "warn.ipynb"),
+        ("fix", "--diff", "--disable", "wall-clock", "--enable", "wall-clock", "warn.ipynb"),
+    ):
+        result = cli(*given, cwd=tree)
+        assert result.returncode == 2 and result.stderr == f"jupyter-readiness: error: {conflict}\n", given
+        assert result.stdout == ""
+    # Enabling what pyproject.toml disables is no conflict.
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["wall-clock"]\n')
+    assert cli("check", "--fail-on", "warning", "--enable", "wall-clock", "warn.ipynb", cwd=tree).returncode == 1
+
+
 def test_disable_and_enable_flags_and_pyproject_config(tree):
     assert cli("check", "--disable", "hidden-state", "sub/bad.ipynb", cwd=tree).returncode == 0
     (tree / "pyproject.toml").write_text(

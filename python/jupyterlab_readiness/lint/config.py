@@ -41,9 +41,16 @@ class CheckConfig(NamedTuple):
         return CheckConfig(self.disabled | frozenset(disabled), {**self.severity, **severity}, self.source)
 
     def with_flags(self, disable: Iterable[str] = (), enable: Iterable[str] = ()) -> CheckConfig:
-        """Command-line --disable/--enable on top of this configuration (flags win)."""
+        """Command-line --disable/--enable on top of this configuration (flags win). A check both
+        disabled and enabled on one command line is a usage error, whatever the order: which of the
+        two was meant cannot be known."""
         disable, enable = list(disable), list(enable)
         validate_ids(disable + enable, "command line")
+        both = sorted(set(disable) & set(enable))
+        if both:
+            raise ConfigError(
+                f"argument --enable: not allowed with argument --disable for the same check: {', '.join(both)}"
+            )
         return CheckConfig((self.disabled | frozenset(disable)) - frozenset(enable), self.severity, self.source)
 
 
