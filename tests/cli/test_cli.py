@@ -106,6 +106,26 @@ def test_unreadable_notebook_is_exit_2_and_the_others_are_still_reported(tree):
     assert errors["warn.ipynb"] is None and len(data["notebooks"]) == 4
 
 
+def test_a_cell_source_of_the_wrong_type_is_an_unreadable_notebook(tree):
+    # Read as an empty cell, the notebook would pass as ready with its code never checked.
+    nb = notebook(md("# t"), code("print(undefined_frame)", 1))
+    for name, source in (("int", 5), ("object", {"a": "x"}), ("null", None), ("mixed", ["x = 1\n", 2])):
+        nb["cells"][1]["source"] = source
+        (tree / f"{name}.ipynb").write_text(json.dumps(nb))
+    result = cli("check", "--format", "json", "--fail-on", "never", ".", cwd=tree)
+    assert result.returncode == 2
+    errors = {nb["path"]: nb["error"] for nb in json.loads(result.stdout)["notebooks"]}
+    not_text = "not text (a string or a list of strings)"
+    assert errors["int.ipynb"] == f"not a notebook: cell 2's 'source' is a number, {not_text}"
+    assert errors["object.ipynb"] == f"not a notebook: cell 2's 'source' is an object, {not_text}"
+    assert errors["null.ipynb"] == f"not a notebook: cell 2's 'source' is null, {not_text}"
+    mixed = "not a notebook: cell 2's 'source' is a list holding a number (item 2), not only strings"
+    assert errors["mixed.ipynb"] == mixed
+    assert errors["warn.ipynb"] is None  # the others are still checked
+    text = cli("check", "int.ipynb", cwd=tree)
+    assert text.returncode == 2 and "int.ipynb  cannot check: not a notebook: cell 2's 'source'" in text.stdout
+
+
 def test_usage_errors_are_exit_2(tree):
     assert cli("check", cwd=tree).returncode == 2  # no PATH
     bad_id = cli("check", "--disable", "no-such-check", ".", cwd=tree)
@@ -116,6 +136,24 @@ def test_usage_errors_are_exit_2(tree):
     (tree / "empty").mkdir()
     empty = cli("check", "empty", cwd=tree)
     assert empty.returncode == 2 and "no notebooks" in empty.stderr
+
+
+def test_a_check_both_disabled_and_enabled_on_the_command_line_is_a_usage_error(tree):
+    # Which one was meant cannot be known: neither wins silently, whatever the order, whichever
+    # parser reads the line (the plain reader or argparse, for an abbreviated option), check or fix.
+    conflict = "argument --enable: not allowed with argument --disable for the same check: wall-clock"
+    for given in (
+        ("check", "--enable", "wall-clock", "--disable", "wall-clock", "warn.ipynb"),
+        ("check", "--disable=wall-clock", "--disable", "hidden-state", "--enable=wall-clock", "warn.ipynb"),
+        ("check", "--disab", "wall-clock", "--enable", "wall-clock", "warn.ipynb"),
+        ("fix", "--diff", "--disable", "wall-clock", "--enable", "wall-clock", "warn.ipynb"),
+    ):
+        result = cli(*given, cwd=tree)
+        assert result.returncode == 2 and result.stderr == f"jupyter-readiness: error: {conflict}\n", given
+        assert result.stdout == ""
+    # Enabling what pyproject.toml disables is no conflict.
+    (tree / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisable = ["wall-clock"]\n')
+    assert cli("check", "--fail-on", "warning", "--enable", "wall-clock", "warn.ipynb", cwd=tree).returncode == 1
 
 
 def test_disable_and_enable_flags_and_pyproject_config(tree):
@@ -139,6 +177,28 @@ def test_disable_and_enable_flags_and_pyproject_config(tree):
     error = json.loads(broken.stdout)["notebooks"][0]["error"]
     assert broken.returncode == 2
     assert error.endswith("pyproject.toml:2: not valid TOML: Unclosed array at the end of the file")
+
+
+def test_a_pyproject_that_is_not_toml_is_a_configuration_error_for_every_command_that_reads_it(tree):
+    # Not only when it has our table: whether it has one cannot be known, and skipping it would run
+    # with the defaults the project may have changed. Named relative to the current folder, with
+    # TOML's line and column, as editors and CI logs link them.
+    (tree / "pyproject.toml").write_text('[project]\nname = "x"\nversion = = 1\n')
+    sub = tree / "sub"
+    where = "../pyproject.toml:3: not valid TOML: Invalid value (column 11)"
+    result = cli("check", "--format", "json", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2
+    assert json.loads(result.stdout)["notebooks"][0]["error"] == f"configuration error: {where}"
+    assert str(tree) not in result.stdout
+    result = cli("contract", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2 and f"invalid contract: {where}" in result.stdout
+    result = cli("export", "--dry-run", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2 and f"configuration error: {where}" in result.stderr
+    result = cli("fix", "--diff", "bad.ipynb", cwd=sub)
+    assert result.returncode == 2 and where in result.stderr
+    # A pyproject.toml without a [tool.jupyter-readiness] table is valid: the defaults apply.
+    (tree / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1"\n')
+    assert cli("check", "bad.ipynb", cwd=sub).returncode == 1
 
 
 def test_an_unknown_key_in_the_configuration_table_is_an_error(tree):

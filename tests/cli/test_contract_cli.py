@@ -184,6 +184,50 @@ def test_waive_from_the_command_line(tree):
     assert (tree / "pyproject.toml").read_text() == before
 
 
+def test_a_waiver_for_a_check_that_does_not_fire_there_is_refused_with_what_does(tree):
+    # It would accept nothing, yet read as if something were accepted (a typo'd id, the wrong cell).
+    write(
+        tree / "sub" / "two.ipynb",
+        md("# Two"),
+        code("import logging", 1, cell_id="c0"),
+        code("total = frame.sum()\nlogging.info('%s', total)", 2, cell_id="c1"),
+    )
+    before = (tree / "pyproject.toml").read_text()
+
+    def waive(*args: str) -> subprocess.CompletedProcess[str]:
+        return cli("waive", "sub/two.ipynb", "--reason", "r", *args, cwd=tree)
+
+    result = waive("--check", "wall-clock", "--cell", "c1")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr == (
+        "jupyter-readiness: not waived: the check does not fire on this cell (cell 3), so a waiver would accept "
+        "nothing; the checks that fire on it: hidden-state\n"
+    )
+    result = waive("--check", "hidden-state", "--cell", "c0")
+    assert result.returncode == 2 and result.stderr.endswith(
+        "(cell 2), so a waiver would accept nothing; no check fires on it\n"
+    )
+    result = waive("--check", "wall-clock")
+    assert result.returncode == 2
+    assert result.stderr.endswith(
+        "does not fire in this notebook, so a waiver would accept nothing; the checks that fire in it: hidden-state\n"
+    )
+    # A check that does not exist stays its own error, before any of this.
+    result = waive("--check", "wall-clocks", "--cell", "c1")
+    assert result.returncode == 2 and "unknown check id" in result.stderr
+    assert (tree / "pyproject.toml").read_text() == before
+    # A check disabled in the project's configuration does not fire either: the verdict never sees it.
+    assert waive("--check", "hidden-state", "--cell", "c1", "--dry-run").returncode == 0
+    (tree / "pyproject.toml").write_text(
+        before.replace(
+            "[tool.jupyter-readiness.contract]",
+            '[tool.jupyter-readiness]\ndisable = ["hidden-state"]\n\n[tool.jupyter-readiness.contract]',
+        )
+    )
+    result = waive("--check", "hidden-state", "--cell", "c1", "--dry-run")
+    assert result.returncode == 2 and result.stderr.endswith("no check fires on it\n")
+
+
 def test_a_cell_id_the_notebook_lacks_says_where_ids_come_from(tree):
     waive = ["--check", "hidden-state", "--cell", "zz", "--reason", "r"]
     with_ids = cli("waive", "sub/bad.ipynb", *waive, cwd=tree)

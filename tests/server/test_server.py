@@ -143,6 +143,34 @@ async def test_a_corrupt_notebook_is_a_report_with_an_error(jp_fetch, jp_root_di
     assert "unsupported nbformat 9" in reply["error"]
 
 
+async def test_a_cell_source_of_the_wrong_type_is_a_corrupt_notebook_never_an_empty_cell(jp_fetch, jp_root_dir):
+    secret = "sk-live-0123456789abcdef"
+    nb = notebook(md("# t"), code("x = 1", 1))
+    nb["cells"][1]["source"] = ["x = 1\n", {"token": secret}]
+    (jp_root_dir / "bad.ipynb").write_text(json.dumps(nb))
+    expected = "not a notebook: cell 2's 'source' is a list holding an object (item 2), not only strings"
+    # The check answers like any corrupt notebook: a report with its error (a file, or the live model).
+    for body in ({"path": "bad.ipynb"}, {"path": "x.ipynb", "notebook": nb}):
+        reply = await post_check(jp_fetch, body)
+        assert reply["error"] == expected and reply["findings"] == [] and reply["score"] == 0
+    # An action is a 400 with the reason, never the content.
+    error = await expect_error_at(jp_fetch, "extract", 400, {"path": "bad.ipynb", "cell_indices": [1]})
+    assert error["message"] == f"cannot read the notebook: {expected}" and secret not in error["message"]
+
+
+async def test_a_pyproject_that_is_not_toml_is_a_configuration_error_named_from_the_root(jp_fetch, jp_root_dir):
+    (jp_root_dir / "work").mkdir()
+    (jp_root_dir / "work" / "pyproject.toml").write_text('[project]\nname = "x"\nversion = = 1\n')
+    nb = notebook(code("import datetime\nprint(datetime.datetime.now())", 1))
+    (jp_root_dir / "work" / "nb.ipynb").write_text(json.dumps(nb))
+    reply = await post_check(jp_fetch, {"path": "work/nb.ipynb"})
+    where = "work/pyproject.toml:3: not valid TOML: Invalid value (column 11)"
+    assert reply["error"] == f"configuration error: {where}" and reply["findings"] == []
+    assert str(jp_root_dir) not in json.dumps(reply)
+    error = await expect_error_at(jp_fetch, "export", 400, {"path": "work/nb.ipynb"})
+    assert error["message"] == f"configuration error: {where}"
+
+
 async def test_checks_the_user_turned_off_are_not_run(jp_fetch):
     nb = notebook(code("import datetime\nprint(datetime.datetime.now())", 1))
     reply = await post_check(jp_fetch, {"path": "x.ipynb", "notebook": nb, "disable": ["wall-clock"]})

@@ -8,7 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 from ..contract.replies import ContractVerdict
-from ..contract.report import NotebookReport
+from ..contract.report import Finding, NotebookReport
 from ..files import Root
 from ..lint.config import CheckConfig, ConfigError, project_config
 from ..lint.engine import check_model
@@ -17,7 +17,7 @@ from ..notebook.model import Notebook
 from .evidence import load_evidence
 from .source import ProjectContract, find_contract
 from .spec import ContractError
-from .verdict import checks_run, evaluate, failed_verdict
+from .verdict import checks_run, evaluate, failed_verdict, judged_findings
 
 
 def project_contract(directory: Path, root: Root) -> ProjectContract | str:
@@ -70,3 +70,15 @@ def judge(
         waiver_name=project.waiver_name(notebook_path),
         today=today,
     )
+
+
+def findings_to_waive(notebook: Notebook, notebook_path: Path, root: Root) -> list[Finding]:
+    """What a waiver for the notebook may accept: the findings its verdict judges, found as
+    ``judge`` finds them (the project's configuration, no kernel, the current rehearsal's).
+    Raises ConfigError when the project's configuration is invalid."""
+    config = project_config(notebook_path.parent, root.ceiling)
+    report = check_model(
+        notebook, notebook_path, config, "", rehearsal=read_record(notebook_path, root), ceiling=root.ceiling
+    )
+    evidence = load_evidence(notebook, notebook_path, root, rehearsal=True, tests=False)
+    return judged_findings(report, evidence, checks_run(config, notebook, evidence))

@@ -82,7 +82,7 @@ def evaluate(
         return failed_verdict(report.path, f"cannot read the notebook: {report.error}", project)
     contract = project.contract
     mine = [w for w in contract.waivers if waiver_name is not None and w.notebook == waiver_name]
-    findings = [*report.findings, *_rehearsal_findings(report, evidence, ran)]
+    findings = judged_findings(report, evidence, ran)
     waivers, waived = _waive(mine, findings, notebook, today)
     state = _Notebook(
         report,
@@ -107,14 +107,15 @@ def evaluate(
     )
 
 
-def _rehearsal_findings(report: NotebookReport, evidence: Evidence, ran: set[str]) -> list[Finding]:
-    """The current rehearsal record's findings of the checks enabled, unless the engine already
-    added them to the report (an adapter that hands the record to the check engine)."""
+def judged_findings(report: NotebookReport, evidence: Evidence, ran: set[str]) -> list[Finding]:
+    """The findings a verdict judges and its waivers may accept: the report's, and the current
+    rehearsal record's of the checks enabled unless the engine already added them to the report
+    (an adapter that hands the record to the check engine)."""
     if evidence.rehearsal is None or not evidence.rehearsal.current:
-        return []
+        return list(report.findings)
     if any(f.check in REHEARSAL_CHECKS for f in report.findings):
-        return []
-    return [f for f in evidence.rehearsal.findings if f.check in ran]
+        return list(report.findings)
+    return [*report.findings, *(f for f in evidence.rehearsal.findings if f.check in ran)]
 
 
 # ---------------------------------------------------------------- waivers

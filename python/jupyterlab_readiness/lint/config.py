@@ -10,6 +10,7 @@ agree. Example::
 
 from __future__ import annotations
 
+import os
 import stat
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
@@ -40,9 +41,16 @@ class CheckConfig(NamedTuple):
         return CheckConfig(self.disabled | frozenset(disabled), {**self.severity, **severity}, self.source)
 
     def with_flags(self, disable: Iterable[str] = (), enable: Iterable[str] = ()) -> CheckConfig:
-        """Command-line --disable/--enable on top of this configuration (flags win)."""
+        """Command-line --disable/--enable on top of this configuration (flags win). A check both
+        disabled and enabled on one command line is a usage error, whatever the order: which of the
+        two was meant cannot be known."""
         disable, enable = list(disable), list(enable)
         validate_ids(disable + enable, "command line")
+        both = sorted(set(disable) & set(enable))
+        if both:
+            raise ConfigError(
+                f"argument --enable: not allowed with argument --disable for the same check: {', '.join(both)}"
+            )
         return CheckConfig((self.disabled | frozenset(disable)) - frozenset(enable), self.severity, self.source)
 
 
@@ -155,12 +163,20 @@ def _nearest_table(directory: Path, ceiling: Path | None) -> tuple[Mapping[str, 
             continue
         if not stat.S_ISREG(info.st_mode) or (ceiling is not None and not candidate.resolve().is_relative_to(ceiling)):
             continue  # a FIFO, or a link out of the root: never read
-        # A server names the file without its folder: no server path in a reply.
-        where = "pyproject.toml" if ceiling is not None else str(candidate)
+        # As the contract's messages name it: a server relative to its root (no server path in a
+        # reply), the CLI relative to the current folder (as editors and CI logs link it).
+        where = candidate.relative_to(ceiling).as_posix() if ceiling is not None else _relative(candidate)
         table = _file_table(candidate, info.st_mtime_ns, info.st_size, where)
         if table is not None:
             return table, folder, where
     return None
+
+
+def _relative(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # another drive on Windows
+        return str(path)
 
 
 @lru_cache(maxsize=1024)

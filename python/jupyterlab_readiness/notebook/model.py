@@ -124,6 +124,43 @@ def _text(value: Any) -> str:
     return ""
 
 
+_MISSING = object()
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, for a message that must not repeat the value itself."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return "a string"
+
+
+def _source_text(value: Any, index: int, key: str) -> str:
+    """A cell's source that is not a plain string: a list of strings (nbformat's multiline string),
+    joined; anything else is a corrupt notebook, never an empty cell (its code would be lost)."""
+    where = f"not a notebook: cell {index + 1}'s '{key}'"
+    if value is _MISSING:
+        raise NotebookError(f"not a notebook: cell {index + 1} has no '{key}'")
+    if isinstance(value, list):
+        try:
+            return "".join(value)
+        except TypeError:
+            item = next(i for i, v in enumerate(value) if not isinstance(v, str))
+            raise NotebookError(
+                f"{where} is a list holding {_kind(value[item])} (item {item + 1}), not only strings"
+            ) from None
+    if value is None:
+        raise NotebookError(f"{where} is null, not text (a string or a list of strings)")
+    raise NotebookError(f"{where} is {_kind(value)}, not text (a string or a list of strings)")
+
+
 def _cell(index: int, raw: Any, major: int) -> Cell:
     # Runs for every cell on every live re-check: plain type tests, no work for absent fields.
     if type(raw) is not dict:
@@ -134,13 +171,14 @@ def _cell(index: int, raw: Any, major: int) -> Cell:
     if major == 3:
         if cell_type == "heading":
             cell_type = "markdown"
-        source = raw.get("input") if cell_type == "code" else raw.get("source")
+        key = "input" if cell_type == "code" else "source"
         count = raw.get("prompt_number")
     else:
-        source = raw.get("source")
+        key = "source"
         count = raw.get("execution_count")
+    source = raw.get(key, _MISSING)
     if type(source) is not str:
-        source = _text(source)
+        source = _source_text(source, index, key)
     # A kernel never produces count 0: treat it, like any non-int, as "not run".
     if type(count) is not int or count <= 0:
         count = None

@@ -14,15 +14,18 @@ from ...contract.replies import WaiverEntry, WaiveReply
 from ...contract.requests import WaiveRequest
 from ...files import Root
 from ...handoff.edit import NewWaiver, with_waiver
+from ...handoff.judge import findings_to_waive
 from ...handoff.source import waiver_file
 from ...handoff.spec import item_of
+from ...lint.config import ConfigError
 from ..errors import ActionRefused
 from ..plan import Plan
 from ..source import Source, load
 
 
 class WaiverRefused(ActionRefused):
-    """A waiver that cannot be written (unknown check, no such cell, no reason, a past date)."""
+    """A waiver that cannot be written (unknown check, no such cell, a check that does not fire
+    there, no reason, a past date, an invalid configuration)."""
 
 
 def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | None = None) -> Plan[WaiveReply]:
@@ -43,6 +46,7 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
         raise WaiverRefused("a waiver needs a reason: why does the team accept this finding?")
     if request.expires is not None and request.expires < today:
         raise WaiverRefused("the expiry date is in the past: a waiver counts until the day it names")
+    _refuse_unless_it_fires(request, source, root)
     path, kind, before = waiver_file(source.path.parent, root)
     notebook = source.path.relative_to(path.parent).as_posix()
     waiver = NewWaiver(request.check, notebook, request.cell_id, reason, request.expires)
@@ -56,3 +60,25 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
     )
     reply = WaiveReply(root.shown(path), before is None, replaced, entry, before or "", after)
     return Plan(reply, {root.confine(path): after})
+
+
+def _refuse_unless_it_fires(request: WaiveRequest, source: Source, root: Root) -> None:
+    """A waiver accepts a finding: one for a check that reports none where it points would accept
+    nothing (a typo, the wrong cell) and read as if something were accepted. The message lists
+    what does fire there, never the check or the cell id that was sent."""
+    try:
+        findings = findings_to_waive(source.model, source.path, root)
+    except ConfigError as exc:
+        raise WaiverRefused(f"configuration error: {exc}") from None
+    if request.cell_id is not None:
+        findings = [f for f in findings if f.cell_id == request.cell_id]
+    if any(f.check == request.check for f in findings):
+        return
+    fired = sorted({f.check for f in findings})
+    if request.cell_id is None:
+        where, there = "in this notebook", "in it"
+    else:
+        number = next(c.index for c in source.model.cells if c.cell_id == request.cell_id) + 1
+        where, there = f"on this cell (cell {number})", "on it"
+    which = f"the checks that fire {there}: {', '.join(fired)}" if fired else f"no check fires {there}"
+    raise WaiverRefused(f"the check does not fire {where}, so a waiver would accept nothing; {which}")
