@@ -25,7 +25,7 @@ import {
 import { showDiff } from '../output-diff';
 import { whyUnavailable } from './unavailable';
 import { waiveWithPreview } from './waive';
-import { useRationales } from './rationale';
+import { useCatalogue } from './catalogue';
 import { findingPlace } from './where';
 
 export interface ICoachProps {
@@ -69,7 +69,7 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
   const changes = changesOf(panel, reply);
   const fixable = reply.findings.filter(hasSafeFix).length;
   const groups = groupFindings(reply.findings, filter, reply.checklist);
-  const rationales = useRationales();
+  const catalogue = useCatalogue();
   const toggleSeverity = (severity: Severity) =>
     setFilter({
       ...filter,
@@ -178,7 +178,7 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
               <ul className="readiness-findings">
                 {group.rows.map((row, n) => {
                   const check = row.finding.check;
-                  const rationale = rationales.get(check);
+                  const rationale = catalogue.get(check)?.rationale;
                   // The why of a check, once per group: above its first row.
                   const first = group.rows.findIndex(
                     r => r.finding.check === check
@@ -197,6 +197,7 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
                         {...props}
                         finding={row.finding}
                         folded={row.folded}
+                        live={catalogue.get(check)?.live ?? false}
                         isNew={
                           changes?.added.has(findingKey(row.finding)) ?? false
                         }
@@ -214,7 +215,12 @@ export function CoachFindings(props: ICoachProps): JSX.Element {
 }
 
 function FindingRow(
-  props: ICoachProps & { finding: Finding; folded: Finding[]; isNew: boolean }
+  props: ICoachProps & {
+    finding: Finding;
+    folded: Finding[];
+    isNew: boolean;
+    live: boolean;
+  }
 ): JSX.Element {
   const { finding, folded, isNew, panel, trans, onJump } = props;
   const Icon = severityIcons[finding.severity];
@@ -344,10 +350,14 @@ function DiffButton(props: ICoachProps & { finding: Finding }): JSX.Element {
 /**
  * A finding's actions: each fix with edits (previewed, then applied to the
  * live notebook), each fix that is a command (or why it cannot run here),
- * Ignore (the suppression comment) and Waive (the contract file).
+ * Ignore (the suppression comment) and Waive (the contract file; not for a
+ * live check, which the contract's verdict never sees: it runs without the
+ * kernel).
  */
-function FixButtons(props: ICoachProps & { finding: Finding }): JSX.Element {
-  const { finding, panel, readiness, trans, commands } = props;
+function FixButtons(
+  props: ICoachProps & { finding: Finding; live: boolean }
+): JSX.Element {
+  const { finding, live, panel, readiness, trans, commands } = props;
   const edits = finding.fixes.filter(f => f.id !== IGNORE && !f.command);
   const runs = finding.fixes.filter(f => f.command);
   const ignore = finding.fixes.find(f => f.id === IGNORE);
@@ -418,16 +428,20 @@ function FixButtons(props: ICoachProps & { finding: Finding }): JSX.Element {
           {trans.__('Ignore')}
         </button>
       )}
-      <button
-        className="readiness-action-button readiness-waive-button"
-        title={trans.__(
-          'Accept this finding in the handoff contract, with a reason'
-        )}
-        onClick={act(() => waiveWithPreview(panel, finding, readiness, trans))}
-        onKeyDown={stop}
-      >
-        {trans.__('Waive…')}
-      </button>
+      {!live && (
+        <button
+          className="readiness-action-button readiness-waive-button"
+          title={trans.__(
+            'Accept this finding in the handoff contract, with a reason'
+          )}
+          onClick={act(() =>
+            waiveWithPreview(panel, finding, readiness, trans)
+          )}
+          onKeyDown={stop}
+        >
+          {trans.__('Waive…')}
+        </button>
+      )}
     </div>
   );
 }

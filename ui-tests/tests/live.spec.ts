@@ -20,7 +20,7 @@ type LatencyWindow = typeof window & {
   readinessLatency: Promise<[number, string]>;
 };
 
-test('running a cell after editing another shows edited-since-run', async ({
+test('running a cell after editing another shows edited-since-run, with no waiver', async ({
   page,
   tmpPath
 }) => {
@@ -28,7 +28,11 @@ test('running a cell after editing another shows edited-since-run', async ({
     page,
     tmpPath,
     'edited.ipynb',
-    notebook([code('a = 1', null, 'c0'), code('b = a + 1', null, 'c1')])
+    notebook([
+      code('a = 1', null, 'c0'),
+      code('b = a + 1', null, 'c1'),
+      code('import time\nt = time.time()', null, 'c2')
+    ])
   );
   await waitForKernelIdle(page);
   await page.notebook.runCell(0);
@@ -45,6 +49,14 @@ test('running a cell after editing another shows edited-since-run', async ({
   await expect(page.locator('.jp-Notebook .jp-Cell').nth(0)).toHaveClass(
     /readiness-cell-flag/
   );
+  // The contract's verdict runs without the kernel: a live finding cannot be
+  // waived there, a static one can.
+  await expect(
+    page.locator(`${finding('edited-since-run', 0)} .readiness-waive-button`)
+  ).toHaveCount(0);
+  await expect(
+    page.locator(`${finding('wall-clock', 2)} .readiness-waive-button`)
+  ).toHaveCount(1);
 });
 
 const SAMPLES = 6;
