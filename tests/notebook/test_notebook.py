@@ -108,17 +108,25 @@ def test_odd_cells_are_tolerated(tmp_path):
         "nbformat": 4,
         "metadata": {},
         "cells": [
-            "junk",
             {"cell_type": "code", "source": [], "execution_count": "7", "outputs": [1, None]},
             {"source": ["x"]},
         ],
     }
     parsed = notebook_from_json(nb)
     assert [(c.cell_type, c.source, c.execution_count) for c in parsed.cells] == [
-        ("raw", "", None),
         ("code", "", None),
         ("raw", "x", None),
     ]
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"), [("junk", "a string"), (None, "null"), (7, "a number"), (["x = 1"], "a list")]
+)
+def test_a_cell_that_is_not_an_object_makes_the_notebook_unreadable(cell, kind):
+    nb = {"nbformat": 4, "metadata": {}, "cells": [{"cell_type": "code", "source": "x = 1"}, cell]}
+    with pytest.raises(NotebookError) as info:
+        notebook_from_json(nb)
+    assert str(info.value) == f"not a notebook: cell 2 is {kind}, not a cell (an object)"
 
 
 @pytest.mark.parametrize(

@@ -163,8 +163,8 @@ def _source_text(value: Any, index: int, key: str) -> str:
 
 def _cell(index: int, raw: Any, major: int) -> Cell:
     # Runs for every cell on every live re-check: plain type tests, no work for absent fields.
-    if type(raw) is not dict:
-        return Cell(index=index, cell_type="raw", source="")
+    if type(raw) is not dict:  # not a cell at all: what it held, and whether it was code, is lost
+        raise NotebookError(f"not a notebook: cell {index + 1} is {_kind(raw)}, not a cell (an object)")
     cell_type = raw.get("cell_type")
     if type(cell_type) is not str:
         cell_type = "raw"
