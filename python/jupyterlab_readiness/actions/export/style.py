@@ -13,11 +13,9 @@ file-level ``# ruff: noqa:`` line, with the reason. An undefined name in the cod
 itself (``pipeline.py``, ``cli.py``, ``parameters.py``) is a bug of the export: the plan is
 refused rather than write a package that fails at run time.
 
-Both passes run in processes of their own, side by side, on copies in a scratch folder: the
-compiler and a driver that runs ruff's two passes back to back. Compiling the ``steps.py`` of a
-1,000-cell notebook takes the best part of a second, all of it inside one call that holds this
-process's interpreter lock: on the server's worker thread it would stall every other request
-(``server/workers.py``) for as long.
+The compilation (``actions/compiling.py``: a large module is compiled by a process of its own, so
+the server's other requests are not kept waiting) and ruff's two passes (one small driver process
+runs them back to back, on copies in a scratch folder) run side by side.
 
 Deterministic for one ruff version: exporting twice gives the same bytes.
 """
@@ -31,6 +29,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..compiling import Compilation
 from ..errors import ExportRefused
 
 # Rules ruff reports in the notebook's code that the export leaves as the notebook wrote it.
@@ -57,36 +56,6 @@ def ruff_binary() -> str | None:
         return shutil.which("ruff")
 
 
-def _refusal(path: str, message: str, line: int | None) -> ExportRefused:
-    return ExportRefused(
-        f"Could not generate a valid module ({path}: {message}, line {line}); nothing was written. Please report this."
-    )
-
-
-def compile_all(files: dict[str, str]) -> None:
-    """Raises ExportRefused naming the first generated module that does not compile (in this
-    process: where no other can be started)."""
-    for path, text in files.items():
-        if path.endswith(".py"):
-            try:
-                compile(text, path, "exec", dont_inherit=True)
-            except (SyntaxError, ValueError) as exc:
-                raise _refusal(path, getattr(exc, "msg", None) or str(exc), getattr(exc, "lineno", None)) from None
-
-
-# Compiles the files it reads from its input ({path: text} as JSON, in order) and prints, for the
-# first that does not compile, [path, message, line] as JSON. Run isolated (no site, no user
-# paths), with the compiler's warnings about the notebook's code silenced.
-_COMPILER = """
-import json, sys
-for path, text in json.load(sys.stdin).items():
-    try:
-        compile(text, path, "exec", dont_inherit=True)
-    except (SyntaxError, ValueError) as exc:
-        print(json.dumps([path, getattr(exc, "msg", None) or str(exc), getattr(exc, "lineno", None)]))
-        break
-"""
-
 # Formats, then sorts the imports and checks in one pass, printing the check's JSON report (the
 # second pass starts as soon as the first ends). argv: the ruff executable, each pass's timeout,
 # the check's arguments.
@@ -101,22 +70,22 @@ except run.TimeoutExpired:
 """
 
 
-def _start(script: str, folder: Path, *args: str, reads: bool = False) -> subprocess.Popen[str]:
+def _start_ruff(ruff: str, folder: Path, check: list[str]) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-I", "-S", "-W", "ignore", "-c", script, *args],
+        [sys.executable, "-I", "-S", "-c", _RUFF, ruff, str(_TIMEOUT), *check],
         cwd=folder,
-        stdin=subprocess.PIPE if reads else subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def _finish(process: subprocess.Popen[str], given: str | None = None) -> str | Exception:
-    """What the process printed (``given``: its input), or why it printed nothing usable (it failed
-    or ran out of time)."""
+def _finish(process: subprocess.Popen[str]) -> str | Exception:
+    """What ruff's passes printed, or why they printed nothing usable (they failed or ran out of
+    time)."""
     try:
-        out, err = process.communicate(given, timeout=2 * _TIMEOUT + 10)
+        out, err = process.communicate(timeout=2 * _TIMEOUT + 10)
     except subprocess.TimeoutExpired as exc:
         process.kill()
         process.communicate()
@@ -124,6 +93,15 @@ def _finish(process: subprocess.Popen[str], given: str | None = None) -> str | E
     if process.returncode not in (0, 1):
         return subprocess.SubprocessError(err.strip()[:200])
     return out
+
+
+def _refuse_unless_compiled(compilation: Compilation) -> None:
+    failure = compilation.failure()
+    if failure is not None:
+        raise ExportRefused(
+            f"Could not generate a valid module ({failure.name}: {failure.message}, line {failure.line}); "
+            "nothing was written. Please report this."
+        )
 
 
 def _ruff_failed(exc: Exception) -> str:
@@ -136,6 +114,9 @@ def styled(files: dict[str, str], package: str) -> tuple[dict[str, str], list[st
     does not define."""
     ruff = ruff_binary()
     python = {path: text for path, text in files.items() if path.endswith(".py")}
+    if ruff is None:
+        _refuse_unless_compiled(Compilation(python))
+        return files, ["ruff is not installed here: the generated files were not formatted with it."]
     config = ["--isolated", "--no-cache", "--config", f"lint.isort.known-first-party=['{package}']"]
     check = [*config, "--extend-select", "I", "--fixable", "I", "--fix", "--output-format", "json", "--exit-zero", "."]
     with tempfile.TemporaryDirectory(prefix="readiness-export-") as scratch:
@@ -144,29 +125,14 @@ def styled(files: dict[str, str], package: str) -> tuple[dict[str, str], list[st
             target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        # The compiler reads the texts from its input: ruff rewrites the files meanwhile.
+        compilation = Compilation(python)  # of the texts, not of the files ruff rewrites meanwhile
         try:
-            compiler: subprocess.Popen[str] | None = _start(_COMPILER, folder, reads=True)
-        except OSError:
-            compiler = None
-        try:
-            passes = _start(_RUFF, folder, ruff, str(_TIMEOUT), *check) if ruff is not None else None
+            report = _finish(_start_ruff(ruff, folder, check))
         except OSError as exc:
-            passes = exc
-        if compiler is None:
-            compile_all(python)
-            failure = ""
-        else:
-            failure = _finish(compiler, json.dumps(python))
-        # (a module that does not compile refuses the plan once ruff is done with the scratch folder)
-        report = _finish(passes) if isinstance(passes, subprocess.Popen) else passes
-        if isinstance(failure, Exception):  # the compiler could not tell: ask it here
-            compile_all(python)
-        elif failure:
-            path, message, line = json.loads(failure)
-            raise _refusal(path, message, line)
-        if report is None:
-            return files, ["ruff is not installed here: the generated files were not formatted with it."]
+            report = exc
+        finally:
+            # (a module that does not compile refuses the plan once ruff is done with the scratch folder)
+            _refuse_unless_compiled(compilation)
         if isinstance(report, Exception):
             return files, [_ruff_failed(report)]
         texts = {path: (folder / path).read_text(encoding="utf-8") for path in python}

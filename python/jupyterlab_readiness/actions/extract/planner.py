@@ -56,6 +56,7 @@ from ...notebook.scopes import (
     scope_binds,
     walk,
 )
+from ..compiling import first_failure
 from ..errors import ExtractionRefused
 from ..naming import heading_above
 from .body import Line, indent_unit, render_lines, split_lines, string_lines
@@ -1071,14 +1072,12 @@ def _doc_safe(text: str | None) -> str:
 
 
 def _verify(module_text: str, replacement: str) -> None:
-    for what, text in (("module", module_text), ("replacement cell", replacement)):
-        try:
-            compile(text, f"<{what}>", "exec", dont_inherit=True)
-        except SyntaxError as exc:  # a bug here, never the user's fault: refuse rather than write it
-            raise ExtractionRefused(
-                f"Could not generate a valid {what} ({exc.msg}, line {exc.lineno}); nothing was written. Please "
-                "report this."
-            ) from exc
+    failure = first_failure({"module": module_text, "replacement cell": replacement})
+    if failure is not None:  # a bug here, never the user's fault: refuse rather than write it
+        raise ExtractionRefused(
+            f"Could not generate a valid {failure.name} ({failure.message}, line {failure.line}); nothing was "
+            "written. Please report this."
+        )
 
 
 def _binding_sites(body: list[ast.stmt], names: list[str]) -> dict[str, list[tuple[str, int]]]:
