@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import tornado
 
+from helpers.kernels import running_kernel
 from helpers.notebooks import code, md, notebook
 
 NB = notebook(md("# Load"), code("x = 1\nprint(x)", 1), md("# Double"), code("y = x * 2\nprint(y)", 2))
@@ -161,6 +162,30 @@ async def test_the_server_answers_other_requests_while_a_large_notebook_is_check
     assert sorted(latencies)[len(latencies) // 2] < 0.1, latencies  # the median status call
 
 
+# As a user's server runs: without the debug mode's validation of every reply (tens of ms on the
+# event loop for a megabyte reply, which only the tests pay).
+AS_DEPLOYED = pytest.mark.parametrize(
+    "jp_server_config",
+    [{"ServerApp": {"jpserver_extensions": {"jupyterlab_readiness": True}}, "Readiness": {"probe_timeout": 1.0}}],
+)
+
+
+async def _waits_while(jp_fetch, route, body):
+    """How long a status request made at any moment waits while ``route`` answers ``body``: the
+    call, and the event loop's lateness. The reply, and the waits."""
+    answer = asyncio.ensure_future(post(jp_fetch, route, body, request_timeout=300))
+    waits = []
+    while not answer.done():
+        started = time.perf_counter()
+        await asyncio.sleep(0.02)
+        await jp_fetch("api", "status")
+        waits.append(time.perf_counter() - started - 0.02)
+    reply = await answer
+    assert len(waits) >= 3
+    return reply, waits
+
+
+@AS_DEPLOYED
 async def test_the_server_answers_other_requests_while_a_large_export_is_planned(jp_fetch):
     # The export benchmark's notebook: 1,000 cells of 30 lines. Compiling its package's steps.py is
     # one call that would hold the interpreter's lock for most of a second if the server made it.
@@ -170,17 +195,30 @@ async def test_the_server_answers_other_requests_while_a_large_export_is_planned
     from generate import exportable_notebook  # benchmarks/ is not a package
 
     body = {"path": "big.ipynb", "notebook": exportable_notebook(1000, lines=30), "name": "big"}
-    export = asyncio.ensure_future(post(jp_fetch, "export", body, request_timeout=300))
-    await asyncio.sleep(0.05)
-    waits = []  # how long a status request made at any moment waits: the call, and the loop's lateness
-    while not export.done():
-        started = time.perf_counter()
-        await jp_fetch("api", "status")
-        await asyncio.sleep(0.02)
-        waits.append(time.perf_counter() - started - 0.02)
-    reply = await export
-    assert reply["refused"] is None and len(waits) >= 3
+    reply, waits = await _waits_while(jp_fetch, "export", body)
+    assert reply["refused"] is None
     # Made in the server's process, the compilation alone kept every request waiting 0.7-0.9 s here.
+    assert max(waits) < 0.5, sorted(waits)[-5:]
+
+
+@AS_DEPLOYED
+@pytest.mark.parametrize("route", ["freeze", "fix", "check"])
+async def test_no_route_reads_every_cell_on_the_event_loop(jp_fetch, jp_serverapp, route):
+    # Cells no request has seen (their facts are not cached): what a route asks the environment or
+    # the kernel about comes from every cell's facts, a parse of each.
+    cells = [
+        code(f"import json as j{i}\n" + "\n".join(f"{route}_{i}_{k} = {i} * {k}" for k in range(30)))
+        for i in range(3000)
+    ]
+    body = {"path": "big.ipynb", "notebook": notebook(*cells), "write": False}
+    if route == "check":  # with the notebook's kernel: the probe is asked about its imports
+        async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+            body = {"path": "big.ipynb", "notebook": notebook(*cells), "kernel_id": kernel.id}
+            reply, waits = await _waits_while(jp_fetch, route, body)
+        assert reply["kernel"]["status"] == "ok", reply["kernel"]
+    else:
+        _, waits = await _waits_while(jp_fetch, route, body)
+    # Parsed on the event loop, the cells kept every request waiting about a second here.
     assert max(waits) < 0.5, sorted(waits)[-5:]
 
 

@@ -191,7 +191,10 @@ class Service:
     async def _kernel_state(self, source: Source, kernel_id: str) -> tuple[KernelInfo, KernelState | None]:
         if not source.model.is_python:
             return KernelInfo("not-python", 0.0), None
-        modules = third_party_modules(source.model, Context(source.model, source.path).is_local_module)
+        # (each cell's facts: a parse of every cell the first time, so not on the event loop)
+        modules = await self.workers.run(
+            lambda: third_party_modules(source.model, Context(source.model, source.path).is_local_module)
+        )
         return await self.inspector.inspect(kernel_id, modules)
 
     # -- actions --------------------------------------------------------------------------
@@ -199,7 +202,7 @@ class Service:
         source = await self._action_source(request.path, request.notebook)
         if not source.model.is_python:
             raise BadRequest("freeze pins Python packages; this notebook's kernel is not Python")
-        want = freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+        want = await self._freeze_wanted(source)
         environment = await self._environment(request.kernel_id, want, closure=request.lock, verb="run freeze")
         plan = await self.workers.run(freeze_action.plan, request, environment, self.root, source)
         return await self._finish(plan, request.write)
@@ -226,7 +229,7 @@ class Service:
         # A blocked export needs no versions: answer it without asking a kernel that may be busy.
         environment = Environment()
         if not export_action.blocked(source.model, report):
-            want = export_action.wanted(source.model, source.path, self.root.ceiling)
+            want = await self.workers.run(export_action.wanted, source.model, source.path, self.root.ceiling)
             environment = await self._environment(request.kernel_id, want, closure=False, verb="export")
         plan = await self.workers.run(export_action.plan, request, environment, self.root, source, report, state)
         if request.write and plan.reply.refused:
@@ -257,7 +260,7 @@ class Service:
         if request.kernel_id:
             _, state = await self._kernel_state(source, request.kernel_id)
         environment = Environment()
-        want = freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+        want = await self._freeze_wanted(source)
         if want.installs and (not request.select or "unpinned-install" in request.select):
             installs = freeze_action.Wanted([], want.installs)
             environment = await self._environment(request.kernel_id, installs, closure=False, verb="fix")
@@ -320,6 +323,12 @@ class Service:
                 f"the notebook's cells hold more than {self.limits.max_source_chars} characters "
                 "(Readiness.max_source_chars)"
             )
+
+    async def _freeze_wanted(self, source: Source) -> freeze_action.Wanted:
+        # (each cell's facts: a parse of every cell the first time, so not on the event loop)
+        return await self.workers.run(
+            lambda: freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+        )
 
     async def _environment(self, kernel_id: str | None, want: Any, *, closure: bool, verb: str) -> Environment:
         """What is installed where the notebook runs: its kernel's environment, else the server's."""

@@ -271,7 +271,7 @@ def build(
                 display=False,
                 surroundings=working,
                 cell_numbers=(originals[0] + 1, originals[-1] + 1),
-                verify=False,  # the package's modules are compiled whole at the end (style.compile_all)
+                verify=False,  # the package's modules are compiled whole at the end (style.styled)
                 postponed_annotations=POSTPONED_IMPORT in definition_imports,
             )
         except ExtractionRefused as exc:
