@@ -398,6 +398,7 @@ def test_a_credential_is_found_in_outputs_as_a_repr_or_html_shows_it():
             code("b", 2, [result(2, "table", **{"text/html": [f"<td>{value.replace('&', '&amp;')}</td>"]})]),
             code("c", 3, [result(3, "x", **{"application/json": {"nested": [{"k": value}]}})]),
             code("d", 4, [result(4, value[:-1])]),
+            code("e", 5, [result(5, "<Figure>", **{"image/png": "iVBORw0KGgo" + value})]),  # base64 shows no text
             md(value),
         )
     )

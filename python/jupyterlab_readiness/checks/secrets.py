@@ -842,7 +842,8 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 def cells_showing(notebook: Notebook, values: Iterable[str]) -> dict[str, tuple[int, ...]]:
     """For each value, the code cells (0-based, in order) whose saved outputs show it: in any text
     an output holds (stream text, every MIME type's data, an error's value and traceback — nbformat
-    3's ``pyout``/``pyerr`` fields too), exactly, as a repr or as HTML would escape it."""
+    3's ``pyout``/``pyerr`` fields too; not base64 images), exactly, as a repr or as HTML would escape
+    it."""
     forms = {value: _forms(value) for value in values if value}
     if not forms:
         return {}
@@ -861,17 +862,24 @@ def _forms(value: str) -> tuple[str, ...]:
     return tuple({value, repr(value)[1:-1], html.escape(value, quote=False), html.escape(value)})
 
 
+# Base64 images and PDFs (nbformat 3 names them without the type): they show no text, and are
+# most of a notebook's output bytes.
+_BINARY = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "png", "jpeg", "pdf"})
+
+
 def _texts(output: Any) -> Iterator[str]:
-    """Every string in an output, a list of strings (nbformat's multiline text) joined, terminal
-    colours removed."""
+    """Every string in an output (base64 images excepted), a list of strings (nbformat's multiline
+    text) joined, terminal colours removed."""
     stack = [output]
     while stack:
         item = stack.pop()
         if type(item) is str:
             yield _ANSI.sub("", item) if "\x1b" in item else item
         elif type(item) is dict:
-            stack.extend(item.keys())
-            stack.extend(item.values())
+            for key, value in item.items():
+                stack.append(key)
+                if key not in _BINARY:
+                    stack.append(value)
         elif type(item) is list:
             if item and all(type(part) is str for part in item):
                 stack.append("".join(item))
