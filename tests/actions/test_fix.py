@@ -139,6 +139,73 @@ def test_cli_fix_diff_select_unsafe_and_exit_codes(project):
     assert cli("missing.ipynb", cwd=project).returncode == 2
 
 
+def leaky_notebook() -> dict[str, Any]:
+    """A saved session: the key in cell 1's source, shown by its repr (cell 1), a print (cell 2), a
+    printed config (cell 3) and a traceback (cell 4); cell 5's output does not show it."""
+    error = {
+        "output_type": "error",
+        "ename": "HTTPError",
+        "evalue": f"401 Client Error: Unauthorized for url: https://api.example.com/?key={KEY}",
+        "traceback": [
+            "\x1b[0;31mHTTPError\x1b[0m                                 Traceback (most recent call last)",
+            f"\x1b[0;31mHTTPError\x1b[0m: 401 Client Error: Unauthorized for url: https://api.example.com/?key={KEY}",
+        ],
+    }
+    printed = {"url": "https://api.example.com/", "key": KEY}
+    return with_ids(
+        notebook(
+            code(
+                f'api_key = "{KEY}"\napi_key',
+                1,
+                [
+                    {
+                        "output_type": "execute_result",
+                        "execution_count": 1,
+                        "metadata": {},
+                        "data": {"text/plain": [repr(KEY)]},
+                    }
+                ],
+            ),
+            code("print(api_key)", 2, [{"output_type": "stream", "name": "stdout", "text": [KEY + "\n"]}]),
+            code(
+                'config = {"url": "https://api.example.com/", "key": api_key}\nprint(config)',
+                3,
+                [{"output_type": "stream", "name": "stdout", "text": [f"{printed}\n"]}],
+            ),
+            code("requests.get(config['url'], params=config).raise_for_status()", 4, [error]),
+            code("rows = 3\nrows", 5, [KEPT]),
+        )
+    )
+
+
+KEPT = {"output_type": "execute_result", "execution_count": 5, "metadata": {}, "data": {"text/plain": ["3"]}}
+
+
+def test_cli_secret_fix_leaves_the_credential_nowhere_in_the_file(project):
+    path = project / "nb.ipynb"
+    path.write_text(nbformat_text(leaky_notebook()))
+    check = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "check", "nb.ipynb"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert (
+        "show it too" in " ".join(check.stdout.split()) and KEY not in check.stdout
+    )  # the user learns the outputs leak it
+    done = cli("nb.ipynb", "--unsafe-fixes", "--select", "hardcoded-secret", cwd=project)
+    assert "fixed 1 (hardcoded-secret)" in done.stdout, done.stdout + done.stderr
+    assert KEY not in done.stdout + done.stderr
+    text = path.read_text()
+    assert KEY not in text
+    cells = json.loads(text)["cells"]
+    assert [c["outputs"] for c in cells] == [[], [], [], [], [KEPT]]  # the other cell's output stays
+    assert 'os.environ["API_KEY"]' in "".join(cells[0]["source"])
+    again = cli("nb.ipynb", "--unsafe-fixes", "--select", "hardcoded-secret", cwd=project)
+    assert "fixed 0" in again.stdout and path.read_text() == text
+
+
 # ------------------------------------------------------------------------------------ REST
 async def post_fix(jp_fetch, body):
     response = await jp_fetch("readiness", "fix", method="POST", body=json.dumps(body))
@@ -161,6 +228,26 @@ async def test_rest_preview_and_write(jp_fetch, jp_root_dir):
     with pytest.raises(tornado.httpclient.HTTPClientError) as info:
         await jp_fetch("readiness", "fix", method="POST", body=json.dumps({"path": "nb.ipynb", "select": ["nope"]}))
     assert info.value.code == 400
+
+
+async def test_rest_secret_fix_clears_the_outputs_that_show_it(jp_fetch, jp_root_dir):
+    nb = leaky_notebook()
+    (jp_root_dir / "nb.ipynb").write_text(nbformat_text(nb))
+    preview = await post_fix(jp_fetch, {"path": "nb.ipynb", "unsafe": True, "select": ["hardcoded-secret"]})
+    (applied,) = preview.applied
+    assert applied.fix == "secret-from-environment" and "outputs of cells 1, 2, 3 and 4" in applied.note
+    assert KEY not in json.dumps(FIX_REPLY.dump_python(preview, mode="json"))  # diff, notebook, report
+    done = await post_fix(jp_fetch, {"path": "nb.ipynb", "unsafe": True, "select": ["hardcoded-secret"], "write": True})
+    text = (jp_root_dir / "nb.ipynb").read_text()
+    assert done.written and KEY not in text
+    assert [c["outputs"] for c in json.loads(text)["cells"]] == [[], [], [], [], [KEPT]]
+    live = await post_fix(jp_fetch, {"path": "nb.ipynb", "notebook": nb, "unsafe": True})  # the browser's model
+    assert KEY not in json.dumps(live.notebook)
+    response = await jp_fetch("readiness", "check", method="POST", body=json.dumps({"path": "a.ipynb", "notebook": nb}))
+    (finding,) = [f for f in json.loads(response.body)["findings"] if f["check"] == "hardcoded-secret"]
+    assert "cells 1, 2, 3 and 4" in finding["message"] and KEY not in response.body.decode()
+    clears = [e for e in finding["fixes"][0]["edits"] if e["kind"] == "clear-outputs"]
+    assert [(e["cell_index"], e["cell_id"]) for e in clears] == [(i, f"cell-{i}") for i in range(4)]
 
 
 async def test_the_check_route_carries_fixes(jp_fetch):

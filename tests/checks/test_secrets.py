@@ -7,10 +7,13 @@ import json
 import pytest
 
 from helpers import secret_cases as sc
-from helpers.notebooks import code, findings_of, md
+from helpers.notebooks import code, findings_of, md, notebook
 from helpers.secret_cases import CASES
-from jupyterlab_readiness.checks.secrets import redact
+from jupyterlab_readiness.checks import secrets
+from jupyterlab_readiness.checks.secrets import cells_showing, redact
 from jupyterlab_readiness.contract.report import to_dict
+from jupyterlab_readiness.lint.engine import check_file, check_notebook
+from jupyterlab_readiness.notebook.model import notebook_from_json
 
 # AWS's documentation example, AKIAIOSFODNN7EXAMPLE, is a placeholder (see secret_cases.py).
 AWS_KEY = "AKIA" + "Q3EGRN7WZKXM4TBY"
@@ -261,3 +264,142 @@ def test_credential_quoted_by_a_saved_traceback_is_masked_in_the_report(check):
     report = check(code("g = Github(os.environ['GH'])\ng.get_user()", 1, outputs=[error]))
     assert findings_of(report, "error-output") == [(0, None)]
     assert_not_leaked(report, sc.GITHUB_PAT)
+
+
+# ------------------------------------------------------------------ saved outputs that show it
+OPENAI_KEY = "sk-proj-" + "Zx9Yw8Vu7Ts6Rq5Po4Nm3Lk2Ji1Hg0FeDcBa98765"
+
+
+def stream(text: str) -> dict:
+    return {"output_type": "stream", "name": "stdout", "text": text.splitlines(keepends=True)}
+
+
+def result(count: int, plain: str, **more: str) -> dict:
+    data = {"text/plain": plain.splitlines(keepends=True), **more}
+    return {"output_type": "execute_result", "execution_count": count, "metadata": {}, "data": data}
+
+
+def leaky_cells() -> list[dict]:
+    """A notebook as JupyterLab saves it after a session: the key in cell 2's source, and shown by
+    its repr (cell 2), a print (cell 3), a printed config dict (cell 4) and a traceback (cell 5);
+    cell 6's output does not show it."""
+    traceback = {
+        "output_type": "error",
+        "ename": "HTTPError",
+        "evalue": f"401 Client Error: Unauthorized for url: https://api.example.com/v1?key={OPENAI_KEY}",
+        "traceback": [
+            "\x1b[0;31m---------------------------------------------------------------------------\x1b[0m",
+            "\x1b[0;31mHTTPError\x1b[0m                                 Traceback (most recent call last)",
+            "Cell \x1b[0;32mIn[5], line 2\x1b[0m\n\x1b[1;32m      1\x1b[0m r \x1b[38;5;241m=\x1b[39m "
+            "requests\x1b[38;5;241m.\x1b[39mget(url, params\x1b[38;5;241m=\x1b[39mconfig)\n\x1b[0;32m----> 2\x1b[0m "
+            "r\x1b[38;5;241m.\x1b[39mraise_for_status()\n",
+            f"\x1b[0;31mHTTPError\x1b[0m: 401 Client Error: Unauthorized for url: "
+            f"https://api.example.com/v1?key={OPENAI_KEY}",
+        ],
+    }
+    return [
+        md("# Daily pull"),
+        code(f'import requests\napi_key = "{OPENAI_KEY}"\napi_key', 1, [result(1, repr(OPENAI_KEY))]),
+        code("print(api_key)", 2, [stream(OPENAI_KEY + "\n")]),
+        code(
+            'config = {"url": "https://api.example.com/v1", "key": api_key}\nprint(config)',
+            3,
+            [stream(str({"url": "https://api.example.com/v1", "key": OPENAI_KEY}) + "\n")],
+        ),
+        code("r = requests.get(config['url'], params=config)\nr.raise_for_status()", 4, [traceback]),
+        code("len(api_key)", 5, [result(5, str(len(OPENAI_KEY)))]),
+    ]
+
+
+def test_saved_outputs_that_show_the_credential_are_named_in_the_finding(check):
+    report = check(*leaky_cells())
+    (finding,) = secret_findings(report)
+    assert (finding.cell_index, finding.line) == (1, 2)
+    assert "saved outputs of cells 2, 3, 4 and 5 show it" in finding.message  # numbered from 1
+    assert "cells 2, 3, 4 and 5" in finding.suggestion and "6" not in finding.message
+    assert_not_leaked(report, OPENAI_KEY)
+
+
+def test_a_credential_no_output_shows_keeps_the_plain_message(check):
+    (finding,) = secret_findings(check(code(f'api_key = "{OPENAI_KEY}"\nlen(api_key)', 1, [result(1, "48")])))
+    assert "saved output" not in finding.message and "outputs" not in finding.suggestion
+
+
+def test_the_outputs_of_another_notebook_with_the_same_cell_are_not_remembered(project):
+    # The per-cell memo is keyed by source: whether outputs show the credential is not in it.
+
+    cell = f'api_key = "{OPENAI_KEY}"\napi_key'
+    shown = check_notebook(notebook(code(cell, 1, [result(1, repr(OPENAI_KEY))])), project / "a.ipynb")
+    cleared = check_notebook(notebook(code(cell, 1)), project / "a.ipynb")
+    again = check_notebook(notebook(code(cell, 1, [result(1, repr(OPENAI_KEY))])), project / "a.ipynb")
+    assert "saved outputs of cell 1" in secret_findings(shown)[0].message
+    assert "saved output" not in secret_findings(cleared)[0].message
+    assert secret_findings(again)[0].message == secret_findings(shown)[0].message
+
+
+def test_outputs_are_not_read_when_no_cell_holds_a_credential(check, monkeypatch):
+    def refuse(output):
+        raise AssertionError("an output was scanned")
+
+    monkeypatch.setattr(secrets, "_texts", refuse)
+    report = check(code('name = "ana"\nprint(name)', 1, [stream("ana\n")]), code("1 / 0", 2, [result(2, "x")]))
+    assert secret_findings(report) == []
+    with pytest.raises(AssertionError, match="scanned"):
+        check(code(f'api_key = "{OPENAI_KEY}"', 1, [stream("anything\n")]))
+
+
+def test_nbformat3_outputs_are_searched_too(project):
+    old = {
+        "nbformat": 3,
+        "nbformat_minor": 0,
+        "metadata": {},
+        "worksheets": [
+            {
+                "cells": [
+                    {
+                        "cell_type": "code",
+                        "language": "python",
+                        "input": f'token = "{GITHUB_TOKEN}"\ntoken',
+                        "prompt_number": 1,
+                        "outputs": [{"output_type": "pyout", "prompt_number": 1, "text": [repr(GITHUB_TOKEN)]}],
+                    },
+                    {"cell_type": "code", "language": "python", "input": "x = 1", "prompt_number": 2, "outputs": []},
+                    {
+                        "cell_type": "code",
+                        "language": "python",
+                        "input": "login(token)",
+                        "prompt_number": 3,
+                        "outputs": [
+                            {
+                                "output_type": "pyerr",
+                                "ename": "ValueError",
+                                "evalue": f"bad credentials {GITHUB_TOKEN}",
+                                "traceback": [],
+                            }
+                        ],
+                    },
+                ]
+            }
+        ],
+    }
+    path = project / "old.ipynb"
+    path.write_text(json.dumps(old))
+    report = check_file(path)
+    (finding,) = secret_findings(report)
+    assert "saved outputs of cells 1 and 3 show it" in finding.message
+    assert_not_leaked(report, GITHUB_TOKEN)
+
+
+def test_a_credential_is_found_in_outputs_as_a_repr_or_html_shows_it():
+    value = "Tr0ub&4dor's\\x9"
+    nb = notebook_from_json(
+        notebook(
+            code("a", 1, [result(1, repr(value))]),  # 'Tr0ub&4dor\'s\\x9'
+            code("b", 2, [result(2, "table", **{"text/html": [f"<td>{value.replace('&', '&amp;')}</td>"]})]),
+            code("c", 3, [result(3, "x", **{"application/json": {"nested": [{"k": value}]}})]),
+            code("d", 4, [result(4, value[:-1])]),
+            code("e", 5, [result(5, "<Figure>", **{"image/png": "iVBORw0KGgo" + value})]),  # base64 shows no text
+            md(value),
+        )
+    )
+    assert cells_showing(nb, [value, "nowhere-to-be-seen"]) == {value: (0, 1, 2)}

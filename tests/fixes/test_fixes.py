@@ -301,6 +301,45 @@ def test_a_credential_in_a_cell_magics_cell_gets_the_import_below_the_magic(tmp_
     assert only(outcome.report, "hardcoded-secret") == []
 
 
+def test_the_credential_fix_clears_every_saved_output_that_shows_it(tmp_path):
+    shown = {"output_type": "stream", "name": "stdout", "text": [f"{{'url': 'https://x', 'key': '{KEY}'}}\n"]}
+    kept = {"output_type": "execute_result", "execution_count": 4, "metadata": {}, "data": {"text/plain": ["42"]}}
+    error = {**ERROR, "evalue": f"401 Unauthorized: {KEY}", "traceback": [f"\x1b[0;31mHTTPError\x1b[0m: {KEY}"]}
+    repr_ = {"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": [repr(KEY)]}}
+    nb = notebook(
+        md("# Pull"),
+        code(f'api_key = "{KEY}"\napi_key', 1, [repr_], cell_id="c1"),
+        code('config = {"url": "https://x", "key": api_key}\nprint(config)', 2, [shown], cell_id="c2"),
+        code("call(config)", 3, [error], cell_id="c3"),
+        code("answer = 42\nanswer", 4, [kept], cell_id="c4"),
+    )
+    report = report_of(nb, tmp_path)
+    (finding,) = only(report, "hardcoded-secret")
+    fix = finding.fixes[0]
+    assert [(type(e).__name__, e.cell_index, e.cell_id) for e in fix.edits] == [
+        ("ReplaceSource", 1, "c1"),
+        ("ClearOutputs", 1, "c1"),
+        ("ClearOutputs", 2, "c2"),
+        ("ClearOutputs", 3, "c3"),
+    ]
+    assert "clears the saved outputs of cells 2, 3 and 4: they show the credential" in fix.note
+    assert KEY not in json.dumps(to_dict(report))  # not in any edit, note or message
+    outcome = fixed(nb, tmp_path, "hardcoded-secret", unsafe=True)
+    assert KEY not in json.dumps(outcome.notebook)
+    assert [c.get("outputs") for c in outcome.notebook["cells"]] == [None, [], [], [], [kept]]
+    assert [c.get("execution_count") for c in outcome.notebook["cells"]] == [None, 1, 2, 3, 4]  # counts stay
+    assert only(outcome.report, "hardcoded-secret") == []
+    assert not fixed(outcome.notebook, tmp_path, "hardcoded-secret", unsafe=True).applied  # nothing left to do
+
+
+def test_a_credential_fix_clears_no_output_that_does_not_show_it(tmp_path):
+    kept = {"output_type": "stream", "name": "stdout", "text": ["48\n"]}
+    nb = notebook(code(f'api_key = "{KEY}"\nprint(len(api_key))', 1, [kept]))
+    fix = only(report_of(nb, tmp_path), "hardcoded-secret")[0].fixes[0]
+    assert [type(e) for e in fix.edits] == [ReplaceSource] and "outputs of" not in fix.note
+    assert fixed(nb, tmp_path, "hardcoded-secret", unsafe=True).notebook["cells"][0]["outputs"] == [kept]
+
+
 # -------------------------------------------------------------------------------------- writes
 def test_append_modes_become_overwrite(tmp_path):
     nb = notebook(

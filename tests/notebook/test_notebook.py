@@ -49,6 +49,19 @@ def test_nbformat4_cells_keep_index_over_all_cells_and_ids():
     ]
 
 
+def test_code_cells_keep_a_reference_to_their_outputs_never_a_copy():
+    # The credential check looks into outputs only when a cell holds a credential (checks/secrets.py);
+    # the model keeps the list as the JSON holds it, and leaves it out of equality and repr.
+    shown = [{"output_type": "stream", "name": "stdout", "text": ["s3cr3t-value\n"]}]
+    data = notebook(md("# hi"), code("print(x)", 1, shown), code("y = 1", None), code("z", 2))
+    data["cells"][3]["outputs"] = {"not": "a list"}
+    cells = notebook_from_json(data).cells
+    assert cells[1].outputs is data["cells"][1]["outputs"]
+    assert [c.outputs for c in (cells[0], cells[2], cells[3])] == [(), (), ()]
+    assert "s3cr3t-value" not in repr(cells[1])
+    assert cells[1] == notebook_from_json(notebook(md("# hi"), code("print(x)", 1))).cells[1]
+
+
 def test_nbformat3_is_converted(tmp_path):
     path = tmp_path / "old.ipynb"
     path.write_text(json.dumps(V3))

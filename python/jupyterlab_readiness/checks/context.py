@@ -57,6 +57,14 @@ def cell_label(index: int) -> str:
     return f"cell {index + 1}"
 
 
+def cells_label(indices: Iterable[int]) -> str:
+    """How a message names several cells: ``cell 3``, ``cells 3 and 5``, ``cells 2, 3 and 5``."""
+    numbers = [str(i + 1) for i in sorted(set(indices))]
+    if len(numbers) == 1:
+        return f"cell {numbers[0]}"
+    return f"cells {', '.join(numbers[:-1])} and {numbers[-1]}"
+
+
 class ResolvedCall(NamedTuple):
     call: Call
     qualname: str | None  # "datetime.datetime.now" once aliases are resolved; None if the head is unknown

@@ -21,14 +21,17 @@ Two rules, both over a cell's string literals (comments are not scanned):
 
 from __future__ import annotations
 
+import html
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import pairwise
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from .context import CellScope, Context, Hit, Local
+from ..notebook.facts import CellFacts
+from ..notebook.model import Notebook
+from .context import CellScope, Context, Hit, Local, cells_label
 
 # -- key shapes ---------------------------------------------------------------------------------
 
@@ -734,28 +737,40 @@ _PASSWORD_ARGUMENTS = {
 
 
 def hardcoded_secret(ctx: Context) -> Iterator[Hit]:
-    return ctx.per_cell("hardcoded-secret", _secrets_in)
+    hits = list(ctx.per_cell("hardcoded-secret", _secrets_in))
+    if not hits:  # most notebooks: no output is looked at
+        return iter(hits)
+    return iter(_with_outputs(ctx, hits))
 
 
-def _secrets_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
+def _secrets_in(ctx: Context, scope: CellScope) -> list[Local]:
     facts = scope.facts
+    if not facts.strings:
+        return []
+    return [_hit(line, what) for line, what, _ in _credentials_in(facts, every=False)]
+
+
+def _credentials_in(facts: CellFacts, every: bool) -> Iterator[tuple[int, str, str]]:
+    """(line, what the message says, the literal's value) of the cell's credentials: the first of
+    each line, or (``every``) all of them, for the outputs that may show any of them."""
     strings = facts.strings
     if not strings:
         return
     lines: set[int] = set()
     for binding in facts.string_bindings:
         kind = _name_kind(binding.name)
-        if kind is not None and binding.line not in lines:
+        if kind is not None and (every or binding.line not in lines):
             found = _named_secret(binding.value, kind)
             if found:
                 lines.add(binding.line)
-                yield _hit(
+                yield (
                     binding.line,
                     found if found is not True else f"a literal string is bound to {_quoted(binding.name)}",
+                    binding.value,
                 )
     if len(strings) > 1:
         for call in facts.calls:
-            if len(call.args) < 2 or call.line in lines:
+            if len(call.args) < 2 or (not every and call.line in lines):
                 continue
             function = call.parts[-1]
             if function in _ENVIRON_DEFAULTS and len(call.args) == 2:
@@ -765,21 +780,111 @@ def _secrets_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
                 found = kind and _named_secret(value, kind)
                 if found:
                     lines.add(call.line)
-                    yield _hit(
-                        call.line, found if found is not True else f"a literal string is the default of {_quoted(name)}"
+                    yield (
+                        call.line,
+                        found if found is not True else f"a literal string is the default of {_quoted(name)}",
+                        value,
                     )
             elif function in _PASSWORD_ARGUMENTS and len(call.args) > _PASSWORD_ARGUMENTS[function]:
                 value = call.args[_PASSWORD_ARGUMENTS[function]]
                 if type(value) is str and _named_secret(value, _PASSPHRASE):
                     lines.add(call.line)
-                    yield _hit(call.line, f"a literal password is passed to `{function}`")
+                    yield call.line, f"a literal password is passed to `{function}`", value
     gate = _ANY_GATE.search
     for line, value in strings:
-        if len(value) >= _MIN_SHAPE_LENGTH and gate(value) and line not in lines:  # the gate stops most strings
+        # the gate stops most strings
+        if len(value) >= _MIN_SHAPE_LENGTH and gate(value) and (every or line not in lines):
             label = _shapes(value)[0]
             if label:
                 lines.add(line)
-                yield _hit(line, f"a string here has the shape of {label}")
+                yield line, f"a string here has the shape of {label}", value
+
+
+# -- saved outputs that show a credential -------------------------------------------------------
+#
+# Only for a notebook with a finding: the outputs of its code cells are searched for each
+# credential's value, exactly, and as a repr (``'…'``) or HTML (``&amp;``) would show it. This is
+# not memoised on the cell's facts (keyed by source): another cell's outputs decide it.
+
+
+def _with_outputs(ctx: Context, hits: list[Hit]) -> Iterator[Hit]:
+    scopes = {scope.cell.index: scope for scope in ctx.scopes}
+    values: dict[tuple[int | None, int | None], set[str]] = {}
+    for hit in hits:
+        scope = scopes.get(hit.cell_index)  # type: ignore[arg-type]
+        if scope is not None:
+            by_line = ctx.memo(scope.facts, ("hardcoded-secret", "values"), lambda f=scope.facts: _values_by_line(f))
+            values[hit.cell_index, hit.line] = by_line.get(hit.line, set())  # type: ignore[arg-type]
+    shown = cells_showing(ctx.notebook, {v for found in values.values() for v in found})
+    for hit in hits:
+        cells = sorted({c for v in values.get((hit.cell_index, hit.line), ()) for c in shown.get(v, ())})
+        if not cells:
+            yield hit
+            continue
+        where = cells_label(cells)
+        yield hit._replace(
+            message=f"{hit.message} The saved outputs of {where} show it too: the file holds it there even once the "
+            "code no longer does.",
+            suggestion=f"{hit.suggestion} Clear the outputs of {where} as well (the fix does).",
+        )
+
+
+def _values_by_line(facts: CellFacts) -> dict[int, set[str]]:
+    found: dict[int, set[str]] = {}
+    for line, _, value in _credentials_in(facts, every=True):
+        found.setdefault(line, set()).add(value)
+    return found
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def cells_showing(notebook: Notebook, values: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    """For each value, the code cells (0-based, in order) whose saved outputs show it: in any text
+    an output holds (stream text, every MIME type's data, an error's value and traceback — nbformat
+    3's ``pyout``/``pyerr`` fields too; not base64 images), exactly, as a repr or as HTML would escape
+    it."""
+    forms = {value: _forms(value) for value in values if value}
+    if not forms:
+        return {}
+    found: dict[str, list[int]] = {}
+    for cell in notebook.cells:
+        if not cell.outputs:
+            continue
+        texts = [text for output in cell.outputs for text in _texts(output)]
+        for value, shapes in forms.items():
+            if any(shape in text for text in texts for shape in shapes):
+                found.setdefault(value, []).append(cell.index)
+    return {value: tuple(cells) for value, cells in found.items()}
+
+
+def _forms(value: str) -> tuple[str, ...]:
+    return tuple({value, repr(value)[1:-1], html.escape(value, quote=False), html.escape(value)})
+
+
+# Base64 images and PDFs (nbformat 3 names them without the type): they show no text, and are
+# most of a notebook's output bytes.
+_BINARY = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp", "application/pdf", "png", "jpeg", "pdf"})
+
+
+def _texts(output: Any) -> Iterator[str]:
+    """Every string in an output (base64 images excepted), a list of strings (nbformat's multiline
+    text) joined, terminal colours removed."""
+    stack = [output]
+    while stack:
+        item = stack.pop()
+        if type(item) is str:
+            yield _ANSI.sub("", item) if "\x1b" in item else item
+        elif type(item) is dict:
+            for key, value in item.items():
+                stack.append(key)
+                if key not in _BINARY:
+                    stack.append(value)
+        elif type(item) is list:
+            if item and all(type(part) is str for part in item):
+                stack.append("".join(item))
+            else:
+                stack.extend(item)
 
 
 def _named_secret(value: str, kind: str) -> str | bool:

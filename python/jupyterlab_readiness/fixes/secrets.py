@@ -1,20 +1,29 @@
 """Fix for a credential in a cell: every credential the check finds in the cell is read from an
-environment variable instead (``os.environ["API_KEY"]``), so the fix's source holds none of them;
-the note reminds to rotate the one that was written down. The value itself is never written
-anywhere: not in the fix, not in the note."""
+environment variable instead (``os.environ["API_KEY"]``), so the fix's source holds none of them,
+and the saved outputs of every code cell that show one of them (its repr, a print, a traceback
+quoting the line, another cell's printed config) are cleared: else the file still holds it. The
+note says which cells' outputs go and reminds to rotate the credential. The value itself is never
+written anywhere: not in the fix, not in the note."""
 
 from __future__ import annotations
 
 import ast
 import re
 
-from ..checks.context import Hit
-from ..checks.secrets import environ_default_call, is_passphrase, is_password_argument, is_secret, shape_of
-from ..contract.fixes import Fix, ReplaceSource
+from ..checks.context import Hit, cells_label
+from ..checks.secrets import (
+    cells_showing,
+    environ_default_call,
+    is_passphrase,
+    is_password_argument,
+    is_secret,
+    shape_of,
+)
+from ..contract.fixes import ClearOutputs, Edit, Fix, ReplaceSource
 from ..contract.report import Finding
 from ..notebook.model import Cell
 from ..notebook.rewrite import Span, apply_edits, free_name, outermost_edits, span
-from .view import FixEnv, Tree, cell_of, tree_of
+from .view import FixEnv, Tree, cell_of, ordered, tree_of
 
 # A credential's shape → the variable its vendor's tools read.
 _ENV_OF_SHAPE = {
@@ -55,11 +64,13 @@ def _from_environment(env: FixEnv, cell: Cell) -> list[Fix]:
     lines = {f.line for f, _ in env.of_check("hardcoded-secret") if f.cell_index == cell.index}
     spans: list[Span] = []
     used: set[str] = set()
+    values: set[str] = set()
     for node, replaced, name in _credentials(tree):
         if node.lineno not in lines or not tree.editable(replaced):
             continue
         variable = free_name(_variable(name, node.value), used)
         used.add(variable)
+        values.add(node.value)
         spans.append(span(replaced, f'os.environ["{variable}"]'))
     if not spans:
         return []
@@ -70,15 +81,22 @@ def _from_environment(env: FixEnv, cell: Cell) -> list[Fix]:
         start = source.find("\n", source.find("%%")) + 1 if source.lstrip().startswith("%%") else 0
         source = source[:start] + "import os\n" + source[start:]
     variables = ", ".join(f"`{v}`" for v in sorted(used))
+    edits: list[Edit] = [ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source)]
+    showing = sorted({index for cells in cells_showing(env.ctx.notebook, values).values() for index in cells})
+    cleared = ""
+    if showing:
+        cells = env.ctx.notebook.cells
+        edits += [ClearOutputs(cell_index=i, cell_id=cells[i].cell_id) for i in showing]
+        cleared = f" It also clears the saved outputs of {cells_label(showing)}: they show the credential."
     return [
         Fix(
             "secret-from-environment",
             "Read the credential from an environment variable",
             False,
-            [ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source)],
+            ordered(edits),
             note=f"Set {variables} where the notebook runs (the scheduler's secrets, or a .env file kept out of "
-            "version control) or the cell stops with a KeyError. The value that was written here stays in the "
-            "notebook's history (git, copies, saved outputs): revoke it and issue a new one.",
+            f"version control) or the cell stops with a KeyError.{cleared} The value that was written here stays "
+            "in the notebook's history (git, copies): revoke it and issue a new one.",
         )
     ]
 

@@ -25,6 +25,10 @@ class Cell:
     execution_count: int | None = None
     errors: tuple[tuple[str, str], ...] = ()  # (ename, evalue) of each saved error output
     tags: tuple[str, ...] = ()  # metadata.tags: "parameters" (papermill), "skip-export"
+    # The code cell's saved outputs as the notebook JSON holds them: a reference, never copied nor
+    # read while checking. Only a cell with a credential has them scanned (checks/secrets.py:
+    # whether an output shows it). Not compared, not in repr: an output may hold a secret.
+    outputs: list[Any] | tuple[()] = field(default=(), compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,18 +189,18 @@ def _cell(index: int, raw: Any, major: int) -> Cell:
     cell_id = raw.get("id")
     if type(cell_id) is not str:
         cell_id = None
-    # Of the outputs only saved errors matter to the checks; images and reprs are not kept.
+    # Of the outputs only saved errors are read here; the list itself is kept by reference (no copy,
+    # no scan) for the credential check, which looks into it only when a cell holds a credential.
     outputs = raw.get("outputs")
-    errors = (
-        tuple(
+    if outputs and type(outputs) is list:
+        errors = tuple(
             (_text(o.get("ename")), _text(o.get("evalue")))
             for o in outputs
             if type(o) is dict and o.get("output_type") in ("error", "pyerr")  # pyerr: nbformat 3
         )
-        if outputs and type(outputs) is list
-        else ()
-    )
+    else:
+        errors = outputs = ()
     metadata = raw.get("metadata")
     tags = metadata.get("tags") if type(metadata) is dict else None
     tags = tuple(t for t in tags if type(t) is str) if type(tags) is list and tags else ()
-    return Cell(index, cell_type, source, cell_id, count, errors, tags)
+    return Cell(index, cell_type, source, cell_id, count, errors, tags, outputs)
