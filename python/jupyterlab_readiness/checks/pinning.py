@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..environment.distributions import distributions_for, installed_version
 from ..environment.pep503 import normalize
+from ..environment.pins import PinSet
 from ..environment.requirements import install_commands
 from ..notebook.names import STDLIB_MODULES
 from .context import CellScope, Context, Hit, Local
@@ -32,7 +33,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
             dists, versions = _distributions(ctx, imp.module, top)
             if pins is not None and any(pins.pinned(d) for d in dists):
                 continue
-            yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins.files if pins else ())
+            yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins)
 
 
 def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -54,24 +55,39 @@ def _import_hit(
     top: str,
     dists: tuple[str, ...],
     versions: dict[str, str],
-    files: tuple[str, ...],
+    pins: PinSet | None,
 ) -> Hit:
     dist = dists[0]
     version = versions.get(dist) or installed_version(dist, ctx.environment)
     names = " or ".join(dists[:3])
     source = f"`{top}`, which comes from {names}," if normalize(top) != dist or len(dists) > 1 else f"`{top}`"
+    files = pins.files if pins is not None else ()
+    # A pin file that cannot be read is never passed over in silence: its pins do not count (pip
+    # could not install from it either), and the finding says which file and why, named from
+    # the notebook's folder (no server path; the same words wherever the check runs).
+    failed = pins.errors if pins is not None and ctx.directory is not None else ()
+    unread_names = [error.name_from(ctx.directory, ctx.ceiling) for error in failed] if failed else []
+    unread = [error.shown(name) for error, name in zip(failed, unread_names, strict=True)]
     where = (
         "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
         if files
+        else ""
+        if unread
         else "no requirements or lock file was found beside the notebook or up to the repository root"
     )
+    if unread:
+        more = f"; and {len(unread) - 2} more" if len(unread) > 2 else ""
+        problem = "a pin file could not be read, so its pins do not count: " + "; ".join(unread[:2]) + more
+        where = f"{where}; {problem}" if where else problem
     pin = f"`{dist}=={version}`" if version else f"`{dist}==<the version you tested with>`"
+    repair = f"Repair `{unread_names[0]}` so its pins count, or add" if unread else "Add"
     return Hit(
         index,
         line,
         f"{source} is imported but its version is not pinned ({where}): next month's install may bring a release that "
         "breaks or changes results.",
-        f"Add {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from your kernel).",
+        f"{repair} {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from your "
+        "kernel).",
         subject=top,
     )
 
