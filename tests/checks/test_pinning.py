@@ -171,6 +171,16 @@ def test_a_direct_reference_is_an_exact_pin(check, project, files):
     assert findings_of(check(code("import pandas as pd\nimport yaml", 1)), "unpinned-import") == [(0, 2)]
 
 
+def test_an_import_the_notebook_installs_from_a_url_is_pinned_by_that_install(check):
+    # freeze leaves it to that install too: flagging it would ask for a fix that never comes
+    installs = code(
+        "!pip install 'pandas @ git+https://github.com/pandas-dev/pandas@v2.2.0'\n%pip install -e ./libs/pyyaml", 1
+    )
+    report = check(installs, code("import pandas as pd\nimport yaml\nimport requests", 2))
+    assert findings_of(report, "unpinned-import") == [(1, 3)]
+    assert findings_of(report, "unpinned-install") == []
+
+
 def test_pin_from_pyproject_project_dependencies(check, project):
     (project / "pyproject.toml").write_text(
         '[project]\nname = "x"\nversion = "0"\ndependencies = ["pandas==2.2.0", "numpy>=1.26"]\n'

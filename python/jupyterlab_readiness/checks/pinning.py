@@ -9,7 +9,7 @@ from pathlib import Path
 from ..environment.distributions import distributions_for, installed_version
 from ..environment.pep503 import normalize
 from ..environment.pins import PinSet
-from ..environment.requirements import install_commands
+from ..environment.requirements import direct_installs, install_commands
 from ..notebook.names import STDLIB_MODULES
 from .context import CellScope, Context, Hit, Local
 
@@ -20,6 +20,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
     # which freeze does not pin either: flagging it would ask for a fix that never comes.
     required = {imp.module.split(".")[0] for _, facts in ctx.code for imp in facts.imports if not imp.optional}
     pins = None
+    from_references: frozenset[str] | None = None
     for cell, facts in ctx.code:
         for imp in facts.imports:
             if imp.relative or not imp.module:
@@ -32,6 +33,12 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
                 pins = ctx.pins()
             dists, versions = _distributions(ctx, imp.module, top)
             if pins is not None and any(pins.pinned(d) for d in dists):
+                continue
+            # What the notebook itself installs from a URL or a path (`!pip install 'pkg @ git+…'`)
+            # is exact, and freeze leaves it to that install: no pin would ever be added for it.
+            if from_references is None:
+                from_references = frozenset(key for _, f in ctx.code if f.magics for _, key in direct_installs(f))
+            if from_references and any(normalize(d) in from_references for d in dists):
                 continue
             yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins)
 
