@@ -496,8 +496,8 @@ def test_a_package_the_notebook_installs_from_a_url_is_not_pinned_from_the_index
     assert reply.warnings == [
         "PyYAML: cell 2 installs it from a URL or a path, which is exact already: left to that install, not pinned "
         "from the package index",
-        "mine: cell 2 installs it from a URL or a path, which is exact already: left to that install, not pinned "
-        "from the package index",
+        "mine: cell 2 installs it from a repository URL with no tag or commit (name one in the URL to pin it): left "
+        "to that install, not pinned from the package index",
     ]
 
 

@@ -157,11 +157,17 @@ def test_an_unreadable_pin_file_in_a_parent_folder_is_named_from_the_notebook(ch
     "files",
     [
         {"requirements.txt": "pandas @ git+https://github.com/pandas-dev/pandas@v2.2.0\n"},
-        {"requirements.txt": "-r base.txt\n", "base.txt": "-e git+https://github.com/pandas-dev/pandas#egg=pandas\n"},
+        {
+            "requirements.txt": "-r base.txt\n",
+            "base.txt": "-e git+https://github.com/pandas-dev/pandas@v2.2.0#egg=pandas\n",
+        },
         {"requirements.txt": "./libs/pandas\n"},
         {"requirements.txt": "https://files.example.org/pandas-2.2.0-cp311-cp311-linux_x86_64.whl\n"},
         {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["pandas @ file:///opt/src/pandas"]\n'},
-        {"pyproject.toml": '[tool.poetry.dependencies]\npandas = {git = "https://github.com/pandas-dev/pandas"}\n'},
+        {
+            "pyproject.toml": "[tool.poetry.dependencies]\n"
+            'pandas = {git = "https://github.com/pandas-dev/pandas", rev = "v2.2.0"}\n'
+        },
         {"environment.yml": "dependencies:\n  - pip:\n    - pandas @ git+https://github.com/pandas-dev/pandas@v2\n"},
     ],
 )
@@ -179,6 +185,23 @@ def test_an_import_the_notebook_installs_from_a_url_is_pinned_by_that_install(ch
     report = check(installs, code("import pandas as pd\nimport yaml\nimport requests", 2))
     assert findings_of(report, "unpinned-import") == [(1, 3)]
     assert findings_of(report, "unpinned-install") == []
+
+
+@pytest.mark.parametrize("where", ["requirements.txt", "notebook"])
+def test_a_repository_url_with_no_tag_or_commit_is_not_a_pin_and_says_why(check, project, where):
+    # corpus: huggingface notebooks `!pip install git+https://github.com/huggingface/accelerate`
+    url = "git+https://github.com/pandas-dev/pandas"
+    if where == "requirements.txt":
+        (project / "requirements.txt").write_text(f"pandas @ {url}\n")
+    cells = [code(f"!pip install {url}", 1)] if where == "notebook" else []
+    report = check(*cells, code("import pandas as pd", 2))
+    (finding,) = [f for f in report.findings if f.check == "unpinned-import"]
+    assert finding.message == (
+        "`pandas` is imported but its version is not pinned (it is installed from a repository URL with no tag or "
+        "commit: each install takes what its default branch holds that day): next month's install may bring a "
+        "release that breaks or changes results."
+    )
+    assert finding.suggestion.startswith("Name the tag or commit you tested in its URL (`…@v1.2` or `…@<commit>`)")
 
 
 def test_pin_from_pyproject_project_dependencies(check, project):

@@ -75,16 +75,18 @@ def test_requirements_exact_pins_only(repo):
     }
     assert pins.files == (str(repo / "requirements.txt"),)
     assert pins.errors == ()
-    # a URL or a path names exactly what pip installs: exact, with no version
-    assert pins.direct == {"edit", "direct", "path"}
-    assert pins.pinned("edit") and pins.version("edit") is None and not pins.pinned("this")
+    # a URL or a path names exactly what pip installs: exact, with no version; a repository URL
+    # with no tag or commit follows a branch: not a pin
+    assert pins.direct == {"direct", "path"} and pins.floating == {"edit"}
+    assert pins.pinned("direct") and pins.version("direct") is None
+    assert not pins.pinned("edit") and not pins.pinned("this")
 
 
 def test_direct_references_are_read_everywhere_pins_are(repo):
     write(repo / "requirements.txt", "-r base.txt\nPyYAML @ git+https://github.com/yaml/pyyaml@6.0.1\n./libs/numpy\n")
     write(
         repo / "base.txt",
-        "-e git+https://github.com/pytest-dev/pytest#egg=pytest\n"
+        "-e git+https://github.com/pytest-dev/pytest@8.0.0#egg=pytest\n"
         "https://files.example.org/requests-2.31.0-py3-none-any.whl  # a wheel\n"
         "--editable=./libs/Other_Pkg[dev]\n",
     )
@@ -95,7 +97,8 @@ def test_direct_references_are_read_everywhere_pins_are(repo):
         name = "x"
         dependencies = ["pandas @ file:///opt/src/pandas", "scipy>=1"]
         [tool.poetry.dependencies]
-        polars = {git = "https://github.com/pola-rs/polars"}
+        polars = {git = "https://github.com/pola-rs/polars", tag = "py-1.0.0"}
+        ibis = {git = "https://github.com/ibis-project/ibis"}
         arrow = {version = "^1.0"}
         """,
     )
@@ -108,6 +111,25 @@ def test_direct_references_are_read_everywhere_pins_are(repo):
     }  # fmt: skip
     assert dict(pins.pins) == {} and pins.errors == ()
     assert not pins.pinned("scipy") and not pins.pinned("arrow")
+    assert pins.floating == {"ibis"}  # no tag, rev or branch: whatever the default branch holds
+
+
+@pytest.mark.parametrize(
+    ("line", "floating"),
+    [
+        ("-e git+https://github.com/org/pkg#egg=pkg", True),
+        ("pkg @ git+https://github.com/org/pkg", True),
+        ("git+ssh://git@github.com/org/pkg.git#egg=pkg", True),  # git@: the user, not a ref
+        ("-e git+https://github.com/org/pkg@v1.2#egg=pkg", False),
+        ("pkg @ git+ssh://git@github.com/org/pkg.git@0123abcd", False),
+        ("https://files.example.org/pkg-1.0-py3-none-any.whl", False),
+        ("./libs/pkg", False),
+    ],
+)
+def test_a_repository_url_with_no_tag_or_commit_is_not_a_pin(repo, line, floating):
+    write(repo / "requirements.txt", line + "\n")
+    pins = find_pins(repo)
+    assert (pins.floating, pins.direct) == (({"pkg"}, set()) if floating else (set(), {"pkg"}))
 
 
 def test_included_names_are_the_pins_and_direct_references_of_included_files(repo):

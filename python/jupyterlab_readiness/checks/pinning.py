@@ -20,7 +20,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
     # which freeze does not pin either: flagging it would ask for a fix that never comes.
     required = {imp.module.split(".")[0] for _, facts in ctx.code for imp in facts.imports if not imp.optional}
     pins = None
-    from_references: frozenset[str] | None = None
+    from_references: dict[str, bool] | None = None  # what the notebook installs by URL → follows a branch
     for cell, facts in ctx.code:
         for imp in facts.imports:
             if imp.relative or not imp.module:
@@ -34,13 +34,19 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
             dists, versions = _distributions(ctx, imp.module, top)
             if pins is not None and any(pins.pinned(d) for d in dists):
                 continue
-            # What the notebook itself installs from a URL or a path (`!pip install 'pkg @ git+…'`)
+            # What the notebook itself installs from a URL or a path (`!pip install 'pkg @ git+…@v1'`)
             # is exact, and freeze leaves it to that install: no pin would ever be added for it.
             if from_references is None:
-                from_references = frozenset(key for _, f in ctx.code if f.magics for _, key in direct_installs(f))
-            if from_references and any(normalize(d) in from_references for d in dists):
+                from_references = {}
+                for _, f in ctx.code:
+                    for _, key, floating in direct_installs(f) if f.magics else ():
+                        from_references[key] = from_references.get(key, True) and floating
+            installs = [from_references[normalize(d)] for d in dists if normalize(d) in from_references]
+            if installs and not all(installs):
                 continue
-            yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins)
+            # a repository URL with no tag or commit: freeze cannot pin it either, the URL must say
+            floating = bool(installs) or (pins is not None and any(normalize(d) in pins.floating for d in dists))
+            yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins, floating)
 
 
 def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -63,6 +69,7 @@ def _import_hit(
     dists: tuple[str, ...],
     versions: dict[str, str],
     pins: PinSet | None,
+    floating: bool = False,
 ) -> Hit:
     dist = dists[0]
     version = versions.get(dist) or installed_version(dist, ctx.environment)
@@ -76,7 +83,10 @@ def _import_hit(
     unread_names = [error.name_from(ctx.directory, ctx.ceiling) for error in failed] if failed else []
     unread = [error.shown(name) for error, name in zip(failed, unread_names, strict=True)]
     where = (
-        "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
+        "it is installed from a repository URL with no tag or commit: each install takes what its default branch "
+        "holds that day"
+        if floating
+        else "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
         if files
         else ""
         if unread
@@ -88,13 +98,18 @@ def _import_hit(
         where = f"{where}; {problem}" if where else problem
     pin = f"`{dist}=={version}`" if version else f"`{dist}==<the version you tested with>`"
     repair = f"Repair `{unread_names[0]}` so its pins count, or add" if unread else "Add"
+    suggestion = (
+        f"Name the tag or commit you tested in its URL (`…@v1.2` or `…@<commit>`), or install {pin} instead."
+        if floating
+        else f"{repair} {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from "
+        "your kernel)."
+    )
     return Hit(
         index,
         line,
         f"{source} is imported but its version is not pinned ({where}): next month's install may bring a release that "
         "breaks or changes results.",
-        f"{repair} {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from your "
-        "kernel).",
+        suggestion,
         subject=top,
     )
 

@@ -63,6 +63,9 @@ class PinSet(NamedTuple):
     files: tuple[str, ...] = ()
     errors: tuple[PinError, ...] = ()
     direct: frozenset[str] = frozenset()
+    # named by a repository URL with no tag or commit (``git+https://…/pkg``): not a pin, pip
+    # installs whatever the default branch holds (and freeze cannot pin it from an index)
+    floating: frozenset[str] = frozenset()
 
     def pinned(self, dist: str) -> bool:
         key = normalize(dist)
@@ -87,12 +90,13 @@ def _signature(path: Path) -> _Signature:
 class _Parse:
     """What parsing one pin file (and the files it includes) produced."""
 
-    __slots__ = ("ceiling", "direct", "errors", "files", "pins", "signatures")
+    __slots__ = ("ceiling", "direct", "errors", "files", "floating", "pins", "signatures")
 
     def __init__(self, ceiling: Path | None = None) -> None:
         self.ceiling = ceiling  # nothing outside it is read (a server's root)
         self.pins: dict[str, str] = {}
         self.direct: set[str] = set()
+        self.floating: set[str] = set()
         self.files: list[str] = []
         self.errors: list[PinError] = []
         self.signatures: list[_Signature] = []
@@ -121,9 +125,13 @@ class _Parse:
         # The first pin seen for a name wins, matching the nearest-file-first merge.
         self.pins.setdefault(normalize(name), version)
 
-    def reference(self, name: str) -> None:
-        """A direct reference to ``name``: exact, though it has no version."""
-        self.direct.add(normalize(name))
+    def reference(self, name: str, target: str | None = None) -> None:
+        """A direct reference to ``name``: exact, though it has no version — unless ``target`` is a
+        repository URL with no tag or commit, which follows a branch."""
+        from .requirement import follows_a_branch
+
+        floating = target is not None and follows_a_branch(target)
+        (self.floating if floating else self.direct).add(normalize(name))
 
     def error(self, path: Path, reason: str, line: int | None = None) -> None:
         self.errors.append(PinError(str(path), line, reason))
@@ -204,7 +212,7 @@ def _requirements_line(line: str, base: Path, parse: _Parse, seen: set[Path], fi
         requirement = parse_requirement(line, comments=True)
         if requirement.reference:
             if requirement.key:
-                parse.reference(requirement.key)
+                parse.reference(requirement.key, requirement.target)
             return
     if line.startswith("-"):  # --index-url, --hash … carry no pin
         return
@@ -239,7 +247,7 @@ def included_names(path: Path, text: str, ceiling: Path | None = None) -> frozen
         include = _INCLUDE.match(line)
         if include and "://" not in include.group("path"):
             _requirements_file(path.parent / include.group("path").strip(), parse, seen, path)
-    return frozenset(parse.pins) | frozenset(parse.direct)
+    return frozenset(parse.pins) | frozenset(parse.direct) | frozenset(parse.floating)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -281,12 +289,21 @@ def _pin_requirement_strings(items: list[Any], parse: _Parse) -> None:
 
             requirement = parse_requirement(item, comments=False)
             if requirement.reference and requirement.key:
-                parse.reference(requirement.key)
+                parse.reference(requirement.key, requirement.target)
 
 
 # The keys of a Poetry, Pipfile or lock entry that install from somewhere else than an index: a
 # direct reference, exact with no version.
 _SOURCE_KEYS = frozenset({"git", "hg", "svn", "bzr", "path", "file", "url", "directory", "editable", "vcs", "archive"})
+
+
+def _manifest_target(entry: dict[str, Any]) -> str | None:
+    """A Poetry or Pipfile entry's repository, as a URL that says whether it names a revision."""
+    for vcs in ("git", "hg", "svn", "bzr"):
+        if isinstance(entry.get(vcs), str):
+            ref = next((entry[k] for k in ("rev", "tag", "branch", "ref") if isinstance(entry.get(k), str)), None)
+            return f"{vcs}+{entry[vcs]}" + (f"@{ref}" if ref else "")
+    return None
 
 
 def _from_source(entry: object) -> bool:
@@ -319,7 +336,7 @@ def _pin_poetry_table(dependencies: dict[str, Any], parse: _Parse) -> None:
         if version and name != "python":
             parse.pin(name, version)
         elif _from_source(constraint):
-            parse.reference(name)
+            parse.reference(name, _manifest_target(constraint))
 
 
 def _parse_pyproject(path: Path, parse: _Parse) -> None:
@@ -363,7 +380,7 @@ def _parse_pipfile(path: Path, parse: _Parse) -> None:
             if version:
                 parse.pin(name, version)
             elif _from_source(constraint):
-                parse.reference(name)
+                parse.reference(name, _manifest_target(constraint))
 
 
 def _parse_pipfile_lock(path: Path, parse: _Parse) -> None:
@@ -577,6 +594,7 @@ class _FileResult(NamedTuple):
     errors: tuple[PinError, ...]
     signatures: tuple[_Signature, ...]
     direct: frozenset[str]
+    floating: frozenset[str]
 
 
 # One entry per pin file (and ceiling), valid while every file it read keeps its (mtime_ns, size):
@@ -602,6 +620,7 @@ def _parse_file(path: Path, ceiling: Path | None) -> _FileResult:
         tuple(parse.errors),
         tuple(parse.signatures),
         frozenset(parse.direct),
+        frozenset(parse.floating),
     )
     _cache[(path, ceiling)] = result
     return result
@@ -631,6 +650,7 @@ def find_pins(start_dir: Path, ceiling: Path | None = None) -> PinSet:
     files: dict[str, None] = {}
     errors: dict[PinError, None] = {}
     direct: set[str] = set()
+    floating: set[str] = set()
     for directory in search_dirs(Path(start_dir).resolve(), ceiling):
         for path in _pin_files(directory):
             result = _parse_file(path, ceiling)
@@ -639,4 +659,5 @@ def find_pins(start_dir: Path, ceiling: Path | None = None) -> PinSet:
             files.update(dict.fromkeys(result.files))
             errors.update(dict.fromkeys(result.errors))
             direct |= result.direct
-    return PinSet(MappingProxyType(pins), tuple(files), tuple(errors), frozenset(direct))
+            floating |= result.floating
+    return PinSet(MappingProxyType(pins), tuple(files), tuple(errors), frozenset(direct), frozenset(floating))

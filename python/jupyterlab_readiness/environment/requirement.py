@@ -21,6 +21,7 @@ class Requirement:
     key: str | None = None  # the normalised distribution it is about; None: none (comment, option…)
     direct: bool = False  # left as written: a direct reference, or a line that is not PEP 508
     reference: bool = False  # a URL or a path (``pkg @ git+…``, ``-e …``, ``./libs/pkg``): exact already
+    target: str | None = None  # that URL or path
     marker: str | None = None  # its environment marker, normalised
     exact: str | None = None  # the version it pins exactly (``==2.2.2``), if it does
     span: tuple[int, int] | None = None  # where ``name[extras]specifier`` is in the text
@@ -46,8 +47,8 @@ def parse_requirement(text: str, *, comments: bool) -> Requirement:
         body = body[: comment.start()] if comment else body
         editable = _EDITABLE.match(body.strip())
         if editable:
-            key = reference_key(_OPTION.split(editable.group("target"), maxsplit=1)[0].strip())
-            return Requirement(key, direct=True, reference=True)
+            target = _OPTION.split(editable.group("target"), maxsplit=1)[0].strip()
+            return Requirement(reference_key(target), direct=True, reference=True, target=target)
         if body.lstrip().startswith("-"):  # -r, -c, --index-url …: about no distribution here
             return Requirement()
         option = _OPTION.search(body)
@@ -62,9 +63,10 @@ def parse_requirement(text: str, *, comments: bool) -> Requirement:
     name_part = stripped.split(";", 1)[0].rstrip()
     location = "/" in name_part or "\\" in name_part or name_part.startswith((".", "~")) or name_part.endswith(_ARCHIVE)
     if parsed is not None and parsed.url:  # pkg @ git+https://…, pkg @ file:///…
-        return Requirement(normalize(parsed.name), direct=True, reference=True)
+        return Requirement(normalize(parsed.name), direct=True, reference=True, target=parsed.url)
     if comments and location:  # a bare URL or path, as pip takes them: ./libs/pkg, https://…/pkg-1.0-….whl
-        return Requirement(reference_key(stripped.split(" ;", 1)[0].strip()), direct=True, reference=True)
+        target = stripped.split(" ;", 1)[0].strip()
+        return Requirement(reference_key(target), direct=True, reference=True, target=target)
     if parsed is None:  # not PEP 508 (a legacy version…): left as written, and never added again
         match = _NAME.match(stripped)
         return Requirement(normalize(match.group(1)) if match else None, direct=True)
@@ -101,3 +103,18 @@ def reference_key(target: str) -> str | None:
         return None
     segment = re.sub(r"\[[^\]]*\]$", "", segment.split("@", 1)[0]).removesuffix(".git")
     return normalize(segment) if _NAME.fullmatch(segment) else None
+
+
+_VCS = ("git+", "hg+", "svn+", "bzr+")
+
+
+def follows_a_branch(target: str) -> bool:
+    """Whether a direct reference is a repository URL with no tag, branch or commit after ``@``
+    (``git+https://github.com/org/pkg``): pip then installs whatever its default branch holds
+    that day. A file, an archive's URL, a local path or a URL with ``@v1.2`` names one thing."""
+    from urllib.parse import urlsplit
+
+    location = target.partition("#")[0]
+    if not location.startswith(_VCS):
+        return False
+    return "@" not in urlsplit(location.split("+", 1)[1]).path  # git+ssh://git@host/…: the user is not a ref

@@ -33,20 +33,24 @@ def installed_names(facts: CellFacts) -> list[str]:
     return names
 
 
-def direct_installs(facts: CellFacts) -> list[tuple[int, str]]:
-    """(line in the cell, normalised distribution) for each install of a cell from a URL or a path
-    whose distribution its text names: ``pip install 'pkg @ git+https://…'``, ``-e git+…#egg=pkg``,
-    ``./libs/pkg``, a wheel's URL. Exact already: pip installs what it points to."""
-    from .requirement import parse_requirement, reference_key
+def direct_installs(facts: CellFacts) -> list[tuple[int, str, bool]]:
+    """(line in the cell, normalised distribution, whether it follows a branch) for each install
+    of a cell from a URL or a path whose distribution its text names: ``pip install 'pkg @
+    git+https://…@v1.2'``, ``-e git+…#egg=pkg``, ``./libs/pkg``, a wheel's URL. Exact — pip
+    installs what it points to — unless it is a repository URL with no tag or commit."""
+    from .requirement import follows_a_branch, parse_requirement, reference_key
 
     found = []
     for magic in facts.magics:
         for line, references in _commands(magic, references=True):
             for reference in references:
                 requirement = parse_requirement(reference, comments=True)
-                key = requirement.key if requirement.reference else reference_key(reference)
+                if requirement.reference:
+                    key, target = requirement.key, requirement.target or reference
+                else:
+                    key, target = reference_key(reference), reference
                 if key:
-                    found.append((line, key))
+                    found.append((line, key, follows_a_branch(target)))
     return found
 
 

@@ -161,7 +161,8 @@ def folder_text(folder: Folder, directory: Path) -> str:
     files = [os.path.relpath(f, base) for f in pins.files]
     errors = [error.shown(error.name_from(base)) for error in pins.errors]
     return json.dumps(
-        [sorted(pins.pins.items()), files, sorted(folder.modules), sorted(pins.direct), errors], separators=(",", ":")
+        [sorted(pins.pins.items()), files, sorted(folder.modules), sorted(pins.direct), sorted(pins.floating), errors],
+        separators=(",", ":"),
     )
 
 

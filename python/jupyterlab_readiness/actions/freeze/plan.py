@@ -95,12 +95,12 @@ def pin_typed(pins: Pins, typed: dict[str, str]) -> None:
 
 def leave_direct_installs(notebook: Notebook, pins: Pins) -> list[str]:
     """Take out of ``pins`` what the notebook installs from a URL or a path (``!pip install 'pkg @
-    git+…'``, ``-e git+…#egg=pkg``, ``./libs/pkg``): that install is exact already, and a pin
-    from the package index would install something else. Says so, once per distribution."""
+    git+…'``, ``-e git+…#egg=pkg``, ``./libs/pkg``): a pin from the package index would install
+    something else than that install does. Says so, once per distribution."""
     notes = []
     seen: set[str] = set()
     for cell in notebook.code_cells():
-        for _, key in direct_installs(cell_facts(cell.source)):
+        for _, key, floating in direct_installs(cell_facts(cell.source)):
             if key in seen:
                 continue
             seen.add(key)
@@ -110,9 +110,14 @@ def leave_direct_installs(notebook: Notebook, pins: Pins) -> list[str]:
                 pins.unresolved.remove(name)
             if pair is not None or unresolved:
                 name = pair[0] if pair is not None else unresolved[0]
+                how = (
+                    "a repository URL with no tag or commit (name one in the URL to pin it)"
+                    if floating
+                    else "a URL or a path, which is exact already"
+                )
                 notes.append(
-                    f"{name}: cell {cell.index + 1} installs it from a URL or a path, which is exact already: "
-                    "left to that install, not pinned from the package index"
+                    f"{name}: cell {cell.index + 1} installs it from {how}: left to that install, not pinned from "
+                    "the package index"
                 )
     return notes
 
