@@ -532,6 +532,7 @@ export interface FreezeReply {
   file: string;
   lock: LockFile | null;
   unresolved: string[];
+  warnings: string[];
   written: boolean;
 }
 export interface LockFile {

@@ -301,6 +301,14 @@ function FreezeSummary(props: {
         names={reply.changed}
         trans={trans}
       />
+      {/* A pin file that could not be read, a package installed from a URL in the notebook. */}
+      <NameList
+        kind="warnings"
+        title={trans.__('Warnings')}
+        names={reply.warnings}
+        plain
+        trans={trans}
+      />
     </>
   );
 }
@@ -387,9 +395,10 @@ function NameList(props: {
   title: string;
   names: string[];
   note?: string;
+  plain?: boolean;
   trans: TranslationBundle;
 }): JSX.Element | null {
-  const { kind, title, names, note } = props;
+  const { kind, title, names, note, plain } = props;
   if (names.length === 0) {
     return null;
   }
@@ -401,9 +410,7 @@ function NameList(props: {
       </h3>
       <ul>
         {names.map(name => (
-          <li key={name}>
-            <code>{name}</code>
-          </li>
+          <li key={name}>{plain ? name : <code>{name}</code>}</li>
         ))}
       </ul>
     </section>

@@ -8,7 +8,7 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-__all__ = ["toml_problem", "tomllib"]
+__all__ = ["toml_place", "toml_problem", "tomllib"]
 
 # tomllib (and tomli) put the place at the end of the message; moved to the front, a problem reads
 # like the other mistakes reported in a file (``file:line: …``), which editors and CI logs link to.
@@ -17,10 +17,17 @@ _TOML_PLACE = re.compile(r"^(?P<what>.*) \(at (?:line (?P<line>\d+), column (?P<
 
 def toml_problem(exc: Exception, shown: str, text: str) -> str:
     """``shown:line: not valid TOML: …`` for a TOMLDecodeError raised reading ``text``."""
+    line, what = toml_place(exc, text)
+    return f"{shown}:{line}: {what}" if line is not None else f"{shown}: {what}"
+
+
+def toml_place(exc: Exception, text: str) -> tuple[int | None, str]:
+    """(line, ``not valid TOML: …``) for a TOMLDecodeError raised reading ``text``; the line is
+    None when the message gives no place."""
     message = str(exc)
     place = _TOML_PLACE.match(message)
     if place is None:
-        return f"{shown}: not valid TOML: {message}"
+        return None, f"not valid TOML: {message}"
     if place["line"] is None:
-        return f"{shown}:{max(1, len(text.splitlines()))}: not valid TOML: {place['what']} at the end of the file"
-    return f"{shown}:{place['line']}: not valid TOML: {place['what']} (column {place['column']})"
+        return max(1, len(text.splitlines())), f"not valid TOML: {place['what']} at the end of the file"
+    return int(place["line"]), f"not valid TOML: {place['what']} (column {place['column']})"

@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from helpers.notebooks import REPO, code, notebook
+from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.errors import ActionRefused
 from jupyterlab_readiness.actions.freeze.merge import Pins, merge_pyproject, merge_requirements
 from jupyterlab_readiness.actions.freeze.plan import choose_target, plan
@@ -413,3 +413,101 @@ def test_cli_leaves_direct_references_and_markers_byte_for_byte(project):
     )
     again = json.loads(freeze_cli("nb.ipynb", "--format", "json", cwd=project).stdout)
     assert again["added"] == [] and again["changed"] == []
+
+
+# ------------------------------------------------------------ pin files that cannot be read, URLs
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("[project\nname = 'x'\n", "pyproject.toml:1: not valid TOML: Expected ']' at the end of a table declaration"),
+        (b"[project]\nname = '\xff'\n", "pyproject.toml: cannot read it: it is not UTF-8 text"),
+    ],
+)
+def test_a_pyproject_that_cannot_be_read_is_refused_naming_it(project, content, problem):
+    sub = project / "notebooks"
+    sub.mkdir()
+    (project / "pyproject.toml").write_bytes(content if isinstance(content, bytes) else content.encode())
+    for target in ("auto", "pyproject"):
+        with pytest.raises(ActionRefused) as info:
+            choose_target(sub, target, Root(project))
+        assert str(info.value).startswith(problem) and str(project) not in str(info.value)
+        assert str(info.value).endswith("— repair it, or freeze into requirements.txt (--target requirements)")
+    assert choose_target(sub, "requirements", Root(project)) == ("requirements", sub / "requirements.txt")
+
+
+def test_cli_refuses_a_pyproject_that_is_not_toml_and_writes_nothing(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml", 1))))
+    (project / "pyproject.toml").write_text('[project]\nname = "x"\ndependencies = [\n')
+    for args in ((), ("--target", "pyproject")):
+        result = freeze_cli("nb.ipynb", *args, cwd=project)
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert result.stderr == (
+            "jupyter-readiness: error: pyproject.toml:3: not valid TOML: Invalid value at the end of the file — "
+            "repair it, or freeze into requirements.txt (--target requirements)\n"
+        )
+        assert not (project / "requirements.txt").exists()
+    # into requirements.txt it freezes, and says the pin file was not read
+    result = freeze_cli("nb.ipynb", "--target", "requirements", "--dry-run", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "warning: pin file not read: pyproject.toml:3: not valid TOML: Invalid value at the end of the file\n" in (
+        result.stdout
+    )
+
+
+def test_freeze_names_the_pin_files_it_could_not_read(project):
+    (project / "work").mkdir()
+    (project / "work" / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml", 1))))
+    (project / "Pipfile.lock").write_text('{"default": {},\n  oops\n')
+    (project / "work" / "requirements.txt").write_text("-r base.txt\n")
+    environment = Environment(modules={"yaml": (("PyYAML", "6.0.1"),)})
+    reply = plan(FreezeRequest(path="work/nb.ipynb"), environment, Root(project)).reply
+    assert reply.added == ["PyYAML==6.0.1"]
+    assert reply.warnings == [  # nearest first, named from the root
+        "pin file not read: work/base.txt: no such file (included by requirements.txt)",
+        "pin file not read: Pipfile.lock:2: invalid JSON: Expecting property name enclosed in double quotes (column 3)",
+    ]
+
+
+def test_a_direct_reference_in_an_included_file_is_not_pinned_again(project):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml\nimport requests\nimport numpy", 1))))
+    (project / "base.txt").write_text(
+        "-e git+https://github.com/yaml/pyyaml#egg=PyYAML\n-r more.txt\n"
+        "https://files.example.org/numpy-2.1.0-cp311-cp311-linux_x86_64.whl\n"
+    )
+    (project / "more.txt").write_text("requests @ git+https://github.com/psf/requests@v2.31.0\n")
+    (project / "requirements.txt").write_text("-r base.txt\n")
+    reply = plan(FreezeRequest(path="nb.ipynb"), VERSIONS, Root(project)).reply
+    assert reply.after == "-r base.txt\n" and reply.added == [] and reply.changed == [] and reply.warnings == []
+
+
+def test_a_package_the_notebook_installs_from_a_url_is_not_pinned_from_the_index(project):
+    source = (
+        "!pip install 'PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1' requests\n"
+        "%pip install -e git+https://github.com/org/mine#egg=mine\n"
+        "import yaml, requests, mine"
+    )
+    (project / "nb.ipynb").write_text(json.dumps(notebook(md("# setup"), code(source, 1))))
+    environment = Environment(
+        modules={"yaml": (("PyYAML", "6.0.1"),), "requests": (("requests", "2.31.0"),)},
+        versions={"requests": ("requests", "2.31.0")},
+    )
+    reply = plan(FreezeRequest(path="nb.ipynb"), environment, Root(project)).reply
+    assert reply.added == ["requests==2.31.0"] and reply.unresolved == []
+    assert reply.warnings == [
+        "PyYAML: cell 2 installs it from a URL or a path, which is exact already: left to that install, not pinned "
+        "from the package index",
+        "mine: cell 2 installs it from a repository URL with no tag or commit (name one in the URL to pin it): left "
+        "to that install, not pinned from the package index",
+    ]
+
+
+def test_cli_prints_what_the_notebook_installs_from_a_url(project):
+    source = "!pip install 'pytest @ git+https://github.com/pytest-dev/pytest@8.0.0'\nimport pytest\nimport yaml"
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code(source, 1))))
+    result = freeze_cli("nb.ipynb", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert (project / "requirements.txt").read_text() == f"PyYAML=={importlib.metadata.version('PyYAML')}\n"
+    assert "warning: pytest: cell 1 installs it from a URL or a path" in result.stdout
+    reply = json.loads(freeze_cli("nb.ipynb", "--format", "json", cwd=project).stdout)
+    FREEZE_REPLY.validate_python(reply)
+    assert reply["added"] == [] and len(reply["warnings"]) == 1

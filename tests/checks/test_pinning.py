@@ -112,6 +112,98 @@ def test_message_names_the_distribution_for_sklearn(check):
     assert "scikit-learn==" in finding.suggestion
 
 
+def test_a_pin_file_that_cannot_be_read_is_named_with_why(check, project):
+    # a broken Pipfile.lock beside a readable requirements.txt: the finding says which file and
+    # why, relative to the notebook's folder, never its content
+    (project / "Pipfile.lock").write_text('{"default": {"pandas": {"version": "==2.2.0"}},\n  oops\n')
+    (project / "requirements.txt").write_text("numpy==2.0.0\n")
+    report = check(code("import pandas as pd", 1))
+    (finding,) = [f for f in report.findings if f.check == "unpinned-import"]
+    assert finding.message == (
+        "`pandas` is imported but its version is not pinned (none of requirements.txt pins it; a pin file could not "
+        "be read, so its pins do not count: Pipfile.lock:2: invalid JSON: Expecting property name enclosed in double "
+        "quotes (column 3)): next month's install may bring a release that breaks or changes results."
+    )
+    assert finding.suggestion.startswith("Repair `Pipfile.lock` so its pins count, or add `pandas==")
+    assert "oops" not in finding.message and str(project) not in finding.message
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "problem"),
+    [
+        ("environment.yml", "dependencies:\n  - pandas=2.2.0\n  bad: [\n", "environment.yml:3: not valid YAML"),
+        ("poetry.lock", '[[package]]\nname = "pandas"\nversion = "2.2.0"\n[[x]\n', "poetry.lock:4: not valid TOML"),
+        ("requirements.txt", b"pandas==2.2.0\n\xff\n", "requirements.txt: not UTF-8 text"),
+        ("requirements.txt", "-r base.txt\n", "base.txt: no such file (included by requirements.txt)"),
+    ],
+)
+def test_every_kind_of_unreadable_pin_file_is_reported(check, project, name, content, problem):
+    (project / name).write_bytes(content if isinstance(content, bytes) else content.encode())
+    report = check(code("import pandas as pd", 1))
+    (message,) = messages(report, "unpinned-import")
+    assert f"a pin file could not be read, so its pins do not count: {problem}" in message
+    assert "no requirements or lock file was found" not in message
+
+
+def test_an_unreadable_pin_file_in_a_parent_folder_is_named_from_the_notebook(check, project):
+    (project / "environment.yml").write_text("dependencies: [\n")
+    sub = project / "notebooks"
+    sub.mkdir()
+    (message,) = messages(check(code("import pandas as pd", 1), name="notebooks/a.ipynb"), "unpinned-import")
+    assert "could not be read, so its pins do not count: ../environment.yml:2: not valid YAML" in message
+
+
+@pytest.mark.parametrize(
+    "files",
+    [
+        {"requirements.txt": "pandas @ git+https://github.com/pandas-dev/pandas@v2.2.0\n"},
+        {
+            "requirements.txt": "-r base.txt\n",
+            "base.txt": "-e git+https://github.com/pandas-dev/pandas@v2.2.0#egg=pandas\n",
+        },
+        {"requirements.txt": "./libs/pandas\n"},
+        {"requirements.txt": "https://files.example.org/pandas-2.2.0-cp311-cp311-linux_x86_64.whl\n"},
+        {"pyproject.toml": '[project]\nname = "x"\ndependencies = ["pandas @ file:///opt/src/pandas"]\n'},
+        {
+            "pyproject.toml": "[tool.poetry.dependencies]\n"
+            'pandas = {git = "https://github.com/pandas-dev/pandas", rev = "v2.2.0"}\n'
+        },
+        {"environment.yml": "dependencies:\n  - pip:\n    - pandas @ git+https://github.com/pandas-dev/pandas@v2\n"},
+    ],
+)
+def test_a_direct_reference_is_an_exact_pin(check, project, files):
+    for name, content in files.items():
+        (project / name).write_text(content)
+    assert findings_of(check(code("import pandas as pd\nimport yaml", 1)), "unpinned-import") == [(0, 2)]
+
+
+def test_an_import_the_notebook_installs_from_a_url_is_pinned_by_that_install(check):
+    # freeze leaves it to that install too: flagging it would ask for a fix that never comes
+    installs = code(
+        "!pip install 'pandas @ git+https://github.com/pandas-dev/pandas@v2.2.0'\n%pip install -e ./libs/pyyaml", 1
+    )
+    report = check(installs, code("import pandas as pd\nimport yaml\nimport requests", 2))
+    assert findings_of(report, "unpinned-import") == [(1, 3)]
+    assert findings_of(report, "unpinned-install") == []
+
+
+@pytest.mark.parametrize("where", ["requirements.txt", "notebook"])
+def test_a_repository_url_with_no_tag_or_commit_is_not_a_pin_and_says_why(check, project, where):
+    # corpus: huggingface notebooks `!pip install git+https://github.com/huggingface/accelerate`
+    url = "git+https://github.com/pandas-dev/pandas"
+    if where == "requirements.txt":
+        (project / "requirements.txt").write_text(f"pandas @ {url}\n")
+    cells = [code(f"!pip install {url}", 1)] if where == "notebook" else []
+    report = check(*cells, code("import pandas as pd", 2))
+    (finding,) = [f for f in report.findings if f.check == "unpinned-import"]
+    assert finding.message == (
+        "`pandas` is imported but its version is not pinned (it is installed from a repository URL with no tag or "
+        "commit: each install takes what its default branch holds that day): next month's install may bring a "
+        "release that breaks or changes results."
+    )
+    assert finding.suggestion.startswith("Name the tag or commit you tested in its URL (`…@v1.2` or `…@<commit>`)")
+
+
 def test_pin_from_pyproject_project_dependencies(check, project):
     (project / "pyproject.toml").write_text(
         '[project]\nname = "x"\nversion = "0"\ndependencies = ["pandas==2.2.0", "numpy>=1.26"]\n'

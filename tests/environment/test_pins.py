@@ -4,7 +4,7 @@ import textwrap
 
 import pytest
 
-from jupyterlab_readiness.environment.pins import PinSet, find_pins
+from jupyterlab_readiness.environment.pins import PinError, PinSet, find_pins
 
 
 def write(path, text):
@@ -75,6 +75,99 @@ def test_requirements_exact_pins_only(repo):
     }
     assert pins.files == (str(repo / "requirements.txt"),)
     assert pins.errors == ()
+    # a URL or a path names exactly what pip installs: exact, with no version; a repository URL
+    # with no tag or commit follows a branch: not a pin
+    assert pins.direct == {"direct", "path"} and pins.floating == {"edit"}
+    assert pins.pinned("direct") and pins.version("direct") is None
+    assert not pins.pinned("edit") and not pins.pinned("this")
+
+
+def test_direct_references_are_read_everywhere_pins_are(repo):
+    write(repo / "requirements.txt", "-r base.txt\nPyYAML @ git+https://github.com/yaml/pyyaml@6.0.1\n./libs/numpy\n")
+    write(
+        repo / "base.txt",
+        "-e git+https://github.com/pytest-dev/pytest@8.0.0#egg=pytest\n"
+        "https://files.example.org/requests-2.31.0-py3-none-any.whl  # a wheel\n"
+        "--editable=./libs/Other_Pkg[dev]\n",
+    )
+    write(
+        repo / "pyproject.toml",
+        """
+        [project]
+        name = "x"
+        dependencies = ["pandas @ file:///opt/src/pandas", "scipy>=1"]
+        [tool.poetry.dependencies]
+        polars = {git = "https://github.com/pola-rs/polars", tag = "py-1.0.0"}
+        ibis = {git = "https://github.com/ibis-project/ibis"}
+        arrow = {version = "^1.0"}
+        """,
+    )
+    write(repo / "Pipfile", '[packages]\nflask = {path = "./flask", editable = true}\n')
+    (repo / "Pipfile.lock").write_text(json.dumps({"default": {"django": {"git": "https://github.com/django/django"}}}))
+    write(repo / "uv.lock", '[[package]]\nname = "mine"\nsource = { editable = "." }\n')
+    pins = find_pins(repo)
+    assert pins.direct == {
+        "pyyaml", "numpy", "pytest", "requests", "other-pkg", "pandas", "polars", "flask", "django", "mine"
+    }  # fmt: skip
+    assert dict(pins.pins) == {} and pins.errors == ()
+    assert not pins.pinned("scipy") and not pins.pinned("arrow")
+    assert pins.floating == {"ibis"}  # no tag, rev or branch: whatever the default branch holds
+
+
+@pytest.mark.parametrize(
+    ("line", "floating"),
+    [
+        ("-e git+https://github.com/org/pkg#egg=pkg", True),
+        ("pkg @ git+https://github.com/org/pkg", True),
+        ("git+ssh://git@github.com/org/pkg.git#egg=pkg", True),  # git@: the user, not a ref
+        ("-e git+https://github.com/org/pkg@v1.2#egg=pkg", False),
+        ("pkg @ git+ssh://git@github.com/org/pkg.git@0123abcd", False),
+        ("https://files.example.org/pkg-1.0-py3-none-any.whl", False),
+        ("./libs/pkg", False),
+    ],
+)
+def test_a_repository_url_with_no_tag_or_commit_is_not_a_pin(repo, line, floating):
+    write(repo / "requirements.txt", line + "\n")
+    pins = find_pins(repo)
+    assert (pins.floating, pins.direct) == (({"pkg"}, set()) if floating else (set(), {"pkg"}))
+
+
+def test_included_names_are_the_pins_and_direct_references_of_included_files(repo):
+    from jupyterlab_readiness.environment.pins import included_names
+
+    write(repo / "base.txt", "-e git+https://github.com/pytest-dev/pytest#egg=pytest\nnumpy==1.0\n-r more.txt\n")
+    write(repo / "more.txt", "pandas @ git+https://github.com/pandas-dev/pandas@v2\nscipy>=1\n")
+    text = "-r base.txt\nrequests==2.0\n"
+    assert included_names(repo / "requirements.txt", text) == {"pytest", "numpy", "pandas"}
+
+
+def test_environment_that_is_not_valid_yaml_is_an_error_and_pins_nothing(repo):
+    write(repo / "environment.yml", "dependencies:\n  - numpy=1.26.4\n  - pip:\n    - requests==2.31.0\n  bad: [\n")
+    pins = find_pins(repo)
+    assert dict(pins.pins) == {} and pins.files == ()  # conda could not read it either
+    assert pins.errors == (
+        PinError(str(repo / "environment.yml"), 5, "not valid YAML: did not find expected '-' indicator (column 3)"),
+    )
+
+
+def test_a_pin_error_is_named_from_a_folder_and_never_above_the_ceiling(repo):
+    error = PinError(str(repo / "Pipfile.lock"), 2, "invalid JSON: … (column 3)")
+    assert error.shown(error.name_from(repo / "notebooks")) == "../Pipfile.lock:2: invalid JSON: … (column 3)"
+    outside = PinError("/etc/secret/base.txt", None, "outside the server root: not read")
+    assert outside.shown(outside.name_from(repo, ceiling=repo)) == "base.txt: outside the server root: not read"
+
+
+def test_a_parser_crash_never_quotes_the_file(repo, monkeypatch):
+    from jupyterlab_readiness.environment import pins as module
+
+    def boom(path, parse):
+        parse.read_text(path)
+        raise ValueError("secret-token-in-the-file")
+
+    monkeypatch.setitem(module._LOCK_PARSERS, "uv.lock", boom)
+    write(repo / "uv.lock", "x\n")
+    (error,) = find_pins(repo).errors
+    assert error.reason == "could not be parsed (ValueError)" and "secret" not in str(error)
 
 
 def test_requirements_glob_and_directory(repo):
@@ -114,14 +207,14 @@ def test_requirements_missing_include_is_an_error(repo):
     pins = find_pins(repo)
     assert pins.pinned("numpy")
     assert len(pins.errors) == 1
-    assert "missing.txt" in pins.errors[0]
+    assert str(pins.errors[0]) == f"{repo / 'missing.txt'}: no such file (included by requirements.txt)"
 
 
 def test_binary_requirements_is_an_error_not_an_exception(repo):
     (repo / "requirements.txt").write_bytes(b"\xff\xfe\x00\x81garbage\x00")
     pins = find_pins(repo)
     assert dict(pins.pins) == {}
-    assert len(pins.errors) == 1 and "requirements.txt" in pins.errors[0]
+    assert len(pins.errors) == 1 and str(pins.errors[0]) == f"{repo / 'requirements.txt'}: not UTF-8 text"
     assert pins.files == ()
 
 
@@ -187,7 +280,7 @@ def test_pyproject_invalid_toml_is_an_error(repo):
     assert dict(pins.pins) == {"numpy": "1.0"}
     assert len(pins.errors) == 1
     expected = "pyproject.toml:1: not valid TOML: Expected ']' at the end of a table declaration (column 9)"
-    assert pins.errors[0].endswith(expected)
+    assert str(pins.errors[0]) == f"{repo}/{expected}"
 
 
 def test_pyproject_wrong_shapes_are_ignored(repo):
@@ -276,7 +369,7 @@ def test_environment_yaml_unindented_list(repo):
 def test_environment_garbage_does_not_raise(repo):
     (repo / "environment.yml").write_bytes(b"dependencies:\n  - \x00\x01 [[[ {{{\n  - : : :\n\t- x==\n")
     pins = find_pins(repo)
-    assert dict(pins.pins) == {} and pins.errors == ()
+    assert dict(pins.pins) == {} and [str(e) for e in pins.errors] == [f"{repo / 'environment.yml'}: not valid YAML"]
 
 
 # -- Pipfile and Pipfile.lock ------------------------------------------------------------------
@@ -320,7 +413,12 @@ def test_pipfile_lock_invalid_json_is_an_error(repo):
     (repo / "Pipfile.lock").write_text("{not json")
     pins = find_pins(repo)
     assert dict(pins.pins) == {}
-    assert len(pins.errors) == 1 and "invalid JSON" in pins.errors[0]
+    assert pins.errors == (
+        PinError(
+            str(repo / "Pipfile.lock"), 1, "invalid JSON: Expecting property name enclosed in double quotes (column 2)"
+        ),
+    )
+    assert pins.files == ()  # read, but not a file whose pins count
 
 
 # -- TOML lock files ---------------------------------------------------------------------------

@@ -482,6 +482,26 @@ async def test_freeze_refuses_bad_requests(jp_fetch, jp_root_dir):
     assert not (jp_root_dir / "requirements.txt").exists()
 
 
+async def test_freeze_and_check_name_unreadable_pin_files_from_the_root(jp_fetch, jp_root_dir):
+    (jp_root_dir / "work").mkdir()
+    (jp_root_dir / "work" / "nb.ipynb").write_text(json.dumps(notebook(code("import yaml", 1))))
+    (jp_root_dir / "work" / "pyproject.toml").write_text("[project\n")
+    with pytest.raises(tornado.httpclient.HTTPClientError) as info:
+        await jp_fetch("readiness", "freeze", method="POST", body=json.dumps({"path": "work/nb.ipynb"}))
+    assert info.value.code == 400
+    message = json.loads(info.value.response.body)["message"]
+    assert message.startswith("work/pyproject.toml:1: not valid TOML: ") and str(jp_root_dir) not in message
+    (jp_root_dir / "work" / "pyproject.toml").unlink()
+    (jp_root_dir / "Pipfile.lock").write_text("{oops")
+    reply = await post_freeze(jp_fetch, {"path": "work/nb.ipynb", "write": False})
+    assert reply["warnings"] == [
+        "pin file not read: Pipfile.lock:1: invalid JSON: Expecting property name enclosed in double quotes (column 2)"
+    ]
+    report = await post_check(jp_fetch, {"path": "work/nb.ipynb"})
+    (unpinned,) = [f["message"] for f in report["findings"] if f["check"] == "unpinned-import"]
+    assert "so its pins do not count: ../Pipfile.lock:1: invalid JSON" in unpinned and str(jp_root_dir) not in unpinned
+
+
 # ---------------------------------------------------------------- extract to module
 
 

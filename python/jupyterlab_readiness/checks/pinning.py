@@ -8,7 +8,8 @@ from pathlib import Path
 
 from ..environment.distributions import distributions_for, installed_version
 from ..environment.pep503 import normalize
-from ..environment.requirements import install_commands
+from ..environment.pins import PinSet
+from ..environment.requirements import direct_installs, install_commands
 from ..notebook.names import STDLIB_MODULES
 from .context import CellScope, Context, Hit, Local
 
@@ -19,6 +20,7 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
     # which freeze does not pin either: flagging it would ask for a fix that never comes.
     required = {imp.module.split(".")[0] for _, facts in ctx.code for imp in facts.imports if not imp.optional}
     pins = None
+    from_references: dict[str, bool] | None = None  # what the notebook installs by URL → follows a branch
     for cell, facts in ctx.code:
         for imp in facts.imports:
             if imp.relative or not imp.module:
@@ -32,7 +34,19 @@ def unpinned_import(ctx: Context) -> Iterator[Hit]:
             dists, versions = _distributions(ctx, imp.module, top)
             if pins is not None and any(pins.pinned(d) for d in dists):
                 continue
-            yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins.files if pins else ())
+            # What the notebook itself installs from a URL or a path (`!pip install 'pkg @ git+…@v1'`)
+            # is exact, and freeze leaves it to that install: no pin would ever be added for it.
+            if from_references is None:
+                from_references = {}
+                for _, f in ctx.code:
+                    for _, key, floating in direct_installs(f) if f.magics else ():
+                        from_references[key] = from_references.get(key, True) and floating
+            installs = [from_references[normalize(d)] for d in dists if normalize(d) in from_references]
+            if installs and not all(installs):
+                continue
+            # a repository URL with no tag or commit: freeze cannot pin it either, the URL must say
+            floating = bool(installs) or (pins is not None and any(normalize(d) in pins.floating for d in dists))
+            yield _import_hit(ctx, cell.index, imp.line, top, dists, versions, pins, floating)
 
 
 def _distributions(ctx: Context, module: str, top: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -54,24 +68,48 @@ def _import_hit(
     top: str,
     dists: tuple[str, ...],
     versions: dict[str, str],
-    files: tuple[str, ...],
+    pins: PinSet | None,
+    floating: bool = False,
 ) -> Hit:
     dist = dists[0]
     version = versions.get(dist) or installed_version(dist, ctx.environment)
     names = " or ".join(dists[:3])
     source = f"`{top}`, which comes from {names}," if normalize(top) != dist or len(dists) > 1 else f"`{top}`"
+    files = pins.files if pins is not None else ()
+    # A pin file that cannot be read is never passed over in silence: its pins do not count (pip
+    # could not install from it either), and the finding says which file and why, named from
+    # the notebook's folder (no server path; the same words wherever the check runs).
+    failed = pins.errors if pins is not None and ctx.directory is not None else ()
+    unread_names = [error.name_from(ctx.directory, ctx.ceiling) for error in failed] if failed else []
+    unread = [error.shown(name) for error, name in zip(failed, unread_names, strict=True)]
     where = (
-        "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
+        "it is installed from a repository URL with no tag or commit: each install takes what its default branch "
+        "holds that day"
+        if floating
+        else "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
         if files
+        else ""
+        if unread
         else "no requirements or lock file was found beside the notebook or up to the repository root"
     )
+    if unread:
+        more = f"; and {len(unread) - 2} more" if len(unread) > 2 else ""
+        problem = "a pin file could not be read, so its pins do not count: " + "; ".join(unread[:2]) + more
+        where = f"{where}; {problem}" if where else problem
     pin = f"`{dist}=={version}`" if version else f"`{dist}==<the version you tested with>`"
+    repair = f"Repair `{unread_names[0]}` so its pins count, or add" if unread else "Add"
+    suggestion = (
+        f"Name the tag or commit you tested in its URL (`…@v1.2` or `…@<commit>`), or install {pin} instead."
+        if floating
+        else f"{repair} {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from "
+        "your kernel)."
+    )
     return Hit(
         index,
         line,
         f"{source} is imported but its version is not pinned ({where}): next month's install may bring a release that "
         "breaks or changes results.",
-        f"Add {pin} to requirements.txt (Readiness ▸ Freeze environment writes the exact versions from your kernel).",
+        suggestion,
         subject=top,
     )
 

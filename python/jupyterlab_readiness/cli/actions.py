@@ -64,6 +64,8 @@ def run_freeze(args: argparse.Namespace) -> int:
             f"version with --pin {name}==VERSION, or {name}=DISTRIBUTION==VERSION when its package has another name; "
             "or remove it from the notebook)"
         )
+    for warning in reply.warnings:
+        print(f"warning: {warning}")
     if args.dry_run:
         print("(dry run: nothing written)")
     return EXIT_OK

@@ -107,6 +107,9 @@ class FreezeReply:
     changed: list[str]
     unresolved: list[str]
     lock: LockFile | None
+    # what freeze left alone and why: a pin file that could not be read (its pins do not count), a
+    # package the notebook installs from a URL or a path (not pinned from the package index)
+    warnings: list[str]
     written: bool = False
 
 

@@ -1,8 +1,11 @@
 """Exact version pins declared in the project files around a notebook.
 
 Only an exact version counts as a pin (``==1.2.3``, ``===1.2.3``, conda ``=1.2.3``, or any entry of
-a lock file): a range still lets tomorrow's run install something the author never ran.
-Parsing never raises; a file that cannot be read is reported in ``PinSet.errors``.
+a lock file): a range still lets tomorrow's run install something the author never ran. A direct
+reference (``pkg @ git+…@v1.2``, ``-e git+…#egg=pkg``, ``./libs/pkg``, a wheel's URL) names
+exactly what pip installs: it counts too (``PinSet.direct``).
+Parsing never raises; a file that cannot be read, or is not valid TOML, JSON or YAML, is reported
+in ``PinSet.errors`` (where and why, never the file's content), and its pins are not counted.
 """
 
 from __future__ import annotations
@@ -25,15 +28,48 @@ from .pep503 import normalize
 LOCK_NAME = "requirements-lock.txt"  # what freeze --lock writes, and a pin file like any other
 
 
+class PinError(NamedTuple):
+    """A pin file that could not be read: its path (absolute), the line when the parser gives one,
+    and why — never the file's content."""
+
+    file: str
+    line: int | None
+    reason: str
+
+    def __str__(self) -> str:
+        return self.shown(self.file)
+
+    def shown(self, name: str) -> str:
+        """``name:line: reason`` (or ``name: reason``), as editors and CI logs link it."""
+        return f"{name}:{self.line}: {self.reason}" if self.line is not None else f"{name}: {self.reason}"
+
+    def name_from(self, directory: Path, ceiling: Path | None = None) -> str:
+        """The file relative to ``directory`` ('/'-separated); only its name when it is outside
+        ``ceiling`` (a server's root: no server path in a reply)."""
+        path = Path(self.file)
+        if ceiling is not None and not path.is_relative_to(ceiling):
+            return path.name
+        try:
+            return Path(os.path.relpath(path, Path(directory).resolve())).as_posix()
+        except ValueError:  # another drive on Windows
+            return path.name
+
+
 class PinSet(NamedTuple):
-    """Exact pins (normalised distribution -> version), the files read and the files that failed."""
+    """Exact pins (normalised distribution -> version), the files read, the files that failed and
+    the distributions named by a direct reference (a URL or a path: exact, with no version)."""
 
     pins: Mapping[str, str] = MappingProxyType({})
     files: tuple[str, ...] = ()
-    errors: tuple[str, ...] = ()
+    errors: tuple[PinError, ...] = ()
+    direct: frozenset[str] = frozenset()
+    # named by a repository URL with no tag or commit (``git+https://…/pkg``): not a pin, pip
+    # installs whatever the default branch holds (and freeze cannot pin it from an index)
+    floating: frozenset[str] = frozenset()
 
     def pinned(self, dist: str) -> bool:
-        return normalize(dist) in self.pins
+        key = normalize(dist)
+        return key in self.pins or key in self.direct
 
     def version(self, dist: str) -> str | None:
         return self.pins.get(normalize(dist))
@@ -54,30 +90,33 @@ def _signature(path: Path) -> _Signature:
 class _Parse:
     """What parsing one pin file (and the files it includes) produced."""
 
-    __slots__ = ("ceiling", "errors", "files", "pins", "signatures")
+    __slots__ = ("ceiling", "direct", "errors", "files", "floating", "pins", "signatures")
 
     def __init__(self, ceiling: Path | None = None) -> None:
         self.ceiling = ceiling  # nothing outside it is read (a server's root)
         self.pins: dict[str, str] = {}
+        self.direct: set[str] = set()
+        self.floating: set[str] = set()
         self.files: list[str] = []
-        self.errors: list[str] = []
+        self.errors: list[PinError] = []
         self.signatures: list[_Signature] = []
 
-    def read_text(self, path: Path) -> str | None:
+    def read_text(self, path: Path, included_by: Path | None = None) -> str | None:
         # Stat before reading: a write racing the read then leaves a stale signature that
         # forces a re-parse next time, instead of caching old content under the new signature.
         self.signatures.append(_signature(path))
+        by = f" (included by {included_by.name})" if included_by is not None else ""
         if self.ceiling is not None and not path.resolve().is_relative_to(self.ceiling):
-            self.error(path, "outside the server root: not read")
+            self.error(path, f"outside the server root: not read{by}")
             return None
         if not path.is_file():  # a FIFO would block the reader for ever
-            self.error(path, "not a regular file")
+            self.error(path, f"{'not a regular file' if path.exists() else 'no such file'}{by}")
             return None
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as exc:
             reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
-            self.error(path, reason or type(exc).__name__)
+            self.error(path, f"{reason or type(exc).__name__}{by}")
             return None
         self.files.append(str(path))
         return text
@@ -86,8 +125,22 @@ class _Parse:
         # The first pin seen for a name wins, matching the nearest-file-first merge.
         self.pins.setdefault(normalize(name), version)
 
-    def error(self, path: Path, reason: object) -> None:
-        self.errors.append(f"{path}: {reason}")
+    def reference(self, name: str, target: str | None = None) -> None:
+        """A direct reference to ``name``: exact, though it has no version — unless ``target`` is a
+        repository URL with no tag or commit, which follows a branch."""
+        from .requirement import follows_a_branch
+
+        floating = target is not None and follows_a_branch(target)
+        (self.floating if floating else self.direct).add(normalize(name))
+
+    def error(self, path: Path, reason: str, line: int | None = None) -> None:
+        self.errors.append(PinError(str(path), line, reason))
+
+    def failed(self, path: Path, reason: str, line: int | None = None) -> None:
+        """``path`` was read but cannot be parsed: an error, and not a file whose pins count."""
+        self.error(path, reason, line)
+        if str(path) in self.files:
+            self.files.remove(str(path))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -139,46 +192,62 @@ def _logical_lines(text: str) -> Iterator[str]:
         yield _COMMENT.sub("", pending).strip()
 
 
-def _requirements_line(line: str, base: Path, parse: _Parse, seen: set[Path]) -> None:
+# What may be a direct reference (a URL, a path, ``-e``, ``pkg @ …``, an archive's file name): only
+# such a line is given to the full reader, the common ``name==1.2.3`` never is.
+_MAYBE_REFERENCE = re.compile(r"^(?:-e\b|--editable\b|[.~])|[/\\@]|\.(?:whl|zip|tar|tgz|gz|bz2)\b")
+
+
+def _requirements_line(line: str, base: Path, parse: _Parse, seen: set[Path], file: Path | None = None) -> None:
     include = _INCLUDE.match(line)
     if include:
         target = include.group("path").strip()
         if "://" not in target:
-            _requirements_file(base / target, parse, seen)
+            _requirements_file(base / target, parse, seen, file)
         return
-    if not line or line.startswith("-"):  # -e, --index-url, --hash … carry no pin
+    if not line:
+        return
+    if _MAYBE_REFERENCE.search(line) and not _SIMPLE_PIN.fullmatch(line):
+        from .requirement import parse_requirement
+
+        requirement = parse_requirement(line, comments=True)
+        if requirement.reference:
+            if requirement.key:
+                parse.reference(requirement.key, requirement.target)
+            return
+    if line.startswith("-"):  # --index-url, --hash … carry no pin
         return
     pin = _requirement_pin(_TRAILING_OPTIONS.sub("", line))
     if pin:
         parse.pin(*pin)
 
 
-def _requirements_file(path: Path, parse: _Parse, seen: set[Path]) -> None:
+def _requirements_file(path: Path, parse: _Parse, seen: set[Path], included_by: Path | None = None) -> None:
     path = path.resolve()  # "../x.txt" and "./x.txt" name one file, for the cycle guard and files
     if path in seen:  # pip would recurse forever on a cycle; reading each file once is enough
         return
     seen.add(path)
-    text = parse.read_text(path)
+    text = parse.read_text(path, included_by)
     if text is None:
         return
     for line in _logical_lines(text):
-        _requirements_line(line, path.parent, parse, seen)
+        _requirements_line(line, path.parent, parse, seen, path)
 
 
 def _parse_requirements(path: Path, parse: _Parse) -> None:
     _requirements_file(path, parse, set())
 
 
-def included_pins(path: Path, text: str, ceiling: Path | None = None) -> dict[str, str]:
-    """Exact pins (normalised name → version) of the files the requirements ``text`` of ``path``
-    includes with ``-r``/``-c``, and of what those include; not of ``text``'s own lines."""
+def included_names(path: Path, text: str, ceiling: Path | None = None) -> frozenset[str]:
+    """The distributions (normalised) that the files the requirements ``text`` of ``path``
+    includes with ``-r``/``-c``, and what those include, pin exactly or name by a direct reference
+    (``-e git+…#egg=pkg``); not ``text``'s own lines."""
     parse = _Parse(ceiling)
     seen = {path.resolve()}
     for line in _logical_lines(text):
         include = _INCLUDE.match(line)
         if include and "://" not in include.group("path"):
-            _requirements_file(path.parent / include.group("path").strip(), parse, seen)
-    return parse.pins
+            _requirements_file(path.parent / include.group("path").strip(), parse, seen, path)
+    return frozenset(parse.pins) | frozenset(parse.direct) | frozenset(parse.floating)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,12 +258,13 @@ def _read_toml(path: Path, parse: _Parse) -> dict[str, Any] | None:
     text = parse.read_text(path)
     if text is None:
         return None
-    from ..compat import toml_problem, tomllib  # here, not at start-up: most folders have no TOML to read
+    from ..compat import toml_place, tomllib  # here, not at start-up: most folders have no TOML to read
 
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        parse.errors.append(toml_problem(exc, str(path), text))
+        line, reason = toml_place(exc, text)
+        parse.failed(path, reason, line)
         return None
 
 
@@ -209,9 +279,37 @@ def _array(value: object) -> list[Any]:
 def _pin_requirement_strings(items: list[Any], parse: _Parse) -> None:
     for item in items:
         # Non-strings are PEP 735 ``{include-group = …}`` tables: the group is read on its own.
-        pin = _requirement_pin(item) if isinstance(item, str) else None
+        if not isinstance(item, str):
+            continue
+        pin = _requirement_pin(item)
         if pin:
             parse.pin(*pin)
+        elif "@" in item:  # pkg @ git+https://…: a direct reference
+            from .requirement import parse_requirement
+
+            requirement = parse_requirement(item, comments=False)
+            if requirement.reference and requirement.key:
+                parse.reference(requirement.key, requirement.target)
+
+
+# The keys of a Poetry, Pipfile or lock entry that install from somewhere else than an index: a
+# direct reference, exact with no version.
+_SOURCE_KEYS = frozenset({"git", "hg", "svn", "bzr", "path", "file", "url", "directory", "editable", "vcs", "archive"})
+
+
+def _manifest_target(entry: dict[str, Any]) -> str | None:
+    """A Poetry or Pipfile entry's repository, as a URL that says whether it names a revision."""
+    for vcs in ("git", "hg", "svn", "bzr"):
+        if isinstance(entry.get(vcs), str):
+            ref = next((entry[k] for k in ("rev", "tag", "branch", "ref") if isinstance(entry.get(k), str)), None)
+            return f"{vcs}+{entry[vcs]}" + (f"@{ref}" if ref else "")
+    return None
+
+
+def _from_source(entry: object) -> bool:
+    if not isinstance(entry, dict):
+        return False
+    return not _SOURCE_KEYS.isdisjoint(entry) or not _SOURCE_KEYS.isdisjoint(_table(entry.get("source")))
 
 
 def _poetry_exact(constraint: object) -> str | None:
@@ -237,6 +335,8 @@ def _pin_poetry_table(dependencies: dict[str, Any], parse: _Parse) -> None:
         version = _poetry_exact(constraint)
         if version and name != "python":
             parse.pin(name, version)
+        elif _from_source(constraint):
+            parse.reference(name, _manifest_target(constraint))
 
 
 def _parse_pyproject(path: Path, parse: _Parse) -> None:
@@ -279,6 +379,8 @@ def _parse_pipfile(path: Path, parse: _Parse) -> None:
             version = _pipfile_exact(constraint)
             if version:
                 parse.pin(name, version)
+            elif _from_source(constraint):
+                parse.reference(name, _manifest_target(constraint))
 
 
 def _parse_pipfile_lock(path: Path, parse: _Parse) -> None:
@@ -288,13 +390,15 @@ def _parse_pipfile_lock(path: Path, parse: _Parse) -> None:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        parse.error(path, f"invalid JSON ({exc})")
+        parse.failed(path, f"invalid JSON: {exc.msg} (column {exc.colno})", exc.lineno)
         return
     for section in ("default", "develop"):
         for name, entry in _table(_table(data).get(section)).items():
             version = _table(entry).get("version")
-            if isinstance(version, str):  # VCS and path entries have none
+            if isinstance(version, str):
                 parse.pin(name, version.removeprefix("===").removeprefix("=="))
+            elif _from_source(entry):  # VCS and path entries have no version
+                parse.reference(name)
 
 
 def _toml_lock_parser(array_key: str) -> Callable[[Path, _Parse], None]:
@@ -308,6 +412,8 @@ def _toml_lock_parser(array_key: str) -> Callable[[Path, _Parse], None]:
             name, version = _table(package).get("name"), _table(package).get("version")
             if isinstance(name, str) and isinstance(version, str):
                 parse.pin(name, version)
+            elif isinstance(name, str) and _from_source(package):  # a path or VCS entry
+                parse.reference(name)
 
     return parse_lock
 
@@ -360,9 +466,31 @@ def _conda_pin(spec: str, parse: _Parse) -> None:
         parse.pin(_CONDA_TO_PYPI[name], version)
 
 
+def _yaml_problem(text: str) -> tuple[int | None, str] | None:
+    """(line, why) when ``text`` is not valid YAML (conda would refuse the file); None when it is,
+    or when PyYAML is not installed here to tell."""
+    try:
+        import yaml
+    except ImportError:
+        return None
+    try:
+        yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # a safe loader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        what = f"not valid YAML: {exc.problem or exc.context or 'a syntax error'}"
+        return (mark.line + 1, f"{what} (column {mark.column + 1})") if mark else (None, what)
+    except yaml.YAMLError:
+        return None, "not valid YAML"
+    return None
+
+
 def _parse_environment(path: Path, parse: _Parse) -> None:
     text = parse.read_text(path)
     if text is None:
+        return
+    problem = _yaml_problem(text)
+    if problem is not None:
+        parse.failed(path, problem[1], problem[0])
         return
     in_dependencies = False
     pip_indent: int | None = None  # indentation of the "- pip:" item while inside its list
@@ -380,7 +508,7 @@ def _parse_environment(path: Path, parse: _Parse) -> None:
             continue
         item = _unquote(body[2:])
         if pip_indent is not None and indent > pip_indent:
-            _requirements_line(item, path.parent, parse, {path})
+            _requirements_line(item, path.parent, parse, {path}, path)
         elif re.fullmatch(r"""['"]?pip['"]?\s*:""", item):
             pip_indent = indent
         else:
@@ -463,8 +591,10 @@ def _pin_files(directory: Path) -> list[Path]:
 class _FileResult(NamedTuple):
     pins: Mapping[str, str]
     files: tuple[str, ...]
-    errors: tuple[str, ...]
+    errors: tuple[PinError, ...]
     signatures: tuple[_Signature, ...]
+    direct: frozenset[str]
+    floating: frozenset[str]
 
 
 # One entry per pin file (and ceiling), valid while every file it read keeps its (mtime_ns, size):
@@ -482,12 +612,15 @@ def _parse_file(path: Path, ceiling: Path | None) -> _FileResult:
     try:
         parser(path, parse)
     except Exception as exc:  # noqa: BLE001 - a linter must survive any malformed project file
-        parse.error(path, f"unreadable ({type(exc).__name__}: {exc})")
+        # the exception's type only: its message may quote the file
+        parse.failed(path, f"could not be parsed ({type(exc).__name__})")
     result = _FileResult(
         MappingProxyType(parse.pins),
         tuple(parse.files),
         tuple(parse.errors),
         tuple(parse.signatures),
+        frozenset(parse.direct),
+        frozenset(parse.floating),
     )
     _cache[(path, ceiling)] = result
     return result
@@ -515,7 +648,9 @@ def find_pins(start_dir: Path, ceiling: Path | None = None) -> PinSet:
     """
     pins: dict[str, str] = {}
     files: dict[str, None] = {}
-    errors: dict[str, None] = {}
+    errors: dict[PinError, None] = {}
+    direct: set[str] = set()
+    floating: set[str] = set()
     for directory in search_dirs(Path(start_dir).resolve(), ceiling):
         for path in _pin_files(directory):
             result = _parse_file(path, ceiling)
@@ -523,4 +658,6 @@ def find_pins(start_dir: Path, ceiling: Path | None = None) -> PinSet:
                 pins.setdefault(name, version)
             files.update(dict.fromkeys(result.files))
             errors.update(dict.fromkeys(result.errors))
-    return PinSet(MappingProxyType(pins), tuple(files), tuple(errors))
+            direct |= result.direct
+            floating |= result.floating
+    return PinSet(MappingProxyType(pins), tuple(files), tuple(errors), frozenset(direct), frozenset(floating))

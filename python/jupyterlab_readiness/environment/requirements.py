@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from ..notebook.facts import CellFacts, Magic, cell_facts
 from ..notebook.model import Notebook
@@ -30,6 +31,27 @@ def installed_names(facts: CellFacts) -> list[str]:
         for _, _, specs in install_commands(magic):
             names += [name for name in map(spec_name, specs) if name]
     return names
+
+
+def direct_installs(facts: CellFacts) -> list[tuple[int, str, bool]]:
+    """(line in the cell, normalised distribution, whether it follows a branch) for each install
+    of a cell from a URL or a path whose distribution its text names: ``pip install 'pkg @
+    git+https://…@v1.2'``, ``-e git+…#egg=pkg``, ``./libs/pkg``, a wheel's URL. Exact — pip
+    installs what it points to — unless it is a repository URL with no tag or commit."""
+    from .requirement import follows_a_branch, parse_requirement, reference_key
+
+    found = []
+    for magic in facts.magics:
+        for line, references in _commands(magic, references=True):
+            for reference in references:
+                requirement = parse_requirement(reference, comments=True)
+                if requirement.reference:
+                    key, target = requirement.key, requirement.target or reference
+                else:
+                    key, target = reference_key(reference), reference
+                if key:
+                    found.append((line, key, follows_a_branch(target)))
+    return found
 
 
 def spec_name(spec: str) -> str | None:
@@ -90,6 +112,12 @@ _REDIRECT = re.compile(r"^(?:\d*|&)(?:>>?|<)(.*)$")
 
 def install_commands(magic: Magic) -> Iterator[tuple[int, str, list[str]]]:
     """(line in the cell, "pip" | "conda", requirement specs) for each install a magic runs."""
+    yield from _commands(magic)
+
+
+def _commands(magic: Magic, *, references: bool = False) -> Iterator[Any]:
+    """What ``install_commands`` yields; with ``references``, (line, the URLs and paths each pip
+    install names, with ``pkg @`` before a URL and ``-e`` before an editable one) instead."""
     if magic.kind == "line" and magic.name in ("pip", "conda", "mamba"):
         lines = [(magic.line, f"{magic.name} {magic.args}")]
     elif magic.kind == "shell":
@@ -106,7 +134,12 @@ def install_commands(magic: Magic) -> Iterator[tuple[int, str, list[str]]]:
             tokens = shlex.split(text)
         except ValueError:
             tokens = text.split()
-        for tool, specs in _installs_in(_split_separators(tokens)):
+        if references:
+            for tool, _, found in _installs_in(_split_separators(tokens), references=True):
+                if tool == "pip" and found:
+                    yield line, found
+            continue
+        for tool, specs, _ in _installs_in(_split_separators(tokens)):
             yield line, tool, specs
 
 
@@ -145,7 +178,8 @@ def _split_separators(tokens: list[str]) -> list[str]:
     return out
 
 
-def _installs_in(tokens: list[str]) -> Iterator[tuple[str, list[str]]]:
+def _installs_in(tokens: list[str], *, references: bool = False) -> Iterator[tuple[str, list[str], list[str]]]:
+    """(tool, requirement specs, URLs and paths: only with ``references``) of each install."""
     i = 0
     while i < len(tokens):
         tool = _tool(tokens, i)
@@ -157,6 +191,7 @@ def _installs_in(tokens: list[str]) -> Iterator[tuple[str, list[str]]]:
             i += 1
             continue
         specs: list[str] = []
+        found: list[str] = []
         j = install_at + 1
         while j < len(tokens) and tokens[j] not in _SEPARATORS:
             token = tokens[j]
@@ -165,16 +200,25 @@ def _installs_in(tokens: list[str]) -> Iterator[tuple[str, list[str]]]:
                 j += 1 if redirect.group(1) else 2  # "2>/dev/null" is whole; "> log" takes the next word
                 continue
             if token.startswith("-"):
+                if references and token in ("-e", "--editable") and j + 1 < len(tokens):
+                    found.append(f"-e {tokens[j + 1]}")
+                elif references and token.startswith("--editable="):
+                    found.append(f"-e {token.partition('=')[2]}")
                 j += 2 if token in _VALUE_OPTIONS else 1
                 continue
             if _direct_reference_at(tokens, j):
-                j += 3 if tokens[j + 1] == "@" else 2  # pkg @ git+https://…, unquoted: a URL, not pkg's spec
+                width = 3 if tokens[j + 1] == "@" else 2  # pkg @ git+https://…, unquoted: a URL, not pkg's spec
+                if references:
+                    found.append(" ".join(tokens[j : j + width]))
+                j += width
                 continue
             if not _is_path_or_url(token) and not token.startswith(("$", "{")):
                 specs.append(token)
+            elif references and not token.startswith(("$", "{")):
+                found.append(token)
             j += 1
-        if specs:
-            yield tool_name, specs
+        if specs or found:
+            yield tool_name, specs, found
         i = j
 
 

@@ -9,9 +9,10 @@ is not read as JSON again; its report is read back from one file.
   library's module names, the parser);
 - the effective configuration: the checks disabled and the severities, after ``pyproject.toml``
   and the command-line flags;
-- the pins the notebook's folder sees: what ``find_pins`` returns (every exact pin, and the pin
-  files read, relative to the folder), so adding, editing or removing a pin file anywhere the
-  lookup walks, or a file it includes, changes the key;
+- the pins the notebook's folder sees: what ``find_pins`` returns (every exact pin and direct
+  reference, the pin files read, relative to the folder, and the files that could not be read
+  with why), so adding, editing, breaking or removing a pin file anywhere the lookup walks, or a
+  file it includes, changes the key;
 - the modules and packages beside the notebook (``is_local_module``);
 - the installed distributions' index (import name → distributions, versions) that
   ``unpinned-import`` maps imports through;
@@ -153,10 +154,16 @@ def config_text(config: CheckConfig) -> str:
 
 def folder_text(folder: Folder, directory: Path) -> str:
     """What a notebook's folder contributes: the pins it sees (the pin files relative to the
-    folder) and the modules beside it."""
+    folder, the direct references, the files that could not be read and why, as the finding
+    names them) and the modules beside it."""
     base = directory.resolve()
-    files = [os.path.relpath(f, base) for f in folder.pins.files]
-    return json.dumps([sorted(folder.pins.pins.items()), files, sorted(folder.modules)], separators=(",", ":"))
+    pins = folder.pins
+    files = [os.path.relpath(f, base) for f in pins.files]
+    errors = [error.shown(error.name_from(base)) for error in pins.errors]
+    return json.dumps(
+        [sorted(pins.pins.items()), files, sorted(folder.modules), sorted(pins.direct), sorted(pins.floating), errors],
+        separators=(",", ":"),
+    )
 
 
 class ResultCache:

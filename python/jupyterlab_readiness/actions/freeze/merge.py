@@ -8,7 +8,7 @@ It never changes what a requirement means: a pin keeps the requirement's extras 
 the rest of its line, byte for byte; a URL or path (``pkg @ git+…``, ``-e …``, ``./libs/pkg``) is
 exact already and stays as written, as does a distribution split by markers over several lines,
 or one whose marker does not hold where the versions were installed. None of these is added
-again. Requirements are read with ``packaging``.
+again. Requirements are read as pip reads them (environment/requirement.py).
 """
 
 from __future__ import annotations
@@ -17,11 +17,9 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 
-from ...environment.pep503 import normalize
 from ...environment.pins import LOCK_NAME
+from ...environment.requirement import Requirement, parse_requirement
 from ..errors import ActionRefused
-
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 
 
 @dataclass
@@ -45,7 +43,7 @@ def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) ->
     """``included``: distributions a file the text includes (``-r base.txt``) pins exactly; they
     are neither added nor re-pinned here: pip refuses two different pins of one distribution."""
     lines = text.splitlines()
-    requirements = [(group, _requirement(_joined(lines, group), comments=True)) for group in _logical(lines)]
+    requirements = [(group, parse_requirement(_joined(lines, group), comments=True)) for group in _logical(lines)]
     pinnable = _pinnable([line for _, line in requirements], pins)
     seen: set[str] = set(included)
     changed: list[str] = []
@@ -63,7 +61,7 @@ def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) ->
         first = lines[group[0]]
         continued = len(group) > 1
         head = first.rstrip().removesuffix("\\") if continued else first
-        rewritten = _pinned(head, _requirement(head, comments=True), pins)
+        rewritten = _pinned(head, parse_requirement(head, comments=True), pins)
         if rewritten is not None:
             rewritten += first[len(head) :]
             changed.append(f"{first.strip()} → {rewritten.strip()}")
@@ -96,99 +94,12 @@ def _joined(lines: list[str], group: list[int]) -> str:
     return "".join(lines[i].removesuffix("\\") if i != group[-1] else lines[i] for i in group)
 
 
-@dataclass(frozen=True)
-class _Requirement:
-    """What one requirement (a requirements file's logical line, or a pyproject.toml entry) says."""
-
-    key: str | None = None  # the normalised distribution it is about; None: none (comment, option…)
-    direct: bool = False  # a URL or a path (``pkg @ git+…``, ``-e …``, ``./libs/pkg``): exact already
-    marker: str | None = None  # its environment marker, normalised
-    exact: str | None = None  # the version it pins exactly (``==2.2.2``), if it does
-    span: tuple[int, int] | None = None  # where ``name[extras]specifier`` is in the text
-
-
-# A comment starts at the line's start or after whitespace (``#`` inside a URL is a fragment);
-# options (``--hash=…``) after whitespace.
-_COMMENT = re.compile(r"(?:^|\s)#")
-_OPTION = re.compile(r"\s--?[A-Za-z]")
-_EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s*)(?P<target>\S.*)$")
-_ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
-
-
-def _requirement(text: str, *, comments: bool) -> _Requirement:
-    """Read with ``packaging``, as pip reads it; ``comments``: a requirements file's line (with
-    comments, options, ``-e`` and bare URLs or paths), else a PEP 508 string."""
-    from packaging.requirements import InvalidRequirement, Requirement
-
-    body = text
-    if comments:
-        comment = _COMMENT.search(body)
-        body = body[: comment.start()] if comment else body
-        editable = _EDITABLE.match(body.strip())
-        if editable:
-            key = _reference_key(_OPTION.split(editable.group("target"), maxsplit=1)[0].strip())
-            return _Requirement(key, direct=True)
-        if body.lstrip().startswith("-"):  # -r, -c, --index-url …: about no distribution here
-            return _Requirement()
-        option = _OPTION.search(body)
-        body = body[: option.start()] if option else body
-    stripped = body.strip()
-    if not stripped:
-        return _Requirement()
-    try:
-        requirement = Requirement(stripped)
-    except InvalidRequirement:
-        requirement = None
-    name_part = stripped.split(";", 1)[0].rstrip()
-    location = "/" in name_part or "\\" in name_part or name_part.startswith((".", "~")) or name_part.endswith(_ARCHIVE)
-    if requirement is not None and requirement.url:  # pkg @ git+https://…, pkg @ file:///…
-        return _Requirement(normalize(requirement.name), direct=True)
-    if comments and location:  # a bare URL or path, as pip takes them: ./libs/pkg, https://…/pkg-1.0-….whl
-        return _Requirement(_reference_key(stripped.split(" ;", 1)[0].strip()), direct=True)
-    if requirement is None:  # not PEP 508 (a legacy version…): left as written, and never added again
-        match = _NAME.match(stripped)
-        return _Requirement(normalize(match.group(1)) if match else None, direct=True)
-    marker = str(requirement.marker) if requirement.marker is not None else None
-    specifiers = list(requirement.specifier)
-    exact = specifiers[0].version if len(specifiers) == 1 and specifiers[0].operator in ("==", "===") else None
-    match = _NAME.match(body)
-    end = body.index(";") if ";" in body else len(body)
-    end = len(body[:end].rstrip())
-    span = (match.start(1), end) if match else None
-    return _Requirement(normalize(requirement.name), marker=marker, exact=exact, span=span)
-
-
-def _reference_key(target: str) -> str | None:
-    """The distribution a URL or path names, as far as its text tells: its ``#egg=`` fragment, a
-    wheel's or an sdist's file name, else its last path segment (``git+https://…/org/pkg@v1.2``,
-    ``./libs/pkg``)."""
-    from urllib.parse import urlsplit
-
-    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
-
-    location, _, fragment = target.partition("#")
-    egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)", fragment)
-    if egg:
-        return normalize(egg.group(1))
-    path = urlsplit(location).path if "://" in location else location
-    segment = re.split(r"[/\\]", path.rstrip("/\\"))[-1]
-    try:
-        if segment.endswith(".whl"):
-            return normalize(parse_wheel_filename(segment)[0])
-        if segment.endswith((".tar.gz", ".zip")):
-            return normalize(parse_sdist_filename(segment)[0])
-    except (InvalidWheelFilename, InvalidSdistFilename):
-        return None
-    segment = re.sub(r"\[[^\]]*\]$", "", segment.split("@", 1)[0]).removesuffix(".git")
-    return normalize(segment) if _NAME.fullmatch(segment) else None
-
-
-def _pinnable(requirements: list[_Requirement], pins: Pins) -> set[str]:
+def _pinnable(requirements: list[Requirement], pins: Pins) -> set[str]:
     """The pinned distributions whose requirements freeze may re-pin: not one any requirement
     names by URL or path (already exact, and from the source the team chose); not one written
     with different markers on several lines (the author split it by environment); not one whose
     marker does not hold where the versions were installed (that version was not tested there)."""
-    about: dict[str, list[_Requirement]] = {}
+    about: dict[str, list[Requirement]] = {}
     for requirement in requirements:
         if requirement.key in pins.versions:
             about.setdefault(requirement.key, []).append(requirement)
@@ -212,7 +123,7 @@ def _holds(marker: str, environment: dict[str, str] | None) -> bool:
         return False
 
 
-def _pinned(text: str, requirement: _Requirement, pins: Pins) -> str | None:
+def _pinned(text: str, requirement: Requirement, pins: Pins) -> str | None:
     """``text`` with its version specifier replaced by the pin, the rest of it (extras, marker,
     comment) byte for byte; None when it pins that version already, or cannot be edited."""
     if requirement.key is None or requirement.direct or requirement.span is None:
@@ -243,7 +154,7 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
         raise ActionRefused("[project].dependencies in pyproject.toml is not a list of requirements")
     # one already laid out a line per item gets the new items in its own indentation
     was_multiline = "\n" in dependencies.as_string()
-    requirements = [_requirement(str(item), comments=False) for item in dependencies]
+    requirements = [parse_requirement(str(item), comments=False) for item in dependencies]
     pinnable = _pinnable(requirements, pins)
     seen: set[str] = set()
     changed: list[str] = []

@@ -13,8 +13,8 @@ from ...contract.replies import FreezeReply, LockFile
 from ...contract.requests import FreezeRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
-from ...environment.pins import LOCK_NAME, included_pins, search_dirs
-from ...environment.requirements import installed_names, third_party_modules
+from ...environment.pins import LOCK_NAME, find_pins, included_names, search_dirs
+from ...environment.requirements import direct_installs, installed_names, third_party_modules
 from ...files import Root, Unreadable
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
@@ -93,6 +93,35 @@ def pin_typed(pins: Pins, typed: dict[str, str]) -> None:
         pins.unresolved.remove(name)
 
 
+def leave_direct_installs(notebook: Notebook, pins: Pins) -> list[str]:
+    """Take out of ``pins`` what the notebook installs from a URL or a path (``!pip install 'pkg @
+    git+…'``, ``-e git+…#egg=pkg``, ``./libs/pkg``): a pin from the package index would install
+    something else than that install does. Says so, once per distribution."""
+    notes = []
+    seen: set[str] = set()
+    for cell in notebook.code_cells():
+        for _, key, floating in direct_installs(cell_facts(cell.source)):
+            if key in seen:
+                continue
+            seen.add(key)
+            pair = pins.versions.pop(key, None)
+            unresolved = [name for name in pins.unresolved if normalize(name) == key]
+            for name in unresolved:
+                pins.unresolved.remove(name)
+            if pair is not None or unresolved:
+                name = pair[0] if pair is not None else unresolved[0]
+                how = (
+                    "a repository URL with no tag or commit (name one in the URL to pin it)"
+                    if floating
+                    else "a URL or a path, which is exact already"
+                )
+                notes.append(
+                    f"{name}: cell {cell.index + 1} installs it from {how}: left to that install, not pinned from "
+                    "the package index"
+                )
+    return notes
+
+
 def choose_target(notebook_dir: Path, target: str, root: Root) -> tuple[str, Path]:
     """("pyproject" | "requirements", file): auto prefers the project's pyproject.toml when it has
     a [project] table (beside the notebook or above it, up to the repository root and never above
@@ -120,23 +149,30 @@ def _names(value: object) -> list[object]:
 
 
 def _project_pyproject(start: Path, root: Root) -> tuple[Path, dict] | None:
-    from ...compat import tomllib
+    """The nearest pyproject.toml with a [project] table, and that table. One that cannot be read
+    or is not valid TOML is refused, naming it (and TOML's line and column): freeze cannot tell
+    whether it holds the project's dependencies, and writing requirements.txt beside it instead
+    would pass it over in silence."""
+    from ...compat import toml_problem, tomllib
 
     for folder in search_dirs(start, root.ceiling):
         candidate = folder / "pyproject.toml"
         try:
             text = root.read_text(candidate)
-        except Unreadable:
-            return None
+        except Unreadable as exc:
+            raise ActionRefused(f"{root.shown(candidate)}: cannot read it: {exc}{_REPAIR}") from None
         if text is None:
             continue
         try:
             project = tomllib.loads(text).get("project")
-            if isinstance(project, dict):
-                return candidate, project
-        except tomllib.TOMLDecodeError:
-            return None
+        except tomllib.TOMLDecodeError as exc:
+            raise ActionRefused(toml_problem(exc, root.shown(candidate), text) + _REPAIR) from None
+        if isinstance(project, dict):
+            return candidate, project
     return None
+
+
+_REPAIR = " — repair it, or freeze into requirements.txt (--target requirements)"
 
 
 def plan(
@@ -149,13 +185,17 @@ def plan(
 
     want = wanted(source.model, Context(source.model, source.path).is_local_module)
     pins = resolve(want, environment)
+    warnings = leave_direct_installs(source.model, pins)
     pin_typed(pins, request.versions)
     kind, file = choose_target(source.path.parent, request.target, root)
+    # a pin file that cannot be read is never passed over in silence (what it pins is not counted)
+    unread = find_pins(source.path.parent, root.ceiling).errors
+    warnings += [f"pin file not read: {error.shown(root.shown(Path(error.file)))}" for error in unread]
     before = root.read_text(file) or ""
     if kind == "pyproject":
         merge = merge_pyproject(before, pins)
     else:
-        merge = merge_requirements(before, pins, included_pins(file, before, root.ceiling))
+        merge = merge_requirements(before, pins, included_names(file, before, root.ceiling))
     writes = {file: merge.after}
     lock = None
     if request.lock:
@@ -163,5 +203,7 @@ def plan(
         lock_after = render_lock(environment.closure or (), source.path.name)
         lock = LockFile(root.shown(lock_file), root.read_text(lock_file) or "", lock_after)
         writes[lock_file] = lock_after
-    reply = FreezeReply(root.shown(file), merge.before, merge.after, merge.added, merge.changed, pins.unresolved, lock)
+    reply = FreezeReply(
+        root.shown(file), merge.before, merge.after, merge.added, merge.changed, pins.unresolved, lock, warnings
+    )
     return Plan(reply, writes)
