@@ -511,3 +511,42 @@ def test_cli_prints_what_the_notebook_installs_from_a_url(project):
     reply = json.loads(freeze_cli("nb.ipynb", "--format", "json", cwd=project).stdout)
     FREEZE_REPLY.validate_python(reply)
     assert reply["added"] == [] and len(reply["warnings"]) == 1
+
+
+def test_the_lock_leaves_what_is_installed_from_a_url_or_a_path_to_that_install(project):
+    source = "!pip install 'PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1' requests\nimport yaml, requests, numpy"
+    (project / "nb.ipynb").write_text(json.dumps(notebook(md("# setup"), code(source, 1))))
+    (project / "base.txt").write_text("numpy @ https://files.example.org/numpy-2.1.0-cp311-cp311-linux_x86_64.whl\n")
+    (project / "requirements.txt").write_text("-r base.txt\n")
+    environment = Environment(
+        modules={"yaml": (("PyYAML", "6.0.1"),), "requests": (("requests", "2.31.0"),), "numpy": (("numpy", "2.1.0"),)},
+        versions={"requests": ("requests", "2.31.0")},
+        closure=(("idna", "3.7"), ("numpy", "2.1.0"), ("PyYAML", "6.0.1"), ("requests", "2.31.0")),
+    )
+    reply = plan(FreezeRequest(path="nb.ipynb", lock=True), environment, Root(project)).reply
+    assert reply.lock is not None and reply.lock.after == (
+        "# Exact versions of what nb.ipynb needs, and what those need in turn, as installed\n"
+        "# when it was frozen. Install with: pip install -r requirements-lock.txt\n"
+        "idna==3.7\n"
+        "# numpy: a pin file names it by a URL or a path: left to that install, not pinned from the package index "
+        "(2.1.0 here)\n"
+        "# PyYAML: cell 2 installs it from a URL or a path: left to that install, not pinned from the package index "
+        "(6.0.1 here)\n"
+        "requests==2.31.0\n"
+    )
+    assert reply.after == "-r base.txt\nrequests==2.31.0\n"
+
+
+def test_cli_lock_never_pins_from_the_index_what_a_cell_installs_from_a_url(project):
+    source = "!pip install 'pytest @ git+https://github.com/pytest-dev/pytest@8.0.0'\nimport pytest"
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code(source, 1))))
+    result = freeze_cli("nb.ipynb", "--lock", cwd=project)
+    assert result.returncode == 0, result.stderr
+    lock = (project / "requirements-lock.txt").read_text().splitlines()
+    version = importlib.metadata.version("pytest")
+    assert f"pytest=={version}" not in lock
+    assert (
+        f"# pytest: cell 1 installs it from a URL or a path: left to that install, not pinned from the package index "
+        f"({version} here)" in lock
+    )
+    assert f"pluggy=={importlib.metadata.version('pluggy')}" in lock  # what it needs: installed from the index

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..notebook.facts import CellFacts, Magic, cell_facts
 from ..notebook.model import Notebook
@@ -38,6 +38,28 @@ def direct_installs(facts: CellFacts) -> list[tuple[int, str, bool]]:
     of a cell from a URL or a path whose distribution its text names: ``pip install 'pkg @
     git+https://…@v1.2'``, ``-e git+…#egg=pkg``, ``./libs/pkg``, a wheel's URL. Exact — pip
     installs what it points to — unless it is a repository URL with no tag or commit."""
+    return [(found.line, found.key, found.floating) for found in direct_references(facts)]
+
+
+class DirectInstall(NamedTuple):
+    """One install of a cell from a URL or a path (see direct_installs)."""
+
+    line: int  # in the cell
+    key: str  # the normalised distribution
+    target: str  # the URL or path, as written (``git+https://…@v1.2#egg=pkg``, ``./libs/pkg``)
+    floating: bool  # a repository URL with no tag or commit
+    text: str  # the reference as pip reads it: ``pkg[extra] @ git+…``, ``-e git+…``, ``./libs/pkg``
+
+    @property
+    def local(self) -> bool:
+        """A path on this machine (``./libs/pkg``, ``file:///…``, ``git+file://…``), not a URL
+        another machine can install from."""
+        scheme, separator, _ = self.target.partition("://")
+        return not separator or scheme.rsplit("+", 1)[-1].lower() == "file"
+
+
+def direct_references(facts: CellFacts) -> list[DirectInstall]:
+    """What direct_installs reads, with the URL or path and the reference's text."""
     from .requirement import follows_a_branch, parse_requirement, reference_key
 
     found = []
@@ -50,7 +72,7 @@ def direct_installs(facts: CellFacts) -> list[tuple[int, str, bool]]:
                 else:
                     key, target = reference_key(reference), reference
                 if key:
-                    found.append((line, key, follows_a_branch(target)))
+                    found.append(DirectInstall(line, key, target, follows_a_branch(target), reference))
     return found
 
 

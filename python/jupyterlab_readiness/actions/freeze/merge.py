@@ -14,9 +14,10 @@ again. Requirements are read as pip reads them (environment/requirement.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from ...environment.pep503 import normalize
 from ...environment.pins import LOCK_NAME
 from ...environment.requirement import Requirement, parse_requirement
 from ..errors import ActionRefused
@@ -177,10 +178,20 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     return Merge(text, after.replace("\n", "\r\n") if crlf else after, added, changed)
 
 
-def render_lock(closure: tuple[tuple[str, str], ...], notebook: str) -> str:
+def render_lock(closure: tuple[tuple[str, str], ...], notebook: str, left: Mapping[str, str] | None = None) -> str:
+    """The lock file's text; ``left``: normalised distributions it does not pin, and why (installed
+    from a URL or a path: a pin from the package index would install something else) — a comment
+    in the pin's place says so."""
+    left = left or {}
     lines = [
         f"# Exact versions of what {notebook} needs, and what those need in turn, as installed",
         "# when it was frozen. Install with: pip install -r " + LOCK_NAME,
     ]
-    lines += [f"{name}=={version}" for name, version in closure]
+    for name, version in closure:
+        why = left.get(normalize(name))
+        lines.append(
+            f"{name}=={version}"
+            if why is None
+            else f"# {name}: {why}: left to that install, not pinned from the package index ({version} here)"
+        )
     return "\n".join(lines) + "\n"

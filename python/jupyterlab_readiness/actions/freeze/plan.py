@@ -13,7 +13,7 @@ from ...contract.replies import FreezeReply, LockFile
 from ...contract.requests import FreezeRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
-from ...environment.pins import LOCK_NAME, find_pins, included_names, search_dirs
+from ...environment.pins import LOCK_NAME, PinSet, find_pins, included_names, search_dirs
 from ...environment.requirements import direct_installs, installed_names, third_party_modules
 from ...files import Root, Unreadable
 from ...notebook.facts import cell_facts
@@ -93,33 +93,49 @@ def pin_typed(pins: Pins, typed: dict[str, str]) -> None:
         pins.unresolved.remove(name)
 
 
+def direct_installs_of(notebook: Notebook) -> dict[str, tuple[int, bool]]:
+    """What the notebook installs from a URL or a path: normalised distribution → (index of the
+    first cell installing it so, whether that install follows a branch), in the cells' order."""
+    found: dict[str, tuple[int, bool]] = {}
+    for cell in notebook.code_cells():
+        for _, key, floating in direct_installs(cell_facts(cell.source)):
+            found.setdefault(key, (cell.index, floating))
+    return found
+
+
 def leave_direct_installs(notebook: Notebook, pins: Pins) -> list[str]:
     """Take out of ``pins`` what the notebook installs from a URL or a path (``!pip install 'pkg @
     git+…'``, ``-e git+…#egg=pkg``, ``./libs/pkg``): a pin from the package index would install
     something else than that install does. Says so, once per distribution."""
     notes = []
-    seen: set[str] = set()
-    for cell in notebook.code_cells():
-        for _, key, floating in direct_installs(cell_facts(cell.source)):
-            if key in seen:
-                continue
-            seen.add(key)
-            pair = pins.versions.pop(key, None)
-            unresolved = [name for name in pins.unresolved if normalize(name) == key]
-            for name in unresolved:
-                pins.unresolved.remove(name)
-            if pair is not None or unresolved:
-                name = pair[0] if pair is not None else unresolved[0]
-                how = (
-                    "a repository URL with no tag or commit (name one in the URL to pin it)"
-                    if floating
-                    else "a URL or a path, which is exact already"
-                )
-                notes.append(
-                    f"{name}: cell {cell.index + 1} installs it from {how}: left to that install, not pinned from "
-                    "the package index"
-                )
+    for key, (index, floating) in direct_installs_of(notebook).items():
+        pair = pins.versions.pop(key, None)
+        unresolved = [name for name in pins.unresolved if normalize(name) == key]
+        for name in unresolved:
+            pins.unresolved.remove(name)
+        if pair is not None or unresolved:
+            name = pair[0] if pair is not None else unresolved[0]
+            how = (
+                "a repository URL with no tag or commit (name one in the URL to pin it)"
+                if floating
+                else "a URL or a path, which is exact already"
+            )
+            notes.append(
+                f"{name}: cell {index + 1} installs it from {how}: left to that install, not pinned from "
+                "the package index"
+            )
     return notes
+
+
+def left_out_of_lock(notebook: Notebook, pinset: PinSet) -> dict[str, str]:
+    """What the lock file must not pin from the package index, and why: a distribution the
+    notebook installs from a URL or a path, or one a pin file around it names so (the lock installs
+    what the notebook installed, and an index pin of it is another thing)."""
+    installs = direct_installs_of(notebook)
+    left = {key: f"cell {index + 1} installs it from a URL or a path" for key, (index, _) in installs.items()}
+    for key in sorted(pinset.direct | pinset.floating):
+        left.setdefault(key, "a pin file names it by a URL or a path")
+    return left
 
 
 def choose_target(notebook_dir: Path, target: str, root: Root) -> tuple[str, Path]:
@@ -189,7 +205,8 @@ def plan(
     pin_typed(pins, request.versions)
     kind, file = choose_target(source.path.parent, request.target, root)
     # a pin file that cannot be read is never passed over in silence (what it pins is not counted)
-    unread = find_pins(source.path.parent, root.ceiling).errors
+    pinset = find_pins(source.path.parent, root.ceiling)
+    unread = pinset.errors
     warnings += [f"pin file not read: {error.shown(root.shown(Path(error.file)))}" for error in unread]
     before = root.read_text(file) or ""
     if kind == "pyproject":
@@ -200,7 +217,8 @@ def plan(
     lock = None
     if request.lock:
         lock_file = file.parent / LOCK_NAME
-        lock_after = render_lock(environment.closure or (), source.path.name)
+        left = left_out_of_lock(source.model, pinset)
+        lock_after = render_lock(environment.closure or (), source.path.name, left)
         lock = LockFile(root.shown(lock_file), root.read_text(lock_file) or "", lock_after)
         writes[lock_file] = lock_after
     reply = FreezeReply(
