@@ -199,6 +199,109 @@ def test_imports_and_installs_the_package_pins_exactly_do_not_weaken_it(tmp_path
     assert "`pandas` is imported" not in files(result)["README.md"]  # the package's own list agrees
 
 
+def dependencies(result: Plan) -> list[str]:
+    """The generated pyproject.toml's [project].dependencies, one requirement a line as written."""
+    text = files(result)["pyproject.toml"]
+    block = text.split("dependencies = [\n", 1)[1].split("]\n", 1)[0]
+    return [json.loads(line.strip().removesuffix(",")) for line in block.splitlines()]
+
+
+def test_what_a_cell_installs_from_a_url_is_that_url_in_the_dependencies_never_an_index_pin(tmp_path):
+    nb = notebook(
+        code("!pip install pyyaml pandas"),
+        code("!pip install 'PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1#egg=PyYAML'"),
+        code("%pip install -e git+https://github.com/org/mine#egg=mine\n!pip install -e ./libs/ourlib"),
+        code("import pandas as pd\nimport yaml\nimport mine\nimport ourlib\nprint(pd, yaml, mine, ourlib)"),
+    )
+    environment = {
+        "modules": {
+            "pandas": [["pandas", "2.2.2"]],
+            "yaml": [["PyYAML", "6.0.1"]],
+            "mine": [["mine", "0.3"]],
+            "ourlib": [["ourlib", "1.0"]],
+        },
+        "versions": {
+            "pandas": ["pandas", "2.2.2"],
+            "pyyaml": ["PyYAML", "6.0.1"],
+            "mine": ["mine", "0.3"],
+            "ourlib": ["ourlib", "1.0"],
+            "pydantic": ["pydantic", "2.9.0"],
+            "pydantic-settings": None,
+        },
+        "python": "3.11",
+    }
+    result = plan(nb, tmp_path, file="urls.ipynb", environment=environment)
+    reply = result.reply
+    assert dependencies(result) == [
+        "mine @ git+https://github.com/org/mine",
+        "pandas==2.2.2",
+        "pydantic-settings>=2.1,<3",
+        "pydantic==2.9.0",
+        "PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1",
+    ]
+    assert reply.unresolved == []
+    assert [w for w in reply.warnings if w.startswith("`")] == [
+        "`mine`: cell 3 installs it from a repository URL with no tag or commit, and so does the package (`mine @ "
+        "git+https://github.com/org/mine`): each install takes what its default branch holds that day. Name the tag "
+        "or commit you tested in the URL (`…@v1.2`), then export again.",
+        "`ourlib`: cell 3 installs it from a local path: left out of the package's dependencies (that path is not on "
+        "the machine that installs the package). Publish it, or install it from a repository URL with a tag "
+        "(`ourlib @ git+https://…@v1.2`), then export again.",
+    ]
+    # `pip install pyyaml pandas` is answered: pandas pinned, PyYAML installed from its tag; `mine` follows a branch
+    left = [(f.check, f.cell_index, f.line) for f in reply.weakening if f.check.startswith("unpinned")]
+    assert left == [("unpinned-import", 3, 3)], left
+
+
+def test_a_distribution_the_notebook_imports_is_a_dependency_whatever_the_generated_code_needs(tmp_path):
+    nb = notebook(code("import pandas as pd\nimport pandera as pa\n\nprint(pa.Check.ge(0), pd.Series([1]))"))
+    environment = {
+        "modules": {"pandas": [["pandas", "2.2.2"]], "pandera": [["pandera", "0.20.4"]]},
+        "versions": {"pydantic": ["pydantic", "2.9.0"], "pydantic-settings": ["pydantic-settings", "2.5.2"]},
+        "python": "3.11",
+    }
+    # no rehearsal saw a table written: the generated code needs no pandera, the notebook does
+    result = plan(nb, tmp_path, file="frames.ipynb", environment=environment)
+    assert dependencies(result) == ["pandas==2.2.2", "pandera==0.20.4", "pydantic-settings==2.5.2", "pydantic==2.9.0"]
+    # not installed where the versions come from: unresolved, as any import nothing provides
+    missing = {**environment, "modules": {"pandas": [["pandas", "2.2.2"]]}}
+    result = plan(nb, tmp_path, file="frames.ipynb", environment=missing)
+    assert "pandera" not in " ".join(dependencies(result)) and result.reply.unresolved == ["pandera"]
+    # a notebook that does not import it: still only the framework's optional addition, left out
+    bare = notebook(code("import pandas as pd\n\nprint(pd.Series([1]))"))
+    assert dependencies(plan(bare, tmp_path, file="bare.ipynb", environment=environment)) == [
+        "pandas==2.2.2",
+        "pydantic-settings==2.5.2",
+        "pydantic==2.9.0",
+    ]
+
+
+def test_a_pydantic_the_notebook_pins_outside_the_generated_code_s_range_is_one_requirement_and_a_warning(tmp_path):
+    nb = notebook(code("!pip install pydantic==1.10.13\nimport pydantic\n\nprint(pydantic.VERSION)"))
+    environment = {
+        "modules": {"pydantic": [["pydantic", "1.10.13"]]},
+        "versions": {"pydantic": ["pydantic", "1.10.13"], "pydantic-settings": None},
+        "python": "3.11",
+    }
+    result = plan(nb, tmp_path, file="old.ipynb", environment=environment)
+    assert dependencies(result) == ["pydantic-settings>=2.1,<3", "pydantic==1.10.13"]
+    assert (
+        "The package pins `pydantic==1.10.13`, the version the notebook runs with, but the generated code needs "
+        "pydantic>=2.5,<3: pip cannot install the package as it is. Install a version in that range where the "
+        "notebook runs, check the notebook still runs, then export again."
+    ) in result.reply.warnings
+    # installed from a URL: that reference, and no second requirement for the framework's range
+    url = notebook(
+        code("!pip install 'pydantic @ git+https://github.com/pydantic/pydantic@v2.9.0'"),
+        code("import pydantic\n\nprint(pydantic.VERSION)"),
+    )
+    result = plan(url, tmp_path, file="fork.ipynb", environment={**environment, "modules": {}, "versions": {}})
+    assert dependencies(result) == [
+        "pydantic @ git+https://github.com/pydantic/pydantic@v2.9.0",
+        "pydantic-settings>=2.1,<3",
+    ]
+
+
 def test_an_append_warns_that_the_package_s_idempotence_test_fails_until_the_write_is_fixed(tmp_path):
     nb = notebook(
         md("# Log"),

@@ -1,7 +1,8 @@
 """The pinning findings the export answers: the package installs what the notebook imports or
 ``%pip install``s at exactly the version the environment has (``pandas==2.2.2`` in its
 pyproject.toml) and never runs the notebook's installs, so an ``unpinned-import`` or
-``unpinned-install`` finding about a distribution the package pins exactly no longer weakens it.
+``unpinned-install`` finding about a distribution the package pins exactly — or installs from the
+URL with a tag or commit the notebook installs it from — no longer weakens it.
 What no installed distribution provides stays out of the dependencies (the reply's
 ``unresolved``): its finding still weakens the package.
 
@@ -26,8 +27,20 @@ CHECKS = frozenset({"unpinned-import", "unpinned-install"})
 
 
 def exactly_pinned(dependencies: Iterable[str]) -> frozenset[str]:
-    """The distributions a dependency list pins to one version (``pandas==2.2.2``)."""
-    return frozenset(normalize(d.split("==", 1)[0]) for d in dependencies if "==" in d)
+    """The distributions a dependency list pins to one version (``pandas==2.2.2``) or to one thing
+    by a direct reference (``pkg @ git+https://…@v1.2``, a wheel's URL): not a repository URL with
+    no tag or commit, which installs whatever its default branch holds."""
+    from ...environment.requirement import follows_a_branch, parse_requirement
+
+    pinned = set()
+    for dependency in dependencies:
+        if "@" in dependency:
+            requirement = parse_requirement(dependency, comments=False)
+            if requirement.reference and requirement.key and not follows_a_branch(requirement.target or ""):
+                pinned.add(requirement.key)
+        elif "==" in dependency:
+            pinned.add(normalize(dependency.split("==", 1)[0]))
+    return frozenset(pinned)
 
 
 def pinned_by_package(

@@ -26,7 +26,7 @@ from ...contract.report import Finding, NotebookReport
 from ...contract.requests import ExportRequest
 from ...environment.answer import Environment
 from ...environment.pep503 import normalize
-from ...environment.requirements import optional_modules
+from ...environment.requirements import DirectInstall, direct_references, installed_names, optional_modules
 from ...files import OutsideRoot, Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
@@ -113,7 +113,21 @@ def wanted(notebook: Notebook, notebook_path: Path, ceiling: Path | None = None)
                 modules.add(top)
     modules |= {m for m in optional_modules(notebook) if not context.is_local_module(m)}
     framework = [*FRAMEWORK, *(FRAMES if "pandas" in modules else ())]
-    return freeze.Wanted(sorted(modules), [*want.installs, *(d for d in framework if d not in want.installs)])
+    # what a cell installs from a URL or a path: asked for, so its name is the one installed
+    direct = [key for key in direct_installs(notebook) if key not in want.installs]
+    installs = [*want.installs, *direct]
+    return freeze.Wanted(sorted(modules), [*installs, *(d for d in framework if d not in installs)])
+
+
+def direct_installs(notebook: Notebook) -> dict[str, tuple[int, DirectInstall]]:
+    """What the notebook installs from a URL or a path: normalised distribution → (index of the
+    cell, the install), the last one of each distribution (what a top-to-bottom run ends with)."""
+    found: dict[str, tuple[int, DirectInstall]] = {}
+    for cell in notebook.code_cells():
+        for install in direct_references(cell_facts(cell.source)):
+            found.pop(install.key, None)  # in the order of the last installs
+            found[install.key] = (cell.index, install)
+    return found
 
 
 def plan(
@@ -240,10 +254,12 @@ def _plan(
             "alert thresholds. Rehearse the notebook, then export again to add them."
         )
     frames = expected is not None and bool(expected.tables)
-    dependencies, unresolved = _dependencies(
-        freeze.resolve(wanted(notebook, notebook_path, root.ceiling), environment), frames
+    want = wanted(notebook, notebook_path, root.ceiling)
+    dependencies, unresolved, notes = _dependencies(
+        freeze.resolve(want, environment), frames, _own(notebook, want, environment), direct_installs(notebook)
     )
-    seeds_numpy = any(d.lower().startswith("numpy==") for d in dependencies)
+    warnings += notes
+    seeds_numpy = any(d.lower().startswith(("numpy==", "numpy @", "numpy[")) for d in dependencies)
     sources = {m.file: m.source for m in context.local_modules}
     pins = exactly_pinned(dependencies)
     handled = [
@@ -375,18 +391,125 @@ def _check_parameters_first(notebook: Notebook, cell, parameters: list[Parameter
             )
 
 
-def _dependencies(pins: freeze.Pins, frames: bool) -> tuple[list[str], list[str]]:
+def _own(notebook: Notebook, want: freeze.Wanted, environment: Environment) -> frozenset[str]:
+    """The normalised names the notebook's own code asks for (not the generated code): the modules
+    it and its own modules import, their distributions, and what its cells install."""
+    own = {normalize(module) for module in want.modules}
+    own |= {normalize(name) for module in want.modules for name, _ in environment.modules.get(module) or ()}
+    own |= {normalize(name) for cell in notebook.code_cells() for name in installed_names(cell_facts(cell.source))}
+    return frozenset(own)
+
+
+def _dependencies(
+    pins: freeze.Pins,
+    frames: bool,
+    own: frozenset[str] = frozenset(),
+    direct: dict[str, tuple[int, DirectInstall]] | None = None,
+) -> tuple[list[str], list[str], list[str]]:
+    """(the package's dependencies, what is unresolved, warnings). One requirement per
+    distribution: what the notebook imports or installs from the index, pinned at the installed
+    version; what a cell installs from a URL as that direct reference (``pkg @ git+…@v1.2``); what
+    the generated code imports (``FRAMEWORK``, and ``FRAMES`` when the rehearsal saw a table
+    written) pinned the same way when installed, else its range. ``own``: _own(); a distribution
+    the notebook's code imports itself is a dependency whatever the generated code needs."""
+    direct = direct or {}
+    wanted = {normalize(d): d for d in {**FRAMEWORK, **(FRAMES if frames else {})}}
+    frames_keys = {normalize(d) for d in FRAMES}
     versions = dict(pins.versions)
-    unresolved = [u for u in pins.unresolved if u not in FRAMEWORK and u not in FRAMES]
-    wanted = {**FRAMEWORK, **(FRAMES if frames else {})}
-    if not frames:
-        for dist in FRAMES:
-            versions.pop(normalize(dist), None)
-    lines = [f"{pair[0]}=={pair[1]}" for _, pair in sorted(versions.items())]
-    for dist, fallback in wanted.items():
-        if normalize(dist) not in versions:
-            lines.append(f"{dist}{fallback}")  # not installed where the versions came from
-    return sorted(lines, key=str.lower), unresolved
+    for key in frames_keys - set(wanted) - own:
+        versions.pop(key, None)
+
+    def needed(name: str) -> bool:
+        key = normalize(name)
+        if key in direct or key in wanted:  # installed from its URL, or the fallback range below
+            return False
+        return key in own or key not in frames_keys  # FRAMEWORK is always wanted
+
+    unresolved = [u for u in pins.unresolved if needed(u)]
+    lines = [f"{pair[0]}=={pair[1]}" for key, pair in sorted(versions.items()) if key not in direct]
+    warnings = []
+    for key, (index, install) in direct.items():
+        pair = versions.get(key)
+        name = pair[0] if pair is not None else _written_name(install) or key
+        cell = f"cell {index + 1}"
+        if install.local:
+            warnings.append(
+                f"`{name}`: {cell} installs it from a local path: left out of the package's dependencies (that path is "
+                f"not on the machine that installs the package). Publish it, or install it from a repository URL with "
+                f"a tag (`{name} @ git+https://…@v1.2`), then export again."
+            )
+            continue
+        line = _reference(name, install)
+        if line is None:
+            warnings.append(f"`{name}`: {cell} installs it from a URL pip cannot read as a requirement: left out.")
+            continue
+        lines.append(line)
+        if install.floating:
+            warnings.append(
+                f"`{name}`: {cell} installs it from a repository URL with no tag or commit, and so does the package "
+                f"(`{line}`): each install takes what its default branch holds that day. Name the tag or commit "
+                "you tested in the URL (`…@v1.2`), then export again."
+            )
+    for key, dist in wanted.items():
+        if key in direct:
+            continue
+        spec = {**FRAMEWORK, **FRAMES}[dist]
+        pair = versions.get(key)
+        if pair is None:
+            lines.append(f"{dist}{spec}")  # not installed where the versions came from
+        elif not _satisfies(pair[1], spec):
+            warnings.append(
+                f"The package pins `{pair[0]}=={pair[1]}`, the version the notebook runs with, but the generated code "
+                f"needs {dist}{spec}: pip cannot install the package as it is. Install a version in that range where "
+                "the notebook runs, check the notebook still runs, then export again."
+            )
+    return sorted(lines, key=str.lower), unresolved, warnings
+
+
+def _written_name(install: DirectInstall) -> str | None:
+    """The distribution's name as the install writes it (``PyYAML @ git+…``), when it does."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    if install.text.startswith("-") or "@" not in install.text:
+        return None
+    try:
+        return Requirement(install.text).name
+    except InvalidRequirement:
+        return None
+
+
+def _reference(name: str, install: DirectInstall) -> str | None:
+    """The PEP 508 direct reference that installs what the cell installed: ``name[extras] @ URL ;
+    marker``, the URL without its ``#egg=`` (the name says it); None when it is not a requirement."""
+    from packaging.requirements import InvalidRequirement, Requirement
+
+    extras, marker = "", ""
+    if not install.text.startswith("-") and "@" in install.text:
+        try:
+            written = Requirement(install.text)
+        except InvalidRequirement:
+            written = None
+        if written is not None:
+            extras = f"[{','.join(sorted(written.extras))}]" if written.extras else ""
+            marker = f" ; {written.marker}" if written.marker is not None else ""
+    location, _, fragment = install.target.partition("#")
+    kept = [part for part in fragment.split("&") if part and not part.startswith("egg=")]
+    text = f"{name}{extras} @ {location}{'#' + '&'.join(kept) if kept else ''}{marker}"
+    try:
+        Requirement(text)
+    except InvalidRequirement:
+        return None
+    return text
+
+
+def _satisfies(version: str, spec: str) -> bool:
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return SpecifierSet(spec).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return True  # a version packaging cannot read: nothing to say about it
 
 
 def _sha(text: str) -> str:

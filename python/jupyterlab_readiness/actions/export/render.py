@@ -223,7 +223,10 @@ def _seed(pkg: Package) -> dict[str, Any] | None:
     seed = next((p for p in pkg.parameters if p.origin == "seed"), None)
     if seed is None:
         return None
-    return {"name": seed.name, "numpy": any(d.lower().startswith("numpy==") for d in pkg.dependencies)}
+    return {
+        "name": seed.name,
+        "numpy": any(d.lower().startswith(("numpy==", "numpy @", "numpy[")) for d in pkg.dependencies),
+    }
 
 
 def code_variables(pkg: Package) -> dict[str, Any]:
