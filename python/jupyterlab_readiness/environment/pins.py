@@ -128,7 +128,7 @@ class _Parse:
     def reference(self, name: str, target: str | None = None) -> None:
         """A direct reference to ``name``: exact, though it has no version — unless ``target`` is a
         repository URL with no tag or commit, which follows a branch."""
-        from .requirement import follows_a_branch
+        from .requirement_lines import follows_a_branch
 
         floating = target is not None and follows_a_branch(target)
         (self.floating if floating else self.direct).add(normalize(name))
@@ -207,7 +207,7 @@ def _requirements_line(line: str, base: Path, parse: _Parse, seen: set[Path], fi
     if not line:
         return
     if _MAYBE_REFERENCE.search(line) and not _SIMPLE_PIN.fullmatch(line):
-        from .requirement import parse_requirement
+        from .requirement_lines import parse_requirement
 
         requirement = parse_requirement(line, comments=True)
         if requirement.reference:
@@ -285,7 +285,7 @@ def _pin_requirement_strings(items: list[Any], parse: _Parse) -> None:
         if pin:
             parse.pin(*pin)
         elif "@" in item:  # pkg @ git+https://…: a direct reference
-            from .requirement import parse_requirement
+            from .requirement_lines import parse_requirement
 
             requirement = parse_requirement(item, comments=False)
             if requirement.reference and requirement.key:

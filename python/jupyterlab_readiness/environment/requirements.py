@@ -60,7 +60,7 @@ class DirectInstall(NamedTuple):
 
 def direct_references(facts: CellFacts) -> list[DirectInstall]:
     """What direct_installs reads, with the URL or path and the reference's text."""
-    from .requirement import follows_a_branch, parse_requirement, reference_key
+    from .requirement_lines import follows_a_branch, parse_requirement, reference_key
 
     found = []
     for magic in facts.magics:

@@ -30,7 +30,7 @@ def exactly_pinned(dependencies: Iterable[str]) -> frozenset[str]:
     """The distributions a dependency list pins to one version (``pandas==2.2.2``) or to one thing
     by a direct reference (``pkg @ git+https://…@v1.2``, a wheel's URL): not a repository URL with
     no tag or commit, which installs whatever its default branch holds."""
-    from ...environment.requirement import follows_a_branch, parse_requirement
+    from ...environment.requirement_lines import follows_a_branch, parse_requirement
 
     pinned = set()
     for dependency in dependencies:

@@ -8,7 +8,7 @@ It never changes what a requirement means: a pin keeps the requirement's extras 
 the rest of its line, byte for byte; a URL or path (``pkg @ git+…``, ``-e …``, ``./libs/pkg``) is
 exact already and stays as written, as does a distribution split by markers over several lines,
 or one whose marker does not hold where the versions were installed. None of these is added
-again. Requirements are read as pip reads them (environment/requirement.py).
+again. Requirements are read as pip reads them (environment/requirement_lines.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from ...environment.pep503 import normalize
 from ...environment.pins import LOCK_NAME
-from ...environment.requirement import Requirement, parse_requirement
+from ...environment.requirement_lines import Requirement, parse_requirement
 from ..errors import ActionRefused
 
 
