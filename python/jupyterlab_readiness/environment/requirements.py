@@ -151,6 +151,8 @@ def _commands(magic: Magic, *, references: bool = False) -> Iterator[Any]:
     import shlex  # here, not at start-up: only shell lines get this far
 
     for line, text in lines:
+        if "install" not in text:  # every install names it (`pip install`, `conda install` …): no shell split
+            continue
         text = _without_comment(text)
         try:
             tokens = shlex.split(text)
