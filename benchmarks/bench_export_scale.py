@@ -12,9 +12,9 @@ Alternated with it, the floor: json load of the same notebook text and ``ast.par
 cell, nothing else. Sizes and the floor alternate run by run, so load drift on a shared machine
 hits all of them alike.
 
-Reported per size: median / min / max seconds (wall, ruff's subprocesses included) and median CPU
-time (this process's), the CPU cost per code cell, and ours / floor by both. The
-preview is linear when the cost per cell (and ours / floor) stays flat as the notebook grows; the
+Reported per size: median / min / max seconds (wall, the subprocesses of ruff and of the compiler
+included) and median CPU time (this process's), the CPU cost per code cell, and ours / floor by
+both. The preview is linear when the cost per cell (and ours / floor) stays flat as the notebook grows; the
 target is 1,000 cells in under 2 s on an idle machine.
 """
 
@@ -111,8 +111,8 @@ def main() -> None:
     lines = [
         f"## Export preview by notebook size ({args.lines}-line cells): {args.runs} alternated runs, medians",
         "",
-        "Wall includes ruff's runs on the generated files (subprocesses); CPU time is this process's "
-        "only (ruff's not counted), the figure other load on a shared machine disturbs least.",
+        "Wall includes ruff's runs on the generated files and their compilation (subprocesses); CPU time is "
+        "this process's only (theirs not counted), the figure other load on a shared machine disturbs least.",
         "",
         "| code cells | lines | ours wall | min / max | ours CPU | per cell (CPU) | floor wall / CPU "
         "| ours / floor wall | ours / floor CPU |",
