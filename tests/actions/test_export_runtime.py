@@ -71,6 +71,23 @@ def test_the_dockerfile_parses_pins_the_kernels_python_runs_the_command_unprivil
     assert "pydantic==2.9.0" in tomllib.loads((package / "pyproject.toml").read_text())["project"]["dependencies"]
 
 
+def test_the_dockerfile_installs_git_where_a_dependency_comes_from_a_repository(tmp_path):
+    # python:*-slim has no git: pip could not fetch `pyyaml @ git+https://…` in the image
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "repository").mkdir()
+    plain = export_to(tmp_path / "plain", sales(), Environment.from_answer(KERNEL))
+    assert not any("apt-get" in arguments for _, arguments in dockerfile.parse((plain / "Dockerfile").read_text()))
+    nb = sales(code("!pip install 'PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1'\nimport yaml\nprint(yaml)"))
+    answer = {**KERNEL, "versions": {**KERNEL["versions"], "pyyaml": ["PyYAML", "6.0.1"]}}
+    package = export_to(tmp_path / "repository", nb, Environment.from_answer(answer))
+    dependencies = tomllib.loads((package / "pyproject.toml").read_text())["project"]["dependencies"]
+    assert "PyYAML @ git+https://github.com/yaml/pyyaml@6.0.1" in dependencies
+    instructions = dockerfile.parse((package / "Dockerfile").read_text(encoding="utf-8"))
+    runs = [arguments for keyword, arguments in instructions if keyword == "RUN"]
+    apt = next(i for i, run in enumerate(runs) if "apt-get install" in run)
+    assert "--no-install-recommends git" in runs[apt] and apt < runs.index("python -m pip install .")
+
+
 @pytest.mark.parametrize(
     ("answer", "expected"),
     [

@@ -202,6 +202,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "readiness": _readiness(pkg.report),
         # What the package needs to run (Dockerfile, CI, README):
         "python_version": pkg.python_version or pkg.requires_python.removeprefix(">="),
+        "vcs_tools": _vcs_tools(pkg.dependencies),
         "contact": pkg.contact,
         "resources": pkg.resources,
         "failure_modes": pkg.failure_modes or {"inputs": list(pkg.inputs), "hosts": [], "outside_files": []},
@@ -209,6 +210,23 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "expectations": pkg.expectations.variables() if pkg.expectations else None,
         "results": list(pkg.results),
     }
+
+
+# What pip runs to install a dependency from a repository (``pkg @ git+https://…``), by the URL's
+# scheme, as Debian names the package (the slim Python images have none of them).
+_VCS_PACKAGES = {"git": "git", "hg": "mercurial", "svn": "subversion", "bzr": "bzr"}
+
+
+def _vcs_tools(dependencies: list[str]) -> list[str]:
+    """The Debian packages the Dockerfile installs for pip to fetch the dependencies it names by a
+    repository's URL."""
+    tools = set()
+    for dependency in dependencies:
+        _, at, url = dependency.partition(" @ ")
+        scheme = url.strip().split("+", 1)[0].lower() if at and "+" in url.split("://", 1)[0] else ""
+        if scheme in _VCS_PACKAGES:
+            tools.add(_VCS_PACKAGES[scheme])
+    return sorted(tools)
 
 
 def _number(index: int | None) -> int | None:
