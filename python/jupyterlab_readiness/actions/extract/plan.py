@@ -15,6 +15,7 @@ from ...notebook.model import Notebook
 from ...notebook.run_memo import one_run
 from ..errors import ExtractionRefused
 from ..naming import module_name_problem
+from ..newlines import normalized_newlines, with_newline
 from ..plan import Plan
 from ..source import Source, load
 from .notebook_edit import replace_cells
@@ -39,19 +40,18 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
     if problem:
         raise ExtractionRefused(problem)
     module_file = source.path.parent / f"{module}.py"
-    existing = root.read_text(module_file)
     # A module saved with Windows line breaks keeps them (Python reads either the same way).
-    crlf = existing is not None and "\r\n" in existing
+    existing, newline = normalized_newlines(root.read_text(module_file))
     with one_run():
         extraction = extract(
             source.model,
             request.cell_indices,
             module,
             function,
-            existing.replace("\r\n", "\n") if crlf else existing,
+            existing,
             notebook_name=source.path.name,
         )
-    module_text = extraction.module_text.replace("\n", "\r\n") if crlf else extraction.module_text
+    module_text = with_newline(extraction.module_text, newline)
     rewritten = replace_cells(source.json, request.cell_indices, extraction.replacement_source)
     reply = ExtractReply(
         module=module,

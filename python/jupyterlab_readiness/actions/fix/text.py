@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from ...checks.secrets import redact
+from ..newlines import normalized_newlines, with_newline
 
 _STRING = re.compile(r"""(?P<q>'''|\"\"\"|'|")(?:\\.|(?!(?P=q)).)*(?P=q)""")
 
@@ -19,16 +20,14 @@ def dumps_like(original: str | None, before: Any, after: Any) -> str:
     that reproduces ``original`` exactly, else nbformat's (indent 1, sorted keys, UTF-8, final
     line break). A file written with Windows line breaks keeps them: JSON strings escape their own
     line breaks, so every raw one is the layout's."""
-    crlf = original is not None and "\r\n" in original
-    if crlf:
-        original = original.replace("\r\n", "\n")
+    original, newline = normalized_newlines(original)
     text = _dumps(after, (1, True, False, True))
     if original is not None:
         for style in _styles(original):
             if _dumps(before, style) == original:
                 text = _dumps(after, style)
                 break
-    return text.replace("\n", "\r\n") if crlf else text
+    return with_newline(text, newline)
 
 
 def _styles(text: str) -> list[tuple[int | None, bool, bool, bool]]:

@@ -21,6 +21,7 @@ from ...environment.pep503 import normalize
 from ...environment.pins import LOCK_NAME
 from ...environment.requirement_lines import Requirement, parse_requirement
 from ..errors import ActionRefused
+from ..newlines import newline_of, normalized_newlines, with_newline
 
 
 @dataclass
@@ -69,7 +70,7 @@ def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) ->
             lines[group[0]] = rewritten
     added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
     lines.extend(added)
-    newline = "\r\n" if "\r\n" in text else "\n"  # a file saved on Windows keeps its line breaks
+    newline = newline_of(text)  # a file saved on Windows keeps its line breaks
     after = newline.join(lines) + newline if lines else ""
     if after == text or (not added and not changed):
         after = text  # nothing to do: the same bytes, even the file's own line endings
@@ -143,8 +144,8 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     """Pins into ``[project].dependencies``, edited with tomlkit so comments and layout stay."""
     import tomlkit
 
-    crlf = "\r\n" in text  # a file saved on Windows keeps its line breaks
-    document = tomlkit.parse(text.replace("\r\n", "\n") if crlf else text)
+    text_lf, newline = normalized_newlines(text)  # a file saved on Windows keeps its line breaks
+    document = tomlkit.parse(text_lf)
     project = document.get("project")
     if project is None:
         raise ActionRefused("pyproject.toml has no [project] table")
@@ -174,8 +175,7 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
         dependencies.multiline(True)
     if not (added or changed):
         return Merge(text, text, added, changed)
-    after = tomlkit.dumps(document)
-    return Merge(text, after.replace("\n", "\r\n") if crlf else after, added, changed)
+    return Merge(text, with_newline(tomlkit.dumps(document), newline), added, changed)
 
 
 def render_lock(closure: tuple[tuple[str, str], ...], notebook: str, left: Mapping[str, str] | None = None) -> str:
