@@ -7,12 +7,13 @@ import json
 import os
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
 import tornado
 
-from helpers.kernels import kernel_only_site, running_kernel
+from helpers.kernels import ARCHIVE_PIN, GIT_PIN, direct_url_site, kernel_only_site, running_kernel
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.errors import BadName
 from jupyterlab_readiness.actions.export import plan as export
@@ -23,6 +24,7 @@ from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.contract.requests import ExportRequest
 from jupyterlab_readiness.contract.schema import EXPORT_REPLY
 from jupyterlab_readiness.environment.answer import Environment
+from jupyterlab_readiness.environment.kernel.distributions import local_environment
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.notebook.fingerprint import code_fingerprint
 from jupyterlab_readiness.notebook.model import NotebookError, notebook_from_json
@@ -251,6 +253,29 @@ def test_what_a_cell_installs_from_a_url_is_that_url_in_the_dependencies_never_a
     # `pip install pyyaml pandas` is answered: pandas pinned, PyYAML installed from its tag; `mine` follows a branch
     left = [(f.check, f.cell_index, f.line) for f in reply.weakening if f.check.startswith("unpinned")]
     assert left == [("unpinned-import", 3, 3)], left
+
+
+def test_what_the_environment_installed_from_a_url_is_that_url_in_the_dependencies(tmp_path, monkeypatch):
+    # installed in a terminal (`pip install git+https://…`, an sdist's URL, `pip install -e ./folder`),
+    # not in any cell: the environment's direct_url.json says where from, as pip freeze reads it
+    monkeypatch.syspath_prepend(str(direct_url_site(tmp_path / "site")))
+    nb = notebook(code("import from_git_mod\nimport from_archive_mod\nimport from_folder_mod\nprint(from_git_mod)"))
+    (tmp_path / "work").mkdir()
+    want = export.wanted(notebook_from_json(nb), tmp_path / "work" / "urls.ipynb")
+    answer = local_environment(want.modules, want.installs, closure=False)
+    result = plan(nb, tmp_path / "work", file="urls.ipynb", environment=answer)
+    pydantic = [f"pydantic-settings=={version('pydantic-settings')}", f"pydantic=={version('pydantic')}"]
+    assert dependencies(result) == [*pydantic, ARCHIVE_PIN, GIT_PIN]  # one requirement per distribution
+    assert [w for w in result.reply.warnings if w.startswith("`")] == [
+        "`readiness-from-folder`: 0.3 is installed from a folder on this machine: left out of the package's "
+        "dependencies (that folder is not on the machine that installs the package, and the package index's "
+        "`readiness-from-folder` is another thing). Publish it, or install it from a repository URL with a tag "
+        "(`readiness-from-folder @ git+https://…@v1.2`), then export again."
+    ]
+    # the imports the URLs answer no longer weaken the package; the folder's still does
+    left = [(f.check, f.line) for f in result.reply.weakening if f.check.startswith("unpinned")]
+    assert left == [("unpinned-import", 3)], left
+    assert "git" in files(result)["Dockerfile"].split("apt-get install", 1)[1].split("\n", 1)[0]
 
 
 def test_a_distribution_the_notebook_imports_is_a_dependency_whatever_the_generated_code_needs(tmp_path):

@@ -10,13 +10,15 @@ import sys
 
 import pytest
 
+from helpers.kernels import ARCHIVE_PIN, GIT_PIN, direct_url_site
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.errors import ActionRefused
 from jupyterlab_readiness.actions.freeze.merge import Pins, merge_pyproject, merge_requirements
-from jupyterlab_readiness.actions.freeze.plan import choose_target, plan
+from jupyterlab_readiness.actions.freeze.plan import Wanted, choose_target, plan, resolve
 from jupyterlab_readiness.contract.requests import FreezeRequest
 from jupyterlab_readiness.contract.schema import FREEZE_REPLY
 from jupyterlab_readiness.environment.answer import Environment
+from jupyterlab_readiness.environment.kernel.distributions import local_environment
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.lint.engine import check_file
 
@@ -550,3 +552,81 @@ def test_cli_lock_never_pins_from_the_index_what_a_cell_installs_from_a_url(proj
         f"({version} here)" in lock
     )
     assert f"pluggy=={importlib.metadata.version('pluggy')}" in lock  # what it needs: installed from the index
+
+
+# ------------------------------------------------- what the environment installed from a URL
+@pytest.fixture
+def url_site(tmp_path_factory, monkeypatch):
+    """direct_url_site on this process's sys.path (what the CLI's environment answer reads)."""
+    site = direct_url_site(tmp_path_factory.mktemp("url-site"))
+    monkeypatch.syspath_prepend(str(site))
+    return site
+
+
+URL_IMPORTS = "import from_git_mod, from_archive_mod, from_folder_mod\nimport yaml"
+FOLDER_WARNING = (
+    "readiness-from-folder 0.3: installed from a folder on this machine: left out, not pinned from the package "
+    "index. Publish it, or install it from a repository URL or an archive's URL, then freeze again"
+)
+
+
+def test_what_the_environment_installed_from_a_url_is_pinned_as_pip_freeze_pins_it(project, url_site):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code(URL_IMPORTS, 1))))
+    (project / "requirements.txt").write_text(
+        "readiness-from-git>=0.1 ; python_version >= '3.8'  # ours\n"
+        "readiness-from-archive @ https://mirror.example.org/a-1.0.tar.gz  # written by hand\n"
+    )
+    want = Wanted(["from_archive_mod", "from_folder_mod", "from_git_mod", "yaml"], [])
+    environment = Environment.from_answer(local_environment(want.modules, want.installs, closure=True))
+    reply = plan(FreezeRequest(path="nb.ipynb", lock=True), environment, Root(project)).reply
+    yaml = f"PyYAML=={importlib.metadata.version('PyYAML')}"
+    # a loose spec becomes the direct reference (its marker and comment kept); one written by
+    # hand is left alone; the folder install is left out, with a warning
+    assert reply.after == (
+        f"{GIT_PIN} ; python_version >= '3.8'  # ours\n"
+        "readiness-from-archive @ https://mirror.example.org/a-1.0.tar.gz  # written by hand\n"
+        f"{yaml}\n"
+    )
+    assert reply.added == [yaml] and reply.unresolved == [] and reply.warnings == [FOLDER_WARNING]
+    assert "0.1.dev0" not in reply.after and "readiness-from-folder" not in reply.after
+    assert reply.lock is not None
+    # the lock: what a pin file names by a URL is left to it, as before
+    assert reply.lock.after.splitlines()[2:] == [
+        yaml,
+        "# readiness-from-archive: a pin file names it by a URL or a path: left to that install, not pinned from the "
+        "package index (1.0 here)",
+        "# readiness-from-folder: installed from a folder on this machine: left to that install, not pinned from the "
+        "package index (0.3 here)",
+        GIT_PIN,
+    ]
+    # into a pyproject.toml the same, and a second run changes nothing
+    pyproject = merge_pyproject('[project]\nname = "x"\n', resolve(want, environment))
+    assert f'"{GIT_PIN}"' in pyproject.after and f'"{ARCHIVE_PIN}"' in pyproject.after
+    again = merge_pyproject(pyproject.after, resolve(want, environment))
+    assert again.after == pyproject.after and again.added == again.changed == []
+
+
+def test_cli_freezes_what_a_terminal_installed_from_a_url_as_pip_freeze_does(project, url_site):
+    (project / "nb.ipynb").write_text(json.dumps(notebook(code(URL_IMPORTS, 1))))
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "python"), str(url_site)])}
+
+    def run(*args):
+        return subprocess.run(
+            [sys.executable, "-m", "jupyterlab_readiness", "freeze", "nb.ipynb", "--lock", *args],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    result = run()
+    assert result.returncode == 0, result.stderr
+    assert f"warning: {FOLDER_WARNING}" in result.stdout
+    lines = (project / "requirements.txt").read_text().splitlines()
+    assert lines == [f"PyYAML=={importlib.metadata.version('PyYAML')}", ARCHIVE_PIN, GIT_PIN]
+    lock = (project / "requirements-lock.txt").read_text().splitlines()
+    assert ARCHIVE_PIN in lock and GIT_PIN in lock
+    assert not any(line.startswith("readiness-from-folder") for line in lock)
+    again = json.loads(run("--format", "json").stdout)
+    assert again["added"] == [] and again["changed"] == [] and again["warnings"] == [FOLDER_WARNING]

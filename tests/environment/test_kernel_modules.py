@@ -26,6 +26,8 @@ import pytest
 from IPython.core.formatters import DisplayFormatter
 from pandas.api.extensions import ExtensionArray
 
+from helpers.kernels import ARCHIVE_PIN, GIT_PIN, direct_url_site
+from jupyterlab_readiness.environment.answer import Environment
 from jupyterlab_readiness.environment.kernel import distributions, namespace, reply
 from jupyterlab_readiness.server import probe as server_probe
 
@@ -386,6 +388,53 @@ def test_distributions_and_environment_in_this_process():
         "python"
     ] == f"{sys.version_info[0]}.{sys.version_info[1]}"
     assert distributions.local_environment([], [], closure=False)["closure"] is None
+
+
+def test_the_environment_says_where_a_distribution_was_installed_from(tmp_path, monkeypatch):
+    site = direct_url_site(tmp_path / "site")
+    monkeypatch.syspath_prepend(str(site))
+    env = distributions.local_environment(
+        ["from_git_mod", "from_folder_mod", "pytest"], ["readiness-from-archive"], closure=True
+    )
+    assert env["modules"]["from_git_mod"] == [["readiness-from-git", "0.1.dev0"]]
+    assert ["readiness-from-archive", "1.0"] in env["closure"]  # what the git install requires
+    # as pip freeze writes it after `name @` (the commit, not the requested branch), and "local"
+    # for a folder; what came from the package index (pytest, pluggy) is not listed
+    assert env["sources"] == {
+        "readiness-from-git": GIT_PIN.split(" @ ")[1],
+        "readiness-from-archive": "https://user:secret@files.example.org/readiness-from-archive-1.0.tar.gz#sha256=abcd",
+        "readiness-from-folder": "local",
+    }
+    answer = Environment.from_answer(env)
+    # the server reads it by normalised name, and never writes credentials into a pin
+    assert dict(answer.sources) == {
+        "readiness-from-git": GIT_PIN.split(" @ ")[1],
+        "readiness-from-archive": ARCHIVE_PIN.split(" @ ")[1],
+        "readiness-from-folder": "local",
+    }
+
+
+def test_an_answer_without_sources_or_with_bad_ones_still_reads():
+    old = {"modules": {"yaml": [["PyYAML", "6.0.1"]]}, "versions": {}, "closure": None, "python": "3.11"}
+    assert Environment.from_answer(old).sources == {}  # an older kernel-side code
+    answer = Environment.from_answer(
+        {
+            **old,
+            "sources": {
+                "Py_YAML": "git+ssh://git@github.com/yaml/pyyaml@abc",
+                "a": "https://x.org/a.tar.gz\nevil==1",
+                "b": 3,
+                "c": "not a url",
+                "d": "https://${TOKEN}@x.org/d.whl",
+                "e": "local",
+            },
+        }
+    )
+    assert dict(answer.sources) == {
+        "py-yaml": "git+ssh://git@github.com/yaml/pyyaml@abc",
+        "d": "https://${TOKEN}@x.org/d.whl",
+        "e": "local",
+    }
 
 
 # --------------------------------------------------------------------------- the modules as text

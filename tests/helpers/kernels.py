@@ -77,6 +77,61 @@ def kernel_only_site(tmp_path_factory):
     return site
 
 
+COMMIT = "3f786850e387550fdab836ed7e6dc881de23001b"
+#: what pip freeze writes for the distributions direct_url_site installs from a URL
+GIT_PIN = f"readiness-from-git @ git+https://github.com/org/readiness-from-git@{COMMIT}"
+ARCHIVE_PIN = "readiness-from-archive @ https://files.example.org/readiness-from-archive-1.0.tar.gz#sha256=abcd"
+
+
+def direct_url_site(site: Path) -> Path:
+    """Distributions installed as pip installs them from somewhere else than the package index,
+    with the ``direct_url.json`` (PEP 610) pip writes: import name from_git_mod from
+    readiness-from-git 0.1.dev0 (``pip install git+https://…``, requested at ``main``; it requires
+    readiness-from-archive), from_archive_mod from readiness-from-archive 1.0 (an sdist's URL, with
+    its hash, and credentials pip would not have recorded), from_folder_mod from
+    readiness-from-folder 0.3 (``pip install -e ./from-folder``)."""
+    site.mkdir(parents=True, exist_ok=True)
+    for dist, version, module, requires, direct_url in (
+        (
+            "readiness_from_git",
+            "0.1.dev0",
+            "from_git_mod",
+            "readiness-from-archive",
+            {
+                "url": "https://github.com/org/readiness-from-git",
+                "vcs_info": {"vcs": "git", "commit_id": COMMIT, "requested_revision": "main"},
+            },
+        ),
+        (
+            "readiness_from_archive",
+            "1.0",
+            "from_archive_mod",
+            "",
+            {
+                "url": "https://user:secret@files.example.org/readiness-from-archive-1.0.tar.gz",
+                "archive_info": {"hash": "sha256=abcd", "hashes": {"sha256": "abcd"}},
+            },
+        ),
+        (
+            "readiness_from_folder",
+            "0.3",
+            "from_folder_mod",
+            "",
+            {"url": "file:///home/someone/from-folder", "dir_info": {"editable": True}},
+        ),
+    ):
+        (site / module).mkdir()
+        (site / module / "__init__.py").write_text("")
+        info = site / f"{dist}-{version}.dist-info"
+        info.mkdir()
+        requires_line = f"Requires-Dist: {requires}\n" if requires else ""
+        name = dist.replace("_", "-")
+        (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires_line}")
+        (info / "direct_url.json").write_text(json.dumps(direct_url))
+        (info / "RECORD").write_text(f"{module}/__init__.py,,\n{info.name}/METADATA,,\n{info.name}/direct_url.json,,\n")
+    return site
+
+
 def processes_mentioning(marker: str) -> list[int]:
     """Processes whose command line contains ``marker`` (the kernels' connection files live in
     the rehearsal's private folder, so a kernel names it)."""

@@ -10,7 +10,7 @@ import pytest
 import tornado
 from jupyter_server.auth.authorizer import Authorizer
 
-from helpers.kernels import kernel_only_site, running_kernel
+from helpers.kernels import ARCHIVE_PIN, GIT_PIN, direct_url_site, kernel_only_site, running_kernel
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.checks.registry import BY_ID
 from jupyterlab_readiness.contract.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
@@ -465,6 +465,23 @@ async def test_freeze_pins_what_the_kernel_has_installed(jp_fetch, jp_serverapp,
         report = await post_check(jp_fetch, {"path": "work/nb.ipynb", "kernel_id": kernel.id})
         unpinned = [f["message"] for f in report["findings"] if f["check"] == "unpinned-import"]
         assert len(unpinned) == 1 and "not_installed_anywhere" in unpinned[0]
+
+
+async def test_freeze_pins_what_the_kernel_installed_from_a_url_as_pip_freeze_does(
+    jp_fetch, jp_serverapp, jp_root_dir, tmp_path_factory
+):
+    # installed where only the kernel sees it, from a repository, an archive and a folder: the
+    # kernel reads their direct_url.json (the server's own environment has none of them)
+    site = direct_url_site(tmp_path_factory.mktemp("url-site"))
+    (jp_root_dir / "urls.ipynb").write_text(json.dumps(notebook(code("import from_git_mod, from_folder_mod", 1))))
+    async with running_kernel(jp_fetch, jp_serverapp) as kernel:
+        await kernel.run(f"import sys\nsys.path.insert(0, {str(site)!r})")
+        body = {"path": "urls.ipynb", "kernel_id": kernel.id, "lock": True, "write": False, "target": "requirements"}
+        reply = await post_freeze(jp_fetch, body)
+    assert reply["added"] == [GIT_PIN] and reply["unresolved"] == []
+    assert [w.split(":")[0] for w in reply["warnings"]] == ["readiness-from-folder 0.3"]
+    lock = reply["lock"]["after"].splitlines()
+    assert GIT_PIN in lock and ARCHIVE_PIN in lock  # what the git install requires, from its archive
 
 
 async def test_freeze_refuses_bad_requests(jp_fetch, jp_root_dir):

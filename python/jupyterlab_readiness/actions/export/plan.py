@@ -24,8 +24,9 @@ from ...contract.baseline import RehearsalRecord
 from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
 from ...contract.report import Finding, NotebookReport
 from ...contract.requests import ExportRequest
-from ...environment.answer import Environment
+from ...environment.answer import LOCAL, Environment
 from ...environment.pep503 import normalize
+from ...environment.requirement_lines import follows_a_branch
 from ...environment.requirements import DirectInstall, direct_references, installed_names, optional_modules
 from ...files import OutsideRoot, Root, Unreadable
 from ...lint.config import ConfigError, project_config
@@ -42,6 +43,7 @@ from ...notebook.run_memo import one_run
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
+from ..freeze.merge import LOCAL_REASON
 from ..naming import module_name_problem, snake
 from ..plan import Plan
 from ..source import Source, load
@@ -408,16 +410,20 @@ def _dependencies(
 ) -> tuple[list[str], list[str], list[str]]:
     """(the package's dependencies, what is unresolved, warnings). One requirement per
     distribution: what the notebook imports or installs from the index, pinned at the installed
-    version; what a cell installs from a URL as that direct reference (``pkg @ git+…@v1.2``); what
-    the generated code imports (``FRAMEWORK``, and ``FRAMES`` when the rehearsal saw a table
-    written) pinned the same way when installed, else its range. ``own``: _own(); a distribution
-    the notebook's code imports itself is a dependency whatever the generated code needs."""
+    version; what a cell installs from a URL as that direct reference (``pkg @ git+…@v1.2``), and so
+    what the environment installed from a URL (its direct_url.json, as pip freeze pins it); what it
+    installed from a folder is left out, with a warning; what the generated code imports
+    (``FRAMEWORK``, and ``FRAMES`` when the rehearsal saw a table written) pinned the same way when
+    installed (from the index or a URL), else its range. ``own``: _own(); a distribution the
+    notebook's code imports itself is a dependency whatever the generated code needs."""
     direct = direct or {}
     wanted = {normalize(d): d for d in {**FRAMEWORK, **(FRAMES if frames else {})}}
     frames_keys = {normalize(d) for d in FRAMES}
     versions = dict(pins.versions)
     for key in frames_keys - set(wanted) - own:
         versions.pop(key, None)
+    for key in set(wanted) & {key for key, source in pins.sources.items() if source == LOCAL}:
+        versions.pop(key, None)  # the generated code's range, as when it is not installed
 
     def needed(name: str) -> bool:
         key = normalize(name)
@@ -426,8 +432,7 @@ def _dependencies(
         return key in own or key not in frames_keys  # FRAMEWORK is always wanted
 
     unresolved = [u for u in pins.unresolved if needed(u)]
-    lines = [f"{pair[0]}=={pair[1]}" for key, pair in sorted(versions.items()) if key not in direct]
-    warnings = []
+    lines, warnings = _installed_pins(versions, pins.sources, direct)
     for key, (index, install) in direct.items():
         pair = versions.get(key)
         name = pair[0] if pair is not None else _written_name(install) or key
@@ -464,6 +469,37 @@ def _dependencies(
                 "the notebook runs, check the notebook still runs, then export again."
             )
     return sorted(lines, key=str.lower), unresolved, warnings
+
+
+def _installed_pins(
+    versions: dict[str, tuple[str, str]], sources: dict[str, str], direct: dict[str, tuple[int, DirectInstall]]
+) -> tuple[list[str], list[str]]:
+    """(requirements, warnings) for what the environment has installed, but what a cell installs
+    from a URL or a path (``direct``): ``name==version``, or, for what the environment installed
+    from a URL (``sources``: its direct_url.json), that direct reference as pip freeze pins it; what
+    it installed from a folder is left out, with a warning."""
+    lines: list[str] = []
+    warnings: list[str] = []
+    for key, (name, version) in sorted(versions.items()):
+        if key in direct:
+            continue
+        source = sources.get(key)
+        if source is None:
+            lines.append(f"{name}=={version}")
+        elif source == LOCAL:
+            warnings.append(
+                f"`{name}`: {version} is {LOCAL_REASON}: left out of the package's dependencies (that folder is not "
+                f"on the machine that installs the package, and the package index's `{name}` is another thing). "
+                f"Publish it, or install it from a repository URL with a tag (`{name} @ git+https://…@v1.2`), then "
+                "export again."
+            )
+        else:  # installed from a URL (a terminal's pip install git+…): that direct reference, as pip freeze pins it
+            line = _reference(name, DirectInstall(0, key, source, follows_a_branch(source), f"{name} @ {source}"))
+            if line is None:
+                warnings.append(f"`{name}`: installed from a URL pip cannot read as a requirement: left out.")
+            else:
+                lines.append(line)
+    return lines, warnings
 
 
 def _written_name(install: DirectInstall) -> str | None:

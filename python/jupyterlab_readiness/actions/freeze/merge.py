@@ -17,11 +17,15 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
+from ...environment.answer import LOCAL
 from ...environment.pep503 import normalize
 from ...environment.pins import LOCK_NAME
 from ...environment.requirement_lines import Requirement, parse_requirement
 from ..errors import ActionRefused
 from ..newlines import newline_of, normalized_newlines, with_newline
+
+#: why a distribution installed from a folder on the machine the versions come from is not pinned
+LOCAL_REASON = "installed from a folder on this machine"
 
 
 @dataclass
@@ -31,6 +35,16 @@ class Pins:
     # PEP 508 marker values of the environment the versions were installed in (python_version …),
     # over this Python's: a requirement whose marker does not hold there is not re-pinned
     markers: dict[str, str] | None = None
+    # normalised → the URL it was installed from (environment.answer.Environment.sources): pinned
+    # as ``name @ URL``, as pip freeze pins it, never as ``name==version`` from the package index
+    sources: dict[str, str] = field(default_factory=dict)
+
+    def requirement(self, key: str) -> str:
+        """The pin of one distribution: ``name==version``, or ``name @ URL`` for one installed
+        from a URL."""
+        name, version = self.versions[key]
+        url = self.sources.get(key)
+        return f"{name} @ {url}" if url else f"{name}=={version}"
 
 
 @dataclass
@@ -68,7 +82,7 @@ def merge_requirements(text: str, pins: Pins, included: Collection[str] = ()) ->
             rewritten += first[len(head) :]
             changed.append(f"{first.strip()} → {rewritten.strip()}")
             lines[group[0]] = rewritten
-    added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
+    added = [pins.requirement(key) for key in sorted(pins.versions) if key not in seen]
     lines.extend(added)
     newline = newline_of(text)  # a file saved on Windows keeps its line breaks
     after = newline.join(lines) + newline if lines else ""
@@ -127,17 +141,24 @@ def _holds(marker: str, environment: dict[str, str] | None) -> bool:
 
 def _pinned(text: str, requirement: Requirement, pins: Pins) -> str | None:
     """``text`` with its version specifier replaced by the pin, the rest of it (extras, marker,
-    comment) byte for byte; None when it pins that version already, or cannot be edited."""
+    comment) byte for byte; None when it pins that version already, or cannot be edited. For a
+    distribution installed from a URL the pin is that direct reference (``pkg[extra] @ URL``)."""
     if requirement.key is None or requirement.direct or requirement.span is None:
         return None
     version = pins.versions[requirement.key][1]
-    if requirement.exact == version:
+    url = pins.sources.get(requirement.key)
+    if url is None and requirement.exact == version:
         return None
     start, end = requirement.span
     match = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)(\s*\[[^\]]*\])?", text[start:end])
     if match is None:
         return None
-    return text[:start] + match.group(1) + (match.group(2) or "") + "==" + version + text[end:]
+    head = text[:start] + match.group(1) + (match.group(2) or "")
+    if url is None:
+        return head + "==" + version + text[end:]
+    rest = text[end:]
+    # a URL ends at whitespace: its marker needs one before the `;`
+    return head + " @ " + url + (" " + rest if rest.startswith(";") else rest)
 
 
 def merge_pyproject(text: str, pins: Pins) -> Merge:
@@ -168,7 +189,7 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
         if rewritten is not None:
             changed.append(f"{item} → {rewritten}")
             dependencies[i] = rewritten
-    added = [f"{name}=={version}" for key, (name, version) in sorted(pins.versions.items()) if key not in seen]
+    added = [pins.requirement(key) for key in sorted(pins.versions) if key not in seen]
     for requirement in added:
         dependencies.append(requirement)
     if added and len(dependencies) > 1 and not was_multiline:
@@ -178,19 +199,33 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     return Merge(text, with_newline(tomlkit.dumps(document), newline), added, changed)
 
 
-def render_lock(closure: tuple[tuple[str, str], ...], notebook: str, left: Mapping[str, str] | None = None) -> str:
+def render_lock(
+    closure: tuple[tuple[str, str], ...],
+    notebook: str,
+    left: Mapping[str, str] | None = None,
+    sources: Mapping[str, str] | None = None,
+) -> str:
     """The lock file's text; ``left``: normalised distributions it does not pin, and why (installed
     from a URL or a path: a pin from the package index would install something else) — a comment
-    in the pin's place says so."""
-    left = left or {}
+    in the pin's place says so. ``sources``: where the environment installed distributions from
+    (Environment.sources): one from a URL is pinned as ``name @ URL``, as pip freeze pins it; one
+    from a folder on that machine gets a comment too."""
+    left = dict(left or {})
+    urls = {}
+    for key, source in (sources or {}).items():
+        if source == LOCAL:
+            left.setdefault(key, LOCAL_REASON)
+        else:
+            urls[key] = source
     lines = [
         f"# Exact versions of what {notebook} needs, and what those need in turn, as installed",
         "# when it was frozen. Install with: pip install -r " + LOCK_NAME,
     ]
     for name, version in closure:
         why = left.get(normalize(name))
+        url = urls.get(normalize(name))
         lines.append(
-            f"{name}=={version}"
+            (f"{name} @ {url}" if url else f"{name}=={version}")
             if why is None
             else f"# {name}: {why}: left to that install, not pinned from the package index ({version} here)"
         )

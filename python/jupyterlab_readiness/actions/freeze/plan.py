@@ -11,7 +11,7 @@ from pathlib import Path
 
 from ...contract.replies import FreezeReply, LockFile
 from ...contract.requests import FreezeRequest
-from ...environment.answer import Environment
+from ...environment.answer import LOCAL, Environment
 from ...environment.pep503 import normalize
 from ...environment.pins import LOCK_NAME, PinSet, find_pins, included_names, search_dirs
 from ...environment.requirements import direct_installs, installed_names, third_party_modules
@@ -21,7 +21,7 @@ from ...notebook.model import Notebook
 from ..errors import ActionRefused
 from ..plan import Plan
 from ..source import Source, load
-from .merge import Pins, merge_pyproject, merge_requirements, render_lock
+from .merge import LOCAL_REASON, Pins, merge_pyproject, merge_requirements, render_lock
 
 
 @dataclass
@@ -60,7 +60,27 @@ def resolve(want: Wanted, environment: Environment) -> Pins:
             pins.versions.setdefault(normalize(pair[0]), pair)
         else:
             unresolved(install)
+    # installed from a URL or a folder (direct_url.json): what pip freeze would write instead
+    pins.sources = {key: environment.sources[key] for key in pins.versions if key in environment.sources}
     return pins
+
+
+def leave_local_installs(pins: Pins) -> list[str]:
+    """Take out of ``pins`` what the environment installed from a folder on its machine (``pip
+    install -e ./libs/pkg``, in a terminal or a cell): that folder is not on the machine that
+    installs the pins, and the package index's distribution of that name is another thing. Says
+    so, once per distribution."""
+    notes = []
+    for key, source in sorted(pins.sources.items()):
+        if source != LOCAL or key not in pins.versions:
+            continue
+        name, version = pins.versions.pop(key)
+        del pins.sources[key]
+        notes.append(
+            f"{name} {version}: {LOCAL_REASON}: left out, not pinned from the package index. Publish it, "
+            "or install it from a repository URL or an archive's URL, then freeze again"
+        )
+    return notes
 
 
 # A PEP 508 distribution name and a PEP 440 version (public, or with a local label): no specifiers,
@@ -202,6 +222,7 @@ def plan(
     want = wanted(source.model, Context(source.model, source.path).is_local_module)
     pins = resolve(want, environment)
     warnings = leave_direct_installs(source.model, pins)
+    warnings += leave_local_installs(pins)
     pin_typed(pins, request.versions)
     kind, file = choose_target(source.path.parent, request.target, root)
     # a pin file that cannot be read is never passed over in silence (what it pins is not counted)
@@ -218,7 +239,7 @@ def plan(
     if request.lock:
         lock_file = file.parent / LOCK_NAME
         left = left_out_of_lock(source.model, pinset)
-        lock_after = render_lock(environment.closure or (), source.path.name, left)
+        lock_after = render_lock(environment.closure or (), source.path.name, left, environment.sources)
         lock = LockFile(root.shown(lock_file), root.read_text(lock_file) or "", lock_after)
         writes[lock_file] = lock_after
     reply = FreezeReply(

@@ -12,9 +12,13 @@ It reads no user object. ``importlib.metadata`` consults the kernel's ``sys.meta
 and distribution metadata on disk, which is what "the kernel's environment" means; like any
 library code it runs with the interpreter's builtins as they are (the namespace probe, which
 touches user objects, checks the builtins it calls; this request does not pretend to).
+
+Where a distribution came from is read from its ``direct_url.json`` (PEP 610), a metadata file
+pip writes for what it installs from a URL or a folder: read as a file, never imported.
 """
 
 import contextlib
+import json
 import re
 import sys
 
@@ -121,9 +125,62 @@ def environment(modules, dists, closure):
         "modules": found["distributions"],
         "versions": versions,
         "closure": lock,
+        "sources": _sources(md, found["distributions"], versions, lock),
         "python": f"{sys.version_info[0]}.{sys.version_info[1]}",
         "python_version": ".".join(map(str, sys.version_info[:3])),
     }
+
+
+def _sources(md, modules, versions, lock):
+    """``{distribution: where it was installed from}`` for the distributions the answer gives a
+    version of, when their ``direct_url.json`` says: ``"git+https://…/pkg@<commit>"`` (a
+    repository), ``"https://…/pkg-1.0.tar.gz#sha256=…"`` (an archive), as ``pip freeze`` writes
+    them after ``pkg @``; ``"local"`` for a folder or a ``file:`` URL. Installed from the package
+    index (no such file): not listed."""
+    if md is None:
+        return {}
+    names = [pair[0] for pairs in modules.values() for pair in pairs]
+    names += [pair[0] for pair in versions.values() if pair]
+    names += [pair[0] for pair in lock or ()]
+    out = {}
+    for name in names:
+        if name not in out:
+            out[name] = _source(md, name)
+    return {name: source for name, source in out.items() if source is not None}
+
+
+def _source(md, name):
+    """Where ``name`` was installed from (see :func:`_sources`), or None."""
+    dist = _installed(md, name)
+    if dist is None:
+        return None
+    try:
+        data = json.loads(dist.read_text("direct_url.json") or "null")
+    except Exception:  # noqa: BLE001 - unreadable or not JSON: as if pip had written none
+        return None
+    url = data.get("url") if isinstance(data, dict) else None
+    if not isinstance(url, str) or not url:
+        return None
+    if isinstance(data.get("dir_info"), dict) or url.lower().startswith("file:"):
+        return "local"
+    vcs = data.get("vcs_info")
+    archive = data.get("archive_info")
+    fragments = []
+    if isinstance(vcs, dict):
+        kind, commit = vcs.get("vcs"), vcs.get("commit_id")
+        if not (isinstance(kind, str) and kind and isinstance(commit, str) and commit):
+            return None
+        reference = kind + "+" + url + "@" + commit
+    elif isinstance(archive, dict):
+        reference = url
+        if isinstance(archive.get("hash"), str) and archive["hash"]:
+            fragments.append(archive["hash"])
+    else:
+        return None
+    subdirectory = data.get("subdirectory")
+    if isinstance(subdirectory, str) and subdirectory:
+        fragments.append("subdirectory=" + subdirectory)
+    return reference + ("#" + "&".join(fragments) if fragments else "")
 
 
 def local_environment(modules, dists, *, closure):
