@@ -395,17 +395,16 @@ def test_a_notebook_that_binds_log_gets_another_logger_name(tmp_path):
 
 
 # --------------------------------------------------------------------------------------- pins
+def _pin_installs(nb: dict, tmp_path, versions: dict[str, tuple[str, str]]):
+    """The unpinned-install fixes of ``nb``, applied, with ``versions`` installed where it runs."""
+    options, select = FixOptions(NOW, versions), frozenset({"unpinned-install"})
+    return fix_notebook(nb, tmp_path / "a.ipynb", None, "a.ipynb", options=options, select=select)
+
+
 def test_an_install_is_pinned_to_the_version_installed_where_it_runs(tmp_path):
     nb = notebook(code("%pip install --quiet requests 'numpy>=1' somethingnotinstalled", 1))
     versions = {"requests": ("requests", "2.31.0"), "numpy": ("numpy", "1.26.4")}
-    outcome = fix_notebook(
-        nb,
-        tmp_path / "a.ipynb",
-        None,
-        "a.ipynb",
-        options=FixOptions(NOW, versions),
-        select=frozenset({"unpinned-install"}),
-    )
+    outcome = _pin_installs(nb, tmp_path, versions)
     assert sources(outcome.notebook) == ["%pip install --quiet requests==2.31.0 'numpy==1.26.4' somethingnotinstalled"]
     (left,) = only(outcome.report, "unpinned-install")  # what nothing installed provides stays, with no fix
     assert "somethingnotinstalled" in left.message and not any(f.edits for f in left.fixes)
@@ -414,14 +413,7 @@ def test_an_install_is_pinned_to_the_version_installed_where_it_runs(tmp_path):
 def test_an_exact_pin_on_the_line_stays_the_users_version(tmp_path):
     nb = notebook(code("%pip install requests==2.0 numpy\n!conda install -y scipy=1.10 pandas", 1))
     versions = {n: (n, "9.9.9") for n in ("requests", "numpy", "scipy", "pandas")}
-    outcome = fix_notebook(
-        nb,
-        tmp_path / "a.ipynb",
-        None,
-        "a.ipynb",
-        options=FixOptions(NOW, versions),
-        select=frozenset({"unpinned-install"}),
-    )
+    outcome = _pin_installs(nb, tmp_path, versions)
     pip, conda = sources(outcome.notebook)[0].split("\n")
     assert pip == "%pip install requests==2.0 numpy==9.9.9" and conda == "!conda install -y scipy=1.10 pandas=9.9.9"
 
@@ -434,14 +426,7 @@ def test_pinning_an_install_leaves_urls_paths_and_editables_as_written(tmp_path)
         "!pip install https://example.org/mypkg-1.0-py3-none-any.whl mypkg-1.0.tar.gz requests",
     ]
     versions = {n: (n, "9.9.9") for n in ("mypkg", "libs", "requests", "https")}
-    outcome = fix_notebook(
-        notebook(code("\n".join(lines), 1)),
-        tmp_path / "a.ipynb",
-        None,
-        "a.ipynb",
-        options=FixOptions(NOW, versions),
-        select=frozenset({"unpinned-install"}),
-    )
+    outcome = _pin_installs(notebook(code("\n".join(lines), 1)), tmp_path, versions)
     # the source the team chose stays; only the loose name beside it is pinned
     assert sources(outcome.notebook) == ["\n".join(line.replace(" requests", " requests==9.9.9") for line in lines)]
     assert only(outcome.report, "unpinned-install") == []

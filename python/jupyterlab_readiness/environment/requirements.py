@@ -76,6 +76,16 @@ def direct_references(facts: CellFacts) -> list[DirectInstall]:
     return found
 
 
+def notebook_direct_references(notebook: Notebook) -> list[tuple[int, DirectInstall]]:
+    """(cell index, install) of each install from a URL or a path in the notebook, in the cells'
+    order (direct_references of each code cell)."""
+    return [
+        (cell.index, install)
+        for cell in notebook.code_cells()
+        for install in direct_references(cell_facts(cell.source))
+    ]
+
+
 def spec_name(spec: str) -> str | None:
     """The distribution a pip/conda requirement spec names (``pandas`` of ``pandas[excel]>=2``)."""
     match = _REQUIREMENT_NAME.match(spec)

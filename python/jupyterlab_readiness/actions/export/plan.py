@@ -27,7 +27,7 @@ from ...contract.requests import ExportRequest
 from ...environment.answer import LOCAL, Environment
 from ...environment.pep503 import normalize
 from ...environment.requirement_lines import follows_a_branch
-from ...environment.requirements import DirectInstall, direct_references, installed_names, optional_modules
+from ...environment.requirements import DirectInstall, installed_names, notebook_direct_references, optional_modules
 from ...files import OutsideRoot, Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
@@ -125,10 +125,9 @@ def direct_installs(notebook: Notebook) -> dict[str, tuple[int, DirectInstall]]:
     """What the notebook installs from a URL or a path: normalised distribution → (index of the
     cell, the install), the last one of each distribution (what a top-to-bottom run ends with)."""
     found: dict[str, tuple[int, DirectInstall]] = {}
-    for cell in notebook.code_cells():
-        for install in direct_references(cell_facts(cell.source)):
-            found.pop(install.key, None)  # in the order of the last installs
-            found[install.key] = (cell.index, install)
+    for index, install in notebook_direct_references(notebook):
+        found.pop(install.key, None)  # in the order of the last installs
+        found[install.key] = (index, install)
     return found
 
 

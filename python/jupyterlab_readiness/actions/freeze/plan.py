@@ -14,7 +14,7 @@ from ...contract.requests import FreezeRequest
 from ...environment.answer import LOCAL, Environment
 from ...environment.pep503 import normalize
 from ...environment.pins import LOCK_NAME, PinSet, find_pins, included_names, search_dirs
-from ...environment.requirements import direct_installs, installed_names, third_party_modules
+from ...environment.requirements import installed_names, notebook_direct_references, third_party_modules
 from ...files import Root, Unreadable
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
@@ -117,9 +117,8 @@ def direct_installs_of(notebook: Notebook) -> dict[str, tuple[int, bool]]:
     """What the notebook installs from a URL or a path: normalised distribution → (index of the
     first cell installing it so, whether that install follows a branch), in the cells' order."""
     found: dict[str, tuple[int, bool]] = {}
-    for cell in notebook.code_cells():
-        for _, key, floating in direct_installs(cell_facts(cell.source)):
-            found.setdefault(key, (cell.index, floating))
+    for index, install in notebook_direct_references(notebook):
+        found.setdefault(install.key, (index, install.floating))
     return found
 
 
