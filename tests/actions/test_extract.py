@@ -113,7 +113,15 @@ REFUSALS = [
     ("IPython names", [code("x = 1"), code("y = Out[1]")], [1], "IPython"),
     # a fresh run in IPython has `_`: the user is told to name the value, not of a NameError
     ("IPython's last value", [code("x = 1"), code("x + 1"), code("y = _ * 2")], [2], "give the value it stands for a"),
-    ("__name__", [code("x = 1"), code("if __name__ == '__main__':\n    y = x")], [1], "__name__"),
+    # the idiom is named, with the change to make, not only the name it reads
+    (
+        "main guard",
+        [code("x = 1"), code("def main():\n    print(x)\n\nif __name__ == '__main__':\n    main()")],
+        [1],
+        'Cell 2 line 4: `if __name__ == "__main__":` is always true in a notebook and never inside a module: '
+        "replace the guard with its body",
+    ),
+    ("__name__ read otherwise", [code("x = 1"), code("label = __name__ + str(x)")], [1], "`__name__` is IPython's"),
 ]
 
 
@@ -135,6 +143,39 @@ def test_a_class_annotated_with_itself_is_refused_unless_annotations_are_postpon
     extraction = run_extract([code("from __future__ import annotations\nx = 1"), code(_SELF_ANNOTATED)], [1])
     assert "def copy(self) -> Node:" in extraction.module_text
     assert "from __future__ import annotations" in extraction.module_text  # the module runs as the notebook did
+
+
+def test_future_imports_leave_the_function_for_the_module_top_and_stay_in_the_notebook(tmp_path: Path) -> None:
+    postponed = run_extract(
+        [
+            code(
+                "from __future__ import annotations\nimport math\n\ndef area(r: float) -> float:\n    return r\n\n"
+                "x = area(2)"
+            ),
+            code("print(x)"),
+        ],
+        [0],
+    )
+    assert postponed.module_text.index("from __future__ import annotations") < postponed.module_text.index("def step")
+    assert "__future__" not in postponed.function_text.split("def step", 1)[1]
+    # the cells below keep the feature the notebook turned on
+    assert postponed.replacement_source.startswith("from __future__ import annotations\n")
+    ruff(postponed.module_text, tmp_path)
+    no_ops = run_extract([code("from __future__ import division, print_function\nz = 3 / 2"), code("print(z)")], [0])
+    assert "__future__" not in no_ops.module_text  # nothing they turn on differs on Python 3
+    assert no_ops.replacement_source.startswith("from __future__ import division, print_function\n")
+    compile(no_ops.replacement_source, "<cell>", "exec")
+
+
+def test_a_future_import_sharing_its_line_is_refused_with_the_place() -> None:
+    with pytest.raises(ExtractionRefused, match=r"Cell 2 line 1: the `__future__` import shares its line"):
+        run_extract([code("x = 1"), code("from __future__ import division; y = x / 2"), code("print(y)")], [1])
+
+
+def test_a_class_read_by_its_own_methods_is_not_said_to_be_bound_conditionally() -> None:
+    cell = "class Node:\n    def child(self):\n        return Node()\n\n\ndef make():\n    return Node()"
+    warnings = run_extract([code(cell), code("print(make().child())")], [0]).warnings
+    assert not [w for w in warnings if "only inside a loop" in w or "only conditionally" in w]
 
 
 def test_a_name_only_annotations_read_needs_no_definition_when_annotations_are_postponed() -> None:
@@ -757,6 +798,23 @@ EQUIVALENCE = {
         "helpers",
         ["SCALE"],
         ["slug", "scaled", "Box"],
+    ),
+    # norvig's Differentiation: a cell opening with a __future__ import (a compile error anywhere in
+    # a function body) whose class and function read each other
+    "future import and self-referring class": (
+        [
+            code("def arity(e):\n    return 0"),
+            code(
+                "from __future__ import division\n\nclass Expr:\n    def __init__(self, *args):\n        "
+                "self.args = args\n\n    def __repr__(self):\n        return f'Expr/{arity(self)}'\n\n\n"
+                "def arity(e):\n    return len(e.args) if isinstance(e, Expr) else 0"
+            ),
+            code("print(Expr(1, 2), arity(3), 7 / 2)"),
+        ],
+        [1],
+        "expressions",
+        ["arity"],
+        ["Expr", "arity"],
     ),
     "mutated list": (
         [

@@ -47,6 +47,20 @@ def span(node: ast.AST, text: str) -> Span:
     return (node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text)  # type: ignore[attr-defined]
 
 
+def is_main_guard(stmt: ast.stmt) -> bool:
+    """``if __name__ == "__main__":`` (either way round): always true in a notebook, whose code runs
+    in ``__main__``; never true in a module."""
+    if not (isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare)):
+        return False
+    test = stmt.test
+    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
+        return False
+    sides = [test.left, test.comparators[0]]
+    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
+    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
+    return len(names) == 1 and len(mains) == 1
+
+
 def free_name(base: str, taken: set[str]) -> str:
     name, n = base, 2
     while name in taken:

@@ -15,19 +15,7 @@ from collections.abc import Iterable
 
 from ...notebook.names import star_names
 from ...notebook.parse import python_tree
-from ...notebook.rewrite import apply_edits, span
-
-
-def _is_main_guard(stmt: ast.stmt) -> bool:
-    if not (isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Compare)):
-        return False
-    test = stmt.test
-    if len(test.ops) != 1 or not isinstance(test.ops[0], ast.Eq):
-        return False
-    sides = [test.left, test.comparators[0]]
-    names = [s for s in sides if isinstance(s, ast.Name) and s.id == "__name__"]
-    mains = [s for s in sides if isinstance(s, ast.Constant) and s.value == "__main__"]
-    return len(names) == 1 and len(mains) == 1
+from ...notebook.rewrite import apply_edits, is_main_guard, span
 
 
 def main_guards(source: str) -> str:
@@ -43,7 +31,7 @@ def main_guards(source: str) -> str:
     lines = source.splitlines(keepends=True)
     edits = []
     for stmt in tree.body:
-        if not _is_main_guard(stmt):
+        if not is_main_guard(stmt):
             continue
         assert isinstance(stmt, ast.If)
         multiline_string = any(

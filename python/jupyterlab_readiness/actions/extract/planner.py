@@ -45,6 +45,7 @@ from ...notebook.flow import flow
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS, IPYTHON_HISTORY, MODULE_DUNDERS
 from ...notebook.parse import cell_tree, quiet_compiler
+from ...notebook.rewrite import is_main_guard
 from ...notebook.scopes import (
     COMPREHENSIONS,
     ImportKey,
@@ -330,6 +331,9 @@ class _Planner:
         """A local that a cell above defined too is a parameter when the selection may read it
         before binding it, or may leave it unbound while a later cell reads it."""
         read_first, bound_at_end = flow(self.all_stmts, self.locals)
+        # bound on every path through the selection (a name also read first, by a function or a
+        # class defined before it, is bound all the same when the function returns)
+        self.bound_on_every_path = bound_at_end
         self.bound_at_end: dict[str, bool] = {}
         for name in sorted(self.locals):
             self.bound_at_end[name] = name not in read_first and name in bound_at_end
@@ -355,11 +359,24 @@ class _Planner:
         for name in self._free_reads_undefined(self.defined):
             if name not in self.parameters and name not in self.unresolved and name in self.locals:
                 self.unresolved[name] = self._why_undefined(name, self.star_cell)
+        if "__name__" in self.unresolved:
+            self._refuse_main_guard()
         if self.unresolved:
             name, why = min(self.unresolved.items())
             others = sorted(set(self.unresolved) - {name})
             more = f" (also: {', '.join(f'`{n}`' for n in others)})" if others else ""
             raise ExtractionRefused(f"The selection reads `{name}`{more}, but {why}: {_what_to_do(name)}")
+
+    def _refuse_main_guard(self) -> None:
+        """``if __name__ == "__main__":`` runs its body in the notebook and would skip it in the
+        function: the idiom, not the name, is what the user has to change."""
+        for cell, stmt in self.stmts:
+            if is_main_guard(stmt):
+                raise ExtractionRefused(
+                    f'Cell {self.around.number(cell.index)} line {stmt.lineno}: `if __name__ == "__main__":` is always '
+                    "true in a notebook and never inside a module: replace the guard with its body (or move it to a "
+                    "cell outside the selection), then extract."
+                )
 
     def _choose_returns(self) -> None:
         """The names the selection binds that the notebook reads after it, in binding order."""
@@ -375,7 +392,7 @@ class _Planner:
         self._check_stale_closures(self.closures, self.returns, self.locals | self.parameters)
 
     def _warn_if_conditional(self, name: str) -> None:
-        if name in self.definite or name in self.parameters:
+        if name in self.definite or name in self.bound_on_every_path or name in self.parameters:
             return
         if name in flow(self.all_stmts, [name], loops_run=True)[1]:
             # "if that branch does not run" would send the reader looking for an `if`
@@ -394,7 +411,12 @@ class _Planner:
         self.cell_imports: list[ImportKey] = []
         for _, _, keys in self.hoisted:
             for key in keys:
-                if import_key_bound(key) in self.later_reads or key not in self.module_imports:
+                # a __future__ import stays in the notebook, which keeps the feature for the cells below
+                if (
+                    key[1] == "__future__"
+                    or import_key_bound(key) in self.later_reads
+                    or key not in self.module_imports
+                ):
                     self.cell_imports.append(key)
 
     def _show_trailing_name(self) -> None:
@@ -670,11 +692,18 @@ class _Planner:
         for index, (cell, stmt) in enumerate(stmts):
             if not isinstance(stmt, (ast.Import, ast.ImportFrom)) or stmt.col_offset != 0:
                 continue
-            if isinstance(stmt, ast.ImportFrom) and (stmt.level or stmt.module == "__future__"):
+            if isinstance(stmt, ast.ImportFrom) and stmt.level:
                 continue
+            # (a __future__ import in a function body is a compile error: it always leaves the body)
+            future = isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"
             if not self._alone_on_lines(stmts, index):
+                if future:
+                    raise ExtractionRefused(
+                        f"Cell {self.around.number(cell.index)} line {stmt.lineno}: the `__future__` import shares "
+                        "its line with other statements: put it on a line of its own, then extract."
+                    )
                 continue
-            if any(bind_count.get(alias_bound(stmt, a), 0) != 1 for a in stmt.names):
+            if not future and any(bind_count.get(alias_bound(stmt, a), 0) != 1 for a in stmt.names):
                 continue
             hoisted.append((cell, stmt, [import_key(stmt, a) for a in stmt.names]))
         return hoisted
