@@ -381,3 +381,24 @@ def test_shards_split_the_verdicts_as_they_split_check(tree):
         parts += verdicts
     assert sorted(map(json.dumps, parts)) == sorted(map(json.dumps, whole))
     assert len(whole) == 9
+
+
+def test_a_shard_left_without_notebooks_is_an_empty_verdict_not_an_error(tree):
+    """A CI matrix wider than the tree: the shard that gets nothing passes, and says why it is
+    empty rather than claiming that nothing changed."""
+    shards = {
+        k: json.loads(cli("contract", "--shard", f"{k}/4", "--format", "json", ".", cwd=tree).stdout)["notebooks"]
+        for k in (1, 2, 3, 4)
+    }
+    assert sorted(v["path"] for part in shards.values() for v in part) == sorted(
+        [os.path.join("reports", "daily.ipynb"), "ready.ipynb", os.path.join("sub", "bad.ipynb")]
+    )
+    empty = next(k for k, part in shards.items() if not part)
+    result = cli("contract", "--shard", f"{empty}/4", ".", cwd=tree)
+    assert result.returncode == 0 and result.stdout == f"No notebook in shard {empty}/4.\n", result.stderr
+    result = cli("contract", "--shard", f"{empty}/4", "--format", "markdown", ".", cwd=tree)
+    assert result.returncode == 0 and f"No notebook in shard <code>{empty}/4</code>." in result.stdout
+    # paths that hold no notebook at all are still bad usage
+    (tree / "docs").mkdir()
+    result = cli("contract", "--shard", "1/4", "docs", cwd=tree)
+    assert result.returncode == 2 and "no notebooks (*.ipynb) found in docs" in result.stderr
