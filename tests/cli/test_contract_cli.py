@@ -264,7 +264,7 @@ def test_test_export_records_the_packages_tests_for_the_contract(project):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "passed" in result.stdout and "recorded in .readiness/daily.ipynb.tests.json" in result.stderr
     record = json.loads((project / ".readiness" / "daily.ipynb.tests.json").read_text())
-    assert record["passed"] and record["package"] == "daily" and record["command"][1:] == ["-m", "pytest", "-q"]
+    assert record["passed"] and record["package"] == "daily" and record["command"] == ["python", "-m", "pytest", "-q"]
     result = cli("contract", "daily.ipynb", cwd=project)
     assert result.returncode == 0, result.stdout
     assert "✓ Exported package's tests pass: the tests of daily passed on " in result.stdout
