@@ -87,6 +87,15 @@ def test_the_default_contract_unmet(judged):
     assert pinned.actions == ["freeze", "waive"] and [f.check for f in pinned.findings] == ["unpinned-import"]
 
 
+def test_a_reason_counts_a_check_s_findings_in_one_cell_instead_of_repeating_them(judged):
+    verdict = judged(None, code("import numpy\nimport scipy\nimport requests", 1), code("import yaml", 2))
+    assert clauses(verdict)["checklist:pinned-environment"] == (
+        False,
+        "4 findings at warning or above: 3 × `unpinned-import` (warning) in cell 1, "
+        "`unpinned-import` (warning) in cell 2",
+    )
+
+
 # ---------------------------------------------------------------- each clause, met and unmet
 
 

@@ -198,12 +198,18 @@ def _count(n: int, noun: str) -> str:
 
 
 def _listed(findings: list[Finding], limit: int = 4) -> str:
-    """'hidden-state in cell 3, unpinned-import in the notebook …' for a reason."""
+    """'`hidden-state` (error) in cell 3, 3 × `unpinned-import` (warning) in cell 1 …' for a
+    reason: a check's findings in one cell once, counted (three imports of a cell are not three
+    identical phrases)."""
+    groups: dict[tuple[str, str, int | None], int] = {}
+    for f in findings:
+        groups[f.check, f.severity, f.cell_index] = groups.get((f.check, f.severity, f.cell_index), 0) + 1
+    shown = list(groups.items())[:limit]
     parts = [
-        f"`{f.check}` ({f.severity}) in {'the notebook' if f.cell_index is None else cell_label(f.cell_index)}"
-        for f in findings[:limit]
+        f"{f'{n} × ' if n > 1 else ''}`{check}` ({severity}) in {'the notebook' if cell is None else cell_label(cell)}"
+        for (check, severity, cell), n in shown
     ]
-    more = len(findings) - limit
+    more = len(findings) - sum(n for _, n in shown)
     return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
