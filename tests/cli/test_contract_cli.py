@@ -330,6 +330,47 @@ def test_test_export_takes_package_after_the_notebook_as_the_readme_writes_it(pr
     assert result.returncode == 0 and result.stdout.strip() == "--package x", result.stdout + result.stderr
 
 
+def python_without_pytest(folder: Path) -> Path:
+    """A real interpreter with this one's packages except pytest: a virtual environment whose
+    site-packages link to ours, pytest left out (a JupyterLab image that never installed it)."""
+    import site
+    import venv
+
+    venv.create(folder / "venv", with_pip=False)
+    python = folder / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    linked = folder / "packages"
+    linked.mkdir()
+    for entry in Path(site.getsitepackages()[0]).iterdir():
+        if not entry.name.startswith(("pytest", "_pytest", "py.py")) and entry.suffix != ".pth":
+            (linked / entry.name).symlink_to(entry)
+    ours = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True, check=True
+    )
+    (Path(ours.stdout.strip()) / "linked.pth").write_text(f"{linked}\n")
+    return python
+
+
+def test_test_export_without_pytest_could_not_run_and_keeps_the_record(project, tmp_path):
+    """``python -m pytest`` where pytest is not installed exits 1: that is not failing tests, and
+    must not replace the passing record the team committed."""
+    (project / "daily.ipynb").write_text(json.dumps(PIPELINE))
+    assert cli("export", "daily.ipynb", "--out", "pkg", cwd=project).returncode == 0
+    assert cli("test-export", "daily.ipynb", "--package", "pkg", cwd=project).returncode == 0
+    record = (project / ".readiness" / "daily.ipynb.tests.json").read_bytes()
+    python = python_without_pytest(tmp_path / "bare")
+    result = subprocess.run(
+        [str(python), "-m", "jupyterlab_readiness", "test-export", "daily.ipynb", "--package", "pkg"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not tested: pytest is not installed in this Python" in result.stderr
+    assert (project / ".readiness" / "daily.ipynb.tests.json").read_bytes() == record
+
+
 def test_a_package_exported_beside_the_notebooks_folder_counts_for_the_contract(project):
     (project / "pyproject.toml").write_text(
         "[tool.jupyter-readiness.contract]\nchecklist = []\nexported-tests-pass = true\nparameters-cell = true\n"
