@@ -231,8 +231,21 @@ def test_a_waiver_for_a_check_that_does_not_fire_there_is_refused_with_what_does
 def test_a_cell_id_the_notebook_lacks_says_where_ids_come_from(tree):
     waive = ["--check", "hidden-state", "--cell", "zz", "--reason", "r"]
     with_ids = cli("waive", "sub/bad.ipynb", *waive, cwd=tree)
-    assert with_ids.returncode == 2 and "copy it from the cell's metadata" in with_ids.stderr, with_ids.stderr
+    assert with_ids.returncode == 2, with_ids.stderr
+    assert "the ids are the findings' cell_id in `jupyter-readiness check --format json`" in with_ids.stderr
     assert "save it" not in with_ids.stderr  # its cells have ids: saving changes nothing
+    # JupyterLab shows cell numbers, not ids: the number a user reads in every message is answered with the id
+    by_number = cli("waive", "sub/bad.ipynb", "--check", "hidden-state", "--cell", "1", "--reason", "r", cwd=tree)
+    assert by_number.returncode == 2 and by_number.stderr == (
+        "jupyter-readiness: not waived: a cell id is not the cell's number: cell 1's id is c0\n"
+    )
+    ids = {
+        f["cell_id"]
+        for f in json.loads(cli("check", "--format", "json", "sub/bad.ipynb", cwd=tree).stdout)["notebooks"][0][
+            "findings"
+        ]
+    }
+    assert ids == {"c0"}  # where the message says the ids are
     without_ids = cli("waive", "ready.ipynb", *waive, cwd=tree)
     assert without_ids.returncode == 2 and "the notebook's cells have no ids: save it" in without_ids.stderr
 
