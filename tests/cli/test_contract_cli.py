@@ -456,3 +456,21 @@ def test_a_shard_left_without_notebooks_is_an_empty_verdict_not_an_error(tree):
     (tree / "docs").mkdir()
     result = cli("contract", "--shard", "1/4", "docs", cwd=tree)
     assert result.returncode == 2 and "no notebooks (*.ipynb) found in docs" in result.stderr
+
+
+def test_markdown_too_long_for_a_comment_leaves_out_whole_notebooks_and_counts_them(project):
+    """A pull request that touches many notebooks: the comment stays under GitHub's limit by
+    leaving out whole sections (never a table cut after its header), and says how many."""
+    for i in range(150):
+        name = f"quarterly_revenue_forecast_by_region_and_product_line_{i:03}.ipynb"
+        write(project / "nbs" / name, code(f"total_{i} = frame_{i}.sum()\nfor x in y_{i}: pass", 1, cell_id="c0"))
+    result = cli("contract", "--format", "markdown", ".", cwd=project)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert len(out) <= 60_000 and out.startswith("## Handoff contract: 0 of 150 notebooks ready\n")
+    shown = out.count("\n### ❌ ")
+    assert out.endswith(
+        f"\n… and {150 - shown} more notebooks, left out to keep this within a comment's size: "
+        "run `jupyter-readiness contract` for them.\n"
+    )
+    assert 0 < shown < 150 and out.count("|---|---|---|\n|") == shown  # every table shown has its rows

@@ -149,12 +149,18 @@ def markdown(run, shard: str | None = None) -> str:
     if run.changed_since:
         parts.append(f"Notebooks changed since {_code(run.changed_since)}.\n")
     ordered = sorted(run.notebooks, key=lambda v: (v.ready, v.error is None))
-    for verdict in ordered:
-        parts.append(_notebook_markdown(verdict))
     out = "\n".join(parts)
-    if len(out) > _MAX_MARKDOWN:
-        cut = out.rfind("\n", 0, _MAX_MARKDOWN)
-        out = out[:cut] + "\n\n… (cut: run `jupyter-readiness contract` for the rest)\n"
+    for shown, verdict in enumerate(ordered):
+        section = _notebook_markdown(verdict)
+        # whole sections only: a table cut after its header reads as a notebook without clauses,
+        # and a cut <details> swallows what follows
+        if len(out) + len(section) > _MAX_MARKDOWN - 200:
+            left = _plural(len(ordered) - shown, "more notebook")
+            return (
+                out
+                + f"\n… and {left}, left out to keep this within a comment's size: run `{PROG} contract` for them.\n"
+            )
+        out += "\n" + section
     return out
 
 
