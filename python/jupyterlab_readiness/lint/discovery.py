@@ -14,7 +14,7 @@ def notebook_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
 
     Each notebook once, as the first argument that reaches it names it: overlapping arguments
     (``. analysis``, a folder and a notebook in it) would otherwise check and count it twice."""
-    seen: set[str] = set()
+    seen: set[str] | None = set() if len(paths) > 1 else None  # one argument cannot overlap itself
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -28,7 +28,9 @@ def notebook_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
             yield path, "no such file or directory"
 
 
-def _first(path: Path, seen: set[str]) -> bool:
+def _first(path: Path, seen: set[str] | None) -> bool:
+    if seen is None:
+        return True
     key = os.path.normcase(os.path.abspath(path))
     if key in seen:
         return False
