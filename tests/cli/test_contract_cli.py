@@ -231,8 +231,21 @@ def test_a_waiver_for_a_check_that_does_not_fire_there_is_refused_with_what_does
 def test_a_cell_id_the_notebook_lacks_says_where_ids_come_from(tree):
     waive = ["--check", "hidden-state", "--cell", "zz", "--reason", "r"]
     with_ids = cli("waive", "sub/bad.ipynb", *waive, cwd=tree)
-    assert with_ids.returncode == 2 and "copy it from the cell's metadata" in with_ids.stderr, with_ids.stderr
+    assert with_ids.returncode == 2, with_ids.stderr
+    assert "the ids are the findings' cell_id in `jupyter-readiness check --format json`" in with_ids.stderr
     assert "save it" not in with_ids.stderr  # its cells have ids: saving changes nothing
+    # JupyterLab shows cell numbers, not ids: the number a user reads in every message is answered with the id
+    by_number = cli("waive", "sub/bad.ipynb", "--check", "hidden-state", "--cell", "1", "--reason", "r", cwd=tree)
+    assert by_number.returncode == 2 and by_number.stderr == (
+        "jupyter-readiness: not waived: a cell id is not the cell's number: cell 1's id is c0\n"
+    )
+    ids = {
+        f["cell_id"]
+        for f in json.loads(cli("check", "--format", "json", "sub/bad.ipynb", cwd=tree).stdout)["notebooks"][0][
+            "findings"
+        ]
+    }
+    assert ids == {"c0"}  # where the message says the ids are
     without_ids = cli("waive", "ready.ipynb", *waive, cwd=tree)
     assert without_ids.returncode == 2 and "the notebook's cells have no ids: save it" in without_ids.stderr
 
@@ -264,7 +277,7 @@ def test_test_export_records_the_packages_tests_for_the_contract(project):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "passed" in result.stdout and "recorded in .readiness/daily.ipynb.tests.json" in result.stderr
     record = json.loads((project / ".readiness" / "daily.ipynb.tests.json").read_text())
-    assert record["passed"] and record["package"] == "daily" and record["command"][1:] == ["-m", "pytest", "-q"]
+    assert record["passed"] and record["package"] == "daily" and record["command"] == ["python", "-m", "pytest", "-q"]
     result = cli("contract", "daily.ipynb", cwd=project)
     assert result.returncode == 0, result.stdout
     assert "✓ Exported package's tests pass: the tests of daily passed on " in result.stdout
@@ -330,6 +343,47 @@ def test_test_export_takes_package_after_the_notebook_as_the_readme_writes_it(pr
     assert result.returncode == 0 and result.stdout.strip() == "--package x", result.stdout + result.stderr
 
 
+def python_without_pytest(folder: Path) -> Path:
+    """A real interpreter with this one's packages except pytest: a virtual environment whose
+    site-packages link to ours, pytest left out (a JupyterLab image that never installed it)."""
+    import site
+    import venv
+
+    venv.create(folder / "venv", with_pip=False)
+    python = folder / "venv" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    linked = folder / "packages"
+    linked.mkdir()
+    for entry in Path(site.getsitepackages()[0]).iterdir():
+        if not entry.name.startswith(("pytest", "_pytest", "py.py")) and entry.suffix != ".pth":
+            (linked / entry.name).symlink_to(entry)
+    ours = subprocess.run(
+        [str(python), "-c", "import site; print(site.getsitepackages()[0])"], capture_output=True, text=True, check=True
+    )
+    (Path(ours.stdout.strip()) / "linked.pth").write_text(f"{linked}\n")
+    return python
+
+
+def test_test_export_without_pytest_could_not_run_and_keeps_the_record(project, tmp_path):
+    """``python -m pytest`` where pytest is not installed exits 1: that is not failing tests, and
+    must not replace the passing record the team committed."""
+    (project / "daily.ipynb").write_text(json.dumps(PIPELINE))
+    assert cli("export", "daily.ipynb", "--out", "pkg", cwd=project).returncode == 0
+    assert cli("test-export", "daily.ipynb", "--package", "pkg", cwd=project).returncode == 0
+    record = (project / ".readiness" / "daily.ipynb.tests.json").read_bytes()
+    python = python_without_pytest(tmp_path / "bare")
+    result = subprocess.run(
+        [str(python), "-m", "jupyterlab_readiness", "test-export", "daily.ipynb", "--package", "pkg"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not tested: pytest is not installed in this Python" in result.stderr
+    assert (project / ".readiness" / "daily.ipynb.tests.json").read_bytes() == record
+
+
 def test_a_package_exported_beside_the_notebooks_folder_counts_for_the_contract(project):
     (project / "pyproject.toml").write_text(
         "[tool.jupyter-readiness.contract]\nchecklist = []\nexported-tests-pass = true\nparameters-cell = true\n"
@@ -381,3 +435,42 @@ def test_shards_split_the_verdicts_as_they_split_check(tree):
         parts += verdicts
     assert sorted(map(json.dumps, parts)) == sorted(map(json.dumps, whole))
     assert len(whole) == 9
+
+
+def test_a_shard_left_without_notebooks_is_an_empty_verdict_not_an_error(tree):
+    """A CI matrix wider than the tree: the shard that gets nothing passes, and says why it is
+    empty rather than claiming that nothing changed."""
+    shards = {
+        k: json.loads(cli("contract", "--shard", f"{k}/4", "--format", "json", ".", cwd=tree).stdout)["notebooks"]
+        for k in (1, 2, 3, 4)
+    }
+    assert sorted(v["path"] for part in shards.values() for v in part) == sorted(
+        [os.path.join("reports", "daily.ipynb"), "ready.ipynb", os.path.join("sub", "bad.ipynb")]
+    )
+    empty = next(k for k, part in shards.items() if not part)
+    result = cli("contract", "--shard", f"{empty}/4", ".", cwd=tree)
+    assert result.returncode == 0 and result.stdout == f"No notebook in shard {empty}/4.\n", result.stderr
+    result = cli("contract", "--shard", f"{empty}/4", "--format", "markdown", ".", cwd=tree)
+    assert result.returncode == 0 and f"No notebook in shard <code>{empty}/4</code>." in result.stdout
+    # paths that hold no notebook at all are still bad usage
+    (tree / "docs").mkdir()
+    result = cli("contract", "--shard", "1/4", "docs", cwd=tree)
+    assert result.returncode == 2 and "no notebooks (*.ipynb) found in docs" in result.stderr
+
+
+def test_markdown_too_long_for_a_comment_leaves_out_whole_notebooks_and_counts_them(project):
+    """A pull request that touches many notebooks: the comment stays under GitHub's limit by
+    leaving out whole sections (never a table cut after its header), and says how many."""
+    for i in range(150):
+        name = f"quarterly_revenue_forecast_by_region_and_product_line_{i:03}.ipynb"
+        write(project / "nbs" / name, code(f"total_{i} = frame_{i}.sum()\nfor x in y_{i}: pass", 1, cell_id="c0"))
+    result = cli("contract", "--format", "markdown", ".", cwd=project)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert len(out) <= 60_000 and out.startswith("## Handoff contract: 0 of 150 notebooks ready\n")
+    shown = out.count("\n### ❌ ")
+    assert out.endswith(
+        f"\n… and {150 - shown} more notebooks, left out to keep this within a comment's size: "
+        "run `jupyter-readiness contract` for them.\n"
+    )
+    assert 0 < shown < 150 and out.count("|---|---|---|\n|") == shown  # every table shown has its rows

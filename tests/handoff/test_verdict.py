@@ -87,6 +87,15 @@ def test_the_default_contract_unmet(judged):
     assert pinned.actions == ["freeze", "waive"] and [f.check for f in pinned.findings] == ["unpinned-import"]
 
 
+def test_a_reason_counts_a_check_s_findings_in_one_cell_instead_of_repeating_them(judged):
+    verdict = judged(None, code("import numpy\nimport scipy\nimport requests", 1), code("import yaml", 2))
+    assert clauses(verdict)["checklist:pinned-environment"] == (
+        False,
+        "4 findings at warning or above: 3 × `unpinned-import` (warning) in cell 1, "
+        "`unpinned-import` (warning) in cell 2",
+    )
+
+
 # ---------------------------------------------------------------- each clause, met and unmet
 
 
@@ -153,11 +162,34 @@ def test_max_severity_of_a_check_that_did_not_run_cannot_be_confirmed(judged):
     )
     found = clauses(verdict)
     assert found["max-severity:wall-clock"][1] == (
-        "cannot be confirmed: `wall-clock` did not run (disabled, or not for this kernel's language)"
+        "cannot be confirmed: `wall-clock` did not run: disabled in [tool.jupyter-readiness]"
     )
     assert "needs the notebook's live kernel" in found["max-severity:edited-since-run"][1]
     assert "comes from a rehearsal, and there is none of this code" in found["max-severity:output-mismatch"][1]
     assert not verdict.ready
+
+
+def test_python_clauses_on_an_r_notebook_say_that_the_language_is_why(judged):
+    """The default contract never passes an R notebook: the reason names the language and what to
+    do, instead of leaving the team to look for a check they disabled."""
+    verdict = judged(None, code("x <- read.csv('a.csv')", 1), language="R")
+    found = clauses(verdict)
+    assert found["checklist:pinned-environment"] == (
+        False,
+        "cannot be confirmed: none of its checks ran: they read Python code, and this notebook's kernel is R "
+        "(write a contract for its folder without this clause)",
+    )
+    assert found["no-secrets"] == (
+        False,
+        "cannot be confirmed: `hardcoded-secret` did not run: it reads Python code, and this notebook's kernel "
+        "is R (write a contract for its folder without this clause)",
+    )
+    assert found["max-severity:all"] == (True, "no errors")  # language-neutral checks still ran
+    config = '[tool.jupyter-readiness]\ndisable = ["unpinned-import", "unpinned-install"]\n\n'
+    verdict = judged(config + contract('checklist = ["pinned-environment"]'), code("import numpy", 1))
+    assert clauses(verdict)["checklist:pinned-environment"][1] == (
+        "cannot be confirmed: none of its checks ran: disabled in [tool.jupyter-readiness]"
+    )
 
 
 def test_min_score(judged):

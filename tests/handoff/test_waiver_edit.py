@@ -51,6 +51,17 @@ def test_a_waiver_is_added_after_the_others_and_nothing_else_moves():
     assert after == head + ADDED + "\n[tool.ruff]" + tail
 
 
+def test_a_file_with_windows_line_endings_keeps_them():
+    """A pyproject.toml saved on Windows: the waiver's lines end as the file's others do, and the
+    rest of the file is byte for byte what it was."""
+    windows = PYPROJECT.replace("\n", "\r\n")
+    after, _ = with_waiver(windows, "pyproject", WAIVER, "pyproject.toml")
+    assert after == with_waiver(PYPROJECT, "pyproject", WAIVER, "pyproject.toml")[0].replace("\n", "\r\n")
+    assert after.count("\n") == after.count("\r\n")
+    replaced, _ = with_waiver(after, "pyproject", WAIVER, "pyproject.toml")
+    assert replaced == after
+
+
 def test_the_same_waiver_again_replaces_its_reason_and_expiry():
     once, _ = with_waiver(PYPROJECT, "pyproject", WAIVER, "pyproject.toml")
     again, replaced = with_waiver(once, "pyproject", WAIVER, "pyproject.toml")

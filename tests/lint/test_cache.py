@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.git import git
 from helpers.notebooks import REPO, code, notebook
 from jupyterlab_readiness.contract.report import to_dict
 from jupyterlab_readiness.lint import cache as cache_module
@@ -51,10 +52,19 @@ def test_the_folder_is_created_ignored_by_git_and_tagged(tmp_path):
     assert (folder / "v1").is_dir()
 
 
-def test_an_existing_folder_gets_no_gitignore(tmp_path):
-    (tmp_path / "mine").mkdir()
-    ResultCache.open(tmp_path / "mine")
-    assert not (tmp_path / "mine" / ".gitignore").exists()
+def test_an_existing_folder_gets_no_gitignore_but_git_never_sees_the_entries(tmp_path, nb):
+    """``--cache-dir`` naming a folder of the repository: its own files stay as they were, and the
+    entries written into it are still invisible to ``git status`` (so ``git add -A`` skips them)."""
+    repo = nb.parents[1]
+    git(repo, "init", "-q")
+    (repo / "mine").mkdir()
+    (repo / "mine" / "notes.md").write_text("mine\n")
+    git(repo, "add", "-A")
+    cache = ResultCache.open(repo / "mine")
+    cache.put(key(cache, nb), check_file(nb))
+    assert not (repo / "mine" / ".gitignore").exists()
+    assert list((repo / "mine" / "v1").glob("*.json"))
+    assert git(repo, "status", "--porcelain", "--untracked-files=all") == "A  mine/notes.md\nA  sub/analysis.ipynb"
 
 
 def test_an_unusable_folder_is_reported(tmp_path):
@@ -319,7 +329,7 @@ def test_two_runs_at_once_share_one_cache(project):
         assert outputs == [expected, expected]
     entries = list((project / "shared" / "v1").glob("*.json"))
     assert len(entries) == 40  # one per notebook …
-    assert not list((project / "shared" / "v1").glob(".*"))  # … and no temporary file left
+    assert not list((project / "shared" / "v1").glob(".*.tmp"))  # … and no temporary file left
     fresh = ResultCache(project / "shared")
     assert all(fresh.get(entry.stem, "x") is not None for entry in entries)
 

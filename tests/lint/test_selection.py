@@ -84,6 +84,19 @@ def test_shards_depend_on_the_path_in_the_project_only(tree, tmp_path, monkeypat
     assert all("/" in k and "\\" not in k for k in here)
 
 
+def test_overlapping_paths_name_each_notebook_once(tree, monkeypatch):
+    """``check . dir0`` or a folder and a notebook in it: each notebook is checked, counted and
+    sharded once, under the first argument that reaches it."""
+    monkeypatch.chdir(tree)
+    everything = chosen(select_notebooks(["."]))
+    overlapping = ["dir0/nb00.ipynb", ".", "dir0", "./dir0/nb00.ipynb", str(tree / "dir1")]
+    selection = select_notebooks(overlapping)
+    assert sorted(chosen(selection)) == sorted(everything) and selection.found == len(everything)
+    assert chosen(selection)[0] == os.path.join("dir0", "nb00.ipynb")
+    parts = [chosen(select_notebooks(overlapping, shard=Shard(k, 3))) for k in (1, 2, 3)]
+    assert sorted(p for part in parts for p in part) == sorted(everything)
+
+
 @pytest.mark.parametrize("text", ["0/3", "4/3", "1", "a/b", "1/0", "-1/2", ""])
 def test_a_bad_shard_is_refused(text):
     with pytest.raises(SelectionError):

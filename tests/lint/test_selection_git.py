@@ -88,6 +88,22 @@ def test_a_bad_ref_or_no_repository_is_a_selection_error(repo, tmp_path):
         select_notebooks([str(outside)], changed_since="HEAD")
 
 
+def test_each_path_is_compared_in_its_own_repository(repo, tmp_path):
+    """Paths in two checkouts side by side (their common folder is in neither) are each compared
+    in their own; a path in no repository is named in the error, not a folder the user never gave."""
+    other = init(tmp_path / "other")
+    write_notebook(other / "kept.ipynb", "x = 1")
+    write_notebook(other / "edited.ipynb", "x = 1")
+    commit(other, "base")
+    write_notebook(other / "edited.ipynb", "x = 2")
+    found = names(["untouched.ipynb", "staged.ipynb", str(other)], changed_since="HEAD")
+    assert found == ["staged.ipynb", Path(os.path.relpath(other / "edited.ipynb")).as_posix()]
+    outside = tmp_path / "plain"
+    write_notebook(outside / "a.ipynb", "x = 1")
+    with pytest.raises(SelectionError, match=r"needs a git repository; \S*plain\S*a\.ipynb is not in one"):
+        select_notebooks([".", str(outside / "a.ipynb")], changed_since="HEAD")
+
+
 def test_arguments_that_are_not_notebooks_are_still_reported(repo):
     found = select_notebooks(["missing.ipynb", "committed.ipynb"], changed_since="HEAD").notebooks
     assert [(str(p), problem) for p, problem in found] == [("missing.ipynb", "no such file or directory")]

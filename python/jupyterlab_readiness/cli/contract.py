@@ -27,13 +27,13 @@ def run_contract(args: argparse.Namespace) -> int:
 
     try:
         shard = Shard.parse(args.shard) if args.shard else None
-        selected = select_notebooks(args.paths, shard=shard, changed_since=args.changed_since).notebooks
+        selection = select_notebooks(args.paths, shard=shard, changed_since=args.changed_since)
     except SelectionError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     root, today = Root(None), dt.date.today()
     verdicts = []
-    for path, problem in selected:
+    for path, problem in selection.notebooks:
         if problem is not None:
             verdicts.append(failed_verdict(str(path), problem))
             continue
@@ -43,27 +43,36 @@ def run_contract(args: argparse.Namespace) -> int:
             verdicts.append(failed_verdict(str(path), f"cannot read the notebook: {exc}"))
             continue
         verdicts.append(judge(notebook, path, str(path), root, today=today, memoize=False))
-    if not verdicts and args.changed_since is None:
+    if not selection.found and args.changed_since is None:
         print(f"{PROG}: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
     run = ContractRun(verdicts, args.changed_since)
-    write(run, args.format, sys.stdout)
+    write(run, args.format, sys.stdout, args.shard)
     if any(v.error for v in verdicts):
         return EXIT_USAGE
     return EXIT_OK if all(v.ready for v in verdicts) else EXIT_FINDINGS
 
 
-def write(run, fmt: str, out: TextIO) -> None:
+def write(run, fmt: str, out: TextIO, shard: str | None = None) -> None:
     if fmt == "json":
         from ..contract.report import to_dict
 
         out.write(json.dumps(to_dict(run), ensure_ascii=False) + "\n")
     elif fmt == "markdown":
-        out.write(markdown(run))
+        out.write(markdown(run, shard))
     else:
         from .text import wants_colour
 
-        out.write(text(run, wants_colour(out)))
+        out.write(text(run, wants_colour(out), shard))
+
+
+def _nothing(run, shard: str | None, code=lambda s: s) -> str:
+    """Why there is no verdict: nothing changed, or this shard got none of the notebooks (a CI
+    matrix wider than the tree): both are exit 0, and the sentence must not claim the wrong one."""
+    if shard is None:
+        return f"No notebook changed since {code(run.changed_since or '')}."
+    changed = f"changed since {code(run.changed_since)} " if run.changed_since else ""
+    return f"No notebook {changed}in shard {code(shard)}."
 
 
 # ---------------------------------------------------------------- text
@@ -82,11 +91,11 @@ def _headline(verdict) -> str:
     return f"not ready: {verdict.unmet} of {_plural(total, 'clause')} unmet"
 
 
-def text(run, colour: bool) -> str:
+def text(run, colour: bool, shard: str | None = None) -> str:
     paint = (lambda code, s: f"\033[{code}m{s}\033[0m") if colour else (lambda code, s: s)
     lines: list[str] = []
     if not run.notebooks:
-        return f"No notebook changed since {run.changed_since}.\n"
+        return _nothing(run, shard) + "\n"
     for verdict in run.notebooks:
         word = paint("31;1", "NOT READY") if not verdict.ready else paint("32;1", "READY")
         source = f"contract: {verdict.contract}" if verdict.contract else "the default contract"
@@ -131,21 +140,27 @@ def _code(value: str) -> str:
     return f"<code>{html.escape(value)}</code>"
 
 
-def markdown(run) -> str:
+def markdown(run, shard: str | None = None) -> str:
     """One table per notebook, the ones not ready first; ready ones folded."""
     if not run.notebooks:
-        return f"## Handoff contract\n\nNo notebook changed since {_code(run.changed_since or '')}.\n"
+        return f"## Handoff contract\n\n{_nothing(run, shard, _code)}\n"
     ready = sum(1 for v in run.notebooks if v.ready)
     parts = [f"## Handoff contract: {ready} of {_plural(len(run.notebooks), 'notebook')} ready\n"]
     if run.changed_since:
         parts.append(f"Notebooks changed since {_code(run.changed_since)}.\n")
     ordered = sorted(run.notebooks, key=lambda v: (v.ready, v.error is None))
-    for verdict in ordered:
-        parts.append(_notebook_markdown(verdict))
     out = "\n".join(parts)
-    if len(out) > _MAX_MARKDOWN:
-        cut = out.rfind("\n", 0, _MAX_MARKDOWN)
-        out = out[:cut] + "\n\n… (cut: run `jupyter-readiness contract` for the rest)\n"
+    for shown, verdict in enumerate(ordered):
+        section = _notebook_markdown(verdict)
+        # whole sections only: a table cut after its header reads as a notebook without clauses,
+        # and a cut <details> swallows what follows
+        if len(out) + len(section) > _MAX_MARKDOWN - 200:
+            left = _plural(len(ordered) - shown, "more notebook")
+            return (
+                out
+                + f"\n… and {left}, left out to keep this within a comment's size: run `{PROG} contract` for them.\n"
+            )
+        out += "\n" + section
     return out
 
 

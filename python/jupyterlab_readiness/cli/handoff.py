@@ -93,10 +93,22 @@ def run_test_export(args: argparse.Namespace) -> int:
         print(f"{PROG}: not tested: the files of {package} cannot all be read", file=sys.stderr)
         return EXIT_USAGE
     exported_key = exported_from(package, root)
-    command = list(args.test_command)
+    command = recorded = list(args.test_command)
     env = dict(os.environ)
     if not command:
+        import importlib.util
+
+        if importlib.util.find_spec("pytest") is None:
+            # `python -m pytest` would exit 1 and be recorded as failing tests, over a passing record
+            print(
+                f"{PROG}: not tested: pytest is not installed in this Python ({sys.executable}): install it, "
+                "or give the command that runs the package's tests after --",
+                file=sys.stderr,
+            )
+            return EXIT_USAGE
         command = [sys.executable, "-m", "pytest", "-q"]
+        # the record is committed: this machine's interpreter path (a home folder, a user name) stays out of it
+        recorded = ["python", "-m", "pytest", "-q"]
         src = str((package / "src").resolve())
         env["PYTHONPATH"] = os.pathsep.join(p for p in (src, env.get("PYTHONPATH", "")) if p)
     started = time.monotonic()
@@ -110,7 +122,7 @@ def run_test_export(args: argparse.Namespace) -> int:
         notebook_path,
         package,
         digest,
-        command,
+        recorded,
         exit_code,
         summary,
         time.monotonic() - started,

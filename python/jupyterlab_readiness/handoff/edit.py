@@ -47,6 +47,10 @@ def with_waiver(
     ``where`` names it in messages. Raises ContractError when the file is not valid TOML, would
     not be a valid contract, or cannot be edited without changing other keys."""
     original = text if text is not None else (NEW_STANDALONE if kind == "standalone" else "")
+    # tomlkit writes the lines it adds with \n: a file written on Windows would end up with both
+    crlf = 0 < original.count("\r\n") == original.count("\n")
+    if crlf:
+        original = original.replace("\r\n", "\n")
     try:
         doc = tomlkit.parse(original)
     except tomlkit.exceptions.ParseError as exc:
@@ -60,7 +64,7 @@ def with_waiver(
         out = re.sub(r"\n{3,}", "\n\n", out)
     out = out.rstrip("\n") + "\n"
     _check_result(original, out, kind, waiver, where)
-    return out, replaced
+    return (out.replace("\n", "\r\n") if crlf else out), replaced
 
 
 def _contract_table(doc: Any, kind: str) -> Any:

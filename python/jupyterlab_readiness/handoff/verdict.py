@@ -5,8 +5,8 @@ contract, ``evidence`` reads the records) and the day is given.
 The report is the one ``jupyter-readiness check`` makes with the project's configuration and no
 kernel, so the sidebar, the CLI and CI reach the same verdict. Waivers of this notebook are
 matched first; the findings they accept count for no clause (and a min-score clause counts the
-score without them). A clause about a check that did not run (disabled, or not for this kernel's
-language) is unmet: it cannot be confirmed.
+score without them). A clause about a check that did not run (disabled, or a Python check on a
+notebook in another language) is unmet: it cannot be confirmed, and the reason says which.
 """
 
 from __future__ import annotations
@@ -198,12 +198,18 @@ def _count(n: int, noun: str) -> str:
 
 
 def _listed(findings: list[Finding], limit: int = 4) -> str:
-    """'hidden-state in cell 3, unpinned-import in the notebook …' for a reason."""
+    """'`hidden-state` (error) in cell 3, 3 × `unpinned-import` (warning) in cell 1 …' for a
+    reason: a check's findings in one cell once, counted (three imports of a cell are not three
+    identical phrases)."""
+    groups: dict[tuple[str, str, int | None], int] = {}
+    for f in findings:
+        groups[f.check, f.severity, f.cell_index] = groups.get((f.check, f.severity, f.cell_index), 0) + 1
+    shown = list(groups.items())[:limit]
     parts = [
-        f"`{f.check}` ({f.severity}) in {'the notebook' if f.cell_index is None else cell_label(f.cell_index)}"
-        for f in findings[:limit]
+        f"{f'{n} × ' if n > 1 else ''}`{check}` ({severity}) in {'the notebook' if cell is None else cell_label(cell)}"
+        for (check, severity, cell), n in shown
     ]
-    more = len(findings) - limit
+    more = len(findings) - sum(n for _, n in shown)
     return ", ".join(parts) + (f" and {more} more" if more > 0 else "")
 
 
@@ -212,13 +218,9 @@ def _checklist(item: str, state: _Notebook) -> ClauseVerdict:
     status = next((i.status for i in state.report.checklist if i.id == item), "skipped")
     actions: list[ClauseAction] = ["freeze"] if item == "pinned-environment" else []
     if status == "skipped":
+        checks = [c for c in BY_ID if item_of(c) == item]
         return _clause(
-            f"checklist:{item}",
-            "checklist",
-            title,
-            False,
-            "cannot be confirmed: none of its checks ran (disabled in [tool.jupyter-readiness], or not for this "
-            "kernel's language)",
+            f"checklist:{item}", "checklist", title, False, _not_run("none of its checks ran", checks, state)
         )
     failing = [f for f in state.kept if item_of(f.check) == item and f.severity in ("warning", "error")]
     if failing:
@@ -266,7 +268,7 @@ def _max_severity(entries: dict[str, str], state: _Notebook) -> list[ClauseVerdi
             name = ITEMS.get(key, f"`{key}`")
             title = f"{name}: {_tolerance(level)}"
         breaking = [f for f in judged[key] if _RANK[f.severity] > _RANK[level]]
-        unconfirmed = _unconfirmed(key, state.ran)
+        unconfirmed = _unconfirmed(key, state)
         if unconfirmed:
             clauses.append(_clause(f"max-severity:{key}", "max-severity", title, False, unconfirmed))
         elif breaking:
@@ -288,15 +290,16 @@ def _met_severity(level: str) -> str:
     }[level]
 
 
-def _unconfirmed(key: str, ran: set[str]) -> str | None:
+def _unconfirmed(key: str, state: _Notebook) -> str | None:
     """Why a max-severity entry cannot be judged: its check (or all its item's checks) did not run."""
+    ran = state.ran
     if key == ALL:
         return None
     if key in ITEMS:
         checks = [c for c in [*BY_ID, *REHEARSAL_CHECKS] if item_of(c) == key]
         if any(c in ran for c in checks):
             return None
-        return "cannot be confirmed: none of its checks ran (disabled, or not for this kernel's language)"
+        return _not_run("none of its checks ran", checks, state)
     if key in ran:
         return None
     if key in REHEARSAL_CHECKS:
@@ -304,7 +307,20 @@ def _unconfirmed(key: str, ran: set[str]) -> str | None:
     spec = BY_ID.get(key)
     if spec is not None and spec.live:
         return f"cannot be confirmed: `{key}` needs the notebook's live kernel, and a contract is judged without one"
-    return f"cannot be confirmed: `{key}` did not run (disabled, or not for this kernel's language)"
+    return _not_run(f"`{key}` did not run", [key], state)
+
+
+def _not_run(what: str, checks: list[str], state: _Notebook) -> str:
+    """'cannot be confirmed: … did not run' and why: the notebook is not Python (the checks read
+    Python code: only a contract without the clause can pass it), else the configuration disables them."""
+    if not state.notebook.is_python and any(BY_ID[c].python_only for c in checks if c in BY_ID):
+        language = state.notebook.language
+        language = language.upper() if len(language) == 1 else language.capitalize()
+        return (
+            f"cannot be confirmed: {what}: {'it reads' if len(checks) == 1 else 'they read'} Python code, and "
+            f"this notebook's kernel is {language} (write a contract for its folder without this clause)"
+        )
+    return f"cannot be confirmed: {what}: disabled in [tool.jupyter-readiness]"
 
 
 def _min_score(minimum: int, state: _Notebook) -> ClauseVerdict:
@@ -327,7 +343,7 @@ def _no_secrets(state: _Notebook) -> ClauseVerdict:
             "no-secrets",
             title,
             False,
-            "cannot be confirmed: `hardcoded-secret` did not run (disabled, or not for this kernel's language)",
+            _not_run("`hardcoded-secret` did not run", ["hardcoded-secret"], state),
         )
     secrets = [f for f in state.kept if f.check == "hardcoded-secret"]
     if secrets:

@@ -61,6 +61,7 @@ MAX_ENTRIES = 50_000
 _TOUCH_AFTER_NS = 3600 * 10**9
 _STALE_TEMP_S = 3600
 _KEY_CHARS = frozenset("0123456789abcdef")
+_GITIGNORE = b"# Created by jupyter-readiness: never committed.\n*\n"
 
 
 class CacheUnavailable(OSError):
@@ -204,14 +205,18 @@ class ResultCache:
             created = not folder.exists()
             folder.mkdir(parents=True, exist_ok=True)
             if created:
-                _write_new(folder / ".gitignore", b"# Created by jupyter-readiness: never committed.\n*\n")
+                _write_new(folder / ".gitignore", _GITIGNORE)
                 _write_new(
                     folder / "CACHEDIR.TAG",
                     b"Signature: 8a477f597d28d172789f06886806bc55\n"
                     b"# This file is a cache directory tag created by jupyter-readiness.\n",
                 )
-            (folder / f"v{FORMAT}").mkdir(exist_ok=True)
-            if not os.access(folder / f"v{FORMAT}", os.W_OK | os.X_OK):
+            entries = folder / f"v{FORMAT}"
+            entries.mkdir(exist_ok=True)
+            # `--cache-dir` may name a folder of the user's (its .gitignore is theirs): the entries
+            # are hidden from git by their own folder's, or `git add -A` commits them
+            _write_new(entries / ".gitignore", _GITIGNORE)
+            if not os.access(entries, os.W_OK | os.X_OK):
                 raise PermissionError(13, "Permission denied", str(folder))
         except OSError as exc:
             raise CacheUnavailable(f"cannot use {folder}: {exc.strerror or exc}") from None

@@ -10,17 +10,32 @@ _SKIPPED_DIRS = frozenset({".ipynb_checkpoints", ".git", ".hg", "node_modules", 
 
 
 def notebook_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
-    """(path, None) for every notebook found, (path, reason) for an argument that is not usable."""
+    """(path, None) for every notebook found, (path, reason) for an argument that is not usable.
+
+    Each notebook once, as the first argument that reaches it names it: overlapping arguments
+    (``. analysis``, a folder and a notebook in it) would otherwise check and count it twice."""
+    seen: set[str] | None = set() if len(paths) > 1 else None  # one argument cannot overlap itself
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from ((p, None) for p in _walk(path))
+            yield from ((p, None) for p in _walk(path) if _first(p, seen))
         elif path.is_file():
-            yield path, None
+            if _first(path, seen):
+                yield path, None
         elif path.exists():
             yield path, "not a regular file"
         else:
             yield path, "no such file or directory"
+
+
+def _first(path: Path, seen: set[str] | None) -> bool:
+    if seen is None:
+        return True
+    key = os.path.normcase(os.path.abspath(path))
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _walk(root: Path) -> Iterator[Path]:

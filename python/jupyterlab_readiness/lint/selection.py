@@ -90,8 +90,7 @@ def select_notebooks(
     discovered = sum(1 for _, problem in found if problem is None)
     chosen = found
     if changed_since is not None:
-        # the repository the paths are in, which need not be the current folder's
-        changed = changed_notebooks(changed_since, common_folder(paths, Path.cwd()) or root)
+        changed = _changed_in_repositories(changed_since, paths)
         chosen = [(p, problem) for p, problem in chosen if problem is not None or _real(p) in changed]
     if shard is not None:
         keep = set(in_shard([p for p, problem in chosen if problem is None], shard, root))
@@ -110,6 +109,24 @@ def in_shard(paths: Iterable[Path], shard: Shard, root: Path) -> list[Path]:
 
     keyed = sorted((hashlib.sha256(shard_key(p, root).encode()).hexdigest(), shard_key(p, root), p) for p in paths)
     return [p for i, (_, _, p) in enumerate(keyed) if i % shard.count == shard.index - 1]
+
+
+def _changed_in_repositories(ref: str, paths: Sequence[str]) -> set[str]:
+    """The changed notebooks of the repository each path is in (not the current folder's, nor
+    their common folder's: two checkouts side by side have none), each repository asked once."""
+    asked: set[str] = set()
+    changed: set[str] = set()
+    for raw in paths:
+        path = Path(os.path.abspath(raw))
+        if not path.exists():
+            continue  # reported as an unusable argument
+        top = _git(path if path.is_dir() else path.parent, "rev-parse", "--show-toplevel").strip()
+        if not top:
+            raise SelectionError(f"--changed-since needs a git repository; {raw} is not in one")
+        if top not in asked:
+            asked.add(top)
+            changed |= changed_notebooks(ref, Path(top))
+    return changed
 
 
 def changed_notebooks(ref: str, root: Path) -> set[str]:

@@ -37,7 +37,7 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
     ids = {c.cell_id for c in source.model.cells} - {None}
     if request.cell_id is not None and request.cell_id not in ids:
         raise WaiverRefused(
-            "the notebook has no cell with this id: copy it from the cell's metadata, or waive the whole notebook"
+            _no_such_cell(request.cell_id, source)
             if ids
             else "the notebook's cells have no ids: save it in JupyterLab (nbformat 4.5), or waive the whole notebook"
         )
@@ -60,6 +60,20 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
     )
     reply = WaiveReply(root.shown(path), before is None, replaced, entry, before or "", after)
     return Plan(reply, {root.confine(path): after})
+
+
+def _no_such_cell(sent: str, source: Source) -> str:
+    """Where the id is found. Everything the user reads numbers cells (`cell 6 [4]:1`) and
+    JupyterLab does not show ids (they are not in the cell's metadata): a number is the likely
+    mistake, and the id of that cell is the answer."""
+    cells = source.model.cells
+    if sent.isdecimal() and 1 <= int(sent) <= len(cells) and cells[int(sent) - 1].cell_id is not None:
+        number = int(sent)
+        return f"a cell id is not the cell's number: cell {number}'s id is {cells[number - 1].cell_id}"
+    return (
+        "the notebook has no cell with this id: the ids are the findings' cell_id in "
+        "`jupyter-readiness check --format json`, or waive from the Readiness sidebar, or the whole notebook"
+    )
 
 
 def _refuse_unless_it_fires(request: WaiveRequest, source: Source, root: Root) -> None:
