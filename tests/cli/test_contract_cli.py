@@ -163,6 +163,26 @@ def test_changed_since_judges_only_the_changed_notebooks_in_a_git_repository(tmp
     assert result.returncode == 2 and "'no-such-ref' is not a commit this repository knows" in result.stderr
 
 
+def test_a_pull_request_that_only_tightens_the_contract_is_judged_on_the_notebooks_it_affects(tmp_path):
+    """Raising the contract's bar changes no notebook, yet makes one not ready: --changed-since
+    must judge it."""
+    repo = init(tmp_path / "repo")
+    (repo / "pyproject.toml").write_text(CONTRACT)
+    write(repo / "reports" / "daily.ipynb", code("import datetime\nday = datetime.date.today()\n" + CLEAN, 1))
+    (repo / "README.md").write_text("# Team notebooks\n")
+    commit(repo, "base")
+    (repo / "README.md").write_text("# Team notebooks, documented\n")
+    commit(repo, "a change no notebook depends on")
+    result = cli("contract", "--changed-since", "HEAD~1", ".", cwd=repo)
+    assert result.returncode == 0 and result.stdout == "No notebook changed since HEAD~1.\n"
+    tightened = CONTRACT.split("[[tool.jupyter-readiness.contract.waivers]]")[0].replace("= 90", "= 100")
+    (repo / "pyproject.toml").write_text(tightened)
+    commit(repo, "drop the waiver, raise the bar")
+    result = cli("contract", "--changed-since", "HEAD~1", "--format", "json", ".", cwd=repo)
+    assert result.returncode == 1
+    assert [(v["path"], v["ready"]) for v in json.loads(result.stdout)["notebooks"]] == [("reports/daily.ipynb", False)]
+
+
 def test_waive_from_the_command_line(tree):
     reason = "frame comes from the runner"
     result = cli("waive", "sub/bad.ipynb", "--check", "hidden-state", "--cell", "c0", "--reason", reason, cwd=tree)

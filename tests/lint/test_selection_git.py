@@ -107,3 +107,56 @@ def test_each_path_is_compared_in_its_own_repository(repo, tmp_path):
 def test_arguments_that_are_not_notebooks_are_still_reported(repo):
     found = select_notebooks(["missing.ipynb", "committed.ipynb"], changed_since="HEAD").notebooks
     assert [(str(p), problem) for p, problem in found] == [("missing.ipynb", "no such file or directory")]
+
+
+@pytest.fixture
+def project_repo(tmp_path, monkeypatch) -> Path:
+    """analysis/ (two notebooks and a module beside them), reports/ (two notebooks, their own pins
+    including a shared file, a rehearsal record of one), root pins and a README."""
+    root = init(tmp_path / "project")
+    for name in ("analysis/a", "analysis/b", "reports/r", "reports/s"):
+        write_notebook(root / f"{name}.ipynb", "import pandas")
+    (root / "analysis" / "helpers.py").write_text("def f():\n    return 1\n")
+    (root / "analysis" / "data.csv").write_text("x\n1\n")
+    (root / "reports" / "requirements.txt").write_text("-r ../shared/base.txt\n")
+    (root / "shared").mkdir()
+    (root / "shared" / "base.txt").write_text("pandas==2.2.3\n")
+    (root / "reports" / ".readiness").mkdir()
+    (root / "reports" / ".readiness" / "r.ipynb.rehearsal.json").write_text("{}")
+    (root / "requirements.txt").write_text("numpy==2.0.0\n")
+    (root / "README.md").write_text("notebooks\n")
+    commit(root, "base")
+    monkeypatch.chdir(root)
+    return root
+
+
+ALL = ["analysis/a.ipynb", "analysis/b.ipynb", "reports/r.ipynb", "reports/s.ipynb"]
+
+
+@pytest.mark.parametrize(
+    ("change", "selected"),
+    [
+        ("README.md", []),  # nothing a notebook reads
+        ("analysis/data.csv", []),  # an input: the rehearsal reads it, the checks do not
+        ("analysis/helpers.py", ["analysis/a.ipynb", "analysis/b.ipynb"]),  # a module beside them
+        ("reports/requirements.txt", ["reports/r.ipynb", "reports/s.ipynb"]),
+        ("shared/base.txt", ["reports/r.ipynb", "reports/s.ipynb"]),  # included by their pins
+        ("requirements.txt", ALL),  # the root's pins: every folder below
+        ("pyproject.toml", ALL),  # a new configuration (and contract) at the root
+        ("analysis/readiness-contract.toml", ["analysis/a.ipynb", "analysis/b.ipynb"]),
+        ("reports/.readiness/r.ipynb.rehearsal.json", ["reports/r.ipynb"]),  # that notebook's record only
+        ("reports/.readiness/s.ipynb.tests.json", ["reports/s.ipynb"]),
+    ],
+)
+def test_a_changed_file_selects_the_notebooks_whose_results_it_may_change(project_repo, change, selected):
+    path = project_repo / change
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text((path.read_text() if path.exists() else "") + "\n# changed\n")
+    assert names(["."], changed_since="HEAD") == selected
+
+
+def test_a_deleted_pin_file_selects_the_notebooks_it_pinned_for(project_repo):
+    (project_repo / "reports" / "requirements.txt").unlink()
+    (project_repo / "analysis" / "helpers.py").unlink()
+    commit(project_repo, "unpin the reports, drop the helpers")
+    assert names(["."], changed_since="HEAD~1") == ALL

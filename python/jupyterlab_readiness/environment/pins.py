@@ -546,6 +546,12 @@ def _parser_for(name: str) -> Callable[[Path, _Parse], None] | None:
     return None
 
 
+def is_pin_file(name: str) -> bool:
+    """Whether a file of this name in a notebook's folder (or above) is read for its pins
+    (``requirements/*.txt`` aside)."""
+    return _parser_for(name) is not None
+
+
 def _rank(path: Path) -> tuple[int, str]:
     # Within one folder, lock files first: they state what was actually installed.
     is_lock = _parser_for(path.name) in _LOCK_PARSERS.values()

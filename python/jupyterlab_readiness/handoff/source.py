@@ -14,9 +14,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..files import OutsideRoot, Root, Unreadable
+from ..lint.config import CONTRACT_FILE
 from .spec import DEFAULT, Contract, ContractError, parse
 
-STANDALONE = "readiness-contract.toml"
+STANDALONE = CONTRACT_FILE
 PYPROJECT = "pyproject.toml"
 TABLE = ("tool", "jupyter-readiness", "contract")
 

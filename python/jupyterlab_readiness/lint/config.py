@@ -19,6 +19,8 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 SEVERITIES = ("error", "warning", "info")
+# The handoff contract's own file (handoff/source.py), beside or above the notebooks it governs.
+CONTRACT_FILE = "readiness-contract.toml"
 
 
 class ConfigError(ValueError):

@@ -6,9 +6,10 @@ and ``--shard``, the same for every command that takes paths (``check``, the con
   relative to it, so every machine of a CI matrix computes the same shards.
 - **Changed since REF**: the notebooks that differ between the merge base of REF and HEAD (what
   ``git diff REF...`` compares) and the working tree — committed since, staged, unstaged — plus
-  untracked ones that git does not ignore. Deleted notebooks are gone, so not checked. A change
-  to a pin file or to the configuration selects nothing by itself (the cache re-checks what it
-  affects when the whole tree is checked).
+  untracked ones that git does not ignore. Deleted notebooks are gone, so not checked. Besides,
+  the notebooks whose results a changed file may change (``lint/affected.py``: a pin or
+  configuration file of their folder or above, the contract, a module beside them, their sidecar
+  records): a pull request that only removes a pin or a waiver is judged on what it affects.
 - **Shard K/N**: the notebooks (after ``--changed-since``) sorted by a hash of their path relative
   to the project root (posix separators), dealt round-robin: shard K takes positions K-1, K-1+N …
   The N shards partition the selection, each within one notebook of the others' size, whatever
@@ -22,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from .affected import Affected
 from .discovery import notebook_paths
 
 
@@ -91,7 +93,9 @@ def select_notebooks(
     chosen = found
     if changed_since is not None:
         changed = _changed_in_repositories(changed_since, paths)
-        chosen = [(p, problem) for p, problem in chosen if problem is not None or _real(p) in changed]
+        notebooks = {path for path in changed if path.endswith(".ipynb")}
+        affected = Affected(changed - notebooks)
+        chosen = [(p, problem) for p, problem in chosen if problem is not None or _real(p) in notebooks or affected(p)]
     if shard is not None:
         keep = set(in_shard([p for p, problem in chosen if problem is None], shard, root))
         chosen = [(p, problem) for p, problem in chosen if problem is not None or p in keep]
@@ -112,8 +116,8 @@ def in_shard(paths: Iterable[Path], shard: Shard, root: Path) -> list[Path]:
 
 
 def _changed_in_repositories(ref: str, paths: Sequence[str]) -> set[str]:
-    """The changed notebooks of the repository each path is in (not the current folder's, nor
-    their common folder's: two checkouts side by side have none), each repository asked once."""
+    """The changed files of the repository each path is in (not the current folder's, nor their
+    common folder's: two checkouts side by side have none), each repository asked once."""
     asked: set[str] = set()
     changed: set[str] = set()
     for raw in paths:
@@ -125,12 +129,13 @@ def _changed_in_repositories(ref: str, paths: Sequence[str]) -> set[str]:
             raise SelectionError(f"--changed-since needs a git repository; {raw} is not in one")
         if top not in asked:
             asked.add(top)
-            changed |= changed_notebooks(ref, Path(top))
+            changed |= changed_files(ref, Path(top))
     return changed
 
 
-def changed_notebooks(ref: str, root: Path) -> set[str]:
-    """Real paths of the ``.ipynb`` files that differ from ``ref`` (see the module's docstring)."""
+def changed_files(ref: str, root: Path) -> set[str]:
+    """Real paths of the files that differ from ``ref`` (see the module's docstring), deleted ones
+    included (a deleted pin file changes what it pinned)."""
     top = _git(root, "rev-parse", "--show-toplevel").strip()
     if not top:
         raise SelectionError(f"--changed-since needs a git repository; {root} is not in one")
@@ -148,8 +153,8 @@ def changed_notebooks(ref: str, root: Path) -> set[str]:
         base = _git(Path(top), "merge-base", ref, "HEAD", what="merge-base").strip() or ref
     except SelectionError:
         base = ref
-    names = _git(Path(top), "diff", "--name-only", "--no-renames", "-z", base, "--", "*.ipynb")
-    names += _git(Path(top), "ls-files", "--others", "--exclude-standard", "-z", "--", "*.ipynb")
+    names = _git(Path(top), "diff", "--name-only", "--no-renames", "-z", base)
+    names += _git(Path(top), "ls-files", "--others", "--exclude-standard", "-z")
     return {os.path.realpath(os.path.join(top, name)) for name in names.split("\0") if name}
 
 
