@@ -79,6 +79,18 @@ def test_the_same_waiver_again_replaces_its_reason_and_expiry():
     }
 
 
+def test_a_hand_written_waiver_naming_the_notebook_otherwise_is_the_one_replaced():
+    """The contract reads ``./notebooks/a.ipynb`` as ``notebooks/a.ipynb``: waive must too, or the
+    file ends with two waivers of one finding."""
+    by_hand = PYPROJECT.replace('notebook = "notebooks/a.ipynb"', 'notebook = "./notebooks/a.ipynb"')
+    renewed = NewWaiver("hidden-state", "notebooks/a.ipynb", None, "set by the scheduler", None)
+    after, replaced = with_waiver(by_hand, "pyproject", renewed, "pyproject.toml")
+    waivers = tomllib.loads(after)["tool"]["jupyter-readiness"]["contract"]["waivers"]
+    assert replaced and [(w["notebook"], w["reason"]) for w in waivers] == [
+        ("./notebooks/a.ipynb", "set by the scheduler")
+    ]
+
+
 def test_a_project_without_a_contract_gets_one_with_only_the_waiver():
     text = "[project]\nname = 'demo'\n\n[tool.ruff]\nline-length = 100\n"
     after, _ = with_waiver(text, "pyproject", WAIVER, "pyproject.toml")

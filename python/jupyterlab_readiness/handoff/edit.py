@@ -13,7 +13,7 @@ import tomlkit
 from tomlkit.items import AoT, Array, InlineTable, Table
 
 from .source import TABLE
-from .spec import ContractError, parse
+from .spec import ContractError, notebook_key, parse
 
 NEW_STANDALONE = """\
 # The handoff contract of the notebooks in this folder and below (jupyterlab-readiness): the
@@ -85,9 +85,14 @@ def _contract_table(doc: Any, kind: str) -> Any:
 def _same(entry: Any, waiver: NewWaiver) -> bool:
     return (
         entry.get("check") == waiver.check
-        and entry.get("notebook") == waiver.notebook
+        and _notebook(entry.get("notebook")) == waiver.notebook
         and entry.get("cell") == waiver.cell
     )
+
+
+def _notebook(value: Any) -> Any:
+    """As the contract reads it, so a hand-written ``./reports/x.ipynb`` is the entry a new waiver replaces."""
+    return notebook_key(value) if isinstance(value, str) and value.strip() else value
 
 
 def _add(contract: Any, waiver: NewWaiver) -> bool:
@@ -147,8 +152,8 @@ def _check_result(original: str, text: str, kind: str, waiver: NewWaiver, where:
         container = container.setdefault(key, {})
     entries = container.setdefault("waivers", [])
     for entry in entries:
-        if _same(entry, waiver):
-            entries[entries.index(entry)] = {**waiver.table()}
+        if _same(entry, waiver):  # (the notebook as the file names it: the edit keeps it)
+            entries[entries.index(entry)] = {**waiver.table(), "notebook": entry["notebook"]}
             break
     else:
         entries.append(waiver.table())

@@ -106,8 +106,13 @@ def _iso_date(value: Any) -> Any:
     return value
 
 
+def notebook_key(value: str) -> str:
+    """A waiver's notebook as waivers are matched by it: ``./reports\\x.ipynb`` is ``reports/x.ipynb``."""
+    return PurePosixPath(value.replace("\\", "/")).as_posix()
+
+
 def _relative_notebook(value: str) -> str:
-    path = PurePosixPath(value.replace("\\", "/"))
+    path = PurePosixPath(notebook_key(value))
     if not value.strip() or path.is_absolute() or ".." in path.parts or ":" in value:
         raise PydanticCustomError(
             "notebook_path", "the notebook is named relative to the folder of the contract file, inside it"
