@@ -176,6 +176,11 @@ def test_the_action_and_the_written_workflow_run_the_same_script(source, project
     judge = next(s for s in steps if s.get("id") == "contract")
     assert judge["run"] == JUDGE_SCRIPT
     assert set(judge["env"]) == {"PATHS", "CHANGED_SINCE", "ALL", "EVENT", "PR_BASE", "PUSH_BEFORE", "SARIF"}
+    # an upload refused (code scanning off in a private repository, a fork's read-only token) must
+    # not fail a ready pull request: the verdict step after it decides the job
+    upload = next(s for s in steps if "upload-sarif" in s.get("uses", ""))
+    assert upload["continue-on-error"] is True
+    assert steps[-1]["name"] == "Verdict" and "if" not in steps[-1]
 
 
 def test_the_action_installs_this_version():
