@@ -55,6 +55,15 @@ def test_range_is_not_a_pin(check, project):
     assert "none of requirements.txt pins it" in message
 
 
+def test_pin_files_of_two_folders_are_named_from_the_notebook(check, project):
+    """analysis/requirements.txt and the root's are two files: the message says which is which."""
+    (project / "requirements.txt").write_text("pandas>=2\n")
+    (project / "analysis").mkdir()
+    (project / "analysis" / "requirements.txt").write_text("numpy==2.0.0\n")
+    (message,) = messages(check(code("import pandas as pd", 1), name="analysis/a.ipynb"), "unpinned-import")
+    assert "none of requirements.txt, ../requirements.txt pins it" in message
+
+
 @pytest.mark.parametrize(
     "content, fires",
     [

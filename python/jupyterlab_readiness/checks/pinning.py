@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..environment.distributions import distributions_for, installed_version
 from ..environment.pep503 import normalize
-from ..environment.pins import PinSet
+from ..environment.pins import PinSet, file_shown
 from ..environment.requirements import direct_installs, install_commands
 from ..notebook.names import STDLIB_MODULES
 from .context import CellScope, Context, Hit, Local
@@ -86,7 +86,7 @@ def _import_hit(
         "it is installed from a repository URL with no tag or commit: each install takes what its default branch "
         "holds that day"
         if floating
-        else "none of " + ", ".join(Path(f).name for f in files[:3]) + " pins it"
+        else "none of " + ", ".join(_shown(f, ctx) for f in files[:3]) + " pins it"
         if files
         else ""
         if unread
@@ -155,3 +155,8 @@ def _example(ctx: Context, spec: str) -> str:
     name = re.split(r"[=<>\[~!;@ ]", spec, maxsplit=1)[0].strip()
     version = installed_version(normalize(name), ctx.environment) if name else None
     return f"{name}=={version}" if version else f"{name}==X.Y.Z"
+
+
+def _shown(file: str, ctx: Context) -> str:
+    """Named from the notebook's folder: two folders' ``requirements.txt`` read as two files."""
+    return file_shown(file, ctx.directory, ctx.ceiling) if ctx.directory is not None else Path(file).name

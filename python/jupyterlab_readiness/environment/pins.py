@@ -44,15 +44,20 @@ class PinError(NamedTuple):
         return f"{name}:{self.line}: {self.reason}" if self.line is not None else f"{name}: {self.reason}"
 
     def name_from(self, directory: Path, ceiling: Path | None = None) -> str:
-        """The file relative to ``directory`` ('/'-separated); only its name when it is outside
-        ``ceiling`` (a server's root: no server path in a reply)."""
-        path = Path(self.file)
-        if ceiling is not None and not path.is_relative_to(ceiling):
-            return path.name
-        try:
-            return Path(os.path.relpath(path, Path(directory).resolve())).as_posix()
-        except ValueError:  # another drive on Windows
-            return path.name
+        return file_shown(self.file, directory, ceiling)
+
+
+def file_shown(file: str, directory: Path, ceiling: Path | None = None) -> str:
+    """A pin file relative to ``directory`` ('/'-separated: ``../requirements.txt`` is not the
+    notebook's own ``requirements.txt``); only its name when it is outside ``ceiling`` (a server's
+    root: no server path in a reply)."""
+    path = Path(file)
+    if ceiling is not None and not path.is_relative_to(ceiling):
+        return path.name
+    try:
+        return Path(os.path.relpath(path, Path(directory).resolve())).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.name
 
 
 class PinSet(NamedTuple):
