@@ -148,10 +148,27 @@ def test_a_cell_that_fails_only_on_the_second_run_cannot_be_run_twice(rehearse):
     assert finding.cell_index == 0 and "FileExistsError" in finding.message and "cannot be run twice" in finding.message
 
 
-def test_a_dying_kernel_is_reported_on_its_cell(rehearse):
-    outcome = rehearse(code("print('hi')"), code("import os\nos._exit(3)"), code("print('never')"))
+@pytest.mark.parametrize(
+    ("death", "told"),
+    [
+        ("import os\nos._exit(3)", "exited with status 3"),
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "killed (SIGKILL) — when memory runs out"),
+        ("import ctypes\nctypes.string_at(0)", "crashed (SIGSEGV) in compiled code"),
+    ],
+)
+def test_a_dying_kernel_is_reported_on_its_cell_with_how_it_died(rehearse, death, told):
+    outcome = rehearse(code("print('hi')"), code(death), code("print('never')"))
     (finding,) = outcome.findings
     assert finding.check == "rehearsal-error" and finding.cell_index == 1 and "kernel died" in finding.message
+    assert told in finding.message
+    # What the kernel printed while starting (ipykernel's warnings) is not why it died.
+    assert "IPKernelApp" not in finding.message and "last words" not in finding.message
+
+
+def test_a_dying_kernels_last_words_are_what_it_printed_while_running(rehearse):
+    outcome = rehearse(code("import os\nos.write(2, b'fatal: out of widgets\\n')\nos.abort()"))
+    (finding,) = outcome.findings
+    assert "crashed (SIGABRT)" in finding.message and "Its last words: `fatal: out of widgets`." in finding.message
 
 
 # ----------------------------------------------------------------------- non-idempotent-write

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+import signal
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -147,10 +148,7 @@ def _errors(ev: Evidence, built: Built) -> None:
         memory = f" (peak memory {failing.peak_memory / 2**20:.0f} MiB)" if failing.peak_memory else ""
         said = run.kernel_said.strip().splitlines()[-1][:200] if run.kernel_said.strip() else ""
         said = f" Its last words: `{said}`." if said else ""
-        message = (
-            f"The kernel died while running this cell{where}{memory}: a crash in compiled "
-            f"code, os._exit(), or memory running out.{said}{stopped}"
-        )
+        message = f"The kernel died while running this cell{where}{memory}: {_death(run.exit_status)}.{said}{stopped}"
         suggestion = (
             "Run the notebook in a fresh kernel to see how it ends; if memory ran out, process "
             "the data in chunks or on a smaller sample."
@@ -215,6 +213,26 @@ def _errors(ev: Evidence, built: Built) -> None:
                     "project folder when it reads from ../."
                 )
     _add(ev, built, "rehearsal-error", "error", failing.cell_index, line, message, suggestion)
+
+
+_CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+
+
+def _death(exit_status: int | None) -> str:
+    """How a kernel process ended, from its return code, for a person."""
+    if exit_status is None:
+        return "a crash in compiled code, os._exit(), or memory running out"
+    if exit_status >= 0:
+        return f"its process exited with status {exit_status} (os._exit() in a cell, or a library calling exit())"
+    try:
+        name = signal.Signals(-exit_status).name
+    except ValueError:
+        return f"its process was killed by signal {-exit_status}"
+    if name == "SIGKILL":
+        return "its process was killed (SIGKILL) — when memory runs out, Linux's out-of-memory killer does this"
+    if name in _CRASH_SIGNALS:
+        return f"its process crashed ({name}) in compiled code (an extension module or a library it loads)"
+    return f"its process was killed by {name}"
 
 
 # ------------------------------------------------------------------------ write-outside-folder
