@@ -142,6 +142,15 @@ def test_hidden_state_fails_with_the_name_and_confirms_the_static_finding(rehear
     assert [c.status for c in outcome.runs[0].cells] == ["ok", "error", "not-run"]
 
 
+def test_a_cell_asking_for_input_is_told_to_take_a_parameter(rehearse):
+    outcome = rehearse(code("name = input('Your name? ')\nprint(name)"), code("print('never')"))
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index, finding.line) == ("rehearsal-error", 0, 1)
+    assert "waits for someone to type an answer" in finding.message and "StdinNotImplementedError" in finding.message
+    assert ".." not in finding.message
+    assert "tagged `parameters`" in finding.suggestion and "os.environ" in finding.suggestion
+
+
 def test_a_cell_that_fails_only_on_the_second_run_cannot_be_run_twice(rehearse):
     outcome = rehearse(code("import os\nos.mkdir('out')"), code("print('done')"))
     (finding,) = [f for f in outcome.findings if f.check == "rehearsal-error"]

@@ -156,7 +156,7 @@ def _errors(ev: Evidence, built: Built) -> None:
     else:
         error = failing.error
         ename, evalue = (error.ename, error.evalue) if error else ("an error", "")
-        evalue = _CELL_FILE.sub("", evalue)
+        evalue = _CELL_FILE.sub("", evalue).rstrip(".")  # the message puts its own full stop after it
         raised = f"{ename}: {evalue}" if evalue else ename
         if second_only:
             message = (
@@ -199,6 +199,18 @@ def _errors(ev: Evidence, built: Built) -> None:
                 suggestion = (
                     f"Define `{name.group(1)}` in a cell above this one (or move the cell "
                     "that defines it up), then Restart Kernel and Run All to check."
+                )
+            elif ename == "StdinNotImplementedError":
+                message = (
+                    f"In a fresh kernel this cell{where} waits for someone to type an answer "
+                    "(input(), getpass()): an unattended run has no one to ask, and it raises "
+                    f"{ename}.{stopped}"
+                )
+                suggestion = (
+                    "Make the answer a parameter — set it in a cell tagged `parameters`, which a "
+                    "rehearsal or a scheduler overrides with -p NAME VALUE — or read it from an "
+                    "environment variable (os.environ); a password from the environment or a "
+                    "secrets store, never from a prompt."
                 )
             elif module:
                 suggestion = (
