@@ -126,6 +126,13 @@ def test_diff_and_first_difference_show_the_lines_that_differ():
     text = out.diff(a, b, "saved", "fresh run")
     assert text.startswith("--- saved\n+++ fresh run") and "-b\n+B" in text and "+d" in text
     assert out.first_difference(a, [*a, out.Item("stdout", "more")]) == ("", "more")
+    # A long line differing near its end (pandas' DatetimeIndex repr, dtype ns → us) shows the difference.
+    days = ", ".join(f"'2012-10-{d:02}'" for d in range(1, 12))
+    x, y = out.first_difference(
+        [out.Item("result", f"[{days}], dtype='datetime64[ns]', name='Date')")],
+        [out.Item("result", f"[{days}], dtype='datetime64[us]', name='Date')")],
+    )
+    assert x != y and "datetime64[ns]" in x and "datetime64[us]" in y and x.startswith("…") and len(x) <= 60
     long = out.comparable(
         [{"output_type": "stream", "name": "stdout", "text": "".join(f"{i}\n" for i in range(500))}], s
     )

@@ -186,7 +186,7 @@ def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
     la, lb = lines(a), lines(b)
     for x, y in zip(la, lb, strict=False):  # the shorter one's lines
         if x != y:
-            return _short(x), _short(y)
+            return _short_pair(x, y)
     if len(la) == len(lb):  # same lines: an image's size differs
         for x, y in zip(a, b, strict=False):  # the same lines may still be split into other items
             if not x.same_as(y):
@@ -198,6 +198,17 @@ def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
 def _short(text: str, width: int = 60) -> str:
     text = text.strip()
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_pair(x: str, y: str, width: int = 60) -> tuple[str, str]:
+    """Two differing lines shortened alike, so that both show where they differ: a long common
+    start (a wide table row, a long list) is cut from both, leaving a little before the difference."""
+    x, y = x.strip(), y.strip()
+    common = next((i for i, (a, b) in enumerate(zip(x, y, strict=False)) if a != b), min(len(x), len(y)))
+    if common < width - 10:
+        return _short(x, width), _short(y, width)
+    start = common - 20
+    return _short("…" + x[start:], width), _short("…" + y[start:], width)
 
 
 def image_size(mime: str, data: str) -> tuple[int, int] | None:
