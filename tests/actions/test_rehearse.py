@@ -223,6 +223,14 @@ def test_an_unseeded_draw_is_nondeterministic_and_a_seeded_one_is_not(rehearse):
     )
 
 
+def test_a_set_of_strings_printed_in_another_order_is_put_down_to_string_hashing(rehearse):
+    # 26 names: the chance that two processes' hash seeds give the same order is negligible.
+    outcome = rehearse(code("names = {chr(97 + i) * 3 for i in range(26)}\nprint(names)"))
+    (finding,) = outcome.findings
+    assert finding.check == "nondeterministic-output"
+    assert "same values come out in another order" in finding.message and "PYTHONHASHSEED" in finding.message
+
+
 # --------------------------------------------------------------------------- output-mismatch
 def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731

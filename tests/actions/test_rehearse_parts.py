@@ -139,6 +139,15 @@ def test_diff_and_first_difference_show_the_lines_that_differ():
     assert out.diff([], long, "a", "b").count("\n") <= out.MAX_DIFF_LINES + 1
 
 
+def test_reordered_is_the_same_values_in_another_order_only():
+    def items(text: str) -> list:
+        return [out.Item("stdout", text)]
+
+    assert out.reordered(items("{'b', 'a', 'c'}"), items("{'a', 'c', 'b'}"))
+    assert not out.reordered(items("{'a', 'b'}"), items("{'a', 'b'}"))  # the same output
+    assert not out.reordered(items("['nota', 'santo']"), items("['into', 'niton']"))  # other values
+
+
 # ------------------------------------------------------------------------------- parameters
 def test_parameter_values_are_literals_else_strings():
     assert params.parse_pairs(

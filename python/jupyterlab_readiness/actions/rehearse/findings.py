@@ -367,6 +367,12 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
         read_changed = sorted({acc.path for acc in b.accesses if acc.kind == "r" and acc.path in changed_paths})
         if read_changed:
             causes.append(f"it reads {_listed(read_changed)}, which the first run left different")
+        if not causes and out.reordered(items_a, items_b):
+            causes.append(
+                "the same values come out in another order: a set (or what is built from one) "
+                "iterated — Python orders a set of strings differently in each new process "
+                "(PYTHONHASHSEED)"
+            )
         because = f" Likely because {' and '.join(causes)}." if causes else ""
         message = f"Two fresh runs give different output here: run 1 `{x}`, run 2 `{y}`.{because}"
         suggestion = (

@@ -195,6 +195,16 @@ def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
     return (_short(la[len(lb)]), "") if len(la) > len(lb) else ("", _short(lb[len(la)]))
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def reordered(a: list[Item], b: list[Item]) -> bool:
+    """The same values, in another order (a set's or a dict's iteration order changed)."""
+    tokens_a = [t for item in a for t in _TOKEN.findall(item.text)]
+    tokens_b = [t for item in b for t in _TOKEN.findall(item.text)]
+    return tokens_a != tokens_b and sorted(tokens_a) == sorted(tokens_b)
+
+
 def _short(text: str, width: int = 60) -> str:
     text = text.strip()
     return text if len(text) <= width else text[: width - 1] + "…"
