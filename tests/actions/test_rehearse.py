@@ -151,6 +151,23 @@ def test_a_cell_asking_for_input_is_told_to_take_a_parameter(rehearse):
     assert "tagged `parameters`" in finding.suggestion and "os.environ" in finding.suggestion
 
 
+def test_a_file_missing_from_the_real_folder_too_is_told_as_a_missing_input(rehearse, project):
+    (project / "data").mkdir()
+    outcome = rehearse(code("import pandas as pd\nweather = pd.read_csv('./data/weather_2012.csv')"))
+    (finding,) = outcome.findings
+    assert finding.check == "rehearsal-error" and "FileNotFoundError" in finding.message
+    assert "The notebook's own folder lacks this file too" in finding.message
+    assert "needs a file it does not have" in finding.suggestion and "--folder" not in finding.suggestion
+
+
+def test_a_file_the_scratch_copy_lacks_points_to_the_folder_option(rehearse, tmp_path):
+    (tmp_path / "shared.csv").write_text("a\n1\n")
+    outcome = rehearse(code("open('../shared.csv').read()"))
+    (finding,) = outcome.findings
+    assert finding.check == "rehearsal-error" and "lacks this file too" not in finding.message
+    assert "--folder" in finding.suggestion
+
+
 def test_a_cell_that_fails_only_on_the_second_run_cannot_be_run_twice(rehearse):
     outcome = rehearse(code("import os\nos.mkdir('out')"), code("print('done')"))
     (finding,) = [f for f in outcome.findings if f.check == "rehearsal-error"]

@@ -30,6 +30,7 @@ _MODULE = re.compile(r"No module named '([^']+)'")
 # ``(<ipython-input-3-…>, line 1)``): meaningless to the reader, the finding names cell and line.
 _CELL_FILE = re.compile(r" \((?:<ipython-input-[^>]*>|\d+\.py), line \d+\)$")
 _MAX_LISTED = 4
+_NO_SUCH_FILE = re.compile(r"No such file or directory: '(.+)'$")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,9 @@ class Evidence:
     static: NotebookReport | None = None
     cell_timeout: float | None = None
     timeout: float | None = None
+    # Paths a FileNotFoundError named (as ``missing_path`` reads them) that the user's real
+    # folder lacks as well: a missing input, not one the scratch copy left out.
+    missing_for_real: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -217,6 +221,16 @@ def _errors(ev: Evidence, built: Built) -> None:
                     f"Install the distribution that provides `{module.group(1)}` in the kernel's "
                     "environment and pin it (Freeze environment), or remove the import."
                 )
+            elif ename == "FileNotFoundError" and missing_path(evalue) in ev.missing_for_real:
+                message = (
+                    f"In a fresh kernel this cell{where} raises {raised}. The notebook's own folder "
+                    f"lacks this file too: it is not something the scratch copy left out.{stopped}"
+                )
+                suggestion = (
+                    "The notebook needs a file it does not have: add it to the project, or add the "
+                    "step that makes it (a download, another notebook's output) above this cell; "
+                    "make its path a parameter and write down where it comes from."
+                )
             elif ename in ("FileNotFoundError", "NotADirectoryError"):
                 suggestion = (
                     "The rehearsal runs in a copy of the notebook's folder: keep the "
@@ -225,6 +239,12 @@ def _errors(ev: Evidence, built: Built) -> None:
                     "project folder when it reads from ../."
                 )
     _add(ev, built, "rehearsal-error", "error", failing.cell_index, line, message, suggestion)
+
+
+def missing_path(evalue: str) -> str | None:
+    """The path a FileNotFoundError's message names (``[Errno 2] No such file or directory: 'x'``)."""
+    found = _NO_SUCH_FILE.search(evalue.strip())
+    return found.group(1) if found else None
 
 
 _CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")

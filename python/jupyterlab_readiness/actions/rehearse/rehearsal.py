@@ -345,7 +345,7 @@ class Rehearsal:
         from ...lint.config import CheckConfig
         from ...lint.engine import check_model
         from .baseline import build_record
-        from .findings import Evidence, build
+        from .findings import Evidence, build, missing_path
         from .shapes import shapes
 
         options = self.options
@@ -366,6 +366,15 @@ class Rehearsal:
             {str(folder): "<folder>", real: "<folder>"}, temp=[str(private), os.path.realpath(private)]
         )
         static = check_model(prep.model, self.path, CheckConfig(), self.path.name, memoize=False)
+        notebook_dir = prep.folder / prep.relative
+        missing = frozenset(
+            path
+            for run in runs
+            for cell in run.cells
+            if cell.error is not None and cell.error.ename == "FileNotFoundError"
+            for path in [missing_path(cell.error.evalue)]
+            if path is not None and not os.path.lexists(notebook_dir / path)
+        )
         evidence = Evidence(
             prep.model,
             prep.saved,
@@ -377,6 +386,7 @@ class Rehearsal:
             static,
             options.cell_timeout,
             options.timeout,
+            missing,
         )
         built = build(evidence)
         record = build_record(
