@@ -217,6 +217,17 @@ def test_an_appending_writer_is_caught_and_an_overwriting_writer_is_not(rehearse
     assert (project / "seed.csv").read_text() == "a,b\n" and not (project / "history.csv").exists()
 
 
+def test_rows_appended_to_a_sqlite_table_are_told_as_an_append(rehearse):
+    outcome = rehearse(
+        code("import sqlite3\nimport pandas as pd\ndf = pd.DataFrame({'day': ['01-01', '01-02'], 'n': [3, 4]})"),
+        code("with sqlite3.connect('warehouse.db') as con:\n    df.to_sql('daily', con, if_exists='append')"),
+    )
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index) == ("non-idempotent-write", 1)
+    assert "table `daily` grew from 2 to 4 rows" in finding.message and "`append-write`" in finding.message
+    assert "if_exists='replace'" in finding.suggestion and "seed" not in finding.suggestion
+
+
 def test_a_file_named_by_the_clock_is_created_anew_by_the_second_run(rehearse):
     outcome = rehearse(code("import time\nopen(f'out-{time.time_ns()}.txt', 'w').write('x')"))
     (finding,) = outcome.findings

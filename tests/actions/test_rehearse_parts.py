@@ -311,6 +311,33 @@ def test_snapshots_tell_appends_from_rewrites_and_new_files(tmp_path):
     assert "input.csv" not in {c.path for c in unknown}, "same size, no hash to compare: never reported on a time stamp"
 
 
+def test_a_sqlite_file_is_compared_by_its_rows_and_grown_tables_are_named(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+
+    def write(database: str, *statements: str) -> None:
+        with sqlite3.connect(folder / database) as connection:
+            for statement in statements:
+                connection.execute(statement)
+        connection.close()
+
+    initial = snapshot.take(folder, None, hash_changes=False)
+    write("appended.db", "create table daily (day text, n int)", "insert into daily values ('a', 1), ('b', 2)")
+    write("replaced.db", "create table t (x)", "insert into t values (1)")
+    write("updated.db", "create table t (x)", "insert into t values (1)")
+    first = snapshot.take(folder, initial)
+    write("appended.db", "insert into daily values ('a', 1), ('b', 2)")
+    write("replaced.db", "drop table t", "create table t (x)", "insert into t values (1)")
+    write("updated.db", "update t set x = 2")
+    second = snapshot.take(folder, first)
+    changes = {c.path: c for c in snapshot.differences(folder, first, second, lambda p: None)}
+    assert set(changes) == {"appended.db", "updated.db"}, "the same rows rewritten are the same database"
+    assert changes["appended.db"].rows_added == (("daily", 2, 4),)
+    assert changes["updated.db"].rows_added == () and not changes["updated.db"].appended
+
+
 # ------------------------------------------------------------------------------- audit hook
 def test_the_audit_hook_refuses_writes_outside_and_records_what_it_sees(tmp_path):
     folder = tmp_path / "proj"

@@ -469,6 +469,17 @@ def _non_idempotent(ev: Evidence, built: Built) -> None:
                 "Make the notebook leave the same files every run: create what it removes, "
                 "or remove it at the end of every run."
             )
+        elif change.rows_added:
+            grown = ", ".join(
+                f"table `{table}` grew from {a:,} to {b:,} rows" for table, a, b in change.rows_added[:_MAX_LISTED]
+            )
+            message = (
+                f"`{path}` is different after the second run: {grown} — the rerun inserted its rows again (appended)."
+            )
+            suggestion = (
+                "Replace the table on every run (to_sql(if_exists='replace'), or DELETE the run's "
+                "rows before inserting them), so that a rerun leaves the same rows."
+            )
         elif change.appended:
             message = (
                 f"`{path}` is different after the second run: it grew from {change.before_size:,} "
@@ -487,7 +498,7 @@ def _non_idempotent(ev: Evidence, built: Built) -> None:
                 "Make the file depend only on the notebook's inputs: seed randomness, pass "
                 "the date in as a parameter, keep timestamps out of it — then a rerun writes the same bytes."
             )
-        if index is not None and change.appended and _static(ev, "append-write", index):
+        if index is not None and (change.appended or change.rows_added) and _static(ev, "append-write", index):
             message += " This is the append the static check `append-write` pointed at, confirmed."
             _verdict(built, "append-write", index, True, f"`{path}` grew in the second run (appended)")
         if index is None:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Literal
 
 from .scratch import SKIPPED_DIRS, is_environment
-from .sqlite_files import content_digest
+from .sqlite_files import Content, content_of, rows_added
 
 _CHUNK = 1 << 20
 
@@ -29,7 +29,7 @@ class FileState:
     size: int
     mtime_ns: int
     sha256: str | None = None  # None: not hashed (unchanged since the copy)
-    content: str | None = None  # a SQLite file's content digest; None for any other file
+    content: Content | None = None  # a SQLite file's content; None for any other file
 
 
 Snapshot = dict[str, FileState]  # relative posix path → state
@@ -44,6 +44,7 @@ class FileChange:
     before_size: int | None
     after_size: int | None
     appended: bool  # the second run's file starts with the whole first-run file and is longer
+    rows_added: tuple[tuple[str, int, int], ...] = ()  # a SQLite file: (table, rows before, after) that grew
 
 
 def sha256_of(path: Path, limit: int | None = None) -> str:
@@ -88,7 +89,7 @@ def take(folder: Path, before: Snapshot | None, hash_changes: bool = True) -> Sn
                     digest = sha256_of(full)
                 except OSError:
                     continue
-                content = content_digest(full)
+                content = content_of(full)
             found[relative] = FileState(info.st_size, info.st_mtime_ns, digest, content)
     return found
 
@@ -118,8 +119,13 @@ def differences(
         if b is None:
             changes.append(FileChange(path, "removed", a.size, None, False))
             continue
-        if a.content is not None and a.content == b.content:
-            continue  # a SQLite file rewritten with the same schema and rows
+        if a.content is not None and b.content is not None:
+            if a.content.digest == b.content.digest:
+                continue  # a SQLite file rewritten with the same schema and rows
+            added = rows_added(a.content, b.content)
+            if added:
+                changes.append(FileChange(path, "changed", a.size, b.size, False, added))
+                continue
         before_hash = a.sha256 or original_hash(path)
         if before_hash is None:
             if a.size != b.size:
