@@ -168,6 +168,16 @@ def test_a_file_the_scratch_copy_lacks_points_to_the_folder_option(rehearse, tmp
     assert "--folder" in finding.suggestion
 
 
+def test_a_failed_download_is_told_as_a_network_input_to_keep_a_copy_of(rehearse):
+    # `.invalid` never resolves (RFC 2606): the same failure online and offline.
+    outcome = rehearse(
+        code("import urllib.request\ndata = urllib.request.urlopen('http://weather.invalid/2012.csv', timeout=5)")
+    )
+    (error,) = [f for f in outcome.findings if f.check == "rehearsal-error"]
+    assert "URLError" in error.message
+    assert "fetches from `weather.invalid:80`" in error.suggestion and "dated copy" in error.suggestion
+
+
 def test_a_cell_that_fails_only_on_the_second_run_cannot_be_run_twice(rehearse):
     outcome = rehearse(code("import os\nos.mkdir('out')"), code("print('done')"))
     (finding,) = [f for f in outcome.findings if f.check == "rehearsal-error"]

@@ -204,6 +204,14 @@ def _errors(ev: Evidence, built: Built) -> None:
                     f"Define `{name.group(1)}` in a cell above this one (or move the cell "
                     "that defines it up), then Restart Kernel and Run All to check."
                 )
+            elif _NETWORK_ERROR.search(ename) and _hosts(failing):
+                suggestion = (
+                    f"The cell fetches from {_listed(_hosts(failing))}, and the fetch failed here "
+                    "(no network, a proxy, the host down or the address moved): an unattended run "
+                    "fails the same way whenever that happens. Keep a dated copy of the data under "
+                    "the project and read that (the URL a parameter, to refresh it on purpose), or "
+                    "catch the error and fail with a message that says which source is down."
+                )
             elif ename == "StdinNotImplementedError":
                 message = (
                     f"In a fresh kernel this cell{where} waits for someone to type an answer "
@@ -239,6 +247,20 @@ def _errors(ev: Evidence, built: Built) -> None:
                     "project folder when it reads from ../."
                 )
     _add(ev, built, "rehearsal-error", "error", failing.cell_index, line, message, suggestion)
+
+
+_NETWORK_ERROR = re.compile(
+    r"URLError|HTTPError|ConnectionError|ConnectError|ConnectTimeout|ReadTimeout|gaierror|SSLError"
+    r"|MaxRetryError|NewConnectionError|NameResolutionError|RemoteDisconnected|ConnectionRefused"
+    r"|ConnectionReset|TimeoutError"
+)
+
+
+def _hosts(cell: CellRun) -> list[str]:
+    """The hosts a cell looked up or connected to, names first (an address only when no name was looked up)."""
+    named = [a.path for a in cell.accesses if a.kind == "n" and a.detail == "socket.getaddrinfo"]
+    hosts = named or [a.path for a in cell.accesses if a.kind == "n"]
+    return list(dict.fromkeys(hosts))
 
 
 def missing_path(evalue: str) -> str | None:
