@@ -516,6 +516,7 @@ def test_cli_exit_2_when_it_cannot_run(project, base):
         no_kernel.returncode == 2
         and "no such kernel: 'no-such-kernel'" in no_kernel.stderr
         and "python3" in no_kernel.stderr
+        and "--kernel NAME" in no_kernel.stderr
     )
     assert (
         cli("other.ipynb", "--kernel", "python3", "--runs", "1", "--no-record", cwd=project, base=base).returncode == 0

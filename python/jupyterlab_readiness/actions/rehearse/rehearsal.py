@@ -512,7 +512,10 @@ def _check_kernel(name: str) -> None:
         spec = manager.get_kernel_spec(name)
     except NoSuchKernel:
         installed = ", ".join(sorted(manager.find_kernel_specs())) or "none"
-        raise Refused(f"no such kernel: {name!r} (installed kernels: {installed})") from None
+        raise Refused(
+            f"no such kernel: {name!r} (installed kernels: {installed}); rehearse with another "
+            "(--kernel NAME), or change the notebook's kernel (Kernel ▸ Change Kernel) and save it"
+        ) from None
     if (spec.language or "python").lower() != "python":
         raise Refused(f"a rehearsal runs Python kernels; kernel {name!r} runs {spec.language}")
 
