@@ -185,6 +185,24 @@ def test_a_cell_that_fails_only_on_the_second_run_cannot_be_run_twice(rehearse):
 
 
 @pytest.mark.parametrize(
+    ("second", "told"),
+    [
+        ("import time\ntime.sleep(60)", "this cell did not finish within 2 s"),
+        ("os._exit(1)", "the kernel died while running this cell"),
+    ],
+)
+def test_a_cell_that_hangs_or_dies_only_on_the_second_run_cannot_be_run_twice(rehearse, second, told):
+    body = "\n".join("    " + line for line in second.splitlines())
+    outcome = rehearse(
+        code(f"import os\nif os.path.exists('marker'):\n{body}\nelse:\n    open('marker', 'w').close()"),
+        cell_timeout=2,
+    )
+    (finding,) = [f for f in outcome.findings if f.check == "rehearsal-error"]
+    assert finding.message.startswith("The first fresh run passed, but in the second — on the files the first one left")
+    assert told in finding.message and "cannot be run twice" in finding.suggestion
+
+
+@pytest.mark.parametrize(
     ("death", "told"),
     [
         ("import os\nos._exit(3)", "exited with status 3"),

@@ -128,17 +128,24 @@ def _errors(ev: Evidence, built: Built) -> None:
     stopped = f" The run stopped there: {_plural(below, 'cell')} below did not run." if below else ""
     where = " (the injected parameters)" if failing.injected else ""
     line = failing.error.line if failing.error is not None and not failing.injected else None
+    # A cell that hangs or kills its kernel only in the second run does so on what the first left.
+    in_second = "The first fresh run passed, but in the second — on the files the first one left —"
+    twice = (
+        " It passed the first time: look for what it finds that the first run left (a file it "
+        "appends to and reads back, a marker, a cache): as it is, the notebook cannot be run twice."
+    )
     if failing.status == "timeout":
         limit = ev.cell_timeout
+        opening = in_second if second_only else "In a fresh kernel"
         message = (
-            f"In a fresh kernel this cell{where} did not finish within {limit:g} s, the per-cell time limit.{stopped}"
+            f"{opening} this cell{where} did not finish within {limit:g} s, the per-cell time limit.{stopped}"
             if limit
-            else f"In a fresh kernel this cell{where} did not finish in time.{stopped}"
+            else f"{opening} this cell{where} did not finish in time.{stopped}"
         )
         suggestion = (
             "Look for what waits for a person (input(), a widget, a login prompt) or loops "
             "without end; if the cell is only slow, rehearse with a larger --cell-timeout."
-        )
+        ) + (twice if second_only else "")
         if run.stopped == "total-timeout":
             message = (
                 f"The rehearsal's time limit ({ev.timeout:g} s) ran out while this cell{where} was running.{stopped}"
@@ -152,11 +159,12 @@ def _errors(ev: Evidence, built: Built) -> None:
         memory = f" (peak memory {failing.peak_memory / 2**20:.0f} MiB)" if failing.peak_memory else ""
         said = run.kernel_said.strip().splitlines()[-1][:200] if run.kernel_said.strip() else ""
         said = f" Its last words: `{said}`." if said else ""
-        message = f"The kernel died while running this cell{where}{memory}: {_death(run.exit_status)}.{said}{stopped}"
+        died = f"{in_second} the kernel died" if second_only else "The kernel died"
+        message = f"{died} while running this cell{where}{memory}: {_death(run.exit_status)}.{said}{stopped}"
         suggestion = (
             "Run the notebook in a fresh kernel to see how it ends; if memory ran out, process "
             "the data in chunks or on a smaller sample."
-        )
+        ) + (twice if second_only else "")
     else:
         error = failing.error
         ename, evalue = (error.ename, error.evalue) if error else ("an error", "")
