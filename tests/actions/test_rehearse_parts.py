@@ -56,6 +56,8 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
             "2.01 µs ± 9.1 ns per loop (mean ± std. dev. of 7 runs, 100,000 loops each)",
         ),
         ("100%|██████████| 10/10 [00:01<00:00, 9.52it/s]", "100%|██████████| 10/10 [00:03<00:00, 3.10it/s]"),
+        ("469/469 - 3s - 6ms/step - loss: 0.2", "469/469 - 2s - 4ms/step - loss: 0.2"),  # Keras
+        ("3. AC      11.219 sec/puzzle", "3. AC      3.829 sec/puzzle"),
         ("saved to /home/ann/proj/out.csv", "saved to /tmp/rh/work/proj/out.csv"),
         ("scratch /tmp/rh/tmp-1/tmpa1b2c3", "scratch /tmp/rh/tmp-2/tmpz9y8x7"),
         ("File /tmp/ipykernel_123/456.py, line 3", "File /tmp/ipykernel_999/789.py, line 3"),
@@ -69,6 +71,7 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("[1, 2]", "[2, 1]"),
         ("0.374", "0.951"),
         ("/home/bob/data.csv", "/home/ann/data.csv"),
+        ("469/469 - 6ms/step - loss: 0.2", "469/469 - 6ms/step - loss: 0.3"),
     ]
     for a, b in different_pairs:
         assert sanitise(a) != sanitise(b), (a, b)

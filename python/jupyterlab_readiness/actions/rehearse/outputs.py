@@ -13,9 +13,9 @@ frontend never sends image bytes, only their MIME type, size and, for PNG, GIF a
 dimensions) and compare with a fresh run's images like the images themselves.
 
 Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
-addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``3 ms ± 41 µs per
-loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and the real one
-both read ``<folder>``) and temporary paths (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``).
+addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``6ms/step``,
+``3 ms ± 41 µs per loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and
+the real one both read ``<folder>``) and temporary paths (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
 _OBJECT_ID = re.compile(r"\b(id\s*[=:]\s*)\d{8,}\b")
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 _STYLER_ID = re.compile(r"\bT_[0-9a-f]{5,}")  # pandas Styler's table ids
+# A time per step counts as a duration too (Keras' "6ms/step", "11.2 sec/puzzle").
 _DURATION = re.compile(
-    r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)(?![\w/])"
+    r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)"
+    r"(?:/[A-Za-z]+)?(?![\w/])"
 )
 _LOOPS = re.compile(r"\b\d[\d,]*\s+loops?\s+each")
 _TQDM = re.compile(r"\[\d+:\d\d(?::\d\d)?<[\d:?]+(?:,\s*[\d.?]+\s?(?:it/s|s/it))?\]|\b[\d.]+\s?(?:it/s|s/it)\b")
