@@ -311,6 +311,14 @@ def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     assert diff.diff.splitlines()[-2:] == ["-41", "+42"]
 
 
+def test_a_saved_output_of_another_day_is_put_down_to_the_clock(rehearse):
+    saved = [{"output_type": "stream", "name": "stdout", "text": "report for 2020-01-31\n"}]
+    outcome = rehearse(code("import datetime\nprint('report for', datetime.date.today())", count=1, outputs=saved))
+    (finding,) = outcome.findings
+    assert finding.check == "output-mismatch" and "it reads the clock (`wall-clock`)" in finding.message
+    assert "pass dates in as parameters" in finding.suggestion
+
+
 # ---------------------------------------------------------------------- write-outside-folder
 def test_a_write_outside_the_folder_is_refused_reported_and_the_file_untouched(rehearse, tmp_path):
     outside = tmp_path / "elsewhere" / "results.csv"

@@ -456,8 +456,20 @@ def _mismatches(ev: Evidence, built: Built, nondeterministic: set[int]) -> None:
         suggestion = (
             "Restart the kernel, Run All and save, so that the saved outputs come from the "
             "code as it is — or find what the saved run had that a fresh one lacks (deleted "
-            "cells, other input files, another date)."
+            "cells, other input files, another date, other library versions)."
         )
+        # Not proved by one run (the second may have been skipped, or ran on the same day): likely.
+        likely = []
+        if _static(ev, "unseeded-random", index):
+            likely.append("it draws random numbers without a seed (`unseeded-random`)")
+        if _static(ev, "wall-clock", index):
+            likely.append("it reads the clock (`wall-clock`), and the saved run was at another time")
+        if likely:
+            message += f" Likely because {' and '.join(likely)}."
+            suggestion = (
+                "Seed every random generator and pass dates in as parameters first: until then, "
+                "every Run All saves other values."
+            )
         _add(ev, built, "output-mismatch", "warning", index, None, message, suggestion)
         built.diffs.append(
             OutputDiff(
