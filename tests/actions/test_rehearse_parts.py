@@ -481,6 +481,22 @@ def test_findings_name_the_refused_write_once_and_no_second_error():
     assert finding.check == "write-outside-folder" and "absolute path into the notebook's own folder" in finding.message
 
 
+@pytest.mark.parametrize(("first_seconds", "slow"), [(50.8, True), (0.2, False)])
+def test_a_second_run_timeout_is_slowness_when_the_first_run_came_close_to_the_limit(first_seconds, slow):
+    runs = [
+        RunResult(1, [CellRun(0, "ok", seconds=first_seconds)]),
+        RunResult(2, [CellRun(0, "timeout", seconds=60.0)], stopped="timeout"),
+    ]
+    (finding,) = build(_evidence([code("count_all()")], runs, cell_timeout=60.0)).findings
+    assert finding.check == "rehearsal-error"
+    if slow:  # a busy machine made it slower the second time: not a leftover of the first run
+        assert "took 50.8 s in the first fresh run" in finding.message and "close to the limit" in finding.message
+        assert "--cell-timeout" in finding.suggestion and "cannot be run twice" not in finding.suggestion
+    else:
+        assert finding.message.startswith("The first fresh run passed, but in the second")
+        assert "cannot be run twice" in finding.suggestion
+
+
 def test_an_injected_parameter_error_goes_on_the_parameters_cell():
     run = RunResult(
         1,

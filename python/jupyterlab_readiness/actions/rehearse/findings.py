@@ -136,16 +136,28 @@ def _errors(ev: Evidence, built: Built) -> None:
     )
     if failing.status == "timeout":
         limit = ev.cell_timeout
-        opening = in_second if second_only else "In a fresh kernel"
-        message = (
-            f"{opening} this cell{where} did not finish within {limit:g} s, the per-cell time limit.{stopped}"
-            if limit
-            else f"{opening} this cell{where} did not finish in time.{stopped}"
-        )
-        suggestion = (
-            "Look for what waits for a person (input(), a widget, a login prompt) or loops "
-            "without end; if the cell is only slow, rehearse with a larger --cell-timeout."
-        ) + (twice if second_only else "")
+        before = first.by_index().get(failing.cell_index) if second_only else None
+        took = before.seconds if before is not None else None
+        if limit and took is not None and took >= limit / 2:
+            # Half the limit or more the first time: a slow cell (on a busy machine), not a leftover.
+            message = (
+                f"This cell{where} took {took:.1f} s in the first fresh run and did not finish within "
+                f"{limit:g} s, the per-cell time limit, in the second: it is slow, close to the limit.{stopped}"
+            )
+            suggestion = (
+                "Rehearse with a larger --cell-timeout, or make the cell faster (a smaller sample through a parameter)."
+            )
+        else:
+            opening = in_second if second_only else "In a fresh kernel"
+            message = (
+                f"{opening} this cell{where} did not finish within {limit:g} s, the per-cell time limit.{stopped}"
+                if limit
+                else f"{opening} this cell{where} did not finish in time.{stopped}"
+            )
+            suggestion = (
+                "Look for what waits for a person (input(), a widget, a login prompt) or loops "
+                "without end; if the cell is only slow, rehearse with a larger --cell-timeout."
+            ) + (twice if second_only else "")
         if run.stopped == "total-timeout":
             message = (
                 f"The rehearsal's time limit ({ev.timeout:g} s) ran out while this cell{where} was running.{stopped}"
