@@ -497,6 +497,17 @@ def test_a_second_run_timeout_is_slowness_when_the_first_run_came_close_to_the_l
         assert "cannot be run twice" in finding.suggestion
 
 
+def test_a_kernel_killed_only_in_the_second_run_is_not_blamed_on_the_first_runs_files():
+    runs = [
+        RunResult(1, [CellRun(0, "ok", seconds=3.0)]),
+        RunResult(2, [CellRun(0, "dead")], stopped="dead", exit_status=-9),
+    ]
+    (finding,) = build(_evidence([code("big = load_all()")], runs)).findings
+    assert finding.message.startswith("The first fresh run passed, but in the second the kernel died")
+    assert "SIGKILL" in finding.message and "files the first one left" not in finding.message
+    assert "cannot be run twice" not in finding.suggestion
+
+
 def test_an_injected_parameter_error_goes_on_the_parameters_cell():
     run = RunResult(
         1,

@@ -128,55 +128,10 @@ def _errors(ev: Evidence, built: Built) -> None:
     stopped = f" The run stopped there: {_plural(below, 'cell')} below did not run." if below else ""
     where = " (the injected parameters)" if failing.injected else ""
     line = failing.error.line if failing.error is not None and not failing.injected else None
-    # A cell that hangs or kills its kernel only in the second run does so on what the first left.
-    in_second = "The first fresh run passed, but in the second — on the files the first one left —"
-    twice = (
-        " It passed the first time: look for what it finds that the first run left (a file it "
-        "appends to and reads back, a marker, a cache): as it is, the notebook cannot be run twice."
-    )
     if failing.status == "timeout":
-        limit = ev.cell_timeout
-        before = first.by_index().get(failing.cell_index) if second_only else None
-        took = before.seconds if before is not None else None
-        if limit and took is not None and took >= limit / 2:
-            # Half the limit or more the first time: a slow cell (on a busy machine), not a leftover.
-            message = (
-                f"This cell{where} took {took:.1f} s in the first fresh run and did not finish within "
-                f"{limit:g} s, the per-cell time limit, in the second: it is slow, close to the limit.{stopped}"
-            )
-            suggestion = (
-                "Rehearse with a larger --cell-timeout, or make the cell faster (a smaller sample through a parameter)."
-            )
-        else:
-            opening = in_second if second_only else "In a fresh kernel"
-            message = (
-                f"{opening} this cell{where} did not finish within {limit:g} s, the per-cell time limit.{stopped}"
-                if limit
-                else f"{opening} this cell{where} did not finish in time.{stopped}"
-            )
-            suggestion = (
-                "Look for what waits for a person (input(), a widget, a login prompt) or loops "
-                "without end; if the cell is only slow, rehearse with a larger --cell-timeout."
-            ) + (twice if second_only else "")
-        if run.stopped == "total-timeout":
-            message = (
-                f"The rehearsal's time limit ({ev.timeout:g} s) ran out while this cell{where} was running.{stopped}"
-                if ev.timeout
-                else f"The rehearsal's time limit ran out while this cell was running.{stopped}"
-            )
-            suggestion = (
-                "Rehearse with a larger --timeout, or make the notebook faster (a smaller sample through a parameter)."
-            )
+        message, suggestion = _timed_out(ev, failing, run, second_only, where, stopped)
     elif failing.status == "dead":
-        memory = f" (peak memory {failing.peak_memory / 2**20:.0f} MiB)" if failing.peak_memory else ""
-        said = run.kernel_said.strip().splitlines()[-1][:200] if run.kernel_said.strip() else ""
-        said = f" Its last words: `{said}`." if said else ""
-        died = f"{in_second} the kernel died" if second_only else "The kernel died"
-        message = f"{died} while running this cell{where}{memory}: {_death(run.exit_status)}.{said}{stopped}"
-        suggestion = (
-            "Run the notebook in a fresh kernel to see how it ends; if memory ran out, process "
-            "the data in chunks or on a smaller sample."
-        ) + (twice if second_only else "")
+        message, suggestion = _died(failing, run, second_only, where, stopped)
     else:
         error = failing.error
         ename, evalue = (error.ename, error.evalue) if error else ("an error", "")
@@ -287,6 +242,70 @@ def missing_path(evalue: str) -> str | None:
     """The path a FileNotFoundError's message names (``[Errno 2] No such file or directory: 'x'``)."""
     found = _NO_SUCH_FILE.search(evalue.strip())
     return found.group(1) if found else None
+
+
+# A cell that hangs or kills its kernel only in the second run does so on what the first left.
+_IN_SECOND = "The first fresh run passed, but in the second — on the files the first one left —"
+_TWICE = (
+    " It passed the first time: look for what it finds that the first run left (a file it "
+    "appends to and reads back, a marker, a cache): as it is, the notebook cannot be run twice."
+)
+
+
+def _timed_out(
+    ev: Evidence, failing: CellRun, run: RunResult, second_only: bool, where: str, stopped: str
+) -> tuple[str, str]:
+    if run.stopped == "total-timeout":
+        message = (
+            f"The rehearsal's time limit ({ev.timeout:g} s) ran out while this cell{where} was running.{stopped}"
+            if ev.timeout
+            else f"The rehearsal's time limit ran out while this cell was running.{stopped}"
+        )
+        return message, (
+            "Rehearse with a larger --timeout, or make the notebook faster (a smaller sample through a parameter)."
+        )
+    limit = ev.cell_timeout
+    before = ev.runs[0].by_index().get(failing.cell_index) if second_only else None
+    took = before.seconds if before is not None else None
+    if limit and took is not None and took >= limit / 2:
+        # Half the limit or more the first time: a slow cell (on a busy machine), not a leftover.
+        message = (
+            f"This cell{where} took {took:.1f} s in the first fresh run and did not finish within "
+            f"{limit:g} s, the per-cell time limit, in the second: it is slow, close to the limit.{stopped}"
+        )
+        return message, (
+            "Rehearse with a larger --cell-timeout, or make the cell faster (a smaller sample through a parameter)."
+        )
+    opening = _IN_SECOND if second_only else "In a fresh kernel"
+    message = (
+        f"{opening} this cell{where} did not finish within {limit:g} s, the per-cell time limit.{stopped}"
+        if limit
+        else f"{opening} this cell{where} did not finish in time.{stopped}"
+    )
+    suggestion = (
+        "Look for what waits for a person (input(), a widget, a login prompt) or loops "
+        "without end; if the cell is only slow, rehearse with a larger --cell-timeout."
+    )
+    return message, suggestion + (_TWICE if second_only else "")
+
+
+def _died(failing: CellRun, run: RunResult, second_only: bool, where: str, stopped: str) -> tuple[str, str]:
+    memory = f" (peak memory {failing.peak_memory / 2**20:.0f} MiB)" if failing.peak_memory else ""
+    said = run.kernel_said.strip().splitlines()[-1][:200] if run.kernel_said.strip() else ""
+    said = f" Its last words: `{said}`." if said else ""
+    # Killed (the out-of-memory killer) only the second time: memory was short then, which says
+    # nothing about what the first run left.
+    killed = run.exit_status == -getattr(signal, "SIGKILL", 9)
+    if second_only and killed:
+        died = "The first fresh run passed, but in the second the kernel died"
+    else:
+        died = f"{_IN_SECOND} the kernel died" if second_only else "The kernel died"
+    message = f"{died} while running this cell{where}{memory}: {_death(run.exit_status)}.{said}{stopped}"
+    suggestion = (
+        "Run the notebook in a fresh kernel to see how it ends; if memory ran out, process "
+        "the data in chunks or on a smaller sample."
+    )
+    return message, suggestion + (_TWICE if second_only and not killed else "")
 
 
 _CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
