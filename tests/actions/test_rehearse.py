@@ -360,6 +360,14 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     assert outcome.record.cells[0].external == [str(data)]
 
 
+def test_a_shell_escape_and_pip_magic_are_noted_as_unwatched_processes(rehearse):
+    # IPython runs `!cmd` and `%pip` through pexpect, whose child closes every inherited
+    # descriptor (the hook's log too) before its exec.
+    outcome = rehearse(code("!echo made > made.txt"), code("%pip --version"))
+    assert any("cell 1 started a process (`/bin/" in n and "echo made > made.txt`)" in n for n in outcome.notes)
+    assert any("cell 2 started a process (" in n and "pip --version" in n for n in outcome.notes)
+
+
 def test_a_syntax_error_is_told_by_cell_and_line_without_ipythons_file_name(rehearse):
     outcome = rehearse(code("print(1)"), code("x = 1\ndef f(:\n    pass"), runs=1)
     (finding,) = outcome.findings
