@@ -508,6 +508,20 @@ def test_a_kernel_killed_only_in_the_second_run_is_not_blamed_on_the_first_runs_
     assert "cannot be run twice" not in finding.suggestion
 
 
+def test_a_file_a_shell_command_changed_goes_on_the_cell_that_ran_it():
+    from jupyterlab_readiness.actions.rehearse.snapshot import FileChange
+
+    shell = [Access("p", "/bin/bash -c date +%N >> out/stamps.txt", "os.exec")]
+    runs = [RunResult(n, [CellRun(0, "ok"), CellRun(1, "ok", accesses=shell)]) for n in (1, 2)]
+    cells = [code("print('start')"), code("!date +%N >> out/stamps.txt")]
+    grown = [FileChange("out/stamps.txt", "changed", 10, 20, True)]
+    (finding,) = build(_evidence(cells, runs, changes=grown)).findings
+    assert finding.cell_index == 1 and "the command this cell ran (`/bin/bash -c date" in finding.message
+    other = [FileChange("out/model.h5", "changed", 10, 12, False)]
+    (unnamed,) = build(_evidence(cells, runs, changes=other)).findings
+    assert unnamed.cell_index is None and "a command a cell ran (cell 2: `/bin/bash" in unnamed.message
+
+
 def test_an_injected_parameter_error_goes_on_the_parameters_cell():
     run = RunResult(
         1,

@@ -523,63 +523,80 @@ def _non_idempotent(ev: Evidence, built: Built) -> None:
         for access in cell.accesses:
             if access.kind == "w" and access.detail == "a":
                 appended_by.setdefault(access.path, cell.cell_index)
+    processes = list(
+        dict.fromkeys((cell.cell_index, a.path) for cell in ev.runs[1].cells for a in cell.accesses if a.kind == "p")
+    )
     for change in ev.changes:
         cells = writers.get(change.path, [])
         index = appended_by.get(change.path, cells[-1].cell_index if cells else None)
         path = change.path
-        if change.kind == "created":
-            message = (
-                f"The second run created `{path}`, which the first run did not: a file name "
-                "made from the time, a counter or a random value?"
-            )
-            suggestion = (
-                "Name output files from the notebook's parameters (e.g. the run date passed "
-                "in), not from the clock or a counter, so that a rerun replaces its own output."
-            )
-        elif change.kind == "removed":
-            message = f"The second run removed `{path}`, which the first run had left."
-            suggestion = (
-                "Make the notebook leave the same files every run: create what it removes, "
-                "or remove it at the end of every run."
-            )
-        elif change.rows_added:
-            grown = ", ".join(
-                f"table `{table}` grew from {a:,} to {b:,} rows" for table, a, b in change.rows_added[:_MAX_LISTED]
-            )
-            message = (
-                f"`{path}` is different after the second run: {grown} — the rerun inserted its rows again (appended)."
-            )
-            suggestion = (
-                "Replace the table on every run (to_sql(if_exists='replace'), or DELETE the run's "
-                "rows before inserting them), so that a rerun leaves the same rows."
-            )
-        elif change.appended:
-            message = (
-                f"`{path}` is different after the second run: it grew from {change.before_size:,} "
-                f"to {change.after_size:,} bytes, the first run's content followed by more (appended)."
-            )
-            suggestion = (
-                "Write the file whole on every run (open(…, 'w'), to_csv without mode='a', "
-                "to_sql(if_exists='replace')), or remove it first, so that a rerun gives the same file."
-            )
-        else:
-            message = (
-                f"`{path}` is different after the second run ({change.before_size:,} → {change.after_size:,} "
-                "bytes): rewritten with other content."
-            )
-            suggestion = (
-                "Make the file depend only on the notebook's inputs: seed randomness, pass "
-                "the date in as a parameter, keep timestamps out of it — then a rerun writes the same bytes."
-            )
+        command = None
+        if index is None:  # no Python code opened it: a command that names it, when one cell ran such
+            naming = [(i, c) for i, c in processes if path.rsplit("/", 1)[-1] in c]
+            if len({i for i, _ in naming}) == 1:
+                index, command = naming[0]
+        message, suggestion = _changed(change)
         if index is not None and (change.appended or change.rows_added) and _static(ev, "append-write", index):
             message += " This is the append the static check `append-write` pointed at, confirmed."
             _verdict(built, "append-write", index, True, f"`{path}` grew in the second run (appended)")
-        if index is None:
+        if command is not None:
+            message += f" No cell opened it through Python: the command this cell ran (`{command}`) wrote it."
+        elif index is None:
+            started = "; ".join(f"{cell_label(i)}: `{c}`" for i, c in processes[:_MAX_LISTED])
             message += (
-                " No cell opened it through Python: it was written by compiled code the "
-                "rehearsal's audit hook cannot see (parquet, HDF5, a database driver)."
+                " No cell opened it through Python: it was written by "
+                + (f"a command a cell ran ({started}) or by " if processes else "")
+                + "compiled code the rehearsal's audit hook cannot see (parquet, HDF5, a database driver)."
             )
         _add(ev, built, "non-idempotent-write", "error", index, None, message, suggestion)
+
+
+def _changed(change: FileChange) -> tuple[str, str]:
+    """What the second run did to the file, and how to make a rerun leave it as it was."""
+    path = change.path
+    if change.kind == "created":
+        message = (
+            f"The second run created `{path}`, which the first run did not: a file name "
+            "made from the time, a counter or a random value?"
+        )
+        suggestion = (
+            "Name output files from the notebook's parameters (e.g. the run date passed "
+            "in), not from the clock or a counter, so that a rerun replaces its own output."
+        )
+    elif change.kind == "removed":
+        message = f"The second run removed `{path}`, which the first run had left."
+        suggestion = (
+            "Make the notebook leave the same files every run: create what it removes, "
+            "or remove it at the end of every run."
+        )
+    elif change.rows_added:
+        grown = ", ".join(
+            f"table `{table}` grew from {a:,} to {b:,} rows" for table, a, b in change.rows_added[:_MAX_LISTED]
+        )
+        message = f"`{path}` is different after the second run: {grown} — the rerun inserted its rows again (appended)."
+        suggestion = (
+            "Replace the table on every run (to_sql(if_exists='replace'), or DELETE the run's "
+            "rows before inserting them), so that a rerun leaves the same rows."
+        )
+    elif change.appended:
+        message = (
+            f"`{path}` is different after the second run: it grew from {change.before_size:,} "
+            f"to {change.after_size:,} bytes, the first run's content followed by more (appended)."
+        )
+        suggestion = (
+            "Write the file whole on every run (open(…, 'w'), to_csv without mode='a', "
+            "to_sql(if_exists='replace')), or remove it first, so that a rerun gives the same file."
+        )
+    else:
+        message = (
+            f"`{path}` is different after the second run ({change.before_size:,} → {change.after_size:,} "
+            "bytes): rewritten with other content."
+        )
+        suggestion = (
+            "Make the file depend only on the notebook's inputs: seed randomness, pass "
+            "the date in as a parameter, keep timestamps out of it — then a rerun writes the same bytes."
+        )
+    return message, suggestion
 
 
 # -------------------------------------------------------------------------------------- notes
