@@ -279,6 +279,19 @@ def test_an_unseeded_draw_is_nondeterministic_and_a_seeded_one_is_not(rehearse):
     )
 
 
+def test_a_cell_showing_values_drawn_above_is_put_down_to_the_drawing_cell(rehearse):
+    outcome = rehearse(
+        code("import random\nvalues = [random.random() for _ in range(3)]"),
+        code("total = sum(values)"),
+        code("print(round(total, 6))"),
+    )
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index) == ("nondeterministic-output", 2)
+    assert "its values come from cell 1, which draws random numbers without a seed (`unseeded-random`)" in (
+        finding.message
+    )
+
+
 def test_a_set_of_strings_printed_in_another_order_is_put_down_to_string_hashing(rehearse):
     # 26 names: the chance that two processes' hash seeds give the same order is negligible.
     outcome = rehearse(code("names = {chr(97 + i) * 3 for i in range(26)}\nprint(names)"))

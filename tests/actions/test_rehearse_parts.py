@@ -522,6 +522,19 @@ def test_a_file_a_shell_command_changed_goes_on_the_cell_that_ran_it():
     assert unnamed.cell_index is None and "a command a cell ran (cell 2: `/bin/bash" in unnamed.message
 
 
+def test_a_differing_cell_below_another_is_put_down_to_the_first_that_differed():
+    def stdout(text: str) -> list:
+        return [{"output_type": "stream", "name": "stdout", "text": text}]
+
+    runs = [
+        RunResult(n, [CellRun(0, "ok", outputs=stdout(f"seed {n}\n")), CellRun(1, "ok", outputs=stdout(f"{n * 7}\n"))])
+        for n in (1, 2)
+    ]
+    first, second = build(_evidence([code("x = fetch()\nprint(x)"), code("print(x * 7)")], runs)).findings
+    assert "Likely" not in first.message
+    assert "Likely because its values come from cell 1, whose output already differed" in second.message
+
+
 def test_an_injected_parameter_error_goes_on_the_parameters_cell():
     run = RunResult(
         1,

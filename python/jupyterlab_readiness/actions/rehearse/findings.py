@@ -454,6 +454,10 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
                 "iterated — Python orders a set of strings differently in each new process "
                 "(PYTHONHASHSEED)"
             )
+        if not causes:
+            upstream = _upstream(ev, index, found)
+            if upstream:
+                causes.append(upstream)
         because = f" Likely because {' and '.join(causes)}." if causes else ""
         message = f"Two fresh runs give different output here: run 1 `{x}`, run 2 `{y}`.{because}"
         suggestion = (
@@ -466,6 +470,29 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
             OutputDiff(index, "nondeterministic-output", "run 1", "run 2", out.diff(items_a, items_b, "run 1", "run 2"))
         )
     return found
+
+
+_UPSTREAM_CAUSES = {
+    "unseeded-random": "draws random numbers without a seed",
+    "wall-clock": "reads the clock",
+}
+
+
+def _upstream(ev: Evidence, index: int, found: set[int]) -> str | None:
+    """A cell above that a differing cell may take its values from: the first one the static
+    checks call random or clock-bound, else the first whose output already differed."""
+    static = sorted(
+        (f.cell_index, f.check)
+        for f in (ev.static.findings if ev.static is not None else [])
+        if f.check in _UPSTREAM_CAUSES and f.cell_index is not None and f.cell_index < index
+    )
+    if static:
+        at, check = static[0]
+        return f"its values come from {cell_label(at)}, which {_UPSTREAM_CAUSES[check]} (`{check}`)"
+    earlier = [i for i in found if i < index]
+    if earlier:
+        return f"its values come from {cell_label(min(earlier))}, whose output already differed between the runs"
+    return None
 
 
 # ----------------------------------------------------------------------------- output-mismatch
