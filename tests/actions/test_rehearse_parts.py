@@ -533,6 +533,9 @@ def test_a_differing_cell_below_another_is_put_down_to_the_first_that_differed()
     first, second = build(_evidence([code("x = fetch()\nprint(x)"), code("print(x * 7)")], runs)).findings
     assert "Likely" not in first.message
     assert "Likely because its values come from cell 1, whose output already differed" in second.message
+    # Two cells that each draw through the same function: neither takes its values from the other.
+    apart = build(_evidence([code("print(pick())"), code("print(pick())")], runs)).findings
+    assert [f.check for f in apart] == ["nondeterministic-output"] * 2 and not any("Likely" in f.message for f in apart)
 
 
 def test_an_injected_parameter_error_goes_on_the_parameters_cell():

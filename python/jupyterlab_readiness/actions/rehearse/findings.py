@@ -19,6 +19,7 @@ from typing import Any
 from ...checks.context import cell_label
 from ...contract.baseline import OutputDiff, StaticVerdict
 from ...contract.report import Finding, NotebookReport, Severity
+from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from . import outputs as out
 from .results import CellRun, RunResult
@@ -479,20 +480,37 @@ _UPSTREAM_CAUSES = {
 
 
 def _upstream(ev: Evidence, index: int, found: set[int]) -> str | None:
-    """A cell above that a differing cell may take its values from: the first one the static
-    checks call random or clock-bound, else the first whose output already differed."""
+    """A cell above whose values reach this one (a name it binds is read here, directly or through
+    the cells between): the first the static checks call random or clock-bound, else the first
+    whose output already differed."""
     static = sorted(
         (f.cell_index, f.check)
         for f in (ev.static.findings if ev.static is not None else [])
         if f.check in _UPSTREAM_CAUSES and f.cell_index is not None and f.cell_index < index
     )
-    if static:
-        at, check = static[0]
-        return f"its values come from {cell_label(at)}, which {_UPSTREAM_CAUSES[check]} (`{check}`)"
-    earlier = [i for i in found if i < index]
-    if earlier:
-        return f"its values come from {cell_label(min(earlier))}, whose output already differed between the runs"
+    for at, check in static:
+        if _flows(ev.notebook, at, index):
+            return f"its values come from {cell_label(at)}, which {_UPSTREAM_CAUSES[check]} (`{check}`)"
+    for at in sorted(i for i in found if i < index):
+        if _flows(ev.notebook, at, index):
+            return f"its values come from {cell_label(at)}, whose output already differed between the runs"
     return None
+
+
+def _flows(notebook: Notebook, source: int, target: int) -> bool:
+    """A name cell ``source`` binds is read by cell ``target``, directly or through the code
+    cells between (a cell reading a reached name binds reached names)."""
+    reached: set[str] = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code" or not source <= cell.index <= target:
+            continue
+        facts = cell_facts(cell.source)
+        reads = {name for _, name in facts.free_reads}
+        if cell.index == target:
+            return bool(reads & reached)
+        if cell.index == source or reads & reached:
+            reached |= facts.binds
+    return False
 
 
 # ----------------------------------------------------------------------------- output-mismatch
