@@ -256,6 +256,18 @@ def test_rows_appended_to_a_sqlite_table_are_told_as_an_append(rehearse):
     assert "if_exists='replace'" in finding.suggestion and "seed" not in finding.suggestion
 
 
+def test_figures_saved_again_are_the_same_files_and_new_data_is_not(rehearse):
+    outcome = rehearse(
+        code("import random\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"),
+        code("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nfig.savefig('fixed.pdf')\nfig.savefig('fixed.svg')"),
+        code("fig, ax = plt.subplots()\nax.plot([random.random() for _ in range(3)])\nfig.savefig('drawn.pdf')"),
+    )
+    assert [(f.check, f.cell_index) for f in outcome.findings if f.check == "non-idempotent-write"] == [
+        ("non-idempotent-write", 2)
+    ]
+    assert "`drawn.pdf`" in outcome.findings[-1].message
+
+
 def test_a_file_named_by_the_clock_is_created_anew_by_the_second_run(rehearse):
     outcome = rehearse(code("import time\nopen(f'out-{time.time_ns()}.txt', 'w').write('x')"))
     (finding,) = outcome.findings

@@ -341,6 +341,35 @@ def test_a_sqlite_file_is_compared_by_its_rows_and_grown_tables_are_named(tmp_pa
     assert changes["updated.db"].rows_added == () and not changes["updated.db"].appended
 
 
+def test_a_figure_saved_again_is_the_same_file_without_its_save_date_and_ids(tmp_path):
+    from jupyterlab_readiness.actions.rehearse.figure_files import stable_digest
+
+    def pdf(date: bytes, body: bytes) -> bytes:
+        return b"%PDF-1.4\n1 0 obj << /CreationDate (D:" + date + b"Z) /Producer (x) >>\n" + body + b"\n%%EOF\n"
+
+    def svg(date: bytes, salt: bytes, y: bytes) -> bytes:
+        return (
+            b"<svg><metadata><dc:date>" + date + b'</dc:date></metadata><path id="m' + salt + b'" d="M 0 0"/>'
+            b'<use xlink:href="#m' + salt + b'" y="' + y + b'"/><g clip-path="url(#m' + salt + b')"/></svg>'
+        )
+
+    files = {
+        "a.pdf": pdf(b"20261201063433", b"stream 1 2 3"),
+        "b.pdf": pdf(b"20261202070000", b"stream 1 2 3"),
+        "c.pdf": pdf(b"20261201063433", b"stream 1 2 4"),
+        "a.svg": svg(b"2026-12-01T06:34:33", b"cb4615820c", b"307.5"),
+        "b.svg": svg(b"2026-12-01T06:34:35", b"034f687a8e", b"307.5"),
+        "c.svg": svg(b"2026-12-01T06:34:33", b"cb4615820c", b"295.4"),
+        "notes.txt": b"a PDF-like note",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    digest = {name: stable_digest(tmp_path / name) for name in files}
+    assert digest["a.pdf"] == digest["b.pdf"] != digest["c.pdf"]
+    assert digest["a.svg"] == digest["b.svg"] != digest["c.svg"]
+    assert digest["notes.txt"] is None
+
+
 # ------------------------------------------------------------------------------- audit hook
 def test_the_audit_hook_refuses_writes_outside_and_records_what_it_sees(tmp_path):
     folder = tmp_path / "proj"

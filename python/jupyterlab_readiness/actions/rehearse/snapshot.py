@@ -4,7 +4,8 @@ hashes, so "the second run left a file different from the first" is a fact, not 
 Only files whose size or modification time changed are hashed (an unchanged folder costs one
 ``lstat`` per file). Symbolic links, skipped folders (``scratch.SKIPPED_DIRS``, environments) and
 ``__pycache__`` are left out. A SQLite file is also hashed by its content (its SQL dump): rewritten
-with the same rows it is the same file, though its header's write counter changed its bytes.
+with the same rows it is the same file, though its header's write counter changed its bytes. A PDF
+or SVG figure is also hashed without its save date and generated ids (``figure_files``).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from .figure_files import stable_digest
 from .scratch import SKIPPED_DIRS, is_environment
 from .sqlite_files import Content, content_of, rows_added
 
@@ -30,6 +32,7 @@ class FileState:
     mtime_ns: int
     sha256: str | None = None  # None: not hashed (unchanged since the copy)
     content: Content | None = None  # a SQLite file's content; None for any other file
+    stable: str | None = None  # a PDF or SVG figure's digest without its save dates and ids; None for others
 
 
 Snapshot = dict[str, FileState]  # relative posix path → state
@@ -83,14 +86,15 @@ def take(folder: Path, before: Snapshot | None, hash_changes: bool = True) -> Sn
             if previous is not None and previous.size == info.st_size and previous.mtime_ns == info.st_mtime_ns:
                 found[relative] = previous
                 continue
-            digest = content = None
+            digest = content = stable = None
             if hash_changes and before is not None:
                 try:
                     digest = sha256_of(full)
                 except OSError:
                     continue
                 content = content_of(full)
-            found[relative] = FileState(info.st_size, info.st_mtime_ns, digest, content)
+                stable = stable_digest(full)
+            found[relative] = FileState(info.st_size, info.st_mtime_ns, digest, content, stable)
     return found
 
 
@@ -126,6 +130,8 @@ def differences(
             if added:
                 changes.append(FileChange(path, "changed", a.size, b.size, False, added))
                 continue
+        if a.stable is not None and a.stable == b.stable:
+            continue  # a figure saved again: only its save date and generated ids changed
         before_hash = a.sha256 or original_hash(path)
         if before_hash is None:
             if a.size != b.size:
