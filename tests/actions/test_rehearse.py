@@ -256,14 +256,17 @@ def test_rows_appended_to_a_sqlite_table_are_told_as_an_append(rehearse):
     assert "if_exists='replace'" in finding.suggestion and "seed" not in finding.suggestion
 
 
-def test_figures_saved_again_are_the_same_files_and_new_data_is_not(rehearse):
+def test_figures_and_archives_saved_again_are_the_same_files_and_new_data_is_not(rehearse):
     outcome = rehearse(
         code("import random\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"),
         code("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nfig.savefig('fixed.pdf')\nfig.savefig('fixed.svg')"),
+        code(
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\ndf.to_csv('fixed.csv.gz')\ndf.to_csv('fixed.zip')"
+        ),
         code("fig, ax = plt.subplots()\nax.plot([random.random() for _ in range(3)])\nfig.savefig('drawn.pdf')"),
     )
     assert [(f.check, f.cell_index) for f in outcome.findings if f.check == "non-idempotent-write"] == [
-        ("non-idempotent-write", 2)
+        ("non-idempotent-write", 3)
     ]
     assert "`drawn.pdf`" in outcome.findings[-1].message
 

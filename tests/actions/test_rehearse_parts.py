@@ -341,8 +341,11 @@ def test_a_sqlite_file_is_compared_by_its_rows_and_grown_tables_are_named(tmp_pa
     assert changes["updated.db"].rows_added == () and not changes["updated.db"].appended
 
 
-def test_a_figure_saved_again_is_the_same_file_without_its_save_date_and_ids(tmp_path):
-    from jupyterlab_readiness.actions.rehearse.figure_files import stable_digest
+def test_a_file_saved_again_is_the_same_file_without_its_save_time(tmp_path):
+    import gzip
+    import zipfile
+
+    from jupyterlab_readiness.actions.rehearse.stable_files import stable_digest
 
     def pdf(date: bytes, body: bytes) -> bytes:
         return b"%PDF-1.4\n1 0 obj << /CreationDate (D:" + date + b"Z) /Producer (x) >>\n" + body + b"\n%%EOF\n"
@@ -368,6 +371,15 @@ def test_a_figure_saved_again_is_the_same_file_without_its_save_date_and_ids(tmp
     assert digest["a.pdf"] == digest["b.pdf"] != digest["c.pdf"]
     assert digest["a.svg"] == digest["b.svg"] != digest["c.svg"]
     assert digest["notes.txt"] is None
+    for name, mtime, text in (("a.csv.gz", 1, b"a\n1\n"), ("b.csv.gz", 2, b"a\n1\n"), ("c.csv.gz", 1, b"a\n2\n")):
+        with open(tmp_path / name, "wb") as raw, gzip.GzipFile("out.csv", "wb", fileobj=raw, mtime=mtime) as packed:
+            packed.write(text)
+    for name, when, text in (("a.zip", 2020, "a\n1\n"), ("b.zip", 2024, "a\n1\n"), ("c.zip", 2020, "a\n2\n")):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("out.csv", (when, 1, 1, 0, 0, 0)), text)
+    for kind in ("csv.gz", "zip"):
+        a, b, c = (stable_digest(tmp_path / f"{n}.{kind}") for n in "abc")
+        assert a is not None and a == b != c, kind
 
 
 # ------------------------------------------------------------------------------- audit hook

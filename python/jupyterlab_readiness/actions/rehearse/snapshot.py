@@ -4,8 +4,8 @@ hashes, so "the second run left a file different from the first" is a fact, not 
 Only files whose size or modification time changed are hashed (an unchanged folder costs one
 ``lstat`` per file). Symbolic links, skipped folders (``scratch.SKIPPED_DIRS``, environments) and
 ``__pycache__`` are left out. A SQLite file is also hashed by its content (its SQL dump): rewritten
-with the same rows it is the same file, though its header's write counter changed its bytes. A PDF
-or SVG figure is also hashed without its save date and generated ids (``figure_files``).
+with the same rows it is the same file, though its header's write counter changed its bytes. A PDF,
+SVG, gzip or zip file is also hashed without what each save changes (``stable_files``).
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from .figure_files import stable_digest
 from .scratch import SKIPPED_DIRS, is_environment
 from .sqlite_files import Content, content_of, rows_added
+from .stable_files import stable_digest
 
 _CHUNK = 1 << 20
 
@@ -32,7 +32,7 @@ class FileState:
     mtime_ns: int
     sha256: str | None = None  # None: not hashed (unchanged since the copy)
     content: Content | None = None  # a SQLite file's content; None for any other file
-    stable: str | None = None  # a PDF or SVG figure's digest without its save dates and ids; None for others
+    stable: str | None = None  # a PDF, SVG, gzip or zip file's digest without what each save changes (stable_files)
 
 
 Snapshot = dict[str, FileState]  # relative posix path → state
@@ -131,7 +131,7 @@ def differences(
                 changes.append(FileChange(path, "changed", a.size, b.size, False, added))
                 continue
         if a.stable is not None and a.stable == b.stable:
-            continue  # a figure saved again: only its save date and generated ids changed
+            continue  # saved again: only its save time (dates, ids) changed
         before_hash = a.sha256 or original_hash(path)
         if before_hash is None:
             if a.size != b.size:
