@@ -269,6 +269,27 @@ def test_figures_and_archives_saved_again_are_the_same_files_and_new_data_is_not
         ("non-idempotent-write", 3)
     ]
     assert "`drawn.pdf`" in outcome.findings[-1].message
+    hashes = {f.path: f.sha256 for f in outcome.record.files}
+    assert [path for path, sha in sorted(hashes.items()) if not sha] == [
+        "fixed.csv.gz",
+        "fixed.pdf",
+        "fixed.svg",
+        "fixed.zip",
+    ], "bytes no later run reproduces are no baseline"
+    assert len(hashes["drawn.pdf"]) == 64
+
+
+def test_a_figure_saved_again_is_no_golden_file_of_the_export(rehearse):
+    from jupyterlab_readiness.actions.export.expectations import expectations
+
+    outcome = rehearse(
+        code("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"),
+        code("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nfig.savefig('fig.pdf')"),
+        code("with open('total.txt', 'w') as f:\n    f.write('6')"),
+    )
+    assert outcome.status == "passed" and outcome.findings == []
+    expected = expectations(outcome.record, ["fig.pdf", "total.txt"], [])
+    assert expected is not None and set(expected.golden) == {"total.txt"}
 
 
 def test_a_file_named_by_the_clock_is_created_anew_by_the_second_run(rehearse):

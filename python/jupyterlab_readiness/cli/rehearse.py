@@ -323,7 +323,11 @@ def render(reply: RehearseReply, colour: bool) -> str:
         out.extend(["", *_cell_table(record, paint)])
     if record is not None and record.files:
         out.extend(["", paint("bold", "  files the first run wrote")])
-        out.extend(f"  {file.path}  {file.size:,} bytes  sha256 {file.sha256[:12]}…" for file in record.files)
+        out.extend(
+            f"  {file.path}  {file.size:,} bytes  "
+            + (f"sha256 {file.sha256[:12]}…" if file.sha256 else "no sha256: its bytes change with every save")
+            for file in record.files
+        )
     if reply.record_file:
         out.append(f"  baseline recorded in {reply.record_file}")
     return "\n".join(out) + "\n"

@@ -361,6 +361,9 @@ class Rehearsal:
                     return None
 
             changes = snapshot.differences(folder, states[1], states[2], original_hash)
+        # A file saved again with the same content is no finding, but its bytes are no baseline.
+        resaved = frozenset(c.path for c in changes if c.kind == "resaved")
+        changes = [c for c in changes if c.kind != "resaved"]
         real = str(prep.folder)
         sanitise = Sanitiser(
             {str(folder): "<folder>", real: "<folder>"}, temp=[str(private), os.path.realpath(private)]
@@ -403,6 +406,7 @@ class Rehearsal:
             seconds=0.0,
             diffs=built.diffs,
             static=built.verdicts,
+            unstable_bytes=resaved,
         )
         record.outputs = shapes(folder, record.files)
         status: RehearsalStatus = "passed" if record.passed else "failed"

@@ -43,7 +43,8 @@ class FileChange:
     """A difference between the folder after run 1 and after run 2."""
 
     path: str
-    kind: Literal["changed", "created", "removed"]
+    # resaved: other bytes, the same content (a figure's save date, a gzip header's time)
+    kind: Literal["changed", "created", "removed", "resaved"]
     before_size: int | None
     after_size: int | None
     appended: bool  # the second run's file starts with the whole first-run file and is longer
@@ -130,9 +131,11 @@ def differences(
             if added:
                 changes.append(FileChange(path, "changed", a.size, b.size, False, added))
                 continue
-        if a.stable is not None and a.stable == b.stable:
-            continue  # saved again: only its save time (dates, ids) changed
         before_hash = a.sha256 or original_hash(path)
+        if a.stable is not None and a.stable == b.stable:
+            if before_hash != b.sha256:  # saved again: only its save time (dates, ids) changed
+                changes.append(FileChange(path, "resaved", a.size, b.size, False))
+            continue
         if before_hash is None:
             if a.size != b.size:
                 changes.append(FileChange(path, "changed", a.size, b.size, False))
