@@ -592,7 +592,13 @@ def test_cli_exit_2_when_it_cannot_run(project, base):
     (project / "fine.ipynb").write_text(json.dumps(notebook(code("print(1)"))))
     (project / "big.bin").write_bytes(b"x" * 5000)
     unreadable = cli("broken.ipynb", cwd=project, base=base)
-    assert unreadable.returncode == 2 and "invalid JSON" in unreadable.stderr
+    assert unreadable.returncode == 2 and "invalid JSON at line 1, column 2" in unreadable.stderr
+    (project / "empty.ipynb").write_text("")
+    empty = cli("empty.ipynb", cwd=project, base=base)
+    assert empty.returncode == 2 and "not a notebook: the file is empty" in empty.stderr
+    # A notebook saved with a byte-order mark (some Windows editors) is read, as `check` reads it.
+    (project / "bom.ipynb").write_bytes(b"\xef\xbb\xbf" + json.dumps(notebook(code("print(1)"))).encode())
+    assert cli("bom.ipynb", "--runs", "1", "--no-record", cwd=project, base=base).returncode == 0
     assert cli("missing.ipynb", cwd=project, base=base).returncode == 2
     no_kernel = cli("other.ipynb", cwd=project, base=base)
     assert (

@@ -140,19 +140,20 @@ def run(args: argparse.Namespace) -> int:
     from ..actions.rehearse import parameters
     from ..actions.rehearse.scratch import parse_size
     from ..lint.config import ConfigError, project_config
+    from ..notebook.model import NotebookError, notebook_json
 
     path = Path(args.notebook)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = notebook_json(path.read_bytes())  # as `check` reads it: a byte-order mark is fine
         values = parameters.parse_pairs(args.parameter)
         limit = parse_size(args.max_folder_size)
         config = project_config(path.parent.resolve())
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError, ConfigError) as exc:
+    except (OSError, NotebookError, ValueError, ConfigError) as exc:
         reason = (
             f"{_shown(path)}: {exc.strerror or exc}"
             if isinstance(exc, OSError)
-            else f"{_shown(path)}: not a notebook: invalid JSON"
-            if isinstance(exc, json.JSONDecodeError)
+            else f"{_shown(path)}: {exc}"
+            if isinstance(exc, NotebookError)
             else str(exc)
         )
         print(f"jupyter-readiness: cannot rehearse: {reason}", file=sys.stderr)
