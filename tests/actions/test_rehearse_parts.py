@@ -20,7 +20,8 @@ from jupyterlab_readiness.actions.rehearse import scratch, snapshot
 from jupyterlab_readiness.actions.rehearse.audit_log import Access, LogReader, install_code
 from jupyterlab_readiness.actions.rehearse.baseline import record_path, write_record
 from jupyterlab_readiness.actions.rehearse.cancel import Cancellation, Cancelled, TimeLimit
-from jupyterlab_readiness.actions.rehearse.findings import Evidence, build
+from jupyterlab_readiness.actions.rehearse.evidence import Evidence
+from jupyterlab_readiness.actions.rehearse.findings import build
 from jupyterlab_readiness.actions.rehearse.rehearsal import Progress
 from jupyterlab_readiness.actions.rehearse.results import CellError, CellRun, RunResult
 from jupyterlab_readiness.actions.rehearse.runner import error_line

@@ -345,7 +345,9 @@ class Rehearsal:
         from ...lint.config import CheckConfig
         from ...lint.engine import check_model
         from .baseline import build_record
-        from .findings import Evidence, build, missing_path
+        from .error_findings import missing_path
+        from .evidence import Evidence
+        from .findings import build
         from .shapes import shapes
 
         options = self.options
