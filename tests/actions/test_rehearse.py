@@ -456,6 +456,20 @@ def test_a_parameter_the_notebook_sets_again_before_reading_it_is_called_out(reh
 
 
 # ----------------------------------------------------------------- time limits and cancelling
+def test_processes_that_left_the_kernels_process_group_die_with_it(rehearse, base):
+    # A server started in its own session, and a forked child that called setsid: both outside the
+    # kernel's process group. Each names the private folder (the fixture looks for such processes).
+    outcome = rehearse(
+        code(
+            "import subprocess, sys, os\n"
+            f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', {str(base)!r}], "
+            "start_new_session=True)"
+        ),
+        code("if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(600)\n    os._exit(0)"),
+    )
+    assert outcome.status == "passed"
+
+
 def test_a_cell_over_its_time_limit_is_stopped_and_everything_cleaned_up(rehearse):
     outcome = rehearse(
         code("print('start')"), code("import time\ntime.sleep(60)"), code("print('never')"), cell_timeout=2

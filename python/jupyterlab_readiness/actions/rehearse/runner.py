@@ -31,7 +31,7 @@ from nbformat import NotebookNode
 
 from .audit_log import Access, LogReader, install_code
 from .cancel import Cancellation, Cancelled, TimeLimit, settle
-from .procfs import PeakMemory, cpu_seconds
+from .procfs import PeakMemory, cpu_seconds, descendants
 from .results import CellError, CellRun, RunResult
 
 log = logging.getLogger(__name__)
@@ -283,10 +283,12 @@ class KernelRun:
 
 
 def kill(km: AsyncKernelManager) -> None:
-    """SIGKILL the kernel's process group (or the process) and reap it; never raises."""
+    """SIGKILL the kernel's process group (or the process), and the processes it started that
+    left the group (a server started with ``start_new_session=True``), and reap it; never raises."""
     provisioner = getattr(km, "provisioner", None)
     process = getattr(provisioner, "process", None)
     pgid = getattr(provisioner, "pgid", None)
+    strays = descendants(getattr(process, "pid", None))  # before the kill: then they are orphans
     try:
         own_group = os.getpgid(0) if hasattr(os, "getpgid") else None
     except OSError:
@@ -294,6 +296,9 @@ def kill(km: AsyncKernelManager) -> None:
     if pgid and hasattr(os, "killpg") and pgid != own_group:
         with contextlib.suppress(OSError):
             os.killpg(pgid, signal.SIGKILL)
+    for stray in strays:
+        with contextlib.suppress(OSError):
+            os.kill(stray, signal.SIGKILL)
     if process is not None:
         with contextlib.suppress(OSError):
             process.kill()
