@@ -368,6 +368,17 @@ def test_a_saved_output_of_another_day_is_put_down_to_the_clock(rehearse):
     assert "pass dates in as parameters" in finding.suggestion
 
 
+def test_a_saved_output_of_a_date_read_above_is_put_down_to_the_cell_that_reads_the_clock(rehearse):
+    saved = [{"output_type": "stream", "name": "stdout", "text": "report for 2020-01-31\n"}]
+    outcome = rehearse(
+        code("import datetime\nday = datetime.date.today()", count=1),
+        code("print('report for', day)", count=2, outputs=saved),
+    )
+    (finding,) = outcome.findings
+    assert finding.check == "output-mismatch" and finding.cell_index == 1
+    assert "its values come from cell 1, which reads the clock (`wall-clock`)" in finding.message
+
+
 # ---------------------------------------------------------------------- write-outside-folder
 def test_a_write_outside_the_folder_is_refused_reported_and_the_file_untouched(rehearse, tmp_path):
     outside = tmp_path / "elsewhere" / "results.csv"

@@ -246,6 +246,10 @@ def _mismatches(ev: Evidence, built: Built, nondeterministic: set[int]) -> None:
             likely.append("it draws random numbers without a seed (`unseeded-random`)")
         if static_findings(ev, "wall-clock", index):
             likely.append("it reads the clock (`wall-clock`), and the saved run was at another time")
+        if not likely:
+            upstream = _upstream(ev, index, set())  # a random or clock-bound cell above, its names reaching here
+            if upstream:
+                likely.append(upstream)
         if likely:
             message += f" Likely because {' and '.join(likely)}."
             suggestion = (
