@@ -142,16 +142,87 @@ def test_hidden_state_fails_with_the_name_and_confirms_the_static_finding(rehear
     assert [c.status for c in outcome.runs[0].cells] == ["ok", "error", "not-run"]
 
 
+def test_a_cell_asking_for_input_is_told_to_take_a_parameter(rehearse):
+    outcome = rehearse(code("name = input('Your name? ')\nprint(name)"), code("print('never')"))
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index, finding.line) == ("rehearsal-error", 0, 1)
+    assert "waits for someone to type an answer" in finding.message and "StdinNotImplementedError" in finding.message
+    assert ".." not in finding.message
+    assert "tagged `parameters`" in finding.suggestion and "os.environ" in finding.suggestion
+
+
+def test_a_file_missing_from_the_real_folder_too_is_told_as_a_missing_input(rehearse, project):
+    (project / "data").mkdir()
+    outcome = rehearse(code("import pandas as pd\nweather = pd.read_csv('./data/weather_2012.csv')"))
+    (finding,) = outcome.findings
+    assert finding.check == "rehearsal-error" and "FileNotFoundError" in finding.message
+    assert "The notebook's own folder lacks this file too" in finding.message
+    assert "needs a file it does not have" in finding.suggestion and "--folder" not in finding.suggestion
+
+
+def test_a_file_the_scratch_copy_lacks_points_to_the_folder_option(rehearse, tmp_path):
+    (tmp_path / "shared.csv").write_text("a\n1\n")
+    outcome = rehearse(code("open('../shared.csv').read()"))
+    (finding,) = outcome.findings
+    assert finding.check == "rehearsal-error" and "lacks this file too" not in finding.message
+    assert "--folder" in finding.suggestion
+
+
+def test_a_failed_download_is_told_as_a_network_input_to_keep_a_copy_of(rehearse):
+    # `.invalid` never resolves (RFC 2606): the same failure online and offline.
+    outcome = rehearse(
+        code("import urllib.request\ndata = urllib.request.urlopen('http://weather.invalid/2012.csv', timeout=5)")
+    )
+    (error,) = [f for f in outcome.findings if f.check == "rehearsal-error"]
+    assert "URLError" in error.message
+    assert "fetches from `weather.invalid:80`" in error.suggestion and "dated copy" in error.suggestion
+
+
 def test_a_cell_that_fails_only_on_the_second_run_cannot_be_run_twice(rehearse):
     outcome = rehearse(code("import os\nos.mkdir('out')"), code("print('done')"))
     (finding,) = [f for f in outcome.findings if f.check == "rehearsal-error"]
     assert finding.cell_index == 0 and "FileExistsError" in finding.message and "cannot be run twice" in finding.message
 
 
-def test_a_dying_kernel_is_reported_on_its_cell(rehearse):
-    outcome = rehearse(code("print('hi')"), code("import os\nos._exit(3)"), code("print('never')"))
+@pytest.mark.parametrize(
+    ("second", "told"),
+    [
+        ("import time\ntime.sleep(60)", "this cell did not finish within 2 s"),
+        ("os._exit(1)", "the kernel died while running this cell"),
+    ],
+)
+def test_a_cell_that_hangs_or_dies_only_on_the_second_run_cannot_be_run_twice(rehearse, second, told):
+    body = "\n".join("    " + line for line in second.splitlines())
+    outcome = rehearse(
+        code(f"import os\nif os.path.exists('marker'):\n{body}\nelse:\n    open('marker', 'w').close()"),
+        cell_timeout=2,
+    )
+    (finding,) = [f for f in outcome.findings if f.check == "rehearsal-error"]
+    assert finding.message.startswith("The first fresh run passed, but in the second — on the files the first one left")
+    assert told in finding.message and "cannot be run twice" in finding.suggestion
+
+
+@pytest.mark.parametrize(
+    ("death", "told"),
+    [
+        ("import os\nos._exit(3)", "exited with status 3"),
+        ("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)", "killed (SIGKILL) — when memory runs out"),
+        ("import ctypes\nctypes.string_at(0)", "crashed (SIGSEGV) in compiled code"),
+    ],
+)
+def test_a_dying_kernel_is_reported_on_its_cell_with_how_it_died(rehearse, death, told):
+    outcome = rehearse(code("print('hi')"), code(death), code("print('never')"))
     (finding,) = outcome.findings
     assert finding.check == "rehearsal-error" and finding.cell_index == 1 and "kernel died" in finding.message
+    assert told in finding.message
+    # What the kernel printed while starting (ipykernel's warnings) is not why it died.
+    assert "IPKernelApp" not in finding.message and "last words" not in finding.message
+
+
+def test_a_dying_kernels_last_words_are_what_it_printed_while_running(rehearse):
+    outcome = rehearse(code("import os\nos.write(2, b'fatal: out of widgets\\n')\nos.abort()"))
+    (finding,) = outcome.findings
+    assert "crashed (SIGABRT)" in finding.message and "Its last words: `fatal: out of widgets`." in finding.message
 
 
 # ----------------------------------------------------------------------- non-idempotent-write
@@ -172,6 +243,53 @@ def test_an_appending_writer_is_caught_and_an_overwriting_writer_is_not(rehearse
     assert "append-write" in finding.message  # the static finding, confirmed
     assert {f.path for f in outcome.record.files} == {"report.csv", "history.csv", "copy.csv"}
     assert (project / "seed.csv").read_text() == "a,b\n" and not (project / "history.csv").exists()
+
+
+def test_rows_appended_to_a_sqlite_table_are_told_as_an_append(rehearse):
+    outcome = rehearse(
+        code("import sqlite3\nimport pandas as pd\ndf = pd.DataFrame({'day': ['01-01', '01-02'], 'n': [3, 4]})"),
+        code("with sqlite3.connect('warehouse.db') as con:\n    df.to_sql('daily', con, if_exists='append')"),
+    )
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index) == ("non-idempotent-write", 1)
+    assert "table `daily` grew from 2 to 4 rows" in finding.message and "`append-write`" in finding.message
+    assert "if_exists='replace'" in finding.suggestion and "seed" not in finding.suggestion
+
+
+def test_figures_and_archives_saved_again_are_the_same_files_and_new_data_is_not(rehearse):
+    outcome = rehearse(
+        code("import random\nimport matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"),
+        code("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nfig.savefig('fixed.pdf')\nfig.savefig('fixed.svg')"),
+        code(
+            "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\ndf.to_csv('fixed.csv.gz')\ndf.to_csv('fixed.zip')"
+        ),
+        code("fig, ax = plt.subplots()\nax.plot([random.random() for _ in range(3)])\nfig.savefig('drawn.pdf')"),
+    )
+    assert [(f.check, f.cell_index) for f in outcome.findings if f.check == "non-idempotent-write"] == [
+        ("non-idempotent-write", 3)
+    ]
+    assert "`drawn.pdf`" in outcome.findings[-1].message
+    hashes = {f.path: f.sha256 for f in outcome.record.files}
+    assert [path for path, sha in sorted(hashes.items()) if not sha] == [
+        "fixed.csv.gz",
+        "fixed.pdf",
+        "fixed.svg",
+        "fixed.zip",
+    ], "bytes no later run reproduces are no baseline"
+    assert len(hashes["drawn.pdf"]) == 64
+
+
+def test_a_figure_saved_again_is_no_golden_file_of_the_export(rehearse):
+    from jupyterlab_readiness.actions.export.expectations import expectations
+
+    outcome = rehearse(
+        code("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"),
+        code("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nfig.savefig('fig.pdf')"),
+        code("with open('total.txt', 'w') as f:\n    f.write('6')"),
+    )
+    assert outcome.status == "passed" and outcome.findings == []
+    expected = expectations(outcome.record, ["fig.pdf", "total.txt"], [])
+    assert expected is not None and set(expected.golden) == {"total.txt"}
 
 
 def test_a_file_named_by_the_clock_is_created_anew_by_the_second_run(rehearse):
@@ -197,6 +315,27 @@ def test_an_unseeded_draw_is_nondeterministic_and_a_seeded_one_is_not(rehearse):
     )
 
 
+def test_a_cell_showing_values_drawn_above_is_put_down_to_the_drawing_cell(rehearse):
+    outcome = rehearse(
+        code("import random\nvalues = [random.random() for _ in range(3)]"),
+        code("total = sum(values)"),
+        code("print(round(total, 6))"),
+    )
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index) == ("nondeterministic-output", 2)
+    assert "its values come from cell 1, which draws random numbers without a seed (`unseeded-random`)" in (
+        finding.message
+    )
+
+
+def test_a_set_of_strings_printed_in_another_order_is_put_down_to_string_hashing(rehearse):
+    # 26 names: the chance that two processes' hash seeds give the same order is negligible.
+    outcome = rehearse(code("names = {chr(97 + i) * 3 for i in range(26)}\nprint(names)"))
+    (finding,) = outcome.findings
+    assert finding.check == "nondeterministic-output"
+    assert "same values come out in another order" in finding.message and "PYTHONHASHSEED" in finding.message
+
+
 # --------------------------------------------------------------------------- output-mismatch
 def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731
@@ -219,6 +358,25 @@ def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     assert "saved `41`, fresh run `42`" in finding.message
     (diff,) = outcome.diffs
     assert diff.diff.splitlines()[-2:] == ["-41", "+42"]
+
+
+def test_a_saved_output_of_another_day_is_put_down_to_the_clock(rehearse):
+    saved = [{"output_type": "stream", "name": "stdout", "text": "report for 2020-01-31\n"}]
+    outcome = rehearse(code("import datetime\nprint('report for', datetime.date.today())", count=1, outputs=saved))
+    (finding,) = outcome.findings
+    assert finding.check == "output-mismatch" and "it reads the clock (`wall-clock`)" in finding.message
+    assert "pass dates in as parameters" in finding.suggestion
+
+
+def test_a_saved_output_of_a_date_read_above_is_put_down_to_the_cell_that_reads_the_clock(rehearse):
+    saved = [{"output_type": "stream", "name": "stdout", "text": "report for 2020-01-31\n"}]
+    outcome = rehearse(
+        code("import datetime\nday = datetime.date.today()", count=1),
+        code("print('report for', day)", count=2, outputs=saved),
+    )
+    (finding,) = outcome.findings
+    assert finding.check == "output-mismatch" and finding.cell_index == 1
+    assert "its values come from cell 1, which reads the clock (`wall-clock`)" in finding.message
 
 
 # ---------------------------------------------------------------------- write-outside-folder
@@ -262,6 +420,14 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     assert outcome.record.cells[0].external == [str(data)]
 
 
+def test_a_shell_escape_and_pip_magic_are_noted_as_unwatched_processes(rehearse):
+    # IPython runs `!cmd` and `%pip` through pexpect, whose child closes every inherited
+    # descriptor (the hook's log too) before its exec.
+    outcome = rehearse(code("!echo made > made.txt"), code("%pip --version"))
+    assert any("cell 1 started a process (`/bin/" in n and "echo made > made.txt`)" in n for n in outcome.notes)
+    assert any("cell 2 started a process (" in n and "pip --version" in n for n in outcome.notes)
+
+
 def test_a_syntax_error_is_told_by_cell_and_line_without_ipythons_file_name(rehearse):
     outcome = rehearse(code("print(1)"), code("x = 1\ndef f(:\n    pass"), runs=1)
     (finding,) = outcome.findings
@@ -301,6 +467,20 @@ def test_a_parameter_the_notebook_sets_again_before_reading_it_is_called_out(reh
 
 
 # ----------------------------------------------------------------- time limits and cancelling
+def test_processes_that_left_the_kernels_process_group_die_with_it(rehearse, base):
+    # A server started in its own session, and a forked child that called setsid: both outside the
+    # kernel's process group. Each names the private folder (the fixture looks for such processes).
+    outcome = rehearse(
+        code(
+            "import subprocess, sys, os\n"
+            f"subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(600)', {str(base)!r}], "
+            "start_new_session=True)"
+        ),
+        code("if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(600)\n    os._exit(0)"),
+    )
+    assert outcome.status == "passed"
+
+
 def test_a_cell_over_its_time_limit_is_stopped_and_everything_cleaned_up(rehearse):
     outcome = rehearse(
         code("print('start')"), code("import time\ntime.sleep(60)"), code("print('never')"), cell_timeout=2
@@ -437,13 +617,20 @@ def test_cli_exit_2_when_it_cannot_run(project, base):
     (project / "fine.ipynb").write_text(json.dumps(notebook(code("print(1)"))))
     (project / "big.bin").write_bytes(b"x" * 5000)
     unreadable = cli("broken.ipynb", cwd=project, base=base)
-    assert unreadable.returncode == 2 and "invalid JSON" in unreadable.stderr
+    assert unreadable.returncode == 2 and "invalid JSON at line 1, column 2" in unreadable.stderr
+    (project / "empty.ipynb").write_text("")
+    empty = cli("empty.ipynb", cwd=project, base=base)
+    assert empty.returncode == 2 and "not a notebook: the file is empty" in empty.stderr
+    # A notebook saved with a byte-order mark (some Windows editors) is read, as `check` reads it.
+    (project / "bom.ipynb").write_bytes(b"\xef\xbb\xbf" + json.dumps(notebook(code("print(1)"))).encode())
+    assert cli("bom.ipynb", "--runs", "1", "--no-record", cwd=project, base=base).returncode == 0
     assert cli("missing.ipynb", cwd=project, base=base).returncode == 2
     no_kernel = cli("other.ipynb", cwd=project, base=base)
     assert (
         no_kernel.returncode == 2
         and "no such kernel: 'no-such-kernel'" in no_kernel.stderr
         and "python3" in no_kernel.stderr
+        and "--kernel NAME" in no_kernel.stderr
     )
     assert (
         cli("other.ipynb", "--kernel", "python3", "--runs", "1", "--no-record", cwd=project, base=base).returncode == 0

@@ -20,7 +20,8 @@ from jupyterlab_readiness.actions.rehearse import scratch, snapshot
 from jupyterlab_readiness.actions.rehearse.audit_log import Access, LogReader, install_code
 from jupyterlab_readiness.actions.rehearse.baseline import record_path, write_record
 from jupyterlab_readiness.actions.rehearse.cancel import Cancellation, Cancelled, TimeLimit
-from jupyterlab_readiness.actions.rehearse.findings import Evidence, build
+from jupyterlab_readiness.actions.rehearse.evidence import Evidence
+from jupyterlab_readiness.actions.rehearse.findings import build
 from jupyterlab_readiness.actions.rehearse.rehearsal import Progress
 from jupyterlab_readiness.actions.rehearse.results import CellError, CellRun, RunResult
 from jupyterlab_readiness.actions.rehearse.runner import error_line
@@ -56,6 +57,8 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
             "2.01 µs ± 9.1 ns per loop (mean ± std. dev. of 7 runs, 100,000 loops each)",
         ),
         ("100%|██████████| 10/10 [00:01<00:00, 9.52it/s]", "100%|██████████| 10/10 [00:03<00:00, 3.10it/s]"),
+        ("469/469 - 3s - 6ms/step - loss: 0.2", "469/469 - 2s - 4ms/step - loss: 0.2"),  # Keras
+        ("3. AC      11.219 sec/puzzle", "3. AC      3.829 sec/puzzle"),
         ("saved to /home/ann/proj/out.csv", "saved to /tmp/rh/work/proj/out.csv"),
         ("scratch /tmp/rh/tmp-1/tmpa1b2c3", "scratch /tmp/rh/tmp-2/tmpz9y8x7"),
         ("File /tmp/ipykernel_123/456.py, line 3", "File /tmp/ipykernel_999/789.py, line 3"),
@@ -69,6 +72,7 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("[1, 2]", "[2, 1]"),
         ("0.374", "0.951"),
         ("/home/bob/data.csv", "/home/ann/data.csv"),
+        ("469/469 - 6ms/step - loss: 0.2", "469/469 - 6ms/step - loss: 0.3"),
     ]
     for a, b in different_pairs:
         assert sanitise(a) != sanitise(b), (a, b)
@@ -126,10 +130,26 @@ def test_diff_and_first_difference_show_the_lines_that_differ():
     text = out.diff(a, b, "saved", "fresh run")
     assert text.startswith("--- saved\n+++ fresh run") and "-b\n+B" in text and "+d" in text
     assert out.first_difference(a, [*a, out.Item("stdout", "more")]) == ("", "more")
+    # A long line differing near its end (pandas' DatetimeIndex repr, dtype ns → us) shows the difference.
+    days = ", ".join(f"'2012-10-{d:02}'" for d in range(1, 12))
+    x, y = out.first_difference(
+        [out.Item("result", f"[{days}], dtype='datetime64[ns]', name='Date')")],
+        [out.Item("result", f"[{days}], dtype='datetime64[us]', name='Date')")],
+    )
+    assert x != y and "datetime64[ns]" in x and "datetime64[us]" in y and x.startswith("…") and len(x) <= 60
     long = out.comparable(
         [{"output_type": "stream", "name": "stdout", "text": "".join(f"{i}\n" for i in range(500))}], s
     )
     assert out.diff([], long, "a", "b").count("\n") <= out.MAX_DIFF_LINES + 1
+
+
+def test_reordered_is_the_same_values_in_another_order_only():
+    def items(text: str) -> list:
+        return [out.Item("stdout", text)]
+
+    assert out.reordered(items("{'b', 'a', 'c'}"), items("{'a', 'c', 'b'}"))
+    assert not out.reordered(items("{'a', 'b'}"), items("{'a', 'b'}"))  # the same output
+    assert not out.reordered(items("['nota', 'santo']"), items("['into', 'niton']"))  # other values
 
 
 # ------------------------------------------------------------------------------- parameters
@@ -295,6 +315,74 @@ def test_snapshots_tell_appends_from_rewrites_and_new_files(tmp_path):
     assert "input.csv" not in {c.path for c in unknown}, "same size, no hash to compare: never reported on a time stamp"
 
 
+def test_a_sqlite_file_is_compared_by_its_rows_and_grown_tables_are_named(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+
+    def write(database: str, *statements: str) -> None:
+        with sqlite3.connect(folder / database) as connection:
+            for statement in statements:
+                connection.execute(statement)
+        connection.close()
+
+    initial = snapshot.take(folder, None, hash_changes=False)
+    write("appended.db", "create table daily (day text, n int)", "insert into daily values ('a', 1), ('b', 2)")
+    write("replaced.db", "create table t (x)", "insert into t values (1)")
+    write("updated.db", "create table t (x)", "insert into t values (1)")
+    first = snapshot.take(folder, initial)
+    write("appended.db", "insert into daily values ('a', 1), ('b', 2)")
+    write("replaced.db", "drop table t", "create table t (x)", "insert into t values (1)")
+    write("updated.db", "update t set x = 2")
+    second = snapshot.take(folder, first)
+    changes = {c.path: c for c in snapshot.differences(folder, first, second, lambda p: None)}
+    assert set(changes) == {"appended.db", "updated.db"}, "the same rows rewritten are the same database"
+    assert changes["appended.db"].rows_added == (("daily", 2, 4),)
+    assert changes["updated.db"].rows_added == () and not changes["updated.db"].appended
+
+
+def test_a_file_saved_again_is_the_same_file_without_its_save_time(tmp_path):
+    import gzip
+    import zipfile
+
+    from jupyterlab_readiness.actions.rehearse.stable_files import stable_digest
+
+    def pdf(date: bytes, body: bytes) -> bytes:
+        return b"%PDF-1.4\n1 0 obj << /CreationDate (D:" + date + b"Z) /Producer (x) >>\n" + body + b"\n%%EOF\n"
+
+    def svg(date: bytes, salt: bytes, y: bytes) -> bytes:
+        return (
+            b"<svg><metadata><dc:date>" + date + b'</dc:date></metadata><path id="m' + salt + b'" d="M 0 0"/>'
+            b'<use xlink:href="#m' + salt + b'" y="' + y + b'"/><g clip-path="url(#m' + salt + b')"/></svg>'
+        )
+
+    files = {
+        "a.pdf": pdf(b"20261201063433", b"stream 1 2 3"),
+        "b.pdf": pdf(b"20261202070000", b"stream 1 2 3"),
+        "c.pdf": pdf(b"20261201063433", b"stream 1 2 4"),
+        "a.svg": svg(b"2026-12-01T06:34:33", b"cb4615820c", b"307.5"),
+        "b.svg": svg(b"2026-12-01T06:34:35", b"034f687a8e", b"307.5"),
+        "c.svg": svg(b"2026-12-01T06:34:33", b"cb4615820c", b"295.4"),
+        "notes.txt": b"a PDF-like note",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    digest = {name: stable_digest(tmp_path / name) for name in files}
+    assert digest["a.pdf"] == digest["b.pdf"] != digest["c.pdf"]
+    assert digest["a.svg"] == digest["b.svg"] != digest["c.svg"]
+    assert digest["notes.txt"] is None
+    for name, mtime, text in (("a.csv.gz", 1, b"a\n1\n"), ("b.csv.gz", 2, b"a\n1\n"), ("c.csv.gz", 1, b"a\n2\n")):
+        with open(tmp_path / name, "wb") as raw, gzip.GzipFile("out.csv", "wb", fileobj=raw, mtime=mtime) as packed:
+            packed.write(text)
+    for name, when, text in (("a.zip", 2020, "a\n1\n"), ("b.zip", 2024, "a\n1\n"), ("c.zip", 2020, "a\n2\n")):
+        with zipfile.ZipFile(tmp_path / name, "w") as archive:
+            archive.writestr(zipfile.ZipInfo("out.csv", (when, 1, 1, 0, 0, 0)), text)
+    for kind in ("csv.gz", "zip"):
+        a, b, c = (stable_digest(tmp_path / f"{n}.{kind}") for n in "abc")
+        assert a is not None and a == b != c, kind
+
+
 # ------------------------------------------------------------------------------- audit hook
 def test_the_audit_hook_refuses_writes_outside_and_records_what_it_sees(tmp_path):
     folder = tmp_path / "proj"
@@ -433,6 +521,63 @@ def test_findings_name_the_refused_write_once_and_no_second_error():
     built = build(_evidence([code("open('/home/ann/proj/x.csv', 'w')")], [run]))
     (finding,) = built.findings
     assert finding.check == "write-outside-folder" and "absolute path into the notebook's own folder" in finding.message
+
+
+@pytest.mark.parametrize(("first_seconds", "slow"), [(50.8, True), (0.2, False)])
+def test_a_second_run_timeout_is_slowness_when_the_first_run_came_close_to_the_limit(first_seconds, slow):
+    runs = [
+        RunResult(1, [CellRun(0, "ok", seconds=first_seconds)]),
+        RunResult(2, [CellRun(0, "timeout", seconds=60.0)], stopped="timeout"),
+    ]
+    (finding,) = build(_evidence([code("count_all()")], runs, cell_timeout=60.0)).findings
+    assert finding.check == "rehearsal-error"
+    if slow:  # a busy machine made it slower the second time: not a leftover of the first run
+        assert "took 50.8 s in the first fresh run" in finding.message and "close to the limit" in finding.message
+        assert "--cell-timeout" in finding.suggestion and "cannot be run twice" not in finding.suggestion
+    else:
+        assert finding.message.startswith("The first fresh run passed, but in the second")
+        assert "cannot be run twice" in finding.suggestion
+
+
+def test_a_kernel_killed_only_in_the_second_run_is_not_blamed_on_the_first_runs_files():
+    runs = [
+        RunResult(1, [CellRun(0, "ok", seconds=3.0)]),
+        RunResult(2, [CellRun(0, "dead")], stopped="dead", exit_status=-9),
+    ]
+    (finding,) = build(_evidence([code("big = load_all()")], runs)).findings
+    assert finding.message.startswith("The first fresh run passed, but in the second the kernel died")
+    assert "SIGKILL" in finding.message and "files the first one left" not in finding.message
+    assert "cannot be run twice" not in finding.suggestion
+
+
+def test_a_file_a_shell_command_changed_goes_on_the_cell_that_ran_it():
+    from jupyterlab_readiness.actions.rehearse.snapshot import FileChange
+
+    shell = [Access("p", "/bin/bash -c date +%N >> out/stamps.txt", "os.exec")]
+    runs = [RunResult(n, [CellRun(0, "ok"), CellRun(1, "ok", accesses=shell)]) for n in (1, 2)]
+    cells = [code("print('start')"), code("!date +%N >> out/stamps.txt")]
+    grown = [FileChange("out/stamps.txt", "changed", 10, 20, True)]
+    (finding,) = build(_evidence(cells, runs, changes=grown)).findings
+    assert finding.cell_index == 1 and "the command this cell ran (`/bin/bash -c date" in finding.message
+    other = [FileChange("out/model.h5", "changed", 10, 12, False)]
+    (unnamed,) = build(_evidence(cells, runs, changes=other)).findings
+    assert unnamed.cell_index is None and "a command a cell ran (cell 2: `/bin/bash" in unnamed.message
+
+
+def test_a_differing_cell_below_another_is_put_down_to_the_first_that_differed():
+    def stdout(text: str) -> list:
+        return [{"output_type": "stream", "name": "stdout", "text": text}]
+
+    runs = [
+        RunResult(n, [CellRun(0, "ok", outputs=stdout(f"seed {n}\n")), CellRun(1, "ok", outputs=stdout(f"{n * 7}\n"))])
+        for n in (1, 2)
+    ]
+    first, second = build(_evidence([code("x = fetch()\nprint(x)"), code("print(x * 7)")], runs)).findings
+    assert "Likely" not in first.message
+    assert "Likely because its values come from cell 1, whose output already differed" in second.message
+    # Two cells that each draw through the same function: neither takes its values from the other.
+    apart = build(_evidence([code("print(pick())"), code("print(pick())")], runs)).findings
+    assert [f.check for f in apart] == ["nondeterministic-output"] * 2 and not any("Likely" in f.message for f in apart)
 
 
 def test_an_injected_parameter_error_goes_on_the_parameters_cell():

@@ -140,19 +140,20 @@ def run(args: argparse.Namespace) -> int:
     from ..actions.rehearse import parameters
     from ..actions.rehearse.scratch import parse_size
     from ..lint.config import ConfigError, project_config
+    from ..notebook.model import NotebookError, notebook_json
 
     path = Path(args.notebook)
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = notebook_json(path.read_bytes())  # as `check` reads it: a byte-order mark is fine
         values = parameters.parse_pairs(args.parameter)
         limit = parse_size(args.max_folder_size)
         config = project_config(path.parent.resolve())
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError, ConfigError) as exc:
+    except (OSError, NotebookError, ValueError, ConfigError) as exc:
         reason = (
             f"{_shown(path)}: {exc.strerror or exc}"
             if isinstance(exc, OSError)
-            else f"{_shown(path)}: not a notebook: invalid JSON"
-            if isinstance(exc, json.JSONDecodeError)
+            else f"{_shown(path)}: {exc}"
+            if isinstance(exc, NotebookError)
             else str(exc)
         )
         print(f"jupyter-readiness: cannot rehearse: {reason}", file=sys.stderr)
@@ -323,7 +324,11 @@ def render(reply: RehearseReply, colour: bool) -> str:
         out.extend(["", *_cell_table(record, paint)])
     if record is not None and record.files:
         out.extend(["", paint("bold", "  files the first run wrote")])
-        out.extend(f"  {file.path}  {file.size:,} bytes  sha256 {file.sha256[:12]}…" for file in record.files)
+        out.extend(
+            f"  {file.path}  {file.size:,} bytes  "
+            + (f"sha256 {file.sha256[:12]}…" if file.sha256 else "no sha256: its bytes change with every save")
+            for file in record.files
+        )
     if reply.record_file:
         out.append(f"  baseline recorded in {reply.record_file}")
     return "\n".join(out) + "\n"

@@ -57,8 +57,14 @@ def read_notebook(path: Path) -> Notebook:
 
 def notebook_from_bytes(raw: bytes) -> Notebook:
     """The model of a notebook file's content; every failure is a NotebookError."""
+    return notebook_from_json(notebook_json(raw))
+
+
+def notebook_json(raw: bytes) -> Any:
+    """The JSON of a notebook file's content (UTF-8, a byte-order mark allowed); every failure is
+    a NotebookError with a readable reason."""
     try:
-        data = json.loads(raw)
+        return json.loads(raw)
     except UnicodeDecodeError as exc:
         raise NotebookError("not a notebook: the file is not UTF-8 text") from exc
     except json.JSONDecodeError as exc:
@@ -67,7 +73,6 @@ def notebook_from_bytes(raw: bytes) -> Notebook:
         raise NotebookError(f"not a notebook: invalid JSON at line {exc.lineno}, column {exc.colno}") from exc
     except RecursionError as exc:
         raise NotebookError("not a notebook: JSON nested too deeply") from exc
-    return notebook_from_json(data)
 
 
 def notebook_from_json(data: Any) -> Notebook:

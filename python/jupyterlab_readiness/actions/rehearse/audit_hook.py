@@ -277,7 +277,8 @@ def _fd_path(fd):
 def _recorder(log_path):
     """``record(kind, path, detail)``: one line — kind, path and detail as JSON strings, separated
     by tabs — appended to the log with ``os.write`` (no audit event), each record at most once."""
-    log = os.open(log_path, os.O_WRONLY | os.O_APPEND | getattr(os, "O_CREAT", 0) | getattr(os, "O_CLOEXEC", 0), 0o600)
+    flags = os.O_WRONLY | os.O_APPEND | getattr(os, "O_CREAT", 0) | getattr(os, "O_CLOEXEC", 0)
+    log = [os.open(log_path, flags, 0o600)]
     seen = set()
     quote = json.encoder.encode_basestring_ascii  # a JSON string, no tab or newline left raw
     write = os.write
@@ -287,7 +288,14 @@ def _recorder(log_path):
         if key in seen:
             return
         seen.add(key)
-        write(log, (kind + "\t" + quote(path) + "\t" + quote(detail) + "\n").encode("ascii"))
+        line = (kind + "\t" + quote(path) + "\t" + quote(detail) + "\n").encode("ascii")
+        try:
+            write(log[0], line)
+        except OSError:
+            # A child between fork and exec has closed what it inherited (pexpect does, for
+            # ``!cmd`` and ``%pip``): its exec is recorded through the log opened again.
+            log[0] = os.open(log_path, flags, 0o600)
+            write(log[0], line)
 
     return record
 

@@ -56,6 +56,7 @@ def build_record(
     when: datetime | None = None,
     diffs: list[OutputDiff] | None = None,
     static: list[StaticVerdict] | None = None,
+    unstable_bytes: frozenset[str] = frozenset(),
 ) -> RehearsalRecord:
     from ...contract.baseline import CellBaseline, CellTiming, FileBaseline, RehearsalRecord
     from ...notebook.fingerprint import code_fingerprint
@@ -86,8 +87,15 @@ def build_record(
         cells.append(
             CellBaseline(cell.cell_index, notebook.cells[cell.cell_index].cell_id, timings, writes, reads, external)
         )
+    # ``unstable_bytes``: files the second run saved again with other bytes and the same content
+    # (stable_files): no SHA-256, which no later run would reproduce.
     files = [
-        FileBaseline(path, after_first[path].size, after_first[path].sha256 or "", writers.get(path, []))
+        FileBaseline(
+            path,
+            after_first[path].size,
+            "" if path in unstable_bytes else after_first[path].sha256 or "",
+            writers.get(path, []),
+        )
         for path in written(initial, after_first)
     ]
     passed = (

@@ -13,9 +13,9 @@ frontend never sends image bytes, only their MIME type, size and, for PNG, GIF a
 dimensions) and compare with a fresh run's images like the images themselves.
 
 Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
-addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``3 ms ± 41 µs per
-loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and the real one
-both read ``<folder>``) and temporary paths (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``).
+addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``6ms/step``,
+``3 ms ± 41 µs per loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and
+the real one both read ``<folder>``) and temporary paths (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``).
 """
 
 from __future__ import annotations
@@ -32,8 +32,10 @@ _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
 _OBJECT_ID = re.compile(r"\b(id\s*[=:]\s*)\d{8,}\b")
 _UUID = re.compile(r"\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\b")
 _STYLER_ID = re.compile(r"\bT_[0-9a-f]{5,}")  # pandas Styler's table ids
+# A time per step counts as a duration too (Keras' "6ms/step", "11.2 sec/puzzle").
 _DURATION = re.compile(
-    r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)(?![\w/])"
+    r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)"
+    r"(?:/[A-Za-z]+)?(?![\w/])"
 )
 _LOOPS = re.compile(r"\b\d[\d,]*\s+loops?\s+each")
 _TQDM = re.compile(r"\[\d+:\d\d(?::\d\d)?<[\d:?]+(?:,\s*[\d.?]+\s?(?:it/s|s/it))?\]|\b[\d.]+\s?(?:it/s|s/it)\b")
@@ -186,7 +188,7 @@ def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
     la, lb = lines(a), lines(b)
     for x, y in zip(la, lb, strict=False):  # the shorter one's lines
         if x != y:
-            return _short(x), _short(y)
+            return _short_pair(x, y)
     if len(la) == len(lb):  # same lines: an image's size differs
         for x, y in zip(a, b, strict=False):  # the same lines may still be split into other items
             if not x.same_as(y):
@@ -195,9 +197,30 @@ def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
     return (_short(la[len(lb)]), "") if len(la) > len(lb) else ("", _short(lb[len(la)]))
 
 
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+
+
+def reordered(a: list[Item], b: list[Item]) -> bool:
+    """The same values, in another order (a set's or a dict's iteration order changed)."""
+    tokens_a = [t for item in a for t in _TOKEN.findall(item.text)]
+    tokens_b = [t for item in b for t in _TOKEN.findall(item.text)]
+    return tokens_a != tokens_b and sorted(tokens_a) == sorted(tokens_b)
+
+
 def _short(text: str, width: int = 60) -> str:
     text = text.strip()
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _short_pair(x: str, y: str, width: int = 60) -> tuple[str, str]:
+    """Two differing lines shortened alike, so that both show where they differ: a long common
+    start (a wide table row, a long list) is cut from both, leaving a little before the difference."""
+    x, y = x.strip(), y.strip()
+    common = next((i for i, (a, b) in enumerate(zip(x, y, strict=False)) if a != b), min(len(x), len(y)))
+    if common < width - 10:
+        return _short(x, width), _short(y, width)
+    start = common - 20
+    return _short("…" + x[start:], width), _short("…" + y[start:], width)
 
 
 def image_size(mime: str, data: str) -> tuple[int, int] | None:

@@ -1,5 +1,5 @@
-"""What Linux's ``/proc`` says about the kernel process: its peak memory per cell and its CPU
-time (psutil is not needed; elsewhere there are no values).
+"""What Linux's ``/proc`` says about the kernel process: its peak memory per cell, its CPU time
+and the processes below it (psutil is not needed; elsewhere there are no values).
 
 ``VmHWM`` in ``/proc/<pid>/status`` is the process's peak resident set size. Writing ``5`` to
 ``/proc/<pid>/clear_refs`` (Linux 4.0+, allowed for one's own processes) resets it to the current
@@ -53,3 +53,31 @@ def cpu_seconds(pid: int | None) -> float | None:
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     except (OSError, ValueError, IndexError):
         return None
+
+
+def descendants(pid: int | None) -> list[int]:
+    """The processes below ``pid`` (its children, theirs …) by the parent ids in ``/proc`` — also
+    those that left its process group (``setsid``, ``start_new_session=True``); Linux only, else []."""
+    if pid is None or not sys.platform.startswith("linux"):
+        return []
+    children: dict[int, list[int]] = {}
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    for entry in entries:
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as handle:
+                parent = int(handle.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry))
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            found.append(child)
+            todo.append(child)
+    return found

@@ -345,7 +345,9 @@ class Rehearsal:
         from ...lint.config import CheckConfig
         from ...lint.engine import check_model
         from .baseline import build_record
-        from .findings import Evidence, build
+        from .error_findings import missing_path
+        from .evidence import Evidence
+        from .findings import build
         from .shapes import shapes
 
         options = self.options
@@ -361,11 +363,23 @@ class Rehearsal:
                     return None
 
             changes = snapshot.differences(folder, states[1], states[2], original_hash)
+        # A file saved again with the same content is no finding, but its bytes are no baseline.
+        resaved = frozenset(c.path for c in changes if c.kind == "resaved")
+        changes = [c for c in changes if c.kind != "resaved"]
         real = str(prep.folder)
         sanitise = Sanitiser(
             {str(folder): "<folder>", real: "<folder>"}, temp=[str(private), os.path.realpath(private)]
         )
         static = check_model(prep.model, self.path, CheckConfig(), self.path.name, memoize=False)
+        notebook_dir = prep.folder / prep.relative
+        missing = frozenset(
+            path
+            for run in runs
+            for cell in run.cells
+            if cell.error is not None and cell.error.ename == "FileNotFoundError"
+            for path in [missing_path(cell.error.evalue)]
+            if path is not None and not os.path.lexists(notebook_dir / path)
+        )
         evidence = Evidence(
             prep.model,
             prep.saved,
@@ -377,6 +391,7 @@ class Rehearsal:
             static,
             options.cell_timeout,
             options.timeout,
+            missing,
         )
         built = build(evidence)
         record = build_record(
@@ -393,6 +408,7 @@ class Rehearsal:
             seconds=0.0,
             diffs=built.diffs,
             static=built.verdicts,
+            unstable_bytes=resaved,
         )
         record.outputs = shapes(folder, record.files)
         status: RehearsalStatus = "passed" if record.passed else "failed"
@@ -502,7 +518,10 @@ def _check_kernel(name: str) -> None:
         spec = manager.get_kernel_spec(name)
     except NoSuchKernel:
         installed = ", ".join(sorted(manager.find_kernel_specs())) or "none"
-        raise Refused(f"no such kernel: {name!r} (installed kernels: {installed})") from None
+        raise Refused(
+            f"no such kernel: {name!r} (installed kernels: {installed}); rehearse with another "
+            "(--kernel NAME), or change the notebook's kernel (Kernel ▸ Change Kernel) and save it"
+        ) from None
     if (spec.language or "python").lower() != "python":
         raise Refused(f"a rehearsal runs Python kernels; kernel {name!r} runs {spec.language}")
 

@@ -42,7 +42,8 @@ class RunResult:
     startup_seconds: float | None = None  # kernel start until ready, hook installed
     peak_memory: int | None = None
     cpu_seconds: float | None = None  # the kernel process's CPU time after its last cell (Linux)
-    kernel_said: str = ""  # the end of the kernel process's own stdout/stderr when it died
+    kernel_said: str = ""  # the end of what the kernel process printed while running cells, when it died
+    exit_status: int | None = None  # the dead kernel process's return code (negative: killed by that signal)
 
     @property
     def completed(self) -> bool:

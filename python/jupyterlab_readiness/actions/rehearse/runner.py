@@ -31,7 +31,7 @@ from nbformat import NotebookNode
 
 from .audit_log import Access, LogReader, install_code
 from .cancel import Cancellation, Cancelled, TimeLimit, settle
-from .procfs import PeakMemory, cpu_seconds
+from .procfs import PeakMemory, cpu_seconds, descendants
 from .results import CellError, CellRun, RunResult
 
 log = logging.getLogger(__name__)
@@ -103,6 +103,7 @@ class KernelRun:
         self.client: _Client | None = None
         self.first_cell_at: float | None = None  # time.monotonic() when the first cell was sent
         self._console: Any = None
+        self._console_ready = 0  # the console log's size once the kernel was ready: its start-up chatter
 
     def _remaining(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
@@ -176,7 +177,8 @@ class KernelRun:
                     result.stopped = result.stopped or ("error" if record.status == "error" else "dead")
                     if record.status == "dead":
                         self._console.flush()
-                        result.kernel_said = self.console_tail(600).strip()
+                        result.kernel_said = self.console_tail(600, since=self._console_ready).strip()
+                        result.exit_status = _exit_status(self.km)
                     break
             return result
         finally:
@@ -190,11 +192,12 @@ class KernelRun:
     def console_log(self) -> Path:
         return self.spec.private / f"kernel-{self.spec.number}.log"
 
-    def console_tail(self, limit: int = 2000) -> str:
-        """The end of what the kernel process printed to its stdout/stderr (why it died)."""
+    def console_tail(self, limit: int = 2000, since: int = 0) -> str:
+        """The end of what the kernel process printed to its stdout/stderr (why it died), from
+        byte ``since`` on."""
         try:
             with open(self.console_log, "rb") as handle:
-                handle.seek(max(0, self.console_log.stat().st_size - limit))
+                handle.seek(max(since, self.console_log.stat().st_size - limit))
                 return handle.read().decode("utf-8", "replace")
         except OSError:
             return ""
@@ -250,6 +253,8 @@ class KernelRun:
                 f"the kernel {spec.kernel_name!r} could not be started: {type(exc).__name__}: {exc}"
                 + (f"; it printed: {said}" if said else "")
             ) from exc
+        with contextlib.suppress(OSError):
+            self._console_ready = self.console_log.stat().st_size
         content = (reply or {}).get("content", {})
         if content.get("status") != "ok":
             raise KernelFailed(
@@ -278,10 +283,12 @@ class KernelRun:
 
 
 def kill(km: AsyncKernelManager) -> None:
-    """SIGKILL the kernel's process group (or the process) and reap it; never raises."""
+    """SIGKILL the kernel's process group (or the process), and the processes it started that
+    left the group (a server started with ``start_new_session=True``), and reap it; never raises."""
     provisioner = getattr(km, "provisioner", None)
     process = getattr(provisioner, "process", None)
     pgid = getattr(provisioner, "pgid", None)
+    strays = descendants(getattr(process, "pid", None))  # before the kill: then they are orphans
     try:
         own_group = os.getpgid(0) if hasattr(os, "getpgid") else None
     except OSError:
@@ -289,11 +296,24 @@ def kill(km: AsyncKernelManager) -> None:
     if pgid and hasattr(os, "killpg") and pgid != own_group:
         with contextlib.suppress(OSError):
             os.killpg(pgid, signal.SIGKILL)
+    for stray in strays:
+        with contextlib.suppress(OSError):
+            os.kill(stray, signal.SIGKILL)
     if process is not None:
         with contextlib.suppress(OSError):
             process.kill()
         with contextlib.suppress(Exception):
             process.wait(timeout=10)
+
+
+def _exit_status(km: AsyncKernelManager) -> int | None:
+    """How the dead kernel's process ended (``Popen.returncode``: negative for a signal), when known."""
+    process = getattr(getattr(km, "provisioner", None), "process", None)
+    if process is None:
+        return None
+    with contextlib.suppress(Exception):
+        return process.poll()  # nbclient saw it dead: polling reaps it, without waiting
+    return None
 
 
 def _after_cell(memory: PeakMemory, reader: LogReader) -> tuple[int | None, list[Access], float | None]:

@@ -4,7 +4,8 @@ hashes, so "the second run left a file different from the first" is a fact, not 
 Only files whose size or modification time changed are hashed (an unchanged folder costs one
 ``lstat`` per file). Symbolic links, skipped folders (``scratch.SKIPPED_DIRS``, environments) and
 ``__pycache__`` are left out. A SQLite file is also hashed by its content (its SQL dump): rewritten
-with the same rows it is the same file, though its header's write counter changed its bytes.
+with the same rows it is the same file, though its header's write counter changed its bytes. A PDF,
+SVG, gzip or zip file is also hashed without what each save changes (``stable_files``).
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 from .scratch import SKIPPED_DIRS, is_environment
-from .sqlite_files import content_digest
+from .sqlite_files import Content, content_of, rows_added
+from .stable_files import stable_digest
 
 _CHUNK = 1 << 20
 
@@ -29,7 +31,8 @@ class FileState:
     size: int
     mtime_ns: int
     sha256: str | None = None  # None: not hashed (unchanged since the copy)
-    content: str | None = None  # a SQLite file's content digest; None for any other file
+    content: Content | None = None  # a SQLite file's content; None for any other file
+    stable: str | None = None  # a PDF, SVG, gzip or zip file's digest without what each save changes (stable_files)
 
 
 Snapshot = dict[str, FileState]  # relative posix path → state
@@ -40,10 +43,12 @@ class FileChange:
     """A difference between the folder after run 1 and after run 2."""
 
     path: str
-    kind: Literal["changed", "created", "removed"]
+    # resaved: other bytes, the same content (a figure's save date, a gzip header's time)
+    kind: Literal["changed", "created", "removed", "resaved"]
     before_size: int | None
     after_size: int | None
     appended: bool  # the second run's file starts with the whole first-run file and is longer
+    rows_added: tuple[tuple[str, int, int], ...] = ()  # a SQLite file: (table, rows before, after) that grew
 
 
 def sha256_of(path: Path, limit: int | None = None) -> str:
@@ -82,14 +87,15 @@ def take(folder: Path, before: Snapshot | None, hash_changes: bool = True) -> Sn
             if previous is not None and previous.size == info.st_size and previous.mtime_ns == info.st_mtime_ns:
                 found[relative] = previous
                 continue
-            digest = content = None
+            digest = content = stable = None
             if hash_changes and before is not None:
                 try:
                     digest = sha256_of(full)
                 except OSError:
                     continue
-                content = content_digest(full)
-            found[relative] = FileState(info.st_size, info.st_mtime_ns, digest, content)
+                content = content_of(full)
+                stable = stable_digest(full)
+            found[relative] = FileState(info.st_size, info.st_mtime_ns, digest, content, stable)
     return found
 
 
@@ -118,9 +124,18 @@ def differences(
         if b is None:
             changes.append(FileChange(path, "removed", a.size, None, False))
             continue
-        if a.content is not None and a.content == b.content:
-            continue  # a SQLite file rewritten with the same schema and rows
+        if a.content is not None and b.content is not None:
+            if a.content.digest == b.content.digest:
+                continue  # a SQLite file rewritten with the same schema and rows
+            added = rows_added(a.content, b.content)
+            if added:
+                changes.append(FileChange(path, "changed", a.size, b.size, False, added))
+                continue
         before_hash = a.sha256 or original_hash(path)
+        if a.stable is not None and a.stable == b.stable:
+            if before_hash != b.sha256:  # saved again: only its save time (dates, ids) changed
+                changes.append(FileChange(path, "resaved", a.size, b.size, False))
+            continue
         if before_hash is None:
             if a.size != b.size:
                 changes.append(FileChange(path, "changed", a.size, b.size, False))

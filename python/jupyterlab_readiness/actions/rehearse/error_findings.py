@@ -1,0 +1,237 @@
+"""``rehearsal-error``: the first cell that failed — raised, timed out, or took its kernel down — in
+the first run, else in the second (then it cannot be run twice), with what a person needs to
+know to fix it: the name a NameError lacks (confirming a static ``hidden-state``), the module to
+install, a file missing from the real folder too or only from the scratch copy, a download that
+failed, a prompt no unattended run answers, a cell slow near its limit, how the kernel died.
+"""
+
+from __future__ import annotations
+
+import re
+import signal
+
+from .evidence import Built, Evidence, add, listed, plural, static_findings, verdict
+from .results import CellRun, RunResult
+
+_NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
+_MODULE = re.compile(r"No module named '([^']+)'")
+# IPython's name for the cell's code in a SyntaxError (``(1063758517.py, line 1)``, older
+# ``(<ipython-input-3-…>, line 1)``): meaningless to the reader, the finding names cell and line.
+_CELL_FILE = re.compile(r" \((?:<ipython-input-[^>]*>|\d+\.py), line \d+\)$")
+_NO_SUCH_FILE = re.compile(r"No such file or directory: '(.+)'$")
+
+
+def rehearsal_errors(ev: Evidence, built: Built) -> None:
+    first = ev.runs[0]
+    failing = next((c for c in first.cells if c.status not in ("ok", "not-run", "cancelled")), None)
+    second_only = False
+    if failing is None and len(ev.runs) > 1:
+        failing = next((c for c in ev.runs[1].cells if c.status not in ("ok", "not-run", "cancelled")), None)
+        second_only = failing is not None
+    if failing is None or (failing.error is not None and failing.error.refused_write):
+        return  # a refused write is reported as write-outside-folder
+    run = ev.runs[1] if second_only else first
+    below = sum(1 for c in run.cells if c.status == "not-run")
+    stopped = f" The run stopped there: {plural(below, 'cell')} below did not run." if below else ""
+    where = " (the injected parameters)" if failing.injected else ""
+    line = failing.error.line if failing.error is not None and not failing.injected else None
+    if failing.status == "timeout":
+        message, suggestion = _timed_out(ev, failing, run, second_only, where, stopped)
+    elif failing.status == "dead":
+        message, suggestion = _died(failing, run, second_only, where, stopped)
+    else:
+        error = failing.error
+        ename, evalue = (error.ename, error.evalue) if error else ("an error", "")
+        evalue = _CELL_FILE.sub("", evalue).rstrip(".")  # the message puts its own full stop after it
+        raised = f"{ename}: {evalue}" if evalue else ename
+        if second_only:
+            message = (
+                "The first fresh run passed, but the second — on the files the first one "
+                f"left — raises {raised} in this cell{where}: the notebook cannot be run twice.{stopped}"
+            )
+            suggestion = (
+                "Make the cell accept its own earlier output: overwrite rather than create "
+                "(exist_ok=True, mode 'w', if_exists='replace'), or clean up first."
+            )
+        else:
+            message = f"In a fresh kernel this cell{where} raises {raised}.{stopped}"
+            suggestion = (
+                "Fix the error so the notebook runs top to bottom in a new kernel (Restart "
+                "Kernel and Run All shows it too)."
+            )
+            name = _NAME_ERROR.search(evalue) if ename in ("NameError", "UnboundLocalError") else None
+            module = _MODULE.search(evalue) if ename in ("ModuleNotFoundError", "ImportError") else None
+            if name:
+                confirmed = [
+                    f
+                    for f in static_findings(ev, "hidden-state", failing.cell_index)
+                    if f"`{name.group(1)}`" in f.message
+                ]
+                proof = (
+                    " — the hidden state that the static check `hidden-state` reported, confirmed."
+                    if confirmed
+                    else " — hidden state: no cell above defines it in a top-to-bottom run."
+                )
+                if confirmed and not failing.injected:
+                    verdict(
+                        built,
+                        "hidden-state",
+                        failing.cell_index,
+                        True,
+                        f"in a fresh kernel the cell raised NameError: `{name.group(1)}` is not defined",
+                    )
+                message = (
+                    f"In a fresh kernel this cell{where} raises NameError: `{name.group(1)}` "
+                    f"is not defined{proof}{stopped}"
+                )
+                suggestion = (
+                    f"Define `{name.group(1)}` in a cell above this one (or move the cell "
+                    "that defines it up), then Restart Kernel and Run All to check."
+                )
+            elif _NETWORK_ERROR.search(ename) and _hosts(failing):
+                suggestion = (
+                    f"The cell fetches from {listed(_hosts(failing))}, and the fetch failed here "
+                    "(no network, a proxy, the host down or the address moved): an unattended run "
+                    "fails the same way whenever that happens. Keep a dated copy of the data under "
+                    "the project and read that (the URL a parameter, to refresh it on purpose), or "
+                    "catch the error and fail with a message that says which source is down."
+                )
+            elif ename == "StdinNotImplementedError":
+                message = (
+                    f"In a fresh kernel this cell{where} waits for someone to type an answer "
+                    "(input(), getpass()): an unattended run has no one to ask, and it raises "
+                    f"{ename}.{stopped}"
+                )
+                suggestion = (
+                    "Make the answer a parameter — set it in a cell tagged `parameters`, which a "
+                    "rehearsal or a scheduler overrides with -p NAME VALUE — or read it from an "
+                    "environment variable (os.environ); a password from the environment or a "
+                    "secrets store, never from a prompt."
+                )
+            elif module:
+                suggestion = (
+                    f"Install the distribution that provides `{module.group(1)}` in the kernel's "
+                    "environment and pin it (Freeze environment), or remove the import."
+                )
+            elif ename == "FileNotFoundError" and missing_path(evalue) in ev.missing_for_real:
+                message = (
+                    f"In a fresh kernel this cell{where} raises {raised}. The notebook's own folder "
+                    f"lacks this file too: it is not something the scratch copy left out.{stopped}"
+                )
+                suggestion = (
+                    "The notebook needs a file it does not have: add it to the project, or add the "
+                    "step that makes it (a download, another notebook's output) above this cell; "
+                    "make its path a parameter and write down where it comes from."
+                )
+            elif ename in ("FileNotFoundError", "NotADirectoryError"):
+                suggestion = (
+                    "The rehearsal runs in a copy of the notebook's folder: keep the "
+                    "notebook's inputs under it (read by relative paths), "
+                    "make the path a parameter, or rehearse with --folder set to the "
+                    "project folder when it reads from ../."
+                )
+    add(ev, built, "rehearsal-error", "error", failing.cell_index, line, message, suggestion)
+
+
+_NETWORK_ERROR = re.compile(
+    r"URLError|HTTPError|ConnectionError|ConnectError|ConnectTimeout|ReadTimeout|gaierror|SSLError"
+    r"|MaxRetryError|NewConnectionError|NameResolutionError|RemoteDisconnected|ConnectionRefused"
+    r"|ConnectionReset|TimeoutError"
+)
+
+
+def _hosts(cell: CellRun) -> list[str]:
+    """The hosts a cell looked up or connected to, names first (an address only when no name was looked up)."""
+    named = [a.path for a in cell.accesses if a.kind == "n" and a.detail == "socket.getaddrinfo"]
+    hosts = named or [a.path for a in cell.accesses if a.kind == "n"]
+    return list(dict.fromkeys(hosts))
+
+
+def missing_path(evalue: str) -> str | None:
+    """The path a FileNotFoundError's message names (``[Errno 2] No such file or directory: 'x'``)."""
+    found = _NO_SUCH_FILE.search(evalue.strip())
+    return found.group(1) if found else None
+
+
+# A cell that hangs or kills its kernel only in the second run does so on what the first left.
+_IN_SECOND = "The first fresh run passed, but in the second — on the files the first one left —"
+_TWICE = (
+    " It passed the first time: look for what it finds that the first run left (a file it "
+    "appends to and reads back, a marker, a cache): as it is, the notebook cannot be run twice."
+)
+
+
+def _timed_out(
+    ev: Evidence, failing: CellRun, run: RunResult, second_only: bool, where: str, stopped: str
+) -> tuple[str, str]:
+    if run.stopped == "total-timeout":
+        message = (
+            f"The rehearsal's time limit ({ev.timeout:g} s) ran out while this cell{where} was running.{stopped}"
+            if ev.timeout
+            else f"The rehearsal's time limit ran out while this cell was running.{stopped}"
+        )
+        return message, (
+            "Rehearse with a larger --timeout, or make the notebook faster (a smaller sample through a parameter)."
+        )
+    limit = ev.cell_timeout
+    before = ev.runs[0].by_index().get(failing.cell_index) if second_only else None
+    took = before.seconds if before is not None else None
+    if limit and took is not None and took >= limit / 2:
+        # Half the limit or more the first time: a slow cell (on a busy machine), not a leftover.
+        message = (
+            f"This cell{where} took {took:.1f} s in the first fresh run and did not finish within "
+            f"{limit:g} s, the per-cell time limit, in the second: it is slow, close to the limit.{stopped}"
+        )
+        return message, (
+            "Rehearse with a larger --cell-timeout, or make the cell faster (a smaller sample through a parameter)."
+        )
+    opening = _IN_SECOND if second_only else "In a fresh kernel"
+    message = (
+        f"{opening} this cell{where} did not finish within {limit:g} s, the per-cell time limit.{stopped}"
+        if limit
+        else f"{opening} this cell{where} did not finish in time.{stopped}"
+    )
+    suggestion = (
+        "Look for what waits for a person (input(), a widget, a login prompt) or loops "
+        "without end; if the cell is only slow, rehearse with a larger --cell-timeout."
+    )
+    return message, suggestion + (_TWICE if second_only else "")
+
+
+def _died(failing: CellRun, run: RunResult, second_only: bool, where: str, stopped: str) -> tuple[str, str]:
+    memory = f" (peak memory {failing.peak_memory / 2**20:.0f} MiB)" if failing.peak_memory else ""
+    said = run.kernel_said.strip().splitlines()[-1][:200] if run.kernel_said.strip() else ""
+    said = f" Its last words: `{said}`." if said else ""
+    # Killed (the out-of-memory killer) only the second time: memory was short then, which says
+    # nothing about what the first run left.
+    killed = run.exit_status == -getattr(signal, "SIGKILL", 9)
+    if second_only and killed:
+        died = "The first fresh run passed, but in the second the kernel died"
+    else:
+        died = f"{_IN_SECOND} the kernel died" if second_only else "The kernel died"
+    message = f"{died} while running this cell{where}{memory}: {_death(run.exit_status)}.{said}{stopped}"
+    suggestion = (
+        "Run the notebook in a fresh kernel to see how it ends; if memory ran out, process "
+        "the data in chunks or on a smaller sample."
+    )
+    return message, suggestion + (_TWICE if second_only and not killed else "")
+
+
+_CRASH_SIGNALS = ("SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "SIGABRT")
+
+
+def _death(exit_status: int | None) -> str:
+    """How a kernel process ended, from its return code, for a person."""
+    if exit_status is None:
+        return "a crash in compiled code, os._exit(), or memory running out"
+    if exit_status >= 0:
+        return f"its process exited with status {exit_status} (os._exit() in a cell, or a library calling exit())"
+    try:
+        name = signal.Signals(-exit_status).name
+    except ValueError:
+        return f"its process was killed by signal {-exit_status}"
+    if name == "SIGKILL":
+        return "its process was killed (SIGKILL) — when memory runs out, Linux's out-of-memory killer does this"
+    if name in _CRASH_SIGNALS:
+        return f"its process crashed ({name}) in compiled code (an extension module or a library it loads)"
+    return f"its process was killed by {name}"
