@@ -323,7 +323,17 @@ export interface NotebookReport {
 export interface ContractRun {
   changed_since: string | null;
   notebooks: ContractVerdict[];
+  orphaned_waivers: OrphanedWaiver[];
   version: 1;
+}
+/**
+ * A waiver naming a notebook that is not there (renamed or deleted): it accepts nothing.
+ */
+export interface OrphanedWaiver {
+  cell: string | null;
+  check: string;
+  contract: string;
+  notebook: string;
 }
 /**
  * What ``POST /readiness/export`` answers and ``jupyter-readiness export --format json`` prints.

@@ -183,6 +183,25 @@ def test_a_pull_request_that_only_tightens_the_contract_is_judged_on_the_noteboo
     assert [(v["path"], v["ready"]) for v in json.loads(result.stdout)["notebooks"]] == [("reports/daily.ipynb", False)]
 
 
+def test_a_waiver_left_behind_by_a_rename_is_reported_once_with_its_contract_file(tree):
+    (tree / "reports" / "daily.ipynb").rename(tree / "reports" / "daily_report.ipynb")
+    data = json.loads(cli("contract", "--format", "json", ".", cwd=tree).stdout)
+    assert data["orphaned_waivers"] == [
+        {"contract": "pyproject.toml", "check": "wall-clock", "notebook": "reports/daily.ipynb", "cell": None}
+    ]
+    assert not [v for v in data["notebooks"] if v["waivers"]]  # no verdict lists it: only the run does
+    out = cli("contract", ".", cwd=tree).stdout
+    assert out.count("names no notebook") == 1
+    assert (
+        "`pyproject.toml`: the waiver of `wall-clock` for `reports/daily.ipynb` names no notebook (renamed or "
+        "deleted?): it accepts nothing; point it at the notebook's new path, or remove it." in out
+    )
+    markdown = cli("contract", "--format", "markdown", ".", cwd=tree).stdout
+    assert "- ⚠️ <code>pyproject.toml</code>: the waiver of <code>wall-clock</code>" in markdown
+    (tree / "reports" / "daily_report.ipynb").rename(tree / "reports" / "daily.ipynb")
+    assert json.loads(cli("contract", "--format", "json", ".", cwd=tree).stdout)["orphaned_waivers"] == []
+
+
 def test_waive_from_the_command_line(tree):
     reason = "frame comes from the runner"
     result = cli("waive", "sub/bad.ipynb", "--check", "hidden-state", "--cell", "c0", "--reason", reason, cwd=tree)

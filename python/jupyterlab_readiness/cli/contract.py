@@ -20,7 +20,8 @@ PROG = "jupyter-readiness"
 def run_contract(args: argparse.Namespace) -> int:
     from ..contract.replies import ContractRun
     from ..files import Root
-    from ..handoff.judge import judge
+    from ..handoff.judge import judge, project_contract
+    from ..handoff.orphans import orphaned_waivers
     from ..handoff.verdict import failed_verdict
     from ..lint.selection import SelectionError, Shard, select_notebooks
     from ..notebook.model import NotebookError, read_notebook
@@ -33,6 +34,7 @@ def run_contract(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     root, today = Root(None), dt.date.today()
     verdicts = []
+    contracts = []
     for path, problem in selection.notebooks:
         if problem is not None:
             verdicts.append(failed_verdict(str(path), problem))
@@ -43,10 +45,13 @@ def run_contract(args: argparse.Namespace) -> int:
             verdicts.append(failed_verdict(str(path), f"cannot read the notebook: {exc}"))
             continue
         verdicts.append(judge(notebook, path, str(path), root, today=today, memoize=False))
+        project = project_contract(path.parent, root)
+        if not isinstance(project, str):
+            contracts.append(project)
     if not selection.found and args.changed_since is None:
         print(f"{PROG}: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
-    run = ContractRun(verdicts, args.changed_since)
+    run = ContractRun(verdicts, args.changed_since, orphaned_waivers=orphaned_waivers(contracts))
     write(run, args.format, sys.stdout, args.shard)
     if any(v.error for v in verdicts):
         return EXIT_USAGE
@@ -115,6 +120,10 @@ def text(run, colour: bool, shard: str | None = None) -> str:
             if waiver.note:
                 lines.append(f"    {paint('33', waiver.note)}")
         lines.append("")
+    for orphan in run.orphaned_waivers:
+        lines.append(paint("33", _orphan(orphan)))
+    if run.orphaned_waivers:
+        lines.append("")
     ready = sum(1 for v in run.notebooks if v.ready)
     failed = sum(1 for v in run.notebooks if v.error)
     summary = (
@@ -124,6 +133,14 @@ def text(run, colour: bool, shard: str | None = None) -> str:
         summary += f", {failed} cannot be judged"
     lines.append(paint("1", summary))
     return "\n".join(lines) + "\n"
+
+
+def _orphan(orphan, code=lambda s: f"`{s}`") -> str:
+    where = f"cell {code(orphan.cell)} of " if orphan.cell else ""
+    return (
+        f"{code(orphan.contract)}: the waiver of {code(orphan.check)} for {where}{code(orphan.notebook)} names no notebook "
+        "(renamed or deleted?): it accepts nothing; point it at the notebook's new path, or remove it."
+    )
 
 
 # ---------------------------------------------------------------- markdown
@@ -148,6 +165,8 @@ def markdown(run, shard: str | None = None) -> str:
     parts = [f"## Handoff contract: {ready} of {_plural(len(run.notebooks), 'notebook')} ready\n"]
     if run.changed_since:
         parts.append(f"Notebooks changed since {_code(run.changed_since)}.\n")
+    if run.orphaned_waivers:
+        parts.append("\n".join(f"- ⚠️ {_orphan(o, _code)}" for o in run.orphaned_waivers) + "\n")
     ordered = sorted(run.notebooks, key=lambda v: (v.ready, v.error is None))
     out = "\n".join(parts)
     for shown, verdict in enumerate(ordered):

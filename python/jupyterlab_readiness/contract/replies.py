@@ -6,7 +6,7 @@ through ``schema.py`` like the report.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .baseline import CellBaseline, CellStatus, OutputDiff, RehearsalRecord
@@ -285,6 +285,18 @@ class ContractVerdict:
 
 
 @dataclass(slots=True)
+class OrphanedWaiver:
+    """A waiver naming a notebook that is not there (renamed or deleted): it accepts nothing."""
+
+    __pydantic_config__ = STRICT
+
+    contract: str  # the contract file it is written in
+    check: str
+    notebook: str  # as written (relative to the contract file's folder)
+    cell: str | None
+
+
+@dataclass(slots=True)
 class ContractRun:
     """What ``jupyter-readiness contract --format json`` prints."""
 
@@ -293,6 +305,8 @@ class ContractRun:
     notebooks: list[ContractVerdict]
     changed_since: str | None = None  # the ref given to --changed-since
     version: Literal[1] = 1
+    # of the contracts the judged notebooks are under: waivers whose notebook is not there
+    orphaned_waivers: list[OrphanedWaiver] = field(default_factory=list)
 
 
 @dataclass(slots=True)
