@@ -138,8 +138,8 @@ def text(run, colour: bool, shard: str | None = None) -> str:
 def _orphan(orphan, code=lambda s: f"`{s}`") -> str:
     where = f"cell {code(orphan.cell)} of " if orphan.cell else ""
     return (
-        f"{code(orphan.contract)}: the waiver of {code(orphan.check)} for {where}{code(orphan.notebook)} names no notebook "
-        "(renamed or deleted?): it accepts nothing; point it at the notebook's new path, or remove it."
+        f"{code(orphan.contract)}: the waiver of {code(orphan.check)} for {where}{code(orphan.notebook)} names no "
+        "notebook (renamed or deleted?): it accepts nothing; point it at the notebook's new path, or remove it."
     )
 
 
