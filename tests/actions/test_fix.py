@@ -309,6 +309,11 @@ CASES: dict[str, tuple[list[dict[str, Any]], str, bool]] = {
         "print-logging",
         True,
     ),
+    "print beside a log parameter": (
+        [code("def show(x, log=False):\n    print(-x if log else x)\n\nshow(3)\nshow(3, log=True)")],
+        "print-logging",
+        True,
+    ),
     "install": ([code("%pip install --quiet --dry-run --no-index ipykernel")], "unpinned-install", False),
     "traceback": ([code("x = 1\nprint(x)", 1, [ERROR])], "error-output", False),
     "deleted definition": (

@@ -394,6 +394,24 @@ def test_a_notebook_that_binds_log_gets_another_logger_name(tmp_path):
     assert "logger.info(" in sources(outcome.notebook)[1]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "def show(x, log=False):\n    print(math.log(x) if log else x)",
+        "try:\n    1 / 0\nexcept ZeroDivisionError as log:\n    print(log)",
+        "show = lambda log: print(log)",
+        "def first(xs):\n    match xs:\n        case [*log]:\n            print(log)",
+    ],
+)
+def test_a_log_bound_only_inside_a_cell_gets_another_logger_name(tmp_path, cell):
+    # `log.info(...)` where `log` is the function's parameter (or the caught exception) would call
+    # .info on a bool: the logger takes a name nothing in the notebook binds
+    nb = notebook(code("import math", 1), code(cell, 2))
+    outcome = fixed(nb, tmp_path, "print-logging", unsafe=True)
+    setup, converted = sources(outcome.notebook)[1:3]
+    assert "logger = logging.getLogger(" in setup and "logger.info(" in converted and "print(" not in converted
+
+
 # --------------------------------------------------------------------------------------- pins
 def _pin_installs(nb: dict, tmp_path, versions: dict[str, tuple[str, str]]):
     """The unpinned-install fixes of ``nb``, applied, with ``versions`` installed where it runs."""
