@@ -144,6 +144,39 @@ def test_a_timer_also_used_as_a_date_gets_the_run_date_instead(tmp_path):
     assert [fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")] == [["parameterize-clock", "ignore"]] * 2
 
 
+def test_a_functions_own_timer_is_another_variable_than_the_notebooks(tmp_path):
+    # stamp's t0 is returned (a date); the notebook's t0 only times a loop (a corpus notebook,
+    # Lecture-6B-HPC, timed three ways so): the run date made those durations 0
+    nb = notebook(
+        code("import time", 1),
+        code("def stamp():\n    t0 = time.time()\n    return t0", 2),
+        code("t0 = time.time()\nwork()\nduration = time.time() - t0", 3),
+        code("def timed():\n    t0 = time.time()\n    work()\n    return time.time() - t0", 4),
+    )
+    report = report_of(nb, tmp_path)
+    assert [(f.cell_index, fix_ids(f)[0]) for f in only(report, "wall-clock")] == [
+        (1, "parameterize-clock"),
+        (2, "measure-duration"),
+        (2, "measure-duration"),
+        (3, "measure-duration"),
+        (3, "measure-duration"),
+    ]
+    outcome = fixed(nb, tmp_path, "wall-clock")
+    assert sources(outcome.notebook)[1:] == [
+        "def stamp():\n    t0 = time.time()\n    return t0",
+        "t0 = time.perf_counter()\nwork()\nduration = time.perf_counter() - t0",
+        "def timed():\n    t0 = time.perf_counter()\n    work()\n    return time.perf_counter() - t0",
+    ]
+
+
+def test_a_clock_read_minus_a_functions_parameter_is_not_a_duration(tmp_path):
+    # born comes from the caller (a date here): perf_counter() - born would be another value
+    nb = notebook(code("import time\ndef age(born):\n    return time.time() - born\nprint(age(1.5e9))", 1))
+    (finding,) = only(report_of(nb, tmp_path), "wall-clock")
+    assert fix_ids(finding) == ["parameterize-clock", "ignore"]
+    assert fixed(nb, tmp_path, "wall-clock").applied == []  # nothing safe to apply
+
+
 def test_a_deadline_loop_on_a_duration_keeps_its_clock_running(tmp_path):
     nb = notebook(
         code("import time", 1),

@@ -12,6 +12,7 @@ from ..contract.fixes import Edit, Fix, ReplaceSource
 from ..contract.report import Finding
 from ..notebook.model import Cell
 from ..notebook.rewrite import Span, apply_edits, outermost_edits, qualname, span
+from ..notebook.scopes import scope_binds
 from .view import FixEnv, Tree, aliases_at, calls_on, cell_of, literal, ordered, tree_of
 
 _RUN_DATE_NAMES = ("run_date", "RUN_DATE", "run_datetime", "as_of", "AS_OF")
@@ -78,11 +79,17 @@ def _duration_fixes(env: FixEnv, cell: Cell, tree: Tree, line: int, aliases: dic
         name = qualname(node.func, aliases)
         if name in _DURATION_CLOCKS and _bare_attribute_call(node):
             timers = _timers_next_to(tree.tree, node)
-            if timers:
-                key = ("duration", name, frozenset(timers))
-                found = env.once(key, lambda name=name, timers=timers: _measure_duration(env, name, timers))
-                if found:
-                    return found
+            if not timers:
+                continue
+            (timer,) = timers
+            function = next((f for f in reversed(_functions_around(tree.tree, node)) if _local_to(f, timer)), None)
+            if function is None:
+                key: tuple = ("duration", name, timer)
+                found = env.once(key, lambda name=name, timer=timer: _measure_duration(env, name, timer))
+            else:
+                found = _measure_duration(env, name, timer, (cell, tree, function))
+            if found:
+                return found
     return []
 
 
@@ -104,11 +111,76 @@ def _timers_next_to(module: ast.Module, call: ast.Call) -> set[str]:
     return set()
 
 
-def _measure_duration(env: FixEnv, clock: str, timers: set[str]) -> list[Fix]:
-    """Every read of the clock that stores into or is subtracted with the timers, in every cell,
-    read from ``time.perf_counter()`` instead; none when a timer is used any other way (printed,
-    saved, passed on: there it is the date) or a cell cannot be read."""
-    timers = set(timers)
+# A timer is a variable of one scope: a function that binds the same name has a variable of its
+# own (``t0`` returned by a helper is not the notebook's ``t0``).
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
+Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+
+
+def _functions_around(module: ast.Module, target: ast.AST) -> list[Function]:
+    """The functions (outermost first) whose bodies hold ``target``."""
+    path: list[Function] = []
+
+    def visit(node: ast.AST) -> bool:
+        if node is target:
+            return True
+        inside = isinstance(node, _FUNCTIONS)
+        if inside:
+            path.append(node)  # type: ignore[arg-type]
+        if any(visit(child) for child in ast.iter_child_nodes(node)):
+            return True
+        if inside:
+            path.pop()
+        return False
+
+    visit(module)
+    return path
+
+
+def _parameters(function: Function) -> set[str]:
+    args = function.args
+    return {a.arg for a in [*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg] if a is not None}
+
+
+def _local_to(function: Function, name: str) -> bool:
+    """Whether ``name`` is a variable of the function itself (a parameter, or bound in its body
+    and not declared global or nonlocal there)."""
+    if name in _parameters(function):
+        return True
+    if isinstance(function, ast.Lambda):
+        return False
+    own = _scope_nodes(function.body, name)
+    if any(isinstance(n, (ast.Global, ast.Nonlocal)) and name in n.names for n in own):
+        return False
+    return any(name in scope_binds(stmt) for stmt in function.body)
+
+
+def _scope_nodes(roots: list[ast.AST], name: str) -> list[ast.AST]:
+    """The nodes under ``roots`` where ``name`` is the variable of the roots' scope: the bodies of
+    nested functions that have a ``name`` of their own are left out (their decorators and
+    defaults run in this scope and stay)."""
+    found: list[ast.AST] = []
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, _FUNCTIONS) and _local_to(node, name):  # type: ignore[arg-type]
+            stack.extend(d for d in node.args.defaults + node.args.kw_defaults if d is not None)
+            stack.extend(getattr(node, "decorator_list", []))
+            continue
+        found.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def _measure_duration(
+    env: FixEnv, clock: str, timer: str, function: tuple[Cell, Tree, Function] | None = None
+) -> list[Fix]:
+    """Every read of the clock that stores into or is subtracted with the timer (and the timers it
+    is subtracted with) read from ``time.perf_counter()`` instead: in every cell for the notebook's
+    variables, in its function for a function's. None when a timer is used any other way
+    (printed, saved, passed on: there it is the date), is a function's parameter (its value comes
+    from the caller), or a cell cannot be read."""
+    timers = {timer}
     subtracted = False  # a timer never subtracted measures nothing: its value is the date
     calls: dict[int, list[ast.Call]] = {}
     trees: dict[int, Tree] = {}
@@ -116,15 +188,23 @@ def _measure_duration(env: FixEnv, clock: str, timers: set[str]) -> list[Fix]:
     while timers - checked:
         name = (timers - checked).pop()
         checked.add(name)
-        for cell in env.ctx.notebook.code_cells():
-            if name not in cell.source:
-                continue
-            tree = tree_of(cell.source)
-            if tree is None:
+        if function is not None:
+            cell, tree, scope = function
+            if name in _parameters(scope) or not _local_to(scope, name):
                 return []
+            places = [(cell, tree, _scope_nodes(scope.body, name))]  # type: ignore[arg-type]
+        else:
+            places = []
+            for cell in env.ctx.notebook.code_cells():
+                if name not in cell.source:
+                    continue
+                tree = tree_of(cell.source)
+                if tree is None:
+                    return []
+                places.append((cell, tree, _scope_nodes(tree.tree.body, name)))  # type: ignore[arg-type]
+        for cell, tree, nodes in places:
             trees[cell.index] = tree
-            aliases = aliases_at(env, cell)
-            uses = _timer_uses(tree.tree, name, clock, aliases)
+            uses = _timer_uses(tree.tree, nodes, name, clock, aliases_at(env, cell))
             if uses is None:
                 return []
             found, others, differences = uses
@@ -156,10 +236,11 @@ def _measure_duration(env: FixEnv, clock: str, timers: set[str]) -> list[Fix]:
 
 
 def _timer_uses(
-    module: ast.Module, name: str, clock: str, aliases: dict[str, str]
+    module: ast.Module, nodes: list[ast.AST], name: str, clock: str, aliases: dict[str, str]
 ) -> tuple[list[ast.Call], set[str], bool] | None:
-    """In one cell: the clock reads ``name`` is stored from or subtracted with, the other names it
-    is subtracted with, and whether it is subtracted at all; None when it is used any other way."""
+    """Among ``nodes`` (one scope's, in one cell): the clock reads ``name`` is stored from or
+    subtracted with, the other names it is subtracted with, and whether it is subtracted at all;
+    None when it is used any other way."""
     parents: dict[int, ast.AST] = {}
     for node in ast.walk(module):
         for child in ast.iter_child_nodes(node):
@@ -171,7 +252,7 @@ def _timer_uses(
     def is_clock(node: ast.AST) -> bool:
         return _bare_attribute_call(node) and qualname(node.func, aliases) == clock  # type: ignore[attr-defined]
 
-    for node in ast.walk(module):
+    for node in nodes:
         if not isinstance(node, ast.Name) or node.id != name:
             continue
         parent = parents.get(id(node))
