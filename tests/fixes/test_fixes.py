@@ -469,6 +469,25 @@ def test_an_exact_pin_on_the_line_stays_the_users_version(tmp_path):
     assert pip == "%pip install requests==2.0 numpy==9.9.9" and conda == "!conda install -y scipy=1.10 pandas=9.9.9"
 
 
+def test_an_install_is_pinned_only_to_a_version_its_own_range_allows(tmp_path):
+    # numpy<2 rules out the 2.x installed here: pinning it would install what the author ruled out
+    nb = notebook(code("!pip install 'numpy<2' 'pandas>=2,<3' scipy~=1.10\n%conda install -y requests<2", 1))
+    versions = {
+        "numpy": ("numpy", "2.1.0"),
+        "pandas": ("pandas", "2.2.2"),
+        "scipy": ("scipy", "1.14.1"),
+        "requests": ("requests", "2.31.0"),
+    }
+    outcome = _pin_installs(nb, tmp_path, versions)
+    assert sources(outcome.notebook)[0].split("\n") == [
+        "!pip install 'numpy<2' 'pandas==2.2.2' scipy==1.14.1",
+        "%conda install -y requests<2",
+    ]
+    left = only(outcome.report, "unpinned-install")
+    assert [("numpy<2" in f.message, "requests<2" in f.message) for f in left] == [(True, False), (False, True)]
+    assert not any(fix.edits for f in left for fix in f.fixes if fix.id != "ignore")
+
+
 def test_pinning_an_install_leaves_urls_paths_and_editables_as_written(tmp_path):
     lines = [
         "%pip install mypkg @ git+https://github.com/org/mypkg@v1.2 requests",
