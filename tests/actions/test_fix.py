@@ -139,6 +139,24 @@ def test_cli_fix_diff_select_unsafe_and_exit_codes(project):
     assert cli("missing.ipynb", cwd=project).returncode == 2
 
 
+def test_cli_says_why_an_nbformat_3_notebook_cannot_be_fixed(project):
+    # it said "fixed 0", exit 0, while check --show-fixes offered a safe fix that never applied
+    from nbformat import v3
+
+    cell = v3.new_code_cell("import random\nx = random.random()\n1 / 0", prompt_number=1)
+    cell.outputs = [v3.new_output("pyerr", ename="ZeroDivisionError", evalue="division by zero", traceback=[])]
+    path = project / "old.ipynb"
+    path.write_text(v3.writes_json(v3.new_notebook(worksheets=[v3.new_worksheet(cells=[cell])])))
+    original = path.read_text()
+    for args in ((), ("--diff",)):
+        done = cli("old.ipynb", *args, cwd=project)
+        assert done.returncode == 2 and "fixed 0" not in done.stdout
+        assert "nbformat 3" in done.stderr and "save it" in done.stderr
+    assert path.read_text() == original
+    # nothing this run would fix: nothing to refuse
+    assert cli("old.ipynb", "--select", "wall-clock", cwd=project).returncode == 0
+
+
 def leaky_notebook() -> dict[str, Any]:
     """A saved session: the key in cell 1's source, shown by its repr (cell 1), a print (cell 2), a
     printed config (cell 3) and a traceback (cell 4); cell 5's output does not show it."""
