@@ -237,6 +237,18 @@ def test_every_finding_of_a_family_gets_the_seed_before_the_first_draw(tmp_path)
     assert "random.seed(seed)\na = random.random()" in findings[1].fixes[0].edits[0].source
 
 
+def test_a_draw_imported_by_name_gets_numpys_seed_above_it(tmp_path):
+    # the seed went above the first draw written np.random.…, below randn: randn stayed unseeded
+    nb = notebook(
+        code("import numpy as np\nfrom numpy.random import randn", 1),
+        code("x = randn(3)", 2),
+        code("y = np.random.rand(2)", 3),
+    )
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook)[2:] == ["np.random.seed(seed)\nx = randn(3)", "y = np.random.rand(2)"]
+    assert only(outcome.report, "unseeded-random") == []
+
+
 def test_an_existing_seed_parameter_is_used(tmp_path):
     params = code("SEED = 7", 1)
     params["metadata"] = {"tags": ["parameters"]}

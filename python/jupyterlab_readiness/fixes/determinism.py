@@ -369,8 +369,14 @@ def _seed_family(env: FixEnv, family: str) -> list[Fix]:
         aliases = aliases_at(env, cell)
         for node in calls_on(tree, finding.line):
             name = qualname(node.func, aliases)
-            if name is not None and global_draw_family(name) == family and isinstance(node.func, ast.Attribute):
-                return _seed_before(env, cell, tree, node, family, tree.segment(node.func.value))
+            if name is not None and global_draw_family(name) == family:
+                if isinstance(node.func, ast.Attribute):
+                    return _seed_before(env, cell, tree, node, family, tree.segment(node.func.value))
+                # a draw imported by name (from numpy.random import randn): seeded through the
+                # numpy imported there, else the first draw that names its module gets the seed
+                found = _seed_before(env, cell, tree, node, family, None) if family == "numpy.random" else []
+                if found:
+                    return found
             if family == "numpy.random" and _value_sample(node, name):
                 return _seed_before(env, cell, tree, node, family, None)
     return []
