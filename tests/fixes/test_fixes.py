@@ -177,6 +177,25 @@ def test_a_clock_read_minus_a_functions_parameter_is_not_a_duration(tmp_path):
     assert fixed(nb, tmp_path, "wall-clock").applied == []  # nothing safe to apply
 
 
+def test_a_datetime_that_only_times_something_gets_no_run_date(tmp_path):
+    # the run date made t2 - t1 always 0:00:00 (a corpus notebook timed its GPUs so); a datetime
+    # also used as a date still gets it
+    nb = notebook(
+        code("import datetime as dt\nfrom datetime import datetime", 1),
+        code("t1 = dt.datetime.now()\ntrain()\nt2 = dt.datetime.now()\nprint('took', t2 - t1)", 2),
+        code("start = datetime.now()\nprint((datetime.now() - start).total_seconds())", 3),
+        code("stamp = datetime.now()\nprint(stamp - start, stamp)", 4),
+    )
+    findings = only(report_of(nb, tmp_path), "wall-clock")
+    assert [(f.cell_index, f.line, fix_ids(f)) for f in findings] == [
+        (1, 1, ["ignore"]),
+        (1, 3, ["ignore"]),
+        (2, 1, ["parameterize-clock", "ignore"]),  # start is also subtracted from stamp, a date
+        (2, 2, ["parameterize-clock", "ignore"]),
+        (3, 1, ["parameterize-clock", "ignore"]),
+    ]
+
+
 def test_a_deadline_loop_on_a_duration_keeps_its_clock_running(tmp_path):
     nb = notebook(
         code("import time", 1),

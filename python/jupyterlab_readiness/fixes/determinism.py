@@ -41,6 +41,8 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     durations = _duration_fixes(env, cell, tree, finding.line, aliases)
     if durations:
         return durations  # a run date would make every duration 0
+    if _times_a_duration(env, cell, tree, finding.line, aliases):
+        return []  # a datetime that only times something: a run date would make it 0, and no clock reads a datetime
     spans: list[Span] = []
     for node in calls_on(tree, finding.line):
         name = qualname(node.func, aliases)
@@ -176,43 +178,12 @@ def _measure_duration(
     env: FixEnv, clock: str, timer: str, function: tuple[Cell, Tree, Function] | None = None
 ) -> list[Fix]:
     """Every read of the clock that stores into or is subtracted with the timer (and the timers it
-    is subtracted with) read from ``time.perf_counter()`` instead: in every cell for the notebook's
-    variables, in its function for a function's. None when a timer is used any other way
-    (printed, saved, passed on: there it is the date), is a function's parameter (its value comes
-    from the caller), or a cell cannot be read."""
-    timers = {timer}
-    subtracted = False  # a timer never subtracted measures nothing: its value is the date
-    calls: dict[int, list[ast.Call]] = {}
-    trees: dict[int, Tree] = {}
-    checked: set[str] = set()
-    while timers - checked:
-        name = (timers - checked).pop()
-        checked.add(name)
-        if function is not None:
-            cell, tree, scope = function
-            if name in _parameters(scope) or not _local_to(scope, name):
-                return []
-            places = [(cell, tree, _scope_nodes(scope.body, name))]  # type: ignore[arg-type]
-        else:
-            places = []
-            for cell in env.ctx.notebook.code_cells():
-                if name not in cell.source:
-                    continue
-                tree = tree_of(cell.source)
-                if tree is None:
-                    return []
-                places.append((cell, tree, _scope_nodes(tree.tree.body, name)))  # type: ignore[arg-type]
-        for cell, tree, nodes in places:
-            trees[cell.index] = tree
-            uses = _timer_uses(tree.tree, nodes, name, clock, aliases_at(env, cell))
-            if uses is None:
-                return []
-            found, others, differences = uses
-            calls.setdefault(cell.index, []).extend(found)
-            timers |= others
-            subtracted = subtracted or differences
-    if not subtracted:
+    is subtracted with) read from ``time.perf_counter()`` instead; none when the timer is not only
+    a duration's end (``_duration_reads``)."""
+    reads = _duration_reads(env, clock, timer, function)
+    if reads is None:
         return []
+    calls, trees, timers = reads
     edits: list[Edit] = []
     for index, found in sorted(calls.items()):
         tree, cell = trees[index], env.ctx.notebook.cells[index]
@@ -233,6 +204,68 @@ def _measure_duration(
             "longer depends on the day the notebook runs. The durations themselves still differ from run to run.",
         )
     ]
+
+
+# Clocks read as a datetime: their differences are timedeltas, which no clock without a date gives.
+_DATETIME_CLOCKS = frozenset({"datetime.datetime.now", "datetime.datetime.today", "pandas.Timestamp.now"})
+
+
+def _times_a_duration(env: FixEnv, cell: Cell, tree: Tree, line: int, aliases: dict[str, str]) -> bool:
+    """Whether a datetime clock read on the line only measures a duration (``start =
+    datetime.now()`` … ``datetime.now() - start``)."""
+    for node in calls_on(tree, line):
+        name = qualname(node.func, aliases)
+        if name in _DATETIME_CLOCKS and _bare_attribute_call(node):
+            timers = _timers_next_to(tree.tree, node)
+            if not timers:
+                continue
+            (timer,) = timers
+            function = next((f for f in reversed(_functions_around(tree.tree, node)) if _local_to(f, timer)), None)
+            if _duration_reads(env, name, timer, None if function is None else (cell, tree, function)) is not None:
+                return True
+    return False
+
+
+def _duration_reads(
+    env: FixEnv, clock: str, timer: str, function: tuple[Cell, Tree, Function] | None
+) -> tuple[dict[int, list[ast.Call]], dict[int, Tree], set[str]] | None:
+    """The reads of the clock that the timer and the timers it is subtracted with come from (by
+    cell), those cells' trees, and the timers: in every cell for the notebook's variables, in its
+    function for a function's. None when no timer is subtracted (its value is the date), one is
+    used any other way (printed, saved, passed on: there it is the date) or is a function's
+    parameter (its value comes from the caller), or a cell cannot be read."""
+    timers = {timer}
+    subtracted = False
+    calls: dict[int, list[ast.Call]] = {}
+    trees: dict[int, Tree] = {}
+    checked: set[str] = set()
+    while timers - checked:
+        name = (timers - checked).pop()
+        checked.add(name)
+        if function is not None:
+            cell, tree, scope = function
+            if name in _parameters(scope) or not _local_to(scope, name):
+                return None
+            places = [(cell, tree, _scope_nodes(scope.body, name))]  # type: ignore[arg-type]
+        else:
+            places = []
+            for cell in env.ctx.notebook.code_cells():
+                if name not in cell.source:
+                    continue
+                tree = tree_of(cell.source)
+                if tree is None:
+                    return None
+                places.append((cell, tree, _scope_nodes(tree.tree.body, name)))  # type: ignore[arg-type]
+        for cell, tree, nodes in places:
+            trees[cell.index] = tree
+            uses = _timer_uses(tree.tree, nodes, name, clock, aliases_at(env, cell))
+            if uses is None:
+                return None
+            found, others, differences = uses
+            calls.setdefault(cell.index, []).extend(found)
+            timers |= others
+            subtracted = subtracted or differences
+    return (calls, trees, timers) if subtracted else None
 
 
 def _timer_uses(
