@@ -139,6 +139,23 @@ def test_cli_fix_diff_select_unsafe_and_exit_codes(project):
     assert cli("missing.ipynb", cwd=project).returncode == 2
 
 
+def test_cli_says_what_each_unsafe_fix_may_change(project):
+    # the notes (the variable to set, where the prints go) reached only JSON readers: after
+    # fix --unsafe-fixes the notebook read os.environ["PASSWORD"] and nobody was told to set it
+    nb = notebook(code('password = "hunter22"\nprint(len(password))', 1), code("import random\nx = random.random()", 2))
+    path = project / "nb.ipynb"
+    path.write_text(nbformat_text(nb))
+    preview = cli("nb.ipynb", "--diff", "--unsafe-fixes", cwd=project)
+    assert preview.stdout.startswith("--- a/nb.ipynb") and "unsafe fix" not in preview.stdout  # a diff only
+    notes = preview.stderr.splitlines()
+    assert len(notes) == 2 and all(line.startswith("  unsafe fix, cell 1:") for line in notes)
+    assert "Set `PASSWORD` where the notebook runs" in notes[0] and "log.info(...)" in notes[1]
+    done = cli("nb.ipynb", "--unsafe-fixes", cwd=project)
+    assert [line for line in done.stdout.splitlines() if "unsafe fix" in line] == notes
+    assert "hunter22" not in done.stdout + done.stderr + preview.stdout + preview.stderr
+    assert "seed" not in " ".join(notes)  # a safe fix keeps what the notebook computes: no note
+
+
 def test_cli_says_why_an_nbformat_3_notebook_cannot_be_fixed(project):
     # it said "fixed 0", exit 0, while check --show-fixes offered a safe fix that never applied
     from nbformat import v3
