@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import tornado
 
-from helpers.executed import execute_all, joined_streams
+from helpers.executed import execute, execute_all, joined_streams, stdout_of
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.fix import plan as fixing
 from jupyterlab_readiness.actions.plan import apply
@@ -415,6 +415,23 @@ def test_each_fix_removes_its_finding_runs_and_keeps_safe_outputs(name, kernel_r
     if not run["unsafe"] and "original" in run:
         original = [o for o in _outputs(run["original"]) if o[0] != "error"]
         assert fixed == original
+
+
+def test_an_append_with_a_header_only_for_a_new_file_keeps_its_header_on_every_rerun(tmp_path):
+    # header=not os.path.exists(path) wrote the header once; in overwrite mode the second run
+    # replaced the file with one that had none (its first row read as the header)
+    nb = notebook(
+        code(
+            "import os\nimport pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\n"
+            "df.to_csv('out.csv', mode='a', header=not os.path.exists('out.csv'), index=False)\n"
+            "print(pd.read_csv('out.csv').to_dict('list'))",
+            cell_id="write",
+        )
+    )
+    outcome = fix_notebook(nb, tmp_path / "nb.ipynb", None, "nb.ipynb", select=frozenset({"append-write"}), unsafe=True)
+    assert outcome.applied and "header=True" in outcome.notebook["cells"][0]["source"]
+    runs = [stdout_of(execute(outcome.notebook, tmp_path)["cells"][0]["outputs"]) for _ in range(2)]
+    assert runs == ["{'a': [1, 2]}\n"] * 2
 
 
 def test_check_shows_fixes_only_when_asked(project):
