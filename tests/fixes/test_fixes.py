@@ -572,6 +572,20 @@ def test_a_saved_traceback_is_cleared(tmp_path):
     outcome = fixed(nb, tmp_path, "error-output")
     assert outcome.notebook["cells"][0]["outputs"] == [] and only(outcome.report, "error-output") == []
     assert outcome.notebook["cells"][0]["execution_count"] == 1
+    assert (finding.fixes[0].title, finding.fixes[0].note.startswith("The cell's code")) == (
+        "Clear the saved traceback",
+        True,
+    )
+
+
+def test_clearing_a_traceback_says_what_else_the_cell_showed_goes_too(tmp_path):
+    # a corpus notebook (Sudoku) drew its grid, then failed: "Clear the saved traceback" took the grid
+    shown = {"output_type": "display_data", "metadata": {}, "data": {"text/plain": ["<grid>"]}}
+    nb = notebook(code("show(grid)\ngrid['x']", 1, [shown, ERROR]))
+    (fix, *_) = only(report_of(nb, tmp_path), "error-output")[0].fixes
+    assert fix.title == "Clear the cell's saved outputs"
+    assert fix.note.startswith("Clears the traceback and the 1 other output the failed run left before it.")
+    assert fixed(nb, tmp_path, "error-output").notebook["cells"][0]["outputs"] == []
 
 
 def test_execution_order_findings_offer_commands(tmp_path):
