@@ -624,6 +624,26 @@ def test_the_generated_package_runs_and_logs_what_the_notebook_printed(tmp_path)
     assert "5 passed" in tests.stdout  # 3 of the whole pipeline, 1 per step
 
 
+def test_a_print_in_a_function_with_a_logger_parameter_stays_a_print(tmp_path):
+    # logger.info there would call the parameter's .info (None here): the run would fail
+    nb = notebook(
+        tagged("n = 4", "parameters"),
+        code("def report(value, logger=None):\n    print('value', value)\n    return logger\n\nreport(n)"),
+    )
+    write(plan(nb, tmp_path, name="report_job"), tmp_path)
+    steps = (tmp_path / "report_job" / "src" / "report_job" / "steps.py").read_text()
+    assert 'print("value", value)' in steps
+    run = subprocess.run(
+        [sys.executable, "-m", "report_job", "--workdir", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(tmp_path / "report_job" / "src"), "PATH": "/usr/bin:/bin"},
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert "report_job.steps: value 4" in run.stderr  # the package logs what a step prints
+
+
 # ------------------------------------------------------------------------------------- the CLI
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(REPO / "python")}  # this tree's package, not an installed one

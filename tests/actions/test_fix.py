@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import tornado
 
-from helpers.executed import execute_all, joined_streams
+from helpers.executed import execute, execute_all, joined_streams, stdout_of
 from helpers.notebooks import REPO, code, md, notebook
 from jupyterlab_readiness.actions.fix import plan as fixing
 from jupyterlab_readiness.actions.plan import apply
@@ -137,6 +137,41 @@ def test_cli_fix_diff_select_unsafe_and_exit_codes(project):
     (project / "bad.ipynb").write_text("{")
     assert cli("bad.ipynb", cwd=project).returncode == 2
     assert cli("missing.ipynb", cwd=project).returncode == 2
+
+
+def test_cli_says_what_each_unsafe_fix_may_change(project):
+    # the notes (the variable to set, where the prints go) reached only JSON readers: after
+    # fix --unsafe-fixes the notebook read os.environ["PASSWORD"] and nobody was told to set it
+    nb = notebook(code('password = "hunter22"\nprint(len(password))', 1), code("import random\nx = random.random()", 2))
+    path = project / "nb.ipynb"
+    path.write_text(nbformat_text(nb))
+    preview = cli("nb.ipynb", "--diff", "--unsafe-fixes", cwd=project)
+    assert preview.stdout.startswith("--- a/nb.ipynb") and "unsafe fix" not in preview.stdout  # a diff only
+    notes = preview.stderr.splitlines()
+    assert len(notes) == 2 and all(line.startswith("  unsafe fix, cell 1:") for line in notes)
+    assert "Set `PASSWORD` where the notebook runs" in notes[0] and "log.info(...)" in notes[1]
+    done = cli("nb.ipynb", "--unsafe-fixes", cwd=project)
+    assert [line for line in done.stdout.splitlines() if "unsafe fix" in line] == notes
+    assert "hunter22" not in done.stdout + done.stderr + preview.stdout + preview.stderr
+    assert "seed" not in " ".join(notes)  # a safe fix keeps what the notebook computes: no note
+
+
+def test_cli_says_why_an_nbformat_3_notebook_cannot_be_fixed(project):
+    # it said "fixed 0", exit 0, while check --show-fixes offered a safe fix that never applied
+    from nbformat import v3
+
+    cell = v3.new_code_cell("import random\nx = random.random()\n1 / 0", prompt_number=1)
+    cell.outputs = [v3.new_output("pyerr", ename="ZeroDivisionError", evalue="division by zero", traceback=[])]
+    path = project / "old.ipynb"
+    path.write_text(v3.writes_json(v3.new_notebook(worksheets=[v3.new_worksheet(cells=[cell])])))
+    original = path.read_text()
+    for args in ((), ("--diff",)):
+        done = cli("old.ipynb", *args, cwd=project)
+        assert done.returncode == 2 and "fixed 0" not in done.stdout
+        assert "nbformat 3" in done.stderr and "save it" in done.stderr
+    assert path.read_text() == original
+    # nothing this run would fix: nothing to refuse
+    assert cli("old.ipynb", "--select", "wall-clock", cwd=project).returncode == 0
 
 
 def leaky_notebook() -> dict[str, Any]:
@@ -309,6 +344,11 @@ CASES: dict[str, tuple[list[dict[str, Any]], str, bool]] = {
         "print-logging",
         True,
     ),
+    "print beside a log parameter": (
+        [code("def show(x, log=False):\n    print(-x if log else x)\n\nshow(3)\nshow(3, log=True)")],
+        "print-logging",
+        True,
+    ),
     "install": ([code("%pip install --quiet --dry-run --no-index ipykernel")], "unpinned-install", False),
     "traceback": ([code("x = 1\nprint(x)", 1, [ERROR])], "error-output", False),
     "deleted definition": (
@@ -375,6 +415,23 @@ def test_each_fix_removes_its_finding_runs_and_keeps_safe_outputs(name, kernel_r
     if not run["unsafe"] and "original" in run:
         original = [o for o in _outputs(run["original"]) if o[0] != "error"]
         assert fixed == original
+
+
+def test_an_append_with_a_header_only_for_a_new_file_keeps_its_header_on_every_rerun(tmp_path):
+    # header=not os.path.exists(path) wrote the header once; in overwrite mode the second run
+    # replaced the file with one that had none (its first row read as the header)
+    nb = notebook(
+        code(
+            "import os\nimport pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\n"
+            "df.to_csv('out.csv', mode='a', header=not os.path.exists('out.csv'), index=False)\n"
+            "print(pd.read_csv('out.csv').to_dict('list'))",
+            cell_id="write",
+        )
+    )
+    outcome = fix_notebook(nb, tmp_path / "nb.ipynb", None, "nb.ipynb", select=frozenset({"append-write"}), unsafe=True)
+    assert outcome.applied and "header=True" in outcome.notebook["cells"][0]["source"]
+    runs = [stdout_of(execute(outcome.notebook, tmp_path)["cells"][0]["outputs"]) for _ in range(2)]
+    assert runs == ["{'a': [1, 2]}\n"] * 2
 
 
 def test_check_shows_fixes_only_when_asked(project):

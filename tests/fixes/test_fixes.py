@@ -144,6 +144,58 @@ def test_a_timer_also_used_as_a_date_gets_the_run_date_instead(tmp_path):
     assert [fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")] == [["parameterize-clock", "ignore"]] * 2
 
 
+def test_a_functions_own_timer_is_another_variable_than_the_notebooks(tmp_path):
+    # stamp's t0 is returned (a date); the notebook's t0 only times a loop (a corpus notebook,
+    # Lecture-6B-HPC, timed three ways so): the run date made those durations 0
+    nb = notebook(
+        code("import time", 1),
+        code("def stamp():\n    t0 = time.time()\n    return t0", 2),
+        code("t0 = time.time()\nwork()\nduration = time.time() - t0", 3),
+        code("def timed():\n    t0 = time.time()\n    work()\n    return time.time() - t0", 4),
+    )
+    report = report_of(nb, tmp_path)
+    assert [(f.cell_index, fix_ids(f)[0]) for f in only(report, "wall-clock")] == [
+        (1, "parameterize-clock"),
+        (2, "measure-duration"),
+        (2, "measure-duration"),
+        (3, "measure-duration"),
+        (3, "measure-duration"),
+    ]
+    outcome = fixed(nb, tmp_path, "wall-clock")
+    assert sources(outcome.notebook)[1:] == [
+        "def stamp():\n    t0 = time.time()\n    return t0",
+        "t0 = time.perf_counter()\nwork()\nduration = time.perf_counter() - t0",
+        "def timed():\n    t0 = time.perf_counter()\n    work()\n    return time.perf_counter() - t0",
+    ]
+
+
+def test_a_clock_read_minus_a_functions_parameter_is_not_a_duration(tmp_path):
+    # born comes from the caller (a date here): perf_counter() - born would be another value
+    nb = notebook(code("import time\ndef age(born):\n    return time.time() - born\nprint(age(1.5e9))", 1))
+    (finding,) = only(report_of(nb, tmp_path), "wall-clock")
+    assert fix_ids(finding) == ["parameterize-clock", "ignore"]
+    assert fixed(nb, tmp_path, "wall-clock").applied == []  # nothing safe to apply
+
+
+def test_a_datetime_that_only_times_something_gets_no_run_date(tmp_path):
+    # the run date made t2 - t1 always 0:00:00 (a corpus notebook timed its GPUs so); a datetime
+    # also used as a date still gets it
+    nb = notebook(
+        code("import datetime as dt\nfrom datetime import datetime", 1),
+        code("t1 = dt.datetime.now()\ntrain()\nt2 = dt.datetime.now()\nprint('took', t2 - t1)", 2),
+        code("start = datetime.now()\nprint((datetime.now() - start).total_seconds())", 3),
+        code("stamp = datetime.now()\nprint(stamp - start, stamp)", 4),
+    )
+    findings = only(report_of(nb, tmp_path), "wall-clock")
+    assert [(f.cell_index, f.line, fix_ids(f)) for f in findings] == [
+        (1, 1, ["ignore"]),
+        (1, 3, ["ignore"]),
+        (2, 1, ["parameterize-clock", "ignore"]),  # start is also subtracted from stamp, a date
+        (2, 2, ["parameterize-clock", "ignore"]),
+        (3, 1, ["parameterize-clock", "ignore"]),
+    ]
+
+
 def test_a_deadline_loop_on_a_duration_keeps_its_clock_running(tmp_path):
     nb = notebook(
         code("import time", 1),
@@ -202,6 +254,18 @@ def test_every_finding_of_a_family_gets_the_seed_before_the_first_draw(tmp_path)
     findings = only(report_of(nb, tmp_path), "unseeded-random")
     assert len(findings) == 2 and findings[0].fixes[0] == findings[1].fixes[0]
     assert "random.seed(seed)\na = random.random()" in findings[1].fixes[0].edits[0].source
+
+
+def test_a_draw_imported_by_name_gets_numpys_seed_above_it(tmp_path):
+    # the seed went above the first draw written np.random.…, below randn: randn stayed unseeded
+    nb = notebook(
+        code("import numpy as np\nfrom numpy.random import randn", 1),
+        code("x = randn(3)", 2),
+        code("y = np.random.rand(2)", 3),
+    )
+    outcome = fixed(nb, tmp_path, "unseeded-random")
+    assert sources(outcome.notebook)[2:] == ["np.random.seed(seed)\nx = randn(3)", "y = np.random.rand(2)"]
+    assert only(outcome.report, "unseeded-random") == []
 
 
 def test_an_existing_seed_parameter_is_used(tmp_path):
@@ -394,6 +458,24 @@ def test_a_notebook_that_binds_log_gets_another_logger_name(tmp_path):
     assert "logger.info(" in sources(outcome.notebook)[1]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "def show(x, log=False):\n    print(math.log(x) if log else x)",
+        "try:\n    1 / 0\nexcept ZeroDivisionError as log:\n    print(log)",
+        "show = lambda log: print(log)",
+        "def first(xs):\n    match xs:\n        case [*log]:\n            print(log)",
+    ],
+)
+def test_a_log_bound_only_inside_a_cell_gets_another_logger_name(tmp_path, cell):
+    # `log.info(...)` where `log` is the function's parameter (or the caught exception) would call
+    # .info on a bool: the logger takes a name nothing in the notebook binds
+    nb = notebook(code("import math", 1), code(cell, 2))
+    outcome = fixed(nb, tmp_path, "print-logging", unsafe=True)
+    setup, converted = sources(outcome.notebook)[1:3]
+    assert "logger = logging.getLogger(" in setup and "logger.info(" in converted and "print(" not in converted
+
+
 # --------------------------------------------------------------------------------------- pins
 def _pin_installs(nb: dict, tmp_path, versions: dict[str, tuple[str, str]]):
     """The unpinned-install fixes of ``nb``, applied, with ``versions`` installed where it runs."""
@@ -416,6 +498,25 @@ def test_an_exact_pin_on_the_line_stays_the_users_version(tmp_path):
     outcome = _pin_installs(nb, tmp_path, versions)
     pip, conda = sources(outcome.notebook)[0].split("\n")
     assert pip == "%pip install requests==2.0 numpy==9.9.9" and conda == "!conda install -y scipy=1.10 pandas=9.9.9"
+
+
+def test_an_install_is_pinned_only_to_a_version_its_own_range_allows(tmp_path):
+    # numpy<2 rules out the 2.x installed here: pinning it would install what the author ruled out
+    nb = notebook(code("!pip install 'numpy<2' 'pandas>=2,<3' scipy~=1.10\n%conda install -y requests<2", 1))
+    versions = {
+        "numpy": ("numpy", "2.1.0"),
+        "pandas": ("pandas", "2.2.2"),
+        "scipy": ("scipy", "1.14.1"),
+        "requests": ("requests", "2.31.0"),
+    }
+    outcome = _pin_installs(nb, tmp_path, versions)
+    assert sources(outcome.notebook)[0].split("\n") == [
+        "!pip install 'numpy<2' 'pandas==2.2.2' scipy==1.14.1",
+        "%conda install -y requests<2",
+    ]
+    left = only(outcome.report, "unpinned-install")
+    assert [("numpy<2" in f.message, "requests<2" in f.message) for f in left] == [(True, False), (False, True)]
+    assert not any(fix.edits for f in left for fix in f.fixes if fix.id != "ignore")
 
 
 def test_pinning_an_install_leaves_urls_paths_and_editables_as_written(tmp_path):
@@ -471,6 +572,20 @@ def test_a_saved_traceback_is_cleared(tmp_path):
     outcome = fixed(nb, tmp_path, "error-output")
     assert outcome.notebook["cells"][0]["outputs"] == [] and only(outcome.report, "error-output") == []
     assert outcome.notebook["cells"][0]["execution_count"] == 1
+    assert (finding.fixes[0].title, finding.fixes[0].note.startswith("The cell's code")) == (
+        "Clear the saved traceback",
+        True,
+    )
+
+
+def test_clearing_a_traceback_says_what_else_the_cell_showed_goes_too(tmp_path):
+    # a corpus notebook (Sudoku) drew its grid, then failed: "Clear the saved traceback" took the grid
+    shown = {"output_type": "display_data", "metadata": {}, "data": {"text/plain": ["<grid>"]}}
+    nb = notebook(code("show(grid)\ngrid['x']", 1, [shown, ERROR]))
+    (fix, *_) = only(report_of(nb, tmp_path), "error-output")[0].fixes
+    assert fix.title == "Clear the cell's saved outputs"
+    assert fix.note.startswith("Clears the traceback and the 1 other output the failed run left before it.")
+    assert fixed(nb, tmp_path, "error-output").notebook["cells"][0]["outputs"] == []
 
 
 def test_execution_order_findings_offer_commands(tmp_path):

@@ -88,6 +88,7 @@ def _fix_one(path, args: argparse.Namespace) -> tuple[bool, bool] | None:
     reply = plan.reply
     if args.diff:
         sys.stdout.write(reply.diff)
+        sys.stderr.write("".join(_unsafe_notes(reply)))  # stdout stays a diff
     else:
         _summary(reply, sys.stdout)
     threshold = _FAIL_RANK.get(args.fail_on)
@@ -128,5 +129,21 @@ def _summary(reply, stream) -> None:
     if reply.unsafe_available:
         line += f" ({reply.unsafe_available} fixable with --unsafe-fixes)"
     stream.write(line + "\n")
+    stream.write("".join(_unsafe_notes(reply)))
     if reply.report.findings:
         stream.write(render(CheckRun(notebooks=[reply.report]), wants_colour(stream)))
+
+
+def _unsafe_notes(reply) -> list[str]:
+    """What each unsafe fix applied (or, with --diff, would apply) may change, once per note: the
+    variable to set, the outputs cleared, the messages that move to the log."""
+    lines: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for applied in reply.applied:
+        if applied.safe or not applied.note or (applied.check, applied.note) in seen:
+            continue
+        seen.add((applied.check, applied.note))
+        where = "notebook" if applied.cell_index is None else f"cell {applied.cell_index + 1}"
+        where += f":{applied.line}" if applied.cell_index is not None and applied.line else ""
+        lines.append(f"  unsafe fix, {where} {applied.check}: {applied.title}. {applied.note}\n")
+    return lines

@@ -73,12 +73,21 @@ def extract(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
 def error_output(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     if finding.cell_index is None:
         return []
+    outputs = env.ctx.notebook.cells[finding.cell_index].outputs
+    # an edit clears a cell's outputs whole: what the failed run showed before failing goes too
+    others = sum(1 for o in outputs if not (isinstance(o, dict) and o.get("output_type") == "error"))
+    title = "Clear the saved traceback"
+    note = "The cell's code is unchanged: if it still fails, the next run shows the error again."
+    if others:
+        title = "Clear the cell's saved outputs"
+        plural = "s" if others > 1 else ""
+        note = f"Clears the traceback and the {others} other output{plural} the failed run left before it. {note}"
     return [
         Fix(
             "clear-outputs",
-            "Clear the saved traceback",
+            title,
             True,
             [ClearOutputs(cell_index=finding.cell_index, cell_id=finding.cell_id)],
-            note="The cell's code is unchanged: if it still fails, the next run shows the error again.",
+            note=note,
         )
     ]

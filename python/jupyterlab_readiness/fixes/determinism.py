@@ -12,6 +12,7 @@ from ..contract.fixes import Edit, Fix, ReplaceSource
 from ..contract.report import Finding
 from ..notebook.model import Cell
 from ..notebook.rewrite import Span, apply_edits, outermost_edits, qualname, span
+from .durations import duration_fixes, times_a_duration
 from .view import FixEnv, Tree, aliases_at, calls_on, cell_of, literal, ordered, tree_of
 
 _RUN_DATE_NAMES = ("run_date", "RUN_DATE", "run_datetime", "as_of", "AS_OF")
@@ -37,9 +38,11 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     else:
         run = existing
     aliases = aliases_at(env, cell)
-    durations = _duration_fixes(env, cell, tree, finding.line, aliases)
+    durations = duration_fixes(env, cell, tree, finding.line, aliases)
     if durations:
         return durations  # a run date would make every duration 0
+    if times_a_duration(env, cell, tree, finding.line, aliases):
+        return []  # a datetime that only times something: a run date would make it 0, and no clock reads a datetime
     spans: list[Span] = []
     for node in calls_on(tree, finding.line):
         name = qualname(node.func, aliases)
@@ -63,134 +66,6 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
             "tomorrow's date.",
         )
     ]
-
-
-# Clock reads whose differences are durations, and the clock meant for measuring them: it reads
-# no date, so the notebook no longer depends on the day it runs, and a difference of two of its
-# readings is the same duration.
-_DURATION_CLOCKS = {"time.time": "perf_counter", "time.time_ns": "perf_counter_ns"}
-
-
-def _duration_fixes(env: FixEnv, cell: Cell, tree: Tree, line: int, aliases: dict[str, str]) -> list[Fix]:
-    """The fix for a clock read that only measures a duration (``start = time.time()`` …
-    ``time.time() - start``), else none."""
-    for node in calls_on(tree, line):
-        name = qualname(node.func, aliases)
-        if name in _DURATION_CLOCKS and _bare_attribute_call(node):
-            timers = _timers_next_to(tree.tree, node)
-            if timers:
-                key = ("duration", name, frozenset(timers))
-                found = env.once(key, lambda name=name, timers=timers: _measure_duration(env, name, timers))
-                if found:
-                    return found
-    return []
-
-
-def _bare_attribute_call(node: ast.AST) -> bool:
-    return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args and not node.keywords
-
-
-def _timers_next_to(module: ast.Module, call: ast.Call) -> set[str]:
-    """The names the clock read is stored in (``start = time.time()``) or subtracted with
-    (``time.time() - start``)."""
-    for node in ast.walk(module):
-        if isinstance(node, ast.Assign) and node.value is call:
-            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                return {node.targets[0].id}
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and call in (node.left, node.right):
-            other = node.right if node.left is call else node.left
-            if isinstance(other, ast.Name):
-                return {other.id}
-    return set()
-
-
-def _measure_duration(env: FixEnv, clock: str, timers: set[str]) -> list[Fix]:
-    """Every read of the clock that stores into or is subtracted with the timers, in every cell,
-    read from ``time.perf_counter()`` instead; none when a timer is used any other way (printed,
-    saved, passed on: there it is the date) or a cell cannot be read."""
-    timers = set(timers)
-    subtracted = False  # a timer never subtracted measures nothing: its value is the date
-    calls: dict[int, list[ast.Call]] = {}
-    trees: dict[int, Tree] = {}
-    checked: set[str] = set()
-    while timers - checked:
-        name = (timers - checked).pop()
-        checked.add(name)
-        for cell in env.ctx.notebook.code_cells():
-            if name not in cell.source:
-                continue
-            tree = tree_of(cell.source)
-            if tree is None:
-                return []
-            trees[cell.index] = tree
-            aliases = aliases_at(env, cell)
-            uses = _timer_uses(tree.tree, name, clock, aliases)
-            if uses is None:
-                return []
-            found, others, differences = uses
-            calls.setdefault(cell.index, []).extend(found)
-            timers |= others
-            subtracted = subtracted or differences
-    if not subtracted:
-        return []
-    edits: list[Edit] = []
-    for index, found in sorted(calls.items()):
-        tree, cell = trees[index], env.ctx.notebook.cells[index]
-        unique = list({id(node): node for node in found}.values())
-        if not all(tree.editable(node) for node in unique):
-            return []
-        spans = [span(node, f"{tree.segment(node.func.value)}.{_DURATION_CLOCKS[clock]}()") for node in unique]
-        source = apply_edits(cell.source, outermost_edits(spans))
-        edits.append(ReplaceSource(cell_index=index, cell_id=cell.cell_id, source=source))
-    return [
-        Fix(
-            "measure-duration",
-            f"Measure the duration with time.{_DURATION_CLOCKS[clock]}()",
-            True,
-            edits,
-            note=f"`{', '.join(sorted(timers))}` only measure{'s' if len(timers) == 1 else ''} how long something "
-            f"takes: `time.{_DURATION_CLOCKS[clock]}()` is the clock for that and reads no date, so the result no "
-            "longer depends on the day the notebook runs. The durations themselves still differ from run to run.",
-        )
-    ]
-
-
-def _timer_uses(
-    module: ast.Module, name: str, clock: str, aliases: dict[str, str]
-) -> tuple[list[ast.Call], set[str], bool] | None:
-    """In one cell: the clock reads ``name`` is stored from or subtracted with, the other names it
-    is subtracted with, and whether it is subtracted at all; None when it is used any other way."""
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(module):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
-    calls: list[ast.Call] = []
-    others: set[str] = set()
-    subtracted = False
-
-    def is_clock(node: ast.AST) -> bool:
-        return _bare_attribute_call(node) and qualname(node.func, aliases) == clock  # type: ignore[attr-defined]
-
-    for node in ast.walk(module):
-        if not isinstance(node, ast.Name) or node.id != name:
-            continue
-        parent = parents.get(id(node))
-        if isinstance(node.ctx, ast.Store):
-            if not (isinstance(parent, ast.Assign) and parent.targets == [node] and is_clock(parent.value)):
-                return None
-            calls.append(parent.value)  # type: ignore[arg-type]
-        elif isinstance(node.ctx, ast.Load) and isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Sub):
-            other = parent.right if parent.left is node else parent.left
-            subtracted = True
-            if is_clock(other):
-                calls.append(other)  # type: ignore[arg-type]
-            elif isinstance(other, ast.Name) and isinstance(other.ctx, ast.Load):
-                others.add(other.id)
-            else:
-                return None
-        else:
-            return None
-    return calls, others, subtracted
 
 
 def _in_while(tree: Tree, node: ast.Call) -> bool:
@@ -288,8 +163,14 @@ def _seed_family(env: FixEnv, family: str) -> list[Fix]:
         aliases = aliases_at(env, cell)
         for node in calls_on(tree, finding.line):
             name = qualname(node.func, aliases)
-            if name is not None and global_draw_family(name) == family and isinstance(node.func, ast.Attribute):
-                return _seed_before(env, cell, tree, node, family, tree.segment(node.func.value))
+            if name is not None and global_draw_family(name) == family:
+                if isinstance(node.func, ast.Attribute):
+                    return _seed_before(env, cell, tree, node, family, tree.segment(node.func.value))
+                # a draw imported by name (from numpy.random import randn): seeded through the
+                # numpy imported there, else the first draw that names its module gets the seed
+                found = _seed_before(env, cell, tree, node, family, None) if family == "numpy.random" else []
+                if found:
+                    return found
             if family == "numpy.random" and _value_sample(node, name):
                 return _seed_before(env, cell, tree, node, family, None)
     return []

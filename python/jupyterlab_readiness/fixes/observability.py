@@ -26,10 +26,9 @@ def print_logging(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
 
 def _print_logging(env: FixEnv) -> list[Fix]:
     ctx = env.ctx
-    taken = env.taken
-    if "print" in taken:
+    if "print" in env.taken:
         return []
-    log = "log" if "log" not in taken else free_name("logger", taken)
+    log = _logger_name(env)
     edits: list[Edit] = []
     first = None
     for cell, _ in ctx.code:
@@ -55,6 +54,18 @@ def _print_logging(env: FixEnv) -> list[Fix]:
             "log of every run.",
         )
     ]
+
+
+def _logger_name(env: FixEnv) -> str:
+    """``log``, else ``logger``, ``logger_2`` …: the first name the notebook neither uses at module
+    level nor binds anywhere (a function's ``log`` parameter would hide the logger in its body)."""
+    taken = set(env.taken)
+    trees = [tree for tree in (tree_of(cell.source) for cell, _ in env.ctx.code) if tree is not None]
+    name = "log"
+    while name in taken or any(name in tree.source and binds_any(tree.tree, {name}) for tree in trees):
+        taken.add(name)
+        name = free_name("logger", taken)
+    return name
 
 
 @functools.lru_cache(maxsize=4096)

@@ -66,11 +66,27 @@ def _pin(env: FixEnv, spec: str, tool: str) -> str | None:
         return None
     name, extras = match.group(1), match.group(2) or ""
     version = _version(env, name)
-    if version is None:
+    if version is None or not _allowed(version, requirement[match.end() :]):
         return None
     if tool == "conda":
         return f"{name}={version}"
     return f"{name}{extras}=={version}" + (f";{marker}" if semicolon else "")
+
+
+def _allowed(version: str, constraint: str) -> bool:
+    """Whether the installed version is one the spec's own range allows (``numpy<2`` with 2.1
+    installed: pinning 2.1 would install what the user ruled out); a range this cannot read
+    allows nothing."""
+    constraint = constraint.strip().strip("\"'")
+    if not constraint:
+        return True
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return SpecifierSet(constraint).contains(Version(version), prereleases=True)
+    except (InvalidSpecifier, InvalidVersion):
+        return False
 
 
 def _version(env: FixEnv, name: str) -> str | None:

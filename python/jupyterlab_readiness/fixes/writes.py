@@ -54,7 +54,13 @@ def _overwrite(tree: Tree, node: ast.Call, name: str | None) -> list[Span]:
         mode = keywords.get("mode") or (node.args[position] if len(node.args) > position else None)
         return _string(tree, mode, lambda m: m.replace("a", "w") if "a" in m and len(m) <= 3 else None)
     if method in _MODE_METHODS:
-        return _string(tree, keywords.get("mode"), lambda m: m.replace("a", "w") if "a" in m and len(m) <= 3 else None)
+        found = _string(tree, keywords.get("mode"), lambda m: m.replace("a", "w") if "a" in m and len(m) <= 3 else None)
+        header = keywords.get("header")
+        if found and method == "to_csv" and header is not None and not isinstance(header, ast.Constant):
+            # the append idiom header=not os.path.exists(path): a rerun that replaces the file
+            # would write it without its header
+            found.append(span(header, "True"))
+        return found
     if method == "mode" and node.args:
         return _string(tree, node.args[0], lambda m: "overwrite" if m == "append" else None)
     if method == "to_sql":

@@ -136,9 +136,16 @@ def calls(tree: ast.AST, aliases: dict[str, str]) -> Iterator[tuple[ast.Call, st
 
 # ------------------------------------------------------------------------------ print → logging
 def binds_any(tree: ast.AST, names: set[str]) -> bool:
-    """Whether the code assigns, defines or imports one of ``names`` anywhere."""
+    """Whether the code assigns, defines or imports one of ``names`` anywhere, function
+    parameters, ``except … as`` and ``match`` captures included."""
     for node in walk(tree):
         if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in names:
+            return True
+        if isinstance(node, ast.arg) and node.arg in names:
+            return True
+        if isinstance(node, (ast.ExceptHandler, ast.MatchAs, ast.MatchStar)) and node.name in names:
+            return True
+        if isinstance(node, ast.MatchMapping) and node.rest in names:
             return True
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) and node.name in names:
             return True

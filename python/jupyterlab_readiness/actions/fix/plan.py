@@ -14,6 +14,7 @@ from ...files import Root
 from ...fixes.options import FixOptions
 from ...lint.config import CheckConfig, project_config
 from ...lint.fix import fix_notebook
+from ..errors import ActionRefused
 from ..plan import Plan
 from ..source import Source, load
 from .text import cells_diff, dumps_like
@@ -49,6 +50,12 @@ def plan(
         ceiling=root.ceiling,
         options=options,
     )
+    if source.json.get("nbformat") != 4 and _applicable(outcome.report, request.unsafe):
+        # the edits apply to nbformat 4 cells: every fix would fail, and the file stay as it was
+        raise ActionRefused(
+            f"this notebook is in nbformat {source.json.get('nbformat')}, which fixes cannot edit: open it in "
+            "JupyterLab and save it (JupyterLab converts it to nbformat 4), then fix it"
+        )
     applied = [
         AppliedFix(
             a.finding.check,
@@ -79,6 +86,10 @@ def _secret_lines(report: NotebookReport) -> set[tuple[int, int]]:
         for f in report.findings
         if f.check == "hardcoded-secret" and f.cell_index is not None and f.line is not None
     }
+
+
+def _applicable(report: NotebookReport, unsafe: bool) -> bool:
+    return any(fix.edits and (fix.safe or unsafe) for f in report.findings for fix in f.fixes)
 
 
 def _unsafe_available(report: NotebookReport) -> int:
