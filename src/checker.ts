@@ -14,8 +14,10 @@ import type { TranslationBundle } from '@jupyterlab/translation';
 import { Signal } from '@lumino/signaling';
 
 import { checkNotebook } from './api';
+import { cellSources } from './coach/edits';
 import { liveNotebook } from './slim';
 import { IReadiness, IReadinessSettings } from './tokens';
+import type { Fix } from './types';
 
 /**
  * Scheduling state of one notebook.
@@ -97,6 +99,10 @@ export class ReadinessChecker implements IReadiness {
     return this._watches.get(panel)?.state;
   }
 
+  sourcesOf(fix: Fix): ReadonlyMap<string, string> | undefined {
+    return this._sources.get(fix);
+  }
+
   async check(panel: NotebookPanel): Promise<void> {
     const watch = this._watches.get(panel);
     if (!watch) {
@@ -113,16 +119,23 @@ export class ReadinessChecker implements IReadiness {
     this._update(panel, watch, { checking: true });
     const { context, sessionContext } = panel;
     try {
+      const notebook = liveNotebook(panel);
       const reply = await checkNotebook(
         {
           path: context.localPath,
           kernel_id: sessionContext.session?.kernel?.id ?? null,
-          notebook: liveNotebook(panel),
+          notebook,
           disable: this._disabled()
         },
         controller.signal
       );
       if (!controller.signal.aborted) {
+        const sources = cellSources(notebook);
+        for (const finding of reply.findings) {
+          for (const fix of finding.fixes) {
+            this._sources.set(fix, sources);
+          }
+        }
         this._update(panel, watch, { reply, error: null, checking: false });
         this._retryIfBusy(panel, watch, reply.kernel.status === 'busy');
       }
@@ -269,4 +282,6 @@ export class ReadinessChecker implements IReadiness {
   };
   private _known: Set<string> | null = null;
   private readonly _watches = new Map<NotebookPanel, IWatch>();
+  // (weak: a fix and what it read go with the reply that held them)
+  private readonly _sources = new WeakMap<Fix, ReadonlyMap<string, string>>();
 }

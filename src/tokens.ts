@@ -5,6 +5,7 @@ import type { ISignal } from '@lumino/signaling';
 import type {
   CellProgress,
   CheckReply,
+  Fix,
   RehearseJob,
   RehearseReply
 } from './types';
@@ -28,6 +29,14 @@ export interface IReadiness {
    * Check a notebook now, superseding any check of it in flight.
    */
   check(panel: NotebookPanel): Promise<void>;
+
+  /**
+   * Each cell's source as the check that offered `fix` read it, by cell id
+   * (`#index` for a cell without one); undefined for a fix of no check reply.
+   * A fix rewrites what it read: applied over a cell edited since, it would
+   * undo the edit.
+   */
+  sourcesOf(fix: Fix): ReadonlyMap<string, string> | undefined;
 }
 
 export namespace IReadiness {

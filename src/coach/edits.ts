@@ -46,15 +46,55 @@ export interface IEditPlan {
 export class StaleFixError extends Error {}
 
 /**
+ * An edit of a cell's text that was edited since the fix was made: applied,
+ * it would undo that edit (a fix carries the text it read, rewritten).
+ */
+export class EditedSinceError extends StaleFixError {}
+
+/**
+ * Each cell's source by cell id (`#index` for a cell without one).
+ */
+export function cellSources(notebook: {
+  cells: { id?: unknown; source: string | string[] }[];
+}): ReadonlyMap<string, string> {
+  const sources = new Map<string, string>();
+  notebook.cells.forEach((cell, index) => {
+    const text = Array.isArray(cell.source)
+      ? cell.source.join('')
+      : cell.source;
+    sources.set(cellKey(cell.id, index), text);
+  });
+  return sources;
+}
+
+function cellKey(id: unknown, index: number): string {
+  return typeof id === 'string' && id ? id : `#${index}`;
+}
+
+/**
  * The plan of `fixes`' edits on the notebook as it is now. The core orders a
  * fix's edits so that cell edits come first and inserted cells last, from the
  * bottom up: every index is an index of the notebook the finding came from;
- * the cell id finds a cell whose index moved since.
+ * the cell id finds a cell whose index moved since. `read`: each cell's source
+ * as the fixes were made from it (`cellSources`); a text edit of a cell whose
+ * source differs now throws EditedSinceError.
  */
-export function planEdits(panel: NotebookPanel, fixes: Fix[]): IEditPlan {
+export function planEdits(
+  panel: NotebookPanel,
+  fixes: Fix[],
+  read?: ReadonlyMap<string, string>
+): IEditPlan {
   const cells = panel.content.model!.sharedModel.cells;
   const changes = new Map<ISharedCell, ICellChange>();
   const inserts: INewCell[] = [];
+  const textOf = (id: string | null, index: number): ICellChange => {
+    const change = locate(id, index);
+    const was = read?.get(cellKey(id, index));
+    if (was !== undefined && was !== change.before) {
+      throw new EditedSinceError();
+    }
+    return change;
+  };
   const locate = (id: string | null, index: number): ICellChange => {
     const found = id !== null ? cells.findIndex(c => c.id === id) : index;
     const cell = cells[found];
@@ -88,10 +128,10 @@ export function planEdits(panel: NotebookPanel, fixes: Fix[]): IEditPlan {
           });
           break;
         case 'replace-source':
-          locate(edit.cell_id, edit.cell_index).after = edit.source;
+          textOf(edit.cell_id, edit.cell_index).after = edit.source;
           break;
         case 'insert-text': {
-          const change = locate(edit.cell_id, edit.cell_index);
+          const change = textOf(edit.cell_id, edit.cell_index);
           change.after = insertText(change.after, edit.line, edit.text);
           break;
         }

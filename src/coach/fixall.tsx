@@ -17,7 +17,12 @@ import { fixNotebook } from '../api';
 import { messageOf } from '../preview';
 import type { IReadiness } from '../tokens';
 import type { Finding, FixReply } from '../types';
-import { applyPlan, type IEditPlan } from './edits';
+import {
+  applyPlan,
+  cellSources,
+  EditedSinceError,
+  type IEditPlan
+} from './edits';
 
 /**
  * Whether a finding has a safe fix that edits cells (the ignore comment
@@ -36,10 +41,11 @@ export async function fixAllSafe(
   trans: TranslationBundle
 ): Promise<void> {
   let reply: FixReply;
+  const sent = panel.context.model.toJSON() as INotebookContent;
   try {
     reply = await fixNotebook({
       path: panel.context.localPath,
-      notebook: panel.context.model.toJSON() as INotebookContent,
+      notebook: sent,
       kernel_id: panel.sessionContext.session?.kernel?.id ?? null,
       // The checks the sidebar shows (the user's disabled ones stay untouched).
       select: [...new Set(findings.filter(hasSafeFix).map(f => f.check))],
@@ -66,10 +72,27 @@ export async function fixAllSafe(
     ]
   });
   if (result.button.accept && reply.applied.length > 0) {
-    applyPlan(
-      panel,
-      planNotebook(panel, reply.notebook as unknown as INotebookContent)
-    );
+    let plan: IEditPlan;
+    try {
+      plan = planNotebook(
+        panel,
+        reply.notebook as unknown as INotebookContent,
+        cellSources(sent)
+      );
+    } catch (error) {
+      if (!(error instanceof EditedSinceError)) {
+        throw error;
+      }
+      Notification.warning(
+        trans.__(
+          'A cell these fixes edit was edited since they were made: nothing was changed. Fix all safe again to fix it as it is now.'
+        ),
+        { autoClose: 8000 }
+      );
+      await readiness.check(panel);
+      return;
+    }
+    applyPlan(panel, plan);
     await readiness.check(panel);
   }
 }
@@ -86,7 +109,8 @@ function text(source: MultilineString): string {
  */
 function planNotebook(
   panel: NotebookPanel,
-  fixed: INotebookContent
+  fixed: INotebookContent,
+  sent: ReadonlyMap<string, string>
 ): IEditPlan {
   const model = panel.content.model!;
   const cells = model.sharedModel.cells;
@@ -106,11 +130,19 @@ function planNotebook(
     const live = cells[at];
     const liveTags = (live.getMetadata('tags') as string[] | undefined) ?? [];
     const outputs = (model.cells.get(at) as ICodeCellModel).outputs;
+    const before = live.getSource();
+    const after = text(cell.source);
+    const read = sent.get(cell.id as string);
+    // A cell the fixes left as it was sent keeps whatever it holds now (typed
+    // while the dialog was open); one they rewrote must still hold what they read.
+    if (read !== undefined && after !== read && before !== read) {
+      throw new EditedSinceError();
+    }
     plan.changes.push({
       cell: live,
       index: at,
-      before: live.getSource(),
-      after: text(cell.source),
+      before,
+      after: read !== undefined && after === read ? before : after,
       tags: JSON.stringify(liveTags) !== JSON.stringify(tags) ? tags : null,
       clearOutputs:
         cell.cell_type === 'code' &&

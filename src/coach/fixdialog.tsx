@@ -11,7 +11,13 @@ import * as React from 'react';
 import { DiffView } from '../diffview';
 import type { IReadiness } from '../tokens';
 import type { Fix } from '../types';
-import { applyPlan, IEditPlan, planEdits, StaleFixError } from './edits';
+import {
+  applyPlan,
+  EditedSinceError,
+  IEditPlan,
+  planEdits,
+  StaleFixError
+} from './edits';
 import { cellName } from './where';
 
 /**
@@ -21,20 +27,28 @@ import { cellName } from './where';
 function planOrExplain(
   panel: NotebookPanel,
   fixes: Fix[],
+  readiness: IReadiness,
   trans: TranslationBundle
 ): IEditPlan | null {
   try {
-    return planEdits(panel, fixes);
+    return planEdits(panel, fixes, readiness.sourcesOf(fixes[0]));
   } catch (error) {
     if (!(error instanceof StaleFixError)) {
       throw error;
     }
     Notification.warning(
-      trans.__(
-        'The cell this fix edits is no longer in the notebook: check again for fresh fixes.'
-      ),
+      error instanceof EditedSinceError
+        ? trans.__(
+            'The cell this fix edits was edited since it was checked: nothing was changed, fresh fixes are on their way.'
+          )
+        : trans.__(
+            'The cell this fix edits is no longer in the notebook: check again for fresh fixes.'
+          ),
       { autoClose: 5000 }
     );
+    if (error instanceof EditedSinceError) {
+      void readiness.check(panel);
+    }
     return null;
   }
 }
@@ -48,7 +62,7 @@ export async function applyFixNow(
   readiness: IReadiness,
   trans: TranslationBundle
 ): Promise<void> {
-  const plan = planOrExplain(panel, [fix], trans);
+  const plan = planOrExplain(panel, [fix], readiness, trans);
   if (plan) {
     applyPlan(panel, plan);
     await readiness.check(panel);
@@ -64,7 +78,7 @@ export async function previewAndFix(
   readiness: IReadiness,
   trans: TranslationBundle
 ): Promise<void> {
-  const plan = planOrExplain(panel, [fix], trans);
+  const plan = planOrExplain(panel, [fix], readiness, trans);
   if (!plan) {
     return;
   }
@@ -85,7 +99,7 @@ export async function previewAndFix(
     return;
   }
   // Planned again: the notebook may have changed while the dialog was open.
-  const fresh = planOrExplain(panel, [fix], trans);
+  const fresh = planOrExplain(panel, [fix], readiness, trans);
   if (fresh) {
     applyPlan(panel, fresh);
     await readiness.check(panel);

@@ -115,6 +115,56 @@ test.describe('Readiness coach', () => {
     await expect(page.locator(finding('print-logging'))).toHaveCount(0);
   });
 
+  test('a fix never undoes an edit made to its cell since the check', async ({
+    page
+  }) => {
+    await page.click(
+      `${finding('unseeded-random', 0)} .readiness-fix-button[data-fix="seed-random"]`
+    );
+    const dialog = page.locator('.jp-Dialog');
+    await expect(dialog.locator('.readiness-fix-preview')).toBeVisible();
+    // typed (or written by a collaborator) after the check that made the fix
+    await page.evaluate(() =>
+      (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+        .model!.cells.get(0)
+        .sharedModel.setSource('import random\nx = random.random()\nkept = 1')
+    );
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect(page.locator('.jp-toast-message')).toContainText(
+      'was edited since it was checked: nothing was changed'
+    );
+    expect(await cellSource(page, 0)).toBe(
+      'import random\nx = random.random()\nkept = 1'
+    );
+    // the fresh check offers the fix again, made from the cell as it is now
+    await page.click(
+      `${finding('unseeded-random', 0)} .readiness-fix-button[data-fix="seed-random"]`
+    );
+    await page.locator('.jp-Dialog .jp-Dialog-button.jp-mod-accept').click();
+    // (a parameters cell holding the seed is inserted above the draw)
+    await expect.poll(() => cellSource(page, 1)).toContain('random.seed');
+    expect(await cellSource(page, 1)).toContain('kept = 1');
+  });
+
+  test('fix all safe keeps what was typed in other cells while its dialog was open', async ({
+    page
+  }) => {
+    await page.click(`${PANEL} .readiness-fix-all`);
+    const dialog = page.locator('.jp-Dialog');
+    await expect(
+      dialog.locator('.readiness-fix-applied li[data-check="unseeded-random"]')
+    ).toHaveCount(1);
+    await page.evaluate(() =>
+      (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+        .model!.cells.get(3)
+        .sharedModel.setSource('y = 3')
+    );
+    await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+    await expect.poll(() => cellSource(page, 1)).toContain('random.seed');
+    // the last cell (4 once the parameters cell is inserted) keeps its edit
+    expect(await cellSource(page, 4)).toBe('y = 3');
+  });
+
   test('fix all safe applies the safe fixes only, after a preview; one undo reverts it', async ({
     page
   }) => {
