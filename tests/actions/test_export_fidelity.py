@@ -178,6 +178,23 @@ def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str
     assert '("")' not in (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
 
 
+def test_names_the_notebook_binds_never_replace_the_pipeline_s_logger_parameters_or_test_records(
+    tmp_path: Path,
+) -> None:
+    assert notebook_prints("notebook_binds_the_pipeline_s_names") == ["1.75 [1.75] ok 1"]
+    exported = export("notebook_binds_the_pipeline_s_names", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path, "--n", "3")
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["1.75 [1.75] ok 1"]
+    assert "step 2/2: fit (Fit)" in run.stderr
+    pipeline = (exported.project / "src" / PACKAGE / "pipeline.py").read_text(encoding="utf-8")
+    assert "noqa" not in pipeline, "nothing in the code the export wrote needs exempting"
+    tests = package_tests(exported)
+    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
+    assert ruff(exported.project, "check").returncode == 0
+
+
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
     exported = export("unseeded_random_tests", tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout

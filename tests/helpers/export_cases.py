@@ -201,6 +201,31 @@ CASES: dict[str, ExportCase] = {
             code("print(x * 2)"),
         ],
     ),
+    "notebook_binds_the_pipeline_s_names": ExportCase(
+        cause="run() logs its progress through a module-level `logger` and reads the parameters from its argument "
+        "`params`; the steps' test fixture keeps its records in locals `seen`, `received`, `patch`. A notebook that "
+        "binds those names (`logger = logging.getLogger(…)`, `params = {…}` for a model, `seen = []`) and hands them "
+        "to a later step makes them locals of run() and of the fixture.",
+        today="Exported; the command exits 1 (UnboundLocalError: cannot access local variable 'logger'), and every step "
+        "test errors (TypeError: list indices must be integers, as `seen` is the notebook's list); the F823 ruff reports "
+        "in pipeline.py was exempted as the notebook's own code.",
+        correct="The generated code's own names step aside (`logger_`, `params_` …) wherever the notebook's code in run() "
+        "or the fixture binds or reads them; the command logs what the notebook printed and the generated tests pass.",
+        suite=(),  # found on a notebook written for the fidelity review (logger and params bound in a setup section)
+        cells=[
+            code("n = 3", tags=["parameters"]),
+            md("## Setup"),
+            code(
+                "import logging\n\nlogger = logging.getLogger('analysis')\nparams = {'alpha': 0.5}\nseen = []\n"
+                "received = 'ok'\npatch = 1"
+            ),
+            md("## Fit"),
+            code(
+                "result = sum(params['alpha'] ** k for k in range(n))\nseen.append(result)\nlogger.info('fitted')\n"
+                "print(result, seen, received, patch)"
+            ),
+        ],
+    ),
     "runtime_dependency_not_imported": ExportCase(
         cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
         "dependency of the package: the pins come from the notebook's import statements only.",
