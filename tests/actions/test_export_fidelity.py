@@ -195,6 +195,17 @@ def test_names_the_notebook_binds_never_replace_the_pipeline_s_logger_parameters
     assert ruff(exported.project, "check").returncode == 0
 
 
+def test_a_line_printed_in_parts_is_logged_whole_as_the_notebook_showed_it(tmp_path: Path) -> None:
+    assert notebook_prints("print_part_of_a_line") == ["3 14 15 ", "total 32"]
+    exported = export("print_part_of_a_line", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["3 14 15 ", "total 32"]
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
     exported = export("unseeded_random_tests", tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout

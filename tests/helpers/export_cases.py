@@ -226,6 +226,20 @@ CASES: dict[str, ExportCase] = {
             ),
         ],
     ),
+    "print_part_of_a_line": ExportCase(
+        cause="`print(v, end=' ')` in a loop prints one line in the notebook; print → logging made each call a record of "
+        "its own (the `end` dropped), so the line the notebook showed became one record per value, then an empty one.",
+        today="Exported; the command logs `3`, `14`, `15`, `` and `total 32` where the notebook printed `3 14 15 ` and "
+        "`total 32`.",
+        correct="A module that prints part of a line keeps its prints: the command's stdout logs each whole line as the "
+        "notebook showed it, in order with the module's other prints.",
+        suite=(),  # found on a notebook written for the fidelity review
+        cells=[
+            code("values = [3, 14, 15]"),
+            md("## Show"),
+            code("for v in values:\n    print(v, end=' ')\nprint()\nprint('total', sum(values))"),
+        ],
+    ),
     "runtime_dependency_not_imported": ExportCase(
         cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
         "dependency of the package: the pins come from the notebook's import statements only.",

@@ -904,14 +904,16 @@ def _path_like(text: str) -> bool:
 
 # ------------------------------------------------------------------------------ print → logging
 _LOGGING = ("import", "logging", None)
-_NOT_LOGGED = object()  # a piece of the module binds ``print`` or ``logger`` itself
+_NOT_LOGGED = object()  # a piece of the module binds ``print`` or ``logger`` itself, or prints part of a line
 
 
 def _with_logging(pieces: list[str]) -> list[str] | None:
     """``print(...)`` calls in the module's pieces (its functions and classes) become
     ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``) with the same message text;
     prints to other files stay prints (they write a file). None when nothing changes: no print, or
-    the module binds ``print`` or ``logger`` itself."""
+    the module binds ``print`` or ``logger`` itself, or prints part of a line (``end=" "``): the
+    prints stay, and the command's stdout logs each whole line, as the notebook showed it, where
+    one record per call would split it and put the records of other prints before it."""
     found = [_print_edits(piece) for piece in pieces]
     if any(edits is _NOT_LOGGED for edits in found) or not any(found):
         return None
@@ -926,9 +928,20 @@ def _print_edits(piece: str) -> list[tuple[int, int, int, int, str]] | object:
     if piece.isascii() and "print" not in piece and "logger" not in piece:
         return []  # (identifiers are ASCII here, so neither name can occur)
     tree = ast.parse(piece)
-    if binds_any(tree, {"print", "logger"}):
+    if binds_any(tree, {"print", "logger"}) or any(_prints_part_of_a_line(node) for node in ast.walk(tree)):
         return _NOT_LOGGED
     return print_edits(tree, piece, "logger")
+
+
+def _prints_part_of_a_line(node: ast.AST) -> bool:
+    """``print(…, end=…)`` to the console with an end other than a newline."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"):
+        return False
+    keywords = {k.arg: k.value for k in node.keywords}
+    if "file" in keywords and ast.unparse(keywords["file"]) not in ("sys.stdout", "sys.stderr"):
+        return False  # a line of a file
+    end = keywords.get("end")
+    return end is not None and not (isinstance(end, ast.Constant) and end.value in ("\n", None))
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
