@@ -206,6 +206,27 @@ def test_a_line_printed_in_parts_is_logged_whole_as_the_notebook_showed_it(tmp_p
     assert tests.returncode == 0, tests.stdout
 
 
+def test_each_step_test_draws_what_its_step_drew_when_it_runs_alone(tmp_path: Path) -> None:
+    exported = export("seeded_draws_across_steps", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert logged(run) == notebook_prints("seeded_draws_across_steps")
+    for step in ("pick", "sample"):  # alone, and not in the notebook's order either
+        alone = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "-k", f"test_{step}"],
+            capture_output=True,
+            text=True,
+            cwd=exported.project,
+            env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+            timeout=600,
+        )
+        assert alone.returncode == 0 and "1 passed" in alone.stdout, alone.stdout
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
     exported = export("unseeded_random_tests", tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout

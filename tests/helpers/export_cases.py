@@ -240,6 +240,25 @@ CASES: dict[str, ExportCase] = {
             code("for v in values:\n    print(v, end=' ')\nprint()\nprint('total', sum(values))"),
         ],
     ),
+    "seeded_draws_across_steps": ExportCase(
+        cause="The notebook seeds Python's and numpy's generators once, then two sections draw: what the second draws "
+        "depends on the first's draws. Each generated step test ran its step again on a copy of what it received, "
+        "but from the generators' state the tests before it left.",
+        today="Exported; the command reproduces the notebook and the whole test file passes (in its order), but "
+        "`pytest -k test_pick` fails: pick() gave different results for the same inputs.",
+        correct="The fixture records the generators' state each step started from and its test restores it: each step "
+        "test passes alone as in the file's order.",
+        suite=(),  # found on a notebook written for the fidelity review (a seeded Monte-Carlo estimate, then a walk)
+        cells=[
+            code("import random\n\nimport numpy as np\n\nrandom.seed(1)\nnp.random.seed(0)"),
+            md("## Sample"),
+            code("a = np.random.rand(3).round(6).tolist()\nprint(a, random.random())"),
+            md("## Pick"),
+            code("b = np.random.rand(3).round(6).tolist()\nc = random.choice('xyz')\nprint(b, c)"),
+            md("## Report"),
+            code("print(sum(a) < sum(b), c)"),
+        ],
+    ),
     "runtime_dependency_not_imported": ExportCase(
         cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
         "dependency of the package: the pins come from the notebook's import statements only.",
