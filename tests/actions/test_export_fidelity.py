@@ -227,6 +227,19 @@ def test_each_step_test_draws_what_its_step_drew_when_it_runs_alone(tmp_path: Pa
     assert ruff(exported.project, "format", "--check").returncode == 0
 
 
+def test_a_stopwatch_keeps_reading_the_clock_and_the_export_says_why(tmp_path: Path) -> None:
+    assert notebook_prints("clock_measures_time") == ["total 332833500", "took more than 0.1 s: True", "True"]
+    exported = export("clock_measures_time", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [p["name"] for p in exported.reply["parameters"]] == ["run_date"]  # date.today() still dates the run
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("clock_measures_time")
+    warnings = "\n".join(exported.reply["warnings"])
+    assert "Cell 3 line 6: `time.time()` still reads the clock (it measures how long something takes" in warnings
+    assert "Cell 3 line 4: `time.time()` still reads the clock (it waits for the clock" in warnings
+
+
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
     exported = export("unseeded_random_tests", tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout

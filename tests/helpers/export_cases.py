@@ -259,6 +259,25 @@ CASES: dict[str, ExportCase] = {
             code("print(sum(a) < sum(b), c)"),
         ],
     ),
+    "clock_measures_time": ExportCase(
+        cause="Every clock read with an exact equivalent became the run's date, stopwatches too: `t0 = time.time()` … "
+        "`time.time() - t0` became `run_date.timestamp() - run_date.timestamp()`, 0, and a loop waiting with "
+        "`while time.time() < deadline` would never end.",
+        today="Exported; the command logs `took more than 0.1 s: False` where the notebook printed True, silently.",
+        correct="Reads that measure time (subtracted from or compared with another read or a name holding one) or wait "
+        "for it (a `while` test) keep reading the clock, with a warning saying why; a read that dates the run still "
+        "becomes run_date.",
+        suite=(),  # found on a notebook written for the fidelity review (a timed computation)
+        cells=[
+            code("import time\nfrom datetime import date"),
+            md("## Compute"),
+            code(
+                "t0 = time.time()\ntotal = sum(i * i for i in range(1000))\ndeadline = time.time() + 0.2\n"
+                "while time.time() < deadline:\n    time.sleep(0.05)\nelapsed = time.time() - t0\n"
+                "print('total', total)\nprint('took more than 0.1 s:', elapsed > 0.1)\nprint(date.today().year > 2000)"
+            ),
+        ],
+    ),
     "runtime_dependency_not_imported": ExportCase(
         cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
         "dependency of the package: the pins come from the notebook's import statements only.",
