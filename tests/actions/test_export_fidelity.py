@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.export_cases import CASES, ExportCase, notebook
+from helpers.export_cases import CASES, ExportCase, code, md, notebook
 from helpers.notebooks import REPO
 
 PACKAGE = "pkg"
@@ -238,6 +238,50 @@ def test_a_stopwatch_keeps_reading_the_clock_and_the_export_says_why(tmp_path: P
     warnings = "\n".join(exported.reply["warnings"])
     assert "Cell 3 line 6: `time.time()` still reads the clock (it measures how long something takes" in warnings
     assert "Cell 3 line 4: `time.time()` still reads the clock (it waits for the clock" in warnings
+
+
+def test_an_input_above_the_notebook_s_folder_is_an_input_of_the_package_and_of_its_tests(tmp_path: Path) -> None:
+    """A project laid out with notebooks/ and data/ side by side: the notebook reads ../data/sales.csv."""
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "data").mkdir()
+    (project / "data" / "sales.csv").write_text("region,units\nnorth,3\nsouth,5\nnorth,4\n", encoding="utf-8")
+    case = ExportCase(
+        cells=[
+            code("import pandas as pd"),
+            md("## Load"),
+            code("sales = pd.read_csv('../data/sales.csv')\nprint(len(sales))"),
+            md("## Totals"),
+            code("totals = sales.groupby('region')['units'].sum()\ntotals.to_csv('t.csv')\nprint(totals.to_dict())"),
+        ],
+        cause="",
+        today="",
+        correct="",
+    )
+    (project / "notebooks" / "nb.ipynb").write_text(json.dumps(notebook(case)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", "notebooks/nb.ipynb", "--name", PACKAGE],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    exported = Exported(project / "notebooks" / PACKAGE, done)
+    readme = (exported.project / "README.md").read_text(encoding="utf-8")
+    assert "it reads `../data/sales.csv` from its working folder" in readme
+    tests = package_tests(exported)  # each test's working folder has ../data/sales.csv beside it, inside its own
+    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
+    assert not (tmp_path / "data").exists()
+    run = subprocess.run(
+        [sys.executable, "-m", PACKAGE, "--workdir", str(project / "notebooks")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=300,
+    )
+    assert logged(run) == ["3", "{'north': 7, 'south': 5}"], run.stderr
 
 
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:

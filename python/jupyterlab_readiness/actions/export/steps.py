@@ -11,6 +11,7 @@ at the end (the calls, in order) is the body of ``run()``.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 import symtable
 from collections.abc import Iterable
@@ -852,7 +853,7 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             continue
         tried = {id(n) for t in walk(tree) if isinstance(t, ast.Try) for stmt in t.body for n in ast.walk(stmt)}
         for node in walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value, above=True):
                 strings[node.value] = None
             if not isinstance(node, ast.Call) or not node.args or id(node) in tried:
                 continue
@@ -891,11 +892,16 @@ def _sqlite_file(method: str, first: ast.expr) -> str | None:
     return name if _path_like(name) and name.lower().endswith(_SQLITE_SUFFIXES) else None
 
 
-def _path_like(text: str) -> bool:
+def _path_like(text: str, above: bool = False) -> bool:
+    """Whether ``text`` reads as a relative file name; ``above``: one in a folder above the
+    notebook's counts too (``../data/sales.csv``, the layout of a project with a notebooks/ folder)."""
+    parts = text.replace("\\", "/").split("/")
+    if above:
+        parts = list(itertools.dropwhile(lambda part: part == "..", parts))
     return (
         0 < len(text) < 260
         and "\n" not in text
-        and ".." not in text.replace("\\", "/").split("/")
+        and ".." not in parts
         and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:"))
         and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None
         and ":" not in text
