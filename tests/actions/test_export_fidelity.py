@@ -284,6 +284,17 @@ def test_an_input_above_the_notebook_s_folder_is_an_input_of_the_package_and_of_
     assert logged(run) == ["3", "{'north': 7, 'south': 5}"], run.stderr
 
 
+def test_a_step_never_takes_the_name_of_a_module_the_package_imports_beside_it(tmp_path: Path) -> None:
+    exported = export("step_named_like_a_generated_import", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [s["function"] for s in exported.reply["steps"]] == ["logging_step", "copy_step", "random_step"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("step_named_like_a_generated_import")
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
     exported = export("unseeded_random_tests", tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout

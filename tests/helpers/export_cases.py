@@ -278,6 +278,25 @@ CASES: dict[str, ExportCase] = {
             ),
         ],
     ),
+    "step_named_like_a_generated_import": ExportCase(
+        cause="A section headed 'Logging' (or 'Copy', 'Random', 'Run') became a step function of that name, imported by "
+        "pipeline.py and tests/test_steps.py beside their own `import logging` (`copy`, `random`): the function replaced "
+        "the module.",
+        today="Exported; the package cannot be imported (AttributeError: 'function' object has no attribute "
+        "'getLogger'): the command and every test fail.",
+        correct="A step never takes a name the package's own code binds beside it (`logging_step`, `copy_step` …); the "
+        "command logs what the notebook printed and the generated tests pass.",
+        suite=(),  # found on a notebook written for the fidelity review
+        cells=[
+            code("x = [1, 2, 3]"),
+            md("## Logging"),
+            code("print('setup', x)"),
+            md("## Copy"),
+            code("y = list(x)\nprint(y)"),
+            md("## Random"),
+            code("print(sum(y))"),
+        ],
+    ),
     "runtime_dependency_not_imported": ExportCase(
         cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
         "dependency of the package: the pins come from the notebook's import statements only.",

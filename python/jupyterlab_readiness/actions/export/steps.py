@@ -347,6 +347,15 @@ def _reports(source: str) -> bool:
     return False
 
 
+# The names the package's own code binds beside the step functions, in steps.py and in the modules
+# that import them (pipeline.py, tests/test_steps.py): a section headed "Logging" or "Copy" must not
+# become a function that replaces the logging or copy module there.
+GENERATED_NAMES = frozenset(
+    {"logging", "logger", "random", "numpy", "copy", "sys", "pytest", "Any", "NamedTuple", "Parameters", "run"}
+    | {"seed_everything", "validate_outputs", "validate_results", "upstream", _SAVE_VALUE, "save_figures"}
+)
+
+
 def _step_name(
     model: Notebook, indices: list[int], notebook_path: Path, working: Surroundings, steps: list[Step]
 ) -> str:
@@ -356,6 +365,8 @@ def _step_name(
         function = _free_step_name(f"step_{len(steps) + 1}", working, steps)
     elif function.startswith("test"):  # pytest would collect the step as a test where the tests import it
         function = _free_step_name(f"run_{function.removesuffix('_step')}", working, steps)
+    elif function in GENERATED_NAMES:
+        function = _free_step_name(f"{function}_step", working, steps)
     return function
 
 
