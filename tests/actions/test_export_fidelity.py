@@ -295,6 +295,20 @@ def test_a_step_never_takes_the_name_of_a_module_the_package_imports_beside_it(t
     assert tests.returncode == 0, tests.stdout
 
 
+def test_a_run_changes_a_copy_of_its_parameters_never_the_values_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exported = export("parameter_changed_in_place", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["parameters"] == {"columns": ["region", "units"]}, run.stdout
+    monkeypatch.chdir(exported.project.parent)  # the notebook writes report.csv where it runs
+    assert logged(run) == notebook_prints("parameter_changed_in_place") == ["['region', 'units', 'flag']"]
+    assert (tmp_path / "work" / "report.csv").read_text(encoding="utf-8") == "region,units,flag\nn,3,False\ns,12,True\n"
+    tests = package_tests(exported)  # test_running_twice_gives_the_same_files among them
+    assert tests.returncode == 0, tests.stdout
+
+
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:
     exported = export("unseeded_random_tests", tmp_path)
     assert exported.export.returncode == 0, exported.export.stdout

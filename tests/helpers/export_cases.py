@@ -297,6 +297,27 @@ CASES: dict[str, ExportCase] = {
             code("print(sum(y))"),
         ],
     ),
+    "parameter_changed_in_place": ExportCase(
+        cause="A list parameter the code appends to (`columns.append('flag')`): in the notebook the parameters cell makes "
+        "a fresh list on every run; run() read the settings' own list and changed it.",
+        today="Exported; the JSON line reports the parameters as the run left them (`columns` with `flag`), not as given, "
+        "and test_running_twice_gives_the_same_files fails: the session's parameters grew on the first run.",
+        correct="run() and the steps' fixture work on a deep copy of the parameters: the JSON line reports what was "
+        "given, and a second run writes the same files.",
+        suite=(),  # found on a notebook written for the fidelity review (a report choosing its columns)
+        cells=[
+            code("columns = ['region', 'units']", tags=["parameters"]),
+            md("## Build"),
+            code(
+                "rows = [{'region': 'n', 'units': 3}, {'region': 's', 'units': 12}]\ncolumns.append('flag')\nprint(columns)"
+            ),
+            md("## Save"),
+            code(
+                "with open('report.csv', 'w') as f:\n    f.write(','.join(columns) + '\\n')\n    for row in rows:\n"
+                "        f.write(','.join(str(row.get(c, row['units'] > 10)) for c in columns) + '\\n')"
+            ),
+        ],
+    ),
     "runtime_dependency_not_imported": ExportCase(
         cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
         "dependency of the package: the pins come from the notebook's import statements only.",
