@@ -240,8 +240,19 @@ def test_a_stopwatch_keeps_reading_the_clock_and_the_export_says_why(tmp_path: P
     assert "Cell 3 line 4: `time.time()` still reads the clock (it waits for the clock" in warnings
 
 
-def test_an_input_above_the_notebook_s_folder_is_an_input_of_the_package_and_of_its_tests(tmp_path: Path) -> None:
-    """A project laid out with notebooks/ and data/ side by side: the notebook reads ../data/sales.csv."""
+@pytest.mark.parametrize(
+    "load",
+    [
+        "sales = pd.read_csv('../data/sales.csv')",
+        "from pathlib import Path\n\nDATA = Path('..') / 'data'\nsales = pd.read_csv(DATA / 'sales.csv')",
+        "import os\n\nsales = pd.read_csv(os.path.join('..', 'data', 'sales.csv'))",
+    ],
+)
+def test_an_input_above_the_notebook_s_folder_is_an_input_of_the_package_and_of_its_tests(
+    load: str, tmp_path: Path
+) -> None:
+    """A project laid out with notebooks/ and data/ side by side: the notebook reads ../data/sales.csv,
+    named by a literal or joined from literals."""
     project = tmp_path / "project"
     (project / "notebooks").mkdir(parents=True)
     (project / "data").mkdir()
@@ -250,7 +261,7 @@ def test_an_input_above_the_notebook_s_folder_is_an_input_of_the_package_and_of_
         cells=[
             code("import pandas as pd"),
             md("## Load"),
-            code("sales = pd.read_csv('../data/sales.csv')\nprint(len(sales))"),
+            code(f"{load}\nprint(len(sales))"),
             md("## Totals"),
             code("totals = sales.groupby('region')['units'].sum()\ntotals.to_csv('t.csv')\nprint(totals.to_dict())"),
         ],

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import ast
 import itertools
+import posixpath
 import re
 import symtable
 from collections.abc import Iterable
@@ -854,6 +855,7 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
     ``sqlite:///`` URL) is written when the code writes tables with ``to_sql``, else read."""
     writes: dict[str, None] = {}
     strings: dict[str, None] = {}
+    folders: dict[str, str] = {}  # DATA = Path("..") / "data": the path a name holds, for DATA / "sales.csv"
     writes_sql = any(".to_sql(" in source for source in sources)
     for source in sources:
         if "'" not in source and '"' not in source:
@@ -862,10 +864,19 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             tree = python_tree(source)
         except (SyntaxError, ValueError):
             continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                held = _joined_path(stmt.value, folders)
+                if held is not None:
+                    folders[stmt.targets[0].id] = held
         tried = {id(n) for t in walk(tree) if isinstance(t, ast.Try) for stmt in t.body for n in ast.walk(stmt)}
         for node in walk(tree):
             if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value, above=True):
                 strings[node.value] = None
+            elif isinstance(node, (ast.BinOp, ast.Call)):
+                joined = _joined_path(node, folders)
+                if joined is not None and _path_like(joined, above=True):
+                    strings[joined] = None
             if not isinstance(node, ast.Call) or not node.args or id(node) in tried:
                 continue
             first = node.args[0]
@@ -889,6 +900,30 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             if method in _WRITE_METHODS or opens_for_write:
                 writes[first.value] = None
     return list(writes), [s for s in strings if s not in writes]
+
+
+def _joined_path(node: ast.expr, folders: dict[str, str]) -> str | None:
+    """The relative path an expression builds from string literals, when it only joins them:
+    ``Path("..") / "data" / "sales.csv"``, ``os.path.join("data", "x.csv")``, or a name holding
+    such a path (``folders``) joined further (``DATA / "sales.csv"``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return folders.get(node.id)
+    parts: list[ast.expr] = []
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.Call) and not node.keywords and node.args:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        joins = name == "join" and isinstance(func, ast.Attribute) and ast.unparse(func.value) in ("os.path", "path")
+        if name not in ("Path", "PurePath", "PurePosixPath") and not joins:
+            return None
+        parts = node.args
+    texts = [_joined_path(part, folders) for part in parts]
+    if not parts or any(text is None or text.startswith("/") for text in texts):
+        return None
+    return posixpath.normpath("/".join(texts))  # type: ignore[arg-type]
 
 
 def _sqlite_file(method: str, first: ast.expr) -> str | None:
