@@ -452,7 +452,32 @@ def test_clock_reads_become_the_run_parameter_only_where_exact():
         "e = dt.datetime.utcnow()",
         "f = run_date.astimezone(dt.timezone.utc).isoformat()",
     ]
-    assert result.left == [(0, 7, "dt.datetime.utcnow()")]
+    assert result.left == [(0, 7, "dt.datetime.utcnow()", "no exact equivalent in terms of run_date")]
+
+
+def test_clock_reads_that_measure_time_keep_reading_the_clock_and_the_date_of_the_run_still_becomes_run_date():
+    cells = notebook_from_json(
+        notebook(
+            code("import time\nfrom datetime import date, datetime as dt, timedelta\n\nt0 = time.time()\nt = dt.now()"),
+            code("deadline = time.time() + 1\nwhile time.time() < deadline:\n    time.sleep(0.1)"),
+            code("elapsed = time.time() - t0\nprint(elapsed > 0.5, dt.now() - t)"),
+            code("t1 = time.time()\ntoday = date.today()\nweek_ago = today - timedelta(days=7)"),
+            code("print(t1 - t0 > 0.5, week_ago)"),
+        )
+    ).cells
+    result = rewrite_clock(cells, "run_date")
+    assert result.sources == {3: "t1 = time.time()\ntoday = run_date.date()\nweek_ago = today - timedelta(days=7)"}
+    measures = "it measures how long something takes: one date for the whole run would make that 0"
+    waits = "it waits for the clock: the run's date never moves"
+    assert sorted(result.left) == [
+        (0, 4, "time.time()", measures),
+        (0, 5, "dt.now()", measures),
+        (1, 1, "time.time()", measures),
+        (1, 2, "time.time()", waits),
+        (2, 1, "time.time()", measures),
+        (2, 2, "dt.now()", measures),
+        (3, 1, "time.time()", measures),
+    ]
 
 
 def test_the_run_parameter_never_takes_a_name_the_notebook_uses(tmp_path):

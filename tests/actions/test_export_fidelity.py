@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers.export_cases import CASES, ExportCase, notebook
+from helpers.export_cases import CASES, ExportCase, code, md, notebook
 from helpers.notebooks import REPO
 
 PACKAGE = "pkg"
@@ -176,6 +176,148 @@ def test_needless_refusals_are_gone(name: str, expected: list[str], warning: str
     assert logged(run) == expected
     assert ruff(exported.project, "check").returncode == 0
     assert '("")' not in (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+
+
+def test_names_the_notebook_binds_never_replace_the_pipeline_s_logger_parameters_or_test_records(
+    tmp_path: Path,
+) -> None:
+    assert notebook_prints("notebook_binds_the_pipeline_s_names") == ["1.75 [1.75] ok 1"]
+    exported = export("notebook_binds_the_pipeline_s_names", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path, "--n", "3")
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["1.75 [1.75] ok 1"]
+    assert "step 2/2: fit (Fit)" in run.stderr
+    pipeline = (exported.project / "src" / PACKAGE / "pipeline.py").read_text(encoding="utf-8")
+    assert "noqa" not in pipeline, "nothing in the code the export wrote needs exempting"
+    tests = package_tests(exported)
+    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
+    assert ruff(exported.project, "check").returncode == 0
+
+
+def test_a_line_printed_in_parts_is_logged_whole_as_the_notebook_showed_it(tmp_path: Path) -> None:
+    assert notebook_prints("print_part_of_a_line") == ["3 14 15 ", "total 32"]
+    exported = export("print_part_of_a_line", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["3 14 15 ", "total 32"]
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_each_step_test_draws_what_its_step_drew_when_it_runs_alone(tmp_path: Path) -> None:
+    exported = export("seeded_draws_across_steps", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert logged(run) == notebook_prints("seeded_draws_across_steps")
+    for step in ("pick", "sample"):  # alone, and not in the notebook's order either
+        alone = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "-k", f"test_{step}"],
+            capture_output=True,
+            text=True,
+            cwd=exported.project,
+            env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+            timeout=600,
+        )
+        assert alone.returncode == 0 and "1 passed" in alone.stdout, alone.stdout
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+
+def test_a_stopwatch_keeps_reading_the_clock_and_the_export_says_why(tmp_path: Path) -> None:
+    assert notebook_prints("clock_measures_time") == ["total 332833500", "took more than 0.1 s: True", "True"]
+    exported = export("clock_measures_time", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [p["name"] for p in exported.reply["parameters"]] == ["run_date"]  # date.today() still dates the run
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("clock_measures_time")
+    warnings = "\n".join(exported.reply["warnings"])
+    assert "Cell 3 line 6: `time.time()` still reads the clock (it measures how long something takes" in warnings
+    assert "Cell 3 line 4: `time.time()` still reads the clock (it waits for the clock" in warnings
+
+
+@pytest.mark.parametrize(
+    "load",
+    [
+        "sales = pd.read_csv('../data/sales.csv')",
+        "from pathlib import Path\n\nDATA = Path('..') / 'data'\nsales = pd.read_csv(DATA / 'sales.csv')",
+        "import os\n\nsales = pd.read_csv(os.path.join('..', 'data', 'sales.csv'))",
+    ],
+)
+def test_an_input_above_the_notebook_s_folder_is_an_input_of_the_package_and_of_its_tests(
+    load: str, tmp_path: Path
+) -> None:
+    """A project laid out with notebooks/ and data/ side by side: the notebook reads ../data/sales.csv,
+    named by a literal or joined from literals."""
+    project = tmp_path / "project"
+    (project / "notebooks").mkdir(parents=True)
+    (project / "data").mkdir()
+    (project / "data" / "sales.csv").write_text("region,units\nnorth,3\nsouth,5\nnorth,4\n", encoding="utf-8")
+    case = ExportCase(
+        cells=[
+            code("import pandas as pd"),
+            md("## Load"),
+            code(f"{load}\nprint(len(sales))"),
+            md("## Totals"),
+            code("totals = sales.groupby('region')['units'].sum()\ntotals.to_csv('t.csv')\nprint(totals.to_dict())"),
+        ],
+        cause="",
+        today="",
+        correct="",
+    )
+    (project / "notebooks" / "nb.ipynb").write_text(json.dumps(notebook(case)), encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", "notebooks/nb.ipynb", "--name", PACKAGE],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    exported = Exported(project / "notebooks" / PACKAGE, done)
+    readme = (exported.project / "README.md").read_text(encoding="utf-8")
+    assert "it reads `../data/sales.csv` from its working folder" in readme
+    tests = package_tests(exported)  # each test's working folder has ../data/sales.csv beside it, inside its own
+    assert tests.returncode == 0 and "5 passed" in tests.stdout, tests.stdout
+    assert not (tmp_path / "data").exists()
+    run = subprocess.run(
+        [sys.executable, "-m", PACKAGE, "--workdir", str(project / "notebooks")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=300,
+    )
+    assert logged(run) == ["3", "{'north': 7, 'south': 5}"], run.stderr
+
+
+def test_a_step_never_takes_the_name_of_a_module_the_package_imports_beside_it(tmp_path: Path) -> None:
+    exported = export("step_named_like_a_generated_import", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    assert [s["function"] for s in exported.reply["steps"]] == ["logging_step", "copy_step", "random_step"]
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == notebook_prints("step_named_like_a_generated_import")
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+
+
+def test_a_run_changes_a_copy_of_its_parameters_never_the_values_it_was_given(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    exported = export("parameter_changed_in_place", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["parameters"] == {"columns": ["region", "units"]}, run.stdout
+    monkeypatch.chdir(exported.project.parent)  # the notebook writes report.csv where it runs
+    assert logged(run) == notebook_prints("parameter_changed_in_place") == ["['region', 'units', 'flag']"]
+    assert (tmp_path / "work" / "report.csv").read_text(encoding="utf-8") == "region,units,flag\nn,3,False\ns,12,True\n"
+    tests = package_tests(exported)  # test_running_twice_gives_the_same_files among them
+    assert tests.returncode == 0, tests.stdout
 
 
 def test_unseeded_randomness_gets_a_seed_parameter_so_runs_and_generated_tests_repeat(tmp_path: Path) -> None:

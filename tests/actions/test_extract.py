@@ -994,6 +994,24 @@ def test_split_lines_splits_as_line_break(source: str) -> None:
     assert split_lines(source) == LINE_BREAK.split(source)
 
 
+def test_a_function_s_own_local_of_the_same_name_is_not_a_read_of_the_selection_s_variable() -> None:
+    """``path`` inside walk() is walk's own: the selection binds its ``path`` once, unconditionally;
+    ``total``, which add() reads without binding it, is the selection's, read before it is bound."""
+    nb = notebook_from_json(
+        notebook(
+            code("path = 'old'\ntotal = 0"),
+            code(
+                "def walk(n):\n    path = [0]\n    for i in range(n):\n        path.append(i)\n    return path\n\n\n"
+                "def add(n):\n    return total + n\n\n\npath = walk(3)\ntotal = add(1)"
+            ),
+            code("print(path, total)"),
+        )
+    )
+    result = extract(nb, [1], "m", "walker", None)
+    assert result.warnings == []
+    assert result.parameters == ["total"]  # add() reads the notebook's total before the selection binds it
+
+
 def test_a_name_bound_only_in_a_loop_body_is_warned_about_the_loop_not_a_branch() -> None:
     nb = notebook_from_json(
         notebook(

@@ -201,6 +201,123 @@ CASES: dict[str, ExportCase] = {
             code("print(x * 2)"),
         ],
     ),
+    "notebook_binds_the_pipeline_s_names": ExportCase(
+        cause="run() logs its progress through a module-level `logger` and reads the parameters from its argument "
+        "`params`; the steps' test fixture keeps its records in locals `seen`, `received`, `patch`. A notebook that "
+        "binds those names (`logger = logging.getLogger(…)`, `params = {…}` for a model, `seen = []`) and hands them "
+        "to a later step makes them locals of run() and of the fixture.",
+        today="Exported; the command exits 1 (UnboundLocalError: cannot access local variable 'logger'), and every step "
+        "test errors (TypeError: list indices must be integers, as `seen` is the notebook's list); the F823 ruff reports "
+        "in pipeline.py was exempted as the notebook's own code.",
+        correct="The generated code's own names step aside (`logger_`, `params_` …) wherever the notebook's code in run() "
+        "or the fixture binds or reads them; the command logs what the notebook printed and the generated tests pass.",
+        suite=(),  # found on a notebook written for the fidelity review (logger and params bound in a setup section)
+        cells=[
+            code("n = 3", tags=["parameters"]),
+            md("## Setup"),
+            code(
+                "import logging\n\nlogger = logging.getLogger('analysis')\nparams = {'alpha': 0.5}\nseen = []\n"
+                "received = 'ok'\npatch = 1"
+            ),
+            md("## Fit"),
+            code(
+                "result = sum(params['alpha'] ** k for k in range(n))\nseen.append(result)\nlogger.info('fitted')\n"
+                "print(result, seen, received, patch)"
+            ),
+        ],
+    ),
+    "print_part_of_a_line": ExportCase(
+        cause="`print(v, end=' ')` in a loop prints one line in the notebook; print → logging made each call a record of "
+        "its own (the `end` dropped), so the line the notebook showed became one record per value, then an empty one.",
+        today="Exported; the command logs `3`, `14`, `15`, `` and `total 32` where the notebook printed `3 14 15 ` and "
+        "`total 32`.",
+        correct="A module that prints part of a line keeps its prints: the command's stdout logs each whole line as the "
+        "notebook showed it, in order with the module's other prints.",
+        suite=(),  # found on a notebook written for the fidelity review
+        cells=[
+            code("values = [3, 14, 15]"),
+            md("## Show"),
+            code("for v in values:\n    print(v, end=' ')\nprint()\nprint('total', sum(values))"),
+        ],
+    ),
+    "seeded_draws_across_steps": ExportCase(
+        cause="The notebook seeds Python's and numpy's generators once, then two sections draw: what the second draws "
+        "depends on the first's draws. Each generated step test ran its step again on a copy of what it received, "
+        "but from the generators' state the tests before it left.",
+        today="Exported; the command reproduces the notebook and the whole test file passes (in its order), but "
+        "`pytest -k test_pick` fails: pick() gave different results for the same inputs.",
+        correct="The fixture records the generators' state each step started from and its test restores it: each step "
+        "test passes alone as in the file's order.",
+        suite=(),  # found on a notebook written for the fidelity review (a seeded Monte-Carlo estimate, then a walk)
+        cells=[
+            code("import random\n\nimport numpy as np\n\nrandom.seed(1)\nnp.random.seed(0)"),
+            md("## Sample"),
+            code("a = np.random.rand(3).round(6).tolist()\nprint(a, random.random())"),
+            md("## Pick"),
+            code("b = np.random.rand(3).round(6).tolist()\nc = random.choice('xyz')\nprint(b, c)"),
+            md("## Report"),
+            code("print(sum(a) < sum(b), c)"),
+        ],
+    ),
+    "clock_measures_time": ExportCase(
+        cause="Every clock read with an exact equivalent became the run's date, stopwatches too: `t0 = time.time()` … "
+        "`time.time() - t0` became `run_date.timestamp() - run_date.timestamp()`, 0, and a loop waiting with "
+        "`while time.time() < deadline` would never end.",
+        today="Exported; the command logs `took more than 0.1 s: False` where the notebook printed True, silently.",
+        correct="Reads that measure time (subtracted from or compared with another read or a name holding one) or wait "
+        "for it (a `while` test) keep reading the clock, with a warning saying why; a read that dates the run still "
+        "becomes run_date.",
+        suite=(),  # found on a notebook written for the fidelity review (a timed computation)
+        cells=[
+            code("import time\nfrom datetime import date"),
+            md("## Compute"),
+            code(
+                "t0 = time.time()\ntotal = sum(i * i for i in range(1000))\ndeadline = time.time() + 0.2\n"
+                "while time.time() < deadline:\n    time.sleep(0.05)\nelapsed = time.time() - t0\n"
+                "print('total', total)\nprint('took more than 0.1 s:', elapsed > 0.1)\nprint(date.today().year > 2000)"
+            ),
+        ],
+    ),
+    "step_named_like_a_generated_import": ExportCase(
+        cause="A section headed 'Logging' (or 'Copy', 'Random', 'Run') became a step function of that name, imported by "
+        "pipeline.py and tests/test_steps.py beside their own `import logging` (`copy`, `random`): the function replaced "
+        "the module.",
+        today="Exported; the package cannot be imported (AttributeError: 'function' object has no attribute "
+        "'getLogger'): the command and every test fail.",
+        correct="A step never takes a name the package's own code binds beside it (`logging_step`, `copy_step` …); the "
+        "command logs what the notebook printed and the generated tests pass.",
+        suite=(),  # found on a notebook written for the fidelity review
+        cells=[
+            code("x = [1, 2, 3]"),
+            md("## Logging"),
+            code("print('setup', x)"),
+            md("## Copy"),
+            code("y = list(x)\nprint(y)"),
+            md("## Random"),
+            code("print(sum(y))"),
+        ],
+    ),
+    "parameter_changed_in_place": ExportCase(
+        cause="A list parameter the code appends to (`columns.append('flag')`): in the notebook the parameters cell makes "
+        "a fresh list on every run; run() read the settings' own list and changed it.",
+        today="Exported; the JSON line reports the parameters as the run left them (`columns` with `flag`), not as given, "
+        "and test_running_twice_gives_the_same_files fails: the session's parameters grew on the first run.",
+        correct="run() and the steps' fixture work on a deep copy of the parameters: the JSON line reports what was "
+        "given, and a second run writes the same files.",
+        suite=(),  # found on a notebook written for the fidelity review (a report choosing its columns)
+        cells=[
+            code("columns = ['region', 'units']", tags=["parameters"]),
+            md("## Build"),
+            code(
+                "rows = [{'region': 'n', 'units': 3}, {'region': 's', 'units': 12}]\ncolumns.append('flag')\nprint(columns)"
+            ),
+            md("## Save"),
+            code(
+                "with open('report.csv', 'w') as f:\n    f.write(','.join(columns) + '\\n')\n    for row in rows:\n"
+                "        f.write(','.join(str(row.get(c, row['units'] > 10)) for c in columns) + '\\n')"
+            ),
+        ],
+    ),
     "runtime_dependency_not_imported": ExportCase(
         cause="A library the notebook needs but never imports (pandas loads SciPy for interpolate(method='cubic')) is not a "
         "dependency of the package: the pins come from the notebook's import statements only.",

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .run_memo import per_run
-from .scopes import alias_bound, child_nodes, plain_loads, walk
+from .scopes import alias_bound, child_nodes, plain_loads, scope_binds, walk
 
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 
@@ -183,10 +183,27 @@ def _def(f: _Flow, stmt: ast.FunctionDef | ast.AsyncFunctionDef, bound: frozense
         f.reads(node, bound)
     own = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg) if a is not None}
     # conservatively, the body's reads count as if the function were called where it is defined;
-    # the function's own parameters are other variables
+    # the function's own parameters and locals (what its body binds, unless declared global or
+    # nonlocal) are other variables
+    declared = {name for node in stmt.body for name in _declared(node)}
+    own |= {name for node in stmt.body for name in scope_binds(node)} - declared
     for node in stmt.body:
         f.reads(node, bound | own)
     return bound | {stmt.name}
+
+
+def _declared(stmt: ast.stmt) -> set[str]:
+    """The names a statement of a function body declares ``global`` or ``nonlocal`` (not inside
+    the functions and classes it defines)."""
+    names: set[str] = set()
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            names.update(node.names)
+        elif not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            stack.extend(child_nodes(node))
+    return names
 
 
 def _class(f: _Flow, stmt: ast.ClassDef, bound: frozenset[str]) -> frozenset[str]:

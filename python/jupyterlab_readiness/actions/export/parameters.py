@@ -7,6 +7,7 @@ Pure: cells in, parameters and rewritten sources out.
 from __future__ import annotations
 
 import ast
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -134,7 +135,7 @@ def _common(values) -> str:
 @dataclass
 class ClockRewrite:
     sources: dict[int, str]  # cell index → source with the clock reads replaced by the parameter
-    left: list[tuple[int, int, str]]  # (cell, line, call) clock reads that stay as they were
+    left: list[tuple[int, int, str, str]]  # (cell, line, call, why) clock reads that stay as they were
 
 
 # qualified call → how it reads from the parameter ({run} is its name, {func} the called object's
@@ -171,11 +172,11 @@ _CLOCKS = frozenset(_NO_ARGS) | _NOW_STRINGS | _OTHER_CLOCKS
 
 def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
     """Every read of the wall clock that has an exact equivalent in terms of one ``datetime``
-    parameter ``run``, replaced by it. Aliases come from the imports of all the cells. Only the
-    cells whose calls (in their facts) may read a clock are looked at."""
+    parameter ``run``, replaced by it, unless it measures time (see ``_timing_reads``). Aliases
+    come from the imports of all the cells. Only the cells whose calls (in their facts) may read a
+    clock are looked at."""
     aliases = import_aliases(c.source for c in cells)
-    sources: dict[int, str] = {}
-    left: list[tuple[int, int, str]] = []
+    trees: dict[int, ast.Module] = {}
     for cell in cells:
         if plain_facts(cell.source) and not any(
             parts[0] in aliases and _resolve(parts, aliases) in _CLOCKS
@@ -183,8 +184,15 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
         ):
             continue
         try:
-            tree = python_tree(cell.source)
+            trees[cell.index] = python_tree(cell.source)
         except (SyntaxError, ValueError):
+            continue
+    timing = _timing_reads(trees, cells, aliases)
+    sources: dict[int, str] = {}
+    left: list[tuple[int, int, str, str]] = []
+    for cell in cells:
+        tree = trees.get(cell.index)
+        if tree is None:
             continue
         edits: list[tuple[int, int, int, int, str]] = []
         for node in ast.walk(tree):
@@ -194,13 +202,91 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
             if qualname is None:
                 continue
             text = _replacement(node, qualname, cell.source, run)
-            if text is not None:
+            call = ast.get_source_segment(cell.source, node) or qualname
+            if text is not None and id(node) in timing:
+                left.append((cell.index, node.lineno, call, timing[id(node)]))
+            elif text is not None:
                 edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text))
             elif qualname in _NO_ARGS or qualname in _OTHER_CLOCKS:
-                left.append((cell.index, node.lineno, ast.get_source_segment(cell.source, node) or qualname))
+                left.append((cell.index, node.lineno, call, f"no exact equivalent in terms of {run}"))
         if edits:
             sources[cell.index] = apply_edits(cell.source, outermost_edits(edits))
     return ClockRewrite(sources, left)
+
+
+_MEASURES = "it measures how long something takes: one date for the whole run would make that 0"
+_WAITS = "it waits for the clock: the run's date never moves"
+
+
+def _timing_reads(trees: dict[int, ast.Module], cells: list[Cell], aliases: dict[str, str]) -> dict[int, str]:
+    """The clock reads (by node id, with why) that measure time rather than date the run: made the
+    run's date, ``time.time() - start`` would be 0 and ``while time.time() < deadline`` would never
+    end. A read measures when it is subtracted from or compared with another read, or with a timer
+    (a name assigned from a read, ``start = time.time()``, ``deadline = time.time() + 5``), in any
+    cell; then the timer's own reads measure too. Every read in a ``while`` test waits."""
+    stored: dict[str, list[ast.Call]] = {}  # name → the reads assigned to it
+    pairs: list[tuple[ast.AST, ast.AST]] = []  # operands of a subtraction or comparison
+    found: dict[int, str] = {}
+    for tree in trees.values():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+                reads = [n for n in ast.walk(node.value) if _is_clock(n, aliases)]
+                if reads:
+                    stored.setdefault(node.targets[0].id, []).extend(reads)  # type: ignore[arg-type]
+            elif isinstance(node, ast.While):
+                found.update((id(n), _WAITS) for n in ast.walk(node.test) if _is_clock(n, aliases))
+            pairs.extend(_operand_pairs(node))
+    if not stored and not pairs:
+        return found
+    # a difference of two timers may sit in a cell that reads no clock itself (print(t1 - t0))
+    named = re.compile(r"\b(?:" + "|".join(map(re.escape, stored)) + r")\b") if stored else None
+    for cell in cells:
+        if cell.index not in trees and named is not None and named.search(cell.source) and "-" in cell.source:
+            try:
+                tree = python_tree(cell.source)
+            except (SyntaxError, ValueError):
+                continue
+            pairs.extend(pair for node in ast.walk(tree) for pair in _operand_pairs(node))
+
+    def timer(node: ast.AST) -> bool:
+        return _is_clock(node, aliases) or (isinstance(node, ast.Name) and node.id in stored)
+
+    for a, b in pairs:
+        if timer(a) and timer(b):
+            for side in (a, b):
+                reads = [side] if _is_clock(side, aliases) else stored[side.id]  # type: ignore[attr-defined]
+                found.update((id(read), _MEASURES) for read in reads if id(read) not in found)
+    return found
+
+
+def _operand_pairs(node: ast.AST) -> list[tuple[ast.AST, ast.AST]]:
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
+        return [(node.left, node.right)]
+    if isinstance(node, ast.Compare):
+        sides = [node.left, *node.comparators]
+        return list(itertools.pairwise(sides))
+    return []
+
+
+def _is_clock(node: ast.AST, aliases: dict[str, str]) -> bool:
+    """Whether ``node`` is a call that reads the clock (``pd.Timestamp("2024-01-01")`` reads none)."""
+    if not isinstance(node, ast.Call):
+        return False
+    qualname = resolve(node.func, aliases)
+    if qualname in _NO_ARGS or qualname in _OTHER_CLOCKS:
+        return True
+    return qualname in _NOW_STRINGS and _says_now(node)
+
+
+def _says_now(node: ast.Call) -> bool:
+    """``pd.Timestamp("now")``, ``np.datetime64("today")`` …: one string argument naming the clock."""
+    if len(node.args) != 1 or node.keywords:
+        return False
+    arg = node.args[0]
+    return isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value.strip().lower() in _NOW_WORDS
+
+
+_NOW_WORDS = ("now", "today")
 
 
 def _replacement(node: ast.Call, qualname: str, source: str, run: str) -> str | None:
@@ -213,17 +299,11 @@ def _replacement(node: ast.Call, qualname: str, source: str, run: str) -> str | 
         if node.keywords and node.keywords[0].arg != "tz":
             return None
         return f"{run}.astimezone({ast.get_source_segment(source, tz)})"
-    if qualname in _NOW_STRINGS and len(node.args) == 1 and not node.keywords:
-        arg = node.args[0]
-        if (
-            isinstance(arg, ast.Constant)
-            and isinstance(arg.value, str)
-            and arg.value.strip().lower() in ("now", "today")
-        ):
-            called = ast.get_source_segment(source, func)
-            if qualname == "numpy.datetime64" and arg.value.strip().lower() == "today":
-                return f"{called}({run}.date())"
-            return f"{called}({run})"
+    if qualname in _NOW_STRINGS and _says_now(node):
+        called = ast.get_source_segment(source, func)
+        if qualname == "numpy.datetime64" and node.args[0].value.strip().lower() == "today":  # type: ignore[attr-defined]
+            return f"{called}({run}.date())"
+        return f"{called}({run})"
     return None
 
 

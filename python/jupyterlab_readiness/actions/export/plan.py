@@ -232,9 +232,9 @@ def _plan(
     reply.steps = [ExportStep(s.function, s.heading, s.cell_indices, s.parameters, s.returns) for s in pipeline.steps]
     warnings = list(pipeline.warnings)
     warnings += [
-        f"Cell {cell + 1} line {line}: `{call}` still reads the clock (no exact equivalent in terms of {run_name}): "
+        f"Cell {cell + 1} line {line}: `{call}` still reads the clock ({why}): "
         "the pipeline's result depends on when it runs."
-        for cell, line, call in clock.left
+        for cell, line, call, why in clock.left
     ]
     bundled = {dotted(m).split(".")[0] for m in local}
     for module in sorted(imported_packages(notebook)):
@@ -321,7 +321,7 @@ def _made_parameter(finding: Finding, clock: ClockRewrite, seeded: bool, seeds_n
     """Whether the export turned what the finding is about into a parameter, so that it no longer
     weakens the package: a clock read that became the run's date, a draw the ``seed`` covers."""
     if finding.check == "wall-clock":
-        left = {(cell, line) for cell, line, _ in clock.left}
+        left = {(cell, line) for cell, line, _, _ in clock.left}
         return finding.cell_index in clock.sources and (finding.cell_index, finding.line) not in left
     if finding.check == "unseeded-random" and seeded:
         covered = _SEEDED_BY_RANDOM + (_SEEDED_BY_NUMPY if seeds_numpy else ())

@@ -194,6 +194,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "functions": sorted(s.function for s in pipeline.steps),
         "imports": list(pipeline.imports),
         "returned": list(pipeline.handed),
+        "own_names": own_names(pipeline),
         "left_out": [i + 1 for i in pipeline.left_out],
         "warnings": list(pipeline.warnings),
         "draws": pipeline.draws,
@@ -377,6 +378,31 @@ def _steps(pipeline: Pipeline) -> list[dict[str, Any]]:
             }
         )
     return steps
+
+
+# The names the generated code gives its own values where it runs the notebook's statements (run(),
+# the steps' test fixture): ``params`` is run()'s argument and the fixture's, the others its locals.
+OWN_NAMES = ("logger", "params", "seen", "received", "patch")
+
+
+def own_names(pipeline: Pipeline) -> dict[str, str]:
+    """Each of OWN_NAMES, or that name with ``_`` appended until no name of the notebook's code in
+    run() takes it: a notebook that binds ``logger`` or ``params`` (and hands it to a later step)
+    must not replace the pipeline's logger or its parameters halfway through run()."""
+    taken = set(pipeline.inputs) | set(pipeline.handed)
+    for line in [*pipeline.imports, *(line for step in pipeline.steps for line in step.lines)]:
+        for node in ast.walk(ast.parse(line)):
+            if isinstance(node, ast.Name):
+                taken.add(node.id)
+            elif isinstance(node, ast.alias):
+                taken.add((node.asname or node.name).split(".")[0])
+    free = {}
+    for own in OWN_NAMES:
+        name = own
+        while name in taken:
+            name += "_"
+        free[own] = name
+    return free
 
 
 def _returns_check(step: Step) -> str:

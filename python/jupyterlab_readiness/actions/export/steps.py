@@ -11,6 +11,8 @@ at the end (the calls, in order) is the body of ``run()``.
 from __future__ import annotations
 
 import ast
+import itertools
+import posixpath
 import re
 import symtable
 from collections.abc import Iterable
@@ -346,6 +348,15 @@ def _reports(source: str) -> bool:
     return False
 
 
+# The names the package's own code binds beside the step functions, in steps.py and in the modules
+# that import them (pipeline.py, tests/test_steps.py): a section headed "Logging" or "Copy" must not
+# become a function that replaces the logging or copy module there.
+GENERATED_NAMES = frozenset(
+    {"logging", "logger", "random", "numpy", "copy", "sys", "pytest", "Any", "NamedTuple", "Parameters", "run"}
+    | {"seed_everything", "validate_outputs", "validate_results", "upstream", _SAVE_VALUE, "save_figures"}
+)
+
+
 def _step_name(
     model: Notebook, indices: list[int], notebook_path: Path, working: Surroundings, steps: list[Step]
 ) -> str:
@@ -355,6 +366,8 @@ def _step_name(
         function = _free_step_name(f"step_{len(steps) + 1}", working, steps)
     elif function.startswith("test"):  # pytest would collect the step as a test where the tests import it
         function = _free_step_name(f"run_{function.removesuffix('_step')}", working, steps)
+    elif function in GENERATED_NAMES:
+        function = _free_step_name(f"{function}_step", working, steps)
     return function
 
 
@@ -842,6 +855,7 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
     ``sqlite:///`` URL) is written when the code writes tables with ``to_sql``, else read."""
     writes: dict[str, None] = {}
     strings: dict[str, None] = {}
+    folders: dict[str, str] = {}  # DATA = Path("..") / "data": the path a name holds, for DATA / "sales.csv"
     writes_sql = any(".to_sql(" in source for source in sources)
     for source in sources:
         if "'" not in source and '"' not in source:
@@ -850,10 +864,19 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
             tree = python_tree(source)
         except (SyntaxError, ValueError):
             continue
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+                held = _joined_path(stmt.value, folders)
+                if held is not None:
+                    folders[stmt.targets[0].id] = held
         tried = {id(n) for t in walk(tree) if isinstance(t, ast.Try) for stmt in t.body for n in ast.walk(stmt)}
         for node in walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value, above=True):
                 strings[node.value] = None
+            elif isinstance(node, (ast.BinOp, ast.Call)):
+                joined = _joined_path(node, folders)
+                if joined is not None and _path_like(joined, above=True):
+                    strings[joined] = None
             if not isinstance(node, ast.Call) or not node.args or id(node) in tried:
                 continue
             first = node.args[0]
@@ -879,6 +902,30 @@ def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
     return list(writes), [s for s in strings if s not in writes]
 
 
+def _joined_path(node: ast.expr, folders: dict[str, str]) -> str | None:
+    """The relative path an expression builds from string literals, when it only joins them:
+    ``Path("..") / "data" / "sales.csv"``, ``os.path.join("data", "x.csv")``, or a name holding
+    such a path (``folders``) joined further (``DATA / "sales.csv"``)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return folders.get(node.id)
+    parts: list[ast.expr] = []
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        parts = [node.left, node.right]
+    elif isinstance(node, ast.Call) and not node.keywords and node.args:
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        joins = name == "join" and isinstance(func, ast.Attribute) and ast.unparse(func.value) in ("os.path", "path")
+        if name not in ("Path", "PurePath", "PurePosixPath") and not joins:
+            return None
+        parts = node.args
+    texts = [_joined_path(part, folders) for part in parts]
+    if not parts or any(text is None or text.startswith("/") for text in texts):
+        return None
+    return posixpath.normpath("/".join(texts))  # type: ignore[arg-type]
+
+
 def _sqlite_file(method: str, first: ast.expr) -> str | None:
     """The SQLite file a ``connect("x.db")`` or ``create_engine("sqlite:///x.db")`` opens, if any."""
     if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
@@ -891,11 +938,16 @@ def _sqlite_file(method: str, first: ast.expr) -> str | None:
     return name if _path_like(name) and name.lower().endswith(_SQLITE_SUFFIXES) else None
 
 
-def _path_like(text: str) -> bool:
+def _path_like(text: str, above: bool = False) -> bool:
+    """Whether ``text`` reads as a relative file name; ``above``: one in a folder above the
+    notebook's counts too (``../data/sales.csv``, the layout of a project with a notebooks/ folder)."""
+    parts = text.replace("\\", "/").split("/")
+    if above:
+        parts = list(itertools.dropwhile(lambda part: part == "..", parts))
     return (
         0 < len(text) < 260
         and "\n" not in text
-        and ".." not in text.replace("\\", "/").split("/")
+        and ".." not in parts
         and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:"))
         and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None
         and ":" not in text
@@ -904,14 +956,16 @@ def _path_like(text: str) -> bool:
 
 # ------------------------------------------------------------------------------ print → logging
 _LOGGING = ("import", "logging", None)
-_NOT_LOGGED = object()  # a piece of the module binds ``print`` or ``logger`` itself
+_NOT_LOGGED = object()  # a piece of the module binds ``print`` or ``logger`` itself, or prints part of a line
 
 
 def _with_logging(pieces: list[str]) -> list[str] | None:
     """``print(...)`` calls in the module's pieces (its functions and classes) become
     ``logger.info(...)`` (``logger.warning`` for ``file=sys.stderr``) with the same message text;
     prints to other files stay prints (they write a file). None when nothing changes: no print, or
-    the module binds ``print`` or ``logger`` itself."""
+    the module binds ``print`` or ``logger`` itself, or prints part of a line (``end=" "``): the
+    prints stay, and the command's stdout logs each whole line, as the notebook showed it, where
+    one record per call would split it and put the records of other prints before it."""
     found = [_print_edits(piece) for piece in pieces]
     if any(edits is _NOT_LOGGED for edits in found) or not any(found):
         return None
@@ -926,9 +980,20 @@ def _print_edits(piece: str) -> list[tuple[int, int, int, int, str]] | object:
     if piece.isascii() and "print" not in piece and "logger" not in piece:
         return []  # (identifiers are ASCII here, so neither name can occur)
     tree = ast.parse(piece)
-    if binds_any(tree, {"print", "logger"}):
+    if binds_any(tree, {"print", "logger"}) or any(_prints_part_of_a_line(node) for node in ast.walk(tree)):
         return _NOT_LOGGED
     return print_edits(tree, piece, "logger")
+
+
+def _prints_part_of_a_line(node: ast.AST) -> bool:
+    """``print(…, end=…)`` to the console with an end other than a newline."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "print"):
+        return False
+    keywords = {k.arg: k.value for k in node.keywords}
+    if "file" in keywords and ast.unparse(keywords["file"]) not in ("sys.stdout", "sys.stderr"):
+        return False  # a line of a file
+    end = keywords.get("end")
+    return end is not None and not (isinstance(end, ast.Constant) and end.value in ("\n", None))
 
 
 def _is_docstring(stmt: ast.stmt) -> bool:
