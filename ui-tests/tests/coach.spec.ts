@@ -30,6 +30,23 @@ async function cellSource(
   );
 }
 
+/**
+ * Change a cell's text in the notebook's model, as typing (or a collaborator) would.
+ */
+async function setCellSource(
+  page: import('@playwright/test').Page,
+  index: number,
+  source: string
+): Promise<void> {
+  await page.evaluate(
+    ([i, text]) =>
+      (window.jupyterapp.shell.currentWidget as NotebookPanel).content
+        .model!.cells.get(i as number)
+        .sharedModel.setSource(text as string),
+    [index, source]
+  );
+}
+
 async function activeCell(
   page: import('@playwright/test').Page
 ): Promise<number> {
@@ -124,10 +141,10 @@ test.describe('Readiness coach', () => {
     const dialog = page.locator('.jp-Dialog');
     await expect(dialog.locator('.readiness-fix-preview')).toBeVisible();
     // typed (or written by a collaborator) after the check that made the fix
-    await page.evaluate(() =>
-      (window.jupyterapp.shell.currentWidget as NotebookPanel).content
-        .model!.cells.get(0)
-        .sharedModel.setSource('import random\nx = random.random()\nkept = 1')
+    await setCellSource(
+      page,
+      0,
+      'import random\nx = random.random()\nkept = 1'
     );
     await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
     await expect(page.locator('.jp-toast-message')).toContainText(
@@ -154,11 +171,7 @@ test.describe('Readiness coach', () => {
     await expect(
       dialog.locator('.readiness-fix-applied li[data-check="unseeded-random"]')
     ).toHaveCount(1);
-    await page.evaluate(() =>
-      (window.jupyterapp.shell.currentWidget as NotebookPanel).content
-        .model!.cells.get(3)
-        .sharedModel.setSource('y = 3')
-    );
+    await setCellSource(page, 3, 'y = 3');
     await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
     await expect.poll(() => cellSource(page, 1)).toContain('random.seed');
     // the last cell (4 once the parameters cell is inserted) keeps its edit
