@@ -264,6 +264,9 @@ def test_figures_and_archives_saved_again_are_the_same_files_and_new_data_is_not
             "import pandas as pd\ndf = pd.DataFrame({'a': [1, 2]})\ndf.to_csv('fixed.csv.gz')\ndf.to_csv('fixed.zip')"
         ),
         code("fig, ax = plt.subplots()\nax.plot([random.random() for _ in range(3)])\nfig.savefig('drawn.pdf')"),
+        # the two runs' saves at least 2 s apart: a zip's times are in 2-s steps, and saves in the
+        # same step are the same bytes (then rightly kept as a baseline)
+        code("import time\ntime.sleep(2.1)"),
     )
     assert [(f.check, f.cell_index) for f in outcome.findings if f.check == "non-idempotent-write"] == [
         ("non-idempotent-write", 3)
