@@ -289,6 +289,7 @@ def test_a_figure_saved_again_is_no_golden_file_of_the_export(rehearse):
         code("import matplotlib\nmatplotlib.use('Agg')\nimport matplotlib.pyplot as plt"),
         code("fig, ax = plt.subplots()\nax.plot([1, 3, 2])\nfig.savefig('fig.pdf')"),
         code("with open('total.txt', 'w') as f:\n    f.write('6')"),
+        code("import time\ntime.sleep(1.1)"),  # the two saves' dates (in seconds) differ
     )
     assert outcome.status == "passed" and outcome.findings == []
     expected = expectations(outcome.record, ["fig.pdf", "total.txt"], [])
