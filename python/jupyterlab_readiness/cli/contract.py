@@ -10,6 +10,7 @@ import datetime as dt
 import html
 import json
 import sys
+from pathlib import Path
 from typing import TextIO
 
 from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
@@ -22,6 +23,7 @@ def run_contract(args: argparse.Namespace) -> int:
     from ..files import Root
     from ..handoff.judge import judge, project_contract
     from ..handoff.orphans import orphaned_waivers
+    from ..handoff.source import ProjectContract
     from ..handoff.verdict import failed_verdict
     from ..lint.selection import SelectionError, Shard, select_notebooks
     from ..notebook.model import NotebookError, read_notebook
@@ -34,7 +36,7 @@ def run_contract(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     root, today = Root(None), dt.date.today()
     verdicts = []
-    contracts = []
+    projects: dict[Path, ProjectContract | str] = {}  # a folder's contract, looked up once
     for path, problem in selection.notebooks:
         if problem is not None:
             verdicts.append(failed_verdict(str(path), problem))
@@ -44,14 +46,15 @@ def run_contract(args: argparse.Namespace) -> int:
         except NotebookError as exc:
             verdicts.append(failed_verdict(str(path), f"cannot read the notebook: {exc}"))
             continue
-        verdicts.append(judge(notebook, path, str(path), root, today=today, memoize=False))
-        project = project_contract(path.parent, root)
-        if not isinstance(project, str):
-            contracts.append(project)
+        project = projects.get(path.parent)
+        if project is None:
+            project = projects[path.parent] = project_contract(path.parent, root)
+        verdicts.append(judge(notebook, path, str(path), root, today=today, memoize=False, project=project))
     if not selection.found and args.changed_since is None:
         print(f"{PROG}: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
-    run = ContractRun(verdicts, args.changed_since, orphaned_waivers=orphaned_waivers(contracts))
+    orphans = orphaned_waivers(p for p in projects.values() if not isinstance(p, str))
+    run = ContractRun(verdicts, args.changed_since, orphaned_waivers=orphans)
     write(run, args.format, sys.stdout, args.shard)
     if any(v.error for v in verdicts):
         return EXIT_USAGE

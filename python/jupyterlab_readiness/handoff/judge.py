@@ -38,10 +38,13 @@ def judge(
     report: NotebookReport | None = None,
     config: CheckConfig | None = None,
     memoize: bool = True,
+    project: ProjectContract | str | None = None,
 ) -> ContractVerdict:
     """``report`` and ``config``: the report the caller already made with the project's
-    configuration and no kernel (then it is not made twice)."""
-    project = project_contract(notebook_path.parent, root)
+    configuration and no kernel (then it is not made twice); ``project``: the notebook folder's
+    ``project_contract`` when the caller looked it up already."""
+    if project is None:
+        project = project_contract(notebook_path.parent, root)
     if isinstance(project, str):
         return failed_verdict(shown, project)
     if config is None:
