@@ -5,6 +5,7 @@ safe fix), or, read as a datetime, get no run date at all. A timer is the variab
 from __future__ import annotations
 
 import ast
+from collections.abc import Collection, Iterator
 
 from ..contract.fixes import Edit, Fix, ReplaceSource
 from ..notebook.model import Cell
@@ -21,22 +22,31 @@ _DURATION_CLOCKS = {"time.time": "perf_counter", "time.time_ns": "perf_counter_n
 def duration_fixes(env: FixEnv, cell: Cell, tree: Tree, line: int, aliases: dict[str, str]) -> list[Fix]:
     """The fix for a clock read that only measures a duration (``start = time.time()`` …
     ``time.time() - start``), else none."""
+    for name, timer, function in _timed_reads(tree, line, aliases, _DURATION_CLOCKS):
+        if function is None:
+            key: tuple = ("duration", name, timer)
+            found = env.once(key, lambda name=name, timer=timer: _measure_duration(env, name, timer))
+        else:
+            found = _measure_duration(env, name, timer, (cell, tree, function))
+        if found:
+            return found
+    return []
+
+
+def _timed_reads(
+    tree: Tree, line: int, aliases: dict[str, str], clocks: Collection[str]
+) -> Iterator[tuple[str, str, Function | None]]:
+    """(clock, timer, the innermost function the timer is a local of, or None) for each bare read
+    of one of ``clocks`` on the line that is assigned to a single timer."""
     for node in calls_on(tree, line):
         name = qualname(node.func, aliases)
-        if name in _DURATION_CLOCKS and _bare_attribute_call(node):
+        if name in clocks and _bare_attribute_call(node):
             timers = _timers_next_to(tree.tree, node)
             if not timers:
                 continue
             (timer,) = timers
             function = next((f for f in reversed(_functions_around(tree.tree, node)) if _local_to(f, timer)), None)
-            if function is None:
-                key: tuple = ("duration", name, timer)
-                found = env.once(key, lambda name=name, timer=timer: _measure_duration(env, name, timer))
-            else:
-                found = _measure_duration(env, name, timer, (cell, tree, function))
-            if found:
-                return found
-    return []
+            yield name, timer, function
 
 
 def _bare_attribute_call(node: ast.AST) -> bool:
@@ -157,16 +167,9 @@ _DATETIME_CLOCKS = frozenset({"datetime.datetime.now", "datetime.datetime.today"
 def times_a_duration(env: FixEnv, cell: Cell, tree: Tree, line: int, aliases: dict[str, str]) -> bool:
     """Whether a datetime clock read on the line only measures a duration (``start =
     datetime.now()`` … ``datetime.now() - start``)."""
-    for node in calls_on(tree, line):
-        name = qualname(node.func, aliases)
-        if name in _DATETIME_CLOCKS and _bare_attribute_call(node):
-            timers = _timers_next_to(tree.tree, node)
-            if not timers:
-                continue
-            (timer,) = timers
-            function = next((f for f in reversed(_functions_around(tree.tree, node)) if _local_to(f, timer)), None)
-            if _duration_reads(env, name, timer, None if function is None else (cell, tree, function)) is not None:
-                return True
+    for name, timer, function in _timed_reads(tree, line, aliases, _DATETIME_CLOCKS):
+        if _duration_reads(env, name, timer, None if function is None else (cell, tree, function)) is not None:
+            return True
     return False
 
 
