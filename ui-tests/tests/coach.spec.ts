@@ -47,6 +47,18 @@ async function setCellSource(
   );
 }
 
+/**
+ * Fix all safe's dialog, once it lists the seed fix.
+ */
+async function openFixAll(page: import('@playwright/test').Page) {
+  await page.click(`${PANEL} .readiness-fix-all`);
+  const dialog = page.locator('.jp-Dialog');
+  await expect(
+    dialog.locator('.readiness-fix-applied li[data-check="unseeded-random"]')
+  ).toHaveCount(1);
+  return dialog;
+}
+
 async function activeCell(
   page: import('@playwright/test').Page
 ): Promise<number> {
@@ -166,11 +178,7 @@ test.describe('Readiness coach', () => {
   test('fix all safe keeps what was typed in other cells while its dialog was open', async ({
     page
   }) => {
-    await page.click(`${PANEL} .readiness-fix-all`);
-    const dialog = page.locator('.jp-Dialog');
-    await expect(
-      dialog.locator('.readiness-fix-applied li[data-check="unseeded-random"]')
-    ).toHaveCount(1);
+    const dialog = await openFixAll(page);
     await setCellSource(page, 3, 'y = 3');
     await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
     await expect.poll(() => cellSource(page, 1)).toContain('random.seed');
@@ -181,11 +189,7 @@ test.describe('Readiness coach', () => {
   test('fix all safe applies the safe fixes only, after a preview; one undo reverts it', async ({
     page
   }) => {
-    await page.click(`${PANEL} .readiness-fix-all`);
-    const dialog = page.locator('.jp-Dialog');
-    await expect(
-      dialog.locator('.readiness-fix-applied li[data-check="unseeded-random"]')
-    ).toHaveCount(1);
+    const dialog = await openFixAll(page);
     await expect(
       dialog.locator('.readiness-fix-applied li[data-check="print-logging"]')
     ).toHaveCount(0);
