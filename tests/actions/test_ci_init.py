@@ -96,3 +96,36 @@ def test_gitlab_init_includes_its_job_and_leaves_an_existing_pipeline_alone(proj
     assert "note: add to .gitlab-ci.yml: include: [{local: .gitlab/readiness.gitlab-ci.yml}]" in result.stdout
     assert (own / ".gitlab-ci.yml").read_text() == "test:\n  script: [pytest]\n"
     assert (own / ".gitlab" / "readiness.gitlab-ci.yml").is_file()
+
+
+def test_the_gitlab_job_judges_what_a_push_changed_and_everything_after_a_force_push(tmp_path):
+    """The job's script run by bash as a runner would, in a real repository: a push judges the
+    notebooks it changed; a force-push, whose previous head is in no clone, judges them all."""
+    from helpers.git import commit, init, write_notebook
+
+    repo = init(tmp_path / "repo")
+    write_notebook(repo / "legacy.ipynb", "y = undefined_name")  # not ready
+    before = commit(repo, "base")
+    write_notebook(repo / "report.ipynb", "import logging\nlogging.info('%s', 1)")
+    commit(repo, "a ready notebook")
+    plan = ci.plan("gitlab", repo, Root(None))
+    script = yaml.safe_load(plan.reply.files[0].text)["handoff-contract"]["script"][1]
+    bin_dir = tmp_path / "bin"  # the installed console script: this checkout's package
+    bin_dir.mkdir()
+    (bin_dir / "jupyter-readiness").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m jupyterlab_readiness "$@"\n')
+    (bin_dir / "jupyter-readiness").chmod(0o755)
+
+    def job(before_sha: str) -> subprocess.CompletedProcess[str]:
+        env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(REPO / "python")}
+        env["CI_COMMIT_BEFORE_SHA"] = before_sha
+        return subprocess.run(
+            ["bash", "-eo", "pipefail", "-c", script], cwd=repo, env=env, capture_output=True, text=True, timeout=120
+        )
+
+    pushed = job(before)
+    assert pushed.returncode == 0, pushed.stdout + pushed.stderr  # only report.ipynb changed, and it is ready
+    assert "legacy.ipynb" not in pushed.stdout
+    forced = job("1234567" * 5 + "89abc")
+    assert forced.returncode == 1, forced.stdout + forced.stderr
+    assert "(a force-push rewrote it): every notebook is judged." in forced.stdout
+    assert "legacy.ipynb" in (repo / "readiness-contract.md").read_text()

@@ -162,6 +162,20 @@ def test_all_and_a_push_event(tmp_path):
     assert pushed.run_action() == 1
 
 
+def test_a_force_push_whose_previous_head_is_in_no_clone_judges_every_notebook(tmp_path):
+    clone, base = pull_request(tmp_path, "import logging\nlogging.info('%s', 2)")
+    action = runner(tmp_path, clone, base, sarif="false")
+    action.context = {"github.event_name": "push", "github.event.before": "1234567" * 5 + "89abc"}
+    assert action.run_action() == 1  # not an error (2): legacy.ipynb is judged, and is not ready
+    summary = action.summary.read_text()
+    assert summary.startswith("The event's base commit is not in this clone (a force-push rewrote it)")
+    assert "legacy.ipynb" in summary and "analysis/report.ipynb" in summary
+    # an explicit changed-since that git does not know is the user's mistake: still an error
+    (tmp_path / "explicit").mkdir()
+    explicit = runner(tmp_path / "explicit", clone, base, sarif="false", **{"changed-since": "1234567" * 5 + "89abc"})
+    assert explicit.run_action() == 2
+
+
 @pytest.mark.parametrize("source", ["action", "workflow"])
 def test_the_action_and_the_written_workflow_run_the_same_script(source, project):
     if source == "action":

@@ -17,6 +17,14 @@ if [ -z "$ref" ] && [ "$ALL" != "true" ]; then
   esac
 fi
 case "$ref" in 0000000000000000000000000000000000000000) ref="" ;; esac
+# A force-push's previous head is in no clone: judging only "what changed" is then impossible,
+# so every notebook is judged (an explicit changed-since that git does not know stays an error).
+if [ -n "$ref" ] && [ -z "$CHANGED_SINCE" ] && ! git cat-file -e "$ref^{commit}" 2>/dev/null; then
+  note="The event's base commit is not in this clone (a force-push rewrote it): every notebook is judged."
+  echo "$note" >&2
+  if [ -n "${GITHUB_STEP_SUMMARY:-}" ]; then printf '%s\\n\\n' "$note" >> "$GITHUB_STEP_SUMMARY"; fi
+  ref=""
+fi
 args=()
 if [ -n "$ref" ]; then args+=(--changed-since "$ref"); fi
 read -r -a paths <<< "${PATHS:-.}"
@@ -127,6 +135,10 @@ handoff-contract:
     - |
       ref="${{CI_MERGE_REQUEST_DIFF_BASE_SHA:-$CI_COMMIT_BEFORE_SHA}}"
       case "$ref" in 0000000000000000000000000000000000000000) ref="" ;; esac
+      if [ -n "$ref" ] && ! git cat-file -e "$ref^{{commit}}" 2>/dev/null; then
+        echo "The pipeline's base commit is not in this clone (a force-push rewrote it): every notebook is judged."
+        ref=""
+      fi
       status=0
       jupyter-readiness contract ${{ref:+--changed-since "$ref"}} --format markdown . > readiness-contract.md \\
         || status=$?
