@@ -129,3 +129,18 @@ def test_the_gitlab_job_judges_what_a_push_changed_and_everything_after_a_force_
     assert forced.returncode == 1, forced.stdout + forced.stderr
     assert "(a force-push rewrote it): every notebook is judged." in forced.stdout
     assert "legacy.ipynb" in (repo / "readiness-contract.md").read_text()
+
+
+def test_the_github_workflow_judges_pushes_to_the_clones_default_branch(tmp_path):
+    from helpers.git import commit, git, write_notebook
+
+    origin = tmp_path / "origin"
+    origin.mkdir()
+    git(origin, "init", "-q", "-b", "develop")
+    write_notebook(origin / "report.ipynb", "x = 1")
+    commit(origin, "base")
+    git(tmp_path, "clone", "-q", str(origin), str(tmp_path / "clone"))
+    cloned = ci.plan("github", tmp_path / "clone", Root(None)).reply.files[0].text
+    assert yaml.safe_load(cloned)[True]["push"] == {"branches": ["develop"]}  # YAML reads `on:` as True
+    fresh = ci.plan("github", origin, Root(None)).reply.files[0].text  # no origin: the usual names
+    assert yaml.safe_load(fresh)[True]["push"] == {"branches": ["main", "master"]}

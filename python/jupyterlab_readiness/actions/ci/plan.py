@@ -8,12 +8,13 @@ and a ``.gitlab-ci.yml`` that includes it when the repository has none; an exist
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
 from ... import __version__
 from ...contract.replies import CiFile, CiInitReply
-from ...files import Root, Unreadable
+from ...files import OutsideRoot, Root, Unreadable
 from ..plan import Plan
 from . import templates
 
@@ -28,7 +29,7 @@ def plan(
     wanted: dict[str, str] = {}
     notes: list[str] = []
     if provider == "github":
-        wanted[GITHUB_WORKFLOW] = templates.github_workflow(version)
+        wanted[GITHUB_WORKFLOW] = templates.github_workflow(version, _push_branches(repository, root))
     else:
         wanted[templates.GITLAB_INCLUDE] = templates.gitlab_job(version)
         existing = _existing(repository / GITLAB_ROOT, root)
@@ -54,6 +55,23 @@ def plan(
         if status in ("create", "overwrite"):
             writes[path] = text
     return Plan(reply, {} if reply.conflicts else writes)
+
+
+def _push_branches(repository: Path, root: Root) -> tuple[str, ...]:
+    """The branch whose pushes are judged: the clone's default branch (``origin/HEAD``, which
+    ``git clone`` records) when it has another name than main or master, else those two."""
+    try:
+        head = root.read_text(repository / ".git" / "refs" / "remotes" / "origin" / "HEAD")
+    except (OutsideRoot, Unreadable):
+        head = None
+    found = _ORIGIN_HEAD.fullmatch(head.strip()) if head else None
+    if found is None or found[1] in templates.DEFAULT_BRANCHES:
+        return templates.DEFAULT_BRANCHES
+    return (found[1],)
+
+
+# The branch a symbolic origin/HEAD names, when YAML and a shell would read it as written.
+_ORIGIN_HEAD = re.compile(r"ref: refs/remotes/origin/([A-Za-z0-9][A-Za-z0-9._/-]{0,99})")
 
 
 def _existing(path: Path, root: Root) -> str | None:

@@ -54,7 +54,11 @@ def _indent(text: str, spaces: int) -> str:
     return "".join(pad + line if line.strip() else line for line in text.splitlines(keepends=True))
 
 
-def github_workflow(version: str) -> str:
+# Without a clone's origin/HEAD to say otherwise, the usual names of a default branch.
+DEFAULT_BRANCHES = ("main", "master")
+
+
+def github_workflow(version: str, branches: tuple[str, ...] = DEFAULT_BRANCHES) -> str:
     return f"""\
 # Written by `jupyter-readiness ci init --github` (jupyterlab-readiness {version}).
 # Judges the notebooks a pull request (or a push) changes against the project's handoff contract
@@ -66,7 +70,7 @@ name: Notebook handoff contract
 on:
   pull_request:
   push:
-    branches: [main, master]
+    branches: [{", ".join(branches)}]
 
 permissions:
   contents: read
