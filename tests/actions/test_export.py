@@ -14,7 +14,7 @@ import pytest
 import tornado
 
 from helpers.kernels import ARCHIVE_PIN, GIT_PIN, direct_url_site, kernel_only_site, running_kernel
-from helpers.notebooks import REPO, code, md, notebook
+from helpers.notebooks import REPO, check_notebook, code, findings_of, md, notebook
 from jupyterlab_readiness.actions.errors import BadName
 from jupyterlab_readiness.actions.export import plan as export
 from jupyterlab_readiness.actions.export.parameters import rewrite_clock
@@ -453,6 +453,23 @@ def test_clock_reads_become_the_run_parameter_only_where_exact():
         "f = run_date.astimezone(dt.timezone.utc).isoformat()",
     ]
     assert result.left == [(0, 7, "dt.datetime.utcnow()", "no exact equivalent in terms of run_date")]
+
+
+def test_the_export_knows_the_clock_reads_the_check_flags_and_no_others():
+    # One catalogue (notebook/clocks.py): a clock read the check flags is either replaced or named
+    # as left; a call that is pure given its argument is neither.
+    source = (
+        "import time, pendulum\nimport pandas as pd\nt = time.localtime(1700000000)\n"
+        "s = time.strftime('%Y', t)\ny = pendulum.yesterday()\nu = pd.Timestamp('now', tz='UTC')\n"
+        "v = pd.Timestamp('yesterday')"
+    )
+    cell = notebook_from_json(notebook(code(source))).cells[0]
+    result = rewrite_clock([cell], "run_date")
+    assert 0 not in result.sources  # nothing here is the run's date exactly
+    left = [(line, call) for _, line, call, _ in result.left]
+    assert left == [(5, "pendulum.yesterday()"), (6, "pd.Timestamp('now', tz='UTC')"), (7, "pd.Timestamp('yesterday')")]
+    flagged = check_notebook(notebook(code(source, 1)), "clocks.ipynb")
+    assert findings_of(flagged, "wall-clock") == [(0, 5), (0, 6), (0, 7)]
 
 
 def test_clock_reads_that_measure_time_keep_reading_the_clock_and_the_date_of_the_run_still_becomes_run_date():

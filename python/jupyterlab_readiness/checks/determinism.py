@@ -4,40 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from ..notebook.clocks import MAY_READ_CLOCK, reads_clock
 from .context import CellScope, Context, Hit, Local, ResolvedCall
-
-# Calls that return the current date/time whatever their arguments.
-_CLOCK_CALLS = frozenset(
-    {
-        "datetime.datetime.now",
-        "datetime.datetime.today",
-        "datetime.datetime.utcnow",
-        "datetime.date.today",
-        "time.time",
-        "time.time_ns",
-        "time.localtime",
-        "time.gmtime",
-        "time.ctime",
-        "time.asctime",
-        "pandas.Timestamp.now",
-        "pandas.Timestamp.today",
-        "pandas.Timestamp.utcnow",
-        "pandas.datetime.now",
-        "pandas.datetime.today",
-        "arrow.now",
-        "arrow.utcnow",
-        "pendulum.now",
-        "pendulum.today",
-        "pendulum.yesterday",
-        "pendulum.tomorrow",
-        "numpy.datetime64.now",
-    }
-)
-# time.localtime(secs) / gmtime(secs) / ctime(secs) / asctime(t) are pure given an argument.
-_CLOCK_WITHOUT_ARGS_ONLY = frozenset({"time.localtime", "time.gmtime", "time.ctime", "time.asctime"})
-# Calls that read the clock when given the string "now" / "today".
-_CLOCK_STRINGS = frozenset({"pandas.Timestamp", "pandas.to_datetime", "numpy.datetime64", "pandas.Period", "arrow.get"})
-_NOW_WORDS = frozenset({"now", "today", "yesterday", "tomorrow"})
 
 
 def wall_clock(ctx: Context) -> Iterator[Hit]:
@@ -47,20 +15,7 @@ def wall_clock(ctx: Context) -> Iterator[Hit]:
 def _wall_clock_in(ctx: Context, scope: CellScope) -> Iterator[Local]:
     for rc in ctx.calls(scope):
         name = rc.qualname
-        if name is None:
-            continue
-        args, kwargs = rc.call.args, rc.call.kwargs
-        if name in _CLOCK_CALLS:
-            if name in _CLOCK_WITHOUT_ARGS_ONLY and (args or kwargs):
-                continue
-        elif name == "time.strftime":
-            if len(args) > 1 or kwargs:
-                continue
-        elif name in _CLOCK_STRINGS:
-            first = args[0] if args else None
-            if not (isinstance(first, str) and first.strip().lower() in _NOW_WORDS):
-                continue
-        else:
+        if name is None or name not in MAY_READ_CLOCK or not reads_clock(name, rc.call.args, bool(rc.call.kwargs)):
             continue
         yield (
             rc.call.line,

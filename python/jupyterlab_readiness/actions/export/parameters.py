@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from ...notebook.clocks import MAY_READ_CLOCK, reads_clock
 from ...notebook.facts import cell_facts
 from ...notebook.model import Cell, Notebook
 from ...notebook.parse import python_tree
@@ -148,26 +149,8 @@ _NO_ARGS = {
     "pandas.Timestamp.now": "{owner}({run})",
     "pandas.Timestamp.today": "{owner}({run})",
 }
-_NOW_STRINGS = {"pandas.Timestamp", "pandas.to_datetime", "numpy.datetime64"}
-_OTHER_CLOCKS = frozenset(
-    {
-        "datetime.datetime.utcnow",
-        "time.time_ns",
-        "time.localtime",
-        "time.gmtime",
-        "time.ctime",
-        "time.asctime",
-        "time.strftime",
-        "pandas.Timestamp.utcnow",
-        "arrow.now",
-        "arrow.utcnow",
-        "pendulum.now",
-        "pendulum.today",
-    }
-)
-
-
-_CLOCKS = frozenset(_NO_ARGS) | _NOW_STRINGS | _OTHER_CLOCKS
+# Clock reads of a string argument that the parameter stands for exactly.
+_NOW_STRINGS = frozenset({"pandas.Timestamp", "pandas.to_datetime", "numpy.datetime64"})
 
 
 def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
@@ -179,7 +162,7 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
     trees: dict[int, ast.Module] = {}
     for cell in cells:
         if plain_facts(cell.source) and not any(
-            parts[0] in aliases and _resolve(parts, aliases) in _CLOCKS
+            parts[0] in aliases and _resolve(parts, aliases) in MAY_READ_CLOCK
             for parts in {call.parts for call in cell_facts(cell.source).calls}
         ):
             continue
@@ -207,7 +190,7 @@ def rewrite_clock(cells: list[Cell], run: str) -> ClockRewrite:
                 left.append((cell.index, node.lineno, call, timing[id(node)]))
             elif text is not None:
                 edits.append((node.lineno, node.col_offset, node.end_lineno, node.end_col_offset, text))
-            elif qualname in _NO_ARGS or qualname in _OTHER_CLOCKS:
+            elif _is_clock(node, aliases):
                 left.append((cell.index, node.lineno, call, f"no exact equivalent in terms of {run}"))
         if edits:
             sources[cell.index] = apply_edits(cell.source, outermost_edits(edits))
@@ -273,13 +256,15 @@ def _is_clock(node: ast.AST, aliases: dict[str, str]) -> bool:
     if not isinstance(node, ast.Call):
         return False
     qualname = resolve(node.func, aliases)
-    if qualname in _NO_ARGS or qualname in _OTHER_CLOCKS:
-        return True
-    return qualname in _NOW_STRINGS and _says_now(node)
+    if qualname is None or qualname not in MAY_READ_CLOCK:
+        return False
+    args = [a.value if isinstance(a, ast.Constant) else a for a in node.args]
+    return reads_clock(qualname, args, bool(node.keywords))
 
 
 def _says_now(node: ast.Call) -> bool:
-    """``pd.Timestamp("now")``, ``np.datetime64("today")`` …: one string argument naming the clock."""
+    """``pd.Timestamp("now")``, ``np.datetime64("today")``: one string argument that the run's
+    date stands for exactly ("yesterday" reads the clock too, but is another date)."""
     if len(node.args) != 1 or node.keywords:
         return False
     arg = node.args[0]
