@@ -276,6 +276,8 @@ class Service:
         source = await self._action_source(request.path, request.notebook)
         if not source.model.is_python:
             raise BadRequest("a rehearsal runs Python notebooks; this notebook's kernel is not Python")
+        if not self.root.is_dir(source.path.parent):  # a live notebook named in a folder that is not there
+            raise BadRequest("the notebook's folder does not exist: save the notebook first")
         if any(not _identifier(name) for name in request.parameters):
             raise BadRequest("invalid request body: parameters: a name is not a Python identifier")
         kernels = await self.inspector.kernel_languages()
