@@ -308,8 +308,12 @@ class Service:
             raise BadRequest(f"{which} is not installed on the server (installed kernels: {installed})")
         if kernels[name].lower() != "python":
             raise BadRequest("a rehearsal runs Python kernels; the kernel asked for is not Python")
+        # (up to 200 values of 10,000 characters, each a literal_eval: seconds, not on the event loop)
+        parameters = await self.workers.run(
+            lambda: {k: rehearse_parameters.parse_value(v) for k, v in request.parameters.items()}
+        )
         options = Options(
-            parameters={k: rehearse_parameters.parse_value(v) for k, v in request.parameters.items()},
+            parameters=parameters,
             runs=request.runs,
             timeout=request.timeout or None,
             cell_timeout=request.cell_timeout or None,
