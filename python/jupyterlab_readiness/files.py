@@ -35,6 +35,13 @@ class Unreadable(Exception):
     the message says why without naming the file."""
 
 
+class Unwritable(Unreadable):
+    """A file that cannot be written: a FIFO, a device or a folder where the file goes (replacing
+    it would destroy what the user put there), or what the system refused (a parent that is a
+    file, no permission, a full disk). An ``Unreadable`` so that every caller that reports a file
+    it cannot use reports this one too; the message never names the file."""
+
+
 class Root:
     """The folder every read and write is confined to (``None``: no confinement, for the CLI)."""
 
@@ -124,16 +131,32 @@ class Root:
     # -- writing ----------------------------------------------------------------------------
     def write(self, path: Path, text: str) -> bool:
         """Write ``text`` to ``path`` atomically, creating its folders (each confined); False, and
-        nothing touched, when the file already holds it."""
+        nothing touched, when the file already holds it. A FIFO, a device or a folder in its place
+        is refused, never replaced (``Unwritable``), and so is what the system refuses."""
         full = self.confine(path)
-        self._make_dirs(full.parent)
-        full = self.confine(full)  # a folder made concurrently could be a link: check again
         try:
-            if self.read_text(full) == text:
-                return False
-        except Unreadable:
-            pass  # replaced below (a file that is not text), or refused by os.replace (a folder)
-        return _write_atomic(full, text)
+            self._make_dirs(full.parent)
+            full = self.confine(full)  # a folder made concurrently could be a link: check again
+            try:
+                info = full.stat()
+            except FileNotFoundError:
+                info = None
+            if info is not None and stat.S_ISDIR(info.st_mode):
+                raise Unwritable("it is a folder, not a file")
+            if info is not None and not stat.S_ISREG(info.st_mode):
+                raise Unwritable("it is not a regular file")
+            try:
+                if self.read_text(full) == text:
+                    return False
+            except Unreadable:
+                pass  # a file that is not text: replaced
+            return _write_atomic(full, text)
+        except NotADirectoryError:
+            raise Unwritable("a folder on its path is a file") from None
+        except PermissionError:
+            raise Unwritable("permission denied") from None
+        except OSError as exc:
+            raise Unwritable(exc.strerror or "cannot write it") from None
 
     def _make_dirs(self, folder: Path) -> None:
         missing: list[Path] = []

@@ -35,7 +35,7 @@ from ..contract.requests import (
     RehearseRequest,
     WaiveRequest,
 )
-from ..files import OutsideRoot, Unreadable
+from ..files import OutsideRoot, Unreadable, Unwritable
 from ..handoff.spec import ContractError
 from ..notebook.model import NotebookError
 from .errors import BadRequest, Forbidden, ReadinessError, TooLarge
@@ -85,7 +85,13 @@ class _Handler(ExtensionHandlerMixin, APIHandler):
             status = next((code or error.status for kind, code in _STATUS if isinstance(error, kind)), None)
             if status is None:
                 raise
-            prefix = "cannot read the file: " if isinstance(error, Unreadable) else ""
+            prefix = (
+                "cannot write the file: "
+                if isinstance(error, Unwritable)
+                else "cannot read the file: "
+                if isinstance(error, Unreadable)
+                else ""
+            )
             self._error(status, prefix + str(error), getattr(error, "fields", None) or {})
             return
         if isinstance(reply, str):

@@ -5,10 +5,12 @@ exceptions raised here into HTTP statuses, in one place."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
-import threading
+import functools
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from ..actions.export import plan as export_action
 from ..actions.export import template as export_template
@@ -70,6 +72,25 @@ class Limits:
     max_source_chars: int
 
 
+R = TypeVar("R")
+
+
+def _one_write_at_a_time(act: Callable[[Service, R], Awaitable[dict[str, Any]]]):
+    """A request that writes runs alone, from reading its files to writing them: two fixes of one
+    notebook, two freezes into one requirements.txt or two waivers in one contract each read what
+    the other wrote, where both read the same file and the last one's write dropped the first's.
+    Previews (``write`` false) run side by side."""
+
+    @functools.wraps(act)
+    async def run(self: Service, request: R) -> dict[str, Any]:
+        if not getattr(request, "write", False):
+            return await act(self, request)
+        async with self._writing:
+            return await act(self, request)
+
+    return run
+
+
 class Service:
     def __init__(
         self,
@@ -85,7 +106,7 @@ class Service:
         self.settings = settings
         self.limits = limits
         self.workers = workers
-        self._contract_writes = threading.Lock()  # one waiver at a time: read, edit and write the file
+        self._writing = asyncio.Lock()  # see _one_write_at_a_time
         self.rehearsals = rehearsals
 
     def catalogue(self) -> dict[str, Any]:
@@ -198,6 +219,7 @@ class Service:
         return await self.inspector.inspect(kernel_id, modules)
 
     # -- actions --------------------------------------------------------------------------
+    @_one_write_at_a_time
     async def freeze(self, request: FreezeRequest) -> dict[str, Any]:
         source = await self._action_source(request.path, request.notebook)
         if not source.model.is_python:
@@ -207,11 +229,13 @@ class Service:
         plan = await self.workers.run(freeze_action.plan, request, environment, self.root, source)
         return await self._finish(plan, request.write)
 
+    @_one_write_at_a_time
     async def extract(self, request: ExtractRequest) -> dict[str, Any]:
         source = await self._action_source(request.path, request.notebook)
         plan = await self.workers.run(extract_action.plan, request, self.root, source)
         return await self._finish(plan, request.write)
 
+    @_one_write_at_a_time
     async def export(self, request: ExportRequest) -> dict[str, Any]:
         if set(request.disable) - BY_ID.keys():
             raise BadRequest("invalid request body: disable: unknown check id")
@@ -236,18 +260,14 @@ class Service:
             raise Conflict("not exported: the notebook cannot be exported safely (see the preview's findings)")
         return await self._finish(plan, request.write)
 
+    @_one_write_at_a_time
     async def waive(self, request: WaiveRequest) -> dict[str, Any]:
         source = await self._action_source(request.path, request.notebook)
 
-        def plan_and_write() -> Plan[Any]:
-            with self._contract_writes:
-                plan = waive_action.plan(request, self.root, dt.date.today(), source)
-                if request.write:
-                    apply(plan, self.root)
-                return plan
+        plan = await self.workers.run(waive_action.plan, request, self.root, dt.date.today(), source)
+        return await self._finish(plan, request.write)
 
-        return to_dict((await self.workers.run(plan_and_write)).reply)
-
+    @_one_write_at_a_time
     async def fix(self, request: FixRequest) -> dict[str, Any]:
         if (set(request.disable) | set(request.select)) - BY_ID.keys():
             raise BadRequest("invalid request body: disable or select: unknown check id")
@@ -276,6 +296,8 @@ class Service:
         source = await self._action_source(request.path, request.notebook)
         if not source.model.is_python:
             raise BadRequest("a rehearsal runs Python notebooks; this notebook's kernel is not Python")
+        if not self.root.is_dir(source.path.parent):  # a live notebook named in a folder that is not there
+            raise BadRequest("the notebook's folder does not exist: save the notebook first")
         if any(not _identifier(name) for name in request.parameters):
             raise BadRequest("invalid request body: parameters: a name is not a Python identifier")
         kernels = await self.inspector.kernel_languages()
@@ -286,8 +308,12 @@ class Service:
             raise BadRequest(f"{which} is not installed on the server (installed kernels: {installed})")
         if kernels[name].lower() != "python":
             raise BadRequest("a rehearsal runs Python kernels; the kernel asked for is not Python")
+        # (up to 200 values of 10,000 characters, each a literal_eval: seconds, not on the event loop)
+        parameters = await self.workers.run(
+            lambda: {k: rehearse_parameters.parse_value(v) for k, v in request.parameters.items()}
+        )
         options = Options(
-            parameters={k: rehearse_parameters.parse_value(v) for k, v in request.parameters.items()},
+            parameters=parameters,
             runs=request.runs,
             timeout=request.timeout or None,
             cell_timeout=request.cell_timeout or None,

@@ -58,6 +58,7 @@ def add(
         if cell_index is not None and cell_index < len(ev.notebook.cells)
         else None
     )
+    message, suggestion = ev.sanitise.paths(message), ev.sanitise.paths(suggestion)
     built.findings.append(Finding(check, severity, cell_index, cell_id, line, message, suggestion))
 
 

@@ -65,11 +65,7 @@ class Sanitiser:
         )
 
     def __call__(self, text: str) -> str:
-        text = _ANSI.sub("", text)
-        for path, placeholder in self.folders:
-            text = text.replace(path, placeholder)
-        if self.temp is not None:
-            text = self.temp.sub("<tmp>", text)
+        text = self.paths(_ANSI.sub("", text))
         text = _TEMP.sub("<tmp>", text)
         text = _WINDOWS_TEMP.sub("<tmp>", text)
         text = _ADDRESS.sub("0x…", text)
@@ -79,6 +75,16 @@ class Sanitiser:
         text = _TQDM.sub("<time>", text)
         text = _LOOPS.sub("<n> loops each", text)
         return _DURATION.sub("<time>", text)
+
+    def paths(self, text: str) -> str:
+        """Only the folders and the kernels' temporary folders replaced: what a finding's message
+        quotes from a run (an error's text, a path it wrote) shows no scratch or server path, and
+        nothing else of it changes."""
+        for path, placeholder in self.folders:
+            text = text.replace(path, placeholder)
+        if self.temp is not None:
+            text = self.temp.sub("<tmp>", text)
+        return text
 
 
 @dataclass(frozen=True, slots=True)

@@ -412,7 +412,8 @@ class Rehearsal:
         )
         record.outputs = shapes(folder, record.files)
         status: RehearsalStatus = "passed" if record.passed else "failed"
-        return Outcome(status, None, built.findings, built.diffs, prep.notes + built.notes, record, runs)
+        notes = [sanitise.paths(note) for note in prep.notes + built.notes]
+        return Outcome(status, None, built.findings, built.diffs, notes, record, runs)
 
     def _on_cell(self, event: str, run: int, cell: CellRun, position: int, of: int) -> None:
         if event == "started":
