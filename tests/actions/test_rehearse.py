@@ -425,14 +425,26 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     assert outcome.record.cells[0].external == [str(data)]
 
 
-def test_a_shell_escape_and_pip_magic_are_noted_as_unwatched_processes(rehearse):
+def test_a_shell_escape_and_pip_magic_are_noted_as_unwatched_shell_commands(rehearse):
     # IPython runs `!cmd` and `%pip` through pexpect, whose child closes every inherited
-    # descriptor (the hook's log too) before its exec.
-    outcome = rehearse(code("!echo made > made.txt"), code("%pip --version"))
-    # The shell is IPython's choice ($SHELL, else the first `sh` on PATH), so only its `-c` is fixed.
-    shell = r"cell {} started a process \(`/\S+ -c {}`\)"
-    assert any(re.match(shell.format(1, re.escape("echo made > made.txt")), n) for n in outcome.notes)
-    assert any(re.match(shell.format(2, r"\S+ -m pip --version"), n) for n in outcome.notes)
+    # descriptor (the hook's log too) before its exec. The shell is IPython's choice ($SHELL, else
+    # the first `sh` on PATH): the note names the command the user wrote, not the shell.
+    outcome = rehearse(
+        code("!echo made > made.txt"),
+        code("%pip --version"),
+        code("import subprocess\nsubprocess.run('echo run', shell=True)\nsubprocess.run(['bash', '-c', 'true'])"),
+        code("%%bash\necho script > script.txt"),
+    )
+    notes = [n for n in outcome.notes if "is not watched by the rehearsal" in n]
+    assert "cell 1 ran a shell command (`echo made > made.txt`)" in notes[0]
+    assert re.match(r"cell 2 ran a shell command \(`\S*python\S* -m pip --version`\)", notes[1]), notes
+    assert notes[2:] == [
+        "cell 3 ran a shell command (`echo run`): what it reads and writes is not watched by the rehearsal",
+        "cell 3 ran a shell command (`true`): what it reads and writes is not watched by the rehearsal",
+        "cell 4 ran a shell script (`bash` reading its commands from its input, as `%%bash` does): what it "
+        "reads and writes is not watched by the rehearsal",
+    ]
+    assert not any(" -c " in n for n in notes)
 
 
 def test_a_syntax_error_is_told_by_cell_and_line_without_ipythons_file_name(rehearse):

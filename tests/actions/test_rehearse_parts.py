@@ -20,6 +20,7 @@ from jupyterlab_readiness.actions.rehearse import scratch, snapshot
 from jupyterlab_readiness.actions.rehearse.audit_log import Access, LogReader, install_code
 from jupyterlab_readiness.actions.rehearse.baseline import record_path, write_record
 from jupyterlab_readiness.actions.rehearse.cancel import Cancellation, Cancelled, TimeLimit
+from jupyterlab_readiness.actions.rehearse.commands import Command, command
 from jupyterlab_readiness.actions.rehearse.evidence import Evidence
 from jupyterlab_readiness.actions.rehearse.findings import build
 from jupyterlab_readiness.actions.rehearse.rehearsal import Progress
@@ -558,10 +559,26 @@ def test_a_file_a_shell_command_changed_goes_on_the_cell_that_ran_it():
     cells = [code("print('start')"), code("!date +%N >> out/stamps.txt")]
     grown = [FileChange("out/stamps.txt", "changed", 10, 20, True)]
     (finding,) = build(_evidence(cells, runs, changes=grown)).findings
-    assert finding.cell_index == 1 and "the command this cell ran (`/bin/bash -c date" in finding.message
+    assert (
+        finding.cell_index == 1 and "the shell command this cell ran (`date +%N >> out/stamps.txt`)" in finding.message
+    )
     other = [FileChange("out/model.h5", "changed", 10, 12, False)]
     (unnamed,) = build(_evidence(cells, runs, changes=other)).findings
-    assert unnamed.cell_index is None and "a command a cell ran (cell 2: `/bin/bash" in unnamed.message
+    assert (
+        unnamed.cell_index is None and "a command a cell ran (cell 2: `date +%N >> out/stamps.txt`)" in unnamed.message
+    )
+
+
+def test_a_shell_is_named_by_the_command_it_ran_and_other_processes_as_started():
+    assert command("/usr/bin/zsh -c ls -l data", "os.exec") == Command("ls -l data", True)
+    assert command("dash -c echo a  b", "subprocess.Popen") == Command("echo a  b", True)
+    assert command("wc -l data.csv", "os.system") == Command("wc -l data.csv", True)
+    assert command("/usr/bin/python3 -c print(1)", "subprocess.Popen") == Command("/usr/bin/python3 -c print(1)", False)
+    assert command("/bin/bash script.sh", "os.exec") == Command("/bin/bash script.sh", False)
+    assert command("/opt/ksh -c ls", "os.exec").shell is False
+    assert command("sh -c ", "os.exec") == Command("sh -c ", False)
+    assert command("/bin/sh -c  [ -e a.txt ] || curl -O x", "os.exec").text == "[ -e a.txt ] || curl -O x"
+    assert command("bash", "subprocess.Popen") == Command("bash", True, script=True)
 
 
 def test_a_differing_cell_below_another_is_put_down_to_the_first_that_differed():

@@ -17,6 +17,7 @@ from ...contract.baseline import OutputDiff
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from . import outputs as out
+from .commands import Command, command
 from .error_findings import rehearsal_errors
 from .evidence import MAX_LISTED, Built, Evidence, add, listed, plural, static_findings, verdict
 from .results import CellRun
@@ -279,25 +280,31 @@ def _non_idempotent(ev: Evidence, built: Built) -> None:
             if access.kind == "w" and access.detail == "a":
                 appended_by.setdefault(access.path, cell.cell_index)
     processes = list(
-        dict.fromkeys((cell.cell_index, a.path) for cell in ev.runs[1].cells for a in cell.accesses if a.kind == "p")
+        dict.fromkeys(
+            (cell.cell_index, command(a.path, a.detail))
+            for cell in ev.runs[1].cells
+            for a in cell.accesses
+            if a.kind == "p"
+        )
     )
     for change in ev.changes:
         cells = writers.get(change.path, [])
         index = appended_by.get(change.path, cells[-1].cell_index if cells else None)
         path = change.path
-        command = None
+        ran = None
         if index is None:  # no Python code opened it: a command that names it, when one cell ran such
-            naming = [(i, c) for i, c in processes if path.rsplit("/", 1)[-1] in c]
+            naming = [(i, c) for i, c in processes if path.rsplit("/", 1)[-1] in c.text]
             if len({i for i, _ in naming}) == 1:
-                index, command = naming[0]
+                index, ran = naming[0]
         message, suggestion = _changed(change)
         if index is not None and (change.appended or change.rows_added) and static_findings(ev, "append-write", index):
             message += " This is the append the static check `append-write` pointed at, confirmed."
             verdict(built, "append-write", index, True, f"`{path}` grew in the second run (appended)")
-        if command is not None:
-            message += f" No cell opened it through Python: the command this cell ran (`{command}`) wrote it."
+        if ran is not None:
+            what = "shell command" if ran.shell else "command"
+            message += f" No cell opened it through Python: the {what} this cell ran (`{ran.text}`) wrote it."
         elif index is None:
-            started = "; ".join(f"{cell_label(i)}: `{c}`" for i, c in processes[:MAX_LISTED])
+            started = "; ".join(f"{cell_label(i)}: `{c.text}`" for i, c in processes[:MAX_LISTED])
             message += (
                 " No cell opened it through Python: it was written by "
                 + (f"a command a cell ran ({started}) or by " if processes else "")
@@ -356,14 +363,17 @@ def _changed(change: FileChange) -> tuple[str, str]:
 
 # -------------------------------------------------------------------------------------- notes
 def _processes(ev: Evidence, built: Built) -> None:
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, Command]] = set()
     for cell in ev.runs[0].cells:
         for access in cell.accesses:
-            if access.kind == "p" and (cell.cell_index, access.path) not in seen:
-                seen.add((cell.cell_index, access.path))
+            if access.kind != "p":
+                continue
+            ran = command(access.path, access.detail)
+            if (cell.cell_index, ran) not in seen:
+                seen.add((cell.cell_index, ran))
                 built.notes.append(
-                    f"{cell_label(cell.cell_index)} started a process (`{access.path}`): what "
-                    "it reads and writes is not watched by the rehearsal"
+                    f"{cell_label(cell.cell_index)} {ran.started()}: what it reads and writes "
+                    "is not watched by the rehearsal"
                 )
 
 
