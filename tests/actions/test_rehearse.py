@@ -365,6 +365,61 @@ def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     assert diff.diff.splitlines()[-2:] == ["-41", "+42"]
 
 
+def test_timings_profiles_progress_and_plot_handles_are_no_difference(rehearse, project):
+    stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731
+    profile = code(
+        "import cProfile, time\ndef a():\n    time.sleep(0.002)\ndef b():\n    time.sleep(0.001)\n"
+        "cProfile.run('a(); b()', sort='tottime')"
+    )
+    # The profile's saved output: a plain run's, as another day's would be (other times, rows in another order).
+    plain = nbformat.from_dict(notebook(profile))
+    NotebookClient(plain, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(project)}}).execute()
+    table = stdout_of(plain.cells[0].outputs).split("\n")
+    rows = [i for i, line in enumerate(table) if re.match(r"\s*\d+\s+\d+\.\d{3}\s", line)]
+    assert len(rows) > 3
+    table[rows[0] : rows[-1] + 1] = [
+        re.sub(r"\d+\.\d{3}", "9.999", line) for line in table[rows[-1] : rows[0] - 1 : -1]
+    ]
+    profile["execution_count"], profile["outputs"] = 3, stream("\n".join(table))
+    outcome = rehearse(
+        code("%timeit -r 3 sum(range(100))", count=1, outputs=stream("100000 loops, best of 3: 1.52 µs per loop\n")),
+        code(
+            "%%time\ntotal = sum(range(10**5))",
+            count=2,
+            outputs=stream("CPU times: user 4 ms, sys: 0 ns, total: 4 ms\nWall time: 4.1 ms\n"),
+        ),
+        profile,
+        code(
+            "start = time.perf_counter()\nfor i in range(1, 4):\n    time.sleep(0.02)\n"
+            "    took = time.perf_counter() - start\n"
+            "    print(f'\\r{i}/3 [00:00<00:00, {i / took / 1000:.2f}kB/s]', end='')\nprint()",
+            count=4,
+            outputs=stream("3/3 [00:00<00:00, 0.05kB/s]\n"),
+        ),
+        code(
+            "start = time.perf_counter()\ntime.sleep(0.01)\ntook = time.perf_counter() - start\n"
+            "print(f'solved {took:.3f} sec/puzzle ({1 / took:.1f} Hz)')",
+            count=5,
+            outputs=stream("solved 11.219 sec/puzzle (0.1 Hz)\n"),
+        ),
+        code(
+            "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.gca()",
+            count=6,
+            outputs=[
+                {
+                    "output_type": "execute_result",
+                    "execution_count": 6,
+                    "metadata": {},
+                    "data": {"text/plain": "<matplotlib.axes._subplots.AxesSubplot at 0x7f3a2b1c9d80>"},
+                }
+            ],
+        ),
+        code("%time print(6 * 7)", count=7, outputs=stream("41\nCPU times: user 5 µs, sys: 1 µs, total: 6 µs\n")),
+    )
+    assert checks(outcome) == [("output-mismatch", 6)], outcome.findings
+    assert "saved `41`, fresh run `42`" in outcome.findings[0].message
+
+
 def test_a_saved_output_of_another_day_is_put_down_to_the_clock(rehearse):
     saved = [{"output_type": "stream", "name": "stdout", "text": "report for 2020-01-31\n"}]
     outcome = rehearse(code("import datetime\nprint('report for', datetime.date.today())", count=1, outputs=saved))

@@ -45,6 +45,16 @@ from jupyterlab_readiness.notebook.model import notebook_from_json
 
 
 # ------------------------------------------------------------------------------ sanitising
+def _profile(order: str, rows: list[str]) -> str:
+    head = f"   3 function calls in 0.004 seconds\n\n   Ordered by: {order}\n\n"
+    return (
+        head
+        + "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n"
+        + "".join(f"   {row}\n" for row in rows)
+        + "\n"
+    )
+
+
 def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
     sanitise = out.Sanitiser({"/tmp/rh/work/proj": "<folder>", "/home/ann/proj": "<folder>"}, temp=["/tmp/rh"])
     same_pairs = [
@@ -64,6 +74,20 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("scratch /tmp/rh/tmp-1/tmpa1b2c3", "scratch /tmp/rh/tmp-2/tmpz9y8x7"),
         ("File /tmp/ipykernel_123/456.py, line 3", "File /tmp/ipykernel_999/789.py, line 3"),
         ("\x1b[31mred\x1b[0m", "red"),
+        (
+            "The slowest run took 5.21 times longer than the fastest. This could mean that an intermediate "
+            "result is being cached.\n1000 loops, best of 3: 2 µs per loop\nok",
+            "2.1 µs ± 3 ns per loop (mean ± std. dev. of 7 runs, 100,000 loops each)\nok",
+        ),
+        ("CPU times: user 2 ms, sys: 1 ms, total: 3 ms\nCompiler : 120 ms\n", "CPU times: total: 3 ms\n"),
+        ("3. AC      11.219 sec/puzzle (0.1 Hz)", "3. AC      3.829 sec/puzzle (0.3 Hz)"),
+        ("5/10 [00:01<00:01, 1.2kit/s]", "5/10 [00:02<00:03, 3.4MB/s]"),
+        ("<matplotlib.axes._subplots.AxesSubplot at 0x7f1234567890>", "<Axes: xlabel='Date'>"),
+        ("<matplotlib.figure.Figure at 0x7f12345678>", "<Figure size 640x480 with 1 Axes>"),
+        (
+            _profile("internal time", ["2 0.002 0.001 0.002 0.001 a.py:1(f)", "1 0.001 0.001 0.003 0.003 a.py:4(g)"]),
+            _profile("internal time", ["1 0.009 0.009 0.010 0.010 a.py:4(g)", "2 0.001 0.000 0.001 0.000 a.py:1(f)"]),
+        ),
     ]
     for a, b in same_pairs:
         assert sanitise(a) == sanitise(b), (a, b)
@@ -74,6 +98,15 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("0.374", "0.951"),
         ("/home/bob/data.csv", "/home/ann/data.csv"),
         ("469/469 - 6ms/step - loss: 0.2", "469/469 - 6ms/step - loss: 0.3"),
+        ("sampled at 44100 Hz", "sampled at 48000 Hz"),  # no duration on the line: a rate that is a result
+        (
+            _profile("internal time", ["2 0.002 0.001 0.002 0.001 a.py:1(f)"]),
+            _profile("internal time", ["3 0.002 0.001 0.002 0.001 a.py:1(f)"]),
+        ),  # calls counted differ
+        (
+            _profile("call count", ["2 0.002 0.001 0.002 0.001 a.py:1(f)", "1 0.001 0.001 0.003 0.003 a.py:4(g)"]),
+            _profile("call count", ["1 0.009 0.009 0.010 0.010 a.py:4(g)", "2 0.001 0.000 0.001 0.000 a.py:1(f)"]),
+        ),
     ]
     for a, b in different_pairs:
         assert sanitise(a) != sanitise(b), (a, b)

@@ -14,8 +14,19 @@ dimensions) and compare with a fresh run's images like the images themselves.
 
 Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
 addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``6ms/step``,
-``3 ms ± 41 µs per loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and
-the real one both read ``<folder>``) and temporary paths (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``).
+``[00:01<00:02, 9.5it/s]``) and a rate on the same line (``(0.1 Hz)``, ``12.5 MB/s``), the
+notebook's folder (its scratch copy and the real one both read ``<folder>``) and temporary paths
+(``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``). Whole lines of IPython's timing magics: a
+``%timeit`` result in either IPython's format (``3 ms ± 41 µs per loop (mean ± std. dev. of 7
+runs, 100 loops each)``, before IPython 5 ``100 loops, best of 3: 3 ms per loop``), its "The
+slowest run took …" warning and ``%time``'s "Compiler :" / "Parser   :" lines (printed only when
+slow), and ``%time``'s "CPU times:" / "Wall time:" lines (their layout differs by platform).
+Profiler tables (``cProfile.run``, ``pstats``): their time columns; the rows of a table ordered
+by a time are sorted (the order is the times'), and those of a time-ordered table cut to its first
+rows are dropped (which rows make the cut is the times' too). matplotlib's ``Axes`` and ``Figure``
+handles, a plotting cell's last value, read ``<Axes>`` / ``<Figure>`` whatever the version's
+``repr`` (``<matplotlib.axes._subplots.AxesSubplot at 0x…>``, ``<AxesSubplot:>``, ``<Axes: >``):
+the figure itself is compared as an image.
 """
 
 from __future__ import annotations
@@ -37,8 +48,26 @@ _DURATION = re.compile(
     r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)"
     r"(?:/[A-Za-z]+)?(?![\w/])"
 )
-_LOOPS = re.compile(r"\b\d[\d,]*\s+loops?\s+each")
-_TQDM = re.compile(r"\[\d+:\d\d(?::\d\d)?<[\d:?]+(?:,\s*[\d.?]+\s?(?:it/s|s/it))?\]|\b[\d.]+\s?(?:it/s|s/it)\b")
+# tqdm's "[elapsed<remaining, rate]" (the rate in its unit: it/s, s/it, 1.2kit/s, 3.4MB/s, ?it/s), or a bare rate.
+_TQDM = re.compile(r"\[\d+:\d\d(?::\d\d)?<[\d:?]+(?:,[^\]\n]*)?\]|\b[\d.]+\s?(?:it/s|s/it)\b")
+# A rate, on a line holding a duration: it is derived from it ("11.2 sec/puzzle (0.1 Hz)").
+_RATE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:[kMG]?Hz|[A-Za-z]+/s(?:ec)?)(?![\w/])")
+_TIMED_LINES = re.compile(
+    r"^[^\n]* per loop \(mean ± std\. dev\. of \d+ runs?, [\d,]+ loops? each\)[ \t]*$"
+    r"|^[\d,]+ loops?, best of \d+: [^\n]* per loop[ \t]*$",
+    re.MULTILINE,
+)
+_TIMING_CHATTER = re.compile(
+    r"^(?:The slowest run took [^\n]* times longer than the fastest\.[^\n]*|(?:Compiler|Parser)\s*: [^\n]*)(?:\n|$)",
+    re.MULTILINE,
+)
+_TIME_MAGIC = re.compile(r"^(CPU times|Wall time):[^\n]*", re.MULTILINE)
+_PROFILE_ORDER = re.compile(r"^\s*Ordered by: ([^\n]*)$", re.MULTILINE)
+_PROFILE_ROW = re.compile(r"^(\s*\d+(?:/\d+)?)(?:\s+\d+\.\d+){4}(\s+\S.*)$")
+_AXES = re.compile(
+    r"<(?:matplotlib\.[\w.]+\.)?(\w*?)(Axes|Figure)(?:Subplot)?"
+    r"(?: at 0x[0-9a-fA-F]+|:[^<>\n]*| size [^<>\n]*)>"
+)
 _TEMP = re.compile(r"(?:/private)?(?:/tmp|/var/tmp|/dev/shm|/var/folders/[^\s/'\"]+/[^\s/'\"]+/T)/[^\s'\",)\]]*")
 _WINDOWS_TEMP = re.compile(
     r"[A-Za-z]:\\{1,2}Users\\{1,2}[^\\\s]+\\{1,2}AppData\\{1,2}Local\\{1,2}Temp\\{1,2}[^\s'\",)\]]*", re.IGNORECASE
@@ -66,6 +95,10 @@ class Sanitiser:
 
     def __call__(self, text: str) -> str:
         text = _ANSI.sub("", text)
+        text = _AXES.sub(r"<\1\2>", text)
+        text = _TIMING_CHATTER.sub("", text)
+        text = _TIMED_LINES.sub("<%timeit>", text)
+        text = _TIME_MAGIC.sub(r"\1: <time>", text)
         for path, placeholder in self.folders:
             text = text.replace(path, placeholder)
         if self.temp is not None:
@@ -77,8 +110,44 @@ class Sanitiser:
         text = _UUID.sub("<uuid>", text)
         text = _STYLER_ID.sub("T_…", text)
         text = _TQDM.sub("<time>", text)
-        text = _LOOPS.sub("<n> loops each", text)
-        return _DURATION.sub("<time>", text)
+        text = _DURATION.sub("<time>", text)
+        if "<time>" in text:
+            text = "\n".join(_RATE.sub("<rate>", line) if "<time>" in line else line for line in text.split("\n"))
+        return _profile_tables(text)  # last: its rows are sorted as the other placeholders read
+
+
+def _profile_tables(text: str) -> str:
+    """A profiler table without its times: each row's four time columns dropped; the rows of a
+    table ordered by a time sorted, or dropped when the table shows only the first rows."""
+    if "Ordered by:" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    by_time = cut = False
+    rows: list[str] = []
+
+    def flush() -> None:
+        if rows and not (by_time and cut):
+            out.extend(sorted(rows) if by_time else rows)
+        elif rows:
+            out.append("<profile rows ordered by time>")
+        rows.clear()
+
+    for line in lines:
+        order = _PROFILE_ORDER.match(line)
+        if order is not None:
+            flush()
+            by_time, cut = "time" in order.group(1), False
+        elif line.lstrip().startswith("List reduced from"):
+            cut = True
+        row = _PROFILE_ROW.match(line)
+        if row is not None:
+            rows.append(row.group(1) + row.group(2))
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out)
 
 
 @dataclass(frozen=True, slots=True)
