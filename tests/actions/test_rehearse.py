@@ -555,6 +555,25 @@ def test_processes_that_left_the_kernels_process_group_die_with_it(rehearse, bas
     assert outcome.status == "passed"
 
 
+def test_daemons_the_notebook_started_die_with_its_kernel(rehearse, base):
+    # Each double-forks: its parent exits, init adopts it, and it is in no process group or session
+    # of the kernel's (`!` runs its shell on a pty, in a session of its own). Each names the private
+    # folder (the fixture looks for such processes).
+    sleeper = f"{sys.executable} -c 'import time; time.sleep(600)' {base}"
+    outcome = rehearse(
+        code(f"!nohup {sleeper} > /dev/null 2>&1 & echo started"),
+        code(f"import subprocess\nsubprocess.Popen(['sh', '-c', \"setsid {sleeper} &\"]).wait()"),
+        code(
+            "import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            f"        os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(600)', {str(base)!r}])\n"
+            "    os._exit(0)"
+        ),
+        code("time.sleep(1)"),  # the last daemon has called exec: its command line names the folder
+        runs=1,
+    )
+    assert outcome.status == "passed"
+
+
 def test_a_cell_over_its_time_limit_is_stopped_and_everything_cleaned_up(rehearse):
     outcome = rehearse(
         code("print('start')"), code("import time\ntime.sleep(60)"), code("print('never')"), cell_timeout=2
