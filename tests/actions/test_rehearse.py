@@ -283,6 +283,35 @@ def test_figures_and_archives_saved_again_are_the_same_files_and_new_data_is_not
     assert len(hashes["drawn.pdf"]) == 64
 
 
+def test_office_documents_saved_again_with_the_same_content_are_the_same_files(rehearse):
+    # openpyxl is not installed here: each file is written as openpyxl (and odfpy) write them, the
+    # properties part dated with the time of the save.
+    save = (
+        "import datetime, random, time, zipfile\n"
+        "def save(path, properties, dates, part, content):\n"
+        "    now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')\n"
+        "    stamped = ''.join(f'<{d} xsi:type=\"dcterms:W3CDTF\">{now}</{d}>' for d in dates)\n"
+        "    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:\n"
+        "        z.writestr(properties, f'<props><dc:creator>ann</dc:creator>{stamped}</props>')\n"
+        "        z.writestr(part, content)\n"
+    )
+    outcome = rehearse(
+        code(save),
+        code(
+            "save('table.xlsx', 'docProps/core.xml', ['dcterms:created', 'dcterms:modified'], "
+            "'xl/worksheets/sheet1.xml', '<sheetData>1,2</sheetData>')"
+        ),
+        code("save('report.ods', 'meta.xml', ['meta:creation-date', 'dc:date'], 'content.xml', '<table>1,2</table>')"),
+        code(
+            "save('drawn.xlsx', 'docProps/core.xml', ['dcterms:modified'], 'xl/worksheets/sheet1.xml', "
+            "f'<sheetData>{random.random()}</sheetData>')"
+        ),
+        code("time.sleep(1.1)"),  # the two runs' saves are dated other seconds
+    )
+    assert [(f.check, f.cell_index) for f in outcome.findings] == [("non-idempotent-write", 3)], outcome.findings
+    assert "`drawn.xlsx`" in outcome.findings[0].message
+
+
 def test_a_figure_saved_again_is_no_golden_file_of_the_export(rehearse):
     from jupyterlab_readiness.actions.export.expectations import expectations
 
