@@ -449,6 +449,26 @@ def test_timings_profiles_progress_and_plot_handles_are_no_difference(rehearse, 
     assert "saved `41`, fresh run `42`" in outcome.findings[0].message
 
 
+def test_a_value_saved_before_numpy_2_is_the_same_value(rehearse):
+    def result(count: int, text: str) -> list:
+        return [
+            {"output_type": "execute_result", "execution_count": count, "metadata": {}, "data": {"text/plain": text}}
+        ]
+
+    outcome = rehearse(
+        code("import numpy as np\nnp.float64(662.64)", count=1, outputs=result(1, "662.64")),
+        code(
+            "[np.int64(3), np.True_, np.complex128(1 + 2j), np.str_('a')]",
+            count=2,
+            outputs=result(2, "[3, True, (1+2j), 'a']"),
+        ),
+        code("np.datetime64('2024-01-31')", count=3, outputs=result(3, "numpy.datetime64('2024-01-31')")),
+        code("np.float64(6543.51)", count=4, outputs=result(4, "6543.52")),
+    )
+    assert checks(outcome) == [("output-mismatch", 3)], [f.message for f in outcome.findings]
+    assert "saved `6543.52`, fresh run `6543.51`" in outcome.findings[0].message
+
+
 def test_a_saved_output_of_another_day_is_put_down_to_the_clock(rehearse):
     saved = [{"output_type": "stream", "name": "stdout", "text": "report for 2020-01-31\n"}]
     outcome = rehearse(code("import datetime\nprint('report for', datetime.date.today())", count=1, outputs=saved))

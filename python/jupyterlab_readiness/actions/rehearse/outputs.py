@@ -26,7 +26,10 @@ by a time are sorted (the order is the times'), and those of a time-ordered tabl
 rows are dropped (which rows make the cut is the times' too). matplotlib's ``Axes`` and ``Figure``
 handles, a plotting cell's last value, read ``<Axes>`` / ``<Figure>`` whatever the version's
 ``repr`` (``<matplotlib.axes._subplots.AxesSubplot at 0x…>``, ``<AxesSubplot:>``, ``<Axes: >``):
-the figure itself is compared as an image.
+the figure itself is compared as an image. NumPy 2's scalar reprs read as NumPy 1 printed them
+(``np.float64(662.64)`` as ``662.64``, ``np.True_`` as ``True``, ``np.complex128(1+2j)`` as
+``(1+2j)``; ``numpy.datetime64(…)`` as ``np.datetime64(…)``): saved outputs made before NumPy 2
+are the same values.
 """
 
 from __future__ import annotations
@@ -61,6 +64,13 @@ _TIMING_CHATTER = re.compile(
     r"^(?:The slowest run took [^\n]* times longer than the fastest\.[^\n]*|(?:Compiler|Parser)\s*: [^\n]*)(?:\n|$)",
     re.MULTILINE,
 )
+_NUMPY_REAL = re.compile(
+    r"\bnp\.(?:u?int(?:8|16|32|64|c|p)?|u?longlong|u?short|u?byte|float(?:16|32|64|96|128)?|half|single|double"
+    r"|longdouble|bool|str_|bytes_)\(([^()]*)\)"
+)
+_NUMPY_COMPLEX = re.compile(r"\bnp\.(?:complex(?:64|128|192|256)?|csingle|cdouble|clongdouble)\(([^()]*)\)")
+_NUMPY_BOOL = re.compile(r"\bnp\.(True|False)_\b")
+_NUMPY_TIME = re.compile(r"\bnumpy\.(datetime64|timedelta64)\(")
 _TIME_MAGIC = re.compile(r"^(CPU times|Wall time):[^\n]*", re.MULTILINE)
 _PROFILE_ORDER = re.compile(r"^\s*Ordered by: ([^\n]*)$", re.MULTILINE)
 _PROFILE_ROW = re.compile(r"^(\s*\d+(?:/\d+)?)(?:\s+\d+\.\d+){4}(\s+\S.*)$")
@@ -96,6 +106,11 @@ class Sanitiser:
     def __call__(self, text: str) -> str:
         text = _ANSI.sub("", text)
         text = _AXES.sub(r"<\1\2>", text)
+        if "np." in text or "numpy." in text:
+            text = _NUMPY_REAL.sub(r"\1", text)
+            text = _NUMPY_COMPLEX.sub(r"(\1)", text)
+            text = _NUMPY_BOOL.sub(r"\1", text)
+            text = _NUMPY_TIME.sub(r"np.\1(", text)
         text = _TIMING_CHATTER.sub("", text)
         text = _TIMED_LINES.sub("<%timeit>", text)
         text = _TIME_MAGIC.sub(r"\1: <time>", text)
