@@ -161,6 +161,21 @@ def test_a_file_missing_from_the_real_folder_too_is_told_as_a_missing_input(rehe
     assert "needs a file it does not have" in finding.suggestion and "--folder" not in finding.suggestion
 
 
+def test_a_missing_file_a_shell_command_above_should_have_made_is_put_down_to_it(rehearse):
+    # A download that fails (cp from nowhere: no network needed), then the file is read.
+    outcome = rehearse(
+        code("!test -e words.txt || cp /nonexistent/words.txt ."),
+        code("print('counting')"),
+        code("words = open('words.txt').read().split()"),
+    )
+    (finding,) = outcome.findings
+    assert finding.check == "rehearsal-error" and finding.cell_index == 2
+    assert (
+        "A command above names it (cell 1 ran `test -e words.txt || cp /nonexistent/words.txt .`) and left no such "
+        "file: if it was to make it (a download), it failed" in finding.message
+    )
+
+
 def test_a_file_the_scratch_copy_lacks_points_to_the_folder_option(rehearse, tmp_path):
     (tmp_path / "shared.csv").write_text("a\n1\n")
     outcome = rehearse(code("open('../shared.csv').read()"))

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 import signal
 
-from .evidence import Built, Evidence, add, listed, plural, static_findings, verdict
+from ...checks.context import cell_label
+from .commands import command
+from .evidence import MAX_LISTED, Built, Evidence, add, listed, plural, static_findings, verdict
 from .results import CellRun, RunResult
 
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
@@ -116,7 +118,8 @@ def rehearsal_errors(ev: Evidence, built: Built) -> None:
             elif ename == "FileNotFoundError" and missing_path(evalue) in ev.missing_for_real:
                 message = (
                     f"In a fresh kernel this cell{where} raises {raised}. The notebook's own folder "
-                    f"lacks this file too: it is not something the scratch copy left out.{stopped}"
+                    f"lacks this file too: it is not something the scratch copy left out."
+                    f"{_named_by_commands(run, failing, missing_path(evalue))}{stopped}"
                 )
                 suggestion = (
                     "The notebook needs a file it does not have: add it to the project, or add the "
@@ -124,6 +127,8 @@ def rehearsal_errors(ev: Evidence, built: Built) -> None:
                     "make its path a parameter and write down where it comes from."
                 )
             elif ename in ("FileNotFoundError", "NotADirectoryError"):
+                named = _named_by_commands(run, failing, missing_path(evalue))
+                message = f"In a fresh kernel this cell{where} raises {raised}.{named}{stopped}"
                 suggestion = (
                     "The rehearsal runs in a copy of the notebook's folder: keep the "
                     "notebook's inputs under it (read by relative paths), "
@@ -145,6 +150,33 @@ def _hosts(cell: CellRun) -> list[str]:
     named = [a.path for a in cell.accesses if a.kind == "n" and a.detail == "socket.getaddrinfo"]
     hosts = named or [a.path for a in cell.accesses if a.kind == "n"]
     return list(dict.fromkeys(hosts))
+
+
+def _named_by_commands(run: RunResult, failing: CellRun, path: str | None) -> str:
+    """The shell commands of the cells above that name the missing file (a download that should
+    have made it, ``!test -e words.txt || curl -O …``), as a sentence; "" when none does."""
+    if not path:
+        return ""
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    naming = list(
+        dict.fromkeys(
+            (cell.cell_index, ran.text)
+            for cell in run.cells
+            if cell.cell_index < failing.cell_index
+            for access in cell.accesses
+            if access.kind == "p"
+            for ran in [command(access.path, access.detail)]
+            if name and name in ran.text
+        )
+    )
+    if not naming:
+        return ""
+    shown = "; ".join(f"{cell_label(i)} ran `{text}`" for i, text in naming[:MAX_LISTED])
+    return (
+        f" A command above names it ({shown}) and left no such file: if it was to make it (a "
+        "download), it failed — its cell's output shows why (the rehearsal does not watch what "
+        "commands do)."
+    )
 
 
 def missing_path(evalue: str) -> str | None:
