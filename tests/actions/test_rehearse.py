@@ -484,6 +484,33 @@ def test_a_value_saved_before_numpy_2_is_the_same_value(rehearse):
     assert "saved `6543.52`, fresh run `6543.51`" in outcome.findings[0].message
 
 
+def test_a_figure_saved_at_another_resolution_is_the_same_figure(rehearse):
+    import base64
+    import struct
+    import zlib
+
+    def png(width: int, height: int) -> list:
+        head = (
+            b"\x89PNG\r\n\x1a\n"
+            + struct.pack(">I", 13)
+            + b"IHDR"
+            + struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+        )
+        head += struct.pack(">I", zlib.crc32(head[12:]) & 0xFFFFFFFF)
+        data = {"image/png": base64.b64encode(head).decode(), "text/plain": "<IPython.core.display.Image object>"}
+        return [{"output_type": "display_data", "metadata": {}, "data": data}]
+
+    # The fresh run shows 640×480 (100 dpi); the saved outputs were drawn at 72 dpi, or are another figure.
+    draw = (
+        "import io\nimport matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
+        "from IPython.display import Image, display\nfig = plt.figure(figsize=(6.4, 4.8))\nplt.plot([1, 3, 2])\n"
+        "buffer = io.BytesIO()\nfig.savefig(buffer, format='png', dpi=100)\ndisplay(Image(buffer.getvalue()))"
+    )
+    outcome = rehearse(code(draw, count=1, outputs=png(461, 346)), code(draw, count=2, outputs=png(461, 173)))
+    assert checks(outcome) == [("output-mismatch", 1)], [f.message for f in outcome.findings]
+    assert "saved `[image/png 461×173]`, fresh run `[image/png 640×480]`" in outcome.findings[0].message
+
+
 def test_a_saved_output_of_another_day_is_put_down_to_the_clock(rehearse):
     saved = [{"output_type": "stream", "name": "stdout", "text": "report for 2020-01-31\n"}]
     outcome = rehearse(code("import datetime\nprint('report for', datetime.date.today())", count=1, outputs=saved))

@@ -4,7 +4,9 @@ What is compared, per cell, in order: the standard output (consecutive chunks jo
 returns and backspaces applied as a terminal would), results and displays by their ``text/plain``
 (else ``text/html``, ``text/markdown``, ``text/latex``), images as present/absent with their size
 in pixels (PNG, JPEG and GIF headers; within 10 % or 4 px, as fonts and renderers differ between
-machines), and errors by ``ename: evalue``. Not compared: standard error (warnings, progress
+machines, or both sides scaled alike by up to 1.5 — the same figure at another dpi: the inline backend
+drew at 72 dpi until it stopped overriding matplotlib's 100 in 2022, ipython/matplotlib-inline#14),
+and errors by ``ename: evalue``. Not compared: standard error (warnings, progress
 bars, library chatter, whose text varies with versions and terminals) and other MIME types, which
 count as present/absent only.
 
@@ -87,6 +89,7 @@ _CARRIAGE_RETURN = re.compile(r".*\r(?=[^\n])")
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 MAX_DIFF_LINES = 80
+MAX_SCALE = 1.5  # another dpi (72, 96, 100): a twice larger image (a retina figure, a bigger figsize) differs
 # What the frontend sends instead of a non-text MIME payload (src/slim.ts): type, bytes, pixels.
 _PLACEHOLDER = re.compile(r"<([\w.+-]+/[\w.+-]+) (\d+) bytes(?:, (\d+)x(\d+))?>")
 
@@ -182,7 +185,13 @@ class Item:
             return False
         if self.size is None or other.size is None:
             return True
-        return all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size, strict=True))
+        if all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size, strict=True)):
+            return True
+        (w1, h1), (w2, h2) = self.size, other.size
+        if min(w1, h1, w2, h2) <= 0:
+            return False
+        scale = w1 / w2
+        return 1 / MAX_SCALE <= scale <= MAX_SCALE and abs(scale - h1 / h2) <= 0.03 * max(scale, h1 / h2)
 
 
 def _text(value: Any) -> str:
