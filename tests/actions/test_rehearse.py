@@ -143,6 +143,20 @@ def test_hidden_state_fails_with_the_name_and_confirms_the_static_finding(rehear
     assert [c.status for c in outcome.runs[0].cells] == ["ok", "error", "not-run"]
 
 
+def test_a_cell_that_failed_for_its_author_too_is_told_to_be_tagged_if_meant_to_raise(rehearse):
+    error = {"output_type": "error", "ename": "TypeError", "evalue": "'tuple' object does not support item assignment"}
+    demo = code("z = (3, 7, 4, 2)\nz[1] = 'fish'", count=1, outputs=[{**error, "traceback": []}])
+    outcome = rehearse(demo, code("print('after')"), runs=1)
+    (finding,) = outcome.findings
+    assert "raises TypeError: 'tuple' object does not support item assignment, as the saved notebook shows" in (
+        finding.message
+    )
+    assert "tag it `raises-exception`" in finding.suggestion
+    demo["metadata"]["tags"] = ["raises-exception"]
+    tagged_outcome = rehearse(demo, code("print('after')"), runs=1)
+    assert tagged_outcome.findings == [] and stdout_of(tagged_outcome.runs[0].by_index()[1].outputs) == "after\n"
+
+
 def test_a_cell_asking_for_input_is_told_to_take_a_parameter(rehearse):
     outcome = rehearse(code("name = input('Your name? ')\nprint(name)"), code("print('never')"))
     (finding,) = outcome.findings

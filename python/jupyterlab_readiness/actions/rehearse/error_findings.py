@@ -11,6 +11,7 @@ import re
 import signal
 
 from ...checks.context import cell_label
+from . import outputs as out
 from .commands import command
 from .evidence import MAX_LISTED, Built, Evidence, add, listed, plural, static_findings, verdict
 from .results import CellRun, RunResult
@@ -126,6 +127,16 @@ def rehearsal_errors(ev: Evidence, built: Built) -> None:
                     "step that makes it (a download, another notebook's output) above this cell; "
                     "make its path a parameter and write down where it comes from."
                 )
+            elif _saved_error(ev, failing.cell_index, raised):
+                message = (
+                    f"In a fresh kernel this cell{where} raises {raised}, as the saved notebook shows "
+                    f"it did for its author.{stopped}"
+                )
+                suggestion = (
+                    "If the cell is meant to raise (it shows what an error looks like), tag it "
+                    "`raises-exception`: a run then goes on past it, as nbclient and papermill do. "
+                    "Otherwise fix it, or remove it, so that the notebook runs top to bottom."
+                )
             elif ename in ("FileNotFoundError", "NotADirectoryError"):
                 named = _named_by_commands(run, failing, missing_path(evalue))
                 message = f"In a fresh kernel this cell{where} raises {raised}.{named}{stopped}"
@@ -150,6 +161,12 @@ def _hosts(cell: CellRun) -> list[str]:
     named = [a.path for a in cell.accesses if a.kind == "n" and a.detail == "socket.getaddrinfo"]
     hosts = named or [a.path for a in cell.accesses if a.kind == "n"]
     return list(dict.fromkeys(hosts))
+
+
+def _saved_error(ev: Evidence, index: int, raised: str) -> bool:
+    """The cell's saved outputs hold the same error (``ename: evalue``, sanitised alike)."""
+    saved = [i.text.rstrip(".") for i in out.comparable(ev.saved.get(index, []), ev.sanitise) if i.kind == "error"]
+    return ev.sanitise(raised).rstrip(".") in saved
 
 
 def _named_by_commands(run: RunResult, failing: CellRun, path: str | None) -> str:
