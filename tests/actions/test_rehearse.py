@@ -399,6 +399,17 @@ def test_a_set_of_strings_printed_in_another_order_is_put_down_to_string_hashing
     assert "same values come out in another order" in finding.message and "PYTHONHASHSEED" in finding.message
 
 
+def test_a_pick_from_a_set_of_strings_with_no_other_cause_is_put_down_to_string_hashing(rehearse, monkeypatch):
+    # Its first 3 of 26 names: the same in two processes with a chance of 1 in 15,600 (each
+    # process its own hash seed, whatever this one's environment fixes).
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    outcome = rehearse(code("names = {chr(97 + i) * 3 for i in range(26)}\nprint(list(names)[:3])"))
+    (finding,) = outcome.findings
+    assert finding.check == "nondeterministic-output" and "another order" not in finding.message
+    assert "No random draw, clock read or file the first run changed reaches it" in finding.message
+    assert "PYTHONHASHSEED" in finding.message and "picking from them" in finding.suggestion
+
+
 # --------------------------------------------------------------------------- output-mismatch
 def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731

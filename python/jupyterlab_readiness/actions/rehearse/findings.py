@@ -166,18 +166,27 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
             upstream = _upstream(ev, index, found)
             if upstream:
                 causes.append(upstream)
-        because = f" Likely because {' and '.join(causes)}." if causes else ""
+        because = f" Likely because {' and '.join(causes)}." if causes else _NO_CAUSE_SEEN
         message = f"Two fresh runs give different output here: run 1 `{x}`, run 2 `{y}`.{because}"
         suggestion = (
             "Seed every random generator (random.seed, np.random.default_rng(seed), random_state=…), "
-            "pass dates and times in as parameters, and sort sets before printing, so that "
-            "every run prints the same."
+            "pass dates and times in as parameters, and sort sets before printing or picking from "
+            "them, so that every run prints the same."
         )
         add(ev, built, "nondeterministic-output", "warning", index, None, message, suggestion)
         built.diffs.append(
             OutputDiff(index, "nondeterministic-output", "run 1", "run 2", out.diff(items_a, items_b, "run 1", "run 2"))
         )
     return found
+
+
+# Neither a random draw, the clock nor a changed file: what is left most often (Anigrams.ipynb:
+# max(chains, key=len) over a set of words picks another of the longest in each process).
+_NO_CAUSE_SEEN = (
+    " No random draw, clock read or file the first run changed reaches it: most often, then, a set "
+    "of strings is iterated — Python orders one differently in each new process (PYTHONHASHSEED), "
+    "and what is taken from it follows (its first items, the max or min among ties)."
+)
 
 
 _UPSTREAM_CAUSES = {
