@@ -157,6 +157,22 @@ def test_a_cell_that_failed_for_its_author_too_is_told_to_be_tagged_if_meant_to_
     assert tagged_outcome.findings == [] and stdout_of(tagged_outcome.runs[0].by_index()[1].outputs) == "after\n"
 
 
+def test_an_error_from_inside_a_library_in_a_cell_that_ran_when_saved_points_to_its_version(rehearse):
+    saved = [{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/plain": "0    1"}}]
+    outcome = rehearse(
+        code("import pandas as pd\nframe = pd.DataFrame({'a': [1]})", count=1),
+        code("frame['b']", count=2, outputs=saved),
+        runs=1,
+    )
+    (finding,) = outcome.findings
+    assert "raises KeyError: 'b', from inside `pandas`; the saved notebook shows the cell ran without error" in (
+        finding.message
+    )
+    assert "Find the version of `pandas` the notebook last ran with" in finding.suggestion
+    own = rehearse(code("x = 1 / 0", count=1), runs=1)  # raised by the cell's own code: no library to blame
+    assert "from inside" not in own.findings[0].message
+
+
 def test_a_cell_asking_for_input_is_told_to_take_a_parameter(rehearse):
     outcome = rehearse(code("name = input('Your name? ')\nprint(name)"), code("print('never')"))
     (finding,) = outcome.findings

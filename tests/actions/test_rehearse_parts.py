@@ -25,7 +25,7 @@ from jupyterlab_readiness.actions.rehearse.evidence import Evidence
 from jupyterlab_readiness.actions.rehearse.findings import build
 from jupyterlab_readiness.actions.rehearse.rehearsal import Progress
 from jupyterlab_readiness.actions.rehearse.results import CellError, CellRun, RunResult
-from jupyterlab_readiness.actions.rehearse.runner import error_line
+from jupyterlab_readiness.actions.rehearse.runner import error_line, raising_library
 from jupyterlab_readiness.cli.rehearse import progress_line, render
 from jupyterlab_readiness.contract.baseline import (
     CellBaseline,
@@ -600,6 +600,23 @@ def test_a_file_a_shell_command_changed_goes_on_the_cell_that_ran_it():
     assert (
         unnamed.cell_index is None and "a command a cell ran (cell 2: `date +%N >> out/stamps.txt`)" in unnamed.message
     )
+
+
+def test_the_library_that_raised_is_the_innermost_installed_frame_of_the_last_exception():
+    chained = [
+        "\x1b[0;31mFileNotFoundError\x1b[0m   Traceback (most recent call last)",
+        "File \x1b[0;32m~/.venv/lib/python3.11/site-packages/requests/api.py:9\x1b[0m, in get",
+        "\nThe above exception was the direct cause of the following exception:\n",
+        "\x1b[0;31mOSError\x1b[0m   Traceback (most recent call last)",
+        "Cell \x1b[0;32mIn[1], line 2\x1b[0m",
+        "File C:\\env\\Lib\\site-packages\\matplotlib\\style\\__init__.py:132, in use",
+        "File /usr/lib/python3/dist-packages/numpy/core.py:5, in f",
+        "\x1b[0;31mOSError\x1b[0m: bad",
+    ]
+    assert raising_library(chained) == "numpy"
+    assert raising_library(chained[:5]) is None  # the cell's own code raised it
+    kernel = ["Traceback (most recent call last)", "File /x/site-packages/IPython/core/magic.py:1, in f"]
+    assert raising_library(kernel) is None
 
 
 def test_a_shell_is_named_by_the_command_it_ran_and_other_processes_as_started():

@@ -146,6 +146,18 @@ def rehearsal_errors(ev: Evidence, built: Built) -> None:
                     "make the path a parameter, or rehearse with --folder set to the "
                     "project folder when it reads from ../."
                 )
+            elif error is not None and error.library and not ev.parameters and _ran_when_saved(ev, failing.cell_index):
+                library = error.library
+                message = (
+                    f"In a fresh kernel this cell{where} raises {raised}, from inside `{library}`; the saved "
+                    "notebook shows the cell ran without error. If it was saved with another version of "
+                    f"`{library}`, a change in the library is the likely cause.{stopped}"
+                )
+                suggestion = (
+                    f"Find the version of `{library}` the notebook last ran with (its changelog says what "
+                    "changed since) and pin it (Freeze environment), or update the cell to the installed "
+                    "version."
+                )
     add(ev, built, "rehearsal-error", "error", failing.cell_index, line, message, suggestion)
 
 
@@ -161,6 +173,12 @@ def _hosts(cell: CellRun) -> list[str]:
     named = [a.path for a in cell.accesses if a.kind == "n" and a.detail == "socket.getaddrinfo"]
     hosts = named or [a.path for a in cell.accesses if a.kind == "n"]
     return list(dict.fromkeys(hosts))
+
+
+def _ran_when_saved(ev: Evidence, index: int) -> bool:
+    """The saved notebook shows the cell ran (an execution count) and raised nothing."""
+    cell = ev.notebook.cells[index] if index < len(ev.notebook.cells) else None
+    return cell is not None and cell.execution_count is not None and not cell.errors
 
 
 def _saved_error(ev: Evidence, index: int, raised: str) -> bool:

@@ -42,6 +42,7 @@ REFUSAL = "the rehearsal refuses writes outside the notebook's folder"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _CELL_FRAME = re.compile(r"(?:Cell In\s*\[(\d+)\],\s*line (\d+))|(?:<ipython-input-(\d+)-[0-9a-f]+>)")
 _ARROW = re.compile(r"^-+>\s*(\d+)", re.MULTILINE)
+_PACKAGE_FRAME = re.compile(r"^File .*?[/\\](?:site|dist)-packages[/\\]([A-Za-z_]\w*)", re.MULTILINE)
 # In the kernel's environment, inherited by every process it starts: how they are found at the end.
 MARKER = "JUPYTER_READINESS_REHEARSAL"
 
@@ -369,8 +370,19 @@ def _error(cell: NotebookNode, count: int) -> CellError | None:
                 evalue,
                 error_line(out.get("traceback", []), count),
                 ename == "PermissionError" and REFUSAL in evalue,
+                raising_library(out.get("traceback", [])),
             )
     return None
+
+
+def raising_library(traceback: list[str]) -> str | None:
+    """The installed package (under site-packages) of the innermost frame of the exception
+    raised last — the one the cell shows — or None when no such frame is in it. IPython and
+    ipykernel are the kernel's, not the notebook's."""
+    text = _ANSI.sub("", "\n".join(t for t in traceback if isinstance(t, str)))
+    last = text.rsplit("Traceback (most recent call last)", 1)[-1]
+    found = [p for p in _PACKAGE_FRAME.findall(last) if p not in ("IPython", "ipykernel")]
+    return found[-1] if found else None
 
 
 def error_line(traceback: list[str], count: int) -> int | None:
