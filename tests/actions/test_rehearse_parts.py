@@ -534,6 +534,16 @@ def _evidence(cells, runs, **kw):
     )
 
 
+def test_a_syntax_error_the_saved_notebook_shows_too_is_told_as_its_authors():
+    cells = [code("health_data.loc[(:, 1), (:, 'HR')]", count=32)]
+    saved = {0: [{"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (3311942670.py, line 1)"}]}
+    error = CellError("SyntaxError", "invalid syntax (1063758517.py, line 1)", 1)
+    (finding,) = build(
+        _evidence(cells, [RunResult(1, [CellRun(0, "error", error=error)], "error")], saved=saved)
+    ).findings
+    assert "raises SyntaxError: invalid syntax, as the saved notebook shows it did for its author" in finding.message
+
+
 def test_findings_name_the_refused_write_once_and_no_second_error():
     run = RunResult(
         1,

@@ -182,8 +182,13 @@ def _ran_when_saved(ev: Evidence, index: int) -> bool:
 
 
 def _saved_error(ev: Evidence, index: int, raised: str) -> bool:
-    """The cell's saved outputs hold the same error (``ename: evalue``, sanitised alike)."""
-    saved = [i.text.rstrip(".") for i in out.comparable(ev.saved.get(index, []), ev.sanitise) if i.kind == "error"]
+    """The cell's saved outputs hold the same error (``ename: evalue``, sanitised alike, without
+    IPython's name for the cell's code)."""
+    saved = [
+        _CELL_FILE.sub("", i.text).rstrip(".")
+        for i in out.comparable(ev.saved.get(index, []), ev.sanitise)
+        if i.kind == "error"
+    ]
     return ev.sanitise(raised).rstrip(".") in saved
 
 
