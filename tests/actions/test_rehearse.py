@@ -505,6 +505,21 @@ def test_timings_profiles_progress_and_plot_handles_are_no_difference(rehearse, 
     assert "saved `41`, fresh run `42`" in outcome.findings[0].message
 
 
+def test_a_labelled_duration_is_no_difference_and_an_unlabelled_one_is_put_down_to_its_timer(rehearse):
+    stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731
+    outcome = rehearse(
+        code(
+            "import timeit\nprint('Tuple time: ', timeit.timeit('x = (1, 2)', number=1000))",
+            count=1,
+            outputs=stream("Tuple time:  0.09162306785583496\n"),
+        ),
+        code("from time import perf_counter\nstart = perf_counter()\nsum(range(1000))\nprint(perf_counter() - start)"),
+    )
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index) == ("nondeterministic-output", 1)
+    assert "Likely because it measures a duration (`perf_counter`), which differs on every run." in finding.message
+
+
 def test_a_value_saved_before_numpy_2_is_the_same_value(rehearse):
     def result(count: int, text: str) -> list:
         return [

@@ -82,6 +82,8 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("CPU times: user 2 ms, sys: 1 ms, total: 3 ms\nCompiler : 120 ms\n", "CPU times: total: 3 ms\n"),
         ("3. AC      11.219 sec/puzzle (0.1 Hz)", "3. AC      3.829 sec/puzzle (0.3 Hz)"),
         ("5/10 [00:01<00:01, 1.2kit/s]", "5/10 [00:02<00:03, 3.4MB/s]"),
+        ("('List time: ', 0.4425089359283447)", "('List time: ', 0.0425089359283447)"),
+        ("elapsed=3.2e-05", "elapsed=4.25e-05"),
         ("<matplotlib.axes._subplots.AxesSubplot at 0x7f1234567890>", "<Axes: xlabel='Date'>"),
         ("<matplotlib.figure.Figure at 0x7f12345678>", "<Figure size 640x480 with 1 Axes>"),
         (
@@ -98,7 +100,11 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("0.374", "0.951"),
         ("/home/bob/data.csv", "/home/ann/data.csv"),
         ("469/469 - 6ms/step - loss: 0.2", "469/469 - 6ms/step - loss: 0.3"),
-        ("sampled at 44100 Hz", "sampled at 48000 Hz"),  # no duration on the line: a rate that is a result
+        ("sampled at 44100 Hz", "sampled at 48000 Hz"),
+        (
+            "mean time to failure: 3.25",
+            "mean time to failure: 3.5",
+        ),  # few decimals: a result  # no duration on the line: a rate that is a result
         (
             _profile("internal time", ["2 0.002 0.001 0.002 0.001 a.py:1(f)"]),
             _profile("internal time", ["3 0.002 0.001 0.002 0.001 a.py:1(f)"]),

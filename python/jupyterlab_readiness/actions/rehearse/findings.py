@@ -153,6 +153,9 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
         if static_findings(ev, "wall-clock", index):
             causes.append("it reads the clock (`wall-clock`)")
             verdict(built, "wall-clock", index, True, "two fresh runs gave different output here")
+        timer = _timer(ev, index)
+        if timer is not None:
+            causes.append(f"it measures a duration (`{timer}`), which differs on every run")
         read_changed = sorted({acc.path for acc in b.accesses if acc.kind == "r" and acc.path in changed_paths})
         if read_changed:
             causes.append(f"it reads {listed(read_changed)}, which the first run left different")
@@ -187,6 +190,38 @@ _NO_CAUSE_SEEN = (
     "of strings is iterated — Python orders one differently in each new process (PYTHONHASHSEED), "
     "and what is taken from it follows (its first items, the max or min among ties)."
 )
+
+
+_TIMERS = frozenset(
+    {
+        "time.perf_counter",
+        "time.perf_counter_ns",
+        "time.monotonic",
+        "time.monotonic_ns",
+        "time.process_time",
+        "time.process_time_ns",
+        "timeit.timeit",
+        "timeit.repeat",
+        "timeit.default_timer",
+        "perf_counter",
+        "perf_counter_ns",
+        "monotonic",
+        "process_time",
+        "default_timer",
+        "timeit",
+    }
+)
+
+
+def _timer(ev: Evidence, index: int) -> str | None:
+    """The first timer the cell calls (``time.time()`` is the static ``wall-clock``'s), as written."""
+    if index >= len(ev.notebook.cells):
+        return None
+    for call in cell_facts(ev.notebook.cells[index].source).calls:
+        name = ".".join(p for p in call.parts if p)
+        if name in _TIMERS:
+            return name
+    return None
 
 
 _UPSTREAM_CAUSES = {
@@ -256,6 +291,9 @@ def _mismatches(ev: Evidence, built: Built, nondeterministic: set[int]) -> None:
             likely.append("it draws random numbers without a seed (`unseeded-random`)")
         if static_findings(ev, "wall-clock", index):
             likely.append("it reads the clock (`wall-clock`), and the saved run was at another time")
+        timer = _timer(ev, index)
+        if timer is not None:
+            likely.append(f"it measures a duration (`{timer}`), which differs on every run")
         if not likely:
             upstream = _upstream(ev, index, set())  # a random or clock-bound cell above, its names reaching here
             if upstream:
