@@ -80,6 +80,7 @@ _LABELLED_SECONDS = re.compile(
     r"(\b(?:time|times|elapsed|took|duration|runtime|seconds|secs)\b[^\d\n]{0,12}?)(?:\d+\.\d{4,}(?:e-?\d+)?|\d+(?:\.\d+)?e-?\d+)",
     re.IGNORECASE,
 )
+_SECONDS_LABEL = re.compile(r"(?i:time|took|elapsed|duration|secs)")
 _TIME_MAGIC = re.compile(r"^(CPU times|Wall time):[^\n]*", re.MULTILINE)
 _PROFILE_ORDER = re.compile(r"^\s*Ordered by: ([^\n]*)$", re.MULTILINE)
 _PROFILE_ROW = re.compile(r"^(\s*\d+(?:/\d+)?)(?:\s+\d+\.\d+){4}(\s+\S.*)$")
@@ -121,8 +122,9 @@ class Sanitiser:
             text = _NUMPY_COMPLEX.sub(r"(\1)", text)
             text = _NUMPY_BOOL.sub(r"\1", text)
             text = _NUMPY_TIME.sub(r"np.\1(", text)
-        text = _TIMING_CHATTER.sub("", text)
-        text = _TIMED_LINES.sub("<%timeit>", text)
+        if " per loop" in text or "The slowest run" in text or "Compiler" in text or "Parser" in text:
+            text = _TIMING_CHATTER.sub("", text)
+            text = _TIMED_LINES.sub("<%timeit>", text)
         text = _TIME_MAGIC.sub(r"\1: <time>", text)
         for path, placeholder in self.folders:
             text = text.replace(path, placeholder)
@@ -136,7 +138,8 @@ class Sanitiser:
         text = _STYLER_ID.sub("T_…", text)
         text = _TQDM.sub("<time>", text)
         text = _DURATION.sub("<time>", text)
-        text = _LABELLED_SECONDS.sub(r"\1<time>", text)
+        if _SECONDS_LABEL.search(text):  # a cheap look first: the labelled pattern is slow on long outputs
+            text = _LABELLED_SECONDS.sub(r"\1<time>", text)
         if "<time>" in text:
             text = "\n".join(_RATE.sub("<rate>", line) if "<time>" in line else line for line in text.split("\n"))
         return _profile_tables(text)  # last: its rows are sorted as the other placeholders read
