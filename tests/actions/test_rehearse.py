@@ -202,7 +202,17 @@ def test_a_missing_file_a_shell_command_above_should_have_made_is_put_down_to_it
     assert finding.check == "rehearsal-error" and finding.cell_index == 2
     assert (
         "A command above names it (cell 1 ran `test -e words.txt || cp /nonexistent/words.txt .`) and left no such "
-        "file: if it was to make it (a download), it failed" in finding.message
+        "file: if it was to make it (a download), it failed — what it printed shows why" in finding.message
+    )
+
+
+def test_a_url_a_shell_command_names_is_an_external_input(rehearse):
+    # `.invalid` never resolves (RFC 2606), and `true` fetches nothing: no network is needed.
+    outcome = rehearse(code("!true https://data.invalid/words.txt || wget 'http://mirror.invalid/w.txt'"), runs=1)
+    (finding,) = outcome.findings
+    assert (finding.check, finding.severity, finding.cell_index) == ("external-input", "info", 0)
+    assert finding.message.startswith(
+        "A command it runs names `https://data.invalid/words.txt`, `http://mirror.invalid/w.txt`: a network input"
     )
 
 

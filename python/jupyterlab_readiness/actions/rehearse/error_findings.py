@@ -212,10 +212,10 @@ def _named_by_commands(run: RunResult, failing: CellRun, path: str | None) -> st
     if not naming:
         return ""
     shown = "; ".join(f"{cell_label(i)} ran `{text}`" for i, text in naming[:MAX_LISTED])
+    printed = "what it printed shows" if len(naming) == 1 else "what they printed shows"
     return (
         f" A command above names it ({shown}) and left no such file: if it was to make it (a "
-        "download), it failed — its cell's output shows why (the rehearsal does not watch what "
-        "commands do)."
+        f"download), it failed — {printed} why (the rehearsal does not watch what commands do)."
     )
 
 

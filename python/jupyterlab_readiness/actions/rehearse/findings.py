@@ -11,6 +11,7 @@ or contradicts are also listed as verdicts (``StaticVerdict``), which the record
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ...checks.context import cell_label
 from ...contract.baseline import OutputDiff
@@ -109,16 +110,41 @@ def _external(ev: Evidence, built: Built) -> None:
             "each path a parameter and document where the file comes from."
         )
         add(ev, built, "external-input", "warning", index, None, " ".join(parts), suggestion)
-    for index, contacted in sorted(hosts.items()):
-        message = (
-            f"Contacts {listed(contacted)} over the network: an input that can change, or "
-            "be unreachable, on the next run."
-        )
+    urls = _command_urls(ev)
+    for index in sorted(set(hosts) | set(urls)):
+        parts = []
+        if hosts.get(index):
+            parts.append(
+                f"Contacts {listed(hosts[index])} over the network: an input that can change, or "
+                "be unreachable, on the next run."
+            )
+        if urls.get(index):
+            parts.append(
+                f"A command it runs names {listed(urls[index])}: a network input that can change, or be "
+                "unreachable, on the next run (what commands do is not watched: whether it was fetched is not known)."
+            )
+        message = " ".join(parts)
         suggestion = (
             "Pin what you read (a dated snapshot, a version, a commit), cache it under the "
             "project, and fail with a clear message when the host is down."
         )
         add(ev, built, "external-input", "info", index, None, message, suggestion)
+
+
+def _command_urls(ev: Evidence) -> dict[int, list[str]]:
+    """The URLs the commands of each cell name: a command's downloads (``!curl -O https://…``,
+    ``!wget …``) are not seen by the hook, its command line is."""
+    urls: dict[int, list[str]] = {}
+    for cell in ev.runs[0].cells:
+        for access in cell.accesses:
+            if access.kind == "p":
+                for url in _URL.findall(command(access.path, access.detail).text):
+                    if url not in urls.get(cell.cell_index, []):
+                        urls.setdefault(cell.cell_index, []).append(url)
+    return urls
+
+
+_URL = re.compile(r"\b(?:https?|ftp|s3|gs)://[^\s'\"<>|;)]+", re.IGNORECASE)
 
 
 def _is_ip(host_port: str) -> bool:
