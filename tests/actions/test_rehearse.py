@@ -143,6 +143,36 @@ def test_hidden_state_fails_with_the_name_and_confirms_the_static_finding(rehear
     assert [c.status for c in outcome.runs[0].cells] == ["ok", "error", "not-run"]
 
 
+def test_a_cell_that_failed_for_its_author_too_is_told_to_be_tagged_if_meant_to_raise(rehearse):
+    error = {"output_type": "error", "ename": "TypeError", "evalue": "'tuple' object does not support item assignment"}
+    demo = code("z = (3, 7, 4, 2)\nz[1] = 'fish'", count=1, outputs=[{**error, "traceback": []}])
+    outcome = rehearse(demo, code("print('after')"), runs=1)
+    (finding,) = outcome.findings
+    assert "raises TypeError: 'tuple' object does not support item assignment, as the saved notebook shows" in (
+        finding.message
+    )
+    assert "tag it `raises-exception`" in finding.suggestion
+    demo["metadata"]["tags"] = ["raises-exception"]
+    tagged_outcome = rehearse(demo, code("print('after')"), runs=1)
+    assert tagged_outcome.findings == [] and stdout_of(tagged_outcome.runs[0].by_index()[1].outputs) == "after\n"
+
+
+def test_an_error_from_inside_a_library_in_a_cell_that_ran_when_saved_points_to_its_version(rehearse):
+    saved = [{"output_type": "execute_result", "execution_count": 2, "metadata": {}, "data": {"text/plain": "0    1"}}]
+    outcome = rehearse(
+        code("import pandas as pd\nframe = pd.DataFrame({'a': [1]})", count=1),
+        code("frame['b']", count=2, outputs=saved),
+        runs=1,
+    )
+    (finding,) = outcome.findings
+    assert "raises KeyError: 'b', from inside `pandas`; the saved notebook shows the cell ran without error" in (
+        finding.message
+    )
+    assert "Find the version of `pandas` the notebook last ran with" in finding.suggestion
+    own = rehearse(code("x = 1 / 0", count=1), runs=1)  # raised by the cell's own code: no library to blame
+    assert "from inside" not in own.findings[0].message
+
+
 def test_a_cell_asking_for_input_is_told_to_take_a_parameter(rehearse):
     outcome = rehearse(code("name = input('Your name? ')\nprint(name)"), code("print('never')"))
     (finding,) = outcome.findings
@@ -159,6 +189,31 @@ def test_a_file_missing_from_the_real_folder_too_is_told_as_a_missing_input(rehe
     assert finding.check == "rehearsal-error" and "FileNotFoundError" in finding.message
     assert "The notebook's own folder lacks this file too" in finding.message
     assert "needs a file it does not have" in finding.suggestion and "--folder" not in finding.suggestion
+
+
+def test_a_missing_file_a_shell_command_above_should_have_made_is_put_down_to_it(rehearse):
+    # A download that fails (cp from nowhere: no network needed), then the file is read.
+    outcome = rehearse(
+        code("!test -e words.txt || cp /nonexistent/words.txt ."),
+        code("print('counting')"),
+        code("words = open('words.txt').read().split()"),
+    )
+    (finding,) = outcome.findings
+    assert finding.check == "rehearsal-error" and finding.cell_index == 2
+    assert (
+        "A command above names it (cell 1 ran `test -e words.txt || cp /nonexistent/words.txt .`) and left no such "
+        "file: if it was to make it (a download), it failed — what it printed shows why" in finding.message
+    )
+
+
+def test_a_url_a_shell_command_names_is_an_external_input(rehearse):
+    # `.invalid` never resolves (RFC 2606), and `true` fetches nothing: no network is needed.
+    outcome = rehearse(code("!true https://data.invalid/words.txt || wget 'http://mirror.invalid/w.txt'"), runs=1)
+    (finding,) = outcome.findings
+    assert (finding.check, finding.severity, finding.cell_index) == ("external-input", "info", 0)
+    assert finding.message.startswith(
+        "A command it runs names `https://data.invalid/words.txt`, `http://mirror.invalid/w.txt`: a network input"
+    )
 
 
 def test_a_file_the_scratch_copy_lacks_points_to_the_folder_option(rehearse, tmp_path):
@@ -283,6 +338,35 @@ def test_figures_and_archives_saved_again_are_the_same_files_and_new_data_is_not
     assert len(hashes["drawn.pdf"]) == 64
 
 
+def test_office_documents_saved_again_with_the_same_content_are_the_same_files(rehearse):
+    # openpyxl is not installed here: each file is written as openpyxl (and odfpy) write them, the
+    # properties part dated with the time of the save.
+    save = (
+        "import datetime, random, time, zipfile\n"
+        "def save(path, properties, dates, part, content):\n"
+        "    now = datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%dT%H:%M:%SZ')\n"
+        "    stamped = ''.join(f'<{d} xsi:type=\"dcterms:W3CDTF\">{now}</{d}>' for d in dates)\n"
+        "    with zipfile.ZipFile(path, 'w', zipfile.ZIP_DEFLATED) as z:\n"
+        "        z.writestr(properties, f'<props><dc:creator>ann</dc:creator>{stamped}</props>')\n"
+        "        z.writestr(part, content)\n"
+    )
+    outcome = rehearse(
+        code(save),
+        code(
+            "save('table.xlsx', 'docProps/core.xml', ['dcterms:created', 'dcterms:modified'], "
+            "'xl/worksheets/sheet1.xml', '<sheetData>1,2</sheetData>')"
+        ),
+        code("save('report.ods', 'meta.xml', ['meta:creation-date', 'dc:date'], 'content.xml', '<table>1,2</table>')"),
+        code(
+            "save('drawn.xlsx', 'docProps/core.xml', ['dcterms:modified'], 'xl/worksheets/sheet1.xml', "
+            "f'<sheetData>{random.random()}</sheetData>')"
+        ),
+        code("time.sleep(1.1)"),  # the two runs' saves are dated other seconds
+    )
+    assert [(f.check, f.cell_index) for f in outcome.findings] == [("non-idempotent-write", 3)], outcome.findings
+    assert "`drawn.xlsx`" in outcome.findings[0].message
+
+
 def test_a_figure_saved_again_is_no_golden_file_of_the_export(rehearse):
     from jupyterlab_readiness.actions.export.expectations import expectations
 
@@ -341,6 +425,17 @@ def test_a_set_of_strings_printed_in_another_order_is_put_down_to_string_hashing
     assert "same values come out in another order" in finding.message and "PYTHONHASHSEED" in finding.message
 
 
+def test_a_pick_from_a_set_of_strings_with_no_other_cause_is_put_down_to_string_hashing(rehearse, monkeypatch):
+    # Its first 3 of 26 names: the same in two processes with a chance of 1 in 15,600 (each
+    # process its own hash seed, whatever this one's environment fixes).
+    monkeypatch.delenv("PYTHONHASHSEED", raising=False)
+    outcome = rehearse(code("names = {chr(97 + i) * 3 for i in range(26)}\nprint(list(names)[:3])"))
+    (finding,) = outcome.findings
+    assert finding.check == "nondeterministic-output" and "another order" not in finding.message
+    assert "No random draw, clock read or file the first run changed reaches it" in finding.message
+    assert "PYTHONHASHSEED" in finding.message and "picking from them" in finding.suggestion
+
+
 # --------------------------------------------------------------------------- output-mismatch
 def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731
@@ -363,6 +458,123 @@ def test_saved_outputs_are_compared_after_sanitising(rehearse, project):
     assert "saved `41`, fresh run `42`" in finding.message
     (diff,) = outcome.diffs
     assert diff.diff.splitlines()[-2:] == ["-41", "+42"]
+
+
+def test_timings_profiles_progress_and_plot_handles_are_no_difference(rehearse, project):
+    stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731
+    profile = code(
+        "import cProfile, time\ndef a():\n    time.sleep(0.002)\ndef b():\n    time.sleep(0.001)\n"
+        "cProfile.run('a(); b()', sort='tottime')"
+    )
+    # The profile's saved output: a plain run's, as another day's would be (other times, rows in another order).
+    plain = nbformat.from_dict(notebook(profile))
+    NotebookClient(plain, timeout=60, kernel_name="python3", resources={"metadata": {"path": str(project)}}).execute()
+    table = stdout_of(plain.cells[0].outputs).split("\n")
+    rows = [i for i, line in enumerate(table) if re.match(r"\s*\d+\s+\d+\.\d{3}\s", line)]
+    assert len(rows) > 3
+    table[rows[0] : rows[-1] + 1] = [
+        re.sub(r"\d+\.\d{3}", "9.999", line) for line in table[rows[-1] : rows[0] - 1 : -1]
+    ]
+    profile["execution_count"], profile["outputs"] = 3, stream("\n".join(table))
+    outcome = rehearse(
+        code("%timeit -r 3 sum(range(100))", count=1, outputs=stream("100000 loops, best of 3: 1.52 µs per loop\n")),
+        code(
+            "%%time\ntotal = sum(range(10**5))",
+            count=2,
+            outputs=stream("CPU times: user 4 ms, sys: 0 ns, total: 4 ms\nWall time: 4.1 ms\n"),
+        ),
+        profile,
+        code(
+            "start = time.perf_counter()\nfor i in range(1, 4):\n    time.sleep(0.02)\n"
+            "    took = time.perf_counter() - start\n"
+            "    print(f'\\r{i}/3 [00:00<00:00, {i / took / 1000:.2f}kB/s]', end='')\nprint()",
+            count=4,
+            outputs=stream("3/3 [00:00<00:00, 0.05kB/s]\n"),
+        ),
+        code(
+            "start = time.perf_counter()\ntime.sleep(0.01)\ntook = time.perf_counter() - start\n"
+            "print(f'solved {took:.3f} sec/puzzle ({1 / took:.1f} Hz)')",
+            count=5,
+            outputs=stream("solved 11.219 sec/puzzle (0.1 Hz)\n"),
+        ),
+        code(
+            "import matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.gca()",
+            count=6,
+            outputs=[
+                {
+                    "output_type": "execute_result",
+                    "execution_count": 6,
+                    "metadata": {},
+                    "data": {"text/plain": "<matplotlib.axes._subplots.AxesSubplot at 0x7f3a2b1c9d80>"},
+                }
+            ],
+        ),
+        code("%time print(6 * 7)", count=7, outputs=stream("41\nCPU times: user 5 µs, sys: 1 µs, total: 6 µs\n")),
+    )
+    assert checks(outcome) == [("output-mismatch", 6)], outcome.findings
+    assert "saved `41`, fresh run `42`" in outcome.findings[0].message
+
+
+def test_a_labelled_duration_is_no_difference_and_an_unlabelled_one_is_put_down_to_its_timer(rehearse):
+    stream = lambda text: [{"output_type": "stream", "name": "stdout", "text": text}]  # noqa: E731
+    outcome = rehearse(
+        code(
+            "import timeit\nprint('Tuple time: ', timeit.timeit('x = (1, 2)', number=1000))",
+            count=1,
+            outputs=stream("Tuple time:  0.09162306785583496\n"),
+        ),
+        code("from time import perf_counter\nstart = perf_counter()\nsum(range(1000))\nprint(perf_counter() - start)"),
+    )
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index) == ("nondeterministic-output", 1)
+    assert "Likely because it measures a duration (`perf_counter`), which differs on every run." in finding.message
+
+
+def test_a_value_saved_before_numpy_2_is_the_same_value(rehearse):
+    def result(count: int, text: str) -> list:
+        return [
+            {"output_type": "execute_result", "execution_count": count, "metadata": {}, "data": {"text/plain": text}}
+        ]
+
+    outcome = rehearse(
+        code("import numpy as np\nnp.float64(662.64)", count=1, outputs=result(1, "662.64")),
+        code(
+            "[np.int64(3), np.True_, np.complex128(1 + 2j), np.str_('a')]",
+            count=2,
+            outputs=result(2, "[3, True, (1+2j), 'a']"),
+        ),
+        code("np.datetime64('2024-01-31')", count=3, outputs=result(3, "numpy.datetime64('2024-01-31')")),
+        code("np.float64(6543.51)", count=4, outputs=result(4, "6543.52")),
+    )
+    assert checks(outcome) == [("output-mismatch", 3)], [f.message for f in outcome.findings]
+    assert "saved `6543.52`, fresh run `6543.51`" in outcome.findings[0].message
+
+
+def test_a_figure_saved_at_another_resolution_is_the_same_figure(rehearse):
+    import base64
+    import struct
+    import zlib
+
+    def png(width: int, height: int) -> list:
+        head = (
+            b"\x89PNG\r\n\x1a\n"
+            + struct.pack(">I", 13)
+            + b"IHDR"
+            + struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+        )
+        head += struct.pack(">I", zlib.crc32(head[12:]) & 0xFFFFFFFF)
+        data = {"image/png": base64.b64encode(head).decode(), "text/plain": "<IPython.core.display.Image object>"}
+        return [{"output_type": "display_data", "metadata": {}, "data": data}]
+
+    # The fresh run shows 640×480 (100 dpi); the saved outputs were drawn at 72 dpi, or are another figure.
+    draw = (
+        "import io\nimport matplotlib\nmatplotlib.use('agg')\nimport matplotlib.pyplot as plt\n"
+        "from IPython.display import Image, display\nfig = plt.figure(figsize=(6.4, 4.8))\nplt.plot([1, 3, 2])\n"
+        "buffer = io.BytesIO()\nfig.savefig(buffer, format='png', dpi=100)\ndisplay(Image(buffer.getvalue()))"
+    )
+    outcome = rehearse(code(draw, count=1, outputs=png(461, 346)), code(draw, count=2, outputs=png(461, 173)))
+    assert checks(outcome) == [("output-mismatch", 1)], [f.message for f in outcome.findings]
+    assert "saved `[image/png 461×173]`, fresh run `[image/png 640×480]`" in outcome.findings[0].message
 
 
 def test_a_saved_output_of_another_day_is_put_down_to_the_clock(rehearse):
@@ -425,14 +637,26 @@ def test_files_read_from_outside_and_hosts_contacted_are_external_inputs(rehears
     assert outcome.record.cells[0].external == [str(data)]
 
 
-def test_a_shell_escape_and_pip_magic_are_noted_as_unwatched_processes(rehearse):
+def test_a_shell_escape_and_pip_magic_are_noted_as_unwatched_shell_commands(rehearse):
     # IPython runs `!cmd` and `%pip` through pexpect, whose child closes every inherited
-    # descriptor (the hook's log too) before its exec.
-    outcome = rehearse(code("!echo made > made.txt"), code("%pip --version"))
-    # The shell is IPython's choice ($SHELL, else the first `sh` on PATH), so only its `-c` is fixed.
-    shell = r"cell {} started a process \(`/\S+ -c {}`\)"
-    assert any(re.match(shell.format(1, re.escape("echo made > made.txt")), n) for n in outcome.notes)
-    assert any(re.match(shell.format(2, r"\S+ -m pip --version"), n) for n in outcome.notes)
+    # descriptor (the hook's log too) before its exec. The shell is IPython's choice ($SHELL, else
+    # the first `sh` on PATH): the note names the command the user wrote, not the shell.
+    outcome = rehearse(
+        code("!echo made > made.txt"),
+        code("%pip --version"),
+        code("import subprocess\nsubprocess.run('echo run', shell=True)\nsubprocess.run(['bash', '-c', 'true'])"),
+        code("%%bash\necho script > script.txt"),
+    )
+    notes = [n for n in outcome.notes if "is not watched by the rehearsal" in n]
+    assert "cell 1 ran a shell command (`echo made > made.txt`)" in notes[0]
+    assert re.match(r"cell 2 ran a shell command \(`\S*python\S* -m pip --version`\)", notes[1]), notes
+    assert notes[2:] == [
+        "cell 3 ran a shell command (`echo run`): what it reads and writes is not watched by the rehearsal",
+        "cell 3 ran a shell command (`true`): what it reads and writes is not watched by the rehearsal",
+        "cell 4 ran a shell script (`bash` reading its commands from its input, as `%%bash` does): what it "
+        "reads and writes is not watched by the rehearsal",
+    ]
+    assert not any(" -c " in n for n in notes)
 
 
 def test_a_syntax_error_is_told_by_cell_and_line_without_ipythons_file_name(rehearse):
@@ -484,6 +708,25 @@ def test_processes_that_left_the_kernels_process_group_die_with_it(rehearse, bas
             "start_new_session=True)"
         ),
         code("if os.fork() == 0:\n    os.setsid()\n    import time\n    time.sleep(600)\n    os._exit(0)"),
+    )
+    assert outcome.status == "passed"
+
+
+def test_daemons_the_notebook_started_die_with_its_kernel(rehearse, base):
+    # Each double-forks: its parent exits, init adopts it, and it is in no process group or session
+    # of the kernel's (`!` runs its shell on a pty, in a session of its own). Each names the private
+    # folder (the fixture looks for such processes).
+    sleeper = f"{sys.executable} -c 'import time; time.sleep(600)' {base}"
+    outcome = rehearse(
+        code(f"!nohup {sleeper} > /dev/null 2>&1 & echo started"),
+        code(f"import subprocess\nsubprocess.Popen(['sh', '-c', \"setsid {sleeper} &\"]).wait()"),
+        code(
+            "import os, sys, time\nif os.fork() == 0:\n    os.setsid()\n    if os.fork() == 0:\n"
+            f"        os.execv(sys.executable, [sys.executable, '-c', 'import time; time.sleep(600)', {str(base)!r}])\n"
+            "    os._exit(0)"
+        ),
+        code("time.sleep(1)"),  # the last daemon has called exec: its command line names the folder
+        runs=1,
     )
     assert outcome.status == "passed"
 

@@ -20,11 +20,12 @@ from jupyterlab_readiness.actions.rehearse import scratch, snapshot
 from jupyterlab_readiness.actions.rehearse.audit_log import Access, LogReader, install_code
 from jupyterlab_readiness.actions.rehearse.baseline import record_path, write_record
 from jupyterlab_readiness.actions.rehearse.cancel import Cancellation, Cancelled, TimeLimit
+from jupyterlab_readiness.actions.rehearse.commands import Command, command
 from jupyterlab_readiness.actions.rehearse.evidence import Evidence
 from jupyterlab_readiness.actions.rehearse.findings import build
 from jupyterlab_readiness.actions.rehearse.rehearsal import Progress
 from jupyterlab_readiness.actions.rehearse.results import CellError, CellRun, RunResult
-from jupyterlab_readiness.actions.rehearse.runner import error_line
+from jupyterlab_readiness.actions.rehearse.runner import error_line, raising_library
 from jupyterlab_readiness.cli.rehearse import progress_line, render
 from jupyterlab_readiness.contract.baseline import (
     CellBaseline,
@@ -44,6 +45,16 @@ from jupyterlab_readiness.notebook.model import notebook_from_json
 
 
 # ------------------------------------------------------------------------------ sanitising
+def _profile(order: str, rows: list[str]) -> str:
+    head = f"   3 function calls in 0.004 seconds\n\n   Ordered by: {order}\n\n"
+    return (
+        head
+        + "   ncalls  tottime  percall  cumtime  percall filename:lineno(function)\n"
+        + "".join(f"   {row}\n" for row in rows)
+        + "\n"
+    )
+
+
 def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
     sanitise = out.Sanitiser({"/tmp/rh/work/proj": "<folder>", "/home/ann/proj": "<folder>"}, temp=["/tmp/rh"])
     same_pairs = [
@@ -63,6 +74,22 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("scratch /tmp/rh/tmp-1/tmpa1b2c3", "scratch /tmp/rh/tmp-2/tmpz9y8x7"),
         ("File /tmp/ipykernel_123/456.py, line 3", "File /tmp/ipykernel_999/789.py, line 3"),
         ("\x1b[31mred\x1b[0m", "red"),
+        (
+            "The slowest run took 5.21 times longer than the fastest. This could mean that an intermediate "
+            "result is being cached.\n1000 loops, best of 3: 2 µs per loop\nok",
+            "2.1 µs ± 3 ns per loop (mean ± std. dev. of 7 runs, 100,000 loops each)\nok",
+        ),
+        ("CPU times: user 2 ms, sys: 1 ms, total: 3 ms\nCompiler : 120 ms\n", "CPU times: total: 3 ms\n"),
+        ("3. AC      11.219 sec/puzzle (0.1 Hz)", "3. AC      3.829 sec/puzzle (0.3 Hz)"),
+        ("5/10 [00:01<00:01, 1.2kit/s]", "5/10 [00:02<00:03, 3.4MB/s]"),
+        ("('List time: ', 0.4425089359283447)", "('List time: ', 0.0425089359283447)"),
+        ("elapsed=3.2e-05", "elapsed=4.25e-05"),
+        ("<matplotlib.axes._subplots.AxesSubplot at 0x7f1234567890>", "<Axes: xlabel='Date'>"),
+        ("<matplotlib.figure.Figure at 0x7f12345678>", "<Figure size 640x480 with 1 Axes>"),
+        (
+            _profile("internal time", ["2 0.002 0.001 0.002 0.001 a.py:1(f)", "1 0.001 0.001 0.003 0.003 a.py:4(g)"]),
+            _profile("internal time", ["1 0.009 0.009 0.010 0.010 a.py:4(g)", "2 0.001 0.000 0.001 0.000 a.py:1(f)"]),
+        ),
     ]
     for a, b in same_pairs:
         assert sanitise(a) == sanitise(b), (a, b)
@@ -73,6 +100,19 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("0.374", "0.951"),
         ("/home/bob/data.csv", "/home/ann/data.csv"),
         ("469/469 - 6ms/step - loss: 0.2", "469/469 - 6ms/step - loss: 0.3"),
+        ("sampled at 44100 Hz", "sampled at 48000 Hz"),
+        (
+            "mean time to failure: 3.25",
+            "mean time to failure: 3.5",
+        ),  # few decimals: a result  # no duration on the line: a rate that is a result
+        (
+            _profile("internal time", ["2 0.002 0.001 0.002 0.001 a.py:1(f)"]),
+            _profile("internal time", ["3 0.002 0.001 0.002 0.001 a.py:1(f)"]),
+        ),  # calls counted differ
+        (
+            _profile("call count", ["2 0.002 0.001 0.002 0.001 a.py:1(f)", "1 0.001 0.001 0.003 0.003 a.py:4(g)"]),
+            _profile("call count", ["1 0.009 0.009 0.010 0.010 a.py:4(g)", "2 0.001 0.000 0.001 0.000 a.py:1(f)"]),
+        ),
     ]
     for a, b in different_pairs:
         assert sanitise(a) != sanitise(b), (a, b)
@@ -500,6 +540,16 @@ def _evidence(cells, runs, **kw):
     )
 
 
+def test_a_syntax_error_the_saved_notebook_shows_too_is_told_as_its_authors():
+    cells = [code("health_data.loc[(:, 1), (:, 'HR')]", count=32)]
+    saved = {0: [{"output_type": "error", "ename": "SyntaxError", "evalue": "invalid syntax (3311942670.py, line 1)"}]}
+    error = CellError("SyntaxError", "invalid syntax (1063758517.py, line 1)", 1)
+    (finding,) = build(
+        _evidence(cells, [RunResult(1, [CellRun(0, "error", error=error)], "error")], saved=saved)
+    ).findings
+    assert "raises SyntaxError: invalid syntax, as the saved notebook shows it did for its author" in finding.message
+
+
 def test_findings_name_the_refused_write_once_and_no_second_error():
     run = RunResult(
         1,
@@ -558,10 +608,43 @@ def test_a_file_a_shell_command_changed_goes_on_the_cell_that_ran_it():
     cells = [code("print('start')"), code("!date +%N >> out/stamps.txt")]
     grown = [FileChange("out/stamps.txt", "changed", 10, 20, True)]
     (finding,) = build(_evidence(cells, runs, changes=grown)).findings
-    assert finding.cell_index == 1 and "the command this cell ran (`/bin/bash -c date" in finding.message
+    assert (
+        finding.cell_index == 1 and "the shell command this cell ran (`date +%N >> out/stamps.txt`)" in finding.message
+    )
     other = [FileChange("out/model.h5", "changed", 10, 12, False)]
     (unnamed,) = build(_evidence(cells, runs, changes=other)).findings
-    assert unnamed.cell_index is None and "a command a cell ran (cell 2: `/bin/bash" in unnamed.message
+    assert (
+        unnamed.cell_index is None and "a command a cell ran (cell 2: `date +%N >> out/stamps.txt`)" in unnamed.message
+    )
+
+
+def test_the_library_that_raised_is_the_innermost_installed_frame_of_the_last_exception():
+    chained = [
+        "\x1b[0;31mFileNotFoundError\x1b[0m   Traceback (most recent call last)",
+        "File \x1b[0;32m~/.venv/lib/python3.11/site-packages/requests/api.py:9\x1b[0m, in get",
+        "\nThe above exception was the direct cause of the following exception:\n",
+        "\x1b[0;31mOSError\x1b[0m   Traceback (most recent call last)",
+        "Cell \x1b[0;32mIn[1], line 2\x1b[0m",
+        "File C:\\env\\Lib\\site-packages\\matplotlib\\style\\__init__.py:132, in use",
+        "File /usr/lib/python3/dist-packages/numpy/core.py:5, in f",
+        "\x1b[0;31mOSError\x1b[0m: bad",
+    ]
+    assert raising_library(chained) == "numpy"
+    assert raising_library(chained[:5]) is None  # the cell's own code raised it
+    kernel = ["Traceback (most recent call last)", "File /x/site-packages/IPython/core/magic.py:1, in f"]
+    assert raising_library(kernel) is None
+
+
+def test_a_shell_is_named_by_the_command_it_ran_and_other_processes_as_started():
+    assert command("/usr/bin/zsh -c ls -l data", "os.exec") == Command("ls -l data", True)
+    assert command("dash -c echo a  b", "subprocess.Popen") == Command("echo a  b", True)
+    assert command("wc -l data.csv", "os.system") == Command("wc -l data.csv", True)
+    assert command("/usr/bin/python3 -c print(1)", "subprocess.Popen") == Command("/usr/bin/python3 -c print(1)", False)
+    assert command("/bin/bash script.sh", "os.exec") == Command("/bin/bash script.sh", False)
+    assert command("/opt/ksh -c ls", "os.exec").shell is False
+    assert command("sh -c ", "os.exec") == Command("sh -c ", False)
+    assert command("/bin/sh -c  [ -e a.txt ] || curl -O x", "os.exec").text == "[ -e a.txt ] || curl -O x"
+    assert command("bash", "subprocess.Popen") == Command("bash", True, script=True)
 
 
 def test_a_differing_cell_below_another_is_put_down_to_the_first_that_differed():

@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 import signal
 
-from .evidence import Built, Evidence, add, listed, plural, static_findings, verdict
+from ...checks.context import cell_label
+from . import outputs as out
+from .commands import command
+from .evidence import MAX_LISTED, Built, Evidence, add, listed, plural, static_findings, verdict
 from .results import CellRun, RunResult
 
 _NAME_ERROR = re.compile(r"name '([^']+)' is not defined")
@@ -116,19 +119,44 @@ def rehearsal_errors(ev: Evidence, built: Built) -> None:
             elif ename == "FileNotFoundError" and missing_path(evalue) in ev.missing_for_real:
                 message = (
                     f"In a fresh kernel this cell{where} raises {raised}. The notebook's own folder "
-                    f"lacks this file too: it is not something the scratch copy left out.{stopped}"
+                    f"lacks this file too: it is not something the scratch copy left out."
+                    f"{_named_by_commands(run, failing, missing_path(evalue))}{stopped}"
                 )
                 suggestion = (
                     "The notebook needs a file it does not have: add it to the project, or add the "
                     "step that makes it (a download, another notebook's output) above this cell; "
                     "make its path a parameter and write down where it comes from."
                 )
+            elif _saved_error(ev, failing.cell_index, raised):
+                message = (
+                    f"In a fresh kernel this cell{where} raises {raised}, as the saved notebook shows "
+                    f"it did for its author.{stopped}"
+                )
+                suggestion = (
+                    "If the cell is meant to raise (it shows what an error looks like), tag it "
+                    "`raises-exception`: a run then goes on past it, as nbclient and papermill do. "
+                    "Otherwise fix it, or remove it, so that the notebook runs top to bottom."
+                )
             elif ename in ("FileNotFoundError", "NotADirectoryError"):
+                named = _named_by_commands(run, failing, missing_path(evalue))
+                message = f"In a fresh kernel this cell{where} raises {raised}.{named}{stopped}"
                 suggestion = (
                     "The rehearsal runs in a copy of the notebook's folder: keep the "
                     "notebook's inputs under it (read by relative paths), "
                     "make the path a parameter, or rehearse with --folder set to the "
                     "project folder when it reads from ../."
+                )
+            elif error is not None and error.library and not ev.parameters and _ran_when_saved(ev, failing.cell_index):
+                library = error.library
+                message = (
+                    f"In a fresh kernel this cell{where} raises {raised}, from inside `{library}`; the saved "
+                    "notebook shows the cell ran without error. If it was saved with another version of "
+                    f"`{library}`, a change in the library is the likely cause.{stopped}"
+                )
+                suggestion = (
+                    f"Find the version of `{library}` the notebook last ran with (its changelog says what "
+                    "changed since) and pin it (Freeze environment), or update the cell to the installed "
+                    "version."
                 )
     add(ev, built, "rehearsal-error", "error", failing.cell_index, line, message, suggestion)
 
@@ -145,6 +173,50 @@ def _hosts(cell: CellRun) -> list[str]:
     named = [a.path for a in cell.accesses if a.kind == "n" and a.detail == "socket.getaddrinfo"]
     hosts = named or [a.path for a in cell.accesses if a.kind == "n"]
     return list(dict.fromkeys(hosts))
+
+
+def _ran_when_saved(ev: Evidence, index: int) -> bool:
+    """The saved notebook shows the cell ran (an execution count) and raised nothing."""
+    cell = ev.notebook.cells[index] if index < len(ev.notebook.cells) else None
+    return cell is not None and cell.execution_count is not None and not cell.errors
+
+
+def _saved_error(ev: Evidence, index: int, raised: str) -> bool:
+    """The cell's saved outputs hold the same error (``ename: evalue``, sanitised alike, without
+    IPython's name for the cell's code)."""
+    saved = [
+        _CELL_FILE.sub("", i.text).rstrip(".")
+        for i in out.comparable(ev.saved.get(index, []), ev.sanitise)
+        if i.kind == "error"
+    ]
+    return ev.sanitise(raised).rstrip(".") in saved
+
+
+def _named_by_commands(run: RunResult, failing: CellRun, path: str | None) -> str:
+    """The shell commands of the cells above that name the missing file (a download that should
+    have made it, ``!test -e words.txt || curl -O …``), as a sentence; "" when none does."""
+    if not path:
+        return ""
+    name = path.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1]
+    naming = list(
+        dict.fromkeys(
+            (cell.cell_index, ran.text)
+            for cell in run.cells
+            if cell.cell_index < failing.cell_index
+            for access in cell.accesses
+            if access.kind == "p"
+            for ran in [command(access.path, access.detail)]
+            if name and name in ran.text
+        )
+    )
+    if not naming:
+        return ""
+    shown = "; ".join(f"{cell_label(i)} ran `{text}`" for i, text in naming[:MAX_LISTED])
+    printed = "what it printed shows" if len(naming) == 1 else "what they printed shows"
+    return (
+        f" A command above names it ({shown}) and left no such file: if it was to make it (a "
+        f"download), it failed — {printed} why (the rehearsal does not watch what commands do)."
+    )
 
 
 def missing_path(evalue: str) -> str | None:

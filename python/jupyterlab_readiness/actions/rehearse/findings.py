@@ -11,12 +11,14 @@ or contradicts are also listed as verdicts (``StaticVerdict``), which the record
 from __future__ import annotations
 
 import ipaddress
+import re
 
 from ...checks.context import cell_label
 from ...contract.baseline import OutputDiff
 from ...notebook.facts import cell_facts
 from ...notebook.model import Notebook
 from . import outputs as out
+from .commands import Command, command
 from .error_findings import rehearsal_errors
 from .evidence import MAX_LISTED, Built, Evidence, add, listed, plural, static_findings, verdict
 from .results import CellRun
@@ -108,16 +110,41 @@ def _external(ev: Evidence, built: Built) -> None:
             "each path a parameter and document where the file comes from."
         )
         add(ev, built, "external-input", "warning", index, None, " ".join(parts), suggestion)
-    for index, contacted in sorted(hosts.items()):
-        message = (
-            f"Contacts {listed(contacted)} over the network: an input that can change, or "
-            "be unreachable, on the next run."
-        )
+    urls = _command_urls(ev)
+    for index in sorted(set(hosts) | set(urls)):
+        parts = []
+        if hosts.get(index):
+            parts.append(
+                f"Contacts {listed(hosts[index])} over the network: an input that can change, or "
+                "be unreachable, on the next run."
+            )
+        if urls.get(index):
+            parts.append(
+                f"A command it runs names {listed(urls[index])}: a network input that can change, or be "
+                "unreachable, on the next run (what commands do is not watched: whether it was fetched is not known)."
+            )
+        message = " ".join(parts)
         suggestion = (
             "Pin what you read (a dated snapshot, a version, a commit), cache it under the "
             "project, and fail with a clear message when the host is down."
         )
         add(ev, built, "external-input", "info", index, None, message, suggestion)
+
+
+def _command_urls(ev: Evidence) -> dict[int, list[str]]:
+    """The URLs the commands of each cell name: a command's downloads (``!curl -O https://…``,
+    ``!wget …``) are not seen by the hook, its command line is."""
+    urls: dict[int, list[str]] = {}
+    for cell in ev.runs[0].cells:
+        for access in cell.accesses:
+            if access.kind == "p":
+                for url in _URL.findall(command(access.path, access.detail).text):
+                    if url not in urls.get(cell.cell_index, []):
+                        urls.setdefault(cell.cell_index, []).append(url)
+    return urls
+
+
+_URL = re.compile(r"\b(?:https?|ftp|s3|gs)://[^\s'\"<>|;)]+", re.IGNORECASE)
 
 
 def _is_ip(host_port: str) -> bool:
@@ -152,6 +179,9 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
         if static_findings(ev, "wall-clock", index):
             causes.append("it reads the clock (`wall-clock`)")
             verdict(built, "wall-clock", index, True, "two fresh runs gave different output here")
+        timer = _timer(ev, index)
+        if timer is not None:
+            causes.append(f"it measures a duration (`{timer}`), which differs on every run")
         read_changed = sorted({acc.path for acc in b.accesses if acc.kind == "r" and acc.path in changed_paths})
         if read_changed:
             causes.append(f"it reads {listed(read_changed)}, which the first run left different")
@@ -165,18 +195,59 @@ def _nondeterministic(ev: Evidence, built: Built) -> set[int]:
             upstream = _upstream(ev, index, found)
             if upstream:
                 causes.append(upstream)
-        because = f" Likely because {' and '.join(causes)}." if causes else ""
+        because = f" Likely because {' and '.join(causes)}." if causes else _NO_CAUSE_SEEN
         message = f"Two fresh runs give different output here: run 1 `{x}`, run 2 `{y}`.{because}"
         suggestion = (
             "Seed every random generator (random.seed, np.random.default_rng(seed), random_state=…), "
-            "pass dates and times in as parameters, and sort sets before printing, so that "
-            "every run prints the same."
+            "pass dates and times in as parameters, and sort sets before printing or picking from "
+            "them, so that every run prints the same."
         )
         add(ev, built, "nondeterministic-output", "warning", index, None, message, suggestion)
         built.diffs.append(
             OutputDiff(index, "nondeterministic-output", "run 1", "run 2", out.diff(items_a, items_b, "run 1", "run 2"))
         )
     return found
+
+
+# Neither a random draw, the clock nor a changed file: what is left most often (Anigrams.ipynb:
+# max(chains, key=len) over a set of words picks another of the longest in each process).
+_NO_CAUSE_SEEN = (
+    " No random draw, clock read or file the first run changed reaches it: most often, then, a set "
+    "of strings is iterated — Python orders one differently in each new process (PYTHONHASHSEED), "
+    "and what is taken from it follows (its first items, the max or min among ties)."
+)
+
+
+_TIMERS = frozenset(
+    {
+        "time.perf_counter",
+        "time.perf_counter_ns",
+        "time.monotonic",
+        "time.monotonic_ns",
+        "time.process_time",
+        "time.process_time_ns",
+        "timeit.timeit",
+        "timeit.repeat",
+        "timeit.default_timer",
+        "perf_counter",
+        "perf_counter_ns",
+        "monotonic",
+        "process_time",
+        "default_timer",
+        "timeit",
+    }
+)
+
+
+def _timer(ev: Evidence, index: int) -> str | None:
+    """The first timer the cell calls (``time.time()`` is the static ``wall-clock``'s), as written."""
+    if index >= len(ev.notebook.cells):
+        return None
+    for call in cell_facts(ev.notebook.cells[index].source).calls:
+        name = ".".join(p for p in call.parts if p)
+        if name in _TIMERS:
+            return name
+    return None
 
 
 _UPSTREAM_CAUSES = {
@@ -246,6 +317,9 @@ def _mismatches(ev: Evidence, built: Built, nondeterministic: set[int]) -> None:
             likely.append("it draws random numbers without a seed (`unseeded-random`)")
         if static_findings(ev, "wall-clock", index):
             likely.append("it reads the clock (`wall-clock`), and the saved run was at another time")
+        timer = _timer(ev, index)
+        if timer is not None:
+            likely.append(f"it measures a duration (`{timer}`), which differs on every run")
         if not likely:
             upstream = _upstream(ev, index, set())  # a random or clock-bound cell above, its names reaching here
             if upstream:
@@ -279,25 +353,31 @@ def _non_idempotent(ev: Evidence, built: Built) -> None:
             if access.kind == "w" and access.detail == "a":
                 appended_by.setdefault(access.path, cell.cell_index)
     processes = list(
-        dict.fromkeys((cell.cell_index, a.path) for cell in ev.runs[1].cells for a in cell.accesses if a.kind == "p")
+        dict.fromkeys(
+            (cell.cell_index, command(a.path, a.detail))
+            for cell in ev.runs[1].cells
+            for a in cell.accesses
+            if a.kind == "p"
+        )
     )
     for change in ev.changes:
         cells = writers.get(change.path, [])
         index = appended_by.get(change.path, cells[-1].cell_index if cells else None)
         path = change.path
-        command = None
+        ran = None
         if index is None:  # no Python code opened it: a command that names it, when one cell ran such
-            naming = [(i, c) for i, c in processes if path.rsplit("/", 1)[-1] in c]
+            naming = [(i, c) for i, c in processes if path.rsplit("/", 1)[-1] in c.text]
             if len({i for i, _ in naming}) == 1:
-                index, command = naming[0]
+                index, ran = naming[0]
         message, suggestion = _changed(change)
         if index is not None and (change.appended or change.rows_added) and static_findings(ev, "append-write", index):
             message += " This is the append the static check `append-write` pointed at, confirmed."
             verdict(built, "append-write", index, True, f"`{path}` grew in the second run (appended)")
-        if command is not None:
-            message += f" No cell opened it through Python: the command this cell ran (`{command}`) wrote it."
+        if ran is not None:
+            what = "shell command" if ran.shell else "command"
+            message += f" No cell opened it through Python: the {what} this cell ran (`{ran.text}`) wrote it."
         elif index is None:
-            started = "; ".join(f"{cell_label(i)}: `{c}`" for i, c in processes[:MAX_LISTED])
+            started = "; ".join(f"{cell_label(i)}: `{c.text}`" for i, c in processes[:MAX_LISTED])
             message += (
                 " No cell opened it through Python: it was written by "
                 + (f"a command a cell ran ({started}) or by " if processes else "")
@@ -356,14 +436,17 @@ def _changed(change: FileChange) -> tuple[str, str]:
 
 # -------------------------------------------------------------------------------------- notes
 def _processes(ev: Evidence, built: Built) -> None:
-    seen: set[tuple[int, str]] = set()
+    seen: set[tuple[int, Command]] = set()
     for cell in ev.runs[0].cells:
         for access in cell.accesses:
-            if access.kind == "p" and (cell.cell_index, access.path) not in seen:
-                seen.add((cell.cell_index, access.path))
+            if access.kind != "p":
+                continue
+            ran = command(access.path, access.detail)
+            if (cell.cell_index, ran) not in seen:
+                seen.add((cell.cell_index, ran))
                 built.notes.append(
-                    f"{cell_label(cell.cell_index)} started a process (`{access.path}`): what "
-                    "it reads and writes is not watched by the rehearsal"
+                    f"{cell_label(cell.cell_index)} {ran.started()}: what it reads and writes "
+                    "is not watched by the rehearsal"
                 )
 
 

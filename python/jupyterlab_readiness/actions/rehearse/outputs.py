@@ -4,7 +4,9 @@ What is compared, per cell, in order: the standard output (consecutive chunks jo
 returns and backspaces applied as a terminal would), results and displays by their ``text/plain``
 (else ``text/html``, ``text/markdown``, ``text/latex``), images as present/absent with their size
 in pixels (PNG, JPEG and GIF headers; within 10 % or 4 px, as fonts and renderers differ between
-machines), and errors by ``ename: evalue``. Not compared: standard error (warnings, progress
+machines, or both sides scaled alike by up to 1.5 — the same figure at another dpi: the inline backend
+drew at 72 dpi until it stopped overriding matplotlib's 100 in 2022, ipython/matplotlib-inline#14),
+and errors by ``ename: evalue``. Not compared: standard error (warnings, progress
 bars, library chatter, whose text varies with versions and terminals) and other MIME types, which
 count as present/absent only.
 
@@ -14,8 +16,23 @@ dimensions) and compare with a fresh run's images like the images themselves.
 
 Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
 addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``6ms/step``,
-``3 ms ± 41 µs per loop``, ``[00:01<00:02, 9.5it/s]``), the notebook's folder (its scratch copy and
-the real one both read ``<folder>``) and temporary paths (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``).
+``[00:01<00:02, 9.5it/s]``, a number of 4 decimals or more after a label such as "time:" or "took")
+and a rate on the same line (``(0.1 Hz)``, ``12.5 MB/s``), the
+notebook's folder (its scratch copy and the real one both read ``<folder>``) and temporary paths
+(``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``). Whole lines of IPython's timing magics: a
+``%timeit`` result in either IPython's format (``3 ms ± 41 µs per loop (mean ± std. dev. of 7
+runs, 100 loops each)``, before IPython 5 ``100 loops, best of 3: 3 ms per loop``), its "The
+slowest run took …" warning and ``%time``'s "Compiler :" / "Parser   :" lines (printed only when
+slow), and ``%time``'s "CPU times:" / "Wall time:" lines (their layout differs by platform).
+Profiler tables (``cProfile.run``, ``pstats``): their time columns; the rows of a table ordered
+by a time are sorted (the order is the times'), and those of a time-ordered table cut to its first
+rows are dropped (which rows make the cut is the times' too). matplotlib's ``Axes`` and ``Figure``
+handles, a plotting cell's last value, read ``<Axes>`` / ``<Figure>`` whatever the version's
+``repr`` (``<matplotlib.axes._subplots.AxesSubplot at 0x…>``, ``<AxesSubplot:>``, ``<Axes: >``):
+the figure itself is compared as an image. NumPy 2's scalar reprs read as NumPy 1 printed them
+(``np.float64(662.64)`` as ``662.64``, ``np.True_`` as ``True``, ``np.complex128(1+2j)`` as
+``(1+2j)``; ``numpy.datetime64(…)`` as ``np.datetime64(…)``): saved outputs made before NumPy 2
+are the same values.
 """
 
 from __future__ import annotations
@@ -37,8 +54,40 @@ _DURATION = re.compile(
     r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:ns|µs|μs|us|ms|s|sec|secs|seconds?|min|mins|minutes?|h|hours?)"
     r"(?:/[A-Za-z]+)?(?![\w/])"
 )
-_LOOPS = re.compile(r"\b\d[\d,]*\s+loops?\s+each")
-_TQDM = re.compile(r"\[\d+:\d\d(?::\d\d)?<[\d:?]+(?:,\s*[\d.?]+\s?(?:it/s|s/it))?\]|\b[\d.]+\s?(?:it/s|s/it)\b")
+# tqdm's "[elapsed<remaining, rate]" (the rate in its unit: it/s, s/it, 1.2kit/s, 3.4MB/s, ?it/s), or a bare rate.
+_TQDM = re.compile(r"\[\d+:\d\d(?::\d\d)?<[\d:?]+(?:,[^\]\n]*)?\]|\b[\d.]+\s?(?:it/s|s/it)\b")
+# A rate, on a line holding a duration: it is derived from it ("11.2 sec/puzzle (0.1 Hz)").
+_RATE = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?\s?(?:[kMG]?Hz|[A-Za-z]+/s(?:ec)?)(?![\w/])")
+_TIMED_LINES = re.compile(
+    r"^[^\n]* per loop \(mean ± std\. dev\. of \d+ runs?, [\d,]+ loops? each\)[ \t]*$"
+    r"|^[\d,]+ loops?, best of \d+: [^\n]* per loop[ \t]*$",
+    re.MULTILINE,
+)
+_TIMING_CHATTER = re.compile(
+    r"^(?:The slowest run took [^\n]* times longer than the fastest\.[^\n]*|(?:Compiler|Parser)\s*: [^\n]*)(?:\n|$)",
+    re.MULTILINE,
+)
+_NUMPY_REAL = re.compile(
+    r"\bnp\.(?:u?int(?:8|16|32|64|c|p)?|u?longlong|u?short|u?byte|float(?:16|32|64|96|128)?|half|single|double"
+    r"|longdouble|bool|str_|bytes_)\(([^()]*)\)"
+)
+_NUMPY_COMPLEX = re.compile(r"\bnp\.(?:complex(?:64|128|192|256)?|csingle|cdouble|clongdouble)\(([^()]*)\)")
+_NUMPY_BOOL = re.compile(r"\bnp\.(True|False)_\b")
+_NUMPY_TIME = re.compile(r"\bnumpy\.(datetime64|timedelta64)\(")
+# A bare number of seconds after a label that says it is one ("Tuple time:  0.0081288", "took
+# 1.23456"): a measured duration prints many decimals, a result labelled so rarely does.
+_LABELLED_SECONDS = re.compile(
+    r"(\b(?:time|times|elapsed|took|duration|runtime|seconds|secs)\b[^\d\n]{0,12}?)(?:\d+\.\d{4,}(?:e-?\d+)?|\d+(?:\.\d+)?e-?\d+)",
+    re.IGNORECASE,
+)
+_SECONDS_LABEL = re.compile(r"(?i:time|took|elapsed|duration|secs)")
+_TIME_MAGIC = re.compile(r"^(CPU times|Wall time):[^\n]*", re.MULTILINE)
+_PROFILE_ORDER = re.compile(r"^\s*Ordered by: ([^\n]*)$", re.MULTILINE)
+_PROFILE_ROW = re.compile(r"^(\s*\d+(?:/\d+)?)(?:\s+\d+\.\d+){4}(\s+\S.*)$")
+_AXES = re.compile(
+    r"<(?:matplotlib\.[\w.]+\.)?(\w*?)(Axes|Figure)(?:Subplot)?"
+    r"(?: at 0x[0-9a-fA-F]+|:[^<>\n]*| size [^<>\n]*)>"
+)
 _TEMP = re.compile(r"(?:/private)?(?:/tmp|/var/tmp|/dev/shm|/var/folders/[^\s/'\"]+/[^\s/'\"]+/T)/[^\s'\",)\]]*")
 _WINDOWS_TEMP = re.compile(
     r"[A-Za-z]:\\{1,2}Users\\{1,2}[^\\\s]+\\{1,2}AppData\\{1,2}Local\\{1,2}Temp\\{1,2}[^\s'\",)\]]*", re.IGNORECASE
@@ -48,6 +97,7 @@ _CARRIAGE_RETURN = re.compile(r".*\r(?=[^\n])")
 _TEXT_MIMES = ("text/plain", "text/html", "text/markdown", "text/latex")
 _IMAGE_MIMES = ("image/png", "image/jpeg", "image/gif", "image/svg+xml")
 MAX_DIFF_LINES = 80
+MAX_SCALE = 1.5  # another dpi (72, 96, 100): a twice larger image (a retina figure, a bigger figsize) differs
 # What the frontend sends instead of a non-text MIME payload (src/slim.ts): type, bytes, pixels.
 _PLACEHOLDER = re.compile(r"<([\w.+-]+/[\w.+-]+) (\d+) bytes(?:, (\d+)x(\d+))?>")
 
@@ -66,6 +116,16 @@ class Sanitiser:
 
     def __call__(self, text: str) -> str:
         text = self.paths(_ANSI.sub("", text))
+        text = _AXES.sub(r"<\1\2>", text)
+        if "np." in text or "numpy." in text:
+            text = _NUMPY_REAL.sub(r"\1", text)
+            text = _NUMPY_COMPLEX.sub(r"(\1)", text)
+            text = _NUMPY_BOOL.sub(r"\1", text)
+            text = _NUMPY_TIME.sub(r"np.\1(", text)
+        if " per loop" in text or "The slowest run" in text or "Compiler" in text or "Parser" in text:
+            text = _TIMING_CHATTER.sub("", text)
+            text = _TIMED_LINES.sub("<%timeit>", text)
+        text = _TIME_MAGIC.sub(r"\1: <time>", text)
         text = _TEMP.sub("<tmp>", text)
         text = _WINDOWS_TEMP.sub("<tmp>", text)
         text = _ADDRESS.sub("0x…", text)
@@ -73,8 +133,12 @@ class Sanitiser:
         text = _UUID.sub("<uuid>", text)
         text = _STYLER_ID.sub("T_…", text)
         text = _TQDM.sub("<time>", text)
-        text = _LOOPS.sub("<n> loops each", text)
-        return _DURATION.sub("<time>", text)
+        text = _DURATION.sub("<time>", text)
+        if _SECONDS_LABEL.search(text):  # a cheap look first: the labelled pattern is slow on long outputs
+            text = _LABELLED_SECONDS.sub(r"\1<time>", text)
+        if "<time>" in text:
+            text = "\n".join(_RATE.sub("<rate>", line) if "<time>" in line else line for line in text.split("\n"))
+        return _profile_tables(text)  # last: its rows are sorted as the other placeholders read
 
     def paths(self, text: str) -> str:
         """Only the folders and the kernels' temporary folders replaced: what a finding's message
@@ -85,6 +149,40 @@ class Sanitiser:
         if self.temp is not None:
             text = self.temp.sub("<tmp>", text)
         return text
+
+
+def _profile_tables(text: str) -> str:
+    """A profiler table without its times: each row's four time columns dropped; the rows of a
+    table ordered by a time sorted, or dropped when the table shows only the first rows."""
+    if "Ordered by:" not in text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    by_time = cut = False
+    rows: list[str] = []
+
+    def flush() -> None:
+        if rows and not (by_time and cut):
+            out.extend(sorted(rows) if by_time else rows)
+        elif rows:
+            out.append("<profile rows ordered by time>")
+        rows.clear()
+
+    for line in lines:
+        order = _PROFILE_ORDER.match(line)
+        if order is not None:
+            flush()
+            by_time, cut = "time" in order.group(1), False
+        elif line.lstrip().startswith("List reduced from"):
+            cut = True
+        row = _PROFILE_ROW.match(line)
+        if row is not None:
+            rows.append(row.group(1) + row.group(2))
+            continue
+        flush()
+        out.append(line)
+    flush()
+    return "\n".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +202,13 @@ class Item:
             return False
         if self.size is None or other.size is None:
             return True
-        return all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size, strict=True))
+        if all(abs(a - b) <= max(4, 0.1 * max(a, b)) for a, b in zip(self.size, other.size, strict=True)):
+            return True
+        (w1, h1), (w2, h2) = self.size, other.size
+        if min(w1, h1, w2, h2) <= 0:
+            return False
+        scale = w1 / w2
+        return 1 / MAX_SCALE <= scale <= MAX_SCALE and abs(scale - h1 / h2) <= 0.03 * max(scale, h1 / h2)
 
 
 def _text(value: Any) -> str:

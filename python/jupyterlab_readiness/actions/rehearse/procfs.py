@@ -7,6 +7,11 @@ size, so resetting before a cell and reading after it gives the cell's own peak.
 is refused the value is the peak since the kernel started (still an upper bound for the cell);
 elsewhere (macOS, Windows) there is no value. Only the kernel process counts: processes it starts
 are not added, and a kernelspec whose command is a wrapper (``conda run`` …) measures the wrapper.
+
+The processes a kernel started are found two ways: by parent ids (``descendants``), and by a
+variable in their environment (``carrying``), which every process the kernel starts inherits —
+also one that double-forked away from it (a daemon, ``nohup cmd &`` from a shell escape, whose
+pty is a session of its own) and is now a child of init, in a group and session of its own.
 """
 
 from __future__ import annotations
@@ -80,4 +85,28 @@ def descendants(pid: int | None) -> list[int]:
         for child in children.get(todo.pop(), ()):
             found.append(child)
             todo.append(child)
+    return found
+
+
+def carrying(entry: bytes) -> list[int]:
+    """The processes whose environment (as they were started, ``/proc/<pid>/environ``) holds
+    ``entry`` (``NAME=value``); only one's own processes are readable. Linux only, else []."""
+    if not sys.platform.startswith("linux"):
+        return []
+    try:
+        entries = os.listdir("/proc")
+    except OSError:
+        return []
+    found = []
+    own = os.getpid()
+    for name in entries:
+        if not name.isdigit() or int(name) == own:
+            continue
+        try:
+            with open(f"/proc/{name}/environ", "rb") as handle:
+                environ = handle.read()
+        except OSError:
+            continue
+        if entry in environ.split(b"\0"):
+            found.append(int(name))
     return found

@@ -17,6 +17,7 @@ class CellError:
     evalue: str
     line: int | None  # 1-based line in the cell of the statement that raised, from the traceback
     refused_write: bool = False  # the PermissionError of the audit hook
+    library: str | None = None  # the installed package whose code raised it (its innermost frame), if any
 
 
 @dataclass(slots=True)

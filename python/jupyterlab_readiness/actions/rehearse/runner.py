@@ -5,8 +5,9 @@ error, as an unattended run would — with each cell's time, peak memory and fil
 The kernel is never the user's: it is started here with its own connection file, working
 directory and ``TMPDIR`` (both inside the rehearsal's private directory), IPython history off (so
 the user's history database is not written), and it is always killed at the end — on success,
-error, timeout or cancellation — together with its process group (what it started), whatever
-else happens, before anything is awaited.
+error, timeout or cancellation — together with its process group (what it started) and every
+process that carries the run's marker in its environment (what it started that left the group),
+whatever else happens, before anything is awaited.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import contextlib
 import logging
 import os
 import re
+import secrets
 import signal
 import time
 from collections.abc import Callable
@@ -31,7 +33,7 @@ from nbformat import NotebookNode
 
 from .audit_log import Access, LogReader, install_code
 from .cancel import Cancellation, Cancelled, TimeLimit, settle
-from .procfs import PeakMemory, cpu_seconds, descendants
+from .procfs import PeakMemory, carrying, cpu_seconds, descendants
 from .results import CellError, CellRun, RunResult
 
 log = logging.getLogger(__name__)
@@ -40,6 +42,9 @@ REFUSAL = "the rehearsal refuses writes outside the notebook's folder"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _CELL_FRAME = re.compile(r"(?:Cell In\s*\[(\d+)\],\s*line (\d+))|(?:<ipython-input-(\d+)-[0-9a-f]+>)")
 _ARROW = re.compile(r"^-+>\s*(\d+)", re.MULTILINE)
+_PACKAGE_FRAME = re.compile(r"^File .*?[/\\](?:site|dist)-packages[/\\]([A-Za-z_]\w*)", re.MULTILINE)
+# In the kernel's environment, inherited by every process it starts: how they are found at the end.
+MARKER = "JUPYTER_READINESS_REHEARSAL"
 
 
 class KernelFailed(Exception):
@@ -104,6 +109,7 @@ class KernelRun:
         self.first_cell_at: float | None = None  # time.monotonic() when the first cell was sent
         self._console: Any = None
         self._console_ready = 0  # the console log's size once the kernel was ready: its start-up chatter
+        self.marker = secrets.token_hex(8)
 
     def _remaining(self) -> float | None:
         return None if self.deadline is None else self.deadline - time.monotonic()
@@ -210,6 +216,7 @@ class KernelRun:
         env = dict(os.environ)
         env.update({"TMPDIR": str(tmp), "TEMP": str(tmp), "TMP": str(tmp)})
         env.pop("JPY_SESSION_NAME", None)
+        env[MARKER] = self.marker
         km = self.km = AsyncKernelManager(kernel_name=spec.kernel_name)
         km.connection_file = str(spec.private / f"kernel-{spec.number}.json")
         startup = self._limit(spec.startup_timeout)
@@ -268,7 +275,7 @@ class KernelRun:
         km, client = self.km, self.client
         if km is None:
             return
-        kill(km)
+        kill(km, self.marker)
         if self._console is not None:
             self._console.close()
         for task in list(client.pollers if client is not None else ()):
@@ -282,9 +289,10 @@ class KernelRun:
             await settle(task, 1.0)
 
 
-def kill(km: AsyncKernelManager) -> None:
+def kill(km: AsyncKernelManager, marker: str) -> None:
     """SIGKILL the kernel's process group (or the process), and the processes it started that
-    left the group (a server started with ``start_new_session=True``), and reap it; never raises."""
+    left the group (a server started with ``start_new_session=True``, a daemon that double-forked),
+    and reap it; never raises."""
     provisioner = getattr(km, "provisioner", None)
     process = getattr(provisioner, "process", None)
     pgid = getattr(provisioner, "pgid", None)
@@ -304,6 +312,18 @@ def kill(km: AsyncKernelManager) -> None:
             process.kill()
         with contextlib.suppress(Exception):
             process.wait(timeout=10)
+    # A process that double-forked is no descendant any more (init adopted it) and, started through
+    # a pty (``!nohup cmd &``) or after setsid, in no process group or session of the kernel's: it
+    # is found by the marker its environment inherited (unless it cleared it). Looked for again
+    # while any is found: one may have forked while the others were being killed.
+    entry = f"{MARKER}={marker}".encode()
+    for _ in range(3):
+        found = carrying(entry)
+        if not found:
+            break
+        for pid in found:
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
 
 
 def _exit_status(km: AsyncKernelManager) -> int | None:
@@ -350,8 +370,19 @@ def _error(cell: NotebookNode, count: int) -> CellError | None:
                 evalue,
                 error_line(out.get("traceback", []), count),
                 ename == "PermissionError" and REFUSAL in evalue,
+                raising_library(out.get("traceback", [])),
             )
     return None
+
+
+def raising_library(traceback: list[str]) -> str | None:
+    """The installed package (under site-packages) of the innermost frame of the exception
+    raised last — the one the cell shows — or None when no such frame is in it. IPython and
+    ipykernel are the kernel's, not the notebook's."""
+    text = _ANSI.sub("", "\n".join(t for t in traceback if isinstance(t, str)))
+    last = text.rsplit("Traceback (most recent call last)", 1)[-1]
+    found = [p for p in _PACKAGE_FRAME.findall(last) if p not in ("IPython", "ipykernel")]
+    return found[-1] if found else None
 
 
 def error_line(traceback: list[str], count: int) -> int | None:

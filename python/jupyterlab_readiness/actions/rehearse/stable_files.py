@@ -6,7 +6,12 @@ file rewritten with the same rows is the same file:
   salts at random;
 - gzip files (``to_csv('out.csv.gz')``): the time in the header;
 - zip archives (``to_csv('out.zip')``, ``shutil.make_archive``): the members' times — each member
-  counts by its name, CRC-32 and size.
+  counts by its name, CRC-32 and size;
+- office documents, zips too (``.xlsx``/``.docx``/``.pptx`` from ``to_excel``, openpyxl,
+  xlsxwriter, python-docx; ``.ods``/``.odt`` from odfpy): the dates of their properties part,
+  written as the time of each save (``docProps/core.xml``: ``dcterms:created``,
+  ``dcterms:modified``, ``cp:lastPrinted``; ``meta.xml``: ``meta:creation-date``, ``dc:date``,
+  ``meta:print-date``, ``meta:editing-duration``) — that part counts by its content without them.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import re
 import zipfile
+import zlib
 from pathlib import Path
 
 MAX_BYTES = 50_000_000  # larger PDF, SVG and gzip files are compared by their bytes only
@@ -26,6 +32,12 @@ _PDF_DATE = re.compile(rb"/(CreationDate|ModDate)\s*\((?:[^()\\]|\\.)*\)")
 _PDF_ID = re.compile(rb"/ID\s*\[\s*<[0-9A-Fa-f]*>\s*<[0-9A-Fa-f]*>\s*\]")
 _SVG_DATE = re.compile(rb"<dc:date>[^<]*</dc:date>")
 _SVG_ID = re.compile(rb'\bid="([^"<>&]+)"')
+_OFFICE_PROPERTIES = frozenset(("docProps/core.xml", "meta.xml"))
+MAX_PROPERTIES_BYTES = 1_000_000  # a larger properties part counts by its CRC-32
+_OFFICE_DATE = re.compile(
+    rb"<((?:dcterms:created|dcterms:modified|cp:lastPrinted|meta:creation-date|dc:date|meta:print-date"
+    rb"|meta:editing-duration)\b)[^>]*>[^<]*</\1>"
+)
 
 
 def stable_digest(path: Path) -> str | None:
@@ -68,12 +80,18 @@ def _svg(data: bytes) -> bytes | None:
 
 
 def _zip(path: Path) -> str | None:
-    """The members' names, CRC-32s and sizes, from the archive's directory (nothing is unpacked)."""
+    """The members' names, CRC-32s and sizes, from the archive's directory; an office document's
+    properties part, unpacked, by its content without its dates."""
     digest = hashlib.sha256()
     try:
         with zipfile.ZipFile(path) as archive:
             for member in archive.infolist():
-                digest.update(f"{member.filename}\0{member.CRC}\0{member.file_size}\n".encode("utf-8", "surrogatepass"))
-    except (zipfile.BadZipFile, OSError, ValueError, UnicodeError):
+                if member.filename in _OFFICE_PROPERTIES and member.file_size <= MAX_PROPERTIES_BYTES:
+                    content = _OFFICE_DATE.sub(rb"<\1/>", archive.read(member))
+                    key = f"{member.filename}\0{hashlib.sha256(content).hexdigest()}\n"
+                else:
+                    key = f"{member.filename}\0{member.CRC}\0{member.file_size}\n"
+                digest.update(key.encode("utf-8", "surrogatepass"))
+    except (zipfile.BadZipFile, OSError, ValueError, UnicodeError, EOFError, RuntimeError, zlib.error):
         return None
     return digest.hexdigest()
