@@ -592,3 +592,37 @@ def test_a_data_literal_too_long_for_the_code_is_a_data_file_the_settings_load(t
     assert ruff(exported.project, "format", "--check").returncode == 0
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout
+
+
+def test_names_functions_declare_global_are_steps_module_globals_every_step_shares(tmp_path: Path) -> None:
+    assert notebook_prints("global_counter_and_cache") == ["3 2 2", "20 2"]
+    exported = export("global_counter_and_cache", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert steps.count("    global hits\n") == 3  # bump, and the two steps that bind it (`hits = 0`, `del hits`)
+    assert "def use(bump):" in steps, "the state is no step parameter"
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["3 2 2", "20 2"]
+    alone = subprocess.run(  # bump() counts on from the `hits` its step found, not from the run's end
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "-k", "test_use"],
+        capture_output=True,
+        text=True,
+        cwd=exported.project,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=600,
+    )
+    assert alone.returncode == 0 and "1 passed" in alone.stdout, alone.stdout
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+
+def test_a_parameter_declared_global_is_refused_naming_the_line(tmp_path: Path) -> None:
+    exported = export("global_parameter", tmp_path)
+    assert exported.export.returncode == 1
+    refused = exported.reply["refused"]
+    assert "Cell 2 line 2 declares `global step`, a parameter of the package" in refused
+    assert "`global current_step` in the function" in refused
+    assert not exported.project.exists()

@@ -195,6 +195,7 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "imports": list(pipeline.imports),
         "returned": list(pipeline.handed),
         "own_names": own_names(pipeline),
+        "module_state": list(pipeline.state),
         "left_out": [i + 1 for i in pipeline.left_out],
         "warnings": list(pipeline.warnings),
         "draws": pipeline.draws,

@@ -34,6 +34,7 @@ from ..naming import heading_above
 from .modules import rewrite_imports
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 from .rewrites import main_guards, star_imports, used_names
+from .state import module_state
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
@@ -173,6 +174,7 @@ class Pipeline:
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
+    state: list[str] = field(default_factory=list)  # globals of steps.py: names the notebook declares global
 
 
 def _nothing_to_export(notebook: Notebook, parameters_cell: Cell | None, left_out: list[int]) -> ExportRefused:
@@ -208,6 +210,8 @@ def build(
     definitions: list[str] = []  # functions and classes that go to the module as they are
     definition_imports: set[tuple] = set()
     assigned = _assigned_names(notebook, parameters_cell)
+    exported = [c for c in notebook.code_cells() if SKIP_TAG not in c.tags and c is not parameters_cell]
+    state = module_state(exported, parameters)
     rebound = _rebound_names(notebook)
     used = _names_for_star_imports(notebook)
     imported: dict[str, tuple] = {}
@@ -275,6 +279,7 @@ def build(
                 cell_numbers=(originals[0] + 1, originals[-1] + 1),
                 verify=False,  # the package's modules are compiled whole at the end (style.styled)
                 postponed_annotations=POSTPONED_IMPORT in definition_imports,
+                module_state=state,
             )
         except ExtractionRefused as exc:
             where = _cells_shown(originals)
@@ -326,6 +331,7 @@ def build(
         draws=draws,
         tables=tables,
         rich=rich,
+        state=sorted(state),
     )
 
 
