@@ -29,8 +29,8 @@ from helpers.frame_notebooks import (
 from helpers.kernels import running_kernel
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.actions.export.expectations import expectations
+from jupyterlab_readiness.actions.export.file_names import file_names
 from jupyterlab_readiness.actions.export.parameters import Parameter
-from jupyterlab_readiness.actions.export.steps import _file_literals
 from jupyterlab_readiness.actions.rehearse.shapes import shapes
 from jupyterlab_readiness.actions.rehearse.snapshot import differences, take
 from jupyterlab_readiness.contract.baseline import (
@@ -113,11 +113,11 @@ def test_a_sqlite_file_is_a_write_when_the_code_writes_tables_into_it_else_a_rea
         "import sqlite3\nconnection = sqlite3.connect('out.db')\nframe.to_sql('t', connection)",
         "from sqlalchemy import create_engine\nengine = create_engine('sqlite:///warehouse.sqlite')",
     ]
-    assert _file_literals(writing) == (["out.db", "warehouse.sqlite"], [])
+    assert file_names(writing) == (["out.db", "warehouse.sqlite"], [])
     reading = ["import sqlite3\nframe = pd.read_sql_query('SELECT 1', sqlite3.connect('input.db'))"]
-    assert _file_literals(reading) == ([], ["input.db"])
+    assert file_names(reading) == ([], ["input.db"])
     not_sqlite = ["import psycopg\nframe.to_sql('t', psycopg.connect('dbname.conf'))"]
-    assert _file_literals(not_sqlite) == ([], ["dbname.conf"])
+    assert file_names(not_sqlite) == ([], ["dbname.conf"])
 
 
 def test_a_sqlite_file_rewritten_with_the_same_rows_is_no_change_and_with_other_rows_is(tmp_path):
