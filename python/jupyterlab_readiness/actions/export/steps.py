@@ -29,7 +29,7 @@ from ..extract.planner import POSTPONED_IMPORT, Extraction, extract
 from ..extract.selection import default_names
 from ..extract.surroundings import Surroundings
 from ..naming import heading_above
-from .file_names import WRITE_METHODS, file_names
+from .file_names import WRITE_METHODS, file_names, parameter_values
 from .modules import rewrite_imports
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 from .rewrites import main_guards, star_imports, used_names
@@ -290,7 +290,7 @@ def build(
         for line in step.lines:
             body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
-    writes, reads = file_names(code_sources)
+    writes, reads = file_names(code_sources, parameter_values(parameters))
     steps_text, rich = _combine(modules, definitions, definition_imports)
     if not (draws or tables or rich or any(_reports(source) for source in code_sources)):
         warnings.append(
