@@ -75,6 +75,7 @@ NOTEBOOK_PINS = [
     "nbformat==5.11.1",
     # the export CLI (run from this source tree with PYTHONPATH) and what the packages use
     "jinja2==3.1.6",  # the export renders its files from templates
+    "pyyaml==6.0.3",  # the export reads templates' copier.yml and writes .copier-answers.yml
     "pydantic==2.13.4",
     "pydantic-settings==2.14.1",
     "tomlkit==0.15.2",

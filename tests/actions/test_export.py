@@ -550,7 +550,7 @@ def test_a_section_that_cannot_become_a_function_names_the_notebook_s_cells(tmp_
         code("start = 3"),
         md("## Bump"),
         md("Words about it."),
-        code("count = start\ndef bump():\n    global count\n    count += 1\nbump()"),
+        code("import asyncio\n\ncount = start\nawait asyncio.sleep(0)"),
         md("## Show"),
         code("shown = [count]\ndef show():\n    print(shown)\nshow()"),
         md("## Reset"),
@@ -558,7 +558,7 @@ def test_a_section_that_cannot_become_a_function_names_the_notebook_s_cells(tmp_
         code("show()"),
     )
     refused = plan(nb, tmp_path).reply.refused
-    assert "The section “Bump” (cell 5) cannot become a function: Cell 5 line 3 declares `global count`" in refused
+    assert "The section “Bump” (cell 5) cannot become a function: Cell 5 line 4 uses top-level `await`" in refused
     nb["cells"][4] = code("count = start + 1")
     refused = plan(nb, tmp_path).reply.refused
     assert "The section “Show” (cell 7) cannot become a function: `show`" in refused

@@ -9,6 +9,7 @@ import dataclasses
 import io
 import json
 import os
+import posixpath
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -592,3 +593,107 @@ def test_a_data_literal_too_long_for_the_code_is_a_data_file_the_settings_load(t
     assert ruff(exported.project, "format", "--check").returncode == 0
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout
+
+
+def test_names_functions_declare_global_are_steps_module_globals_every_step_shares(tmp_path: Path) -> None:
+    assert notebook_prints("global_counter_and_cache") == ["3 2 2", "20 2"]
+    exported = export("global_counter_and_cache", tmp_path)
+    assert exported.export.returncode == 0, exported.export.stdout + exported.export.stderr
+    steps = (exported.project / "src" / PACKAGE / "steps.py").read_text(encoding="utf-8")
+    assert steps.count("    global hits\n") == 3  # bump, and the two steps that bind it (`hits = 0`, `del hits`)
+    assert "def use(bump):" in steps, "the state is no step parameter"
+    run = command(exported, tmp_path)
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert logged(run) == ["3 2 2", "20 2"]
+    alone = subprocess.run(  # bump() counts on from the `hits` its step found, not from the run's end
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests", "-k", "test_use"],
+        capture_output=True,
+        text=True,
+        cwd=exported.project,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=600,
+    )
+    assert alone.returncode == 0 and "1 passed" in alone.stdout, alone.stdout
+    tests = package_tests(exported)
+    assert tests.returncode == 0, tests.stdout
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+
+
+def test_a_parameter_declared_global_is_refused_naming_the_line(tmp_path: Path) -> None:
+    exported = export("global_parameter", tmp_path)
+    assert exported.export.returncode == 1
+    refused = exported.reply["refused"]
+    assert "Cell 2 line 2 declares `global step`, a parameter of the package" in refused
+    assert "`global current_step` in the function" in refused
+    assert not exported.project.exists()
+
+
+@pytest.mark.parametrize(
+    ("parameters", "save", "written"),
+    [
+        ("", "totals.to_csv('../out/totals.csv')", "../out/totals.csv"),
+        (
+            "out_dir = '../out'\nday = '2024-05-01'",
+            "totals.to_csv(f'{out_dir}/totals_{day}.csv')",
+            "../out/totals_2024-05-01.csv",
+        ),
+        ("out_dir = 'results'", "totals.to_csv(Path(out_dir) / 'totals.csv')", "results/totals.csv"),
+        ("out_dir = '../out'", "totals.to_csv(os.path.join(out_dir, 'totals.csv'))", "../out/totals.csv"),
+    ],
+)
+def test_a_file_written_by_a_built_name_or_above_the_folder_is_an_output_where_the_notebook_wrote_it(
+    parameters: str, save: str, written: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """notebooks/ beside data/ and out/: the file is written relative to the working folder as the
+    notebook wrote it relative to its own; the package's tests lay out the folder it goes into."""
+    project = tmp_path / "project"
+    for folder in ("notebooks/results", "data", "out"):
+        (project / folder).mkdir(parents=True)
+    (project / "data" / "sales.csv").write_text("region,units\nnorth,3\nsouth,5\nnorth,4\n", encoding="utf-8")
+    cells = [
+        *([code(parameters, tags=["parameters"])] if parameters else []),
+        code("import os\nfrom pathlib import Path\n\nimport pandas as pd"),
+        md("## Totals"),
+        code(f"sales = pd.read_csv('../data/sales.csv')\ntotals = sales.groupby('region')['units'].sum()\n{save}"),
+    ]
+    case = ExportCase(cells=cells, cause="", today="", correct="")
+    (project / "notebooks" / "nb.ipynb").write_text(json.dumps(notebook(case)), encoding="utf-8")
+    with monkeypatch.context() as patch:  # the notebook, run from its folder as Jupyter runs it
+        patch.chdir(project / "notebooks")
+        namespace: dict = {"__name__": "__main__"}
+        for cell in cells:
+            exec(compile(cell["source"], "<cell>", "exec"), namespace)
+    expected = (project / "notebooks" / written).read_bytes()
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", "notebooks/nb.ipynb", "--name", PACKAGE],
+        capture_output=True,
+        text=True,
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python")},
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    exported = Exported(project / "notebooks" / PACKAGE, done)
+    readme = (exported.project / "README.md").read_text(encoding="utf-8")
+    folder = posixpath.dirname(written)
+    assert f"It writes `{written}`, relative to that folder as the notebook did to its own" in readme
+    assert f"(the folder `{folder}` must exist, as it did beside the notebook)" in readme
+    tests = package_tests(exported)  # their working folders have the output folder where the notebook had it
+    assert tests.returncode == 0 and "4 passed" in tests.stdout, tests.stdout
+    assert f'for name in ["{written}"]' in (exported.project / "tests" / "test_pipeline.py").read_text("utf-8")
+    assert ruff(exported.project, "check").returncode == 0
+    assert ruff(exported.project, "format", "--check").returncode == 0
+    scheduled = tmp_path / "scheduled"  # another machine's layout: the command's working folder is `work`
+    for name in ("work/results", "data", "out"):
+        (scheduled / name).mkdir(parents=True)
+    (scheduled / "data" / "sales.csv").write_bytes((project / "data" / "sales.csv").read_bytes())
+    run = subprocess.run(
+        [sys.executable, "-m", PACKAGE, "--workdir", str(scheduled / "work")],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(exported.project / "src")},
+        timeout=300,
+    )
+    assert one_json_line(run)["status"] == "ok", run.stderr
+    assert (scheduled / "work" / written).read_bytes() == expected

@@ -725,6 +725,39 @@ CASES: dict[str, ExportCase] = {
             code("print(p.x + 1)"),
         ],
     ),
+    "global_counter_and_cache": ExportCase(
+        cause="Functions declare `global` to change the notebook's state: a call counter and a table loaded once "
+        "(norvig's Project Euler Utils counts calls so). Each step became a function, so the state must be one "
+        "namespace every step and function shares, as the kernel's was.",
+        today="Refused: 'Cell 1 line 2 declares `global table`: code that rebinds names outside its own scope cannot be "
+        "moved into a function safely.'",
+        correct="Exported: the names are globals of steps.py, a step binding one declares it `global`, none is a step "
+        "parameter or returned value; the command logs what the notebook printed ('3 2 2', '20 2'); each step's test "
+        "passes alone too (it starts from the globals its step found); ruff passes.",
+        cells=[
+            code(
+                "def load():\n    global table\n    table = {'a': 1, 'b': 2}\n\n\ndef bump(key):\n    global hits\n"
+                "    hits = hits + 1\n    return table[key]"
+            ),
+            md("## Setup"),
+            code("hits = 0\nload()"),
+            md("## Use"),
+            code("total = bump('a') + bump('b')\nseen = hits\nprint(total, seen, len(table))"),
+            md("## Report"),
+            code("print(seen * 10, hits)\ndel hits"),
+        ],
+    ),
+    "global_parameter": ExportCase(
+        cause="A function declares a parameter `global` and changes it: the package hands parameters to its steps, so "
+        "the steps after the call would not see the change.",
+        today="Refused with the extraction's generic message about `global`.",
+        correct="Refused, naming the cell and line and the parameter, and saying to keep the changing value in a name "
+        "of its own.",
+        cells=[
+            code("step = 2", tags=["parameters"]),
+            code("def grow():\n    global step\n    step = step * 2\n\n\ngrow()\nprint(step)"),
+        ],
+    ),
     "long_data_literal_parameter": ExportCase(
         cause="The parameters cell holds a data literal (a dict of lists, as pandas_exercises' `raw_data`): it became a "
         "`Field(default=…)` line of 300-400 characters, a --flag default and a README cell nobody can read.",

@@ -16,6 +16,7 @@ import dataclasses
 import functools
 import hashlib
 import json
+import posixpath
 from pathlib import Path
 
 from ...checks.context import Context
@@ -289,6 +290,7 @@ def _plan(
         inputs=[
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
+        output_folders=_output_folders(pipeline.writes, notebook_dir, root),
         python_version=environment.python_version,
         contact=" ".join((request.contact or "").split()),  # one line: the README's Contact section
         expectations=expected,
@@ -360,6 +362,14 @@ def _place(finding: Finding) -> str:
         return f"`{finding.file}` line {finding.file_line}"
     cell = f"cell {finding.cell_index + 1}" if finding.cell_index is not None else "the notebook"
     return f"{cell} line {finding.line}" if finding.line else cell
+
+
+def _output_folders(writes: list[str], notebook_dir: Path, root: Root) -> list[str]:
+    """The folders beside the notebook (below it or above: ``../out``) that its writes go into, as
+    far as they exist there: the package's tests lay them out around their working folder, as the
+    notebook had them (pandas writes no file into a folder that does not exist)."""
+    folders = {posixpath.dirname(posixpath.normpath(w)) for w in writes}
+    return sorted(f for f in folders if f and root.is_dir(notebook_dir / f))
 
 
 def _string_defaults(parameters: list[Parameter]) -> list[str]:

@@ -68,6 +68,8 @@ class Package:
     pipeline: Pipeline
     report: NotebookReport
     inputs: list[str]  # files beside the notebook it reads, relative to the notebook's folder
+    # the folders beside the notebook its writes go into (relative, posix): there before it ran
+    output_folders: list[str] = field(default_factory=list)
     # What the package needs to run (the scaffolding's Dockerfile, CI and README):
     python_version: str = ""  # the kernel's full Python version ("3.11.7")
     contact: str = ""  # who to contact about it
@@ -190,11 +192,13 @@ def project_variables(pkg: Package) -> dict[str, Any]:
         "data_files": [_data_file(p) for p in pkg.parameters if _data_value(p) is not None],
         "input_files": list(pkg.inputs),
         "output_files": list(pipeline.writes),
+        "output_folders": list(pkg.output_folders),
         "steps": _steps(pipeline),
         "functions": sorted(s.function for s in pipeline.steps),
         "imports": list(pipeline.imports),
         "returned": list(pipeline.handed),
         "own_names": own_names(pipeline),
+        "module_state": list(pipeline.state),
         "left_out": [i + 1 for i in pipeline.left_out],
         "warnings": list(pipeline.warnings),
         "draws": pipeline.draws,

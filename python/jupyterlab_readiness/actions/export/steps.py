@@ -11,8 +11,6 @@ at the end (the calls, in order) is the body of ``run()``.
 from __future__ import annotations
 
 import ast
-import itertools
-import posixpath
 import re
 import symtable
 from collections.abc import Iterable
@@ -31,9 +29,11 @@ from ..extract.planner import POSTPONED_IMPORT, Extraction, extract
 from ..extract.selection import default_names
 from ..extract.surroundings import Surroundings
 from ..naming import heading_above
+from .file_names import WRITE_METHODS, file_names, parameter_values
 from .modules import rewrite_imports
 from .parameters import SKIP_TAG, ClockRewrite, Parameter, is_heading
 from .rewrites import main_guards, star_imports, used_names
+from .state import module_state
 
 # The module the working copy's cells import the steps from; it becomes src/PKG/steps.py, and
 # imports from it inside that module are dropped (the names are its own).
@@ -116,33 +116,13 @@ _SAVE_VALUE = "save_value"
 # Where IPython's ``display`` is imported from. Outside IPython it prints the object's repr to
 # stdout; the package imports displays.py's ``display`` instead, which saves what it shows.
 _IPYTHON_DISPLAY_MODULES = frozenset({"IPython.display", "IPython.core.display", "IPython.core.display_functions"})
-# Calls that leave a record of a run besides the writes of _WRITE_METHODS.
+# Calls that leave a record of a run besides the writes of WRITE_METHODS.
 _RECORDING_CALLS = frozenset(
     {"print", "pprint", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug"}
 )
-_WRITE_METHODS = frozenset(
-    {
-        "to_csv",
-        "to_json",
-        "to_excel",
-        "to_parquet",
-        "to_pickle",
-        "to_html",
-        "to_feather",
-        "to_markdown",
-        "to_latex",
-        "savefig",
-        "write_text",
-        "write_bytes",
-    }
-)
 # Calls whose value on a cell's last line is not kept: None (print, which also becomes a log
 # record as a statement of its own), or what a write returns (a count; the file is the output).
-_UNKEPT_CALLS = frozenset({"print", "display", "pprint", "write"}) | _WRITE_METHODS
-
-# A SQLite file a notebook writes tables into with ``frame.to_sql``: the file it connects to.
-_SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
-_SQLITE_URL = "sqlite:///"
+_UNKEPT_CALLS = frozenset({"print", "display", "pprint", "write"}) | WRITE_METHODS
 
 # Every name _reports looks for contains one of these: code without any of them records nothing.
 _RECORD_WORDS = ("print", "open", "help", "display", "info", "warning", "error", "exception", "critical", "debug")
@@ -173,6 +153,7 @@ class Pipeline:
     warnings: list[str] = field(default_factory=list)
     writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
+    state: list[str] = field(default_factory=list)  # globals of steps.py: names the notebook declares global
 
 
 def _nothing_to_export(notebook: Notebook, parameters_cell: Cell | None, left_out: list[int]) -> ExportRefused:
@@ -208,6 +189,8 @@ def build(
     definitions: list[str] = []  # functions and classes that go to the module as they are
     definition_imports: set[tuple] = set()
     assigned = _assigned_names(notebook, parameters_cell)
+    exported = [c for c in notebook.code_cells() if SKIP_TAG not in c.tags and c is not parameters_cell]
+    state = module_state(exported, parameters)
     rebound = _rebound_names(notebook)
     used = _names_for_star_imports(notebook)
     imported: dict[str, tuple] = {}
@@ -275,6 +258,7 @@ def build(
                 cell_numbers=(originals[0] + 1, originals[-1] + 1),
                 verify=False,  # the package's modules are compiled whole at the end (style.styled)
                 postponed_annotations=POSTPONED_IMPORT in definition_imports,
+                module_state=state,
             )
         except ExtractionRefused as exc:
             where = _cells_shown(originals)
@@ -306,7 +290,7 @@ def build(
         for line in step.lines:
             body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
-    writes, reads = _file_literals(code_sources)
+    writes, reads = file_names(code_sources, parameter_values(parameters))
     steps_text, rich = _combine(modules, definitions, definition_imports)
     if not (draws or tables or rich or any(_reports(source) for source in code_sources)):
         warnings.append(
@@ -326,6 +310,7 @@ def build(
         draws=draws,
         tables=tables,
         rich=rich,
+        state=sorted(state),
     )
 
 
@@ -338,7 +323,7 @@ def _reports(source: str) -> bool:
             continue
         func = node.func
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if name in _RECORDING_CALLS or name in _WRITE_METHODS or name.startswith(("to_", "save", "write", "dump")):
+        if name in _RECORDING_CALLS or name in WRITE_METHODS or name.startswith(("to_", "save", "write", "dump")):
             return True
         root = func
         while isinstance(root, ast.Attribute):
@@ -846,112 +831,6 @@ def _run_body(sources: list[str], functions: set[str]) -> tuple[list[tuple], lis
         if owner in functions:
             by_function[owner] = lines
     return list(imports), handed, by_function
-
-
-def _file_literals(sources: list[str]) -> tuple[list[str], list[str]]:
-    """(relative file names the code writes by literal name, every other path-like string). A
-    write in a ``try`` block may fail on purpose (an optional engine missing): not a file every
-    run writes. A SQLite file connected to by a literal name (``sqlite3.connect`` or an SQLAlchemy
-    ``sqlite:///`` URL) is written when the code writes tables with ``to_sql``, else read."""
-    writes: dict[str, None] = {}
-    strings: dict[str, None] = {}
-    folders: dict[str, str] = {}  # DATA = Path("..") / "data": the path a name holds, for DATA / "sales.csv"
-    writes_sql = any(".to_sql(" in source for source in sources)
-    for source in sources:
-        if "'" not in source and '"' not in source:
-            continue  # no string literal at all
-        try:
-            tree = python_tree(source)
-        except (SyntaxError, ValueError):
-            continue
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                held = _joined_path(stmt.value, folders)
-                if held is not None:
-                    folders[stmt.targets[0].id] = held
-        tried = {id(n) for t in walk(tree) if isinstance(t, ast.Try) for stmt in t.body for n in ast.walk(stmt)}
-        for node in walk(tree):
-            if isinstance(node, ast.Constant) and isinstance(node.value, str) and _path_like(node.value, above=True):
-                strings[node.value] = None
-            elif isinstance(node, (ast.BinOp, ast.Call)):
-                joined = _joined_path(node, folders)
-                if joined is not None and _path_like(joined, above=True):
-                    strings[joined] = None
-            if not isinstance(node, ast.Call) or not node.args or id(node) in tried:
-                continue
-            first = node.args[0]
-            func = node.func
-            method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            database = _sqlite_file(method, first)
-            if database is not None:
-                (writes if writes_sql else strings)[database] = None
-                continue
-            if not (isinstance(first, ast.Constant) and isinstance(first.value, str) and _path_like(first.value)):
-                continue
-            mode = (
-                node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
-            )
-            opens_for_write = (
-                method == "open"
-                and isinstance(mode, ast.Constant)
-                and isinstance(mode.value, str)
-                and any(c in mode.value for c in "wax")
-            )
-            if method in _WRITE_METHODS or opens_for_write:
-                writes[first.value] = None
-    return list(writes), [s for s in strings if s not in writes]
-
-
-def _joined_path(node: ast.expr, folders: dict[str, str]) -> str | None:
-    """The relative path an expression builds from string literals, when it only joins them:
-    ``Path("..") / "data" / "sales.csv"``, ``os.path.join("data", "x.csv")``, or a name holding
-    such a path (``folders``) joined further (``DATA / "sales.csv"``)."""
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.Name):
-        return folders.get(node.id)
-    parts: list[ast.expr] = []
-    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
-        parts = [node.left, node.right]
-    elif isinstance(node, ast.Call) and not node.keywords and node.args:
-        func = node.func
-        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        joins = name == "join" and isinstance(func, ast.Attribute) and ast.unparse(func.value) in ("os.path", "path")
-        if name not in ("Path", "PurePath", "PurePosixPath") and not joins:
-            return None
-        parts = node.args
-    texts = [_joined_path(part, folders) for part in parts]
-    if not parts or any(text is None or text.startswith("/") for text in texts):
-        return None
-    return posixpath.normpath("/".join(texts))  # type: ignore[arg-type]
-
-
-def _sqlite_file(method: str, first: ast.expr) -> str | None:
-    """The SQLite file a ``connect("x.db")`` or ``create_engine("sqlite:///x.db")`` opens, if any."""
-    if not (isinstance(first, ast.Constant) and isinstance(first.value, str)):
-        return None
-    name = first.value
-    if method == "create_engine" and name.startswith(_SQLITE_URL):
-        name = name[len(_SQLITE_URL) :]
-    elif method != "connect":
-        return None
-    return name if _path_like(name) and name.lower().endswith(_SQLITE_SUFFIXES) else None
-
-
-def _path_like(text: str, above: bool = False) -> bool:
-    """Whether ``text`` reads as a relative file name; ``above``: one in a folder above the
-    notebook's counts too (``../data/sales.csv``, the layout of a project with a notebooks/ folder)."""
-    parts = text.replace("\\", "/").split("/")
-    if above:
-        parts = list(itertools.dropwhile(lambda part: part == "..", parts))
-    return (
-        0 < len(text) < 260
-        and "\n" not in text
-        and ".." not in parts
-        and not text.startswith(("/", "~", "http:", "https:", "s3:", "gs:"))
-        and re.search(r"\.[A-Za-z0-9]{1,8}$", text) is not None
-        and ":" not in text
-    )
 
 
 # ------------------------------------------------------------------------------ print → logging

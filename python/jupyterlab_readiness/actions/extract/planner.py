@@ -113,6 +113,7 @@ def extract(
     cell_numbers: tuple[int, int] | None = None,
     verify: bool = True,
     postponed_annotations: bool = False,
+    module_state: frozenset[str] = frozenset(),
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
@@ -126,7 +127,10 @@ def extract(
     otherwise than the notebook). ``verify=False``: the caller compiles what it makes of the
     module text (the export compiles the whole package), so it is not compiled here as well.
     ``postponed_annotations``: the module will start with ``from __future__ import annotations``
-    (the export's steps.py, when a cell imports it), besides any cell above doing so."""
+    (the export's steps.py, when a cell imports it), besides any cell above doing so.
+    ``module_state``: names the module keeps as its own globals, because a function of the notebook
+    declares them ``global`` (the export's steps.py): never parameters nor returned, the function
+    declares ``global`` those it binds, so each function of the module sees the one value."""
     if not notebook.is_python:
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
@@ -140,7 +144,7 @@ def extract(
     # (the notebook then imports functions extracted before).
     check_module_name(module, set() if existing_module_text is not None else surroundings.packages)
     check_function_name(function)
-    trees = [check_cell(cell, surroundings.number(cell.index)) for cell in selected]
+    trees = [check_cell(cell, surroundings.number(cell.index), module_state) for cell in selected]
     if not any(tree.body for tree in trees):
         raise ExtractionRefused("The selected cells hold no code: there is nothing to extract.")
     choices = _Choices(
@@ -149,6 +153,7 @@ def extract(
         cell_numbers or (selected[0].index + 1, selected[-1].index + 1),
         verify,
         postponed_annotations,
+        module_state,
     )
     with quiet_compiler():
         return _Planner(notebook, selected, trees, surroundings, module, function, existing_module_text, choices).run()
@@ -163,6 +168,7 @@ class _Choices:
     cell_numbers: tuple[int, int]  # the docstring's first and last cell
     verify: bool
     postponed_annotations: bool
+    module_state: frozenset[str]
 
 
 class _Planner:
@@ -260,6 +266,9 @@ class _Planner:
             self.locals, own_reads = plain
             self.globals_read, self.closures = own_reads - self.locals, {}
             self.referenced = set(own_reads)
+        # the module's globals the body binds: declared ``global`` at the function's start
+        self.declared = sorted(self.locals & self.choices.module_state)
+        self.locals -= self.choices.module_state
         self.module_imports: set[ImportKey] = set()
         self.parameters: set[str] = set()
         self.unresolved: dict[str, str] = {}
@@ -285,6 +294,8 @@ class _Planner:
     def _place_global(self, name: str, own_reads: set[str]) -> None:
         """Where a name the function reads as a global comes from: a module import, a parameter,
         a builtin; unresolved when none."""
+        if name in self.choices.module_state:
+            return
         if name in self.hoisted_bound:
             self.module_imports.add(self.hoisted_bound[name])
         elif name in self.defined:
@@ -517,7 +528,7 @@ class _Planner:
             ordered_params,
             returns,
             self.display_line,
-            {n for n in self.deleted if n in self.defined},
+            {n for n in self.deleted if n in self.defined and n not in self.choices.module_state},
         )
         if self.choices.verify:
             _verify(module_text, replacement)
@@ -973,6 +984,8 @@ class _Planner:
         annotation = f" -> {result_class}" if result_class else ""
         lines.append(f"def {self.function}({', '.join(parameters)}){annotation}:")
         lines.extend(doc)
+        if self.declared:
+            lines.append(f"{indent}global {', '.join(self.declared)}")
         rendered = render_lines(body, indent)
         while rendered and not rendered[-1].strip():
             rendered.pop()

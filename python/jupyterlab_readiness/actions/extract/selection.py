@@ -108,8 +108,10 @@ def check_function_name(function: str) -> None:
         raise ExtractionRefused(problem)
 
 
-def check_cell(cell: Cell, number: int) -> ast.Module:
-    """The cell's tree; ExtractionRefused, naming the cell ``number``, when it cannot be moved."""
+def check_cell(cell: Cell, number: int, module_state: frozenset[str] = frozenset()) -> ast.Module:
+    """The cell's tree; ExtractionRefused, naming the cell ``number``, when it cannot be moved.
+    ``module_state``: names the function's module keeps as its own globals, which a ``global``
+    statement may declare (the export's steps.py)."""
     facts = cell_facts(cell.source)
     if facts.syntax_error is not None:
         line, message = facts.syntax_error
@@ -137,6 +139,8 @@ def check_cell(cell: Cell, number: int) -> ast.Module:
     # (the statements need their keyword, and keywords are plain ASCII: no need to look without one)
     maybe_declares = "global" in cell.source or "nonlocal" in cell.source
     for node in ast.walk(tree) if maybe_declares else ():
+        if isinstance(node, ast.Global) and module_state.issuperset(node.names):
+            continue
         if isinstance(node, (ast.Global, ast.Nonlocal)):
             kind = "global" if isinstance(node, ast.Global) else "nonlocal"
             raise ExtractionRefused(
