@@ -169,6 +169,30 @@ def test_re_extracting_changes_nothing_and_an_edited_definition_is_replaced_wher
     assert again == text.replace("SCALE = 10", "SCALE = 20")
 
 
+def test_a_new_definition_goes_before_the_replaced_one_that_reads_it_when_defined(project: Path) -> None:
+    """The cell gained a constant its function's default reads: at the module's end, importing the
+    module would fail with NameError."""
+    cells = [code("def area(r=2):\n    return 3 * r * r"), code("print(area())")]
+    (project / "analysis.py").write_text(extracted(cells, [0], project).reply.module_text, encoding="utf-8")
+    (project / "analysis.py").write_text(
+        (project / "analysis.py").read_text(encoding="utf-8") + "\n\ndef mine():\n    return 1\n", encoding="utf-8"
+    )
+    edited = [
+        code("# the default size\nRADIUS = 2\n\n\ndef area(r=RADIUS):\n    return 3 * r * r\n\n\nUNIT = 'cm'"),
+        cells[1],
+    ]
+    text = extracted(edited, [0], project).reply.module_text
+    assert text.endswith(
+        "# the default size\nRADIUS = 2\n\n\ndef area(r=RADIUS):\n    return 3 * r * r\n\n\nUNIT = 'cm'\n\n\n"
+        "def mine():\n    return 1\n"
+    )
+    namespace: dict[str, object] = {}
+    exec(compile(text, "analysis.py", "exec"), namespace)  # the module imports
+    assert namespace["area"]() == 12
+    (project / "analysis.py").write_text(text, encoding="utf-8")
+    assert extracted(edited, [0], project).reply.module_text == text
+
+
 def test_a_name_the_module_defines_otherwise_is_refused(project: Path) -> None:
     (project / "analysis.py").write_text("def Cage():\n    return 1\n", encoding="utf-8")
     with pytest.raises(ExtractionRefused) as info:

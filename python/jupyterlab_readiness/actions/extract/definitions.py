@@ -51,8 +51,10 @@ def _literal(node: ast.expr) -> bool:
 def merge_definitions(existing: str | None, text: str, imports: set[ImportKey], header: str) -> str:
     """The module with the definitions ``text`` (top-level statements as the cells hold them) after
     its imports. An existing module keeps everything else: a definition of the same name and kind
-    (a previous extraction of the same cells) is replaced where it stands; new ones go at its end
-    (all of ``text`` when none is there yet, else each new definition with the comments above it)."""
+    (a previous extraction of the same cells) is replaced where it stands, and the new ones (with
+    the comments above them) go where the selection has them around it (before the next one
+    replaced: it may read them when defined); all of ``text`` at the module's end when it has
+    none of them yet."""
     if existing is None or not existing.strip():
         first = ast.parse(text).body[0]
         return new_module(header, imports, text, 2 if isinstance(first, _DEFINITION) else 1)
@@ -62,18 +64,22 @@ def merge_definitions(existing: str | None, text: str, imports: set[ImportKey], 
     lines = existing.splitlines()
     new_lines = text.rstrip("\n").split("\n")
     edits: list[tuple[int, int, list[str]]] = []
-    added: list[str] = []
-    previous_end = 0  # where the comments above the next new statement start
+    pending: list[str] = []  # new definitions not placed yet, each followed by two blank lines
+    previous_end = 0  # where the comments above the next statement start
     for stmt in ast.parse(text).body:
         old = _previous_definition(bindings, stmt)
         start, stop = span(new_lines, stmt)
         if old is not None:
-            edits.append((*span(lines, old), new_lines[start:stop]))
+            edits.append((*span(lines, old), [*pending, *new_lines[start:stop]]))
+            pending = []
         elif scope_binds(stmt):
-            added += ["", "", *_trimmed(new_lines[previous_end:stop])]
+            pending += [*_trimmed(new_lines[previous_end:stop]), "", ""]
         previous_end = stop
+    added: list[str] = []
     if not edits:
         added = ["", "", *_trimmed(new_lines)]
+    elif pending:
+        edits[-1][2].extend(["", "", *pending[:-2]])
     for start, stop, replacement in sorted(edits, reverse=True):
         lines[start:stop] = replacement
     while lines and not lines[-1].strip():
