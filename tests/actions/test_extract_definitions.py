@@ -155,6 +155,22 @@ def test_a_later_constant_the_class_reads_before_it_binds_it_keeps_today_s_path(
     assert reply.definitions == [] and reply.parameters == ["LIMIT"]
 
 
+@pytest.mark.parametrize(
+    "cell",
+    [
+        "# Helpers\n# (shared by the plots)\n\nclass Box:\n    size = math.pi",  # a comment standing apart: one line
+        "# Helpers\nclass Box:\n    size = math.pi",  # a comment that belongs to the class: two
+        "@functools.cache\ndef box():\n    return 1",
+        "SIZE = 1\n\n\ndef box():\n    return math.floor(SIZE)",
+    ],
+)
+def test_the_module_s_imports_are_as_ruff_sorts_them_whatever_the_cell_starts_with(cell: str, project: Path) -> None:
+    cells = [code("import functools\nimport math"), code(f"{cell}\n\nRATIO = 2"), code("print(math.pi, RATIO)")]
+    module = extracted(cells, [1], project).reply.module_text
+    assert "\nimport " in module
+    ruff(module, project, "analysis.py")
+
+
 def test_re_extracting_changes_nothing_and_an_edited_definition_is_replaced_where_it_stands(project: Path) -> None:
     mine = '"""My helpers."""\n\nimport os\n\n\ndef mine():\n    return os.sep\n'
     (project / "analysis.py").write_text(mine, encoding="utf-8")

@@ -56,8 +56,7 @@ def merge_definitions(existing: str | None, text: str, imports: set[ImportKey], 
     replaced: it may read them when defined); all of ``text`` at the module's end when it has
     none of them yet."""
     if existing is None or not existing.strip():
-        first = ast.parse(text).body[0]
-        return new_module(header, imports, text, 2 if isinstance(first, _DEFINITION) else 1)
+        return new_module(header, imports, text, _blank_lines_after_imports(text))
     tree = parse_existing(existing)
     bindings = top_level_bindings(tree)
     check_import_clashes(tree, bindings, imports, "")
@@ -86,6 +85,17 @@ def merge_definitions(existing: str | None, text: str, imports: set[ImportKey], 
         lines.pop()
     edited = "\n".join([*lines, *added]) + "\n"
     return merge_imports(edited, imports, used_names(without_imports(tree)))
+
+
+def _blank_lines_after_imports(text: str) -> int:
+    """What ruff's isort wants between the imports and ``text``: two before a ``def`` or ``class``
+    (the comments right above it count as part of it), one before anything else, a comment
+    standing apart included."""
+    lines = text.split("\n")
+    comments = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    if comments and (comments == len(lines) or not lines[comments].strip()):
+        return 1
+    return 2 if isinstance(ast.parse(text).body[0], _DEFINITION) else 1
 
 
 def _previous_definition(bindings: dict[str, list[ast.stmt]], stmt: ast.stmt) -> ast.stmt | None:
