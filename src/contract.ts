@@ -423,6 +423,7 @@ export interface ExportRequest {
  */
 export interface ExtractReply {
   cell_indices: number[];
+  definitions: string[];
   function: string;
   module: string;
   module_file: string;

@@ -2,9 +2,11 @@
  * Extract to module: a dialog previews the function the server would write
  * for the selected code cells (the module's whole text, the cell that
  * replaces them, parameters, returns, warnings; the names are editable and
- * previewed again); Extract writes the module and replaces the cells in the
- * live notebook in one undoable step (selected markdown cells stay), offers
- * to run the new cell, and re-checks the notebook.
+ * previewed again), or, for cells that only define names, the definitions
+ * that move to the module as they are (no function name to ask for then);
+ * Extract writes the module and replaces the cells in the live notebook in
+ * one undoable step (selected markdown cells stay), offers to run the new
+ * cell, and re-checks the notebook.
  */
 import { Notification } from '@jupyterlab/apputils';
 import { PathExt } from '@jupyterlab/coreutils';
@@ -113,7 +115,8 @@ export async function extractCells(
       notebook,
       cell_indices: indices,
       module: preview.module,
-      function: preview.function,
+      // "" when the definitions move as they are: no function to name
+      function: preview.function || null,
       write: true
     });
   } catch (error) {
@@ -142,11 +145,14 @@ export async function extractCells(
 
   // A toast shows 140 characters: the file's name (it is beside the notebook), not its path.
   const file = PathExt.basename(reply.module_file);
+  const moved = reply.definitions.join(', ');
   // The new cell has not run: until it does, the names it binds are missing
   // below it (and the checks say so). One click runs it.
   const run = {
     label: trans.__('Run the new cell'),
-    caption: trans.__('Run the cell that calls %1()', reply.function),
+    caption: moved
+      ? trans.__('Run the cell that imports %1', moved)
+      : trans.__('Run the cell that calls %1()', reply.function),
     callback: () => {
       if (!panel.isDisposed) {
         panel.content.activeCellIndex = at;
@@ -154,14 +160,15 @@ export async function extractCells(
       }
     }
   };
+  const what = moved || `${reply.function}()`;
   Notification.success(
     existed
       ? trans.__(
-          'Updated %1 with %2(). The kernel may hold an older copy: restart it or `importlib.reload` the module.',
+          'Updated %1 with %2. The kernel may hold an older copy: restart it or `importlib.reload` the module.',
           file,
-          reply.function
+          what
         )
-      : trans.__('Extracted %1() into %2.', reply.function, file),
+      : trans.__('Extracted %1 into %2.', what, file),
     { autoClose: existed ? false : 10000, actions: [run] }
   );
   await readiness.check(panel);
@@ -274,6 +281,8 @@ class ExtractPreview extends PreviewBody<ExtractReply, IExtractChoice> {
   protected render(): JSX.Element {
     const { trans, indices } = this._options;
     const reply = this.reply;
+    // Definitions move as they are: there is no function to name.
+    const moves = (reply?.definitions.length ?? 0) > 0;
     return (
       <div className="readiness-extract-body" data-state={this.state}>
         <p className="readiness-extract-cells">
@@ -298,19 +307,21 @@ class ExtractPreview extends PreviewBody<ExtractReply, IExtractChoice> {
               }
             />
           </label>
-          <label className="readiness-extract-control">
-            <span>{trans.__('Function')}</span>
-            <input
-              type="text"
-              className="jp-mod-styled readiness-extract-function"
-              spellCheck={false}
-              value={this._function}
-              placeholder={trans.__('from the heading above')}
-              onChange={event =>
-                this._edit({ function: event.currentTarget.value })
-              }
-            />
-          </label>
+          {!moves && (
+            <label className="readiness-extract-control">
+              <span>{trans.__('Function')}</span>
+              <input
+                type="text"
+                className="jp-mod-styled readiness-extract-function"
+                spellCheck={false}
+                value={this._function}
+                placeholder={trans.__('from the heading above')}
+                onChange={event =>
+                  this._edit({ function: event.currentTarget.value })
+                }
+              />
+            </label>
+          )}
         </div>
         {this.state === 'loading' && (
           <p className="readiness-extract-loading">
@@ -385,26 +396,39 @@ function ExtractSummary(props: {
   const none = (
     <span className="readiness-extract-none">{trans.__('none')}</span>
   );
+  const file = PathExt.basename(reply.module_file);
   return (
     <>
-      <dl className="readiness-extract-signature">
-        <dt>{trans.__('Parameters')}</dt>
-        <dd className="readiness-extract-parameters">
-          {reply.parameters.length ? (
-            <code>{reply.parameters.join(', ')}</code>
-          ) : (
-            none
+      {reply.definitions.length > 0 ? (
+        <p className="readiness-extract-definitions">
+          {trans._n(
+            'Moves %2 to %3; the cell imports it.',
+            'Moves %2 to %3; the cell imports them.',
+            reply.definitions.length,
+            reply.definitions.join(', '),
+            file
           )}
-        </dd>
-        <dt>{trans.__('Returns')}</dt>
-        <dd className="readiness-extract-returns">
-          {reply.returns.length ? (
-            <code>{reply.returns.join(', ')}</code>
-          ) : (
-            none
-          )}
-        </dd>
-      </dl>
+        </p>
+      ) : (
+        <dl className="readiness-extract-signature">
+          <dt>{trans.__('Parameters')}</dt>
+          <dd className="readiness-extract-parameters">
+            {reply.parameters.length ? (
+              <code>{reply.parameters.join(', ')}</code>
+            ) : (
+              none
+            )}
+          </dd>
+          <dt>{trans.__('Returns')}</dt>
+          <dd className="readiness-extract-returns">
+            {reply.returns.length ? (
+              <code>{reply.returns.join(', ')}</code>
+            ) : (
+              none
+            )}
+          </dd>
+        </dl>
+      )}
       {reply.warnings.length > 0 && (
         <section className="readiness-extract-warnings">
           <h3 className="readiness-extract-heading">{trans.__('Warnings')}</h3>

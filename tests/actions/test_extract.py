@@ -16,6 +16,7 @@ import pytest
 
 from helpers.executed import execute_all, joined_streams
 from helpers.notebooks import code, md, notebook
+from helpers.ruff import ruff
 from jupyterlab_readiness.actions.errors import ExtractionRefused
 from jupyterlab_readiness.actions.extract.body import LINE_BREAK, split_lines, string_lines
 from jupyterlab_readiness.actions.extract.notebook_edit import replace_cells as apply
@@ -31,35 +32,6 @@ from jupyterlab_readiness.notebook.model import notebook_from_json
 
 def model(*cells: dict[str, Any]):
     return notebook_from_json(notebook(*cells))
-
-
-def ruff(text: str, tmp_path: Path, name: str = "extracted_mod.py") -> None:
-    """The module passes ``ruff check`` with ruff's default rules (no project configuration)."""
-    path = tmp_path / name
-    path.write_text(text, encoding="utf-8")
-    try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "ruff",
-                "check",
-                "--isolated",
-                "--no-cache",
-                "--output-format",
-                "concise",
-                str(path),
-            ],
-            capture_output=True,
-            text=True,
-            timeout=60,
-            check=False,
-        )
-    except FileNotFoundError:  # pragma: no cover
-        pytest.fail("ruff is needed by this test: pip install ruff")
-    if "No module named ruff" in done.stderr:
-        pytest.fail("ruff is needed by this test (python -m ruff): pip install ruff")
-    assert done.returncode == 0, f"ruff check failed:\n{done.stdout}{done.stderr}\n--- module ---\n{text}"
 
 
 def run_extract(

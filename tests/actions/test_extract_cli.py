@@ -146,3 +146,24 @@ def test_magics_in_the_selection_are_refused(project):
     (project / "m.ipynb").write_text(json.dumps(notebook(code("%matplotlib inline\nx = 1", 1), code("print(x)", 2))))
     result = extract_cli("m.ipynb", "--cells", "0", cwd=project)
     assert result.returncode == 2 and not (project / "m.py").exists()
+
+
+def test_a_selection_of_definitions_is_said_to_move_and_no_function_is_named(project):
+    nb = notebook(
+        code("import math", 1),
+        md("## Shapes"),
+        code("RADIUS = 2\n\n\ndef area(r=RADIUS):\n    return math.pi * r**2", 2),
+        code("print(area())", 3),
+    )
+    (project / "shapes.ipynb").write_text(json.dumps(nb))
+    result = extract_cli("shapes.ipynb", "--cells", "1-2", "--function", "compute_area", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "shapes.py: moves RADIUS, area as they are",
+        "shapes.extracted.ipynb: cells 2-3 (--cells 1-2) replaced by an import of them",
+        "warning: No function was generated: the selection only defines names, which move to the module as they "
+        "are and which the replacement cell imports.",
+    ]
+    assert "def area(r=RADIUS):" in (project / "shapes.py").read_text()
+    cells = json.loads((project / "shapes.extracted.ipynb").read_text())["cells"]
+    assert "".join(cells[2]["source"]) == "from shapes import RADIUS, area"

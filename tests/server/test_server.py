@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 
+import jsonschema
 import pytest
 import tornado
 from jupyter_server.auth.authorizer import Authorizer
@@ -13,7 +14,7 @@ from jupyter_server.auth.authorizer import Authorizer
 from helpers.kernels import ARCHIVE_PIN, GIT_PIN, direct_url_site, kernel_only_site, running_kernel
 from helpers.notebooks import code, md, notebook
 from jupyterlab_readiness.checks.registry import BY_ID
-from jupyterlab_readiness.contract.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY
+from jupyterlab_readiness.contract.schema import CATALOGUE, CHECK_REPLY, EXTRACT_REPLY, FREEZE_REPLY, SCHEMA_FILE
 from jupyterlab_readiness.files import Root
 
 # ---------------------------------------------------------------- fixtures
@@ -541,6 +542,28 @@ async def test_extract_previews_then_writes_the_module(jp_fetch, jp_root_dir):
         (await jp_fetch("readiness", "extract", method="POST", body=json.dumps({**body, "write": True}))).body
     )
     assert written["written"] is True and (jp_root_dir / "work" / "report.py").read_text() == written["module_text"]
+
+
+async def test_extract_of_definitions_moves_them_and_the_reply_follows_the_committed_schema(jp_fetch, jp_root_dir):
+    nb = notebook(
+        code("import math", 1),
+        code("RADIUS = 2\n\n\ndef area(r=RADIUS):\n    return math.pi * r**2", 2),
+        code("print(area())", 3),
+    )
+    body = {"path": "shapes.ipynb", "notebook": nb, "cell_indices": [1]}
+    response = await jp_fetch("readiness", "extract", method="POST", body=json.dumps(body))
+    reply = json.loads(response.body)
+    schema = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    jsonschema.validate(reply, {"$ref": "#/$defs/ExtractReply", "$defs": schema["$defs"]})
+    assert (reply["definitions"], reply["function"], reply["parameters"], reply["returns"]) == (
+        ["RADIUS", "area"],
+        "",
+        [],
+        [],
+    )
+    assert "".join(reply["replacement_cell"]["source"]) == "from shapes import RADIUS, area"
+    moved = "RADIUS = 2\n\n\ndef area(r=RADIUS):\n    return math.pi * r**2\n"
+    assert reply["module_text"].endswith(f"\nimport math\n\n{moved}")
 
 
 async def test_extract_refusals_are_400s_and_paths_are_confined(jp_fetch):

@@ -302,3 +302,74 @@ test('a selection with a markdown cell extracts its code, keeps the markdown and
     )
     .toBeGreaterThan(0);
 });
+
+test('a selection that only defines names moves them as they are, with no function to name', async ({
+  page,
+  tmpPath
+}) => {
+  await openNotebook(
+    page,
+    tmpPath,
+    'shapes.ipynb',
+    notebook([
+      code('import math', null, 'c0'),
+      code(
+        'RADIUS = 2\n\n\ndef area(r=RADIUS):\n    return math.pi * r**2',
+        null,
+        'c1'
+      ),
+      code('print(round(area(), 2))', null, 'c2')
+    ])
+  );
+  await extractFromContextMenu(page, 1);
+  const dialog = page.locator('.readiness-extract-dialog');
+  await expect(dialog.locator('.readiness-extract-body')).toHaveAttribute(
+    'data-state',
+    'ready'
+  );
+  await expect(dialog.locator('.readiness-extract-definitions')).toHaveText(
+    'Moves RADIUS, area to shapes.py; the cell imports them.'
+  );
+  await expect(dialog.locator('.readiness-extract-function')).toHaveCount(0);
+  await expect(dialog.locator('.readiness-extract-signature')).toHaveCount(0);
+  await expect(dialog.locator('.readiness-extract-module-text')).toContainText(
+    'def area(r=RADIUS):\n    return math.pi * r**2'
+  );
+  await expect(dialog.locator('.readiness-extract-cell')).toHaveText(
+    'from shapes import RADIUS, area'
+  );
+
+  // The module's name is still the user's to choose.
+  await dialog.locator('.readiness-extract-module').fill('geometry');
+  await expect(dialog.locator('.readiness-extract-definitions')).toHaveText(
+    'Moves RADIUS, area to geometry.py; the cell imports them.'
+  );
+  await expect(dialog.locator('.readiness-extract-cell')).toHaveText(
+    'from geometry import RADIUS, area'
+  );
+  await dialog.locator('.jp-Dialog-button.jp-mod-accept').click();
+  await expect(dialog).toHaveCount(0);
+  await expect(
+    page.getByText('Extracted RADIUS, area into geometry.py.')
+  ).toBeVisible();
+  await expect
+    .poll(() => cellSources(page))
+    .toEqual([
+      'import math',
+      'from geometry import RADIUS, area',
+      'print(round(area(), 2))'
+    ]);
+  const response = await page.request.get(
+    `/api/contents/${tmpPath}/geometry.py?type=file&format=text&content=1`
+  );
+  const module = (await response.json()).content;
+  expect(module).toContain(
+    '\nimport math\n\nRADIUS = 2\n\n\ndef area(r=RADIUS):'
+  );
+  expect(module).not.toContain('def step');
+
+  // The rewritten notebook runs top to bottom.
+  await waitForKernelIdle(page);
+  await page.notebook.run();
+  expect(await page.notebook.getCellTextOutput(2)).toEqual(['12.57\n']);
+});

@@ -99,11 +99,16 @@ def run_extract(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     plan, out = done
     reply = plan.reply
-    returns = ", ".join(reply.returns) or "nothing"
-    print(f"{reply.module_file}: {reply.function}({', '.join(reply.parameters)}) → {returns}")
+    if reply.definitions:  # no function: the definitions moved as they are
+        print(f"{reply.module_file}: moves {', '.join(reply.definitions)} as they are")
+        replaced_by = "an import of them"
+    else:
+        returns = ", ".join(reply.returns) or "nothing"
+        print(f"{reply.module_file}: {reply.function}({', '.join(reply.parameters)}) → {returns}")
+        replaced_by = "a call to it"
     first, last = reply.cell_indices[0], reply.cell_indices[-1]
     shown = f"cell {first + 1}" if first == last else f"cells {first + 1}-{last + 1}"  # as JupyterLab shows them
-    print(f"{out}: {shown} (--cells {first}-{last}) replaced by a call to it")
+    print(f"{out}: {shown} (--cells {first}-{last}) replaced by {replaced_by}")
     for warning in reply.warnings:
         print(f"warning: {warning}")
     return EXIT_OK

@@ -120,15 +120,20 @@ class ExtractReply:
     __pydantic_config__ = STRICT
 
     module: str
-    function: str
+    function: str  # the generated function; "" when the selection's definitions moved as they are
     module_file: str
     module_text: str  # the whole file after the extraction (an existing module is merged, never overwritten)
     replacement_cell: dict[str, Any]  # the nbformat-4 code cell that replaces the selection
     cell_indices: list[int]
-    parameters: list[str]
-    returns: list[str]
+    parameters: list[str]  # [] when the definitions moved as they are
+    returns: list[str]  # [] when the definitions moved as they are
     warnings: list[str]
     written: bool
+    # The names moved to the module as they are, at its top level, in the order the selection binds
+    # them; the replacement cell imports them. A selection that only defines names (functions,
+    # classes, constants, with the imports they need) and whose definitions read nothing of the
+    # notebook's but imports moves so. [] when a function was generated.
+    definitions: list[str]
 
 
 @dataclass(slots=True)

@@ -40,7 +40,7 @@ def render_imports(keys: Iterable[ImportKey]) -> list[str]:
         for (module, _), members in groups.items():
             members.sort(key=lambda k: _member_key(k[2]))
             names = [k[2] + (f" as {k[3]}" if k[3] else "") for k in members]
-            entries.append(((_module_key(module), _member_key(members[0][2])), _from_line(module, names)))
+            entries.append(((_module_key(module), _member_key(members[0][2])), from_line(module, names)))
         lines.extend(text for _, text in sorted(entries))
     return lines
 
@@ -64,14 +64,14 @@ def _member_key(name: str) -> tuple[int, str]:
     return (kind, name.lower())
 
 
-def _from_line(module: str, names: list[str]) -> str:
+def from_line(module: str, names: list[str]) -> str:
     line = f"from {module} import {', '.join(names)}"
     if len(line) <= 88:
         return line
     return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
 
 
-def _top_level_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
+def top_level_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
     bindings: dict[str, list[ast.stmt]] = {}
     for stmt in tree.body:
         for name in scope_binds(stmt):
@@ -79,7 +79,7 @@ def _top_level_bindings(tree: ast.Module) -> dict[str, list[ast.stmt]]:
     return bindings
 
 
-def _used_names(tree: ast.Module) -> set[str]:
+def used_names(tree: ast.Module) -> set[str]:
     used: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Store):
@@ -89,7 +89,7 @@ def _used_names(tree: ast.Module) -> set[str]:
     return used
 
 
-def _span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
+def span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
     """0-based [start, stop) of a top-level statement with its decorators and the indented lines
     (comments) that follow it, not counting blank lines at the end."""
     start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])]) - 1
@@ -102,24 +102,34 @@ def _span(lines: list[str], node: ast.stmt) -> tuple[int, int]:
     return start, stop
 
 
+def new_module(header: str, imports: set[ImportKey], body: str, blank_lines: int = 2) -> str:
+    """The module when none exists: its docstring, the imports, the extracted code ``blank_lines``
+    below them (ruff's isort wants two before a ``def`` or ``class``, one before anything else)."""
+    parts = [header]
+    if imports:
+        parts.append("\n" + "\n".join(render_imports(imports)) + "\n")
+    return "".join(parts) + "\n" * blank_lines + body
+
+
+def parse_existing(existing: str) -> ast.Module:
+    try:
+        return ast.parse(existing)
+    except (SyntaxError, ValueError) as exc:
+        raise ExtractionRefused(
+            f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another "
+            "module name; nothing was written."
+        ) from exc
+
+
 def merge_module(
     existing: str | None, function: str, block: str, result_class: str | None, imports: set[ImportKey], header: str
 ) -> str:
     """The module with ``block`` (the function, and its result class before it) added, or
     replacing the function of that name extracted before; ``imports`` merged into its imports."""
     if existing is None or not existing.strip():
-        parts = [header]
-        if imports:
-            parts.append("\n" + "\n".join(render_imports(imports)) + "\n")
-        return "".join(parts) + "\n\n" + block
-    try:
-        tree = ast.parse(existing)
-    except (SyntaxError, ValueError) as exc:
-        raise ExtractionRefused(
-            f"The existing module does not parse (line {getattr(exc, 'lineno', '?')}): fix it, or choose another "
-            "module name; nothing was written."
-        ) from exc
-    bindings = _top_level_bindings(tree)
+        return new_module(header, imports, block)
+    tree = parse_existing(existing)
+    bindings = top_level_bindings(tree)
     old_def = _previous_extraction(bindings, function)
     old_class = _result_class_of(tree, old_def)
     if (
@@ -131,7 +141,7 @@ def merge_module(
             "The module already defines the name of the function's result class: rename it, or choose another "
             "function name."
         )
-    _check_import_clashes(tree, bindings, imports, function)
+    check_import_clashes(tree, bindings, imports, function)
     lines = existing.splitlines()
     new_lines = block.rstrip("\n").split("\n")
     if old_def is None:
@@ -139,16 +149,16 @@ def merge_module(
             lines.pop()
         lines += ["", "", *new_lines]
     else:
-        edits: list[tuple[int, int, list[str]]] = [(*_span(lines, old_def), new_lines)]
+        edits: list[tuple[int, int, list[str]]] = [(*span(lines, old_def), new_lines)]
         if old_class is not None:
-            start, stop = _span(lines, old_class)
+            start, stop = span(lines, old_class)
             while stop < len(lines) and not lines[stop].strip():
                 stop += 1
             edits.append((start, stop, []))
         for start, stop, replacement in sorted(edits, reverse=True):
             lines[start:stop] = replacement
     edited = "\n".join(lines) + "\n"
-    return merge_imports(edited, imports, _used_names(_without_imports(tree)))
+    return merge_imports(edited, imports, used_names(without_imports(tree)))
 
 
 def _previous_extraction(
@@ -180,7 +190,7 @@ def _result_class_of(tree: ast.Module, old_def: ast.stmt | None) -> ast.ClassDef
     return None
 
 
-def _check_import_clashes(
+def check_import_clashes(
     tree: ast.Module, bindings: dict[str, list[ast.stmt]], imports: set[ImportKey], function: str
 ) -> None:
     """An import the function needs must not rebind a name the module uses for something else."""
@@ -208,7 +218,7 @@ def _check_import_clashes(
             )
 
 
-def _without_imports(tree: ast.Module) -> ast.Module:
+def without_imports(tree: ast.Module) -> ast.Module:
     return ast.Module(body=[s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))], type_ignores=[])
 
 
@@ -233,7 +243,7 @@ def merge_imports(text: str, imports: set[ImportKey], used_before: set[str]) -> 
         first, last = block[0].lineno - 1, block[-1].end_lineno
         simple = not any("#" in line or ";" in line or "\\" in line for line in lines[first:last])
         if simple:
-            used_after = _used_names(_without_imports(tree))
+            used_after = used_names(without_imports(tree))
             keys = {import_key(s, a) for s in block for a in s.names}
             stale = {
                 k

@@ -1,7 +1,7 @@
 """Extract to module: the action. Names are checked before any file is read; the module beside the
-notebook is read (an existing one gets the function added or replaced) and the plan says what it
-becomes. The rewritten notebook is the CLI's to write; JupyterLab applies the replacement cell to
-the live notebook instead, so undo works."""
+notebook is read (an existing one gets the function, or the definitions that move as they are,
+added or replaced) and the plan says what it becomes. The rewritten notebook is the CLI's to write;
+JupyterLab applies the replacement cell to the live notebook instead, so undo works."""
 
 from __future__ import annotations
 
@@ -50,7 +50,15 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
             function,
             existing,
             notebook_name=source.path.name,
+            definitions=True,
         )
+    warnings = extraction.warnings
+    if extraction.definitions and request.function:
+        warnings = [
+            *warnings,
+            "No function was generated: the selection only defines names, which move to the module as they are "
+            "and which the replacement cell imports.",
+        ]
     module_text = with_newline(extraction.module_text, newline)
     rewritten = replace_cells(source.json, request.cell_indices, extraction.replacement_source)
     reply = ExtractReply(
@@ -62,8 +70,9 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
         cell_indices=sorted(request.cell_indices),
         parameters=extraction.parameters,
         returns=extraction.returns,
-        warnings=extraction.warnings,
+        warnings=warnings,
         written=False,
+        definitions=extraction.definitions,
     )
     return ExtractPlan(reply, {module_file: module_text}, notebook=rewritten)
 

@@ -27,6 +27,9 @@ What the generated function looks like
   (warning), so loop variables are not parameters (ruff PLR1704).
 - A cell before the last that ends with a shown value: a pure expression is dropped, one with
   calls kept (``_ = …`` unless it is a call); the value is no longer shown (warning).
+
+No function at all, when asked (``definitions=True``): a selection that only defines names and
+needs nothing of the notebook but imports moves to the module as it is (definitions.py).
 """
 
 from __future__ import annotations
@@ -61,7 +64,8 @@ from ..compiling import first_failure
 from ..errors import ExtractionRefused
 from ..naming import heading_above
 from .body import Line, indent_unit, render_lines, split_lines, string_lines
-from .imports import merge_module, render_imports
+from .definitions import merge_definitions, moves_as_is
+from .imports import from_line, merge_module, render_imports
 from .selection import check_cell, check_function_name, check_module_name, module_scope_nodes, select_cells
 from .surroundings import Surroundings
 
@@ -75,8 +79,12 @@ class Extraction:
     returns: list[str]  # the names the replacement cell binds, in order
     warnings: list[str] = field(default_factory=list)
     module: str = ""
-    # the function as the module text ends with it when no module existed (its result class first)
+    # the function as the module text ends with it when no module existed (its result class first),
+    # or the definitions that moved as they are
     function_text: str = ""
+    # the names a selection that only defines them moved to the module as they are (``definitions=True``),
+    # which the replacement cell imports; no function then (``function`` is "")
+    definitions: list[str] = field(default_factory=list)
 
 
 _WRAPPER = "__readiness_extracted__"
@@ -114,6 +122,7 @@ def extract(
     verify: bool = True,
     postponed_annotations: bool = False,
     module_state: frozenset[str] = frozenset(),
+    definitions: bool = False,
 ) -> Extraction:
     """Plan the extraction of ``cell_indices`` (0-based over all cells) into ``function`` of
     ``module``. Raises ExtractionRefused, with nothing to write, when it cannot be done safely.
@@ -130,7 +139,10 @@ def extract(
     (the export's steps.py, when a cell imports it), besides any cell above doing so.
     ``module_state``: names the module keeps as its own globals, because a function of the notebook
     declares them ``global`` (the export's steps.py): never parameters nor returned, the function
-    declares ``global`` those it binds, so each function of the module sees the one value."""
+    declares ``global`` those it binds, so each function of the module sees the one value.
+    ``definitions``: a selection that only defines names (``definitions.moves_as_is``) whose
+    definitions need nothing of the notebook but imports moves to the module as it is, at its top
+    level, and the replacement cell imports the names (the export wants a step function always)."""
     if not notebook.is_python:
         raise ExtractionRefused(
             f"This notebook's kernel runs {notebook.language}, not Python: only Python cells can be extracted to a "
@@ -154,6 +166,7 @@ def extract(
         verify,
         postponed_annotations,
         module_state,
+        definitions,
     )
     with quiet_compiler():
         return _Planner(notebook, selected, trees, surroundings, module, function, existing_module_text, choices).run()
@@ -169,6 +182,7 @@ class _Choices:
     verify: bool
     postponed_annotations: bool
     module_state: frozenset[str]
+    definitions: bool  # a selection that only defines names moves as it is
 
 
 class _Planner:
@@ -207,7 +221,6 @@ class _Planner:
 
     # -- the whole plan, phase by phase: each phase reads what the ones before it set on self -------
     def run(self) -> Extraction:
-        self._check_collisions()
         self.defined, self.star_cell, self.import_sources = (
             self.around.defined,
             self.around.star_cell,
@@ -217,6 +230,9 @@ class _Planner:
         self._take_body()
         self._take_trailing_display()
         self._analyse_names()
+        if self.choices.definitions and self._moves_as_is():
+            return self._definitions_texts()
+        self._check_collisions()
         self._resolve_parameters()
         self._choose_returns()
         self._split_imports()
@@ -543,6 +559,62 @@ class _Planner:
             function_text=block,
         )
 
+    # -- definitions that move as they are ------------------------------------------------------
+    def _moves_as_is(self) -> bool:
+        """Whether the selection only defines names (``moves_as_is``) that move to the module
+        unchanged: each imported once, and defined once; reading, when defined or called, nothing
+        a module would miss (a variable of a cell above: a parameter of a function; a name nothing
+        defines) nor, when defined, a name of its own not defined yet (the notebook read an older
+        one above); and read when called nothing of its own that a cell below rebinds (the module's
+        functions would keep the old value)."""
+        for tree in self.trees:
+            if not all(moves_as_is(stmt, stmt is tree.body[-1]) for stmt in tree.body):
+                return False
+        if self.parameters or self.unresolved or self.undefined_when_called:
+            return False
+        hoisted = {id(stmt) for _, stmt, _ in self.hoisted}
+        if any(isinstance(s, (ast.Import, ast.ImportFrom)) and id(s) not in hoisted for s in self.all_stmts):
+            return False
+        defining = [s for s in self.all_stmts if not isinstance(s, (ast.Import, ast.ImportFrom))]
+        counts: dict[str, int] = {}
+        for stmt in defining:
+            for name in self._binds(stmt):
+                counts[name] = counts.get(name, 0) + 1
+        if not counts or max(counts.values()) > 1:
+            return False
+        if self._read_before_bound() & self.locals:
+            return False
+        called = {name for names in self.closures.values() for name in names if name in self.locals}
+        return all(self.around.first_binder_below(name) is None for name in sorted(called))
+
+    def _definitions_texts(self) -> Extraction:
+        """The module with the selection's text (its imports at the module's top) and the cell
+        that imports what it defines."""
+        self._split_imports()
+        cells: dict[int, list[str]] = {}
+        for line in self.body:
+            if line.number:  # (not the blank line between two cells)
+                cells.setdefault(line.cell, []).append(line.text)
+        text = "\n\n\n".join("\n".join(lines).strip("\n") for lines in cells.values() if "".join(lines).strip())
+        text += "\n"
+        defining = [s for s in self.all_stmts if not isinstance(s, (ast.Import, ast.ImportFrom))]
+        names = _first_bind_order(defining, self._binds, self._scope_nodes)
+        module_text = merge_definitions(self.existing, text, self.module_imports, self._header())
+        replacement = "\n".join([*render_imports(set(self.cell_imports)), from_line(self.module, names)])
+        if self.choices.verify:
+            _verify(module_text, replacement)
+        return Extraction(
+            module_text=module_text,
+            replacement_source=replacement,
+            function="",
+            parameters=[],
+            returns=[],
+            warnings=self.warnings,
+            module=self.module,
+            function_text=text,
+            definitions=names,
+        )
+
     # -- collisions -------------------------------------------------------------------------
     def _check_collisions(self) -> None:
         if self.function in self.around.taken:
@@ -594,6 +666,11 @@ class _Planner:
         return self._annotation_globals
 
     def _free_reads_undefined(self, defined: dict[str, int]) -> set[str]:
+        return {name for name in self._read_before_bound() if name not in defined}
+
+    def _read_before_bound(self) -> set[str]:
+        """The names the selection's own statements (not its function bodies) may read before it
+        binds them: from the notebook above, if anywhere."""
         bound: set[str] = set()
         missing: set[str] = set()
         postponed = self._postponed_above()
@@ -602,7 +679,7 @@ class _Planner:
             for line, name in facts.free_reads:
                 if postponed and (line, name) in facts.annotation_reads:
                     continue  # an annotation, never evaluated (as the hidden-state check judges it)
-                if name not in bound and name not in defined:
+                if name not in bound:
                     missing.add(name)
             bound |= facts.binds
             bound -= facts.unbinds
