@@ -11,7 +11,7 @@ import pytest
 
 from helpers.export_cases import CASES
 from jupyterlab_readiness.actions.errors import ExportRefused
-from jupyterlab_readiness.actions.export import steps, style
+from jupyterlab_readiness.actions.export import file_names, steps, style
 from jupyterlab_readiness.actions.export.style import ruff_binary, styled
 
 SNIPPETS = [
@@ -41,7 +41,7 @@ def _walked(source: str) -> bool:
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         if (
             name in steps._RECORDING_CALLS
-            or name in steps._WRITE_METHODS
+            or name in file_names.WRITE_METHODS
             or name.startswith(("to_", "save", "write", "dump"))
         ):
             return True
@@ -54,7 +54,7 @@ def _walked(source: str) -> bool:
 
 
 def test_every_recording_name_contains_a_word_of_the_text_test():
-    names = {*steps._RECORDING_CALLS, *steps._WRITE_METHODS, "to_", "save", "write", "dump"}
+    names = {*steps._RECORDING_CALLS, *file_names.WRITE_METHODS, "to_", "save", "write", "dump"}
     names |= {"logging", "logger", "log", "sys"}
     for name in names:
         assert any(word in name for word in steps._RECORD_WORDS), name
