@@ -209,6 +209,22 @@ def test_a_new_definition_goes_before_the_replaced_one_that_reads_it_when_define
     assert extracted(edited, [0], project).reply.module_text == text
 
 
+def test_a_name_an_earlier_extraction_moved_from_another_cell_is_not_replaced(project: Path) -> None:
+    """A tutorial binds `x = 1.0`, shows its type, then `x = 1`: extracted one after the other, the
+    second replaced the first in the module and the first cell's import showed `int`."""
+    cells = [code("x = 1.0"), code("type(x)"), code("x = 1"), code("type(x)")]
+    first = extracted(cells, [0], project)
+    (project / "analysis.py").write_text(first.reply.module_text, encoding="utf-8")
+    assert "".join(first.reply.replacement_cell["source"]) == "from analysis import x"
+    with pytest.raises(ExtractionRefused) as info:
+        extracted([first.reply.replacement_cell, *cells[1:]], [2], project, module="analysis")
+    assert str(info.value) == (
+        "Cell 1 imports `x` from the module, which the selection defines too: that cell would import the "
+        "selection's `x` instead. Rename one of them, or choose another module name."
+    )
+    assert extracted(cells, [0], project).reply.module_text == first.reply.module_text  # re-extracting still works
+
+
 def test_a_name_the_module_defines_otherwise_is_refused(project: Path) -> None:
     (project / "analysis.py").write_text("def Cage():\n    return 1\n", encoding="utf-8")
     with pytest.raises(ExtractionRefused) as info:
