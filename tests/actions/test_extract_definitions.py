@@ -112,6 +112,22 @@ def test_a_function_name_asked_for_is_not_generated_and_a_warning_says_why(proje
     assert "make_helpers" not in " ".join(reply.warnings)  # never repeat request input
 
 
+def test_a_future_import_goes_to_the_module_s_top_and_stays_in_the_cell(project: Path) -> None:
+    """As the generated function's: the module runs as the notebook did, and IPython keeps the
+    feature on for the cells below."""
+    cell = (
+        "from __future__ import annotations\n\n\nclass Node:\n    def copy(self) -> Node:\n        return Node()\n\n\n"
+        "async def fetch(n: Node) -> Node:\n    return n"
+    )
+    reply = extracted([code(cell), code("print(type(Node().copy()).__name__)")], [0], project).reply
+    assert reply.definitions == ["Node", "fetch"]
+    assert reply.module_text.endswith(f"\n\nfrom __future__ import annotations\n\n\n{cell.split(chr(10), 3)[3]}\n")
+    assert "".join(reply.replacement_cell["source"]) == (
+        "from __future__ import annotations\nfrom analysis import Node, fetch"
+    )
+    ruff(reply.module_text, project, "analysis.py")
+
+
 WRAPPED = {
     # moved to a module, `df` would be unresolved: the function takes it as a parameter
     "reads a variable of a cell above": (
