@@ -112,6 +112,22 @@ def test_a_function_name_asked_for_is_not_generated_and_a_warning_says_why(proje
     assert "make_helpers" not in " ".join(reply.warnings)  # never repeat request input
 
 
+def test_a_future_import_goes_to_the_module_s_top_and_stays_in_the_cell(project: Path) -> None:
+    """As the generated function's: the module runs as the notebook did, and IPython keeps the
+    feature on for the cells below."""
+    cell = (
+        "from __future__ import annotations\n\n\nclass Node:\n    def copy(self) -> Node:\n        return Node()\n\n\n"
+        "async def fetch(n: Node) -> Node:\n    return n"
+    )
+    reply = extracted([code(cell), code("print(type(Node().copy()).__name__)")], [0], project).reply
+    assert reply.definitions == ["Node", "fetch"]
+    assert reply.module_text.endswith(f"\n\nfrom __future__ import annotations\n\n\n{cell.split(chr(10), 3)[3]}\n")
+    assert "".join(reply.replacement_cell["source"]) == (
+        "from __future__ import annotations\nfrom analysis import Node, fetch"
+    )
+    ruff(reply.module_text, project, "analysis.py")
+
+
 WRAPPED = {
     # moved to a module, `df` would be unresolved: the function takes it as a parameter
     "reads a variable of a cell above": (
@@ -207,6 +223,22 @@ def test_a_new_definition_goes_before_the_replaced_one_that_reads_it_when_define
     assert namespace["area"]() == 12
     (project / "analysis.py").write_text(text, encoding="utf-8")
     assert extracted(edited, [0], project).reply.module_text == text
+
+
+def test_a_name_an_earlier_extraction_moved_from_another_cell_is_not_replaced(project: Path) -> None:
+    """A tutorial binds `x = 1.0`, shows its type, then `x = 1`: extracted one after the other, the
+    second replaced the first in the module and the first cell's import showed `int`."""
+    cells = [code("x = 1.0"), code("type(x)"), code("x = 1"), code("type(x)")]
+    first = extracted(cells, [0], project)
+    (project / "analysis.py").write_text(first.reply.module_text, encoding="utf-8")
+    assert "".join(first.reply.replacement_cell["source"]) == "from analysis import x"
+    with pytest.raises(ExtractionRefused) as info:
+        extracted([first.reply.replacement_cell, *cells[1:]], [2], project, module="analysis")
+    assert str(info.value) == (
+        "Cell 1 imports `x` from the module, which the selection defines too: that cell would import the "
+        "selection's `x` instead. Rename one of them, or choose another module name."
+    )
+    assert extracted(cells, [0], project).reply.module_text == first.reply.module_text  # re-extracting still works
 
 
 def test_a_name_the_module_defines_otherwise_is_refused(project: Path) -> None:

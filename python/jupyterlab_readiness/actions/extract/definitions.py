@@ -48,13 +48,16 @@ def _literal(node: ast.expr) -> bool:
     return True
 
 
-def merge_definitions(existing: str | None, text: str, imports: set[ImportKey], header: str) -> str:
+def merge_definitions(
+    existing: str | None, text: str, imports: set[ImportKey], header: str, imported: dict[str, int]
+) -> str:
     """The module with the definitions ``text`` (top-level statements as the cells hold them) after
     its imports. An existing module keeps everything else: a definition of the same name and kind
     (a previous extraction of the same cells) is replaced where it stands, and the new ones (with
     the comments above them) go where the selection has them around it (before the next one
     replaced: it may read them when defined); all of ``text`` at the module's end when it has
-    none of them yet."""
+    none of them yet. ``imported``: the names other cells of the notebook import from the module,
+    with the number of the first such cell: the module's definitions of them are theirs."""
     if existing is None or not existing.strip():
         return new_module(header, imports, text, _blank_lines_after_imports(text))
     tree = parse_existing(existing)
@@ -66,7 +69,7 @@ def merge_definitions(existing: str | None, text: str, imports: set[ImportKey], 
     pending: list[str] = []  # new definitions not placed yet, each followed by two blank lines
     previous_end = 0  # where the comments above the next statement start
     for stmt in ast.parse(text).body:
-        old = _previous_definition(bindings, stmt)
+        old = _previous_definition(bindings, stmt, imported)
         start, stop = span(new_lines, stmt)
         if old is not None:
             edits.append((*span(lines, old), [*pending, *new_lines[start:stop]]))
@@ -98,14 +101,25 @@ def _blank_lines_after_imports(text: str) -> int:
     return 2 if isinstance(ast.parse(text).body[0], _DEFINITION) else 1
 
 
-def _previous_definition(bindings: dict[str, list[ast.stmt]], stmt: ast.stmt) -> ast.stmt | None:
+def _previous_definition(
+    bindings: dict[str, list[ast.stmt]], stmt: ast.stmt, imported: dict[str, int]
+) -> ast.stmt | None:
     """The statement of the existing module that defines the same names the same way (replaced),
-    None when it defines none of them; anything else is refused: the module would lose it."""
+    None when it defines none of them; anything else is refused: the module would lose it. So is
+    a definition another cell imports (an earlier extraction of other cells defining the same
+    name, ``x = 1.0`` then ``x = 1``): that cell would import the selection's, silently."""
     names = scope_binds(stmt)
     olds = {id(old): old for name in names for old in bindings.get(name, [])}
     if not olds:
         return None
     name = min(n for n in names if n in bindings)
+    taken = sorted(n for n in names if n in bindings and n in imported)
+    if taken:
+        cell, name = imported[taken[0]], taken[0]
+        raise ExtractionRefused(
+            f"Cell {cell} imports `{name}` from the module, which the selection defines too: that cell would "
+            f"import the selection's `{name}` instead. Rename one of them, or choose another module name."
+        )
     old = next(iter(olds.values()))
     if len(olds) > 1 or any(len(bindings.get(n, [])) != 1 for n in names) or scope_binds(old) != names:
         raise ExtractionRefused(

@@ -599,7 +599,8 @@ class _Planner:
         text += "\n"
         defining = [s for s in self.all_stmts if not isinstance(s, (ast.Import, ast.ImportFrom))]
         names = _first_bind_order(defining, self._binds, self._scope_nodes)
-        module_text = merge_definitions(self.existing, text, self.module_imports, self._header())
+        imported = {name: self.around.number(i) for name, i in self.around.importers(self.module).items()}
+        module_text = merge_definitions(self.existing, text, self.module_imports, self._header(), imported)
         replacement = "\n".join([*render_imports(set(self.cell_imports)), from_line(self.module, names)])
         if self.choices.verify:
             _verify(module_text, replacement)

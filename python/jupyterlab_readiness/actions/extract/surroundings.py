@@ -147,6 +147,18 @@ class Surroundings:
         """The plain import that binds ``name`` in the first cell below the selection importing it."""
         return next((_import_sources(c.source)[name] for c in self._below() if name in _import_sources(c.source)), None)
 
+    def importers(self, module: str) -> dict[str, int]:
+        """The names the code cells outside the selection import from ``module`` (``from module
+        import name``, as the cell an earlier extraction wrote does), each with the first such cell."""
+        found: dict[str, int] = {}
+        for cell in (*self._done, *self._below()):
+            if cell.cell_type != "code" or module not in cell.source:
+                continue
+            for imp in cell_facts(cell.source).imports:
+                if imp.module == module and not imp.relative and imp.target != module:
+                    found.setdefault(imp.target[len(module) + 1 :], cell.index)
+        return found
+
     def below_until(self, index: int) -> list[Cell]:
         """The code cells below the selection and above cell ``index``."""
         return [c for c in self._below() if c.index < index]
