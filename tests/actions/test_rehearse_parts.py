@@ -550,6 +550,20 @@ def test_a_syntax_error_the_saved_notebook_shows_too_is_told_as_its_authors():
     assert "raises SyntaxError: invalid syntax, as the saved notebook shows it did for its author" in finding.message
 
 
+def test_a_saved_output_of_the_same_values_in_another_order_is_put_down_to_a_set():
+    def result(text: str) -> list:
+        return [{"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": text}}]
+
+    cells = [code("peers[20]", count=1)]
+    runs = [RunResult(1, [CellRun(0, "ok", outputs=result("(0, 1, 2, 65, 9)"))])]
+    (finding,) = build(_evidence(cells, runs, saved={0: result("(0, 65, 2, 1, 9)")})).findings
+    assert finding.check == "output-mismatch" and "The same values, in another order: a set" in finding.message
+    assert "Sort what comes from a set" in finding.suggestion
+    other = [RunResult(1, [CellRun(0, "ok", outputs=result("(0, 1, 2, 66, 9)"))])]
+    (finding,) = build(_evidence(cells, other, saved={0: result("(0, 65, 2, 1, 9)")})).findings
+    assert "another order" not in finding.message
+
+
 def test_findings_name_the_refused_write_once_and_no_second_error():
     run = RunResult(
         1,

@@ -324,7 +324,13 @@ def _mismatches(ev: Evidence, built: Built, nondeterministic: set[int]) -> None:
             upstream = _upstream(ev, index, set())  # a random or clock-bound cell above, its names reaching here
             if upstream:
                 likely.append(upstream)
-        if likely:
+        if not likely and out.reordered(items_saved, items_run):
+            message += (
+                " The same values, in another order: a set (or what is built from one) iterated — its order "
+                "can change with the Python version, and for strings with each process (PYTHONHASHSEED)."
+            )
+            suggestion = "Sort what comes from a set before showing it (sorted(…)), then Restart, Run All and save."
+        elif likely:
             message += f" Likely because {' and '.join(likely)}."
             suggestion = (
                 "Seed every random generator and pass dates in as parameters first: until then, "
