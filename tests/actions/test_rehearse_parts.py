@@ -564,6 +564,26 @@ def test_a_saved_output_of_the_same_values_in_another_order_is_put_down_to_a_set
     assert "another order" not in finding.message
 
 
+def test_a_saved_output_whose_values_differ_only_by_dtype_is_put_down_to_library_versions():
+    def result(text: str) -> list:
+        return [{"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": text}}]
+
+    saved = "Int64Index([ 1,  2,  3,\n            ...\n            30, 31], dtype='int64', name='Date', length=310)"
+    fresh = "Index([ 1,  2,  3,\n       ...\n       30, 31], dtype='int32', name='Date', length=310)"
+    cells = [code("bikes.index.day", count=1)]
+    runs = [RunResult(1, [CellRun(0, "ok", outputs=result(fresh))])]
+    (finding,) = build(_evidence(cells, runs, saved={0: result(saved)})).findings
+    assert "The values are the same; their dtype is not (saved `int64`, fresh run `int32`)" in finding.message
+    assert "Freeze environment" in finding.suggestion
+    series = [RunResult(1, [CellRun(0, "ok", outputs=result("0   2012-01-01\ndtype: datetime64[us]"))])]
+    saved_series = {0: result("0   2012-01-01\ndtype: datetime64[ns]")}
+    (finding,) = build(_evidence(cells, series, saved=saved_series)).findings
+    assert "(saved `datetime64[ns]`, fresh run `datetime64[us]`)" in finding.message
+    values = [RunResult(1, [CellRun(0, "ok", outputs=result("0   2012-01-02\ndtype: datetime64[us]"))])]
+    (finding,) = build(_evidence(cells, values, saved=saved_series)).findings
+    assert "their dtype" not in finding.message
+
+
 def test_findings_name_the_refused_write_once_and_no_second_error():
     run = RunResult(
         1,

@@ -301,6 +301,28 @@ def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
     return (_short(la[len(lb)]), "") if len(la) > len(lb) else ("", _short(lb[len(la)]))
 
 
+_DTYPE = re.compile(r"dtype='([^'\n]+)'|dtype: (\S+)")
+_OLD_INDEX = re.compile(r"\b(?:Int64|UInt64|Float64)Index\(")  # pandas < 2's names of Index
+
+
+def dtypes_only(a: list[Item], b: list[Item]) -> tuple[str, str] | None:
+    """The first pair of dtypes that differ when nothing else does but the layout (pandas 2 and 3
+    changed dtypes the same data gets: datetime64[ns] → [us], Int64Index → Index of int32), else None."""
+
+    def shape(items: list[Item]) -> tuple[list[str], list[str]]:
+        text = "\n".join(i.text for i in items)
+        dtypes = [m.group(1) or m.group(2) for m in _DTYPE.finditer(text)]
+        rest = _OLD_INDEX.sub("Index(", _DTYPE.sub("dtype", text))
+        return dtypes, rest.split()
+
+    if [i.kind for i in a] != [i.kind for i in b]:
+        return None
+    (types_a, rest_a), (types_b, rest_b) = shape(a), shape(b)
+    if rest_a != rest_b or len(types_a) != len(types_b):
+        return None
+    return next(((x, y) for x, y in zip(types_a, types_b, strict=True) if x != y), None)
+
+
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 
 
