@@ -100,11 +100,11 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("0.374", "0.951"),
         ("/home/bob/data.csv", "/home/ann/data.csv"),
         ("469/469 - 6ms/step - loss: 0.2", "469/469 - 6ms/step - loss: 0.3"),
+        # no duration on the line: a rate that is a result
         ("sampled at 44100 Hz", "sampled at 48000 Hz"),
-        (
-            "mean time to failure: 3.25",
-            "mean time to failure: 3.5",
-        ),  # few decimals: a result  # no duration on the line: a rate that is a result
+        # few decimals, or no colon after the label (a Series' row): a result
+        ("mean time to failure: 3.25", "mean time to failure: 3.5"),
+        ("duration    12.34567\nvalue    1.0", "duration    12.34568\nvalue    1.0"),
         (
             _profile("internal time", ["2 0.002 0.001 0.002 0.001 a.py:1(f)"]),
             _profile("internal time", ["3 0.002 0.001 0.002 0.001 a.py:1(f)"]),
