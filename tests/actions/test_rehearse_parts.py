@@ -100,11 +100,11 @@ def test_sanitising_hides_addresses_ids_durations_and_temp_paths():
         ("0.374", "0.951"),
         ("/home/bob/data.csv", "/home/ann/data.csv"),
         ("469/469 - 6ms/step - loss: 0.2", "469/469 - 6ms/step - loss: 0.3"),
+        # no duration on the line: a rate that is a result
         ("sampled at 44100 Hz", "sampled at 48000 Hz"),
-        (
-            "mean time to failure: 3.25",
-            "mean time to failure: 3.5",
-        ),  # few decimals: a result  # no duration on the line: a rate that is a result
+        # few decimals, or no colon after the label (a Series' row): a result
+        ("mean time to failure: 3.25", "mean time to failure: 3.5"),
+        ("duration    12.34567\nvalue    1.0", "duration    12.34568\nvalue    1.0"),
         (
             _profile("internal time", ["2 0.002 0.001 0.002 0.001 a.py:1(f)"]),
             _profile("internal time", ["3 0.002 0.001 0.002 0.001 a.py:1(f)"]),
@@ -548,6 +548,40 @@ def test_a_syntax_error_the_saved_notebook_shows_too_is_told_as_its_authors():
         _evidence(cells, [RunResult(1, [CellRun(0, "error", error=error)], "error")], saved=saved)
     ).findings
     assert "raises SyntaxError: invalid syntax, as the saved notebook shows it did for its author" in finding.message
+
+
+def test_a_saved_output_of_the_same_values_in_another_order_is_put_down_to_a_set():
+    def result(text: str) -> list:
+        return [{"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": text}}]
+
+    cells = [code("peers[20]", count=1)]
+    runs = [RunResult(1, [CellRun(0, "ok", outputs=result("(0, 1, 2, 65, 9)"))])]
+    (finding,) = build(_evidence(cells, runs, saved={0: result("(0, 65, 2, 1, 9)")})).findings
+    assert finding.check == "output-mismatch" and "The same values, in another order: a set" in finding.message
+    assert "Sort what comes from a set" in finding.suggestion
+    other = [RunResult(1, [CellRun(0, "ok", outputs=result("(0, 1, 2, 66, 9)"))])]
+    (finding,) = build(_evidence(cells, other, saved={0: result("(0, 65, 2, 1, 9)")})).findings
+    assert "another order" not in finding.message
+
+
+def test_a_saved_output_whose_values_differ_only_by_dtype_is_put_down_to_library_versions():
+    def result(text: str) -> list:
+        return [{"output_type": "execute_result", "execution_count": 1, "metadata": {}, "data": {"text/plain": text}}]
+
+    saved = "Int64Index([ 1,  2,  3,\n            ...\n            30, 31], dtype='int64', name='Date', length=310)"
+    fresh = "Index([ 1,  2,  3,\n       ...\n       30, 31], dtype='int32', name='Date', length=310)"
+    cells = [code("bikes.index.day", count=1)]
+    runs = [RunResult(1, [CellRun(0, "ok", outputs=result(fresh))])]
+    (finding,) = build(_evidence(cells, runs, saved={0: result(saved)})).findings
+    assert "The values are the same; their dtype is not (saved `int64`, fresh run `int32`)" in finding.message
+    assert "Freeze environment" in finding.suggestion
+    series = [RunResult(1, [CellRun(0, "ok", outputs=result("0   2012-01-01\ndtype: datetime64[us]"))])]
+    saved_series = {0: result("0   2012-01-01\ndtype: datetime64[ns]")}
+    (finding,) = build(_evidence(cells, series, saved=saved_series)).findings
+    assert "(saved `datetime64[ns]`, fresh run `datetime64[us]`)" in finding.message
+    values = [RunResult(1, [CellRun(0, "ok", outputs=result("0   2012-01-02\ndtype: datetime64[us]"))])]
+    (finding,) = build(_evidence(cells, values, saved=saved_series)).findings
+    assert "their dtype" not in finding.message
 
 
 def test_findings_name_the_refused_write_once_and_no_second_error():

@@ -324,7 +324,23 @@ def _mismatches(ev: Evidence, built: Built, nondeterministic: set[int]) -> None:
             upstream = _upstream(ev, index, set())  # a random or clock-bound cell above, its names reaching here
             if upstream:
                 likely.append(upstream)
-        if likely:
+        dtypes = None if likely else out.dtypes_only(items_saved, items_run)
+        if dtypes is not None:
+            message += (
+                f" The values are the same; their dtype is not (saved `{dtypes[0]}`, fresh run `{dtypes[1]}`): "
+                "likely the saved output was made with another version of pandas or NumPy."
+            )
+            suggestion = (
+                "Pin the versions the notebook is meant to run with (Freeze environment); if the new dtype "
+                "is the one you want, Restart, Run All and save."
+            )
+        elif not likely and out.reordered(items_saved, items_run):
+            message += (
+                " The same values, in another order: a set (or what is built from one) iterated — its order "
+                "can change with the Python version, and for strings with each process (PYTHONHASHSEED)."
+            )
+            suggestion = "Sort what comes from a set before showing it (sorted(…)), then Restart, Run All and save."
+        elif likely:
             message += f" Likely because {' and '.join(likely)}."
             suggestion = (
                 "Seed every random generator and pass dates in as parameters first: until then, "

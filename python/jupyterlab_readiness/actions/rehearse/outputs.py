@@ -16,7 +16,7 @@ dimensions) and compare with a fresh run's images like the images themselves.
 
 Sanitised before comparing, so that they never count as a difference: ANSI colours, memory
 addresses (``0x7f3a…``), object ids (``id=140…``), UUIDs, durations (``1.2 s``, ``6ms/step``,
-``[00:01<00:02, 9.5it/s]``, a number of 4 decimals or more after a label such as "time:" or "took")
+``[00:01<00:02, 9.5it/s]``, a number of 4 decimals or more after a label such as "time:", "elapsed=" or "took")
 and a rate on the same line (``(0.1 Hz)``, ``12.5 MB/s``), the
 notebook's folder (its scratch copy and the real one both read ``<folder>``) and temporary paths
 (``/tmp/…``, ``/var/folders/…/T/…``, ``%TEMP%``). Whole lines of IPython's timing magics: a
@@ -75,12 +75,14 @@ _NUMPY_COMPLEX = re.compile(r"\bnp\.(?:complex(?:64|128|192|256)?|csingle|cdoubl
 _NUMPY_BOOL = re.compile(r"\bnp\.(True|False)_\b")
 _NUMPY_TIME = re.compile(r"\bnumpy\.(datetime64|timedelta64)\(")
 # A bare number of seconds after a label that says it is one ("Tuple time:  0.0081288", "took
-# 1.23456"): a measured duration prints many decimals, a result labelled so rarely does.
+# 1.23456"): a measured duration prints many decimals, a result labelled so rarely does. The label
+# needs its colon or equals sign: a Series of means has a "duration    12.34567" row.
 _LABELLED_SECONDS = re.compile(
-    r"(\b(?:time|times|elapsed|took|duration|runtime|seconds|secs)\b[^\d\n]{0,12}?)(?:\d+\.\d{4,}(?:e-?\d+)?|\d+(?:\.\d+)?e-?\d+)",
+    r"(\b(?:time|times|elapsed|duration|runtime|seconds|secs)\b'?\s*[:=][^\d\n]{0,6}?|\btook\s+)"
+    r"(?:\d+\.\d{4,}(?:e-?\d+)?|\d+(?:\.\d+)?e-?\d+)",
     re.IGNORECASE,
 )
-_SECONDS_LABEL = re.compile(r"(?i:time|took|elapsed|duration|secs)")
+_SECONDS_LABEL = re.compile(r"(?i:time|took|elapsed|duration|sec)")
 _TIME_MAGIC = re.compile(r"^(CPU times|Wall time):[^\n]*", re.MULTILINE)
 _PROFILE_ORDER = re.compile(r"^\s*Ordered by: ([^\n]*)$", re.MULTILINE)
 _PROFILE_ROW = re.compile(r"^(\s*\d+(?:/\d+)?)(?:\s+\d+\.\d+){4}(\s+\S.*)$")
@@ -305,6 +307,28 @@ def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:
                 return _short(x.text), _short(y.text)
         return "", ""
     return (_short(la[len(lb)]), "") if len(la) > len(lb) else ("", _short(lb[len(la)]))
+
+
+_DTYPE = re.compile(r"dtype='([^'\n]+)'|dtype: (\S+)")
+_OLD_INDEX = re.compile(r"\b(?:Int64|UInt64|Float64)Index\(")  # pandas < 2's names of Index
+
+
+def dtypes_only(a: list[Item], b: list[Item]) -> tuple[str, str] | None:
+    """The first pair of dtypes that differ when nothing else does but the layout (pandas 2 and 3
+    changed dtypes the same data gets: datetime64[ns] → [us], Int64Index → Index of int32), else None."""
+
+    def shape(items: list[Item]) -> tuple[list[str], list[str]]:
+        text = "\n".join(i.text for i in items)
+        dtypes = [m.group(1) or m.group(2) for m in _DTYPE.finditer(text)]
+        rest = _OLD_INDEX.sub("Index(", _DTYPE.sub("dtype", text))
+        return dtypes, rest.split()
+
+    if [i.kind for i in a] != [i.kind for i in b]:
+        return None
+    (types_a, rest_a), (types_b, rest_b) = shape(a), shape(b)
+    if rest_a != rest_b or len(types_a) != len(types_b):
+        return None
+    return next(((x, y) for x, y in zip(types_a, types_b, strict=True) if x != y), None)
 
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")
