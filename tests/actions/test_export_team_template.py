@@ -168,6 +168,23 @@ def undefined_filter_template(folder: Path) -> Path:
     return folder
 
 
+def fifo_template(folder: Path) -> Path:
+    """Copier opens every file it copies: the export would wait forever for the FIFO's writer."""
+    shutil.copytree(EXAMPLE, folder)
+    os.mkfifo(folder / "README.md.jinja.fifo")
+    return folder
+
+
+def linked_template(folder: Path) -> Path:
+    """A file of the template that is a link out of the server root: its contents would land in the
+    preview."""
+    shutil.copytree(EXAMPLE, folder)
+    outside = folder.parent.parent / "outside-secret.txt"
+    outside.write_text("the server's secret\n", encoding="utf-8")
+    (folder / "leak.txt").symlink_to(outside)
+    return folder
+
+
 @pytest.mark.parametrize(
     ("given", "make", "reason"),
     [
@@ -180,6 +197,8 @@ def undefined_filter_template(folder: Path) -> Path:
         ("https://example.invalid/secret-xyz.git", None, "could not be fetched"),
         ("unsafe-xyz", lambda f: template_with(f, "\n_jinja_extensions: [jinja2.ext.debug]\n"), "run code"),
         ("broken-xyz", undefined_filter_template, "does not render"),
+        ("fifo-xyz", lambda f: fifo_template(f), "FIFO"),
+        ("link-xyz", lambda f: linked_template(f), "outside itself"),
     ],
 )
 def test_a_template_that_cannot_be_used_is_refused_without_repeating_it(tmp_path, given, make, reason):

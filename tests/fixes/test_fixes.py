@@ -671,6 +671,15 @@ def test_fixing_twice_changes_nothing(tmp_path):
     assert second.applied == [] and second.notebook == first.notebook
 
 
+def test_cells_whose_metadata_is_not_a_mapping_are_fixed_like_the_others(tmp_path):
+    """A hand-edited or generated notebook may carry `"metadata": []` on a cell: the checks read it
+    as no metadata, so fixing must too (it raised AttributeError, a 500 from the REST route)."""
+    listed, text = code("import random\nx = random.random()\nprint(x)", 1), code("print(x)", 2)
+    listed["metadata"], text["metadata"] = [], "tags"
+    outcome = fix_notebook(notebook(listed, text), tmp_path / "a.ipynb", None, "a.ipynb", unsafe=True, options=OPTIONS)
+    assert {a.finding.check for a in outcome.applied} >= {"unseeded-random", "print-logging"}
+
+
 def test_plain_checks_compute_no_fixes(tmp_path):
     nb = notebook(code("import random\nx = random.random()", 1))
     report = check_model(notebook_from_json(nb), tmp_path / "a.ipynb", None, "a.ipynb")

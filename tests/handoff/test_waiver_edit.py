@@ -135,3 +135,8 @@ def test_what_cannot_be_edited_safely_is_refused():
         with_waiver("[tool.jupyter-readiness.contract]\nmin-score = 500\n", "pyproject", WAIVER, "pyproject.toml")
     with pytest.raises(ContractError, match="waivers: must be an array"):
         with_waiver("[tool.jupyter-readiness.contract]\nwaivers = 3\n", "pyproject", WAIVER, "pyproject.toml")
+    table = '{check = "hidden-state", notebook = "a.ipynb", reason = "r"}'
+    for entries in ("[1, 2]", '["unpinned-import"]', f"[{table}, 3]"):
+        text = f"[tool.jupyter-readiness.contract]\nwaivers = {entries}\n"
+        with pytest.raises(ContractError, match="waivers: must be an array of waiver tables"):
+            with_waiver(text, "pyproject", WAIVER, "pyproject.toml")

@@ -111,10 +111,10 @@ def _add(contract: Any, waiver: NewWaiver) -> bool:
         aot.append(_table(values))
         contract.add("waivers", aot)
         return False
-    if not isinstance(waivers, (AoT, Array)):
+    if not isinstance(waivers, (AoT, Array)) or not all(isinstance(e, (Table, InlineTable)) for e in waivers):
         raise ContractError(["waivers: must be an array of waiver tables"])
     for entry in waivers:
-        if isinstance(entry, (Table, InlineTable)) and _same(entry, waiver):
+        if _same(entry, waiver):
             entry["reason"] = waiver.reason
             if waiver.expires is not None:
                 entry["expires"] = waiver.expires

@@ -111,9 +111,10 @@ def _key(finding: Finding, fix: Fix) -> tuple[Any, ...]:
 def _state(notebook_json: dict[str, Any]) -> int:
     cells = notebook_json.get("cells") or []
     return hash(
-        tuple(
-            (str(c.get("source")), str(c.get("metadata", {}).get("tags")), len(c.get("outputs") or ()))
-            for c in cells
-            if isinstance(c, dict)
-        )
+        tuple((str(c.get("source")), str(_tags(c)), len(c.get("outputs") or ())) for c in cells if isinstance(c, dict))
     )
+
+
+def _tags(cell: dict[str, Any]) -> Any:
+    metadata = cell.get("metadata")
+    return metadata.get("tags") if isinstance(metadata, dict) else None

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -79,7 +80,22 @@ def resolve(value: str, root: Root, base: Path | None = None) -> TemplateSource:
         raise BadTemplate("The template folder does not exist.")
     if not any((folder / name).is_file() for name in _CONFIG_FILES):
         raise BadTemplate("The template folder is not a Copier template: it has no copier.yml.")
+    _refuse_special_files(folder)
     return TemplateSource(str(folder), False)
+
+
+def _refuse_special_files(folder: Path) -> None:
+    """Copier opens every file of the template to copy it: a FIFO would keep the worker waiting for
+    a writer forever, a device would be read without end."""
+    seen = 0
+    for directory, _, names in os.walk(folder):
+        for name in names:
+            seen += 1
+            if seen > 10 * MAX_FILES:
+                raise BadTemplate(f"The template folder holds far more than {MAX_FILES} files.")
+            mode = os.lstat(os.path.join(directory, name)).st_mode
+            if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+                raise BadTemplate("The template folder holds a FIFO, socket or device: a template holds files only.")
 
 
 def chosen(request_template: str | None, notebook_dir: Path, root: Root) -> TemplateSource | None:
