@@ -29,6 +29,9 @@ class OutsideRoot(Exception):
     def __init__(self) -> None:
         super().__init__("the path is refused: it is outside the server root")
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the server's
+        return (OutsideRoot, ())
+
 
 class Unreadable(Exception):
     """A file that exists but is not text this project can read (a folder, a FIFO, binary, huge);

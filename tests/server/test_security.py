@@ -5,6 +5,7 @@ path, nothing blocks the event loop, and files come out with the user's umask.""
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import stat
@@ -153,15 +154,18 @@ AS_DEPLOYED = pytest.mark.parametrize(
 
 async def _waits_while(jp_fetch, route, body):
     """How long a status request made at any moment waits while ``route`` answers ``body``: the
-    call, and the event loop's lateness. The reply, and the waits."""
-    answer = asyncio.ensure_future(post(jp_fetch, route, body, request_timeout=300))
+    call, and the event loop's lateness. The reply, and the waits. (The client shares the server's
+    event loop: the body is encoded before, so that the client's work is not counted as the server's.)"""
+    text = json.dumps(body)
+
+    answer = asyncio.ensure_future(jp_fetch("readiness", route, method="POST", body=text, request_timeout=300))
     waits = []
     while not answer.done():
         started = time.perf_counter()
         await asyncio.sleep(0.02)
         await jp_fetch("api", "status")
         waits.append(time.perf_counter() - started - 0.02)
-    reply = await answer
+    reply = json.loads((await answer).body)  # (decoded once the waits are measured, for the same reason)
     assert len(waits) >= 3
     return reply, waits
 
@@ -179,7 +183,7 @@ async def test_the_server_answers_other_requests_while_a_large_export_is_planned
     reply, waits = await _waits_while(jp_fetch, "export", body)
     assert reply["refused"] is None
     # Made in the server's process, the compilation alone kept every request waiting 0.7-0.9 s here.
-    assert max(waits) < 0.5, sorted(waits)[-5:]
+    assert max(waits) < 0.1, sorted(waits)[-5:]
 
 
 @AS_DEPLOYED
@@ -200,7 +204,7 @@ async def test_no_route_reads_every_cell_on_the_event_loop(jp_fetch, jp_serverap
     else:
         _, waits = await _waits_while(jp_fetch, route, body)
     # Parsed on the event loop, the cells kept every request waiting about a second here.
-    assert max(waits) < 0.5, sorted(waits)[-5:]
+    assert max(waits) < 0.1, sorted(waits)[-5:]
 
 
 @AS_DEPLOYED
@@ -217,7 +221,7 @@ async def test_the_fixes_of_a_large_notebook_never_stall_the_server(jp_fetch, ro
     assert any(f["check"] == "wall-clock" and f["fixes"] for f in findings)
     # The garbage collector walked those trees again and again, each time holding the interpreter's
     # lock: requests waited 0.7-4 s here.
-    assert max(waits) < 0.5, sorted(waits)[-5:]
+    assert max(waits) < 0.1, sorted(waits)[-5:]
 
 
 @AS_DEPLOYED
@@ -230,8 +234,16 @@ async def test_starting_a_rehearsal_with_many_parameters_never_stalls_the_server
     while job["state"] != "finished":  # its kernel stopped and its folder removed before the server goes
         await asyncio.sleep(0.1)
         job = json.loads((await jp_fetch("readiness", "rehearse", job["job_id"])).body)
-    # Read as literals on the event loop, the values kept every request waiting 1.6-3 s here.
-    assert max(waits) < 0.5, sorted(waits)[-5:]
+    # Read as literals on the event loop, the values kept every request waiting 1.6-3 s here; the
+    # first look at the kernelspecs (which imports IPython) ~0.15 s until the server made it at start.
+    assert max(waits) < 0.1, sorted(waits)[-5:]
+
+
+async def test_what_the_server_made_while_starting_is_left_out_of_full_collections(jp_fetch):
+    # A full pass of the garbage collector over a JupyterLab server's heap held every request for
+    # 0.1-0.2 s (bench_status.py): the start's objects are frozen once the event loop runs.
+    await jp_fetch("api", "status")
+    assert gc.get_freeze_count() > 10_000
 
 
 # ---------------------------------------------------------------- 6. nothing above the root is read

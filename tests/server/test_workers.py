@@ -1,56 +1,110 @@
-"""The worker pool: while work runs the interpreter switches threads every millisecond, so the event
-loop's thread is not kept waiting for the GIL behind a check; the interval it had comes back after."""
+"""The worker processes: work runs outside the server's process (so it never holds the event
+loop's GIL), a notebook's work always goes to the same process, and a process that dies, work that
+outlasts the timeout, a full pool or an exception that cannot travel back are 503s or errors that
+leave the pool working."""
 
 from __future__ import annotations
 
 import asyncio
-import sys
-import threading
+import os
+import signal
+import time
 
-from jupyterlab_readiness.server.workers import WORK_SWITCH_INTERVAL, Workers
+import pytest
+
+from jupyterlab_readiness.files import OutsideRoot
+from jupyterlab_readiness.server.errors import Conflict, Unavailable
+from jupyterlab_readiness.server.workers import Workers
 
 
-def _held(gate: threading.Event, seen: list[float]) -> str:
-    seen.append(sys.getswitchinterval())
-    gate.wait(10)
-    return "done"
+def _pid() -> int:
+    return os.getpid()
 
 
-async def test_the_switch_interval_is_short_while_work_runs_and_restored_after_the_last_piece():
-    before = sys.getswitchinterval()
-    workers = Workers(2, timeout=10)
-    gates, seen = [threading.Event(), threading.Event()], []
+def _sleep(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def _die() -> None:
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _raise(error: Exception) -> None:
+    raise error
+
+
+class _Unpicklable(Exception):
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__(f"{a} {b}")
+
+
+def _raise_unpicklable() -> None:
+    raise _Unpicklable("one", "two")
+
+
+@pytest.fixture
+def workers():
+    pool = Workers(2, timeout=20)
+    yield pool
+    pool.shutdown()
+
+
+async def test_work_runs_in_another_process_and_a_notebook_always_in_the_same_one(workers):
+    first = await workers.run(_pid, key="a/analysis.ipynb")
+    assert first != os.getpid()
+    assert {await workers.run(_pid, key="a/analysis.ipynb") for _ in range(5)} == {first}
+    others = {await workers.run(_pid, key=f"n{i}.ipynb") for i in range(20)}
+    assert len(others) == 2  # both processes get notebooks
+
+
+async def test_a_worker_that_dies_is_a_503_and_is_replaced(workers):
+    before = await workers.run(_pid, key="nb.ipynb")
+    with pytest.raises(Unavailable, match="stopped"):
+        await workers.run(_die, key="nb.ipynb")
+    after = await workers.run(_pid, key="nb.ipynb")
+    assert after not in (before, os.getpid())
+
+
+async def test_work_over_the_timeout_is_a_503_and_finishes_in_the_background():
+    workers = Workers(1, timeout=0.3)
     try:
-        first = asyncio.ensure_future(workers.run(_held, gates[0], seen))
-        second = asyncio.ensure_future(workers.run(_held, gates[1], seen))
-        while len(seen) < 2:
-            await asyncio.sleep(0.01)
-        assert seen == [WORK_SWITCH_INTERVAL, WORK_SWITCH_INTERVAL]
-        gates[0].set()
-        assert await first == "done"
-        assert sys.getswitchinterval() == WORK_SWITCH_INTERVAL  # the second piece still runs
-        gates[1].set()
-        assert await second == "done"
-        assert sys.getswitchinterval() == before
+        with pytest.raises(Unavailable, match="work_timeout"):
+            await workers.run(_sleep, 1.0, key="slow.ipynb")
+        await asyncio.sleep(1.0)
+        assert await workers.run(_sleep, 0, key="slow.ipynb") != os.getpid()
     finally:
-        for gate in gates:
-            gate.set()
         workers.shutdown()
 
 
-async def test_an_interval_someone_else_set_meanwhile_is_left_alone():
-    before = sys.getswitchinterval()
-    workers = Workers(1, timeout=10)
-    gate, seen = threading.Event(), []
+async def test_a_full_pool_answers_503_at_once():
+    workers = Workers(1, timeout=20, queue=1)
     try:
-        running = asyncio.ensure_future(workers.run(_held, gate, seen))
-        while not seen:
-            await asyncio.sleep(0.01)
-        sys.setswitchinterval(0.002)
-        gate.set()
-        await running
-        assert sys.getswitchinterval() == 0.002
+        running = [asyncio.ensure_future(workers.run(_sleep, 1.0, key="x")) for _ in range(2)]
+        await asyncio.sleep(0.2)
+        started = time.monotonic()
+        with pytest.raises(Unavailable, match="busy"):
+            await workers.run(_pid, key="x")
+        assert time.monotonic() - started < 0.5
+        await asyncio.gather(*running)
+        assert await workers.run(_pid, key="x") != os.getpid()  # the slots came back
     finally:
-        gate.set()
         workers.shutdown()
-        sys.setswitchinterval(before)
+
+
+async def test_exceptions_come_back_as_raised_and_one_that_cannot_travel_as_a_runtime_error(workers):
+    with pytest.raises(Conflict, match="busy") as raised:
+        await workers.run(_raise, Conflict("busy", job_id="j1"), key="nb.ipynb")
+    assert raised.value.fields == {"job_id": "j1"}
+    with pytest.raises(OutsideRoot):
+        await workers.run(_raise, OutsideRoot(), key="nb.ipynb")
+    with pytest.raises(RuntimeError, match="_Unpicklable"):
+        await workers.run(_raise_unpicklable, key="nb.ipynb")
+    assert await workers.run(_pid, key="nb.ipynb") != os.getpid()  # the pool still works
+
+
+async def test_after_shutdown_work_is_refused():
+    workers = Workers(1, timeout=20)
+    workers.shutdown()
+    with pytest.raises(Unavailable, match="shutting down"):
+        await workers.run(_pid, key="x")

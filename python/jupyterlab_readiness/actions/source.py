@@ -16,6 +16,9 @@ class NoSuchNotebook(Exception):
     def __init__(self) -> None:
         super().__init__("no such notebook")
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the server's
+        return (NoSuchNotebook, ())
+
 
 @dataclass(frozen=True)
 class Source:

@@ -192,6 +192,9 @@ class ContractError(ValueError):
         super().__init__("\n".join(problems))
         self.problems = problems
 
+    def __reduce__(self):  # raised in a server's worker process, re-raised in the server's
+        return (ContractError, (self.problems,))
+
 
 def parse(table: Mapping[str, Any], where: str, text: str | None = None, prefix: tuple[str, ...] = ()) -> Contract:
     """The contract in ``table`` (the parsed TOML table). ``where`` names the file in messages,

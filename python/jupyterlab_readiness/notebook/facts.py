@@ -204,7 +204,7 @@ class CellFacts:
 
 _CACHE: OrderedDict[str, CellFacts] = OrderedDict()
 _CACHE_MAX = 50_000
-# The server checks notebooks in worker threads: the cache's order and size change under a lock.
+# Threads may share the cache (a rehearsal's, in the server): its order and size change under a lock.
 _LOCK = threading.Lock()
 
 

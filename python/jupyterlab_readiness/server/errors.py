@@ -11,6 +11,13 @@ class ReadinessError(Exception):
         super().__init__(message)
         self.fields = fields
 
+    def __reduce__(self):  # raised in a worker process, re-raised in the server's
+        return (_rebuilt, (type(self), str(self), self.fields))
+
+
+def _rebuilt(kind: type[ReadinessError], message: str, fields: dict[str, str]) -> ReadinessError:
+    return kind(message, **fields)
+
 
 class BadRequest(ReadinessError):
     status = 400

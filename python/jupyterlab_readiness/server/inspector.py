@@ -63,6 +63,12 @@ class KernelInspector:
         # shielded: a caller that goes away does not cancel the answer the others wait for
         return await asyncio.shield(shared)
 
+    def warm(self) -> None:
+        """Read where kernelspecs live once, as the server starts: the first read imports IPython
+        (to find its own kernel), ~0.15 s holding the interpreter's lock, which the first
+        rehearsal's start made every request wait for."""
+        getattr(self.kernel_spec_manager, "kernel_dirs", None)
+
     async def kernel_languages(self) -> dict[str, str]:
         """The installed kernelspecs' names → their language (read from disk: in a thread)."""
         get = self.kernel_spec_manager.get_all_specs
