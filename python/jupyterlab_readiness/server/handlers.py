@@ -66,12 +66,12 @@ class _Handler(ExtensionHandlerMixin, APIHandler):
     async def _answer(
         self,
         body_model: type[BaseModel] | None,
-        act: Callable[[Any], Awaitable[dict[str, Any] | str] | dict[str, Any] | str],
+        act: Callable[[Any], Awaitable[str] | str],
         *,
         runs_kernels: bool = False,
     ) -> None:
         """Parse the body (if any), check the kernel permission when a kernel is named or the route
-        runs kernels, act, reply (a dict, or JSON text made off the event loop)."""
+        runs kernels, act, reply with the JSON text it made (off the event loop)."""
         try:
             request = self._parse(body_model) if body_model is not None else None
             if (runs_kernels or getattr(request, "kernel_id", None)) and not await ensure_async(
@@ -94,14 +94,10 @@ class _Handler(ExtensionHandlerMixin, APIHandler):
             )
             self._error(status, prefix + str(error), getattr(error, "fields", None) or {})
             return
-        if isinstance(reply, str):
-            if self.extensionapp.validate_replies:
-                self._validated(json.loads(reply))
-            self.set_header("Content-Type", "application/json")
-            self.finish(reply)
-            return
-        self._validated(reply)
-        self.finish(json.dumps(reply))
+        if self.extensionapp.validate_replies:
+            self._validated(json.loads(reply))
+        self.set_header("Content-Type", "application/json")
+        self.finish(reply)
 
     def _parse(self, model: type[BaseModel]) -> Any:
         body = self.request.body or b""

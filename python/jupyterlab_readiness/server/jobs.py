@@ -119,6 +119,11 @@ def _config(job: Job, source: Source, disable: list[str]) -> CheckConfig:
     )
 
 
+def _wanted(source: Source) -> freeze_action.Wanted:
+    """The third-party modules the notebook imports and the distributions it installs."""
+    return freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+
+
 def _kernel_modules(source: Source) -> list[str] | None:
     """The imports to ask the notebook's kernel about; None: the kernel is not asked (not Python)."""
     if not source.model.is_python:
@@ -261,7 +266,7 @@ def freeze_prepare(job: Job, request: FreezeRequest) -> freeze_action.Wanted:
     if not source.model.is_python:
         raise BadRequest("freeze pins Python packages; this notebook's kernel is not Python")
     _keep(job, source)
-    return freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+    return _wanted(source)
 
 
 def freeze(job: Job, request: FreezeRequest, answer: dict[str, Any]) -> str:
@@ -323,7 +328,7 @@ def fix_prepare(job: Job, request: FixRequest) -> tuple[list[str] | None, list[s
     except ConfigError as exc:
         raise BadRequest(f"configuration error: {exc}") from None
     _keep(job, source)
-    want = freeze_action.wanted(source.model, Context(source.model, source.path).is_local_module)
+    want = _wanted(source)
     pinned = not request.select or "unpinned-install" in request.select
     return _kernel_modules(source), want.installs if pinned else []
 
