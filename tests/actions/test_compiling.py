@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from jupyterlab_readiness.actions import compiling
 from jupyterlab_readiness.actions.compiling import IN_PROCESS_LIMIT, Compilation, NotCompiled, first_failure
 
 # 30,000 lines of plain functions: compiling them here holds the lock for about half a second.
@@ -66,3 +67,40 @@ def test_where_no_process_can_be_started_it_is_compiled_here(monkeypatch):
     monkeypatch.setattr(sys, "executable", "/nonexistent/python")
     assert first_failure({"a.py": LARGE}) is None
     assert first_failure({"a.py": _with_error(LARGE)}).message == "name 'x' is parameter and global"
+
+
+def _compiler_says(text: str) -> NotCompiled | None:
+    try:
+        compile(text, "a.py", "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        return NotCompiled("a.py", exc.msg, exc.lineno)
+    return None
+
+
+def test_a_large_text_is_compiled_in_pieces_side_by_side():
+    groups = compiling._groups({"a.py": LARGE}, len(LARGE))
+    assert len(groups) == compiling.PIECES > 1
+    assert "".join(piece for group in groups for _, piece in group) == LARGE
+
+
+# Half of the text inside a string whose lines look like top-level definitions: the cut falls in it.
+_HALF = LARGE[: len(LARGE) // 2].rpartition("\ndef ")[0] + "\n"
+_IN_A_STRING = _HALF + 'NOTE = """\n' + "def looks_like_code(:\n" * 20_000 + '"""\n' + _HALF
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        _IN_A_STRING,  # a piece ends inside the string: it does not compile, the whole does
+        _IN_A_STRING + "def g():\n    nonlocal q\n",  # the last piece does not compile, nor the whole
+        "x = 1\n" + LARGE + "global x\n",  # fine piece by piece, not as a whole
+        LARGE + "from __future__ import annotations\n",  # the same: a future import after code
+        "from __future__ import annotations\n" + LARGE + "def h(x: (yield)):\n    pass\n",  # a future changes the rest
+    ],
+    ids=["cut-in-a-string", "error-after-the-cut", "global-after-assignment", "late-future", "future-first"],
+)
+def test_pieces_answer_as_the_whole_text_compiles(text):
+    pieces = compiling._pieces(text, -(-len(text) // compiling.PIECES))
+    if "NOTE" in text:  # the case is what it says: a piece alone does not compile
+        assert any(_compiler_says(piece) is not None for piece in pieces[:-1])
+    assert first_failure({"a.py": text}) == _compiler_says(text)
