@@ -41,18 +41,24 @@ _MEMO: dict[tuple[tuple[str, int], ...], Installed] = {}
 _Dists = list[tuple[str, str, list[str]]]
 
 
+def path_state() -> tuple[tuple[str, int], ...]:
+    """Each folder of ``sys.path`` that exists, with its modification time: installing, upgrading
+    or removing a package adds or removes entries of its folder, so the state changes with what is
+    installed."""
+    folders = [(entry, _mtime(entry)) for entry in sys.path]
+    return tuple((entry, mtime) for entry, mtime in folders if mtime is not None)
+
+
 def installed() -> Installed:
     """The environment as it is now (a long-running server sees packages installed after it started)."""
-    folders = [(entry, _mtime(entry)) for entry in sys.path]
-    present = [(entry, mtime) for entry, mtime in folders if mtime is not None]
-    state = tuple(present)  # a snapshot is the same object for as long as no folder changes
+    state = path_state()  # a snapshot is the same object for as long as no folder changes
     found = _MEMO.get(state)
     if found is None:
         # One file per interpreter; inside, each folder's distributions under its mtime, so a
         # folder that changed (under ``python -m``, the current folder is on sys.path) is the only
         # one listed again.
         cache = user_cache_dir() / f"installed-{zlib.crc32(f'{sys.executable} {sys.version}'.encode()):08x}.json"
-        found = _MEMO[state] = _load_or_scan(cache, present)
+        found = _MEMO[state] = _load_or_scan(cache, list(state))
     return found
 
 

@@ -53,7 +53,7 @@ def file_names(sources: list[str], values: dict[str, str] | None = None) -> tupl
     writes_sql = any(".to_sql(" in source for source in sources)
     trees = []
     for source in sources:
-        if "'" not in source and '"' not in source and _WRITE_WORD.search(source) is None:
+        if "'" not in source and '"' not in source and not _may_write(source):
             continue  # no string literal, and no call that could write a file a name holds
         try:
             trees.append(python_tree(source))
@@ -108,6 +108,13 @@ def _written(method: str, call: ast.Call, folders: dict[str, str], stable: set[s
 _SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 # A call that may write a file: a cell without one, nor any string literal, names no file.
 _WRITE_WORD = re.compile(r"\b(?:to_\w+|savefig|write_\w+|open)\(")
+
+
+def _may_write(source: str) -> bool:
+    # (the words found first, as substrings: the pattern alone costs ~50 µs over a 30-line cell)
+    return ("to_" in source or "savefig" in source or "write_" in source or "open(" in source) and bool(
+        _WRITE_WORD.search(source)
+    )
 
 
 def _assigned(trees: list[ast.Module]) -> set[str]:
