@@ -15,7 +15,7 @@ from jupyterlab_readiness.contract.requests import ExportRequest
 from jupyterlab_readiness.environment.answer import Environment
 from jupyterlab_readiness.files import Root
 from jupyterlab_readiness.notebook.parse import cell_tree, python_tree
-from jupyterlab_readiness.notebook.run_memo import one_run
+from jupyterlab_readiness.notebook.run_memo import forget, one_run
 
 
 def _source(tag: str) -> str:
@@ -80,3 +80,35 @@ def test_an_export_plan_leaves_no_tree_of_the_notebook_alive():
     assert reply.refused is None, reply.refused
     assert any(marker in f.text for f in reply.files if f.path.endswith("steps.py"))
     assert _module_trees_naming(marker) == 0
+
+
+def test_a_run_that_forgets_frees_its_trees_and_computes_again():
+    source = _source("forgotten")
+    with one_run():
+        tree = cell_tree(source)
+        kept = weakref.ref(tree)
+        del tree
+        forget()
+        assert kept() is None
+        again = cell_tree(source)
+        assert again is cell_tree(source)  # remembered again from here on
+
+
+def test_an_export_plan_frees_its_trees_while_ruff_works(monkeypatch):
+    marker = "orders_marker_while_styling"
+    cells = [*ORDERS.cells, code(f"{marker} = 1\nprint({marker})")]
+    request = ExportRequest(path="/nonexistent/orders.ipynb", notebook=notebook(*cells), out="/nonexistent/orders")
+    alive: list[int] = []
+    real = export.styled
+
+    def styled(files, package, meanwhile):
+        def then() -> None:
+            meanwhile()
+            alive.append(_module_trees_naming(marker))
+
+        return real(files, package, meanwhile=then)
+
+    monkeypatch.setattr(export, "styled", styled)
+    reply = export.plan(request, Environment(python="3.11"), Root(None)).reply
+    assert reply.refused is None, reply.refused
+    assert alive == [0]

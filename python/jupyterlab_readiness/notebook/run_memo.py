@@ -44,6 +44,14 @@ def one_run() -> Iterator[None]:
         _RUN.memo = None
 
 
+def forget() -> None:
+    """Drops what the current run has remembered so far, as its end would (a run that needs no
+    more of it frees its trees while it waits for something else); what it asks again is computed
+    again."""
+    if _RUN.memo is not None:
+        _RUN.memo.clear()
+
+
 def per_run(outside: int) -> Callable[[Callable[[K], R]], Callable[[K], R]]:
     """Memoizes a one-argument function for the current run; ``outside`` a run, its last
     ``outside`` answers. Exceptions are not remembered (as with ``lru_cache``)."""

@@ -40,7 +40,7 @@ from ...notebook.model import Notebook
 from ...notebook.names import STDLIB_MODULES
 from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.rewrite import free_name
-from ...notebook.run_memo import one_run
+from ...notebook.run_memo import forget, one_run
 from ...notebook.scopes import imported_packages, notebook_names
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
@@ -302,8 +302,9 @@ def _plan(
     if template is not None:
         scaffold = functools.partial(render_template, template, src_path=recorded_source(template, out), notes=notes)
     try:
+        # (the run's trees are done with once the files are rendered: freed while ruff works)
         texts, style_warnings = styled(
-            {**render(package, scaffold), **copied(local, name, header(notebook_path.name))}, name
+            {**render(package, scaffold), **copied(local, name, header(notebook_path.name))}, name, meanwhile=forget
         )
     except ExportRefused as exc:
         reply.refused = str(exc)

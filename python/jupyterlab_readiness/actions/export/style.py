@@ -27,6 +27,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from ..compiling import Compilation
@@ -108,14 +109,18 @@ def _ruff_failed(exc: Exception) -> str:
     return f"ruff failed on the generated files ({type(exc).__name__}): they were not formatted."
 
 
-def styled(files: dict[str, str], package: str) -> tuple[dict[str, str], list[str]]:
+def styled(
+    files: dict[str, str], package: str, meanwhile: Callable[[], None] = lambda: None
+) -> tuple[dict[str, str], list[str]]:
     """The files with their Python ones sorted, formatted and checked by ruff, and warnings. Raises
     ExportRefused when a module does not compile, or when a module the export wrote uses a name it
-    does not define."""
+    does not define. ``meanwhile()`` runs while ruff and the compiler work."""
     ruff = ruff_binary()
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     if ruff is None:
-        _refuse_unless_compiled(Compilation(python))
+        compilation = Compilation(python)
+        meanwhile()
+        _refuse_unless_compiled(compilation)
         return files, ["ruff is not installed here: the generated files were not formatted with it."]
     config = ["--isolated", "--no-cache", "--config", f"lint.isort.known-first-party=['{package}']"]
     check = [*config, "--extend-select", "I", "--fixable", "I", "--fix", "--output-format", "json", "--exit-zero", "."]
@@ -127,7 +132,9 @@ def styled(files: dict[str, str], package: str) -> tuple[dict[str, str], list[st
             target.write_text(text, encoding="utf-8")
         compilation = Compilation(python)  # of the texts, not of the files ruff rewrites meanwhile
         try:
-            report = _finish(_start_ruff(ruff, folder, check))
+            started = _start_ruff(ruff, folder, check)
+            meanwhile()
+            report = _finish(started)
         except OSError as exc:
             report = exc
         finally:
