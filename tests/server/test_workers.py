@@ -6,6 +6,7 @@ leave the pool working."""
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import signal
 import time
@@ -13,6 +14,7 @@ import time
 import pytest
 
 from jupyterlab_readiness.files import OutsideRoot
+from jupyterlab_readiness.notebook.collector import RARE
 from jupyterlab_readiness.server.errors import Conflict, Unavailable
 from jupyterlab_readiness.server.workers import Workers
 
@@ -108,3 +110,7 @@ async def test_after_shutdown_work_is_refused():
     workers.shutdown()
     with pytest.raises(Unavailable, match="shutting down"):
         await workers.run(_pid, key="x")
+
+
+async def test_a_worker_collects_garbage_at_the_clis_rhythm(workers):
+    assert {await workers.run(gc.get_threshold, key=f"n{i}.ipynb") for i in range(6)} == {RARE}
