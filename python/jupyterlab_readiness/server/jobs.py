@@ -13,6 +13,7 @@ checked twice."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -161,25 +162,23 @@ def _finish(job: Job, plan: Plan[Any], write: bool) -> str:
     return json.dumps(to_dict(plan.reply))
 
 
-# The server's environment as answered for a few recent questions, under the state of sys.path
-# they were answered in: reading every distribution's metadata costs ~0.1 s, a notebook without a
-# kernel asks at each freeze, fix and export preview, and a package installed since changes the state.
-_ANSWERS: OrderedDict[tuple[Any, ...], dict[str, Any]] = OrderedDict()
-_ANSWERS_KEPT = 16
-
-
 def environment_answer(modules: list[str], installs: list[str], closure: bool) -> dict[str, Any]:
     """What is installed in the server's own environment (a notebook without a kernel runs there)."""
     from ..environment.installed import path_state
+
+    return _environment(path_state(), tuple(modules), tuple(installs), closure)
+
+
+# Kept for a few recent questions, under the state of sys.path they were answered in: reading every
+# distribution's metadata costs ~0.1 s, a notebook without a kernel asks at each freeze, fix and
+# export preview, and a package installed since changes the state.
+@functools.lru_cache(maxsize=16)
+def _environment(
+    state: tuple[tuple[str, int], ...], modules: tuple[str, ...], installs: tuple[str, ...], closure: bool
+) -> dict[str, Any]:
     from ..environment.kernel.distributions import local_environment
 
-    key = (path_state(), tuple(modules), tuple(installs), closure)
-    answer = _ANSWERS.get(key)
-    if answer is None:
-        answer = _ANSWERS[key] = local_environment(modules, installs, closure=closure)
-        while len(_ANSWERS) > _ANSWERS_KEPT:
-            _ANSWERS.popitem(last=False)
-    return answer
+    return local_environment(modules, installs, closure=closure)
 
 
 # -- check ------------------------------------------------------------------------------------------
