@@ -246,6 +246,20 @@ async def test_what_the_server_made_while_starting_is_left_out_of_full_collectio
     assert gc.get_freeze_count() > 10_000
 
 
+@pytest.fixture
+def made_before_the_server():
+    return [[] for _ in range(3)]  # tracked objects, alive as the server starts (jp_fetch is asked for after)
+
+
+async def test_each_server_freezes_what_lives_as_it_starts(made_before_the_server, jp_fetch):
+    # In this process servers came and went before (the suite): what a later one froze nothing of
+    # was the suite's heap, walked by every full pass (one /api/status wait of 103 ms, once).
+    await jp_fetch("api", "status")
+    assert gc.get_freeze_count() > 10_000
+    young_or_old = gc.get_objects()  # every generation, not the frozen objects
+    assert not any(made is thing for thing in young_or_old for made in made_before_the_server)
+
+
 # ---------------------------------------------------------------- 6. nothing above the root is read
 
 

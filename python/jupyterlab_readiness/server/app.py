@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import gc
 
 from jupyter_server.extension.application import ExtensionApp
@@ -161,13 +160,17 @@ class Readiness(ExtensionApp):
 
     async def stop_extension(self) -> None:
         """The server is stopping: every rehearsal is cancelled and waited for (its kernels killed,
-        its scratch folder removed), then the worker processes go."""
+        its scratch folder removed), then the worker processes go, and the frozen heap is thawed."""
         rehearsals = getattr(self, "_rehearsals", None)
         if rehearsals is not None:
             await rehearsals.shutdown()
         workers = getattr(self, "_workers", None)
         if workers is not None:
             workers.shutdown()
+        if self.freeze_startup_heap:
+            # What this server froze is the collector's again: in a process that starts another
+            # server (tests), that one freezes what lives then, and its garbage is still collected.
+            gc.unfreeze()
 
     def initialize_handlers(self) -> None:
         from .handlers import routes
@@ -175,7 +178,6 @@ class Readiness(ExtensionApp):
         self.handlers.extend(routes())
 
 
-@functools.cache  # once per process: a second server in it (tests) finds the heap frozen already
 def _freeze_startup_heap() -> None:
     """Called once the event loop runs, every extension loaded. A full collection walks every object
     the process tracks, and a JupyterLab server holds a million after its start: a request that
