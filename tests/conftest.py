@@ -13,6 +13,7 @@ import pytest
 from helpers.notebooks import CORPUS, notebook
 from jupyterlab_readiness.contract.report import NotebookReport
 from jupyterlab_readiness.lint.engine import check_file
+from jupyterlab_readiness.notebook import parse
 
 pytest_plugins = ["pytest_jupyter.jupyter_server"]
 
@@ -23,6 +24,15 @@ def pytest_collection_modifyitems(config, items):
         for item in items:
             if "corpus" in item.keywords:
                 item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _compiler_quiet_per_test():
+    """A test that runs the CLI's check here sets ``quiet_process`` (the warning filters, for the
+    rest of a one-shot process), and pytest puts the filters back after it: the flag goes with them,
+    or every later test compiles notebook code with the compiler's warnings on."""
+    yield
+    parse._QUIET[0] = False
 
 
 @pytest.fixture

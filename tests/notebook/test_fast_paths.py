@@ -9,9 +9,21 @@ import ast
 
 import pytest
 
+from helpers.notebooks import CORPUS
 from jupyterlab_readiness.notebook.facts import cell_facts, clear_cache
+from jupyterlab_readiness.notebook.model import NotebookError, read_notebook
 from jupyterlab_readiness.notebook.names import ALWAYS_DEFINED
-from jupyterlab_readiness.notebook.scopes import child_nodes, read_names, source_reads, walk
+from jupyterlab_readiness.notebook.parse import cell_tree
+from jupyterlab_readiness.notebook.run_memo import one_run
+from jupyterlab_readiness.notebook.scopes import (
+    assigned_names,
+    child_nodes,
+    known_loads,
+    plain_loads,
+    read_names,
+    source_reads,
+    walk,
+)
 
 # Expressions whose nodes the loop handles itself (conditional expressions, slices, starred
 # arguments) mixed with those it always did, nested in each other and in the generic ones; no
@@ -91,3 +103,61 @@ def test_the_cells_reads_are_read_names_of_the_cell(source):
     """``source_reads`` walks plain statements with ``plain_loads`` (cached for the extraction):
     the same names as ``read_names`` of the whole cell."""
     assert source_reads(source) == read_names(ast.parse(source))
+
+
+def _answers(source: str) -> tuple[list[tuple[frozenset[str] | None, frozenset[str] | None]], int]:
+    """For each expression statement and ``x = y = …`` of the cell: (what the run answers for it
+    once the facts pass has told it, what ``plain_loads``' own walk answers), and how many answers
+    the facts pass gave."""
+    walked = plain_loads.__wrapped__  # the walk itself, not its memo
+    with one_run():
+        tree = cell_tree(source)
+        if tree is None:
+            return [], 0
+        clear_cache()
+        facts = cell_facts(source, tree)
+        known_loads(tree, facts)
+        pairs = []
+        for stmt in tree.body:
+            if type(stmt) is ast.Expr:
+                pairs.append((plain_loads(stmt), walked(stmt)))
+            elif type(stmt) is ast.Assign and assigned_names(stmt) is not None:
+                pairs.append((plain_loads(stmt.value), walked(stmt.value)))
+        given = sum(end >= 0 for end in facts.statement_loads[1]) if facts.statement_loads else 0
+        return pairs, given
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        *EXPRESSIONS,
+        "a = b = c + d\ne, f = g\nh[i] = j\nk.l = m(n)\no\np(q, r=s)",
+        "t = [u for u in v]\nw = lambda x: x + y\nz = (aa := bb)\nawait cc\ndd = ee\nff = {gg: hh for gg in ii}",
+        "gg = hh if ii else jj\nif kk:\n    ll = mm\nnn = oo.pp(qq)[rr]\ndel ss\ntt = uu",
+        "%matplotlib inline\nvv = !ls\nww = xx",
+    ],
+)
+def test_the_facts_pass_answers_plain_loads_as_its_walk_does(source):
+    # An export asks plain_loads about every statement; the facts pass, which walks each one
+    # anyway, answers for the expression statements and plain assignments (export/plan.py).
+    pairs, given = _answers(source)
+    assert given > 0
+    assert all(told == walked for told, walked in pairs), pairs
+
+
+@pytest.mark.corpus
+def test_on_every_corpus_cell_the_facts_pass_answers_as_the_walk_does():
+    given = statements = 0
+    for path in sorted(CORPUS.rglob("*.ipynb")):
+        try:
+            model = read_notebook(path)
+        except NotebookError:
+            continue
+        if not model.is_python:
+            continue
+        for cell in model.code_cells():
+            pairs, told = _answers(cell.source)
+            assert all(a == b for a, b in pairs), (path.name, cell.index)
+            given += told
+            statements += len(pairs)
+    assert given > 0.9 * statements > 10_000, (given, statements)  # the answers are the facts pass's

@@ -73,7 +73,17 @@ def per_run(outside: int) -> Callable[[Callable[[K], R]], Callable[[K], R]]:
                 answer = answers[key] = function(key)
                 return answer
 
+        def remember(key: K, answer: R) -> None:
+            """Tells the current run the answer for ``key``, found by another walk (nothing outside a run)."""
+            memo = _RUN.memo
+            if memo is not None:
+                answers = memo.get(function)
+                if answers is None:
+                    answers = memo[function] = {}
+                answers[key] = answer
+
         memoized.cache_clear = recent.cache_clear  # type: ignore[attr-defined]
+        memoized.remember = remember  # type: ignore[attr-defined]
         return memoized
 
     return decorate

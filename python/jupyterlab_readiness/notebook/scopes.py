@@ -6,7 +6,7 @@ from __future__ import annotations
 import ast
 import functools
 
-from .facts import cell_facts
+from .facts import CellFacts, cell_facts
 from .model import Notebook
 from .parse import cell_tree
 from .run_memo import per_run
@@ -198,6 +198,31 @@ def plain_loads(node: ast.AST) -> frozenset[str] | None:
         else:
             pushes(child_nodes(n))
     return frozenset(names)
+
+
+def known_loads(tree: ast.Module | None, facts: CellFacts) -> None:
+    """Tells the current run ``plain_loads`` of the cell's top-level statements where the facts pass
+    found it (``CellFacts.statement_loads``), so that an export, which asks for every statement's,
+    does not walk them again. ``tree``: the cell's, as ``cell_tree`` gives it; the facts: of the same
+    source (a tree that does not line up with them is left alone)."""
+    if tree is None or facts.statement_loads is None:
+        return
+    names, ends = facts.statement_loads
+    if len(ends) != len(tree.body):
+        return
+    remember = plain_loads.remember  # type: ignore[attr-defined]
+    start = 0
+    for stmt, end in zip(tree.body, ends, strict=True):
+        if end < 0:
+            continue
+        t = type(stmt)
+        if t is ast.Expr:
+            remember(stmt, frozenset(names[start:end]))
+        elif t is ast.Assign and assigned_names(stmt) is not None:
+            remember(stmt.value, frozenset(names[start:end]))
+        else:
+            return
+        start = end
 
 
 def function_body_reads(tree: ast.AST) -> set[str]:

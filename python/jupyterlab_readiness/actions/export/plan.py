@@ -41,7 +41,7 @@ from ...notebook.names import STDLIB_MODULES
 from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.rewrite import free_name
 from ...notebook.run_memo import forget, one_run
-from ...notebook.scopes import imported_packages, notebook_names
+from ...notebook.scopes import imported_packages, known_loads, notebook_names
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
 from ..freeze.merge import LOCAL_REASON
@@ -161,9 +161,8 @@ def _plan(
     kernel: KernelState | None,
 ) -> Plan[ExportReply]:
     notebook, notebook_path = source.model, source.path
-    if notebook.is_python:  # the export reads each cell's tree and its facts: parse each cell once for both
-        for cell in notebook.code_cells():
-            cell_facts(cell.source, cell_tree(cell.source))
+    if notebook.is_python:
+        _parse_once(notebook)
     name = request.name or default_name(notebook, notebook_path)
     check_name(name, notebook)
     out = root.resolve(request.out) if request.out is not None else root.confine(notebook_path.parent / name)
@@ -311,6 +310,15 @@ def _plan(
         return Plan(reply)
     reply.warnings = [*warnings, *notes, *style_warnings]
     return _reconcile(out, reply, texts, root, code_fingerprint(notebook))
+
+
+def _parse_once(notebook: Notebook) -> None:
+    """The export reads each cell's tree, its facts and what each of its statements reads: each
+    cell parsed once for all three, and walked once for the last two. (A function: no tree of the
+    run is left in the plan's frame when the run's trees are freed.)"""
+    for cell in notebook.code_cells():
+        tree = cell_tree(cell.source)
+        known_loads(tree, cell_facts(cell.source, tree))
 
 
 # The suggestions of the unseeded-random findings whose draws the package's seed covers: Python's
