@@ -42,6 +42,7 @@ from ...notebook.parse import cell_tree, quiet_compiler
 from ...notebook.rewrite import free_name
 from ...notebook.run_memo import forget, one_run
 from ...notebook.scopes import imported_packages, known_loads, notebook_names
+from ..compiling import Pieces
 from ..errors import BadName, ExportRefused
 from ..freeze import plan as freeze
 from ..freeze.merge import LOCAL_REASON
@@ -148,8 +149,10 @@ def plan(
     source = source or load(request.path, request.notebook, root)
     # The run's trees go (one_run) before the collector's rhythm comes back (fewer_collections), so
     # the full collection that follows walks what the plan returns, not every tree it parsed.
-    with quiet_compiler(), fewer_collections(), one_run():
-        return _plan(request, environment, root, source, report, kernel)
+    # steps.py is compiled while it is made, beside the extraction (about its code cells' size).
+    steps = Pieces(sum(len(cell.source) for cell in source.model.code_cells()))
+    with quiet_compiler(), fewer_collections(), one_run(), steps:
+        return _plan(request, environment, root, source, report, kernel, steps)
 
 
 def _plan(
@@ -159,6 +162,7 @@ def _plan(
     source: Source,
     report: NotebookReport | None,
     kernel: KernelState | None,
+    steps: Pieces,
 ) -> Plan[ExportReply]:
     notebook, notebook_path = source.model, source.path
     if notebook.is_python:
@@ -222,7 +226,14 @@ def _plan(
         context = Context(notebook, notebook_path, ceiling=root.ceiling)
         local = [m for m in context.local_modules if m.file.endswith(".py")]
         pipeline = build(
-            notebook, parameters_cell, parameters, clock, notebook_path, {dotted(m).split(".")[0] for m in local}, name
+            notebook,
+            parameters_cell,
+            parameters,
+            clock,
+            notebook_path,
+            {dotted(m).split(".")[0] for m in local},
+            name,
+            steps,
         )
     except ExportRefused as exc:
         reply.refused = str(exc)
@@ -303,7 +314,10 @@ def _plan(
     try:
         # (the run's trees are done with once the files are rendered: freed while ruff works)
         texts, style_warnings = styled(
-            {**render(package, scaffold), **copied(local, name, header(notebook_path.name))}, name, meanwhile=forget
+            {**render(package, scaffold), **copied(local, name, header(notebook_path.name))},
+            name,
+            meanwhile=forget,
+            pieces={f"src/{name}/steps.py": steps},
         )
     except ExportRefused as exc:
         reply.refused = str(exc)

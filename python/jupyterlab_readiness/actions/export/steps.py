@@ -23,6 +23,7 @@ from ...notebook.names import BUILTINS
 from ...notebook.parse import cell_tree, plain_source, python_tree
 from ...notebook.rewrite import apply_edits, binds_any, outermost_edits, print_edits
 from ...notebook.scopes import import_key, import_key_bound, read_names, walk
+from ..compiling import Pieces
 from ..errors import ExportRefused, ExtractionRefused
 from ..extract.imports import render_imports
 from ..extract.planner import POSTPONED_IMPORT, Extraction, extract
@@ -177,10 +178,13 @@ def build(
     notebook_path: Path,
     local_modules: set[str] | frozenset[str] = frozenset(),
     package: str = "",
+    pieces: Pieces | None = None,
 ) -> Pipeline:
     """Raises ExportRefused when a cell cannot go into a package (IPython-only code, or code the
     extraction cannot move safely). ``local_modules``: the notebook's own modules copied into the
-    package ``package``, whose imports become imports from it."""
+    package ``package``, whose imports become imports from it. ``pieces``: where each piece of
+    steps.py goes as soon as it is made, to be compiled meanwhile."""
+    pieces = pieces or Pieces(0)
     first = "\n".join(f"{p.name} = {p.default if p.origin == 'cell' else 'None'}" for p in parameters) or "pass"
     cells: list[Cell] = [Cell(0, "code", first)]
     left_out: list[int] = []
@@ -217,6 +221,7 @@ def build(
         if hoisted is not None:
             texts, keys, names = hoisted
             definitions.extend(texts)
+            pieces.add(*texts)
             definition_imports |= keys
             own = set(_top_level_imports(source).values())
             source = "\n".join(render_imports(own | {("from", STEPS_MODULE, name, None) for name in names}))
@@ -227,6 +232,7 @@ def build(
 
     steps: list[Step] = []
     modules: list[Extraction] = []
+    functions: list[tuple[str, set[str]]] = []  # each step's function in steps.py, its imports of displays.py
     warnings: list[str] = list(help_warnings)
     # messages name the notebook's cells as JupyterLab numbers them (the stand-in for the parameters: that cell)
     stand_in = parameters_cell.index + 1 if parameters_cell is not None else 0
@@ -266,6 +272,8 @@ def build(
                 f"The section {f'“{heading.strip()}” ' if heading else ''}({where}) cannot become a function: {exc}"
             ) from None
         modules.append(extraction)
+        functions.append(_function(extraction))
+        pieces.add(functions[-1][0])
         warnings.extend(extraction.warnings)
         working.replace(extraction.replacement_source)
         steps.append(
@@ -291,7 +299,7 @@ def build(
             body_reads |= read_names(python_tree(line))
     inputs = [p.name for p in parameters if p.name in body_reads]
     writes, reads = file_names(code_sources, parameter_values(parameters))
-    steps_text, rich = _combine(modules, definitions, definition_imports)
+    steps_text, rich = _combine(modules, functions, definitions, definition_imports, pieces)
     if not (draws or tables or rich or any(_reports(source) for source in code_sources)):
         warnings.append(
             "The pipeline writes no file and logs nothing (no print, logging, file write or displayed value): a run "
@@ -396,26 +404,40 @@ def _cell_code(
     return star_imports(main_guards(rewrite_imports(source, local_modules, package)), used)
 
 
-def _combine(modules: list[Extraction], definitions: list[str], definition_imports: set[tuple]) -> tuple[str, bool]:
-    """(One module from the modules extracted section by section: their imports merged, their
-    functions in order, ``print`` calls made log records, IPython's ``display`` made displays.py's;
-    whether it imports that ``display``). (Merging into one growing module instead
-    re-reads it for every section, which is quadratic in a notebook of a hundred sections.)"""
+def _function(extraction: Extraction) -> tuple[str, set[str]]:
+    """(The step's function as steps.py holds it, before prints become log records; the names it
+    imports from displays.py.)"""
+    block, displayed = _displays_imports(extraction.function_text)
+    return block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)), displayed
+
+
+def _combine(
+    modules: list[Extraction],
+    functions: list[tuple[str, set[str]]],
+    definitions: list[str],
+    definition_imports: set[tuple],
+    pieces: Pieces,
+) -> tuple[str, bool]:
+    """(One module from the modules extracted section by section (``functions``: theirs, from
+    ``_function``): their imports merged, their functions in order, ``print`` calls made log
+    records, IPython's ``display`` made displays.py's; whether it imports that ``display``).
+    (Merging into one growing module instead re-reads it for every section, which is quadratic in
+    a notebook of a hundred sections.) ``pieces`` has the definitions and functions already: it
+    gets what this changes or adds, and the module they make."""
     docstring = ""
     imports: set[tuple] = set(definition_imports)
     blocks: list[str] = list(definitions)
-    for extraction in modules:
+    for extraction, (block, displayed) in zip(modules, functions, strict=True):
         # Each module is its docstring, its imports, then the function (no module existed before).
-        text, block = extraction.module_text, extraction.function_text
-        head = text[: len(text) - len(block)]
+        text = extraction.module_text
+        head = text[: len(text) - len(extraction.function_text)]
         body = ast.parse(head).body
         if _is_docstring(body[0]):
             docstring = docstring or "\n".join(head.split("\n")[body[0].lineno - 1 : body[0].end_lineno])
             body = body[1:]
         imports |= {import_key(s, a) for s in body if isinstance(s, (ast.Import, ast.ImportFrom)) for a in s.names}
-        block, displayed = _displays_imports(block)
         imports |= {("from", ".displays", name, None) for name in displayed}
-        blocks.append(block.strip("\n").replace(repr(_STEP_PLACEHOLDER), repr(extraction.function)))
+        blocks.append(block)
     imports = {key for key in imports if not (key[0] == "from" and key[1] == STEPS_MODULE)}
     imports = {("from", ".displays", *key[2:]) if key[1] == DISPLAYS_MODULE else key for key in imports}
     imports = {
@@ -428,13 +450,19 @@ def _combine(modules: list[Extraction], definitions: list[str], definition_impor
     logged = _with_logging(blocks)
     head = [docstring, ""]
     if logged is not None:
+        for before, after in zip(blocks, logged, strict=True):
+            if after is not before:
+                pieces.add(after)
         blocks = logged
         # the logger after the imports; two blank lines before the code when the import is the only one
         head += [*render_imports(imports | {_LOGGING}), "", "logger = logging.getLogger(__name__)", "", ""]
         head += [] if imports else [""]
     elif imports:
         head += [*render_imports(imports), "", ""]
-    return "\n".join(head) + "\n\n\n".join(blocks) + "\n", rich
+    pieces.add("\n".join(head))
+    module = "\n".join(head) + "\n\n\n".join(blocks) + "\n"
+    pieces.made(module)
+    return module, rich
 
 
 _DISPLAYS_IMPORT = re.compile(rf"^[ \t]*from {DISPLAYS_MODULE} import (\w+(?:, \w+)*)[ \t]*\n(?:[ \t]*\n)?", re.M)

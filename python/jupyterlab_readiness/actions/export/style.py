@@ -15,7 +15,9 @@ refused rather than write a package that fails at run time.
 
 The compilation (``actions/compiling.py``: a large module is compiled by a process of its own, so
 the server's other requests are not kept waiting) and ruff's two passes (one small driver process
-runs them back to back, on copies in a scratch folder) run side by side.
+runs them back to back, on copies in a scratch folder) run side by side. A large ``steps.py`` is
+compiled earlier still, piece by piece while its sections are extracted (``compiling.Pieces``):
+only what its pieces do not cover is compiled here.
 
 Deterministic for one ruff version: exporting twice gives the same bytes.
 """
@@ -30,7 +32,7 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from ..compiling import Compilation
+from ..compiling import Compilation, Pieces
 from ..errors import ExportRefused
 
 # Rules ruff reports in the notebook's code that the export leaves as the notebook wrote it.
@@ -110,15 +112,19 @@ def _ruff_failed(exc: Exception) -> str:
 
 
 def styled(
-    files: dict[str, str], package: str, meanwhile: Callable[[], None] = lambda: None
+    files: dict[str, str],
+    package: str,
+    meanwhile: Callable[[], None] = lambda: None,
+    pieces: dict[str, Pieces] | None = None,
 ) -> tuple[dict[str, str], list[str]]:
     """The files with their Python ones sorted, formatted and checked by ruff, and warnings. Raises
     ExportRefused when a module does not compile, or when a module the export wrote uses a name it
-    does not define. ``meanwhile()`` runs while ruff and the compiler work."""
+    does not define. ``meanwhile()`` runs while ruff and the compiler work. ``pieces``: {file: the
+    Pieces it was made of, compiled while it was made}."""
     ruff = ruff_binary()
     python = {path: text for path, text in files.items() if path.endswith(".py")}
     if ruff is None:
-        compilation = Compilation(python)
+        compilation = Compilation(python, pieces)
         meanwhile()
         _refuse_unless_compiled(compilation)
         return files, ["ruff is not installed here: the generated files were not formatted with it."]
@@ -130,7 +136,7 @@ def styled(
             target = folder / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
-        compilation = Compilation(python)  # of the texts, not of the files ruff rewrites meanwhile
+        compilation = Compilation(python, pieces)  # of the texts, not of the files ruff rewrites meanwhile
         try:
             started = _start_ruff(ruff, folder, check)
             meanwhile()
