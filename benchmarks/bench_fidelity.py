@@ -279,23 +279,30 @@ def execute_worker(notebook: str, cwd: str, out: str) -> None:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
 
-    nb = nbformat.read(notebook, as_version=4)
-    error = None
-    start = time.perf_counter()
-    client = NotebookClient(
-        nb,
-        timeout=CELL_TIMEOUT,
-        startup_timeout=120,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": cwd}},
-    )
-    try:
-        client.execute()
-    except CellExecutionError as e:
-        error = str(e).strip().splitlines()[-1][:500] if str(e).strip() else type(e).__name__
-    except Exception as e:  # noqa: BLE001 - a timeout, a dead kernel: reported, not raised
-        error = f"{type(e).__name__}: {e}"[:500]
+    for attempt in (1, 2):
+        nb = nbformat.read(notebook, as_version=4)
+        error = None
+        start = time.perf_counter()
+        client = NotebookClient(
+            nb,
+            timeout=CELL_TIMEOUT,
+            startup_timeout=120,
+            kernel_name="python3",
+            allow_errors=False,
+            resources={"metadata": {"path": cwd}},
+        )
+        try:
+            client.execute()
+        except CellExecutionError as e:
+            error = str(e).strip().splitlines()[-1][:500] if str(e).strip() else type(e).__name__
+        except Exception as e:  # noqa: BLE001 - a timeout, a dead kernel: reported, not raised
+            error = f"{type(e).__name__}: {e}"[:500]
+        # A kernel that dies before it answers, no cell run yet, lost a race for its ports with
+        # another kernel starting at the same moment (jupyter_client picks free ports, then the
+        # kernel binds them): not the notebook's failure, so it is started once more.
+        if attempt == 1 and error is not None and "Kernel died before replying to kernel_info" in error:
+            continue
+        break
     seconds = time.perf_counter() - start
     stdout, displays, figures = [], 0, 0
     for cell_no, cell in enumerate(nb.cells):

@@ -101,12 +101,12 @@ def test_an_export_plan_frees_its_trees_while_ruff_works(monkeypatch):
     alive: list[int] = []
     real = export.styled
 
-    def styled(files, package, meanwhile):
+    def styled(files, package, meanwhile, **rest):
         def then() -> None:
             meanwhile()
             alive.append(_module_trees_naming(marker))
 
-        return real(files, package, meanwhile=then)
+        return real(files, package, meanwhile=then, **rest)
 
     monkeypatch.setattr(export, "styled", styled)
     reply = export.plan(request, Environment(python="3.11"), Root(None)).reply

@@ -71,6 +71,20 @@ for line in sys.stdin:
 """
 
 
+def _compiler(program: str) -> subprocess.Popen[str]:
+    """A process running ``program`` with this interpreter, isolated (no site, no user paths), the
+    compiler's warnings silenced; it reads from the pipe on its stdin and writes to the one on its
+    stdout."""
+    return subprocess.Popen(
+        [sys.executable, "-I", "-S", "-W", "ignore", "-c", program],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        encoding="utf-8",
+    )
+
+
 class NotCompiled(NamedTuple):
     name: str  # the text's name, as given
     message: str  # the compiler's
@@ -118,14 +132,7 @@ class Pieces:
         """The process and the thread that feeds it, started by the first piece (a plan refused
         before its steps starts neither)."""
         try:
-            process = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-W", "ignore", "-c", _PIECE_COMPILER],
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-                text=True,
-                encoding="utf-8",
-            )
+            process = _compiler(_PIECE_COMPILER)
         except OSError:  # no process: the module is compiled whole
             self._give_up()
             return False
@@ -208,14 +215,7 @@ class Compilation:
             return
         try:
             for group in _groups(left, total):
-                process = subprocess.Popen(
-                    [sys.executable, "-I", "-S", "-W", "ignore", "-c", _COMPILER],
-                    stdin=subprocess.PIPE,
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.DEVNULL,
-                    text=True,
-                    encoding="utf-8",
-                )
+                process = _compiler(_COMPILER)
                 self._processes.append(process)
                 # Handed over now (the process reads it all as it starts), so it compiles while
                 # the caller goes on.
