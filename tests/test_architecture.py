@@ -18,6 +18,7 @@ PACKAGE = REPO / "python" / "jupyterlab_readiness"
 RANK = {
     "files": 0,
     "compat": 0,
+    "json_pieces": 0,
     "contract": 0,
     "notebook": 1,
     "environment": 2,

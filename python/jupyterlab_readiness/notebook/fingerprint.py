@@ -5,9 +5,9 @@ cells in the editor does not make a rehearsal stale; editing code does."""
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
+from .. import json_pieces
 from .model import Notebook
 
 
@@ -17,7 +17,14 @@ def kernel_name(notebook: Notebook) -> str:
     return name if isinstance(name, str) and name else "python3"
 
 
-def code_fingerprint(notebook: Notebook, parameters: dict[str, Any] | None = None) -> str:
+def parameters_text(parameters: dict[str, Any] | None) -> str:
+    """The parameters as the fingerprint hashes them: JSON, keys sorted, a repr for the rest (a
+    piece at a time: a rehearsal makes it where it reads the values, a server's worker process)."""
+    return json_pieces.dumps(parameters or {}, sort_keys=True, default=repr)
+
+
+def code_fingerprint(notebook: Notebook, parameters: dict[str, Any] | None = None, *, text: str | None = None) -> str:
+    """``text``: ``parameters_text(parameters)``, made already."""
     digest = hashlib.sha256()
     digest.update(kernel_name(notebook).encode())
     for cell in notebook.cells:
@@ -25,5 +32,5 @@ def code_fingerprint(notebook: Notebook, parameters: dict[str, Any] | None = Non
             digest.update(b"\x00cell\x00")
             digest.update(cell.source.encode("utf-8", "surrogatepass"))
     digest.update(b"\x00parameters\x00")
-    digest.update(json.dumps(parameters or {}, sort_keys=True, default=repr).encode())
+    digest.update((parameters_text(parameters) if text is None else text).encode())
     return "sha256:" + digest.hexdigest()

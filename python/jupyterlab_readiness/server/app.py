@@ -149,6 +149,7 @@ class Readiness(ExtensionApp):
         self._rehearsals = Rehearsals(
             root,
             config,
+            self._workers,
             limit=self.max_rehearsals,
             retention=self.rehearsal_retention,
             scratch=self.rehearsal_scratch_dir or None,

@@ -16,15 +16,19 @@ import datetime as dt
 import functools
 import json
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
+from .. import json_pieces
 from ..actions.export import plan as export_action
 from ..actions.extract import plan as extract_action
 from ..actions.fix import plan as fix_action
 from ..actions.freeze import plan as freeze_action
 from ..actions.plan import Plan, apply
-from ..actions.rehearse import parameters as rehearse_parameters
+from ..actions.rehearse import parameters as rehearse_params
+from ..actions.rehearse.baseline import write_record
+from ..actions.rehearse.rehearsal import Outcome
 from ..actions.source import Source, load
 from ..actions.waive import plan as waive_action
 from ..checks.context import Context
@@ -43,7 +47,7 @@ from ..contract.requests import (
 )
 from ..environment.answer import Environment
 from ..environment.requirements import third_party_modules
-from ..files import Root
+from ..files import OutsideRoot, Root, Unreadable
 from ..fixes.options import FixOptions
 from ..handoff.judge import judge
 from ..handoff.verdict import failed_verdict
@@ -360,6 +364,29 @@ def rehearse_source(job: Job, request: RehearseRequest) -> Source:
     return _action_source(job, request.path, request.notebook)
 
 
-def rehearse_parameters_values(parameters: dict[str, str]) -> dict[str, Any]:
-    """Up to 200 values of 10,000 characters, each read as a Python literal."""
-    return {k: rehearse_parameters.parse_value(v) for k, v in parameters.items()}
+def rehearse_parameters(parameters: dict[str, str]) -> rehearse_params.Given:
+    """Up to 200 values of 10,000 characters, each read as a Python literal, made ready to inject."""
+    return rehearse_params.given({k: rehearse_params.parse_value(v) for k, v in parameters.items()})
+
+
+def rehearse_conclude(root: Root, settings: CheckConfig, api_path: str, path: Path, outcome: Outcome) -> str:
+    """A rehearsal is over: its record written beside the notebook (through the root), the
+    project's configuration applied to its findings; its reply as JSON text."""
+    record_file = None
+    if outcome.record is not None:
+        try:
+            record_file = root.shown(write_record(path, outcome.record, root))
+        except (OSError, OutsideRoot, Unreadable) as exc:
+            reason = str(exc) if isinstance(exc, (OutsideRoot, Unreadable)) else exc.strerror or "cannot write it"
+            outcome.notes.append(f"the baseline record could not be written: {reason}")
+    reply = outcome.reply(api_path, record_file)
+    try:
+        config = project_config(path.parent, root.ceiling).merged(settings.disabled, settings.severity)
+    except ConfigError:
+        config = settings
+    reply.findings = [
+        replace(f, severity=config.severity.get(f.check, f.severity))
+        for f in reply.findings
+        if config.is_enabled(f.check)
+    ]
+    return json_pieces.dumps(to_dict(reply))  # (in a thread when every worker was taken)

@@ -4,8 +4,10 @@
 A job is an asyncio task in the server's event loop running ``Rehearsal.run()``, whose blocking
 parts (copying, hashing, comparing, reading the hook's log) already go to worker threads; what a
 job does once the runs are over (writing the record through the root, the reply's JSON) is done in
-a thread too. At most one job per notebook (by its real path) and ``limit`` per server; a
-finished job is kept ``retention`` seconds for its reply, then forgotten. ``shutdown()`` (the
+a worker process (``workers.py``), as the parameters are read there and made ready to inject
+(``parameters.Given``): work in proportion to their size, in a thread, held every request. At
+most one job per notebook (by its real path) and ``limit`` per server; a finished job is kept
+``retention`` seconds for its reply, then forgotten. ``shutdown()`` (the
 extension stopping) cancels every job and waits for each to kill its kernels and remove its
 scratch folder.
 """
@@ -22,13 +24,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from ..actions.rehearse.baseline import write_record
-from ..actions.rehearse.rehearsal import Options, Outcome, Progress, Rehearsal
+from ..actions.rehearse.rehearsal import Options, Progress, Rehearsal
 from ..contract.replies import CellProgress, RehearseJob
 from ..contract.report import to_dict
-from ..files import OutsideRoot, Root, Unreadable
-from ..lint.config import CheckConfig, ConfigError, project_config
+from ..files import Root
+from ..lint.config import CheckConfig
+from . import jobs
 from .errors import Conflict, NotFound, Unavailable
+from .workers import Workers
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +120,7 @@ class Rehearsals:
         self,
         root: Root,
         settings: CheckConfig,
+        workers: Workers,
         *,
         limit: int,
         retention: float,
@@ -125,6 +129,7 @@ class Rehearsals:
     ) -> None:
         self.root = root
         self.settings = settings
+        self.workers = workers
         self.limit = limit
         self.retention = retention
         self.scratch = Path(scratch) if scratch else None
@@ -178,7 +183,14 @@ class Rehearsals:
     async def _run(self, job: Job) -> None:
         try:
             outcome = await job.rehearsal.run()
-            job.reply_json = await asyncio.to_thread(self._conclude, job, outcome)
+            # The record and the reply hold what the run gave and the parameters (2 MB at most):
+            # made in a worker process, as a thread beside the event loop held every request
+            # 0.1-0.2 s at a time for most of a second. The thread when every worker is taken.
+            conclude = (jobs.rehearse_conclude, self.root, self.settings, job.path, job.key, outcome)
+            try:
+                job.reply_json = await self.workers.run(*conclude, key=job.path)
+            except Unavailable:
+                job.reply_json = await asyncio.to_thread(*conclude)
         except asyncio.CancelledError:
             job.reply_json = json.dumps(_error_reply(job, "cancelled", "the server stopped the rehearsal"))
             raise
@@ -190,30 +202,6 @@ class Rehearsals:
             if not self._closed:
                 loop = asyncio.get_running_loop()
                 self._timers[job.id] = loop.call_later(self.retention, self._forget, job.id)
-
-    def _conclude(self, job: Job, outcome: Outcome) -> str:
-        """In a thread: write the record beside the notebook (through the root), apply the
-        project's configuration to the findings, serialise the reply."""
-        record_file = None
-        if outcome.record is not None:
-            try:
-                record_file = self.root.shown(write_record(job.key, outcome.record, self.root))
-            except (OSError, OutsideRoot, Unreadable) as exc:
-                reason = str(exc) if isinstance(exc, (OutsideRoot, Unreadable)) else exc.strerror or "cannot write it"
-                outcome.notes.append(f"the baseline record could not be written: {reason}")
-        reply = outcome.reply(job.path, record_file)
-        try:
-            config = project_config(job.key.parent, self.root.ceiling).merged(
-                self.settings.disabled, self.settings.severity
-            )
-        except ConfigError:
-            config = self.settings
-        reply.findings = [
-            replace(f, severity=config.severity.get(f.check, f.severity))
-            for f in reply.findings
-            if config.is_enabled(f.check)
-        ]
-        return json.dumps(to_dict(reply))
 
     def _forget(self, job_id: str) -> None:
         timer = self._timers.pop(job_id, None)

@@ -203,7 +203,7 @@ class Service:
             raise BadRequest(f"{which} is not installed on the server (installed kernels: {installed})")
         if kernels[name].lower() != "python":
             raise BadRequest("a rehearsal runs Python kernels; the kernel asked for is not Python")
-        parameters = await self.workers.run(jobs.rehearse_parameters_values, request.parameters, key=request.path)
+        parameters = await self.workers.run(jobs.rehearse_parameters, request.parameters, key=request.path)
         options = Options(
             parameters=parameters,
             runs=request.runs,

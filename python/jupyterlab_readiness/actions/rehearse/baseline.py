@@ -46,6 +46,7 @@ def build_record(
     name: str,
     kernel: str,
     parameters: dict[str, Any],
+    parameters_text: str | None = None,  # (as the key hashes them, made already)
     runs: list[RunResult],
     runs_asked: int,
     in_place: bool,
@@ -104,7 +105,7 @@ def build_record(
         and not any(f.severity == "error" for f in findings)
     )
     return RehearsalRecord(
-        key=code_fingerprint(notebook, parameters),
+        key=code_fingerprint(notebook, parameters, text=parameters_text),
         notebook=name,
         rehearsed_at=(when or datetime.now(timezone.utc)).strftime("%Y-%m-%dT%H:%M:%SZ"),
         kernel=kernel,

@@ -57,7 +57,8 @@ class Refused(Exception):
 
 @dataclass(frozen=True)
 class Options:
-    parameters: dict[str, Any] = field(default_factory=dict)  # name → value (Python literals)
+    # name → value (Python literals), or made ready where they were read (a server's worker)
+    parameters: dict[str, Any] | params.Given = field(default_factory=dict)
     runs: int = 2  # 1: no comparison between runs, no idempotence check
     timeout: float | None = 3600.0  # the whole rehearsal, seconds; None: no limit
     cell_timeout: float | None = 600.0  # each cell; None: no limit
@@ -231,12 +232,13 @@ class Rehearsal:
             raise Refused(f"the notebook's folder {folder} does not exist")
         if not notebook_dir.is_relative_to(folder):
             raise Refused("--folder must contain the notebook")
-        try:
-            values = dict(options.parameters)
-            for name in values:
-                params.check_name(name)
+        given = options.parameters
+        try:  # (making the injected cell checks every name)
+            if not isinstance(given, params.Given):
+                given = params.given(given)
         except params.BadParameter as exc:
             raise Refused(str(exc)) from None
+        values = given.stored  # (what follows needs their names)
         notes = []
         at = params.parameters_cell(nb.cells)
         if values:
@@ -257,12 +259,11 @@ class Rehearsal:
                 )
         import nbformat
 
-        injected_nb, injected_at = params.inject(nb, values)
+        injected_nb, injected_at = params.inject(nb, values, given.source)
         injected_nb = nbformat.from_dict(injected_nb)
         origins = list(range(len(nb.cells)))
         if injected_at is not None:
             origins.insert(injected_at, at if at is not None else 0)
-        stored = json.loads(json.dumps(values, default=repr))  # what the record keeps (and its key hashes)
         saved = {
             i: [dict(o) for o in c.get("outputs", [])]
             for i, c in enumerate(nb.cells)
@@ -276,7 +277,7 @@ class Rehearsal:
             kernel,
             folder,
             notebook_dir.relative_to(folder),
-            stored,
+            given,
             notes,
             saved,
         )
@@ -387,7 +388,7 @@ class Rehearsal:
             changes,
             sanitise,
             real,
-            prep.stored,
+            prep.given.stored,
             static,
             options.cell_timeout,
             options.timeout,
@@ -398,7 +399,8 @@ class Rehearsal:
             notebook=prep.model,
             name=self.path.name,
             kernel=prep.kernel,
-            parameters=prep.stored,
+            parameters=prep.given.stored,
+            parameters_text=prep.given.text,
             runs=runs,
             runs_asked=options.runs,
             in_place=options.in_place,
@@ -486,7 +488,7 @@ class _Prepared:
     kernel: str
     folder: Path  # the real folder (resolved)
     relative: Path  # the notebook's folder within it
-    stored: dict[str, Any]  # parameters as the record keeps them
+    given: params.Given  # the parameters, injected and as the record keeps them
     notes: list[str]
     saved: dict[int, list[dict[str, Any]]]
 
