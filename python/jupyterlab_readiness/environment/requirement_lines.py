@@ -33,14 +33,14 @@ _COMMENT = re.compile(r"(?:^|\s)#")
 _OPTION = re.compile(r"\s--?[A-Za-z]")
 _EDITABLE = re.compile(r"^(?:-e|--editable)(?:\s*=\s*|\s*)(?P<target>\S.*)$")
 _ARCHIVE = (".whl", ".tar.gz", ".zip", ".tar.bz2", ".tgz", ".tar")
+# A bare URL (``git+https://…``) or path (``./libs/pkg``): a PEP 508 name cannot be followed by
+# ``://``, nor start with these characters.
+_BARE_LOCATION = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://|[./~\\]")
 
 
 def parse_requirement(text: str, *, comments: bool) -> Requirement:
     """Read with ``packaging``, as pip reads it; ``comments``: a requirements file's line (with
     comments, options, ``-e`` and bare URLs or paths), else a PEP 508 string."""
-    from packaging.requirements import InvalidRequirement
-    from packaging.requirements import Requirement as Pep508
-
     body = text
     if comments:
         comment = _COMMENT.search(body)
@@ -56,10 +56,16 @@ def parse_requirement(text: str, *, comments: bool) -> Requirement:
     stripped = body.strip()
     if not stripped:
         return Requirement()
-    try:
-        parsed = Pep508(stripped)
-    except InvalidRequirement:
+    if comments and _BARE_LOCATION.match(stripped):  # no PEP 508 string starts so: packaging need not load
         parsed = None
+    else:
+        from packaging.requirements import InvalidRequirement
+        from packaging.requirements import Requirement as Pep508
+
+        try:
+            parsed = Pep508(stripped)
+        except InvalidRequirement:
+            parsed = None
     name_part = stripped.split(";", 1)[0].rstrip()
     location = "/" in name_part or "\\" in name_part or name_part.startswith((".", "~")) or name_part.endswith(_ARCHIVE)
     if parsed is not None and parsed.url:  # pkg @ git+https://…, pkg @ file:///…
@@ -86,23 +92,28 @@ def reference_key(target: str) -> str | None:
     ``./libs/pkg``)."""
     from urllib.parse import urlsplit
 
-    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
-
     location, _, fragment = target.partition("#")
     egg = re.search(r"(?:^|&)egg=([A-Za-z0-9][A-Za-z0-9._-]*)", fragment)
     if egg:
         return normalize(egg.group(1))
     path = urlsplit(location).path if "://" in location else location
     segment = re.split(r"[/\\]", path.rstrip("/\\"))[-1]
-    try:
-        if segment.endswith(".whl"):
-            return normalize(parse_wheel_filename(segment)[0])
-        if segment.endswith((".tar.gz", ".zip")):
-            return normalize(parse_sdist_filename(segment)[0])
-    except (InvalidWheelFilename, InvalidSdistFilename):
-        return None
+    if segment.endswith((".whl", ".tar.gz", ".zip")):
+        return _archive_key(segment)
     segment = re.sub(r"\[[^\]]*\]$", "", segment.split("@", 1)[0]).removesuffix(".git")
     return normalize(segment) if _NAME.fullmatch(segment) else None
+
+
+def _archive_key(name: str) -> str | None:
+    """The distribution a wheel's or an sdist's file name names (None: not a valid one)."""
+    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+
+    try:
+        if name.endswith(".whl"):
+            return normalize(parse_wheel_filename(name)[0])
+        return normalize(parse_sdist_filename(name)[0])
+    except (InvalidWheelFilename, InvalidSdistFilename):
+        return None
 
 
 _VCS = ("git+", "hg+", "svn+", "bzr+")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import threading
 import warnings
 from collections.abc import Iterator
 from typing import NamedTuple
@@ -22,21 +23,32 @@ class ParseFailure(NamedTuple):
     message: str
 
 
-@contextlib.contextmanager
-def quiet_compiler() -> Iterator[None]:
+def quiet_compiler() -> contextlib.AbstractContextManager[None]:
     """Compiling the user's code must not print the compiler's complaints about it (``"\\l"`` in a
-    LaTeX label is an invalid escape): they would land in the server's log or the CLI's stderr."""
-    if _QUIET[0]:
-        yield
-        return
+    LaTeX label is an invalid escape): they would land in the server's log or the CLI's stderr.
+    Inside another quiet block of the same thread (a plan parses thousands of cells inside one),
+    or after quiet_process(), the filters are in place already: nothing to save and restore."""
+    if _QUIET[0] or getattr(_INSIDE, "quiet", False):
+        return _ALREADY_QUIET
+    return _quieted()
+
+
+@contextlib.contextmanager
+def _quieted() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SyntaxWarning)
         warnings.simplefilter("ignore", DeprecationWarning)
-        yield
+        _INSIDE.quiet = True
+        try:
+            yield
+        finally:
+            _INSIDE.quiet = False
 
 
 # Set by quiet_process(): the filters are in place for good, no need to swap them per parse.
 _QUIET = [False]
+_INSIDE = threading.local()
+_ALREADY_QUIET = contextlib.nullcontext()
 
 
 def quiet_process() -> None:
