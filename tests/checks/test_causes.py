@@ -35,6 +35,17 @@ def test_a_statement_that_cannot_be_read_may_define_anything(check):
     assert finding.cause is not None and finding.cause.cell_index == 0
 
 
+def test_a_star_import_or_run_magic_in_a_broken_cell_may_define_anything(check):
+    # as in a real notebook (CamDavidsonPilon's sandbox/GithubUsers): `%run` a script, then Python 2
+    for opener in ("%run github_events.py", "from events import *"):
+        report = check(code(f'{opener}\nprint "loaded"', 1), code("print(ids)", 2))
+        (finding,) = [f for f in report.findings if f.check == "hidden-state"]
+        assert "cell 1 above does not parse and may define it" in finding.message
+        assert "no cell defines it" not in finding.message
+        assert finding.cause is not None and finding.cause.cell_index == 0
+        assert report.must_fix == 1  # the syntax error only
+
+
 def test_no_cause_when_the_syntax_error_check_is_off(project):
     import json
 

@@ -28,6 +28,8 @@ def salvage(source: str) -> tuple[frozenset[str], bool]:
         facts = cell_facts(chunk)
         if facts.syntax_error is None:
             names |= facts.binds
+            # a star import, ``%run`` or ``%pylab`` binds names nobody can list: it may bind anything
+            opaque = opaque or facts.star_import_line is not None
             continue
         first = chunk.lstrip()
         match = _BINDS.match(first)
