@@ -13,6 +13,7 @@ user's umask gives (as JupyterLab's contents manager does), never ``mkstemp``'s 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 import tempfile
@@ -55,7 +56,7 @@ class Root:
     def resolve(self, api_path: str) -> Path:
         """The file a root-relative, '/'-separated path names, symbolic links resolved."""
         if self.path is None:
-            return Path(api_path).resolve()
+            return self.confine(Path(api_path))
         if not api_path or "\x00" in api_path or "\\" in api_path or api_path.startswith("/"):
             raise OutsideRoot
         parts = PurePosixPath(api_path).parts
@@ -65,10 +66,11 @@ class Root:
 
     def confine(self, path: Path) -> Path:
         """``path`` with every symbolic link on the way resolved; refused when that leaves the root.
-        A path that does not exist yet is resolved as far as it exists: what follows cannot be a link."""
+        A path that does not exist yet is resolved as far as it exists: what follows cannot be a link.
+        One that cannot be followed (a loop, a name too long) is ``Unreadable``."""
         if "\x00" in str(path):
             raise OutsideRoot if self.path is not None else Unreadable("a path with a NUL byte")
-        full = Path(path).resolve()
+        full = _followed(Path(path))
         if self.path is not None and not full.is_relative_to(self.path):
             raise OutsideRoot
         return full
@@ -80,9 +82,15 @@ class Root:
 
     def shown(self, path: Path) -> str:
         """How a reply names a file: relative to the root ('/'-separated); for the CLI, relative to
-        the current folder."""
-        full = Path(path).resolve()
+        the current folder. A link that leads out of the root, or loops, is named as it is in the
+        root (its target's name would tell what is outside)."""
+        try:
+            full = _followed(Path(path))
+        except Unreadable:
+            full = Path(os.path.abspath(path))
         if self.path is not None:
+            if not full.is_relative_to(self.path):
+                full = Path(os.path.abspath(path))
             return full.relative_to(self.path).as_posix() if full.is_relative_to(self.path) else full.name
         try:
             return os.path.relpath(full)
@@ -122,13 +130,13 @@ class Root:
     def is_file(self, path: Path) -> bool:
         try:
             return self.confine(path).is_file()
-        except (OutsideRoot, OSError):
+        except (OutsideRoot, Unreadable, OSError):
             return False
 
     def is_dir(self, path: Path) -> bool:
         try:
             return self.confine(path).is_dir()
-        except (OutsideRoot, OSError):
+        except (OutsideRoot, Unreadable, OSError):
             return False
 
     # -- writing ----------------------------------------------------------------------------
@@ -136,8 +144,8 @@ class Root:
         """Write ``text`` to ``path`` atomically, creating its folders (each confined); False, and
         nothing touched, when the file already holds it. A FIFO, a device or a folder in its place
         is refused, never replaced (``Unwritable``), and so is what the system refuses."""
-        full = self.confine(path)
         try:
+            full = self.confine(path)
             self._make_dirs(full.parent)
             full = self.confine(full)  # a folder made concurrently could be a link: check again
             try:
@@ -154,6 +162,10 @@ class Root:
             except Unreadable:
                 pass  # a file that is not text: replaced
             return _write_atomic(full, text)
+        except Unwritable:
+            raise
+        except Unreadable as exc:  # a path that cannot be followed (a loop, a name too long)
+            raise Unwritable(str(exc)) from None
         except NotADirectoryError:
             raise Unwritable("a folder on its path is a file") from None
         except PermissionError:
@@ -173,6 +185,31 @@ class Root:
         for each in reversed(missing):
             with contextlib.suppress(FileExistsError):
                 os.mkdir(self.confine(each), 0o777)  # the umask applies, as for any new folder
+
+
+# The longest name of one folder or file (bytes) the usual file systems take (ext4, APFS, NTFS).
+_NAME_MAX = 255
+
+
+def _followed(path: Path) -> Path:
+    """``path`` made absolute with every symbolic link on the way resolved. A loop, or a name the
+    system refuses (too long, no permission to look), is ``Unreadable``: every later stat or open
+    of it would raise an ``OSError`` where callers test whether a file exists (``Path.exists``
+    passes over a loop but not those), and a loop is named ``RuntimeError`` by Python < 3.13."""
+    if any(len(os.fsencode(part)) > _NAME_MAX for part in path.parts):
+        raise Unreadable(os.strerror(errno.ENAMETOOLONG))
+    try:
+        full = path.resolve()
+        os.stat(full)
+    except RuntimeError:
+        raise Unreadable(os.strerror(errno.ELOOP)) from None
+    except (FileNotFoundError, NotADirectoryError):
+        return full  # not there yet (a file to write): what follows cannot be a link
+    except PermissionError:
+        raise Unreadable("permission denied") from None
+    except OSError as exc:
+        raise Unreadable(exc.strerror or "cannot follow its path") from None
+    return full
 
 
 def _opener_nonblocking(path: str, flags: int) -> int:

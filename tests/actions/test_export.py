@@ -529,7 +529,9 @@ def test_a_notebook_with_nothing_to_run_says_what_it_lacks(tmp_path):
     prose = plan(notebook(md("# Notes"), md("Only prose.")), tmp_path).reply.refused
     assert prose == "The notebook has no code cells: there is no pipeline to package."
     skipped = plan(notebook(md("# Notes"), tagged("x = 1", "skip-export")), tmp_path).reply.refused
-    assert skipped.startswith("The notebook has no code to export (cells 2 only display values or are tagged")
+    assert skipped.startswith("The notebook has no code to export (cells 2: tagged `skip-export`, or nothing a")
+    comments = plan(notebook(md("# Notes"), code("# to do: load the data")), tmp_path).reply.refused
+    assert "(cells 2: tagged `skip-export`, or nothing a package runs" in comments and "comments" in comments
 
 
 def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tmp_path):
@@ -541,6 +543,25 @@ def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tm
     bad = notebook(code("files = !ls\nprint(files)"))
     refused = plan(bad, tmp_path).reply.refused
     assert "Cell 1 line 1 uses IPython syntax" in refused and "`files = !ls`" in refused and "skip-export" in refused
+
+
+def test_a_comment_that_only_introduced_a_dropped_magic_goes_with_it_and_a_comment_cell_is_said_left_out(tmp_path):
+    nb = notebook(
+        md("# Setup"),
+        code("# Render our plots inline\n%matplotlib inline\n\nimport pandas as pd\n# Bigger\nx = pd.Series([1])"),
+        code("# Set up the session, then the data\n%load_ext autoreload\n%autoreload 2\ny = x.sum()"),
+        code("# The totals are printed below"),
+        code("print(y)"),
+    )
+    result = plan(nb, tmp_path)
+    steps = files(result)["src/sales/steps.py"]
+    assert "Render our plots inline" not in steps and "# Bigger" in steps
+    assert "# Set up the session, then the data" in steps, "it introduces the code below the magics too"
+    left_out = [w for w in result.reply.warnings if w.startswith("Left out:")]
+    assert left_out == [
+        "Left out: cell 4 (tagged `skip-export`, or nothing a package runs: values it only displays, "
+        "session magics, comments)."
+    ]
 
 
 def test_a_section_that_cannot_become_a_function_names_the_notebook_s_cells(tmp_path):

@@ -113,11 +113,28 @@ def test_a_sqlite_file_is_a_write_when_the_code_writes_tables_into_it_else_a_rea
         "import sqlite3\nconnection = sqlite3.connect('out.db')\nframe.to_sql('t', connection)",
         "from sqlalchemy import create_engine\nengine = create_engine('sqlite:///warehouse.sqlite')",
     ]
-    assert file_names(writing) == (["out.db", "warehouse.sqlite"], [])
+    assert file_names(writing) == ({"out.db": "out.db", "warehouse.sqlite": "warehouse.sqlite"}, [])
     reading = ["import sqlite3\nframe = pd.read_sql_query('SELECT 1', sqlite3.connect('input.db'))"]
-    assert file_names(reading) == ([], ["input.db"])
+    assert file_names(reading) == ({}, ["input.db"])
     not_sqlite = ["import psycopg\nframe.to_sql('t', psycopg.connect('dbname.conf'))"]
-    assert file_names(not_sqlite) == ([], ["dbname.conf"])
+    assert file_names(not_sqlite) == ({}, ["dbname.conf"])
+
+
+def test_a_file_named_from_a_parameter_is_the_notebook_s_file_and_a_template_a_run_fills_in():
+    cells = [
+        "import os\nfrom pathlib import Path\nos.makedirs(out_dir, exist_ok=True)",
+        "df.to_csv(f'{out_dir}/weekday_counts.csv')\nreport = Path(out_dir) / f'report_{day}'",
+        "df.to_json(report / 'totals.json')\ndf.to_csv('plain{1}.csv')\ndf.to_csv(Path(out_dir) / '..' / 'up.csv')",
+    ]
+    writes, _ = file_names(cells, {"out_dir": "out", "day": "7"})
+    assert writes == {
+        "out/weekday_counts.csv": "{out_dir}/weekday_counts.csv",
+        "out/report_7/totals.json": "{out_dir}/report_{day}/totals.json",
+        "plain{1}.csv": "plain{{1}}.csv",  # a literal's braces: text, not a field
+        # out_dir may hold two folders in a run: its `..` is not resolved away
+        "up.csv": "{out_dir}/../up.csv",
+    }
+    assert all(t.format(out_dir="out", day=7) in (p, "out/../up.csv") for p, t in writes.items())
 
 
 def test_a_sqlite_file_rewritten_with_the_same_rows_is_no_change_and_with_other_rows_is(tmp_path):
@@ -372,6 +389,54 @@ def test_tables_written_through_sql_are_read_back_from_the_database_and_alert_li
     assert (code, summary["status"]) == (3, "degraded")
     (alert,) = summary["alerts"]
     assert alert["check"] == "row-count" and "'clean_orders' of orders.db" in alert["expected"], alert
+
+
+RIDES = notebook(
+    md("# Rides per weekday"),
+    {**code('out_dir = "out"'), "metadata": {"tags": ["parameters"]}},
+    code("import os\n\nimport pandas as pd"),
+    code("rides = pd.read_csv('rides.csv')\ncounts = rides.groupby('weekday', as_index=False).sum(numeric_only=True)"),
+    code('os.makedirs(out_dir, exist_ok=True)\ncounts.to_csv(f"{out_dir}/weekday_counts.csv", index=False)'),
+)
+RIDES_CSV = "weekday,bikes,scooters\n" + "".join(f"{d},{i},{i * 2}\n" for i, d in enumerate(["mon", "tue", "wed"] * 8))
+
+
+def test_alerts_and_schemas_check_the_file_a_run_wrote_under_a_name_built_from_its_parameters(tmp_path):
+    folder = tmp_path / "nb"
+    folder.mkdir()
+    (folder / "rides.ipynb").write_text(json.dumps(RIDES), encoding="utf-8")
+    (folder / "rides.csv").write_text(RIDES_CSV, encoding="utf-8")
+    rehearsed = _readiness("rehearse", "rides.ipynb", "--runs", "1", cwd=folder)
+    assert rehearsed.returncode == 0, rehearsed.stdout + rehearsed.stderr
+    done = _readiness("export", "rides.ipynb", "--out", "project", cwd=folder)
+    assert done.returncode == 0, done.stdout + done.stderr
+    project = folder / "project"
+    package = project / "src" / "rides"
+    assert 'TABLES: dict[str, Any] = {"{out_dir}/weekday_counts.csv": ' in (package / "schemas.py").read_text()
+    assert 'default=["{out_dir}/weekday_counts.csv"]' in (package / "thresholds.py").read_text()
+
+    def command(work: Path, table: str, *args: str) -> tuple[int, dict]:
+        (work / "rides.csv").write_text(table, encoding="utf-8")
+        run = python("-m", "rides", *args, cwd=work, path=project / "src", timeout=TIMEOUT)
+        return run.returncode, json.loads(run.stdout.splitlines()[-1])
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    code, summary = command(fresh, RIDES_CSV, "--out-dir", "out2")
+    assert (code, summary["status"], summary["alerts"]) == (0, "ok", []), summary
+    assert (fresh / "out2" / "weekday_counts.csv").is_file() and not (fresh / "out").exists()
+
+    # a folder where a run on the notebook's values left a good out/weekday_counts.csv behind: the
+    # run on out2, on an input with a column dropped, is checked on what it wrote, not on that
+    stale = tmp_path / "stale"
+    (stale / "out").mkdir(parents=True)
+    (stale / "out" / "weekday_counts.csv").write_bytes((fresh / "out2" / "weekday_counts.csv").read_bytes())
+    dropped = "".join(line.rsplit(",", 1)[0] + "\n" for line in RIDES_CSV.splitlines())
+    code, summary = command(stale, dropped, "--out-dir", "out2")
+    assert (code, summary["status"]) == (1, "failed"), summary
+    (alert,) = summary["alerts"]
+    assert alert["check"] == "schema" and "out2/weekday_counts.csv" in alert["got"] and "scooters" in alert["got"]
+    assert "5 passed" in _package_tests(project)
 
 
 def _package_tests(project: Path) -> str:

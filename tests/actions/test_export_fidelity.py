@@ -4,6 +4,7 @@ path), its generated tests run, and ruff run on it with the default rules."""
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import dataclasses
 import io
@@ -443,6 +444,50 @@ def test_a_value_a_cell_shows_last_that_is_not_a_table_is_saved_as_the_text_the_
     assert ruff(exported.project, "format", "--check").returncode == 0
     tests = package_tests(exported)
     assert tests.returncode == 0, tests.stdout
+
+
+SETS = ExportCase(
+    cause="A set a cell shows last was saved as its repr: in the order of its hash table, which changes with "
+    "PYTHONHASHSEED from run to run, while the notebook shows its items sorted.",
+    today="displays/*.txt differ between runs and from the notebook's output.",
+    correct="The items of a set or frozenset are saved sorted, as IPython shows them, in lists, tuples and dicts too.",
+    cells=[
+        md("## Words"),
+        code("words = {'pear', 'apple', 'fig', 'kiwi', 'plum', 'date'}\nwords"),
+        # (within IPython's 79 characters: past them IPython wraps the value, the file has it on one line)
+        code("nested = [frozenset({'c', 'a', 'b'}), {'k': {'z', 'y'}, 'e': set()}, ({1, 'x'},)]\nnested"),
+        code("print(len(words))"),
+    ],
+)
+
+
+def test_a_set_a_cell_shows_last_is_saved_sorted_as_the_notebook_shows_it_whatever_the_hash_seed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import nbformat
+    from nbclient import NotebookClient
+
+    exported = export("sets", tmp_path, SETS)
+    assert exported.export.returncode == 0, exported.export.stdout
+    executed = NotebookClient(nbformat.from_dict(notebook(SETS)), timeout=120).execute()
+    shown = {
+        f"words_step-cell{index + 1}.txt": out["data"]["text/plain"] + "\n"
+        for index, cell in enumerate(executed.cells)
+        for out in cell.get("outputs", [])
+        if out["output_type"] == "execute_result"
+    }
+    assert len(shown) == 2, shown
+    for seed in ("1", "2", "3"):
+        monkeypatch.setenv("PYTHONHASHSEED", seed)
+        run = command(exported, tmp_path)
+        assert one_json_line(run)["status"] == "ok", run.stderr
+        saved = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "work" / "displays").iterdir()}
+        assert saved == shown, seed
+    displays = (exported.project / "src" / PACKAGE / "displays.py").read_text(encoding="utf-8")
+    imported = {a.name for n in ast.walk(ast.parse(displays)) if isinstance(n, ast.Import) for a in n.names}
+    imported |= {n.module for n in ast.walk(ast.parse(displays)) if isinstance(n, ast.ImportFrom)}
+    assert not {m for m in imported if m and m.startswith("IPython")}, "the package does not depend on IPython"
+    assert ruff(exported.project, "check").returncode == 0
 
 
 def test_an_optional_dependency_a_pandas_call_names_is_pinned_at_the_installed_version(tmp_path: Path) -> None:

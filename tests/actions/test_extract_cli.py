@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 
 import pytest
 
 from helpers.notebooks import REPO, code, md, notebook
+from jupyterlab_readiness.actions.export.style import NOQA_REASON
 
 
 def extract_cli(*args, cwd):
@@ -167,3 +169,25 @@ def test_a_selection_of_definitions_is_said_to_move_and_no_function_is_named(pro
     assert "def area(r=RADIUS):" in (project / "shapes.py").read_text()
     cells = json.loads((project / "shapes.extracted.ipynb").read_text())["cells"]
     assert "".join(cells[2]["source"]) == "from shapes import RADIUS, area"
+
+
+@pytest.mark.corpus
+def test_the_module_passes_ruff_with_the_notebook_s_own_style_exempted_file_wide_as_the_export_does(project):
+    from helpers.notebooks import CORPUS
+
+    shutil.copy(CORPUS / "norvig__pytudes" / "ipynb__Anigrams.ipynb", project / "Anigrams.ipynb")
+    result = extract_cli("Anigrams.ipynb", "--cells", "3-5", "--out", "A2.ipynb", cwd=project)
+    assert result.returncode == 0, result.stderr
+    module = (project / "anigrams.py").read_text(encoding="utf-8")
+    first, rest = module.split("\n", 1)
+    assert first.startswith("# ruff: noqa: ") and first.endswith(f" - {NOQA_REASON}"), first
+    assert rest.startswith('"""Functions extracted from notebook Anigrams.ipynb')
+    assert "Chain = List[Word]" in module, "the notebook's code is kept as it ran"
+    for isolated in ([], ["--isolated"]):
+        ruff = [sys.executable, "-m", "ruff", "check", "--no-cache", *isolated, "anigrams.py"]
+        checked = subprocess.run(ruff, cwd=project, capture_output=True, text=True, timeout=120)
+        assert checked.returncode == 0, checked.stdout
+    # extracted again, the module keeps one exemption, the same
+    again = extract_cli("Anigrams.ipynb", "--cells", "3-5", "--out", "A2.ipynb", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert (project / "anigrams.py").read_text(encoding="utf-8") == module

@@ -224,6 +224,44 @@ def test_a_file_the_scratch_copy_lacks_points_to_the_folder_option(rehearse, tmp
     assert "--folder" in finding.suggestion
 
 
+@pytest.mark.parametrize(
+    ("written", "target", "folder"),
+    [
+        ("with open('out/result.txt', 'w') as f:\n    f.write('\\n'.join(rows))", "out/result.txt", "out"),
+        ("open('logs/run.log', 'a').write(rows[0])", "logs/run.log", "logs"),
+        ("%%writefile tests/test_x.py\ndef test_x():\n    assert True", "tests/test_x.py", "tests"),
+        (
+            "import matplotlib.pyplot as plt\nplt.plot([1, 2])\nplt.savefig('figures/a/plot.png')",
+            "figures/a/plot.png",
+            "figures/a",
+        ),
+        ("import pandas as pd\npd.DataFrame({'row': rows}).to_csv('out/rows.csv')", None, "out"),  # pandas: no open
+    ],
+)
+def test_a_write_into_a_folder_that_does_not_exist_is_told_as_such_and_wrote_nothing(rehearse, written, target, folder):
+    outcome = rehearse(code("rows = ['a', 'b']"), code(written))
+    (finding,) = outcome.findings
+    assert (finding.check, finding.cell_index) == ("rehearsal-error", 1)
+    told = (
+        f"It opens `{target}` for writing, and the folder `{folder}` does not exist"
+        if target
+        else f"It writes into the folder `{folder}`, which does not exist"
+    )
+    assert told in finding.message and "(this is not a missing input)" in finding.message
+    assert "lacks this file too" not in finding.message and "needs a file" not in finding.suggestion
+    assert f"os.makedirs({folder!r}, exist_ok=True)" in finding.suggestion
+    assert outcome.record.cells[1].writes == [] and outcome.record.files == []
+
+
+def test_a_write_that_failed_for_want_of_its_folder_and_was_caught_is_no_write(rehearse):
+    outcome = rehearse(
+        code("try:\n    open('cache/x.txt', 'w')\nexcept FileNotFoundError:\n    pass"),
+        code("import os\nos.makedirs('out', exist_ok=True)\nopen('out/x.txt', 'w').write('x')"),
+    )
+    assert outcome.status == "passed" and outcome.findings == []
+    assert [c.writes for c in outcome.record.cells] == [[], ["out", "out/x.txt"]]
+
+
 def test_a_failed_download_is_told_as_a_network_input_to_keep_a_copy_of(rehearse):
     # `.invalid` never resolves (RFC 2606): the same failure online and offline.
     outcome = rehearse(
@@ -659,6 +697,22 @@ def test_a_shell_escape_and_pip_magic_are_noted_as_unwatched_shell_commands(rehe
     assert not any(" -c " in n for n in notes)
 
 
+def test_an_install_command_is_noted_as_changing_the_machine_for_real(rehearse):
+    # --no-index and a name no index has: pip fails at once, offline, and installs nothing.
+    outcome = rehearse(
+        code("!pip install --no-index --quiet readiness-no-such-package"),
+        code("%pip install --no-index --quiet readiness-no-such-package"),
+        code("!pip --version"),
+        runs=1,
+    )
+    unwatched = "what it reads and writes is not watched by the rehearsal"
+    notes = [n for n in outcome.notes if unwatched in n]
+    real = "it installs or removes packages on this machine for real (the rehearsal undoes nothing of it)"
+    assert notes[0].startswith("cell 1 ran a shell command (`pip install --no-index") and real in notes[0]
+    assert notes[1].startswith("cell 2 ran a shell command (") and real in notes[1]
+    assert notes[2] == f"cell 3 ran a shell command (`pip --version`): {unwatched}"
+
+
 def test_a_syntax_error_is_told_by_cell_and_line_without_ipythons_file_name(rehearse):
     outcome = rehearse(code("print(1)"), code("x = 1\ndef f(:\n    pass"), runs=1)
     (finding,) = outcome.findings
@@ -856,6 +910,31 @@ def test_cli_reports_records_and_sets_exit_codes(project, base):
     (project / "bad.ipynb").write_text(json.dumps(bad))
     report = check_file(project / "bad.ipynb", rehearsal=read_record(project / "bad.ipynb", Root(None)))
     assert not [f for f in report.findings if f.check == "rehearsal-error"]
+    assert leftovers(base) == ([], [])
+
+
+def test_a_name_error_confirms_in_check_and_export_only_the_name_it_names(project, base):
+    nb = notebook(code("import math"), code("figsize(12.5, 4)\nplt.scatter(challenger_data[:, 0], math.pi)"))
+    (project / "shuttle.ipynb").write_text(json.dumps(nb))
+    assert cli("shuttle.ipynb", cwd=project, base=base).returncode == 1
+    report = check_file(project / "shuttle.ipynb", rehearsal=read_record(project / "shuttle.ipynb", Root(None)))
+    said = {f.message.split("`")[1]: f.message for f in report.findings if f.check == "hidden-state"}
+    raised = "in a fresh kernel the cell raised NameError: `figsize` is not defined."
+    assert set(said) == {"figsize", "plt", "challenger_data"}
+    assert said["figsize"].endswith(f"confirmed it: {raised}")
+    stopped = f"stopped in this cell before it could tell (not confirmed, not refuted): {raised}"
+    assert said["plt"].endswith(stopped) and said["challenger_data"].endswith(stopped)
+    export = subprocess.run(
+        [sys.executable, "-m", "jupyterlab_readiness", "export", "shuttle.ipynb", "--dry-run"],
+        cwd=project,
+        env={**os.environ, "PYTHONPATH": str(REPO / "python"), "NO_COLOR": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    refusal = export.stdout + export.stderr
+    assert export.returncode == 1 and "`plt` is read here" in refusal
+    assert refusal.count("confirmed it:") == 1 and refusal.count("(not confirmed, not refuted)") == 2
     assert leftovers(base) == ([], [])
 
 

@@ -459,6 +459,10 @@ with tempfile.NamedTemporaryFile('w') as f:
     f.write('fine')
 os.makedirs({str(tmp_path)!r}, exist_ok=True)  # exists: allowed to fail quietly
 os.makedirs('sub/deeper', exist_ok=True)
+try:
+    open('nowhere/made.txt', 'w')
+except FileNotFoundError:
+    pass
 open('/dev/null', 'w').write('x')
 try:
     socket.getaddrinfo('host.example.invalid', 443)
@@ -484,6 +488,9 @@ print('done')
     refused = [a for a in found if a.kind == "W"]
     assert {a.detail for a in refused} == {"w", "remove", "rename", "rmtree", "x"}
     assert Access("w", "sub/deeper", "mkdir") in found
+    # an open for writing in a folder that does not exist fails: no write, the path as given
+    assert Access("m", "nowhere/made.txt", "nowhere/made.txt") in found
+    assert not [a for a in found if a.kind == "w" and a.path.startswith("nowhere")]
     assert Access("n", "host.example.invalid:443", "socket.getaddrinfo") in found
     assert Access("p", "true", "subprocess.Popen") in found
     assert not [a for a in found if a.kind in ("w", "W") and "private-tmp" in a.path]
@@ -679,6 +686,20 @@ def test_a_shell_is_named_by_the_command_it_ran_and_other_processes_as_started()
     assert command("sh -c ", "os.exec") == Command("sh -c ", False)
     assert command("/bin/sh -c  [ -e a.txt ] || curl -O x", "os.exec").text == "[ -e a.txt ] || curl -O x"
     assert command("bash", "subprocess.Popen") == Command("bash", True, script=True)
+
+
+def test_a_package_managers_install_or_uninstall_is_told_apart_from_other_commands():
+    installs = [
+        "pip install nose",
+        "/usr/bin/python3 -m pip install -q nose",
+        "pip3.11 uninstall -y nose",
+        "conda install -y -c conda-forge gdal",
+        "uv pip install polars",
+        "apt-get update && apt-get install -y graphviz",
+    ]
+    others = ["pip --version", "pip show nose", "pip freeze > requirements.txt", "make install-docs", "ls install"]
+    assert [Command(text, True).installs for text in installs] == [True] * len(installs)
+    assert [Command(text, True).installs for text in others] == [False] * len(others)
 
 
 def test_a_differing_cell_below_another_is_put_down_to_the_first_that_differed():

@@ -228,6 +228,29 @@ def test_text_output_is_for_people(tree):
     assert "\033[31m" in coloured.stdout
 
 
+def test_fix_notes_name_each_place_as_the_notebook_was_before_fixing(project):
+    # the second read was reported as cell 2:4 (after the inserted parameters cell) with the run
+    # date quoted '…' instead of "…"; the print as cell 1:4 (after the secret fix's import os)
+    secret = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
+    write(
+        project / "nb.ipynb",
+        code("import datetime\nt1 = datetime.datetime.now()\nx = 1\nt2 = datetime.datetime.now()", 1),
+        code(f'token = "{secret}"\nx = 1\nprint(token)', 2),
+    )
+    preview = cli("fix", "--unsafe-fixes", "--diff", "nb.ipynb", cwd=project)
+    notes = [line.split(":", 1)[0] for line in preview.stderr.splitlines()]
+    assert notes == [
+        "  unsafe fix, cell 1",  # both reads, in one note: the note names the run date once
+        "  unsafe fix, cell 2",
+        "  unsafe fix, cell 2",
+    ], preview.stderr
+    assert "unsafe fix, cell 1:2, cell 1:4 wall-clock" in preview.stderr and "('" not in preview.stderr
+    assert "cell 2:1 hardcoded-secret" in preview.stderr and "cell 2:3 print-logging" in preview.stderr
+    done = cli("fix", "--unsafe-fixes", "nb.ipynb", cwd=project)
+    assert [line for line in done.stdout.splitlines() if "unsafe fix" in line] == preview.stderr.splitlines()
+    assert secret not in preview.stdout + preview.stderr + done.stdout + done.stderr
+
+
 def test_sarif_output(tree):
     result = cli("check", "--format", "sarif", ".", cwd=tree)
     assert result.returncode == 1

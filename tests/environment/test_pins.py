@@ -1,3 +1,4 @@
+import errno
 import json
 import os
 import textwrap
@@ -216,6 +217,47 @@ def test_binary_requirements_is_an_error_not_an_exception(repo):
     assert dict(pins.pins) == {}
     assert len(pins.errors) == 1 and str(pins.errors[0]) == f"{repo / 'requirements.txt'}: not UTF-8 text"
     assert pins.files == ()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "loop", "dangling link", "looping include"])
+def test_a_pin_file_that_is_not_a_readable_file_is_an_error_never_skipped(repo, kind):
+    target = repo / "requirements.txt"
+    if kind == "fifo":
+        os.mkfifo(target)  # never opened: reading it would wait for a writer for ever
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "loop":
+        target.symlink_to("requirements.txt")
+    elif kind == "dangling link":
+        target.symlink_to("gone.txt")
+    else:
+        write(target, "-r loop/base.txt\nnumpy==1.0\n")
+        (repo / "loop").symlink_to("loop")
+    pins = find_pins(repo)
+    reasons = {
+        "fifo": "not a regular file",
+        "folder": "not a regular file",
+        "loop": os.strerror(errno.ELOOP),
+        "dangling link": "no such file",
+        "looping include": f"{os.strerror(errno.ELOOP)} (included by requirements.txt)",
+    }
+    [error] = pins.errors
+    assert error.reason == reasons[kind]
+    assert error.name_from(repo) == ("loop/base.txt" if kind == "looping include" else "requirements.txt")
+
+
+def test_a_pin_file_linked_out_of_the_ceiling_is_named_by_its_link(repo, tmp_path):
+    (tmp_path / "elsewhere.txt").write_text("numpy==1.0\n")
+    (repo / "work").mkdir()
+    (repo / "work" / "requirements.txt").symlink_to(tmp_path / "elsewhere.txt")
+    write(repo / "work" / "requirements-dev.txt", "-r ../base.txt\n")
+    (repo / "base.txt").symlink_to(tmp_path / "elsewhere.txt")
+    pins = find_pins(repo / "work", ceiling=repo)
+    assert dict(pins.pins) == {}
+    assert sorted(error.shown(error.name_from(repo / "work", repo)) for error in pins.errors) == [
+        "../base.txt: outside the server root: not read (included by requirements-dev.txt)",
+        "requirements.txt: outside the server root: not read",
+    ]
 
 
 # -- pyproject.toml ----------------------------------------------------------------------------

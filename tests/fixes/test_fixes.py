@@ -107,14 +107,70 @@ def test_a_parameters_cell_below_the_read_gets_no_fix(tmp_path):
     assert fix_ids(finding) == ["ignore"]
 
 
-def test_a_clock_read_in_a_while_loop_is_not_fixed(tmp_path):
-    # waiting until a deadline: on a fixed run date the loop would never end
+def test_a_deadline_and_the_clock_read_waiting_for_it_are_not_fixed(tmp_path):
+    # the read in the loop: on a fixed run date the loop would never end; the deadline: fixed while
+    # the loop still reads the clock, the loop never ran (a 260 s load test silently did nothing)
     nb = notebook(
         code("import time", 1),
         code("end_time = time.time() + 5.0\nwhile time.time() < end_time:\n    poll()", 2),
     )
     by_line = {f.line: fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")}
-    assert by_line == {1: ["parameterize-clock", "ignore"], 2: ["ignore"]}
+    assert by_line == {1: ["ignore"], 2: ["ignore"]}
+    lone = notebook(code("import time\nend = time.time() + 5\nwhile time.time() < end:\n    pass", 1))
+    outcome = fixed(lone, tmp_path, "wall-clock", unsafe=True)
+    assert outcome.applied == [] and sources(outcome.notebook) == sources(lone)
+
+
+def test_a_clock_value_compared_with_another_clock_read_in_a_later_cell_keeps_the_clock(tmp_path):
+    # a deadline made through a function and arithmetic, tested in a later cell; an elapsed time
+    # held in a name and tested against a limit: on one run date either test always came out the same
+    nb = notebook(
+        code("import datetime as dt\nfrom datetime import timedelta", 1),
+        code("def deadline(n):\n    return dt.datetime.now() + timedelta(minutes=n)\nstop = deadline(5)", 2),
+        code("if dt.datetime.now() > stop:\n    raise TimeoutError", 3),
+        code("t1 = dt.datetime.now()\ntrain()\nt2 = dt.datetime.now()\nlog(t1)", 4),
+        code("elapsed = t2 - t1\nslow = elapsed > timedelta(hours=1)", 5),
+        code("week_ago = dt.datetime.now() - timedelta(days=7)\nrecent = rows[rows.day > week_ago]", 6),
+    )
+    findings = only(report_of(nb, tmp_path), "wall-clock")
+    assert [(f.cell_index, f.line, fix_ids(f)[0]) for f in findings] == [
+        (1, 2, "ignore"),
+        (2, 1, "ignore"),
+        (3, 1, "ignore"),
+        (3, 3, "ignore"),
+        (5, 1, "parameterize-clock"),  # a date compared with no other clock read: the run date is right
+    ]
+
+
+@pytest.mark.parametrize(
+    "later",
+    [
+        'print "took", str(t2 - t1)',  # Python 2: once both reads became the run date, it printed 0:00:00
+        "print(str(t2 - t1)",
+    ],
+)
+def test_a_clock_value_a_cell_that_does_not_parse_may_read_keeps_the_clock(tmp_path, later):
+    # whether it only times something cannot be told there: the fix is withheld, as for a timing
+    nb = notebook(
+        code("import datetime\nt1 = datetime.datetime.now()\nx = sum(range(10**6))\nt2 = datetime.datetime.now()", 1),
+        code(later, 2),
+    )
+    assert [fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")] == [["ignore"], ["ignore"]]
+    assert fixed(nb, tmp_path, "wall-clock", unsafe=True).applied == []
+    timed = notebook(code("import time\nstart = time.time()", 1), code('print "took", time.time() - start', 2))
+    (finding,) = only(report_of(timed, tmp_path), "wall-clock")  # the check cannot read the second cell
+    assert fix_ids(finding) == ["ignore"]
+
+
+def test_a_cell_that_does_not_parse_elsewhere_leaves_the_run_date_fix(tmp_path):
+    # above the read, or naming none of the names its value reaches: it cannot read the value
+    nb = notebook(
+        code('print "before"\nprint stamp', 1),
+        code("import datetime\nstamp = datetime.datetime.now()", 2),
+        code('print "after", other_stamp', 3),
+    )
+    (finding,) = only(report_of(nb, tmp_path), "wall-clock")
+    assert fix_ids(finding) == ["parameterize-clock", "ignore"]
 
 
 def test_a_clock_read_that_only_times_a_cell_is_measured_with_perf_counter(tmp_path):
@@ -669,6 +725,36 @@ def test_fixing_twice_changes_nothing(tmp_path):
     assert first.applied
     second = fix_notebook(first.notebook, tmp_path / "a.ipynb", None, "a.ipynb", unsafe=True, options=OPTIONS)
     assert second.applied == [] and second.notebook == first.notebook
+
+
+def test_applied_fixes_are_located_in_the_notebook_as_it_was_before_fixing(tmp_path):
+    # later rounds find the second read in cell 2 (after the inserted parameters cell) and the
+    # print on line 4 (after the secret fix's `import os`): neither is where the user wrote it
+    nb = notebook(
+        md("# Run"),
+        code("import datetime\nstamp = datetime.datetime.now()\nx = 1\nday = datetime.date.today()", 1),
+        code(f'token = "{KEY}"\nx = 1\nprint(token)', 2),
+    )
+    outcome = fix_notebook(nb, tmp_path / "a.ipynb", None, "a.ipynb", unsafe=True, options=OPTIONS)
+    located = {(a.finding.check, a.at) for a in outcome.applied}
+    assert located == {
+        ("wall-clock", (1, 2)),
+        ("wall-clock", (1, 4)),
+        ("hardcoded-secret", (2, 1)),
+        ("print-logging", (2, 3)),
+    }
+    notes = {a.fix.note for a in outcome.applied if a.finding.check == "wall-clock"}
+    assert len(notes) == 1 and f'("{NOW}")' in notes.pop()  # one run date, quoted one way
+
+
+def test_a_fix_in_a_rewritten_line_is_located_at_the_line_it_replaced(tmp_path):
+    nb = notebook(code(f'import time\ntoken = "{KEY}"\nt = time.time()\nprint(t, token)', 1))
+    outcome = fix_notebook(nb, tmp_path / "a.ipynb", None, "a.ipynb", unsafe=True, options=OPTIONS)
+    assert {(a.finding.check, a.at) for a in outcome.applied} >= {
+        ("hardcoded-secret", (0, 2)),
+        ("wall-clock", (0, 3)),
+        ("print-logging", (0, 4)),
+    }
 
 
 def test_cells_whose_metadata_is_not_a_mapping_are_fixed_like_the_others(tmp_path):

@@ -99,6 +99,8 @@ def test_kernel_language(metadata, language):
         (b"{not json", "invalid JSON"),
         (b"[1, 2]", "top level is not an object"),
         (b'{"cells": []}', "no 'nbformat'"),
+        (b'{"nbformat": "4", "cells": []}', "'nbformat' version is not a number"),
+        (b'{"nbformat": 4.0, "cells": []}', "'nbformat' version is not a number"),
         (b'{"nbformat": 5, "cells": []}', "unsupported nbformat 5"),
         (b'{"nbformat": 4, "cells": {}}', "'cells' is missing or not a list"),
         (b'{"nbformat": 3, "nbformat_minor": 0}', "'worksheets' is missing or not a list"),

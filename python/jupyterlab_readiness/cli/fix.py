@@ -136,14 +136,20 @@ def _summary(reply, stream) -> None:
 
 def _unsafe_notes(reply) -> list[str]:
     """What each unsafe fix applied (or, with --diff, would apply) may change, once per note: the
-    variable to set, the outputs cleared, the messages that move to the log."""
-    lines: list[str] = []
-    seen: set[tuple[str, str]] = set()
+    variable to set, the outputs cleared, the messages that move to the log — naming every place
+    it was applied, in the notebook as it was before fixing."""
+    places: dict[tuple[str, str], list[str]] = {}
+    titles: dict[tuple[str, str], str] = {}
     for applied in reply.applied:
-        if applied.safe or not applied.note or (applied.check, applied.note) in seen:
+        if applied.safe or not applied.note:
             continue
-        seen.add((applied.check, applied.note))
         where = "notebook" if applied.cell_index is None else f"cell {applied.cell_index + 1}"
         where += f":{applied.line}" if applied.cell_index is not None and applied.line else ""
-        lines.append(f"  unsafe fix, {where} {applied.check}: {applied.title}. {applied.note}\n")
-    return lines
+        key = (applied.check, applied.note)
+        titles.setdefault(key, applied.title)
+        if where not in places.setdefault(key, []):
+            places[key].append(where)
+    return [
+        f"  unsafe fix, {', '.join(where)} {check}: {titles[check, note]}. {note}\n"
+        for (check, note), where in places.items()
+    ]

@@ -4,6 +4,7 @@ command line itself (see ``plain_check`` there) and builds this only for anythin
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 
 from .. import __version__
@@ -274,16 +275,27 @@ def add_selection_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+# PEP 440's comparison operators, longest first; a lone "=" separates a module from its distribution
+_OPERATOR = re.compile(r"===|==|~=|!=|<=|>=|<|>|=")
+
+
 def _typed_pin(text: str) -> tuple[str, str]:
     """(name, typed version) as FreezeRequest.versions takes them: 'name==1.2' -> ('name', '1.2'),
-    'module=distribution==1.2' -> ('module', 'distribution==1.2'). Whether the version is an exact
-    one is the freeze plan's to judge, as it is for the REST API."""
-    name, equals, typed = text.partition("=")
-    if typed.startswith("="):
-        typed = typed[1:]
-    name, typed = name.strip(), typed.strip()
-    if not equals or not name or not typed or len(name) > 200 or len(typed) > 200:
+    'module=distribution==1.2' -> ('module', 'distribution==1.2'). A range (``>=``, ``~=`` …) is
+    refused here, naming only the name: read as ``name=distribution`` it would pin nothing. Whether
+    the version is an exact one is the freeze plan's to judge, as it is for the REST API."""
+    first = _OPERATOR.search(text)
+    if first is None:
         raise argparse.ArgumentTypeError(f"expected NAME==VERSION or MODULE=DISTRIBUTION==VERSION, not {text!r}")
+    name, operator, typed = text[: first.start()].strip(), first.group(), text[first.end() :].strip()
+    if not name or not typed or len(name) > 200 or len(typed) > 200:
+        raise argparse.ArgumentTypeError(f"expected NAME==VERSION or MODULE=DISTRIBUTION==VERSION, not {text!r}")
+    second = _OPERATOR.search(typed) if operator == "=" else None
+    if operator not in ("==", "=") or (second is not None and second.group() != "=="):
+        raise argparse.ArgumentTypeError(
+            f"the version typed for `{name}` is not an exact version: type one such as {name}==1.2.3, or "
+            f"{name}=distribution==1.2.3 when the package's name differs from the module's"
+        )
     return name, typed
 
 

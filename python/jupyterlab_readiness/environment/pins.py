@@ -10,9 +10,11 @@ in ``PinSet.errors`` (where and why, never the file's content), and its pins are
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import re
+import stat
 import time
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
@@ -111,11 +113,24 @@ class _Parse:
         # forces a re-parse next time, instead of caching old content under the new signature.
         self.signatures.append(_signature(path))
         by = f" (included by {included_by.name})" if included_by is not None else ""
-        if self.ceiling is not None and not path.resolve().is_relative_to(self.ceiling):
+        try:
+            real = path.resolve()
+        except RuntimeError:  # a link that loops (Python < 3.13; later ones say so at the stat)
+            self.error(path, f"{os.strerror(errno.ELOOP)}{by}")
+            return None
+        if self.ceiling is not None and not real.is_relative_to(self.ceiling):
             self.error(path, f"outside the server root: not read{by}")
             return None
-        if not path.is_file():  # a FIFO would block the reader for ever
-            self.error(path, f"{'not a regular file' if path.exists() else 'no such file'}{by}")
+        try:
+            info = path.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            self.error(path, f"no such file{by}")
+            return None
+        except OSError as exc:
+            self.error(path, f"{exc.strerror or type(exc).__name__}{by}")
+            return None
+        if not stat.S_ISREG(info.st_mode):  # a FIFO would block the reader for ever
+            self.error(path, f"not a regular file{by}")
             return None
         try:
             text = path.read_text(encoding="utf-8-sig")
@@ -226,11 +241,29 @@ def _requirements_line(line: str, base: Path, parse: _Parse, seen: set[Path], fi
         parse.pin(*pin)
 
 
+def _named(path: Path) -> Path:
+    """``path`` with its folder's links resolved, not its own: "../x.txt" and "./x.txt" name one
+    file, and a pin file that is a link is named as the project names it (what it leads to may be
+    outside the root, or nowhere)."""
+    try:
+        return path.parent.resolve() / path.name
+    except RuntimeError:  # a folder on the way loops: read_text says so
+        return path
+
+
+def _real(path: Path) -> Path:
+    """The file ``path`` leads to, for the cycle guard (itself when it loops)."""
+    try:
+        return path.resolve()
+    except RuntimeError:
+        return path
+
+
 def _requirements_file(path: Path, parse: _Parse, seen: set[Path], included_by: Path | None = None) -> None:
-    path = path.resolve()  # "../x.txt" and "./x.txt" name one file, for the cycle guard and files
-    if path in seen:  # pip would recurse forever on a cycle; reading each file once is enough
+    path = _named(path)
+    if _real(path) in seen:  # pip would recurse forever on a cycle; reading each file once is enough
         return
-    seen.add(path)
+    seen.add(_real(path))
     text = parse.read_text(path, included_by)
     if text is None:
         return
@@ -247,7 +280,7 @@ def included_names(path: Path, text: str, ceiling: Path | None = None) -> frozen
     includes with ``-r``/``-c``, and what those include, pin exactly or name by a direct reference
     (``-e git+…#egg=pkg``); not ``text``'s own lines."""
     parse = _Parse(ceiling)
-    seen = {path.resolve()}
+    seen = {_real(path)}
     for line in _logical_lines(text):
         include = _INCLUDE.match(line)
         if include and "://" not in include.group("path"):
@@ -591,7 +624,9 @@ def _pin_files(directory: Path) -> list[Path]:
         return cached[1]
     found = [directory / name for name in _listdir(directory) if _parser_for(name)]
     found += [requirements_dir / n for n in _listdir(requirements_dir) if n.endswith(".txt")]
-    files = sorted((path for path in found if path.is_file()), key=_rank)
+    # Every entry by a pin file's name, a file or not: one that cannot be read (a FIFO, a folder, a
+    # link that loops or leads nowhere) is reported by the parse, never passed over.
+    files = sorted(found, key=_rank)
     # A change in the same clock tick as the listing would keep the mtime: only a folder left
     # alone for a while is cached (git's "racily clean" rule).
     if all(t is None or time.time_ns() - t > 2_000_000_000 for t in stamp):

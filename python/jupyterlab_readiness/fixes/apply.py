@@ -6,6 +6,7 @@ apply (its cell is gone)."""
 from __future__ import annotations
 
 import copy
+import difflib
 import uuid
 from typing import Any
 
@@ -27,6 +28,63 @@ def apply_fixes(notebook_json: dict[str, Any], fixes: list[Fix]) -> dict[str, An
         for edit in fix.edits:
             _apply(result, edit, as_lists)
     return result
+
+
+class Positions:
+    """Where each cell and line of a notebook being fixed was in the notebook the fixing started
+    from (cells counted over all cells, lines from 1). Fixes are applied a round at a time and
+    insert cells and lines, so a later round's positions are another notebook's than the one the
+    user has open."""
+
+    def __init__(self, notebook_json: dict[str, Any]) -> None:
+        # per cell now: (its index at the start, the starting line of each of its lines; None while
+        # they are the same), or None for a cell a fix inserted
+        self._cells: list[tuple[int, list[int | None] | None] | None] = [
+            (index, None) for index in range(len(notebook_json.get("cells") or []))
+        ]
+
+    def original(self, cell_index: int | None, line: int | None) -> tuple[int | None, int | None] | None:
+        """(cell index, line) at the start for a position now; None for a cell a fix inserted."""
+        if cell_index is None:
+            return None, line
+        entry = self._cells[cell_index] if 0 <= cell_index < len(self._cells) else None
+        if entry is None:
+            return None
+        index, lines = entry
+        if line is None or lines is None:
+            return index, line
+        return index, lines[line - 1] if 0 < line <= len(lines) else None
+
+    def track(self, before: dict[str, Any], after: dict[str, Any], fix: Fix) -> None:
+        """Follow the positions from ``before`` to ``after``, the notebook with ``fix`` applied."""
+        cells: list[tuple[int, list[int | None] | None] | None] = list(self._cells)
+        was: list[int | None] = list(range(len(cells)))
+        for edit in fix.edits:
+            if isinstance(edit, InsertCell):
+                cells.insert(edit.index, None)
+                was.insert(edit.index, None)
+        for position, (entry, old) in enumerate(zip(cells, was, strict=True)):
+            if entry is None or old is None:
+                continue
+            old_text, new_text = source_text(before["cells"][old]), source_text(after["cells"][position])
+            if old_text != new_text:
+                cells[position] = (entry[0], _lines_through(entry[1], old_text, new_text))
+        self._cells = cells
+
+
+def _lines_through(lines: list[int | None] | None, old: str, new: str) -> list[int | None]:
+    """For each line of ``new``, the starting line of the line of ``old`` it comes from (``lines``:
+    those of ``old``; None: ``old`` is the start); None for a line a fix inserted. A line a fix
+    rewrote comes from the one it replaces."""
+    old_lines, new_lines = old.splitlines(), new.splitlines()
+    start = lines if lines is not None else list(range(1, len(old_lines) + 1))
+    found: list[int | None] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False).get_opcodes():
+        if tag == "insert":
+            found.extend([None] * (j2 - j1))
+        elif tag != "delete":
+            found.extend(start[min(i1 + k, i2 - 1)] for k in range(j2 - j1))
+    return found
 
 
 def _apply(notebook: dict[str, Any], edit: Edit, as_lists: bool) -> None:

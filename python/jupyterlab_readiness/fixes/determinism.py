@@ -12,6 +12,7 @@ from ..contract.fixes import Edit, Fix, ReplaceSource
 from ..contract.report import Finding
 from ..notebook.model import Cell
 from ..notebook.rewrite import Span, apply_edits, outermost_edits, qualname, span
+from .deadlines import keeps_the_clock
 from .durations import duration_fixes, times_a_duration
 from .view import FixEnv, Tree, aliases_at, calls_on, cell_of, literal, ordered, tree_of
 
@@ -46,7 +47,12 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
     spans: list[Span] = []
     for node in calls_on(tree, finding.line):
         name = qualname(node.func, aliases)
-        fixable = name is not None and tree.editable(node) and not _in_while(tree, node)
+        fixable = (
+            name is not None
+            and tree.editable(node)
+            and not _in_while(tree, node)
+            and not keeps_the_clock(env, cell, node)
+        )
         text = _clock_replacement(tree, node, name, run) if fixable else None
         if text is not None:
             spans.append(span(node, text))
@@ -54,7 +60,8 @@ def wall_clock(env: FixEnv, finding: Finding, hit: Hit) -> list[Fix]:
         return []
     source = apply_edits(cell.source, outermost_edits(spans))
     edits = [ReplaceSource(cell_index=cell.index, cell_id=cell.cell_id, source=source), *edits]
-    value = parameters.values.get(run, literal(env.options.now))
+    # the parameters cell's text of a value this fix did not write may be quoted otherwise
+    value = literal(ast.literal_eval(parameters.values[run])) if run in parameters.values else literal(env.options.now)
     return [
         Fix(
             "parameterize-clock",

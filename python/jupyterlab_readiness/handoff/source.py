@@ -116,11 +116,12 @@ def project_table(data: Any) -> dict[str, Any] | None:
 
 
 def _read(path: Path, root: Root) -> tuple[str, dict[str, Any]] | None:
-    """(text, data) of a TOML file; None when there is none (or it leads outside the root)."""
+    """(text, data) of a TOML file; None when there is none. One that leads outside the root is
+    never read, and not passed over either: the contract it may declare would be."""
     try:
         text = root.read_text(path)
     except OutsideRoot:
-        return None  # a link out of the root: never read
+        raise ContractError([f"{root.shown(path)}: cannot read it: outside the server root"]) from None
     except Unreadable as exc:
         raise ContractError([f"{root.shown(path)}: cannot read it: {exc}"]) from None
     if text is None:

@@ -159,15 +159,22 @@ def _nearest_table(directory: Path, ceiling: Path | None) -> tuple[Mapping[str, 
         if ceiling is not None and not folder.is_relative_to(ceiling):
             break
         candidate = folder / "pyproject.toml"
-        try:
-            info = candidate.stat()
-        except OSError:
-            continue
-        if not stat.S_ISREG(info.st_mode) or (ceiling is not None and not candidate.resolve().is_relative_to(ceiling)):
-            continue  # a FIFO, or a link out of the root: never read
         # As the contract's messages name it: a server relative to its root (no server path in a
         # reply), the CLI relative to the current folder (as editors and CI logs link it).
         where = candidate.relative_to(ceiling).as_posix() if ceiling is not None else _relative(candidate)
+        try:
+            info = candidate.stat()
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:  # a link that loops: a file that is there and cannot be read
+            raise ConfigError(f"{where}: cannot read it: {exc.strerror or type(exc).__name__}") from None
+        # A FIFO is never opened (it would block); a link out of the root never read. Neither is
+        # passed over in silence: the configuration it may hold would be.
+        if not stat.S_ISREG(info.st_mode):
+            why = "it is a folder, not a file" if stat.S_ISDIR(info.st_mode) else "it is not a regular file"
+            raise ConfigError(f"{where}: cannot read it: {why}")
+        if ceiling is not None and not candidate.resolve().is_relative_to(ceiling):
+            raise ConfigError(f"{where}: cannot read it: outside the server root")
         table = _file_table(candidate, info.st_mtime_ns, info.st_size, where)
         if table is not None:
             return table, folder, where

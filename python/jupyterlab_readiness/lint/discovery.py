@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,15 +18,18 @@ def notebook_paths(paths: list[str]) -> Iterator[tuple[Path, str | None]]:
     seen: set[str] | None = set() if len(paths) > 1 else None  # one argument cannot overlap itself
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        try:
+            mode = path.stat().st_mode
+        except OSError as exc:  # not there, a link that loops, a name too long
+            yield path, (exc.strerror or "cannot be read").lower()
+            continue
+        if stat.S_ISDIR(mode):
             yield from ((p, None) for p in _walk(path) if _first(p, seen))
-        elif path.is_file():
+        elif stat.S_ISREG(mode):
             if _first(path, seen):
                 yield path, None
-        elif path.exists():
-            yield path, "not a regular file"
         else:
-            yield path, "no such file or directory"
+            yield path, "not a regular file"
 
 
 def _first(path: Path, seen: set[str] | None) -> bool:

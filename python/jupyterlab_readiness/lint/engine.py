@@ -166,7 +166,7 @@ def check_model(
             run = with_modules(ctx, spec.run, run)
         for hit in run:
             if remembered is not None and remembered.verdicts:
-                hit = hit._replace(message=remembered.said(spec.id, hit.cell_index, hit.message))
+                hit = hit._replace(message=remembered.said(spec.id, hit))
             findings.append(_finding(spec.id, severity, hit, cells))
             hits.append(hit)
     suppressed = _suppress(ctx, findings, hits)
@@ -301,13 +301,20 @@ class _Remembered:
         self.findings: dict[str, list[Finding]] = {}  # by check id
         self.verdicts: dict[tuple[str, int], StaticVerdict] = {}  # (static check id, cell index) →
 
-    def said(self, check: str, cell_index: int | None, message: str) -> str:
+    def said(self, check: str, hit: Hit) -> str:
         """The static finding's message, with what the rehearsal found about it."""
-        verdict = self.verdicts.get((check, cell_index)) if cell_index is not None else None
+        verdict = self.verdicts.get((check, hit.cell_index)) if hit.cell_index is not None else None
         if verdict is None:
-            return message
+            return hit.message
+        if verdict.confirmed and check == "hidden-state" and f"`{hit.subject}`" not in verdict.reason:
+            # A NameError proves one name (its reason names it); the cell stopped there, so the
+            # names it reads further on were never tried.
+            return (
+                f"{hit.message} The rehearsal of {self.when} stopped in this cell before it could tell "
+                f"(not confirmed, not refuted): {verdict.reason}."
+            )
         outcome = "confirmed it" if verdict.confirmed else "did not confirm it"
-        return f"{message} The rehearsal of {self.when} {outcome}: {verdict.reason}."
+        return f"{hit.message} The rehearsal of {self.when} {outcome}: {verdict.reason}."
 
 
 def _remembered(notebook: Notebook, record: RehearsalRecord) -> _Remembered | None:

@@ -16,7 +16,7 @@ from typing import Any
 from ..checks.kernel_state import KernelState
 from ..contract.fixes import Fix, InsertCell
 from ..contract.report import Finding, NotebookReport
-from ..fixes.apply import FixError, apply_fixes
+from ..fixes.apply import FixError, Positions, apply_fixes
 from ..fixes.options import FixOptions
 from ..notebook.model import notebook_from_json
 from .config import CheckConfig
@@ -29,6 +29,9 @@ MAX_ROUNDS = 200
 class Applied:
     finding: Finding  # as it was when its fix was applied
     fix: Fix
+    # (cell index, line) of the finding in the notebook as it was before fixing: a later round's
+    # finding is located in a notebook that earlier fixes inserted cells and lines into
+    at: tuple[int | None, int | None]
 
 
 @dataclass
@@ -59,6 +62,7 @@ def fix_notebook(
     applied: list[Applied] = []
     before = None
     seen = {_state(current)}
+    positions = Positions(current)
     for _ in range(MAX_ROUNDS):
         report = check_model(
             notebook_from_json(current), path, config, shown_path, kernel=kernel, ceiling=ceiling, fixes=options
@@ -70,10 +74,14 @@ def fix_notebook(
         for finding, fix in chosen:
             tried.add(_key(finding, fix))
             try:
-                current = apply_fixes(current, [fix])
+                fixed = apply_fixes(current, [fix])
             except FixError:
                 continue
-            applied.append(Applied(finding, fix))
+            # a cell a fix inserted was nowhere before: it is named where it was when fixed
+            at = positions.original(finding.cell_index, finding.line) or (finding.cell_index, finding.line)
+            applied.append(Applied(finding, fix, at))
+            positions.track(current, fixed, fix)
+            current = fixed
         state = _state(current)
         if state in seen:
             break  # fixes that undo each other: stop where the notebook was already

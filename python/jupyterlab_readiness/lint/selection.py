@@ -72,7 +72,8 @@ def common_folder(paths: Sequence[str], here: Path) -> Path | None:
     folders = []
     for raw in paths:
         path = Path(os.path.abspath(here / raw))
-        folders.append(str(path if path.is_dir() else path.parent))
+        # os.path.isdir: a name the system refuses (too long, a link loop) is no folder, not a crash
+        folders.append(str(path if os.path.isdir(path) else path.parent))
     try:
         return Path(os.path.commonpath(folders)) if folders else here
     except ValueError:  # different drives (Windows)

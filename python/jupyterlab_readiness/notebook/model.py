@@ -80,8 +80,10 @@ def notebook_from_json(data: Any) -> Notebook:
     if not isinstance(data, dict):
         raise NotebookError("not a notebook: the JSON top level is not an object")
     major = data.get("nbformat")
-    if not isinstance(major, int):
+    if major is None:
         raise NotebookError("not a notebook: no 'nbformat' version")
+    if not isinstance(major, int):  # "4", 4.0: the value is not echoed, it may be anything
+        raise NotebookError("not a notebook: its 'nbformat' version is not a number (a whole number, such as 4)")
     if major == 3:
         worksheets = data.get("worksheets")
         if not isinstance(worksheets, list):  # as 'cells' for 4: else a broken file would pass as "ready"

@@ -110,9 +110,7 @@ class _Handler(ExtensionHandlerMixin, APIHandler):
             # Field names and reasons only, never the values (a notebook may hold secrets) nor the
             # names of fields nobody declared.
             problems = "; ".join(
-                "unknown field"
-                if e["type"] == "extra_forbidden"
-                else f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}"
+                "unknown field" if e["type"] == "extra_forbidden" else f"{_location(e['loc'])}: {e['msg']}"
                 for e in exc.errors(include_input=False, include_url=False)
             )
             raise BadRequest(f"invalid request body: {problems}") from None
@@ -129,6 +127,19 @@ class _Handler(ExtensionHandlerMixin, APIHandler):
             from ..contract.schema import REPLIES
 
             REPLIES[self.route].validate_python(reply)
+
+
+def _location(loc: tuple[int | str, ...]) -> str:
+    """Where in the body a problem is: the field (ours), then list positions and pydantic's
+    ``[key]``; a string past the field is a key of a mapping the request sent (a package or a
+    parameter name), shown as ``<key>``."""
+    return (
+        ".".join(
+            str(part) if depth == 0 or isinstance(part, int) or part == "[key]" else "<key>"
+            for depth, part in enumerate(loc)
+        )
+        or "body"
+    )
 
 
 class ChecksHandler(_Handler):

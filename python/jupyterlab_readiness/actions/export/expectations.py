@@ -12,6 +12,10 @@ the baseline that normal variation does not either (a scheduler pages on them):
 * peak memory: under 3× the kernel's peak, and never under it plus 256 MB;
 * each file written must exist and not be empty.
 
+A file is named by its template (``"{out_dir}/counts.csv"``, ``str.format`` text), which a run
+fills in with its own parameters' values: a run with ``--out-dir other`` is checked on the files it
+wrote, never on those a run on the notebook's values left behind.
+
 A table of a SQLite file is checked by its schema and its rows like a file's; the file itself never
 by its hash (SQLite's bytes change with its page layout, not only with the data).
 """
@@ -22,10 +26,12 @@ import ast
 import keyword
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from ...contract.baseline import ColumnShape, OutputShape, RehearsalRecord
+from .file_names import escaped
 from .parameters import Parameter
 
 ROWS_LOW, ROWS_HIGH = 0.5, 2.0
@@ -49,12 +55,13 @@ _TAKEN = frozenset({"Config", "validate", "to_schema", "example", "strategy", "m
 @dataclass(frozen=True)
 class Expectations:
     rehearsed_at: str
-    # pandera models: {path, table, model, rows, columns: [{name, field, annotation, dtype, nullable, categories}]}
-    # (table: the table's name in a SQLite file, else None)
+    # pandera models: {path, name, table, model, rows, columns: [{name, field, annotation, dtype, nullable,
+    # categories}]} (path: the file the rehearsal read; name: its template; table: the table's name in
+    # a SQLite file, else None)
     tables: list[dict[str, Any]]
-    records: list[dict[str, Any]]  # pydantic models: {path, model, fields: [{name, field, annotation}]}
+    records: list[dict[str, Any]]  # pydantic models: {path, name, model, fields: [{name, field, annotation}]}
     thresholds: list[dict[str, Any]]  # {name, annotation, default, description}
-    row_checks: list[dict[str, Any]]  # {path, table, minimum, maximum} (the names of the thresholds)
+    row_checks: list[dict[str, Any]]  # {path, name, table, minimum, maximum} (the names of the thresholds)
     not_empty: list[str]  # files each run must write, not empty
     golden: dict[str, str]  # path → sha256 the run must reproduce exactly
     within: list[str]  # files legitimately different from run to run: checked by schema and thresholds
@@ -76,11 +83,19 @@ class Expectations:
         }
 
 
-def expectations(record: RehearsalRecord | None, writes: list[str], parameters: list[Parameter]) -> Expectations | None:
-    """``writes``: the files the pipeline writes by a literal name (a name built at run time, with
-    a date say, cannot be checked by name). A record that did not pass gives none."""
+def expectations(
+    record: RehearsalRecord | None,
+    writes: list[str],
+    parameters: list[Parameter],
+    templates: Mapping[str, str] | None = None,
+) -> Expectations | None:
+    """``writes``: the files the pipeline writes by a literal name, or one built from the
+    parameters, on the notebook's values (a name built at run time, with a date say, cannot be
+    checked by name); ``templates``: their templates (file_names), a file not in it a literal
+    name. A record that did not pass gives none."""
     if record is None or not record.passed:
         return None
+    named = {path: (templates or {}).get(path, escaped(path)) for path in writes}
     wanted = set(writes)
     files = [f for f in record.files if f.path in wanted]
     shapes = [o for o in record.outputs if o.path in wanted]
@@ -108,8 +123,9 @@ def expectations(record: RehearsalRecord | None, writes: list[str], parameters: 
         thresholds.append(_threshold(f"{stem}_min_rows", "int", low, f"{basis}; alert under half of it"))
         thresholds.append(_threshold(f"{stem}_max_rows", "int", high, f"{basis}; alert over twice it"))
         minimum, maximum = f"{stem}_min_rows", f"{stem}_max_rows"
-        row_checks.append({"path": shape.path, "table": shape.table, "minimum": minimum, "maximum": maximum})
-    models = _unique([_model_name(_label(s)) for s in shapes])
+        check = {"path": shape.path, "name": named[shape.path], "table": shape.table}
+        row_checks.append({**check, "minimum": minimum, "maximum": maximum})
+    modelled = list(zip(shapes, _unique([_model_name(_label(s)) for s in shapes]), strict=True))
     if seconds is not None:
         limit = math.ceil(max(seconds * SECONDS_FACTOR, seconds + SECONDS_MARGIN))
         basis = f"baseline: {seconds:g} s for the notebook's cells at the rehearsal of {when}"
@@ -123,11 +139,13 @@ def expectations(record: RehearsalRecord | None, writes: list[str], parameters: 
     if not_empty:
         sizes = ", ".join(f"{f.path} {f.size} bytes" for f in files if f.size > 0)
         note = f"baseline: {sizes} at the rehearsal of {when}; alert when one is missing or empty"
-        thresholds.append(_threshold("not_empty", "list[str]", not_empty, note))
+        if any(named[path] != path for path in not_empty):
+            note += " (each name filled in with the run's parameters: {name} is a parameter's value)"
+        thresholds.append(_threshold("not_empty", "list[str]", [named[path] for path in not_empty], note))
     return Expectations(
         rehearsed_at=when,
-        tables=[_table(s, m, own_values) for s, m in zip(shapes, models, strict=True) if s.kind == "table"],
-        records=[_record(s, m) for s, m in zip(shapes, models, strict=True) if s.kind == "record"],
+        tables=[_table(s, named[s.path], m, own_values) for s, m in modelled if s.kind == "table"],
+        records=[_record(s, named[s.path], m) for s, m in modelled if s.kind == "record"],
         thresholds=thresholds,
         row_checks=row_checks,
         not_empty=not_empty,
@@ -240,9 +258,10 @@ def _fields(columns: list[ColumnShape]) -> list[tuple[ColumnShape, str]]:
     return named
 
 
-def _table(shape: OutputShape, model: str, own_values: bool) -> dict[str, Any]:
+def _table(shape: OutputShape, name: str, model: str, own_values: bool) -> dict[str, Any]:
     return {
         "path": shape.path,
+        "name": name,
         "table": shape.table,
         "model": model,
         "rows": shape.rows,
@@ -266,9 +285,9 @@ def _pandera_type(dtype: str) -> str:
     return _PANDERA_TYPES.get(dtype, "Any")
 
 
-def _record(shape: OutputShape, model: str) -> dict[str, Any]:
+def _record(shape: OutputShape, name: str, model: str) -> dict[str, Any]:
     fields = []
     for column, field in _fields(shape.columns):
         kind = _PYDANTIC_TYPES.get(column.dtype, "Any")
         fields.append({"name": column.name, "field": field, "annotation": kind, "alias": field != column.name})
-    return {"path": shape.path, "model": model, "fields": fields}
+    return {"path": shape.path, "name": name, "model": model, "fields": fields}

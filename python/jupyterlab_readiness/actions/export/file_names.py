@@ -9,6 +9,7 @@ import ast
 import itertools
 import posixpath
 import re
+import string
 
 from ...notebook.parse import python_tree
 from ...notebook.scopes import walk
@@ -36,20 +37,23 @@ _SQLITE_SUFFIXES = (".db", ".sqlite", ".sqlite3")
 _SQLITE_URL = "sqlite:///"
 
 
-def file_names(sources: list[str], values: dict[str, str] | None = None) -> tuple[list[str], list[str]]:
-    """(relative file names the code writes, every other path-like string). A file name is a
-    literal, or a path joined from literals (``Path("..") / "out"``, ``os.path.join``, an f-string,
-    ``+``) through names that hold one; ``values``: the parameters' values as the notebook sets them
-    (text), so a name built from them (``f"{out_dir}/report_{day}.csv"``) is the file a run on those
-    values writes. A write counts only when every name its path reads is bound once (a parameter:
-    never in the code), at a cell's top level, and the write is not inside a function, whose own
-    names may shadow them. Names above the notebook's folder count too (``../out/x.csv``). A
+def file_names(sources: list[str], values: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """({relative file name the code writes: its template}, every other path-like string). A file
+    name is a literal, or a path joined from literals (``Path("..") / "out"``, ``os.path.join``, an
+    f-string, ``+``) through names that hold one; ``values``: the parameters' values as the notebook
+    sets them (text), so a name built from them (``f"{out_dir}/report_{day}.csv"``) is the file a
+    run on those values writes, and its template (``"{out_dir}/report_{day}.csv"``, ``str.format``
+    text: the braces of the literal parts doubled) the file a run on other values writes. A write
+    counts only when every name its path reads is bound once (a parameter: never in the code), at
+    a cell's top level, and the write is not inside a function, whose own names may shadow them.
+    Names above the notebook's folder count too (``../out/x.csv``). A
     write in a ``try`` block may fail on purpose (an optional engine missing): not a file every
     run writes. A SQLite file connected to by a literal name (``sqlite3.connect`` or an SQLAlchemy
     ``sqlite:///`` URL) is written when the code writes tables with ``to_sql``, else read."""
-    writes: dict[str, None] = {}
+    writes: dict[str, str] = {}
     strings: dict[str, None] = {}
     folders: dict[str, str] = dict(values or {})  # DATA = Path("..") / "data": the path a name holds
+    patterns = {name: f"{{{name}}}" for name in folders}  # and its template: DATA = Path(out_dir) / "x"
     writes_sql = any(".to_sql(" in source for source in sources)
     trees = []
     for source in sources:
@@ -61,11 +65,7 @@ def file_names(sources: list[str], values: dict[str, str] | None = None) -> tupl
             continue
     bindings = _bindings(trees, set(folders) | _assigned(trees))
     for tree in trees:
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-                held = _joined_path(stmt.value, folders)
-                if held is not None:
-                    folders[stmt.targets[0].id] = held
+        _hold_paths(tree, folders, patterns)
         stable = {name for name in folders if bindings.get(name, 0) <= (0 if values and name in values else 1)}
         tried = {id(n) for t in walk(tree) if isinstance(t, ast.Try) for stmt in t.body for n in ast.walk(stmt)}
         nested = {id(n) for t in walk(tree) if isinstance(t, _SCOPES) for n in walk(t) if n is not t}
@@ -83,16 +83,34 @@ def file_names(sources: list[str], values: dict[str, str] | None = None) -> tupl
             method = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
             database = _sqlite_file(method, first)
             if database is not None:
-                (writes if writes_sql else strings)[database] = None
+                if writes_sql:
+                    writes[database] = escaped(database)
+                else:
+                    strings[database] = None
                 continue
-            path = _written(method, node, folders, stable if id(node) not in nested else set())
-            if path is not None:
-                writes[path] = None
-    return list(writes), [s for s in strings if s not in writes]
+            written = _written(method, node, folders, patterns, stable if id(node) not in nested else set())
+            if written is not None:
+                writes[written[0]] = written[1]
+    return writes, [s for s in strings if s not in writes]
 
 
-def _written(method: str, call: ast.Call, folders: dict[str, str], stable: set[str]) -> str | None:
-    """The file the call writes, named by its first argument through none but the ``stable`` names."""
+def _hold_paths(tree: ast.Module, folders: dict[str, str], patterns: dict[str, str]) -> None:
+    """Adds the paths the cell's top-level ``name = …`` statements bind to ``folders``, and their
+    templates to ``patterns``."""
+    for stmt in tree.body:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            held = _joined_path(stmt.value, folders)
+            pattern = _joined_path(stmt.value, patterns, template=True)
+            if held is not None and pattern is not None:
+                folders[stmt.targets[0].id] = held
+                patterns[stmt.targets[0].id] = pattern
+
+
+def _written(
+    method: str, call: ast.Call, folders: dict[str, str], patterns: dict[str, str], stable: set[str]
+) -> tuple[str, str] | None:
+    """The file the call writes, named by its first argument through none but the ``stable`` names,
+    and its template (``patterns``: the templates of ``folders``)."""
     if method not in WRITE_METHODS:
         mode = call.args[1] if len(call.args) > 1 else next((k.value for k in call.keywords if k.arg == "mode"), None)
         if not (method == "open" and isinstance(mode, ast.Constant) and isinstance(mode.value, str)):
@@ -101,7 +119,10 @@ def _written(method: str, call: ast.Call, folders: dict[str, str], stable: set[s
             return None
     read: set[str] = set()
     path = _joined_path(call.args[0], folders, read)
-    return path if path is not None and read <= stable and _path_like(path, above=True) else None
+    template = _joined_path(call.args[0], patterns, template=True)
+    if path is None or template is None or not read <= stable or not _path_like(path, above=True):
+        return None
+    return path, template
 
 
 # Scopes whose own names may shadow the cell's: a write inside one is counted by literal names only.
@@ -149,21 +170,25 @@ def _bindings(trees: list[ast.Module], names: set[str]) -> dict[str, int]:
     return counts
 
 
-def _joined_path(node: ast.expr, folders: dict[str, str], read: set[str] | None = None) -> str | None:
+def _joined_path(
+    node: ast.expr, folders: dict[str, str], read: set[str] | None = None, template: bool = False
+) -> str | None:
     """The relative path an expression builds from string literals, when it only joins them:
     ``Path("..") / "data" / "sales.csv"``, ``os.path.join("data", "x.csv")``, an f-string or a
     ``+`` of them, or a name holding such a path (``folders``) joined further (``DATA / "sales.csv"``,
-    ``f"{out_dir}/report.csv"``). ``read``: gets the names it looked up."""
+    ``f"{out_dir}/report.csv"``). ``read``: gets the names it looked up. ``template``: ``folders``
+    holds templates, and so does the text returned (the literals' braces doubled)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
+        return escaped(node.value) if template else node.value
     if isinstance(node, ast.Name):
         if read is not None:
             read.add(node.id)
         return folders.get(node.id)
     if isinstance(node, ast.JoinedStr):
-        return _formatted(node, folders, read)
+        return _formatted(node, folders, read, template)
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-        left, right = _joined_path(node.left, folders, read), _joined_path(node.right, folders, read)
+        left = _joined_path(node.left, folders, read, template)
+        right = _joined_path(node.right, folders, read, template)
         return None if left is None or right is None else left + right
     parts: list[ast.expr] = []
     if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
@@ -175,21 +200,35 @@ def _joined_path(node: ast.expr, folders: dict[str, str], read: set[str] | None 
         if name not in ("Path", "PurePath", "PurePosixPath") and not joins:
             return None
         parts = node.args
-    texts = [_joined_path(part, folders, read) for part in parts]
+    texts = [_joined_path(part, folders, read, template) for part in parts]
     if not parts or any(text is None or text.startswith("/") for text in texts):
         return None
-    return posixpath.normpath("/".join(texts))  # type: ignore[arg-type]
+    joined = "/".join(texts)  # type: ignore[arg-type]
+    normal = posixpath.normpath(joined)
+    # `{out_dir}/../x.csv` is not `x.csv` when out_dir holds two folders: a run's value may
+    if template and _fields(normal) != _fields(joined):
+        return joined
+    return normal
 
 
-def _formatted(node: ast.JoinedStr, folders: dict[str, str], read: set[str] | None) -> str | None:
+def _fields(template: str) -> list[str | None]:
+    return [name for _, name, _, _ in string.Formatter().parse(template)]
+
+
+def escaped(text: str) -> str:
+    """Literal text as a template holds it."""
+    return text.replace("{", "{{").replace("}", "}}")
+
+
+def _formatted(node: ast.JoinedStr, folders: dict[str, str], read: set[str] | None, template: bool) -> str | None:
     """The text of an f-string whose fields are names holding text, shown as they are (no format
     spec, no ``!r``); None for any other."""
     texts = []
     for part in node.values:
         if isinstance(part, ast.Constant) and isinstance(part.value, str):
-            texts.append(part.value)
+            texts.append(escaped(part.value) if template else part.value)
         elif isinstance(part, ast.FormattedValue) and part.conversion == -1 and part.format_spec is None:
-            text = _joined_path(part.value, folders, read) if isinstance(part.value, ast.Name) else None
+            text = _joined_path(part.value, folders, read, template) if isinstance(part.value, ast.Name) else None
             if text is None:
                 return None
             texts.append(text)

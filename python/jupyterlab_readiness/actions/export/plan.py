@@ -55,7 +55,7 @@ from .parameters import SKIP_TAG, ClockRewrite, Parameter, find_parameters, rewr
 from .pinned import exactly_pinned, pinned_by_package
 from .render import Package, header, relative_dir, render
 from .resources import failure_modes, resources
-from .steps import build
+from .steps import LEFT_OUT, build
 from .style import styled
 from .template import chosen, recorded_source, render_template
 
@@ -256,10 +256,10 @@ def _plan(
             )
     if pipeline.left_out:
         cells = f"cell{'s' if len(pipeline.left_out) > 1 else ''} {', '.join(str(i + 1) for i in pipeline.left_out)}"
-        warnings.append(f"Left out: {cells} (tagged `{SKIP_TAG}`, or only displaying values).")
+        warnings.append(f"Left out: {cells} ({LEFT_OUT}).")
     # only a rehearsal of this code with these parameters describes the package's program
     record = recorded if recorded is not None and record_cells(notebook, recorded) is not None else None
-    expected = expectations(record, pipeline.writes, parameters) if record is not None else None
+    expected = expectations(record, list(pipeline.writes), parameters, pipeline.writes) if record is not None else None
     if expected is None:
         warnings.append(
             "No passing rehearsal of this notebook's current code: the package carries no output schemas and no "
@@ -300,7 +300,7 @@ def _plan(
         inputs=[
             r for r in dict.fromkeys([*pipeline.reads, *_string_defaults(parameters)]) if root.is_file(notebook_dir / r)
         ],
-        output_folders=_output_folders(pipeline.writes, notebook_dir, root),
+        output_folders=_output_folders(list(pipeline.writes), notebook_dir, root),
         python_version=environment.python_version,
         contact=" ".join((request.contact or "").split()),  # one line: the README's Contact section
         expectations=expected,

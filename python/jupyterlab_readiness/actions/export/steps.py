@@ -152,9 +152,15 @@ class Pipeline:
     tables: bool = False  # some cell displays a value at its end: the package saves it (displays.py)
     rich: bool = False  # some code calls IPython's display(): the package saves what it shows (displays.py)
     warnings: list[str] = field(default_factory=list)
-    writes: list[str] = field(default_factory=list)  # relative file names the code writes (literal ones)
+    # relative file names the code writes on the notebook's values → their templates (file_names)
+    writes: dict[str, str] = field(default_factory=dict)
     reads: list[str] = field(default_factory=list)  # string literals of the code, candidates for input files
     state: list[str] = field(default_factory=list)  # globals of steps.py: names the notebook declares global
+
+
+# Why a cell is left out of the package: a code cell is left out too when nothing is left of it
+# once what only concerns the notebook is dropped.
+LEFT_OUT = f"tagged `{SKIP_TAG}`, or nothing a package runs: values it only displays, session magics, comments"
 
 
 def _nothing_to_export(notebook: Notebook, parameters_cell: Cell | None, left_out: list[int]) -> ExportRefused:
@@ -162,8 +168,7 @@ def _nothing_to_export(notebook: Notebook, parameters_cell: Cell | None, left_ou
         return ExportRefused("The notebook has no code cells: there is no pipeline to package.")
     besides = " besides its parameters" if parameters_cell is not None else ""
     shown = (
-        f" (cells {', '.join(str(i + 1) for i in left_out[:10])}{' …' if len(left_out) > 10 else ''} only display "
-        f"values or are tagged `{SKIP_TAG}`)"
+        f" (cells {', '.join(str(i + 1) for i in left_out[:10])}{' …' if len(left_out) > 10 else ''}: {LEFT_OUT})"
         if left_out
         else ""
     )
@@ -583,6 +588,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
     lines = translated.splitlines()
     originals = source.splitlines()
     drop: set[int] = set()
+    session: set[int] = set()
     statements = tree.body
     shown = _shown_value(translated, statements)
     for i, stmt in enumerate(statements):
@@ -593,8 +599,12 @@ def _package_source(cell: Cell, source: str) -> str | None:
             continue
         # a lone `;` (IPython's `("")`, written to hide a plot's repr) does nothing
         lone_semicolon = stmt.lineno <= len(originals) and originals[stmt.lineno - 1].strip() == ";"
-        if lone_semicolon or _session_only(stmt) or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
+        session_only = _session_only(stmt)
+        if session_only:
+            session.update(range(stmt.lineno, stmt.end_lineno + 1))
+        if lone_semicolon or session_only or _shows_only(stmt) or _help_line(stmt) or _future_import(stmt):
             drop.update(range(stmt.lineno, stmt.end_lineno + 1))
+    drop |= _introductions(lines, session, statements)
     if shown is not None:  # the cell's last value, which the notebook displays: run once, inside the save
         drop.update(range(statements[-1].lineno, statements[-1].end_lineno + 1))
     kept = [line for number, line in enumerate(lines, 1) if number not in drop]
@@ -619,6 +629,28 @@ def _package_source(cell: Cell, source: str) -> str | None:
     if not any(line.strip() and not line.lstrip().startswith("#") for line in kept):
         return None
     return "\n".join(kept)
+
+
+def _introductions(lines: list[str], session: set[int], statements: list[ast.stmt]) -> set[int]:
+    """The comment lines right above session lines (``# Render our plots inline`` above
+    ``%matplotlib inline``) that only introduce them: a paragraph of the comment and those lines,
+    with nothing after them but a blank line or the cell's end (a comment followed by more code
+    may introduce that code too, and stays)."""
+    code = {number for stmt in statements for number in range(stmt.lineno, stmt.end_lineno + 1)}
+    found: set[int] = set()
+    for number in sorted(session):
+        if number - 1 in session:
+            continue
+        end = number
+        while end + 1 in session:
+            end += 1
+        if end < len(lines) and lines[end].strip():
+            continue
+        above = number - 1
+        while above >= 1 and above not in code and lines[above - 1].lstrip().startswith("#"):
+            found.add(above)
+            above -= 1
+    return found
 
 
 def _shown_value(source: str, statements: list[ast.stmt]) -> str | None:

@@ -167,7 +167,42 @@ def styled(
     return {path: texts.get(path, text) for path, text in files.items()}, warnings
 
 
+def exempted(text: str, name: str) -> str:
+    """A module of the notebook's own code that is not the export's (*extract to module*'s):
+    ``text`` with the rules ``ruff check`` (its default rules) reports in it named in the
+    file-level exemption, in place of the one an earlier extraction wrote; ``text`` as it is where
+    ruff is not installed or fails. ``name``: the module's file name, as ruff reports it."""
+    ruff = ruff_binary()
+    if ruff is None:
+        return text
+    lines = text.split("\n")
+    bare = "\n".join(line for line in lines if not _is_exemption(line))
+    check = ["check", "--isolated", "--no-cache", "--output-format", "json", "--exit-zero"]
+    try:
+        done = subprocess.run(
+            [ruff, *check, "--stdin-filename", name, "-"],
+            input=bare,
+            capture_output=True,
+            text=True,
+            timeout=_TIMEOUT,
+            check=False,
+        )
+        codes = sorted({item["code"] for item in json.loads(done.stdout or "[]") if item["code"]})
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        return text
+    if done.returncode != 0:
+        return text
+    return _exempt(bare, codes) if codes else bare
+
+
+def _is_exemption(line: str) -> bool:
+    return line.startswith("# ruff: noqa: ") and line.endswith(f" - {NOQA_REASON}")
+
+
 def _exempt(text: str, codes: list[str]) -> str:
-    """The file-level exemption, after the header comment (line 1)."""
+    """The file-level exemption, after the header comment (line 1) if there is one, else first."""
+    exemption = f"# ruff: noqa: {', '.join(codes)} - {NOQA_REASON}"
     head, _, rest = text.partition("\n")
-    return f"{head}\n# ruff: noqa: {', '.join(codes)} - {NOQA_REASON}\n{rest}"
+    if not head.startswith("#"):
+        return f"{exemption}\n{text}"
+    return f"{head}\n{exemption}\n{rest}"

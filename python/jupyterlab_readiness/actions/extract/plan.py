@@ -14,6 +14,7 @@ from ...files import Root
 from ...notebook.model import Notebook
 from ...notebook.run_memo import one_run
 from ..errors import ExtractionRefused
+from ..export.style import exempted
 from ..naming import module_name_problem
 from ..newlines import normalized_newlines, with_newline
 from ..plan import Plan
@@ -59,7 +60,7 @@ def plan(request: ExtractRequest, root: Root, source: Source | None = None) -> E
             "No function was generated: the selection only defines names, which move to the module as they are "
             "and which the replacement cell imports.",
         ]
-    module_text = with_newline(extraction.module_text, newline)
+    module_text = with_newline(exempted(extraction.module_text, module_file.name), newline)
     rewritten = replace_cells(source.json, request.cell_indices, extraction.replacement_source)
     reply = ExtractReply(
         module=module,

@@ -70,7 +70,9 @@ def select_cells(cells: tuple[Cell, ...], cell_indices: list[int]) -> list[Cell]
     indices = sorted(set(cell_indices))
     bad = [i for i in indices if not 0 <= i < len(cells)]
     if bad:
-        raise ExtractionRefused(f"Cell {bad[0]} does not exist: the notebook has {len(cells)} cells (numbered from 0).")
+        raise ExtractionRefused(
+            f"A selected cell does not exist: the notebook has {len(cells)} cells (numbered from 0)."
+        )
     missing = [i for i in range(indices[0], indices[-1] + 1) if i not in set(indices)]
     if missing:
         raise ExtractionRefused(

@@ -62,9 +62,9 @@ def plan(
             a.fix.id,
             a.fix.title,
             a.fix.safe,
-            a.finding.cell_index,
+            a.at[0],
             a.finding.cell_id,
-            a.finding.line,
+            a.at[1],
             a.fix.note,
         )
         for a in outcome.applied

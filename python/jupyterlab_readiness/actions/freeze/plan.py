@@ -106,7 +106,7 @@ def pin_typed(pins: Pins, typed: dict[str, str]) -> None:
         distribution, version = distribution.strip(), version.strip()
         if not _DISTRIBUTION.match(distribution) or not _VERSION.match(version):
             raise ActionRefused(
-                f"the version typed for `{name}` is not an exact version: type one such as 1.2.3, or "
+                "a version typed for an unresolved name is not an exact version: type one such as 1.2.3, or "
                 "distribution==1.2.3 when the package's name differs from the module's"
             )
         pins.versions.setdefault(normalize(distribution), (distribution, version))

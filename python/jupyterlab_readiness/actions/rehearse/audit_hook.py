@@ -13,6 +13,9 @@ a detail as JSON strings, separated by tabs; each record at most once:
 
 - ``w path mode``  a file under the folder opened for writing (mode ``w`` truncate, ``a``
   append, ``x`` exclusive create, ``u`` update in place), or removed, renamed, created (``os.*``);
+- ``m path given``  a file under the folder opened for writing in a folder that does not exist:
+  the open fails (FileNotFoundError) and nothing is written; ``given`` is the path as the code
+  gave it, which the error names;
 - ``W path operation``  the same outside the folder and outside the allowed places: refused
   with ``PermissionError`` before anything is touched;
 - ``r path`` / ``R path``  a file opened for reading under / outside the folder
@@ -317,14 +320,15 @@ def _file_watch(places, real, absolute, record):
     def inside(path):
         return path == folder[:-1] or path.startswith(folder)
 
-    def check_write(path, what, dir_fd=None):
+    def check_write(path, what, dir_fd=None, opening=False):
         """Record a write; the full path when it must be refused, else None."""
         full = absolute(path, dir_fd)
         if full is None:
             return None
         full = real(full)
         if inside(full):
-            record("w", full[len(folder) :], what)
+            kind, detail = _write_kind(full, path, what, opening)
+            record(kind, full[len(folder) :], detail)
             return None
         # (full + sep): a temporary folder itself is opened for writing by O_TMPFILE files
         if full in allowed_files or (full + sep).startswith(allowed) or pycache in full:
@@ -352,9 +356,17 @@ def _file_watch(places, real, absolute, record):
                 on_read(path)
             return None
         what = "a" if flags & O_APPEND else "w" if flags & O_TRUNC else "x" if flags & O_EXCL else "u"
-        return check_write(path, what)
+        return check_write(path, what, opening=True)
 
     return on_open, check_write
+
+
+def _write_kind(full, path, what, opening):
+    """The record of a write: ``("w", what)``, or ``("m", the path as given)`` for an open in a
+    folder that does not exist — the hook runs before the open, which will fail and write nothing."""
+    if opening and not os.path.isdir(os.path.dirname(full)):
+        return "m", os.fsdecode(os.fspath(path))
+    return "w", what
 
 
 _FORGETTING = frozenset(("os.rename", "os.symlink", "os.link", "os.rmdir", "os.remove", "shutil.rmtree"))

@@ -9,13 +9,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-AccessKind = Literal["w", "W", "r", "R", "n", "p"]
+AccessKind = Literal["w", "m", "W", "r", "R", "n", "p"]
 
 
 @dataclass(frozen=True, slots=True)
 class Access:
     """One record of the hook: ``w``/``r`` a file under the folder (``path`` relative to it, posix),
-    ``W`` a refused write and ``R`` a read outside it (absolute), ``n`` a host, ``p`` a process."""
+    ``m`` a write under it that fails as its folder does not exist (``detail``: the path as the
+    code gave it), ``W`` a refused write and ``R`` a read outside it (absolute), ``n`` a host,
+    ``p`` a process."""
 
     kind: AccessKind
     path: str
@@ -64,8 +66,8 @@ class LogReader:
                 path, detail = _string(path), _string(detail)
             except (ValueError, TypeError):
                 continue
-            if kind in ("w", "W", "r", "R", "n", "p") and isinstance(path, str) and isinstance(detail, str):
-                found.append(Access(kind, path.replace("\\", "/") if kind in ("w", "r") else path, detail))
+            if kind in ("w", "m", "W", "r", "R", "n", "p") and isinstance(path, str) and isinstance(detail, str):
+                found.append(Access(kind, path.replace("\\", "/") if kind in ("w", "m", "r") else path, detail))
         return found
 
 

@@ -11,9 +11,16 @@ started.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 SHELLS = frozenset(("sh", "bash", "dash", "zsh"))
+
+# A package manager asked to install or remove (``pip install``, ``%pip`` as ``python -m pip
+# install``, ``conda install``, ``apt-get install -y``): what it does outlives the rehearsal.
+_INSTALL = re.compile(
+    r"\b(?:pip[\d.]*|conda|mamba|micromamba|uv|apt(?:-get)?|yum|dnf|brew|npm)\s(?:[^;&|]*\s)?(?:un)?install\b"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,6 +28,11 @@ class Command:
     text: str
     shell: bool  # run by a shell: ``text`` is the command line it was given
     script: bool = False  # a bare shell, reading its commands from its input: ``text`` is the shell
+
+    @property
+    def installs(self) -> bool:
+        """A package manager installing or removing something: it changes the environment for real."""
+        return bool(_INSTALL.search(self.text))
 
     def started(self) -> str:
         """How a note says it: "ran a shell command (`…`)" or "started a process (`…`)"."""

@@ -1,12 +1,14 @@
 """``rehearsal-error``: the first cell that failed — raised, timed out, or took its kernel down — in
 the first run, else in the second (then it cannot be run twice), with what a person needs to
 know to fix it: the name a NameError lacks (confirming a static ``hidden-state``), the module to
-install, a file missing from the real folder too or only from the scratch copy, a download that
-failed, a prompt no unattended run answers, a cell slow near its limit, how the kernel died.
+install, a file missing from the real folder too or only from the scratch copy, a write into a
+folder that does not exist, a download that failed, a prompt no unattended run answers, a cell
+slow near its limit, how the kernel died.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 
@@ -116,17 +118,8 @@ def rehearsal_errors(ev: Evidence, built: Built) -> None:
                     f"Install the distribution that provides `{module.group(1)}` in the kernel's "
                     "environment and pin it (Freeze environment), or remove the import."
                 )
-            elif ename == "FileNotFoundError" and missing_path(evalue) in ev.missing_for_real:
-                message = (
-                    f"In a fresh kernel this cell{where} raises {raised}. The notebook's own folder "
-                    f"lacks this file too: it is not something the scratch copy left out."
-                    f"{_named_by_commands(run, failing, missing_path(evalue))}{stopped}"
-                )
-                suggestion = (
-                    "The notebook needs a file it does not have: add it to the project, or add the "
-                    "step that makes it (a download, another notebook's output) above this cell; "
-                    "make its path a parameter and write down where it comes from."
-                )
+            elif (missing := _missing(ev, run, failing, raised, where)) is not None:
+                message, suggestion = missing[0] + stopped, missing[1]
             elif _saved_error(ev, failing.cell_index, raised):
                 message = (
                     f"In a fresh kernel this cell{where} raises {raised}, as the saved notebook shows "
@@ -217,6 +210,58 @@ def _named_by_commands(run: RunResult, failing: CellRun, path: str | None) -> st
         f" A command above names it ({shown}) and left no such file: if it was to make it (a "
         f"download), it failed — {printed} why (the rehearsal does not watch what commands do)."
     )
+
+
+def _missing(ev: Evidence, run: RunResult, failing: CellRun, raised: str, where: str) -> tuple[str, str] | None:
+    """Message (without the run's stop) and suggestion when the cell lacks a folder to write in,
+    or a file that the notebook's real folder lacks too (a missing input); else None."""
+    error = failing.error
+    ename, evalue = (error.ename, error.evalue) if error else ("", "")
+    unmade = _missing_folder(failing, ename, evalue)
+    if unmade is not None:
+        target, folder = unmade
+        writing = (
+            f"It opens `{target}` for writing, and the folder `{folder}` does not exist"
+            if target
+            else f"It writes into the folder `{folder}`, which does not exist"
+        )
+        return (
+            f"In a fresh kernel this cell{where} raises {raised}. {writing}: a write creates its file, "
+            "never the folder (this is not a missing input).",
+            f"Create the folder in the notebook before writing to it — `os.makedirs({folder!r}, "
+            "exist_ok=True)` in this cell or one above — or add it to the project (git keeps no "
+            "empty folder: put a file such as `.gitkeep` in it).",
+        )
+    if ename == "FileNotFoundError" and missing_path(evalue) in ev.missing_for_real:
+        return (
+            f"In a fresh kernel this cell{where} raises {raised}. The notebook's own folder "
+            f"lacks this file too: it is not something the scratch copy left out."
+            f"{_named_by_commands(run, failing, missing_path(evalue))}",
+            "The notebook needs a file it does not have: add it to the project, or add the "
+            "step that makes it (a download, another notebook's output) above this cell; "
+            "make its path a parameter and write down where it comes from.",
+        )
+    return None
+
+
+# pandas checks the folder itself before opening (``to_csv``, ``to_parquet``…): no open to see.
+_PANDAS_NO_FOLDER = re.compile(r"Cannot save file into a non-existent directory: '(.+)'$")
+
+
+def _missing_folder(failing: CellRun, ename: str, evalue: str) -> tuple[str | None, str] | None:
+    """(the file, its folder) when the cell failed writing into a folder that does not exist:
+    the hook saw the cell open the path the FileNotFoundError names for writing with no folder
+    to hold it (``open(…, 'w')``, ``%%writefile``, ``savefig``), or pandas said so (no file
+    named); else None."""
+    if ename == "FileNotFoundError":
+        path = missing_path(evalue)
+        if path is not None and any(a.kind == "m" and a.detail == path for a in failing.accesses):
+            return path, os.path.dirname(path)
+    elif ename == "OSError":
+        found = _PANDAS_NO_FOLDER.search(evalue.strip())
+        if found:
+            return None, found.group(1)
+    return None
 
 
 def missing_path(evalue: str) -> str | None:

@@ -451,6 +451,10 @@ def _changed(change: FileChange) -> tuple[str, str]:
 
 
 # -------------------------------------------------------------------------------------- notes
+# A rehearsal runs commands for real, unconfined: an install outlives it, and the user must know.
+_INSTALLED = "it installs or removes packages on this machine for real (the rehearsal undoes nothing of it); "
+
+
 def _processes(ev: Evidence, built: Built) -> None:
     seen: set[tuple[int, Command]] = set()
     for cell in ev.runs[0].cells:
@@ -460,8 +464,9 @@ def _processes(ev: Evidence, built: Built) -> None:
             ran = command(access.path, access.detail)
             if (cell.cell_index, ran) not in seen:
                 seen.add((cell.cell_index, ran))
+                installed = _INSTALLED if ran.installs else ""
                 built.notes.append(
-                    f"{cell_label(cell.cell_index)} {ran.started()}: what it reads and writes "
+                    f"{cell_label(cell.cell_index)} {ran.started()}: {installed}what it reads and writes "
                     "is not watched by the rehearsal"
                 )
 
