@@ -303,7 +303,8 @@ def test_an_entry_written_in_short_pieces_is_whole(cache, nb, monkeypatch):
     assert to_dict(cache.get(k, "x")) == {**to_dict(report), "path": "x"}
 
 
-def test_two_runs_at_once_share_one_cache(project):
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_two_runs_at_once_share_one_cache(project, jobs):
     """Two processes check the same tree into one cache folder at the same time; both print the
     report a run without cache prints, and every entry left is valid."""
     for i in range(40):
@@ -316,7 +317,7 @@ def test_two_runs_at_once_share_one_cache(project):
     for _ in range(3):
         runs = [
             subprocess.Popen(
-                [*command, "--jobs", "2", "--cache-dir", "shared", "."],
+                [*command, "--jobs", jobs, "--cache-dir", "shared", "."],
                 cwd=project,
                 env=env,
                 stdout=subprocess.PIPE,

@@ -10,6 +10,7 @@ import ast
 import pytest
 
 from helpers.notebooks import CORPUS
+from jupyterlab_readiness.notebook import magics
 from jupyterlab_readiness.notebook.facts import cell_facts, clear_cache
 from jupyterlab_readiness.notebook.model import NotebookError, read_notebook
 from jupyterlab_readiness.notebook.names import ALWAYS_DEFINED
@@ -161,3 +162,46 @@ def test_on_every_corpus_cell_the_facts_pass_answers_as_the_walk_does():
             given += told
             statements += len(pairs)
     assert given > 0.9 * statements > 10_000, (given, statements)  # the answers are the facts pass's
+
+
+IPYTHON_LINES = [
+    "%matplotlib inline",
+    "  !pip install pandas",
+    "?print",
+    "df.head?",
+    "df.head??  ",
+    "files = !ls",
+    "a.b[0], c = %time f()",
+    "x == %d",
+    "x != 3",
+    "print('100%')",
+    "print('why?')",
+    "s = '%s' % x",
+    "if ok: !echo",
+    "y = 3 # !not",
+]
+
+
+def _by_the_one_regex(source: str) -> bool:
+    return magics._MAYBE_IPYTHON.search(source) is not None
+
+
+@pytest.mark.parametrize("line", IPYTHON_LINES)
+def test_needs_translation_answers_as_the_one_regex(line):
+    for source in (line, f"x = 1\n{line}", f"{line}\nx = 1", f"x = 1\n{line}\n\ny = 2"):
+        assert magics.needs_translation(source) == _by_the_one_regex(source), source
+
+
+@pytest.mark.corpus
+def test_on_every_corpus_cell_needs_translation_answers_as_the_one_regex():
+    asked = found = 0
+    for path in sorted(CORPUS.rglob("*.ipynb")):
+        try:
+            model = read_notebook(path)
+        except NotebookError:
+            continue
+        for cell in model.code_cells():
+            asked += 1
+            found += _by_the_one_regex(cell.source)
+            assert magics.needs_translation(cell.source) == _by_the_one_regex(cell.source), (path.name, cell.index)
+    assert asked > 5_000 and found > 100, (asked, found)

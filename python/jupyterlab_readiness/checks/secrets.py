@@ -21,7 +21,6 @@ Two rules, both over a cell's string literals (comments are not scanned):
 
 from __future__ import annotations
 
-import html
 import math
 import re
 from collections import Counter
@@ -859,7 +858,10 @@ def cells_showing(notebook: Notebook, values: Iterable[str]) -> dict[str, tuple[
 
 
 def _forms(value: str) -> tuple[str, ...]:
-    return tuple({value, repr(value)[1:-1], html.escape(value, quote=False), html.escape(value)})
+    escaped = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    quoted = escaped.replace('"', "&quot;").replace("'", "&#x27;")
+    # html.escape's two forms, written out: the html package loads its 2,000 entities at import
+    return tuple({value, repr(value)[1:-1], escaped, quoted})
 
 
 # Base64 images and PDFs (nbformat 3 names them without the type): they show no text, and are

@@ -104,16 +104,34 @@ def reference_key(target: str) -> str | None:
     return normalize(segment) if _NAME.fullmatch(segment) else None
 
 
-def _archive_key(name: str) -> str | None:
-    """The distribution a wheel's or an sdist's file name names (None: not a valid one)."""
-    from packaging.utils import InvalidSdistFilename, InvalidWheelFilename, parse_sdist_filename, parse_wheel_filename
+# PEP 427: a wheel's project name is escaped to these (``-`` written ``_``).
+_WHEEL_PROJECT = re.compile(r"[\w\d._]*")
 
+
+def _archive_key(name: str) -> str | None:
+    """The distribution a wheel's or an sdist's file name names (None: not a valid one), read as
+    ``packaging.utils`` reads it (whose import, with its platform tags, costs more than a check of
+    a notebook: the version alone needs ``packaging``)."""
+    from packaging.version import InvalidVersion, Version
+
+    if name.endswith(".whl"):
+        stem = name[:-4]
+        dashes = stem.count("-")
+        if dashes not in (4, 5):
+            return None
+        project, version, *rest = stem.split("-", dashes - 2)
+        if "__" in project or not _WHEEL_PROJECT.fullmatch(project) or (dashes == 5 and not rest[0][:1].isdigit()):
+            return None
+    else:  # .tar.gz or .zip: a PEP 440 version has no dash, so the last one ends the name
+        stem = name[:-7] if name.endswith(".tar.gz") else name[:-4]
+        project, dash, version = stem.rpartition("-")
+        if not dash:
+            return None
     try:
-        if name.endswith(".whl"):
-            return normalize(parse_wheel_filename(name)[0])
-        return normalize(parse_sdist_filename(name)[0])
-    except (InvalidWheelFilename, InvalidSdistFilename):
+        Version(version)
+    except InvalidVersion:
         return None
+    return normalize(project)
 
 
 _VCS = ("git+", "hg+", "svn+", "bzr+")
