@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from helpers.notebooks import code, notebook
+from jupyterlab_readiness.lint.discovery import RealPaths, notebook_paths
 from jupyterlab_readiness.lint.selection import (
     SelectionError,
     Shard,
@@ -185,3 +186,30 @@ def test_changed_since_needs_a_repository_and_a_known_ref(repo, tmp_path, monkey
     monkeypatch.chdir(outside)
     with pytest.raises(SelectionError, match="git repository"):
         select_notebooks(["."], changed_since="main")
+
+
+def test_a_folder_s_notebooks_come_in_path_order(tmp_path):
+    """Path order (part by part), not string order: ``a/b`` before ``a-c``, ``a b/…`` before ``a/…``."""
+    names = ["a-c.ipynb", "a/b.ipynb", "a b/x.ipynb", "A/z.ipynb", "a/b/c.ipynb", "ä/x.ipynb", "a.ipynb", "b.ipynb"]
+    for name in names:
+        write(tmp_path / name)
+    found = [p for p, problem in notebook_paths([str(tmp_path)])]
+    assert found == sorted(tmp_path.rglob("*.ipynb"))
+    assert found.index(tmp_path / "a" / "b.ipynb") < found.index(tmp_path / "a-c.ipynb")
+
+
+def test_real_paths_are_the_system_s(tmp_path, monkeypatch):
+    write(tmp_path / "real" / "nb.ipynb")
+    (tmp_path / "linked").symlink_to(tmp_path / "real")
+    (tmp_path / "real" / "alias.ipynb").symlink_to(tmp_path / "real" / "nb.ipynb")
+    monkeypatch.chdir(tmp_path)
+    real = RealPaths()
+    for path in [
+        tmp_path / "linked" / "nb.ipynb",
+        tmp_path / "linked" / "alias.ipynb",
+        Path("linked/alias.ipynb"),
+        "real/../linked/nb.ipynb",
+        "nb.ipynb",
+        Path("linked") / "missing.ipynb",
+    ]:
+        assert real(path) == os.path.realpath(path), path

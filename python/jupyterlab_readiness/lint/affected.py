@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ..environment.pins import find_pins, is_pin_file, search_dirs
 from .config import CONTRACT_FILE
+from .discovery import RealPaths
 from .sidecar import SIDECAR_FOLDER
 
 _CONFIGURATION = frozenset({"pyproject.toml", CONTRACT_FILE})
@@ -37,11 +38,12 @@ class Affected:
         for path in self.changed:
             self._in_folder.setdefault(os.path.dirname(path), []).append(os.path.basename(path))
         self._folders: dict[str, bool] = {}
+        self.real = RealPaths()
 
     def __call__(self, notebook: Path) -> bool:
         if not self.changed:
             return False
-        real = os.path.realpath(notebook)
+        real = self.real(notebook)
         folder = os.path.dirname(real)
         affected = self._folders.get(folder)
         if affected is None:

@@ -76,7 +76,7 @@ def _sha256(*parts: bytes) -> str:
     return h.hexdigest()
 
 
-def _file_digest(path: Path) -> str:
+def _file_digest(path: Path | str) -> str:
     """The content's hash, or "absent" (unreadable counts as absent: nothing reads it either)."""
     try:
         with open(path, "rb") as fh:
@@ -180,6 +180,7 @@ class ResultCache:
     ) -> None:
         self.folder = Path(folder)
         self.entries = self.folder / f"v{FORMAT}"
+        self._entries = str(self.entries)  # joined as a string for each notebook of a warm run
         self.max_bytes = max_bytes
         self.max_entries = max_entries
         # Tool and environment: the same for every notebook of a run, computed once (and passed
@@ -232,7 +233,7 @@ class ResultCache:
         configured = self._configs.get(id(config))
         if configured is None or configured[0] is not config:
             configured = self._configs[id(config)] = (config, config_text(config))
-        sides = [self._side_digest(p) for p in side_inputs(Path(path))]
+        sides = [self._side_digest(p) for p in side_inputs(path)]
         return _sha256(
             self.static.encode(),
             hashlib.sha256(raw).digest(),
@@ -241,9 +242,9 @@ class ResultCache:
             "\0".join(sides).encode(),
         )
 
-    def _side_digest(self, path: Path) -> str:
+    def _side_digest(self, path: str) -> str:
         # Most folders have no side files at all: one look at the folder instead of an open per notebook.
-        parent = str(path.parent)
+        parent = os.path.dirname(path)
         exists = self._side_folders.get(parent)
         if exists is None:
             exists = self._side_folders[parent] = os.path.isdir(parent)
@@ -264,7 +265,7 @@ class ResultCache:
     def get_stored(self, key: str, directory: Path | None = None) -> Stored | None:
         """The entry under ``key`` when its key, digest and fields check out and the local module
         files it lists (relative to ``directory``, the notebook's folder) are as they were, else None."""
-        path = self.entries / f"{key}.json"
+        path = os.path.join(self._entries, key + ".json")
         try:
             with open(path, "rb") as fh:
                 data = fh.read()

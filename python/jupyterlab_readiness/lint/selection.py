@@ -96,7 +96,8 @@ def select_notebooks(
         changed = _changed_in_repositories(changed_since, paths)
         notebooks = {path for path in changed if path.endswith(".ipynb")}
         affected = Affected(changed - notebooks)
-        chosen = [(p, problem) for p, problem in chosen if problem is not None or _real(p) in notebooks or affected(p)]
+        real = affected.real
+        chosen = [(p, problem) for p, problem in chosen if problem is not None or real(p) in notebooks or affected(p)]
     if shard is not None:
         keep = set(in_shard([p for p, problem in chosen if problem is None], shard, root))
         chosen = [(p, problem) for p, problem in chosen if problem is not None or p in keep]
@@ -172,7 +173,3 @@ def _git(cwd: Path, *args: str, what: str | None = None) -> str:
             return ""
         raise SelectionError(f"{what or 'git ' + args[0]}: {reason}")
     return done.stdout
-
-
-def _real(path: Path) -> str:
-    return os.path.realpath(path)
