@@ -149,18 +149,11 @@ def test_the_facts_pass_answers_plain_loads_as_its_walk_does(source):
 @pytest.mark.corpus
 def test_on_every_corpus_cell_the_facts_pass_answers_as_the_walk_does():
     given = statements = 0
-    for path in sorted(CORPUS.rglob("*.ipynb")):
-        try:
-            model = read_notebook(path)
-        except NotebookError:
-            continue
-        if not model.is_python:
-            continue
-        for cell in model.code_cells():
-            pairs, told = _answers(cell.source)
-            assert all(a == b for a, b in pairs), (path.name, cell.index)
-            given += told
-            statements += len(pairs)
+    for path, cell in _corpus_code_cells(python_only=True):
+        pairs, told = _answers(cell.source)
+        assert all(a == b for a, b in pairs), (path.name, cell.index)
+        given += told
+        statements += len(pairs)
     assert given > 0.9 * statements > 10_000, (given, statements)  # the answers are the facts pass's
 
 
@@ -195,13 +188,18 @@ def test_needs_translation_answers_as_the_one_regex(line):
 @pytest.mark.corpus
 def test_on_every_corpus_cell_needs_translation_answers_as_the_one_regex():
     asked = found = 0
+    for path, cell in _corpus_code_cells(python_only=False):
+        asked += 1
+        found += _by_the_one_regex(cell.source)
+        assert magics.needs_translation(cell.source) == _by_the_one_regex(cell.source), (path.name, cell.index)
+    assert asked > 5_000 and found > 100, (asked, found)
+
+
+def _corpus_code_cells(python_only: bool):
     for path in sorted(CORPUS.rglob("*.ipynb")):
         try:
             model = read_notebook(path)
         except NotebookError:
             continue
-        for cell in model.code_cells():
-            asked += 1
-            found += _by_the_one_regex(cell.source)
-            assert magics.needs_translation(cell.source) == _by_the_one_regex(cell.source), (path.name, cell.index)
-    assert asked > 5_000 and found > 100, (asked, found)
+        if model.is_python or not python_only:
+            yield from ((path, cell) for cell in model.code_cells())
