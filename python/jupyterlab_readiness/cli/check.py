@@ -165,26 +165,22 @@ def _prepare() -> None:
 def _first(item: tuple[str, str | None]) -> _Piece | None:
     """In this process: the piece of a notebook that needs no check (a cache hit, a path that
     names nothing), else None and a worker checks it."""
-    from pathlib import Path
-
     path, problem = item
     if problem is not None:
         from ..lint.engine import failed_report
 
         return _piece(failed_report(path, problem), _STATE["render"], 0)
-    found = _STATE["checker"].cached(Path(path), path, parsed=_STATE["parsed"])
+    found = _STATE["checker"].cached(path, path, parsed=_STATE["parsed"])
     return None if found is None else _as_piece(found, path)
 
 
 def _work(chunk: list[tuple[str, str | None]]) -> list[_Piece]:
-    from pathlib import Path
-
     checker = _STATE["checker"]
     cache = checker.cache
     pieces = []
     for path, _ in chunk:
         before = cache.written if cache is not None else 0
-        found = checker.lookup(Path(path), path, parsed=_STATE["parsed"])
+        found = checker.lookup(path, path, parsed=_STATE["parsed"])
         pieces.append(_as_piece(found, path, (cache.written if cache is not None else 0) - before))
     return pieces
 

@@ -54,14 +54,15 @@ class Checker:
         self._configs: dict[Path, CheckConfig | str] = {}
         self._folders: dict[Path, Folder] = {}
         self._sidecars: dict[Path, bool] = {}  # folder → whether it has a sidecar folder (records)
-        self._missed: tuple[Path, bytes, str | None] | None = None  # the last lookup that found nothing
+        self._missed: tuple[str, bytes, str | None] | None = None  # the last lookup that found nothing
+        self._directories: dict[str, Path] = {}
 
-    def report(self, path: Path, shown: str) -> NotebookReport:
+    def report(self, path: Path | str, shown: str) -> NotebookReport:
         found = self.lookup(path, shown, parsed=True)
         assert isinstance(found, NotebookReport)
         return found
 
-    def lookup(self, path: Path, shown: str, *, parsed: bool = False) -> NotebookReport | Stored:
+    def lookup(self, path: Path | str, shown: str, *, parsed: bool = False) -> NotebookReport | Stored:
         """The notebook's report, or (unless ``parsed``) its cache entry as stored: a JSON report
         is written from it without parsing it (the entry's digest proves it is what was stored)."""
         found = self.cached(path, shown, parsed=parsed, check=True)
@@ -69,10 +70,15 @@ class Checker:
         return found
 
     def cached(
-        self, path: Path, shown: str, *, parsed: bool = False, check: bool = False
+        self, path: Path | str, shown: str, *, parsed: bool = False, check: bool = False
     ) -> NotebookReport | Stored | None:
-        """What ``lookup`` gives when it needs no check; None when it does (unless ``check``)."""
-        directory = path.parent
+        """What ``lookup`` gives when it needs no check; None when it does (unless ``check``).
+        ``path`` may be a string: a warm run makes no Path for a notebook it finds in the cache."""
+        name = os.fspath(path)
+        folder = os.path.dirname(name)
+        directory = self._directories.get(folder)
+        if directory is None:
+            directory = self._directories[folder] = Path(folder)
         config = self._configs.get(directory)
         if config is None:
             try:
@@ -87,30 +93,31 @@ class Checker:
             state = self._folders[directory] = folder_state(directory)
         cache = self.cache
         missed, self._missed = self._missed, None
-        if missed is not None and missed[0] == path:
+        if missed is not None and missed[0] == name:
             # This process looked it up a moment ago and found nothing: check what it read then.
             _, raw, key = missed
         else:
             try:
-                raw = path.read_bytes()
+                with open(name, "rb") as fh:
+                    raw = fh.read()
             except OSError as exc:
                 return NotebookReport(shown, 0, error=f"cannot read file: {exc.strerror or exc}")
             key = None
             if cache is not None:
-                key = cache.key(path, raw, config, state)
+                key = cache.key(name, raw, config, state)
                 stored = cache.get_stored(key, directory)
                 if stored is not None:
                     found = stored.report(shown) if parsed else stored
                     if found is not None:
                         return found
         if not check:
-            self._missed = (path, raw, key)
+            self._missed = (name, raw, key)
             return None
         sidecars = self._sidecars.get(directory)
         if sidecars is None:
             sidecars = self._sidecars[directory] = os.path.isdir(directory / SIDECAR_FOLDER)
         module_files: list[Path] = []
-        report = self._check(raw, path, config, shown, state, self.settings.fixes, sidecars, module_files)
+        report = self._check(raw, Path(name), config, shown, state, self.settings.fixes, sidecars, module_files)
         if cache is not None and key is not None:
             stored = cache.put(key, report, module_files, directory)
             if not parsed:
