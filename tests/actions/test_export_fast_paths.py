@@ -86,6 +86,32 @@ def test_the_text_test_decides_as_the_walk(source):
     assert steps._reports(source) is expected
 
 
+def test_a_text_holds_a_drawing_name_exactly_when_it_holds_a_word_of_the_text_test():
+    # each word is a drawing name, and each drawing name holds a word: the tests agree on any text
+    names = steps._PLOTTING_NAMES | steps._DRAWING_METHODS
+    assert set(steps._DRAWING_WORDS) <= names
+    for name in names:
+        assert any(word in name for word in steps._DRAWING_WORDS), name
+
+
+@pytest.mark.parametrize(
+    "source",
+    ["x = 1\ny = x", "len?", "x = 1\nlen??\ny = 2", "?len", "%pinfo len", "get_ipython().run_line_magic('pinfo', 'x')"],
+)
+def test_the_help_lines_text_test_decides_as_the_walk(source):
+    from jupyterlab_readiness.notebook.parse import plain_source
+
+    tree = ast.parse(plain_source(source))
+    assert steps.help_lines(source) == [s.lineno for s in tree.body if steps._help_line(s)]
+
+
+def test_a_function_without_the_displays_module_keeps_its_text():
+    block = "def f():\n    x = 1\n    return x\n"
+    assert steps._displays_imports(block) == (block, set())
+    shown = f"def f():\n    from {steps.DISPLAYS_MODULE} import save_value\n    save_value(1)\n"
+    assert steps._displays_imports(shown) == ("def f():\n    save_value(1)\n", {"save_value"})
+
+
 def test_a_module_that_does_not_compile_is_refused_while_ruff_runs():
     assert ruff_binary() is not None  # a dependency of the package
     files = {"src/pkg/__init__.py": "", "src/pkg/steps.py": "def f(:\n    pass\n", "README.md": "x"}

@@ -101,7 +101,7 @@ def test_the_walks_visit_what_ast_walk_visits_in_its_order():
     ],
 )
 def test_the_cells_reads_are_read_names_of_the_cell(source):
-    """``source_reads`` walks plain statements with ``plain_loads`` (cached for the extraction):
+    """``source_reads`` takes the plain statements' reads from the facts pass, and walks the others:
     the same names as ``read_names`` of the whole cell."""
     assert source_reads(source) == read_names(ast.parse(source))
 

@@ -38,12 +38,17 @@ class _Flow:
             kind = type(stmt)
             if kind is ast.Assign:
                 walrus = self.reads(stmt.value, bound, fresh)
-                for target in stmt.targets:
-                    if not isinstance(target, ast.Name):
+                targets = stmt.targets
+                for target in targets:
+                    if type(target) is not ast.Name:
                         self.reads(target, bound, fresh)  # ``x[0] = …`` and ``x.a = …`` read x
-                for target in stmt.targets:
-                    fresh |= _stored(target)
-                fresh |= walrus
+                for target in targets:
+                    if type(target) is ast.Name:  # the usual target stores its name (no frozenset made)
+                        fresh.add(target.id)
+                    else:
+                        fresh |= _stored(target)
+                if walrus:
+                    fresh |= walrus
                 continue
             step = _STEPS.get(kind)
             if step is None:  # Expr, Return, Raise, Assert …: only reads, and walrus targets

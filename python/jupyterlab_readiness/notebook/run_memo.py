@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import threading
-from collections.abc import Callable, Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from typing import Any, TypeVar
 
 R = TypeVar("R")
@@ -73,14 +73,15 @@ def per_run(outside: int) -> Callable[[Callable[[K], R]], Callable[[K], R]]:
                 answer = answers[key] = function(key)
                 return answer
 
-        def remember(key: K, answer: R) -> None:
-            """Tells the current run the answer for ``key``, found by another walk (nothing outside a run)."""
+        def remember(found: Iterable[tuple[K, R]]) -> None:
+            """Tells the current run the answers for some keys, (key, answer) pairs found by another
+            walk, all at once (nothing outside a run)."""
             memo = _RUN.memo
             if memo is not None:
                 answers = memo.get(function)
                 if answers is None:
                     answers = memo[function] = {}
-                answers[key] = answer
+                answers.update(found)
 
         memoized.cache_clear = recent.cache_clear  # type: ignore[attr-defined]
         memoized.remember = remember  # type: ignore[attr-defined]

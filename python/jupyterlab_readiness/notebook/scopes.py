@@ -210,19 +210,20 @@ def known_loads(tree: ast.Module | None, facts: CellFacts) -> None:
     names, ends = facts.statement_loads
     if len(ends) != len(tree.body):
         return
-    remember = plain_loads.remember  # type: ignore[attr-defined]
+    found: list[tuple[ast.AST, frozenset[str]]] = []
     start = 0
     for stmt, end in zip(tree.body, ends, strict=True):
         if end < 0:
             continue
         t = type(stmt)
         if t is ast.Expr:
-            remember(stmt, frozenset(names[start:end]))
+            found.append((stmt, frozenset(names[start:end])))
         elif t is ast.Assign and assigned_names(stmt) is not None:
-            remember(stmt.value, frozenset(names[start:end]))
+            found.append((stmt.value, frozenset(names[start:end])))
         else:
-            return
+            break
         start = end
+    plain_loads.remember(found)  # type: ignore[attr-defined]
 
 
 def function_body_reads(tree: ast.AST) -> set[str]:
@@ -235,13 +236,21 @@ def function_body_reads(tree: ast.AST) -> set[str]:
 
 @functools.lru_cache(maxsize=4096)
 def source_reads(source: str) -> frozenset[str]:
-    """``read_names`` of the cell, statement by statement: the plain ones by ``plain_loads``, whose
-    answers the extraction of the cell's section asks for again."""
+    """``read_names`` of the cell, statement by statement: the plain ones as the facts pass found
+    them (``CellFacts.statement_loads``: ``plain_loads``'s answers, as ``known_loads`` trusts them,
+    without a look-up a statement), the others by ``plain_loads``, else ``read_names``."""
     tree = cell_tree(source)
     if tree is None:
         return frozenset()
     names: set[str] = set()
-    for stmt in tree.body:
+    found = cell_facts(source).statement_loads
+    ends: list[int] = []
+    if found is not None and len(found[1]) == len(tree.body):
+        names.update(found[0])  # what every plain statement reads (the others' are not there)
+        ends = found[1]
+    for index, stmt in enumerate(tree.body):
+        if ends and ends[index] >= 0:
+            continue
         # (``x = …`` reads only its value, the node flow and the extraction ask about)
         loads = plain_loads(stmt if assigned_names(stmt) is None else stmt.value)
         names.update(loads if loads is not None else read_names(stmt))

@@ -209,10 +209,12 @@ class _Planner:
         self._walrus_free: dict[str, bool] = {cell.source: ":=" not in cell.source for cell in selected}
 
     def _binds(self, stmt: ast.stmt) -> set[str]:
-        if stmt not in self._binds_of:
+        try:
+            return self._binds_of[stmt]
+        except KeyError:
             source = self._source_of.get(stmt)
-            self._binds_of[stmt] = _plain_binds(stmt, source is not None and self._walrus_free[source])
-        return self._binds_of[stmt]
+            binds = self._binds_of[stmt] = _plain_binds(stmt, source is not None and self._walrus_free[source])
+            return binds
 
     def _scope_nodes(self, stmt: ast.stmt) -> list[ast.AST]:
         if stmt not in self._scope_nodes_of:
@@ -250,7 +252,7 @@ class _Planner:
         lines, self.stmts = self._drop_shown_values(lines, stmts)
         self.hoisted = self._hoistable_selection_imports(self.stmts)
         drop = {(c, n) for stmt_cell, stmt, _ in self.hoisted for c, n in _stmt_lines(stmt_cell, stmt)}
-        self.body = [line for line in lines if (line.cell, line.number) not in drop]
+        self.body = [line for line in lines if (line.cell, line.number) not in drop] if drop else lines
         self.hoisted_bound = {import_key_bound(k): k for _, _, keys in self.hoisted for k in keys}
 
     def _take_trailing_display(self) -> None:
@@ -476,7 +478,7 @@ class _Planner:
         )
         marks, to_return = self._dead_names(self.body, dead)
         marks.update(self._undefined_lines())
-        for line in self.body:
+        for line in self.body if marks else ():  # (a key a line, made for nothing, spared)
             code = marks.get((line.cell, line.number))
             if code and "noqa" not in line.text:
                 line.text += f"  # noqa: {code}"
@@ -865,6 +867,7 @@ class _Planner:
         hoisted = {id(stmt) for _, stmt, _ in self.hoisted}  # not in the body
         stored: set[str] = set()
         reads: set[str] = set()
+        binds_of = self._binds_of
         for stmt in self.all_stmts:
             kind = type(stmt)
             if id(stmt) in hoisted:
@@ -873,6 +876,9 @@ class _Planner:
             if targets is not None:
                 stored.update(targets)
                 loads = plain_loads(stmt.value)
+                if loads is not None and stmt not in binds_of:
+                    # a value with no walrus binds nothing: what ``_binds`` asks for next, found here
+                    binds_of[stmt] = set(targets)
             elif kind is ast.Expr:
                 if stmt in self._underscored:
                     stored.add("_")
@@ -1125,7 +1131,8 @@ def _first_bind_order(
     for stmt in stmts:
         names = binds(stmt)
         if len(names) <= 1:  # (the usual ``x = …``: nothing to order)
-            order.update(dict.fromkeys(names))
+            for name in names:
+                order[name] = None
             continue
         stores: dict[str, tuple[int, int]] = {}
         sites: dict[str, tuple[int, int]] = {}
