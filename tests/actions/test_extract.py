@@ -3,6 +3,7 @@ rewritten notebook with the original, proved by running both in fresh kernels (n
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import re
@@ -947,6 +948,41 @@ def test_plain_symbols_are_symtables(monkeypatch: pytest.MonkeyPatch, selection:
     monkeypatch.setattr(f"{planner}._plain_symbols", lambda self: None)
     assert run() == fast
     assert seen == symbols
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [
+        "x = a + 1\ny = x * b\na = y\nprint(a)",  # read before it is bound, then rebound: a parameter
+        "import math\nx = math.sqrt(a)\ny = x\nb = y + b",
+        "z = 1\ndf.head().shape\nw = _",  # a shown value kept as ``_ = …`` binds nothing in the flow
+        "import json as _\nz = 1\ndf.head().shape",  # ``_`` bound in the flow by the hoisted import only
+        "from os import sep as a\nx = a\nimport json\ny = json.dumps(x)",
+        "x = y = a\nb = x + y\nx = b",
+        "q = f'{a!r:>{w}}'\np = q\nd = p + d",
+    ],
+)
+def test_the_flow_of_a_plain_body_is_flows(monkeypatch: pytest.MonkeyPatch, selection: str) -> None:
+    """What ``_plain_symbols`` finds on its way through a plain body (what is read before being
+    bound, what is bound at the end) is what ``flow`` finds for the selection's locals."""
+    from jupyterlab_readiness.notebook.flow import flow
+
+    above, below = code("a = 1\nb = [1]\nd = e = f = w = 2\ndf = 3"), code("print(x, y, z, p, q, a, b, d, _)")
+    nb = model(above, code(selection), below)
+    fast = Planner._flow_of_locals
+    plain: list[bool] = []
+
+    def both(self: Planner) -> tuple[set[str], set[str]]:
+        read_first, bound = fast(self)
+        walked = flow(self.all_stmts, self.locals)
+        assert (set(read_first), set(bound)) == (set(walked[0]), set(walked[1]))
+        plain.append(self._plain_flow is not None)
+        return read_first, bound
+
+    monkeypatch.setattr(Planner, "_flow_of_locals", both)
+    with contextlib.suppress(ExtractionRefused):
+        extract(nb, [1], "mod", "step", None, display=False)  # as the export extracts
+    assert plain == [True]
 
 
 @pytest.mark.parametrize(

@@ -152,8 +152,11 @@ def assigned_names(stmt: ast.stmt) -> list[str] | None:
     statement (a target with an attribute, a subscript or unpacking, or no assignment)."""
     if type(stmt) is not ast.Assign:
         return None
+    targets = stmt.targets
+    if len(targets) == 1:  # (the usual ``x = …``, asked about every statement of an export)
+        return [targets[0].id] if type(targets[0]) is ast.Name else None
     names = []
-    for target in stmt.targets:
+    for target in targets:
         if type(target) is not ast.Name:
             return None
         names.append(target.id)

@@ -34,6 +34,8 @@ import jinja2.bccache
 
 from ... import __version__
 from ...contract.report import NotebookReport
+from ...notebook.parse import python_tree
+from ...notebook.scopes import walk
 from ..ci.templates import requirement
 from .expectations import Expectations
 from .parameters import Parameter
@@ -367,7 +369,7 @@ def _steps(pipeline: Pipeline) -> list[dict[str, Any]]:
     reads: set[str] = set()  # names read by this step's run() lines and those of the steps before it
     for step in pipeline.steps:
         for line in step.lines:
-            reads |= {n.id for n in ast.walk(ast.parse(line)) if isinstance(n, ast.Name)}
+            reads |= {n.id for n in walk(python_tree(line)) if isinstance(n, ast.Name)}
         steps.append(
             {
                 "function": step.function,
@@ -394,8 +396,9 @@ def own_names(pipeline: Pipeline) -> dict[str, str]:
     run() takes it: a notebook that binds ``logger`` or ``params`` (and hands it to a later step)
     must not replace the pipeline's logger or its parameters halfway through run()."""
     taken = set(pipeline.inputs) | set(pipeline.handed)
+    # (the steps' lines: the trees the plan parsed them into, shared)
     for line in [*pipeline.imports, *(line for step in pipeline.steps for line in step.lines)]:
-        for node in ast.walk(ast.parse(line)):
+        for node in walk(python_tree(line)):
             if isinstance(node, ast.Name):
                 taken.add(node.id)
             elif isinstance(node, ast.alias):

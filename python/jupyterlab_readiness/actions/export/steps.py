@@ -521,6 +521,8 @@ def _names_for_star_imports(notebook: Notebook) -> set[str]:
 
 
 def _top_level_imports(source: str) -> dict[str, tuple]:
+    if "import" not in source:  # (the keyword is ASCII: no import statement, no walk)
+        return {}
     try:
         tree = python_tree(source)
     except (SyntaxError, ValueError):
@@ -597,16 +599,18 @@ def _package_source(cell: Cell, source: str) -> str | None:
     statements = tree.body
     shown = _shown_value(translated, statements)
     for i, stmt in enumerate(statements):
+        # a lone `;` (IPython's `("")`, written to hide a plot's repr) does nothing
+        lone_semicolon = stmt.lineno <= len(originals) and originals[stmt.lineno - 1].strip() == ";"
+        # (only an expression can be a session line, show a value or ask for help, only an import
+        # be a __future__ one: the usual statement, an assignment, is asked nothing more)
+        expression = isinstance(stmt, ast.Expr)
+        if not (lone_semicolon or expression or isinstance(stmt, ast.ImportFrom)):
+            continue
         # alone on its lines: the statements are in order, so only a neighbour can share one
         if (i and statements[i - 1].end_lineno >= stmt.lineno) or (
             i + 1 < len(statements) and statements[i + 1].lineno <= stmt.end_lineno
         ):
             continue
-        # a lone `;` (IPython's `("")`, written to hide a plot's repr) does nothing
-        lone_semicolon = stmt.lineno <= len(originals) and originals[stmt.lineno - 1].strip() == ";"
-        # (only an expression can be a session line, show a value or ask for help: the usual
-        # statement, an assignment, is not asked three times)
-        expression = isinstance(stmt, ast.Expr)
         session_only = expression and _session_only(stmt)
         if session_only:
             session.update(range(stmt.lineno, stmt.end_lineno + 1))
@@ -934,7 +938,9 @@ def _print_edits(piece: str) -> list[tuple[int, int, int, int, str]] | object:
     if piece.isascii() and "print" not in piece and "logger" not in piece:
         return []  # (identifiers are ASCII here, so neither name can occur)
     tree = ast.parse(piece)
-    if binds_any(tree, {"print", "logger"}) or any(_prints_part_of_a_line(node) for node in walk(tree)):
+    # (a print of part of a line names its ``end``: ASCII code without the word has none, no walk)
+    may_end = not piece.isascii() or "end" in piece
+    if binds_any(tree, {"print", "logger"}) or (may_end and any(_prints_part_of_a_line(n) for n in walk(tree))):
         return _NOT_LOGGED
     return print_edits(tree, piece, "logger")
 

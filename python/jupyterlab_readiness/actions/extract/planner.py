@@ -196,6 +196,9 @@ class _Planner:
         self.existing = existing
         self.choices: _Choices = choices
         self._annotation_globals: frozenset[str] | None = None
+        # of a body of plain statements (``_plain_symbols``): (the names read before a statement
+        # above binds them, the names bound at its end), what ``flow`` finds for any names
+        self._plain_flow: tuple[set[str], set[str]] | None = None
         self._underscored: set[ast.Expr] = set()  # shown values the body keeps as ``_ = …``
         self.warnings: list[str] = []
         # per statement, asked by several phases: what it binds, and its nodes in its own scope
@@ -359,7 +362,7 @@ class _Planner:
     def _resolve_parameters(self) -> None:
         """A local that a cell above defined too is a parameter when the selection may read it
         before binding it, or may leave it unbound while a later cell reads it."""
-        read_first, bound_at_end = flow(self.all_stmts, self.locals)
+        read_first, bound_at_end = self._flow_of_locals()
         # bound on every path through the selection (a name also read first, by a function or a
         # class defined before it, is bound all the same when the function returns)
         self.bound_on_every_path = bound_at_end
@@ -395,6 +398,14 @@ class _Planner:
             others = sorted(set(self.unresolved) - {name})
             more = f" (also: {', '.join(f'`{n}`' for n in others)})" if others else ""
             raise ExtractionRefused(f"The selection reads `{name}`{more}, but {why}: {_what_to_do(name)}")
+
+    def _flow_of_locals(self) -> tuple[set[str], frozenset[str] | set[str]]:
+        """``flow(self.all_stmts, self.locals)``: of a plain body, from what ``_plain_symbols``
+        found on its way (no branch, loop or scope: the statements in order are every path)."""
+        if self._plain_flow is None:
+            return flow(self.all_stmts, self.locals)
+        read_first, bound = self._plain_flow
+        return read_first & self.locals, bound & self.locals
 
     def _refuse_main_guard(self) -> None:
         """``if __name__ == "__main__":`` runs its body in the notebook and would skip it in the
@@ -867,10 +878,16 @@ class _Planner:
         hoisted = {id(stmt) for _, stmt, _ in self.hoisted}  # not in the body
         stored: set[str] = set()
         reads: set[str] = set()
+        # as ``flow`` runs through the statements (the hoisted imports too): what is read while no
+        # statement above bound it, and what they bound (a shown value kept as ``_ = …`` is an
+        # expression statement there, binding nothing)
+        read_first: set[str] = set()
+        bound: set[str] = set()
         binds_of = self._binds_of
         for stmt in self.all_stmts:
             kind = type(stmt)
             if id(stmt) in hoisted:
+                bound.update(alias_bound(stmt, a) for a in stmt.names)
                 continue
             targets = assigned_names(stmt)
             if targets is not None:
@@ -884,14 +901,22 @@ class _Planner:
                     stored.add("_")
                 loads = plain_loads(stmt)
             elif kind in (ast.Import, ast.ImportFrom) and not _future_or_star(stmt):
-                stored.update(alias_bound(stmt, a) for a in stmt.names)
+                names = [alias_bound(stmt, a) for a in stmt.names]
+                stored.update(names)
+                bound.update(names)
                 continue
             else:
                 return None
             if loads is None:
                 return None
             reads |= loads
-        return (stored, reads) if "__debug__" not in stored else None
+            read_first |= loads - bound
+            if targets is not None:
+                bound.update(targets)
+        if "__debug__" in stored:
+            return None
+        self._plain_flow = (read_first, bound)
+        return stored, reads
 
     def _check_stale_closures(self, closures: dict[str, set[str]], returns: list[str], captured: set[str]) -> None:
         for helper in returns:

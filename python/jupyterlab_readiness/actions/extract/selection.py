@@ -119,9 +119,9 @@ def check_cell(cell: Cell, number: int, module_state: frozenset[str] = frozenset
         line, message = facts.syntax_error
         where = f" on line {line}" if line else ""
         raise ExtractionRefused(f"Cell {number} has a syntax error{where} ({message}): fix it before extracting.")
-    lines = split_lines(cell.source)
     translated = translate(cell.source)
     if translated != cell.source:
+        lines = split_lines(cell.source)
         changed = next(
             (n for n, (a, b) in enumerate(zip(lines, split_lines(translated), strict=False), 1) if a != b), 1
         )

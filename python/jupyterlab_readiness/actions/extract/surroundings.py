@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import functools
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 
 from ...notebook.facts import cell_facts
@@ -38,21 +39,17 @@ class Names:
     in the set while one does."""
 
     def __init__(self) -> None:
-        self._counts: dict[str, int] = {}
+        self._counts: Counter[str] = Counter()  # (only names some cell has: none counts 0)
 
     def add(self, names: Iterable[str]) -> None:
-        counts = self._counts
-        for name in names:
-            counts[name] = counts.get(name, 0) + 1
+        self._counts.update(names)  # (counted in C: a Python loop cost a large notebook's every name)
 
     def remove(self, names: Iterable[str]) -> None:
         counts = self._counts
         for name in names:
-            left = counts[name] - 1
+            left = counts.pop(name) - 1  # (a KeyError for a name no cell had, not a count below 0)
             if left:
                 counts[name] = left
-            else:
-                del counts[name]
 
     def __contains__(self, name: object) -> bool:
         return name in self._counts
