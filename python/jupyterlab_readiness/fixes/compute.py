@@ -13,7 +13,7 @@ from collections.abc import Callable
 from ..checks.context import Context, Hit
 from ..contract.fixes import Fix, ReplaceSource
 from ..contract.report import Finding
-from ..notebook.collector import fewer_collections
+from ..notebook.collector import collector_paused
 from ..notebook.run_memo import one_run
 from . import commands, determinism, observability, paths, pinning, secrets, state, writes
 from .ignore import ignore_fix
@@ -47,8 +47,8 @@ def attach(ctx: Context, findings: list[Finding], hits: list[Hit], options: FixO
     is parsed once for all its findings' fixes, and dropped with them. The trees of a large
     notebook are a million objects that full collections walk again and again while the run keeps
     them, each holding the interpreter's lock for most of a second (the server stood still that
-    long during a fix or a check with fixes); so collections are rarer, as for an export."""
-    with fewer_collections(), one_run():
+    long during a fix or a check with fixes); so the collector is paused, as for an export."""
+    with collector_paused(), one_run():
         _attach(ctx, findings, hits, options)
 
 

@@ -60,12 +60,19 @@ def _logger_name(env: FixEnv) -> str:
     """``log``, else ``logger``, ``logger_2`` …: the first name the notebook neither uses at module
     level nor binds anywhere (a function's ``log`` parameter would hide the logger in its body)."""
     taken = set(env.taken)
-    trees = [tree for tree in (tree_of(cell.source) for cell, _ in env.ctx.code) if tree is not None]
+    sources = [cell.source for cell, _ in env.ctx.code]
     name = "log"
-    while name in taken or any(name in tree.source and binds_any(tree.tree, {name}) for tree in trees):
+    # (only a cell that spells the name can bind it: the others are never parsed, a re-check of a
+    # large notebook parsed every cell here)
+    while name in taken or any(name in source and _binds(source, name) for source in sources):
         taken.add(name)
         name = free_name("logger", taken)
     return name
+
+
+def _binds(source: str, name: str) -> bool:
+    tree = tree_of(source)
+    return tree is not None and binds_any(tree.tree, {name})
 
 
 @functools.lru_cache(maxsize=4096)

@@ -33,7 +33,7 @@ from ...files import OutsideRoot, Root, Unreadable
 from ...lint.config import ConfigError, project_config
 from ...lint.engine import check_model
 from ...lint.sidecar import read_record, record_cells
-from ...notebook.collector import fewer_collections
+from ...notebook.collector import collector_paused
 from ...notebook.facts import cell_facts
 from ...notebook.fingerprint import code_fingerprint
 from ...notebook.model import Notebook
@@ -147,11 +147,11 @@ def plan(
     ``kernel``: the live kernel's state, whose types of the values the steps hand on become the
     ``Results`` schema."""
     source = source or load(request.path, request.notebook, root)
-    # The run's trees go (one_run) before the collector's rhythm comes back (fewer_collections), so
-    # the full collection that follows walks what the plan returns, not every tree it parsed.
+    # The run's trees go (one_run) before the collector runs again (collector_paused), so
+    # the first collection after the plan walks what it returns, never a tree it parsed.
     # steps.py is compiled while it is made, beside the extraction (about its code cells' size).
     steps = Pieces(sum(len(cell.source) for cell in source.model.code_cells()))
-    with quiet_compiler(), fewer_collections(), one_run(), steps:
+    with quiet_compiler(), collector_paused(), one_run(), steps:
         return _plan(request, environment, root, source, report, kernel, steps)
 
 
