@@ -10,6 +10,7 @@ import gc
 import os
 import signal
 import time
+import warnings
 
 import pytest
 
@@ -21,6 +22,15 @@ from jupyterlab_readiness.server.workers import Workers
 
 def _pid() -> int:
     return os.getpid()
+
+
+def _ignored_warnings() -> set[str]:
+    """The warning categories ignored wherever they come from, in the calling process."""
+    return {
+        category.__name__
+        for action, message, category, module, _ in warnings.filters
+        if action == "ignore" and message is None and module is None
+    }
 
 
 def _sleep(seconds: float) -> int:
@@ -114,3 +124,9 @@ async def test_after_shutdown_work_is_refused():
 
 async def test_a_worker_collects_garbage_at_the_clis_rhythm(workers):
     assert {await workers.run(gc.get_threshold, key=f"n{i}.ipynb") for i in range(6)} == {RARE}
+
+
+async def test_a_worker_silences_the_compilers_warnings_once_for_good(workers):
+    # (nothing but the jobs runs there: no filters saved and restored around each parse)
+    assert await workers.run(_ignored_warnings, key="nb.ipynb") >= {"SyntaxWarning", "DeprecationWarning"}
+    assert "SyntaxWarning" not in _ignored_warnings()  # the server's own process is left alone

@@ -67,10 +67,15 @@ def _warm() -> None:
     The collector keeps the CLI's rhythm (``notebook/collector.py``): a worker builds and frees
     syntax trees by the hundred thousand and keeps the cells' facts, none of which hold cycles, and
     at the default rhythm full collections walked that cache again and again (a fifth of checking
-    a 3,000-cell notebook never seen before)."""
+    a 3,000-cell notebook never seen before). Nothing but the jobs runs in a worker, so the
+    compiler's warnings are silenced once for the process, not around each of its parses (saving
+    and restoring the filters cost 3% of a large notebook's first check)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     gc.set_threshold(*RARE)
+    from ..notebook.parse import quiet_process
     from . import jobs  # noqa: F401 - imported before the first request (the fork server has it already)
+
+    quiet_process()
 
 
 class Workers:
