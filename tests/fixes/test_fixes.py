@@ -263,6 +263,42 @@ def test_a_deadline_loop_on_a_duration_keeps_its_clock_running(tmp_path):
     )
 
 
+def test_a_timer_spelt_inside_another_word_or_a_string_elsewhere_is_still_a_timer(tmp_path):
+    # `start` in `restart` or in a string is no use of the timer: the fix edits the timer's cells
+    # only (a cell holding a secret, once read as a use, withdrew the fix: it may not edit that cell)
+    nb = notebook(
+        code("import time\nstart = time.time()", 1),
+        code("restart = 1\nprint('started')\napi_key = 'sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Qstart'", 2),
+        code("print(time.time() - start)", 3),
+    )
+    findings = only(report_of(nb, tmp_path), "wall-clock")
+    assert [fix_ids(f) for f in findings] == [["measure-duration", "ignore"]] * 2
+    assert [e.cell_index for e in findings[0].fixes[0].edits] == [0, 2]
+    lookalike = notebook(code("import time\nt0 = time.time()\nprint(time.time() - t0)", 1), code("\uff540 = 2", 2))
+    (finding, _) = only(report_of(lookalike, tmp_path), "wall-clock")
+    assert fix_ids(finding) == ["parameterize-clock", "ignore"]  # `ｔ0` is `t0` to Python: assigned a number
+
+
+def test_following_clock_values_parses_only_the_cells_that_may_carry_them(tmp_path, monkeypatch):
+    # a re-check computes the wall-clock fixes; cells with no clock read and no name that holds a
+    # clock value are not parsed for them (a re-check of a 1,000-cell notebook parsed each: 2.6 s)
+    from jupyterlab_readiness.fixes import view
+
+    parsed: list[str] = []
+    real = view.cell_tree
+    monkeypatch.setattr(view, "cell_tree", lambda source: parsed.append(source) or real(source))
+    plain = [f"rows_{i} = list(range({i}))\ntotal_{i} = sum(rows_{i})" for i in range(5)]
+    nb = notebook(
+        code("from time import time as clock", 1),
+        code("end = clock() + 5", 2),
+        *(code(s, i + 3) for i, s in enumerate(plain)),
+        code("while clock() < end:\n    pass", 9),
+    )
+    by_line = {(f.cell_index, f.line): fix_ids(f) for f in only(report_of(nb, tmp_path), "wall-clock")}
+    assert by_line == {(1, 1): ["ignore"], (7, 1): ["ignore"]}  # a deadline: both keep the clock
+    assert not set(plain) & set(parsed)
+
+
 # ------------------------------------------------------------------------------------ randomness
 def test_unseeded_draws_are_seeded_from_a_seed_parameter(tmp_path):
     nb = notebook(

@@ -15,9 +15,10 @@ import re
 from dataclasses import dataclass, field
 
 from ..notebook.clocks import MAY_READ_CLOCK, reads_clock
+from ..notebook.facts import CellFacts
 from ..notebook.model import Cell
-from ..notebook.rewrite import qualname
-from .view import FixEnv, aliases_at, tree_of
+from ..notebook.rewrite import qualname, resolved
+from .view import FixEnv, aliases_at, may_name, tree_of
 
 Read = tuple[int, int, int]  # cell index, line, column of a clock read
 
@@ -45,12 +46,14 @@ def keeps_the_clock(env: FixEnv, cell: Cell, node: ast.Call) -> bool:
 def _flow(env: FixEnv) -> _Flow:
     flow = _Flow()
     origins: dict[str, set[Read]] = {}  # name → the clock reads its value may come from
-    for cell in env.ctx.notebook.code_cells():
+    for cell, facts in env.ctx.code:
+        aliases = aliases_at(env, cell)
+        if facts.syntax_error is None and not _may_carry(cell.source, facts, aliases, origins):
+            continue  # no clock read, no value that came from one: nothing to follow, no tree needed
         tree = tree_of(cell.source)
         if tree is None:
             flow.unparsed.append((cell.index, cell.source))
             continue
-        aliases = aliases_at(env, cell)
         bindings = _bindings(tree.tree)
         changed = True
         while changed:  # bindings come in any order, and a loop carries a value back up the cell
@@ -71,6 +74,16 @@ def _flow(env: FixEnv) -> _Flow:
         for read in reads:
             flow.carriers.setdefault(read, set()).add(name)
     return flow
+
+
+def _may_carry(source: str, facts: CellFacts, aliases: dict[str, str], origins: dict[str, set[Read]]) -> bool:
+    """Whether the cell may read the clock or a value that came from it (its facts list every
+    call: a clock read is one whose name resolves, as ``_reads_clock`` resolves it, to a clock's)."""
+    for call in facts.calls:
+        head = call.parts[0]
+        if head in aliases and resolved(aliases[head], call.parts[1:]) in MAY_READ_CLOCK:  # type: ignore[arg-type]
+            return True
+    return may_name(source, origins)
 
 
 def _reads_in(expression: ast.AST, index: int, aliases: dict[str, str], origins: dict[str, set[Read]]) -> set[Read]:

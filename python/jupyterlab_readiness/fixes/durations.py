@@ -11,7 +11,7 @@ from ..contract.fixes import Edit, Fix, ReplaceSource
 from ..notebook.model import Cell
 from ..notebook.rewrite import apply_edits, outermost_edits, qualname, span
 from ..notebook.scopes import scope_binds
-from .view import FixEnv, Tree, aliases_at, calls_on, tree_of
+from .view import FixEnv, Tree, aliases_at, calls_on, may_name, tree_of
 
 # Clock reads whose differences are durations, and the clock meant for measuring them: it reads
 # no date, so the notebook no longer depends on the day it runs, and a difference of two of its
@@ -197,7 +197,7 @@ def _duration_reads(
         else:
             places = []
             for cell in env.ctx.notebook.code_cells():
-                if name not in cell.source:
+                if not may_name(cell.source, (name,)):
                     continue
                 tree = tree_of(cell.source)
                 if tree is None:

@@ -5,7 +5,10 @@ edits that add a parameter to it, and the order edits of one fix go in."""
 from __future__ import annotations
 
 import ast
+import functools
 import json
+import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -93,6 +96,23 @@ def tree_of(source: str) -> Tree | None:
     return Tree(source, tree, kept)
 
 
+def may_name(source: str, names: Iterable[str]) -> bool:
+    """Whether the code may use one of ``names`` (a cell that cannot is not parsed to find out):
+    one of them spelt as a whole word, as Python reads names (in their NFKC form: ``ｔ0`` is
+    ``t0``). A word within another (``begin`` in ``beginning``) or a name that is not a word in the
+    code is no use of it."""
+    words = frozenset(names)
+    if not words:
+        return False
+    text = source if source.isascii() else unicodedata.normalize("NFKC", source)
+    return _words(words).search(text) is not None
+
+
+@functools.lru_cache(maxsize=256)
+def _words(names: frozenset[str]) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(names)))})(?!\w)")
+
+
 def aliases_at(env: FixEnv, cell: Cell) -> dict[str, str]:
     """The imports in force in ``cell``: earlier cells', then the cell's own (from its facts)."""
     found = env.aliases.get(cell.index)
@@ -128,7 +148,9 @@ class Parameters:
         self.tagged = self.cell is not None
         self.values: dict[str, str] = {}  # name → literal source text
         if self.cell is None:
-            for cell, _ in ctx.code:
+            for cell, facts in ctx.code:
+                if facts.calls or facts.imports:
+                    continue  # not a cell of literals, told without parsing it (its facts list every call)
                 found = _literal_assignments(cell.source)
                 if found:
                     self.cell, self.values = cell, found

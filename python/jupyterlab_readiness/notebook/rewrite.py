@@ -121,7 +121,12 @@ def qualname(func: ast.expr, aliases: dict[str, str]) -> str | None:
         func = func.value
     if not isinstance(func, ast.Name) or func.id not in aliases:
         return None
-    name = ".".join([aliases[func.id], *reversed(parts)])
+    return resolved(aliases[func.id], reversed(parts))
+
+
+def resolved(target: str, attributes: Iterable[str]) -> str:
+    """The qualified name of ``attributes`` of the imported ``target``, as ``qualname`` gives it."""
+    name = ".".join([target, *attributes])
     return name.replace("pandas.core.", "pandas.").replace("pandas._libs.tslibs.timestamps.", "pandas.")
 
 
