@@ -264,16 +264,18 @@ def test_a_deadline_loop_on_a_duration_keeps_its_clock_running(tmp_path):
 
 
 def test_a_timer_spelt_inside_another_word_or_a_string_elsewhere_is_still_a_timer(tmp_path):
-    # `start` in `restart` or in a string is no use of the timer: the fix edits the timer's cells
-    # only (a cell holding a secret, once read as a use, withdrew the fix: it may not edit that cell)
+    # `start` in `restart`, in a string or a comment is no use of the timer: the fix edits the
+    # timer's cells only (a cell holding a secret, once read as a use, withdrew the fix: it may not
+    # edit that cell; a cell naming it in a string got an edit that changed nothing)
     nb = notebook(
         code("import time\nstart = time.time()", 1),
         code("restart = 1\nprint('started')\napi_key = 'sk-proj-A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Qstart'", 2),
-        code("print(time.time() - start)", 3),
+        code("label = 'start'  # the start of it", 3),
+        code("print(time.time() - start)", 4),
     )
     findings = only(report_of(nb, tmp_path), "wall-clock")
     assert [fix_ids(f) for f in findings] == [["measure-duration", "ignore"]] * 2
-    assert [e.cell_index for e in findings[0].fixes[0].edits] == [0, 2]
+    assert [e.cell_index for e in findings[0].fixes[0].edits] == [0, 3]
     lookalike = notebook(code("import time\nt0 = time.time()\nprint(time.time() - t0)", 1), code("\uff540 = 2", 2))
     (finding, _) = only(report_of(lookalike, tmp_path), "wall-clock")
     assert fix_ids(finding) == ["parameterize-clock", "ignore"]  # `ｔ0` is `t0` to Python: assigned a number

@@ -18,7 +18,7 @@ from ..notebook.clocks import MAY_READ_CLOCK, reads_clock
 from ..notebook.facts import CellFacts
 from ..notebook.model import Cell
 from ..notebook.rewrite import qualname, resolved
-from .view import FixEnv, aliases_at, may_name, tree_of
+from .view import FixEnv, aliases_at, tree_of
 
 Read = tuple[int, int, int]  # cell index, line, column of a clock read
 
@@ -46,9 +46,14 @@ def keeps_the_clock(env: FixEnv, cell: Cell, node: ast.Call) -> bool:
 def _flow(env: FixEnv) -> _Flow:
     flow = _Flow()
     origins: dict[str, set[Read]] = {}  # name → the clock reads its value may come from
+    carrying: set[int] = set()  # the cells that may name a value that came from the clock
+    followed: set[str] = set()
     for cell, facts in env.ctx.code:
         aliases = aliases_at(env, cell)
-        if facts.syntax_error is None and not _may_carry(cell.source, facts, aliases, origins):
+        if origins.keys() - followed:
+            carrying |= env.naming(origins.keys() - followed)
+            followed |= origins.keys()
+        if facts.syntax_error is None and cell.index not in carrying and not _reads_a_clock(facts, aliases):
             continue  # no clock read, no value that came from one: nothing to follow, no tree needed
         tree = tree_of(cell.source)
         if tree is None:
@@ -76,14 +81,14 @@ def _flow(env: FixEnv) -> _Flow:
     return flow
 
 
-def _may_carry(source: str, facts: CellFacts, aliases: dict[str, str], origins: dict[str, set[Read]]) -> bool:
-    """Whether the cell may read the clock or a value that came from it (its facts list every
-    call: a clock read is one whose name resolves, as ``_reads_clock`` resolves it, to a clock's)."""
+def _reads_a_clock(facts: CellFacts, aliases: dict[str, str]) -> bool:
+    """Whether a call of the cell may read the clock (its facts list every call: one whose name
+    resolves, as ``_reads_clock`` resolves it, to a clock's)."""
     for call in facts.calls:
         head = call.parts[0]
         if head in aliases and resolved(aliases[head], call.parts[1:]) in MAY_READ_CLOCK:  # type: ignore[arg-type]
             return True
-    return may_name(source, origins)
+    return False
 
 
 def _reads_in(expression: ast.AST, index: int, aliases: dict[str, str], origins: dict[str, set[Read]]) -> set[Read]:

@@ -11,7 +11,7 @@ from ..contract.fixes import Edit, Fix, ReplaceSource
 from ..notebook.model import Cell
 from ..notebook.rewrite import apply_edits, outermost_edits, qualname, span
 from ..notebook.scopes import scope_binds
-from .view import FixEnv, Tree, aliases_at, calls_on, may_name, tree_of
+from .view import FixEnv, Tree, aliases_at, calls_on, tree_of
 
 # Clock reads whose differences are durations, and the clock meant for measuring them: it reads
 # no date, so the notebook no longer depends on the day it runs, and a difference of two of its
@@ -196,8 +196,9 @@ def _duration_reads(
             places = [(cell, tree, _scope_nodes(scope.body, name))]  # type: ignore[arg-type]
         else:
             places = []
+            naming = env.naming((name,))
             for cell in env.ctx.notebook.code_cells():
-                if not may_name(cell.source, (name,)):
+                if cell.index not in naming:
                     continue
                 tree = tree_of(cell.source)
                 if tree is None:
@@ -209,7 +210,8 @@ def _duration_reads(
             if uses is None:
                 return None
             found, others, differences = uses
-            calls.setdefault(cell.index, []).extend(found)
+            if found:  # (a cell that only names the timer in a string or a comment is not edited)
+                calls.setdefault(cell.index, []).extend(found)
             timers |= others
             subtracted = subtracted or differences
     return (calls, trees, timers) if subtracted else None

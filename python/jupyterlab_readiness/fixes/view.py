@@ -5,10 +5,8 @@ edits that add a parameter to it, and the order edits of one fix go in."""
 from __future__ import annotations
 
 import ast
-import functools
 import json
 import re
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
@@ -96,23 +94,6 @@ def tree_of(source: str) -> Tree | None:
     return Tree(source, tree, kept)
 
 
-def may_name(source: str, names: Iterable[str]) -> bool:
-    """Whether the code may use one of ``names`` (a cell that cannot is not parsed to find out):
-    one of them spelt as a whole word, as Python reads names (in their NFKC form: ``ｔ0`` is
-    ``t0``). A word within another (``begin`` in ``beginning``) or a name that is not a word in the
-    code is no use of it."""
-    words = frozenset(names)
-    if not words:
-        return False
-    text = source if source.isascii() else unicodedata.normalize("NFKC", source)
-    return _words(words).search(text) is not None
-
-
-@functools.lru_cache(maxsize=256)
-def _words(names: frozenset[str]) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(names)))})(?!\w)")
-
-
 def aliases_at(env: FixEnv, cell: Cell) -> dict[str, str]:
     """The imports in force in ``cell``: earlier cells', then the cell's own (from its facts)."""
     found = env.aliases.get(cell.index)
@@ -133,6 +114,10 @@ def calls_on(tree: Tree, line: int) -> list[ast.Call]:
 def literal(value: str) -> str:
     """A string literal in double quotes, as black and ruff format write it."""
     return json.dumps(value, ensure_ascii=False)
+
+
+# A word of ASCII code, as a name is spelt in it (a digit before it is never part of a name).
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 # ------------------------------------------------------------------------------- parameters
@@ -265,6 +250,7 @@ class FixEnv:
         self._parameters: Parameters | None = None
         self._taken: set[str] | None = None
         self._by_check: dict[str, list[tuple[Finding, Hit]]] | None = None
+        self._words: tuple[dict[str, set[int]], set[int]] | None = None
 
     @property
     def parameters(self) -> Parameters:
@@ -282,6 +268,28 @@ class FixEnv:
                 names.update(name for _, name in facts.free_reads)
             self._taken = names
         return self._taken
+
+    def naming(self, names: Iterable[str]) -> set[int]:
+        """The indices of the code cells that may use one of ``names``, so that the others need not
+        be parsed to find out: the ASCII cells that spell one as a word of their code (a name inside
+        a longer one, ``begin`` in ``beginning``, is not it), and every cell that is not ASCII
+        (Python reads names in their NFKC form: ``ｔ0`` is ``t0``). One pass over the cells, the
+        first time a fix asks, however many ask."""
+        if self._words is None:
+            words: dict[str, set[int]] = {}
+            wide: set[int] = set()
+            for cell, _ in self.ctx.code:
+                if not cell.source.isascii():
+                    wide.add(cell.index)
+                    continue
+                for word in set(_WORD.findall(cell.source)):
+                    words.setdefault(word, set()).add(cell.index)
+            self._words = (words, wide)
+        words, wide = self._words
+        found = set(wide)
+        for name in names:
+            found |= words.get(name, set())
+        return found
 
     def of_check(self, check: str) -> list[tuple[Finding, Hit]]:
         if self._by_check is None:
