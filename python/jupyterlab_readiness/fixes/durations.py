@@ -41,11 +41,11 @@ def _timed_reads(
     for node in calls_on(tree, line):
         name = qualname(node.func, aliases)
         if name in clocks and _bare_attribute_call(node):
-            timers = _timers_next_to(tree.tree, node)
+            timers = _timers_next_to(tree, node)
             if not timers:
                 continue
             (timer,) = timers
-            function = next((f for f in reversed(_functions_around(tree.tree, node)) if _local_to(f, timer)), None)
+            function = next((f for f in reversed(_functions_around(tree, node)) if _local_to(f, timer)), None)
             yield name, timer, function
 
 
@@ -53,17 +53,17 @@ def _bare_attribute_call(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and not node.args and not node.keywords
 
 
-def _timers_next_to(module: ast.Module, call: ast.Call) -> set[str]:
+def _timers_next_to(tree: Tree, call: ast.Call) -> set[str]:
     """The names the clock read is stored in (``start = time.time()``) or subtracted with
     (``time.time() - start``)."""
-    for node in ast.walk(module):
-        if isinstance(node, ast.Assign) and node.value is call:
-            if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-                return {node.targets[0].id}
-        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and call in (node.left, node.right):
-            other = node.right if node.left is call else node.left
-            if isinstance(other, ast.Name):
-                return {other.id}
+    node = tree.parents().get(id(call))
+    if isinstance(node, ast.Assign) and node.value is call:
+        if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            return {node.targets[0].id}
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and call in (node.left, node.right):
+        other = node.right if node.left is call else node.left
+        if isinstance(other, ast.Name):
+            return {other.id}
     return set()
 
 
@@ -73,24 +73,16 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
 
-def _functions_around(module: ast.Module, target: ast.AST) -> list[Function]:
+def _functions_around(tree: Tree, target: ast.AST) -> list[Function]:
     """The functions (outermost first) whose bodies hold ``target``."""
+    parents = tree.parents()
     path: list[Function] = []
-
-    def visit(node: ast.AST) -> bool:
-        if node is target:
-            return True
-        inside = isinstance(node, _FUNCTIONS)
-        if inside:
+    node = parents.get(id(target))
+    while node is not None:
+        if isinstance(node, _FUNCTIONS):
             path.append(node)  # type: ignore[arg-type]
-        if any(visit(child) for child in ast.iter_child_nodes(node)):
-            return True
-        if inside:
-            path.pop()
-        return False
-
-    visit(module)
-    return path
+        node = parents.get(id(node))
+    return path[::-1]
 
 
 def _parameters(function: Function) -> set[str]:
@@ -196,17 +188,15 @@ def _duration_reads(
             places = [(cell, tree, _scope_nodes(scope.body, name))]  # type: ignore[arg-type]
         else:
             places = []
-            naming = env.naming((name,))
-            for cell in env.ctx.notebook.code_cells():
-                if cell.index not in naming:
-                    continue
+            for index in sorted(env.naming((name,))):  # the code cells that may use it, in order
+                cell = env.ctx.notebook.cells[index]
                 tree = tree_of(cell.source)
                 if tree is None:
                     return None
                 places.append((cell, tree, _scope_nodes(tree.tree.body, name)))  # type: ignore[arg-type]
         for cell, tree, nodes in places:
             trees[cell.index] = tree
-            uses = _timer_uses(tree.tree, nodes, name, clock, aliases_at(env, cell))
+            uses = _timer_uses(tree, nodes, name, clock, aliases_at(env, cell))
             if uses is None:
                 return None
             found, others, differences = uses
@@ -218,15 +208,12 @@ def _duration_reads(
 
 
 def _timer_uses(
-    module: ast.Module, nodes: list[ast.AST], name: str, clock: str, aliases: dict[str, str]
+    tree: Tree, nodes: list[ast.AST], name: str, clock: str, aliases: dict[str, str]
 ) -> tuple[list[ast.Call], set[str], bool] | None:
     """Among ``nodes`` (one scope's, in one cell): the clock reads ``name`` is stored from or
     subtracted with, the other names it is subtracted with, and whether it is subtracted at all;
     None when it is used any other way."""
-    parents: dict[int, ast.AST] = {}
-    for node in ast.walk(module):
-        for child in ast.iter_child_nodes(node):
-            parents[id(child)] = node
+    parents = tree.parents()
     calls: list[ast.Call] = []
     others: set[str] = set()
     subtracted = False

@@ -29,7 +29,7 @@ class Tree:
     user's text as it is, so positions on them can be edited in the source. Cached by source, with
     what the fixes look up in it computed once."""
 
-    __slots__ = ("_calls", "_in_strings", "_lines", "kept", "source", "tree")
+    __slots__ = ("_calls", "_in_strings", "_lines", "_parents", "kept", "source", "tree")
 
     def __init__(self, source: str, tree: ast.Module, kept: frozenset[int]) -> None:
         self.source = source
@@ -38,6 +38,17 @@ class Tree:
         self._calls: dict[int, list[ast.Call]] | None = None
         self._in_strings: frozenset[int] | None = None
         self._lines: list[bytes] | None = None
+        self._parents: dict[int, ast.AST] | None = None
+
+    def parents(self) -> dict[int, ast.AST]:
+        """id(node) → the node it is a child of (one walk of the cell, however many fixes ask)."""
+        if self._parents is None:
+            parents: dict[int, ast.AST] = {}
+            for node in ast.walk(self.tree):
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+            self._parents = parents
+        return self._parents
 
     def editable(self, node: ast.AST) -> bool:
         start, end = node.lineno, node.end_lineno  # type: ignore[attr-defined]
