@@ -45,7 +45,7 @@ def _timed_reads(
             if not timers:
                 continue
             (timer,) = timers
-            function = next((f for f in reversed(_functions_around(tree, node)) if _local_to(f, timer)), None)
+            function = next((f for f in _functions_around(tree, node) if _local_to(f, timer)), None)
             yield name, timer, function
 
 
@@ -60,7 +60,7 @@ def _timers_next_to(tree: Tree, call: ast.Call) -> set[str]:
     if isinstance(node, ast.Assign) and node.value is call:
         if len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             return {node.targets[0].id}
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub) and call in (node.left, node.right):
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):  # (the call is one of its operands)
         other = node.right if node.left is call else node.left
         if isinstance(other, ast.Name):
             return {other.id}
@@ -74,7 +74,7 @@ Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
 
 
 def _functions_around(tree: Tree, target: ast.AST) -> list[Function]:
-    """The functions (outermost first) whose bodies hold ``target``."""
+    """The functions (innermost first) whose bodies hold ``target``."""
     parents = tree.parents()
     path: list[Function] = []
     node = parents.get(id(target))
@@ -82,7 +82,7 @@ def _functions_around(tree: Tree, target: ast.AST) -> list[Function]:
         if isinstance(node, _FUNCTIONS):
             path.append(node)  # type: ignore[arg-type]
         node = parents.get(id(node))
-    return path[::-1]
+    return path
 
 
 def _parameters(function: Function) -> set[str]:
