@@ -1,12 +1,21 @@
 """Notebooks run top to bottom in fresh kernels with nbclient, several at once, each in a process
 of its own: nbclient clients in threads of one process share pyzmq's state, and a kernel shutdown
-request once blocked forever in ``Socket.send`` there, hanging the whole suite."""
+request once blocked forever in ``Socket.send`` there, hanging the whole suite.
+
+Each kernel speaks over Unix sockets in a folder of its own: the free TCP ports that separate
+processes pick for kernels starting at the same moment can collide (jupyter_client#487), and a CI
+run once lost a kernel at start-up ("Kernel died before replying to kernel_info"). A kernel that
+still dies before its first reply is started once more: no cell has run then, so nothing the test
+looks at can differ."""
 
 from __future__ import annotations
 
 import copy
 import json
 import multiprocessing
+import os
+import sys
+import tempfile
 from collections.abc import Hashable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -20,11 +29,27 @@ MAX_KERNELS = 4
 
 def execute(nb_json: dict[str, Any], folder: Path, timeout: int = 120) -> dict[str, Any]:
     """The notebook as nbclient leaves it after running it with ``folder`` as working folder."""
-    from nbclient import NotebookClient
-
     nb = nbformat.from_dict(copy.deepcopy(nb_json))
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    try:
+        _run(nb, folder, timeout)
+    except RuntimeError as error:
+        if "before replying to kernel_info" not in str(error):
+            raise
+        print(f"kernel died at start-up, starting another: {error}", file=sys.stderr)
+        _run(nb, folder, timeout)
     return json.loads(nbformat.writes(nb))
+
+
+def _run(nb: nbformat.NotebookNode, folder: Path, timeout: int) -> None:
+    from nbclient import NotebookClient
+    from traitlets.config import Config
+
+    with tempfile.TemporaryDirectory(prefix="kernel-") as sockets:
+        config = Config()
+        config.KernelManager.transport = "ipc"
+        config.KernelManager.ip = os.path.join(sockets, "kernel")
+        resources = {"metadata": {"path": str(folder)}}
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", config=config, resources=resources).execute()
 
 
 def execute_all(
