@@ -83,3 +83,17 @@ def test_alias_change_is_seen_by_a_later_unchanged_cell():
     edited["cells"][1]["source"] = "import numpy as np\nimport mymodule as dt"
     again = check_notebook(edited, "/tmp/nb.ipynb")
     assert not any(f.check == "wall-clock" for f in again.findings)
+
+
+def test_a_cell_after_the_same_import_sees_what_was_imported_before_it():
+    """The imports in force are named by everything imported before a cell, not by the last
+    import alone: here the same ``import os`` follows two different meanings of ``dt``."""
+    clear_cache()
+    clock = notebook(code("import datetime as dt", 1), code("import os", 2), code("t = dt.datetime.now()", 3))
+    other = copy.deepcopy(clock)
+    other["cells"][0]["source"] = "import mymodule as dt"
+    first = check_notebook(copy.deepcopy(clock), "/tmp/nb.ipynb")
+    assert any(f.check == "wall-clock" and f.cell_index == 2 for f in first.findings)
+    second = _dump(check_notebook(copy.deepcopy(other), "/tmp/nb.ipynb"))
+    assert not any(f["check"] == "wall-clock" for f in second[0])
+    assert second == _cold(other)

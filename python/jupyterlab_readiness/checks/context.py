@@ -74,7 +74,7 @@ class CellScope(NamedTuple):
     cell: Cell
     facts: CellFacts
     aliases: dict[str, str]  # imported name → what it refers to, when the cell starts
-    aliases_id: int  # the same id for the same aliases, across cells and notebooks
+    aliases_id: int  # the same id for the same imports reached the same way, across cells and notebooks
 
 
 class Context:
@@ -117,7 +117,7 @@ class Context:
     def scopes(self) -> list[CellScope]:
         """Code cells with the imports in force when each starts."""
         aliases: dict[str, str] = {}
-        aliases_id = _intern(aliases)
+        aliases_id = _intern(())
         scopes = []
         for cell, facts in self.code:
             scopes.append(CellScope(cell, facts, aliases, aliases_id))
@@ -126,7 +126,10 @@ class Context:
                 for imp in facts.imports:
                     _alias(after, imp)
                 if after != aliases:
-                    aliases, aliases_id = after, _intern(after)
+                    # Named by what it was before and what this cell imported: a key of the whole
+                    # table would sort it once per importing cell, quadratic when each imports.
+                    added = tuple((i.bound, i.target) for i in facts.imports if i.bound is not None and not i.relative)
+                    aliases, aliases_id = after, _intern((aliases_id, added))
         return scopes
 
     @cached_property
@@ -218,12 +221,11 @@ class Context:
         return find_pins(self.directory, self.ceiling) if self.directory is not None else None
 
 
-_INTERNED: dict[tuple[tuple[str, str], ...], int] = {}
+_INTERNED: dict[tuple[Any, ...], int] = {}
 _IDS = itertools.count()  # never reused, even after the table is cleared: memo keys stay unique
 
 
-def _intern(aliases: dict[str, str]) -> int:
-    key = tuple(sorted(aliases.items()))
+def _intern(key: tuple[Any, ...]) -> int:
     found = _INTERNED.get(key)
     if found is None:
         if len(_INTERNED) > 10_000:
