@@ -545,6 +545,34 @@ def test_ipython_syntax_a_package_cannot_run_is_refused_but_session_magics_go(tm
     assert "Cell 1 line 1 uses IPython syntax" in refused and "`files = !ls`" in refused and "skip-export" in refused
 
 
+def test_a_waived_credential_in_an_install_url_is_masked_in_the_warning_that_quotes_it(tmp_path):
+    # The user accepted the credential (an ignore comment): the package installs what the notebook
+    # did, but the reply that quotes the line does not show it again.
+    install = "%pip install git+https://ana:s3cretPassw0rd@github.com/org/mine#egg=mine  # readiness: ignore"
+    nb = notebook(code(install), code("import mine\nprint(mine)"))
+    environment = {
+        "modules": {"mine": [["mine", "0.3"]]},
+        "versions": {"mine": ["mine", "0.3"], "pydantic": ["pydantic", "2.9.0"], "pydantic-settings": None},
+        "python": "3.11",
+    }
+    reply = plan(nb, tmp_path, environment=environment).reply
+    (warning,) = [w for w in reply.warnings if w.startswith("`mine`")]
+    assert "(`mine @ git+https://***@github.com/org/mine`)" in warning
+    assert "s3cretPassw0rd" not in json.dumps([to_dict(f) for f in reply.blocking + reply.weakening] + reply.warnings)
+
+
+def test_a_refusal_or_warning_that_quotes_the_notebook_masks_credentials(tmp_path):
+    # The notebook's own text, quoted back in the reply: a token in it is shown as ***, as everywhere.
+    secret = "s3cretPassw0rd"
+    shell = plan(notebook(code(f"files = !curl -s https://ana:{secret}@example.com/list\nprint(files)")), tmp_path)
+    assert "`files = !curl -s https://***@example.com/list`" in shell.reply.refused
+    parameters = notebook(tagged(f"n = 3\nurl = 'https://ana:{secret}@example.com/' + str(n)", "parameters"))
+    refused = plan(parameters, tmp_path).reply.refused
+    assert "line 2 is not a literal assignment (`url = 'https://***@example.com/' + str(n)`)" in refused
+    for result in (shell, plan(parameters, tmp_path)):
+        assert secret not in json.dumps(to_dict(result.reply))
+
+
 def test_a_comment_that_only_introduced_a_dropped_magic_goes_with_it_and_a_comment_cell_is_said_left_out(tmp_path):
     nb = notebook(
         md("# Setup"),

@@ -105,6 +105,14 @@ def test_refusals(cells: list[dict[str, Any]], indices: list[int], expected: str
     assert expected in str(info.value)
 
 
+def test_a_refusal_that_quotes_a_line_masks_its_credential():
+    cells = [code("x = 1"), code("!curl -s https://ana:s3cretPassw0rd@example.com/d.csv -o d.csv\ny = x")]
+    with pytest.raises(ExtractionRefused) as info:
+        run_extract(cells, [1])
+    assert "(line 1: `!curl -s https://***@example.com/d.csv -o d.csv`)" in str(info.value)
+    assert "s3cretPassw0rd" not in str(info.value)
+
+
 _SELF_ANNOTATED = "class Node:\n    def copy(self) -> Node:\n        return Node()\n\n\nnode = Node().copy()"
 
 

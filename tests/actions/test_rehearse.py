@@ -1059,3 +1059,12 @@ def test_an_nbformat_3_notebook_is_rehearsed(project, base):
         and stdout_of(outcome.runs[0].by_index()[1].outputs) == "6\n"
     )
     assert leftovers(base) == ([], [])
+
+
+def test_what_a_rehearsal_quotes_from_a_command_shows_no_credential(rehearse):
+    # The reply goes to the browser and the record into .readiness/, which teams commit.
+    outcome = rehearse(code("!echo https://ana:s3cretPassw0rd@example.com/data.csv > got.txt"))
+    reply = json.dumps(to_dict(outcome.reply("analysis.ipynb")))
+    assert "cell 1 ran a shell command (`echo https://***@example.com/data.csv > got.txt`)" in reply
+    assert "s3cretPassw0rd" not in reply
+    assert "s3cretPassw0rd" not in json.dumps(to_dict(outcome.record))

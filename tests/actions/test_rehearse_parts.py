@@ -1034,3 +1034,28 @@ def test_progress_lines_and_text_report():
         render(Outcome("error", error="no such kernel").reply("a.ipynb"), colour=False)
         == "a.ipynb  cannot rehearse: no such kernel\n"
     )
+
+
+SECRET_URL = "https://ana:s3cretPassw0rd@example.com/data.csv"
+
+
+def test_a_command_line_a_finding_quotes_shows_no_credential():
+    from jupyterlab_readiness.actions.rehearse.snapshot import FileChange
+
+    shell = [Access("p", f"/bin/bash -c curl -s {SECRET_URL} >> out/rows.csv", "os.exec")]
+    runs = [RunResult(n, [CellRun(0, "ok", accesses=shell)]) for n in (1, 2)]
+    grown = [FileChange("out/rows.csv", "changed", 10, 20, True)]
+    built = build(_evidence([code(f"!curl -s {SECRET_URL} >> out/rows.csv")], runs, changes=grown))
+    (changed,) = [f for f in built.findings if f.check == "non-idempotent-write"]
+    assert "the shell command this cell ran (`curl -s https://***@example.com/data.csv >> out/rows.csv`)" in (
+        changed.message
+    )
+    (downloads,) = [f for f in built.findings if f.check == "external-input"]
+    assert "https://***@example.com/data.csv" in downloads.message
+    assert "s3cretPassw0rd" not in json.dumps([to_dict(f) for f in built.findings])
+
+
+def test_an_output_diff_shows_no_credential():
+    token = "ghp_" + "aBcdEfGhIjKlMnOpQrStUvWxYz0123456789"
+    shown = out.diff([out.Item("stdout", f"token {token}\n")], [out.Item("stdout", "token none\n")], "saved", "run")
+    assert "token ***" in shown and token not in shown

@@ -11,6 +11,7 @@ import itertools
 import re
 from dataclasses import dataclass
 
+from ...checks.secrets import redact
 from ...notebook.clocks import MAY_READ_CLOCK, reads_clock
 from ...notebook.facts import cell_facts
 from ...notebook.model import Cell, Notebook
@@ -86,7 +87,7 @@ def _literal_assignments(cell: Cell, *, strict: bool) -> list[Parameter] | None:
             if strict:
                 raise ExportRefused(
                     f"The parameters cell (cell {cell.index + 1}) line {stmt.lineno} is not a literal assignment "
-                    f"(`{ast.unparse(stmt)[:60]}`): "
+                    f"(`{redact(ast.unparse(stmt))[:60]}`): "
                     "a parameter must be a name set to a literal (number, string, bool, None, list, tuple or dict of "
                     "those) so the command line can pass another value. "
                     "Move computed values to the next cell."

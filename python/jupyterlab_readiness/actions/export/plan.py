@@ -21,6 +21,7 @@ from pathlib import Path
 
 from ...checks.context import Context
 from ...checks.kernel_state import KernelState
+from ...checks.secrets import redact
 from ...contract.baseline import RehearsalRecord
 from ...contract.replies import ExportFile, ExportParameter, ExportReply, ExportStep
 from ...contract.report import Finding, NotebookReport
@@ -484,8 +485,8 @@ def _dependencies(
         if install.floating:
             warnings.append(
                 f"`{name}`: {cell} installs it from a repository URL with no tag or commit, and so does the package "
-                f"(`{line}`): each install takes what its default branch holds that day. Name the tag or commit "
-                "you tested in the URL (`…@v1.2`), then export again."
+                f"(`{redact(line)}`): each install takes what its default branch holds that day. Name the tag or "
+                "commit you tested in the URL (`…@v1.2`), then export again."
             )
     for key, dist in wanted.items():
         if key in direct:

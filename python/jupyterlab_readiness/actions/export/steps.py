@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...checks.secrets import redact
 from ...notebook.facts import cell_facts
 from ...notebook.model import Cell, Notebook
 from ...notebook.names import BUILTINS
@@ -401,11 +402,11 @@ def _cell_code(
     """The cell's code in the package (None: nothing to run), its help lines in ``warnings``:
     clock reads made the run date's, imports of the notebook's modules the package's, ``__main__``
     guards made their body, star imports from the standard library the names used."""
-    warnings.extend(
-        f"Cell {cell.index + 1} line {line}: an IPython help line (`{cell.source.splitlines()[line - 1].strip()}`) "
-        "only shows documentation: left out."
-        for line in help_lines(cell.source)
-    )
+    for line in help_lines(cell.source):
+        text = redact(cell.source.splitlines()[line - 1].strip())
+        warnings.append(
+            f"Cell {cell.index + 1} line {line}: an IPython help line (`{text}`) only shows documentation: left out."
+        )
     source = _package_source(cell, clock.sources.get(cell.index, cell.source))
     if source is None:
         return None
@@ -633,7 +634,7 @@ def _package_source(cell: Cell, source: str) -> str | None:
             and "get_ipython()" in line
             and (number > len(originals) or "get_ipython()" not in originals[number - 1])
         ):
-            text = originals[number - 1].strip() if number <= len(originals) else line.strip()
+            text = redact(originals[number - 1].strip() if number <= len(originals) else line.strip())
             raise ExportRefused(
                 f"Cell {cell.index + 1} line {number} uses IPython syntax a package cannot run (`{text}`): write it in "
                 "plain Python "

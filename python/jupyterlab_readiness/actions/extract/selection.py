@@ -7,6 +7,7 @@ import ast
 from collections.abc import Iterator
 from pathlib import Path
 
+from ...checks.secrets import redact
 from ...notebook.facts import cell_facts
 from ...notebook.magics import translate
 from ...notebook.model import Cell, Notebook
@@ -125,7 +126,7 @@ def check_cell(cell: Cell, number: int, module_state: frozenset[str] = frozenset
         changed = next(
             (n for n, (a, b) in enumerate(zip(lines, split_lines(translated), strict=False), 1) if a != b), 1
         )
-        text = lines[changed - 1].strip() if changed <= len(lines) else ""
+        text = redact(lines[changed - 1].strip()) if changed <= len(lines) else ""
         raise ExtractionRefused(
             f"Cell {number} uses IPython syntax (line {changed}: `{text}`): a module cannot run magics or shell "
             "escapes. "

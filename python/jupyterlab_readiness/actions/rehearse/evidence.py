@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from ...checks.secrets import redact
 from ...contract.baseline import OutputDiff, StaticVerdict
 from ...contract.report import Finding, NotebookReport, Severity
 from ...notebook.model import Notebook
@@ -58,7 +59,9 @@ def add(
         if cell_index is not None and cell_index < len(ev.notebook.cells)
         else None
     )
-    message, suggestion = ev.sanitise.paths(message), ev.sanitise.paths(suggestion)
+    # Findings quote what the runs did (a command line, a URL, an error's text): no folder of this
+    # machine, and no credential, since the reply and the record in .readiness/ may be shared.
+    message, suggestion = redact(ev.sanitise.paths(message)), redact(ev.sanitise.paths(suggestion))
     built.findings.append(Finding(check, severity, cell_index, cell_id, line, message, suggestion))
 
 

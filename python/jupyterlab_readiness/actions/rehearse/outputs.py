@@ -44,6 +44,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from ...checks.secrets import redact
+
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
 _ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
 _OBJECT_ID = re.compile(r"\b(id\s*[=:]\s*)\d{8,}\b")
@@ -284,7 +286,8 @@ MAX_DIFFED_LINES = 2000  # difflib is quadratic at worst: huge outputs are diffe
 
 
 def diff(a: list[Item], b: list[Item], a_label: str, b_label: str) -> str:
-    """A unified diff of the two outputs' lines, at most MAX_DIFF_LINES lines."""
+    """A unified diff of the two outputs' lines, at most MAX_DIFF_LINES lines, credentials masked
+    (it goes into the reply and the record in ``.readiness/``, which may be shared)."""
     text = list(
         difflib.unified_diff(
             lines(a)[:MAX_DIFFED_LINES], lines(b)[:MAX_DIFFED_LINES], a_label, b_label, n=1, lineterm=""
@@ -292,7 +295,7 @@ def diff(a: list[Item], b: list[Item], a_label: str, b_label: str) -> str:
     )
     if len(text) > MAX_DIFF_LINES:
         text = [*text[:MAX_DIFF_LINES], f"… ({len(text) - MAX_DIFF_LINES} more diff lines)"]
-    return "\n".join(text)
+    return redact("\n".join(text))
 
 
 def first_difference(a: list[Item], b: list[Item]) -> tuple[str, str]:

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
+from ...checks.secrets import redact
 from ...contract.baseline import OutputDiff, RehearsalRecord
 from ...contract.replies import RehearsalStatus, RehearseReply
 from ...contract.report import Finding
@@ -414,7 +415,7 @@ class Rehearsal:
         )
         record.outputs = shapes(folder, record.files)
         status: RehearsalStatus = "passed" if record.passed else "failed"
-        notes = [sanitise.paths(note) for note in prep.notes + built.notes]
+        notes = [redact(sanitise.paths(note)) for note in prep.notes + built.notes]
         return Outcome(status, None, built.findings, built.diffs, notes, record, runs)
 
     def _on_cell(self, event: str, run: int, cell: CellRun, position: int, of: int) -> None:
