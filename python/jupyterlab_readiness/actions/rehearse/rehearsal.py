@@ -140,7 +140,7 @@ class Rehearsal:
         self._started: float | None = None
         self._progress = Progress("started", 0.0, runs=self.options.runs)
         self._finished_cells: list[Progress] = []
-        self._workers: list[threading.Event] = []
+        self._workers: list[tuple[threading.Event, threading.Event]] = []  # (started, done) of each
         self._timings: dict[str, float] = {}
         self._halt = threading.Event()  # tells worker threads to stop (cancel or time limit)
 
@@ -444,11 +444,16 @@ class Rehearsal:
     async def _blocking(self, deadline: float | None, function: Callable[..., Any], *args: Any) -> Any:
         """Run blocking work in a worker thread, racing cancellation and the time limit; the
         cleanup waits for the thread to end before removing anything it may be using."""
-        done = threading.Event()
-        self._workers.append(done)
+        started, done = threading.Event(), threading.Event()
+        self._workers.append((started, done))
 
         def work() -> Any:
+            started.set()
             try:
+                # Halted before it began (a rehearsal cancelled at once): the cleanup does not
+                # wait for work that never started, so none may start once it is under way.
+                if self._halt.is_set():
+                    raise scratch.Stopped()
                 return function(*args)
             finally:
                 done.set()
@@ -462,10 +467,10 @@ class Rehearsal:
             raise Refused(str(exc)) from None
 
     async def _cleanup(self, private: Path | None) -> None:
-        """Kernels are killed by their runs; here worker threads are waited for (they were told
-        to stop) and the private directory is removed — also when this task is cancelled."""
-        for done in self._workers:
-            if not done.is_set():
+        """Kernels are killed by their runs; here worker threads that started are waited for (they
+        were told to stop) and the private directory is removed — also when this task is cancelled."""
+        for started, done in self._workers:
+            if started.is_set() and not done.is_set():
                 try:
                     await asyncio.shield(asyncio.to_thread(done.wait, 60))
                 except asyncio.CancelledError:
