@@ -122,13 +122,12 @@ class Context:
         for cell, facts in self.code:
             scopes.append(CellScope(cell, facts, aliases, aliases_id))
             if facts.imports:
+                added = tuple((i.bound, i.target) for i in facts.imports if i.bound is not None and not i.relative)
                 after = dict(aliases)
-                for imp in facts.imports:
-                    _alias(after, imp)
+                after.update(added)  # as _alias does, import after import
                 if after != aliases:
                     # Named by what it was before and what this cell imported: a key of the whole
                     # table would sort it once per importing cell, quadratic when each imports.
-                    added = tuple((i.bound, i.target) for i in facts.imports if i.bound is not None and not i.relative)
                     aliases, aliases_id = after, _intern((aliases_id, added))
         return scopes
 
