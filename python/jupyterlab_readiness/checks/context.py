@@ -122,7 +122,7 @@ class Context:
         for cell, facts in self.code:
             scopes.append(CellScope(cell, facts, aliases, aliases_id))
             if facts.imports:
-                added = tuple((i.bound, i.target) for i in facts.imports if i.bound is not None and not i.relative)
+                added = tuple(b for i in facts.imports if (b := i.binding) is not None)
                 after = dict(aliases)
                 after.update(added)  # as _alias does, import after import
                 if after != aliases:
@@ -250,8 +250,9 @@ def _resolve(facts: CellFacts, start: dict[str, str]) -> tuple[ResolvedCall, ...
 
 
 def _alias(aliases: dict[str, str], imp: Import) -> None:
-    if imp.bound is not None and not imp.relative:
-        aliases[imp.bound] = imp.target
+    binding = imp.binding
+    if binding is not None:
+        aliases[binding[0]] = binding[1]
 
 
 def _qualify(aliases: dict[str, str], parts: tuple[str | None, ...]) -> str | None:

@@ -111,9 +111,7 @@ def aliases_at(env: FixEnv, cell: Cell) -> dict[str, str]:
     if found is None:
         scope = env.scopes.get(cell.index)
         found = dict(scope.aliases) if scope is not None else {}
-        for imp in scope.facts.imports if scope is not None else ():
-            if imp.bound is not None and not imp.relative:
-                found[imp.bound] = imp.target
+        found.update(b for imp in (scope.facts.imports if scope is not None else ()) if (b := imp.binding) is not None)
         env.aliases[cell.index] = found
     return found
 

@@ -52,6 +52,13 @@ class Import(NamedTuple):
     relative: bool = False
     optional: bool = False  # in a try body whose handlers catch ImportError: the code runs without it
 
+    @property
+    def binding(self) -> tuple[str, str] | None:
+        """(name, target) for the code after it to call through; None for a star import (the
+        names are unknown) and a relative one (the project's own module, which no check follows
+        by name)."""
+        return None if self.bound is None or self.relative else (self.bound, self.target)
+
 
 class Call(NamedTuple):
     line: int

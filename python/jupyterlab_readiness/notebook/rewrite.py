@@ -84,7 +84,7 @@ def _imported(source: str) -> dict[str, str]:
     unless the cell is not plain Python (what the walk below skips) or imports one name as two
     different things: which one wins then depends on the walk's order (breadth first)."""
     if plain_facts(source):
-        imports = {(i.bound, i.target) for i in cell_facts(source).imports if i.bound is not None and not i.relative}
+        imports = {b for i in cell_facts(source).imports if (b := i.binding) is not None}
         if len(imports) == len({bound for bound, _ in imports}):
             return dict(imports)
     aliases: dict[str, str] = {}
