@@ -8,7 +8,17 @@ try:
 except ModuleNotFoundError:  # Python 3.10
     import tomli as tomllib  # type: ignore[no-redef]
 
-__all__ = ["toml_place", "toml_problem", "tomllib"]
+__all__ = ["toml_loads", "toml_place", "toml_problem", "tomllib"]
+
+
+def toml_loads(text: str) -> dict:
+    """``tomllib.loads``, where arrays or tables nested a few hundred deep are a TOMLDecodeError
+    like any other invalid file (the parser recurses: Python's stack runs out first)."""
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
+
 
 # tomllib (and tomli) put the place at the end of the message; moved to the front, a problem reads
 # like the other mistakes reported in a file (``file:line: …``), which editors and CI logs link to.

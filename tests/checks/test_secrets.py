@@ -403,3 +403,30 @@ def test_a_credential_is_found_in_outputs_as_a_repr_or_html_shows_it():
         )
     )
     assert cells_showing(nb, [value, "nowhere-to-be-seen"]) == {value: (0, 1, 2)}
+
+
+@pytest.mark.parametrize(
+    "source, line",
+    [
+        ('password = "hunter2-SuperSecretValue-9"\nx = f(', 1),  # an unclosed call below it
+        (f'key = "{AWS_KEY}"\nfor\n', 1),
+        ('connect(password="hunter2-SuperSecretValue-9")\nif x\n', 1),
+        (f'x = 1\ncreds = {{"token": "{GITHUB_TOKEN}"}}\ny = "unterminated\n', 2),
+        (f'!curl -H "Authorization: token {GITHUB_TOKEN}" https://api.github.com\nprint(1', 1),
+    ],
+    ids=["binding", "shape", "keyword", "dict-key", "shell-line"],
+)
+def test_a_syntax_error_never_hides_a_credential(check, source, line):
+    report = check(code(source, 1))
+    assert findings_of(report, "syntax-error"), "the case must not parse"
+    assert findings_of(report, "hardcoded-secret") == [(0, line)]
+    passed = {item.id: item.status for item in report.checklist}
+    assert passed["secrets"] == "fail"
+    assert_not_leaked(report, "hunter2-SuperSecretValue-9")
+    assert_not_leaked(report, GITHUB_TOKEN)
+
+
+def test_what_a_cell_that_does_not_parse_holds_besides_credentials_is_not_one(check):
+    report = check(code('path = "/home/ana/data.csv"\nname = "ana"\nprint(x', 1))
+    assert not findings_of(report, "hardcoded-secret")
+    assert not findings_of(report, "absolute-path")  # the other checks still skip the cell

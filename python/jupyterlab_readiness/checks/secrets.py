@@ -743,10 +743,20 @@ def hardcoded_secret(ctx: Context) -> Iterator[Hit]:
 
 
 def _secrets_in(ctx: Context, scope: CellScope) -> list[Local]:
-    facts = scope.facts
+    facts = _searched(scope)
     if not facts.strings:
         return []
     return [_hit(line, what) for line, what, _ in _credentials_in(facts, every=False)]
+
+
+def _searched(scope: CellScope) -> CellFacts:
+    """The facts the credentials are looked for in: a cell that does not parse has none, and is
+    read token by token instead (a syntax error never hides a committed credential)."""
+    if scope.facts.syntax_error is None:
+        return scope.facts
+    from ..notebook.tokens import token_facts  # here: most notebooks have no such cell
+
+    return token_facts(scope.cell.source)
 
 
 def _credentials_in(facts: CellFacts, every: bool) -> Iterator[tuple[int, str, str]]:
@@ -812,7 +822,8 @@ def _with_outputs(ctx: Context, hits: list[Hit]) -> Iterator[Hit]:
     for hit in hits:
         scope = scopes.get(hit.cell_index)  # type: ignore[arg-type]
         if scope is not None:
-            by_line = ctx.memo(scope.facts, ("hardcoded-secret", "values"), lambda f=scope.facts: _values_by_line(f))
+            key = ("hardcoded-secret", "values")
+            by_line = ctx.memo(scope.facts, key, lambda s=scope: _values_by_line(_searched(s)))
             values[hit.cell_index, hit.line] = by_line.get(hit.line, set())  # type: ignore[arg-type]
     shown = cells_showing(ctx.notebook, {v for found in values.values() for v in found})
     for hit in hits:

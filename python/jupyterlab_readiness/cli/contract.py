@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from .codes import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE
+from .text import printable
 
 PROG = "jupyter-readiness"
 
@@ -106,22 +107,22 @@ def text(run, colour: bool, shard: str | None = None) -> str:
         return _nothing(run, shard) + "\n"
     for verdict in run.notebooks:
         word = paint("31;1", "NOT READY") if not verdict.ready else paint("32;1", "READY")
-        source = f"contract: {verdict.contract}" if verdict.contract else "the default contract"
+        source = f"contract: {printable(verdict.contract)}" if verdict.contract else "the default contract"
         counts = _headline(verdict).split(": ", 1)[-1]
         # an unreadable notebook or contract has no contract to name (the error names the file)
         shown = "" if verdict.error else f"  ({source})"
-        lines.append(f"{paint('1', verdict.path)}  {word}  {counts}{shown}")
+        lines.append(f"{paint('1', printable(verdict.path))}  {word}  {counts}{shown}")
         if verdict.error:
-            lines.extend(f"  {paint('31', line)}" for line in verdict.error.splitlines())
+            lines.extend(f"  {paint('31', line)}" for line in printable(verdict.error, lines=True).splitlines())
         for clause in verdict.clauses:
             mark = paint("32", "✓") if clause.met else paint("31", "✗")
-            lines.append(f"  {mark} {clause.title}: {clause.reason}")
+            lines.append(f"  {mark} {clause.title}: {printable(clause.reason)}")
         for waiver in verdict.waivers:
-            where = f"cell {waiver.cell}" if waiver.cell else "the notebook"
+            where = f"cell {printable(waiver.cell)}" if waiver.cell else "the notebook"
             state = {"applied": f"applied to {_plural(waiver.findings, 'finding')}"}.get(waiver.status, waiver.status)
-            lines.append(f"  waiver {waiver.check} in {where}: {state} ({waiver.reason})")
+            lines.append(f"  waiver {waiver.check} in {where}: {state} ({printable(waiver.reason)})")
             if waiver.note:
-                lines.append(f"    {paint('33', waiver.note)}")
+                lines.append(f"    {paint('33', printable(waiver.note))}")
         lines.append("")
     for orphan in run.orphaned_waivers:
         lines.append(paint("33", _orphan(orphan)))
@@ -138,7 +139,7 @@ def text(run, colour: bool, shard: str | None = None) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _orphan(orphan, code=lambda s: f"`{s}`") -> str:
+def _orphan(orphan, code=lambda s: f"`{printable(s)}`") -> str:
     where = f"cell {code(orphan.cell)} of " if orphan.cell else ""
     return (
         f"{code(orphan.contract)}: the waiver of {code(orphan.check)} for {where}{code(orphan.notebook)} names no "
@@ -153,11 +154,11 @@ _MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters
 
 def _cell(value: str) -> str:
     """Text for a markdown table cell: HTML escaped (``<your-key>`` would vanish as a tag), one line."""
-    return html.escape(" ".join(value.split()), quote=False).replace("|", "\\|")
+    return html.escape(printable(" ".join(value.split())), quote=False).replace("|", "\\|")
 
 
 def _code(value: str) -> str:
-    return f"<code>{html.escape(value)}</code>"
+    return f"<code>{html.escape(printable(value))}</code>"
 
 
 def markdown(run, shard: str | None = None) -> str:

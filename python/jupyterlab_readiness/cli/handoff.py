@@ -24,7 +24,7 @@ def run_waive(args: argparse.Namespace) -> int:
     from ..actions.source import NoSuchNotebook
     from ..actions.waive import plan as waive
     from ..contract.requests import WaiveRequest
-    from ..files import OutsideRoot, Root, Unreadable
+    from ..files import OutsideRoot, Root, Unreadable, Unwritable
     from ..handoff.spec import ContractError
     from ..notebook.model import NotebookError
 
@@ -43,6 +43,9 @@ def run_waive(args: argparse.Namespace) -> int:
             apply(plan, root)
     except (ActionRefused, NotebookError, ContractError) as exc:
         print(f"{PROG}: not waived: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except Unwritable as exc:  # the contract's file, when the waiver was ready to be written
+        print(f"{PROG}: not waived: cannot write {plan.reply.file}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except (NoSuchNotebook, Unreadable, OutsideRoot) as exc:
         print(f"{PROG}: not waived: cannot read a file: {exc}", file=sys.stderr)
@@ -80,7 +83,10 @@ def run_test_export(args: argparse.Namespace) -> int:
         print(f"{PROG}: not tested: {exc}", file=sys.stderr)
         return EXIT_USAGE
     package = Path(args.package) if args.package else notebook_path.parent / default_name(notebook, notebook_path)
-    if not package.is_dir() or (args.package is None and not (package / MANIFEST).is_file()):
+    # --package may name a package the team keeps by hand (a pyproject.toml, no export manifest);
+    # any other folder has no tests to record
+    is_package = (package / MANIFEST).is_file() or (args.package is not None and (package / "pyproject.toml").is_file())
+    if not package.is_dir() or not is_package:
         print(
             f"{PROG}: not tested: no exported package in {package}: export the notebook first "
             f"(jupyter-readiness export {notebook_path}), or name its folder with --package",
@@ -164,7 +170,7 @@ def _run(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[int, str]:
 def run_ci(args: argparse.Namespace) -> int:
     from ..actions.ci import plan as ci
     from ..actions.plan import apply
-    from ..files import Root
+    from ..files import OutsideRoot, Root, Unreadable
 
     if not Path(args.repo).is_dir():
         # a mistyped --repo would otherwise become a new folder holding only the workflow
@@ -172,16 +178,22 @@ def run_ci(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     repository = _repository(Path(args.repo))
     provider = args.provider or ("gitlab" if (repository / ".gitlab-ci.yml").is_file() else "github")
-    root = Root(None)
+    root = Root(repository)  # a workflow goes into the repository: never through a link out of it
     try:
         plan = ci.plan(provider, repository, root, force=args.force)
         if not plan.reply.conflicts and not args.dry_run:
             apply(plan, root)
-    except OSError as exc:
-        print(f"{PROG}: ci init: {exc.strerror or exc}", file=sys.stderr)
+    except OutsideRoot:
+        print(
+            f"{PROG}: ci init: nothing written: a link on the workflow's path leads out of the repository",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    except (OSError, Unreadable) as exc:  # a folder where the file goes, a file where a folder goes
+        print(f"{PROG}: ci init: nothing written: {exc.strerror if isinstance(exc, OSError) else exc}", file=sys.stderr)
         return EXIT_USAGE
     for file in plan.reply.files:
-        print(f"{file.status:>9}  {root.shown(repository / file.path)}")
+        print(f"{file.status:>9}  {Root(None).shown(repository / file.path)}")
     for note in plan.reply.notes:
         print(f"note: {note}")
     if plan.reply.conflicts:

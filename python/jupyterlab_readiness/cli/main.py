@@ -6,6 +6,8 @@ notebook that could not be read (the others are still checked and reported).
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import gc
 import sys
 from collections.abc import Sequence
@@ -92,6 +94,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the interpreter flushes stdout once more at exit, which would fail the same way
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 120  # Python's own exit status for an unwritable stdout
+    except OSError as exc:
+        if exc.errno not in _FULL:
+            raise
+        return _unwritable(exc)
+
+
+# Where the output cannot go on: a full disk or quota, a file too large, a failing device.
+_FULL = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _unwritable(exc: OSError) -> int:
+    """A clear line instead of a traceback, and Python's own exit status for an unwritable stdout
+    (never 1, which says the notebooks have findings)."""
+    import os
+
+    with contextlib.suppress(OSError):
+        print(f"jupyter-readiness: error: cannot write the output: {exc.strerror}", file=sys.stderr)
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # the interpreter's last flush
+    return 120
 
 
 def _run(argv: Sequence[str] | None) -> int:
@@ -145,6 +166,10 @@ def _exit_now(code: int) -> None:
         sys.stderr.flush()
     except BrokenPipeError:  # the reader went away (`| head`): Python's own exit status for it
         os._exit(120)
+    except OSError as exc:
+        if exc.errno not in _FULL:
+            raise
+        os._exit(_unwritable(exc))
     os._exit(code)
 
 

@@ -36,6 +36,17 @@ def wants_colour(stream: TextIO) -> bool:
     return hasattr(stream, "isatty") and stream.isatty()
 
 
+def printable(text: str, *, lines: bool = False) -> str:
+    """``text`` as a terminal or a pull-request comment may show it: a control character (an escape
+    sequence that recolours or clears the terminal, a line break in a file name that would start a
+    heading of its own) is written as its escape, never sent. ``lines``: line breaks and tabs are
+    kept (a message's own)."""
+    if text.isprintable():
+        return text
+    keep = "\n\t" if lines else ""
+    return "".join(c if c.isprintable() or c in keep else repr(c)[1:-1] for c in text)
+
+
 def render(run: CheckRun, colour: bool, width: int | None = None) -> str:
     """``width``: wrap messages to it (a terminal); None keeps one line per message (logs, grep)."""
     totals = {"error": 0, "warning": 0, "info": 0}
@@ -84,18 +95,21 @@ def _wrapped(text: str, width: int | None) -> list[str]:
 
 
 def _notebook(nb: NotebookReport, paint, width: int | None) -> list[str]:
+    path = printable(nb.path)
     if nb.error:
-        return [f"{paint('bold', nb.path)}  {paint('error', 'cannot check: ' + nb.error)}", ""]
+        return [f"{paint('bold', path)}  {paint('error', 'cannot check: ' + printable(nb.error, lines=True))}", ""]
     verdict = {"ready": "ready", "attention": "needs attention", "blocked": f"blocked: {nb.must_fix} to fix first"}
-    lines = [f"{paint('bold', nb.path)}  score {nb.score}/100, {verdict[nb.band]}"]
+    lines = [f"{paint('bold', path)}  score {nb.score}/100, {verdict[nb.band]}"]
     pad = " " * _INDENT
     for f in nb.findings:
-        message = _wrapped(f.message, width)
+        message = _wrapped(printable(f.message, lines=True), width)
         lines.append(f"  {where(f):<{_WHERE}} {paint(f.severity, f'{f.severity:<7}')} {f.check:<22} {message[0]}")
         lines.extend(pad + more for more in message[1:])
         lines.extend(
             pad + paint("dim", ("→ " if i == 0 else "  ") + part)
-            for i, part in enumerate(_wrapped(f.suggestion, None if width is None else width - 2))
+            for i, part in enumerate(
+                _wrapped(printable(f.suggestion, lines=True), None if width is None else width - 2)
+            )
         )
         lines.extend(pad + paint("dim", _fix_line(fix)) for fix in f.fixes if fix.id != "ignore")
     row: list[str] = []

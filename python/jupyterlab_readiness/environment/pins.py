@@ -296,10 +296,10 @@ def _read_toml(path: Path, parse: _Parse) -> dict[str, Any] | None:
     text = parse.read_text(path)
     if text is None:
         return None
-    from ..compat import toml_place, tomllib  # here, not at start-up: most folders have no TOML to read
+    from ..compat import toml_loads, toml_place, tomllib  # here, not at start-up: most folders have no TOML to read
 
     try:
-        return tomllib.loads(text)
+        return toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         line, reason = toml_place(exc, text)
         parse.failed(path, reason, line)

@@ -143,10 +143,10 @@ def _table(values: dict[str, Any]) -> Table:
 def _check_result(original: str, text: str, kind: str, waiver: NewWaiver, where: str) -> None:
     """The new text says what the old one said, plus the waiver, and is a valid contract; else
     nothing is written (tomlkit cannot edit every layout, e.g. a contract written in dotted keys)."""
-    from ..compat import tomllib
+    from ..compat import toml_loads
 
     prefix = TABLE if kind == "pyproject" else ()
-    expected: Any = tomllib.loads(original)
+    expected: Any = toml_loads(original)
     container = expected
     for key in prefix:
         container = container.setdefault(key, {})
@@ -157,7 +157,7 @@ def _check_result(original: str, text: str, kind: str, waiver: NewWaiver, where:
             break
     else:
         entries.append(waiver.table())
-    actual: Any = tomllib.loads(text)
+    actual: Any = toml_loads(text)
     if actual != expected:
         raise ContractError(
             [f"{where}: the waiver cannot be added without changing other keys of the file: write it by hand"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from ..files import OutsideRoot, Root, Unreadable
-from ..lint.config import CONTRACT_FILE
+from ..lint.config import CONTRACT_FILE, project_folders
 from .spec import DEFAULT, Contract, ContractError, parse
 
 STANDALONE = CONTRACT_FILE
@@ -65,11 +65,7 @@ def find_contract(directory: Path, root: Root) -> ProjectContract:
 def contract_file(directory: Path, root: Root) -> tuple[Path, Literal["standalone", "pyproject"], Any, str] | None:
     """(file, kind, its TOML data, its text) of the nearest file that declares the contract or
     the project's configuration; None when there is none up to the root."""
-    directory = root.confine(Path(directory))
-    ceiling = root.ceiling
-    for folder in (directory, *directory.parents):
-        if ceiling is not None and not folder.is_relative_to(ceiling):
-            break
+    for folder in project_folders(root.confine(Path(directory)), root.ceiling):
         standalone = _read(folder / STANDALONE, root)
         pyproject = _read(folder / PYPROJECT, root)
         project = project_table(pyproject[1]) if pyproject is not None else None
@@ -97,14 +93,9 @@ def waiver_file(directory: Path, root: Root) -> tuple[Path, Literal["standalone"
         path, kind, _, text = found
         return path, kind, text
     directory = root.confine(Path(directory))
-    ceiling = root.ceiling
-    for folder in (directory, *directory.parents):
-        if ceiling is not None and not folder.is_relative_to(ceiling):
-            break
+    for folder in project_folders(directory, root.ceiling):
         if _read(folder / PYPROJECT, root) is not None:
             return folder / PYPROJECT, "pyproject", root.read_text(folder / PYPROJECT)
-        if (folder / ".git").exists():
-            break
     return directory / STANDALONE, "standalone", None
 
 
@@ -131,10 +122,10 @@ def _read(path: Path, root: Root) -> tuple[str, dict[str, Any]] | None:
 
 @functools.lru_cache(maxsize=256)
 def _toml_cached(text: str, shown: str) -> tuple[dict[str, Any] | None, str | None]:
-    from ..compat import toml_problem, tomllib
+    from ..compat import toml_loads, toml_problem, tomllib
 
     try:
-        return tomllib.loads(text), None
+        return toml_loads(text), None
     except tomllib.TOMLDecodeError as exc:
         return None, toml_problem(exc, shown, text)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -154,10 +154,7 @@ def project_setting(directory: Path, key: str, ceiling: Path | None = None) -> t
 
 def _nearest_table(directory: Path, ceiling: Path | None) -> tuple[Mapping[str, object], Path, str] | None:
     """The nearest ``[tool.jupyter-readiness]`` table, its folder, and how messages name its file."""
-    directory = directory.resolve()
-    for folder in (directory, *directory.parents):
-        if ceiling is not None and not folder.is_relative_to(ceiling):
-            break
+    for folder in project_folders(directory.resolve(), ceiling):
         candidate = folder / "pyproject.toml"
         # As the contract's messages name it: a server relative to its root (no server path in a
         # reply), the CLI relative to the current folder (as editors and CI logs link it).
@@ -181,6 +178,19 @@ def _nearest_table(directory: Path, ceiling: Path | None) -> tuple[Mapping[str, 
     return None
 
 
+def project_folders(directory: Path, ceiling: Path | None) -> Iterator[Path]:
+    """``directory``, then the folders above it where the project's configuration and contract
+    may be: up to the repository's top folder (the first holding ``.git`` or ``.hg``), so a file
+    outside the repository never changes its results; never above ``ceiling`` (a server's root).
+    Outside any repository, up to the ceiling or the file system's root."""
+    for folder in (directory, *directory.parents):
+        if ceiling is not None and not folder.is_relative_to(ceiling):
+            return
+        yield folder
+        if (folder / ".git").exists() or (folder / ".hg").exists():
+            return
+
+
 def _relative(path: Path) -> str:
     try:
         return os.path.relpath(path)
@@ -192,7 +202,7 @@ def _relative(path: Path) -> str:
 def _file_table(path: Path, mtime_ns: int, size: int, where: str) -> Mapping[str, object] | None:
     """The ``[tool.jupyter-readiness]`` table of one pyproject.toml (None when it has none), cached
     while the file is unchanged."""
-    from ..compat import toml_problem, tomllib  # here, not at start-up: most folders have no pyproject.toml
+    from ..compat import toml_loads, toml_problem, tomllib  # here, not at start-up: most folders have no pyproject.toml
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -200,7 +210,7 @@ def _file_table(path: Path, mtime_ns: int, size: int, where: str) -> Mapping[str
         reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8"
         raise ConfigError(f"{where}: cannot read it: {reason}") from None
     try:
-        data = tomllib.loads(text)
+        data = toml_loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(toml_problem(exc, where, text)) from None
     table = data.get("tool", {}).get("jupyter-readiness")

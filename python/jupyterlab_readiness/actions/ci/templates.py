@@ -4,6 +4,8 @@ the two identical."""
 
 from __future__ import annotations
 
+import json
+
 # What every CI runs: choose the base to compare with, judge the changed notebooks (markdown for
 # the job summary), keep the exit code, and export the findings as SARIF for code scanning.
 # Environment: PATHS, CHANGED_SINCE, ALL, EVENT, PR_BASE, PUSH_BEFORE, SARIF, RUNNER_TEMP,
@@ -58,6 +60,18 @@ def _indent(text: str, spaces: int) -> str:
 DEFAULT_BRANCHES = ("main", "master")
 
 
+# Plain words YAML 1.1 (GitHub's reader) takes for a null or a boolean, not a branch's name.
+_YAML_WORDS = frozenset({"null", "~", "true", "false", "yes", "no", "on", "off", "y", "n"})
+
+
+def _yaml_name(branch: str) -> str:
+    """The branch as YAML reads it back: written plain when it is a plain word, else quoted (a
+    branch named ``null``, ``yes`` or ``1.0`` would be read as a null, a boolean, a number)."""
+    if branch.lower() in _YAML_WORDS or not branch[:1].isalpha():
+        return json.dumps(branch)
+    return branch
+
+
 def github_workflow(version: str, branches: tuple[str, ...] = DEFAULT_BRANCHES) -> str:
     return f"""\
 # Written by `jupyter-readiness ci init --github` (jupyterlab-readiness {version}).
@@ -70,7 +84,7 @@ name: Notebook handoff contract
 on:
   pull_request:
   push:
-    branches: [{", ".join(branches)}]
+    branches: [{", ".join(_yaml_name(b) for b in branches)}]
 
 permissions:
   contents: read

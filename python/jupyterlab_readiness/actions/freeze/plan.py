@@ -188,7 +188,7 @@ def _project_pyproject(start: Path, root: Root) -> tuple[Path, dict] | None:
     or is not valid TOML is refused, naming it (and TOML's line and column): freeze cannot tell
     whether it holds the project's dependencies, and writing requirements.txt beside it instead
     would pass it over in silence."""
-    from ...compat import toml_problem, tomllib
+    from ...compat import toml_loads, toml_problem, tomllib
 
     for folder in search_dirs(start, root.ceiling):
         candidate = folder / "pyproject.toml"
@@ -199,7 +199,7 @@ def _project_pyproject(start: Path, root: Root) -> tuple[Path, dict] | None:
         if text is None:
             continue
         try:
-            project = tomllib.loads(text).get("project")
+            project = toml_loads(text).get("project")
         except tomllib.TOMLDecodeError as exc:
             raise ActionRefused(toml_problem(exc, root.shown(candidate), text) + _REPAIR) from None
         if isinstance(project, dict):

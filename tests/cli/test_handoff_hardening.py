@@ -1,0 +1,116 @@
+"""The handoff commands against what a sweep of hostile and unusual projects found: no traceback,
+no write out of the repository, no configuration from outside it, no control character passed to
+a terminal or a pull-request comment. Real subprocesses, real files, real symbolic links."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import yaml
+from test_contract_cli import CLEAN, cli, write
+
+from helpers.notebooks import REPO, code, notebook
+from jupyterlab_readiness.actions.ci.templates import github_workflow
+
+
+def test_ci_init_where_a_file_or_a_folder_is_in_the_way_is_a_clear_refusal(project):
+    (project / ".github").write_text("not a folder")
+    blocked = cli("ci", "init", cwd=project)
+    assert blocked.returncode == 2 and "Traceback" not in blocked.stderr, blocked.stderr
+    assert "nothing written" in blocked.stderr and (project / ".github").read_text() == "not a folder"
+    (project / ".github").unlink()
+    (project / ".github" / "workflows" / "readiness.yml").mkdir(parents=True)
+    forced = cli("ci", "init", "--force", cwd=project)
+    assert forced.returncode == 2 and "Traceback" not in forced.stderr, forced.stderr
+    assert "folder" in forced.stderr and (project / ".github" / "workflows" / "readiness.yml").is_dir()
+
+
+def test_ci_init_never_writes_through_a_link_out_of_the_repository(tmp_path):
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / ".git").mkdir(parents=True)
+    outside.mkdir()
+    (repo / ".github").symlink_to(outside)
+    result = cli("ci", "init", cwd=repo)
+    assert result.returncode == 2 and "leads out of the repository" in result.stderr, result.stdout + result.stderr
+    assert not any(outside.rglob("*"))
+
+
+def test_a_default_branch_yaml_would_read_as_another_type_is_quoted():
+    for branch in ("null", "yes", "Off", "1.0", "2024"):
+        read = yaml.safe_load(github_workflow("1", (branch,)))
+        assert read[True]["push"] == {"branches": [branch]}, branch  # YAML reads `on:` as True
+    # the usual names stay plain: a workflow written before reads the same
+    assert "branches: [main, master]" in github_workflow("1")
+    assert "branches: [develop]" in github_workflow("1", ("develop",))
+
+
+def test_a_contract_nested_too_deeply_is_an_invalid_contract_not_a_crash(project):
+    write(project / "a.ipynb", code("print(1)", 1, cell_id="c1"))
+    (project / "readiness-contract.toml").write_text("min-score = " + "[" * 600 + "]" * 600 + "\n")
+    waive = ("waive", "a.ipynb", "--check", "print-logging", "--cell", "c1", "--reason", "r")
+    for command in (("contract", "a.ipynb"), waive):
+        result = cli(*command, cwd=project)
+        assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+        assert "nested too deeply" in result.stderr + result.stdout
+    (project / "readiness-contract.toml").unlink()
+    (project / "pyproject.toml").write_text("[tool.jupyter-readiness]\ndisable = " + "[" * 600 + "]" * 600 + "\n")
+    checked = cli("check", "a.ipynb", cwd=project)
+    assert checked.returncode == 2 and "Traceback" not in checked.stderr, checked.stderr
+
+
+def test_nothing_above_the_repository_decides_its_contract_or_receives_its_waivers(tmp_path):
+    (tmp_path / "pyproject.toml").write_text("[tool.jupyter-readiness.contract]\nmin-score = 100\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    write(repo / "sub" / "a.ipynb", code("print(1)", 1, cell_id="c1"))
+    verdict = cli("contract", "sub/a.ipynb", cwd=repo)
+    assert "the default contract" in verdict.stdout and "../pyproject.toml" not in verdict.stdout, verdict.stdout
+    waived = cli("waive", "sub/a.ipynb", "--check", "print-logging", "--reason", "a demo", cwd=repo)
+    assert waived.returncode == 0, waived.stderr
+    assert (repo / "sub" / "readiness-contract.toml").is_file()
+    assert "waivers" not in (tmp_path / "pyproject.toml").read_text()
+
+
+def test_test_export_needs_a_package_to_record_its_tests(project):
+    write(project / "a.ipynb", code(CLEAN, 1))
+    (project / "empty").mkdir()
+    result = cli("test-export", "a.ipynb", "--package", "empty", "--", "true", cwd=project)
+    assert result.returncode == 2 and "no exported package" in result.stderr, result.stderr
+    assert not (project / ".readiness").exists()
+
+
+def test_control_characters_in_names_and_reasons_never_reach_the_terminal_or_the_comment(project):
+    name = "evil\n\n## ✅ Handoff contract: every notebook ready\n\n<!--.ipynb"
+    path = project / name
+    path.write_text(json.dumps(notebook(code("print(1)", 1, cell_id="c1"))), encoding="utf-8")
+    write(project / "plain.ipynb", code("print(1)", 1, cell_id="c1"))
+    reason = "esc \x1b[31mRED\x07 bell"
+    waived = cli("waive", "plain.ipynb", "--check", "print-logging", "--cell", "c1", "--reason", reason, cwd=project)
+    assert waived.returncode == 0, waived.stderr
+    for fmt in ("text", "markdown"):
+        out = cli("contract", "--format", fmt, ".", cwd=project).stdout
+        assert "\x1b" not in out and "\x07" not in out, fmt
+        assert "\n## ✅" not in out and "\\n## ✅" in out, out
+        assert "RED" in out  # the reason is still shown, its escape written out
+    assert "\x1b" not in cli("check", ".", cwd=project).stdout.replace("\x1b[", "")
+
+
+def test_output_that_cannot_be_written_is_a_clear_error_never_findings(project):
+    write(project / "a.ipynb", code(CLEAN, 1))
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    for command in (("contract", "a.ipynb"), ("contract", "--format", "json", "a.ipynb"), ("check", "a.ipynb")):
+        with open("/dev/full", "w") as full:
+            result = subprocess.run(
+                [sys.executable, "-m", "jupyterlab_readiness", *command],
+                cwd=project,
+                env=env,
+                stdout=full,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=120,
+            )
+        assert result.returncode == 120 and "Traceback" not in result.stderr, (command, result.stderr)
+        assert "cannot write the output: No space left on device" in result.stderr
