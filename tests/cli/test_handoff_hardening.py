@@ -114,3 +114,48 @@ def test_output_that_cannot_be_written_is_a_clear_error_never_findings(project):
             )
         assert result.returncode == 120 and "Traceback" not in result.stderr, (command, result.stderr)
         assert "cannot write the output: No space left on device" in result.stderr
+
+
+def test_waivers_written_at_the_same_moment_are_all_kept(project):
+    cells = {
+        "print-logging": code("print(1)", 1, cell_id="c1"),
+        "wall-clock": code("import datetime\nday = datetime.datetime.now()", 2, cell_id="c2"),
+        "unseeded-random": code("import random\ndraw = random.random()", 3, cell_id="c3"),
+        "absolute-path": code("data = open('/home/ana/sales.csv').read()", 4, cell_id="c4"),
+    }
+    write(project / "a.ipynb", *cells.values())
+    env = {**os.environ, "PYTHONPATH": str(REPO / "python")}
+    for round_ in range(3):
+        (project / "pyproject.toml").write_text('[project]\nname = "team"\n\n[tool.jupyter-readiness]\n')
+        started = [
+            subprocess.Popen(
+                [
+                    *(sys.executable, "-m", "jupyterlab_readiness", "waive", "a.ipynb", "--check", check),
+                    *("--cell", cell["id"], "--reason", f"accepted in round {round_}"),
+                ],
+                cwd=project,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for check, cell in cells.items()
+        ]
+        for process in started:
+            assert process.wait(timeout=120) == 0, process.stderr.read() if process.stderr else ""
+        written = (project / "pyproject.toml").read_text()
+        assert all(f'check = "{check}"' in written for check in cells), written
+
+
+def test_a_waiver_for_a_linked_notebook_goes_where_the_link_is_judged(tmp_path):
+    repo, outside = tmp_path / "repo", tmp_path / "outside"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "readiness-contract.toml").write_text("min-score = 0\n")
+    write(outside / "o.ipynb", code("print(1)", 1, cell_id="c1"))
+    (repo / "link.ipynb").symlink_to(outside / "o.ipynb")
+    waived = cli("waive", "link.ipynb", "--check", "print-logging", "--cell", "c1", "--reason", "a demo", cwd=repo)
+    assert waived.returncode == 0, waived.stderr
+    assert not (outside / "readiness-contract.toml").exists()
+    assert 'notebook = "link.ipynb"' in (repo / "readiness-contract.toml").read_text()
+    verdict = cli("contract", "link.ipynb", cwd=repo)
+    assert "waiver print-logging in cell c1: applied to 1 finding" in verdict.stdout, verdict.stdout

@@ -38,9 +38,10 @@ def run_waive(args: argparse.Namespace) -> int:
         request = WaiveRequest(
             path=args.notebook, check=args.check, cell_id=args.cell, reason=args.reason, expires=expires
         )
-        plan = waive.plan(request, root, dt.date.today())
-        if not args.dry_run:
-            apply(plan, root)
+        with waive.project_lock(Path(os.path.abspath(args.notebook)).parent, root):
+            plan = waive.plan(request, root, dt.date.today())
+            if not args.dry_run:
+                apply(plan, root)
     except (ActionRefused, NotebookError, ContractError) as exc:
         print(f"{PROG}: not waived: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -9,6 +9,7 @@ Every file is read through the root.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -38,10 +39,12 @@ class ProjectContract:
         """How a waiver of this contract names the notebook (None: it is outside the folder)."""
         if self.folder is None:
             return None
-        try:
-            return Path(notebook_path).resolve().relative_to(self.folder).as_posix()
-        except ValueError:
-            return None
+        path = Path(notebook_path)
+        # the file itself, else (a link out of the folder) the link where it is
+        for candidate in (path.resolve(), Path(os.path.abspath(path)).parent.resolve() / path.name):
+            if candidate.is_relative_to(self.folder):
+                return candidate.relative_to(self.folder).as_posix()
+        return None
 
 
 DEFAULT_CONTRACT = ProjectContract(DEFAULT, None, None, None)

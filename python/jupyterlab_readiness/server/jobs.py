@@ -300,7 +300,8 @@ def extract(job: Job, request: ExtractRequest) -> str:
 
 def waive(job: Job, request: WaiveRequest, today: dt.date) -> str:
     source = _action_source(job, request.path, request.notebook)
-    return _finish(job, waive_action.plan(request, job.root, today, source), request.write)
+    with waive_action.project_lock(source.path.parent, job.root):
+        return _finish(job, waive_action.plan(request, job.root, today, source), request.write)
 
 
 def export_modules(job: Job, request: ExportRequest) -> list[str] | None:

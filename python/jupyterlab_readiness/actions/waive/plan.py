@@ -8,7 +8,11 @@ else a new ``readiness-contract.toml`` beside the notebook."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
 
 from ...contract.replies import WaiverEntry, WaiveReply
 from ...contract.requests import WaiveRequest
@@ -17,7 +21,7 @@ from ...handoff.edit import NewWaiver, with_waiver
 from ...handoff.judge import findings_to_waive
 from ...handoff.source import waiver_file
 from ...handoff.spec import item_of
-from ...lint.config import ConfigError
+from ...lint.config import ConfigError, project_folders
 from ..errors import ActionRefused
 from ..plan import Plan
 from ..source import Source, load
@@ -47,8 +51,13 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
     if request.expires is not None and request.expires < today:
         raise WaiverRefused("the expiry date is in the past: a waiver counts until the day it names")
     _refuse_unless_it_fires(request, source, root)
-    path, kind, before = waiver_file(source.path.parent, root)
-    notebook = source.path.relative_to(path.parent).as_posix()
+    # The command line names the notebook as the user sees it, a link in its own folder (where
+    # `contract` judges it): its waiver goes to that folder's contract, not to its target's.
+    given = source.path
+    if root.path is None and os.path.islink(request.path):
+        given = root.confine(Path(os.path.abspath(request.path)).parent) / Path(request.path).name
+    path, kind, before = waiver_file(given.parent, root)
+    notebook = given.relative_to(path.parent).as_posix()
     waiver = NewWaiver(request.check, notebook, request.cell_id, reason, request.expires)
     after, replaced = with_waiver(before, kind, waiver, root.shown(path))
     entry = WaiverEntry(
@@ -60,6 +69,32 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
     )
     reply = WaiveReply(root.shown(path), before is None, replaced, entry, before or "", after)
     return Plan(reply, {root.confine(path): after})
+
+
+@contextlib.contextmanager
+def project_lock(notebook_dir: Path, root: Root) -> Iterator[None]:
+    """Held from reading the contract's file to writing it back: two waivers written at once into
+    one file (the sidebar's and the command line's, two terminals) would otherwise each rewrite
+    the file as it was before the other's, and one would be lost while both report it added. An
+    exclusive lock on the project's top folder (the repository's, else the highest the lookup
+    reaches), the one place every waiver for the project passes; none where the system has no
+    ``flock``."""
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        yield
+        return
+    folder = str(list(project_folders(root.confine(notebook_dir), root.ceiling))[-1])
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # a folder nobody may open: the waiver is written as before, unlocked
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def _no_such_cell(sent: str, source: Source) -> str:
