@@ -159,3 +159,33 @@ def test_a_waiver_for_a_linked_notebook_goes_where_the_link_is_judged(tmp_path):
     assert 'notebook = "link.ipynb"' in (repo / "readiness-contract.toml").read_text()
     verdict = cli("contract", "link.ipynb", cwd=repo)
     assert "waiver print-logging in cell c1: applied to 1 finding" in verdict.stdout, verdict.stdout
+
+
+def test_an_empty_shard_is_bad_usage_not_no_shard(project):
+    write(project / "a.ipynb", code(CLEAN, 1))
+    for command in ("check", "contract"):
+        result = cli(command, "--shard", "", "a.ipynb", cwd=project)
+        assert result.returncode == 2 and "--shard takes K/N" in result.stderr, (command, result.stderr)
+
+
+def test_a_waived_credential_is_not_said_to_be_absent(project):
+    write(project / "a.ipynb", code('api_key = "sk-' + "Zq8Rt2Vx7Wm4Np1Ks9Lb3Hd6" + '"', 1, cell_id="c1"))
+    waived = cli(
+        "waive", "a.ipynb", "--check", "hardcoded-secret", "--cell", "c1", "--reason", "a revoked key", cwd=project
+    )
+    assert waived.returncode == 0, waived.stderr
+    verdict = cli("contract", "a.ipynb", cwd=project).stdout
+    assert "✓ No secrets in code: every credential found is waived (1 waived)" in verdict, verdict
+    assert "no credential found" not in verdict
+
+
+def test_hundreds_of_waivers_left_by_a_rename_still_fit_the_comment(project):
+    write(project / "a.ipynb", code(CLEAN, 1))
+    orphans = "".join(
+        f'\n[[waivers]]\ncheck = "print-logging"\nnotebook = "old/{"n" * 150}_{i}.ipynb"\nreason = "renamed since"\n'
+        for i in range(500)
+    )
+    (project / "readiness-contract.toml").write_text("min-score = 0\n" + orphans)
+    out = cli("contract", "--format", "markdown", ".", cwd=project).stdout
+    assert len(out) < 60_000 and "and 480 more waivers naming no notebook" in out, len(out)
+    assert "a.ipynb" in out  # the verdict itself is still there

@@ -50,7 +50,7 @@ def run_check(args: argparse.Namespace) -> int:
 
     try:
         CheckConfig().with_flags(args.disable, args.enable)
-        shard = Shard.parse(args.shard) if args.shard else None
+        shard = Shard.parse(args.shard) if args.shard is not None else None
         selection = select_notebooks(args.paths, shard=shard, changed_since=args.changed_since)
     except (ConfigError, SelectionError) as exc:
         print(f"jupyter-readiness: error: {exc}", file=sys.stderr)

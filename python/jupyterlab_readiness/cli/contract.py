@@ -30,7 +30,7 @@ def run_contract(args: argparse.Namespace) -> int:
     from ..notebook.model import NotebookError, read_notebook
 
     try:
-        shard = Shard.parse(args.shard) if args.shard else None
+        shard = Shard.parse(args.shard) if args.shard is not None else None
         selection = select_notebooks(args.paths, shard=shard, changed_since=args.changed_since)
     except SelectionError as exc:
         print(f"{PROG}: error: {exc}", file=sys.stderr)
@@ -150,6 +150,7 @@ def _orphan(orphan, code=lambda s: f"`{printable(s)}`") -> str:
 # ---------------------------------------------------------------- markdown
 
 _MAX_MARKDOWN = 60_000  # a GitHub comment holds 65,536 characters
+_MAX_ORPHANS = 20
 
 
 def _cell(value: str) -> str:
@@ -170,7 +171,13 @@ def markdown(run, shard: str | None = None) -> str:
     if run.changed_since:
         parts.append(f"Notebooks changed since {_code(run.changed_since)}.\n")
     if run.orphaned_waivers:
-        parts.append("\n".join(f"- ⚠️ {_orphan(o, _code)}" for o in run.orphaned_waivers) + "\n")
+        listed = [f"- ⚠️ {_orphan(o, _code)}" for o in run.orphaned_waivers[:_MAX_ORPHANS]]
+        more = len(run.orphaned_waivers) - _MAX_ORPHANS
+        if more > 0:  # a renamed folder can leave hundreds: the verdicts must still fit the comment
+            listed.append(
+                f"- ⚠️ … and {_plural(more, 'more waiver')} naming no notebook: run `{PROG} contract` for them"
+            )
+        parts.append("\n".join(listed) + "\n")
     ordered = sorted(run.notebooks, key=lambda v: (v.ready, v.error is None))
     out = "\n".join(parts)
     for shown, verdict in enumerate(ordered):
