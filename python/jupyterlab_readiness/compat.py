@@ -13,9 +13,10 @@ __all__ = ["toml_loads", "toml_place", "toml_problem", "tomllib"]
 
 def toml_loads(text: str) -> dict:
     """``tomllib.loads``, where arrays or tables nested a few hundred deep are a TOMLDecodeError
-    like any other invalid file (the parser recurses: Python's stack runs out first)."""
+    like any other invalid file (the parser recurses: Python's stack runs out first), and a
+    leading byte-order mark (Windows editors write one) is read past, as Python reads source."""
     try:
-        return tomllib.loads(text)
+        return tomllib.loads(text.removeprefix("\ufeff"))
     except RecursionError:
         raise tomllib.TOMLDecodeError("arrays or tables nested too deeply") from None
 

@@ -75,6 +75,11 @@ class Root:
             raise OutsideRoot
         return full
 
+    def seen_at(self, path: Path | str) -> Path:
+        """Where the user sees the file ``path`` names: its folder, links resolved and confined,
+        with its own name kept, so a link stays the link (where `contract` judges a notebook)."""
+        return self.confine(Path(os.path.abspath(path)).parent) / Path(path).name
+
     @property
     def ceiling(self) -> Path | None:
         """The highest folder whose configuration and pin files may be read (None: no limit)."""

@@ -123,7 +123,7 @@ def test_unreadable_notebooks_and_invalid_contracts_are_exit_2(tree):
     result = cli("contract", "ready.ipynb", cwd=tree)
     assert result.returncode == 2
     # the headline names no contract: the default one is not what judged (nothing did)
-    assert result.stdout.splitlines()[0] == "ready.ipynb  NOT READY  cannot be judged"
+    assert result.stdout.splitlines()[0] == "ready.ipynb  CANNOT BE JUDGED"
     assert (
         "pyproject.toml:6: tool.jupyter-readiness.contract.min-score: must be an integer from 0 to 100" in result.stdout
     )
@@ -497,9 +497,10 @@ def test_a_shard_left_without_notebooks_is_an_empty_verdict_not_an_error(tree):
     assert result.returncode == 2 and "no notebooks (*.ipynb) found in docs" in result.stderr
 
 
-def test_markdown_too_long_for_a_comment_leaves_out_whole_notebooks_and_counts_them(project):
-    """A pull request that touches many notebooks: the comment stays under GitHub's limit by
-    leaving out whole sections (never a table cut after its header), and says how many."""
+def test_markdown_too_long_for_a_comment_shortens_whole_notebooks_and_counts_them(project):
+    """A pull request that touches many notebooks: the comment stays under GitHub's limit; the
+    sections that do not fit become their headline (never a table cut after its header), and the
+    comment says how many lost their details."""
     for i in range(150):
         name = f"quarterly_revenue_forecast_by_region_and_product_line_{i:03}.ipynb"
         write(project / "nbs" / name, code(f"total_{i} = frame_{i}.sum()\nfor x in y_{i}: pass", 1, cell_id="c0"))
@@ -507,9 +508,46 @@ def test_markdown_too_long_for_a_comment_leaves_out_whole_notebooks_and_counts_t
     assert result.returncode == 1, result.stderr
     out = result.stdout
     assert len(out) <= 60_000 and out.startswith("## Handoff contract: 0 of 150 notebooks ready\n")
-    shown = out.count("\n### ❌ ")
+    full, brief = out.count("\n### ❌ "), out.count("\n- ❌ ")
+    assert 0 < full < 150 and full + brief == 150
+    assert out.count("|---|---|---|\n|") == full  # every table shown has its rows
+    for i in range(150):  # every verdict is in the comment, once
+        assert out.count(f"line_{i:03}.ipynb</code>: not ready: ") == 1
     assert out.endswith(
-        f"\n… and {150 - shown} more notebooks, left out to keep this within a comment's size: "
+        f"\nThe details of {brief} notebooks are left out to keep this within a comment's size: "
+        "run `jupyter-readiness contract`.\n"
+    )
+
+
+def test_one_notebook_too_long_for_a_comment_leaves_the_verdicts_after_it(project):
+    """A notebook with hundreds of waivers has a section larger than a comment: it becomes its
+    headline, and the notebooks after it are still shown in full."""
+    waivers = "".join(
+        f'\n[[tool.jupyter-readiness.contract.waivers]]\ncheck = "wall-clock"\nnotebook = "a_big.ipynb"\n'
+        f'cell = "cell-{i}"\nreason = "{"an accepted reading of the clock, " * 6}{i}"\n'
+        for i in range(400)
+    )
+    (project / "pyproject.toml").write_text(CONTRACT.split("\n[[")[0] + waivers)
+    write(project / "a_big.ipynb", code("import datetime\nday = datetime.date.today() + frame", 1, cell_id="c0"))
+    write(project / "b_small.ipynb", code("total = frame.sum()", 1, cell_id="c0"))
+    result = cli("contract", "--format", "markdown", ".", cwd=project)
+    assert result.returncode == 1, result.stderr
+    out = result.stdout
+    assert len(out) <= 60_000
+    assert "\n- ❌ <code>a_big.ipynb</code>: not ready: " in out
+    assert "\n### ❌ <code>b_small.ipynb</code>: not ready: " in out and out.count("|---|---|---|\n|") == 1
+    assert out.endswith(
+        "\nThe details of 1 notebook are left out to keep this within a comment's size: "
+        "run `jupyter-readiness contract`.\n"
+    )
+    # far too many notebooks for even their headlines: the rest are counted
+    for i in range(500):
+        write(project / "many" / f"{'n' * 120}_{i:03}.ipynb", code("total = frame.sum()", 1, cell_id="c0"))
+    result = cli("contract", "--format", "markdown", ".", cwd=project)
+    out = result.stdout
+    assert result.returncode == 1 and len(out) <= 60_000
+    left = 502 - out.count("\n### ❌ ") - out.count("\n- ❌ ")
+    assert 0 < left < 502 and out.endswith(
+        f"\n… and {left} more notebooks, left out to keep this within a comment's size: "
         "run `jupyter-readiness contract` for them.\n"
     )
-    assert 0 < shown < 150 and out.count("|---|---|---|\n|") == shown  # every table shown has its rows

@@ -189,3 +189,62 @@ def test_hundreds_of_waivers_left_by_a_rename_still_fit_the_comment(project):
     out = cli("contract", "--format", "markdown", ".", cwd=project).stdout
     assert len(out) < 60_000 and "and 480 more waivers naming no notebook" in out, len(out)
     assert "a.ipynb" in out  # the verdict itself is still there
+
+
+def test_a_missing_notebook_is_named_as_check_names_it(project):
+    """`contract nope.ipynb` said "no notebooks found" where `check` says which argument is missing."""
+    write(project / "a.ipynb", code(CLEAN, 1))
+    missing = cli("contract", "nope.ipynb", cwd=project)
+    assert missing.returncode == 2, missing.stderr
+    assert missing.stdout.splitlines()[:2] == ["nope.ipynb  CANNOT BE JUDGED", "  no such file or directory"]
+    assert "1 notebook: 0 ready, 0 not ready, 1 cannot be judged" in missing.stdout
+    both = cli("contract", "--format", "json", "nope.ipynb", "a.ipynb", cwd=project)
+    verdicts = {v["path"]: v for v in json.loads(both.stdout)["notebooks"]}
+    assert both.returncode == 2 and verdicts["a.ipynb"]["ready"] and verdicts["nope.ipynb"]["error"]
+    assert cli("contract", "empty", cwd=project).returncode == 2  # (no such folder either)
+    (project / "empty").mkdir()
+    nothing = cli("contract", "empty", cwd=project)
+    assert nothing.returncode == 2 and "no notebooks (*.ipynb) found in empty" in nothing.stderr
+
+
+def test_a_contract_saved_with_a_byte_order_mark_is_read_and_keeps_it(project):
+    """Windows editors write a byte-order mark: the contract is read past it, and a waive or a
+    freeze that edits the file keeps it."""
+    write(project / "a.ipynb", code("import datetime\nday = datetime.date.today()", 1, cell_id="c1"))
+    contract = project / "readiness-contract.toml"
+    contract.write_bytes(b'\xef\xbb\xbfchecklist = ["pinned-environment"]\n')
+    verdict = cli("contract", "a.ipynb", cwd=project)
+    assert verdict.returncode == 0 and "(contract: readiness-contract.toml)" in verdict.stdout, verdict.stdout
+    waived = cli("waive", "a.ipynb", "--check", "wall-clock", "--cell", "c1", "--reason", "a daily report", cwd=project)
+    assert waived.returncode == 0, waived.stderr
+    assert contract.read_bytes().startswith(b'\xef\xbb\xbfchecklist = ["pinned-environment"]\n\n[[waivers]]\n')
+    assert "waiver wall-clock in cell c1: applied to 1 finding" in cli("contract", "a.ipynb", cwd=project).stdout
+    contract.unlink()
+    pyproject = project / "pyproject.toml"
+    pyproject.write_bytes(b'\xef\xbb\xbf[project]\nname = "team"\ndependencies = []\n')
+    write(project / "b.ipynb", code("import requests", 1, cell_id="c1"))
+    frozen = cli("freeze", "b.ipynb", cwd=project)
+    assert frozen.returncode == 0, frozen.stderr
+    assert pyproject.read_bytes().startswith(b'\xef\xbb\xbf[project]\nname = "team"\ndependencies = ["requests==')
+
+
+def test_ci_init_takes_its_own_workflow_with_windows_line_breaks_as_unchanged(project):
+    """A checkout with core.autocrlf has the workflow with CRLF: the same file, not a conflict."""
+    assert cli("ci", "init", cwd=project).returncode == 0
+    workflow = project / ".github" / "workflows" / "readiness.yml"
+    crlf = workflow.read_bytes().replace(b"\n", b"\r\n")
+    workflow.write_bytes(crlf)
+    again = cli("ci", "init", cwd=project)
+    assert again.returncode == 0 and "conflict" not in again.stdout + again.stderr, again.stdout + again.stderr
+    assert workflow.read_bytes() == crlf  # nothing rewritten
+
+
+def test_a_waiver_written_twice_accepts_its_findings_once(project):
+    write(project / "t.ipynb", code("print(1)", 1, cell_id="c1"))
+    waiver = '\n[[waivers]]\ncheck = "print-logging"\nnotebook = "{}"\nreason = "a demo"\n'
+    (project / "readiness-contract.toml").write_text(
+        "min-score = 0\n" + waiver.format("./t.ipynb") + waiver.format("t.ipynb")
+    )
+    verdict = json.loads(cli("contract", "--format", "json", "t.ipynb", cwd=project).stdout)["notebooks"][0]
+    assert [(w["status"], w["findings"]) for w in verdict["waivers"]] == [("applied", 1), ("unused", 0)]
+    assert verdict["waivers"][1]["note"] == "the same waiver as one before it in the file: remove one of them"

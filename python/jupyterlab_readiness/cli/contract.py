@@ -51,7 +51,7 @@ def run_contract(args: argparse.Namespace) -> int:
         if project is None:
             project = projects[path.parent] = project_contract(path.parent, root)
         verdicts.append(judge(notebook, path, str(path), root, today=today, memoize=False, project=project))
-    if not selection.found and args.changed_since is None:
+    if not selection.notebooks and not selection.found and args.changed_since is None:
         print(f"{PROG}: error: no notebooks (*.ipynb) found in {' '.join(args.paths)}", file=sys.stderr)
         return EXIT_USAGE
     orphans = orphaned_waivers(p for p in projects.values() if not isinstance(p, str))
@@ -106,14 +106,15 @@ def text(run, colour: bool, shard: str | None = None) -> str:
     if not run.notebooks:
         return _nothing(run, shard) + "\n"
     for verdict in run.notebooks:
-        word = paint("31;1", "NOT READY") if not verdict.ready else paint("32;1", "READY")
-        source = f"contract: {printable(verdict.contract)}" if verdict.contract else "the default contract"
-        counts = _headline(verdict).split(": ", 1)[-1]
-        # an unreadable notebook or contract has no contract to name (the error names the file)
-        shown = "" if verdict.error else f"  ({source})"
-        lines.append(f"{paint('1', printable(verdict.path))}  {word}  {counts}{shown}")
         if verdict.error:
+            # neither ready nor not: nothing judged it (the error names the file), as the summary counts it
+            lines.append(f"{paint('1', printable(verdict.path))}  {paint('33;1', 'CANNOT BE JUDGED')}")
             lines.extend(f"  {paint('31', line)}" for line in printable(verdict.error, lines=True).splitlines())
+        else:
+            word = paint("31;1", "NOT READY") if not verdict.ready else paint("32;1", "READY")
+            source = f"contract: {printable(verdict.contract)}" if verdict.contract else "the default contract"
+            counts = _headline(verdict).split(": ", 1)[-1]
+            lines.append(f"{paint('1', printable(verdict.path))}  {word}  {counts}  ({source})")
         for clause in verdict.clauses:
             mark = paint("32", "✓") if clause.met else paint("31", "✗")
             lines.append(f"  {mark} {clause.title}: {printable(clause.reason)}")
@@ -179,19 +180,35 @@ def markdown(run, shard: str | None = None) -> str:
             )
         parts.append("\n".join(listed) + "\n")
     ordered = sorted(run.notebooks, key=lambda v: (v.ready, v.error is None))
-    out = "\n".join(parts)
+    out, brief, dropped = "\n".join(parts), 0, 0
+    room = _MAX_MARKDOWN - 400  # for the sentences below
+    briefs = [_brief_markdown(v) for v in ordered]
+    after = sum(len(b) + 1 for b in briefs)  # the headlines of the notebooks after this one
     for shown, verdict in enumerate(ordered):
+        after -= len(briefs[shown]) + 1
+        # Whole sections only: a table cut after its header reads as a notebook without clauses,
+        # and a cut <details> swallows what follows. A section is shown while room is left for the
+        # headlines of the notebooks after it (up to half the comment), so every verdict is named
+        # before any notebook's details fill the comment (one with hundreds of waivers).
         section = _notebook_markdown(verdict)
-        # whole sections only: a table cut after its header reads as a notebook without clauses,
-        # and a cut <details> swallows what follows
-        if len(out) + len(section) > _MAX_MARKDOWN - 200:
-            left = _plural(len(ordered) - shown, "more notebook")
-            return (
-                out
-                + f"\n… and {left}, left out to keep this within a comment's size: run `{PROG} contract` for them.\n"
-            )
+        if len(out) + len(section) + min(after, room // 2) > room:
+            section = briefs[shown]
+            if len(out) + len(section) > room:
+                dropped = len(ordered) - shown
+                break
+            brief += 1
         out += "\n" + section
+    size = "to keep this within a comment's size"
+    if brief:
+        out += f"\nThe details of {_plural(brief, 'notebook')} are left out {size}: run `{PROG} contract`.\n"
+    if dropped:
+        out += f"\n… and {_plural(dropped, 'more notebook')}, left out {size}: run `{PROG} contract` for them.\n"
     return out
+
+
+def _brief_markdown(verdict) -> str:
+    mark = "⚠️" if verdict.error else "✅" if verdict.ready else "❌"
+    return f"- {mark} {_code(verdict.path)}: {_headline(verdict)}\n"
 
 
 def _notebook_markdown(verdict) -> str:

@@ -49,6 +49,8 @@ def with_waiver(
     original = text if text is not None else (NEW_STANDALONE if kind == "standalone" else "")
     # tomlkit writes the lines it adds with \n: a file written on Windows would end up with both
     crlf = 0 < original.count("\r\n") == original.count("\n")
+    bom = "\ufeff" if original.startswith("\ufeff") else ""  # tomlkit refuses it; the file keeps it
+    original = original.removeprefix(bom)
     if crlf:
         original = original.replace("\r\n", "\n")
     try:
@@ -64,7 +66,7 @@ def with_waiver(
         out = re.sub(r"\n{3,}", "\n\n", out)
     out = out.rstrip("\n") + "\n"
     _check_result(original, out, kind, waiver, where)
-    return (out.replace("\n", "\r\n") if crlf else out), replaced
+    return bom + (out.replace("\n", "\r\n") if crlf else out), replaced
 
 
 def _contract_table(doc: Any, kind: str) -> Any:

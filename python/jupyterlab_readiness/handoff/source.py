@@ -9,7 +9,6 @@ Every file is read through the root.
 from __future__ import annotations
 
 import functools
-import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -41,7 +40,7 @@ class ProjectContract:
             return None
         path = Path(notebook_path)
         # the file itself, else (a link out of the folder) the link where it is
-        for candidate in (path.resolve(), Path(os.path.abspath(path)).parent.resolve() / path.name):
+        for candidate in (path.resolve(), Root(None).seen_at(path)):
             if candidate.is_relative_to(self.folder):
                 return candidate.relative_to(self.folder).as_posix()
         return None

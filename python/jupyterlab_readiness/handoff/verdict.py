@@ -128,15 +128,22 @@ def _waive(
     waived: set[int] = set()
     verdicts = []
     cell_ids = {c.cell_id for c in notebook.cells if c.cell_id}
+    in_force: set[tuple[str, str, str | None]] = set()
     for waiver in waivers:
         matched = [f for f in findings if f.check == waiver.check and (waiver.cell is None or f.cell_id == waiver.cell)]
         expires = waiver.expires.isoformat() if waiver.expires is not None else None
+        key = (waiver.check, waiver.notebook, waiver.cell)  # (`./t.ipynb` is `t.ipynb` by now)
         if waiver.expired(today):
             status, note = "expired", f"expired on {expires}: renew it with a new date, or fix the finding"
+            matched = []
+        elif key in in_force:
+            # the findings are the first one's: counting them twice would say two waivers accept them
+            status, note = "unused", "the same waiver as one before it in the file: remove one of them"
             matched = []
         elif matched:
             status, note = "applied", ""
             waived |= {id(f) for f in matched}
+            in_force.add(key)
         else:
             status, note = "unused", _unused(waiver, findings, cell_ids)
         verdicts.append(

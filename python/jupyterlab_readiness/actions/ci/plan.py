@@ -75,7 +75,10 @@ _ORIGIN_HEAD = re.compile(r"ref: refs/remotes/origin/([A-Za-z0-9][A-Za-z0-9._/-]
 
 
 def _existing(path: Path, root: Root) -> str | None:
+    """The file's text, its line breaks as ours: a checkout with ``core.autocrlf`` (Windows) has
+    our own workflow with CRLF, which is the same file, not a conflict."""
     try:
-        return root.read_text(path)
+        text = root.read_text(path)
+        return text.replace("\r\n", "\n") if text is not None else None
     except Unreadable:
         return "\x00"  # a folder or a binary file there: not ours, a conflict

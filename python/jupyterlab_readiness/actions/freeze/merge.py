@@ -166,7 +166,8 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
     import tomlkit
 
     text_lf, newline = normalized_newlines(text)  # a file saved on Windows keeps its line breaks
-    document = tomlkit.parse(text_lf)
+    bom = "\ufeff" if text_lf.startswith("\ufeff") else ""  # and its byte-order mark (tomlkit refuses it)
+    document = tomlkit.parse(text_lf.removeprefix(bom))
     project = document.get("project")
     if project is None:
         raise ActionRefused("pyproject.toml has no [project] table")
@@ -196,7 +197,7 @@ def merge_pyproject(text: str, pins: Pins) -> Merge:
         dependencies.multiline(True)
     if not (added or changed):
         return Merge(text, text, added, changed)
-    return Merge(text, with_newline(tomlkit.dumps(document), newline), added, changed)
+    return Merge(text, bom + with_newline(tomlkit.dumps(document), newline), added, changed)
 
 
 def render_lock(

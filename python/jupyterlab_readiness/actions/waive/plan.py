@@ -55,7 +55,7 @@ def plan(request: WaiveRequest, root: Root, today: dt.date, source: Source | Non
     # `contract` judges it): its waiver goes to that folder's contract, not to its target's.
     given = source.path
     if root.path is None and os.path.islink(request.path):
-        given = root.confine(Path(os.path.abspath(request.path)).parent) / Path(request.path).name
+        given = root.seen_at(request.path)
     path, kind, before = waiver_file(given.parent, root)
     notebook = given.relative_to(path.parent).as_posix()
     waiver = NewWaiver(request.check, notebook, request.cell_id, reason, request.expires)
