@@ -98,6 +98,28 @@ def test_gitlab_init_includes_its_job_and_leaves_an_existing_pipeline_alone(proj
     assert (own / ".gitlab" / "readiness.gitlab-ci.yml").is_file()
 
 
+def test_the_gitlab_job_runs_in_a_stage_the_teams_pipeline_declares(project):
+    """A job in a stage the pipeline does not declare makes the whole pipeline invalid: a team
+    whose `stages` leave out `test` gets the job in its first stage, and a note saying so."""
+    (project / ".gitlab-ci.yml").write_text("stages: [.pre, lint, build, deploy]\nbuild:\n  script: [make]\n")
+    result = cli("ci", "init", "--gitlab", cwd=project)
+    assert result.returncode == 0, result.stderr
+    assert "note: the job runs in the stage lint: .gitlab-ci.yml declares no stage test" in result.stdout
+    job = yaml.safe_load((project / ".gitlab" / "readiness.gitlab-ci.yml").read_text())["handoff-contract"]
+    assert job["stage"] == "lint"
+    assert cli("ci", "init", "--gitlab", cwd=project).stdout.splitlines()[0].startswith("unchanged")
+    for pipeline, stage in (
+        ("stages: [build, test]\n", "test"),
+        ("build:\n  script: [make]\n", "test"),  # GitLab's default stages
+        ("stages: ['check: notebooks', deploy]\n", "check: notebooks"),  # quoted, read back as written
+        ("stages: [[\n", "test"),  # not YAML: GitLab will say so, the job keeps the default
+    ):
+        (project / ".gitlab-ci.yml").write_text(pipeline)
+        plan = ci.plan("gitlab", project, Root(None), force=True)
+        written = yaml.safe_load(plan.reply.files[0].text)["handoff-contract"]
+        assert written["stage"] == stage, pipeline
+
+
 def test_the_gitlab_job_judges_what_a_push_changed_and_everything_after_a_force_push(tmp_path):
     """The job's script run by bash as a runner would, in a real repository: a push judges the
     notebooks it changed; a force-push, whose previous head is in no clone, judges them all."""

@@ -31,12 +31,17 @@ def plan(
     if provider == "github":
         wanted[GITHUB_WORKFLOW] = templates.github_workflow(version, _push_branches(repository, root))
     else:
-        wanted[templates.GITLAB_INCLUDE] = templates.gitlab_job(version)
         existing = _existing(repository / GITLAB_ROOT, root)
+        stage = "test"
         if existing is None or existing == templates.gitlab_root(version):
             wanted[GITLAB_ROOT] = templates.gitlab_root(version)
-        elif templates.GITLAB_INCLUDE not in existing:
-            notes.append(f"add to {GITLAB_ROOT}: include: [{{local: {templates.GITLAB_INCLUDE}}}]")
+        else:
+            stage = _gitlab_stage(existing)
+            if stage != "test":
+                notes.append(f"the job runs in the stage {stage}: {GITLAB_ROOT} declares no stage test")
+            if templates.GITLAB_INCLUDE not in existing:
+                notes.append(f"add to {GITLAB_ROOT}: include: [{{local: {templates.GITLAB_INCLUDE}}}]")
+        wanted = {templates.GITLAB_INCLUDE: templates.gitlab_job(version, stage), **wanted}
     reply = CiInitReply(provider, [], [], notes)
     writes: dict[Path, str] = {}
     for relative, text in wanted.items():
@@ -55,6 +60,23 @@ def plan(
         if status in ("create", "overwrite"):
             writes[path] = text
     return Plan(reply, {} if reply.conflicts else writes)
+
+
+def _gitlab_stage(pipeline: str) -> str:
+    """The stage for the job in a pipeline the team wrote: ``test`` (GitLab's default, where a job
+    without a stage goes) unless its ``stages`` leave it out — a job in an undeclared stage makes
+    the whole pipeline invalid — then the first stage it declares (not ``.pre``: a pipeline of only
+    ``.pre`` jobs, as a merge request's may be, does not run at all)."""
+    import yaml
+
+    try:
+        stages = yaml.safe_load(pipeline).get("stages")
+    except (yaml.YAMLError, AttributeError, RecursionError):
+        return "test"
+    if not isinstance(stages, list) or "test" in stages:
+        return "test"
+    declared = [s for s in stages if isinstance(s, str) and s.strip() and s not in (".pre", ".post")]
+    return declared[0] if declared else "test"
 
 
 def _push_branches(repository: Path, root: Root) -> tuple[str, ...]:

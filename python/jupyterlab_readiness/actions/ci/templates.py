@@ -5,6 +5,7 @@ the two identical."""
 from __future__ import annotations
 
 import json
+import re
 
 # What every CI runs: choose the base to compare with, judge the changed notebooks (markdown for
 # the job summary), keep the exit code, and export the findings as SARIF for code scanning.
@@ -64,12 +65,16 @@ DEFAULT_BRANCHES = ("main", "master")
 _YAML_WORDS = frozenset({"null", "~", "true", "false", "yes", "no", "on", "off", "y", "n"})
 
 
-def _yaml_name(branch: str) -> str:
-    """The branch as YAML reads it back: written plain when it is a plain word, else quoted (a
-    branch named ``null``, ``yes`` or ``1.0`` would be read as a null, a boolean, a number)."""
-    if branch.lower() in _YAML_WORDS or not branch[:1].isalpha():
-        return json.dumps(branch)
-    return branch
+def _yaml_name(name: str) -> str:
+    """A branch or a stage as YAML reads it back: written plain when it is a plain word, else
+    quoted (``null``, ``yes`` or ``1.0`` would be read as a null, a boolean, a number; ``a: b``
+    as a mapping)."""
+    if name.lower() in _YAML_WORDS or not _PLAIN.fullmatch(name):
+        return json.dumps(name)
+    return name
+
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
 
 
 def github_workflow(version: str, branches: tuple[str, ...] = DEFAULT_BRANCHES) -> str:
@@ -134,14 +139,14 @@ jobs:
 GITLAB_INCLUDE = ".gitlab/readiness.gitlab-ci.yml"
 
 
-def gitlab_job(version: str) -> str:
+def gitlab_job(version: str, stage: str = "test") -> str:
     return f"""\
 # Written by `jupyter-readiness ci init --gitlab` (jupyterlab-readiness {version}); included from
 # .gitlab-ci.yml. Judges the notebooks a merge request (or a push) changes against the project's
 # handoff contract; the verdict (markdown) is in the job log and kept as an artifact. Edit it
 # freely: `ci init` never overwrites a changed file without --force.
 handoff-contract:
-  stage: test
+  stage: {_yaml_name(stage)}
   image: python:3.12
   variables:
     GIT_DEPTH: "0"  # --changed-since compares with the merge request's base commit
