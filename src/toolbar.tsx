@@ -72,7 +72,11 @@ export class ScoreItem extends ReactWidget {
           <span
             className={`readiness-verdict-badge readiness-verdict-${verdict.ready ? 'ready' : 'not-ready'}`}
           >
-            {verdict.ready ? trans.__('READY') : trans.__('NOT READY')}
+            {verdict.error
+              ? trans.__('NO VERDICT')
+              : verdict.ready
+                ? trans.__('READY')
+                : trans.__('NOT READY')}
           </span>
         )}
       </button>

@@ -42,7 +42,8 @@ export function verdictText(
   trans: TranslationBundle
 ): string {
   if (verdict.error) {
-    return trans.__('Not ready: %1', verdict.error);
+    // Neither ready nor not: nothing judged it (an invalid contract), as the CLI says.
+    return trans.__('Cannot be judged: %1', verdict.error);
   }
   return verdict.ready
     ? trans.__('Ready for handoff')

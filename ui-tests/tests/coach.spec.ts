@@ -269,6 +269,29 @@ test.describe('Readiness coach', () => {
     await expect(page.locator(finding('syntax-error', 2))).toBeFocused();
   });
 
+  test('an invalid contract gives no verdict, and says why', async ({
+    page,
+    tmpPath
+  }) => {
+    await page.contents.uploadContent(
+      'min-score = "ninety"\n',
+      'text',
+      `${tmpPath}/readiness-contract.toml`
+    );
+    await page.evaluate(() =>
+      window.jupyterapp.commands.execute('readiness:check')
+    );
+    const verdict = page.locator(`${PANEL} .readiness-verdict`);
+    await expect(verdict).toContainText(
+      /Cannot be judged: invalid contract: \S*readiness-contract\.toml:1: min-score/
+    );
+    const item = page.locator(
+      '.jp-NotebookPanel-toolbar .readiness-score-button'
+    );
+    await expect(item).toContainText('NO VERDICT');
+    await expect(item).toHaveAttribute('data-readiness-verdict', 'not-ready');
+  });
+
   test('the verdict heads the sidebar and a waiver from it makes the notebook ready', async ({
     page,
     tmpPath
