@@ -32,16 +32,16 @@ def plan(
         wanted[GITHUB_WORKFLOW] = templates.github_workflow(version, _push_branches(repository, root))
     else:
         existing = _existing(repository / GITLAB_ROOT, root)
-        stage = "test"
-        if existing is None or existing == templates.gitlab_root(version):
+        ours = existing is None or existing == templates.gitlab_root(version)
+        stage = "test" if ours else _gitlab_stage(existing)
+        wanted[templates.GITLAB_INCLUDE] = templates.gitlab_job(version, stage)
+        if ours:
             wanted[GITLAB_ROOT] = templates.gitlab_root(version)
         else:
-            stage = _gitlab_stage(existing)
             if stage != "test":
                 notes.append(f"the job runs in the stage {stage}: {GITLAB_ROOT} declares no stage test")
             if templates.GITLAB_INCLUDE not in existing:
                 notes.append(f"add to {GITLAB_ROOT}: include: [{{local: {templates.GITLAB_INCLUDE}}}]")
-        wanted = {templates.GITLAB_INCLUDE: templates.gitlab_job(version, stage), **wanted}
     reply = CiInitReply(provider, [], [], notes)
     writes: dict[Path, str] = {}
     for relative, text in wanted.items():

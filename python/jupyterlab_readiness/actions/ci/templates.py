@@ -63,6 +63,7 @@ DEFAULT_BRANCHES = ("main", "master")
 
 # Plain words YAML 1.1 (GitHub's reader) takes for a null or a boolean, not a branch's name.
 _YAML_WORDS = frozenset({"null", "~", "true", "false", "yes", "no", "on", "off", "y", "n"})
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
 
 
 def _yaml_name(name: str) -> str:
@@ -72,9 +73,6 @@ def _yaml_name(name: str) -> str:
     if name.lower() in _YAML_WORDS or not _PLAIN.fullmatch(name):
         return json.dumps(name)
     return name
-
-
-_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9._/-]*")
 
 
 def github_workflow(version: str, branches: tuple[str, ...] = DEFAULT_BRANCHES) -> str:
